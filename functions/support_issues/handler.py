@@ -1,0 +1,56 @@
+"""support-issues: create, list (filters and page numbers), get and update issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import SUPPORT
+from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
+from opsdesk.observability import instrumented
+from opsdesk.pagination import page_block, parse_page_request
+from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.support.repository import SupportRepository
+from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest
+from opsdesk.support.service import SupportService, parse_issue_filters
+from opsdesk.support.views import created_issue_view, issue_detail_view, issue_summary_view, updated_issue_view
+
+settings = load_settings(SupportSettings)
+app = create_api(SUPPORT)
+service = SupportService(SupportRepository())
+
+
+@app.post("/api/issues")
+def handle_create_issue() -> Response[str]:
+    principal = current_principal(app)
+    request = request_body(app, CreateIssueRequest, settings.max_body_bytes)
+    issue = service.create_issue(principal, request)
+    return json_response(201, {"issue": created_issue_view(issue)})
+
+
+@app.get("/api/issues")
+def handle_list_issues() -> dict[str, Any]:
+    principal = current_principal(app)
+    query = query_params(app)
+    filters = parse_issue_filters(query)
+    page = parse_page_request(query)
+    result = service.list_issues(principal, filters, page)
+    return {"issues": [issue_summary_view(i) for i in result.issues], "pagination": page_block(page, result.total)}
+
+
+@app.get("/api/issues/<issue_id>")
+def handle_get_issue(issue_id: str) -> dict[str, Any]:
+    return {"issue": issue_detail_view(service.get_issue(current_principal(app), issue_id))}
+
+
+@app.patch("/api/issues/<issue_id>")
+def handle_update_issue(issue_id: str) -> dict[str, Any]:
+    principal = current_principal(app)
+    request = request_body(app, UpdateIssueRequest, settings.max_body_bytes)
+    return {"issue": updated_issue_view(service.update_issue(principal, issue_id, request))}
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

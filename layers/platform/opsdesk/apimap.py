@@ -1,0 +1,65 @@
+"""The API map: modules, their base paths, function groups and the API Gateway resources each group owns.
+
+CDK builds the REST APIs from it and the local gateway routes requests by it, so the two cannot drift.
+A resource path is relative to the module's REST API (what API Gateway calls the resource); the module's
+base path is the base-path mapping on the custom domain (and the URL prefix locally).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Auth(StrEnum):
+    COGNITO = "cognito"
+    """API Gateway's Cognito user pool authorizer: a valid ID token in the Authorization header."""
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class FunctionGroup:
+    name: str
+    """Folder under functions/ and the stem of the Lambda function's logical id."""
+    resources: tuple[str, ...]
+    auth: Auth = Auth.COGNITO
+    tables: tuple[str, ...] = ()
+    """Logical ids of the tables the function reads and writes (ALL_TABLES in opsdesk.tables)."""
+    read_only_tables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiModule:
+    name: str
+    base_path: str
+    """URL prefix on the shared origin, e.g. /support: requests to /support/api/issues hit resource /api/issues."""
+    dialect: str
+    groups: tuple[FunctionGroup, ...]
+
+
+SUPPORT = ApiModule(
+    name="support",
+    base_path="/support",
+    dialect="support",
+    groups=(
+        FunctionGroup(
+            name="support_catalog",
+            resources=("/api/customers", "/api/customers/{proxy+}", "/api/planes"),
+            read_only_tables=("SupportTable",),
+        ),
+        FunctionGroup(
+            name="support_issues",
+            resources=("/api/issues", "/api/issues/{proxy+}"),
+            tables=("SupportTable",),
+        ),
+    ),
+)
+
+MODULES: tuple[ApiModule, ...] = (SUPPORT,)
+
+
+def module_named(name: str) -> ApiModule:
+    for module in MODULES:
+        if module.name == name:
+            return module
+    raise KeyError(name)

@@ -1,0 +1,52 @@
+"""The caller, built only from claims that API Gateway (or our authorizer) has already verified."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opsdesk.errors import Forbidden, Unauthorized
+
+TENANT_CLAIM = "custom:tenant_id"
+PROJECT_CLAIM = "custom:project_id"
+GROUPS_CLAIM = "cognito:groups"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    tenant_id: str
+    username: str
+    groups: frozenset[str]
+    project_id: str | None = None
+
+    def in_group(self, group: str) -> bool:
+        return group in self.groups
+
+
+def parse_groups(raw: Any) -> frozenset[str]:
+    """`cognito:groups` is a JSON list in the token, but API Gateway's Cognito authorizer hands claims to the
+    function as strings, so a list arrives as "[admin agent]" or "admin,agent". Accept every form."""
+    if raw is None or raw == "":
+        return frozenset()
+    if isinstance(raw, list | tuple | set | frozenset):
+        return frozenset(str(g) for g in raw if g)
+    text = str(raw).strip().strip("[]")
+    return frozenset(part for part in text.replace(",", " ").split() if part)
+
+
+def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
+    """No subject is a 401; a signed-in user that belongs to no tenant may do nothing (403)."""
+    if not claims or not claims.get("sub"):
+        raise Unauthorized()
+    tenant_id = str(claims.get(TENANT_CLAIM) or "")
+    if not tenant_id:
+        raise Forbidden("User is not assigned to a tenant")
+    return Principal(
+        user_id=str(claims["sub"]),
+        tenant_id=tenant_id,
+        username=str(claims.get("cognito:username") or claims.get("username") or claims["sub"]),
+        groups=parse_groups(claims.get(GROUPS_CLAIM)),
+        project_id=str(claims[PROJECT_CLAIM]) if claims.get(PROJECT_CLAIM) else None,
+    )

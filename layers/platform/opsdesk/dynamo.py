@@ -1,0 +1,78 @@
+"""What every DynamoDB repository shares: model configuration from settings, the items-read meter, and the
+mapping of DynamoDB failures onto domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from opsdesk.errors import Conflict, ServiceUnavailable
+from opsdesk.settings import PlatformSettings
+
+THROTTLING_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"}
+)
+CONDITION_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
+
+
+def model_meta(settings: PlatformSettings, table_name: str) -> dict[str, Any]:
+    """Attributes for a pynamodb Model's Meta: the physical table name, region and (locally) moto's endpoint."""
+    return {"table_name": table_name, "region": settings.aws_region, "host": settings.aws_endpoint_url}
+
+
+@dataclass
+class ItemsRead:
+    items: int = 0
+
+
+_current_meter: ContextVar[ItemsRead | None] = ContextVar("items_read_meter", default=None)
+
+
+@contextmanager
+def metered_reads() -> Iterator[ItemsRead]:
+    """Count the items DynamoDB evaluates for the code inside (Query/Scan ScannedCount, one per GetItem hit).
+
+    Repositories report every read here, so a test or a benchmark can prove that a request's reads grow with
+    its page size and not with the table."""
+    meter = ItemsRead()
+    token = _current_meter.set(meter)
+    try:
+        yield meter
+    finally:
+        _current_meter.reset(token)
+
+
+def record_items_read(count: int) -> None:
+    meter = _current_meter.get()
+    if meter is not None:
+        meter.items += count
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The DynamoDB error code behind a pynamodb or botocore exception, if there is one."""
+    cause: Any = getattr(exc, "cause", None) or exc
+    response = getattr(cause, "response", None) or {}
+    code = response.get("Error", {}).get("Code")
+    if code == "TransactionCanceledException":
+        reasons = response.get("CancellationReasons") or []
+        codes = {r.get("Code") for r in reasons if r.get("Code") not in (None, "None")}
+        if codes & {"ConditionalCheckFailed"}:
+            return "ConditionalCheckFailedException"
+        if codes & {"ThrottlingError", "ProvisionedThroughputExceeded"}:
+            return "ThrottlingException"
+        if codes & {"TransactionConflict"}:
+            return "TransactionConflictException"
+    return str(code) if code else None
+
+
+def domain_error_for(exc: BaseException, conflict_message: str) -> Exception:
+    """Throttling becomes a 503 the client may retry; a failed condition a 409; anything else stays as is."""
+    code = error_code(exc)
+    if code in THROTTLING_CODES:
+        return ServiceUnavailable()
+    if code in CONDITION_CODES:
+        return Conflict(conflict_message)
+    return exc

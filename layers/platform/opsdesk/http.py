@@ -1,0 +1,74 @@
+"""REST plumbing shared by every module's handlers: the resolver with the module's error dialect, the
+caller's principal, query and body parsing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from pydantic import BaseModel
+
+from opsdesk.apimap import ApiModule
+from opsdesk.auth import Principal, principal_from_claims
+from opsdesk.dialects import DIALECTS, Dialect
+from opsdesk.errors import DomainError, NotFound
+from opsdesk.observability import logger
+from opsdesk.validation import parse_json_body, parse_model
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def create_api(module: ApiModule) -> APIGatewayRestResolver:
+    """A resolver for one module. Routes are written as API Gateway resources (`/api/issues`); the module's
+    base path, present when the request came through the custom domain (or the local gateway), is stripped."""
+    app = APIGatewayRestResolver(strip_prefixes=[module.base_path])
+    register_error_handlers(app, DIALECTS[module.dialect])
+    return app
+
+
+def register_error_handlers(app: APIGatewayRestResolver, dialect: Dialect) -> None:
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[str]:
+        return error_response(dialect, error)
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[str]:
+        return error_response(dialect, NotFound("Route not found"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        # Never leak exception text to the client; the log has it, correlated by request id.
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return error_response(dialect, DomainError())
+
+
+def error_response(dialect: Dialect, error: DomainError) -> Response[str]:
+    status, body = dialect(error)
+    return json_response(status, body, headers=error.headers)
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, separators=(",", ":")),
+        headers=headers or {},
+    )
+
+
+def current_principal(app: APIGatewayRestResolver) -> Principal:
+    """The caller, from the claims API Gateway's authorizer verified (never from the request itself)."""
+    return principal_from_claims(app.current_event.request_context.authorizer.claims)
+
+
+def query_params(app: APIGatewayRestResolver) -> dict[str, str]:
+    return dict(app.current_event.query_string_parameters or {})
+
+
+def request_body(app: APIGatewayRestResolver, model: type[ModelT], max_bytes: int) -> ModelT:
+    event = app.current_event
+    raw = event.body
+    if raw is not None and event.is_base64_encoded:
+        raw = event.decoded_body
+    return parse_model(model, parse_json_body(raw, max_bytes))

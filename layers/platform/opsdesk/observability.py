@@ -1,0 +1,25 @@
+"""Logger, Metrics and Tracer, created once per process and shared by every function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+
+logger = Logger()
+metrics = Metrics(namespace="opsdesk")
+tracer = Tracer()
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def instrumented(handler: LambdaHandler) -> LambdaHandler:
+    """The decorator stack of every REST handler: request-id correlated logs, an X-Ray segment, EMF metrics."""
+    traced = tracer.capture_lambda_handler(handler, capture_response=False)
+    with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True, raise_on_empty_metrics=False)
+    wrapped: LambdaHandler = logger.inject_lambda_context(
+        with_metrics, correlation_id_path=correlation_paths.API_GATEWAY_REST
+    )
+    return wrapped

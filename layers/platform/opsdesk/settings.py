@@ -1,0 +1,60 @@
+"""Settings read from the environment and validated once, at cold start.
+
+One pydantic model per function family; domain code receives values, never reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class PlatformSettings(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    aws_region: str = Field(alias="AWS_REGION", min_length=1)
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+    """Set locally (moto server); unset on AWS."""
+    service_name: str = Field(default="opsdesk", alias="POWERTOOLS_SERVICE_NAME")
+    max_body_bytes: int = Field(default=262_144, alias="MAX_BODY_BYTES", gt=0)
+
+
+class SupportSettings(PlatformSettings):
+    support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
+
+
+class TokenSettings(PlatformSettings):
+    """What a verifier of Cognito ID tokens needs. The JWKS URL is its own setting because moto signs with
+    the real AWS issuer URL while serving the keys on loopback (DESIGN.md §7)."""
+
+    user_pool_id: str = Field(alias="COGNITO_USER_POOL_ID", min_length=1)
+    app_client_id: str = Field(alias="COGNITO_APP_CLIENT_ID", min_length=1)
+    issuer_override: str | None = Field(default=None, alias="COGNITO_ISSUER")
+    jwks_url_override: str | None = Field(default=None, alias="COGNITO_JWKS_URL")
+
+    @property
+    def issuer(self) -> str:
+        return self.issuer_override or f"https://cognito-idp.{self.aws_region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.jwks_url_override or f"{self.issuer}/.well-known/jwks.json"
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
+
+
+@cache
+def load_settings(model: type[SettingsT]) -> SettingsT:
+    """Validate the environment against `model`; a missing or bad variable stops the cold start loudly."""
+    try:
+        return model.model_validate(dict(os.environ))
+    except ValidationError as exc:
+        problems = ", ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid configuration for {model.__name__}: {problems}") from exc

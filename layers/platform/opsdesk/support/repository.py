@@ -1,0 +1,569 @@
+"""DynamoDB access for the support table (pynamodb). Nothing outside this module sees a pynamodb object.
+
+Item layout (docs/data-model.md has the whole table):
+    customer      pk T#<tenant>#CUSTOMERS            sk C#<customerId>
+    environment   pk T#<tenant>#C#<customerId>#ENVS  sk E#<environmentId>
+    plane         pk T#<tenant>#PLANES               sk P#<planeId>
+    issue         pk T#<tenant>#I#<issueId>          sk ISSUE
+                  + list keys: tenantListPk, customerListPk, planeListPk, statusListPk; listSk = <createdAt>#<id>
+    sequence      pk T#<tenant>#SEQ                  sk ISSUE#<year>        n = last number taken
+    counter       pk T#<tenant>#STATS                sk <dimension>#ALL | <dimension>#D#<yyyy-mm-dd>   n
+
+A dimension is `all`, `customer:<id>`, `plane:<primaryPlaneId>` or `status:<status>`. Counters move in the
+same transaction as the issue they count, so `pagination.total` is one GetItem for a single filter, and a
+date range adds one Query over day counters plus the issues of its two partial edge days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from opsdesk import tables
+from opsdesk.clock import parse_rfc3339, to_rfc3339
+from opsdesk.dynamo import domain_error_for, model_meta, record_items_read
+from opsdesk.pagination import PageRequest
+from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.support.records import (
+    ContextOption,
+    Customer,
+    Environment,
+    EnvironmentRef,
+    FieldType,
+    Issue,
+    IssueContext,
+    IssueFilters,
+    IssuePage,
+    IssueStatus,
+    Plane,
+    PlaneContext,
+    Ref,
+)
+
+_settings = load_settings(SupportSettings)
+_META = model_meta(_settings, _settings.support_table_name)
+_KEY_ONLY = ("pk", "sk")
+
+
+class _SupportItem(Model):
+    class Meta:
+        table_name = _META["table_name"]
+        region = _META["region"]
+        host = _META["host"]
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class _CustomerItem(_SupportItem):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class _EnvironmentItem(_SupportItem):
+    id = UnicodeAttribute()
+    customerId = UnicodeAttribute()
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class _OptionMap(MapAttribute[str, Any]):
+    value = UnicodeAttribute()
+    label = UnicodeAttribute()
+
+
+class _PlaneContextMap(MapAttribute[str, Any]):
+    id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    label = UnicodeAttribute()
+    fieldType = UnicodeAttribute()
+    isRequired = BooleanAttribute()
+    options = ListAttribute(of=_OptionMap, default=list)
+
+
+class _PlaneItem(_SupportItem):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    description = UnicodeAttribute()
+    contexts = ListAttribute(of=_PlaneContextMap, default=list)
+
+
+class _RefMap(MapAttribute[str, Any]):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+class _EnvironmentRefMap(MapAttribute[str, Any]):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+
+
+class _IssueContextMap(MapAttribute[str, Any]):
+    planeContextId = UnicodeAttribute()
+    key = UnicodeAttribute()
+    label = UnicodeAttribute()
+    value = UnicodeAttribute()
+    displayValue = UnicodeAttribute()
+
+
+class _IssuesByTenant(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = tables.SUPPORT_ISSUES_BY_TENANT
+        projection = AllProjection()
+
+    tenantListPk = UnicodeAttribute(hash_key=True)
+    listSk = UnicodeAttribute(range_key=True)
+
+
+class _IssuesByCustomer(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = tables.SUPPORT_ISSUES_BY_CUSTOMER
+        projection = AllProjection()
+
+    customerListPk = UnicodeAttribute(hash_key=True)
+    listSk = UnicodeAttribute(range_key=True)
+
+
+class _IssuesByPlane(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = tables.SUPPORT_ISSUES_BY_PLANE
+        projection = AllProjection()
+
+    planeListPk = UnicodeAttribute(hash_key=True)
+    listSk = UnicodeAttribute(range_key=True)
+
+
+class _IssuesByStatus(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = tables.SUPPORT_ISSUES_BY_STATUS
+        projection = AllProjection()
+
+    statusListPk = UnicodeAttribute(hash_key=True)
+    listSk = UnicodeAttribute(range_key=True)
+
+
+class _IssueItem(_SupportItem):
+    id = UnicodeAttribute()
+    displayId = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute()
+    status = UnicodeAttribute()
+    customer = _RefMap()
+    environment = _EnvironmentRefMap()
+    primaryPlane = _RefMap()
+    secondaryPlanes = ListAttribute(of=_RefMap, default=list)
+    contexts = ListAttribute(of=_IssueContextMap, default=list)
+    submitterHandle = UnicodeAttribute()
+    pipelineUrl = UnicodeAttribute(null=True)
+    createdAt = UnicodeAttribute()
+    updatedAt = UnicodeAttribute()
+    createdBy = UnicodeAttribute()
+    resolvedAt = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+
+    tenantListPk = UnicodeAttribute()
+    customerListPk = UnicodeAttribute()
+    planeListPk = UnicodeAttribute()
+    statusListPk = UnicodeAttribute()
+    listSk = UnicodeAttribute()
+
+    by_tenant = _IssuesByTenant()
+    by_customer = _IssuesByCustomer()
+    by_plane = _IssuesByPlane()
+    by_status = _IssuesByStatus()
+
+
+class _CounterItem(_SupportItem):
+    n = NumberAttribute(default=0)
+
+
+# Keys
+
+
+def _customers_pk(tenant: str) -> str:
+    return f"T#{tenant}#CUSTOMERS"
+
+
+def _environments_pk(tenant: str, customer_id: str) -> str:
+    return f"T#{tenant}#C#{customer_id}#ENVS"
+
+
+def _planes_pk(tenant: str) -> str:
+    return f"T#{tenant}#PLANES"
+
+
+def _issue_pk(tenant: str, issue_id: str) -> str:
+    return f"T#{tenant}#I#{issue_id}"
+
+
+def _stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#STATS"
+
+
+ISSUE_SK = "ISSUE"
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    """One way of slicing the tenant's issues: an index partition, and the counters that count it."""
+
+    name: str
+    index: GlobalSecondaryIndex[Any]
+    partition: str
+
+    def counter_sk(self, day: date | None = None) -> str:
+        return f"{self.name}#ALL" if day is None else f"{self.name}#D#{day.isoformat()}"
+
+
+def _dimensions_of(tenant: str, issue: Issue) -> list[_Dimension]:
+    return [
+        _Dimension("all", _IssueItem.by_tenant, f"T#{tenant}#ISSUES"),
+        _Dimension(f"customer:{issue.customer.id}", _IssueItem.by_customer, f"T#{tenant}#ISSUES#C#{issue.customer.id}"),
+        _Dimension(f"plane:{issue.primary_plane.id}", _IssueItem.by_plane, f"T#{tenant}#ISSUES#P#{issue.primary_plane.id}"),
+        _status_dimension(tenant, issue.status),
+    ]
+
+
+def _status_dimension(tenant: str, status: IssueStatus) -> _Dimension:
+    return _Dimension(f"status:{status.value}", _IssueItem.by_status, f"T#{tenant}#ISSUES#S#{status.value}")
+
+
+def _dimensions_for(tenant: str, filters: IssueFilters) -> list[_Dimension]:
+    """The dimensions a filter set selects, most selective first; no filter is the whole tenant."""
+    chosen: list[_Dimension] = []
+    if filters.customer_id:
+        chosen.append(_Dimension(f"customer:{filters.customer_id}", _IssueItem.by_customer,
+                                 f"T#{tenant}#ISSUES#C#{filters.customer_id}"))
+    if filters.plane_id:
+        chosen.append(_Dimension(f"plane:{filters.plane_id}", _IssueItem.by_plane,
+                                 f"T#{tenant}#ISSUES#P#{filters.plane_id}"))
+    if filters.status:
+        chosen.append(_status_dimension(tenant, filters.status))
+    return chosen or [_Dimension("all", _IssueItem.by_tenant, f"T#{tenant}#ISSUES")]
+
+
+def _creation_day(issue: Issue) -> date:
+    return parse_rfc3339(issue.created_at).date()
+
+
+class SupportRepository:
+    """The SupportStore on DynamoDB."""
+
+    def __init__(self) -> None:
+        self._connection = Connection(region=_META["region"], host=_META["host"])
+
+    # Catalog reads
+
+    def list_customers(self, tenant_id: str) -> list[Customer]:
+        return [_customer(item) for item in self._query_all(_CustomerItem, _customers_pk(tenant_id))]
+
+    def get_customer(self, tenant_id: str, customer_id: str) -> Customer | None:
+        item = self._get(_CustomerItem, _customers_pk(tenant_id), f"C#{customer_id}")
+        return _customer(item) if item else None
+
+    def list_environments(self, tenant_id: str, customer_id: str) -> list[Environment]:
+        items = self._query_all(_EnvironmentItem, _environments_pk(tenant_id, customer_id))
+        return [_environment(item) for item in items]
+
+    def get_environment(self, tenant_id: str, customer_id: str, environment_id: str) -> Environment | None:
+        item = self._get(_EnvironmentItem, _environments_pk(tenant_id, customer_id), f"E#{environment_id}")
+        return _environment(item) if item else None
+
+    def list_planes(self, tenant_id: str) -> list[Plane]:
+        return [_plane(item) for item in self._query_all(_PlaneItem, _planes_pk(tenant_id))]
+
+    # Catalog writes (seeding and administration)
+
+    def put_customer(self, tenant_id: str, customer: Customer) -> None:
+        _CustomerItem(_customers_pk(tenant_id), f"C#{customer.id}", id=customer.id, name=customer.name,
+                      createdAt=customer.created_at).save()
+
+    def put_environment(self, tenant_id: str, environment: Environment) -> None:
+        _EnvironmentItem(
+            _environments_pk(tenant_id, environment.customer_id), f"E#{environment.id}", id=environment.id,
+            customerId=environment.customer_id, name=environment.name, type=environment.type,
+            createdAt=environment.created_at,
+        ).save()
+
+    def put_plane(self, tenant_id: str, plane: Plane) -> None:
+        contexts = [
+            _PlaneContextMap(id=c.id, key=c.key, label=c.label, fieldType=c.field_type.value, isRequired=c.is_required,
+                             options=[_OptionMap(value=o.value, label=o.label) for o in c.options])
+            for c in plane.contexts
+        ]
+        _PlaneItem(_planes_pk(tenant_id), f"P#{plane.id}", id=plane.id, name=plane.name, slug=plane.slug,
+                   description=plane.description, contexts=contexts).save()
+
+    # Issues
+
+    def next_issue_sequence(self, tenant_id: str, year: int) -> int:
+        return self._reserve_sequence(tenant_id, year, 1)
+
+    def _reserve_sequence(self, tenant_id: str, year: int, count: int) -> int:
+        """Add `count` to the year's sequence atomically and return the last number reserved."""
+        counter = _CounterItem(f"T#{tenant_id}#SEQ", f"ISSUE#{year}")
+        try:
+            result = counter.update(actions=[_CounterItem.n.add(count)])
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Could not number the issue") from exc
+        return int(result["Attributes"]["n"]["N"])
+
+    def create_issue(self, tenant_id: str, issue: Issue) -> None:
+        item = _issue_item(tenant_id, issue)
+        day = _creation_day(issue)
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(item, condition=_IssueItem.pk.does_not_exist())
+                for dimension in _dimensions_of(tenant_id, issue):
+                    self._count(tx, tenant_id, dimension, day, +1)
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Issue already exists") from exc
+
+    def import_issues(self, tenant_id: str, issues: Iterable[Issue]) -> None:
+        """Bulk load for seeding and benchmarks: batch writes, then one counter update per dimension and day.
+        Not atomic across items; numbers must come from `reserve_display_numbers`."""
+        deltas: Counter[tuple[str, str]] = Counter()
+        with _IssueItem.batch_write() as batch:
+            for issue in issues:
+                batch.save(_issue_item(tenant_id, issue))
+                day = _creation_day(issue)
+                for dimension in _dimensions_of(tenant_id, issue):
+                    deltas[(dimension.name, dimension.counter_sk())] += 1
+                    deltas[(dimension.name, dimension.counter_sk(day))] += 1
+        for (_, sk), delta in deltas.items():
+            _CounterItem(_stats_pk(tenant_id), sk).update(actions=[_CounterItem.n.add(delta)])
+
+    def reserve_display_numbers(self, tenant_id: str, year: int, count: int) -> range:
+        last = self._reserve_sequence(tenant_id, year, count)
+        return range(last - count + 1, last + 1)
+
+    def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None:
+        item = self._get(_IssueItem, _issue_pk(tenant_id, issue_id), ISSUE_SK)
+        return _issue(item) if item else None
+
+    def update_issue(self, tenant_id: str, before: Issue, after: Issue) -> None:
+        item = _issue_item(tenant_id, after)
+        day = _creation_day(before)
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(item, condition=_IssueItem.version == before.version)
+                if before.status != after.status:
+                    self._count(tx, tenant_id, _status_dimension(tenant_id, before.status), day, -1)
+                    self._count(tx, tenant_id, _status_dimension(tenant_id, after.status), day, +1)
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "The issue was changed by someone else; reload it and retry") from exc
+
+    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
+        dimensions = _dimensions_for(tenant_id, filters)
+        leading, rest = dimensions[0], dimensions[1:]
+        key_condition = _created_between(leading.index, filters.start, filters.end)
+        filter_condition = _and(_matches(d) for d in rest)
+        results = leading.index.query(
+            leading.partition,
+            range_key_condition=key_condition,
+            filter_condition=filter_condition,
+            scan_index_forward=False,
+            limit=page.offset + page.limit,
+            page_size=page.offset + page.limit,
+        )
+        issues = [_issue(item) for item in _skip(results, page.offset)]
+        record_items_read(results.page_iter.total_scanned_count)
+        if rest:
+            total = self._count_matching(leading, filters, filter_condition)
+        else:
+            total = self._total(tenant_id, leading, filters.start, filters.end)
+        return IssuePage(issues=issues, total=total)
+
+    # Counting
+
+    @staticmethod
+    def _count(tx: TransactWrite, tenant_id: str, dimension: _Dimension, day: date, delta: int) -> None:
+        for sk in (dimension.counter_sk(), dimension.counter_sk(day)):
+            tx.update(_CounterItem(_stats_pk(tenant_id), sk), actions=[_CounterItem.n.add(delta)])
+
+    def _total(self, tenant_id: str, dimension: _Dimension, start: datetime | None, end: datetime | None) -> int:
+        """Issues of one dimension created in [start, end): counters for whole days, a count for partial days."""
+        if start is None and end is None:
+            item = self._get(_CounterItem, _stats_pk(tenant_id), dimension.counter_sk())
+            return int(item.n) if item else 0
+        total = 0
+        first_full = start.date() if start else date.min
+        last_full = (end - timedelta(microseconds=1)).date() if end else date.max
+        if start and start != _midnight(start.date()):
+            first_full = start.date() + timedelta(days=1)
+            total += self._count_range(dimension, start, min(_midnight(first_full), end) if end else _midnight(first_full))
+        if end and end != _midnight(end.date()) and end.date() >= first_full:
+            last_full = end.date() - timedelta(days=1)
+            total += self._count_range(dimension, _midnight(end.date()), end)
+        if first_full <= last_full:
+            low = dimension.counter_sk(first_full) if first_full != date.min else f"{dimension.name}#D#"
+            high = dimension.counter_sk(last_full) if last_full != date.max else f"{dimension.name}#D#~"
+            counters = _CounterItem.query(_stats_pk(tenant_id), _CounterItem.sk.between(low, high))
+            total += sum(int(c.n) for c in counters)
+            record_items_read(counters.page_iter.total_scanned_count)
+        return total
+
+    @staticmethod
+    def _count_range(dimension: _Dimension, start: datetime, end: datetime) -> int:
+        results = dimension.index.query(
+            dimension.partition, range_key_condition=_created_between(dimension.index, start, end),
+            attributes_to_get=_KEY_ONLY,
+        )
+        count = sum(1 for _ in results)
+        record_items_read(results.page_iter.total_scanned_count)
+        return count
+
+    @staticmethod
+    def _count_matching(leading: _Dimension, filters: IssueFilters, filter_condition: Condition | None) -> int:
+        """Two or more filters at once: counted over the leading filter's partition (documented cost)."""
+        results = leading.index.query(
+            leading.partition,
+            range_key_condition=_created_between(leading.index, filters.start, filters.end),
+            filter_condition=filter_condition,
+            attributes_to_get=_KEY_ONLY,
+        )
+        count = sum(1 for _ in results)
+        record_items_read(results.page_iter.total_scanned_count)
+        return count
+
+    # Helpers
+
+    @staticmethod
+    def _get(model: type[Any], pk: str, sk: str) -> Any:
+        try:
+            item = model.get(pk, sk)
+        except model.DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(1)
+        return item
+
+    @staticmethod
+    def _query_all(model: type[Any], pk: str) -> list[Any]:
+        results = model.query(pk)
+        items = list(results)
+        record_items_read(results.page_iter.total_scanned_count)
+        return items
+
+
+def _midnight(day: date) -> datetime:
+    from datetime import UTC
+
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _created_between(index: GlobalSecondaryIndex[Any], start: datetime | None, end: datetime | None) -> Condition | None:
+    """listSk is `<createdAt>#<id>`: `start` is inclusive, `end` exclusive (its own key sorts after it)."""
+    sort_key = _IssueItem.listSk
+    if start and end:
+        return sort_key.between(to_rfc3339(start), to_rfc3339(end))
+    if start:
+        return sort_key >= to_rfc3339(start)
+    if end:
+        return sort_key < to_rfc3339(end)
+    return None
+
+
+def _matches(dimension: _Dimension) -> Condition:
+    attribute = {
+        tables.SUPPORT_ISSUES_BY_CUSTOMER: _IssueItem.customerListPk,
+        tables.SUPPORT_ISSUES_BY_PLANE: _IssueItem.planeListPk,
+        tables.SUPPORT_ISSUES_BY_STATUS: _IssueItem.statusListPk,
+    }[dimension.index.Meta.index_name]
+    return attribute == dimension.partition
+
+
+def _and(conditions: Iterable[Condition]) -> Condition | None:
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def _skip(items: Iterator[Any], count: int) -> Iterator[Any]:
+    for position, item in enumerate(items):
+        if position >= count:
+            yield item
+
+
+# Conversions between items and records
+
+
+def _customer(item: _CustomerItem) -> Customer:
+    return Customer(id=item.id, name=item.name, created_at=item.createdAt)
+
+
+def _environment(item: _EnvironmentItem) -> Environment:
+    return Environment(id=item.id, customer_id=item.customerId, name=item.name, type=item.type,
+                       created_at=item.createdAt)
+
+
+def _plane(item: _PlaneItem) -> Plane:
+    return Plane(
+        id=item.id, name=item.name, slug=item.slug, description=item.description,
+        contexts=tuple(
+            PlaneContext(id=c.id, key=c.key, label=c.label, field_type=FieldType(c.fieldType),
+                         is_required=c.isRequired, options=tuple(ContextOption(o.value, o.label) for o in c.options))
+            for c in item.contexts
+        ),
+    )
+
+
+def _issue_item(tenant: str, issue: Issue) -> _IssueItem:
+    return _IssueItem(
+        _issue_pk(tenant, issue.id), ISSUE_SK,
+        id=issue.id, displayId=issue.display_id, title=issue.title, description=issue.description,
+        status=issue.status.value,
+        customer=_RefMap(id=issue.customer.id, name=issue.customer.name),
+        environment=_EnvironmentRefMap(id=issue.environment.id, name=issue.environment.name,
+                                       type=issue.environment.type),
+        primaryPlane=_RefMap(id=issue.primary_plane.id, name=issue.primary_plane.name),
+        secondaryPlanes=[_RefMap(id=p.id, name=p.name) for p in issue.secondary_planes],
+        contexts=[_IssueContextMap(planeContextId=c.plane_context_id, key=c.key, label=c.label, value=c.value,
+                                   displayValue=c.display_value) for c in issue.contexts],
+        submitterHandle=issue.submitter_handle, pipelineUrl=issue.pipeline_url,
+        createdAt=issue.created_at, updatedAt=issue.updated_at, createdBy=issue.created_by,
+        resolvedAt=issue.resolved_at, version=issue.version,
+        tenantListPk=f"T#{tenant}#ISSUES",
+        customerListPk=f"T#{tenant}#ISSUES#C#{issue.customer.id}",
+        planeListPk=f"T#{tenant}#ISSUES#P#{issue.primary_plane.id}",
+        statusListPk=f"T#{tenant}#ISSUES#S#{issue.status.value}",
+        listSk=f"{issue.created_at}#{issue.id}",
+    )
+
+
+def _issue(item: _IssueItem) -> Issue:
+    return Issue(
+        id=item.id, display_id=item.displayId, title=item.title, description=item.description,
+        status=IssueStatus(item.status),
+        customer=Ref(item.customer.id, item.customer.name),
+        environment=EnvironmentRef(item.environment.id, item.environment.name, item.environment.type),
+        primary_plane=Ref(item.primaryPlane.id, item.primaryPlane.name),
+        secondary_planes=tuple(Ref(p.id, p.name) for p in item.secondaryPlanes),
+        contexts=tuple(IssueContext(c.planeContextId, c.key, c.label, c.value, c.displayValue) for c in item.contexts),
+        submitter_handle=item.submitterHandle, pipeline_url=item.pipelineUrl,
+        created_at=item.createdAt, updated_at=item.updatedAt, created_by=item.createdBy,
+        version=int(item.version), resolved_at=item.resolvedAt,
+    )

@@ -1,0 +1,76 @@
+"""Request bodies of the support API, as the document names their fields."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from opsdesk.clock import is_uuid
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _uuid(value: str) -> str:
+    if not is_uuid(value):
+        raise ValueError("must be a UUID")
+    return value.lower()
+
+
+def _web_url(value: str | None) -> str | None:
+    """pipelineUrl is only stored and shown, never fetched; still, only http(s) links are accepted."""
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http or https URL")
+    return value
+
+
+class ContextValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    planeContextId: str
+    value: str | list[str]
+
+    _id = field_validator("planeContextId")(_uuid)
+
+
+class CreateIssueRequest(BaseModel):
+    # Unknown fields are ignored on create: the stored item is built field by field below, never from the body.
+    model_config = ConfigDict(extra="ignore")
+
+    customerId: str
+    environmentId: str
+    submitterHandle: Annotated[Text, StringConstraints(max_length=320)]
+    primaryPlaneId: str
+    secondaryPlaneIds: list[str] = Field(default_factory=list, max_length=10)
+    title: Annotated[Text, StringConstraints(max_length=200)]
+    description: Annotated[Text, StringConstraints(max_length=20_000)]
+    pipelineUrl: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    contexts: list[ContextValue] = Field(default_factory=list, max_length=50)
+
+    _ids = field_validator("customerId", "environmentId", "primaryPlaneId")(_uuid)
+    _url = field_validator("pipelineUrl")(_web_url)
+
+    @field_validator("secondaryPlaneIds")
+    @classmethod
+    def _secondary_ids(cls, value: list[str]) -> list[str]:
+        ids = [_uuid(v) for v in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("must not repeat a plane")
+        return ids
+
+
+class UpdateIssueRequest(BaseModel):
+    """Only what a user may change. Anything else (displayId, customerId, createdAt, ...) is refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    title: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    description: Annotated[Text, StringConstraints(max_length=20_000)] | None = None
+    pipelineUrl: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+    _url = field_validator("pipelineUrl")(_web_url)

@@ -1,0 +1,268 @@
+"""The support module's domain logic: catalog reads, issue creation with its validation, the status
+workflow and filtered listing. Plain Python over a SupportStore; no AWS here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from opsdesk.auth import Principal
+from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
+from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
+from opsdesk.pagination import PageRequest
+from opsdesk.support.records import (
+    Customer,
+    Environment,
+    EnvironmentRef,
+    FieldType,
+    Issue,
+    IssueChanges,
+    IssueContext,
+    IssueFilters,
+    IssuePage,
+    IssueStatus,
+    Plane,
+    PlaneContext,
+    Ref,
+)
+from opsdesk.support.requests import ContextValue, CreateIssueRequest, UpdateIssueRequest
+from opsdesk.support.store import SupportStore
+
+# open -> in_progress -> resolved -> closed, and a resolved issue may be reopened.
+ALLOWED_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.OPEN: frozenset({IssueStatus.IN_PROGRESS}),
+    IssueStatus.IN_PROGRESS: frozenset({IssueStatus.RESOLVED}),
+    IssueStatus.RESOLVED: frozenset({IssueStatus.CLOSED, IssueStatus.OPEN}),
+    IssueStatus.CLOSED: frozenset(),
+}
+STATUS_VALUES = ", ".join(s.value for s in IssueStatus)
+MAX_TEXT_CONTEXT_LENGTH = 2000
+
+
+def format_display_id(year: int, sequence: int) -> str:
+    return f"ISS-{year}-{sequence:04d}"
+
+
+class SupportService:
+    def __init__(
+        self,
+        store: SupportStore,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        id_factory: Callable[[], str] = new_id,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._new_id = id_factory
+
+    # Catalog
+
+    def list_customers(self, principal: Principal) -> list[Customer]:
+        return sorted(self._store.list_customers(principal.tenant_id), key=lambda c: c.name.lower())
+
+    def list_environments(self, principal: Principal, customer_id: str) -> list[Environment]:
+        if not is_uuid(customer_id) or self._store.get_customer(principal.tenant_id, customer_id) is None:
+            raise NotFound("Customer not found")
+        return sorted(self._store.list_environments(principal.tenant_id, customer_id), key=lambda e: e.name)
+
+    def list_planes(self, principal: Principal) -> list[Plane]:
+        return sorted(self._store.list_planes(principal.tenant_id), key=lambda p: p.name.lower())
+
+    # Issues
+
+    def create_issue(self, principal: Principal, request: CreateIssueRequest) -> Issue:
+        tenant = principal.tenant_id
+        problems: list[FieldError] = []
+        customer = self._store.get_customer(tenant, request.customerId)
+        if customer is None:
+            problems.append(FieldError("customerId", "Customer not found"))
+        environment = self._store.get_environment(tenant, request.customerId, request.environmentId)
+        if environment is None:
+            problems.append(FieldError("environmentId", "Environment not found for this customer"))
+        planes = {plane.id: plane for plane in self._store.list_planes(tenant)}
+        primary = planes.get(request.primaryPlaneId)
+        if primary is None:
+            problems.append(FieldError("primaryPlaneId", "Plane not found"))
+        secondaries: list[Plane] = []
+        for index, plane_id in enumerate(request.secondaryPlaneIds):
+            plane = planes.get(plane_id)
+            if plane is None:
+                problems.append(FieldError(f"secondaryPlaneIds[{index}]", "Plane not found"))
+            elif plane_id == request.primaryPlaneId:
+                problems.append(FieldError(f"secondaryPlaneIds[{index}]", "The primary plane cannot also be secondary"))
+            else:
+                secondaries.append(plane)
+        involved = [p for p in (primary, *secondaries) if p is not None]
+        contexts = _validated_contexts(request.contexts, involved, problems)
+        if problems or customer is None or environment is None or primary is None:
+            raise ValidationFailed("Invalid request body", details=problems)
+
+        now = self._clock()
+        stamp = to_rfc3339(now)
+        sequence = self._store.next_issue_sequence(tenant, now.year)
+        issue = Issue(
+            id=self._new_id(),
+            display_id=format_display_id(now.year, sequence),
+            title=request.title,
+            description=request.description,
+            status=IssueStatus.OPEN,
+            customer=Ref(customer.id, customer.name),
+            environment=EnvironmentRef(environment.id, environment.name, environment.type),
+            primary_plane=Ref(primary.id, primary.name),
+            secondary_planes=tuple(Ref(p.id, p.name) for p in secondaries),
+            contexts=tuple(contexts),
+            submitter_handle=request.submitterHandle,
+            pipeline_url=request.pipelineUrl,
+            created_at=stamp,
+            updated_at=stamp,
+            created_by=principal.user_id,
+        )
+        self._store.create_issue(tenant, issue)
+        return issue
+
+    def get_issue(self, principal: Principal, issue_id: str) -> Issue:
+        issue = self._store.get_issue(principal.tenant_id, issue_id) if is_uuid(issue_id) else None
+        if issue is None:
+            raise NotFound("Issue not found")
+        return issue
+
+    def list_issues(self, principal: Principal, filters: IssueFilters, page: PageRequest) -> IssuePage:
+        return self._store.query_issues(principal.tenant_id, filters, page)
+
+    def update_issue(self, principal: Principal, issue_id: str, request: UpdateIssueRequest) -> Issue:
+        changes = changes_from_request(request)
+        before = self.get_issue(principal, issue_id)
+        after = apply_changes(before, changes, to_rfc3339(self._clock()))
+        if after != before:
+            self._store.update_issue(principal.tenant_id, before, after)
+        return after
+
+
+def _validated_contexts(
+    given: list[ContextValue], planes: list[Plane], problems: list[FieldError]
+) -> list[IssueContext]:
+    """Each value must belong to one of the issue's planes and fit its field; every required one is present."""
+    known: dict[str, PlaneContext] = {ctx.id: ctx for plane in planes for ctx in plane.contexts}
+    accepted: list[IssueContext] = []
+    seen: set[str] = set()
+    for index, item in enumerate(given):
+        context = known.get(item.planeContextId)
+        if context is None:
+            problems.append(FieldError(f"contexts[{index}].planeContextId", "Not a context of the issue's planes"))
+            continue
+        if context.id in seen:
+            problems.append(FieldError(f"contexts[{index}].planeContextId", "Context given more than once"))
+            continue
+        seen.add(context.id)
+        display = _display_value(context, item.value, f"contexts[{index}].value", problems)
+        if display is not None:
+            value = item.value if isinstance(item.value, str) else ",".join(item.value)
+            accepted.append(IssueContext(context.id, context.key, context.label, value, display))
+    for context in known.values():
+        if context.is_required and context.id not in seen:
+            problems.append(FieldError(f"contexts.{context.key}", f"{context.label} is required"))
+    return accepted
+
+
+def _display_value(context: PlaneContext, value: str | list[str], field: str, problems: list[FieldError]) -> str | None:
+    allowed = ", ".join(o.value for o in context.options)
+    match context.field_type:
+        case FieldType.SINGLE_SELECT:
+            label = context.label_of(value) if isinstance(value, str) else None
+            if label is None:
+                problems.append(FieldError(field, f"Must be one of: {allowed}"))
+            return label
+        case FieldType.MULTI_SELECT:
+            values = [value] if isinstance(value, str) else value
+            labels = [context.label_of(v) for v in values]
+            if not values or any(label is None for label in labels):
+                problems.append(FieldError(field, f"Must be one or more of: {allowed}"))
+                return None
+            return ", ".join(label for label in labels if label)
+        case _:
+            text = value.strip() if isinstance(value, str) else ""
+            if not text or len(text) > MAX_TEXT_CONTEXT_LENGTH:
+                problems.append(FieldError(field, f"Must be text of 1 to {MAX_TEXT_CONTEXT_LENGTH} characters"))
+                return None
+            return text
+
+
+def changes_from_request(request: UpdateIssueRequest) -> IssueChanges:
+    given = request.model_fields_set
+    if not given:
+        raise ValidationFailed(
+            details=[FieldError("body", "Give at least one of: status, title, description, pipelineUrl")]
+        )
+    problems = [FieldError(name, f"{name} cannot be null") for name in ("status", "title", "description")
+                if name in given and getattr(request, name) is None]
+    status: IssueStatus | None = None
+    if request.status is not None:
+        try:
+            status = IssueStatus(request.status)
+        except ValueError:
+            problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
+    if problems:
+        raise ValidationFailed(details=problems)
+    return IssueChanges(
+        status=status,
+        title=request.title,
+        description=request.description,
+        pipeline_url=request.pipelineUrl,
+        clear_pipeline_url="pipelineUrl" in given and request.pipelineUrl is None,
+    )
+
+
+def apply_changes(issue: Issue, changes: IssueChanges, now: str) -> Issue:
+    """The issue after `changes`, or the same issue when nothing differs. An illegal status move is a Conflict."""
+    updated = issue
+    if changes.status is not None and changes.status != issue.status:
+        if changes.status not in ALLOWED_MOVES[issue.status]:
+            raise Conflict(f"Cannot move an issue from {issue.status.value} to {changes.status.value}")
+        resolved_at = now if changes.status is IssueStatus.RESOLVED else issue.resolved_at
+        if changes.status is IssueStatus.OPEN:
+            resolved_at = None
+        updated = replace(updated, status=changes.status, resolved_at=resolved_at)
+    if changes.title is not None:
+        updated = replace(updated, title=changes.title)
+    if changes.description is not None:
+        updated = replace(updated, description=changes.description)
+    if changes.pipeline_url is not None or changes.clear_pipeline_url:
+        updated = replace(updated, pipeline_url=changes.pipeline_url)
+    if updated == issue:
+        return issue
+    return replace(updated, updated_at=now, version=issue.version + 1)
+
+
+def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
+    problems: list[FieldError] = []
+    ids: dict[str, str | None] = {}
+    for name in ("customerId", "planeId"):
+        raw = query.get(name) or None
+        if raw is not None and not is_uuid(raw):
+            problems.append(FieldError(name, "Must be a UUID"))
+            raw = None
+        ids[name] = raw.lower() if raw else None
+    status: IssueStatus | None = None
+    if query.get("status"):
+        try:
+            status = IssueStatus(query["status"])
+        except ValueError:
+            problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
+    start = _parse_date(query.get("startDate"), "startDate", problems, end_of_day=False)
+    end = _parse_date(query.get("endDate"), "endDate", problems, end_of_day=True)
+    if start and end and start >= end:
+        problems.append(FieldError("endDate", "Must be after startDate"))
+    if problems:
+        raise ValidationFailed("Invalid query parameters", details=problems)
+    return IssueFilters(customer_id=ids["customerId"], plane_id=ids["planeId"], status=status, start=start, end=end)
+
+
+def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_of_day: bool) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_rfc3339(raw, end_of_day=end_of_day)
+    except ValueError:
+        problems.append(FieldError(field, "Must be an ISO 8601 date or date-time"))
+        return None

@@ -1,0 +1,64 @@
+"""DynamoDB table definitions: the one source of truth for CDK, the local stack and the repositories.
+
+Every key attribute is a string. Item layouts (which key prefixes live in which table) are documented in
+docs/data-model.md next to the repository that writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GlobalIndex:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+    # Projection is ALL for every index: list pages render from the index alone, with no extra GetItem.
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    logical_id: str
+    """CloudFormation logical id, and the stem of the local table name."""
+    name_env_var: str
+    """Environment variable that carries the physical table name into a function."""
+    partition_key: str
+    sort_key: str | None
+    indexes: tuple[GlobalIndex, ...] = field(default_factory=tuple)
+    ttl_attribute: str | None = None
+    stream: bool = False
+
+    def local_name(self, prefix: str = "opsdesk-local") -> str:
+        return f"{prefix}-{self.logical_id}"
+
+    def key_attributes(self) -> list[str]:
+        """Every attribute that is a key of the table or of one of its indexes, in a stable order."""
+        names = [self.partition_key, *([self.sort_key] if self.sort_key else [])]
+        for index in self.indexes:
+            names.extend(attr for attr in (index.partition_key, index.sort_key) if attr)
+        return list(dict.fromkeys(names))
+
+
+SUPPORT_ISSUES_BY_TENANT = "issuesByTenant"
+SUPPORT_ISSUES_BY_CUSTOMER = "issuesByCustomer"
+SUPPORT_ISSUES_BY_PLANE = "issuesByPlane"
+SUPPORT_ISSUES_BY_STATUS = "issuesByStatus"
+
+# The support module's table: catalog (customers, environments, planes), issues, their counters.
+# The four list indexes share one sort key (creation time + id) so a date range works on each of them.
+SUPPORT_TABLE = TableDefinition(
+    logical_id="SupportTable",
+    name_env_var="SUPPORT_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        GlobalIndex(SUPPORT_ISSUES_BY_TENANT, "tenantListPk", "listSk"),
+        GlobalIndex(SUPPORT_ISSUES_BY_CUSTOMER, "customerListPk", "listSk"),
+        GlobalIndex(SUPPORT_ISSUES_BY_PLANE, "planeListPk", "listSk"),
+        GlobalIndex(SUPPORT_ISSUES_BY_STATUS, "statusListPk", "listSk"),
+    ),
+    stream=True,
+)
+
+ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE,)
