@@ -1,0 +1,142 @@
+"""`make dev`: the whole platform on this machine. moto (DynamoDB, Cognito, S3, EventBridge) on loopback,
+the local API Gateway on PORT (default 3000), demo data on first start, a snapshot kept across restarts.
+
+    python -m scripts.dev [--port 3000] [--moto-port 4566] [--state-dir .local] [--reset]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from scripts.local.aws import LocalAws, MotoServer, provision
+
+SNAPSHOT_INTERVAL_SECONDS = 30
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "4566")),
+                        help="0 picks a free port")
+    parser.add_argument("--state-dir", type=Path, default=Path(os.environ.get("OPSDESK_STATE_DIR", ".local")))
+    parser.add_argument("--reset", action="store_true", help="forget the saved state and seed afresh")
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    return parser.parse_args(argv)
+
+
+def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
+    from scripts.local.seed import DEMO_USERS
+
+    return {
+        "base_url": base_url,
+        "modules": {"support": f"{base_url}/support/api"},
+        "region": aws.region,
+        "aws_endpoint": aws.endpoint,
+        "cognito_endpoint": aws.endpoint,
+        "user_pool_id": aws.user_pool_id,
+        "client_id": aws.app_client_id,
+        "issuer": aws.issuer,
+        "jwks_url": aws.jwks_url,
+        "tables": aws.table_names,
+        "buckets": list(aws.buckets),
+        "users": [
+            {"username": u.username, "password": u.password, "tenant_id": u.tenant_id, "tenant": u.tenant_name,
+             "groups": list(u.groups)}
+            for u in DEMO_USERS
+        ],
+    }
+
+
+def print_banner(stack: dict[str, Any], state_file: Path) -> None:
+    lines = [
+        "",
+        "opsdesk is running locally",
+        f"  API base URL      {stack['base_url']}",
+        f"  support           {stack['modules']['support']}",
+        f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",
+        f"  Cognito pool      {stack['user_pool_id']}",
+        f"  app client id     {stack['client_id']}",
+        "  demo logins (USER_PASSWORD_AUTH against the Cognito endpoint above):",
+        *(f"    {u['username']:<20} {u['password']}   tenant {u['tenant']}  groups {','.join(u['groups']) or '-'}"
+          for u in stack["users"]),
+        f"  all of this is in {state_file}",
+        "  Ctrl-C stops everything; data survives a restart (make dev-reset starts clean)",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    state_dir: Path = args.state_dir
+    if args.reset and (state_dir / "snapshot.json").exists():
+        (state_dir / "snapshot.json").unlink()
+
+    moto = MotoServer(args.moto_port).start()
+    aws = provision(moto.endpoint)
+    os.environ.update(aws.function_environment())
+
+    # Imported only now: they bind to the tables named in the environment just set.
+    import uvicorn
+
+    from opsdesk.tokens import TokenVerifier
+    from scripts.local import snapshot
+    from scripts.local.gateway import LocalGateway
+    from scripts.local.seed import seed
+
+    if snapshot.exists(state_dir):
+        snapshot.restore(aws, state_dir)
+    else:
+        seed(aws)
+        snapshot.save(aws, state_dir)
+
+    verifier = TokenVerifier(issuer=aws.issuer, client_id=aws.app_client_id, jwks_url=aws.jwks_url)
+    gateway = LocalGateway(verifier, aws.region)
+    config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=args.port, log_level="warning",
+                            access_log=not args.quiet, lifespan="off")
+    server = uvicorn.Server(config)
+    if args.port == 0:
+        # Tests ask for any free port: bind first, then announce the port actually taken.
+        import socket
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sockets = [sock]
+    else:
+        port, sockets = args.port, None
+    base_url = f"http://127.0.0.1:{port}"
+    stack = stack_description(aws, base_url)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    state_file = state_dir / "stack.json"
+    state_file.write_text(json.dumps(stack, indent=2))
+
+    stop = threading.Event()
+
+    def keep_snapshots() -> None:
+        while not stop.wait(SNAPSHOT_INTERVAL_SECONDS):
+            snapshot.save(aws, state_dir)
+
+    saver = threading.Thread(target=keep_snapshots, daemon=True)
+    saver.start()
+    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    print_banner(stack, state_file)
+    try:
+        server.run(sockets=sockets)
+    finally:
+        stop.set()
+        snapshot.save(aws, state_dir)
+        moto.stop()
+        print("opsdesk stopped; state saved in", state_dir, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""The local AWS: moto in server mode on loopback, provisioned from the same definitions CDK deploys.
+
+Cognito pool and client ids are derived from their names (moto's HASH id strategy), so they are the same on
+every start and a restored snapshot's users and tokens keep working."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import boto3
+
+from opsdesk.tables import ALL_TABLES, TableDefinition
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+LOCAL_TABLE_PREFIX = "opsdesk-local"
+USER_POOL_NAME = "opsdesk-local-users"
+APP_CLIENT_NAME = "opsdesk-local-web"
+GROUPS = ("admin", "agent")
+BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", "opsdesk-local-docs")
+CUSTOM_ATTRIBUTES = ("tenant_id", "project_id")
+
+# moto must number pools and clients by hash before it is imported anywhere in this process.
+os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
+os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY", "HASH")
+
+
+@dataclass
+class LocalAws:
+    endpoint: str
+    region: str
+    user_pool_id: str
+    app_client_id: str
+    table_names: dict[str, str] = field(default_factory=dict)
+    """Logical id -> physical name."""
+    buckets: tuple[str, ...] = BUCKETS
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.endpoint}/{self.user_pool_id}/.well-known/jwks.json"
+
+    def function_environment(self) -> dict[str, str]:
+        """What every function sees locally: the settings CDK gives it on AWS, pointed at moto."""
+        env = {
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "COGNITO_USER_POOL_ID": self.user_pool_id,
+            "COGNITO_APP_CLIENT_ID": self.app_client_id,
+            "COGNITO_JWKS_URL": self.jwks_url,
+            "POWERTOOLS_SERVICE_NAME": "opsdesk",
+            "POWERTOOLS_METRICS_NAMESPACE": "opsdesk",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+        for table in ALL_TABLES:
+            env[table.name_env_var] = self.table_names[table.logical_id]
+        return env
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "issuer": self.issuer, "jwks_url": self.jwks_url}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def client(service: str, endpoint: str, region: str = REGION) -> Any:
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=region, aws_access_key_id="local", aws_secret_access_key="local"
+    )
+
+
+class MotoServer:
+    """moto's threaded server, in this process (so a snapshot can read what its API cannot, e.g. passwords)."""
+
+    def __init__(self, port: int = 0) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.port = port or free_port()
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> MotoServer:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def create_table(dynamodb: Any, definition: TableDefinition, name: str) -> None:
+    key_schema = [{"AttributeName": definition.partition_key, "KeyType": "HASH"}]
+    if definition.sort_key:
+        key_schema.append({"AttributeName": definition.sort_key, "KeyType": "RANGE"})
+    request: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": key_schema,
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in definition.key_attributes()],
+    }
+    if definition.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": [{"AttributeName": index.partition_key, "KeyType": "HASH"}]
+                + ([{"AttributeName": index.sort_key, "KeyType": "RANGE"}] if index.sort_key else []),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in definition.indexes
+        ]
+    if definition.stream:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    dynamodb.create_table(**request)
+    if definition.ttl_attribute:
+        dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": definition.ttl_attribute}
+        )
+
+
+def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TABLE_PREFIX) -> LocalAws:
+    """Create tables, the user pool with its client and groups, and the buckets. Idempotent."""
+    dynamodb = client("dynamodb", endpoint, region)
+    existing = set(dynamodb.list_tables()["TableNames"])
+    names = {}
+    for definition in ALL_TABLES:
+        name = definition.local_name(table_prefix)
+        names[definition.logical_id] = name
+        if name not in existing:
+            create_table(dynamodb, definition, name)
+
+    cognito = client("cognito-idp", endpoint, region)
+    pools = {p["Name"]: p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]}
+    pool_id = pools.get(USER_POOL_NAME) or cognito.create_user_pool(
+        PoolName=USER_POOL_NAME,
+        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
+                                     "RequireNumbers": True, "RequireSymbols": False}},
+        Schema=[{"Name": attr, "AttributeDataType": "String", "Mutable": True} for attr in CUSTOM_ATTRIBUTES],
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]["Id"]
+    clients = {c["ClientName"]: c["ClientId"]
+               for c in cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]}
+    client_id = clients.get(APP_CLIENT_NAME) or cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=APP_CLIENT_NAME,
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    for group in GROUPS:
+        if group not in groups:
+            cognito.create_group(UserPoolId=pool_id, GroupName=group)
+
+    s3 = client("s3", endpoint, region)
+    buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for bucket in BUCKETS:
+        if bucket not in buckets:
+            s3.create_bucket(Bucket=bucket)
+    return LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names)
+
+
+def create_user(aws: LocalAws, username: str, password: str, tenant_id: str, groups: tuple[str, ...] = ()) -> None:
+    """A confirmed user with a permanent password, as an administrator would set one up."""
+    cognito = client("cognito-idp", aws.endpoint, aws.region)
+    cognito.admin_create_user(
+        UserPoolId=aws.user_pool_id,
+        Username=username,
+        UserAttributes=[
+            {"Name": "email", "Value": username},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "custom:tenant_id", "Value": tenant_id},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(UserPoolId=aws.user_pool_id, Username=username, Password=password, Permanent=True)
+    for group in groups:
+        cognito.admin_add_user_to_group(UserPoolId=aws.user_pool_id, Username=username, GroupName=group)
+
+
+def sign_in(aws: LocalAws, username: str, password: str) -> dict[str, str]:
+    """The ordinary Cognito flow a client uses: InitiateAuth with USER_PASSWORD_AUTH."""
+    cognito = client("cognito-idp", aws.endpoint, aws.region)
+    result = cognito.initiate_auth(
+        ClientId=aws.app_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )["AuthenticationResult"]
+    return {"id_token": result["IdToken"], "access_token": result["AccessToken"]}

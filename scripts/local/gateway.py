@@ -1,0 +1,249 @@
+"""A local API Gateway: routes requests by the API map onto the same handler code Lambda runs, with the REST
+proxy event shape (requestContext.authorizer.claims included) and a Lambda context, after the same checks the
+Cognito authorizer makes. Served by uvicorn as an ASGI app."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
+from opsdesk.dialects import DIALECTS
+from opsdesk.errors import DomainError, NotFound, Unauthorized
+from opsdesk.tokens import TokenVerifier, bearer_token
+
+LOCAL_STAGE = "local"
+LAMBDA_TIMEOUT_SECONDS = 29  # API Gateway's integration timeout
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+# API Gateway hands every claim to the function as a string, timestamps in this format.
+CLAIM_TIME_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
+TIME_CLAIMS = ("exp", "iat", "auth_time")
+
+
+@dataclass(frozen=True)
+class CompiledRoute:
+    module: ApiModule
+    group: FunctionGroup
+    resource: str
+    pattern: re.Pattern[str]
+
+    @property
+    def specificity(self) -> tuple[int, int, int]:
+        # API Gateway prefers literal segments over {param}, and {param} over a greedy {proxy+}.
+        return ("+}" in self.resource, self.resource.count("{"), -len(self.resource))  # type: ignore[return-value]
+
+
+def compile_resource(resource: str) -> re.Pattern[str]:
+    regex = ""
+    for segment in resource.strip("/").split("/"):
+        if segment.startswith("{") and segment.endswith("+}"):
+            regex += f"/(?P<{segment[1:-2]}>.+)"
+        elif segment.startswith("{") and segment.endswith("}"):
+            regex += f"/(?P<{segment[1:-1]}>[^/]+)"
+        else:
+            regex += "/" + re.escape(segment)
+    return re.compile(f"^{regex}/?$")
+
+
+class LambdaContext:
+    """The attributes and method of the context object the Python runtime passes to a handler."""
+
+    def __init__(self, function_name: str, region: str, timeout_seconds: int = LAMBDA_TIMEOUT_SECONDS) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:{region}:123456789012:function:{function_name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = f"local/{self.aws_request_id}"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]:
+    passed: dict[str, str] = {}
+    for name, value in claims.items():
+        if name in TIME_CLAIMS and isinstance(value, int | float):
+            passed[name] = datetime.fromtimestamp(value, UTC).strftime(CLAIM_TIME_FORMAT)
+        elif isinstance(value, list):
+            passed[name] = "[" + " ".join(str(v) for v in value) + "]"
+        elif isinstance(value, bool):
+            passed[name] = str(value).lower()
+        else:
+            passed[name] = str(value)
+    return passed
+
+
+class LocalGateway:
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        region: str,
+        modules: tuple[ApiModule, ...] = MODULES,
+        import_handler: Callable[[str], ModuleType] | None = None,
+    ) -> None:
+        self._verifier = verifier
+        self._region = region
+        self._modules = sorted(modules, key=lambda m: -len(m.base_path))
+        self._routes: dict[str, list[CompiledRoute]] = {
+            m.name: sorted(
+                (CompiledRoute(m, g, r, compile_resource(r)) for g in m.groups for r in g.resources),
+                key=lambda route: route.specificity,
+            )
+            for m in modules
+        }
+        self._import = import_handler or (lambda group: importlib.import_module(f"functions.{group}.handler"))
+        self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/_local/health", self._health, methods=["GET"]),
+                Route("/{path:path}", self._dispatch, methods=METHODS),
+            ]
+        )
+
+    async def _health(self, _: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def _dispatch(self, request: Request) -> Response:
+        path = request.url.path
+        module = next((m for m in self._modules if path == m.base_path or path.startswith(m.base_path + "/")), None)
+        if module is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        dialect = DIALECTS[module.dialect]
+        resource_path = path[len(module.base_path):] or "/"
+        route, path_parameters = self._match(module, resource_path)
+        if route is None:
+            return self._error(dialect, NotFound("Route not found"))
+        claims: dict[str, str] | None = None
+        if route.group.auth is Auth.COGNITO:
+            token = bearer_token(request.headers.get("authorization"))
+            try:
+                if token is None:
+                    raise Unauthorized()
+                verified = await run_in_threadpool(self._verifier.verify_id_token, token)
+            except Unauthorized:
+                # API Gateway's authorizer answers 401 with no detail; the module's gateway response renders it.
+                return self._error(dialect, Unauthorized())
+            claims = claims_as_api_gateway_passes_them(verified)
+        body = await request.body()
+        event = self._event(request, module, route, path_parameters, claims, body)
+        handler = self._handler(route.group.name)
+        context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
+        try:
+            result = await run_in_threadpool(handler, event, context)
+        except Exception:  # noqa: BLE001 - a crashed function is API Gateway's 502, whatever the cause
+            status, error_body = dialect(DomainError())
+            return JSONResponse(error_body, status_code=502)
+        return self._response(result)
+
+    def _match(self, module: ApiModule, resource_path: str) -> tuple[CompiledRoute | None, dict[str, str]]:
+        for route in self._routes[module.name]:
+            found = route.pattern.match(resource_path)
+            if found:
+                return route, found.groupdict()
+        return None, {}
+
+    def _handler(self, group: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        # Imported on first use, like a cold start.
+        if group not in self._handlers:
+            self._handlers[group] = self._import(group).lambda_handler
+        return self._handlers[group]
+
+    def _event(
+        self,
+        request: Request,
+        module: ApiModule,
+        route: CompiledRoute,
+        path_parameters: dict[str, str],
+        claims: dict[str, str] | None,
+        body: bytes,
+    ) -> dict[str, Any]:
+        headers: dict[str, str] = {}
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in request.headers.items():
+            headers[name] = value
+            multi_headers.setdefault(name, []).append(value)
+        query: dict[str, str] = {}
+        multi_query: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            query[name] = value
+            multi_query.setdefault(name, []).append(value)
+        text_body: str | None
+        is_base64 = False
+        if not body:
+            text_body = None
+        else:
+            try:
+                text_body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text_body, is_base64 = base64.b64encode(body).decode("ascii"), True
+        now = datetime.now(UTC)
+        request_id = str(uuid.uuid4())
+        client_ip = request.client.host if request.client else "127.0.0.1"
+        return {
+            "resource": route.resource,
+            "path": request.url.path,
+            "httpMethod": request.method,
+            "headers": headers,
+            "multiValueHeaders": multi_headers,
+            "queryStringParameters": query or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": path_parameters or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourceId": route.group.name,
+                "resourcePath": route.resource,
+                "httpMethod": request.method,
+                "extendedRequestId": request_id,
+                "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                "path": request.url.path,
+                "accountId": "123456789012",
+                "protocol": "HTTP/1.1",
+                "stage": LOCAL_STAGE,
+                "domainPrefix": request.url.hostname or "127",
+                "requestTimeEpoch": int(now.timestamp() * 1000),
+                "requestId": request_id,
+                "identity": {"sourceIp": client_ip, "userAgent": request.headers.get("user-agent", "")},
+                "domainName": request.headers.get("host", "127.0.0.1"),
+                "apiId": f"local-{module.name}",
+                "authorizer": {"claims": claims} if claims is not None else None,
+            },
+            "body": text_body,
+            "isBase64Encoded": is_base64,
+        }
+
+    @staticmethod
+    def _response(result: dict[str, Any]) -> Response:
+        raw = result.get("body") or ""
+        content = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode("utf-8")
+        response = Response(content=content, status_code=int(result.get("statusCode", 200)))
+        for name, value in (result.get("headers") or {}).items():
+            response.headers[name] = str(value)
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            for value in values:
+                if response.headers.get(name) != str(value):
+                    response.headers.append(name, str(value))
+        return response
+
+    @staticmethod
+    def _error(dialect: Callable[[DomainError], tuple[int, dict[str, Any]]], error: DomainError) -> Response:
+        status, body = dialect(error)
+        return JSONResponse(body, status_code=status)

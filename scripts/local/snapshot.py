@@ -1,0 +1,90 @@
+"""Persistence for the local stack. moto keeps everything in memory, so `make dev` saves a snapshot on exit
+(and every half minute) and restores it on the next start: table items, bucket objects, Cognito users with
+their passwords, groups and subjects. Dev tooling only: it Scans whole tables, which no request path does."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scripts.local.aws import ACCOUNT_ID, LocalAws, client
+
+SNAPSHOT_FILE = "snapshot.json"
+
+
+def _cognito_pool(aws: LocalAws) -> Any:
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    return cognitoidp_backends[ACCOUNT_ID][aws.region].user_pools[aws.user_pool_id]
+
+
+def save(aws: LocalAws, state_dir: Path) -> None:
+    dynamodb = client("dynamodb", aws.endpoint, aws.region)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for logical_id, name in aws.table_names.items():
+        items: list[dict[str, Any]] = []
+        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
+            items.extend(page["Items"])
+        tables[logical_id] = items
+    s3 = client("s3", aws.endpoint, aws.region)
+    objects: dict[str, dict[str, str]] = {}
+    for bucket in aws.buckets:
+        objects[bucket] = {}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for entry in page.get("Contents", []):
+                body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
+                objects[bucket][entry["Key"]] = body.hex()
+    users = [
+        {
+            "username": user.username,
+            "password": user.password,
+            "sub": user.id,
+            "status": user.status,
+            "enabled": user.enabled,
+            "attributes": [a for a in user.attributes if a["Name"] != "sub"],
+            "groups": sorted(group.group_name for group in user.groups),
+        }
+        for user in _cognito_pool(aws).users.values()
+    ]
+    state_dir.mkdir(parents=True, exist_ok=True)
+    document = {"tables": tables, "objects": objects, "users": users}
+    with tempfile.NamedTemporaryFile("w", dir=state_dir, delete=False, suffix=".tmp") as handle:
+        json.dump(document, handle)
+    os.replace(handle.name, state_dir / SNAPSHOT_FILE)
+
+
+def exists(state_dir: Path) -> bool:
+    return (state_dir / SNAPSHOT_FILE).is_file()
+
+
+def restore(aws: LocalAws, state_dir: Path) -> None:
+    document = json.loads((state_dir / SNAPSHOT_FILE).read_text())
+    dynamodb = client("dynamodb", aws.endpoint, aws.region)
+    for logical_id, items in document["tables"].items():
+        name = aws.table_names.get(logical_id)
+        if name is None:
+            continue
+        for start in range(0, len(items), 25):
+            requests = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
+            dynamodb.batch_write_item(RequestItems={name: requests})
+    s3 = client("s3", aws.endpoint, aws.region)
+    for bucket, objects in document["objects"].items():
+        for key, body in objects.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=bytes.fromhex(body))
+    cognito = client("cognito-idp", aws.endpoint, aws.region)
+    pool = _cognito_pool(aws)
+    for user in document["users"]:
+        cognito.admin_create_user(UserPoolId=aws.user_pool_id, Username=user["username"],
+                                  UserAttributes=user["attributes"], MessageAction="SUPPRESS")
+        restored = pool.users[user["username"]]
+        # Keep the subject: items record who created them by `sub`.
+        restored.id = user["sub"]
+        restored.update_attributes([{"Name": "sub", "Value": user["sub"]}])
+        restored.password = user["password"]
+        restored.status = user["status"]
+        restored.enabled = user["enabled"]
+        for group in user["groups"]:
+            cognito.admin_add_user_to_group(UserPoolId=aws.user_pool_id, Username=user["username"], GroupName=group)
