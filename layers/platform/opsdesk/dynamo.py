@@ -57,15 +57,22 @@ def error_code(exc: BaseException) -> str | None:
     response = getattr(cause, "response", None) or {}
     code = response.get("Error", {}).get("Code")
     if code == "TransactionCanceledException":
-        reasons = response.get("CancellationReasons") or []
-        codes = {r.get("Code") for r in reasons if r.get("Code") not in (None, "None")}
-        if codes & {"ConditionalCheckFailed"}:
+        codes = _cancellation_codes(exc, response)
+        if "ConditionalCheckFailed" in codes:
             return "ConditionalCheckFailedException"
         if codes & {"ThrottlingError", "ProvisionedThroughputExceeded"}:
             return "ThrottlingException"
-        if codes & {"TransactionConflict"}:
+        if "TransactionConflict" in codes:
             return "TransactionConflictException"
     return str(code) if code else None
+
+
+def _cancellation_codes(exc: BaseException, response: dict[str, Any]) -> set[str]:
+    """Why a transaction was cancelled: pynamodb parses the reasons, plain botocore leaves them in the response."""
+    parsed = getattr(exc, "cancellation_reasons", None)
+    if parsed:
+        return {reason.code for reason in parsed if reason is not None}
+    return {r.get("Code") for r in response.get("CancellationReasons") or [] if r.get("Code") not in (None, "None")}
 
 
 def domain_error_for(exc: BaseException, conflict_message: str) -> Exception:

@@ -17,7 +17,9 @@ date range adds one Query over day counters plus the issues of its two partial e
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -38,7 +40,7 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import domain_error_for, model_meta, record_items_read
+from opsdesk.dynamo import domain_error_for, error_code, model_meta, record_items_read
 from opsdesk.pagination import PageRequest
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.records import (
@@ -59,7 +61,9 @@ from opsdesk.support.records import (
 
 _settings = load_settings(SupportSettings)
 _META = model_meta(_settings, _settings.support_table_name)
-_KEY_ONLY = ("pk", "sk")
+_KEY_ONLY = ["pk", "sk"]
+TRANSACTION_ATTEMPTS = 6
+TRANSACTION_BACKOFF_SECONDS = 0.01
 
 
 class _SupportItem(Model):
@@ -332,13 +336,13 @@ class SupportRepository:
     def create_issue(self, tenant_id: str, issue: Issue) -> None:
         item = _issue_item(tenant_id, issue)
         day = _creation_day(issue)
-        try:
-            with TransactWrite(connection=self._connection) as tx:
-                tx.save(item, condition=_IssueItem.pk.does_not_exist())
-                for dimension in _dimensions_of(tenant_id, issue):
-                    self._count(tx, tenant_id, dimension, day, +1)
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Issue already exists") from exc
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_IssueItem.pk.does_not_exist())
+            for dimension in _dimensions_of(tenant_id, issue):
+                self._count(tx, tenant_id, dimension, day, +1)
+
+        self._commit(write, "Issue already exists")
 
     def import_issues(self, tenant_id: str, issues: Iterable[Issue]) -> None:
         """Bulk load for seeding and benchmarks: batch writes, then one counter update per dimension and day.
@@ -365,14 +369,14 @@ class SupportRepository:
     def update_issue(self, tenant_id: str, before: Issue, after: Issue) -> None:
         item = _issue_item(tenant_id, after)
         day = _creation_day(before)
-        try:
-            with TransactWrite(connection=self._connection) as tx:
-                tx.save(item, condition=_IssueItem.version == before.version)
-                if before.status != after.status:
-                    self._count(tx, tenant_id, _status_dimension(tenant_id, before.status), day, -1)
-                    self._count(tx, tenant_id, _status_dimension(tenant_id, after.status), day, +1)
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "The issue was changed by someone else; reload it and retry") from exc
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_IssueItem.version == before.version)
+            if before.status != after.status:
+                self._count(tx, tenant_id, _status_dimension(tenant_id, before.status), day, -1)
+                self._count(tx, tenant_id, _status_dimension(tenant_id, after.status), day, +1)
+
+        self._commit(write, "The issue was changed by someone else; reload it and retry")
 
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
         dimensions = _dimensions_for(tenant_id, filters)
@@ -394,6 +398,20 @@ class SupportRepository:
         else:
             total = self._total(tenant_id, leading, filters.start, filters.end)
         return IssuePage(issues=issues, total=total)
+
+    def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str) -> None:
+        """Run one transaction. Every create touches the tenant's counters, so concurrent writers collide
+        (TransactionConflict) although neither is wrong: those are retried with jitter; a failed condition is not."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    write(tx)
+                return
+            except PynamoDBException as exc:
+                if error_code(exc) == "TransactionConflictException" and attempt < TRANSACTION_ATTEMPTS:
+                    time.sleep(random.uniform(0, TRANSACTION_BACKOFF_SECONDS * 2**attempt))
+                    continue
+                raise domain_error_for(exc, conflict_message) from exc
 
     # Counting
 

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.events import Caller
+
+BASE = "/support/api"
+
+
+def test_customers_are_listed_by_name_with_documented_fields(caller: Caller) -> None:
+    reply = caller.get(f"{BASE}/customers")
+
+    assert reply.status == 200
+    names = [c["name"] for c in reply.body["customers"]]
+    assert names == ["Customer Alpha", "Customer Beta", "Customer Gamma"]
+    assert set(reply.body["customers"][0]) == {"id", "name", "createdAt"}
+
+
+def test_environments_of_a_customer_are_listed_with_their_type(caller: Caller, tenant: dict[str, Any]) -> None:
+    reply = caller.get(f"{BASE}/customers/{tenant['alpha']}/environments")
+
+    assert reply.status == 200
+    environments = reply.body["environments"]
+    assert [e["name"] for e in environments] == ["alpha-prod-01", "alpha-qa-01", "alpha-staging-01"]
+    assert {e["type"] for e in environments} == {"qa", "staging", "prod"}
+    assert set(environments[0]) == {"id", "name", "type", "createdAt"}
+
+
+def test_environments_of_another_tenants_customer_are_not_found(outsider: Caller, tenant: dict[str, Any]) -> None:
+    reply = outsider.get(f"{BASE}/customers/{tenant['alpha']}/environments")
+
+    assert reply.status == 404
+    assert reply.body["error"]["code"] == "NOT_FOUND"
+
+
+def test_environments_of_a_malformed_customer_id_are_not_found(caller: Caller) -> None:
+    assert caller.get(f"{BASE}/customers/not-a-uuid/environments").status == 404
+
+
+def test_planes_carry_their_contexts_and_options(caller: Caller) -> None:
+    reply = caller.get(f"{BASE}/planes")
+
+    assert reply.status == 200
+    cicd = next(p for p in reply.body["planes"] if p["slug"] == "app-cicd")
+    assert cicd["name"] == "App CI/CD"
+    stage = next(c for c in cicd["contexts"] if c["key"] == "pipeline_stage")
+    assert stage["fieldType"] == "single_select"
+    assert stage["isRequired"] is True
+    assert {"value": "build", "label": "Build/Compile"} in stage["options"]
+    assert set(stage) == {"id", "key", "label", "fieldType", "isRequired", "options"}
+
+
+def test_another_tenant_sees_none_of_this_tenants_catalog(outsider: Caller, tenant: dict[str, Any]) -> None:
+    assert outsider.get(f"{BASE}/customers").body == {"customers": []}
+    assert outsider.get(f"{BASE}/planes").body == {"planes": []}
+
+
+def test_a_request_without_verified_claims_is_unauthorized(caller: Caller) -> None:
+    reply = caller.call("GET", f"{BASE}/customers", anonymous=True)
+
+    assert reply.status == 401
+    assert reply.body["error"]["code"] == "UNAUTHORIZED"
+
+
+def test_an_unknown_route_is_not_found_in_the_support_envelope(caller: Caller) -> None:
+    reply = caller.get(f"{BASE}/customers/x/y/z")
+
+    assert reply.status == 404
+    assert reply.body["error"]["code"] == "NOT_FOUND"

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import issue_body
+from tests.integration.events import Caller
+
+BASE = "/support/api"
+
+
+def ids(reply: Any) -> list[str]:
+    assert reply.status == 200, reply.body
+    return [i["displayId"] for i in reply.body["issues"]]
+
+
+@pytest.fixture
+def listed(caller: Caller, tenant: dict[str, Any]) -> dict[str, Any]:
+    """Five issues: three for Alpha on CI/CD, two for Beta on Data Platform; one in progress."""
+    data = tenant["planes"]["data-platform"]
+    layer = next(c.id for c in data.contexts if c.key == "data_layer")
+    made = [caller.post(f"{BASE}/issues", issue_body(tenant)).body["issue"] for _ in range(3)]
+    made += [
+        caller.post(f"{BASE}/issues", issue_body(
+            tenant, customerId=tenant["beta"], environmentId=tenant["beta_prod"], primaryPlaneId=data.id,
+            contexts=[{"planeContextId": layer, "value": "warehouse"}])).body["issue"]
+        for _ in range(2)
+    ]
+    caller.patch(f"{BASE}/issues/{made[1]['id']}", {"status": "in_progress"})
+    return {"issues": made, "data_plane": data.id}
+
+
+def test_list_is_newest_first_with_the_documented_shape(caller: Caller, listed: dict[str, Any]) -> None:
+    reply = caller.get(f"{BASE}/issues")
+
+    assert ids(reply) == [i["displayId"] for i in reversed(listed["issues"])]
+    assert reply.body["pagination"] == {"page": 1, "limit": 20, "total": 5, "totalPages": 1}
+    assert set(reply.body["issues"][0]) == {
+        "id", "displayId", "title", "status", "customer", "environment", "primaryPlane", "createdAt"
+    }
+
+
+def test_each_filter_selects_its_issues_and_counts_them(caller: Caller, tenant: dict[str, Any],
+                                                        listed: dict[str, Any]) -> None:
+    made = listed["issues"]
+
+    by_customer = caller.get(f"{BASE}/issues?customerId={tenant['beta']}")
+    by_plane = caller.get(f"{BASE}/issues?planeId={listed['data_plane']}")
+    by_status = caller.get(f"{BASE}/issues?status=in_progress")
+    by_both = caller.get(f"{BASE}/issues?customerId={tenant['alpha']}&status=open")
+
+    assert ids(by_customer) == [made[4]["displayId"], made[3]["displayId"]]
+    assert by_customer.body["pagination"]["total"] == 2
+    assert ids(by_plane) == ids(by_customer)
+    assert ids(by_status) == [made[1]["displayId"]]
+    assert by_status.body["pagination"]["total"] == 1
+    assert ids(by_both) == [made[2]["displayId"], made[0]["displayId"]]
+    assert by_both.body["pagination"]["total"] == 2
+
+
+def test_dates_bound_the_list_and_its_total(caller: Caller, listed: dict[str, Any]) -> None:
+    today = datetime.now(UTC).date()
+    tomorrow = today + timedelta(days=1)
+
+    assert caller.get(f"{BASE}/issues?startDate={today}&endDate={today}").body["pagination"]["total"] == 5
+    assert caller.get(f"{BASE}/issues?startDate={tomorrow}").body["pagination"]["total"] == 0
+    assert ids(caller.get(f"{BASE}/issues?endDate={today - timedelta(days=1)}")) == []
+    second = listed["issues"][1]["createdAt"]
+    after_second = caller.get(f"{BASE}/issues?startDate={second}")
+    assert after_second.body["pagination"]["total"] == 4
+    assert ids(after_second)[-1] == listed["issues"][1]["displayId"]
+
+
+def test_pages_split_the_list_and_limit_is_capped_at_100(caller: Caller, listed: dict[str, Any]) -> None:
+    first = caller.get(f"{BASE}/issues?limit=2")
+    third = caller.get(f"{BASE}/issues?limit=2&page=3")
+    capped = caller.get(f"{BASE}/issues?limit=500")
+
+    assert first.body["pagination"] == {"page": 1, "limit": 2, "total": 5, "totalPages": 3}
+    assert ids(third) == [listed["issues"][0]["displayId"]]
+    assert capped.body["pagination"]["limit"] == 100
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("status=done", "status"), ("customerId=abc", "customerId"), ("planeId=abc", "planeId"),
+     ("startDate=yesterday", "startDate"), ("startDate=2026-02-01&endDate=2026-01-01", "endDate"),
+     ("page=0", "page"), ("limit=-1", "limit"), ("page=two", "page")],
+)
+def test_a_bad_query_parameter_is_a_validation_error_naming_it(caller: Caller, query: str, field: str) -> None:
+    reply = caller.get(f"{BASE}/issues?{query}")
+
+    assert reply.status == 400
+    assert reply.body["error"]["code"] == "VALIDATION_ERROR"
+    assert field in {d["field"] for d in reply.body["error"]["details"]}
+
+
+def test_status_counters_follow_every_move(caller: Caller, listed: dict[str, Any]) -> None:
+    issue = listed["issues"][1]
+    for status in ("resolved", "closed"):
+        caller.patch(f"{BASE}/issues/{issue['id']}", {"status": status})
+
+    totals = {s: caller.get(f"{BASE}/issues?status={s}").body["pagination"]["total"]
+              for s in ("open", "in_progress", "resolved", "closed")}
+
+    assert totals == {"open": 4, "in_progress": 0, "resolved": 0, "closed": 1}

@@ -1,0 +1,78 @@
+"""Every list is a Query: the DynamoDB items read by GET /issues grow with the page, not with the table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.events import Caller
+
+BASE = "/support/api"
+SMALL, LARGE = 500, 5_000
+END = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _loaded_tenant(size: int, handlers: dict[str, Any]) -> tuple[Caller, dict[str, str]]:
+    from opsdesk.support.repository import SupportRepository
+    from scripts.local.seed import CUSTOMER_SPECS, DEMO_TENANT, demo_planes, seed_catalog, stable_id, synthetic_issues
+
+    tenant_id = str(uuid.uuid4())
+    CUSTOMER_SPECS[tenant_id] = CUSTOMER_SPECS[DEMO_TENANT]
+    repository = SupportRepository()
+    seed_catalog(repository, tenant_id, END - timedelta(days=90))
+    synthetic_issues(repository, tenant_id, size, days=60, end=END)
+    week_start = (END - timedelta(days=20)).date()
+    queries = {
+        "no filter": "",
+        "customerId": f"customerId={stable_id(tenant_id, 'customer', 'Customer Beta')}",
+        "planeId": f"planeId={demo_planes(tenant_id)[2].id}",
+        "status": "status=resolved",
+        "startDate+endDate": f"startDate={week_start}T06:00:00Z&endDate={week_start + timedelta(days=7)}T18:00:00Z",
+        "startDate": f"startDate={(END - timedelta(days=3)).date()}",
+    }
+    return Caller(tenant_id, handlers), queries
+
+
+def _items_read(caller: Caller, query: str) -> tuple[int, int]:
+    from opsdesk.dynamo import metered_reads
+
+    with metered_reads() as meter:
+        reply = caller.get(f"{BASE}/issues?{query}")
+    assert reply.status == 200, reply.body
+    assert len(reply.body["issues"]) == 20
+    return meter.items, reply.body["pagination"]["total"]
+
+
+@pytest.mark.slow
+def test_items_read_by_the_first_page_do_not_grow_with_the_table(issues_handler: Any, catalog_handler: Any) -> None:
+    handlers = {"issues": issues_handler}
+    # Given two tenants holding 500 and 5,000 issues over the same 60 days
+    small, small_queries = _loaded_tenant(SMALL, handlers)
+    large, large_queries = _loaded_tenant(LARGE, handlers)
+
+    for name in small_queries:
+        # When each asks for the first page with one filter
+        small_reads, small_total = _items_read(small, small_queries[name])
+        large_reads, large_total = _items_read(large, large_queries[name])
+
+        # Then totals scale with the table while the items read stay those of one page (plus counters
+        # and, for a date range, the issues of its two partial edge days)
+        assert large_total > small_total * 8, name
+        assert small_reads <= 20 + 2 * (SMALL / 60) + 10, (name, small_reads)
+        assert large_reads <= 20 + 2 * (LARGE / 60) + 10, (name, large_reads)
+        if "Date" not in name:
+            assert large_reads == small_reads, (name, small_reads, large_reads)
+
+
+@pytest.mark.slow
+def test_a_full_day_date_range_reads_counters_not_issues(issues_handler: Any) -> None:
+    large, _ = _loaded_tenant(LARGE, {"issues": issues_handler})
+    start = (END - timedelta(days=40)).date()
+
+    reads, total = _items_read(large, f"startDate={start}&endDate={start + timedelta(days=29)}")
+
+    assert total == pytest.approx(LARGE / 2, rel=0.02)
+    assert reads <= 20 + 31
