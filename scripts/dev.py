@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> None:
     print_banner(stack, state_file)
     try:
         server.run(sockets=sockets)
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows
     finally:
         stop.set()
         snapshot.save(aws, state_dir)

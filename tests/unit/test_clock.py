@@ -82,11 +82,6 @@ def test_parse_refuses_what_is_not_a_date(text: str) -> None:
         parse_rfc3339(text)
 
 
-@pytest.mark.xfail(
-    reason="BUG: a bare date is recognised by its length (10), so the ISO 8601 basic form 20240131 parses as the "
-    "start of the day even with end_of_day=True",
-    strict=True,
-)
 def test_basic_format_date_as_end_of_day_is_the_next_midnight() -> None:
     assert parse_rfc3339("20240131", end_of_day=True) == datetime(2024, 2, 1, tzinfo=UTC)
 

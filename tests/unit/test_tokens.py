@@ -205,7 +205,6 @@ def test_bearer_token_takes_the_token_bare_or_after_bearer(header: str | None, t
     assert bearer_token(header) == token
 
 
-@pytest.mark.xfail(reason="BUG: 'Bearer ' with no token yields the token 'Bearer' instead of None", strict=True)
 @pytest.mark.parametrize("header", ["Bearer ", "bearer   "])
 def test_bearer_scheme_without_a_token_has_no_token(header: str) -> None:
     assert bearer_token(header) is None

@@ -158,11 +158,6 @@ def test_body_at_the_limit_is_accepted() -> None:
     assert parse_json_body(raw.encode(), len(raw)) == {"d": "x" * 100}
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_json_body compares len(str) (characters) with max_bytes; a str body of multi-byte "
-    "characters passes a byte limit it exceeds",
-    strict=True,
-)
 def test_body_over_the_limit_in_bytes_is_refused_even_when_it_has_fewer_characters() -> None:
     # Given a body of 1000 characters that is 2002 bytes in UTF-8 (API Gateway hands the body over as str)
     raw = json.dumps({"d": "é" * 990}, ensure_ascii=False)
@@ -173,11 +168,6 @@ def test_body_over_the_limit_in_bytes_is_refused_even_when_it_has_fewer_characte
         parse_json_body(raw, 1024)
 
 
-@pytest.mark.xfail(
-    reason="BUG: for a field typed as a union (ContextValue.value: str | list[str]) pydantic's union member tag "
-    "ends up in the path: 'contexts[0].value.str' and 'contexts[0].value.list[str]' instead of 'contexts[0].value'",
-    strict=True,
-)
 def test_wrong_type_for_a_union_field_is_named_by_its_field_path() -> None:
     error = validation_error(CreateIssueRequest, {**CREATE, "contexts": [{"planeContextId": UUID, "value": 5}]})
 

@@ -31,8 +31,8 @@ def parse_rfc3339(text: str, *, end_of_day: bool = False) -> datetime:
     """Parse an ISO 8601 date or date-time. A bare date means its midnight UTC, or the next midnight when
     `end_of_day` is set, so that `endDate=2024-01-31` includes the whole 31st. Raises ValueError."""
     text = text.strip()
-    if len(text) == 10:
-        day = date.fromisoformat(text)
+    if "T" not in text.upper() and " " not in text:
+        day = date.fromisoformat(text)  # also the basic (20240131) and week (2024-W05) forms
         midnight = datetime.combine(day, time.min, tzinfo=UTC)
         return midnight + timedelta(days=1) if end_of_day else midnight
     moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))

@@ -69,6 +69,7 @@ def bearer_token(authorization_header: str | None) -> str | None:
     if not authorization_header:
         return None
     value = authorization_header.strip()
-    if value.lower().startswith("bearer "):
-        value = value[7:].strip()
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() == "bearer":
+        value = rest.strip()
     return value or None

@@ -41,7 +41,8 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
 def parse_json_body(raw: str | bytes | None, max_bytes: int) -> Any:
     if raw is None or raw in ("", b""):
         raise ValidationFailed("Request body is required", details=[FieldError("body", "Request body is required")])
-    if len(raw) > max_bytes:
+    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    if size > max_bytes:
         raise ValidationFailed(details=[FieldError("body", f"Request body is larger than {max_bytes} bytes")])
     try:
         return json.loads(raw)

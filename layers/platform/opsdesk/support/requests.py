@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -32,9 +32,18 @@ class ContextValue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     planeContextId: str
-    value: str | list[str]
+    value: Any
+    """A string, or a list of strings for a multi-select context."""
 
     _id = field_validator("planeContextId")(_uuid)
+
+    @field_validator("value")
+    @classmethod
+    def _string_or_strings(cls, value: Any) -> str | list[str]:
+        # Checked here rather than as `str | list[str]`, whose errors would name each union member.
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return value
+        raise ValueError("must be a string or a list of strings")
 
 
 class CreateIssueRequest(BaseModel):

@@ -62,9 +62,10 @@ class SupportService:
         return sorted(self._store.list_customers(principal.tenant_id), key=lambda c: c.name.lower())
 
     def list_environments(self, principal: Principal, customer_id: str) -> list[Environment]:
-        if not is_uuid(customer_id) or self._store.get_customer(principal.tenant_id, customer_id) is None:
+        if not is_uuid(customer_id) or self._store.get_customer(principal.tenant_id, customer_id.lower()) is None:
             raise NotFound("Customer not found")
-        return sorted(self._store.list_environments(principal.tenant_id, customer_id), key=lambda e: e.name)
+        environments = self._store.list_environments(principal.tenant_id, customer_id.lower())
+        return sorted(environments, key=lambda e: e.name)
 
     def list_planes(self, principal: Principal) -> list[Plane]:
         return sorted(self._store.list_planes(principal.tenant_id), key=lambda p: p.name.lower())
@@ -122,7 +123,7 @@ class SupportService:
         return issue
 
     def get_issue(self, principal: Principal, issue_id: str) -> Issue:
-        issue = self._store.get_issue(principal.tenant_id, issue_id) if is_uuid(issue_id) else None
+        issue = self._store.get_issue(principal.tenant_id, issue_id.lower()) if is_uuid(issue_id) else None
         if issue is None:
             raise NotFound("Issue not found")
         return issue
