@@ -26,9 +26,11 @@ import sys
 import tempfile
 import time
 import tomllib
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 try:
     from packaging.requirements import Requirement
@@ -40,7 +42,10 @@ PYPROJECT = REPO_ROOT / "pyproject.toml"
 LIBRARY_SOURCE = REPO_ROOT / "layers" / "platform" / "opsdesk"
 BUILD_ROOT = REPO_ROOT / "build"
 LAYER_DIR = BUILD_ROOT / "layer"
-"""The layer asset: Lambda mounts its `python/` folder on sys.path (/opt/python)."""
+"""The built layer: Lambda mounts its `python/` folder on sys.path (/opt/python)."""
+LAYER_ARCHIVE = BUILD_ROOT / "layer.zip"
+"""The layer asset. A zip made once per build: CDK copies one file into cdk.out instead of 2,500, and the CLI
+uploads it as it is."""
 STAMP_FILE = BUILD_ROOT / "layer.stamp.json"
 LOCK_FILE = BUILD_ROOT / "layer.lock"
 
@@ -53,14 +58,18 @@ PIP_IMPLEMENTATION = "cp"
 # dependency tree needs a newer botocore than the runtime's (pynamodb asks for botocore>=1.12.54).
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
 
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
 # Bump when the build procedure changes in a way the inputs below do not show.
-BUILD_RECIPE_VERSION = "2"
+BUILD_RECIPE_VERSION = "3"
 
 
 @dataclass(frozen=True)
 class LayerBuild:
     directory: Path
-    """The asset directory (holds python/)."""
+    """The built directory (holds python/)."""
+    archive: Path
+    """The same content zipped: the CDK asset."""
     content_hash: str
     """Hash of every input of the build; the CDK asset hash of the layer."""
     rebuilt: bool
@@ -123,7 +132,7 @@ def _binary_target_options(target: Path) -> list[str]:
 def resolve_pins(dependencies: list[str], report_dir: Path) -> list[str]:
     """Resolve the full dependency tree for the Lambda platform, as exact pins (`name==version`)."""
     report = report_dir / "resolution.json"
-    _pip("install", "--quiet", "--dry-run", "--ignore-installed", "--report", str(report),
+    _pip("install", "-qq", "--dry-run", "--ignore-installed", "--report", str(report),
          *_binary_target_options(report_dir / "unused"), *dependencies)
     resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
     return [f"{item['metadata']['name']}=={item['metadata']['version']}" for item in resolved]
@@ -131,11 +140,11 @@ def resolve_pins(dependencies: list[str], report_dir: Path) -> list[str]:
 
 def install(dependencies: list[str], target: Path, with_aws_sdk: bool, work_dir: Path) -> None:
     if with_aws_sdk:
-        _pip("install", "--quiet", *_binary_target_options(target), *dependencies)
+        _pip("install", "-qq", *_binary_target_options(target), *dependencies)
         return
     # Resolve with the SDK (so every other pin is what pip would choose), then install all but the SDK.
     pins = [pin for pin in resolve_pins(dependencies, work_dir) if distribution_name(pin) not in RUNTIME_PROVIDED]
-    _pip("install", "--quiet", "--no-deps", *_binary_target_options(target), *pins)
+    _pip("install", "-qq", "--no-deps", *_binary_target_options(target), *pins)
 
 
 def _marker_environment(extra: str) -> dict[str, str]:
@@ -201,13 +210,23 @@ def _compile(site: Path) -> None:
     )
 
 
+def write_archive(source: Path, archive: Path) -> None:
+    """A reproducible zip: sorted entries with a fixed timestamp, so the same build gives the same bytes."""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zipped:
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=ZIP_TIMESTAMP)
+            entry.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            zipped.writestr(entry, path.read_bytes())
+
+
 def directory_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def _read_stamp() -> dict[str, str]:
+def _read_stamp() -> dict[str, Any]:
     try:
-        stamp: dict[str, str] = json.loads(STAMP_FILE.read_text(encoding="utf-8"))
+        stamp: dict[str, Any] = json.loads(STAMP_FILE.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
     return stamp
@@ -223,8 +242,8 @@ def build_layer(*, force: bool = False, with_aws_sdk: bool = False) -> LayerBuil
     BUILD_ROOT.mkdir(exist_ok=True)
     with LOCK_FILE.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not force and _read_stamp().get("hash") == wanted_hash and (LAYER_DIR / "python" / "opsdesk").is_dir():
-            return LayerBuild(LAYER_DIR, wanted_hash, False, time.monotonic() - started, 0)
+        if not force and _read_stamp().get("hash") == wanted_hash and LAYER_ARCHIVE.is_file():
+            return LayerBuild(LAYER_DIR, LAYER_ARCHIVE, wanted_hash, False, time.monotonic() - started, 0)
         with tempfile.TemporaryDirectory(dir=BUILD_ROOT, prefix="layer-") as scratch:
             staging = Path(scratch) / "layer"
             site = staging / "python"
@@ -237,11 +256,14 @@ def build_layer(*, force: bool = False, with_aws_sdk: bool = False) -> LayerBuil
             _compile(site)
             # Swap in whole so a failed build never leaves a half layer behind a valid stamp.
             STAMP_FILE.unlink(missing_ok=True)
+            write_archive(staging, Path(scratch) / LAYER_ARCHIVE.name)
             shutil.rmtree(LAYER_DIR, ignore_errors=True)
             os.replace(staging, LAYER_DIR)
+            os.replace(Path(scratch) / LAYER_ARCHIVE.name, LAYER_ARCHIVE)
         size = directory_size(LAYER_DIR)
-        STAMP_FILE.write_text(json.dumps({"hash": wanted_hash, "size_bytes": str(size)}), encoding="utf-8")
-    return LayerBuild(LAYER_DIR, wanted_hash, True, time.monotonic() - started, size)
+        stamp = {"hash": wanted_hash, "size_bytes": size, "archive_bytes": LAYER_ARCHIVE.stat().st_size}
+        STAMP_FILE.write_text(json.dumps(stamp), encoding="utf-8")
+    return LayerBuild(LAYER_DIR, LAYER_ARCHIVE, wanted_hash, True, time.monotonic() - started, size)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = build_layer(force=args.force, with_aws_sdk=args.with_aws_sdk)
     if result.rebuilt:
-        print(f"layer built in {result.seconds:.1f} s: {result.directory} ({result.size_bytes / 1e6:.1f} MB)")
+        zipped = result.archive.stat().st_size
+        print(f"layer built in {result.seconds:.1f} s: {result.directory} ({result.size_bytes / 1e6:.1f} MB), "
+              f"{result.archive} ({zipped / 1e6:.1f} MB)")
     else:
         print(f"layer up to date: {result.directory} (hash {result.content_hash[:12]})")
     return 0

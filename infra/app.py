@@ -1,0 +1,68 @@
+"""The CDK app: `python -m infra.app` synthesizes into cdk.out (CDK_OUTDIR overrides), with cdk-nag in synth.
+
+It builds the Lambda layer first when its inputs changed (scripts/build_layer.py; PyPI only, no Docker)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+
+from infra.nag import add_nag_checks
+from infra.settings import InfraSettings
+from infra.stacks import ModuleApiStack, PlatformStack
+from opsdesk.apimap import MODULES
+from scripts.build_layer import LayerBuild, build_layer
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_ROOT = REPO_ROOT / "functions"
+DEFAULT_OUTDIR = REPO_ROOT / "cdk.out"
+
+
+def build_app(
+    *,
+    outdir: str | os.PathLike[str] | None = None,
+    context: Mapping[str, Any] | None = None,
+    layer: LayerBuild | None = None,
+) -> cdk.App:
+    """The whole app, ready to synth. Tests pass their own outdir and context."""
+    app = cdk.App(
+        outdir=str(outdir or os.environ.get("CDK_OUTDIR") or DEFAULT_OUTDIR),
+        context=dict(context or {}),
+    )
+    settings = InfraSettings.from_context(app.node)
+    layer = layer or build_layer()
+    platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
+    for module in MODULES:
+        ModuleApiStack(
+            app,
+            f"{settings.resource_prefix}-{module.name}",
+            module=module,
+            platform=platform,
+            settings=settings,
+            functions_root=FUNCTIONS_ROOT,
+            layer_archive=layer.archive,
+            layer_hash=layer.content_hash,
+        )
+    cdk.Tags.of(app).add("project", "opsdesk")
+    cdk.Tags.of(app).add("stage", settings.stage)
+    add_nag_checks(app)
+    return app
+
+
+def main() -> int:
+    started = time.monotonic()
+    app = build_app()
+    assembly = app.synth()
+    stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
+    print(f"synthesized {stacks} into {assembly.directory} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,283 @@
+"""One REST API per module of opsdesk.apimap.MODULES: a function per group, greedy `{proxy+}` resources, the
+Cognito authorizer, and gateway responses in the module's own error envelope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from infra.constructs.functions import GroupFunction
+from infra.nag import acknowledge
+from opsdesk.apimap import ApiModule, Auth, FunctionGroup
+from opsdesk.dialects import DIALECTS, Dialect
+from opsdesk.errors import (
+    DomainError,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthorized,
+    ValidationFailed,
+)
+from opsdesk.tables import TableDefinition
+
+# Stands for API Gateway's own message in a template; replaced by the JSON-quoted `$context.error.messageString`.
+GATEWAY_MESSAGE = "__gateway_message__"
+JSON_CONTENT = "application/json"
+CORS_HEADERS = [*apigw.Cors.DEFAULT_HEADERS, "Idempotency-Key"]
+
+
+@dataclass(frozen=True)
+class GatewayErrorSpec:
+    """How API Gateway's own error (no function ran) is rendered: as this domain error in the module's dialect.
+    With `keep_gateway_status`, API Gateway's status stays (DEFAULT_4XX covers 400, 413, 415 ...)."""
+
+    response_type: apigw.ResponseType
+    error: DomainError
+    keep_gateway_status: bool = False
+
+
+GATEWAY_ERRORS: tuple[GatewayErrorSpec, ...] = (
+    # The authorizer's rejections: no or bad token (401), a token the API does not accept (403).
+    GatewayErrorSpec(apigw.ResponseType.UNAUTHORIZED, Unauthorized()),
+    GatewayErrorSpec(apigw.ResponseType.ACCESS_DENIED, Forbidden()),
+    GatewayErrorSpec(apigw.ResponseType.THROTTLED, RateLimited()),
+    # A REST API answers a path it has no resource for with 403 "Missing Authentication Token"; the documents
+    # promise 404 for an unknown route, as the functions' own not-found handler renders it.
+    GatewayErrorSpec(apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, NotFound("Route not found")),
+    GatewayErrorSpec(apigw.ResponseType.RESOURCE_NOT_FOUND, NotFound("Route not found")),
+    GatewayErrorSpec(apigw.ResponseType.INTEGRATION_TIMEOUT, ServiceUnavailable(), keep_gateway_status=True),
+    GatewayErrorSpec(apigw.ResponseType.DEFAULT_4_XX, ValidationFailed(GATEWAY_MESSAGE), keep_gateway_status=True),
+    # Never API Gateway's text for a 5xx: it can name integration internals.
+    GatewayErrorSpec(apigw.ResponseType.DEFAULT_5_XX, DomainError(), keep_gateway_status=True),
+)
+
+
+def render_gateway_error(dialect: Dialect, error: DomainError) -> tuple[int, str]:
+    """(status, response template) for a gateway response. The template is a Velocity template: the body is
+    plain JSON except where GATEWAY_MESSAGE stood, which becomes API Gateway's (already JSON-quoted) message."""
+    status, body = dialect(error)
+    text = json.dumps(body, separators=(",", ":"))
+    template = text.replace(json.dumps(GATEWAY_MESSAGE), "$context.error.messageString")
+    if "$" in text or "#" in text:
+        raise ValueError(f"gateway error body would be read as Velocity: {text}")
+    return status, template
+
+
+def access_log_format() -> apigw.AccessLogFormat:
+    """One JSON line per request; the caller's tenant and subject let an operator follow one tenant's calls."""
+    fields = {
+        "requestId": "$context.requestId",
+        "extendedRequestId": "$context.extendedRequestId",
+        "requestTime": "$context.requestTime",
+        "ip": "$context.identity.sourceIp",
+        "userAgent": "$context.identity.userAgent",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "path": "$context.path",
+        "status": "$context.status",
+        "responseLength": "$context.responseLength",
+        "responseLatency": "$context.responseLatency",
+        "integrationLatency": "$context.integration.latency",
+        "integrationStatus": "$context.integration.status",
+        "errorMessage": "$context.error.message",
+        "authorizerError": "$context.authorizer.error",
+        "sub": "$context.authorizer.claims.sub",
+        "tenantId": "$context.authorizer.claims['custom:tenant_id']",
+        "xrayTraceId": "$context.xrayTraceId",
+    }
+    return apigw.AccessLogFormat.custom(json.dumps(fields, separators=(",", ":")))
+
+
+class ApiGatewayCloudWatchRole(Construct):
+    """The account's (per region) role that lets API Gateway write execution logs; a stage with a logging level
+    cannot deploy without it. Created once, in the platform stack, not by every REST API."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+            ],
+        )
+        acknowledge(
+            self.role,
+            "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "The account-wide API Gateway logging role uses the AWS-managed policy made for it: API Gateway names "
+            "its execution log groups itself (API-Gateway-Execution-Logs_<api>/<stage>) and AWS keeps the action "
+            "list current.",
+        )
+        self.account = apigw.CfnAccount(self, "Account", cloud_watch_role_arn=self.role.role_arn)
+
+
+class ModuleApi(Construct):
+    """The REST API of one module, deployed to one stage."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        module: ApiModule,
+        name_prefix: str,
+        stage_name: str,
+        functions_root: Path,
+        layer: lambda_.ILayerVersion,
+        tables: Mapping[str, dynamodb.ITable],
+        table_definitions: Mapping[str, TableDefinition],
+        user_pool: cognito.IUserPool,
+        cors_allowed_origins: Sequence[str],
+        throttling_rate_limit: float,
+        throttling_burst_limit: int,
+        log_level: str,
+        log_retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+        domain_name: apigw.IDomainName | None = None,
+        web_acl_arn: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.module = module
+        self.cors_allowed_origins = list(cors_allowed_origins)
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=f"{name_prefix}-{module.name}",
+            description=f"opsdesk {module.name} API (served under {module.base_path} on the custom domain)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=False,
+            deploy_options=apigw.StageOptions(
+                stage_name=stage_name,
+                tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                # Bodies carry tokens and customer data: never into execution logs.
+                data_trace_enabled=False,
+                throttling_rate_limit=throttling_rate_limit,
+                throttling_burst_limit=throttling_burst_limit,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=access_log_format(),
+            ),
+        )
+        # Bodies are validated by pydantic in the functions; the validator still rejects requests that miss a
+        # parameter a method declares required.
+        self.request_validator = self.rest_api.add_request_validator(
+            "RequestValidator", validate_request_body=True, validate_request_parameters=True
+        )
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self,
+            "CognitoAuthorizer",
+            cognito_user_pools=[user_pool],
+            authorizer_name=f"{name_prefix}-{module.name}-cognito",
+            identity_source=apigw.IdentitySource.header("Authorization"),
+        )
+        self._add_gateway_responses()
+
+        self.functions: dict[str, GroupFunction] = {}
+        for group in module.groups:
+            function = GroupFunction(
+                self,
+                _pascal(group.name),
+                group=group,
+                functions_root=functions_root,
+                layer=layer,
+                tables=tables,
+                table_definitions=table_definitions,
+                service_name=module.name,
+                log_level=log_level,
+                log_retention=log_retention,
+                removal_policy=removal_policy,
+            )
+            self.functions[group.name] = function
+            self._route(group, function.function)
+
+        self._protect_stage(web_acl_arn)
+        if domain_name is not None:
+            apigw.BasePathMapping(
+                self,
+                "BasePathMapping",
+                domain_name=domain_name,
+                rest_api=self.rest_api,
+                base_path=module.base_path.strip("/"),
+                stage=self.rest_api.deployment_stage,
+            )
+
+    def _protect_stage(self, web_acl_arn: str | None) -> None:
+        stage = self.rest_api.deployment_stage
+        if web_acl_arn:
+            wafv2.CfnWebACLAssociation(self, "WebAclAssociation", resource_arn=stage.stage_arn, web_acl_arn=web_acl_arn)
+            return
+        acknowledge(
+            stage,
+            "APIG3",
+            "No WAF on this stage (setting webFirewall, on by default in prod only): a web ACL costs a monthly fee "
+            "per ACL and rule while dev stages carry no real traffic; stage throttling and the authorizer apply.",
+        )
+
+    def _route(self, group: FunctionGroup, function: lambda_.IFunction) -> None:
+        # One integration per group; its permissions are scoped to each method's ARN.
+        integration = apigw.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+        for path in group.resources:
+            resource = self.rest_api.root.resource_for_path(path)
+            resource.add_cors_preflight(
+                allow_origins=self.cors_allowed_origins,
+                allow_methods=apigw.Cors.ALL_METHODS,
+                allow_headers=CORS_HEADERS,
+                allow_credentials=True,
+                max_age=Duration.hours(1),
+            )
+            if group.auth is Auth.COGNITO:
+                resource.add_method(
+                    "ANY",
+                    integration,
+                    authorizer=self.authorizer,
+                    authorization_type=apigw.AuthorizationType.COGNITO,
+                    request_validator=self.request_validator,
+                )
+                continue
+            method = resource.add_method(
+                "ANY", integration, authorization_type=apigw.AuthorizationType.NONE,
+                request_validator=self.request_validator,
+            )
+            reason = (
+                f"Public by its API document ({group.name}: {path}, e.g. health, login, register): the caller "
+                "has no token yet. The function applies its own checks and the stage throttles it."
+            )
+            acknowledge(method, "APIG4", reason)
+            acknowledge(method, "COG4", reason)
+
+    def _add_gateway_responses(self) -> None:
+        dialect = DIALECTS[self.module.dialect]
+        headers = {
+            # A gateway response cannot pick among origins; browsers need the first (the frontend's).
+            "Access-Control-Allow-Origin": f"'{self.cors_allowed_origins[0]}'",
+            "Access-Control-Allow-Credentials": "'true'",
+            "Vary": "'Origin'",
+        }
+        for spec in GATEWAY_ERRORS:
+            status, template = render_gateway_error(dialect, spec.error)
+            self.rest_api.add_gateway_response(
+                _pascal(spec.response_type.response_type.lower()),
+                type=spec.response_type,
+                status_code=None if spec.keep_gateway_status else str(status),
+                response_headers=headers,
+                templates={JSON_CONTENT: template},
+            )
+
+
+def _pascal(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.replace("-", "_").split("_"))

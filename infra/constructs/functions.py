@@ -1,0 +1,122 @@
+"""One Lambda function per function group (DESIGN.md §2), with a role that can do only what the group needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.constructs.layer import LAYER_ARCHITECTURE, LAYER_RUNTIME
+from infra.nag import acknowledge
+from opsdesk.apimap import FunctionGroup
+from opsdesk.tables import TableDefinition
+
+HANDLER = "handler.lambda_handler"
+METRICS_NAMESPACE = "opsdesk"
+MEMORY_MB = 512
+# API Gateway gives up on an integration after 29 s; the function should time out first, with a logged error.
+TIMEOUT = Duration.seconds(25)
+CODE_EXCLUDES = ["__pycache__", "**/__pycache__", "*.pyc"]
+
+# No Scan: every list is a Query on a key or an index (DESIGN.md §4), and the role enforces it.
+READ_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+)
+WRITE_ACTIONS = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+
+
+class GroupFunction(Construct):
+    """The function of one group: code from functions/<group>/, the platform layer, its tables' names in the
+    environment, X-Ray tracing, a log group with retention, and a role scoped to its log group and tables."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        group: FunctionGroup,
+        functions_root: Path,
+        layer: lambda_.ILayerVersion,
+        tables: Mapping[str, dynamodb.ITable],
+        table_definitions: Mapping[str, TableDefinition],
+        service_name: str,
+        log_level: str,
+        log_retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        code_dir = functions_root / group.name
+        if not (code_dir / "handler.py").is_file():
+            raise FileNotFoundError(f"function group {group.name}: {code_dir}/handler.py is missing")
+        unknown = set(group.tables) | set(group.read_only_tables)
+        unknown -= set(tables)
+        if unknown:
+            raise KeyError(f"function group {group.name} names tables that ALL_TABLES lacks: {sorted(unknown)}")
+
+        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"opsdesk {group.name}: its log group, its tables, X-Ray",
+        )
+        self.log_group.grant_write(self.role)
+
+        environment = {
+            "POWERTOOLS_SERVICE_NAME": service_name,
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "LOG_LEVEL": log_level,
+        }
+        read_write = dict.fromkeys(group.tables, True) | {
+            logical_id: False for logical_id in group.read_only_tables if logical_id not in group.tables
+        }
+        for logical_id, writes in read_write.items():
+            table, definition = tables[logical_id], table_definitions[logical_id]
+            environment[definition.name_env_var] = table.table_name
+            self.role.add_to_policy(_table_statement(table, definition, writes))
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=LAYER_RUNTIME,
+            architecture=LAYER_ARCHITECTURE,
+            handler=HANDLER,
+            code=lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES),
+            layers=[layer],
+            role=self.role,
+            log_group=self.log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            memory_size=MEMORY_MB,
+            timeout=TIMEOUT,
+            environment=environment,
+            description=f"opsdesk {group.name}",
+        )
+        acknowledge(
+            self.function,
+            "L1",
+            "Python 3.11 on purpose: the code and the layer's compiled wheels and bytecode target CPython 3.11 "
+            "(pyproject requires-python <3.12); moving runtime is a deliberate, tested change.",
+        )
+        acknowledge(
+            self.role,
+            "IAM5[Resource::*]",
+            "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no "
+            "resource-level permissions; every other statement of this role names its resources.",
+        )
+
+
+def _table_statement(table: dynamodb.ITable, definition: TableDefinition, writes: bool) -> iam.PolicyStatement:
+    """The table and each of its indexes by name (no `index/*` wildcard)."""
+    resources = [table.table_arn, *(f"{table.table_arn}/index/{index.name}" for index in definition.indexes)]
+    actions = [*READ_ACTIONS, *WRITE_ACTIONS] if writes else list(READ_ACTIONS)
+    return iam.PolicyStatement(actions=actions, resources=resources)

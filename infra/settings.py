@@ -1,0 +1,163 @@
+"""Deployment settings: CDK context (`-c key=value` or cdk.json) first, then OPSDESK_* environment variables,
+then defaults that depend on the stage. docs/infra.md lists every one."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import aws_logs as logs
+from constructs import Node
+
+PRODUCTION_STAGE = "prod"
+DEFAULT_DEV_ORIGIN = "http://localhost:3000"
+
+# CloudWatch Logs accepts only these retention periods.
+RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    5: logs.RetentionDays.FIVE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    120: logs.RetentionDays.FOUR_MONTHS,
+    150: logs.RetentionDays.FIVE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    400: logs.RetentionDays.THIRTEEN_MONTHS,
+    545: logs.RetentionDays.EIGHTEEN_MONTHS,
+    731: logs.RetentionDays.TWO_YEARS,
+    1096: logs.RetentionDays.THREE_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+
+STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class InfraSettings:
+    stage: str
+    account: str | None
+    region: str | None
+    deletion_protection: bool
+    cors_allowed_origins: tuple[str, ...]
+    log_retention_days: int
+    throttling_rate_limit: float
+    throttling_burst_limit: int
+    threat_protection: bool
+    """Cognito Plus feature plan with threat protection enforced (billed per active user)."""
+    log_level: str
+    web_firewall: bool
+    """AWS WAF web ACL (managed rules, per-IP rate limit) on every stage."""
+    domain_name: str | None = None
+    certificate_arn: str | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.stage == PRODUCTION_STAGE
+
+    @property
+    def log_retention(self) -> logs.RetentionDays:
+        return RETENTION_BY_DAYS[self.log_retention_days]
+
+    @property
+    def resource_prefix(self) -> str:
+        return f"opsdesk-{self.stage}"
+
+    @classmethod
+    def from_context(cls, node: Node, environ: dict[str, str] | None = None) -> InfraSettings:
+        source = _SettingSource(node, dict(os.environ) if environ is None else environ)
+        stage = source.text("stage", "OPSDESK_STAGE") or "dev"
+        if not STAGE_PATTERN.match(stage):
+            raise SettingsError(f"stage {stage!r}: lower-case letters, digits and '-', at most 16 characters")
+        production = stage == PRODUCTION_STAGE
+        origins = source.text_list("corsAllowedOrigins", "OPSDESK_CORS_ALLOWED_ORIGINS")
+        if not origins:
+            if production:
+                raise SettingsError("stage prod needs corsAllowedOrigins (the frontend's origin); no default")
+            origins = (DEFAULT_DEV_ORIGIN,)
+        retention = source.integer("logRetentionDays", "OPSDESK_LOG_RETENTION_DAYS") or (365 if production else 14)
+        if retention not in RETENTION_BY_DAYS:
+            raise SettingsError(f"logRetentionDays {retention}: one of {sorted(RETENTION_BY_DAYS)}")
+        domain_name = source.text("domainName", "OPSDESK_DOMAIN_NAME")
+        certificate_arn = source.text("certificateArn", "OPSDESK_CERTIFICATE_ARN")
+        if bool(domain_name) != bool(certificate_arn):
+            raise SettingsError("domainName and certificateArn go together (the certificate must cover the domain)")
+        return cls(
+            stage=stage,
+            account=source.text(None, "OPSDESK_ACCOUNT") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
+            region=source.text(None, "OPSDESK_REGION") or os.environ.get("CDK_DEFAULT_REGION"),
+            deletion_protection=source.boolean("deletionProtection", "OPSDESK_DELETION_PROTECTION", production),
+            cors_allowed_origins=origins,
+            log_retention_days=retention,
+            throttling_rate_limit=source.number("throttlingRateLimit", "OPSDESK_THROTTLING_RATE_LIMIT") or 50.0,
+            throttling_burst_limit=int(source.number("throttlingBurstLimit", "OPSDESK_THROTTLING_BURST_LIMIT") or 100),
+            threat_protection=source.boolean("threatProtection", "OPSDESK_THREAT_PROTECTION", production),
+            log_level=(source.text("logLevel", "OPSDESK_LOG_LEVEL") or "INFO").upper(),
+            web_firewall=source.boolean("webFirewall", "OPSDESK_WEB_FIREWALL", production),
+            domain_name=domain_name,
+            certificate_arn=certificate_arn,
+        )
+
+
+@dataclass(frozen=True)
+class _SettingSource:
+    """Context values from cdk.json keep their JSON type; from `-c key=value` and the environment they are text."""
+
+    node: Node
+    environ: dict[str, str]
+
+    def raw(self, context_key: str | None, env_var: str) -> Any:
+        value = self.node.try_get_context(context_key) if context_key else None
+        if value is None or value == "":
+            value = self.environ.get(env_var) or None
+        return value
+
+    def text(self, context_key: str | None, env_var: str) -> str | None:
+        value = self.raw(context_key, env_var)
+        return None if value is None else str(value).strip() or None
+
+    def text_list(self, context_key: str, env_var: str) -> tuple[str, ...]:
+        value = self.raw(context_key, env_var)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        return tuple(str(item).strip().rstrip("/") for item in value if str(item).strip())
+
+    def boolean(self, context_key: str, env_var: str, default: bool) -> bool:
+        value = self.raw(context_key, env_var)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in {"true", "false", "1", "0", "yes", "no"}:
+            raise SettingsError(f"{context_key}: expected true or false, got {value!r}")
+        return text in {"true", "1", "yes"}
+
+    def number(self, context_key: str, env_var: str) -> float | None:
+        value = self.raw(context_key, env_var)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"{context_key}: expected a number, got {value!r}") from exc
+        if number <= 0:
+            raise SettingsError(f"{context_key}: must be positive, got {value!r}")
+        return number
+
+    def integer(self, context_key: str, env_var: str) -> int | None:
+        number = self.number(context_key, env_var)
+        return None if number is None else int(number)

@@ -1,0 +1,128 @@
+"""The stacks: one platform stack for what is stateful or shared (tables, user pool, the account's API Gateway
+logging role, the custom domain), and one stack per API module, so each stays far from the 500-resource limit
+and deploys on its own (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
+from constructs import Construct
+
+from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
+from infra.constructs.auth import Auth
+from infra.constructs.firewall import ApiFirewall
+from infra.constructs.layer import PlatformLayer
+from infra.constructs.tables import Tables
+from infra.settings import InfraSettings
+from opsdesk.apimap import ApiModule
+from opsdesk.tables import ALL_TABLES
+
+
+def _environment(settings: InfraSettings) -> Environment | None:
+    if settings.account or settings.region:
+        return Environment(account=settings.account, region=settings.region)
+    return None
+
+
+def _removal_policy(settings: InfraSettings) -> RemovalPolicy:
+    return RemovalPolicy.RETAIN if settings.is_production else RemovalPolicy.DESTROY
+
+
+class PlatformStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, settings: InfraSettings) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=_environment(settings),
+            description=f"opsdesk {settings.stage}: tables, user pool, API Gateway logging role, WAF",
+            termination_protection=settings.is_production,
+            analytics_reporting=False,
+        )
+        removal_policy = _removal_policy(settings)
+        self.auth = Auth(
+            self,
+            "Auth",
+            name_prefix=settings.resource_prefix,
+            threat_protection=settings.threat_protection,
+            deletion_protection=settings.deletion_protection,
+            removal_policy=removal_policy,
+        )
+        self.tables = Tables(
+            self,
+            "Tables",
+            definitions=ALL_TABLES,
+            deletion_protection=settings.deletion_protection,
+            removal_policy=removal_policy,
+        )
+        self.api_logging = ApiGatewayCloudWatchRole(self, "ApiGatewayLogging")
+        self.firewall: ApiFirewall | None = None
+        if settings.web_firewall:
+            self.firewall = ApiFirewall(self, "Firewall", name_prefix=settings.resource_prefix)
+        self.domain_name: apigw.DomainName | None = None
+        if settings.domain_name and settings.certificate_arn:
+            self.domain_name = apigw.DomainName(
+                self,
+                "DomainName",
+                domain_name=settings.domain_name,
+                certificate=acm.Certificate.from_certificate_arn(self, "Certificate", settings.certificate_arn),
+                endpoint_type=apigw.EndpointType.REGIONAL,
+                security_policy=apigw.SecurityPolicy.TLS_1_2,
+            )
+            CfnOutput(self, "DomainTarget", value=self.domain_name.domain_name_alias_domain_name,
+                      description="Point the domain's DNS alias (A/AAAA) here")
+
+        CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
+        CfnOutput(self, "AppClientId", value=self.auth.app_client.user_pool_client_id)
+        for logical_id, table in self.tables.tables.items():
+            CfnOutput(self, f"{logical_id}Name", value=table.table_name)
+
+
+class ModuleApiStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        module: ApiModule,
+        platform: PlatformStack,
+        settings: InfraSettings,
+        functions_root: Path,
+        layer_archive: Path,
+        layer_hash: str,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=_environment(settings),
+            description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions",
+            analytics_reporting=False,
+        )
+        # A layer version per module stack: sharing one across stacks would export its ARN, and CloudFormation
+        # refuses to change an export that another stack imports, so every layer change would deadlock.
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        self.api = ModuleApi(
+            self,
+            "Api",
+            module=module,
+            name_prefix=settings.resource_prefix,
+            stage_name=settings.stage,
+            functions_root=functions_root,
+            layer=self.layer.layer_version,
+            tables=platform.tables.tables,
+            table_definitions=platform.tables.definitions,
+            user_pool=platform.auth.user_pool,
+            cors_allowed_origins=settings.cors_allowed_origins,
+            throttling_rate_limit=settings.throttling_rate_limit,
+            throttling_burst_limit=settings.throttling_burst_limit,
+            log_level=settings.log_level,
+            log_retention=settings.log_retention,
+            removal_policy=_removal_policy(settings),
+            domain_name=platform.domain_name,
+            web_acl_arn=platform.firewall.web_acl.attr_arn if platform.firewall else None,
+        )
+        # Execution logging needs the account's logging role in place before the stage deploys.
+        self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)
+        CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description=f"{module.name} stage URL")

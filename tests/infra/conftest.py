@@ -1,0 +1,87 @@
+"""Infra layer: the CDK app synthesized once per session (and once more as prod), read back as templates.
+
+The synth uses a stand-in layer zip (the opsdesk package only), so these tests need no network and no layer
+build; scripts/build_layer.py has its own tests."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROD_ORIGIN = "https://app.opsdesk.example"
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    app: Any
+    """The aws_cdk.App, after synth."""
+    directory: Path
+    templates: dict[str, dict[str, Any]]
+    """Stack name -> template."""
+    stage: str
+
+    @property
+    def platform(self) -> dict[str, Any]:
+        return self.templates[f"opsdesk-{self.stage}-platform"]
+
+    def module(self, name: str) -> dict[str, Any]:
+        return self.templates[f"opsdesk-{self.stage}-{name}"]
+
+
+def stand_in_layer(directory: Path) -> Any:
+    from scripts.build_layer import LayerBuild
+
+    library = REPO_ROOT / "layers" / "platform" / "opsdesk"
+    archive = directory / "layer.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for source in sorted(library.rglob("*.py")):
+            zipped.write(source, f"python/opsdesk/{source.relative_to(library).as_posix()}")
+    return LayerBuild(directory, archive, "stand-in-layer", rebuilt=False, seconds=0.0, size_bytes=0)
+
+
+def synthesize(directory: Path, context: Mapping[str, Any]) -> Synthesized:
+    from infra.app import build_app
+
+    app = build_app(outdir=directory / "cdk.out", context=context, layer=stand_in_layer(directory))
+    assembly = app.synth()
+    templates = {stack.stack_name: json.loads(Path(stack.template_full_path).read_text()) for stack in assembly.stacks}
+    return Synthesized(app, Path(assembly.directory), templates, str(context.get("stage", "dev")))
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(tmp_path_factory.mktemp("dev"), {})
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(tmp_path_factory.mktemp("prod"), {"stage": "prod", "corsAllowedOrigins": PROD_ORIGIN})
+
+
+def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def resource_paths(template: Mapping[str, Any]) -> dict[str, str]:
+    """Logical id of each AWS::ApiGateway::Resource -> its full path ("/api/issues/{proxy+}")."""
+    resources = resources_of_type(template, "AWS::ApiGateway::Resource")
+
+    def path_of(logical_id: str) -> str:
+        properties = resources[logical_id]["Properties"]
+        parent = properties["ParentId"]
+        prefix = path_of(parent["Ref"]) if "Ref" in parent else ""
+        return f"{prefix}/{properties['PathPart']}"
+
+    return {logical_id: path_of(logical_id) for logical_id in resources}
+
+
+def exported_values(template: Mapping[str, Any]) -> dict[str, Any]:
+    """Export name -> the value the exporting template gives it (to follow Fn::ImportValue across stacks)."""
+    return {o["Export"]["Name"]: o["Value"] for o in template.get("Outputs", {}).values() if "Export" in o}

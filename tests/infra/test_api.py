@@ -1,0 +1,310 @@
+"""The REST API of each module against opsdesk.apimap.MODULES: resources, authorizers, functions, gateway
+responses and the stage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
+from opsdesk.dialects import DIALECTS
+from opsdesk.errors import Forbidden, Unauthorized
+from opsdesk.tables import ALL_TABLES
+from tests.infra.conftest import (
+    PROD_ORIGIN,
+    Synthesized,
+    exported_values,
+    resource_paths,
+    resources_of_type,
+)
+
+pytestmark = pytest.mark.xdist_group("infra")
+
+TABLES_BY_ID = {definition.logical_id: definition for definition in ALL_TABLES}
+GROUPS = [pytest.param(module, group, id=group.name) for module in MODULES for group in module.groups]
+
+
+def _methods_by_path(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    paths = resource_paths(template)
+    methods = []
+    for method in resources_of_type(template, "AWS::ApiGateway::Method").values():
+        parent = method["Properties"]["ResourceId"]
+        path = paths[parent["Ref"]] if "Ref" in parent else "/"
+        methods.append((path, method["Properties"]))
+    return methods
+
+
+def _group_function(template: dict[str, Any], group: FunctionGroup) -> tuple[str, dict[str, Any]]:
+    functions = {
+        name: resource
+        for name, resource in resources_of_type(template, "AWS::Lambda::Function").items()
+        if resource["Properties"].get("Description") == f"opsdesk {group.name}"
+    }
+    assert len(functions) == 1, f"one function for {group.name}, found {sorted(functions)}"
+    return next(iter(functions.items()))
+
+
+def _integrated_function(method: dict[str, Any]) -> str:
+    """The logical id of the Lambda function a proxy integration invokes."""
+    parts = method["Integration"]["Uri"]["Fn::Join"][1]
+    return next(part["Fn::GetAtt"][0] for part in parts if isinstance(part, dict) and "Fn::GetAtt" in part)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_every_non_preflight_method_of_a_protected_resource_uses_the_cognito_authorizer(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    template = dev.module(module.name)
+    authorizers = resources_of_type(template, "AWS::ApiGateway::Authorizer")
+    public_paths = {path for group in module.groups if group.auth is Auth.NONE for path in group.resources}
+
+    checked = 0
+    for path, method in _methods_by_path(template):
+        if method["HttpMethod"] == "OPTIONS" or path in public_paths:
+            continue
+        assert method["AuthorizationType"] == "COGNITO_USER_POOLS", f"{method['HttpMethod']} {path}"
+        authorizer_id = method["AuthorizerId"]["Ref"]
+        assert authorizers[authorizer_id]["Properties"]["Type"] == "COGNITO_USER_POOLS"
+        checked += 1
+    assert checked == sum(len(g.resources) for g in module.groups if g.auth is Auth.COGNITO)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_cognito_authorizer_reads_the_bearer_header_and_trusts_the_platform_user_pool(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    (authorizer,) = resources_of_type(dev.module(module.name), "AWS::ApiGateway::Authorizer").values()
+    exports = exported_values(dev.platform)
+
+    assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
+    (provider,) = authorizer["Properties"]["ProviderARNs"]
+    (user_pool_id,) = resources_of_type(dev.platform, "AWS::Cognito::UserPool")
+    assert exports[provider["Fn::ImportValue"]] == {"Fn::GetAtt": [user_pool_id, "Arn"]}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_public_resources_and_preflights_have_no_authorizer(dev: Synthesized, module: ApiModule) -> None:
+    public_paths = {path for group in module.groups if group.auth is Auth.NONE for path in group.resources}
+
+    for path, method in _methods_by_path(dev.module(module.name)):
+        if method["HttpMethod"] == "OPTIONS" or path in public_paths:
+            assert method["AuthorizationType"] == "NONE", f"{method['HttpMethod']} {path}"
+            assert "AuthorizerId" not in method
+
+
+@pytest.mark.parametrize(("module", "group"), GROUPS)
+def test_each_group_resource_has_one_any_method_proxying_to_the_group_function(
+    dev: Synthesized, module: ApiModule, group: FunctionGroup
+) -> None:
+    template = dev.module(module.name)
+    function_id, _ = _group_function(template, group)
+    methods = _methods_by_path(template)
+
+    for path in group.resources:
+        any_methods = [m for p, m in methods if p == path and m["HttpMethod"] == "ANY"]
+        assert len(any_methods) == 1, path
+        assert any_methods[0]["Integration"]["Type"] == "AWS_PROXY"
+        assert _integrated_function(any_methods[0]) == function_id
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_api_has_no_methods_beyond_the_groups_resources_and_their_preflights(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    declared = {path for group in module.groups for path in group.resources}
+
+    routed = {(path, m["HttpMethod"]) for path, m in _methods_by_path(dev.module(module.name))}
+
+    assert routed == {(path, verb) for path in declared for verb in ("ANY", "OPTIONS")}
+
+
+@pytest.mark.parametrize(("module", "group"), GROUPS)
+def test_group_function_runs_python_311_on_arm64_with_the_layer_tracing_and_its_table_names(
+    dev: Synthesized, module: ApiModule, group: FunctionGroup
+) -> None:
+    template = dev.module(module.name)
+    _, function = _group_function(template, group)
+    properties = function["Properties"]
+    exports = exported_values(dev.platform)
+    (layer_id,) = resources_of_type(template, "AWS::Lambda::LayerVersion")
+
+    assert properties["Runtime"] == "python3.11"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Handler"] == "handler.lambda_handler"
+    assert properties["TracingConfig"] == {"Mode": "Active"}
+    assert properties["Layers"] == [{"Ref": layer_id}]
+    variables = properties["Environment"]["Variables"]
+    assert variables["POWERTOOLS_SERVICE_NAME"] == module.name
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "opsdesk"
+    assert variables["LOG_LEVEL"] == "INFO"
+    for logical_id in {*group.tables, *group.read_only_tables}:
+        env_value = variables[TABLES_BY_ID[logical_id].name_env_var]
+        assert exports[env_value["Fn::ImportValue"]] == {"Ref": logical_id}
+
+
+@pytest.mark.parametrize(("module", "group"), GROUPS)
+def test_group_function_logs_to_its_own_log_group_with_retention(
+    dev: Synthesized, module: ApiModule, group: FunctionGroup
+) -> None:
+    template = dev.module(module.name)
+    _, function = _group_function(template, group)
+
+    log_group_id = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    assert template["Resources"][log_group_id]["Properties"]["RetentionInDays"] == 14
+
+
+def _role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    policies = [
+        p for p in resources_of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    assert "ManagedPolicyArns" not in template["Resources"][role_id]["Properties"]
+    return [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+
+
+def _table_arn_export(template: dict[str, Any], logical_id: str) -> str:
+    return next(
+        name for name, value in exported_values(template).items() if value == {"Fn::GetAtt": [logical_id, "Arn"]}
+    )
+
+
+@pytest.mark.parametrize(("module", "group"), GROUPS)
+def test_group_role_reaches_only_its_tables_and_their_named_indexes_and_never_scans(
+    dev: Synthesized, module: ApiModule, group: FunctionGroup
+) -> None:
+    template = dev.module(module.name)
+    _, function = _group_function(template, group)
+    statements = _role_statements(template, function)
+
+    dynamodb_statements = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+    granted = {}
+    for statement in dynamodb_statements:
+        assert "dynamodb:Scan" not in statement["Action"]
+        table_import = statement["Resource"][0]["Fn::ImportValue"]
+        granted[table_import] = statement
+    expected = {_table_arn_export(dev.platform, t): t for t in {*group.tables, *group.read_only_tables}}
+    assert set(granted) == set(expected)
+    for table_import, logical_id in expected.items():
+        statement = granted[table_import]
+        index_suffixes = [r["Fn::Join"][1][1] for r in statement["Resource"][1:]]
+        assert index_suffixes == [f"/index/{index.name}" for index in TABLES_BY_ID[logical_id].indexes]
+        writes = "dynamodb:PutItem" in statement["Action"]
+        assert writes == (logical_id in group.tables)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+@pytest.mark.parametrize(("response_type", "error", "status"), [
+    ("UNAUTHORIZED", Unauthorized(), "401"),
+    ("ACCESS_DENIED", Forbidden(), "403"),
+])
+def test_authorizer_rejections_speak_the_module_error_envelope_with_cors(
+    dev: Synthesized, module: ApiModule, response_type: str, error: Any, status: str
+) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
+    }
+    _, expected_body = DIALECTS[module.dialect](error)
+
+    response = responses[response_type]
+    assert response["StatusCode"] == status
+    assert json.loads(response["ResponseTemplates"]["application/json"]) == expected_body
+    headers = response["ResponseParameters"]
+    assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'http://localhost:3000'"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_unknown_routes_answer_404_in_the_module_envelope_instead_of_missing_authentication_token(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
+    }
+
+    response = responses["MISSING_AUTHENTICATION_TOKEN"]
+
+    assert response["StatusCode"] == "404"
+    body = json.loads(response["ResponseTemplates"]["application/json"])
+    assert "Route not found" in json.dumps(body)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_default_4xx_keeps_api_gateway_status_and_is_json_once_the_message_is_filled_in(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
+    }
+
+    default_4xx = responses["DEFAULT_4XX"]
+
+    assert "StatusCode" not in default_4xx
+    template = default_4xx["ResponseTemplates"]["application/json"]
+    # `$context.error.messageString` is API Gateway's message as a quoted JSON string.
+    body = json.loads(template.replace("$context.error.messageString", json.dumps("Invalid request body")))
+    assert "Invalid request body" in json.dumps(body)
+    assert {"DEFAULT_5XX", "THROTTLED", "RESOURCE_NOT_FOUND", "INTEGRATION_TIMEOUT"} <= set(responses)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_stage_traces_logs_access_and_errors_throttles_and_never_logs_bodies(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    template = dev.module(module.name)
+    (stage,) = resources_of_type(template, "AWS::ApiGateway::Stage").values()
+    properties = stage["Properties"]
+
+    assert properties["StageName"] == "dev"
+    assert properties["TracingEnabled"] is True
+    access_log = properties["AccessLogSetting"]
+    assert json.loads(access_log["Format"])["requestId"] == "$context.requestId"
+    log_group_id = access_log["DestinationArn"]["Fn::GetAtt"][0]
+    assert template["Resources"][log_group_id]["Type"] == "AWS::Logs::LogGroup"
+    (all_methods,) = [s for s in properties["MethodSettings"] if s["ResourcePath"] == "/*"]
+    assert all_methods["LoggingLevel"] == "ERROR"
+    assert all_methods["DataTraceEnabled"] is False
+    assert all_methods["ThrottlingRateLimit"] > 0
+    assert all_methods["ThrottlingBurstLimit"] > 0
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_rest_api_validates_requests(dev: Synthesized, module: ApiModule) -> None:
+    template = dev.module(module.name)
+    (validator_id, validator) = next(iter(resources_of_type(template, "AWS::ApiGateway::RequestValidator").items()))
+
+    assert validator["Properties"]["ValidateRequestBody"] is True
+    assert validator["Properties"]["ValidateRequestParameters"] is True
+    for _, method in _methods_by_path(template):
+        if method["HttpMethod"] != "OPTIONS":
+            assert method["RequestValidatorId"] == {"Ref": validator_id}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_prod_stage_sits_behind_the_platform_web_acl(prod: Synthesized, module: ApiModule) -> None:
+    template = prod.module(module.name)
+    exports = exported_values(prod.platform)
+    (association,) = resources_of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    (web_acl_id,) = resources_of_type(prod.platform, "AWS::WAFv2::WebACL")
+
+    assert exports[association["Properties"]["WebACLArn"]["Fn::ImportValue"]] == {"Fn::GetAtt": [web_acl_id, "Arn"]}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_prod_gateway_responses_name_the_configured_origin(prod: Synthesized, module: ApiModule) -> None:
+    for response in resources_of_type(prod.module(module.name), "AWS::ApiGateway::GatewayResponse").values():
+        headers = response["Properties"]["ResponseParameters"]
+        assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == f"'{PROD_ORIGIN}'"
+
+
+def test_function_code_assets_carry_no_bytecode_caches(dev: Synthesized) -> None:
+    staged = [path for path in dev.directory.glob("asset.*") if path.is_dir()]
+
+    assert staged, "function code is staged as directories"
+    for asset in staged:
+        assert not list(asset.rglob("__pycache__")), asset
+        assert (asset / "handler.py").is_file()

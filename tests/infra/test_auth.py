@@ -1,0 +1,83 @@
+"""The Cognito user pool, app client and groups in the platform stack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.infra.conftest import Synthesized, resources_of_type
+
+pytestmark = pytest.mark.xdist_group("infra")
+
+
+def _only(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    (resource,) = resources_of_type(template, resource_type).values()
+    return resource["Properties"]
+
+
+def _custom_attribute(pool: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(attribute for attribute in pool["Schema"] if attribute["Name"] == name)
+
+
+def test_tenant_id_is_immutable_and_project_id_changes_only_through_admin_apis(dev: Synthesized) -> None:
+    pool = _only(dev.platform, "AWS::Cognito::UserPool")
+    client = _only(dev.platform, "AWS::Cognito::UserPoolClient")
+
+    assert _custom_attribute(pool, "tenant_id")["Mutable"] is False
+    assert _custom_attribute(pool, "project_id")["Mutable"] is True
+    assert not [attribute for attribute in client["WriteAttributes"] if attribute.startswith("custom:")]
+    assert {"custom:tenant_id", "custom:project_id"} <= set(client["ReadAttributes"])
+
+
+def test_nobody_signs_up_without_an_admin_assigning_the_tenant(dev: Synthesized) -> None:
+    pool = _only(dev.platform, "AWS::Cognito::UserPool")
+
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+
+
+def test_users_sign_in_with_username_or_email(dev: Synthesized) -> None:
+    pool = _only(dev.platform, "AWS::Cognito::UserPool")
+
+    assert pool["AliasAttributes"] == ["email"]
+    assert pool["UsernameConfiguration"] == {"CaseSensitive": False}
+
+
+def test_app_client_has_no_secret_and_allows_password_and_srp_sign_in(dev: Synthesized) -> None:
+    client = _only(dev.platform, "AWS::Cognito::UserPoolClient")
+
+    assert client["GenerateSecret"] is False
+    assert set(client["ExplicitAuthFlows"]) == {
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    }
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+
+
+def test_password_policy_is_strong_and_mfa_can_be_enrolled(dev: Synthesized) -> None:
+    pool = _only(dev.platform, "AWS::Cognito::UserPool")
+
+    policy = pool["Policies"]["PasswordPolicy"]
+    assert policy["MinimumLength"] >= 12
+    assert all(policy[key] for key in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_platform_groups_admin_and_agent_exist(dev: Synthesized) -> None:
+    groups = resources_of_type(dev.platform, "AWS::Cognito::UserPoolGroup").values()
+
+    assert {group["Properties"]["GroupName"] for group in groups} == {"admin", "agent"}
+
+
+def test_prod_pool_enforces_threat_protection_and_is_kept(prod: Synthesized, dev: Synthesized) -> None:
+    prod_resource = next(iter(resources_of_type(prod.platform, "AWS::Cognito::UserPool").values()))
+    dev_pool = _only(dev.platform, "AWS::Cognito::UserPool")
+
+    prod_pool = prod_resource["Properties"]
+    assert prod_pool["UserPoolTier"] == "PLUS"
+    assert prod_pool["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    assert prod_pool["DeletionProtection"] == "ACTIVE"
+    assert prod_resource["DeletionPolicy"] == "Retain"
+    assert dev_pool["UserPoolTier"] == "ESSENTIALS"
