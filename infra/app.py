@@ -4,6 +4,7 @@ It builds the Lambda layer first when its inputs changed (scripts/build_layer.py
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -55,9 +56,20 @@ def build_app(
     return app
 
 
-def main() -> int:
+def parse_context(argv: list[str]) -> dict[str, str]:
+    """`-c key=value` pairs, as the CDK CLI takes them, so `python -m infra.app -c stage=prod` works too."""
+    parser = argparse.ArgumentParser(prog="python -m infra.app", description="Synthesize the opsdesk CDK app.")
+    parser.add_argument("-c", "--context", action="append", default=[], metavar="KEY=VALUE")
+    pairs = parser.parse_args(argv).context
+    malformed = [pair for pair in pairs if "=" not in pair]
+    if malformed:
+        parser.error(f"context must be KEY=VALUE: {malformed}")
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
-    app = build_app()
+    app = build_app(context=parse_context(sys.argv[1:] if argv is None else argv))
     assembly = app.synth()
     stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
     print(f"synthesized {stacks} into {assembly.directory} in {time.monotonic() - started:.1f} s", file=sys.stderr)

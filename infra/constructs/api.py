@@ -122,6 +122,8 @@ class ApiGatewayCloudWatchRole(Construct):
             "its execution log groups itself (API-Gateway-Execution-Logs_<api>/<stage>) and AWS keeps the action "
             "list current.",
         )
+        # The account setting outlives this stack (CloudFormation never unsets it): keep the role it points at.
+        self.role.apply_removal_policy(RemovalPolicy.RETAIN)
         self.account = apigw.CfnAccount(self, "Account", cloud_watch_role_arn=self.role.role_arn)
 
 

@@ -83,3 +83,11 @@ def test_invalid_settings_stop_synth_with_the_setting_named(context: dict[str, A
 
     with pytest.raises(SettingsError, match=message):
         _settings(context)
+
+
+def test_python_entry_point_takes_context_pairs_like_the_cdk_cli() -> None:
+    from infra.app import parse_context
+
+    context = parse_context(["-c", "stage=prod", "--context", "corsAllowedOrigins=https://app.example.com/?a=b"])
+
+    assert context == {"stage": "prod", "corsAllowedOrigins": "https://app.example.com/?a=b"}
