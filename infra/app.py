@@ -24,6 +24,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_ROOT = REPO_ROOT / "functions"
 DEFAULT_OUTDIR = REPO_ROOT / "cdk.out"
 
+APP_CONTEXT = {
+    # Exports/imports between the platform stack and the module stacks: CloudFormation then refuses to delete a
+    # table or the user pool while an API still uses it. Said explicitly, as CDK asks, so it never drifts.
+    "@aws-cdk/core:defaultCrossStackReferences": "strong",
+}
+
 
 def build_app(
     *,
@@ -34,7 +40,7 @@ def build_app(
     """The whole app, ready to synth. Tests pass their own outdir and context."""
     app = cdk.App(
         outdir=str(outdir or os.environ.get("CDK_OUTDIR") or DEFAULT_OUTDIR),
-        context=dict(context or {}),
+        context={**APP_CONTEXT, **(context or {})},
     )
     settings = InfraSettings.from_context(app.node)
     layer = layer or build_layer()
