@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import aws_cdk as cdk
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
 from infra.stacks import ModuleApiStack, PlatformStack
-from opsdesk.apimap import MODULES
+from opsdesk.apimap import MODULES, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +36,10 @@ def build_app(
     outdir: str | os.PathLike[str] | None = None,
     context: Mapping[str, Any] | None = None,
     layer: LayerBuild | None = None,
+    modules: Sequence[ApiModule] = MODULES,
 ) -> cdk.App:
-    """The whole app, ready to synth. Tests pass their own outdir and context."""
+    """The whole app, ready to synth. Tests pass their own outdir, context, layer and (to try shapes the API map
+    does not have yet) modules."""
     app = cdk.App(
         outdir=str(outdir or os.environ.get("CDK_OUTDIR") or DEFAULT_OUTDIR),
         context={**APP_CONTEXT, **(context or {})},
@@ -45,7 +47,7 @@ def build_app(
     settings = InfraSettings.from_context(app.node)
     layer = layer or build_layer()
     platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
-    for module in MODULES:
+    for module in modules:
         ModuleApiStack(
             app,
             f"{settings.resource_prefix}-{module.name}",

@@ -180,13 +180,16 @@ class ModuleApi(Construct):
         self.request_validator = self.rest_api.add_request_validator(
             "RequestValidator", validate_request_body=True, validate_request_parameters=True
         )
-        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
-            self,
-            "CognitoAuthorizer",
-            cognito_user_pools=[user_pool],
-            authorizer_name=f"{name_prefix}-{module.name}-cognito",
-            identity_source=apigw.IdentitySource.header("Authorization"),
-        )
+        # Only when a group needs it: CDK rejects an authorizer that no method uses.
+        self.authorizer: apigw.CognitoUserPoolsAuthorizer | None = None
+        if any(group.auth is Auth.COGNITO for group in module.groups):
+            self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+                self,
+                "CognitoAuthorizer",
+                cognito_user_pools=[user_pool],
+                authorizer_name=f"{name_prefix}-{module.name}-cognito",
+                identity_source=apigw.IdentitySource.header("Authorization"),
+            )
         self._add_gateway_responses()
 
         self.functions: dict[str, GroupFunction] = {}
@@ -252,7 +255,9 @@ class ModuleApi(Construct):
                 )
                 continue
             method = resource.add_method(
-                "ANY", integration, authorization_type=apigw.AuthorizationType.NONE,
+                "ANY",
+                integration,
+                authorization_type=apigw.AuthorizationType.NONE,
                 request_validator=self.request_validator,
             )
             reason = (

@@ -46,10 +46,10 @@ def stand_in_layer(directory: Path) -> Any:
     return LayerBuild(directory, archive, "stand-in-layer", rebuilt=False, seconds=0.0, size_bytes=0)
 
 
-def synthesize(directory: Path, context: Mapping[str, Any]) -> Synthesized:
+def synthesize(directory: Path, context: Mapping[str, Any], **build_options: Any) -> Synthesized:
     from infra.app import build_app
 
-    app = build_app(outdir=directory / "cdk.out", context=context, layer=stand_in_layer(directory))
+    app = build_app(outdir=directory / "cdk.out", context=context, layer=stand_in_layer(directory), **build_options)
     assembly = app.synth()
     templates = {stack.stack_name: json.loads(Path(stack.template_full_path).read_text()) for stack in assembly.stacks}
     return Synthesized(app, Path(assembly.directory), templates, str(context.get("stage", "dev")))

@@ -4,6 +4,7 @@ responses and the stage."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -308,3 +309,26 @@ def test_function_code_assets_carry_no_bytecode_caches(dev: Synthesized) -> None
     for asset in staged:
         assert not list(asset.rglob("__pycache__")), asset
         assert (asset / "handler.py").is_file()
+
+
+def test_public_groups_get_no_authorizer_and_pass_cdk_nag_with_their_acknowledgement(tmp_path: Path) -> None:
+    from tests.infra.conftest import synthesize
+
+    public_only = ApiModule(
+        name="probe",
+        base_path="/probe",
+        dialect="copilot",
+        groups=(FunctionGroup("support_catalog", resources=("/health", "/auth/{proxy+}"), auth=Auth.NONE),),
+    )
+
+    synthesized = synthesize(tmp_path, {}, modules=(public_only,))  # raises if cdk-nag finds anything
+
+    template = synthesized.module("probe")
+    assert resources_of_type(template, "AWS::ApiGateway::Authorizer") == {}
+    methods = _methods_by_path(template)
+    assert {(path, m["HttpMethod"]) for path, m in methods} == {
+        (path, verb) for path in ("/health", "/auth/{proxy+}") for verb in ("ANY", "OPTIONS")
+    }
+    assert all(m["AuthorizationType"] == "NONE" for _, m in methods)
+    _, function = _group_function(template, public_only.groups[0])
+    assert not [s for s in _role_statements(template, function) if any(a.startswith("dynamodb:") for a in s["Action"])]
