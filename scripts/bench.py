@@ -1,0 +1,307 @@
+"""`make bench`: cold imports, in-process latency, and DynamoDB items read per list request.
+
+    python -m scripts.bench [--quick] [--sizes 1000,10000] [--iterations 200] [--cold-runs 7]
+                            [--cold-import-ceiling-ms 600] [--output build/bench.json]
+
+Prints plain-text tables and writes the same numbers to build/bench.json. Everything runs on one machine:
+moto in server mode on loopback plays DynamoDB, the handlers run in this process (cold imports in fresh
+interpreters). Exits with status 1 when a handler's median cold import is above the ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scripts.benchlib import coldstart
+from scripts.benchlib.table import render
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SIZES = (1_000, 10_000)
+QUICK_SIZES = (200, 2_000)
+DEFAULT_ITERATIONS, QUICK_ITERATIONS = 200, 30
+DEFAULT_COLD_RUNS, QUICK_COLD_RUNS = 7, 3
+WARMUP = 10
+LATENCY_POOL = 30
+HANDLER_OUTPUT: list[str] = []
+"""What the handlers printed during the run (kept out of the tables, reported at the end)."""
+COLD_IMPORT_CEILING_MS = 600.0
+"""A handler with validation, models and the Tracer measured ~460 ms on these machines (DESIGN.md §7)."""
+
+HEADER = """\
+opsdesk benchmark. What the tables mean:
+  1. Cold import  time to `import functions.<name>.handler` in a fresh interpreter: what a Lambda cold start
+                  pays before its first request. Environment as on AWS (LAMBDA_TASK_ROOT set, tracing on);
+                  "trace off" sets POWERTOOLS_TRACE_DISABLED=true as the local stack does. Then where the time
+                  goes (one `-X importtime` run) and what the import does besides importing.
+  2. Latency      one request through `lambda_handler` in this process, against moto over loopback HTTP. moto
+                  and its HTTP round trips dominate the absolute numbers: compare operations with each other,
+                  not with DynamoDB. "items read" is what the request read from DynamoDB.
+  3. Items read   DynamoDB items (Query ScannedCount + 1 per GetItem) one list request reads, per tenant size.
+                  A list is a Query on a key or index (DESIGN.md §4): reads follow the page, not the table,
+                  so the ratio between sizes should be ~1.0x."""
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a list of integers: {text}") from exc
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError("sizes must be positive integers, e.g. 1000,10000")
+    return sizes
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smaller run: sizes {','.join(map(str, QUICK_SIZES))}, {QUICK_ITERATIONS} iterations, "
+                             f"{QUICK_COLD_RUNS} cold runs")
+    parser.add_argument("--sizes", type=parse_sizes, help="tenant sizes (issues) for the items-read table")
+    parser.add_argument("--iterations", type=int, help="timed requests per operation in the latency table")
+    parser.add_argument("--cold-runs", type=int, help="fresh interpreters per handler for the cold import median")
+    parser.add_argument("--cold-import-ceiling-ms", type=float, default=COLD_IMPORT_CEILING_MS,
+                        help="fail when a median cold import (as on AWS) is above this; 0 turns the check off")
+    parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
+    args = parser.parse_args(argv)
+    args.sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    args.iterations = args.iterations or (QUICK_ITERATIONS if args.quick else DEFAULT_ITERATIONS)
+    args.cold_runs = args.cold_runs or (QUICK_COLD_RUNS if args.quick else DEFAULT_COLD_RUNS)
+    return args
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+# 1. Cold import
+
+
+def run_cold_imports(function_environment: dict[str, str], runs: int, ceiling_ms: float) -> list[coldstart.ColdImport]:
+    results = [coldstart.measure(module, function_environment, runs) for module in coldstart.function_modules()]
+    say(f"\n1. Cold import of each handler module, fresh interpreter, median of {runs} runs (ms)")
+    say(render(
+        ["function", "median", "min", "max", "trace off", "ceiling"],
+        [[r.module.split(".")[1], r.aws_median_ms, min(r.aws_seconds) * 1000, max(r.aws_seconds) * 1000,
+          r.local_median_ms, ("ok" if r.aws_median_ms <= ceiling_ms else "OVER") if ceiling_ms else "-"]
+         for r in results],
+    ))
+    say("\n   Biggest imports, one -X importtime run (as on AWS): top modules by cumulative time (they nest: level 1")
+    say("   is imported by the handler module itself); share = of the handler's whole import in that run")
+    say(render(
+        ["function", "module", "level", "cumulative ms", "share"],
+        [[r.module.split(".")[1] if i == 0 else "", m["module"], m["depth"], m["cumulative_ms"], percent(m["share"])]
+         for r in results for i, m in enumerate(r.top_modules)],
+    ))
+    say("\n   The same run by package: self time of all its modules")
+    say(render(
+        ["function", "package", "self ms", "share"],
+        [[r.module.split(".")[1] if i == 0 else "", p["package"], p["self_ms"], percent(p["share"])]
+         for r in results for i, p in enumerate(r.top_packages)],
+    ))
+    say("\n   What the import does besides importing (audit hook, as on AWS):")
+    for r in results:
+        say(f"   {r.module.split('.')[1]}: {coldstart.describe_side_effects(r.side_effects)}")
+        if r.stderr:
+            say(f"     stderr: {r.stderr.splitlines()[-1][:160]}")
+    return results
+
+
+# 2. Latency
+
+
+def run_latency(aws: Any, iterations: int) -> list[Any]:
+    from functions.support_issues import handler
+    from opsdesk.support.repository import SupportRepository
+    from scripts.benchlib import api, dataset, latency
+    from scripts.local.aws import client
+
+    catalog = dataset.seed_catalog(SupportRepository(), dataset.bench_tenant_id("latency"))
+    caller = api.Caller(handler, "opsdesk-support-issues", api.claims(catalog.tenant_id, "bench-agent"), aws.region)
+    dynamodb = client("dynamodb", aws.endpoint, aws.region)
+    table = aws.table_names["SupportTable"]
+
+    def forget(issue_id: str) -> None:
+        # Key layout from opsdesk.support.repository's docstring; the counters keep counting it, which is fine here.
+        key = {"pk": {"S": f"T#{catalog.tenant_id}#I#{issue_id}"}, "sk": {"S": "ISSUE"}}
+        dynamodb.delete_item(TableName=table, Key=key)
+
+    with quiet_handlers():
+        results = latency.measure(caller, catalog, iterations=iterations, warmup=WARMUP, pool_size=LATENCY_POOL,
+                                  forget=forget)
+    items = dynamodb.describe_table(TableName=table)["Table"]["ItemCount"]
+    get_p50 = next(r.p50 for r in results if r.name == "get")
+    say(f"\n2. In-process latency, {iterations} requests per operation after {WARMUP} warm-up (ms)")
+    say("   lambda_handler called directly; DynamoDB is moto over loopback HTTP, whose cost dominates the wall")
+    say("   times: read the ratios. \"handler CPU\" is this thread's CPU per request (routing, validation,")
+    say("   pynamodb/botocore; moto's work excluded). moto's Query walks and sorts the whole table, and its")
+    say("   TransactWriteItems deep-copies the table once per item in the transaction (a create writes 9), so the")
+    say(f"   table is kept small: {LATENCY_POOL} issues for get/update/list, each timed create deleted again")
+    say(f"   ({items} items in the table; streams off, see the note at the end).")
+    say(render(
+        ["operation", "request", "p50", "p95", "p50 / get", "handler CPU", "items read"],
+        [[r.name, r.request, r.p50, r.p95, f"{r.p50 / get_p50:.1f}x", r.cpu_p50, r.items_read] for r in results],
+    ))
+    return results
+
+
+@contextmanager
+def quiet_handlers() -> Iterator[None]:
+    """Powertools prints the ColdStart EMF line even with POWERTOOLS_METRICS_DISABLED=true, and warns on every
+    flush without metrics: keep both out of the tables."""
+    with warnings.catch_warnings(), redirect_stdout(io.StringIO()) as captured:
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
+        yield
+    emitted = [line for line in captured.getvalue().splitlines() if line.strip()]
+    if emitted:
+        HANDLER_OUTPUT.extend(emitted)
+
+
+# 3. Items read per list request
+
+
+def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
+    from functions.support_issues import handler
+    from opsdesk.support.repository import SupportRepository
+    from scripts.benchlib import api, dataset, reads
+
+    repository = SupportRepository()
+    loaded, measured = [], []
+    for size in sizes:
+        tenant = dataset.load_tenant(repository, size)
+        loaded.append(tenant)
+        caller = api.Caller(handler, "opsdesk-support-issues", api.claims(tenant.catalog.tenant_id, "bench-agent"),
+                            aws.region)
+        with quiet_handlers():
+            measured.append(reads.measure(caller, tenant.catalog, tenant.issues))
+
+    first, last = sizes[0], sizes[-1]
+    say("\n3. DynamoDB items read per list request (GET /support/api/issues, limit 20), by tenant size")
+    for tenant in loaded:
+        statuses = ", ".join(f"{k} {v:,}" for k, v in tenant.statuses.items())
+        say(f"   {tenant.size:>7,} issues loaded in {tenant.load_seconds:5.1f} s "
+            f"({tenant.size / tenant.load_seconds:,.0f}/s; {statuses})")
+    say("   over 60 days, 3 customers, 5 planes; one tenant per size; import_issues (25-item batch writes).")
+    say("   \"pagination.total\" is checked against the loaded issues.")
+    size_headers = [f"{s:,} issues" for s in sizes]
+    ratio_header = f"{last:,} / {first:,}" if len(sizes) > 1 else "ratio"
+
+    def rows(flat: bool) -> list[list[Any]]:
+        out = []
+        for index, case in enumerate(reads.CASES):
+            if case.flat != flat:
+                continue
+            counts = [m.cases[index].items_read for m in measured]
+            wrong = [f"{m.cases[index].total} not {m.cases[index].expected_total}" for m in measured
+                     if not m.cases[index].total_right]
+            out.append([case.name, *counts, f"{counts[-1] / max(counts[0], 1):.2f}x", "; ".join(wrong) or "right"])
+        return out
+
+    say("\n   Documented single filters and paging: must not grow with the table")
+    say(render(["request", *size_headers, ratio_header, "pagination.total"], rows(flat=True)))
+    say("\n   Beyond one filter on whole days (for reference; DESIGN.md §4 does not promise these stay flat)")
+    say(render(["request", *size_headers, ratio_header, "pagination.total"], rows(flat=False)))
+    for case in reads.CASES:
+        if case.note:
+            say(f"   {case.name}: {case.note}")
+    return {"sizes": list(sizes), "tenants": [t.as_dict() for t in loaded], "requests": reads.as_dict(measured)}
+
+
+def notes() -> list[str]:
+    found = [
+        "Tables are created without their DynamoDB streams (same keys and indexes otherwise): moto records every "
+        "stream record and copies them on each TransactWriteItems item; no handler measured here reads a stream.",
+    ]
+    cold_start_lines = [line for line in HANDLER_OUTPUT if '"ColdStart"' in line]
+    if cold_start_lines:
+        found.append("The first invocation printed the ColdStart EMF metric to stdout although "
+                     "POWERTOOLS_METRICS_DISABLED=true (Powertools' cold-start metric ignores it).")
+    if len(HANDLER_OUTPUT) > len(cold_start_lines):
+        other = next(line for line in HANDLER_OUTPUT if line not in cold_start_lines)
+        found.append(f"The handlers printed {len(HANDLER_OUTPUT) - len(cold_start_lines)} other line(s) to stdout, "
+                     f"e.g. {other[:140]}")
+    return found
+
+
+def create_tables_without_streams(endpoint: str) -> None:
+    """The tables, from the same definitions, minus their streams, before `provision` (which keeps existing
+    tables). No handler here reads a stream, and moto keeps every stream record and deep-copies them with the
+    table on each transaction item: with streams on, a create gets slower with every write ever made."""
+    from opsdesk.tables import ALL_TABLES
+    from scripts.local.aws import LOCAL_TABLE_PREFIX, client, create_table
+
+    dynamodb = client("dynamodb", endpoint)
+    for definition in ALL_TABLES:
+        create_table(dynamodb, replace(definition, stream=False), definition.local_name(LOCAL_TABLE_PREFIX))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from scripts.local.aws import MotoServer, provision
+
+    say(HEADER)
+    say(f"\nRun: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{'quick' if args.quick else 'default'} run")
+    server = MotoServer().start()
+    try:
+        create_tables_without_streams(server.endpoint)
+        aws = provision(server.endpoint)
+        environment = aws.function_environment()
+        cold = run_cold_imports(environment, args.cold_runs, args.cold_import_ceiling_ms)
+        os.environ.update(environment)  # before anything imports the repository or a handler
+        latency_results = run_latency(aws, args.iterations)
+        items_read = run_reads(aws, args.sizes)
+    finally:
+        server.stop()
+
+    runtime = time.perf_counter() - started
+    over = [c.module for c in cold if args.cold_import_ceiling_ms and c.aws_median_ms > args.cold_import_ceiling_ms]
+    report = {
+        "run": {"at": datetime.now(UTC).isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
+                "platform": platform.platform(), "quick": args.quick, "runtime_seconds": runtime,
+                "argv": sys.argv[1:]},
+        "cold_import": {"runs": args.cold_runs, "ceiling_ms": args.cold_import_ceiling_ms, "over_ceiling": over,
+                        "functions": [c.as_dict() for c in cold]},
+        "latency": {"iterations": args.iterations, "warmup": WARMUP, "backend": "moto server over loopback HTTP",
+                    "operations": [r.as_dict() for r in latency_results]},
+        "items_read": items_read,
+        "notes": notes(),
+        "handler_stdout": HANDLER_OUTPUT,
+    }
+    say("\nNotes")
+    for note in report["notes"]:
+        say(f"  - {note}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    say(f"\nTotal runtime {runtime:.1f} s; numbers in {shown}")
+    if over:
+        say(f"FAILED: median cold import above {args.cold_import_ceiling_ms:.0f} ms: {', '.join(over)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    status = main()
+    sys.stdout.flush()
+    # Skip freeing moto's in-memory tables object by object at interpreter exit (seconds at 10,000 issues).
+    os._exit(status)

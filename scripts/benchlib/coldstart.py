@@ -1,0 +1,194 @@
+"""Cold import of each function's handler module, each time in a fresh interpreter.
+
+Timed runs use exactly `import time; t=time.perf_counter(); import <module>; print(...)`, without
+`-X importtime` (which slows imports down). One extra run with `-X importtime` says where the time goes, and
+one with an audit hook says what the import does besides importing (threads, sockets, files written)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TIMED_IMPORT = "import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+
+# Runs in the child with an audit hook installed before the import: what the import does to the outside world,
+# and which installed package (innermost site-packages frame) did it.
+SIDE_EFFECT_PROBE = r"""
+import json, os, sys, threading, traceback
+seen = []
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+def culprit():
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "site-packages" in frame.filename:
+            return frame.filename.split("site-packages" + os.sep, 1)[1].split(os.sep, 1)[0]
+        if not frame.filename.startswith((sys.base_prefix, "<")):
+            return os.path.relpath(frame.filename)
+    return "?"
+def hook(event, args):
+    if event == "socket.__new__":
+        seen.append({"event": "socket", "detail": f"family={args[1]} type={args[2]}", "by": culprit()})
+    elif event in ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"):
+        seen.append({"event": event, "detail": repr(args[1]), "by": culprit()})
+    elif event in ("socket.getaddrinfo", "socket.gethostbyname", "subprocess.Popen", "os.system"):
+        seen.append({"event": event, "detail": repr(args)[:120], "by": culprit()})
+    elif event == "open" and isinstance(args[0], str):
+        mode, flags = args[1], args[2]
+        writes = any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & WRITE_FLAGS)
+        if writes:
+            seen.append({"event": "file write", "detail": args[0], "by": culprit()})
+sys.addaudithook(hook)
+before = threading.active_count()
+import {module}
+print(json.dumps({"threads_started": threading.active_count() - before, "events": seen}))
+"""
+
+SOCKET_KINDS = {"type=1": "TCP", "type=2": "UDP"}
+
+
+def function_modules() -> list[str]:
+    """Every `functions/*/handler.py`, as a module name."""
+    return [f"functions.{path.parent.name}.handler" for path in sorted(ROOT.glob("functions/*/handler.py"))]
+
+
+def aws_like_environment(function_environment: dict[str, str], module: str, *, trace: bool) -> dict[str, str]:
+    """The function's environment as Lambda sets it: in a Lambda task root, with tracing left on (Powertools
+    turns the Tracer off by itself outside Lambda, so LAMBDA_TASK_ROOT is what makes it initialize)."""
+    env = {**os.environ, **function_environment}
+    name = "opsdesk-" + module.split(".")[1].replace("_", "-")
+    env.update({
+        "LAMBDA_TASK_ROOT": str(ROOT),
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+    })
+    env.pop("POWERTOOLS_TRACE_DISABLED", None)
+    if not trace:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"python {' '.join(args)} failed:\n{result.stderr}")
+    return result
+
+
+def timed_imports(module: str, env: dict[str, str], runs: int) -> tuple[list[float], str]:
+    """Seconds per fresh-interpreter import, and whatever the imports wrote to stderr."""
+    code = TIMED_IMPORT.format(module=module)
+    _python(["-c", code], env)  # untimed: leaves .pyc files behind, as a deployed package would have them
+    seconds, stderr = [], ""
+    for _ in range(runs):
+        result = _python(["-c", code], env)
+        seconds.append(float(result.stdout.strip().splitlines()[-1]))
+        stderr = stderr or result.stderr.strip()
+    return seconds, stderr
+
+
+@dataclass
+class ImportLine:
+    module: str
+    depth: int
+    self_us: int
+    cumulative_us: int
+
+
+def import_tree(module: str, env: dict[str, str]) -> list[ImportLine]:
+    """The `-X importtime` lines of `module`'s own import (the interpreter's start-up imports left out)."""
+    result = _python(["-X", "importtime", "-c", f"import {module}"], env)
+    lines: list[ImportLine] = []
+    for raw in result.stderr.splitlines():
+        if not raw.startswith("import time:") or "self [us]" in raw:
+            continue
+        self_us, cumulative_us, name = raw.removeprefix("import time:").split("|", 2)
+        depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
+        lines.append(ImportLine(name.strip(), depth, int(self_us), int(cumulative_us)))
+    end = next(i for i, line in enumerate(lines) if line.module == module and line.depth == 0)
+    start = max((i + 1 for i, line in enumerate(lines[:end]) if line.depth == 0), default=0)
+    return lines[start:end + 1]
+
+
+def side_effects(module: str, env: dict[str, str]) -> dict[str, Any]:
+    result = _python(["-c", SIDE_EFFECT_PROBE.replace("{module}", module)], env)
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+@dataclass
+class ColdImport:
+    module: str
+    aws_seconds: list[float]
+    local_seconds: list[float]
+    top_modules: list[dict[str, Any]] = field(default_factory=list)
+    top_packages: list[dict[str, Any]] = field(default_factory=list)
+    importtime_total_ms: float = 0.0
+    side_effects: dict[str, Any] = field(default_factory=dict)
+    stderr: str = ""
+
+    @property
+    def aws_median_ms(self) -> float:
+        return statistics.median(self.aws_seconds) * 1000
+
+    @property
+    def local_median_ms(self) -> float:
+        return statistics.median(self.local_seconds) * 1000
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(aws_median_ms=self.aws_median_ms, local_median_ms=self.local_median_ms)
+        return data
+
+
+def measure(module: str, function_environment: dict[str, str], runs: int, top: int = 5) -> ColdImport:
+    aws_env = aws_like_environment(function_environment, module, trace=True)
+    local_env = aws_like_environment(function_environment, module, trace=False)
+    aws_seconds, stderr = timed_imports(module, aws_env, runs)
+    local_seconds, _ = timed_imports(module, local_env, runs)
+    tree = import_tree(module, aws_env)
+    root = tree[-1]
+    total = root.cumulative_us
+    biggest = sorted(tree[:-1], key=lambda line: line.cumulative_us, reverse=True)[:top]
+    by_package: dict[str, int] = defaultdict(int)
+    for line in tree:
+        by_package[line.module.split(".")[0]] += line.self_us
+    packages = sorted(by_package.items(), key=lambda kv: kv[1], reverse=True)[:top]
+    return ColdImport(
+        module=module,
+        aws_seconds=aws_seconds,
+        local_seconds=local_seconds,
+        top_modules=[{"module": line.module, "depth": line.depth, "cumulative_ms": line.cumulative_us / 1000,
+                      "share": line.cumulative_us / total} for line in biggest],
+        top_packages=[{"package": name, "self_ms": us / 1000, "share": us / total} for name, us in packages],
+        importtime_total_ms=total / 1000,
+        side_effects=side_effects(module, aws_env),
+        stderr=stderr,
+    )
+
+
+def describe_side_effects(report: dict[str, Any]) -> str:
+    """One line: threads started, sockets opened (and by whom), connections, files written."""
+    parts = [f"{report['threads_started']} threads started"]
+    counts: dict[str, int] = defaultdict(int)
+    for event in report["events"]:
+        if event["event"] == "socket":
+            kind = next((v for k, v in SOCKET_KINDS.items() if k in event["detail"]), "other")
+            counts[f"{kind} socket opened by {event['by']}"] += 1
+        elif event["event"] == "file write":
+            counts[f"wrote {event['detail']} ({event['by']})"] += 1
+        else:
+            counts[f"{event['event']} {event['detail']} by {event['by']}"] += 1
+    if not any(e["event"] in ("socket.connect", "socket.sendto", "socket.sendmsg") for e in report["events"]):
+        parts.append("no connect/send")
+    parts += [f"{n}x {what}" if n > 1 else what for what, n in counts.items()]
+    return "; ".join(parts)
