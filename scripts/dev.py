@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,26 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
     print("\n".join(lines), flush=True)
 
 
+def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, list[socket.socket] | None]:
+    """uvicorn serving the local gateway. Port 0 (what tests ask for) binds first and announces the port taken."""
+    import uvicorn
+
+    from opsdesk.tokens import TokenVerifier
+    from scripts.local.gateway import LocalGateway
+
+    verifier = TokenVerifier(issuer=aws.issuer, client_id=aws.app_client_id, jwks_url=aws.jwks_url)
+    gateway = LocalGateway(verifier, aws.region)
+    config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=port, log_level="warning",
+                            access_log=not quiet, lifespan="off")
+    sockets = None
+    if port == 0:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sockets = [sock]
+    return uvicorn.Server(config), f"http://127.0.0.1:{port}", sockets
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -85,11 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.update(aws.function_environment())
 
     # Imported only now: they bind to the tables named in the environment just set.
-    import uvicorn
-
-    from opsdesk.tokens import TokenVerifier
     from scripts.local import snapshot
-    from scripts.local.gateway import LocalGateway
     from scripts.local.seed import seed
 
     if snapshot.exists(state_dir):
@@ -98,22 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         seed(aws)
         snapshot.save(aws, state_dir)
 
-    verifier = TokenVerifier(issuer=aws.issuer, client_id=aws.app_client_id, jwks_url=aws.jwks_url)
-    gateway = LocalGateway(verifier, aws.region)
-    config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=args.port, log_level="warning",
-                            access_log=not args.quiet, lifespan="off")
-    server = uvicorn.Server(config)
-    if args.port == 0:
-        # Tests ask for any free port: bind first, then announce the port actually taken.
-        import socket
-
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sockets = [sock]
-    else:
-        port, sockets = args.port, None
-    base_url = f"http://127.0.0.1:{port}"
+    server, base_url, sockets = build_server(aws, args.port, quiet=args.quiet)
     stack = stack_description(aws, base_url)
     state_dir.mkdir(parents=True, exist_ok=True)
     state_file = state_dir / "stack.json"

@@ -144,7 +144,8 @@ class LocalGateway:
                 return self._error(dialect, Unauthorized())
             claims = claims_as_api_gateway_passes_them(verified)
         body = await request.body()
-        event = self._event(request, module, route, path_parameters, claims, body)
+        event = self._event(request, module=module, route=route, path_parameters=path_parameters, claims=claims,
+                            body=body)
         handler = self._handler(route.group.name)
         context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
         try:
@@ -170,6 +171,7 @@ class LocalGateway:
     def _event(
         self,
         request: Request,
+        *,
         module: ApiModule,
         route: CompiledRoute,
         path_parameters: dict[str, str],

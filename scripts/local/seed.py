@@ -43,11 +43,15 @@ DEMO_USERS = (
 )
 
 
-def _select(key: str, label: str, required: bool, options: list[tuple[str, str]]) -> tuple[str, str, str, bool, list[tuple[str, str]]]:
+ContextSpec = tuple[str, str, str, bool, list[tuple[str, str]]]
+"""key, label, field type, required, options (value, label)."""
+
+
+def _select(key: str, label: str, required: bool, options: list[tuple[str, str]]) -> ContextSpec:
     return key, label, FieldType.SINGLE_SELECT.value, required, options
 
 
-PLANE_SPECS: list[tuple[str, str, str, list[tuple[str, str, str, bool, list[tuple[str, str]]]]]] = [
+PLANE_SPECS: list[tuple[str, str, str, list[ContextSpec]]] = [
     ("App CI/CD", "app-cicd", "Application build, test, and deployment pipelines", [
         _select("pipeline_stage", "Pipeline Stage", True, [
             ("build", "Build/Compile"), ("test", "Unit Tests"), ("integration", "Integration Tests"),
@@ -136,6 +140,7 @@ ISSUE_SPECS = [
      "About one build in five fails in the unit test stage with a timeout in the HTTP client tests.",
      {"pipeline_stage": "test", "ci_system": "github_actions"}, ["in_progress"]),
 ]
+PIPELINE_URL = "https://concourse.example.com/teams/main/pipelines/payments"
 OTHER_ISSUE_SPECS = [
     ("Customer Omega", "omega-prod-01", "app-cicd", [], "Release promotion blocked",
      "Promotion from qa to prod is blocked by a failed approval step.",
@@ -158,7 +163,7 @@ def seed_issues(service: SupportService, tenant_id: str, user_id: str, specs: li
             secondaryPlaneIds=[planes[s].id for s in secondaries],
             title=title,
             description=description,
-            pipelineUrl="https://concourse.example.com/teams/main/pipelines/payments" if primary == "app-cicd" else None,
+            pipelineUrl=PIPELINE_URL if primary == "app-cicd" else None,
             contexts=[{"planeContextId": contexts_by_key[k].id, "value": v} for k, v in values.items()],
         )
         issue = service.create_issue(principal, request)

@@ -19,6 +19,7 @@ from tests.api.conftest import RunningStack
 pytestmark = pytest.mark.xdist_group("local-stack")
 
 ALICE = "alice@acme.test"
+OTHER_POOL_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_otherpool"
 
 
 def moto_signing_key() -> tuple[dict[str, str], str]:
@@ -62,7 +63,7 @@ def test_a_token_reissued_with_moto_key_and_unchanged_claims_is_accepted(stack: 
         pytest.param(lambda s: "Bearer not-a-jwt", id="garbage"),
         pytest.param(lambda s: f"Bearer {s.sign_in(ALICE)['access']}", id="access-token"),
         pytest.param(lambda s: f"Bearer {reissued(s.sign_in(ALICE)['id'], exp=int(time.time()) - 60)}", id="expired"),
-        pytest.param(lambda s: f"Bearer {reissued(s.sign_in(ALICE)['id'], iss='https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other')}", id="wrong-issuer"),
+        pytest.param(lambda s: f"Bearer {reissued(s.sign_in(ALICE)['id'], iss=OTHER_POOL_ISSUER)}", id="wrong-issuer"),
         pytest.param(lambda s: f"Bearer {reissued(s.sign_in(ALICE)['id'], aud='another-client')}", id="wrong-audience"),
     ],
 )

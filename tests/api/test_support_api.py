@@ -69,7 +69,9 @@ def test_an_issue_is_created_read_moved_and_listed(stack: RunningStack) -> None:
     assert illegal.status_code == 409
     assert illegal.json()["error"]["code"] == "CONFLICT"
     assert detail["displayId"] == issue["displayId"]
-    assert detail["contexts"] == [{"key": "pipeline_stage", "label": "Pipeline Stage", "value": "Application Deployment"}]
+    assert detail["contexts"] == [
+        {"key": "pipeline_stage", "label": "Pipeline Stage", "value": "Application Deployment"}
+    ]
     assert issue["id"] in {i["id"] for i in listed["issues"]}
 
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit, parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from scripts.local.gateway import LambdaContext
 

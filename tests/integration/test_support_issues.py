@@ -187,8 +187,8 @@ def test_a_stale_update_is_a_conflict_and_loses_nothing(caller: Caller, tenant: 
     from dataclasses import replace
 
     from opsdesk.errors import Conflict
-    from opsdesk.support.repository import SupportRepository
     from opsdesk.support.records import IssueStatus
+    from opsdesk.support.repository import SupportRepository
 
     repository = SupportRepository()
     issue = repository.get_issue(tenant["id"], create(caller, tenant)["id"])

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.support.records import Issue
 from opsdesk.support.requests import CreateIssueRequest
 from opsdesk.support.service import SupportService
-
 from tests.unit.fakes import DemoCatalog, FakeClock, InMemorySupportStore, build_demo_catalog, new_uuid, principal
 
 START = datetime(2024, 1, 15, 10, 30, 0, 250_000, tzinfo=UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from opsdesk.auth import Principal, parse_groups, principal_from_claims
 from opsdesk.errors import Forbidden, Unauthorized
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from opsdesk import dialects
 from opsdesk.errors import (
     Conflict,

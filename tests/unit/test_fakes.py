@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+
 from opsdesk.errors import Conflict
 from opsdesk.support.records import Issue
 from opsdesk.support.store import SupportStore
-
 from tests.unit.fakes import DemoCatalog, InMemorySupportStore, new_uuid
 
 Create = Callable[..., Issue]

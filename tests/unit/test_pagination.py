@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from opsdesk.errors import ValidationFailed
 from opsdesk.pagination import PageRequest, page_block, parse_page_request
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from opsdesk.settings import PlatformSettings, SettingsError, SupportSettings, TokenSettings, load_settings
 
 

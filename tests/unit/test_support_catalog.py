@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.errors import NotFound
 from opsdesk.support.service import SupportService
-
 from tests.unit.fakes import DemoCatalog, new_uuid, principal
 
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.support.records import EnvironmentRef, Issue, IssueContext, IssueStatus, Ref
 from opsdesk.support.requests import CreateIssueRequest
 from opsdesk.support.service import MAX_TEXT_CONTEXT_LENGTH, SupportService, format_display_id
-
 from tests.unit.conftest import START
 from tests.unit.fakes import DemoCatalog, FakeClock, InMemorySupportStore, build_demo_catalog, new_uuid, principal
 

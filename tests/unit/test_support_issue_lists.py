@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import PageRequest
 from opsdesk.support.records import Issue, IssueFilters, IssueStatus
 from opsdesk.support.requests import UpdateIssueRequest
 from opsdesk.support.service import SupportService, parse_issue_filters
-
 from tests.unit.fakes import DemoCatalog, FakeClock
 
 Create = Callable[..., Issue]

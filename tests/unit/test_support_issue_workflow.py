@@ -8,13 +8,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.support.records import Issue, IssueChanges, IssueStatus
 from opsdesk.support.requests import UpdateIssueRequest
 from opsdesk.support.service import ALLOWED_MOVES, SupportService, apply_changes, changes_from_request
-
 from tests.unit.fakes import FakeClock, InMemorySupportStore, new_uuid
 
 Create = Callable[..., Issue]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from opsdesk.auth import Principal
 from opsdesk.support.records import Issue
 from opsdesk.support.requests import UpdateIssueRequest
@@ -22,7 +23,6 @@ from opsdesk.support.views import (
     plane_view,
     updated_issue_view,
 )
-
 from tests.unit.fakes import DemoCatalog
 
 Create = Callable[..., Issue]

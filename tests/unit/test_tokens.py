@@ -13,6 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
 from opsdesk.errors import Unauthorized
 from opsdesk.settings import TokenSettings
 from opsdesk.tokens import TokenVerifier, bearer_token

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest
 from opsdesk.validation import field_path, parse_json_body, parse_model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,9 +67,17 @@ def response(error: DomainError) -> Envelope:
     """FastAPI's shape, which the incident-response document's clients know: validation is a 422 whose
     `detail` is a list of `{loc,msg,type}`; every other error is `{"detail":"message"}`."""
     if error.kind is ErrorKind.VALIDATION:
-        detail = [{"loc": ["body", *d.field.split(".")], "msg": d.message, "type": "value_error"} for d in error.details]
+        detail = [{"loc": _location(d.field), "msg": d.message, "type": "value_error"} for d in error.details]
         return 422, {"detail": detail or error.message}
     return STATUS_BY_KIND[error.kind], {"detail": error.message}
+
+
+def _location(field: str) -> list[str | int]:
+    """"contexts[0].value" -> ["body", "contexts", 0, "value"], as FastAPI locates a body field."""
+    parts: list[str | int] = ["body"]
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+        parts.append(int(index) if index else name)
+    return parts if field != "body" else ["body"]
 
 
 def aura(error: DomainError) -> Envelope:

@@ -67,6 +67,16 @@ def error_code(exc: BaseException) -> str | None:
     return str(code) if code else None
 
 
+def is_retryable_transaction_failure(exc: BaseException) -> bool:
+    """A transaction that lost a race with another (TransactionConflict) or hit a server error may be run again:
+    a cancelled transaction wrote nothing."""
+    if error_code(exc) == "TransactionConflictException":
+        return True
+    cause: Any = getattr(exc, "cause", None) or exc
+    status = (getattr(cause, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return int(status) >= 500
+
+
 def _cancellation_codes(exc: BaseException, response: dict[str, Any]) -> set[str]:
     """Why a transaction was cancelled: pynamodb parses the reasons, plain botocore leaves them in the response."""
     parsed = getattr(exc, "cancellation_reasons", None)
@@ -75,7 +85,7 @@ def _cancellation_codes(exc: BaseException, response: dict[str, Any]) -> set[str
     return {r.get("Code") for r in response.get("CancellationReasons") or [] if r.get("Code") not in (None, "None")}
 
 
-def domain_error_for(exc: BaseException, conflict_message: str) -> Exception:
+def domain_error_for(exc: BaseException, conflict_message: str) -> BaseException:
     """Throttling becomes a 503 the client may retry; a failed condition a 409; anything else stays as is."""
     code = error_code(exc)
     if code in THROTTLING_CODES:

@@ -16,12 +16,12 @@ date range adds one Query over day counters plus the issues of its two partial e
 
 from __future__ import annotations
 
-from collections import Counter
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -40,7 +40,7 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import domain_error_for, error_code, model_meta, record_items_read
+from opsdesk.dynamo import domain_error_for, is_retryable_transaction_failure, model_meta, record_items_read
 from opsdesk.pagination import PageRequest
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.records import (
@@ -240,31 +240,42 @@ class _Dimension:
         return f"{self.name}#ALL" if day is None else f"{self.name}#D#{day.isoformat()}"
 
 
-def _dimensions_of(tenant: str, issue: Issue) -> list[_Dimension]:
-    return [
-        _Dimension("all", _IssueItem.by_tenant, f"T#{tenant}#ISSUES"),
-        _Dimension(f"customer:{issue.customer.id}", _IssueItem.by_customer, f"T#{tenant}#ISSUES#C#{issue.customer.id}"),
-        _Dimension(f"plane:{issue.primary_plane.id}", _IssueItem.by_plane, f"T#{tenant}#ISSUES#P#{issue.primary_plane.id}"),
-        _status_dimension(tenant, issue.status),
-    ]
+def _tenant_dimension(tenant: str) -> _Dimension:
+    return _Dimension("all", _IssueItem.by_tenant, f"T#{tenant}#ISSUES")
+
+
+def _customer_dimension(tenant: str, customer_id: str) -> _Dimension:
+    return _Dimension(f"customer:{customer_id}", _IssueItem.by_customer, f"T#{tenant}#ISSUES#C#{customer_id}")
+
+
+def _plane_dimension(tenant: str, plane_id: str) -> _Dimension:
+    return _Dimension(f"plane:{plane_id}", _IssueItem.by_plane, f"T#{tenant}#ISSUES#P#{plane_id}")
 
 
 def _status_dimension(tenant: str, status: IssueStatus) -> _Dimension:
     return _Dimension(f"status:{status.value}", _IssueItem.by_status, f"T#{tenant}#ISSUES#S#{status.value}")
 
 
+def _dimensions_of(tenant: str, issue: Issue) -> list[_Dimension]:
+    """Every dimension an issue is counted in."""
+    return [
+        _tenant_dimension(tenant),
+        _customer_dimension(tenant, issue.customer.id),
+        _plane_dimension(tenant, issue.primary_plane.id),
+        _status_dimension(tenant, issue.status),
+    ]
+
+
 def _dimensions_for(tenant: str, filters: IssueFilters) -> list[_Dimension]:
     """The dimensions a filter set selects, most selective first; no filter is the whole tenant."""
     chosen: list[_Dimension] = []
     if filters.customer_id:
-        chosen.append(_Dimension(f"customer:{filters.customer_id}", _IssueItem.by_customer,
-                                 f"T#{tenant}#ISSUES#C#{filters.customer_id}"))
+        chosen.append(_customer_dimension(tenant, filters.customer_id))
     if filters.plane_id:
-        chosen.append(_Dimension(f"plane:{filters.plane_id}", _IssueItem.by_plane,
-                                 f"T#{tenant}#ISSUES#P#{filters.plane_id}"))
+        chosen.append(_plane_dimension(tenant, filters.plane_id))
     if filters.status:
         chosen.append(_status_dimension(tenant, filters.status))
-    return chosen or [_Dimension("all", _IssueItem.by_tenant, f"T#{tenant}#ISSUES")]
+    return chosen or [_tenant_dimension(tenant)]
 
 
 def _creation_day(issue: Issue) -> date:
@@ -381,7 +392,7 @@ class SupportRepository:
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
         dimensions = _dimensions_for(tenant_id, filters)
         leading, rest = dimensions[0], dimensions[1:]
-        key_condition = _created_between(leading.index, filters.start, filters.end)
+        key_condition = _created_between(filters.start, filters.end)
         filter_condition = _and(_matches(d) for d in rest)
         results = leading.index.query(
             leading.partition,
@@ -401,14 +412,15 @@ class SupportRepository:
 
     def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str) -> None:
         """Run one transaction. Every create touches the tenant's counters, so concurrent writers collide
-        (TransactionConflict) although neither is wrong: those are retried with jitter; a failed condition is not."""
+        (TransactionConflict) although neither is wrong: those, and server errors, are retried with jitter;
+        a failed condition is not."""
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     write(tx)
                 return
             except PynamoDBException as exc:
-                if error_code(exc) == "TransactionConflictException" and attempt < TRANSACTION_ATTEMPTS:
+                if is_retryable_transaction_failure(exc) and attempt < TRANSACTION_ATTEMPTS:
                     time.sleep(random.uniform(0, TRANSACTION_BACKOFF_SECONDS * 2**attempt))
                     continue
                 raise domain_error_for(exc, conflict_message) from exc
@@ -430,7 +442,8 @@ class SupportRepository:
         last_full = (end - timedelta(microseconds=1)).date() if end else date.max
         if start and start != _midnight(start.date()):
             first_full = start.date() + timedelta(days=1)
-            total += self._count_range(dimension, start, min(_midnight(first_full), end) if end else _midnight(first_full))
+            first_edge_end = min(_midnight(first_full), end) if end else _midnight(first_full)
+            total += self._count_range(dimension, start, first_edge_end)
         if end and end != _midnight(end.date()) and end.date() >= first_full:
             last_full = end.date() - timedelta(days=1)
             total += self._count_range(dimension, _midnight(end.date()), end)
@@ -445,7 +458,7 @@ class SupportRepository:
     @staticmethod
     def _count_range(dimension: _Dimension, start: datetime, end: datetime) -> int:
         results = dimension.index.query(
-            dimension.partition, range_key_condition=_created_between(dimension.index, start, end),
+            dimension.partition, range_key_condition=_created_between(start, end),
             attributes_to_get=_KEY_ONLY,
         )
         count = sum(1 for _ in results)
@@ -457,7 +470,7 @@ class SupportRepository:
         """Two or more filters at once: counted over the leading filter's partition (documented cost)."""
         results = leading.index.query(
             leading.partition,
-            range_key_condition=_created_between(leading.index, filters.start, filters.end),
+            range_key_condition=_created_between(filters.start, filters.end),
             filter_condition=filter_condition,
             attributes_to_get=_KEY_ONLY,
         )
@@ -487,12 +500,10 @@ class SupportRepository:
 
 
 def _midnight(day: date) -> datetime:
-    from datetime import UTC
-
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _created_between(index: GlobalSecondaryIndex[Any], start: datetime | None, end: datetime | None) -> Condition | None:
+def _created_between(start: datetime | None, end: datetime | None) -> Condition | None:
     """listSk is `<createdAt>#<id>`: `start` is inclusive, `end` exclusive (its own key sorts after it)."""
     sort_key = _IssueItem.listSk
     if start and end:
@@ -564,10 +575,10 @@ def _issue_item(tenant: str, issue: Issue) -> _IssueItem:
         submitterHandle=issue.submitter_handle, pipelineUrl=issue.pipeline_url,
         createdAt=issue.created_at, updatedAt=issue.updated_at, createdBy=issue.created_by,
         resolvedAt=issue.resolved_at, version=issue.version,
-        tenantListPk=f"T#{tenant}#ISSUES",
-        customerListPk=f"T#{tenant}#ISSUES#C#{issue.customer.id}",
-        planeListPk=f"T#{tenant}#ISSUES#P#{issue.primary_plane.id}",
-        statusListPk=f"T#{tenant}#ISSUES#S#{issue.status.value}",
+        tenantListPk=_tenant_dimension(tenant).partition,
+        customerListPk=_customer_dimension(tenant, issue.customer.id).partition,
+        planeListPk=_plane_dimension(tenant, issue.primary_plane.id).partition,
+        statusListPk=_status_dimension(tenant, issue.status).partition,
         listSk=f"{issue.created_at}#{issue.id}",
     )
 

@@ -12,7 +12,12 @@ def customer_view(customer: Customer) -> dict[str, Any]:
 
 
 def environment_view(environment: Environment) -> dict[str, Any]:
-    return {"id": environment.id, "name": environment.name, "type": environment.type, "createdAt": environment.created_at}
+    return {
+        "id": environment.id,
+        "name": environment.name,
+        "type": environment.type,
+        "createdAt": environment.created_at,
+    }
 
 
 def plane_view(plane: Plane) -> dict[str, Any]:
