@@ -88,6 +88,9 @@ class MotoServer:
     def __init__(self, port: int = 0) -> None:
         from moto.server import ThreadedMotoServer
 
+        from scripts.local import moto_patches
+
+        moto_patches.install()
         self.port = port or free_port()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 

@@ -67,3 +67,20 @@ def test_an_unknown_route_is_not_found_in_the_support_envelope(caller: Caller) -
 
     assert reply.status == 404
     assert reply.body["error"]["code"] == "NOT_FOUND"
+
+
+def test_repository_indexes_are_the_shared_table_definitions(local_aws: Any) -> None:
+    from opsdesk.support import repository
+    from opsdesk.tables import SUPPORT_TABLE
+
+    model_indexes = {
+        index.Meta.index_name: tuple(
+            next(a.attr_name for a in index.Meta.attributes.values() if getattr(a, role))
+            for role in ("is_hash_key", "is_range_key")
+        )
+        for index in repository._IssueItem._indexes.values()
+    }
+
+    assert model_indexes == {i.name: (i.partition_key, i.sort_key) for i in SUPPORT_TABLE.indexes}
+    assert repository._SupportItem._hash_key_attribute().attr_name == SUPPORT_TABLE.partition_key
+    assert repository._SupportItem._range_key_attribute().attr_name == SUPPORT_TABLE.sort_key

@@ -15,7 +15,9 @@ from opsdesk.settings import PlatformSettings
 THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"}
 )
-CONDITION_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
+CONDITION_CODES = frozenset({"ConditionalCheckFailedException"})
+# Lost a race with another transaction: nobody's data was wrong, so the client may simply retry (503).
+RACE_CODES = frozenset({"TransactionConflictException"})
 
 
 def model_meta(settings: PlatformSettings, table_name: str) -> dict[str, Any]:
@@ -86,9 +88,10 @@ def _cancellation_codes(exc: BaseException, response: dict[str, Any]) -> set[str
 
 
 def domain_error_for(exc: BaseException, conflict_message: str) -> BaseException:
-    """Throttling becomes a 503 the client may retry; a failed condition a 409; anything else stays as is."""
+    """Throttling and lost transaction races become a 503 the client may retry; a failed condition a 409;
+    anything else stays as is."""
     code = error_code(exc)
-    if code in THROTTLING_CODES:
+    if code in THROTTLING_CODES or code in RACE_CODES:
         return ServiceUnavailable()
     if code in CONDITION_CODES:
         return Conflict(conflict_message)

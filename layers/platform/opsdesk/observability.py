@@ -10,7 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 
 logger = Logger()
 metrics = Metrics(namespace="opsdesk")
-tracer = Tracer()
+# Patch only botocore (which pynamodb and boto3 sit on): auto-patching every supported library costs cold-start
+# time for clients the functions do not use.
+tracer = Tracer(patch_modules=("botocore",))
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

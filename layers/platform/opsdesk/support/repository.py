@@ -7,17 +7,18 @@ Item layout (docs/data-model.md has the whole table):
     issue         pk T#<tenant>#I#<issueId>          sk ISSUE
                   + list keys: tenantListPk, customerListPk, planeListPk, statusListPk; listSk = <createdAt>#<id>
     sequence      pk T#<tenant>#SEQ                  sk ISSUE#<year>        n = last number taken
-    counter       pk T#<tenant>#STATS                sk <dimension>#ALL | <dimension>#D#<yyyy-mm-dd>   n
+    counters      pk T#<tenant>#STATS                sk ALL | D#<yyyy-mm-dd>   one number attribute per dimension
 
 A dimension is `all`, `customer:<id>`, `plane:<primaryPlaneId>` or `status:<status>`. Counters move in the
-same transaction as the issue they count, so `pagination.total` is one GetItem for a single filter, and a
-date range adds one Query over day counters plus the issues of its two partial edge days.
+same transaction as the issue they count (two item updates), so `pagination.total` is one GetItem for a single
+filter, and a date range adds one Query over day items plus the issues of its two partial edge days.
 """
 
 from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from pynamodb.attributes import (
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -202,6 +204,12 @@ class _CounterItem(_SupportItem):
     n = NumberAttribute(default=0)
 
 
+class _StatsItem(_SupportItem):
+    """The issue counters of one period (all time, or one creation day): one number attribute per dimension,
+    named after it (`all`, `customer:<id>`, ...), so a create or a status change moves every counter it touches
+    with two item updates."""
+
+
 # Keys
 
 
@@ -226,6 +234,11 @@ def _stats_pk(tenant: str) -> str:
 
 
 ISSUE_SK = "ISSUE"
+ALL_TIME_SK = "ALL"
+
+
+def _day_sk(day: date) -> str:
+    return f"D#{day.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -236,8 +249,6 @@ class _Dimension:
     index: GlobalSecondaryIndex[Any]
     partition: str
 
-    def counter_sk(self, day: date | None = None) -> str:
-        return f"{self.name}#ALL" if day is None else f"{self.name}#D#{day.isoformat()}"
 
 
 def _tenant_dimension(tenant: str) -> _Dimension:
@@ -350,24 +361,24 @@ class SupportRepository:
 
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.pk.does_not_exist())
-            for dimension in _dimensions_of(tenant_id, issue):
-                self._count(tx, tenant_id, dimension, day, +1)
+            self._count(tx, tenant_id, day, {d.name: +1 for d in _dimensions_of(tenant_id, issue)})
 
-        self._commit(write, "Issue already exists")
+        self._commit(write, "Issue already exists",
+                     lambda: self.get_issue(tenant_id, issue.id) is not None)
 
     def import_issues(self, tenant_id: str, issues: Iterable[Issue]) -> None:
         """Bulk load for seeding and benchmarks: batch writes, then one counter update per dimension and day.
         Not atomic across items; numbers must come from `reserve_display_numbers`."""
-        deltas: Counter[tuple[str, str]] = Counter()
+        deltas: dict[str, Counter[str]] = {}
         with _IssueItem.batch_write() as batch:
             for issue in issues:
                 batch.save(_issue_item(tenant_id, issue))
-                day = _creation_day(issue)
-                for dimension in _dimensions_of(tenant_id, issue):
-                    deltas[(dimension.name, dimension.counter_sk())] += 1
-                    deltas[(dimension.name, dimension.counter_sk(day))] += 1
-        for (_, sk), delta in deltas.items():
-            _CounterItem(_stats_pk(tenant_id), sk).update(actions=[_CounterItem.n.add(delta)])
+                for sk in (ALL_TIME_SK, _day_sk(_creation_day(issue))):
+                    deltas.setdefault(sk, Counter()).update(d.name for d in _dimensions_of(tenant_id, issue))
+        for sk, counts in deltas.items():
+            _StatsItem(_stats_pk(tenant_id), sk).update(
+                actions=[NumberAttribute(attr_name=name).add(n) for name, n in counts.items()]
+            )
 
     def reserve_display_numbers(self, tenant_id: str, year: int, count: int) -> range:
         last = self._reserve_sequence(tenant_id, year, count)
@@ -384,10 +395,13 @@ class SupportRepository:
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.version == before.version)
             if before.status != after.status:
-                self._count(tx, tenant_id, _status_dimension(tenant_id, before.status), day, -1)
-                self._count(tx, tenant_id, _status_dimension(tenant_id, after.status), day, +1)
+                self._count(tx, tenant_id, day, {
+                    _status_dimension(tenant_id, before.status).name: -1,
+                    _status_dimension(tenant_id, after.status).name: +1,
+                })
 
-        self._commit(write, "The issue was changed by someone else; reload it and retry")
+        self._commit(write, "The issue was changed by someone else; reload it and retry",
+                     lambda: self.get_issue(tenant_id, after.id) == after)
 
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
         dimensions = _dimensions_for(tenant_id, filters)
@@ -410,33 +424,46 @@ class SupportRepository:
             total = self._total(tenant_id, leading, filters.start, filters.end)
         return IssuePage(issues=issues, total=total)
 
-    def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str) -> None:
+    def _commit(
+        self, write: Callable[[TransactWrite], None], conflict_message: str, already_written: Callable[[], bool]
+    ) -> None:
         """Run one transaction. Every create touches the tenant's counters, so concurrent writers collide
         (TransactionConflict) although neither is wrong: those, and server errors, are retried with jitter;
-        a failed condition is not."""
+        a failed condition is not.
+
+        A server error does not say whether the write happened. Retries carry the same client request token, so
+        DynamoDB applies the transaction once; and should a retry still fail its condition, `already_written`
+        tells a write of our own (done) from someone else's (conflict)."""
+        token = str(uuid.uuid4())
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
-                with TransactWrite(connection=self._connection) as tx:
+                with TransactWrite(connection=self._connection, client_request_token=token) as tx:
                     write(tx)
                 return
             except PynamoDBException as exc:
                 if is_retryable_transaction_failure(exc) and attempt < TRANSACTION_ATTEMPTS:
                     time.sleep(random.uniform(0, TRANSACTION_BACKOFF_SECONDS * 2**attempt))
                     continue
+                if attempt > 1 and already_written():
+                    return
                 raise domain_error_for(exc, conflict_message) from exc
 
     # Counting
 
     @staticmethod
-    def _count(tx: TransactWrite, tenant_id: str, dimension: _Dimension, day: date, delta: int) -> None:
-        for sk in (dimension.counter_sk(), dimension.counter_sk(day)):
-            tx.update(_CounterItem(_stats_pk(tenant_id), sk), actions=[_CounterItem.n.add(delta)])
+    def _count(tx: TransactWrite, tenant_id: str, day: date, deltas: dict[str, int]) -> None:
+        """Move the all-time and the creation day's counters of each named dimension."""
+        actions: list[Action] = [NumberAttribute(attr_name=name).add(delta) for name, delta in deltas.items()]
+        for sk in (ALL_TIME_SK, _day_sk(day)):
+            tx.update(_StatsItem(_stats_pk(tenant_id), sk), actions=actions)
 
     def _total(self, tenant_id: str, dimension: _Dimension, start: datetime | None, end: datetime | None) -> int:
         """Issues of one dimension created in [start, end): counters for whole days, a count for partial days."""
+        stats = _StatsItem._get_connection()
         if start is None and end is None:
-            item = self._get(_CounterItem, _stats_pk(tenant_id), dimension.counter_sk())
-            return int(item.n) if item else 0
+            found = stats.get_item(_stats_pk(tenant_id), ALL_TIME_SK, attributes_to_get=[dimension.name])
+            record_items_read(1)
+            return int(found.get("Item", {}).get(dimension.name, {}).get("N", 0))
         total = 0
         first_full = start.date() if start else date.min
         last_full = (end - timedelta(microseconds=1)).date() if end else date.max
@@ -448,11 +475,17 @@ class SupportRepository:
             last_full = end.date() - timedelta(days=1)
             total += self._count_range(dimension, _midnight(end.date()), end)
         if first_full <= last_full:
-            low = dimension.counter_sk(first_full) if first_full != date.min else f"{dimension.name}#D#"
-            high = dimension.counter_sk(last_full) if last_full != date.max else f"{dimension.name}#D#~"
-            counters = _CounterItem.query(_stats_pk(tenant_id), _CounterItem.sk.between(low, high))
-            total += sum(int(c.n) for c in counters)
-            record_items_read(counters.page_iter.total_scanned_count)
+            low = _day_sk(first_full) if first_full != date.min else "D#"
+            high = _day_sk(last_full) if last_full != date.max else "D#~"
+            start_key = None
+            while True:
+                page = stats.query(_stats_pk(tenant_id), range_key_condition=_StatsItem.sk.between(low, high),
+                                   attributes_to_get=[dimension.name], exclusive_start_key=start_key)
+                total += sum(int(i.get(dimension.name, {}).get("N", 0)) for i in page.get("Items", []))
+                record_items_read(int(page.get("ScannedCount", 0)))
+                start_key = page.get("LastEvaluatedKey")
+                if not start_key:
+                    break
         return total
 
     @staticmethod

@@ -1,0 +1,43 @@
+"""The local stack's fix to moto's TransactWriteItems keeps DynamoDB's all-or-nothing semantics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from scripts.local.aws import client
+
+
+def test_a_cancelled_transaction_leaves_every_item_and_the_stream_as_before(local_aws: Any) -> None:
+    dynamodb = client("dynamodb", local_aws.endpoint)
+    table = local_aws.table_names["SupportTable"]
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "undo-test"}, "sk": {"S": "a"}, "n": {"N": "1"}})
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+
+    def stream_records() -> int:
+        streams = client("dynamodbstreams", local_aws.endpoint)
+        shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard,
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        return len(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])
+
+    before = stream_records()
+
+    # When a transaction updates one item, creates another, then fails its last condition
+    with pytest.raises(ClientError) as cancelled:
+        dynamodb.transact_write_items(TransactItems=[
+            {"Update": {"TableName": table, "Key": {"pk": {"S": "undo-test"}, "sk": {"S": "a"}},
+                        "UpdateExpression": "ADD n :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+            {"Put": {"TableName": table, "Item": {"pk": {"S": "undo-test"}, "sk": {"S": "b"}}}},
+            {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": "undo-test"}, "sk": {"S": "missing"}},
+                                "ConditionExpression": "attribute_exists(pk)"}},
+        ])
+
+    # Then it is cancelled and nothing it did remains, not even a stream record
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    items = dynamodb.query(TableName=table, KeyConditionExpression="pk = :pk",
+                           ExpressionAttributeValues={":pk": {"S": "undo-test"}})["Items"]
+    assert items == [{"pk": {"S": "undo-test"}, "sk": {"S": "a"}, "n": {"N": "1"}}]
+    assert stream_records() == before
