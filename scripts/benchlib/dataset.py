@@ -147,10 +147,10 @@ class LoadedTenant:
                 "statuses": self.statuses}
 
 
-def load_tenant(repository: SupportRepository, size: int) -> LoadedTenant:
-    """A fresh tenant with `size` issues. `import_issues` batch-writes 25 items per request, then adds each
-    (dimension, day) counter once."""
-    catalog = seed_catalog(repository, bench_tenant_id(f"reads-{size}"))
+def load_tenant(repository: SupportRepository, size: int, label: str = "reads") -> LoadedTenant:
+    """A fresh tenant with `size` issues (one per size and label). `import_issues` batch-writes 25 items per
+    request, then adds each (dimension, day) counter once."""
+    catalog = seed_catalog(repository, bench_tenant_id(f"{label}-{size}"))
     started = time.perf_counter()
     numbers = repository.reserve_display_numbers(catalog.tenant_id, WINDOW_END.year, size)
     issues = synthetic_issues(catalog, size, numbers.start)

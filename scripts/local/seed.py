@@ -106,11 +106,14 @@ def demo_planes(tenant_id: str) -> list[Plane]:
     return planes
 
 
-def seed_catalog(repository: SupportRepository, tenant_id: str, created_at: datetime) -> None:
+def seed_catalog(repository: SupportRepository, tenant_id: str, created_at: datetime,
+                 customers_like: str | None = None) -> None:
+    """The demo planes and the customers of `customers_like` (default: the tenant's own demo customers), with
+    ids derived from `tenant_id`: tests give every test a fresh tenant shaped like the demo one."""
     stamp = to_rfc3339(created_at)
     for plane in demo_planes(tenant_id):
         repository.put_plane(tenant_id, plane)
-    for customer_name, environments in CUSTOMER_SPECS[tenant_id]:
+    for customer_name, environments in CUSTOMER_SPECS[customers_like or tenant_id]:
         customer_id = stable_id(tenant_id, "customer", customer_name)
         repository.put_customer(tenant_id, Customer(customer_id, customer_name, stamp))
         for env_name, env_type in environments:
@@ -181,33 +184,3 @@ def seed(aws: LocalAws) -> None:
         seed_catalog(repository, tenant_id, created)
         seed_issues(service, tenant_id, stable_id(tenant_id, "seed-user"), specs)
 
-
-def synthetic_issues(repository: SupportRepository, tenant_id: str, count: int, *, days: int = 60,
-                     end: datetime | None = None) -> list[str]:
-    """`count` issues of the demo catalog spread evenly over `days` up to `end`, across customers, planes and
-    all four statuses, bulk loaded with their counters (for scale tests and benchmarks). Returns their ids."""
-    from opsdesk.support.records import EnvironmentRef, Issue, IssueStatus, Ref
-
-    end = end or datetime.now(UTC)
-    planes = demo_planes(tenant_id)
-    customers = [(stable_id(tenant_id, "customer", name), name, envs) for name, envs in CUSTOMER_SPECS[tenant_id]]
-    statuses = list(IssueStatus)
-    step = timedelta(days=days) / max(count, 1)
-    numbers = repository.reserve_display_numbers(tenant_id, end.year, count)
-    issues = []
-    for position, number in enumerate(numbers):
-        customer_id, customer_name, envs = customers[position % len(customers)]
-        env_name, env_type = envs[position % len(envs)]
-        plane = planes[position % len(planes)]
-        created = to_rfc3339(end - step * (count - position))
-        issues.append(Issue(
-            id=stable_id(tenant_id, "synthetic", str(position)), display_id=f"ISS-{end.year}-{number:04d}",
-            title=f"Synthetic issue {position}", description="Generated for scale tests and benchmarks.",
-            status=statuses[position % len(statuses)], customer=Ref(customer_id, customer_name),
-            environment=EnvironmentRef(stable_id(customer_id, env_name), env_name, env_type),
-            primary_plane=Ref(plane.id, plane.name), secondary_planes=(), contexts=(),
-            submitter_handle="load@example.test", pipeline_url=None, created_at=created, updated_at=created,
-            created_by="synthetic",
-        ))
-    repository.import_issues(tenant_id, issues)
-    return [issue.id for issue in issues]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -44,13 +45,10 @@ def catalog_handler(local_aws: Any) -> ModuleType:
 def tenant(local_aws: Any) -> dict[str, Any]:
     """A fresh tenant with the demo catalog: every test gets its own, so tests never see each other's data."""
     from opsdesk.support.repository import SupportRepository
-    from scripts.local.seed import CUSTOMER_SPECS, DEMO_TENANT, demo_planes, seed_catalog, stable_id
+    from scripts.local.seed import DEMO_TENANT, demo_planes, seed_catalog, stable_id
 
     tenant_id = str(uuid.uuid4())
-    CUSTOMER_SPECS[tenant_id] = CUSTOMER_SPECS[DEMO_TENANT]
-    from datetime import UTC, datetime
-
-    seed_catalog(SupportRepository(), tenant_id, datetime(2026, 1, 5, tzinfo=UTC))
+    seed_catalog(SupportRepository(), tenant_id, datetime(2026, 1, 5, tzinfo=UTC), customers_like=DEMO_TENANT)
     planes = {p.slug: p for p in demo_planes(tenant_id)}
     alpha = stable_id(tenant_id, "customer", "Customer Alpha")
     beta = stable_id(tenant_id, "customer", "Customer Beta")
