@@ -21,7 +21,6 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -151,10 +150,9 @@ def run_latency(aws: Any, iterations: int) -> list[Any]:
     say(f"\n2. In-process latency, {iterations} requests per operation after {WARMUP} warm-up (ms)")
     say("   lambda_handler called directly; DynamoDB is moto over loopback HTTP, whose cost dominates the wall")
     say("   times: read the ratios. \"handler CPU\" is this thread's CPU per request (routing, validation,")
-    say("   pynamodb/botocore; moto's work excluded). moto's Query walks and sorts the whole table, and its")
-    say("   TransactWriteItems deep-copies the table once per item in the transaction (a create writes 9), so the")
+    say("   pynamodb/botocore; moto's work excluded). moto's Query walks and sorts the whole table, so the")
     say(f"   table is kept small: {LATENCY_POOL} issues for get/update/list, each timed create deleted again")
-    say(f"   ({items} items in the table; streams off, see the note at the end).")
+    say(f"   ({items} items in the table). A create is one 3-item transaction (issue, all-time and day counters).")
     say(render(
         ["operation", "request", "p50", "p95", "p50 / get", "handler CPU", "items read"],
         [[r.name, r.request, r.p50, r.p95, f"{r.p50 / get_p50:.1f}x", r.cpu_p50, r.items_read] for r in results],
@@ -225,10 +223,7 @@ def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
 
 
 def notes() -> list[str]:
-    found = [
-        "Tables are created without their DynamoDB streams (same keys and indexes otherwise): moto records every "
-        "stream record and copies them on each TransactWriteItems item; no handler measured here reads a stream.",
-    ]
+    found: list[str] = []
     cold_start_lines = [line for line in HANDLER_OUTPUT if '"ColdStart"' in line]
     if cold_start_lines:
         found.append("The first invocation printed the ColdStart EMF metric to stdout although "
@@ -238,18 +233,6 @@ def notes() -> list[str]:
         found.append(f"The handlers printed {len(HANDLER_OUTPUT) - len(cold_start_lines)} other line(s) to stdout, "
                      f"e.g. {other[:140]}")
     return found
-
-
-def create_tables_without_streams(endpoint: str) -> None:
-    """The tables, from the same definitions, minus their streams, before `provision` (which keeps existing
-    tables). No handler here reads a stream, and moto keeps every stream record and deep-copies them with the
-    table on each transaction item: with streams on, a create gets slower with every write ever made."""
-    from opsdesk.tables import ALL_TABLES
-    from scripts.local.aws import LOCAL_TABLE_PREFIX, client, create_table
-
-    dynamodb = client("dynamodb", endpoint)
-    for definition in ALL_TABLES:
-        create_table(dynamodb, replace(definition, stream=False), definition.local_name(LOCAL_TABLE_PREFIX))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,7 +246,6 @@ def main(argv: list[str] | None = None) -> int:
         f"{'quick' if args.quick else 'default'} run")
     server = MotoServer().start()
     try:
-        create_tables_without_streams(server.endpoint)
         aws = provision(server.endpoint)
         environment = aws.function_environment()
         cold = run_cold_imports(environment, args.cold_runs, args.cold_import_ceiling_ms)
