@@ -7,11 +7,13 @@ from typing import Any
 from opsdesk.apimap import SUPPORT
 from opsdesk.http import create_api, current_principal
 from opsdesk.observability import instrumented
+from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.repository import SupportRepository
 from opsdesk.support.service import SupportService
 from opsdesk.support.views import customer_view, environment_view, plane_view
 
-app = create_api(SUPPORT)
+settings = load_settings(SupportSettings)
+app = create_api(SUPPORT, settings.allowed_origins)
 service = SupportService(SupportRepository())
 
 

@@ -206,6 +206,7 @@ class ModuleApi(Construct):
                 log_level=log_level,
                 log_retention=log_retention,
                 removal_policy=removal_policy,
+                cors_allowed_origins=self.cors_allowed_origins,
             )
             self.functions[group.name] = function
             self._route(group, function.function)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy
@@ -53,6 +53,7 @@ class GroupFunction(Construct):
         log_level: str,
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
+        cors_allowed_origins: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         code_dir = functions_root / group.name
@@ -77,6 +78,9 @@ class GroupFunction(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": log_level,
         }
+        if cors_allowed_origins:
+            # The function answers CORS on its own responses; API Gateway answers the preflight.
+            environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
         read_write = dict.fromkeys(group.tables, True) | {
             logical_id: False for logical_id in group.read_only_tables if logical_id not in group.tables
         }

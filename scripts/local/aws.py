@@ -22,6 +22,7 @@ APP_CLIENT_NAME = "opsdesk-local-web"
 GROUPS = ("admin", "agent")
 BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", "opsdesk-local-docs")
 CUSTOM_ATTRIBUTES = ("tenant_id", "project_id")
+LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
 
 # moto must number pools and clients by hash before it is imported anywhere in this process.
 os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
@@ -61,6 +62,8 @@ class LocalAws:
             "POWERTOOLS_METRICS_NAMESPACE": "opsdesk",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            # A Next.js dev server next to the gateway (which has port 3000).
+            "CORS_ALLOWED_ORIGINS": os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS),
         }
         for table in ALL_TABLES:
             env[table.name_env_var] = self.table_names[table.logical_id]

@@ -84,3 +84,20 @@ def test_repository_indexes_are_the_shared_table_definitions(local_aws: Any) -> 
     assert model_indexes == {i.name: (i.partition_key, i.sort_key) for i in SUPPORT_TABLE.indexes}
     assert repository._SupportItem._hash_key_attribute().attr_name == SUPPORT_TABLE.partition_key
     assert repository._SupportItem._range_key_attribute().attr_name == SUPPORT_TABLE.sort_key
+
+
+def test_an_allowed_origin_gets_cors_headers_and_another_gets_none(catalog_handler: Any,
+                                                                   tenant: dict[str, Any]) -> None:
+    from scripts.local.gateway import LambdaContext
+    from tests.integration.events import claims, rest_event
+
+    def origin_header(origin: str) -> str | None:
+        event = rest_event("GET", f"{BASE}/customers", claims=claims(tenant["id"]))
+        event["headers"]["origin"] = origin
+        event["multiValueHeaders"]["origin"] = [origin]
+        result = catalog_handler.lambda_handler(event, LambdaContext("test", "us-east-1"))
+        headers = {k.lower(): v for k, v in (result.get("multiValueHeaders") or {}).items()}
+        return (headers.get("access-control-allow-origin") or [None])[0]
+
+    assert origin_header("http://localhost:3001") == "http://localhost:3001"
+    assert origin_header("https://evil.example") is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from pydantic import BaseModel
 
 from opsdesk.apimap import ApiModule
@@ -19,10 +19,15 @@ from opsdesk.validation import parse_json_body, parse_model
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def create_api(module: ApiModule) -> APIGatewayRestResolver:
+def create_api(module: ApiModule, allowed_origins: list[str] | None = None) -> APIGatewayRestResolver:
     """A resolver for one module. Routes are written as API Gateway resources (`/api/issues`); the module's
-    base path, present when the request came through the custom domain (or the local gateway), is stripped."""
-    app = APIGatewayRestResolver(strip_prefixes=[module.base_path])
+    base path, present when the request came through the custom domain (or the local gateway), is stripped.
+    With allowed origins, responses to those origins carry CORS headers (an allow-list, never a wildcard)."""
+    cors = None
+    if allowed_origins:
+        cors = CORSConfig(allow_origin=allowed_origins[0], extra_origins=allowed_origins[1:], max_age=600,
+                          allow_headers=["Authorization", "Content-Type", "X-Requested-With"])
+    app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
     register_error_handlers(app, DIALECTS[module.dialect])
     return app
 

@@ -19,6 +19,12 @@ class PlatformSettings(BaseModel):
     """Set locally (moto server); unset on AWS."""
     service_name: str = Field(default="opsdesk", alias="POWERTOOLS_SERVICE_NAME")
     max_body_bytes: int = Field(default=262_144, alias="MAX_BODY_BYTES", gt=0)
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    """Comma-separated origins the browser may call from; empty means no CORS headers."""
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
 
 class SupportSettings(PlatformSettings):
