@@ -7,6 +7,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from opsdesk.dynamo import metered_reads
 
 logger = Logger()
 metrics = Metrics(namespace="opsdesk")
@@ -18,8 +21,16 @@ LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def instrumented(handler: LambdaHandler) -> LambdaHandler:
-    """The decorator stack of every REST handler: request-id correlated logs, an X-Ray segment, EMF metrics."""
-    traced = tracer.capture_lambda_handler(handler, capture_response=False)
+    """The decorator stack of every REST handler: request-id correlated logs, an X-Ray segment, EMF metrics,
+    among them the DynamoDB items each request read (the number that must follow the page, not the table)."""
+
+    def metered(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        with metered_reads() as reads:
+            result = handler(event, context)
+        metrics.add_metric(name="DynamoItemsRead", unit=MetricUnit.Count, value=reads.items)
+        return result
+
+    traced = tracer.capture_lambda_handler(metered, capture_response=False)
     with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True, raise_on_empty_metrics=False)
     wrapped: LambdaHandler = logger.inject_lambda_context(
         with_metrics, correlation_id_path=correlation_paths.API_GATEWAY_REST
