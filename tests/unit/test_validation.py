@@ -174,13 +174,3 @@ def test_wrong_type_for_a_union_field_is_named_by_its_field_path() -> None:
 
     assert set(fields_of(error)) == {"contexts[0].value"}
 
-
-def test_items_read_meters_nest_so_an_outer_meter_sees_inner_reads() -> None:
-    from opsdesk.dynamo import metered_reads, record_items_read
-
-    with metered_reads() as outer:
-        record_items_read(2)
-        with metered_reads() as inner:
-            record_items_read(5)
-
-    assert (inner.items, outer.items) == (5, 7)
