@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import os
 import re
 import time
 import uuid
@@ -32,6 +33,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # API Gateway hands every claim to the function as a string, timestamps in this format.
 CLAIM_TIME_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 TIME_CLAIMS = ("exp", "iat", "auth_time")
+PREFLIGHT_ALLOWED_HEADERS = "Authorization,Content-Type,X-Requested-With"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class LocalGateway:
         route, path_parameters = self._match(module, resource_path)
         if route is None:
             return self._error(dialect, NotFound("Route not found"))
+        if request.method == "OPTIONS":
+            return self._preflight(request)
         claims: dict[str, str] | None = None
         if route.group.auth is Auth.COGNITO:
             token = bearer_token(request.headers.get("authorization"))
@@ -154,6 +158,21 @@ class LocalGateway:
             status, error_body = dialect(DomainError())
             return JSONResponse(error_body, status_code=502)
         return self._response(result)
+
+    @staticmethod
+    def _preflight(request: Request) -> Response:
+        """API Gateway answers CORS preflights itself (a mock integration, no authorizer), allowing only the
+        configured origins and the headers the platform accepts."""
+        allowed = [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+        origin = request.headers.get("origin", "")
+        response = Response(status_code=204)
+        if origin in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = ",".join(m for m in METHODS if m != "HEAD")
+            response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_ALLOWED_HEADERS
+            response.headers["Access-Control-Max-Age"] = "600"
+            response.headers["Vary"] = "Origin"
+        return response
 
     def _match(self, module: ApiModule, resource_path: str) -> tuple[CompiledRoute | None, dict[str, str]]:
         for route in self._routes[module.name]:

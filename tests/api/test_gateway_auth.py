@@ -102,3 +102,16 @@ def test_a_token_of_another_app_client_of_the_pool_is_refused(stack: RunningStac
     token = stack.sign_in(ALICE, client_id=other["ClientId"])["id"]
 
     assert status_with(stack, f"Bearer {token}").status_code == 401
+
+
+def test_a_cors_preflight_needs_no_token_and_allows_only_listed_origins(stack: RunningStack) -> None:
+    def preflight(origin: str) -> requests.Response:
+        return requests.options(f"{stack.support}/issues", timeout=10,
+                                headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+
+    allowed, other = preflight("http://localhost:3001"), preflight("https://evil.example")
+
+    assert allowed.status_code == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:3001"
+    assert "Authorization" in allowed.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in other.headers
