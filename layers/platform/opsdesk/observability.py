@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from opsdesk.dynamo import metered_reads
 
@@ -31,7 +32,10 @@ def instrumented(handler: LambdaHandler) -> LambdaHandler:
         return result
 
     traced = tracer.capture_lambda_handler(metered, capture_response=False)
-    with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True, raise_on_empty_metrics=False)
+    # Powertools prints the cold-start metric even when metrics are disabled (locally): ask for it only on AWS.
+    with_metrics = metrics.log_metrics(
+        traced, capture_cold_start_metric=not is_metrics_disabled(), raise_on_empty_metrics=False
+    )
     wrapped: LambdaHandler = logger.inject_lambda_context(
         with_metrics, correlation_id_path=correlation_paths.API_GATEWAY_REST
     )
