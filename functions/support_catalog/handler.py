@@ -13,7 +13,7 @@ from opsdesk.support.service import SupportService
 from opsdesk.support.views import customer_view, environment_view, plane_view
 
 settings = load_settings(SupportSettings)
-app = create_api(SUPPORT, settings.allowed_origins)
+app = create_api(SUPPORT, settings)
 service = SupportService(SupportRepository())
 
 

@@ -17,7 +17,7 @@ from opsdesk.support.service import SupportService, parse_issue_filters
 from opsdesk.support.views import created_issue_view, issue_detail_view, issue_summary_view, updated_issue_view
 
 settings = load_settings(SupportSettings)
-app = create_api(SUPPORT, settings.allowed_origins)
+app = create_api(SUPPORT, settings)
 service = SupportService(SupportRepository())
 
 

@@ -143,6 +143,7 @@ class ModuleApi(Construct):
         tables: Mapping[str, dynamodb.ITable],
         table_definitions: Mapping[str, TableDefinition],
         user_pool: cognito.IUserPool,
+        app_client_id: str | None = None,
         cors_allowed_origins: Sequence[str],
         throttling_rate_limit: float,
         throttling_burst_limit: int,
@@ -207,6 +208,7 @@ class ModuleApi(Construct):
                 log_retention=log_retention,
                 removal_policy=removal_policy,
                 cors_allowed_origins=self.cors_allowed_origins,
+                app_client_id=app_client_id,
             )
             self.functions[group.name] = function
             self._route(group, function.function)

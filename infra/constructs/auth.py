@@ -7,16 +7,13 @@ from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from infra.nag import acknowledge
-from opsdesk.auth import PROJECT_CLAIM, TENANT_CLAIM
-
-PLATFORM_GROUPS: dict[str, str] = {
-    "admin": "Platform administrators: manage the tenant's users and settings",
-    "agent": "Support agents: work issues and tickets across the tenant",
-}
-
-# The names after "custom:" in the claims the platform library reads (opsdesk.auth).
-TENANT_ATTRIBUTE = TENANT_CLAIM.removeprefix("custom:")
-PROJECT_ATTRIBUTE = PROJECT_CLAIM.removeprefix("custom:")
+from opsdesk.identity import (
+    CUSTOM_ATTRIBUTES_MUTABLE,
+    PASSWORD_MIN_LENGTH,
+    PLATFORM_GROUPS,
+    PROJECT_ATTRIBUTE,
+    TENANT_ATTRIBUTE,
+)
 
 
 class Auth(Construct):
@@ -52,11 +49,11 @@ class Auth(Construct):
                 fullname=cognito.StandardAttribute(required=False, mutable=True),
             ),
             custom_attributes={
-                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=False),
-                PROJECT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=True),
+                name: cognito.StringAttribute(min_len=1, max_len=64, mutable=mutable)
+                for name, mutable in CUSTOM_ATTRIBUTES_MUTABLE.items()
             },
             password_policy=cognito.PasswordPolicy(
-                min_length=12,
+                min_length=PASSWORD_MIN_LENGTH,
                 require_lowercase=True,
                 require_uppercase=True,
                 require_digits=True,

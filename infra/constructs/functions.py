@@ -54,6 +54,7 @@ class GroupFunction(Construct):
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
         cors_allowed_origins: Sequence[str] = (),
+        app_client_id: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         code_dir = functions_root / group.name
@@ -78,6 +79,9 @@ class GroupFunction(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": log_level,
         }
+        if app_client_id:
+            # API Gateway's Cognito authorizer does not check `aud`; the function does (opsdesk.auth).
+            environment["COGNITO_APP_CLIENT_ID"] = app_client_id
         if cors_allowed_origins:
             # The function answers CORS on its own responses; API Gateway answers the preflight.
             environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)

@@ -12,6 +12,13 @@ from typing import Any
 
 import boto3
 
+from opsdesk.identity import (
+    CLIENT_READ_ATTRIBUTES,
+    CLIENT_WRITE_ATTRIBUTES,
+    CUSTOM_ATTRIBUTES_MUTABLE,
+    PASSWORD_MIN_LENGTH,
+    PLATFORM_GROUPS,
+)
 from opsdesk.tables import ALL_TABLES, TableDefinition
 
 REGION = "us-east-1"
@@ -19,9 +26,7 @@ ACCOUNT_ID = "123456789012"
 LOCAL_TABLE_PREFIX = "opsdesk-local"
 USER_POOL_NAME = "opsdesk-local-users"
 APP_CLIENT_NAME = "opsdesk-local-web"
-GROUPS = ("admin", "agent")
 BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", "opsdesk-local-docs")
-CUSTOM_ATTRIBUTES = ("tenant_id", "project_id")
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
 
 # moto must number pools and clients by hash before it is imported anywhere in this process.
@@ -153,9 +158,10 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     pools = {p["Name"]: p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]}
     pool_id = pools.get(USER_POOL_NAME) or cognito.create_user_pool(
         PoolName=USER_POOL_NAME,
-        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
-                                     "RequireNumbers": True, "RequireSymbols": False}},
-        Schema=[{"Name": attr, "AttributeDataType": "String", "Mutable": True} for attr in CUSTOM_ATTRIBUTES],
+        Policies={"PasswordPolicy": {"MinimumLength": PASSWORD_MIN_LENGTH, "RequireUppercase": True,
+                                     "RequireLowercase": True, "RequireNumbers": True, "RequireSymbols": True}},
+        Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": mutable}
+                for name, mutable in CUSTOM_ATTRIBUTES_MUTABLE.items()],
         AutoVerifiedAttributes=["email"],
     )["UserPool"]["Id"]
     clients = {c["ClientName"]: c["ClientId"]
@@ -165,11 +171,13 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
         ClientName=APP_CLIENT_NAME,
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=list(CLIENT_READ_ATTRIBUTES),
+        WriteAttributes=list(CLIENT_WRITE_ATTRIBUTES),
     )["UserPoolClient"]["ClientId"]
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
-    for group in GROUPS:
+    for group, description in PLATFORM_GROUPS.items():
         if group not in groups:
-            cognito.create_group(UserPoolId=pool_id, GroupName=group)
+            cognito.create_group(UserPoolId=pool_id, GroupName=group, Description=description)
 
     s3 = client("s3", endpoint, region)
     buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import importlib
-import os
 import re
 import time
 import uuid
@@ -25,6 +24,8 @@ from starlette.routing import Route
 from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError, NotFound, Unauthorized
+from opsdesk.http import CORS_ALLOWED_HEADERS
+from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
 
 LOCAL_STAGE = "local"
@@ -33,7 +34,6 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # API Gateway hands every claim to the function as a string, timestamps in this format.
 CLAIM_TIME_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 TIME_CLAIMS = ("exp", "iat", "auth_time")
-PREFLIGHT_ALLOWED_HEADERS = "Authorization,Content-Type,X-Requested-With"
 
 
 @dataclass(frozen=True)
@@ -163,13 +163,13 @@ class LocalGateway:
     def _preflight(request: Request) -> Response:
         """API Gateway answers CORS preflights itself (a mock integration, no authorizer), allowing only the
         configured origins and the headers the platform accepts."""
-        allowed = [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+        allowed = load_settings(PlatformSettings).allowed_origins
         origin = request.headers.get("origin", "")
         response = Response(status_code=204)
         if origin in allowed:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Methods"] = ",".join(m for m in METHODS if m != "HEAD")
-            response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_ALLOWED_HEADERS
+            response.headers["Access-Control-Allow-Headers"] = ",".join(CORS_ALLOWED_HEADERS)
             response.headers["Access-Control-Max-Age"] = "600"
             response.headers["Vary"] = "Origin"
         return response

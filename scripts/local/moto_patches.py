@@ -1,4 +1,10 @@
-"""Two fixes to moto's TransactWriteItems, applied to the local stack's in-process moto.
+"""Fixes to moto, applied to the local stack's in-process moto.
+
+Cognito: moto lets a user write any attribute of their own (UpdateUserAttributes with their access token),
+whatever the app client's WriteAttributes say; Cognito refuses. Without this a local user could move
+themselves into another tenant by writing custom:tenant_id.
+
+DynamoDB, two fixes to TransactWriteItems:
 
 1. moto keeps a rollback copy of every table a transaction touches with `copy.deepcopy`, once per item of the
    transaction, stream records included: a write costs O(table) and the local stack slowed down with every
@@ -71,9 +77,29 @@ def _undo(backend: DynamoDBBackend, log: dict[str, Any]) -> None:
             del shard.items[length:]
 
 
+def _install_client_write_attributes() -> None:
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+    from moto.cognitoidp.models import CognitoIdpBackend
+
+    moto_update = CognitoIdpBackend.update_user_attributes
+
+    def update_user_attributes(self: CognitoIdpBackend, access_token: str, attributes: list[dict[str, str]]) -> None:
+        for pool in self.user_pools.values():
+            if access_token in pool.access_tokens:
+                client_id, _ = pool.access_tokens[access_token]
+                client = pool.clients.get(client_id)
+                writable = client.extended_config.get("WriteAttributes") if client else None
+                if writable is not None and any(a["Name"] not in writable for a in attributes):
+                    raise NotAuthorizedError("A client attempted to write unauthorized attribute")
+        moto_update(self, access_token, attributes)
+
+    CognitoIdpBackend.update_user_attributes = update_user_attributes  # type: ignore[method-assign]
+
+
 def install() -> None:
     if getattr(DynamoDBBackend.transact_write_items, _PATCHED_MARK, False):
         return
+    _install_client_write_attributes()
     shim = types.SimpleNamespace(**{name: getattr(copy, name) for name in dir(copy) if not name.startswith("__")})
     shim.deepcopy = _deepcopy_except_tables
     dynamodb_models.copy = shim  # type: ignore[attr-defined]

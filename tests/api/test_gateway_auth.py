@@ -11,6 +11,7 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
+from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -115,3 +116,17 @@ def test_a_cors_preflight_needs_no_token_and_allows_only_listed_origins(stack: R
     assert allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:3001"
     assert "Authorization" in allowed.headers["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_user_cannot_write_their_own_tenant_attribute(stack: RunningStack) -> None:
+    access_token = stack.sign_in("bob@acme.test")["access"]
+
+    with pytest.raises(ClientError) as refused:
+        stack.cognito().update_user_attributes(
+            AccessToken=access_token, UserAttributes=[{"Name": "custom:tenant_id", "Value": "someone-else"}]
+        )
+
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+    claims = jwt.decode(stack.sign_in("bob@acme.test")["id"], options={"verify_signature": False})
+    assert claims["custom:tenant_id"] == next(u["tenant_id"] for u in stack.info["users"]
+                                              if u["username"] == "bob@acme.test")

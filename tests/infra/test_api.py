@@ -143,6 +143,9 @@ def test_group_function_runs_python_311_on_arm64_with_the_layer_tracing_and_its_
     for logical_id in {*group.tables, *group.read_only_tables}:
         env_value = variables[TABLES_BY_ID[logical_id].name_env_var]
         assert exports[env_value["Fn::ImportValue"]] == {"Ref": logical_id}
+    # The authorizer does not check `aud`: the function is told which app client's tokens to accept.
+    client_export = exports[variables["COGNITO_APP_CLIENT_ID"]["Fn::ImportValue"]]
+    assert client_export["Ref"] in resources_of_type(dev.platform, "AWS::Cognito::UserPoolClient")
 
 
 @pytest.mark.parametrize(("module", "group"), GROUPS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from types import ModuleType
@@ -19,6 +20,7 @@ def claims(tenant_id: str, user_id: str = "user-1", groups: tuple[str, ...] = ()
         "custom:tenant_id": tenant_id,
         "cognito:groups": "[" + " ".join(groups) + "]",
         "token_use": "id",
+        "aud": os.environ.get("COGNITO_APP_CLIENT_ID", ""),
     }
 
 

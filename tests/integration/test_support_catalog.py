@@ -101,3 +101,13 @@ def test_an_allowed_origin_gets_cors_headers_and_another_gets_none(catalog_handl
 
     assert origin_header("http://localhost:3001") == "http://localhost:3001"
     assert origin_header("https://evil.example") is None
+
+
+def test_a_token_of_another_app_client_of_the_pool_is_unauthorized(caller: Caller) -> None:
+    # API Gateway's Cognito authorizer accepts any client of the pool; the function checks the audience.
+    caller.claims = {**caller.claims, "aud": "another-app-client"}
+
+    reply = caller.get(f"{BASE}/customers")
+
+    assert reply.status == 401
+    assert reply.body["error"]["code"] == "UNAUTHORIZED"

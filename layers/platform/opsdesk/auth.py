@@ -36,9 +36,12 @@ def parse_groups(raw: Any) -> frozenset[str]:
     return frozenset(part for part in text.replace(",", " ").split() if part)
 
 
-def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
-    """No subject is a 401; a signed-in user that belongs to no tenant may do nothing (403)."""
+def principal_from_claims(claims: Mapping[str, Any] | None, expected_client_id: str | None = None) -> Principal:
+    """No subject, or a token of another app client of the pool, is a 401; a signed-in user that belongs to no
+    tenant may do nothing (403)."""
     if not claims or not claims.get("sub"):
+        raise Unauthorized()
+    if expected_client_id and claims.get("aud") != expected_client_id:
         raise Unauthorized()
     tenant_id = str(claims.get(TENANT_CLAIM) or "")
     if not tenant_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from pydantic import BaseModel
@@ -14,20 +15,28 @@ from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, NotFound
 from opsdesk.observability import logger
+from opsdesk.settings import PlatformSettings
 from opsdesk.validation import parse_json_body, parse_model
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def create_api(module: ApiModule, allowed_origins: list[str] | None = None) -> APIGatewayRestResolver:
+# The request headers a browser may send cross-origin (the local gateway's preflight uses them too).
+CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
+_expected_clients: WeakKeyDictionary[APIGatewayRestResolver, str | None] = WeakKeyDictionary()
+
+
+def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestResolver:
     """A resolver for one module. Routes are written as API Gateway resources (`/api/issues`); the module's
     base path, present when the request came through the custom domain (or the local gateway), is stripped.
     With allowed origins, responses to those origins carry CORS headers (an allow-list, never a wildcard)."""
+    origins = settings.allowed_origins
     cors = None
-    if allowed_origins:
-        cors = CORSConfig(allow_origin=allowed_origins[0], extra_origins=allowed_origins[1:], max_age=600,
-                          allow_headers=["Authorization", "Content-Type", "X-Requested-With"])
+    if origins:
+        cors = CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], max_age=600,
+                          allow_headers=CORS_ALLOWED_HEADERS)
     app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
+    _expected_clients[app] = settings.expected_client_id
     register_error_handlers(app, DIALECTS[module.dialect])
     return app
 
@@ -64,7 +73,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 def current_principal(app: APIGatewayRestResolver) -> Principal:
     """The caller, from the claims API Gateway's authorizer verified (never from the request itself)."""
-    return principal_from_claims(app.current_event.request_context.authorizer.claims)
+    return principal_from_claims(app.current_event.request_context.authorizer.claims, _expected_clients.get(app))
 
 
 def query_params(app: APIGatewayRestResolver) -> dict[str, str]:

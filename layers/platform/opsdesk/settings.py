@@ -19,6 +19,9 @@ class PlatformSettings(BaseModel):
     """Set locally (moto server); unset on AWS."""
     service_name: str = Field(default="opsdesk", alias="POWERTOOLS_SERVICE_NAME")
     max_body_bytes: int = Field(default=262_144, alias="MAX_BODY_BYTES", gt=0)
+    expected_client_id: str | None = Field(default=None, alias="COGNITO_APP_CLIENT_ID")
+    """The app client whose tokens the API accepts. API Gateway's Cognito authorizer checks the pool and the
+    signature but not the audience, so the function checks `aud` itself."""
     cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
     """Comma-separated origins the browser may call from; empty means no CORS headers."""
 
