@@ -78,10 +78,12 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     """uvicorn serving the local gateway. Port 0 (what tests ask for) binds first and announces the port taken."""
     import uvicorn
 
+    from opsdesk.settings import TokenSettings, load_settings
     from opsdesk.tokens import TokenVerifier
     from scripts.local.gateway import LocalGateway
 
-    verifier = TokenVerifier(issuer=aws.issuer, client_id=aws.app_client_id, jwks_url=aws.jwks_url)
+    # Built from the environment like a deployed verifier: COGNITO_ISSUER / COGNITO_JWKS_URL override it.
+    verifier = TokenVerifier.from_settings(load_settings(TokenSettings))
     gateway = LocalGateway(verifier, aws.region)
     config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=port, log_level="warning",
                             access_log=not quiet, lifespan="off")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import logging
 import re
 import time
 import uuid
@@ -28,6 +29,7 @@ from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
 
+LOG = logging.getLogger("opsdesk.local.gateway")
 LOCAL_STAGE = "local"
 LAMBDA_TIMEOUT_SECONDS = 29  # API Gateway's integration timeout
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -150,12 +152,13 @@ class LocalGateway:
         body = await request.body()
         event = self._event(request, module=module, route=route, path_parameters=path_parameters, claims=claims,
                             body=body)
-        handler = self._handler(route.group.name)
         context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
         try:
+            handler = self._handler(route.group.name)
             result = await run_in_threadpool(handler, event, context)
-        except Exception:  # noqa: BLE001 - a crashed function is API Gateway's 502, whatever the cause
-            status, error_body = dialect(DomainError())
+        except Exception:  # noqa: BLE001 - a function that fails (cold start included) is API Gateway's 502
+            LOG.exception("function %s failed", route.group.name)
+            _, error_body = dialect(DomainError())
             return JSONResponse(error_body, status_code=502)
         return self._response(result)
 

@@ -26,7 +26,7 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
-_transaction_lock = threading.RLock()
+transaction_lock = threading.RLock()
 _PATCHED_MARK = "_opsdesk_undo_log"
 
 
@@ -106,7 +106,7 @@ def install() -> None:
     moto_transact = DynamoDBBackend.transact_write_items
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with _transaction_lock:
+        with transaction_lock:
             log = _undo_log(self, _touched(self, transact_items))
             try:
                 moto_transact(self, transact_items)

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
 
 SNAPSHOT_FILE = "snapshot.json"
@@ -22,6 +23,12 @@ def _cognito_pool(aws: LocalAws) -> Any:
 
 
 def save(aws: LocalAws, state_dir: Path) -> None:
+    # No transaction may be half-applied while the tables are read (see moto_patches).
+    with moto_patches.transaction_lock:
+        _save(aws, state_dir)
+
+
+def _save(aws: LocalAws, state_dir: Path) -> None:
     dynamodb = client("dynamodb", aws.endpoint, aws.region)
     tables: dict[str, list[dict[str, Any]]] = {}
     for logical_id, name in aws.table_names.items():

@@ -106,3 +106,21 @@ def test_status_counters_follow_every_move(caller: Caller, listed: dict[str, Any
               for s in ("open", "in_progress", "resolved", "closed")}
 
     assert totals == {"open": 4, "in_progress": 0, "resolved": 0, "closed": 1}
+
+
+def test_a_page_past_the_end_reads_no_issues(caller: Caller, listed: dict[str, Any]) -> None:
+    from opsdesk.dynamo import metered_reads
+
+    with metered_reads() as reads:
+        reply = caller.get(f"{BASE}/issues?page=40&limit=100")
+
+    assert ids(reply) == []
+    assert reply.body["pagination"] == {"page": 40, "limit": 100, "total": 5, "totalPages": 1}
+    assert reads.items == 1  # the counter that gave the total
+
+
+def test_pages_deeper_than_10000_items_are_refused(caller: Caller) -> None:
+    reply = caller.get(f"{BASE}/issues?page=101&limit=100")
+
+    assert reply.status == 400
+    assert reply.body["error"]["details"][0]["field"] == "page"

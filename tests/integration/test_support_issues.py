@@ -111,13 +111,16 @@ def test_create_refuses_a_body_that_is_not_json(caller: Caller) -> None:
 
 
 def test_parallel_creates_get_distinct_consecutive_display_ids(caller: Caller, tenant: dict[str, Any]) -> None:
-    # Given 24 creates racing on two threads
+    # Given 24 creates racing on eight threads
     with ThreadPoolExecutor(max_workers=8) as pool:
         issues = list(pool.map(lambda _: create(caller, tenant), range(24)))
 
-    # Then every number from 1 to 24 was taken exactly once
+    # Then every number from 1 to 24 was taken exactly once, and the counters saw every create once
     numbers = sorted(int(i["displayId"].rsplit("-", 1)[1]) for i in issues)
     assert numbers == list(range(1, 25))
+    assert caller.get(f"{BASE}/issues").body["pagination"]["total"] == 24
+    assert caller.get(f"{BASE}/issues?status=open").body["pagination"]["total"] == 24
+    assert caller.get(f"{BASE}/issues?customerId={tenant['alpha']}").body["pagination"]["total"] == 24
 
 
 def test_another_tenants_issue_is_not_found(caller: Caller, outsider: Caller, tenant: dict[str, Any]) -> None:
@@ -204,3 +207,53 @@ def test_a_stale_update_is_a_conflict_and_loses_nothing(caller: Caller, tenant: 
     assert stored is not None
     assert (stored.title, stored.status) == ("first writer", IssueStatus.OPEN)
     assert caller.get(f"{BASE}/issues?status=in_progress").body["pagination"]["total"] == 0
+
+
+def test_create_ignores_fields_the_server_owns(caller: Caller, tenant: dict[str, Any]) -> None:
+    body = issue_body(tenant) | {"status": "closed", "displayId": "ISS-1999-9999", "id": "mine", "createdBy": "x",
+                                 "tenantId": "another-tenant", "createdAt": "1999-01-01T00:00:00Z"}
+
+    issue = create_from(caller, body)
+
+    assert issue["status"] == "open"
+    assert issue["displayId"] != "ISS-1999-9999"
+    assert issue["id"] != "mine"
+    assert not issue["createdAt"].startswith("1999")
+    assert caller.get(f"{BASE}/issues/{issue['id']}").status == 200
+
+
+def create_from(caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    reply = caller.post(f"{BASE}/issues", body)
+    assert reply.status == 201, reply.body
+    return reply.body["issue"]
+
+
+def test_a_commit_that_failed_ambiguously_is_retried_once_and_counted_once(
+    caller: Caller, tenant: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a DynamoDB that applies the first create transaction but answers it with a 500
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import TransactWriteError
+
+    from opsdesk.support import repository
+
+    real_transact = repository.TransactWrite
+    failures = iter([True])
+
+    class AppliedThenFailed(real_transact):  # type: ignore[misc, valid-type]
+        def _commit(self) -> Any:
+            response = super()._commit()
+            if next(failures, False):
+                error = ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"},
+                                     "ResponseMetadata": {"HTTPStatusCode": 500}}, "TransactWriteItems")
+                raise TransactWriteError("Failed to write transaction items", error)
+            return response
+
+    monkeypatch.setattr(repository, "TransactWrite", AppliedThenFailed)
+
+    # When a client creates an issue
+    issue = create(caller, tenant)
+
+    # Then it got its issue, and the counters moved once (the retry saw the write was its own)
+    assert caller.get(f"{BASE}/issues/{issue['id']}").status == 200
+    assert caller.get(f"{BASE}/issues").body["pagination"]["total"] == 1

@@ -57,9 +57,3 @@ SUPPORT = ApiModule(
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT,)
 
-
-def module_named(name: str) -> ApiModule:
-    for module in MODULES:
-        if module.name == name:
-            return module
-    raise KeyError(name)

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from opsdesk.errors import Conflict, ServiceUnavailable
+from opsdesk.errors import Conflict, RateLimited
 from opsdesk.settings import PlatformSettings
 
 THROTTLING_CODES = frozenset(
@@ -18,6 +18,9 @@ THROTTLING_CODES = frozenset(
 CONDITION_CODES = frozenset({"ConditionalCheckFailedException"})
 # Lost a race with another transaction: nobody's data was wrong, so the client may simply retry (503).
 RACE_CODES = frozenset({"TransactionConflictException"})
+# A retry with the same client request token while the first attempt is still being applied.
+IN_PROGRESS_CODES = frozenset({"TransactionInProgressException"})
+RETRY_AFTER_SECONDS = "1"
 
 
 def model_meta(settings: PlatformSettings, table_name: str) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def error_code(exc: BaseException) -> str | None:
 def is_retryable_transaction_failure(exc: BaseException) -> bool:
     """A transaction that lost a race with another (TransactionConflict) or hit a server error may be run again:
     a cancelled transaction wrote nothing."""
-    if error_code(exc) == "TransactionConflictException":
+    if error_code(exc) in RACE_CODES | IN_PROGRESS_CODES:
         return True
     cause: Any = getattr(exc, "cause", None) or exc
     status = (getattr(cause, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -91,11 +94,12 @@ def _cancellation_codes(exc: BaseException, response: dict[str, Any]) -> set[str
 
 
 def domain_error_for(exc: BaseException, conflict_message: str) -> BaseException:
-    """Throttling and lost transaction races become a 503 the client may retry; a failed condition a 409;
-    anything else stays as is."""
+    """Throttling and lost transaction races become a 429 with Retry-After; a failed condition a 409;
+    anything else stays as is (and is a 500)."""
     code = error_code(exc)
-    if code in THROTTLING_CODES or code in RACE_CODES:
-        return ServiceUnavailable()
+    if code in THROTTLING_CODES or code in RACE_CODES or code in IN_PROGRESS_CODES:
+        # 429 with Retry-After: every module's document knows it, and it tells the client what to do.
+        return RateLimited("Too many concurrent requests; retry shortly", headers={"Retry-After": RETRY_AFTER_SECONDS})
     if code in CONDITION_CODES:
         return Conflict(conflict_message)
     return exc

@@ -10,6 +10,8 @@ from opsdesk.errors import FieldError, ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000
+"""Page numbers reach this many items deep at most: a page costs its offset in reads (docs/decisions.md)."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,11 @@ def parse_page_request(
     limit = _positive_int(query.get("limit"), default_limit, "limit", problems)
     if problems:
         raise ValidationFailed(details=problems)
-    return PageRequest(page=page, limit=min(limit, max_limit))
+    request = PageRequest(page=page, limit=min(limit, max_limit))
+    if request.offset >= MAX_OFFSET:
+        raise ValidationFailed.on_field("page", f"Pages reach {MAX_OFFSET} items deep at most; narrow the list "
+                                                "with filters")
+    return request
 
 
 def _positive_int(raw: str | None, default: int, field: str, problems: list[FieldError]) -> int:

@@ -408,6 +408,12 @@ class SupportRepository:
         leading, rest = dimensions[0], dimensions[1:]
         key_condition = _created_between(filters.start, filters.end)
         filter_condition = _and(_matches(d) for d in rest)
+        if rest:
+            total = self._count_matching(leading, filters, filter_condition)
+        else:
+            total = self._total(tenant_id, leading, filters.start, filters.end)
+        if page.offset >= total:
+            return IssuePage(issues=[], total=total)  # past the end: nothing to read
         results = leading.index.query(
             leading.partition,
             range_key_condition=key_condition,
@@ -418,10 +424,6 @@ class SupportRepository:
         )
         issues = [_issue(item) for item in _skip(results, page.offset)]
         record_items_read(results.page_iter.total_scanned_count)
-        if rest:
-            total = self._count_matching(leading, filters, filter_condition)
-        else:
-            total = self._total(tenant_id, leading, filters.start, filters.end)
         return IssuePage(issues=issues, total=total)
 
     def _commit(
@@ -515,8 +517,9 @@ class SupportRepository:
 
     @staticmethod
     def _get(model: type[Any], pk: str, sk: str) -> Any:
+        # Strongly consistent: a client that has just created or changed something reads it back at once.
         try:
-            item = model.get(pk, sk)
+            item = model.get(pk, sk, consistent_read=True)
         except model.DoesNotExist:
             return None
         except PynamoDBException as exc:
