@@ -27,7 +27,6 @@ from opsdesk.errors import (
     Forbidden,
     NotFound,
     RateLimited,
-    ServiceUnavailable,
     Unauthorized,
     ValidationFailed,
 )
@@ -58,7 +57,13 @@ GATEWAY_ERRORS: tuple[GatewayErrorSpec, ...] = (
     # promise 404 for an unknown route, as the functions' own not-found handler renders it.
     GatewayErrorSpec(apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, NotFound("Route not found")),
     GatewayErrorSpec(apigw.ResponseType.RESOURCE_NOT_FOUND, NotFound("Route not found")),
-    GatewayErrorSpec(apigw.ResponseType.INTEGRATION_TIMEOUT, ServiceUnavailable(), keep_gateway_status=True),
+    # Codes and statuses from the documents' tables only: a WAF block is FORBIDDEN, a quota RATE_LIMITED, a body
+    # too large or of the wrong type a VALIDATION_ERROR (400), a timed-out function INTERNAL_ERROR.
+    GatewayErrorSpec(apigw.ResponseType.WAF_FILTERED, Forbidden()),
+    GatewayErrorSpec(apigw.ResponseType.QUOTA_EXCEEDED, RateLimited()),
+    GatewayErrorSpec(apigw.ResponseType.REQUEST_TOO_LARGE, ValidationFailed(GATEWAY_MESSAGE)),
+    GatewayErrorSpec(apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, ValidationFailed(GATEWAY_MESSAGE)),
+    GatewayErrorSpec(apigw.ResponseType.INTEGRATION_TIMEOUT, DomainError("The request took too long")),
     GatewayErrorSpec(apigw.ResponseType.DEFAULT_4_XX, ValidationFailed(GATEWAY_MESSAGE), keep_gateway_status=True),
     # Never API Gateway's text for a 5xx: it can name integration internals.
     GatewayErrorSpec(apigw.ResponseType.DEFAULT_5_XX, DomainError(), keep_gateway_status=True),
