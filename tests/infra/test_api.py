@@ -11,7 +11,7 @@ import pytest
 
 from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
-from opsdesk.errors import Forbidden, Unauthorized
+from opsdesk.errors import Forbidden, RateLimited, Unauthorized
 from opsdesk.tables import ALL_TABLES
 from tests.infra.conftest import (
     PROD_ORIGIN,
@@ -203,6 +203,8 @@ def test_group_role_reaches_only_its_tables_and_their_named_indexes_and_never_sc
 @pytest.mark.parametrize(("response_type", "error", "status"), [
     ("UNAUTHORIZED", Unauthorized(), "401"),
     ("ACCESS_DENIED", Forbidden(), "403"),
+    ("WAF_FILTERED", Forbidden(), "403"),
+    ("QUOTA_EXCEEDED", RateLimited(), "429"),
 ])
 def test_authorizer_rejections_speak_the_module_error_envelope_with_cors(
     dev: Synthesized, module: ApiModule, response_type: str, error: Any, status: str
