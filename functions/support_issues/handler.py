@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import SUPPORT
+from opsdesk.eventlog import EventLog
 from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
 from opsdesk.pagination import page_block, parse_page_request
@@ -18,7 +19,7 @@ from opsdesk.support.views import created_issue_view, issue_detail_view, issue_s
 
 settings = load_settings(SupportSettings)
 app = create_api(SUPPORT, settings)
-service = SupportService(SupportRepository())
+service = SupportService(SupportRepository(EventLog()))
 
 
 @app.post("/api/issues")

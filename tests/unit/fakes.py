@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from opsdesk.auth import Principal
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.errors import Conflict
+from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.support.records import (
     ContextOption,
@@ -42,6 +44,8 @@ class InMemorySupportStore:
         self._sequences: dict[tuple[str, int], int] = defaultdict(int)
         self._lock = threading.Lock()
         self.writes = 0
+        self.published: list[tuple[str, DomainEvent]] = []
+        """(tenant, event) in the order the writes that carried them succeeded."""
         """How many issue writes (create and update) reached the store: lets tests see a no-op stay a no-op."""
 
     # Seeding (not part of the protocol)
@@ -85,12 +89,13 @@ class InMemorySupportStore:
             self._sequences[(tenant_id, year)] += 1
             return self._sequences[(tenant_id, year)]
 
-    def create_issue(self, tenant_id: str, issue: Issue) -> None:
+    def create_issue(self, tenant_id: str, issue: Issue, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:
             if issue.id in self._issues[tenant_id]:
                 raise Conflict("Issue already exists")
             self._issues[tenant_id][issue.id] = issue
             self.writes += 1
+            self.published.extend((tenant_id, e) for e in events)
 
     def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None:
         return self._issues[tenant_id].get(issue_id)
@@ -100,13 +105,14 @@ class InMemorySupportStore:
         matching.sort(key=lambda issue: issue.created_at, reverse=True)
         return IssuePage(issues=matching[page.offset : page.offset + page.limit], total=len(matching))
 
-    def update_issue(self, tenant_id: str, before: Issue, after: Issue) -> None:
+    def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:
             stored = self._issues[tenant_id].get(before.id)
             if stored is None or stored.version != before.version:
                 raise Conflict("The issue was changed by someone else; reload it and retry")
             self._issues[tenant_id][after.id] = after
             self.writes += 1
+            self.published.extend((tenant_id, e) for e in events)
 
 
 def _matches(issue: Issue, filters: IssueFilters) -> bool:

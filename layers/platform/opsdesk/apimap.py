@@ -50,7 +50,7 @@ SUPPORT = ApiModule(
         FunctionGroup(
             name="support_issues",
             resources=("/api/issues", "/api/issues/{proxy+}"),
-            tables=("SupportTable",),
+            tables=("SupportTable", "EventsTable"),
         ),
     ),
 )

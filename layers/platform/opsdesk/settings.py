@@ -30,6 +30,12 @@ class PlatformSettings(BaseModel):
         return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
 
+class EventLogSettings(PlatformSettings):
+    events_table_name: str = Field(alias="EVENTS_TABLE_NAME", min_length=3)
+    event_retention_hours: int = Field(default=72, alias="EVENT_RETENTION_HOURS", gt=0)
+    """How long an event can be replayed (SSE Last-Event-ID); DynamoDB's TTL deletes it afterwards."""
+
+
 class SupportSettings(PlatformSettings):
     support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
 

@@ -61,4 +61,15 @@ SUPPORT_TABLE = TableDefinition(
     stream=True,
 )
 
-ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE,)
+# The event log (opsdesk.events): per stream, a head item holding the last event number and one item per event,
+# expiring by TTL. Its stream feeds the WebSocket fan-out.
+EVENTS_TABLE = TableDefinition(
+    logical_id="EventsTable",
+    name_env_var="EVENTS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+    stream=True,
+)
+
+ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -42,7 +42,16 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import domain_error_for, is_retryable_transaction_failure, model_meta, record_items_read
+from opsdesk.dynamo import (
+    RETRY_AFTER_SECONDS,
+    domain_error_for,
+    error_code,
+    is_retryable_transaction_failure,
+    model_meta,
+    record_items_read,
+)
+from opsdesk.errors import RateLimited
+from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.records import (
@@ -61,11 +70,17 @@ from opsdesk.support.records import (
     Ref,
 )
 
+if TYPE_CHECKING:  # the event log binds to its own table at import; the catalog function has none
+    from opsdesk.eventlog import EventLog
+
 _settings = load_settings(SupportSettings)
 _META = model_meta(_settings, _settings.support_table_name)
 _KEY_ONLY = ["pk", "sk"]
-TRANSACTION_ATTEMPTS = 6
+# Writers of one tenant contend for its counters and its event stream's next number: each round one of them
+# wins, so a burst of N concurrent writes needs up to N rounds. Full jitter, capped, keeps them apart.
+TRANSACTION_ATTEMPTS = 12
 TRANSACTION_BACKOFF_SECONDS = 0.01
+TRANSACTION_BACKOFF_CAP_SECONDS = 0.25
 
 
 class _SupportItem(Model):
@@ -293,11 +308,18 @@ def _creation_day(issue: Issue) -> date:
     return parse_rfc3339(issue.created_at).date()
 
 
-class SupportRepository:
-    """The SupportStore on DynamoDB."""
+class _Outcome(Enum):
+    DONE = "done"
+    RETRY = "retry"
+    CONFLICT = "conflict"
 
-    def __init__(self) -> None:
+
+class SupportRepository:
+    """The SupportStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
+
+    def __init__(self, event_log: EventLog | None = None) -> None:
         self._connection = Connection(region=_META["region"], host=_META["host"])
+        self._events = event_log
 
     # Catalog reads
 
@@ -355,16 +377,21 @@ class SupportRepository:
             raise domain_error_for(exc, "Could not number the issue") from exc
         return int(result["Attributes"]["n"]["N"])
 
-    def create_issue(self, tenant_id: str, issue: Issue) -> None:
+    def create_issue(self, tenant_id: str, issue: Issue, events: Sequence[DomainEvent] = ()) -> None:
         item = _issue_item(tenant_id, issue)
         day = _creation_day(issue)
 
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.pk.does_not_exist())
             self._count(tx, tenant_id, day, {d.name: +1 for d in _dimensions_of(tenant_id, issue)})
+            self._publish(tx, tenant_id, events)
 
-        self._commit(write, "Issue already exists",
-                     lambda: self.get_issue(tenant_id, issue.id) is not None)
+        def outcome() -> _Outcome:
+            # The id is fresh, so an existing issue is our own earlier attempt; otherwise an event number was
+            # taken by another writer in the meantime.
+            return _Outcome.DONE if self.get_issue(tenant_id, issue.id) is not None else _Outcome.RETRY
+
+        self._commit(write, "Issue already exists", outcome)
 
     def import_issues(self, tenant_id: str, issues: Iterable[Issue]) -> None:
         """Bulk load for seeding and benchmarks: batch writes, then one counter update per dimension and day.
@@ -388,7 +415,7 @@ class SupportRepository:
         item = self._get(_IssueItem, _issue_pk(tenant_id, issue_id), ISSUE_SK)
         return _issue(item) if item else None
 
-    def update_issue(self, tenant_id: str, before: Issue, after: Issue) -> None:
+    def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         item = _issue_item(tenant_id, after)
         day = _creation_day(before)
 
@@ -399,9 +426,17 @@ class SupportRepository:
                     _status_dimension(tenant_id, before.status).name: -1,
                     _status_dimension(tenant_id, after.status).name: +1,
                 })
+            self._publish(tx, tenant_id, events)
 
-        self._commit(write, "The issue was changed by someone else; reload it and retry",
-                     lambda: self.get_issue(tenant_id, after.id) == after)
+        def outcome() -> _Outcome:
+            stored = self.get_issue(tenant_id, after.id)
+            if stored == after:
+                return _Outcome.DONE  # our own earlier attempt
+            if stored is None or stored.version != before.version:
+                return _Outcome.CONFLICT  # someone else changed it
+            return _Outcome.RETRY  # only an event number was taken meanwhile
+
+        self._commit(write, "The issue was changed by someone else; reload it and retry", outcome)
 
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
         dimensions = _dimensions_for(tenant_id, filters)
@@ -426,28 +461,42 @@ class SupportRepository:
         record_items_read(results.page_iter.total_scanned_count)
         return IssuePage(issues=issues, total=total)
 
+    def _publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
+        if events and self._events is not None:
+            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
+
     def _commit(
-        self, write: Callable[[TransactWrite], None], conflict_message: str, already_written: Callable[[], bool]
+        self, write: Callable[[TransactWrite], None], conflict_message: str, on_condition_failed: Callable[[], _Outcome]
     ) -> None:
         """Run one transaction. Every create touches the tenant's counters, so concurrent writers collide
         (TransactionConflict) although neither is wrong: those, and server errors, are retried with jitter;
         a failed condition is not.
 
-        A server error does not say whether the write happened. Retries carry the same client request token, so
-        DynamoDB applies the transaction once; and should a retry still fail its condition, `already_written`
-        tells a write of our own (done) from someone else's (conflict)."""
-        token = str(uuid.uuid4())
+        A server error does not say whether the write happened, so a retry may meet its own earlier write. A
+        failed condition is therefore asked about: `on_condition_failed` tells our own earlier write (done) from
+        someone else's change (conflict) from a lost race for an event number (retry: the next attempt reads the
+        stream heads again)."""
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
-                with TransactWrite(connection=self._connection, client_request_token=token) as tx:
+                with TransactWrite(connection=self._connection) as tx:
                     write(tx)
                 return
             except PynamoDBException as exc:
-                if is_retryable_transaction_failure(exc) and attempt < TRANSACTION_ATTEMPTS:
-                    time.sleep(random.uniform(0, TRANSACTION_BACKOFF_SECONDS * 2**attempt))
-                    continue
-                if attempt > 1 and already_written():
+                last_attempt = attempt == TRANSACTION_ATTEMPTS
+                outcome = _Outcome.CONFLICT
+                if is_retryable_transaction_failure(exc):
+                    outcome = _Outcome.RETRY
+                elif error_code(exc) == "ConditionalCheckFailedException":
+                    outcome = on_condition_failed()
+                if outcome is _Outcome.DONE:
                     return
+                if outcome is _Outcome.RETRY and not last_attempt:
+                    ceiling = min(TRANSACTION_BACKOFF_CAP_SECONDS, TRANSACTION_BACKOFF_SECONDS * 2**attempt)
+                    time.sleep(random.uniform(0, ceiling))
+                    continue
+                if outcome is _Outcome.RETRY:
+                    raise RateLimited("Too many concurrent writes; retry shortly",
+                                      headers={"Retry-After": RETRY_AFTER_SECONDS}) from exc
                 raise domain_error_for(exc, conflict_message) from exc
 
     # Counting

@@ -10,6 +10,7 @@ from datetime import datetime
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
+from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.support.records import (
     Customer,
@@ -28,6 +29,7 @@ from opsdesk.support.records import (
 )
 from opsdesk.support.requests import ContextValue, CreateIssueRequest, UpdateIssueRequest
 from opsdesk.support.store import SupportStore
+from opsdesk.support.views import issue_summary_view
 
 # open -> in_progress -> resolved -> closed, and a resolved issue may be reopened.
 ALLOWED_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
@@ -37,6 +39,9 @@ ALLOWED_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
     IssueStatus.CLOSED: frozenset(),
 }
 STATUS_VALUES = ", ".join(s.value for s in IssueStatus)
+# Beyond the support document: live issue lists in the frontend follow these on the tenant stream.
+ISSUE_CREATED = "issue.created"
+ISSUE_UPDATED = "issue.updated"
 MAX_TEXT_CONTEXT_LENGTH = 2000
 
 
@@ -119,7 +124,7 @@ class SupportService:
             updated_at=stamp,
             created_by=principal.user_id,
         )
-        self._store.create_issue(tenant, issue)
+        self._store.create_issue(tenant, issue, [DomainEvent(ISSUE_CREATED, TENANT_STREAM, issue_summary_view(issue))])
         return issue
 
     def get_issue(self, principal: Principal, issue_id: str) -> Issue:
@@ -136,7 +141,9 @@ class SupportService:
         before = self.get_issue(principal, issue_id)
         after = apply_changes(before, changes, to_rfc3339(self._clock()))
         if after != before:
-            self._store.update_issue(principal.tenant_id, before, after)
+            summary = issue_summary_view(after) | {"updatedAt": after.updated_at}
+            event = DomainEvent(ISSUE_UPDATED, TENANT_STREAM, summary)
+            self._store.update_issue(principal.tenant_id, before, after, [event])
         return after
 
 

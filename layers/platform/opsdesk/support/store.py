@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.support.records import Customer, Environment, Issue, IssueFilters, IssuePage, Plane
 
@@ -24,8 +26,8 @@ class SupportStore(Protocol):
         """Atomically take the next number of the tenant's issue sequence for `year` (1, 2, ...)."""
         ...
 
-    def create_issue(self, tenant_id: str, issue: Issue) -> None:
-        """Write the issue and its list counters in one transaction."""
+    def create_issue(self, tenant_id: str, issue: Issue, events: Sequence[DomainEvent] = ()) -> None:
+        """Write the issue, its list counters and `events` in one transaction."""
         ...
 
     def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None: ...
@@ -34,7 +36,7 @@ class SupportStore(Protocol):
         """Newest first. Served by a Query on a key or index, never a Scan."""
         ...
 
-    def update_issue(self, tenant_id: str, before: Issue, after: Issue) -> None:
+    def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         """Replace `before` with `after` if nobody changed it meanwhile (version check), moving the status
-        counters with it; raise Conflict otherwise."""
+        counters with it and publishing `events`, all in one transaction; raise Conflict otherwise."""
         ...
