@@ -61,6 +61,9 @@ class InfraSettings:
     """AWS WAF web ACL (managed rules, per-IP rate limit) on every stage."""
     domain_name: str | None = None
     certificate_arn: str | None = None
+    lwa_layer_arn: str | None = None
+    """The AWS Lambda Web Adapter layer (arm64) for streaming functions; default: AWS's published layer in the
+    stack's region (infra/constructs/functions.py)."""
 
     @property
     def is_production(self) -> bool:
@@ -107,6 +110,7 @@ class InfraSettings:
             web_firewall=source.boolean("webFirewall", "OPSDESK_WEB_FIREWALL", production),
             domain_name=domain_name,
             certificate_arn=certificate_arn,
+            lwa_layer_arn=source.text("lwaLayerArn", "OPSDESK_LWA_LAYER_ARN"),
         )
 
 

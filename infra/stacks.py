@@ -115,6 +115,7 @@ class ModuleApiStack(Stack):
             table_definitions=platform.tables.definitions,
             user_pool=platform.auth.user_pool,
             app_client_id=platform.auth.app_client.user_pool_client_id,
+            lwa_layer_arn=settings.lwa_layer_arn,
             cors_allowed_origins=settings.cors_allowed_origins,
             throttling_rate_limit=settings.throttling_rate_limit,
             throttling_burst_limit=settings.throttling_burst_limit,

@@ -85,8 +85,9 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     # Built from the environment like a deployed verifier: COGNITO_ISSUER / COGNITO_JWKS_URL override it.
     verifier = TokenVerifier.from_settings(load_settings(TokenSettings))
     gateway = LocalGateway(verifier, aws.region)
+    # Open event streams would hold a graceful shutdown forever; they are cut after a moment (clients reconnect).
     config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=not quiet, lifespan="off")
+                            access_log=not quiet, lifespan="off", timeout_graceful_shutdown=2)
     sockets = None
     if port == 0:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -149,6 +149,7 @@ class ModuleApi(Construct):
         table_definitions: Mapping[str, TableDefinition],
         user_pool: cognito.IUserPool,
         app_client_id: str | None = None,
+        lwa_layer_arn: str | None = None,
         cors_allowed_origins: Sequence[str],
         throttling_rate_limit: float,
         throttling_burst_limit: int,
@@ -214,6 +215,8 @@ class ModuleApi(Construct):
                 removal_policy=removal_policy,
                 cors_allowed_origins=self.cors_allowed_origins,
                 app_client_id=app_client_id,
+                user_pool_id=user_pool.user_pool_id,
+                lwa_layer_arn=lwa_layer_arn,
             )
             self.functions[group.name] = function
             self._route(group, function.function)
@@ -243,7 +246,11 @@ class ModuleApi(Construct):
 
     def _route(self, group: FunctionGroup, function: lambda_.IFunction) -> None:
         # One integration per group; its permissions are scoped to each method's ARN.
-        integration = apigw.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+        integration = apigw.LambdaIntegration(
+            function, proxy=True, allow_test_invoke=False,
+            # Streaming groups answer incrementally (SSE), up to 15 minutes.
+            response_transfer_mode=apigw.ResponseTransferMode.STREAM if group.streaming else None,
+        )
         for path in group.resources:
             resource = self.rest_api.root.resource_for_path(path)
             resource.add_cors_preflight(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -18,6 +18,10 @@ from opsdesk.apimap import FunctionGroup
 from opsdesk.tables import TableDefinition
 
 HANDLER = "handler.lambda_handler"
+STREAMING_HANDLER = "run.sh"
+# AWS publishes the Lambda Web Adapter as a layer in every region under this account; the version is pinned.
+LWA_LAYER_ARN_TEMPLATE = "arn:aws:lambda:{region}:753240598075:layer:LambdaAdapterLayerArm64:25"
+STREAMING_PORT = "8080"
 METRICS_NAMESPACE = "opsdesk"
 MEMORY_MB = 512
 # API Gateway gives up on an integration after 29 s; the function should time out first, with a logged error.
@@ -55,11 +59,14 @@ class GroupFunction(Construct):
         removal_policy: RemovalPolicy,
         cors_allowed_origins: Sequence[str] = (),
         app_client_id: str | None = None,
+        user_pool_id: str | None = None,
+        lwa_layer_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         code_dir = functions_root / group.name
-        if not (code_dir / "handler.py").is_file():
-            raise FileNotFoundError(f"function group {group.name}: {code_dir}/handler.py is missing")
+        entry = "run.sh" if group.streaming else "handler.py"
+        if not (code_dir / entry).is_file():
+            raise FileNotFoundError(f"function group {group.name}: {code_dir}/{entry} is missing")
         unknown = set(group.tables) | set(group.read_only_tables)
         unknown -= set(tables)
         if unknown:
@@ -85,6 +92,20 @@ class GroupFunction(Construct):
         if cors_allowed_origins:
             # The function answers CORS on its own responses; API Gateway answers the preflight.
             environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
+        layers = [layer]
+        handler = HANDLER
+        if group.streaming:
+            # An ASGI app behind the Lambda Web Adapter, streaming its response; it verifies tokens itself too.
+            handler = STREAMING_HANDLER
+            layers.append(lambda_.LayerVersion.from_layer_version_arn(
+                self, "WebAdapter", lwa_layer_arn or LWA_LAYER_ARN_TEMPLATE.format(region=Aws.REGION)
+            ))
+            environment |= {
+                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
+                "AWS_LWA_INVOKE_MODE": "response_stream",
+                "PORT": STREAMING_PORT,
+                "COGNITO_USER_POOL_ID": user_pool_id or "",
+            }
         read_write = dict.fromkeys(group.tables, True) | {
             logical_id: False for logical_id in group.read_only_tables if logical_id not in group.tables
         }
@@ -98,9 +119,9 @@ class GroupFunction(Construct):
             "Function",
             runtime=LAYER_RUNTIME,
             architecture=LAYER_ARCHITECTURE,
-            handler=HANDLER,
+            handler=handler,
             code=lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES),
-            layers=[layer],
+            layers=layers,
             role=self.role,
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,

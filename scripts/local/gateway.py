@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
@@ -61,6 +62,17 @@ def compile_resource(resource: str) -> re.Pattern[str]:
         else:
             regex += "/" + re.escape(segment)
     return re.compile(f"^{regex}/?$")
+
+
+class AsgiPassthrough(Response):
+    """Hands the request to a streaming function's ASGI app, which answers incrementally (no buffering)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__()
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
 
 
 class LambdaContext:
@@ -114,6 +126,8 @@ class LocalGateway:
         }
         self._import = import_handler or (lambda group: importlib.import_module(f"functions.{group}.handler"))
         self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
+        self._apps: dict[str, ASGIApp] = {}
+        self._import_app = lambda group: importlib.import_module(f"functions.{group}.app")
 
     def app(self) -> Starlette:
         return Starlette(
@@ -126,7 +140,7 @@ class LocalGateway:
     async def _health(self, _: Request) -> Response:
         return JSONResponse({"ok": True})
 
-    async def _dispatch(self, request: Request) -> Response:
+    async def _dispatch(self, request: Request) -> Response:  # noqa: PLR0911 - one early answer per API Gateway step
         path = request.url.path
         module = next((m for m in self._modules if path == m.base_path or path.startswith(m.base_path + "/")), None)
         if module is None:
@@ -140,18 +154,15 @@ class LocalGateway:
             return self._preflight(request)
         claims: dict[str, str] | None = None
         if route.group.auth is Auth.COGNITO:
-            token = bearer_token(request.headers.get("authorization"))
             try:
-                if token is None:
-                    raise Unauthorized()
-                verified = await run_in_threadpool(self._verifier.verify_id_token, token)
+                claims = await self._authorize(request)
             except Unauthorized:
                 # API Gateway's authorizer answers 401 with no detail; the module's gateway response renders it.
                 return self._error(dialect, Unauthorized())
-            claims = claims_as_api_gateway_passes_them(verified)
-        body = await request.body()
+        if route.group.streaming:
+            return self._stream(route, dialect)
         event = self._event(request, module=module, route=route, path_parameters=path_parameters, claims=claims,
-                            body=body)
+                            body=await request.body())
         context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
         try:
             handler = self._handler(route.group.name)
@@ -183,6 +194,26 @@ class LocalGateway:
             if found:
                 return route, found.groupdict()
         return None, {}
+
+    async def _authorize(self, request: Request) -> dict[str, str]:
+        """What API Gateway's Cognito authorizer does: a valid ID token of the pool, or Unauthorized."""
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            raise Unauthorized()
+        verified = await run_in_threadpool(self._verifier.verify_id_token, token)
+        return claims_as_api_gateway_passes_them(verified)
+
+    def _stream(self, route: CompiledRoute, dialect: Callable[[DomainError], tuple[int, dict[str, Any]]]) -> Response:
+        try:
+            return AsgiPassthrough(self._streaming_app(route.group.name))
+        except Exception:  # noqa: BLE001 - a function that fails its cold start is API Gateway's 502
+            LOG.exception("function %s failed", route.group.name)
+            return JSONResponse(dialect(DomainError())[1], status_code=502)
+
+    def _streaming_app(self, group: str) -> ASGIApp:
+        if group not in self._apps:
+            self._apps[group] = self._import_app(group).app
+        return self._apps[group]
 
     def _handler(self, group: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         # Imported on first use, like a cold start.

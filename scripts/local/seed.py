@@ -175,7 +175,9 @@ def seed_issues(service: SupportService, tenant_id: str, user_id: str, specs: li
 
 
 def seed(aws: LocalAws) -> None:
-    repository = SupportRepository()
+    from opsdesk.eventlog import EventLog
+
+    repository = SupportRepository(EventLog())  # seeded issues are announced like any other
     created = datetime.now(UTC) - timedelta(days=30)
     for user in DEMO_USERS:
         create_user(aws, user.username, user.password, user.tenant_id, user.groups)

@@ -133,10 +133,18 @@ def test_group_function_runs_python_311_on_arm64_with_the_layer_tracing_and_its_
 
     assert properties["Runtime"] == "python3.11"
     assert properties["Architectures"] == ["arm64"]
-    assert properties["Handler"] == "handler.lambda_handler"
+    assert properties["Handler"] == ("run.sh" if group.streaming else "handler.lambda_handler")
     assert properties["TracingConfig"] == {"Mode": "Active"}
-    assert properties["Layers"] == [{"Ref": layer_id}]
+    assert properties["Layers"][0] == {"Ref": layer_id}
     variables = properties["Environment"]["Variables"]
+    if group.streaming:
+        # The Lambda Web Adapter runs the ASGI app and streams its response.
+        assert len(properties["Layers"]) == 2
+        assert "LambdaAdapterLayerArm64" in json.dumps(properties["Layers"][1])
+        assert variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/bootstrap"
+        assert variables["AWS_LWA_INVOKE_MODE"] == "response_stream"
+    else:
+        assert len(properties["Layers"]) == 1
     assert variables["POWERTOOLS_SERVICE_NAME"] == module.name
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "opsdesk"
     assert variables["LOG_LEVEL"] == "INFO"
@@ -316,7 +324,7 @@ def test_function_code_assets_carry_no_bytecode_caches(dev: Synthesized) -> None
     assert staged, "function code is staged as directories"
     for asset in staged:
         assert not list(asset.rglob("__pycache__")), asset
-        assert (asset / "handler.py").is_file()
+        assert (asset / "handler.py").is_file() or (asset / "run.sh").is_file()
 
 
 def test_public_groups_get_no_authorizer_and_pass_cdk_nag_with_their_acknowledgement(tmp_path: Path) -> None:
@@ -340,3 +348,19 @@ def test_public_groups_get_no_authorizer_and_pass_cdk_nag_with_their_acknowledge
     assert all(m["AuthorizationType"] == "NONE" for _, m in methods)
     _, function = _group_function(template, public_only.groups[0])
     assert not [s for s in _role_statements(template, function) if any(a.startswith("dynamodb:") for a in s["Action"])]
+
+
+@pytest.mark.parametrize(("module", "group"), GROUPS)
+def test_streaming_groups_integrate_in_stream_mode_and_others_buffer(
+    dev: Synthesized, module: ApiModule, group: FunctionGroup
+) -> None:
+    template = dev.module(module.name)
+    function_id, _ = _group_function(template, group)
+
+    modes = {
+        method["Properties"]["Integration"].get("ResponseTransferMode", "BUFFERED")
+        for method in resources_of_type(template, "AWS::ApiGateway::Method").values()
+        if function_id in json.dumps(method["Properties"].get("Integration", {}).get("Uri", ""))
+    }
+
+    assert modes == ({"STREAM"} if group.streaming else {"BUFFERED"})

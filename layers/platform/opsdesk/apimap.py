@@ -26,6 +26,9 @@ class FunctionGroup:
     tables: tuple[str, ...] = ()
     """Logical ids of the tables the function reads and writes (ALL_TABLES in opsdesk.tables)."""
     read_only_tables: tuple[str, ...] = ()
+    streaming: bool = False
+    """An ASGI app (functions/<name>/app.py) streaming its response: on AWS a response-streaming function behind
+    the Lambda Web Adapter, locally mounted in the gateway."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,13 @@ SUPPORT = ApiModule(
             name="support_issues",
             resources=("/api/issues", "/api/issues/{proxy+}"),
             tables=("SupportTable", "EventsTable"),
+        ),
+        # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
+        FunctionGroup(
+            name="support_stream",
+            resources=("/api/events",),
+            read_only_tables=("EventsTable",),
+            streaming=True,
         ),
     ),
 )

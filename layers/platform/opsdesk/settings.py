@@ -58,6 +58,10 @@ class TokenSettings(PlatformSettings):
         return self.jwks_url_override or f"{self.issuer}/.well-known/jwks.json"
 
 
+class EventStreamSettings(TokenSettings, EventLogSettings):
+    """A streaming function: it verifies tokens itself and reads the event log."""
+
+
 class SettingsError(RuntimeError):
     pass
 

@@ -1,0 +1,116 @@
+"""Server-sent events from the event log, as a plain ASGI (Starlette) app.
+
+On AWS the app runs in a response-streaming Lambda behind the AWS Lambda Web Adapter; locally the gateway mounts
+the same app. A connection streams one stream of the caller's tenant: first what came after `Last-Event-ID`
+(header, or `lastEventId` query parameter), then new events as they commit, with a heartbeat comment while idle.
+It ends cleanly before the function's time limit with a `retry:` hint, and the client reconnects with the last
+id it saw, so nothing is missed and nothing repeats (event numbers are gapless per stream: opsdesk.eventlog).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from opsdesk.auth import Principal, principal_from_claims
+from opsdesk.dialects import Dialect
+from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
+from opsdesk.events import StoredEvent
+from opsdesk.tokens import TokenVerifier, bearer_token
+
+ReadAfter = Callable[[str, str, int], list[StoredEvent]]
+"""(tenant, stream, after) -> the stream's events numbered above `after`, oldest first."""
+
+
+@dataclass(frozen=True)
+class StreamTiming:
+    poll_seconds: float = 0.5
+    heartbeat_seconds: float = 30.0
+    max_seconds: float = 840.0
+    """End before the function's limit (15 minutes for a streaming Lambda) so the client reconnects."""
+    retry_ms: int = 1000
+
+
+def format_event(event: StoredEvent) -> str:
+    data = json.dumps(event.data, separators=(",", ":"))
+    return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
+
+
+async def event_stream(
+    read_after: Callable[[int], list[StoredEvent]],
+    last_id: int,
+    timing: StreamTiming,
+    clock: Callable[[], float] = time.monotonic,
+) -> AsyncIterator[str]:
+    started = last_sent = clock()
+    yield f"retry: {timing.retry_ms}\n\n"
+    while clock() - started < timing.max_seconds:
+        events = await run_in_threadpool(read_after, last_id)
+        for event in events:
+            yield format_event(event)
+            last_id = event.id
+        now = clock()
+        if events:
+            last_sent = now
+        elif now - last_sent >= timing.heartbeat_seconds:
+            yield ": hb\n\n"
+            last_sent = now
+        if not events:
+            await asyncio.sleep(timing.poll_seconds)
+
+
+def last_event_id(request: Request) -> int:
+    raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId") or "0"
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValidationFailed.on_field("Last-Event-ID", "Must be the id of an event of this stream") from exc
+    if value < 0:
+        raise ValidationFailed.on_field("Last-Event-ID", "Must be the id of an event of this stream")
+    return value
+
+
+def create_stream_app(
+    paths: tuple[str, ...],
+    *,
+    verifier: TokenVerifier,
+    expected_client_id: str | None,
+    dialect: Dialect,
+    stream_for: Callable[[Principal, Request], str],
+    read_after: ReadAfter,
+    timing: StreamTiming | None = None,
+) -> Starlette:
+    """An app serving GET on `paths` (the resource path, and the same behind the module's base path) as an
+    event stream of `stream_for(principal, request)` in the caller's tenant. The caller authenticates like on the
+    REST routes: a Cognito ID token, bearer or bare, checked here too."""
+    timing = timing or StreamTiming()
+
+    def error(exc: DomainError) -> Response:
+        status, body = dialect(exc)
+        return JSONResponse(body, status_code=status, headers=exc.headers)
+
+    async def stream(request: Request) -> Response:
+        try:
+            token = bearer_token(request.headers.get("authorization"))
+            if token is None:
+                raise Unauthorized()
+            claims = await run_in_threadpool(verifier.verify_id_token, token)
+            principal = principal_from_claims(claims, expected_client_id)
+            stream_key = stream_for(principal, request)
+            after = last_event_id(request)
+        except DomainError as exc:
+            return error(exc)
+        body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing)
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+
+    return Starlette(routes=[Route(path, stream, methods=["GET"]) for path in paths])
