@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from opsdesk.apimap import REALTIME
 from scripts.local.aws import LocalAws, MotoServer, provision
 
 SNAPSHOT_INTERVAL_SECONDS = 30
@@ -38,6 +39,7 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
     return {
         "base_url": base_url,
         "modules": {"support": f"{base_url}/support/api"},
+        "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
         "aws_endpoint": aws.endpoint,
         "cognito_endpoint": aws.endpoint,
@@ -81,12 +83,14 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     from opsdesk.settings import TokenSettings, load_settings
     from opsdesk.tokens import TokenVerifier
     from scripts.local.gateway import LocalGateway
+    from scripts.local.realtime import LocalWebSocketApi
 
     # Built from the environment like a deployed verifier: COGNITO_ISSUER / COGNITO_JWKS_URL override it.
     verifier = TokenVerifier.from_settings(load_settings(TokenSettings))
     gateway = LocalGateway(verifier, aws.region)
+    websockets = LocalWebSocketApi(aws.region)
     # Open event streams would hold a graceful shutdown forever; they are cut after a moment (clients reconnect).
-    config = uvicorn.Config(gateway.app(), host="127.0.0.1", port=port, log_level="warning",
+    config = uvicorn.Config(gateway.app(websockets.routes()), host="127.0.0.1", port=port, log_level="warning",
                             access_log=not quiet, lifespan="off", timeout_graceful_shutdown=2)
     sockets = None
     if port == 0:
@@ -94,7 +98,10 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         sockets = [sock]
-    return uvicorn.Server(config), f"http://127.0.0.1:{port}", sockets
+    base_url = f"http://127.0.0.1:{port}"
+    # The functions post to WebSocket clients through the gateway's management API.
+    os.environ["WEBSOCKET_MANAGEMENT_URL"] = base_url + REALTIME.local_management_path
+    return uvicorn.Server(config), base_url, sockets
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> None:
 
     saver = threading.Thread(target=keep_snapshots, daemon=True)
     saver.start()
+    from scripts.local.realtime import StreamDelivery
+
+    delivery = StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     print_banner(stack, state_file)
     try:
@@ -140,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         pass  # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows
     finally:
         stop.set()
+        delivery.stop()
         snapshot.save(aws, state_dir)
         moto.stop()
         print("opsdesk stopped; state saved in", state_dir, flush=True)

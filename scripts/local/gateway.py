@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
@@ -129,10 +129,11 @@ class LocalGateway:
         self._apps: dict[str, ASGIApp] = {}
         self._import_app = lambda group: importlib.import_module(f"functions.{group}.app")
 
-    def app(self) -> Starlette:
+    def app(self, extra_routes: list[BaseRoute] | None = None) -> Starlette:
         return Starlette(
             routes=[
                 Route("/_local/health", self._health, methods=["GET"]),
+                *(extra_routes or []),
                 Route("/{path:path}", self._dispatch, methods=METHODS),
             ]
         )

@@ -67,3 +67,21 @@ SUPPORT = ApiModule(
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT,)
 
+
+@dataclass(frozen=True)
+class WebSocketApi:
+    """One WebSocket API for every module (DESIGN.md §1): its route function, and the fan-out function that the
+    EventsTable stream feeds."""
+
+    route_function: str = "realtime_ws"
+    fanout_function: str = "realtime_fanout"
+    tables: tuple[str, ...] = ("ConnectionsTable",)
+    read_only_tables: tuple[str, ...] = ("EventsTable",)
+    local_paths: tuple[str, ...] = ("/ws",)
+    """Where the local gateway accepts WebSocket clients (on AWS: the WebSocket API's own URL)."""
+    local_management_path: str = "/_ws"
+    """Prefix of the local management API (`POST /_ws/@connections/{id}`), the WEBSOCKET_MANAGEMENT_URL locally."""
+
+
+REALTIME = WebSocketApi()
+

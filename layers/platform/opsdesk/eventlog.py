@@ -58,6 +58,12 @@ def _stream_pk(tenant_id: str, stream: str) -> str:
     return f"T#{tenant_id}#S#{stream}"
 
 
+def parse_stream_pk(pk: str) -> tuple[str, str]:
+    """(tenant, stream) of an event item's partition key."""
+    tenant_part, _, stream = pk.removeprefix("T#").partition("#S#")
+    return tenant_part, stream
+
+
 def _event_sk(number: int) -> str:
     return f"{EVENT_SK_PREFIX}{number:012d}"
 

@@ -36,6 +36,12 @@ class EventLogSettings(PlatformSettings):
     """How long an event can be replayed (SSE Last-Event-ID); DynamoDB's TTL deletes it afterwards."""
 
 
+class ConnectionSettings(PlatformSettings):
+    connections_table_name: str = Field(alias="CONNECTIONS_TABLE_NAME", min_length=3)
+    connection_ttl_hours: int = Field(default=2, alias="CONNECTION_TTL_HOURS", gt=0)
+    """API Gateway closes a WebSocket after 2 hours; a connection item that outlives it is deleted by TTL."""
+
+
 class SupportSettings(PlatformSettings):
     support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
 
@@ -60,6 +66,13 @@ class TokenSettings(PlatformSettings):
 
 class EventStreamSettings(TokenSettings, EventLogSettings):
     """A streaming function: it verifies tokens itself and reads the event log."""
+
+
+class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
+    """The WebSocket functions: they verify tokens, keep connections, read events and post to connections."""
+
+    management_url: str | None = Field(default=None, alias="WEBSOCKET_MANAGEMENT_URL")
+    """The API Gateway management API; default https://<domainName>/<stage> of the request."""
 
 
 class SettingsError(RuntimeError):

@@ -72,4 +72,14 @@ EVENTS_TABLE = TableDefinition(
     stream=True,
 )
 
-ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE)
+# WebSocket connections (opsdesk.connections): one item per connection, one per subscription of a connection
+# to a stream, so the fan-out finds a stream's subscribers with a Query. Connections expire by TTL.
+CONNECTIONS_TABLE = TableDefinition(
+    logical_id="ConnectionsTable",
+    name_env_var="CONNECTIONS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+)
+
+ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE)

@@ -1,0 +1,40 @@
+"""realtime-fanout: new event-log items (EventsTable stream) posted to the WebSocket connections subscribed to
+their stream, in their tenant. A record that fails is reported alone (partial batch response) and retried."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from opsdesk.connections import ConnectionRegistry
+from opsdesk.eventlog import EVENT_SK_PREFIX, parse_stream_pk
+from opsdesk.observability import logger
+from opsdesk.realtime import fan_out
+from opsdesk.settings import RealtimeSettings, load_settings
+from opsdesk.wsapi import ManagementApiPoster
+
+settings = load_settings(RealtimeSettings)
+registry = ConnectionRegistry()
+poster = ManagementApiPoster(settings.management_url or "", settings.aws_region)
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def handle_record(record: DynamoDBRecord) -> None:
+    image = record.dynamodb.new_image if record.dynamodb else None
+    if record.event_name is None or record.event_name.name != "INSERT" or not image:
+        return
+    if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX):
+        return  # a stream head moving
+    tenant_id, stream = parse_stream_pk(str(image["pk"]))
+    message = {"type": image["type"], "id": int(str(image["sk"]).removeprefix(EVENT_SK_PREFIX)), "channel": stream,
+               "data": json.loads(str(image["data"]))}
+    fan_out(registry, poster, tenant_id, stream, message)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return dict(process_partial_response(event=event, record_handler=handle_record, processor=processor,
+                                         context=context))

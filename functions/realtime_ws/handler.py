@@ -1,0 +1,49 @@
+"""realtime-ws: the WebSocket API's $connect, $disconnect and $default routes (connect, subscribe, unsubscribe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsdesk.auth import Principal, principal_from_claims
+from opsdesk.clock import utc_now
+from opsdesk.connections import ConnectionRegistry
+from opsdesk.errors import Unauthorized
+from opsdesk.observability import logger
+from opsdesk.realtime import WebSocketSession
+from opsdesk.settings import RealtimeSettings, load_settings
+from opsdesk.tokens import TokenVerifier
+from opsdesk.wsapi import ManagementApiPoster
+
+settings = load_settings(RealtimeSettings)
+verifier = TokenVerifier.from_settings(settings)
+registry = ConnectionRegistry()
+_posters: dict[str, ManagementApiPoster] = {}
+
+
+def authenticate(token: str) -> Principal:
+    return principal_from_claims(verifier.verify_id_token(token), settings.app_client_id)
+
+
+def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
+    endpoint = settings.management_url or f"https://{request_context['domainName']}/{request_context['stage']}"
+    if endpoint not in _posters:
+        _posters[endpoint] = ManagementApiPoster(endpoint, settings.aws_region)
+    return _posters[endpoint]
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    request_context = event["requestContext"]
+    route, connection_id = request_context["routeKey"], request_context["connectionId"]
+    session = WebSocketSession(registry, poster_for(request_context), authenticate)
+    if route == "$connect":
+        token = (event.get("queryStringParameters") or {}).get("token")
+        try:
+            session.on_connect(connection_id, token, utc_now())
+        except Unauthorized:
+            return {"statusCode": 401, "body": "Unauthorized"}
+    elif route == "$disconnect":
+        session.on_disconnect(connection_id)
+    else:
+        session.on_message(connection_id, event.get("body"), utc_now())
+    return {"statusCode": 200}

@@ -1,0 +1,118 @@
+"""WebSocket connections and their subscriptions (ConnectionsTable).
+
+    connection    pk CONN#<connectionId>                sk META            tenant, user, streams, expiresAt
+    subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   expiresAt
+
+A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
+fan-out of a tenant's event reaches only that tenant's connections: a Query on the stream's subscription
+partition, never a Scan of all connections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.models import Model
+
+from opsdesk.dynamo import model_meta, record_items_read
+from opsdesk.settings import ConnectionSettings, load_settings
+
+_settings = load_settings(ConnectionSettings)
+_META = model_meta(_settings, _settings.connections_table_name)
+META_SK = "META"
+MAX_STREAMS_PER_CONNECTION = 20
+
+
+@dataclass(frozen=True)
+class Connection:
+    id: str
+    tenant_id: str
+    user_id: str
+    streams: frozenset[str]
+
+
+class _ConnectionsItem(Model):
+    class Meta:
+        table_name = _META["table_name"]
+        region = _META["region"]
+        host = _META["host"]
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expiresAt = NumberAttribute()
+
+
+class _ConnectionItem(_ConnectionsItem):
+    tenantId = UnicodeAttribute()
+    userId = UnicodeAttribute()
+    streams = UnicodeSetAttribute(null=True)
+
+
+def _connection_pk(connection_id: str) -> str:
+    return f"CONN#{connection_id}"
+
+
+def _subscription_pk(tenant_id: str, stream: str) -> str:
+    return f"T#{tenant_id}#SUB#{stream}"
+
+
+class ConnectionRegistry:
+    def __init__(self, ttl: timedelta | None = None) -> None:
+        self._ttl = ttl or timedelta(hours=_settings.connection_ttl_hours)
+
+    def open(self, connection_id: str, tenant_id: str, user_id: str, now: datetime) -> None:
+        _ConnectionItem(_connection_pk(connection_id), META_SK, tenantId=tenant_id, userId=user_id,
+                        expiresAt=self._expiry(now)).save()
+
+    def get(self, connection_id: str) -> Connection | None:
+        try:
+            item = _ConnectionItem.get(_connection_pk(connection_id), META_SK, consistent_read=True)
+        except _ConnectionItem.DoesNotExist:
+            return None
+        finally:
+            record_items_read(1)
+        return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()))
+
+    def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
+        wanted = set(connection.streams | streams)
+        if len(wanted) > MAX_STREAMS_PER_CONNECTION:
+            raise ValueError(f"at most {MAX_STREAMS_PER_CONNECTION} streams per connection")
+        expires = self._expiry(now)
+        with _ConnectionsItem.batch_write() as batch:
+            for stream in streams - connection.streams:
+                batch.save(_ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection.id,
+                                            expiresAt=expires))
+        _ConnectionItem(_connection_pk(connection.id), META_SK).update(
+            actions=[_ConnectionItem.streams.set(wanted)] if wanted else [_ConnectionItem.streams.remove()]
+        )
+        return Connection(connection.id, connection.tenant_id, connection.user_id, frozenset(wanted))
+
+    def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection:
+        for stream in streams & connection.streams:
+            _ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection.id).delete()
+        remaining = connection.streams - streams
+        _ConnectionItem(_connection_pk(connection.id), META_SK).update(
+            actions=[_ConnectionItem.streams.set(set(remaining))] if remaining else [_ConnectionItem.streams.remove()]
+        )
+        return Connection(connection.id, connection.tenant_id, connection.user_id, frozenset(remaining))
+
+    def close(self, connection_id: str) -> None:
+        """Forget the connection and every subscription of it (on $disconnect, or when a post finds it gone)."""
+        connection = self.get(connection_id)
+        if connection is None:
+            return
+        for stream in connection.streams:
+            _ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection_id).delete()
+        _ConnectionItem(_connection_pk(connection_id), META_SK).delete()
+
+    def subscribers(self, tenant_id: str, stream: str) -> list[str]:
+        """The connection ids subscribed to one stream of one tenant (a Query on its subscription partition)."""
+        results = _ConnectionsItem.query(_subscription_pk(tenant_id, stream), attributes_to_get=["sk"])
+        ids = [item.sk for item in results]
+        record_items_read(results.page_iter.total_scanned_count)
+        return ids
+
+    def _expiry(self, now: datetime) -> int:
+        return int((now + self._ttl).timestamp())

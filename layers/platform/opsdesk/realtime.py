@@ -1,0 +1,129 @@
+"""WebSocket sessions and the fan-out of events to them: plain logic over a connection registry and a poster.
+
+Messages from a client (copilot's document, shared by every module):
+    {"type": "connect", "token": "<Cognito ID token>"}     authenticate a connection opened without ?token=
+    {"type": "subscribe", "channels": ["tenant", "ticket:<id>"]}
+    {"type": "unsubscribe", "channels": [...]}
+    {"type": "ping"}
+Answers and events are posted back through the API Gateway management API:
+    {"type": "connected"} {"type": "subscribed", "channels": [...]} {"type": "error", "message": "..."}
+    {"type": "<event type>", "id": n, "channel": "<stream>", "data": {...}}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from opsdesk.auth import Principal
+from opsdesk.connections import Connection
+from opsdesk.errors import DomainError, Unauthorized
+
+CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
+UNAUTHENTICATED_TENANT = ""
+
+
+class Registry(Protocol):
+    def open(self, connection_id: str, tenant_id: str, user_id: str, now: datetime) -> None: ...
+    def get(self, connection_id: str) -> Connection | None: ...
+    def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
+    def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection: ...
+    def close(self, connection_id: str) -> None: ...
+    def subscribers(self, tenant_id: str, stream: str) -> list[str]: ...
+
+
+class Poster(Protocol):
+    def post(self, connection_id: str, message: dict[str, Any]) -> bool:
+        """Send; False when the connection is gone (410)."""
+        ...
+
+
+Authenticate = Callable[[str], Principal]
+"""A Cognito ID token -> the caller, or Unauthorized."""
+
+
+@dataclass
+class WebSocketSession:
+    registry: Registry
+    poster: Poster
+    authenticate: Authenticate
+
+    def on_connect(self, connection_id: str, token: str | None, now: datetime) -> None:
+        """With a token the connection is the token's user's; without, it must send a connect message first."""
+        if token is None:
+            self.registry.open(connection_id, UNAUTHENTICATED_TENANT, "", now)
+            return
+        principal = self.authenticate(token)  # Unauthorized refuses the connection
+        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now)
+
+    def on_message(self, connection_id: str, body: str | None, now: datetime) -> None:
+        connection = self.registry.get(connection_id)
+        if connection is None:
+            return
+        try:
+            message = json.loads(body or "")
+        except json.JSONDecodeError:
+            message = None
+        if not isinstance(message, dict):
+            self._error(connection_id, "Messages are JSON objects with a type")
+            return
+        kind = message.get("type")
+        if kind == "ping":
+            self.poster.post(connection_id, {"type": "pong"})
+        elif kind == "connect":
+            self._connect(connection, message.get("token"), now)
+        elif connection.tenant_id == UNAUTHENTICATED_TENANT:
+            self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
+        elif kind in ("subscribe", "unsubscribe"):
+            channels = message.get("channels")
+            if not isinstance(channels, list) or not all(isinstance(c, str) and CHANNEL_PATTERN.match(c)
+                                                         for c in channels):
+                self._error(connection_id, "channels must be a list of names like \"tenant\" or \"ticket:<id>\"")
+                return
+            try:
+                if kind == "subscribe":
+                    updated = self.registry.subscribe(connection, set(channels), now)
+                else:
+                    updated = self.registry.unsubscribe(connection, set(channels))
+            except ValueError as exc:
+                self._error(connection_id, str(exc))
+                return
+            self.poster.post(connection_id, {"type": f"{kind}d", "channels": sorted(updated.streams)})
+        else:
+            self._error(connection_id, f"Unknown message type {kind!r}")
+
+    def on_disconnect(self, connection_id: str) -> None:
+        self.registry.close(connection_id)
+
+    def _connect(self, connection: Connection, token: Any, now: datetime) -> None:
+        if connection.tenant_id != UNAUTHENTICATED_TENANT:
+            self.poster.post(connection.id, {"type": "connected"})
+            return
+        try:
+            if not isinstance(token, str):
+                raise Unauthorized()
+            principal = self.authenticate(token)
+        except DomainError:
+            self._error(connection.id, "Invalid token")
+            return
+        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now)
+        self.poster.post(connection.id, {"type": "connected"})
+
+    def _error(self, connection_id: str, message: str) -> None:
+        self.poster.post(connection_id, {"type": "error", "message": message})
+
+
+def fan_out(registry: Registry, poster: Poster, tenant_id: str, stream: str, message: dict[str, Any]) -> int:
+    """Post one event to every connection subscribed to its stream in its tenant; forget connections that are
+    gone. Returns how many received it."""
+    delivered = 0
+    for connection_id in registry.subscribers(tenant_id, stream):
+        if poster.post(connection_id, message):
+            delivered += 1
+        else:
+            registry.close(connection_id)
+    return delivered

@@ -1,0 +1,42 @@
+"""Posting to WebSocket connections through the API Gateway management API (boto3 apigatewaymanagementapi)."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+THROTTLED = frozenset({"LimitExceededException", "TooManyRequestsException", "ThrottlingException"})
+POST_ATTEMPTS = 5
+BACKOFF_SECONDS = 0.05
+
+
+class ManagementApiPoster:
+    def __init__(self, endpoint_url: str, region: str) -> None:
+        self._client = boto3.client(
+            "apigatewaymanagementapi", endpoint_url=endpoint_url, region_name=region,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5),
+        )
+
+    def post(self, connection_id: str, message: dict[str, Any]) -> bool:
+        """True when delivered, False when the connection is gone (410). A throttled post is retried with
+        jitter, and raises when it stays throttled, so the caller's batch item is retried rather than dropped."""
+        data = json.dumps(message, separators=(",", ":")).encode()
+        for attempt in range(1, POST_ATTEMPTS + 1):
+            try:
+                self._client.post_to_connection(ConnectionId=connection_id, Data=data)
+                return True
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code", "")
+                if code == "GoneException" or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 410:
+                    return False
+                if code in THROTTLED and attempt < POST_ATTEMPTS:
+                    time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
+                    continue
+                raise
+        return False

@@ -1,0 +1,151 @@
+"""The local side of the realtime platform: API Gateway's WebSocket API and its management API, and the Lambda
+event-source mapping that delivers DynamoDB stream records to the fan-out function.
+
+- WebSocket clients connect on REALTIME.local_paths; each frame becomes the event API Gateway sends to the route
+  function ($connect with the query string, $default with the body, $disconnect).
+- `POST/GET/DELETE {local_management_path}/@connections/{id}` is the management API, so the unchanged boto3
+  `apigatewaymanagementapi` client posts to local connections (moto has no WebSocket server; DESIGN.md §7).
+- A poller reads the EventsTable stream from moto and invokes the fan-out function with batches in the shape
+  Lambda delivers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from opsdesk.apimap import REALTIME, WebSocketApi
+from scripts.local.aws import LocalAws, client
+from scripts.local.gateway import LambdaContext
+
+LOG = logging.getLogger("opsdesk.local.realtime")
+POLL_SECONDS = 0.1
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def _handler(function: str) -> Handler:
+    return importlib.import_module(f"functions.{function}.handler").lambda_handler  # type: ignore[no-any-return]
+
+
+class LocalWebSocketApi:
+    def __init__(self, region: str, api: WebSocketApi = REALTIME) -> None:
+        self._api = api
+        self._region = region
+        self._sockets: dict[str, WebSocket] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def routes(self) -> list[BaseRoute]:
+        management = f"{self._api.local_management_path}/@connections/{{connection_id}}"
+        return [
+            *(WebSocketRoute(path, self._serve) for path in self._api.local_paths),
+            Route(management, self._manage, methods=["POST", "GET", "DELETE"]),
+        ]
+
+    def _event(self, websocket: WebSocket, connection_id: str, route: str, body: str | None = None) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE")
+        return {
+            "requestContext": {
+                "routeKey": route, "eventType": event_type, "connectionId": connection_id,
+                "domainName": websocket.headers.get("host", "127.0.0.1"), "stage": "local",
+                "requestId": str(uuid.uuid4()), "requestTimeEpoch": int(now.timestamp() * 1000),
+                "apiId": "local-websocket", "connectedAt": int(now.timestamp() * 1000),
+            },
+            "queryStringParameters": dict(websocket.query_params) or None,
+            "headers": dict(websocket.headers),
+            "body": body,
+            "isBase64Encoded": False,
+        }
+
+    async def _invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        handler = _handler(self._api.route_function)
+        context = LambdaContext(f"opsdesk-local-{self._api.route_function}", self._region)
+        return await run_in_threadpool(handler, event, context)
+
+    async def _serve(self, websocket: WebSocket) -> None:
+        self._loop = asyncio.get_running_loop()
+        connection_id = secrets.token_urlsafe(12)
+        reply = await self._invoke(self._event(websocket, connection_id, "$connect"))
+        if reply.get("statusCode") != 200:
+            await websocket.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
+            return
+        await websocket.accept()
+        self._sockets[connection_id] = websocket
+        try:
+            while True:
+                text = await websocket.receive_text()
+                await self._invoke(self._event(websocket, connection_id, "$default", text))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self._sockets.pop(connection_id, None)
+            await self._invoke(self._event(websocket, connection_id, "$disconnect"))
+
+    async def _manage(self, request: Request) -> Response:
+        connection_id = request.path_params["connection_id"]
+        websocket = self._sockets.get(connection_id)
+        if websocket is None:
+            return JSONResponse({"message": "Gone"}, status_code=410, headers={"x-amzn-errortype": "GoneException"})
+        if request.method == "POST":
+            await websocket.send_text((await request.body()).decode())
+            return Response(status_code=200)
+        if request.method == "DELETE":
+            await websocket.close()
+            return Response(status_code=204)
+        return JSONResponse({"ConnectedAt": None, "Identity": {"SourceIp": "127.0.0.1"}})
+
+
+class StreamDelivery:
+    """Polls one table's DynamoDB stream in moto and hands new records to a function, as an event-source
+    mapping does. Starts at the stream's end: records written before it started are not delivered."""
+
+    def __init__(self, aws: LocalAws, table_logical_id: str, function: str) -> None:
+        self._aws = aws
+        self._table = aws.table_names[table_logical_id]
+        self._function = function
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"stream-{table_logical_id}", daemon=True)
+
+    def start(self) -> StreamDelivery:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        streams = client("dynamodbstreams", self._aws.endpoint, self._aws.region)
+        arn = client("dynamodb", self._aws.endpoint, self._aws.region).describe_table(
+            TableName=self._table)["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+        handler = _handler(self._function)
+        while not self._stop.is_set():
+            page = streams.get_records(ShardIterator=iterator, Limit=100)
+            iterator = page["NextShardIterator"]
+            records = page.get("Records", [])
+            if not records:
+                time.sleep(POLL_SECONDS)
+                continue
+            batch = {"Records": [r | {"eventSourceARN": arn} for r in records]}
+            try:
+                result = handler(batch, LambdaContext(f"opsdesk-local-{self._function}", self._aws.region))
+            except Exception:  # noqa: BLE001 - keep delivering; on AWS the mapping would retry and then give up
+                LOG.exception("%s failed a batch of %d records", self._function, len(records))
+                continue
+            if result and result.get("batchItemFailures"):
+                LOG.warning("%s failed %d records", self._function, len(result["batchItemFailures"]))

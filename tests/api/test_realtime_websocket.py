@@ -1,0 +1,94 @@
+"""The WebSocket API on the local stack with a real client (the `websockets` package) over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+import requests
+import websockets
+from websockets.exceptions import InvalidStatus
+
+from tests.api.conftest import RunningStack
+from tests.api.test_support_api import ALICE, CAROL, new_issue_body
+
+pytestmark = pytest.mark.xdist_group("local-stack")
+
+
+async def receive(ws: Any, timeout: float) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout))  # type: ignore[no-any-return]
+
+
+async def subscribed(stack: RunningStack, username: str) -> Any:
+    token = stack.sign_in(username)["id"]
+    ws = await websockets.connect(f"{stack.info['websocket']}?token={token}")
+    await ws.send(json.dumps({"type": "subscribe", "channels": ["tenant"]}))
+    assert await receive(ws, 5) == {"type": "subscribed", "channels": ["tenant"]}
+    return ws
+
+
+def create_issue(stack: RunningStack, username: str) -> dict[str, Any]:
+    return requests.post(f"{stack.support}/issues", json=new_issue_body(stack, username),  # type: ignore[no-any-return]
+                         headers=stack.headers(username), timeout=10).json()["issue"]
+
+
+def test_a_rest_write_reaches_a_subscribed_client_within_two_seconds(stack: RunningStack) -> None:
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], float]:
+        ws = await subscribed(stack, ALICE)
+        started = time.monotonic()
+        issue = await asyncio.to_thread(create_issue, stack, ALICE)
+        message = await receive(ws, 2.0)
+        await ws.close()
+        return issue, message, time.monotonic() - started
+
+    issue, message, elapsed = asyncio.run(scenario())
+
+    assert elapsed < 2.0
+    assert (message["type"], message["channel"], message["data"]["id"]) == ("issue.created", "tenant", issue["id"])
+    assert isinstance(message["id"], int)
+
+
+def test_a_client_of_another_tenant_receives_nothing(stack: RunningStack) -> None:
+    async def scenario() -> list[dict[str, Any]]:
+        carol = await subscribed(stack, CAROL)
+        await asyncio.to_thread(create_issue, stack, ALICE)
+        got = []
+        try:
+            while True:
+                got.append(await receive(carol, 1.5))
+        except TimeoutError:
+            pass
+        await carol.close()
+        return got
+
+    assert asyncio.run(scenario()) == []
+
+
+def test_a_connect_with_a_bad_token_is_refused(stack: RunningStack) -> None:
+    async def scenario() -> None:
+        await websockets.connect(f"{stack.info['websocket']}?token=not-a-token")
+
+    with pytest.raises(InvalidStatus):
+        asyncio.run(scenario())
+
+
+def test_the_first_message_form_authenticates_a_connection_opened_without_token(stack: RunningStack) -> None:
+    async def scenario() -> list[dict[str, Any]]:
+        ws = await websockets.connect(stack.info["websocket"])
+        await ws.send(json.dumps({"type": "subscribe", "channels": ["tenant"]}))
+        before = await receive(ws, 5)
+        await ws.send(json.dumps({"type": "connect", "token": stack.sign_in(ALICE)["id"]}))
+        connected = await receive(ws, 5)
+        await ws.send(json.dumps({"type": "subscribe", "channels": ["tenant"]}))
+        after = await receive(ws, 5)
+        await ws.close()
+        return [before, connected, after]
+
+    before, connected, after = asyncio.run(scenario())
+
+    assert before["type"] == "error"
+    assert connected == {"type": "connected"}
+    assert after == {"type": "subscribed", "channels": ["tenant"]}
