@@ -16,7 +16,7 @@ import aws_cdk as cdk
 
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
-from infra.stacks import ModuleApiStack, PlatformStack
+from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack
 from opsdesk.apimap import MODULES, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
@@ -58,6 +58,15 @@ def build_app(
             layer_archive=layer.archive,
             layer_hash=layer.content_hash,
         )
+    RealtimeStack(
+        app,
+        f"{settings.resource_prefix}-realtime",
+        platform=platform,
+        settings=settings,
+        functions_root=FUNCTIONS_ROOT,
+        layer_archive=layer.archive,
+        layer_hash=layer.content_hash,
+    )
     cdk.Tags.of(app).add("project", "opsdesk")
     cdk.Tags.of(app).add("stage", settings.stage)
     add_nag_checks(app)

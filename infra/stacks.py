@@ -15,9 +15,10 @@ from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.layer import PlatformLayer
+from infra.constructs.realtime import Realtime
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
-from opsdesk.apimap import ApiModule
+from opsdesk.apimap import REALTIME, ApiModule
 from opsdesk.tables import ALL_TABLES
 
 
@@ -128,3 +129,43 @@ class ModuleApiStack(Stack):
         # Execution logging needs the account's logging role in place before the stage deploys.
         self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description=f"{module.name} stage URL")
+
+
+class RealtimeStack(Stack):
+    """The WebSocket API and the fan-out of the event log, shared by every module."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: PlatformStack,
+        settings: InfraSettings,
+        functions_root: Path,
+        layer_archive: Path,
+        layer_hash: str,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=_environment(settings),
+            description=f"opsdesk {settings.stage}: WebSocket API and event fan-out",
+            analytics_reporting=False,
+        )
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        self.realtime = Realtime(
+            self,
+            "Realtime",
+            api_definition=REALTIME,
+            stage_name=settings.stage,
+            functions_root=functions_root,
+            layer=self.layer.layer_version,
+            tables=platform.tables.tables,
+            table_definitions=platform.tables.definitions,
+            user_pool_id=platform.auth.user_pool.user_pool_id,
+            app_client_id=platform.auth.app_client.user_pool_client_id,
+            log_level=settings.log_level,
+            log_retention=settings.log_retention,
+            removal_policy=_removal_policy(settings),
+        )
+        CfnOutput(self, "WebSocketUrl", value=self.realtime.stage.url, description="wss:// URL of the WebSocket API")

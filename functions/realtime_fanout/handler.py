@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from opsdesk.connections import ConnectionRegistry
-from opsdesk.eventlog import EVENT_SK_PREFIX, parse_stream_pk
+from opsdesk.events import EVENT_SK_PREFIX, parse_stream_pk
 from opsdesk.observability import logger
 from opsdesk.realtime import fan_out
 from opsdesk.settings import RealtimeSettings, load_settings

@@ -23,13 +23,12 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import to_rfc3339
 from opsdesk.dynamo import model_meta, record_items_read
-from opsdesk.events import DomainEvent, StoredEvent
+from opsdesk.events import EVENT_SK_PREFIX, DomainEvent, StoredEvent, stream_pk
 from opsdesk.settings import EventLogSettings, load_settings
 
 _settings = load_settings(EventLogSettings)
 _META = model_meta(_settings, _settings.events_table_name)
 HEAD_SK = "HEAD"
-EVENT_SK_PREFIX = "E#"
 
 
 class _EventLogItem(Model):
@@ -54,16 +53,6 @@ class _EventItem(_EventLogItem):
     expiresAt = NumberAttribute()
 
 
-def _stream_pk(tenant_id: str, stream: str) -> str:
-    return f"T#{tenant_id}#S#{stream}"
-
-
-def parse_stream_pk(pk: str) -> tuple[str, str]:
-    """(tenant, stream) of an event item's partition key."""
-    tenant_part, _, stream = pk.removeprefix("T#").partition("#S#")
-    return tenant_part, stream
-
-
 def _event_sk(number: int) -> str:
     return f"{EVENT_SK_PREFIX}{number:012d}"
 
@@ -80,7 +69,7 @@ class EventLog:
             by_stream.setdefault(event.stream, []).append(event)
         stamp, expires = to_rfc3339(now), int((now + self._retention).timestamp())
         for stream, stream_events in by_stream.items():
-            pk = _stream_pk(tenant_id, stream)
+            pk = stream_pk(tenant_id, stream)
             last = self._head(pk)
             for offset, event in enumerate(stream_events, start=1):
                 item = _EventItem(pk, _event_sk(last + offset), stream=stream, type=event.type,
@@ -92,7 +81,7 @@ class EventLog:
     def read_after(self, tenant_id: str, stream: str, after: int, limit: int = 100) -> list[StoredEvent]:
         """The stream's events numbered above `after`, oldest first (a Query on the stream's partition)."""
         results = _EventItem.query(
-            _stream_pk(tenant_id, stream),
+            stream_pk(tenant_id, stream),
             _EventItem.sk.between(_event_sk(after + 1), _event_sk(10**12 - 1)),
             consistent_read=True,
             limit=limit,
@@ -106,7 +95,7 @@ class EventLog:
         return events
 
     def last_id(self, tenant_id: str, stream: str) -> int:
-        return self._head(_stream_pk(tenant_id, stream))
+        return self._head(stream_pk(tenant_id, stream))
 
     @staticmethod
     def _head(pk: str) -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 TENANT_STREAM = "tenant"
+EVENT_SK_PREFIX = "E#"
+"""Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
 """The stream every event of a tenant's lists goes to (live list views)."""
 
 
@@ -24,3 +26,14 @@ class StoredEvent:
     stream: str
     data: dict[str, Any]
     created_at: str
+
+
+def stream_pk(tenant_id: str, stream: str) -> str:
+    """The EventsTable partition of one stream of one tenant."""
+    return f"T#{tenant_id}#S#{stream}"
+
+
+def parse_stream_pk(pk: str) -> tuple[str, str]:
+    """(tenant, stream) of an event item's partition key."""
+    tenant_part, _, stream = pk.removeprefix("T#").partition("#S#")
+    return tenant_part, stream

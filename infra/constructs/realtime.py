@@ -1,0 +1,136 @@
+"""Realtime: the WebSocket API (one for every module), its route function, and the fan-out of the event log.
+
+New EventsTable items reach the fan-out function through the table's stream (an event-source mapping that
+filters to inserted events, bisects a failing batch, reports failed records one by one and sends what still fails
+to a dead-letter queue); the function posts them to the subscribed connections through the management API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.constructs.functions import GroupFunction
+from infra.nag import acknowledge
+from opsdesk.apimap import FunctionGroup, WebSocketApi
+from opsdesk.events import EVENT_SK_PREFIX
+from opsdesk.tables import EVENTS_TABLE, TableDefinition
+
+ROUTES = ("$connect", "$disconnect", "$default")
+
+
+class Realtime(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        api_definition: WebSocketApi,
+        stage_name: str,
+        functions_root: Path,
+        layer: lambda_.ILayerVersion,
+        tables: Mapping[str, dynamodb.ITable],
+        table_definitions: Mapping[str, TableDefinition],
+        user_pool_id: str,
+        app_client_id: str,
+        log_level: str,
+        log_retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        def function(name: str, extra_env: dict[str, str]) -> GroupFunction:
+            group = FunctionGroup(name=name, resources=(), tables=api_definition.tables,
+                                  read_only_tables=api_definition.read_only_tables)
+            made = GroupFunction(
+                self, name.replace("_", "-").title().replace("-", ""), group=group, functions_root=functions_root,
+                layer=layer, tables=tables, table_definitions=table_definitions, service_name="realtime",
+                log_level=log_level, log_retention=log_retention, removal_policy=removal_policy,
+                app_client_id=app_client_id,
+            )
+            for key, value in {"COGNITO_USER_POOL_ID": user_pool_id, **extra_env}.items():
+                made.function.add_environment(key, value)
+            return made
+
+        routes = function(api_definition.route_function, {})
+        self.api = apigwv2.WebSocketApi(
+            self, "WebSocketApi",
+            description="opsdesk realtime: connect with a Cognito ID token, subscribe to channels",
+            connect_route_options=apigwv2.WebSocketRouteOptions(
+                integration=integrations.WebSocketLambdaIntegration("ConnectIntegration", routes.function)),
+            disconnect_route_options=apigwv2.WebSocketRouteOptions(
+                integration=integrations.WebSocketLambdaIntegration("DisconnectIntegration", routes.function)),
+            default_route_options=apigwv2.WebSocketRouteOptions(
+                integration=integrations.WebSocketLambdaIntegration("MessageIntegration", routes.function)),
+        )
+        access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
+        self.stage = apigwv2.WebSocketStage(
+            self, "Stage", web_socket_api=self.api, stage_name=stage_name, auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(rate_limit=100, burst_limit=200),
+        )
+        cfn_stage = self.stage.node.default_child
+        assert isinstance(cfn_stage, apigwv2.CfnStage)
+        cfn_stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=access_logs.log_group_arn,
+            format='{"requestId":"$context.requestId","routeKey":"$context.routeKey","status":"$context.status",'
+                   '"connectionId":"$context.connectionId","error":"$context.error.message"}',
+        )
+        self.api.grant_manage_connections(routes.function)
+        for route in self.api.node.children:
+            if isinstance(route, apigwv2.WebSocketRoute):
+                acknowledge(
+                    route, "APIG4",
+                    "The route function authorizes: $connect verifies the Cognito ID token of ?token= (signature, "
+                    "issuer, audience, expiry), or a connection stays unauthenticated until its first message "
+                    "carries one (the copilot document's connect message), which an authorizer cannot express.",
+                )
+
+        fanout = function(api_definition.fanout_function, {"WEBSOCKET_MANAGEMENT_URL": self.stage.callback_url})
+        self.api.grant_manage_connections(fanout.function)
+        self.dead_letters = sqs.Queue(
+            self, "FanoutDeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(
+            self.dead_letters, "SQS3",
+            "This queue is itself the dead-letter destination of the fan-out's stream mapping; a dead-letter queue "
+            "of a dead-letter queue would only move the same records again.",
+        )
+        assert EVENTS_TABLE.stream, "the fan-out reads the event log's stream"
+        events = tables[EVENTS_TABLE.logical_id]
+        fanout.function.add_event_source(sources.DynamoEventSource(
+            events,
+            starting_position=lambda_.StartingPosition.LATEST,
+            batch_size=100,
+            bisect_batch_on_error=True,
+            retry_attempts=5,
+            report_batch_item_failures=True,
+            on_failure=sources.SqsDlq(self.dead_letters),
+            filters=[lambda_.FilterCriteria.filter({
+                "eventName": lambda_.FilterRule.is_equal("INSERT"),
+                "dynamodb": {"NewImage": {"sk": {"S": lambda_.FilterRule.begins_with(EVENT_SK_PREFIX)}}},
+            })],
+        ))
+        self.route_function = routes
+        self.fanout_function = fanout
+        self._acknowledge_connection_wildcard(routes, fanout)
+
+    def _acknowledge_connection_wildcard(self, *functions: GroupFunction) -> None:
+        stack = Stack.of(self)
+        api_id = stack.resolve(stack.get_logical_id(self.api.node.default_child))  # type: ignore[arg-type]
+        resource = f"arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<{api_id}>/*/*/@connections/*"
+        for made in functions:
+            acknowledge(
+                made.role, f"IAM5[Resource::{resource}]",
+                "Posting to a WebSocket client names its connection id, known only at run time: the grant is "
+                "ManageConnections on this one API's @connections, nothing wider.",
+            )
