@@ -10,27 +10,19 @@ partition, never a Scan of all connections.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
 from opsdesk.dynamo import model_meta, record_items_read
+from opsdesk.realtime import Connection
 from opsdesk.settings import ConnectionSettings, load_settings
 
 _settings = load_settings(ConnectionSettings)
 _META = model_meta(_settings, _settings.connections_table_name)
 META_SK = "META"
 MAX_STREAMS_PER_CONNECTION = 20
-
-
-@dataclass(frozen=True)
-class Connection:
-    id: str
-    tenant_id: str
-    user_id: str
-    streams: frozenset[str]
 
 
 class _ConnectionsItem(Model):

@@ -20,11 +20,19 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from opsdesk.auth import Principal
-from opsdesk.connections import Connection
 from opsdesk.errors import DomainError, Unauthorized
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
+
+
+@dataclass(frozen=True)
+class Connection:
+    id: str
+    tenant_id: str
+    """Empty until the connection authenticates (UNAUTHENTICATED_TENANT)."""
+    user_id: str
+    streams: frozenset[str]
 
 
 class Registry(Protocol):
