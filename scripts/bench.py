@@ -35,6 +35,7 @@ DEFAULT_ITERATIONS, QUICK_ITERATIONS = 200, 30
 DEFAULT_COLD_RUNS, QUICK_COLD_RUNS = 7, 3
 WARMUP = 10
 LATENCY_POOL = 30
+DEFAULT_CONNECTIONS, QUICK_CONNECTIONS = 1_000, 100
 HANDLER_OUTPUT: list[str] = []
 """What the handlers printed during the run (kept out of the tables, reported at the end)."""
 COLD_IMPORT_CEILING_MS = 600.0
@@ -235,6 +236,26 @@ def notes() -> list[str]:
     return found
 
 
+def run_realtime(connections: int) -> Any:
+    from scripts.benchlib import realtime
+
+    results = realtime.measure(connections)
+    say("\n4. Realtime, on the local stack (a child process, as make dev runs it)")
+    say(render(
+        ["measure", "value"],
+        [
+            [f"WebSocket fan-out of one REST write to {connections} subscribed connections",
+             f"{results.fanout_seconds * 1000:.0f} ms"],
+            ["posts per second through the local management API", f"{results.posts_per_second:.0f}"],
+            [f"SSE time to first event after a write, median of {len(results.sse_first_event_ms)}",
+             f"{realtime.median(results.sse_first_event_ms):.0f} ms"],
+            *[[name, str(value)] for name, value in results.reads_per_event.items()],
+        ],
+    ))
+    say("   The fan-out reads only the event's stream subscribers in its tenant: one Query, one item per subscriber.")
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -252,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(environment)  # before anything imports the repository or a handler
         latency_results = run_latency(aws, args.iterations)
         items_read = run_reads(aws, args.sizes)
+        realtime_results = run_realtime(QUICK_CONNECTIONS if args.quick else DEFAULT_CONNECTIONS)
     finally:
         server.stop()
 
@@ -266,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         "latency": {"iterations": args.iterations, "warmup": WARMUP, "backend": "moto server over loopback HTTP",
                     "operations": [r.as_dict() for r in latency_results]},
         "items_read": items_read,
+        "realtime": realtime_results.as_dict(),
         "notes": notes(),
         "handler_stdout": HANDLER_OUTPUT,
     }

@@ -17,8 +17,10 @@ from opsdesk.settings import RealtimeSettings, load_settings
 from opsdesk.wsapi import ManagementApiPoster
 
 settings = load_settings(RealtimeSettings)
+if not settings.management_url:
+    raise RuntimeError("WEBSOCKET_MANAGEMENT_URL is required: the fan-out has no request to take it from")
 registry = ConnectionRegistry()
-poster = ManagementApiPoster(settings.management_url or "", settings.aws_region)
+poster = ManagementApiPoster(settings.management_url, settings.aws_region)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 

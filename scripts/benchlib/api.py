@@ -4,6 +4,7 @@ function's `lambda_handler` in this process."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from types import ModuleType
@@ -23,6 +24,7 @@ def claims(tenant_id: str, user_id: str, groups: tuple[str, ...] = ("agent",)) -
         "custom:tenant_id": tenant_id,
         "cognito:groups": "[" + " ".join(groups) + "]",
         "token_use": "id",
+        "aud": os.environ.get("COGNITO_APP_CLIENT_ID", ""),  # the functions check the audience
     }
 
 
