@@ -10,7 +10,7 @@ from opsdesk.dialects import DIALECTS
 from opsdesk.eventlog import EventLog
 from opsdesk.events import TENANT_STREAM
 from opsdesk.settings import EventStreamSettings, load_settings
-from opsdesk.sse import create_stream_app
+from opsdesk.sse import StreamTiming, create_stream_app
 from opsdesk.tokens import TokenVerifier
 
 settings = load_settings(EventStreamSettings)
@@ -23,4 +23,6 @@ app = create_stream_app(
     dialect=DIALECTS[SUPPORT.dialect],
     stream_for=lambda principal, request: TENANT_STREAM,
     read_after=event_log.read_after,
+    timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
+                        max_seconds=settings.sse_max_seconds),
 )

@@ -67,6 +67,11 @@ class TokenSettings(PlatformSettings):
 class EventStreamSettings(TokenSettings, EventLogSettings):
     """A streaming function: it verifies tokens itself and reads the event log."""
 
+    sse_poll_seconds: float = Field(default=0.5, alias="SSE_POLL_SECONDS", gt=0)
+    sse_heartbeat_seconds: float = Field(default=30.0, alias="SSE_HEARTBEAT_SECONDS", gt=0)
+    sse_max_seconds: float = Field(default=840.0, alias="SSE_MAX_SECONDS", gt=0)
+    """End the stream before the function's limit (15 minutes) so the client reconnects."""
+
 
 class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
     """The WebSocket functions: they verify tokens, keep connections, read events and post to connections."""

@@ -1,0 +1,34 @@
+"""The fan-out function on a DynamoDB stream batch: a poison record fails alone (partial batch response)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from scripts.local.gateway import LambdaContext
+
+
+def record(sequence: str, tenant: str, data: str) -> dict[str, Any]:
+    return {
+        "eventID": sequence, "eventName": "INSERT", "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/x",
+        "dynamodb": {
+            "SequenceNumber": sequence, "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "Keys": {"pk": {"S": f"T#{tenant}#S#tenant"}, "sk": {"S": "E#000000000001"}},
+            "NewImage": {"pk": {"S": f"T#{tenant}#S#tenant"}, "sk": {"S": "E#000000000001"},
+                         "type": {"S": "issue.created"}, "stream": {"S": "tenant"}, "data": {"S": data}},
+        },
+    }
+
+
+def test_a_poison_record_fails_alone_and_the_rest_of_the_batch_is_delivered(local_aws: Any) -> None:
+    from functions.realtime_fanout import handler
+
+    tenant = str(uuid.uuid4())
+    batch = {"Records": [record("100", tenant, json.dumps({"id": "a"})), record("200", tenant, "{not json"),
+                         record("300", tenant, json.dumps({"id": "c"}))]}
+
+    result = handler.lambda_handler(batch, LambdaContext("fanout", "us-east-1"))
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "200"}]}

@@ -1,0 +1,44 @@
+"""Posting to WebSocket connections: gone is reported, throttling is retried, not dropped."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+from opsdesk import wsapi
+from opsdesk.wsapi import ManagementApiPoster
+
+
+@pytest.fixture
+def poster(monkeypatch: pytest.MonkeyPatch) -> ManagementApiPoster:
+    monkeypatch.setattr(wsapi, "BACKOFF_SECONDS", 0)
+    return ManagementApiPoster("https://example.execute-api.us-east-1.amazonaws.com/prod", "us-east-1")
+
+
+def test_a_throttled_post_is_retried_until_it_is_delivered(poster: ManagementApiPoster) -> None:
+    with Stubber(poster._client) as stub:
+        for _ in range(2):
+            stub.add_client_error("post_to_connection", service_error_code="LimitExceededException",
+                                  http_status_code=429)
+        stub.add_response("post_to_connection", {}, {"ConnectionId": "c1", "Data": b'{"type":"x"}'})
+
+        assert poster.post("c1", {"type": "x"}) is True
+        stub.assert_no_pending_responses()
+
+
+def test_a_gone_connection_is_reported_not_raised(poster: ManagementApiPoster) -> None:
+    with Stubber(poster._client) as stub:
+        stub.add_client_error("post_to_connection", service_error_code="GoneException", http_status_code=410)
+
+        assert poster.post("c1", {"type": "x"}) is False
+
+
+def test_a_post_that_stays_throttled_raises_so_its_record_is_retried(poster: ManagementApiPoster) -> None:
+    with Stubber(poster._client) as stub:
+        for _ in range(wsapi.POST_ATTEMPTS):
+            stub.add_client_error("post_to_connection", service_error_code="LimitExceededException",
+                                  http_status_code=429)
+
+        with pytest.raises(ClientError):
+            poster.post("c1", {"type": "x"})
