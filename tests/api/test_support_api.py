@@ -14,7 +14,19 @@ pytestmark = pytest.mark.xdist_group("local-stack")
 ALICE, BOB, CAROL = "alice@acme.test", "bob@acme.test", "carol@globex.test"
 
 
+_catalog_bodies: dict[tuple[int, str], dict[str, Any]] = {}
+
+
 def new_issue_body(stack: RunningStack, username: str) -> dict[str, Any]:
+    """A valid create body from the user's catalog, read once per stack (requests count against the user's
+    100-a-minute rate limit)."""
+    key = (id(stack.process), username)
+    if key not in _catalog_bodies:
+        _catalog_bodies[key] = _issue_body_from_catalog(stack, username)
+    return dict(_catalog_bodies[key])
+
+
+def _issue_body_from_catalog(stack: RunningStack, username: str) -> dict[str, Any]:
     headers = stack.headers(username)
     customer = requests.get(f"{stack.support}/customers", headers=headers, timeout=10).json()["customers"][0]
     environment = requests.get(f"{stack.support}/customers/{customer['id']}/environments", headers=headers,

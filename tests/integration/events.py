@@ -76,7 +76,9 @@ class Caller:
         event = rest_event(method, url, claims=None if anonymous else self.claims, body=body)
         result = handler.lambda_handler(event, LambdaContext("test", "us-east-1"))
         text = result.get("body") or ""
-        return Reply(result["statusCode"], json.loads(text) if text else None, result.get("headers") or {})
+        headers = dict(result.get("headers") or {})
+        headers.update({name: values[-1] for name, values in (result.get("multiValueHeaders") or {}).items()})
+        return Reply(result["statusCode"], json.loads(text) if text else None, headers)
 
     def get(self, url: str) -> Reply:
         return self.call("GET", url)

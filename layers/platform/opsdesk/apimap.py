@@ -32,12 +32,28 @@ class FunctionGroup:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    path_prefix: str
+    """A resource path prefix (`/api/chat`); the longest matching prefix wins."""
+    per_minute: int
+
+
+@dataclass(frozen=True)
 class ApiModule:
     name: str
     base_path: str
     """URL prefix on the shared origin, e.g. /support: requests to /support/api/issues hit resource /api/issues."""
     dialect: str
     groups: tuple[FunctionGroup, ...]
+    rate_limits: tuple[RateLimit, ...] = ()
+    default_rate_limit: int | None = None
+    """Requests per minute per user on every other route; None: the module's document promises no limit."""
+
+    def rate_limit_for(self, resource_path: str) -> RateLimit | None:
+        matching = [limit for limit in self.rate_limits if resource_path.startswith(limit.path_prefix)]
+        if matching:
+            return max(matching, key=lambda limit: len(limit.path_prefix))
+        return RateLimit("", self.default_rate_limit) if self.default_rate_limit else None
 
 
 SUPPORT = ApiModule(
@@ -48,12 +64,13 @@ SUPPORT = ApiModule(
         FunctionGroup(
             name="support_catalog",
             resources=("/api/customers", "/api/customers/{proxy+}", "/api/planes"),
+            tables=("RateLimitsTable",),
             read_only_tables=("SupportTable",),
         ),
         FunctionGroup(
             name="support_issues",
             resources=("/api/issues", "/api/issues/{proxy+}"),
-            tables=("SupportTable", "EventsTable"),
+            tables=("SupportTable", "EventsTable", "RateLimitsTable"),
         ),
         # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
         FunctionGroup(
@@ -63,6 +80,9 @@ SUPPORT = ApiModule(
             streaming=True,
         ),
     ),
+    # The support document's limits, per user: chat 10, doc search 30, everything else 100 a minute.
+    rate_limits=(RateLimit("/api/chat", 10), RateLimit("/api/docs/search", 30)),
+    default_rate_limit=100,
 )
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT,)

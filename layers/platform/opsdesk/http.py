@@ -4,10 +4,12 @@ caller's principal, query and body parsing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import BaseModel
 
 from opsdesk.apimap import ApiModule
@@ -37,8 +39,28 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
                           allow_headers=CORS_ALLOWED_HEADERS)
     app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
     _expected_clients[app] = settings.expected_client_id
+    if module.rate_limits or module.default_rate_limit:
+        app.use(middlewares=[_rate_limit_middleware(module)])
     register_error_handlers(app, DIALECTS[module.dialect])
     return app
+
+
+def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]:
+    # Imported only by modules with limits: the limiter binds to its table at import.
+    from opsdesk.ratelimit import RateLimiter  # noqa: PLC0415
+
+    limiter = RateLimiter()
+
+    def limit_requests(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        limit = module.rate_limit_for(app.current_event.resource)
+        if limit is None:
+            return next_middleware(app)
+        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
+        response = next_middleware(app)
+        response.headers.update(quota.headers())
+        return response
+
+    return limit_requests
 
 
 def register_error_handlers(app: APIGatewayRestResolver, dialect: Dialect) -> None:

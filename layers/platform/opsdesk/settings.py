@@ -42,6 +42,10 @@ class ConnectionSettings(PlatformSettings):
     """API Gateway closes a WebSocket after 2 hours; a connection item that outlives it is deleted by TTL."""
 
 
+class RateLimitSettings(PlatformSettings):
+    rate_limits_table_name: str = Field(alias="RATE_LIMITS_TABLE_NAME", min_length=3)
+
+
 class SupportSettings(PlatformSettings):
     support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
 

@@ -82,4 +82,13 @@ CONNECTIONS_TABLE = TableDefinition(
     ttl_attribute="expiresAt",
 )
 
-ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE)
+# Per-user request counters of one-minute windows (opsdesk.ratelimit), shared by every instance of a function.
+RATE_LIMITS_TABLE = TableDefinition(
+    logical_id="RateLimitsTable",
+    name_env_var="RATE_LIMITS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+)
+
+ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE)

@@ -1,0 +1,38 @@
+"""The support document's rate limits, per user, on a counter every function instance shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.events import Caller
+
+BASE = "/support/api"
+
+
+def test_the_101st_request_of_a_minute_is_rate_limited_with_retry_after(caller: Caller, outsider: Caller) -> None:
+    # Given a user who has made 100 requests this minute
+    replies = [caller.get(f"{BASE}/customers") for _ in range(100)]
+    assert {r.status for r in replies} == {200}
+    assert replies[0].headers["X-RateLimit-Limit"] == "100"
+    assert replies[-1].headers["X-RateLimit-Remaining"] == "0"
+
+    # When they make one more
+    refused = caller.get(f"{BASE}/customers")
+
+    # Then it is a 429 in the support envelope, saying when to come back
+    assert refused.status == 429
+    assert refused.body["error"]["code"] == "RATE_LIMITED"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    # while another user is not affected
+    assert outsider.get(f"{BASE}/customers").status == 200
+
+
+def test_the_limit_counts_across_function_instances(caller: Caller, tenant: dict[str, Any]) -> None:
+    # Two functions (catalog and issues) are two instances with nothing shared but the table.
+    for _ in range(50):
+        caller.get(f"{BASE}/planes")
+    for _ in range(50):
+        caller.get(f"{BASE}/issues")
+
+    assert caller.get(f"{BASE}/issues").status == 429
