@@ -23,6 +23,7 @@ from opsdesk.pagination import PageRequest
 from opsdesk.support.records import (
     ContextOption,
     Customer,
+    DocFeedback,
     Environment,
     FieldType,
     Issue,
@@ -45,6 +46,7 @@ class InMemorySupportStore:
         self._lock = threading.Lock()
         self.writes = 0
         self.published: list[tuple[str, DomainEvent]] = []
+        self.feedback: list[tuple[str, DocFeedback]] = []
         """(tenant, event) in the order the writes that carried them succeeded."""
         """How many issue writes (create and update) reached the store: lets tests see a no-op stay a no-op."""
 
@@ -88,6 +90,10 @@ class InMemorySupportStore:
         with self._lock:
             self._sequences[(tenant_id, year)] += 1
             return self._sequences[(tenant_id, year)]
+
+    def record_feedback(self, tenant_id: str, feedback: DocFeedback) -> None:
+        with self._lock:
+            self.feedback.append((tenant_id, feedback))
 
     def create_issue(self, tenant_id: str, issue: Issue, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:

@@ -72,6 +72,11 @@ SUPPORT = ApiModule(
             resources=("/api/issues", "/api/issues/{proxy+}"),
             tables=("SupportTable", "EventsTable", "RateLimitsTable"),
         ),
+        FunctionGroup(
+            name="support_docs",
+            resources=("/api/docs/{proxy+}",),
+            tables=("SupportTable", "RateLimitsTable"),
+        ),
         # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
         FunctionGroup(
             name="support_stream",

@@ -133,6 +133,26 @@ class IssueChanges:
     clear_pipeline_url: bool = False
 
 
+class DocType(StrEnum):
+    HOW_TO = "how-to"
+    REFERENCE = "reference"
+    TUTORIAL = "tutorial"
+    TROUBLESHOOTING = "troubleshooting"
+
+
+@dataclass(frozen=True)
+class DocFeedback:
+    id: str
+    doc_url: str
+    doc_type: DocType
+    helpful: bool
+    issue_id: str | None
+    plane_slug: str | None
+    customer_id: str | None
+    user_id: str
+    created_at: str
+
+
 @dataclass
 class IssuePage:
     issues: list[Issue] = field(default_factory=list)

@@ -57,6 +57,7 @@ from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.records import (
     ContextOption,
     Customer,
+    DocFeedback,
     Environment,
     EnvironmentRef,
     FieldType,
@@ -217,6 +218,27 @@ class _IssueItem(_SupportItem):
 
 class _CounterItem(_SupportItem):
     n = NumberAttribute(default=0)
+
+
+class _FeedbackItem(_SupportItem):
+    id = UnicodeAttribute()
+    docUrl = UnicodeAttribute()
+    docType = UnicodeAttribute()
+    helpful = BooleanAttribute()
+    issueId = UnicodeAttribute(null=True)
+    planeSlug = UnicodeAttribute(null=True)
+    customerId = UnicodeAttribute(null=True)
+    userId = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class _DocStatsItem(_SupportItem):
+    """Feedback on one article, all time (sk ALL#<url>) or in one month (sk M#<yyyy-mm>#<url>)."""
+
+    docUrl = UnicodeAttribute()
+    docType = UnicodeAttribute()
+    feedback = NumberAttribute(default=0)
+    helpful = NumberAttribute(default=0)
 
 
 class _StatsItem(_SupportItem):
@@ -498,6 +520,35 @@ class SupportRepository:
                     raise RateLimited("Too many concurrent writes; retry shortly",
                                       headers={"Retry-After": RETRY_AFTER_SECONDS}) from exc
                 raise domain_error_for(exc, conflict_message) from exc
+
+    # Documentation feedback
+
+    def record_feedback(self, tenant_id: str, feedback: DocFeedback) -> None:
+        """The feedback and the article's all-time and monthly tallies, in one transaction."""
+        item = _FeedbackItem(
+            f"T#{tenant_id}#FEEDBACK", f"{feedback.created_at}#{feedback.id}", id=feedback.id,
+            docUrl=feedback.doc_url, docType=feedback.doc_type.value, helpful=feedback.helpful,
+            issueId=feedback.issue_id, planeSlug=feedback.plane_slug, customerId=feedback.customer_id,
+            userId=feedback.user_id, createdAt=feedback.created_at,
+        )
+        month = feedback.created_at[:7]
+        actions: list[Action] = [
+            _DocStatsItem.docUrl.set(feedback.doc_url),
+            _DocStatsItem.docType.set(feedback.doc_type.value),
+            _DocStatsItem.feedback.add(1),
+            _DocStatsItem.helpful.add(1 if feedback.helpful else 0),
+        ]
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_FeedbackItem.pk.does_not_exist())
+            for sk in (f"ALL#{feedback.doc_url}", f"M#{month}#{feedback.doc_url}"):
+                tx.update(_DocStatsItem(f"T#{tenant_id}#DOCSTATS", sk), actions=actions)
+
+        def outcome() -> _Outcome:
+            existing = self._get(_FeedbackItem, item.pk, item.sk)
+            return _Outcome.DONE if existing is not None else _Outcome.RETRY
+
+        self._commit(write, "Feedback already recorded", outcome)
 
     # Counting
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from opsdesk.clock import is_uuid
 
@@ -83,3 +83,31 @@ class UpdateIssueRequest(BaseModel):
     pipelineUrl: Annotated[str, StringConstraints(max_length=2048)] | None = None
 
     _url = field_validator("pipelineUrl")(_web_url)
+
+
+class FeedbackContext(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    planeSlug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    customerId: str | None = None
+
+    _customer = field_validator("customerId")(lambda value: None if value is None else _uuid(value))
+
+
+class DocFeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    docUrl: Annotated[str, StringConstraints(max_length=2048)]
+    docType: Literal["how-to", "reference", "tutorial", "troubleshooting"]
+    helpful: StrictBool
+    issueId: str | None = None
+    context: FeedbackContext | None = None
+
+    @field_validator("docUrl")
+    @classmethod
+    def _doc_url(cls, value: str) -> str:
+        if not _web_url(value):
+            raise ValueError("must be an http or https URL")
+        return value
+
+    _issue = field_validator("issueId")(lambda value: None if value is None else _uuid(value))

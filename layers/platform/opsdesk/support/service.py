@@ -14,6 +14,8 @@ from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.support.records import (
     Customer,
+    DocFeedback,
+    DocType,
     Environment,
     EnvironmentRef,
     FieldType,
@@ -27,7 +29,7 @@ from opsdesk.support.records import (
     PlaneContext,
     Ref,
 )
-from opsdesk.support.requests import ContextValue, CreateIssueRequest, UpdateIssueRequest
+from opsdesk.support.requests import ContextValue, CreateIssueRequest, DocFeedbackRequest, UpdateIssueRequest
 from opsdesk.support.store import SupportStore
 from opsdesk.support.views import issue_summary_view
 
@@ -127,6 +129,9 @@ class SupportService:
         self._store.create_issue(tenant, issue, [DomainEvent(ISSUE_CREATED, TENANT_STREAM, issue_summary_view(issue))])
         return issue
 
+    def record_feedback(self, principal: Principal, request: DocFeedbackRequest) -> DocFeedback:
+        return record_feedback(self._store, principal, request, self._clock(), self._new_id())
+
     def get_issue(self, principal: Principal, issue_id: str) -> Issue:
         issue = self._store.get_issue(principal.tenant_id, issue_id.lower()) if is_uuid(issue_id) else None
         if issue is None:
@@ -145,6 +150,22 @@ class SupportService:
             event = DomainEvent(ISSUE_UPDATED, TENANT_STREAM, summary)
             self._store.update_issue(principal.tenant_id, before, after, [event])
         return after
+
+
+def record_feedback(
+    store: SupportStore, principal: Principal, request: DocFeedbackRequest, now: datetime, feedback_id: str
+) -> DocFeedback:
+    """An issue named by the feedback must be one of the caller's tenant (else a 400 naming issueId)."""
+    if request.issueId is not None and store.get_issue(principal.tenant_id, request.issueId) is None:
+        raise ValidationFailed.on_field("issueId", "Issue not found")
+    context = request.context
+    feedback = DocFeedback(
+        id=feedback_id, doc_url=request.docUrl, doc_type=DocType(request.docType), helpful=request.helpful,
+        issue_id=request.issueId, plane_slug=context.planeSlug if context else None,
+        customer_id=context.customerId if context else None, user_id=principal.user_id, created_at=to_rfc3339(now),
+    )
+    store.record_feedback(principal.tenant_id, feedback)
+    return feedback
 
 
 def _validated_contexts(

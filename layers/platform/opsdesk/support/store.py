@@ -8,7 +8,7 @@ from typing import Protocol
 
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
-from opsdesk.support.records import Customer, Environment, Issue, IssueFilters, IssuePage, Plane
+from opsdesk.support.records import Customer, DocFeedback, Environment, Issue, IssueFilters, IssuePage, Plane
 
 
 class SupportStore(Protocol):
@@ -34,6 +34,10 @@ class SupportStore(Protocol):
 
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
         """Newest first. Served by a Query on a key or index, never a Scan."""
+        ...
+
+    def record_feedback(self, tenant_id: str, feedback: DocFeedback) -> None:
+        """Store the feedback and count it for the article (all time and its month) in one transaction."""
         ...
 
     def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:

@@ -1,0 +1,192 @@
+"""Embedded documentation search on SQLite FTS5 (the local stack's engine, and the tests').
+
+Ranking is FTS5's ``bm25()`` with the title weighted ``TITLE_WEIGHT`` times the body, the same boost the
+OpenSearch adapter gives ``title``. Text is tokenised by ``porter unicode61 remove_diacritics 2``: unicode61
+splits on anything that is not a letter or digit, so ``iam``, ``k8s``, ``s3`` and ``ec2`` stay whole tokens
+and ``timeout_minutes`` / ``app-cicd`` also match ``timeout`` / ``cicd``; porter stems English
+(``timeouts`` matches ``timeout``). Article bodies are indexed as plain text (``markdown_to_text``) so the
+excerpts carry no Markdown.
+
+User text never reaches ``MATCH`` as syntax: it is cut into the same letter/digit runs the tokenizer sees,
+each run is double-quoted (a quoted string is a plain term in FTS5 syntax, so ``NEAR(``, ``OR``, ``*``,
+``-``, ``:`` and ``"`` are just text or dropped), and the terms are OR-ed so that bm25, not a strict AND,
+decides which articles match best.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from types import TracebackType
+
+from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 1.0
+EXCERPT_TOKENS = 30
+EXCERPT_ELLIPSIS = "..."
+MAX_QUERY_TERMS = 32
+# Half-saturation constant of the relevance squashing: a summed, weighted bm25 score equal to K maps to 0.5.
+RELEVANCE_K = 8.0
+
+# English words too common to tell articles apart; dropped from a query unless nothing else is left.
+STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from how i in is it my of on or so that the this to was what when "
+    "where which who why will with you your".split()
+)
+
+_TERM = re.compile(r"[^\W_]+")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    type TEXT NOT NULL,
+    plane_slug TEXT NOT NULL,
+    plane_name TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_plane_slug ON docs (plane_slug);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
+    title, body,
+    content='docs', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS docs_after_insert AFTER INSERT ON docs BEGIN
+    INSERT INTO docs_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS docs_after_delete AFTER DELETE ON docs BEGIN
+    INSERT INTO docs_fts (docs_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER IF NOT EXISTS docs_after_update AFTER UPDATE ON docs BEGIN
+    INSERT INTO docs_fts (docs_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO docs_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+"""
+
+_UPSERT = """
+INSERT INTO docs (url, title, type, plane_slug, plane_name, body) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (url) DO UPDATE SET
+    title = excluded.title, type = excluded.type, plane_slug = excluded.plane_slug,
+    plane_name = excluded.plane_name, body = excluded.body
+"""
+
+_RANK = f"bm25(docs_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+
+# Step 1 ranks without building excerpts: SQLite evaluates every result column of every match before the
+# ORDER BY ... LIMIT sorter, and snippet() is the expensive one. Step 2 builds excerpts for the top rows only.
+_TOP_ALL = f"SELECT rowid, -{_RANK} FROM docs_fts WHERE docs_fts MATCH ? ORDER BY {_RANK} LIMIT ?"
+_TOP_IN_PLANE = f"""
+SELECT docs_fts.rowid, -{_RANK} FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid
+WHERE docs_fts MATCH ? AND docs.plane_slug = ? ORDER BY {_RANK} LIMIT ?
+"""
+_EXCERPTS = f"""
+SELECT docs.id, docs.title, docs.type, docs.url, docs.plane_name,
+       snippet(docs_fts, 1, '', '', '{EXCERPT_ELLIPSIS}', {EXCERPT_TOKENS})
+FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid
+WHERE docs_fts MATCH ? AND docs_fts.rowid IN (SELECT value FROM json_each(?))
+"""
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for free text, or ``None`` when it has no searchable words.
+
+    Terms are the letter/digit runs of the text, lower-cased, de-duplicated, stop words dropped (unless
+    that leaves nothing), at most ``MAX_QUERY_TERMS``; each is double-quoted and they are joined by OR.
+    """
+    terms = list(dict.fromkeys(term.lower() for term in _TERM.findall(query)))
+    meaningful = [term for term in terms if term not in STOP_WORDS] or terms
+    if not meaningful:
+        return None
+    return " OR ".join(f'"{term}"' for term in meaningful[:MAX_QUERY_TERMS])
+
+
+def relevance_from_bm25(score: float) -> float:
+    """Map ``s = -bm25`` (larger is better, > 0 for a match) to ``s / (s + RELEVANCE_K)``.
+
+    Monotone, so it keeps bm25's order; in (0, 1) for any match; and a fixed function of the score, so two
+    results of this backend can be compared across queries (unlike the OpenSearch adapter's score/max_score,
+    which is relative to the best hit of its own query). bm25 still depends on the corpus statistics (IDF,
+    average length): after a large re-index the same article and query may score differently.
+    """
+    if score <= 0.0:
+        return 0.0
+    return score / (score + RELEVANCE_K)
+
+
+class SqliteSearch:
+    """``SearchBackend`` on SQLite FTS5.
+
+    ``path`` is a database file (persisted, WAL journal) or ``":memory:"``. One connection guarded by a lock
+    serves all threads: a query takes well under a millisecond at the sizes the local stack holds, and one
+    connection is the only way an in-memory database is shared between threads.
+    """
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self._lock = threading.RLock()
+        self._connection = sqlite3.connect(path, check_same_thread=False)
+        with self._lock, self._connection:
+            if path != ":memory:":
+                self._connection.execute("PRAGMA journal_mode = WAL")
+                self._connection.execute("PRAGMA synchronous = NORMAL")
+            self._connection.executescript(_SCHEMA)
+
+    def index(self, articles: Iterable[DocArticle]) -> None:
+        rows = [
+            (article.url, article.title, article.type, article.plane_slug, article.plane_name, body)
+            for article, body in plain_articles(articles)
+        ]
+        with self._lock, self._connection:
+            self._connection.executemany(_UPSERT, rows)
+
+    def remove(self, urls: Iterable[str]) -> None:
+        with self._lock, self._connection:
+            self._connection.executemany("DELETE FROM docs WHERE url = ?", [(url,) for url in urls])
+
+    def count(self) -> int:
+        with self._lock:
+            (total,) = self._connection.execute("SELECT count(*) FROM docs").fetchone()
+        return int(total)
+
+    def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
+        expression = match_expression(query)
+        if expression is None or limit < 1:
+            return []
+        with self._lock:
+            if plane_slug is None:
+                top = self._connection.execute(_TOP_ALL, (expression, limit)).fetchall()
+            else:
+                top = self._connection.execute(_TOP_IN_PLANE, (expression, plane_slug, limit)).fetchall()
+            if not top:
+                return []
+            rowids = "[" + ",".join(str(int(rowid)) for rowid, _ in top) + "]"
+            details = {row[0]: row[1:] for row in self._connection.execute(_EXCERPTS, (expression, rowids))}
+        hits: list[SearchHit] = []
+        for rowid, score in top:
+            title, doc_type, url, plane_name, excerpt = details[rowid]
+            hits.append(
+                SearchHit(
+                    title=title,
+                    type=doc_type,
+                    excerpt=excerpt,
+                    url=url,
+                    relevance=relevance_from_bm25(float(score)),
+                    plane=plane_name,
+                )
+            )
+        return hits
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> SqliteSearch:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()

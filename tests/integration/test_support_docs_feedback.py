@@ -1,0 +1,71 @@
+"""POST /support/api/docs/feedback: recorded per tenant, counted per article."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import issue_body
+from tests.integration.events import Caller
+
+BASE = "/support/api"
+DOC = "https://happycloud.com/docs/app-cicd/how-to/configure-timeouts"
+
+
+@pytest.fixture
+def docs_caller(caller: Caller, local_aws: Any) -> Caller:
+    from functions.support_docs import handler as docs_handler
+
+    handlers: dict[str, ModuleType] = {**caller._handlers, "docs": docs_handler}
+    return Caller(caller.tenant_id, handlers)
+
+
+def feedback_body(**overrides: Any) -> dict[str, Any]:
+    return {"docUrl": DOC, "docType": "how-to", "helpful": True,
+            "context": {"planeSlug": "app-cicd"}} | overrides
+
+
+def test_feedback_is_recorded_with_the_documented_answer(docs_caller: Caller) -> None:
+    reply = docs_caller.post(f"{BASE}/docs/feedback", feedback_body())
+
+    assert reply.status == 201
+    assert reply.body["success"] is True
+    assert set(reply.body) == {"success", "feedbackId"}
+
+
+def test_feedback_may_name_an_issue_of_the_callers_tenant_only(docs_caller: Caller, tenant: dict[str, Any],
+                                                               outsider: Caller) -> None:
+    issue = docs_caller.post(f"{BASE}/issues", issue_body(tenant)).body["issue"]
+
+    assert docs_caller.post(f"{BASE}/docs/feedback", feedback_body(issueId=issue["id"])).status == 201
+    from functions.support_docs import handler as docs_handler
+
+    stranger = Caller(outsider.tenant_id, {"docs": docs_handler})
+    refused = stranger.post(f"{BASE}/docs/feedback", feedback_body(issueId=issue["id"]))
+    assert refused.status == 400
+    assert refused.body["error"]["details"] == [{"field": "issueId", "message": "Issue not found"}]
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"docUrl": "javascript:alert(1)"}, "docUrl"), ({"docType": "blog"}, "docType"), ({"helpful": "yes"}, "helpful"),
+    ({"issueId": "nope"}, "issueId"), ({"context": {"customerId": "x"}}, "context.customerId"),
+])
+def test_bad_feedback_names_the_field(docs_caller: Caller, overrides: dict[str, Any], field: str) -> None:
+    reply = docs_caller.post(f"{BASE}/docs/feedback", feedback_body(**overrides))
+
+    assert reply.status == 400
+    assert field in {d["field"] for d in reply.body["error"]["details"]}
+
+
+def test_feedback_is_tallied_per_article_all_time_and_per_month(docs_caller: Caller) -> None:
+    from opsdesk.support.repository import _DocStatsItem
+
+    for helpful in (True, False, True):
+        docs_caller.post(f"{BASE}/docs/feedback", feedback_body(helpful=helpful))
+
+    tally = _DocStatsItem.get(f"T#{docs_caller.tenant_id}#DOCSTATS", f"ALL#{DOC}")
+    assert (int(tally.feedback), int(tally.helpful)) == (3, 2)
+    months = list(_DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", _DocStatsItem.sk.startswith("M#")))
+    assert [(int(m.feedback), int(m.helpful)) for m in months] == [(3, 2)]
