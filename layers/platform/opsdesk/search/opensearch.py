@@ -1,0 +1,260 @@
+"""Production documentation search on Amazon OpenSearch Service (opensearch-py, SigV4-signed requests).
+
+Tested at its boundary with recorded request and response bodies: there is no OpenSearch server to run here.
+Imports opensearch-py, boto3 and requests-aws4auth, so import this module only where OpenSearch serves.
+
+Analysis (``index_definition``): the standard tokenizer, then ``word_delimiter_graph`` keeping the original
+token (``timeout_minutes`` is indexed as itself and as ``timeout``/``minutes``; ``PipelineTimeout`` as
+``pipeline``/``timeout``; letter/digit runs such as ``k8s``, ``s3``, ``ec2`` are not split), lowercase, the
+English possessive stemmer and the English stemmer. The word-delimiter graph is flattened in the index
+analyzer (indexing cannot store token graphs) and kept as a graph in the search analyzer. ``title`` is
+boosted 3x at query time (``title^3``), the same weight the SQLite backend gives it.
+
+User text only ever goes into ``multi_match.query``, which is analysed as text, never parsed as query syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import boto3
+from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
+from opensearchpy.exceptions import RequestError
+from requests_aws4auth import AWS4Auth  # type: ignore[import-untyped]
+
+from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+
+TITLE_BOOST = 3
+HIGHLIGHT_FRAGMENT_SIZE = 160
+HIGHLIGHT_PRE_TAG = "<em>"
+HIGHLIGHT_POST_TAG = "</em>"
+SOURCE_FIELDS = ("url", "title", "type", "plane_slug", "plane_name")
+
+_WORD = re.compile(r"[^\W_]")
+_HIGHLIGHT_TAGS = re.compile(re.escape(HIGHLIGHT_PRE_TAG) + "|" + re.escape(HIGHLIGHT_POST_TAG))
+_SPACES = re.compile(r"\s+")
+
+Refresh = bool | Literal["wait_for"]
+
+
+def index_definition() -> dict[str, Any]:
+    """Settings and mappings of the documentation index (the body of ``PUT /<index>``)."""
+    common_filters = ["docs_word_delimiter"]
+    language_filters = ["lowercase", "docs_possessive_english", "docs_english_stemmer"]
+    return {
+        "settings": {
+            "index": {"number_of_shards": 1},
+            "analysis": {
+                "filter": {
+                    "docs_word_delimiter": {
+                        "type": "word_delimiter_graph",
+                        "preserve_original": True,
+                        "split_on_numerics": False,
+                    },
+                    "docs_possessive_english": {"type": "stemmer", "language": "possessive_english"},
+                    "docs_english_stemmer": {"type": "stemmer", "language": "english"},
+                },
+                "analyzer": {
+                    "docs_index": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [*common_filters, "flatten_graph", *language_filters],
+                    },
+                    "docs_search": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [*common_filters, *language_filters],
+                    },
+                },
+            },
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "url": {"type": "keyword"},
+                "title": {"type": "text", "analyzer": "docs_index", "search_analyzer": "docs_search"},
+                "type": {"type": "keyword"},
+                "plane_slug": {"type": "keyword"},
+                "plane_name": {"type": "keyword", "index": False},
+                "body": {"type": "text", "analyzer": "docs_index", "search_analyzer": "docs_search"},
+            },
+        },
+    }
+
+
+def document_id(url: str) -> str:
+    """The ``_id`` of an article: SHA-256 of its url (ids are capped at 512 bytes; urls are not)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def search_body(query: str, plane_slug: str | None, limit: int) -> dict[str, Any]:
+    """The body of ``POST /<index>/_search`` for one documentation query."""
+    filters = [] if plane_slug is None else [{"term": {"plane_slug": plane_slug}}]
+    return {
+        "size": limit,
+        "track_total_hits": False,
+        "_source": list(SOURCE_FIELDS),
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": query,
+                            "type": "best_fields",
+                            "fields": [f"title^{TITLE_BOOST}", "body"],
+                        }
+                    }
+                ],
+                "filter": filters,
+            }
+        },
+        "highlight": {
+            "pre_tags": [HIGHLIGHT_PRE_TAG],
+            "post_tags": [HIGHLIGHT_POST_TAG],
+            "fields": {
+                "body": {
+                    "fragment_size": HIGHLIGHT_FRAGMENT_SIZE,
+                    "number_of_fragments": 1,
+                    # A title-only match still gets the opening of the body as its excerpt.
+                    "no_match_size": HIGHLIGHT_FRAGMENT_SIZE,
+                }
+            },
+        },
+    }
+
+
+def plain_excerpt(fragments: Iterable[str]) -> str:
+    """Highlight fragments as plain text: tags removed, whitespace collapsed."""
+    return _SPACES.sub(" ", _HIGHLIGHT_TAGS.sub("", " ".join(fragments))).strip()
+
+
+def hits_from_response(response: Mapping[str, Any]) -> list[SearchHit]:
+    """Map a ``_search`` response to hits; ``relevance = _score / max_score``.
+
+    BM25 scores are not comparable across queries (they scale with the IDF of the query's terms and the
+    index's statistics), so the relevance is relative within one query: the best hit is 1.0 and the others
+    are fractions of it. The SQLite backend instead divides by an upper bound of the score for the query,
+    which keeps its values comparable across queries; the two agree on order, not on magnitude.
+    """
+    hits = response.get("hits", {})
+    raw_hits: list[Mapping[str, Any]] = hits.get("hits", [])
+    scores = [float(hit.get("_score") or 0.0) for hit in raw_hits]
+    max_score = float(hits.get("max_score") or max(scores, default=0.0))
+    results: list[SearchHit] = []
+    for hit, score in zip(raw_hits, scores, strict=True):
+        source = hit["_source"]
+        relevance = min(max(score / max_score, 0.0), 1.0) if max_score > 0 else 0.0
+        results.append(
+            SearchHit(
+                title=source["title"],
+                type=source["type"],
+                excerpt=plain_excerpt(hit.get("highlight", {}).get("body", [])),
+                url=source["url"],
+                relevance=relevance,
+                plane=source.get("plane_name") or source.get("plane_slug", ""),
+            )
+        )
+    return results
+
+
+class OpenSearchSearch:
+    """``SearchBackend`` on an OpenSearch index.
+
+    ``refresh`` is passed to bulk writes: ``False`` in production (documents become searchable within the
+    index's refresh interval), ``"wait_for"`` where a caller must read its own writes (seeding, demos).
+    """
+
+    def __init__(self, client: OpenSearch, index_name: str, *, refresh: Refresh = False) -> None:
+        self._client = client
+        self._index_name = index_name
+        self._refresh = refresh
+
+    @staticmethod
+    def index_definition() -> dict[str, Any]:
+        return index_definition()
+
+    def ensure_index(self) -> bool:
+        """Create the index if it does not exist; ``True`` when this call created it."""
+        if self._client.indices.exists(index=self._index_name):
+            return False
+        try:
+            self._client.indices.create(index=self._index_name, body=index_definition())
+        except RequestError as error:
+            if error.error == "resource_already_exists_exception":  # created concurrently
+                return False
+            raise
+        return True
+
+    def index(self, articles: Iterable[DocArticle]) -> None:
+        helpers.bulk(self._client, self._index_actions(articles), **self._write_options())
+
+    def remove(self, urls: Iterable[str]) -> None:
+        actions = (
+            {"_op_type": "delete", "_index": self._index_name, "_id": document_id(url)} for url in urls
+        )
+        # Deleting an article that is not indexed answers 404 for that item: not an error here.
+        helpers.bulk(self._client, actions, ignore_status=(404,), **self._write_options())
+
+    def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
+        if limit < 1 or not _WORD.search(query):
+            return []
+        response = self._client.search(index=self._index_name, body=search_body(query, plane_slug, limit))
+        return hits_from_response(response)
+
+    def count(self) -> int:
+        return int(self._client.count(index=self._index_name)["count"])
+
+    def _index_actions(self, articles: Iterable[DocArticle]) -> Iterator[dict[str, Any]]:
+        for article, body in plain_articles(articles):
+            yield {
+                "_op_type": "index",
+                "_index": self._index_name,
+                "_id": document_id(article.url),
+                "_source": {
+                    "url": article.url,
+                    "title": article.title,
+                    "type": article.type,
+                    "plane_slug": article.plane_slug,
+                    "plane_name": article.plane_name,
+                    "body": body,
+                },
+            }
+
+    def _write_options(self) -> dict[str, Any]:
+        return {"refresh": self._refresh} if self._refresh else {}
+
+
+def connect(
+    endpoint: str,
+    region: str,
+    service: str = "es",
+    *,
+    session: boto3.Session | None = None,
+    timeout: float = 10.0,
+) -> OpenSearch:
+    """An OpenSearch client signing every request with SigV4 (``service`` is ``"es"``, or ``"aoss"`` for
+    OpenSearch Serverless).
+
+    ``endpoint`` is the domain endpoint, with or without ``https://``. Credentials come from the boto3 session
+    (the function's role on Lambda) and are re-read per request, so rotated role credentials keep working.
+    """
+    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+    if not parts.hostname:
+        raise ValueError(f"not an OpenSearch endpoint: {endpoint!r}")
+    use_ssl = parts.scheme != "http"
+    credentials = (session or boto3.Session()).get_credentials()
+    if credentials is None:
+        raise RuntimeError("no AWS credentials to sign OpenSearch requests with")
+    auth = AWS4Auth(refreshable_credentials=credentials, region=region, service=service)
+    return OpenSearch(
+        hosts=[{"host": parts.hostname, "port": parts.port or (443 if use_ssl else 80)}],
+        http_auth=auth,
+        use_ssl=use_ssl,
+        verify_certs=use_ssl,
+        connection_class=RequestsHttpConnection,
+        timeout=timeout,
+    )
