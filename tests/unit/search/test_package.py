@@ -3,8 +3,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.unit.search.bench_sqlite import measure
-
 
 def test_the_package_imports_without_settings_and_without_the_opensearch_client() -> None:
     code = (
@@ -19,8 +17,3 @@ def test_the_package_imports_without_settings_and_without_the_opensearch_client(
 
     assert result.stdout.strip() == "[]"
 
-
-def test_search_latency_on_a_thousand_documents() -> None:
-    numbers = measure(docs=1_000, queries=100)
-
-    assert numbers["p95_ms"] < 50
