@@ -36,6 +36,7 @@ DEFAULT_COLD_RUNS, QUICK_COLD_RUNS = 7, 3
 WARMUP = 10
 LATENCY_POOL = 30
 DEFAULT_CONNECTIONS, QUICK_CONNECTIONS = 1_000, 100
+DEFAULT_SEARCH_DOCS, QUICK_SEARCH_DOCS = 10_000, 2_000
 HANDLER_OUTPUT: list[str] = []
 """What the handlers printed during the run (kept out of the tables, reported at the end)."""
 COLD_IMPORT_CEILING_MS = 600.0
@@ -236,6 +237,31 @@ def notes() -> list[str]:
     return found
 
 
+def run_search(generated_docs: int) -> dict[str, Any]:
+    from opsdesk.search.sqlite_fts import SqliteSearch
+    from opsdesk.support.docs import index_corpus
+    from scripts.benchlib import search_quality
+
+    cases = search_quality.relevance_cases()
+    with SqliteSearch() as backend:
+        index_corpus(backend, search_quality.CORPUS)
+        quality = search_quality.evaluate(backend, cases)
+        latency = search_quality.latency_at(backend, generated_docs, [c["query"] for c in cases])
+    say("\n5. Documentation search, embedded backend (SQLite FTS5, bm25)")
+    say(render(
+        ["measure", "value"],
+        [
+            ["relevance set: queries", str(quality.queries)],
+            ["precision@1", f"{quality.precision_at_1:.2f}"],
+            ["recall@5", f"{quality.recall_at_5:.2f}"],
+            ["MRR (aim >= 0.8)", f"{quality.mrr:.2f}"],
+            [f"search p50 / p95 at {latency['docs']:,} indexed docs",
+             f"{latency['p50_ms']:.2f} / {latency['p95_ms']:.2f} ms"],
+        ],
+    ))
+    return {"quality": quality.as_dict(), "latency": latency}
+
+
 def run_realtime(connections: int) -> Any:
     from scripts.benchlib import realtime
 
@@ -274,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         latency_results = run_latency(aws, args.iterations)
         items_read = run_reads(aws, args.sizes)
         realtime_results = run_realtime(QUICK_CONNECTIONS if args.quick else DEFAULT_CONNECTIONS)
+        search_results = run_search(QUICK_SEARCH_DOCS if args.quick else DEFAULT_SEARCH_DOCS)
     finally:
         server.stop()
 
@@ -289,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                     "operations": [r.as_dict() for r in latency_results]},
         "items_read": items_read,
         "realtime": realtime_results.as_dict(),
+        "search": search_results,
         "notes": notes(),
         "handler_stdout": HANDLER_OUTPUT,
     }

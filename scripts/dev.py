@@ -20,6 +20,7 @@ from opsdesk.apimap import REALTIME
 from scripts.local.aws import LocalAws, MotoServer, provision
 
 SNAPSHOT_INTERVAL_SECONDS = 30
+CORPUS_ROOT = Path(__file__).resolve().parents[1] / "docs" / "corpus"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,6 +78,15 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
     print("\n".join(lines), flush=True)
 
 
+def index_docs() -> int:
+    """Index the demo documentation corpus into the embedded search backend the docs function reads."""
+    from opsdesk.search.sqlite_fts import SqliteSearch
+    from opsdesk.support.docs import index_corpus
+
+    with SqliteSearch(os.environ["SEARCH_SQLITE_PATH"]) as backend:
+        return index_corpus(backend, CORPUS_ROOT)
+
+
 def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, list[socket.socket] | None]:
     """uvicorn serving the local gateway. Port 0 (what tests ask for) binds first and announces the port taken."""
     import uvicorn
@@ -114,7 +124,10 @@ def main(argv: list[str] | None = None) -> None:
 
     moto = MotoServer(args.moto_port).start()
     aws = provision(moto.endpoint)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["SEARCH_SQLITE_PATH"] = str((state_dir / "search.sqlite").resolve())
     os.environ.update(aws.function_environment())
+    indexed = index_docs()
 
     # Imported only now: they bind to the tables named in the environment just set.
     from scripts.local import snapshot
@@ -145,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     delivery = StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     print_banner(stack, state_file)
+    print(f"  {indexed} documentation articles indexed for /support/api/docs/search", flush=True)
     try:
         server.run(sockets=sockets)
     except KeyboardInterrupt:

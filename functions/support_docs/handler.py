@@ -1,4 +1,4 @@
-"""support-docs: feedback on documentation articles (search joins this group with the search backends)."""
+"""support-docs: documentation search and feedback on articles."""
 
 from __future__ import annotations
 
@@ -9,14 +9,23 @@ from aws_lambda_powertools.event_handler import Response
 from opsdesk.apimap import SUPPORT
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
-from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.settings import DocsSettings, load_settings
+from opsdesk.support.docs import search_backend, search_docs
 from opsdesk.support.repository import SupportRepository
-from opsdesk.support.requests import DocFeedbackRequest
+from opsdesk.support.requests import DocFeedbackRequest, DocSearchRequest
 from opsdesk.support.service import SupportService
 
-settings = load_settings(SupportSettings)
+settings = load_settings(DocsSettings)
 app = create_api(SUPPORT, settings)
 service = SupportService(SupportRepository())
+
+
+@app.post("/api/docs/search")
+def handle_search_docs() -> dict[str, Any]:
+    current_principal(app)
+    request = request_body(app, DocSearchRequest, settings.max_body_bytes)
+    hits = search_docs(search_backend(settings), request.query, request.planeSlug, request.limit)
+    return {"results": [hit.as_result() for hit in hits]}
 
 
 @app.post("/api/docs/feedback")

@@ -69,6 +69,8 @@ class LocalAws:
             "POWERTOOLS_METRICS_DISABLED": "true",
             # The gateway's management API; `make dev` sets it again once the gateway's port is known.
             "WEBSOCKET_MANAGEMENT_URL": os.environ.get("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3000/_ws"),
+            # The embedded documentation index; `make dev` builds it from docs/corpus in its state folder.
+            "SEARCH_SQLITE_PATH": os.environ.get("SEARCH_SQLITE_PATH", ":memory:"),
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS),
         }

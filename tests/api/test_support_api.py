@@ -113,3 +113,18 @@ def test_another_tenant_gets_404_for_an_issue_and_its_customer(stack: RunningSta
     assert environments.json()["error"]["code"] == "NOT_FOUND"
     carol_issues = requests.get(f"{stack.support}/issues", params={"limit": 100}, headers=carol, timeout=10).json()
     assert issue["id"] not in {i["id"] for i in carol_issues["issues"]}
+
+
+def test_documentation_search_and_feedback_work_on_the_indexed_demo_corpus(stack: RunningStack) -> None:
+    headers = stack.headers(BOB)
+
+    found = requests.post(f"{stack.support}/docs/search", json={"query": "pipeline timeout", "limit": 3},
+                          headers=headers, timeout=10)
+    top = found.json()["results"][0]
+    feedback = requests.post(f"{stack.support}/docs/feedback", headers=headers, timeout=10,
+                             json={"docUrl": top["url"], "docType": top["type"], "helpful": True})
+
+    assert found.status_code == 200
+    assert top["url"].startswith("https://happycloud.com/docs/")
+    assert feedback.status_code == 201
+    assert feedback.json()["success"] is True

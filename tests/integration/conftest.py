@@ -15,13 +15,17 @@ from tests.integration.events import Caller
 
 
 @pytest.fixture(scope="session")
-def local_aws() -> Iterator[Any]:
+def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from opsdesk.settings import load_settings
     from scripts.local.aws import MotoServer, provision
 
     server = MotoServer().start()
     aws = provision(server.endpoint)
+    os.environ["SEARCH_SQLITE_PATH"] = str(tmp_path_factory.mktemp("search") / "search.sqlite")
     os.environ.update(aws.function_environment())
+    from scripts.dev import index_docs
+
+    index_docs()
     load_settings.cache_clear()
     yield aws
     server.stop()

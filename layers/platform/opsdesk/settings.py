@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -48,6 +48,16 @@ class RateLimitSettings(PlatformSettings):
 
 class SupportSettings(PlatformSettings):
     support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
+
+
+class DocsSettings(SupportSettings):
+    """The support docs function: where documentation search runs."""
+
+    search_backend: Literal["sqlite", "opensearch"] = Field(default="sqlite", alias="SEARCH_BACKEND")
+    search_sqlite_path: str = Field(default=":memory:", alias="SEARCH_SQLITE_PATH")
+    """The embedded index (locally `.local/search.sqlite`, built by `make dev` from docs/corpus)."""
+    opensearch_endpoint: str | None = Field(default=None, alias="OPENSEARCH_ENDPOINT")
+    opensearch_index: str = Field(default="docs", alias="OPENSEARCH_INDEX")
 
 
 class TokenSettings(PlatformSettings):

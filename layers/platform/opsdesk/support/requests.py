@@ -111,3 +111,11 @@ class DocFeedbackRequest(BaseModel):
         return value
 
     _issue = field_validator("issueId")(lambda value: None if value is None else _uuid(value))
+
+
+class DocSearchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    query: Annotated[Text, StringConstraints(max_length=500)]
+    planeSlug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    limit: int = Field(default=5, ge=1, le=20)
