@@ -11,6 +11,9 @@ User text never reaches ``MATCH`` as syntax: it is cut into the same letter/digi
 each run is double-quoted (a quoted string is a plain term in FTS5 syntax, so ``NEAR(``, ``OR``, ``*``,
 ``-``, ``:`` and ``"`` are just text or dropped), and the terms are OR-ed so that bm25, not a strict AND,
 decides which articles match best.
+
+Relevance is ``-bm25 / ((k1 + 1) * sum(idf))``, the score over its upper bound for the query (see
+``relevance_from_bm25``): in (0, 1] and comparable across queries of this backend.
 """
 
 from __future__ import annotations
