@@ -78,13 +78,18 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
     print("\n".join(lines), flush=True)
 
 
-def index_docs() -> int:
-    """Index the demo documentation corpus into the embedded search backend the docs function reads."""
+def index_docs(aws: LocalAws) -> int:
+    """Publish the demo corpus to the docs bucket, then index the bucket into the embedded search backend the
+    docs function reads: the path articles take on AWS (bucket, then indexer)."""
     from opsdesk.search.sqlite_fts import SqliteSearch
-    from opsdesk.support.docs import index_corpus
+    from opsdesk.support.docs import reindex_bucket
+    from scripts.local.aws import DOCS_BUCKET, client
 
+    s3 = client("s3", aws.endpoint, aws.region)
+    for path in sorted(CORPUS_ROOT.rglob("*.md")):
+        s3.put_object(Bucket=DOCS_BUCKET, Key=path.relative_to(CORPUS_ROOT).as_posix(), Body=path.read_bytes())
     with SqliteSearch(os.environ["SEARCH_SQLITE_PATH"]) as backend:
-        return index_corpus(backend, CORPUS_ROOT)
+        return reindex_bucket(s3, DOCS_BUCKET, backend)
 
 
 def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, list[socket.socket] | None]:
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     os.environ["SEARCH_SQLITE_PATH"] = str((state_dir / "search.sqlite").resolve())
     os.environ.update(aws.function_environment())
-    indexed = index_docs()
+    indexed = index_docs(aws)
 
     # Imported only now: they bind to the tables named in the environment just set.
     from scripts.local import snapshot

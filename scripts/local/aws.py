@@ -26,7 +26,8 @@ ACCOUNT_ID = "123456789012"
 LOCAL_TABLE_PREFIX = "opsdesk-local"
 USER_POOL_NAME = "opsdesk-local-users"
 APP_CLIENT_NAME = "opsdesk-local-web"
-BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", "opsdesk-local-docs")
+DOCS_BUCKET = "opsdesk-local-docs"
+BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", DOCS_BUCKET)
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
 
 # moto must number pools and clients by hash before it is imported anywhere in this process.
@@ -71,6 +72,7 @@ class LocalAws:
             "WEBSOCKET_MANAGEMENT_URL": os.environ.get("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3000/_ws"),
             # The embedded documentation index; `make dev` builds it from docs/corpus in its state folder.
             "SEARCH_SQLITE_PATH": os.environ.get("SEARCH_SQLITE_PATH", ":memory:"),
+            "DOCS_BUCKET_NAME": DOCS_BUCKET,
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS),
         }

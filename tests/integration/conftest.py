@@ -25,7 +25,7 @@ def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     os.environ.update(aws.function_environment())
     from scripts.dev import index_docs
 
-    index_docs()
+    index_docs(aws)
     load_settings.cache_clear()
     yield aws
     server.stop()

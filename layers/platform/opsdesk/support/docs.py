@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from opsdesk.search.backend import SearchBackend
-from opsdesk.search.model import SearchHit, load_articles
-from opsdesk.settings import DocsSettings
+from opsdesk.search.model import DocArticle, SearchHit, load_articles, parse_article
+from opsdesk.settings import SearchSettings
 
+DOCS_BASE_URL = "https://happycloud.com/docs"
 DEMO_PLANE_NAMES = {
     "app-cicd": "App CI/CD",
     "infrastructure": "Infrastructure",
@@ -22,7 +24,7 @@ DEMO_PLANE_NAMES = {
 
 
 @cache
-def search_backend(settings: DocsSettings) -> SearchBackend:
+def search_backend(settings: SearchSettings) -> SearchBackend:
     if settings.search_backend == "opensearch":
         # Imported only where OpenSearch serves: opensearch-py costs cold-start time the local backend does not.
         from opsdesk.search.opensearch import OpenSearchSearch, connect  # noqa: PLC0415
@@ -42,4 +44,26 @@ def search_docs(backend: SearchBackend, query: str, plane_slug: str | None, limi
 def index_corpus(backend: SearchBackend, root: Path) -> int:
     """(Re)index every article under `root` (docs/corpus); returns how many the index holds."""
     backend.index(load_articles(root, DEMO_PLANE_NAMES))
+    return backend.count()
+
+
+def url_for_key(key: str) -> str:
+    """Articles are kept under `<plane>/<type>/<slug>.md`, and published at the matching docs URL, so a removed
+    object (whose text is gone) still names the article to drop from the index."""
+    return f"{DOCS_BASE_URL}/{key.removesuffix('.md')}"
+
+
+def article_from_object(text: str) -> DocArticle:
+    return parse_article(text, DEMO_PLANE_NAMES)
+
+
+def reindex_bucket(s3: Any, bucket: str, backend: SearchBackend) -> int:
+    """Full re-index: every article in the bucket, upserted; returns how many the index holds."""
+    articles = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", []):
+            if entry["Key"].endswith(".md"):
+                body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read().decode("utf-8")
+                articles.append(article_from_object(body))
+    backend.index(articles)
     return backend.count()
