@@ -36,3 +36,14 @@ def test_the_limit_counts_across_function_instances(caller: Caller, tenant: dict
         caller.get(f"{BASE}/issues")
 
     assert caller.get(f"{BASE}/issues").status == 429
+
+
+def test_documentation_search_has_its_own_limit_of_30(tenant: dict[str, Any], local_aws: Any) -> None:
+    from functions.support_docs import handler as docs_handler
+
+    searcher = Caller(tenant["id"], {"docs": docs_handler}, user_id="searcher")
+    replies = [searcher.post(f"{BASE}/docs/search", {"query": "timeout"}) for _ in range(31)]
+
+    assert [r.status for r in replies[:30]] == [200] * 30
+    assert replies[0].headers["X-RateLimit-Limit"] == "30"
+    assert replies[30].status == 429

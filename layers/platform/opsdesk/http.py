@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import BaseModel
+from pynamodb.exceptions import PynamoDBException
 
 from opsdesk.apimap import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
@@ -52,10 +53,19 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
     limiter = RateLimiter()
 
     def limit_requests(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-        limit = module.rate_limit_for(app.current_event.resource)
+        # The request's own path (the resource may be a greedy /api/docs/{proxy+}), without the base path.
+        path = app.current_event.path
+        if path.startswith(module.base_path + "/"):
+            path = path[len(module.base_path):]
+        limit = module.rate_limit_for(path)
         if limit is None:
             return next_middleware(app)
-        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
+        try:
+            quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
+        except PynamoDBException:
+            # The counter is a guard, not the service: if it cannot be reached, serve rather than fail.
+            logger.warning("rate limit counter unavailable; request served unmetered", exc_info=True)
+            return next_middleware(app)
         response = next_middleware(app)
         response.headers.update(quota.headers())
         return response
