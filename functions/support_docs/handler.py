@@ -10,7 +10,7 @@ from opsdesk.apimap import SUPPORT
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
 from opsdesk.settings import DocsSettings, load_settings
-from opsdesk.support.docs import search_backend, search_docs
+from opsdesk.support.docs import search_backend
 from opsdesk.support.repository import SupportRepository
 from opsdesk.support.requests import DocFeedbackRequest, DocSearchRequest
 from opsdesk.support.service import SupportService
@@ -24,7 +24,7 @@ service = SupportService(SupportRepository())
 def handle_search_docs() -> dict[str, Any]:
     current_principal(app)
     request = request_body(app, DocSearchRequest, settings.max_body_bytes)
-    hits = search_docs(search_backend(settings), request.query, request.planeSlug, request.limit)
+    hits = search_backend(settings).search(request.query, request.planeSlug, request.limit)
     return {"results": [hit.as_result() for hit in hits]}
 
 

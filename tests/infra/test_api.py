@@ -210,6 +210,12 @@ def test_group_role_reaches_only_its_tables_and_their_named_indexes_and_never_sc
         assert writes == (logical_id in group.tables)
 
 
+def gateway_responses(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Response type -> properties of each AWS::ApiGateway::GatewayResponse."""
+    return {r["Properties"]["ResponseType"]: r["Properties"]
+            for r in resources_of_type(template, "AWS::ApiGateway::GatewayResponse").values()}
+
+
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
 @pytest.mark.parametrize(("response_type", "error", "status"), [
     ("UNAUTHORIZED", Unauthorized(), "401"),
@@ -220,10 +226,7 @@ def test_group_role_reaches_only_its_tables_and_their_named_indexes_and_never_sc
 def test_authorizer_rejections_speak_the_module_error_envelope_with_cors(
     dev: Synthesized, module: ApiModule, response_type: str, error: Any, status: str
 ) -> None:
-    responses = {
-        r["Properties"]["ResponseType"]: r["Properties"]
-        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
-    }
+    responses = gateway_responses(dev.module(module.name))
     _, expected_body = DIALECTS[module.dialect](error)
 
     response = responses[response_type]
@@ -237,10 +240,7 @@ def test_authorizer_rejections_speak_the_module_error_envelope_with_cors(
 def test_unknown_routes_answer_404_in_the_module_envelope_instead_of_missing_authentication_token(
     dev: Synthesized, module: ApiModule
 ) -> None:
-    responses = {
-        r["Properties"]["ResponseType"]: r["Properties"]
-        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
-    }
+    responses = gateway_responses(dev.module(module.name))
 
     response = responses["MISSING_AUTHENTICATION_TOKEN"]
 
@@ -253,10 +253,7 @@ def test_unknown_routes_answer_404_in_the_module_envelope_instead_of_missing_aut
 def test_default_4xx_keeps_api_gateway_status_and_is_json_once_the_message_is_filled_in(
     dev: Synthesized, module: ApiModule
 ) -> None:
-    responses = {
-        r["Properties"]["ResponseType"]: r["Properties"]
-        for r in resources_of_type(dev.module(module.name), "AWS::ApiGateway::GatewayResponse").values()
-    }
+    responses = gateway_responses(dev.module(module.name))
 
     default_4xx = responses["DEFAULT_4XX"]
 

@@ -15,21 +15,18 @@ from datetime import datetime, timedelta
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
-from opsdesk.dynamo import model_meta, record_items_read
+from opsdesk.dynamo import record_items_read, table_meta
 from opsdesk.realtime import Connection
 from opsdesk.settings import ConnectionSettings, load_settings
 
 _settings = load_settings(ConnectionSettings)
-_META = model_meta(_settings, _settings.connections_table_name)
+_META = table_meta(_settings, _settings.connections_table_name)
 META_SK = "META"
 MAX_STREAMS_PER_CONNECTION = 20
 
 
 class _ConnectionsItem(Model):
-    class Meta:
-        table_name = _META["table_name"]
-        region = _META["region"]
-        host = _META["host"]
+    Meta = _META
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -23,9 +23,11 @@ IN_PROGRESS_CODES = frozenset({"TransactionInProgressException"})
 RETRY_AFTER_SECONDS = "1"
 
 
-def model_meta(settings: PlatformSettings, table_name: str) -> dict[str, Any]:
-    """Attributes for a pynamodb Model's Meta: the physical table name, region and (locally) moto's endpoint."""
-    return {"table_name": table_name, "region": settings.aws_region, "host": settings.aws_endpoint_url}
+def table_meta(settings: PlatformSettings, table_name: str) -> Any:
+    """A pynamodb Model's `Meta` (`Meta = table_meta(...)` in the model): the physical table name, the region and,
+    locally, moto's endpoint."""
+    return type("Meta", (), {"table_name": table_name, "region": settings.aws_region,
+                             "host": settings.aws_endpoint_url})
 
 
 @dataclass

@@ -22,20 +22,17 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import to_rfc3339
-from opsdesk.dynamo import model_meta, record_items_read
+from opsdesk.dynamo import record_items_read, table_meta
 from opsdesk.events import EVENT_SK_PREFIX, DomainEvent, StoredEvent, stream_pk
 from opsdesk.settings import EventLogSettings, load_settings
 
 _settings = load_settings(EventLogSettings)
-_META = model_meta(_settings, _settings.events_table_name)
+_META = table_meta(_settings, _settings.events_table_name)
 HEAD_SK = "HEAD"
 
 
 class _EventLogItem(Model):
-    class Meta:
-        table_name = _META["table_name"]
-        region = _META["region"]
-        host = _META["host"]
+    Meta = _META
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

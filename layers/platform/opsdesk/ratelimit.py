@@ -15,20 +15,17 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from opsdesk.auth import Principal
-from opsdesk.dynamo import model_meta
+from opsdesk.dynamo import table_meta
 from opsdesk.errors import RateLimited
 from opsdesk.settings import RateLimitSettings, load_settings
 
 _settings = load_settings(RateLimitSettings)
-_META = model_meta(_settings, _settings.rate_limits_table_name)
+_META = table_meta(_settings, _settings.rate_limits_table_name)
 WINDOW_SECONDS = 60
 
 
 class _CounterItem(Model):
-    class Meta:
-        table_name = _META["table_name"]
-        region = _META["region"]
-        host = _META["host"]
+    Meta = _META
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

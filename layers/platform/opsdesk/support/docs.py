@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from opsdesk.search.backend import SearchBackend
-from opsdesk.search.model import DocArticle, SearchHit, load_articles, parse_article
+from opsdesk.search.model import DocArticle, load_articles, parse_article
 from opsdesk.settings import SearchSettings
 
 DOCS_BASE_URL = "https://happycloud.com/docs"
@@ -35,10 +35,6 @@ def search_backend(settings: SearchSettings) -> SearchBackend:
     from opsdesk.search.sqlite_fts import SqliteSearch  # noqa: PLC0415
 
     return SqliteSearch(settings.search_sqlite_path)
-
-
-def search_docs(backend: SearchBackend, query: str, plane_slug: str | None, limit: int) -> list[SearchHit]:
-    return backend.search(query, plane_slug, limit)
 
 
 def index_corpus(backend: SearchBackend, root: Path) -> int:

@@ -47,8 +47,8 @@ from opsdesk.dynamo import (
     domain_error_for,
     error_code,
     is_retryable_transaction_failure,
-    model_meta,
     record_items_read,
+    table_meta,
 )
 from opsdesk.errors import RateLimited
 from opsdesk.events import DomainEvent
@@ -75,7 +75,7 @@ if TYPE_CHECKING:  # the event log binds to its own table at import; the catalog
     from opsdesk.eventlog import EventLog
 
 _settings = load_settings(SupportSettings)
-_META = model_meta(_settings, _settings.support_table_name)
+_META = table_meta(_settings, _settings.support_table_name)
 _KEY_ONLY = ["pk", "sk"]
 # Writers of one tenant contend for its counters and its event stream's next number: each round one of them
 # wins, so a burst of N concurrent writes needs up to N rounds. Full jitter, capped, keeps them apart.
@@ -85,10 +85,7 @@ TRANSACTION_BACKOFF_CAP_SECONDS = 0.25
 
 
 class _SupportItem(Model):
-    class Meta:
-        table_name = _META["table_name"]
-        region = _META["region"]
-        host = _META["host"]
+    Meta = _META
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -340,7 +337,7 @@ class SupportRepository:
     """The SupportStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
     def __init__(self, event_log: EventLog | None = None) -> None:
-        self._connection = Connection(region=_META["region"], host=_META["host"])
+        self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
         self._events = event_log
 
     # Catalog reads
