@@ -1,0 +1,131 @@
+"""Helpdesk SLA: targets per priority and the state of a ticket's two clocks (docs/decisions.md, Helpdesk).
+
+Plain Python, no storage. Clocks run in calendar time (24/7) from the ticket's creation: the first-response
+clock stops at the first public agent comment, the resolution clock when the ticket is resolved (and runs
+again, still from creation, if it is reopened). A clock is breached when it stopped after its due time, or is
+still running and `now` is past its due time; stopping exactly at the due time meets the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any, Literal
+
+from opsdesk.clock import to_rfc3339
+
+SlaKind = Literal["first_response", "resolution"]
+SLA_KINDS: tuple[SlaKind, ...] = ("first_response", "resolution")
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    first_response: timedelta
+    resolution: timedelta
+
+
+# Ordered from least to most urgent; core validates `priority` against `PRIORITIES`.
+SLA_POLICIES: Mapping[str, SlaPolicy] = MappingProxyType(
+    {
+        "low": SlaPolicy(first_response=timedelta(hours=8), resolution=timedelta(days=5)),
+        "normal": SlaPolicy(first_response=timedelta(hours=4), resolution=timedelta(days=2)),
+        "high": SlaPolicy(first_response=timedelta(hours=1), resolution=timedelta(hours=8)),
+        "urgent": SlaPolicy(first_response=timedelta(minutes=15), resolution=timedelta(hours=4)),
+    }
+)
+PRIORITIES: tuple[str, ...] = tuple(SLA_POLICIES)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One SLA clock: when it is due, whether it has stopped, and whether it is breached at `now`."""
+
+    target: timedelta
+    due_at: datetime
+    stopped_at: datetime | None
+    breached: bool
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+
+@dataclass(frozen=True)
+class Sla:
+    first_response: Clock
+    resolution: Clock
+
+    def clock(self, kind: SlaKind) -> Clock:
+        return self.first_response if kind == "first_response" else self.resolution
+
+    def as_json(self) -> dict[str, Any]:
+        """The ticket's `sla` field."""
+        return {
+            "first_response_due_at": to_rfc3339(self.first_response.due_at),
+            "resolution_due_at": to_rfc3339(self.resolution.due_at),
+            "first_response_target_minutes": _minutes(self.first_response.target),
+            "resolution_target_minutes": _minutes(self.resolution.target),
+            "first_response_breached": self.first_response.breached,
+            "resolution_breached": self.resolution.breached,
+        }
+
+    def next_deadline(self, marked: Collection[str] = ()) -> tuple[SlaKind, datetime] | None:
+        """The earliest due time of a clock that is still running and whose breach is not recorded yet (kinds
+        in `marked`), or None: what the `ticketsByDue` index holds for the ticket (absent when None). A clock
+        already past due but not marked is still returned, so the scheduled check finds it."""
+        pending = [(self.clock(kind).due_at, kind) for kind in SLA_KINDS
+                   if self.clock(kind).running and kind not in marked]
+        if not pending:
+            return None
+        due_at, kind = min(pending)
+        return kind, due_at
+
+
+def sla_for(
+    priority: str,
+    created_at: datetime,
+    first_response_at: datetime | None,
+    resolved_at: datetime | None,
+    now: datetime,
+) -> Sla:
+    """The SLA of a ticket of `priority` created at `created_at`, as seen at `now`. Raises ValueError for an
+    unknown priority or a naive datetime."""
+    policy = SLA_POLICIES.get(priority)
+    if policy is None:
+        raise ValueError(f"unknown priority {priority!r}; expected one of {', '.join(PRIORITIES)}")
+    for name, moment in (("created_at", created_at), ("first_response_at", first_response_at),
+                         ("resolved_at", resolved_at), ("now", now)):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware")
+    return Sla(
+        first_response=_clock(policy.first_response, created_at, first_response_at, now),
+        resolution=_clock(policy.resolution, created_at, resolved_at, now),
+    )
+
+
+def due_bucket(due_at: datetime) -> str:
+    """The `ticketsByDue` partition of a due time: one per UTC hour (`DUE#2026-01-15T10`)."""
+    return "DUE#" + due_at.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+def due_sort_key(due_at: datetime, tenant_id: str, ticket_id: str) -> str:
+    """The `ticketsByDue` sort key: due time first so a bucket Queries in due order up to `now`."""
+    return f"{to_rfc3339(due_at)}#{tenant_id}#{ticket_id}"
+
+
+def parse_due_sort_key(value: str) -> tuple[str, str, str]:
+    """(due_at RFC 3339, tenant_id, ticket_id) of a `ticketsByDue` sort key."""
+    due_at, tenant_id, ticket_id = value.split("#", 2)
+    return due_at, tenant_id, ticket_id
+
+
+def _clock(target: timedelta, created_at: datetime, stopped_at: datetime | None, now: datetime) -> Clock:
+    due_at = created_at + target
+    breached = stopped_at > due_at if stopped_at is not None else now > due_at
+    return Clock(target=target, due_at=due_at, stopped_at=stopped_at, breached=breached)
+
+
+def _minutes(target: timedelta) -> int:
+    return int(target.total_seconds() // 60)
