@@ -59,6 +59,9 @@ class SearchSettings(PlatformSettings):
     """The embedded index (locally `.local/search.sqlite`, built by `make dev` from docs/corpus)."""
     opensearch_endpoint: str | None = Field(default=None, alias="OPENSEARCH_ENDPOINT")
     opensearch_index: str = Field(default="docs", alias="OPENSEARCH_INDEX")
+    opensearch_service: Literal["es", "aoss"] | None = Field(default=None, alias="OPENSEARCH_SERVICE")
+    """The SigV4 service name: ``aoss`` for an OpenSearch Serverless collection (what CDK deploys), ``es`` for a
+    domain. Unset: taken from the endpoint's host (``*.aoss.amazonaws.com`` is Serverless)."""
 
 
 class DocsSettings(SupportSettings, SearchSettings):

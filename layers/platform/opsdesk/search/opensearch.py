@@ -231,13 +231,17 @@ class OpenSearchSearch:
 def connect(
     endpoint: str,
     region: str,
-    service: str = "es",
+    service: str | None = None,
     *,
     session: boto3.Session | None = None,
     timeout: float = 10.0,
 ) -> OpenSearch:
-    """An OpenSearch client signing every request with SigV4 (``service`` is ``"es"``, or ``"aoss"`` for
-    OpenSearch Serverless).
+    """An OpenSearch client signing every request with SigV4.
+
+    ``service`` is the SigV4 service name (``SearchSettings.opensearch_service``): ``"aoss"`` for OpenSearch
+    Serverless, ``"es"`` for a domain. ``None`` takes it from the endpoint: a collection's host ends in
+    ``.aoss.amazonaws.com`` (or ``.aoss-fips.``); anything else is signed as a domain. A request signed for
+    the wrong service is refused with 403, so this is never a guess between two that both work.
 
     ``endpoint`` is the domain endpoint, with or without ``https://``. Credentials come from the boto3 session
     (the function's role on Lambda) and are re-read per request, so rotated role credentials keep working.
@@ -245,6 +249,9 @@ def connect(
     parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
     if not parts.hostname:
         raise ValueError(f"not an OpenSearch endpoint: {endpoint!r}")
+    if service is None:
+        serverless = re.search(r"\.aoss(-fips)?\.amazonaws\.com(\.cn)?$", parts.hostname)
+        service = "aoss" if serverless else "es"
     use_ssl = parts.scheme != "http"
     credentials = (session or boto3.Session()).get_credentials()
     if credentials is None:
