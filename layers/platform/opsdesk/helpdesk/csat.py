@@ -1,0 +1,229 @@
+"""Customer satisfaction (CSAT): single-use survey tokens issued when a ticket is resolved, the public form and
+the rules for recording an answer (docs/decisions.md, Helpdesk).
+
+Tokens: 32 random bytes (`secrets`), URL-safe base64 (43 characters). Only their SHA-256 is stored, in the
+item's key (`pk = CSAT#<sha256 hex>`), so a leaked table holds no usable token; 256 bits of entropy make an
+unsalted hash safe. The public route knows no tenant: the token's hash finds the one item, and the item names
+its tenant, ticket and requester. This item is the one key in TicketsTable that does not start with the tenant;
+holding the token is what grants access to it, and nothing else can be looked up through it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+from urllib.parse import parse_qs
+
+from opsdesk.clock import to_rfc3339
+from opsdesk.errors import FieldError, NotFound, ValidationFailed
+
+Score = Literal["good", "bad"]
+SCORES: tuple[Score, ...] = ("good", "bad")
+TOKEN_BYTES = 32
+TOKEN_LIFETIME = timedelta(days=30)
+"""How long a survey link works; DynamoDB's TTL then deletes the token item (a late link is then unknown: 404)."""
+TOKEN_SK = "TOKEN"
+TOKEN_PK_PREFIX = "CSAT#"
+MAX_TOKEN_LENGTH = 128
+SCORE_MESSAGE = "score must be good or bad"
+ALREADY_ANSWERED = "This survey has already been answered"
+UNKNOWN_TOKEN = "Survey not found"
+
+
+class CsatTokenUsed(Exception):
+    """The conditional write found the token already used (a second or concurrent answer)."""
+
+
+@dataclass(frozen=True)
+class CsatToken:
+    token_hash: str
+    tenant_id: str
+    ticket_id: str
+    requester_id: str
+    created_at: str
+    expires_at: int
+    """Epoch seconds (the table's TTL attribute)."""
+    score: Score | None = None
+    answered_at: str | None = None
+
+    @property
+    def used(self) -> bool:
+        return self.score is not None
+
+    def expired(self, now: datetime) -> bool:
+        return now.timestamp() >= self.expires_at
+
+
+class CsatStore(Protocol):
+    def get_csat_token(self, token_hash: str) -> CsatToken | None: ...
+
+    def record_csat_answer(self, token: CsatToken, score: Score, answered_at: datetime) -> None:
+        """Mark the token used with its score and count it in the tenant's CSAT aggregate, in one transaction
+        conditional on the token being unused; raise CsatTokenUsed when it is not."""
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    """What the form shows about the ticket: only what its requester already knows."""
+
+    number: int | None
+    title: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_pk(token_hash: str) -> str:
+    return TOKEN_PK_PREFIX + token_hash
+
+
+def new_token_item(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, dict[str, Any]]:
+    """A fresh survey token and the TicketsTable item that stores it: (raw token, item as plain attribute values:
+    str and int). The writer puts the item with the condition that it does not exist (`attribute_not_exists(pk)`),
+    in the transaction that resolves the ticket. The raw token goes only into the requester's survey link."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token_hash = hash_token(token)
+    item: dict[str, Any] = {
+        "pk": token_pk(token_hash),
+        "sk": TOKEN_SK,
+        "tenantId": tenant_id,
+        "ticketId": ticket_id,
+        "requesterId": requester_id,
+        "createdAt": to_rfc3339(now),
+        "expiresAt": int((now + TOKEN_LIFETIME).timestamp()),
+    }
+    return token, item
+
+
+def as_attribute_values(item: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The same item in DynamoDB's low-level form (`{"pk": {"S": ...}, "expiresAt": {"N": ...}}`)."""
+    return {name: ({"N": str(value)} if isinstance(value, int) else {"S": str(value)}) for name, value in item.items()}
+
+
+def token_from_item(item: Mapping[str, Any]) -> CsatToken:
+    score = item.get("score")
+    return CsatToken(
+        token_hash=str(item["pk"]).removeprefix(TOKEN_PK_PREFIX),
+        tenant_id=str(item["tenantId"]),
+        ticket_id=str(item["ticketId"]),
+        requester_id=str(item["requesterId"]),
+        created_at=str(item["createdAt"]),
+        expires_at=int(item["expiresAt"]),
+        score=score if score in SCORES else None,
+        answered_at=str(item["answeredAt"]) if item.get("answeredAt") else None,
+    )
+
+
+def form_path(token: str) -> str:
+    """The survey link's path under the helpdesk base path."""
+    return f"/csat/{token}"
+
+
+def parse_score(body: str | bytes | None, content_type: str | None) -> Score:
+    """The answer from a form post (`score=good`) or a JSON body (`{"score":"good"}`); anything else is a 400
+    naming `score`."""
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    value: Any = None
+    if media_type == "application/json" or (not media_type and raw.lstrip().startswith("{")):
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            data = None
+        value = data.get("score") if isinstance(data, dict) else None
+    else:
+        values = parse_qs(raw, keep_blank_values=True).get("score", [])
+        value = values[0] if len(values) == 1 else None
+    if value not in SCORES:
+        raise ValidationFailed(details=[FieldError("score", SCORE_MESSAGE)])
+    return value  # type: ignore[no-any-return]
+
+
+class CsatService:
+    def __init__(self, store: CsatStore) -> None:
+        self._store = store
+
+    def find(self, token: str, now: datetime) -> CsatToken:
+        """The token's survey; unknown, malformed or expired tokens are a 404."""
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            raise NotFound(UNKNOWN_TOKEN)
+        found = self._store.get_csat_token(hash_token(token))
+        if found is None or found.expired(now):
+            raise NotFound(UNKNOWN_TOKEN)
+        return found
+
+    def answer(self, token: str, score: Score, now: datetime) -> CsatToken:
+        """Record the answer once. A used token is a 400 (the survey exists but takes no second answer), also
+        when two answers race: the conditional write lets exactly one of them through."""
+        found = self.find(token, now)
+        if found.used:
+            raise ValidationFailed(ALREADY_ANSWERED)
+        try:
+            self._store.record_csat_answer(found, score, now)
+        except CsatTokenUsed:
+            raise ValidationFailed(ALREADY_ANSWERED) from None
+        return replace(found, score=score, answered_at=to_rfc3339(now))
+
+
+# The public pages: small, self-contained (no external assets, inline style only), accessible (lang, labels,
+# a fieldset with a legend, a real form that works without script).
+CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    # The token is in the URL: never send it on as a Referer, never cache the page.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "fieldset{border:1px solid #767676;border-radius:.5rem;padding:1rem}"
+    "label{display:block;margin:.5rem 0;font-size:1.1rem}"
+    "button{margin-top:1rem;font-size:1rem;padding:.5rem 1.25rem}"
+)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _ticket_line(ticket: TicketSummary | None) -> str:
+    if ticket is None:
+        return ""
+    number = f"#{ticket.number} " if ticket.number is not None else ""
+    return f"<p>Your request {html.escape(number)}<q>{html.escape(ticket.title)}</q> has been resolved.</p>\n"
+
+
+def render_form(ticket: TicketSummary | None) -> str:
+    """The survey: one question, two radio buttons, posting `score=good|bad` back to the same URL."""
+    return _page(
+        "How did we do?",
+        "<h1>How did we do?</h1>\n"
+        + _ticket_line(ticket)
+        + '<form method="post">\n<fieldset>\n<legend>Were you satisfied with how your request was handled?</legend>\n'
+        '<label><input type="radio" name="score" value="good" required> Good, I was satisfied</label>\n'
+        '<label><input type="radio" name="score" value="bad"> Bad, I was not satisfied</label>\n'
+        "</fieldset>\n<button type=\"submit\">Send</button>\n</form>",
+    )
+
+
+def render_answered(ticket: TicketSummary | None) -> str:
+    return _page("Thank you", "<h1>Thank you</h1>\n" + _ticket_line(ticket) + "<p>Your answer has been recorded.</p>")
+
+
+def render_not_found() -> str:
+    return _page(UNKNOWN_TOKEN, f"<h1>{UNKNOWN_TOKEN}</h1>\n<p>This survey link is not valid or has expired.</p>")
