@@ -1,0 +1,105 @@
+"""Ticket exports: the request rules and the CSV (docs/decisions.md, Helpdesk).
+
+The CSV follows RFC 4180 (CRLF line ends, a header row, fields quoted when they hold a comma, a double quote,
+CR or LF, and double quotes doubled inside quotes), UTF-8. Spreadsheets execute cells that start with `=`, `+`,
+`-`, `@`, TAB or CR as formulas (CSV injection): such text cells get a leading `'`, as OWASP advises, so they
+show as text. Numbers and booleans are written as such and are never prefixed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from opsdesk.clock import is_uuid
+
+MAX_EXPORT_IDS = 1000
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTES = (",", '"', "\r", "\n")
+
+# The Ticket model's fields in the document's order; `sla` is flattened into its six fields and `custom_json`
+# is written as JSON text.
+TICKET_FIELDS: tuple[str, ...] = (
+    "id", "number", "title", "description", "requester_id", "assignee_id", "team_id", "priority", "urgency",
+    "category", "subcategory", "status", "scheduled_at", "due_at", "source", "custom_json", "created_at",
+    "updated_at",
+)
+SLA_FIELDS: tuple[str, ...] = (
+    "first_response_due_at", "resolution_due_at", "first_response_target_minutes", "resolution_target_minutes",
+    "first_response_breached", "resolution_breached",
+)
+COLUMNS: tuple[str, ...] = (*TICKET_FIELDS, *(f"sla_{name}" for name in SLA_FIELDS))
+
+
+def _uuid(value: str) -> str:
+    if len(value) != 36 or not is_uuid(value):  # noqa: PLR2004 - the canonical 8-4-4-4-12 form only
+        raise ValueError("must be a UUID")
+    return value.lower()
+
+
+class ExportTicketsRequest(BaseModel):
+    """`{ids: [uuid]}`: 1 to 1000 ticket ids (a bad one is reported as `ids[i]`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[Annotated[str, AfterValidator(_uuid)]] = Field(min_length=1, max_length=MAX_EXPORT_IDS)
+
+    @property
+    def unique_ids(self) -> list[str]:
+        """Repeated ids are exported once, in the order first given."""
+        return list(dict.fromkeys(self.ids))
+
+
+def export_key(tenant_id: str, export_id: str, now: datetime) -> str:
+    """Where the CSV goes in the exports bucket: under the tenant, dated, named by the export."""
+    return f"tenants/{tenant_id}/exports/{now.strftime('%Y-%m-%d')}/tickets-{export_id}.csv"
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def quote(text: str) -> str:
+    if any(char in text for char in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def cell(value: Any) -> str:
+    """One field: empty for None, true/false for booleans, digits for numbers, JSON for objects and lists, and
+    text neutralised then quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, Mapping | list | tuple):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    else:
+        text = str(value)
+    return quote(neutralise(text))
+
+
+def row(ticket: Mapping[str, Any]) -> list[Any]:
+    """A ticket as its JSON representation (`GET /tickets/:id`) -> the values of COLUMNS."""
+    sla = ticket.get("sla") or {}
+    return [ticket.get(name) for name in TICKET_FIELDS] + [sla.get(name) for name in SLA_FIELDS]
+
+
+def render_csv(tickets: Iterable[Mapping[str, Any]]) -> bytes:
+    lines = [",".join(cell(name) for name in COLUMNS)]
+    lines.extend(",".join(cell(value) for value in row(ticket)) for ticket in tickets)
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def missing_ids(requested: Sequence[str], found: Iterable[str]) -> dict[str, str]:
+    """`ids[i]` -> message for every requested id the caller's tenant does not have."""
+    present = set(found)
+    return {f"ids[{index}]": "ticket not found" for index, value in enumerate(requested) if value not in present}
