@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
+from opsdesk.apimap import SERVED_MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError, NotFound, Unauthorized
 from opsdesk.http import CORS_ALLOWED_HEADERS
@@ -47,9 +47,17 @@ class CompiledRoute:
     pattern: re.Pattern[str]
 
     @property
-    def specificity(self) -> tuple[int, int, int]:
-        # API Gateway prefers literal segments over {param}, and {param} over a greedy {proxy+}.
-        return ("+}" in self.resource, self.resource.count("{"), -len(self.resource))  # type: ignore[return-value]
+    def specificity(self) -> tuple[int, ...]:
+        """API Gateway matches the most specific resource, segment by segment from the root: a literal segment
+        before a {param}, a {param} before a greedy {proxy+}. So `/tickets/{id}/attachments/{proxy+}` wins over
+        `/tickets/{id}/{proxy+}` for `/tickets/7/attachments/9` (sort ascending)."""
+        return tuple(_segment_rank(segment) for segment in self.resource.strip("/").split("/"))
+
+
+def _segment_rank(segment: str) -> int:
+    if segment.startswith("{") and segment.endswith("+}"):
+        return 2
+    return 1 if segment.startswith("{") else 0
 
 
 def compile_resource(resource: str) -> re.Pattern[str]:
@@ -111,7 +119,7 @@ class LocalGateway:
         self,
         verifier: TokenVerifier,
         region: str,
-        modules: tuple[ApiModule, ...] = MODULES,
+        modules: tuple[ApiModule, ...] = SERVED_MODULES,
         import_handler: Callable[[str], ModuleType] | None = None,
     ) -> None:
         self._verifier = verifier

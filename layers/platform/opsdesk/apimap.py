@@ -14,6 +14,10 @@ from enum import StrEnum
 class Auth(StrEnum):
     COGNITO = "cognito"
     """API Gateway's Cognito user pool authorizer: a valid ID token in the Authorization header."""
+    COOKIE_JWT = "cookie_jwt"
+    """A Lambda REQUEST authorizer (functions/session_authorizer, logic in opsdesk.sessions) verifying the same
+    Cognito ID token from the Authorization header or the module's session cookie (DESIGN.md §2); the function
+    reads the same claims from its context."""
     NONE = "none"
 
 
@@ -77,6 +81,12 @@ SUPPORT = ApiModule(
             resources=("/api/docs/{proxy+}",),
             tables=("SupportTable", "RateLimitsTable"),
         ),
+        FunctionGroup(
+            name="support_analytics",
+            resources=("/api/analytics/{proxy+}",),
+            tables=("RateLimitsTable",),
+            read_only_tables=("SupportTable",),
+        ),
         # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
         FunctionGroup(
             name="support_stream",
@@ -90,7 +100,72 @@ SUPPORT = ApiModule(
     default_rate_limit=100,
 )
 
+# The helpdesk document (seeds/helpdesk-api.md) under /helpdesk. Its ticket routes sit on `/tickets/{id}` and
+# `/tickets/{id}/{proxy+}` (API Gateway allows one variable part among siblings), with the literal
+# `/tickets/{id}/attachments` subtree beside them for the attachments group. The document promises no rate limits.
+HELPDESK = ApiModule(
+    name="helpdesk",
+    base_path="/helpdesk",
+    dialect="helpdesk",
+    groups=(
+        FunctionGroup(
+            name="helpdesk_health",
+            resources=("/livez", "/readyz", "/healthz"),
+            auth=Auth.NONE,
+            read_only_tables=("TicketsTable", "EventsTable"),
+        ),
+        # Cookie sessions: sign in through Cognito (public), or clear the cookie.
+        FunctionGroup(name="helpdesk_session", resources=("/login", "/logout"), auth=Auth.NONE),
+        FunctionGroup(
+            name="helpdesk_people",
+            resources=("/me", "/requesters", "/requesters/{id}"),
+            auth=Auth.COOKIE_JWT,
+            tables=("TicketsTable",),
+        ),
+        FunctionGroup(
+            name="helpdesk_tickets",
+            resources=("/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}"),
+            auth=Auth.COOKIE_JWT,
+            tables=("TicketsTable", "EventsTable"),
+        ),
+        FunctionGroup(
+            name="helpdesk_attachments",
+            resources=("/tickets/{id}/attachments", "/tickets/{id}/attachments/{proxy+}"),
+            auth=Auth.COOKIE_JWT,
+            tables=("TicketsTable",),
+        ),
+        FunctionGroup(name="helpdesk_csat", resources=("/csat/{token}",), auth=Auth.NONE, tables=("TicketsTable",)),
+        FunctionGroup(
+            name="helpdesk_exports",
+            resources=("/exports/{proxy+}",),
+            auth=Auth.COOKIE_JWT,
+            tables=("TicketsTable",),
+        ),
+        # /metrics/sla, /metrics/resolution, /metrics/tickets from the aggregates kept on write (agent role).
+        FunctionGroup(
+            name="helpdesk_reports",
+            resources=("/metrics/{proxy+}",),
+            auth=Auth.COOKIE_JWT,
+            read_only_tables=("TicketsTable",),
+        ),
+        # Prometheus text, no auth.
+        FunctionGroup(name="helpdesk_metrics", resources=("/metrics",), auth=Auth.NONE,
+                      read_only_tables=("TicketsTable",)),
+        FunctionGroup(
+            name="helpdesk_events",
+            resources=("/events",),
+            auth=Auth.COOKIE_JWT,
+            read_only_tables=("EventsTable",),
+            streaming=True,
+        ),
+    ),
+)
+
 MODULES: tuple[ApiModule, ...] = (SUPPORT,)
+"""The modules CDK deploys (infra/app.py)."""
+SERVED_MODULES: tuple[ApiModule, ...] = (*MODULES, HELPDESK)
+"""Every module the local gateway serves. The helpdesk joins MODULES once infra builds its REQUEST authorizer for
+Auth.COOKIE_JWT (until then CDK would deploy those methods without one)."""
 
 
 @dataclass(frozen=True)

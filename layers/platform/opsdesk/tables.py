@@ -91,4 +91,36 @@ RATE_LIMITS_TABLE = TableDefinition(
     ttl_attribute="expiresAt",
 )
 
-ALL_TABLES: tuple[TableDefinition, ...] = (SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE)
+HELPDESK_TICKETS_BY_TENANT = "ticketsByTenant"
+HELPDESK_TICKETS_BY_STATUS = "ticketsByStatus"
+HELPDESK_TICKETS_BY_PRIORITY = "ticketsByPriority"
+HELPDESK_TICKETS_BY_TEAM = "ticketsByTeam"
+HELPDESK_TICKETS_BY_ASSIGNEE = "ticketsByAssignee"
+HELPDESK_TICKETS_BY_DUE = "ticketsByDue"
+
+# The helpdesk module's table: requesters, tickets with their comments, watchers and attachments (one partition
+# per ticket), the ticket number sequence, the search word index, the metrics aggregates, CSAT tokens and export
+# records (docs/data-model.md). The list indexes share one sort key (creation time + id): newest first.
+# `ticketsByDue` is sparse: only tickets whose SLA clock runs carry `dueBucket` (`DUE#<yyyy-mm-ddThh>` of the next
+# SLA due time, across tenants) and `dueSk` (`<due_at>#<tenant>#<ticket_id>`), for the scheduled breach check.
+# TTL expires CSAT tokens and export records.
+TICKETS_TABLE = TableDefinition(
+    logical_id="TicketsTable",
+    name_env_var="TICKETS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        GlobalIndex(HELPDESK_TICKETS_BY_TENANT, "tenantListPk", "listSk"),
+        GlobalIndex(HELPDESK_TICKETS_BY_STATUS, "statusListPk", "listSk"),
+        GlobalIndex(HELPDESK_TICKETS_BY_PRIORITY, "priorityListPk", "listSk"),
+        GlobalIndex(HELPDESK_TICKETS_BY_TEAM, "teamListPk", "listSk"),
+        GlobalIndex(HELPDESK_TICKETS_BY_ASSIGNEE, "assigneeListPk", "listSk"),
+        GlobalIndex(HELPDESK_TICKETS_BY_DUE, "dueBucket", "dueSk"),
+    ),
+    ttl_attribute="expiresAt",
+    stream=True,
+)
+
+ALL_TABLES: tuple[TableDefinition, ...] = (
+    SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE, TICKETS_TABLE,
+)
