@@ -16,7 +16,7 @@ import aws_cdk as cdk
 
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
-from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack
+from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
 from opsdesk.apimap import MODULES, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
@@ -28,6 +28,9 @@ APP_CONTEXT = {
     # Exports/imports between the platform stack and the module stacks: CloudFormation then refuses to delete a
     # table or the user pool while an API still uses it. Said explicitly, as CDK asks, so it never drifts.
     "@aws-cdk/core:defaultCrossStackReferences": "strong",
+    # Server access logs are delivered under a bucket policy for the logging service, not the legacy ACL (which
+    # BucketOwnerEnforced object ownership forbids).
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
 }
 
 
@@ -37,9 +40,10 @@ def build_app(
     context: Mapping[str, Any] | None = None,
     layer: LayerBuild | None = None,
     modules: Sequence[ApiModule] = MODULES,
+    functions_root: Path = FUNCTIONS_ROOT,
 ) -> cdk.App:
     """The whole app, ready to synth. Tests pass their own outdir, context, layer and (to try shapes the API map
-    does not have yet) modules."""
+    does not have yet) modules and the folder their functions' code is in."""
     app = cdk.App(
         outdir=str(outdir or os.environ.get("CDK_OUTDIR") or DEFAULT_OUTDIR),
         context={**APP_CONTEXT, **(context or {})},
@@ -47,6 +51,14 @@ def build_app(
     settings = InfraSettings.from_context(app.node)
     layer = layer or build_layer()
     platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
+    search = SearchStack(
+        app,
+        f"{settings.resource_prefix}-search",
+        settings=settings,
+        functions_root=functions_root,
+        layer_archive=layer.archive,
+        layer_hash=layer.content_hash,
+    )
     for module in modules:
         ModuleApiStack(
             app,
@@ -54,16 +66,17 @@ def build_app(
             module=module,
             platform=platform,
             settings=settings,
-            functions_root=FUNCTIONS_ROOT,
+            functions_root=functions_root,
             layer_archive=layer.archive,
             layer_hash=layer.content_hash,
+            search=search.search,
         )
     RealtimeStack(
         app,
         f"{settings.resource_prefix}-realtime",
         platform=platform,
         settings=settings,
-        functions_root=FUNCTIONS_ROOT,
+        functions_root=functions_root,
         layer_archive=layer.archive,
         layer_hash=layer.content_hash,
     )

@@ -38,6 +38,13 @@ RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
 }
 
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+# A Bedrock model id ("amazon.nova-lite-v1:0") or a system inference profile id ("eu.amazon.nova-lite-v1:0").
+BEDROCK_MODEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9](:[a-z0-9]+)*$")
+# The chat's default model: Amazon Nova Lite (Converse streaming with tool use, no use-case form to file) through
+# the cross-region inference profile of the stack's geography; in-region on-demand is not offered everywhere.
+DEFAULT_CHAT_MODEL = "amazon.nova-lite-v1:0"
+PROFILE_GEOGRAPHY_BY_REGION_PREFIX = {"eu-": "eu", "ap-": "apac"}
+DEFAULT_PROFILE_GEOGRAPHY = "us"
 
 
 class SettingsError(ValueError):
@@ -64,6 +71,11 @@ class InfraSettings:
     lwa_layer_arn: str | None = None
     """The AWS Lambda Web Adapter layer (arm64) for streaming functions; default: AWS's published layer in the
     stack's region (infra/constructs/functions.py)."""
+    bedrock_model_id: str = f"{DEFAULT_PROFILE_GEOGRAPHY}.{DEFAULT_CHAT_MODEL}"
+    """The chat's Bedrock model: a foundation model id, or a system inference profile id (`us.`, `eu.`, `apac.`,
+    `global.` ...), which the chat's role may invoke and nothing else (infra/constructs/ai.py)."""
+    search_standby_replicas: bool = False
+    """OpenSearch Serverless standby replicas (a second AZ; twice the minimum OCUs). On in prod."""
 
     @property
     def is_production(self) -> bool:
@@ -96,10 +108,11 @@ class InfraSettings:
         certificate_arn = source.text("certificateArn", "OPSDESK_CERTIFICATE_ARN")
         if bool(domain_name) != bool(certificate_arn):
             raise SettingsError("domainName and certificateArn go together (the certificate must cover the domain)")
+        region = source.text(None, "OPSDESK_REGION") or os.environ.get("CDK_DEFAULT_REGION")
         return cls(
             stage=stage,
             account=source.text(None, "OPSDESK_ACCOUNT") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
-            region=source.text(None, "OPSDESK_REGION") or os.environ.get("CDK_DEFAULT_REGION"),
+            region=region,
             deletion_protection=source.boolean("deletionProtection", "OPSDESK_DELETION_PROTECTION", production),
             cors_allowed_origins=origins,
             log_retention_days=retention,
@@ -111,7 +124,25 @@ class InfraSettings:
             domain_name=domain_name,
             certificate_arn=certificate_arn,
             lwa_layer_arn=source.text("lwaLayerArn", "OPSDESK_LWA_LAYER_ARN"),
+            bedrock_model_id=_bedrock_model_id(source.text("bedrockModelId", "OPSDESK_BEDROCK_MODEL_ID"), region),
+            search_standby_replicas=source.boolean(
+                "searchStandbyReplicas", "OPSDESK_SEARCH_STANDBY_REPLICAS", production
+            ),
         )
+
+
+def _bedrock_model_id(configured: str | None, region: str | None) -> str:
+    """The configured model, else Nova Lite through the inference profile of the region's geography (`us.` when
+    the stack is environment-agnostic)."""
+    if configured is None:
+        geography = next(
+            (geo for prefix, geo in PROFILE_GEOGRAPHY_BY_REGION_PREFIX.items() if region and region.startswith(prefix)),
+            DEFAULT_PROFILE_GEOGRAPHY,
+        )
+        return f"{geography}.{DEFAULT_CHAT_MODEL}"
+    if not BEDROCK_MODEL_PATTERN.match(configured):
+        raise SettingsError(f"bedrockModelId {configured!r}: a model or inference profile id ({DEFAULT_CHAT_MODEL})")
+    return configured
 
 
 @dataclass(frozen=True)

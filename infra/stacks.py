@@ -1,6 +1,6 @@
 """The stacks: one platform stack for what is stateful or shared (tables, user pool, the account's API Gateway
-logging role, the custom domain), and one stack per API module, so each stays far from the 500-resource limit
-and deploys on its own (DESIGN.md §1)."""
+logging role, the custom domain), one for documentation search (collection, docs bucket, indexer), and one stack
+per API module, so each stays far from the 500-resource limit and deploys on its own (DESIGN.md §1)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
+from infra.constructs.ai import CHAT_GROUPS, BedrockModel, ChatModelAccess
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.realtime import Realtime
+from infra.constructs.search import SEARCH_READER_GROUPS, DocsSearch, SearchReaders, aoss_name
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
 from opsdesk.apimap import REALTIME, ApiModule
@@ -93,6 +95,7 @@ class ModuleApiStack(Stack):
         functions_root: Path,
         layer_archive: Path,
         layer_hash: str,
+        search: DocsSearch | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -129,6 +132,64 @@ class ModuleApiStack(Stack):
         # Execution logging needs the account's logging role in place before the stage deploys.
         self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description=f"{module.name} stage URL")
+
+        readers = [self.api.functions[name] for name in SEARCH_READER_GROUPS if name in self.api.functions]
+        if search is not None and readers:
+            SearchReaders(
+                self, "DocsSearchReaders", search=search, functions=readers,
+                policy_name=aoss_name(settings.resource_prefix, module.name, "search"),
+            )
+        for name in CHAT_GROUPS:
+            if name in self.api.functions:
+                ChatModelAccess(
+                    self, f"{name.title().replace('_', '')}Model", function=self.api.functions[name],
+                    model=BedrockModel(settings.bedrock_model_id),
+                )
+
+
+class SearchStack(Stack):
+    """Documentation search, shared by the functions that search: an OpenSearch Serverless collection, the docs
+    bucket (the articles' source of truth) and the indexer that keeps the one in step with the other."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: InfraSettings,
+        functions_root: Path,
+        layer_archive: Path,
+        layer_hash: str,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=_environment(settings),
+            description=f"opsdesk {settings.stage}: documentation search collection, docs bucket and indexer",
+            termination_protection=settings.is_production,
+            analytics_reporting=False,
+        )
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        self.search = DocsSearch(
+            self,
+            "DocsSearch",
+            name_prefix=settings.resource_prefix,
+            standby_replicas=settings.search_standby_replicas,
+            deletion_protection=settings.deletion_protection,
+            functions_root=functions_root,
+            layer=self.layer.layer_version,
+            tables={},
+            table_definitions={},
+            log_level=settings.log_level,
+            log_retention=settings.log_retention,
+            log_retention_days=settings.log_retention_days,
+            removal_policy=_removal_policy(settings),
+        )
+        CfnOutput(self, "DocsBucketName", value=self.search.bucket.bucket_name,
+                  description="Upload Markdown articles here (<plane>/<type>/<slug>.md); the indexer picks them up")
+        CfnOutput(self, "SearchCollectionEndpoint", value=self.search.collection_endpoint)
+        CfnOutput(self, "IndexerDeadLetterQueueUrl", value=self.search.dead_letters.queue_url,
+                  description="S3 events the indexer failed on after its retries")
 
 
 class RealtimeStack(Stack):

@@ -18,7 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from infra.constructs.functions import GroupFunction
+from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
 from infra.nag import acknowledge
 from opsdesk.apimap import ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS, Dialect
@@ -250,6 +250,7 @@ class ModuleApi(Construct):
             function, proxy=True, allow_test_invoke=False,
             # Streaming groups answer incrementally (SSE), up to 15 minutes.
             response_transfer_mode=apigw.ResponseTransferMode.STREAM if group.streaming else None,
+            timeout=STREAMING_TIMEOUT if group.streaming else None,
         )
         for path in group.resources:
             resource = self.rest_api.root.resource_for_path(path)

@@ -26,6 +26,9 @@ METRICS_NAMESPACE = "opsdesk"
 MEMORY_MB = 512
 # API Gateway gives up on an integration after 29 s; the function should time out first, with a logged error.
 TIMEOUT = Duration.seconds(25)
+# A streamed response may last 15 minutes behind a REST API (STREAM transfer mode, integration timeout raised to
+# match); SSE streams end before it (SSE_MAX_SECONDS, 840 s) and a chat answer must not be cut at 25 s.
+STREAMING_TIMEOUT = Duration.minutes(15)
 CODE_EXCLUDES = ["__pycache__", "**/__pycache__", "*.pyc"]
 
 # No Scan: every list is a Query on a key or an index (DESIGN.md §4), and the role enforces it.
@@ -61,6 +64,7 @@ class GroupFunction(Construct):
         app_client_id: str | None = None,
         user_pool_id: str | None = None,
         lwa_layer_arn: str | None = None,
+        timeout: Duration | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         code_dir = functions_root / group.name
@@ -126,7 +130,7 @@ class GroupFunction(Construct):
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,
             memory_size=MEMORY_MB,
-            timeout=TIMEOUT,
+            timeout=timeout or (STREAMING_TIMEOUT if group.streaming else TIMEOUT),
             environment=environment,
             description=f"opsdesk {group.name}",
         )
