@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -9,11 +10,16 @@ import pytest
 from opsdesk.helpdesk.sla import (
     PRIORITIES,
     SLA_POLICIES,
+    CheckResult,
+    DueEntry,
     SlaPolicy,
     due_bucket,
+    due_buckets,
     due_sort_key,
     parse_due_sort_key,
+    run_breach_check,
     sla_for,
+    unrecorded_breaches,
 )
 
 CREATED = datetime(2026, 1, 15, 10, 30, 0, 250_000, tzinfo=UTC)
@@ -164,3 +170,130 @@ def test_due_sort_key_orders_by_due_time_and_round_trips() -> None:
 
 def _rfc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+# Scheduled breach detection
+
+
+@dataclass(frozen=True)
+class _Ticket:
+    priority: str
+    created_at: str
+    first_response_at: str | None = None
+    resolved_at: str | None = None
+    first_response_breached_at: str | None = None
+    resolution_breached_at: str | None = None
+
+
+class _Index:
+    """Fake ticketsByDue index and ticket store; `mark` is conditional like core's repository method."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[DueEntry]] = {}
+        self.tickets: dict[tuple[str, str], _Ticket] = {}
+        self.marks: list[tuple[str, str, str, datetime]] = []
+        self.queried: list[str] = []
+
+    def add(self, tenant: str, ticket_id: str, ticket: _Ticket, due_at: datetime) -> None:
+        self.tickets[(tenant, ticket_id)] = ticket
+        self.entries.setdefault(due_bucket(due_at), []).append(DueEntry(tenant, ticket_id, _rfc(due_at)))
+
+    def query_due(self, bucket: str, before: str) -> list[DueEntry]:
+        self.queried.append(bucket)
+        return sorted((e for e in self.entries.get(bucket, []) if e.due_at < before), key=lambda e: e.due_at)
+
+    def load(self, tenant: str, ticket_id: str) -> _Ticket | None:
+        return self.tickets.get((tenant, ticket_id))
+
+    def mark(self, tenant: str, ticket_id: str, kind: str, at: datetime) -> bool:
+        ticket = self.tickets[(tenant, ticket_id)]
+        field_name = f"{kind}_breached_at"
+        if getattr(ticket, field_name):
+            return False
+        self.tickets[(tenant, ticket_id)] = replace(ticket, **{field_name: _rfc(at)})
+        self.marks.append((tenant, ticket_id, kind, at))
+        return True
+
+    def run(self, now: datetime, lookback: timedelta = timedelta(hours=2)) -> CheckResult:
+        return run_breach_check(now, lookback, self.query_due, self.load, self.mark)
+
+
+def test_due_buckets_cover_the_lookback_up_to_the_current_hour() -> None:
+    now = datetime(2026, 1, 15, 10, 5, tzinfo=UTC)
+
+    assert due_buckets(now, timedelta(hours=2)) == ["DUE#2026-01-15T08", "DUE#2026-01-15T09", "DUE#2026-01-15T10"]
+    assert due_buckets(datetime(2026, 1, 1, 0, 30, tzinfo=UTC), timedelta(minutes=45)) == [
+        "DUE#2025-12-31T23", "DUE#2026-01-01T00"]
+
+
+def test_check_records_a_first_response_breach_once_due_has_passed() -> None:
+    index = _Index()
+    index.add("t1", "k1", _Ticket("urgent", _rfc(CREATED)), CREATED + timedelta(minutes=15))
+
+    before = index.run(CREATED + timedelta(minutes=15))
+    after = index.run(CREATED + timedelta(minutes=16))
+
+    assert before.recorded == {"first_response": 0, "resolution": 0}
+    assert after.recorded == {"first_response": 1, "resolution": 0}
+    assert index.marks == [("t1", "k1", "first_response", CREATED + timedelta(minutes=15))]
+
+
+def test_check_is_idempotent_across_runs() -> None:
+    index = _Index()
+    index.add("t1", "k1", _Ticket("urgent", _rfc(CREATED)), CREATED + timedelta(minutes=15))
+    now = CREATED + timedelta(minutes=20)
+
+    first, second = index.run(now), index.run(now)
+
+    assert first.recorded["first_response"] == 1
+    assert second.recorded["first_response"] == 0
+    assert len(index.marks) == 1
+
+
+def test_check_records_both_clocks_when_both_are_past_due() -> None:
+    index = _Index()
+    index.add("t1", "k1", _Ticket("urgent", _rfc(CREATED)), CREATED + timedelta(minutes=15))
+
+    result = index.run(CREATED + timedelta(hours=4, minutes=1), lookback=timedelta(hours=6))
+
+    assert result.recorded == {"first_response": 1, "resolution": 1}
+
+
+def test_check_skips_clocks_that_stopped_in_time() -> None:
+    # Given an index entry left behind by a ticket answered in time
+    index = _Index()
+    responded = _Ticket("urgent", _rfc(CREATED), first_response_at=_rfc(CREATED + timedelta(minutes=5)))
+    index.add("t1", "k1", responded, CREATED + timedelta(minutes=15))
+
+    # When the check runs past the due time, Then nothing is recorded
+    assert index.run(CREATED + timedelta(minutes=30)).recorded == {"first_response": 0, "resolution": 0}
+
+
+def test_check_finds_breaches_from_earlier_hours_within_the_lookback() -> None:
+    index = _Index()
+    index.add("t1", "old", _Ticket("urgent", _rfc(CREATED)), CREATED + timedelta(minutes=15))
+    index.add("t2", "new", _Ticket("high", _rfc(CREATED + timedelta(hours=2))), CREATED + timedelta(hours=3))
+
+    result = index.run(CREATED + timedelta(hours=3, minutes=1), lookback=timedelta(hours=4))
+
+    assert {(m[0], m[1]) for m in index.marks} == {("t1", "old"), ("t2", "new")}
+    assert result.examined == 2
+
+
+def test_check_ignores_entries_not_yet_due_and_missing_tickets() -> None:
+    index = _Index()
+    index.add("t1", "later", _Ticket("low", _rfc(CREATED)), CREATED + timedelta(hours=8))
+    index.entries.setdefault(due_bucket(CREATED), []).append(DueEntry("t9", "gone", _rfc(CREATED)))
+
+    result = index.run(CREATED + timedelta(minutes=1))
+
+    assert result.examined == 1  # the missing ticket's entry; `later` is not due
+    assert index.marks == []
+
+
+def test_unrecorded_breaches_lists_a_late_stop_not_yet_recorded() -> None:
+    late = _Ticket("urgent", _rfc(CREATED), first_response_at=_rfc(CREATED + timedelta(minutes=16)))
+
+    assert unrecorded_breaches(late, CREATED + timedelta(minutes=17)) == [
+        ("first_response", CREATED + timedelta(minutes=15))]
+    assert unrecorded_breaches(replace(late, first_response_breached_at="x"), CREATED + timedelta(minutes=17)) == []

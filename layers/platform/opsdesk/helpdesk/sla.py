@@ -8,13 +8,13 @@ still running and `now` is past its due time; stopping exactly at the due time m
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from opsdesk.clock import to_rfc3339
+from opsdesk.clock import parse_rfc3339, to_rfc3339
 
 SlaKind = Literal["first_response", "resolution"]
 SLA_KINDS: tuple[SlaKind, ...] = ("first_response", "resolution")
@@ -119,6 +119,92 @@ def parse_due_sort_key(value: str) -> tuple[str, str, str]:
     """(due_at RFC 3339, tenant_id, ticket_id) of a `ticketsByDue` sort key."""
     due_at, tenant_id, ticket_id = value.split("#", 2)
     return due_at, tenant_id, ticket_id
+
+
+# Scheduled breach detection (functions/helpdesk_sla_check): Query the `ticketsByDue` hour buckets up to now,
+# load each ticket found, and record every clock that is breached and not recorded yet.
+
+
+class SlaClocks(Protocol):
+    """What the check reads of a ticket (core's Ticket record has these)."""
+
+    @property
+    def priority(self) -> str: ...
+    @property
+    def created_at(self) -> str: ...
+    @property
+    def first_response_at(self) -> str | None: ...
+    @property
+    def resolved_at(self) -> str | None: ...
+    @property
+    def first_response_breached_at(self) -> str | None: ...
+    @property
+    def resolution_breached_at(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    tenant_id: str
+    ticket_id: str
+    due_at: str
+
+
+@dataclass
+class CheckResult:
+    examined: int = 0
+    recorded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SLA_KINDS, 0))
+    """Breaches this run recorded, by kind (a breach another run recorded first is not counted)."""
+
+
+def due_buckets(now: datetime, lookback: timedelta) -> list[str]:
+    """The hour buckets from `now - lookback` to `now`, oldest first. The lookback covers runs that were
+    missed (an outage of the scheduler or the function): anything due in it is still found."""
+    start = (now - lookback).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    buckets = []
+    while start <= now:
+        buckets.append(due_bucket(start))
+        start += timedelta(hours=1)
+    return buckets
+
+
+def unrecorded_breaches(ticket: SlaClocks, now: datetime) -> list[tuple[SlaKind, datetime]]:
+    """(kind, due time) of each clock breached at `now` whose breach is not recorded on the ticket yet (also one
+    that stopped late before a run saw it: the breach happened)."""
+    sla = sla_for(
+        ticket.priority,
+        parse_rfc3339(ticket.created_at),
+        parse_rfc3339(ticket.first_response_at) if ticket.first_response_at else None,
+        parse_rfc3339(ticket.resolved_at) if ticket.resolved_at else None,
+        now,
+    )
+    recorded = {"first_response": ticket.first_response_breached_at, "resolution": ticket.resolution_breached_at}
+    return [(kind, sla.clock(kind).due_at) for kind in SLA_KINDS
+            if sla.clock(kind).breached and not recorded[kind]]
+
+
+def run_breach_check(
+    now: datetime,
+    lookback: timedelta,
+    query_due: Callable[[str, str], Iterable[DueEntry]],
+    load: Callable[[str, str], SlaClocks | None],
+    mark: Callable[[str, str, SlaKind, datetime], bool],
+) -> CheckResult:
+    """One run. `query_due(bucket, before)` lists the index entries of a bucket due strictly before `before`
+    (an RFC 3339 time); `load(tenant, ticket)` reads the ticket; `mark(tenant, ticket, kind, at)` records a breach
+    with a conditional write and answers False when it was already recorded. Idempotent: a second run, or two
+    runs at once, record each breach once. A clock that stopped in time (a late index entry) records nothing."""
+    result = CheckResult()
+    before = to_rfc3339(now)
+    for bucket in due_buckets(now, lookback):
+        for entry in query_due(bucket, before):
+            result.examined += 1
+            ticket = load(entry.tenant_id, entry.ticket_id)
+            if ticket is None:
+                continue
+            for kind, due_at in unrecorded_breaches(ticket, now):
+                if mark(entry.tenant_id, entry.ticket_id, kind, due_at):
+                    result.recorded[kind] += 1
+    return result
 
 
 def _clock(target: timedelta, created_at: datetime, stopped_at: datetime | None, now: datetime) -> Clock:

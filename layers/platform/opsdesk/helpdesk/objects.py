@@ -1,0 +1,71 @@
+"""S3 access for the helpdesk's attachments and exports buckets: the one place that talks to S3 for them.
+
+Presigned URLs are signed with SigV4 by the function's own credentials, so they work for as long as both the
+URL's expiry and those credentials last. Locally the endpoint is moto's, path-style, and the URLs point at it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+class ObjectStore:
+    def __init__(self, region: str, endpoint_url: str | None = None, client: S3Client | None = None) -> None:
+        # Locally (moto on loopback) path-style; on AWS virtual-hosted style, the default.
+        s3_config: Any = {"addressing_style": "path" if endpoint_url else "auto"}
+        self._s3: S3Client = client or boto3.client(
+            "s3",
+            region_name=region,
+            endpoint_url=endpoint_url,
+            config=Config(signature_version="s3v4", s3=s3_config,
+                          retries={"max_attempts": 3, "mode": "standard"}),
+        )
+
+    def presign_put(self, bucket: str, key: str, *, content_type: str, content_length: int, tagging: str,
+                    expires_seconds: int) -> str:
+        """A URL for one PUT of this object. Type, length and tagging are signed in: on AWS, a PUT with other
+        values fails the signature check (the confirm step checks size and type anyway)."""
+        return self._s3.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": bucket, "Key": key, "ContentType": content_type, "ContentLength": content_length,
+                    "Tagging": tagging},
+            ExpiresIn=expires_seconds,
+            HttpMethod="PUT",
+        )
+
+    def presign_get(self, bucket: str, key: str, *, download_name: str, content_type: str,
+                    expires_seconds: int) -> str:
+        return self._s3.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": bucket, "Key": key, "ResponseContentType": content_type,
+                    "ResponseContentDisposition": f'attachment; filename="{download_name}"'},
+            ExpiresIn=expires_seconds,
+        )
+
+    def head(self, bucket: str, key: str) -> dict[str, Any] | None:
+        """The object's metadata (ContentLength, ContentType, ...), or None when there is no such object."""
+        try:
+            return dict(self._s3.head_object(Bucket=bucket, Key=key))
+        except ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in NOT_FOUND_CODES:
+                return None
+            raise
+
+    def clear_tags(self, bucket: str, key: str) -> None:
+        self._s3.delete_object_tagging(Bucket=bucket, Key=key)
+
+    def delete(self, bucket: str, key: str) -> None:
+        """Idempotent: deleting an object that is not there succeeds."""
+        self._s3.delete_object(Bucket=bucket, Key=key)
+
+    def put(self, bucket: str, key: str, body: bytes, *, content_type: str) -> None:
+        self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
