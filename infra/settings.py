@@ -45,6 +45,7 @@ BEDROCK_MODEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9](:[a-z0-9]+)*$"
 DEFAULT_CHAT_MODEL = "amazon.nova-lite-v1:0"
 PROFILE_GEOGRAPHY_BY_REGION_PREFIX = {"eu-": "eu", "ap-": "apac"}
 DEFAULT_PROFILE_GEOGRAPHY = "us"
+IAM_PRINCIPAL_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
 
 
 class SettingsError(ValueError):
@@ -76,6 +77,8 @@ class InfraSettings:
     `global.` ...), which the chat's role may invoke and nothing else (infra/constructs/ai.py)."""
     search_standby_replicas: bool = False
     """OpenSearch Serverless standby replicas (a second AZ; twice the minimum OCUs). On in prod."""
+    search_operator_arns: tuple[str, ...] = ()
+    """IAM roles or users that may also create and write the docs index (scripts.reindex_docs from a shell)."""
 
     @property
     def is_production(self) -> bool:
@@ -128,6 +131,9 @@ class InfraSettings:
             search_standby_replicas=source.boolean(
                 "searchStandbyReplicas", "OPSDESK_SEARCH_STANDBY_REPLICAS", production
             ),
+            search_operator_arns=_iam_principals(
+                source.text_list("searchOperatorArns", "OPSDESK_SEARCH_OPERATOR_ARNS")
+            ),
         )
 
 
@@ -143,6 +149,13 @@ def _bedrock_model_id(configured: str | None, region: str | None) -> str:
     if not BEDROCK_MODEL_PATTERN.match(configured):
         raise SettingsError(f"bedrockModelId {configured!r}: a model or inference profile id ({DEFAULT_CHAT_MODEL})")
     return configured
+
+
+def _iam_principals(arns: tuple[str, ...]) -> tuple[str, ...]:
+    malformed = [arn for arn in arns if not IAM_PRINCIPAL_PATTERN.match(arn)]
+    if malformed:
+        raise SettingsError(f"searchOperatorArns: IAM role or user ARNs, got {malformed}")
+    return arns
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ class SearchStack(Stack):
             name_prefix=settings.resource_prefix,
             standby_replicas=settings.search_standby_replicas,
             deletion_protection=settings.deletion_protection,
+            operator_arns=settings.search_operator_arns,
             functions_root=functions_root,
             layer=self.layer.layer_version,
             tables={},

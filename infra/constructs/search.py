@@ -83,11 +83,12 @@ def data_access_policy(
     name: str,
     collection_name: str,
     index_name: str,
-    roles: Sequence[iam.IRole],
+    principals: Sequence[str],
     permissions: Sequence[str],
     description: str,
 ) -> aoss.CfnAccessPolicy:
-    """A data access policy granting `permissions` on one index of one collection to `roles`, nobody else."""
+    """A data access policy granting `permissions` on one index of one collection to `principals` (IAM ARNs),
+    nobody else."""
     document = [{
         "Description": description,
         "Rules": [{
@@ -95,7 +96,7 @@ def data_access_policy(
             "Resource": [f"index/{collection_name}/{index_name}"],
             "Permission": list(permissions),
         }],
-        "Principal": [role.role_arn for role in roles],
+        "Principal": list(principals),
     }]
     return aoss.CfnAccessPolicy(
         scope, construct_id, name=name, type="data", description=description,
@@ -117,6 +118,7 @@ class DocsSearch(Construct):
         name_prefix: str,
         standby_replicas: bool,
         deletion_protection: bool,
+        operator_arns: Sequence[str] = (),
         functions_root: Path,
         layer: lambda_.ILayerVersion,
         tables: Mapping[str, dynamodb.ITable],
@@ -160,7 +162,7 @@ class DocsSearch(Construct):
             "DOCS_BUCKET_NAME": self.bucket_name,
         }.items():
             self.indexer.function.add_environment(key, value)
-        self._grant_indexer()
+        self._grant_indexer(operator_arns)
         self._notify_indexer()
 
     @property
@@ -241,7 +243,7 @@ class DocsSearch(Construct):
             removal_policy=removal_policy,
         )
 
-    def _grant_indexer(self) -> None:
+    def _grant_indexer(self, operator_arns: Sequence[str]) -> None:
         role = self.indexer.role
         role.add_to_policy(collection_statement(self.collection_arn))
         # Articles only: the indexer reads the `.md` objects its events name, and may neither list nor write. By
@@ -255,9 +257,9 @@ class DocsSearch(Construct):
         )
         data_access_policy(
             self, "IndexerAccessPolicy", name=aoss_name(self.name_prefix, "docs-indexer"),
-            collection_name=self.collection_name, index_name=self.index_name, roles=[role],
-            permissions=WRITE_PERMISSIONS,
-            description="opsdesk docs indexer: create the docs index and write its articles",
+            collection_name=self.collection_name, index_name=self.index_name,
+            principals=[role.role_arn, *operator_arns], permissions=WRITE_PERMISSIONS,
+            description="opsdesk docs indexer (and operators' full re-index): create the docs index, write articles",
         )
 
     def _notify_indexer(self) -> None:
@@ -310,6 +312,7 @@ class SearchReaders(Construct):
             made.role.add_to_policy(collection_statement(search.collection_arn))
         self.policy = data_access_policy(
             self, "AccessPolicy", name=policy_name, collection_name=search.collection_name,
-            index_name=search.index_name, roles=[made.role for made in functions], permissions=READ_PERMISSIONS,
+            index_name=search.index_name, principals=[made.role.role_arn for made in functions],
+            permissions=READ_PERMISSIONS,
             description="opsdesk documentation search: read the docs index",
         )
