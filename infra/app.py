@@ -40,10 +40,9 @@ def build_app(
     context: Mapping[str, Any] | None = None,
     layer: LayerBuild | None = None,
     modules: Sequence[ApiModule] = MODULES,
-    functions_root: Path = FUNCTIONS_ROOT,
 ) -> cdk.App:
     """The whole app, ready to synth. Tests pass their own outdir, context, layer and (to try shapes the API map
-    does not have yet) modules and the folder their functions' code is in."""
+    does not have yet) modules."""
     app = cdk.App(
         outdir=str(outdir or os.environ.get("CDK_OUTDIR") or DEFAULT_OUTDIR),
         context={**APP_CONTEXT, **(context or {})},
@@ -55,7 +54,7 @@ def build_app(
         app,
         f"{settings.resource_prefix}-search",
         settings=settings,
-        functions_root=functions_root,
+        functions_root=FUNCTIONS_ROOT,
         layer_archive=layer.archive,
         layer_hash=layer.content_hash,
     )
@@ -66,7 +65,7 @@ def build_app(
             module=module,
             platform=platform,
             settings=settings,
-            functions_root=functions_root,
+            functions_root=FUNCTIONS_ROOT,
             layer_archive=layer.archive,
             layer_hash=layer.content_hash,
             search=search.search,
@@ -76,7 +75,7 @@ def build_app(
         f"{settings.resource_prefix}-realtime",
         platform=platform,
         settings=settings,
-        functions_root=functions_root,
+        functions_root=FUNCTIONS_ROOT,
         layer_archive=layer.archive,
         layer_hash=layer.content_hash,
     )
