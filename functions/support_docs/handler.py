@@ -22,9 +22,11 @@ service = SupportService(SupportRepository())
 
 @app.post("/api/docs/search")
 def handle_search_docs() -> dict[str, Any]:
-    current_principal(app)
+    principal = current_principal(app)
     request = request_body(app, DocSearchRequest, settings.max_body_bytes)
     hits = search_backend(settings).search(request.query, request.planeSlug, request.limit)
+    service.record_help_activity(principal, "search")
+    service.record_doc_views(principal, hits)
     return {"results": [hit.as_result() for hit in hits]}
 
 

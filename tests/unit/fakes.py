@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from opsdesk.ai.usage import TokenUsage, UsageTotals
 from opsdesk.auth import Principal
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.errors import Conflict
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
+from opsdesk.support.analytics import DayRange, DocStats, month_key, title_from_url
 from opsdesk.support.records import (
     ContextOption,
     Customer,
@@ -47,6 +49,12 @@ class InMemorySupportStore:
         self.writes = 0
         self.published: list[tuple[str, DomainEvent]] = []
         self.feedback: list[tuple[str, DocFeedback]] = []
+        # (tenant, user) -> [started day, last activity, escalated]; every session ever started, per tenant
+        self._help_sessions: dict[tuple[str, str], list[Any]] = {}
+        self._sessions_started: dict[str, list[tuple[str, date]]] = defaultdict(list)
+        self._escalations: dict[str, list[date]] = defaultdict(list)
+        self._views: dict[str, list[tuple[DocStats, date]]] = defaultdict(list)
+        self._ai_usage: dict[tuple[str, str, str], UsageTotals] = {}
         """(tenant, event) in the order the writes that carried them succeeded."""
         """How many issue writes (create and update) reached the store: lets tests see a no-op stay a no-op."""
 
@@ -119,6 +127,87 @@ class InMemorySupportStore:
             self._issues[tenant_id][after.id] = after
             self.writes += 1
             self.published.extend((tenant_id, e) for e in events)
+
+
+    # Analytics: computed from what was stored, item by item (the repository keeps counters instead)
+
+    def issue_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:
+        totals: Counter[str] = Counter()
+        for issue in self._issues[tenant_id].values():
+            if _in_days(parse_rfc3339(issue.created_at).date(), days):
+                totals.update(["all", f"customer:{issue.customer.id}", f"plane:{issue.primary_plane.id}",
+                               f"status:{issue.status.value}"])
+            if issue.resolved_at and _in_days(parse_rfc3339(issue.resolved_at).date(), days):
+                totals["resolved"] += 1
+                seconds = parse_rfc3339(issue.resolved_at) - parse_rfc3339(issue.created_at)
+                totals["resolutionSeconds"] += int(seconds.total_seconds())
+        return totals
+
+    def help_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:
+        return Counter(
+            sessions=sum(1 for _, day in self._sessions_started[tenant_id] if _in_days(day, days)),
+            escalated=sum(1 for day in self._escalations[tenant_id] if _in_days(day, days)),
+        )
+
+    def record_help_activity(
+        self, tenant_id: str, user_id: str, kind: str, now: datetime, idle_since: datetime
+    ) -> None:
+        with self._lock:
+            session = self._help_sessions.get((tenant_id, user_id))
+            if session is not None and session[1] >= idle_since:
+                session[1] = now
+                return
+            self._help_sessions[(tenant_id, user_id)] = [now.date(), now, False]
+            self._sessions_started[tenant_id].append((user_id, now.date()))
+
+    def escalate_help_session(self, tenant_id: str, user_id: str, active_since: datetime) -> bool:
+        with self._lock:
+            session = self._help_sessions.get((tenant_id, user_id))
+            if session is None or session[2] or session[1] < active_since:
+                return False
+            session[2] = True
+            self._escalations[tenant_id].append(session[0])
+            return True
+
+    def record_doc_views(self, tenant_id: str, articles: Sequence[DocStats], now: datetime) -> None:
+        with self._lock:
+            self._views[tenant_id].extend((article, now.date()) for article in articles)
+
+    def doc_stats(self, tenant_id: str, month: str | None) -> list[DocStats]:
+        stats: dict[str, DocStats] = {}
+
+        def tally(day: date, tallied: DocStats) -> None:
+            if month is None or month_key(day) == month:
+                known = stats.get(tallied.url, replace(tallied, views=0, helpful=0, feedback=0))
+                stats[tallied.url] = replace(known, views=known.views + tallied.views,
+                                             helpful=known.helpful + tallied.helpful,
+                                             feedback=known.feedback + tallied.feedback)
+
+        for article, day in self._views[tenant_id]:
+            tally(day, replace(article, views=1))
+        for tenant, feedback in self.feedback:
+            if tenant == tenant_id:
+                tally(parse_rfc3339(feedback.created_at).date(),
+                      DocStats(url=feedback.doc_url, title=title_from_url(feedback.doc_url),
+                               type=feedback.doc_type.value, helpful=int(feedback.helpful), feedback=1))
+        return list(stats.values())
+
+    # AI usage
+
+    def record_ai_usage(self, tenant_id: str, day: str, model_id: str, usage: TokenUsage, calls: int) -> None:
+        with self._lock:
+            known = self._ai_usage.get((tenant_id, day, model_id), UsageTotals(day, model_id, 0, 0, 0, 0))
+            self._ai_usage[(tenant_id, day, model_id)] = UsageTotals(
+                day, model_id, known.input_tokens + usage.input_tokens, known.output_tokens + usage.output_tokens,
+                known.calls + calls, known.requests + 1)
+
+    def ai_usage(self, tenant_id: str, first_day: str, last_day: str) -> list[UsageTotals]:
+        return sorted((totals for (tenant, day, _), totals in self._ai_usage.items()
+                       if tenant == tenant_id and first_day <= day <= last_day), key=lambda t: (t.day, t.model_id))
+
+
+def _in_days(day: date, days: DayRange) -> bool:
+    return (days.first is None or day >= days.first) and (days.last is None or day <= days.last)
 
 
 def _matches(issue: Issue, filters: IssueFilters) -> bool:

@@ -8,6 +8,10 @@ Item layout (docs/data-model.md has the whole table):
                   + list keys: tenantListPk, customerListPk, planeListPk, statusListPk; listSk = <createdAt>#<id>
     sequence      pk T#<tenant>#SEQ                  sk ISSUE#<year>        n = last number taken
     counters      pk T#<tenant>#STATS                sk ALL | D#<yyyy-mm-dd>   one number attribute per dimension
+    resolutions   pk T#<tenant>#RESOLUTIONS          sk ALL | D#<yyyy-mm-dd>   `resolved`, `resolutionSeconds`
+    help stats    pk T#<tenant>#HELPSTATS            sk ALL | D#<yyyy-mm-dd>   `sessions`, `escalated` (start day)
+    help session  pk T#<tenant>#HELP#U#<userId>      sk SESSION             the user's latest help session
+    doc stats     pk T#<tenant>#DOCSTATS             sk ALL#<url> | M#<yyyy-mm>#<url>   views, feedback, helpful
 
 A dimension is `all`, `customer:<id>`, `plane:<primaryPlaneId>` or `status:<status>`. Counters move in the
 same transaction as the issue they count (two item updates), so `pagination.total` is one GetItem for a single
@@ -41,6 +45,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
+from opsdesk.ai.usage import TokenUsage, UsageTotals
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import (
     RETRY_AFTER_SECONDS,
@@ -54,6 +59,16 @@ from opsdesk.errors import RateLimited
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.support.analytics import (
+    ESCALATED,
+    RESOLUTION_SECONDS,
+    RESOLVED,
+    SESSIONS,
+    DayRange,
+    DocStats,
+    month_key,
+    title_from_url,
+)
 from opsdesk.support.records import (
     ContextOption,
     Customer,
@@ -230,18 +245,46 @@ class _FeedbackItem(_SupportItem):
 
 
 class _DocStatsItem(_SupportItem):
-    """Feedback on one article, all time (sk ALL#<url>) or in one month (sk M#<yyyy-mm>#<url>)."""
+    """Views of and feedback on one article, all time (sk ALL#<url>) or in one month (sk M#<yyyy-mm>#<url>)."""
 
     docUrl = UnicodeAttribute()
     docType = UnicodeAttribute()
+    title = UnicodeAttribute(null=True)
+    views = NumberAttribute(default=0)
     feedback = NumberAttribute(default=0)
     helpful = NumberAttribute(default=0)
+
+
+class _HelpSessionItem(_SupportItem):
+    """A user's latest help session (doc searches and chats without a long gap)."""
+
+    startedDay = UnicodeAttribute()
+    startedBy = UnicodeAttribute()
+    lastActivityAt = UnicodeAttribute()
+    escalated = BooleanAttribute(default=False)
 
 
 class _StatsItem(_SupportItem):
     """The issue counters of one period (all time, or one creation day): one number attribute per dimension,
     named after it (`all`, `customer:<id>`, ...), so a create or a status change moves every counter it touches
     with two item updates."""
+
+
+class _AiUsageItem(_SupportItem):
+    """A tenant's AI usage on one UTC day with one model (pk T#<t>#AIUSAGE, sk D#<yyyy-mm-dd>#<modelId>)."""
+
+    day = UnicodeAttribute()
+    modelId = UnicodeAttribute()
+    inputTokens = NumberAttribute(default=0)
+    outputTokens = NumberAttribute(default=0)
+    calls = NumberAttribute(default=0)
+    """Model invocations (a Bedrock tool round is one more)."""
+    requests = NumberAttribute(default=0)
+    """Requests of the feature (chats)."""
+
+
+def _ai_usage_pk(tenant: str) -> str:
+    return f"T#{tenant}#AIUSAGE"
 
 
 # Keys
@@ -265,6 +308,25 @@ def _issue_pk(tenant: str, issue_id: str) -> str:
 
 def _stats_pk(tenant: str) -> str:
     return f"T#{tenant}#STATS"
+
+
+def _resolutions_pk(tenant: str) -> str:
+    return f"T#{tenant}#RESOLUTIONS"
+
+
+def _help_stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#HELPSTATS"
+
+
+def _help_session_pk(tenant: str, user_id: str) -> str:
+    return f"T#{tenant}#HELP#U#{user_id}"
+
+
+def _doc_stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#DOCSTATS"
+
+
+HELP_SESSION_SK = "SESSION"
 
 
 ISSUE_SK = "ISSUE"
@@ -325,6 +387,41 @@ def _dimensions_for(tenant: str, filters: IssueFilters) -> list[_Dimension]:
 
 def _creation_day(issue: Issue) -> date:
     return parse_rfc3339(issue.created_at).date()
+
+
+def _resolution_deltas(issue: Issue, sign: int) -> tuple[str, dict[str, int]]:
+    """The day item of the issue's resolution and what it adds there (sign -1 takes a resolution back)."""
+    assert issue.resolved_at is not None
+    resolved = parse_rfc3339(issue.resolved_at)
+    seconds = int((resolved - parse_rfc3339(issue.created_at)).total_seconds())
+    return _day_sk(resolved.date()), {RESOLVED: sign, RESOLUTION_SECONDS: sign * seconds}
+
+
+Moves = dict[tuple[str, str], Counter[str]]
+"""Counter deltas per stats item, keyed (pk, sk)."""
+
+
+def _issue_deltas(tenant: str, before: Issue | None, after: Issue) -> Moves:
+    """Counter moves for a create (`before` None) or a change: the dimensions on the all-time and creation-day
+    counter items, the resolution figures on the all-time and resolution-day items (apart, so issue lists never
+    read them). One update per item, since a transaction may not touch an item twice."""
+    moves: Moves = {}
+
+    def add(pk: str, sk: str, deltas: dict[str, int]) -> None:
+        for target in (ALL_TIME_SK, sk):
+            moves.setdefault((pk, target), Counter()).update(deltas)
+
+    counters, created_sk = _stats_pk(tenant), _day_sk(_creation_day(after))
+    if before is None:
+        add(counters, created_sk, {d.name: +1 for d in _dimensions_of(tenant, after)})
+    elif before.status != after.status:
+        add(counters, created_sk, {_status_dimension(tenant, before.status).name: -1,
+                                   _status_dimension(tenant, after.status).name: +1})
+    if before is not None and before.resolved_at and before.resolved_at != after.resolved_at:
+        add(_resolutions_pk(tenant), *_resolution_deltas(before, -1))
+    if after.resolved_at and (before is None or before.resolved_at != after.resolved_at):
+        add(_resolutions_pk(tenant), *_resolution_deltas(after, +1))
+    return moves
 
 
 class _Outcome(Enum):
@@ -398,11 +495,11 @@ class SupportRepository:
 
     def create_issue(self, tenant_id: str, issue: Issue, events: Sequence[DomainEvent] = ()) -> None:
         item = _issue_item(tenant_id, issue)
-        day = _creation_day(issue)
+        moves = _issue_deltas(tenant_id, None, issue)
 
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.pk.does_not_exist())
-            self._count(tx, tenant_id, day, {d.name: +1 for d in _dimensions_of(tenant_id, issue)})
+            self._count(tx, moves)
             self._publish(tx, tenant_id, events)
 
         def outcome() -> _Outcome:
@@ -415,14 +512,14 @@ class SupportRepository:
     def import_issues(self, tenant_id: str, issues: Iterable[Issue]) -> None:
         """Bulk load for seeding and benchmarks: batch writes, then one counter update per dimension and day.
         Not atomic across items; numbers must come from `reserve_display_numbers`."""
-        deltas: dict[str, Counter[str]] = {}
+        deltas: Moves = {}
         with _IssueItem.batch_write() as batch:
             for issue in issues:
                 batch.save(_issue_item(tenant_id, issue))
-                for sk in (ALL_TIME_SK, _day_sk(_creation_day(issue))):
-                    deltas.setdefault(sk, Counter()).update(d.name for d in _dimensions_of(tenant_id, issue))
-        for sk, counts in deltas.items():
-            _StatsItem(_stats_pk(tenant_id), sk).update(
+                for key, moves in _issue_deltas(tenant_id, None, issue).items():
+                    deltas.setdefault(key, Counter()).update(moves)
+        for (pk, sk), counts in deltas.items():
+            _StatsItem(pk, sk).update(
                 actions=[NumberAttribute(attr_name=name).add(n) for name, n in counts.items()]
             )
 
@@ -436,15 +533,11 @@ class SupportRepository:
 
     def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         item = _issue_item(tenant_id, after)
-        day = _creation_day(before)
+        moves = _issue_deltas(tenant_id, before, after)
 
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.version == before.version)
-            if before.status != after.status:
-                self._count(tx, tenant_id, day, {
-                    _status_dimension(tenant_id, before.status).name: -1,
-                    _status_dimension(tenant_id, after.status).name: +1,
-                })
+            self._count(tx, moves)
             self._publish(tx, tenant_id, events)
 
         def outcome() -> _Outcome:
@@ -547,14 +640,155 @@ class SupportRepository:
 
         self._commit(write, "Feedback already recorded", outcome)
 
+    # Analytics aggregates
+
+    def issue_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:
+        """The issue counters and resolutions summed over `days` (all time: two items, else one per day)."""
+        return self._sum_totals(_stats_pk(tenant_id), days) + self._sum_totals(_resolutions_pk(tenant_id), days)
+
+    def help_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:
+        return self._sum_totals(_help_stats_pk(tenant_id), days)
+
+    def record_help_activity(
+        self, tenant_id: str, user_id: str, kind: str, now: datetime, idle_since: datetime
+    ) -> None:
+        """Continue the user's help session if it was active after `idle_since`, else start a new one and count
+        it on its day. Two first activities at once start one session: the loser of the race joins it."""
+        pk = _help_session_pk(tenant_id, user_id)
+        stamp, idle_stamp = to_rfc3339(now), to_rfc3339(idle_since)
+        try:
+            _HelpSessionItem(pk, HELP_SESSION_SK).update(
+                actions=[_HelpSessionItem.lastActivityAt.set(stamp)],
+                condition=_HelpSessionItem.lastActivityAt >= idle_stamp,
+            )
+            return
+        except PynamoDBException as exc:
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise domain_error_for(exc, "Could not record the help session") from exc
+        session = _HelpSessionItem(pk, HELP_SESSION_SK, startedDay=now.date().isoformat(), startedBy=kind,
+                                   lastActivityAt=stamp, escalated=False)
+        moves = {(_help_stats_pk(tenant_id), sk): Counter({SESSIONS: 1}) for sk in (ALL_TIME_SK, _day_sk(now.date()))}
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(session, condition=_HelpSessionItem.pk.does_not_exist()
+                    | (_HelpSessionItem.lastActivityAt < idle_stamp))
+            self._count(tx, moves)
+
+        self._commit(write, "Help session already started", lambda: _Outcome.DONE)
+
+    def escalate_help_session(self, tenant_id: str, user_id: str, active_since: datetime) -> bool:
+        """Mark the user's latest help session escalated (an issue was filed) if it was active after
+        `active_since` and is not escalated yet, counting it on the day it started. True when it was."""
+        pk = _help_session_pk(tenant_id, user_id)
+        session = self._get(_HelpSessionItem, pk, HELP_SESSION_SK)
+        if session is None or session.escalated or session.lastActivityAt < to_rfc3339(active_since):
+            return False
+        started = _day_sk(date.fromisoformat(session.startedDay))
+        moves = {(_help_stats_pk(tenant_id), sk): Counter({ESCALATED: 1}) for sk in (ALL_TIME_SK, started)}
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(_HelpSessionItem(pk, HELP_SESSION_SK), actions=[_HelpSessionItem.escalated.set(True)],
+                      condition=(_HelpSessionItem.escalated == False)  # noqa: E712 (a DynamoDB condition)
+                      & (_HelpSessionItem.startedDay == session.startedDay))
+            self._count(tx, moves)
+
+        # A failed condition: another filing escalated it, or a new session began; either way nothing to count.
+        self._commit(write, "Help session already escalated", lambda: _Outcome.DONE)
+        return True
+
+    def record_doc_views(self, tenant_id: str, articles: Sequence[DocStats], now: datetime) -> None:
+        """One view of each article (shown in search results or chat), all time and in its month. Plain
+        updates, not a transaction: views of popular articles from concurrent searches must not collide."""
+        month = month_key(now.date())
+        for article in articles:
+            actions: list[Action] = [
+                _DocStatsItem.docUrl.set(article.url),
+                _DocStatsItem.docType.set(article.type),
+                _DocStatsItem.title.set(article.title),
+                _DocStatsItem.views.add(1),
+            ]
+            for sk in (f"ALL#{article.url}", f"M#{month}#{article.url}"):
+                try:
+                    _DocStatsItem(_doc_stats_pk(tenant_id), sk).update(actions=actions)
+                except PynamoDBException as exc:
+                    raise domain_error_for(exc, "Could not count the view") from exc
+
+    def doc_stats(self, tenant_id: str, month: str | None) -> list[DocStats]:
+        """Every article's tallies, all time (month None) or in one month (`yyyy-mm`): one Query, reading one
+        item per article with any activity in that period."""
+        prefix = f"M#{month}#" if month else "ALL#"
+        results = _DocStatsItem.query(_doc_stats_pk(tenant_id), _DocStatsItem.sk.startswith(prefix))
+        stats = [
+            DocStats(url=item.docUrl, title=item.title or title_from_url(item.docUrl), type=item.docType,
+                     views=int(item.views or 0), helpful=int(item.helpful or 0), feedback=int(item.feedback or 0))
+            for item in results
+        ]
+        record_items_read(results.page_iter.total_scanned_count)
+        return stats
+
+    @staticmethod
+    def _sum_totals(pk: str, days: DayRange) -> Counter[str]:
+        connection = _StatsItem._get_connection()
+        totals: Counter[str] = Counter()
+        if days.all_time:
+            found = connection.get_item(pk, ALL_TIME_SK)
+            record_items_read(1)
+            totals.update(_numbers(found.get("Item", {})))
+            return totals
+        low = _day_sk(days.first) if days.first else "D#"
+        high = _day_sk(days.last) if days.last else "D#~"
+        start_key = None
+        while True:
+            page = connection.query(pk, range_key_condition=_StatsItem.sk.between(low, high),
+                                    exclusive_start_key=start_key)
+            for item in page.get("Items", []):
+                totals.update(_numbers(item))
+            record_items_read(int(page.get("ScannedCount", 0)))
+            start_key = page.get("LastEvaluatedKey")
+            if not start_key:
+                return totals
+
+    # AI usage
+
+    def record_ai_usage(self, tenant_id: str, day: str, model_id: str, usage: TokenUsage, calls: int) -> None:
+        """Add one request's tokens and model calls to the tenant's total for `day` (yyyy-mm-dd) and the model:
+        one atomic update (ADD), so concurrent requests never lose a count."""
+        item = _AiUsageItem(_ai_usage_pk(tenant_id), f"D#{day}#{model_id}")
+        try:
+            item.update(actions=[
+                _AiUsageItem.day.set(day),
+                _AiUsageItem.modelId.set(model_id),
+                _AiUsageItem.inputTokens.add(usage.input_tokens),
+                _AiUsageItem.outputTokens.add(usage.output_tokens),
+                _AiUsageItem.calls.add(calls),
+                _AiUsageItem.requests.add(1),
+            ])
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Could not record AI usage") from exc
+
+    def ai_usage(self, tenant_id: str, first_day: str, last_day: str) -> list[UsageTotals]:
+        """The tenant's usage per day and model from `first_day` to `last_day` (inclusive): one Query, one item
+        per day and model used."""
+        days = _AiUsageItem.sk.between(f"D#{first_day}#", f"D#{last_day}#~")
+        results = _AiUsageItem.query(_ai_usage_pk(tenant_id), days, consistent_read=True)
+        totals = [
+            UsageTotals(day=item.day, model_id=item.modelId, input_tokens=int(item.inputTokens),
+                        output_tokens=int(item.outputTokens), calls=int(item.calls), requests=int(item.requests))
+            for item in results
+        ]
+        record_items_read(results.page_iter.total_scanned_count)
+        return totals
+
     # Counting
 
     @staticmethod
-    def _count(tx: TransactWrite, tenant_id: str, day: date, deltas: dict[str, int]) -> None:
-        """Move the all-time and the creation day's counters of each named dimension."""
-        actions: list[Action] = [NumberAttribute(attr_name=name).add(delta) for name, delta in deltas.items()]
-        for sk in (ALL_TIME_SK, _day_sk(day)):
-            tx.update(_StatsItem(_stats_pk(tenant_id), sk), actions=actions)
+    def _count(tx: TransactWrite, moves: Moves) -> None:
+        """Move named counters, one update per stats item."""
+        for (pk, sk), deltas in moves.items():
+            actions: list[Action] = [NumberAttribute(attr_name=name).add(delta) for name, delta in deltas.items()
+                                     if delta]
+            if actions:
+                tx.update(_StatsItem(pk, sk), actions=actions)
 
     def _total(self, tenant_id: str, dimension: _Dimension, start: datetime | None, end: datetime | None) -> int:
         """Issues of one dimension created in [start, end): counters for whole days, a count for partial days."""
@@ -630,6 +864,11 @@ class SupportRepository:
         items = list(results)
         record_items_read(results.page_iter.total_scanned_count)
         return items
+
+
+def _numbers(item: dict[str, Any]) -> dict[str, int]:
+    """The number attributes of a raw item (the counters), as ints."""
+    return {name: int(value["N"]) for name, value in item.items() if "N" in value}
 
 
 def _midnight(day: date) -> datetime:

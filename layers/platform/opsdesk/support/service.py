@@ -1,17 +1,36 @@
 """The support module's domain logic: catalog reads, issue creation with its validation, the status
-workflow and filtered listing. Plain Python over a SupportStore; no AWS here."""
+workflow, filtered listing and analytics. Plain Python over a SupportStore; no AWS here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
+from opsdesk.observability import logger
 from opsdesk.pagination import PageRequest
+from opsdesk.search.model import SearchHit
+from opsdesk.support.analytics import (
+    ESCALATION_WINDOW,
+    HELP_ACTIVITY_KINDS,
+    SESSION_IDLE,
+    DayRange,
+    DocStats,
+    PeriodTotals,
+    day_range,
+    docs_effectiveness_view,
+    month_key,
+    plane_distribution_view,
+    previous_month_key,
+    same_span_last_month,
+    summary_view,
+    this_month,
+)
 from opsdesk.support.records import (
     Customer,
     DocFeedback,
@@ -127,6 +146,8 @@ class SupportService:
             created_by=principal.user_id,
         )
         self._store.create_issue(tenant, issue, [DomainEvent(ISSUE_CREATED, TENANT_STREAM, issue_summary_view(issue))])
+        self._best_effort("escalate the help session", self._store.escalate_help_session,
+                          tenant, principal.user_id, now - ESCALATION_WINDOW)
         return issue
 
     def record_feedback(self, principal: Principal, request: DocFeedbackRequest) -> DocFeedback:
@@ -150,6 +171,58 @@ class SupportService:
             event = DomainEvent(ISSUE_UPDATED, TENANT_STREAM, summary)
             self._store.update_issue(principal.tenant_id, before, after, [event])
         return after
+
+    # Analytics
+
+    def record_help_activity(self, principal: Principal, kind: str) -> None:
+        """A doc search or a chat: continues the user's help session or starts one (self-resolution rate)."""
+        if kind not in HELP_ACTIVITY_KINDS:
+            raise ValueError(f"unknown help activity {kind!r}")
+        now = self._clock()
+        self._best_effort("record help activity", self._store.record_help_activity,
+                          principal.tenant_id, principal.user_id, kind, now, now - SESSION_IDLE)
+
+    def record_doc_views(self, principal: Principal, hits: Sequence[SearchHit]) -> None:
+        """The articles a user was shown (search results, chat citations) count one view each."""
+        articles = list({hit.url: DocStats(url=hit.url, title=hit.title, type=hit.type) for hit in hits}.values())
+        if articles:
+            self._best_effort("count doc views", self._store.record_doc_views,
+                              principal.tenant_id, articles, self._clock())
+
+    def analytics_summary(self, principal: Principal, start: datetime | None, end: datetime | None) -> dict[str, Any]:
+        period = day_range(start, end)
+        issues = self._period_totals(self._store.issue_totals, principal.tenant_id, period)
+        help_sessions = self._period_totals(self._store.help_totals, principal.tenant_id, period)
+        return summary_view(issues, help_sessions)
+
+    def plane_distribution(self, principal: Principal, start: datetime | None, end: datetime | None) -> dict[str, Any]:
+        period = day_range(start, end)
+        issues = self._period_totals(self._store.issue_totals, principal.tenant_id, period)
+        return plane_distribution_view(self.list_planes(principal), issues)
+
+    def docs_effectiveness(self, principal: Principal) -> dict[str, Any]:
+        today = self._clock().date()
+        tenant = principal.tenant_id
+        return docs_effectiveness_view(
+            self._store.doc_stats(tenant, None),
+            self._store.doc_stats(tenant, month_key(today)),
+            self._store.doc_stats(tenant, previous_month_key(today)),
+        )
+
+    def _period_totals(
+        self, totals: Callable[[str, DayRange], Mapping[str, int]], tenant: str, period: DayRange
+    ) -> PeriodTotals:
+        month = this_month(period, self._clock().date())
+        return PeriodTotals(totals(tenant, period), totals(tenant, month), totals(tenant, same_span_last_month(month)))
+
+    @staticmethod
+    def _best_effort(action: str, write: Callable[..., object], *args: object) -> None:
+        """Analytics bookkeeping must not fail the request it rides on: the issue is already created, the
+        search results are ready. A lost count is logged; the figures it feeds are aggregates."""
+        try:
+            write(*args)
+        except Exception:
+            logger.warning("could not %s; the figure misses one count", action, exc_info=True)
 
 
 def record_feedback(
@@ -278,13 +351,27 @@ def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
             status = IssueStatus(query["status"])
         except ValueError:
             problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
+    start, end = _parse_date_range(query, problems)
+    if problems:
+        raise ValidationFailed("Invalid query parameters", details=problems)
+    return IssueFilters(customer_id=ids["customerId"], plane_id=ids["planeId"], status=status, start=start, end=end)
+
+
+def parse_date_range(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
+    """`startDate` (inclusive) and `endDate` (exclusive; a bare date is its whole day) of a query."""
+    problems: list[FieldError] = []
+    start, end = _parse_date_range(query, problems)
+    if problems:
+        raise ValidationFailed("Invalid query parameters", details=problems)
+    return start, end
+
+
+def _parse_date_range(query: Mapping[str, str], problems: list[FieldError]) -> tuple[datetime | None, datetime | None]:
     start = _parse_date(query.get("startDate"), "startDate", problems, end_of_day=False)
     end = _parse_date(query.get("endDate"), "endDate", problems, end_of_day=True)
     if start and end and start >= end:
         problems.append(FieldError("endDate", "Must be after startDate"))
-    if problems:
-        raise ValidationFailed("Invalid query parameters", details=problems)
-    return IssueFilters(customer_id=ids["customerId"], plane_id=ids["planeId"], status=status, start=start, end=end)
+    return start, end
 
 
 def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_of_day: bool) -> datetime | None:
