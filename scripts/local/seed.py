@@ -151,26 +151,31 @@ OTHER_ISSUE_SPECS = [
 ]
 
 
-def seed_issues(service: SupportService, tenant_id: str, user_id: str, specs: list[tuple]) -> None:  # type: ignore[type-arg]
+def issue_request(tenant_id: str, spec: tuple) -> CreateIssueRequest:  # type: ignore[type-arg]
+    """The create request of one ISSUE_SPECS row for `tenant_id`."""
+    customer_name, env_name, primary, secondaries, title, description, values, _ = spec
     planes = {p.slug: p for p in demo_planes(tenant_id)}
+    customer_id = stable_id(tenant_id, "customer", customer_name)
+    involved = [planes[primary], *(planes[s] for s in secondaries)]
+    contexts_by_key = {c.key: c for plane in involved for c in plane.contexts}
+    return CreateIssueRequest(
+        customerId=customer_id,
+        environmentId=stable_id(customer_id, env_name),
+        submitterHandle="jane.doe@" + customer_name.split()[-1].lower() + ".example",
+        primaryPlaneId=planes[primary].id,
+        secondaryPlaneIds=[planes[s].id for s in secondaries],
+        title=title,
+        description=description,
+        pipelineUrl=PIPELINE_URL if primary == "app-cicd" else None,
+        contexts=[{"planeContextId": contexts_by_key[k].id, "value": v} for k, v in values.items()],
+    )
+
+
+def seed_issues(service: SupportService, tenant_id: str, user_id: str, specs: list[tuple]) -> None:  # type: ignore[type-arg]
     principal = Principal(user_id=user_id, tenant_id=tenant_id, username="seed", groups=frozenset())
-    for customer_name, env_name, primary, secondaries, title, description, values, moves in specs:
-        customer_id = stable_id(tenant_id, "customer", customer_name)
-        involved = [planes[primary], *(planes[s] for s in secondaries)]
-        contexts_by_key = {c.key: c for plane in involved for c in plane.contexts}
-        request = CreateIssueRequest(
-            customerId=customer_id,
-            environmentId=stable_id(customer_id, env_name),
-            submitterHandle="jane.doe@" + customer_name.split()[-1].lower() + ".example",
-            primaryPlaneId=planes[primary].id,
-            secondaryPlaneIds=[planes[s].id for s in secondaries],
-            title=title,
-            description=description,
-            pipelineUrl=PIPELINE_URL if primary == "app-cicd" else None,
-            contexts=[{"planeContextId": contexts_by_key[k].id, "value": v} for k, v in values.items()],
-        )
-        issue = service.create_issue(principal, request)
-        for status in moves:
+    for spec in specs:
+        issue = service.create_issue(principal, issue_request(tenant_id, spec))
+        for status in spec[-1]:
             service.update_issue(principal, issue.id, UpdateIssueRequest(status=status))
 
 
@@ -185,4 +190,7 @@ def seed(aws: LocalAws) -> None:
     for tenant_id, specs in ((DEMO_TENANT, ISSUE_SPECS), (OTHER_TENANT, OTHER_ISSUE_SPECS)):
         seed_catalog(repository, tenant_id, created)
         seed_issues(service, tenant_id, stable_id(tenant_id, "seed-user"), specs)
+    from scripts.local.seed_analytics import seed_support_history  # noqa: PLC0415 (reads the corpus)
+
+    seed_support_history(repository, DEMO_TENANT, datetime.now(UTC))
 
