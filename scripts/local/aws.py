@@ -73,6 +73,8 @@ class LocalAws:
             # The embedded documentation index; `make dev` builds it from docs/corpus in its state folder.
             "SEARCH_SQLITE_PATH": os.environ.get("SEARCH_SQLITE_PATH", ":memory:"),
             "DOCS_BUCKET_NAME": DOCS_BUCKET,
+            # The helpdesk's cookie login (POST /helpdesk/login) is on locally, off unless set on AWS.
+            "HELPDESK_COOKIE_LOGIN": os.environ.get("HELPDESK_COOKIE_LOGIN", "on"),
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS),
         }

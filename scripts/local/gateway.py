@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsdesk.apimap import SERVED_MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
-from opsdesk.errors import DomainError, NotFound, Unauthorized
+from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
@@ -37,6 +37,8 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # API Gateway hands every claim to the function as a string, timestamps in this format.
 CLAIM_TIME_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 TIME_CLAIMS = ("exp", "iat", "auth_time")
+SESSION_AUTHORIZER = "session_authorizer"
+"""The function behind Auth.COOKIE_JWT routes (the Lambda REQUEST authorizer on AWS)."""
 
 
 @dataclass(frozen=True)
@@ -160,18 +162,25 @@ class LocalGateway:
         if route is None:
             return self._error(dialect, NotFound("Route not found"))
         if request.method == "OPTIONS":
-            return self._preflight(request)
-        claims: dict[str, str] | None = None
-        if route.group.auth is Auth.COGNITO:
-            try:
-                claims = await self._authorize(request)
-            except Unauthorized:
-                # API Gateway's authorizer answers 401 with no detail; the module's gateway response renders it.
-                return self._error(dialect, Unauthorized())
+            return self._preflight(request, module)
+        authorizer: dict[str, Any] | None = None
+        try:
+            if route.group.auth is Auth.COGNITO:
+                authorizer = {"claims": await self._authorize(request)}
+            elif route.group.auth is Auth.COOKIE_JWT:
+                authorizer = await self._authorize_session(request, module, route, path_parameters)
+        except Unauthorized:
+            # API Gateway's authorizer answers 401 with no detail; the module's gateway response renders it.
+            return self._error(dialect, Unauthorized())
+        except Forbidden:
+            return self._error(dialect, Forbidden())
+        except Exception:  # noqa: BLE001 - a failing authorizer is API Gateway's AUTHORIZER_FAILURE, a 500
+            LOG.exception("authorizer of %s failed", route.group.name)
+            return self._error(dialect, DomainError())
         if route.group.streaming:
             return self._stream(route, dialect)
-        event = self._event(request, module=module, route=route, path_parameters=path_parameters, claims=claims,
-                            body=await request.body())
+        event = self._event(request, module=module, route=route, path_parameters=path_parameters,
+                            authorizer=authorizer, body=await request.body())
         context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
         try:
             handler = self._handler(route.group.name)
@@ -183,9 +192,9 @@ class LocalGateway:
         return self._response(result)
 
     @staticmethod
-    def _preflight(request: Request) -> Response:
+    def _preflight(request: Request, module: ApiModule) -> Response:
         """API Gateway answers CORS preflights itself (a mock integration, no authorizer), allowing only the
-        configured origins and the headers the platform accepts."""
+        configured origins and the headers the platform accepts (and credentials: CDK's preflight allows them)."""
         allowed = load_settings(PlatformSettings).allowed_origins
         origin = request.headers.get("origin", "")
         response = Response(status_code=204)
@@ -195,6 +204,8 @@ class LocalGateway:
             response.headers["Access-Control-Allow-Headers"] = ",".join(CORS_ALLOWED_HEADERS)
             response.headers["Access-Control-Max-Age"] = "600"
             response.headers["Vary"] = "Origin"
+            if module.cookie_sessions:
+                response.headers["Access-Control-Allow-Credentials"] = "true"
         return response
 
     def _match(self, module: ApiModule, resource_path: str) -> tuple[CompiledRoute | None, dict[str, str]]:
@@ -211,6 +222,39 @@ class LocalGateway:
             raise Unauthorized()
         verified = await run_in_threadpool(self._verifier.verify_id_token, token)
         return claims_as_api_gateway_passes_them(verified)
+
+    async def _authorize_session(
+        self, request: Request, module: ApiModule, route: CompiledRoute, path_parameters: dict[str, str]
+    ) -> dict[str, Any]:
+        """What API Gateway does with a Lambda REQUEST authorizer: call it with the request's headers and method
+        ARN; an "Unauthorized" failure is a 401, a Deny a 403; the policy's context reaches the function."""
+        method_arn = (f"arn:aws:execute-api:{self._region}:123456789012:local-{module.name}/{LOCAL_STAGE}/"
+                      f"{request.method}{route.resource}")
+        headers = dict(request.headers.items())
+        event = {
+            "type": "REQUEST",
+            "methodArn": method_arn,
+            "resource": route.resource,
+            "path": request.url.path,
+            "httpMethod": request.method,
+            "headers": headers,
+            "multiValueHeaders": {name: [value] for name, value in headers.items()},
+            "queryStringParameters": dict(request.query_params) or None,
+            "pathParameters": path_parameters or None,
+            "requestContext": {"resourcePath": route.resource, "httpMethod": request.method, "stage": LOCAL_STAGE},
+        }
+        handler = self._handler(SESSION_AUTHORIZER)
+        try:
+            policy = await run_in_threadpool(handler, event, LambdaContext(f"opsdesk-local-{SESSION_AUTHORIZER}",
+                                                                           self._region))
+        except Exception as exc:
+            if str(exc) == "Unauthorized":
+                raise Unauthorized() from exc
+            raise
+        statements = policy.get("policyDocument", {}).get("Statement", [])
+        if not any(s.get("Effect") == "Allow" for s in statements):
+            raise Forbidden()
+        return {"principalId": policy.get("principalId"), **(policy.get("context") or {}), "integrationLatency": 0}
 
     def _stream(self, route: CompiledRoute, dialect: Callable[[DomainError], tuple[int, dict[str, Any]]]) -> Response:
         try:
@@ -237,7 +281,7 @@ class LocalGateway:
         module: ApiModule,
         route: CompiledRoute,
         path_parameters: dict[str, str],
-        claims: dict[str, str] | None,
+        authorizer: dict[str, Any] | None,
         body: bytes,
     ) -> dict[str, Any]:
         headers: dict[str, str] = {}
@@ -288,7 +332,7 @@ class LocalGateway:
                 "identity": {"sourceIp": client_ip, "userAgent": request.headers.get("user-agent", "")},
                 "domainName": request.headers.get("host", "127.0.0.1"),
                 "apiId": f"local-{module.name}",
-                "authorizer": {"claims": claims} if claims is not None else None,
+                "authorizer": authorizer,
             },
             "body": text_body,
             "isBase64Encoded": is_base64,

@@ -53,6 +53,14 @@ class ApiModule:
     default_rate_limit: int | None = None
     """Requests per minute per user on every other route; None: the module's document promises no limit."""
 
+    expose_headers: tuple[str, ...] = ()
+    """Response headers a browser script may read cross-origin (beyond the CORS-safelisted ones)."""
+
+    @property
+    def cookie_sessions(self) -> bool:
+        """Some routes take the session cookie: browsers must be allowed to send credentials."""
+        return any(group.auth is Auth.COOKIE_JWT for group in self.groups)
+
     def rate_limit_for(self, resource_path: str) -> RateLimit | None:
         matching = [limit for limit in self.rate_limits if resource_path.startswith(limit.path_prefix)]
         if matching:
@@ -86,6 +94,13 @@ SUPPORT = ApiModule(
             resources=("/api/analytics/{proxy+}",),
             tables=("RateLimitsTable",),
             read_only_tables=("SupportTable",),
+        ),
+        # POST /chat streams the assistant's answer (SSE); it counts its own rate limit and records token usage.
+        FunctionGroup(
+            name="support_chat",
+            resources=("/api/chat",),
+            tables=("SupportTable", "RateLimitsTable"),
+            streaming=True,
         ),
         # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
         FunctionGroup(
@@ -159,6 +174,8 @@ HELPDESK = ApiModule(
             streaming=True,
         ),
     ),
+    # Lists are bare arrays (the document's shape): the next page's cursor travels in this header.
+    expose_headers=("X-Next-Cursor",),
 )
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT,)

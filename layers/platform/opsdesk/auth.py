@@ -20,6 +20,10 @@ class Principal:
     username: str
     groups: frozenset[str]
     project_id: str | None = None
+    email: str | None = None
+    """The `email` claim (Cognito ID tokens carry it; moto's do not)."""
+    name: str | None = None
+    """The `name` claim, when the user has one."""
 
     def in_group(self, group: str) -> bool:
         return group in self.groups
@@ -52,4 +56,6 @@ def principal_from_claims(claims: Mapping[str, Any] | None, expected_client_id: 
         username=str(claims.get("cognito:username") or claims.get("username") or claims["sub"]),
         groups=parse_groups(claims.get(GROUPS_CLAIM)),
         project_id=str(claims[PROJECT_CLAIM]) if claims.get(PROJECT_CLAIM) else None,
+        email=str(claims["email"]) if claims.get("email") else None,
+        name=str(claims["name"]) if claims.get("name") else None,
     )

@@ -18,6 +18,7 @@ from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, NotFound
 from opsdesk.observability import logger
+from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
 from opsdesk.validation import parse_json_body, parse_model
 
@@ -36,8 +37,10 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
     origins = settings.allowed_origins
     cors = None
     if origins:
+        # Cookie-session modules let the browser send their cookie cross-origin (to listed origins only).
         cors = CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], max_age=600,
-                          allow_headers=CORS_ALLOWED_HEADERS)
+                          allow_headers=CORS_ALLOWED_HEADERS, expose_headers=list(module.expose_headers) or None,
+                          allow_credentials=module.cookie_sessions)
     app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
     _expected_clients[app] = settings.expected_client_id
     if module.rate_limits or module.default_rate_limit:
@@ -104,8 +107,21 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def current_principal(app: APIGatewayRestResolver) -> Principal:
-    """The caller, from the claims API Gateway's authorizer verified (never from the request itself)."""
-    return principal_from_claims(app.current_event.request_context.authorizer.claims, _expected_clients.get(app))
+    """The caller, from the claims API Gateway's authorizer verified (never from the request itself): the Cognito
+    authorizer's claims, or the session authorizer's (opsdesk.sessions) for cookie-session modules."""
+    claims = claims_from_context(_authorizer_context(app))
+    return principal_from_claims(claims, _expected_clients.get(app))
+
+
+def current_channel(app: APIGatewayRestResolver) -> Channel:
+    """`cookie` when the session authorizer let the caller in by the session cookie, else `bearer`."""
+    return channel_from_context(_authorizer_context(app))
+
+
+def _authorizer_context(app: APIGatewayRestResolver) -> dict[str, Any] | None:
+    context = app.current_event.raw_event.get("requestContext") or {}
+    authorizer = context.get("authorizer")
+    return authorizer if isinstance(authorizer, dict) else None
 
 
 def query_params(app: APIGatewayRestResolver) -> dict[str, str]:

@@ -102,6 +102,29 @@ class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
     """The API Gateway management API; default https://<domainName>/<stage> of the request."""
 
 
+class HelpdeskSettings(EventLogSettings):
+    """The helpdesk functions: the TicketsTable, and the event log their writes publish to."""
+
+    tickets_table_name: str = Field(alias="TICKETS_TABLE_NAME", min_length=3)
+
+
+class SessionSettings(TokenSettings):
+    """Cookie sessions (helpdesk /login, the session authorizer, the helpdesk event stream): whether the cookie
+    login is on, and the cookie's name. Off unless set: `make dev` turns it on."""
+
+    cookie_login: Literal["on", "off"] = Field(default="off", alias="HELPDESK_COOKIE_LOGIN")
+    cookie_name: str = Field(default="helpdesk_session", alias="HELPDESK_SESSION_COOKIE",
+                             pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+    @property
+    def cookie_login_enabled(self) -> bool:
+        return self.cookie_login == "on"
+
+
+class HelpdeskStreamSettings(EventStreamSettings, SessionSettings):
+    """The helpdesk event stream: a streaming function that accepts the session cookie as well."""
+
+
 class SettingsError(RuntimeError):
     pass
 

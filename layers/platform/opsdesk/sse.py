@@ -38,6 +38,8 @@ class StreamTiming:
     max_seconds: float = 840.0
     """End before the function's limit (15 minutes for a streaming Lambda) so the client reconnects."""
     retry_ms: int = 1000
+    heartbeat_comment: str = ": hb"
+    """The comment line sent while idle (the helpdesk document asks for `:hb`)."""
 
 
 def format_event(event: StoredEvent) -> str:
@@ -50,19 +52,24 @@ async def event_stream(
     last_id: int,
     timing: StreamTiming,
     clock: Callable[[], float] = time.monotonic,
+    visible: Callable[[StoredEvent], bool] | None = None,
 ) -> AsyncIterator[str]:
+    """`visible` hides events this client may not see (they still advance its position in the stream)."""
     started = last_sent = clock()
     yield f"retry: {timing.retry_ms}\n\n"
     while clock() - started < timing.max_seconds:
         events = await run_in_threadpool(read_after, last_id)
+        sent = False
         for event in events:
-            yield format_event(event)
+            if visible is None or visible(event):
+                yield format_event(event)
+                sent = True
             last_id = event.id
         now = clock()
-        if events:
+        if sent:
             last_sent = now
         elif now - last_sent >= timing.heartbeat_seconds:
-            yield ": hb\n\n"
+            yield timing.heartbeat_comment + "\n\n"
             last_sent = now
         if not events:
             await asyncio.sleep(timing.poll_seconds)
@@ -88,11 +95,15 @@ def create_stream_app(
     stream_for: Callable[[Principal, Request], str],
     read_after: ReadAfter,
     timing: StreamTiming | None = None,
+    token_from: Callable[[Request], str | None] | None = None,
+    visible_to: Callable[[Principal, StoredEvent], bool] | None = None,
 ) -> Starlette:
     """An app serving GET on `paths` (the resource path, and the same behind the module's base path) as an
     event stream of `stream_for(principal, request)` in the caller's tenant. The caller authenticates like on the
-    REST routes: a Cognito ID token, bearer or bare, checked here too."""
+    REST routes: a Cognito ID token, bearer or bare, checked here too (`token_from` finds it elsewhere as well,
+    e.g. in a session cookie). `visible_to` filters events per caller (e.g. by role)."""
     timing = timing or StreamTiming()
+    find_token = token_from or (lambda request: bearer_token(request.headers.get("authorization")))
 
     def error(exc: DomainError) -> Response:
         status, body = dialect(exc)
@@ -100,8 +111,8 @@ def create_stream_app(
 
     async def stream(request: Request) -> Response:
         try:
-            token = bearer_token(request.headers.get("authorization"))
-            if token is None:
+            token = find_token(request)
+            if not token:
                 raise Unauthorized()
             claims = await run_in_threadpool(verifier.verify_id_token, token)
             principal = principal_from_claims(claims, expected_client_id)
@@ -109,7 +120,9 @@ def create_stream_app(
             after = last_event_id(request)
         except DomainError as exc:
             return error(exc)
-        body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing)
+        visible = (lambda event: visible_to(principal, event)) if visible_to is not None else None
+        body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
+                            visible=visible)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 

@@ -1,0 +1,61 @@
+"""helpdesk-session: `POST /login` signs in through Cognito and sets the session cookie, `POST /logout` clears it
+(opsdesk.sessions). Both are public routes; with the cookie login off (HELPDESK_COOKIE_LOGIN=off) both are 404."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import boto3
+from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from opsdesk.apimap import HELPDESK
+from opsdesk.errors import NotFound
+from opsdesk.http import create_api, json_response, request_body
+from opsdesk.observability import instrumented
+from opsdesk.sessions import PasswordSignIn, SessionCookie, seconds_left
+from opsdesk.settings import SessionSettings, load_settings
+from opsdesk.tokens import TokenVerifier
+
+settings = load_settings(SessionSettings)
+app = create_api(HELPDESK, settings)
+cookie = SessionCookie(settings.cookie_name, HELPDESK.base_path)
+verifier = TokenVerifier.from_settings(settings)
+sign_in = PasswordSignIn(
+    boto3.client("cognito-idp", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url),
+    settings.app_client_id,
+)
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+def _require_cookie_login() -> None:
+    if not settings.cookie_login_enabled:
+        raise NotFound("Route not found")
+
+
+@app.post("/login")
+def handle_login() -> Response[str]:
+    _require_cookie_login()
+    request = request_body(app, LoginRequest, settings.max_body_bytes)
+    token = sign_in.sign_in(request.username, request.password)
+    # Verified like any later request will be, and the cookie lives as long as the token does.
+    claims = verifier.verify_id_token(token)
+    return json_response(200, {"ok": True}, headers={"Set-Cookie": cookie.issue(token, seconds_left(claims)),
+                                                     "Cache-Control": "no-store"})
+
+
+@app.post("/logout")
+def handle_logout() -> Response[str]:
+    _require_cookie_login()
+    return json_response(200, {"ok": True}, headers={"Set-Cookie": cookie.clear(), "Cache-Control": "no-store"})
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)
