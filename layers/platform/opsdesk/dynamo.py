@@ -3,11 +3,18 @@ mapping of DynamoDB failures onto domain errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
 
 from opsdesk.errors import Conflict, RateLimited
 from opsdesk.settings import PlatformSettings
@@ -105,3 +112,55 @@ def domain_error_for(exc: BaseException, conflict_message: str) -> BaseException
     if code in CONDITION_CODES:
         return Conflict(conflict_message)
     return exc
+
+
+class Outcome(Enum):
+    """What a transaction whose condition failed turned out to be (see run_transaction)."""
+
+    DONE = "done"
+    RETRY = "retry"
+    CONFLICT = "conflict"
+
+
+TRANSACTION_ATTEMPTS = 12
+TRANSACTION_BACKOFF_SECONDS = 0.01
+TRANSACTION_BACKOFF_CAP_SECONDS = 0.25
+
+
+def run_transaction(
+    connection: Connection,
+    write: Callable[[TransactWrite], None],
+    conflict: Callable[[BaseException], BaseException],
+    on_condition_failed: Callable[[], Outcome],
+    *,
+    transaction: type[TransactWrite] = TransactWrite,
+) -> None:
+    """Run one transaction, staged by `write` anew on every attempt. Concurrent writers of a tenant collide on its
+    counters and event stream heads (TransactionConflict) although neither is wrong: those, and server errors, are
+    retried with full jitter; a failed condition is asked about. A server error does not say whether the write
+    happened, so a retry may meet its own earlier write: `on_condition_failed` tells our own earlier write (DONE)
+    from someone else's change (CONFLICT: `conflict(exc)` is raised) from a lost race for an event number (RETRY:
+    the next attempt reads the stream heads again). Races still lost after the last attempt are a 429."""
+    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        try:
+            with transaction(connection=connection) as tx:
+                write(tx)
+            return
+        except PynamoDBException as exc:
+            outcome = Outcome.CONFLICT
+            if is_retryable_transaction_failure(exc):
+                outcome = Outcome.RETRY
+            elif error_code(exc) in CONDITION_CODES:
+                outcome = on_condition_failed()
+            if outcome is Outcome.DONE:
+                return
+            if outcome is Outcome.RETRY and attempt < TRANSACTION_ATTEMPTS:
+                time.sleep(random.uniform(0, min(TRANSACTION_BACKOFF_CAP_SECONDS,
+                                                 TRANSACTION_BACKOFF_SECONDS * 2**attempt)))
+                continue
+            if outcome is Outcome.RETRY:
+                raise RateLimited("Too many concurrent writes; retry shortly",
+                                  headers={"Retry-After": RETRY_AFTER_SECONDS}) from exc
+            if error_code(exc) in CONDITION_CODES:
+                raise conflict(exc) from exc
+            raise domain_error_for(exc, "Resource conflict") from exc

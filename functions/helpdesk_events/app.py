@@ -1,0 +1,42 @@
+"""helpdesk-events: `GET /events`, the tenant's helpdesk events as server-sent events: ticket_created,
+ticket_updated, and queue_changed for admins only, with `:hb` heartbeat comments while idle (about every 30 s,
+SSE_HEARTBEAT_SECONDS). It takes the session cookie as well as a bearer token, like every helpdesk route.
+
+An ASGI app: run.sh serves it with uvicorn behind the Lambda Web Adapter (response streaming) on AWS; the local
+gateway mounts it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from opsdesk.apimap import HELPDESK
+from opsdesk.dialects import DIALECTS
+from opsdesk.eventlog import EventLog
+from opsdesk.helpdesk.service import HELPDESK_STREAM, visible_to
+from opsdesk.sessions import SessionCookie, request_token
+from opsdesk.settings import HelpdeskStreamSettings, load_settings
+from opsdesk.sse import StreamTiming, create_stream_app
+from opsdesk.tokens import TokenVerifier
+
+settings = load_settings(HelpdeskStreamSettings)
+event_log = EventLog()
+cookie = SessionCookie(settings.cookie_name, HELPDESK.base_path) if settings.cookie_login_enabled else None
+
+
+def _token(request: Request) -> str | None:
+    found = request_token(request.headers, cookie)
+    return found[0] if found else None
+
+
+app = create_stream_app(
+    ("/events", f"{HELPDESK.base_path}/events"),
+    verifier=TokenVerifier.from_settings(settings),
+    expected_client_id=settings.app_client_id,
+    dialect=DIALECTS[HELPDESK.dialect],
+    stream_for=lambda principal, request: HELPDESK_STREAM,
+    read_after=event_log.read_after,
+    timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
+                        max_seconds=settings.sse_max_seconds, heartbeat_comment=":hb"),
+    token_from=_token,
+    visible_to=lambda principal, event: visible_to(principal, event.type),
+)

@@ -1,0 +1,41 @@
+"""helpdesk-health: `/livez` and `/healthz` (the process answers), `/readyz` (it can also read its tables).
+Public, as the document says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import HELPDESK
+from opsdesk.dialects import DIALECTS
+from opsdesk.errors import DomainError
+from opsdesk.helpdesk.repository import TicketRepository
+from opsdesk.http import create_api, error_response, json_response
+from opsdesk.observability import instrumented, logger
+from opsdesk.settings import HelpdeskSettings, load_settings
+
+settings = load_settings(HelpdeskSettings)
+app = create_api(HELPDESK, settings)
+READY_TABLES = (settings.tickets_table_name, settings.events_table_name)
+
+
+@app.get("/livez")
+@app.get("/healthz")
+def handle_alive() -> Response[str]:
+    return json_response(200, {"ok": True}, headers={"Cache-Control": "no-store"})
+
+
+@app.get("/readyz")
+def handle_ready() -> Response[str]:
+    try:
+        TicketRepository.ping(READY_TABLES)
+    except Exception:  # noqa: BLE001 - any failure to read a dependency means "not ready"
+        logger.warning("not ready: a table could not be read", exc_info=True)
+        return error_response(DIALECTS[HELPDESK.dialect], DomainError("Not ready: the ticket store is unreachable"))
+    return json_response(200, {"ok": True}, headers={"Cache-Control": "no-store"})
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,97 @@
+"""helpdesk-tickets: tickets (list with filters and search, create, get, agent-only update), their comments and
+watchers. Attachments are the helpdesk_attachments function's (`/tickets/{id}/attachments`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import HELPDESK
+from opsdesk.eventlog import EventLog
+from opsdesk.helpdesk.records import Page
+from opsdesk.helpdesk.repository import TicketRepository
+from opsdesk.helpdesk.requests import AddWatcherRequest, CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest
+from opsdesk.helpdesk.service import HelpdeskService
+from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
+from opsdesk.http import create_api, current_channel, current_principal, json_response, query_params, request_body
+from opsdesk.observability import instrumented
+from opsdesk.settings import HelpdeskSettings, load_settings
+
+settings = load_settings(HelpdeskSettings)
+app = create_api(HELPDESK, settings)
+service = HelpdeskService(TicketRepository(EventLog()))
+NEXT_CURSOR_HEADER = "X-Next-Cursor"
+
+
+def _list(items: list[Any], page: Page[Any]) -> Response[str]:
+    """The document's bare array; the next page's cursor, when there is one, in a header."""
+    headers = {NEXT_CURSOR_HEADER: page.next_cursor} if page.next_cursor else {}
+    return json_response(200, items, headers=headers)
+
+
+@app.get("/tickets")
+def handle_list_tickets() -> Response[str]:
+    page = service.list_tickets(current_principal(app), query_params(app))
+    now = service.ticket_now()
+    return _list([ticket_view(t, now) for t in page.items], page)
+
+
+@app.post("/tickets")
+def handle_create_ticket() -> Response[str]:
+    principal = current_principal(app)
+    request = request_body(app, CreateTicketRequest, settings.max_body_bytes)
+    ticket = service.create_ticket(principal, request, current_channel(app))
+    return json_response(201, created_ticket_view(ticket))
+
+
+@app.get("/tickets/<ticket_id>")
+def handle_get_ticket(ticket_id: str) -> dict[str, Any]:
+    ticket = service.get_ticket(current_principal(app), ticket_id)
+    return ticket_view(ticket, service.ticket_now())
+
+
+@app.patch("/tickets/<ticket_id>")
+def handle_update_ticket(ticket_id: str) -> dict[str, Any]:
+    principal = current_principal(app)
+    request = request_body(app, UpdateTicketRequest, settings.max_body_bytes)
+    service.update_ticket(principal, ticket_id, request)
+    return {"ok": True}
+
+
+@app.get("/tickets/<ticket_id>/comments")
+def handle_list_comments(ticket_id: str) -> Response[str]:
+    page = service.list_comments(current_principal(app), ticket_id, query_params(app))
+    return _list([comment_view(c) for c in page.items], page)
+
+
+@app.post("/tickets/<ticket_id>/comments")
+def handle_add_comment(ticket_id: str) -> Response[str]:
+    principal = current_principal(app)
+    request = request_body(app, CreateCommentRequest, settings.max_body_bytes)
+    comment = service.add_comment(principal, ticket_id, request)
+    return json_response(201, {"id": comment.id})
+
+
+@app.get("/tickets/<ticket_id>/watchers")
+def handle_list_watchers(ticket_id: str) -> Response[str]:
+    return json_response(200, service.list_watchers(current_principal(app), ticket_id))
+
+
+@app.post("/tickets/<ticket_id>/watchers")
+def handle_add_watcher(ticket_id: str) -> Response[str]:
+    principal = current_principal(app)
+    request = request_body(app, AddWatcherRequest, settings.max_body_bytes)
+    service.add_watcher(principal, ticket_id, request)
+    return json_response(201, {"ok": True})
+
+
+@app.delete("/tickets/<ticket_id>/watchers/<user_id>")
+def handle_remove_watcher(ticket_id: str, user_id: str) -> dict[str, Any]:
+    service.remove_watcher(current_principal(app), ticket_id, user_id)
+    return {"ok": True}
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,705 @@
+"""DynamoDB access for the TicketsTable (pynamodb). Nothing outside this module sees a pynamodb object; helpdesk
+extras keep their own items (attachments, CSAT tokens, exports) in opsdesk/helpdesk/extras_repository.py with the
+key helpers below.
+
+Item layout (docs/data-model.md has the whole table):
+    requester     pk T#<t>#RQ#<requesterId>        sk REQUESTER
+    email claim   pk T#<t>#RQEMAIL#<email, lower>  sk EMAIL             requesterId: emails are unique per tenant
+    ticket        pk T#<t>#TK#<ticketId>           sk TICKET            + list keys, + dueBucket/dueSk (SLA)
+    comment       pk T#<t>#TK#<ticketId>           sk C#<createdAt>#<commentId>
+    watcher       pk T#<t>#TK#<ticketId>           sk W#<userId>
+    attachment    pk T#<t>#TK#<ticketId>           sk A#<attachmentId>  (helpdesk extras)
+    sequence      pk T#<t>#SEQ                     sk TICKET            n = the last ticket number taken
+    search word   pk T#<t>#W#<word>                sk <createdAt>#<ticketId>
+    aggregates    pk T#<t>#HSTATS                  sk ALL | D#<yyyy-mm-dd>   created, resolved, met, resolutionMs
+
+A ticket's sub-resources share its partition, so every one of them is reached through the tenant's ticket key:
+another tenant's ticket id finds nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeSerializer
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from opsdesk import tables
+from opsdesk.clock import parse_rfc3339
+from opsdesk.dynamo import Outcome, domain_error_for, record_items_read, run_transaction, table_meta
+from opsdesk.errors import Conflict, DomainError, ValidationFailed
+from opsdesk.events import DomainEvent
+from opsdesk.helpdesk.records import (
+    NO_TEAM,
+    UNASSIGNED,
+    Comment,
+    Page,
+    Requester,
+    ResolutionDelta,
+    StaleTicket,
+    Ticket,
+    TicketFilters,
+    TicketSource,
+    TicketStatus,
+    Totals,
+)
+from opsdesk.helpdesk.sla import SlaKind, due_sort_key
+from opsdesk.settings import HelpdeskSettings, load_settings
+
+if TYPE_CHECKING:  # the event log binds to its own table at import; the people function has none
+    from opsdesk.eventlog import EventLog
+
+_settings = load_settings(HelpdeskSettings)
+_META = table_meta(_settings, _settings.tickets_table_name)
+TABLE_NAME = _settings.tickets_table_name
+MAX_SEARCH_CANDIDATES = 200
+"""A search examines at most this many of its leading word's newest tickets per page it answers."""
+_serializer = TypeSerializer()
+
+
+# Keys: the one place that spells them (helpdesk extras build theirs from these too).
+
+
+def ticket_pk(tenant_id: str, ticket_id: str) -> str:
+    """The partition of a ticket and of everything under it (comments, watchers, attachments)."""
+    return f"T#{tenant_id}#TK#{ticket_id}"
+
+
+TICKET_SK = "TICKET"
+COMMENT_SK_PREFIX = "C#"
+WATCHER_SK_PREFIX = "W#"
+ATTACHMENT_SK_PREFIX = "A#"
+"""Attachment items (helpdesk extras) under the ticket's partition: sk A#<attachmentId>."""
+
+
+def requester_pk(tenant_id: str, requester_id: str) -> str:
+    return f"T#{tenant_id}#RQ#{requester_id}"
+
+
+REQUESTER_SK = "REQUESTER"
+
+
+def email_pk(tenant_id: str, email: str) -> str:
+    return f"T#{tenant_id}#RQEMAIL#{email.lower()}"
+
+
+EMAIL_SK = "EMAIL"
+
+
+def stats_pk(tenant_id: str) -> str:
+    """The tenant's helpdesk aggregates (sk ALL, and D#<day> per creation day)."""
+    return f"T#{tenant_id}#HSTATS"
+
+
+ALL_TIME_SK = "ALL"
+
+
+def day_sk(day: date) -> str:
+    return f"D#{day.isoformat()}"
+
+
+def word_pk(tenant_id: str, word: str) -> str:
+    return f"T#{tenant_id}#W#{word}"
+
+
+def sequence_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}#SEQ"
+
+
+SEQUENCE_SK = "TICKET"
+
+
+def tickets_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}#TICKETS"
+
+
+# Models
+
+
+class _TicketsTableItem(Model):
+    Meta = _META
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class _RequesterItem(_TicketsTableItem):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    displayName = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+    updatedAt = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+class _EmailItem(_TicketsTableItem):
+    requesterId = UnicodeAttribute()
+
+
+def _index(name: str, partition: str, sort: str) -> type[GlobalSecondaryIndex[Any]]:
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attributes = {partition: UnicodeAttribute(hash_key=True), sort: UnicodeAttribute(range_key=True), "Meta": meta}
+    return type(f"_{name}", (GlobalSecondaryIndex,), attributes)
+
+
+_ByTenant = _index(tables.HELPDESK_TICKETS_BY_TENANT, "tenantListPk", "listSk")
+_ByStatus = _index(tables.HELPDESK_TICKETS_BY_STATUS, "statusListPk", "listSk")
+_ByPriority = _index(tables.HELPDESK_TICKETS_BY_PRIORITY, "priorityListPk", "listSk")
+_ByTeam = _index(tables.HELPDESK_TICKETS_BY_TEAM, "teamListPk", "listSk")
+_ByAssignee = _index(tables.HELPDESK_TICKETS_BY_ASSIGNEE, "assigneeListPk", "listSk")
+
+
+class _TicketItem(_TicketsTableItem):
+    id = UnicodeAttribute()
+    number = NumberAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute()
+    requesterId = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    status = UnicodeAttribute()
+    source = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+    updatedAt = UnicodeAttribute()
+    createdBy = UnicodeAttribute()
+    customJson = UnicodeAttribute()
+    """JSON text: keeps numbers, nesting and key order exactly as given."""
+    assigneeId = UnicodeAttribute(null=True)
+    teamId = UnicodeAttribute(null=True)
+    urgency = NumberAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    subcategory = UnicodeAttribute(null=True)
+    scheduledAt = UnicodeAttribute(null=True)
+    dueAt = UnicodeAttribute(null=True)
+    firstResponseAt = UnicodeAttribute(null=True)
+    resolvedAt = UnicodeAttribute(null=True)
+    firstResponseBreachedAt = UnicodeAttribute(null=True)
+    resolutionBreachedAt = UnicodeAttribute(null=True)
+    resolutionSlaMet = BooleanAttribute(null=True)
+    slaDueAt = UnicodeAttribute(null=True)
+    words = UnicodeSetAttribute(null=True)
+    version = NumberAttribute()
+
+    tenantListPk = UnicodeAttribute()
+    statusListPk = UnicodeAttribute()
+    priorityListPk = UnicodeAttribute()
+    teamListPk = UnicodeAttribute()
+    assigneeListPk = UnicodeAttribute()
+    listSk = UnicodeAttribute()
+    dueBucket = UnicodeAttribute(null=True)
+    dueSk = UnicodeAttribute(null=True)
+
+    by_tenant = _ByTenant()
+    by_status = _ByStatus()
+    by_priority = _ByPriority()
+    by_team = _ByTeam()
+    by_assignee = _ByAssignee()
+
+
+class _CommentItem(_TicketsTableItem):
+    id = UnicodeAttribute()
+    ticketId = UnicodeAttribute()
+    authorId = UnicodeAttribute()
+    bodyMd = UnicodeAttribute()
+    isInternal = BooleanAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class _WatcherItem(_TicketsTableItem):
+    userId = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class _WordItem(_TicketsTableItem):
+    ticketId = UnicodeAttribute()
+
+
+class _CounterItem(_TicketsTableItem):
+    n = NumberAttribute(default=0)
+
+
+class _StatsItem(_TicketsTableItem):
+    created = NumberAttribute(null=True)
+    resolved = NumberAttribute(null=True)
+    met = NumberAttribute(null=True)
+    resolutionMs = NumberAttribute(null=True)
+
+
+# Which index serves a filter: the most selective one given (assignee, team, status, priority), the rest are a
+# filter expression on it.
+def _list_dimensions(tenant_id: str, filters: TicketFilters) -> list[tuple[Any, Any, str]]:
+    """(index, its partition attribute, the partition value) per filter given, most selective first."""
+    base = tickets_pk(tenant_id)
+    chosen: list[tuple[Any, Any, str]] = []
+    if filters.assignee_id:
+        chosen.append((_TicketItem.by_assignee, _TicketItem.assigneeListPk, f"{base}#A#{filters.assignee_id}"))
+    if filters.team_id:
+        chosen.append((_TicketItem.by_team, _TicketItem.teamListPk, f"{base}#TEAM#{filters.team_id}"))
+    if filters.status:
+        chosen.append((_TicketItem.by_status, _TicketItem.statusListPk, f"{base}#S#{filters.status.value}"))
+    if filters.priority:
+        chosen.append((_TicketItem.by_priority, _TicketItem.priorityListPk, f"{base}#P#{filters.priority}"))
+    return chosen or [(_TicketItem.by_tenant, _TicketItem.tenantListPk, base)]
+
+
+class _TicketsTransaction(TransactWrite):
+    def put_plain_item(self, item: Mapping[str, Any]) -> None:
+        """Put an item given as plain values (str, int, bool, ...; e.g. helpdesk extras' CSAT token), with the
+        condition that it does not exist yet."""
+        self._put_items.append({
+            "TableName": TABLE_NAME,
+            "Item": {name: _serializer.serialize(value) for name, value in item.items()},
+            "ConditionExpression": "attribute_not_exists(#pk)",
+            "ExpressionAttributeNames": {"#pk": "pk"},
+        })
+
+
+class TicketRepository:
+    """The HelpdeskStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
+
+    def __init__(self, event_log: EventLog | None = None) -> None:
+        self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
+        self._events = event_log
+
+    # Health
+
+    @staticmethod
+    def ping(table_names: Sequence[str], timeout_seconds: float = 2.0) -> None:
+        """Read one (absent) item of each table, failing fast: the readiness probe. Raises on any failure."""
+        probe = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url,
+                           connect_timeout_seconds=timeout_seconds, read_timeout_seconds=timeout_seconds,
+                           max_retry_attempts=0)
+        for name in table_names:
+            probe.dispatch("GetItem", {"TableName": name, "Key": {"pk": {"S": "HEALTH"}, "sk": {"S": "HEALTH"}}})
+
+    # Requesters
+
+    def create_requester(self, tenant_id: str, requester: Requester) -> None:
+        item = _requester_item(tenant_id, requester)
+        claim = _EmailItem(email_pk(tenant_id, requester.email_key), EMAIL_SK, requesterId=requester.id)
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_RequesterItem.pk.does_not_exist())
+            tx.save(claim, condition=_EmailItem.pk.does_not_exist())
+
+        def outcome() -> Outcome:
+            return Outcome.DONE if self.get_requester(tenant_id, requester.id) == requester else Outcome.CONFLICT
+
+        self._commit(write, lambda: Conflict("A requester with this email already exists"), outcome)
+
+    def get_requester(self, tenant_id: str, requester_id: str) -> Requester | None:
+        item = self._get(_RequesterItem, requester_pk(tenant_id, requester_id), REQUESTER_SK)
+        return _requester(item) if item else None
+
+    def update_requester(self, tenant_id: str, before: Requester, after: Requester) -> None:
+        item = _requester_item(tenant_id, after)
+        moves_email = before.email_key != after.email_key
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_RequesterItem.version == before.version)
+            if moves_email:
+                tx.delete(_EmailItem(email_pk(tenant_id, before.email_key), EMAIL_SK),
+                          condition=_EmailItem.requesterId == before.id)
+                tx.save(_EmailItem(email_pk(tenant_id, after.email_key), EMAIL_SK, requesterId=after.id),
+                        condition=_EmailItem.pk.does_not_exist())
+
+        def outcome() -> Outcome:
+            return Outcome.DONE if self.get_requester(tenant_id, after.id) == after else Outcome.CONFLICT
+
+        def conflict() -> DomainError:
+            current = self.get_requester(tenant_id, before.id)
+            if current is not None and current.version != before.version:
+                return Conflict("The requester was changed by someone else; reload it and retry")
+            return Conflict("A requester with this email already exists")
+
+        self._commit(write, conflict, outcome)
+
+    # Tickets
+
+    def next_ticket_number(self, tenant_id: str) -> int:
+        counter = _CounterItem(sequence_pk(tenant_id), SEQUENCE_SK)
+        try:
+            result = counter.update(actions=[_CounterItem.n.add(1)])
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Could not number the ticket") from exc
+        return int(result["Attributes"]["n"]["N"])
+
+    def create_ticket(self, tenant_id: str, ticket: Ticket, events: Sequence[DomainEvent] = ()) -> None:
+        item = _ticket_item(tenant_id, ticket)
+        # The words go first, outside the transaction (a ticket has up to 200): one whose ticket never commits is
+        # skipped by searches, which only show tickets they could read.
+        list_sk = item.listSk
+        try:
+            with _WordItem.batch_write() as batch:
+                for word in sorted(ticket.words):
+                    batch.save(_WordItem(word_pk(tenant_id, word), list_sk, ticketId=ticket.id))
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Could not index the ticket") from exc
+        created_day = parse_rfc3339(ticket.created_at).date()
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_TicketItem.pk.does_not_exist())
+            for sk in (ALL_TIME_SK, day_sk(created_day)):
+                tx.update(_StatsItem(stats_pk(tenant_id), sk), actions=[_StatsItem.created.add(1)])
+            self._publish(tx, tenant_id, events)
+
+        def outcome() -> Outcome:
+            # The id is fresh: an existing ticket is our own earlier attempt; otherwise an event number was taken.
+            return Outcome.DONE if self.get_ticket(tenant_id, ticket.id) is not None else Outcome.RETRY
+
+        self._commit(write, lambda: Conflict("Ticket already exists"), outcome)
+
+    def get_ticket(self, tenant_id: str, ticket_id: str) -> Ticket | None:
+        item = self._get(_TicketItem, ticket_pk(tenant_id, ticket_id), TICKET_SK)
+        return _ticket(item) if item else None
+
+    def get_tickets(self, tenant_id: str, ticket_ids: Sequence[str]) -> list[Ticket]:
+        """BatchGet (strongly consistent) of the tenant's tickets among `ticket_ids`, in that order."""
+        wanted = list(dict.fromkeys(ticket_ids))
+        if not wanted:
+            return []
+        try:
+            found = list(_TicketItem.batch_get([(ticket_pk(tenant_id, i), TICKET_SK) for i in wanted],
+                                               consistent_read=True))
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(len(found))
+        by_id = {item.id: _ticket(item) for item in found}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def update_ticket(
+        self,
+        tenant_id: str,
+        before: Ticket,
+        after: Ticket,
+        events: Sequence[DomainEvent] = (),
+        *,
+        resolution: ResolutionDelta | None = None,
+        new_items: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        item = _ticket_item(tenant_id, after)
+
+        def write(tx: TransactWrite) -> None:
+            assert isinstance(tx, _TicketsTransaction)
+            tx.save(item, condition=_TicketItem.version == before.version)
+            if resolution is not None and not resolution.empty:
+                tx.update(_StatsItem(stats_pk(tenant_id), ALL_TIME_SK), actions=[
+                    _StatsItem.resolved.add(resolution.resolved), _StatsItem.met.add(resolution.met),
+                    _StatsItem.resolutionMs.add(resolution.resolution_ms),
+                ])
+            for extra in new_items:
+                tx.put_plain_item(extra)
+            self._publish(tx, tenant_id, events)
+
+        self._commit(write, StaleTicket, self._ticket_outcome(tenant_id, before, after))
+
+    def mark_sla_breached(self, tenant_id: str, ticket_id: str, kind: SlaKind, at: datetime) -> bool:
+        """For the scheduled SLA check (helpdesk extras): record the breach of `kind`'s clock as of `at` on the
+        ticket, conditionally (version check, once per clock), moving it along the `ticketsByDue` index and
+        publishing `ticket_updated` with the breach in the same transaction. False when nothing was recorded
+        (already recorded, clock stopped or not due, ticket gone)."""
+        from opsdesk.helpdesk.service import HelpdeskService  # noqa: PLC0415 - the domain rule lives there
+
+        return HelpdeskService(self).mark_sla_breached(tenant_id, ticket_id, kind, at)
+
+    def query_tickets(self, tenant_id: str, filters: TicketFilters, limit: int, cursor: str | None) -> Page[Ticket]:
+        dimensions = _list_dimensions(tenant_id, filters)
+        index, attribute, partition = dimensions[0]
+        condition = _all(attr == value for _, attr, value in dimensions[1:])
+        results = index.query(
+            partition,
+            filter_condition=condition,
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=_decode_cursor(cursor, attribute.attr_name, partition),
+        )
+        tickets = [_ticket(item) for item in results]
+        record_items_read(results.page_iter.total_scanned_count)
+        last = results.last_evaluated_key if len(tickets) == limit else None
+        return Page(tickets, _encode_cursor(last) if last else None)
+
+    def search_tickets(
+        self, tenant_id: str, words: Sequence[str], filters: TicketFilters, limit: int, cursor: str | None
+    ) -> Page[Ticket]:
+        """The newest tickets holding every word: a Query on the longest word's index partition (longer words are
+        rarer), newest first, reading the candidates' tickets (BatchGet) to check the other words and the
+        filters. At most MAX_SEARCH_CANDIDATES candidates per page: with fewer matches among them the page is
+        short and the cursor goes on from there."""
+        leading = max(words, key=lambda word: (len(word), word))
+        others = set(words) - {leading}
+        partition = word_pk(tenant_id, leading)
+        start = _decode_cursor(cursor, "pk", partition)
+        found: list[Ticket] = []
+        examined = 0
+        while True:
+            batch = min(max(limit * 2, 20), MAX_SEARCH_CANDIDATES - examined)
+            results = _WordItem.query(partition, scan_index_forward=False, limit=batch, page_size=batch,
+                                      last_evaluated_key=start, consistent_read=False)
+            candidates = list(results)
+            record_items_read(results.page_iter.total_scanned_count)
+            tickets = {t.id: t for t in self.get_tickets(tenant_id, [c.ticketId for c in candidates])}
+            for candidate in candidates:
+                examined += 1
+                ticket = tickets.get(candidate.ticketId)
+                if ticket is not None and others <= ticket.words and filters.matches(ticket):
+                    found.append(ticket)
+                start = {"pk": {"S": candidate.pk}, "sk": {"S": candidate.sk}}
+                if len(found) == limit:
+                    return Page(found, _encode_cursor(start))
+            if len(candidates) < batch or results.last_evaluated_key is None or start is None:
+                return Page(found, None)
+            if examined >= MAX_SEARCH_CANDIDATES:
+                return Page(found, _encode_cursor(start))
+
+    # Comments and watchers
+
+    def add_comment(
+        self,
+        tenant_id: str,
+        comment: Comment,
+        before: Ticket | None = None,
+        after: Ticket | None = None,
+        events: Sequence[DomainEvent] = (),
+    ) -> None:
+        item = _CommentItem(
+            ticket_pk(tenant_id, comment.ticket_id), f"{COMMENT_SK_PREFIX}{comment.created_at}#{comment.id}",
+            id=comment.id, ticketId=comment.ticket_id, authorId=comment.author_id, bodyMd=comment.body_md,
+            isInternal=comment.is_internal, createdAt=comment.created_at,
+        )
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(item, condition=_CommentItem.pk.does_not_exist())
+            if before is not None and after is not None:
+                tx.save(_ticket_item(tenant_id, after), condition=_TicketItem.version == before.version)
+            self._publish(tx, tenant_id, events)
+
+        def outcome() -> Outcome:
+            stored = self._get(_CommentItem, item.pk, item.sk)
+            if stored is not None:
+                return Outcome.DONE
+            if before is not None and after is not None:
+                return self._ticket_outcome(tenant_id, before, after)()
+            return Outcome.RETRY
+
+        self._commit(write, StaleTicket, outcome)
+
+    def list_comments(
+        self, tenant_id: str, ticket_id: str, include_internal: bool, limit: int, cursor: str | None
+    ) -> Page[Comment]:
+        partition = ticket_pk(tenant_id, ticket_id)
+        results = _CommentItem.query(
+            partition,
+            range_key_condition=_CommentItem.sk.startswith(COMMENT_SK_PREFIX),
+            filter_condition=None if include_internal else _CommentItem.isInternal == False,  # noqa: E712
+            consistent_read=True,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=_decode_cursor(cursor, "pk", partition),
+        )
+        comments = [_comment(item) for item in results]
+        record_items_read(results.page_iter.total_scanned_count)
+        last = results.last_evaluated_key if len(comments) == limit else None
+        return Page(comments, _encode_cursor(last) if last else None)
+
+    def add_watcher(self, tenant_id: str, ticket_id: str, user_id: str, now: str) -> None:
+        item = _WatcherItem(ticket_pk(tenant_id, ticket_id), f"{WATCHER_SK_PREFIX}{user_id}", userId=user_id,
+                            createdAt=now)
+        try:
+            item.save(condition=_WatcherItem.pk.does_not_exist())
+        except PynamoDBException as exc:
+            if isinstance(domain_error_for(exc, ""), Conflict):
+                return  # already watching: adding again changes nothing
+            raise domain_error_for(exc, "") from exc
+
+    def remove_watcher(self, tenant_id: str, ticket_id: str, user_id: str) -> None:
+        try:
+            _WatcherItem(ticket_pk(tenant_id, ticket_id), f"{WATCHER_SK_PREFIX}{user_id}").delete()
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "") from exc
+
+    def list_watchers(self, tenant_id: str, ticket_id: str) -> list[str]:
+        results = _WatcherItem.query(ticket_pk(tenant_id, ticket_id),
+                                     range_key_condition=_WatcherItem.sk.startswith(WATCHER_SK_PREFIX),
+                                     consistent_read=True)
+        watchers = [item.userId for item in results]
+        record_items_read(results.page_iter.total_scanned_count)
+        return watchers
+
+    # Aggregates
+
+    def totals(self, tenant_id: str) -> Totals:
+        item = self._get(_StatsItem, stats_pk(tenant_id), ALL_TIME_SK)
+        if item is None:
+            return Totals()
+        return Totals(created=int(item.created or 0), resolved=int(item.resolved or 0), met=int(item.met or 0),
+                      resolution_ms=int(item.resolutionMs or 0))
+
+    def created_per_day(self, tenant_id: str, first: date, last: date) -> dict[date, int]:
+        results = _StatsItem.query(stats_pk(tenant_id), range_key_condition=_StatsItem.sk.between(day_sk(first),
+                                                                                                   day_sk(last)))
+        counts = {date.fromisoformat(item.sk.removeprefix("D#")): int(item.created or 0) for item in results}
+        record_items_read(results.page_iter.total_scanned_count)
+        return counts
+
+    # Bulk load (benchmarks and the reads-scale test): tickets written by batch, not by the API's transaction.
+
+    def import_tickets(self, tenant_id: str, tickets: Sequence[Ticket]) -> None:
+        created: dict[str, int] = {}
+        with _TicketItem.batch_write() as batch:
+            for ticket in tickets:
+                batch.save(_ticket_item(tenant_id, ticket))
+                created[day_sk(parse_rfc3339(ticket.created_at).date())] = created.get(
+                    day_sk(parse_rfc3339(ticket.created_at).date()), 0) + 1
+        with _WordItem.batch_write() as words:
+            for ticket in tickets:
+                for word in ticket.words:
+                    words.save(_WordItem(word_pk(tenant_id, word), f"{ticket.created_at}#{ticket.id}",
+                                         ticketId=ticket.id))
+        for sk, count in [*created.items(), (ALL_TIME_SK, len(tickets))]:
+            _StatsItem(stats_pk(tenant_id), sk).update(actions=[_StatsItem.created.add(count)])
+
+    def reserve_ticket_numbers(self, tenant_id: str, count: int) -> range:
+        result = _CounterItem(sequence_pk(tenant_id), SEQUENCE_SK).update(actions=[_CounterItem.n.add(count)])
+        last = int(result["Attributes"]["n"]["N"])
+        return range(last - count + 1, last + 1)
+
+    # Helpers
+
+    def _ticket_outcome(self, tenant_id: str, before: Ticket, after: Ticket) -> Callable[[], Outcome]:
+        def outcome() -> Outcome:
+            stored = self.get_ticket(tenant_id, after.id)
+            if stored == after:
+                return Outcome.DONE  # our own earlier attempt
+            if stored is None or stored.version != before.version:
+                return Outcome.CONFLICT  # someone else changed it: the service reads it again
+            return Outcome.RETRY  # only an event number was taken meanwhile
+
+        return outcome
+
+    def _publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
+        if events and self._events is not None:
+            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
+
+    def _commit(
+        self, write: Callable[[Any], None], conflict: Callable[[], DomainError], outcome: Callable[[], Outcome]
+    ) -> None:
+        """One transaction (opsdesk.dynamo.run_transaction); a failed condition that is someone else's change
+        raises `conflict()`."""
+        run_transaction(self._connection, write, lambda _: conflict(), outcome, transaction=_TicketsTransaction)
+
+    @staticmethod
+    def _get(model: type[Any], pk: str, sk: str) -> Any:
+        # Strongly consistent: a client that has just created or changed something reads it back at once.
+        try:
+            item = model.get(pk, sk, consistent_read=True)
+        except model.DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(1)
+        return item
+
+
+def _all(conditions: Any) -> Condition | None:
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def _encode_cursor(key: Mapping[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, partition_attribute: str, partition: str) -> dict[str, Any] | None:
+    """A cursor is the last key a page read; one made for another list (or tenant) is refused, not followed."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        key = None
+    valid = (isinstance(key, dict) and len(key) <= 4
+             and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+             and key.get(partition_attribute, {}).get("S") == partition)
+    if not valid:
+        raise ValidationFailed.on_field("cursor", "Not a cursor of this list")
+    return dict(key)
+
+
+# Conversions between items and records
+
+
+def _requester_item(tenant_id: str, requester: Requester) -> _RequesterItem:
+    return _RequesterItem(requester_pk(tenant_id, requester.id), REQUESTER_SK, id=requester.id,
+                          email=requester.email, displayName=requester.display_name, createdAt=requester.created_at,
+                          updatedAt=requester.updated_at, version=requester.version)
+
+
+def _requester(item: _RequesterItem) -> Requester:
+    return Requester(id=item.id, email=item.email, display_name=item.displayName, created_at=item.createdAt,
+                     updated_at=item.updatedAt, version=int(item.version))
+
+
+def _ticket_item(tenant_id: str, ticket: Ticket) -> _TicketItem:
+    base = tickets_pk(tenant_id)
+    return _TicketItem(
+        ticket_pk(tenant_id, ticket.id), TICKET_SK,
+        id=ticket.id, number=ticket.number, title=ticket.title, description=ticket.description,
+        requesterId=ticket.requester_id, priority=ticket.priority, status=ticket.status.value,
+        source=ticket.source.value, createdAt=ticket.created_at, updatedAt=ticket.updated_at,
+        createdBy=ticket.created_by, customJson=json.dumps(ticket.custom_json, separators=(",", ":")),
+        assigneeId=ticket.assignee_id, teamId=ticket.team_id, urgency=ticket.urgency, category=ticket.category,
+        subcategory=ticket.subcategory, scheduledAt=ticket.scheduled_at, dueAt=ticket.due_at,
+        firstResponseAt=ticket.first_response_at, resolvedAt=ticket.resolved_at,
+        firstResponseBreachedAt=ticket.first_response_breached_at,
+        resolutionBreachedAt=ticket.resolution_breached_at, resolutionSlaMet=ticket.resolution_sla_met,
+        slaDueAt=ticket.sla_due_at, words=set(ticket.words) or None, version=ticket.version,
+        tenantListPk=base,
+        statusListPk=f"{base}#S#{ticket.status.value}",
+        priorityListPk=f"{base}#P#{ticket.priority}",
+        teamListPk=f"{base}#TEAM#{ticket.team_id or NO_TEAM}",
+        assigneeListPk=f"{base}#A#{ticket.assignee_id or UNASSIGNED}",
+        listSk=f"{ticket.created_at}#{ticket.id}",
+        dueBucket=ticket.sla_due_bucket if ticket.sla_due_at else None,
+        dueSk=(due_sort_key(parse_rfc3339(ticket.sla_due_at), tenant_id, ticket.id)
+               if ticket.sla_due_at and ticket.sla_due_bucket else None),
+    )
+
+
+def _ticket(item: _TicketItem) -> Ticket:
+    return Ticket(
+        id=item.id, number=int(item.number), title=item.title, description=item.description,
+        requester_id=item.requesterId, priority=item.priority, status=TicketStatus(item.status),
+        source=TicketSource(item.source), created_at=item.createdAt, updated_at=item.updatedAt,
+        created_by=item.createdBy, custom_json=json.loads(item.customJson),
+        assignee_id=item.assigneeId, team_id=item.teamId,
+        urgency=int(item.urgency) if item.urgency is not None else None, category=item.category,
+        subcategory=item.subcategory, scheduled_at=item.scheduledAt, due_at=item.dueAt,
+        first_response_at=item.firstResponseAt, resolved_at=item.resolvedAt,
+        first_response_breached_at=item.firstResponseBreachedAt, resolution_breached_at=item.resolutionBreachedAt,
+        resolution_sla_met=item.resolutionSlaMet, sla_due_at=item.slaDueAt,
+        sla_due_bucket=item.dueBucket, words=frozenset(item.words or ()), version=int(item.version),
+    )
+
+
+def _comment(item: _CommentItem) -> Comment:
+    return Comment(id=item.id, ticket_id=item.ticketId, author_id=item.authorId, body_md=item.bodyMd,
+                   is_internal=bool(item.isInternal), created_at=item.createdAt)
+

@@ -1,0 +1,189 @@
+"""Request bodies of the helpdesk API, with the document's field names."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+
+from opsdesk.clock import is_uuid, parse_rfc3339, to_rfc3339
+from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
+from opsdesk.helpdesk.sla import PRIORITIES
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_CUSTOM_JSON_BYTES = 16_384
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
+"""A user's id as the identity provider gives it (a Cognito `sub` is a UUID), or a requester's id."""
+TEAM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+STATUS_VALUES = ", ".join(s.value for s in TicketStatus)
+SOURCE_VALUES = ", ".join(s.value for s in TicketSource)
+
+
+def uuid_value(value: str) -> str:
+    if not is_uuid(value):
+        raise ValueError("must be a UUID")
+    return value.lower()
+
+
+def user_id_value(value: str) -> str:
+    if not USER_ID_PATTERN.match(value):
+        raise ValueError("must be a user id (letters, digits and ._@:- , at most 128)")
+    return value
+
+
+def _optional_user_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == NO_TEAM:
+        raise ValueError(f"{NO_TEAM!r} is reserved (assignee=none lists unassigned tickets); use null to unassign")
+    return user_id_value(value)
+
+
+def _optional_team_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == NO_TEAM or not TEAM_ID_PATTERN.match(value):
+        raise ValueError("must be a team id (letters, digits and ._- , at most 64; not 'none')")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if len(value) > 254 or not EMAIL_PATTERN.match(value):
+        raise ValueError("must be an email address")
+    return value
+
+
+def _priority(value: str) -> str:
+    if value not in PRIORITIES:
+        raise ValueError(f"must be one of: {', '.join(PRIORITIES)}")
+    return value
+
+
+def _moment(value: str | None) -> str | None:
+    """An RFC 3339 date-time (or a date: its midnight UTC), stored in UTC with milliseconds."""
+    if value is None:
+        return None
+    try:
+        return to_rfc3339(parse_rfc3339(value))
+    except ValueError:
+        raise ValueError("must be an RFC 3339 date-time") from None
+
+
+def _custom_json(value: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(value, separators=(",", ":")).encode("utf-8")) > MAX_CUSTOM_JSON_BYTES:
+        raise ValueError(f"must be at most {MAX_CUSTOM_JSON_BYTES} bytes of JSON")
+    return value
+
+
+class CreateRequesterRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: str
+    display_name: Annotated[Text, StringConstraints(max_length=200)]
+
+    _email = field_validator("email")(_email)
+
+
+class UpdateRequesterRequest(BaseModel):
+    """Only these may change; any other field is refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = None
+    display_name: Annotated[Text, StringConstraints(max_length=200)] | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str | None) -> str | None:
+        return None if value is None else _email(value)
+
+
+class CreateTicketRequest(BaseModel):
+    # Unknown fields are ignored on create: the ticket is built field by field, never from the body.
+    model_config = ConfigDict(extra="ignore")
+
+    title: Annotated[Text, StringConstraints(max_length=200)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+    requester_id: str
+    priority: str
+    urgency: Annotated[StrictInt, Field(ge=1, le=4)] | None = None
+    category: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    subcategory: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    custom_json: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = None
+    """Beyond the document: an agent recording a ticket that came another way (e.g. `email`) says so; otherwise
+    the source is how the caller signed in (opsdesk.helpdesk.service.ticket_source)."""
+
+    _requester = field_validator("requester_id")(uuid_value)
+    _priority = field_validator("priority")(_priority)
+    _custom = field_validator("custom_json")(_custom_json)
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str | None) -> str | None:
+        if value is not None and value not in {s.value for s in TicketSource}:
+            raise ValueError(f"must be one of: {SOURCE_VALUES}")
+        return value
+
+
+class UpdateTicketRequest(BaseModel):
+    """The document's partial PATCH, plus `team_id` (the queue a ticket is in). Any other field is refused by
+    name; null clears the optional fields and is refused for status, priority and custom_json."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    assignee_id: str | None = None
+    team_id: str | None = None
+    priority: str | None = None
+    urgency: Annotated[StrictInt, Field(ge=1, le=4)] | None = None
+    scheduled_at: str | None = None
+    due_at: str | None = None
+    custom_json: dict[str, Any] | None = None
+
+    _assignee = field_validator("assignee_id")(_optional_user_id)
+    _team = field_validator("team_id")(_optional_team_id)
+    _moments = field_validator("scheduled_at", "due_at")(_moment)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is not None and value not in {s.value for s in TicketStatus}:
+            raise ValueError(f"must be one of: {STATUS_VALUES}")
+        return value
+
+    @field_validator("priority")
+    @classmethod
+    def _valid_priority(cls, value: str | None) -> str | None:
+        return None if value is None else _priority(value)
+
+    @field_validator("custom_json")
+    @classmethod
+    def _valid_custom(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else _custom_json(value)
+
+
+class CreateCommentRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    body_md: Annotated[Text, StringConstraints(max_length=20_000)]
+    is_internal: StrictBool = False
+    author_id: str | None = None
+    """The caller's own id, or (agents) a requester of the tenant the agent writes for; default: the caller."""
+
+    @field_validator("author_id")
+    @classmethod
+    def _author(cls, value: str | None) -> str | None:
+        return None if value is None else user_id_value(value)
+
+
+class AddWatcherRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+
+    _user = field_validator("user_id")(user_id_value)
