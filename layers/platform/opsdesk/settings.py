@@ -102,6 +102,28 @@ class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
     """The API Gateway management API; default https://<domainName>/<stage> of the request."""
 
 
+DEFAULT_BEDROCK_MODEL_ID = "amazon.nova-lite-v1:0"
+"""On-demand in the regions the platform targets, with Converse streaming and tool use."""
+
+
+class ChatSettings(TokenSettings, SupportSettings, RateLimitSettings, SearchSettings):
+    """The support chat function (streaming): it verifies tokens, counts its rate limit, searches the docs for
+    the assistant and records token usage in the support table."""
+
+    ai_provider: Literal["offline", "bedrock"] = Field(default="offline", alias="AI_PROVIDER")
+    """`offline` answers from retrieved docs without a model (the default, and the local stack's); `bedrock` calls
+    Amazon Bedrock's Converse API."""
+    bedrock_model_id: str = Field(default=DEFAULT_BEDROCK_MODEL_ID, alias="BEDROCK_MODEL_ID", min_length=1)
+    bedrock_region: str | None = Field(default=None, alias="BEDROCK_REGION")
+    """Where to call Bedrock when the model is not offered in the function's own region (default AWS_REGION)."""
+    chat_max_tool_rounds: int = Field(default=3, alias="CHAT_MAX_TOOL_ROUNDS", ge=1, le=8)
+    chat_max_output_tokens: int = Field(default=1024, alias="CHAT_MAX_OUTPUT_TOKENS", ge=64, le=8192)
+    chat_search_limit: int = Field(default=5, alias="CHAT_SEARCH_LIMIT", ge=1, le=20)
+    """Articles one searchDocs call returns."""
+    chat_min_relevance: float = Field(default=0.25, alias="CHAT_MIN_RELEVANCE", ge=0, le=1)
+    """The offline provider cites no article scoring below this (embedded backend's 0..1 relevance)."""
+
+
 class HelpdeskSettings(EventLogSettings):
     """The helpdesk functions: the TicketsTable, and the event log their writes publish to."""
 

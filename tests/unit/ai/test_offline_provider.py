@@ -1,0 +1,165 @@
+"""The offline provider answers from the articles its searchDocs call really retrieves from the demo corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from opsdesk.ai.offline import Intent, OfflineDocsProvider, Selection, intent_of, keywords, search_query
+from opsdesk.ai.provider import (
+    ChatMessage,
+    ProviderError,
+    ProviderEvent,
+    TextDelta,
+    ToolCall,
+    ToolError,
+    ToolOutput,
+    ToolResult,
+    ToolSpec,
+    UsageReport,
+)
+from opsdesk.ai.tools import DocResult, SearchDocsTool
+from opsdesk.ai.usage import estimate_tokens
+
+
+def ask(tool: Any, *conversation: str) -> list[ProviderEvent]:
+    messages = [ChatMessage("user" if i % 2 == 0 else "assistant", text) for i, text in enumerate(conversation)]
+    return list(OfflineDocsProvider().stream(messages, [tool], "system prompt"))
+
+
+def text_of(events: list[ProviderEvent]) -> str:
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+def test_the_answer_cites_the_titles_and_urls_of_the_articles_it_retrieved(
+    search_docs: SearchDocsTool, corpus_titles: dict[str, str],
+) -> None:
+    events = ask(search_docs, "My deployment keeps timing out")
+
+    result = next(e for e in events if isinstance(e, ToolResult))
+    answer = text_of(events)
+    assert result.citations
+    assert all(corpus_titles[c.url] == c.title for c in result.citations)
+    # The best article, quoted from its excerpt and cited by title and URL
+    best = "https://happycloud.com/docs/app-cicd/troubleshooting/deployment-timeout"
+    assert f"**{corpus_titles[best]}**" in answer
+    assert best in answer
+    assert "ERROR [deploy]" in answer  # from the article's excerpt, not from the provider
+    cited = [c for c in result.citations if c.url in answer]
+    assert 2 <= len(cited) <= 3
+    assert all(f"**{c.title}**" in answer for c in cited)
+
+
+def test_the_search_is_the_searchdocs_tool_called_with_the_questions_keywords(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "My deployment keeps timing out")
+
+    call = next(e for e in events if isinstance(e, ToolCall))
+    assert (call.name, dict(call.args)) == ("searchDocs", {"query": "deployment timing out"})
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert result.call_id == call.call_id
+    assert [c.url for c in result.citations] == [h.url for h in search_docs.run({"query": "deployment timing out"})
+                                                 .citations]
+
+
+def test_text_streams_in_several_pieces_and_the_first_comes_before_the_search(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "How do I rotate database credentials?")
+
+    assert isinstance(events[0], TextDelta)
+    assert isinstance(events[1], ToolCall)
+    assert sum(isinstance(e, TextDelta) for e in events) >= 4
+
+
+@pytest.mark.parametrize("question", ["banana smoothie recipe", "What's the weather in Paris?", "hello"])
+def test_it_says_plainly_when_the_documentation_has_nothing_relevant(
+    search_docs: SearchDocsTool, question: str,
+) -> None:
+    events = ask(search_docs, question)
+
+    answer = text_of(events)
+    assert "couldn't find anything in the documentation" in answer
+    assert "https://" not in answer
+
+
+def test_weak_matches_are_not_cited_as_answers(search_docs: SearchDocsTool) -> None:
+    # "cake" matches a few words of unrelated articles weakly: shown in the tool result, never offered as an answer
+    events = ask(search_docs, "How do I make a cake")
+
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert result.citations
+    assert not any(c.url in text_of(events) for c in result.citations)
+
+
+def test_a_short_follow_up_is_searched_with_the_previous_question(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "kafka consumer lag keeps growing", "Here is what I found...", "and partitions?")
+
+    call = next(e for e in events if isinstance(e, ToolCall))
+    assert call.args["query"].split() == ["partitions", "kafka", "consumer", "lag", "growing"]
+    assert "https://happycloud.com/docs/data-platform/how-to/scale-stream-consumers" in text_of(events)
+
+
+def test_token_usage_is_estimated_from_what_it_read_and_what_it_wrote(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "My deployment keeps timing out")
+
+    (report,) = [e for e in events if isinstance(e, UsageReport)]
+    assert report.model_id == "offline-docs"
+    assert report.usage.output_tokens == estimate_tokens(text_of(events))
+    # It read the question and every excerpt of the search results
+    assert report.usage.input_tokens > estimate_tokens("My deployment keeps timing out") + 5 * 20
+
+
+class FailingSearch:
+    spec = ToolSpec("searchDocs", "search", {"type": "object"})
+
+    def run(self, args: Mapping[str, Any]) -> ToolOutput:
+        raise ToolError("the search index is unavailable")
+
+
+def test_a_failed_search_is_said_in_the_answer_and_still_reported(corpus_index: object) -> None:
+    events = ask(FailingSearch(), "My deployment keeps timing out")
+
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert result.output is None
+    assert "couldn't search the documentation" in text_of(events)
+    assert isinstance(events[-1], UsageReport)
+
+
+def test_without_the_search_tool_it_cannot_answer() -> None:
+    with pytest.raises(ProviderError):
+        list(OfflineDocsProvider().stream([ChatMessage("user", "hi")], [], ""))
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("My deployment keeps timing out", Intent.PROBLEM),
+    ("Why doesn't the pipeline start?", Intent.PROBLEM),
+    ("How do I rotate database credentials?", Intent.HOW_TO),
+    ("What is a canary release?", Intent.QUESTION),
+])
+def test_the_kind_of_question_is_recognised(question: str, intent: Intent) -> None:
+    assert intent_of(question) is intent
+
+
+def test_keywords_drop_filler_and_keep_identifiers() -> None:
+    assert keywords("Hi, my ERR_DEPLOY_TIMEOUT keeps failing on app-cicd, can you help?") == [
+        "err_deploy_timeout", "failing", "app-cicd"]
+    assert search_query([ChatMessage("user", "hello")]) == "hello"
+
+
+def test_for_a_problem_a_troubleshooting_article_comes_first_among_equals() -> None:
+    how_to = DocResult("How to X", "u1", "how-to", "P", "e", 0.60)
+    troubleshooting = DocResult("Fixing X", "u2", "troubleshooting", "P", "e", 0.58)
+    unrelated = DocResult("Other", "u3", "reference", "P", "e", 0.2)
+
+    chosen = Selection().choose([how_to, troubleshooting, unrelated], Intent.PROBLEM)
+
+    assert chosen == [troubleshooting, how_to]
+    assert Selection().choose([how_to, troubleshooting], Intent.HOW_TO) == [how_to, troubleshooting]
+
+
+def test_estimated_tokens_grow_with_long_words_digits_and_punctuation() -> None:
+    assert estimate_tokens("the") == 1
+    assert estimate_tokens("deployment") == 2
+    assert estimate_tokens("configuration") == 3
+    assert estimate_tokens("timeout: 1800s.") == 2 + 1 + 2 + 1 + 1  # timeout : 1800 s .
+    assert estimate_tokens("") == 0
