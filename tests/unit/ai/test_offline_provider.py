@@ -47,6 +47,7 @@ def test_the_answer_cites_the_titles_and_urls_of_the_articles_it_retrieved(
     assert f"**{corpus_titles[best]}**" in answer
     assert best in answer
     assert "ERROR [deploy]" in answer  # from the article's excerpt, not from the provider
+    assert "\n> A deployment stage that hits its time limit" in answer  # quoted without the heading it opens with
     cited = [c for c in result.citations if c.url in answer]
     assert 2 <= len(cited) <= 3
     assert all(f"**{c.title}**" in answer for c in cited)

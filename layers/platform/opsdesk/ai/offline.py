@@ -181,7 +181,7 @@ def compose_answer(query: str, intent: Intent, articles: list[DocResult]) -> lis
     best, others = articles[0], articles[1:]
     paragraphs = [
         f"\n\nThe closest match is **{best.title}** (a {TYPE_NAMES.get(best.type, best.type)} for {best.plane}):",
-        f"\n\n> {_quote(best.excerpt)}",
+        f"\n\n> {_quote(best.excerpt, best.title)}",
         f"\n\nRead it here: {best.url}",
     ]
     if others:
@@ -192,9 +192,12 @@ def compose_answer(query: str, intent: Intent, articles: list[DocResult]) -> lis
     return paragraphs
 
 
-def _quote(excerpt: str) -> str:
-    """An excerpt as a readable quote: one line, its cut ends marked with an ellipsis."""
+def _quote(excerpt: str, title: str) -> str:
+    """An excerpt as a readable quote: one line, without the title it may open with (articles start with their
+    heading), its cut ends marked with an ellipsis."""
     text = " ".join(excerpt.split())
+    if text.startswith(title) and len(text) > len(title):
+        text = text[len(title):].lstrip()
     if text.startswith("..."):
         text = "…" + text.removeprefix("...").lstrip()
     if text.endswith("..."):
