@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from opsdesk.errors import ValidationFailed
+from opsdesk.auth import Principal
+from opsdesk.errors import Forbidden, NotFound, ValidationFailed
 from opsdesk.helpdesk.attachments import (
     ALLOWED_TYPES,
     DEFAULT_MAX_BYTES,
     MIB,
+    Attachment,
     AttachmentConfirm,
+    AttachmentLimits,
+    AttachmentService,
     AttachmentUpload,
     attachment_key,
     check_upload,
@@ -196,16 +201,249 @@ def test_object_of_the_declared_size_and_type_matches() -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "problem"),
+    ("head", "field", "problem"),
     [
-        (None, "the file has not been uploaded"),
-        ({"ContentLength": 999, "ContentType": "application/pdf"}, "the uploaded file has 999 bytes, not 1000"),
-        ({"ContentLength": 30 * MIB, "ContentType": "application/pdf"}, f"has {30 * MIB} bytes, not 1000"),
-        ({"ContentLength": 1000, "ContentType": "text/html"}, "type is text/html, not application/pdf"),
-        ({"ContentLength": 1000}, "type is unknown"),
+        (None, "attachment_id", "the file has not been uploaded"),
+        ({"ContentLength": 999, "ContentType": "application/pdf"}, "bytes", "uploaded file has 999 bytes, not 1000"),
+        ({"ContentLength": 30 * MIB, "ContentType": "application/pdf"}, "bytes", f"has {30 * MIB} bytes, not 1000"),
+        ({"ContentLength": 1000, "ContentType": "text/html"}, "mime", "type is text/html, not application/pdf"),
+        ({"ContentLength": 1000}, "mime", "type is unknown"),
     ],
 )
-def test_object_that_differs_from_the_declaration_is_refused(head: dict[str, Any] | None, problem: str) -> None:
+def test_object_that_differs_from_the_declaration_is_refused(
+    head: dict[str, Any] | None, field: str, problem: str
+) -> None:
     spec = check(upload(mime="application/pdf", bytes=1000))
 
-    assert problem in (stored_object_problem(spec, head) or "")
+    found = stored_object_problem(spec, head)
+
+    assert found is not None
+    assert found.field == field
+    assert problem in found.message
+
+
+# The service over an in-memory store and object store
+
+
+class FakeObjects:
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], dict[str, Any]] = {}
+        self.presigned: list[dict[str, Any]] = []
+
+    def presign_put(self, bucket: str, key: str, *, content_type: str, content_length: int, tagging: str,
+                    expires_seconds: int) -> str:
+        self.presigned.append({"bucket": bucket, "key": key, "type": content_type, "length": content_length,
+                               "tagging": tagging, "expires": expires_seconds})
+        return f"https://s3.test/{bucket}/{key}?signed"
+
+    def upload(self, key: str, size: int, content_type: str, bucket: str = "att") -> None:
+        self.objects[(bucket, key)] = {"ContentLength": size, "ContentType": content_type, "tags": "state=pending"}
+
+    def head(self, bucket: str, key: str) -> dict[str, Any] | None:
+        return self.objects.get((bucket, key))
+
+    def clear_tags(self, bucket: str, key: str) -> None:
+        self.objects[(bucket, key)]["tags"] = ""
+
+    def delete(self, bucket: str, key: str) -> None:
+        self.objects.pop((bucket, key), None)
+
+
+class FakeAttachmentStore:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str, str], Attachment] = {}
+
+    def list_attachments(self, tenant_id: str, ticket_id: str) -> list[Attachment]:
+        return sorted((a for (t, k, _), a in self.items.items() if (t, k) == (tenant_id, ticket_id)),
+                      key=lambda a: a.created_at)
+
+    def get_attachment(self, tenant_id: str, ticket_id: str, attachment_id: str) -> Attachment | None:
+        return self.items.get((tenant_id, ticket_id, attachment_id))
+
+    def put_attachment(self, tenant_id: str, attachment: Attachment) -> bool:
+        key = (tenant_id, attachment.ticket_id, attachment.id)
+        if key in self.items:
+            return False
+        self.items[key] = attachment
+        return True
+
+    def delete_attachment(self, tenant_id: str, ticket_id: str, attachment_id: str) -> None:
+        self.items.pop((tenant_id, ticket_id, attachment_id), None)
+
+
+AGENT = Principal(user_id="agent-1", tenant_id=TENANT, username="agent", groups=frozenset({"agent"}))
+UPLOADER = Principal(user_id="user-1", tenant_id=TENANT, username="user", groups=frozenset())
+OTHER_USER = Principal(user_id="user-2", tenant_id=TENANT, username="other", groups=frozenset())
+
+
+@pytest.fixture
+def objects() -> FakeObjects:
+    return FakeObjects()
+
+
+@pytest.fixture
+def store() -> FakeAttachmentStore:
+    return FakeAttachmentStore()
+
+
+@pytest.fixture
+def service(store: FakeAttachmentStore, objects: FakeObjects) -> AttachmentService:
+    counter = iter(range(1, 10_000))
+    return AttachmentService(
+        store, objects, "att", AttachmentLimits(max_bytes=10 * MIB, upload_url_seconds=600, per_ticket=3),
+        clock=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        id_factory=lambda: str(uuid.UUID(int=next(counter), version=4)),
+    )
+
+
+def presign_and_upload(service: AttachmentService, objects: FakeObjects, principal: Principal = UPLOADER,
+                       **body: Any) -> tuple[dict[str, Any], AttachmentConfirm]:
+    request = upload(**{"filename": "log.txt", "bytes": 42, **body})
+    answer = service.presign(principal, TICKET, request)
+    key = objects.presigned[-1]["key"]
+    objects.upload(key, request.bytes, objects.presigned[-1]["type"])
+    confirm = parse_model(AttachmentConfirm, {"attachment_id": answer["attachment_id"], "filename": request.filename,
+                                              "bytes": request.bytes, "mime": request.mime})
+    return answer, confirm
+
+
+def test_presign_answers_a_url_headers_and_an_id(service: AttachmentService, objects: FakeObjects) -> None:
+    answer = service.presign(UPLOADER, TICKET, upload(filename="log.txt", bytes=42))
+
+    assert set(answer) == {"upload_url", "headers", "attachment_id"}
+    assert answer["headers"] == {"Content-Type": "text/plain", "x-amz-tagging": "state=pending"}
+    assert objects.presigned == [{
+        "bucket": "att", "key": f"tenants/{TENANT}/tickets/{TICKET}/attachments/{answer['attachment_id']}/log.txt",
+        "type": "text/plain", "length": 42, "tagging": "state=pending", "expires": 600,
+    }]
+
+
+def test_presign_refuses_a_file_over_the_limit_and_signs_nothing(
+    service: AttachmentService, objects: FakeObjects
+) -> None:
+    with pytest.raises(ValidationFailed):
+        service.presign(UPLOADER, TICKET, upload(bytes=10 * MIB + 1))
+
+    assert objects.presigned == []
+
+
+def test_confirm_records_the_uploaded_file_and_clears_its_pending_tag(
+    service: AttachmentService, objects: FakeObjects
+) -> None:
+    answer, confirm = presign_and_upload(service, objects)
+
+    attachment = service.confirm(UPLOADER, TICKET, confirm)
+
+    assert attachment.id == answer["attachment_id"]
+    assert attachment.as_json() == {"id": attachment.id, "filename": "log.txt", "bytes": 42, "mime": "text/plain",
+                                    "created_at": "2026-03-02T09:00:00.000Z"}
+    assert [a.id for a in service.list(UPLOADER, TICKET)] == [attachment.id]
+    assert objects.objects[("att", attachment.key)]["tags"] == ""
+
+
+def test_confirm_without_an_upload_is_refused(service: AttachmentService, store: FakeAttachmentStore) -> None:
+    answer = service.presign(UPLOADER, TICKET, upload(filename="a.txt", bytes=5))
+    confirm = parse_model(AttachmentConfirm, {"attachment_id": answer["attachment_id"], "filename": "a.txt",
+                                              "bytes": 5})
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, confirm)
+
+    assert fields_of(refused) == {"attachment_id": "the file has not been uploaded"}
+    assert store.items == {}
+
+
+def test_confirm_of_a_larger_object_than_declared_deletes_it(
+    service: AttachmentService, objects: FakeObjects, store: FakeAttachmentStore
+) -> None:
+    # Given a client that declared 42 bytes and uploaded 20 MiB
+    _, confirm = presign_and_upload(service, objects)
+    key = objects.presigned[-1]["key"]
+    objects.upload(key, 20 * MIB, "text/plain")
+
+    # When it confirms, Then it is refused, the object is gone and nothing is recorded
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, confirm)
+
+    assert set(fields_of(refused)) == {"bytes"}
+    assert ("att", key) not in objects.objects
+    assert store.items == {}
+
+
+def test_confirm_of_an_object_of_another_type_deletes_it(service: AttachmentService, objects: FakeObjects) -> None:
+    _, confirm = presign_and_upload(service, objects)
+    key = objects.presigned[-1]["key"]
+    objects.upload(key, 42, "text/html")
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, confirm)
+
+    assert set(fields_of(refused)) == {"mime"}
+    assert ("att", key) not in objects.objects
+
+
+def test_confirm_with_another_name_finds_no_object(service: AttachmentService, objects: FakeObjects) -> None:
+    _, confirm = presign_and_upload(service, objects)
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, confirm.model_copy(update={"filename": "other.txt"}))
+
+    assert set(fields_of(refused)) == {"attachment_id"}
+
+
+def test_confirming_twice_answers_the_same_attachment(service: AttachmentService, objects: FakeObjects) -> None:
+    _, confirm = presign_and_upload(service, objects)
+
+    first = service.confirm(UPLOADER, TICKET, confirm)
+    second = service.confirm(UPLOADER, TICKET, confirm)
+
+    assert first == second
+    assert len(service.list(UPLOADER, TICKET)) == 1
+
+
+def test_a_ticket_holds_a_bounded_number_of_attachments(service: AttachmentService, objects: FakeObjects) -> None:
+    for _ in range(3):
+        service.confirm(UPLOADER, TICKET, presign_and_upload(service, objects)[1])
+    _, fourth = presign_and_upload(service, objects)
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, fourth)
+
+    assert fields_of(refused) == {"attachment_id": "a ticket holds at most 3 attachments"}
+    assert len(objects.objects) == 3
+
+
+def test_delete_removes_the_object_and_the_item(service: AttachmentService, objects: FakeObjects) -> None:
+    attachment = service.confirm(UPLOADER, TICKET, presign_and_upload(service, objects)[1])
+
+    service.delete(UPLOADER, TICKET, attachment.id.upper())
+
+    assert objects.objects == {}
+    assert service.list(UPLOADER, TICKET) == []
+
+
+def test_an_agent_may_delete_anyones_attachment_another_user_may_not(
+    service: AttachmentService, objects: FakeObjects
+) -> None:
+    attachment = service.confirm(UPLOADER, TICKET, presign_and_upload(service, objects)[1])
+
+    with pytest.raises(Forbidden):
+        service.delete(OTHER_USER, TICKET, attachment.id)
+    service.delete(AGENT, TICKET, attachment.id)
+
+    assert objects.objects == {}
+
+
+@pytest.mark.parametrize("attachment_id", ["nope", str(uuid.uuid4())])
+def test_deleting_an_unknown_attachment_is_not_found(service: AttachmentService, attachment_id: str) -> None:
+    with pytest.raises(NotFound):
+        service.delete(UPLOADER, TICKET, attachment_id)
+
+
+def test_another_tenant_sees_no_attachments(service: AttachmentService, objects: FakeObjects) -> None:
+    attachment = service.confirm(UPLOADER, TICKET, presign_and_upload(service, objects)[1])
+    outsider = Principal(user_id="x", tenant_id="tenant-b", username="x", groups=frozenset({"agent"}))
+
+    assert service.list(outsider, TICKET) == []
+    with pytest.raises(NotFound):
+        service.delete(outsider, TICKET, attachment.id)

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
-from opsdesk.errors import ValidationFailed
+from opsdesk.auth import Principal
+from opsdesk.errors import Forbidden, ValidationFailed
 from opsdesk.helpdesk.exports import (
     COLUMNS,
     MAX_EXPORT_IDS,
+    ExportService,
     ExportTicketsRequest,
     cell,
     export_key,
@@ -186,3 +188,104 @@ def test_export_key_sits_under_the_tenant() -> None:
     key = export_key("tenant-a", "exp-1", datetime(2026, 3, 2, tzinfo=UTC))
 
     assert key == "tenants/tenant-a/exports/2026-03-02/tickets-exp-1.csv"
+
+
+# The service
+
+
+class FakeObjects:
+    def __init__(self) -> None:
+        self.stored: dict[str, tuple[bytes, str]] = {}
+        self.links: list[dict[str, Any]] = []
+
+    def put(self, bucket: str, key: str, body: bytes, *, content_type: str) -> None:
+        self.stored[f"{bucket}/{key}"] = (body, content_type)
+
+    def presign_get(self, bucket: str, key: str, *, download_name: str, content_type: str,
+                    expires_seconds: int) -> str:
+        self.links.append({"key": f"{bucket}/{key}", "name": download_name, "expires": expires_seconds})
+        return f"https://s3.test/{bucket}/{key}?signed"
+
+
+class FakeLog:
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def record_export(self, tenant_id: str, **record: Any) -> None:
+        self.records.append({"tenant_id": tenant_id, **record})
+
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+AGENT = Principal(user_id="agent-1", tenant_id="tenant-a", username="agent", groups=frozenset({"agent"}))
+
+
+@pytest.fixture
+def tickets_by_tenant() -> dict[str, dict[str, dict[str, Any]]]:
+    ids = _ids(3)
+    return {
+        "tenant-a": {ids[0]: ticket(id=ids[0], number=1, title="first"), ids[1]: ticket(id=ids[1], number=2)},
+        "tenant-b": {ids[2]: ticket(id=ids[2], number=1, title="theirs")},
+    }
+
+
+@pytest.fixture
+def parts(tickets_by_tenant: dict[str, dict[str, dict[str, Any]]]) -> tuple[ExportService, FakeObjects, FakeLog]:
+    def views(tenant: str, ids: Any, now: datetime) -> list[dict[str, Any]]:
+        return [tickets_by_tenant[tenant][i] for i in ids if i in tickets_by_tenant.get(tenant, {})]
+
+    objects, log = FakeObjects(), FakeLog()
+    service = ExportService(views, objects, log, "exports", url_seconds=300, clock=lambda: NOW,
+                            id_factory=lambda: "exp-1")
+    return service, objects, log
+
+
+def test_export_writes_the_csv_in_the_order_asked_and_links_to_it(
+    parts: tuple[ExportService, FakeObjects, FakeLog], tickets_by_tenant: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    service, objects, log = parts
+    first, second = list(tickets_by_tenant["tenant-a"])
+
+    url = service.export_tickets(AGENT, ExportTicketsRequest(ids=[second, first, second]))
+
+    key = "exports/tenants/tenant-a/exports/2026-03-02/tickets-exp-1.csv"
+    assert url == f"https://s3.test/{key}?signed"
+    body, content_type = objects.stored[key]
+    assert content_type == "text/csv; charset=utf-8; header=present"
+    assert [row[0] for row in read_back(body)[1:]] == [second, first]
+    assert objects.links == [{"key": key, "name": "tickets-20260302-093000.csv", "expires": 300}]
+    assert log.records == [{"tenant_id": "tenant-a", "export_id": "exp-1",
+                            "object_key": "tenants/tenant-a/exports/2026-03-02/tickets-exp-1.csv", "tickets": 2,
+                            "created_by": "agent-1", "now": NOW}]
+
+
+def test_export_is_for_agents_only(parts: tuple[ExportService, FakeObjects, FakeLog]) -> None:
+    service, objects, _ = parts
+    requester = Principal(user_id="u", tenant_id="tenant-a", username="u", groups=frozenset())
+
+    with pytest.raises(Forbidden):
+        service.export_tickets(requester, ExportTicketsRequest(ids=_ids(1)))
+
+    assert objects.stored == {}
+
+
+def test_admins_count_as_agents(
+    parts: tuple[ExportService, FakeObjects, FakeLog], tickets_by_tenant: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    admin = Principal(user_id="a", tenant_id="tenant-a", username="a", groups=frozenset({"admin"}))
+
+    assert parts[0].export_tickets(admin, ExportTicketsRequest(ids=list(tickets_by_tenant["tenant-a"])))
+
+
+def test_another_tenants_ticket_is_a_400_naming_it_and_nothing_is_written(
+    parts: tuple[ExportService, FakeObjects, FakeLog], tickets_by_tenant: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    service, objects, log = parts
+    mine = next(iter(tickets_by_tenant["tenant-a"]))
+    theirs = next(iter(tickets_by_tenant["tenant-b"]))
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.export_tickets(AGENT, ExportTicketsRequest(ids=[mine, theirs]))
+
+    assert [(d.field, d.message) for d in refused.value.details] == [("ids[1]", "ticket not found")]
+    assert objects.stored == {}
+    assert log.records == []

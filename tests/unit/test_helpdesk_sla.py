@@ -235,7 +235,7 @@ def test_check_records_a_first_response_breach_once_due_has_passed() -> None:
 
     assert before.recorded == {"first_response": 0, "resolution": 0}
     assert after.recorded == {"first_response": 1, "resolution": 0}
-    assert index.marks == [("t1", "k1", "first_response", CREATED + timedelta(minutes=15))]
+    assert index.marks == [("t1", "k1", "first_response", CREATED + timedelta(minutes=16))]
 
 
 def test_check_is_idempotent_across_runs() -> None:

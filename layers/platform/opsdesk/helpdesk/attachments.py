@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from opsdesk.clock import is_uuid
-from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.auth import Principal
+from opsdesk.clock import is_uuid, new_id, to_rfc3339, utc_now
+from opsdesk.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from opsdesk.helpdesk.records import AGENT_GROUPS
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MIB
@@ -164,16 +168,17 @@ def check_upload(
     return UploadSpec(filename=request.filename, mime=mime, size=request.bytes, key=key)
 
 
-def stored_object_problem(spec: UploadSpec, head: dict[str, Any] | None) -> str | None:
-    """Why the uploaded object does not match what was declared (None: it matches)."""
+def stored_object_problem(spec: UploadSpec, head: dict[str, Any] | None) -> FieldError | None:
+    """What about the uploaded object differs from the declaration, named by the field it contradicts (None: it
+    matches)."""
     if head is None:
-        return "the file has not been uploaded"
+        return FieldError("attachment_id", "the file has not been uploaded")
     size = int(head.get("ContentLength", -1))
     if size != spec.size:
-        return f"the uploaded file has {size} bytes, not {spec.size}"
+        return FieldError("bytes", f"the uploaded file has {size} bytes, not {spec.size}")
     stored_type = str(head.get("ContentType") or "").split(";", 1)[0].strip().lower()
     if stored_type != spec.mime:
-        return f"the uploaded file's type is {stored_type or 'unknown'}, not {spec.mime}"
+        return FieldError("mime", f"the uploaded file's type is {stored_type or 'unknown'}, not {spec.mime}")
     return None
 
 
@@ -184,3 +189,122 @@ def _truncate_keeping_extension(name: str, limit: int) -> str:
     if dot and stem and len(ext) < limit // 2:
         return stem[: limit - len(ext) - 1] + "." + ext
     return name[:limit]
+
+
+# The service: plain Python over a store of attachment items and an object store (both protocols).
+
+MAX_ATTACHMENTS_PER_TICKET = 100
+"""The list has no pagination in the document, so a ticket holds a bounded number of attachments."""
+ATTACHMENT_NOT_FOUND = "Attachment not found"
+
+
+class AttachmentStore(Protocol):
+    def list_attachments(self, tenant_id: str, ticket_id: str) -> list[Attachment]:
+        """Oldest first."""
+        ...
+
+    def get_attachment(self, tenant_id: str, ticket_id: str, attachment_id: str) -> Attachment | None: ...
+
+    def put_attachment(self, tenant_id: str, attachment: Attachment) -> bool:
+        """Store it unless an attachment with its id exists (then False, nothing written)."""
+        ...
+
+    def delete_attachment(self, tenant_id: str, ticket_id: str, attachment_id: str) -> None: ...
+
+
+class ObjectPort(Protocol):
+    def presign_put(self, bucket: str, key: str, *, content_type: str, content_length: int, tagging: str,
+                    expires_seconds: int) -> str: ...
+
+    def head(self, bucket: str, key: str) -> dict[str, Any] | None: ...
+
+    def clear_tags(self, bucket: str, key: str) -> None: ...
+
+    def delete(self, bucket: str, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    upload_url_seconds: int = 900
+    per_ticket: int = MAX_ATTACHMENTS_PER_TICKET
+
+
+class AttachmentService:
+    """Attachments of a ticket the caller's tenant has (the handler resolves the ticket first: 404 otherwise)."""
+
+    def __init__(
+        self,
+        store: AttachmentStore,
+        objects: ObjectPort,
+        bucket: str,
+        limits: AttachmentLimits = AttachmentLimits(),  # noqa: B008 - a frozen value
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        id_factory: Callable[[], str] = new_id,
+    ) -> None:
+        self._store = store
+        self._objects = objects
+        self._bucket = bucket
+        self._limits = limits
+        self._clock = clock
+        self._new_id = id_factory
+
+    def list(self, principal: Principal, ticket_id: str) -> list[Attachment]:
+        return self._store.list_attachments(principal.tenant_id, ticket_id)
+
+    def presign(self, principal: Principal, ticket_id: str, request: AttachmentUpload) -> dict[str, Any]:
+        """`{upload_url, headers, attachment_id}`: one PUT of exactly this file, for a few minutes."""
+        attachment_id = self._new_id()
+        spec = check_upload(request, tenant_id=principal.tenant_id, ticket_id=ticket_id,
+                            attachment_id=attachment_id, max_bytes=self._limits.max_bytes)
+        url = self._objects.presign_put(self._bucket, spec.key, content_type=spec.mime, content_length=spec.size,
+                                        tagging=PENDING_TAG, expires_seconds=self._limits.upload_url_seconds)
+        return {"upload_url": url, "headers": spec.put_headers(), "attachment_id": attachment_id}
+
+    def confirm(self, principal: Principal, ticket_id: str, request: AttachmentConfirm) -> Attachment:
+        """Record the uploaded file once S3 holds exactly what was declared; an object that differs is deleted
+        and the answer is a 400 naming what differs. Confirming the same upload again answers the same id."""
+        spec = check_upload(request, tenant_id=principal.tenant_id, ticket_id=ticket_id,
+                            attachment_id=request.attachment_id, max_bytes=self._limits.max_bytes)
+        existing = self._store.get_attachment(principal.tenant_id, ticket_id, request.attachment_id)
+        if existing is not None:
+            return self._same_upload(existing, spec)
+        head = self._objects.head(self._bucket, spec.key)
+        problem = stored_object_problem(spec, head)
+        if problem is not None:
+            if head is not None:
+                self._objects.delete(self._bucket, spec.key)
+            raise ValidationFailed(details=[problem])
+        if len(self._store.list_attachments(principal.tenant_id, ticket_id)) >= self._limits.per_ticket:
+            self._objects.delete(self._bucket, spec.key)
+            raise ValidationFailed(details=[FieldError(
+                "attachment_id", f"a ticket holds at most {self._limits.per_ticket} attachments")])
+        attachment = Attachment(id=request.attachment_id, ticket_id=ticket_id, filename=spec.filename,
+                                bytes=spec.size, mime=spec.mime, key=spec.key,
+                                created_at=to_rfc3339(self._clock()), created_by=principal.user_id)
+        if not self._store.put_attachment(principal.tenant_id, attachment):
+            # A concurrent confirm of the same upload won.
+            found = self._store.get_attachment(principal.tenant_id, ticket_id, request.attachment_id)
+            return self._same_upload(found, spec) if found else attachment
+        # Confirmed: no longer subject to the bucket's expiry of unconfirmed uploads.
+        self._objects.clear_tags(self._bucket, spec.key)
+        return attachment
+
+    def delete(self, principal: Principal, ticket_id: str, attachment_id: str) -> None:
+        """The object, then the item (a failure in between leaves the item, so the delete can be retried).
+        Its uploader and agents may delete an attachment; others get a 403."""
+        found = (self._store.get_attachment(principal.tenant_id, ticket_id, attachment_id.lower())
+                 if is_uuid(attachment_id) else None)
+        if found is None:
+            raise NotFound(ATTACHMENT_NOT_FOUND)
+        if found.created_by != principal.user_id and not principal.groups & AGENT_GROUPS:
+            raise Forbidden("Only the uploader or an agent may delete an attachment")
+        self._objects.delete(self._bucket, found.key)
+        self._store.delete_attachment(principal.tenant_id, ticket_id, found.id)
+
+    @staticmethod
+    def _same_upload(existing: Attachment, spec: UploadSpec) -> Attachment:
+        if existing.key != spec.key or existing.bytes != spec.size or existing.mime != spec.mime:
+            raise ValidationFailed(details=[FieldError("attachment_id", "attachment_id is already confirmed")])
+        return existing

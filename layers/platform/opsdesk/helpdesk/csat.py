@@ -162,7 +162,10 @@ class CsatService:
     def answer(self, token: str, score: Score, now: datetime) -> CsatToken:
         """Record the answer once. A used token is a 400 (the survey exists but takes no second answer), also
         when two answers race: the conditional write lets exactly one of them through."""
-        found = self.find(token, now)
+        return self.answer_found(self.find(token, now), score, now)
+
+    def answer_found(self, found: CsatToken, score: Score, now: datetime) -> CsatToken:
+        """`answer` for a survey already found (so an unknown token is a 404 before the score is looked at)."""
         if found.used:
             raise ValidationFailed(ALREADY_ANSWERED)
         try:
@@ -208,12 +211,15 @@ def _ticket_line(ticket: TicketSummary | None) -> str:
     return f"<p>Your request {html.escape(number)}<q>{html.escape(ticket.title)}</q> has been resolved.</p>\n"
 
 
-def render_form(ticket: TicketSummary | None) -> str:
-    """The survey: one question, two radio buttons, posting `score=good|bad` back to the same URL."""
+def render_form(ticket: TicketSummary | None, error: str | None = None) -> str:
+    """The survey: one question, two radio buttons, posting `score=good|bad` back to the same URL; `error` (a
+    refused answer) is announced to screen readers."""
+    alert = f'<p role="alert"><strong>{html.escape(error)}</strong></p>\n' if error else ""
     return _page(
         "How did we do?",
         "<h1>How did we do?</h1>\n"
         + _ticket_line(ticket)
+        + alert
         + '<form method="post">\n<fieldset>\n<legend>Were you satisfied with how your request was handled?</legend>\n'
         '<label><input type="radio" name="score" value="good" required> Good, I was satisfied</label>\n'
         '<label><input type="radio" name="score" value="bad"> Bad, I was not satisfied</label>\n'
@@ -221,9 +227,19 @@ def render_form(ticket: TicketSummary | None) -> str:
     )
 
 
-def render_answered(ticket: TicketSummary | None) -> str:
-    return _page("Thank you", "<h1>Thank you</h1>\n" + _ticket_line(ticket) + "<p>Your answer has been recorded.</p>")
+def render_answered(ticket: TicketSummary | None, *, earlier: bool = False) -> str:
+    """After an answer; `earlier` when the survey had been answered before this visit."""
+    said = "This survey has already been answered." if earlier else "Your answer has been recorded."
+    return _page("Thank you", "<h1>Thank you</h1>\n" + _ticket_line(ticket) + f"<p>{said}</p>")
 
 
 def render_not_found() -> str:
     return _page(UNKNOWN_TOKEN, f"<h1>{UNKNOWN_TOKEN}</h1>\n<p>This survey link is not valid or has expired.</p>")
+
+
+def prefers_html(accept: str | None) -> bool:
+    """A browser's form post (Accept lists text/html before any JSON) gets pages; API clients get JSON."""
+    types = [part.split(";", 1)[0].strip().lower() for part in (accept or "").split(",")]
+    if "text/html" not in types:
+        return False
+    return "application/json" not in types or types.index("text/html") < types.index("application/json")

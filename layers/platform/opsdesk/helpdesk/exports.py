@@ -9,13 +9,16 @@ show as text. Numbers and booleans are written as such and are never prefixed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from opsdesk.clock import is_uuid
+from opsdesk.auth import Principal
+from opsdesk.clock import is_uuid, new_id, utc_now
+from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.helpdesk.service import require_agent
 
 MAX_EXPORT_IDS = 1000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
@@ -103,3 +106,67 @@ def missing_ids(requested: Sequence[str], found: Iterable[str]) -> dict[str, str
     """`ids[i]` -> message for every requested id the caller's tenant does not have."""
     present = set(found)
     return {f"ids[{index}]": "ticket not found" for index, value in enumerate(requested) if value not in present}
+
+
+# The service: plain Python over the tickets, an object store and the export log (protocols).
+
+EXPORT_URL_SECONDS = 300
+
+
+class ExportObjects(Protocol):
+    def put(self, bucket: str, key: str, body: bytes, *, content_type: str) -> None: ...
+
+    def presign_get(self, bucket: str, key: str, *, download_name: str, content_type: str,
+                    expires_seconds: int) -> str: ...
+
+
+class ExportLog(Protocol):
+    def record_export(self, tenant_id: str, *, export_id: str, object_key: str, tickets: int, created_by: str,
+                      now: datetime) -> None: ...
+
+
+TicketViews = Callable[[str, Sequence[str], datetime], Sequence[Mapping[str, Any]]]
+"""(tenant, ids, now) -> the tenant's tickets among `ids` as the API shows them (`GET /tickets/:id`)."""
+
+
+class ExportService:
+    def __init__(
+        self,
+        tickets: TicketViews,
+        objects: ExportObjects,
+        log: ExportLog,
+        bucket: str,
+        *,
+        url_seconds: int = EXPORT_URL_SECONDS,
+        clock: Callable[[], datetime] = utc_now,
+        id_factory: Callable[[], str] = new_id,
+    ) -> None:
+        self._tickets = tickets
+        self._objects = objects
+        self._log = log
+        self._bucket = bucket
+        self._url_seconds = url_seconds
+        self._clock = clock
+        self._new_id = id_factory
+
+    def export_tickets(self, principal: Principal, request: ExportTicketsRequest) -> str:
+        """Agents only (403). Write the CSV of the caller's tenant's tickets `ids` (in that order) and answer a
+        short-lived download URL. An id the tenant does not have is a 400 naming it (`ids[i]`), and nothing is
+        written: the caller asked for something it cannot have, and another tenant's id looks exactly like an
+        unknown one."""
+        require_agent(principal)
+        now = self._clock()
+        wanted = request.unique_ids
+        found = {str(view["id"]): view for view in self._tickets(principal.tenant_id, wanted, now)}
+        missing = missing_ids(request.ids, found)
+        if missing:
+            raise ValidationFailed(details=[FieldError(name, message) for name, message in missing.items()])
+        export_id = self._new_id()
+        key = export_key(principal.tenant_id, export_id, now)
+        self._objects.put(self._bucket, key, render_csv(found[ticket_id] for ticket_id in wanted),
+                          content_type=CSV_CONTENT_TYPE)
+        self._log.record_export(principal.tenant_id, export_id=export_id, object_key=key, tickets=len(wanted),
+                                created_by=principal.user_id, now=now)
+        download_name = f"tickets-{now.strftime('%Y%m%d-%H%M%S')}.csv"
+        return self._objects.presign_get(self._bucket, key, download_name=download_name,
+                                         content_type=CSV_CONTENT_TYPE, expires_seconds=self._url_seconds)

@@ -190,9 +190,10 @@ def run_breach_check(
     mark: Callable[[str, str, SlaKind, datetime], bool],
 ) -> CheckResult:
     """One run. `query_due(bucket, before)` lists the index entries of a bucket due strictly before `before`
-    (an RFC 3339 time); `load(tenant, ticket)` reads the ticket; `mark(tenant, ticket, kind, at)` records a breach
-    with a conditional write and answers False when it was already recorded. Idempotent: a second run, or two
-    runs at once, record each breach once. A clock that stopped in time (a late index entry) records nothing."""
+    (an RFC 3339 time); `load(tenant, ticket)` reads the ticket; `mark(tenant, ticket, kind, now)` records a breach
+    seen at `now` with a conditional write and answers False when it was already recorded (or no longer holds).
+    Idempotent: a second run, or two runs at once, record each breach once. A clock that stopped in time (a late
+    index entry) records nothing."""
     result = CheckResult()
     before = to_rfc3339(now)
     for bucket in due_buckets(now, lookback):
@@ -201,8 +202,8 @@ def run_breach_check(
             ticket = load(entry.tenant_id, entry.ticket_id)
             if ticket is None:
                 continue
-            for kind, due_at in unrecorded_breaches(ticket, now):
-                if mark(entry.tenant_id, entry.ticket_id, kind, due_at):
+            for kind, _due_at in unrecorded_breaches(ticket, now):
+                if mark(entry.tenant_id, entry.ticket_id, kind, now):
                     result.recorded[kind] += 1
     return result
 
