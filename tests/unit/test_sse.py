@@ -40,3 +40,26 @@ def test_the_stream_sends_what_came_after_the_last_id_then_heartbeats_then_ends(
     assert chunks[1:3] == [format_event(log[3]), format_event(log[4])]
     assert ": hb\n\n" in chunks[3:]
     assert all(c == ": hb\n\n" for c in chunks[3:])
+
+
+def test_hidden_events_advance_the_position_and_the_heartbeat_text_is_configurable() -> None:
+    log = [stored(1), StoredEvent(id=2, type="queue_changed", stream="helpdesk", data={}, created_at="t"), stored(3)]
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 1.0
+        return now[0]
+
+    def read_after(last: int) -> list[StoredEvent]:
+        return [e for e in log if e.id > last]
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=0, heartbeat_seconds=2, max_seconds=8, heartbeat_comment=":hb")
+        stream = event_stream(read_after, 0, timing, clock, visible=lambda e: e.type != "queue_changed")
+        return [chunk async for chunk in stream]
+
+    chunks = asyncio.run(collect())
+
+    assert chunks[1:3] == [format_event(log[0]), format_event(log[2])]
+    assert ":hb\n\n" in chunks[3:]
+    assert not any("queue_changed" in chunk for chunk in chunks)
