@@ -20,13 +20,10 @@ filter, and a date range adds one Query over day items plus the issues of its tw
 
 from __future__ import annotations
 
-import random
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
@@ -48,14 +45,13 @@ from opsdesk import tables
 from opsdesk.ai.usage import TokenUsage, UsageTotals
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import (
-    RETRY_AFTER_SECONDS,
+    Outcome,
     domain_error_for,
     error_code,
-    is_retryable_transaction_failure,
     record_items_read,
+    run_transaction,
     table_meta,
 )
-from opsdesk.errors import RateLimited
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import PageRequest
 from opsdesk.settings import SupportSettings, load_settings
@@ -92,11 +88,6 @@ if TYPE_CHECKING:  # the event log binds to its own table at import; the catalog
 _settings = load_settings(SupportSettings)
 _META = table_meta(_settings, _settings.support_table_name)
 _KEY_ONLY = ["pk", "sk"]
-# Writers of one tenant contend for its counters and its event stream's next number: each round one of them
-# wins, so a burst of N concurrent writes needs up to N rounds. Full jitter, capped, keeps them apart.
-TRANSACTION_ATTEMPTS = 12
-TRANSACTION_BACKOFF_SECONDS = 0.01
-TRANSACTION_BACKOFF_CAP_SECONDS = 0.25
 
 
 class _SupportItem(Model):
@@ -424,12 +415,6 @@ def _issue_deltas(tenant: str, before: Issue | None, after: Issue) -> Moves:
     return moves
 
 
-class _Outcome(Enum):
-    DONE = "done"
-    RETRY = "retry"
-    CONFLICT = "conflict"
-
-
 class SupportRepository:
     """The SupportStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
@@ -502,10 +487,10 @@ class SupportRepository:
             self._count(tx, moves)
             self._publish(tx, tenant_id, events)
 
-        def outcome() -> _Outcome:
+        def outcome() -> Outcome:
             # The id is fresh, so an existing issue is our own earlier attempt; otherwise an event number was
             # taken by another writer in the meantime.
-            return _Outcome.DONE if self.get_issue(tenant_id, issue.id) is not None else _Outcome.RETRY
+            return Outcome.DONE if self.get_issue(tenant_id, issue.id) is not None else Outcome.RETRY
 
         self._commit(write, "Issue already exists", outcome)
 
@@ -540,13 +525,13 @@ class SupportRepository:
             self._count(tx, moves)
             self._publish(tx, tenant_id, events)
 
-        def outcome() -> _Outcome:
+        def outcome() -> Outcome:
             stored = self.get_issue(tenant_id, after.id)
             if stored == after:
-                return _Outcome.DONE  # our own earlier attempt
+                return Outcome.DONE  # our own earlier attempt
             if stored is None or stored.version != before.version:
-                return _Outcome.CONFLICT  # someone else changed it
-            return _Outcome.RETRY  # only an event number was taken meanwhile
+                return Outcome.CONFLICT  # someone else changed it
+            return Outcome.RETRY  # only an event number was taken meanwhile
 
         self._commit(write, "The issue was changed by someone else; reload it and retry", outcome)
 
@@ -577,39 +562,10 @@ class SupportRepository:
         if events and self._events is not None:
             self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
 
-    def _commit(
-        self, write: Callable[[TransactWrite], None], conflict_message: str, on_condition_failed: Callable[[], _Outcome]
-    ) -> None:
-        """Run one transaction. Every create touches the tenant's counters, so concurrent writers collide
-        (TransactionConflict) although neither is wrong: those, and server errors, are retried with jitter;
-        a failed condition is not.
-
-        A server error does not say whether the write happened, so a retry may meet its own earlier write. A
-        failed condition is therefore asked about: `on_condition_failed` tells our own earlier write (done) from
-        someone else's change (conflict) from a lost race for an event number (retry: the next attempt reads the
-        stream heads again)."""
-        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
-            try:
-                with TransactWrite(connection=self._connection) as tx:
-                    write(tx)
-                return
-            except PynamoDBException as exc:
-                last_attempt = attempt == TRANSACTION_ATTEMPTS
-                outcome = _Outcome.CONFLICT
-                if is_retryable_transaction_failure(exc):
-                    outcome = _Outcome.RETRY
-                elif error_code(exc) == "ConditionalCheckFailedException":
-                    outcome = on_condition_failed()
-                if outcome is _Outcome.DONE:
-                    return
-                if outcome is _Outcome.RETRY and not last_attempt:
-                    ceiling = min(TRANSACTION_BACKOFF_CAP_SECONDS, TRANSACTION_BACKOFF_SECONDS * 2**attempt)
-                    time.sleep(random.uniform(0, ceiling))
-                    continue
-                if outcome is _Outcome.RETRY:
-                    raise RateLimited("Too many concurrent writes; retry shortly",
-                                      headers={"Retry-After": RETRY_AFTER_SECONDS}) from exc
-                raise domain_error_for(exc, conflict_message) from exc
+    def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str,
+                on_condition_failed: Callable[[], Outcome]) -> None:
+        run_transaction(self._connection, write, lambda exc: domain_error_for(exc, conflict_message),
+                        on_condition_failed, transaction=TransactWrite)
 
     # Documentation feedback
 
@@ -634,9 +590,9 @@ class SupportRepository:
             for sk in (f"ALL#{feedback.doc_url}", f"M#{month}#{feedback.doc_url}"):
                 tx.update(_DocStatsItem(f"T#{tenant_id}#DOCSTATS", sk), actions=actions)
 
-        def outcome() -> _Outcome:
+        def outcome() -> Outcome:
             existing = self._get(_FeedbackItem, item.pk, item.sk)
-            return _Outcome.DONE if existing is not None else _Outcome.RETRY
+            return Outcome.DONE if existing is not None else Outcome.RETRY
 
         self._commit(write, "Feedback already recorded", outcome)
 
@@ -674,7 +630,7 @@ class SupportRepository:
                     | (_HelpSessionItem.lastActivityAt < idle_stamp))
             self._count(tx, moves)
 
-        self._commit(write, "Help session already started", lambda: _Outcome.DONE)
+        self._commit(write, "Help session already started", lambda: Outcome.DONE)
 
     def escalate_help_session(self, tenant_id: str, user_id: str, active_since: datetime) -> bool:
         """Mark the user's latest help session escalated (an issue was filed) if it was active after
@@ -693,7 +649,7 @@ class SupportRepository:
             self._count(tx, moves)
 
         # A failed condition: another filing escalated it, or a new session began; either way nothing to count.
-        self._commit(write, "Help session already escalated", lambda: _Outcome.DONE)
+        self._commit(write, "Help session already escalated", lambda: Outcome.DONE)
         return True
 
     def record_doc_views(self, tenant_id: str, articles: Sequence[DocStats], now: datetime) -> None:
