@@ -27,7 +27,9 @@ LOCAL_TABLE_PREFIX = "opsdesk-local"
 USER_POOL_NAME = "opsdesk-local-users"
 APP_CLIENT_NAME = "opsdesk-local-web"
 DOCS_BUCKET = "opsdesk-local-docs"
-BUCKETS = ("opsdesk-local-attachments", "opsdesk-local-exports", DOCS_BUCKET)
+ATTACHMENTS_BUCKET = "opsdesk-local-attachments"
+EXPORTS_BUCKET = "opsdesk-local-exports"
+BUCKETS = (ATTACHMENTS_BUCKET, EXPORTS_BUCKET, DOCS_BUCKET)
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
 
 # moto must number pools and clients by hash before it is imported anywhere in this process.
@@ -73,6 +75,9 @@ class LocalAws:
             # The embedded documentation index; `make dev` builds it from docs/corpus in its state folder.
             "SEARCH_SQLITE_PATH": os.environ.get("SEARCH_SQLITE_PATH", ":memory:"),
             "DOCS_BUCKET_NAME": DOCS_BUCKET,
+            # Helpdesk attachments (presigned PUT) and CSV exports (presigned GET); URLs point at moto.
+            "ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
+            "EXPORTS_BUCKET": EXPORTS_BUCKET,
             # The helpdesk's cookie login (POST /helpdesk/login) is on locally, off unless set on AWS.
             "HELPDESK_COOKIE_LOGIN": os.environ.get("HELPDESK_COOKIE_LOGIN", "on"),
             # A Next.js dev server next to the gateway (which has port 3000).

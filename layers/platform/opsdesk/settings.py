@@ -130,6 +130,37 @@ class HelpdeskSettings(EventLogSettings):
     tickets_table_name: str = Field(alias="TICKETS_TABLE_NAME", min_length=3)
 
 
+class HelpdeskAttachmentSettings(HelpdeskSettings):
+    """helpdesk_attachments: the bucket uploads go to (presigned PUT), and the limits of an upload."""
+
+    attachments_bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
+    attachment_max_bytes: int = Field(default=25 * 1024 * 1024, alias="ATTACHMENT_MAX_BYTES", gt=0,
+                                      le=5 * 1024**3)
+    """Largest file accepted (25 MiB); a single PUT takes at most 5 GiB."""
+    attachment_upload_seconds: int = Field(default=900, alias="ATTACHMENT_UPLOAD_URL_SECONDS", ge=60, le=3600)
+
+
+class HelpdeskExportSettings(HelpdeskSettings):
+    """helpdesk_exports: the bucket CSV exports go to (objects expire by a lifecycle rule), and how long the
+    download link lives."""
+
+    exports_bucket: str = Field(alias="EXPORTS_BUCKET", min_length=3)
+    export_url_seconds: int = Field(default=300, alias="EXPORT_URL_SECONDS", ge=30, le=3600)
+
+
+class HelpdeskSlaCheckSettings(HelpdeskSettings):
+    """helpdesk_sla_check (scheduled): how far back it looks for due tickets, so runs missed during an outage
+    are caught up."""
+
+    sla_check_lookback_hours: int = Field(default=24, alias="SLA_CHECK_LOOKBACK_HOURS", ge=1, le=168)
+
+
+class HelpdeskMetricsSettings(HelpdeskSettings):
+    """helpdesk_metrics (public Prometheus text): the build it reports."""
+
+    build_version: str = Field(default="", alias="OPSDESK_BUILD_VERSION", max_length=64)
+
+
 class SessionSettings(TokenSettings):
     """Cookie sessions (helpdesk /login, the session authorizer, the helpdesk event stream): whether the cookie
     login is on, and the cookie's name. Off unless set: `make dev` turns it on."""
