@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> None:
     from scripts.local.realtime import StreamDelivery
 
     delivery = StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()
+    from scripts.local.schedules import LocalScheduler
+
+    scheduler = LocalScheduler(aws.region).start()  # the helpdesk SLA check every minute, as Scheduler runs it
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     print_banner(stack, state_file)
     print(f"  {indexed} documentation articles indexed for /support/api/docs/search", flush=True)
@@ -171,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         stop.set()
         delivery.stop()
+        scheduler.stop()
         snapshot.save(aws, state_dir)
         moto.stop()
         print("opsdesk stopped; state saved in", state_dir, flush=True)

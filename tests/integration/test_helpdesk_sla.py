@@ -136,3 +136,22 @@ def test_the_scheduled_event_runs_the_check(check: ModuleType) -> None:
 
     assert summary["recorded"]["first_response"] >= 1
     assert stored(tenant, ticket_id).first_response_breached_at is not None
+
+
+def test_the_local_scheduler_runs_the_check_on_its_rate(check: ModuleType) -> None:
+    import time
+
+    from scripts.local.schedules import LocalScheduler, Schedule
+
+    # Given an overdue ticket and the local scheduler running the check every 0.2 s
+    tenant, ticket_id = ticket_created(timedelta(minutes=16), "urgent")
+    scheduler = LocalScheduler("us-east-1", (Schedule("helpdesk_sla_check", 0.2),)).start()
+    try:
+        # Then the breach is recorded without anyone reading the ticket
+        deadline = time.monotonic() + 10
+        while stored(tenant, ticket_id).first_response_breached_at is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        scheduler.stop()
+
+    assert stored(tenant, ticket_id).first_response_breached_at is not None
