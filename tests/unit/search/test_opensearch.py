@@ -77,6 +77,7 @@ class FakeIndices:
         if self.create_error is not None:
             raise self.create_error
         self.created.append((index, body))
+        self.exists_result = True
         return {"acknowledged": True, "shards_acknowledged": True, "index": index}
 
 
@@ -285,6 +286,24 @@ def test_count_reads_the_count_api(search: OpenSearchSearch) -> None:
     assert search.count() == 42
 
 
+def test_the_first_write_creates_a_missing_index_with_its_analyzers_before_the_bulk(
+    search: OpenSearchSearch, client: FakeOpenSearch
+) -> None:
+    search.index([TIMEOUTS])
+    search.index([CANARY])
+
+    assert client.indices.created == [(INDEX, index_definition())]
+    assert len(client.bulks) == 2
+
+
+def test_a_serverless_index_leaves_shard_placement_to_the_collection(client: FakeOpenSearch) -> None:
+    OpenSearchSearch(client, INDEX, serverless=True).index([CANARY])  # type: ignore[arg-type]
+
+    ((_, body),) = client.indices.created
+    assert "index" not in body["settings"]
+    assert body["settings"]["analysis"] == index_definition()["settings"]["analysis"]
+
+
 def test_ensure_index_creates_the_index_once(search: OpenSearchSearch, client: FakeOpenSearch) -> None:
     assert search.ensure_index() is True
     assert client.indices.created == [(INDEX, index_definition())]
@@ -308,7 +327,7 @@ def test_ensure_index_raises_other_errors(search: OpenSearchSearch, client: Fake
 
 
 def test_the_index_definition_analyses_technical_text() -> None:
-    definition = OpenSearchSearch.index_definition()
+    definition = index_definition()
     analysis = definition["settings"]["analysis"]
     properties = definition["mappings"]["properties"]
 

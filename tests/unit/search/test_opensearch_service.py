@@ -53,3 +53,21 @@ def test_settings_read_opensearch_service_and_refuse_other_names() -> None:
     assert SearchSettings.model_validate({**base, "OPENSEARCH_SERVICE": "aoss"}).opensearch_service == "aoss"
     with pytest.raises(ValueError, match="OPENSEARCH_SERVICE"):
         SearchSettings.model_validate({**base, "OPENSEARCH_SERVICE": "opensearch"})
+
+
+def test_the_support_backend_for_a_collection_signs_for_aoss_and_sends_no_shard_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opsdesk.search.opensearch import OpenSearchSearch
+    from opsdesk.support.docs import search_backend
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    settings = SearchSettings.model_validate(
+        {"AWS_REGION": "eu-west-1", "SEARCH_BACKEND": "opensearch", "OPENSEARCH_ENDPOINT": COLLECTION}
+    )
+
+    backend = search_backend(settings)
+
+    assert isinstance(backend, OpenSearchSearch)
+    assert "index" not in backend.index_definition()["settings"]

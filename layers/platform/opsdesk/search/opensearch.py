@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import boto3
 from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
@@ -41,13 +41,15 @@ _SPACES = re.compile(r"\s+")
 Refresh = bool | Literal["wait_for"]
 
 
-def index_definition() -> dict[str, Any]:
-    """Settings and mappings of the documentation index (the body of ``PUT /<index>``)."""
+def index_definition(*, serverless: bool = False) -> dict[str, Any]:
+    """Settings and mappings of the documentation index (the body of ``PUT /<index>``). A Serverless collection
+    places shards itself and refuses shard settings, so ``serverless`` leaves them out."""
     common_filters = ["docs_word_delimiter"]
     language_filters = ["lowercase", "docs_possessive_english", "docs_english_stemmer"]
+    shards = {} if serverless else {"index": {"number_of_shards": 1}}
     return {
         "settings": {
-            "index": {"number_of_shards": 1},
+            **shards,
             "analysis": {
                 "filter": {
                     "docs_word_delimiter": {
@@ -168,21 +170,24 @@ class OpenSearchSearch:
     index's refresh interval), ``"wait_for"`` where a caller must read its own writes (seeding, demos).
     """
 
-    def __init__(self, client: OpenSearch, index_name: str, *, refresh: Refresh = False) -> None:
+    def __init__(
+        self, client: OpenSearch, index_name: str, *, refresh: Refresh = False, serverless: bool = False
+    ) -> None:
         self._client = client
         self._index_name = index_name
         self._refresh = refresh
+        self._serverless = serverless
+        self._index_known = False
 
-    @staticmethod
-    def index_definition() -> dict[str, Any]:
-        return index_definition()
+    def index_definition(self) -> dict[str, Any]:
+        return index_definition(serverless=self._serverless)
 
     def ensure_index(self) -> bool:
         """Create the index if it does not exist; ``True`` when this call created it."""
         if self._client.indices.exists(index=self._index_name):
             return False
         try:
-            self._client.indices.create(index=self._index_name, body=index_definition())
+            self._client.indices.create(index=self._index_name, body=self.index_definition())
         except RequestError as error:
             if error.error == "resource_already_exists_exception":  # created concurrently
                 return False
@@ -190,6 +195,10 @@ class OpenSearchSearch:
         return True
 
     def index(self, articles: Iterable[DocArticle]) -> None:
+        # A bulk write to a missing index would create it with dynamic mappings and none of our analyzers.
+        if not self._index_known:
+            self.ensure_index()
+            self._index_known = True
         helpers.bulk(self._client, self._index_actions(articles), **self._write_options())
 
     def remove(self, urls: Iterable[str]) -> None:
@@ -228,6 +237,22 @@ class OpenSearchSearch:
         return {"refresh": self._refresh} if self._refresh else {}
 
 
+def _endpoint_parts(endpoint: str) -> SplitResult:
+    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+    if not parts.hostname:
+        raise ValueError(f"not an OpenSearch endpoint: {endpoint!r}")
+    return parts
+
+
+def signing_service(endpoint: str, service: str | None = None) -> str:
+    """The SigV4 service of an endpoint: ``service`` when given, else ``aoss`` for a Serverless collection's
+    host (``*.aoss.amazonaws.com``, ``.aoss-fips.``) and ``es`` for anything else (a domain)."""
+    if service:
+        return service
+    hostname = _endpoint_parts(endpoint).hostname or ""
+    return "aoss" if re.search(r"\.aoss(-fips)?\.amazonaws\.com(\.cn)?$", hostname) else "es"
+
+
 def connect(
     endpoint: str,
     region: str,
@@ -246,12 +271,8 @@ def connect(
     ``endpoint`` is the domain endpoint, with or without ``https://``. Credentials come from the boto3 session
     (the function's role on Lambda) and are re-read per request, so rotated role credentials keep working.
     """
-    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-    if not parts.hostname:
-        raise ValueError(f"not an OpenSearch endpoint: {endpoint!r}")
-    if service is None:
-        serverless = re.search(r"\.aoss(-fips)?\.amazonaws\.com(\.cn)?$", parts.hostname)
-        service = "aoss" if serverless else "es"
+    parts = _endpoint_parts(endpoint)
+    service = signing_service(endpoint, service)
     use_ssl = parts.scheme != "http"
     credentials = (session or boto3.Session()).get_credentials()
     if credentials is None:

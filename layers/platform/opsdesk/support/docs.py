@@ -27,11 +27,13 @@ DEMO_PLANE_NAMES = {
 def search_backend(settings: SearchSettings) -> SearchBackend:
     if settings.search_backend == "opensearch":
         # Imported only where OpenSearch serves: opensearch-py costs cold-start time the local backend does not.
-        from opsdesk.search.opensearch import OpenSearchSearch, connect  # noqa: PLC0415
+        from opsdesk.search.opensearch import OpenSearchSearch, connect, signing_service  # noqa: PLC0415
 
         if not settings.opensearch_endpoint:
             raise RuntimeError("SEARCH_BACKEND=opensearch needs OPENSEARCH_ENDPOINT")
-        return OpenSearchSearch(connect(settings.opensearch_endpoint, settings.aws_region), settings.opensearch_index)
+        service = signing_service(settings.opensearch_endpoint, settings.opensearch_service or None)
+        client = connect(settings.opensearch_endpoint, settings.aws_region, service)
+        return OpenSearchSearch(client, settings.opensearch_index, serverless=service == "aoss")
     from opsdesk.search.sqlite_fts import SqliteSearch  # noqa: PLC0415
 
     return SqliteSearch(settings.search_sqlite_path)
