@@ -55,8 +55,9 @@ SOCKET_KINDS = {"type=1": "TCP", "type=2": "UDP"}
 
 
 def function_modules() -> list[str]:
-    """Every `functions/*/handler.py`, as a module name."""
-    return [f"functions.{path.parent.name}.handler" for path in sorted(ROOT.glob("functions/*/handler.py"))]
+    """Every function's entry module: `functions/*/handler.py`, or `app.py` for a streaming (ASGI) function."""
+    entries = sorted([*ROOT.glob("functions/*/handler.py"), *ROOT.glob("functions/*/app.py")])
+    return [f"functions.{path.parent.name}.{path.stem}" for path in entries]
 
 
 def aws_like_environment(function_environment: dict[str, str], module: str, *, trace: bool) -> dict[str, str]:

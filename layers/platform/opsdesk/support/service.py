@@ -3,6 +3,7 @@ workflow, filtered listing and analytics. Plain Python over a SupportStore; no A
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -12,7 +13,6 @@ from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
-from opsdesk.observability import logger
 from opsdesk.pagination import PageRequest
 from opsdesk.search.model import SearchHit
 from opsdesk.support.analytics import (
@@ -51,6 +51,10 @@ from opsdesk.support.records import (
 from opsdesk.support.requests import ContextValue, CreateIssueRequest, DocFeedbackRequest, UpdateIssueRequest
 from opsdesk.support.store import SupportStore
 from opsdesk.support.views import issue_summary_view
+
+# Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost (the Lambda
+# runtime ships WARNING records to the function's log).
+logger = logging.getLogger(__name__)
 
 # open -> in_progress -> resolved -> closed, and a resolved issue may be reopened.
 ALLOWED_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
