@@ -447,8 +447,10 @@ class TicketRepository:
         start = _decode_cursor(cursor, "pk", partition)
         found: list[Ticket] = []
         examined = 0
+        batch = limit
         while True:
-            batch = min(max(limit * 2, 20), MAX_SEARCH_CANDIDATES - examined)
+            # A page of candidates, then twice as many each round while too few of them match.
+            batch = min(batch, MAX_SEARCH_CANDIDATES - examined)
             results = _WordItem.query(partition, scan_index_forward=False, limit=batch, page_size=batch,
                                       last_evaluated_key=start, consistent_read=False)
             candidates = list(results)
@@ -466,6 +468,7 @@ class TicketRepository:
                 return Page(found, None)
             if examined >= MAX_SEARCH_CANDIDATES:
                 return Page(found, _encode_cursor(start))
+            batch *= 2
 
     # Comments and watchers
 

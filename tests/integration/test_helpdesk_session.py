@@ -1,0 +1,119 @@
+"""/login and /logout against moto's Cognito, and the session authorizer's handler with the cookie /login set:
+the cookie's attributes, the documented errors, and the switch that turns the cookie login off."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from scripts.local.gateway import LambdaContext
+from tests.integration.helpdesk import HelpdeskCaller
+
+PASSWORD = "Helpdesk-test-2026!"
+METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:api/local/GET/me"
+
+
+@pytest.fixture(scope="module")
+def session_handler(local_aws: Any) -> ModuleType:
+    from functions.helpdesk_session import handler
+
+    return handler
+
+
+@pytest.fixture(scope="module")
+def authorizer_handler(local_aws: Any) -> ModuleType:
+    from functions.session_authorizer import handler
+
+    return handler
+
+
+@pytest.fixture(scope="module")
+def username(local_aws: Any) -> str:
+    from scripts.local.aws import create_user
+
+    name = f"agent-{uuid.uuid4().hex[:8]}@acme.test"
+    create_user(local_aws, name, PASSWORD, str(uuid.uuid4()), ("agent",))
+    return name
+
+
+@pytest.fixture
+def caller(session_handler: ModuleType) -> HelpdeskCaller:
+    return HelpdeskCaller("unused", {"helpdesk_session": session_handler})
+
+
+def login(caller: HelpdeskCaller, body: Any) -> Any:
+    return caller.call("POST", "/helpdesk/login", body, anonymous=True)
+
+
+def authorize(handler: ModuleType, headers: dict[str, str]) -> dict[str, Any]:
+    result: dict[str, Any] = handler.lambda_handler({"type": "REQUEST", "methodArn": METHOD_ARN, "headers": headers},
+                                                    LambdaContext("authorizer", "us-east-1"))
+    return result
+
+
+def test_login_sets_the_session_cookie_for_the_tokens_lifetime(caller: HelpdeskCaller, username: str) -> None:
+    reply = login(caller, {"username": username, "password": PASSWORD})
+
+    assert (reply.status, reply.body) == (200, {"ok": True})
+    cookie = reply.headers["Set-Cookie"]
+    attributes = cookie.split("; ")
+    assert attributes[0].startswith("helpdesk_session=ey")
+    assert {"HttpOnly", "Secure", "SameSite=Strict", "Path=/helpdesk"} <= set(attributes)
+    max_age = int(next(a for a in attributes if a.startswith("Max-Age=")).removeprefix("Max-Age="))
+    assert 3500 < max_age <= 3600
+
+
+def test_the_authorizer_lets_the_cookie_in_as_the_signed_in_user(caller: HelpdeskCaller, username: str,
+                                                                 authorizer_handler: ModuleType) -> None:
+    cookie = login(caller, {"username": username, "password": PASSWORD}).headers["Set-Cookie"].split(";")[0]
+
+    answer = authorize(authorizer_handler, {"Cookie": f"theme=dark; {cookie}"})
+
+    assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    assert answer["context"]["channel"] == "cookie"
+    assert json.loads(answer["context"]["claims"])["cognito:username"] == username
+
+
+def test_the_authorizer_answers_api_gateways_unauthorized_without_a_token(authorizer_handler: ModuleType) -> None:
+    with pytest.raises(Exception, match="^Unauthorized$"):
+        authorize(authorizer_handler, {"Cookie": "helpdesk_session=forged"})
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    pytest.param({"username": "nobody@acme.test", "password": PASSWORD}, 401, id="unknown-user"),
+    pytest.param("WRONG", 400, id="not-json"),
+    pytest.param({"username": "x"}, 400, id="no-password"),
+])
+def test_login_errors_are_in_the_documents_envelope(caller: HelpdeskCaller, body: Any, status: int) -> None:
+    reply = login(caller, body)
+
+    assert reply.status == status
+    assert "Set-Cookie" not in reply.headers
+    assert set(reply.body) == ({"error"} if status == 401 else {"errors"})
+
+
+def test_a_wrong_password_is_a_401(caller: HelpdeskCaller, username: str) -> None:
+    reply = login(caller, {"username": username, "password": "not-the-password"})
+
+    assert (reply.status, reply.body) == (401, {"error": "Invalid username or password"})
+
+
+def test_logout_clears_the_cookie(caller: HelpdeskCaller) -> None:
+    reply = caller.call("POST", "/helpdesk/logout", anonymous=True)
+
+    assert (reply.status, reply.body) == (200, {"ok": True})
+    assert reply.headers["Set-Cookie"].startswith("helpdesk_session=; Max-Age=0;")
+
+
+def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCaller, username: str,
+                                                             session_handler: ModuleType,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_handler, "settings",
+                        session_handler.settings.model_copy(update={"cookie_login": "off"}))
+
+    assert login(caller, {"username": username, "password": PASSWORD}).status == 404
+    assert caller.call("POST", "/helpdesk/logout", anonymous=True).status == 404
