@@ -39,7 +39,7 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
 
     return {
         "base_url": base_url,
-        "modules": {"support": f"{base_url}/support/api"},
+        "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk"},
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
         "aws_endpoint": aws.endpoint,
@@ -64,6 +64,8 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         "opsdesk is running locally",
         f"  API base URL      {stack['base_url']}",
         f"  support           {stack['modules']['support']}   (live events: {stack['modules']['support']}/events)",
+        f"  helpdesk          {stack['modules']['helpdesk']}   (live events: {stack['modules']['helpdesk']}/events;"
+        " cookie sign-in: POST /login {username, password})",
         f"  WebSocket         {stack['websocket']}?token=<ID token>",
         f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",
         f"  Cognito pool      {stack['user_pool_id']}",

@@ -39,6 +39,7 @@ DEMO_PASSWORD = "Opsdesk-demo-2026"
 DEMO_USERS = (
     DemoUser("alice@acme.test", DEMO_PASSWORD, DEMO_TENANT, "Acme Cloud", ("admin", "agent")),
     DemoUser("bob@acme.test", DEMO_PASSWORD, DEMO_TENANT, "Acme Cloud", ()),
+    DemoUser("dave@acme.test", DEMO_PASSWORD, DEMO_TENANT, "Acme Cloud", ("agent",)),
     DemoUser("carol@globex.test", DEMO_PASSWORD, OTHER_TENANT, "Globex", ("admin",)),
 )
 
@@ -193,4 +194,8 @@ def seed(aws: LocalAws) -> None:
     from scripts.local.seed_analytics import seed_support_history  # noqa: PLC0415 (reads the corpus)
 
     seed_support_history(repository, DEMO_TENANT, datetime.now(UTC))
+    from scripts.local.seed_helpdesk import seed_helpdesk  # noqa: PLC0415 (binds to the TicketsTable)
+
+    seed_helpdesk(aws, [(tenant, {u.username: u.groups for u in DEMO_USERS if u.tenant_id == tenant})
+                        for tenant in (DEMO_TENANT, OTHER_TENANT)])
 

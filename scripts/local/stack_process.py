@@ -30,6 +30,10 @@ class RunningStack:
     def support(self) -> str:
         return str(self.info["modules"]["support"])
 
+    @property
+    def helpdesk(self) -> str:
+        return str(self.info["modules"]["helpdesk"])
+
     def cognito(self) -> Any:
         return boto3.client("cognito-idp", endpoint_url=self.info["cognito_endpoint"],
                             region_name=self.info["region"], aws_access_key_id="client",
