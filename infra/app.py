@@ -17,12 +17,15 @@ import aws_cdk as cdk
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
 from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
-from opsdesk.apimap import MODULES, ApiModule
+from opsdesk.apimap import HELPDESK, MODULES, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_ROOT = REPO_ROOT / "functions"
 DEFAULT_OUTDIR = REPO_ROOT / "cdk.out"
+# The API map's modules, and the helpdesk, whose cookie-session authorizer infra now builds (opsdesk.apimap keeps it
+# out of MODULES until then); by name, so nothing deploys twice once the map lists it.
+DEPLOYED_MODULES: tuple[ApiModule, ...] = tuple({module.name: module for module in (*MODULES, HELPDESK)}.values())
 
 APP_CONTEXT = {
     # Exports/imports between the platform stack and the module stacks: CloudFormation then refuses to delete a
@@ -39,7 +42,7 @@ def build_app(
     outdir: str | os.PathLike[str] | None = None,
     context: Mapping[str, Any] | None = None,
     layer: LayerBuild | None = None,
-    modules: Sequence[ApiModule] = MODULES,
+    modules: Sequence[ApiModule] = DEPLOYED_MODULES,
 ) -> cdk.App:
     """The whole app, ready to synth. Tests pass their own outdir, context, layer and (to try shapes the API map
     does not have yet) modules."""

@@ -79,6 +79,9 @@ class InfraSettings:
     """OpenSearch Serverless standby replicas (a second AZ; twice the minimum OCUs). On in prod."""
     search_operator_arns: tuple[str, ...] = ()
     """IAM roles or users that may also create and write the docs index (scripts.reindex_docs from a shell)."""
+    cookie_login: bool = False
+    """The cookie-session login (helpdesk `POST /login`) and the session cookie as a credential. The helpdesk
+    document calls it local/dev mode: on by default except in prod, where bearer tokens (OIDC) are the way in."""
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +137,7 @@ class InfraSettings:
             search_operator_arns=_iam_principals(
                 source.text_list("searchOperatorArns", "OPSDESK_SEARCH_OPERATOR_ARNS")
             ),
+            cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", not production),
         )
 
 

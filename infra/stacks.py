@@ -15,12 +15,13 @@ from infra.constructs.ai import CHAT_GROUPS, BedrockModel, ChatModelAccess
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.firewall import ApiFirewall
+from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.realtime import Realtime
 from infra.constructs.search import SEARCH_READER_GROUPS, DocsSearch, SearchReaders, aoss_name
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
-from opsdesk.apimap import REALTIME, ApiModule
+from opsdesk.apimap import HELPDESK, REALTIME, ApiModule
 from opsdesk.tables import ALL_TABLES
 
 
@@ -128,6 +129,7 @@ class ModuleApiStack(Stack):
             removal_policy=_removal_policy(settings),
             domain_name=platform.domain_name,
             web_acl_arn=platform.firewall.web_acl.attr_arn if platform.firewall else None,
+            cookie_login=settings.cookie_login,
         )
         # Execution logging needs the account's logging role in place before the stage deploys.
         self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)
@@ -145,6 +147,17 @@ class ModuleApiStack(Stack):
                     self, f"{name.title().replace('_', '')}Model", function=self.api.functions[name],
                     model=BedrockModel(settings.bedrock_model_id),
                 )
+        self.helpdesk: Helpdesk | None = None
+        if module.name == HELPDESK.name:
+            self.helpdesk = Helpdesk(
+                self, "Helpdesk", api=self.api, name_prefix=settings.resource_prefix,
+                cors_allowed_origins=settings.cors_allowed_origins, log_retention_days=settings.log_retention_days,
+                removal_policy=_removal_policy(settings),
+            )
+            CfnOutput(self, "AttachmentsBucketName", value=self.helpdesk.storage.attachments.bucket_name)
+            CfnOutput(self, "ExportsBucketName", value=self.helpdesk.storage.exports.bucket_name)
+            CfnOutput(self, "SlaCheckDeadLetterQueueUrl", value=self.helpdesk.sla_check.dead_letters.queue_url,
+                      description="Scheduled SLA checks that could not be delivered or failed")
 
 
 class SearchStack(Stack):

@@ -1,5 +1,6 @@
-"""One REST API per module of opsdesk.apimap.MODULES: a function per group, greedy `{proxy+}` resources, the
-Cognito authorizer, and gateway responses in the module's own error envelope."""
+"""One REST API per module of the API map: a function per group, greedy `{proxy+}` resources, the authorizer each
+group's `auth` names (API Gateway's Cognito authorizer, or the session authorizer for cookie sessions), CORS
+preflights, and gateway responses in the module's own error envelope."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
@@ -30,12 +32,20 @@ from opsdesk.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from opsdesk.http import CORS_ALLOWED_HEADERS
+from opsdesk.settings import SessionSettings
 from opsdesk.tables import TableDefinition
 
 # Stands for API Gateway's own message in a template; replaced by the JSON-quoted `$context.error.messageString`.
 GATEWAY_MESSAGE = "__gateway_message__"
 JSON_CONTENT = "application/json"
-CORS_HEADERS = [*apigw.Cors.DEFAULT_HEADERS, "Idempotency-Key"]
+# Preflights allow the request headers the functions' own CORS allows (opsdesk.http), and nothing else: the
+# helpdesk document names exactly these three.
+CORS_HEADERS = list(CORS_ALLOWED_HEADERS)
+SESSION_AUTHORIZER = "session_authorizer"
+"""The function (functions/<this>) of the Lambda REQUEST authorizer of Auth.COOKIE_JWT groups."""
+COOKIE_LOGIN_ENV = SessionSettings.model_fields["cookie_login"].alias or "HELPDESK_COOKIE_LOGIN"
+"""The variable that switches the cookie login on (SessionSettings.cookie_login)."""
 
 
 @dataclass(frozen=True)
@@ -158,10 +168,14 @@ class ModuleApi(Construct):
         removal_policy: RemovalPolicy,
         domain_name: apigw.IDomainName | None = None,
         web_acl_arn: str | None = None,
+        cookie_login: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.module = module
         self.cors_allowed_origins = list(cors_allowed_origins)
+        # Every function of a cookie-session module agrees on whether the cookie counts: the authorizer, /login,
+        # and the streaming functions that verify the token again themselves.
+        module_environment = {COOKIE_LOGIN_ENV: "on" if cookie_login else "off"} if module.cookie_sessions else {}
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
         self.rest_api = apigw.RestApi(
             self,
@@ -199,25 +213,30 @@ class ModuleApi(Construct):
             )
         self._add_gateway_responses()
 
+        self._function_options: dict[str, Any] = {
+            "functions_root": functions_root,
+            "layer": layer,
+            "tables": tables,
+            "table_definitions": table_definitions,
+            "service_name": module.name,
+            "log_level": log_level,
+            "log_retention": log_retention,
+            "removal_policy": removal_policy,
+            "cors_allowed_origins": self.cors_allowed_origins,
+            "app_client_id": app_client_id,
+            "user_pool_id": user_pool.user_pool_id,
+            "lwa_layer_arn": lwa_layer_arn,
+            "environment": module_environment,
+        }
+        self.session_authorizer: apigw.RequestAuthorizer | None = None
+        self.session_authorizer_function: GroupFunction | None = None
+        if module.cookie_sessions:
+            self.session_authorizer_function = self.add_function(FunctionGroup(name=SESSION_AUTHORIZER, resources=()))
+            self.session_authorizer = self._session_authorizer(name_prefix, self.session_authorizer_function)
+
         self.functions: dict[str, GroupFunction] = {}
         for group in module.groups:
-            function = GroupFunction(
-                self,
-                _pascal(group.name),
-                group=group,
-                functions_root=functions_root,
-                layer=layer,
-                tables=tables,
-                table_definitions=table_definitions,
-                service_name=module.name,
-                log_level=log_level,
-                log_retention=log_retention,
-                removal_policy=removal_policy,
-                cors_allowed_origins=self.cors_allowed_origins,
-                app_client_id=app_client_id,
-                user_pool_id=user_pool.user_pool_id,
-                lwa_layer_arn=lwa_layer_arn,
-            )
+            function = self.add_function(group)
             self.functions[group.name] = function
             self._route(group, function.function)
 
@@ -231,6 +250,42 @@ class ModuleApi(Construct):
                 base_path=module.base_path.strip("/"),
                 stage=self.rest_api.deployment_stage,
             )
+
+    def add_function(
+        self, group: FunctionGroup, *, scope: Construct | None = None, timeout: Duration | None = None
+    ) -> GroupFunction:
+        """The function of a group of this module: the layer, the module's settings, its tables' names and
+        least-privilege access to them. Routed groups get one each; others (the session authorizer, a scheduled
+        job) are made here too, so they cannot drift from the routed ones."""
+        return GroupFunction(
+            scope or self, _pascal(group.name), group=group, timeout=timeout, **self._function_options
+        )
+
+    def _session_authorizer(self, name_prefix: str, function: GroupFunction) -> apigw.RequestAuthorizer:
+        """The Lambda REQUEST authorizer of Auth.COOKIE_JWT groups: the caller's Cognito ID token comes from the
+        Authorization header *or* the session cookie (opsdesk.sessions.SessionAuthorizer).
+
+        No identity sources, and so no result cache: API Gateway answers 401 without invoking the authorizer when
+        any identity source is missing, and every identity source is required, so `Authorization, Cookie` would
+        refuse a bearer-only client and a cookie-only browser alike. Identity sources are optional only while
+        caching is off (a TTL of 0), and a cache keyed on one header alone could hand one caller's decision to
+        another who sends the same bearer header with a different cookie or none. The function's answer carries
+        the verified claims, which the integration reads; every request is verified (JWKS cached in the warm
+        function), so a revoked or expired token stops working at once."""
+        authorizer = apigw.RequestAuthorizer(
+            self,
+            "CookieSessionAuthorizer",
+            handler=function.function,
+            identity_sources=[],
+            results_cache_ttl=Duration.seconds(0),
+            authorizer_name=f"{name_prefix}-{self.module.name}-session",
+        )
+        # CDK renders no identity sources as an empty string; the property is left out instead (optional without
+        # caching).
+        cfn_authorizer = authorizer.node.default_child
+        assert isinstance(cfn_authorizer, apigw.CfnAuthorizer)
+        cfn_authorizer.add_property_deletion_override("IdentitySource")
+        return authorizer
 
     def _protect_stage(self, web_acl_arn: str | None) -> None:
         stage = self.rest_api.deployment_stage
@@ -254,11 +309,13 @@ class ModuleApi(Construct):
         )
         for path in group.resources:
             resource = self.rest_api.root.resource_for_path(path)
+            # Listed origins only (CDK's template answers the request's Origin when listed, else the first one);
+            # credentials (the session cookie) only for modules whose routes take it, as the functions' own CORS.
             resource.add_cors_preflight(
                 allow_origins=self.cors_allowed_origins,
                 allow_methods=apigw.Cors.ALL_METHODS,
                 allow_headers=CORS_HEADERS,
-                allow_credentials=True,
+                allow_credentials=self.module.cookie_sessions,
                 max_age=Duration.hours(1),
             )
             if group.auth is Auth.COGNITO:
@@ -268,6 +325,22 @@ class ModuleApi(Construct):
                     authorizer=self.authorizer,
                     authorization_type=apigw.AuthorizationType.COGNITO,
                     request_validator=self.request_validator,
+                )
+                continue
+            if group.auth is Auth.COOKIE_JWT:
+                method = resource.add_method(
+                    "ANY",
+                    integration,
+                    authorizer=self.session_authorizer,
+                    authorization_type=apigw.AuthorizationType.CUSTOM,
+                    request_validator=self.request_validator,
+                )
+                acknowledge(
+                    method,
+                    "COG4",
+                    f"{group.name}: {path} takes the session cookie as well as a bearer token, which API Gateway's "
+                    "Cognito authorizer cannot read; its Lambda REQUEST authorizer verifies the same Cognito ID "
+                    "token (JWKS signature, issuer, audience, token_use, expiry) from either.",
                 )
                 continue
             method = resource.add_method(
@@ -288,9 +361,11 @@ class ModuleApi(Construct):
         headers = {
             # A gateway response cannot pick among origins; browsers need the first (the frontend's).
             "Access-Control-Allow-Origin": f"'{self.cors_allowed_origins[0]}'",
-            "Access-Control-Allow-Credentials": "'true'",
             "Vary": "'Origin'",
         }
+        if self.module.cookie_sessions:
+            # A browser sending the session cookie reads the authorizer's 401 only with this header.
+            headers["Access-Control-Allow-Credentials"] = "'true'"
         for spec in GATEWAY_ERRORS:
             status, template = render_gateway_error(dialect, spec.error)
             self.rest_api.add_gateway_response(

@@ -65,6 +65,7 @@ class GroupFunction(Construct):
         user_pool_id: str | None = None,
         lwa_layer_arn: str | None = None,
         timeout: Duration | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         code_dir = functions_root / group.name
@@ -85,17 +86,21 @@ class GroupFunction(Construct):
         )
         self.log_group.grant_write(self.role)
 
-        environment = {
+        variables = {
             "POWERTOOLS_SERVICE_NAME": service_name,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": log_level,
         }
         if app_client_id:
             # API Gateway's Cognito authorizer does not check `aud`; the function does (opsdesk.auth).
-            environment["COGNITO_APP_CLIENT_ID"] = app_client_id
+            variables["COGNITO_APP_CLIENT_ID"] = app_client_id
+        if user_pool_id:
+            # Functions that verify tokens themselves (streaming groups, the session authorizer, a cookie login)
+            # derive the issuer and the JWKS URL from it (opsdesk.settings.TokenSettings).
+            variables["COGNITO_USER_POOL_ID"] = user_pool_id
         if cors_allowed_origins:
             # The function answers CORS on its own responses; API Gateway answers the preflight.
-            environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
+            variables["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
         layers = [layer]
         handler = HANDLER
         if group.streaming:
@@ -104,18 +109,19 @@ class GroupFunction(Construct):
             layers.append(lambda_.LayerVersion.from_layer_version_arn(
                 self, "WebAdapter", lwa_layer_arn or LWA_LAYER_ARN_TEMPLATE.format(region=Aws.REGION)
             ))
-            environment |= {
+            variables |= {
                 "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
                 "AWS_LWA_INVOKE_MODE": "response_stream",
                 "PORT": STREAMING_PORT,
-                "COGNITO_USER_POOL_ID": user_pool_id or "",
             }
+        # Settings of the module or of this one function (the cookie login, a bucket ...).
+        variables |= dict(environment or {})
         read_write = dict.fromkeys(group.tables, True) | {
             logical_id: False for logical_id in group.read_only_tables if logical_id not in group.tables
         }
         for logical_id, writes in read_write.items():
             table, definition = tables[logical_id], table_definitions[logical_id]
-            environment[definition.name_env_var] = table.table_name
+            variables[definition.name_env_var] = table.table_name
             self.role.add_to_policy(_table_statement(table, definition, writes))
 
         self.function = lambda_.Function(
@@ -131,7 +137,7 @@ class GroupFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             memory_size=MEMORY_MB,
             timeout=timeout or (STREAMING_TIMEOUT if group.streaming else TIMEOUT),
-            environment=environment,
+            environment=variables,
             description=f"opsdesk {group.name}",
         )
         acknowledge(

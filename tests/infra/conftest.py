@@ -85,3 +85,42 @@ def resource_paths(template: Mapping[str, Any]) -> dict[str, str]:
 def exported_values(template: Mapping[str, Any]) -> dict[str, Any]:
     """Export name -> the value the exporting template gives it (to follow Fn::ImportValue across stacks)."""
     return {o["Export"]["Name"]: o["Value"] for o in template.get("Outputs", {}).values() if "Export" in o}
+
+
+def methods_by_path(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(resource path, properties) of each AWS::ApiGateway::Method ("/" for the root)."""
+    paths = resource_paths(template)
+    methods = []
+    for method in resources_of_type(template, "AWS::ApiGateway::Method").values():
+        parent = method["Properties"]["ResourceId"]
+        path = paths[parent["Ref"]] if "Ref" in parent else "/"
+        methods.append((path, method["Properties"]))
+    return methods
+
+
+def one(resources: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    assert len(resources) == 1, sorted(resources)
+    return next(iter(resources.items()))
+
+
+def function_named(template: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
+    return one({
+        logical_id: resource
+        for logical_id, resource in resources_of_type(template, "AWS::Lambda::Function").items()
+        if resource["Properties"].get("Description") == f"opsdesk {name}"
+    })
+
+
+def role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    assert "ManagedPolicyArns" not in template["Resources"][role_id]["Properties"]
+    return [
+        statement
+        for policy in resources_of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def actions(statement: dict[str, Any]) -> set[str]:
+    return set(statement["Action"]) if isinstance(statement["Action"], list) else {statement["Action"]}

@@ -1,5 +1,5 @@
-"""The REST API of each module against opsdesk.apimap.MODULES: resources, authorizers, functions, gateway
-responses and the stage."""
+"""The REST API of each deployed module (infra.app.DEPLOYED_MODULES, from opsdesk.apimap): resources, authorizers,
+functions, gateway responses and the stage."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from opsdesk.apimap import MODULES, ApiModule, Auth, FunctionGroup
+from infra.app import DEPLOYED_MODULES
+from opsdesk.apimap import ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import Forbidden, RateLimited, Unauthorized
 from opsdesk.tables import ALL_TABLES
@@ -17,24 +18,21 @@ from tests.infra.conftest import (
     PROD_ORIGIN,
     Synthesized,
     exported_values,
-    resource_paths,
+    methods_by_path,
     resources_of_type,
 )
 
 pytestmark = pytest.mark.xdist_group("infra")
 
 TABLES_BY_ID = {definition.logical_id: definition for definition in ALL_TABLES}
+MODULES = DEPLOYED_MODULES
 GROUPS = [pytest.param(module, group, id=group.name) for module in MODULES for group in module.groups]
-
-
-def _methods_by_path(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    paths = resource_paths(template)
-    methods = []
-    for method in resources_of_type(template, "AWS::ApiGateway::Method").values():
-        parent = method["Properties"]["ResourceId"]
-        path = paths[parent["Ref"]] if "Ref" in parent else "/"
-        methods.append((path, method["Properties"]))
-    return methods
+COGNITO_MODULES = [module for module in MODULES if any(group.auth is Auth.COGNITO for group in module.groups)]
+AUTHORIZATION_TYPES = {
+    Auth.COGNITO: ("COGNITO_USER_POOLS", "COGNITO_USER_POOLS"),
+    Auth.COOKIE_JWT: ("CUSTOM", "REQUEST"),
+}
+"""A group's auth -> (its methods' AuthorizationType, their authorizer's Type)."""
 
 
 def _group_function(template: dict[str, Any], group: FunctionGroup) -> tuple[str, dict[str, Any]]:
@@ -54,29 +52,31 @@ def _integrated_function(method: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
-def test_every_non_preflight_method_of_a_protected_resource_uses_the_cognito_authorizer(
+def test_every_non_preflight_method_of_a_protected_resource_uses_the_authorizer_its_group_names(
     dev: Synthesized, module: ApiModule
 ) -> None:
     template = dev.module(module.name)
     authorizers = resources_of_type(template, "AWS::ApiGateway::Authorizer")
-    public_paths = {path for group in module.groups if group.auth is Auth.NONE for path in group.resources}
+    auth_by_path = {path: group.auth for group in module.groups for path in group.resources}
 
     checked = 0
-    for path, method in _methods_by_path(template):
-        if method["HttpMethod"] == "OPTIONS" or path in public_paths:
+    for path, method in methods_by_path(template):
+        if method["HttpMethod"] == "OPTIONS" or auth_by_path[path] is Auth.NONE:
             continue
-        assert method["AuthorizationType"] == "COGNITO_USER_POOLS", f"{method['HttpMethod']} {path}"
+        method_type, authorizer_type = AUTHORIZATION_TYPES[auth_by_path[path]]
+        assert method["AuthorizationType"] == method_type, f"{method['HttpMethod']} {path}"
         authorizer_id = method["AuthorizerId"]["Ref"]
-        assert authorizers[authorizer_id]["Properties"]["Type"] == "COGNITO_USER_POOLS"
+        assert authorizers[authorizer_id]["Properties"]["Type"] == authorizer_type
         checked += 1
-    assert checked == sum(len(g.resources) for g in module.groups if g.auth is Auth.COGNITO)
+    assert checked == sum(len(g.resources) for g in module.groups if g.auth is not Auth.NONE)
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+@pytest.mark.parametrize("module", COGNITO_MODULES, ids=lambda m: m.name)
 def test_cognito_authorizer_reads_the_bearer_header_and_trusts_the_platform_user_pool(
     dev: Synthesized, module: ApiModule
 ) -> None:
-    (authorizer,) = resources_of_type(dev.module(module.name), "AWS::ApiGateway::Authorizer").values()
+    (authorizer,) = [a for a in resources_of_type(dev.module(module.name), "AWS::ApiGateway::Authorizer").values()
+                     if a["Properties"]["Type"] == "COGNITO_USER_POOLS"]
     exports = exported_values(dev.platform)
 
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
@@ -89,7 +89,7 @@ def test_cognito_authorizer_reads_the_bearer_header_and_trusts_the_platform_user
 def test_public_resources_and_preflights_have_no_authorizer(dev: Synthesized, module: ApiModule) -> None:
     public_paths = {path for group in module.groups if group.auth is Auth.NONE for path in group.resources}
 
-    for path, method in _methods_by_path(dev.module(module.name)):
+    for path, method in methods_by_path(dev.module(module.name)):
         if method["HttpMethod"] == "OPTIONS" or path in public_paths:
             assert method["AuthorizationType"] == "NONE", f"{method['HttpMethod']} {path}"
             assert "AuthorizerId" not in method
@@ -101,7 +101,7 @@ def test_each_group_resource_has_one_any_method_proxying_to_the_group_function(
 ) -> None:
     template = dev.module(module.name)
     function_id, _ = _group_function(template, group)
-    methods = _methods_by_path(template)
+    methods = methods_by_path(template)
 
     for path in group.resources:
         any_methods = [m for p, m in methods if p == path and m["HttpMethod"] == "ANY"]
@@ -116,7 +116,7 @@ def test_api_has_no_methods_beyond_the_groups_resources_and_their_preflights(
 ) -> None:
     declared = {path for group in module.groups for path in group.resources}
 
-    routed = {(path, m["HttpMethod"]) for path, m in _methods_by_path(dev.module(module.name))}
+    routed = {(path, m["HttpMethod"]) for path, m in methods_by_path(dev.module(module.name))}
 
     assert routed == {(path, verb) for path in declared for verb in ("ANY", "OPTIONS")}
 
@@ -293,7 +293,7 @@ def test_rest_api_validates_requests(dev: Synthesized, module: ApiModule) -> Non
 
     assert validator["Properties"]["ValidateRequestBody"] is True
     assert validator["Properties"]["ValidateRequestParameters"] is True
-    for _, method in _methods_by_path(template):
+    for _, method in methods_by_path(template):
         if method["HttpMethod"] != "OPTIONS":
             assert method["RequestValidatorId"] == {"Ref": validator_id}
 
@@ -338,7 +338,7 @@ def test_public_groups_get_no_authorizer_and_pass_cdk_nag_with_their_acknowledge
 
     template = synthesized.module("probe")
     assert resources_of_type(template, "AWS::ApiGateway::Authorizer") == {}
-    methods = _methods_by_path(template)
+    methods = methods_by_path(template)
     assert {(path, m["HttpMethod"]) for path, m in methods} == {
         (path, verb) for path in ("/health", "/auth/{proxy+}") for verb in ("ANY", "OPTIONS")
     }

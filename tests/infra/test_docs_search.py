@@ -12,7 +12,15 @@ import pytest
 
 from opsdesk.apimap import SUPPORT
 from opsdesk.settings import SearchSettings
-from tests.infra.conftest import Synthesized, exported_values, resources_of_type
+from tests.infra.conftest import (
+    Synthesized,
+    actions,
+    exported_values,
+    function_named,
+    one,
+    resources_of_type,
+    role_statements,
+)
 
 pytestmark = pytest.mark.xdist_group("infra")
 
@@ -24,34 +32,6 @@ WRITE = READ | {"aoss:CreateIndex", "aoss:UpdateIndex", "aoss:WriteDocument"}
 
 def search_stack(synthesized: Synthesized) -> dict[str, Any]:
     return synthesized.templates[f"opsdesk-{synthesized.stage}-search"]
-
-
-def one(resources: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    assert len(resources) == 1, sorted(resources)
-    return next(iter(resources.items()))
-
-
-def function_named(template: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
-    return one({
-        logical_id: resource
-        for logical_id, resource in resources_of_type(template, "AWS::Lambda::Function").items()
-        if resource["Properties"].get("Description") == f"opsdesk {name}"
-    })
-
-
-def role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
-    role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
-    assert "ManagedPolicyArns" not in template["Resources"][role_id]["Properties"]
-    return [
-        statement
-        for policy in resources_of_type(template, "AWS::IAM::Policy").values()
-        if {"Ref": role_id} in policy["Properties"]["Roles"]
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-    ]
-
-
-def actions(statement: dict[str, Any]) -> set[str]:
-    return set(statement["Action"]) if isinstance(statement["Action"], list) else {statement["Action"]}
 
 
 def statements_for(statements: list[dict[str, Any]], service: str) -> list[dict[str, Any]]:

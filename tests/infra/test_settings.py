@@ -91,3 +91,12 @@ def test_python_entry_point_takes_context_pairs_like_the_cdk_cli() -> None:
     context = parse_context(["-c", "stage=prod", "--context", "corsAllowedOrigins=https://app.example.com/?a=b"])
 
     assert context == {"stage": "prod", "corsAllowedOrigins": "https://app.example.com/?a=b"}
+
+
+def test_the_cookie_login_is_on_outside_prod_off_in_prod_and_either_can_be_set() -> None:
+    prod = {"stage": "prod", "corsAllowedOrigins": "https://app.example.com"}
+
+    assert _settings().cookie_login is True
+    assert _settings(prod).cookie_login is False
+    assert _settings({**prod, "cookieLogin": "true"}).cookie_login is True
+    assert _settings(environ={"OPSDESK_COOKIE_LOGIN": "false"}).cookie_login is False
