@@ -80,8 +80,9 @@ class InfraSettings:
     search_operator_arns: tuple[str, ...] = ()
     """IAM roles or users that may also create and write the docs index (scripts.reindex_docs from a shell)."""
     cookie_login: bool = False
-    """The cookie-session login (helpdesk `POST /login`) and the session cookie as a credential. The helpdesk
-    document calls it local/dev mode: on by default except in prod, where bearer tokens (OIDC) are the way in."""
+    """The cookie-session login (helpdesk `POST /login`) and the session cookie as a credential. Off unless set: the
+    helpdesk document calls it local mode (bearer tokens are the way in on AWS), and the cookie (`Path=/helpdesk`,
+    `SameSite=Strict`) only comes back through the custom domain on the frontend's site."""
 
     @property
     def is_production(self) -> bool:
@@ -137,7 +138,7 @@ class InfraSettings:
             search_operator_arns=_iam_principals(
                 source.text_list("searchOperatorArns", "OPSDESK_SEARCH_OPERATOR_ARNS")
             ),
-            cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", not production),
+            cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", False),
         )
 
 

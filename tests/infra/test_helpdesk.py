@@ -49,9 +49,9 @@ TENANT, TICKET, ITEM = "t-1", "6f1c2a7e-0000-4000-8000-000000000001", "6f1c2a7e-
 
 @pytest.fixture(scope="module")
 def two_origins(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """A dev stage with two allowed origins and the cookie login switched off."""
+    """A dev stage with two allowed origins and the cookie login switched on."""
     return synthesize(tmp_path_factory.mktemp("helpdesk"),
-                      {"corsAllowedOrigins": ",".join(TWO_ORIGINS), "cookieLogin": "false"})
+                      {"corsAllowedOrigins": ",".join(TWO_ORIGINS), "cookieLogin": "true"})
 
 
 def helpdesk(synthesized: Synthesized) -> dict[str, Any]:
@@ -144,15 +144,15 @@ def test_the_authorizer_verifies_tokens_of_the_platform_pool_and_app_client_and_
 
     assert exports[env["COGNITO_USER_POOL_ID"]["Fn::ImportValue"]] == {"Ref": pool_id}
     assert exports[env["COGNITO_APP_CLIENT_ID"]["Fn::ImportValue"]] == {"Ref": client_id}
-    assert env["HELPDESK_COOKIE_LOGIN"] == "on"
+    assert env["HELPDESK_COOKIE_LOGIN"] == "off"
     granted = {a.split(":")[0] for s in role_statements(template, function) for a in actions(s)}
     assert granted == {"logs", "xray"}
 
 
-def test_every_helpdesk_function_agrees_on_the_cookie_login_on_in_dev_off_in_prod_or_as_set(
+def test_every_helpdesk_function_agrees_on_the_cookie_login_off_unless_set(
     dev: Synthesized, prod: Synthesized, two_origins: Synthesized
 ) -> None:
-    for synthesized, expected in ((dev, "on"), (prod, "off"), (two_origins, "off")):
+    for synthesized, expected in ((dev, "off"), (prod, "off"), (two_origins, "on")):
         functions = [f for f in resources_of_type(helpdesk(synthesized), "AWS::Lambda::Function").values()
                      if f["Properties"].get("Description", "").startswith("opsdesk ")]
         assert {variables(f)["HELPDESK_COOKIE_LOGIN"] for f in functions} == {expected}

@@ -93,10 +93,10 @@ def test_python_entry_point_takes_context_pairs_like_the_cdk_cli() -> None:
     assert context == {"stage": "prod", "corsAllowedOrigins": "https://app.example.com/?a=b"}
 
 
-def test_the_cookie_login_is_on_outside_prod_off_in_prod_and_either_can_be_set() -> None:
+def test_the_cookie_login_is_off_unless_set() -> None:
     prod = {"stage": "prod", "corsAllowedOrigins": "https://app.example.com"}
 
-    assert _settings().cookie_login is True
+    assert _settings().cookie_login is False
     assert _settings(prod).cookie_login is False
     assert _settings({**prod, "cookieLogin": "true"}).cookie_login is True
-    assert _settings(environ={"OPSDESK_COOKIE_LOGIN": "false"}).cookie_login is False
+    assert _settings(environ={"OPSDESK_COOKIE_LOGIN": "true"}).cookie_login is True
