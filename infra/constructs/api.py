@@ -111,6 +111,8 @@ def access_log_format() -> apigw.AccessLogFormat:
         "authorizerError": "$context.authorizer.error",
         # Access logs take only dotted $context variables, so the `custom:` claims stay in the function logs.
         "sub": "$context.authorizer.claims.sub",
+        # The session authorizer hands its claims over as JSON text; its principal id is the caller's `sub`.
+        "principalId": "$context.authorizer.principalId",
         "xrayTraceId": "$context.xrayTraceId",
     }
     return apigw.AccessLogFormat.custom(json.dumps(fields, separators=(",", ":")))

@@ -174,6 +174,15 @@ def test_the_event_stream_sits_behind_the_authorizer_and_streams_for_fifteen_min
     assert function_id in json.dumps(method["Integration"]["Uri"])
 
 
+def test_access_logs_name_the_caller_the_session_authorizer_allowed(dev: Synthesized) -> None:
+    _, stage = one(resources_of_type(helpdesk(dev), "AWS::ApiGateway::Stage"))
+
+    fields = json.loads(stage["Properties"]["AccessLogSetting"]["Format"])
+
+    assert fields["principalId"] == "$context.authorizer.principalId"
+    assert fields["authorizerError"] == "$context.authorizer.error"
+
+
 def test_every_group_of_the_api_map_has_its_function_folder_and_one_function(dev: Synthesized) -> None:
     template = helpdesk(dev)
     functions_root = Path(__file__).resolve().parents[2] / "functions"
