@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 import boto3
@@ -21,10 +22,13 @@ settings = load_settings(SessionSettings)
 app = create_api(HELPDESK, settings)
 cookie = SessionCookie(settings.cookie_name, HELPDESK.base_path)
 verifier = TokenVerifier.from_settings(settings)
-sign_in = PasswordSignIn(
-    boto3.client("cognito-idp", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url),
-    settings.app_client_id,
-)
+
+
+@cache
+def password_sign_in() -> PasswordSignIn:
+    """Made on the first /login, not at cold start: a boto3 client costs ~100 ms to build and /logout needs none."""
+    cognito = boto3.client("cognito-idp", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    return PasswordSignIn(cognito, settings.app_client_id)
 
 
 class LoginRequest(BaseModel):
@@ -43,7 +47,7 @@ def _require_cookie_login() -> None:
 def handle_login() -> Response[str]:
     _require_cookie_login()
     request = request_body(app, LoginRequest, settings.max_body_bytes)
-    token = sign_in.sign_in(request.username, request.password)
+    token = password_sign_in().sign_in(request.username, request.password)
     # Verified like any later request will be, and the cookie lives as long as the token does.
     claims = verifier.verify_id_token(token)
     return json_response(200, {"ok": True}, headers={"Set-Cookie": cookie.issue(token, seconds_left(claims)),

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.logging import Logger
+
 from opsdesk.apimap import HELPDESK
 from opsdesk.errors import Unauthorized
-from opsdesk.observability import logger
 from opsdesk.sessions import SessionAuthorizer, SessionCookie
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 
+# Runs before every request of the module (its answer is not cached): a Logger only, without the Tracer and
+# Metrics that opsdesk.observability sets up at import, keeps its cold start short.
+logger = Logger()
 settings = load_settings(SessionSettings)
 authorizer = SessionAuthorizer(
     TokenVerifier.from_settings(settings),
