@@ -13,11 +13,11 @@ from opsdesk.errors import DomainError
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.http import create_api, error_response, json_response
 from opsdesk.observability import instrumented, logger
-from opsdesk.settings import HelpdeskSettings, load_settings
+from opsdesk.settings import EventLogSettings, HelpdeskSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)
 app = create_api(HELPDESK, settings)
-READY_TABLES = (settings.tickets_table_name, settings.events_table_name)
+READY_TABLES = (settings.tickets_table_name, load_settings(EventLogSettings).events_table_name)
 
 
 @app.get("/livez")

@@ -124,8 +124,9 @@ class ChatSettings(TokenSettings, SupportSettings, RateLimitSettings, SearchSett
     """The offline provider cites no article scoring below this (embedded backend's 0..1 relevance)."""
 
 
-class HelpdeskSettings(EventLogSettings):
-    """The helpdesk functions: the TicketsTable, and the event log their writes publish to."""
+class HelpdeskSettings(PlatformSettings):
+    """The helpdesk functions: the TicketsTable. Those that publish events also load EventLogSettings (through
+    opsdesk.eventlog), so a function without the event log's table still starts."""
 
     tickets_table_name: str = Field(alias="TICKETS_TABLE_NAME", min_length=3)
 
