@@ -178,11 +178,10 @@ HELPDESK = ApiModule(
     expose_headers=("X-Next-Cursor",),
 )
 
-MODULES: tuple[ApiModule, ...] = (SUPPORT,)
-"""The modules CDK deploys (infra/app.py)."""
-SERVED_MODULES: tuple[ApiModule, ...] = (*MODULES, HELPDESK)
-"""Every module the local gateway serves. The helpdesk joins MODULES once infra builds its REQUEST authorizer for
-Auth.COOKIE_JWT (until then CDK would deploy those methods without one)."""
+MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK)
+"""The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
+SERVED_MODULES: tuple[ApiModule, ...] = MODULES
+"""Every module the local gateway serves: the same."""
 
 
 @dataclass(frozen=True)
