@@ -101,8 +101,10 @@ class RecordedConverse:
         self._calls = list(calls)
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        # The public endpoint, named: in a test session other fixtures set AWS_ENDPOINT_URL (moto) for the process.
         self.client = boto3.client(
             "bedrock-runtime", region_name=region, aws_access_key_id="test", aws_secret_access_key="test",
+            endpoint_url=f"https://bedrock-runtime.{region}.amazonaws.com",
             config=Config(retries={"max_attempts": 1, "mode": "standard"}),
         )
         self.client.meta.events.register("before-send.bedrock-runtime.ConverseStream", self._send)
