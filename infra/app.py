@@ -17,15 +17,13 @@ import aws_cdk as cdk
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
 from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
-from opsdesk.apimap import HELPDESK, MODULES, ApiModule
+from opsdesk.apimap import MODULES, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_ROOT = REPO_ROOT / "functions"
 DEFAULT_OUTDIR = REPO_ROOT / "cdk.out"
-# The API map's modules, and the helpdesk, whose cookie-session authorizer infra now builds (opsdesk.apimap keeps it
-# out of MODULES until then); by name, so nothing deploys twice once the map lists it.
-DEPLOYED_MODULES: tuple[ApiModule, ...] = tuple({module.name: module for module in (*MODULES, HELPDESK)}.values())
+DEPLOYED_MODULES: tuple[ApiModule, ...] = MODULES
 
 APP_CONTEXT = {
     # Exports/imports between the platform stack and the module stacks: CloudFormation then refuses to delete a

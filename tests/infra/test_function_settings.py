@@ -26,13 +26,6 @@ RUNTIME_ENVIRONMENT = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west
 # opsdesk.helpdesk.repository / extras_repository), which requires EVENTS_TABLE_NAME, while the API map gives
 # them no EventsTable (they publish no events). On AWS their cold start would fail until HelpdeskSettings stops
 # requiring the event log's table or the groups name it.
-KNOWN_GAPS = dict.fromkeys(
-    ("helpdesk_people", "helpdesk_attachments", "helpdesk_csat", "helpdesk_exports", "helpdesk_reports",
-     "helpdesk_metrics"),
-    "HelpdeskSettings requires EVENTS_TABLE_NAME; the API map gives this group no EventsTable",
-)
-
-
 def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
     """What runs when a module is imported: its statements, except `if TYPE_CHECKING:` blocks and the bodies of
     functions (a lazy import or settings load inside one happens later, if ever)."""
@@ -82,16 +75,10 @@ def deployed_functions(synthesized: Synthesized) -> list[tuple[str, dict[str, An
     return found
 
 
-def _cases() -> list[Any]:
-    names = sorted(path.name for path in FUNCTIONS_ROOT.iterdir() if (path / "__init__.py").is_file())
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_GAPS[name], strict=False))
-        if name in KNOWN_GAPS else name
-        for name in names
-    ]
+FUNCTION_NAMES = sorted(path.name for path in FUNCTIONS_ROOT.iterdir() if (path / "__init__.py").is_file())
 
 
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", FUNCTION_NAMES)
 def test_the_environment_infra_gives_a_function_satisfies_every_settings_model_its_code_loads(
     dev: Synthesized, name: str
 ) -> None:
@@ -115,6 +102,4 @@ def test_the_environment_infra_gives_a_function_satisfies_every_settings_model_i
 
 
 def test_every_deployed_function_has_a_folder_that_this_test_checks(dev: Synthesized) -> None:
-    checked = {str(case.values[0]) if hasattr(case, "values") else case for case in _cases()}
-
-    assert {group for group, _ in deployed_functions(dev)} <= checked
+    assert {group for group, _ in deployed_functions(dev)} <= set(FUNCTION_NAMES)
