@@ -12,7 +12,7 @@ from starlette.requests import Request
 from opsdesk.apimap import HELPDESK
 from opsdesk.dialects import DIALECTS
 from opsdesk.eventlog import EventLog
-from opsdesk.helpdesk.service import HELPDESK_STREAM, visible_to
+from opsdesk.helpdesk.service import HELPDESK_STREAM
 from opsdesk.sessions import SessionCookie, request_token
 from opsdesk.settings import HelpdeskStreamSettings, load_settings
 from opsdesk.sse import StreamTiming, create_stream_app
@@ -38,5 +38,4 @@ app = create_stream_app(
     timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                         max_seconds=settings.sse_max_seconds, heartbeat_comment=":hb"),
     token_from=_token,
-    visible_to=lambda principal, event: visible_to(principal, event.type),
 )

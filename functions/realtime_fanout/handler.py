@@ -33,7 +33,8 @@ def handle_record(record: DynamoDBRecord) -> None:
     tenant_id, stream = parse_stream_pk(str(image["pk"]))
     message = {"type": image["type"], "id": int(str(image["sk"]).removeprefix(EVENT_SK_PREFIX)), "channel": stream,
                "data": json.loads(str(image["data"]))}
-    fan_out(registry, poster, tenant_id, stream, message)
+    audience = image.get("audience")
+    fan_out(registry, poster, tenant_id, stream, message, audience=str(audience) if audience else None)
 
 
 @logger.inject_lambda_context

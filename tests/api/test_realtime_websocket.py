@@ -92,3 +92,35 @@ def test_the_first_message_form_authenticates_a_connection_opened_without_token(
     assert before["type"] == "error"
     assert connected == {"type": "connected"}
     assert after == {"type": "subscribed", "channels": ["tenant"]}
+
+
+def test_helpdesk_queue_changes_reach_admin_connections_only(stack: RunningStack) -> None:
+    from tests.api.test_helpdesk_api import DAVE
+    from tests.api.test_helpdesk_events_sse import create_ticket
+
+    async def channel(username: str) -> Any:
+        ws = await websockets.connect(f"{stack.info['websocket']}?token={stack.sign_in(username)['id']}")
+        await ws.send(json.dumps({"type": "subscribe", "channels": ["helpdesk"]}))
+        assert (await receive(ws, 5))["type"] == "subscribed"
+        return ws
+
+    async def drain(ws: Any) -> list[str]:
+        types = []
+        try:
+            while True:
+                types.append((await receive(ws, 1.5))["type"])
+        except TimeoutError:
+            return types
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        admin, agent = await channel(ALICE), await channel(DAVE)
+        await asyncio.to_thread(create_ticket, stack, headers=stack.headers(DAVE))
+        got = await asyncio.gather(drain(admin), drain(agent))
+        await admin.close()
+        await agent.close()
+        return got[0], got[1]
+
+    admin_types, agent_types = asyncio.run(scenario())
+
+    assert "queue_changed" in admin_types and "ticket_created" in admin_types
+    assert "ticket_created" in agent_types and "queue_changed" not in agent_types

@@ -32,3 +32,28 @@ def test_a_poison_record_fails_alone_and_the_rest_of_the_batch_is_delivered(loca
     result = handler.lambda_handler(batch, LambdaContext("fanout", "us-east-1"))
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "200"}]}
+
+
+def test_an_event_for_admins_is_posted_to_admin_connections_only(local_aws: Any, monkeypatch: Any) -> None:
+    from datetime import UTC, datetime
+
+    from functions.realtime_fanout import handler
+
+    tenant, now = str(uuid.uuid4()), datetime.now(UTC)
+    for connection_id, groups in (("admin-conn", frozenset({"admin", "agent"})), ("agent-conn", frozenset({"agent"}))):
+        handler.registry.open(connection_id, tenant, connection_id, now, groups)
+        opened = handler.registry.get(connection_id)
+        assert opened is not None and opened.groups == groups
+        handler.registry.subscribe(opened, {"tenant"}, now)
+    posted: list[tuple[str, str]] = []
+    monkeypatch.setattr(handler.poster, "post", lambda connection_id, message: posted.append(
+        (connection_id, message["type"])) or True)
+    for_admins = record("100", tenant, json.dumps({"ticket_id": "t"}))
+    for_admins["dynamodb"]["NewImage"] |= {"type": {"S": "queue_changed"}, "audience": {"S": "admin"}}
+
+    result = handler.lambda_handler({"Records": [for_admins, record("200", tenant, json.dumps({"id": "b"}))]},
+                                    LambdaContext("fanout", "us-east-1"))
+
+    assert result == {"batchItemFailures": []}
+    assert sorted(posted) == [("admin-conn", "issue.created"), ("admin-conn", "queue_changed"),
+                              ("agent-conn", "issue.created")]

@@ -12,6 +12,7 @@ import pytest
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from opsdesk.events import reaches
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
@@ -28,7 +29,6 @@ from opsdesk.helpdesk.service import (
     HelpdeskService,
     parse_ticket_filters,
     search_words,
-    visible_to,
 )
 from opsdesk.helpdesk.sla import SLA_POLICIES, due_bucket
 from tests.unit.fakes import FakeClock
@@ -568,7 +568,11 @@ def test_lists_filter_and_page_with_a_cursor(service: HelpdeskService, agent: Pr
     assert second.next_cursor is None
 
 
-def test_queue_changed_reaches_admins_only(tenant: str) -> None:
-    assert visible_to(person(tenant, "admin"), QUEUE_CHANGED)
-    assert not visible_to(person(tenant, "agent"), QUEUE_CHANGED)
-    assert visible_to(person(tenant), TICKET_CREATED)
+def test_queue_changed_is_published_for_admins_only(store: InMemoryHelpdeskStore, create: Any, tenant: str) -> None:
+    create()
+
+    audiences = {e.type: e.audience for e in store.events_of(tenant)}
+
+    assert audiences == {TICKET_CREATED: None, QUEUE_CHANGED: "admin"}
+    assert reaches(audiences[QUEUE_CHANGED], person(tenant, "admin").groups)
+    assert not reaches(audiences[QUEUE_CHANGED], person(tenant, "agent").groups)

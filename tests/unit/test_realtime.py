@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from opsdesk.auth import Principal
 from opsdesk.errors import Unauthorized
-from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, WebSocketSession, fan_out
+from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, Subscriber, WebSocketSession, fan_out
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -20,29 +21,32 @@ class MemoryRegistry:
         self.connections: dict[str, Connection] = {}
         self.reads = 0
 
-    def open(self, connection_id: str, tenant_id: str, user_id: str, now: datetime) -> None:
+    def open(
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+    ) -> None:
         old = self.connections.get(connection_id)
         self.connections[connection_id] = Connection(connection_id, tenant_id, user_id,
-                                                     old.streams if old else frozenset())
+                                                     old.streams if old else frozenset(), groups)
 
     def get(self, connection_id: str) -> Connection | None:
         return self.connections.get(connection_id)
 
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
-        updated = Connection(connection.id, connection.tenant_id, connection.user_id, connection.streams | streams)
+        updated = replace(connection, streams=connection.streams | streams)
         self.connections[connection.id] = updated
         return updated
 
     def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection:
-        updated = Connection(connection.id, connection.tenant_id, connection.user_id, connection.streams - streams)
+        updated = replace(connection, streams=connection.streams - streams)
         self.connections[connection.id] = updated
         return updated
 
     def close(self, connection_id: str) -> None:
         self.connections.pop(connection_id, None)
 
-    def subscribers(self, tenant_id: str, stream: str) -> list[str]:
-        found = [c.id for c in self.connections.values() if c.tenant_id == tenant_id and stream in c.streams]
+    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]:
+        found = [Subscriber(c.id, c.groups) for c in self.connections.values()
+                 if c.tenant_id == tenant_id and stream in c.streams]
         self.reads += len(found)
         return found
 
@@ -132,3 +136,27 @@ def test_fan_out_reaches_only_the_streams_subscribers_of_its_tenant_and_forgets_
     assert {connection_id for connection_id, _ in poster.sent} == {"a", "b"}
     assert "gone" not in registry.connections
     assert UNAUTHENTICATED_TENANT == ""
+
+
+def test_an_event_for_an_audience_reaches_only_subscribers_in_that_group(registry: MemoryRegistry) -> None:
+    registry.open("admin", "t1", "u1", NOW, frozenset({"admin", "agent"}))
+    registry.open("agent", "t1", "u2", NOW, frozenset({"agent"}))
+    for connection_id in ("admin", "agent"):
+        registry.subscribe(registry.connections[connection_id], {"helpdesk"}, NOW)
+    poster = RecordingPoster()
+
+    for_admins = fan_out(registry, poster, "t1", "helpdesk", {"type": "queue_changed", "id": 1}, audience="admin")
+    for_everyone = fan_out(registry, poster, "t1", "helpdesk", {"type": "ticket_created", "id": 2})
+
+    assert (for_admins, for_everyone) == (1, 2)
+    assert [(c, m["type"]) for c, m in poster.sent] == [
+        ("admin", "queue_changed"), ("admin", "ticket_created"), ("agent", "ticket_created")]
+
+
+def test_a_connection_keeps_the_groups_of_the_token_it_authenticated_with(registry: MemoryRegistry) -> None:
+    session = WebSocketSession(registry, RecordingPoster(), lambda token: Principal(
+        user_id="u", tenant_id="t1", username="u", groups=frozenset({"admin"})))
+
+    session.on_connect("c1", "good", NOW)
+
+    assert registry.connections["c1"].groups == frozenset({"admin"})

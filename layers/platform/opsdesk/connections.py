@@ -1,7 +1,7 @@
 """WebSocket connections and their subscriptions (ConnectionsTable).
 
-    connection    pk CONN#<connectionId>                sk META            tenant, user, streams, expiresAt
-    subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   expiresAt
+    connection    pk CONN#<connectionId>                sk META            tenant, user, groups, streams, expiresAt
+    subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups (the user's), expiresAt
 
 A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
 fan-out of a tenant's event reaches only that tenant's connections: a Query on the stream's subscription
@@ -10,13 +10,14 @@ partition, never a Scan of all connections.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
 from opsdesk.dynamo import record_items_read, table_meta
-from opsdesk.realtime import Connection
+from opsdesk.realtime import Connection, Subscriber
 from opsdesk.settings import ConnectionSettings, load_settings
 
 _settings = load_settings(ConnectionSettings)
@@ -36,7 +37,13 @@ class _ConnectionsItem(Model):
 class _ConnectionItem(_ConnectionsItem):
     tenantId = UnicodeAttribute()
     userId = UnicodeAttribute()
+    groups = UnicodeSetAttribute(null=True)
     streams = UnicodeSetAttribute(null=True)
+
+
+class _SubscriptionItem(_ConnectionsItem):
+    groups = UnicodeSetAttribute(null=True)
+    """Copied from the connection, so a fan-out knows each subscriber's audience without reading its connection."""
 
 
 def _connection_pk(connection_id: str) -> str:
@@ -51,9 +58,11 @@ class ConnectionRegistry:
     def __init__(self, ttl: timedelta | None = None) -> None:
         self._ttl = ttl or timedelta(hours=_settings.connection_ttl_hours)
 
-    def open(self, connection_id: str, tenant_id: str, user_id: str, now: datetime) -> None:
+    def open(
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+    ) -> None:
         _ConnectionItem(_connection_pk(connection_id), META_SK, tenantId=tenant_id, userId=user_id,
-                        expiresAt=self._expiry(now)).save()
+                        groups=set(groups) or None, expiresAt=self._expiry(now)).save()
 
     def get(self, connection_id: str) -> Connection | None:
         try:
@@ -62,7 +71,8 @@ class ConnectionRegistry:
             return None
         finally:
             record_items_read(1)
-        return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()))
+        return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()),
+                          frozenset(item.groups or ()))
 
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
         wanted = set(connection.streams | streams)
@@ -71,12 +81,12 @@ class ConnectionRegistry:
         expires = self._expiry(now)
         with _ConnectionsItem.batch_write() as batch:
             for stream in streams - connection.streams:
-                batch.save(_ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection.id,
-                                            expiresAt=expires))
+                batch.save(_SubscriptionItem(_subscription_pk(connection.tenant_id, stream), connection.id,
+                                             groups=set(connection.groups) or None, expiresAt=expires))
         _ConnectionItem(_connection_pk(connection.id), META_SK).update(
             actions=[_ConnectionItem.streams.set(wanted)] if wanted else [_ConnectionItem.streams.remove()]
         )
-        return Connection(connection.id, connection.tenant_id, connection.user_id, frozenset(wanted))
+        return replace(connection, streams=frozenset(wanted))
 
     def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection:
         for stream in streams & connection.streams:
@@ -85,7 +95,7 @@ class ConnectionRegistry:
         _ConnectionItem(_connection_pk(connection.id), META_SK).update(
             actions=[_ConnectionItem.streams.set(set(remaining))] if remaining else [_ConnectionItem.streams.remove()]
         )
-        return Connection(connection.id, connection.tenant_id, connection.user_id, frozenset(remaining))
+        return replace(connection, streams=frozenset(remaining))
 
     def close(self, connection_id: str) -> None:
         """Forget the connection and every subscription of it (on $disconnect, or when a post finds it gone)."""
@@ -96,12 +106,12 @@ class ConnectionRegistry:
             _ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection_id).delete()
         _ConnectionItem(_connection_pk(connection_id), META_SK).delete()
 
-    def subscribers(self, tenant_id: str, stream: str) -> list[str]:
-        """The connection ids subscribed to one stream of one tenant (a Query on its subscription partition)."""
-        results = _ConnectionsItem.query(_subscription_pk(tenant_id, stream), attributes_to_get=["sk"])
-        ids = [item.sk for item in results]
+    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]:
+        """The connections subscribed to one stream of one tenant (a Query on its subscription partition)."""
+        results = _SubscriptionItem.query(_subscription_pk(tenant_id, stream), attributes_to_get=["sk", "groups"])
+        found = [Subscriber(item.sk, frozenset(item.groups or ())) for item in results]
         record_items_read(results.page_iter.total_scanned_count)
-        return ids
+        return found
 
     def _expiry(self, now: datetime) -> int:
         return int((now + self._ttl).timestamp())

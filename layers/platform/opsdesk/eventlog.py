@@ -5,7 +5,8 @@ A stream is a tenant's sequence of events under one key (`tenant`, `ticket:<id>`
 nothing and sees nothing twice:
 
     head   pk T#<tenant>#S#<stream>  sk HEAD              seq = the last number taken
-    event  pk T#<tenant>#S#<stream>  sk E#<number, 12 digits>   type, data (JSON), createdAt, expiresAt (TTL)
+    event  pk T#<tenant>#S#<stream>  sk E#<number, 12 digits>   type, data (JSON), createdAt, expiresAt (TTL),
+                                                                audience (a group, when not for everyone)
 
 A writer reads the head (consistently), then in its transaction puts events n+1.. under the condition that they
 do not exist yet and moves the head. Two writers that read the same head collide on event n+1: one commits, the
@@ -48,6 +49,7 @@ class _EventItem(_EventLogItem):
     data = UnicodeAttribute()
     createdAt = UnicodeAttribute()
     expiresAt = NumberAttribute()
+    audience = UnicodeAttribute(null=True)
 
 
 def _event_sk(number: int) -> str:
@@ -71,7 +73,7 @@ class EventLog:
             for offset, event in enumerate(stream_events, start=1):
                 item = _EventItem(pk, _event_sk(last + offset), stream=stream, type=event.type,
                                   data=json.dumps(event.data, separators=(",", ":")), createdAt=stamp,
-                                  expiresAt=expires)
+                                  expiresAt=expires, audience=event.audience)
                 tx.save(item, condition=_EventItem.pk.does_not_exist())
             tx.update(_HeadItem(pk, HEAD_SK), actions=[_HeadItem.seq.set(last + len(stream_events))])
 
@@ -85,7 +87,7 @@ class EventLog:
         )
         events = [
             StoredEvent(id=int(item.sk.removeprefix(EVENT_SK_PREFIX)), type=item.type, stream=item.stream,
-                        data=json.loads(item.data), created_at=item.createdAt)
+                        data=json.loads(item.data), created_at=item.createdAt, audience=item.audience)
             for item in results
         ]
         record_items_read(results.page_iter.total_scanned_count)

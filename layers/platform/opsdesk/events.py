@@ -16,6 +16,9 @@ class DomainEvent:
     type: str
     stream: str
     data: dict[str, Any]
+    audience: str | None = None
+    """The Cognito group an event is for (e.g. `admin`); None: every user of the tenant who follows the stream.
+    SSE and the WebSocket fan-out both hold an event back from anyone outside its audience."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,12 @@ class StoredEvent:
     stream: str
     data: dict[str, Any]
     created_at: str
+    audience: str | None = None
+
+
+def reaches(audience: str | None, groups: frozenset[str]) -> bool:
+    """Whether a user in `groups` may receive an event for `audience`."""
+    return audience is None or audience in groups
 
 
 def stream_pk(tenant_id: str, stream: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.errors import DomainError, Unauthorized
+from opsdesk.events import reaches
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
@@ -33,15 +34,25 @@ class Connection:
     """Empty until the connection authenticates (UNAUTHENTICATED_TENANT)."""
     user_id: str
     streams: frozenset[str]
+    groups: frozenset[str] = frozenset()
+    """The user's Cognito groups (from the verified token): events for an audience reach its members only."""
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    connection_id: str
+    groups: frozenset[str]
 
 
 class Registry(Protocol):
-    def open(self, connection_id: str, tenant_id: str, user_id: str, now: datetime) -> None: ...
+    def open(
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+    ) -> None: ...
     def get(self, connection_id: str) -> Connection | None: ...
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
     def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection: ...
     def close(self, connection_id: str) -> None: ...
-    def subscribers(self, tenant_id: str, stream: str) -> list[str]: ...
+    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]: ...
 
 
 class Poster(Protocol):
@@ -66,7 +77,7 @@ class WebSocketSession:
             self.registry.open(connection_id, UNAUTHENTICATED_TENANT, "", now)
             return
         principal = self.authenticate(token)  # Unauthorized refuses the connection
-        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now)
+        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, principal.groups)
 
     def on_message(self, connection_id: str, body: str | None, now: datetime) -> None:
         connection = self.registry.get(connection_id)
@@ -118,20 +129,25 @@ class WebSocketSession:
         except DomainError:
             self._error(connection.id, "Invalid token")
             return
-        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now)
+        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, principal.groups)
         self.poster.post(connection.id, {"type": "connected"})
 
     def _error(self, connection_id: str, message: str) -> None:
         self.poster.post(connection_id, {"type": "error", "message": message})
 
 
-def fan_out(registry: Registry, poster: Poster, tenant_id: str, stream: str, message: dict[str, Any]) -> int:
-    """Post one event to every connection subscribed to its stream in its tenant; forget connections that are
-    gone. Returns how many received it."""
+def fan_out(
+    registry: Registry, poster: Poster, tenant_id: str, stream: str, message: dict[str, Any], *,
+    audience: str | None = None,
+) -> int:
+    """Post one event to every connection subscribed to its stream in its tenant, and in its audience (a group)
+    if it has one; forget connections that are gone. Returns how many received it."""
     delivered = 0
-    for connection_id in registry.subscribers(tenant_id, stream):
-        if poster.post(connection_id, message):
+    for subscriber in registry.subscribers(tenant_id, stream):
+        if not reaches(audience, subscriber.groups):
+            continue
+        if poster.post(subscriber.connection_id, message):
             delivered += 1
         else:
-            registry.close(connection_id)
+            registry.close(subscriber.connection_id)
     return delivered

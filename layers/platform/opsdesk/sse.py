@@ -24,7 +24,7 @@ from starlette.routing import Route
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import Dialect
 from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
-from opsdesk.events import StoredEvent
+from opsdesk.events import StoredEvent, reaches
 from opsdesk.tokens import TokenVerifier, bearer_token
 
 ReadAfter = Callable[[str, str, int], list[StoredEvent]]
@@ -96,12 +96,11 @@ def create_stream_app(
     read_after: ReadAfter,
     timing: StreamTiming | None = None,
     token_from: Callable[[Request], str | None] | None = None,
-    visible_to: Callable[[Principal, StoredEvent], bool] | None = None,
 ) -> Starlette:
     """An app serving GET on `paths` (the resource path, and the same behind the module's base path) as an
     event stream of `stream_for(principal, request)` in the caller's tenant. The caller authenticates like on the
     REST routes: a Cognito ID token, bearer or bare, checked here too (`token_from` finds it elsewhere as well,
-    e.g. in a session cookie). `visible_to` filters events per caller (e.g. by role)."""
+    e.g. in a session cookie). An event for an audience (a group) reaches members of that group only."""
     timing = timing or StreamTiming()
     find_token = token_from or (lambda request: bearer_token(request.headers.get("authorization")))
 
@@ -120,7 +119,9 @@ def create_stream_app(
             after = last_event_id(request)
         except DomainError as exc:
             return error(exc)
-        visible = (lambda event: visible_to(principal, event)) if visible_to is not None else None
+        def visible(event: StoredEvent) -> bool:
+            return reaches(event.audience, principal.groups)
+
         body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
                             visible=visible)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
