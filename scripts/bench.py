@@ -178,19 +178,22 @@ def quiet_handlers() -> Iterator[None]:
 
 
 def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
+    from functions.support_analytics import handler as analytics_handler
     from functions.support_issues import handler
     from opsdesk.support.repository import SupportRepository
     from scripts.benchlib import api, dataset, reads
 
     repository = SupportRepository()
-    loaded, measured = [], []
+    loaded, measured, analytics = [], [], []
     for size in sizes:
         tenant = dataset.load_tenant(repository, size)
         loaded.append(tenant)
-        caller = api.Caller(handler, "opsdesk-support-issues", api.claims(tenant.catalog.tenant_id, "bench-agent"),
-                            aws.region)
+        claims = api.claims(tenant.catalog.tenant_id, "bench-agent")
+        caller = api.Caller(handler, "opsdesk-support-issues", claims, aws.region)
         with quiet_handlers():
             measured.append(reads.measure(caller, tenant.catalog, tenant.issues))
+            analytics.append(reads.measure_analytics(
+                api.Caller(analytics_handler, "opsdesk-support-analytics", claims, aws.region)))
 
     first, last = sizes[0], sizes[-1]
     say("\n3. DynamoDB items read per list request (GET /support/api/issues, limit 20), by tenant size")
@@ -221,7 +224,13 @@ def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
     for case in reads.CASES:
         if case.note:
             say(f"   {case.name}: {case.note}")
-    return {"sizes": list(sizes), "tenants": [t.as_dict() for t in loaded], "requests": reads.as_dict(measured)}
+    say("\n   Analytics (GET /support/api/analytics/...), from aggregates: one counter item per day asked for (or one")
+    say("   for all time) per aggregate, one stats item per article; never an issue")
+    say(render(["request", *size_headers, ratio_header],
+               [[name, *(a[name] for a in analytics), f"{analytics[-1][name] / max(analytics[0][name], 1):.2f}x"]
+                for name, _ in reads.ANALYTICS_REQUESTS]))
+    return {"sizes": list(sizes), "tenants": [t.as_dict() for t in loaded], "requests": reads.as_dict(measured),
+            "analytics": dict(zip([str(s) for s in sizes], analytics, strict=True))}
 
 
 def notes() -> list[str]:

@@ -128,3 +128,22 @@ def as_dict(results: list[SizeResult]) -> list[dict[str, Any]]:
             "ratio": last.cases[index].items_read / max(first.cases[index].items_read, 1),
         })
     return rows
+
+
+ANALYTICS = "/support/api/analytics"
+ANALYTICS_REQUESTS = (
+    ("summary, all time", "summary"),
+    ("summary, one year", "summary?startDate=2025-06-01&endDate=2026-05-31"),
+    ("planes, all time", "planes"),
+    ("docs-effectiveness", "docs-effectiveness"),
+)
+"""Analytics answer from aggregates kept on write: what they read follows the days asked for, not the issues."""
+
+
+def measure_analytics(caller: Caller) -> dict[str, int]:
+    found = {}
+    for name, path in ANALYTICS_REQUESTS:
+        with metered_reads() as meter:
+            caller.expect(200, "GET", f"{ANALYTICS}/{path}")
+        found[name] = meter.items
+    return found
