@@ -35,6 +35,7 @@ app = create_stream_app(
     dialect=DIALECTS[HELPDESK.dialect],
     stream_for=lambda principal, request: HELPDESK_STREAM,
     read_after=event_log.read_after,
+    latest_id=event_log.last_id,
     timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                         max_seconds=settings.sse_max_seconds, heartbeat_comment=":hb"),
     token_from=_token,

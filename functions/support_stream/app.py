@@ -23,6 +23,7 @@ app = create_stream_app(
     dialect=DIALECTS[SUPPORT.dialect],
     stream_for=lambda principal, request: TENANT_STREAM,
     read_after=event_log.read_after,
+    latest_id=event_log.last_id,
     timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                         max_seconds=settings.sse_max_seconds),
 )

@@ -81,7 +81,8 @@ class LocalAws:
             # The helpdesk's cookie login (POST /helpdesk/login) is on locally, off unless set on AWS.
             "HELPDESK_COOKIE_LOGIN": os.environ.get("HELPDESK_COOKIE_LOGIN", "on"),
             # A Next.js dev server next to the gateway (which has port 3000).
-            "CORS_ALLOWED_ORIGINS": os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS),
+            "CORS_ALLOWED_ORIGINS": (os.environ.get("ALLOWED_ORIGINS")  # the helpdesk document's name
+                                     or os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS)),
         }
         for table in ALL_TABLES:
             env[table.name_env_var] = self.table_names[table.logical_id]

@@ -122,8 +122,9 @@ def test_a_requester_email_is_unique_in_the_tenant(agent: HelpdeskCaller, outsid
     taken = agent.patch(f"/requesters/{other.body['id']}", {"email": "dup@customer.example"})
     elsewhere = outsider.post("/requesters", {"email": "dup@customer.example", "display_name": "D"})
 
-    assert (duplicate.status, duplicate.body) == (409, {"error": "A requester with this email already exists"})
-    assert taken.status == 409
+    assert duplicate.status == 400
+    assert duplicate.body == {"errors": {"email": "A requester with this email already exists"}}
+    assert taken.status == 400
     assert agent.get(f"/requesters/{other.body['id']}").body["email"] == "other@customer.example"
     assert elsewhere.status == 201
 
@@ -182,6 +183,27 @@ def test_a_ticket_created_in_a_cookie_session_comes_from_the_web(agent: Helpdesk
     created = new_ticket(browser, requester["id"])
 
     assert agent.get(f"/tickets/{created['id']}").body["source"] == "web"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_cookie_session_write_that_is_not_json_is_refused_as_a_forgery_risk(
+    agent: HelpdeskCaller, handlers: dict[str, ModuleType], requester: dict[str, Any], content_type: str
+) -> None:
+    # A page on another (even same-site) origin can make the browser POST these types with the cookie, no preflight
+    from scripts.local.gateway import LambdaContext
+    from tests.integration.helpdesk import helpdesk_event
+
+    body = {"title": "Forged", "description": "x", "requester_id": requester["id"], "priority": "low"}
+    results = {}
+    for channel in ("cookie", "bearer"):
+        event = helpdesk_event("POST", "/helpdesk/tickets", claims=agent.claims, body=body, channel=channel,
+                               headers={"content-type": content_type})
+        results[channel] = handlers["helpdesk_tickets"].lambda_handler(event, LambdaContext("test", "us-east-1"))
+
+    assert results["cookie"]["statusCode"] == 400
+    assert "Content-Type" in results["cookie"]["body"]
+    assert results["bearer"]["statusCode"] == 201  # a bearer token cannot be forged by a page
+    assert [t["title"] for t in agent.get("/tickets").body] == ["Forged"]
 
 
 def test_create_validation_names_each_field_and_writes_nothing(agent: HelpdeskCaller) -> None:
@@ -270,7 +292,7 @@ def test_patch_refuses_unknown_fields_and_illegal_moves(agent: HelpdeskCaller, r
     illegal = agent.patch(f"/tickets/{ticket['id']}", {"status": "open"})
 
     assert (unknown.status, unknown.body) == (400, {"errors": {"number": "number is not a field that can be set"}})
-    assert (illegal.status, illegal.body) == (409, {"error": "Cannot move a ticket from closed to open"})
+    assert (illegal.status, illegal.body) == (400, {"errors": {"status": "Cannot move a ticket from closed to open"}})
 
 
 def test_resolve_then_reopen_moves_the_metrics(agent: HelpdeskCaller, user: HelpdeskCaller,
@@ -304,7 +326,8 @@ def test_comments_internal_ones_for_agents_only(agent: HelpdeskCaller, user: Hel
 
     assert public.status == 201 and set(public.body) == {"id"}
     assert internal.status == 201
-    assert (refused.status, refused.body) == (403, {"error": "Only agents may post internal comments"})
+    assert refused.status == 400
+    assert refused.body == {"errors": {"is_internal": "Only agents may post internal comments"}}
     assert [c["body_md"] for c in agent.get(path).body] == ["We are **on it**", "Looks like the gateway"]
     assert user.get(path).body == [{"id": public.body["id"], "ticket_id": ticket["id"], "author_id": agent.user_id,
                                     "body_md": "We are **on it**", "is_internal": False,
@@ -332,7 +355,7 @@ def test_watchers_are_added_listed_and_removed(agent: HelpdeskCaller, user: Help
     removed = user.delete(f"{path}/{user.user_id}")
 
     assert (added.status, added.body, again.status) == (201, {"ok": True}, 201)
-    assert for_someone.status == 403
+    assert for_someone.status == 400
     assert listed.body == [user.user_id]
     assert (removed.status, removed.body) == (200, {"ok": True})
     assert agent.get(path).body == []

@@ -49,7 +49,7 @@ class InMemoryHelpdeskStore:
     def create_requester(self, tenant_id: str, requester: Requester) -> None:
         with self._lock:
             if requester.email_key in self.emails[tenant_id]:
-                raise Conflict("A requester with this email already exists")
+                raise ValidationFailed.on_field("email", "A requester with this email already exists")
             self.emails[tenant_id][requester.email_key] = requester.id
             self.requesters[tenant_id][requester.id] = requester
 
@@ -62,7 +62,7 @@ class InMemoryHelpdeskStore:
                 raise Conflict("The requester was changed by someone else")
             owner = self.emails[tenant_id].get(after.email_key)
             if owner is not None and owner != after.id:
-                raise Conflict("A requester with this email already exists")
+                raise ValidationFailed.on_field("email", "A requester with this email already exists")
             self.emails[tenant_id].pop(before.email_key, None)
             self.emails[tenant_id][after.email_key] = after.id
             self.requesters[tenant_id][after.id] = after

@@ -77,3 +77,15 @@ def test_token_settings_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert settings.issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC"
     assert settings.jwks_url == "http://127.0.0.1:5000/eu-west-1_AbC/.well-known/jwks.json"
+
+
+def test_the_helpdesk_documents_names_configure_cors_and_the_cookie_login() -> None:
+    from opsdesk.settings import SessionSettings
+
+    base = {"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": "eu-west-1_abc", "COGNITO_APP_CLIENT_ID": "client"}
+
+    assert PlatformSettings.model_validate({**base, "ALLOWED_ORIGINS": "https://a.example, https://b.example"}
+                                           ).allowed_origins == ["https://a.example", "https://b.example"]
+    assert SessionSettings.model_validate({**base, "AUTH_MODE": "local"}).cookie_login_enabled
+    assert not SessionSettings.model_validate({**base, "AUTH_MODE": "oidc"}).cookie_login_enabled
+    assert not SessionSettings.model_validate(base).cookie_login_enabled

@@ -164,3 +164,16 @@ def run_transaction(
             if error_code(exc) in CONDITION_CODES:
                 raise conflict(exc) from exc
             raise domain_error_for(exc, "Resource conflict") from exc
+
+
+def get_item(model: type[Any], pk: str, sk: str, *, consistent: bool = True) -> Any:
+    """One item by key, or None; counted in the request's items read. Strongly consistent by default: a client
+    that has just created or changed something reads it back at once."""
+    try:
+        item = model.get(pk, sk, consistent_read=consistent)
+    except model.DoesNotExist:
+        return None
+    except PynamoDBException as exc:
+        raise domain_error_for(exc, "Read failed") from exc
+    record_items_read(1)
+    return item

@@ -16,7 +16,7 @@ from pynamodb.exceptions import PynamoDBException
 from opsdesk.apimap import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
-from opsdesk.errors import DomainError, NotFound
+from opsdesk.errors import DomainError, NotFound, ValidationFailed
 from opsdesk.observability import logger
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
@@ -45,6 +45,8 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
     _expected_clients[app] = settings.expected_client_id
     if module.rate_limits or module.default_rate_limit:
         app.use(middlewares=[_rate_limit_middleware(module)])
+    if module.cookie_sessions:
+        app.use(middlewares=[_json_writes_over_cookies])
     register_error_handlers(app, DIALECTS[module.dialect])
     return app
 
@@ -74,6 +76,23 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
         return response
 
     return limit_requests
+
+
+COOKIE_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _json_writes_over_cookies(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Cross-site request forgery guard for cookie sessions: a write that rides on the session cookie must be
+    `application/json`, a type no page can send without a CORS preflight (which only listed origins pass).
+    SameSite=Strict alone does not stop a sibling subdomain, which counts as the same site. Bearer-token callers
+    are not at risk (a page cannot make the browser add the header) and are not checked."""
+    event = app.current_event
+    if event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
+        content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+        if content_type.split(";", 1)[0].strip() != "application/json":
+            raise ValidationFailed.on_field("Content-Type", "Requests with the session cookie must send "
+                                            "application/json")
+    return next_middleware(app)
 
 
 def register_error_handlers(app: APIGatewayRestResolver, dialect: Dialect) -> None:

@@ -8,7 +8,7 @@ import os
 from functools import cache
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 
 class PlatformSettings(BaseModel):
@@ -22,8 +22,11 @@ class PlatformSettings(BaseModel):
     expected_client_id: str | None = Field(default=None, alias="COGNITO_APP_CLIENT_ID")
     """The app client whose tokens the API accepts. API Gateway's Cognito authorizer checks the pool and the
     signature but not the audience, so the function checks `aud` itself."""
-    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
-    """Comma-separated origins the browser may call from; empty means no CORS headers."""
+    cors_allowed_origins: str = Field(
+        default="", validation_alias=AliasChoices("CORS_ALLOWED_ORIGINS", "ALLOWED_ORIGINS")
+    )
+    """Comma-separated origins the browser may call from; empty means no CORS headers. `ALLOWED_ORIGINS` is the
+    helpdesk document's name for it."""
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -167,12 +170,15 @@ class SessionSettings(TokenSettings):
     login is on, and the cookie's name. Off unless set: `make dev` turns it on."""
 
     cookie_login: Literal["on", "off"] = Field(default="off", alias="HELPDESK_COOKIE_LOGIN")
+    auth_mode: Literal["local", "oidc"] | None = Field(default=None, alias="AUTH_MODE")
+    """The helpdesk document's switch: `AUTH_MODE=local` turns the cookie login on as HELPDESK_COOKIE_LOGIN=on
+    does (OIDC bearer tokens are always accepted)."""
     cookie_name: str = Field(default="helpdesk_session", alias="HELPDESK_SESSION_COOKIE",
                              pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
     @property
     def cookie_login_enabled(self) -> bool:
-        return self.cookie_login == "on"
+        return self.cookie_login == "on" or self.auth_mode == "local"
 
 
 class HelpdeskStreamSettings(EventStreamSettings, SessionSettings):

@@ -75,8 +75,12 @@ async def event_stream(
             await asyncio.sleep(timing.poll_seconds)
 
 
-def last_event_id(request: Request) -> int:
-    raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId") or "0"
+def last_event_id(request: Request) -> int | None:
+    """The id the client resumes after (`Last-Event-ID`, or `lastEventId` where a client cannot set headers);
+    None for a fresh connection."""
+    raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId")
+    if raw is None:
+        return None
     try:
         value = int(raw)
     except ValueError as exc:
@@ -94,13 +98,16 @@ def create_stream_app(
     dialect: Dialect,
     stream_for: Callable[[Principal, Request], str],
     read_after: ReadAfter,
+    latest_id: Callable[[str, str], int],
     timing: StreamTiming | None = None,
     token_from: Callable[[Request], str | None] | None = None,
 ) -> Starlette:
     """An app serving GET on `paths` (the resource path, and the same behind the module's base path) as an
     event stream of `stream_for(principal, request)` in the caller's tenant. The caller authenticates like on the
     REST routes: a Cognito ID token, bearer or bare, checked here too (`token_from` finds it elsewhere as well,
-    e.g. in a session cookie). An event for an audience (a group) reaches members of that group only."""
+    e.g. in a session cookie). An event for an audience (a group) reaches members of that group only.
+    A fresh connection starts at the stream's latest event (`latest_id(tenant, stream)`): what happened before
+    it connected is history, not news; a reconnecting client resumes after its `Last-Event-ID`."""
     timing = timing or StreamTiming()
     find_token = token_from or (lambda request: bearer_token(request.headers.get("authorization")))
 
@@ -117,6 +124,8 @@ def create_stream_app(
             principal = principal_from_claims(claims, expected_client_id)
             stream_key = stream_for(principal, request)
             after = last_event_id(request)
+            if after is None:
+                after = await run_in_threadpool(latest_id, principal.tenant_id, stream_key)
         except DomainError as exc:
             return error(exc)
         def visible(event: StoredEvent) -> bool:

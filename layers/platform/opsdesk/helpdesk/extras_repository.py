@@ -26,7 +26,15 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import to_rfc3339
-from opsdesk.dynamo import Outcome, domain_error_for, error_code, record_items_read, run_transaction, table_meta
+from opsdesk.dynamo import (
+    Outcome,
+    domain_error_for,
+    error_code,
+    get_item,
+    record_items_read,
+    run_transaction,
+    table_meta,
+)
 from opsdesk.errors import NotFound
 from opsdesk.helpdesk.attachments import Attachment
 from opsdesk.helpdesk.csat import TOKEN_SK, CsatToken, CsatTokenUsed, Score, token_from_item, token_pk
@@ -139,7 +147,7 @@ class ExtrasRepository:
         return sorted(found, key=lambda a: (a.created_at, a.id))
 
     def get_attachment(self, tenant_id: str, ticket_id: str, attachment_id: str) -> Attachment | None:
-        item = _get(_AttachmentItem, ticket_pk(tenant_id, ticket_id), ATTACHMENT_SK_PREFIX + attachment_id)
+        item = get_item(_AttachmentItem, ticket_pk(tenant_id, ticket_id), ATTACHMENT_SK_PREFIX + attachment_id)
         return _attachment(item) if item is not None else None
 
     def put_attachment(self, tenant_id: str, attachment: Attachment) -> bool:
@@ -173,7 +181,7 @@ class ExtrasRepository:
             raise domain_error_for(exc, "Token already exists") from exc
 
     def get_csat_token(self, token_hash: str) -> CsatToken | None:
-        item = _get(_CsatTokenItem, token_pk(token_hash), TOKEN_SK)
+        item = get_item(_CsatTokenItem, token_pk(token_hash), TOKEN_SK)
         return token_from_item(item.attribute_values) if item is not None else None
 
     def record_csat_answer(self, token: CsatToken, score: Score, answered_at: datetime) -> None:
@@ -196,7 +204,7 @@ class ExtrasRepository:
                 tx.update(_CsatTallyItem(tally_pk, sk), actions=tally)
 
         def on_condition_failed() -> Outcome:
-            current = _get(_CsatTokenItem, token_pk(token.token_hash), TOKEN_SK)
+            current = get_item(_CsatTokenItem, token_pk(token.token_hash), TOKEN_SK)
             if current is None:
                 raise NotFound("Survey not found")  # expired and deleted since it was read
             return Outcome.DONE if current.answerId == answer_id else Outcome.CONFLICT
@@ -205,7 +213,7 @@ class ExtrasRepository:
 
     def csat_tally(self, tenant_id: str, day: str | None = None) -> dict[str, int]:
         """{good, bad, responses} for all time, or one UTC day (`yyyy-mm-dd`)."""
-        item = _get(_CsatTallyItem, csat_tally_pk(tenant_id), f"D#{day}" if day else ALL_TIME_SK)
+        item = get_item(_CsatTallyItem, csat_tally_pk(tenant_id), f"D#{day}" if day else ALL_TIME_SK)
         if item is None:
             return {"good": 0, "bad": 0, "responses": 0}
         return {"good": int(item.good), "bad": int(item.bad), "responses": int(item.responses)}
@@ -257,7 +265,7 @@ class ExtrasRepository:
             raise domain_error_for(exc, "SLA check record failed") from exc
 
     def sla_check_stats(self) -> SlaCheckStats | None:
-        item = _get(_SlaCheckItem, PLATFORM_PK, SLA_CHECK_SK, consistent=False)
+        item = get_item(_SlaCheckItem, PLATFORM_PK, SLA_CHECK_SK, consistent=False)
         if item is None:
             return None
         return SlaCheckStats(
@@ -267,17 +275,6 @@ class ExtrasRepository:
             breaches={"first_response": int(item.breachesFirstResponse),
                       "resolution": int(item.breachesResolution)},
         )
-
-
-def _get(model: type[Any], pk: str, sk: str, *, consistent: bool = True) -> Any:
-    try:
-        item = model.get(pk, sk, consistent_read=consistent)
-    except model.DoesNotExist:
-        return None
-    except PynamoDBException as exc:
-        raise domain_error_for(exc, "Read failed") from exc
-    record_items_read(1)
-    return item
 
 
 def _attachment(item: _AttachmentItem) -> Attachment:

@@ -42,7 +42,7 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339
-from opsdesk.dynamo import Outcome, domain_error_for, record_items_read, run_transaction, table_meta
+from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read, run_transaction, table_meta
 from opsdesk.errors import Conflict, DomainError, ValidationFailed
 from opsdesk.events import DomainEvent
 from opsdesk.helpdesk.records import (
@@ -300,10 +300,10 @@ class TicketRepository:
         def outcome() -> Outcome:
             return Outcome.DONE if self.get_requester(tenant_id, requester.id) == requester else Outcome.CONFLICT
 
-        self._commit(write, lambda: Conflict("A requester with this email already exists"), outcome)
+        self._commit(write, _email_taken, outcome)
 
     def get_requester(self, tenant_id: str, requester_id: str) -> Requester | None:
-        item = self._get(_RequesterItem, requester_pk(tenant_id, requester_id), REQUESTER_SK)
+        item = get_item(_RequesterItem, requester_pk(tenant_id, requester_id), REQUESTER_SK)
         return _requester(item) if item else None
 
     def update_requester(self, tenant_id: str, before: Requester, after: Requester) -> None:
@@ -325,7 +325,7 @@ class TicketRepository:
             current = self.get_requester(tenant_id, before.id)
             if current is not None and current.version != before.version:
                 return Conflict("The requester was changed by someone else; reload it and retry")
-            return Conflict("A requester with this email already exists")
+            return _email_taken()
 
         self._commit(write, conflict, outcome)
 
@@ -365,7 +365,7 @@ class TicketRepository:
         self._commit(write, lambda: Conflict("Ticket already exists"), outcome)
 
     def get_ticket(self, tenant_id: str, ticket_id: str) -> Ticket | None:
-        item = self._get(_TicketItem, ticket_pk(tenant_id, ticket_id), TICKET_SK)
+        item = get_item(_TicketItem, ticket_pk(tenant_id, ticket_id), TICKET_SK)
         return _ticket(item) if item else None
 
     def get_tickets(self, tenant_id: str, ticket_ids: Sequence[str]) -> list[Ticket]:
@@ -493,7 +493,7 @@ class TicketRepository:
             self._publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
-            stored = self._get(_CommentItem, item.pk, item.sk)
+            stored = get_item(_CommentItem, item.pk, item.sk)
             if stored is not None:
                 return Outcome.DONE
             if before is not None and after is not None:
@@ -547,7 +547,7 @@ class TicketRepository:
     # Aggregates
 
     def totals(self, tenant_id: str) -> Totals:
-        item = self._get(_StatsItem, stats_pk(tenant_id), ALL_TIME_SK)
+        item = get_item(_StatsItem, stats_pk(tenant_id), ALL_TIME_SK)
         if item is None:
             return Totals()
         return Totals(created=int(item.created or 0), resolved=int(item.resolved or 0), met=int(item.met or 0),
@@ -606,17 +606,11 @@ class TicketRepository:
         raises `conflict()`."""
         run_transaction(self._connection, write, lambda _: conflict(), outcome, transaction=_TicketsTransaction)
 
-    @staticmethod
-    def _get(model: type[Any], pk: str, sk: str) -> Any:
-        # Strongly consistent: a client that has just created or changed something reads it back at once.
-        try:
-            item = model.get(pk, sk, consistent_read=True)
-        except model.DoesNotExist:
-            return None
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Read failed") from exc
-        record_items_read(1)
-        return item
+
+
+def _email_taken() -> DomainError:
+    # A 400 naming the field: the document lists 400 (not 409) for the requester routes' bad input.
+    return ValidationFailed.on_field("email", "A requester with this email already exists")
 
 
 def _all(conditions: Any) -> Condition | None:

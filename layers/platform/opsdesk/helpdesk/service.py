@@ -162,14 +162,16 @@ def _resolution_ms(ticket: Ticket) -> int:
 
 
 def apply_changes(ticket: Ticket, request: UpdateTicketRequest, now: datetime) -> Ticket:
-    """The ticket after a PATCH (the same ticket when nothing differs). An illegal status move is a Conflict."""
+    """The ticket after a PATCH (the same ticket when nothing differs). An illegal status move is a 400 naming
+    `status` (the document's PATCH answers 200 | 400 | 500)."""
     given = request.model_fields_set
     stamp = to_rfc3339(now)
     updated = ticket
     if request.status is not None and request.status != ticket.status.value:
         target = TicketStatus(request.status)
         if target not in ALLOWED_MOVES[ticket.status]:
-            raise Conflict(f"Cannot move a ticket from {ticket.status.value} to {target.value}")
+            raise ValidationFailed.on_field("status", f"Cannot move a ticket from {ticket.status.value} to "
+                                            f"{target.value}")
         updated = replace(updated, status=target)
         if target is TicketStatus.RESOLVED:
             updated = replace(updated, resolved_at=stamp, resolution_sla_met=resolution_met(ticket, now))
@@ -426,7 +428,7 @@ class HelpdeskService:
         an agent writes as themselves is the ticket's first response (it stops that SLA clock)."""
         agent = is_agent(principal)
         if request.is_internal and not agent:
-            raise Forbidden("Only agents may post internal comments")
+            raise ValidationFailed.on_field("is_internal", "Only agents may post internal comments")
         ticket = self.get_ticket(principal, ticket_id)
         author = request.author_id or principal.user_id
         if author != principal.user_id:
@@ -481,7 +483,8 @@ class HelpdeskService:
     @staticmethod
     def _may_manage_watcher(principal: Principal, user_id: str) -> None:
         if user_id != principal.user_id and not is_agent(principal):
-            raise Forbidden("Only agents may change other people's watching")
+            # 400, not 403: the document answers the watcher routes with 200/201 | 400 | 500
+            raise ValidationFailed.on_field("user_id", "Only agents may change other people's watching")
 
     # Metrics (agent role), from the aggregates kept on write
 

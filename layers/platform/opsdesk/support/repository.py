@@ -48,6 +48,7 @@ from opsdesk.dynamo import (
     Outcome,
     domain_error_for,
     error_code,
+    get_item,
     record_items_read,
     run_transaction,
     table_meta,
@@ -428,7 +429,7 @@ class SupportRepository:
         return [_customer(item) for item in self._query_all(_CustomerItem, _customers_pk(tenant_id))]
 
     def get_customer(self, tenant_id: str, customer_id: str) -> Customer | None:
-        item = self._get(_CustomerItem, _customers_pk(tenant_id), f"C#{customer_id}")
+        item = get_item(_CustomerItem, _customers_pk(tenant_id), f"C#{customer_id}")
         return _customer(item) if item else None
 
     def list_environments(self, tenant_id: str, customer_id: str) -> list[Environment]:
@@ -436,7 +437,7 @@ class SupportRepository:
         return [_environment(item) for item in items]
 
     def get_environment(self, tenant_id: str, customer_id: str, environment_id: str) -> Environment | None:
-        item = self._get(_EnvironmentItem, _environments_pk(tenant_id, customer_id), f"E#{environment_id}")
+        item = get_item(_EnvironmentItem, _environments_pk(tenant_id, customer_id), f"E#{environment_id}")
         return _environment(item) if item else None
 
     def list_planes(self, tenant_id: str) -> list[Plane]:
@@ -513,7 +514,7 @@ class SupportRepository:
         return range(last - count + 1, last + 1)
 
     def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None:
-        item = self._get(_IssueItem, _issue_pk(tenant_id, issue_id), ISSUE_SK)
+        item = get_item(_IssueItem, _issue_pk(tenant_id, issue_id), ISSUE_SK)
         return _issue(item) if item else None
 
     def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
@@ -591,7 +592,7 @@ class SupportRepository:
                 tx.update(_DocStatsItem(f"T#{tenant_id}#DOCSTATS", sk), actions=actions)
 
         def outcome() -> Outcome:
-            existing = self._get(_FeedbackItem, item.pk, item.sk)
+            existing = get_item(_FeedbackItem, item.pk, item.sk)
             return Outcome.DONE if existing is not None else Outcome.RETRY
 
         self._commit(write, "Feedback already recorded", outcome)
@@ -636,7 +637,7 @@ class SupportRepository:
         """Mark the user's latest help session escalated (an issue was filed) if it was active after
         `active_since` and is not escalated yet, counting it on the day it started. True when it was."""
         pk = _help_session_pk(tenant_id, user_id)
-        session = self._get(_HelpSessionItem, pk, HELP_SESSION_SK)
+        session = get_item(_HelpSessionItem, pk, HELP_SESSION_SK)
         if session is None or session.escalated or session.lastActivityAt < to_rfc3339(active_since):
             return False
         started = _day_sk(date.fromisoformat(session.startedDay))
@@ -801,18 +802,6 @@ class SupportRepository:
         return count
 
     # Helpers
-
-    @staticmethod
-    def _get(model: type[Any], pk: str, sk: str) -> Any:
-        # Strongly consistent: a client that has just created or changed something reads it back at once.
-        try:
-            item = model.get(pk, sk, consistent_read=True)
-        except model.DoesNotExist:
-            return None
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Read failed") from exc
-        record_items_read(1)
-        return item
 
     @staticmethod
     def _query_all(model: type[Any], pk: str) -> list[Any]:
