@@ -30,6 +30,20 @@ CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
 _expected_clients: WeakKeyDictionary[APIGatewayRestResolver, str | None] = WeakKeyDictionary()
 
 
+class ResponseCors(CORSConfig):
+    """CORS headers of an actual response: the allowed origin, exposed headers, credentials. The preflight-only
+    headers (allowed request headers, max age) are left out: API Gateway (locally the gateway) answers
+    preflights, and Powertools would otherwise add its own default header list to every answer."""
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        headers = super().to_dict(origin)
+        headers.pop("Access-Control-Allow-Headers", None)
+        headers.pop("Access-Control-Max-Age", None)
+        if headers:
+            headers["Vary"] = "Origin"  # the answer differs by Origin: shared caches must key on it
+        return headers
+
+
 def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestResolver:
     """A resolver for one module. Routes are written as API Gateway resources (`/api/issues`); the module's
     base path, present when the request came through the custom domain (or the local gateway), is stripped.
@@ -38,9 +52,9 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
     cors = None
     if origins:
         # Cookie-session modules let the browser send their cookie cross-origin (to listed origins only).
-        cors = CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], max_age=600,
-                          allow_headers=CORS_ALLOWED_HEADERS, expose_headers=list(module.expose_headers) or None,
-                          allow_credentials=module.cookie_sessions)
+        cors = ResponseCors(allow_origin=origins[0], extra_origins=origins[1:],
+                            allow_headers=CORS_ALLOWED_HEADERS, expose_headers=list(module.expose_headers) or None,
+                            allow_credentials=module.cookie_sessions)
     app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
     _expected_clients[app] = settings.expected_client_id
     if module.rate_limits or module.default_rate_limit:
