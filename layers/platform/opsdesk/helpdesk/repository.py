@@ -59,7 +59,7 @@ from opsdesk.helpdesk.records import (
     TicketStatus,
     Totals,
 )
-from opsdesk.helpdesk.sla import SlaKind, due_sort_key
+from opsdesk.helpdesk.sla import due_sort_key
 from opsdesk.settings import HelpdeskSettings, load_settings
 
 if TYPE_CHECKING:  # the event log binds to its own table at import; the people function has none
@@ -407,15 +407,6 @@ class TicketRepository:
             self._publish(tx, tenant_id, events)
 
         self._commit(write, StaleTicket, self._ticket_outcome(tenant_id, before, after))
-
-    def mark_sla_breached(self, tenant_id: str, ticket_id: str, kind: SlaKind, at: datetime) -> bool:
-        """For the scheduled SLA check (helpdesk extras): record the breach of `kind`'s clock as of `at` on the
-        ticket, conditionally (version check, once per clock), moving it along the `ticketsByDue` index and
-        publishing `ticket_updated` with the breach in the same transaction. False when nothing was recorded
-        (already recorded, clock stopped or not due, ticket gone)."""
-        from opsdesk.helpdesk.service import HelpdeskService  # noqa: PLC0415 - the domain rule lives there
-
-        return HelpdeskService(self).mark_sla_breached(tenant_id, ticket_id, kind, at)
 
     def query_tickets(self, tenant_id: str, filters: TicketFilters, limit: int, cursor: str | None) -> Page[Ticket]:
         dimensions = _list_dimensions(tenant_id, filters)
