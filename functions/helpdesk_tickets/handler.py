@@ -1,5 +1,6 @@
 """helpdesk-tickets: tickets (list with filters and search, create, get, agent-only update), their comments and
-watchers. Attachments are the helpdesk_attachments function's (`/tickets/{id}/attachments`)."""
+watchers; a resolve mails the requester the CSAT survey link (opsdesk.helpdesk.mail). Attachments are the
+helpdesk_attachments function's (`/tickets/{id}/attachments`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.eventlog import EventLog
+from opsdesk.helpdesk.mail import survey_mailer
 from opsdesk.helpdesk.records import Page
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.requests import AddWatcherRequest, CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest
@@ -16,11 +18,12 @@ from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
 from opsdesk.http import create_api, current_channel, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
-from opsdesk.settings import HelpdeskSettings, load_settings
+from opsdesk.settings import HelpdeskMailSettings, load_settings
 
-settings = load_settings(HelpdeskSettings)
+settings = load_settings(HelpdeskMailSettings)
 app = create_api(HELPDESK, settings)
-service = HelpdeskService(TicketRepository(EventLog()))
+# A resolve mails the requester the CSAT survey (SES), unless the stage has no mail settings.
+service = HelpdeskService(TicketRepository(EventLog()), mailer=survey_mailer(settings))
 NEXT_CURSOR_HEADER = "X-Next-Cursor"
 
 

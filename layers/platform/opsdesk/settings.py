@@ -8,7 +8,7 @@ import os
 from functools import cache
 from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class PlatformSettings(BaseModel):
@@ -132,6 +132,32 @@ class HelpdeskSettings(PlatformSettings):
     opsdesk.eventlog), so a function without the event log's table still starts."""
 
     tickets_table_name: str = Field(alias="TICKETS_TABLE_NAME", min_length=3)
+
+
+MAIL_ADDRESS_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
+PUBLIC_URL_PATTERN = r"^https?://[^/\s?#]+(?:/[^\s?#]*)?$"
+
+
+class HelpdeskMailSettings(HelpdeskSettings):
+    """helpdesk_tickets: the CSAT survey mail a resolve sends to the requester (opsdesk.helpdesk.mail). Without
+    either variable no mail is sent (a warning at cold start) and tickets still resolve."""
+
+    mail_from: str | None = Field(default=None, alias="HELPDESK_MAIL_FROM", pattern=MAIL_ADDRESS_PATTERN,
+                                  max_length=254)
+    """The sender address: a verified SES identity (the address or its domain)."""
+    public_url: str | None = Field(default=None, alias="HELPDESK_PUBLIC_URL", pattern=PUBLIC_URL_PATTERN,
+                                   max_length=512)
+    """Where the modules are served (the custom domain; locally the gateway): the survey link is
+    `<HELPDESK_PUBLIC_URL>/helpdesk/csat/<token>`."""
+
+    @field_validator("mail_from", "public_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """An empty variable is an unset one (a stage turns mail off with `HELPDESK_MAIL_FROM=`); a trailing `/`
+        of the URL is dropped so the link has no `//`."""
+        if isinstance(value, str):
+            return value.strip().rstrip("/") or None
+        return value
 
 
 class HelpdeskAttachmentSettings(HelpdeskSettings):

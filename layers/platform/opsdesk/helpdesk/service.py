@@ -4,6 +4,7 @@ Plain Python over a HelpdeskStore; no AWS here (docs/decisions.md, Helpdesk)."""
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import time
@@ -18,6 +19,7 @@ from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from opsdesk.events import DomainEvent
 from opsdesk.helpdesk import csat
+from opsdesk.helpdesk.mail import MailNotSent, SurveyMailer
 from opsdesk.helpdesk.records import (
     ADMIN_GROUP,
     AGENT_GROUPS,
@@ -49,6 +51,9 @@ from opsdesk.helpdesk.sla import PRIORITIES, SlaKind, due_bucket, sla_for
 from opsdesk.helpdesk.store import HelpdeskStore
 from opsdesk.helpdesk.views import ticket_view
 from opsdesk.sessions import Channel
+
+# Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
+logger = logging.getLogger(__name__)
 
 HELPDESK_STREAM = "helpdesk"
 """The event-log stream of the helpdesk's events (per tenant), read by /events."""
@@ -262,12 +267,15 @@ class HelpdeskService:
         id_factory: Callable[[], str] = new_id,
         backoff: Callable[[int], None] = _jitter,
         issue_csat_token: Callable[[str, str, str, datetime], tuple[str, dict[str, Any]]] = csat.new_token_item,
+        mailer: SurveyMailer | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._new_id = id_factory
         self._backoff = backoff
         self._issue_csat_token = issue_csat_token
+        self._mailer = mailer
+        """Mails the requester the CSAT survey after a resolve commits; None: no mail (a stage without mail)."""
 
     # Requesters
 
@@ -362,24 +370,51 @@ class HelpdeskService:
             if after == before:
                 return before
             try:
-                self._write_change(principal.tenant_id, before, after, now)
+                survey_token = self._write_change(principal.tenant_id, before, after, now)
             except StaleTicket:
                 self._backoff(attempt)
                 continue
+            if survey_token is not None:
+                self._mail_survey(principal.tenant_id, after, survey_token)
             return after
         raise Conflict("The ticket is being changed by many people at once; retry")
 
-    def _write_change(self, tenant_id: str, before: Ticket, after: Ticket, now: datetime) -> None:
+    def _write_change(self, tenant_id: str, before: Ticket, after: Ticket, now: datetime) -> str | None:
+        """Write the change; the raw CSAT token when it resolved the ticket (the token's item is in the same
+        transaction, so a token returned here exists)."""
         events = [DomainEvent(TICKET_UPDATED, HELPDESK_STREAM, ticket_view(after, now))]
         if queue_of(before) != queue_of(after):
             events.append(queue_event(after, before))
         new_items: list[Mapping[str, Any]] = []
+        token: str | None = None
         if before.resolved_at is None and after.resolved_at is not None:
             # The requester's survey link: the token exists exactly when the resolve commits.
-            _token, item = self._issue_csat_token(tenant_id, after.id, after.requester_id, now)
+            token, item = self._issue_csat_token(tenant_id, after.id, after.requester_id, now)
             new_items.append(item)
         self._store.update_ticket(tenant_id, before, after, events, resolution=resolution_delta(before, after),
                                   new_items=new_items)
+        return token
+
+    def _mail_survey(self, tenant_id: str, ticket: Ticket, token: str) -> None:
+        """Mail the requester the survey link, after the resolve committed (a mail is never sent for a resolve
+        that did not happen, and never holds the transaction up). Nothing here fails the resolve: a mail that
+        cannot be sent is logged with the ticket, never with the token, and the survey is then unreachable."""
+        if self._mailer is None:
+            return
+        try:
+            requester = self._store.get_requester(tenant_id, ticket.requester_id)
+            if requester is None:
+                logger.warning("CSAT survey not mailed: the requester is gone",
+                               extra={"tenant_id": tenant_id, "ticket_id": ticket.id})
+                return
+            self._mailer.send_survey(requester, ticket, token)
+        except MailNotSent as exc:
+            logger.warning("CSAT survey not mailed: %s", exc,
+                           extra={"tenant_id": tenant_id, "ticket_id": ticket.id})
+        except Exception as exc:  # noqa: BLE001 - the resolve committed; whatever the mail does cannot undo it
+            # No traceback: its messages could quote the mail, which holds the token.
+            logger.error("CSAT survey not mailed: %s", type(exc).__name__,  # noqa: TRY400 - see above
+                         extra={"tenant_id": tenant_id, "ticket_id": ticket.id})
 
     # SLA breaches (the scheduled check of helpdesk-extras calls this through TicketRepository)
 
