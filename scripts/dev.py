@@ -18,6 +18,7 @@ from typing import Any
 
 from opsdesk.apimap import REALTIME
 from scripts.local.aws import LocalAws, MotoServer, provision
+from scripts.local.mailbox import MAILBOX_PATH, mailbox_routes
 
 SNAPSHOT_INTERVAL_SECONDS = 30
 CORPUS_ROOT = Path(__file__).resolve().parents[1] / "docs" / "corpus"
@@ -40,6 +41,7 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
     return {
         "base_url": base_url,
         "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk"},
+        "mailbox": base_url + MAILBOX_PATH,
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
         "aws_endpoint": aws.endpoint,
@@ -66,6 +68,7 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         f"  support           {stack['modules']['support']}   (live events: {stack['modules']['support']}/events)",
         f"  helpdesk          {stack['modules']['helpdesk']}   (live events: {stack['modules']['helpdesk']}/events;"
         " cookie sign-in: POST /login {username, password})",
+        f"  helpdesk mail     {stack['mailbox']}   (what SES sent: CSAT survey links of resolved tickets)",
         f"  WebSocket         {stack['websocket']}?token=<ID token>",
         f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",
         f"  Cognito pool      {stack['user_pool_id']}",
@@ -108,7 +111,8 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     gateway = LocalGateway(verifier, aws.region)
     websockets = LocalWebSocketApi(aws.region)
     # Open event streams would hold a graceful shutdown forever; they are cut after a moment (clients reconnect).
-    config = uvicorn.Config(gateway.app(websockets.routes()), host="127.0.0.1", port=port, log_level="warning",
+    routes = [*websockets.routes(), *mailbox_routes(aws.region)]
+    config = uvicorn.Config(gateway.app(routes), host="127.0.0.1", port=port, log_level="warning",
                             access_log=not quiet, lifespan="off", timeout_graceful_shutdown=2)
     sockets = None
     if port == 0:
@@ -119,6 +123,8 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     base_url = f"http://127.0.0.1:{port}"
     # The functions post to WebSocket clients through the gateway's management API.
     os.environ["WEBSOCKET_MANAGEMENT_URL"] = base_url + REALTIME.local_management_path
+    # The CSAT survey mails link to this gateway.
+    os.environ["HELPDESK_PUBLIC_URL"] = base_url
     return uvicorn.Server(config), base_url, sockets
 
 

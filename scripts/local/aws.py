@@ -31,6 +31,8 @@ ATTACHMENTS_BUCKET = "opsdesk-local-attachments"
 EXPORTS_BUCKET = "opsdesk-local-exports"
 BUCKETS = (ATTACHMENTS_BUCKET, EXPORTS_BUCKET, DOCS_BUCKET)
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
+LOCAL_MAIL_FROM = "helpdesk@opsdesk.local"
+"""The helpdesk's sender (CSAT survey mails), a verified SES identity in moto; `GET /_local/mail` shows the mails."""
 
 # moto must number pools and clients by hash before it is imported anywhere in this process.
 os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
@@ -46,6 +48,7 @@ class LocalAws:
     table_names: dict[str, str] = field(default_factory=dict)
     """Logical id -> physical name."""
     buckets: tuple[str, ...] = BUCKETS
+    mail_from: str = LOCAL_MAIL_FROM
 
     @property
     def issuer(self) -> str:
@@ -80,6 +83,10 @@ class LocalAws:
             "EXPORTS_BUCKET": EXPORTS_BUCKET,
             # The helpdesk's cookie login (POST /helpdesk/login) is on locally, off unless set on AWS.
             "HELPDESK_COOKIE_LOGIN": os.environ.get("HELPDESK_COOKIE_LOGIN", "on"),
+            # A resolve mails the CSAT survey link through SES (moto keeps the mails); `make dev` sets the public
+            # URL again once the gateway's port is known.
+            "HELPDESK_MAIL_FROM": self.mail_from,
+            "HELPDESK_PUBLIC_URL": os.environ.get("HELPDESK_PUBLIC_URL", "http://127.0.0.1:3000"),
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": (os.environ.get("ALLOWED_ORIGINS")  # the helpdesk document's name
                                      or os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS)),
@@ -158,7 +165,7 @@ def create_table(dynamodb: Any, definition: TableDefinition, name: str) -> None:
 
 
 def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TABLE_PREFIX) -> LocalAws:
-    """Create tables, the user pool with its client and groups, and the buckets. Idempotent."""
+    """Create tables, the user pool with its client and groups, the buckets and the mail sender. Idempotent."""
     dynamodb = client("dynamodb", endpoint, region)
     existing = set(dynamodb.list_tables()["TableNames"])
     names = {}
@@ -198,6 +205,12 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     for bucket in BUCKETS:
         if bucket not in buckets:
             s3.create_bucket(Bucket=bucket)
+
+    # SES sends only from a verified identity (moto checks it as SES does).
+    ses = client("sesv2", endpoint, region)
+    identities = {i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]}
+    if LOCAL_MAIL_FROM not in identities:
+        ses.create_email_identity(EmailIdentity=LOCAL_MAIL_FROM)
     return LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names)
 
 
