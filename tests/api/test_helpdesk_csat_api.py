@@ -1,17 +1,15 @@
-"""CSAT over HTTP against the local stack: the public survey form (no token needed but the survey's own) and the
-answer, once. The raw token goes to the requester by email (out of scope), so the test plays that part: it issues
-a token for a resolved ticket with the same csat.new_token_item the resolve uses and stores it in the table."""
+"""CSAT over HTTP against the local stack: resolving a ticket mails the requester the survey link (SES on moto,
+read back from the local mailbox `GET /_local/mail`, as a developer would), the public survey form behind that
+link (no token needed but the survey's own) and the answer, once."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from typing import Any
 
-import boto3
 import pytest
 import requests
 
-from opsdesk.helpdesk.csat import as_attribute_values, new_token_item
 from tests.api.conftest import RunningStack
 
 pytestmark = pytest.mark.xdist_group("local-stack")
@@ -23,28 +21,55 @@ def helpdesk(stack: RunningStack) -> str:
     return f"{stack.info['base_url']}/helpdesk"
 
 
-def survey_token(stack: RunningStack, title: str = "Laptop will not boot") -> str:
+def resolve_for_a_new_requester(stack: RunningStack, title: str = "Laptop will not boot") -> tuple[str, dict[str, Any]]:
+    """(the requester's address, the ticket) after an agent resolved it over HTTP."""
     headers = stack.headers(ALICE)
+    email = f"{uuid.uuid4().hex[:8]}@customer.test"
     requester = requests.post(f"{helpdesk(stack)}/requesters", headers=headers, timeout=10, json={
-        "email": f"{uuid.uuid4().hex[:8]}@customer.test", "display_name": "Dana"}).json()
+        "email": email, "display_name": "Dana"}).json()
     ticket = requests.post(f"{helpdesk(stack)}/tickets", headers=headers, timeout=10, json={
         "title": title, "description": "d", "priority": "high", "requester_id": requester["id"]}).json()
     resolved = requests.patch(f"{helpdesk(stack)}/tickets/{ticket['id']}", headers=headers, timeout=10,
                               json={"status": "resolved"})
     assert resolved.status_code == 200, resolved.text
-    tenant = next(u["tenant_id"] for u in stack.info["users"] if u["username"] == ALICE)
-    token, item = new_token_item(tenant, ticket["id"], requester["id"], datetime.now(UTC))
-    dynamodb = boto3.client("dynamodb", endpoint_url=stack.info["aws_endpoint"], region_name=stack.info["region"],
-                            aws_access_key_id="local", aws_secret_access_key="local")
-    dynamodb.put_item(TableName=stack.info["tables"]["TicketsTable"], Item=as_attribute_values(item),
-                      ConditionExpression="attribute_not_exists(pk)")
-    return token
+    return email, ticket
+
+
+def mailbox(stack: RunningStack, email: str) -> list[dict[str, Any]]:
+    reply = requests.get(stack.info["mailbox"], params={"to": email}, timeout=10)
+    assert reply.status_code == 200, reply.text
+    return list(reply.json()["messages"])
+
+
+def survey_link(stack: RunningStack, title: str = "Laptop will not boot") -> str:
+    """The link the requester of a freshly resolved ticket finds in their mail."""
+    email, _ = resolve_for_a_new_requester(stack, title)
+    (mail,) = mailbox(stack, email)
+    return str(mail["survey_url"])
+
+
+def test_resolving_mails_the_requester_a_link_that_answers_the_survey_once(stack: RunningStack) -> None:
+    email, ticket = resolve_for_a_new_requester(stack, title="Printer on fire")
+
+    (mail,) = mailbox(stack, email)
+    assert mail["to"] == [email]
+    assert mail["subject"] == f"How did we do? Ticket #{ticket['number']}: Printer on fire"
+    link = mail["survey_url"]
+    assert link.startswith(f"{stack.info['base_url']}/helpdesk/csat/")
+
+    form = requests.get(link, timeout=10)
+    first = requests.post(link, data={"score": "good"}, timeout=10)
+    second = requests.post(link, data={"score": "good"}, timeout=10)
+
+    assert form.status_code == 200 and "Printer on fire" in form.text
+    assert (first.status_code, first.json()) == (200, {"ok": True})
+    assert (second.status_code, second.json()) == (400, {"error": "This survey has already been answered"})
 
 
 def test_the_survey_form_is_public_html(stack: RunningStack) -> None:
-    token = survey_token(stack, title="Laptop <b>will not</b> boot")
+    link = survey_link(stack, title="Laptop <b>will not</b> boot")
 
-    page = requests.get(f"{helpdesk(stack)}/csat/{token}", timeout=10)
+    page = requests.get(link, timeout=10)
 
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
@@ -54,8 +79,7 @@ def test_the_survey_form_is_public_html(stack: RunningStack) -> None:
 
 
 def test_an_answer_posted_as_a_form_is_recorded_once(stack: RunningStack) -> None:
-    token = survey_token(stack)
-    url = f"{helpdesk(stack)}/csat/{token}"
+    url = survey_link(stack)
 
     first = requests.post(url, data={"score": "good"}, timeout=10)
     second = requests.post(url, data={"score": "bad"}, timeout=10)
@@ -66,13 +90,13 @@ def test_an_answer_posted_as_a_form_is_recorded_once(stack: RunningStack) -> Non
 
 
 def test_a_json_answer_is_accepted(stack: RunningStack) -> None:
-    reply = requests.post(f"{helpdesk(stack)}/csat/{survey_token(stack)}", json={"score": "bad"}, timeout=10)
+    reply = requests.post(survey_link(stack), json={"score": "bad"}, timeout=10)
 
     assert (reply.status_code, reply.json()) == (200, {"ok": True})
 
 
 def test_a_bad_score_is_400_naming_score(stack: RunningStack) -> None:
-    reply = requests.post(f"{helpdesk(stack)}/csat/{survey_token(stack)}", data={"score": "great"}, timeout=10)
+    reply = requests.post(survey_link(stack), data={"score": "great"}, timeout=10)
 
     assert (reply.status_code, reply.json()) == (400, {"errors": {"score": "score must be good or bad"}})
 
@@ -86,7 +110,7 @@ def test_an_unknown_token_is_404(stack: RunningStack) -> None:
 
 
 def test_a_browser_form_post_gets_a_thank_you_page(stack: RunningStack) -> None:
-    reply = requests.post(f"{helpdesk(stack)}/csat/{survey_token(stack)}", data={"score": "good"}, timeout=10,
+    reply = requests.post(survey_link(stack), data={"score": "good"}, timeout=10,
                           headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
 
     assert reply.status_code == 200
