@@ -12,6 +12,8 @@ from typing import Any
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
+from opsdesk.settings import MAIL_ADDRESS_PATTERN
+
 PRODUCTION_STAGE = "prod"
 DEFAULT_DEV_ORIGIN = "http://localhost:3000"
 
@@ -46,6 +48,8 @@ DEFAULT_CHAT_MODEL = "amazon.nova-lite-v1:0"
 PROFILE_GEOGRAPHY_BY_REGION_PREFIX = {"eu-": "eu", "ap-": "apac"}
 DEFAULT_PROFILE_GEOGRAPHY = "us"
 IAM_PRINCIPAL_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
+# The helpdesk's sender: what opsdesk.settings.HelpdeskMailSettings accepts as HELPDESK_MAIL_FROM.
+MAIL_FROM_PATTERN = re.compile(MAIL_ADDRESS_PATTERN)
 
 
 class SettingsError(ValueError):
@@ -83,6 +87,14 @@ class InfraSettings:
     """The cookie-session login (helpdesk `POST /login`) and the session cookie as a credential. Off unless set: the
     helpdesk document calls it local mode (bearer tokens are the way in on AWS), and the cookie (`Path=/helpdesk`,
     `SameSite=Strict`) only comes back through the custom domain on the frontend's site."""
+    mail_from: str | None = None
+    """The helpdesk's CSAT survey mail sender (a verified SES identity: the address or its domain). Unset: no survey
+    mail, and no SES permission anywhere. Needs the custom domain, where the survey links point."""
+
+    @property
+    def public_url(self) -> str | None:
+        """Where the modules are served to the public: the custom domain (the stage URL has no module base path)."""
+        return f"https://{self.domain_name}" if self.domain_name else None
 
     @property
     def is_production(self) -> bool:
@@ -116,6 +128,11 @@ class InfraSettings:
         if bool(domain_name) != bool(certificate_arn):
             raise SettingsError("domainName and certificateArn go together (the certificate must cover the domain)")
         region = source.text(None, "OPSDESK_REGION") or os.environ.get("CDK_DEFAULT_REGION")
+        mail_from = source.text("mailFrom", "OPSDESK_MAIL_FROM")
+        if mail_from is not None and not MAIL_FROM_PATTERN.match(mail_from):
+            raise SettingsError(f"mailFrom {mail_from!r}: an email address (helpdesk@example.com)")
+        if mail_from is not None and not domain_name:
+            raise SettingsError("mailFrom needs domainName: the survey links in the mails point at the custom domain")
         return cls(
             stage=stage,
             account=source.text(None, "OPSDESK_ACCOUNT") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
@@ -139,6 +156,7 @@ class InfraSettings:
                 source.text_list("searchOperatorArns", "OPSDESK_SEARCH_OPERATOR_ARNS")
             ),
             cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", False),
+            mail_from=mail_from,
         )
 
 

@@ -152,7 +152,7 @@ class ModuleApiStack(Stack):
             self.helpdesk = Helpdesk(
                 self, "Helpdesk", api=self.api, name_prefix=settings.resource_prefix,
                 cors_allowed_origins=settings.cors_allowed_origins, log_retention_days=settings.log_retention_days,
-                removal_policy=_removal_policy(settings),
+                removal_policy=_removal_policy(settings), mail_from=settings.mail_from, public_url=settings.public_url,
             )
             CfnOutput(self, "AttachmentsBucketName", value=self.helpdesk.storage.attachments.bucket_name)
             CfnOutput(self, "ExportsBucketName", value=self.helpdesk.storage.exports.bucket_name)

@@ -5,6 +5,8 @@
   and the access-log bucket of both; each function may touch only the keys its code writes.
 - `SlaCheckSchedule`: the scheduled SLA breach check (functions/helpdesk_sla_check) every minute through
   EventBridge Scheduler, with retries and a dead-letter queue.
+- `grant_survey_mail`: the function that resolves tickets may mail the CSAT survey through SES, from the one
+  configured sender (when there is one).
 
 Both are attached to the module's `ModuleApi`, whose builder makes the functions (`ModuleApi.add_function`)."""
 
@@ -25,7 +27,7 @@ from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
 from opsdesk.apimap import FunctionGroup
 from opsdesk.helpdesk.attachments import PENDING_TAG
-from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings
+from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings, HelpdeskMailSettings
 from opsdesk.tables import EVENTS_TABLE, TICKETS_TABLE
 
 # The groups that use each bucket, by name (opsdesk.apimap has no flag for it); groups missing from the map are
@@ -34,6 +36,10 @@ ATTACHMENT_GROUPS = ("helpdesk_attachments",)
 EXPORT_GROUPS = ("helpdesk_exports",)
 ATTACHMENTS_BUCKET_ENV = HelpdeskAttachmentSettings.model_fields["attachments_bucket"].alias or "ATTACHMENTS_BUCKET"
 EXPORTS_BUCKET_ENV = HelpdeskExportSettings.model_fields["exports_bucket"].alias or "EXPORTS_BUCKET"
+# The group that serves PATCH /tickets/{id}: a resolve there mails the requester the CSAT survey.
+MAIL_GROUPS = ("helpdesk_tickets",)
+MAIL_FROM_ENV = HelpdeskMailSettings.model_fields["mail_from"].alias or "HELPDESK_MAIL_FROM"
+PUBLIC_URL_ENV = HelpdeskMailSettings.model_fields["public_url"].alias or "HELPDESK_PUBLIC_URL"
 
 # Object keys the functions write (opsdesk.helpdesk.attachments.attachment_key, opsdesk.helpdesk.exports.export_key):
 # every grant is limited to them.
@@ -180,6 +186,20 @@ class HelpdeskStorage(Construct):
         )
 
 
+def grant_survey_mail(function: GroupFunction, *, mail_from: str, public_url: str) -> None:
+    """Mail the CSAT survey (SES API v2 `SendEmail`, simple content, which needs no `SendRawEmail`) from
+    `mail_from` only: on its SES identity, the address or its domain (whichever was verified is the one SES
+    authorizes against), and only with that From address."""
+    function.function.add_environment(MAIL_FROM_ENV, mail_from)
+    function.function.add_environment(PUBLIC_URL_ENV, public_url)
+    identity = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/"
+    function.role.add_to_policy(iam.PolicyStatement(
+        actions=["ses:SendEmail"],
+        resources=[identity + mail_from, identity + mail_from.rpartition("@")[2]],
+        conditions={"StringEquals": {"ses:FromAddress": mail_from}},
+    ))
+
+
 class SlaCheckSchedule(Construct):
     """functions/helpdesk_sla_check every minute. EventBridge Scheduler invokes it asynchronously: delivery
     failures are retried twice within a minute, then go to the dead-letter queue; a run that fails is not retried
@@ -240,7 +260,7 @@ class SlaCheckSchedule(Construct):
 
 
 class Helpdesk(Construct):
-    """The helpdesk module's buckets and schedule, and its functions' access to them."""
+    """The helpdesk module's buckets and schedule, and its functions' access to them and to SES."""
 
     def __init__(
         self,
@@ -252,7 +272,11 @@ class Helpdesk(Construct):
         cors_allowed_origins: Sequence[str],
         log_retention_days: int,
         removal_policy: RemovalPolicy,
+        mail_from: str | None = None,
+        public_url: str | None = None,
     ) -> None:
+        """`mail_from` and `public_url` (the custom domain) both given: the survey mail is on; else no function
+        gets the mail settings or any SES permission, and resolves send nothing."""
         super().__init__(scope, construct_id)
         self.storage = HelpdeskStorage(
             self, "Storage", cors_allowed_origins=cors_allowed_origins, log_retention_days=log_retention_days,
@@ -264,4 +288,8 @@ class Helpdesk(Construct):
         for name in EXPORT_GROUPS:
             if name in api.functions:
                 self.storage.grant_exports(api.functions[name])
+        if mail_from and public_url:
+            for name in MAIL_GROUPS:
+                if name in api.functions:
+                    grant_survey_mail(api.functions[name], mail_from=mail_from, public_url=public_url)
         self.sla_check = SlaCheckSchedule(self, "SlaCheck", api=api, name_prefix=name_prefix)

@@ -522,3 +522,106 @@ def test_the_helpdesk_stack_outputs_its_url_buckets_and_dead_letter_queue(dev: S
     assert outputs["AttachmentsBucketName"]["Value"] == {"Ref": found["attachments"][0]}
     assert outputs["ExportsBucketName"]["Value"] == {"Ref": found["exports"][0]}
     assert {"ApiUrl", "SlaCheckDeadLetterQueueUrl"} <= set(outputs)
+
+
+# --- the CSAT survey mail (SES) -----------------------------------------------------------------------------------
+
+MAIL_FROM = "helpdesk@mail.opsdesk.example"
+DOMAIN = "api.opsdesk.example"
+MAIL_CONTEXT = {"mailFrom": MAIL_FROM, "domainName": DOMAIN,
+                "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000000"}
+MAIL_GROUP = "helpdesk_tickets"
+
+
+@pytest.fixture(scope="module")
+def with_mail(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """A dev stage with a custom domain and a survey mail sender (synth ran cdk-nag: it raises on a finding)."""
+    return synthesize(tmp_path_factory.mktemp("helpdesk-mail"), MAIL_CONTEXT)
+
+
+def rendered(value: Any) -> str:
+    """A CloudFormation string as text, pseudo parameters as ${Name}."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return "${" + value["Ref"] + "}"
+    separator, parts = value["Fn::Join"]
+    return str(separator).join(rendered(part) for part in parts)
+
+
+def ses_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in role_statements(template, function) if any(a.startswith("ses:") for a in actions(s))]
+
+
+def test_the_resolving_function_may_send_mail_from_the_configured_sender_only(with_mail: Synthesized) -> None:
+    template = helpdesk(with_mail)
+    _, function = function_named(template, MAIL_GROUP)
+
+    (statement,) = ses_statements(template, function)
+
+    assert actions(statement) == {"ses:SendEmail"}
+    identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
+    resources = sorted(rendered(r) for r in statement["Resource"])
+    assert resources == [identity + MAIL_FROM, identity + "mail.opsdesk.example"]
+    assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": MAIL_FROM}}
+
+
+def test_the_resolving_function_links_surveys_to_the_custom_domain(with_mail: Synthesized) -> None:
+    from opsdesk.helpdesk.mail import survey_link, survey_mailer
+    from opsdesk.settings import HelpdeskMailSettings
+
+    _, function = function_named(helpdesk(with_mail), MAIL_GROUP)
+    env = {k: v if isinstance(v, str) else "resolved-at-deploy" for k, v in variables(function).items()}
+
+    settings = HelpdeskMailSettings.model_validate({**env, "AWS_REGION": "eu-west-1"})
+
+    assert (settings.mail_from, settings.public_url) == (MAIL_FROM, f"https://{DOMAIN}")
+    assert survey_mailer(settings) is not None
+    # The custom domain maps the helpdesk API at /helpdesk, where the csat route is.
+    assert survey_link(settings.public_url, "t") == f"https://{DOMAIN}/helpdesk/csat/t"
+    assert "/csat/{token}" in {resource for group in HELPDESK.groups for resource in group.resources}
+
+
+def test_no_other_function_may_send_mail_or_knows_the_mail_settings(with_mail: Synthesized) -> None:
+    for template in with_mail.templates.values():
+        for function in resources_of_type(template, "AWS::Lambda::Function").values():
+            if function["Properties"].get("Description") == f"opsdesk {MAIL_GROUP}":
+                continue
+            assert not ses_statements(template, function), function["Properties"].get("Description")
+            assert not {"HELPDESK_MAIL_FROM", "HELPDESK_PUBLIC_URL"} & set(
+                function["Properties"].get("Environment", {}).get("Variables", {}))
+
+
+def test_without_a_mail_sender_no_function_may_send_mail(dev: Synthesized) -> None:
+    _, function = function_named(helpdesk(dev), MAIL_GROUP)
+
+    assert "HELPDESK_MAIL_FROM" not in variables(function)
+    assert '"ses:' not in json.dumps(dev.templates)
+
+
+def test_cfn_lint_passes_on_the_stacks_with_survey_mail(with_mail: Synthesized) -> None:
+    from cfnlint.api import ManualArgs, lint_file
+
+    from tests.infra.test_checks import CFN_LINT_IGNORED, LINT_REGIONS
+
+    problems = [str(match) for template in sorted(with_mail.directory.glob("*.template.json"))
+                for match in lint_file(template, config=ManualArgs(ignore_checks=CFN_LINT_IGNORED,
+                                                                   regions=LINT_REGIONS))]
+
+    assert problems == []
+
+
+@pytest.mark.parametrize(("context", "message"), [
+    ({"mailFrom": MAIL_FROM}, "mailFrom needs domainName"),
+    ({**MAIL_CONTEXT, "mailFrom": "Helpdesk <helpdesk@example.com>"}, "an email address"),
+    ({**MAIL_CONTEXT, "mailFrom": "helpdesk"}, "an email address"),
+])
+def test_a_mail_sender_without_the_custom_domain_or_not_an_address_stops_synth(
+    context: dict[str, str], message: str
+) -> None:
+    import aws_cdk as cdk
+
+    from infra.settings import InfraSettings, SettingsError
+
+    with pytest.raises(SettingsError, match=message):
+        InfraSettings.from_context(cdk.App(context=context).node, environ={})
