@@ -23,7 +23,7 @@ LAYER_ROOT = REPO_ROOT / "layers" / "platform"
 RUNTIME_ENVIRONMENT = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1"}
 
 # Known gaps, not infra's to fix (reported): these helpdesk functions load HelpdeskSettings (directly or through
-# opsdesk.helpdesk.repository / extras_repository), which requires EVENTS_TABLE_NAME, while the API map gives
+# opsdesk.helpdesk.repository), which requires EVENTS_TABLE_NAME, while the API map gives
 # them no EventsTable (they publish no events). On AWS their cold start would fail until HelpdeskSettings stops
 # requiring the event log's table or the groups name it.
 def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
