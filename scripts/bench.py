@@ -135,7 +135,8 @@ def run_latency(aws: Any, iterations: int) -> list[Any]:
     from scripts.local.aws import client
 
     catalog = dataset.seed_catalog(SupportRepository(), dataset.bench_tenant_id("latency"))
-    caller = api.Caller(handler, "opsdesk-support-issues", api.claims(catalog.tenant_id, "bench-agent"), aws.region)
+    caller = api.RotatingCaller(handler, "opsdesk-support-issues", api.claims(catalog.tenant_id, "bench-agent"),
+                                aws.region)
     dynamodb = client("dynamodb", aws.endpoint, aws.region)
     table = aws.table_names["SupportTable"]
 
