@@ -1,5 +1,5 @@
-"""helpdesk-health: `/livez` and `/healthz` (the process answers), `/readyz` (it can also read its tables).
-Public, as the document says."""
+"""helpdesk-health: `/livez` and `/healthz` (the process answers), `/readyz` (it can also read its tables and the
+user pool's signing keys, without which no token is verified). Public, as the document says."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from opsdesk.errors import DomainError
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.http import create_api, error_response, json_response
 from opsdesk.observability import instrumented, logger
-from opsdesk.settings import EventLogSettings, HelpdeskSettings, load_settings
+from opsdesk.readiness import signing_keys_reachable
+from opsdesk.settings import EventLogSettings, HelpdeskSettings, TokenSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)
 app = create_api(HELPDESK, settings)
 READY_TABLES = (settings.tickets_table_name, load_settings(EventLogSettings).events_table_name)
+JWKS_URL = load_settings(TokenSettings).jwks_url
 
 
 @app.get("/livez")
@@ -33,6 +35,11 @@ def handle_ready() -> Response[str]:
     except Exception:  # noqa: BLE001 - any failure to read a dependency means "not ready"
         logger.warning("not ready: a table could not be read", exc_info=True)
         return error_response(DIALECTS[HELPDESK.dialect], DomainError("Not ready: the ticket store is unreachable"))
+    try:
+        signing_keys_reachable(JWKS_URL)
+    except Exception:  # noqa: BLE001
+        logger.warning("not ready: the user pool's signing keys could not be read", exc_info=True)
+        return error_response(DIALECTS[HELPDESK.dialect], DomainError("Not ready: sign-in keys are unreachable"))
     return json_response(200, {"ok": True}, headers={"Cache-Control": "no-store"})
 
 

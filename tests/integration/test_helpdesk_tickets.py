@@ -83,6 +83,16 @@ def test_readyz_is_a_500_in_the_envelope_when_a_table_cannot_be_read(agent: Help
     assert set(reply.body) == {"error"}
 
 
+def test_readyz_is_a_500_when_the_user_pools_signing_keys_cannot_be_read(agent: HelpdeskCaller,
+                                                                         handlers: dict[str, ModuleType],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handlers["helpdesk_health"], "JWKS_URL", "http://127.0.0.1:9/.well-known/jwks.json")
+
+    reply = agent.call("GET", "/helpdesk/readyz", anonymous=True)
+
+    assert (reply.status, reply.body) == (500, {"error": "Not ready: sign-in keys are unreachable"})
+
+
 def test_me_describes_the_caller_from_the_token(agent: HelpdeskCaller) -> None:
     reply = agent.get("/me")
 
