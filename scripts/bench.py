@@ -230,8 +230,31 @@ def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
     say(render(["request", *size_headers, ratio_header],
                [[name, *(a[name] for a in analytics), f"{analytics[-1][name] / max(analytics[0][name], 1):.2f}x"]
                 for name, _ in reads.ANALYTICS_REQUESTS]))
+    helpdesk_reads = run_helpdesk_reads(aws, sizes)
     return {"sizes": list(sizes), "tenants": [t.as_dict() for t in loaded], "requests": reads.as_dict(measured),
-            "analytics": dict(zip([str(s) for s in sizes], analytics, strict=True))}
+            "analytics": dict(zip([str(s) for s in sizes], analytics, strict=True)), "helpdesk": helpdesk_reads}
+
+
+def run_helpdesk_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
+    from functions.helpdesk_reports import handler as reports
+    from functions.helpdesk_tickets import handler as tickets
+    from scripts.benchlib import api, helpdesk
+
+    measured, loads = [], []
+    for size in sizes:
+        loaded = helpdesk.load_tickets(size)
+        loads.append(loaded)
+        claims = api.claims(loaded.tenant_id, loaded.agent_id)
+        by_path = {"tickets": api.Caller(tickets, "opsdesk-helpdesk-tickets", claims, aws.region),
+                   "metrics": api.Caller(reports, "opsdesk-helpdesk-reports", claims, aws.region)}
+        with quiet_handlers():
+            measured.append(helpdesk.measure(by_path))
+    say("\n   Helpdesk (GET /helpdesk/..., as an agent): lists and search read one page, metrics their aggregates")
+    for loaded in loads:
+        say(f"   {loaded.size:>7,} tickets loaded in {loaded.load_seconds:5.1f} s (with their search-word items)")
+    ratio_header = f"{sizes[-1]:,} / {sizes[0]:,}" if len(sizes) > 1 else "ratio"
+    say(render(["request", *(f"{s:,} tickets" for s in sizes), ratio_header], helpdesk.as_rows(measured)))
+    return dict(zip([str(s) for s in sizes], measured, strict=True))
 
 
 def notes() -> list[str]:

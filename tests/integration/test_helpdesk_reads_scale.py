@@ -3,8 +3,6 @@ from 300 to 3,000 tickets (opsdesk.dynamo.metered_reads counts them)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -13,9 +11,6 @@ import pytest
 from tests.integration.helpdesk import HelpdeskCaller
 
 SMALL, LARGE = 300, 3_000
-STATUSES = ("open", "pending", "resolved", "closed")
-PRIORITIES = ("low", "normal", "high", "urgent")
-TEAMS = ("network", "desktop", "apps", "identity", "data")
 
 
 @pytest.fixture(scope="module")
@@ -27,29 +22,11 @@ def handlers(local_aws: Any) -> dict[str, ModuleType]:
 
 
 def loaded_tenant(size: int, handlers: dict[str, ModuleType]) -> HelpdeskCaller:
-    """A tenant holding `size` tickets over the last 60 days, bulk-loaded (not through the API's transaction)."""
-    from opsdesk.clock import to_rfc3339
-    from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
-    from opsdesk.helpdesk.repository import TicketRepository
-    from opsdesk.helpdesk.service import ticket_words
+    """A tenant holding `size` tickets over the last 60 days, bulk-loaded as `make bench` loads them."""
+    from scripts.benchlib.helpdesk import load_tickets
 
-    repository = TicketRepository()
-    caller = HelpdeskCaller(str(uuid.uuid4()), handlers, groups=("agent",))
-    numbers = repository.reserve_ticket_numbers(caller.tenant_id, size)
-    end = datetime.now(UTC)
-    tickets = []
-    for offset, number in enumerate(numbers):
-        created = to_rfc3339(end - timedelta(days=60) * offset / size)
-        title, description = f"VPN issue {number}", "Remote access through the vpn fails"
-        tickets.append(Ticket(
-            id=str(uuid.uuid4()), number=number, title=title, description=description,
-            requester_id=str(uuid.uuid4()), priority=PRIORITIES[offset % 4], status=TicketStatus(STATUSES[offset % 4]),
-            source=TicketSource.API, created_at=created, updated_at=created, created_by=caller.user_id,
-            team_id=TEAMS[offset % 5], assignee_id=caller.user_id if offset % 3 == 0 else None,
-            words=ticket_words(number, title, description),
-        ))
-    repository.import_tickets(caller.tenant_id, tickets)
-    return caller
+    loaded = load_tickets(size, label="scale-test")
+    return HelpdeskCaller(loaded.tenant_id, handlers, user_id=loaded.agent_id, groups=("agent",))
 
 
 def items_read(caller: HelpdeskCaller, path: str) -> int:
