@@ -54,6 +54,7 @@ def build_app(
     search = SearchStack(
         app,
         f"{settings.resource_prefix}-search",
+        platform=platform,
         settings=settings,
         functions_root=FUNCTIONS_ROOT,
         layer_archive=layer.archive,

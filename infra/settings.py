@@ -50,6 +50,8 @@ DEFAULT_PROFILE_GEOGRAPHY = "us"
 IAM_PRINCIPAL_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
 # The helpdesk's sender: what opsdesk.settings.HelpdeskMailSettings accepts as HELPDESK_MAIL_FROM.
 MAIL_FROM_PATTERN = re.compile(MAIL_ADDRESS_PATTERN)
+# Where alarm notifications are mailed (alarmEmail).
+ALARM_EMAIL_PATTERN = re.compile(MAIL_ADDRESS_PATTERN)
 
 
 class SettingsError(ValueError):
@@ -90,6 +92,9 @@ class InfraSettings:
     mail_from: str | None = None
     """The helpdesk's CSAT survey mail sender (a verified SES identity: the address or its domain). Unset: no survey
     mail, and no SES permission anywhere. Needs the custom domain, where the survey links point."""
+    alarm_email: str | None = None
+    """An address subscribed to the stage's alarm topic (infra/constructs/alarms.py). Unset: the topic has no
+    subscriber; subscribe one outside CDK (the platform stack's AlarmTopicArn output)."""
 
     @property
     def public_url(self) -> str | None:
@@ -133,6 +138,9 @@ class InfraSettings:
             raise SettingsError(f"mailFrom {mail_from!r}: an email address (helpdesk@example.com)")
         if mail_from is not None and not domain_name:
             raise SettingsError("mailFrom needs domainName: the survey links in the mails point at the custom domain")
+        alarm_email = source.text("alarmEmail", "OPSDESK_ALARM_EMAIL")
+        if alarm_email is not None and not ALARM_EMAIL_PATTERN.match(alarm_email):
+            raise SettingsError(f"alarmEmail {alarm_email!r}: an email address (oncall@example.com)")
         return cls(
             stage=stage,
             account=source.text(None, "OPSDESK_ACCOUNT") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
@@ -157,6 +165,7 @@ class InfraSettings:
             ),
             cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", False),
             mail_from=mail_from,
+            alarm_email=alarm_email,
         )
 
 

@@ -1,6 +1,7 @@
 """The stacks: one platform stack for what is stateful or shared (tables, user pool, the account's API Gateway
 logging role, the custom domain), one for documentation search (collection, docs bucket, indexer), and one stack
-per API module, so each stays far from the 500-resource limit and deploys on its own (DESIGN.md §1)."""
+per API module, so each stays far from the 500-resource limit and deploys on its own (DESIGN.md §1). The platform
+stack's alarm topic is passed to every stack that owns a dead-letter queue, which alarms on it there."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
 from infra.constructs.ai import CHAT_GROUPS, BedrockModel, ChatModelAccess
+from infra.constructs.alarms import AlarmTopic, AsyncFailureAlarms
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.firewall import ApiFirewall
-from infra.constructs.helpdesk import Helpdesk
+from infra.constructs.helpdesk import SLA_CHECK, Helpdesk
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.realtime import Realtime
-from infra.constructs.search import SEARCH_READER_GROUPS, DocsSearch, SearchReaders, aoss_name
+from infra.constructs.search import (
+    INDEXER_FUNCTION,
+    SEARCH_READER_GROUPS,
+    DocsSearch,
+    SearchReaders,
+    aoss_name,
+)
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
 from opsdesk.apimap import HELPDESK, REALTIME, ApiModule
@@ -41,7 +49,7 @@ class PlatformStack(Stack):
             scope,
             construct_id,
             env=_environment(settings),
-            description=f"opsdesk {settings.stage}: tables, user pool, API Gateway logging role, WAF",
+            description=f"opsdesk {settings.stage}: tables, user pool, API Gateway logging role, WAF, alarm topic",
             termination_protection=settings.is_production,
             analytics_reporting=False,
         )
@@ -62,6 +70,10 @@ class PlatformStack(Stack):
             removal_policy=removal_policy,
         )
         self.api_logging = ApiGatewayCloudWatchRole(self, "ApiGatewayLogging")
+        self.alarms = AlarmTopic(
+            self, "Alarms", name_prefix=settings.resource_prefix, email=settings.alarm_email,
+            removal_policy=removal_policy,
+        )
         self.firewall: ApiFirewall | None = None
         if settings.web_firewall:
             self.firewall = ApiFirewall(self, "Firewall", name_prefix=settings.resource_prefix)
@@ -80,6 +92,8 @@ class PlatformStack(Stack):
 
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
         CfnOutput(self, "AppClientId", value=self.auth.app_client.user_pool_client_id)
+        CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn,
+                  description="Every alarm notifies this topic: subscribe on-call endpoints here")
         for logical_id, table in self.tables.tables.items():
             CfnOutput(self, f"{logical_id}Name", value=table.table_name)
 
@@ -158,6 +172,15 @@ class ModuleApiStack(Stack):
             CfnOutput(self, "ExportsBucketName", value=self.helpdesk.storage.exports.bucket_name)
             CfnOutput(self, "SlaCheckDeadLetterQueueUrl", value=self.helpdesk.sla_check.dead_letters.queue_url,
                       description="Scheduled SLA checks that could not be delivered or failed")
+            AsyncFailureAlarms(
+                self, "SlaCheckAlarms", name_prefix=settings.resource_prefix, function_name=SLA_CHECK.name,
+                function=self.helpdesk.sla_check.function, dead_letters=self.helpdesk.sla_check.dead_letters,
+                topic=platform.alarms.topic,
+                lost="scheduled SLA breach checks that could not be delivered or failed, after their retries "
+                     "(breaches are recorded late until a run succeeds)",
+                remedy="Nothing to replay: each run looks back 24 hours, so once the cause is fixed the next run "
+                       "catches up; then purge the queue to clear the alarm.",
+            )
 
 
 class SearchStack(Stack):
@@ -169,6 +192,7 @@ class SearchStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
+        platform: PlatformStack,
         settings: InfraSettings,
         functions_root: Path,
         layer_archive: Path,
@@ -204,6 +228,14 @@ class SearchStack(Stack):
         CfnOutput(self, "SearchCollectionEndpoint", value=self.search.collection_endpoint)
         CfnOutput(self, "IndexerDeadLetterQueueUrl", value=self.search.dead_letters.queue_url,
                   description="S3 events the indexer failed on after its retries")
+        AsyncFailureAlarms(
+            self, "IndexerAlarms", name_prefix=settings.resource_prefix, function_name=INDEXER_FUNCTION,
+            function=self.search.indexer, dead_letters=self.search.dead_letters, topic=platform.alarms.topic,
+            lost="docs bucket events the indexer could not apply after its retries (those articles are missing "
+                 "from, or stale in, the search index)",
+            remedy="Replay: re-upload the object keys the messages name, or run a full re-index (docs/infra.md, "
+                   "Documentation search); then purge the queue.",
+        )
 
 
 class RealtimeStack(Stack):
@@ -244,3 +276,12 @@ class RealtimeStack(Stack):
             removal_policy=_removal_policy(settings),
         )
         CfnOutput(self, "WebSocketUrl", value=self.realtime.stage.url, description="wss:// URL of the WebSocket API")
+        AsyncFailureAlarms(
+            self, "FanoutAlarms", name_prefix=settings.resource_prefix, function_name=REALTIME.fanout_function,
+            function=self.realtime.fanout_function, dead_letters=self.realtime.dead_letters,
+            topic=platform.alarms.topic,
+            lost="event-log stream batches the fan-out failed on after its retries (those events reached no "
+                 "WebSocket client; SSE streams read them from the event log)",
+            remedy="Each message names the stream shard and sequence numbers of a failed batch (the stream keeps "
+                   "records 24 hours). WebSocket has no replay: once the cause is fixed, purge the queue.",
+        )
