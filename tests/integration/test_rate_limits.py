@@ -47,3 +47,12 @@ def test_documentation_search_has_its_own_limit_of_30(tenant: dict[str, Any], lo
     assert [r.status for r in replies[:30]] == [200] * 30
     assert replies[0].headers["X-RateLimit-Limit"] == "30"
     assert replies[30].status == 429
+
+
+def test_a_refused_request_counts_and_its_error_answer_says_so(caller: Caller) -> None:
+    first = caller.get(f"{BASE}/issues?status=nope")
+    second = caller.get(f"{BASE}/issues?status=nope")
+
+    assert (first.status, second.status) == (400, 400)
+    assert first.headers["X-RateLimit-Limit"] == "100"
+    assert int(second.headers["X-RateLimit-Remaining"]) == int(first.headers["X-RateLimit-Remaining"]) - 1

@@ -69,3 +69,38 @@ def test_feedback_is_tallied_per_article_all_time_and_per_month(docs_caller: Cal
     assert (int(tally.feedback), int(tally.helpful)) == (3, 2)
     months = list(_DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", _DocStatsItem.sk.startswith("M#")))
     assert [(int(m.feedback), int(m.helpful)) for m in months] == [(3, 2)]
+
+
+def test_feedback_on_a_page_outside_the_documentation_site_is_refused(docs_caller: Caller) -> None:
+    # It would otherwise list a link of the user's choosing on the tenant's docs dashboard
+    reply = docs_caller.post(f"{BASE}/docs/feedback",
+                             feedback_body(docUrl="https://evil.example.com/Click-here-to-reset-your-password"))
+
+    assert reply.status == 400
+    assert [d["field"] for d in reply.body["error"]["details"]] == ["docUrl"]
+
+
+def test_feedback_naming_another_tenants_customer_is_refused(docs_caller: Caller, tenant: dict[str, Any],
+                                                             outsider: Caller) -> None:
+    from functions.support_docs import handler as docs_handler
+
+    stranger = Caller(outsider.tenant_id, {"docs": docs_handler})
+    reply = stranger.post(f"{BASE}/docs/feedback", feedback_body(context={"customerId": tenant["alpha"]}))
+
+    assert reply.status == 400
+    assert [d["field"] for d in reply.body["error"]["details"]] == ["context.customerId"]
+    assert docs_caller.post(f"{BASE}/docs/feedback", feedback_body(context={"customerId": tenant["alpha"]})
+                            ).status == 201
+
+
+def test_feedback_does_not_change_the_type_its_views_recorded(docs_caller: Caller) -> None:
+    from functions.support_analytics import handler as analytics_handler
+
+    top = docs_caller.post(f"{BASE}/docs/search", {"query": "configure pipeline timeout", "limit": 1}
+                           ).body["results"][0]
+    wrong_type = "tutorial" if top["type"] != "tutorial" else "reference"
+    docs_caller.post(f"{BASE}/docs/feedback", {"docUrl": top["url"], "docType": wrong_type, "helpful": True})
+
+    analyst = Caller(docs_caller.tenant_id, {"analytics": analytics_handler})
+    docs = {d["url"]: d for d in analyst.get(f"{BASE}/analytics/docs-effectiveness").body["docs"]}
+    assert docs[top["url"]]["type"] == top["type"]

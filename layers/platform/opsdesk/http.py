@@ -85,7 +85,12 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
             # The counter is a guard, not the service: if it cannot be reached, serve rather than fail.
             logger.warning("rate limit counter unavailable; request served unmetered", exc_info=True)
             return next_middleware(app)
-        response = next_middleware(app)
+        try:
+            response = next_middleware(app)
+        except DomainError as refused:
+            # A refused request counted too: its answer says so like any other (rendered by the error handler).
+            refused.headers = {**quota.headers(), **refused.headers}
+            raise
         response.headers.update(quota.headers())
         return response
 

@@ -581,7 +581,8 @@ class SupportRepository:
         month = feedback.created_at[:7]
         actions: list[Action] = [
             _DocStatsItem.docUrl.set(feedback.doc_url),
-            _DocStatsItem.docType.set(feedback.doc_type.value),
+            # The article's own type (set by its views) wins over what a client claims in its feedback.
+            _DocStatsItem.docType.set(_DocStatsItem.docType | feedback.doc_type.value),
             _DocStatsItem.feedback.add(1),
             _DocStatsItem.helpful.add(1 if feedback.helpful else 0),
         ]

@@ -31,6 +31,7 @@ from opsdesk.support.analytics import (
     summary_view,
     this_month,
 )
+from opsdesk.support.docs import DOCS_BASE_URL
 from opsdesk.support.records import (
     Customer,
     DocFeedback,
@@ -232,10 +233,19 @@ class SupportService:
 def record_feedback(
     store: SupportStore, principal: Principal, request: DocFeedbackRequest, now: datetime, feedback_id: str
 ) -> DocFeedback:
-    """An issue named by the feedback must be one of the caller's tenant (else a 400 naming issueId)."""
-    if request.issueId is not None and store.get_issue(principal.tenant_id, request.issueId) is None:
-        raise ValidationFailed.on_field("issueId", "Issue not found")
+    """The article must be one of the documentation site's (feedback feeds the tenant's docs dashboard, which must
+    not list links of a user's choosing); an issue or customer it names must be one of the caller's tenant. Each
+    problem is a 400 naming its field."""
     context = request.context
+    problems: list[FieldError] = []
+    if not request.docUrl.startswith(DOCS_BASE_URL + "/"):
+        problems.append(FieldError("docUrl", f"Must be a documentation article under {DOCS_BASE_URL}/"))
+    if request.issueId is not None and store.get_issue(principal.tenant_id, request.issueId) is None:
+        problems.append(FieldError("issueId", "Issue not found"))
+    if context and context.customerId and store.get_customer(principal.tenant_id, context.customerId) is None:
+        problems.append(FieldError("context.customerId", "Customer not found"))
+    if problems:
+        raise ValidationFailed("Invalid request body", details=problems)
     feedback = DocFeedback(
         id=feedback_id, doc_url=request.docUrl, doc_type=DocType(request.docType), helpful=request.helpful,
         issue_id=request.issueId, plane_slug=context.planeSlug if context else None,
