@@ -28,7 +28,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             removed.append(url_for_key(key))
         else:
             body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
-            indexed.append(article_from_object(body))
+            indexed.append(article_from_object(key, body))
     if indexed:
         backend.index(indexed)
     if removed:

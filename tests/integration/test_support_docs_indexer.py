@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from scripts.local.gateway import LambdaContext
 
 ARTICLE = """---
@@ -39,3 +41,29 @@ def test_an_uploaded_article_becomes_searchable_and_a_removed_one_disappears(loc
     s3.delete_object(Bucket="opsdesk-local-docs", Key=KEY)
     handler.lambda_handler(s3_event("ObjectRemoved:Delete"), LambdaContext("indexer", "us-east-1"))
     assert "tune-quokka-eviction" not in " ".join(h.url for h in backend.search("quokka eviction", None, 10))
+
+
+def test_a_full_reindex_drops_articles_the_bucket_no_longer_holds(local_aws: Any) -> None:
+    from opsdesk.search.sqlite_fts import SqliteSearch
+    from opsdesk.support.docs import reindex_bucket
+    from scripts.local.aws import client
+
+    s3 = client("s3", local_aws.endpoint)
+    bucket = "opsdesk-local-reindex-test"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=KEY, Body=ARTICLE.encode())
+    backend = SqliteSearch()
+    assert reindex_bucket(s3, bucket, backend) == 1
+
+    s3.delete_object(Bucket=bucket, Key=KEY)
+
+    assert reindex_bucket(s3, bucket, backend) == 0
+    assert backend.search("quokka eviction", None, 5) == []
+
+
+def test_an_article_whose_url_is_not_where_its_key_puts_it_is_refused(local_aws: Any) -> None:
+    from opsdesk.support.docs import article_from_object
+
+    assert article_from_object(KEY, ARTICLE).url.endswith("/infrastructure/how-to/tune-quokka-eviction")
+    with pytest.raises(ValueError, match="front matter url"):
+        article_from_object("infrastructure/how-to/another-name.md", ARTICLE)

@@ -416,3 +416,21 @@ def test_connect_without_credentials_fails_clearly() -> None:
 def test_connect_rejects_an_endpoint_without_a_host() -> None:
     with pytest.raises(ValueError, match="not an OpenSearch endpoint"):
         connect("https://", "eu-west-1", session=fake_session())
+
+
+def test_urls_lists_every_article_in_one_search(client: FakeOpenSearch, search: OpenSearchSearch) -> None:
+    client.search_response = {"hits": {"total": {"value": 2, "relation": "eq"}, "max_score": 1.0, "hits": [
+        {"_id": document_id(TIMEOUTS.url), "_source": {"url": TIMEOUTS.url}},
+        {"_id": document_id(CANARY.url), "_source": {"url": CANARY.url}},
+    ]}}
+
+    assert search.urls() == {TIMEOUTS.url, CANARY.url}
+    ((index, body),) = client.searches
+    assert (index, body["query"], body["_source"], body["size"]) == (INDEX, {"match_all": {}}, ["url"], 10_000)
+
+
+def test_urls_refuses_an_index_larger_than_one_listing(client: FakeOpenSearch, search: OpenSearchSearch) -> None:
+    client.search_response = {"hits": {"total": {"value": 10_001, "relation": "eq"}, "max_score": 1.0, "hits": []}}
+
+    with pytest.raises(RuntimeError, match="more than 10000"):
+        search.urls()

@@ -17,7 +17,8 @@ class SearchBackend(Protocol):
     - ``search`` returns at most ``limit`` hits, best first, restricted to ``plane_slug`` when given.
       A query with no searchable words, or ``limit < 1``, returns ``[]``. User text is never query syntax.
       ``relevance`` is in 0..1; each engine documents what it is comparable with.
-    - ``count`` is the number of indexed articles.
+    - ``count`` is the number of indexed articles; ``urls`` are their urls (for a full re-index to drop the
+      articles its source no longer holds).
     """
 
     def index(self, articles: Iterable[DocArticle]) -> None: ...
@@ -27,3 +28,5 @@ class SearchBackend(Protocol):
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]: ...
 
     def count(self) -> int: ...
+
+    def urls(self) -> set[str]: ...

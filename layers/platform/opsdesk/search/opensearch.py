@@ -39,6 +39,7 @@ _HIGHLIGHT_TAGS = re.compile(re.escape(HIGHLIGHT_PRE_TAG) + "|" + re.escape(HIGH
 _SPACES = re.compile(r"\s+")
 
 Refresh = bool | Literal["wait_for"]
+MAX_LISTED_ARTICLES = 10_000
 
 
 def index_definition(*, serverless: bool = False) -> dict[str, Any]:
@@ -216,6 +217,15 @@ class OpenSearchSearch:
 
     def count(self) -> int:
         return int(self._client.count(index=self._index_name)["count"])
+
+    def urls(self) -> set[str]:
+        """Every indexed article's url, in one search (the index's result window, 10,000, bounds a corpus)."""
+        body = {"query": {"match_all": {}}, "_source": ["url"], "size": MAX_LISTED_ARTICLES, "track_total_hits": True}
+        response = self._client.search(index=self._index_name, body=body)
+        hits = response["hits"]["hits"]
+        if int(response["hits"]["total"]["value"]) > len(hits):
+            raise RuntimeError(f"the index holds more than {MAX_LISTED_ARTICLES} articles: list them with a scroll")
+        return {str(hit["_source"]["url"]) for hit in hits}
 
     def _index_actions(self, articles: Iterable[DocArticle]) -> Iterator[dict[str, Any]]:
         for article, body in plain_articles(articles):

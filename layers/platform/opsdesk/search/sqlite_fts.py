@@ -174,6 +174,10 @@ class SqliteSearch:
             self._writes += 1
             self._connection.executemany("DELETE FROM docs WHERE url = ?", [(url,) for url in urls])
 
+    def urls(self) -> set[str]:
+        with self._lock:
+            return {url for (url,) in self._connection.execute("SELECT url FROM docs")}
+
     def count(self) -> int:
         with self._lock:
             (total,) = self._connection.execute("SELECT count(*) FROM docs").fetchone()

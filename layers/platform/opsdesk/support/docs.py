@@ -51,17 +51,26 @@ def url_for_key(key: str) -> str:
     return f"{DOCS_BASE_URL}/{key.removesuffix('.md')}"
 
 
-def article_from_object(text: str) -> DocArticle:
-    return parse_article(text, DEMO_PLANE_NAMES)
+def article_from_object(key: str, text: str) -> DocArticle:
+    """The article an object holds. Its front-matter url must be the one its key publishes it at: a removed
+    object names its article by key alone, so the two must agree (else ValueError naming both)."""
+    article = parse_article(text, DEMO_PLANE_NAMES)
+    if article.url != url_for_key(key):
+        raise ValueError(f"{key}: front matter url {article.url} is not {url_for_key(key)}, where its key puts it")
+    return article
 
 
 def reindex_bucket(s3: Any, bucket: str, backend: SearchBackend) -> int:
-    """Full re-index: every article in the bucket, upserted; returns how many the index holds."""
+    """Full re-index: every article in the bucket upserted, and articles the bucket no longer holds removed;
+    returns how many the index holds."""
     articles = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for entry in page.get("Contents", []):
             if entry["Key"].endswith(".md"):
                 body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read().decode("utf-8")
-                articles.append(article_from_object(body))
+                articles.append(article_from_object(entry["Key"], body))
     backend.index(articles)
+    stale = backend.urls() - {article.url for article in articles}
+    if stale:
+        backend.remove(stale)
     return backend.count()
