@@ -31,6 +31,9 @@ class ChatStream:
     headers: httpx.Headers
     events: list[tuple[float, Any]] = field(default_factory=list)
     """(seconds since the request was sent, the data line's JSON or "[DONE]"), in arrival order."""
+    pieces: list[int] = field(default_factory=list)
+    """For each event, which piece of the HTTP body it arrived in (the transfer's chunks as the client decoded
+    them): a server or gateway that buffered the answer would deliver it in one piece."""
     error: Any = None
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
@@ -50,12 +53,18 @@ def chat(stack: RunningStack, headers: dict[str, str], payload: Any) -> ChatStre
             reply.read()
             stream.error = reply.json()
             return stream
-        for line in reply.iter_lines():
-            if line.startswith("data: "):
-                raw = line.removeprefix("data: ")
-                stream.events.append((time.monotonic() - started, raw if raw == "[DONE]" else json.loads(raw)))
-            else:
-                assert line == "", f"not an SSE data line: {line!r}"
+        pending = ""
+        for piece, chunk in enumerate(reply.iter_raw()):
+            pending += chunk.decode("utf-8")
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                if line.startswith("data: "):
+                    raw = line.removeprefix("data: ")
+                    stream.events.append((time.monotonic() - started, raw if raw == "[DONE]" else json.loads(raw)))
+                    stream.pieces.append(piece)
+                else:
+                    assert line == "", f"not an SSE data line: {line!r}"
+        assert pending == ""
     return stream
 
 
@@ -73,6 +82,10 @@ def test_the_first_text_event_arrives_before_the_stream_ends(stack: RunningStack
     print(f"\nchat over loopback: first text after {first_text * 1000:.1f} ms, [DONE] after {done * 1000:.1f} ms, "
           f"{len(answer.events)} events")
     assert first_text < done
+    # and really before it: in an earlier piece of the chunked body than [DONE], not in one buffered block
+    assert answer.headers.get("transfer-encoding") == "chunked" and "content-length" not in answer.headers
+    assert answer.pieces[0] < answer.pieces[-1]
+    assert len(set(answer.pieces)) >= 3
     assert answer.events[0][1]["type"] == "text"
     assert answer.events[-1][1] == "[DONE]"
     # Every event is one of the document's shapes, exactly
