@@ -124,3 +124,20 @@ def test_pages_deeper_than_10000_items_are_refused(caller: Caller) -> None:
 
     assert reply.status == 400
     assert reply.body["error"]["details"][0]["field"] == "page"
+
+
+def test_combined_filters_keep_their_totals_through_status_moves_and_partial_days(
+    caller: Caller, tenant: dict[str, Any], listed: dict[str, Any]
+) -> None:
+    made = listed["issues"]
+    alpha, cicd = tenant["alpha"], tenant["planes"]["app-cicd"].id
+    caller.patch(f"{BASE}/issues/{made[0]['id']}", {"status": "in_progress"})
+    since = made[1]["createdAt"]  # a time of day: the partial first day is counted issue by issue
+
+    open_alpha = caller.get(f"{BASE}/issues?customerId={alpha}&status=open")
+    all_three = caller.get(f"{BASE}/issues?customerId={alpha}&planeId={cicd}&status=in_progress")
+    open_alpha_since = caller.get(f"{BASE}/issues?customerId={alpha}&status=open&startDate={since}")
+
+    assert (ids(open_alpha), open_alpha.body["pagination"]["total"]) == ([made[2]["displayId"]], 1)
+    assert all_three.body["pagination"]["total"] == 2  # made[0] moved here, made[1] was already in progress
+    assert open_alpha_since.body["pagination"]["total"] == 1

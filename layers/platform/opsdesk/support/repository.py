@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
@@ -336,6 +337,8 @@ class _Dimension:
     name: str
     index: GlobalSecondaryIndex[Any]
     partition: str
+    condition: Condition | None = None
+    """For a combination of filters: the index partition is its leading filter's, the rest a filter expression."""
 
 
 
@@ -363,6 +366,20 @@ def _dimensions_of(tenant: str, issue: Issue) -> list[_Dimension]:
         _plane_dimension(tenant, issue.primary_plane.id),
         _status_dimension(tenant, issue.status),
     ]
+
+
+def _counted_names(tenant: str, issue: Issue) -> list[str]:
+    """Every counter an issue adds one to: each dimension alone and each combination of two or three of customer,
+    plane and status (`customer:<id>&status:<s>`, ...), so a combined filter's total is a counter too."""
+    _, *filterable = _dimensions_of(tenant, issue)
+    names = [d.name for d in _dimensions_of(tenant, issue)]
+    for size in (2, 3):
+        names.extend(_combined_name(combination) for combination in combinations(filterable, size))
+    return names
+
+
+def _combined_name(dimensions: Sequence[_Dimension]) -> str:
+    return "&".join(d.name for d in dimensions)
 
 
 def _dimensions_for(tenant: str, filters: IssueFilters) -> list[_Dimension]:
@@ -404,11 +421,11 @@ def _issue_deltas(tenant: str, before: Issue | None, after: Issue) -> Moves:
             moves.setdefault((pk, target), Counter()).update(deltas)
 
     counters, created_sk = _stats_pk(tenant), _day_sk(_creation_day(after))
-    if before is None:
-        add(counters, created_sk, {d.name: +1 for d in _dimensions_of(tenant, after)})
-    elif before.status != after.status:
-        add(counters, created_sk, {_status_dimension(tenant, before.status).name: -1,
-                                   _status_dimension(tenant, after.status).name: +1})
+    counted = Counter(_counted_names(tenant, after))
+    if before is not None:
+        counted.subtract(_counted_names(tenant, before))  # a status move: only the names with a status differ
+    if any(counted.values()):
+        add(counters, created_sk, {name: delta for name, delta in counted.items() if delta})
     if before is not None and before.resolved_at and before.resolved_at != after.resolved_at:
         add(_resolutions_pk(tenant), *_resolution_deltas(before, -1))
     if after.resolved_at and (before is None or before.resolved_at != after.resolved_at):
@@ -541,10 +558,10 @@ class SupportRepository:
         leading, rest = dimensions[0], dimensions[1:]
         key_condition = _created_between(filters.start, filters.end)
         filter_condition = _and(_matches(d) for d in rest)
-        if rest:
-            total = self._count_matching(leading, filters, filter_condition)
-        else:
-            total = self._total(tenant_id, leading, filters.start, filters.end)
+        # Two or three filters: the total is their combination's counter; the page, the leading filter's index
+        # with the rest as a filter expression.
+        counted = _Dimension(_combined_name(dimensions), leading.index, leading.partition, filter_condition)
+        total = self._total(tenant_id, counted, filters.start, filters.end)
         if page.offset >= total:
             return IssuePage(issues=[], total=total)  # past the end: nothing to read
         results = leading.index.query(
@@ -783,20 +800,7 @@ class SupportRepository:
     def _count_range(dimension: _Dimension, start: datetime, end: datetime) -> int:
         results = dimension.index.query(
             dimension.partition, range_key_condition=_created_between(start, end),
-            attributes_to_get=_KEY_ONLY,
-        )
-        count = sum(1 for _ in results)
-        record_items_read(results.page_iter.total_scanned_count)
-        return count
-
-    @staticmethod
-    def _count_matching(leading: _Dimension, filters: IssueFilters, filter_condition: Condition | None) -> int:
-        """Two or more filters at once: counted over the leading filter's partition (documented cost)."""
-        results = leading.index.query(
-            leading.partition,
-            range_key_condition=_created_between(filters.start, filters.end),
-            filter_condition=filter_condition,
-            attributes_to_get=_KEY_ONLY,
+            filter_condition=dimension.condition, attributes_to_get=_KEY_ONLY,
         )
         count = sum(1 for _ in results)
         record_items_read(results.page_iter.total_scanned_count)
