@@ -91,6 +91,11 @@ def _private_bucket(
     )
 
 
+
+def rate_expression(minutes: int) -> str:
+    """An EventBridge Scheduler rate: `rate(1 minute)`, `rate(5 minutes)` (the unit must agree with the value)."""
+    return f"rate({minutes} {'minute' if minutes == 1 else 'minutes'})"
+
 class HelpdeskStorage(Construct):
     def __init__(
         self,
@@ -242,7 +247,7 @@ class SlaCheckSchedule(Construct):
             "Schedule",
             name=self.schedule_name,
             description="opsdesk helpdesk: record SLA breaches as they happen (ticketsByDue)",
-            schedule_expression=f"rate({SLA_CHECK_RATE.to_minutes()} minute)",
+            schedule_expression=rate_expression(int(SLA_CHECK_RATE.to_minutes())),
             flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             state="ENABLED",
             target=scheduler.CfnSchedule.TargetProperty(

@@ -221,8 +221,9 @@ def test_the_status_workflow_allows_these_moves(service: HelpdeskService, agent:
 
 
 @pytest.mark.parametrize(("moves", "refused"), [(["closed"], "open"), (["resolved"], "pending")])
-def test_other_moves_are_a_conflict(service: HelpdeskService, agent: Principal, create: Any, moves: list[str],
-                                    refused: str) -> None:
+def test_other_moves_are_refused_as_a_bad_request(
+    service: HelpdeskService, agent: Principal, create: Any, moves: list[str], refused: str
+) -> None:
     ticket = create()
     for status in moves:
         ticket = patch(service, agent, ticket, status=status)
@@ -280,9 +281,9 @@ def test_a_concurrent_change_is_reapplied_not_lost(service: HelpdeskService, age
     assert (stored.priority, stored.assignee_id, stored.version) == ("urgent", agent.user_id, 3)
 
 
-def test_a_move_that_a_concurrent_change_made_illegal_is_a_conflict(service: HelpdeskService, agent: Principal,
-                                                                    create: Any, store: InMemoryHelpdeskStore,
-                                                                    tenant: str) -> None:
+def test_a_move_that_a_concurrent_change_made_illegal_is_refused_as_a_bad_request(
+    service: HelpdeskService, agent: Principal, create: Any, store: InMemoryHelpdeskStore, tenant: str
+) -> None:
     ticket = create()
     store.before_write = lambda: patch(service, person(tenant, "agent"), ticket, status="closed")
 

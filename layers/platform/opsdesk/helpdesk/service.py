@@ -416,7 +416,7 @@ class HelpdeskService:
             logger.error("CSAT survey not mailed: %s", type(exc).__name__,  # noqa: TRY400 - see above
                          extra={"tenant_id": tenant_id, "ticket_id": ticket.id})
 
-    # SLA breaches (the scheduled check of helpdesk-extras calls this through TicketRepository)
+    # SLA breaches (the scheduled helpdesk_sla_check function calls this)
 
     def mark_sla_breached(self, tenant_id: str, ticket_id: str, kind: SlaKind, at: datetime) -> bool:
         """Record that `kind`'s clock of the ticket is breached as of `at` and publish ticket_updated with the
