@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
@@ -307,17 +308,21 @@ def test_patch_refuses_unknown_fields_and_illegal_moves(agent: HelpdeskCaller, r
 
 def test_resolve_then_reopen_moves_the_metrics(agent: HelpdeskCaller, user: HelpdeskCaller,
                                                requester: dict[str, Any]) -> None:
+    from opsdesk.clock import parse_rfc3339
+
     ticket = new_ticket(agent, requester["id"], priority="urgent")
     agent.patch(f"/tickets/{ticket['id']}", {"status": "resolved"})
+    stored = agent.get(f"/tickets/{ticket['id']}").body
+    took_ms = (parse_rfc3339(stored["updated_at"]) - parse_rfc3339(stored["created_at"])) // timedelta(milliseconds=1)
 
     resolved = (agent.get("/metrics/sla").body, agent.get("/metrics/resolution").body)
     agent.patch(f"/tickets/{ticket['id']}", {"status": "open"})
-    reopened = agent.get("/metrics/sla").body
+    reopened = (agent.get("/metrics/sla").body, agent.get("/metrics/resolution").body)
 
-    assert resolved[0] == {"total": 1, "met": 1, "sla_attainment": 1.0}
-    assert resolved[1]["avg_resolution_ms"] >= 0
-    assert reopened == {"total": 0, "met": 0, "sla_attainment": 0.0}
-    assert agent.get("/metrics/tickets").body["daily"][-1]["count"] == 1
+    assert resolved == ({"total": 1, "met": 1, "sla_attainment": 1.0}, {"avg_resolution_ms": took_ms})
+    assert reopened == ({"total": 0, "met": 0, "sla_attainment": 0.0}, {"avg_resolution_ms": 0})
+    # created today (or yesterday, if the test ran across midnight UTC)
+    assert sum(day["count"] for day in agent.get("/metrics/tickets").body["daily"][-2:]) == 1
     assert user.get("/metrics/sla").status == 403
 
 
