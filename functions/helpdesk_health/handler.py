@@ -10,10 +10,9 @@ from aws_lambda_powertools.event_handler import Response
 from opsdesk.apimap import HELPDESK
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError
-from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.http import create_api, error_response, json_response
 from opsdesk.observability import instrumented, logger
-from opsdesk.readiness import signing_keys_reachable
+from opsdesk.readiness import signing_keys_reachable, tables_readable
 from opsdesk.settings import EventLogSettings, HelpdeskSettings, TokenSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)
@@ -31,7 +30,7 @@ def handle_alive() -> Response[str]:
 @app.get("/readyz")
 def handle_ready() -> Response[str]:
     try:
-        TicketRepository.ping(READY_TABLES)
+        tables_readable(READY_TABLES, settings.aws_region, settings.aws_endpoint_url)
     except Exception:  # noqa: BLE001 - any failure to read a dependency means "not ready"
         logger.warning("not ready: a table could not be read", exc_info=True)
         return error_response(DIALECTS[HELPDESK.dialect], DomainError("Not ready: the ticket store is unreachable"))

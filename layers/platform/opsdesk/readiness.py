@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Sequence
+
+from pynamodb.connection import Connection
 
 PROBE_TIMEOUT_SECONDS = 2.0
 
@@ -17,3 +20,13 @@ def signing_keys_reachable(jwks_url: str, timeout_seconds: float = PROBE_TIMEOUT
         keys = json.load(reply).get("keys")
     if not keys:
         raise RuntimeError("the JWKS holds no keys")
+
+
+def tables_readable(
+    table_names: Sequence[str], region: str, endpoint_url: str | None, timeout_seconds: float = PROBE_TIMEOUT_SECONDS
+) -> None:
+    """Each table answers a read (of an absent item), failing fast: no retries, short timeouts."""
+    probe = Connection(region=region, host=endpoint_url, connect_timeout_seconds=timeout_seconds,
+                       read_timeout_seconds=timeout_seconds, max_retry_attempts=0)
+    for name in table_names:
+        probe.dispatch("GetItem", {"TableName": name, "Key": {"pk": {"S": "HEALTH"}, "sk": {"S": "HEALTH"}}})

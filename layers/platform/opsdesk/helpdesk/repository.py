@@ -293,17 +293,6 @@ class TicketRepository:
         self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
         self._events = event_log
 
-    # Health
-
-    @staticmethod
-    def ping(table_names: Sequence[str], timeout_seconds: float = 2.0) -> None:
-        """Read one (absent) item of each table, failing fast: the readiness probe. Raises on any failure."""
-        probe = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url,
-                           connect_timeout_seconds=timeout_seconds, read_timeout_seconds=timeout_seconds,
-                           max_retry_attempts=0)
-        for name in table_names:
-            probe.dispatch("GetItem", {"TableName": name, "Key": {"pk": {"S": "HEALTH"}, "sk": {"S": "HEALTH"}}})
-
     # Requesters
 
     def create_requester(self, tenant_id: str, requester: Requester) -> None:
