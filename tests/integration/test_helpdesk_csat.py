@@ -31,16 +31,16 @@ def handlers(local_aws: Any) -> dict[str, ModuleType]:
 
 @pytest.fixture
 def issued(handlers: dict[str, ModuleType], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The raw tokens core's resolve transaction issues (they go to the requester's email, out of scope): the
-    real csat.new_token_item, watched."""
+    """The raw tokens the resolve transaction issues (they reach the requester by mail): the real
+    csat.new_survey_token, watched."""
     from opsdesk.helpdesk import csat
 
     tokens: list[str] = []
 
-    def watched(*args: Any) -> tuple[str, dict[str, Any]]:
-        token, item = csat.new_token_item(*args)
+    def watched(*args: Any) -> tuple[str, csat.CsatToken]:
+        token, survey = csat.new_survey_token(*args)
         tokens.append(token)
-        return token, item
+        return token, survey
 
     monkeypatch.setattr(handlers["helpdesk_tickets"].service, "_issue_csat_token", watched)
     yield tokens
@@ -197,12 +197,12 @@ def test_a_browser_posting_the_form_gets_pages(handlers: dict[str, ModuleType], 
 
 
 def test_expired_token_is_404(handlers: dict[str, ModuleType]) -> None:
-    from opsdesk.helpdesk.csat import new_token_item
+    from opsdesk.helpdesk.csat import new_survey_token
     from opsdesk.helpdesk.repository import ExtrasRepository
 
-    raw, item = new_token_item(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()),
-                               datetime.now(UTC) - timedelta(days=31))
-    ExtrasRepository().put_csat_token(item)
+    raw, expired = new_survey_token(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()),
+                                    datetime.now(UTC) - timedelta(days=31))
+    ExtrasRepository().put_csat_token(expired)
 
     assert survey(handlers, "GET", raw)[0] == 404
     assert survey(handlers, "POST", raw, "score=good")[0] == 404

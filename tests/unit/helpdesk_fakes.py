@@ -8,13 +8,14 @@ from __future__ import annotations
 import base64
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from opsdesk.clock import parse_rfc3339
 from opsdesk.errors import Conflict, ValidationFailed
 from opsdesk.events import DomainEvent
+from opsdesk.helpdesk.csat import CsatToken
 from opsdesk.helpdesk.records import (
     Comment,
     Page,
@@ -37,7 +38,8 @@ class InMemoryHelpdeskStore:
         self.sequence: dict[str, int] = defaultdict(int)
         self.totals_by_tenant: dict[str, Totals] = defaultdict(Totals)
         self.created_days: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        self.items: dict[str, Mapping[str, Any]] = {}
+        self.surveys: dict[str, CsatToken] = {}
+        """CSAT surveys stored by resolves, by token hash."""
         """Items put by updates (CSAT tokens), by pk."""
         self.published: list[tuple[str, DomainEvent]] = []
         self.before_write: Callable[[], None] | None = None
@@ -97,14 +99,14 @@ class InMemoryHelpdeskStore:
         events: Sequence[DomainEvent] = (),
         *,
         resolution: ResolutionDelta | None = None,
-        new_items: Sequence[Mapping[str, Any]] = (),
+        csat_token: CsatToken | None = None,
     ) -> None:
         if self.before_write is not None:
             hook, self.before_write = self.before_write, None
             hook()
         with self._lock:
             self._check_version(tenant_id, before)
-            if any(item["pk"] in self.items for item in new_items):
+            if csat_token is not None and csat_token.token_hash in self.surveys:
                 raise Conflict("Item exists")
             self.tickets[tenant_id][after.id] = after
             if resolution is not None:
@@ -113,8 +115,8 @@ class InMemoryHelpdeskStore:
                     totals.created, totals.resolved + resolution.resolved, totals.met + resolution.met,
                     totals.resolution_ms + resolution.resolution_ms,
                 )
-            for item in new_items:
-                self.items[str(item["pk"])] = item
+            if csat_token is not None:
+                self.surveys[csat_token.token_hash] = csat_token
             self.published.extend((tenant_id, event) for event in events)
 
     def _check_version(self, tenant_id: str, before: Ticket) -> None:

@@ -20,14 +20,12 @@ from opsdesk.helpdesk.csat import (
     CsatTokenUsed,
     Score,
     TicketSummary,
-    as_attribute_values,
     hash_token,
-    new_token_item,
+    new_survey_token,
     parse_score,
     render_answered,
     render_form,
     render_not_found,
-    token_from_item,
 )
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -42,9 +40,8 @@ class InMemoryCsatStore:
         self.tally: dict[tuple[str, Score], int] = {}
         self._lock = threading.Lock()
 
-    def put(self, item: dict[str, object]) -> None:
-        token = token_from_item(item)
-        self.items[token.token_hash] = token
+    def put(self, survey: CsatToken) -> None:
+        self.items[survey.token_hash] = survey
 
     def get_csat_token(self, token_hash: str) -> CsatToken | None:
         return self.items.get(token_hash)
@@ -70,8 +67,8 @@ def service(store: InMemoryCsatStore) -> CsatService:
 
 @pytest.fixture
 def token(store: InMemoryCsatStore) -> str:
-    raw, item = new_token_item(TENANT, TICKET, REQUESTER, NOW)
-    store.put(item)
+    raw, survey = new_survey_token(TENANT, TICKET, REQUESTER, NOW)
+    store.put(survey)
     return raw
 
 
@@ -79,37 +76,26 @@ def token(store: InMemoryCsatStore) -> str:
 
 
 def test_token_is_url_safe_and_carries_256_random_bits() -> None:
-    tokens = {new_token_item(TENANT, TICKET, REQUESTER, NOW)[0] for _ in range(200)}
+    tokens = {new_survey_token(TENANT, TICKET, REQUESTER, NOW)[0] for _ in range(200)}
 
     assert len(tokens) == 200
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", t) for t in tokens)
 
 
-def test_item_stores_only_the_hash_of_the_token() -> None:
-    raw, item = new_token_item(TENANT, TICKET, REQUESTER, NOW)
+def test_a_survey_keeps_only_the_hash_of_its_token() -> None:
+    raw, survey = new_survey_token(TENANT, TICKET, REQUESTER, NOW)
 
-    assert item["pk"] == "CSAT#" + hashlib.sha256(raw.encode()).hexdigest()
-    assert item["sk"] == "TOKEN"
-    assert raw not in repr(item)
-
-
-def test_item_names_its_tenant_ticket_requester_and_expiry() -> None:
-    _, item = new_token_item(TENANT, TICKET, REQUESTER, NOW)
-
-    assert item["tenantId"] == TENANT
-    assert item["ticketId"] == TICKET
-    assert item["requesterId"] == REQUESTER
-    assert item["createdAt"] == "2026-03-02T09:00:00.000Z"
-    assert item["expiresAt"] == int((NOW + timedelta(days=30)).timestamp())
+    assert survey.token_hash == hashlib.sha256(raw.encode()).hexdigest() == hash_token(raw)
+    assert raw not in repr(survey)
 
 
-def test_item_converts_to_low_level_attribute_values() -> None:
-    _, item = new_token_item(TENANT, TICKET, REQUESTER, NOW)
+def test_a_survey_names_its_tenant_ticket_requester_and_expiry() -> None:
+    _, survey = new_survey_token(TENANT, TICKET, REQUESTER, NOW)
 
-    values = as_attribute_values(item)
-
-    assert values["pk"] == {"S": item["pk"]}
-    assert values["expiresAt"] == {"N": str(item["expiresAt"])}
+    assert (survey.tenant_id, survey.ticket_id, survey.requester_id) == (TENANT, TICKET, REQUESTER)
+    assert survey.created_at == "2026-03-02T09:00:00.000Z"
+    assert survey.expires_at == int((NOW + timedelta(days=30)).timestamp())
+    assert not survey.used
 
 
 # Finding and answering

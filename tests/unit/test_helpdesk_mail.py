@@ -19,6 +19,7 @@ from botocore.stub import Stubber
 
 from opsdesk.auth import Principal
 from opsdesk.errors import ValidationFailed
+from opsdesk.helpdesk.csat import CsatToken, new_survey_token
 from opsdesk.helpdesk.mail import (
     CsatSurveyMailer,
     Email,
@@ -288,10 +289,10 @@ def desk() -> Desk:
     mailer = RecordingMailer(store)
     issued: list[str] = []
 
-    def issue(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, dict[str, Any]]:
+    def issue(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, CsatToken]:
         token = f"token-{len(issued) + 1}"
         issued.append(token)
-        return token, {"pk": f"CSAT#{uuid.uuid4()}", "sk": "TOKEN", "ticketId": ticket_id}
+        return token, new_survey_token(tenant_id, ticket_id, requester_id, now)[1]
 
     service = HelpdeskService(store, clock=FakeClock(START), backoff=lambda attempt: None, issue_csat_token=issue,
                               mailer=mailer)
@@ -414,7 +415,7 @@ def test_without_a_mailer_resolving_works_as_before() -> None:
     resolved = service.update_ticket(agent, ticket.id, UpdateTicketRequest(status="resolved"))
 
     assert resolved.status is TicketStatus.RESOLVED
-    assert len(store.items) == 1  # the token item, mailed to nobody
+    assert len(store.surveys) == 1  # the survey, mailed to nobody
 
 
 def test_the_real_mailer_composes_what_the_service_hands_it() -> None:

@@ -13,6 +13,7 @@ from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import Forbidden, NotFound, ValidationFailed
 from opsdesk.events import reaches
+from opsdesk.helpdesk.csat import CsatToken, new_survey_token
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
@@ -59,9 +60,9 @@ def issued_tokens() -> list[tuple[str, str]]:
 
 @pytest.fixture
 def service(store: InMemoryHelpdeskStore, clock: FakeClock, issued_tokens: list[tuple[str, str]]) -> HelpdeskService:
-    def issue(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, dict[str, Any]]:
+    def issue(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, CsatToken]:
         issued_tokens.append((ticket_id, requester_id))
-        return "raw", {"pk": f"CSAT#{uuid.uuid4()}", "sk": "TOKEN", "ticketId": ticket_id}
+        return new_survey_token(tenant_id, ticket_id, requester_id, now)
 
     return HelpdeskService(store, clock=clock, backoff=lambda attempt: None, issue_csat_token=issue)
 

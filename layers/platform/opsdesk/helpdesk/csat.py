@@ -14,7 +14,6 @@ import hashlib
 import html
 import json
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -28,8 +27,6 @@ SCORES: tuple[Score, ...] = ("good", "bad")
 TOKEN_BYTES = 32
 TOKEN_LIFETIME = timedelta(days=30)
 """How long a survey link works; DynamoDB's TTL then deletes the token item (a late link is then unknown: 404)."""
-TOKEN_SK = "TOKEN"
-TOKEN_PK_PREFIX = "CSAT#"
 MAX_TOKEN_LENGTH = 128
 SCORE_MESSAGE = "score must be good or bad"
 ALREADY_ANSWERED = "This survey has already been answered"
@@ -80,45 +77,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_pk(token_hash: str) -> str:
-    return TOKEN_PK_PREFIX + token_hash
 
 
-def new_token_item(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, dict[str, Any]]:
-    """A fresh survey token and the TicketsTable item that stores it: (raw token, item as plain attribute values:
-    str and int). The writer puts the item with the condition that it does not exist (`attribute_not_exists(pk)`),
-    in the transaction that resolves the ticket. The raw token goes only into the requester's survey link."""
+def new_survey_token(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, CsatToken]:
+    """A fresh survey token: (the raw token, the survey as stored). Only the token's hash is kept; the raw token
+    goes only into the requester's survey link. The store writes the survey in the transaction that resolves
+    the ticket, so a token exists exactly when the resolve committed."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    token_hash = hash_token(token)
-    item: dict[str, Any] = {
-        "pk": token_pk(token_hash),
-        "sk": TOKEN_SK,
-        "tenantId": tenant_id,
-        "ticketId": ticket_id,
-        "requesterId": requester_id,
-        "createdAt": to_rfc3339(now),
-        "expiresAt": int((now + TOKEN_LIFETIME).timestamp()),
-    }
-    return token, item
-
-
-def as_attribute_values(item: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """The same item in DynamoDB's low-level form (`{"pk": {"S": ...}, "expiresAt": {"N": ...}}`)."""
-    return {name: ({"N": str(value)} if isinstance(value, int) else {"S": str(value)}) for name, value in item.items()}
-
-
-def token_from_item(item: Mapping[str, Any]) -> CsatToken:
-    score = item.get("score")
-    return CsatToken(
-        token_hash=str(item["pk"]).removeprefix(TOKEN_PK_PREFIX),
-        tenant_id=str(item["tenantId"]),
-        ticket_id=str(item["ticketId"]),
-        requester_id=str(item["requesterId"]),
-        created_at=str(item["createdAt"]),
-        expires_at=int(item["expiresAt"]),
-        score=score if score in SCORES else None,
-        answered_at=str(item["answeredAt"]) if item.get("answeredAt") else None,
-    )
+    survey = CsatToken(token_hash=hash_token(token), tenant_id=tenant_id, ticket_id=ticket_id,
+                       requester_id=requester_id, created_at=to_rfc3339(now),
+                       expires_at=int((now + TOKEN_LIFETIME).timestamp()))
+    return token, survey
 
 
 def form_path(token: str) -> str:

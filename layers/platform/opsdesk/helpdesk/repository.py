@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeSerializer
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -60,7 +59,7 @@ from opsdesk.dynamo import (
 from opsdesk.errors import Conflict, DomainError, NotFound, ValidationFailed
 from opsdesk.events import DomainEvent
 from opsdesk.helpdesk.attachments import Attachment
-from opsdesk.helpdesk.csat import TOKEN_SK, CsatToken, CsatTokenUsed, Score, token_from_item, token_pk
+from opsdesk.helpdesk.csat import SCORES, CsatToken, CsatTokenUsed, Score
 from opsdesk.helpdesk.prometheus import SlaCheckStats
 from opsdesk.helpdesk.records import (
     NO_TEAM,
@@ -84,10 +83,8 @@ if TYPE_CHECKING:  # the event log binds to its own table at import; the people 
 
 _settings = load_settings(HelpdeskSettings)
 _META = table_meta(_settings, _settings.tickets_table_name)
-TABLE_NAME = _settings.tickets_table_name
 MAX_SEARCH_CANDIDATES = 200
 """A search examines at most this many of its leading word's newest tickets per page it answers."""
-_serializer = TypeSerializer()
 
 
 # Keys: the one place that spells them (helpdesk extras build theirs from these too).
@@ -274,18 +271,6 @@ def _list_dimensions(tenant_id: str, filters: TicketFilters) -> list[tuple[Any, 
     return chosen or [(_TicketItem.by_tenant, _TicketItem.tenantListPk, base)]
 
 
-class _TicketsTransaction(TransactWrite):
-    def put_plain_item(self, item: Mapping[str, Any]) -> None:
-        """Put an item given as plain values (str, int, bool, ...; e.g. helpdesk extras' CSAT token), with the
-        condition that it does not exist yet."""
-        self._put_items.append({
-            "TableName": TABLE_NAME,
-            "Item": {name: _serializer.serialize(value) for name, value in item.items()},
-            "ConditionExpression": "attribute_not_exists(#pk)",
-            "ExpressionAttributeNames": {"#pk": "pk"},
-        })
-
-
 class TicketRepository:
     """The HelpdeskStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
@@ -396,20 +381,19 @@ class TicketRepository:
         events: Sequence[DomainEvent] = (),
         *,
         resolution: ResolutionDelta | None = None,
-        new_items: Sequence[Mapping[str, Any]] = (),
+        csat_token: CsatToken | None = None,
     ) -> None:
         item = _ticket_item(tenant_id, after)
 
         def write(tx: TransactWrite) -> None:
-            assert isinstance(tx, _TicketsTransaction)
             tx.save(item, condition=_TicketItem.version == before.version)
             if resolution is not None and not resolution.empty:
                 tx.update(_StatsItem(stats_pk(tenant_id), ALL_TIME_SK), actions=[
                     _StatsItem.resolved.add(resolution.resolved), _StatsItem.met.add(resolution.met),
                     _StatsItem.resolutionMs.add(resolution.resolution_ms),
                 ])
-            for extra in new_items:
-                tx.put_plain_item(extra)
+            if csat_token is not None:
+                tx.save(_csat_token_item(csat_token), condition=_CsatTokenItem.pk.does_not_exist())
             self._publish(tx, tenant_id, events)
 
         self._commit(write, StaleTicket, self._ticket_outcome(tenant_id, before, after))
@@ -601,7 +585,7 @@ class TicketRepository:
     ) -> None:
         """One transaction (opsdesk.dynamo.run_transaction); a failed condition that is someone else's change
         raises `conflict()`."""
-        run_transaction(self._connection, write, lambda _: conflict(), outcome, transaction=_TicketsTransaction)
+        run_transaction(self._connection, write, lambda _: conflict(), outcome, transaction=TransactWrite)
 
 
 
@@ -704,6 +688,14 @@ def _comment(item: _CommentItem) -> Comment:
 EXPORT_RECORD_LIFETIME = timedelta(days=90)
 PLATFORM_PK = "PLATFORM#HELPDESK"
 SLA_CHECK_SK = "SLA_CHECK"
+
+
+CSAT_TOKEN_SK = "TOKEN"
+
+
+def csat_token_pk(token_hash: str) -> str:
+    """A survey is found by its token's hash alone (the public link names no tenant)."""
+    return f"CSAT#{token_hash}"
 
 
 class _CsatTokenItem(_TicketsTableItem):
@@ -814,17 +806,16 @@ class ExtrasRepository:
 
     # CSAT (CsatStore)
 
-    def put_csat_token(self, item: Mapping[str, Any]) -> None:
-        """Store a token item made by csat.new_token_item outside a resolve (demo data, tests)."""
-        token = _CsatTokenItem(**dict(item))
+    def put_csat_token(self, survey: CsatToken) -> None:
+        """Store a survey made by csat.new_survey_token outside a resolve (tests)."""
         try:
-            token.save(condition=_CsatTokenItem.pk.does_not_exist())
+            _csat_token_item(survey).save(condition=_CsatTokenItem.pk.does_not_exist())
         except PynamoDBException as exc:
             raise domain_error_for(exc, "Token already exists") from exc
 
     def get_csat_token(self, token_hash: str) -> CsatToken | None:
-        item = get_item(_CsatTokenItem, token_pk(token_hash), TOKEN_SK)
-        return token_from_item(item.attribute_values) if item is not None else None
+        item = get_item(_CsatTokenItem, csat_token_pk(token_hash), CSAT_TOKEN_SK)
+        return _csat_token(item) if item is not None else None
 
     def record_csat_answer(self, token: CsatToken, score: Score, answered_at: datetime) -> None:
         """The answer on the token (only if unused) and +1 on the tenant's all-time and daily tallies, in one
@@ -837,7 +828,7 @@ class ExtrasRepository:
 
         def write(tx: TransactWrite) -> None:
             tx.update(
-                _CsatTokenItem(token_pk(token.token_hash), TOKEN_SK),
+                _CsatTokenItem(csat_token_pk(token.token_hash), CSAT_TOKEN_SK),
                 actions=[_CsatTokenItem.score.set(score), _CsatTokenItem.answeredAt.set(answered),
                          _CsatTokenItem.answerId.set(answer_id)],
                 condition=_CsatTokenItem.pk.exists() & _CsatTokenItem.score.does_not_exist(),
@@ -846,7 +837,7 @@ class ExtrasRepository:
                 tx.update(_CsatTallyItem(tally_pk, sk), actions=tally)
 
         def on_condition_failed() -> Outcome:
-            current = get_item(_CsatTokenItem, token_pk(token.token_hash), TOKEN_SK)
+            current = get_item(_CsatTokenItem, csat_token_pk(token.token_hash), CSAT_TOKEN_SK)
             if current is None:
                 raise NotFound("Survey not found")  # expired and deleted since it was read
             return Outcome.DONE if current.answerId == answer_id else Outcome.CONFLICT
@@ -922,3 +913,15 @@ class ExtrasRepository:
 def _attachment(item: _AttachmentItem) -> Attachment:
     return Attachment(id=item.id, ticket_id=item.ticketId, filename=item.filename, bytes=int(item.size),
                       mime=item.mime, key=item.objectKey, created_at=item.createdAt, created_by=item.createdBy)
+
+
+def _csat_token_item(survey: CsatToken) -> _CsatTokenItem:
+    return _CsatTokenItem(csat_token_pk(survey.token_hash), CSAT_TOKEN_SK, tenantId=survey.tenant_id,
+                          ticketId=survey.ticket_id, requesterId=survey.requester_id, createdAt=survey.created_at,
+                          expiresAt=survey.expires_at, score=survey.score, answeredAt=survey.answered_at)
+
+
+def _csat_token(item: _CsatTokenItem) -> CsatToken:
+    return CsatToken(token_hash=item.pk.removeprefix("CSAT#"), tenant_id=item.tenantId, ticket_id=item.ticketId,
+                     requester_id=item.requesterId, created_at=item.createdAt, expires_at=int(item.expiresAt),
+                     score=item.score if item.score in SCORES else None, answered_at=item.answeredAt)

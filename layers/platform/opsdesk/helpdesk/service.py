@@ -266,7 +266,7 @@ class HelpdeskService:
         clock: Callable[[], datetime] = utc_now,
         id_factory: Callable[[], str] = new_id,
         backoff: Callable[[int], None] = _jitter,
-        issue_csat_token: Callable[[str, str, str, datetime], tuple[str, dict[str, Any]]] = csat.new_token_item,
+        issue_csat_token: Callable[[str, str, str, datetime], tuple[str, csat.CsatToken]] = csat.new_survey_token,
         mailer: SurveyMailer | None = None,
     ) -> None:
         self._store = store
@@ -385,14 +385,13 @@ class HelpdeskService:
         events = [DomainEvent(TICKET_UPDATED, HELPDESK_STREAM, ticket_view(after, now))]
         if queue_of(before) != queue_of(after):
             events.append(queue_event(after, before))
-        new_items: list[Mapping[str, Any]] = []
         token: str | None = None
+        survey: csat.CsatToken | None = None
         if before.resolved_at is None and after.resolved_at is not None:
             # The requester's survey link: the token exists exactly when the resolve commits.
-            token, item = self._issue_csat_token(tenant_id, after.id, after.requester_id, now)
-            new_items.append(item)
+            token, survey = self._issue_csat_token(tenant_id, after.id, after.requester_id, now)
         self._store.update_ticket(tenant_id, before, after, events, resolution=resolution_delta(before, after),
-                                  new_items=new_items)
+                                  csat_token=survey)
         return token
 
     def _mail_survey(self, tenant_id: str, ticket: Ticket, token: str) -> None:

@@ -3,11 +3,12 @@ unit tests use an in-memory one (tests/unit/helpdesk_fakes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from opsdesk.events import DomainEvent
+from opsdesk.helpdesk.csat import CsatToken
 from opsdesk.helpdesk.records import (
     Comment,
     Page,
@@ -58,11 +59,11 @@ class HelpdeskStore(Protocol):
         events: Sequence[DomainEvent] = (),
         *,
         resolution: ResolutionDelta | None = None,
-        new_items: Sequence[Mapping[str, Any]] = (),
+        csat_token: CsatToken | None = None,
     ) -> None:
         """Replace `before` with `after` if nobody changed it meanwhile (else StaleTicket), moving the resolution
-        aggregates by `resolution`, putting `new_items` (plain attribute values; condition: they do not exist)
-        and publishing `events`, all in one transaction."""
+        aggregates by `resolution`, storing the resolve's CSAT survey `csat_token` (condition: new) and
+        publishing `events`, all in one transaction."""
         ...
 
     def query_tickets(self, tenant_id: str, filters: TicketFilters, limit: int, cursor: str | None) -> Page[Ticket]:
