@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
-from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.errors import NotFound
 from opsdesk.http import create_api, json_response, request_body
 from opsdesk.observability import instrumented
-from opsdesk.sessions import PasswordSignIn, SessionCookie, seconds_left
+from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, seconds_left
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 
@@ -26,16 +24,8 @@ verifier = TokenVerifier.from_settings(settings)
 
 @cache
 def password_sign_in() -> PasswordSignIn:
-    """Made on the first /login, not at cold start: a boto3 client costs ~100 ms to build and /logout needs none."""
-    cognito = boto3.client("cognito-idp", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    return PasswordSignIn(cognito, settings.app_client_id)
-
-
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    """Made on the first /login: /logout needs none."""
+    return PasswordSignIn.from_settings(settings.aws_region, settings.aws_endpoint_url, settings.app_client_id)
 
 
 def _require_cookie_login() -> None:

@@ -21,7 +21,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from opsdesk.errors import DomainError, RateLimited, Unauthorized
 from opsdesk.tokens import TokenVerifier, bearer_token
@@ -147,12 +149,29 @@ def seconds_left(claims: Mapping[str, Any], now: float | None = None) -> int:
     return max(0, int(claims.get("exp", 0)) - int(now if now is not None else time.time()))
 
 
+class LoginRequest(BaseModel):
+    """`POST /login` of the helpdesk document: `{username, password}`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
 class PasswordSignIn:
     """Cognito's InitiateAuth with USER_PASSWORD_AUTH for a public app client (no secret)."""
 
     def __init__(self, cognito: Any, client_id: str) -> None:
         self._cognito = cognito
         self._client_id = client_id
+
+    @classmethod
+    def from_settings(cls, region: str, endpoint_url: str | None, client_id: str) -> PasswordSignIn:
+        """With its own Cognito client. Build it on the first sign-in, not at cold start: a boto3 client costs
+        ~100 ms, and the session authorizer, which imports this module, never signs anyone in."""
+        import boto3  # noqa: PLC0415 - see above
+
+        return cls(boto3.client("cognito-idp", region_name=region, endpoint_url=endpoint_url), client_id)
 
     def sign_in(self, username: str, password: str) -> str:
         """The ID token of a user who signed in, or Unauthorized (wrong password, unknown or unconfirmed user, a
