@@ -14,13 +14,12 @@ from opsdesk.apimap import HELPDESK
 from opsdesk.clock import utc_now
 from opsdesk.errors import NotFound, ValidationFailed
 from opsdesk.helpdesk.csat import (
-    ALREADY_ANSWERED,
     HTML_CONTENT_TYPE,
     PAGE_HEADERS,
     CsatService,
     CsatToken,
+    SurveyAlreadyAnswered,
     TicketSummary,
-    parse_score,
     prefers_html,
     render_answered,
     render_form,
@@ -68,10 +67,7 @@ def handle_survey_answer(token: str) -> Response[str]:
         return _answer_from_browser(token, body, content_type)
     # Unknown token (404) first, then a used one (400 error), then the score (400 errors.score).
     now = utc_now()
-    survey = surveys.find(token, now)
-    if survey.used:
-        raise ValidationFailed(ALREADY_ANSWERED)
-    surveys.answer_found(survey, parse_score(body, content_type), now)
+    surveys.answer_from_request(surveys.find(token, now), body, content_type, now)
     return json_response(200, {"ok": True}, headers={"Cache-Control": "no-store"})
 
 
@@ -82,13 +78,11 @@ def _answer_from_browser(token: str, body: str | None, content_type: str | None)
     except NotFound:
         return _page(404, render_not_found())
     summary = _summary(survey)
-    if survey.used:
-        return _page(400, render_answered(summary, earlier=True))
     try:
-        surveys.answer_found(survey, parse_score(body, content_type), now)
-    except ValidationFailed as refused:
-        if refused.message == ALREADY_ANSWERED:
-            return _page(400, render_answered(summary, earlier=True))
+        surveys.answer_from_request(survey, body, content_type, now)
+    except SurveyAlreadyAnswered:
+        return _page(400, render_answered(summary, earlier=True))
+    except ValidationFailed:
         return _page(400, render_form(summary, error="Choose good or bad, then send."))
     return _page(200, render_answered(summary))
 

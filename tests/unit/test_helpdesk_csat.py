@@ -274,3 +274,17 @@ def test_pages_are_served_with_a_strict_policy_and_no_referrer() -> None:
     assert "form-action 'self'" in PAGE_HEADERS["Content-Security-Policy"]
     assert PAGE_HEADERS["Referrer-Policy"] == "no-referrer"
     assert PAGE_HEADERS["Cache-Control"] == "no-store"
+
+
+def test_a_request_answer_refuses_a_used_survey_before_it_reads_the_score(service: CsatService, token: str) -> None:
+    from opsdesk.helpdesk.csat import SurveyAlreadyAnswered
+
+    survey = service.find(token, NOW)
+    with pytest.raises(ValidationFailed) as bad_score:
+        service.answer_from_request(survey, "score=meh", "application/x-www-form-urlencoded", NOW)
+    service.answer_from_request(survey, "score=good", "application/x-www-form-urlencoded", NOW)
+
+    with pytest.raises(SurveyAlreadyAnswered):
+        service.answer_from_request(service.find(token, NOW), "score=meh", "application/x-www-form-urlencoded", NOW)
+    assert [d.field for d in bad_score.value.details] == ["score"]
+    assert service.find(token, NOW).score == "good"

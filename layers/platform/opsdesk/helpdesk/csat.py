@@ -37,6 +37,12 @@ class CsatTokenUsed(Exception):
     """The conditional write found the token already used (a second or concurrent answer)."""
 
 
+class SurveyAlreadyAnswered(ValidationFailed):
+    """A 400: the survey exists but takes no second answer."""
+
+    default_message = ALREADY_ANSWERED
+
+
 @dataclass(frozen=True)
 class CsatToken:
     token_hash: str
@@ -136,12 +142,20 @@ class CsatService:
     def answer_found(self, found: CsatToken, score: Score, now: datetime) -> CsatToken:
         """`answer` for a survey already found (so an unknown token is a 404 before the score is looked at)."""
         if found.used:
-            raise ValidationFailed(ALREADY_ANSWERED)
+            raise SurveyAlreadyAnswered()
         try:
             self._store.record_csat_answer(found, score, now)
         except CsatTokenUsed:
-            raise ValidationFailed(ALREADY_ANSWERED) from None
+            raise SurveyAlreadyAnswered() from None
         return replace(found, score=score, answered_at=to_rfc3339(now))
+
+    def answer_from_request(self, found: CsatToken, body: str | None, content_type: str | None,
+                            now: datetime) -> CsatToken:
+        """The answer a request body carries, for a survey already found: a used survey is refused
+        (SurveyAlreadyAnswered) before the score is read (ValidationFailed naming `score`)."""
+        if found.used:
+            raise SurveyAlreadyAnswered()
+        return self.answer_found(found, parse_score(body, content_type), now)
 
 
 # The public pages: small, self-contained (no external assets, inline style only), accessible (lang, labels,
