@@ -20,8 +20,6 @@ from email.utils import formataddr
 from typing import Any, Protocol
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from opsdesk.apimap import HELPDESK
@@ -158,6 +156,9 @@ class SesMailSender:
         # safe to build clients from in several threads at once.
         with self._lock:
             if self._client is None:
+                import boto3  # noqa: PLC0415 - here, not at import: every helpdesk function imports this module
+                from botocore.config import Config  # noqa: PLC0415
+
                 # The requester's PATCH waits for the send: bound it.
                 config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
                 self._client = boto3.client("sesv2", region_name=self._region, endpoint_url=self._endpoint_url,
