@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from opsdesk.apimap import HELPDESK
 from scripts.local.gateway import CompiledRoute, LambdaContext, compile_resource
+from tests.integration.events import Reply
 
 BASE = HELPDESK.base_path
 _ROUTES = sorted((CompiledRoute(HELPDESK, g, r, compile_resource(r)) for g in HELPDESK.groups for r in g.resources),
@@ -73,13 +74,6 @@ def helpdesk_event(method: str, url: str, *, claims: dict[str, Any] | None, body
         "body": raw,
         "isBase64Encoded": False,
     }
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
 
 
 @dataclass
