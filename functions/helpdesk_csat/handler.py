@@ -26,7 +26,7 @@ from opsdesk.helpdesk.csat import (
     render_not_found,
 )
 from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
-from opsdesk.http import create_api, json_response
+from opsdesk.http import create_api, json_response, raw_body
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskSettings, load_settings
 
@@ -59,8 +59,8 @@ def handle_survey_form(token: str) -> Response[str]:
 @app.post("/csat/<token>")
 def handle_survey_answer(token: str) -> Response[str]:
     event = app.current_event
-    body = event.decoded_body if event.is_base64_encoded else event.body
-    if len((body or "").encode("utf-8")) > settings.max_body_bytes:
+    body = raw_body(app)
+    if len(body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body or b"") > settings.max_body_bytes:
         raise ValidationFailed.on_field("body", f"Request body is larger than {settings.max_body_bytes} bytes")
     content_type = event.headers.get("content-type")
     if prefers_html(event.headers.get("accept")):
@@ -71,7 +71,7 @@ def handle_survey_answer(token: str) -> Response[str]:
     return json_response(200, {"ok": True}, headers={"Cache-Control": "no-store"})
 
 
-def _answer_from_browser(token: str, body: str | None, content_type: str | None) -> Response[str]:
+def _answer_from_browser(token: str, body: str | bytes | None, content_type: str | None) -> Response[str]:
     now = utc_now()
     try:
         survey = surveys.find(token, now)

@@ -9,7 +9,7 @@ import pytest
 
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest
-from opsdesk.validation import field_path, parse_json_body, parse_model
+from opsdesk.validation import MAX_JSON_DEPTH, field_path, parse_json_body, parse_model
 
 UUID = "8d3b1f9c-2f57-4d0e-9c1e-6a1b2c3d4e5f"
 CREATE = {
@@ -127,7 +127,8 @@ def test_body_that_is_not_an_object_is_refused_as_body(data: Any) -> None:
     assert error.details == [FieldError("body", "Request body must be a JSON object")]
 
 
-@pytest.mark.parametrize("raw", ["{", "{'a': 1}", "not json", b"\xff\xfe", "   "])
+@pytest.mark.parametrize("raw", ["{", "{'a': 1}", "not json", b"\xff\xfe", "   ", b'{"title": "\xff\xfe\xfa"}',
+                                 '{"title": "' + "\ud83d" + '"}'])
 def test_invalid_json_is_refused_as_body(raw: str | bytes) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse_json_body(raw, 1024)
@@ -174,3 +175,46 @@ def test_wrong_type_for_a_union_field_is_named_by_its_field_path() -> None:
 
     assert set(fields_of(error)) == {"contexts[0].value"}
 
+
+
+@pytest.mark.parametrize("raw", ["[" * 50_000 + "]" * 50_000, '{"a":' * 20_000 + "1" + "}" * 20_000,
+                                 '{"custom_json": ' + '{"k":' * 1_000 + "1" + "}" * 1_001,
+                                 "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)])
+def test_a_body_nested_past_the_limit_is_refused_before_anything_recurses(raw: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_json_body(raw, 10_000_000)
+
+    assert caught.value.details == [FieldError("body", f"Request body nests objects and arrays more than "
+                                                       f"{MAX_JSON_DEPTH} deep")]
+
+
+def test_a_body_nested_to_the_limit_is_accepted_and_brackets_in_strings_do_not_count() -> None:
+    raw = "[" * MAX_JSON_DEPTH + json.dumps("[[[{{{\\\"]]]" * 20) + "]" * MAX_JSON_DEPTH
+
+    value = parse_json_body(raw, 10_000)
+
+    for _ in range(MAX_JSON_DEPTH):
+        value = value[0]
+    assert value == "[[[{{{\\\"]]]" * 20
+
+
+def test_depth_counting_stays_linear_on_a_body_of_unterminated_escaped_quotes() -> None:
+    # Given 256 KB of `"\"\"\"...` with no closing quote (quadratic for a naive string pattern)
+    raw = '{"a": "' + '\\"' * 87_000
+
+    # When it is parsed, Then it is refused as invalid JSON (a quadratic scan would take minutes here)
+    with pytest.raises(ValidationFailed):
+        parse_json_body(raw, 1_000_000)
+
+
+@pytest.mark.parametrize("raw", ['{"n": NaN}', '{"n": Infinity}', '{"n": -Infinity}', '{"n": 1e309}',
+                                 '{"n": -1e400}', '{"n": ' + "9" * 39 + "}"])
+def test_a_number_that_cannot_be_stored_or_read_back_is_refused(raw: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_json_body(raw, 1024)
+
+    assert [d.field for d in caught.value.details] == ["body"]
+
+
+def test_the_largest_numbers_json_and_dynamodb_can_both_keep_are_accepted() -> None:
+    assert parse_json_body('{"n": 1.7e308, "i": ' + "9" * 38 + "}", 1024) == {"n": 1.7e308, "i": int("9" * 38)}

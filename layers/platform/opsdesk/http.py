@@ -3,6 +3,8 @@ caller's principal, query and body parsing."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -105,12 +107,8 @@ def _json_writes_over_cookies(app: APIGatewayRestResolver, next_middleware: Next
     `application/json`, a type no page can send without a CORS preflight (which only listed origins pass).
     SameSite=Strict alone does not stop a sibling subdomain, which counts as the same site. Bearer-token callers
     are not at risk (a page cannot make the browser add the header) and are not checked."""
-    event = app.current_event
-    if event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
-        content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
-        if content_type.split(";", 1)[0].strip() != "application/json":
-            raise ValidationFailed.on_field("Content-Type", "Requests with the session cookie must send "
-                                            "application/json")
+    if app.current_event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
+        require_json_content_type(app, "Requests with the session cookie must send application/json")
     return next_middleware(app)
 
 
@@ -167,8 +165,26 @@ def query_params(app: APIGatewayRestResolver) -> dict[str, str]:
 
 
 def request_body(app: APIGatewayRestResolver, model: type[ModelT], max_bytes: int) -> ModelT:
+    """The JSON body as `model`, every refusal a ValidationFailed (opsdesk.validation.parse_json_body)."""
+    return parse_model(model, parse_json_body(raw_body(app), max_bytes))
+
+
+def raw_body(app: APIGatewayRestResolver) -> str | bytes | None:
+    """The body as sent: bytes when API Gateway passed it base64-encoded (it was not valid UTF-8 text, or a
+    binary media type), undecoded, so that text decoding happens, and fails cleanly, in one place."""
     event = app.current_event
-    raw = event.body
-    if raw is not None and event.is_base64_encoded:
-        raw = event.decoded_body
-    return parse_model(model, parse_json_body(raw, max_bytes))
+    if event.body is not None and event.is_base64_encoded:
+        try:
+            return base64.b64decode(event.body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationFailed.on_field("body", "Request body is not valid base64") from exc
+    return event.body
+
+
+def require_json_content_type(app: APIGatewayRestResolver, reason: str = "Must be application/json") -> None:
+    """Refuse a body that is not declared `application/json`: a cross-site form (text/plain, urlencoded,
+    multipart) cannot send that type without a CORS preflight, which only listed origins pass."""
+    event = app.current_event
+    content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+    if content_type.split(";", 1)[0].strip() != "application/json":
+        raise ValidationFailed.on_field("Content-Type", reason)

@@ -110,7 +110,7 @@ def parse_score(body: str | bytes | None, content_type: str | None) -> Score:
     if media_type == "application/json" or (not media_type and raw.lstrip().startswith("{")):
         try:
             data = json.loads(raw)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             data = None
         value = data.get("score") if isinstance(data, dict) else None
     else:
@@ -149,7 +149,7 @@ class CsatService:
             raise SurveyAlreadyAnswered() from None
         return replace(found, score=score, answered_at=to_rfc3339(now))
 
-    def answer_from_request(self, found: CsatToken, body: str | None, content_type: str | None,
+    def answer_from_request(self, found: CsatToken, body: str | bytes | None, content_type: str | None,
                             now: datetime) -> CsatToken:
         """The answer a request body carries, for a survey already found: a used survey is refused
         (SurveyAlreadyAnswered) before the score is read (ValidationFailed naming `score`)."""
