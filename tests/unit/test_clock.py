@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339
+from opsdesk.clock import (
+    EARLIEST_MOMENT,
+    LATEST_MOMENT,
+    MomentOutOfRange,
+    is_uuid,
+    new_id,
+    parse_rfc3339,
+    to_rfc3339,
+)
 
 RFC3339_MILLIS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
@@ -98,3 +106,15 @@ def test_new_id_is_a_lowercase_uuid() -> None:
 @pytest.mark.parametrize("value", ["", "not-a-uuid", "1234", "g0000000-0000-0000-0000-000000000000"])
 def test_is_uuid_refuses_other_strings(value: str) -> None:
     assert not is_uuid(value)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00",
+                                  "1969-12-31T23:59:59Z", "9999-01-01T00:00:00.001Z"])
+def test_a_moment_past_the_accepted_range_is_a_value_error_saying_so(text: str) -> None:
+    with pytest.raises(MomentOutOfRange, match="between 1970-01-01 and 9998-12-31"):
+        parse_rfc3339(text, end_of_day=True)
+
+
+def test_the_last_accepted_day_ends_at_the_upper_bound() -> None:
+    assert parse_rfc3339("9998-12-31", end_of_day=True) == LATEST_MOMENT
+    assert parse_rfc3339("1970-01-01") == EARLIEST_MOMENT

@@ -27,16 +27,36 @@ def to_rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(9999, 1, 1, tzinfo=UTC)
+"""Dates and times a request may name lie in [EARLIEST_MOMENT, LATEST_MOMENT): far enough from datetime's own
+ends that a day or a month either side never overflows, and every moment sorts as 4-digit-year text."""
+
+
+class MomentOutOfRange(ValueError):
+    """A well-formed date or time outside [EARLIEST_MOMENT, LATEST_MOMENT]."""
+
+
+RANGE_MESSAGE = "Must be between 1970-01-01 and 9998-12-31"
+
+
 def parse_rfc3339(text: str, *, end_of_day: bool = False) -> datetime:
     """Parse an ISO 8601 date or date-time. A bare date means its midnight UTC, or the next midnight when
-    `end_of_day` is set, so that `endDate=2024-01-31` includes the whole 31st. Raises ValueError."""
+    `end_of_day` is set, so that `endDate=2024-01-31` includes the whole 31st. Raises ValueError, also for a
+    moment outside [EARLIEST_MOMENT, LATEST_MOMENT] (MomentOutOfRange)."""
     text = text.strip()
-    if "T" not in text.upper() and " " not in text:
-        day = date.fromisoformat(text)  # also the basic (20240131) and week (2024-W05) forms
-        midnight = datetime.combine(day, time.min, tzinfo=UTC)
-        return midnight + timedelta(days=1) if end_of_day else midnight
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        if "T" not in text.upper() and " " not in text:
+            day = date.fromisoformat(text)  # also the basic (20240131) and week (2024-W05) forms
+            moment = datetime.combine(day, time.min, tzinfo=UTC)
+            if end_of_day:
+                moment += timedelta(days=1)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31 + a day, or an offset past datetime's range
+        raise MomentOutOfRange(RANGE_MESSAGE) from exc
+    if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+        raise MomentOutOfRange(RANGE_MESSAGE)
+    return moment
 

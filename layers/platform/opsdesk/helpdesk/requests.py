@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
-from opsdesk.clock import is_uuid, parse_rfc3339, to_rfc3339
+from opsdesk.clock import MomentOutOfRange, is_uuid, parse_rfc3339, to_rfc3339
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
 
@@ -69,6 +69,8 @@ def _moment(value: str | None) -> str | None:
         return None
     try:
         return to_rfc3339(parse_rfc3339(value))
+    except MomentOutOfRange as exc:
+        raise ValueError(str(exc)[0].lower() + str(exc)[1:]) from None
     except ValueError:
         raise ValueError("must be an RFC 3339 date-time") from None
 

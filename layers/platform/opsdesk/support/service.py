@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from opsdesk.auth import Principal
-from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
+from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.pagination import PageRequest
@@ -393,6 +393,8 @@ def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_
         return None
     try:
         return parse_rfc3339(raw, end_of_day=end_of_day)
+    except MomentOutOfRange as exc:
+        problems.append(FieldError(field, str(exc)))
     except ValueError:
         problems.append(FieldError(field, "Must be an ISO 8601 date or date-time"))
-        return None
+    return None
