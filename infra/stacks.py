@@ -16,6 +16,7 @@ from infra.constructs.ai import CHAT_GROUPS, BedrockModel, ChatModelAccess
 from infra.constructs.alarms import AlarmTopic, AsyncFailureAlarms
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
+from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.helpdesk import SLA_CHECK, Helpdesk
 from infra.constructs.layer import PlatformLayer
@@ -70,6 +71,7 @@ class PlatformStack(Stack):
             removal_policy=removal_policy,
         )
         self.api_logging = ApiGatewayCloudWatchRole(self, "ApiGatewayLogging")
+        self.cursor_key = CursorKey(self, "CursorKey", removal_policy=removal_policy)
         self.alarms = AlarmTopic(
             self, "Alarms", name_prefix=settings.resource_prefix, email=settings.alarm_email,
             removal_policy=removal_policy,
@@ -144,6 +146,7 @@ class ModuleApiStack(Stack):
             domain_name=platform.domain_name,
             web_acl_arn=platform.firewall.web_acl.attr_arn if platform.firewall else None,
             cookie_login=settings.cookie_login,
+            cursor_key=platform.cursor_key.secret,
         )
         # Execution logging needs the account's logging role in place before the stage deploys.
         self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)

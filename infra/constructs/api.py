@@ -17,12 +17,13 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
 from infra.nag import acknowledge
-from opsdesk.apimap import ApiModule, Auth, FunctionGroup
+from opsdesk.apimap import ApiModule, Auth, Capability, FunctionGroup
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import (
     DomainError,
@@ -37,6 +38,7 @@ from opsdesk.settings import SessionSettings
 from opsdesk.tables import TableDefinition
 
 # Stands for API Gateway's own message in a template; replaced by the JSON-quoted `$context.error.messageString`.
+CURSOR_KEY_ENV = "CURSOR_KEY_SECRET_ARN"
 GATEWAY_MESSAGE = "__gateway_message__"
 JSON_CONTENT = "application/json"
 # Preflights allow the request headers the functions' own CORS allows (opsdesk.http), and nothing else: the
@@ -171,9 +173,11 @@ class ModuleApi(Construct):
         domain_name: apigw.IDomainName | None = None,
         web_acl_arn: str | None = None,
         cookie_login: bool = False,
+        cursor_key: secretsmanager.ISecret | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.module = module
+        self.cursor_key = cursor_key
         self.cors_allowed_origins = list(cors_allowed_origins)
         # Every function of a cookie-session module agrees on whether the cookie counts: the authorizer, /login,
         # and the streaming functions that verify the token again themselves.
@@ -259,9 +263,15 @@ class ModuleApi(Construct):
         """The function of a group of this module: the layer, the module's settings, its tables' names and
         least-privilege access to them. Routed groups get one each; others (the session authorizer, a scheduled
         job) are made here too, so they cannot drift from the routed ones."""
-        return GroupFunction(
+        function = GroupFunction(
             scope or self, _pascal(group.name), group=group, timeout=timeout, **self._function_options
         )
+        if Capability.CURSOR_KEY in group.capabilities:
+            if self.cursor_key is None:
+                raise ValueError(f"function group {group.name} signs cursors: the module API needs the cursor key")
+            function.function.add_environment(CURSOR_KEY_ENV, self.cursor_key.secret_arn)
+            self.cursor_key.grant_read(function.role)
+        return function
 
     def _session_authorizer(self, name_prefix: str, function: GroupFunction) -> apigw.RequestAuthorizer:
         """The Lambda REQUEST authorizer of Auth.COOKIE_JWT groups: the caller's Cognito ID token comes from the

@@ -6,6 +6,7 @@ every start and a restored snapshot's users and tokens keep working."""
 from __future__ import annotations
 
 import os
+import secrets as secrets_module
 import socket
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ ATTACHMENTS_BUCKET = "opsdesk-local-attachments"
 EXPORTS_BUCKET = "opsdesk-local-exports"
 BUCKETS = (ATTACHMENTS_BUCKET, EXPORTS_BUCKET, DOCS_BUCKET)
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
+CURSOR_KEY_SECRET_NAME = "opsdesk-local-cursor-key"
 LOCAL_MAIL_FROM = "helpdesk@opsdesk.local"
 """The helpdesk's sender (CSAT survey mails), a verified SES identity in moto; `GET /_local/mail` shows the mails."""
 
@@ -49,6 +51,7 @@ class LocalAws:
     """Logical id -> physical name."""
     buckets: tuple[str, ...] = BUCKETS
     mail_from: str = LOCAL_MAIL_FROM
+    cursor_key_secret_arn: str = ""
 
     @property
     def issuer(self) -> str:
@@ -81,6 +84,7 @@ class LocalAws:
             # Helpdesk attachments (presigned PUT) and CSV exports (presigned GET); URLs point at moto.
             "ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
             "EXPORTS_BUCKET": EXPORTS_BUCKET,
+            "CURSOR_KEY_SECRET_ARN": self.cursor_key_secret_arn,
             # The helpdesk's cookie login (POST /helpdesk/login) is on locally, off unless set on AWS.
             "HELPDESK_COOKIE_LOGIN": os.environ.get("HELPDESK_COOKIE_LOGIN", "on"),
             # A resolve mails the CSAT survey link through SES (moto keeps the mails); `make dev` sets the public
@@ -184,6 +188,8 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
         Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": mutable}
                 for name, mutable in CUSTOM_ATTRIBUTES_MUTABLE.items()],
         AutoVerifiedAttributes=["email"],
+        # As CDK creates it (self_sign_up_enabled=False): only administrators create users.
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
     )["UserPool"]["Id"]
     clients = {c["ClientName"]: c["ClientId"]
                for c in cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]}
@@ -200,6 +206,15 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
         if group not in groups:
             cognito.create_group(UserPoolId=pool_id, GroupName=group, Description=description)
 
+    # The key that signs list cursors (opsdesk.cursors), a secret as on AWS; a new one each start is fine (a
+    # cursor lives for one walk through a list).
+    secrets = client("secretsmanager", endpoint, region)
+    try:
+        cursor_secret_arn = secrets.describe_secret(SecretId=CURSOR_KEY_SECRET_NAME)["ARN"]
+    except secrets.exceptions.ResourceNotFoundException:
+        cursor_secret_arn = secrets.create_secret(Name=CURSOR_KEY_SECRET_NAME,
+                                                  SecretString=secrets_module.token_urlsafe(48))["ARN"]
+
     s3 = client("s3", endpoint, region)
     buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     for bucket in BUCKETS:
@@ -211,7 +226,8 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     identities = {i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]}
     if LOCAL_MAIL_FROM not in identities:
         ses.create_email_identity(EmailIdentity=LOCAL_MAIL_FROM)
-    return LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names)
+    return LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names,
+                    cursor_key_secret_arn=cursor_secret_arn)
 
 
 def create_user(aws: LocalAws, username: str, password: str, tenant_id: str, groups: tuple[str, ...] = ()) -> None:

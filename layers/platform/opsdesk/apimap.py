@@ -21,6 +21,13 @@ class Auth(StrEnum):
     NONE = "none"
 
 
+class Capability(StrEnum):
+    """What a function uses beyond its tables; infra grants it and sets its settings from this."""
+
+    CURSOR_KEY = "cursor_key"
+    """Makes or reads signed list cursors (opsdesk.cursors): CURSOR_KEY_SECRET_ARN and read access to it."""
+
+
 @dataclass(frozen=True)
 class FunctionGroup:
     name: str
@@ -30,6 +37,7 @@ class FunctionGroup:
     tables: tuple[str, ...] = ()
     """Logical ids of the tables the function reads and writes (ALL_TABLES in opsdesk.tables)."""
     read_only_tables: tuple[str, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
     streaming: bool = False
     """An ASGI app (functions/<name>/app.py) streaming its response: on AWS a response-streaming function behind
     the Lambda Web Adapter, locally mounted in the gateway."""
@@ -142,6 +150,7 @@ HELPDESK = ApiModule(
             resources=("/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}"),
             auth=Auth.COOKIE_JWT,
             tables=("TicketsTable", "EventsTable"),
+            capabilities=(Capability.CURSOR_KEY,),
         ),
         FunctionGroup(
             name="helpdesk_attachments",

@@ -132,6 +132,8 @@ class HelpdeskSettings(PlatformSettings):
     opsdesk.eventlog), so a function without the event log's table still starts."""
 
     tickets_table_name: str = Field(alias="TICKETS_TABLE_NAME", min_length=3)
+    cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
+    """The secret holding the key that signs list cursors (opsdesk.cursors); read on the first cursor."""
 
 
 MAIL_ADDRESS_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"

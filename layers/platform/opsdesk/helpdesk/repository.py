@@ -23,8 +23,6 @@ another tenant's ticket id finds nothing.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -47,6 +45,7 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339, to_rfc3339
+from opsdesk.cursors import CursorCodec, secret_key_source
 from opsdesk.dynamo import (
     Outcome,
     domain_error_for,
@@ -274,9 +273,11 @@ def _list_dimensions(tenant_id: str, filters: TicketFilters) -> list[tuple[Any, 
 class TicketRepository:
     """The HelpdeskStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
-    def __init__(self, event_log: EventLog | None = None) -> None:
+    def __init__(self, event_log: EventLog | None = None, cursors: CursorCodec | None = None) -> None:
         self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
         self._events = event_log
+        self._cursors = cursors or CursorCodec(secret_key_source(
+            _settings.cursor_key_secret_arn, _settings.aws_region, _settings.aws_endpoint_url))
 
     # Requesters
 
@@ -408,12 +409,12 @@ class TicketRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=_decode_cursor(cursor, attribute.attr_name, partition),
+            last_evaluated_key=self._cursors.decode(cursor, partition),
         )
         tickets = [_ticket(item) for item in results]
         record_items_read(results.page_iter.total_scanned_count)
         last = results.last_evaluated_key if len(tickets) == limit else None
-        return Page(tickets, _encode_cursor(last) if last else None)
+        return Page(tickets, self._cursors.encode(last, partition) if last else None)
 
     def search_tickets(
         self, tenant_id: str, words: Sequence[str], filters: TicketFilters, limit: int, cursor: str | None
@@ -425,7 +426,7 @@ class TicketRepository:
         leading = max(words, key=lambda word: (len(word), word))
         others = set(words) - {leading}
         partition = word_pk(tenant_id, leading)
-        start = _decode_cursor(cursor, "pk", partition)
+        start = self._cursors.decode(cursor, partition)
         found: list[Ticket] = []
         examined = 0
         batch = limit
@@ -444,11 +445,11 @@ class TicketRepository:
                     found.append(ticket)
                 start = {"pk": {"S": candidate.pk}, "sk": {"S": candidate.sk}}
                 if len(found) == limit:
-                    return Page(found, _encode_cursor(start))
+                    return Page(found, self._cursors.encode(start, partition))
             if len(candidates) < batch or results.last_evaluated_key is None or start is None:
                 return Page(found, None)
             if examined >= MAX_SEARCH_CANDIDATES:
-                return Page(found, _encode_cursor(start))
+                return Page(found, self._cursors.encode(start, partition))
             batch *= 2
 
     # Comments and watchers
@@ -494,12 +495,12 @@ class TicketRepository:
             consistent_read=True,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=_decode_cursor(cursor, "pk", partition),
+            last_evaluated_key=self._cursors.decode(cursor, partition),
         )
         comments = [_comment(item) for item in results]
         record_items_read(results.page_iter.total_scanned_count)
         last = results.last_evaluated_key if len(comments) == limit else None
-        return Page(comments, _encode_cursor(last) if last else None)
+        return Page(comments, self._cursors.encode(last, partition) if last else None)
 
     def add_watcher(self, tenant_id: str, ticket_id: str, user_id: str, now: str) -> None:
         item = _WatcherItem(ticket_pk(tenant_id, ticket_id), f"{WATCHER_SK_PREFIX}{user_id}", userId=user_id,
@@ -599,26 +600,6 @@ def _all(conditions: Any) -> Condition | None:
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     return combined
-
-
-def _encode_cursor(key: Mapping[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None, partition_attribute: str, partition: str) -> dict[str, Any] | None:
-    """A cursor is the last key a page read; one made for another list (or tenant) is refused, not followed."""
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        key = None
-    valid = (isinstance(key, dict) and len(key) <= 4
-             and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
-             and key.get(partition_attribute, {}).get("S") == partition)
-    if not valid:
-        raise ValidationFailed.on_field("cursor", "Not a cursor of this list")
-    return dict(key)
 
 
 # Conversions between items and records
