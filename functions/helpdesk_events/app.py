@@ -12,7 +12,7 @@ from starlette.requests import Request
 from opsdesk.apimap import HELPDESK
 from opsdesk.dialects import DIALECTS
 from opsdesk.eventlog import EventLog
-from opsdesk.helpdesk.service import HELPDESK_STREAM
+from opsdesk.events import HELPDESK_STREAM
 from opsdesk.sessions import SessionCookie, request_token
 from opsdesk.settings import HelpdeskStreamSettings, load_settings
 from opsdesk.sse import StreamTiming, create_stream_app

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.errors import NotFound
-from opsdesk.http import create_api, json_response, request_body
+from opsdesk.http import create_api, json_response, request_body, require_json_content_type
 from opsdesk.observability import instrumented
 from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, seconds_left
 from opsdesk.settings import SessionSettings, load_settings
@@ -36,6 +36,8 @@ def _require_cookie_login() -> None:
 @app.post("/login")
 def handle_login() -> Response[str]:
     _require_cookie_login()
+    # A cross-site form could otherwise sign the victim's browser in to the attacker's account (login CSRF).
+    require_json_content_type(app, "Sign-in must send application/json")
     request = request_body(app, LoginRequest, settings.max_body_bytes)
     token = password_sign_in().sign_in(request.username, request.password)
     # Verified like any later request will be, and the cookie lives as long as the token does.

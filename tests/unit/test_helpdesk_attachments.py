@@ -138,9 +138,12 @@ def test_unknown_fields_are_refused() -> None:
         ("café.txt", "café.txt"),
         ("..", ""),
         ("dir/", ""),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),
+        ("\u2066report\u2069\u200f.pdf", "report.pdf"),
+        ("next\x85line.txt", "nextline.txt"),
     ],
 )
-def test_display_name_loses_paths_and_control_characters(given: str, shown: str) -> None:
+def test_display_name_loses_paths_control_and_bidi_formatting_characters(given: str, shown: str) -> None:
     assert display_filename(given) == shown
 
 

@@ -107,6 +107,8 @@ def test_an_unauthenticated_connection_may_only_authenticate(
 
 @pytest.mark.parametrize("body", ["not json", "[1]", json.dumps({"type": "subscribe", "channels": "tenant"}),
                                   json.dumps({"type": "subscribe", "channels": ["T#other#S#tenant"]}),
+                                  json.dumps({"type": "subscribe", "channels": ["admin_audit"]}),
+                                  json.dumps({"type": "subscribe", "channels": ["tenant", "ticket:123"]}),
                                   json.dumps({"type": "dance"})])
 def test_a_bad_message_gets_an_error_and_changes_nothing(
     session: WebSocketSession, registry: MemoryRegistry, poster: RecordingPoster, body: str
@@ -160,3 +162,15 @@ def test_a_connection_keeps_the_groups_of_the_token_it_authenticated_with(regist
     session.on_connect("c1", "good", NOW)
 
     assert registry.connections["c1"].groups == frozenset({"admin"})
+
+
+def test_subscribing_to_a_channel_no_module_publishes_names_the_channels_there_are(
+    session: WebSocketSession, poster: RecordingPoster
+) -> None:
+    session.on_connect("c1", "good", NOW)
+
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["tenant", "billing"]}), NOW)
+
+    message = poster.sent[-1][1]
+    assert message["type"] == "error"
+    assert "billing" in message["message"] and "helpdesk" in message["message"]

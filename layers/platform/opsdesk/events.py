@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 TENANT_STREAM = "tenant"
+"""The stream every event of a tenant's support lists goes to (live list views)."""
+HELPDESK_STREAM = "helpdesk"
+"""The helpdesk's ticket events (its `/events` SSE and the WebSocket channel of the same name)."""
+SUBSCRIBABLE_STREAMS = frozenset({TENANT_STREAM, HELPDESK_STREAM})
+"""The channels a WebSocket client may subscribe to: every stream some module publishes to. A name outside it
+is refused rather than silently followed (a typo would otherwise wait forever for events)."""
 EVENT_SK_PREFIX = "E#"
 """Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
-"""The stream every event of a tenant's lists goes to (live list views)."""
 
 
 @dataclass(frozen=True)

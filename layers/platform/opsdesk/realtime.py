@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.errors import DomainError, Unauthorized
-from opsdesk.events import reaches
+from opsdesk.events import SUBSCRIBABLE_STREAMS, reaches
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
@@ -85,7 +85,7 @@ class WebSocketSession:
             return
         try:
             message = json.loads(body or "")
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             message = None
         if not isinstance(message, dict):
             self._error(connection_id, "Messages are JSON objects with a type")
@@ -98,22 +98,30 @@ class WebSocketSession:
         elif connection.tenant_id == UNAUTHENTICATED_TENANT:
             self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
         elif kind in ("subscribe", "unsubscribe"):
-            channels = message.get("channels")
-            if not isinstance(channels, list) or not all(isinstance(c, str) and CHANNEL_PATTERN.match(c)
-                                                         for c in channels):
-                self._error(connection_id, "channels must be a list of names like \"tenant\" or \"ticket:<id>\"")
-                return
-            try:
-                if kind == "subscribe":
-                    updated = self.registry.subscribe(connection, set(channels), now)
-                else:
-                    updated = self.registry.unsubscribe(connection, set(channels))
-            except ValueError as exc:
-                self._error(connection_id, str(exc))
-                return
-            self.poster.post(connection_id, {"type": f"{kind}d", "channels": sorted(updated.streams)})
+            self._change_subscriptions(connection, kind, message.get("channels"), now)
         else:
             self._error(connection_id, f"Unknown message type {kind!r}")
+
+    def _change_subscriptions(self, connection: Connection, kind: str, channels: Any, now: datetime) -> None:
+        if not isinstance(channels, list) or not all(isinstance(c, str) and CHANNEL_PATTERN.match(c)
+                                                     for c in channels):
+            self._error(connection.id, "channels must be a list of names like \"tenant\" or \"ticket:<id>\"")
+            return
+        unknown = sorted(set(channels) - SUBSCRIBABLE_STREAMS) if kind == "subscribe" else []
+        if unknown:
+            # Nothing is subscribed: a half-applied list would leave the client unsure what it follows.
+            self._error(connection.id, f"Unknown channels: {', '.join(unknown)}; channels are: "
+                                       f"{', '.join(sorted(SUBSCRIBABLE_STREAMS))}")
+            return
+        try:
+            if kind == "subscribe":
+                updated = self.registry.subscribe(connection, set(channels), now)
+            else:
+                updated = self.registry.unsubscribe(connection, set(channels))
+        except ValueError as exc:
+            self._error(connection.id, str(exc))
+            return
+        self.poster.post(connection.id, {"type": f"{kind}d", "channels": sorted(updated.streams)})
 
     def on_disconnect(self, connection_id: str) -> None:
         self.registry.close(connection_id)

@@ -53,7 +53,9 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 }
 TYPE_BY_EXTENSION = {ext: mime for mime, extensions in ALLOWED_TYPES.items() for ext in extensions}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the invisible bidirectional formatting marks (U+061C, U+200E/F, U+202A-E, U+2066-9):
+# "invoice\u202Efdp.exe" would otherwise show as "invoiceexe.pdf".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_FOR_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -125,7 +127,8 @@ class UploadSpec:
 
 
 def display_filename(name: str) -> str:
-    """The name as shown: no path (either separator), no control characters, NFC, trimmed, at most 255."""
+    """The name as shown: no path (either separator), no control or bidi formatting characters, NFC, trimmed,
+    at most 255."""
     base = re.split(r"[\\/]", name)[-1]
     base = unicodedata.normalize("NFC", _CONTROL.sub("", base)).strip()
     if base in {".", ".."}:

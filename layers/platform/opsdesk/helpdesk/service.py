@@ -17,7 +17,7 @@ from typing import Any
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from opsdesk.events import DomainEvent
+from opsdesk.events import HELPDESK_STREAM, DomainEvent
 from opsdesk.helpdesk import csat
 from opsdesk.helpdesk.mail import MailNotSent, SurveyMailer
 from opsdesk.helpdesk.records import (
@@ -55,7 +55,6 @@ from opsdesk.sessions import Channel
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
 logger = logging.getLogger(__name__)
 
-HELPDESK_STREAM = "helpdesk"
 """The event-log stream of the helpdesk's events (per tenant), read by /events."""
 TICKET_CREATED = "ticket_created"
 TICKET_UPDATED = "ticket_updated"
