@@ -113,7 +113,11 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     # Open event streams would hold a graceful shutdown forever; they are cut after a moment (clients reconnect).
     routes = [*websockets.routes(), *mailbox_routes(aws.region)]
     config = uvicorn.Config(gateway.app(routes), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=not quiet, lifespan="off", timeout_graceful_shutdown=2)
+                            access_log=not quiet, lifespan="off", timeout_graceful_shutdown=2,
+                            # h11 (httptools has no setting for it) past its 16 KB default, so an oversized URL
+                            # gets API Gateway's answer (a 414 in the module's envelope, from the gateway), not the
+                            # server's plain-text 400.
+                            http="h11", h11_max_incomplete_event_size=1024 * 1024)
     sockets = None
     if port == 0:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsdesk.apimap import SERVED_MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
-from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized
+from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
@@ -157,6 +157,11 @@ class LocalGateway:
         if module is None:
             return JSONResponse({"message": "Not Found"}, status_code=404)
         dialect = DIALECTS[module.dialect]
+        if _request_line_and_headers_bytes(request) > MAX_REQUEST_LINE_AND_HEADERS_BYTES:
+            # API Gateway's own limit, before any route or authorizer (the server reads up to 1 MB to get here).
+            _, envelope = dialect(ValidationFailed(f"The URL and headers are larger than "
+                                                   f"{MAX_REQUEST_LINE_AND_HEADERS_BYTES} bytes"))
+            return JSONResponse(envelope, status_code=414)
         resource_path = path[len(module.base_path):] or "/"
         route, path_parameters = self._match(module, resource_path)
         if route is None:
@@ -355,3 +360,12 @@ class LocalGateway:
     def _error(dialect: Callable[[DomainError], tuple[int, dict[str, Any]]], error: DomainError) -> Response:
         status, body = dialect(error)
         return JSONResponse(body, status_code=status)
+
+
+MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240
+"""API Gateway's quota on the request line and header values together."""
+
+
+def _request_line_and_headers_bytes(request: Request) -> int:
+    line = len(request.method) + len(request.scope.get("raw_path", b"")) + len(request.scope.get("query_string", b""))
+    return line + sum(len(name) + len(value) for name, value in request.headers.raw)

@@ -1,8 +1,9 @@
 """Fixes to moto, applied to the local stack's in-process moto.
 
-Cognito: moto lets a user write any attribute of their own (UpdateUserAttributes with their access token),
-whatever the app client's WriteAttributes say; Cognito refuses. Without this a local user could move
-themselves into another tenant by writing custom:tenant_id.
+Cognito: moto lets a user write any attribute of their own (SignUp, UpdateUserAttributes with their access
+token), whatever the app client's WriteAttributes say, and accepts SignUp on a pool that allows only
+administrators to create users; Cognito refuses both. Without this a local user could sign up (or move
+themselves) into another tenant by writing custom:tenant_id.
 
 DynamoDB, two fixes to TransactWriteItems:
 
@@ -79,21 +80,36 @@ def _undo(backend: DynamoDBBackend, log: dict[str, Any]) -> None:
 
 def _install_client_write_attributes() -> None:
     from moto.cognitoidp.exceptions import NotAuthorizedError
-    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
+
+    def check_writable(pool: CognitoIdpUserPool, client_id: str, attributes: list[dict[str, str]] | None) -> None:
+        client = pool.clients.get(client_id)
+        writable = client.extended_config.get("WriteAttributes") if client else None
+        if writable is not None and any(a["Name"] not in writable for a in attributes or []):
+            raise NotAuthorizedError("A client attempted to write unauthorized attribute")
 
     moto_update = CognitoIdpBackend.update_user_attributes
+    moto_sign_up = CognitoIdpBackend.sign_up
 
     def update_user_attributes(self: CognitoIdpBackend, access_token: str, attributes: list[dict[str, str]]) -> None:
         for pool in self.user_pools.values():
             if access_token in pool.access_tokens:
                 client_id, _ = pool.access_tokens[access_token]
-                client = pool.clients.get(client_id)
-                writable = client.extended_config.get("WriteAttributes") if client else None
-                if writable is not None and any(a["Name"] not in writable for a in attributes):
-                    raise NotAuthorizedError("A client attempted to write unauthorized attribute")
+                check_writable(pool, client_id, attributes)
         moto_update(self, access_token, attributes)
 
+    def sign_up(self: CognitoIdpBackend, client_id: str, username: str, password: str,
+                attributes: list[dict[str, str]]) -> tuple[CognitoIdpUser, Any]:
+        for pool in self.user_pools.values():
+            if client_id in pool.clients:
+                if pool.extended_config.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+                    # Cognito's answer when self sign-up is off (the CDK pool: self_sign_up_enabled=False).
+                    raise NotAuthorizedError("SignUp is not permitted for this user pool")
+                check_writable(pool, client_id, attributes)
+        return moto_sign_up(self, client_id, username, password, attributes)
+
     CognitoIdpBackend.update_user_attributes = update_user_attributes  # type: ignore[method-assign]
+    CognitoIdpBackend.sign_up = sign_up  # type: ignore[method-assign]
 
 
 def install() -> None:
