@@ -148,7 +148,7 @@ def test_the_local_scheduler_runs_the_check_on_its_rate(check: ModuleType) -> No
     scheduler = LocalScheduler("us-east-1", (Schedule("helpdesk_sla_check", 0.2),)).start()
     try:
         # Then the breach is recorded without anyone reading the ticket
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30  # generous: a loaded CI machine runs the check late
         while stored(tenant, ticket_id).first_response_breached_at is None and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:

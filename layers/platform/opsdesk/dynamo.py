@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.errors import Conflict, RateLimited
+from opsdesk.events import DomainEvent
 from opsdesk.settings import PlatformSettings
+
+if TYPE_CHECKING:
+    from opsdesk.eventlog import EventLog
 
 THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"}
@@ -177,3 +183,34 @@ def get_item(model: type[Any], pk: str, sk: str, *, consistent: bool = True) -> 
         raise domain_error_for(exc, "Read failed") from exc
     record_items_read(1)
     return item
+
+
+def all_of(conditions: Iterable[Condition]) -> Condition | None:
+    """The conditions joined with AND; None for none (pynamodb takes None as no condition)."""
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def day_sk(day: date) -> str:
+    """The sort key of a per-day item (counters, tallies): `D#2026-01-31` sorts as the days do."""
+    return f"D#{day.isoformat()}"
+
+
+class Transactions:
+    """How a repository writes: one transaction at a time through run_transaction, with the events of the change
+    staged in the same transaction when the repository has an event log (so a change and its event commit or fail
+    together)."""
+
+    def __init__(self, connection: Connection, event_log: EventLog | None = None) -> None:
+        self.connection = connection
+        self._events = event_log
+
+    def publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
+        if events and self._events is not None:
+            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
+
+    def commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[BaseException], BaseException],
+               on_condition_failed: Callable[[], Outcome]) -> None:
+        run_transaction(self.connection, write, conflict, on_condition_failed, transaction=TransactWrite)

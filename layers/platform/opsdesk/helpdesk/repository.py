@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
@@ -37,7 +37,6 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -48,11 +47,13 @@ from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.cursors import CursorCodec, secret_key_source
 from opsdesk.dynamo import (
     Outcome,
+    Transactions,
+    all_of,
+    day_sk,
     domain_error_for,
     error_code,
     get_item,
     record_items_read,
-    run_transaction,
     table_meta,
 )
 from opsdesk.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -121,10 +122,6 @@ def stats_pk(tenant_id: str) -> str:
 
 
 ALL_TIME_SK = "ALL"
-
-
-def day_sk(day: date) -> str:
-    return f"D#{day.isoformat()}"
 
 
 def word_pk(tenant_id: str, word: str) -> str:
@@ -274,8 +271,8 @@ class TicketRepository:
     """The HelpdeskStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
     def __init__(self, event_log: EventLog | None = None, cursors: CursorCodec | None = None) -> None:
-        self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
-        self._events = event_log
+        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url),
+                                          event_log)
         self._cursors = cursors or CursorCodec(secret_key_source(
             _settings.cursor_key_secret_arn, _settings.aws_region, _settings.aws_endpoint_url))
 
@@ -348,7 +345,7 @@ class TicketRepository:
             tx.save(item, condition=_TicketItem.pk.does_not_exist())
             for sk in (ALL_TIME_SK, day_sk(created_day)):
                 tx.update(_StatsItem(stats_pk(tenant_id), sk), actions=[_StatsItem.created.add(1)])
-            self._publish(tx, tenant_id, events)
+            self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
             # The id is fresh: an existing ticket is our own earlier attempt; otherwise an event number was taken.
@@ -395,14 +392,14 @@ class TicketRepository:
                 ])
             if csat_token is not None:
                 tx.save(_csat_token_item(csat_token), condition=_CsatTokenItem.pk.does_not_exist())
-            self._publish(tx, tenant_id, events)
+            self._transactions.publish(tx, tenant_id, events)
 
         self._commit(write, StaleTicket, self._ticket_outcome(tenant_id, before, after))
 
     def query_tickets(self, tenant_id: str, filters: TicketFilters, limit: int, cursor: str | None) -> Page[Ticket]:
         dimensions = _list_dimensions(tenant_id, filters)
         index, attribute, partition = dimensions[0]
-        condition = _all(attr == value for _, attr, value in dimensions[1:])
+        condition = all_of(attr == value for _, attr, value in dimensions[1:])
         results = index.query(
             partition,
             filter_condition=condition,
@@ -472,7 +469,7 @@ class TicketRepository:
             tx.save(item, condition=_CommentItem.pk.does_not_exist())
             if before is not None and after is not None:
                 tx.save(_ticket_item(tenant_id, after), condition=_TicketItem.version == before.version)
-            self._publish(tx, tenant_id, events)
+            self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
             stored = get_item(_CommentItem, item.pk, item.sk)
@@ -577,29 +574,18 @@ class TicketRepository:
 
         return outcome
 
-    def _publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
-        if events and self._events is not None:
-            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
-
     def _commit(
         self, write: Callable[[Any], None], conflict: Callable[[], DomainError], outcome: Callable[[], Outcome]
     ) -> None:
         """One transaction (opsdesk.dynamo.run_transaction); a failed condition that is someone else's change
         raises `conflict()`."""
-        run_transaction(self._connection, write, lambda _: conflict(), outcome, transaction=TransactWrite)
+        self._transactions.commit(write, lambda _: conflict(), outcome)
 
 
 
 def _email_taken() -> DomainError:
     # A 400 naming the field: the document lists 400 (not 409) for the requester routes' bad input.
     return ValidationFailed.on_field("email", "A requester with this email already exists")
-
-
-def _all(conditions: Any) -> Condition | None:
-    combined: Condition | None = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
 
 
 # Conversions between items and records
@@ -749,7 +735,7 @@ class ExtrasRepository:
     """CsatStore on DynamoDB, and the records of exports and SLA check runs."""
 
     def __init__(self) -> None:
-        self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
+        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url))
 
     # Attachments (AttachmentStore)
 
@@ -823,7 +809,7 @@ class ExtrasRepository:
                 raise NotFound("Survey not found")  # expired and deleted since it was read
             return Outcome.DONE if current.answerId == answer_id else Outcome.CONFLICT
 
-        run_transaction(self._connection, write, lambda _exc: CsatTokenUsed(), on_condition_failed)
+        self._transactions.commit(write, lambda _exc: CsatTokenUsed(), on_condition_failed)
 
     def csat_tally(self, tenant_id: str, day: str | None = None) -> dict[str, int]:
         """{good, bad, responses} for all time, or one UTC day (`yyyy-mm-dd`)."""

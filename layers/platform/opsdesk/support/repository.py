@@ -47,11 +47,13 @@ from opsdesk.ai.usage import TokenUsage, UsageTotals
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import (
     Outcome,
+    Transactions,
+    all_of,
+    day_sk,
     domain_error_for,
     error_code,
     get_item,
     record_items_read,
-    run_transaction,
     table_meta,
 )
 from opsdesk.events import DomainEvent
@@ -326,10 +328,6 @@ ISSUE_SK = "ISSUE"
 ALL_TIME_SK = "ALL"
 
 
-def _day_sk(day: date) -> str:
-    return f"D#{day.isoformat()}"
-
-
 @dataclass(frozen=True)
 class _Dimension:
     """One way of slicing the tenant's issues: an index partition, and the counters that count it."""
@@ -403,7 +401,7 @@ def _resolution_deltas(issue: Issue, sign: int) -> tuple[str, dict[str, int]]:
     assert issue.resolved_at is not None
     resolved = parse_rfc3339(issue.resolved_at)
     seconds = int((resolved - parse_rfc3339(issue.created_at)).total_seconds())
-    return _day_sk(resolved.date()), {RESOLVED: sign, RESOLUTION_SECONDS: sign * seconds}
+    return day_sk(resolved.date()), {RESOLVED: sign, RESOLUTION_SECONDS: sign * seconds}
 
 
 Moves = dict[tuple[str, str], Counter[str]]
@@ -420,7 +418,7 @@ def _issue_deltas(tenant: str, before: Issue | None, after: Issue) -> Moves:
         for target in (ALL_TIME_SK, sk):
             moves.setdefault((pk, target), Counter()).update(deltas)
 
-    counters, created_sk = _stats_pk(tenant), _day_sk(_creation_day(after))
+    counters, created_sk = _stats_pk(tenant), day_sk(_creation_day(after))
     counted = Counter(_counted_names(tenant, after))
     if before is not None:
         counted.subtract(_counted_names(tenant, before))  # a status move: only the names with a status differ
@@ -437,8 +435,8 @@ class SupportRepository:
     """The SupportStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
     def __init__(self, event_log: EventLog | None = None) -> None:
-        self._connection = Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url)
-        self._events = event_log
+        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url),
+                                          event_log)
 
     # Catalog reads
 
@@ -503,7 +501,7 @@ class SupportRepository:
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.pk.does_not_exist())
             self._count(tx, moves)
-            self._publish(tx, tenant_id, events)
+            self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
             # The id is fresh, so an existing issue is our own earlier attempt; otherwise an event number was
@@ -541,7 +539,7 @@ class SupportRepository:
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=_IssueItem.version == before.version)
             self._count(tx, moves)
-            self._publish(tx, tenant_id, events)
+            self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
             stored = self.get_issue(tenant_id, after.id)
@@ -557,7 +555,7 @@ class SupportRepository:
         dimensions = _dimensions_for(tenant_id, filters)
         leading, rest = dimensions[0], dimensions[1:]
         key_condition = _created_between(filters.start, filters.end)
-        filter_condition = _and(_matches(d) for d in rest)
+        filter_condition = all_of(_matches(d) for d in rest)
         # Two or three filters: the total is their combination's counter; the page, the leading filter's index
         # with the rest as a filter expression.
         counted = _Dimension(_combined_name(dimensions), leading.index, leading.partition, filter_condition)
@@ -576,14 +574,9 @@ class SupportRepository:
         record_items_read(results.page_iter.total_scanned_count)
         return IssuePage(issues=issues, total=total)
 
-    def _publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
-        if events and self._events is not None:
-            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
-
     def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str,
                 on_condition_failed: Callable[[], Outcome]) -> None:
-        run_transaction(self._connection, write, lambda exc: domain_error_for(exc, conflict_message),
-                        on_condition_failed, transaction=TransactWrite)
+        self._transactions.commit(write, lambda exc: domain_error_for(exc, conflict_message), on_condition_failed)
 
     # Documentation feedback
 
@@ -642,7 +635,7 @@ class SupportRepository:
                 raise domain_error_for(exc, "Could not record the help session") from exc
         session = _HelpSessionItem(pk, HELP_SESSION_SK, startedDay=now.date().isoformat(), startedBy=kind,
                                    lastActivityAt=stamp, escalated=False)
-        moves = {(_help_stats_pk(tenant_id), sk): Counter({SESSIONS: 1}) for sk in (ALL_TIME_SK, _day_sk(now.date()))}
+        moves = {(_help_stats_pk(tenant_id), sk): Counter({SESSIONS: 1}) for sk in (ALL_TIME_SK, day_sk(now.date()))}
 
         def write(tx: TransactWrite) -> None:
             tx.save(session, condition=_HelpSessionItem.pk.does_not_exist()
@@ -658,7 +651,7 @@ class SupportRepository:
         session = get_item(_HelpSessionItem, pk, HELP_SESSION_SK)
         if session is None or session.escalated or session.lastActivityAt < to_rfc3339(active_since):
             return False
-        started = _day_sk(date.fromisoformat(session.startedDay))
+        started = day_sk(date.fromisoformat(session.startedDay))
         moves = {(_help_stats_pk(tenant_id), sk): Counter({ESCALATED: 1}) for sk in (ALL_TIME_SK, started)}
 
         def write(tx: TransactWrite) -> None:
@@ -710,8 +703,8 @@ class SupportRepository:
             record_items_read(1)
             totals.update(_numbers(found.get("Item", {})))
             return totals
-        low = _day_sk(days.first) if days.first else "D#"
-        high = _day_sk(days.last) if days.last else "D#~"
+        low = day_sk(days.first) if days.first else "D#"
+        high = day_sk(days.last) if days.last else "D#~"
         start_key = None
         while True:
             page = connection.query(pk, range_key_condition=_StatsItem.sk.between(low, high),
@@ -783,8 +776,8 @@ class SupportRepository:
             last_full = end.date() - timedelta(days=1)
             total += self._count_range(dimension, _midnight(end.date()), end)
         if first_full <= last_full:
-            low = _day_sk(first_full) if first_full != date.min else "D#"
-            high = _day_sk(last_full) if last_full != date.max else "D#~"
+            low = day_sk(first_full) if first_full != date.min else "D#"
+            high = day_sk(last_full) if last_full != date.max else "D#~"
             start_key = None
             while True:
                 page = stats.query(_stats_pk(tenant_id), range_key_condition=_StatsItem.sk.between(low, high),
@@ -844,13 +837,6 @@ def _matches(dimension: _Dimension) -> Condition:
         tables.SUPPORT_ISSUES_BY_STATUS: _IssueItem.statusListPk,
     }[dimension.index.Meta.index_name]
     return attribute == dimension.partition
-
-
-def _and(conditions: Iterable[Condition]) -> Condition | None:
-    combined: Condition | None = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
 
 
 def _skip(items: Iterator[Any], count: int) -> Iterator[Any]:
