@@ -11,13 +11,19 @@ from aws_lambda_powertools.event_handler import Response
 from opsdesk.apimap import HELPDESK
 from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.mail import survey_mailer
-from opsdesk.helpdesk.records import Page
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.requests import AddWatcherRequest, CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest
-from opsdesk.helpdesk.service import HelpdeskService
+from opsdesk.helpdesk.service import (
+    HelpdeskService,
+    parse_comment_page,
+    parse_ticket_filters,
+    parse_ticket_page,
+    parse_ticket_search,
+)
 from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
 from opsdesk.http import create_api, current_channel, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
+from opsdesk.pagination import Page
 from opsdesk.settings import HelpdeskMailSettings, load_settings
 
 settings = load_settings(HelpdeskMailSettings)
@@ -35,7 +41,9 @@ def _list(items: list[Any], page: Page[Any]) -> Response[str]:
 
 @app.get("/tickets")
 def handle_list_tickets() -> Response[str]:
-    page = service.list_tickets(current_principal(app), query_params(app))
+    principal, query = current_principal(app), query_params(app)
+    page = service.list_tickets(principal, parse_ticket_filters(query, principal), parse_ticket_page(query),
+                                parse_ticket_search(query))
     now = service.ticket_now()
     return _list([ticket_view(t, now) for t in page.items], page)
 
@@ -64,7 +72,7 @@ def handle_update_ticket(ticket_id: str) -> dict[str, Any]:
 
 @app.get("/tickets/<ticket_id>/comments")
 def handle_list_comments(ticket_id: str) -> Response[str]:
-    page = service.list_comments(current_principal(app), ticket_id, query_params(app))
+    page = service.list_comments(current_principal(app), ticket_id, parse_comment_page(query_params(app)))
     return _list([comment_view(c) for c in page.items], page)
 
 

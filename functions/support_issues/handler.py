@@ -37,7 +37,7 @@ def handle_list_issues() -> dict[str, Any]:
     filters = parse_issue_filters(query)
     page = parse_page_request(query)
     result = service.list_issues(principal, filters, page)
-    return {"issues": [issue_summary_view(i) for i in result.issues], "pagination": page_block(page, result.total)}
+    return {"issues": [issue_summary_view(i) for i in result.items], "pagination": page_block(page, result)}
 
 
 @app.get("/api/issues/<issue_id>")

@@ -20,7 +20,7 @@ from opsdesk.auth import Principal
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.errors import Conflict
 from opsdesk.events import DomainEvent
-from opsdesk.pagination import PageRequest
+from opsdesk.pagination import Page, PageRequest
 from opsdesk.support.analytics import DayRange, DocStats, month_key, title_from_url
 from opsdesk.support.records import (
     ContextOption,
@@ -30,7 +30,6 @@ from opsdesk.support.records import (
     FieldType,
     Issue,
     IssueFilters,
-    IssuePage,
     Plane,
     PlaneContext,
 )
@@ -114,10 +113,10 @@ class InMemorySupportStore:
     def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None:
         return self._issues[tenant_id].get(issue_id)
 
-    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
+    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
         matching = [issue for issue in self._issues[tenant_id].values() if _matches(issue, filters)]
         matching.sort(key=lambda issue: issue.created_at, reverse=True)
-        return IssuePage(issues=matching[page.offset : page.offset + page.limit], total=len(matching))
+        return Page(items=matching[page.offset : page.offset + page.limit], total=len(matching))
 
     def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:

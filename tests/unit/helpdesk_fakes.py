@@ -18,7 +18,6 @@ from opsdesk.events import DomainEvent
 from opsdesk.helpdesk.csat import CsatToken
 from opsdesk.helpdesk.records import (
     Comment,
-    Page,
     Requester,
     ResolutionDelta,
     StaleTicket,
@@ -26,6 +25,7 @@ from opsdesk.helpdesk.records import (
     TicketFilters,
     Totals,
 )
+from opsdesk.pagination import Page
 
 
 class InMemoryHelpdeskStore:

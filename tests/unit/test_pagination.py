@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from opsdesk.errors import ValidationFailed
-from opsdesk.pagination import PageRequest, page_block, parse_page_request
+from opsdesk.pagination import (
+    CursorRequest,
+    OffsetRequest,
+    Page,
+    PageRequest,
+    page_block,
+    parse_cursor_request,
+    parse_offset_request,
+    parse_page_request,
+)
 
 
 def test_defaults_are_page_1_and_limit_20() -> None:
@@ -67,8 +76,42 @@ def test_offset_skips_the_earlier_pages() -> None:
     [(0, 20, 0), (1, 20, 1), (20, 20, 1), (21, 20, 2), (127, 20, 7), (100, 100, 1), (101, 100, 2)],
 )
 def test_page_block_counts_total_pages(total: int, limit: int, pages: int) -> None:
-    assert page_block(PageRequest(page=1, limit=limit), total)["totalPages"] == pages
+    assert page_block(PageRequest(page=1, limit=limit), Page([], total=total))["totalPages"] == pages
 
 
 def test_page_block_has_the_documented_fields() -> None:
-    assert page_block(PageRequest(page=1, limit=20), 127) == {"page": 1, "limit": 20, "total": 127, "totalPages": 7}
+    block = page_block(PageRequest(page=1, limit=20), Page([], total=127))
+    assert block == {"page": 1, "limit": 20, "total": 127, "totalPages": 7}
+
+
+def test_a_cursor_request_carries_the_limit_capped_and_the_cursor_as_sent() -> None:
+    assert parse_cursor_request({}, default_limit=50, max_limit=200) == CursorRequest(limit=50, cursor=None)
+    assert parse_cursor_request({"limit": "500", "cursor": "abc"}, default_limit=50, max_limit=200) == CursorRequest(
+        limit=200, cursor="abc")
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "ten", "1.5"])
+def test_a_cursor_request_with_a_bad_limit_names_it(limit: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_cursor_request({"limit": limit}, default_limit=50, max_limit=200)
+    assert [d.field for d in caught.value.details] == ["limit"]
+
+
+def test_an_offset_request_reads_the_documents_name_for_the_offset() -> None:
+    assert parse_offset_request({"skip": "40", "limit": "20"}, offset_name="skip") == OffsetRequest(offset=40, limit=20)
+    assert parse_offset_request({}) == OffsetRequest(offset=0, limit=20)
+    assert parse_offset_request({"limit": "1000"}, max_limit=100) == OffsetRequest(offset=0, limit=100)
+
+
+@pytest.mark.parametrize(("query", "fields"), [({"offset": "-1"}, ["offset"]), ({"offset": "x"}, ["offset"]),
+                                               ({"offset": "10000"}, ["offset"]),
+                                               ({"offset": "x", "limit": "0"}, ["offset", "limit"])])
+def test_a_bad_offset_request_names_every_bad_parameter(query: dict[str, str], fields: list[str]) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_offset_request(query)
+    assert [d.field for d in caught.value.details] == fields
+
+
+def test_a_page_number_block_needs_the_lists_total() -> None:
+    with pytest.raises(ValueError, match="total"):
+        page_block(PageRequest(), Page([]))

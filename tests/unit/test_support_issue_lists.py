@@ -124,14 +124,14 @@ def test_list_returns_newest_first_with_the_total(
 ) -> None:
     page = service.list_issues(user, IssueFilters(), PageRequest())
 
-    assert [i.id for i in page.issues] == [i.id for i in reversed(issues)]
+    assert [i.id for i in page.items] == [i.id for i in reversed(issues)]
     assert page.total == 5
 
 
 def test_list_pages_through_the_issues(service: SupportService, user: Principal, issues: list[Issue]) -> None:
     pages = [service.list_issues(user, IssueFilters(), PageRequest(page=n, limit=2)) for n in (1, 2, 3, 4)]
 
-    assert [[i.display_id for i in p.issues] for p in pages] == [
+    assert [[i.display_id for i in p.items] for p in pages] == [
         ["ISS-2024-0005", "ISS-2024-0004"], ["ISS-2024-0003", "ISS-2024-0002"], ["ISS-2024-0001"], []]
     assert {p.total for p in pages} == {5}
 
@@ -141,7 +141,7 @@ def test_list_filters_by_customer(
 ) -> None:
     page = service.list_issues(user, parse_issue_filters({"customerId": catalog.beta.id}), PageRequest())
 
-    assert [i.id for i in page.issues] == [issues[2].id]
+    assert [i.id for i in page.items] == [issues[2].id]
     assert page.total == 1
 
 
@@ -150,7 +150,7 @@ def test_list_filters_by_primary_plane(
 ) -> None:
     page = service.list_issues(user, parse_issue_filters({"planeId": catalog.observability.id}), PageRequest())
 
-    assert [i.id for i in page.issues] == [issues[3].id]
+    assert [i.id for i in page.items] == [issues[3].id]
 
 
 def test_list_filters_by_status(service: SupportService, user: Principal, issues: list[Issue]) -> None:
@@ -158,7 +158,7 @@ def test_list_filters_by_status(service: SupportService, user: Principal, issues
 
     page = service.list_issues(user, parse_issue_filters({"status": "in_progress"}), PageRequest())
 
-    assert [i.id for i in page.issues] == [issues[1].id]
+    assert [i.id for i in page.items] == [issues[1].id]
 
 
 def test_list_by_date_only_end_date_includes_issues_late_that_day(
@@ -174,13 +174,13 @@ def test_list_by_date_only_end_date_includes_issues_late_that_day(
     page = service.list_issues(user, parse_issue_filters({"endDate": "2024-01-31"}), PageRequest())
 
     # Then the whole 31st is in, the 1st is not
-    assert [i.id for i in page.issues] == [late.id]
+    assert [i.id for i in page.items] == [late.id]
 
 
 def test_list_by_date_range(service: SupportService, user: Principal, issues: list[Issue]) -> None:
     filters = parse_issue_filters({"startDate": "2024-01-16", "endDate": "2024-01-17"})
 
-    assert [i.id for i in service.list_issues(user, filters, PageRequest()).issues] == [issues[2].id, issues[1].id]
+    assert [i.id for i in service.list_issues(user, filters, PageRequest()).items] == [issues[2].id, issues[1].id]
 
 
 def test_list_never_shows_another_tenants_issues(
@@ -188,4 +188,4 @@ def test_list_never_shows_another_tenants_issues(
 ) -> None:
     page = service.list_issues(outsider, IssueFilters(), PageRequest())
 
-    assert (page.issues, page.total) == ([], 0)
+    assert (page.items, page.total) == ([], 0)

@@ -1,17 +1,37 @@
-"""Page-number pagination as the support and helpdesk documents use it."""
+"""Pagination, the three styles the module documents use, parsed from the query in one place:
+
+- page numbers (`page`, `limit`: support), answered with a `pagination` block (page_block);
+- offsets (`offset`/`skip` and `limit`: aura, copilot);
+- cursors (`limit` and an opaque `cursor` the previous page handed out: helpdesk, response), the cursor made and
+  checked by opsdesk.cursors.
+
+Every store answers a list with one `Page[T]`: its items, and the next page's cursor or the list's total where
+the style has one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from opsdesk.errors import FieldError, ValidationFailed
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000
 """Page numbers reach this many items deep at most: a page costs its offset in reads (docs/decisions.md)."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+    """Opaque; the client sends it back as `cursor` for the next page. None: this is the last page."""
+    total: int | None = None
+    """How many items the whole list has, where the style reports it (from counters, never by counting items)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,53 @@ def parse_page_request(
     return request
 
 
+@dataclass(frozen=True)
+class CursorRequest:
+    limit: int
+    cursor: str | None = None
+
+
+def parse_cursor_request(query: Mapping[str, str], *, default_limit: int, max_limit: int) -> CursorRequest:
+    """`limit` (>= 1, capped at the maximum) and `cursor` (checked by the store that made it)."""
+    return CursorRequest(limit=parse_limit(query, default_limit, max_limit), cursor=query.get("cursor") or None)
+
+
+@dataclass(frozen=True)
+class OffsetRequest:
+    offset: int
+    limit: int
+
+
+def parse_offset_request(
+    query: Mapping[str, str], *, offset_name: str = "offset", default_limit: int = DEFAULT_PAGE_SIZE,
+    max_limit: int = MAX_PAGE_SIZE,
+) -> OffsetRequest:
+    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit`."""
+    problems: list[FieldError] = []
+    raw = query.get(offset_name)
+    offset = 0
+    if raw not in (None, ""):
+        try:
+            offset = int(raw)  # type: ignore[arg-type]
+        except ValueError:
+            offset = -1
+        if not 0 <= offset < MAX_OFFSET:
+            problems.append(FieldError(offset_name, f"{offset_name} must be an integer from 0 to {MAX_OFFSET - 1}"))
+    limit = _positive_int(query.get("limit"), default_limit, "limit", problems)
+    if problems:
+        raise ValidationFailed(details=problems)
+    return OffsetRequest(offset=max(offset, 0), limit=min(limit, max_limit))
+
+
+def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:
+    """`limit`: a positive integer, capped at `maximum`; absent, `default`."""
+    problems: list[FieldError] = []
+    limit = _positive_int(query.get("limit"), default, "limit", problems)
+    if problems:
+        raise ValidationFailed(details=problems)
+    return min(limit, maximum)
+
+
 def _positive_int(raw: str | None, default: int, field: str, problems: list[FieldError]) -> int:
     if raw is None or raw == "":
         return default
@@ -54,7 +121,11 @@ def _positive_int(raw: str | None, default: int, field: str, problems: list[Fiel
     return value
 
 
-def page_block(request: PageRequest, total: int) -> dict[str, Any]:
+def page_block(request: PageRequest, page: Page[Any]) -> dict[str, Any]:
+    """The `pagination` object of a page-number list: the request's page and size, and the list's total."""
+    if page.total is None:
+        raise ValueError("a page-number list needs its total")
+    total = page.total
     return {
         "page": request.page,
         "limit": request.limit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from opsdesk.errors import Conflict
 
@@ -120,16 +120,6 @@ class TicketFilters:
 NO_TEAM = "none"
 UNASSIGNED = "none"
 """`team=none` / `assignee=none` list the tickets without a team / assignee (so neither can be an id)."""
-
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    next_cursor: str | None = None
-    """Opaque; the client sends it back as `cursor` for the next page (X-Next-Cursor header)."""
 
 
 @dataclass(frozen=True)

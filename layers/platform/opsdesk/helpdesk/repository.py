@@ -65,7 +65,6 @@ from opsdesk.helpdesk.records import (
     NO_TEAM,
     UNASSIGNED,
     Comment,
-    Page,
     Requester,
     ResolutionDelta,
     StaleTicket,
@@ -76,6 +75,7 @@ from opsdesk.helpdesk.records import (
     Totals,
 )
 from opsdesk.helpdesk.sla import DueEntry, due_sort_key, parse_due_sort_key
+from opsdesk.pagination import Page
 from opsdesk.settings import HelpdeskSettings, load_settings
 
 if TYPE_CHECKING:  # the event log binds to its own table at import; the people function has none

@@ -9,7 +9,7 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,7 +26,6 @@ from opsdesk.helpdesk.records import (
     NO_TEAM,
     UNASSIGNED,
     Comment,
-    Page,
     Requester,
     ResolutionDelta,
     StaleTicket,
@@ -50,6 +49,7 @@ from opsdesk.helpdesk.requests import (
 from opsdesk.helpdesk.sla import PRIORITIES, SlaKind, due_bucket, sla_for
 from opsdesk.helpdesk.store import HelpdeskStore
 from opsdesk.helpdesk.views import ticket_view
+from opsdesk.pagination import CursorRequest, Page, parse_cursor_request
 from opsdesk.sessions import Channel
 
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
@@ -236,17 +236,24 @@ def parse_ticket_filters(query: Mapping[str, str], principal: Principal) -> Tick
                          assignee_id=assignee)
 
 
-def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:
-    raw = query.get("limit")
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValidationFailed.on_field("limit", "limit must be a positive integer")
-    return min(value, maximum)
+def parse_ticket_search(query: Mapping[str, str]) -> list[str] | None:
+    """The words of `search` (every one must match), or None without it."""
+    if "search" not in query:
+        return None
+    words = search_words(query["search"])
+    if not words:
+        raise ValidationFailed.on_field("search", "Give a word of at least 2 letters or digits")
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ValidationFailed.on_field("search", f"Give at most {MAX_SEARCH_WORDS} words")
+    return words
+
+
+def parse_ticket_page(query: Mapping[str, str]) -> CursorRequest:
+    return parse_cursor_request(query, default_limit=DEFAULT_TICKET_PAGE, max_limit=MAX_TICKET_PAGE)
+
+
+def parse_comment_page(query: Mapping[str, str]) -> CursorRequest:
+    return parse_cursor_request(query, default_limit=DEFAULT_COMMENT_PAGE, max_limit=MAX_COMMENT_PAGE)
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -335,18 +342,13 @@ class HelpdeskService:
             raise NotFound("Ticket not found")
         return found
 
-    def list_tickets(self, principal: Principal, query: Mapping[str, str]) -> Page[Ticket]:
-        filters = parse_ticket_filters(query, principal)
-        limit = parse_limit(query, DEFAULT_TICKET_PAGE, MAX_TICKET_PAGE)
-        cursor = query.get("cursor") or None
-        if "search" in query:
-            words = search_words(query["search"])
-            if not words:
-                raise ValidationFailed.on_field("search", "Give a word of at least 2 letters or digits")
-            if len(words) > MAX_SEARCH_WORDS:
-                raise ValidationFailed.on_field("search", f"Give at most {MAX_SEARCH_WORDS} words")
-            return self._store.search_tickets(principal.tenant_id, words, filters, limit, cursor)
-        return self._store.query_tickets(principal.tenant_id, filters, limit, cursor)
+    def list_tickets(
+        self, principal: Principal, filters: TicketFilters, page: CursorRequest, search: Sequence[str] | None = None
+    ) -> Page[Ticket]:
+        """Newest first; with `search`, the tickets holding every word."""
+        if search:
+            return self._store.search_tickets(principal.tenant_id, search, filters, page.limit, page.cursor)
+        return self._store.query_tickets(principal.tenant_id, filters, page.limit, page.cursor)
 
     def update_ticket(self, principal: Principal, ticket_id: str, request: UpdateTicketRequest) -> Ticket:
         require_agent(principal)
@@ -449,11 +451,10 @@ class HelpdeskService:
 
     # Comments
 
-    def list_comments(self, principal: Principal, ticket_id: str, query: Mapping[str, str]) -> Page[Comment]:
+    def list_comments(self, principal: Principal, ticket_id: str, page: CursorRequest) -> Page[Comment]:
         ticket = self.get_ticket(principal, ticket_id)
-        limit = parse_limit(query, DEFAULT_COMMENT_PAGE, MAX_COMMENT_PAGE)
-        return self._store.list_comments(principal.tenant_id, ticket.id, is_agent(principal), limit,
-                                         query.get("cursor") or None)
+        return self._store.list_comments(principal.tenant_id, ticket.id, is_agent(principal), page.limit,
+                                         page.cursor)
 
     def add_comment(self, principal: Principal, ticket_id: str, request: CreateCommentRequest) -> Comment:
         """Internal comments are for agents (to post and to read). The author is the caller, or a requester of the

@@ -11,13 +11,13 @@ from opsdesk.events import DomainEvent
 from opsdesk.helpdesk.csat import CsatToken
 from opsdesk.helpdesk.records import (
     Comment,
-    Page,
     Requester,
     ResolutionDelta,
     Ticket,
     TicketFilters,
     Totals,
 )
+from opsdesk.pagination import Page
 
 
 class HelpdeskStore(Protocol):

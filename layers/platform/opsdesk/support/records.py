@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -153,7 +153,3 @@ class DocFeedback:
     created_at: str
 
 
-@dataclass
-class IssuePage:
-    issues: list[Issue] = field(default_factory=list)
-    total: int = 0

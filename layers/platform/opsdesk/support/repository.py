@@ -57,7 +57,7 @@ from opsdesk.dynamo import (
     table_meta,
 )
 from opsdesk.events import DomainEvent
-from opsdesk.pagination import PageRequest
+from opsdesk.pagination import Page, PageRequest
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.analytics import (
     ESCALATED,
@@ -79,7 +79,6 @@ from opsdesk.support.records import (
     Issue,
     IssueContext,
     IssueFilters,
-    IssuePage,
     IssueStatus,
     Plane,
     PlaneContext,
@@ -551,7 +550,7 @@ class SupportRepository:
 
         self._commit(write, "The issue was changed by someone else; reload it and retry", outcome)
 
-    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
+    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
         dimensions = _dimensions_for(tenant_id, filters)
         leading, rest = dimensions[0], dimensions[1:]
         key_condition = _created_between(filters.start, filters.end)
@@ -561,7 +560,7 @@ class SupportRepository:
         counted = _Dimension(_combined_name(dimensions), leading.index, leading.partition, filter_condition)
         total = self._total(tenant_id, counted, filters.start, filters.end)
         if page.offset >= total:
-            return IssuePage(issues=[], total=total)  # past the end: nothing to read
+            return Page(items=[], total=total)  # past the end: nothing to read
         results = leading.index.query(
             leading.partition,
             range_key_condition=key_condition,
@@ -572,7 +571,7 @@ class SupportRepository:
         )
         issues = [_issue(item) for item in _skip(results, page.offset)]
         record_items_read(results.page_iter.total_scanned_count)
-        return IssuePage(issues=issues, total=total)
+        return Page(items=issues, total=total)
 
     def _commit(self, write: Callable[[TransactWrite], None], conflict_message: str,
                 on_condition_failed: Callable[[], Outcome]) -> None:

@@ -13,7 +13,7 @@ from opsdesk.auth import Principal
 from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
-from opsdesk.pagination import PageRequest
+from opsdesk.pagination import Page, PageRequest
 from opsdesk.search.model import SearchHit
 from opsdesk.support.analytics import (
     ESCALATION_WINDOW,
@@ -43,7 +43,6 @@ from opsdesk.support.records import (
     IssueChanges,
     IssueContext,
     IssueFilters,
-    IssuePage,
     IssueStatus,
     Plane,
     PlaneContext,
@@ -164,7 +163,7 @@ class SupportService:
             raise NotFound("Issue not found")
         return issue
 
-    def list_issues(self, principal: Principal, filters: IssueFilters, page: PageRequest) -> IssuePage:
+    def list_issues(self, principal: Principal, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
         return self._store.query_issues(principal.tenant_id, filters, page)
 
     def update_issue(self, principal: Principal, issue_id: str, request: UpdateIssueRequest) -> Issue:

@@ -10,9 +10,9 @@ from typing import Protocol
 
 from opsdesk.ai.usage import TokenUsage, UsageTotals
 from opsdesk.events import DomainEvent
-from opsdesk.pagination import PageRequest
+from opsdesk.pagination import Page, PageRequest
 from opsdesk.support.analytics import DayRange, DocStats
-from opsdesk.support.records import Customer, DocFeedback, Environment, Issue, IssueFilters, IssuePage, Plane
+from opsdesk.support.records import Customer, DocFeedback, Environment, Issue, IssueFilters, Plane
 
 
 class SupportStore(Protocol):
@@ -36,7 +36,7 @@ class SupportStore(Protocol):
 
     def get_issue(self, tenant_id: str, issue_id: str) -> Issue | None: ...
 
-    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> IssuePage:
+    def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
         """Newest first. Served by a Query on a key or index, never a Scan."""
         ...
 
