@@ -12,6 +12,10 @@ each run is double-quoted (a quoted string is a plain term in FTS5 syntax, so ``
 ``-``, ``:`` and ``"`` are just text or dropped), and the terms are OR-ed so that bm25, not a strict AND,
 decides which articles match best.
 
+Synonyms (``opsdesk.search.synonyms``, the data file shared with the OpenSearch adapter): when a query holds a
+phrase of the list ("get the old version back"), the query as the documentation would say it ("rollback",
+"roll back", "previous release") is OR-ed in as a second clause; see ``ExpandedQuery``.
+
 Relevance is ``-bm25 / ((k1 + 1) * sum(idf))``, the score over its upper bound for the query (see
 ``relevance_from_bm25``): in (0, 1] and comparable across queries of this backend.
 """
@@ -22,16 +26,19 @@ import math
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import TracebackType
 
 from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+from opsdesk.search.synonyms import domain_synonyms
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
 EXCERPT_TOKENS = 30
 EXCERPT_ELLIPSIS = "..."
 MAX_QUERY_TERMS = 32
+MAX_SYNONYM_MATCHES = 8
 # FTS5's bm25 constants (fts5_aux.c); the relevance bound below depends on them.
 BM25_K1 = 1.2
 IDF_FLOOR = 1e-6
@@ -138,6 +145,48 @@ def relevance_from_bm25(score: float, idfs: Iterable[float]) -> float:
     return min(score / bound, 1.0)
 
 
+@dataclass(frozen=True, slots=True)
+class ExpandedQuery:
+    """A query with the domain's synonyms (``opsdesk.search.synonyms``).
+
+    Searched as two clauses OR-ed into one MATCH, the same two the OpenSearch adapter sends: the query's terms as
+    typed, and the query as the documentation would say it (its content words, each phrase a synonym rule found
+    replaced by what the rule maps it to). A word in both clauses counts twice and a synonym once, so what the
+    customer literally wrote still weighs most. A query that no rule touches is searched as typed, unchanged.
+    """
+
+    literal: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def phrases(self) -> list[str]:
+        if not self.alternatives:
+            return list(self.literal)
+        return [*self.literal, *self.kept, *(phrase for group in self.alternatives for phrase in group)]
+
+    def bound_idfs(self, total: int, matching: Mapping[str, int]) -> list[float]:
+        """The IDFs the relevance bound sums (``relevance_from_bm25``): every term of both clauses, except that
+        each synonym match counts once, with the largest IDF among its alternatives that some article holds.
+        A score can then pass the bound (an article holding several alternatives); relevance is capped at 1."""
+        literal = [bm25_idf(total, matching[term]) for term in self.literal]
+        if not self.alternatives:
+            return literal
+        kept = [bm25_idf(total, matching[term]) for term in self.kept]
+        groups = [max((bm25_idf(total, matching[phrase]) for phrase in group if matching[phrase]), default=0.0)
+                  for group in self.alternatives]
+        return [*literal, *kept, *groups]
+
+
+def expanded_query(query: str, terms: list[str]) -> ExpandedQuery:
+    """``terms`` (``query_terms(query)``) with the synonyms of the phrases found in ``query``."""
+    kept, matches = domain_synonyms().rewrite(query)
+    if not matches:
+        return ExpandedQuery(tuple(terms))
+    groups = tuple(match.alternatives for match in matches[:MAX_SYNONYM_MATCHES])
+    return ExpandedQuery(tuple(terms), tuple(kept[:MAX_QUERY_TERMS]), groups)
+
+
 class SqliteSearch:
     """``SearchBackend`` on SQLite FTS5.
 
@@ -187,7 +236,8 @@ class SqliteSearch:
         terms = query_terms(query)
         if not terms or limit < 1:
             return []
-        expression = match_expression(terms)
+        expanded = expanded_query(query, terms)
+        expression = match_expression(expanded.phrases)
         with self._lock:
             if plane_slug is None:
                 top = self._connection.execute(_TOP_ALL, (expression, limit)).fetchall()
@@ -197,18 +247,19 @@ class SqliteSearch:
                 return []
             rowids = "[" + ",".join(str(int(rowid)) for rowid, _ in top) + "]"
             details = {row[0]: row[1:] for row in self._connection.execute(_EXCERPTS, (expression, rowids))}
-            idfs = self._idfs(terms)
+            total, frequencies = self._frequencies_of(list(dict.fromkeys(expanded.phrases)))
+        bound_idfs = expanded.bound_idfs(total, frequencies)
         hits: list[SearchHit] = []
         for rowid, score in top:
             title, doc_type, url, plane_name, excerpt = details[rowid]
-            relevance = relevance_from_bm25(float(score), idfs)
+            relevance = relevance_from_bm25(float(score), bound_idfs)
             hits.append(
                 SearchHit(title=title, type=doc_type, excerpt=excerpt, url=url, relevance=relevance, plane=plane_name)
             )
         return hits
 
-    def _idfs(self, terms: list[str]) -> list[float]:
-        """FTS5's IDF of each term, from document frequencies counted once per database version."""
+    def _frequencies_of(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """The number of articles, and how many hold each term or phrase: counted once per database version."""
         (data_version,) = self._connection.execute("PRAGMA data_version").fetchone()
         version = (int(data_version), self._writes)
         if version != self._frequencies_version:
@@ -218,14 +269,14 @@ class SqliteSearch:
         if total is None:
             (total,) = self._connection.execute("SELECT count(*) FROM docs").fetchone()
             self._frequencies[""] = total
-        idfs: list[float] = []
+        matching: dict[str, int] = {}
         for term in terms:
-            matching = self._frequencies.get(term)
-            if matching is None:
-                (matching,) = self._connection.execute(_MATCH_COUNT, (match_expression([term]),)).fetchone()
-                self._frequencies[term] = matching
-            idfs.append(bm25_idf(total, matching))
-        return idfs
+            count = self._frequencies.get(term)
+            if count is None:
+                (count,) = self._connection.execute(_MATCH_COUNT, (match_expression([term]),)).fetchone()
+                self._frequencies[term] = count
+            matching[term] = count
+        return total, matching
 
     def close(self) -> None:
         with self._lock:
