@@ -143,13 +143,13 @@ def test_a_question_in_the_customers_words_finds_the_article_in_the_documentatio
     assert hits[0].url == IRSA.url
 
 
-def test_a_query_no_rule_touches_is_searched_exactly_as_before() -> None:
-    terms = query_terms("canary stage value")
-    expanded = expanded_query("canary stage value", terms)
+def test_a_query_no_rule_touches_is_searched_as_typed_and_as_its_content_words() -> None:
+    expanded = expanded_query("how do I set the canary stage value", query_terms("how do I set the canary stage value"))
 
-    assert domain_synonyms().matches("stage value") == []
-    assert expanded_query("stage value", ["stage", "value"]).phrases == ["stage", "value"]
-    assert expanded.phrases[: len(terms)] == terms
+    assert domain_synonyms().matches("how do I set the stage value") == []
+    assert expanded_query("how do I set the stage value", ["set", "stage", "value"]).phrases == [
+        "set", "stage", "value", "set", "stage", "value"]
+    assert expanded.literal == ("set", "canary", "stage", "value")
 
 
 def test_the_expanded_match_is_both_clauses_each_phrase_quoted() -> None:

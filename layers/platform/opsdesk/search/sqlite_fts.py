@@ -12,9 +12,9 @@ each run is double-quoted (a quoted string is a plain term in FTS5 syntax, so ``
 ``-``, ``:`` and ``"`` are just text or dropped), and the terms are OR-ed so that bm25, not a strict AND,
 decides which articles match best.
 
-Synonyms (``opsdesk.search.synonyms``, the data file shared with the OpenSearch adapter): when a query holds a
-phrase of the list ("get the old version back"), the query as the documentation would say it ("rollback",
-"roll back", "previous release") is OR-ed in as a second clause; see ``ExpandedQuery``.
+Synonyms (``opsdesk.search.synonyms``, the data file shared with the OpenSearch adapter): the query as typed is
+OR-ed with the query as the documentation would say it, where a phrase of the list ("get the old version back")
+stands replaced by what it maps to ("rollback", "roll back", "previous release"); see ``ExpandedQuery``.
 
 Relevance is ``-bm25 / ((k1 + 1) * sum(idf))``, the score over its upper bound for the query (see
 ``relevance_from_bm25``): in (0, 1] and comparable across queries of this backend.
@@ -147,12 +147,15 @@ def relevance_from_bm25(score: float, idfs: Iterable[float]) -> float:
 
 @dataclass(frozen=True, slots=True)
 class ExpandedQuery:
-    """A query with the domain's synonyms (``opsdesk.search.synonyms``).
+    """A query with the domain's synonyms (``opsdesk.search.synonyms``), as two clauses OR-ed into one MATCH:
+    the same two the OpenSearch adapter sends.
 
-    Searched as two clauses OR-ed into one MATCH, the same two the OpenSearch adapter sends: the query's terms as
-    typed, and the query as the documentation would say it (its content words, each phrase a synonym rule found
-    replaced by what the rule maps it to). A word in both clauses counts twice and a synonym once, so what the
-    customer literally wrote still weighs most. A query that no rule touches is searched as typed, unchanged.
+    - ``literal``: the query's terms as typed (``query_terms``);
+    - the query as the documentation would say it: its content words (``kept``: filler words dropped) with each
+      phrase a synonym rule found replaced by what the rule maps it to (``alternatives``, one group per match).
+
+    A content word is in both clauses and counts twice, a filler word or a synonym once: what the customer
+    literally wrote weighs most, and "get", "need" or "not" weigh less than the words that say what is wrong.
     """
 
     literal: tuple[str, ...]
@@ -161,17 +164,14 @@ class ExpandedQuery:
 
     @property
     def phrases(self) -> list[str]:
-        if not self.alternatives:
-            return list(self.literal)
         return [*self.literal, *self.kept, *(phrase for group in self.alternatives for phrase in group)]
 
     def bound_idfs(self, total: int, matching: Mapping[str, int]) -> list[float]:
         """The IDFs the relevance bound sums (``relevance_from_bm25``): every term of both clauses, except that
-        each synonym match counts once, with the largest IDF among its alternatives that some article holds.
-        A score can then pass the bound (an article holding several alternatives); relevance is capped at 1."""
+        each synonym match counts once, with the largest IDF among its alternatives that some article holds
+        (none: 0). An article holding several alternatives of one match can pass the bound; relevance is capped
+        at 1. Without synonyms both clauses scale score and bound alike, so relevance is what one clause gives."""
         literal = [bm25_idf(total, matching[term]) for term in self.literal]
-        if not self.alternatives:
-            return literal
         kept = [bm25_idf(total, matching[term]) for term in self.kept]
         groups = [max((bm25_idf(total, matching[phrase]) for phrase in group if matching[phrase]), default=0.0)
                   for group in self.alternatives]
@@ -179,10 +179,8 @@ class ExpandedQuery:
 
 
 def expanded_query(query: str, terms: list[str]) -> ExpandedQuery:
-    """``terms`` (``query_terms(query)``) with the synonyms of the phrases found in ``query``."""
+    """``terms`` (``query_terms(query)``) and the query as the documentation would say it."""
     kept, matches = domain_synonyms().rewrite(query)
-    if not matches:
-        return ExpandedQuery(tuple(terms))
     groups = tuple(match.alternatives for match in matches[:MAX_SYNONYM_MATCHES])
     return ExpandedQuery(tuple(terms), tuple(kept[:MAX_QUERY_TERMS]), groups)
 
