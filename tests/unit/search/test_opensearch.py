@@ -18,6 +18,7 @@ from requests_aws4auth import AWS4Auth
 
 from opsdesk.search.backend import SearchBackend
 from opsdesk.search.opensearch import OpenSearchSearch, connect, document_id, index_definition
+from opsdesk.search.synonyms import MATCH_STOP_WORDS, domain_synonyms
 from tests.unit.search.corpus import CANARY, PLANE_NAMES, TIMEOUTS
 
 INDEX = "docs-v1"
@@ -82,18 +83,22 @@ class FakeIndices:
 
 
 class FakeOpenSearch:
-    """Records requests; answers bulk items with ``item_status`` (per _id, default 200/201)."""
+    """Records requests; answers bulk items with ``item_status`` (per _id, default 200/201), and searches with
+    ``search_response`` or, while ``search_errors`` holds some, by raising the first of them."""
 
     def __init__(self, search_response: dict[str, Any] | None = None) -> None:
         self.transport = SimpleNamespace(serializer=JSONSerializer())
         self.indices = FakeIndices()
         self.search_response = search_response or RECORDED_RESPONSE
+        self.search_errors: list[Exception] = []
         self.searches: list[tuple[str, dict[str, Any]]] = []
         self.bulks: list[tuple[list[dict[str, Any]], dict[str, Any]]] = []
         self.item_status: dict[str, int] = {}
 
     def search(self, *, index: str, body: dict[str, Any]) -> dict[str, Any]:
         self.searches.append((index, body))
+        if self.search_errors:
+            raise self.search_errors.pop(0)
         return self.search_response
 
     def bulk(self, *, body: str, **params: Any) -> dict[str, Any]:
@@ -142,15 +147,24 @@ def test_search_sends_a_filtered_multi_match_with_a_body_highlight(
                 "_source": ["url", "title", "type", "plane_slug", "plane_name"],
                 "query": {
                     "bool": {
-                        "must": [
+                        "should": [
                             {
                                 "multi_match": {
                                     "query": "pipeline timeout deployment",
                                     "type": "best_fields",
                                     "fields": ["title^3", "body"],
                                 }
-                            }
+                            },
+                            {
+                                "multi_match": {
+                                    "query": "pipeline timeout deployment",
+                                    "type": "best_fields",
+                                    "fields": ["title^3", "body"],
+                                    "analyzer": "docs_search_synonyms",
+                                }
+                            },
                         ],
+                        "minimum_should_match": 1,
                         "filter": [{"term": {"plane_slug": "app-cicd"}}],
                     }
                 },
@@ -162,6 +176,36 @@ def test_search_sends_a_filtered_multi_match_with_a_body_highlight(
             },
         )
     ]
+
+
+# OpenSearch 2.x's answer to a multi_match naming an analyzer the index does not define.
+MISSING_ANALYZER = RequestError(400, "search_phase_execution_exception", {
+    "error": {"root_cause": [{"type": "query_shard_exception",
+                              "reason": "[multi_match] analyzer [docs_search_synonyms] not found", "index": INDEX}],
+              "type": "search_phase_execution_exception", "reason": "all shards failed", "phase": "query"},
+    "status": 400})
+
+
+def test_an_index_created_before_synonyms_is_searched_without_them_from_then_on(
+    search: OpenSearchSearch, client: FakeOpenSearch
+) -> None:
+    client.search_errors.append(MISSING_ANALYZER)
+
+    first = search.search("timeout", None, 5)
+    search.search("canary", None, 5)
+
+    assert [hit.url for hit in first] == [TIMEOUTS.url, CANARY.url]
+    clauses = [len(body["query"]["bool"]["should"]) for _, body in client.searches]
+    assert clauses == [2, 1, 1]
+    assert "analyzer" not in json.dumps(client.searches[1][1])
+
+
+def test_other_search_errors_are_not_hidden(search: OpenSearchSearch, client: FakeOpenSearch) -> None:
+    client.search_errors.append(RequestError(400, "parsing_exception", {"error": {"reason": "bad query"}}))
+
+    with pytest.raises(RequestError):
+        search.search("timeout", None, 5)
+    assert len(client.searches) == 1
 
 
 def test_without_a_plane_there_is_no_filter(search: OpenSearchSearch, client: FakeOpenSearch) -> None:
@@ -177,7 +221,7 @@ def test_user_text_goes_verbatim_into_multi_match_only(search: OpenSearchSearch,
     search.search(query, None, 5)
 
     (_, body) = client.searches[0]
-    assert body["query"]["bool"]["must"][0]["multi_match"]["query"] == query
+    assert [clause["multi_match"]["query"] for clause in body["query"]["bool"]["should"]] == [query, query]
     assert "query_string" not in json.dumps(body)
 
 
@@ -366,6 +410,36 @@ def test_the_index_definition_analyses_technical_text() -> None:
     assert properties["title"]["analyzer"] == properties["body"]["analyzer"] == "docs_index"
     assert properties["title"]["search_analyzer"] == "docs_search"
     assert definition["mappings"]["dynamic"] == "strict"
+
+
+def test_the_synonym_analyzer_is_built_from_the_same_list_the_sqlite_backend_uses() -> None:
+    definition = index_definition()
+    analysis = definition["settings"]["analysis"]
+    synonyms = domain_synonyms()
+
+    # lowercase, drop the fillers the rules are matched without, stem as the index does, then the synonyms
+    assert analysis["analyzer"]["docs_search_synonyms"] == {
+        "type": "custom",
+        "tokenizer": "standard",
+        "filter": ["lowercase", "docs_synonym_stop", "docs_possessive_english", "docs_english_stemmer",
+                   "docs_synonyms"],
+    }
+    assert analysis["filter"]["docs_synonym_stop"] == {"type": "stop", "stopwords": sorted(MATCH_STOP_WORDS)}
+    assert analysis["filter"]["docs_synonyms"] == {"type": "synonym_graph", "synonyms": synonyms.solr_rules()}
+    assert "old version back => rollback, roll back, previous release" in synonyms.solr_rules()
+    # No analyzer of the mapping uses it: synonym graphs are for search time only
+    properties = definition["mappings"]["properties"]
+    assert {spec.get("search_analyzer") for spec in properties.values()} == {None, "docs_search"}
+    # The index names the list it was built with
+    assert definition["mappings"]["_meta"] == {"synonyms": synonyms.version}
+
+
+def test_no_synonym_rule_holds_a_word_the_stop_filter_removes() -> None:
+    # A stop word inside a rule would leave a position gap that OpenSearch refuses to parse into a synonym map.
+    rules = domain_synonyms().solr_rules()
+
+    assert all(word not in MATCH_STOP_WORDS for rule in rules for word in rule.replace(",", " ").split()
+               if word != "=>")
 
 
 def fake_session() -> boto3.Session:

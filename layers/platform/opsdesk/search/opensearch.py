@@ -10,12 +10,24 @@ English possessive stemmer and the English stemmer. The word-delimiter graph is 
 analyzer (indexing cannot store token graphs) and kept as a graph in the search analyzer. ``title`` is
 boosted 3x at query time (``title^3``), the same weight the SQLite backend gives it.
 
+Synonyms (``opsdesk.search.synonyms``, the data file the SQLite backend expands queries with): a second,
+search-time-only analyzer ``docs_search_synonyms`` runs lowercase, a stop filter of the filler words the rules
+are matched without, the same stemmers, then a ``synonym_graph`` filter built from the file. A search sends two
+``multi_match`` clauses, either may match: the query as typed (``docs_search``) and the query through the
+synonym analyzer (the documentation's words for what was said), as the SQLite backend ORs its two clauses. The
+synonym filter cannot follow ``word_delimiter_graph`` (OpenSearch refuses to parse synonyms through a graph
+filter), which is why it lives in its own analyzer. Analyzers are fixed when the index is created: the mapping's
+``_meta.synonyms`` names the list it was built with, and a changed list reaches OpenSearch when the index is
+re-created (a new ``opensearch_index`` name, then a full re-index). An index created before synonyms existed has
+no such analyzer: the adapter then searches with the first clause only and logs it once.
+
 User text only ever goes into ``multi_match.query``, which is analysed as text, never parsed as query syntax.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
@@ -27,8 +39,12 @@ from opensearchpy.exceptions import RequestError
 from requests_aws4auth import AWS4Auth  # type: ignore[import-untyped]
 
 from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+from opsdesk.search.synonyms import MATCH_STOP_WORDS, domain_synonyms
+
+LOG = logging.getLogger(__name__)
 
 TITLE_BOOST = 3
+SYNONYM_ANALYZER = "docs_search_synonyms"
 HIGHLIGHT_FRAGMENT_SIZE = 160
 HIGHLIGHT_PRE_TAG = "<em>"
 HIGHLIGHT_POST_TAG = "</em>"
@@ -48,6 +64,7 @@ def index_definition(*, serverless: bool = False) -> dict[str, Any]:
     common_filters = ["docs_word_delimiter"]
     language_filters = ["lowercase", "docs_possessive_english", "docs_english_stemmer"]
     shards = {} if serverless else {"index": {"number_of_shards": 1}}
+    synonyms = domain_synonyms()
     return {
         "settings": {
             **shards,
@@ -60,6 +77,8 @@ def index_definition(*, serverless: bool = False) -> dict[str, Any]:
                     },
                     "docs_possessive_english": {"type": "stemmer", "language": "possessive_english"},
                     "docs_english_stemmer": {"type": "stemmer", "language": "english"},
+                    "docs_synonym_stop": {"type": "stop", "stopwords": sorted(MATCH_STOP_WORDS)},
+                    "docs_synonyms": {"type": "synonym_graph", "synonyms": synonyms.solr_rules()},
                 },
                 "analyzer": {
                     "docs_index": {
@@ -72,10 +91,24 @@ def index_definition(*, serverless: bool = False) -> dict[str, Any]:
                         "tokenizer": "standard",
                         "filter": [*common_filters, *language_filters],
                     },
+                    # Search time only (synonym_graph makes graphs the index cannot store). The rules are parsed
+                    # through the filters before docs_synonyms, so they match stemmed content words.
+                    SYNONYM_ANALYZER: {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [
+                            "lowercase",
+                            "docs_synonym_stop",
+                            "docs_possessive_english",
+                            "docs_english_stemmer",
+                            "docs_synonyms",
+                        ],
+                    },
                 },
             },
         },
         "mappings": {
+            "_meta": {"synonyms": synonyms.version},
             "dynamic": "strict",
             "properties": {
                 "url": {"type": "keyword"},
@@ -94,27 +127,21 @@ def document_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def search_body(query: str, plane_slug: str | None, limit: int) -> dict[str, Any]:
-    """The body of ``POST /<index>/_search`` for one documentation query."""
+def search_body(query: str, plane_slug: str | None, limit: int, *, synonyms: bool = True) -> dict[str, Any]:
+    """The body of ``POST /<index>/_search`` for one documentation query: the query as typed, and (``synonyms``)
+    the query through the synonym analyzer; an article matching either is a hit, one matching both scores both."""
     filters = [] if plane_slug is None else [{"term": {"plane_slug": plane_slug}}]
+    fields = [f"title^{TITLE_BOOST}", "body"]
+    clauses: list[dict[str, Any]] = [{"multi_match": {"query": query, "type": "best_fields", "fields": fields}}]
+    if synonyms:
+        clauses.append(
+            {"multi_match": {"query": query, "type": "best_fields", "fields": fields, "analyzer": SYNONYM_ANALYZER}}
+        )
     return {
         "size": limit,
         "track_total_hits": False,
         "_source": list(SOURCE_FIELDS),
-        "query": {
-            "bool": {
-                "must": [
-                    {
-                        "multi_match": {
-                            "query": query,
-                            "type": "best_fields",
-                            "fields": [f"title^{TITLE_BOOST}", "body"],
-                        }
-                    }
-                ],
-                "filter": filters,
-            }
-        },
+        "query": {"bool": {"should": clauses, "minimum_should_match": 1, "filter": filters}},
         "highlight": {
             "pre_tags": [HIGHLIGHT_PRE_TAG],
             "post_tags": [HIGHLIGHT_POST_TAG],
@@ -179,6 +206,8 @@ class OpenSearchSearch:
         self._refresh = refresh
         self._serverless = serverless
         self._index_known = False
+        self._synonyms = True
+        """False once the index turned out to predate the synonym analyzer (see the module docstring)."""
 
     def index_definition(self) -> dict[str, Any]:
         return index_definition(serverless=self._serverless)
@@ -212,7 +241,19 @@ class OpenSearchSearch:
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
         if limit < 1 or not _WORD.search(query):
             return []
-        response = self._client.search(index=self._index_name, body=search_body(query, plane_slug, limit))
+        try:
+            response = self._client.search(
+                index=self._index_name, body=search_body(query, plane_slug, limit, synonyms=self._synonyms)
+            )
+        except RequestError as error:
+            if not (self._synonyms and _lacks_synonym_analyzer(error)):
+                raise
+            LOG.warning("index %s has no %s analyzer (created before synonyms): searching without synonyms "
+                        "until it is re-created", self._index_name, SYNONYM_ANALYZER)
+            self._synonyms = False
+            response = self._client.search(
+                index=self._index_name, body=search_body(query, plane_slug, limit, synonyms=False)
+            )
         return hits_from_response(response)
 
     def count(self) -> int:
@@ -245,6 +286,11 @@ class OpenSearchSearch:
 
     def _write_options(self) -> dict[str, Any]:
         return {"refresh": self._refresh} if self._refresh else {}
+
+
+def _lacks_synonym_analyzer(error: RequestError) -> bool:
+    """OpenSearch answers 400 naming the analyzer (``[multi_match] analyzer [docs_search_synonyms] not found``)."""
+    return SYNONYM_ANALYZER in str(error.info) and "not found" in str(error.info)
 
 
 def _endpoint_parts(endpoint: str) -> SplitResult:

@@ -94,8 +94,11 @@ class SynonymMatch:
 class SynonymSet:
     """Parsed rules: folded left-hand phrase -> the right-hand phrases, merged over every rule that has it."""
 
-    def __init__(self, mapping: dict[tuple[str, ...], tuple[str, ...]], version: str) -> None:
+    def __init__(self, mapping: dict[tuple[str, ...], tuple[str, ...]], written: dict[str, tuple[str, ...]],
+                 version: str) -> None:
         self._mapping = mapping
+        self._written = written
+        """Each left-hand phrase as written (content words), and the folded phrase it is matched as."""
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in sorted(mapping, key=len, reverse=True):
             self._by_first.setdefault(phrase[0], []).append(phrase)
@@ -106,6 +109,7 @@ class SynonymSet:
     def parse(cls, text: str) -> SynonymSet:
         """Parse the file's text; raises ``ValueError`` naming the line of a rule that cannot be used."""
         mapping: dict[tuple[str, ...], list[str]] = {}
+        written: dict[str, tuple[str, ...]] = {}
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.split("#", 1)[0].strip()
             if not line:
@@ -116,6 +120,7 @@ class SynonymSet:
             if not said or not searched:
                 raise ValueError(f"synonyms line {number}: a rule needs phrases on both sides: {raw.strip()!r}")
             for phrase in said:
+                written[phrase] = _folded(phrase)
                 targets = mapping.setdefault(_folded(phrase), [])
                 # One target per folded form: "timeout" and "timeouts" search the same stemmed term.
                 known = {_folded(target) for target in targets}
@@ -124,7 +129,7 @@ class SynonymSet:
                         known.add(_folded(target))
                         targets.append(target)
         version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        return cls({phrase: tuple(targets) for phrase, targets in mapping.items()}, version)
+        return cls({phrase: tuple(targets) for phrase, targets in mapping.items()}, written, version)
 
     def __len__(self) -> int:
         return len(self._mapping)
@@ -154,10 +159,10 @@ class SynonymSet:
         return kept, found
 
     def solr_rules(self) -> list[str]:
-        """The rules in Solr's explicit form, one per left-hand phrase (``"old version back => rollback, roll
-        back"``), for an OpenSearch ``synonym_graph`` filter placed after a stop filter of ``MATCH_STOP_WORDS``
-        and the English stemmer: the same matches the embedded engine makes."""
-        return [f"{' '.join(phrase)} => {', '.join(targets)}" for phrase, targets in sorted(self._mapping.items())]
+        """The rules in Solr's explicit form, one per left-hand phrase as written, without its filler words
+        (``"old version back => rollback, roll back"``), for an OpenSearch ``synonym_graph`` filter placed after a
+        stop filter of ``MATCH_STOP_WORDS`` and the English stemmer: the matches the embedded engine makes."""
+        return [f"{phrase} => {', '.join(self._mapping[folded])}" for phrase, folded in sorted(self._written.items())]
 
     def left_phrases(self) -> Iterator[tuple[str, ...]]:
         return iter(self._mapping)
