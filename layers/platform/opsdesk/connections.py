@@ -16,18 +16,16 @@ from datetime import datetime, timedelta
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
-from opsdesk.dynamo import record_items_read, table_meta
+from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
 from opsdesk.realtime import Connection, Subscriber
 from opsdesk.settings import ConnectionSettings, load_settings
 
-_settings = load_settings(ConnectionSettings)
-_META = table_meta(_settings, _settings.connections_table_name)
 META_SK = "META"
 MAX_STREAMS_PER_CONNECTION = 20
 
 
 class _ConnectionsItem(Model):
-    Meta = _META
+    Meta = unbound_meta()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -55,8 +53,10 @@ def _subscription_pk(tenant_id: str, stream: str) -> str:
 
 
 class ConnectionRegistry:
-    def __init__(self, ttl: timedelta | None = None) -> None:
-        self._ttl = ttl or timedelta(hours=_settings.connection_ttl_hours)
+    def __init__(self, settings: ConnectionSettings | None = None, ttl: timedelta | None = None) -> None:
+        settings = settings or load_settings(ConnectionSettings)
+        bind_table(_ConnectionsItem, settings.connections_table_name, settings)
+        self._ttl = ttl or timedelta(hours=settings.connection_ttl_hours)
 
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()

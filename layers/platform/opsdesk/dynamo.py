@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.errors import Conflict, RateLimited
@@ -36,11 +37,34 @@ IN_PROGRESS_CODES = frozenset({"TransactionInProgressException"})
 RETRY_AFTER_SECONDS = "1"
 
 
-def table_meta(settings: PlatformSettings, table_name: str) -> Any:
-    """A pynamodb Model's `Meta` (`Meta = table_meta(...)` in the model): the physical table name, the region and,
-    locally, moto's endpoint."""
-    return type("Meta", (), {"table_name": table_name, "region": settings.aws_region,
-                             "host": settings.aws_endpoint_url})
+UNBOUND_TABLE = "opsdesk-unbound-table"
+
+
+def unbound_meta() -> Any:
+    """The `Meta` of a table's item base class until its repository binds it (bind_table). A model used before
+    that names a table that does not exist, so the mistake fails at once rather than writing somewhere."""
+    return type("Meta", (), {"table_name": UNBOUND_TABLE, "region": None, "host": None})
+
+
+def bind_table(base: type[Model], table_name: str, settings: PlatformSettings) -> None:
+    """Point the item classes of one table (`base` and its subclasses share its Meta) at the physical table,
+    the region and, locally, moto's endpoint. Repositories call it in their constructor, with the settings they
+    were given, so nothing is bound at import and no caller has to set the environment before importing."""
+    meta = base.Meta
+    wanted = (table_name, settings.aws_region, settings.aws_endpoint_url)
+    if (meta.table_name, meta.region, meta.host) == wanted:
+        return
+    meta.table_name, meta.region, meta.host = wanted
+    pending: list[type[Model]] = [base]
+    while pending:  # connections are cached per class, with the old table's name in them
+        model = pending.pop()
+        model._connection = None
+        pending.extend(model.__subclasses__())
+
+
+def connection_for(settings: PlatformSettings) -> Connection:
+    """A low-level connection (transactions) for the settings' region and endpoint."""
+    return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
 
 
 @dataclass

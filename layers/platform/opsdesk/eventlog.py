@@ -23,17 +23,15 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import to_rfc3339
-from opsdesk.dynamo import record_items_read, table_meta
+from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
 from opsdesk.events import EVENT_SK_PREFIX, DomainEvent, StoredEvent, stream_pk
 from opsdesk.settings import EventLogSettings, load_settings
 
-_settings = load_settings(EventLogSettings)
-_META = table_meta(_settings, _settings.events_table_name)
 HEAD_SK = "HEAD"
 
 
 class _EventLogItem(Model):
-    Meta = _META
+    Meta = unbound_meta()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -57,8 +55,10 @@ def _event_sk(number: int) -> str:
 
 
 class EventLog:
-    def __init__(self, retention: timedelta | None = None) -> None:
-        self._retention = retention or timedelta(hours=_settings.event_retention_hours)
+    def __init__(self, settings: EventLogSettings | None = None, retention: timedelta | None = None) -> None:
+        settings = settings or load_settings(EventLogSettings)
+        bind_table(_EventLogItem, settings.events_table_name, settings)
+        self._retention = retention or timedelta(hours=settings.event_retention_hours)
 
     def stage(self, tx: TransactWrite, tenant_id: str, events: list[DomainEvent], now: datetime) -> None:
         """Add `events` to the transaction `tx`, numbered after each stream's current head. Call it inside the

@@ -13,7 +13,6 @@ from weakref import WeakKeyDictionary
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import BaseModel
-from pynamodb.exceptions import PynamoDBException
 
 from opsdesk.apimap import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
@@ -81,11 +80,8 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
         limit = module.rate_limit_for(path)
         if limit is None:
             return next_middleware(app)
-        try:
-            quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
-        except PynamoDBException:
-            # The counter is a guard, not the service: if it cannot be reached, serve rather than fail.
-            logger.warning("rate limit counter unavailable; request served unmetered", exc_info=True)
+        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
+        if quota is None:  # the counter could not be reached: served unmetered (RateLimiter.take)
             return next_middleware(app)
         try:
             response = next_middleware(app)

@@ -12,20 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 
 from opsdesk.auth import Principal
-from opsdesk.dynamo import table_meta
+from opsdesk.dynamo import bind_table, unbound_meta
 from opsdesk.errors import RateLimited
+from opsdesk.observability import logger
 from opsdesk.settings import RateLimitSettings, load_settings
 
-_settings = load_settings(RateLimitSettings)
-_META = table_meta(_settings, _settings.rate_limits_table_name)
 WINDOW_SECONDS = 60
 
 
 class _CounterItem(Model):
-    Meta = _META
+    Meta = unbound_meta()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -45,16 +45,25 @@ class Quota:
 
 
 class RateLimiter:
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, settings: RateLimitSettings | None = None, clock: Callable[[], float] = time.time) -> None:
+        settings = settings or load_settings(RateLimitSettings)
+        bind_table(_CounterItem, settings.rate_limits_table_name, settings)
         self._now = clock
 
-    def take(self, principal: Principal, bucket: str, per_minute: int) -> Quota:
-        """Count one request; raise RateLimited when it is past the limit of the current window."""
+    def take(self, principal: Principal, bucket: str, per_minute: int) -> Quota | None:
+        """Count one request; raise RateLimited when it is past the limit of the current window. None when the
+        counter cannot be reached: the limit is a guard, not the service, so the request is served unmetered
+        (and the failure logged)."""
         now = self._now()
         window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
         reset = window + WINDOW_SECONDS
         item = _CounterItem(f"RL#{principal.tenant_id}#{principal.user_id}#{bucket}", str(window))
-        result = item.update(actions=[_CounterItem.n.add(1), _CounterItem.expiresAt.set(reset + WINDOW_SECONDS)])
+        try:
+            result = item.update(actions=[_CounterItem.n.add(1),
+                                          _CounterItem.expiresAt.set(reset + WINDOW_SECONDS)])
+        except PynamoDBException:
+            logger.warning("rate limit counter unavailable; request served unmetered", exc_info=True)
+            return None
         count = int(result["Attributes"]["n"]["N"])
         quota = Quota(per_minute, max(0, per_minute - count), reset)
         if count > per_minute:

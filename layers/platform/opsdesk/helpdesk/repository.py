@@ -35,7 +35,6 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -49,12 +48,14 @@ from opsdesk.dynamo import (
     Outcome,
     Transactions,
     all_of,
+    bind_table,
+    connection_for,
     day_sk,
     domain_error_for,
     error_code,
     get_item,
     record_items_read,
-    table_meta,
+    unbound_meta,
 )
 from opsdesk.errors import Conflict, DomainError, NotFound, ValidationFailed
 from opsdesk.events import DomainEvent
@@ -81,8 +82,6 @@ from opsdesk.settings import HelpdeskSettings, load_settings
 if TYPE_CHECKING:  # the event log binds to its own table at import; the people function has none
     from opsdesk.eventlog import EventLog
 
-_settings = load_settings(HelpdeskSettings)
-_META = table_meta(_settings, _settings.tickets_table_name)
 MAX_SEARCH_CANDIDATES = 200
 """A search examines at most this many of its leading word's newest tickets per page it answers."""
 
@@ -143,7 +142,7 @@ def tickets_pk(tenant_id: str) -> str:
 
 
 class _TicketsTableItem(Model):
-    Meta = _META
+    Meta = unbound_meta()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -270,11 +269,13 @@ def _list_dimensions(tenant_id: str, filters: TicketFilters) -> list[tuple[Any, 
 class TicketRepository:
     """The HelpdeskStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
-    def __init__(self, event_log: EventLog | None = None, cursors: CursorCodec | None = None) -> None:
-        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url),
-                                          event_log)
+    def __init__(self, event_log: EventLog | None = None, cursors: CursorCodec | None = None,
+                 settings: HelpdeskSettings | None = None) -> None:
+        settings = settings or load_settings(HelpdeskSettings)
+        bind_table(_TicketsTableItem, settings.tickets_table_name, settings)
+        self._transactions = Transactions(connection_for(settings), event_log)
         self._cursors = cursors or CursorCodec(secret_key_source(
-            _settings.cursor_key_secret_arn, _settings.aws_region, _settings.aws_endpoint_url))
+            settings.cursor_key_secret_arn, settings.aws_region, settings.aws_endpoint_url))
 
     # Requesters
 
@@ -734,8 +735,10 @@ def exports_pk(tenant_id: str) -> str:
 class ExtrasRepository:
     """CsatStore on DynamoDB, and the records of exports and SLA check runs."""
 
-    def __init__(self) -> None:
-        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url))
+    def __init__(self, settings: HelpdeskSettings | None = None) -> None:
+        settings = settings or load_settings(HelpdeskSettings)
+        bind_table(_TicketsTableItem, settings.tickets_table_name, settings)
+        self._transactions = Transactions(connection_for(settings))
 
     # Attachments (AttachmentStore)
 

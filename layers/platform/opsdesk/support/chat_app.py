@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import PynamoDBException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,21 +35,18 @@ class _Quota(Protocol):
 
 
 class Limiter(Protocol):
-    """opsdesk.ratelimit.RateLimiter (bound to its table at import, so not imported here)."""
+    """opsdesk.ratelimit.RateLimiter (not imported here: the app stays testable without DynamoDB); None when the
+    counter could not be reached and the request is served unmetered."""
 
-    def take(self, principal: Principal, bucket: str, per_minute: int) -> _Quota: ...
+    def take(self, principal: Principal, bucket: str, per_minute: int) -> _Quota | None: ...
 
 
 def quota_taker(limiter: Limiter, limit: RateLimit) -> TakeQuota:
     """The chat limit on the shared counter, bucketed as the REST middleware buckets it (opsdesk.http)."""
 
     def take(principal: Principal) -> Mapping[str, str]:
-        try:
-            return limiter.take(principal, limit.path_prefix or "default", limit.per_minute).headers()
-        except PynamoDBException:
-            # The counter is a guard, not the service: if it cannot be reached, serve rather than fail.
-            logger.warning("rate limit counter unavailable; chat served unmetered", exc_info=True)
-            return {}
+        quota = limiter.take(principal, limit.path_prefix or "default", limit.per_minute)
+        return quota.headers() if quota else {}
 
     return take
 

@@ -34,7 +34,6 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -49,12 +48,14 @@ from opsdesk.dynamo import (
     Outcome,
     Transactions,
     all_of,
+    bind_table,
+    connection_for,
     day_sk,
     domain_error_for,
     error_code,
     get_item,
     record_items_read,
-    table_meta,
+    unbound_meta,
 )
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import Page, PageRequest
@@ -88,13 +89,11 @@ from opsdesk.support.records import (
 if TYPE_CHECKING:  # the event log binds to its own table at import; the catalog function has none
     from opsdesk.eventlog import EventLog
 
-_settings = load_settings(SupportSettings)
-_META = table_meta(_settings, _settings.support_table_name)
 _KEY_ONLY = ["pk", "sk"]
 
 
 class _SupportItem(Model):
-    Meta = _META
+    Meta = unbound_meta()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -433,9 +432,10 @@ def _issue_deltas(tenant: str, before: Issue | None, after: Issue) -> Moves:
 class SupportRepository:
     """The SupportStore on DynamoDB. With an event log, writes publish their events in the same transaction."""
 
-    def __init__(self, event_log: EventLog | None = None) -> None:
-        self._transactions = Transactions(Connection(region=_settings.aws_region, host=_settings.aws_endpoint_url),
-                                          event_log)
+    def __init__(self, event_log: EventLog | None = None, settings: SupportSettings | None = None) -> None:
+        settings = settings or load_settings(SupportSettings)
+        bind_table(_SupportItem, settings.support_table_name, settings)
+        self._transactions = Transactions(connection_for(settings), event_log)
 
     # Catalog reads
 
