@@ -4,17 +4,24 @@ For the user's latest question it
 1. turns the question into a keyword query (dropping filler words; a short follow-up such as "and in
    production?" borrows the keywords of the user's previous message),
 2. calls the same `searchDocs` tool a model would call, and streams the call and its result,
-3. keeps the articles that are relevant enough (at least `min_relevance`, and close to the best one), putting
-   troubleshooting articles first for a problem and how-to guides first for a how-to question,
-4. writes the answer from those articles: the best one with its excerpt, the others listed, each cited with its
-   title and URL; or says plainly that nothing relevant was found.
+3. ranks the articles close to the best one, putting troubleshooting articles first for a problem and how-to
+   guides first for a how-to question (`Selection.choose`),
+4. weighs the evidence that the best of them answers the question (`Evidence`): how much of the question its
+   title and excerpt say (in the question's words, or in the documentation's words the synonym list maps them
+   to, `opsdesk.search.synonyms`), its title alone, the search's own relevance, its lead over the next result,
+   and whether the top results agree on a plane,
+5. writes the answer: sure (the best article with its excerpt, the others listed, each cited with its title and
+   URL), unsure (the same, saying the article may not cover the case and suggesting an issue if it does not), or
+   none (it says plainly that nothing relevant was found and cites nothing).
+
+Deciding from several kinds of evidence rather than one relevance threshold matters because a question in the
+customer's words can match its article weakly (the right article at 0.15-0.2) while an unrelated question matches
+incidental words as strongly. The weights and the two cut-offs (`EVIDENCE_WEIGHTS`, `Selection`) were set on the
+tuning questions of tests/search/; `make bench` reports the answers on those and on held-out questions.
 
 The text streams in several pieces (an opening line before the search, then one per paragraph), so a client
 shows the first words at once. Tokens are estimated (`opsdesk.ai.usage.estimate_tokens`): the input is what it
 read (the question, and the search results), the output what it wrote.
-
-Relevance thresholds are absolute for the embedded backend (SQLite FTS5, where relevance is comparable across
-queries); with OpenSearch, whose relevance is relative to the best hit, the best hit always passes.
 """
 
 from __future__ import annotations
@@ -38,8 +45,10 @@ from opsdesk.ai.provider import (
 )
 from opsdesk.ai.tools import SEARCH_DOCS, DocResult, doc_results
 from opsdesk.ai.usage import TokenUsage, estimate_tokens
+from opsdesk.search.synonyms import domain_synonyms, fold, words
 
 OFFLINE_MODEL_ID = "offline-docs"
+UNSURE_MARK = "though I'm not certain"
 MAX_QUERY_TERMS = 12
 FOLLOW_UP_TERMS = 2
 """A question with fewer keywords than this is read as a follow-up of the user's previous message."""
@@ -50,7 +59,7 @@ FILLER_WORDS = frozenset((
     "at", "be", "been", "before", "being", "but", "by", "can", "can't", "cannot", "cant", "could", "did", "didn't",
     "do", "does", "doesn't", "doing", "don't", "done", "for", "from", "get", "gets", "getting", "got", "had", "has",
     "have", "having", "hello", "help", "hey", "hi", "how", "i", "i'm", "if", "im", "in", "into", "is", "isn't",
-    "it", "it's", "its", "just", "keep", "keeps", "know", "let", "like", "me", "mine", "my", "need", "needs", "no",
+    "it", "it's", "its", "just", "keeps", "know", "let", "like", "me", "mine", "my", "need", "needs", "no",
     "not", "now", "of", "on", "or", "our", "please", "really", "seem", "seems", "should", "so", "some", "someone",
     "something", "still", "tell", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
     "these", "they", "this", "those", "to", "tried", "try", "trying", "us", "very", "want", "was", "way", "we",
@@ -77,11 +86,15 @@ class Intent(Enum):
 
 
 def keywords(text: str) -> list[str]:
-    """The words of `text` that can tell articles apart, in order, once each."""
+    """The words of `text` that can tell articles apart, in order, once each. "keep" before an -ing word says
+    that something goes on ("consumers keep rebalancing") and is dropped; otherwise it means to retain ("keep
+    logs for 90 days") and stays."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if word not in FILLER_WORDS and word not in seen:
-            seen[word] = None
+    found = _WORD.findall(text.lower())
+    for word, following in zip(found, [*found[1:], ""], strict=True):
+        if word in FILLER_WORDS or word in seen or (word == "keep" and following.endswith("ing")):
+            continue
+        seen[word] = None
     return list(seen)
 
 
@@ -105,24 +118,197 @@ def intent_of(question: str) -> Intent:
     return Intent.QUESTION
 
 
+# How sure the answer is: evidence that an article answers the question, rather than one raw score.
+
+
+class Confidence(Enum):
+    SURE = "sure"
+    """The best article covers the question: it is given as the answer."""
+    UNSURE = "unsure"
+    """Some evidence, not enough: the best article is given, saying it may not cover the case."""
+    NONE = "none"
+    """Nothing found covers the question: no article is offered; the answer says so and suggests an issue."""
+
+
+CONCEPT_WEIGHTS = {"domain": 2.0, "identifier": 1.5, "word": 1.0, "number": 0.5}
+"""How much a concept of the question weighs in its coverage: a phrase of the domain's synonym list names what
+the question is about ("old version back"); an identifier or error name (`InsufficientInstanceCapacity`, `k8s`,
+`TIMED_OUT`) is specific; a bare number ("10 min ago") rarely decides which article helps."""
+_IDENTIFIER = re.compile(r"[A-Za-z]+\d|\d+[A-Za-z]|[a-z][A-Z]|_|^[A-Z]{3,}$")
+MIN_AFFIX = 5
+"""Words of at least this many letters also match a longer form they start (`deploy`, `deployment`), or, once
+folded, a word one edit away (a typo: `permisions`); at least `MIN_AFFIX - 1` match the end of a compound
+identifier (`denied` in `accessdenied`)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks about: any of its forms (folded word sequences) found in a text covers it."""
+
+    forms: tuple[tuple[str, ...], ...]
+    weight: float
+
+
+def question_concepts(query: str, questions: Sequence[str] = ()) -> list[Concept]:
+    """The concepts of a search query: each phrase of the domain's synonym list it holds (covered by what was said
+    or by what the rule maps it to), then each other content word. ``questions`` (the user's own text) tells
+    identifiers apart by their case and punctuation, which the query has lost."""
+    kept, matches = domain_synonyms().rewrite(query)
+    identifiers = {word.lower() for text in questions for token in text.split()
+                   if _IDENTIFIER.search(token.strip(".,;:!?()[]{}\"'")) for word in words(token)}
+    concepts = [
+        Concept((_folded(" ".join(match.said)), *(_folded(a) for a in match.alternatives)), CONCEPT_WEIGHTS["domain"])
+        for match in matches
+    ]
+    for word in kept:
+        kind = "number" if word.isdigit() else "identifier" if word in identifiers else "word"
+        concepts.append(Concept(((fold(word),),), CONCEPT_WEIGHTS[kind]))
+    return concepts
+
+
+def _folded(phrase: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in words(phrase))
+
+
+def text_words(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in words(text))
+
+
+def _same_word(said: str, written: str) -> bool:
+    if said == written:
+        return True
+    if min(len(said), len(written)) >= MIN_AFFIX and (written.startswith(said) or said.startswith(written)):
+        return True
+    if len(said) >= MIN_AFFIX - 1 and len(written) > len(said) + 2 and written.endswith(said):
+        return True
+    return len(said) >= MIN_AFFIX and said[0] == written[0] and _one_edit_apart(said, written)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours (Damerau) turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    shorter, longer = sorted((a, b), key=len)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def covers(concept: Concept, written: frozenset[str]) -> bool:
+    """Whether a text (its folded words) says the concept: every word of one of its forms is in it."""
+    return any(all(any(_same_word(word, other) for other in written) for word in form) for form in concept.forms)
+
+
+COVERAGE_PRIOR = 1.0
+"""Weight of one more, unsaid concept added to every question's: one word of a two-word question found in an
+article is weaker evidence than five words of a six-word one, although both are most of the question."""
+
+
+def coverage(concepts: Sequence[Concept], written: frozenset[str]) -> float:
+    """The weighted share of the concepts a text says, with ``COVERAGE_PRIOR`` added to the whole: 0..1."""
+    total = sum(c.weight for c in concepts)
+    return sum(c.weight for c in concepts if covers(c, written)) / (total + COVERAGE_PRIOR) if total else 0.0
+
+
+NEUTRAL_RELEVANCE = 0.5
+EVIDENCE_WEIGHTS = {"coverage": 1.5, "title_coverage": 1.0, "relevance": 1.5, "lead": 0.25, "plane_agreement": 1.0}
+EVIDENCE_OFFSET = -1.0
+"""``Evidence.score`` = offset + the weighted parts: log-odds that the best article answers the question, fitted
+(logistic regression, then rounded) on the tuning questions (tests/search/customer_tuning.json and
+relevance.json), never on the held-out ones. The article's type fitting the question's kind was measured too and
+told nothing apart (it still orders near-equal articles: ``TYPE_BONUS``)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What says that the best article answers the question. Each part is in 0..1; none decides alone."""
+
+    coverage: float
+    """How much of the question the article's title and excerpt say, in its words or the synonyms' (weighted,
+    ``COVERAGE_PRIOR`` added)."""
+    title_coverage: float
+    """The same for its title alone: an article about the question names it in its title."""
+    relevance: float
+    """The search's own relevance: with the embedded engine, how completely the whole article matches the query
+    (IDF-weighted). OpenSearch's best hit is always 1.0 (its relevance is relative to the best): a best hit of 1.0
+    counts as ``NEUTRAL_RELEVANCE``, neither for nor against."""
+    lead: float
+    """How far the article is ahead of the next result: ``(best - next) / best`` relevance."""
+    plane_agreement: float
+    """The share of the top three results in the article's plane: results about one topic agree; matches on
+    incidental words scatter over the planes."""
+
+    @classmethod
+    def of(cls, concepts: Sequence[Concept], best: DocResult, results: Sequence[DocResult]) -> Evidence:
+        runner_up = max((r.relevance for r in results if r.url != best.url), default=0.0)
+        top_three = list(results[:3]) or [best]
+        return cls(
+            coverage=coverage(concepts, text_words(best.title + " " + best.excerpt)),
+            title_coverage=coverage(concepts, text_words(best.title)),
+            relevance=NEUTRAL_RELEVANCE if best.relevance >= 1.0 else max(best.relevance, 0.0),
+            lead=max(0.0, (best.relevance - runner_up) / best.relevance) if best.relevance > 0 else 0.0,
+            plane_agreement=sum(r.plane == best.plane for r in top_three) / len(top_three),
+        )
+
+    def parts(self) -> dict[str, float]:
+        return {"coverage": self.coverage, "title_coverage": self.title_coverage, "relevance": self.relevance,
+                "lead": self.lead, "plane_agreement": self.plane_agreement}
+
+    @property
+    def score(self) -> float:
+        """``EVIDENCE_OFFSET`` plus the parts weighted by ``EVIDENCE_WEIGHTS``: above 0 leans to "it answers"."""
+        return EVIDENCE_OFFSET + sum(EVIDENCE_WEIGHTS[name] * value for name, value in self.parts().items())
+
+
+@dataclass(frozen=True)
+class Decision:
+    confidence: Confidence
+    articles: list[DocResult]
+    """What the answer cites, best first (empty when the confidence is NONE)."""
+    evidence: Evidence | None
+
+
 @dataclass(frozen=True)
 class Selection:
     min_relevance: float = 0.25
-    """Below this an article is not worth showing (embedded backend: unrelated questions score 0.1-0.2)."""
+    """An article listed besides the best one must score at least this (embedded backend's relevance)."""
     relative_cut: float = 0.6
     """Keep articles scoring at least this share of the best one."""
     max_articles: int = 3
+    sure_score: float = 1.2
+    """Evidence score at least this: the best article is the answer."""
+    unsure_score: float = 0.7
+    """Evidence score at least this (and below ``sure_score``): the best article, said to be possibly not it;
+    below: nothing is offered. Both set on the tuning questions: ``unsure_score`` midway between the unanswerable
+    questions' scores and the answerable ones'."""
 
     def choose(self, results: list[DocResult], intent: Intent) -> list[DocResult]:
+        """The articles an answer would cite, best first: those close to the best (``relative_cut``), troubleshooting
+        articles first for a problem and how-to guides first for a how-to question among near-equals; the best
+        always, the others only from ``min_relevance``."""
         if not results:
             return []
         best = max(r.relevance for r in results)
-        floor = max(self.min_relevance, best * self.relative_cut)
-        relevant = [r for r in results if r.relevance >= floor]
+        relevant = [r for r in results if r.relevance >= best * self.relative_cut]
         preferred = PREFERRED_TYPES.get(intent.value, ())
         ranked = sorted(relevant, key=lambda r: r.relevance + (TYPE_BONUS if r.type in preferred else 0.0),
                         reverse=True)
-        return ranked[: self.max_articles]
+        return [ranked[0], *(r for r in ranked[1:] if r.relevance >= self.min_relevance)][: self.max_articles]
+
+    def decide(self, query: str, questions: Sequence[str], results: list[DocResult], intent: Intent) -> Decision:
+        """Answer, answer with a caveat, or hand off: from the evidence that the best article covers the query."""
+        articles = self.choose(results, intent)
+        concepts = question_concepts(query, questions)
+        if not articles or not concepts:
+            return Decision(Confidence.NONE, [], None)
+        evidence = Evidence.of(concepts, articles[0], results)
+        if evidence.score >= self.sure_score:
+            return Decision(Confidence.SURE, articles, evidence)
+        if evidence.score >= self.unsure_score:
+            return Decision(Confidence.UNSURE, articles, evidence)
+        return Decision(Confidence.NONE, [], evidence)
 
 
 class OfflineDocsProvider:
@@ -154,7 +340,9 @@ class OfflineDocsProvider:
             yield say(f"\n\nI couldn't search the documentation just now ({result.error}). Please try again in a "
                       "moment, or file an issue so the support team can help.")
         else:
-            for paragraph in compose_answer(query, intent, self._selection.choose(doc_results(result.output), intent)):
+            questions = [m.content for m in messages if m.role == "user"][-2:]
+            decision = self._selection.decide(query, questions, doc_results(result.output), intent)
+            for paragraph in compose_answer(query, intent, decision.articles, decision.confidence):
                 yield say(paragraph)
         read = question + "\n" + tool_result_text(result)
         yield UsageReport(OFFLINE_MODEL_ID, TokenUsage(estimate_tokens(read), estimate_tokens("".join(written))))
@@ -170,24 +358,31 @@ def _opening(intent: Intent, query: str) -> str:
             return f"Let me search the documentation for “{query}”."
 
 
-def compose_answer(query: str, intent: Intent, articles: list[DocResult]) -> list[str]:
-    """The answer's paragraphs (each streamed as its own text event), every article cited by title and URL."""
-    if not articles:
+def compose_answer(query: str, intent: Intent, articles: list[DocResult],
+                   confidence: Confidence = Confidence.SURE) -> list[str]:
+    """The answer's paragraphs (each streamed as its own text event), every article cited by title and URL.
+    How it opens says how sure it is; with no articles (or ``Confidence.NONE``) it says nothing matched."""
+    if not articles or confidence is Confidence.NONE:
         return [
             f"\n\nI couldn't find anything in the documentation that matches “{query}”.",
             " Try naming the service, the exact error message or the step that fails"
             + (", or file an issue so the support team can look into it." if intent is Intent.PROBLEM else "."),
         ]
     best, others = articles[0], articles[1:]
-    paragraphs = [
-        f"\n\nThe closest match is **{best.title}** (a {TYPE_NAMES.get(best.type, best.type)} for {best.plane}):",
-        f"\n\n> {_quote(best.excerpt, best.title)}",
-        f"\n\nRead it here: {best.url}",
-    ]
+    described = f"**{best.title}** (a {TYPE_NAMES.get(best.type, best.type)} for {best.plane})"
+    if confidence is Confidence.SURE:
+        opening = f"\n\nThe closest match is {described}:"
+    else:
+        opening = f"\n\nThis article looks related, {UNSURE_MARK} it covers your case: {described}."
+    paragraphs = [opening, f"\n\n> {_quote(best.excerpt, best.title)}", f"\n\nRead it here: {best.url}"]
     if others:
         listed = "".join(f"\n- **{a.title}** ({TYPE_NAMES.get(a.type, a.type)}, {a.plane}): {a.url}" for a in others)
-        paragraphs.append("\n\nAlso relevant:" + listed)
-    if intent is Intent.PROBLEM:
+        paragraphs.append(("\n\nAlso relevant:" if confidence is Confidence.SURE else "\n\nAlso worth a look:")
+                          + listed)
+    if confidence is Confidence.UNSURE:
+        paragraphs.append("\n\nIf this isn't it, file an issue with the error message and what you tried, and the "
+                          "support team will look into it.")
+    elif intent is Intent.PROBLEM:
         paragraphs.append("\n\nIf these don't solve it, file an issue with the error message and what you tried.")
     return paragraphs
 

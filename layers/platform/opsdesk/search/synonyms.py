@@ -43,7 +43,7 @@ MATCH_STOP_WORDS = frozenset((
     "as", "at", "be", "been", "before", "being", "but", "by", "can", "cannot", "cant", "could", "couldn", "d",
     "did", "didn", "do", "does", "doesn", "doing", "don", "done", "for", "from", "get", "gets", "getting", "got",
     "had", "hadn", "has", "hasn", "have", "haven", "having", "hello", "help", "hey", "hi", "how", "i", "if", "im",
-    "in", "into", "is", "isn", "it", "its", "just", "keep", "keeps", "know", "let", "like", "ll", "m", "me", "mine",
+    "in", "into", "is", "isn", "it", "its", "just", "keeps", "know", "let", "like", "ll", "m", "me", "mine",
     "my", "need", "needs", "no", "not", "now", "of", "on", "or", "our", "please", "re", "really", "s", "seem",
     "seems", "should", "shouldn", "so", "some", "someone", "something", "still", "t", "tell", "than", "thank",
     "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "tried",
