@@ -86,6 +86,7 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
 def index_docs(aws: LocalAws) -> int:
     """Publish the demo corpus to the docs bucket, then index the bucket into the embedded search backend the
     docs function reads: the path articles take on AWS (bucket, then indexer)."""
+    from opsdesk.objects import ObjectStore
     from opsdesk.search.sqlite_fts import SqliteSearch
     from opsdesk.support.docs import reindex_bucket
     from scripts.local.aws import DOCS_BUCKET, client
@@ -94,7 +95,7 @@ def index_docs(aws: LocalAws) -> int:
     for path in sorted(CORPUS_ROOT.rglob("*.md")):
         s3.put_object(Bucket=DOCS_BUCKET, Key=path.relative_to(CORPUS_ROOT).as_posix(), Body=path.read_bytes())
     with SqliteSearch(os.environ["SEARCH_SQLITE_PATH"]) as backend:
-        return reindex_bucket(s3, DOCS_BUCKET, backend)
+        return reindex_bucket(ObjectStore(aws.region, aws.endpoint, client=s3), DOCS_BUCKET, backend)
 
 
 def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, list[socket.socket] | None]:

@@ -7,8 +7,7 @@ On AWS run it with the function's settings (OpenSearch); `make dev` uses it agai
 
 from __future__ import annotations
 
-import boto3
-
+from opsdesk.objects import ObjectStore
 from opsdesk.settings import SearchSettings, load_settings
 from opsdesk.support.docs import reindex_bucket, search_backend
 
@@ -17,8 +16,8 @@ def main() -> int:
     settings = load_settings(SearchSettings)
     if not settings.docs_bucket_name:
         raise SystemExit("DOCS_BUCKET_NAME is not set")
-    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    count = reindex_bucket(s3, settings.docs_bucket_name, search_backend(settings))
+    objects = ObjectStore(settings.aws_region, settings.aws_endpoint_url)
+    count = reindex_bucket(objects, settings.docs_bucket_name, search_backend(settings))
     print(f"{count} articles in the index")
     return 0
 

@@ -10,10 +10,10 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.attachments import AttachmentConfirm, AttachmentLimits, AttachmentService, AttachmentUpload
-from opsdesk.helpdesk.objects import ObjectStore
 from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
 from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.http import create_api, current_principal, json_response, request_body
+from opsdesk.objects import ObjectStore
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskAttachmentSettings, load_settings
 

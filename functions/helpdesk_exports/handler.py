@@ -9,11 +9,11 @@ from typing import Any
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
-from opsdesk.helpdesk.objects import ObjectStore
 from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
 from opsdesk.helpdesk.service import require_agent
 from opsdesk.helpdesk.views import ticket_view
 from opsdesk.http import create_api, current_principal, request_body
+from opsdesk.objects import ObjectStore
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskExportSettings, load_settings
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
-import boto3
-
+from opsdesk.objects import ObjectStore
 from opsdesk.observability import logger
 from opsdesk.settings import SearchSettings, load_settings
-from opsdesk.support.docs import article_from_object, search_backend, url_for_key
+from opsdesk.support.docs import ARTICLE_SUFFIX, article_from_object, search_backend, url_for_key
 
 settings = load_settings(SearchSettings)
-s3 = boto3.client("s3", region_name=settings.aws_region)
+objects = ObjectStore(settings.aws_region, settings.aws_endpoint_url)
 
 
 @logger.inject_lambda_context
@@ -22,13 +21,12 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     for record in event.get("Records", []):
         bucket = record["s3"]["bucket"]["name"]
         key = unquote_plus(record["s3"]["object"]["key"])
-        if not key.endswith(".md"):
+        if not key.endswith(ARTICLE_SUFFIX):
             continue
         if record["eventName"].startswith("ObjectRemoved"):
             removed.append(url_for_key(key))
         else:
-            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
-            indexed.append(article_from_object(key, body))
+            indexed.append(article_from_object(key, objects.get(bucket, key).decode("utf-8")))
     if indexed:
         backend.index(indexed)
     if removed:

@@ -94,10 +94,11 @@ def test_a_mail_ses_refuses_leaves_the_resolve_standing_and_logs_the_ticket(
 ) -> None:
     from opsdesk.auth import Principal
     from opsdesk.eventlog import EventLog
-    from opsdesk.helpdesk.mail import CsatSurveyMailer, SesMailSender
+    from opsdesk.helpdesk.mail import CsatSurveyMailer
     from opsdesk.helpdesk.repository import TicketRepository
     from opsdesk.helpdesk.requests import UpdateTicketRequest
     from opsdesk.helpdesk.service import HelpdeskService
+    from opsdesk.mail import SesMailSender
 
     caplog.set_level(logging.WARNING, logger="opsdesk.helpdesk.service")
     email = f"{uuid.uuid4().hex[:10]}@customer.test"

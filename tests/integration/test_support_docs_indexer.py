@@ -44,20 +44,22 @@ def test_an_uploaded_article_becomes_searchable_and_a_removed_one_disappears(loc
 
 
 def test_a_full_reindex_drops_articles_the_bucket_no_longer_holds(local_aws: Any) -> None:
+    from opsdesk.objects import ObjectStore
     from opsdesk.search.sqlite_fts import SqliteSearch
     from opsdesk.support.docs import reindex_bucket
     from scripts.local.aws import client
 
     s3 = client("s3", local_aws.endpoint)
+    objects = ObjectStore(local_aws.region, local_aws.endpoint, client=s3)
     bucket = "opsdesk-local-reindex-test"
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key=KEY, Body=ARTICLE.encode())
     backend = SqliteSearch()
-    assert reindex_bucket(s3, bucket, backend) == 1
+    assert reindex_bucket(objects, bucket, backend) == 1
 
     s3.delete_object(Bucket=bucket, Key=KEY)
 
-    assert reindex_bucket(s3, bucket, backend) == 0
+    assert reindex_bucket(objects, bucket, backend) == 0
     assert backend.search("quokka eviction", None, 5) == []
 
 

@@ -20,19 +20,11 @@ from botocore.stub import Stubber
 from opsdesk.auth import Principal
 from opsdesk.errors import ValidationFailed
 from opsdesk.helpdesk.csat import CsatToken, new_survey_token
-from opsdesk.helpdesk.mail import (
-    CsatSurveyMailer,
-    Email,
-    MailNotSent,
-    SesMailSender,
-    compose_survey,
-    mailbox_address,
-    survey_link,
-    survey_mailer,
-)
+from opsdesk.helpdesk.mail import CsatSurveyMailer, compose_survey, mailbox_address, survey_link, survey_mailer
 from opsdesk.helpdesk.records import Requester, Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import CreateRequesterRequest, CreateTicketRequest, UpdateTicketRequest
 from opsdesk.helpdesk.service import HelpdeskService
+from opsdesk.mail import Email, MailNotSent, SesMailSender
 from opsdesk.settings import HelpdeskMailSettings
 from tests.unit.fakes import FakeClock
 from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore

@@ -2,9 +2,9 @@
 (`<HELPDESK_PUBLIC_URL>/helpdesk/csat/<token>`; docs/decisions.md, Helpdesk, CSAT).
 
 Composing is plain logic (a text part and a small accessible HTML part, everything the users wrote escaped);
-`SesMailSender` is the one place that talks to Amazon SES (API v2 `SendEmail`, simple content: SES builds the
-multipart message). The service depends on the `SurveyMailer` protocol only; `survey_mailer` builds the real one
-from the function's settings, or none when the stage has no mail settings.
+opsdesk.mail's `SesMailSender` sends it through Amazon SES. The service depends on the `SurveyMailer` protocol
+only; `survey_mailer` builds the real one from the function's settings, or none when the stage has no mail
+settings.
 
 The raw token is in the link and nowhere else: errors raised from here name a reason, never the message.
 """
@@ -14,23 +14,19 @@ from __future__ import annotations
 import html
 import logging
 import re
-import threading
-from dataclasses import dataclass
 from email.utils import formataddr
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import quote
-
-from botocore.exceptions import BotoCoreError, ClientError
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.csat import TOKEN_LIFETIME, form_path
 from opsdesk.helpdesk.records import Requester, Ticket
+from opsdesk.mail import Email, MailNotSent, MailSender, SesMailSender
 from opsdesk.settings import HelpdeskMailSettings
 
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
 logger = logging.getLogger(__name__)
 
-CHARSET = "UTF-8"
 MAX_SUBJECT_TITLE = 80
 """Longer titles are cut in the subject (mail clients show ~60-80 characters); the body has the whole title."""
 LINK_DAYS = TOKEN_LIFETIME.days
@@ -40,25 +36,6 @@ _LOCAL_PART = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
                      r"[A-Za-z0-9])?)+$")
 _SPACES = re.compile(r"\s+")
-
-
-class MailNotSent(Exception):
-    """A mail could not be composed or sent. The message says why; it never holds the mail (the link is a
-    credential)."""
-
-
-@dataclass(frozen=True)
-class Email:
-    to: str
-    """The recipient as a header value: `Display Name <address>` (a non-ASCII name RFC 2047-encoded)."""
-    subject: str
-    text: str
-    html: str
-
-
-class MailSender(Protocol):
-    def send(self, email: Email) -> str:
-        """Send the mail; the provider's message id. MailNotSent when it is refused or cannot be sent."""
 
 
 class SurveyMailer(Protocol):
@@ -137,52 +114,6 @@ class CsatSurveyMailer:
 
     def send_survey(self, requester: Requester, ticket: Ticket, token: str) -> None:
         self._sender.send(compose_survey(requester, ticket, survey_link(self._public_url, token)))
-
-
-class SesMailSender:
-    """Amazon SES, API v2 `SendEmail` with simple content, from one verified identity. The function's role may
-    send from that identity only (infra/constructs/helpdesk.py)."""
-
-    def __init__(self, from_address: str, *, region: str, endpoint_url: str | None = None,
-                 client: Any = None) -> None:
-        self._from = from_address
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._client = client
-        self._lock = threading.Lock()
-
-    def _ses(self) -> Any:
-        # Built on the first mail, not at cold start (~100 ms); under a lock, as boto3's default session is not
-        # safe to build clients from in several threads at once.
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - here, not at import: every helpdesk function imports this module
-                from botocore.config import Config  # noqa: PLC0415
-
-                # The requester's PATCH waits for the send: bound it.
-                config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
-                self._client = boto3.client("sesv2", region_name=self._region, endpoint_url=self._endpoint_url,
-                                            config=config)
-            return self._client
-
-    def send(self, email: Email) -> str:
-        try:
-            response = self._ses().send_email(
-                FromEmailAddress=self._from,
-                Destination={"ToAddresses": [email.to]},
-                Content={"Simple": {
-                    "Subject": {"Data": email.subject, "Charset": CHARSET},
-                    "Body": {"Text": {"Data": email.text, "Charset": CHARSET},
-                             "Html": {"Data": email.html, "Charset": CHARSET}},
-                }},
-            )
-        # `from None`: botocore's messages may quote the request, and the request holds the link.
-        except ClientError as exc:
-            raise MailNotSent(f"SES refused the mail ({exc.response.get('Error', {}).get('Code', 'unknown')})") \
-                from None
-        except BotoCoreError as exc:
-            raise MailNotSent(f"SES could not be called ({type(exc).__name__})") from None
-        return str(response["MessageId"])
 
 
 def survey_mailer(settings: HelpdeskMailSettings, sender: MailSender | None = None) -> SurveyMailer | None:

@@ -19,7 +19,7 @@ from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from opsdesk.events import HELPDESK_STREAM, DomainEvent
 from opsdesk.helpdesk import csat
-from opsdesk.helpdesk.mail import MailNotSent, SurveyMailer
+from opsdesk.helpdesk.mail import SurveyMailer
 from opsdesk.helpdesk.records import (
     ADMIN_GROUP,
     AGENT_GROUPS,
@@ -49,6 +49,7 @@ from opsdesk.helpdesk.requests import (
 from opsdesk.helpdesk.sla import PRIORITIES, SlaKind, due_bucket, sla_for
 from opsdesk.helpdesk.store import HelpdeskStore
 from opsdesk.helpdesk.views import ticket_view
+from opsdesk.mail import MailNotSent
 from opsdesk.pagination import CursorRequest, Page, parse_cursor_request
 from opsdesk.sessions import Channel
 

@@ -5,15 +5,18 @@ FTS5 index (opsdesk.search.sqlite_fts) behind the same interface. Both are built
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from opsdesk.search.backend import SearchBackend
 from opsdesk.search.model import DocArticle, load_articles, parse_article
 from opsdesk.settings import SearchSettings
 
 DOCS_BASE_URL = "https://happycloud.com/docs"
+ARTICLE_SUFFIX = ".md"
+"""Articles are Markdown objects; anything else in the docs bucket is not indexed."""
 DEMO_PLANE_NAMES = {
     "app-cicd": "App CI/CD",
     "infrastructure": "Infrastructure",
@@ -60,15 +63,18 @@ def article_from_object(key: str, text: str) -> DocArticle:
     return article
 
 
-def reindex_bucket(s3: Any, bucket: str, backend: SearchBackend) -> int:
+class ArticleObjects(Protocol):
+    """Where the articles are kept (opsdesk.objects.ObjectStore)."""
+
+    def get(self, bucket: str, key: str) -> bytes: ...
+    def keys(self, bucket: str, suffix: str = "") -> Iterator[str]: ...
+
+
+def reindex_bucket(objects: ArticleObjects, bucket: str, backend: SearchBackend) -> int:
     """Full re-index: every article in the bucket upserted, and articles the bucket no longer holds removed;
     returns how many the index holds."""
-    articles = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for entry in page.get("Contents", []):
-            if entry["Key"].endswith(".md"):
-                body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read().decode("utf-8")
-                articles.append(article_from_object(entry["Key"], body))
+    articles = [article_from_object(key, objects.get(bucket, key).decode("utf-8"))
+                for key in objects.keys(bucket, ARTICLE_SUFFIX)]
     backend.index(articles)
     stale = backend.urls() - {article.url for article in articles}
     if stale:

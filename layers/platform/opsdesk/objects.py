@@ -1,4 +1,5 @@
-"""S3 access for the helpdesk's attachments and exports buckets: the one place that talks to S3 for them.
+"""S3 access, the one adapter every module uses (helpdesk attachments and exports, the support docs bucket):
+no other code builds an S3 client.
 
 Presigned URLs are signed with SigV4 by the function's own credentials, so they work for as long as both the
 URL's expiry and those credentials last. Locally the endpoint is moto's, path-style, and the URLs point at it.
@@ -6,6 +7,7 @@ URL's expiry and those credentials last. Locally the endpoint is moto's, path-st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -69,3 +71,13 @@ class ObjectStore:
 
     def put(self, bucket: str, key: str, body: bytes, *, content_type: str) -> None:
         self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+    def get(self, bucket: str, key: str) -> bytes:
+        return self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+    def keys(self, bucket: str, suffix: str = "") -> Iterator[str]:
+        """Every key of the bucket ending in `suffix`, page by page (an operator's full re-index, not a request)."""
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for entry in page.get("Contents", []):
+                if entry["Key"].endswith(suffix):
+                    yield entry["Key"]
