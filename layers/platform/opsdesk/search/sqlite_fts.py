@@ -27,8 +27,8 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
+from typing import NamedTuple
 
 from opsdesk.search.model import DocArticle, SearchHit, plain_articles
 from opsdesk.search.synonyms import domain_synonyms
@@ -145,8 +145,7 @@ def relevance_from_bm25(score: float, idfs: Iterable[float]) -> float:
     return min(score / bound, 1.0)
 
 
-@dataclass(frozen=True, slots=True)
-class ExpandedQuery:
+class ExpandedQuery(NamedTuple):
     """A query with the domain's synonyms (``opsdesk.search.synonyms``), as two clauses OR-ed into one MATCH:
     the same two the OpenSearch adapter sends.
 

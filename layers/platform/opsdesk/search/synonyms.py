@@ -23,12 +23,11 @@ Loaded on first use (``domain_synonyms()``), not at import: a function that neve
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 MAX_PHRASE_WORDS = 6
@@ -55,6 +54,7 @@ _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 _MIN_STEM = 3
 
 
+@lru_cache(maxsize=8192)
 def fold(word: str) -> str:
     """A light English stemmer for matching phrases: one of -ies/-ing/-ed/-es/-s off (keeping at least three
     letters; -ss stays), then a final -e. "releases", "released", "releasing" and "release" all fold to
@@ -79,8 +79,7 @@ def content_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in MATCH_STOP_WORDS]
 
 
-@dataclass(frozen=True, slots=True)
-class SynonymMatch:
+class SynonymMatch(NamedTuple):
     """One rule phrase found in a query: the content words it covered and the phrases to search as well."""
 
     start: int
@@ -108,7 +107,10 @@ class SynonymSet:
     @classmethod
     def parse(cls, text: str) -> SynonymSet:
         """Parse the file's text; raises ``ValueError`` naming the line of a rule that cannot be used."""
+        import hashlib  # noqa: PLC0415 - only here, on first use: the import is most of this module's cost
+
         mapping: dict[tuple[str, ...], list[str]] = {}
+        known: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         written: dict[str, tuple[str, ...]] = {}
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.split("#", 1)[0].strip()
@@ -119,14 +121,14 @@ class SynonymSet:
             searched = _phrases(right, number) if arrow else said
             if not said or not searched:
                 raise ValueError(f"synonyms line {number}: a rule needs phrases on both sides: {raw.strip()!r}")
+            folded_targets = [(target, _folded(target)) for target in searched]
             for phrase in said:
-                written[phrase] = _folded(phrase)
-                targets = mapping.setdefault(_folded(phrase), [])
+                key = written[phrase] = _folded(phrase)
+                targets, seen = mapping.setdefault(key, []), known.setdefault(key, set())
                 # One target per folded form: "timeout" and "timeouts" search the same stemmed term.
-                known = {_folded(target) for target in targets}
-                for target in searched:
-                    if _folded(target) not in known:
-                        known.add(_folded(target))
+                for target, folded in folded_targets:
+                    if folded not in seen:
+                        seen.add(folded)
                         targets.append(target)
         version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         return cls({phrase: tuple(targets) for phrase, targets in mapping.items()}, written, version)
