@@ -12,25 +12,25 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
-from infra.constructs.ai import CHAT_GROUPS, BedrockModel, ChatModelAccess
+from infra.constructs.ai import BedrockModel, ChatModelAccess
 from infra.constructs.alarms import AlarmTopic, AsyncFailureAlarms
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
-from infra.constructs.helpdesk import SLA_CHECK, Helpdesk
+from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.realtime import Realtime
+from infra.constructs.schedules import ScheduledFunction
 from infra.constructs.search import (
     INDEXER_FUNCTION,
-    SEARCH_READER_GROUPS,
     DocsSearch,
     SearchReaders,
     aoss_name,
 )
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
-from opsdesk.apimap import HELPDESK, REALTIME, ApiModule
+from opsdesk.apimap import REALTIME, ApiModule, Capability
 from opsdesk.tables import ALL_TABLES
 
 
@@ -152,20 +152,20 @@ class ModuleApiStack(Stack):
         self.api.rest_api.deployment_stage.node.add_dependency(platform.api_logging.account)
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description=f"{module.name} stage URL")
 
-        readers = [self.api.functions[name] for name in SEARCH_READER_GROUPS if name in self.api.functions]
+        readers = [self.api.functions[group.name] for group in module.groups_using(Capability.SEARCH)]
         if search is not None and readers:
             SearchReaders(
                 self, "DocsSearchReaders", search=search, functions=readers,
                 policy_name=aoss_name(settings.resource_prefix, module.name, "search"),
             )
-        for name in CHAT_GROUPS:
-            if name in self.api.functions:
-                ChatModelAccess(
-                    self, f"{name.title().replace('_', '')}Model", function=self.api.functions[name],
-                    model=BedrockModel(settings.bedrock_model_id),
-                )
+        for group in module.groups_using(Capability.AI_MODEL):
+            ChatModelAccess(
+                self, f"{group.name.title().replace('_', '')}Model", function=self.api.functions[group.name],
+                model=BedrockModel(settings.bedrock_model_id),
+            )
         self.helpdesk: Helpdesk | None = None
-        if module.name == HELPDESK.name:
+        if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET,
+                                                Capability.MAIL)):
             self.helpdesk = Helpdesk(
                 self, "Helpdesk", api=self.api, name_prefix=settings.resource_prefix,
                 cors_allowed_origins=settings.cors_allowed_origins, log_retention_days=settings.log_retention_days,
@@ -173,16 +173,19 @@ class ModuleApiStack(Stack):
             )
             CfnOutput(self, "AttachmentsBucketName", value=self.helpdesk.storage.attachments.bucket_name)
             CfnOutput(self, "ExportsBucketName", value=self.helpdesk.storage.exports.bucket_name)
-            CfnOutput(self, "SlaCheckDeadLetterQueueUrl", value=self.helpdesk.sla_check.dead_letters.queue_url,
-                      description="Scheduled SLA checks that could not be delivered or failed")
+        self.schedules: dict[str, ScheduledFunction] = {}
+        for job in module.scheduled:
+            short = "".join(part.title() for part in job.group.name.removeprefix(f"{module.name}_").split("_"))
+            scheduled = ScheduledFunction(self.helpdesk or self, short, api=self.api, job=job,
+                                          name_prefix=settings.resource_prefix)
+            self.schedules[job.group.name] = scheduled
+            CfnOutput(self, f"{short}DeadLetterQueueUrl", value=scheduled.dead_letters.queue_url,
+                      description=f"Scheduled {job.group.name} runs that could not be delivered or failed")
             AsyncFailureAlarms(
-                self, "SlaCheckAlarms", name_prefix=settings.resource_prefix, function_name=SLA_CHECK.name,
-                function=self.helpdesk.sla_check.function, dead_letters=self.helpdesk.sla_check.dead_letters,
-                topic=platform.alarms.topic,
-                lost="scheduled SLA breach checks that could not be delivered or failed, after their retries "
-                     "(breaches are recorded late until a run succeeds)",
-                remedy="Nothing to replay: each run looks back 24 hours, so once the cause is fixed the next run "
-                       "catches up; then purge the queue to clear the alarm.",
+                self, f"{short}Alarms", name_prefix=settings.resource_prefix, function_name=job.group.name,
+                function=scheduled.function, dead_letters=scheduled.dead_letters, topic=platform.alarms.topic,
+                lost=f"scheduled {job.group.name} runs that could not be delivered or failed, after their retries",
+                remedy=job.when_runs_fail,
             )
 
 

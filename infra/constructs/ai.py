@@ -16,8 +16,6 @@ from constructs import Construct
 from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
 
-# The functions that answer with a model, by group name (opsdesk.apimap has no flag for it).
-CHAT_GROUPS = ("support_chat",)
 # Converse and ConverseStream are authorized as these two actions.
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 # System inference profile ids start with their geography (https://docs.aws.amazon.com/bedrock/latest/userguide/

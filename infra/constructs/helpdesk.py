@@ -3,11 +3,10 @@
 - `HelpdeskStorage`: the attachments bucket (browsers PUT files to it with presigned URLs; unconfirmed uploads
   expire), the exports bucket (CSV files behind short-lived presigned GET links; everything expires after a day),
   and the access-log bucket of both; each function may touch only the keys its code writes.
-- `SlaCheckSchedule`: the scheduled SLA breach check (functions/helpdesk_sla_check) every minute through
-  EventBridge Scheduler, with retries and a dead-letter queue.
 - `grant_survey_mail`: the function that resolves tickets may mail the CSAT survey through SES, from the one
   configured sender (when there is one).
 
+The module's scheduled SLA check is a `ScheduledFunction` (infra/constructs/schedules.py), from the API map.
 Both are attached to the module's `ModuleApi`, whose builder makes the functions (`ModuleApi.add_function`)."""
 
 from __future__ import annotations
@@ -16,28 +15,18 @@ from collections.abc import Sequence
 
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.api import ModuleApi
 from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
-from opsdesk.apimap import FunctionGroup
+from opsdesk.apimap import Capability
 from opsdesk.helpdesk.attachments import PENDING_TAG
 from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings, HelpdeskMailSettings
-from opsdesk.tables import EVENTS_TABLE, TICKETS_TABLE
 
-# The groups that use each bucket, by name (opsdesk.apimap has no flag for it); groups missing from the map are
-# skipped.
-ATTACHMENT_GROUPS = ("helpdesk_attachments",)
-EXPORT_GROUPS = ("helpdesk_exports",)
 ATTACHMENTS_BUCKET_ENV = HelpdeskAttachmentSettings.model_fields["attachments_bucket"].alias or "ATTACHMENTS_BUCKET"
 EXPORTS_BUCKET_ENV = HelpdeskExportSettings.model_fields["exports_bucket"].alias or "EXPORTS_BUCKET"
-# The group that serves PATCH /tickets/{id}: a resolve there mails the requester the CSAT survey.
-MAIL_GROUPS = ("helpdesk_tickets",)
 MAIL_FROM_ENV = HelpdeskMailSettings.model_fields["mail_from"].alias or "HELPDESK_MAIL_FROM"
 PUBLIC_URL_ENV = HelpdeskMailSettings.model_fields["public_url"].alias or "HELPDESK_PUBLIC_URL"
 
@@ -55,18 +44,6 @@ EXPORT_DAYS = 1
 INCOMPLETE_UPLOAD_DAYS = 1
 CORS_MAX_AGE_SECONDS = 3600
 
-# The SLA breach check: TicketsTable (ticketsByDue Query, the conditional breach marks, its run record) and the
-# event log (`ticket_updated` written in the same transaction as the mark).
-SLA_CHECK = FunctionGroup(
-    name="helpdesk_sla_check", resources=(), tables=(TICKETS_TABLE.logical_id, EVENTS_TABLE.logical_id)
-)
-SLA_CHECK_RATE = Duration.minutes(1)
-# Under the rate, so runs rarely overlap (they may: every mark is conditional, a breach is recorded once).
-SLA_CHECK_TIMEOUT = Duration.seconds(50)
-# A run that could not start within a minute is superseded by the next one, which looks back 24 hours anyway.
-SLA_CHECK_RETRY_ATTEMPTS = 2
-SLA_CHECK_MAX_EVENT_AGE = Duration.minutes(1)
-DEAD_LETTER_RETENTION = Duration.days(14)
 
 
 def _private_bucket(
@@ -91,10 +68,6 @@ def _private_bucket(
     )
 
 
-
-def rate_expression(minutes: int) -> str:
-    """An EventBridge Scheduler rate: `rate(1 minute)`, `rate(5 minutes)` (the unit must agree with the value)."""
-    return f"rate({minutes} {'minute' if minutes == 1 else 'minutes'})"
 
 class HelpdeskStorage(Construct):
     def __init__(
@@ -205,67 +178,8 @@ def grant_survey_mail(function: GroupFunction, *, mail_from: str, public_url: st
     ))
 
 
-class SlaCheckSchedule(Construct):
-    """functions/helpdesk_sla_check every minute. EventBridge Scheduler invokes it asynchronously: delivery
-    failures are retried twice within a minute, then go to the dead-letter queue; a run that fails is not retried
-    by Lambda (the next minute's run repeats its work, and more) and lands in the same queue."""
-
-    def __init__(self, scope: Construct, construct_id: str, *, api: ModuleApi, name_prefix: str) -> None:
-        super().__init__(scope, construct_id)
-        self.function = api.add_function(SLA_CHECK, scope=self, timeout=SLA_CHECK_TIMEOUT)
-        self.dead_letters = sqs.Queue(
-            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
-            "This queue is itself the dead-letter queue of the SLA check's schedule and the on-failure "
-            "destination of its runs; a dead-letter queue of a dead-letter queue would only move them again.",
-        )
-        self.function.function.configure_async_invoke(
-            on_failure=destinations.SqsDestination(self.dead_letters),
-            retry_attempts=0,
-            max_event_age=SLA_CHECK_MAX_EVENT_AGE,
-        )
-        self.schedule_name = f"{name_prefix}-helpdesk-sla-check"
-        schedule_arn = (f"arn:{Aws.PARTITION}:scheduler:{Aws.REGION}:{Aws.ACCOUNT_ID}:schedule/default/"
-                        f"{self.schedule_name}")
-        # The schedule's own role: invoke this one function (unqualified: no version or alias wildcard, which
-        # the L2 target would add) and send to the dead-letter queue; assumable by Scheduler for this schedule only.
-        self.role = iam.Role(
-            self, "SchedulerRole",
-            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={
-                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID, "aws:SourceArn": schedule_arn},
-            }),
-            description=f"opsdesk {SLA_CHECK.name} schedule: invoke the check, dead-letter what fails",
-        )
-        self.role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
-                                                    resources=[self.function.function.function_arn]))
-        self.dead_letters.grant_send_messages(self.role)
-        self.schedule = scheduler.CfnSchedule(
-            self,
-            "Schedule",
-            name=self.schedule_name,
-            description="opsdesk helpdesk: record SLA breaches as they happen (ticketsByDue)",
-            schedule_expression=rate_expression(int(SLA_CHECK_RATE.to_minutes())),
-            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
-            state="ENABLED",
-            target=scheduler.CfnSchedule.TargetProperty(
-                arn=self.function.function.function_arn,
-                role_arn=self.role.role_arn,
-                dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=self.dead_letters.queue_arn),
-                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
-                    maximum_retry_attempts=SLA_CHECK_RETRY_ATTEMPTS,
-                    maximum_event_age_in_seconds=int(SLA_CHECK_MAX_EVENT_AGE.to_seconds()),
-                ),
-            ),
-        )
-        # Scheduler checks its role when the schedule is created: the policy must exist first.
-        self.schedule.node.add_dependency(self.role)
-
-
 class Helpdesk(Construct):
-    """The helpdesk module's buckets and schedule, and its functions' access to them and to SES."""
+    """The buckets of a module whose groups declare them, and its functions' access to them and to SES."""
 
     def __init__(
         self,
@@ -287,14 +201,10 @@ class Helpdesk(Construct):
             self, "Storage", cors_allowed_origins=cors_allowed_origins, log_retention_days=log_retention_days,
             removal_policy=removal_policy,
         )
-        for name in ATTACHMENT_GROUPS:
-            if name in api.functions:
-                self.storage.grant_attachments(api.functions[name])
-        for name in EXPORT_GROUPS:
-            if name in api.functions:
-                self.storage.grant_exports(api.functions[name])
+        for group in api.module.groups_using(Capability.ATTACHMENTS_BUCKET):
+            self.storage.grant_attachments(api.functions[group.name])
+        for group in api.module.groups_using(Capability.EXPORTS_BUCKET):
+            self.storage.grant_exports(api.functions[group.name])
         if mail_from and public_url:
-            for name in MAIL_GROUPS:
-                if name in api.functions:
-                    grant_survey_mail(api.functions[name], mail_from=mail_from, public_url=public_url)
-        self.sla_check = SlaCheckSchedule(self, "SlaCheck", api=api, name_prefix=name_prefix)
+            for group in api.module.groups_using(Capability.MAIL):
+                grant_survey_mail(api.functions[group.name], mail_from=mail_from, public_url=public_url)

@@ -32,9 +32,6 @@ from infra.nag import acknowledge, finding_resource
 from opsdesk.apimap import FunctionGroup
 from opsdesk.tables import TableDefinition
 
-# The function groups that search the documentation, by name (opsdesk.apimap has no flag for it): each gets the
-# search settings and read access to the index. Groups missing from the API map are skipped.
-SEARCH_READER_GROUPS = ("support_docs", "support_chat")
 INDEXER_FUNCTION = "support_docs_indexer"
 INDEX_NAME = "docs"
 """The index every function reads and the indexer writes (OPENSEARCH_INDEX; opsdesk.settings' default too)."""

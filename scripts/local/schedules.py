@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from opsdesk.apimap import SERVED_MODULES
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.schedules")
@@ -23,8 +24,9 @@ class Schedule:
     every_seconds: float
 
 
-# The helpdesk's SLA breach check runs every minute (on AWS: an EventBridge Scheduler schedule, rate(1 minute)).
-SCHEDULES: tuple[Schedule, ...] = (Schedule("helpdesk_sla_check", 60.0),)
+# Every module's scheduled jobs from the API map, as CDK schedules them (EventBridge Scheduler on AWS).
+SCHEDULES: tuple[Schedule, ...] = tuple(Schedule(job.group.name, float(job.every_seconds))
+                                       for module in SERVED_MODULES for job in module.scheduled)
 
 
 def scheduler_event(schedule: Schedule, region: str, now: datetime) -> dict[str, Any]:

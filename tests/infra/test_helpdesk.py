@@ -629,6 +629,6 @@ def test_a_mail_sender_without_the_custom_domain_or_not_an_address_stops_synth(
 
 @pytest.mark.parametrize(("minutes", "expression"), [(1, "rate(1 minute)"), (5, "rate(5 minutes)")])
 def test_the_schedule_rate_names_its_unit_as_the_scheduler_requires(minutes: int, expression: str) -> None:
-    from infra.constructs.helpdesk import rate_expression
+    from infra.constructs.schedules import rate_expression
 
     assert rate_expression(minutes) == expression

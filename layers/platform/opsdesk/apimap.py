@@ -26,6 +26,16 @@ class Capability(StrEnum):
 
     CURSOR_KEY = "cursor_key"
     """Makes or reads signed list cursors (opsdesk.cursors): CURSOR_KEY_SECRET_ARN and read access to it."""
+    SEARCH = "search"
+    """Reads the documentation search index (opsdesk.search): the collection's endpoint and read access."""
+    AI_MODEL = "ai_model"
+    """Calls the AI provider (opsdesk.ai): on AWS, Bedrock with invoke permission on the configured model."""
+    MAIL = "mail"
+    """Sends mail through SES (opsdesk.mail) from the stage's sender, when the stage has one."""
+    ATTACHMENTS_BUCKET = "attachments_bucket"
+    """Presigns uploads to, and reads and deletes, attachment objects (opsdesk.objects)."""
+    EXPORTS_BUCKET = "exports_bucket"
+    """Writes export files and presigns their download (opsdesk.objects)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,19 @@ class FunctionGroup:
     streaming: bool = False
     """An ASGI app (functions/<name>/app.py) streaming its response: on AWS a response-streaming function behind
     the Lambda Web Adapter, locally mounted in the gateway."""
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A function of the module that runs on a schedule (EventBridge Scheduler on AWS, a thread locally)."""
+
+    group: FunctionGroup
+    every_seconds: int
+    """Whole minutes on AWS (Scheduler rates); each run must tolerate overlapping the previous one."""
+    purpose: str
+    """What a run does (the schedule's description)."""
+    when_runs_fail: str
+    """What is lost while runs fail and how the job catches up: the text of its failure alarm."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,12 @@ class ApiModule:
 
     expose_headers: tuple[str, ...] = ()
     """Response headers a browser script may read cross-origin (beyond the CORS-safelisted ones)."""
+    scheduled: tuple[ScheduledJob, ...] = ()
+
+    def groups_using(self, capability: Capability) -> tuple[FunctionGroup, ...]:
+        """The routed and scheduled groups that declare `capability`."""
+        every = (*self.groups, *(job.group for job in self.scheduled))
+        return tuple(group for group in every if capability in group.capabilities)
 
     @property
     def cookie_sessions(self) -> bool:
@@ -96,6 +125,7 @@ SUPPORT = ApiModule(
             name="support_docs",
             resources=("/api/docs/{proxy+}",),
             tables=("SupportTable", "RateLimitsTable"),
+            capabilities=(Capability.SEARCH,),
         ),
         FunctionGroup(
             name="support_analytics",
@@ -108,6 +138,7 @@ SUPPORT = ApiModule(
             name="support_chat",
             resources=("/api/chat",),
             tables=("SupportTable", "RateLimitsTable"),
+            capabilities=(Capability.SEARCH, Capability.AI_MODEL),
             streaming=True,
         ),
         # Beyond the support document: the tenant's issue events as SSE, for live lists in the frontend.
@@ -150,13 +181,15 @@ HELPDESK = ApiModule(
             resources=("/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}"),
             auth=Auth.COOKIE_JWT,
             tables=("TicketsTable", "EventsTable"),
-            capabilities=(Capability.CURSOR_KEY,),
+            # A resolve mails the requester the CSAT survey.
+            capabilities=(Capability.CURSOR_KEY, Capability.MAIL),
         ),
         FunctionGroup(
             name="helpdesk_attachments",
             resources=("/tickets/{id}/attachments", "/tickets/{id}/attachments/{proxy+}"),
             auth=Auth.COOKIE_JWT,
             tables=("TicketsTable",),
+            capabilities=(Capability.ATTACHMENTS_BUCKET,),
         ),
         FunctionGroup(name="helpdesk_csat", resources=("/csat/{token}",), auth=Auth.NONE, tables=("TicketsTable",)),
         FunctionGroup(
@@ -164,6 +197,7 @@ HELPDESK = ApiModule(
             resources=("/exports/{proxy+}",),
             auth=Auth.COOKIE_JWT,
             tables=("TicketsTable",),
+            capabilities=(Capability.EXPORTS_BUCKET,),
         ),
         # /metrics/sla, /metrics/resolution, /metrics/tickets from the aggregates kept on write (agent role).
         FunctionGroup(
@@ -185,6 +219,15 @@ HELPDESK = ApiModule(
     ),
     # Lists are bare arrays (the document's shape): the next page's cursor travels in this header.
     expose_headers=("X-Next-Cursor",),
+    # Marks tickets whose SLA clock ran out (TicketsTable's ticketsByDue Query; the marks publish ticket_updated).
+    scheduled=(ScheduledJob(
+        FunctionGroup(name="helpdesk_sla_check", resources=(), tables=("TicketsTable", "EventsTable")),
+        every_seconds=60,
+        purpose="record SLA breaches as they happen (ticketsByDue)",
+        when_runs_fail="SLA breaches are recorded late until a run succeeds. Nothing to replay: each run looks back "
+                       "24 hours, so once the cause is fixed the next run catches up; then purge the queue to clear "
+                       "the alarm.",
+    ),),
 )
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK)
