@@ -124,7 +124,8 @@ class ChatSettings(TokenSettings, SupportSettings, RateLimitSettings, SearchSett
     chat_search_limit: int = Field(default=5, alias="CHAT_SEARCH_LIMIT", ge=1, le=20)
     """Articles one searchDocs call returns."""
     chat_min_relevance: float = Field(default=0.25, alias="CHAT_MIN_RELEVANCE", ge=0, le=1)
-    """The offline provider cites no article scoring below this (embedded backend's 0..1 relevance)."""
+    """Beyond the best article (chosen on evidence, opsdesk.ai.offline), the offline provider cites no further
+    article scoring below this (embedded backend's 0..1 relevance)."""
 
 
 class HelpdeskSettings(PlatformSettings):
