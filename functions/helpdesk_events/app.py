@@ -20,7 +20,8 @@ from opsdesk.tokens import TokenVerifier
 
 settings = load_settings(HelpdeskStreamSettings)
 event_log = EventLog()
-cookie = SessionCookie(settings.cookie_name, HELPDESK.base_path) if settings.cookie_login_enabled else None
+cookie = (SessionCookie(HELPDESK.cookie_session.cookie, HELPDESK.base_path)
+          if settings.accepts_cookie(HELPDESK.session) else None)
 
 
 def _token(request: Request) -> str | None:

@@ -18,7 +18,7 @@ from opsdesk.tokens import TokenVerifier
 
 settings = load_settings(SessionSettings)
 app = create_api(HELPDESK, settings)
-cookie = SessionCookie(settings.cookie_name, HELPDESK.base_path)
+cookie = SessionCookie(HELPDESK.cookie_session.cookie, HELPDESK.base_path)
 verifier = TokenVerifier.from_settings(settings)
 
 

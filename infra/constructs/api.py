@@ -23,7 +23,7 @@ from constructs import Construct
 
 from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
 from infra.nag import acknowledge
-from opsdesk.apimap import ApiModule, Auth, Capability, FunctionGroup
+from opsdesk.apimap import MODULE_STAGE_VARIABLE, ApiModule, Auth, Capability, FunctionGroup
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import (
     DomainError,
@@ -193,6 +193,8 @@ class ModuleApi(Construct):
             deploy_options=apigw.StageOptions(
                 stage_name=stage_name,
                 tracing_enabled=True,
+                # Which module this stage serves, for functions several modules share (the session authorizer).
+                variables={MODULE_STAGE_VARIABLE: module.name},
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 # Bodies carry tokens and customer data: never into execution logs.
                 data_trace_enabled=False,

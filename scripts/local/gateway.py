@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from opsdesk.apimap import SERVED_MODULES, ApiModule, Auth, FunctionGroup
+from opsdesk.apimap import MODULE_STAGE_VARIABLE, SERVED_MODULES, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.http import CORS_ALLOWED_HEADERS
@@ -246,6 +246,7 @@ class LocalGateway:
             "multiValueHeaders": {name: [value] for name, value in headers.items()},
             "queryStringParameters": dict(request.query_params) or None,
             "pathParameters": path_parameters or None,
+            "stageVariables": {MODULE_STAGE_VARIABLE: module.name},
             "requestContext": {"resourcePath": route.resource, "httpMethod": request.method, "stage": LOCAL_STAGE},
         }
         handler = self._handler(SESSION_AUTHORIZER)
@@ -320,7 +321,7 @@ class LocalGateway:
             "queryStringParameters": query or None,
             "multiValueQueryStringParameters": multi_query or None,
             "pathParameters": path_parameters or None,
-            "stageVariables": None,
+            "stageVariables": {MODULE_STAGE_VARIABLE: module.name},
             "requestContext": {
                 "resourceId": route.group.name,
                 "resourcePath": route.resource,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from infra.app import DEPLOYED_MODULES
-from opsdesk.apimap import ApiModule, Auth, FunctionGroup
+from opsdesk.apimap import MODULE_STAGE_VARIABLE, ApiModule, Auth, FunctionGroup
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import Forbidden, RateLimited, Unauthorized
 from opsdesk.tables import ALL_TABLES
@@ -274,6 +274,7 @@ def test_stage_traces_logs_access_and_errors_throttles_and_never_logs_bodies(
     properties = stage["Properties"]
 
     assert properties["StageName"] == "dev"
+    assert properties["Variables"] == {MODULE_STAGE_VARIABLE: module.name}  # the session authorizer reads it
     assert properties["TracingEnabled"] is True
     access_log = properties["AccessLogSetting"]
     assert json.loads(access_log["Format"])["requestId"] == "$context.requestId"

@@ -50,7 +50,8 @@ def login(caller: HelpdeskCaller, body: Any) -> Any:
 
 
 def authorize(handler: ModuleType, headers: dict[str, str]) -> dict[str, Any]:
-    result: dict[str, Any] = handler.lambda_handler({"type": "REQUEST", "methodArn": METHOD_ARN, "headers": headers},
+    result: dict[str, Any] = handler.lambda_handler({"type": "REQUEST", "methodArn": METHOD_ARN, "headers": headers,
+                                                       "stageVariables": {"module": "helpdesk"}},
                                                     LambdaContext("authorizer", "us-east-1"))
     return result
 
@@ -117,3 +118,13 @@ def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCall
 
     assert login(caller, {"username": username, "password": PASSWORD}).status == 404
     assert caller.call("POST", "/helpdesk/logout", anonymous=True).status == 404
+
+
+def test_the_authorizer_refuses_to_run_for_a_stage_that_names_no_cookie_session_module(
+    authorizer_handler: ModuleType,
+) -> None:
+    for stage_variables in (None, {"module": "support"}, {"module": "nonexistent"}):
+        with pytest.raises(RuntimeError, match="cookie-session modules"):
+            authorizer_handler.lambda_handler({"type": "REQUEST", "methodArn": METHOD_ARN, "headers": {},
+                                               "stageVariables": stage_variables},
+                                              LambdaContext("authorizer", "us-east-1"))

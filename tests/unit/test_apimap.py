@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from opsdesk.apimap import SUPPORT
+from opsdesk.apimap import SUPPORT, ApiModule, Auth, CookieSession, FunctionGroup
+from opsdesk.settings import SessionSettings
 
 
 @pytest.mark.parametrize(("path", "per_minute"), [
@@ -16,3 +17,24 @@ def test_each_route_gets_the_documented_limit(path: str, per_minute: int) -> Non
 
     assert limit is not None
     assert limit.per_minute == per_minute
+
+
+def test_a_module_with_cookie_session_routes_must_declare_its_cookie() -> None:
+    cookie_group = FunctionGroup(name="x_items", resources=("/items",), auth=Auth.COOKIE_JWT)
+
+    with pytest.raises(ValueError, match="session cookie"):
+        ApiModule(name="x", base_path="/x", dialect="support", groups=(cookie_group,))
+    assert ApiModule(name="x", base_path="/x", dialect="support", groups=(cookie_group,),
+                     session=CookieSession("x_session")).cookie_session.cookie == "x_session"
+
+
+@pytest.mark.parametrize(("cookie_login", "always_on", "accepted"), [("off", False, False), ("on", False, True),
+                                                                     ("off", True, True), ("on", True, True)])
+def test_a_switchable_session_cookie_counts_only_when_the_stage_turns_the_login_on(
+    cookie_login: str, always_on: bool, accepted: bool
+) -> None:
+    settings = SessionSettings.model_validate({"AWS_REGION": "us-east-1", "COGNITO_USER_POOL_ID": "p",
+                                               "COGNITO_APP_CLIENT_ID": "c", "HELPDESK_COOKIE_LOGIN": cookie_login})
+
+    assert settings.accepts_cookie(CookieSession("s", always_on=always_on)) is accepted
+    assert settings.accepts_cookie(None) is False

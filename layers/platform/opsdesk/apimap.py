@@ -54,6 +54,23 @@ class FunctionGroup:
 
 
 @dataclass(frozen=True)
+class CookieSession:
+    """How a cookie-session module's browsers authenticate: the cookie holding the Cognito ID token, sent by the
+    browser to the module's base path only. The session authorizer reads it for the module whose REST API stage
+    names it (the `module` stage variable, MODULE_STAGE_VARIABLE)."""
+
+    cookie: str
+    always_on: bool = False
+    """False: the stage turns the cookie login on (SessionSettings.cookie_login: the helpdesk document's local
+    mode); True: the module's document promises cookies everywhere."""
+
+
+MODULE_STAGE_VARIABLE = "module"
+"""Every module's REST API stage carries its module's name in this stage variable (CDK and the local gateway), so
+a function shared by several modules (the session authorizer) knows which one a request is for."""
+
+
+@dataclass(frozen=True)
 class ScheduledJob:
     """A function of the module that runs on a schedule (EventBridge Scheduler on AWS, a thread locally)."""
 
@@ -87,6 +104,19 @@ class ApiModule:
     expose_headers: tuple[str, ...] = ()
     """Response headers a browser script may read cross-origin (beyond the CORS-safelisted ones)."""
     scheduled: tuple[ScheduledJob, ...] = ()
+    session: CookieSession | None = None
+    """Required when a group takes cookie sessions (Auth.COOKIE_JWT)."""
+
+    def __post_init__(self) -> None:
+        if self.cookie_sessions and self.session is None:
+            raise ValueError(f"module {self.name} has cookie-session routes but declares no session cookie")
+
+    @property
+    def cookie_session(self) -> CookieSession:
+        """The module's session cookie; a module without one has no use for it (ValueError)."""
+        if self.session is None:
+            raise ValueError(f"module {self.name} has no cookie sessions")
+        return self.session
 
     def groups_using(self, capability: Capability) -> tuple[FunctionGroup, ...]:
         """The routed and scheduled groups that declare `capability`."""
@@ -219,6 +249,8 @@ HELPDESK = ApiModule(
     ),
     # Lists are bare arrays (the document's shape): the next page's cursor travels in this header.
     expose_headers=("X-Next-Cursor",),
+    # The document's cookie login exists in its local mode only: off unless the stage turns it on.
+    session=CookieSession(cookie="helpdesk_session"),
     # Marks tickets whose SLA clock ran out (TicketsTable's ticketsByDue Query; the marks publish ticket_updated).
     scheduled=(ScheduledJob(
         FunctionGroup(name="helpdesk_sla_check", resources=(), tables=("TicketsTable", "EventsTable")),
@@ -231,6 +263,7 @@ HELPDESK = ApiModule(
 )
 
 MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK)
+MODULES_BY_NAME: dict[str, ApiModule] = {module.name: module for module in MODULES}
 """The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
 SERVED_MODULES: tuple[ApiModule, ...] = MODULES
 """Every module the local gateway serves: the same."""

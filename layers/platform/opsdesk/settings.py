@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from opsdesk.apimap import CookieSession
 
 
 class PlatformSettings(BaseModel):
@@ -196,18 +199,21 @@ class HelpdeskMetricsSettings(HelpdeskSettings):
 
 class SessionSettings(TokenSettings):
     """Cookie sessions (helpdesk /login, the session authorizer, the helpdesk event stream): whether the cookie
-    login is on, and the cookie's name. Off unless set: `make dev` turns it on."""
+    login of modules whose document makes it optional is on. Off unless set: `make dev` turns it on. The cookie
+    itself is the module's (opsdesk.apimap.CookieSession)."""
 
     cookie_login: Literal["on", "off"] = Field(default="off", alias="HELPDESK_COOKIE_LOGIN")
     auth_mode: Literal["local", "oidc"] | None = Field(default=None, alias="AUTH_MODE")
     """The helpdesk document's switch: `AUTH_MODE=local` turns the cookie login on as HELPDESK_COOKIE_LOGIN=on
     does (OIDC bearer tokens are always accepted)."""
-    cookie_name: str = Field(default="helpdesk_session", alias="HELPDESK_SESSION_COOKIE",
-                             pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
     @property
     def cookie_login_enabled(self) -> bool:
         return self.cookie_login == "on" or self.auth_mode == "local"
+
+    def accepts_cookie(self, session: CookieSession | None) -> bool:
+        """Whether requests of a module with this session may authenticate by its cookie."""
+        return session is not None and (session.always_on or self.cookie_login_enabled)
 
 
 class HelpdeskStreamSettings(EventStreamSettings, SessionSettings):
