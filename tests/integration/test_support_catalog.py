@@ -70,7 +70,7 @@ def test_an_unknown_route_is_not_found_in_the_support_envelope(caller: Caller) -
 
 
 def test_repository_indexes_are_the_shared_table_definitions(local_aws: Any) -> None:
-    from opsdesk.support import repository
+    from opsdesk.support import items
     from opsdesk.tables import SUPPORT_TABLE
 
     model_indexes = {
@@ -78,12 +78,12 @@ def test_repository_indexes_are_the_shared_table_definitions(local_aws: Any) -> 
             next(a.attr_name for a in index.Meta.attributes.values() if getattr(a, role))
             for role in ("is_hash_key", "is_range_key")
         )
-        for index in repository._IssueItem._indexes.values()
+        for index in items.IssueItem._indexes.values()
     }
 
     assert model_indexes == {i.name: (i.partition_key, i.sort_key) for i in SUPPORT_TABLE.indexes}
-    assert repository._SupportItem._hash_key_attribute().attr_name == SUPPORT_TABLE.partition_key
-    assert repository._SupportItem._range_key_attribute().attr_name == SUPPORT_TABLE.sort_key
+    assert items.SupportItem._hash_key_attribute().attr_name == SUPPORT_TABLE.partition_key
+    assert items.SupportItem._range_key_attribute().attr_name == SUPPORT_TABLE.sort_key
 
 
 def test_an_allowed_origin_gets_cors_headers_and_another_gets_none(catalog_handler: Any,

@@ -60,14 +60,14 @@ def test_bad_feedback_names_the_field(docs_caller: Caller, overrides: dict[str, 
 
 
 def test_feedback_is_tallied_per_article_all_time_and_per_month(docs_caller: Caller) -> None:
-    from opsdesk.support.repository import _DocStatsItem
+    from opsdesk.support.items import DocStatsItem
 
     for helpful in (True, False, True):
         docs_caller.post(f"{BASE}/docs/feedback", feedback_body(helpful=helpful))
 
-    tally = _DocStatsItem.get(f"T#{docs_caller.tenant_id}#DOCSTATS", f"ALL#{DOC}")
+    tally = DocStatsItem.get(f"T#{docs_caller.tenant_id}#DOCSTATS", f"ALL#{DOC}")
     assert (int(tally.feedback), int(tally.helpful)) == (3, 2)
-    months = list(_DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", _DocStatsItem.sk.startswith("M#")))
+    months = list(DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", DocStatsItem.sk.startswith("M#")))
     assert [(int(m.feedback), int(m.helpful)) for m in months] == [(3, 2)]
 
 

@@ -22,6 +22,7 @@ from opsdesk.errors import Conflict
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import Page, PageRequest
 from opsdesk.support.analytics import DayRange, DocStats, month_key, title_from_url
+from opsdesk.support.counters import issue_moves, resolutions_pk, stats_pk, sum_items
 from opsdesk.support.records import (
     ContextOption,
     Customer,
@@ -54,6 +55,8 @@ class InMemorySupportStore:
         self._escalations: dict[str, list[date]] = defaultdict(list)
         self._views: dict[str, list[tuple[DocStats, date]]] = defaultdict(list)
         self._ai_usage: dict[tuple[str, str, str], UsageTotals] = {}
+        self._counters: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        """The issue counters, (pk, sk) -> numbers, moved as the repository moves them (opsdesk.support.counters)."""
         """(tenant, event) in the order the writes that carried them succeeded."""
         """How many issue writes (create and update) reached the store: lets tests see a no-op stay a no-op."""
 
@@ -69,7 +72,12 @@ class InMemorySupportStore:
         self._planes[tenant_id][plane.id] = plane
 
     def put_issue(self, tenant_id: str, issue: Issue) -> None:
+        self._count(tenant_id, self._issues[tenant_id].get(issue.id), issue)
         self._issues[tenant_id][issue.id] = issue
+
+    def _count(self, tenant_id: str, before: Issue | None, after: Issue) -> None:
+        for key, deltas in issue_moves(tenant_id, before, after).items():
+            self._counters[key].update(deltas)
 
     # Catalog
 
@@ -106,6 +114,7 @@ class InMemorySupportStore:
         with self._lock:
             if issue.id in self._issues[tenant_id]:
                 raise Conflict("Issue already exists")
+            self._count(tenant_id, None, issue)
             self._issues[tenant_id][issue.id] = issue
             self.writes += 1
             self.published.extend((tenant_id, e) for e in events)
@@ -123,23 +132,20 @@ class InMemorySupportStore:
             stored = self._issues[tenant_id].get(before.id)
             if stored is None or stored.version != before.version:
                 raise Conflict("The issue was changed by someone else; reload it and retry")
+            self._count(tenant_id, stored, after)
             self._issues[tenant_id][after.id] = after
             self.writes += 1
             self.published.extend((tenant_id, e) for e in events)
 
 
-    # Analytics: computed from what was stored, item by item (the repository keeps counters instead)
+    # Analytics
 
     def issue_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:
+        """The counters the writes moved, summed as the repository sums its counter items."""
         totals: Counter[str] = Counter()
-        for issue in self._issues[tenant_id].values():
-            if _in_days(parse_rfc3339(issue.created_at).date(), days):
-                totals.update(["all", f"customer:{issue.customer.id}", f"plane:{issue.primary_plane.id}",
-                               f"status:{issue.status.value}"])
-            if issue.resolved_at and _in_days(parse_rfc3339(issue.resolved_at).date(), days):
-                totals["resolved"] += 1
-                seconds = parse_rfc3339(issue.resolved_at) - parse_rfc3339(issue.created_at)
-                totals["resolutionSeconds"] += int(seconds.total_seconds())
+        for pk in (stats_pk(tenant_id), resolutions_pk(tenant_id)):
+            totals += sum_items(((sk, numbers) for (item_pk, sk), numbers in self._counters.items() if item_pk == pk),
+                                days)
         return totals
 
     def help_totals(self, tenant_id: str, days: DayRange) -> Counter[str]:

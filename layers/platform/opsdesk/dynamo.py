@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -215,11 +215,6 @@ def all_of(conditions: Iterable[Condition]) -> Condition | None:
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     return combined
-
-
-def day_sk(day: date) -> str:
-    """The sort key of a per-day item (counters, tallies): `D#2026-01-31` sorts as the days do."""
-    return f"D#{day.isoformat()}"
 
 
 class Transactions:

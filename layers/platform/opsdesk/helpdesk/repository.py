@@ -50,7 +50,6 @@ from opsdesk.dynamo import (
     all_of,
     bind_table,
     connection_for,
-    day_sk,
     domain_error_for,
     error_code,
     get_item,
@@ -76,6 +75,7 @@ from opsdesk.helpdesk.records import (
     Totals,
 )
 from opsdesk.helpdesk.sla import DueEntry, due_sort_key, parse_due_sort_key
+from opsdesk.keys import day_sk
 from opsdesk.pagination import Page
 from opsdesk.settings import HelpdeskSettings, load_settings
 

@@ -1,0 +1,194 @@
+"""The support table's keys and the issue counters kept on write: plain arithmetic over records, shared by the
+DynamoDB repository (which writes the moves in the issue's transaction) and the in-memory fake (which keeps the
+same counters in a dict), so the two cannot count differently.
+
+A dimension is one way of slicing a tenant's issues: `all`, `customer:<id>`, `plane:<primaryPlaneId>` or
+`status:<status>`, each with the list-index partition that holds its issues. Counters exist for each dimension
+alone and for each combination of two or three of customer, plane and status (`customer:<id>&status:<s>`), on
+the all-time item (sk ALL) and on the issue's creation-day item (sk D#<day>); resolutions are counted on the
+resolution day, in a partition of their own so issue lists never read them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from itertools import combinations
+
+from opsdesk.clock import parse_rfc3339
+from opsdesk.keys import day_sk
+from opsdesk.support.analytics import RESOLUTION_SECONDS, RESOLVED, DayRange
+from opsdesk.support.records import Issue, IssueFilters, IssueStatus
+
+ALL_TIME_SK = "ALL"
+ISSUE_SK = "ISSUE"
+HELP_SESSION_SK = "SESSION"
+
+
+def customers_pk(tenant: str) -> str:
+    return f"T#{tenant}#CUSTOMERS"
+
+
+def environments_pk(tenant: str, customer_id: str) -> str:
+    return f"T#{tenant}#C#{customer_id}#ENVS"
+
+
+def planes_pk(tenant: str) -> str:
+    return f"T#{tenant}#PLANES"
+
+
+def issue_pk(tenant: str, issue_id: str) -> str:
+    return f"T#{tenant}#I#{issue_id}"
+
+
+def stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#STATS"
+
+
+def resolutions_pk(tenant: str) -> str:
+    return f"T#{tenant}#RESOLUTIONS"
+
+
+def help_stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#HELPSTATS"
+
+
+def help_session_pk(tenant: str, user_id: str) -> str:
+    return f"T#{tenant}#HELP#U#{user_id}"
+
+
+def doc_stats_pk(tenant: str) -> str:
+    return f"T#{tenant}#DOCSTATS"
+
+
+def ai_usage_pk(tenant: str) -> str:
+    return f"T#{tenant}#AIUSAGE"
+
+
+def feedback_pk(tenant: str) -> str:
+    return f"T#{tenant}#FEEDBACK"
+
+
+class DimensionKind(StrEnum):
+    """Which list index serves a dimension (opsdesk.tables: issuesByTenant, ...ByCustomer, ...ByPlane,
+    ...ByStatus)."""
+
+    ALL = "all"
+    CUSTOMER = "customer"
+    PLANE = "plane"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    kind: DimensionKind
+    name: str
+    """The counter's name: `all`, `customer:<id>`, ..."""
+    partition: str
+    """The list index partition holding its issues."""
+
+
+def tenant_dimension(tenant: str) -> Dimension:
+    return Dimension(DimensionKind.ALL, "all", f"T#{tenant}#ISSUES")
+
+
+def customer_dimension(tenant: str, customer_id: str) -> Dimension:
+    return Dimension(DimensionKind.CUSTOMER, f"customer:{customer_id}", f"T#{tenant}#ISSUES#C#{customer_id}")
+
+
+def plane_dimension(tenant: str, plane_id: str) -> Dimension:
+    return Dimension(DimensionKind.PLANE, f"plane:{plane_id}", f"T#{tenant}#ISSUES#P#{plane_id}")
+
+
+def status_dimension(tenant: str, status: IssueStatus) -> Dimension:
+    return Dimension(DimensionKind.STATUS, f"status:{status.value}", f"T#{tenant}#ISSUES#S#{status.value}")
+
+
+def dimensions_of(tenant: str, issue: Issue) -> list[Dimension]:
+    """Every dimension an issue is listed and counted in: the tenant first, then customer, plane, status."""
+    return [
+        tenant_dimension(tenant),
+        customer_dimension(tenant, issue.customer.id),
+        plane_dimension(tenant, issue.primary_plane.id),
+        status_dimension(tenant, issue.status),
+    ]
+
+
+def combined_name(dimensions: Sequence[Dimension]) -> str:
+    return "&".join(d.name for d in dimensions)
+
+
+def counted_names(tenant: str, issue: Issue) -> list[str]:
+    """Every counter an issue adds one to: each dimension alone and each combination of two or three of
+    customer, plane and status, so a combined filter's total is a counter too."""
+    every = dimensions_of(tenant, issue)
+    names = [d.name for d in every]
+    for size in (2, 3):
+        names.extend(combined_name(combination) for combination in combinations(every[1:], size))
+    return names
+
+
+def dimensions_for(tenant: str, filters: IssueFilters) -> list[Dimension]:
+    """The dimensions a filter set selects, in the order counters combine them; no filter: the whole tenant."""
+    chosen: list[Dimension] = []
+    if filters.customer_id:
+        chosen.append(customer_dimension(tenant, filters.customer_id))
+    if filters.plane_id:
+        chosen.append(plane_dimension(tenant, filters.plane_id))
+    if filters.status:
+        chosen.append(status_dimension(tenant, filters.status))
+    return chosen or [tenant_dimension(tenant)]
+
+
+def creation_day(issue: Issue) -> date:
+    return parse_rfc3339(issue.created_at).date()
+
+
+def resolution_deltas(issue: Issue, sign: int) -> tuple[str, dict[str, int]]:
+    """The day item of the issue's resolution and what it adds there (sign -1 takes a resolution back)."""
+    if issue.resolved_at is None:
+        raise ValueError("an issue that is not resolved has no resolution to count")
+    resolved = parse_rfc3339(issue.resolved_at)
+    seconds = int((resolved - parse_rfc3339(issue.created_at)).total_seconds())
+    return day_sk(resolved.date()), {RESOLVED: sign, RESOLUTION_SECONDS: sign * seconds}
+
+
+Moves = dict[tuple[str, str], Counter[str]]
+"""Counter deltas per stats item, keyed (pk, sk)."""
+
+
+def issue_moves(tenant: str, before: Issue | None, after: Issue) -> Moves:
+    """Counter moves for a create (`before` None) or a change: the dimensions on the all-time and creation-day
+    items, the resolution figures on the all-time and resolution-day items. One entry per item, since a
+    transaction may not touch an item twice; nothing for a change that moves no counter."""
+    moves: Moves = {}
+
+    def add(pk: str, sk: str, deltas: Mapping[str, int]) -> None:
+        for target in (ALL_TIME_SK, sk):
+            moves.setdefault((pk, target), Counter()).update(deltas)
+
+    counted = Counter(counted_names(tenant, after))
+    if before is not None:
+        counted.subtract(counted_names(tenant, before))  # a status move: only the names with a status differ
+    if any(counted.values()):
+        add(stats_pk(tenant), day_sk(creation_day(after)), {name: delta for name, delta in counted.items() if delta})
+    if before is not None and before.resolved_at and before.resolved_at != after.resolved_at:
+        add(resolutions_pk(tenant), *resolution_deltas(before, -1))
+    if after.resolved_at and (before is None or before.resolved_at != after.resolved_at):
+        add(resolutions_pk(tenant), *resolution_deltas(after, +1))
+    return moves
+
+
+def sum_items(items: Iterable[tuple[str, Mapping[str, int]]], days: DayRange) -> Counter[str]:
+    """The counters of one partition's items `(sk, numbers)` summed over `days`: the all-time item alone for all
+    time, else the day items inside the range (what the repository reads with one Query)."""
+    totals: Counter[str] = Counter()
+    low = day_sk(days.first) if days.first else "D#"
+    high = day_sk(days.last) if days.last else "D#~"
+    for sk, numbers in items:
+        if (sk == ALL_TIME_SK) if days.all_time else (sk.startswith("D#") and low <= sk <= high):
+            totals.update(numbers)
+    return totals

@@ -1,0 +1,108 @@
+"""The support counters kept on write (opsdesk.support.counters): plain arithmetic, pinned without DynamoDB. The
+repository writes these moves; the in-memory fake applies the same ones."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from opsdesk.support.analytics import DayRange
+from opsdesk.support.counters import (
+    ALL_TIME_SK,
+    Moves,
+    counted_names,
+    dimensions_for,
+    issue_moves,
+    resolutions_pk,
+    stats_pk,
+    sum_items,
+)
+from opsdesk.support.records import EnvironmentRef, Issue, IssueFilters, IssueStatus, Ref
+
+T = "t1"
+ISSUE = Issue(
+    id="i1", display_id="ISS-2026-0001", title="t", description="d", status=IssueStatus.OPEN,
+    customer=Ref("c1", "Alpha"), environment=EnvironmentRef("e1", "qa", "qa"), primary_plane=Ref("p1", "CI"),
+    secondary_planes=(), contexts=(), submitter_handle="h", pipeline_url=None,
+    created_at="2026-03-01T10:00:00.000Z", updated_at="2026-03-01T10:00:00.000Z", created_by="u1",
+)
+
+
+def apply(store: dict[tuple[str, str], Counter[str]], moves: Moves) -> None:
+    for key, deltas in moves.items():
+        store.setdefault(key, Counter()).update(deltas)
+
+
+def totals(store: dict[tuple[str, str], Counter[str]], days: DayRange) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for pk in (stats_pk(T), resolutions_pk(T)):
+        found += sum_items(((sk, numbers) for (item_pk, sk), numbers in store.items() if item_pk == pk), days)
+    return found
+
+
+def test_an_issue_counts_in_each_dimension_and_each_combination_of_two_or_three() -> None:
+    names = counted_names(T, ISSUE)
+
+    assert names[:4] == ["all", "customer:c1", "plane:p1", "status:open"]
+    assert set(names[4:]) == {"customer:c1&plane:p1", "customer:c1&status:open", "plane:p1&status:open",
+                              "customer:c1&plane:p1&status:open"}
+
+
+def test_a_create_moves_the_all_time_and_creation_day_items_only() -> None:
+    moves = issue_moves(T, None, ISSUE)
+
+    assert set(moves) == {(stats_pk(T), ALL_TIME_SK), (stats_pk(T), "D#2026-03-01")}
+    assert all(count == 1 for deltas in moves.values() for count in deltas.values())
+
+
+def test_a_status_move_shifts_only_the_counters_that_name_a_status_on_the_creation_day() -> None:
+    moved = replace(ISSUE, status=IssueStatus.IN_PROGRESS, updated_at="2026-03-05T09:00:00.000Z")
+
+    moves = issue_moves(T, ISSUE, moved)
+
+    day = moves[(stats_pk(T), "D#2026-03-01")]
+    assert day["status:open"] == -1 and day["status:in_progress"] == 1
+    assert day["customer:c1&status:open"] == -1 and day["customer:c1&plane:p1&status:in_progress"] == 1
+    assert "all" not in day and "customer:c1" not in day
+
+
+def test_a_change_that_moves_no_counter_writes_no_counter_item() -> None:
+    assert issue_moves(T, ISSUE, replace(ISSUE, title="renamed")) == {}
+
+
+def test_a_resolution_counts_on_its_day_and_a_reopen_takes_it_back() -> None:
+    resolved = replace(ISSUE, status=IssueStatus.RESOLVED, resolved_at="2026-03-03T10:00:00.000Z")
+    reopened = replace(resolved, status=IssueStatus.OPEN, resolved_at=None)
+    store: dict[tuple[str, str], Counter[str]] = {}
+
+    for before, after in ((None, ISSUE), (ISSUE, resolved)):
+        apply(store, issue_moves(T, before, after))
+    march_3 = DayRange(date(2026, 3, 3), date(2026, 3, 3))
+    assert totals(store, march_3)["resolved"] == 1
+    assert totals(store, march_3)["resolutionSeconds"] == 2 * 86_400
+    apply(store, issue_moves(T, resolved, reopened))
+
+    assert totals(store, march_3)["resolved"] == 0
+    assert totals(store, DayRange())["resolved"] == 0
+    assert totals(store, DayRange())["all"] == 1
+
+
+@pytest.mark.parametrize(("days", "expected"), [(DayRange(), 2), (DayRange(date(2026, 3, 1), date(2026, 3, 1)), 1),
+                                                (DayRange(date(2026, 3, 2), None), 1),
+                                                (DayRange(None, date(2026, 2, 28)), 0)])
+def test_sums_read_the_all_time_item_or_the_day_items_in_range(days: DayRange, expected: int) -> None:
+    store: dict[tuple[str, str], Counter[str]] = {}
+    apply(store, issue_moves(T, None, ISSUE))
+    apply(store, issue_moves(T, None, replace(ISSUE, id="i2", created_at="2026-03-09T00:00:00.000Z")))
+
+    assert totals(store, days)["all"] == expected
+
+
+def test_filters_select_their_dimensions_in_counter_order_and_none_is_the_tenant() -> None:
+    filters = IssueFilters(customer_id="c1", status=IssueStatus.OPEN)
+
+    assert [d.name for d in dimensions_for(T, filters)] == ["customer:c1", "status:open"]
+    assert [d.name for d in dimensions_for(T, IssueFilters())] == ["all"]
