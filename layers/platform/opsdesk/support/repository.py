@@ -200,9 +200,12 @@ class SupportRepository:
             self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
-            # The id is fresh, so an existing issue is our own earlier attempt; otherwise an event number was
-            # taken by another writer in the meantime.
-            return Outcome.DONE if self.get_issue(tenant_id, issue.id) is not None else Outcome.RETRY
+            # The same issue stored is our own earlier attempt; another under its id is a conflict; none means an
+            # event number was taken by another writer in the meantime.
+            stored = self.get_issue(tenant_id, issue.id)
+            if stored is None:
+                return Outcome.RETRY
+            return Outcome.DONE if stored == issue else Outcome.CONFLICT
 
         self._commit(write, "Issue already exists", outcome)
 
