@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.attachments import AttachmentConfirm, AttachmentLimits, AttachmentService, AttachmentUpload
-from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
+from opsdesk.helpdesk.extras_repository import ExtrasRepository
+from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.objects import ObjectStore

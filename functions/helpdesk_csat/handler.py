@@ -25,7 +25,8 @@ from opsdesk.helpdesk.csat import (
     render_form,
     render_not_found,
 )
-from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
+from opsdesk.helpdesk.extras_repository import ExtrasRepository
+from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.http import create_api, json_response, raw_body
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskSettings, load_settings

@@ -9,7 +9,8 @@ from typing import Any
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
-from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
+from opsdesk.helpdesk.extras_repository import ExtrasRepository
+from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.service import require_agent
 from opsdesk.helpdesk.views import ticket_view
 from opsdesk.http import create_api, current_principal, request_body

@@ -9,8 +9,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
+from opsdesk.helpdesk.extras_repository import ExtrasRepository
 from opsdesk.helpdesk.prometheus import CONTENT_TYPE, build_families, process_families, render, sla_check_families
-from opsdesk.helpdesk.repository import ExtrasRepository
 from opsdesk.http import create_api
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskMetricsSettings, load_settings

@@ -13,7 +13,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.eventlog import EventLog
-from opsdesk.helpdesk.repository import ExtrasRepository, TicketRepository
+from opsdesk.helpdesk.extras_repository import ExtrasRepository
+from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.sla import run_breach_check
 from opsdesk.observability import logger, metrics

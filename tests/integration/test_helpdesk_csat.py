@@ -125,7 +125,7 @@ def test_unknown_token_is_404(handlers: dict[str, ModuleType]) -> None:
 
 
 def test_answer_is_recorded_once(handlers: dict[str, ModuleType], agent: HelpdeskCaller, token: str) -> None:
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     first = survey(handlers, "POST", token, "score=good")
     second = survey(handlers, "POST", token, "score=bad")
@@ -136,7 +136,7 @@ def test_answer_is_recorded_once(handlers: dict[str, ModuleType], agent: Helpdes
 
 
 def test_json_answers_are_accepted(handlers: dict[str, ModuleType], agent: HelpdeskCaller, token: str) -> None:
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     status, body, _ = survey(handlers, "POST", token, json.dumps({"score": "bad"}), content_type="application/json")
 
@@ -156,7 +156,7 @@ def test_bad_score_is_400_naming_score_and_leaves_the_token_unused(
 
 def test_concurrent_answers_record_exactly_one(handlers: dict[str, ModuleType], agent: HelpdeskCaller,
                                                token: str) -> None:
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     statuses: list[int] = []
     barrier = threading.Barrier(6)
@@ -198,7 +198,7 @@ def test_a_browser_posting_the_form_gets_pages(handlers: dict[str, ModuleType], 
 
 def test_expired_token_is_404(handlers: dict[str, ModuleType]) -> None:
     from opsdesk.helpdesk.csat import new_survey_token
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     raw, expired = new_survey_token(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()),
                                     datetime.now(UTC) - timedelta(days=31))

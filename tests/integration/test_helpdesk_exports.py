@@ -75,7 +75,7 @@ def test_export_link_is_short_lived_and_under_the_tenant(agent: HelpdeskCaller) 
 
 
 def test_export_is_recorded(agent: HelpdeskCaller) -> None:
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     tickets = create_tickets(agent, ["One", "Two"])
     agent.post("/exports/tickets", {"ids": tickets})

@@ -115,7 +115,7 @@ def test_a_ticket_resolved_in_time_is_never_flagged(check: ModuleType) -> None:
 
 
 def test_the_run_is_counted_in_the_platform_record(check: ModuleType) -> None:
-    from opsdesk.helpdesk.repository import ExtrasRepository
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
     before = ExtrasRepository().sla_check_stats()
     check.check_now()

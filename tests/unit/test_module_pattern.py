@@ -12,7 +12,7 @@ from opsdesk.apimap import MODULES
 
 LIBRARY = Path(__file__).resolve().parents[2] / "layers" / "platform" / "opsdesk"
 AWS_PACKAGES = {"boto3", "botocore", "pynamodb"}
-DATA_ACCESS_FILES = {"repository.py", "items.py"}
+DATA_ACCESS_FILES = {"repository.py", "extras_repository.py", "items.py"}
 """The files of a module that may talk to AWS: its table's repository and item classes. Adapters (S3, SES,
 search, AI) live in the platform, one each."""
 
