@@ -10,16 +10,14 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from opsdesk.apimap import HELPDESK
-from opsdesk.dialects import DIALECTS
 from opsdesk.eventlog import EventLog
 from opsdesk.events import HELPDESK_STREAM
 from opsdesk.sessions import SessionCookie, request_token
 from opsdesk.settings import HelpdeskStreamSettings, load_settings
-from opsdesk.sse import StreamTiming, create_stream_app
-from opsdesk.tokens import TokenVerifier
+from opsdesk.sse import module_event_stream
 
 settings = load_settings(HelpdeskStreamSettings)
-event_log = EventLog()
+event_log = EventLog(settings)
 cookie = (SessionCookie(HELPDESK.cookie_session.cookie, HELPDESK.base_path)
           if settings.accepts_cookie(HELPDESK.session) else None)
 
@@ -29,15 +27,5 @@ def _token(request: Request) -> str | None:
     return found[0] if found else None
 
 
-app = create_stream_app(
-    ("/events", f"{HELPDESK.base_path}/events"),
-    verifier=TokenVerifier.from_settings(settings),
-    expected_client_id=settings.app_client_id,
-    dialect=DIALECTS[HELPDESK.dialect],
-    stream_for=lambda principal, request: HELPDESK_STREAM,
-    read_after=event_log.read_after,
-    latest_id=event_log.last_id,
-    timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
-                        max_seconds=settings.sse_max_seconds, heartbeat_comment=":hb"),
-    token_from=_token,
-)
+app = module_event_stream(HELPDESK, "/events", HELPDESK_STREAM, settings, event_log, heartbeat_comment=":hb",
+                          token_from=_token)

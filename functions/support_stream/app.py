@@ -6,24 +6,10 @@ behind the Lambda Web Adapter (response streaming) on AWS; the local gateway mou
 from __future__ import annotations
 
 from opsdesk.apimap import SUPPORT
-from opsdesk.dialects import DIALECTS
 from opsdesk.eventlog import EventLog
 from opsdesk.events import TENANT_STREAM
 from opsdesk.settings import EventStreamSettings, load_settings
-from opsdesk.sse import StreamTiming, create_stream_app
-from opsdesk.tokens import TokenVerifier
+from opsdesk.sse import module_event_stream
 
 settings = load_settings(EventStreamSettings)
-event_log = EventLog()
-
-app = create_stream_app(
-    ("/api/events", f"{SUPPORT.base_path}/api/events"),
-    verifier=TokenVerifier.from_settings(settings),
-    expected_client_id=settings.app_client_id,
-    dialect=DIALECTS[SUPPORT.dialect],
-    stream_for=lambda principal, request: TENANT_STREAM,
-    read_after=event_log.read_after,
-    latest_id=event_log.last_id,
-    timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
-                        max_seconds=settings.sse_max_seconds),
-)
+app = module_event_stream(SUPPORT, "/api/events", TENANT_STREAM, settings, EventLog(settings))

@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +23,15 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from opsdesk.auth import Principal, principal_from_claims
-from opsdesk.dialects import Dialect
+from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
 from opsdesk.events import StoredEvent, reaches
 from opsdesk.tokens import TokenVerifier, bearer_token
+
+if TYPE_CHECKING:
+    from opsdesk.apimap import ApiModule
+    from opsdesk.eventlog import EventLog
+    from opsdesk.settings import EventStreamSettings
 
 ReadAfter = Callable[[str, str, int], list[StoredEvent]]
 """(tenant, stream, after) -> the stream's events numbered above `after`, oldest first."""
@@ -137,3 +143,29 @@ def create_stream_app(
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
     return Starlette(routes=[Route(path, stream, methods=["GET"]) for path in paths])
+
+
+def module_event_stream(
+    module: ApiModule,
+    route: str,
+    stream: str,
+    settings: EventStreamSettings,
+    event_log: EventLog,
+    *,
+    heartbeat_comment: str = StreamTiming.heartbeat_comment,
+    token_from: Callable[[Request], str | None] | None = None,
+) -> Starlette:
+    """A module's stream function in one call: `stream` of the caller's tenant on `route` (and behind the
+    module's base path), the module's error envelope, the settings' timing, the event log's reads."""
+    return create_stream_app(
+        (route, f"{module.base_path}{route}"),
+        verifier=TokenVerifier.from_settings(settings),
+        expected_client_id=settings.app_client_id,
+        dialect=DIALECTS[module.dialect],
+        stream_for=lambda principal, request: stream,
+        read_after=event_log.read_after,
+        latest_id=event_log.last_id,
+        timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
+                            max_seconds=settings.sse_max_seconds, heartbeat_comment=heartbeat_comment),
+        token_from=token_from,
+    )
