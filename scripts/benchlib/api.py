@@ -1,61 +1,19 @@
-"""API Gateway REST proxy events as the Cognito authorizer delivers them, and a caller that hands them to a
-function's `lambda_handler` in this process."""
+"""A caller that hands API Gateway REST proxy events (built as the local gateway builds them,
+scripts/local/rest_events.py) to a function's `lambda_handler` in this process."""
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from scripts.local.gateway import LambdaContext
-
-BASE_PATH = "/support"
-
-
-def claims(tenant_id: str, user_id: str, groups: tuple[str, ...] = ("agent",)) -> dict[str, str]:
-    """Claims as API Gateway passes them: every value a string, groups as "[a b]"."""
-    return {
-        "sub": user_id,
-        "cognito:username": f"{user_id}@bench.test",
-        "custom:tenant_id": tenant_id,
-        "cognito:groups": "[" + " ".join(groups) + "]",
-        "token_use": "id",
-        "aud": os.environ.get("COGNITO_APP_CLIENT_ID", ""),  # the functions check the audience
-    }
+from scripts.local.rest_events import in_process_event, signed_in_claims
 
 
-def rest_event(method: str, url: str, claims: dict[str, str], body: Any = None) -> dict[str, Any]:
-    parts = urlsplit(url)
-    segments = parts.path.removeprefix(BASE_PATH).strip("/").split("/")
-    greedy = len(segments) > 2
-    resource = "/" + "/".join(segments[:2]) + ("/{proxy+}" if greedy else "")
-    query = dict(parse_qsl(parts.query))
-    return {
-        "resource": resource,
-        "path": parts.path,
-        "httpMethod": method,
-        "headers": {"content-type": "application/json"},
-        "multiValueHeaders": {"content-type": ["application/json"]},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} or None,
-        "pathParameters": {"proxy": "/".join(segments[2:])} if greedy else None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource,
-            "httpMethod": method,
-            "path": parts.path,
-            "stage": "bench",
-            "requestId": str(uuid.uuid4()),
-            "identity": {"sourceIp": "127.0.0.1"},
-            "authorizer": {"claims": claims},
-        },
-        "body": None if body is None else json.dumps(body),
-        "isBase64Encoded": False,
-    }
+def claims(tenant_id: str, user_id: str, groups: tuple[str, ...] = ("agent",)) -> dict[str, Any]:
+    return signed_in_claims(tenant_id, user_id, groups, email_domain="bench.test")
 
 
 @dataclass
@@ -64,13 +22,12 @@ class Caller:
 
     handler: ModuleType
     function_name: str
-    claims: dict[str, str]
+    claims: dict[str, Any]
     region: str
 
     def call(self, method: str, url: str, body: Any = None) -> dict[str, Any]:
-        result: dict[str, Any] = self.handler.lambda_handler(
-            rest_event(method, url, self.claims, body), LambdaContext(self.function_name, self.region)
-        )
+        _, event = in_process_event(method, url, claims=self.claims, body=body, stage="bench")
+        result: dict[str, Any] = self.handler.lambda_handler(event, LambdaContext(self.function_name, self.region))
         return result
 
     def expect(self, status: int, method: str, url: str, body: Any = None) -> Any:

@@ -7,12 +7,9 @@ from __future__ import annotations
 import base64
 import importlib
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -23,55 +20,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from opsdesk.apimap import MODULE_STAGE_VARIABLE, SERVED_MODULES, ApiModule, Auth, FunctionGroup
+from opsdesk.apimap import MODULE_STAGE_VARIABLE, SERVED_MODULES, ApiModule, Auth
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
+from scripts.local.rest_events import build_rest_event
+from scripts.local.routing import CompiledRoute, claims_as_api_gateway_passes_them, compile_routes
 
 LOG = logging.getLogger("opsdesk.local.gateway")
 LOCAL_STAGE = "local"
 LAMBDA_TIMEOUT_SECONDS = 29  # API Gateway's integration timeout
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-# API Gateway hands every claim to the function as a string, timestamps in this format.
-CLAIM_TIME_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
-TIME_CLAIMS = ("exp", "iat", "auth_time")
 SESSION_AUTHORIZER = "session_authorizer"
 """The function behind Auth.COOKIE_JWT routes (the Lambda REQUEST authorizer on AWS)."""
-
-
-@dataclass(frozen=True)
-class CompiledRoute:
-    module: ApiModule
-    group: FunctionGroup
-    resource: str
-    pattern: re.Pattern[str]
-
-    @property
-    def specificity(self) -> tuple[int, ...]:
-        """API Gateway matches the most specific resource, segment by segment from the root: a literal segment
-        before a {param}, a {param} before a greedy {proxy+}. So `/tickets/{id}/attachments/{proxy+}` wins over
-        `/tickets/{id}/{proxy+}` for `/tickets/7/attachments/9` (sort ascending)."""
-        return tuple(_segment_rank(segment) for segment in self.resource.strip("/").split("/"))
-
-
-def _segment_rank(segment: str) -> int:
-    if segment.startswith("{") and segment.endswith("+}"):
-        return 2
-    return 1 if segment.startswith("{") else 0
-
-
-def compile_resource(resource: str) -> re.Pattern[str]:
-    regex = ""
-    for segment in resource.strip("/").split("/"):
-        if segment.startswith("{") and segment.endswith("+}"):
-            regex += f"/(?P<{segment[1:-2]}>.+)"
-        elif segment.startswith("{") and segment.endswith("}"):
-            regex += f"/(?P<{segment[1:-1]}>[^/]+)"
-        else:
-            regex += "/" + re.escape(segment)
-    return re.compile(f"^{regex}/?$")
 
 
 class AsgiPassthrough(Response):
@@ -102,20 +65,6 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]:
-    passed: dict[str, str] = {}
-    for name, value in claims.items():
-        if name in TIME_CLAIMS and isinstance(value, int | float):
-            passed[name] = datetime.fromtimestamp(value, UTC).strftime(CLAIM_TIME_FORMAT)
-        elif isinstance(value, list):
-            passed[name] = "[" + " ".join(str(v) for v in value) + "]"
-        elif isinstance(value, bool):
-            passed[name] = str(value).lower()
-        else:
-            passed[name] = str(value)
-    return passed
-
-
 class LocalGateway:
     def __init__(
         self,
@@ -127,13 +76,7 @@ class LocalGateway:
         self._verifier = verifier
         self._region = region
         self._modules = sorted(modules, key=lambda m: -len(m.base_path))
-        self._routes: dict[str, list[CompiledRoute]] = {
-            m.name: sorted(
-                (CompiledRoute(m, g, r, compile_resource(r)) for g in m.groups for r in g.resources),
-                key=lambda route: route.specificity,
-            )
-            for m in modules
-        }
+        self._routes = compile_routes(modules)
         self._import = import_handler or (lambda group: importlib.import_module(f"functions.{group}.handler"))
         self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
         self._apps: dict[str, ASGIApp] = {}
@@ -290,59 +233,13 @@ class LocalGateway:
         authorizer: dict[str, Any] | None,
         body: bytes,
     ) -> dict[str, Any]:
-        headers: dict[str, str] = {}
-        multi_headers: dict[str, list[str]] = {}
-        for name, value in request.headers.items():
-            headers[name] = value
-            multi_headers.setdefault(name, []).append(value)
-        query: dict[str, str] = {}
-        multi_query: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            query[name] = value
-            multi_query.setdefault(name, []).append(value)
-        text_body: str | None
-        is_base64 = False
-        if not body:
-            text_body = None
-        else:
-            try:
-                text_body = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text_body, is_base64 = base64.b64encode(body).decode("ascii"), True
-        now = datetime.now(UTC)
-        request_id = str(uuid.uuid4())
-        client_ip = request.client.host if request.client else "127.0.0.1"
-        return {
-            "resource": route.resource,
-            "path": request.url.path,
-            "httpMethod": request.method,
-            "headers": headers,
-            "multiValueHeaders": multi_headers,
-            "queryStringParameters": query or None,
-            "multiValueQueryStringParameters": multi_query or None,
-            "pathParameters": path_parameters or None,
-            "stageVariables": {MODULE_STAGE_VARIABLE: module.name},
-            "requestContext": {
-                "resourceId": route.group.name,
-                "resourcePath": route.resource,
-                "httpMethod": request.method,
-                "extendedRequestId": request_id,
-                "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-                "path": request.url.path,
-                "accountId": "123456789012",
-                "protocol": "HTTP/1.1",
-                "stage": LOCAL_STAGE,
-                "domainPrefix": request.url.hostname or "127",
-                "requestTimeEpoch": int(now.timestamp() * 1000),
-                "requestId": request_id,
-                "identity": {"sourceIp": client_ip, "userAgent": request.headers.get("user-agent", "")},
-                "domainName": request.headers.get("host", "127.0.0.1"),
-                "apiId": f"local-{module.name}",
-                "authorizer": authorizer,
-            },
-            "body": text_body,
-            "isBase64Encoded": is_base64,
-        }
+        return build_rest_event(
+            module=module, route=route, path_parameters=path_parameters, method=request.method,
+            path=request.url.path, headers=list(request.headers.items()),
+            query=list(request.query_params.multi_items()), body=body, authorizer=authorizer, stage=LOCAL_STAGE,
+            source_ip=request.client.host if request.client else "127.0.0.1",
+            host=request.headers.get("host", "127.0.0.1"),
+        )
 
     @staticmethod
     def _response(result: dict[str, Any]) -> Response:

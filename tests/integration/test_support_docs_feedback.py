@@ -18,7 +18,7 @@ DOC = "https://happycloud.com/docs/app-cicd/how-to/configure-timeouts"
 def docs_caller(caller: Caller, local_aws: Any) -> Caller:
     from functions.support_docs import handler as docs_handler
 
-    handlers: dict[str, ModuleType] = {**caller._handlers, "docs": docs_handler}
+    handlers: dict[str, ModuleType] = {**caller.handlers, "docs": docs_handler}
     return Caller(caller.tenant_id, handlers)
 
 
