@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -60,6 +62,13 @@ def bind_table(base: type[Model], table_name: str, settings: PlatformSettings) -
         model = pending.pop()
         model._connection = None
         pending.extend(model.__subclasses__())
+
+
+def index_model(name: str, partition: str, sort: str) -> type[GlobalSecondaryIndex[Any]]:
+    """A pynamodb index class for one of a table's GSIs (opsdesk.tables), projection ALL as every index has."""
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attributes = {partition: UnicodeAttribute(hash_key=True), sort: UnicodeAttribute(range_key=True), "Meta": meta}
+    return type(f"_{name}", (GlobalSecondaryIndex,), attributes)
 
 
 def connection_for(settings: PlatformSettings) -> Connection:

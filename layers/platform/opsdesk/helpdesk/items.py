@@ -5,7 +5,6 @@ Bound to the physical table by the repositories' constructors (opsdesk.dynamo.bi
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -13,12 +12,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from opsdesk import tables
 from opsdesk.clock import parse_rfc3339
 from opsdesk.dynamo import (
+    index_model,
     unbound_meta,
 )
 from opsdesk.helpdesk.attachments import Attachment
@@ -66,17 +65,11 @@ class EmailItem(TicketsTableItem):
     requesterId = UnicodeAttribute()
 
 
-def list_index(name: str, partition: str, sort: str) -> type[GlobalSecondaryIndex[Any]]:
-    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
-    attributes = {partition: UnicodeAttribute(hash_key=True), sort: UnicodeAttribute(range_key=True), "Meta": meta}
-    return type(f"_{name}", (GlobalSecondaryIndex,), attributes)
-
-
-_ByTenant = list_index(tables.HELPDESK_TICKETS_BY_TENANT, "tenantListPk", "listSk")
-_ByStatus = list_index(tables.HELPDESK_TICKETS_BY_STATUS, "statusListPk", "listSk")
-_ByPriority = list_index(tables.HELPDESK_TICKETS_BY_PRIORITY, "priorityListPk", "listSk")
-_ByTeam = list_index(tables.HELPDESK_TICKETS_BY_TEAM, "teamListPk", "listSk")
-_ByAssignee = list_index(tables.HELPDESK_TICKETS_BY_ASSIGNEE, "assigneeListPk", "listSk")
+_ByTenant = index_model(tables.HELPDESK_TICKETS_BY_TENANT, "tenantListPk", "listSk")
+_ByStatus = index_model(tables.HELPDESK_TICKETS_BY_STATUS, "statusListPk", "listSk")
+_ByPriority = index_model(tables.HELPDESK_TICKETS_BY_PRIORITY, "priorityListPk", "listSk")
+_ByTeam = index_model(tables.HELPDESK_TICKETS_BY_TEAM, "teamListPk", "listSk")
+_ByAssignee = index_model(tables.HELPDESK_TICKETS_BY_ASSIGNEE, "assigneeListPk", "listSk")
 
 
 class TicketItem(TicketsTableItem):
@@ -203,7 +196,7 @@ class SlaCheckItem(TicketsTableItem):
     breachesResolution = NumberAttribute(default=0)
 
 
-_TicketsByDue = list_index(tables.HELPDESK_TICKETS_BY_DUE, "dueBucket", "dueSk")
+_TicketsByDue = index_model(tables.HELPDESK_TICKETS_BY_DUE, "dueBucket", "dueSk")
 
 
 class DueItem(TicketsTableItem):

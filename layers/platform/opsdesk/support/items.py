@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from opsdesk import tables
-from opsdesk.dynamo import unbound_meta
+from opsdesk.dynamo import index_model, unbound_meta
 from opsdesk.support.counters import (
     ISSUE_SK,
     DimensionKind,
@@ -102,40 +102,10 @@ class IssueContextMap(MapAttribute[str, Any]):
     displayValue = UnicodeAttribute()
 
 
-class IssuesByTenant(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = tables.SUPPORT_ISSUES_BY_TENANT
-        projection = AllProjection()
-
-    tenantListPk = UnicodeAttribute(hash_key=True)
-    listSk = UnicodeAttribute(range_key=True)
-
-
-class IssuesByCustomer(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = tables.SUPPORT_ISSUES_BY_CUSTOMER
-        projection = AllProjection()
-
-    customerListPk = UnicodeAttribute(hash_key=True)
-    listSk = UnicodeAttribute(range_key=True)
-
-
-class IssuesByPlane(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = tables.SUPPORT_ISSUES_BY_PLANE
-        projection = AllProjection()
-
-    planeListPk = UnicodeAttribute(hash_key=True)
-    listSk = UnicodeAttribute(range_key=True)
-
-
-class IssuesByStatus(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = tables.SUPPORT_ISSUES_BY_STATUS
-        projection = AllProjection()
-
-    statusListPk = UnicodeAttribute(hash_key=True)
-    listSk = UnicodeAttribute(range_key=True)
+IssuesByTenant = index_model(tables.SUPPORT_ISSUES_BY_TENANT, "tenantListPk", "listSk")
+IssuesByCustomer = index_model(tables.SUPPORT_ISSUES_BY_CUSTOMER, "customerListPk", "listSk")
+IssuesByPlane = index_model(tables.SUPPORT_ISSUES_BY_PLANE, "planeListPk", "listSk")
+IssuesByStatus = index_model(tables.SUPPORT_ISSUES_BY_STATUS, "statusListPk", "listSk")
 
 
 class IssueItem(SupportItem):
