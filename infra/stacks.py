@@ -6,6 +6,7 @@ stack's alarm topic is passed to every stack that owns a dead-letter queue, whic
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -100,7 +101,32 @@ class PlatformStack(Stack):
             CfnOutput(self, f"{logical_id}Name", value=table.table_name)
 
 
-class ModuleApiStack(Stack):
+class _FunctionStack(Stack):
+    """A stack with functions: its own platform layer version (sharing one across stacks would export its ARN,
+    and CloudFormation refuses to change an export another stack imports, so every layer change would deadlock)
+    and the options every function construct takes from the platform and the settings."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: InfraSettings, description: str,
+                 layer_archive: Path, layer_hash: str, termination_protection: bool = False) -> None:
+        super().__init__(scope, construct_id, env=_environment(settings), description=description,
+                         termination_protection=termination_protection, analytics_reporting=False)
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+
+    def function_options(self, platform: PlatformStack | None, settings: InfraSettings,
+                         functions_root: Path) -> dict[str, Any]:
+        """Code, layer, the platform's tables (none without a platform), logging and removal."""
+        return {
+            "functions_root": functions_root,
+            "layer": self.layer.layer_version,
+            "tables": platform.tables.tables if platform else {},
+            "table_definitions": platform.tables.definitions if platform else {},
+            "log_level": settings.log_level,
+            "log_retention": settings.log_retention,
+            "removal_policy": _removal_policy(settings),
+        }
+
+
+class ModuleApiStack(_FunctionStack):
     def __init__(
         self,
         scope: Construct,
@@ -114,35 +140,21 @@ class ModuleApiStack(Stack):
         layer_hash: str,
         search: DocsSearch | None = None,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            env=_environment(settings),
-            description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions",
-            analytics_reporting=False,
-        )
-        # A layer version per module stack: sharing one across stacks would export its ARN, and CloudFormation
-        # refuses to change an export that another stack imports, so every layer change would deadlock.
-        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+                         description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions")
         self.api = ModuleApi(
             self,
             "Api",
             module=module,
             name_prefix=settings.resource_prefix,
             stage_name=settings.stage,
-            functions_root=functions_root,
-            layer=self.layer.layer_version,
-            tables=platform.tables.tables,
-            table_definitions=platform.tables.definitions,
+            **self.function_options(platform, settings, functions_root),
             user_pool=platform.auth.user_pool,
             app_client_id=platform.auth.app_client.user_pool_client_id,
             lwa_layer_arn=settings.lwa_layer_arn,
             cors_allowed_origins=settings.cors_allowed_origins,
             throttling_rate_limit=settings.throttling_rate_limit,
             throttling_burst_limit=settings.throttling_burst_limit,
-            log_level=settings.log_level,
-            log_retention=settings.log_retention,
-            removal_policy=_removal_policy(settings),
             domain_name=platform.domain_name,
             web_acl_arn=platform.firewall.web_acl.attr_arn if platform.firewall else None,
             cookie_login=settings.cookie_login,
@@ -189,7 +201,7 @@ class ModuleApiStack(Stack):
             )
 
 
-class SearchStack(Stack):
+class SearchStack(_FunctionStack):
     """Documentation search, shared by the functions that search: an OpenSearch Serverless collection, the docs
     bucket (the articles' source of truth) and the indexer that keeps the one in step with the other."""
 
@@ -204,15 +216,10 @@ class SearchStack(Stack):
         layer_archive: Path,
         layer_hash: str,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            env=_environment(settings),
-            description=f"opsdesk {settings.stage}: documentation search collection, docs bucket and indexer",
-            termination_protection=settings.is_production,
-            analytics_reporting=False,
-        )
-        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+                         description=f"opsdesk {settings.stage}: documentation search collection, docs bucket and "
+                                     "indexer",
+                         termination_protection=settings.is_production)
         self.search = DocsSearch(
             self,
             "DocsSearch",
@@ -220,14 +227,8 @@ class SearchStack(Stack):
             standby_replicas=settings.search_standby_replicas,
             deletion_protection=settings.deletion_protection,
             operator_arns=settings.search_operator_arns,
-            functions_root=functions_root,
-            layer=self.layer.layer_version,
-            tables={},
-            table_definitions={},
-            log_level=settings.log_level,
-            log_retention=settings.log_retention,
+            **self.function_options(None, settings, functions_root),
             log_retention_days=settings.log_retention_days,
-            removal_policy=_removal_policy(settings),
         )
         CfnOutput(self, "DocsBucketName", value=self.search.bucket.bucket_name,
                   description="Upload Markdown articles here (<plane>/<type>/<slug>.md); the indexer picks them up")
@@ -244,7 +245,7 @@ class SearchStack(Stack):
         )
 
 
-class RealtimeStack(Stack):
+class RealtimeStack(_FunctionStack):
     """The WebSocket API and the fan-out of the event log, shared by every module."""
 
     def __init__(
@@ -258,28 +259,16 @@ class RealtimeStack(Stack):
         layer_archive: Path,
         layer_hash: str,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            env=_environment(settings),
-            description=f"opsdesk {settings.stage}: WebSocket API and event fan-out",
-            analytics_reporting=False,
-        )
-        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+                         description=f"opsdesk {settings.stage}: WebSocket API and event fan-out")
         self.realtime = Realtime(
             self,
             "Realtime",
             api_definition=REALTIME,
             stage_name=settings.stage,
-            functions_root=functions_root,
-            layer=self.layer.layer_version,
-            tables=platform.tables.tables,
-            table_definitions=platform.tables.definitions,
+            **self.function_options(platform, settings, functions_root),
             user_pool_id=platform.auth.user_pool.user_pool_id,
             app_client_id=platform.auth.app_client.user_pool_client_id,
-            log_level=settings.log_level,
-            log_retention=settings.log_retention,
-            removal_policy=_removal_policy(settings),
         )
         CfnOutput(self, "WebSocketUrl", value=self.realtime.stage.url, description="wss:// URL of the WebSocket API")
         AsyncFailureAlarms(
