@@ -9,13 +9,9 @@ from types import ModuleType
 from typing import Any
 
 from opsdesk.apimap import HELPDESK
-from tests.integration.events import Caller, claims, rest_event
+from tests.integration.events import Caller, rest_event
 
 BASE = HELPDESK.base_path
-
-
-def helpdesk_claims(tenant_id: str, user_id: str, groups: tuple[str, ...] = ()) -> dict[str, Any]:
-    return claims(tenant_id, user_id, groups)
 
 
 def helpdesk_event(method: str, url: str, *, claims: Mapping[str, Any] | None, body: Any = None,
