@@ -3,7 +3,6 @@ their stream, in their tenant. A record that fails is reported alone (partial ba
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -12,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from opsdesk.connections import ConnectionRegistry
 from opsdesk.events import EVENT_SK_PREFIX, parse_stream_pk
 from opsdesk.observability import logger
-from opsdesk.realtime import fan_out
+from opsdesk.realtime import event_message, fan_out
 from opsdesk.settings import RealtimeSettings, load_settings
 from opsdesk.wsapi import ManagementApiPoster
 
@@ -31,8 +30,7 @@ def handle_record(record: DynamoDBRecord) -> None:
     if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX):
         return  # a stream head moving
     tenant_id, stream = parse_stream_pk(str(image["pk"]))
-    message = {"type": image["type"], "id": int(str(image["sk"]).removeprefix(EVENT_SK_PREFIX)), "channel": stream,
-               "data": json.loads(str(image["data"]))}
+    message = event_message(image, stream)
     audience = image.get("audience")
     fan_out(registry, poster, tenant_id, stream, message, audience=str(audience) if audience else None)
 

@@ -48,6 +48,8 @@ class _EventItem(_EventLogItem):
     createdAt = UnicodeAttribute()
     expiresAt = NumberAttribute()
     audience = UnicodeAttribute(null=True)
+    envelope = UnicodeAttribute(null=True)
+    """JSON of DomainEvent.envelope, when it has one."""
 
 
 def _event_sk(number: int) -> str:
@@ -73,7 +75,8 @@ class EventLog:
             for offset, event in enumerate(stream_events, start=1):
                 item = _EventItem(pk, _event_sk(last + offset), stream=stream, type=event.type,
                                   data=json.dumps(event.data, separators=(",", ":")), createdAt=stamp,
-                                  expiresAt=expires, audience=event.audience)
+                                  expiresAt=expires, audience=event.audience,
+                                  envelope=json.dumps(event.envelope) if event.envelope else None)
                 tx.save(item, condition=_EventItem.pk.does_not_exist())
             tx.update(_HeadItem(pk, HEAD_SK), actions=[_HeadItem.seq.set(last + len(stream_events))])
 
@@ -87,7 +90,8 @@ class EventLog:
         )
         events = [
             StoredEvent(id=int(item.sk.removeprefix(EVENT_SK_PREFIX)), type=item.type, stream=item.stream,
-                        data=json.loads(item.data), created_at=item.createdAt, audience=item.audience)
+                        data=json.loads(item.data), created_at=item.createdAt, audience=item.audience,
+                        envelope=json.loads(item.envelope) if item.envelope else {})
             for item in results
         ]
         record_items_read(results.page_iter.total_scanned_count)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 TENANT_STREAM = "tenant"
@@ -12,6 +12,10 @@ HELPDESK_STREAM = "helpdesk"
 SUBSCRIBABLE_STREAMS = frozenset({TENANT_STREAM, HELPDESK_STREAM})
 """The channels a WebSocket client may subscribe to: every stream some module publishes to. A name outside it
 is refused rather than silently followed (a typo would otherwise wait forever for events)."""
+PROJECT_SCOPE_SEPARATOR = "@"
+"""Project-scoped streams are `<channel>@<project id>` (the copilot's `incidents`, `hypotheses`, `alerts`): a
+WebSocket client subscribes to the channel and receives its current project's stream."""
+PROJECT_CHANNELS = frozenset({"incidents", "hypotheses", "alerts"})
 EVENT_SK_PREFIX = "E#"
 """Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
 
@@ -24,6 +28,9 @@ class DomainEvent:
     audience: str | None = None
     """The Cognito group an event is for (e.g. `admin`); None: every user of the tenant who follows the stream.
     SSE and the WebSocket fan-out both hold an event back from anyone outside its audience."""
+    envelope: dict[str, Any] = field(default_factory=dict)
+    """Fields a WebSocket message carries beside `type` and `data` (the copilot's `hypothesis.generated` names
+    its `incidentId` there)."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +42,16 @@ class StoredEvent:
     data: dict[str, Any]
     created_at: str
     audience: str | None = None
+    envelope: dict[str, Any] = field(default_factory=dict)
 
 
 def reaches(audience: str | None, groups: frozenset[str]) -> bool:
     """Whether a user in `groups` may receive an event for `audience`."""
     return audience is None or audience in groups
+
+
+def project_stream(channel: str, project_id: str) -> str:
+    return f"{channel}{PROJECT_SCOPE_SEPARATOR}{project_id}"
 
 
 def stream_pk(tenant_id: str, stream: str) -> str:

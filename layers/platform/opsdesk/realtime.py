@@ -7,21 +7,22 @@ Messages from a client (copilot's document, shared by every module):
     {"type": "ping"}
 Answers and events are posted back through the API Gateway management API:
     {"type": "connected"} {"type": "subscribed", "channels": [...]} {"type": "error", "message": "..."}
-    {"type": "<event type>", "id": n, "channel": "<stream>", "data": {...}}
+    {"type": "<event type>", "id": n, "channel": "<channel>", "data": {...}, "timestamp": "<RFC 3339>"}
+    (plus the event's envelope fields, e.g. the copilot's `incidentId`)
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.errors import DomainError, Unauthorized
-from opsdesk.events import SUBSCRIBABLE_STREAMS, reaches
+from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, SUBSCRIBABLE_STREAMS, reaches
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
@@ -142,6 +143,22 @@ class WebSocketSession:
 
     def _error(self, connection_id: str, message: str) -> None:
         self.poster.post(connection_id, {"type": "error", "message": message})
+
+
+def event_message(image: Mapping[str, Any], stream: str) -> dict[str, Any]:
+    """The WebSocket message of an event-log item (its stream record's new image)."""
+    message: dict[str, Any] = {"type": image["type"], "id": int(str(image["sk"]).removeprefix(EVENT_SK_PREFIX)),
+                               "channel": channel_of(stream), "data": json.loads(str(image["data"]))}
+    if image.get("envelope"):
+        message.update(json.loads(str(image["envelope"])))
+    if image.get("createdAt"):
+        message["timestamp"] = str(image["createdAt"])
+    return message
+
+
+def channel_of(stream: str) -> str:
+    """What clients call a stream: a project-scoped stream (`incidents@<project>`) by its channel name."""
+    return stream.partition(PROJECT_SCOPE_SEPARATOR)[0]
 
 
 def fan_out(

@@ -121,6 +121,34 @@ TICKETS_TABLE = TableDefinition(
     stream=True,
 )
 
+INCIDENTS_BY_PROJECT = "incidentsByProject"
+INCIDENTS_BY_SEVERITY = "incidentsBySeverity"
+INCIDENTS_BY_STATE = "incidentsByState"
+INCIDENTS_BY_SEVERITY_STATE = "incidentsBySeverityState"
+INCIDENTS_BY_SERVICE = "incidentsByService"
+INCIDENTS_BY_COST = "incidentsByCost"
+
+# The incidents table (DESIGN.md §6b): the copilot's tenants, users, projects, members, incidents, hypotheses,
+# integrations, alerts, change events and usage aggregates (docs/data-model.md), and later the response module's
+# incidents as their own item family. The list indexes share one sort key (creation time + id): newest first.
+# `incidentsByCost` is sparse: only incidents that spent on AI carry it (the cost summary's most expensive).
+INCIDENTS_TABLE = TableDefinition(
+    logical_id="IncidentsTable",
+    name_env_var="INCIDENTS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        GlobalIndex(INCIDENTS_BY_PROJECT, "projectListPk", "listSk"),
+        GlobalIndex(INCIDENTS_BY_SEVERITY, "severityListPk", "listSk"),
+        GlobalIndex(INCIDENTS_BY_STATE, "stateListPk", "listSk"),
+        GlobalIndex(INCIDENTS_BY_SEVERITY_STATE, "severityStateListPk", "listSk"),
+        GlobalIndex(INCIDENTS_BY_SERVICE, "serviceListPk", "listSk"),
+        GlobalIndex(INCIDENTS_BY_COST, "costListPk", "costSk"),
+    ),
+    ttl_attribute="expiresAt",
+    stream=True,
+)
+
 ALL_TABLES: tuple[TableDefinition, ...] = (
-    SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE, TICKETS_TABLE,
+    SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE, TICKETS_TABLE, INCIDENTS_TABLE,
 )

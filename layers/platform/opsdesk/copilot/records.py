@@ -1,0 +1,216 @@
+"""The copilot's domain records (seeds/sre-copilot-api.md): tenants, users, projects and their members, incidents,
+hypotheses, monitoring integrations and alerts. What the service and the store exchange."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """Per-project roles, strongest first. A viewer reads; a member also works incidents; an admin also manages
+    members and integrations; an owner also renames and deletes the project."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+    def at_least(self, other: Role) -> bool:
+        return ROLE_STRENGTH[self] >= ROLE_STRENGTH[other]
+
+
+ROLE_STRENGTH = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class IncidentState(StrEnum):
+    DETECTED = "detected"
+    ACKNOWLEDGED = "acknowledged"
+    INVESTIGATING = "investigating"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+    LEARNED = "learned"
+    INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    name: str
+    slug: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class User:
+    """A copilot user of a tenant: the Cognito user (`id` is its `sub`) and what the copilot keeps about it."""
+
+    id: str
+    tenant_id: str
+    email: str
+    full_name: str
+    current_project_id: str | None
+    roles: dict[str, Role] = field(default_factory=dict)
+    """Project id -> the user's role there: the projects the user belongs to."""
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    tenant_id: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    owner_count: int = 1
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Member:
+    project_id: str
+    user_id: str
+    email: str
+    full_name: str
+    role: Role
+    joined_at: datetime
+    invited: bool = False
+    """Added by email before the user ever signed in (an invitation was mailed)."""
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    project_id: str
+    title: str
+    description: str
+    service_name: str
+    severity: Severity
+    state: IncidentState
+    detected_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    reached_at: dict[IncidentState, datetime] = field(default_factory=dict)
+    """When the incident last reached each state after `detected` (opsdesk.copilot.workflow)."""
+    created_by: str = ""
+    hypothesis_count: int = 0
+    ai_requests: int = 0
+    ai_tokens: int = 0
+    ai_cost_micros: int = 0
+    """AI cost in millionths of a US dollar (integers add up exactly)."""
+    confirmed_cause: str | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    severity: Severity | None = None
+    state: IncidentState | None = None
+
+
+@dataclass(frozen=True)
+class StoredHypothesis:
+    id: str
+    incident_id: str
+    cause: str
+    claim: str
+    description: str
+    confidence_score: float
+    confidence_lower: float
+    confidence_upper: float
+    rank: int
+    supporting_evidence: tuple[str, ...]
+    contradicting_evidence: tuple[str, ...]
+    created_at: datetime
+    user_feedback: str | None = None
+    """None, `confirmed` or `rejected`."""
+
+
+@dataclass(frozen=True)
+class Integration:
+    id: str
+    project_id: str
+    type: str
+    name: str
+    config: dict[str, Any]
+    """Non-secret settings (base url, region, routing rules)."""
+    secret_ref: str | None
+    """Where the credentials live (a Secrets Manager ARN); never returned."""
+    credential_keys: tuple[str, ...]
+    """Which credentials are set (their names only), for the masked view."""
+    enabled: bool
+    created_at: datetime
+    updated_at: datetime
+    last_test: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: str
+    project_id: str
+    source: str
+    name: str
+    status: str
+    """`firing` or `resolved`."""
+    severity: str
+    service: str
+    summary: str
+    starts_at: datetime
+    labels: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+    ends_at: datetime | None = None
+    incident_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """A deployment or configuration change that an alert source reported for the project."""
+
+    id: str
+    project_id: str
+    kind: str
+    service: str
+    summary: str
+    at: datetime
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    """One AI request (a hypothesis generation), as the analytics count it."""
+
+    request_type: str
+    model_id: str
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    cache_hit: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    day: str
+    request_type: str
+    requests: int
+    tokens: int
+    cost_micros: int
+    cache_hits: int
+
+
+@dataclass(frozen=True)
+class IncidentDay:
+    day: str
+    incidents_created: int
+    incidents_with_hypotheses: int

@@ -1,0 +1,175 @@
+"""What the copilot needs from storage (the DynamoDB implementation is opsdesk.copilot.repository; unit tests use
+tests/unit/copilot_fakes.py) and from the user directory (Cognito: opsdesk.copilot.directory)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from opsdesk.analysis.evidence import Hypothesis
+from opsdesk.copilot.records import (
+    Alert,
+    ChangeEvent,
+    Incident,
+    IncidentDay,
+    IncidentFilters,
+    Integration,
+    Member,
+    Project,
+    StoredHypothesis,
+    Tenant,
+    UsageDay,
+    UsageRecord,
+    User,
+)
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import OffsetRequest
+
+
+class CopilotStore(Protocol):
+    # Tenants, users, projects and members
+
+    def create_tenant(self, tenant: Tenant, user: User, project: Project, owner: Member) -> None:
+        """Everything a registration writes, in one transaction; Conflict when the slug is taken."""
+        ...
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    def get_user(self, tenant_id: str, user_id: str) -> User | None: ...
+
+    def find_user_by_email(self, tenant_id: str, email: str) -> User | None: ...
+
+    def set_current_project(self, user: User, project_id: str | None) -> User: ...
+
+    def create_project(self, project: Project, owner: Member, user: User) -> None: ...
+
+    def get_project(self, tenant_id: str, project_id: str) -> Project | None: ...
+
+    def get_projects(self, tenant_id: str, project_ids: Sequence[str]) -> list[Project]: ...
+
+    def update_project(self, before: Project, after: Project) -> None:
+        """Conflict when someone changed it meanwhile."""
+        ...
+
+    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
+        """The project, its memberships and each member's role in it, in one transaction."""
+        ...
+
+    def list_members(self, tenant_id: str, project_id: str) -> list[Member]: ...
+
+    def get_member(self, tenant_id: str, project_id: str, user_id: str) -> Member | None: ...
+
+    def save_member(self, tenant_id: str, project: Project, member: Member, previous: Member | None,
+                    user: User | None) -> None:
+        """Add or change a membership: the member item, the user's role map and the project's owner count in one
+        transaction, on the condition that the project and the previous membership are as read (Conflict).
+        `user` None: the user item does not exist yet (an invitation) and is created."""
+        ...
+
+    def remove_member(self, tenant_id: str, project: Project, member: Member, user: User) -> None: ...
+
+    # Incidents and hypotheses
+
+    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = ()) -> None: ...
+
+    def get_incident(self, tenant_id: str, project_id: str, incident_id: str) -> Incident | None: ...
+
+    def query_incidents(self, tenant_id: str, project_id: str, filters: IncidentFilters,
+                        page: OffsetRequest) -> list[Incident]:
+        """Newest first, `page.offset` skipped: a Query reading offset + limit items, never a Scan."""
+        ...
+
+    def update_incident(self, tenant_id: str, before: Incident, after: Incident,
+                        events: Sequence[DomainEvent] = ()) -> None:
+        """Conflict when the incident changed since `before` was read (its version)."""
+        ...
+
+    def past_incidents(self, tenant_id: str, project_id: str, service_name: str, limit: int) -> list[Incident]:
+        """The service's latest incidents, newest first (a Query)."""
+        ...
+
+    def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
+                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+        """Replace the incident's hypotheses, count the usage on the incident and the day, remember the result
+        under `cache_key`, and publish `events`, in one transaction."""
+        ...
+
+    def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]: ...
+
+    def cached_hypotheses(self, tenant_id: str, project_id: str, cache_key: str) -> list[Hypothesis] | None: ...
+
+    def set_feedback(self, tenant_id: str, project_id: str, hypothesis: StoredHypothesis, feedback: str,
+                     incident: Incident) -> None:
+        """Record a confirmation or rejection, move the project's prior for the cause, and (confirmed) set the
+        incident's confirmed cause."""
+        ...
+
+    def cause_priors(self, tenant_id: str, project_id: str) -> dict[str, float]: ...
+
+    # Evidence, alerts, changes
+
+    def save_alert(self, tenant_id: str, alert: Alert) -> None: ...
+
+    def save_change(self, tenant_id: str, change: ChangeEvent) -> None: ...
+
+    def alerts_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                       limit: int) -> list[Alert]: ...
+
+    def changes_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                        limit: int) -> list[ChangeEvent]: ...
+
+    def query_alerts(self, tenant_id: str, project_id: str, page: OffsetRequest) -> list[Alert]:
+        """Newest first (a Query reading offset + limit items)."""
+        ...
+
+    # Monitoring integrations
+
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None: ...
+
+    def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None: ...
+
+    def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]: ...
+
+    def delete_integration(self, tenant_id: str, integration: Integration) -> None: ...
+
+    # Analytics aggregates (kept on write)
+
+    def usage_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[UsageDay]:
+        """One item per day and request type (a Query on the project's usage partition)."""
+        ...
+
+    def incident_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[IncidentDay]: ...
+
+    def most_expensive_incidents(self, tenant_id: str, project_id: str, limit: int) -> list[Incident]: ...
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    refresh_token: str | None
+    expires_in: int
+
+
+class UserDirectory(Protocol):
+    """The platform's user pool, as the copilot's auth routes use it."""
+
+    def create_user(self, email: str, password: str, full_name: str, tenant_id: str) -> str:
+        """The new user's `sub`. Conflict when the email is taken; ValidationFailed when the pool refuses the
+        password."""
+        ...
+
+    def invite_user(self, email: str, full_name: str, tenant_id: str) -> tuple[str, str]:
+        """(`sub`, a temporary password) of a new user who must choose a password on first sign-in."""
+        ...
+
+    def delete_user(self, email: str) -> None: ...
+
+    def sign_in(self, email: str, password: str, new_password: str | None = None) -> Tokens:
+        """Unauthorized for wrong credentials."""
+        ...
+
+    def refresh(self, refresh_token: str) -> Tokens: ...
+
+    def revoke(self, refresh_token: str) -> None: ...
