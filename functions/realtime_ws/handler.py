@@ -7,20 +7,28 @@ from typing import Any
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.clock import utc_now
 from opsdesk.connections import ConnectionRegistry
+from opsdesk.cursors import secret_key_source
 from opsdesk.errors import Unauthorized
 from opsdesk.observability import logger
 from opsdesk.realtime import WebSocketSession
 from opsdesk.settings import RealtimeSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
+from opsdesk.wstokens import WsTokens, is_ws_token
 
 settings = load_settings(RealtimeSettings)
 verifier = TokenVerifier.from_settings(settings)
 registry = ConnectionRegistry()
+ws_tokens = WsTokens(secret_key_source(settings.cursor_key_secret_arn, settings.aws_region, settings.aws_endpoint_url))
 _posters: dict[str, ManagementApiPoster] = {}
 
 
 def authenticate(token: str) -> Principal:
+    """A Cognito ID token, or the copilot's WebSocket token (opsdesk.wstokens), which names a project."""
+    if is_ws_token(token):
+        claims = ws_tokens.verify(token)
+        return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id, username=claims.user_id,
+                         groups=claims.groups, project_id=claims.project_id)
     return principal_from_claims(verifier.verify_id_token(token), settings.app_client_id)
 
 

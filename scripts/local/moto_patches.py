@@ -112,10 +112,30 @@ def _install_client_write_attributes() -> None:
     CognitoIdpBackend.sign_up = sign_up  # type: ignore[method-assign]
 
 
+def _install_revoke_token() -> None:
+    """Cognito's RevokeToken, which moto lacks (the copilot's logout): the refresh token stops working, as on
+    AWS. An unknown token is accepted silently, as Cognito does."""
+    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    def revoke_token(self: CognitoIdpBackend, token: str, client_id: str) -> None:
+        for pool in self.user_pools.values():
+            if token in pool.refresh_tokens and client_id in pool.clients:
+                pool.refresh_tokens[token] = None
+
+    def revoke_token_response(self: CognitoIdpResponse) -> str:
+        self.backend.revoke_token(self._get_param("Token"), self._get_param("ClientId"))
+        return "{}"
+
+    CognitoIdpBackend.revoke_token = revoke_token  # type: ignore[attr-defined]
+    CognitoIdpResponse.revoke_token = revoke_token_response  # type: ignore[attr-defined]
+
+
 def install() -> None:
     if getattr(DynamoDBBackend.transact_write_items, _PATCHED_MARK, False):
         return
     _install_client_write_attributes()
+    _install_revoke_token()
     shim = types.SimpleNamespace(**{name: getattr(copy, name) for name in dir(copy) if not name.startswith("__")})
     shim.deepcopy = _deepcopy_except_tables
     dynamodb_models.copy = shim  # type: ignore[attr-defined]

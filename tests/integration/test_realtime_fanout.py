@@ -41,7 +41,7 @@ def test_an_event_for_admins_is_posted_to_admin_connections_only(local_aws: Any,
 
     tenant, now = str(uuid.uuid4()), datetime.now(UTC)
     for connection_id, groups in (("admin-conn", frozenset({"admin", "agent"})), ("agent-conn", frozenset({"agent"}))):
-        handler.registry.open(connection_id, tenant, connection_id, now, groups)
+        handler.registry.open(connection_id, tenant, connection_id, now, groups=groups)
         opened = handler.registry.get(connection_id)
         assert opened is not None and opened.groups == groups
         handler.registry.subscribe(opened, {"tenant"}, now)

@@ -22,11 +22,12 @@ class MemoryRegistry:
         self.reads = 0
 
     def open(
-        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *, groups: frozenset[str] = frozenset(),
+        project_id: str | None = None,
     ) -> None:
         old = self.connections.get(connection_id)
         self.connections[connection_id] = Connection(connection_id, tenant_id, user_id,
-                                                     old.streams if old else frozenset(), groups)
+                                                     old.streams if old else frozenset(), groups, project_id)
 
     def get(self, connection_id: str) -> Connection | None:
         return self.connections.get(connection_id)
@@ -141,8 +142,8 @@ def test_fan_out_reaches_only_the_streams_subscribers_of_its_tenant_and_forgets_
 
 
 def test_an_event_for_an_audience_reaches_only_subscribers_in_that_group(registry: MemoryRegistry) -> None:
-    registry.open("admin", "t1", "u1", NOW, frozenset({"admin", "agent"}))
-    registry.open("agent", "t1", "u2", NOW, frozenset({"agent"}))
+    registry.open("admin", "t1", "u1", NOW, groups=frozenset({"admin", "agent"}))
+    registry.open("agent", "t1", "u2", NOW, groups=frozenset({"agent"}))
     for connection_id in ("admin", "agent"):
         registry.subscribe(registry.connections[connection_id], {"helpdesk"}, NOW)
     poster = RecordingPoster()
@@ -174,3 +175,40 @@ def test_subscribing_to_a_channel_no_module_publishes_names_the_channels_there_a
     message = poster.sent[-1][1]
     assert message["type"] == "error"
     assert "billing" in message["message"] and "helpdesk" in message["message"]
+
+
+def project_token(token: str) -> Principal:
+    if token == "project-token":
+        return Principal(user_id="u1", tenant_id="t1", username="u1", groups=frozenset(), project_id="p1")
+    return authenticate(token)
+
+
+def test_project_channels_follow_the_project_the_token_names(registry: MemoryRegistry,
+                                                             poster: RecordingPoster) -> None:
+    session = WebSocketSession(registry, poster, project_token)
+    session.on_connect("c1", None, NOW)
+    session.on_message("c1", json.dumps({"type": "connect", "token": "project-token", "tenantId": "t1"}), NOW)
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["incidents", "alerts"]}), NOW)
+
+    assert registry.connections["c1"].streams == {"incidents@p1", "alerts@p1"}
+    assert poster.sent[-1][1] == {"type": "subscribed", "channels": ["alerts", "incidents"]}
+
+
+def test_project_channels_without_a_project_token_are_refused(registry: MemoryRegistry,
+                                                              poster: RecordingPoster) -> None:
+    session = WebSocketSession(registry, poster, project_token)
+    session.on_connect("c1", "good", NOW)
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["incidents"]}), NOW)
+
+    assert registry.connections["c1"].streams == frozenset()
+    assert poster.sent[-1][1]["type"] == "error"
+
+
+def test_a_connect_naming_another_tenant_than_the_tokens_is_refused(registry: MemoryRegistry,
+                                                                    poster: RecordingPoster) -> None:
+    session = WebSocketSession(registry, poster, project_token)
+    session.on_connect("c1", None, NOW)
+    session.on_message("c1", json.dumps({"type": "connect", "token": "project-token", "tenantId": "t2"}), NOW)
+
+    assert registry.connections["c1"].tenant_id == ""
+    assert poster.sent[-1][1] == {"type": "error", "message": "Invalid token"}

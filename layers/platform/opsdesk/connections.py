@@ -1,6 +1,7 @@
 """WebSocket connections and their subscriptions (ConnectionsTable).
 
-    connection    pk CONN#<connectionId>                sk META            tenant, user, groups, streams, expiresAt
+    connection    pk CONN#<connectionId>                sk META            tenant, user, groups, streams, project,
+                                                                           expiresAt
     subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups (the user's), expiresAt
 
 A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
@@ -37,6 +38,7 @@ class _ConnectionItem(_ConnectionsItem):
     userId = UnicodeAttribute()
     groups = UnicodeSetAttribute(null=True)
     streams = UnicodeSetAttribute(null=True)
+    projectId = UnicodeAttribute(null=True)
 
 
 class _SubscriptionItem(_ConnectionsItem):
@@ -59,10 +61,11 @@ class ConnectionRegistry:
         self._ttl = ttl or timedelta(hours=settings.connection_ttl_hours)
 
     def open(
-        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
+        groups: frozenset[str] = frozenset(), project_id: str | None = None,
     ) -> None:
         _ConnectionItem(_connection_pk(connection_id), META_SK, tenantId=tenant_id, userId=user_id,
-                        groups=set(groups) or None, expiresAt=self._expiry(now)).save()
+                        groups=set(groups) or None, projectId=project_id, expiresAt=self._expiry(now)).save()
 
     def get(self, connection_id: str) -> Connection | None:
         try:
@@ -72,7 +75,7 @@ class ConnectionRegistry:
         finally:
             record_items_read(1)
         return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()),
-                          frozenset(item.groups or ()))
+                          frozenset(item.groups or ()), item.projectId)
 
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
         wanted = set(connection.streams | streams)

@@ -57,9 +57,10 @@ def helpdesk(error: DomainError) -> Envelope:
 
 
 def copilot(error: DomainError) -> Envelope:
-    """`{"detail":"message"}` for every error; validation is a 422 whose detail names the fields."""
+    """`{"detail":"message"}` for every error; validation is a 422 whose detail names the fields, except where
+    the document names a 400 (a sign-in without its fields: code MISSING_FIELDS)."""
     if error.kind is ErrorKind.VALIDATION:
-        return 422, {"detail": _joined(error.details) or error.message}
+        return 400 if error.code == "MISSING_FIELDS" else 422, {"detail": _joined(error.details) or error.message}
     return STATUS_BY_KIND[error.kind], {"detail": error.message}
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.shared.cookies import Cookie
 from pydantic import BaseModel
 
 from opsdesk.apimap import ApiModule
@@ -80,16 +82,18 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
         limit = module.rate_limit_for(path)
         if limit is None:
             return next_middleware(app)
-        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute)
+        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute,
+                             relative_reset=module.rate_limit_reset_seconds)
         if quota is None:  # the counter could not be reached: served unmetered (RateLimiter.take)
             return next_middleware(app)
+        headers = quota.headers(time.time() if module.rate_limit_reset_seconds else None)
         try:
             response = next_middleware(app)
         except DomainError as refused:
             # A refused request counted too: its answer says so like any other (rendered by the error handler).
-            refused.headers = {**quota.headers(), **refused.headers}
+            refused.headers = {**headers, **refused.headers}
             raise
-        response.headers.update(quota.headers())
+        response.headers.update(headers)
         return response
 
     return limit_requests
@@ -129,12 +133,14 @@ def error_response(dialect: Dialect, error: DomainError) -> Response[str]:
     return json_response(status, body, headers=error.headers)
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None,
+                  cookies: list[Cookie] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(body, separators=(",", ":")),
         headers=headers or {},
+        cookies=cookies,
     )
 
 

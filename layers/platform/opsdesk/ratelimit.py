@@ -39,9 +39,12 @@ class Quota:
     remaining: int
     reset_epoch: int
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, seconds_from: float | None = None) -> dict[str, str]:
+        """`X-RateLimit-Reset` is the epoch second the window ends, or with `seconds_from` (now) the seconds
+        until it ends."""
+        reset = self.reset_epoch if seconds_from is None else max(0, int(self.reset_epoch - seconds_from + 0.999))
         return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(self.remaining),
-                "X-RateLimit-Reset": str(self.reset_epoch)}
+                "X-RateLimit-Reset": str(reset)}
 
 
 class RateLimiter:
@@ -50,7 +53,7 @@ class RateLimiter:
         bind_table(_CounterItem, settings.rate_limits_table_name, settings)
         self._now = clock
 
-    def take(self, principal: Principal, bucket: str, per_minute: int) -> Quota | None:
+    def take(self, principal: Principal, bucket: str, per_minute: int, *, relative_reset: bool = False) -> Quota | None:
         """Count one request; raise RateLimited when it is past the limit of the current window. None when the
         counter cannot be reached: the limit is a guard, not the service, so the request is served unmetered
         (and the failure logged)."""
@@ -68,5 +71,37 @@ class RateLimiter:
         quota = Quota(per_minute, max(0, per_minute - count), reset)
         if count > per_minute:
             retry_after = str(max(1, int(reset - now + 0.999)))
-            raise RateLimited("Too many requests", headers={**quota.headers(), "Retry-After": retry_after})
+            raise RateLimited("Too many requests", headers={**quota.headers(now if relative_reset else None),
+                                                            "Retry-After": retry_after})
         return quota
+
+    def failures(self, key: str, window_seconds: int) -> int:
+        """How many failures were counted for `key` (e.g. the sign-ins of one email) in the current window; 0
+        when the counter cannot be read (as take(), the guard fails open and logs)."""
+        item = self._window_item(key, window_seconds)
+        try:
+            found = _CounterItem.get(item.pk, item.sk, consistent_read=True)
+        except _CounterItem.DoesNotExist:
+            return 0
+        except PynamoDBException:
+            logger.warning("failure counter unavailable", exc_info=True)
+            return 0
+        return int(found.n)
+
+    def count_failure(self, key: str, window_seconds: int) -> int:
+        """Count one failure for `key` in the current window; the new count (0 when it cannot be counted)."""
+        item = self._window_item(key, window_seconds)
+        try:
+            result = item.update(actions=[_CounterItem.n.add(1), _CounterItem.expiresAt.set(
+                int(item.sk) + 2 * window_seconds)])
+        except PynamoDBException:
+            logger.warning("failure counter unavailable", exc_info=True)
+            return 0
+        return int(result["Attributes"]["n"]["N"])
+
+    def window_end(self, window_seconds: int) -> float:
+        return (int(self._now() // window_seconds) + 1) * window_seconds
+
+    def _window_item(self, key: str, window_seconds: int) -> _CounterItem:
+        window = int(self._now() // window_seconds) * window_seconds
+        return _CounterItem(f"FAIL#{key}", str(window))

@@ -22,7 +22,14 @@ from typing import Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.errors import DomainError, Unauthorized
-from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, SUBSCRIBABLE_STREAMS, reaches
+from opsdesk.events import (
+    EVENT_SK_PREFIX,
+    PROJECT_CHANNELS,
+    PROJECT_SCOPE_SEPARATOR,
+    SUBSCRIBABLE_STREAMS,
+    project_stream,
+    reaches,
+)
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
@@ -37,6 +44,9 @@ class Connection:
     streams: frozenset[str]
     groups: frozenset[str] = frozenset()
     """The user's Cognito groups (from the verified token): events for an audience reach its members only."""
+    project_id: str | None = None
+    """The project whose channels (`incidents`, `hypotheses`, `alerts`) the connection follows: named by the
+    copilot's WebSocket token (opsdesk.wstokens), None for a plain Cognito token."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,8 @@ class Subscriber:
 
 class Registry(Protocol):
     def open(
-        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, groups: frozenset[str] = frozenset()
+        self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
+        groups: frozenset[str] = frozenset(), project_id: str | None = None,
     ) -> None: ...
     def get(self, connection_id: str) -> Connection | None: ...
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
@@ -63,7 +74,7 @@ class Poster(Protocol):
 
 
 Authenticate = Callable[[str], Principal]
-"""A Cognito ID token -> the caller, or Unauthorized."""
+"""A Cognito ID token (or a WebSocket token) -> the caller, or Unauthorized."""
 
 
 @dataclass
@@ -78,7 +89,8 @@ class WebSocketSession:
             self.registry.open(connection_id, UNAUTHENTICATED_TENANT, "", now)
             return
         principal = self.authenticate(token)  # Unauthorized refuses the connection
-        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, principal.groups)
+        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
+                           project_id=principal.project_id)
 
     def on_message(self, connection_id: str, body: str | None, now: datetime) -> None:
         connection = self.registry.get(connection_id)
@@ -95,7 +107,7 @@ class WebSocketSession:
         if kind == "ping":
             self.poster.post(connection_id, {"type": "pong"})
         elif kind == "connect":
-            self._connect(connection, message.get("token"), now)
+            self._connect(connection, message.get("token"), message.get("tenantId"), now)
         elif connection.tenant_id == UNAUTHENTICATED_TENANT:
             self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
         elif kind in ("subscribe", "unsubscribe"):
@@ -108,26 +120,41 @@ class WebSocketSession:
                                                      for c in channels):
             self._error(connection.id, "channels must be a list of names like \"tenant\" or \"ticket:<id>\"")
             return
-        unknown = sorted(set(channels) - SUBSCRIBABLE_STREAMS) if kind == "subscribe" else []
+        known = SUBSCRIBABLE_STREAMS | PROJECT_CHANNELS
+        unknown = sorted(set(channels) - known) if kind == "subscribe" else []
         if unknown:
             # Nothing is subscribed: a half-applied list would leave the client unsure what it follows.
             self._error(connection.id, f"Unknown channels: {', '.join(unknown)}; channels are: "
-                                       f"{', '.join(sorted(SUBSCRIBABLE_STREAMS))}")
+                                       f"{', '.join(sorted(known))}")
             return
+        if connection.project_id is None and PROJECT_CHANNELS & set(channels) and kind == "subscribe":
+            self._error(connection.id, "Project channels need a WebSocket token of a project: connect with the "
+                                       "token of GET /copilot/api/v1/auth/ws-token")
+            return
+        streams = {self._stream(connection, channel) for channel in channels}
         try:
             if kind == "subscribe":
-                updated = self.registry.subscribe(connection, set(channels), now)
+                updated = self.registry.subscribe(connection, streams, now)
             else:
-                updated = self.registry.unsubscribe(connection, set(channels))
+                updated = self.registry.unsubscribe(connection, streams)
         except ValueError as exc:
             self._error(connection.id, str(exc))
             return
-        self.poster.post(connection.id, {"type": f"{kind}d", "channels": sorted(updated.streams)})
+        self.poster.post(connection.id, {"type": f"{kind}d",
+                                         "channels": sorted({channel_of(s) for s in updated.streams})})
+
+    @staticmethod
+    def _stream(connection: Connection, channel: str) -> str:
+        """A project channel means the connection's project's stream; any other channel is a stream itself."""
+        if channel in PROJECT_CHANNELS and connection.project_id is not None:
+            return project_stream(channel, connection.project_id)
+        return channel
 
     def on_disconnect(self, connection_id: str) -> None:
         self.registry.close(connection_id)
 
-    def _connect(self, connection: Connection, token: Any, now: datetime) -> None:
+    def _connect(self, connection: Connection, token: Any, tenant_id: Any, now: datetime) -> None:
+        """`tenantId` (the copilot document's) is optional; when sent it must be the token's tenant."""
         if connection.tenant_id != UNAUTHENTICATED_TENANT:
             self.poster.post(connection.id, {"type": "connected"})
             return
@@ -135,10 +162,13 @@ class WebSocketSession:
             if not isinstance(token, str):
                 raise Unauthorized()
             principal = self.authenticate(token)
+            if tenant_id is not None and tenant_id != principal.tenant_id:
+                raise Unauthorized()
         except DomainError:
             self._error(connection.id, "Invalid token")
             return
-        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, principal.groups)
+        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
+                           project_id=principal.project_id)
         self.poster.post(connection.id, {"type": "connected"})
 
     def _error(self, connection_id: str, message: str) -> None:
