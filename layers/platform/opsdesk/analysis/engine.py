@@ -1,0 +1,590 @@
+"""The offline incident-analysis engine: ranks the catalogue's cause classes (opsdesk.analysis.catalogue) for an
+EvidenceBundle by weighted evidence. Pure Python, deterministic, no AWS.
+
+Every cause collects signals, each worth signed points and described by a sentence that cites its item:
+
+- the incident's text: catalogue terms in the title (x TITLE_FACTOR) and description, clause by clause (a clause
+  that calls a thing normal turns its terms against their causes; a clause naming a consequence weighs less);
+- alerts: their name and summary matched like the text, weighed by when they started (full weight from
+  ALERT_FULL_MINUTES before detection, fading before that and after it), by service (same, related, other), by
+  order (the first alert to fire is nearest the cause) and by severity;
+- changes before detection: the catalogue's change kinds for the cause, fading with their half-life, full weight on
+  the same service and a share on others, plus the change summary's terms; a change after detection, long before
+  it or on an unrelated service is cited against the causes it would carry;
+- past incidents: the cause people confirmed (for), the causes they rejected (against), by service and similarity;
+- feedback: the project's per-cause prior (confirmations positive, rejections negative), saturating at
+  FEEDBACK_CAP points.
+
+Points of one kind add up with diminishing returns (the n-th signal counts DIMINISHING**n), so one specific sign
+outweighs many vague ones. Scores become confidences by a softmax over the 15 causes plus an "unexplained" weight
+(TEMPERATURE, UNEXPLAINED_SCORE, calibrated on the tuning set); the interval is a Wilson interval whose width
+shrinks with the number of signals the hypothesis rests on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from opsdesk.analysis.catalogue import (
+    ABBREVIATIONS,
+    CATALOGUE,
+    CONSEQUENCE_FACTOR,
+    CONSEQUENCE_MARKERS,
+    DEFAULT_SYMPTOM,
+    GENERIC_SERVICE_WORDS,
+    NORMAL_FACTOR,
+    NORMAL_MARKERS,
+    OTHER_SERVICE_CHANGE_FACTOR,
+    STOP_WORDS,
+    SYMPTOMS,
+    CauseEntry,
+)
+from opsdesk.analysis.evidence import (
+    CAUSE_CLASSES,
+    AlertEvidence,
+    ChangeEvidence,
+    EvidenceBundle,
+    Hypothesis,
+    PastIncident,
+)
+
+TITLE_FACTOR = 1.25
+DIMINISHING = 0.7
+ALERT_FULL_MINUTES = 30.0
+ALERT_FADE_MINUTES = 90.0
+"""An alert that started more than ALERT_FULL_MINUTES before detection loses half its weight per this many minutes."""
+ALERT_AFTER_HALF_LIFE = 15.0
+ALERT_SERVICE_FACTOR = {"same": 1.0, "related": 0.8, "other": 0.5}
+ALERT_LATER_FACTOR = 0.8
+"""Alerts that started after the first one (they are more often symptoms)."""
+ALERT_SEVERITY_FACTOR = {"critical": 1.0, "high": 1.0, "medium": 0.9, "low": 0.75, "info": 0.6}
+ALERT_MAX_POINTS = 3.5
+CHANGE_RELATED_FACTOR = 0.7
+CHANGE_TEXT_FACTOR = 0.5
+CHANGE_TEXT_HALF_LIFE = 120.0
+CHANGE_CITED_POINTS = 0.5
+"""A change worth less than this to a cause it could carry is cited against that cause instead."""
+MIN_CITED_POINTS = 0.1
+"""A change worth less than this to a cause it does not carry is not cited at all."""
+CHANGE_AFTER_POINTS = -0.3
+MISSING_CHANGE_POINTS = -0.5
+PAST_POINTS = {"same": 1.6, "related": 1.0, "other": 0.4}
+PAST_REJECTED_FACTOR = -0.6
+PAST_SIMILAR = 0.25
+"""Token overlap (Jaccard) at which a past incident counts as fully similar."""
+FEEDBACK_CAP = 2.0
+TEMPERATURE = 1.0
+UNEXPLAINED_SCORE = 1.5
+INTERVAL_Z = 1.645
+INTERVAL_BASE_COUNT = 2.0
+INTERVAL_COUNT_PER_SIGNAL = 2.0
+MAX_QUOTE = 80
+MAX_QUOTED_TERMS = 5
+TEXT_MENTIONS = "The incident text mentions "
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_PIECE = re.compile(r"\d+[xX](?![A-Za-z0-9])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_CLAUSE_BREAK = re.compile(r"[.!?;:](?=\s|$)|[,\n`]|\s[-\u2013\u2014]\s")
+_MULTIPLIER = re.compile(r"\d+x", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
+HIGH_PERCENT = 85.0
+"""A percentage at or above this is the term `highpct` ("CPU 97%" and "cpu at 100%" match "cpu 90%")."""
+_VOID_BEFORE_NORMAL = re.compile(r"(?:\d+x|above|than|over|beyond|times|back to|not|return to|returns to)\s+"
+                                 r"(?:a\s+|the\s+)?$", re.IGNORECASE)
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ion", ""), ("ed", ""), ("s", ""))
+
+
+# ---------------------------------------------------------------------------------------------------- text
+@dataclass(frozen=True)
+class Token:
+    term: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """A light suffix stemmer: `connections`, `connection`, `connected` -> `connect`; `expired`, `expires` ->
+    `expir`. Only consistency matters: the catalogue and the evidence go through the same function."""
+    if not word.isalpha() or len(word) <= 3:
+        return word
+    for _ in range(2):
+        for suffix, replacement in _SUFFIXES:
+            if (word.endswith(suffix) and len(word) - len(suffix) >= 3
+                    and not (suffix == "s" and word.endswith(("ss", "us", "is")))):
+                word = word[: -len(suffix)] + replacement
+                break
+        else:
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Normalised terms with their place in `text`: words split at camelCase, snake_case and punctuation, lower
+    case, abbreviations expanded, stop words dropped, stemmed; `12x` becomes the term `xfold`, a percentage of at
+    least HIGH_PERCENT the term `highpct`."""
+    tokens: list[Token] = []
+    high = [m.span() for m in _PERCENT.finditer(text) if float(m.group(1)) >= HIGH_PERCENT]
+    for word in _WORD.finditer(text):
+        span = next((h for h in high if h[0] <= word.start() < h[1]), None)
+        if span is not None:
+            if not tokens or tokens[-1].start != span[0]:
+                tokens.append(Token("highpct", span[0], span[1]))
+            continue
+        raw_word = word.group().replace("'", "")
+        whole = raw_word.lower()
+        pieces = ([(whole, 0, len(word.group()))] if whole in ABBREVIATIONS
+                  else [(p.group().lower(), p.start(), p.end()) for p in _PIECE.finditer(raw_word)])
+        for piece, start, end in pieces:
+            if _MULTIPLIER.fullmatch(piece):
+                tokens.append(Token("xfold", word.start() + start, word.start() + end))
+                continue
+            for part in ABBREVIATIONS.get(piece, piece).split():
+                if part not in STOP_WORDS:
+                    tokens.append(Token(stem(part), word.start() + start, word.start() + end))
+    return tokens
+
+
+def terms_of(text: str) -> tuple[str, ...]:
+    return tuple(token.term for token in tokenize(text))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    cause: str
+    points: float
+    """Positive: supports the cause; negative: a contradicting phrase."""
+
+
+@dataclass(frozen=True)
+class _PhraseTable:
+    by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[_Entry, ...]], ...]]
+    """First term -> (phrase terms, entries), longest phrase first."""
+
+
+def _build_table(catalogue: Iterable[CauseEntry]) -> _PhraseTable:
+    phrases: dict[tuple[str, ...], list[_Entry]] = {}
+    for entry in catalogue:
+        signed = [*entry.supports.items(), *entry.metrics.items()]
+        signed += [(phrase, -weight) for phrase, weight in entry.contradicts.items()]
+        for phrase, points in signed:
+            terms = terms_of(phrase)
+            if not terms:
+                raise ValueError(f"{entry.cause}: the term {phrase!r} is only stop words")
+            existing = phrases.setdefault(terms, [])
+            same = next((e for e in existing if e.cause == entry.cause), None)
+            if same is not None and (same.points > 0) != (points > 0):
+                raise ValueError(f"{entry.cause}: {phrase!r} both supports and contradicts it")
+            if same is None or abs(points) > abs(same.points):
+                if same is not None:
+                    existing.remove(same)
+                existing.append(_Entry(entry.cause, points))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[_Entry, ...]]]] = {}
+    for terms, entries in phrases.items():
+        by_first.setdefault(terms[0], []).append((terms, tuple(entries)))
+    return _PhraseTable({first: tuple(sorted(items, key=lambda item: -len(item[0])))
+                         for first, items in by_first.items()})
+
+
+_TABLE = _build_table(CATALOGUE)
+_BY_CAUSE = {entry.cause: entry for entry in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class _Match:
+    entries: tuple[_Entry, ...]
+    start: int
+    end: int
+    """Character span in the matched text."""
+
+
+def match_phrases(tokens: list[Token]) -> list[_Match]:
+    """Catalogue phrases in `tokens`, longest first at each place (a term inside a longer phrase belongs to it:
+    "cpu throttling" is not "throttling")."""
+    matches: list[_Match] = []
+    index = 0
+    while index < len(tokens):
+        for terms, entries in _TABLE.by_first.get(tokens[index].term, ()):
+            end = index + len(terms)
+            if end <= len(tokens) and all(tokens[index + k].term == terms[k] for k in range(len(terms))):
+                matches.append(_Match(entries, tokens[index].start, tokens[end - 1].end))
+                index = end
+                break
+        else:
+            index += 1
+    return matches
+
+
+def _has_normal_marker(clause: str) -> bool:
+    for marker in NORMAL_MARKERS:
+        for found in re.finditer(rf"\b{re.escape(marker)}\b", clause, re.IGNORECASE):
+            if not _VOID_BEFORE_NORMAL.search(clause[: found.start()]):
+                return True
+    return False
+
+
+def _has_consequence_marker(clause: str) -> bool:
+    return any(re.search(rf"\b{re.escape(marker)}\b", clause, re.IGNORECASE) for marker in CONSEQUENCE_MARKERS)
+
+
+def clauses(text: str) -> list[str]:
+    return [part.strip() for part in _CLAUSE_BREAK.split(text) if part.strip()]
+
+
+def quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"}"'
+
+
+# ---------------------------------------------------------------------------------------------------- signals
+@dataclass(frozen=True)
+class Signal:
+    cause: str
+    group: str
+    """text, alert, change, past or feedback: points add up with diminishing returns within a group."""
+    points: float
+    sentence: str
+    """Cites the item; on the supporting side when `supports`, else on the contradicting side."""
+    evidence_id: str | None = None
+    supports: bool = True
+
+
+def mask(text: str, name: str) -> str:
+    """`text` with the mentions of `name` blanked: a service called order-events-consumer says nothing about a
+    consumer lag."""
+    if not name.strip():
+        return text
+    return re.sub(rf"(?<![\w-]){re.escape(name.strip())}(?![\w-])", lambda m: " " * len(m.group()), text,
+                  flags=re.IGNORECASE)
+
+
+def text_signals(title: str, description: str, service: str = "") -> list[Signal]:
+    """A supporting signal per term found (quoting it), a contradicting one per clause that speaks against a cause.
+    Mentions of the incident's own service are not evidence."""
+    found: dict[str, dict[str, float]] = {}
+    against: dict[str, dict[str, float]] = {}
+    for text, factor in ((mask(title, service), TITLE_FACTOR), (mask(description, service), 1.0)):
+        for clause in clauses(text):
+            normal = _has_normal_marker(clause)
+            scale = factor * (CONSEQUENCE_FACTOR if _has_consequence_marker(clause) else 1.0)
+            for match in match_phrases(tokenize(clause)):
+                surface = clause[match.start:match.end]
+                for entry in match.entries:
+                    if entry.points > 0 and not normal:
+                        bucket = found.setdefault(entry.cause, {})
+                        key = next((k for k in bucket if k.lower() == surface.lower()), surface)
+                        bucket[key] = max(bucket.get(key, 0.0), entry.points * scale)
+                    else:
+                        points = -abs(entry.points) * (NORMAL_FACTOR if entry.points > 0 else 1.0) * factor
+                        bucket = against.setdefault(entry.cause, {})
+                        bucket[clause] = min(bucket.get(clause, 0.0), points)
+    signals: list[Signal] = []
+    for cause, terms in found.items():
+        ordered = sorted(terms.items(), key=lambda item: (-item[1], item[0]))
+        for surface, points in ordered:
+            signals.append(Signal(cause, "text", points, f"{TEXT_MENTIONS}{quote(surface)}"))
+    for cause, by_clause in against.items():
+        for clause, points in by_clause.items():
+            signals.append(Signal(cause, "text", points, f"The incident text says {quote(clause)}", supports=False))
+    return signals
+
+
+def _words(service: str) -> set[str]:
+    return {stem(part) for part in re.split(r"[^a-z0-9]+", service.lower())
+            if part and part not in GENERIC_SERVICE_WORDS}
+
+
+def relation(service: str, other: str) -> str:
+    """same, related (they share a name part that is not generic: inventory-svc, inventory-worker) or other."""
+    if service.strip().lower() == other.strip().lower():
+        return "same"
+    return "related" if _words(service) & _words(other) else "other"
+
+
+def ago(minutes: float) -> str:
+    """`12 minutes before detection`, `3 hours after detection`."""
+    side = "before" if minutes >= 0 else "after"
+    value = abs(minutes)
+    if value < 1:
+        return "at detection"
+    if value < 90:
+        amount = f"{round(value)} minute{'s' if round(value) != 1 else ''}"
+    elif value < 36 * 60:
+        hours = round(value / 60)
+        amount = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        days = round(value / 1440)
+        amount = f"{days} day{'s' if days != 1 else ''}"
+    return f"{amount} {side} detection"
+
+
+def _minutes_before(detected_at: datetime, at: datetime) -> float:
+    return (detected_at - at).total_seconds() / 60.0
+
+
+def _diminished(points: Iterable[float]) -> float:
+    return sum(p * DIMINISHING**i for i, p in enumerate(sorted(points, reverse=True)))
+
+
+def _match_points(text: str) -> dict[str, float]:
+    """Cause -> points of a short text (an alert, a change summary): diminishing sum of its positive terms minus
+    its contradicting ones."""
+    positive: dict[str, list[float]] = {}
+    negative: dict[str, float] = {}
+    for match in match_phrases(tokenize(text)):
+        for entry in match.entries:
+            if entry.points > 0:
+                positive.setdefault(entry.cause, []).append(entry.points)
+            else:
+                negative[entry.cause] = negative.get(entry.cause, 0.0) + entry.points
+    causes = set(positive) | set(negative)
+    return {cause: _diminished(positive.get(cause, [])) + negative.get(cause, 0.0) for cause in causes}
+
+
+def alert_signals(alerts: Iterable[AlertEvidence], service: str, detected_at: datetime) -> list[Signal]:
+    ordered = sorted(alerts, key=lambda a: (a.starts_at, a.id))
+    first = ordered[0].starts_at if ordered else None
+    signals: list[Signal] = []
+    for alert in ordered:
+        before = _minutes_before(detected_at, alert.starts_at)
+        if before >= 0:
+            timing = 1.0 if before <= ALERT_FULL_MINUTES else 0.5 ** ((before - ALERT_FULL_MINUTES) /
+                                                                      ALERT_FADE_MINUTES)
+        else:
+            timing = 0.5 ** (-before / ALERT_AFTER_HALF_LIFE)
+        factor = (timing * ALERT_SERVICE_FACTOR[relation(service, alert.service)]
+                  * (1.0 if alert.starts_at == first else ALERT_LATER_FACTOR)
+                  * ALERT_SEVERITY_FACTOR.get(alert.severity, 0.9) * (0.8 if alert.status == "resolved" else 1.0))
+        summary = f" ({' '.join(alert.summary.split())[:MAX_QUOTE]})" if alert.summary.strip() else ""
+        status = "fired" if alert.status == "resolved" else "started"
+        sentence = f"Alert {alert.name} on {alert.service}{summary} {status} {ago(before)}"
+        for cause, points in _match_points(f"{alert.name} {alert.summary}").items():
+            signed = max(-ALERT_MAX_POINTS, min(ALERT_MAX_POINTS, points)) * factor
+            signals.append(Signal(cause, "alert", signed, sentence, alert.id, supports=signed > 0))
+    return signals
+
+
+KIND_NAMES = {"deployment": "Deployment", "config_change": "Config change", "feature_flag": "Feature flag change",
+              "infrastructure": "Infrastructure change", "scaling": "Scaling change",
+              "dependency_update": "Dependency update"}
+
+
+def change_name(change: ChangeEvidence) -> str:
+    """`Deployment v2.4.5 of payment-api`, `Config change "consul kv: ..." on orders-svc`."""
+    kind = KIND_NAMES.get(change.kind, "Change")
+    if change.version:
+        return f"{kind} {change.version} of {change.service}"
+    return f"{kind} {quote(change.summary)} on {change.service}" if change.summary.strip() else \
+        f"{kind} on {change.service}"
+
+
+def change_signals(changes: Iterable[ChangeEvidence], service: str, detected_at: datetime) -> list[Signal]:
+    signals: list[Signal] = []
+    for change in sorted(changes, key=lambda c: (c.at, c.id)):
+        before = _minutes_before(detected_at, change.at)
+        related = relation(service, change.service)
+        service_factor = {"same": 1.0, "related": CHANGE_RELATED_FACTOR}.get(
+            related, OTHER_SERVICE_CHANGE_FACTOR.get(change.kind, 0.15))
+        name = change_name(change)
+        text_points = _match_points(change.summary) if before >= 0 else {}
+        for entry in CATALOGUE:
+            kind_signal = next((s for s in entry.changes if s.kind == change.kind), None)
+            carries = kind_signal is not None and kind_signal.weight >= 2.0
+            points = 0.0
+            # A change elsewhere supports a cause it does not carry only through what its summary says.
+            if kind_signal is not None and before >= 0 and (carries or related != "other"):
+                points = kind_signal.weight * 0.5 ** (before / kind_signal.half_life_minutes) * service_factor
+            if entry.cause in text_points:
+                points += (CHANGE_TEXT_FACTOR * text_points[entry.cause] * service_factor
+                           * 0.5 ** (before / CHANGE_TEXT_HALF_LIFE))
+            if points >= CHANGE_CITED_POINTS or (points >= MIN_CITED_POINTS and not carries):
+                signals.append(Signal(entry.cause, "change", points, f"{name} {ago(before)}", change.id))
+            elif carries and before < 0:
+                signals.append(Signal(entry.cause, "change", CHANGE_AFTER_POINTS,
+                                      f"{name} came {ago(before)}, too late to cause it", change.id, supports=False))
+            elif carries:
+                where = "" if related == "same" else f", on another service than {service}"
+                signals.append(Signal(entry.cause, "change", points, f"{name} was {ago(before)}{where}", change.id,
+                                      supports=False))
+    return signals
+
+
+def missing_change_signals(signals: list[Signal], service: str) -> list[Signal]:
+    """For causes a change carries: no change of their kinds worth citing before detection."""
+    out: list[Signal] = []
+    for entry in CATALOGUE:
+        if not entry.needs_change:
+            continue
+        if any(s.cause == entry.cause and s.group == "change" for s in signals):
+            continue  # cited already, for or against
+        kinds = " or ".join(sorted({KIND_NAMES[s.kind].lower() for s in entry.changes if s.weight >= 2.0}))
+        out.append(Signal(entry.cause, "change", MISSING_CHANGE_POINTS,
+                          f"No {kinds} of {service} shortly before detection", supports=False))
+    return out
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def past_signals(past: Iterable[PastIncident], service: str, incident_terms: set[str]) -> list[Signal]:
+    signals: list[Signal] = []
+    for incident in past:
+        related = relation(service, incident.service_name)
+        similarity = _similarity(incident_terms, set(terms_of(f"{incident.title} {incident.description}")))
+        weight = PAST_POINTS[related] * (0.5 + 0.5 * min(1.0, similarity / PAST_SIMILAR))
+        adjective = "Similar incident" if similarity >= PAST_SIMILAR / 2 else "Earlier incident"
+        if incident.confirmed_cause in _BY_CAUSE:
+            label = _BY_CAUSE[incident.confirmed_cause].label
+            signals.append(Signal(incident.confirmed_cause, "past", weight,
+                                  f"{adjective} {incident.ref} on {incident.service_name} confirmed as {label}",
+                                  incident.id))
+        for cause in incident.rejected_causes:
+            if cause in _BY_CAUSE and cause != incident.confirmed_cause:
+                signals.append(Signal(cause, "past", weight * PAST_REJECTED_FACTOR,
+                                      f"{adjective} {incident.ref} on {incident.service_name}: people rejected "
+                                      f"{_BY_CAUSE[cause].label}", incident.id, supports=False))
+    return signals
+
+
+def feedback_signals(feedback: Mapping[str, float]) -> list[Signal]:
+    signals: list[Signal] = []
+    for cause in CAUSE_CLASSES:
+        weight = float(feedback.get(cause, 0.0))
+        if not math.isfinite(weight) or weight == 0:
+            continue
+        points = FEEDBACK_CAP * math.tanh(weight / FEEDBACK_CAP)
+        label = _BY_CAUSE[cause].label
+        verb = "confirmed" if points > 0 else "rejected"
+        signals.append(Signal(cause, "feedback", points,
+                              f"People on this project have {verb} {label} as a cause before (prior {weight:+.2f})",
+                              supports=points > 0))
+    return signals
+
+
+def collect_signals(bundle: EvidenceBundle, feedback: Mapping[str, float] | None = None) -> list[Signal]:
+    facts = bundle.incident
+    signals = text_signals(facts.title, facts.description, facts.service_name)
+    signals += alert_signals(bundle.alerts, facts.service_name, facts.detected_at)
+    signals += change_signals(bundle.changes, facts.service_name, facts.detected_at)
+    signals += missing_change_signals(signals, facts.service_name)
+    signals += past_signals(bundle.past_incidents, facts.service_name,
+                            set(terms_of(f"{facts.title} {facts.description}")))
+    signals += feedback_signals(feedback or {})
+    return signals
+
+
+# ---------------------------------------------------------------------------------------------------- ranking
+def score(signals: Iterable[Signal]) -> float:
+    by_group: dict[str, list[float]] = {}
+    negative = 0.0
+    for signal in signals:
+        if signal.points > 0:
+            by_group.setdefault(signal.group, []).append(signal.points)
+        else:
+            negative += signal.points
+    return sum(_diminished(points) for points in by_group.values()) + negative
+
+
+def confidences(scores: Mapping[str, float]) -> dict[str, float]:
+    """Softmax over the causes and an "unexplained" alternative (weak evidence leaves confidence low)."""
+    top = max([*scores.values(), UNEXPLAINED_SCORE])
+    weights = {cause: math.exp((value - top) / TEMPERATURE) for cause, value in scores.items()}
+    total = sum(weights.values()) + math.exp((UNEXPLAINED_SCORE - top) / TEMPERATURE)
+    return {cause: weight / total for cause, weight in weights.items()}
+
+
+def interval(confidence: float, signal_count: int) -> tuple[float, float]:
+    """A Wilson interval around `confidence` as if observed over INTERVAL_BASE_COUNT + INTERVAL_COUNT_PER_SIGNAL
+    x `signal_count` trials: more evidence, narrower interval. Always lower <= confidence <= upper."""
+    n = INTERVAL_BASE_COUNT + INTERVAL_COUNT_PER_SIGNAL * signal_count
+    z2 = INTERVAL_Z**2
+    centre = (confidence + z2 / (2 * n)) / (1 + z2 / n)
+    half = INTERVAL_Z * math.sqrt(confidence * (1 - confidence) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, min(confidence, centre - half)), min(1.0, max(confidence, centre + half))
+
+
+def symptom_of(title: str, description: str) -> str:
+    for text in (title, description):
+        lowered = text.lower()
+        for phrase, words in SYMPTOMS:
+            if any(re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", lowered) for word in words):
+                return phrase
+    return DEFAULT_SYMPTOM
+
+
+def _cited(signal: Signal) -> str:
+    """A short name of the item a supporting signal rests on, for the claim."""
+    sentence = signal.sentence
+    if signal.group == "text":
+        return sentence.removeprefix(TEXT_MENTIONS)
+    if signal.group == "alert":
+        return "alert " + sentence.split(" ")[1]
+    if signal.group == "past":
+        return "as in " + sentence.split(" ")[2]
+    if signal.group == "change":
+        return sentence.rsplit(" ", 4)[0] if sentence.endswith("detection") else sentence
+    return ""
+
+
+def claim_for(entry: CauseEntry, support: list[Signal], service: str, symptom: str) -> str:
+    carrier = next((s for s in support if s.group == "change"), None)
+    if entry.change_claim and carrier is not None:
+        return entry.change_claim.format(change=_cited(carrier), symptom=symptom)
+    claim = entry.claim.format(service=service, symptom=symptom)
+    cited = [c for c in (_cited(s) for s in support[:2]) if c]
+    return f"{claim} ({', '.join(cited)})" if cited else claim
+
+
+def evidence_sentences(signals: list[Signal]) -> tuple[str, ...]:
+    """The signals' sentences in order, the text's terms quoted together in one sentence (where the strongest
+    stands)."""
+    quotes = [s.sentence.removeprefix(TEXT_MENTIONS) for s in signals if s.sentence.startswith(TEXT_MENTIONS)]
+    sentences: list[str] = []
+    for signal in signals:
+        if not signal.sentence.startswith(TEXT_MENTIONS):
+            sentences.append(signal.sentence)
+        elif signal.sentence.removeprefix(TEXT_MENTIONS) == quotes[0]:
+            sentences.append(TEXT_MENTIONS + ", ".join(quotes[:MAX_QUOTED_TERMS]))
+    return tuple(dict.fromkeys(sentences))
+
+
+def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
+                    feedback: Mapping[str, float] | None = None) -> list[Hypothesis]:
+    """The causes the evidence supports, most confident first (at most `limit`; a cause without a supporting
+    signal is not proposed). `feedback`: the project's per-cause prior (positive after confirmations, negative
+    after rejections; one unit is worth about one point of evidence)."""
+    signals = collect_signals(bundle, feedback)
+    by_cause: dict[str, list[Signal]] = {cause: [] for cause in CAUSE_CLASSES}
+    for signal in signals:
+        by_cause[signal.cause].append(signal)
+    scores = {cause: score(items) for cause, items in by_cause.items()}
+    confidence = confidences(scores)
+    candidates = [cause for cause in CAUSE_CLASSES if any(s.supports and s.points > 0 for s in by_cause[cause])]
+    order = {cause: index for index, cause in enumerate(CAUSE_CLASSES)}
+    candidates.sort(key=lambda cause: (-confidence[cause], -scores[cause], order[cause]))
+    facts = bundle.incident
+    symptom = symptom_of(facts.title, facts.description)
+    hypotheses: list[Hypothesis] = []
+    for rank, cause in enumerate(candidates[: max(0, limit)], start=1):
+        entry = _BY_CAUSE[cause]
+        support = sorted((s for s in by_cause[cause] if s.supports and s.points > 0), key=lambda s: -s.points)
+        against = sorted((s for s in by_cause[cause] if not (s.supports and s.points > 0)), key=lambda s: s.points)
+        lower, upper = interval(confidence[cause], len(by_cause[cause]))
+        hypotheses.append(Hypothesis(
+            cause=cause,
+            claim=claim_for(entry, support, facts.service_name, symptom),
+            description=entry.description,
+            confidence_score=round(confidence[cause], 4),
+            confidence_lower=round(lower, 4),
+            confidence_upper=round(upper, 4),
+            rank=rank,
+            supporting_evidence=evidence_sentences(support),
+            contradicting_evidence=evidence_sentences(against),
+        ))
+    return hypotheses
