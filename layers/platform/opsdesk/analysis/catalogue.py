@@ -284,7 +284,7 @@ CATALOGUE: tuple[CauseEntry, ...] = (
     CauseEntry(
         cause="disk_full",
         label="a full disk",
-        claim="A disk of {service} is full, so writes fail and {symptom} follow",
+        claim="A full disk on {service} makes its writes fail, causing {symptom}",
         description="A filesystem or volume the service writes to has no space (or inodes) left: writes fail with "
                     "ENOSPC, databases stop accepting writes, search indices go read-only. Logs, WAL, temporary "
                     "files or images that are never cleaned up are the usual reasons.",

@@ -131,7 +131,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     high = [m.span() for m in _PERCENT.finditer(text) if float(m.group(1)) >= HIGH_PERCENT]
     for word in _WORD.finditer(text):
-        span = next((h for h in high if h[0] <= word.start() < h[1]), None)
+        span = next((h for h in high if h[0] <= word.start() < h[1]), None) if high else None
         if span is not None:
             if not tokens or tokens[-1].start != span[0]:
                 tokens.append(Token("highpct", span[0], span[1]))
@@ -220,16 +220,20 @@ def match_phrases(tokens: list[Token]) -> list[_Match]:
     return matches
 
 
+def _markers(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+_NORMAL = _markers(NORMAL_MARKERS)
+_CONSEQUENCE = _markers(CONSEQUENCE_MARKERS)
+
+
 def _has_normal_marker(clause: str) -> bool:
-    for marker in NORMAL_MARKERS:
-        for found in re.finditer(rf"\b{re.escape(marker)}\b", clause, re.IGNORECASE):
-            if not _VOID_BEFORE_NORMAL.search(clause[: found.start()]):
-                return True
-    return False
+    return any(not _VOID_BEFORE_NORMAL.search(clause[: found.start()]) for found in _NORMAL.finditer(clause))
 
 
 def _has_consequence_marker(clause: str) -> bool:
-    return any(re.search(rf"\b{re.escape(marker)}\b", clause, re.IGNORECASE) for marker in CONSEQUENCE_MARKERS)
+    return _CONSEQUENCE.search(clause) is not None
 
 
 def clauses(text: str) -> list[str]:
@@ -399,7 +403,7 @@ def change_signals(changes: Iterable[ChangeEvidence], service: str, detected_at:
             # A change elsewhere supports a cause it does not carry only through what its summary says.
             if kind_signal is not None and before >= 0 and (carries or related != "other"):
                 points = kind_signal.weight * 0.5 ** (before / kind_signal.half_life_minutes) * service_factor
-            if entry.cause in text_points:
+            if entry.cause in text_points and kind_signal is None:  # the kind already speaks for the rest
                 points += (CHANGE_TEXT_FACTOR * text_points[entry.cause] * service_factor
                            * 0.5 ** (before / CHANGE_TEXT_HALF_LIFE))
             if points >= CHANGE_CITED_POINTS or (points >= MIN_CITED_POINTS and not carries):
@@ -509,11 +513,15 @@ def interval(confidence: float, signal_count: int) -> tuple[float, float]:
     return max(0.0, min(confidence, centre - half)), min(1.0, max(confidence, centre + half))
 
 
+_SYMPTOMS = tuple((phrase, re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z0-9])"))
+                  for phrase, words in SYMPTOMS)
+
+
 def symptom_of(title: str, description: str) -> str:
     for text in (title, description):
         lowered = text.lower()
-        for phrase, words in SYMPTOMS:
-            if any(re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", lowered) for word in words):
+        for phrase, pattern in _SYMPTOMS:
+            if pattern.search(lowered):
                 return phrase
     return DEFAULT_SYMPTOM
 
@@ -565,7 +573,9 @@ def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
         by_cause[signal.cause].append(signal)
     scores = {cause: score(items) for cause, items in by_cause.items()}
     confidence = confidences(scores)
-    candidates = [cause for cause in CAUSE_CLASSES if any(s.supports and s.points > 0 for s in by_cause[cause])]
+    # The project's prior moves a cause the incident's evidence speaks for; it proposes none on its own.
+    candidates = [cause for cause in CAUSE_CLASSES
+                  if any(s.supports and s.points > 0 and s.group != "feedback" for s in by_cause[cause])]
     order = {cause: index for index, cause in enumerate(CAUSE_CLASSES)}
     candidates.sort(key=lambda cause: (-confidence[cause], -scores[cause], order[cause]))
     facts = bundle.incident
