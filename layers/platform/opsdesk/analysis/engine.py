@@ -18,7 +18,8 @@ Every cause collects signals, each worth signed points and described by a senten
 Points of one kind add up with diminishing returns (the n-th signal counts DIMINISHING**n), so one specific sign
 outweighs many vague ones. Scores become confidences by a softmax over the 15 causes plus an "unexplained" weight
 (TEMPERATURE, UNEXPLAINED_SCORE, calibrated on the tuning set); the interval is a Wilson interval whose width
-shrinks with the number of signals the hypothesis rests on.
+shrinks with the number of signals the hypothesis rests on. The weights are data, with the catalogue
+(opsdesk.analysis.catalogue, "Evidence weights").
 """
 
 from __future__ import annotations
@@ -32,16 +33,42 @@ from functools import lru_cache
 
 from opsdesk.analysis.catalogue import (
     ABBREVIATIONS,
+    ALERT_AFTER_HALF_LIFE,
+    ALERT_FADE_MINUTES,
+    ALERT_FULL_MINUTES,
+    ALERT_LABELS,
+    ALERT_LATER_FACTOR,
+    ALERT_MAX_POINTS,
+    ALERT_SERVICE_FACTOR,
+    ALERT_SEVERITY_FACTOR,
     CATALOGUE,
+    CHANGE_AFTER_POINTS,
+    CHANGE_CITED_POINTS,
+    CHANGE_RELATED_FACTOR,
+    CHANGE_TEXT_FACTOR,
+    CHANGE_TEXT_HALF_LIFE,
     CONSEQUENCE_FACTOR,
     CONSEQUENCE_MARKERS,
     DEFAULT_SYMPTOM,
+    DIMINISHING,
+    FEEDBACK_CAP,
     GENERIC_SERVICE_WORDS,
+    INTERVAL_BASE_COUNT,
+    INTERVAL_COUNT_PER_SIGNAL,
+    INTERVAL_Z,
+    MIN_CITED_POINTS,
+    MISSING_CHANGE_POINTS,
     NORMAL_FACTOR,
     NORMAL_MARKERS,
     OTHER_SERVICE_CHANGE_FACTOR,
+    PAST_POINTS,
+    PAST_REJECTED_FACTOR,
+    PAST_SIMILAR,
     STOP_WORDS,
     SYMPTOMS,
+    TEMPERATURE,
+    TITLE_FACTOR,
+    UNEXPLAINED_SCORE,
     CauseEntry,
 )
 from opsdesk.analysis.evidence import (
@@ -53,36 +80,6 @@ from opsdesk.analysis.evidence import (
     PastIncident,
 )
 
-TITLE_FACTOR = 1.25
-DIMINISHING = 0.7
-ALERT_FULL_MINUTES = 30.0
-ALERT_FADE_MINUTES = 90.0
-"""An alert that started more than ALERT_FULL_MINUTES before detection loses half its weight per this many minutes."""
-ALERT_AFTER_HALF_LIFE = 15.0
-ALERT_SERVICE_FACTOR = {"same": 1.0, "related": 0.8, "other": 0.5}
-ALERT_LATER_FACTOR = 0.8
-"""Alerts that started after the first one (they are more often symptoms)."""
-ALERT_SEVERITY_FACTOR = {"critical": 1.0, "high": 1.0, "medium": 0.9, "low": 0.75, "info": 0.6}
-ALERT_MAX_POINTS = 3.5
-CHANGE_RELATED_FACTOR = 0.7
-CHANGE_TEXT_FACTOR = 0.5
-CHANGE_TEXT_HALF_LIFE = 120.0
-CHANGE_CITED_POINTS = 0.5
-"""A change worth less than this to a cause it could carry is cited against that cause instead."""
-MIN_CITED_POINTS = 0.1
-"""A change worth less than this to a cause it does not carry is not cited at all."""
-CHANGE_AFTER_POINTS = -0.3
-MISSING_CHANGE_POINTS = -0.5
-PAST_POINTS = {"same": 1.6, "related": 1.0, "other": 0.4}
-PAST_REJECTED_FACTOR = -0.6
-PAST_SIMILAR = 0.25
-"""Token overlap (Jaccard) at which a past incident counts as fully similar."""
-FEEDBACK_CAP = 2.0
-TEMPERATURE = 1.0
-UNEXPLAINED_SCORE = 1.5
-INTERVAL_Z = 1.645
-INTERVAL_BASE_COUNT = 2.0
-INTERVAL_COUNT_PER_SIGNAL = 2.0
 MAX_QUOTE = 80
 MAX_QUOTED_TERMS = 5
 TEXT_MENTIONS = "The incident text mentions "
@@ -256,6 +253,8 @@ class Signal:
     """Cites the item; on the supporting side when `supports`, else on the contradicting side."""
     evidence_id: str | None = None
     supports: bool = True
+    item: str = ""
+    """The item's short name for a claim: `alert HighErrorRate`, `Deployment v2.4.5 of payment-api`, a quote."""
 
 
 def mask(text: str, name: str) -> str:
@@ -291,7 +290,7 @@ def text_signals(title: str, description: str, service: str = "") -> list[Signal
     for cause, terms in found.items():
         ordered = sorted(terms.items(), key=lambda item: (-item[1], item[0]))
         for surface, points in ordered:
-            signals.append(Signal(cause, "text", points, f"{TEXT_MENTIONS}{quote(surface)}"))
+            signals.append(Signal(cause, "text", points, f"{TEXT_MENTIONS}{quote(surface)}", item=quote(surface)))
     for cause, by_clause in against.items():
         for clause, points in by_clause.items():
             signals.append(Signal(cause, "text", points, f"The incident text says {quote(clause)}", supports=False))
@@ -367,9 +366,11 @@ def alert_signals(alerts: Iterable[AlertEvidence], service: str, detected_at: da
         summary = f" ({' '.join(alert.summary.split())[:MAX_QUOTE]})" if alert.summary.strip() else ""
         status = "fired" if alert.status == "resolved" else "started"
         sentence = f"Alert {alert.name} on {alert.service}{summary} {status} {ago(before)}"
-        for cause, points in _match_points(f"{alert.name} {alert.summary}").items():
+        described = " ".join(str(v) for k, v in sorted(alert.labels.items()) if k.lower() in ALERT_LABELS)
+        for cause, points in _match_points(f"{alert.name} {alert.summary} {described}").items():
             signed = max(-ALERT_MAX_POINTS, min(ALERT_MAX_POINTS, points)) * factor
-            signals.append(Signal(cause, "alert", signed, sentence, alert.id, supports=signed > 0))
+            signals.append(Signal(cause, "alert", signed, sentence, alert.id, supports=signed > 0,
+                                  item=f"alert {alert.name}"))
     return signals
 
 
@@ -407,7 +408,7 @@ def change_signals(changes: Iterable[ChangeEvidence], service: str, detected_at:
                 points += (CHANGE_TEXT_FACTOR * text_points[entry.cause] * service_factor
                            * 0.5 ** (before / CHANGE_TEXT_HALF_LIFE))
             if points >= CHANGE_CITED_POINTS or (points >= MIN_CITED_POINTS and not carries):
-                signals.append(Signal(entry.cause, "change", points, f"{name} {ago(before)}", change.id))
+                signals.append(Signal(entry.cause, "change", points, f"{name} {ago(before)}", change.id, item=name))
             elif carries and before < 0:
                 signals.append(Signal(entry.cause, "change", CHANGE_AFTER_POINTS,
                                       f"{name} came {ago(before)}, too late to cause it", change.id, supports=False))
@@ -447,7 +448,7 @@ def past_signals(past: Iterable[PastIncident], service: str, incident_terms: set
             label = _BY_CAUSE[incident.confirmed_cause].label
             signals.append(Signal(incident.confirmed_cause, "past", weight,
                                   f"{adjective} {incident.ref} on {incident.service_name} confirmed as {label}",
-                                  incident.id))
+                                  incident.id, item=f"as in {incident.ref}"))
         for cause in incident.rejected_causes:
             if cause in _BY_CAUSE and cause != incident.confirmed_cause:
                 signals.append(Signal(cause, "past", weight * PAST_REJECTED_FACTOR,
@@ -526,26 +527,12 @@ def symptom_of(title: str, description: str) -> str:
     return DEFAULT_SYMPTOM
 
 
-def _cited(signal: Signal) -> str:
-    """A short name of the item a supporting signal rests on, for the claim."""
-    sentence = signal.sentence
-    if signal.group == "text":
-        return sentence.removeprefix(TEXT_MENTIONS)
-    if signal.group == "alert":
-        return "alert " + sentence.split(" ")[1]
-    if signal.group == "past":
-        return "as in " + sentence.split(" ")[2]
-    if signal.group == "change":
-        return sentence.rsplit(" ", 4)[0] if sentence.endswith("detection") else sentence
-    return ""
-
-
 def claim_for(entry: CauseEntry, support: list[Signal], service: str, symptom: str) -> str:
     carrier = next((s for s in support if s.group == "change"), None)
     if entry.change_claim and carrier is not None:
-        return entry.change_claim.format(change=_cited(carrier), symptom=symptom)
+        return entry.change_claim.format(change=carrier.item, symptom=symptom)
     claim = entry.claim.format(service=service, symptom=symptom)
-    cited = [c for c in (_cited(s) for s in support[:2]) if c]
+    cited = [s.item for s in support if s.item][:2]
     return f"{claim} ({', '.join(cited)})" if cited else claim
 
 
