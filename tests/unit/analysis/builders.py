@@ -29,8 +29,9 @@ def incident(title: str = "Errors on payment-api", description: str = "", servic
 
 
 def alert(name: str, *, service: str = "payment-api", summary: str = "", minutes_before: float = 2,
-          severity: Severity = "high") -> AlertEvidence:
-    return AlertEvidence(f"alert-{next(_ids)}", name, service, severity, summary, at(minutes_before))
+          severity: Severity = "high", labels: dict[str, str] | None = None) -> AlertEvidence:
+    return AlertEvidence(f"alert-{next(_ids)}", name, service, severity, summary, at(minutes_before),
+                         labels=labels or {})
 
 
 def change(kind: ChangeKind = "deployment", *, service: str = "payment-api", summary: str = "",

@@ -93,6 +93,14 @@ def test_an_alert_that_started_hours_before_detection_weighs_less_than_a_recent_
     assert confidence(recent, "queue_backlog") > confidence(old, "queue_backlog")
 
 
+def test_alert_labels_that_describe_the_fault_count_and_those_that_name_places_do_not() -> None:
+    described = rank_hypotheses(bundle(alerts=(alert("KubePodCrashLooping", labels={"reason": "OOMKilled"}),)))
+    placed = rank_hypotheses(bundle(alerts=(alert("KubePodCrashLooping", labels={"instance": "redis-cache-0"}),)))
+
+    assert described[0].cause == "memory_leak"
+    assert placed == []
+
+
 def test_a_confirmed_past_cause_on_the_same_service_raises_that_cause() -> None:
     facts = incident("Payment API slow", "p99 up to 8s on checkout calls")
     without = rank_hypotheses(bundle(facts))
