@@ -20,7 +20,10 @@ from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.helpdesk import Helpdesk
+from infra.constructs.identity import grant_user_directory
+from infra.constructs.integrations import grant_integration_secrets
 from infra.constructs.layer import PlatformLayer
+from infra.constructs.mail import grant_module_mail
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import ScheduledFunction
 from infra.constructs.search import (
@@ -29,6 +32,7 @@ from infra.constructs.search import (
     SearchReaders,
     aoss_name,
 )
+from infra.constructs.streams import StreamConsumerFunction
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
 from opsdesk.apimap import REALTIME, ApiModule, Capability
@@ -170,24 +174,46 @@ class ModuleApiStack(_FunctionStack):
                 self, "DocsSearchReaders", search=search, functions=readers,
                 policy_name=aoss_name(settings.resource_prefix, module.name, "search"),
             )
+        self.consumers: dict[str, StreamConsumerFunction] = {}
+        for consumer in module.stream_consumers:
+            made = StreamConsumerFunction(self, _short(module, consumer.group.name), api=self.api, consumer=consumer,
+                                          table=platform.tables.tables[consumer.table])
+            self.consumers[consumer.group.name] = made
+            AsyncFailureAlarms(
+                self, f"{_short(module, consumer.group.name)}Alarms", name_prefix=settings.resource_prefix,
+                function_name=consumer.group.name, function=made.function, dead_letters=made.dead_letters,
+                topic=platform.alarms.topic,
+                lost=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries",
+                remedy="Each message names the stream shard and sequence numbers of a failed batch (the stream keeps "
+                       f"records 24 hours): {consumer.purpose} again for those records, then purge the queue.",
+            )
+        functions = {**self.api.functions, **{name: made.function for name, made in self.consumers.items()}}
         for group in module.groups_using(Capability.AI_MODEL):
             ChatModelAccess(
-                self, f"{group.name.title().replace('_', '')}Model", function=self.api.functions[group.name],
+                self, f"{group.name.title().replace('_', '')}Model", function=functions[group.name],
                 model=BedrockModel(settings.bedrock_model_id),
             )
+        if settings.mail_from and settings.public_url:
+            # Mail is on when the stage has a sender and a public URL (the custom domain); else nothing is sent.
+            for group in module.groups_using(Capability.MAIL):
+                grant_module_mail(functions[group.name], module, mail_from=settings.mail_from,
+                                  public_url=settings.public_url)
+        for group in module.groups_using(Capability.USER_DIRECTORY):
+            grant_user_directory(functions[group.name], platform.auth.user_pool)
+        for group in module.groups_using(Capability.INTEGRATION_SECRETS):
+            grant_integration_secrets(functions[group.name], f"{settings.resource_prefix}/{module.name}/integrations")
         self.helpdesk: Helpdesk | None = None
-        if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET,
-                                                Capability.MAIL)):
+        if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET)):
             self.helpdesk = Helpdesk(
                 self, "Helpdesk", api=self.api, name_prefix=settings.resource_prefix,
                 cors_allowed_origins=settings.cors_allowed_origins, log_retention_days=settings.log_retention_days,
-                removal_policy=_removal_policy(settings), mail_from=settings.mail_from, public_url=settings.public_url,
+                removal_policy=_removal_policy(settings),
             )
             CfnOutput(self, "AttachmentsBucketName", value=self.helpdesk.storage.attachments.bucket_name)
             CfnOutput(self, "ExportsBucketName", value=self.helpdesk.storage.exports.bucket_name)
         self.schedules: dict[str, ScheduledFunction] = {}
         for job in module.scheduled:
-            short = "".join(part.title() for part in job.group.name.removeprefix(f"{module.name}_").split("_"))
+            short = _short(module, job.group.name)
             scheduled = ScheduledFunction(self.helpdesk or self, short, api=self.api, job=job,
                                           name_prefix=settings.resource_prefix)
             self.schedules[job.group.name] = scheduled
@@ -199,6 +225,11 @@ class ModuleApiStack(_FunctionStack):
                 lost=f"scheduled {job.group.name} runs that could not be delivered or failed, after their retries",
                 remedy=job.when_runs_fail,
             )
+
+
+def _short(module: ApiModule, group_name: str) -> str:
+    """`helpdesk_sla_check` of the helpdesk -> `SlaCheck`: a construct id inside the module's stack."""
+    return "".join(part.title() for part in group_name.removeprefix(f"{module.name}_").split("_"))
 
 
 class SearchStack(_FunctionStack):
@@ -269,6 +300,7 @@ class RealtimeStack(_FunctionStack):
             **self.function_options(platform, settings, functions_root),
             user_pool_id=platform.auth.user_pool.user_pool_id,
             app_client_id=platform.auth.app_client.user_pool_client_id,
+            ws_token_key=platform.cursor_key.secret,
         )
         CfnOutput(self, "WebSocketUrl", value=self.realtime.stage.url, description="wss:// URL of the WebSocket API")
         AsyncFailureAlarms(

@@ -10,6 +10,7 @@ from infra.nag import acknowledge
 from opsdesk.identity import (
     CUSTOM_ATTRIBUTES_MUTABLE,
     PASSWORD_MIN_LENGTH,
+    PASSWORD_REQUIRES,
     PLATFORM_GROUPS,
     PROJECT_ATTRIBUTE,
     TENANT_ATTRIBUTE,
@@ -54,10 +55,10 @@ class Auth(Construct):
             },
             password_policy=cognito.PasswordPolicy(
                 min_length=PASSWORD_MIN_LENGTH,
-                require_lowercase=True,
-                require_uppercase=True,
-                require_digits=True,
-                require_symbols=True,
+                require_lowercase=PASSWORD_REQUIRES["lowercase"],
+                require_uppercase=PASSWORD_REQUIRES["uppercase"],
+                require_digits=PASSWORD_REQUIRES["digits"],
+                require_symbols=PASSWORD_REQUIRES["symbols"],
                 temp_password_validity=Duration.days(3),
             ),
             mfa=cognito.Mfa.OPTIONAL,
@@ -76,6 +77,14 @@ class Auth(Construct):
             "MFA is optional (TOTP), not required: the API documents' login endpoints (e.g. copilot POST "
             "/auth/login) return tokens for a username and password with no challenge step, so required MFA would "
             "break their clients. Users can enrol a TOTP factor; threat protection covers risky sign-ins in prod.",
+        )
+        acknowledge(
+            self.user_pool,
+            "COG1",
+            f"Length over composition, as NIST SP 800-63B-4 (3.1.1.2) requires: at least {PASSWORD_MIN_LENGTH} "
+            "characters and no character-class rules, which only push users to predictable patterns. Guessing is "
+            "stopped by the sign-in throttle (failed sign-ins per email and per address, then 429) and, in prod, "
+            "threat protection.",
         )
         if not threat_protection:
             acknowledge(
@@ -102,7 +111,8 @@ class Auth(Construct):
             enable_token_revocation=True,
             id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
+            # The copilot document's refresh token lives 7 days (its `refresh_token` cookie too).
+            refresh_token_validity=Duration.days(7),
             read_attributes=readable,
             write_attributes=writable,
         )

@@ -3,8 +3,7 @@
 - `HelpdeskStorage`: the attachments bucket (browsers PUT files to it with presigned URLs; unconfirmed uploads
   expire), the exports bucket (CSV files behind short-lived presigned GET links; everything expires after a day),
   and the access-log bucket of both; each function may touch only the keys its code writes.
-- `grant_survey_mail`: the function that resolves tickets may mail the CSAT survey through SES, from the one
-  configured sender (when there is one).
+- Its CSAT survey mail is any module's mail (infra/constructs/mail.py, from Capability.MAIL).
 
 The module's scheduled SLA check is a `ScheduledFunction` (infra/constructs/schedules.py), from the API map.
 Both are attached to the module's `ModuleApi`, whose builder makes the functions (`ModuleApi.add_function`)."""
@@ -13,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -23,12 +22,10 @@ from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
 from opsdesk.apimap import Capability
 from opsdesk.helpdesk.attachments import PENDING_TAG
-from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings, HelpdeskMailSettings
+from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings
 
 ATTACHMENTS_BUCKET_ENV = HelpdeskAttachmentSettings.model_fields["attachments_bucket"].alias or "ATTACHMENTS_BUCKET"
 EXPORTS_BUCKET_ENV = HelpdeskExportSettings.model_fields["exports_bucket"].alias or "EXPORTS_BUCKET"
-MAIL_FROM_ENV = HelpdeskMailSettings.model_fields["mail_from"].alias or "HELPDESK_MAIL_FROM"
-PUBLIC_URL_ENV = HelpdeskMailSettings.model_fields["public_url"].alias or "HELPDESK_PUBLIC_URL"
 
 # Object keys the functions write (opsdesk.helpdesk.attachments.attachment_key, opsdesk.helpdesk.exports.export_key):
 # every grant is limited to them.
@@ -164,22 +161,8 @@ class HelpdeskStorage(Construct):
         )
 
 
-def grant_survey_mail(function: GroupFunction, *, mail_from: str, public_url: str) -> None:
-    """Mail the CSAT survey (SES API v2 `SendEmail`, simple content, which needs no `SendRawEmail`) from
-    `mail_from` only: on its SES identity, the address or its domain (whichever was verified is the one SES
-    authorizes against), and only with that From address."""
-    function.function.add_environment(MAIL_FROM_ENV, mail_from)
-    function.function.add_environment(PUBLIC_URL_ENV, public_url)
-    identity = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/"
-    function.role.add_to_policy(iam.PolicyStatement(
-        actions=["ses:SendEmail"],
-        resources=[identity + mail_from, identity + mail_from.rpartition("@")[2]],
-        conditions={"StringEquals": {"ses:FromAddress": mail_from}},
-    ))
-
-
 class Helpdesk(Construct):
-    """The buckets of a module whose groups declare them, and its functions' access to them and to SES."""
+    """The buckets of a module whose groups declare them, and its functions' access to them."""
 
     def __init__(
         self,
@@ -191,11 +174,7 @@ class Helpdesk(Construct):
         cors_allowed_origins: Sequence[str],
         log_retention_days: int,
         removal_policy: RemovalPolicy,
-        mail_from: str | None = None,
-        public_url: str | None = None,
     ) -> None:
-        """`mail_from` and `public_url` (the custom domain) both given: the survey mail is on; else no function
-        gets the mail settings or any SES permission, and resolves send nothing."""
         super().__init__(scope, construct_id)
         self.storage = HelpdeskStorage(
             self, "Storage", cors_allowed_origins=cors_allowed_origins, log_retention_days=log_retention_days,
@@ -205,6 +184,3 @@ class Helpdesk(Construct):
             self.storage.grant_attachments(api.functions[group.name])
         for group in api.module.groups_using(Capability.EXPORTS_BUCKET):
             self.storage.grant_exports(api.functions[group.name])
-        if mail_from and public_url:
-            for group in api.module.groups_using(Capability.MAIL):
-                grant_survey_mail(api.functions[group.name], mail_from=mail_from, public_url=public_url)

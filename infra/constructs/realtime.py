@@ -16,6 +16,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -45,7 +46,10 @@ class Realtime(Construct):
         log_level: str,
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
+        ws_token_key: secretsmanager.ISecret | None = None,
     ) -> None:
+        """`ws_token_key`: the platform secret the copilot's WebSocket tokens are signed with (opsdesk.wstokens),
+        which the route function reads to verify them."""
         super().__init__(scope, construct_id)
 
         def function(name: str, extra_env: dict[str, str]) -> GroupFunction:
@@ -62,6 +66,9 @@ class Realtime(Construct):
             return made
 
         routes = function(api_definition.route_function, {})
+        if ws_token_key is not None:
+            routes.function.add_environment("CURSOR_KEY_SECRET_ARN", ws_token_key.secret_arn)
+            ws_token_key.grant_read(routes.role)
         self.api = apigwv2.WebSocketApi(
             self, "WebSocketApi",
             description="opsdesk realtime: connect with a Cognito ID token, subscribe to channels",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from opsdesk.apimap import HELPDESK, SUPPORT
+from opsdesk.apimap import HELPDESK, MODULES, SUPPORT, Capability
 from opsdesk.errors import Forbidden, NotFound, RateLimited, Unauthorized
 from opsdesk.helpdesk.attachments import PENDING_TAG, AttachmentUpload, check_upload
 from opsdesk.helpdesk.exports import export_key
@@ -582,14 +582,20 @@ def test_the_resolving_function_links_surveys_to_the_custom_domain(with_mail: Sy
     assert "/csat/{token}" in {resource for group in HELPDESK.groups for resource in group.resources}
 
 
-def test_no_other_function_may_send_mail_or_knows_the_mail_settings(with_mail: Synthesized) -> None:
+def test_only_groups_that_declare_mail_may_send_it_or_know_the_mail_settings(with_mail: Synthesized) -> None:
+    mailers = {f"opsdesk {group.name}": module for module in MODULES for group in module.groups_using(Capability.MAIL)}
     for template in with_mail.templates.values():
         for function in resources_of_type(template, "AWS::Lambda::Function").values():
-            if function["Properties"].get("Description") == f"opsdesk {MAIL_GROUP}":
+            description = function["Properties"].get("Description")
+            names = {name for name in function["Properties"].get("Environment", {}).get("Variables", {})
+                     if name.endswith(("_MAIL_FROM", "_PUBLIC_URL"))}
+            if description in mailers:
+                prefix = mailers[description].name.upper()
+                assert names == {f"{prefix}_MAIL_FROM", f"{prefix}_PUBLIC_URL"}, description
+                assert ses_statements(template, function), description
                 continue
-            assert not ses_statements(template, function), function["Properties"].get("Description")
-            assert not {"HELPDESK_MAIL_FROM", "HELPDESK_PUBLIC_URL"} & set(
-                function["Properties"].get("Environment", {}).get("Variables", {}))
+            assert not ses_statements(template, function), description
+            assert not names, description
 
 
 def test_without_a_mail_sender_no_function_may_send_mail(dev: Synthesized) -> None:

@@ -36,6 +36,10 @@ class Capability(StrEnum):
     """Presigns uploads to, and reads and deletes, attachment objects (opsdesk.objects)."""
     EXPORTS_BUCKET = "exports_bucket"
     """Writes export files and presigns their download (opsdesk.objects)."""
+    USER_DIRECTORY = "user_directory"
+    """Creates, invites, signs in and signs out users of the platform's user pool (Cognito admin APIs)."""
+    INTEGRATION_SECRETS = "integration_secrets"
+    """Keeps monitoring integrations' credentials in Secrets Manager, under the stage's integration prefix."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,17 @@ class ScheduledJob:
 
 
 @dataclass(frozen=True)
+class StreamConsumer:
+    """A function of the module fed by a table's DynamoDB stream (an event-source mapping on AWS, a poller
+    locally), given only the records whose new image has one of `event_types` (the event log's `type`)."""
+
+    group: FunctionGroup
+    table: str
+    event_types: tuple[str, ...]
+    purpose: str
+
+
+@dataclass(frozen=True)
 class RateLimit:
     path_prefix: str
     """A resource path prefix (`/api/chat`); the longest matching prefix wins."""
@@ -106,6 +121,10 @@ class ApiModule:
     scheduled: tuple[ScheduledJob, ...] = ()
     session: CookieSession | None = None
     """Required when a group takes cookie sessions (Auth.COOKIE_JWT)."""
+    rate_limit_reset_seconds: bool = False
+    """`X-RateLimit-Reset` as seconds until the window ends (the copilot document's `42`) instead of the epoch
+    second it ends at."""
+    stream_consumers: tuple[StreamConsumer, ...] = ()
 
     def __post_init__(self) -> None:
         if self.cookie_sessions and self.session is None:
@@ -120,7 +139,8 @@ class ApiModule:
 
     def groups_using(self, capability: Capability) -> tuple[FunctionGroup, ...]:
         """The routed and scheduled groups that declare `capability`."""
-        every = (*self.groups, *(job.group for job in self.scheduled))
+        every = (*self.groups, *(job.group for job in self.scheduled),
+                 *(consumer.group for consumer in self.stream_consumers))
         return tuple(group for group in every if capability in group.capabilities)
 
     @property
@@ -262,7 +282,73 @@ HELPDESK = ApiModule(
     ),),
 )
 
-MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK)
+# The copilot document (seeds/sre-copilot-api.md) under /copilot/api/v1. Every route but register, login and
+# refresh takes the bearer token or the `access_token` cookie (the document promises both, always). Projects own
+# `/projects/{id}` and its members; monitoring integrations and alerts are `/projects/{id}/monitoring/...`.
+COPILOT_TABLES = ("IncidentsTable", "EventsTable", "RateLimitsTable")
+COPILOT = ApiModule(
+    name="copilot",
+    base_path="/copilot/api/v1",
+    dialect="copilot",
+    groups=(
+        FunctionGroup(
+            name="copilot_auth",
+            resources=("/auth/register", "/auth/login", "/auth/refresh"),
+            auth=Auth.NONE,
+            tables=("IncidentsTable", "RateLimitsTable"),
+            capabilities=(Capability.USER_DIRECTORY,),
+        ),
+        FunctionGroup(
+            name="copilot_session",
+            resources=("/auth/logout", "/auth/me", "/auth/switch-project", "/auth/ws-token"),
+            auth=Auth.COOKIE_JWT,
+            tables=("IncidentsTable", "RateLimitsTable"),
+            capabilities=(Capability.USER_DIRECTORY, Capability.CURSOR_KEY),
+        ),
+        FunctionGroup(
+            name="copilot_projects",
+            resources=("/projects", "/projects/{id}", "/projects/{id}/members", "/projects/{id}/members/{proxy+}"),
+            auth=Auth.COOKIE_JWT,
+            tables=("IncidentsTable", "RateLimitsTable"),
+            # Adding a member by email invites them: a Cognito user of the tenant and a mail.
+            capabilities=(Capability.USER_DIRECTORY, Capability.MAIL),
+        ),
+        FunctionGroup(
+            name="copilot_monitoring",
+            resources=("/projects/{id}/monitoring/{proxy+}",),
+            auth=Auth.COOKIE_JWT,
+            tables=("IncidentsTable", "RateLimitsTable"),
+            capabilities=(Capability.INTEGRATION_SECRETS,),
+        ),
+        FunctionGroup(
+            name="copilot_incidents",
+            resources=("/incidents", "/incidents/{proxy+}"),
+            auth=Auth.COOKIE_JWT,
+            tables=COPILOT_TABLES,
+        ),
+        # The document's interactive docs: Swagger UI, ReDoc and the OpenAPI document they read (public).
+        FunctionGroup(name="copilot_docs", resources=("/docs", "/redoc", "/openapi.json"), auth=Auth.NONE),
+        FunctionGroup(
+            name="copilot_analytics",
+            resources=("/analytics/{proxy+}",),
+            auth=Auth.COOKIE_JWT,
+            tables=("RateLimitsTable",),
+            read_only_tables=("IncidentsTable",),
+        ),
+    ),
+    default_rate_limit=100,
+    rate_limit_reset_seconds=True,
+    session=CookieSession(cookie="access_token", always_on=True),
+    stream_consumers=(StreamConsumer(
+        FunctionGroup(name="copilot_hypotheses", resources=(), tables=("IncidentsTable", "EventsTable"),
+                      capabilities=(Capability.AI_MODEL,)),
+        table="EventsTable",
+        event_types=("incident.created",),
+        purpose="rank AI hypotheses for each new copilot incident from the evidence the project holds",
+    ),),
+)
+
+MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK, COPILOT)
 MODULES_BY_NAME: dict[str, ApiModule] = {module.name: module for module in MODULES}
 """The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
 SERVED_MODULES: tuple[ApiModule, ...] = MODULES

@@ -80,7 +80,8 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
         if path.startswith(module.base_path + "/"):
             path = path[len(module.base_path):]
         limit = module.rate_limit_for(path)
-        if limit is None:
+        if limit is None or claims_from_context(_authorizer_context(app)) is None:
+            # Public routes (sign-in, docs) have no user to count: sign-ins have their own throttle.
             return next_middleware(app)
         quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute,
                              relative_reset=module.rate_limit_reset_seconds)

@@ -22,5 +22,9 @@ CUSTOM_ATTRIBUTES_MUTABLE: dict[str, bool] = {
 CLIENT_READ_ATTRIBUTES = ("email", "email_verified", "name", TENANT_CLAIM, PROJECT_CLAIM)
 CLIENT_WRITE_ATTRIBUTES = ("email", "name")
 
-PASSWORD_MIN_LENGTH = 12
-"""And at least one lower-case letter, upper-case letter, digit and symbol."""
+PASSWORD_MIN_LENGTH = 15
+"""Length, not composition (NIST SP 800-63B-4, 3.1.1.2: at least 15 characters for a password used alone, and no
+rules on character classes, which push users to `Password1!`). The copilot document's own example password,
+`securepassword123`, meets it; guessing is stopped by the sign-in throttle (opsdesk.copilot.accounts)."""
+PASSWORD_REQUIRES: dict[str, bool] = {"lowercase": False, "uppercase": False, "digits": False, "symbols": False}
+"""Cognito's character-class switches, all off (see PASSWORD_MIN_LENGTH)."""

@@ -106,6 +106,8 @@ class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
 
     management_url: str | None = Field(default=None, alias="WEBSOCKET_MANAGEMENT_URL")
     """The API Gateway management API; default https://<domainName>/<stage> of the request."""
+    cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
+    """The platform key the copilot's WebSocket tokens are signed with (opsdesk.wstokens); read on the first."""
 
 
 DEFAULT_BEDROCK_MODEL_ID = "amazon.nova-lite-v1:0"

@@ -1,10 +1,9 @@
 """What the copilot needs from storage (the DynamoDB implementation is opsdesk.copilot.repository; unit tests use
-tests/unit/copilot_fakes.py) and from the user directory (Cognito: opsdesk.copilot.directory)."""
+tests/unit/copilot_fakes.py) and from the user directory (Cognito: opsdesk.directory)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -24,6 +23,7 @@ from opsdesk.copilot.records import (
     UsageRecord,
     User,
 )
+from opsdesk.directory import Tokens
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
 
@@ -143,13 +143,6 @@ class CopilotStore(Protocol):
     def incident_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[IncidentDay]: ...
 
     def most_expensive_incidents(self, tenant_id: str, project_id: str, limit: int) -> list[Incident]: ...
-
-
-@dataclass(frozen=True)
-class Tokens:
-    id_token: str
-    refresh_token: str | None
-    expires_in: int
 
 
 class UserDirectory(Protocol):

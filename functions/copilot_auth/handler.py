@@ -1,0 +1,83 @@
+"""copilot-auth: the public auth routes of the copilot document: register, login and refresh. Each answers with
+the session cookies (opsdesk.copilot.cookies) and the access token in the body."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import COPILOT
+from opsdesk.copilot.accounts import AccountService, LoginThrottle
+from opsdesk.copilot.cookies import REFRESH_READER, session_cookies
+from opsdesk.copilot.repository import CopilotRepository
+from opsdesk.copilot.requests import MISSING_FIELDS, LoginRequest, RefreshRequest, RegisterRequest
+from opsdesk.copilot.views import project_role_view, tenant_view, user_view
+from opsdesk.directory import CognitoDirectory
+from opsdesk.errors import Unauthorized, ValidationFailed
+from opsdesk.http import create_api, json_response, request_body
+from opsdesk.observability import instrumented
+from opsdesk.ratelimit import RateLimiter
+from opsdesk.sessions import header
+from opsdesk.settings import CopilotAuthSettings, load_settings
+from opsdesk.tokens import TokenVerifier
+
+settings = load_settings(CopilotAuthSettings)
+app = create_api(COPILOT, settings)
+verifier = TokenVerifier.from_settings(settings)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@cache
+def accounts() -> AccountService:
+    """Made on the first request: the Cognito client is ~100 ms of cold start that no import needs."""
+    directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
+                                               settings.user_pool_id, settings.app_client_id)
+    return AccountService(CopilotRepository(), directory, verifier.verify_id_token,
+                          throttle=LoginThrottle(RateLimiter(), time.sleep))
+
+
+@app.post("/auth/register")
+def handle_register() -> Response[str]:
+    request = request_body(app, RegisterRequest, settings.max_body_bytes)
+    signed_in = accounts().register(request)
+    assert signed_in.tenant is not None
+    return json_response(200, {"user": user_view(signed_in.user), "tenant": tenant_view(signed_in.tenant),
+                               "access_token": signed_in.tokens.id_token, "token_type": "bearer"},
+                         headers=NO_STORE, cookies=session_cookies(signed_in.tokens))
+
+
+@app.post("/auth/login")
+def handle_login() -> Response[str]:
+    try:
+        request = request_body(app, LoginRequest, settings.max_body_bytes)
+    except ValidationFailed as exc:
+        # The document answers a sign-in without its fields with 400, not the module's usual 422.
+        raise ValidationFailed(exc.message, details=exc.details, code=MISSING_FIELDS) from None
+    source = app.current_event.request_context.identity.source_ip
+    signed_in = accounts().login(request, source)
+    return json_response(200, {"user": user_view(signed_in.user, with_project=True),
+                               "projects": [project_role_view(p, r) for p, r in signed_in.projects],
+                               "access_token": signed_in.tokens.id_token, "token_type": "bearer"},
+                         headers=NO_STORE, cookies=session_cookies(signed_in.tokens))
+
+
+@app.post("/auth/refresh")
+def handle_refresh() -> Response[str]:
+    """The refresh token of the cookie, or of the body (`{"refresh_token": "..."}`) for clients without cookies."""
+    body_token = None
+    if app.current_event.body:
+        body_token = request_body(app, RefreshRequest, settings.max_body_bytes).refresh_token
+    token = body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie"))
+    if not token:
+        raise Unauthorized("Missing refresh token")
+    tokens = accounts().refresh(token)
+    return json_response(200, {"access_token": tokens.id_token, "token_type": "bearer",
+                               "expires_in": tokens.expires_in}, headers=NO_STORE, cookies=session_cookies(tokens))
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

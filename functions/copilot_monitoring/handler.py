@@ -1,0 +1,92 @@
+"""copilot-monitoring: a project's monitoring integrations (credentials in Secrets Manager, connection tests
+through the guarded outbound client) and its alerts, newest first."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import COPILOT
+from opsdesk.copilot.integrations import IntegrationService
+from opsdesk.copilot.repository import CopilotRepository
+from opsdesk.copilot.requests import (
+    IntegrationCreateRequest,
+    IntegrationUpdateRequest,
+    TestConnectionRequest,
+    parse_incident_page,
+)
+from opsdesk.copilot.service import CopilotService
+from opsdesk.copilot.views import alert_view, integration_view
+from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
+from opsdesk.monitoring import probe
+from opsdesk.observability import instrumented
+from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
+from opsdesk.secrets import SecretsManagerStore
+from opsdesk.settings import CopilotIntegrationSettings, load_settings
+
+settings = load_settings(CopilotIntegrationSettings)
+app = create_api(COPILOT, settings)
+repository = CopilotRepository()
+copilot = CopilotService(repository)
+BASE = "/projects/<project_id>/monitoring"
+
+
+@cache
+def integrations() -> IntegrationService:
+    secrets = SecretsManagerStore(settings.secret_prefix, region=settings.aws_region,
+                                  endpoint_url=settings.aws_endpoint_url)
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=settings.allowed_http_hosts))
+    return IntegrationService(repository, secrets, lambda kind, config, credentials: probe(
+        kind, config, credentials, client))
+
+
+@app.get(f"{BASE}/integrations")
+def handle_list(project_id: str) -> list[dict[str, Any]]:
+    return [integration_view(i) for i in integrations().list(current_principal(app), project_id)]
+
+
+@app.post(f"{BASE}/integrations")
+def handle_create(project_id: str) -> Response[str]:
+    request = request_body(app, IntegrationCreateRequest, settings.max_body_bytes)
+    return json_response(201, integration_view(integrations().create(current_principal(app), project_id, request)))
+
+
+@app.post(f"{BASE}/integrations/test-connection")
+def handle_test_connection(project_id: str) -> dict[str, Any]:
+    request = request_body(app, TestConnectionRequest, settings.max_body_bytes)
+    return integrations().test_connection(current_principal(app), project_id, request)
+
+
+@app.get(f"{BASE}/integrations/<integration_id>")
+def handle_get(project_id: str, integration_id: str) -> dict[str, Any]:
+    return integration_view(integrations().get(current_principal(app), project_id, integration_id))
+
+
+@app.patch(f"{BASE}/integrations/<integration_id>")
+def handle_update(project_id: str, integration_id: str) -> dict[str, Any]:
+    request = request_body(app, IntegrationUpdateRequest, settings.max_body_bytes)
+    return integration_view(integrations().update(current_principal(app), project_id, integration_id, request))
+
+
+@app.delete(f"{BASE}/integrations/<integration_id>")
+def handle_delete(project_id: str, integration_id: str) -> Response[str]:
+    integrations().delete(current_principal(app), project_id, integration_id)
+    return Response(status_code=204, body="")
+
+
+@app.post(f"{BASE}/integrations/<integration_id>/test")
+def handle_test(project_id: str, integration_id: str) -> dict[str, Any]:
+    return integrations().test_existing(current_principal(app), project_id, integration_id)
+
+
+@app.get(f"{BASE}/alerts")
+def handle_alerts(project_id: str) -> list[dict[str, Any]]:
+    page = parse_incident_page(query_params(app))
+    return [alert_view(a) for a in copilot.list_alerts(current_principal(app), project_id, page)]
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,175 @@
+"""The copilot's auth routes (seeds/sre-copilot-api.md, Authentication): registration of a tenant and its first
+user, sign-in with project and role, refresh, sign-out, the current user, switching project, and the WebSocket
+token. Users live in the platform's Cognito user pool (opsdesk.copilot.store.UserDirectory); the copilot keeps
+their tenant, projects and roles in its table.
+
+A registration makes the tenant, the user (owner) and a first project, "Default", so the user can open incidents
+at once: incidents belong to the current project."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from opsdesk.auth import Principal
+from opsdesk.clock import utc_now
+from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+from opsdesk.copilot.requests import LoginRequest, RegisterRequest
+from opsdesk.copilot.service import CopilotService
+from opsdesk.copilot.store import CopilotStore, UserDirectory
+from opsdesk.directory import Tokens
+from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
+from opsdesk.wstokens import WsClaims, WsTokens
+
+FIRST_PROJECT_NAME = "Default"
+INVALID_CREDENTIALS = "Invalid email or password"
+MAX_SLUG_ATTEMPTS = 20
+
+
+def slugify(name: str) -> str:
+    """`Acme Corporation` -> `acme-corporation`: ASCII letters and digits joined by single dashes."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:48].strip("-") or "tenant"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    tenant: Tenant | None
+    tokens: Tokens
+    projects: list[tuple[Project, Role]]
+
+
+class FailureCounter(Protocol):
+    """Counts failed sign-ins (opsdesk.ratelimit.RateLimiter's failure counters)."""
+
+    def failures(self, key: str, window_seconds: int) -> int: ...
+    def count_failure(self, key: str, window_seconds: int) -> int: ...
+    def window_end(self, window_seconds: int) -> float: ...
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Failed sign-ins per email and per source address in 15-minute windows: from `slow_after` failures each
+    further attempt waits a little longer, past `refuse_after` the email (or address) is refused with 429 until
+    the window ends. The limits are in docs/decisions.md."""
+
+    counter: FailureCounter
+    sleep: Callable[[float], None]
+    window_seconds: int = 900
+    slow_after: int = 3
+    refuse_after_email: int = 10
+    refuse_after_address: int = 50
+    step_seconds: float = 0.25
+    max_delay_seconds: float = 2.0
+
+    def before(self, email: str, address: str | None) -> None:
+        email_failures = self.counter.failures(f"login-email#{email}", self.window_seconds)
+        address_failures = self.counter.failures(f"login-ip#{address}", self.window_seconds) if address else 0
+        if email_failures >= self.refuse_after_email or address_failures >= self.refuse_after_address:
+            import time  # noqa: PLC0415 - only a refused sign-in needs the clock
+
+            retry = max(1, int(self.counter.window_end(self.window_seconds) - time.time()))
+            raise RateLimited("Too many failed sign-ins; try again later", headers={"Retry-After": str(retry)})
+        worst = max(email_failures, address_failures // 5)
+        if worst >= self.slow_after:
+            self.sleep(min(self.max_delay_seconds, self.step_seconds * (worst - self.slow_after + 1)))
+
+    def failed(self, email: str, address: str | None) -> None:
+        self.counter.count_failure(f"login-email#{email}", self.window_seconds)
+        if address:
+            self.counter.count_failure(f"login-ip#{address}", self.window_seconds)
+
+
+class AccountService:
+    def __init__(self, store: CopilotStore, directory: UserDirectory,
+                 verify_id_token: Callable[[str], Mapping[str, Any]], *, ws_tokens: WsTokens | None = None,
+                 throttle: LoginThrottle | None = None) -> None:
+        self._store = store
+        self._directory = directory
+        self._verify = verify_id_token
+        self._ws_tokens = ws_tokens
+        self._throttle = throttle
+        self._copilot = CopilotService(store)
+
+    def register(self, request: RegisterRequest) -> SignedIn:
+        now = utc_now()
+        tenant_id = str(uuid.uuid4())
+        user_id = self._directory.create_user(request.email, request.password, request.full_name, tenant_id)
+        project = Project(id=str(uuid.uuid4()), tenant_id=tenant_id, name=FIRST_PROJECT_NAME,
+                          description=f"First project of {request.tenant_name}", created_at=now, updated_at=now)
+        user = User(user_id, tenant_id, request.email, request.full_name, project.id, {project.id: Role.OWNER})
+        owner = Member(project.id, user_id, request.email, request.full_name, Role.OWNER, now)
+        base = slugify(request.tenant_name)
+        try:
+            tenant = self._create_with_free_slug(Tenant(tenant_id, request.tenant_name, base, now), user, project,
+                                                 owner)
+        except BaseException:
+            self._directory.delete_user(request.email)  # nothing half-made: the email can register again
+            raise
+        tokens = self._directory.sign_in(request.email, request.password)
+        return SignedIn(user, tenant, tokens, [(project, Role.OWNER)])
+
+    def _create_with_free_slug(self, wanted: Tenant, user: User, project: Project, owner: Member) -> Tenant:
+        """`acme-corporation`, then `acme-corporation-2`, ...: two companies may share a name."""
+        for attempt in range(1, MAX_SLUG_ATTEMPTS + 1):
+            tenant = replace(wanted, slug=wanted.slug if attempt == 1 else f"{wanted.slug}-{attempt}")
+            try:
+                self._store.create_tenant(tenant, user, project, owner)
+                return tenant
+            except Conflict:
+                continue
+        tenant = replace(wanted, slug=f"{wanted.slug}-{wanted.id[:8]}")
+        self._store.create_tenant(tenant, user, project, owner)
+        return tenant
+
+    def login(self, request: LoginRequest, source_address: str | None) -> SignedIn:
+        if self._throttle:
+            self._throttle.before(request.email, source_address)
+        try:
+            tokens = self._directory.sign_in(request.email, request.password)
+        except Unauthorized:
+            if self._throttle:
+                self._throttle.failed(request.email, source_address)
+            raise Unauthorized(INVALID_CREDENTIALS) from None
+        principal = self._principal(tokens.id_token)
+        user = self._copilot.user(principal)
+        if user.current_project_id is None and user.roles:
+            user = self._store.set_current_project(user, sorted(user.roles)[0])
+        return SignedIn(user, self._store.get_tenant(user.tenant_id), tokens, self._copilot.list_projects(principal))
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        return self._directory.refresh(refresh_token)
+
+    def logout(self, refresh_token: str | None) -> None:
+        if refresh_token:
+            self._directory.revoke(refresh_token)
+
+    def me(self, principal: Principal) -> tuple[User, list[tuple[Project, Role]]]:
+        return self._copilot.user(principal), self._copilot.list_projects(principal)
+
+    def switch_project(self, principal: Principal, project_id: str) -> tuple[User, Project, Role]:
+        user = self._copilot.user(principal)
+        role = user.roles.get(project_id)
+        project = self._store.get_project(user.tenant_id, project_id) if role else None
+        if role is None or project is None:
+            raise NotFound("Project not found")
+        if user.current_project_id != project_id:
+            user = self._store.set_current_project(user, project_id)
+        return user, project, role
+
+    def ws_token(self, principal: Principal) -> tuple[str, int]:
+        if self._ws_tokens is None:
+            raise RuntimeError("WebSocket tokens need the platform key (CURSOR_KEY_SECRET_ARN)")
+        user = self._copilot.user(principal)
+        return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.current_project_id, principal.groups))
+
+    def _principal(self, id_token: str) -> Principal:
+        from opsdesk.auth import principal_from_claims  # noqa: PLC0415 - tiny, kept next to its one use
+
+        return principal_from_claims(self._verify(id_token))

@@ -1,0 +1,149 @@
+"""The copilot's analytics (seeds/sre-copilot-api.md, Analytics): AI token usage and cost over a date range, the
+cost summary with its recommendations, and per-incident figures. Everything comes from aggregates kept on write
+(a usage item per day and request type, an incident-count item per day, the counters on each incident): a
+request reads one item per day in its range, never the incidents or the AI requests themselves.
+
+Recommendations follow written rules over the figures (RULES below), so the same figures always give the same
+advice, and the advice says which figure triggered it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from opsdesk.clock import to_rfc3339
+from opsdesk.copilot.records import Incident, IncidentDay, IncidentState, UsageDay
+from opsdesk.copilot.service import elapsed_minutes
+from opsdesk.copilot.workflow import TIMESTAMP_FIELD
+
+MICROS = 1_000_000
+MOST_EXPENSIVE = 5
+MAX_RANGE_DAYS = 366
+LOW_CACHE_HIT_RATE = 50.0
+"""Below this cache hit rate (%), advise on incident templates and deduplication."""
+HIGH_COST_PER_REQUEST = 0.01
+"""Above this average cost per request (USD), advise a smaller model."""
+CONCENTRATED_COST_SHARE = 0.5
+"""When one incident holds more than this share of the period's cost, say so."""
+
+
+def dollars(micros: int) -> float:
+    return round(micros / MICROS, 6)
+
+
+@dataclass(frozen=True)
+class DayRange:
+    first: date
+    last: date
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def token_usage(days: DayRange, usage: list[UsageDay]) -> dict[str, Any]:
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_day: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in usage:
+        for bucket in (by_type[row.request_type], by_day[row.day]):
+            bucket[0] += row.requests
+            bucket[1] += row.tokens
+            bucket[2] += row.cost_micros
+    total_requests = sum(v[0] for v in by_type.values())
+    total_tokens = sum(v[1] for v in by_type.values())
+    total_cost = sum(v[2] for v in by_type.values())
+    return {
+        "total_requests": total_requests,
+        "total_tokens": total_tokens,
+        "total_cost_usd": dollars(total_cost),
+        "breakdown_by_type": [{"request_type": kind, "count": v[0], "total_tokens": v[1], "cost_usd": dollars(v[2])}
+                              for kind, v in sorted(by_type.items())],
+        "timeline": [{"date": day.isoformat(), "requests": by_day[day.isoformat()][0],
+                      "tokens": by_day[day.isoformat()][1], "cost_usd": dollars(by_day[day.isoformat()][2])}
+                     for day in days.days()],
+    }
+
+
+def cost_summary(usage: list[UsageDay], incident_days: list[IncidentDay],
+                 most_expensive: list[Incident]) -> dict[str, Any]:
+    requests = sum(row.requests for row in usage)
+    cost = sum(row.cost_micros for row in usage)
+    hits = sum(row.cache_hits for row in usage)
+    model_calls = requests - hits
+    hit_rate = round(100 * hits / requests, 1) if requests else 0.0
+    average_call = cost / model_calls if model_calls else 0
+    stats = {
+        "overall_stats": {"total_requests": requests, "total_cost_usd": dollars(cost),
+                          "avg_cost_per_request": dollars(round(cost / requests)) if requests else 0.0},
+        "cache_stats": {
+            "total_incidents": sum(d.incidents_created for d in incident_days),
+            "incidents_with_hypotheses": sum(d.incidents_with_hypotheses for d in incident_days),
+            "cache_hit_rate": hit_rate,
+            "potential_savings": dollars(round(average_call * hits)),
+        },
+        "most_expensive_incidents": [{"incident_id": i.id, "title": i.title, "total_cost": dollars(i.ai_cost_micros),
+                                      "request_count": i.ai_requests} for i in most_expensive],
+    }
+    stats["recommendations"] = recommendations(requests, cost, hit_rate, most_expensive)
+    return stats
+
+
+def recommendations(requests: int, cost_micros: int, hit_rate: float,
+                    most_expensive: list[Incident]) -> list[dict[str, str]]:
+    """RULES: low cache hit rate (< 50% with at least 10 requests) -> medium; average cost per request above
+    $0.01 -> high; one incident holding over half the period's cost -> low; no AI requests at all -> info."""
+    advice: list[dict[str, str]] = []
+    if requests == 0:
+        return [{"type": "no_usage", "priority": "low",
+                 "message": "No AI requests in this period: hypotheses are generated when incidents are created."}]
+    if requests >= 10 and hit_rate < LOW_CACHE_HIT_RATE:
+        advice.append({"type": "low_cache_hit_rate", "priority": "medium",
+                       "message": f"Cache hit rate ({hit_rate:g}%) is below {LOW_CACHE_HIT_RATE:g}%: alert-created "
+                                  "incidents with stable titles and deduplication keys reuse earlier hypotheses."})
+    average = cost_micros / requests / MICROS
+    if average > HIGH_COST_PER_REQUEST:
+        advice.append({"type": "high_cost_per_request", "priority": "high",
+                       "message": f"Average cost per request (${average:.4f}) is above ${HIGH_COST_PER_REQUEST}: "
+                                  "a smaller model (BEDROCK_MODEL_ID) or fewer evidence items would cut it."})
+    if most_expensive and cost_micros and most_expensive[0].ai_cost_micros > CONCENTRATED_COST_SHARE * cost_micros:
+        top = most_expensive[0]
+        advice.append({"type": "cost_concentrated", "priority": "low",
+                       "message": f"Incident '{top.title}' accounts for over half of the AI cost "
+                                  f"({top.ai_requests} requests): check for repeated regeneration."})
+    return advice
+
+
+def incident_metrics(incident: Incident) -> dict[str, Any]:
+    """`GET /incidents/{id}/metrics`: how long each response step took and what the AI spent."""
+    reached = incident.reached_at
+    start = incident.detected_at
+    times = {TIMESTAMP_FIELD[state]: reached.get(state) for state in reached}
+    return {
+        "incident_id": incident.id,
+        "state": incident.state.value,
+        "time_to_acknowledge_minutes": elapsed_minutes(start, reached.get(IncidentState.ACKNOWLEDGED)),
+        "time_to_investigate_minutes": elapsed_minutes(start, reached.get(IncidentState.INVESTIGATING)),
+        "time_to_mitigate_minutes": elapsed_minutes(start, reached.get(IncidentState.MITIGATED)),
+        "time_to_resolve_minutes": elapsed_minutes(start, reached.get(IncidentState.RESOLVED)),
+        "hypotheses_count": incident.hypothesis_count,
+        "confirmed_cause": incident.confirmed_cause,
+        "ai_requests": incident.ai_requests,
+        "ai_tokens": incident.ai_tokens,
+        "ai_cost_usd": dollars(incident.ai_cost_micros),
+        "state_timestamps": {field: to_rfc3339(value) if value else None for field, value in times.items()},
+    }
+
+
+def incident_analytics(incident: Incident) -> dict[str, Any]:
+    """`GET /analytics/incident-metrics/{id}`: the incident's AI usage and cost."""
+    return {
+        "incident_id": incident.id,
+        "title": incident.title,
+        "request_count": incident.ai_requests,
+        "total_tokens": incident.ai_tokens,
+        "total_cost_usd": dollars(incident.ai_cost_micros),
+        "avg_cost_per_request": dollars(round(incident.ai_cost_micros / incident.ai_requests))
+        if incident.ai_requests else 0.0,
+        "hypotheses_count": incident.hypothesis_count,
+    }

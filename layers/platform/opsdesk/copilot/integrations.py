@@ -1,0 +1,134 @@
+"""Monitoring integrations of a project (seeds/sre-copilot-api.md, Monitoring Integrations): CRUD for admins,
+credentials in Secrets Manager (opsdesk.secrets) and never returned or logged, and connection tests that call
+the monitoring system's real health/auth endpoint through the guarded outbound client (opsdesk.outbound,
+opsdesk.monitoring)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, replace
+from typing import Any
+
+from opsdesk.auth import Principal
+from opsdesk.clock import to_rfc3339, utc_now
+from opsdesk.copilot.records import Integration, Role
+from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest, TestConnectionRequest
+from opsdesk.copilot.service import CopilotService
+from opsdesk.copilot.store import CopilotStore
+from opsdesk.errors import NotFound, ValidationFailed
+from opsdesk.secrets import SecretStore
+
+CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id"})
+MAX_CONFIG_KEYS = 32
+Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
+"""(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""
+
+
+def _check_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    if len(config) > MAX_CONFIG_KEYS:
+        raise ValidationFailed.on_field("config", f"config may hold at most {MAX_CONFIG_KEYS} keys")
+    secret_looking = sorted(k for k in config if k in CREDENTIAL_NAMES)
+    if secret_looking:
+        # A credential in the config would be returned by every GET: it belongs in `credentials`.
+        raise ValidationFailed.on_field("config", f"put {', '.join(secret_looking)} in credentials, not config")
+    url = config.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))
+                            or len(url) > 2048):
+        raise ValidationFailed.on_field("config.url", "url must be an http(s) URL of at most 2048 characters")
+    return dict(config)
+
+
+def _check_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
+    unknown = sorted(set(credentials) - CREDENTIAL_NAMES)
+    if unknown:
+        raise ValidationFailed.on_field("credentials", f"unknown credential names: {', '.join(unknown)}; use "
+                                                       f"{', '.join(sorted(CREDENTIAL_NAMES))}")
+    return {k: v for k, v in credentials.items() if v}
+
+
+class IntegrationService:
+    def __init__(self, store: CopilotStore, secrets: SecretStore, probe: Probe) -> None:
+        self._store = store
+        self._secrets = secrets
+        self._probe = probe
+        self._copilot = CopilotService(store)
+
+    def list(self, principal: Principal, project_id: str) -> list[Integration]:
+        context, _ = self._copilot.project_context(principal, project_id)
+        return self._store.list_integrations(context.tenant_id, project_id)
+
+    def get(self, principal: Principal, project_id: str, integration_id: str) -> Integration:
+        context, _ = self._copilot.project_context(principal, project_id)
+        return self._integration(context.tenant_id, project_id, integration_id)
+
+    def create(self, principal: Principal, project_id: str, request: IntegrationCreateRequest) -> Integration:
+        context, _ = self._copilot.project_context(principal, project_id)
+        context.require(Role.ADMIN, "Adding integrations")
+        config, credentials = _check_config(request.config), _check_credentials(request.credentials)
+        now, integration_id = utc_now(), str(uuid.uuid4())
+        reference = self._secrets.put(context.tenant_id, integration_id, credentials) if credentials else None
+        integration = Integration(id=integration_id, project_id=project_id, type=request.type, name=request.name,
+                                  config=config, secret_ref=reference, credential_keys=tuple(sorted(credentials)),
+                                  enabled=request.enabled, created_at=now, updated_at=now)
+        self._store.save_integration(context.tenant_id, integration, create=True)
+        return integration
+
+    def update(self, principal: Principal, project_id: str, integration_id: str,
+               request: IntegrationUpdateRequest) -> Integration:
+        context, _ = self._copilot.project_context(principal, project_id)
+        context.require(Role.ADMIN, "Changing integrations")
+        integration = self._integration(context.tenant_id, project_id, integration_id)
+        changes: dict[str, Any] = {}
+        if request.name is not None:
+            changes["name"] = request.name
+        if request.enabled is not None:
+            changes["enabled"] = request.enabled
+        if request.config is not None:
+            changes["config"] = _check_config(request.config)
+        if request.credentials is not None:
+            # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
+            credentials = _check_credentials(request.credentials)
+            changes["credential_keys"] = tuple(sorted(credentials))
+            changes["secret_ref"] = self._secrets.put(context.tenant_id, integration.id, credentials)
+        if not changes:
+            raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
+        after = replace(integration, **changes, updated_at=utc_now())
+        self._store.save_integration(context.tenant_id, after, create=False)
+        return after
+
+    def delete(self, principal: Principal, project_id: str, integration_id: str) -> None:
+        context, _ = self._copilot.project_context(principal, project_id)
+        context.require(Role.ADMIN, "Deleting integrations")
+        integration = self._integration(context.tenant_id, project_id, integration_id)
+        self._store.delete_integration(context.tenant_id, integration)
+        if integration.secret_ref:
+            self._secrets.delete(integration.secret_ref)
+
+    def test_connection(self, principal: Principal, project_id: str, request: TestConnectionRequest) -> dict[str, Any]:
+        """A connection test of settings not saved yet (the form before saving)."""
+        context, _ = self._copilot.project_context(principal, project_id)
+        context.require(Role.MEMBER, "Testing connections")
+        return self._run(request.type, _check_config(request.config), _check_credentials(request.credentials))
+
+    def test_existing(self, principal: Principal, project_id: str, integration_id: str) -> dict[str, Any]:
+        context, _ = self._copilot.project_context(principal, project_id)
+        context.require(Role.MEMBER, "Testing connections")
+        integration = self._integration(context.tenant_id, project_id, integration_id)
+        credentials = self._secrets.get(integration.secret_ref) if integration.secret_ref else {}
+        result = self._run(integration.type, integration.config, credentials)
+        self._store.save_integration(context.tenant_id, replace(integration, last_test=result), create=False)
+        return result
+
+    def _run(self, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str]) -> dict[str, Any]:
+        outcome = self._probe(kind, config, credentials)
+        view = asdict(outcome) if hasattr(outcome, "__dataclass_fields__") else dict(outcome)
+        return {"success": bool(view.get("ok")), "status_code": view.get("status_code"),
+                "message": view.get("message", ""), "latency_ms": view.get("latency_ms"),
+                "details": view.get("details") or {}, "tested_at": to_rfc3339(utc_now())}
+
+    def _integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration:
+        found = self._store.get_integration(tenant_id, project_id, integration_id)
+        if found is None:
+            raise NotFound("Integration not found")
+        return found

@@ -1,0 +1,80 @@
+"""Credentials kept in AWS Secrets Manager (moto locally): one secret per owner (e.g. a monitoring integration),
+named `<prefix>/<tenant>/<owner id>`, holding a JSON object of the credentials. The values are read only where a
+call needs them and never logged or returned."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from opsdesk.errors import DomainError
+
+
+class SecretStore(Protocol):
+    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str]) -> str:
+        """Create or replace the owner's secret; its ARN."""
+        ...
+
+    def get(self, reference: str) -> dict[str, str]: ...
+
+    def delete(self, reference: str) -> None: ...
+
+
+class SecretsManagerStore:
+    def __init__(self, prefix: str, *, region: str, endpoint_url: str | None = None, client: Any = None) -> None:
+        self._prefix = prefix.strip("/")
+        self._region = region
+        self._endpoint_url = endpoint_url
+        self._client = client
+        self._lock = threading.Lock()
+
+    def _secrets(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                import boto3  # noqa: PLC0415 - on first use: most requests never touch a secret
+
+                self._client = boto3.client("secretsmanager", region_name=self._region,
+                                            endpoint_url=self._endpoint_url)
+            return self._client
+
+    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str]) -> str:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        name = f"{self._prefix}/{tenant_id}/{owner_id}"
+        payload = json.dumps(dict(values), separators=(",", ":"))
+        try:
+            try:
+                return str(self._secrets().create_secret(Name=name, SecretString=payload)["ARN"])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ResourceExistsException":
+                    raise
+                return str(self._secrets().put_secret_value(SecretId=name, SecretString=payload)["ARN"])
+        except ClientError as exc:
+            raise DomainError("Credentials could not be stored") from _quiet(exc)
+
+    def get(self, reference: str) -> dict[str, str]:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            raw = self._secrets().get_secret_value(SecretId=reference)["SecretString"]
+        except ClientError as exc:
+            raise DomainError("Credentials could not be read") from _quiet(exc)
+        values = json.loads(raw)
+        return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+    def delete(self, reference: str) -> None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            self._secrets().delete_secret(SecretId=reference, RecoveryWindowInDays=7)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise DomainError("Credentials could not be deleted") from _quiet(exc)
+
+
+def _quiet(exc: Exception) -> Exception:
+    """The error without its request (which may quote the secret): only the code travels on."""
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
+    return RuntimeError(f"Secrets Manager: {code}")
