@@ -69,10 +69,16 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
 
 
 def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]:
-    # Imported only by modules with limits: the limiter binds to its table at import.
-    from opsdesk.ratelimit import RateLimiter  # noqa: PLC0415
+    limiters: list[Any] = []
 
-    limiter = RateLimiter()
+    def limiter() -> Any:
+        """Made on the first request a limit applies to: a function of only public routes (sign-in, docs) never
+        binds the counters' table, nor needs its name in the environment."""
+        if not limiters:
+            from opsdesk.ratelimit import RateLimiter  # noqa: PLC0415 - only modules with limits use it
+
+            limiters.append(RateLimiter())
+        return limiters[0]
 
     def limit_requests(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
         # The request's own path (the resource may be a greedy /api/docs/{proxy+}), without the base path.
@@ -83,7 +89,7 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
         if limit is None or claims_from_context(_authorizer_context(app)) is None:
             # Public routes (sign-in, docs) have no user to count: sign-ins have their own throttle.
             return next_middleware(app)
-        quota = limiter.take(current_principal(app), limit.path_prefix or "default", limit.per_minute,
+        quota = limiter().take(current_principal(app), limit.path_prefix or "default", limit.per_minute,
                              relative_reset=module.rate_limit_reset_seconds)
         if quota is None:  # the counter could not be reached: served unmetered (RateLimiter.take)
             return next_middleware(app)
