@@ -1,27 +1,49 @@
-"""`python -m scripts.openapi`: write the modules' OpenAPI documents under docs/api/ (tests check they are current)."""
+"""`python -m scripts.openapi`: write the modules' OpenAPI documents to docs/api/<module>.openapi.json, as their
+docs functions serve them. `--check` writes nothing and fails when a committed document is not current (the unit
+tests check the same)."""
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from opsdesk.copilot.openapi import document as copilot_document
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = {"copilot": copilot_document}
+OUT = ROOT / "docs" / "api"
+DOCUMENTS: dict[str, Callable[[], dict[str, Any]]] = {"copilot": copilot_document}
 
 
 def render(name: str) -> str:
-    return json.dumps(DOCUMENTS[name](), indent=2, sort_keys=False) + "\n"
+    return json.dumps(DOCUMENTS[name](), indent=2, ensure_ascii=False) + "\n"
 
 
-def main() -> None:
-    out = ROOT / "docs" / "api"
-    out.mkdir(parents=True, exist_ok=True)
+def committed_path(name: str) -> Path:
+    return OUT / f"{name}.openapi.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if a committed document is not current")
+    args = parser.parse_args(argv)
+    stale = []
     for name in DOCUMENTS:
-        (out / f"{name}.openapi.json").write_text(render(name))
-        print(f"wrote docs/api/{name}.openapi.json")
+        target, text = committed_path(name), render(name)
+        if args.check:
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target.relative_to(ROOT)))
+            continue
+        OUT.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)}")
+    if stale:
+        print(f"not current (run `python -m scripts.openapi`): {', '.join(stale)}")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,14 +1,22 @@
-"""The copilot's OpenAPI document (served by copilot_docs, committed as docs/api/copilot.openapi.json): every route
-of the copilot handlers with its request model (opsdesk.copilot.requests) and the schema of what its view
-(opsdesk.copilot.views) answers. tests/unit/copilot/test_openapi.py checks both directions against the handlers'
-routes and validates the views' output against these schemas, so the document cannot drift."""
+"""The copilot's OpenAPI document (seeds/sre-copilot-api.md): every route of the copilot handlers
+(functions/copilot_*/handler.py) with its request model (opsdesk.copilot.requests), its parameters, the statuses
+it answers and the model of its body (opsdesk.copilot.schemas). Served by copilot_docs (`/openapi.json`, with
+Swagger UI at `/docs` and ReDoc at `/redoc`), committed as docs/api/copilot.openapi.json
+(`python -m scripts.openapi`). tests/unit/test_copilot_openapi.py checks it both ways against the handlers'
+routes and validates the views' output against its schemas."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from opsdesk.apimap import COPILOT
+from opsdesk.copilot import schemas as s
+from opsdesk.copilot.analytics import MAX_RANGE_DAYS
+from opsdesk.copilot.cookies import REFRESH_COOKIE
+from opsdesk.copilot.records import IncidentState, Severity
 from opsdesk.copilot.requests import (
+    DEFAULT_INCIDENT_PAGE,
+    MAX_INCIDENT_PAGE,
     AddMemberRequest,
     CreateIncidentRequest,
     CreateProjectRequest,
@@ -24,213 +32,293 @@ from opsdesk.copilot.requests import (
     UpdateMemberRequest,
     UpdateProjectRequest,
 )
-from opsdesk.copilot.workflow import TIMESTAMP_FIELD
-from opsdesk.openapi import ApiDocument, Operation, Parameter, array_of, ref
+from opsdesk.openapi import (
+    SCHEMAS,
+    ApiDescription,
+    ArrayOf,
+    Content,
+    Operation,
+    RateLimitHeaders,
+    Tag,
+    build_document,
+    path_param,
+    query_param,
+)
+from opsdesk.pagination import MAX_OFFSET
+from opsdesk.wstokens import WS_TOKEN_SECONDS
 
-STRING: dict[str, Any] = {"type": "string"}
-TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
-NULLABLE_TIME: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
-NUMBER: dict[str, Any] = {"type": "number"}
-INTEGER: dict[str, Any] = {"type": "integer"}
-SEVERITIES = ["critical", "high", "medium", "low", "info"]
-STATES = list(TIMESTAMP_FIELD)
-ROLES = ["owner", "admin", "member", "viewer"]
+TITLE = "SRE Copilot API"
+VERSION = "1.0.0"
+ACCESS_COOKIE = COPILOT.cookie_session.cookie
 
+# Which errors a route can answer, by what it does (the handlers, the services and the platform's REST edge):
+SIGNED_IN = (401, 403, 429)
+"""Every route behind the session authorizer: no or a bad token (401, also a user the copilot does not know),
+a token of no tenant or no current project (403), past the per-user rate limit or a throttled table (429)."""
+WRITE = (*SIGNED_IN, 422)
+"""A signed-in write: its body is validated (422), and one riding on the session cookie must be
+`application/json` (422 too, the platform's forgery guard; this holds for DELETE as well)."""
+FOUND = 404
+"""A project, incident, member, hypothesis or integration named in the path that the caller cannot see."""
+CONFLICT = 409
+"""A move the rules refuse (state transition, the last owner, an existing member) or a concurrent write."""
 
-def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": properties,
-            "required": sorted(properties) if required is None else required, "additionalProperties": False}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-USER = {"id": STRING, "email": STRING, "full_name": STRING, "tenant_id": STRING}
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "User": obj(USER),
-    "UserWithProject": obj({**USER, "project_id": nullable(STRING), "role": nullable({"enum": ROLES})}),
-    "Tenant": obj({"id": STRING, "name": STRING, "slug": STRING}),
-    "ProjectRole": obj({"id": STRING, "name": STRING, "role": {"enum": ROLES}}),
-    "Project": obj({"id": STRING, "name": STRING, "description": STRING, "tenant_id": STRING, "role": {"enum": ROLES},
-                    "created_at": TIME, "updated_at": TIME}, ["id", "name", "description", "tenant_id",
-                                                             "created_at", "updated_at"]),
-    "Member": obj({"user_id": STRING, "project_id": STRING, "email": STRING, "full_name": STRING,
-                   "role": {"enum": ROLES}, "joined_at": TIME, "invited": {"type": "boolean"}}),
-    "Incident": obj({"id": STRING, "title": STRING, "description": STRING, "service_name": STRING,
-                     "severity": {"enum": SEVERITIES}, "state": {"enum": STATES}, "detected_at": TIME,
-                     **{field: NULLABLE_TIME for state, field in TIMESTAMP_FIELD.items() if field != "detected_at"},
-                     "project_id": STRING, "created_at": TIME, "updated_at": TIME}),
-    "CreatedIncident": obj({"id": STRING, "title": STRING, "description": STRING, "service_name": STRING,
-                            "severity": {"enum": SEVERITIES}, "state": {"const": "detected"}, "detected_at": TIME,
-                            "project_id": STRING, "created_at": TIME}),
-    "StateChange": {"type": "object", "properties": {"id": STRING, "state": {"enum": STATES},
-                                                     **dict.fromkeys(TIMESTAMP_FIELD.values(), TIME)},
-                    "required": ["id", "state"], "minProperties": 3, "maxProperties": 3},
-    "Hypothesis": obj({"id": STRING, "incident_id": STRING, "claim": STRING, "description": STRING,
-                       "confidence_score": NUMBER, "confidence_lower": NUMBER, "confidence_upper": NUMBER,
-                       "rank": INTEGER, "supporting_evidence": {"type": "array", "items": STRING},
-                       "contradicting_evidence": {"type": "array", "items": STRING},
-                       "user_feedback": nullable({"enum": ["confirmed", "rejected"]}), "created_at": TIME}),
-    "Workflow": obj({"incident_id": STRING, "current_state": {"enum": STATES},
-                     "allowed_transitions": {"type": "array", "items": {"enum": STATES}},
-                     "steps": {"type": "array", "items": obj({
-                         "order": INTEGER, "state": {"enum": STATES}, "title": STRING, "description": STRING,
-                         "status": {"enum": ["completed", "current", "pending"]}, "reached_at": NULLABLE_TIME})}}),
-    "IncidentMetrics": obj({"incident_id": STRING, "state": {"enum": STATES},
-                            **{f"time_to_{step}_minutes": nullable(NUMBER)
-                               for step in ("acknowledge", "investigate", "mitigate", "resolve")},
-                            "hypotheses_count": INTEGER, "confirmed_cause": nullable(STRING), "ai_requests": INTEGER,
-                            "ai_tokens": INTEGER, "ai_cost_usd": NUMBER,
-                            "state_timestamps": {"type": "object", "additionalProperties": NULLABLE_TIME}}),
-    "TokenUsage": obj({"total_requests": INTEGER, "total_tokens": INTEGER, "total_cost_usd": NUMBER,
-                       "breakdown_by_type": {"type": "array", "items": obj({
-                           "request_type": STRING, "count": INTEGER, "total_tokens": INTEGER, "cost_usd": NUMBER})},
-                       "timeline": {"type": "array", "items": obj({
-                           "date": {"type": "string", "format": "date"}, "requests": INTEGER, "tokens": INTEGER,
-                           "cost_usd": NUMBER})}}),
-    "CostSummary": obj({
-        "overall_stats": obj({"total_requests": INTEGER, "total_cost_usd": NUMBER, "avg_cost_per_request": NUMBER}),
-        "cache_stats": obj({"total_incidents": INTEGER, "incidents_with_hypotheses": INTEGER,
-                            "cache_hit_rate": NUMBER, "potential_savings": NUMBER}),
-        "most_expensive_incidents": {"type": "array", "items": obj({
-            "incident_id": STRING, "title": STRING, "total_cost": NUMBER, "request_count": INTEGER})},
-        "recommendations": {"type": "array", "items": obj({
-            "type": STRING, "message": STRING, "priority": {"enum": ["high", "medium", "low"]}})}}),
-    "IncidentAnalytics": obj({"incident_id": STRING, "title": STRING, "request_count": INTEGER,
-                              "total_tokens": INTEGER, "total_cost_usd": NUMBER, "avg_cost_per_request": NUMBER,
-                              "hypotheses_count": INTEGER}),
-    "Integration": obj({"id": STRING, "project_id": STRING, "type": STRING, "name": STRING,
-                        "config": {"type": "object"},
-                        "credentials": {"type": "object", "additionalProperties": {"const": "********"}},
-                        "enabled": {"type": "boolean"}, "last_test": nullable({"type": "object"}),
-                        "created_at": TIME, "updated_at": TIME}),
-    "ConnectionTest": obj({"success": {"type": "boolean"}, "status_code": nullable(INTEGER), "message": STRING,
-                           "latency_ms": nullable(NUMBER), "details": {"type": "object"}, "tested_at": TIME}),
-    "Alert": obj({"id": STRING, "project_id": STRING, "source": STRING, "alertname": STRING, "status": STRING,
-                  "severity": STRING, "service": STRING, "description": STRING,
-                  "labels": {"type": "object", "additionalProperties": STRING}, "fingerprint": STRING,
-                  "starts_at": TIME, "ends_at": NULLABLE_TIME, "incident_id": nullable(STRING)}),
-    "SignedUp": obj({"user": ref("User"), "tenant": ref("Tenant"), "access_token": STRING,
-                     "token_type": {"const": "bearer"}}),
-    "SignedIn": obj({"user": ref("UserWithProject"), "projects": array_of("ProjectRole"), "access_token": STRING,
-                     "token_type": {"const": "bearer"}}),
-    "Refreshed": obj({"access_token": STRING, "token_type": {"const": "bearer"}, "expires_in": INTEGER}),
-    "Me": obj({**USER, "project_id": nullable(STRING), "role": nullable({"enum": ROLES}),
-               "projects": array_of("ProjectRole")}),
-    "Switched": obj({"user": ref("UserWithProject"), "project": ref("Project")}),
-    "WsToken": obj({"token": STRING, "expires_in": INTEGER}),
-    "Message": obj({"message": STRING}),
-}
-ERROR = obj({"detail": {"anyOf": [STRING, {"type": "array"}]}})
-
-PROJECT_ID = Parameter("project_id", "path", STRING)
-INCIDENT_ID = Parameter("incident_id", "path", STRING)
-PAGE = (Parameter("skip", "query", {"type": "integer", "minimum": 0, "default": 0}, "Items to skip"),
-        Parameter("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-                  "Items per page (at most 100)"))
-READ = (401, 403, 404, 429)
-WRITE = (401, 403, 404, 409, 422, 429)
+PAGE = (
+    query_param("skip", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET - 1, "default": 0},
+                "Items to skip (pagination offset)"),
+    query_param("limit", {"type": "integer", "minimum": 1, "default": DEFAULT_INCIDENT_PAGE},
+                f"Items per page: at most {MAX_INCIDENT_PAGE} (a larger value is capped)"),
+)
+PROJECT_ID = path_param("project_id", "A project the caller is a member of")
+INCIDENT_ID = path_param("incident_id", "An incident of the caller's current project")
+SESSION_COOKIES = {"Set-Cookie": f"`{ACCESS_COOKIE}` (HttpOnly, Secure, SameSite=Strict, 15 minutes, path "
+                                 f"{COPILOT.base_path}) and `{REFRESH_COOKIE}` (7 days, path "
+                                 f"{COPILOT.base_path}/auth)"}
+INCIDENTS = "/incidents/{incident_id}"
+MONITORING = "/projects/{project_id}/monitoring"
+INTEGRATION = f"{MONITORING}/integrations/{{integration_id}}"
 
 
-def operations() -> list[Operation]:
-    monitoring = "/projects/{project_id}/monitoring"
-    integration = f"{monitoring}/integrations/{{integration_id}}"
-    integration_id = Parameter("integration_id", "path", STRING)
-    incident = "/incidents/{incident_id}"
+def _auth() -> list[Operation]:
     return [
-        Operation("POST", "/auth/register", "Register a new user and tenant", "auth", {200: ref("SignedUp")},
-                  RegisterRequest, public=True, errors=(409, 422)),
-        Operation("POST", "/auth/login", "Sign in and get tokens (sets the session cookies)", "auth",
-                  {200: ref("SignedIn")}, LoginRequest, public=True, errors=(400, 401, 429)),
-        Operation("POST", "/auth/refresh", "A new access token from the refresh cookie (or body)", "auth",
-                  {200: ref("Refreshed")}, RefreshRequest, public=True, errors=(401, 422)),
-        Operation("POST", "/auth/logout", "Revoke the refresh token and clear the cookies", "auth",
-                  {200: ref("Message")}, RefreshRequest, errors=(401, 422)),
-        Operation("GET", "/auth/me", "The current user, project and role", "auth", {200: ref("Me")}, errors=READ),
-        Operation("POST", "/auth/switch-project", "Switch the active project", "auth", {200: ref("Switched")},
-                  SwitchProjectRequest, errors=WRITE),
-        Operation("GET", "/auth/ws-token", "A short-lived token for the WebSocket connect message", "auth",
-                  {200: ref("WsToken")}, errors=READ),
-        Operation("GET", "/projects", "The user's projects", "projects", {200: array_of("Project")}, errors=READ),
-        Operation("POST", "/projects", "Create a project (the caller owns it)", "projects", {201: ref("Project")},
-                  CreateProjectRequest, errors=WRITE),
-        Operation("GET", "/projects/{project_id}", "A project", "projects", {200: ref("Project")},
-                  parameters=(PROJECT_ID,), errors=READ),
-        Operation("PATCH", "/projects/{project_id}", "Rename or describe a project (owner)", "projects",
-                  {200: ref("Project")}, UpdateProjectRequest, (PROJECT_ID,), errors=WRITE),
-        Operation("DELETE", "/projects/{project_id}", "Delete a project (owner)", "projects", {204: None},
-                  parameters=(PROJECT_ID,), errors=WRITE),
-        Operation("GET", "/projects/{project_id}/members", "The project's members", "projects",
-                  {200: array_of("Member")}, parameters=(PROJECT_ID,), errors=READ),
-        Operation("POST", "/projects/{project_id}/members", "Add (or invite by email) a member (admin)", "projects",
-                  {201: ref("Member")}, AddMemberRequest, (PROJECT_ID,), errors=WRITE),
-        Operation("PATCH", "/projects/{project_id}/members/{user_id}", "Change a member's role (admin)", "projects",
-                  {200: ref("Member")}, UpdateMemberRequest, (PROJECT_ID, Parameter("user_id", "path", STRING)),
-                  errors=WRITE),
-        Operation("DELETE", "/projects/{project_id}/members/{user_id}", "Remove a member (admin)", "projects",
-                  {204: None}, parameters=(PROJECT_ID, Parameter("user_id", "path", STRING)), errors=WRITE),
-        Operation("GET", "/incidents", "The current project's incidents, newest first", "incidents",
-                  {200: array_of("Incident")}, parameters=(*PAGE, Parameter("severity", "query", {"enum": SEVERITIES}),
-                                                           Parameter("state", "query", {"enum": STATES})),
-                  errors=(401, 403, 422, 429)),
-        Operation("POST", "/incidents", "Create an incident (state detected)", "incidents",
-                  {200: ref("CreatedIncident")}, CreateIncidentRequest, errors=WRITE),
-        Operation("GET", incident, "An incident", "incidents", {200: ref("Incident")}, parameters=(INCIDENT_ID,),
-                  errors=READ),
-        Operation("PATCH", f"{incident}/state", "Move an incident to another state", "incidents",
-                  {200: ref("StateChange")}, StateChangeRequest, (INCIDENT_ID,), errors=WRITE),
-        Operation("GET", f"{incident}/hypotheses", "The incident's AI hypotheses, by rank", "incidents",
-                  {200: array_of("Hypothesis")}, parameters=(INCIDENT_ID,), errors=READ),
-        Operation("POST", f"{incident}/hypotheses/{{hypothesis_id}}/feedback", "Confirm or reject a hypothesis",
-                  "incidents", {200: ref("Hypothesis")}, HypothesisFeedbackRequest,
-                  (INCIDENT_ID, Parameter("hypothesis_id", "path", STRING)), errors=WRITE),
-        Operation("GET", f"{incident}/workflow", "The response steps and where the incident stands", "incidents",
-                  {200: ref("Workflow")}, parameters=(INCIDENT_ID,), errors=READ),
-        Operation("GET", f"{incident}/metrics", "Time to acknowledge, mitigate, resolve; AI use", "incidents",
-                  {200: ref("IncidentMetrics")}, parameters=(INCIDENT_ID,), errors=READ),
-        Operation("GET", "/analytics/token-usage", "AI token usage of the current project", "analytics",
-                  {200: ref("TokenUsage")}, parameters=(
-                      Parameter("start_date", "query", {"type": "string", "format": "date"}, "Default: 7 days ago"),
-                      Parameter("end_date", "query", {"type": "string", "format": "date"}, "Default: today")),
-                  errors=(401, 403, 422, 429)),
-        Operation("GET", "/analytics/cost-summary", "AI cost with recommendations", "analytics",
-                  {200: ref("CostSummary")}, parameters=(
-                      Parameter("days", "query", {"type": "integer", "minimum": 1, "maximum": 366, "default": 7}),),
-                  errors=(401, 403, 422, 429)),
-        Operation("GET", "/analytics/incident-metrics/{incident_id}", "One incident's AI usage and cost",
-                  "analytics", {200: ref("IncidentAnalytics")}, parameters=(INCIDENT_ID,), errors=READ),
-        Operation("GET", f"{monitoring}/integrations", "The project's monitoring integrations", "monitoring",
-                  {200: array_of("Integration")}, parameters=(PROJECT_ID,), errors=READ),
-        Operation("POST", f"{monitoring}/integrations", "Add an integration (admin)", "monitoring",
-                  {201: ref("Integration")}, IntegrationCreateRequest, (PROJECT_ID,), errors=WRITE),
-        Operation("POST", f"{monitoring}/integrations/test-connection", "Test settings before saving them",
-                  "monitoring", {200: ref("ConnectionTest")}, TestConnectionRequest, (PROJECT_ID,), errors=WRITE),
-        Operation("GET", integration, "An integration (credentials masked)", "monitoring", {200: ref("Integration")},
-                  parameters=(PROJECT_ID, integration_id), errors=READ),
-        Operation("PATCH", integration, "Change an integration (admin)", "monitoring", {200: ref("Integration")},
-                  IntegrationUpdateRequest, (PROJECT_ID, integration_id), errors=WRITE),
-        Operation("DELETE", integration, "Delete an integration (admin)", "monitoring", {204: None},
-                  parameters=(PROJECT_ID, integration_id), errors=WRITE),
-        Operation("POST", f"{integration}/test", "Test a saved integration", "monitoring",
-                  {200: ref("ConnectionTest")}, parameters=(PROJECT_ID, integration_id), errors=WRITE),
-        Operation("GET", f"{monitoring}/alerts", "The project's alerts, newest first", "monitoring",
-                  {200: array_of("Alert")}, parameters=(PROJECT_ID, *PAGE), errors=(*READ, 422)),
+        Operation("POST", "/auth/register", "register", "Register a new user and tenant", "auth",
+                  {200: s.RegisterResponse}, RegisterRequest, public=True, errors=(409, 422, 429),
+                  description="Creates the tenant (its slug from the name), the user and a first project, "
+                              "`Default`, owned by the user, and signs them in. A taken email is 409; a password "
+                              "is at least 15 characters.",
+                  response_headers=SESSION_COOKIES),
+        Operation("POST", "/auth/login", "login", "Login and get tokens", "auth", {200: s.LoginResponse},
+                  LoginRequest, public=True, errors=(400, 401, 403, 429),
+                  description="Wrong password and unknown email are the same 401. Repeated failures slow down "
+                              "and then are refused with 429 and `Retry-After` for the rest of a 15-minute "
+                              "window. A body without its fields is 400.",
+                  response_headers=SESSION_COOKIES),
+        Operation("POST", "/auth/refresh", "refresh", "Refresh the access token", "auth", {200: s.RefreshResponse},
+                  RefreshRequest, request_required=False, public=True, errors=(401, 422, 429),
+                  description=f"Takes the `{REFRESH_COOKIE}` cookie, or `refresh_token` in the body for clients "
+                              "without cookies, and sets a fresh access cookie.",
+                  response_headers={"Set-Cookie": f"a fresh `{ACCESS_COOKIE}`"}),
+        Operation("POST", "/auth/logout", "logout", "Logout and clear cookies", "auth", {200: s.LogoutResponse},
+                  RefreshRequest, request_required=False, errors=WRITE,
+                  description="Revokes the refresh token (cookie or body) and clears both cookies.",
+                  response_headers={"Set-Cookie": "both cookies, expired"}),
+        Operation("GET", "/auth/me", "getCurrentUser", "Get current user info", "auth", {200: s.MeResponse},
+                  errors=SIGNED_IN),
+        Operation("POST", "/auth/switch-project", "switchProject", "Switch active project", "auth",
+                  {200: s.SwitchProjectResponse}, SwitchProjectRequest, errors=(*WRITE, FOUND, CONFLICT),
+                  description="Takes effect for every token of the user; a project the user is not a member of "
+                              "is 404."),
+        Operation("GET", "/auth/ws-token", "getWsToken", "Get WebSocket token", "auth", {200: s.WsTokenResponse},
+                  errors=SIGNED_IN,
+                  description=f"A token for the WebSocket `connect` message, valid {WS_TOKEN_SECONDS} seconds, "
+                              "naming the user, the tenant and the current project."),
     ]
 
 
-DESCRIPTION = """The SRE Copilot API (seeds/sre-copilot-api.md) on opsdesk.
+def _projects() -> list[Operation]:
+    member = "/projects/{project_id}/members/{user_id}"
+    user_id = path_param("user_id", "The member's user id")
+    return [
+        Operation("GET", "/projects", "listProjects", "List user's projects", "projects", {200: ArrayOf(s.Project)},
+                  errors=SIGNED_IN),
+        Operation("POST", "/projects", "createProject", "Create new project", "projects", {201: s.Project},
+                  CreateProjectRequest, errors=(*WRITE, CONFLICT),
+                  description="The caller owns the new project."),
+        Operation("GET", "/projects/{project_id}", "getProject", "Get project details", "projects",
+                  {200: s.Project}, parameters=(PROJECT_ID,), errors=(*SIGNED_IN, FOUND)),
+        Operation("PATCH", "/projects/{project_id}", "updateProject", "Update project (owner)", "projects",
+                  {200: s.Project}, UpdateProjectRequest, parameters=(PROJECT_ID,),
+                  errors=(*WRITE, FOUND, CONFLICT)),
+        Operation("DELETE", "/projects/{project_id}", "deleteProject", "Delete project (owner)", "projects",
+                  {204: None}, parameters=(PROJECT_ID,), errors=(*WRITE, FOUND, CONFLICT),
+                  description="Removes the project, its memberships and its members' roles in it."),
+        Operation("GET", "/projects/{project_id}/members", "listMembers", "List project members", "projects",
+                  {200: ArrayOf(s.Member)}, parameters=(PROJECT_ID,), errors=(*SIGNED_IN, FOUND)),
+        Operation("POST", "/projects/{project_id}/members", "addMember", "Add project member (admin)", "projects",
+                  {201: s.Member}, AddMemberRequest, parameters=(PROJECT_ID,), errors=(*WRITE, FOUND, CONFLICT),
+                  description="By `user_id` (a user of the tenant) or `email`: an email the tenant does not know "
+                              "is invited (mailed a temporary password). Only an owner grants `owner`."),
+        Operation("PATCH", member, "updateMember", "Update member role (admin)", "projects", {200: s.Member},
+                  UpdateMemberRequest, parameters=(PROJECT_ID, user_id), errors=(*WRITE, FOUND, CONFLICT),
+                  description="The last owner cannot be demoted (409)."),
+        Operation("DELETE", member, "removeMember", "Remove member (admin)", "projects", {204: None},
+                  parameters=(PROJECT_ID, user_id), errors=(*WRITE, FOUND, CONFLICT),
+                  description="The last owner cannot be removed (409)."),
+    ]
 
-Auth: `Authorization: Bearer <access_token>` or the `access_token` cookie (HttpOnly) that sign-in sets; writes
-that ride on the cookie must be `application/json`. Errors: `{"detail": "..."}` (422 for validation).
-Pagination: `skip` (default 0) and `limit` (default 10, at most 100). Rate limit: 100 requests a minute per user,
-`X-RateLimit-Limit/-Remaining/-Reset` (seconds) on every answer, 429 with `Retry-After` beyond.
-WebSocket: connect to the platform's WebSocket URL, send `{"type":"connect","token":<GET /auth/ws-token>,
-"tenantId":...}`, then `{"type":"subscribe","channels":["incidents","hypotheses","alerts"]}`; events
-`incident.created`, `incident.updated`, `hypothesis.generated`, `alert.fired` of the current project."""
+
+def _incidents() -> list[Operation]:
+    filters = (query_param("severity", {"$ref": SCHEMAS + Severity.__name__}, "Only this severity"),
+               query_param("state", {"$ref": SCHEMAS + IncidentState.__name__}, "Only this state"))
+    return [
+        Operation("GET", "/incidents", "listIncidents", "List incidents", "incidents", {200: ArrayOf(s.Incident)},
+                  parameters=(*PAGE, *filters), errors=(*SIGNED_IN, 422),
+                  description="The current project's incidents, newest first. An unknown severity or state is "
+                              "422."),
+        Operation("POST", "/incidents", "createIncident", "Create incident", "incidents",
+                  {200: s.CreatedIncident}, CreateIncidentRequest, errors=(*WRITE, CONFLICT),
+                  description="In the current project, state `detected`; its hypotheses are ranked in the "
+                              "background (`hypothesis.generated` on the `hypotheses` channel)."),
+        Operation("GET", INCIDENTS, "getIncident", "Get incident details", "incidents", {200: s.Incident},
+                  parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND)),
+        Operation("PATCH", f"{INCIDENTS}/state", "updateIncidentState", "Update incident state", "incidents",
+                  {200: s.StateChange}, StateChangeRequest, parameters=(INCIDENT_ID,),
+                  errors=(*WRITE, FOUND, CONFLICT),
+                  description="Forward through detected, acknowledged, investigating, mitigated, resolved, "
+                              "learned (skipping allowed); investigating, mitigated and resolved may end "
+                              "inconclusive; mitigated, resolved and inconclusive may go back to investigating. "
+                              "Another move is 409; the current state is a 200 that changes nothing."),
+        Operation("GET", f"{INCIDENTS}/hypotheses", "listHypotheses", "Get AI hypotheses", "incidents",
+                  {200: ArrayOf(s.Hypothesis)}, parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND),
+                  description="By rank (1 first); empty until they are generated."),
+        Operation("POST", f"{INCIDENTS}/hypotheses/{{hypothesis_id}}/feedback", "giveHypothesisFeedback",
+                  "Confirm or reject a hypothesis", "incidents", {200: s.Hypothesis}, HypothesisFeedbackRequest,
+                  parameters=(INCIDENT_ID, path_param("hypothesis_id", "A hypothesis of the incident")),
+                  errors=(*WRITE, FOUND, CONFLICT),
+                  description="Beyond the document: a confirmation sets the incident's confirmed cause; both "
+                              "shift the project's prior for that cause."),
+        Operation("GET", f"{INCIDENTS}/workflow", "getIncidentWorkflow", "Get workflow steps", "incidents",
+                  {200: s.Workflow}, parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND)),
+        Operation("GET", f"{INCIDENTS}/metrics", "getIncidentMetrics", "Get incident metrics", "incidents",
+                  {200: s.IncidentMetrics}, parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND)),
+    ]
+
+
+def _analytics() -> list[Operation]:
+    day = {"type": "string", "format": "date"}
+    return [
+        Operation("GET", "/analytics/token-usage", "getTokenUsage", "Get token usage stats", "analytics",
+                  {200: s.TokenUsage}, parameters=(
+                      query_param("start_date", day, "Start of the period (default: 6 days before end_date)"),
+                      query_param("end_date", day, "End of the period, included (default: today, UTC)")),
+                  errors=(*SIGNED_IN, 422),
+                  description=f"The current project's AI use per day and request type. The period spans at "
+                              f"most {MAX_RANGE_DAYS} days; start_date after end_date is 422."),
+        Operation("GET", "/analytics/cost-summary", "getCostSummary", "Get cost analytics", "analytics",
+                  {200: s.CostSummary}, parameters=(
+                      query_param("days", {"type": "integer", "minimum": 1, "maximum": MAX_RANGE_DAYS,
+                                           "default": 7}, "Number of days, ending today"),),
+                  errors=(*SIGNED_IN, 422),
+                  description="Totals, cache figures, the most expensive incidents and recommendations from "
+                              "written rules (low cache hit rate, high cost per request, cost concentrated in "
+                              "one incident, no usage)."),
+        Operation("GET", "/analytics/incident-metrics/{incident_id}", "getIncidentAnalytics",
+                  "Get per-incident analytics", "analytics", {200: s.IncidentAnalytics},
+                  parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND)),
+    ]
+
+
+def _monitoring() -> list[Operation]:
+    integration_id = path_param("integration_id", "An integration of the project")
+    return [
+        Operation("GET", f"{MONITORING}/integrations", "listIntegrations", "List integrations", "monitoring",
+                  {200: ArrayOf(s.Integration)}, parameters=(PROJECT_ID,), errors=(*SIGNED_IN, FOUND)),
+        Operation("POST", f"{MONITORING}/integrations", "createIntegration", "Create integration (admin)",
+                  "monitoring", {201: s.Integration}, IntegrationCreateRequest, parameters=(PROJECT_ID,),
+                  errors=(*WRITE, FOUND, CONFLICT),
+                  description="`credentials` (api_key, app_key, token, username, password, role_arn, "
+                              "external_id) are kept in Secrets Manager and only ever shown masked; a credential "
+                              "name inside `config` is 422."),
+        Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
+                  "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
+                  errors=(*WRITE, FOUND),
+                  description="Calls the system's own health or auth endpoint (https, public addresses only) "
+                              "with settings not saved yet."),
+        Operation("GET", INTEGRATION, "getIntegration", "Get integration", "monitoring", {200: s.Integration},
+                  parameters=(PROJECT_ID, integration_id), errors=(*SIGNED_IN, FOUND)),
+        Operation("PATCH", INTEGRATION, "updateIntegration", "Update integration (admin)", "monitoring",
+                  {200: s.Integration}, IntegrationUpdateRequest, parameters=(PROJECT_ID, integration_id),
+                  errors=(*WRITE, FOUND, CONFLICT),
+                  description="`credentials`, when sent, replace the stored ones as a whole."),
+        Operation("DELETE", INTEGRATION, "deleteIntegration", "Delete integration (admin)", "monitoring",
+                  {204: None}, parameters=(PROJECT_ID, integration_id), errors=(*WRITE, FOUND, CONFLICT)),
+        Operation("POST", f"{INTEGRATION}/test", "testIntegration", "Test existing integration", "monitoring",
+                  {200: s.ConnectionTest}, parameters=(PROJECT_ID, integration_id),
+                  errors=(*WRITE, FOUND, CONFLICT),
+                  description="The result is kept as the integration's `last_test`."),
+        Operation("GET", f"{MONITORING}/alerts", "listAlerts", "List alerts", "monitoring", {200: ArrayOf(s.Alert)},
+                  parameters=(PROJECT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422),
+                  description="The project's alerts, newest first."),
+    ]
+
+
+def _docs() -> list[Operation]:
+    page = Content("text/html", {"type": "string"})
+    return [
+        Operation("GET", "/docs", "getSwaggerUi", "Swagger UI", "docs", {200: page}, public=True,
+                  description="Interactive documentation of this document; Try it out calls the API."),
+        Operation("GET", "/redoc", "getRedoc", "ReDoc", "docs", {200: page}, public=True),
+        Operation("GET", "/openapi.json", "getOpenApiDocument", "This OpenAPI document", "docs",
+                  {200: Content("application/json", {"type": "object"})}, public=True),
+    ]
+
+
+def operations() -> list[Operation]:
+    return [*_auth(), *_projects(), *_incidents(), *_analytics(), *_monitoring(), *_docs()]
+
+
+DESCRIPTION = f"""The SRE Copilot API: incidents with AI hypotheses, projects and members, analytics of AI use and
+cost, monitoring integrations and alerts. Interactive documentation: Swagger UI at `{COPILOT.base_path}/docs`,
+ReDoc at `{COPILOT.base_path}/redoc`, this document at `{COPILOT.base_path}/openapi.json`.
+
+## Authentication
+Every route but register, login and refresh (and these docs) takes `Authorization: Bearer <access_token>` or the
+`{ACCESS_COOKIE}` cookie (HttpOnly) that login sets. A write (POST, PATCH, DELETE) that rides on the cookie must
+send `Content-Type: application/json`, or it is refused with 422. Access tokens live 15 minutes, refresh tokens
+7 days (`POST /auth/refresh`). Roles per project: owner > admin > member > viewer.
+
+## Errors
+Every error is `{{"detail": "message"}}`; a validation error (422) names the fields in its detail. A project or
+incident the caller cannot see is 404, whoever's it is.
+
+## Pagination
+List endpoints of incidents and alerts take `skip` (items to skip, default 0) and `limit` (default
+{DEFAULT_INCIDENT_PAGE}, at most {MAX_INCIDENT_PAGE}; a larger value is capped): `GET /incidents?skip=20&limit=10`.
+
+## Rate limiting
+{COPILOT.default_rate_limit} requests a minute per user on every signed-in route. Every answer there carries
+`X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the window ends); beyond the
+limit the answer is 429 with `Retry-After`.
+
+## WebSocket
+Real-time events of the current project. Connect to the platform's WebSocket URL (locally `ws://127.0.0.1:3000/ws`),
+then send `{{"type": "connect", "token": "<GET /auth/ws-token>", "tenantId": "<your tenant id>"}}` and
+`{{"type": "subscribe", "channels": ["incidents", "hypotheses", "alerts"]}}` (answered by
+`{{"type": "subscribed", "channels": [...]}}`). Channels follow the project the ws-token names. Events:
+
+- `incidents`: `incident.created` (`data`: id, title, severity, state) and `incident.updated` (`data`: id, state)
+- `hypotheses`: `hypothesis.generated` (`incidentId`; `data`: count, top_hypothesis with claim and
+  confidence_score)
+- `alerts`: `alert.fired` (`data`: alertname, severity, service, description)
+
+Each message is `{{"type", "data", "timestamp"}}` with the event's number `id` and its `channel`;
+`{{"type": "ping"}}` answers `{{"type": "pong"}}`, and errors are `{{"type": "error", "message": "..."}}`."""
+
+TAGS = (
+    Tag("auth", "Registration, sign-in, tokens and the current project"),
+    Tag("projects", "Projects and their members, with per-project roles"),
+    Tag("incidents", "Incidents of the current project, their states and AI hypotheses"),
+    Tag("analytics", "AI token usage and cost of the current project"),
+    Tag("monitoring", "A project's monitoring integrations and alerts"),
+    Tag("docs", "This document and its interactive pages"),
+)
+
+API = ApiDescription(
+    title=TITLE, version=VERSION, description=DESCRIPTION, server=COPILOT.base_path, error_model=s.Error,
+    tags=TAGS, cookie=ACCESS_COOKIE,
+    rate_limit=RateLimitHeaders(limit="Requests allowed per minute", remaining="Requests left in this minute",
+                                reset="Seconds until the window ends"),
+    error_descriptions={
+        400: "A sign-in without its fields",
+        401: "Missing or invalid token (or credentials)",
+        403: "Insufficient permissions, or no current project",
+        404: "Not found (or not visible to the caller)",
+        409: "Refused by the current state, or a concurrent change",
+        422: "Validation error (the detail names the fields)",
+        429: "Rate limit exceeded: retry after `Retry-After` seconds",
+    },
+)
 
 
 def document() -> dict[str, Any]:
-    return ApiDocument(title="SRE Copilot API", version="1.0.0", description=DESCRIPTION,
-                       server=COPILOT.base_path, error_schema=ERROR,
-                       cookie_name=COPILOT.cookie_session.cookie).build(operations(), SCHEMAS)
+    return build_document(API, operations())
