@@ -5,9 +5,8 @@ dicts, and tests/unit/test_copilot_openapi.py validates the views' output agains
 cannot drift.
 
 Conventions: every model forbids other fields; a field that is always present but may be null is `X | None`
-without a default (required, nullable); a field that may be left out is
-`X | SkipJsonSchema[None] = optional()` (not required, never null). Times
-are RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
+without a default (required, nullable); a field that may be left out is `X | SkipJsonSchema[None] = optional()`
+(not required, never null). Times are RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
 
 from __future__ import annotations
 
