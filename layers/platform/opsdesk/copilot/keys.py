@@ -1,0 +1,124 @@
+"""IncidentsTable keys of the copilot's items (docs/data-model.md, "IncidentsTable (copilot)")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from opsdesk.clock import to_rfc3339
+
+TENANT_SK = "TENANT"
+SLUG_SK = "SLUG"
+PRIORS_SK = "PRIORS"
+INCIDENT_PREFIX = "INC#"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    """Tenant-wide items: the tenant, its users, their email lookups, its projects."""
+    return f"T#{tenant_id}"
+
+
+def slug_pk(slug: str) -> str:
+    """One item per slug across tenants: a slug is taken once."""
+    return f"SLUG#{slug}"
+
+
+def user_sk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def email_sk(email: str) -> str:
+    return f"EMAIL#{email.lower()}"
+
+
+def project_sk(project_id: str) -> str:
+    return f"PROJECT#{project_id}"
+
+
+def project_pk(tenant_id: str, project_id: str) -> str:
+    """Project items: members, incidents and their hypotheses, the hypothesis cache, priors, integrations."""
+    return f"T#{tenant_id}#P#{project_id}"
+
+
+def member_sk(user_id: str) -> str:
+    return f"MEMBER#{user_id}"
+
+
+def incident_sk(incident_id: str) -> str:
+    return f"{INCIDENT_PREFIX}{incident_id}"
+
+
+def hypotheses_prefix(incident_id: str) -> str:
+    return f"{INCIDENT_PREFIX}{incident_id}#HYP#"
+
+
+def hypothesis_sk(incident_id: str, rank: int, hypothesis_id: str) -> str:
+    return f"{hypotheses_prefix(incident_id)}{rank:02d}#{hypothesis_id}"
+
+
+def cache_sk(key: str) -> str:
+    return f"HCACHE#{key}"
+
+
+def integration_sk(integration_id: str) -> str:
+    return f"INTEG#{integration_id}"
+
+
+def alerts_pk(tenant_id: str, project_id: str) -> str:
+    return f"{project_pk(tenant_id, project_id)}#ALERTS"
+
+
+def changes_pk(tenant_id: str, project_id: str) -> str:
+    return f"{project_pk(tenant_id, project_id)}#CHANGES"
+
+
+def timeline_sk(at: datetime, item_id: str) -> str:
+    """Alerts and changes sort by time (RFC 3339 in UTC sorts as text)."""
+    return f"{to_rfc3339(at)}#{item_id}"
+
+
+def usage_pk(tenant_id: str, project_id: str) -> str:
+    return f"{project_pk(tenant_id, project_id)}#USAGE"
+
+
+def usage_sk(day: date, request_type: str) -> str:
+    return f"DAY#{day.isoformat()}#TYPE#{request_type}"
+
+
+def incident_day_sk(day: date) -> str:
+    return f"DAY#{day.isoformat()}#INCIDENTS"
+
+
+def day_range(first: date, last: date) -> tuple[str, str]:
+    """Sort-key bounds of every item of the days first..last."""
+    return f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}~"
+
+
+# List indexes (opsdesk.tables INCIDENTS_BY_*): partitions of one project's incidents, by filter
+
+
+def incidents_list_pk(tenant_id: str, project_id: str) -> str:
+    return f"{project_pk(tenant_id, project_id)}#INC"
+
+
+def severity_list_pk(tenant_id: str, project_id: str, severity: str) -> str:
+    return f"{incidents_list_pk(tenant_id, project_id)}#SEV#{severity}"
+
+
+def state_list_pk(tenant_id: str, project_id: str, state: str) -> str:
+    return f"{incidents_list_pk(tenant_id, project_id)}#STATE#{state}"
+
+
+def severity_state_list_pk(tenant_id: str, project_id: str, severity: str, state: str) -> str:
+    return f"{incidents_list_pk(tenant_id, project_id)}#SEV#{severity}#STATE#{state}"
+
+
+def service_list_pk(tenant_id: str, project_id: str, service: str) -> str:
+    return f"{incidents_list_pk(tenant_id, project_id)}#SVC#{service.lower()}"
+
+
+def list_sk(created_at: datetime, incident_id: str) -> str:
+    return f"{to_rfc3339(created_at)}#{incident_id}"
+
+
+def cost_sk(cost_micros: int, incident_id: str) -> str:
+    return f"{cost_micros:015d}#{incident_id}"

@@ -1,0 +1,462 @@
+"""The CopilotStore on DynamoDB (the IncidentsTable; layout in docs/data-model.md). Every list is a Query with a
+limit; every change that must stay consistent (a membership and the user's roles and the owner count, an incident
+and its events, hypotheses and the usage they cost) is one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from opsdesk.analysis.evidence import Hypothesis
+from opsdesk.copilot import keys
+from opsdesk.copilot.items import (
+    CounterItem,
+    IncidentsTableItem,
+    RecordItem,
+    alert_item,
+    alert_record,
+    change_item,
+    change_record,
+    email_item,
+    hypotheses_from_json,
+    hypotheses_json,
+    hypothesis_item,
+    hypothesis_record,
+    incident_item,
+    incident_record,
+    integration_item,
+    integration_record,
+    member_item,
+    member_record,
+    project_item,
+    project_record,
+    slug_item,
+    tenant_item,
+    tenant_record,
+    user_item,
+    user_record,
+)
+from opsdesk.copilot.records import (
+    Alert,
+    ChangeEvent,
+    Incident,
+    IncidentDay,
+    IncidentFilters,
+    Integration,
+    Member,
+    Project,
+    Role,
+    StoredHypothesis,
+    Tenant,
+    UsageDay,
+    UsageRecord,
+    User,
+)
+from opsdesk.dynamo import (
+    Outcome,
+    Transactions,
+    bind_table,
+    connection_for,
+    domain_error_for,
+    get_item,
+    record_items_read,
+)
+from opsdesk.errors import Conflict, DomainError, NotFound
+from opsdesk.eventlog import EventLog
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import OffsetRequest
+from opsdesk.settings import CopilotSettings, load_settings
+
+PRIOR_STEP = {"confirmed": 1.0, "rejected": -1.0}
+
+
+def _changed(message: str) -> Callable[[], DomainError]:
+    return lambda: Conflict(message)
+
+
+class CopilotRepository:
+    def __init__(self, event_log: EventLog | None = None, settings: CopilotSettings | None = None) -> None:
+        settings = settings or load_settings(CopilotSettings)
+        bind_table(IncidentsTableItem, settings.incidents_table_name, settings)
+        self._transactions = Transactions(connection_for(settings), event_log)
+
+    # Tenants, users, projects, members
+
+    def create_tenant(self, tenant: Tenant, user: User, project: Project, owner: Member) -> None:
+        def write(tx: TransactWrite) -> None:
+            tx.save(slug_item(tenant), condition=RecordItem.pk.does_not_exist())
+            tx.save(tenant_item(tenant), condition=RecordItem.pk.does_not_exist())
+            tx.save(user_item(user), condition=RecordItem.pk.does_not_exist())
+            tx.save(email_item(user))
+            tx.save(project_item(replace(project, owner_count=1)), condition=RecordItem.pk.does_not_exist())
+            tx.save(member_item(tenant.id, owner))
+
+        def outcome() -> Outcome:
+            return Outcome.DONE if self.get_tenant(tenant.id) == tenant else Outcome.CONFLICT
+
+        self._commit(write, _changed(f"Slug {tenant.slug} is taken"), outcome)
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.TENANT_SK)
+        return tenant_record(item) if item else None
+
+    def get_user(self, tenant_id: str, user_id: str) -> User | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.user_sk(user_id))
+        return user_record(item) if item else None
+
+    def find_user_by_email(self, tenant_id: str, email: str) -> User | None:
+        lookup = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.email_sk(email))
+        return self.get_user(tenant_id, lookup.refId) if lookup and lookup.refId else None
+
+    def set_current_project(self, user: User, project_id: str | None) -> User:
+        after = replace(user, current_project_id=project_id, version=user.version + 1)
+        self._commit(lambda tx: tx.save(user_item(after), condition=RecordItem.version == user.version),
+                     _changed("The user changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+        return after
+
+    def create_project(self, project: Project, owner: Member, user: User) -> None:
+        after = replace(user, roles={**user.roles, project.id: Role.OWNER}, version=user.version + 1)
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(project_item(replace(project, owner_count=1)), condition=RecordItem.pk.does_not_exist())
+            tx.save(member_item(project.tenant_id, owner))
+            tx.save(user_item(after), condition=RecordItem.version == user.version)
+
+        self._commit(write, _changed("The user changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+
+    def get_project(self, tenant_id: str, project_id: str) -> Project | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(project_id))
+        return project_record(item) if item else None
+
+    def get_projects(self, tenant_id: str, project_ids: Sequence[str]) -> list[Project]:
+        wanted = list(dict.fromkeys(project_ids))
+        if not wanted:
+            return []
+        try:
+            found = list(RecordItem.batch_get([(keys.tenant_pk(tenant_id), keys.project_sk(p)) for p in wanted],
+                                              consistent_read=True))
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(len(found))
+        return [project_record(item) for item in found]
+
+    def update_project(self, before: Project, after: Project) -> None:
+        self._commit(lambda tx: tx.save(project_item(after), condition=RecordItem.version == before.version),
+                     _changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+
+    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
+        users = [self.get_user(project.tenant_id, m.user_id) for m in members]
+
+        def write(tx: TransactWrite) -> None:
+            tx.delete(RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)),
+                      condition=RecordItem.version == project.version)
+            for member in members:
+                tx.delete(RecordItem(keys.project_pk(project.tenant_id, project.id), keys.member_sk(member.user_id)))
+            for user in users:
+                if user is not None:
+                    tx.save(user_item(_without_project(user, project.id)),
+                            condition=RecordItem.version == user.version)
+
+        self._commit(write, _changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+
+    def list_members(self, tenant_id: str, project_id: str) -> list[Member]:
+        return [member_record(i) for i in self._query(keys.project_pk(tenant_id, project_id),
+                                                      RecordItem.sk.startswith("MEMBER#"), limit=1000)]
+
+    def get_member(self, tenant_id: str, project_id: str, user_id: str) -> Member | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.member_sk(user_id))
+        return member_record(item) if item else None
+
+    def save_member(self, tenant_id: str, project: Project, member: Member, previous: Member | None,
+                    user: User | None) -> None:
+        owners = project.owner_count + (member.role is Role.OWNER) - (previous is not None and
+                                                                      previous.role is Role.OWNER)
+        if user is None:
+            made = User(member.user_id, tenant_id, member.email, member.full_name, project.id,
+                        {project.id: member.role})
+        else:
+            made = replace(user, roles={**user.roles, project.id: member.role}, version=user.version + 1,
+                           current_project_id=user.current_project_id or project.id)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
+                      actions=[RecordItem.ownerCount.set(owners)],
+                      condition=RecordItem.ownerCount == project.owner_count)
+            tx.save(member_item(tenant_id, member),
+                    condition=RecordItem.pk.does_not_exist() if previous is None else RecordItem.pk.exists())
+            if user is None:
+                tx.save(user_item(made), condition=RecordItem.pk.does_not_exist())
+                tx.save(email_item(made))
+            else:
+                tx.save(user_item(made), condition=RecordItem.version == user.version)
+
+        self._commit(write, _changed("The project's members changed meanwhile; reload and retry"),
+                     lambda: Outcome.CONFLICT)
+
+    def remove_member(self, tenant_id: str, project: Project, member: Member, user: User) -> None:
+        owners = project.owner_count - (member.role is Role.OWNER)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
+                      actions=[RecordItem.ownerCount.set(owners)],
+                      condition=RecordItem.ownerCount == project.owner_count)
+            tx.delete(RecordItem(keys.project_pk(tenant_id, project.id), keys.member_sk(member.user_id)),
+                      condition=RecordItem.pk.exists())
+            tx.save(user_item(_without_project(user, project.id)), condition=RecordItem.version == user.version)
+
+        self._commit(write, _changed("The project's members changed meanwhile; reload and retry"),
+                     lambda: Outcome.CONFLICT)
+
+    # Incidents and hypotheses
+
+    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = ()) -> None:
+        day = incident.created_at.date()
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(incident_item(tenant_id, incident), condition=RecordItem.pk.does_not_exist())
+            tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), keys.incident_day_sk(day)),
+                      actions=[CounterItem.incidentsCreated.add(1)])
+            self._transactions.publish(tx, tenant_id, events)
+
+        def outcome() -> Outcome:
+            found = self.get_incident(tenant_id, incident.project_id, incident.id)
+            return Outcome.DONE if found is not None else Outcome.RETRY
+
+        self._commit(write, _changed("Incident already exists"), outcome)
+
+    def get_incident(self, tenant_id: str, project_id: str, incident_id: str) -> Incident | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.incident_sk(incident_id))
+        return incident_record(item) if item and item.kind == "incident" else None
+
+    def query_incidents(self, tenant_id: str, project_id: str, filters: IncidentFilters,
+                        page: OffsetRequest) -> list[Incident]:
+        severity = filters.severity.value if filters.severity else None
+        state = filters.state.value if filters.state else None
+        if severity and state:
+            index, partition = RecordItem.by_severity_state, keys.severity_state_list_pk(tenant_id, project_id,
+                                                                                          severity, state)
+        elif severity:
+            index, partition = RecordItem.by_severity, keys.severity_list_pk(tenant_id, project_id, severity)
+        elif state:
+            index, partition = RecordItem.by_state, keys.state_list_pk(tenant_id, project_id, state)
+        else:
+            index, partition = RecordItem.by_project, keys.incidents_list_pk(tenant_id, project_id)
+        wanted = page.offset + page.limit
+        items = self._query_index(index, partition, wanted)
+        return [incident_record(item) for item in items[page.offset:wanted]]
+
+    def update_incident(self, tenant_id: str, before: Incident, after: Incident,
+                        events: Sequence[DomainEvent] = ()) -> None:
+        def write(tx: TransactWrite) -> None:
+            tx.save(incident_item(tenant_id, after), condition=RecordItem.version == before.version)
+            self._transactions.publish(tx, tenant_id, events)
+
+        def outcome() -> Outcome:
+            found = self.get_incident(tenant_id, before.project_id, before.id)
+            if found is not None and found.version == after.version and found.state is after.state:
+                return Outcome.DONE
+            return Outcome.RETRY if found is not None and found.version == before.version else Outcome.CONFLICT
+
+        self._commit(write, _changed("Incident changed meanwhile; reload and retry"), outcome)
+
+    def past_incidents(self, tenant_id: str, project_id: str, service_name: str, limit: int) -> list[Incident]:
+        items = self._query_index(RecordItem.by_service, keys.service_list_pk(tenant_id, project_id, service_name),
+                                  limit)
+        return [incident_record(item) for item in items]
+
+    def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
+                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+        project_pk = keys.project_pk(tenant_id, incident.project_id)
+        old = self._query(project_pk, RecordItem.sk.startswith(keys.hypotheses_prefix(incident.id)), limit=100)
+        current = self.get_incident(tenant_id, incident.project_id, incident.id) or incident
+        tokens = usage.input_tokens + usage.output_tokens
+        after = replace(current, hypothesis_count=len(hypotheses), ai_requests=current.ai_requests + 1,
+                        ai_tokens=current.ai_tokens + tokens, ai_cost_micros=current.ai_cost_micros + usage.cost_micros,
+                        version=current.version + 1)
+        first_time = current.hypothesis_count == 0 and bool(hypotheses)
+        day = usage.at.date()
+        cached = [_as_hypothesis(h) for h in hypotheses]
+
+        def write(tx: TransactWrite) -> None:
+            for item in old:
+                tx.delete(RecordItem(item.pk, item.sk))
+            for hypothesis in hypotheses:
+                tx.save(hypothesis_item(tenant_id, incident.project_id, hypothesis))
+            tx.save(incident_item(tenant_id, after), condition=RecordItem.version == current.version)
+            usage_key = keys.usage_sk(day, usage.request_type)
+            tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), usage_key),
+                      actions=[CounterItem.requests.add(1), CounterItem.tokens.add(tokens),
+                               CounterItem.costMicros.add(usage.cost_micros),
+                               CounterItem.cacheHits.add(1 if usage.cache_hit else 0)])
+            if first_time:
+                tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), keys.incident_day_sk(day)),
+                          actions=[CounterItem.incidentsWithHypotheses.add(1)])
+            if not usage.cache_hit:
+                tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=hypotheses_json(cached)))
+            self._transactions.publish(tx, tenant_id, events)
+
+        self._commit(write, _changed("Incident changed meanwhile; ranking again"), lambda: Outcome.RETRY)
+
+    def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]:
+        items = self._query(keys.project_pk(tenant_id, project_id),
+                            RecordItem.sk.startswith(keys.hypotheses_prefix(incident_id)), limit=100)
+        return sorted((hypothesis_record(i) for i in items), key=lambda h: h.rank)
+
+    def cached_hypotheses(self, tenant_id: str, project_id: str, cache_key: str) -> list[Hypothesis] | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.cache_sk(cache_key))
+        return hypotheses_from_json(item.data) if item else None
+
+    def set_feedback(self, tenant_id: str, project_id: str, hypothesis: StoredHypothesis, feedback: str,
+                     incident: Incident) -> None:
+        priors = self.cause_priors(tenant_id, project_id)
+        step = PRIOR_STEP[feedback] - PRIOR_STEP.get(hypothesis.user_feedback or "", 0.0)
+        priors[hypothesis.cause] = priors.get(hypothesis.cause, 0.0) + step
+        judged = replace(hypothesis, user_feedback=feedback)
+        confirmed = feedback == "confirmed"
+        after = replace(incident, confirmed_cause=hypothesis.cause if confirmed else incident.confirmed_cause,
+                        version=incident.version + 1)
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(hypothesis_item(tenant_id, project_id, judged), condition=RecordItem.pk.exists())
+            tx.save(RecordItem(keys.project_pk(tenant_id, project_id), keys.PRIORS_SK, kind="priors",
+                               data=json.dumps(priors, sort_keys=True)))
+            if confirmed:
+                tx.save(incident_item(tenant_id, after), condition=RecordItem.version == incident.version)
+
+        self._commit(write, _changed("The incident changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+
+    def cause_priors(self, tenant_id: str, project_id: str) -> dict[str, float]:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.PRIORS_SK)
+        return {str(k): float(v) for k, v in json.loads(item.data).items()} if item else {}
+
+    # Evidence, alerts, changes
+
+    def save_alert(self, tenant_id: str, alert: Alert) -> None:
+        self._save(alert_item(tenant_id, alert))
+
+    def save_change(self, tenant_id: str, change: ChangeEvent) -> None:
+        self._save(change_item(tenant_id, change))
+
+    def alerts_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                       limit: int) -> list[Alert]:
+        items = self._query(keys.alerts_pk(tenant_id, project_id), RecordItem.sk.between(
+            keys.timeline_sk(start, ""), keys.timeline_sk(end, "~")), limit=limit, newest_first=True)
+        return [alert_record(i) for i in items]
+
+    def changes_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                        limit: int) -> list[ChangeEvent]:
+        items = self._query(keys.changes_pk(tenant_id, project_id), RecordItem.sk.between(
+            keys.timeline_sk(start, ""), keys.timeline_sk(end, "~")), limit=limit, newest_first=True)
+        return [change_record(i) for i in items]
+
+    def query_alerts(self, tenant_id: str, project_id: str, page: OffsetRequest) -> list[Alert]:
+        wanted = page.offset + page.limit
+        items = self._query(keys.alerts_pk(tenant_id, project_id), None, limit=wanted, newest_first=True)
+        return [alert_record(i) for i in items[page.offset:wanted]]
+
+    # Monitoring integrations
+
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
+        condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
+        try:
+            integration_item(tenant_id, integration).save(condition=condition)
+        except PynamoDBException as exc:
+            if not create and "ConditionalCheckFailed" in str(exc):
+                raise NotFound("Integration not found") from exc
+            raise domain_error_for(exc, "Integration already exists") from exc
+
+    def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
+        return integration_record(item) if item else None
+
+    def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]:
+        items = self._query(keys.project_pk(tenant_id, project_id), RecordItem.sk.startswith("INTEG#"), limit=200)
+        return sorted((integration_record(i) for i in items), key=lambda i: (i.created_at, i.id))
+
+    def delete_integration(self, tenant_id: str, integration: Integration) -> None:
+        try:
+            RecordItem(keys.project_pk(tenant_id, integration.project_id), keys.integration_sk(integration.id)).delete()
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Delete failed") from exc
+
+    # Analytics aggregates
+
+    def usage_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[UsageDay]:
+        low, high = keys.day_range(first, last)
+        items = self._counters(keys.usage_pk(tenant_id, project_id), low, high)
+        return [UsageDay(day=item.sk.split("#")[1], request_type=item.sk.split("#TYPE#")[1],
+                         requests=int(item.requests or 0), tokens=int(item.tokens or 0),
+                         cost_micros=int(item.costMicros or 0), cache_hits=int(item.cacheHits or 0))
+                for item in items if "#TYPE#" in item.sk]
+
+    def incident_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[IncidentDay]:
+        low, high = keys.day_range(first, last)
+        items = self._counters(keys.usage_pk(tenant_id, project_id), low, high)
+        return [IncidentDay(day=item.sk.split("#")[1], incidents_created=int(item.incidentsCreated or 0),
+                            incidents_with_hypotheses=int(item.incidentsWithHypotheses or 0))
+                for item in items if item.sk.endswith("#INCIDENTS")]
+
+    def most_expensive_incidents(self, tenant_id: str, project_id: str, limit: int) -> list[Incident]:
+        items = self._query_index(RecordItem.by_cost, keys.project_pk(tenant_id, project_id), limit)
+        return [incident_record(item) for item in items]
+
+    # Reads and writes
+
+    def _query(self, pk: str, condition: Any, *, limit: int, newest_first: bool = False) -> list[RecordItem]:
+        try:
+            results = RecordItem.query(pk, condition, consistent_read=True, limit=limit, page_size=limit,
+                                       scan_index_forward=not newest_first)
+            items = list(results)
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(results.page_iter.total_scanned_count)
+        return items
+
+    @staticmethod
+    def _query_index(index: Any, partition: str, limit: int) -> list[RecordItem]:
+        try:
+            results = index.query(partition, scan_index_forward=False, limit=limit, page_size=limit)
+            items = list(results)
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(results.page_iter.total_scanned_count)
+        return items
+
+    @staticmethod
+    def _counters(pk: str, low: str, high: str) -> list[CounterItem]:
+        try:
+            results = CounterItem.query(pk, CounterItem.sk.between(low, high), consistent_read=True, limit=2000)
+            items = list(results)
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(results.page_iter.total_scanned_count)
+        return items
+
+    @staticmethod
+    def _save(item: RecordItem) -> None:
+        try:
+            item.save()
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Write failed") from exc
+
+    def _commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[], DomainError],
+                outcome: Callable[[], Outcome]) -> None:
+        self._transactions.commit(write, lambda _: conflict(), outcome)
+
+
+def _without_project(user: User, project_id: str) -> User:
+    roles = {p: r for p, r in user.roles.items() if p != project_id}
+    current = user.current_project_id if user.current_project_id != project_id else None
+    return replace(user, roles=roles, current_project_id=current, version=user.version + 1)
+
+
+def _as_hypothesis(stored: StoredHypothesis) -> Hypothesis:
+    return Hypothesis(stored.cause, stored.claim, stored.description, stored.confidence_score,
+                      stored.confidence_lower, stored.confidence_upper, stored.rank, stored.supporting_evidence,
+                      stored.contradicting_evidence)
