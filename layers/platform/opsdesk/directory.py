@@ -15,6 +15,7 @@ from opsdesk.errors import Conflict, DomainError, RateLimited, Unauthorized, Val
 from opsdesk.identity import TENANT_ATTRIBUTE
 
 INVALID_CREDENTIALS = "Invalid email or password"
+NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class CognitoDirectory:
         if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             if not new_password:
                 raise Unauthorized("Choose a password: sign in with new_password (the invitation's password is "
-                                   "temporary)")
+                                   "temporary)", code=NEW_PASSWORD_REQUIRED)
             result = self._call("respond_to_auth_challenge", ClientId=self._client,
                                 ChallengeName="NEW_PASSWORD_REQUIRED", Session=result.get("Session"),
                                 ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password}, sign_in=True)

@@ -21,7 +21,7 @@ from opsdesk.copilot.records import Member, Project, Role, Tenant, User
 from opsdesk.copilot.requests import LoginRequest, RegisterRequest
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore, UserDirectory
-from opsdesk.directory import Tokens
+from opsdesk.directory import NEW_PASSWORD_REQUIRED, Tokens
 from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
 from opsdesk.wstokens import WsClaims, WsTokens
 
@@ -132,10 +132,12 @@ class AccountService:
         if self._throttle:
             self._throttle.before(request.email, source_address)
         try:
-            tokens = self._directory.sign_in(request.email, request.password)
-        except Unauthorized:
+            tokens = self._directory.sign_in(request.email, request.password, request.new_password)
+        except Unauthorized as refused:
             if self._throttle:
                 self._throttle.failed(request.email, source_address)
+            if refused.code == NEW_PASSWORD_REQUIRED:
+                raise  # the password was right: say what is missing
             raise Unauthorized(INVALID_CREDENTIALS) from None
         principal = self._principal(tokens.id_token)
         user = self._copilot.user(principal)

@@ -49,6 +49,8 @@ class RegisterRequest(Body):
 class LoginRequest(Body):
     email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    new_password: Annotated[str, StringConstraints(min_length=1, max_length=256)] | None = None
+    """Beyond the document: an invited user's first sign-in chooses their password (the mailed one is temporary)."""
 
     _email = field_validator("email")(_email)
 

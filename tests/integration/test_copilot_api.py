@@ -1,0 +1,304 @@
+"""The copilot's routes on moto (handlers in process, real Cognito users), against seeds/sre-copilot-api.md."""
+
+from __future__ import annotations
+
+import uuid
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.integration.copilot import BASE, PASSWORD, CopilotCaller, register, sign_in
+from tests.integration.events import Caller
+
+GROUPS = ("copilot_auth", "copilot_session", "copilot_projects", "copilot_incidents", "copilot_analytics",
+          "copilot_monitoring")
+
+
+@pytest.fixture(scope="module")
+def handlers(local_aws: Any) -> list[ModuleType]:
+    import importlib
+
+    return [importlib.import_module(f"functions.{group}.handler") for group in GROUPS]
+
+
+@pytest.fixture
+def owner(handlers: list[ModuleType]) -> CopilotCaller:
+    return register(handlers)
+
+
+def new_incident(caller: Caller, **fields: Any) -> dict[str, Any]:
+    reply = caller.post("/incidents", {"title": "High CPU usage on payment-api", "description": "CPU at 90%",
+                                       "service_name": "payment-api", "severity": "high", **fields})
+    assert reply.status == 200, reply.body
+    return dict(reply.body)
+
+
+def add_member(owner: CopilotCaller, handlers: list[ModuleType], role: str) -> CopilotCaller:
+    """A user of the owner's tenant (invited by email, then signed in with a new password) with `role` in the
+    owner's current project."""
+    email = f"{role}-{uuid.uuid4().hex[:8]}@example.test"
+    project_id = current_project(owner)
+    reply = owner.post(f"/projects/{project_id}/members", {"email": email, "role": role, "full_name": role.title()})
+    assert reply.status == 201, reply.body
+    temporary = temporary_password_of(email)
+    return sign_in(handlers, email, temporary, new_password=PASSWORD)
+
+
+def current_project(caller: Caller) -> str:
+    return str(caller.get("/auth/me").body["project_id"])
+
+
+def temporary_password_of(email: str) -> str:
+    """The temporary password of the invitation SES sent to `email` (moto keeps the mails)."""
+    import html
+    import os
+    import re
+
+    from scripts.local.mailbox import mail_view, sent_messages
+
+    for message in reversed(sent_messages(os.environ["AWS_REGION"])):
+        view = mail_view(message)
+        if email in view["to"]:
+            found = re.search(r"temporary password: (\S+?)(?:<br>|\s)", html.unescape(view["body"]))
+            assert found, view["body"]
+            return found.group(1)
+    raise AssertionError(f"no invitation mailed to {email}")
+
+
+# Auth
+
+
+def test_register_answers_the_documented_shape_with_a_slug_and_session_cookies(handlers: list[ModuleType]) -> None:
+    owner = register(handlers, tenant_name="Acme Corporation")
+    body = owner.signed_in.body
+
+    assert set(body) == {"user", "tenant", "access_token", "token_type"}
+    assert body["token_type"] == "bearer"
+    assert set(body["user"]) == {"id", "email", "full_name", "tenant_id"}
+    assert body["tenant"]["slug"].startswith("acme-corporation")
+    assert body["user"]["tenant_id"] == body["tenant"]["id"]
+    cookies = owner.signed_in.headers.get("Set-Cookie", "")
+    assert "refresh_token=" in cookies or "access_token=" in cookies
+
+
+def test_two_tenants_of_the_same_name_get_different_slugs(handlers: list[ModuleType]) -> None:
+    name = f"Same Name {uuid.uuid4().hex[:6]}"
+    first, second = register(handlers, tenant_name=name), register(handlers, tenant_name=name)
+
+    assert first.signed_in.body["tenant"]["slug"] != second.signed_in.body["tenant"]["slug"]
+
+
+def test_a_taken_email_is_409_and_a_wrong_password_401(owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    anonymous = Caller("", handlers, base=BASE)
+    again = anonymous.call("POST", f"{BASE}/auth/register", {"email": owner.email, "password": PASSWORD,
+                                                             "full_name": "X", "tenant_name": "Y"}, anonymous=True)
+    wrong = anonymous.call("POST", f"{BASE}/auth/login", {"email": owner.email, "password": "not-the-password-1"},
+                           anonymous=True)
+    missing = anonymous.call("POST", f"{BASE}/auth/login", {"email": owner.email}, anonymous=True)
+
+    assert (again.status, again.body) == (409, {"detail": "Email already registered"})
+    assert (wrong.status, wrong.body) == (401, {"detail": "Invalid email or password"})
+    assert missing.status == 400 and "password" in missing.body["detail"]
+
+
+def test_login_answers_the_user_with_project_and_role_and_the_projects(owner: CopilotCaller,
+                                                                        handlers: list[ModuleType]) -> None:
+    body = sign_in(handlers, owner.email).signed_in.body
+
+    assert set(body["user"]) == {"id", "email", "full_name", "tenant_id", "project_id", "role"}
+    assert body["user"]["role"] == "owner"
+    assert body["projects"] == [{"id": body["user"]["project_id"], "name": "Default", "role": "owner"}]
+
+
+def test_switching_project_works_only_for_a_project_of_the_user(owner: CopilotCaller,
+                                                                handlers: list[ModuleType]) -> None:
+    second = owner.post("/projects", {"name": "Staging"}).body
+    other = register(handlers)
+
+    switched = owner.post("/auth/switch-project", {"project_id": second["id"]})
+    refused = other.post("/auth/switch-project", {"project_id": second["id"]})
+
+    assert switched.status == 200 and switched.body["user"]["project_id"] == second["id"]
+    assert owner.get("/auth/me").body["project_id"] == second["id"]
+    assert refused.status == 404
+
+
+def test_a_ws_token_is_short_lived_and_names_the_current_project(owner: CopilotCaller) -> None:
+    from tests.integration.copilot import token_claims
+
+    reply = owner.get("/auth/ws-token")
+    claims = token_claims(reply.body["token"])
+
+    assert reply.status == 200 and reply.body["expires_in"] <= 300
+    assert claims["project_id"] == current_project(owner) and claims["custom:tenant_id"] == owner.tenant_id
+
+
+# Projects and members
+
+
+def test_a_user_sees_only_the_projects_they_belong_to(owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    outsider = register(handlers)
+    project_id = current_project(owner)
+
+    assert [p["id"] for p in owner.get("/projects").body] == [project_id]
+    assert outsider.get(f"/projects/{project_id}").status == 404
+    assert outsider.get(f"/projects/{project_id}/members").status == 404
+
+
+@pytest.mark.parametrize(("role", "allowed"), [
+    ("viewer", set()), ("member", {"incident"}), ("admin", {"incident", "members", "integration"}),
+])
+def test_each_role_may_do_what_the_role_table_says(owner: CopilotCaller, handlers: list[ModuleType], role: str,
+                                                   allowed: set[str]) -> None:
+    user = add_member(owner, handlers, role)
+    project_id = current_project(owner)
+
+    attempts = {
+        "incident": user.post("/incidents", {"title": "t", "service_name": "s", "severity": "low"}).status,
+        "members": user.post(f"/projects/{project_id}/members",
+                             {"email": f"x-{uuid.uuid4().hex[:6]}@example.test", "role": "viewer"}).status,
+        "integration": user.post(f"/projects/{project_id}/monitoring/integrations",
+                                 {"type": "prometheus", "name": "p", "config": {"url": "https://p.example"}}).status,
+        "rename": user.patch(f"/projects/{project_id}", {"name": "renamed"}).status,
+    }
+
+    assert {name for name, status in attempts.items() if status in (200, 201)} == allowed
+    assert all(status == 403 for name, status in attempts.items() if name not in allowed)
+    assert user.get(f"/projects/{project_id}").status == 200
+
+
+def test_the_last_owner_can_be_neither_demoted_nor_removed(owner: CopilotCaller) -> None:
+    project_id = current_project(owner)
+
+    demote = owner.patch(f"/projects/{project_id}/members/{owner.user_id}", {"role": "admin"})
+    remove = owner.delete(f"/projects/{project_id}/members/{owner.user_id}")
+
+    assert (demote.status, remove.status) == (409, 409)
+
+
+def test_a_deleted_project_leaves_nothing_readable(owner: CopilotCaller) -> None:
+    project = owner.post("/projects", {"name": "Doomed"}).body
+    owner.post("/auth/switch-project", {"project_id": project["id"]})
+    incident = new_incident(owner)
+
+    assert owner.delete(f"/projects/{project['id']}").status == 204
+    assert owner.get(f"/projects/{project['id']}").status == 404
+    assert owner.get(f"/incidents/{incident['id']}").status in (403, 404)
+    assert project["id"] not in [p["id"] for p in owner.get("/projects").body]
+
+
+# Incidents
+
+
+def test_an_incident_is_created_detected_with_the_documented_fields(owner: CopilotCaller) -> None:
+    incident = new_incident(owner)
+
+    assert set(incident) == {"id", "title", "description", "service_name", "severity", "state", "detected_at",
+                             "project_id", "created_at"}
+    assert incident["state"] == "detected" and incident["project_id"] == current_project(owner)
+    listed = owner.get("/incidents").body
+    assert listed[0]["id"] == incident["id"] and "updated_at" in listed[0] and "acknowledged_at" in listed[0]
+
+
+def test_lists_page_with_skip_and_limit_and_filter_by_severity_and_state(owner: CopilotCaller) -> None:
+    made = [new_incident(owner, severity="critical" if n % 2 else "low", title=f"incident {n}") for n in range(5)]
+    owner.patch(f"/incidents/{made[0]['id']}/state", {"state": "acknowledged"})
+
+    page = owner.get("/incidents?skip=1&limit=2").body
+    critical = owner.get("/incidents?severity=critical").body
+    acknowledged = owner.get("/incidents?state=acknowledged&severity=low").body
+    bad = owner.get("/incidents?severity=urgent")
+
+    assert [i["title"] for i in page] == ["incident 3", "incident 2"]
+    assert {i["title"] for i in critical} == {"incident 1", "incident 3"}
+    assert [i["id"] for i in acknowledged] == [made[0]["id"]]
+    assert bad.status == 422 and "severity" in bad.body["detail"]
+
+
+def test_state_changes_follow_the_transition_table_and_record_their_time(owner: CopilotCaller) -> None:
+    incident = new_incident(owner)
+    path = f"/incidents/{incident['id']}/state"
+
+    investigating = owner.patch(path, {"state": "investigating"})
+    illegal = owner.patch(path, {"state": "detected"})
+    unknown = owner.patch(path, {"state": "done"})
+
+    assert investigating.status == 200
+    assert set(investigating.body) == {"id", "state", "investigating_started_at"}
+    assert illegal.status == 409 and "investigating" in illegal.body["detail"]
+    assert unknown.status == 422
+    detail = owner.get(f"/incidents/{incident['id']}").body
+    assert detail["acknowledged_at"] is not None and detail["state"] == "investigating"
+    workflow = owner.get(f"/incidents/{incident['id']}/workflow").body
+    assert workflow["current_state"] == "investigating"
+    metrics = owner.get(f"/incidents/{incident['id']}/metrics").body
+    assert metrics["time_to_acknowledge_minutes"] is not None
+
+
+def test_another_tenants_incident_is_404(owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    incident = new_incident(owner)
+    outsider = register(handlers)
+
+    assert outsider.get(f"/incidents/{incident['id']}").status == 404
+    assert outsider.patch(f"/incidents/{incident['id']}/state", {"state": "acknowledged"}).status == 404
+
+
+def test_hypotheses_are_ranked_from_evidence_and_take_feedback(owner: CopilotCaller) -> None:
+    from opsdesk.analysis.providers import OfflineHypothesisProvider
+    from opsdesk.copilot.hypotheses import HypothesisService
+    from opsdesk.copilot.repository import CopilotRepository
+
+    incident = new_incident(owner, title="Checkout 5xx", description="x509: certificate has expired",
+                            service_name="checkout")
+    HypothesisService(CopilotRepository(), OfflineHypothesisProvider()).generate(
+        owner.tenant_id, incident["project_id"], incident["id"])
+
+    hypotheses = owner.get(f"/incidents/{incident['id']}/hypotheses").body
+    assert hypotheses and [h["rank"] for h in hypotheses] == sorted(h["rank"] for h in hypotheses)
+    assert set(hypotheses[0]) == {"id", "incident_id", "claim", "description", "confidence_score",
+                                  "confidence_lower", "confidence_upper", "rank", "supporting_evidence",
+                                  "contradicting_evidence", "user_feedback", "created_at"}
+    top = hypotheses[0]
+    assert top["confidence_lower"] <= top["confidence_score"] <= top["confidence_upper"]
+    judged = owner.post(f"/incidents/{incident['id']}/hypotheses/{top['id']}/feedback", {"feedback": "confirmed"})
+    assert judged.status == 200 and judged.body["user_feedback"] == "confirmed"
+    usage = owner.get("/analytics/token-usage").body
+    assert usage["total_requests"] >= 1 and usage["total_tokens"] > 0
+    assert owner.get(f"/analytics/incident-metrics/{incident['id']}").body["request_count"] == 1
+
+
+# Integrations and alerts
+
+
+def test_integration_credentials_are_kept_secret_and_shown_masked(owner: CopilotCaller) -> None:
+    project_id = current_project(owner)
+    base = f"/projects/{project_id}/monitoring/integrations"
+
+    created = owner.post(base, {"type": "grafana", "name": "Grafana", "config": {"url": "https://grafana.example"},
+                                "credentials": {"api_key": "glsa_secret_value"}})
+    listed = owner.get(base)
+
+    assert created.status == 201
+    assert created.body["credentials"] == {"api_key": "********"}
+    assert "glsa_secret_value" not in str(listed.body) and "glsa_secret_value" not in str(created.body)
+    leaked = owner.post(base, {"type": "grafana", "name": "G", "config": {"api_key": "x"}})
+    assert leaked.status == 422
+
+
+def test_a_connection_test_to_a_private_address_is_refused_cleanly(owner: CopilotCaller) -> None:
+    project_id = current_project(owner)
+
+    reply = owner.post(f"/projects/{project_id}/monitoring/integrations/test-connection",
+                       {"type": "prometheus", "config": {"url": "https://169.254.169.254/"}})
+
+    assert reply.status == 200
+    assert reply.body["success"] is False and "refused" in reply.body["message"]
+
+
+def test_rate_limit_headers_count_down_with_seconds_to_reset(owner: CopilotCaller) -> None:
+    first, second = owner.get("/projects"), owner.get("/projects")
+
+    assert first.headers["X-RateLimit-Limit"] == "100"
+    assert int(second.headers["X-RateLimit-Remaining"]) < int(first.headers["X-RateLimit-Remaining"])
+    assert 0 <= int(second.headers["X-RateLimit-Reset"]) <= 60
