@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from opsdesk.apimap import REALTIME
+from opsdesk.apimap import COPILOT, REALTIME, SERVED_MODULES
 from scripts.local.aws import LocalAws, MotoServer, provision
 from scripts.local.mailbox import MAILBOX_PATH, mailbox_routes
 
@@ -40,7 +40,8 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
 
     return {
         "base_url": base_url,
-        "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk"},
+        "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk",
+                    "copilot": f"{base_url}{COPILOT.base_path}"},
         "mailbox": base_url + MAILBOX_PATH,
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
@@ -68,7 +69,9 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         f"  support           {stack['modules']['support']}   (live events: {stack['modules']['support']}/events)",
         f"  helpdesk          {stack['modules']['helpdesk']}   (live events: {stack['modules']['helpdesk']}/events;"
         " cookie sign-in: POST /login {username, password})",
-        f"  helpdesk mail     {stack['mailbox']}   (what SES sent: CSAT survey links of resolved tickets)",
+        f"  copilot           {stack['modules']['copilot']}   (POST /auth/login {{email, password}}: "
+        "alice owner, dave admin, bob member of Production)",
+        f"  mail              {stack['mailbox']}   (what SES sent: CSAT survey links, copilot invitations)",
         f"  WebSocket         {stack['websocket']}?token=<ID token>",
         f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",
         f"  Cognito pool      {stack['user_pool_id']}",
@@ -128,8 +131,9 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     base_url = f"http://127.0.0.1:{port}"
     # The functions post to WebSocket clients through the gateway's management API.
     os.environ["WEBSOCKET_MANAGEMENT_URL"] = base_url + REALTIME.local_management_path
-    # The CSAT survey mails link to this gateway.
+    # The CSAT survey and invitation mails link to this gateway.
     os.environ["HELPDESK_PUBLIC_URL"] = base_url
+    os.environ["COPILOT_PUBLIC_URL"] = base_url
     return uvicorn.Server(config), base_url, sockets
 
 
@@ -173,7 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     saver.start()
     from scripts.local.realtime import StreamDelivery
 
-    delivery = StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()
+    deliveries = [StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()]
+    deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types).start()
+                   for module in SERVED_MODULES for consumer in module.stream_consumers]
     from scripts.local.schedules import LocalScheduler
 
     scheduler = LocalScheduler(aws.region).start()  # the helpdesk SLA check every minute, as Scheduler runs it
@@ -186,7 +192,8 @@ def main(argv: list[str] | None = None) -> None:
         pass  # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows
     finally:
         stop.set()
-        delivery.stop()
+        for delivery in deliveries:
+            delivery.stop()
         scheduler.stop()
         snapshot.save(aws, state_dir)
         moto.stop()

@@ -18,6 +18,7 @@ from opsdesk.identity import (
     CLIENT_WRITE_ATTRIBUTES,
     CUSTOM_ATTRIBUTES_MUTABLE,
     PASSWORD_MIN_LENGTH,
+    PASSWORD_REQUIRES,
     PLATFORM_GROUPS,
 )
 from opsdesk.tables import ALL_TABLES, TableDefinition
@@ -33,6 +34,7 @@ EXPORTS_BUCKET = "opsdesk-local-exports"
 BUCKETS = (ATTACHMENTS_BUCKET, EXPORTS_BUCKET, DOCS_BUCKET)
 LOCAL_FRONTEND_ORIGINS = "http://localhost:3001,http://127.0.0.1:3001"
 CURSOR_KEY_SECRET_NAME = "opsdesk-local-cursor-key"
+INTEGRATION_SECRET_PREFIX = "opsdesk-local/copilot/integrations"
 LOCAL_MAIL_FROM = "helpdesk@opsdesk.local"
 """The helpdesk's sender (CSAT survey mails), a verified SES identity in moto; `GET /_local/mail` shows the mails."""
 
@@ -91,6 +93,13 @@ class LocalAws:
             # URL again once the gateway's port is known.
             "HELPDESK_MAIL_FROM": self.mail_from,
             "HELPDESK_PUBLIC_URL": os.environ.get("HELPDESK_PUBLIC_URL", "http://127.0.0.1:3000"),
+            # Copilot invitations are mailed the same way (the local mailbox shows them).
+            "COPILOT_MAIL_FROM": self.mail_from,
+            "COPILOT_PUBLIC_URL": os.environ.get("COPILOT_PUBLIC_URL", "http://127.0.0.1:3000"),
+            # Monitoring integrations call only https on public addresses unless a host is listed here (a local
+            # Prometheus, say): empty by default, as on AWS.
+            "OUTBOUND_ALLOWED_HTTP_HOSTS": os.environ.get("OUTBOUND_ALLOWED_HTTP_HOSTS", ""),
+            "INTEGRATION_SECRET_PREFIX": INTEGRATION_SECRET_PREFIX,
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": (os.environ.get("ALLOWED_ORIGINS")  # the helpdesk document's name
                                      or os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS)),
@@ -183,8 +192,11 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     pools = {p["Name"]: p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]}
     pool_id = pools.get(USER_POOL_NAME) or cognito.create_user_pool(
         PoolName=USER_POOL_NAME,
-        Policies={"PasswordPolicy": {"MinimumLength": PASSWORD_MIN_LENGTH, "RequireUppercase": True,
-                                     "RequireLowercase": True, "RequireNumbers": True, "RequireSymbols": True}},
+        Policies={"PasswordPolicy": {"MinimumLength": PASSWORD_MIN_LENGTH,
+                                     "RequireUppercase": PASSWORD_REQUIRES["uppercase"],
+                                     "RequireLowercase": PASSWORD_REQUIRES["lowercase"],
+                                     "RequireNumbers": PASSWORD_REQUIRES["digits"],
+                                     "RequireSymbols": PASSWORD_REQUIRES["symbols"]}},
         Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": mutable}
                 for name, mutable in CUSTOM_ATTRIBUTES_MUTABLE.items()],
         AutoVerifiedAttributes=["email"],

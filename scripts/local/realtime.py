@@ -109,12 +109,22 @@ class LocalWebSocketApi:
         return JSONResponse({"ConnectedAt": None, "Identity": {"SourceIp": "127.0.0.1"}})
 
 
+def _new_image_type(record: dict[str, Any]) -> str | None:
+    image = record.get("dynamodb", {}).get("NewImage") or {}
+    value = image.get("type", {})
+    return value.get("S") if isinstance(value, dict) else None
+
+
 class StreamDelivery:
     """Polls one table's DynamoDB stream in moto and hands new records to a function, as an event-source
-    mapping does. Starts at the stream's end: records written before it started are not delivered."""
+    mapping does. Starts at the stream's end: records written before it started are not delivered. With
+    `event_types`, only INSERTs whose new image's `type` is one of them are delivered (the mapping's filter on
+    AWS: opsdesk.apimap.StreamConsumer)."""
 
-    def __init__(self, aws: LocalAws, table_logical_id: str, function: str) -> None:
+    def __init__(self, aws: LocalAws, table_logical_id: str, function: str,
+                 event_types: tuple[str, ...] = ()) -> None:
         self._aws = aws
+        self._event_types = frozenset(event_types)
         self._table = aws.table_names[table_logical_id]
         self._function = function
         self._stop = threading.Event()
@@ -127,6 +137,11 @@ class StreamDelivery:
     def stop(self) -> None:
         self._stop.set()
 
+    def _wanted(self, record: dict[str, Any]) -> bool:
+        if not self._event_types:
+            return True
+        return record.get("eventName") == "INSERT" and _new_image_type(record) in self._event_types
+
     def _run(self) -> None:
         streams = client("dynamodbstreams", self._aws.endpoint, self._aws.region)
         arn = client("dynamodb", self._aws.endpoint, self._aws.region).describe_table(
@@ -137,7 +152,7 @@ class StreamDelivery:
         while not self._stop.is_set():
             page = streams.get_records(ShardIterator=iterator, Limit=100)
             iterator = page["NextShardIterator"]
-            records = page.get("Records", [])
+            records = [r for r in page.get("Records", []) if self._wanted(r)]
             if not records:
                 time.sleep(POLL_SECONDS)
                 continue

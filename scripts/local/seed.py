@@ -198,4 +198,7 @@ def seed(aws: LocalAws) -> None:
 
     seed_helpdesk(aws, [(tenant, {u.username: u.groups for u in DEMO_USERS if u.tenant_id == tenant})
                         for tenant in (DEMO_TENANT, OTHER_TENANT)])
+    from scripts.local.seed_copilot import seed_copilot  # noqa: PLC0415 (binds to the IncidentsTable)
+
+    seed_copilot(aws)
 

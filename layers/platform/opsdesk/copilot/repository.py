@@ -295,7 +295,10 @@ class CopilotRepository:
                                CounterItem.costMicros.add(usage.cost_micros),
                                CounterItem.cacheHits.add(1 if usage.cache_hit else 0)])
             if first_time:
-                tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), keys.incident_day_sk(day)),
+                # Counted on the incident's own day, beside its creation: "of the incidents of these days, how many
+                # got hypotheses".
+                tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id),
+                                      keys.incident_day_sk(current.created_at.date())),
                           actions=[CounterItem.incidentsWithHypotheses.add(1)])
             if not usage.cache_hit:
                 tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=hypotheses_json(cached)))

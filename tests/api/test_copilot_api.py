@@ -1,0 +1,149 @@
+"""The copilot on the local stack over HTTP and WebSocket, as a client of seeds/sre-copilot-api.md would use it:
+sign in, cookies and refresh, the seeded demo project, incidents with hypotheses arriving live."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+import websockets
+
+from tests.api.conftest import RunningStack
+
+pytestmark = pytest.mark.xdist_group("local-stack")
+DELIVERY_TIMEOUT = 15.0
+ALICE, BOB = "alice@acme.test", "bob@acme.test"
+PASSWORD = "Opsdesk-demo-2026"
+
+
+def base(stack: RunningStack) -> str:
+    return str(stack.info["modules"]["copilot"])
+
+
+def login(stack: RunningStack, email: str, password: str = PASSWORD) -> requests.Response:
+    return requests.post(f"{base(stack)}/auth/login", json={"email": email, "password": password}, timeout=10)
+
+
+def bearer(stack: RunningStack, email: str) -> dict[str, str]:
+    reply = login(stack, email)
+    assert reply.status_code == 200, reply.text
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+def set_cookies(reply: requests.Response) -> dict[str, str]:
+    """Name -> the whole Set-Cookie line (requests' jar would not send `Secure` cookies over http)."""
+    lines = reply.raw.headers.getlist("Set-Cookie")
+    return {line.split("=", 1)[0]: line for line in lines}
+
+
+def cookie_value(line: str) -> str:
+    return line.split(";", 1)[0].split("=", 1)[1]
+
+
+def test_login_sets_an_access_cookie_for_the_module_and_a_refresh_cookie_for_auth_only(stack: RunningStack) -> None:
+    reply = login(stack, ALICE)
+    cookies = set_cookies(reply)
+
+    assert reply.status_code == 200
+    assert reply.json()["user"]["role"] == "owner"
+    access, refresh = cookies["access_token"], cookies["refresh_token"]
+    for line in (access, refresh):
+        assert "HttpOnly" in line and "Secure" in line and "SameSite=Strict" in line
+    assert "Path=/copilot/api/v1;" in access + ";" and "Max-Age=900" in access
+    assert "Path=/copilot/api/v1/auth" in refresh and "Max-Age=604800" in refresh
+
+
+def test_the_access_cookie_authenticates_and_cookie_writes_must_be_json(stack: RunningStack) -> None:
+    access = cookie_value(set_cookies(login(stack, ALICE))["access_token"])
+    headers = {"Cookie": f"access_token={access}"}
+
+    me = requests.get(f"{base(stack)}/auth/me", headers=headers, timeout=10)
+    form_write = requests.post(f"{base(stack)}/incidents", data="title=x", timeout=10,
+                               headers=headers | {"Content-Type": "text/plain"})
+
+    assert me.status_code == 200 and me.json()["email"] == ALICE
+    assert form_write.status_code in (400, 422)
+
+
+def test_refresh_by_cookie_then_logout_revokes_the_refresh_token(stack: RunningStack) -> None:
+    refresh = cookie_value(set_cookies(login(stack, BOB))["refresh_token"])
+    cookie = {"Cookie": f"refresh_token={refresh}"}
+
+    refreshed = requests.post(f"{base(stack)}/auth/refresh", headers=cookie, timeout=10)
+    access = refreshed.json()["access_token"]
+    logout = requests.post(f"{base(stack)}/auth/logout", timeout=10,
+                           headers={"Authorization": f"Bearer {access}", "Content-Type": "application/json"},
+                           json={"refresh_token": refresh})
+    again = requests.post(f"{base(stack)}/auth/refresh", headers=cookie, timeout=10)
+
+    assert refreshed.status_code == 200 and access
+    assert logout.status_code == 200
+    assert "Max-Age=0" in set_cookies(logout)["access_token"]
+    assert again.status_code == 401
+
+
+def test_the_demo_project_has_incidents_in_several_states_with_hypotheses(stack: RunningStack) -> None:
+    headers = bearer(stack, ALICE)
+
+    incidents = requests.get(f"{base(stack)}/incidents?limit=100", headers=headers, timeout=10).json()
+    states = {i["state"] for i in incidents}
+    hypotheses = requests.get(f"{base(stack)}/incidents/{incidents[0]['id']}/hypotheses", headers=headers,
+                              timeout=10).json()
+
+    assert len(states) >= 3
+    assert hypotheses and hypotheses[0]["rank"] == 1
+
+
+def test_another_tenant_sees_none_of_the_demo_project(stack: RunningStack) -> None:
+    acme = requests.get(f"{base(stack)}/incidents", headers=bearer(stack, ALICE), timeout=10).json()
+    carol = bearer(stack, "carol@globex.test")
+
+    assert requests.get(f"{base(stack)}/incidents/{acme[0]['id']}", headers=carol, timeout=10).status_code == 404
+
+
+def test_a_new_incident_gets_hypotheses_announced_on_the_websocket(stack: RunningStack) -> None:
+    headers = bearer(stack, ALICE)
+    ws_token = requests.get(f"{base(stack)}/auth/ws-token", headers=headers, timeout=10).json()["token"]
+    tenant_id = requests.get(f"{base(stack)}/auth/me", headers=headers, timeout=10).json()["tenant_id"]
+
+    async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        async with websockets.connect(stack.info["websocket"]) as ws:
+            await ws.send(json.dumps({"type": "connect", "token": ws_token, "tenantId": tenant_id}))
+            assert json.loads(await ws.recv()) == {"type": "connected"}
+            await ws.send(json.dumps({"type": "subscribe", "channels": ["incidents", "hypotheses", "alerts"]}))
+            assert json.loads(await ws.recv())["type"] == "subscribed"
+            incident = await asyncio.to_thread(lambda: requests.post(
+                f"{base(stack)}/incidents", headers=headers, timeout=10,
+                json={"title": f"Checkout errors {uuid.uuid4().hex[:6]}", "description": "502 from the LB",
+                      "service_name": "checkout", "severity": "critical"}).json())
+            got: list[dict[str, Any]] = []
+            deadline = time.monotonic() + DELIVERY_TIMEOUT
+            while time.monotonic() < deadline and not any(m["type"] == "hypothesis.generated" for m in got):
+                got.append(json.loads(await asyncio.wait_for(ws.recv(), DELIVERY_TIMEOUT)))
+            return incident, got
+
+    incident, messages = asyncio.run(scenario())
+    created = next(m for m in messages if m["type"] == "incident.created")
+    generated = next(m for m in messages if m["type"] == "hypothesis.generated")
+
+    assert created["data"] == {"id": incident["id"], "title": incident["title"], "severity": "critical",
+                               "state": "detected"}
+    assert "timestamp" in created
+    assert generated["incidentId"] == incident["id"]
+    assert set(generated["data"]) == {"count", "top_hypothesis"}
+    assert set(generated["data"]["top_hypothesis"]) == {"claim", "confidence_score"}
+
+
+def test_the_interactive_docs_are_served_under_the_base_path(stack: RunningStack) -> None:
+    spec = requests.get(f"{base(stack)}/openapi.json", timeout=10)
+    swagger = requests.get(f"{base(stack)}/docs", timeout=10)
+    redoc = requests.get(f"{base(stack)}/redoc", timeout=10)
+
+    assert spec.status_code == 200 and spec.json()["openapi"].startswith("3.1")
+    assert swagger.status_code == 200 and "swagger" in swagger.text.lower()
+    assert redoc.status_code == 200 and "redoc" in redoc.text.lower()
