@@ -302,3 +302,23 @@ def test_rate_limit_headers_count_down_with_seconds_to_reset(owner: CopilotCalle
     assert first.headers["X-RateLimit-Limit"] == "100"
     assert int(second.headers["X-RateLimit-Remaining"]) < int(first.headers["X-RateLimit-Remaining"])
     assert 0 <= int(second.headers["X-RateLimit-Reset"]) <= 60
+
+
+def test_of_two_concurrent_state_changes_one_wins_and_the_other_is_409(owner: CopilotCaller) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    incident = new_incident(owner)
+    path = f"/incidents/{incident['id']}/state"
+    owner.patch(path, {"state": "investigating"})
+
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(lambda state: owner.patch(path, {"state": state}), ["mitigated", "inconclusive"]))
+
+    statuses = sorted(r.status for r in replies)
+    final = owner.get(f"/incidents/{incident['id']}").body["state"]
+    assert statuses in ([200, 409], [200, 200])
+    if statuses == [200, 409]:
+        winner = next(r for r in replies if r.status == 200)
+        assert final == winner.body["state"]
+    else:  # the second saw the first's result and its move was legal from there: applied in order, none lost
+        assert final in ("mitigated", "inconclusive")
