@@ -231,8 +231,10 @@ def run_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
                [[name, *(a[name] for a in analytics), f"{analytics[-1][name] / max(analytics[0][name], 1):.2f}x"]
                 for name, _ in reads.ANALYTICS_REQUESTS]))
     helpdesk_reads = run_helpdesk_reads(aws, sizes)
+    copilot_reads = run_copilot_reads(aws, sizes)
     return {"sizes": list(sizes), "tenants": [t.as_dict() for t in loaded], "requests": reads.as_dict(measured),
-            "analytics": dict(zip([str(s) for s in sizes], analytics, strict=True)), "helpdesk": helpdesk_reads}
+            "analytics": dict(zip([str(s) for s in sizes], analytics, strict=True)), "helpdesk": helpdesk_reads,
+            "copilot": copilot_reads}
 
 
 def run_helpdesk_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
@@ -254,6 +256,31 @@ def run_helpdesk_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
         say(f"   {loaded.size:>7,} tickets loaded in {loaded.load_seconds:5.1f} s (with their search-word items)")
     ratio_header = f"{sizes[-1]:,} / {sizes[0]:,}" if len(sizes) > 1 else "ratio"
     say(render(["request", *(f"{s:,} tickets" for s in sizes), ratio_header], helpdesk.as_rows(measured)))
+    return dict(zip([str(s) for s in sizes], measured, strict=True))
+
+
+def run_copilot_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
+    from functions.copilot_analytics import handler as analytics
+    from functions.copilot_incidents import handler as incidents
+    from scripts.benchlib import api, copilot
+
+    measured, loads = [], []
+    for size in sizes:
+        loaded = copilot.load_project(size)
+        loads.append(loaded)
+        claims = api.claims(loaded.tenant_id, loaded.user_id)
+        callers = {"incidents": api.Caller(incidents, "opsdesk-copilot-incidents", claims, aws.region),
+                   "analytics": api.Caller(analytics, "opsdesk-copilot-analytics", claims, aws.region)}
+        with quiet_handlers():
+            measured.append(copilot.measure(
+                lambda path, by_group=callers: by_group[
+                    path.removeprefix(copilot.BASE).strip("/").split("/")[0].split("?")[0]].expect(200, "GET", path)))
+    say("\n   Copilot (GET /copilot/api/v1/..., as the project's owner): lists read skip+limit items (plus the")
+    say("   caller's user item), analytics one item per day")
+    for loaded in loads:
+        say(f"   {loaded.size:>7,} incidents loaded in {loaded.load_seconds:5.1f} s")
+    ratio_header = f"{sizes[-1]:,} / {sizes[0]:,}" if len(sizes) > 1 else "ratio"
+    say(render(["request", *(f"{s:,} incidents" for s in sizes), ratio_header], copilot.as_rows(measured)))
     return dict(zip([str(s) for s in sizes], measured, strict=True))
 
 
