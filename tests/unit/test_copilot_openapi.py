@@ -291,10 +291,11 @@ def connection_tests(user: User, project: Project) -> list[dict[str, Any]]:
     from opsdesk.auth import Principal
     from opsdesk.copilot.integrations import IntegrationService
     from opsdesk.copilot.requests import TestConnectionRequest
+    from opsdesk.monitoring import ProbeResult
 
-    outcomes = iter([{"ok": True, "status_code": 200, "message": "Prometheus is ready", "latency_ms": 41.5,
-                      "details": {"version": "2.53.0"}},
-                     {"ok": False, "status_code": None, "message": "Connection refused", "latency_ms": None}])
+    # What opsdesk.monitoring.probe answers: a reply, and no reply at all.
+    outcomes = iter([ProbeResult(True, 200, "Prometheus is ready", 41.5, {"version": "2.53.0"}),
+                     ProbeResult(False, None, "Connection refused", 3.2)])
     service = IntegrationService(StubStore(user, project), None, lambda kind, config, credentials: next(outcomes))  # type: ignore[arg-type]
     principal = Principal(user_id=user.id, tenant_id=user.tenant_id, username=user.email, groups=frozenset())
     request = TestConnectionRequest(type="prometheus", config={"url": "https://prometheus.example.com"})
