@@ -1,11 +1,11 @@
 """Connection tests of monitoring integrations: each system's own health or credentials endpoint, called through
 the guarded outbound client (opsdesk.outbound). An outcome is always a ProbeResult, never an exception, and no
-message ever holds a credential."""
+message ever holds a credential (messages name hosts, HTTP statuses and AWS error codes only)."""
 
 from __future__ import annotations
 
 import base64
-import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,8 +15,11 @@ from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundRefused,
 
 DATADOG_URL = "https://api.datadoghq.com"
 PAGERDUTY_URL = "https://api.pagerduty.com"
+PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
+AWS_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
+AWS_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 CloudWatchCheck = Callable[[str, Mapping[str, str]], None]
-"""(region, credentials) -> None, raising with an AWS error code on failure."""
+"""(region, credentials) -> None, raising (a botocore ClientError, or any error) on failure."""
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,10 @@ class ProbeResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _json(response: OutboundResponse) -> Any:
-    try:
-        return json.loads(response.body)
-    except ValueError:
-        return None
+def _object(response: OutboundResponse) -> dict[str, Any]:
+    """The body as a JSON object; {} for anything else (HTML, a list, a truncated body)."""
+    body = response.json()
+    return body if isinstance(body, dict) else {}
 
 
 def _auth_headers(credentials: Mapping[str, str]) -> dict[str, str]:
@@ -47,65 +49,86 @@ def _auth_headers(credentials: Mapping[str, str]) -> dict[str, str]:
 def _rejected(response: OutboundResponse) -> ProbeResult | None:
     if response.status in (401, 403):
         return ProbeResult(False, response.status, "credentials rejected", response.elapsed_ms)
-    if response.status >= 400:
+    if response.status >= 300:
         return ProbeResult(False, response.status, f"unexpected answer: HTTP {response.status}", response.elapsed_ms)
     return None
 
 
 def _prometheus(client: GuardedHttpClient, url: str, credentials: Mapping[str, str]) -> ProbeResult:
-    response = client.request("GET", f"{url}/api/v1/status/buildinfo", headers=_auth_headers(credentials))
+    response = client.request("GET", f"{url}/api/v1/status/buildinfo",
+                              headers={"Accept": "application/json", **_auth_headers(credentials)})
     refused = _rejected(response)
     if refused:
         return refused
-    body = _json(response)
-    if not isinstance(body, dict) or body.get("status") != "success":
+    body = _object(response)
+    if body.get("status") != "success":
         return ProbeResult(False, response.status, "not a Prometheus API (no buildinfo)", response.elapsed_ms)
-    version = (body.get("data") or {}).get("version")
-    return ProbeResult(True, response.status, f"Prometheus {version or ''} reachable".replace("  ", " "),
+    data = body.get("data")
+    version = data.get("version") if isinstance(data, dict) else None
+    return ProbeResult(True, response.status, f"Prometheus {version} reachable" if version else "Prometheus reachable",
                        response.elapsed_ms, {"version": version})
 
 
 def _grafana(client: GuardedHttpClient, url: str, credentials: Mapping[str, str]) -> ProbeResult:
-    health = client.request("GET", f"{url}/api/health")
+    health = client.request("GET", f"{url}/api/health", headers={"Accept": "application/json"})
     refused = _rejected(health)
     if refused:
         return refused
-    body = _json(health)
-    if not isinstance(body, dict) or "database" not in body:
+    body = _object(health)
+    if "database" not in body:
         return ProbeResult(False, health.status, "not a Grafana API (no /api/health)", health.elapsed_ms)
-    details = {"version": body.get("version"), "database": body.get("database")}
+    details: dict[str, Any] = {"version": body.get("version"), "database": body.get("database")}
+    if body.get("database") != "ok":
+        return ProbeResult(False, health.status, "Grafana reachable but its database is not ok", health.elapsed_ms,
+                           details)
     key = credentials.get("api_key") or credentials.get("token")
-    if key:
-        org = client.request("GET", f"{url}/api/org", headers={"Authorization": f"Bearer {key}"})
-        refused = _rejected(org)
-        if refused:
-            return refused
-        details["organization"] = (_json(org) or {}).get("name")
-    return ProbeResult(True, health.status, "Grafana reachable" + (", credentials accepted" if key else ""),
-                       health.elapsed_ms, details)
+    if not key:
+        return ProbeResult(True, health.status, "Grafana reachable (no api_key: credentials not tested)",
+                           health.elapsed_ms, details)
+    return _grafana_org(client, url, key, health, details)
+
+
+def _grafana_org(client: GuardedHttpClient, url: str, key: str, health: OutboundResponse,
+                 details: dict[str, Any]) -> ProbeResult:
+    org = client.request("GET", f"{url}/api/org",
+                         headers={"Accept": "application/json", "Authorization": f"Bearer {key}"})
+    refused = _rejected(org)
+    if refused:
+        return refused
+    name = _object(org).get("name")
+    if not isinstance(name, str):
+        return ProbeResult(False, org.status, "not a Grafana API (no organization)", org.elapsed_ms, details)
+    return ProbeResult(True, org.status, "Grafana reachable, credentials accepted", health.elapsed_ms + org.elapsed_ms,
+                       {**details, "organization": name})
 
 
 def _datadog(client: GuardedHttpClient, url: str, credentials: Mapping[str, str]) -> ProbeResult:
-    headers = {"DD-API-KEY": credentials.get("api_key", "")}
+    if not credentials.get("api_key"):
+        return ProbeResult(False, None, "credentials.api_key is required", 0.0)
+    headers = {"Accept": "application/json", "DD-API-KEY": credentials["api_key"]}
     if credentials.get("app_key"):
         headers["DD-APPLICATION-KEY"] = credentials["app_key"]
     response = client.request("GET", f"{url or DATADOG_URL}/api/v1/validate", headers=headers)
     refused = _rejected(response)
     if refused:
         return refused
-    valid = (_json(response) or {}).get("valid") is True
-    return ProbeResult(valid, response.status, "API key valid" if valid else "API key not valid",
+    valid = _object(response).get("valid")
+    if not isinstance(valid, bool):
+        return ProbeResult(False, response.status, "not a Datadog API (no validate answer)", response.elapsed_ms)
+    return ProbeResult(valid, response.status, "API key valid" if valid else "credentials rejected",
                        response.elapsed_ms)
 
 
 def _pagerduty(client: GuardedHttpClient, url: str, credentials: Mapping[str, str]) -> ProbeResult:
-    token = credentials.get("token") or credentials.get("api_key", "")
+    token = credentials.get("token") or credentials.get("api_key")
+    if not token:
+        return ProbeResult(False, None, "credentials.token (or api_key) is required", 0.0)
     response = client.request("GET", f"{url or PAGERDUTY_URL}/abilities", headers={
-        "Authorization": f"Token token={token}", "Accept": "application/vnd.pagerduty+json;version=2"})
+        "Authorization": f"Token token={token}", "Accept": PAGERDUTY_ACCEPT})
     refused = _rejected(response)
     if refused:
         return refused
-    abilities = (_json(response) or {}).get("abilities")
+    abilities = _object(response).get("abilities")
     if not isinstance(abilities, list):
         return ProbeResult(False, response.status, "not a PagerDuty API (no abilities)", response.elapsed_ms)
     return ProbeResult(True, response.status, "PagerDuty token accepted", response.elapsed_ms,
@@ -113,17 +136,21 @@ def _pagerduty(client: GuardedHttpClient, url: str, credentials: Mapping[str, st
 
 
 def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> None:
+    """DescribeAlarms (one record) in `region`, as the role in credentials.role_arn when given (with its
+    external_id), else as the function's own role."""
     import boto3  # noqa: PLC0415 - only a CloudWatch test pays for the client
+    from botocore.config import Config  # noqa: PLC0415
 
+    config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
     session = boto3.Session()
     if credentials.get("role_arn"):
-        assumed = boto3.client("sts").assume_role(
+        assumed = session.client("sts", region_name=region, config=config).assume_role(
             RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
             **({"ExternalId": credentials["external_id"]} if credentials.get("external_id") else {}))["Credentials"]
         session = boto3.Session(aws_access_key_id=assumed["AccessKeyId"],
                                 aws_secret_access_key=assumed["SecretAccessKey"],
                                 aws_session_token=assumed["SessionToken"])
-    session.client("cloudwatch", region_name=region).describe_alarms(MaxRecords=1)
+    session.client("cloudwatch", region_name=region, config=config).describe_alarms(MaxRecords=1)
 
 
 HTTP_PROBES: dict[str, Callable[[GuardedHttpClient, str, Mapping[str, str]], ProbeResult]] = {
@@ -134,12 +161,13 @@ NEEDS_URL = frozenset({"prometheus", "grafana"})
 
 def probe(kind: str, config: Mapping[str, Any], credentials: Mapping[str, str], client: GuardedHttpClient,
           cloudwatch: CloudWatchCheck | None = None) -> ProbeResult:
+    """The connection test of one integration: ok, or why not (refused by the outbound guard, unreachable,
+    credentials rejected, not the system it claims to be)."""
     if kind == "cloudwatch":
-        return _cloudwatch(str(config.get("region") or ""), credentials, cloudwatch or default_cloudwatch_check)
-    url = str(config.get("url") or "").rstrip("/")
-    if kind not in HTTP_PROBES or (kind in NEEDS_URL and not url):
-        return ProbeResult(False, None, "config.url is required" if kind in HTTP_PROBES
-                           else f"unknown integration type {kind}", 0.0)
+        return _cloudwatch(config.get("region"), credentials, cloudwatch or default_cloudwatch_check)
+    url = _base_url(kind, config)
+    if isinstance(url, ProbeResult):
+        return url
     started = time.monotonic()
     try:
         return HTTP_PROBES[kind](client, url, credentials)
@@ -149,16 +177,49 @@ def probe(kind: str, config: Mapping[str, Any], credentials: Mapping[str, str], 
         return ProbeResult(False, None, f"unreachable: {exc}", _since(started))
 
 
-def _cloudwatch(region: str, credentials: Mapping[str, str], check: CloudWatchCheck) -> ProbeResult:
+def _base_url(kind: str, config: Mapping[str, Any]) -> str | ProbeResult:
+    """The integration's base URL without a trailing slash ("" for a service's default), or why it cannot be used."""
+    url = config.get("url") or ""
+    problem = None
+    if kind not in HTTP_PROBES:
+        problem = "unknown integration type"
+    elif not isinstance(url, str):
+        problem = "config.url must be a string"
+    elif kind in NEEDS_URL and not url.strip():
+        problem = "config.url is required"
+    elif "?" in url or "#" in url:
+        problem = "config.url must be the base URL, without query or fragment"
+    return ProbeResult(False, None, problem, 0.0) if problem else str(url).strip().rstrip("/")
+
+
+def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCheck) -> ProbeResult:
     if not region:
         return ProbeResult(False, None, "config.region is required", 0.0)
+    if not isinstance(region, str) or not AWS_REGION.fullmatch(region):
+        return ProbeResult(False, None, "config.region is not an AWS region name", 0.0)
     started = time.monotonic()
     try:
         check(region, credentials)
     except Exception as exc:  # noqa: BLE001 - every failure is an outcome to report, by its code only
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
-        return ProbeResult(False, None, f"CloudWatch refused: {code}", _since(started))
-    return ProbeResult(True, 200, f"CloudWatch alarms readable in {region}", _since(started))
+        code, status = _aws_error(exc)
+        if code:
+            return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started))
+        return ProbeResult(False, None, f"unreachable: CloudWatch check failed ({type(exc).__name__})",
+                           _since(started))
+    return ProbeResult(True, 200, f"CloudWatch alarms readable in {region}", _since(started), {"region": region})
+
+
+def _aws_error(exc: Exception) -> tuple[str | None, int | None]:
+    """The AWS error code and HTTP status of a botocore ClientError (never its message, which may quote input)."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return None, None
+    error = response.get("Error")
+    code = error.get("Code") if isinstance(error, dict) else None
+    metadata = response.get("ResponseMetadata")
+    status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else None
+    clean = code if isinstance(code, str) and AWS_ERROR_CODE.fullmatch(code) else None
+    return clean, status if isinstance(status, int) else None
 
 
 def _since(started: float) -> float:
