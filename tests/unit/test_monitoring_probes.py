@@ -3,7 +3,9 @@ systems do; outcomes are results, never exceptions, and never show a credential.
 
 from __future__ import annotations
 
+import base64
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,31 +13,59 @@ from typing import Any
 
 import pytest
 
-from opsdesk.monitoring import probe
+from opsdesk.monitoring import ProbeResult, probe
 from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
 
 SECRET = "s3cr3t-value-never-shown"
+WRONG = "wrong-" + SECRET[::-1]
+BASIC = "Basic " + base64.b64encode(f"admin:{SECRET}".encode()).decode()
+PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 
 
 class FakeMonitoring(BaseHTTPRequestHandler):
+    """Prometheus, Grafana, Datadog and PagerDuty on one port, each checking its credentials the way the real
+    service does. A `/list`, `/html` or `/sick` prefix makes every answer a JSON list, a login page or (Grafana)
+    a failing database."""
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        auth = self.headers.get("Authorization", "") + self.headers.get("DD-API-KEY", "")
-        good = SECRET in auth
-        answers: dict[str, tuple[int, Any]] = {
-            "/api/v1/status/buildinfo": (200, {"status": "success", "data": {"version": "2.53.0"}}) if good
-            else (401, {"error": "unauthorized"}),
-            "/api/health": (200, {"database": "ok", "version": "11.1.0"}),
-            "/api/org": (200, {"name": "Main Org."}) if good else (401, {"message": "Invalid API key"}),
-            "/api/v1/validate": (200, {"valid": True}) if good else (403, {"errors": ["Forbidden"]}),
-            "/abilities": (200, {"abilities": ["teams", "urgencies"]}) if good else (401, {"error": {}}),
-            "/html/api/v1/status/buildinfo": (200, "<html>login</html>"),
-        }
-        status, body = answers.get(self.path, (404, {"error": "not found"}))
-        data = (json.dumps(body) if not isinstance(body, str) else body).encode()
+        prefix, path = "", self.path
+        for variant in ("/list", "/html", "/sick", "/invalid"):
+            if path.startswith(variant + "/"):
+                prefix, path = variant, path[len(variant):]
+        status, body = self._route(path)
+        if prefix == "/list" and status == 200:
+            body = [body]
+        if prefix == "/html":
+            status, body = 200, "<html>login</html>"
+        if prefix == "/sick" and path == "/api/health":
+            body = {"database": "failing", "version": "11.1.0"}
+        if prefix == "/invalid" and path == "/api/v1/validate":
+            status, body = 200, {"valid": False}
+        data = (body if isinstance(body, str) else json.dumps(body)).encode()
         self.send_response(status)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _route(self, path: str) -> tuple[int, Any]:
+        auth = self.headers.get("Authorization", "")
+        routes: dict[str, tuple[bool, tuple[int, Any], tuple[int, Any]]] = {
+            # path: (credentials accepted, the answer then, the answer otherwise)
+            "/api/v1/status/buildinfo": (auth in (f"Bearer {SECRET}", BASIC),
+                                         (200, {"status": "success", "data": {"version": "2.53.0"}}),
+                                         (401, {"error": "unauthorized"})),
+            "/api/health": (True, (200, {"database": "ok", "version": "11.1.0", "commit": "abc"}), (500, {})),
+            "/api/org": (auth == f"Bearer {SECRET}", (200, {"id": 1, "name": "Main Org."}),
+                         (401, {"message": "Invalid API key"})),
+            "/api/v1/validate": (self.headers.get("DD-API-KEY") == SECRET, (200, {"valid": True}),
+                                 (403, {"errors": ["Forbidden"]})),
+            "/abilities": (auth == f"Token token={SECRET}", (200, {"abilities": ["teams", "urgencies"]}),
+                           (401, {"error": {"message": "Unauthorized", "code": 2006}})),
+        }
+        if path == "/abilities" and self.headers.get("Accept") != PAGERDUTY_ACCEPT:
+            return 406, {"error": {"message": "Not Acceptable"}}
+        good, accepted, rejected = routes.get(path, (False, (404, {}), (404, {"error": "not found"})))
+        return accepted if good else rejected
 
     def log_message(self, *_: Any) -> None:
         pass
@@ -50,52 +80,184 @@ def base() -> Iterator[tuple[str, GuardedHttpClient]]:
     httpd.shutdown()
 
 
-@pytest.mark.parametrize(("kind", "credentials"), [
-    ("prometheus", {"token": SECRET}), ("grafana", {"api_key": SECRET}), ("datadog", {"api_key": SECRET}),
-    ("pagerduty", {"token": SECRET}),
+def no_secret(result: ProbeResult, *secrets: str) -> bool:
+    shown = repr(result)
+    return not any(secret in shown for secret in (SECRET, WRONG, *secrets))
+
+
+@pytest.mark.parametrize(("kind", "credentials", "details"), [
+    ("prometheus", {"token": SECRET}, {"version": "2.53.0"}),
+    ("prometheus", {"username": "admin", "password": SECRET}, {"version": "2.53.0"}),
+    ("grafana", {"api_key": SECRET}, {"version": "11.1.0", "database": "ok", "organization": "Main Org."}),
+    ("datadog", {"api_key": SECRET, "app_key": SECRET}, {}),
+    ("pagerduty", {"token": SECRET}, {"abilities": 2}),
+    ("pagerduty", {"api_key": SECRET}, {"abilities": 2}),
 ])
 def test_good_credentials_are_accepted(base: tuple[str, GuardedHttpClient], kind: str,
-                                       credentials: dict[str, str]) -> None:
+                                       credentials: dict[str, str], details: dict[str, Any]) -> None:
     url, client = base
 
-    result = probe(kind, {"url": url}, credentials, client)
+    result = probe(kind, {"url": url + "/"}, credentials, client)
 
-    assert result.ok and result.status_code == 200, result.message
+    assert (result.ok, result.status_code, result.details) == (True, 200, details), result.message
+    assert result.latency_ms >= 0 and no_secret(result)
 
 
 @pytest.mark.parametrize("kind", ["prometheus", "grafana", "datadog", "pagerduty"])
 def test_bad_credentials_are_reported_without_showing_them(base: tuple[str, GuardedHttpClient], kind: str) -> None:
     url, client = base
 
-    result = probe(kind, {"url": url}, {"token": "wrong-" + SECRET[::-1], "api_key": "wrong"}, client)
+    result = probe(kind, {"url": url}, {"token": WRONG, "api_key": WRONG}, client)
 
-    assert not result.ok and result.message == "credentials rejected"
-    assert SECRET[::-1] not in str(result)
+    assert (result.ok, result.message) == (False, "credentials rejected")
+    assert result.status_code == (403 if kind == "datadog" else 401) and no_secret(result)
 
 
-def test_a_page_that_is_not_the_system_is_not_taken_for_it(base: tuple[str, GuardedHttpClient]) -> None:
+def test_grafana_without_a_key_checks_health_only(base: tuple[str, GuardedHttpClient]) -> None:
     url, client = base
 
-    result = probe("prometheus", {"url": f"{url}/html"}, {}, client)
+    result = probe("grafana", {"url": url}, {}, client)
 
-    assert not result.ok and "not a Prometheus API" in result.message
+    assert result.ok and "credentials not tested" in result.message
+
+
+def test_grafana_with_a_failing_database_is_not_ok(base: tuple[str, GuardedHttpClient]) -> None:
+    url, client = base
+
+    result = probe("grafana", {"url": f"{url}/sick"}, {"api_key": SECRET}, client)
+
+    assert not result.ok and "database" in result.message and result.details["database"] == "failing"
+
+
+def test_datadog_answering_valid_false_is_rejected(base: tuple[str, GuardedHttpClient]) -> None:
+    url, client = base
+
+    result = probe("datadog", {"url": f"{url}/invalid"}, {"api_key": SECRET}, client)
+
+    assert (result.ok, result.message) == (False, "credentials rejected")
+
+
+@pytest.mark.parametrize(("kind", "credentials", "expected"), [
+    ("prometheus", {"token": SECRET}, "not a Prometheus API"), ("grafana", {}, "not a Grafana API"),
+    ("datadog", {"api_key": SECRET}, "not a Datadog API"), ("pagerduty", {"token": SECRET}, "not a PagerDuty API"),
+])
+@pytest.mark.parametrize("variant", ["/html", "/list"])
+def test_a_page_that_is_not_the_system_is_not_taken_for_it(base: tuple[str, GuardedHttpClient], kind: str,
+                                                           credentials: dict[str, str], expected: str,
+                                                           variant: str) -> None:
+    url, client = base
+
+    result = probe(kind, {"url": url + variant}, credentials, client)
+
+    assert not result.ok and expected in result.message, result.message
+
+
+def test_a_wrong_path_is_an_unexpected_answer(base: tuple[str, GuardedHttpClient]) -> None:
+    url, client = base
+
+    result = probe("prometheus", {"url": f"{url}/nothing-here"}, {"token": SECRET}, client)
+
+    assert (result.ok, result.status_code, result.message) == (False, 404, "unexpected answer: HTTP 404")
+
+
+@pytest.mark.parametrize(("kind", "config", "credentials", "expected"), [
+    ("prometheus", {}, {}, "config.url is required"),
+    ("grafana", {"url": "  "}, {}, "config.url is required"),
+    ("grafana", {"url": 42}, {}, "config.url must be a string"),
+    ("prometheus", {"url": "https://prom.example/?token=x"}, {}, "without query or fragment"),
+    ("datadog", {}, {}, "credentials.api_key is required"),
+    ("pagerduty", {}, {"username": "someone"}, "credentials.token (or api_key) is required"),
+    ("splunk", {"url": "https://splunk.example"}, {}, "unknown integration type"),
+    ("cloudwatch", {}, {}, "config.region is required"),
+    ("cloudwatch", {"region": "eu-west-1.evil.example"}, {}, "not an AWS region name"),
+])
+def test_incomplete_settings_are_results_without_a_call(kind: str, config: dict[str, Any],
+                                                        credentials: dict[str, str], expected: str) -> None:
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("nothing may be called")
+
+    result = probe(kind, config, credentials, GuardedHttpClient(resolver=never), cloudwatch=never)
+
+    assert not result.ok and expected in result.message
 
 
 def test_a_refused_address_is_a_result_not_an_error() -> None:
     result = probe("prometheus", {"url": "https://169.254.169.254"}, {"token": SECRET}, GuardedHttpClient())
 
-    assert not result.ok and result.message.startswith("refused:") and SECRET not in result.message
+    assert not result.ok and result.message.startswith("refused:") and no_secret(result)
+
+
+def test_the_default_endpoints_go_through_the_same_guard() -> None:
+    def private(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+
+    client = GuardedHttpClient(resolver=private)
+
+    datadog = probe("datadog", {}, {"api_key": SECRET}, client)
+    pagerduty = probe("pagerduty", {}, {"token": SECRET}, client)
+
+    assert datadog.message == "refused: api.datadoghq.com leads to a private address"
+    assert pagerduty.message == "refused: api.pagerduty.com leads to a private address"
+
+
+def test_a_credential_with_a_line_break_is_refused_without_being_shown(base: tuple[str, GuardedHttpClient]) -> None:
+    url, client = base
+
+    result = probe("datadog", {"url": url}, {"api_key": f"{SECRET}\r\nX-Injected: 1"}, client)
+
+    assert not result.ok and result.message.startswith("refused:") and no_secret(result)
+
+
+def test_an_unreachable_server_is_a_result() -> None:
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{spare.getsockname()[1]}"
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({host})))
+
+    result = probe("grafana", {"url": f"http://{host}"}, {"api_key": SECRET}, client)
+
+    assert not result.ok and result.message.startswith("unreachable:") and no_secret(result)
+
+
+# CloudWatch, with a fake in place of boto3.
+
+class ClientError(Exception):
+    """Shaped like botocore's: the error's code, its message (which may quote input) and the HTTP status."""
+
+    def __init__(self, code: Any, message: str = f"key {SECRET} not allowed") -> None:
+        super().__init__(message)
+        self.response = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": 403}}
 
 
 def test_cloudwatch_reports_the_aws_error_code_only() -> None:
-    class Denied(Exception):
-        response = {"Error": {"Code": "AccessDenied", "Message": f"key {SECRET} not allowed"}}
-
     def denied(region: str, credentials: Any) -> None:
-        raise Denied()
+        raise ClientError("AccessDenied")
 
-    refused = probe("cloudwatch", {"region": "eu-west-1"}, {}, GuardedHttpClient(), cloudwatch=denied)
-    accepted = probe("cloudwatch", {"region": "eu-west-1"}, {}, GuardedHttpClient(), cloudwatch=lambda *_: None)
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": SECRET}, GuardedHttpClient(),
+                   cloudwatch=denied)
 
-    assert (refused.ok, refused.message) == (False, "CloudWatch refused: AccessDenied")
-    assert accepted.ok
+    assert (result.ok, result.status_code, result.message) == (False, 403, "CloudWatch refused: AccessDenied")
+    assert no_secret(result)
+
+
+def test_cloudwatch_accepted_passes_the_region_and_credentials() -> None:
+    seen: list[tuple[str, Any]] = []
+
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": SECRET}, GuardedHttpClient(),
+                   cloudwatch=lambda region, credentials: seen.append((region, dict(credentials))))
+
+    assert (result.ok, result.status_code, result.details) == (True, 200, {"region": "eu-west-1"})
+    assert seen == [("eu-west-1", {"role_arn": SECRET})] and no_secret(result)
+
+
+@pytest.mark.parametrize("failure", [
+    RuntimeError(f"could not connect with {SECRET}"), ClientError(f"Bad {SECRET} code"), ClientError(None),
+])
+def test_cloudwatch_failures_without_a_clean_code_show_only_their_kind(failure: Exception) -> None:
+    def fails(region: str, credentials: Any) -> None:
+        raise failure
+
+    result = probe("cloudwatch", {"region": "us-east-1"}, {}, GuardedHttpClient(), cloudwatch=fails)
+
+    assert not result.ok and result.message.startswith("unreachable: CloudWatch check failed (")
+    assert no_secret(result)

@@ -3,15 +3,19 @@ servers are reached; redirects are re-checked; bodies are capped; failures are c
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 
-from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundPolicy, OutboundRefused
+from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundPolicy, OutboundRefused, forbidden_address
 
 
 def resolver(*answers: str) -> Any:
@@ -135,3 +139,229 @@ def test_a_server_too_slow_to_answer_is_a_clean_failure(server: str) -> None:
 def test_only_get_head_and_post_are_sent() -> None:
     with pytest.raises(OutboundRefused):
         GuardedHttpClient().request("DELETE", "https://example.com/")
+
+
+# Malformed and ambiguous URLs: refused, never a ValueError or UnicodeError from the parser or the resolver.
+
+@pytest.mark.parametrize("url", [
+    "https://[::1/", "https://[evil.com]/", "https://" + "a" * 70 + ".com/", "https://example.com:0/",
+    "https://example.com:99999/", "https://%31%32%37.0.0.1/", "https://127.0.0.1\\.evil.com/",
+    "https://1.2.3.4.5/", "https://256.0.0.1/", "https://0x/", "https://[fe80::1%25eth0]/",
+    "https://\uff11\uff12\uff17.0.0.1/", "https://127.0.0.1\t/", "https://example.com/caf\u00e9", "https:///path",
+    "https://ex..ample.com/", "https://-example.com/", "https://[::ffff:127.0.0.1]/", "https://127.0.0.1./",
+    "HTTPS://0X7F.1:443/",
+])
+def test_malformed_and_ambiguous_urls_are_refused_not_crashed_on(url: str) -> None:
+    with pytest.raises(OutboundRefused):
+        GuardedHttpClient(resolver=never_resolves).vet(url)
+
+
+class ConnectSpy:
+    def __init__(self) -> None:
+        self.calls: list[Any] = []
+
+    def __call__(self, address: Any, *_: Any, **__: Any) -> Any:
+        self.calls.append(address)
+        raise AssertionError("a refused URL must never be connected to")
+
+
+@pytest.fixture
+def connect_spy(monkeypatch: pytest.MonkeyPatch) -> ConnectSpy:
+    spy = ConnectSpy()
+    monkeypatch.setattr(socket, "create_connection", spy)
+    return spy
+
+
+@pytest.mark.parametrize(("url", "answers"), [
+    *[(url, ()) for url in HOSTILE_LITERALS],
+    ("http://example.com/", ("93.184.216.34",)),
+    ("https://good.example@127.0.0.1/", ()),
+    ("https://prometheus.example.com/", ("10.0.0.5",)),
+    ("https://mixed.example.com/", ("93.184.216.34", "10.0.0.5")),
+    ("https://v6.example.com/", ("2606:2800:220:1::1", "::ffff:169.254.169.254")),
+    ("https://rebind.example.com/", ("169.254.169.254",)),
+])
+def test_a_refused_request_never_opens_a_socket(connect_spy: ConnectSpy, url: str, answers: tuple[str, ...]) -> None:
+    client = GuardedHttpClient(resolver=resolver(*answers) if answers else never_resolves)
+
+    with pytest.raises(OutboundRefused):
+        client.request("GET", url)
+
+    assert connect_spy.calls == []
+
+
+def test_an_allow_listed_host_still_never_reaches_link_local_or_multicast() -> None:
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({"169.254.169.254", "meta.local"})),
+                               resolver=resolver("169.254.170.2"))
+
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://meta.local/"):
+        with pytest.raises(OutboundRefused, match="link-local"):
+            client.vet(url)
+
+
+@pytest.mark.parametrize(("address", "refused"), [
+    ("8.8.8.8", False), ("::ffff:8.8.8.8", False), ("2002:808:808::1", False), ("64:ff9b::808:808", False),
+    ("2606:4700::1111", False), ("2001:0:4136:e378:8000:63bf:3fff:fdd2", True), ("fec0::1", True),
+    ("::127.0.0.1", True), ("240.0.0.1", True), ("255.255.255.255", True), ("0.1.2.3", True),
+    ("198.18.0.1", True), ("2001:db8::1", True), ("ff02::1", True),
+])
+def test_addresses_are_judged_by_where_they_lead(address: str, refused: bool) -> None:
+    assert (forbidden_address(ipaddress.ip_address(address)) is not None) is refused
+
+
+def test_private_and_loopback_are_allowed_only_for_allow_listed_hosts() -> None:
+    assert forbidden_address(ipaddress.ip_address("10.0.0.5"), private_ok=True) is None
+    assert forbidden_address(ipaddress.ip_address("::1"), private_ok=True) is None
+    assert forbidden_address(ipaddress.ip_address("fe80::1"), private_ok=True) is not None
+
+
+def test_a_header_that_could_split_the_request_is_refused_without_showing_its_value() -> None:
+    secret = "tok3n-value"
+
+    with pytest.raises(OutboundRefused) as refused:
+        GuardedHttpClient().request("GET", "https://example.com/", headers={"Authorization": f"{secret}\r\nX: y"})
+    with pytest.raises(OutboundRefused, match="set by the client"):
+        GuardedHttpClient().request("GET", "https://example.com/", headers={"host": "internal.example"})
+
+    assert secret not in str(refused.value)
+
+
+# Against a local server: pinning, redirects, methods, caps and failures.
+
+class Echo(BaseHTTPRequestHandler):
+    """/echo answers with the request's method, headers and body; /to?u=URL redirects there with ?s=STATUS;
+    /drip sends its body one byte at a time."""
+
+    def _answer(self) -> None:
+        path, _, query = self.path.partition("?")
+        params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+        if path == "/to":
+            self.send_response(int(params.get("s", "302")))
+            self.send_header("Location", unquote(params["u"]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if path == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                threading.Event().wait(0.05)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        data = json.dumps({"method": self.command, "headers": dict(self.headers.items()),
+                           "body": self.rfile.read(length).decode()}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_HEAD = _answer  # noqa: N815 - http.server's names
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[int]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield int(httpd.server_address[1])
+    httpd.shutdown()
+
+
+def test_a_name_is_resolved_once_and_the_connection_pinned_with_its_host_header(echo: int) -> None:
+    lookups: list[str] = []
+
+    def pinned(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({f"svc.test:{echo}"})), resolver=pinned)
+
+    response = client.request("GET", f"http://svc.test:{echo}/echo")
+
+    assert lookups == ["svc.test"]
+    assert json.loads(response.body)["headers"]["Host"] == f"svc.test:{echo}"
+
+
+def test_credentials_follow_a_redirect_on_the_same_origin_only(echo: int) -> None:
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({f"127.0.0.1:{echo}",
+                                                                            f"localhost:{echo}"})))
+    headers = {"Authorization": "Bearer secret", "DD-API-KEY": "secret", "Accept": "application/json"}
+
+    same = client.request("GET", f"http://127.0.0.1:{echo}/to?u={quote('/echo', safe='')}", headers=headers)
+    other = client.request("GET", f"http://127.0.0.1:{echo}/to?u={quote(f'http://localhost:{echo}/echo', safe='')}",
+                           headers=headers)
+
+    assert json.loads(same.body)["headers"]["Authorization"] == "Bearer secret"
+    assert json.loads(same.body)["headers"]["DD-API-KEY"] == "secret"
+    sent = json.loads(other.body)["headers"]
+    assert "Authorization" not in sent and "DD-API-KEY" not in sent and sent["Accept"] == "application/json"
+    assert other.url == f"http://localhost:{echo}/echo"
+
+
+def test_a_303_turns_a_post_into_a_get_and_a_307_keeps_it(echo: int) -> None:
+    client = local(f"127.0.0.1:{echo}")
+    to_echo = quote("/echo", safe="")
+
+    see_other = client.request("POST", f"http://127.0.0.1:{echo}/to?s=303&u={to_echo}", body=b"payload")
+    temporary = client.request("POST", f"http://127.0.0.1:{echo}/to?s=307&u={to_echo}", body=b"payload")
+
+    assert json.loads(see_other.body)["method"] == "GET"
+    assert (json.loads(temporary.body)["method"], json.loads(temporary.body)["body"]) == ("POST", "payload")
+
+
+def test_head_answers_without_a_body(echo: int) -> None:
+    response = local(f"127.0.0.1:{echo}").request("HEAD", f"http://127.0.0.1:{echo}/echo")
+
+    assert (response.status, response.body) == (200, b"")
+
+
+def test_more_redirects_than_allowed_are_refused(echo: int) -> None:
+    url = f"http://127.0.0.1:{echo}/echo"
+    for _ in range(3):
+        url = f"http://127.0.0.1:{echo}/to?u={quote(url, safe='')}"
+
+    assert local(f"127.0.0.1:{echo}").request("GET", url).status == 200
+    with pytest.raises(OutboundRefused, match="redirects"):
+        local(f"127.0.0.1:{echo}", max_redirects=2).request("GET", url)
+
+
+def test_a_redirect_to_a_scheme_other_than_http_is_refused(echo: int) -> None:
+    with pytest.raises(OutboundRefused):
+        local(f"127.0.0.1:{echo}").request("GET", f"http://127.0.0.1:{echo}/to?u={quote('file:///etc/passwd')}")
+
+
+def test_a_server_dripping_its_body_is_cut_off_at_the_read_timeout(echo: int) -> None:
+    started = time.monotonic()
+
+    with pytest.raises(OutboundFailed, match="timed out"):
+        local(f"127.0.0.1:{echo}", read_timeout=0.5).request("GET", f"http://127.0.0.1:{echo}/drip")
+
+    assert time.monotonic() - started < 2
+
+
+def test_tls_with_a_server_that_does_not_speak_it_is_a_clean_failure(echo: int) -> None:
+    with pytest.raises(OutboundFailed):
+        local(f"127.0.0.1:{echo}").request("GET", f"https://127.0.0.1:{echo}/echo")
+
+
+def test_a_closed_port_is_a_clean_failure() -> None:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+
+    with pytest.raises(OutboundFailed, match="could not be reached"):
+        local(f"127.0.0.1:{port}").request("GET", f"http://127.0.0.1:{port}/")
+
+
+def test_a_name_that_does_not_resolve_is_a_clean_failure() -> None:
+    def nxdomain(*_: Any, **__: Any) -> list[tuple[Any, ...]]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(OutboundFailed, match="does not resolve"):
+        GuardedHttpClient(resolver=nxdomain).request("GET", "https://nowhere.example/")

@@ -117,6 +117,8 @@ def forbidden_address(address: Address, *, private_ok: bool = False) -> str | No
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             return forbidden_address(embedded, private_ok=private_ok)
+    if private_ok and address.is_loopback:
+        return None  # ::1 sits in ::/8, which `is_reserved` covers: an allow-listed localhost must still work
     rules = HARD_RULES if private_ok else HARD_RULES + SOFT_RULES
     return next((reason for reason, applies in rules if applies(address)), None)
 
