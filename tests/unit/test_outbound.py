@@ -3,6 +3,7 @@ servers are reached; redirects are re-checked; bodies are capped; failures are c
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import socket
@@ -365,3 +366,131 @@ def test_a_name_that_does_not_resolve_is_a_clean_failure() -> None:
 
     with pytest.raises(OutboundFailed, match="does not resolve"):
         GuardedHttpClient(resolver=nxdomain).request("GET", "https://nowhere.example/")
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_read_timeout() -> None:
+    # Given a server that sends its status line and one endless header a byte every 50 ms
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def drip() -> None:
+            conn, _ = listener.accept()
+            with conn, contextlib.suppress(OSError):  # the client hangs up at its deadline
+                conn.recv(65_536)
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.05)
+
+        threading.Thread(target=drip, daemon=True).start()
+        started = time.monotonic()
+
+        # When it is called with a 0.5 s read timeout, Then the call fails cleanly at that timeout, not per byte
+        with pytest.raises(OutboundFailed, match="timed out"):
+            local(f"127.0.0.1:{port}", read_timeout=0.5).request("GET", f"http://127.0.0.1:{port}/")
+
+        assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("address", ["fd00:ec2::254", "fd00:ec2::23", "100.100.100.200", "169.254.170.2"])
+def test_cloud_metadata_addresses_are_refused_even_for_an_allow_listed_name(address: str) -> None:
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({"meta.local"})), resolver=resolver(address))
+
+    with pytest.raises(OutboundRefused, match="metadata"):
+        client.vet("http://meta.local/latest/meta-data/")
+
+
+# TLS on a pinned address: the certificate is checked against the URL's name, which is also the SNI and Host.
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str, list[str]]]:
+    """An https server on 127.0.0.1 with a certificate for monitor.test from a private CA: (port, the CA file,
+    the SNI names it was asked for)."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder = tmp_path_factory.mktemp("tls")
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "opsdesk test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - datetime.timedelta(minutes=5))
+          .not_valid_after(now + datetime.timedelta(hours=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    leaf = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "monitor.test")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("monitor.test")]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (folder / "cert.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                       serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    names: list[str] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    context.sni_callback = lambda _sock, name, _context: names.append(str(name)) and None
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield int(httpd.server_address[1]), str(folder / "ca.pem"), names
+    httpd.shutdown()
+
+
+def trusting(monkeypatch: pytest.MonkeyPatch, ca_file: str) -> None:
+    import ssl
+
+    from opsdesk import outbound
+
+    context = ssl.create_default_context(cafile=ca_file)
+    monkeypatch.setattr(outbound, "_tls_context", lambda: context)
+
+
+def test_https_to_a_pinned_address_checks_the_certificate_against_the_name(
+        tls_server: tuple[int, str, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given monitor.test resolving to the local TLS server, and the server's CA trusted
+    port, ca_file, names = tls_server
+    trusting(monkeypatch, ca_file)
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({f"monitor.test:{port}"})),
+                               resolver=resolver("127.0.0.1"))
+
+    # When it is called by name
+    response = client.request("GET", f"https://monitor.test:{port}/echo")
+
+    # Then the connection went to the pinned address, with the name as SNI and Host
+    assert response.status == 200 and names[-1] == "monitor.test"
+    assert json.loads(response.body)["headers"]["Host"] == f"monitor.test:{port}"
+
+
+def test_https_to_a_pinned_address_under_another_name_fails_the_certificate_check(
+        tls_server: tuple[int, str, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    port, ca_file, _ = tls_server
+    trusting(monkeypatch, ca_file)
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({f"other.test:{port}"})),
+                               resolver=resolver("127.0.0.1"))
+
+    with pytest.raises(OutboundFailed, match="TLS with other.test failed"):
+        client.request("GET", f"https://other.test:{port}/echo")
+
+
+def test_https_with_a_certificate_from_an_unknown_ca_fails(tls_server: tuple[int, str, list[str]]) -> None:
+    port, _, _ = tls_server
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({f"monitor.test:{port}"})),
+                               resolver=resolver("127.0.0.1"))
+
+    with pytest.raises(OutboundFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        client.request("GET", f"https://monitor.test:{port}/echo")

@@ -14,6 +14,7 @@ a body or the URL's query."""
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
 import json
 import re
@@ -33,6 +34,9 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+CLOUD_METADATA = frozenset(ipaddress.ip_address(a) for a in ("fd00:ec2::254", "fd00:ec2::23", "100.100.100.200"))
+"""Instance metadata and credential endpoints outside link-local: EC2 IMDS and EKS Pod Identity over IPv6,
+Alibaba Cloud. 169.254.169.254 (AWS, GCP, Azure, OCI) and 169.254.170.2 (ECS) are link-local."""
 USER_AGENT = "opsdesk/1"
 READ_CHUNK = 65_536
 MAX_CONNECT_ATTEMPTS = 4
@@ -92,6 +96,7 @@ class OutboundResponse:
 
 HARD_RULES: tuple[tuple[str, Callable[[Any], bool]], ...] = (
     ("link-local address (cloud metadata)", lambda a: a.is_link_local),
+    ("cloud metadata address", lambda a: a in CLOUD_METADATA),
     ("multicast address", lambda a: a.is_multicast),
     ("unspecified address", lambda a: a.is_unspecified or a in THIS_NETWORK),
     ("reserved address", lambda a: a.is_reserved),
@@ -255,16 +260,14 @@ class GuardedHttpClient:
         connection = _pinned_connection(target, self.policy.connect_timeout)
         try:
             connection.connect()
-            sock = connection.sock  # kept: http.client lets go of it once a response says it closes
-            assert sock is not None
-            deadline = time.monotonic() + self.policy.read_timeout
-            sock.settimeout(self.policy.read_timeout)
+            assert connection.sock is not None
+            connection.sock.settimeout(self.policy.read_timeout)
+            connection.response_class = _deadline_response(time.monotonic() + self.policy.read_timeout)
             connection.request(method, target.path, body=body, headers={
                 "Host": target.host_header, "User-Agent": USER_AGENT, **headers})
             response = connection.getresponse()
             reply_headers = {k.lower(): v for k, v in response.getheaders()}
-            data, truncated = (b"", False) if method == "HEAD" else _read_capped(
-                response, sock, self.policy.max_body_bytes, deadline)
+            data, truncated = (b"", False) if method == "HEAD" else _read_capped(response, self.policy.max_body_bytes)
             return response.status, reply_headers, data, truncated
         except TimeoutError as exc:
             raise OutboundFailed(f"{target.host} timed out") from exc
@@ -299,17 +302,11 @@ def _checked_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return dict(headers)
 
 
-def _read_capped(response: http.client.HTTPResponse, sock: socket.socket, limit: int,
-                 deadline: float) -> tuple[bytes, bool]:
-    """At most `limit` bytes of the body (and whether there was more), all read before `deadline`: a server
-    that drips one byte at a time cannot hold the call past the read timeout."""
+def _read_capped(response: http.client.HTTPResponse, limit: int) -> tuple[bytes, bool]:
+    """At most `limit` bytes of the body, and whether there was more (the rest is never read)."""
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock.settimeout(remaining)
         chunk = response.read1(min(READ_CHUNK, limit + 1 - size))
         if not chunk:
             break
@@ -317,6 +314,45 @@ def _read_capped(response: http.client.HTTPResponse, sock: socket.socket, limit:
         size += len(chunk)
     data = b"".join(chunks)
     return data[:limit], size > limit
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's bytes, every read bounded by what is left until one deadline. It reads through the socket's own
+    file (which keeps the descriptor open after http.client closes a connection that answered `close`)."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        self._sock.settimeout(remaining)
+        return self._raw.readinto(buffer) or 0
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _deadline_response(deadline: float) -> type[http.client.HTTPResponse]:
+    """A response read entirely before `deadline`, status line and headers included: a server that drips a byte
+    at a time (in its headers or its body) cannot hold the call past the read timeout."""
+
+    class DeadlineResponse(http.client.HTTPResponse):
+        def __init__(self, sock: socket.socket, debuglevel: int = 0, method: str | None = None,
+                     url: str | None = None) -> None:
+            super().__init__(sock, debuglevel, method, url)
+            self.fp.close()
+            self.fp = io.BufferedReader(_DeadlineReader(sock, deadline))
+
+    return DeadlineResponse
 
 
 @cache
