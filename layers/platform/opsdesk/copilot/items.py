@@ -163,6 +163,13 @@ def change_record(item: RecordItem) -> ChangeEvent:
     return ChangeEvent(**_times(json.loads(item.data)))
 
 
+def as_hypothesis(stored: StoredHypothesis) -> Hypothesis:
+    """What the hypothesis cache keeps of a stored hypothesis."""
+    return Hypothesis(stored.cause, stored.claim, stored.description, stored.confidence_score,
+                      stored.confidence_lower, stored.confidence_upper, stored.rank, stored.supporting_evidence,
+                      stored.contradicting_evidence)
+
+
 def hypotheses_json(hypotheses: list[Hypothesis]) -> str:
     return json.dumps([json.loads(to_json(h)) for h in hypotheses], separators=(",", ":"))
 

@@ -21,6 +21,7 @@ from opsdesk.copilot.items import (
     RecordItem,
     alert_item,
     alert_record,
+    as_hypothesis,
     change_item,
     change_record,
     email_item,
@@ -74,6 +75,7 @@ from opsdesk.pagination import OffsetRequest
 from opsdesk.settings import CopilotSettings, load_settings
 
 PRIOR_STEP = {"confirmed": 1.0, "rejected": -1.0}
+MAX_HYPOTHESES = 10
 
 
 def _changed(message: str) -> Callable[[], DomainError]:
@@ -97,8 +99,9 @@ class CopilotRepository:
             tx.save(project_item(replace(project, owner_count=1)), condition=RecordItem.pk.does_not_exist())
             tx.save(member_item(tenant.id, owner))
 
-        def outcome() -> Outcome:
-            return Outcome.DONE if self.get_tenant(tenant.id) == tenant else Outcome.CONFLICT
+        def outcome() -> Outcome:  # our own earlier attempt, or someone else's tenant with the slug
+            ours = self.get_tenant(tenant.id) == tenant_record(tenant_item(tenant))
+            return Outcome.DONE if ours else Outcome.CONFLICT
 
         self._commit(write, _changed(f"Slug {tenant.slug} is taken"), outcome)
 
@@ -144,11 +147,19 @@ class CopilotRepository:
         except PynamoDBException as exc:
             raise domain_error_for(exc, "Read failed") from exc
         record_items_read(len(found))
-        return [project_record(item) for item in found]
+        by_id = {project.id: project for project in map(project_record, found)}
+        return [by_id[p] for p in wanted if p in by_id]  # BatchGetItem answers in no particular order
 
     def update_project(self, before: Project, after: Project) -> None:
-        self._commit(lambda tx: tx.save(project_item(after), condition=RecordItem.version == before.version),
-                     _changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+        # The name and description only: the owner count moves with memberships (save_member), not the version, so
+        # writing the count as read could undo a membership change made meanwhile.
+        item = project_item(after)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(item, actions=[RecordItem.data.set(item.data), RecordItem.version.set(after.version)],
+                      condition=RecordItem.version == before.version)
+
+        self._commit(write, _changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     def delete_project(self, project: Project, members: Sequence[Member]) -> None:
         users = [self.get_user(project.tenant_id, m.user_id) for m in members]
@@ -224,9 +235,11 @@ class CopilotRepository:
                       actions=[CounterItem.incidentsCreated.add(1)])
             self._transactions.publish(tx, tenant_id, events)
 
-        def outcome() -> Outcome:
+        def outcome() -> Outcome:  # our own earlier attempt, another incident with the id, or a lost event race
             found = self.get_incident(tenant_id, incident.project_id, incident.id)
-            return Outcome.DONE if found is not None else Outcome.RETRY
+            if found is None:
+                return Outcome.RETRY
+            return Outcome.DONE if found == _as_stored(tenant_id, incident) else Outcome.CONFLICT
 
         self._commit(write, _changed("Incident already exists"), outcome)
 
@@ -257,9 +270,9 @@ class CopilotRepository:
             tx.save(incident_item(tenant_id, after), condition=RecordItem.version == before.version)
             self._transactions.publish(tx, tenant_id, events)
 
-        def outcome() -> Outcome:
+        def outcome() -> Outcome:  # our own earlier attempt, someone else's change, or a lost event race
             found = self.get_incident(tenant_id, before.project_id, before.id)
-            if found is not None and found.version == after.version and found.state is after.state:
+            if found is not None and found == _as_stored(tenant_id, after):
                 return Outcome.DONE
             return Outcome.RETRY if found is not None and found.version == before.version else Outcome.CONFLICT
 
@@ -272,36 +285,42 @@ class CopilotRepository:
 
     def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
                         usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+        if len(hypotheses) > MAX_HYPOTHESES:  # old and new, the incident, the counters and events: one transaction
+            raise ValueError(f"At most {MAX_HYPOTHESES} hypotheses are kept per incident")
         project_pk = keys.project_pk(tenant_id, incident.project_id)
-        old = self._query(project_pk, RecordItem.sk.startswith(keys.hypotheses_prefix(incident.id)), limit=100)
-        current = self.get_incident(tenant_id, incident.project_id, incident.id) or incident
+        usage_pk = keys.usage_pk(tenant_id, incident.project_id)
+        new = [hypothesis_item(tenant_id, incident.project_id, h) for h in hypotheses]
         tokens = usage.input_tokens + usage.output_tokens
-        after = replace(current, hypothesis_count=len(hypotheses), ai_requests=current.ai_requests + 1,
-                        ai_tokens=current.ai_tokens + tokens, ai_cost_micros=current.ai_cost_micros + usage.cost_micros,
-                        version=current.version + 1)
-        first_time = current.hypothesis_count == 0 and bool(hypotheses)
-        day = usage.at.date()
-        cached = [_as_hypothesis(h) for h in hypotheses]
+        cached = hypotheses_json([as_hypothesis(h) for h in hypotheses])
 
         def write(tx: TransactWrite) -> None:
+            # Read anew on every attempt: a change of the incident meanwhile (its state) is kept, not overwritten.
+            current = self.get_incident(tenant_id, incident.project_id, incident.id)
+            if current is None:
+                raise NotFound("Incident not found")
+            old = self._query(project_pk, RecordItem.sk.startswith(keys.hypotheses_prefix(incident.id)),
+                              limit=MAX_HYPOTHESES * 2)
+            kept = {item.sk for item in new}
             for item in old:
-                tx.delete(RecordItem(item.pk, item.sk))
-            for hypothesis in hypotheses:
-                tx.save(hypothesis_item(tenant_id, incident.project_id, hypothesis))
+                if item.sk not in kept:  # one transaction may not touch an item twice
+                    tx.delete(RecordItem(item.pk, item.sk))
+            for item in new:
+                tx.save(item)
+            after = replace(current, hypothesis_count=len(hypotheses), ai_requests=current.ai_requests + 1,
+                            ai_tokens=current.ai_tokens + tokens,
+                            ai_cost_micros=current.ai_cost_micros + usage.cost_micros, version=current.version + 1)
             tx.save(incident_item(tenant_id, after), condition=RecordItem.version == current.version)
-            usage_key = keys.usage_sk(day, usage.request_type)
-            tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), usage_key),
+            tx.update(CounterItem(usage_pk, keys.usage_sk(usage.at.date(), usage.request_type)),
                       actions=[CounterItem.requests.add(1), CounterItem.tokens.add(tokens),
                                CounterItem.costMicros.add(usage.cost_micros),
                                CounterItem.cacheHits.add(1 if usage.cache_hit else 0)])
-            if first_time:
+            if current.hypothesis_count == 0 and hypotheses:
                 # Counted on the incident's own day, beside its creation: "of the incidents of these days, how many
                 # got hypotheses".
-                tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id),
-                                      keys.incident_day_sk(current.created_at.date())),
+                tx.update(CounterItem(usage_pk, keys.incident_day_sk(current.created_at.date())),
                           actions=[CounterItem.incidentsWithHypotheses.add(1)])
             if not usage.cache_hit:
-                tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=hypotheses_json(cached)))
+                tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=cached))
             self._transactions.publish(tx, tenant_id, events)
 
         self._commit(write, _changed("Incident changed meanwhile; ranking again"), lambda: Outcome.RETRY)
@@ -317,26 +336,39 @@ class CopilotRepository:
 
     def set_feedback(self, tenant_id: str, project_id: str, hypothesis: StoredHypothesis, feedback: str,
                      incident: Incident) -> None:
-        priors = self.cause_priors(tenant_id, project_id)
+        project_pk = keys.project_pk(tenant_id, project_id)
         step = PRIOR_STEP[feedback] - PRIOR_STEP.get(hypothesis.user_feedback or "", 0.0)
-        priors[hypothesis.cause] = priors.get(hypothesis.cause, 0.0) + step
-        judged = replace(hypothesis, user_feedback=feedback)
+        as_read = hypothesis_item(tenant_id, project_id, hypothesis_record(hypothesis_item(tenant_id, project_id,
+                                                                                          hypothesis)))
+        judged = hypothesis_item(tenant_id, project_id, replace(hypothesis, user_feedback=feedback))
         confirmed = feedback == "confirmed"
-        after = replace(incident, confirmed_cause=hypothesis.cause if confirmed else incident.confirmed_cause,
-                        version=incident.version + 1)
+        after = replace(incident, confirmed_cause=hypothesis.cause, version=incident.version + 1)
 
         def write(tx: TransactWrite) -> None:
-            tx.save(hypothesis_item(tenant_id, project_id, judged), condition=RecordItem.pk.exists())
-            tx.save(RecordItem(keys.project_pk(tenant_id, project_id), keys.PRIORS_SK, kind="priors",
-                               data=json.dumps(priors, sort_keys=True)))
+            # The hypothesis as read (re-ranked or judged meanwhile: Conflict); the priors as read on this attempt
+            # (another judgement meanwhile: read them again).
+            tx.save(judged, condition=RecordItem.data == as_read.data)
+            found = get_item(RecordItem, project_pk, keys.PRIORS_SK)
+            priors = _priors(found)
+            priors[hypothesis.cause] = priors.get(hypothesis.cause, 0.0) + step
+            version = int(found.version or 0) if found else 0
+            tx.save(RecordItem(project_pk, keys.PRIORS_SK, kind="priors", data=json.dumps(priors, sort_keys=True),
+                               version=version + 1), condition=_as_read(found))
             if confirmed:
                 tx.save(incident_item(tenant_id, after), condition=RecordItem.version == incident.version)
 
-        self._commit(write, _changed("The incident changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+        def outcome() -> Outcome:
+            now = get_item(RecordItem, as_read.pk, as_read.sk)
+            if now is None or now.data != as_read.data:
+                return Outcome.DONE if now is not None and now.data == judged.data else Outcome.CONFLICT
+            current = self.get_incident(tenant_id, project_id, incident.id)
+            stale = confirmed and (current is None or current.version != incident.version)
+            return Outcome.CONFLICT if stale else Outcome.RETRY
+
+        self._commit(write, _changed("The incident changed meanwhile; retry"), outcome)
 
     def cause_priors(self, tenant_id: str, project_id: str) -> dict[str, float]:
-        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.PRIORS_SK)
-        return {str(k): float(v) for k, v in json.loads(item.data).items()} if item else {}
+        return _priors(get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.PRIORS_SK))
 
     # Evidence, alerts, changes
 
@@ -412,34 +444,16 @@ class CopilotRepository:
     # Reads and writes
 
     def _query(self, pk: str, condition: Any, *, limit: int, newest_first: bool = False) -> list[RecordItem]:
-        try:
-            results = RecordItem.query(pk, condition, consistent_read=True, limit=limit, page_size=limit,
-                                       scan_index_forward=not newest_first)
-            items = list(results)
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Read failed") from exc
-        record_items_read(results.page_iter.total_scanned_count)
-        return items
+        return _read(RecordItem.query(pk, condition, consistent_read=True, limit=limit, page_size=limit,
+                                      scan_index_forward=not newest_first))
 
     @staticmethod
     def _query_index(index: Any, partition: str, limit: int) -> list[RecordItem]:
-        try:
-            results = index.query(partition, scan_index_forward=False, limit=limit, page_size=limit)
-            items = list(results)
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Read failed") from exc
-        record_items_read(results.page_iter.total_scanned_count)
-        return items
+        return _read(index.query(partition, scan_index_forward=False, limit=limit, page_size=limit))
 
     @staticmethod
     def _counters(pk: str, low: str, high: str) -> list[CounterItem]:
-        try:
-            results = CounterItem.query(pk, CounterItem.sk.between(low, high), consistent_read=True, limit=2000)
-            items = list(results)
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Read failed") from exc
-        record_items_read(results.page_iter.total_scanned_count)
-        return items
+        return _read(CounterItem.query(pk, CounterItem.sk.between(low, high), consistent_read=True, limit=2000))
 
     @staticmethod
     def _save(item: RecordItem) -> None:
@@ -453,13 +467,33 @@ class CopilotRepository:
         self._transactions.commit(write, lambda _: conflict(), outcome)
 
 
+def _read(results: Any) -> list[Any]:
+    """A Query's items (it runs as they are iterated), its ScannedCount reported as items read."""
+    try:
+        items = list(results)
+    except PynamoDBException as exc:
+        raise domain_error_for(exc, "Read failed") from exc
+    record_items_read(results.page_iter.total_scanned_count)
+    return items
+
+
+def _as_stored(tenant_id: str, incident: Incident) -> Incident:
+    """The incident as a read gives it back (times to the millisecond)."""
+    return incident_record(incident_item(tenant_id, incident))
+
+
+def _priors(item: RecordItem | None) -> dict[str, float]:
+    return {str(k): float(v) for k, v in json.loads(item.data).items()} if item else {}
+
+
+def _as_read(item: RecordItem | None) -> Any:
+    """The condition that an item is still as `item` was read (None: still absent), by its version."""
+    if item is None:
+        return RecordItem.pk.does_not_exist()
+    return RecordItem.version == item.version if item.version is not None else RecordItem.version.does_not_exist()
+
+
 def _without_project(user: User, project_id: str) -> User:
     roles = {p: r for p, r in user.roles.items() if p != project_id}
     current = user.current_project_id if user.current_project_id != project_id else None
     return replace(user, roles=roles, current_project_id=current, version=user.version + 1)
-
-
-def _as_hypothesis(stored: StoredHypothesis) -> Hypothesis:
-    return Hypothesis(stored.cause, stored.claim, stored.description, stored.confidence_score,
-                      stored.confidence_lower, stored.confidence_upper, stored.rank, stored.supporting_evidence,
-                      stored.contradicting_evidence)
