@@ -1,0 +1,561 @@
+"""One contract, two stores: the same cases run against the in-memory copilot store the unit tests use
+(tests/unit/copilot_fakes.py) and the DynamoDB repository on moto, so the fake cannot drift from what production
+stores (conflicts, orders, offset pages, aggregates kept on write, events committed with their change). Then the
+repository alone: the items a list reads follow skip + limit, not the project's incidents (500 and 5,000)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from opsdesk.copilot.records import (
+    Alert,
+    ChangeEvent,
+    Incident,
+    IncidentDay,
+    IncidentFilters,
+    IncidentState,
+    Integration,
+    Member,
+    Project,
+    Role,
+    Severity,
+    StoredHypothesis,
+    Tenant,
+    UsageDay,
+    UsageRecord,
+    User,
+)
+from opsdesk.copilot.store import CopilotStore
+from opsdesk.errors import Conflict, NotFound
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import OffsetRequest
+from tests.unit.copilot_fakes import FakeCopilotStore
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+"""Every time in these cases is to the millisecond, as the repository keeps times."""
+
+
+@pytest.fixture(params=["in-memory", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> CopilotStore:
+    if request.param == "in-memory":
+        return FakeCopilotStore()
+    request.getfixturevalue("local_aws")
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+
+    return CopilotRepository(EventLog())
+
+
+def event_types(store: CopilotStore, tenant_id: str, stream: str) -> list[str]:
+    """The types of the events a store committed to a tenant's stream, in order."""
+    if isinstance(store, FakeCopilotStore):
+        return [e.type for t, e in store.published if t == tenant_id and e.stream == stream]
+    from opsdesk.eventlog import EventLog
+
+    return [e.type for e in EventLog().read_after(tenant_id, stream, 0)]
+
+
+@dataclass
+class Registered:
+    tenant: Tenant
+    owner: User
+    project: Project
+
+
+def register(store: CopilotStore, slug: str | None = None) -> Registered:
+    tenant_id, user_id, project_id = (str(uuid.uuid4()) for _ in range(3))
+    tenant = Tenant(tenant_id, "Acme", slug or f"acme-{tenant_id[:8]}", T0)
+    user = User(user_id, tenant_id, f"Olive-{user_id[:6]}@Example.test", "Olive Owner", project_id,
+                {project_id: Role.OWNER})
+    project = Project(project_id, tenant_id, "Production", "", T0, T0)
+    store.create_tenant(tenant, user, project, Member(project_id, user_id, user.email, user.full_name, Role.OWNER, T0))
+    return Registered(tenant, user, project)
+
+
+def member(project: Project, role: Role = Role.MEMBER, user: User | None = None) -> Member:
+    user_id = user.id if user else str(uuid.uuid4())
+    email = user.email if user else f"{user_id[:8]}@example.test"
+    return Member(project.id, user_id, email, "Mia Member", role, T0 + timedelta(minutes=1), invited=user is None)
+
+
+def incident(project_id: str, minute: int, severity: Severity = Severity.HIGH,
+             state: IncidentState = IncidentState.DETECTED, service: str = "checkout") -> Incident:
+    at = T0 + timedelta(minutes=minute)
+    return Incident(id=str(uuid.uuid4()), project_id=project_id, title=f"incident {minute}", description="d",
+                    service_name=service, severity=severity, state=state, detected_at=at, created_at=at,
+                    updated_at=at, created_by="u1")
+
+
+def hypothesis(incident_id: str, rank: int, cause: str = "deployment") -> StoredHypothesis:
+    return StoredHypothesis(id=str(uuid.uuid4()), incident_id=incident_id, cause=cause, claim=f"claim {rank}",
+                            description="because", confidence_score=0.5, confidence_lower=0.25,
+                            confidence_upper=0.75, rank=rank, supporting_evidence=("alert a1",),
+                            contradicting_evidence=(), created_at=T0 + timedelta(hours=1))
+
+
+def usage(tokens: int = 1000, cost: int = 2500, cache_hit: bool = False, day: int = 2) -> UsageRecord:
+    return UsageRecord("hypothesis", "offline", tokens, tokens // 10, cost, cache_hit, datetime(2026, 3, day, 12,
+                                                                                               tzinfo=UTC))
+
+
+def fresh(store: CopilotStore, registered: Registered) -> tuple[User, Project]:
+    user = store.get_user(registered.tenant.id, registered.owner.id)
+    project = store.get_project(registered.tenant.id, registered.project.id)
+    assert user is not None and project is not None
+    return user, project
+
+
+# Tenants, users, projects, members
+
+
+def test_a_registration_reads_back_and_its_slug_is_taken_once(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id = reg.tenant.id
+
+    assert store.get_tenant(tenant_id) == reg.tenant
+    assert store.get_user(tenant_id, reg.owner.id) == reg.owner
+    assert store.find_user_by_email(tenant_id, reg.owner.email.upper()) == reg.owner
+    assert store.find_user_by_email(str(uuid.uuid4()), reg.owner.email) is None
+    assert store.get_project(tenant_id, reg.project.id) == reg.project
+    assert [m.role for m in store.list_members(tenant_id, reg.project.id)] == [Role.OWNER]
+    with pytest.raises(Conflict):
+        register(store, slug=reg.tenant.slug)
+
+
+def test_current_project_moves_from_the_user_as_read_only(store: CopilotStore) -> None:
+    reg = register(store)
+    moved = store.set_current_project(reg.owner, None)
+
+    assert store.get_user(reg.tenant.id, reg.owner.id) == moved
+    assert moved.current_project_id is None and moved.version == reg.owner.version + 1
+    with pytest.raises(Conflict):
+        store.set_current_project(reg.owner, reg.project.id)  # from the stale user
+
+
+def test_a_new_project_makes_its_creator_owner_and_projects_come_in_the_order_asked(store: CopilotStore) -> None:
+    reg = register(store)
+    second = Project(str(uuid.uuid4()), reg.tenant.id, "Staging", "s", T0, T0)
+    store.create_project(second, member(second, Role.OWNER, reg.owner), reg.owner)
+
+    user = store.get_user(reg.tenant.id, reg.owner.id)
+    assert user is not None and user.roles == {reg.project.id: Role.OWNER, second.id: Role.OWNER}
+    ids = [second.id, str(uuid.uuid4()), reg.project.id, second.id]
+    assert [p.id for p in store.get_projects(reg.tenant.id, ids)] == [second.id, reg.project.id]
+    assert store.get_projects(reg.tenant.id, []) == []
+    with pytest.raises(Conflict):  # from the stale user
+        store.create_project(replace(second, id=str(uuid.uuid4())), member(second, Role.OWNER, reg.owner), reg.owner)
+
+
+def test_a_project_update_needs_its_version_and_keeps_an_owner_count_moved_meanwhile(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, read = reg.tenant.id, reg.project
+    store.save_member(tenant_id, read, member(read, Role.OWNER), None, None)  # a second owner, after the read
+
+    renamed = replace(read, name="Prod", version=read.version + 1)
+    store.update_project(read, renamed)
+
+    assert store.get_project(tenant_id, read.id) == replace(renamed, owner_count=2)
+    with pytest.raises(Conflict):
+        store.update_project(read, replace(read, name="late", version=read.version + 1))
+
+
+def test_an_invitation_creates_the_user_and_owner_counts_follow_roles(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    invited = member(reg.project, Role.ADMIN)
+    store.save_member(tenant_id, reg.project, invited, None, None)
+
+    user = store.find_user_by_email(tenant_id, invited.email)
+    assert user is not None and user.id == invited.user_id
+    assert (user.current_project_id, user.roles) == (reg.project.id, {reg.project.id: Role.ADMIN})
+    assert store.get_member(tenant_id, reg.project.id, invited.user_id) == invited
+
+    _, project = fresh(store, reg)
+    promoted = replace(invited, role=Role.OWNER)
+    store.save_member(tenant_id, project, promoted, invited, user)
+    _, project = fresh(store, reg)
+    assert project.owner_count == 2
+    assert store.get_user(tenant_id, invited.user_id) == replace(user, roles={project.id: Role.OWNER},
+                                                                 version=user.version + 1)
+
+    with pytest.raises(Conflict):  # the owner count as read is stale
+        store.save_member(tenant_id, reg.project, replace(invited, role=Role.VIEWER), promoted, user)
+    with pytest.raises(Conflict):  # a new membership for someone who is a member already
+        store.save_member(tenant_id, project, promoted, None, store.get_user(tenant_id, invited.user_id))
+    with pytest.raises(Conflict):  # the invited user exists already
+        store.save_member(tenant_id, project, replace(promoted, project_id=project.id), promoted, None)
+
+
+def test_removing_a_member_takes_the_role_and_current_project_and_the_owner_count(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    other = member(reg.project, Role.OWNER)
+    store.save_member(tenant_id, reg.project, other, None, None)
+    _, project = fresh(store, reg)
+    user = store.get_user(tenant_id, other.user_id)
+    assert user is not None
+
+    store.remove_member(tenant_id, project, other, user)
+
+    assert store.get_member(tenant_id, project.id, other.user_id) is None
+    after = store.get_user(tenant_id, other.user_id)
+    assert after is not None and (after.roles, after.current_project_id) == ({}, None)
+    assert fresh(store, reg)[1].owner_count == 1
+    with pytest.raises(Conflict):
+        store.remove_member(tenant_id, project, other, user)
+
+
+def test_deleting_a_project_takes_its_members_and_their_roles(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    second = Project(str(uuid.uuid4()), tenant_id, "Staging", "", T0, T0)
+    store.create_project(second, member(second, Role.OWNER, reg.owner), reg.owner)
+    invited = member(second, Role.VIEWER)
+    _, second_now = fresh(store, replace(reg, project=second))
+    store.save_member(tenant_id, second_now, invited, None, None)
+
+    store.delete_project(second_now, store.list_members(tenant_id, second.id))
+
+    assert store.get_project(tenant_id, second.id) is None
+    assert store.list_members(tenant_id, second.id) == []
+    owner, guest = store.get_user(tenant_id, reg.owner.id), store.get_user(tenant_id, invited.user_id)
+    assert owner is not None and owner.roles == {reg.project.id: Role.OWNER}
+    assert owner.current_project_id == reg.project.id  # not the deleted one: kept
+    assert guest is not None and (guest.roles, guest.current_project_id) == ({}, None)
+    with pytest.raises(Conflict):
+        store.delete_project(second_now, [])
+
+
+def test_members_are_listed_by_user_id(store: CopilotStore) -> None:
+    reg = register(store)
+    for _ in range(3):
+        _, project = fresh(store, reg)
+        store.save_member(reg.tenant.id, project, member(project), None, None)
+
+    listed = [m.user_id for m in store.list_members(reg.tenant.id, reg.project.id)]
+    assert listed == sorted(listed) and len(listed) == 4
+
+
+# Incidents
+
+
+def test_a_created_incident_reads_back_a_retry_is_done_another_with_its_id_conflicts(store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    created = DomainEvent("incident.created", f"incidents:{reg.project.id}", {"id": made.id})
+    store.create_incident(reg.tenant.id, made, [created])
+    store.create_incident(reg.tenant.id, made)
+
+    assert store.get_incident(reg.tenant.id, reg.project.id, made.id) == made
+    assert store.get_incident(str(uuid.uuid4()), reg.project.id, made.id) is None
+    assert event_types(store, reg.tenant.id, created.stream) == ["incident.created"]
+    assert store.incident_days(reg.tenant.id, reg.project.id, date(2026, 3, 1), date(2026, 3, 31)) == [
+        IncidentDay("2026-03-02", 1, 0)]
+    with pytest.raises(Conflict):
+        store.create_incident(reg.tenant.id, replace(made, title="another"))
+
+
+@pytest.mark.parametrize(("filters", "page", "expected"), [
+    (IncidentFilters(), OffsetRequest(0, 3), [7, 6, 5]),
+    (IncidentFilters(), OffsetRequest(6, 5), [1, 0]),
+    (IncidentFilters(), OffsetRequest(8, 5), []),
+    (IncidentFilters(severity=Severity.LOW), OffsetRequest(1, 2), [6, 4]),
+    (IncidentFilters(state=IncidentState.RESOLVED), OffsetRequest(0, 10), [7, 3, 1]),
+    (IncidentFilters(severity=Severity.LOW, state=IncidentState.RESOLVED), OffsetRequest(0, 10), [7, 3]),
+    (IncidentFilters(severity=Severity.HIGH, state=IncidentState.MITIGATED), OffsetRequest(0, 10), []),
+])
+def test_incident_lists_are_newest_first_with_the_offset_skipped(
+    store: CopilotStore, filters: IncidentFilters, page: OffsetRequest, expected: list[int],
+) -> None:
+    reg = register(store)
+    low, resolved = Severity.LOW, IncidentState.RESOLVED
+    shapes = {1: (Severity.HIGH, resolved), 3: (low, resolved), 4: (low, IncidentState.DETECTED), 6: (low, None),
+              7: (low, resolved)}
+    for minute in (3, 0, 7, 1, 5, 2, 6, 4):  # stored out of order
+        severity, state = shapes.get(minute, (Severity.CRITICAL, None))
+        store.create_incident(reg.tenant.id, incident(reg.project.id, minute, severity,
+                                                      state or IncidentState.DETECTED))
+
+    found = store.query_incidents(reg.tenant.id, reg.project.id, filters, page)
+
+    assert [int(i.title.split()[1]) for i in found] == expected
+
+
+def test_an_incident_update_needs_its_version_and_commits_its_events_only_with_it(store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    store.create_incident(reg.tenant.id, made)
+    stream = f"incidents:{reg.project.id}"
+    moved = replace(made, state=IncidentState.ACKNOWLEDGED, severity=Severity.LOW, version=1,
+                    reached_at={IncidentState.ACKNOWLEDGED: T0 + timedelta(minutes=5)})
+    store.update_incident(reg.tenant.id, made, moved, [DomainEvent("incident.updated", stream, {})])
+
+    with pytest.raises(Conflict, match="Incident changed meanwhile; reload and retry"):
+        store.update_incident(reg.tenant.id, made, replace(made, title="late", version=1),
+                              [DomainEvent("incident.late", stream, {})])
+    assert store.get_incident(reg.tenant.id, reg.project.id, made.id) == moved
+    assert event_types(store, reg.tenant.id, stream) == ["incident.updated"]
+    by = store.query_incidents(reg.tenant.id, reg.project.id,
+                               IncidentFilters(Severity.LOW, IncidentState.ACKNOWLEDGED), OffsetRequest(0, 5))
+    assert by == [moved]  # the list indexes moved with it
+    assert store.query_incidents(reg.tenant.id, reg.project.id, IncidentFilters(Severity.HIGH),
+                                 OffsetRequest(0, 5)) == []
+
+
+def test_of_concurrent_updates_from_the_same_read_exactly_one_wins(store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    store.create_incident(reg.tenant.id, made)
+    stream = f"incidents:{reg.project.id}"
+    writers = 6
+    start = threading.Barrier(writers)
+
+    def update(n: int) -> Incident | None:
+        after = replace(made, title=f"writer {n}", version=made.version + 1)
+        start.wait()
+        try:
+            store.update_incident(reg.tenant.id, made, after, [DomainEvent("incident.updated", stream, {"n": n})])
+        except Conflict:
+            return None
+        return after
+
+    with ThreadPoolExecutor(writers) as pool:
+        results = list(pool.map(update, range(writers)))
+
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    assert store.get_incident(reg.tenant.id, reg.project.id, made.id) == winners[0]
+    assert event_types(store, reg.tenant.id, stream) == ["incident.updated"]
+
+
+def test_past_incidents_are_the_services_newest_first(store: CopilotStore) -> None:
+    reg = register(store)
+    for minute, service in [(0, "checkout"), (1, "search"), (2, "Checkout"), (3, "checkout")]:
+        store.create_incident(reg.tenant.id, incident(reg.project.id, minute, service=service))
+
+    past = store.past_incidents(reg.tenant.id, reg.project.id, "checkout", 2)
+
+    assert [i.title for i in past] == ["incident 3", "incident 2"]
+
+
+# Hypotheses and what they cost
+
+
+def test_hypotheses_replace_the_last_ranking_and_count_their_usage_once_per_incident(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = incident(project_id, 0)
+    store.create_incident(tenant_id, made)
+    first = [hypothesis(made.id, rank) for rank in (2, 1, 3)]
+    stream = f"hypotheses:{project_id}"
+    store.save_hypotheses(tenant_id, made, first, usage(), cache_key="k1",
+                          events=[DomainEvent("hypothesis.generated", stream, {})])
+    current = store.get_incident(tenant_id, project_id, made.id)
+    assert current is not None
+    second = [hypothesis(made.id, rank, "capacity") for rank in (1, 2)]
+    store.save_hypotheses(tenant_id, current, second, usage(500, 1000, day=3), cache_key="k2")
+    store.save_hypotheses(tenant_id, current, second, usage(0, 0, cache_hit=True, day=3), cache_key="k3")
+
+    assert store.list_hypotheses(tenant_id, project_id, made.id) == second
+    after = store.get_incident(tenant_id, project_id, made.id)
+    assert after is not None
+    assert (after.hypothesis_count, after.ai_requests, after.ai_tokens, after.ai_cost_micros) == (2, 3, 1650, 3500)
+    assert after.version == made.version + 3
+    cached = store.cached_hypotheses(tenant_id, project_id, "k1")
+    assert cached is not None and [h.rank for h in cached] == [2, 1, 3] and cached[0].claim == "claim 2"
+    assert store.cached_hypotheses(tenant_id, project_id, "k3") is None  # a cache hit is not cached again
+    assert store.usage_days(tenant_id, project_id, date(2026, 3, 2), date(2026, 3, 3)) == [
+        UsageDay("2026-03-02", "hypothesis", 1, 1100, 2500, 0),
+        UsageDay("2026-03-03", "hypothesis", 2, 550, 1000, 1)]
+    assert store.usage_days(tenant_id, project_id, date(2026, 3, 3), date(2026, 3, 3))[0].day == "2026-03-03"
+    assert store.incident_days(tenant_id, project_id, date(2026, 3, 1), date(2026, 3, 5)) == [
+        IncidentDay("2026-03-02", 1, 1)]
+    assert event_types(store, tenant_id, stream) == ["hypothesis.generated"]
+
+
+def test_hypotheses_from_a_stale_incident_keep_its_changes(store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    store.create_incident(reg.tenant.id, made)
+    moved = replace(made, state=IncidentState.ACKNOWLEDGED, version=1)
+    store.update_incident(reg.tenant.id, made, moved)
+
+    store.save_hypotheses(reg.tenant.id, made, [hypothesis(made.id, 1)], usage(), cache_key="k")
+
+    after = store.get_incident(reg.tenant.id, reg.project.id, made.id)
+    assert after == replace(moved, hypothesis_count=1, ai_requests=1, ai_tokens=1100, ai_cost_micros=2500,
+                            version=2)
+
+
+def test_at_most_ten_hypotheses_are_kept_and_more_change_nothing(store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    store.create_incident(reg.tenant.id, made)
+    store.save_hypotheses(reg.tenant.id, made, [hypothesis(made.id, rank) for rank in range(1, 11)], usage(),
+                          cache_key="ten")
+
+    with pytest.raises(ValueError, match="At most 10"):
+        store.save_hypotheses(reg.tenant.id, made, [hypothesis(made.id, rank) for rank in range(1, 12)], usage(),
+                              cache_key="eleven")
+    assert [h.rank for h in store.list_hypotheses(reg.tenant.id, reg.project.id, made.id)] == list(range(1, 11))
+    assert store.cached_hypotheses(reg.tenant.id, reg.project.id, "eleven") is None
+
+
+def test_the_most_expensive_incidents_are_those_with_a_cost_highest_first(store: CopilotStore) -> None:
+    reg = register(store)
+    made = [incident(reg.project.id, minute) for minute in range(4)]
+    for one in made:
+        store.create_incident(reg.tenant.id, one)
+    for one, cost in zip(made[:3], (300, 9_000, 40), strict=True):
+        store.save_hypotheses(reg.tenant.id, one, [hypothesis(one.id, 1)], usage(cost=cost), cache_key=one.id)
+
+    costly = store.most_expensive_incidents(reg.tenant.id, reg.project.id, 2)
+
+    assert [(i.id, i.ai_cost_micros) for i in costly] == [(made[1].id, 9_000), (made[0].id, 300)]
+    assert len(store.most_expensive_incidents(reg.tenant.id, reg.project.id, 10)) == 3
+
+
+def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = incident(project_id, 0)
+    store.create_incident(tenant_id, made)
+    ranked = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity")]
+    store.save_hypotheses(tenant_id, made, ranked, usage(), cache_key="k")
+
+    def current() -> Incident:
+        found = store.get_incident(tenant_id, project_id, made.id)
+        assert found is not None
+        return found
+
+    store.set_feedback(tenant_id, project_id, ranked[1], "rejected", current())
+    store.set_feedback(tenant_id, project_id, ranked[0], "rejected", current())
+    rejected = store.list_hypotheses(tenant_id, project_id, made.id)[0]
+    store.set_feedback(tenant_id, project_id, rejected, "confirmed", current())
+
+    assert store.cause_priors(tenant_id, project_id) == {"capacity": -1.0, "deployment": 1.0}
+    assert current().confirmed_cause == "deployment"
+    assert [h.user_feedback for h in store.list_hypotheses(tenant_id, project_id, made.id)] == ["confirmed",
+                                                                                                 "rejected"]
+    with pytest.raises(Conflict):  # judged from a stale read of the hypothesis
+        store.set_feedback(tenant_id, project_id, ranked[0], "rejected", current())
+    assert store.cause_priors(str(uuid.uuid4()), project_id) == {}
+
+
+# Evidence, alerts, changes
+
+
+def alert(project_id: str, minute: int) -> Alert:
+    return Alert(id=str(uuid.uuid4()), project_id=project_id, source="prometheus", name=f"alert {minute}",
+                 status="firing", severity="high", service="checkout", summary="s",
+                 starts_at=T0 + timedelta(minutes=minute), labels={"env": "prod"}, fingerprint="f")
+
+
+def test_alerts_and_changes_are_read_newest_first_within_a_window(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    for minute in (0, 10, 20, 30, 40):
+        store.save_alert(tenant_id, alert(project_id, minute))
+        store.save_change(tenant_id, ChangeEvent(str(uuid.uuid4()), project_id, "deployment", "checkout",
+                                                 f"deploy {minute}", T0 + timedelta(minutes=minute), "v1"))
+    window = (T0 + timedelta(minutes=10), T0 + timedelta(minutes=30))
+
+    assert [a.name for a in store.alerts_between(tenant_id, project_id, *window, 10)] == [
+        "alert 30", "alert 20", "alert 10"]
+    assert [c.summary for c in store.changes_between(tenant_id, project_id, *window, 2)] == [
+        "deploy 30", "deploy 20"]
+    assert [a.name for a in store.query_alerts(tenant_id, project_id, OffsetRequest(1, 2))] == [
+        "alert 30", "alert 20"]
+    assert store.query_alerts(tenant_id, project_id, OffsetRequest(0, 1))[0].labels == {"env": "prod"}
+
+
+# Integrations
+
+
+def test_an_integration_is_created_once_updated_if_there_and_listed_oldest_first(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = [Integration(str(uuid.uuid4()), project_id, "prometheus", f"prom {n}", {"base_url": "https://p"},
+                        None, ("token",), True, T0 + timedelta(minutes=n), T0 + timedelta(minutes=n))
+            for n in (2, 0, 1)]
+    for one in made:
+        store.save_integration(tenant_id, one, create=True)
+    tested = replace(made[0], last_test={"ok": True})
+    store.save_integration(tenant_id, tested, create=False)
+
+    assert [i.name for i in store.list_integrations(tenant_id, project_id)] == ["prom 0", "prom 1", "prom 2"]
+    assert store.get_integration(tenant_id, project_id, made[0].id) == tested
+    with pytest.raises(Conflict):
+        store.save_integration(tenant_id, made[1], create=True)
+    store.delete_integration(tenant_id, made[1])
+    assert store.get_integration(tenant_id, project_id, made[1].id) is None
+    with pytest.raises(NotFound):
+        store.save_integration(tenant_id, made[1], create=False)
+
+
+# Reads at scale (the repository alone: the fake reads nothing)
+
+SEVERITIES = tuple(Severity)
+STATES = tuple(IncidentState)
+SMALL, LARGE = 500, 5_000
+READ_CASES = [
+    ("no filter, first page", IncidentFilters(), OffsetRequest(0, 10)),
+    ("no filter, skip 40 limit 20", IncidentFilters(), OffsetRequest(40, 20)),
+    ("no filter, limit 100", IncidentFilters(), OffsetRequest(0, 100)),
+    ("severity", IncidentFilters(severity=Severity.HIGH), OffsetRequest(20, 20)),
+    ("state", IncidentFilters(state=IncidentState.RESOLVED), OffsetRequest(10, 50)),
+    ("severity and state", IncidentFilters(Severity.LOW, IncidentState.MITIGATED), OffsetRequest(3, 10)),
+]
+"""Every filter combination, each page within what the 500-incident project holds of that combination (100 per
+severity, 70 or 75 per state, 14 per severity and state)."""
+
+
+def seeded_project(size: int) -> tuple[Any, FakeCopilotStore, Registered]:
+    """A project of `size` incidents, bulk-written as the repository writes them, and the same in the fake."""
+    from opsdesk.copilot.items import RecordItem, incident_item
+    from opsdesk.copilot.repository import CopilotRepository
+
+    repository, fake = CopilotRepository(), FakeCopilotStore()
+    reg = register(repository)
+    fake.create_tenant(reg.tenant, reg.owner, reg.project, member(reg.project, Role.OWNER, reg.owner))
+    made = [incident(reg.project.id, -n, SEVERITIES[n % 5], STATES[(n // 5) % 7], f"svc-{n % 7}")
+            for n in range(size)]
+    with RecordItem.batch_write() as batch:
+        for one in made:
+            batch.save(incident_item(reg.tenant.id, one))
+    for one in made:
+        fake.create_incident(reg.tenant.id, one)
+    return repository, fake, reg
+
+
+@pytest.mark.slow
+def test_incident_lists_read_skip_plus_limit_items_at_500_and_5000_incidents(local_aws: Any) -> None:
+    from opsdesk.dynamo import metered_reads
+
+    reads: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        repository, fake, reg = seeded_project(size)
+        reads[size] = {}
+        for name, filters, page in READ_CASES:
+            with metered_reads() as meter:
+                found = repository.query_incidents(reg.tenant.id, reg.project.id, filters, page)
+            reads[size][name] = meter.items
+            assert found == fake.query_incidents(reg.tenant.id, reg.project.id, filters, page), (size, name)
+            assert len(found) == page.limit
+        with metered_reads() as meter:
+            past = repository.past_incidents(reg.tenant.id, reg.project.id, "svc-3", 20)
+        reads[size]["past incidents (20)"] = meter.items
+        assert past == fake.past_incidents(reg.tenant.id, reg.project.id, "svc-3", 20)
+
+    print("\nitems read by size:", reads)  # the figures, with -s
+    assert reads[SMALL] == reads[LARGE]
+    for name, _, page in READ_CASES:
+        assert reads[LARGE][name] == page.offset + page.limit, name
+    assert reads[LARGE]["past incidents (20)"] == 20
