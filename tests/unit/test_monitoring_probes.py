@@ -9,15 +9,17 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, get_args
 
+import botocore.exceptions
 import pytest
 
-from opsdesk.monitoring import ProbeResult, probe
+from opsdesk.monitoring import HTTP_PROBES, INTEGRATION_TYPES, MAX_REPORTED_TEXT, IntegrationType, ProbeResult, probe
 from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
 
 SECRET = "s3cr3t-value-never-shown"
 WRONG = "wrong-" + SECRET[::-1]
+ROLE = f"arn:aws:iam::123456789012:role/{SECRET}"
 BASIC = "Basic " + base64.b64encode(f"admin:{SECRET}".encode()).decode()
 PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 
@@ -233,7 +235,7 @@ def test_cloudwatch_reports_the_aws_error_code_only() -> None:
     def denied(region: str, credentials: Any) -> None:
         raise ClientError("AccessDenied")
 
-    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": SECRET}, GuardedHttpClient(),
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(),
                    cloudwatch=denied)
 
     assert (result.ok, result.status_code, result.message) == (False, 403, "CloudWatch refused: AccessDenied")
@@ -243,11 +245,11 @@ def test_cloudwatch_reports_the_aws_error_code_only() -> None:
 def test_cloudwatch_accepted_passes_the_region_and_credentials() -> None:
     seen: list[tuple[str, Any]] = []
 
-    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": SECRET}, GuardedHttpClient(),
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(),
                    cloudwatch=lambda region, credentials: seen.append((region, dict(credentials))))
 
     assert (result.ok, result.status_code, result.details) == (True, 200, {"region": "eu-west-1"})
-    assert seen == [("eu-west-1", {"role_arn": SECRET})] and no_secret(result)
+    assert seen == [("eu-west-1", {"role_arn": ROLE})] and no_secret(result)
 
 
 @pytest.mark.parametrize("failure", [
@@ -259,5 +261,72 @@ def test_cloudwatch_failures_without_a_clean_code_show_only_their_kind(failure: 
 
     result = probe("cloudwatch", {"region": "us-east-1"}, {}, GuardedHttpClient(), cloudwatch=fails)
 
-    assert not result.ok and result.message.startswith("unreachable: CloudWatch check failed (")
+    assert not result.ok and result.message.startswith("CloudWatch check failed (")
     assert no_secret(result)
+
+
+@pytest.mark.parametrize(("failure", "expected"), [
+    (botocore.exceptions.ParamValidationError(report=f"Invalid length for parameter ExternalId, value: {SECRET}"),
+     "AWS refused the settings before calling (region, role_arn or external_id) (ParamValidationError)"),
+    (botocore.exceptions.NoCredentialsError(), "no AWS credentials to call CloudWatch with (NoCredentialsError)"),
+    (botocore.exceptions.EndpointConnectionError(endpoint_url=f"https://monitoring.eu-west-1.amazonaws.com/{SECRET}"),
+     "unreachable: the CloudWatch endpoint did not answer (EndpointConnectionError)"),
+    (botocore.exceptions.ReadTimeoutError(endpoint_url="https://monitoring.eu-west-1.amazonaws.com"),
+     "unreachable: the CloudWatch endpoint did not answer (ReadTimeoutError)"),
+    (botocore.exceptions.ClientError({"Error": {"Code": "InvalidClientTokenId", "Message": SECRET},
+                                      "ResponseMetadata": {"HTTPStatusCode": 403}}, "AssumeRole"),
+     "CloudWatch refused: InvalidClientTokenId"),
+])
+def test_botocore_failures_are_told_apart_by_kind_never_by_text(failure: Exception, expected: str) -> None:
+    def fails(region: str, credentials: Any) -> None:
+        raise failure
+
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(), cloudwatch=fails)
+
+    assert (result.ok, result.message) == (False, expected) and no_secret(result)
+
+
+@pytest.mark.parametrize("role_arn", ["not-an-arn", "arn:aws:iam::123:role/x", "arn:aws:s3:::bucket", 42])
+def test_a_role_arn_that_is_no_iam_role_is_a_result_without_a_call(role_arn: Any) -> None:
+    def never(*_: Any) -> None:
+        raise AssertionError("nothing may be called")
+
+    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": role_arn}, GuardedHttpClient(), cloudwatch=never)
+
+    assert (result.ok, result.message) == (False, "credentials.role_arn is not an IAM role ARN")
+
+
+def test_every_integration_type_of_the_copilot_has_a_probe() -> None:
+    from opsdesk.copilot.requests import IntegrationCreateRequest
+
+    offered = set(get_args(IntegrationCreateRequest.model_fields["type"].annotation))
+
+    assert offered == set(get_args(IntegrationType)) == INTEGRATION_TYPES == {*HTTP_PROBES, "cloudwatch"}
+
+
+class Boastful(BaseHTTPRequestHandler):
+    """A Prometheus whose buildinfo reports a 10 kB version with control characters."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        data = json.dumps({"status": "success", "data": {"version": "9.9\x1b[31m" + "v" * 10_000}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+def test_what_a_system_reports_about_itself_is_shown_short_and_printable() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Boastful)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{httpd.server_address[1]}"
+    try:
+        result = probe("prometheus", {"url": f"http://{host}"}, {},
+                       GuardedHttpClient(OutboundPolicy(allowed_http_hosts=frozenset({host}))))
+    finally:
+        httpd.shutdown()
+
+    version = result.details["version"]
+    assert result.ok and len(version) == MAX_REPORTED_TEXT and version.isprintable() and len(result.message) < 100

@@ -9,15 +9,27 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundRefused, OutboundResponse
 
+IntegrationType = Literal["prometheus", "grafana", "datadog", "cloudwatch", "pagerduty"]
+INTEGRATION_TYPES: frozenset[str] = frozenset(get_args(IntegrationType))
 DATADOG_URL = "https://api.datadoghq.com"
 PAGERDUTY_URL = "https://api.pagerduty.com"
 PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 AWS_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 AWS_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+IAM_ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+AWS_FAILURES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"ParamValidationError"}), "AWS refused the settings before calling (region, role_arn or external_id)"),
+    (frozenset({"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"}),
+     "no AWS credentials to call CloudWatch with"),
+    (frozenset({"ConnectionError", "HTTPClientError"}), "unreachable: the CloudWatch endpoint did not answer"),
+)
+"""botocore failures other than ClientError, by class (or base class) name, so that botocore stays unimported."""
+MAX_REPORTED_TEXT = 64
+"""A version or organization name the remote system reports is shown up to this many characters."""
 CloudWatchCheck = Callable[[str, Mapping[str, str]], None]
 """(region, credentials) -> None, raising (a botocore ClientError, or any error) on failure."""
 
@@ -35,6 +47,15 @@ def _object(response: OutboundResponse) -> dict[str, Any]:
     """The body as a JSON object; {} for anything else (HTML, a list, a truncated body)."""
     body = response.json()
     return body if isinstance(body, dict) else {}
+
+
+def _reported(value: Any) -> str | None:
+    """A short text the remote system reports about itself (its version, its organization), or None: never a
+    whole body, never a non-string shown as one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = "".join(c if c.isprintable() else "?" for c in value.strip())
+    return text if len(text) <= MAX_REPORTED_TEXT else text[:MAX_REPORTED_TEXT - 1] + "\u2026"
 
 
 def _auth_headers(credentials: Mapping[str, str]) -> dict[str, str]:
@@ -64,7 +85,7 @@ def _prometheus(client: GuardedHttpClient, url: str, credentials: Mapping[str, s
     if body.get("status") != "success":
         return ProbeResult(False, response.status, "not a Prometheus API (no buildinfo)", response.elapsed_ms)
     data = body.get("data")
-    version = data.get("version") if isinstance(data, dict) else None
+    version = _reported(data.get("version")) if isinstance(data, dict) else None
     return ProbeResult(True, response.status, f"Prometheus {version} reachable" if version else "Prometheus reachable",
                        response.elapsed_ms, {"version": version})
 
@@ -77,7 +98,7 @@ def _grafana(client: GuardedHttpClient, url: str, credentials: Mapping[str, str]
     body = _object(health)
     if "database" not in body:
         return ProbeResult(False, health.status, "not a Grafana API (no /api/health)", health.elapsed_ms)
-    details: dict[str, Any] = {"version": body.get("version"), "database": body.get("database")}
+    details: dict[str, Any] = {"version": _reported(body.get("version")), "database": _reported(body.get("database"))}
     if body.get("database") != "ok":
         return ProbeResult(False, health.status, "Grafana reachable but its database is not ok", health.elapsed_ms,
                            details)
@@ -95,8 +116,8 @@ def _grafana_org(client: GuardedHttpClient, url: str, key: str, health: Outbound
     refused = _rejected(org)
     if refused:
         return refused
-    name = _object(org).get("name")
-    if not isinstance(name, str):
+    name = _reported(_object(org).get("name"))
+    if name is None:
         return ProbeResult(False, org.status, "not a Grafana API (no organization)", org.elapsed_ms, details)
     return ProbeResult(True, org.status, "Grafana reachable, credentials accepted", health.elapsed_ms + org.elapsed_ms,
                        {**details, "organization": name})
@@ -159,10 +180,11 @@ HTTP_PROBES: dict[str, Callable[[GuardedHttpClient, str, Mapping[str, str]], Pro
 NEEDS_URL = frozenset({"prometheus", "grafana"})
 
 
-def probe(kind: str, config: Mapping[str, Any], credentials: Mapping[str, str], client: GuardedHttpClient,
-          cloudwatch: CloudWatchCheck | None = None) -> ProbeResult:
+def probe(kind: IntegrationType | str, config: Mapping[str, Any], credentials: Mapping[str, str],
+          client: GuardedHttpClient, cloudwatch: CloudWatchCheck | None = None) -> ProbeResult:
     """The connection test of one integration: ok, or why not (refused by the outbound guard, unreachable,
-    credentials rejected, not the system it claims to be)."""
+    credentials rejected, not the system it claims to be). `kind` is one of IntegrationType; any other string (the
+    caller's input) is a result saying so, not an exception."""
     if kind == "cloudwatch":
         return _cloudwatch(config.get("region"), credentials, cloudwatch or default_cloudwatch_check)
     url = _base_url(kind, config)
@@ -197,6 +219,9 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
         return ProbeResult(False, None, "config.region is required", 0.0)
     if not isinstance(region, str) or not AWS_REGION.fullmatch(region):
         return ProbeResult(False, None, "config.region is not an AWS region name", 0.0)
+    role_arn = credentials.get("role_arn")
+    if role_arn and not (isinstance(role_arn, str) and IAM_ROLE_ARN.fullmatch(role_arn)):
+        return ProbeResult(False, None, "credentials.role_arn is not an IAM role ARN", 0.0)
     started = time.monotonic()
     try:
         check(region, credentials)
@@ -204,8 +229,7 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
         code, status = _aws_error(exc)
         if code:
             return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started))
-        return ProbeResult(False, None, f"unreachable: CloudWatch check failed ({type(exc).__name__})",
-                           _since(started))
+        return ProbeResult(False, None, _aws_failure(exc), _since(started))
     return ProbeResult(True, 200, f"CloudWatch alarms readable in {region}", _since(started), {"region": region})
 
 
@@ -220,6 +244,13 @@ def _aws_error(exc: Exception) -> tuple[str | None, int | None]:
     status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else None
     clean = code if isinstance(code, str) and AWS_ERROR_CODE.fullmatch(code) else None
     return clean, status if isinstance(status, int) else None
+
+
+def _aws_failure(exc: Exception) -> str:
+    """What a failure without an AWS error code means, by its class name only (its text may quote input)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    meaning = next((text for classes, text in AWS_FAILURES if classes & names), None)
+    return f"{meaning} ({type(exc).__name__})" if meaning else f"CloudWatch check failed ({type(exc).__name__})"
 
 
 def _since(started: float) -> float:
