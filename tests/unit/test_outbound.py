@@ -16,7 +16,14 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundPolicy, OutboundRefused, forbidden_address
+from opsdesk.outbound import (
+    GuardedHttpClient,
+    OutboundError,
+    OutboundFailed,
+    OutboundPolicy,
+    OutboundRefused,
+    forbidden_address,
+)
 
 
 def resolver(*answers: str) -> Any:
@@ -358,6 +365,10 @@ def test_a_closed_port_is_a_clean_failure() -> None:
 
     with pytest.raises(OutboundFailed, match="could not be reached"):
         local(f"127.0.0.1:{port}").request("GET", f"http://127.0.0.1:{port}/")
+
+
+def test_refusals_and_failures_share_one_base_a_caller_can_catch() -> None:
+    assert issubclass(OutboundRefused, OutboundError) and issubclass(OutboundFailed, OutboundError)
 
 
 def test_a_name_that_does_not_resolve_is_a_clean_failure() -> None:

@@ -51,11 +51,15 @@ KEPT_ACROSS_ORIGINS = frozenset({"accept", "accept-language", "content-type", "u
 """The caller's headers a redirect to another scheme, host or port keeps; every other (credentials) is dropped."""
 
 
-class OutboundRefused(Exception):
+class OutboundError(Exception):
+    """A call to a user's URL did not give a response: refused by the policy, or failed on the network."""
+
+
+class OutboundRefused(OutboundError):
     """The URL or where it leads is not allowed."""
 
 
-class OutboundFailed(Exception):
+class OutboundFailed(OutboundError):
     """The call could not be made or finished (DNS, connect, TLS, timeout)."""
 
 
