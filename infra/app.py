@@ -14,10 +14,11 @@ from typing import Any
 
 import aws_cdk as cdk
 
+from infra.constructs.streams import check_stream_readers, stream_readers
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
 from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
-from opsdesk.apimap import MODULES, ApiModule
+from opsdesk.apimap import MODULES, REALTIME, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def build_app(
         context={**APP_CONTEXT, **(context or {})},
     )
     settings = InfraSettings.from_context(app.node)
+    check_stream_readers(stream_readers(modules, REALTIME))
     layer = layer or build_layer()
     platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
     search = SearchStack(

@@ -48,7 +48,7 @@ DEFAULT_CHAT_MODEL = "amazon.nova-lite-v1:0"
 PROFILE_GEOGRAPHY_BY_REGION_PREFIX = {"eu-": "eu", "ap-": "apac"}
 DEFAULT_PROFILE_GEOGRAPHY = "us"
 IAM_PRINCIPAL_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
-# The helpdesk's sender: what opsdesk.settings.HelpdeskMailSettings accepts as HELPDESK_MAIL_FROM.
+# The stage's mail sender: what opsdesk.settings accepts as <MODULE>_MAIL_FROM (HELPDESK_MAIL_FROM, COPILOT_MAIL_FROM).
 MAIL_FROM_PATTERN = re.compile(MAIL_ADDRESS_PATTERN)
 # Where alarm notifications are mailed (alarmEmail).
 ALARM_EMAIL_PATTERN = re.compile(MAIL_ADDRESS_PATTERN)
@@ -90,8 +90,9 @@ class InfraSettings:
     helpdesk document calls it local mode (bearer tokens are the way in on AWS), and the cookie (`Path=/helpdesk`,
     `SameSite=Strict`) only comes back through the custom domain on the frontend's site."""
     mail_from: str | None = None
-    """The helpdesk's CSAT survey mail sender (a verified SES identity: the address or its domain). Unset: no survey
-    mail, and no SES permission anywhere. Needs the custom domain, where the survey links point."""
+    """The stage's mail sender (a verified SES identity: the address or its domain), for every group that declares
+    Capability.MAIL (the helpdesk's CSAT survey, the copilot's invitations; infra/constructs/mail.py). Unset: no
+    mail, and no SES permission anywhere. Needs the custom domain, where the links in the mails point."""
     alarm_email: str | None = None
     """An address subscribed to the stage's alarm topic (infra/constructs/alarms.py). Unset: the topic has no
     subscriber; subscribe one outside CDK (the platform stack's AlarmTopicArn output)."""
@@ -137,7 +138,7 @@ class InfraSettings:
         if mail_from is not None and not MAIL_FROM_PATTERN.match(mail_from):
             raise SettingsError(f"mailFrom {mail_from!r}: an email address (helpdesk@example.com)")
         if mail_from is not None and not domain_name:
-            raise SettingsError("mailFrom needs domainName: the survey links in the mails point at the custom domain")
+            raise SettingsError("mailFrom needs domainName: the links in the mails point at the custom domain")
         alarm_email = source.text("alarmEmail", "OPSDESK_ALARM_EMAIL")
         if alarm_email is not None and not ALARM_EMAIL_PATTERN.match(alarm_email):
             raise SettingsError(f"alarmEmail {alarm_email!r}: an email address (oncall@example.com)")

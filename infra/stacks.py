@@ -179,6 +179,9 @@ class ModuleApiStack(_FunctionStack):
             made = StreamConsumerFunction(self, _short(module, consumer.group.name), api=self.api, consumer=consumer,
                                           table=platform.tables.tables[consumer.table])
             self.consumers[consumer.group.name] = made
+            CfnOutput(self, f"{_short(module, consumer.group.name)}DeadLetterQueueUrl",
+                      value=made.dead_letters.queue_url,
+                      description=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries")
             AsyncFailureAlarms(
                 self, f"{_short(module, consumer.group.name)}Alarms", name_prefix=settings.resource_prefix,
                 function_name=consumer.group.name, function=made.function, dead_letters=made.dead_letters,

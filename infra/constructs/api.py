@@ -50,6 +50,11 @@ COOKIE_LOGIN_ENV = SessionSettings.model_fields["cookie_login"].alias or "HELPDE
 """The variable that switches the cookie login on (SessionSettings.cookie_login)."""
 
 
+def stage_switched(module: ApiModule) -> bool:
+    """Whether the stage's `cookieLogin` decides if the module's session cookie counts (SessionSettings)."""
+    return module.cookie_sessions and not module.cookie_session.always_on
+
+
 @dataclass(frozen=True)
 class GatewayErrorSpec:
     """How API Gateway's own error (no function ran) is rendered: as this domain error in the module's dialect.
@@ -179,9 +184,11 @@ class ModuleApi(Construct):
         self.module = module
         self.cursor_key = cursor_key
         self.cors_allowed_origins = list(cors_allowed_origins)
-        # Every function of a cookie-session module agrees on whether the cookie counts: the authorizer, /login,
-        # and the streaming functions that verify the token again themselves.
-        module_environment = {COOKIE_LOGIN_ENV: "on" if cookie_login else "off"} if module.cookie_sessions else {}
+        # Every function of a module whose cookie the stage switches on (CookieSession.always_on false: the
+        # helpdesk's local mode) agrees on whether the cookie counts: the authorizer, /login, and the streaming
+        # functions that verify the token again themselves. A module whose document promises cookies everywhere
+        # (the copilot) takes them whatever the setting says, so its functions get no switch to misread.
+        module_environment = {COOKIE_LOGIN_ENV: "on" if cookie_login else "off"} if stage_switched(module) else {}
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
         self.rest_api = apigw.RestApi(
             self,

@@ -149,8 +149,9 @@ class GroupFunction(Construct):
         acknowledge(
             self.role,
             "IAM5[Resource::*]",
-            "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no "
-            "resource-level permissions; every other statement of this role names its resources.",
+            "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, and a function fed by a "
+            "DynamoDB stream dynamodb:ListStreams, none of which supports resource-level permissions; every other "
+            "statement of this role names its resources.",
         )
 
 

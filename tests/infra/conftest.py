@@ -65,6 +65,19 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(tmp_path_factory.mktemp("prod"), {"stage": "prod", "corsAllowedOrigins": PROD_ORIGIN})
 
 
+MAIL_FROM = "helpdesk@mail.opsdesk.example"
+DOMAIN = "api.opsdesk.example"
+MAIL_CONTEXT = {"mailFrom": MAIL_FROM, "domainName": DOMAIN,
+                "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000000"}
+
+
+@pytest.fixture(scope="session")
+def with_mail(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """A dev stage with a custom domain and a mail sender, so every group that declares Capability.MAIL sends mail
+    (synth ran cdk-nag: it raises on a finding)."""
+    return synthesize(tmp_path_factory.mktemp("mail"), MAIL_CONTEXT)
+
+
 def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
 
@@ -124,3 +137,31 @@ def role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[
 
 def actions(statement: dict[str, Any]) -> set[str]:
     return set(statement["Action"]) if isinstance(statement["Action"], list) else {statement["Action"]}
+
+
+def listed(value: Any) -> list[Any]:
+    """A policy's Resource (or Action): one value is rendered alone, several as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+def rendered(value: Any) -> str:
+    """A CloudFormation string as text, pseudo parameters and other references as ${Name}."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return "${" + value["Ref"] + "}"
+    if "Fn::ImportValue" in value:
+        return "${import:" + value["Fn::ImportValue"] + "}"
+    separator, parts = value["Fn::Join"]
+    return str(separator).join(rendered(part) for part in parts)
+
+
+def functions_by_group(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Group name (the `opsdesk <group>` description) -> each function resource of a template."""
+    return {f["Properties"]["Description"].removeprefix("opsdesk "): f
+            for f in resources_of_type(template, "AWS::Lambda::Function").values()
+            if f["Properties"].get("Description", "").startswith("opsdesk ")}
+
+
+def variables(function: dict[str, Any]) -> dict[str, Any]:
+    return dict(function["Properties"].get("Environment", {}).get("Variables", {}))

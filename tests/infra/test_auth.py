@@ -55,6 +55,16 @@ def test_app_client_has_no_secret_and_allows_password_and_srp_sign_in(dev: Synth
     assert client["PreventUserExistenceErrors"] == "ENABLED"
 
 
+def test_app_client_tokens_can_be_revoked_and_refresh_for_seven_days(dev: Synthesized) -> None:
+    """The copilot's logout revokes the refresh token (RevokeToken, which needs revocation on), and its
+    `refresh_token` cookie lives 7 days, as the client's refresh tokens do."""
+    client = _only(dev.platform, "AWS::Cognito::UserPoolClient")
+
+    assert client["EnableTokenRevocation"] is True
+    assert (client["RefreshTokenValidity"], client["TokenValidityUnits"]["RefreshToken"]) == (10080, "minutes")
+    assert {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"} <= set(client["ExplicitAuthFlows"])
+
+
 def test_password_policy_asks_for_length_not_composition_and_mfa_can_be_enrolled(dev: Synthesized) -> None:
     pool = _only(dev.platform, "AWS::Cognito::UserPool")
 

@@ -17,7 +17,7 @@ CFN_LINT_IGNORED = ["W3005"]
 LINT_REGIONS = ["us-east-1", "eu-west-1"]
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("stage", ["dev", "prod", "with_mail"])
 def test_cdk_nag_finds_nothing_unacknowledged(stage: str, request: pytest.FixtureRequest) -> None:
     from cdk_nag import AwsSolutionsChecks
 
@@ -80,7 +80,7 @@ def test_prod_acknowledges_less_than_dev(dev: Synthesized, prod: Synthesized) ->
     assert {"Annotation::AwsSolutions-COG8", "Annotation::AwsSolutions-APIG3"} <= rules(dev) - rules(prod)
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("stage", ["dev", "prod", "with_mail"])
 def test_cfn_lint_passes_on_every_synthesized_template(stage: str, request: pytest.FixtureRequest) -> None:
     from cfnlint.api import ManualArgs, lint_file
 

@@ -1,70 +1,168 @@
-"""The copilot's stack from the API map: the user-directory and integration-secret grants go to exactly the groups
-that declare them, the hypothesis ranker is a filtered stream consumer with a dead-letter queue, and the
-realtime route function may read the key WebSocket tokens are signed with."""
+"""The copilot on AWS, what its document and its functions need beyond what every module gets (the grants by
+capability are checked for every module in test_capabilities.py, the hypothesis ranker's mapping in
+test_stream_consumers.py): cookie sessions always on behind the session authorizer, API Gateway's own errors in
+the document's `{"detail": ...}` envelope, the groups that hold the user directory, integration secrets and
+invitation mail, the IncidentsTable read-only for analytics, and the WebSocket token key on the realtime side."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from opsdesk.apimap import COPILOT, MODULES, Capability
-from tests.infra.conftest import Synthesized, actions, function_named, resources_of_type, role_statements
+import pytest
 
-DIRECTORY_GROUPS = {g.name for m in MODULES for g in m.groups_using(Capability.USER_DIRECTORY)}
-SECRET_GROUPS = {g.name for m in MODULES for g in m.groups_using(Capability.INTEGRATION_SECRETS)}
+from opsdesk.apimap import COPILOT, Auth, Capability
+from opsdesk.errors import NotFound, Unauthorized
+from tests.infra.conftest import (
+    DOMAIN,
+    MAIL_FROM,
+    Synthesized,
+    actions,
+    exported_values,
+    function_named,
+    functions_by_group,
+    listed,
+    methods_by_path,
+    resources_of_type,
+    role_statements,
+    variables,
+)
 
-
-def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {f["Properties"]["Description"].removeprefix("opsdesk "): f
-            for f in resources_of_type(template, "AWS::Lambda::Function").values()
-            if f["Properties"].get("Description", "").startswith("opsdesk ")}
-
-
-def _with_action_prefix(template: dict[str, Any], function: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
-    return [s for s in role_statements(template, function) if any(a.startswith(prefix) for a in actions(s))]
-
-
-def test_only_user_directory_groups_may_administer_the_user_pool(dev: Synthesized) -> None:
-    assert {"copilot_auth", "copilot_session", "copilot_projects"} == DIRECTORY_GROUPS
-    for module in MODULES:
-        template = dev.module(module.name)
-        for name, function in _functions(template).items():
-            statements = _with_action_prefix(template, function, "cognito-idp:Admin")
-            assert bool(statements) == (name in DIRECTORY_GROUPS), name
-            for statement in statements:
-                assert "UserPool" in json.dumps(statement["Resource"]), name
-                assert not any(a in actions(statement) for a in ("cognito-idp:*", "cognito-idp:AdminDisableUser"))
+pytestmark = pytest.mark.xdist_group("infra")
 
 
-def test_only_the_monitoring_group_manages_secrets_under_the_integration_prefix(dev: Synthesized) -> None:
-    template = dev.module(COPILOT.name)
-    for name, function in _functions(template).items():
-        statements = [s for s in _with_action_prefix(template, function, "secretsmanager:")
-                      if "integrations/*" in json.dumps(s["Resource"])]
-        assert bool(statements) == (name in SECRET_GROUPS), name
-        if statements:
-            assert "/copilot/integrations/*" in json.dumps(statements[0]["Resource"])
-            assert function["Properties"]["Environment"]["Variables"]["INTEGRATION_SECRET_PREFIX"].endswith(
-                "/copilot/integrations")
+def copilot(synthesized: Synthesized) -> dict[str, Any]:
+    return synthesized.module(COPILOT.name)
 
 
-def test_the_hypothesis_ranker_gets_only_new_incident_events_and_parks_failures(dev: Synthesized) -> None:
-    template = dev.module(COPILOT.name)
-    logical_id, _ = function_named(template, "copilot_hypotheses")
-    (mapping,) = [m for m in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values()
-                  if m["Properties"]["FunctionName"] == {"Ref": logical_id}]
-    properties = mapping["Properties"]
+def environment(function: dict[str, Any]) -> dict[str, str]:
+    """The function's variables as the runtime sees them (references resolved to some text)."""
+    return {k: v if isinstance(v, str) else "resolved-at-deploy" for k, v in variables(function).items()}
 
-    patterns = [json.loads(f["Pattern"]) for f in properties["FilterCriteria"]["Filters"]]
-    assert patterns == [{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["incident.created"]}}}}]
-    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert properties["BisectBatchOnFunctionError"] is True
-    assert "OnFailure" in properties["DestinationConfig"]
+
+def test_the_api_map_declares_what_these_tests_expect_of_the_copilot() -> None:
+    def names(capability: Capability) -> set[str]:
+        return {group.name for group in COPILOT.groups_using(capability)}
+
+    assert names(Capability.USER_DIRECTORY) == {"copilot_auth", "copilot_session", "copilot_projects"}
+    assert names(Capability.INTEGRATION_SECRETS) == {"copilot_monitoring"}
+    assert names(Capability.MAIL) == {"copilot_projects"}
+    assert names(Capability.AI_MODEL) == {"copilot_hypotheses"}
+    assert COPILOT.session is not None and COPILOT.session.always_on
+
+
+def test_every_route_but_the_public_ones_goes_through_the_session_authorizer(dev: Synthesized) -> None:
+    template = copilot(dev)
+    (authorizer_id, authorizer) = next(iter(resources_of_type(template, "AWS::ApiGateway::Authorizer").items()))
+    public = {path for group in COPILOT.groups if group.auth is Auth.NONE for path in group.resources}
+
+    assert len(resources_of_type(template, "AWS::ApiGateway::Authorizer")) == 1
+    assert authorizer["Properties"]["Type"] == "REQUEST"
+    assert "IdentitySource" not in authorizer["Properties"]  # bearer or cookie: neither may be required
+    assert public == {"/auth/register", "/auth/login", "/auth/refresh", "/docs", "/redoc", "/openapi.json"}
+    for path, method in methods_by_path(template):
+        if method["HttpMethod"] == "OPTIONS" or path in public:
+            assert "AuthorizerId" not in method, path
+        else:
+            assert method["AuthorizerId"] == {"Ref": authorizer_id}, path
+
+
+def test_the_cookie_counts_whatever_the_stage_says_so_no_function_gets_the_helpdesk_switch(
+    dev: Synthesized,
+) -> None:
+    from opsdesk.settings import SessionSettings
+
+    _, authorizer = function_named(copilot(dev), "session_authorizer")
+    settings = SessionSettings.model_validate({**environment(authorizer), "AWS_REGION": "eu-west-1"})
+
+    assert settings.cookie_login_enabled is False
+    assert settings.accepts_cookie(COPILOT.session) is True
+    for name, function in functions_by_group(copilot(dev)).items():
+        assert "HELPDESK_COOKIE_LOGIN" not in variables(function), name
+
+
+@pytest.mark.parametrize(("response_type", "error"), [
+    ("UNAUTHORIZED", Unauthorized()),
+    ("MISSING_AUTHENTICATION_TOKEN", NotFound("Route not found")),
+])
+def test_api_gateway_errors_speak_the_detail_envelope_to_a_browser_sending_its_cookie(
+    dev: Synthesized, response_type: str, error: Any
+) -> None:
+    responses = {r["Properties"]["ResponseType"]: r["Properties"]
+                 for r in resources_of_type(copilot(dev), "AWS::ApiGateway::GatewayResponse").values()}
+
+    response = responses[response_type]
+
+    assert json.loads(response["ResponseTemplates"]["application/json"]) == {"detail": error.message}
+    headers = response["ResponseParameters"]
+    assert headers["gatewayresponse.header.Access-Control-Allow-Credentials"] == "'true'"
+    assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'http://localhost:3000'"
+
+
+def test_analytics_reads_the_incidents_table_and_writes_only_its_rate_counters(dev: Synthesized) -> None:
+    template = copilot(dev)
+    _, function = function_named(template, "copilot_analytics")
+    exports = exported_values(dev.platform)
+
+    table_grants = {
+        exports[listed(s["Resource"])[0]["Fn::ImportValue"]]["Fn::GetAtt"][0]: "dynamodb:PutItem" in actions(s)
+        for s in role_statements(template, function) if any(a.startswith("dynamodb:") for a in actions(s))
+    }
+
+    assert table_grants == {"IncidentsTable": False, "RateLimitsTable": True}
+
+
+def test_the_incidents_table_is_a_platform_table_every_copilot_group_but_the_docs_reaches(dev: Synthesized) -> None:
+    assert dev.platform["Resources"]["IncidentsTable"]["Type"] == "AWS::DynamoDB::Table"
+    for name, function in functions_by_group(copilot(dev)).items():
+        reaches = "INCIDENTS_TABLE_NAME" in variables(function)
+        assert reaches == (name not in {"copilot_docs", "session_authorizer"}), name
+
+
+def test_invitations_are_mailed_from_the_stage_sender_and_link_to_the_custom_domain(with_mail: Synthesized) -> None:
+    from opsdesk.settings import CopilotAuthSettings
+
+    _, function = function_named(copilot(with_mail), "copilot_projects")
+
+    settings = CopilotAuthSettings.model_validate({**environment(function), "AWS_REGION": "eu-west-1"})
+
+    assert (settings.mail_from, settings.public_url) == (MAIL_FROM, f"https://{DOMAIN}")
+    assert resources_of_type(copilot(with_mail), "AWS::S3::Bucket") == {}
+
+
+def test_without_a_mail_sender_invitations_send_nothing_and_may_not(dev: Synthesized) -> None:
+    _, function = function_named(copilot(dev), "copilot_projects")
+
+    assert "COPILOT_MAIL_FROM" not in variables(function)
+    assert not [s for s in role_statements(copilot(dev), function) if any(a.startswith("ses:") for a in actions(s))]
+
+
+def test_the_monitoring_settings_take_the_granted_prefix_and_keep_the_outbound_guard_closed(
+    dev: Synthesized,
+) -> None:
+    from opsdesk.settings import CopilotIntegrationSettings
+
+    _, function = function_named(copilot(dev), "copilot_monitoring")
+
+    settings = CopilotIntegrationSettings.model_validate({**environment(function), "AWS_REGION": "eu-west-1"})
+
+    assert settings.secret_prefix == f"opsdesk-{dev.stage}/copilot/integrations"
+    assert settings.allowed_http_hosts == frozenset()
 
 
 def test_the_websocket_route_function_may_read_the_token_key(dev: Synthesized) -> None:
     template = dev.templates[f"opsdesk-{dev.stage}-realtime"]
     _, function = function_named(template, "realtime_ws")
+    (secret_id,) = resources_of_type(dev.platform, "AWS::SecretsManager::Secret")
+    exports = exported_values(dev.platform)
 
-    assert "CURSOR_KEY_SECRET_ARN" in function["Properties"]["Environment"]["Variables"]
-    assert _with_action_prefix(template, function, "secretsmanager:GetSecretValue")
+    key = variables(function)["CURSOR_KEY_SECRET_ARN"]
+    (read,) = [s for s in role_statements(template, function) if "secretsmanager:GetSecretValue" in actions(s)]
+
+    assert exports[key["Fn::ImportValue"]] == {"Ref": secret_id}
+    assert listed(read["Resource"]) == [key]
+
+
+def test_the_copilot_stack_stays_far_from_the_resource_limit(dev: Synthesized, prod: Synthesized) -> None:
+    assert len(copilot(dev)["Resources"]) < 250
+    assert len(copilot(prod)["Resources"]) < 250

@@ -1,6 +1,9 @@
 """Every deployed function starts: the environment CDK gives it satisfies the settings model its code validates at
 cold start (`load_settings(<Model>)` in functions/<name>/handler.py or app.py, and in the layer modules it
-imports), so a setting the code requires but infra does not set is found at synth, not on the first request."""
+imports), so a setting the code requires but infra does not set is found at synth, not on the first request.
+
+Checked on a plain dev stage and on one with a mail sender and the custom domain, where the `<MODULE>_MAIL_FROM`
+and `<MODULE>_PUBLIC_URL` of every group that declares Capability.MAIL carry values its settings must accept."""
 
 from __future__ import annotations
 
@@ -22,10 +25,10 @@ LAYER_ROOT = REPO_ROOT / "layers" / "platform"
 # Lambda sets these itself.
 RUNTIME_ENVIRONMENT = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1"}
 
-# Known gaps, not infra's to fix (reported): these helpdesk functions load HelpdeskSettings (directly or through
-# opsdesk.helpdesk.repository), which requires EVENTS_TABLE_NAME, while the API map gives
-# them no EventsTable (they publish no events). On AWS their cold start would fail until HelpdeskSettings stops
-# requiring the event log's table or the groups name it.
+STAGES = ("dev", "with_mail")
+"""The synthesized apps checked (fixtures of tests/infra/conftest.py)."""
+
+
 def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
     """What runs when a module is imported: its statements, except `if TYPE_CHECKING:` blocks and the bodies of
     functions (a lazy import or settings load inside one happens later, if ever)."""
@@ -44,23 +47,61 @@ def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
     return found
 
 
+def _loads_settings(node: ast.AST) -> str | None:
+    """The model's name when `node` is `load_settings(<Model>)`."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "load_settings"
+            and node.args and isinstance(node.args[0], ast.Name)):
+        return node.args[0].id
+    return None
+
+
+def _module_file(module_name: str) -> Path | None:
+    path = LAYER_ROOT / Path(*module_name.split("."))
+    return next((c for c in (path.with_suffix(".py"), path / "__init__.py") if c.is_file()), None)
+
+
+def _constructor_models(module_file: Path, class_name: str) -> set[type[BaseModel]]:
+    """The models the `__init__` of `class_name` (defined in `module_file`) may load: a repository or event log
+    built at import (`CopilotRepository()`, `EventLog()`) loads its settings when it is given none."""
+    for node in ast.parse(module_file.read_text()).body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            init = next((item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"),
+                        None)
+            names = {_loads_settings(call) for call in ast.walk(init)} if init else set()
+            return {getattr(settings_module, name) for name in names if name}
+    return set()
+
+
+def _passes_settings(call: ast.Call) -> bool:
+    return (any(keyword.arg == "settings" for keyword in call.keywords)
+            or any(isinstance(arg, ast.Name) and arg.id == "settings" for arg in call.args))
+
+
 def settings_models(source: Path, seen: set[Path] | None = None) -> set[type[BaseModel]]:
-    """The models `load_settings(...)` is called with when this file is imported, and when the opsdesk modules it
-    imports are."""
+    """The models `load_settings(...)` is called with when this file is imported (directly, or in the constructor
+    of an opsdesk class instantiated at import without settings), and when the opsdesk modules it imports are."""
     seen = set() if seen is None else seen
     if source in seen or not source.is_file():
         return set()
     seen.add(source)
     models: set[type[BaseModel]] = set()
-    for node in import_time_nodes(ast.parse(source.read_text()).body):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "load_settings"
-                and node.args and isinstance(node.args[0], ast.Name)):
-            models.add(getattr(settings_module, node.args[0].id))
+    imported: dict[str, Path] = {}
+    nodes = import_time_nodes(ast.parse(source.read_text()).body)
+    for node in nodes:
+        if name := _loads_settings(node):
+            models.add(getattr(settings_module, name))
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("opsdesk"):
+            module_file = _module_file(node.module)
+            for alias in node.names:
+                if module_file is not None:
+                    imported[alias.asname or alias.name] = module_file
             for module_name in (node.module, *(f"{node.module}.{alias.name}" for alias in node.names)):
-                path = LAYER_ROOT / Path(*module_name.split("."))
-                for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+                if (candidate := _module_file(module_name)) is not None:
                     models |= settings_models(candidate, seen)
+    for node in nodes:
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in imported
+                and not _passes_settings(node)):
+            models |= _constructor_models(imported[node.func.id], node.func.id)
     return models
 
 
@@ -78,11 +119,13 @@ def deployed_functions(synthesized: Synthesized) -> list[tuple[str, dict[str, An
 FUNCTION_NAMES = sorted(path.name for path in FUNCTIONS_ROOT.iterdir() if (path / "__init__.py").is_file())
 
 
+@pytest.mark.parametrize("stage", STAGES)
 @pytest.mark.parametrize("name", FUNCTION_NAMES)
 def test_the_environment_infra_gives_a_function_satisfies_every_settings_model_its_code_loads(
-    dev: Synthesized, name: str
+    stage: str, name: str, request: pytest.FixtureRequest
 ) -> None:
-    deployed = [properties for group, properties in deployed_functions(dev) if group == name]
+    synthesized: Synthesized = request.getfixturevalue(stage)
+    deployed = [properties for group, properties in deployed_functions(synthesized) if group == name]
     assert deployed, f"{name} has a folder under functions/ but this app deploys no function for it"
     models = set().union(*(settings_models(FUNCTIONS_ROOT / name / entry) for entry in ("handler.py", "app.py")))
     assert models, f"{name} loads no settings model"

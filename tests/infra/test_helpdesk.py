@@ -19,6 +19,9 @@ from opsdesk.helpdesk.exports import export_key
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import HelpdeskSlaCheckSettings
 from tests.infra.conftest import (
+    DOMAIN,
+    MAIL_CONTEXT,
+    MAIL_FROM,
     PROD_ORIGIN,
     Synthesized,
     actions,
@@ -26,6 +29,7 @@ from tests.infra.conftest import (
     function_named,
     methods_by_path,
     one,
+    rendered,
     resources_of_type,
     role_statements,
     synthesize,
@@ -526,27 +530,7 @@ def test_the_helpdesk_stack_outputs_its_url_buckets_and_dead_letter_queue(dev: S
 
 # --- the CSAT survey mail (SES) -----------------------------------------------------------------------------------
 
-MAIL_FROM = "helpdesk@mail.opsdesk.example"
-DOMAIN = "api.opsdesk.example"
-MAIL_CONTEXT = {"mailFrom": MAIL_FROM, "domainName": DOMAIN,
-                "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000000"}
 MAIL_GROUP = "helpdesk_tickets"
-
-
-@pytest.fixture(scope="module")
-def with_mail(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """A dev stage with a custom domain and a survey mail sender (synth ran cdk-nag: it raises on a finding)."""
-    return synthesize(tmp_path_factory.mktemp("helpdesk-mail"), MAIL_CONTEXT)
-
-
-def rendered(value: Any) -> str:
-    """A CloudFormation string as text, pseudo parameters as ${Name}."""
-    if isinstance(value, str):
-        return value
-    if "Ref" in value:
-        return "${" + value["Ref"] + "}"
-    separator, parts = value["Fn::Join"]
-    return str(separator).join(rendered(part) for part in parts)
 
 
 def ses_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
@@ -603,18 +587,6 @@ def test_without_a_mail_sender_no_function_may_send_mail(dev: Synthesized) -> No
 
     assert "HELPDESK_MAIL_FROM" not in variables(function)
     assert '"ses:' not in json.dumps(dev.templates)
-
-
-def test_cfn_lint_passes_on_the_stacks_with_survey_mail(with_mail: Synthesized) -> None:
-    from cfnlint.api import ManualArgs, lint_file
-
-    from tests.infra.test_checks import CFN_LINT_IGNORED, LINT_REGIONS
-
-    problems = [str(match) for template in sorted(with_mail.directory.glob("*.template.json"))
-                for match in lint_file(template, config=ManualArgs(ignore_checks=CFN_LINT_IGNORED,
-                                                                   regions=LINT_REGIONS))]
-
-    assert problems == []
 
 
 @pytest.mark.parametrize(("context", "message"), [
