@@ -17,8 +17,9 @@ from typing import Any, Protocol
 
 from opsdesk.ai.usage import TokenUsage, estimate_tokens
 from opsdesk.analysis.catalogue import CATALOGUE
-from opsdesk.analysis.engine import ago, rank_hypotheses
+from opsdesk.analysis.engine import rank_hypotheses
 from opsdesk.analysis.evidence import CAUSE_CLASSES, EvidenceBundle, Hypothesis
+from opsdesk.analysis.text import ago
 
 OFFLINE_MODEL_ID = "opsdesk-offline-hypotheses"
 HYPOTHESES_TOOL = "record_hypotheses"

@@ -1,0 +1,259 @@
+"""How the analysis engine reads evidence text (opsdesk.analysis.engine): terms (tokenised, abbreviations expanded,
+stemmed), the catalogue's phrases found in them, clauses and their markers; and the `Signal` every kind of evidence
+becomes, with the helpers each kind shares (service relations, times, diminishing sums). Pure Python."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from opsdesk.analysis.catalogue import (
+    ABBREVIATIONS,
+    CATALOGUE,
+    CONSEQUENCE_MARKERS,
+    DIMINISHING,
+    GENERIC_SERVICE_WORDS,
+    NORMAL_MARKERS,
+    STOP_WORDS,
+    CauseEntry,
+)
+
+MAX_QUOTE = 80
+MAX_QUOTED_TERMS = 5
+TEXT_MENTIONS = "The incident text mentions "
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_PIECE = re.compile(r"\d+[xX](?![A-Za-z0-9])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_CLAUSE_BREAK = re.compile(r"[.!?;:](?=\s|$)|[,\n`]|\s[-\u2013\u2014]\s")
+_MULTIPLIER = re.compile(r"\d+x", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
+HIGH_PERCENT = 85.0
+"""A percentage at or above this is the term `highpct` ("CPU 97%" and "cpu at 100%" match "cpu 90%")."""
+_VOID_BEFORE_NORMAL = re.compile(r"(?:\d+x|above|than|over|beyond|times|back to|not|return to|returns to)\s+"
+                                 r"(?:a\s+|the\s+)?$", re.IGNORECASE)
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ion", ""), ("ed", ""), ("s", ""))
+
+
+# ---------------------------------------------------------------------------------------------------- text
+@dataclass(frozen=True)
+class Token:
+    term: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """A light suffix stemmer: `connections`, `connection`, `connected` -> `connect`; `expired`, `expires` ->
+    `expir`. Only consistency matters: the catalogue and the evidence go through the same function."""
+    if not word.isalpha() or len(word) <= 3:
+        return word
+    for _ in range(2):
+        for suffix, replacement in _SUFFIXES:
+            if (word.endswith(suffix) and len(word) - len(suffix) >= 3
+                    and not (suffix == "s" and word.endswith(("ss", "us", "is")))):
+                word = word[: -len(suffix)] + replacement
+                break
+        else:
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Normalised terms with their place in `text`: words split at camelCase, snake_case and punctuation, lower
+    case, abbreviations expanded, stop words dropped, stemmed; `12x` becomes the term `xfold`, a percentage of at
+    least HIGH_PERCENT the term `highpct`."""
+    tokens: list[Token] = []
+    high = [m.span() for m in _PERCENT.finditer(text) if float(m.group(1)) >= HIGH_PERCENT]
+    for word in _WORD.finditer(text):
+        span = next((h for h in high if h[0] <= word.start() < h[1]), None) if high else None
+        if span is not None:
+            if not tokens or tokens[-1].start != span[0]:
+                tokens.append(Token("highpct", span[0], span[1]))
+            continue
+        raw_word = word.group().replace("'", "")
+        whole = raw_word.lower()
+        pieces = ([(whole, 0, len(word.group()))] if whole in ABBREVIATIONS
+                  else [(p.group().lower(), p.start(), p.end()) for p in _PIECE.finditer(raw_word)])
+        for piece, start, end in pieces:
+            if _MULTIPLIER.fullmatch(piece):
+                tokens.append(Token("xfold", word.start() + start, word.start() + end))
+                continue
+            for part in ABBREVIATIONS.get(piece, piece).split():
+                if part not in STOP_WORDS:
+                    tokens.append(Token(stem(part), word.start() + start, word.start() + end))
+    return tokens
+
+
+def terms_of(text: str) -> tuple[str, ...]:
+    return tuple(token.term for token in tokenize(text))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    cause: str
+    points: float
+    """Positive: supports the cause; negative: a contradicting phrase."""
+
+
+@dataclass(frozen=True)
+class _PhraseTable:
+    by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[_Entry, ...]], ...]]
+    """First term -> (phrase terms, entries), longest phrase first."""
+
+
+def _build_table(catalogue: Iterable[CauseEntry]) -> _PhraseTable:
+    phrases: dict[tuple[str, ...], list[_Entry]] = {}
+    for entry in catalogue:
+        signed = [*entry.supports.items(), *entry.metrics.items()]
+        signed += [(phrase, -weight) for phrase, weight in entry.contradicts.items()]
+        for phrase, points in signed:
+            terms = terms_of(phrase)
+            if not terms:
+                raise ValueError(f"{entry.cause}: the term {phrase!r} is only stop words")
+            existing = phrases.setdefault(terms, [])
+            same = next((e for e in existing if e.cause == entry.cause), None)
+            if same is not None and (same.points > 0) != (points > 0):
+                raise ValueError(f"{entry.cause}: {phrase!r} both supports and contradicts it")
+            if same is None or abs(points) > abs(same.points):
+                if same is not None:
+                    existing.remove(same)
+                existing.append(_Entry(entry.cause, points))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[_Entry, ...]]]] = {}
+    for terms, entries in phrases.items():
+        by_first.setdefault(terms[0], []).append((terms, tuple(entries)))
+    return _PhraseTable({first: tuple(sorted(items, key=lambda item: -len(item[0])))
+                         for first, items in by_first.items()})
+
+
+_TABLE = _build_table(CATALOGUE)
+BY_CAUSE = {entry.cause: entry for entry in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class _Match:
+    entries: tuple[_Entry, ...]
+    start: int
+    end: int
+    """Character span in the matched text."""
+
+
+def match_phrases(tokens: list[Token]) -> list[_Match]:
+    """Catalogue phrases in `tokens`, longest first at each place (a term inside a longer phrase belongs to it:
+    "cpu throttling" is not "throttling")."""
+    matches: list[_Match] = []
+    index = 0
+    while index < len(tokens):
+        for terms, entries in _TABLE.by_first.get(tokens[index].term, ()):
+            end = index + len(terms)
+            if end <= len(tokens) and all(tokens[index + k].term == terms[k] for k in range(len(terms))):
+                matches.append(_Match(entries, tokens[index].start, tokens[end - 1].end))
+                index = end
+                break
+        else:
+            index += 1
+    return matches
+
+
+def _markers(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+_NORMAL = _markers(NORMAL_MARKERS)
+_CONSEQUENCE = _markers(CONSEQUENCE_MARKERS)
+
+
+def has_normal_marker(clause: str) -> bool:
+    return any(not _VOID_BEFORE_NORMAL.search(clause[: found.start()]) for found in _NORMAL.finditer(clause))
+
+
+def has_consequence_marker(clause: str) -> bool:
+    return _CONSEQUENCE.search(clause) is not None
+
+
+def clauses(text: str) -> list[str]:
+    return [part.strip() for part in _CLAUSE_BREAK.split(text) if part.strip()]
+
+
+def quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"}"'
+
+
+# ---------------------------------------------------------------------------------------------------- signals
+@dataclass(frozen=True)
+class Signal:
+    cause: str
+    group: str
+    """text, alert, change, past or feedback: points add up with diminishing returns within a group."""
+    points: float
+    sentence: str
+    """Cites the item; on the supporting side when `supports`, else on the contradicting side."""
+    evidence_id: str | None = None
+    supports: bool = True
+    item: str = ""
+    """The item's short name for a claim: `alert HighErrorRate`, `Deployment v2.4.5 of payment-api`, a quote."""
+
+
+def mask(text: str, name: str) -> str:
+    """`text` with the mentions of `name` blanked: a service called order-events-consumer says nothing about a
+    consumer lag."""
+    if not name.strip():
+        return text
+    return re.sub(rf"(?<![\w-]){re.escape(name.strip())}(?![\w-])", lambda m: " " * len(m.group()), text,
+                  flags=re.IGNORECASE)
+
+
+def _words(service: str) -> set[str]:
+    return {stem(part) for part in re.split(r"[^a-z0-9]+", service.lower())
+            if part and part not in GENERIC_SERVICE_WORDS}
+
+
+def relation(service: str, other: str) -> str:
+    """same, related (they share a name part that is not generic: inventory-svc, inventory-worker) or other."""
+    if service.strip().lower() == other.strip().lower():
+        return "same"
+    return "related" if _words(service) & _words(other) else "other"
+
+
+def ago(minutes: float) -> str:
+    """`12 minutes before detection`, `3 hours after detection`."""
+    side = "before" if minutes >= 0 else "after"
+    value = abs(minutes)
+    if value < 1:
+        return "at detection"
+    if value < 90:
+        amount = f"{round(value)} minute{'s' if round(value) != 1 else ''}"
+    elif value < 36 * 60:
+        hours = round(value / 60)
+        amount = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        days = round(value / 1440)
+        amount = f"{days} day{'s' if days != 1 else ''}"
+    return f"{amount} {side} detection"
+
+
+def minutes_before(detected_at: datetime, at: datetime) -> float:
+    return (detected_at - at).total_seconds() / 60.0
+
+
+def diminished(points: Iterable[float]) -> float:
+    return sum(p * DIMINISHING**i for i, p in enumerate(sorted(points, reverse=True)))
+
+
+def match_points(text: str) -> dict[str, float]:
+    """Cause -> points of a short text (an alert, a change summary): diminishing sum of its positive terms minus
+    its contradicting ones."""
+    positive: dict[str, list[float]] = {}
+    negative: dict[str, float] = {}
+    for match in match_phrases(tokenize(text)):
+        for entry in match.entries:
+            if entry.points > 0:
+                positive.setdefault(entry.cause, []).append(entry.points)
+            else:
+                negative[entry.cause] = negative.get(entry.cause, 0.0) + entry.points
+    causes = set(positive) | set(negative)
+    return {cause: diminished(positive.get(cause, [])) + negative.get(cause, 0.0) for cause in causes}
