@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
-from opsdesk.helpdesk.prometheus import CONTENT_TYPE, build_families, process_families, render, sla_check_families
+from opsdesk.helpdesk.sla_metrics import sla_check_families
 from opsdesk.http import create_api
 from opsdesk.observability import instrumented
+from opsdesk.prometheus import CONTENT_TYPE, build_families, process_families, render
 from opsdesk.settings import HelpdeskMetricsSettings, load_settings
 
 settings = load_settings(HelpdeskMetricsSettings)
@@ -28,7 +29,7 @@ def handle_metrics() -> Response[str]:
     with _lock:
         _scrapes += 1
         scrapes = _scrapes
-    families = [*build_families(settings.build_version), *process_families(scrapes),
+    families = [*build_families(settings.build_version, HELPDESK.name), *process_families(scrapes),
                 *sla_check_families(repository.sla_check_stats())]
     return Response(status_code=200, content_type=CONTENT_TYPE, body=render(families),
                     headers={"Cache-Control": "no-store"})

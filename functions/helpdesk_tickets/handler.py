@@ -21,7 +21,15 @@ from opsdesk.helpdesk.service import (
     parse_ticket_search,
 )
 from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
-from opsdesk.http import create_api, current_channel, current_principal, json_response, query_params, request_body
+from opsdesk.http import (
+    array_response,
+    create_api,
+    current_channel,
+    current_principal,
+    json_response,
+    query_params,
+    request_body,
+)
 from opsdesk.observability import instrumented
 from opsdesk.pagination import Page
 from opsdesk.settings import HelpdeskMailSettings, load_settings
@@ -30,13 +38,10 @@ settings = load_settings(HelpdeskMailSettings)
 app = create_api(HELPDESK, settings)
 # A resolve mails the requester the CSAT survey (SES), unless the stage has no mail settings.
 service = HelpdeskService(TicketRepository(EventLog()), mailer=survey_mailer(settings))
-NEXT_CURSOR_HEADER = "X-Next-Cursor"
 
 
 def _list(items: list[Any], page: Page[Any]) -> Response[str]:
-    """The document's bare array; the next page's cursor, when there is one, in a header."""
-    headers = {NEXT_CURSOR_HEADER: page.next_cursor} if page.next_cursor else {}
-    return json_response(200, items, headers=headers)
+    return array_response(items, page.next_cursor)
 
 
 @app.get("/tickets")

@@ -7,16 +7,15 @@ import time
 
 import pytest
 
-from opsdesk.helpdesk.prometheus import (
+from opsdesk.helpdesk.sla_metrics import SlaCheckStats, sla_check_families
+from opsdesk.prometheus import (
     CONTENT_TYPE,
     MetricFamily,
     Sample,
-    SlaCheckStats,
     build_families,
     format_value,
     process_families,
     render,
-    sla_check_families,
 )
 
 # The 0.0.4 grammar for the lines we write: comments, then `name{label="value",...} value`.
@@ -84,14 +83,14 @@ def test_values_are_written_as_prometheus_floats(value: float, text: str) -> Non
 
 
 def test_build_info_names_the_module_and_version() -> None:
-    families = parse(render(build_families("1.2.3")))
+    families = parse(render(build_families("1.2.3", "helpdesk")))
 
     assert families["opsdesk_build_info"]["samples"] == [('{module="helpdesk",version="1.2.3"}', "1")]
     assert families["python_info"]["type"] == "gauge"
 
 
 def test_build_info_without_a_version_says_unknown() -> None:
-    assert 'version="unknown"' in render(build_families(""))
+    assert 'version="unknown"' in render(build_families("", "helpdesk"))
 
 
 def test_process_metrics_are_true_of_this_process() -> None:

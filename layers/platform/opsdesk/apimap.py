@@ -348,7 +348,41 @@ COPILOT = ApiModule(
     ),),
 )
 
-MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK, COPILOT)
+# The incident-response document (seeds/incident-response-api.md) under /response: signed-in users (the Cognito
+# bearer, as the support module), each seeing their tenant's incidents. The document's paths end in a slash
+# (`/api/incidents/`); both spellings are served. Health and Prometheus metrics are public and name no tenant.
+RESPONSE = ApiModule(
+    name="response",
+    base_path="/response",
+    dialect="response",
+    groups=(
+        FunctionGroup(
+            name="response_incidents",
+            resources=("/api/incidents", "/api/incidents/{proxy+}"),
+            tables=("IncidentsTable", "EventsTable"),
+            capabilities=(Capability.CURSOR_KEY,),
+        ),
+        FunctionGroup(
+            name="response_ingest",
+            resources=("/api/ingest/{proxy+}",),
+            tables=("IncidentsTable",),
+            capabilities=(Capability.CURSOR_KEY,),
+        ),
+        FunctionGroup(name="response_health", resources=("/health", "/metrics"), auth=Auth.NONE,
+                      read_only_tables=("IncidentsTable",)),
+    ),
+    stream_consumers=(StreamConsumer(
+        FunctionGroup(name="response_analysis", resources=(), tables=("IncidentsTable", "EventsTable"),
+                      capabilities=(Capability.AI_MODEL,)),
+        table="IncidentsTable",
+        event_types=("response.analysis_requested",),
+        purpose="analyse an incident once a burst of its events has ended: summary, root cause, suggested actions",
+    ),),
+    # Lists are bare arrays (the document's shape): the next page's cursor travels in this header.
+    expose_headers=("X-Next-Cursor",),
+)
+
+MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK, COPILOT, RESPONSE)
 MODULES_BY_NAME: dict[str, ApiModule] = {module.name: module for module in MODULES}
 """The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
 SERVED_MODULES: tuple[ApiModule, ...] = MODULES

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def new_time_ordered_id(moment: datetime | None = None) -> str:
+    """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made later sort later as text, so
+    a sort key of ids lists items in the order they were made."""
+    millis = int((moment or datetime.now(UTC)).timestamp() * 1000) & ((1 << 48) - 1)
+    value = (millis << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (0b10 << 62) | secrets.randbits(62)
+    return str(uuid.UUID(int=value))
 
 
 def is_uuid(value: str) -> bool:

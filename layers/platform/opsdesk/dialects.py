@@ -73,8 +73,16 @@ def response(error: DomainError) -> Envelope:
     return STATUS_BY_KIND[error.kind], {"detail": error.message}
 
 
+REQUEST_PARTS = ("query", "path", "header")
+"""A field named `query.status` or `header.Idempotency-Key` is located in that part of the request, not the body."""
+
+
 def _location(field: str) -> list[str | int]:
-    """"contexts[0].value" -> ["body", "contexts", 0, "value"], as FastAPI locates a body field."""
+    """"contexts[0].value" -> ["body", "contexts", 0, "value"], "[3].level" -> ["body", 3, "level"] and
+    "query.status" -> ["query", "status"], as FastAPI locates a field."""
+    part, dot, rest = field.partition(".")
+    if dot and part in REQUEST_PARTS:
+        return [part, rest]
     parts: list[str | int] = ["body"]
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
         parts.append(int(index) if index else name)

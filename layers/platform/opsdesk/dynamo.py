@@ -242,3 +242,41 @@ class Transactions:
     def commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[BaseException], BaseException],
                on_condition_failed: Callable[[], Outcome]) -> None:
         run_transaction(self.connection, write, conflict, on_condition_failed, transaction=TransactWrite)
+
+
+BATCH_WRITE_SIZE = 25
+"""DynamoDB's BatchWriteItem limit."""
+BATCH_WRITE_ATTEMPTS = 8
+
+
+@dataclass
+class BatchWriteReport:
+    items: int = 0
+    requests: int = 0
+    """BatchWriteItem calls, retries of unprocessed items included."""
+
+
+def batch_put(model: type[Model], items: Sequence[Model], *, attempts: int = BATCH_WRITE_ATTEMPTS) -> BatchWriteReport:
+    """Put `items` of one table in BatchWriteItem calls of 25, sending unprocessed items again with jittered
+    exponential backoff (DynamoDB returns them under throttling). Puts overwrite, so writing a batch again after a
+    failure stores nothing twice. Items still unprocessed after the last attempt are a RateLimited (429)."""
+    report = BatchWriteReport(items=len(items))
+    connection = model._get_connection()
+    table = model.Meta.table_name
+    for start in range(0, len(items), BATCH_WRITE_SIZE):
+        pending: list[Any] = [item.serialize() for item in items[start:start + BATCH_WRITE_SIZE]]
+        for attempt in range(attempts):
+            try:
+                answer = connection.connection.batch_write_item(table, put_items=pending) or {}
+            except PynamoDBException as exc:
+                raise domain_error_for(exc, "Write failed") from exc
+            report.requests += 1
+            pending = [request["PutRequest"]["Item"]
+                       for request in (answer.get("UnprocessedItems") or {}).get(table) or []]
+            if not pending:
+                break
+            time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
+        if pending:
+            raise RateLimited("The table is busy; retry the request (with the same Idempotency-Key)",
+                              headers={"Retry-After": RETRY_AFTER_SECONDS})
+    return report

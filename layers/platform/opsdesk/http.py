@@ -151,6 +151,16 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None,
     )
 
 
+NEXT_CURSOR_HEADER = "X-Next-Cursor"
+"""Where a list answered as a bare array (the helpdesk's and the response documents' shape) hands out the next
+page's cursor; the client sends it back as `cursor`."""
+
+
+def array_response(items: list[Any], next_cursor: str | None) -> Response[str]:
+    """A bare JSON array; the next page's cursor, when there is one, in NEXT_CURSOR_HEADER."""
+    return json_response(200, items, headers={NEXT_CURSOR_HEADER: next_cursor} if next_cursor else {})
+
+
 def current_principal(app: APIGatewayRestResolver) -> Principal:
     """The caller, from the claims API Gateway's authorizer verified (never from the request itself): the Cognito
     authorizer's claims, or the session authorizer's (opsdesk.sessions) for cookie-session modules."""

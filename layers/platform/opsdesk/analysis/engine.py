@@ -71,6 +71,7 @@ from opsdesk.analysis.evidence import (
     Hypothesis,
     PastIncident,
 )
+from opsdesk.analysis.observations import observation_signals, reported_changes
 from opsdesk.analysis.text import (
     BY_CAUSE,
     MAX_QUOTE,
@@ -251,7 +252,9 @@ def collect_signals(bundle: EvidenceBundle, feedback: Mapping[str, float] | None
     facts = bundle.incident
     signals = text_signals(facts.title, facts.description, facts.service_name)
     signals += alert_signals(bundle.alerts, facts.service_name, facts.detected_at)
-    signals += change_signals(bundle.changes, facts.service_name, facts.detected_at)
+    changes = bundle.changes + reported_changes(bundle.observations, facts.service_name)
+    signals += change_signals(changes, facts.service_name, facts.detected_at)
+    signals += observation_signals(bundle.observations, facts.detected_at)
     signals += missing_change_signals(signals, facts.service_name)
     signals += past_signals(bundle.past_incidents, facts.service_name,
                             set(terms_of(f"{facts.title} {facts.description}")))

@@ -87,12 +87,34 @@ class PastIncident:
     """Causes people rejected for it."""
 
 
+ObservationKind = Literal["log", "metric", "alert", "trace", "user_action"]
+Level = Literal["debug", "info", "warning", "error", "critical"]
+
+
+@dataclass(frozen=True)
+class ObservationEvidence:
+    """Something observed during the incident (the response module's events): a log line, a metric reading, an
+    alert, a trace, or a note of what someone did. Changes it reports (a deployment, a flag turned on) also reach the
+    engine as ChangeEvidence (opsdesk.analysis.observations.reported_changes)."""
+
+    id: str
+    kind: ObservationKind
+    message: str
+    level: Level
+    source: str
+    """Who emitted it: a host, a pod, a service or a tool."""
+    at: datetime
+    details: Mapping[str, str] = field(default_factory=dict)
+    """Its metadata as text (a metric's name, a version, a status code)."""
+
+
 @dataclass(frozen=True)
 class EvidenceBundle:
     incident: IncidentFacts
     alerts: tuple[AlertEvidence, ...] = ()
     changes: tuple[ChangeEvidence, ...] = ()
     past_incidents: tuple[PastIncident, ...] = ()
+    observations: tuple[ObservationEvidence, ...] = ()
 
 
 @dataclass(frozen=True)

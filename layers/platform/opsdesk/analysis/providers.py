@@ -100,6 +100,8 @@ def tool_input_schema(limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     }
 
 
+MAX_PROMPT_OBSERVATIONS = 200
+"""The newest events a prompt shows (a prompt's tokens are paid for; the engine reads them all)."""
 TOOL_DESCRIPTION = "Record the ranked root-cause hypotheses of the incident (most likely first)."
 
 
@@ -135,6 +137,15 @@ def evidence_prompt(bundle: EvidenceBundle, feedback: Mapping[str, float] | None
         version = f" {change.version}" if change.version else ""
         lines.append(f"- [{change.id}] {change.kind}{version} of {change.service} at {_time(change.at)} "
                      f"({ago(before)}): {_line(change.summary)}")
+    if bundle.observations:
+        shown = sorted(bundle.observations, key=lambda o: (o.at, o.id))[-MAX_PROMPT_OBSERVATIONS:]
+        lines.append(f"Events ({len(shown)} of {len(bundle.observations)}, newest last):")
+        for observation in shown:
+            before = (detected - observation.at).total_seconds() / 60
+            details = "; ".join(f"{k}={v}" for k, v in list(observation.details.items())[:6])
+            lines.append(f"- [{observation.id}] {observation.kind} {observation.level} from {observation.source} at "
+                         f"{_time(observation.at)} ({ago(before)}): {_line(observation.message)[:300]}"
+                         + (f" ({_line(details)[:200]})" if details else ""))
     lines.append("Past incidents of this project:" if bundle.past_incidents else "Past incidents: none")
     for past in bundle.past_incidents:
         outcome = f"confirmed cause {past.confirmed_cause}" if past.confirmed_cause else "cause never confirmed"

@@ -188,7 +188,7 @@ def quote(text: str) -> str:
 class Signal:
     cause: str
     group: str
-    """text, alert, change, past or feedback: points add up with diminishing returns within a group."""
+    """text, alert, observation, change, past or feedback: points add up with diminishing returns within a group."""
     points: float
     sentence: str
     """Cites the item; on the supporting side when `supports`, else on the contradicting side."""

@@ -49,8 +49,8 @@ from opsdesk.helpdesk.keys import (
     exports_pk,
     ticket_pk,
 )
-from opsdesk.helpdesk.prometheus import SlaCheckStats
 from opsdesk.helpdesk.sla import DueEntry, parse_due_sort_key
+from opsdesk.helpdesk.sla_metrics import SlaCheckStats
 from opsdesk.settings import HelpdeskSettings, load_settings
 
 

@@ -1,10 +1,9 @@
-"""`GET /metrics`: Prometheus text exposition format 0.0.4 (docs/decisions.md, Helpdesk).
+"""Prometheus text exposition format 0.0.4 for the modules' public `GET /metrics` routes (helpdesk, response).
 
-The route has no auth, so it reports only what is true of the platform as a whole and says nothing about any
-tenant: build information, the serving process (each Lambda instance is a process; a scrape reaches one of
-them, so process counters are per instance, as for any horizontally scaled service), and the scheduled SLA
-check's platform-wide record (runs, last run, breaches recorded per kind: counts only, no tenant, no ticket).
-Per-tenant figures are served to agents by `/metrics/sla`, `/metrics/resolution` and `/metrics/tickets`.
+Those routes have no auth, so they report only what is true of the platform as a whole and say nothing about any
+tenant: build information, the serving process (each Lambda instance is a process; a scrape reaches one of them,
+so process counters are per instance, as for any horizontally scaled service), and each module's platform-wide
+aggregates (opsdesk.helpdesk.sla_metrics, opsdesk.response.metrics).
 """
 
 from __future__ import annotations
@@ -19,10 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from opsdesk.helpdesk.sla import SLA_KINDS
-
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-MetricType = Literal["counter", "gauge", "untyped"]
+MetricType = Literal["counter", "gauge", "histogram", "untyped"]
 PROCESS_START = time.time()
 """When this module was imported: the function instance's cold start, to the precision that matters."""
 
@@ -31,6 +28,8 @@ PROCESS_START = time.time()
 class Sample:
     value: float
     labels: Mapping[str, str] = field(default_factory=dict)
+    suffix: str = ""
+    """A histogram's `_bucket`, `_sum` or `_count`."""
 
 
 @dataclass(frozen=True)
@@ -39,18 +38,6 @@ class MetricFamily:
     type: MetricType
     help: str
     samples: tuple[Sample, ...]
-
-
-@dataclass(frozen=True)
-class SlaCheckStats:
-    """The scheduled breach check's platform-wide record (one item, updated at the end of every run)."""
-
-    runs: int
-    last_run_at: float
-    """Epoch seconds of the last completed run."""
-    last_duration_seconds: float
-    breaches: Mapping[str, int]
-    """Breaches recorded, by SLA kind (first_response, resolution), since the first run."""
 
 
 def escape_label_value(value: str) -> str:
@@ -79,15 +66,16 @@ def render(families: Iterable[MetricFamily]) -> str:
         lines.append(f"# TYPE {family.name} {family.type}")
         for sample in family.samples:
             labels = ",".join(f'{name}="{escape_label_value(value)}"' for name, value in sorted(sample.labels.items()))
-            lines.append(f"{family.name}{{{labels}}} {format_value(sample.value)}" if labels
-                         else f"{family.name} {format_value(sample.value)}")
+            name = family.name + sample.suffix
+            lines.append(f"{name}{{{labels}}} {format_value(sample.value)}" if labels
+                         else f"{name} {format_value(sample.value)}")
     return "\n".join(lines) + "\n"
 
 
-def build_families(version: str) -> list[MetricFamily]:
+def build_families(version: str, module: str) -> list[MetricFamily]:
     return [
-        MetricFamily("opsdesk_build_info", "gauge", "Build of the opsdesk helpdesk serving this scrape.",
-                     (Sample(1, {"module": "helpdesk", "version": version or "unknown"}),)),
+        MetricFamily("opsdesk_build_info", "gauge", f"Build of the opsdesk {module} serving this scrape.",
+                     (Sample(1, {"module": module, "version": version or "unknown"}),)),
         MetricFamily("python_info", "gauge", "Python platform information.",
                      (Sample(1, {"implementation": platform.python_implementation(),
                                  "major": str(sys.version_info.major), "minor": str(sys.version_info.minor),
@@ -114,25 +102,6 @@ def process_families(scrapes: int) -> list[MetricFamily]:
         families.insert(2, MetricFamily("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
                                         (Sample(rss),)))
     return families
-
-
-def sla_check_families(stats: SlaCheckStats | None) -> list[MetricFamily]:
-    """Absent before the first run, so an alert on `absent()` or on the last run's age catches a stalled check."""
-    if stats is None:
-        return []
-    return [
-        MetricFamily("opsdesk_helpdesk_sla_check_runs_total", "counter", "Completed runs of the scheduled SLA check.",
-                     (Sample(stats.runs),)),
-        MetricFamily("opsdesk_helpdesk_sla_check_last_run_timestamp_seconds", "gauge",
-                     "When the scheduled SLA check last completed, since unix epoch in seconds.",
-                     (Sample(round(stats.last_run_at, 3)),)),
-        MetricFamily("opsdesk_helpdesk_sla_check_last_duration_seconds", "gauge",
-                     "How long the last SLA check run took.", (Sample(round(stats.last_duration_seconds, 3)),)),
-        MetricFamily("opsdesk_helpdesk_sla_breaches_recorded_total", "counter",
-                     "SLA breaches recorded by the scheduled check, all tenants together, by SLA clock.",
-                     tuple(Sample(stats.breaches.get(kind, 0), {"kind": kind})
-                           for kind in SLA_KINDS)),
-    ]
 
 
 def _resident_memory_bytes() -> int | None:

@@ -1,0 +1,56 @@
+"""response-ingest: events into incidents (seeds/incident-response-api.md, "Events"). A batch is validated as a
+whole before anything is written; an `Idempotency-Key` header makes a retried request store nothing twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from opsdesk.apimap import RESPONSE
+from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, raw_body
+from opsdesk.observability import instrumented
+from opsdesk.response.repository import ResponseRepository
+from opsdesk.response.requests import (
+    MAX_BATCH_BODY_BYTES,
+    MAX_EVENT_BODY_BYTES,
+    IngestEventRequest,
+    parse_batch,
+    parse_event_page,
+    parse_idempotency_key,
+)
+from opsdesk.response.service import ResponseService
+from opsdesk.response.views import event_view
+from opsdesk.settings import ResponseSettings, load_settings
+from opsdesk.validation import parse_json_body, parse_model
+
+settings = load_settings(ResponseSettings)
+app = create_api(RESPONSE, settings)
+service = ResponseService(ResponseRepository(settings=settings), analysis_stale_seconds=settings.analysis_stale_seconds)
+
+
+@app.post("/api/ingest/events")
+def handle_ingest_event() -> Response[str]:
+    request = parse_model(IngestEventRequest, parse_json_body(raw_body(app), MAX_EVENT_BODY_BYTES))
+    key = parse_idempotency_key(app.current_event.headers or {})
+    events = service.ingest(current_principal(app), [request], idempotency_key=key, batch=False)
+    return json_response(201, event_view(events[0]))
+
+
+@app.post("/api/ingest/events/batch")
+def handle_ingest_batch() -> Response[str]:
+    requests = parse_batch(parse_json_body(raw_body(app), MAX_BATCH_BODY_BYTES))
+    key = parse_idempotency_key(app.current_event.headers or {})
+    events = service.ingest(current_principal(app), requests, idempotency_key=key)
+    return json_response(201, [event_view(e) for e in events])
+
+
+@app.get("/api/ingest/events/<incident_id>")
+def handle_list_events(incident_id: str) -> Response[str]:
+    page = service.events(current_principal(app), incident_id, parse_event_page(query_params(app)))
+    return array_response([event_view(e) for e in page.items], page.next_cursor)
+
+
+@instrumented
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,65 @@
+"""Runs an incident's analysis when events arrive (functions/response_analysis, fed by the IncidentsTable's stream):
+waits for the burst to end, reads the newest events, and stores the summary, root cause, the new suggested actions
+and an `ai_analysis` timeline entry in one write, pushed to the incident's room."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from opsdesk.analysis.providers import HypothesisProvider
+from opsdesk.analysis.text import BY_CAUSE
+from opsdesk.clock import new_time_ordered_id, utc_now
+from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, wait_for_quiet
+from opsdesk.response.records import AI_ACTOR, Action, ActionStatus, Analysis, EntryType, TimelineEntry
+from opsdesk.response.service import room_event
+from opsdesk.response.store import ResponseStore
+from opsdesk.response.views import action_view, entry_view, incident_view
+
+MAX_ACTIONS_CHECKED = 200
+"""Existing actions compared with new suggestions (an analysis never adds an action the incident already has)."""
+
+
+class AnalysisService:
+    def __init__(self, store: ResponseStore, provider: HypothesisProvider, *, quiet_seconds: float,
+                 max_wait_seconds: float, clock: Callable[[], datetime] = utc_now,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._store = store
+        self._provider = provider
+        self._quiet = quiet_seconds
+        self._max_wait = max_wait_seconds
+        self._now = clock
+        self._sleep = sleep
+
+    def run(self, tenant_id: str, incident_id: str) -> Analysis | None:
+        """None when the incident is gone."""
+        wait_for_quiet(lambda: self._store.last_event_at(tenant_id, incident_id), self._now,
+                       quiet_seconds=self._quiet, max_wait_seconds=self._max_wait, sleep=self._sleep)
+        self._store.start_analysis(tenant_id, incident_id)  # events from now on request the next analysis
+        incident = self._store.get_incident(tenant_id, incident_id)
+        if incident is None:
+            return None
+        events = self._store.latest_events(tenant_id, incident_id, MAX_EVENTS_READ)
+        result = analyse(incident, events, self._provider)
+        now = self._now()
+        have = {a.title.lower() for a in self._store.actions(tenant_id, incident_id, MAX_ACTIONS_CHECKED, None).items}
+        actions = [Action(id=new_time_ordered_id(now), incident_id=incident_id, title=step.title,
+                          description=step.description, status=ActionStatus.PENDING, suggested_by=AI_ACTOR,
+                          priority=step.priority, created_at=now, updated_at=now)
+                   for step in result.steps if step.title.lower() not in have]
+        analysis = result.analysis
+        label = BY_CAUSE[analysis.cause].label if analysis.cause in BY_CAUSE else "no known cause"
+        entry = TimelineEntry(id=new_time_ordered_id(now), incident_id=incident_id,
+                              entry_type=EntryType.AI_ANALYSIS,
+                              title=f"AI analysis: {label} ({round(analysis.confidence * 100)}%)",
+                              description=analysis.ai_summary, actor=AI_ACTOR, timestamp=now,
+                              details={"model_id": analysis.model_id, "events_read": analysis.events_read,
+                                       "cause": analysis.cause})
+        analysed = replace(incident, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
+                           suggested_actions=analysis.suggested_actions)
+        self._store.save_analysis(incident, analysis, actions, entry, [
+            room_event("ai_analysis", incident_id, incident_view(analysed), entry=entry_view(entry),
+                       actions=[action_view(a) for a in actions])])
+        return analysis

@@ -1,0 +1,124 @@
+"""The response module's records (seeds/incident-response-api.md, "Data Models"), with the document's fields and
+the few the platform keeps beside them (tenant, version, counters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+EventType = Literal["log", "metric", "alert", "trace", "user_action"]
+Level = Literal["debug", "info", "warning", "error", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+EVENT_TYPES: tuple[EventType, ...] = ("log", "metric", "alert", "trace", "user_action")
+LEVELS: tuple[Level, ...] = ("debug", "info", "warning", "error", "critical")
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class EntryType(StrEnum):
+    STATUS_CHANGE = "status_change"
+    AI_ANALYSIS = "ai_analysis"
+    USER_ACTION = "user_action"
+    SYSTEM_EVENT = "system_event"
+    COMMENT = "comment"
+
+
+AI_ACTOR = "ai"
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    tenant_id: str
+    title: str
+    description: str
+    status: Status
+    severity: Severity
+    source: str
+    tags: tuple[str, ...]
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None
+    ai_summary: str | None = None
+    root_cause: str | None = None
+    suggested_actions: tuple[str, ...] = ()
+    mttr_minutes: float | None = None
+    version: int = 1
+    """Moves with every status change: the condition two concurrent changes meet."""
+    event_count: int = 0
+    analysis_count: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    incident_id: str
+    event_type: EventType
+    message: str
+    level: Level
+    source: str
+    metadata: dict[str, Any]
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    incident_id: str
+    title: str
+    description: str
+    status: ActionStatus
+    suggested_by: str
+    """`ai`, or the name of the person who added it."""
+    priority: int
+    """1 is the most urgent."""
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: str
+    incident_id: str
+    entry_type: EntryType
+    title: str
+    description: str
+    actor: str
+    """The user's name, `system` or `ai`."""
+    timestamp: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+    """Beyond the document: what a room comment's sender typed as `user`, the status moved from and to."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What an analysis sets on the incident, and the actions and timeline entry it adds."""
+
+    ai_summary: str
+    root_cause: str | None
+    suggested_actions: tuple[str, ...]
+    cause: str | None
+    confidence: float
+    model_id: str
+    events_read: int

@@ -1,0 +1,231 @@
+"""The response module's domain (seeds/incident-response-api.md): incidents and their statuses, event ingest, the
+timeline, actions and room comments, all scoped to the signed-in user's tenant (another tenant's incident is a
+404). Plain Python over a ResponseStore; every change lands on the incident's timeline and in its room (the
+event-log stream `incident:<id>`, which the WebSocket fan-out delivers)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from opsdesk.auth import Principal
+from opsdesk.clock import new_id, new_time_ordered_id, utc_now
+from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import CursorRequest, Page
+from opsdesk.response import workflow
+from opsdesk.response.records import (
+    SYSTEM_ACTOR,
+    Action,
+    ActionStatus,
+    EntryType,
+    Event,
+    Incident,
+    Status,
+    TimelineEntry,
+)
+from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
+from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
+from opsdesk.response.views import action_view, entry_view, incident_view
+
+ROOM_PREFIX = "incident:"
+MAX_COMMENT_CHARS = 4000
+MAX_DISPLAY_NAME = 100
+
+
+def room_stream(incident_id: str) -> str:
+    """The event-log stream of an incident's room (WebSocket `/ws/incidents/{incident_id}`)."""
+    return f"{ROOM_PREFIX}{incident_id}"
+
+
+def actor_name(principal: Principal) -> str:
+    """How the timeline names a person: their name, else their email, else their user name."""
+    return principal.name or principal.email or principal.username
+
+
+def room_event(kind: str, incident_id: str, data: dict[str, Any], **envelope: Any) -> DomainEvent:
+    return DomainEvent(type=kind, stream=room_stream(incident_id), data=data,
+                       envelope={"incident_id": incident_id, **envelope})
+
+
+class ResponseService:
+    def __init__(self, store: ResponseStore, *, clock: Callable[[], datetime] = utc_now,
+                 analysis_stale_seconds: int = 900) -> None:
+        self._store = store
+        self._now = clock
+        self._stale = analysis_stale_seconds
+
+    # Incidents
+
+    def create_incident(self, principal: Principal, request: CreateIncidentRequest) -> Incident:
+        now = self._now()
+        incident = Incident(id=new_id(), tenant_id=principal.tenant_id, title=request.title,
+                            description=request.description, status=Status.OPEN, severity=request.severity,
+                            source=request.source, tags=tuple(request.tags), metadata=request.metadata,
+                            created_at=now, updated_at=now)
+        entry = self._entry(incident.id, EntryType.SYSTEM_EVENT, (
+            "Incident opened", f"{incident.severity} incident from {incident.source}: {incident.title}"),
+                            actor_name(principal), now)
+        self._store.create_incident(incident, entry, [
+            room_event("incident_created", incident.id, incident_view(incident))])
+        return incident
+
+    def list_incidents(self, principal: Principal, status: Status | None, page: CursorRequest) -> Page[Incident]:
+        return self._store.list_incidents(principal.tenant_id, status, page.limit, page.cursor)
+
+    def get_incident(self, principal: Principal, incident_id: str) -> Incident:
+        incident = self._store.get_incident(principal.tenant_id, incident_id) if _plausible(incident_id) else None
+        if incident is None:
+            raise NotFound("Incident not found")
+        return incident
+
+    def change_status(self, principal: Principal, incident_id: str, target: Status) -> Incident:
+        before = self.get_incident(principal, incident_id)
+        if before.status is target:
+            return before  # a retried PATCH changes nothing
+        if not workflow.can_move(before.status, target):
+            allowed = ", ".join(sorted(s.value for s in workflow.TRANSITIONS[before.status])) or "none"
+            raise Conflict(f"Cannot move an incident from {before.status.value} to {target.value} "
+                           f"(from {before.status.value}: {allowed})")
+        now = max(self._now(), before.updated_at)
+        after = workflow.moved(before, target, now)
+        verb = "Reopened" if before.status in workflow.ENDED and target in workflow.ACTIVE else "Status changed"
+        description = f"{before.status.value} -> {target.value}"
+        if after.mttr_minutes is not None and before.mttr_minutes is None:
+            description += f" (time to resolve: {after.mttr_minutes:g} minutes)"
+        entry = self._entry(incident_id, EntryType.STATUS_CHANGE, (f"{verb}: {target.value}", description),
+                            actor_name(principal), now, details={"from": before.status.value, "to": target.value})
+        self._store.change_status(before, after, entry, [
+            room_event("status_change", incident_id, incident_view(after), entry=entry_view(entry))])
+        return after
+
+    # Timeline, actions, comments
+
+    def timeline(self, principal: Principal, incident_id: str, page: CursorRequest) -> Page[TimelineEntry]:
+        self.get_incident(principal, incident_id)
+        return self._store.timeline(principal.tenant_id, incident_id, page.limit, page.cursor)
+
+    def actions(self, principal: Principal, incident_id: str, page: CursorRequest) -> Page[Action]:
+        self.get_incident(principal, incident_id)
+        return self._store.actions(principal.tenant_id, incident_id, page.limit, page.cursor)
+
+    def add_action(self, principal: Principal, incident_id: str, request: AddActionRequest) -> Action:
+        self.get_incident(principal, incident_id)
+        now = self._now()
+        action = Action(id=new_time_ordered_id(now), incident_id=incident_id, title=request.title,
+                        description=request.description, status=ActionStatus.PENDING,
+                        suggested_by=actor_name(principal), priority=request.priority, created_at=now,
+                        updated_at=now)
+        entry = self._entry(incident_id, EntryType.USER_ACTION, (
+            f"Action added: {action.title}", f"Priority {action.priority}. {action.description}".strip()),
+                            actor_name(principal), now,
+                            details={"action_id": action.id})
+        self._store.add_action(principal.tenant_id, action, entry, [
+            room_event("action_created", incident_id, action_view(action), entry=entry_view(entry))])
+        return action
+
+    def change_action_status(self, principal: Principal, incident_id: str, action_id: str,
+                             target: ActionStatus) -> Action:
+        self.get_incident(principal, incident_id)
+        before = self._store.get_action(principal.tenant_id, incident_id, action_id) if _plausible(action_id) \
+            else None
+        if before is None:
+            raise NotFound("Action not found")
+        if before.status is target:
+            return before
+        if not workflow.can_move_action(before.status, target):
+            raise Conflict(f"Cannot move an action from {before.status.value} to {target.value}")
+        now = max(self._now(), before.updated_at)
+        after = replace(before, status=target, updated_at=now, version=before.version + 1)
+        entry = self._entry(incident_id, EntryType.USER_ACTION, (
+            f"Action {target.value.replace('_', ' ')}: {after.title}", f"{before.status.value} -> {target.value}"),
+                            actor_name(principal), now,
+                            details={"action_id": action_id, "from": before.status.value, "to": target.value})
+        self._store.update_action(principal.tenant_id, before, after, entry, [
+            room_event("action_updated", incident_id, action_view(after), entry=entry_view(entry))])
+        return after
+
+    def post_comment(self, principal: Principal, incident_id: str, message: Any, display_name: Any) -> TimelineEntry:
+        """A room message: stored as a `comment` entry whose actor is the signed-in user (from the token); the name
+        the client typed as `user` is kept beside it, never trusted as the author."""
+        self.get_incident(principal, incident_id)
+        if not isinstance(message, str) or not message.strip():
+            raise ValidationFailed(details=[FieldError("message", "message must be non-empty text")])
+        if len(message) > MAX_COMMENT_CHARS:
+            raise ValidationFailed(details=[FieldError("message", f"message is at most {MAX_COMMENT_CHARS} "
+                                                                  "characters")])
+        shown = display_name.strip()[:MAX_DISPLAY_NAME] if isinstance(display_name, str) else ""
+        actor = actor_name(principal)
+        now = self._now()
+        entry = self._entry(incident_id, EntryType.COMMENT, (f"Comment by {actor}", message.strip()), actor, now,
+                            details={"user": shown or actor})
+        self._store.add_entry(principal.tenant_id, entry, [
+            room_event("comment", incident_id, entry_view(entry), user=shown or actor, message=message.strip(),
+                       actor=actor)])
+        return entry
+
+    # Events
+
+    def ingest(self, principal: Principal, requests: Sequence[IngestEventRequest], *,
+               idempotency_key: str | None = None, batch: bool = True) -> list[Event]:
+        """Stores the events (all or, on a refusal, none) and requests an analysis of each incident named."""
+        tenant_id = principal.tenant_id
+        named = list(dict.fromkeys(r.incident_id for r in requests))
+        found = self._store.get_incidents(tenant_id, [i for i in named if _plausible(i)])
+        missing = [index for index, r in enumerate(requests) if r.incident_id not in found]
+        if missing and not batch:
+            raise NotFound("Incident not found")
+        if missing:
+            raise ValidationFailed("Unknown incidents", details=[
+                FieldError(f"[{index}].incident_id", "Incident not found") for index in missing])
+        now = self._now()
+        events = tuple(Event(id=new_time_ordered_id(now), incident_id=r.incident_id, event_type=r.event_type,
+                             message=r.message, level=r.level, source=r.source, metadata=r.metadata,
+                             timestamp=r.timestamp or now) for r in requests)
+        if idempotency_key is not None:
+            claim = self._store.claim_request(tenant_id, IdempotentRequest(
+                idempotency_key, _body_hash(requests, batch), events), now)
+            if claim.claim is Claim.REPLAY:
+                return list(claim.events)
+            if claim.claim is Claim.MISMATCH:
+                raise ValidationFailed("Idempotency-Key reused", details=[FieldError(
+                    "header.Idempotency-Key", "This key was used with another request body")])
+            if claim.claim is Claim.BUSY:
+                raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
+            events = claim.events
+        self._store.store_events(tenant_id, events)
+        counts = Counter(e.incident_id for e in events)
+        self._store.finish_ingest(tenant_id, dict(counts), now, idempotency_key)
+        for incident_id in counts:
+            self._store.request_analysis(tenant_id, incident_id, now, self._stale)
+        return list(events)
+
+    def events(self, principal: Principal, incident_id: str, page: CursorRequest) -> Page[Event]:
+        self.get_incident(principal, incident_id)
+        return self._store.list_events(principal.tenant_id, incident_id, page.limit, page.cursor)
+
+    @staticmethod
+    def _entry(incident_id: str, kind: EntryType, text: tuple[str, str], actor: str, at: datetime, *,
+               details: dict[str, Any] | None = None) -> TimelineEntry:
+        title, description = text
+        return TimelineEntry(id=new_time_ordered_id(at), incident_id=incident_id, entry_type=kind, title=title,
+                             description=description, actor=actor or SYSTEM_ACTOR, timestamp=at,
+                             details=details or {})
+
+
+def _plausible(identifier: str) -> bool:
+    """Ids are at most 64 characters of letters, digits and dashes: anything else is no incident of ours (and
+    never reaches a key)."""
+    return 0 < len(identifier) <= 64 and all(c.isalnum() or c == "-" for c in identifier)
+
+
+def _body_hash(requests: Sequence[IngestEventRequest], batch: bool) -> str:
+    """The request as validated (so whitespace and key order do not matter), with the route it came to."""
+    body = [r.model_dump(mode="json") for r in requests]
+    text = json.dumps({"batch": batch, "events": body}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,90 @@
+"""What the response service needs from storage (opsdesk.response.repository on DynamoDB). Every list is a Query
+of at most its page; every change that must stay consistent (a status and its timeline entry, room event and
+counters) is one write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import Page
+from opsdesk.response.records import Action, Analysis, Event, Incident, Status, TimelineEntry
+
+
+class Claim(Enum):
+    NEW = "new"
+    """The key is ours: store the request's events."""
+    REPLAY = "replay"
+    """The same key and body were stored before: answer what was stored."""
+    UNFINISHED = "unfinished"
+    """The same key and body were begun and never finished (that attempt failed): finish with its events."""
+    BUSY = "busy"
+    """The same key and body are being stored right now by another request."""
+    MISMATCH = "mismatch"
+    """The key was used with another body."""
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    key: str
+    body_hash: str
+    events: tuple[Event, ...]
+    """The events this request would store (ids and times fixed once, so a retry writes the same items)."""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    events: tuple[Event, ...] = ()
+
+
+class ResponseStore(Protocol):
+    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent]) -> None: ...
+    def get_incident(self, tenant_id: str, incident_id: str) -> Incident | None: ...
+    def get_incidents(self, tenant_id: str, incident_ids: Sequence[str]) -> dict[str, Incident]: ...
+    def list_incidents(self, tenant_id: str, status: Status | None, limit: int,
+                       cursor: str | None) -> Page[Incident]: ...
+    def change_status(self, before: Incident, after: Incident, entry: TimelineEntry,
+                      events: Sequence[DomainEvent]) -> None:
+        """Conflict when the incident's status moved since `before` was read."""
+        ...
+    def timeline(self, tenant_id: str, incident_id: str, limit: int, cursor: str | None) -> Page[TimelineEntry]: ...
+    def add_entry(self, tenant_id: str, entry: TimelineEntry, events: Sequence[DomainEvent]) -> None: ...
+    def actions(self, tenant_id: str, incident_id: str, limit: int, cursor: str | None) -> Page[Action]: ...
+    def get_action(self, tenant_id: str, incident_id: str, action_id: str) -> Action | None: ...
+    def add_action(self, tenant_id: str, action: Action, entry: TimelineEntry,
+                   events: Sequence[DomainEvent]) -> None: ...
+    def update_action(self, tenant_id: str, before: Action, after: Action, entry: TimelineEntry,
+                      events: Sequence[DomainEvent]) -> None:
+        """Conflict when the action changed since `before` was read."""
+        ...
+    def claim_request(self, tenant_id: str, request: IdempotentRequest, now: datetime) -> ClaimResult: ...
+    def store_events(self, tenant_id: str, events: Sequence[Event]) -> int:
+        """Writes the events (again, harmlessly, on a retry); returns the write requests it took."""
+        ...
+    def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
+                      idempotency_key: str | None) -> None:
+        """Counts the events on their incidents and the platform's metrics, and marks the idempotency key done, in
+        one write (a retry of a finished request counts nothing)."""
+        ...
+    def list_events(self, tenant_id: str, incident_id: str, limit: int, cursor: str | None) -> Page[Event]: ...
+    def latest_events(self, tenant_id: str, incident_id: str, limit: int) -> list[Event]:
+        """The incident's newest `limit` events, oldest first."""
+        ...
+    def request_analysis(self, tenant_id: str, incident_id: str, now: datetime, stale_after_seconds: int) -> bool:
+        """Marks an analysis pending and starts one, unless one is pending already (True: this call started it)."""
+        ...
+    def last_event_at(self, tenant_id: str, incident_id: str) -> datetime | None: ...
+    def start_analysis(self, tenant_id: str, incident_id: str) -> None:
+        """Clears the pending mark: events that arrive from now on request the next analysis."""
+        ...
+    def save_analysis(self, incident: Incident, analysis: Analysis, actions: Sequence[Action],
+                      entry: TimelineEntry, events: Sequence[DomainEvent]) -> None: ...
+    def metrics(self) -> dict[str, float]: ...
+    def ready(self) -> None:
+        """Raises when the table cannot be read (the health route's readiness check)."""
+        ...
