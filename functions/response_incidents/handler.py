@@ -33,7 +33,6 @@ TIMELINE_PAGE, ACTIONS_PAGE = 1000, 500
 
 
 @app.get("/api/incidents")
-@app.get("/api/incidents/")
 def handle_list_incidents() -> Response[str]:
     query = query_params(app)
     page = service.list_incidents(current_principal(app), parse_status(query, required=False),
@@ -42,7 +41,6 @@ def handle_list_incidents() -> Response[str]:
 
 
 @app.post("/api/incidents")
-@app.post("/api/incidents/")
 def handle_create_incident() -> Response[str]:
     request = request_body(app, CreateIncidentRequest, MAX_INCIDENT_BODY_BYTES)
     return json_response(201, incident_view(service.create_incident(current_principal(app), request)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -11,11 +12,24 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_last_ordered = (0, 0)
+_ordered_lock = threading.Lock()
+
+
 def new_time_ordered_id(moment: datetime | None = None) -> str:
-    """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made later sort later as text, so
-    a sort key of ids lists items in the order they were made."""
+    """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter, then random bits. Ids one process makes
+    sort as text in the order it made them (the counter orders ids of one millisecond), so a sort key of ids lists
+    items in the order they were made."""
+    global _last_ordered  # noqa: PLW0603 - the process's last (millisecond, counter)
     millis = int((moment or datetime.now(UTC)).timestamp() * 1000) & ((1 << 48) - 1)
-    value = (millis << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (0b10 << 62) | secrets.randbits(62)
+    with _ordered_lock:
+        last_millis, counter = _last_ordered
+        if millis <= last_millis:  # the same millisecond (or a clock step back): count on from the last id
+            millis, counter = (last_millis, counter + 1) if counter < 0xFFF else (last_millis + 1, 0)
+        else:
+            counter = secrets.randbits(8)  # room above it for the ids still to come this millisecond
+        _last_ordered = (millis, counter)
+    value = (millis << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | secrets.randbits(62)
     return str(uuid.UUID(int=value))
 
 
