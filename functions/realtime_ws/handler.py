@@ -1,4 +1,5 @@
-"""realtime-ws: the WebSocket API's $connect, $disconnect and $default routes (connect, subscribe, unsubscribe)."""
+"""realtime-ws: the WebSocket API's $connect, $disconnect and $default routes (connect, subscribe, unsubscribe), and
+the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.clock import utc_now
 from opsdesk.connections import ConnectionRegistry
 from opsdesk.cursors import secret_key_source
-from opsdesk.errors import Unauthorized
+from opsdesk.errors import DomainError, Unauthorized
+from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
 from opsdesk.realtime import WebSocketSession
-from opsdesk.settings import RealtimeSettings, load_settings
+from opsdesk.response.repository import ResponseRepository
+from opsdesk.response.rooms import ROOM_QUERY_PARAMETER, IncidentRooms
+from opsdesk.response.service import ResponseService
+from opsdesk.settings import RealtimeSettings, ResponseSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
 from opsdesk.wstokens import WsTokens, is_ws_token
@@ -20,6 +25,7 @@ settings = load_settings(RealtimeSettings)
 verifier = TokenVerifier.from_settings(settings)
 registry = ConnectionRegistry()
 ws_tokens = WsTokens(secret_key_source(settings.cursor_key_secret_arn, settings.aws_region, settings.aws_endpoint_url))
+rooms = IncidentRooms(ResponseService(ResponseRepository(EventLog(), load_settings(ResponseSettings))))
 _posters: dict[str, ManagementApiPoster] = {}
 
 
@@ -43,13 +49,15 @@ def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request_context = event["requestContext"]
     route, connection_id = request_context["routeKey"], request_context["connectionId"]
-    session = WebSocketSession(registry, poster_for(request_context), authenticate)
+    session = WebSocketSession(registry, poster_for(request_context), authenticate, rooms)
     if route == "$connect":
-        token = (event.get("queryStringParameters") or {}).get("token")
+        query = event.get("queryStringParameters") or {}
         try:
-            session.on_connect(connection_id, token, utc_now())
+            session.on_connect(connection_id, query.get("token"), utc_now(), room=query.get(ROOM_QUERY_PARAMETER))
         except Unauthorized:
             return {"statusCode": 401, "body": "Unauthorized"}
+        except DomainError:  # a room that is none of the user's: refused as if it did not exist
+            return {"statusCode": 403, "body": "Forbidden"}
     elif route == "$disconnect":
         session.on_disconnect(connection_id)
     else:

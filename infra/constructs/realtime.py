@@ -52,9 +52,9 @@ class Realtime(Construct):
         which the route function reads to verify them."""
         super().__init__(scope, construct_id)
 
-        def function(name: str, extra_env: dict[str, str]) -> GroupFunction:
-            group = FunctionGroup(name=name, resources=(), tables=api_definition.tables,
-                                  read_only_tables=api_definition.read_only_tables)
+        def function(name: str, extra_env: dict[str, str], group_tables: tuple[str, ...],
+                     read_only_tables: tuple[str, ...] = ()) -> GroupFunction:
+            group = FunctionGroup(name=name, resources=(), tables=group_tables, read_only_tables=read_only_tables)
             made = GroupFunction(
                 self, name.replace("_", "-").title().replace("-", ""), group=group, functions_root=functions_root,
                 layer=layer, tables=tables, table_definitions=table_definitions, service_name="realtime",
@@ -65,7 +65,7 @@ class Realtime(Construct):
                 made.function.add_environment(key, value)
             return made
 
-        routes = function(api_definition.route_function, {})
+        routes = function(api_definition.route_function, {}, api_definition.route_tables)
         if ws_token_key is not None:
             routes.function.add_environment("CURSOR_KEY_SECRET_ARN", ws_token_key.secret_arn)
             ws_token_key.grant_read(routes.role)
@@ -101,7 +101,8 @@ class Realtime(Construct):
                     "carries one (the copilot document's connect message), which an authorizer cannot express.",
                 )
 
-        fanout = function(api_definition.fanout_function, {"WEBSOCKET_MANAGEMENT_URL": self.stage.callback_url})
+        fanout = function(api_definition.fanout_function, {"WEBSOCKET_MANAGEMENT_URL": self.stage.callback_url},
+                          api_definition.fanout_tables, api_definition.fanout_read_only_tables)
         self.api.grant_manage_connections(fanout.function)
         self.dead_letters = sqs.Queue(
             self, "FanoutDeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,

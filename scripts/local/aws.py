@@ -100,6 +100,8 @@ class LocalAws:
             # Prometheus, say): empty by default, as on AWS.
             "OUTBOUND_ALLOWED_HTTP_HOSTS": os.environ.get("OUTBOUND_ALLOWED_HTTP_HOSTS", ""),
             "INTEGRATION_SECRET_PREFIX": INTEGRATION_SECRET_PREFIX,
+            # An incident is analysed once its events have paused this long (5 s on AWS): quicker to try locally.
+            "RESPONSE_ANALYSIS_QUIET_SECONDS": os.environ.get("RESPONSE_ANALYSIS_QUIET_SECONDS", "1"),
             # A Next.js dev server next to the gateway (which has port 3000).
             "CORS_ALLOWED_ORIGINS": (os.environ.get("ALLOWED_ORIGINS")  # the helpdesk document's name
                                      or os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS)),

@@ -65,7 +65,8 @@ class LocalWebSocketApi:
                 "requestId": str(uuid.uuid4()), "requestTimeEpoch": int(now.timestamp() * 1000),
                 "apiId": "local-websocket", "connectedAt": int(now.timestamp() * 1000),
             },
-            "queryStringParameters": dict(websocket.query_params) or None,
+            # A room in the path (/response/ws/incidents/{incident_id}) is a query parameter on AWS's WebSocket API.
+            "queryStringParameters": {**dict(websocket.query_params), **websocket.path_params} or None,
             "headers": dict(websocket.headers),
             "body": body,
             "isBase64Encoded": False,

@@ -23,11 +23,12 @@ class MemoryRegistry:
 
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *, groups: frozenset[str] = frozenset(),
-        project_id: str | None = None,
+        project_id: str | None = None, user_name: str = "", room: str | None = None,
     ) -> None:
         old = self.connections.get(connection_id)
         self.connections[connection_id] = Connection(connection_id, tenant_id, user_id,
-                                                     old.streams if old else frozenset(), groups, project_id)
+                                                     old.streams if old else frozenset(), groups, project_id,
+                                                     user_name, room)
 
     def get(self, connection_id: str) -> Connection | None:
         return self.connections.get(connection_id)

@@ -396,10 +396,14 @@ class WebSocketApi:
 
     route_function: str = "realtime_ws"
     fanout_function: str = "realtime_fanout"
-    tables: tuple[str, ...] = ("ConnectionsTable",)
-    read_only_tables: tuple[str, ...] = ("EventsTable",)
-    local_paths: tuple[str, ...] = ("/ws",)
-    """Where the local gateway accepts WebSocket clients (on AWS: the WebSocket API's own URL)."""
+    route_tables: tuple[str, ...] = ("ConnectionsTable", "IncidentsTable", "EventsTable")
+    """The route function's: connections, and for the response module's rooms the incidents table and the event
+    log (a room message is a comment on the incident's timeline, published to the room)."""
+    fanout_tables: tuple[str, ...] = ("ConnectionsTable",)
+    fanout_read_only_tables: tuple[str, ...] = ("EventsTable",)
+    local_paths: tuple[str, ...] = ("/ws", "/response/ws/incidents/{incident_id}")
+    """Where the local gateway accepts WebSocket clients (on AWS: the WebSocket API's own URL, a room as
+    `?incident_id=`); a path parameter reaches the route function as a query parameter, as on AWS."""
     local_management_path: str = "/_ws"
     """Prefix of the local management API (`POST /_ws/@connections/{id}`), the WEBSOCKET_MANAGEMENT_URL locally."""
 

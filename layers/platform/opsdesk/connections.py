@@ -1,6 +1,7 @@
 """WebSocket connections and their subscriptions (ConnectionsTable).
 
-    connection    pk CONN#<connectionId>                sk META            tenant, user, groups, streams, project,
+    connection    pk CONN#<connectionId>                sk META            tenant, user (id, name), groups, streams,
+                                                                           project, room,
                                                                            expiresAt
     subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups (the user's), expiresAt
 
@@ -39,6 +40,8 @@ class _ConnectionItem(_ConnectionsItem):
     groups = UnicodeSetAttribute(null=True)
     streams = UnicodeSetAttribute(null=True)
     projectId = UnicodeAttribute(null=True)
+    userName = UnicodeAttribute(null=True)
+    room = UnicodeAttribute(null=True)
 
 
 class _SubscriptionItem(_ConnectionsItem):
@@ -62,10 +65,12 @@ class ConnectionRegistry:
 
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
-        groups: frozenset[str] = frozenset(), project_id: str | None = None,
+        groups: frozenset[str] = frozenset(), project_id: str | None = None, user_name: str = "",
+        room: str | None = None,
     ) -> None:
         _ConnectionItem(_connection_pk(connection_id), META_SK, tenantId=tenant_id, userId=user_id,
-                        groups=set(groups) or None, projectId=project_id, expiresAt=self._expiry(now)).save()
+                        groups=set(groups) or None, projectId=project_id, userName=user_name or None, room=room,
+                        expiresAt=self._expiry(now)).save()
 
     def get(self, connection_id: str) -> Connection | None:
         try:
@@ -75,7 +80,7 @@ class ConnectionRegistry:
         finally:
             record_items_read(1)
         return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()),
-                          frozenset(item.groups or ()), item.projectId)
+                          frozenset(item.groups or ()), item.projectId, item.userName or "", item.room)
 
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
         wanted = set(connection.streams | streams)

@@ -47,6 +47,14 @@ class Connection:
     project_id: str | None = None
     """The project whose channels (`incidents`, `hypotheses`, `alerts`) the connection follows: named by the
     copilot's WebSocket token (opsdesk.wstokens), None for a plain Cognito token."""
+    user_name: str = ""
+    """How the user is named to others (a room comment's author)."""
+    room: str | None = None
+    """The room the connection joined when it opened (the response module's incident rooms), if any."""
+
+    def principal(self) -> Principal:
+        return Principal(user_id=self.user_id, tenant_id=self.tenant_id, username=self.user_name or self.user_id,
+                         groups=self.groups, project_id=self.project_id)
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,8 @@ class Subscriber:
 class Registry(Protocol):
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
-        groups: frozenset[str] = frozenset(), project_id: str | None = None,
+        groups: frozenset[str] = frozenset(), project_id: str | None = None, user_name: str = "",
+        room: str | None = None,
     ) -> None: ...
     def get(self, connection_id: str) -> Connection | None: ...
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
@@ -77,20 +86,47 @@ Authenticate = Callable[[str], Principal]
 """A Cognito ID token (or a WebSocket token) -> the caller, or Unauthorized."""
 
 
+class Rooms(Protocol):
+    """Rooms a connection joins by its URL (the response module's `/ws/incidents/{incident_id}`): the room's stream,
+    and what a message sent in the room does. Every message of a room's members that has no `type` is the room's."""
+
+    def stream_for(self, principal: Principal, room: str) -> str:
+        """The room's event stream; NotFound when the room is none of the principal's (the connect is refused)."""
+        ...
+
+    def post(self, principal: Principal, room: str, message: dict[str, Any]) -> None:
+        """Raises a DomainError (its message is sent back) when the message is refused."""
+        ...
+
+
 @dataclass
 class WebSocketSession:
     registry: Registry
     poster: Poster
     authenticate: Authenticate
+    rooms: Rooms | None = None
 
-    def on_connect(self, connection_id: str, token: str | None, now: datetime) -> None:
-        """With a token the connection is the token's user's; without, it must send a connect message first."""
+    def on_connect(self, connection_id: str, token: str | None, now: datetime, room: str | None = None) -> None:
+        """With a token the connection is the token's user's; without, it must send a connect message first. A
+        connection to a room needs its token at once, and joins the room (the room's NotFound refuses it)."""
         if token is None:
+            if room is not None:
+                raise Unauthorized("A room is joined with ?token=")
             self.registry.open(connection_id, UNAUTHENTICATED_TENANT, "", now)
             return
         principal = self.authenticate(token)  # Unauthorized refuses the connection
+        stream = None
+        if room is not None:
+            if self.rooms is None:
+                raise Unauthorized("No rooms here")
+            stream = self.rooms.stream_for(principal, room)
         self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
-                           project_id=principal.project_id)
+                           project_id=principal.project_id, user_name=principal.name or principal.email or
+                           principal.username, room=room)
+        if stream is not None:
+            opened = self.registry.get(connection_id)
+            if opened is not None:
+                self.registry.subscribe(opened, {stream}, now)
 
     def on_message(self, connection_id: str, body: str | None, now: datetime) -> None:
         connection = self.registry.get(connection_id)
@@ -104,7 +140,9 @@ class WebSocketSession:
             self._error(connection_id, "Messages are JSON objects with a type")
             return
         kind = message.get("type")
-        if kind == "ping":
+        if kind is None and connection.room is not None and self.rooms is not None:
+            self._post_in_room(connection, connection.room, message)
+        elif kind == "ping":
             self.poster.post(connection_id, {"type": "pong"})
         elif kind == "connect":
             self._connect(connection, message.get("token"), message.get("tenantId"), now)
@@ -170,6 +208,14 @@ class WebSocketSession:
         self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
                            project_id=principal.project_id)
         self.poster.post(connection.id, {"type": "connected"})
+
+    def _post_in_room(self, connection: Connection, room: str, message: dict[str, Any]) -> None:
+        assert self.rooms is not None
+        try:
+            self.rooms.post(connection.principal(), room, message)
+        except DomainError as exc:
+            details = "; ".join(d.message for d in exc.details)
+            self._error(connection.id, details or exc.message)
 
     def _error(self, connection_id: str, message: str) -> None:
         self.poster.post(connection_id, {"type": "error", "message": message})
