@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from opsdesk.apimap import COPILOT, REALTIME, SERVED_MODULES
+from opsdesk.apimap import COPILOT, REALTIME, RESPONSE, SERVED_MODULES
 from scripts.local.aws import LocalAws, MotoServer, provision
 from scripts.local.mailbox import MAILBOX_PATH, mailbox_routes
 
@@ -41,7 +41,7 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
     return {
         "base_url": base_url,
         "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk",
-                    "copilot": f"{base_url}{COPILOT.base_path}"},
+                    "copilot": f"{base_url}{COPILOT.base_path}", "response": f"{base_url}{RESPONSE.base_path}"},
         "mailbox": base_url + MAILBOX_PATH,
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
@@ -71,6 +71,8 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         " cookie sign-in: POST /login {username, password})",
         f"  copilot           {stack['modules']['copilot']}   (POST /auth/login {{email, password}}: "
         "alice owner, dave admin, bob member of Production)",
+        f"  response          {stack['modules']['response']}/api/incidents/   (Cognito bearer token; rooms: "
+        f"{stack['websocket'].removesuffix('/ws')}{RESPONSE.base_path}/ws/incidents/<id>?token=<ID token>)",
         f"  mail              {stack['mailbox']}   (what SES sent: CSAT survey links, copilot invitations)",
         f"  WebSocket         {stack['websocket']}?token=<ID token>",
         f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",

@@ -201,4 +201,7 @@ def seed(aws: LocalAws) -> None:
     from scripts.local.seed_copilot import seed_copilot  # noqa: PLC0415 (binds to the IncidentsTable)
 
     seed_copilot(aws)
+    from scripts.local.seed_response import seed_response  # noqa: PLC0415 (binds to the IncidentsTable)
+
+    seed_response()
 

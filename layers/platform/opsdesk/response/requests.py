@@ -79,8 +79,8 @@ class IngestEventRequest(Body):
     @field_validator("timestamp", mode="before")
     @classmethod
     def _moment(cls, value: Any) -> Any:
-        if value is None:
-            return None
+        if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+            return value
         if not isinstance(value, str):
             raise ValueError("must be an RFC 3339 date-time")
         try:
