@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.infra.conftest import Synthesized, resources_of_type
+from tests.infra.conftest import Synthesized, actions, function_named, resources_of_type, role_statements
 
 
 def realtime(dev: Synthesized) -> dict[str, Any]:
@@ -56,3 +56,19 @@ def test_the_fanout_knows_the_management_endpoint_and_both_functions_may_post_to
 
     assert "CONNECTIONS_TABLE_NAME" in fanout["Properties"]["Environment"]["Variables"]
     assert policies.count("execute-api:ManageConnections") == 2
+
+
+def _written_tables(template: dict[str, Any], function: dict[str, Any]) -> str:
+    """The resources the function's role may write items to, as text (table references are imports)."""
+    writes = [s for s in role_statements(template, function) if "dynamodb:PutItem" in actions(s)]
+    return json.dumps([s["Resource"] for s in writes])
+
+
+def test_the_route_function_writes_incident_room_comments_and_the_fanout_writes_no_incidents(dev: Synthesized) -> None:
+    template = realtime(dev)
+    _, routes = function_named(template, "realtime_ws")
+    _, fanout = function_named(template, "realtime_fanout")
+
+    assert "IncidentsTable" in _written_tables(template, routes) and "EventsTable" in _written_tables(template, routes)
+    assert "IncidentsTable" not in _written_tables(template, fanout)
+    assert "EventsTable" not in _written_tables(template, fanout)
