@@ -284,6 +284,47 @@ def run_copilot_reads(aws: Any, sizes: tuple[int, ...]) -> dict[str, Any]:
     return dict(zip([str(s) for s in sizes], measured, strict=True))
 
 
+def run_response(aws: Any, sizes: tuple[int, ...], batches: int) -> dict[str, Any]:
+    from functions.response_incidents import handler as incidents
+    from functions.response_ingest import handler as ingest
+    from scripts.benchlib import api, response
+
+    measured, loads = [], []
+    for size in sizes:
+        loaded = response.load_tenant(size)
+        loads.append(loaded)
+        caller = api.Caller(incidents, "opsdesk-response-incidents", api.claims(loaded.tenant_id, "bench"), aws.region)
+        with quiet_handlers():
+            measured.append(response.measure_reads(lambda path, c=caller: c.expect(200, "GET", path)))
+    say("\n8. Response module")
+    say("   Items read per list request (GET /response/api/incidents/..., newest first; a page and one more key)")
+    for loaded in loads:
+        say(f"   {loaded.size:>7,} incidents loaded in {loaded.load_seconds:5.1f} s")
+    ratio_header = f"{sizes[-1]:,} / {sizes[0]:,}" if len(sizes) > 1 else "ratio"
+    say(render(["request", *(f"{s:,} incidents" for s in sizes), ratio_header], response.read_rows(measured)))
+
+    tenant = loads[0].tenant_id
+    poster = api.Caller(ingest, "opsdesk-response-ingest", api.claims(tenant, "bench"), aws.region)
+    creator = api.Caller(incidents, "opsdesk-response-incidents", api.claims(tenant, "bench"), aws.region)
+    with quiet_handlers():
+        incident_ids = [creator.expect(201, "POST", f"{response.BASE}/api/incidents/", {"title": f"ingest {n}"})["id"]
+                        for n in range(5)]
+        ingested = [response.measure_ingest(lambda path, body: poster.expect(201, "POST", path, body), incident_ids,
+                                            batches, size) for size in (1, 100, 500)]
+    say("   Event ingest through the handler in process on moto (each batch spread over 5 incidents; items written")
+    say("   per event = events + the closing transaction's counters + analysis requests, over the events)")
+    say(render(["batch size", "events", "events / s", "items written per event", "DynamoDB write requests"],
+               [[r.batch_size, r.events, f"{r.per_second:,.0f}", f"{r.items_per_event:.2f}", r.requests]
+                for r in ingested]))
+    quality = response.analysis_report()
+    say("   Root-cause analysis, offline engine on labelled incidents with their events (tests/data/response_analysis;")
+    say("   tuned on the tuning set only; the holdout set was written independently and is only measured; aim >= 80%)")
+    say(render(response.ANALYSIS_HEADERS, [response.analysis_row(r) for r in quality]))
+    return {"reads": dict(zip([str(s) for s in sizes], measured, strict=True)),
+            "ingest": [vars(r) | {"per_second": r.per_second, "items_per_event": r.items_per_event} for r in ingested],
+            "analysis": [{k: v for k, v in r.items() if k != "misses"} for r in quality]}
+
+
 def notes() -> list[str]:
     found: list[str] = []
     cold_start_lines = [line for line in HANDLER_OUTPUT if '"ColdStart"' in line]
@@ -413,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         search_results = run_search(QUICK_SEARCH_DOCS if args.quick else DEFAULT_SEARCH_DOCS)
         customer_questions = run_customer_questions()
         hypothesis_quality = run_hypotheses()
+        response_results = run_response(aws, args.sizes, 4 if args.quick else 20)
     finally:
         server.stop()
 
@@ -431,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         "search": search_results,
         "customer_questions": customer_questions,
         "hypotheses": hypothesis_quality,
+        "response": response_results,
         "notes": notes(),
         "handler_stdout": HANDLER_OUTPUT,
     }
