@@ -72,3 +72,25 @@ def test_the_factory_returns_bedrock_with_the_configured_model_when_asked() -> N
 
     assert isinstance(provider, BedrockHypothesisProvider)
     assert provider.model_id == "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def test_the_prompt_shows_the_newest_events_with_their_ids_levels_sources_and_metadata() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from opsdesk.analysis.evidence import ObservationEvidence
+    from opsdesk.analysis.providers import MAX_PROMPT_OBSERVATIONS
+
+    detected = EVIDENCE.incident.detected_at
+    observations = tuple(
+        ObservationEvidence(id=f"event-{n}", kind="log", message=f"line {n}", level="error", source="api-1",
+                            at=detected - timedelta(seconds=MAX_PROMPT_OBSERVATIONS + 10 - n),
+                            details={"status": "503"})
+        for n in range(MAX_PROMPT_OBSERVATIONS + 10))
+
+    prompt = evidence_prompt(replace(EVIDENCE, observations=observations))
+
+    assert f"Events ({MAX_PROMPT_OBSERVATIONS} of {MAX_PROMPT_OBSERVATIONS + 10}, newest last):" in prompt
+    assert "[event-0]" not in prompt and "[event-9]" not in prompt
+    last = f"event-{MAX_PROMPT_OBSERVATIONS + 9}"
+    assert f"- [{last}] log error from api-1 at " in prompt and "(status=503)" in prompt
