@@ -1,0 +1,81 @@
+"""What an alert does to a project's incidents (issue #12, PagerDuty Events v2 semantics), decided from what the
+project holds, as a plain function the alert store applies with conditional writes:
+
+- a trigger whose dedup key belongs to an open incident joins it (its count and last-seen move);
+- a trigger of a service with an open incident that saw an alert within GROUPING_WINDOW joins that incident;
+- any other trigger opens an incident; a trigger after the key's incident ended opens a new one;
+- a resolve marks the key's alert resolved on its incident; when every alert of the incident is resolved, the
+  incident moves on (copilot `mitigated`, response `monitoring`), never to resolved without a human;
+- an acknowledge, or a resolve of a key no open incident has, changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+from opsdesk.alerts.records import Alert
+
+GROUPING_WINDOW = timedelta(minutes=30)
+"""Alerts of one service this close to the incident's last alert are one incident."""
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """An open incident as alert routing sees it: its alerts by dedup key and whether each still fires."""
+
+    incident_id: str
+    service: str
+    opened_at: datetime
+    last_alert_at: datetime
+    alerts: Mapping[str, bool] = field(default_factory=dict)
+    """Dedup key -> still firing."""
+    alert_count: int = 0
+    """Deliveries that joined it (repeats of one key included)."""
+    ended: bool = False
+    """A person resolved or closed the incident: later triggers open a new one."""
+    version: int = 1
+
+    @property
+    def all_resolved(self) -> bool:
+        return bool(self.alerts) and not any(self.alerts.values())
+
+
+class Outcome(Enum):
+    OPEN = "open"
+    JOIN = "join"
+    RESOLVE_ALERT = "resolve_alert"
+    ALL_RESOLVED = "all_resolved"
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    group: AlertGroup | None = None
+    """The group as it is after the alert (None for NOTHING)."""
+
+
+def decide(alert: Alert, by_key: AlertGroup | None, by_service: AlertGroup | None, now: datetime) -> Decision:
+    """`by_key`: the open incident that has the alert's dedup key, if any; `by_service`: the open incident of the
+    alert's service that saw an alert most recently, if any."""
+    if alert.action == "acknowledge":
+        return Decision(Outcome.NOTHING)
+    live_key = by_key if by_key is not None and not by_key.ended else None
+    if alert.action == "resolve":
+        if live_key is None or not live_key.alerts.get(alert.dedup_key, False):
+            return Decision(Outcome.NOTHING)
+        after = replace(live_key, alerts={**live_key.alerts, alert.dedup_key: False}, version=live_key.version + 1)
+        return Decision(Outcome.ALL_RESOLVED if after.all_resolved else Outcome.RESOLVE_ALERT, after)
+    target = live_key
+    if target is None and by_service is not None and not by_service.ended and alert.service \
+            and now - by_service.last_alert_at <= GROUPING_WINDOW:
+        target = by_service
+    if target is None:
+        return Decision(Outcome.OPEN, AlertGroup(incident_id="", service=alert.service, opened_at=now,
+                                                 last_alert_at=now, alerts={alert.dedup_key: True}, alert_count=1))
+    return Decision(Outcome.JOIN, replace(target, alerts={**target.alerts, alert.dedup_key: True},
+                                          last_alert_at=max(target.last_alert_at, now),
+                                          alert_count=target.alert_count + 1, version=target.version + 1))
