@@ -289,9 +289,10 @@ class FakeCopilotStore:
 
     # Evidence, alerts, changes
 
-    def save_alert(self, tenant_id: str, alert: Alert) -> None:
+    def save_alert(self, tenant_id: str, alert: Alert, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:
             self.alerts[tenant_id, alert.project_id][_timeline(alert.starts_at, alert.id)] = alert
+            self.published.extend((tenant_id, e) for e in events)
 
     def save_change(self, tenant_id: str, change: ChangeEvent) -> None:
         with self._lock:

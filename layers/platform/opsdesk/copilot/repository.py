@@ -372,8 +372,17 @@ class CopilotRepository:
 
     # Evidence, alerts, changes
 
-    def save_alert(self, tenant_id: str, alert: Alert) -> None:
-        self._save(alert_item(tenant_id, alert))
+    def save_alert(self, tenant_id: str, alert: Alert, events: Sequence[DomainEvent] = ()) -> None:
+        """Puts the alert (again, harmlessly: an alert's id is its own), with its events in one transaction."""
+        if not events:
+            self._save(alert_item(tenant_id, alert))
+            return
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(alert_item(tenant_id, alert))
+            self._transactions.publish(tx, tenant_id, events)
+
+        self._commit(write, _changed("Alert write failed"), lambda: Outcome.RETRY)
 
     def save_change(self, tenant_id: str, change: ChangeEvent) -> None:
         self._save(change_item(tenant_id, change))

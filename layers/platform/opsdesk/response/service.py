@@ -62,9 +62,12 @@ class ResponseService:
 
     # Incidents
 
-    def create_incident(self, principal: Principal, request: CreateIncidentRequest) -> Incident:
-        now = self._now()
-        incident = Incident(id=new_id(), tenant_id=principal.tenant_id, title=request.title,
+    def create_incident(self, principal: Principal, request: CreateIncidentRequest, *,
+                        incident_id: str | None = None, at: datetime | None = None) -> Incident:
+        """`incident_id` and `at`: an incident another module opens for the tenant (an alert's), with the id it
+        chose so that doing it again finds it made."""
+        now = at or self._now()
+        incident = Incident(id=incident_id or new_id(), tenant_id=principal.tenant_id, title=request.title,
                             description=request.description, status=Status.OPEN, severity=request.severity,
                             source=request.source, tags=tuple(request.tags), metadata=request.metadata,
                             created_at=now, updated_at=now)
@@ -77,6 +80,9 @@ class ResponseService:
 
     def list_incidents(self, principal: Principal, status: Status | None, page: CursorRequest) -> Page[Incident]:
         return self._store.list_incidents(principal.tenant_id, status, page.limit, page.cursor)
+
+    def find_incident(self, principal: Principal, incident_id: str) -> Incident | None:
+        return self._store.get_incident(principal.tenant_id, incident_id) if _plausible(incident_id) else None
 
     def get_incident(self, principal: Principal, incident_id: str) -> Incident:
         incident = self._store.get_incident(principal.tenant_id, incident_id) if _plausible(incident_id) else None

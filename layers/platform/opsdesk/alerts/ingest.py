@@ -1,0 +1,181 @@
+"""An alert's effects on one project (issue #12): grouped and deduplicated (opsdesk.alerts.grouping, committed by
+opsdesk.alerts.repository), then made visible where people look:
+
+- the copilot: the alert in the project's alert list (`alert.fired` on its WebSocket channel), a new incident
+  (`incident.created`: the hypothesis ranker takes it from there) or the one it joined; when every alert of the
+  incident is resolved, the incident moves to `mitigated`;
+- the response module: the tenant's incident of the same group, the alert as an ingested `alert` event (its
+  analysis follows), and `monitoring` when every alert is resolved.
+
+Nothing moves an incident to resolved: that is a person's call. Each effect is idempotent (fixed ids, puts, the
+ingest's Idempotency-Key, same-state moves that change nothing), so a redelivery that finds its id in the group
+repeats the effects and changes nothing."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from opsdesk.alerts.grouping import AlertGroup, Outcome, decide
+from opsdesk.alerts.records import Alert
+from opsdesk.alerts.repository import AlertGroupRepository, StoredGroup
+from opsdesk.auth import Principal
+from opsdesk.clock import utc_now
+from opsdesk.copilot import workflow as copilot_workflow
+from opsdesk.copilot.records import Alert as CopilotAlert
+from opsdesk.copilot.records import Incident as CopilotIncident
+from opsdesk.copilot.records import IncidentState, Severity
+from opsdesk.copilot.repository import CopilotRepository
+from opsdesk.copilot.service import alert_fired_event, incident_created_event, incident_updated_event
+from opsdesk.errors import Conflict
+from opsdesk.response import workflow as response_workflow
+from opsdesk.response.records import Status
+from opsdesk.response.requests import CreateIncidentRequest, IngestEventRequest
+from opsdesk.response.service import ResponseService
+
+MAX_ATTEMPTS = 12
+"""Decisions re-read and re-made when a concurrent delivery moved the group first."""
+ENDED_STATES = frozenset({IncidentState.RESOLVED, IncidentState.LEARNED})
+LEVELS = {"critical": "critical", "high": "error", "medium": "warning", "low": "warning", "info": "info"}
+_IDS = uuid.UUID("6f1d7c52-4a8e-4d0b-9a53-2b8f0c1e7a10")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A project an integration routes the alert to."""
+
+    tenant_id: str
+    project_id: str
+    integration_id: str = ""
+
+
+def stable_id(*parts: str) -> str:
+    """The same id for the same delivery: a retried effect writes the same item."""
+    return str(uuid.uuid5(_IDS, "\x1f".join(parts)))
+
+
+class AlertIngest:
+    def __init__(self, groups: AlertGroupRepository, copilot: CopilotRepository, response: ResponseService, *,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._groups = groups
+        self._copilot = copilot
+        self._response = response
+        self._now = clock
+
+    def apply(self, target: Target, alert: Alert, delivery_id: str) -> Outcome:
+        tenant, project = target.tenant_id, target.project_id
+        for attempt in range(MAX_ATTEMPTS):
+            now = self._now()
+            applied = self._groups.delivered_to(tenant, project, delivery_id)
+            if applied is not None:  # redelivered: its effects again (each is idempotent), nothing else
+                self._effects(target, alert, delivery_id, applied, Outcome.NOTHING)
+                return Outcome.NOTHING
+            by_key = self._live(tenant, project, self._groups.by_dedup_key(tenant, project, alert.dedup_key))
+            by_service = self._live(tenant, project, self._groups.by_service(tenant, project, alert.service))
+            decision = decide(alert, by_key.group if by_key else None, by_service.group if by_service else None, now)
+            if decision.group is None:
+                return decision.outcome
+            joined = None
+            if decision.outcome is not Outcome.OPEN:  # the group decided on: the key's, else the service's
+                joined = by_key if by_key and by_key.group.incident_id == decision.group.incident_id else by_service
+            stored = self._stored(decision.group, joined, delivery_id, alert)
+            try:
+                if joined is not None and alert.action == "trigger" and joined.group.alerts.get(alert.dedup_key):
+                    # A repeat of a firing alert: count it, without racing the group's shape.
+                    self._groups.repeat(tenant, project, joined.group.incident_id, delivery_id, now)
+                else:
+                    self._groups.commit(tenant, project, after=stored, before=joined.group if joined else None,
+                                        dedup_key=alert.dedup_key,
+                                        key_was=by_key.group.incident_id if by_key else None,
+                                        delivery_id=delivery_id, now=now, counts=alert.action == "trigger")
+            except Conflict:
+                time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))
+                continue
+            self._effects(target, alert, delivery_id, stored, decision.outcome)
+            return decision.outcome
+        raise Conflict("The alert's incident kept changing; the delivery will be retried")
+
+    # Grouping
+
+    def _live(self, tenant: str, project: str, stored: StoredGroup | None) -> StoredGroup | None:
+        """The group, unless its incident has ended (a person resolved it): then it takes no more alerts."""
+        if stored is None:
+            return None
+        incident = self._copilot.get_incident(tenant, project, stored.group.incident_id)
+        if incident is not None and incident.state in ENDED_STATES:
+            return replace(stored, group=replace(stored.group, ended=True))
+        return stored
+
+    @staticmethod
+    def _stored(group: AlertGroup, before: StoredGroup | None, delivery_id: str, alert: Alert) -> StoredGroup:
+        if not group.incident_id:  # a new incident: its ids come from the delivery that opened it
+            incident_id = stable_id("copilot", delivery_id, alert.dedup_key)
+            return StoredGroup(replace(group, incident_id=incident_id), stable_id("response", incident_id))
+        assert before is not None
+        return StoredGroup(group, before.response_incident_id)
+
+    # Effects
+
+    def _effects(self, target: Target, alert: Alert, delivery_id: str, stored: StoredGroup,
+                 outcome: Outcome) -> None:
+        tenant, project = target.tenant_id, target.project_id
+        incident = self._copilot_incident(target, alert, stored)
+        record = CopilotAlert(id=stable_id("alert", delivery_id, alert.dedup_key), project_id=project,
+                              source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
+                              service=alert.service, summary=alert.summary, starts_at=alert.starts_at,
+                              labels=dict(alert.labels), fingerprint=alert.dedup_key, ends_at=alert.ends_at,
+                              incident_id=incident.id)
+        self._copilot.save_alert(tenant, record, [alert_fired_event(record)] if alert.action == "trigger" else [])
+        system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
+        self._response_incident(system, alert, stored)
+        self._response.ingest(system, [IngestEventRequest(
+            incident_id=stored.response_incident_id, event_type="alert",
+            message=f"{alert.name}: {alert.summary}"[:10_000] if alert.summary else alert.name,
+            level=LEVELS[alert.severity] if alert.action == "trigger" else "info", source=alert.source,
+            metadata={"status": alert.status, "dedup_key": alert.dedup_key, "service": alert.service,
+                      **({"integration_id": target.integration_id} if target.integration_id else {})},
+            timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],
+            idempotency_key=f"alert-{delivery_id}"[:255], batch=False)
+        if outcome is Outcome.ALL_RESOLVED:
+            self._settle(system, incident, stored)
+
+    def _copilot_incident(self, target: Target, alert: Alert, stored: StoredGroup) -> CopilotIncident:
+        found = self._copilot.get_incident(target.tenant_id, target.project_id, stored.group.incident_id)
+        if found is not None:
+            return found
+        at = stored.group.opened_at
+        incident = CopilotIncident(
+            id=stored.group.incident_id, project_id=target.project_id, title=alert.name[:200] or "Alert",
+            description=alert.summary[:10_000], service_name=alert.service or "unknown",
+            severity=Severity(alert.severity), state=IncidentState.DETECTED, detected_at=min(at, alert.starts_at),
+            created_at=at, updated_at=at, created_by=f"alert:{alert.source}")
+        self._copilot.create_incident(target.tenant_id, incident, [incident_created_event(incident)])
+        return incident
+
+    def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup) -> None:
+        if self._response.find_incident(system, stored.response_incident_id) is not None:
+            return
+        self._response.create_incident(system, CreateIncidentRequest(
+            title=alert.name[:500] or "Alert", description=alert.summary[:10_000], severity=alert.severity,
+            source=alert.source, tags=[alert.service] if alert.service else [],
+            metadata={"copilot_incident_id": stored.group.incident_id}), incident_id=stored.response_incident_id,
+            at=stored.group.opened_at)
+
+    def _settle(self, system: Principal, incident: CopilotIncident, stored: StoredGroup) -> None:
+        """Every alert resolved: the copilot incident to `mitigated`, the response incident to `monitoring`, where
+        their tables allow it (a person may have moved them on already)."""
+        target = IncidentState.MITIGATED
+        if incident.state is not target and copilot_workflow.can_move(incident.state, target):
+            after = copilot_workflow.moved(incident, target, self._now())
+            with suppress(Conflict):  # a person moved it meanwhile: theirs stands
+                self._copilot.update_incident(system.tenant_id, incident, after, [incident_updated_event(after)])
+        response = self._response.find_incident(system, stored.response_incident_id)
+        if response is not None and response.status is not Status.MONITORING \
+                and response_workflow.can_move(response.status, Status.MONITORING):
+            with suppress(Conflict):
+                self._response.change_status(system, response.id, Status.MONITORING)

@@ -1,0 +1,169 @@
+"""Alerts applied to a project on moto (opsdesk.alerts.ingest): one incident per dedup key and per service within
+the grouping window, in the copilot and in the response module, resolves that move incidents on but never to
+resolved, redeliveries that change nothing, and concurrent duplicates that open one incident."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from opsdesk.alerts.grouping import Outcome
+from opsdesk.alerts.records import Alert, AlertAction
+
+
+@pytest.fixture
+def project(local_aws: Any) -> tuple[str, str]:
+    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+    from opsdesk.copilot.repository import CopilotRepository
+
+    tenant_id, user_id, project_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    now = datetime.now(UTC)
+    CopilotRepository().create_tenant(
+        Tenant(tenant_id, "Alerts", f"alerts-{tenant_id[:8]}", now),
+        User(user_id, tenant_id, f"{user_id}@alerts.test", "Owner", project_id, {project_id: Role.OWNER}),
+        Project(project_id, tenant_id, "Production", "", now, now),
+        Member(project_id, user_id, f"{user_id}@alerts.test", "Owner", Role.OWNER, now))
+    return tenant_id, project_id
+
+
+@pytest.fixture
+def ingest(local_aws: Any) -> Any:
+    from opsdesk.alerts.ingest import AlertIngest
+    from opsdesk.alerts.repository import AlertGroupRepository
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.response.repository import ResponseRepository
+    from opsdesk.response.service import ResponseService
+
+    return AlertIngest(AlertGroupRepository(), CopilotRepository(EventLog()),
+                       ResponseService(ResponseRepository(EventLog())))
+
+
+def alert(key: str = "fp-1", action: AlertAction = "trigger", service: str = "checkout") -> Alert:
+    return Alert(source="alertmanager", dedup_key=key, action=action, severity="high", name="HighErrorRate",
+                 summary="5xx above 5% on checkout", service=service,
+                 starts_at=datetime.now(UTC) - timedelta(minutes=2))
+
+
+def copilot_incidents(tenant_id: str, project_id: str) -> list[Any]:
+    from opsdesk.copilot.records import IncidentFilters
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.pagination import OffsetRequest
+
+    return CopilotRepository().query_incidents(tenant_id, project_id, IncidentFilters(), OffsetRequest(0, 100))
+
+
+def response_incident(tenant_id: str, incident_id: str) -> Any:
+    from opsdesk.response.repository import ResponseRepository
+
+    return ResponseRepository().get_incident(tenant_id, incident_id)
+
+
+def group_of(tenant_id: str, project_id: str, key: str) -> Any:
+    from opsdesk.alerts.repository import AlertGroupRepository
+
+    return AlertGroupRepository().by_dedup_key(tenant_id, project_id, key)
+
+
+def test_a_first_alert_opens_one_incident_in_the_copilot_and_in_the_response_module(ingest: Any,
+                                                                                    project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.response.repository import ResponseRepository
+
+    tenant_id, project_id = project
+    assert ingest.apply(Target(tenant_id, project_id), alert(), "delivery-1") is Outcome.OPEN
+
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert incident.title == "HighErrorRate" and incident.service_name == "checkout" and incident.state == "detected"
+    stored = group_of(tenant_id, project_id, "fp-1")
+    response = response_incident(tenant_id, stored.response_incident_id)
+    assert response is not None and response.source == "alertmanager" and response.tags == ("checkout",)
+    events = ResponseRepository().list_events(tenant_id, response.id, 10, None).items
+    assert [(e.event_type, e.level) for e in events] == [("alert", "error")]
+
+
+def test_repeats_and_other_alerts_of_the_service_join_and_a_redelivery_changes_nothing(
+    ingest: Any, project: tuple[str, str],
+) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.response.repository import ResponseRepository
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    ingest.apply(target, alert(), "d1")
+    assert ingest.apply(target, alert(), "d2") is Outcome.JOIN
+    second_key = alert("fp-2")
+    assert ingest.apply(target, second_key, "d3") is Outcome.JOIN
+    assert ingest.apply(target, second_key, "d3") is Outcome.NOTHING  # the same delivery again
+
+    assert len(copilot_incidents(tenant_id, project_id)) == 1
+    stored = group_of(tenant_id, project_id, "fp-2")
+    assert stored.group.alert_count == 3 and set(stored.group.alerts) == {"fp-1", "fp-2"}
+    assert len(ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items) == 3
+
+
+def test_resolving_every_alert_mitigates_and_monitors_but_never_resolves(ingest: Any,
+                                                                          project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    ingest.apply(target, alert("fp-1"), "d1")
+    ingest.apply(target, alert("fp-2"), "d2")
+    assert ingest.apply(target, alert("fp-1", "resolve"), "d3") is Outcome.RESOLVE_ALERT
+    assert ingest.apply(target, alert("fp-2", "resolve"), "d4") is Outcome.ALL_RESOLVED
+
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert incident.state == "mitigated"
+    stored = group_of(tenant_id, project_id, "fp-1")
+    assert response_incident(tenant_id, stored.response_incident_id).status == "monitoring"
+
+
+def test_a_trigger_after_a_person_resolved_the_incident_opens_a_new_one(ingest: Any,
+                                                                         project: tuple[str, str]) -> None:
+    from dataclasses import replace
+
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.copilot import workflow
+    from opsdesk.copilot.records import IncidentState
+    from opsdesk.copilot.repository import CopilotRepository
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    ingest.apply(target, alert(), "d1")
+    (first,) = copilot_incidents(tenant_id, project_id)
+    CopilotRepository().update_incident(tenant_id, first, workflow.moved(first, IncidentState.RESOLVED,
+                                                                         datetime.now(UTC)))
+
+    assert ingest.apply(target, alert(), "d2") is Outcome.OPEN
+    assert len(copilot_incidents(tenant_id, project_id)) == 2
+    assert replace(first).id != group_of(tenant_id, project_id, "fp-1").group.incident_id
+
+
+def test_two_hundred_concurrent_duplicates_open_one_incident(ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+
+    def deliver(start: int) -> None:
+        for n in range(start, start + 20):
+            outcome = ingest.apply(target, alert(), f"dup-{n}")
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=deliver, args=(start,)) for start in range(0, 200, 20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count(Outcome.OPEN) == 1 and outcomes.count(Outcome.JOIN) == 199
+    assert len(copilot_incidents(tenant_id, project_id)) == 1
+    assert group_of(tenant_id, project_id, "fp-1").group.alert_count == 200
