@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
+from opsdesk.alerts.routes import RouteEntry, RouteItem, route_entries, route_item
 from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
@@ -86,6 +87,7 @@ class CopilotRepository:
     def __init__(self, event_log: EventLog | None = None, settings: CopilotSettings | None = None) -> None:
         settings = settings or load_settings(CopilotSettings)
         bind_table(IncidentsTableItem, settings.incidents_table_name, settings)
+        bind_table(RouteItem, settings.incidents_table_name, settings)
         self._transactions = Transactions(connection_for(settings), event_log)
 
     # Tenants, users, projects, members
@@ -407,13 +409,25 @@ class CopilotRepository:
     # Monitoring integrations
 
     def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
-        condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
-        try:
-            integration_item(tenant_id, integration).save(condition=condition)
-        except PynamoDBException as exc:
-            if not create and "ConditionalCheckFailed" in str(exc):
-                raise NotFound("Integration not found") from exc
-            raise domain_error_for(exc, "Integration already exists") from exc
+        """The integration and its alert route entries (opsdesk.alerts.routes) in one transaction: the entries of
+        the integration as it was are replaced by those of the integration as it is."""
+        before = None if create else self.get_integration(tenant_id, integration.project_id, integration.id)
+        if not create and before is None:
+            raise NotFound("Integration not found")
+        stale = _routes(tenant_id, before) if before else []
+        fresh = _routes(tenant_id, integration)
+
+        def write(tx: TransactWrite) -> None:
+            condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
+            tx.save(integration_item(tenant_id, integration), condition=condition)
+            for entry in stale:
+                if entry not in fresh:
+                    tx.delete(route_item(entry))
+            for entry in fresh:
+                tx.save(route_item(entry))
+
+        self._commit(write, _changed("Integration already exists" if create else "Integration not found"),
+                     lambda: Outcome.CONFLICT)
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
         item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
@@ -424,10 +438,13 @@ class CopilotRepository:
         return sorted((integration_record(i) for i in items), key=lambda i: (i.created_at, i.id))
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
-        try:
-            RecordItem(keys.project_pk(tenant_id, integration.project_id), keys.integration_sk(integration.id)).delete()
-        except PynamoDBException as exc:
-            raise domain_error_for(exc, "Delete failed") from exc
+        def write(tx: TransactWrite) -> None:
+            tx.delete(RecordItem(keys.project_pk(tenant_id, integration.project_id),
+                                 keys.integration_sk(integration.id)))
+            for entry in _routes(tenant_id, integration):
+                tx.delete(route_item(entry))
+
+        self._commit(write, _changed("Delete failed"), lambda: Outcome.CONFLICT)
 
     # Analytics aggregates
 
@@ -474,6 +491,11 @@ class CopilotRepository:
     def _commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[], DomainError],
                 outcome: Callable[[], Outcome]) -> None:
         self._transactions.commit(write, lambda _: conflict(), outcome)
+
+
+def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:
+    return route_entries(tenant_id, integration.project_id, integration.id, integration.type,
+                         config=integration.config, enabled=integration.enabled)
 
 
 def _read(results: Any) -> list[Any]:

@@ -1,0 +1,134 @@
+"""Which projects an alert reaches (issue #12): a project's monitoring integrations decide. Each integration leaves
+route entries in the IncidentsTable, written with it (opsdesk.copilot.repository), that the alert path looks up by
+what an alert carries:
+
+- `webhook#<integration id>`: every integration; webhooks name their integration in their URL;
+- `cloudwatch#<account>#<region>`: a `cloudwatch` integration whose config names `account_id` and `region`; an
+  optional `alarm_name_prefix` narrows it to the alarms whose names start with it. Deployments (CodeDeploy, ECS) of
+  that account and region reach the same projects as change evidence.
+
+A disabled integration routes nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from opsdesk.alerts.records import Alert, ChangeNotice
+from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
+from opsdesk.settings import CopilotSettings, load_settings
+
+WEBHOOK_TYPES: Mapping[str, str] = {"prometheus": "alertmanager", "grafana": "grafana", "datadog": "datadog",
+                                    "pagerduty": "pagerduty"}
+"""Integration type -> the payload its webhook sends (opsdesk.alerts.normalise): a Prometheus integration
+receives Alertmanager's webhook."""
+MAX_ROUTES_PER_KEY = 100
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    key: str
+    tenant_id: str
+    project_id: str
+    integration_id: str
+    integration_type: str
+    match: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> str:
+        return f"{self.tenant_id}#{self.project_id}#{self.integration_id}"
+
+
+def webhook_key(integration_id: str) -> str:
+    return f"webhook#{integration_id}"
+
+
+def cloudwatch_key(account: str, region: str) -> str:
+    return f"cloudwatch#{account}#{region}"
+
+
+def route_entries(tenant_id: str, project_id: str, integration_id: str, integration_type: str, *,
+                  config: Mapping[str, object], enabled: bool) -> list[RouteEntry]:
+    """The entries an integration leaves (none when disabled)."""
+    if not enabled:
+        return []
+    entries = [RouteEntry(webhook_key(integration_id), tenant_id, project_id, integration_id, integration_type)]
+    account, region = config.get("account_id"), config.get("region")
+    if integration_type == "cloudwatch" and isinstance(account, str) and isinstance(region, str) and account \
+            and region:
+        prefix = config.get("alarm_name_prefix")
+        entries.append(RouteEntry(cloudwatch_key(account, region), tenant_id, project_id, integration_id,
+                                  integration_type,
+                                  {"alarm_name_prefix": prefix} if isinstance(prefix, str) and prefix else {}))
+    return entries
+
+
+def route_key(item: Alert | ChangeNotice) -> str | None:
+    """The key an alert or a change is routed by, or None when it names no route."""
+    route = item.route
+    if route.get("integration_id"):
+        return webhook_key(route["integration_id"])
+    if route.get("account") and route.get("region"):
+        return cloudwatch_key(route["account"], route["region"])
+    return None
+
+
+def matches(entry: RouteEntry, item: Alert | ChangeNotice) -> bool:
+    prefix = entry.match.get("alarm_name_prefix")
+    if not prefix:
+        return True
+    return isinstance(item, Alert) and item.name.startswith(prefix)
+
+
+class RouteItem(Model):
+    Meta = unbound_meta()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    tenantId = UnicodeAttribute()
+    projectId = UnicodeAttribute()
+    integrationId = UnicodeAttribute()
+    integrationType = UnicodeAttribute()
+    match = UnicodeAttribute(null=True)
+
+
+ROUTE_PREFIX = "AROUTE#"
+
+
+def route_item(entry: RouteEntry) -> RouteItem:
+    return RouteItem(f"{ROUTE_PREFIX}{entry.key}", entry.sort_key, tenantId=entry.tenant_id,
+                     projectId=entry.project_id, integrationId=entry.integration_id,
+                     integrationType=entry.integration_type,
+                     match=json.dumps(dict(entry.match)) if entry.match else None)
+
+
+def _entry(item: RouteItem) -> RouteEntry:
+    return RouteEntry(item.pk.removeprefix(ROUTE_PREFIX), item.tenantId, item.projectId, item.integrationId,
+                      item.integrationType, json.loads(item.match) if item.match else {})
+
+
+class RouteRepository:
+    """Reads route entries (they are written with their integration, opsdesk.copilot.repository)."""
+
+    def __init__(self, settings: CopilotSettings | None = None) -> None:
+        settings = settings or load_settings(CopilotSettings)
+        bind_table(RouteItem, settings.incidents_table_name, settings)
+
+    def webhook(self, integration_id: str) -> RouteEntry | None:
+        key = webhook_key(integration_id)
+        results = list(RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=2))
+        record_items_read(len(results))
+        return _entry(results[0]) if len(results) == 1 else None
+
+    def targets(self, item: Alert | ChangeNotice) -> list[RouteEntry]:
+        key = route_key(item)
+        if key is None:
+            return []
+        results = RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=MAX_ROUTES_PER_KEY)
+        found = [_entry(i) for i in results]
+        record_items_read(results.page_iter.total_scanned_count)
+        return [entry for entry in found if matches(entry, item)]
