@@ -43,6 +43,8 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
         "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk",
                     "copilot": f"{base_url}{COPILOT.base_path}", "response": f"{base_url}{RESPONSE.base_path}"},
         "mailbox": base_url + MAILBOX_PATH,
+        "alerts": {"bus": aws.alerts_bus_name, "region": aws.region,
+                   "webhook": f"{base_url}{COPILOT.base_path}/webhooks/<integration_id>"},
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
         "aws_endpoint": aws.endpoint,
@@ -73,6 +75,8 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         "alice owner, dave admin, bob member of Production)",
         f"  response          {stack['modules']['response']}/api/incidents/   (Cognito bearer token; rooms: "
         f"{stack['websocket'].removesuffix('/ws')}{RESPONSE.base_path}/ws/incidents/<id>?token=<ID token>)",
+        f"  alerts            bus {stack['alerts']['bus']} (put_events on moto); webhooks "
+        f"{stack['alerts']['webhook']} (Bearer <the integration's webhook_token>)",
         f"  mail              {stack['mailbox']}   (what SES sent: CSAT survey links, copilot invitations)",
         f"  WebSocket         {stack['websocket']}?token=<ID token>",
         f"  AWS (moto)        {stack['aws_endpoint']}   region {stack['region']}",
@@ -139,6 +143,19 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
     return uvicorn.Server(config), base_url, sockets
 
 
+def start_deliveries(aws: LocalAws) -> list[Any]:
+    """What AWS's event sources do: the table streams to the fan-out and the stream consumers, the alerts queue to
+    the alert path's consumer. Each has stop()."""
+    from scripts.local.alerts import QueueDelivery
+    from scripts.local.realtime import StreamDelivery
+
+    deliveries: list[Any] = [StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()]
+    deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types).start()
+                   for module in SERVED_MODULES for consumer in module.stream_consumers]
+    deliveries.append(QueueDelivery(aws, aws.alerts_queue_url).start())
+    return deliveries
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -177,11 +194,7 @@ def main(argv: list[str] | None = None) -> None:
 
     saver = threading.Thread(target=keep_snapshots, daemon=True)
     saver.start()
-    from scripts.local.realtime import StreamDelivery
-
-    deliveries = [StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()]
-    deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types).start()
-                   for module in SERVED_MODULES for consumer in module.stream_consumers]
+    deliveries = start_deliveries(aws)
     from scripts.local.schedules import LocalScheduler
 
     scheduler = LocalScheduler(aws.region).start()  # the helpdesk SLA check every minute, as Scheduler runs it

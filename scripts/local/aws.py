@@ -54,6 +54,8 @@ class LocalAws:
     buckets: tuple[str, ...] = BUCKETS
     mail_from: str = LOCAL_MAIL_FROM
     cursor_key_secret_arn: str = ""
+    alerts_bus_name: str = ""
+    alerts_queue_url: str = ""
 
     @property
     def issuer(self) -> str:
@@ -100,6 +102,8 @@ class LocalAws:
             # Prometheus, say): empty by default, as on AWS.
             "OUTBOUND_ALLOWED_HTTP_HOSTS": os.environ.get("OUTBOUND_ALLOWED_HTTP_HOSTS", ""),
             "INTEGRATION_SECRET_PREFIX": INTEGRATION_SECRET_PREFIX,
+            # Webhooks put their deliveries on the alerts bus (scripts/local/alerts.py).
+            "ALERTS_BUS_NAME": self.alerts_bus_name,
             # An incident is analysed once its events have paused this long (5 s on AWS): quicker to try locally.
             "RESPONSE_ANALYSIS_QUIET_SECONDS": os.environ.get("RESPONSE_ANALYSIS_QUIET_SECONDS", "1"),
             # A Next.js dev server next to the gateway (which has port 3000).
@@ -240,8 +244,13 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     identities = {i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]}
     if LOCAL_MAIL_FROM not in identities:
         ses.create_email_identity(EmailIdentity=LOCAL_MAIL_FROM)
-    return LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names,
-                    cursor_key_secret_arn=cursor_secret_arn)
+    aws = LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names,
+                   cursor_key_secret_arn=cursor_secret_arn)
+    from scripts.local.alerts import provision_alert_path  # noqa: PLC0415 (it builds on this module)
+
+    alert_path = provision_alert_path(aws)
+    aws.alerts_bus_name, aws.alerts_queue_url = alert_path.bus_name, alert_path.queue_url
+    return aws
 
 
 def create_user(aws: LocalAws, username: str, password: str, tenant_id: str, groups: tuple[str, ...] = ()) -> None:

@@ -40,6 +40,8 @@ class Capability(StrEnum):
     """Creates, invites, signs in and signs out users of the platform's user pool (Cognito admin APIs)."""
     INTEGRATION_SECRETS = "integration_secrets"
     """Keeps monitoring integrations' credentials in Secrets Manager, under the stage's integration prefix."""
+    ALERTS_BUS = "alerts_bus"
+    """Puts events on the opsdesk alerts bus (EventBridge): ALERTS_BUS_NAME and events:PutEvents on that bus."""
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,15 @@ COPILOT = ApiModule(
         ),
         # The document's interactive docs: Swagger UI, ReDoc and the OpenAPI document they read (public).
         FunctionGroup(name="copilot_docs", resources=("/docs", "/redoc", "/openapi.json"), auth=Auth.NONE),
+        # Alert webhooks (Alertmanager, Grafana, Datadog, PagerDuty-shaped): public at the gateway, each delivery
+        # authenticated by its integration's webhook token, then put on the alerts bus (ALERTS).
+        FunctionGroup(
+            name="copilot_webhooks",
+            resources=("/webhooks/{integration_id}",),
+            auth=Auth.NONE,
+            read_only_tables=("IncidentsTable",),
+            capabilities=(Capability.INTEGRATION_SECRETS, Capability.ALERTS_BUS),
+        ),
         FunctionGroup(
             name="copilot_analytics",
             resources=("/analytics/{proxy+}",),
@@ -387,6 +398,30 @@ MODULES_BY_NAME: dict[str, ApiModule] = {module.name: module for module in MODUL
 """The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
 SERVED_MODULES: tuple[ApiModule, ...] = MODULES
 """Every module the local gateway serves: the same."""
+
+
+@dataclass(frozen=True)
+class AlertPath:
+    """The one way alerts come in (DESIGN.md §6b, issue #12): the opsdesk alerts bus (webhooks put their deliveries
+    there) and, from the account's default bus, CloudWatch alarm state changes and deployments, all through one
+    queue to one consumer (opsdesk.alerts.consumer), which opens and joins incidents in the copilot and the response
+    module."""
+
+    consumer: FunctionGroup = FunctionGroup(name="alert_ingest", resources=(),
+                                            tables=("IncidentsTable", "EventsTable"))
+    default_bus_events: tuple[tuple[str, str], ...] = (
+        ("aws.cloudwatch", "CloudWatch Alarm State Change"),
+        ("aws.codedeploy", "CodeDeploy Deployment State-change Notification"),
+        ("aws.ecs", "ECS Deployment State Change"),
+    )
+    """(source, detail-type) of the default bus's events the path takes."""
+    bus_sources: tuple[str, ...] = ("opsdesk.alerts",)
+    """Sources of the opsdesk bus's events the path takes (opsdesk.alerts.bus)."""
+    batch_size: int = 10
+    """Messages per consumer invocation (each a whole EventBridge event)."""
+
+
+ALERTS = AlertPath()
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,12 @@ class HypothesisSettings(CopilotSettings):
     bedrock_region: str | None = Field(default=None, alias="BEDROCK_REGION")
 
 
+class WebhookSettings(CopilotIntegrationSettings):
+    """copilot_webhooks: integrations' webhook tokens (Secrets Manager) and the alerts bus."""
+
+    alerts_bus_name: str = Field(alias="ALERTS_BUS_NAME", min_length=1)
+
+
 class ResponseSettings(PlatformSettings):
     """The response module's functions: the IncidentsTable (its response items) and signed list cursors."""
 
@@ -276,6 +282,10 @@ class ResponseSettings(PlatformSettings):
     analysis_stale_seconds: int = Field(default=900, alias="RESPONSE_ANALYSIS_STALE_SECONDS", gt=0)
     """A pending analysis older than this is taken as lost (its function failed for good): new events request
     another."""
+
+
+class AlertIngestSettings(CopilotSettings, ResponseSettings):
+    """alert_ingest: the alert path's consumer (the copilot's and the response module's incidents, one table)."""
 
 
 class ResponseAnalysisSettings(ResponseSettings):

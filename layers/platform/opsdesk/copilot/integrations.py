@@ -19,7 +19,9 @@ from opsdesk.copilot.store import CopilotStore
 from opsdesk.errors import NotFound, ValidationFailed
 from opsdesk.secrets import SecretStore
 
-CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id"})
+CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
+                              "webhook_token"})
+"""`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters."""
 MAX_CONFIG_KEYS = 32
 Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
 """(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""

@@ -1,0 +1,153 @@
+"""The whole alert path on moto (issue #12): a webhook delivery authenticated by its integration's token and put on
+the alerts bus, a CloudWatch alarm put on the default bus, each delivered by moto's EventBridge to the alerts queue
+and by the local SQS event source to alert_ingest, which opens incidents in the routed project."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.integration.events import LambdaContext, in_process_event
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "alerts"
+TOKEN = "whk_" + "s3cret-token-for-tests"
+
+
+@pytest.fixture
+def project(local_aws: Any) -> dict[str, str]:
+    """A copilot project with a Prometheus integration (webhook token set) and a CloudWatch integration routing
+    alarms of this account and region whose names start with `checkout-`."""
+    from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.secrets import SecretsManagerStore
+    from scripts.local.aws import INTEGRATION_SECRET_PREFIX
+
+    tenant_id, user_id, project_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    now = datetime.now(UTC)
+    repository = CopilotRepository()
+    repository.create_tenant(
+        Tenant(tenant_id, "Path", f"path-{tenant_id[:8]}", now),
+        User(user_id, tenant_id, f"{user_id}@path.test", "Owner", project_id, {project_id: Role.OWNER}),
+        Project(project_id, tenant_id, "Production", "", now, now),
+        Member(project_id, user_id, f"{user_id}@path.test", "Owner", Role.OWNER, now))
+    secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=local_aws.region, endpoint_url=local_aws.endpoint)
+    prometheus_id, cloudwatch_id = str(uuid.uuid4()), str(uuid.uuid4())
+    reference = secrets.put(tenant_id, prometheus_id, {"webhook_token": TOKEN})
+    repository.save_integration(tenant_id, Integration(
+        prometheus_id, project_id, "prometheus", "Alertmanager", {}, reference, ("webhook_token",), True, now, now),
+        create=True)
+    repository.save_integration(tenant_id, Integration(
+        cloudwatch_id, project_id, "cloudwatch", "CloudWatch",
+        {"account_id": "123456789012", "region": local_aws.region, "alarm_name_prefix": "checkout-"}, None, (),
+        True, now, now), create=True)
+    return {"tenant": tenant_id, "project": project_id, "prometheus": prometheus_id, "cloudwatch": cloudwatch_id}
+
+
+@pytest.fixture(scope="module")
+def webhooks(local_aws: Any) -> ModuleType:
+    from functions.copilot_webhooks import handler
+
+    return handler
+
+
+def post_webhook(handler: ModuleType, integration_id: str, body: Any, token: str | None = TOKEN) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    _, event = in_process_event("POST", f"/copilot/api/v1/webhooks/{integration_id}", claims=None, body=body,
+                                headers=headers)
+    result = handler.lambda_handler(event, LambdaContext("test", "us-east-1"))
+    return result["statusCode"], json.loads(result["body"])
+
+
+def drain(local_aws: Any) -> int:
+    from scripts.local.alerts import QueueDelivery
+
+    delivery, total = QueueDelivery(local_aws, local_aws.alerts_queue_url), 0
+    while (handed := delivery.deliver_once(wait_seconds=0)):
+        total += handed
+    return total
+
+
+def incidents(project: dict[str, str]) -> list[Any]:
+    from opsdesk.copilot.records import IncidentFilters
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.pagination import OffsetRequest
+
+    return CopilotRepository().query_incidents(project["tenant"], project["project"], IncidentFilters(),
+                                               OffsetRequest(0, 100))
+
+
+def test_an_alertmanager_webhook_opens_incidents_through_the_bus_and_the_queue(
+    local_aws: Any, webhooks: ModuleType, project: dict[str, str],
+) -> None:
+    drain(local_aws)
+    body = json.loads((SAMPLES / "alertmanager-firing.json").read_text())
+
+    status, answer = post_webhook(webhooks, project["prometheus"], body)
+
+    assert status == 202 and answer["accepted"] == 2
+    assert drain(local_aws) == 1
+    titles = sorted(i.title for i in incidents(project))
+    assert titles == ["HighErrorRate", "KubePodCrashLooping"]
+
+
+def test_a_wrong_token_or_an_unreadable_payload_puts_nothing_on_the_bus(
+    local_aws: Any, webhooks: ModuleType, project: dict[str, str],
+) -> None:
+    drain(local_aws)
+    body = json.loads((SAMPLES / "alertmanager-firing.json").read_text())
+
+    assert post_webhook(webhooks, project["prometheus"], body, token="wrong-token-of-enough-length")[0] == 401
+    assert post_webhook(webhooks, project["prometheus"], body, token=None)[0] == 401
+    assert post_webhook(webhooks, str(uuid.uuid4()), body)[0] == 401
+    bad = {**body, "alerts": [{**body["alerts"][0], "status": "exploded"}]}
+    status, answer = post_webhook(webhooks, project["prometheus"], bad)
+    assert status == 422 and "alerts[0].status" in answer["detail"]
+    assert drain(local_aws) == 0 and incidents(project) == []
+
+
+def test_a_cloudwatch_alarm_on_the_default_bus_reaches_the_project_its_integration_routes(
+    local_aws: Any, project: dict[str, str],
+) -> None:
+    from scripts.local.aws import client
+
+    drain(local_aws)
+    sample = json.loads((SAMPLES / "cloudwatch-alarm.json").read_text())
+    events = client("events", local_aws.endpoint, local_aws.region)
+    detail = {**sample["detail"], "alarmName": "checkout-api-5xx"}
+    other = {**sample["detail"], "alarmName": "billing-cpu-high"}
+    for alarm in (detail, other):
+        events.put_events(Entries=[{"Source": "aws.cloudwatch", "DetailType": "CloudWatch Alarm State Change",
+                                    "Resources": [f"arn:aws:cloudwatch:{local_aws.region}:123456789012:alarm:"
+                                                  f"{alarm['alarmName']}"], "Detail": json.dumps(alarm)}])
+
+    assert drain(local_aws) == 2
+    assert [i.title for i in incidents(project)] == ["checkout-api-5xx"]  # the prefix routes one of them
+
+
+def test_a_redelivered_message_changes_nothing(local_aws: Any, webhooks: ModuleType,
+                                               project: dict[str, str]) -> None:
+    from scripts.local.aws import client
+
+    drain(local_aws)
+    body = json.loads((SAMPLES / "alertmanager-firing.json").read_text())
+    post_webhook(webhooks, project["prometheus"], body)
+    sqs = client("sqs", local_aws.endpoint, local_aws.region)
+    message = sqs.receive_message(QueueUrl=local_aws.alerts_queue_url, MaxNumberOfMessages=1,
+                                  VisibilityTimeout=0)["Messages"][0]
+    sqs.send_message(QueueUrl=local_aws.alerts_queue_url, MessageBody=message["Body"])  # the same event again
+
+    assert drain(local_aws) == 2
+    from opsdesk.alerts.repository import AlertGroupRepository
+
+    groups = AlertGroupRepository()
+    counts = [groups.by_dedup_key(project["tenant"], project["project"], a["fingerprint"]).group.alert_count
+              for a in body["alerts"]]
+    assert counts == [1, 1] and len(incidents(project)) == 2
+
+
