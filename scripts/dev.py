@@ -35,6 +35,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def demo_prometheus_integration() -> str:
+    """The seeded Production Prometheus integration (its webhook token is in the README)."""
+    from scripts.local.seed_copilot import production_prometheus_id  # noqa: PLC0415
+
+    return production_prometheus_id()
+
+
 def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
     from scripts.local.seed import DEMO_USERS
 
@@ -44,7 +51,8 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
                     "copilot": f"{base_url}{COPILOT.base_path}", "response": f"{base_url}{RESPONSE.base_path}"},
         "mailbox": base_url + MAILBOX_PATH,
         "alerts": {"bus": aws.alerts_bus_name, "region": aws.region,
-                   "webhook": f"{base_url}{COPILOT.base_path}/webhooks/<integration_id>"},
+                   "webhook": f"{base_url}{COPILOT.base_path}/webhooks/<integration_id>",
+                   "prometheus_integration": demo_prometheus_integration()},
         "websocket": base_url.replace("http", "ws", 1) + REALTIME.local_paths[0],
         "region": aws.region,
         "aws_endpoint": aws.endpoint,

@@ -30,7 +30,7 @@ from opsdesk.copilot.service import incident_created_event
 from opsdesk.copilot.workflow import moved
 from opsdesk.eventlog import EventLog
 from opsdesk.secrets import SecretsManagerStore
-from scripts.local.aws import INTEGRATION_SECRET_PREFIX, LocalAws
+from scripts.local.aws import ACCOUNT_ID, INTEGRATION_SECRET_PREFIX, LocalAws
 from scripts.local.seed import DEMO_TENANT, OTHER_TENANT, stable_id
 from scripts.local.seed_helpdesk import user_ids
 
@@ -38,6 +38,8 @@ ACME_ROLES = {"alice@acme.test": Role.OWNER, "dave@acme.test": Role.ADMIN, "bob@
 STAGING_ROLES = {"alice@acme.test": Role.OWNER, "bob@acme.test": Role.VIEWER}
 NAMES = {"alice@acme.test": "Alice Admin", "bob@acme.test": "Bob Builder", "dave@acme.test": "Dave Oncall",
          "carol@globex.test": "Carol Globex"}
+DEMO_WEBHOOK_TOKEN = "demo-webhook-token-2026"
+"""The Production Prometheus integration's webhook token (the README's Alertmanager example)."""
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,22 @@ def _seed_evidence(repository: CopilotRepository, project_id: str, now: datetime
         service="search", summary="Flag new-ranking turned on for 10%", at=now - timedelta(hours=9)))
 
 
+def production_prometheus_id() -> str:
+    """The seeded Production Prometheus integration's id (ids are stable: the same on every `make dev`)."""
+    return stable_id(stable_id(DEMO_TENANT, "copilot-project", "Production"), "integration", "prometheus")
+
+
 def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: str, at: datetime) -> None:
     secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=aws.region, endpoint_url=aws.endpoint)
     integration_id = stable_id(project_id, "integration", "prometheus")
-    reference = secrets.put(DEMO_TENANT, integration_id, {"token": "demo-prometheus-token"})
+    reference = secrets.put(DEMO_TENANT, integration_id, {"token": "demo-prometheus-token",
+                                                          "webhook_token": DEMO_WEBHOOK_TOKEN})
     repository.save_integration(DEMO_TENANT, Integration(
         id=integration_id, project_id=project_id, type="prometheus", name="Production Prometheus",
-        config={"url": "https://prometheus.acme.example"}, secret_ref=reference, credential_keys=("token",),
-        enabled=True, created_at=at, updated_at=at), create=True)
+        config={"url": "https://prometheus.acme.example"}, secret_ref=reference,
+        credential_keys=("token", "webhook_token"), enabled=True, created_at=at, updated_at=at), create=True)
+    # CloudWatch alarms of moto's account and region reach Production (the README's put_events example).
+    repository.save_integration(DEMO_TENANT, Integration(
+        id=stable_id(project_id, "integration", "cloudwatch"), project_id=project_id, type="cloudwatch",
+        name="Production CloudWatch", config={"account_id": ACCOUNT_ID, "region": aws.region}, secret_ref=None,
+        credential_keys=(), enabled=True, created_at=at, updated_at=at), create=True)

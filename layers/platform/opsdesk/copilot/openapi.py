@@ -38,6 +38,7 @@ from opsdesk.openapi import (
     ArrayOf,
     Content,
     Operation,
+    Parameter,
     RateLimitHeaders,
     Tag,
     build_document,
@@ -217,8 +218,8 @@ def _monitoring() -> list[Operation]:
                   "monitoring", {201: s.Integration}, IntegrationCreateRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND, CONFLICT),
                   description="`credentials` (api_key, app_key, token, username, password, role_arn, "
-                              "external_id) are kept in Secrets Manager and only ever shown masked; a credential "
-                              "name inside `config` is 422."),
+                              "external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; "
+                              "a credential name inside `config` is 422."),
         Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
                   "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND),
@@ -236,6 +237,17 @@ def _monitoring() -> list[Operation]:
                   {200: s.ConnectionTest}, parameters=(PROJECT_ID, integration_id),
                   errors=(*WRITE, FOUND, CONFLICT),
                   description="The result is kept as the integration's `last_test`."),
+        Operation("POST", "/webhooks/{integration_id}", "deliverWebhook", "Deliver alerts (webhook)", "monitoring",
+                  {202: s.WebhookAccepted}, parameters=(
+                      path_param("integration_id", "The integration the webhook belongs to"),
+                      Parameter("Authorization", "header", {"type": "string"},
+                                "`Bearer <the integration's webhook_token credential>` (or `X-Opsdesk-Token`)",
+                                required=True)),
+                  errors=(401, 413, 422, 503), public=True,
+                  description="The body is what the integration's system sends: Alertmanager's webhook (a "
+                              "`prometheus` integration), Grafana's, Datadog's (payload template in docs/decisions.md, "
+                              "Alerts) or a PagerDuty Events v2 body. It is read whole first (422 naming the field), "
+                              "then the alerts open or join incidents of the project (deduplicated by their key)."),
         Operation("GET", f"{MONITORING}/alerts", "listAlerts", "List alerts", "monitoring", {200: ArrayOf(s.Alert)},
                   parameters=(PROJECT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422),
                   description="The project's alerts, newest first."),

@@ -96,6 +96,13 @@ class LogoutResponse(Answer):
     message: str
 
 
+class WebhookAccepted(Answer):
+    accepted: int
+    """Alerts the delivery holds (they open or join incidents moments later)."""
+    event_id: str
+    """The alerts bus event that carries it."""
+
+
 class MeResponse(UserWithProject):
     """The current user, their current project and role, and every project they belong to."""
 
