@@ -136,8 +136,9 @@ class AlertIngest:
         self._response.ingest(system, [IngestEventRequest(
             incident_id=stored.response_incident_id, event_type="alert",
             message=f"{alert.name}: {alert.summary}"[:10_000] if alert.summary else alert.name,
-            level=LEVELS[alert.severity] if alert.action == "trigger" else "info", source=alert.source,
-            metadata={"status": alert.status, "dedup_key": alert.dedup_key, "service": alert.service,
+            level=LEVELS[alert.severity] if alert.action == "trigger" else "info",
+            source=alert.service or alert.source,  # who is alerting: the analysis reads it as the failing service
+            metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
             timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],
             idempotency_key=f"alert-{delivery_id}"[:255], batch=False)
