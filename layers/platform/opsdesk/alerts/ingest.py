@@ -73,10 +73,14 @@ class AlertIngest:
             now = self._now()
             applied = self._groups.delivered_to(tenant, project, delivery_id)
             if applied is not None:  # redelivered: its effects again (each is idempotent), nothing else
-                self._effects(target, alert, delivery_id, applied, Outcome.NOTHING)
+                stored, repeat = applied
+                if not repeat:
+                    self._effects(target, alert, stored, Outcome.NOTHING, delivery_id)
                 return Outcome.NOTHING
             by_key = self._live(tenant, project, self._groups.by_dedup_key(tenant, project, alert.dedup_key))
-            by_service = self._live(tenant, project, self._groups.by_service(tenant, project, alert.service))
+            by_service = None
+            if alert.action == "trigger" and (by_key is None or by_key.group.ended):
+                by_service = self._live(tenant, project, self._groups.by_service(tenant, project, alert.service))
             decision = decide(alert, by_key.group if by_key else None, by_service.group if by_service else None, now)
             if decision.group is None:
                 return decision.outcome
@@ -84,10 +88,12 @@ class AlertIngest:
             if decision.outcome is not Outcome.OPEN:  # the group decided on: the key's, else the service's
                 joined = by_key if by_key and by_key.group.incident_id == decision.group.incident_id else by_service
             stored = self._stored(decision.group, joined, delivery_id, alert)
+            repeat = joined is not None and alert.action == "trigger" and bool(joined.group.alerts.get(alert.dedup_key))
             try:
-                if joined is not None and alert.action == "trigger" and joined.group.alerts.get(alert.dedup_key):
-                    # A repeat of a firing alert: count it, without racing the group's shape.
-                    self._groups.repeat(tenant, project, joined.group.incident_id, delivery_id, now)
+                if repeat:
+                    # A repeat of a firing alert: counted, without racing the group's shape; nothing else changes
+                    # (the alert is listed and ingested once per state, not once per delivery).
+                    self._groups.repeat(tenant, project, stored.group.incident_id, delivery_id, now)
                 else:
                     self._groups.commit(tenant, project, after=stored, before=joined.group if joined else None,
                                         dedup_key=alert.dedup_key,
@@ -96,7 +102,8 @@ class AlertIngest:
             except Conflict:
                 time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))
                 continue
-            self._effects(target, alert, delivery_id, stored, decision.outcome)
+            if not repeat:
+                self._effects(target, alert, stored, decision.outcome, delivery_id)
             return decision.outcome
         raise Conflict("The alert's incident kept changing; the delivery will be retried")
 
@@ -121,11 +128,10 @@ class AlertIngest:
 
     # Effects
 
-    def _effects(self, target: Target, alert: Alert, delivery_id: str, stored: StoredGroup,
-                 outcome: Outcome) -> None:
+    def _effects(self, target: Target, alert: Alert, stored: StoredGroup, outcome: Outcome, delivery_id: str) -> None:
         tenant, project = target.tenant_id, target.project_id
         incident = self._copilot_incident(target, alert, stored)
-        record = CopilotAlert(id=stable_id("alert", delivery_id, alert.dedup_key), project_id=project,
+        record = CopilotAlert(id=stable_id("alert", incident.id, alert.dedup_key), project_id=project,
                               source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
                               service=alert.service, summary=alert.summary, starts_at=alert.starts_at,
                               labels=dict(alert.labels), fingerprint=alert.dedup_key, ends_at=alert.ends_at,

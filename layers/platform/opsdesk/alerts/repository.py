@@ -47,6 +47,8 @@ class PointerItem(_AlertTableItem):
 
     refId = UnicodeAttribute()
     expiresAt = NumberAttribute(null=True)
+    repeat = NumberAttribute(null=True)
+    """On a delivery's pointer: 1 when it only repeated a firing alert (its redelivery has no effects to repeat)."""
 
 
 def _project(tenant_id: str, project_id: str) -> str:
@@ -111,10 +113,11 @@ class AlertGroupRepository:
         pointer = get_item(PointerItem, *service_key(tenant_id, project_id, service))
         return self.group(tenant_id, project_id, pointer.refId) if pointer else None
 
-    def delivered_to(self, tenant_id: str, project_id: str, delivery_id: str) -> StoredGroup | None:
-        """The group a delivery was applied to, if it was."""
+    def delivered_to(self, tenant_id: str, project_id: str, delivery_id: str) -> tuple[StoredGroup, bool] | None:
+        """The group a delivery was applied to, and whether it only repeated a firing alert; None if it was not."""
         pointer = get_item(PointerItem, *delivery_key(tenant_id, project_id, delivery_id))
-        return self.group(tenant_id, project_id, pointer.refId) if pointer else None
+        stored = self.group(tenant_id, project_id, pointer.refId) if pointer else None
+        return (stored, bool(pointer.repeat)) if pointer and stored else None
 
     def commit(self, tenant_id: str, project_id: str, *, after: StoredGroup, before: AlertGroup | None,
                dedup_key: str, key_was: str | None, delivery_id: str, now: datetime, counts: bool) -> None:
@@ -154,13 +157,13 @@ class AlertGroupRepository:
             tx.update(GroupItem(*group_key(tenant_id, project_id, incident_id)),
                       actions=[GroupItem.alertCount.add(1), GroupItem.lastAlertAt.set(to_rfc3339(now))],
                       condition=GroupItem.pk.exists())
-            self._mark(tx, tenant_id, project_id, delivery_id, incident_id=incident_id, now=now)
+            self._mark(tx, tenant_id, project_id, delivery_id, incident_id=incident_id, now=now, repeat=True)
 
         self._transactions.commit(write, lambda exc: Conflict("Delivered already"), lambda: Outcome.CONFLICT)
 
     @staticmethod
     def _mark(tx: TransactWrite, tenant_id: str, project_id: str, delivery_id: str, *, incident_id: str,
-              now: datetime) -> None:
+              now: datetime, repeat: bool = False) -> None:
         tx.save(PointerItem(*delivery_key(tenant_id, project_id, delivery_id), refId=incident_id,
-                            expiresAt=int((now + DELIVERY_TTL).timestamp())),
+                            expiresAt=int((now + DELIVERY_TTL).timestamp()), repeat=1 if repeat else None),
                 condition=PointerItem.pk.does_not_exist())
