@@ -12,6 +12,7 @@ A disabled integration routes nothing."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,6 +28,9 @@ WEBHOOK_TYPES: Mapping[str, str] = {"prometheus": "alertmanager", "grafana": "gr
 """Integration type -> the payload its webhook sends (opsdesk.alerts.normalise): a Prometheus integration
 receives Alertmanager's webhook."""
 MAX_ROUTES_PER_KEY = 100
+ROUTE_CACHE_SECONDS = 30.0
+"""A consumer container reads a key's routes at most this often: a storm costs one Query per key per 30 s, and an
+integration's change reaches the alert path within that time."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class RouteRepository:
     def __init__(self, settings: CopilotSettings | None = None) -> None:
         settings = settings or load_settings(CopilotSettings)
         bind_table(RouteItem, settings.incidents_table_name, settings)
+        self._cache: dict[str, tuple[float, list[RouteEntry]]] = {}
 
     def webhook(self, integration_id: str) -> RouteEntry | None:
         key = webhook_key(integration_id)
@@ -128,7 +133,11 @@ class RouteRepository:
         key = route_key(item)
         if key is None:
             return []
-        results = RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=MAX_ROUTES_PER_KEY)
-        found = [_entry(i) for i in results]
-        record_items_read(results.page_iter.total_scanned_count)
-        return [entry for entry in found if matches(entry, item)]
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is None or now - cached[0] > ROUTE_CACHE_SECONDS:
+            results = RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=MAX_ROUTES_PER_KEY)
+            cached = (now, [_entry(i) for i in results])
+            record_items_read(results.page_iter.total_scanned_count)
+            self._cache[key] = cached
+        return [entry for entry in cached[1] if matches(entry, item)]
