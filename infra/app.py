@@ -17,7 +17,7 @@ import aws_cdk as cdk
 from infra.constructs.streams import check_stream_readers, stream_readers
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
-from infra.stacks import ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
+from infra.stacks import AlertsStack, ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
 from opsdesk.apimap import MODULES, REALTIME, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
@@ -62,6 +62,15 @@ def build_app(
         layer_archive=layer.archive,
         layer_hash=layer.content_hash,
     )
+    alerts = AlertsStack(
+        app,
+        f"{settings.resource_prefix}-alerts",
+        platform=platform,
+        settings=settings,
+        functions_root=FUNCTIONS_ROOT,
+        layer_archive=layer.archive,
+        layer_hash=layer.content_hash,
+    )
     for module in modules:
         ModuleApiStack(
             app,
@@ -73,6 +82,7 @@ def build_app(
             layer_archive=layer.archive,
             layer_hash=layer.content_hash,
             search=search.search,
+            alerts_bus=alerts.alerts.bus,
         )
     RealtimeStack(
         app,

@@ -1,7 +1,8 @@
 """The stacks: one platform stack for what is stateful or shared (tables, user pool, the account's API Gateway
 logging role, the custom domain), one for documentation search (collection, docs bucket, indexer), and one stack
-per API module, so each stays far from the 500-resource limit and deploys on its own (DESIGN.md §1). The platform
-stack's alarm topic is passed to every stack that owns a dead-letter queue, which alarms on it there."""
+per API module, so each stays far from the 500-resource limit and deploys on its own (DESIGN.md §1), and one for
+the alert path (its bus, queue and consumer), whose bus the module stacks with ALERTS_BUS groups import. The
+platform stack's alarm topic is passed to every stack that owns a dead-letter queue, which alarms on it there."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from typing import Any
 from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_events as events
 from constructs import Construct
 
 from infra.constructs.ai import BedrockModel, ChatModelAccess
 from infra.constructs.alarms import AlarmTopic, AsyncFailureAlarms
+from infra.constructs.alerts import AlertPathResources, grant_alerts_bus
 from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
@@ -35,7 +38,7 @@ from infra.constructs.search import (
 from infra.constructs.streams import StreamConsumerFunction
 from infra.constructs.tables import Tables
 from infra.settings import InfraSettings
-from opsdesk.apimap import REALTIME, ApiModule, Capability
+from opsdesk.apimap import ALERTS, REALTIME, AlertPath, ApiModule, Capability
 from opsdesk.tables import ALL_TABLES
 
 
@@ -143,7 +146,9 @@ class ModuleApiStack(_FunctionStack):
         layer_archive: Path,
         layer_hash: str,
         search: DocsSearch | None = None,
+        alerts_bus: events.IEventBus | None = None,
     ) -> None:
+        """`alerts_bus`: the alert path's bus (AlertsStack), for the groups that declare Capability.ALERTS_BUS."""
         super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
                          description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions")
         self.api = ModuleApi(
@@ -205,6 +210,11 @@ class ModuleApiStack(_FunctionStack):
             grant_user_directory(functions[group.name], platform.auth.user_pool)
         for group in module.groups_using(Capability.INTEGRATION_SECRETS):
             grant_integration_secrets(functions[group.name], f"{settings.resource_prefix}/{module.name}/integrations")
+        for group in module.groups_using(Capability.ALERTS_BUS):
+            if alerts_bus is None:
+                raise ValueError(f"function group {group.name} puts events on the alerts bus: the {module.name} "
+                                 "stack needs the alert path's bus")
+            grant_alerts_bus(functions[group.name], alerts_bus)
         self.helpdesk: Helpdesk | None = None
         if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET)):
             self.helpdesk = Helpdesk(
@@ -276,6 +286,49 @@ class SearchStack(_FunctionStack):
                  "from, or stale in, the search index)",
             remedy="Replay: re-upload the object keys the messages name, or run a full re-index (docs/infra.md, "
                    "Documentation search); then purge the queue.",
+        )
+
+
+class AlertsStack(_FunctionStack):
+    """The alert path (opsdesk.apimap.ALERTS): the opsdesk alerts bus, the rules on it and on the default bus, the
+    queue they deliver to, its consumer and its dead-letter queue. Its own stack because the path serves the copilot
+    and the response module alike and any module's groups may put on the bus (Capability.ALERTS_BUS): each such
+    module stack imports the bus's name and ARN from here, and this stack imports only from the platform stack, so
+    no module stack depends on another and no reference runs back."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: PlatformStack,
+        settings: InfraSettings,
+        functions_root: Path,
+        layer_archive: Path,
+        layer_hash: str,
+        path: AlertPath = ALERTS,
+    ) -> None:
+        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+                         description=f"opsdesk {settings.stage}: the alerts bus, its rules, queue and consumer")
+        self.alerts = AlertPathResources(
+            self, "Alerts", path=path, name_prefix=settings.resource_prefix,
+            **self.function_options(platform, settings, functions_root),
+        )
+        consumer = path.consumer.name
+        CfnOutput(self, "AlertsBusName", value=self.alerts.bus.event_bus_name,
+                  description="Put alert events here (source opsdesk.alerts); the copilot's webhooks do")
+        CfnOutput(self, "AlertsQueueUrl", value=self.alerts.queue.queue_url,
+                  description=f"Alert events waiting for {consumer}")
+        CfnOutput(self, "AlertsDeadLetterQueueUrl", value=self.alerts.dead_letters.queue_url,
+                  description=f"Alert events {consumer} failed on after its retries, or EventBridge could not queue")
+        AsyncFailureAlarms(
+            self, "AlertIngestAlarms", name_prefix=settings.resource_prefix, function_name=consumer,
+            function=self.alerts.function, dead_letters=self.alerts.dead_letters, topic=platform.alarms.topic,
+            lost="alert events (alarms, deployments, webhook deliveries) it failed on 5 times, or that EventBridge "
+                 "could not queue: no incident has them",
+            remedy="Each message is the whole event. Fix the cause, then move the messages to the alerts queue "
+                   "(aws sqs start-message-move-task --destination-arn <its ARN>; check events older than 2 days "
+                   "first): docs/infra.md, Alerts.",
         )
 
 

@@ -17,7 +17,7 @@ from tests.infra.conftest import Synthesized, exported_values, function_named, o
 pytestmark = pytest.mark.xdist_group("infra")
 
 ASYNC_FUNCTIONS = {"realtime": "realtime_fanout", "search": "support_docs_indexer", "helpdesk": "helpdesk_sla_check",
-                   "copilot": "copilot_hypotheses", "response": "response_analysis"}
+                   "copilot": "copilot_hypotheses", "response": "response_analysis", "alerts": "alert_ingest"}
 DEAD_LETTER_NAME = re.compile(r"dead.?letter|dlq", re.IGNORECASE)
 # Where a template hands a queue's ARN to something as the place for what failed.
 FAILURE_DESTINATION_KEY = re.compile(r"deadletter|onfailure", re.IGNORECASE)
@@ -87,7 +87,8 @@ def test_every_dead_letter_queue_has_one_alarm_on_visible_messages_that_notifies
         for queue_id in dead_letter_queues(template)
     }
 
-    # The fan-out's stream mapping, the indexer's S3 invocations and the SLA check's schedule and runs.
+    # The fan-out's and the stream consumers' mappings, the indexer's S3 invocations, the SLA check's schedule and
+    # runs, and the alerts queue's redrive (with the alert rules' undeliverable events).
     assert {stack for stack, _ in found} == set(ASYNC_FUNCTIONS)
     assert len(found) == len(ASYNC_FUNCTIONS)
     for stack, queue_id in found:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from infra.constructs.alerts import ALERTS_BUS_ENV
 from infra.constructs.api import COOKIE_LOGIN_ENV, stage_switched
 from infra.constructs.identity import USER_DIRECTORY_ACTIONS
 from infra.constructs.integrations import SECRET_ACTIONS, SECRET_PREFIX_ENV
@@ -101,6 +102,26 @@ def test_only_integration_secret_groups_manage_secrets_and_only_under_the_stage_
             ARN_PREFIX.replace("{service}", "secretsmanager") + f"secret:{prefix}/*"
         ]
         assert variables(function)[SECRET_PREFIX_ENV] == prefix
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_only_alerts_bus_groups_put_events_and_only_on_the_alerts_bus(dev: Synthesized, module: ApiModule) -> None:
+    template = dev.module(module.name)
+    alerts = dev.templates[f"opsdesk-{dev.stage}-alerts"]
+    exports = exported_values(alerts)
+    (bus_id,) = resources_of_type(alerts, "AWS::Events::EventBus")
+
+    for name, function in functions_by_group(template).items():
+        statements = statements_with(template, function, "events:")
+        if not declares(module, name, Capability.ALERTS_BUS):
+            assert statements == [], name
+            assert ALERTS_BUS_ENV not in variables(function), name
+            continue
+        (statement,) = statements
+        assert actions(statement) == {"events:PutEvents"}
+        (resource,) = listed(statement["Resource"])
+        assert exports[resource["Fn::ImportValue"]] == {"Fn::GetAtt": [bus_id, "Arn"]}, name
+        assert exports[variables(function)[ALERTS_BUS_ENV]["Fn::ImportValue"]] == {"Ref": bus_id}, name
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)

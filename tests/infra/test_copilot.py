@@ -45,7 +45,8 @@ def test_the_api_map_declares_what_these_tests_expect_of_the_copilot() -> None:
         return {group.name for group in COPILOT.groups_using(capability)}
 
     assert names(Capability.USER_DIRECTORY) == {"copilot_auth", "copilot_session", "copilot_projects"}
-    assert names(Capability.INTEGRATION_SECRETS) == {"copilot_monitoring"}
+    assert names(Capability.INTEGRATION_SECRETS) == {"copilot_monitoring", "copilot_webhooks"}
+    assert names(Capability.ALERTS_BUS) == {"copilot_webhooks"}
     assert names(Capability.MAIL) == {"copilot_projects"}
     assert names(Capability.AI_MODEL) == {"copilot_hypotheses"}
     assert COPILOT.session is not None and COPILOT.session.always_on
@@ -59,7 +60,9 @@ def test_every_route_but_the_public_ones_goes_through_the_session_authorizer(dev
     assert len(resources_of_type(template, "AWS::ApiGateway::Authorizer")) == 1
     assert authorizer["Properties"]["Type"] == "REQUEST"
     assert "IdentitySource" not in authorizer["Properties"]  # bearer or cookie: neither may be required
-    assert public == {"/auth/register", "/auth/login", "/auth/refresh", "/docs", "/redoc", "/openapi.json"}
+    # The webhooks authenticate each delivery by its integration's token (opsdesk.alerts.webhooks).
+    assert public == {"/auth/register", "/auth/login", "/auth/refresh", "/docs", "/redoc", "/openapi.json",
+                      "/webhooks/{integration_id}"}
     for path, method in methods_by_path(template):
         if method["HttpMethod"] == "OPTIONS" or path in public:
             assert "AuthorizerId" not in method, path
