@@ -322,3 +322,4 @@ def test_of_two_concurrent_state_changes_one_wins_and_the_other_is_409(owner: Co
         assert final == winner.body["state"]
     else:  # the second saw the first's result and its move was legal from there: applied in order, none lost
         assert final in ("mitigated", "inconclusive")
+

@@ -113,8 +113,11 @@ def _json_writes_over_cookies(app: APIGatewayRestResolver, next_middleware: Next
     """Cross-site request forgery guard for cookie sessions: a write that rides on the session cookie must be
     `application/json`, a type no page can send without a CORS preflight (which only listed origins pass).
     SameSite=Strict alone does not stop a sibling subdomain, which counts as the same site. Bearer-token callers
-    are not at risk (a page cannot make the browser add the header) and are not checked."""
-    if app.current_event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
+    are not at risk (a page cannot make the browser add the header) and are not checked. A DELETE without a body
+    needs no type: no form sends DELETE, and a script's cross-site DELETE is preflighted anyway."""
+    event = app.current_event
+    bodiless_delete = event.http_method == "DELETE" and not event.body
+    if event.http_method in COOKIE_WRITE_METHODS and not bodiless_delete and current_channel(app) == "cookie":
         require_json_content_type(app, "Requests with the session cookie must send application/json")
     return next_middleware(app)
 

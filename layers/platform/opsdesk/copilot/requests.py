@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, field_validator
 
 from opsdesk.copilot.records import IncidentFilters, IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
@@ -116,14 +116,14 @@ class IntegrationCreateRequest(Body):
     """Non-secret settings: `url`, `region`, and the routing rules of the alert-ingest path."""
     credentials: dict[str, Annotated[str, StringConstraints(max_length=4096)]] = {}
     """Secrets (`api_key`, `app_key`, `token`, `username`, `password`): kept in Secrets Manager, never returned."""
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class IntegrationUpdateRequest(Body):
     name: Text | None = None
     config: dict[str, Any] | None = None
     credentials: dict[str, Annotated[str, StringConstraints(max_length=4096)]] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class TestConnectionRequest(Body):

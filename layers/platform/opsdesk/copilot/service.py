@@ -75,6 +75,10 @@ def alert_fired_event(alert: Alert) -> DomainEvent:
                         "description": alert.summary})
 
 
+STATE_CHANGE_ATTEMPTS = 3
+"""A state change read again when the incident moved meanwhile without changing state (hypotheses ranked)."""
+
+
 class CopilotService:
     def __init__(self, store: CopilotStore) -> None:
         self._store = store
@@ -231,14 +235,23 @@ class CopilotService:
     def change_state(self, principal: Principal, incident_id: str, target: IncidentState) -> Incident:
         context = self.context(principal)
         context.require(Role.MEMBER, "Changing an incident's state")
-        incident = self._incident(context, incident_id)
-        if incident.state is target:
-            return incident  # a retried request: nothing to do, and nothing to announce
-        if not can_move(incident.state, target):
-            raise Conflict(f"Cannot move an incident from {incident.state.value} to {target.value}")
-        after = moved(incident, target, utc_now())
-        self._store.update_incident(context.tenant_id, incident, after, [incident_updated_event(after)])
-        return after
+        for _ in range(STATE_CHANGE_ATTEMPTS):
+            incident = self._incident(context, incident_id)
+            if incident.state is target:
+                return incident  # a retried request: nothing to do, and nothing to announce
+            if not can_move(incident.state, target):
+                raise Conflict(f"Cannot move an incident from {incident.state.value} to {target.value}")
+            after = moved(incident, target, utc_now())
+            try:
+                self._store.update_incident(context.tenant_id, incident, after, [incident_updated_event(after)])
+                return after
+            except Conflict:
+                # The incident changed since it was read. If only its AI figures moved (hypotheses were ranked
+                # meanwhile) the state is as it was and the move is still the person's to make: read it again.
+                now = self._incident(context, incident_id)
+                if now.state is not incident.state:
+                    raise
+        raise Conflict("Incident changed meanwhile; reload and retry")
 
     def hypotheses(self, principal: Principal, incident_id: str) -> list[StoredHypothesis]:
         context = self.context(principal)
