@@ -25,6 +25,7 @@ from opsdesk.copilot.views import (
 from opsdesk.eventlog import EventLog
 from opsdesk.http import create_api, current_principal, query_params, request_body
 from opsdesk.observability import instrumented
+from opsdesk.pagination import paged
 from opsdesk.settings import CopilotSettings, load_settings
 
 settings = load_settings(CopilotSettings)
@@ -58,7 +59,8 @@ def handle_change_state(incident_id: str) -> dict[str, Any]:
 
 @app.get("/incidents/<incident_id>/hypotheses")
 def handle_hypotheses(incident_id: str) -> list[dict[str, Any]]:
-    return [hypothesis_view(h) for h in service.hypotheses(current_principal(app), incident_id)]
+    page = parse_incident_page(query_params(app))
+    return [hypothesis_view(h) for h in paged(service.hypotheses(current_principal(app), incident_id), page)]
 
 
 @app.post("/incidents/<incident_id>/hypotheses/<hypothesis_id>/feedback")

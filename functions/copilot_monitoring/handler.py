@@ -23,6 +23,7 @@ from opsdesk.http import create_api, current_principal, json_response, query_par
 from opsdesk.monitoring import probe
 from opsdesk.observability import instrumented
 from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
+from opsdesk.pagination import paged
 from opsdesk.secrets import SecretsManagerStore
 from opsdesk.settings import CopilotIntegrationSettings, load_settings
 
@@ -44,7 +45,8 @@ def integrations() -> IntegrationService:
 
 @app.get(f"{BASE}/integrations")
 def handle_list(project_id: str) -> list[dict[str, Any]]:
-    return [integration_view(i) for i in integrations().list(current_principal(app), project_id)]
+    page = parse_incident_page(query_params(app))
+    return [integration_view(i) for i in paged(integrations().list(current_principal(app), project_id), page)]
 
 
 @app.post(f"{BASE}/integrations")

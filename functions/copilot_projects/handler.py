@@ -11,12 +11,19 @@ from aws_lambda_powertools.event_handler import Response
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.invitations import Invitations
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import AddMemberRequest, CreateProjectRequest, UpdateMemberRequest, UpdateProjectRequest
+from opsdesk.copilot.requests import (
+    AddMemberRequest,
+    CreateProjectRequest,
+    UpdateMemberRequest,
+    UpdateProjectRequest,
+    parse_incident_page,
+)
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.views import member_view, project_view
 from opsdesk.directory import CognitoDirectory
-from opsdesk.http import create_api, current_principal, json_response, request_body
+from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
+from opsdesk.pagination import paged
 from opsdesk.settings import CopilotAuthSettings, load_settings
 
 settings = load_settings(CopilotAuthSettings)
@@ -34,7 +41,8 @@ def invitations() -> Invitations:
 
 @app.get("/projects")
 def handle_list_projects() -> list[dict[str, Any]]:
-    return [project_view(p, r) for p, r in service.list_projects(current_principal(app))]
+    page = parse_incident_page(query_params(app))
+    return [project_view(p, r) for p, r in paged(service.list_projects(current_principal(app)), page)]
 
 
 @app.post("/projects")
@@ -67,7 +75,8 @@ def handle_delete_project(project_id: str) -> Response[str]:
 
 @app.get("/projects/<project_id>/members")
 def handle_list_members(project_id: str) -> list[dict[str, Any]]:
-    return [member_view(m) for m in service.list_members(current_principal(app), project_id)]
+    page = parse_incident_page(query_params(app))
+    return [member_view(m) for m in paged(service.list_members(current_principal(app), project_id), page)]
 
 
 @app.post("/projects/<project_id>/members")

@@ -323,3 +323,15 @@ def test_of_two_concurrent_state_changes_one_wins_and_the_other_is_409(owner: Co
     else:  # the second saw the first's result and its move was legal from there: applied in order, none lost
         assert final in ("mitigated", "inconclusive")
 
+
+
+def test_projects_and_members_lists_take_the_documents_skip_and_limit(owner: CopilotCaller) -> None:
+    for n in range(3):
+        assert owner.post("/projects", {"name": f"Extra {n}"}).status == 201
+    everything = owner.get("/projects?limit=100").body
+
+    assert len(everything) == 4 and len(owner.get("/projects").body) == 4  # default limit 10
+    assert owner.get("/projects?skip=1&limit=2").body == everything[1:3]
+    assert owner.get("/projects?skip=x").status == 422
+    members = owner.get(f"/projects/{current_project(owner)}/members?skip=0&limit=1").body
+    assert len(members) == 1

@@ -11,7 +11,7 @@ the style has one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -96,6 +96,12 @@ def parse_offset_request(
     if problems:
         raise ValidationFailed(details=problems)
     return OffsetRequest(offset=max(offset, 0), limit=min(limit, max_limit))
+
+
+def paged(items: Sequence[T], request: OffsetRequest) -> list[T]:
+    """One offset page of a short list read whole (a user's projects, a project's members or integrations, an
+    incident's hypotheses: each bounded by its own rules, never by the table)."""
+    return list(items[request.offset:request.offset + request.limit])
 
 
 def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:

@@ -121,7 +121,7 @@ def _projects() -> list[Operation]:
     user_id = path_param("user_id", "The member's user id")
     return [
         Operation("GET", "/projects", "listProjects", "List user's projects", "projects", {200: ArrayOf(s.Project)},
-                  errors=SIGNED_IN),
+                  parameters=PAGE, errors=(*SIGNED_IN, 422)),
         Operation("POST", "/projects", "createProject", "Create new project", "projects", {201: s.Project},
                   CreateProjectRequest, errors=(*WRITE, CONFLICT),
                   description="The caller owns the new project."),
@@ -134,7 +134,7 @@ def _projects() -> list[Operation]:
                   {204: None}, parameters=(PROJECT_ID,), errors=(*WRITE, FOUND, CONFLICT),
                   description="Removes the project, its memberships and its members' roles in it."),
         Operation("GET", "/projects/{project_id}/members", "listMembers", "List project members", "projects",
-                  {200: ArrayOf(s.Member)}, parameters=(PROJECT_ID,), errors=(*SIGNED_IN, FOUND)),
+                  {200: ArrayOf(s.Member)}, parameters=(PROJECT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422)),
         Operation("POST", "/projects/{project_id}/members", "addMember", "Add project member (admin)", "projects",
                   {201: s.Member}, AddMemberRequest, parameters=(PROJECT_ID,), errors=(*WRITE, FOUND, CONFLICT),
                   description="By `user_id` (a user of the tenant) or `email`: an email the tenant does not know "
@@ -170,7 +170,7 @@ def _incidents() -> list[Operation]:
                               "inconclusive; mitigated, resolved and inconclusive may go back to investigating. "
                               "Another move is 409; the current state is a 200 that changes nothing."),
         Operation("GET", f"{INCIDENTS}/hypotheses", "listHypotheses", "Get AI hypotheses", "incidents",
-                  {200: ArrayOf(s.Hypothesis)}, parameters=(INCIDENT_ID,), errors=(*SIGNED_IN, FOUND),
+                  {200: ArrayOf(s.Hypothesis)}, parameters=(INCIDENT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422),
                   description="By rank (1 first); empty until they are generated."),
         Operation("POST", f"{INCIDENTS}/hypotheses/{{hypothesis_id}}/feedback", "giveHypothesisFeedback",
                   "Confirm or reject a hypothesis", "incidents", {200: s.Hypothesis}, HypothesisFeedbackRequest,
@@ -213,7 +213,7 @@ def _monitoring() -> list[Operation]:
     integration_id = path_param("integration_id", "An integration of the project")
     return [
         Operation("GET", f"{MONITORING}/integrations", "listIntegrations", "List integrations", "monitoring",
-                  {200: ArrayOf(s.Integration)}, parameters=(PROJECT_ID,), errors=(*SIGNED_IN, FOUND)),
+                  {200: ArrayOf(s.Integration)}, parameters=(PROJECT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422)),
         Operation("POST", f"{MONITORING}/integrations", "createIntegration", "Create integration (admin)",
                   "monitoring", {201: s.Integration}, IntegrationCreateRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND, CONFLICT),
