@@ -192,8 +192,6 @@ def test_without_sources_the_first_tag_else_the_incident_source_is_the_service()
     assert failing_service(incident(tags=()), []) == "datadog"
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the pod-suffix pattern -[0-9a-f]{4,10}$ also takes a last "
-                                       "name part that is hex letters (feed, face, cafe, decade)")
 @pytest.mark.parametrize("service", ["news-feed", "user-face", "web-decade"])
 def test_a_service_name_ending_in_hex_letters_is_kept(service: str) -> None:
     assert failing_service(incident(), [event(0, source=service)]) == service

@@ -24,7 +24,9 @@ MAX_SUGGESTED = 5
 MAX_EVENTS_READ = 500
 """The newest events an analysis reads (the engine weighs repeated lines once anyway)."""
 ERROR_LEVELS = frozenset({"error", "critical"})
-_POD_SUFFIX = re.compile(r"-[0-9a-f]{4,10}(-[0-9a-z]{5})?$|-\d+$")
+_POD_SUFFIX = re.compile(r"-(?=[0-9a-f]*\d)[0-9a-f]{4,10}(-[0-9a-z]{5})?$|-\d+$")
+"""A pod's or an instance's suffix (`-7f9c`, `-7d9f8b6c5-x2k4p`, `-01`): hex with a digit in it, so `news-feed`
+keeps its name."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ is written."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ MAX_TAGS = 50
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 50, 200
 DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE = 100, 1000
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+_ZONED = re.compile(r"[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$")
 MAX_IDEMPOTENCY_KEY = 255
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -83,6 +85,8 @@ class IngestEventRequest(Body):
             return value
         if not isinstance(value, str):
             raise ValueError("must be an RFC 3339 date-time")
+        if not _ZONED.search(value.strip()):  # the parser would take a time without a zone as UTC
+            raise ValueError("must be an RFC 3339 date-time with a time zone")
         try:
             moment = parse_rfc3339(value)
         except MomentOutOfRange as exc:
