@@ -197,6 +197,10 @@ class ResponseService:
             claim = self._store.claim_request(tenant_id, IdempotentRequest(
                 idempotency_key, _body_hash(requests, batch), events), now)
             if claim.claim is Claim.REPLAY:
+                # Stored and counted before; the analysis request is asked again (it is a no-op while one is
+                # pending), in case the earlier attempt ended before asking.
+                for incident_id in dict.fromkeys(e.incident_id for e in claim.events):
+                    self._store.request_analysis(tenant_id, incident_id, now, self._stale)
                 return list(claim.events)
             if claim.claim is Claim.MISMATCH:
                 raise ValidationFailed("Idempotency-Key reused", details=[FieldError(
