@@ -74,6 +74,7 @@ def response(error: DomainError) -> Envelope:
 
 
 REQUEST_PARTS = ("query", "path", "header")
+CURSOR_FIELD = "cursor"
 """A field named `query.status` or `header.Idempotency-Key` is located in that part of the request, not the body."""
 
 
@@ -83,6 +84,8 @@ def _location(field: str) -> list[str | int]:
     part, dot, rest = field.partition(".")
     if dot and part in REQUEST_PARTS:
         return [part, rest]
+    if field == CURSOR_FIELD:  # the platform's cursors (opsdesk.cursors) always come in the query
+        return ["query", field]
     parts: list[str | int] = ["body"]
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
         parts.append(int(index) if index else name)
