@@ -26,9 +26,8 @@ from opsdesk.settings import AlertIngestSettings, load_settings
 settings = load_settings(AlertIngestSettings)
 events = EventLog()
 copilot = CopilotRepository(events, settings)
-consumer = AlertConsumer(
-    RouteRepository(settings), AlertIngest(AlertGroupRepository(settings), copilot,
-                                           ResponseService(ResponseRepository(events, settings))), copilot)
+ingest = AlertIngest(AlertGroupRepository(settings), copilot, ResponseService(ResponseRepository(events, settings)))
+consumer = AlertConsumer(RouteRepository(settings, cache_seconds=settings.route_cache_seconds), ingest, copilot)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -104,6 +104,8 @@ class LocalAws:
             "INTEGRATION_SECRET_PREFIX": INTEGRATION_SECRET_PREFIX,
             # Webhooks put their deliveries on the alerts bus (scripts/local/alerts.py).
             "ALERTS_BUS_NAME": self.alerts_bus_name,
+            # An integration made on make dev routes its alerts at once (30 s of route caching on AWS).
+            "ALERT_ROUTE_CACHE_SECONDS": os.environ.get("ALERT_ROUTE_CACHE_SECONDS", "0"),
             # An incident is analysed once its events have paused this long (5 s on AWS): quicker to try locally.
             "RESPONSE_ANALYSIS_QUIET_SECONDS": os.environ.get("RESPONSE_ANALYSIS_QUIET_SECONDS", "1"),
             # A Next.js dev server next to the gateway (which has port 3000).

@@ -151,3 +151,48 @@ def test_a_redelivered_message_changes_nothing(local_aws: Any, webhooks: ModuleT
     assert counts == [1, 1] and len(incidents(project)) == 2
 
 
+
+
+@pytest.mark.parametrize(("integration_type", "sample_file"), [
+    ("grafana", "grafana-firing.json"), ("datadog", "datadog-triggered.json"), ("pagerduty", "pagerduty-trigger.json"),
+])
+def test_every_webhook_system_s_sample_opens_an_incident_through_the_whole_path(
+    local_aws: Any, webhooks: ModuleType, project: dict[str, str], integration_type: str, sample_file: str,
+) -> None:
+    from opsdesk.copilot.records import Integration
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.secrets import SecretsManagerStore
+    from scripts.local.aws import INTEGRATION_SECRET_PREFIX
+
+    drain(local_aws)
+    integration_id, now = str(uuid.uuid4()), datetime.now(UTC)
+    secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=local_aws.region, endpoint_url=local_aws.endpoint)
+    reference = secrets.put(project["tenant"], integration_id, {"webhook_token": TOKEN})
+    CopilotRepository().save_integration(project["tenant"], Integration(
+        integration_id, project["project"], integration_type, integration_type, {}, reference, ("webhook_token",),
+        True, now, now), create=True)
+
+    status, answer = post_webhook(webhooks, integration_id, json.loads((SAMPLES / sample_file).read_text()))
+
+    assert status == 202 and answer["accepted"] >= 1
+    assert drain(local_aws) == 1
+    assert len(incidents(project)) >= 1
+
+
+def test_a_deployment_on_the_default_bus_is_stored_as_change_evidence_of_the_routed_project(
+    local_aws: Any, project: dict[str, str],
+) -> None:
+    from opsdesk.copilot.repository import CopilotRepository
+    from scripts.local.aws import client
+
+    drain(local_aws)
+    sample = json.loads((SAMPLES / "codedeploy-success.json").read_text())
+    client("events", local_aws.endpoint, local_aws.region).put_events(Entries=[{
+        "Source": sample["source"], "DetailType": sample["detail-type"], "Resources": sample.get("resources", []),
+        "Detail": json.dumps(sample["detail"])}])
+
+    assert drain(local_aws) == 1
+    now = datetime.now(UTC)
+    changes = CopilotRepository().changes_between(project["tenant"], project["project"],
+                                                  now.replace(year=now.year - 1), now.replace(year=now.year + 1), 10)
+    assert [(c.kind, c.service) for c in changes] == [("deployment", sample["detail"]["application"])]

@@ -287,6 +287,8 @@ class ResponseSettings(PlatformSettings):
 class AlertIngestSettings(CopilotSettings, ResponseSettings):
     """alert_ingest: the alert path's consumer (the copilot's and the response module's incidents, one table)."""
 
+    route_cache_seconds: float = Field(default=30.0, alias="ALERT_ROUTE_CACHE_SECONDS", ge=0, le=3600)
+
 
 class ResponseAnalysisSettings(ResponseSettings):
     """response_analysis (fed by the IncidentsTable's stream): the AI provider and the debounce."""

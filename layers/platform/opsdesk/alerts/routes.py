@@ -29,8 +29,8 @@ WEBHOOK_TYPES: Mapping[str, str] = {"prometheus": "alertmanager", "grafana": "gr
 receives Alertmanager's webhook."""
 MAX_ROUTES_PER_KEY = 100
 ROUTE_CACHE_SECONDS = 30.0
-"""A consumer container reads a key's routes at most this often: a storm costs one Query per key per 30 s, and an
-integration's change reaches the alert path within that time."""
+"""A consumer container reads a key's routes at most this often on AWS (ALERT_ROUTE_CACHE_SECONDS): a storm costs one
+Query per key per 30 s, and an integration's change reaches the alert path within that time. Locally 0: at once."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,11 @@ def route_key(item: Alert | ChangeNotice) -> str | None:
 
 
 def matches(entry: RouteEntry, item: Alert | ChangeNotice) -> bool:
+    """The alarm-name prefix narrows alarms only: every deployment of the account and region is evidence."""
     prefix = entry.match.get("alarm_name_prefix")
-    if not prefix:
+    if not prefix or isinstance(item, ChangeNotice):
         return True
-    return isinstance(item, Alert) and item.name.startswith(prefix)
+    return item.name.startswith(prefix)
 
 
 class RouteItem(Model):
@@ -118,10 +119,11 @@ def _entry(item: RouteItem) -> RouteEntry:
 class RouteRepository:
     """Reads route entries (they are written with their integration, opsdesk.copilot.repository)."""
 
-    def __init__(self, settings: CopilotSettings | None = None) -> None:
+    def __init__(self, settings: CopilotSettings | None = None, *, cache_seconds: float = ROUTE_CACHE_SECONDS) -> None:
         settings = settings or load_settings(CopilotSettings)
         bind_table(RouteItem, settings.incidents_table_name, settings)
         self._cache: dict[str, tuple[float, list[RouteEntry]]] = {}
+        self._cache_seconds = cache_seconds
 
     def webhook(self, integration_id: str) -> RouteEntry | None:
         key = webhook_key(integration_id)
@@ -135,7 +137,7 @@ class RouteRepository:
             return []
         now = time.monotonic()
         cached = self._cache.get(key)
-        if cached is None or now - cached[0] > ROUTE_CACHE_SECONDS:
+        if cached is None or now - cached[0] >= self._cache_seconds:
             results = RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=MAX_ROUTES_PER_KEY)
             cached = (now, [_entry(i) for i in results])
             record_items_read(results.page_iter.total_scanned_count)
