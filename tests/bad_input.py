@@ -43,6 +43,8 @@ BODY_PROBES: tuple[BodyProbe, ...] = (
     BodyProbe("NaN in a field", lambda valid, field: _in_field(valid, field, "NaN")),
     BodyProbe("Infinity in a field", lambda valid, field: _in_field(valid, field, "Infinity")),
     BodyProbe("1e309 in a field", lambda valid, field: _in_field(valid, field, "1e309")),
+    BodyProbe("an unpaired surrogate inside an object field",
+              lambda valid, field: _in_field(valid, field, '{"\\ud800": "\\udfff"}')),
     BodyProbe("NaN inside an object field", lambda valid, field: _in_field(valid, field, '{"x": NaN}')),
     BodyProbe("truncated JSON", lambda valid, field: json.dumps(valid).encode()[:-1]),
     BodyProbe("not an object", lambda valid, field: b'["a", "b"]'),
@@ -103,10 +105,12 @@ def assert_refused(reply: requests.Response, dialect: str, what: str) -> None:
     assert reply.status_code != 429, what
 
 
-def probe_write_routes(routes: Sequence[WriteRoute], headers: dict[str, str], dialect: str) -> None:
-    """Every probe on every route, sent as JSON with `headers`; each must be refused in `dialect`'s envelope."""
+def probe_write_routes(routes: Sequence[WriteRoute], headers: dict[str, str], dialect: str,
+                       probes: Sequence[BodyProbe] = BODY_PROBES) -> None:
+    """Every probe (of `probes`) on every route, sent as JSON with `headers`; each must be refused in `dialect`'s
+    envelope."""
     for route in routes:
-        for probe in BODY_PROBES:
+        for probe in probes:
             reply = requests.request(route.method, route.url, data=probe.build(route.valid_body, route.field),
                                      headers={**headers, "Content-Type": "application/json"}, timeout=30)
             assert_refused(reply, dialect, f"{route.method} {route.url} with {probe.name}")

@@ -53,12 +53,17 @@ def test_every_support_write_route_refuses_every_probe_and_stores_nothing(stack:
         WriteRoute("POST", f"{stack.support}/docs/search", {"query": "deployment timeout"}, "query"),
         WriteRoute("POST", f"{stack.support}/docs/feedback", {"url": "https://docs.example.com/x", "helpful": True},
                    "helpful"),
-        WriteRoute("POST", f"{stack.support}/chat", {"messages": [{"role": "user", "content": "hi"}]}, "messages"),
     ]
+    chat = WriteRoute("POST", f"{stack.support}/chat", {"messages": [{"role": "user", "content": "hi"}]}, "messages")
     before = _support_issue_count(stack, headers)
     detail_before = requests.get(issue_url, headers=headers, timeout=10).json()
 
     probe_write_routes(routes, headers, "support")
+    # The chat allows 10 requests a minute per user (the document's limit): its probes go out as two users.
+    half = len(BODY_PROBES) // 2
+    for probes in (BODY_PROBES[:half], BODY_PROBES[half:]):
+        chatter = {"Authorization": f"Bearer {new_user(stack, f'chat-{uuid.uuid4().hex[:8]}@acme.test')}"}
+        probe_write_routes([chat], chatter, "support", probes)
 
     assert _support_issue_count(stack, headers) == before
     assert requests.get(issue_url, headers=headers, timeout=10).json() == detail_before

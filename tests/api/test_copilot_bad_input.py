@@ -3,15 +3,21 @@ and nothing of a refused request is stored."""
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import pytest
 import requests
 
+from scripts.local.seed_copilot import DEMO_WEBHOOK_TOKEN
 from tests.api.conftest import RunningStack
 from tests.api.test_copilot_api import ALICE, base, bearer
 from tests.bad_input import WriteRoute, probe_write_routes
 
 pytestmark = pytest.mark.xdist_group("local-stack")
 DAVE = "dave@acme.test"
+ALERT_SAMPLES = Path(__file__).resolve().parents[1] / "data" / "alerts"
 
 
 def test_every_copilot_write_route_refuses_every_probe_and_stores_nothing(stack: RunningStack) -> None:
@@ -48,9 +54,16 @@ def test_every_copilot_write_route_refuses_every_probe_and_stores_nothing(stack:
     ]
 
     probe_write_routes(public, {}, "copilot")
+    # The alert webhook (public at the gateway, the seeded Prometheus integration's token): nothing reaches the bus.
+    alerts_before = requests.get(f"{project}/monitoring/alerts?limit=100", headers=admin, timeout=10).json()
+    webhook = WriteRoute("POST", f"{root}/webhooks/{stack.info['alerts']['prometheus_integration']}",
+                         json.loads((ALERT_SAMPLES / "alertmanager-firing.json").read_text()), "receiver")
+    probe_write_routes([webhook], {"Authorization": f"Bearer {DEMO_WEBHOOK_TOKEN}"}, "copilot")
     probe_write_routes(as_owner, owner, "copilot")
     probe_write_routes(as_admin, admin, "copilot")
 
     assert requests.get(f"{root}/incidents?limit=100", headers=admin, timeout=10).json() == incidents_before
     assert requests.get(f"{project}/members", headers=owner, timeout=10).json() == members_before
     assert requests.get(f"{integrations}/{integration['id']}", headers=admin, timeout=10).json() == integration
+    time.sleep(2)  # what a probe had put on the bus would have reached the alert list by now
+    assert requests.get(f"{project}/monitoring/alerts?limit=100", headers=admin, timeout=10).json() == alerts_before

@@ -218,3 +218,14 @@ def test_a_number_that_cannot_be_stored_or_read_back_is_refused(raw: str) -> Non
 
 def test_the_largest_numbers_json_and_dynamodb_can_both_keep_are_accepted() -> None:
     assert parse_json_body('{"n": 1.7e308, "i": ' + "9" * 38 + "}", 1024) == {"n": 1.7e308, "i": int("9" * 38)}
+
+
+def test_an_unpaired_surrogate_escape_anywhere_is_refused_and_a_paired_one_is_text() -> None:
+    from opsdesk.errors import ValidationFailed
+    from opsdesk.validation import parse_json_body
+
+    for body in (b'{"metadata": {"\\ud800": 1}}', b'{"tags": ["ok", "\\udfff"]}', b'{"a": "x\\uDC00y"}'):
+        with pytest.raises(ValidationFailed) as refused:
+            parse_json_body(body, 1_000)
+        assert refused.value.details[0].field == "body"
+    assert parse_json_body(b'{"a": "\\ud83d\\ude00"}', 1_000) == {"a": "\U0001f600"}

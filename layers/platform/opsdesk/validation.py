@@ -49,7 +49,7 @@ MAX_JSON_INTEGER_DIGITS = 38
 def parse_json_body(raw: str | bytes | None, max_bytes: int) -> Any:
     """A request body as JSON, or a ValidationFailed naming `body`: too large, not UTF-8, not JSON, nested deeper
     than MAX_JSON_DEPTH, or holding a number that cannot be read back (NaN, Infinity, 1e309, a 40-digit
-    integer). Everything this accepts can be stored and served again as strict JSON."""
+    integer) or an unpaired surrogate escape. Everything this accepts can be stored and served again as strict JSON."""
     if raw is None or raw in ("", b""):
         raise ValidationFailed("Request body is required", details=[FieldError("body", "Request body is required")])
     try:
@@ -70,7 +70,19 @@ def parse_json_body(raw: str | bytes | None, max_bytes: int) -> Any:
         raise _invalid_body("Request body is not valid JSON") from exc
     if _nesting_depth(value) > MAX_JSON_DEPTH:
         raise too_deep
+    if "\\ud" in text.lower() and _has_lone_surrogate(value):
+        raise _invalid_body("Request body holds an unpaired surrogate escape (\\ud800-\\udfff), which is not text")
     return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """A `\\ud800` escape without its pair parses to a string no UTF-8 writer can write back: strict clients would
+    reject every later answer that holds it. (Only bodies with such escapes pay for this check.)"""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class _UnreadableNumber(ValueError):

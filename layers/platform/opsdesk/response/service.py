@@ -210,7 +210,9 @@ class ResponseService:
             events = claim.events
         self._store.store_events(tenant_id, events)
         counts = Counter(e.incident_id for e in events)
-        self._store.finish_ingest(tenant_id, dict(counts), now, idempotency_key)
+        # Stamped when the events are written, not when the request began: an analysis waits for a pause after the
+        # last write, so a slow batch cannot look like the end of a burst.
+        self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key)
         for incident_id in counts:
             self._store.request_analysis(tenant_id, incident_id, now, self._stale)
         return list(events)
