@@ -153,14 +153,16 @@ def build_server(aws: LocalAws, port: int, *, quiet: bool) -> tuple[Any, str, li
 
 def start_deliveries(aws: LocalAws) -> list[Any]:
     """What AWS's event sources do: the table streams to the fan-out and the stream consumers, the alerts queue to
-    the alert path's consumer. Each has stop()."""
-    from scripts.local.alerts import QueueDelivery
+    the alert path's consumer, the modules' work queues to their consumers (the aura agent). Each has stop()."""
+    from scripts.local.alerts import alert_delivery
+    from scripts.local.queues import module_queue_deliveries
     from scripts.local.realtime import StreamDelivery
 
     deliveries: list[Any] = [StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()]
     deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types).start()
                    for module in SERVED_MODULES for consumer in module.stream_consumers]
-    deliveries.append(QueueDelivery(aws, aws.alerts_queue_url).start())
+    deliveries.append(alert_delivery(aws).start())
+    deliveries += [delivery.start() for delivery in module_queue_deliveries(aws)]
     return deliveries
 
 
@@ -174,8 +176,12 @@ def main(argv: list[str] | None = None) -> None:
     moto = MotoServer(args.moto_port).start()
     aws = provision(moto.endpoint)
     state_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["OPSDESK_STATE_DIR"] = str(state_dir.resolve())
     os.environ["SEARCH_SQLITE_PATH"] = str((state_dir / "search.sqlite").resolve())
     os.environ.update(aws.function_environment())
+    from scripts.local.gitops import prepare_gitops
+
+    prepare_gitops(os.environ["AURA_GIT_REMOTE_URL"], os.environ["AURA_GITOPS_STATE_DIR"], reset=args.reset)
     indexed = index_docs(aws)
 
     # Imported only now: they bind to the tables named in the environment just set.

@@ -1,22 +1,19 @@
 """The alert path on the local stack (opsdesk.apimap.ALERTS; docs/decisions.md, Alerts): in moto, the opsdesk
 alerts bus, the rules that take CloudWatch alarms and deployments from the default bus and everything of the
 opsdesk bus's sources, one queue as the rules' target (moto's EventBridge delivers to it as AWS does), and a poller
-that hands the queue's messages to alert_ingest in batches the way the SQS event source does (a message the
-function reports failed stays on the queue and comes back after its visibility timeout)."""
+that hands the queue's messages to alert_ingest in batches the way the SQS event source does
+(scripts/local/queues.py)."""
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.apimap import ALERTS, AlertPath
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
-from scripts.local.gateway import LambdaContext
+from scripts.local.queues import QueueDelivery
 
-LOG = logging.getLogger("opsdesk.local.alerts")
 BUS_NAME = "opsdesk-local-alerts"
 QUEUE_NAME = "opsdesk-local-alerts"
 VISIBILITY_SECONDS = 30
@@ -60,55 +57,7 @@ def with_account(body: str) -> str:
     return body
 
 
-class QueueDelivery:
-    """Receives the queue's messages and invokes the consumer with SQS events of up to `batch_size` records."""
-
-    def __init__(self, aws: LocalAws, queue_url: str, path: AlertPath = ALERTS) -> None:
-        self._aws = aws
-        self._queue_url = queue_url
-        self._path = path
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="alerts-queue", daemon=True)
-
-    def start(self) -> QueueDelivery:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def deliver_once(self, wait_seconds: int = 1) -> int:
-        """One receive and one invocation; returns how many messages it handed over."""
-        import importlib  # noqa: PLC0415
-
-        sqs = client("sqs", self._aws.endpoint, self._aws.region)
-        messages = sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=self._path.batch_size,
-                                       WaitTimeSeconds=wait_seconds, AttributeNames=["All"]).get("Messages", [])
-        if not messages:
-            return 0
-        handler = importlib.import_module(f"functions.{self._path.consumer.name}.handler").lambda_handler
-        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
-                              "body": with_account(m["Body"]),
-                              "attributes": m.get("Attributes", {}), "messageAttributes": {},
-                              "md5OfBody": m.get("MD5OfBody", ""), "eventSource": "aws:sqs",
-                              "eventSourceARN": f"arn:aws:sqs:{self._aws.region}:{ACCOUNT_ID}:{QUEUE_NAME}",
-                              "awsRegion": self._aws.region} for m in messages]}
-        try:
-            result = handler(event, LambdaContext(f"opsdesk-local-{self._path.consumer.name}", self._aws.region))
-        except Exception:  # noqa: BLE001 - the batch comes back after its visibility timeout, as on AWS
-            LOG.exception("%s failed a batch of %d messages", self._path.consumer.name, len(messages))
-            return len(messages)
-        failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-        done = [m for m in messages if m["MessageId"] not in failed]
-        if done:
-            sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)])
-        return len(messages)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.deliver_once()
-            except Exception:  # noqa: BLE001 - moto went away (shutdown) or a transient error: try again
-                LOG.exception("alert queue delivery failed")
-                self._stop.wait(1)
+def alert_delivery(aws: LocalAws, path: AlertPath = ALERTS) -> QueueDelivery:
+    """The alert path's consumer on its queue, in batches as the SQS event source gives them."""
+    return QueueDelivery(aws, aws.alerts_queue_url, path.consumer.name, batch_size=path.batch_size,
+                         prepare=with_account)

@@ -56,6 +56,8 @@ class LocalAws:
     cursor_key_secret_arn: str = ""
     alerts_bus_name: str = ""
     alerts_queue_url: str = ""
+    module_queue_urls: dict[str, str] = field(default_factory=dict)
+    """The modules' work queues (scripts/local/queues.py): {their URL setting: URL}."""
 
     @property
     def issuer(self) -> str:
@@ -112,6 +114,8 @@ class LocalAws:
             "CORS_ALLOWED_ORIGINS": (os.environ.get("ALLOWED_ORIGINS")  # the helpdesk document's name
                                      or os.environ.get("OPSDESK_CORS_ORIGINS", LOCAL_FRONTEND_ORIGINS)),
         }
+        env.update(self.module_queue_urls)
+        env.update(aura_environment())
         for table in ALL_TABLES:
             env[table.name_env_var] = self.table_names[table.logical_id]
         return env
@@ -252,7 +256,27 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
 
     alert_path = provision_alert_path(aws)
     aws.alerts_bus_name, aws.alerts_queue_url = alert_path.bus_name, alert_path.queue_url
+    from scripts.local.queues import provision_module_queues  # noqa: PLC0415 (it builds on this module)
+
+    aws.module_queue_urls = provision_module_queues(aws)
     return aws
+
+
+def aura_environment() -> dict[str, str]:
+    """The aura agent's GitOps target on this machine (docs/decisions.md, Aura): a bare repository and a simulated
+    cluster with Argo CD in the state folder (`make dev` sets OPSDESK_STATE_DIR; tests their own folder)."""
+    state = os.path.abspath(os.environ.get("OPSDESK_STATE_DIR", ".local"))
+    return {
+        "AURA_GIT_REMOTE_URL": os.environ.get("AURA_GIT_REMOTE_URL", os.path.join(state, "gitops.git")),
+        "AURA_GITOPS": "local",
+        "AURA_GITOPS_STATE_DIR": os.environ.get("AURA_GITOPS_STATE_DIR", os.path.join(state, "cluster")),
+        "AURA_WORKSPACE_DIR": os.environ.get("AURA_WORKSPACE_DIR", os.path.join(state, "aura-workspaces")),
+        "AURA_ENVIRONMENT": "local",
+        # Rollouts in the simulated cluster take seconds: check their health often.
+        "AURA_OBSERVE_DELAYS": os.environ.get("AURA_OBSERVE_DELAYS", "1,1,2,2,4"),
+        # A run whose kick was lost (the stack stopped mid-run) may be started again after a minute.
+        "AURA_RUN_LEASE_SECONDS": os.environ.get("AURA_RUN_LEASE_SECONDS", "60"),
+    }
 
 
 def create_user(aws: LocalAws, username: str, password: str, tenant_id: str, groups: tuple[str, ...] = ()) -> None:

@@ -65,9 +65,9 @@ def post_webhook(handler: ModuleType, integration_id: str, body: Any, token: str
 
 
 def drain(local_aws: Any) -> int:
-    from scripts.local.alerts import QueueDelivery
+    from scripts.local.alerts import alert_delivery
 
-    delivery, total = QueueDelivery(local_aws, local_aws.alerts_queue_url), 0
+    delivery, total = alert_delivery(local_aws), 0
     while (handed := delivery.deliver_once(wait_seconds=0)):
         total += handed
     return total

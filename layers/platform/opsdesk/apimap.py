@@ -42,6 +42,12 @@ class Capability(StrEnum):
     """Keeps monitoring integrations' credentials in Secrets Manager, under the stage's integration prefix."""
     ALERTS_BUS = "alerts_bus"
     """Puts events on the opsdesk alerts bus (EventBridge): ALERTS_BUS_NAME and events:PutEvents on that bus."""
+    MODULE_QUEUE = "module_queue"
+    """Sends to the module's work queue (its QueueConsumer's): the queue's URL in the settings the consumer names
+    (`queue_url_setting`) and sqs:SendMessage on that queue."""
+    GITOPS = "gitops"
+    """Works on the GitOps repository and the cluster (the aura agent): the git remote's credential and the cluster
+    tokens (Secrets Manager, under the stage's aura prefix)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,22 @@ class StreamConsumer:
 
 
 @dataclass(frozen=True)
+class QueueConsumer:
+    """A function of the module fed by an SQS queue of its own (its groups that declare Capability.MODULE_QUEUE
+    send to it): on AWS a queue with a dead-letter queue and an event-source mapping with partial batch failures;
+    locally a queue in moto and a poller (scripts/local/queues.py)."""
+
+    group: FunctionGroup
+    purpose: str
+    queue_url_setting: str
+    """The environment variable that carries the queue's URL to the senders and the consumer."""
+    batch_size: int = 1
+    timeout_seconds: int = 300
+    max_receives: int = 5
+    """Deliveries of one message before it moves to the dead-letter queue."""
+
+
+@dataclass(frozen=True)
 class RateLimit:
     path_prefix: str
     """A resource path prefix (`/api/chat`); the longest matching prefix wins."""
@@ -127,6 +149,7 @@ class ApiModule:
     """`X-RateLimit-Reset` as seconds until the window ends (the copilot document's `42`) instead of the epoch
     second it ends at."""
     stream_consumers: tuple[StreamConsumer, ...] = ()
+    queue_consumers: tuple[QueueConsumer, ...] = ()
 
     def __post_init__(self) -> None:
         if self.cookie_sessions and self.session is None:
@@ -142,7 +165,8 @@ class ApiModule:
     def groups_using(self, capability: Capability) -> tuple[FunctionGroup, ...]:
         """The routed and scheduled groups that declare `capability`."""
         every = (*self.groups, *(job.group for job in self.scheduled),
-                 *(consumer.group for consumer in self.stream_consumers))
+                 *(consumer.group for consumer in self.stream_consumers),
+                 *(consumer.group for consumer in self.queue_consumers))
         return tuple(group for group in every if capability in group.capabilities)
 
     @property
@@ -393,7 +417,43 @@ RESPONSE = ApiModule(
     expose_headers=("X-Next-Cursor",),
 )
 
-MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK, COPILOT, RESPONSE)
+# The aura document (seeds/aura-api.md) under /aura/api: signed-in users (the Cognito bearer, as the support
+# module; the document's "authentication is not yet implemented" is not a promise to keep), each seeing their
+# tenant's tickets. The ticket routes sit on `/api/tickets/{id}` and `/api/tickets/{id}/{proxy+}` with the literal
+# `/api/tickets/{id}/stream` beside them for the streaming function. `/api/health` is public (it names no tenant).
+# People's actions kick the agent's queue; the agent (aura_agent) takes turns from it.
+AURA_TABLES = ("TicketsTable", "EventsTable")
+AURA_AGENT_QUEUE_SETTING = "AURA_AGENT_QUEUE_URL"
+AURA = ApiModule(
+    name="aura",
+    base_path="/aura/api",
+    dialect="aura",
+    groups=(
+        FunctionGroup(
+            name="aura_tickets",
+            resources=("/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}", "/audit"),
+            tables=AURA_TABLES,
+            capabilities=(Capability.MODULE_QUEUE,),
+        ),
+        FunctionGroup(name="aura_status", resources=("/info", "/stats"), read_only_tables=("TicketsTable",)),
+        FunctionGroup(name="aura_health", resources=("/health",), auth=Auth.NONE,
+                      read_only_tables=("TicketsTable",)),
+        FunctionGroup(
+            name="aura_stream",
+            resources=("/stream", "/tickets/{id}/stream"),
+            read_only_tables=("EventsTable", "TicketsTable"),
+            streaming=True,
+        ),
+    ),
+    queue_consumers=(QueueConsumer(
+        FunctionGroup(name="aura_agent", resources=(), tables=AURA_TABLES,
+                      capabilities=(Capability.MODULE_QUEUE, Capability.AI_MODEL, Capability.GITOPS)),
+        purpose="work a ticket's run: one checkpointed turn after another until it waits for a person or ends",
+        queue_url_setting=AURA_AGENT_QUEUE_SETTING,
+    ),),
+)
+
+MODULES: tuple[ApiModule, ...] = (SUPPORT, HELPDESK, COPILOT, RESPONSE, AURA)
 MODULES_BY_NAME: dict[str, ApiModule] = {module.name: module for module in MODULES}
 """The modules CDK deploys (infra/app.py; it builds the REQUEST authorizer of Auth.COOKIE_JWT groups)."""
 SERVED_MODULES: tuple[ApiModule, ...] = MODULES

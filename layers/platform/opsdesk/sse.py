@@ -53,42 +53,62 @@ def format_event(event: StoredEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
+@dataclass(frozen=True)
+class EventFormat:
+    """How a module's document writes its stream: each event, the idle keep-alive (a comment line unless the
+    document makes it an event), an opening event, and the ids a client sends back in `Last-Event-ID`."""
+
+    event: Callable[[StoredEvent], str] = format_event
+    heartbeat: Callable[[], str] | None = None
+    """None: the timing's heartbeat comment."""
+    opening: Callable[[Principal, str], str] | None = None
+    """(caller, stream) -> the first event of a connection, e.g. aura's `connected`."""
+    event_number: Callable[[str], int] = int
+    """An id as the client sends it back -> the event's number (ValueError for a foreign id)."""
+
+
 async def event_stream(
     read_after: Callable[[int], list[StoredEvent]],
     last_id: int,
     timing: StreamTiming,
     clock: Callable[[], float] = time.monotonic,
+    *,
     visible: Callable[[StoredEvent], bool] | None = None,
+    form: EventFormat | None = None,
+    opening: str | None = None,
 ) -> AsyncIterator[str]:
     """`visible` hides events this client may not see (they still advance its position in the stream)."""
+    form = form or EventFormat()
     started = last_sent = clock()
     yield f"retry: {timing.retry_ms}\n\n"
+    if opening:
+        yield opening
     while clock() - started < timing.max_seconds:
         events = await run_in_threadpool(read_after, last_id)
         sent = False
         for event in events:
             if visible is None or visible(event):
-                yield format_event(event)
+                yield form.event(event)
                 sent = True
             last_id = event.id
         now = clock()
         if sent:
             last_sent = now
         elif now - last_sent >= timing.heartbeat_seconds:
-            yield timing.heartbeat_comment + "\n\n"
+            yield form.heartbeat() if form.heartbeat else timing.heartbeat_comment + "\n\n"
             last_sent = now
         if not events:
             await asyncio.sleep(timing.poll_seconds)
 
 
-def last_event_id(request: Request) -> int | None:
+def last_event_id(request: Request, event_number: Callable[[str], int] = int) -> int | None:
     """The id the client resumes after (`Last-Event-ID`, or `lastEventId` where a client cannot set headers);
     None for a fresh connection."""
     raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId")
     if raw is None:
         return None
     try:
-        value = int(raw)
+        value = event_number(raw)
     except ValueError as exc:
         raise ValidationFailed.on_field("Last-Event-ID", "Must be the id of an event of this stream") from exc
     if value < 0:
@@ -107,14 +127,19 @@ def create_stream_app(
     latest_id: Callable[[str, str], int],
     timing: StreamTiming | None = None,
     token_from: Callable[[Request], str | None] | None = None,
+    form: EventFormat | None = None,
+    filter_for: Callable[[Request], Callable[[StoredEvent], bool]] | None = None,
 ) -> Starlette:
     """An app serving GET on `paths` (the resource path, and the same behind the module's base path) as an
     event stream of `stream_for(principal, request)` in the caller's tenant. The caller authenticates like on the
     REST routes: a Cognito ID token, bearer or bare, checked here too (`token_from` finds it elsewhere as well,
     e.g. in a session cookie). An event for an audience (a group) reaches members of that group only.
     A fresh connection starts at the stream's latest event (`latest_id(tenant, stream)`): what happened before
-    it connected is history, not news; a reconnecting client resumes after its `Last-Event-ID`."""
+    it connected is history, not news; a reconnecting client resumes after its `Last-Event-ID`. `stream_for` runs
+    off the event loop (it may read a table, e.g. to answer 404 for another tenant's resource); `filter_for` turns
+    the request's query into a filter on events (they still advance the position)."""
     timing = timing or StreamTiming()
+    form = form or EventFormat()
     find_token = token_from or (lambda request: bearer_token(request.headers.get("authorization")))
 
     def error(exc: DomainError) -> Response:
@@ -128,17 +153,20 @@ def create_stream_app(
                 raise Unauthorized()
             claims = await run_in_threadpool(verifier.verify_id_token, token)
             principal = principal_from_claims(claims, expected_client_id)
-            stream_key = stream_for(principal, request)
-            after = last_event_id(request)
+            stream_key = await run_in_threadpool(stream_for, principal, request)
+            wanted = filter_for(request) if filter_for else None
+            after = last_event_id(request, form.event_number)
             if after is None:
                 after = await run_in_threadpool(latest_id, principal.tenant_id, stream_key)
         except DomainError as exc:
             return error(exc)
-        def visible(event: StoredEvent) -> bool:
-            return reaches(event.audience, principal.groups)
 
+        def visible(event: StoredEvent) -> bool:
+            return reaches(event.audience, principal.groups) and (wanted is None or wanted(event))
+
+        opening = form.opening(principal, stream_key) if form.opening else None
         body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
-                            visible=visible)
+                            visible=visible, form=form, opening=opening)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 

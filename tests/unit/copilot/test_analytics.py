@@ -1,11 +1,11 @@
-"""Copilot analytics from aggregates (opsdesk.copilot.analytics) and prices (opsdesk.copilot.pricing)."""
+"""Copilot analytics from aggregates (opsdesk.copilot.analytics) and prices (opsdesk.ai.pricing)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from opsdesk.ai.pricing import cost_micros
 from opsdesk.copilot.analytics import DayRange, cost_summary, incident_metrics, token_usage
-from opsdesk.copilot.pricing import cost_micros
 from opsdesk.copilot.records import Incident, IncidentDay, IncidentState, Severity, UsageDay
 
 T0 = datetime(2026, 1, 24, 12, 0, tzinfo=UTC)

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from opsdesk.ai.pricing import cost_micros
 from opsdesk.analysis.evidence import (
     AlertEvidence,
     ChangeEvidence,
@@ -22,7 +23,6 @@ from opsdesk.analysis.evidence import (
 )
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.clock import to_rfc3339, utc_now
-from opsdesk.copilot.pricing import cost_micros
 from opsdesk.copilot.records import Alert, ChangeEvent, Incident, StoredHypothesis, UsageRecord
 from opsdesk.copilot.store import CopilotStore
 from opsdesk.events import DomainEvent, project_stream

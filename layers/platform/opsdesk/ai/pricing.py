@@ -20,8 +20,9 @@ PRICES: dict[str, Price] = {
     "anthropic.claude-3-5-haiku-20241022-v1:0": Price(0.80, 4.00),
     "anthropic.claude-3-5-sonnet-20241022-v2:0": Price(3.00, 15.00),
     "opsdesk-offline-hypotheses": Price(0.06, 0.24),
+    "opsdesk-offline-planner": Price(0.06, 0.24),
 }
-"""The offline engine is priced as the default Bedrock model (nova-lite): the figures show what the same work
+"""The offline engines are priced as the default Bedrock model (nova-lite): the figures show what the same work
 would cost on Bedrock, so a team can judge the switch."""
 FALLBACK = PRICES["amazon.nova-lite-v1:0"]
 

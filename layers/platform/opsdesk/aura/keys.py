@@ -1,0 +1,89 @@
+"""TicketsTable keys of the aura module's items (docs/data-model.md, "TicketsTable (aura)"). A ticket and its audit
+entries share one partition; the lists use the table's list indexes (the helpdesk's attribute names, other
+partition values), so every documented filter is a Query.
+
+    ticket       pk A#<tenant>#TK#<id>   sk TICKET
+    audit entry  pk A#<tenant>#TK#<id>   sk AU#<sequence, 8 digits>       (the hash chain's order)
+    counters     pk A#<tenant>#STATS     sk COUNTERS                      (tickets, turns, tools, audit totals)
+    usage        pk A#<tenant>#STATS     sk HOUR#<yyyy-mm-ddThh>          (tokens per hour: last 24 h / 7 d)
+
+    index            tickets                           audit entries
+    ticketsByTenant  A#<tenant>#TICKETS                A#<tenant>#AUDIT
+    ticketsByStatus  A#<tenant>#TICKETS#S#<status>     A#<tenant>#AUDIT#TYPE#<type>
+    ticketsByPriority A#<tenant>#TICKETS#P#<priority>  A#<tenant>#AUDIT#ACTOR#<actor>
+    ticketsByTeam    A#<tenant>#TICKETS#SP#<s>#<p>     A#<tenant>#AUDIT#TK#<ticket>#TYPE#<type>
+    ticketsByAssignee  -                               A#<tenant>#AUDIT#TK#<ticket>
+The sort key (`listSk`) is the creation time (tickets) or the entry's time (audit) plus the id: newest first, and
+`since`/`until` are a range on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from opsdesk.clock import to_rfc3339
+
+TICKET_SK = "TICKET"
+AUDIT_PREFIX = "AU#"
+COUNTERS_SK = "COUNTERS"
+HOUR_PREFIX = "HOUR#"
+
+
+def ticket_pk(tenant_id: str, ticket_id: str) -> str:
+    return f"A#{tenant_id}#TK#{ticket_id}"
+
+
+def audit_sk(sequence: int) -> str:
+    return f"{AUDIT_PREFIX}{sequence:08d}"
+
+
+def stats_pk(tenant_id: str) -> str:
+    return f"A#{tenant_id}#STATS"
+
+
+def hour_sk(at: datetime) -> str:
+    return f"{HOUR_PREFIX}{at.strftime('%Y-%m-%dT%H')}"
+
+
+def tickets_pk(tenant_id: str) -> str:
+    return f"A#{tenant_id}#TICKETS"
+
+
+def tickets_status_pk(tenant_id: str, status: str) -> str:
+    return f"A#{tenant_id}#TICKETS#S#{status}"
+
+
+def tickets_priority_pk(tenant_id: str, priority: str) -> str:
+    return f"A#{tenant_id}#TICKETS#P#{priority}"
+
+
+def tickets_status_priority_pk(tenant_id: str, status: str, priority: str) -> str:
+    return f"A#{tenant_id}#TICKETS#SP#{status}#{priority}"
+
+
+def audit_pk(tenant_id: str) -> str:
+    return f"A#{tenant_id}#AUDIT"
+
+
+def audit_type_pk(tenant_id: str, entry_type: str) -> str:
+    return f"A#{tenant_id}#AUDIT#TYPE#{entry_type}"
+
+
+def audit_actor_pk(tenant_id: str, actor: str) -> str:
+    return f"A#{tenant_id}#AUDIT#ACTOR#{actor}"
+
+
+def audit_ticket_type_pk(tenant_id: str, ticket_id: str, entry_type: str) -> str:
+    return f"A#{tenant_id}#AUDIT#TK#{ticket_id}#TYPE#{entry_type}"
+
+
+def audit_ticket_pk(tenant_id: str, ticket_id: str) -> str:
+    return f"A#{tenant_id}#AUDIT#TK#{ticket_id}"
+
+
+def list_sk(at: datetime, item_id: str) -> str:
+    return f"{to_rfc3339(at)}#{item_id}"
+
+
+def time_bound(at: datetime) -> str:
+    """A `listSk` bound for a time: every key of that instant sorts after it (`#` < any id character)."""
+    return to_rfc3339(at)

@@ -1,0 +1,81 @@
+"""What the aura service and agent need from storage (opsdesk.aura.repository on DynamoDB; an in-memory fake in the
+unit tests). A ticket changes in one write: its new state, the audit entries the change appends (hash-chained),
+the counters it moves and its live events, conditioned on the version that was read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from opsdesk.aura.records import Actor, AuditEntry, Ticket, TicketEvent, TicketStatus, Usage
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    before: Ticket | None
+    """The ticket as read (its version is the write's condition); None for a new ticket."""
+    after: Ticket
+    audit: tuple[AuditEntry, ...] = ()
+    events: tuple[TicketEvent, ...] = ()
+    usage: Usage = Usage()
+    """Tokens this change spent (the hourly usage and the stats)."""
+    turns: int = 0
+    tool_calls: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    statuses: tuple[TicketStatus, ...] = ()
+    priorities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    ticket_id: str | None = None
+    types: tuple[str, ...] = ()
+    actor: Actor | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuraStore(Protocol):
+    def get_ticket(self, tenant_id: str, ticket_id: str) -> Ticket | None: ...
+
+    def save(self, change: TicketChange) -> None:
+        """Conflict (opsdesk.errors) when the ticket moved since `before` was read, or exists when it is new."""
+        ...
+
+    def list_tickets(self, tenant_id: str, where: TicketFilter, offset: int, limit: int) -> list[Ticket]:
+        """Newest first; one Query per status/priority value asked for, each of at most offset + limit items."""
+        ...
+
+    def count_tickets(self, tenant_id: str, where: TicketFilter) -> int:
+        """From the counters, never by reading tickets."""
+        ...
+
+    def ticket_audit(self, tenant_id: str, ticket_id: str, types: Sequence[str], offset: int,
+                     limit: int) -> list[AuditEntry]:
+        """Oldest first (the ticket's history in order)."""
+        ...
+
+    def audit(self, tenant_id: str, where: AuditFilter, offset: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+    def count_audit(self, tenant_id: str, where: AuditFilter) -> int: ...
+
+    def chain(self, tenant_id: str, ticket_id: str) -> Iterator[AuditEntry]:
+        """Every entry of the ticket in sequence order, as stored (the verify route recomputes the chain)."""
+        ...
+
+    def counters(self, tenant_id: str) -> dict[str, int]: ...
+
+    def tokens_since(self, tenant_id: str, since: datetime) -> int:
+        """Tokens spent from the hour of `since` on (hourly totals: at most 24 x days items read)."""
+        ...
+
+    def ready(self) -> None:
+        """Raises when the table cannot be read."""
+        ...

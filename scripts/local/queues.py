@@ -1,0 +1,97 @@
+"""SQS queues and their consumers on the local stack, as Lambda's SQS event source runs them on AWS: a poller
+receives up to a batch of messages, invokes the consumer with an SQS event, deletes what the consumer did not
+report failed, and leaves the failed ones to come back after their visibility timeout. The alert path's queue
+(scripts/local/alerts.py) and every module's work queue (opsdesk.apimap QueueConsumer: the aura agent's) use it."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+
+from opsdesk.apimap import SERVED_MODULES, QueueConsumer
+from scripts.local.aws import ACCOUNT_ID, LocalAws, client
+from scripts.local.gateway import LambdaContext
+
+LOG = logging.getLogger("opsdesk.local.queues")
+MODULE_QUEUE_VISIBILITY_SECONDS = 60
+"""Locally a failed kick comes back after a minute (six times the consumer's timeout on AWS)."""
+
+
+def queue_name(consumer: QueueConsumer) -> str:
+    return f"opsdesk-local-{consumer.group.name.replace('_', '-')}"
+
+
+def provision_module_queues(aws: LocalAws) -> dict[str, str]:
+    """Idempotent: one queue per module queue consumer; {the consumer's queue URL setting: the URL}."""
+    sqs = client("sqs", aws.endpoint, aws.region)
+    urls: dict[str, str] = {}
+    for module in SERVED_MODULES:
+        for consumer in module.queue_consumers:
+            urls[consumer.queue_url_setting] = sqs.create_queue(QueueName=queue_name(consumer), Attributes={
+                "VisibilityTimeout": str(MODULE_QUEUE_VISIBILITY_SECONDS)})["QueueUrl"]
+    return urls
+
+
+class QueueDelivery:
+    """Receives a queue's messages and invokes `function` (functions/<name>/handler.py) with SQS events of up to
+    `batch_size` records; `prepare` may rewrite a body on the way (what AWS adds that moto leaves out)."""
+
+    def __init__(self, aws: LocalAws, queue_url: str, function: str, *, batch_size: int = 10,
+                 prepare: Callable[[str], str] | None = None) -> None:
+        self._aws = aws
+        self._queue_url = queue_url
+        self._function = function
+        self._batch_size = batch_size
+        self._prepare = prepare or (lambda body: body)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"queue-{function}", daemon=True)
+
+    def start(self) -> QueueDelivery:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def deliver_once(self, wait_seconds: int = 1) -> int:
+        """One receive and one invocation; returns how many messages it handed over."""
+        sqs = client("sqs", self._aws.endpoint, self._aws.region)
+        messages = sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=self._batch_size,
+                                       WaitTimeSeconds=wait_seconds, AttributeNames=["All"]).get("Messages", [])
+        if not messages:
+            return 0
+        handler = importlib.import_module(f"functions.{self._function}.handler").lambda_handler
+        queue = self._queue_url.rsplit("/", 1)[-1]
+        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
+                              "body": self._prepare(m["Body"]),
+                              "attributes": m.get("Attributes", {}), "messageAttributes": {},
+                              "md5OfBody": m.get("MD5OfBody", ""), "eventSource": "aws:sqs",
+                              "eventSourceARN": f"arn:aws:sqs:{self._aws.region}:{ACCOUNT_ID}:{queue}",
+                              "awsRegion": self._aws.region} for m in messages]}
+        try:
+            result = handler(event, LambdaContext(f"opsdesk-local-{self._function}", self._aws.region))
+        except Exception:  # noqa: BLE001 - the batch comes back after its visibility timeout, as on AWS
+            LOG.exception("%s failed a batch of %d messages", self._function, len(messages))
+            return len(messages)
+        failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)])
+        return len(messages)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliver_once()
+            except Exception:  # noqa: BLE001 - moto went away (shutdown) or a transient error: try again
+                LOG.exception("queue delivery to %s failed", self._function)
+                self._stop.wait(1)
+
+
+def module_queue_deliveries(aws: LocalAws) -> list[QueueDelivery]:
+    return [QueueDelivery(aws, aws.module_queue_urls[consumer.queue_url_setting], consumer.group.name,
+                          batch_size=consumer.batch_size)
+            for module in SERVED_MODULES for consumer in module.queue_consumers]

@@ -1,0 +1,192 @@
+"""One contract, two stores: the same cases run against the in-memory aura store the unit tests use
+(tests/unit/aura_fakes.py) and the DynamoDB repository on moto (opsdesk.aura.repository), driven through the
+service: conditions (a stale write is a Conflict), list orders, comma-separated filters, totals from counters,
+audit filters and the hash chain. Then the repository alone: items read follow the page, and an entry edited in
+the table breaks the chain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from opsdesk.aura.records import TicketStatus
+from opsdesk.aura.requests import CreateTicketRequest, UpdateTicketRequest
+from opsdesk.aura.service import AuraService
+from opsdesk.aura.store import AuditFilter, AuraStore, TicketFilter
+from opsdesk.auth import Principal
+from opsdesk.errors import Conflict
+from opsdesk.pagination import OffsetRequest
+from tests.unit.aura_fakes import FakeAuraStore, RecordedKicks
+
+S = TicketStatus
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=5)
+        return self.now
+
+
+@pytest.fixture(params=["in-memory", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> AuraStore:
+    if request.param == "in-memory":
+        return FakeAuraStore()
+    request.getfixturevalue("local_aws")
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.eventlog import EventLog
+
+    return AuraRepository(EventLog())
+
+
+@pytest.fixture
+def principal() -> Principal:
+    return Principal(f"u-{uuid.uuid4().hex[:6]}", str(uuid.uuid4()), "alice", frozenset(), email="alice@acme.test")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def service_on(store: AuraStore, clock: Clock) -> AuraService:
+    return AuraService(store, RecordedKicks(), clock=clock)
+
+
+def create(service: AuraService, principal: Principal, title: str, priority: str = "medium") -> str:
+    request = CreateTicketRequest.model_validate({"title": title, "description": "d", "priority": priority})
+    return service.create_ticket(principal, request).id
+
+
+def test_a_stale_write_is_a_conflict_and_a_second_create_too(store: AuraStore, principal: Principal,
+                                                               clock: Clock) -> None:
+    service = service_on(store, clock)
+    ticket = service.get_ticket(principal, create(service, principal, "one"))
+    service.update_ticket(principal, ticket.id, UpdateTicketRequest(title="two"))
+    from opsdesk.aura.journal import Journal
+
+    stale = Journal(ticket, clock(), lambda: str(uuid.uuid4())).build(replace(ticket, title="three"))
+    with pytest.raises(Conflict):
+        store.save(stale)
+    again = Journal(None, clock(), lambda: str(uuid.uuid4())).build(replace(ticket, version=1))
+    with pytest.raises(Conflict):
+        store.save(again)
+    assert service.get_ticket(principal, ticket.id).title == "two"
+
+
+def test_lists_are_newest_first_filter_by_comma_separated_values_and_page_by_offset(
+        store: AuraStore, principal: Principal, clock: Clock) -> None:
+    service = service_on(store, clock)
+    ids = [create(service, principal, f"T{n}", p) for n, p in enumerate(["low", "high", "high", "critical", "low"])]
+    service.cancel(principal, ids[1])
+    service.run(principal, ids[3])
+    titles = [t.title for t in store.list_tickets(principal.tenant_id, TicketFilter(), 0, 10)]
+    assert titles == ["T4", "T3", "T2", "T1", "T0"]
+    assert [t.title for t in store.list_tickets(principal.tenant_id, TicketFilter(), 1, 2)] == ["T3", "T2"]
+    by_priority = TicketFilter(priorities=("high", "critical"))
+    assert [t.title for t in store.list_tickets(principal.tenant_id, by_priority, 0, 10)] == ["T3", "T2", "T1"]
+    assert store.count_tickets(principal.tenant_id, by_priority) == 3
+    both = TicketFilter(statuses=(S.DRAFT, S.CANCELLED), priorities=("high",))
+    assert [t.title for t in store.list_tickets(principal.tenant_id, both, 0, 10)] == ["T2", "T1"]
+    assert store.count_tickets(principal.tenant_id, both) == 2
+    assert store.count_tickets(principal.tenant_id, TicketFilter(statuses=(S.PLANNING,))) == 1
+    assert store.count_tickets(principal.tenant_id, TicketFilter()) == 5
+    assert store.list_tickets(str(uuid.uuid4()), TicketFilter(), 0, 10) == []
+
+
+def test_audit_lists_filter_and_total_like_the_document_says(store: AuraStore, principal: Principal,
+                                                              clock: Clock) -> None:
+    service = service_on(store, clock)
+    first, second = create(service, principal, "one"), create(service, principal, "two")
+    service.update_ticket(principal, first, UpdateTicketRequest(title="one!"))
+    service.run(principal, first)
+    middle = clock.now
+    service.cancel(principal, second)
+    tenant = principal.tenant_id
+    assert [e.type for e in store.ticket_audit(tenant, first, (), 0, 10)] == [
+        "ticket_created", "ticket_updated", "status_changed"]
+    assert [e.type for e in store.ticket_audit(tenant, first, ("status_changed", "ticket_created"), 0, 10)] == [
+        "ticket_created", "status_changed"]
+    everything = store.audit(tenant, AuditFilter(), 0, 10)
+    assert [e.type for e in everything][:1] == ["status_changed"] and len(everything) == 5
+    assert store.count_audit(tenant, AuditFilter()) == 5
+    changes = AuditFilter(types=("status_changed",))
+    assert [e.ticket_id for e in store.audit(tenant, changes, 0, 10)] == [second, first]
+    assert store.count_audit(tenant, changes) == 2
+    assert store.count_audit(tenant, AuditFilter(ticket_id=first)) == 3
+    assert store.count_audit(tenant, AuditFilter(ticket_id=first, types=("ticket_updated",))) == 1
+    assert store.count_audit(tenant, AuditFilter(actor="user")) == 5
+    assert store.count_audit(tenant, AuditFilter(actor="agent")) == 0
+    later = AuditFilter(since=middle)
+    assert [e.ticket_id for e in store.audit(tenant, later, 0, 10)] == [second]
+    assert store.count_audit(tenant, later) == 1
+    assert store.count_audit(tenant, AuditFilter(until=middle)) == 4
+    assert store.audit(str(uuid.uuid4()), AuditFilter(), 0, 10) == []
+
+
+def test_the_chain_reads_back_intact(store: AuraStore, principal: Principal, clock: Clock) -> None:
+    service = service_on(store, clock)
+    ticket_id = create(service, principal, "one")
+    for n in range(3):
+        service.update_ticket(principal, ticket_id, UpdateTicketRequest(title=f"v{n}"))
+    report = service.verify_audit(principal, ticket_id)
+    assert report.intact and report.entries == 4
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_an_entry_edited_in_the_table_breaks_the_chain(principal: Principal, clock: Clock) -> None:
+    import boto3
+
+    from opsdesk.aura import keys
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.settings import AuraSettings, load_settings
+
+    settings = load_settings(AuraSettings)
+    service = service_on(AuraRepository(EventLog(), settings), clock)
+    ticket_id = create(service, principal, "one")
+    service.update_ticket(principal, ticket_id, UpdateTicketRequest(title="two"))
+    table = boto3.resource("dynamodb", region_name=settings.aws_region,
+                           endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    key = {"pk": keys.ticket_pk(principal.tenant_id, ticket_id), "sk": keys.audit_sk(1)}
+    doc: str = table.get_item(Key=key)["Item"]["doc"]
+    table.update_item(Key=key, UpdateExpression="SET doc = :d",
+                      ExpressionAttributeValues={":d": doc.replace('"by":"alice@acme.test"', '"by":"mallory"')})
+    report = service.verify_audit(principal, ticket_id)
+    assert not report.intact and report.first_broken_sequence == 1
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_items_read_follow_the_page_not_the_tickets(clock: Clock) -> None:
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.dynamo import metered_reads
+    from opsdesk.eventlog import EventLog
+
+    repository = AuraRepository(EventLog())
+    reads: dict[int, list[int]] = {}
+    for size in (40, 400):
+        principal = Principal("u", str(uuid.uuid4()), "u", frozenset())
+        service = service_on(repository, clock)
+        for n in range(size):
+            create(service, principal, f"T{n}", ("low", "high")[n % 2])
+        counts: list[int] = []
+        for where in (TicketFilter(), TicketFilter(priorities=("high",)), TicketFilter(statuses=(S.DRAFT,))):
+            with metered_reads() as meter:
+                tickets, total = service.list_tickets(principal, where, OffsetRequest(0, 10))
+            assert len(tickets) == 10 and total in (size, size // 2)
+            counts.append(meter.items)
+        with metered_reads() as meter:
+            entries, total = service.audit(principal, AuditFilter(types=("ticket_created",)), OffsetRequest(0, 10))
+        assert len(entries) == 10 and total == size
+        counts.append(meter.items)
+        reads[size] = counts
+    assert reads[40] == reads[400], reads
+    assert max(reads[400]) <= 12, reads
+
+

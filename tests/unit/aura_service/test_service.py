@@ -1,0 +1,207 @@
+"""The people's side of aura (opsdesk.aura.service) over the in-memory store: tickets, the state machine's
+guarded moves with the document's error codes, one run at a time, the audit chain and the totals."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from opsdesk.aura.records import TicketStatus
+from opsdesk.aura.requests import (
+    AnswerRequest,
+    ApprovalRequest,
+    ApprovePlanRequest,
+    CreateTicketRequest,
+    ResumeRequest,
+    UpdateTicketRequest,
+)
+from opsdesk.aura.service import AuraService, Features
+from opsdesk.aura.store import AuditFilter, TicketFilter
+from opsdesk.auth import Principal
+from opsdesk.errors import Conflict, NotFound, ValidationFailed
+from opsdesk.pagination import OffsetRequest
+from tests.unit.aura_fakes import FakeAuraStore, RecordedKicks
+
+ALICE = Principal("u-alice", "acme", "alice", frozenset(), email="alice@acme.test")
+CAROL = Principal("u-carol", "globex", "carol", frozenset(), email="carol@globex.test")
+S = TicketStatus
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+@pytest.fixture
+def parts() -> tuple[AuraService, FakeAuraStore, RecordedKicks, Clock]:
+    store, kicks, clock = FakeAuraStore(), RecordedKicks(), Clock()
+    return AuraService(store, kicks, features=Features(run_lease_seconds=60), clock=clock), store, kicks, clock
+
+
+def _create(service: AuraService, title: str = "Deploy Redis", priority: str = "medium") -> str:
+    request = CreateTicketRequest.model_validate({"title": title, "description": "3 replicas in cache",
+                                                  "priority": priority})
+    return service.create_ticket(ALICE, request).id
+
+
+def _code(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    return getattr(excinfo.value, "code", None)
+
+
+def test_a_new_ticket_is_a_draft_with_the_documented_defaults_and_an_audit_entry(parts) -> None:
+    service, store, _, _ = parts
+    ticket = service.get_ticket(ALICE, _create(service))
+    assert (ticket.status, ticket.priority, ticket.current_turn, ticket.max_turns) == (S.DRAFT, "medium", 0, 50)
+    entries, total = service.ticket_audit(ALICE, ticket.id, (), OffsetRequest(0, 10))
+    assert [e.type for e in entries] == ["ticket_created"] and total == 1
+
+
+def test_another_tenants_ticket_is_ticket_not_found(parts) -> None:
+    service, _, _, _ = parts
+    ticket_id = _create(service)
+    with pytest.raises(NotFound) as excinfo:
+        service.get_ticket(CAROL, ticket_id)
+    assert _code(excinfo) == "TICKET_NOT_FOUND"
+
+
+def test_patch_changes_metadata_and_never_the_status(parts) -> None:
+    service, _, _, _ = parts
+    ticket_id = _create(service)
+    request = UpdateTicketRequest.model_validate({"title": "Deploy Redis 7", "status": "resolved", "maxTurns": 70})
+    ticket = service.update_ticket(ALICE, ticket_id, request)
+    assert (ticket.title, ticket.status, ticket.max_turns) == ("Deploy Redis 7", S.DRAFT, 70)
+
+
+def test_run_plans_a_draft_kicks_the_agent_and_a_second_run_is_agent_busy(parts) -> None:
+    service, _, kicks, _ = parts
+    ticket_id = _create(service)
+    ticket = service.run(ALICE, ticket_id)
+    assert ticket.status is S.PLANNING and ticket.running
+    assert kicks.take() == [("acme", ticket_id, ticket.run_id, 0)]
+    with pytest.raises(Conflict) as excinfo:
+        service.run(ALICE, ticket_id)
+    assert _code(excinfo) == "AGENT_BUSY" and kicks.take() == []
+
+
+def test_concurrent_runs_start_exactly_one(parts) -> None:
+    service, _, kicks, _ = parts
+    ticket_id = _create(service)
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            service.run(ALICE, ticket_id)
+            outcomes.append("started")
+        except Conflict as exc:
+            outcomes.append(str(exc.code))
+
+    threads = [threading.Thread(target=run) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("started") == 1 and outcomes.count("AGENT_BUSY") == 11
+    assert len(kicks.take()) == 1
+
+
+def test_a_run_whose_lease_ran_out_may_be_taken_over(parts) -> None:
+    service, store, kicks, clock = parts
+    ticket_id = _create(service)
+    first = service.run(ALICE, ticket_id)
+    clock.now += timedelta(seconds=61)
+    second = service.run(ALICE, ticket_id)
+    assert second.run_id != first.run_id and len(kicks.take()) == 2
+
+
+@pytest.mark.parametrize(("status", "action", "code"), [
+    (S.PENDING_INPUT, "approve", "APPROVAL_NOT_PENDING"),
+    (S.EXECUTING, "approve", "APPROVAL_NOT_PENDING"),
+    (S.PENDING_APPROVAL, "answer", "QUESTION_NOT_PENDING"),
+    (S.DRAFT, "answer", "QUESTION_NOT_PENDING"),
+    (S.DRAFT, "approve_plan", "INVALID_TRANSITION"),
+    (S.EXECUTING, "resume", "INVALID_TRANSITION"),
+    (S.PENDING_INPUT, "run", "INVALID_TRANSITION"),
+    (S.PAUSED, "run", "INVALID_TRANSITION"),
+    (S.RESOLVED, "cancel", "INVALID_TRANSITION"),
+    (S.CANCELLED, "run", "INVALID_TRANSITION"),
+])
+def test_moves_out_of_turn_answer_the_documented_code_and_change_nothing(parts, status, action, code) -> None:
+    service, store, kicks, _ = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    store.tickets[key] = replace(store.tickets[key], status=status)
+    before = store.tickets[key]
+    calls = {
+        "approve": lambda: service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=True)),
+        "answer": lambda: service.answer(ALICE, ticket_id, AnswerRequest(answer="cache")),
+        "approve_plan": lambda: service.approve_plan(ALICE, ticket_id, ApprovePlanRequest()),
+        "resume": lambda: service.resume(ALICE, ticket_id, ResumeRequest()),
+        "run": lambda: service.run(ALICE, ticket_id),
+        "cancel": lambda: service.cancel(ALICE, ticket_id),
+    }
+    with pytest.raises(ValidationFailed) as excinfo:
+        calls[action]()
+    assert _code(excinfo) == code
+    assert store.tickets[key] == before and kicks.take() == []
+
+
+def test_cancel_stops_a_running_ticket_and_lets_go_of_the_run(parts) -> None:
+    service, _, _, _ = parts
+    ticket_id = _create(service)
+    service.run(ALICE, ticket_id)
+    ticket = service.cancel(ALICE, ticket_id)
+    assert ticket.status is S.CANCELLED and not ticket.running
+
+
+def test_resume_grants_turns_up_to_the_ceiling(parts) -> None:
+    service, store, _, _ = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    store.tickets[key] = replace(store.tickets[key], status=S.PAUSED, current_turn=50)
+    ticket = service.resume(ALICE, ticket_id, ResumeRequest.model_validate({"additionalTurns": 20}))
+    assert (ticket.status, ticket.max_turns) == (S.PLANNING, 70)
+    store.tickets[key] = replace(store.tickets[key], status=S.PAUSED, run_id=None)
+    with pytest.raises(ValidationFailed):
+        service.resume(ALICE, ticket_id, ResumeRequest.model_validate({"additionalTurns": 450}))
+
+
+def test_lists_filter_by_comma_separated_values_and_total_from_counters(parts) -> None:
+    service, _, _, _ = parts
+    ids = [_create(service, f"T{n}", priority) for n, priority in enumerate(["low", "high", "high", "critical"])]
+    service.cancel(ALICE, ids[0])
+    page, total = service.list_tickets(ALICE, TicketFilter(priorities=("high", "critical")), OffsetRequest(0, 2))
+    assert total == 3 and [t.title for t in page] == ["T3", "T2"]
+    page, total = service.list_tickets(ALICE, TicketFilter(statuses=(S.CANCELLED, S.DRAFT), priorities=("low",)),
+                                       OffsetRequest(0, 10))
+    assert total == 1 and page[0].id == ids[0]
+    assert service.list_tickets(CAROL, TicketFilter(), OffsetRequest(0, 10)) == ([], 0)
+
+
+def test_the_audit_chain_verifies_and_an_edited_entry_breaks_it(parts) -> None:
+    service, store, _, _ = parts
+    ticket_id = _create(service)
+    service.update_ticket(ALICE, ticket_id, UpdateTicketRequest(title="New title"))
+    service.run(ALICE, ticket_id)
+    assert service.verify_audit(ALICE, ticket_id).intact
+    entries = store.entries[("acme", ticket_id)]
+    entries[1] = replace(entries[1], action="delete_everything")
+    report = service.verify_audit(ALICE, ticket_id)
+    assert not report.intact and report.first_broken_sequence == 2
+
+
+def test_global_audit_filters_and_totals(parts) -> None:
+    service, _, _, _ = parts
+    first, second = _create(service), _create(service)
+    service.run(ALICE, first)
+    entries, total = service.audit(ALICE, AuditFilter(types=("status_changed",)), OffsetRequest(0, 10))
+    assert total == 1 and entries[0].ticket_id == first
+    entries, total = service.audit(ALICE, AuditFilter(ticket_id=second), OffsetRequest(0, 10))
+    assert total == 1 and [e.type for e in entries] == ["ticket_created"]
+    assert service.audit(CAROL, AuditFilter(), OffsetRequest(0, 10)) == ([], 0)
