@@ -267,10 +267,10 @@ def aura_environment() -> dict[str, str]:
     cluster with Argo CD in the state folder (`make dev` sets OPSDESK_STATE_DIR; tests their own folder)."""
     state = os.path.abspath(os.environ.get("OPSDESK_STATE_DIR", ".local"))
     return {
-        "AURA_GIT_REMOTE_URL": os.environ.get("AURA_GIT_REMOTE_URL", os.path.join(state, "gitops.git")),
+        "AURA_GIT_REMOTE_URL": os.path.join(state, "gitops.git"),
         "AURA_GITOPS": "local",
-        "AURA_GITOPS_STATE_DIR": os.environ.get("AURA_GITOPS_STATE_DIR", os.path.join(state, "cluster")),
-        "AURA_WORKSPACE_DIR": os.environ.get("AURA_WORKSPACE_DIR", os.path.join(state, "aura-workspaces")),
+        "AURA_GITOPS_STATE_DIR": os.path.join(state, "cluster"),
+        "AURA_WORKSPACE_DIR": os.path.join(state, "aura-workspaces"),
         "AURA_ENVIRONMENT": "local",
         # Rollouts in the simulated cluster take seconds: check their health often.
         "AURA_OBSERVE_DELAYS": os.environ.get("AURA_OBSERVE_DELAYS", "1,1,2,2,4"),

@@ -15,7 +15,9 @@ import httpx
 
 @dataclass
 class SseEvent:
-    id: int
+    id: Any
+    """The `id:` field: a number where the module numbers its events (helpdesk, support), the text otherwise
+    (aura's `evt_<n>`); None for an event without one (aura's `connected` and `heartbeat`)."""
     type: str
     data: Any
 
@@ -46,8 +48,9 @@ class SseReader:
                     self.comments.append(line)
                 elif line == "":
                     if "data" in fields:
-                        self.events.put(SseEvent(int(fields["id"]), fields.get("event", "message"),
-                                                 json.loads(fields["data"])))
+                        raw_id = fields.get("id")
+                        event_id = int(raw_id) if raw_id and raw_id.isdigit() else raw_id
+                        self.events.put(SseEvent(event_id, fields.get("event", "message"), json.loads(fields["data"])))
                     fields = {}
                 else:
                     name, _, value = line.partition(":")

@@ -19,10 +19,14 @@ def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from opsdesk.settings import load_settings
     from scripts.local.aws import MotoServer, provision
 
+    from scripts.local.gitops import prepare_gitops
+
     server = MotoServer().start()
     aws = provision(server.endpoint)
     os.environ["SEARCH_SQLITE_PATH"] = str(tmp_path_factory.mktemp("search") / "search.sqlite")
+    os.environ["OPSDESK_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
     os.environ.update(aws.function_environment())
+    prepare_gitops(os.environ["AURA_GIT_REMOTE_URL"], os.environ["AURA_GITOPS_STATE_DIR"])
     from scripts.dev import index_docs
 
     index_docs(aws)
