@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from opsdesk.apimap import COPILOT, REALTIME, RESPONSE, SERVED_MODULES
+from opsdesk.apimap import AURA, COPILOT, REALTIME, RESPONSE, SERVED_MODULES
 from scripts.local.aws import LocalAws, MotoServer, provision
 from scripts.local.mailbox import MAILBOX_PATH, mailbox_routes
 
@@ -48,7 +48,10 @@ def stack_description(aws: LocalAws, base_url: str) -> dict[str, Any]:
     return {
         "base_url": base_url,
         "modules": {"support": f"{base_url}/support/api", "helpdesk": f"{base_url}/helpdesk",
-                    "copilot": f"{base_url}{COPILOT.base_path}", "response": f"{base_url}{RESPONSE.base_path}"},
+                    "copilot": f"{base_url}{COPILOT.base_path}", "response": f"{base_url}{RESPONSE.base_path}",
+                    "aura": f"{base_url}{AURA.base_path}"},
+        "aura": {"gitops_repository": os.environ.get("AURA_GIT_REMOTE_URL", ""),
+                 "cluster_state": os.environ.get("AURA_GITOPS_STATE_DIR", "")},
         "mailbox": base_url + MAILBOX_PATH,
         "alerts": {"bus": aws.alerts_bus_name, "region": aws.region,
                    "webhook": f"{base_url}{COPILOT.base_path}/webhooks/<integration_id>",
@@ -83,6 +86,10 @@ def print_banner(stack: dict[str, Any], state_file: Path) -> None:
         "alice owner, dave admin, bob member of Production)",
         f"  response          {stack['modules']['response']}/api/incidents/   (Cognito bearer token; rooms: "
         f"{stack['websocket'].removesuffix('/ws')}{RESPONSE.base_path}/ws/incidents/<id>?token=<ID token>)",
+        f"  aura              {stack['modules']['aura']}/tickets   (Cognito bearer; POST /tickets, then "
+        "POST /tickets/<id>/run and watch GET /tickets/<id>/stream: README, Aura)",
+        f"                    GitOps repository {stack['aura']['gitops_repository']} (git clone it); simulated "
+        f"cluster {stack['aura']['cluster_state']}",
         f"  alerts            bus {stack['alerts']['bus']} (put_events on moto); webhooks "
         f"{stack['alerts']['webhook']} (Bearer <the integration's webhook_token>)",
         f"  mail              {stack['mailbox']}   (what SES sent: CSAT survey links, copilot invitations)",

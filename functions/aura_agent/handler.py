@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from opsdesk.aura.wiring import agent_runtime
+from opsdesk.aura.runtime import agent_runtime
 from opsdesk.observability import instrumented, logger
 from opsdesk.settings import AuraAgentSettings, load_settings
 

@@ -204,4 +204,7 @@ def seed(aws: LocalAws) -> None:
     from scripts.local.seed_response import seed_response  # noqa: PLC0415 (binds to the IncidentsTable)
 
     seed_response()
+    from scripts.local.seed_aura import seed_aura  # noqa: PLC0415 (binds to the TicketsTable)
+
+    seed_aura()
 

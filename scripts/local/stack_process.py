@@ -58,7 +58,8 @@ class RunningStack:
 def start_stack(state_dir: Path, log_path: Path) -> RunningStack:
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / "stack.json").unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "SUPPORT_", "AURA_", "OPSDESK_STATE_DIR"))}
+    inherited = ("AWS_", "COGNITO_", "SUPPORT_", "AURA_", "OPSDESK_STATE_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.dev", "--port", "0", "--moto-port", "0", "--state-dir", str(state_dir),
          "--quiet"],

@@ -18,7 +18,6 @@ from tests.integration.events import Caller
 def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from opsdesk.settings import load_settings
     from scripts.local.aws import MotoServer, provision
-
     from scripts.local.gitops import prepare_gitops
 
     server = MotoServer().start()

@@ -23,7 +23,7 @@ from opsdesk.aura.records import Plan, PlanStep, ToolRequest
 from opsdesk.aura.tools import ToolOutcome
 
 STEPS = (
-    PlanStep("Write the manifest", "git_write_file", {"path": "apps/cache/redis.yaml", "content": "kind: x"}),
+    PlanStep("Write the manifest", "git_write_file", {"path": "apps/cache/redis.yaml", "content": "kind: ConfigMap"}),
     PlanStep("Commit", "git_commit", {"message": "Add redis"}),
     PlanStep("Push", "git_push", {}),
     PlanStep("Sync", "argo_sync", {"app": "cache"}),

@@ -33,3 +33,4 @@ def features(settings: AuraSettings) -> Features:
 def aura_service(settings: AuraSettings, repository: AuraRepository | None = None) -> AuraService:
     return AuraService(repository or AuraRepository(EventLog(), settings), agent_kicks(settings),
                        features=features(settings))
+
