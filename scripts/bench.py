@@ -332,6 +332,27 @@ def run_response(aws: Any, sizes: tuple[int, ...], batches: int) -> dict[str, An
             "analysis": [{k: v for k, v in r.items() if k != "misses"} for r in quality]}
 
 
+def run_aura(sizes: tuple[int, ...], tickets: int) -> dict[str, Any]:
+    from scripts.benchlib import aura
+
+    with quiet_handlers():
+        reads = aura.measure_lists(sizes)
+        turns = aura.measure_turns(tickets)
+    say("\n10. Aura")
+    say("   Items read per request through the service on moto (offset pages; totals from counters)")
+    ratio_header = f"{sizes[-1]:,} / {sizes[0]:,}" if len(sizes) > 1 else "ratio"
+    rows = [[name, *(reads[size][i] for size in sizes),
+             f"{reads[sizes[-1]][i] / max(1, reads[sizes[0]][i]):.2f}"] for i, name in enumerate(aura.LIST_REQUESTS)]
+    say(render(["request", *(f"{s:,} tickets" for s in sizes), ratio_header], rows))
+    say(f"   The agent from run to resolved, {turns['tickets']} tickets (offline planner, real git and local Argo CD")
+    say("   on moto; one checkpointed turn = the brain, the tool call and two DynamoDB transactions; no waits)")
+    say(render(["tickets resolved", "turns per ticket", "turn ms median", "turn ms p95", "invocations"],
+               [[f"{turns['resolved']} / {turns['tickets']}", f"{turns['turns_per_ticket']:.1f}",
+                 f"{turns['turn_ms_median']:.0f}", f"{turns['turn_ms_p95']:.0f}", turns["invocations"]]]))
+    say("   SSE: the aura streams read the event log as the helpdesk's does (section 4's SSE figures hold).")
+    return {"reads": {str(size): reads[size] for size in sizes}, "turns": turns}
+
+
 def run_alert_storm(alerts: int, keys: int) -> dict[str, Any]:
     from scripts.benchlib import alerts as storm
 
@@ -477,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         hypothesis_quality = run_hypotheses()
         response_results = run_response(aws, args.sizes, 4 if args.quick else 20)
         storm_results = run_alert_storm(500 if args.quick else args.storm_alerts, 50)
+        aura_results = run_aura((40, 400) if args.quick else (100, 1000), 2 if args.quick else 5)
     finally:
         server.stop()
 
@@ -497,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         "hypotheses": hypothesis_quality,
         "response": response_results,
         "alert_storm": storm_results,
+        "aura": aura_results,
         "notes": notes(),
         "handler_stdout": HANDLER_OUTPUT,
     }
