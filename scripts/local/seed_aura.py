@@ -81,8 +81,8 @@ def seed_aura() -> None:
     question = create(ALICE, "Deploy memcached", "We need memcached for the session store.")
     service.run(ALICE, question)
     until(question, {S.PENDING_INPUT})
-    destructive = create(ALICE, "Remove the legacy-reports namespace",
-                         "The legacy-reports namespace is no longer used; delete it.", "low")
+    destructive = create(ALICE, "Retire the platform namespace",
+                         "The platform namespace is no longer used; delete it.", "low")
     service.run(ALICE, destructive)
     until(destructive, {S.PENDING_APPROVAL})
     create(ALICE, "Add checkout feature flags", "Add a ConfigMap named checkout-flags with the flag new_cart=true "

@@ -249,7 +249,7 @@ class AuraService:
             "tickets": {"total": tickets, "byStatus": {k: v for k, v in by_status.items() if v}},
             "tokenUsage": {
                 "total": counters.get("prompt_tokens", 0) + counters.get("completion_tokens", 0),
-                "estimatedCost": round(counters.get("cost_micros", 0) / 1_000_000, 2),
+                "estimatedCost": round(counters.get("cost_micros", 0) / 1_000_000, 4),
                 "last24h": self._store.tokens_since(tenant, now - timedelta(hours=23)),
                 "last7d": self._store.tokens_since(tenant, now - timedelta(days=7) + timedelta(hours=1)),
             },
