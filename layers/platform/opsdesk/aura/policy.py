@@ -15,7 +15,9 @@ Destructive:
   namespace (kube-system, kube-public, kube-node-lease);
 - a tool the catalogue does not know (deny by default).
 Never destructive: the reads (kubectl_get, git_read_file, git_list_files, argo_health) and a commit (nothing leaves
-the agent's workspace before a push)."""
+the agent's workspace before a push). `default` is not a production target: the policy judges a target by its name,
+and `default` says nothing about what runs there; a name that only contains a production word (`products`,
+`olive`) is not one either."""
 
 from __future__ import annotations
 
@@ -102,7 +104,7 @@ def _manifest_reasons(content: str) -> Iterable[str]:
         if not isinstance(document, dict):
             continue
         kind = str(document.get("kind", ""))
-        metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+        metadata = _mapping(document.get("metadata"))
         name = str(metadata.get("name", "?"))
         if kind and kind not in ALLOWED_KINDS:
             yield f"declares a {kind}, a kind outside the allow-list (cluster-scoped or privileged)"
@@ -111,6 +113,10 @@ def _manifest_reasons(content: str) -> Iterable[str]:
             yield f"changes the production target {namespace}"
         if kind == "Namespace" and is_production(name):
             yield f"changes the production target {name}"
-        spec = document.get("spec") if isinstance(document.get("spec"), dict) else {}
+        spec = _mapping(document.get("spec"))
         if kind in WORKLOAD_KINDS and spec.get("replicas") == 0:
             yield f"scales {kind} {name} to zero replicas"
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,286 @@
+"""Reading a ticket: from its title and description, the work it asks for (`WorkRequest`): the action, the
+workload and its kind, the namespace, the image or version, replicas, port, settings and resources.
+
+Every field is chosen by weighing evidence (opsdesk.aura.intent_words), not by matching a template: an action by
+the cues the ticket gives for it, a name by where a word stands (after the verb, before "deployment", after
+"called"), a namespace by the phrases around it ("namespace X", "the X namespace", "ns X", weakly "in X"), a
+replica count by the noun next to the number. What the ticket does not say stays None: an open choice the agent
+asks about. Sentences that talk to the agent instead of describing work ("ignore previous instructions ...",
+HTML comments, code fences) are set aside and never read as the request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from opsdesk.aura.intent_scan import (
+    Scan,
+    best_software,
+    name_candidates,
+    namespace_scores,
+    port_of,
+    replicas_of,
+    resources_of,
+    scan,
+    segments,
+    version_of,
+)
+from opsdesk.aura.intent_words import CUES, SOFTWARE_PRIOR, STOP_CUE, TITLE_WEIGHT, Action
+from opsdesk.aura.policy import is_production
+from opsdesk.aura.software import BY_SPELLING, Software, lookup
+
+__all__ = ["Action", "WorkRequest", "parse_answer", "read_ticket"]
+
+MIN_ACTION_SCORE = 1.0
+MIN_NAME_SCORE = 2.0
+MIN_NAMESPACE_SCORE = 1.0
+DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
+IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
+NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
+WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
+
+
+@dataclass(frozen=True)
+class WorkRequest:
+    action: Action | None
+    name: str | None = None
+    namespace: str | None = None
+    kind: str = "Deployment"
+    image: str | None = None
+    tag: str | None = None
+    """A new version when the ticket gives only that ("to 1.8.0"): the workload's image keeps its repository."""
+    replicas: int | None = None
+    port: int | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    resources: Mapping[str, str] = field(default_factory=dict)
+    """`cpu`, `memory` (requests) and `storage` (a StatefulSet's volume)."""
+    service_type: str = "ClusterIP"
+    software: str | None = None
+    production: bool = False
+    set_aside: tuple[str, ...] = ()
+    """Text that read as instructions to the agent and was not taken as the request."""
+    confidence: float = 0.0
+
+    @property
+    def product(self) -> Software | None:
+        return BY_SPELLING.get(self.software) if self.software else None
+
+    def open_choices(self) -> tuple[str, ...]:
+        """What the work needs that the ticket left open, by answer key."""
+        if self.action is None:
+            return ()
+        wanted: list[tuple[str, object]] = [("namespace", self.namespace)]
+        if self.action in WORKLOAD_ACTIONS:
+            wanted.insert(0, ("name", self.name))
+        if self.action is Action.DEPLOY:
+            wanted += [("image", self.image), ("replicas", self.replicas)]
+        elif self.action is Action.SCALE:
+            wanted.append(("replicas", self.replicas))
+        elif self.action is Action.UPDATE_IMAGE:
+            wanted.append(("image", self.image or self.tag))
+        elif self.action is Action.UPDATE_CONFIG:
+            wanted.append(("config", self.env or None))
+        return tuple(key for key, value in wanted if value is None)
+
+    def with_answers(self, answers: Mapping[str, str]) -> WorkRequest:
+        """The request with the choices people made filled in (answers that do not parse are left open)."""
+        request = self
+        for key, text in answers.items():
+            value = parse_answer(key, text)
+            if value is not None:
+                request = request.with_choice(key, value)
+        return request
+
+    def with_choice(self, key: str, value: str) -> WorkRequest:
+        """The request with one choice made (`value` as parse_answer gives it)."""
+        if key == "namespace":
+            is_namespace_action = self.action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE)
+            return replace(self, namespace=value, name=value if is_namespace_action else self.name,
+                           production=self.production or is_production(value))
+        whole_image = ":" in value or "/" in value  # else a version of the image the workload runs
+        changes: dict[str, dict[str, Any]] = {
+            "name": {"name": value},
+            "replicas": {"replicas": int(value) if value.isdigit() else None},
+            "port": {"port": int(value) if value.isdigit() else None},
+            "image": {"image": value if whole_image else None, "tag": None if whole_image else value},
+            "config": {"env": {**self.env, **dict(pair.split("=", 1) for pair in value.split(",") if "=" in pair)}},
+        }
+        return replace(self, **changes[key]) if key in changes else self
+
+
+def read_ticket(title: str, description: str) -> WorkRequest:
+    trusted, set_aside = segments(title, description)
+    scans = [scan(segment) for segment in trusted]
+    scores = _action_scores(scans)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
+    software = best_software(scans, action)
+    namespace = _namespace(scans, software)
+    name = _name(scans, action, software, namespace)
+    images = [image for s in scans for image in s.images]
+    image = images[0] if images else None
+    if name is None and image is not None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
+        name = _name_from_image(image)
+    if action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and name is None and software is None and any(
+            NAMESPACE_WORDS.search(s.masked) for s in scans):
+        action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
+    if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
+        name = namespace
+    elif name is None and namespace is not None:
+        name = _namesake(scans, action, namespace)
+    tag = version_of(scans) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
+    if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
+        image = software.image_at(tag) if tag else software.image if action is Action.DEPLOY else None
+    replicas = replicas_of(scans, action) if action in (Action.DEPLOY, Action.SCALE) else None
+    if action is Action.SCALE and replicas is None and any(STOP_CUE.search(s.masked) for s in scans):
+        replicas = 0
+    env = {key: value for s in scans for key, value in s.env.items()}
+    text = " ".join(s.masked for s in scans)
+    margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else 0.0
+    return WorkRequest(
+        action=action, name=name, namespace=namespace, kind=_kind(text, software, action), image=image, tag=tag,
+        replicas=replicas, port=port_of(scans) or (software.port if software else None), env=env,
+        resources=resources_of(scans), service_type=_service_type(text),
+        software=software.name if software else None,
+        production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
+                                                                                   text)),
+        set_aside=tuple(set_aside), confidence=round(min(1.0, margin / 4.0), 2))
+
+
+def _action_scores(scans: list[Scan]) -> dict[Action, float]:
+    scores: dict[Action, float] = dict.fromkeys(CUES, 0.0)
+    for s in scans:
+        weight = TITLE_WEIGHT if s.title else 1.0
+        for action, cues in CUES.items():
+            scores[action] += weight * sum(w * len(pattern.findall(s.masked)) for pattern, w in cues)
+        scores[Action.UPDATE_CONFIG] += weight * 3.0 * bool(s.env)
+        scores[Action.UPDATE_IMAGE] += weight * (1.0 * len(s.images) + 1.5 * len(s.versions))
+    if any(lookup(w.text) for s in scans for w in s.words):
+        scores[Action.DEPLOY] += SOFTWARE_PRIOR
+    return {action: score for action, score in scores.items() if score > 0}
+
+
+def _namespace(scans: list[Scan], software: Software | None) -> str | None:
+    scores = namespace_scores(scans)
+    for word in list(scores):
+        if lookup(word) is not None or (software and word == software.name):
+            del scores[word]  # "moved to redis": a product, not a place
+    if not scores:
+        return None
+    best, score = max(scores.items(), key=lambda item: item[1])
+    return best if score >= MIN_NAMESPACE_SCORE else None
+
+
+def _name(scans: list[Scan], action: Action | None, software: Software | None, namespace: str | None) -> str | None:
+    candidates = name_candidates(scans, action, exclude={namespace} if namespace else set())
+    named = [c for c in candidates if c.named]
+    if named:
+        return max(named, key=lambda c: c.score).word
+    if software is not None:
+        return software.name
+    best = max(candidates, key=lambda c: c.score, default=None)
+    return best.word if best is not None and best.score >= MIN_NAME_SCORE else None
+
+
+def _namesake(scans: list[Scan], action: Action | None, namespace: str | None) -> str | None:
+    """A workload named like its namespace ("bump orders to 3 pods (orders namespace)"), on evidence of its own."""
+    same = [c for c in name_candidates(scans, action, exclude=set()) if c.word == namespace]
+    return namespace if same and same[0].score >= MIN_NAME_SCORE else None
+
+
+def _name_from_image(image: str) -> str | None:
+    last = image.split("@", maxsplit=1)[0].rsplit("/", 1)[-1].split(":", maxsplit=1)[0].lower()
+    return last if DNS_LABEL.fullmatch(last) else None
+
+
+def _kind(text: str, software: Software | None, action: Action | None) -> str:
+    if re.search(r"\b(?:statefulsets?|sts|stateful)\b", text):
+        return "StatefulSet"
+    if re.search(r"\bdeployments?\b", text):
+        return "Deployment"
+    if software is not None:
+        return "StatefulSet" if software.stateful else "Deployment"
+    return "StatefulSet" if action is Action.DEPLOY and re.search(r"\b(?:database|db)\b", text) else "Deployment"
+
+
+def _service_type(text: str) -> str:
+    if re.search(r"\b(?:load\s*-?balancer|public(?:ly)?|internet|external(?:ly)?|outside)\b", text):
+        return "LoadBalancer"
+    return "NodePort" if re.search(r"\bnode\s*-?port\b", text) else "ClusterIP"
+
+
+# Answers to the agent's questions
+
+
+def parse_answer(key: str, text: str, options: tuple[str, ...] = ()) -> str | None:
+    """A person's answer to the question for `key`, read generously and normalised: "use the cache namespace
+    please" -> "cache", "three" or "3 replicas" -> "3", "redis:7.2" -> "redis:7.2", "LOG_LEVEL=debug" ->
+    "LOG_LEVEL=debug". None when the answer does not say (the agent asks again)."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    readers = {"namespace": lambda: _answer_name("namespace", cleaned, options),
+               "name": lambda: _answer_name("name", cleaned, options),
+               "replicas": lambda: _text(replicas_of([scan_answer(cleaned)], Action.SCALE, generous=True)),
+               "port": lambda: _text(port_of([scan_answer(cleaned)], generous=True)),
+               "image": lambda: _answer_image(cleaned),
+               "config": lambda: _answer_settings(cleaned)}
+    reader = readers.get(key)
+    return reader() if reader else cleaned
+
+
+def _text(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _answer_settings(text: str) -> str | None:
+    env = scan_answer(text).env
+    return ",".join(f"{k}={v}" for k, v in env.items()) if env else None
+
+
+def scan_answer(text: str) -> Scan:
+    trusted, _ = segments("", text)
+    return scan(trusted[0]) if trusted else scan(segments("", ".")[0][0])
+
+
+DEFERRING = re.compile(r"\b(?:you\s+(?:choose|decide|pick)|up\s+to\s+you|any(?:\s+of\s+them)?|whatever|"
+                       r"doesn'?t\s+matter|your\s+call|the\s+first(?:\s+one)?|default)\b")
+UNKNOWING = re.compile(r"\b(?:don'?t|do\s+not)\s+know\b|\bdunno\b|\bnot\s+sure\b|\bno\s+idea\b|\bunsure\b")
+
+
+def _answer_name(key: str, text: str, options: tuple[str, ...]) -> str | None:
+    lowered = text.lower()
+    if UNKNOWING.search(lowered):
+        return None
+    for option in options:  # an offered option, named anywhere in the answer
+        if re.search(rf"(?<![\w-]){re.escape(option.lower())}(?![\w-])", lowered):
+            return option.lower()
+    if options and DEFERRING.search(lowered) and not re.search(r"\bdefault\b", " ".join(options)):
+        return options[0].lower()  # "up to you": the first suggestion
+    answer = scan_answer(text)
+    if key == "namespace":
+        scores = namespace_scores([answer])
+        if scores:
+            return max(scores.items(), key=lambda item: item[1])[0]
+    words = [w.text for w in answer.words if DNS_LABEL.fullmatch(w.text)]
+    plain = [w for w in words if w not in _ANSWER_FILLER]
+    return plain[0] if len(plain) == 1 or (plain and len(words) <= 3) else None
+
+
+_ANSWER_FILLER = frozenset({"use", "the", "a", "in", "into", "to", "please", "pls", "namespace", "ns", "one", "go",
+                            "with", "put", "it", "let", "lets", "let's", "s", "i", "think", "should", "be", "maybe",
+                            "deploy", "there", "name", "call", "called", "ok", "okay", "yes", "sure", "just",
+                            "workload", "deployment", "app", "is", "its", "it's", "thanks", "thank", "you"})
+
+
+def _answer_image(text: str) -> str | None:
+    answer = scan_answer(text)
+    if answer.images:
+        return answer.images[0]
+    if answer.versions:
+        return answer.versions[0][0]
+    tokens = [t.strip(".,;:!?()'\"`") for t in text.split()]
+    refs = [t for t in tokens if IMAGE_ANSWER.fullmatch(t) and (":" in t or "/" in t)]
+    return refs[0] if refs else None

@@ -1,0 +1,359 @@
+"""The evidence opsdesk.aura.intent weighs, found in each sentence of a ticket: images, versions, settings
+(`KEY=value`) and quantities are lifted out first and masked, so their digits and words are never taken for
+replica counts or names; then words are scored by where they stand."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from opsdesk.aura.intent_words import (
+    CUE_SPELLINGS,
+    CUES,
+    INJECTION,
+    KIND_NOUNS,
+    NAMING_WORDS,
+    NOT_NAMES,
+    NOT_NAMESPACES,
+    NOUNS,
+    NUMBER,
+    NUMBER_WORDS,
+    OPENERS,
+    RELATIVE,
+    REPLICA_NOUN,
+    SKIPPED_BEFORE_OBJECT,
+    STAGES,
+    SUBJECT_FOLLOWERS,
+    WORKLOAD_NOUNS,
+    Action,
+)
+from opsdesk.aura.software import Software, lookup, one_edit_apart
+
+ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
+NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
+SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), re.compile(r"```.*?(?:```|$)", re.DOTALL))
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+ENV_PAIR = re.compile(r"(?<![\w.-])([A-Z][A-Z0-9_]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)|"
+                      r"\b(?:[Ss]et|[Cc]hange|[Uu]pdate|[Ss]witch)\s+(?:the\s+)?"
+                      r"(?:env(?:ironment)?\s+var(?:iable)?\s+)?([A-Z][A-Z0-9_]{2,})\s+to\s+([^\s,;]+)")
+IMAGE_TOKEN = re.compile(r"(?:[a-z0-9.-]+(?::\d+)?/)*[a-z0-9][a-z0-9._-]*(?::[\w][\w.-]{0,127})?"
+                         r"(?:@sha256:[a-f0-9]{64})?", re.IGNORECASE)
+NOT_IMAGE_PREFIXES = ("ns/", "namespace/", "apps/", "deployment/", "deploy/", "sts/", "statefulset/", "svc/")
+QUANTITY = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(mi|gi|ti|ki|mb|gb|tb|m|g)\b")
+VERSION = re.compile(r"(?<![\w./:=-])(v?\d+(?:\.\d+){1,3}(?:-[0-9a-z.]+)?)(?![\w/:-])(?!\.\d)|"
+                     r"\b(?:version|tag)\s+(v?\d+)\b(?!\.\d)")
+PORT = re.compile(r"\bport\s*[:=]?\s*(\d{2,5})\b|\b(?:on|listens\s+on|listening\s+on)\s+:?(\d{2,5})\b")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    title: bool
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    index: int
+
+
+@dataclass
+class Scan:
+    title: bool
+    masked: str
+    words: list[Word]
+    images: list[str] = field(default_factory=list)
+    versions: list[tuple[str, int]] = field(default_factory=list)
+    """(version, its evidence as the new version: `to 7.2` for, `from 6.2` against)."""
+    env: dict[str, str] = field(default_factory=dict)
+    quantities: list[tuple[str, str, str]] = field(default_factory=list)
+    """(quantity as Kubernetes writes it, the words after it, the words before it)."""
+
+
+@dataclass
+class Candidate:
+    word: str
+    score: float = 0.0
+    named: bool = False
+    """Given as a name: after "called", "named", "as", a kind, or in quotes."""
+
+
+def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
+    """The ticket's sentences, and apart from them the ones that talk to the agent (HTML comments, code
+    fences, "ignore previous instructions ...")."""
+    set_aside: list[str] = []
+    body = description
+    for block in SET_ASIDE_BLOCKS:
+        set_aside.extend(match.group(0).strip() for match in block.finditer(body))
+        body = block.sub(" . ", body)
+    trusted: list[Segment] = []
+    pieces = [(title, True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
+    for text, is_title in pieces:
+        if not text.strip().strip("."):
+            continue
+        if INJECTION.search(text):
+            set_aside.append(text.strip())
+        else:
+            trusted.append(Segment(text.strip(), is_title))
+    return trusted, set_aside
+
+
+def scan(segment: Segment) -> Scan:
+    raw = segment.text
+    env = {m.group(1) or m.group(3): (m.group(2) or m.group(4)).strip("'\"").rstrip(".")
+           for m in ENV_PAIR.finditer(raw)}
+    text = ENV_PAIR.sub(" ", raw)
+    images: list[str] = []
+    for token in text.split():
+        image = _image_of(token)
+        if image is not None:
+            images.append(image)
+            text = text.replace(token, " ", 1)
+    lowered = text.lower()
+    quantities = [(_quantity(m.group(1), m.group(2)), lowered[m.end():m.end() + 16],
+                   lowered[max(0, m.start() - 16):m.start()]) for m in QUANTITY.finditer(lowered)]
+    lowered = QUANTITY.sub(" ", lowered)
+    versions = [(m.group(1) or m.group(2), _version_evidence(lowered[:m.start()])) for m in VERSION.finditer(lowered)]
+    masked = VERSION.sub(lambda m: " " if m.group(1) else m.group(0).split()[0] + " ", lowered)
+    masked = WORD.sub(lambda m: _spelled(m.group(0)), masked)
+    words = [Word(m.group(0), m.start(), i) for i, m in enumerate(WORD.finditer(masked))]
+    return Scan(segment.title, masked, words, images, versions, env, quantities)
+
+
+def _spelled(word: str) -> str:
+    """A cue word misspelt by one letter, spelt right; any other word as it is."""
+    if len(word) < 6 or word in NOT_NAMES or lookup(word) is not None:
+        return word
+    return next((cue for cue in CUE_SPELLINGS if one_edit_apart(word, cue)), word)
+
+
+def _image_of(token: str) -> str | None:
+    """An image reference: a tag (`redis:7.2`) or a registry host (`ghcr.io/acme/web`) makes a token one."""
+    stripped = token.strip("()[]{},;!?\"'`").rstrip(".")
+    if stripped.lower().startswith(("image:", "image=")):
+        stripped = stripped[len("image:"):]
+    lowered = stripped.lower()
+    if (not stripped or "://" in lowered or lowered.startswith(NOT_IMAGE_PREFIXES) or lowered.endswith(":")
+            or not IMAGE_TOKEN.fullmatch(stripped)):
+        return None
+    last = stripped.rsplit("/", 1)[-1]
+    repository = last.split(":")[0].split("@")[0]
+    has_tag = ":" in last or "@" in last
+    has_registry = "/" in stripped and "." in stripped.split("/")[0]
+    if not (has_tag or has_registry) or repository.lower() in NOT_NAMES:
+        return None  # `ns:cache`, `replicas:3`
+    return stripped if re.search(r"[a-z]", repository, re.IGNORECASE) else None  # not 14:30 or 8080:80
+
+
+def _quantity(number: str, unit: str) -> str:
+    units = {"mi": "Mi", "gi": "Gi", "ti": "Ti", "ki": "Ki", "mb": "Mi", "gb": "Gi", "tb": "Ti", "m": "m", "g": "Gi"}
+    return f"{number}{units[unit]}"
+
+
+def _version_evidence(before: str) -> int:
+    tail = before.split()[-3:]
+    if tail and tail[-1] in ("to", "version", "tag", "at", "onto", "->"):
+        return 2
+    if any(word in ("from", "on", "currently", "was", "is") for word in tail[-2:]):
+        return -2
+    return 1
+
+
+# Names
+
+
+def best_software(scans: list[Scan], action: Action | None) -> Software | None:
+    scores: dict[str, float] = defaultdict(float)
+    found: dict[str, Software] = {}
+    objects = _objects(scans, action)
+    for number, s in enumerate(scans):
+        for word in s.words:
+            software = lookup(word.text)
+            if software is None:
+                continue
+            found[software.name] = software
+            previous = s.words[word.index - 1].text if word.index else ""
+            scores[software.name] += 3.0 + (1.0 if s.title else 0.0) + (2.0 if (number, word.index) in objects else 0.0)
+            if previous in ("to", "by", "than", "with", "replaced"):
+                scores[software.name] -= 1.5  # "we moved to redis", "replaced by postgres"
+    if not scores:
+        return None
+    best = max(scores, key=lambda key: scores[key])
+    return found[best] if scores[best] > 0 else None
+
+
+def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str]) -> list[Candidate]:
+    by_word: dict[str, Candidate] = {}
+    settings = {part for s in scans for key in s.env for part in key.lower().split("_")}
+    # The thing after "set"/"configure" is the setting; the workload is what it is set on or for.
+    objects = _objects(scans, action) if action is not Action.UPDATE_CONFIG else set()
+    preposition_weight = 2.0 if action in (Action.UPDATE_CONFIG, Action.EXPOSE) else 0.5
+    for number, s in enumerate(scans):
+        for word in s.words:
+            text = word.text
+            before = s.words[word.index - 1].text if word.index else ""
+            after = s.words[word.index + 1].text if word.index + 1 < len(s.words) else ""
+            # A common noun is a name only when the ticket says so: "the worker deployment".
+            spelled_out = text in NOUNS and (after in KIND_NOUNS or before in NAMING_WORDS)
+            if ((text in NOT_NAMES and not spelled_out) or text in exclude or text in settings or text.isdigit()
+                    or not text[0].isalnum() or "_" in text or "'" in text or lookup(text)):
+                continue
+            candidate = by_word.setdefault(text, Candidate(text))
+            preceding = next((w.text for w in reversed(s.words[:word.index]) if w.text not in ARTICLES), "")
+            quoted = bool(re.search(rf"[`'\"]{re.escape(text)}[`'\"]", s.masked))
+            called = word.index >= 2 and before == "it" and s.words[word.index - 2].text in ("call", "name")
+            if before in NAMING_WORDS or quoted or called:
+                candidate.named = True
+                candidate.score += 3.0
+            candidate.score += (3.0 if after in WORKLOAD_NOUNS else 0.0) + (1.5 if "-" in text else 0.0)
+            candidate.score += (2.0 if (number, word.index) in objects else 0.0) + (1.0 if s.title else 0.0)
+            opens = all(w.text in OPENERS or not w.text.isalnum() for w in s.words[:word.index])
+            candidate.score += (1.5 if opens and after in SUBJECT_FOLLOWERS else 0.0)
+            candidate.score += preposition_weight if preceding in ("for", "on", "of") else 0.0
+    return _merge_parts(list(by_word.values()))
+
+
+def _merge_parts(candidates: list[Candidate]) -> list[Candidate]:
+    """A word that is part of a longer candidate ("api" of "user-api") is evidence for the longer one."""
+    by_word = {c.word: c for c in candidates}
+    for candidate in candidates:
+        if "-" not in candidate.word:
+            continue
+        for part in candidate.word.split("-"):
+            inner = by_word.get(part)
+            if inner is not None and inner is not candidate:
+                candidate.score += 0.5 * inner.score
+                candidate.named = candidate.named or inner.named
+                inner.score, inner.named = 0.0, False
+    return [c for c in candidates if c.score > 0]
+
+
+def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
+    """The words right after a cue of the action ("restart [the] frontend"): (scan number, word index)."""
+    found: set[tuple[int, int]] = set()
+    if action is None:
+        return found
+    base = Action.DELETE_WORKLOAD if action is Action.DELETE_NAMESPACE else (
+        Action.DEPLOY if action is Action.CREATE_NAMESPACE else action)
+    for number, s in enumerate(scans):
+        for pattern, _ in CUES[base]:
+            for match in pattern.finditer(s.masked):
+                following = [w for w in s.words if w.start >= match.end()]
+                target = next((w for w in following if w.text not in SKIPPED_BEFORE_OBJECT), None)
+                if target is not None:
+                    found.add((number, target.index))
+    return found
+
+
+# Namespace, numbers
+
+
+_NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile(p), w) for p, w in (
+    (rf"\bnamespace\s*(?:[:=]|(?:is\s+)?called|(?:is\s+)?named|should\s+be|will\s+be|of)?\s*[`'\"]?{NAME}", 4.0),
+    (rf"--namespace[= ]{NAME}", 4.0),
+    (rf"\bnamespace\b[^.;]*?\b(?:call|name)\s+it\s+{NAME}", 4.5),
+    (rf"{NAME}\s+namespace\b", 4.0),
+    (rf"\bns\s*[:=/]?\s*{NAME}", 3.5),
+    (rf"{NAME}\s+ns\b", 3.5),
+    (rf"(?:^|\s)-n\s+{NAME}", 3.0),
+    (rf"{NAME}\s+(?:env|environment)\b(?!\s+var)", 1.5),
+    (rf"\b(?:in|into|to|from)\s+(?:the\s+)?{NAME}\b", 1.0),
+))
+
+
+def namespace_scores(scans: list[Scan]) -> dict[str, float]:
+    scores: dict[str, float] = defaultdict(float)
+    for s in scans:
+        for pattern, weight in _NAMESPACE_PATTERNS:
+            for match in pattern.finditer(s.masked):
+                value = match.group(1)
+                after = s.masked[match.end():].split()[:1]
+                if value in NOT_NAMESPACES or value.isdigit():
+                    continue
+                if weight <= 1.0 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
+                    continue  # "to the web deployment": a workload, not a place
+                scores[value] = max(scores[value], weight) + (0.1 if weight > 1.0 else 0.0)
+    return dict(scores)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBER_WORDS[text]
+
+
+_REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile(p), w) for p, w in (
+    (rf"(?<![\w.-]){NUMBER}[\s-]*(?:[a-z]+[\s-]+)?{REPLICA_NOUN}\b", 3.0),
+    (rf"\b{REPLICA_NOUN}\s*(?:to|=|:|of|at)\s*{NUMBER}(?!\w|\.\d)", 3.0),
+    (rf"\bscal\w*\b[^.;]{{0,40}}?\bto\s+{NUMBER}(?!\w|\.\d)", 2.5),
+    (rf"\b(?:to|up\s+to|down\s+to)\s+{NUMBER}(?!\w|\.\d|%)", 1.0),
+))
+
+
+_ANY_NUMBER = re.compile(rf"(?<![\w.-]){NUMBER}(?!\w|\.\d)")
+"""In an answer to "how many replicas?", a number alone says it."""
+
+
+def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool = False) -> int | None:
+    best: tuple[float, int] | None = None
+    patterns = _REPLICA_PATTERNS + ((_ANY_NUMBER, 0.5),) if generous else _REPLICA_PATTERNS
+    for s in scans:
+        for pattern, weight in patterns:
+            if weight <= 1.0 and action is not Action.SCALE:
+                continue
+            for match in pattern.finditer(s.masked):
+                if RELATIVE.search(match.group(0)):
+                    continue
+                before = s.masked[:match.start()].split()[-2:]
+                score = weight - (2.0 if {"from", "of", "was", "currently"} & set(before) else 0.0)
+                if score > 0 and (best is None or score > best[0]):
+                    best = (score, _number(match.group(1)))
+    return best[1] if best else None
+
+
+def version_of(scans: Iterable[Scan]) -> str | None:
+    ranked = sorted(((evidence, i, version) for i, (version, evidence) in
+                     enumerate(v for s in scans for v in s.versions)), reverse=True)
+    return ranked[0][2] if ranked and ranked[0][0] > 0 else None
+
+
+def port_of(scans: Iterable[Scan], *, generous: bool = False) -> int | None:
+    for s in scans:
+        for match in PORT.finditer(s.masked):
+            port = int(match.group(1) or match.group(2))
+            if 0 < port < 65536:
+                return port
+        if generous:
+            numbers = [int(n) for n in re.findall(r"(?<![\w.])\d{1,5}(?![\w.])", s.masked)]
+            if len(numbers) == 1 and 0 < numbers[0] < 65536:
+                return numbers[0]
+    return None
+
+
+RESOURCE_WORDS = (("cpu", re.compile(r"\b(?:v?cpus?|cores?|millicores?)\b")),
+                  ("storage", re.compile(r"\b(?:storage|disk|volumes?|pvc|persistent)\b")),
+                  ("memory", re.compile(r"\b(?:memory|ram|mem)\b")))
+
+
+def resources_of(scans: Iterable[Scan]) -> dict[str, str]:
+    """CPU, memory and storage quantities, each by the resource word nearest it (after it first: "512Mi memory")."""
+    found: dict[str, str] = {}
+    for s in scans:
+        for quantity, after, before in s.quantities:
+            kind = _nearest(after, first=True) or _nearest(before, first=False)
+            if kind is None and quantity.endswith("m"):
+                kind = "cpu"
+            if kind is not None:
+                found.setdefault(kind, quantity)
+        for match in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:v?cpus?|cores?)\b", s.masked):
+            found.setdefault("cpu", match.group(1))
+    return found
+
+
+def _nearest(text: str, *, first: bool) -> str | None:
+    hits = [(match.start(), kind) for kind, word in RESOURCE_WORDS for match in word.finditer(text)]
+    if not hits:
+        return None
+    return min(hits)[1] if first else max(hits)[1]

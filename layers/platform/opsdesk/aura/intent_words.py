@@ -1,0 +1,162 @@
+"""The words the offline planner reads a ticket by (opsdesk.aura.intent): which phrases are evidence for which
+action and how much, which words can never be a workload's or namespace's name, and how numbers are spelt.
+
+Weights are evidence, not rules: an action wins by the sum of what the ticket says for it, a phrase in the title
+counting more (TITLE_WEIGHT), so no single phrase decides alone."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    DEPLOY = "deploy"
+    SCALE = "scale"
+    UPDATE_IMAGE = "update_image"
+    UPDATE_CONFIG = "update_config"
+    RESTART = "restart"
+    DELETE_WORKLOAD = "delete_workload"
+    EXPOSE = "expose"
+    CREATE_NAMESPACE = "create_namespace"
+    DELETE_NAMESPACE = "delete_namespace"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLE_WEIGHT = 1.5
+SOFTWARE_PRIOR = 1.0
+"""Naming a product with no verb at all ("memcached please") asks for it to be deployed."""
+
+_CUES: dict[Action, tuple[tuple[str, float], ...]] = {
+    Action.DEPLOY: (
+        (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
+        (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
+        (r"launch(?:es|ed|ing)?", 2.5), (r"create|make|add", 1.5), (r"new", 0.5),
+        (r"(?:need|want|like|get)\s+(?:us\s+|me\s+)?(?:a|an|some)", 1.5), (r"want", 1.0), (r"running", 0.5)),
+    Action.SCALE: (
+        (r"scal(?:e|es|ed|ing)", 3.5), (r"increase|decrease|reduce|raise|lower|double|halve|grow|shrink", 1.5),
+        (r"bump", 1.0), (r"(?:more|fewer|less)\s+(?:replicas|pods|instances|capacity|copies)", 2.0),
+        (r"replicas?|instances|pods|copies", 0.5), (r"instead\s+of", 1.0),
+        (r"(?:to|run|have)\s+(?:\d+|[a-z]+)\s+(?:replicas|pods|instances|copies|nodes|brokers|members)", 1.5),
+        (r"turn(?:ed)?\s+(?:it\s+)?off|shut\s*down|stop|pause", 1.5)),
+    Action.UPDATE_IMAGE: (
+        (r"upgrad(?:e|es|ed|ing)|downgrad(?:e|es|ed|ing)", 3.5), (r"roll(?:ing)?\s*back", 3.0),
+        (r"image|tag", 1.5), (r"version", 1.5), (r"roll\s+out", 1.0),
+        (r"update|change|bump|roll|move|switch|patch", 0.75)),
+    Action.UPDATE_CONFIG: (
+        (r"env(?:ironment)?\s+var(?:iable)?s?|env|config(?:ure|uration|map)?|settings?|flag", 2.0),
+        (r"set(?!\s*-?\s*up)", 0.75)),
+    Action.RESTART: (
+        (r"re-?start(?:s|ed|ing)?", 4.0), (r"bounce|reboot", 3.5), (r"(?:re)?cycle", 3.0), (r"redeploy", 2.5),
+        (r"kick", 2.0), (r"stuck|hung|hanging|leak(?:s|ing)?|acting\s+up|frozen", 0.75)),
+    Action.DELETE_WORKLOAD: (
+        (r"delet(?:e|es|ed|ing)", 4.0), (r"remov(?:e|es|ed|ing)", 3.5), (r"tear(?:ing)?\s+(?:\S+\s+){0,3}?down",
+                                                                            3.5),
+        (r"teardown|decommission(?:ed|ing)?|destroy|uninstall|nuke|purge|wipe|get\s+rid\s+of", 3.5),
+        (r"retire[ds]?|sunset|drop|kill", 2.5), (r"clean\s*-?\s*up|take\s+(?:\S+\s+){0,2}?down", 2.0),
+        (r"(?:no\s+longer|not|isn'?t|isnt|aren'?t)\s+(?:used|needed|in\s+use)|unused|dead|obsolete|anymore", 1.0)),
+    Action.EXPOSE: (
+        (r"expos(?:e|es|ed|ing)", 4.0), (r"reachable|accessible", 2.5), (r"load\s*-?balancer|node\s*-?port", 2.0),
+        (r"ingress", 1.5), (r"service\s+for", 2.0), (r"open\s+(?:up\s+)?(?:a\s+)?port", 2.5), (r"port", 0.5)),
+}
+CUES: dict[Action, tuple[tuple[re.Pattern[str], float], ...]] = {
+    action: tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in cues)
+    for action, cues in _CUES.items()}
+
+CUE_SPELLINGS = ("deploy", "install", "provision", "launch", "scale", "upgrade", "downgrade", "restart", "reboot",
+                 "bounce", "delete", "remove", "decommission", "destroy", "uninstall", "expose", "configure",
+                 "rollback", "increase", "decrease", "replicas", "namespace", "statefulset", "deployment")
+"""Words a typo ("decommision", "namspace") is read as: a word one letter off one of these is taken for it."""
+STOP_CUE = re.compile(r"\b(?:turn(?:ed)?\s+(?:it\s+)?off|shut\s*down|stop|pause)\b")
+"""Stopping a workload is scaling it to zero."""
+
+NUMBER_WORDS = {"zero": 0, "none": 0, "one": 1, "single": 1, "a single": 1, "two": 2, "a couple of": 2, "couple of": 2,
+                "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12}
+NUMBER = r"(\d{1,3}|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True)) + r")"
+REPLICA_NOUN = r"(?:replicas?|nodes?|instances?|pods?|copies|copy|members?|brokers?|workers?|servers?)"
+
+WORKLOAD_NOUNS = frozenset({
+    "deployment", "deployments", "deploy", "statefulset", "statefulsets", "sts", "daemonset", "service", "svc",
+    "app", "application", "workload", "pod", "pods", "worker", "workers", "container", "containers", "cluster",
+    "database", "db", "server", "instance", "instances", "broker", "brokers", "replicas", "image", "job", "cronjob",
+    "api", "queue", "cache"})
+"""Nouns that follow a workload's name ("the web deployment", "the redis cluster")."""
+KIND_NOUNS = frozenset({"deployment", "statefulset", "sts", "daemonset", "cronjob"})
+"""Kinds after a name that make even a common noun a name ("the worker deployment")."""
+NAMING_WORDS = frozenset({"deployment", "statefulset", "sts", "daemonset", "app", "application", "workload",
+                          "called", "named", "as", "svc"})
+"""Words after which a name follows ("a deployment called web", "as report-gen")."""
+
+FUNCTION_WORDS = _words("""
+a about above after again against all also am an and any anymore anyone are as asap at be because been before being
+below between both but by can cant can't could couldnt did do does doing done dont don't down during each either
+else even ever every few for from further get gets getting give go goes going gone got had has have having he her
+here hers him his how i if in incl into is isnt isn't it its it's just let lets let's like ll me might mine more
+most much must my need needs neither no nor not now of off on once one only or other our ours out over own per
+please pls plz pretty quite rather re really same she should shouldnt so some someone something soon still such than
+thank thanks thx that the their them then there these they this those though through thus till to too under until up
+upon us very via was wasnt we were what when where whether which while who whom whose why will with within without
+would wouldnt yet you your yours yourself ve d s t m
+""")
+NOUNS = _words("""
+namespace namespaces ns deployment deployments statefulset statefulsets sts daemonset service services svc pod pods
+replica replicas instance instances node nodes copies copy member members broker brokers container containers
+cluster clusters image images tag tags version versions port ports config configuration configmap env environment
+variable variables var vars setting settings flag flags secret manifest manifests yaml kubernetes k8s argo argocd
+gitops git repo branch commit helm chart traffic load memory cpu storage disk volume capacity team teams folks
+ticket issue request urgent priority today tomorrow now asap ok okay hey hi hello regards cheers thing things stuff
+everything nothing anything latest worker workers
+""")
+VERBS = _words("""
+deploy install setup set spin stand bring fire launch provision create make add scale scaled scaling increase
+decrease reduce raise lower bump double halve grow shrink upgrade downgrade update change roll rollout rolling move
+switch patch restart restarted bounce reboot cycle recycle redeploy kick delete deleted remove removed tear teardown
+decommission destroy uninstall nuke purge wipe retire retired sunset drop kill clean expose exposed want need like
+get run running stop pause turn off back out going
+""")
+ENVIRONMENTS = _words("""
+default database db server workload workloads application app apps job jobs queue data production prod staging dev
+test live system reachable accessible ingress balancer loadbalancer nodeport open zero single couple dozen
+""")
+"""Words that name a place or a kind of thing in a ticket, not one workload."""
+STAGES = frozenset({"production", "prod", "prd", "staging", "stage", "dev", "development", "test", "qa", "live"})
+"""Where "in production" may mean a cluster or an environment: a namespace only when called one."""
+RELATIVE = re.compile(r"\b(?:more|extra|additional|fewer|less|another)\b")
+""""2 more replicas" changes the count by two: the new count is not in the ticket."""
+DOMAIN_WORDS = NOUNS | VERBS | ENVIRONMENTS
+ADJECTIVES = _words("""
+custom simple small big little large internal external public private static another separate dedicated basic main
+primary secondary shared common extra additional spare temporary permanent quick new old existing current whole
+entire same fresh brand
+""")
+NOT_NAMES = FUNCTION_WORDS | DOMAIN_WORDS | ADJECTIVES | frozenset(NUMBER_WORDS)
+"""Words that are never taken for a workload's name."""
+NOT_NAMESPACES = FUNCTION_WORDS | NOUNS | VERBS | ADJECTIVES | frozenset(NUMBER_WORDS) | _words("""
+namespace namespaces ns deployment statefulset service pod pods replicas image tag version port cluster case order
+general time place advance addition total progress use it them k8s kubernetes argo parallel mind future other
+outside inside internet public here there home scratch
+""")
+"""Words never taken for a namespace's name (`in case`, `in order to`)."""
+
+SKIPPED_BEFORE_OBJECT = frozenset({"the", "a", "an", "our", "my", "this", "that", "old", "existing", "current",
+                                   "whole", "entire", "its", "of", "up", "down", "out", "off", "please",
+                                   "back"}) | ADJECTIVES | STAGES
+"""Words between a verb and its object ("restart of the old frontend")."""
+OPENERS = frozenset({"yo", "hey", "hi", "hello", "ok", "okay", "so", "fyi", "pls", "please", "btw", "also", "the",
+                     "a", "an", "our", "my", "this", "that", "update", "note", "heads-up", "hmm", "well"})
+"""Words before a sentence's subject ("hey, the orders-api is down")."""
+SUBJECT_FOLLOWERS = frozenset({"is", "in", "should", "keeps", "needs", "has", "was", "isnt", "isn't", "must",
+                               "will", "can", "could", "does", "doesn't", "(", ":", "-"})
+"""Words after a name that opens a sentence ("orders-api is drowning", "notifier in the comms namespace")."""
+
+INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|polic(?:y|ies)|above|"
+    r"previous|prior|plan)\b|\byou\s+are\s+now\b|\bsystem\s*(?:prompt|override|:)|\bnew\s+instructions\b|"
+    r"\b(?:assistant|ai\s+agent|agent|model|llm)\s*[,:]|\bpre-?approved\b|\bno\s+(?:approval|restrictions)\b|"
+    r"\bskip\s+the\s+(?:policy|approval|review)\b|\bas\s+the\s+system\b|\bi\s+instruct\s+you\b|<!--|```",
+    re.IGNORECASE | re.DOTALL)
+"""Text that talks to the agent rather than describing the work: it is set aside, never read as the request."""
