@@ -92,13 +92,10 @@ def test_the_held_out_set_keeps_its_floor() -> None:
     print(f"\naura planner, held-out set (never tuned on): {quality}")
     for miss in quality.misses:
         print(f"  missed: {miss}")
-    # First measured when the planner was frozen: see the floor's comment in the commit that set it.
-    assert quality.field_accuracy >= HOLDOUT_FIELD_FLOOR, quality.misses
-    assert quality.case_accuracy >= HOLDOUT_CASE_FLOOR, quality.misses
-
-
-HOLDOUT_FIELD_FLOOR = 0.0
-HOLDOUT_CASE_FLOOR = 0.0
+    # Measured once, after the planner was frozen (never tuned on): fields 84/87 (96.6%), whole tickets 20/21
+    # (95.2%); the miss reads "ship reporting image" as an image update. The floors leave about one ticket of slack.
+    assert quality.field_accuracy >= 0.94, quality.misses
+    assert quality.case_accuracy >= 0.90, quality.misses
 
 
 # Prompt injection: the brain proposes, the policy holds every destructive call.
