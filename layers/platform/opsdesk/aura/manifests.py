@@ -15,7 +15,7 @@ from typing import Any
 
 from opsdesk.aura.tools import MANIFEST_ROOT, manifest_path
 
-__all__ = ["ManifestEditError", "NeedsChoice", "WorkloadSpec", "edit_workload", "fill", "manifest_path",
+__all__ = ["ManifestEditError", "NeedsChoice", "WorkloadSpec", "edit_workload", "fill", "fill_text", "manifest_path",
            "namespace_manifest", "namespace_manifest_path", "placeholder", "placeholders_in", "service_for",
            "service_path", "workload_manifest"]
 
