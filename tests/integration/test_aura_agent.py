@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from opsdesk.auth import Principal
 from opsdesk.aura.records import PlanStep, TicketStatus, ToolRequest
 from opsdesk.aura.requests import ApprovePlanRequest, CreateTicketRequest
 from opsdesk.aura.tools import ToolOutcome, working_branch
+from opsdesk.auth import Principal
 from tests.unit.aura_fakes import RecordedKicks
 from tests.unit.aura_service.scripted import ScriptedBrain
 

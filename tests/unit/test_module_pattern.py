@@ -12,9 +12,10 @@ from opsdesk.apimap import MODULES
 
 LIBRARY = Path(__file__).resolve().parents[2] / "layers" / "platform" / "opsdesk"
 AWS_PACKAGES = {"boto3", "botocore", "pynamodb"}
-DATA_ACCESS_FILES = {"repository.py", "extras_repository.py", "items.py"}
-"""The files of a module that may talk to AWS: its table's repository and item classes. Adapters (S3, SES,
-search, AI) live in the platform, one each."""
+DATA_ACCESS_FILES = {"repository.py", "extras_repository.py", "items.py", "bedrock.py"}
+"""The files of a module that may talk to AWS: its table's repository and item classes, and a model adapter of its
+own (aura's Bedrock brain: it reads botocore's error classes; its client comes from opsdesk.ai.factory). Other
+adapters (S3, SES, search, SQS) live in the platform, one each."""
 
 MODULE_FILES = sorted(path for module in MODULES for path in (LIBRARY / module.name).glob("*.py"))
 

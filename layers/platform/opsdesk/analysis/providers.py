@@ -199,28 +199,15 @@ class OfflineHypothesisProvider:
         return HypothesisResult(hypotheses, OFFLINE_MODEL_ID, usage)
 
 
-# Bedrock: connections are quick; one answer of a few hypotheses takes seconds, not minutes.
-BEDROCK_CONNECT_TIMEOUT_SECONDS = 5
-BEDROCK_READ_TIMEOUT_SECONDS = 60
-BEDROCK_MAX_ATTEMPTS = 3
-
-
 def hypothesis_provider(settings: ModelSettings) -> HypothesisProvider:
     """`AI_PROVIDER=bedrock`: Bedrock's Converse API with `BEDROCK_MODEL_ID` (in `BEDROCK_REGION`, default the
     function's region); otherwise the offline engine."""
     if settings.ai_provider == "bedrock":
         # Imported only where Bedrock answers: boto3's client creation is cold-start time the offline default
         # does not need.
-        import boto3  # noqa: PLC0415
-        from botocore.config import Config  # noqa: PLC0415
-
+        from opsdesk.ai.factory import bedrock_runtime_client  # noqa: PLC0415
         from opsdesk.analysis.bedrock import BedrockHypothesisProvider  # noqa: PLC0415
 
-        client = boto3.client(
-            "bedrock-runtime",
-            region_name=settings.bedrock_region or settings.aws_region,
-            config=Config(connect_timeout=BEDROCK_CONNECT_TIMEOUT_SECONDS, read_timeout=BEDROCK_READ_TIMEOUT_SECONDS,
-                          retries={"max_attempts": BEDROCK_MAX_ATTEMPTS, "mode": "standard"}),
-        )
+        client = bedrock_runtime_client(settings.bedrock_region or settings.aws_region)
         return BedrockHypothesisProvider(client, settings.bedrock_model_id)
     return OfflineHypothesisProvider()
