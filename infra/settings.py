@@ -96,6 +96,11 @@ class InfraSettings:
     alarm_email: str | None = None
     """An address subscribed to the stage's alarm topic (infra/constructs/alarms.py). Unset: the topic has no
     subscriber; subscribe one outside CDK (the platform stack's AlarmTopicArn output)."""
+    aura_git_remote_url: str = "https://git.example.invalid/gitops.git"
+    """The aura agent's GitOps remote (https). The default names no real host: a stage sets its own
+    (`-c auraGitRemoteUrl=...`) and fills the `<prefix>/aura/git` secret (docs/infra.md, Aura)."""
+    aura_argocd_url: str = "https://argocd.example.invalid"
+    aura_kubernetes_url: str = "https://kubernetes.example.invalid"
 
     @property
     def public_url(self) -> str | None:
@@ -167,6 +172,7 @@ class InfraSettings:
             cookie_login=source.boolean("cookieLogin", "OPSDESK_COOKIE_LOGIN", False),
             mail_from=mail_from,
             alarm_email=alarm_email,
+            **_aura_urls(source),
         )
 
 
@@ -242,3 +248,19 @@ class _SettingSource:
     def integer(self, context_key: str, env_var: str) -> int | None:
         number = self.number(context_key, env_var)
         return None if number is None else int(number)
+
+
+def _aura_urls(source: _SettingSource) -> dict[str, str]:
+    """The aura agent's GitOps remote, Argo CD and Kubernetes API: https URLs (the defaults name no real host)."""
+    found: dict[str, str] = {}
+    for field, context_key, variable in (
+        ("aura_git_remote_url", "auraGitRemoteUrl", "OPSDESK_AURA_GIT_REMOTE_URL"),
+        ("aura_argocd_url", "auraArgocdUrl", "OPSDESK_AURA_ARGOCD_URL"),
+        ("aura_kubernetes_url", "auraKubernetesUrl", "OPSDESK_AURA_KUBERNETES_URL"),
+    ):
+        value = source.text(context_key, variable)
+        if value is not None:
+            if not value.startswith("https://"):
+                raise SettingsError(f"{context_key} {value!r}: an https URL")
+            found[field] = value
+    return found

@@ -22,11 +22,13 @@ from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
+from infra.constructs.gitops import GitOpsSecrets, grant_gitops
 from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.identity import grant_user_directory
 from infra.constructs.integrations import grant_integration_secrets
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.mail import grant_module_mail
+from infra.constructs.queues import QueueConsumerFunction, grant_module_queue
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import ScheduledFunction
 from infra.constructs.search import (
@@ -179,42 +181,11 @@ class ModuleApiStack(_FunctionStack):
                 self, "DocsSearchReaders", search=search, functions=readers,
                 policy_name=aoss_name(settings.resource_prefix, module.name, "search"),
             )
-        self.consumers: dict[str, StreamConsumerFunction] = {}
-        for consumer in module.stream_consumers:
-            made = StreamConsumerFunction(self, _short(module, consumer.group.name), api=self.api, consumer=consumer,
-                                          table=platform.tables.tables[consumer.table])
-            self.consumers[consumer.group.name] = made
-            CfnOutput(self, f"{_short(module, consumer.group.name)}DeadLetterQueueUrl",
-                      value=made.dead_letters.queue_url,
-                      description=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries")
-            AsyncFailureAlarms(
-                self, f"{_short(module, consumer.group.name)}Alarms", name_prefix=settings.resource_prefix,
-                function_name=consumer.group.name, function=made.function, dead_letters=made.dead_letters,
-                topic=platform.alarms.topic,
-                lost=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries",
-                remedy="Each message names the stream shard and sequence numbers of a failed batch (the stream keeps "
-                       f"records 24 hours): {consumer.purpose} again for those records, then purge the queue.",
-            )
-        functions = {**self.api.functions, **{name: made.function for name, made in self.consumers.items()}}
-        for group in module.groups_using(Capability.AI_MODEL):
-            ChatModelAccess(
-                self, f"{group.name.title().replace('_', '')}Model", function=functions[group.name],
-                model=BedrockModel(settings.bedrock_model_id),
-            )
-        if settings.mail_from and settings.public_url:
-            # Mail is on when the stage has a sender and a public URL (the custom domain); else nothing is sent.
-            for group in module.groups_using(Capability.MAIL):
-                grant_module_mail(functions[group.name], module, mail_from=settings.mail_from,
-                                  public_url=settings.public_url)
-        for group in module.groups_using(Capability.USER_DIRECTORY):
-            grant_user_directory(functions[group.name], platform.auth.user_pool)
-        for group in module.groups_using(Capability.INTEGRATION_SECRETS):
-            grant_integration_secrets(functions[group.name], f"{settings.resource_prefix}/{module.name}/integrations")
-        for group in module.groups_using(Capability.ALERTS_BUS):
-            if alerts_bus is None:
-                raise ValueError(f"function group {group.name} puts events on the alerts bus: the {module.name} "
-                                 "stack needs the alert path's bus")
-            grant_alerts_bus(functions[group.name], alerts_bus)
+        self._add_stream_consumers(module, platform, settings)
+        self._add_queue_consumers(module, platform, settings)
+        functions = {**self.api.functions, **{name: made.function for name, made in self.consumers.items()},
+                     **{name: made.function for name, made in self.queues.items()}}
+        self._grant_capabilities(module, platform, settings, functions, alerts_bus)
         self.helpdesk: Helpdesk | None = None
         if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET)):
             self.helpdesk = Helpdesk(
@@ -239,6 +210,77 @@ class ModuleApiStack(_FunctionStack):
                 remedy=job.when_runs_fail,
             )
 
+    def _add_stream_consumers(self, module: ApiModule, platform: PlatformStack, settings: InfraSettings) -> None:
+        self.consumers: dict[str, StreamConsumerFunction] = {}
+        for consumer in module.stream_consumers:
+            made = StreamConsumerFunction(self, _short(module, consumer.group.name), api=self.api, consumer=consumer,
+                                          table=platform.tables.tables[consumer.table])
+            self.consumers[consumer.group.name] = made
+            CfnOutput(self, f"{_short(module, consumer.group.name)}DeadLetterQueueUrl",
+                      value=made.dead_letters.queue_url,
+                      description=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries")
+            AsyncFailureAlarms(
+                self, f"{_short(module, consumer.group.name)}Alarms", name_prefix=settings.resource_prefix,
+                function_name=consumer.group.name, function=made.function, dead_letters=made.dead_letters,
+                topic=platform.alarms.topic,
+                lost=f"{consumer.table} stream batches {consumer.group.name} failed on after its retries",
+                remedy="Each message names the stream shard and sequence numbers of a failed batch (the stream keeps "
+                       f"records 24 hours): {consumer.purpose} again for those records, then purge the queue.",
+            )
+
+    def _add_queue_consumers(self, module: ApiModule, platform: PlatformStack, settings: InfraSettings) -> None:
+        self.queues: dict[str, QueueConsumerFunction] = {}
+        for queue_consumer in module.queue_consumers:
+            short = _short(module, queue_consumer.group.name)
+            worker = QueueConsumerFunction(self, short, api=self.api, consumer=queue_consumer)
+            self.queues[queue_consumer.group.name] = worker
+            CfnOutput(self, f"{short}DeadLetterQueueUrl", value=worker.dead_letters.queue_url,
+                      description=f"Messages {queue_consumer.group.name} failed on after its retries")
+            AsyncFailureAlarms(
+                self, f"{short}Alarms", name_prefix=settings.resource_prefix,
+                function_name=queue_consumer.group.name, function=worker.function,
+                dead_letters=worker.dead_letters, topic=platform.alarms.topic,
+                lost=f"work for {queue_consumer.group.name} that failed after {queue_consumer.max_receives} tries "
+                     f"({queue_consumer.purpose})",
+                remedy="An aura kick names a ticket and its run: the ticket stays held until its lease runs out "
+                       "(AURA_RUN_LEASE_SECONDS), then POST /run starts it again from its checkpoint. Purge the "
+                       "queue once the cause is fixed.",
+            )
+
+    def _grant_capabilities(self, module: ApiModule, platform: PlatformStack, settings: InfraSettings,
+                        functions: dict[str, Any], alerts_bus: events.IEventBus | None) -> None:
+        """What each group's capabilities need beyond its tables (opsdesk.apimap.Capability)."""
+        for group in module.groups_using(Capability.MODULE_QUEUE):
+            if len(self.queues) != 1:
+                raise ValueError(f"function group {group.name} sends to its module's queue: the {module.name} "
+                                 "module declares exactly one queue consumer")
+            grant_module_queue(functions[group.name], next(iter(self.queues.values())))
+        gitops_groups = module.groups_using(Capability.GITOPS)
+        if gitops_groups:
+            self.gitops = GitOpsSecrets(self, "GitOpsSecrets", name_prefix=settings.resource_prefix,
+                                        removal_policy=_removal_policy(settings))
+            for group in gitops_groups:
+                grant_gitops(functions[group.name], self.gitops, remote_url=settings.aura_git_remote_url,
+                             argocd_url=settings.aura_argocd_url, kubernetes_url=settings.aura_kubernetes_url)
+        for group in module.groups_using(Capability.AI_MODEL):
+            ChatModelAccess(
+                self, f"{group.name.title().replace('_', '')}Model", function=functions[group.name],
+                model=BedrockModel(settings.bedrock_model_id),
+            )
+        if settings.mail_from and settings.public_url:
+            # Mail is on when the stage has a sender and a public URL (the custom domain); else nothing is sent.
+            for group in module.groups_using(Capability.MAIL):
+                grant_module_mail(functions[group.name], module, mail_from=settings.mail_from,
+                                  public_url=settings.public_url)
+        for group in module.groups_using(Capability.USER_DIRECTORY):
+            grant_user_directory(functions[group.name], platform.auth.user_pool)
+        for group in module.groups_using(Capability.INTEGRATION_SECRETS):
+            grant_integration_secrets(functions[group.name], f"{settings.resource_prefix}/{module.name}/integrations")
+        for group in module.groups_using(Capability.ALERTS_BUS):
+            if alerts_bus is None:
+                raise ValueError(f"function group {group.name} puts events on the alerts bus: the {module.name} "
+                                 "stack needs the alert path's bus")
+            grant_alerts_bus(functions[group.name], alerts_bus)
 
 def _short(module: ApiModule, group_name: str) -> str:
     """`helpdesk_sla_check` of the helpdesk -> `SlaCheck`: a construct id inside the module's stack."""

@@ -17,6 +17,7 @@ from tests.infra.conftest import Synthesized, exported_values, function_named, o
 pytestmark = pytest.mark.xdist_group("infra")
 
 ASYNC_FUNCTIONS = {"realtime": "realtime_fanout", "search": "support_docs_indexer", "helpdesk": "helpdesk_sla_check",
+                   "aura": "aura_agent",
                    "copilot": "copilot_hypotheses", "response": "response_analysis", "alerts": "alert_ingest"}
 DEAD_LETTER_NAME = re.compile(r"dead.?letter|dlq", re.IGNORECASE)
 # Where a template hands a queue's ARN to something as the place for what failed.

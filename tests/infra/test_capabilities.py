@@ -36,9 +36,10 @@ ARN_PREFIX = "arn:${AWS::Partition}:{service}:${AWS::Region}:${AWS::AccountId}:"
 
 
 def every_group(module: ApiModule) -> dict[str, FunctionGroup]:
-    """Routed, scheduled and stream-consumer groups by name: everything infra makes a function of."""
+    """Routed, scheduled, stream- and queue-consumer groups by name: everything infra makes a function of."""
     groups = (*module.groups, *(job.group for job in module.scheduled),
-              *(consumer.group for consumer in module.stream_consumers))
+              *(consumer.group for consumer in module.stream_consumers),
+              *(consumer.group for consumer in module.queue_consumers))
     return {group.name: group for group in groups}
 
 

@@ -20,10 +20,11 @@ def _functions_by_group(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _policies_reading_secrets(template: dict[str, Any]) -> list[dict[str, Any]]:
     """Policies that read the cursor key (an imported secret ARN); monitoring integrations' secrets
-    (Capability.INTEGRATION_SECRETS, a name prefix) are another grant."""
+    (Capability.INTEGRATION_SECRETS, a name prefix) and the aura agent's GitOps secrets (the module stack's own,
+    Capability.GITOPS) are other grants."""
     return [policy for policy in resources_of_type(template, "AWS::IAM::Policy").values()
             if any("secretsmanager:GetSecretValue" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
-                   and ":secret:" not in json.dumps(s["Resource"])
+                   and ":secret:" not in json.dumps(s["Resource"]) and "Fn::ImportValue" in json.dumps(s["Resource"])
                    for s in policy["Properties"]["PolicyDocument"]["Statement"])]
 
 
