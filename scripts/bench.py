@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         hypothesis_quality = run_hypotheses()
         response_results = run_response(aws, args.sizes, 4 if args.quick else 20)
         storm_results = run_alert_storm(500 if args.quick else args.storm_alerts, 50)
-        aura_results = run_aura((40, 400) if args.quick else (100, 1000), 2 if args.quick else 5)
+        aura_results = run_aura((100, 400) if args.quick else (100, 1000), 2 if args.quick else 5)
     finally:
         server.stop()
 

@@ -17,8 +17,8 @@ from typing import Any
 from opsdesk.dynamo import metered_reads
 
 TICKET = ("Deploy a Redis cluster", "Deploy a 3-node Redis cluster (redis:7.2) in the cache namespace.")
-LIST_REQUESTS = ("tickets, first page (50)", "tickets, priority=high,critical", "tickets, status=draft&limit=10",
-                 "audit, type=ticket_created (100)")
+LIST_REQUESTS = ("tickets, first page (50)", "tickets, priority=high,critical&limit=10",
+                 "tickets, status=draft&limit=10", "audit, type=ticket_created&limit=20")
 
 
 @dataclass
@@ -67,9 +67,9 @@ def _list_reads(service: Any, principal: Any) -> list[int]:
     counts = []
     for call in (
         lambda: service.list_tickets(principal, TicketFilter(), OffsetRequest(0, 50)),
-        lambda: service.list_tickets(principal, TicketFilter(priorities=("high", "critical")), OffsetRequest(0, 50)),
+        lambda: service.list_tickets(principal, TicketFilter(priorities=("high", "critical")), OffsetRequest(0, 10)),
         lambda: service.list_tickets(principal, TicketFilter(statuses=(TicketStatus.DRAFT,)), OffsetRequest(0, 10)),
-        lambda: service.audit(principal, AuditFilter(types=("ticket_created",)), OffsetRequest(0, 100)),
+        lambda: service.audit(principal, AuditFilter(types=("ticket_created",)), OffsetRequest(0, 20)),
     ):
         with metered_reads() as meter:
             call()
