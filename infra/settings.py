@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aws_cdk import aws_logs as logs
 from constructs import Node
@@ -100,7 +101,11 @@ class InfraSettings:
     """The aura agent's GitOps remote (https). The default names no real host: a stage sets its own
     (`-c auraGitRemoteUrl=...`) and fills the `<prefix>/aura/git` secret (docs/infra.md, Aura)."""
     aura_argocd_url: str = "https://argocd.example.invalid"
+    """The Argo CD API the aura agent syncs and reads applications through (`-c auraArgocdUrl=...`); its token is
+    the `argocd` key of the `<prefix>/aura/cluster` secret."""
     aura_kubernetes_url: str = "https://kubernetes.example.invalid"
+    """The Kubernetes API the aura agent reads the cluster from (`-c auraKubernetesUrl=...`); its token is the
+    `kubernetes` key of the `<prefix>/aura/cluster` secret."""
 
     @property
     def public_url(self) -> str | None:
@@ -251,7 +256,8 @@ class _SettingSource:
 
 
 def _aura_urls(source: _SettingSource) -> dict[str, str]:
-    """The aura agent's GitOps remote, Argo CD and Kubernetes API: https URLs (the defaults name no real host)."""
+    """The aura agent's GitOps remote, Argo CD and Kubernetes API: https URLs with a host (the defaults name no real
+    host: `*.example.invalid`)."""
     found: dict[str, str] = {}
     for field, context_key, variable in (
         ("aura_git_remote_url", "auraGitRemoteUrl", "OPSDESK_AURA_GIT_REMOTE_URL"),
@@ -259,8 +265,11 @@ def _aura_urls(source: _SettingSource) -> dict[str, str]:
         ("aura_kubernetes_url", "auraKubernetesUrl", "OPSDESK_AURA_KUBERNETES_URL"),
     ):
         value = source.text(context_key, variable)
-        if value is not None:
-            if not value.startswith("https://"):
-                raise SettingsError(f"{context_key} {value!r}: an https URL")
-            found[field] = value
+        if value is None:
+            continue
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in value) or parts.password:
+            raise SettingsError(f"{context_key} {value!r}: an https URL with a host and no credentials in it "
+                                "(the credential goes in the stack's secret)")
+        found[field] = value
     return found

@@ -22,13 +22,14 @@ from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
-from infra.constructs.gitops import GitOpsSecrets, grant_gitops
+from infra.constructs.functions import GroupFunction
+from infra.constructs.gitops import GitOpsSecrets, grant_gitops, set_git_remote
 from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.identity import grant_user_directory
 from infra.constructs.integrations import grant_integration_secrets
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.mail import grant_module_mail
-from infra.constructs.queues import QueueConsumerFunction, grant_module_queue
+from infra.constructs.queues import QueueConsumerFunction, dead_letter_texts, grant_module_queue
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import ScheduledFunction
 from infra.constructs.search import (
@@ -236,32 +237,18 @@ class ModuleApiStack(_FunctionStack):
             self.queues[queue_consumer.group.name] = worker
             CfnOutput(self, f"{short}DeadLetterQueueUrl", value=worker.dead_letters.queue_url,
                       description=f"Messages {queue_consumer.group.name} failed on after its retries")
+            lost, remedy = dead_letter_texts(queue_consumer)
             AsyncFailureAlarms(
                 self, f"{short}Alarms", name_prefix=settings.resource_prefix,
                 function_name=queue_consumer.group.name, function=worker.function,
-                dead_letters=worker.dead_letters, topic=platform.alarms.topic,
-                lost=f"work for {queue_consumer.group.name} that failed after {queue_consumer.max_receives} tries "
-                     f"({queue_consumer.purpose})",
-                remedy="An aura kick names a ticket and its run: the ticket stays held until its lease runs out "
-                       "(AURA_RUN_LEASE_SECONDS), then POST /run starts it again from its checkpoint. Purge the "
-                       "queue once the cause is fixed.",
+                dead_letters=worker.dead_letters, topic=platform.alarms.topic, lost=lost, remedy=remedy,
             )
 
     def _grant_capabilities(self, module: ApiModule, platform: PlatformStack, settings: InfraSettings,
-                        functions: dict[str, Any], alerts_bus: events.IEventBus | None) -> None:
+                            functions: dict[str, GroupFunction], alerts_bus: events.IEventBus | None) -> None:
         """What each group's capabilities need beyond its tables (opsdesk.apimap.Capability)."""
-        for group in module.groups_using(Capability.MODULE_QUEUE):
-            if len(self.queues) != 1:
-                raise ValueError(f"function group {group.name} sends to its module's queue: the {module.name} "
-                                 "module declares exactly one queue consumer")
-            grant_module_queue(functions[group.name], next(iter(self.queues.values())))
-        gitops_groups = module.groups_using(Capability.GITOPS)
-        if gitops_groups:
-            self.gitops = GitOpsSecrets(self, "GitOpsSecrets", name_prefix=settings.resource_prefix,
-                                        removal_policy=_removal_policy(settings))
-            for group in gitops_groups:
-                grant_gitops(functions[group.name], self.gitops, remote_url=settings.aura_git_remote_url,
-                             argocd_url=settings.aura_argocd_url, kubernetes_url=settings.aura_kubernetes_url)
+        self._grant_module_queue(module, functions)
+        self._grant_gitops(module, settings, functions)
         for group in module.groups_using(Capability.AI_MODEL):
             ChatModelAccess(
                 self, f"{group.name.title().replace('_', '')}Model", function=functions[group.name],
@@ -281,6 +268,35 @@ class ModuleApiStack(_FunctionStack):
                 raise ValueError(f"function group {group.name} puts events on the alerts bus: the {module.name} "
                                  "stack needs the alert path's bus")
             grant_alerts_bus(functions[group.name], alerts_bus)
+
+    def _grant_module_queue(self, module: ApiModule, functions: dict[str, GroupFunction]) -> None:
+        """Capability.MODULE_QUEUE: every group that declares it (routed groups and consumers alike) may send to the
+        module's one queue."""
+        senders = module.groups_using(Capability.MODULE_QUEUE)
+        if not senders:
+            return
+        if len(self.queues) != 1:
+            raise ValueError(f"function groups {[group.name for group in senders]} send to their module's queue: the "
+                             f"{module.name} module must declare exactly one queue consumer")
+        (worker,) = self.queues.values()
+        for group in senders:
+            grant_module_queue(functions[group.name], worker.queue, worker.consumer.queue_url_setting)
+
+    def _grant_gitops(self, module: ApiModule, settings: InfraSettings, functions: dict[str, GroupFunction]) -> None:
+        """Capability.GITOPS: the module's two secrets, read by the groups that declare it; the remote's URL on every
+        function of the module (health reports `git` from it)."""
+        self.gitops: GitOpsSecrets | None = None
+        gitops_groups = module.groups_using(Capability.GITOPS)
+        if not gitops_groups:
+            return
+        self.gitops = GitOpsSecrets(self, "GitOpsSecrets", name_prefix=settings.resource_prefix,
+                                    module_name=module.name, removal_policy=_removal_policy(settings))
+        for function in functions.values():
+            set_git_remote(function, settings.aura_git_remote_url)
+        for group in gitops_groups:
+            grant_gitops(functions[group.name], self.gitops, remote_url=settings.aura_git_remote_url,
+                         argocd_url=settings.aura_argocd_url, kubernetes_url=settings.aura_kubernetes_url)
+
 
 def _short(module: ApiModule, group_name: str) -> str:
     """`helpdesk_sla_check` of the helpdesk -> `SlaCheck`: a construct id inside the module's stack."""
