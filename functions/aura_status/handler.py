@@ -7,6 +7,7 @@ from typing import Any
 
 from opsdesk.apimap import AURA
 from opsdesk.aura.info import info_view
+from opsdesk.aura.repository import AuraRepository
 from opsdesk.aura.wiring import aura_service
 from opsdesk.http import create_api, current_principal
 from opsdesk.observability import instrumented
@@ -14,7 +15,8 @@ from opsdesk.settings import AuraSettings, load_settings
 
 settings = load_settings(AuraSettings)
 app = create_api(AURA, settings)
-service = aura_service(settings)
+# Read-only: no event log (the function has no EventsTable), no kicks.
+service = aura_service(settings, AuraRepository(settings=settings))
 
 
 @app.get("/info")

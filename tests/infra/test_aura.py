@@ -307,15 +307,7 @@ REST_AND_STREAM_ENTRIES = {"aura_tickets": "handler", "aura_status": "handler", 
 check (test_function_settings.py) and opsdesk's own tests."""
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        strict=True,
-        reason="aura_status builds aura_service(settings) at import, whose EventLog() loads EventLogSettings "
-               "(EVENTS_TABLE_NAME), but AURA declares aura_status with TicketsTable only: the API map (EventsTable "
-               "read-only) or the handler (no event log for a read-only service) must change, not infra",
-    )) if name == "aura_status" else name
-    for name in REST_AND_STREAM_ENTRIES
-])
+@pytest.mark.parametrize("name", list(REST_AND_STREAM_ENTRIES))
 def test_the_function_starts_with_the_environment_infra_gives_it(dev: Synthesized, name: str) -> None:
     """A cold start for real: import the handler in a fresh interpreter with exactly the function's environment
     (references as placeholders), which also runs the settings loads the static check cannot follow (a settings
