@@ -39,7 +39,7 @@ class InlineKicks:
             if not self.pending:
                 return
             tenant_id, ticket_id, run_id, delay = self.pending.pop(0)
-            time.sleep(min(delay, 2))
+            time.sleep(min(delay, 1))  # a simulated rollout takes a second or two
             agent.work(tenant_id, ticket_id, run_id)
 
 
