@@ -292,7 +292,7 @@ class ModuleApiStack(_FunctionStack):
         self.gitops = GitOpsSecrets(self, "GitOpsSecrets", name_prefix=settings.resource_prefix,
                                     module_name=module.name, removal_policy=_removal_policy(settings))
         for function in functions.values():
-            set_git_remote(function, settings.aura_git_remote_url)
+            set_git_remote(function, settings.aura_git_remote_url, settings.stage)
         for group in gitops_groups:
             grant_gitops(functions[group.name], self.gitops, remote_url=settings.aura_git_remote_url,
                          argocd_url=settings.aura_argocd_url, kubernetes_url=settings.aura_kubernetes_url)

@@ -86,9 +86,12 @@ class GitOpsSecrets(Construct):
         return self.git, self.cluster
 
 
-def set_git_remote(function: GroupFunction, remote_url: str) -> None:
-    """The remote's URL alone (no access to anything): health and status report from it."""
+def set_git_remote(function: GroupFunction, remote_url: str, environment: str | None = None) -> None:
+    """The remote's URL alone (no access to anything): health and status report from it; and the deployment's
+    name, which `GET /info` reports (`AURA_ENVIRONMENT`: the stage)."""
     function.function.add_environment(GIT_REMOTE_ENV, remote_url)
+    if environment is not None:
+        function.function.add_environment("AURA_ENVIRONMENT", environment)
 
 
 def grant_gitops(function: GroupFunction, secrets: GitOpsSecrets, *, remote_url: str, argocd_url: str,

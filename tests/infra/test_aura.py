@@ -330,3 +330,8 @@ def test_the_function_starts_with_the_environment_infra_gives_it(dev: Synthesize
     )
 
     assert started.returncode == 0, started.stderr[-2000:]
+
+
+def test_info_names_the_stage_as_its_environment(dev: Synthesized) -> None:
+    for name, function in functions_by_group(_template(dev)).items():
+        assert variables(function).get("AURA_ENVIRONMENT") == "dev", name
