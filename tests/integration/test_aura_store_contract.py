@@ -126,6 +126,11 @@ def test_audit_lists_filter_and_total_like_the_document_says(store: AuraStore, p
     assert [e.ticket_id for e in store.audit(tenant, later, 0, 10)] == [second]
     assert store.count_audit(tenant, later) == 1
     assert store.count_audit(tenant, AuditFilter(until=middle)) == 4
+    oldest = everything[-1]
+    after_it = AuditFilter(ticket_id=oldest.ticket_id, since=oldest.timestamp)
+    assert oldest.id not in {e.id for e in store.audit(tenant, after_it, 0, 10)}  # `since` is exclusive
+    before_it = AuditFilter(ticket_id=oldest.ticket_id, until=oldest.timestamp)
+    assert store.audit(tenant, before_it, 0, 10) == [] and store.count_audit(tenant, before_it) == 0
     assert store.audit(str(uuid.uuid4()), AuditFilter(), 0, 10) == []
 
 

@@ -97,7 +97,7 @@ def _matches(entry: AuditEntry, where: AuditFilter) -> bool:
     return ((where.ticket_id is None or entry.ticket_id == where.ticket_id)
             and (not where.types or entry.type in where.types)
             and (where.actor is None or entry.actor == where.actor)
-            and (where.since is None or entry.timestamp >= where.since)
+            and (where.since is None or entry.timestamp > where.since)
             and (where.until is None or entry.timestamp < where.until))
 
 

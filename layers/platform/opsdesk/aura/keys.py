@@ -87,3 +87,8 @@ def list_sk(at: datetime, item_id: str) -> str:
 def time_bound(at: datetime) -> str:
     """A `listSk` bound for a time: every key of that instant sorts after it (`#` < any id character)."""
     return to_rfc3339(at)
+
+
+def after_time(at: datetime) -> str:
+    """A `listSk` bound above every key of that instant (`~` sorts after any id character)."""
+    return f"{to_rfc3339(at)}#~"

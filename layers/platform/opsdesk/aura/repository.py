@@ -205,7 +205,8 @@ class AuraRepository:
     def _time_range(where: AuditFilter) -> Condition | None:
         if where.since is None and where.until is None:
             return None
-        low = keys.time_bound(where.since) if where.since else "0"
+        # `since` and `until` are both exclusive (the document's "entries after", "entries before").
+        low = keys.after_time(where.since) if where.since else "0"
         high = keys.time_bound(where.until) if where.until else "~"
         return ListedItem.listSk.between(low, high)
 
