@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from opsdesk.ai.answers import distinct_trimmed, token_count, trimmed
 from opsdesk.ai.bedrock import THROTTLING_CODES
 from opsdesk.ai.provider import ProviderError
 from opsdesk.ai.usage import TokenUsage
@@ -94,8 +95,8 @@ class BedrockHypothesisProvider:
                                 f"(stop reason {response.get('stopReason', 'unknown')})")
         hypotheses = validated_hypotheses(tool_input, self._limit)
         usage = response.get("usage") or {}
-        return HypothesisResult(hypotheses, self._model_id,
-                                TokenUsage(_count(usage.get("inputTokens")), _count(usage.get("outputTokens"))))
+        tokens = TokenUsage(token_count(usage.get("inputTokens")), token_count(usage.get("outputTokens")))
+        return HypothesisResult(hypotheses, self._model_id, tokens)
 
 
 def _tool_input(response: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -106,10 +107,6 @@ def _tool_input(response: Mapping[str, Any]) -> Mapping[str, Any] | None:
             value = tool_use.get("input")
             return value if isinstance(value, Mapping) else {}
     return None
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def probability(value: object) -> float | None:
@@ -134,25 +131,15 @@ def probability(value: object) -> float | None:
     return min(1.0, max(0.0, number))
 
 
-def _text(value: object, limit: int) -> str:
-    if not isinstance(value, str):
-        return ""
-    text = " ".join(value.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _sentences(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    texts = (_text(item, MAX_SENTENCE_CHARS) for item in value)
-    return tuple(dict.fromkeys(t for t in texts if t))[:MAX_EVIDENCE_SENTENCES]
+    return distinct_trimmed(value, MAX_SENTENCE_CHARS, MAX_EVIDENCE_SENTENCES)
 
 
 def _hypothesis(item: object) -> Hypothesis | None:
     if not isinstance(item, Mapping):
         return None
     entry = CATALOGUE_BY_CAUSE.get(str(item.get("cause", "")).strip())
-    claim = _text(item.get("claim"), MAX_CLAIM_CHARS)
+    claim = trimmed(item.get("claim"), MAX_CLAIM_CHARS)
     score = probability(item.get("confidence_score"))
     if entry is None or not claim or score is None:
         return None
@@ -163,7 +150,7 @@ def _hypothesis(item: object) -> Hypothesis | None:
     upper = probability(item.get("confidence_upper"))
     return Hypothesis(
         cause=entry.cause, claim=claim,
-        description=_text(item.get("description"), MAX_DESCRIPTION_CHARS) or entry.description,
+        description=trimmed(item.get("description"), MAX_DESCRIPTION_CHARS) or entry.description,
         confidence_score=score,
         confidence_lower=min(score, default_lower if lower is None else lower),
         confidence_upper=max(score, default_upper if upper is None else upper),

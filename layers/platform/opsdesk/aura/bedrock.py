@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from opsdesk.ai.answers import distinct_trimmed, token_count, trimmed
 from opsdesk.ai.bedrock import THROTTLING_CODES
 from opsdesk.ai.provider import ProviderError
 from opsdesk.aura.brain import (
@@ -332,34 +333,16 @@ def _first_tool_use(response: Mapping[str, Any]) -> tuple[str, tuple[str, Mappin
         tool_use = block.get("toolUse")
         if isinstance(tool_use, Mapping):
             value = tool_use.get("input")
-            reasoning = _text("\n".join(texts), MAX_REASONING_CHARS, keep_lines=True)
+            reasoning = trimmed("\n".join(texts), MAX_REASONING_CHARS, keep_lines=True)
             return reasoning, (str(tool_use.get("name", "")), value if isinstance(value, Mapping) else {})
         if isinstance(block.get("text"), str):
             texts.append(block["text"])
-    return _text("\n".join(texts), MAX_REASONING_CHARS, keep_lines=True), None
+    return trimmed("\n".join(texts), MAX_REASONING_CHARS, keep_lines=True), None
 
 
 def _tokens(response: Mapping[str, Any]) -> Tokens:
     usage = response.get("usage") or {}
-    return Tokens(_count(usage.get("inputTokens")), _count(usage.get("outputTokens")))
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
-def _text(value: object, limit: int, *, keep_lines: bool = False) -> str:
-    if not isinstance(value, str):
-        return ""
-    text = value.strip() if keep_lines else " ".join(value.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _texts(value: object, limit: int, count: int) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    texts = (_text(item, limit) for item in value)
-    return tuple(dict.fromkeys(t for t in texts if t))[:count]
+    return Tokens(token_count(usage.get("inputTokens")), token_count(usage.get("outputTokens")))
 
 
 def _step(item: object) -> PlanStep | None:
@@ -371,8 +354,8 @@ def _step(item: object) -> PlanStep | None:
     raw_args = item.get("args")
     known = spec.input_schema.get("properties", {})
     args = {k: v for k, v in raw_args.items() if k in known} if isinstance(raw_args, Mapping) else {}
-    description = _text(item.get("description"), MAX_STEP_CHARS) or spec.description
-    return PlanStep(description, spec.name, args, _texts(item.get("requires"), MAX_KEY_CHARS, MAX_REQUIRES))
+    description = trimmed(item.get("description"), MAX_STEP_CHARS) or spec.description
+    return PlanStep(description, spec.name, args, distinct_trimmed(item.get("requires"), MAX_KEY_CHARS, MAX_REQUIRES))
 
 
 def validated_plan(tool_input: Mapping[str, Any], brief: TicketBrief) -> Plan:
@@ -385,11 +368,11 @@ def validated_plan(tool_input: Mapping[str, Any], brief: TicketBrief) -> Plan:
     steps = tuple(step for step in map(_step, items) if step is not None)[:MAX_PLAN_STEPS]
     if items and not steps:
         raise ProviderError("None of the model's plan steps was usable")
-    named = (t for t in _texts(tool_input.get("estimatedTools"), MAX_KEY_CHARS, MAX_PLAN_STEPS) if t in TOOLS)
+    named = (t for t in distinct_trimmed(tool_input.get("estimatedTools"), MAX_KEY_CHARS, MAX_PLAN_STEPS) if t in TOOLS)
     estimated = tuple(dict.fromkeys((*(s.tool for s in steps), *named)))
-    summary = _text(tool_input.get("summary"), MAX_SUMMARY_CHARS) or _text(f"Plan for: {brief.title}",
+    summary = trimmed(tool_input.get("summary"), MAX_SUMMARY_CHARS) or trimmed(f"Plan for: {brief.title}",
                                                                             MAX_SUMMARY_CHARS)
-    return Plan(summary, steps, estimated, _texts(tool_input.get("risks"), MAX_RISK_CHARS, MAX_RISKS))
+    return Plan(summary, steps, estimated, distinct_trimmed(tool_input.get("risks"), MAX_RISK_CHARS, MAX_RISKS))
 
 
 def schema_problem(args: Mapping[str, Any], schema: Mapping[str, Any]) -> str | None:
@@ -469,19 +452,20 @@ def move_of(name: str, args: Mapping[str, Any], reasoning: str, state: AgentStat
     """The move of the model's tool call: a call of an agent tool, or one of the control tools."""
     spec = TOOLS.get(name) or CONTROL_TOOLS.get(name)
     if spec is None:
-        raise ProviderError(f"The model called a tool it was not offered ({_text(name, 64)!r})")
+        raise ProviderError(f"The model called a tool it was not offered ({trimmed(name, 64)!r})")
     problem = schema_problem(args, spec.input_schema)
     if problem is not None:
-        raise ProviderError(f"The model's arguments for {name} do not fit its schema ({_text(problem, 300)})")
+        raise ProviderError(f"The model's arguments for {name} do not fit its schema ({trimmed(problem, 300)})")
     if name in TOOLS:
         return CallTool(ToolRequest(name, dict(args), reasoning, step_for(name, state)))
     if name == ASK_TOOL:
-        key = _text(args.get("key"), MAX_KEY_CHARS)
-        question = _text(args.get("question"), MAX_QUESTION_CHARS)
+        key = trimmed(args.get("key"), MAX_KEY_CHARS)
+        question = trimmed(args.get("question"), MAX_QUESTION_CHARS)
         if not key or not question:
             raise ProviderError(f"The model's {ASK_TOOL} has no key or no question")
-        return AskQuestion(key, question, _texts(args.get("options"), MAX_OPTION_CHARS, MAX_OPTIONS), reasoning)
-    text = _text(args.get("summary" if name == FINISH_TOOL else "reason"), MAX_REASON_CHARS)
+        options = distinct_trimmed(args.get("options"), MAX_OPTION_CHARS, MAX_OPTIONS)
+        return AskQuestion(key, question, options, reasoning)
+    text = trimmed(args.get("summary" if name == FINISH_TOOL else "reason"), MAX_REASON_CHARS)
     if not text:
         raise ProviderError(f"The model's {name} says nothing")
     if name == FINISH_TOOL:
