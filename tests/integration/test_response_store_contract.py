@@ -26,13 +26,14 @@ from opsdesk.response.records import (
     EntryType,
     Event,
     Incident,
+    IngestActivity,
     Severity,
     Status,
     TimelineEntry,
 )
 from opsdesk.response.service import room_event, room_stream
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
-from tests.unit.response_fakes import UNFINISHED_AFTER, FakeResponseStore
+from tests.unit.response_fakes import UNFINISHED_AFTER, FakeResponseStore, last_event_at
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 """Every time in these cases is to the millisecond, as the repository keeps times."""
@@ -356,16 +357,35 @@ def test_finishing_an_ingest_with_the_same_key_twice_counts_once(store: Response
 
     counted = store.get_incidents(tenant_id, [one.id, two.id])
     assert (counted[one.id].event_count, counted[two.id].event_count) == (3, 1)
-    assert store.last_event_at(tenant_id, one.id) == T0 + timedelta(minutes=1)
+    assert last_event_at(store, tenant_id, one.id) == T0 + timedelta(minutes=1)
     assert store.metrics()["events_ingested"] - before == 4
 
     store.finish_ingest(tenant_id, {one.id: 2}, T0 + timedelta(minutes=3), None)  # without a key: every call counts
     store.finish_ingest(tenant_id, {one.id: 2}, T0 + timedelta(minutes=4), None)
     found = store.get_incident(tenant_id, one.id)
     assert found is not None and found.event_count == 7
-    assert store.last_event_at(tenant_id, one.id) == T0 + timedelta(minutes=4)
-    assert store.last_event_at(tenant_id, "missing") is None
+    assert last_event_at(store, tenant_id, one.id) == T0 + timedelta(minutes=4)
+    assert last_event_at(store, tenant_id, "missing") is None
     assert store.metrics()["events_ingested"] - before == 8
+
+
+def test_ingests_under_way_are_counted_per_incident_until_each_ends(store: ResponseStore) -> None:
+    tenant_id = tenant()
+    one, two = opened(store, incident(tenant_id)), opened(store, incident(tenant_id, 1))
+    gone = str(uuid.uuid4())
+
+    store.begin_ingest(tenant_id, [one.id, gone], T0)
+    store.begin_ingest(tenant_id, [one.id], T0 + timedelta(seconds=2))
+    store.end_ingest(tenant_id, [one.id, gone])
+
+    writing = store.ingest_activity(tenant_id, one.id)
+    assert writing is not None
+    assert (writing.writes_in_flight, writing.last_write_began_at) == (1, T0 + timedelta(seconds=2))
+    assert store.ingest_activity(tenant_id, two.id) == IngestActivity()
+    assert store.ingest_activity(tenant_id, gone) is None
+    store.end_ingest(tenant_id, [one.id])
+    ended = store.ingest_activity(tenant_id, one.id)
+    assert ended is not None and ended.writes_in_flight == 0
 
 
 def test_finishing_an_ingest_that_names_a_missing_incident_counts_nothing(store: ResponseStore) -> None:
@@ -376,7 +396,7 @@ def test_finishing_an_ingest_that_names_a_missing_incident_counts_nothing(store:
     store.finish_ingest(tenant_id, {made.id: 2, str(uuid.uuid4()): 1}, T0, None)
 
     found = store.get_incident(tenant_id, made.id)
-    assert found is not None and found.event_count == 0 and store.last_event_at(tenant_id, made.id) is None
+    assert found is not None and found.event_count == 0 and last_event_at(store, tenant_id, made.id) is None
 
 
 # Analysis

@@ -35,8 +35,8 @@ from opsdesk.events import DomainEvent
 from opsdesk.pagination import Page
 from opsdesk.response import keys
 from opsdesk.response.items import COUNTERS, mttr_counters
-from opsdesk.response.records import Action, Analysis, Event, Incident, Status, TimelineEntry
-from opsdesk.response.store import Claim, ClaimResult, IdempotentRequest
+from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
+from opsdesk.response.store import Claim, ClaimResult, IdempotentRequest, ResponseStore
 
 UNFINISHED_AFTER = timedelta(seconds=30)
 """opsdesk.response.repository.UNFINISHED_AFTER (the contract test checks they agree)."""
@@ -71,6 +71,8 @@ class FakeResponseStore:
         self.entries: dict[IncidentKey, dict[str, TimelineEntry]] = defaultdict(dict)
         self.action_items: dict[IncidentKey, dict[str, Action]] = defaultdict(dict)
         self.last_events: dict[IncidentKey, datetime] = {}
+        self.writes_in_flight: defaultdict[IncidentKey, int] = defaultdict(int)
+        self.write_began: dict[IncidentKey, datetime] = {}
         self.pending: dict[IncidentKey, datetime] = {}
         """analysisPendingAt: set by request_analysis, cleared by start_analysis."""
         self.analysis_requests: list[AnalysisRequest] = []
@@ -215,6 +217,19 @@ class FakeResponseStore:
                 self.events[tenant_id, event.incident_id][keys.event_sk(event.timestamp, event.id)] = event
         return math.ceil(len(events) / BATCH_WRITE_SIZE)
 
+    def begin_ingest(self, tenant_id: str, incident_ids: Sequence[str], now: datetime) -> None:
+        with self._lock:
+            for incident_id in incident_ids:
+                if (tenant_id, incident_id) in self.incidents:
+                    self.writes_in_flight[tenant_id, incident_id] += 1
+                    self.write_began[tenant_id, incident_id] = now
+
+    def end_ingest(self, tenant_id: str, incident_ids: Sequence[str]) -> None:
+        with self._lock:
+            for incident_id in incident_ids:
+                if (tenant_id, incident_id) in self.incidents:
+                    self.writes_in_flight[tenant_id, incident_id] -= 1
+
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
                       idempotency_key: str | None) -> None:
         self._maybe_fail("finish_ingest")
@@ -256,9 +271,11 @@ class FakeResponseStore:
             self.analysis_requests.append(AnalysisRequest(tenant_id, incident_id, now))
             return True
 
-    def last_event_at(self, tenant_id: str, incident_id: str) -> datetime | None:
-        return self.last_events.get((tenant_id, incident_id)) if (tenant_id, incident_id) in self.incidents \
-            else None
+    def ingest_activity(self, tenant_id: str, incident_id: str) -> IngestActivity | None:
+        key = (tenant_id, incident_id)
+        if key not in self.incidents:
+            return None
+        return IngestActivity(self.last_events.get(key), self.writes_in_flight[key], self.write_began.get(key))
 
     def start_analysis(self, tenant_id: str, incident_id: str) -> None:
         self._maybe_fail("start_analysis")
@@ -329,3 +346,8 @@ def _page(ordered: list[tuple[str, T]], limit: int, cursor: str | None, scope: s
         ordered = [(k, r) for k, r in ordered if (k < after if descending else k > after)]
     page = ordered[:limit]
     return Page([r for _, r in page], _cursor(scope, page[-1][0]) if len(page) == limit and page else None)
+
+
+def last_event_at(store: ResponseStore, tenant_id: str, incident_id: str) -> datetime | None:
+    activity = store.ingest_activity(tenant_id, incident_id)
+    return activity.last_event_at if activity is not None else None

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from opsdesk.dynamo import metered_reads, record_items_read
+from typing import Any, cast
+
+import pytest
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import TransactWriteError
+
+from opsdesk.dynamo import TRANSACTION_RETRY_SECONDS, Outcome, metered_reads, record_items_read, run_transaction
+from opsdesk.errors import RateLimited
 
 
 def test_items_read_meters_nest_so_an_outer_meter_sees_inner_reads() -> None:
@@ -19,3 +26,51 @@ def test_reads_outside_any_meter_are_not_counted_anywhere() -> None:
         pass
 
     assert meter.items == 0
+
+
+class _RacedTransaction:
+    """A TransactWrite that loses its race to another writer for the first `losses` commits of the test."""
+
+    losses = 0
+    commits = 0
+
+    def __init__(self, connection: object) -> None:
+        del connection
+
+    def __enter__(self) -> _RacedTransaction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        type(self).commits += 1
+        if type(self).commits <= type(self).losses:
+            raise TransactWriteError("lost", cause=ClientError(
+                {"Error": {"Code": "TransactionConflictException", "Message": "conflict"}}, "TransactWriteItems"))
+
+
+def _raced(losses: int) -> type[_RacedTransaction]:
+    return type("Raced", (_RacedTransaction,), {"losses": losses, "commits": 0})
+
+
+def test_lost_races_are_retried_for_a_time_however_many_attempts_that_takes() -> None:
+    clock = [0.0]
+    transaction = _raced(losses=40)
+
+    run_transaction(cast(Any, None), lambda tx: None, lambda exc: exc, lambda: Outcome.RETRY,
+                    transaction=cast(Any, transaction), clock=lambda: clock[0],
+                    sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds))
+
+    assert transaction.commits == 41 and clock[0] < TRANSACTION_RETRY_SECONDS
+
+
+def test_races_still_lost_when_the_retry_time_is_spent_are_a_429_with_retry_after() -> None:
+    clock = [0.0]
+
+    def slow_sleep(seconds: float) -> None:
+        clock[0] += 1.0 + seconds  # a busy table: each turn takes a second
+
+    with pytest.raises(RateLimited) as refused:
+        run_transaction(cast(Any, None), lambda tx: None, lambda exc: exc, lambda: Outcome.RETRY,
+                        transaction=cast(Any, _raced(losses=1_000)), clock=lambda: clock[0], sleep=slow_sleep)
+
+    assert refused.value.headers == {"Retry-After": "1"}
+    assert TRANSACTION_RETRY_SECONDS - 2 <= clock[0] <= TRANSACTION_RETRY_SECONDS + 1.25  # no pause begun past it

@@ -161,7 +161,11 @@ class Outcome(Enum):
     CONFLICT = "conflict"
 
 
-TRANSACTION_ATTEMPTS = 12
+TRANSACTION_RETRY_SECONDS = 10.0
+"""How long lost races are retried before a 429. Time, not a count of attempts: a burst of one tenant's writers
+(each commit moves the tenant's event stream head) drains in turns whose length depends on how fast the table
+answers, and a slow table (moto on a busy machine) must not turn the same burst into 429s. Well inside the
+functions' 25 s timeout."""
 TRANSACTION_BACKOFF_SECONDS = 0.01
 TRANSACTION_BACKOFF_CAP_SECONDS = 0.25
 
@@ -173,14 +177,19 @@ def run_transaction(
     on_condition_failed: Callable[[], Outcome],
     *,
     transaction: type[TransactWrite] = TransactWrite,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Run one transaction, staged by `write` anew on every attempt. Concurrent writers of a tenant collide on its
     counters and event stream heads (TransactionConflict) although neither is wrong: those, and server errors, are
     retried with full jitter; a failed condition is asked about. A server error does not say whether the write
     happened, so a retry may meet its own earlier write: `on_condition_failed` tells our own earlier write (DONE)
     from someone else's change (CONFLICT: `conflict(exc)` is raised) from a lost race for an event number (RETRY:
-    the next attempt reads the stream heads again). Races still lost after the last attempt are a 429."""
-    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+    the next attempt reads the stream heads again). Races still lost after TRANSACTION_RETRY_SECONDS are a 429."""
+    deadline = clock() + TRANSACTION_RETRY_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             with transaction(connection=connection) as tx:
                 write(tx)
@@ -193,9 +202,10 @@ def run_transaction(
                 outcome = on_condition_failed()
             if outcome is Outcome.DONE:
                 return
-            if outcome is Outcome.RETRY and attempt < TRANSACTION_ATTEMPTS:
-                time.sleep(random.uniform(0, min(TRANSACTION_BACKOFF_CAP_SECONDS,
-                                                 TRANSACTION_BACKOFF_SECONDS * 2**attempt)))
+            pause = random.uniform(0, min(TRANSACTION_BACKOFF_CAP_SECONDS,
+                                          TRANSACTION_BACKOFF_SECONDS * 2 ** min(attempt, 16)))
+            if outcome is Outcome.RETRY and clock() + pause < deadline:
+                sleep(pause)
                 continue
             if outcome is Outcome.RETRY:
                 raise RateLimited("Too many concurrent writes; retry shortly",

@@ -18,17 +18,19 @@ from opsdesk.analysis.remediation import REMEDIATION
 from opsdesk.auth import Principal
 from opsdesk.pagination import CursorRequest
 from opsdesk.response.analysis import (
+    INGEST_LEASE_SECONDS,
     ROOT_CAUSE_CONFIDENCE,
     analyse,
     detected_at,
     evidence_for,
     failing_service,
+    last_activity_at,
     suggested_steps,
     summary_of,
     wait_for_quiet,
 )
 from opsdesk.response.analyst import AnalysisService
-from opsdesk.response.records import ActionStatus, EntryType, Event, Incident, Level, Status
+from opsdesk.response.records import ActionStatus, EntryType, Event, Incident, IngestActivity, Level, Status
 from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, parse_batch
 from opsdesk.response.service import ResponseService
 from tests.unit.fakes import FakeClock
@@ -276,6 +278,18 @@ def test_an_event_during_the_wait_starts_the_quiet_time_again() -> None:
     assert sleep.pauses == [6, 10]
 
 
+def test_a_write_under_way_counts_as_activity_now_until_its_lease_runs_out() -> None:
+    written = T0 - timedelta(minutes=5)
+    writing = IngestActivity(last_event_at=written, writes_in_flight=1, last_write_began_at=T0 - timedelta(seconds=3))
+    leaked = IngestActivity(last_event_at=written, writes_in_flight=1,
+                            last_write_began_at=T0 - timedelta(seconds=INGEST_LEASE_SECONDS))
+
+    assert last_activity_at(writing, T0) == T0
+    assert last_activity_at(leaked, T0) == written  # its process died: it holds nothing back any more
+    assert last_activity_at(IngestActivity(last_event_at=written), T0) == written
+    assert last_activity_at(None, T0) is None
+
+
 def test_no_wait_at_all_when_the_longest_wait_is_zero() -> None:
     clock = FakeClock(T0)
     sleep = Sleeper(clock)
@@ -346,6 +360,26 @@ def test_an_analysis_waits_for_quiet_then_stores_its_findings_and_new_actions(wo
     assert pushed.stream == f"incident:{pool_incident.id}" and len(pushed.envelope["actions"]) == len(actions)
     assert pushed.data["root_cause"] == analysis.root_cause
     assert store.pending == {}  # events from now on request the next analysis
+
+
+def test_an_analysis_waits_while_a_batch_is_being_written_however_long_it_takes(world: World,
+                                                                                pool_incident: Incident) -> None:
+    """The burst's next batch began before the first quiet period ended and is still being written after it: the
+    analysis must not run in the middle of the burst."""
+    store, clock = world.store, world.clock
+    store.begin_ingest(TENANT, [pool_incident.id], clock.now)
+    writes_left = [3]
+
+    def slow_sleep(seconds: float) -> None:
+        world.sleeper(seconds)
+        writes_left[0] -= 1
+        if writes_left[0] == 0:
+            store.end_ingest(TENANT, [pool_incident.id])
+
+    analyst = AnalysisService(store, OfflineHypothesisProvider(), quiet_seconds=10, max_wait_seconds=600,
+                              clock=clock, sleep=slow_sleep)
+    assert analyst.run(TENANT, pool_incident.id) is not None
+    assert world.sleeper.pauses == [10, 10, 10]  # two while writing, then a quiet period after the write ended
 
 
 def test_a_second_analysis_adds_no_action_the_incident_already_has(world: World, pool_incident: Incident) -> None:

@@ -4,7 +4,7 @@ Idempotency-Key, actions, and room comments whose author is the signed-in user."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -15,12 +15,12 @@ from opsdesk.auth import Principal
 from opsdesk.errors import Conflict, NotFound, ValidationFailed
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import CursorRequest
-from opsdesk.response.records import ActionStatus, EntryType, Event, Incident, Status, TimelineEntry
+from opsdesk.response.records import ActionStatus, EntryType, Event, Incident, IngestActivity, Status, TimelineEntry
 from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest, parse_batch
 from opsdesk.response.service import MAX_COMMENT_CHARS, ResponseService, actor_name
 from opsdesk.response.views import action_view, entry_view, incident_view
 from tests.unit.fakes import FakeClock
-from tests.unit.response_fakes import FakeResponseStore
+from tests.unit.response_fakes import FakeResponseStore, last_event_at
 
 PAGE = CursorRequest(limit=100)
 TENANT, OTHER_TENANT = "tenant-a", "tenant-b"
@@ -227,7 +227,7 @@ def test_an_event_is_stored_counted_and_requests_one_analysis(service: ResponseS
                                   clock.now)
     assert service.events(oncall, opened.id, PAGE).items == [stored]
     assert service.get_incident(oncall, opened.id).event_count == 1
-    assert store.last_event_at(TENANT, opened.id) == clock.now
+    assert last_event_at(store, TENANT, opened.id) == clock.now
     assert [(r.incident_id, r.at) for r in store.analysis_requests] == [(opened.id, clock.now)]
 
     clock.advance(seconds=5)  # more events while the analysis is pending request no other
@@ -322,6 +322,28 @@ def test_a_retry_while_the_first_attempt_may_still_run_is_busy_then_finishes_it(
     assert service.ingest(oncall, batch(*body), idempotency_key="k1") == finished
     assert service.events(oncall, opened.id, PAGE).items == finished
     assert service.get_incident(oncall, opened.id).event_count == 2
+
+
+def test_an_ingest_is_marked_under_way_while_it_writes_and_ended_even_when_the_write_fails(
+        service: ResponseService, oncall: Principal, store: FakeResponseStore, opened: Incident,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[IngestActivity | None] = []
+    write = store.store_events
+
+    def watched_write(tenant_id: str, events: Sequence[Event]) -> int:
+        seen.append(store.ingest_activity(tenant_id, opened.id))
+        return write(tenant_id, events)
+
+    monkeypatch.setattr(store, "store_events", watched_write)
+    service.ingest(oncall, batch(log(opened.id)), batch=False)
+    assert [(a.writes_in_flight, a.last_write_began_at) for a in seen if a] == [(1, opened.created_at)]
+
+    monkeypatch.undo()
+    store.fail_next("store_events", RuntimeError("throttled"))
+    with pytest.raises(RuntimeError):
+        service.ingest(oncall, batch(log(opened.id)), batch=False)
+    activity = store.ingest_activity(TENANT, opened.id)
+    assert activity is not None and activity.writes_in_flight == 0
 
 
 def test_keys_are_per_tenant(service: ResponseService, oncall: Principal, outsider: Principal,

@@ -16,7 +16,7 @@ from opsdesk.analysis.evidence import EvidenceBundle, Hypothesis, IncidentFacts,
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.analysis.remediation import REMEDIATION
 from opsdesk.analysis.text import BY_CAUSE
-from opsdesk.response.records import Analysis, Event, Incident
+from opsdesk.response.records import Analysis, Event, Incident, IngestActivity
 
 ROOT_CAUSE_CONFIDENCE = 0.3
 """Below this, the analysis names no root cause (the summary still gives the leading candidates)."""
@@ -140,14 +140,30 @@ def analyse(incident: Incident, events: Sequence[Event], provider: HypothesisPro
     return AnalysisResult(analysis, steps, hypotheses)
 
 
-def wait_for_quiet(last_event_at: Callable[[], datetime | None], now: Callable[[], datetime], *,
+INGEST_LEASE_SECONDS = 120.0
+"""An ingest that began longer ago than this and never ended (its process died) no longer holds an analysis back;
+far beyond the ingest function's timeout."""
+
+
+def last_activity_at(activity: IngestActivity | None, now: datetime) -> datetime | None:
+    """When the incident last saw ingest activity: now while a write that began within the lease is still under way,
+    else when its events were last written."""
+    if activity is None:
+        return None
+    began = activity.last_write_began_at
+    if activity.writes_in_flight > 0 and began is not None and (now - began).total_seconds() < INGEST_LEASE_SECONDS:
+        return now
+    return activity.last_event_at
+
+
+def wait_for_quiet(activity_at: Callable[[], datetime | None], now: Callable[[], datetime], *,
                    quiet_seconds: float, max_wait_seconds: float,
                    sleep: Callable[[float], None] = time.sleep) -> float:
     """Wait until no event has arrived for `quiet_seconds` (a burst is analysed once, after it), at most
     `max_wait_seconds`. Returns the seconds waited."""
     waited = 0.0
     while waited < max_wait_seconds:
-        last = last_event_at()
+        last = activity_at()
         idle = (now() - last).total_seconds() if last else quiet_seconds
         if idle >= quiet_seconds:
             break

@@ -12,7 +12,7 @@ from datetime import datetime
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.analysis.text import BY_CAUSE
 from opsdesk.clock import new_time_ordered_id, utc_now
-from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, wait_for_quiet
+from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, last_activity_at, wait_for_quiet
 from opsdesk.response.records import AI_ACTOR, Action, ActionStatus, Analysis, EntryType, TimelineEntry
 from opsdesk.response.service import room_event
 from opsdesk.response.store import ResponseStore
@@ -35,8 +35,8 @@ class AnalysisService:
 
     def run(self, tenant_id: str, incident_id: str) -> Analysis | None:
         """None when the incident is gone."""
-        wait_for_quiet(lambda: self._store.last_event_at(tenant_id, incident_id), self._now,
-                       quiet_seconds=self._quiet, max_wait_seconds=self._max_wait, sleep=self._sleep)
+        wait_for_quiet(lambda: last_activity_at(self._store.ingest_activity(tenant_id, incident_id), self._now()),
+                       self._now, quiet_seconds=self._quiet, max_wait_seconds=self._max_wait, sleep=self._sleep)
         self._store.start_analysis(tenant_id, incident_id)  # events from now on request the next analysis
         incident = self._store.get_incident(tenant_id, incident_id)
         if incident is None:

@@ -50,6 +50,9 @@ class IncidentItem(ResponseTableItem):
     analysisCount = NumberAttribute(null=True)
     eventCount = NumberAttribute(null=True)
     lastEventAt = UnicodeAttribute(null=True)
+    ingestsInFlight = NumberAttribute(null=True)
+    """Event writes under way (added to when one begins, taken from when it ends): an analysis waits for them."""
+    ingestBeganAt = UnicodeAttribute(null=True)
     analysisPendingAt = UnicodeAttribute(null=True)
     """Set when an analysis is requested and cleared when one starts: events arriving meanwhile request none."""
     projectListPk = UnicodeAttribute()

@@ -122,3 +122,13 @@ class Analysis:
     confidence: float
     model_id: str
     events_read: int
+
+
+@dataclass(frozen=True)
+class IngestActivity:
+    """What an analysis waits on: when the incident's events were last written, and the ingests still writing (a
+    batch being written is part of the burst, however long moto or a throttle makes it take)."""
+
+    last_event_at: datetime | None = None
+    writes_in_flight: int = 0
+    last_write_began_at: datetime | None = None

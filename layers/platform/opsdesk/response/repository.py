@@ -49,7 +49,7 @@ from opsdesk.response.items import (
     incident_record,
     mttr_counters,
 )
-from opsdesk.response.records import Action, Analysis, Event, Incident, Status, TimelineEntry
+from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
 from opsdesk.response.store import Claim, ClaimResult, IdempotentRequest
 from opsdesk.settings import ResponseSettings, load_settings
 
@@ -216,6 +216,25 @@ class ResponseRepository:
     def store_events(self, tenant_id: str, events: Sequence[Event]) -> int:
         return batch_put(DocumentItem, [event_item(tenant_id, event) for event in events]).requests
 
+    def begin_ingest(self, tenant_id: str, incident_ids: Sequence[str], now: datetime) -> None:
+        for incident_id in incident_ids:
+            self._mark_ingest(tenant_id, incident_id, [IncidentItem.ingestsInFlight.add(1),
+                                                       IncidentItem.ingestBeganAt.set(to_rfc3339(now))])
+
+    def end_ingest(self, tenant_id: str, incident_ids: Sequence[str]) -> None:
+        for incident_id in incident_ids:
+            self._mark_ingest(tenant_id, incident_id, [IncidentItem.ingestsInFlight.add(-1)])
+
+    @staticmethod
+    def _mark_ingest(tenant_id: str, incident_id: str, actions: list[Any]) -> None:
+        try:
+            IncidentItem(keys.incident_pk(tenant_id, incident_id), keys.INCIDENT_SK).update(
+                actions=actions, condition=IncidentItem.pk.exists())
+        except PynamoDBException as exc:
+            error = domain_error_for(exc, "gone")
+            if not isinstance(error, Conflict):  # the incident is gone: nothing waits on it
+                raise error from exc
+
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
                       idempotency_key: str | None) -> None:
         stamp = to_rfc3339(last_at)
@@ -267,9 +286,13 @@ class ResponseRepository:
             return False  # one is pending already: it will read these events too
         return True
 
-    def last_event_at(self, tenant_id: str, incident_id: str) -> datetime | None:
+    def ingest_activity(self, tenant_id: str, incident_id: str) -> IngestActivity | None:
         item = get_item(IncidentItem, keys.incident_pk(tenant_id, incident_id), keys.INCIDENT_SK)
-        return parse_rfc3339(item.lastEventAt) if item and item.lastEventAt else None
+        if item is None:
+            return None
+        return IngestActivity(last_event_at=parse_rfc3339(item.lastEventAt) if item.lastEventAt else None,
+                              writes_in_flight=int(item.ingestsInFlight or 0),
+                              last_write_began_at=parse_rfc3339(item.ingestBeganAt) if item.ingestBeganAt else None)
 
     def start_analysis(self, tenant_id: str, incident_id: str) -> None:
         try:

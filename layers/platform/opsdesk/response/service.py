@@ -208,11 +208,15 @@ class ResponseService:
             if claim.claim is Claim.BUSY:
                 raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
             events = claim.events
-        self._store.store_events(tenant_id, events)
         counts = Counter(e.incident_id for e in events)
-        # Stamped when the events are written, not when the request began: an analysis waits for a pause after the
-        # last write, so a slow batch cannot look like the end of a burst.
-        self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key)
+        # An analysis waits while a write is under way and for a pause after the last one, so a slow batch in the
+        # middle of a burst cannot look like its end.
+        self._store.begin_ingest(tenant_id, list(counts), now)
+        try:
+            self._store.store_events(tenant_id, events)
+            self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key)
+        finally:
+            self._store.end_ingest(tenant_id, list(counts))
         for incident_id in counts:
             self._store.request_analysis(tenant_id, incident_id, now, self._stale)
         return list(events)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import Page
-from opsdesk.response.records import Action, Analysis, Event, Incident, Status, TimelineEntry
+from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
 
 
 class Claim(Enum):
@@ -66,6 +66,12 @@ class ResponseStore(Protocol):
     def store_events(self, tenant_id: str, events: Sequence[Event]) -> int:
         """Writes the events (again, harmlessly, on a retry); returns the write requests it took."""
         ...
+    def begin_ingest(self, tenant_id: str, incident_ids: Sequence[str], now: datetime) -> None:
+        """Marks a write of the incidents' events under way (an analysis waits for it to end)."""
+        ...
+    def end_ingest(self, tenant_id: str, incident_ids: Sequence[str]) -> None:
+        """Ends what begin_ingest marked, whether the write succeeded or not."""
+        ...
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
                       idempotency_key: str | None) -> None:
         """Counts the events on their incidents and the platform's metrics, and marks the idempotency key done, in
@@ -78,7 +84,9 @@ class ResponseStore(Protocol):
     def request_analysis(self, tenant_id: str, incident_id: str, now: datetime, stale_after_seconds: int) -> bool:
         """Marks an analysis pending and starts one, unless one is pending already (True: this call started it)."""
         ...
-    def last_event_at(self, tenant_id: str, incident_id: str) -> datetime | None: ...
+    def ingest_activity(self, tenant_id: str, incident_id: str) -> IngestActivity | None:
+        """None when the incident does not exist."""
+        ...
     def start_analysis(self, tenant_id: str, incident_id: str) -> None:
         """Clears the pending mark: events that arrive from now on request the next analysis."""
         ...
