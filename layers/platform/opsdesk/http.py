@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from opsdesk.apimap import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
-from opsdesk.errors import DomainError, NotFound, ValidationFailed
+from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from opsdesk.observability import logger
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
@@ -63,7 +63,7 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
     if module.rate_limits or module.default_rate_limit:
         app.use(middlewares=[_rate_limit_middleware(module)])
     if module.cookie_sessions:
-        app.use(middlewares=[_json_writes_over_cookies])
+        app.use(middlewares=[_forgery_guard(frozenset(origins))])
     register_error_handlers(app, DIALECTS[module.dialect])
     return app
 
@@ -109,17 +109,33 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
 COOKIE_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _json_writes_over_cookies(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[APIGatewayRestResolver, NextMiddleware],
+                                                                  Response[Any]]:
     """Cross-site request forgery guard for cookie sessions: a write that rides on the session cookie must be
     `application/json`, a type no page can send without a CORS preflight (which only listed origins pass).
     SameSite=Strict alone does not stop a sibling subdomain, which counts as the same site. Bearer-token callers
-    are not at risk (a page cannot make the browser add the header) and are not checked. A DELETE without a body
-    needs no type: no form sends DELETE, and a script's cross-site DELETE is preflighted anyway."""
-    event = app.current_event
-    bodiless_delete = event.http_method == "DELETE" and not event.body
-    if event.http_method in COOKIE_WRITE_METHODS and not bodiless_delete and current_channel(app) == "cookie":
-        require_json_content_type(app, "Requests with the session cookie must send application/json")
-    return next_middleware(app)
+    are not at risk (a page cannot make the browser add the header) and are not checked.
+
+    A write with no body and no Content-Type (`POST /auth/logout`, a DELETE) has no type to check, and a page's
+    bodiless `fetch` is a simple request: it is let in only without an Origin (not a browser, so no forgery) or
+    from a listed origin (browsers name the origin of every POST, PUT, PATCH and DELETE they send)."""
+
+    def guard(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        event = app.current_event
+        if event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
+            if event.body or _header(app, "content-type"):
+                require_json_content_type(app, "Requests with the session cookie must send application/json")
+            else:
+                origin = _header(app, "origin")
+                if origin and origin not in allowed_origins:
+                    raise Forbidden("Requests with the session cookie must come from an allowed origin")
+        return next_middleware(app)
+
+    return guard
+
+
+def _header(app: APIGatewayRestResolver, name: str) -> str:
+    return next((value for key, value in (app.current_event.headers or {}).items() if key.lower() == name), "")
 
 
 def register_error_handlers(app: APIGatewayRestResolver, dialect: Dialect) -> None:
