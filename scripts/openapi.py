@@ -5,20 +5,27 @@ tests check the same)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opsdesk.copilot.openapi import document as copilot_document
+from opsdesk.apimap import MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "api"
-DOCUMENTS: dict[str, Callable[[], dict[str, Any]]] = {"copilot": copilot_document}
+LAYER = ROOT / "layers" / "platform" / "opsdesk"
+DOCUMENTS: tuple[str, ...] = tuple(m.name for m in MODULES if (LAYER / m.name / "openapi.py").is_file())
+"""Every module that describes itself: opsdesk.<module>.openapi.document()."""
+
+
+def document(name: str) -> dict[str, Any]:
+    built: dict[str, Any] = importlib.import_module(f"opsdesk.{name}.openapi").document()
+    return built
 
 
 def render(name: str) -> str:
-    return json.dumps(DOCUMENTS[name](), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(name), indent=2, ensure_ascii=False) + "\n"
 
 
 def committed_path(name: str) -> Path:

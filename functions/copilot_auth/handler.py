@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.accounts import AccountService, LoginThrottle
-from opsdesk.copilot.cookies import REFRESH_READER, session_cookies
+from opsdesk.copilot.cookies import ACCESS_SECONDS, REFRESH_READER, session_cookies
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.copilot.requests import MISSING_FIELDS, LoginRequest, RefreshRequest, RegisterRequest
 from opsdesk.copilot.views import project_role_view, tenant_view, user_view
@@ -75,7 +75,8 @@ def handle_refresh() -> Response[str]:
         raise Unauthorized("Missing refresh token")
     tokens = accounts().refresh(token)
     return json_response(200, {"access_token": tokens.id_token, "token_type": "bearer",
-                               "expires_in": tokens.expires_in}, headers=NO_STORE, cookies=session_cookies(tokens))
+                               "expires_in": min(ACCESS_SECONDS, tokens.expires_in)}, headers=NO_STORE,
+                         cookies=session_cookies(tokens))
 
 
 @instrumented

@@ -1,7 +1,8 @@
-"""copilot-hypotheses: fed by the event log's stream (the copilot's `incident.created` events only: the
-event-source mapping filters them, opsdesk.apimap.COPILOT.stream_consumers), ranks hypotheses for each new
-incident (opsdesk.copilot.hypotheses). A record that fails is reported alone (partial batch response) and
-retried; generating twice for one incident replaces the hypotheses, so a retry is harmless."""
+"""copilot-hypotheses: fed by the event log's stream (the copilot's `incident.created` and `hypotheses.requested`
+events only: the event-source mapping filters them, opsdesk.apimap.COPILOT.stream_consumers), ranks hypotheses for
+each new incident, and again when an alert joins one (opsdesk.copilot.hypotheses). A record that fails is
+reported alone (partial batch response) and retried; generating twice for one incident replaces the hypotheses,
+so a retry is harmless."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from opsdesk.analysis.providers import hypothesis_provider
 from opsdesk.copilot.hypotheses import HypothesisService
 from opsdesk.copilot.repository import CopilotRepository
+from opsdesk.copilot.service import RANKING_CHANNEL
 from opsdesk.eventlog import EventLog
 from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, parse_stream_pk
 from opsdesk.observability import logger
@@ -22,18 +24,20 @@ from opsdesk.settings import HypothesisSettings, load_settings
 settings = load_settings(HypothesisSettings)
 service = HypothesisService(CopilotRepository(EventLog()), hypothesis_provider(settings))
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-WANTED = "incident.created"
+WANTED = {"incident.created": "incidents", "hypotheses.requested": RANKING_CHANNEL}
+"""The event types ranked for, and the channel each comes on."""
 
 
 def handle_record(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
     if record.event_name is None or record.event_name.name != "INSERT" or not image:
         return
-    if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX) or image.get("type") != WANTED:
+    kind = str(image.get("type", ""))
+    if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX) or kind not in WANTED:
         return
     tenant_id, stream = parse_stream_pk(str(image["pk"]))
     channel, _, project_id = stream.partition(PROJECT_SCOPE_SEPARATOR)
-    if channel != "incidents" or not project_id:
+    if channel != WANTED[kind] or not project_id:
         return
     incident_id = str(json.loads(str(image["data"]))["id"])
     hypotheses = service.generate(tenant_id, project_id, incident_id)

@@ -15,8 +15,9 @@ from opsdesk.copilot.requests import RefreshRequest, SwitchProjectRequest
 from opsdesk.copilot.views import project_role_view, project_view, user_view
 from opsdesk.cursors import secret_key_source
 from opsdesk.directory import CognitoDirectory
-from opsdesk.http import create_api, current_principal, json_response, request_body
+from opsdesk.http import create_api, current_claims, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
+from opsdesk.revocations import SessionRevocations
 from opsdesk.sessions import header
 from opsdesk.settings import CopilotAuthSettings, load_settings
 from opsdesk.tokens import TokenVerifier
@@ -34,7 +35,12 @@ def accounts() -> AccountService:
                                                settings.user_pool_id, settings.app_client_id)
     ws_tokens = WsTokens(secret_key_source(settings.ws_token_secret_arn, settings.aws_region,
                                            settings.aws_endpoint_url))
-    return AccountService(CopilotRepository(), directory, verifier.verify_id_token, ws_tokens=ws_tokens)
+    revocations = None
+    if settings.sessions_table_name is not None:
+        revocations = SessionRevocations.connect(settings.sessions_table_name, settings.aws_region,
+                                                 settings.aws_endpoint_url)
+    return AccountService(CopilotRepository(), directory, verifier.verify_id_token, ws_tokens=ws_tokens,
+                          revocations=revocations)
 
 
 @app.post("/auth/logout")
@@ -43,7 +49,8 @@ def handle_logout() -> Response[str]:
     body_token = None
     if app.current_event.body:
         body_token = request_body(app, RefreshRequest, settings.max_body_bytes).refresh_token
-    accounts().logout(body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie")))
+    accounts().logout(body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie")),
+                      current_claims(app))
     return json_response(200, {"message": "Logged out"}, headers=NO_STORE, cookies=cleared_cookies())
 
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from opsdesk.connections import ConnectionRegistry
-from opsdesk.events import EVENT_SK_PREFIX, parse_stream_pk
+from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, parse_stream_pk
 from opsdesk.observability import logger
 from opsdesk.realtime import event_message, fan_out
 from opsdesk.settings import RealtimeSettings, load_settings
@@ -29,6 +29,8 @@ def handle_record(record: DynamoDBRecord) -> None:
         return
     if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX):
         return  # a stream head moving
+    if image.get("type") == VOID_EVENT_TYPE:
+        return  # a number whose event was never written
     tenant_id, stream = parse_stream_pk(str(image["pk"]))
     message = event_message(image, stream)
     audience = image.get("audience")

@@ -11,6 +11,7 @@ from aws_lambda_powertools.logging import Logger
 
 from opsdesk.apimap import MODULE_STAGE_VARIABLE, MODULES_BY_NAME
 from opsdesk.errors import Unauthorized
+from opsdesk.revocations import SessionRevocations
 from opsdesk.sessions import SessionAuthorizer, SessionCookie
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier
@@ -43,5 +44,13 @@ def authorizer_for(event: dict[str, Any]) -> SessionAuthorizer:
             # A stage without the variable (or of a module without cookie sessions) is a deployment mistake.
             raise RuntimeError(f"the session authorizer serves cookie-session modules; stage names {name!r}")
         cookie = SessionCookie(module.session.cookie, module.base_path)
-        authorizers[name] = SessionAuthorizer(verifier, cookie if settings.accepts_cookie(module.session) else None)
+        authorizers[name] = SessionAuthorizer(verifier, cookie if settings.accepts_cookie(module.session) else None,
+                                              token_lifetime_seconds=module.session.token_lifetime_seconds,
+                                              revocations=revocations())
     return authorizers[name]
+
+
+def revocations() -> SessionRevocations | None:
+    if settings.sessions_table_name is None:
+        return None
+    return SessionRevocations.connect(settings.sessions_table_name, settings.aws_region, settings.aws_endpoint_url)

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
 from infra.nag import acknowledge
-from opsdesk.apimap import MODULE_STAGE_VARIABLE, ApiModule, Auth, Capability, FunctionGroup
+from opsdesk.apimap import MODULE_STAGE_VARIABLE, SESSION_AUTHORIZER, ApiModule, Auth, Capability, FunctionGroup
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import (
     DomainError,
@@ -44,7 +44,6 @@ JSON_CONTENT = "application/json"
 # Preflights allow the request headers the functions' own CORS allows (opsdesk.http), and nothing else: the
 # helpdesk document names exactly these three.
 CORS_HEADERS = list(CORS_ALLOWED_HEADERS)
-SESSION_AUTHORIZER = "session_authorizer"
 """The function (functions/<this>) of the Lambda REQUEST authorizer of Auth.COOKIE_JWT groups."""
 COOKIE_LOGIN_ENV = SessionSettings.model_fields["cookie_login"].alias or "HELPDESK_COOKIE_LOGIN"
 """The variable that switches the cookie login on (SessionSettings.cookie_login)."""
@@ -246,7 +245,7 @@ class ModuleApi(Construct):
         self.session_authorizer: apigw.RequestAuthorizer | None = None
         self.session_authorizer_function: GroupFunction | None = None
         if module.cookie_sessions:
-            self.session_authorizer_function = self.add_function(FunctionGroup(name=SESSION_AUTHORIZER, resources=()))
+            self.session_authorizer_function = self.add_function(SESSION_AUTHORIZER)
             self.session_authorizer = self._session_authorizer(name_prefix, self.session_authorizer_function)
 
         self.functions: dict[str, GroupFunction] = {}

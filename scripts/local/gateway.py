@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsdesk.apimap import MODULE_STAGE_VARIABLE, SERVED_MODULES, ApiModule, Auth
+from opsdesk.apimap import SESSION_AUTHORIZER as SESSION_AUTHORIZER_GROUP
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.http import CORS_ALLOWED_HEADERS
@@ -33,7 +34,7 @@ LOG = logging.getLogger("opsdesk.local.gateway")
 LOCAL_STAGE = "local"
 LAMBDA_TIMEOUT_SECONDS = 29  # API Gateway's integration timeout
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-SESSION_AUTHORIZER = "session_authorizer"
+SESSION_AUTHORIZER = SESSION_AUTHORIZER_GROUP.name
 """The function behind Auth.COOKIE_JWT routes (the Lambda REQUEST authorizer on AWS)."""
 
 

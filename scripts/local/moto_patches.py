@@ -14,6 +14,9 @@ DynamoDB, two fixes to TransactWriteItems:
 2. moto runs concurrent transactions interleaved (its server is threaded), so two could both pass a condition
    meant to let only one through, or crash deep-copying a table another one is changing. DynamoDB isolates
    transactions; here they take one lock.
+3. The same for single-item writes: two concurrent `ADD`s of UpdateItem could read the same value and both store
+   it plus one (the event log reserves its numbers with one), and two conditional puts could both pass. DynamoDB
+   applies each atomically; here PutItem, UpdateItem and DeleteItem take the transactions' lock.
 """
 
 from __future__ import annotations
@@ -152,3 +155,13 @@ def install() -> None:
 
     setattr(transact_write_items, _PATCHED_MARK, True)
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    for name in ("put_item", "update_item", "delete_item"):
+        setattr(DynamoDBBackend, name, _atomic(getattr(DynamoDBBackend, name)))
+
+
+def _atomic(write: Any) -> Any:
+    def atomic_write(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with transaction_lock:
+            return write(self, *args, **kwargs)
+
+    return atomic_write

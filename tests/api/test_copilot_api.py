@@ -82,9 +82,30 @@ def test_refresh_by_cookie_then_logout_revokes_the_refresh_token(stack: RunningS
     again = requests.post(f"{base(stack)}/auth/refresh", headers=cookie, timeout=10)
 
     assert refreshed.status_code == 200 and access
+    assert refreshed.json()["expires_in"] == 900  # the document's 15 minutes, which the authorizer enforces
     assert logout.status_code == 200
     assert "Max-Age=0" in set_cookies(logout)["access_token"]
     assert again.status_code == 401
+
+
+def test_after_logout_the_sessions_token_is_refused_by_header_and_by_cookie(stack: RunningStack) -> None:
+    signed_in = login(stack, BOB)
+    cookies = set_cookies(signed_in)
+    token, access, refresh = signed_in.json()["access_token"], cookie_value(cookies["access_token"]), \
+        cookie_value(cookies["refresh_token"])
+    bearer_header = {"Authorization": f"Bearer {token}"}
+    other_session = login(stack, BOB).json()["access_token"]
+    assert requests.get(f"{base(stack)}/auth/me", headers=bearer_header, timeout=10).status_code == 200
+
+    logout = requests.post(f"{base(stack)}/auth/logout", timeout=10,
+                           headers={"Cookie": f"access_token={access}; refresh_token={refresh}"})
+
+    assert logout.status_code == 200
+    assert requests.get(f"{base(stack)}/auth/me", headers=bearer_header, timeout=10).status_code == 401
+    assert requests.get(f"{base(stack)}/auth/me", headers={"Cookie": f"access_token={access}"},
+                        timeout=10).status_code == 401
+    assert requests.get(f"{base(stack)}/auth/me", headers={"Authorization": f"Bearer {other_session}"},
+                        timeout=10).status_code == 200  # signing out of one browser leaves the others signed in
 
 
 def test_the_demo_project_has_incidents_in_several_states_with_hypotheses(stack: RunningStack) -> None:

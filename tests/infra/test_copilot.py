@@ -119,7 +119,7 @@ def test_the_incidents_table_is_a_platform_table_every_copilot_group_but_the_doc
     assert dev.platform["Resources"]["IncidentsTable"]["Type"] == "AWS::DynamoDB::Table"
     for name, function in functions_by_group(copilot(dev)).items():
         reaches = "INCIDENTS_TABLE_NAME" in variables(function)
-        assert reaches == (name not in {"copilot_docs", "session_authorizer"}), name
+        assert reaches == (name not in {"copilot_api_docs", "session_authorizer"}), name
 
 
 def test_invitations_are_mailed_from_the_stage_sender_and_link_to_the_custom_domain(with_mail: Synthesized) -> None:

@@ -39,7 +39,8 @@ pytestmark = pytest.mark.xdist_group("infra")
 
 # The document's public routes (health, the local-mode login, the CSAT form, Prometheus); everything else needs
 # a bearer token or the session cookie.
-PUBLIC_PATHS = {"/livez", "/readyz", "/healthz", "/login", "/logout", "/csat/{token}", "/metrics"}
+PUBLIC_PATHS = {"/livez", "/readyz", "/healthz", "/login", "/logout", "/csat/{token}", "/metrics",
+                "/docs", "/redoc", "/openapi.json"}  # the module's API documentation (opsdesk.apidocs)
 PROTECTED_PATHS = {
     "/me", "/requesters", "/requesters/{id}", "/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}",
     "/tickets/{id}/attachments", "/tickets/{id}/attachments/{proxy+}", "/exports/{proxy+}", "/metrics/{proxy+}",
@@ -136,7 +137,7 @@ def test_api_gateway_may_invoke_the_authorizer_function_as_this_authorizer_only(
     assert permission["SourceArn"]["Fn::Join"][1][-2:] == ["/authorizers/", {"Ref": authorizer_id}]
 
 
-def test_the_authorizer_verifies_tokens_of_the_platform_pool_and_app_client_and_reaches_no_data(
+def test_the_authorizer_verifies_tokens_of_the_platform_pool_and_app_client_and_reads_only_signed_out_sessions(
     dev: Synthesized,
 ) -> None:
     template = helpdesk(dev)
@@ -150,7 +151,10 @@ def test_the_authorizer_verifies_tokens_of_the_platform_pool_and_app_client_and_
     assert exports[env["COGNITO_APP_CLIENT_ID"]["Fn::ImportValue"]] == {"Ref": client_id}
     assert env["HELPDESK_COOKIE_LOGIN"] == "off"
     granted = {a.split(":")[0] for s in role_statements(template, function) for a in actions(s)}
-    assert granted == {"logs", "xray"}
+    assert granted == {"logs", "xray", "dynamodb"}
+    data = [s for s in role_statements(template, function) if any(a.startswith("dynamodb:") for a in actions(s))]
+    assert all(not any(word in a for word in ("Put", "Update", "Delete", "Write")) for s in data for a in actions(s))
+    assert "SESSIONS_TABLE_NAME" in env and not {"TICKETS_TABLE_NAME", "EVENTS_TABLE_NAME"} & set(env)
 
 
 def test_every_helpdesk_function_agrees_on_the_cookie_login_off_unless_set(

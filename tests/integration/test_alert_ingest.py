@@ -4,8 +4,10 @@ resolved, redeliveries that change nothing, and concurrent duplicates that open 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -86,6 +88,30 @@ def test_a_first_alert_opens_one_incident_in_the_copilot_and_in_the_response_mod
     assert [(e.event_type, e.level) for e in events] == [("alert", "error")]
 
 
+def test_alert_fired_describes_the_alert_with_its_sources_description_else_its_summary(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.copilot.views import alert_view
+    from opsdesk.eventlog import EventLog
+    from opsdesk.events import project_stream
+
+    tenant_id, project_id = project
+    described = replace(alert("fp-described"), description="checkout answers 7.3% of requests with 5xx")
+    ingest.apply(Target(tenant_id, project_id), described, "delivery-described")
+    ingest.apply(Target(tenant_id, project_id), alert("fp-summary", service="billing"), "delivery-summary")
+
+    fired = [e.data for e in EventLog().read_after(tenant_id, project_stream("alerts", project_id), 0)
+             if e.type == "alert.fired"]
+    assert [(f["alertname"], f["service"], f["description"]) for f in fired] == [
+        ("HighErrorRate", "checkout", "checkout answers 7.3% of requests with 5xx"),
+        ("HighErrorRate", "billing", "5xx above 5% on checkout")]
+    now = datetime.now(UTC)
+    listed = CopilotRepository().alerts_between(tenant_id, project_id, now - timedelta(hours=1), now, 10)
+    assert sorted(alert_view(a)["description"] for a in listed) == [
+        "5xx above 5% on checkout", "checkout answers 7.3% of requests with 5xx"]
+
+
 def test_repeats_and_other_alerts_of_the_service_join_and_a_redelivery_changes_nothing(
     ingest: Any, project: tuple[str, str],
 ) -> None:
@@ -105,6 +131,35 @@ def test_repeats_and_other_alerts_of_the_service_join_and_a_redelivery_changes_n
     assert stored.group.alert_count == 3 and set(stored.group.alerts) == {"fp-1", "fp-2"}
     # Each alert once per state in the response module: the repeat of fp-1 only counts.
     assert len(ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items) == 2
+
+
+def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_again(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+    from functions.copilot_hypotheses import handler
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.eventlog import EventLog
+    from opsdesk.events import project_stream, stream_pk
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    ingest.apply(target, alert(), "r1")  # opens: incident.created ranks it
+    ingest.apply(target, alert(), "r2")  # the same alert again: no new evidence
+    ingest.apply(target, alert("fp-other"), "r3")  # another alert of the service joins
+    ingest.apply(target, alert("fp-other", action="resolve"), "r4")
+
+    stream = project_stream("ranking", project_id)
+    requested = EventLog().read_after(tenant_id, stream, 0)
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert [(e.type, e.data) for e in requested] == [("hypotheses.requested", {"id": incident.id})]
+
+    ranked: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(handler.service, "generate", lambda *args: ranked.append(args) or [])
+    handler.handle_record(DynamoDBRecord({"eventName": "INSERT", "dynamodb": {"NewImage": {
+        "pk": {"S": stream_pk(tenant_id, stream)}, "sk": {"S": "E#000000000001"},
+        "type": {"S": "hypotheses.requested"}, "data": {"S": json.dumps(requested[0].data)}}}}))
+    assert ranked == [(tenant_id, project_id, incident.id)]
 
 
 def test_resolving_every_alert_mitigates_and_monitors_but_never_resolves(ingest: Any,

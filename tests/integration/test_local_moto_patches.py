@@ -41,3 +41,21 @@ def test_a_cancelled_transaction_leaves_every_item_and_the_stream_as_before(loca
                            ExpressionAttributeValues={":pk": {"S": "undo-test"}})["Items"]
     assert items == [{"pk": {"S": "undo-test"}, "sk": {"S": "a"}, "n": {"N": "1"}}]
     assert stream_records() == before
+
+
+def test_concurrent_adds_to_one_item_each_count_as_on_dynamodb(local_aws: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    dynamodb = client("dynamodb", local_aws.endpoint)
+    table = local_aws.table_names["EventsTable"]
+    key = {"pk": {"S": "add-test"}, "sk": {"S": "HEAD"}}
+
+    def add(_: int) -> int:
+        answer = dynamodb.update_item(TableName=table, Key=key, UpdateExpression="ADD seq :one",
+                                      ExpressionAttributeValues={":one": {"N": "1"}}, ReturnValues="UPDATED_NEW")
+        return int(answer["Attributes"]["seq"]["N"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        seen = list(pool.map(add, range(100)))
+
+    assert sorted(seen) == list(range(1, 101))  # each ADD saw its own value: none was lost

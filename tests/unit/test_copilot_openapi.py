@@ -1,26 +1,16 @@
-"""The copilot's OpenAPI document cannot drift from the code: it describes exactly the routes the copilot handlers
-register (and each is reached through the API map), the committed copy is the generated one, it is valid
-OpenAPI 3.1 with the statuses the platform answers, and what the views answer validates against it."""
+"""The copilot's OpenAPI document beyond what every module's is checked for (tests/unit/test_openapi_documents.py):
+the errors each copilot route can answer, and what the copilot's views answer validates against it."""
 
 from __future__ import annotations
 
-import inspect
-import json
-import os
-import re
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from opsdesk.apimap import COPILOT, Auth
 from opsdesk.copilot import analytics, views
 from opsdesk.copilot.openapi import document as build_copilot_document
 from opsdesk.copilot.records import (
@@ -40,76 +30,16 @@ from opsdesk.copilot.records import (
 )
 from opsdesk.copilot.schemas import StateTimestampField
 from opsdesk.copilot.workflow import TIMESTAMP_FIELD, moved
-from opsdesk.openapi import REDOC_JS, SWAGGER_UI_CSS, SWAGGER_UI_JS, response_schema
-from opsdesk.tables import ALL_TABLES
-from scripts.local.rest_events import route_for
-from scripts.openapi import committed_path, render
+from opsdesk.openapi import response_schema
+from tests.unit.openapi_samples import Sample, Tracked
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 1, 24, 12, 0, tzinfo=UTC)
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
-# The handlers are imported in a child process: they load settings and bind tables at import, which must not
-# leak into the other tests of this process (nor take this process's environment). Nothing calls AWS there.
-HANDLER_ENVIRONMENT = {
-    "AWS_REGION": "eu-west-1",
-    "AWS_DEFAULT_REGION": "eu-west-1",
-    "AWS_ACCESS_KEY_ID": "unit",
-    "AWS_SECRET_ACCESS_KEY": "unit",
-    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-    "COGNITO_USER_POOL_ID": "eu-west-1_unit",
-    "COGNITO_APP_CLIENT_ID": "unit-client",
-    "ALERTS_BUS_NAME": "unit-alerts",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_SERVICE_NAME": "opsdesk",
-    "POWERTOOLS_METRICS_NAMESPACE": "opsdesk",
-    "CORS_ALLOWED_ORIGINS": "",
-    **{table.name_env_var: f"unit-{table.logical_id}" for table in ALL_TABLES},
-}
-INTROSPECT = """
-import importlib, json, sys
-from opsdesk.apimap import COPILOT
-
-# Every route a copilot handler's resolver holds: Powertools keeps them on the resolver as Route objects,
-# split into static and dynamic (`<name>` segments) lists; openapi_path is the route in `{name}` form.
-routes, failed = {}, {}
-for group in COPILOT.groups:
-    try:
-        app = importlib.import_module(f"functions.{group.name}.handler").app
-    except Exception as exc:  # reported, so the test names what is missing
-        failed[group.name] = f"{type(exc).__name__}: {exc}"
-        continue
-    routes[group.name] = sorted({(route.method, route.openapi_path)
-                                 for route in app._static_routes + app._dynamic_routes})
-
-# What the docs function answers, through its lambda_handler as API Gateway calls it.
-from functions.copilot_docs import handler as docs
-from scripts.local.gateway import LambdaContext
-from scripts.local.rest_events import in_process_event
-answers = {}
-for name in ("openapi.json", "docs", "redoc"):
-    _, event = in_process_event("GET", f"{COPILOT.base_path}/{name}", claims=None)
-    answers[name] = docs.lambda_handler(event, LambdaContext("copilot_docs", "eu-west-1"))
-print(json.dumps({"routes": routes, "failed": failed, "docs": answers}))
-"""
 
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return build_copilot_document()
-
-
-@pytest.fixture(scope="module")
-def handlers() -> dict[str, Any]:
-    """{"routes": {group: [[method, path], ...]}, "failed": {group: why}, "docs": {page: Lambda proxy answer}}."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "COGNITO_"))}
-    environment |= HANDLER_ENVIRONMENT
-    run = subprocess.run([sys.executable, "-c", INTROSPECT], cwd=ROOT, env=environment, capture_output=True,
-                         text=True, timeout=120, check=False)
-    assert run.returncode == 0, run.stderr[-4000:]
-    found: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
-    return found
 
 
 def described(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -119,86 +49,7 @@ def described(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, An
                 yield method.upper(), path, operation
 
 
-def concrete(path: str) -> str:
-    """A request path for an operation path: each `{name}` filled in."""
-    return re.sub(r"{([^{}]+)}", lambda m: f"{m.group(1)}-1", path)
-
-
-# (1) Routes and operations: the same set, both ways.
-
-def test_every_copilot_handler_imports(handlers: dict[str, Any]) -> None:
-    assert handlers["failed"] == {}
-
-
-def test_every_route_is_documented_and_every_operation_is_a_route(handlers: dict[str, Any],
-                                                                     document: dict[str, Any]) -> None:
-    routes = {(method, path) for group_routes in handlers["routes"].values() for method, path in group_routes}
-    operations = {(method, path) for method, path, _ in described(document)}
-
-    assert sorted(routes - operations) == [], "routes the document does not describe"
-    assert sorted(operations - routes) == [], "operations no handler serves"
-    assert set(handlers["routes"]) == {group.name for group in COPILOT.groups}
-
-
-def test_every_route_is_reached_through_the_api_map_at_its_own_handler(handlers: dict[str, Any]) -> None:
-    for group, routes in handlers["routes"].items():
-        for _, path in routes:
-            assert route_for(COPILOT.base_path + concrete(path)).route.group.name == group, path
-
-
-def test_public_operations_are_the_api_maps_public_routes(document: dict[str, Any]) -> None:
-    for method, path, operation in described(document):
-        group = route_for(COPILOT.base_path + concrete(path)).route.group
-        assert (operation.get("security") == []) == (group.auth is Auth.NONE), f"{method} {path}"
-
-
-# (2) The committed document is the generated one.
-
-def test_the_committed_document_is_current() -> None:
-    committed = committed_path("copilot")
-
-    assert committed.read_text(encoding="utf-8") == render("copilot"), "run `python -m scripts.openapi`"
-
-
-def test_the_docs_function_serves_the_document_and_both_pages(handlers: dict[str, Any],
-                                                              document: dict[str, Any]) -> None:
-    spec, swagger, redoc = (handlers["docs"][name] for name in ("openapi.json", "docs", "redoc"))
-
-    assert spec["statusCode"] == 200 and spec["multiValueHeaders"]["Content-Type"] == ["application/json"]
-    assert json.loads(spec["body"]) == document
-    assert document["servers"] == [{"url": COPILOT.base_path}]
-    for page, assets in ((swagger, (SWAGGER_UI_JS, SWAGGER_UI_CSS)), (redoc, (REDOC_JS,))):
-        assert page["statusCode"] == 200 and page["multiValueHeaders"]["Content-Type"] == ["text/html; charset=utf-8"]
-        for asset in assets:
-            assert f'"{asset.url}" integrity="{asset.integrity}" crossorigin="anonymous"' in page["body"]
-        assert "openapi.json" in page["body"]
-
-
-# (3) Valid OpenAPI 3.1, with what the platform answers.
-
-def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
-    validator = pytest.importorskip("openapi_spec_validator")
-
-    assert document["openapi"] == "3.1.0"
-    validator.validate(document)
-
-
-def test_the_documents_references_resolve_and_operation_ids_are_unique(document: dict[str, Any]) -> None:
-    """The structural rules, checked without openapi-spec-validator too."""
-    text = json.dumps(document)
-    for reference in set(re.findall(r'"\$ref": "#/([^"]+)"', text)):
-        node: Any = document
-        for part in reference.split("/"):
-            assert isinstance(node, dict) and part in node, reference
-            node = node[part]
-    ids = [operation["operationId"] for _, _, operation in described(document)]
-    assert len(ids) == len(set(ids))
-    for method, path, operation in described(document):
-        variables = re.findall(r"{([^{}]+)}", path)
-        in_path = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
-        assert in_path == variables and all(p["required"] for p in operation.get("parameters", [])
-                                            if p["in"] == "path"), f"{method} {path}"
-
+# (1) The copilot's errors: what its routes answer beyond every module's (tests/unit/test_openapi_documents.py).
 
 def test_every_operation_documents_the_errors_its_route_can_answer(document: dict[str, Any]) -> None:
     for method, path, operation in described(document):
@@ -232,33 +83,8 @@ def test_errors_are_the_detail_envelope(document: dict[str, Any]) -> None:
 
 # (4) What the views answer validates against the document's schemas.
 
-class Tracked:
-    """A module whose public functions record that they were called."""
-
-    def __init__(self, module: ModuleType) -> None:
-        self.module = module
-        self.called: set[str] = set()
-
-    def public_functions(self) -> set[str]:
-        return {name for name, value in inspect.getmembers(self.module, inspect.isfunction)
-                if value.__module__ == self.module.__name__ and not name.startswith("_")}
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        function = getattr(self.module, name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            self.called.add(name)
-            return function(*args, **kwargs)
-
-        return call
 
 
-@dataclass(frozen=True)
-class Sample:
-    method: str
-    path: str
-    status: int
-    body: Any
 
 
 def incidents_in_every_state() -> list[Incident]:

@@ -56,7 +56,8 @@ def test_the_local_gateway_routes_the_most_specific_resource(path: str, group: s
 def test_public_routes_are_the_documents_public_ones() -> None:
     public = {r for g in HELPDESK.groups if g.auth is Auth.NONE for r in g.resources}
 
-    assert public == {"/livez", "/readyz", "/healthz", "/login", "/logout", "/csat/{token}", "/metrics"}
+    assert public == {"/livez", "/readyz", "/healthz", "/login", "/logout", "/csat/{token}", "/metrics",
+                      "/docs", "/redoc", "/openapi.json"}  # and the module's API documentation (opsdesk.apidocs)
     assert all(g.auth is Auth.COOKIE_JWT for g in HELPDESK.groups if g.auth is not Auth.NONE)
 
 

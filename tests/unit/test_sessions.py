@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -127,6 +128,43 @@ def test_an_expired_cookie_is_refused(verifier: TokenVerifier, key: rsa.RSAPriva
 
     with pytest.raises(Unauthorized):
         SessionAuthorizer(verifier, COOKIE).verify({"Cookie": f"helpdesk_session={expired}"})
+
+
+def test_a_module_with_a_shorter_token_lifetime_refuses_older_tokens_the_pool_still_accepts(
+        verifier: TokenVerifier, key: rsa.RSAPrivateKey) -> None:
+    now = time.time()
+    fresh = sign(key, id_claims(iat=int(now) - 14 * 60))
+    old = sign(key, id_claims(iat=int(now) - 16 * 60, exp=int(now) + 44 * 60))  # valid for the pool another 44 min
+    fifteen_minutes = SessionAuthorizer(verifier, COOKIE, token_lifetime_seconds=15 * 60, clock=lambda: now)
+
+    assert fifteen_minutes.verify({"Authorization": f"Bearer {fresh}"})[0]["iat"] == int(now) - 14 * 60
+    with pytest.raises(Unauthorized, match="expired"):
+        fifteen_minutes.verify({"Authorization": f"Bearer {old}"})
+    with pytest.raises(Unauthorized, match="expired"):
+        fifteen_minutes.verify({"Cookie": f"helpdesk_session={old}"})
+    assert SessionAuthorizer(verifier, COOKIE).verify({"Authorization": f"Bearer {old}"})[0]["sub"]
+
+
+class SignedOut:
+    """The revocation list (opsdesk.revocations.SessionRevocations) over a set of sessions."""
+
+    def __init__(self, *sessions: str) -> None:
+        self.sessions = set(sessions)
+
+    def is_revoked(self, claims: Mapping[str, Any]) -> bool:
+        return claims.get("origin_jti") in self.sessions
+
+
+def test_every_token_of_a_signed_out_session_is_refused_and_other_sessions_are_not(verifier: TokenVerifier,
+                                                                                  key: rsa.RSAPrivateKey) -> None:
+    ended, refreshed, other = (sign(key, id_claims(origin_jti=session, jti=jti)) for session, jti in
+                               (("session-1", "a"), ("session-1", "b"), ("session-2", "c")))
+    authorizer = SessionAuthorizer(verifier, COOKIE, revocations=SignedOut("session-1"))
+
+    for token in (ended, refreshed):
+        with pytest.raises(Unauthorized, match="Signed out"):
+            authorizer.verify({"Authorization": f"Bearer {token}"})
+    assert authorizer.verify({"Cookie": f"helpdesk_session={other}"})[0]["origin_jti"] == "session-2"
 
 
 def test_claims_come_from_a_json_context_or_a_claims_object() -> None:

@@ -75,7 +75,14 @@ class CookieSession:
     always_on: bool = False
     """False: the stage turns the cookie login on (SessionSettings.cookie_login: the helpdesk document's local
     mode); True: the module's document promises cookies everywhere."""
+    token_lifetime_seconds: int | None = None
+    """What the module's document says an access token lives: ID tokens issued longer ago are refused by the
+    session authorizer, whatever the pool's validity (one pool serves every module; moto's is fixed at 1 h)."""
 
+
+SESSION_AUTHORIZER = FunctionGroup(name="session_authorizer", resources=(), read_only_tables=("SessionsTable",))
+"""The Lambda REQUEST authorizer every cookie-session module's REST API has (functions/session_authorizer): it
+reads the signed-out sessions (opsdesk.revocations)."""
 
 MODULE_STAGE_VARIABLE = "module"
 """Every module's REST API stage carries its module's name in this stage variable (CDK and the local gateway), so
@@ -181,6 +188,13 @@ class ApiModule:
         return RateLimit("", self.default_rate_limit) if self.default_rate_limit else None
 
 
+def api_docs_group(module_name: str) -> FunctionGroup:
+    """A module's interactive docs (opsdesk.apidocs): Swagger UI, ReDoc and the OpenAPI document they read, public
+    like the committed documents under docs/api/."""
+    return FunctionGroup(name=f"{module_name}_api_docs", resources=("/docs", "/redoc", "/openapi.json"),
+                         auth=Auth.NONE)
+
+
 SUPPORT = ApiModule(
     name="support",
     base_path="/support",
@@ -224,6 +238,7 @@ SUPPORT = ApiModule(
             read_only_tables=("EventsTable",),
             streaming=True,
         ),
+        api_docs_group("support"),
     ),
     # The support document's limits, per user: chat 10, doc search 30, everything else 100 a minute.
     rate_limits=(RateLimit("/api/chat", 10), RateLimit("/api/docs/search", 30)),
@@ -246,6 +261,7 @@ HELPDESK = ApiModule(
         ),
         # Cookie sessions: sign in through Cognito (public), or clear the cookie.
         FunctionGroup(name="helpdesk_session", resources=("/login", "/logout"), auth=Auth.NONE),
+        api_docs_group("helpdesk"),
         FunctionGroup(
             name="helpdesk_people",
             resources=("/me", "/requesters", "/requesters/{id}"),
@@ -328,7 +344,7 @@ COPILOT = ApiModule(
             name="copilot_session",
             resources=("/auth/logout", "/auth/me", "/auth/switch-project", "/auth/ws-token"),
             auth=Auth.COOKIE_JWT,
-            tables=("IncidentsTable", "RateLimitsTable"),
+            tables=("IncidentsTable", "RateLimitsTable", "SessionsTable"),
             capabilities=(Capability.USER_DIRECTORY, Capability.CURSOR_KEY),
         ),
         FunctionGroup(
@@ -352,8 +368,7 @@ COPILOT = ApiModule(
             auth=Auth.COOKIE_JWT,
             tables=COPILOT_TABLES,
         ),
-        # The document's interactive docs: Swagger UI, ReDoc and the OpenAPI document they read (public).
-        FunctionGroup(name="copilot_docs", resources=("/docs", "/redoc", "/openapi.json"), auth=Auth.NONE),
+        api_docs_group("copilot"),
         # Alert webhooks (Alertmanager, Grafana, Datadog, PagerDuty-shaped): public at the gateway, each delivery
         # authenticated by its integration's webhook token, then put on the alerts bus (ALERTS).
         FunctionGroup(
@@ -373,13 +388,14 @@ COPILOT = ApiModule(
     ),
     default_rate_limit=100,
     rate_limit_reset_seconds=True,
-    session=CookieSession(cookie="access_token", always_on=True),
+    session=CookieSession(cookie="access_token", always_on=True, token_lifetime_seconds=15 * 60),
     stream_consumers=(StreamConsumer(
         FunctionGroup(name="copilot_hypotheses", resources=(), tables=("IncidentsTable", "EventsTable"),
                       capabilities=(Capability.AI_MODEL,)),
         table="EventsTable",
-        event_types=("incident.created",),
-        purpose="rank AI hypotheses for each new copilot incident from the evidence the project holds",
+        event_types=("incident.created", "hypotheses.requested"),
+        purpose="rank AI hypotheses for each new copilot incident, and again when an alert joins it, from the "
+                "evidence the project holds",
     ),),
 )
 
@@ -403,6 +419,7 @@ RESPONSE = ApiModule(
             tables=("IncidentsTable",),
             capabilities=(Capability.CURSOR_KEY,),
         ),
+        api_docs_group("response"),
         FunctionGroup(name="response_health", resources=("/health", "/metrics"), auth=Auth.NONE,
                       read_only_tables=("IncidentsTable",)),
     ),
@@ -436,6 +453,7 @@ AURA = ApiModule(
             capabilities=(Capability.MODULE_QUEUE,),
         ),
         FunctionGroup(name="aura_status", resources=("/info", "/stats"), read_only_tables=("TicketsTable",)),
+        api_docs_group("aura"),
         FunctionGroup(name="aura_health", resources=("/health",), auth=Auth.NONE,
                       read_only_tables=("TicketsTable",)),
         FunctionGroup(

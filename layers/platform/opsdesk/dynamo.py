@@ -26,7 +26,7 @@ from opsdesk.events import DomainEvent
 from opsdesk.settings import PlatformSettings
 
 if TYPE_CHECKING:
-    from opsdesk.eventlog import EventLog
+    from opsdesk.eventlog import EventLog, EventSlot
 
 THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"}
@@ -179,6 +179,7 @@ def run_transaction(
     transaction: type[TransactWrite] = TransactWrite,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    after_failed_attempt: Callable[[], None] = lambda: None,
 ) -> None:
     """Run one transaction, staged by `write` anew on every attempt. Concurrent writers of a tenant collide on its
     counters and event stream heads (TransactionConflict) although neither is wrong: those, and server errors, are
@@ -195,6 +196,7 @@ def run_transaction(
                 write(tx)
             return
         except PynamoDBException as exc:
+            after_failed_attempt()
             outcome = Outcome.CONFLICT
             if is_retryable_transaction_failure(exc):
                 outcome = Outcome.RETRY
@@ -247,11 +249,34 @@ class Transactions:
 
     def publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
         if events and self._events is not None:
-            self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
+            staged = self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
+            attempt_slots = _attempt_slots.get(None)
+            if attempt_slots is not None:
+                attempt_slots.extend(staged)
 
     def commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[BaseException], BaseException],
                on_condition_failed: Callable[[], Outcome]) -> None:
-        run_transaction(self.connection, write, conflict, on_condition_failed, transaction=TransactWrite)
+        """The event numbers an attempt reserved are voided when it does not commit (see opsdesk.eventlog)."""
+        slots: list[EventSlot] = []
+
+        def attempt(tx: TransactWrite) -> None:
+            slots.clear()
+            token = _attempt_slots.set(slots)
+            try:
+                write(tx)
+            finally:
+                _attempt_slots.reset(token)
+
+        def void() -> None:
+            if slots and self._events is not None:
+                self._events.void(list(slots))
+
+        run_transaction(self.connection, attempt, conflict, on_condition_failed, transaction=TransactWrite,
+                        after_failed_attempt=void)
+
+
+_attempt_slots: ContextVar[list[EventSlot] | None] = ContextVar("event_slots_of_this_attempt", default=None)
+"""The event numbers the transaction attempt being staged (in this thread) has reserved."""
 
 
 BATCH_WRITE_SIZE = 25

@@ -1,33 +1,42 @@
 """The event log: what changed, in the same transaction as the change, numbered per stream.
 
 A stream is a tenant's sequence of events under one key (`tenant`, `ticket:<id>`, ...). Its events are numbered
-1, 2, 3 ... with no gap and in commit order, so a client that resumes after event n (SSE `Last-Event-ID`) misses
-nothing and sees nothing twice:
+1, 2, 3 ..., so a client that resumes after event n (SSE `Last-Event-ID`) misses nothing and sees nothing twice:
 
-    head   pk T#<tenant>#S#<stream>  sk HEAD              seq = the last number taken
+    head   pk T#<tenant>#S#<stream>  sk HEAD              seq = the last number reserved, reservedAt
     event  pk T#<tenant>#S#<stream>  sk E#<number, 12 digits>   type, data (JSON), createdAt, expiresAt (TTL),
                                                                 audience (a group, when not for everyone)
 
-A writer reads the head (consistently), then in its transaction puts events n+1.. under the condition that they
-do not exist yet and moves the head. Two writers that read the same head collide on event n+1: one commits, the
-other's transaction is cancelled and it retries with the new head. So number n+1 only exists once n committed.
+A writer reserves its numbers with one atomic ADD on the head (writers never collide on it, however many write
+to one tenant at once), then puts its events in its transaction under the condition that they do not exist yet.
+A number whose transaction did not commit is a gap: the writer fills it with a `void` event at once, and a reader
+that finds a gap behind an event older than GAP_SECONDS (its writer died between reserving and committing) fills
+it itself. Filling is a conditional put too, so a number ends up holding either its event or a void, never both:
+a writer that was too slow finds its number taken and commits again with new numbers. Readers hand out the events
+in number order and stop at a gap still young enough to be written, so nothing is skipped.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.clock import to_rfc3339
+from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
-from opsdesk.events import EVENT_SK_PREFIX, DomainEvent, StoredEvent, stream_pk
+from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
 from opsdesk.settings import EventLogSettings, load_settings
 
 HEAD_SK = "HEAD"
+GAP_SECONDS = 10.0
+"""How long a reader waits for a reserved number's event, counted from the newest later event's creation (a
+reservation is a moment before its transaction, which API Gateway's 29 s integration timeout bounds)."""
 
 
 class _EventLogItem(Model):
@@ -39,6 +48,7 @@ class _EventLogItem(Model):
 
 class _HeadItem(_EventLogItem):
     seq = NumberAttribute(default=0)
+    reservedAt = UnicodeAttribute(null=True)
 
 
 class _EventItem(_EventLogItem):
@@ -52,6 +62,15 @@ class _EventItem(_EventLogItem):
     """JSON of DomainEvent.envelope, when it has one."""
 
 
+@dataclass(frozen=True)
+class EventSlot:
+    """A number reserved for an event of a stream."""
+
+    pk: str
+    stream: str
+    number: int
+
+
 def _event_sk(number: int) -> str:
     return f"{EVENT_SK_PREFIX}{number:012d}"
 
@@ -62,43 +81,90 @@ class EventLog:
         bind_table(_EventLogItem, settings.events_table_name, settings)
         self._retention = retention or timedelta(hours=settings.event_retention_hours)
 
-    def stage(self, tx: TransactWrite, tenant_id: str, events: list[DomainEvent], now: datetime) -> None:
-        """Add `events` to the transaction `tx`, numbered after each stream's current head. Call it inside the
-        write that is retried: a cancelled transaction must read the heads again."""
+    def stage(self, tx: TransactWrite, tenant_id: str, events: list[DomainEvent], now: datetime) -> list[EventSlot]:
+        """Add `events` to the transaction `tx`, under numbers reserved now; returns them, for `void` when the
+        transaction does not commit. Call it inside the write that is retried: every attempt reserves anew."""
         by_stream: dict[str, list[DomainEvent]] = {}
         for event in events:
             by_stream.setdefault(event.stream, []).append(event)
         stamp, expires = to_rfc3339(now), int((now + self._retention).timestamp())
+        slots: list[EventSlot] = []
         for stream, stream_events in by_stream.items():
             pk = stream_pk(tenant_id, stream)
-            last = self._head(pk)
-            for offset, event in enumerate(stream_events, start=1):
-                item = _EventItem(pk, _event_sk(last + offset), stream=stream, type=event.type,
+            last = self._reserve(pk, len(stream_events), stamp)
+            first = last - len(stream_events) + 1
+            for number, event in enumerate(stream_events, start=first):
+                item = _EventItem(pk, _event_sk(number), stream=stream, type=event.type,
                                   data=json.dumps(event.data, separators=(",", ":")), createdAt=stamp,
                                   expiresAt=expires, audience=event.audience,
                                   envelope=json.dumps(event.envelope) if event.envelope else None)
                 tx.save(item, condition=_EventItem.pk.does_not_exist())
-            tx.update(_HeadItem(pk, HEAD_SK), actions=[_HeadItem.seq.set(last + len(stream_events))])
+                slots.append(EventSlot(pk, stream, number))
+        return slots
 
-    def read_after(self, tenant_id: str, stream: str, after: int, limit: int = 100) -> list[StoredEvent]:
-        """The stream's events numbered above `after`, oldest first (a Query on the stream's partition)."""
+    def void(self, slots: Sequence[EventSlot], now: datetime | None = None) -> None:
+        """Fill numbers whose transaction did not commit, so readers need not wait for them. Best effort: a number
+        left unfilled is filled by the first reader that waits GAP_SECONDS for it."""
+        for slot in slots:
+            try:
+                self._fill(slot, now or datetime.now(UTC))
+            except PynamoDBException:
+                continue
+
+    def read_after(self, tenant_id: str, stream: str, after: int, limit: int = 100,
+                   now: datetime | None = None) -> list[StoredEvent]:
+        """The stream's events numbered above `after`, oldest first (a Query on the stream's partition), up to the
+        first number still being written."""
+        pk = stream_pk(tenant_id, stream)
         results = _EventItem.query(
-            stream_pk(tenant_id, stream),
+            pk,
             _EventItem.sk.between(_event_sk(after + 1), _event_sk(10**12 - 1)),
             consistent_read=True,
             limit=limit,
         )
-        events = [
-            StoredEvent(id=int(item.sk.removeprefix(EVENT_SK_PREFIX)), type=item.type, stream=item.stream,
-                        data=json.loads(item.data), created_at=item.createdAt, audience=item.audience,
-                        envelope=json.loads(item.envelope) if item.envelope else {})
-            for item in results
-        ]
+        events: list[StoredEvent] = []
+        expected = after + 1
+        for item in results:
+            number = int(item.sk.removeprefix(EVENT_SK_PREFIX))
+            if number > expected and not self._fill_gap(pk, stream, range(expected, number), item.createdAt,
+                                                        now or datetime.now(UTC)):
+                break  # still being written: the next read takes it from here
+            expected = number + 1
+            if item.type != VOID_EVENT_TYPE:
+                events.append(StoredEvent(
+                    id=number, type=item.type, stream=item.stream, data=json.loads(item.data),
+                    created_at=item.createdAt, audience=item.audience,
+                    envelope=json.loads(item.envelope) if item.envelope else {}))
         record_items_read(results.page_iter.total_scanned_count)
         return events
 
     def last_id(self, tenant_id: str, stream: str) -> int:
         return self._head(stream_pk(tenant_id, stream))
+
+    def _fill_gap(self, pk: str, stream: str, missing: range, later_created_at: str, now: datetime) -> bool:
+        """The `missing` numbers lie below an event created at `later_created_at`: fill them when that is
+        GAP_SECONDS ago (their writers are gone). False while they may still be written, or when one was written
+        meanwhile (read again)."""
+        if (now - parse_rfc3339(later_created_at)).total_seconds() < GAP_SECONDS:
+            return False
+        try:
+            for number in missing:
+                self._fill(EventSlot(pk, stream, number), now)
+        except PynamoDBException:
+            return False
+        return True
+
+    def _fill(self, slot: EventSlot, now: datetime) -> None:
+        _EventItem(slot.pk, _event_sk(slot.number), stream=slot.stream, type=VOID_EVENT_TYPE, data="{}",
+                   createdAt=to_rfc3339(now), expiresAt=int((now + self._retention).timestamp())).save(
+            condition=_EventItem.pk.does_not_exist())
+
+    @staticmethod
+    def _reserve(pk: str, count: int, stamp: str) -> int:
+        """The last of `count` new numbers: one atomic ADD, which never conflicts with another writer's."""
+        head = _HeadItem(pk, HEAD_SK)
+        head.update(actions=[_HeadItem.seq.add(count), _HeadItem.reservedAt.set(stamp)])
+        return int(head.seq)
 
     @staticmethod
     def _head(pk: str) -> int:

@@ -16,6 +16,9 @@ PROJECT_SCOPE_SEPARATOR = "@"
 """Project-scoped streams are `<channel>@<project id>` (the copilot's `incidents`, `hypotheses`, `alerts`): a
 WebSocket client subscribes to the channel and receives its current project's stream."""
 PROJECT_CHANNELS = frozenset({"incidents", "hypotheses", "alerts"})
+VOID_EVENT_TYPE = "void"
+"""What fills an event number whose event was never written (opsdesk.eventlog): readers skip it, the fan-out
+ignores it."""
 EVENT_SK_PREFIX = "E#"
 """Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
 

@@ -187,6 +187,11 @@ def current_principal(app: APIGatewayRestResolver) -> Principal:
     return principal_from_claims(claims, _expected_clients.get(app))
 
 
+def current_claims(app: APIGatewayRestResolver) -> dict[str, Any]:
+    """The verified claims themselves (a logout needs the token's session, which the Principal does not carry)."""
+    return claims_from_context(_authorizer_context(app)) or {}
+
+
 def current_channel(app: APIGatewayRestResolver) -> Channel:
     """`cookie` when the session authorizer let the caller in by the session cookie, else `bearer`."""
     return channel_from_context(_authorizer_context(app))

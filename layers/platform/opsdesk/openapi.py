@@ -171,6 +171,18 @@ class _Components:
             raise ValueError(f"two different schemas are named {name}: rename one of the models")
 
 
+def docs_operations(tag: str = "docs") -> list[Operation]:
+    """The module's own documentation routes (opsdesk.apidocs), public like the document."""
+    page = Content("text/html", {"type": "string"})
+    return [
+        Operation("GET", "/docs", "getSwaggerUi", "Swagger UI", tag, {200: page}, public=True,
+                  description="Interactive documentation of this document; Try it out calls the API."),
+        Operation("GET", "/redoc", "getRedoc", "ReDoc", tag, {200: page}, public=True),
+        Operation("GET", "/openapi.json", "getOpenApiDocument", "This OpenAPI document", tag,
+                  {200: Content("application/json", {"type": "object"})}, public=True),
+    ]
+
+
 def build_document(api: ApiDescription, operations: Sequence[Operation]) -> dict[str, Any]:
     """The OpenAPI 3.1 document: paths in order of their path, components sorted by name."""
     components = _Components()

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -87,20 +87,37 @@ def request_token(headers: Mapping[str, Any] | None, cookie: SessionCookie | Non
     return None
 
 
+class SignedOutSessions(Protocol):
+    """The sessions people signed out of (opsdesk.revocations.SessionRevocations)."""
+
+    def is_revoked(self, claims: Mapping[str, Any]) -> bool: ...
+
+
 class SessionAuthorizer:
     """What the Lambda REQUEST authorizer decides; `cookie` None means the cookie login is off (cookies ignored)."""
 
-    def __init__(self, verifier: TokenVerifier, cookie: SessionCookie | None) -> None:
+    def __init__(self, verifier: TokenVerifier, cookie: SessionCookie | None, *,
+                 token_lifetime_seconds: int | None = None, revocations: SignedOutSessions | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self._verifier = verifier
         self._cookie = cookie
+        self._lifetime = token_lifetime_seconds
+        self._revocations = revocations
+        self._clock = clock
 
     def verify(self, headers: Mapping[str, Any] | None) -> tuple[dict[str, Any], Channel]:
-        """The verified claims and how they came, or Unauthorized."""
+        """The verified claims and how they came, or Unauthorized: also for a token older than the module's
+        token lifetime, and for one of a session its user signed out of."""
         found = request_token(headers, self._cookie)
         if found is None or not found[0]:
             raise Unauthorized()
         token, channel = found
-        return self._verifier.verify_id_token(token), channel
+        claims = self._verifier.verify_id_token(token)
+        if self._lifetime is not None and self._clock() - float(claims.get("iat", 0)) > self._lifetime:
+            raise Unauthorized("Token expired")
+        if self._revocations is not None and self._revocations.is_revoked(claims):
+            raise Unauthorized("Signed out")
+        return claims, channel
 
     def authorize(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """The authorizer's answer to API Gateway: allow the API's methods for this caller, with the claims in

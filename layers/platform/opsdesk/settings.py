@@ -205,6 +205,8 @@ class SessionSettings(TokenSettings):
     itself is the module's (opsdesk.apimap.CookieSession)."""
 
     cookie_login: Literal["on", "off"] = Field(default="off", alias="HELPDESK_COOKIE_LOGIN")
+    sessions_table_name: str | None = Field(default=None, alias="SESSIONS_TABLE_NAME")
+    """Signed-out sessions (opsdesk.revocations): their tokens are refused. Unset: none is checked."""
     auth_mode: Literal["local", "oidc"] | None = Field(default=None, alias="AUTH_MODE")
     """The helpdesk document's switch: `AUTH_MODE=local` turns the cookie login on as HELPDESK_COOKIE_LOGIN=on
     does (OIDC bearer tokens are always accepted)."""

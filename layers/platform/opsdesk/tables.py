@@ -149,6 +149,16 @@ INCIDENTS_TABLE = TableDefinition(
     stream=True,
 )
 
+# Sessions people signed out of (opsdesk.revocations): one item per session, until every ID token it issued has
+# expired (TTL). The session authorizer refuses their tokens.
+SESSIONS_TABLE = TableDefinition(
+    logical_id="SessionsTable",
+    name_env_var="SESSIONS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+)
+
 ALL_TABLES: tuple[TableDefinition, ...] = (
-    SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE, TICKETS_TABLE, INCIDENTS_TABLE,
+    SUPPORT_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE, RATE_LIMITS_TABLE, TICKETS_TABLE, INCIDENTS_TABLE, SESSIONS_TABLE,
 )

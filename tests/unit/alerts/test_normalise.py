@@ -64,7 +64,8 @@ AM_ERROR = Alert(
     labels={"alertname": "HighErrorRate", "instance": "10.2.4.17:8080", "job": "checkout-api", "namespace": "shop",
             "prometheus": "monitoring/k8s", "service": "checkout", "severity": "critical"},
     links=("http://prometheus.monitoring.svc:9090/graph?g0.expr=sum%28rate%28http_requests_total%7Bcode%3D~%225..%22"
-           "%7D%5B5m%5D%29%29&g0.tab=1", "https://runbooks.example.com/checkout/high-error-rate"))
+           "%7D%5B5m%5D%29%29&g0.tab=1", "https://runbooks.example.com/checkout/high-error-rate"),
+    description="checkout answers 7.3% of requests with 5xx (threshold 5%).")
 AM_CRASH = Alert(
     source="alertmanager", dedup_key="b0c41e5f6a7d2c93", action="trigger", severity="medium",
     name="KubePodCrashLooping",
@@ -75,7 +76,9 @@ AM_CRASH = Alert(
             "severity": "warning"},
     links=("http://prometheus.monitoring.svc:9090/graph?g0.expr=max_over_time%28kube_pod_container_status_waiting_"
            "reason%7Breason%3D%22CrashLoopBackOff%22%7D%5B5m%5D%29+%3E%3D+1&g0.tab=1",
-           "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping"))
+           "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping"),
+    description='Pod shop/invoice-renderer-7d9c6b5f4-x2kqp (renderer) is in waiting state (reason: '
+                '"CrashLoopBackOff").')
 GRAFANA_MEMORY = Alert(
     source="grafana", dedup_key="c6eadffa33fcdf37", action="trigger", severity="high", name="High memory usage",
     summary="payments-worker memory above 90%", service="payments-worker",
@@ -85,7 +88,8 @@ GRAFANA_MEMORY = Alert(
     links=("https://grafana.example.com/alerting/grafana/be2l3tbk1m9kwd/view?orgId=1",
            "https://grafana.example.com/d/payments-overview?from=1772454190000&orgId=1&to=1772457790000",
            "https://grafana.example.com/d/payments-overview?from=1772454190000&orgId=1&to=1772457790000&viewPanel=4",
-           "https://runbooks.example.com/payments/memory"))
+           "https://runbooks.example.com/payments/memory"),
+    description="payments-worker uses 94% of its memory limit")
 DATADOG_TRIGGERED = Alert(
     source="datadog", dedup_key="148872315:env:prod,service:checkout", action="trigger", severity="critical",
     name="Checkout 5xx rate above 5%",
@@ -130,7 +134,8 @@ GOOD: dict[str, object] = {
         labels={"ClusterName": "prod", "ServiceName": "checkout-api", "metric_name": "CPUUtilization",
                 "namespace": "AWS/ECS"},
         links=(f"{CONSOLE}checkout-api-cpu-high",),
-        route={**ACCOUNT_ROUTE, "alarm_name": "checkout-api-cpu-high"}),
+        route={**ACCOUNT_ROUTE, "alarm_name": "checkout-api-cpu-high"},
+        description="CPU of the checkout API above 85% for 10 minutes. severity=critical team=payments"),
     "cloudwatch-ok": Alert(
         source="cloudwatch", dedup_key="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:checkout-alb-5xx",
         action="resolve", severity="high", name="checkout-alb-5xx",
@@ -139,14 +144,16 @@ GOOD: dict[str, object] = {
         service="checkout-alb", starts_at=utc("2026-03-02T14:21:07.884"), ends_at=utc("2026-03-02T14:21:07.884"),
         labels={"LoadBalancer": "app/checkout-alb/50dc6c495c0c9188", "metric_name": "HTTPCode_ELB_5XX_Count",
                 "namespace": "AWS/ApplicationELB"},
-        links=(f"{CONSOLE}checkout-alb-5xx",), route={**ACCOUNT_ROUTE, "alarm_name": "checkout-alb-5xx"}),
+        links=(f"{CONSOLE}checkout-alb-5xx",), route={**ACCOUNT_ROUTE, "alarm_name": "checkout-alb-5xx"},
+        description="5xx answered by the checkout load balancer"),
     "cloudwatch-insufficient-data": Alert(
         source="cloudwatch", dedup_key="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:invoice-renderer-errors",
         action="acknowledge", severity="medium", name="invoice-renderer-errors",
         summary="Insufficient Data: 1 datapoint was unknown.", service="invoice-renderer",
         starts_at=utc("2026-03-02T15:02:12.207"),
         labels={"FunctionName": "invoice-renderer", "metric_name": "Errors", "namespace": "AWS/Lambda"},
-        links=(f"{CONSOLE}invoice-renderer-errors",), route={**ACCOUNT_ROUTE, "alarm_name": "invoice-renderer-errors"}),
+        links=(f"{CONSOLE}invoice-renderer-errors",), route={**ACCOUNT_ROUTE, "alarm_name": "invoice-renderer-errors"},
+        description="Invoice renderer Lambda errors. Severity=Warning"),
     "cloudwatch-metric-math": Alert(
         source="cloudwatch", dedup_key="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:TotalNetworkTrafficTooHigh",
         action="trigger", severity="high", name="TotalNetworkTrafficTooHigh",
@@ -155,20 +162,22 @@ GOOD: dict[str, object] = {
         service="", starts_at=utc("2026-03-02T17:20:48.554"),
         labels={"InstanceId": "i-12345678901234567", "metric_name": "NetworkIn", "namespace": "AWS/EC2"},
         links=(f"{CONSOLE}TotalNetworkTrafficTooHigh",),
-        route={**ACCOUNT_ROUTE, "alarm_name": "TotalNetworkTrafficTooHigh"}),
+        route={**ACCOUNT_ROUTE, "alarm_name": "TotalNetworkTrafficTooHigh"},
+        description="Goes into alarm if total network traffic exceeds 10Kb"),
     "cloudwatch-composite-alarm": Alert(
         source="cloudwatch", dedup_key="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:checkout-degraded",
         action="trigger", severity="high", name="checkout-degraded",
         summary="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:checkout-api-cpu-high transitioned to ALARM at "
                 "Monday 02 March, 2026 13:58:41 UTC",
         service="", starts_at=utc("2026-03-02T14:00:01.905"), labels={}, links=(f"{CONSOLE}checkout-degraded",),
-        route={**ACCOUNT_ROUTE, "alarm_name": "checkout-degraded"}),
+        route={**ACCOUNT_ROUTE, "alarm_name": "checkout-degraded"},
+        description="Checkout degraded: CPU or 5xx. severity=high"),
     "alertmanager-firing": [AM_ERROR, AM_CRASH],
     "alertmanager-resolved": [Alert(
         source="alertmanager", dedup_key="3a1f7c2e9b4d8e01", action="resolve", severity="critical",
         name="HighErrorRate", summary="checkout 5xx above 5% for 5 minutes", service="checkout",
         starts_at=utc("2026-03-02T13:55:12.218"), ends_at=utc("2026-03-02T14:12:27.218"), labels=AM_ERROR.labels,
-        links=AM_ERROR.links)],
+        links=AM_ERROR.links, description=AM_ERROR.description)],
     "alertmanager-without-fingerprint": [Alert(
         source="alertmanager", dedup_key="91c485fd91b2078de62a960de2db0c92284e90c5e9f891e404f4bb8ee4ee474a",
         action="trigger", severity="high", name="DiskWillFillIn4Hours", summary="DiskWillFillIn4Hours",
@@ -182,11 +191,13 @@ GOOD: dict[str, object] = {
         summary="The system has high CPU usage", service="", starts_at=utc("2026-03-02T13:08:10"),
         labels={"alertname": "High CPU usage", "grafana_folder": "Payments", "team": "payments",
                 "zone": "eu-west-1b"},
-        links=("https://grafana.example.com/alerting/grafana/ce7k1xq2p0v3ab/view?orgId=1",))],
+        links=("https://grafana.example.com/alerting/grafana/ce7k1xq2p0v3ab/view?orgId=1",),
+        description="The system has high CPU usage")],
     "grafana-resolved": [Alert(
         source="grafana", dedup_key="c6eadffa33fcdf37", action="resolve", severity="high", name="High memory usage",
         summary="payments-worker memory above 90%", service="payments-worker", starts_at=utc("2026-03-02T13:03:10"),
-        ends_at=utc("2026-03-02T13:31:10"), labels=GRAFANA_MEMORY.labels, links=GRAFANA_MEMORY.links)],
+        ends_at=utc("2026-03-02T13:31:10"), labels=GRAFANA_MEMORY.labels, links=GRAFANA_MEMORY.links,
+        description=GRAFANA_MEMORY.description)],
     "datadog-triggered": DATADOG_TRIGGERED,
     "datadog-recovered": Alert(
         source="datadog", dedup_key="148872315:env:prod,service:checkout", action="resolve", severity="critical",

@@ -31,7 +31,12 @@ from opsdesk.copilot.records import Alert as CopilotAlert
 from opsdesk.copilot.records import Incident as CopilotIncident
 from opsdesk.copilot.records import IncidentState, Severity
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.service import alert_fired_event, incident_created_event, incident_updated_event
+from opsdesk.copilot.service import (
+    alert_fired_event,
+    incident_created_event,
+    incident_updated_event,
+    ranking_requested_event,
+)
 from opsdesk.errors import Conflict
 from opsdesk.response import workflow as response_workflow
 from opsdesk.response.records import Status
@@ -71,11 +76,9 @@ class AlertIngest:
         tenant, project = target.tenant_id, target.project_id
         for attempt in range(MAX_ATTEMPTS):
             now = self._now()
-            applied = self._groups.delivered_to(tenant, project, delivery_id)
-            if applied is not None:  # redelivered: its effects again (each is idempotent), nothing else
-                stored, repeat = applied
-                if not repeat:
-                    self._effects(target, alert, stored, Outcome.NOTHING, delivery_id)
+            # The delivery's marker is read only once a commit was refused (its absence is one of the commit's
+            # conditions) or when there is nothing to commit: a first delivery, the common case, reads it never.
+            if attempt > 0 and self._replayed(target, alert, delivery_id):
                 return Outcome.NOTHING
             by_key = self._live(tenant, project, self._groups.by_dedup_key(tenant, project, alert.dedup_key))
             by_service = None
@@ -83,7 +86,8 @@ class AlertIngest:
                 by_service = self._live(tenant, project, self._groups.by_service(tenant, project, alert.service))
             decision = decide(alert, by_key.group if by_key else None, by_service.group if by_service else None, now)
             if decision.group is None:
-                return decision.outcome
+                return Outcome.NOTHING if attempt == 0 and self._replayed(target, alert, delivery_id) \
+                    else decision.outcome
             joined = None
             if decision.outcome is not Outcome.OPEN:  # the group decided on: the key's, else the service's
                 joined = by_key if by_key and by_key.group.incident_id == decision.group.incident_id else by_service
@@ -106,6 +110,16 @@ class AlertIngest:
                 self._effects(target, alert, stored, decision.outcome, delivery_id)
             return decision.outcome
         raise Conflict("The alert's incident kept changing; the delivery will be retried")
+
+    def _replayed(self, target: Target, alert: Alert, delivery_id: str) -> bool:
+        """A redelivery (the delivery was applied before): its effects again, each idempotent, and nothing else."""
+        applied = self._groups.delivered_to(target.tenant_id, target.project_id, delivery_id)
+        if applied is None:
+            return False
+        stored, repeat = applied
+        if not repeat:
+            self._effects(target, alert, stored, Outcome.NOTHING, delivery_id)
+        return True
 
     # Grouping
 
@@ -135,8 +149,11 @@ class AlertIngest:
                               source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
                               service=alert.service, summary=alert.summary, starts_at=alert.starts_at,
                               labels=dict(alert.labels), fingerprint=alert.dedup_key, ends_at=alert.ends_at,
-                              incident_id=incident.id)
-        self._copilot.save_alert(tenant, record, [alert_fired_event(record)] if alert.action == "trigger" else [])
+                              incident_id=incident.id, description=alert.description)
+        events = [alert_fired_event(record)] if alert.action == "trigger" else []
+        if alert.action == "trigger" and outcome is Outcome.JOIN:
+            events.append(ranking_requested_event(incident))  # new evidence for an incident ranked before
+        self._copilot.save_alert(tenant, record, events)
         system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
         self._response_incident(system, alert, stored)
         self._response.ingest(system, [IngestEventRequest(

@@ -355,7 +355,7 @@ def cloudwatch_alarm(event: Mapping[str, Any]) -> Alert:
                  name=alarm_name[:MAX_NAME], summary=_text(state, "reason", "detail.state")[:MAX_SUMMARY],
                  service=service, starts_at=moment, ends_at=moment if action == "resolve" else None,
                  labels=metric_labels, links=_links([link] if host else []),
-                 route={**origin, "alarm_name": alarm_name})
+                 route={**origin, "alarm_name": alarm_name}, description=description[:MAX_SUMMARY])
 
 
 def _alarm_metrics(configuration: Mapping[str, Any]) -> tuple[dict[str, str], str]:
@@ -421,7 +421,8 @@ def _prometheus_alert(alert: Mapping[str, Any], path: str, source: AlertSource, 
     return Alert(source=source, dedup_key=_dedup_key(dedup_key), action=action, severity=severity, name=name[:MAX_NAME],
                  summary=summary[:MAX_SUMMARY], service=_identifier(service, f"{path}.labels.{service_label}"),
                  starts_at=starts_at, ends_at=ends_at if action == "resolve" else None,
-                 labels=_labels(labels.items()), links=_links(urls))
+                 labels=_labels(labels.items()), links=_links(urls),
+                 description=annotations.get("description", "")[:MAX_SUMMARY])
 
 
 def _alertmanager_end(value: object, field: str) -> datetime | None:

@@ -45,6 +45,9 @@ class Alert:
     route: Mapping[str, str] = field(default_factory=dict)
     """What routing to a project matches on: CloudWatch `account`, `region`, `alarm_name`; a webhook's
     `integration_id`; PagerDuty's `routing_key`."""
+    description: str = ""
+    """The longer text when the source has one beside its summary (the `description` annotation of Alertmanager
+    and Grafana, a CloudWatch alarm's description); "" when the summary is all there is."""
 
     @property
     def status(self) -> Literal["firing", "resolved"]:

@@ -86,10 +86,17 @@ class LoginThrottle:
             self.counter.count_failure(f"login-ip#{address}", self.window_seconds)
 
 
+class SignedOutSessions(Protocol):
+    """Where a logout ends the session's ID tokens (opsdesk.revocations.SessionRevocations)."""
+
+    def revoke(self, claims: Mapping[str, Any]) -> None: ...
+
+
 class AccountService:
     def __init__(self, store: CopilotStore, directory: UserDirectory,
                  verify_id_token: Callable[[str], Mapping[str, Any]], *, ws_tokens: WsTokens | None = None,
-                 throttle: LoginThrottle | None = None) -> None:
+                 throttle: LoginThrottle | None = None, revocations: SignedOutSessions | None = None) -> None:
+        self._revocations = revocations
         self._store = store
         self._directory = directory
         self._verify = verify_id_token
@@ -148,9 +155,13 @@ class AccountService:
     def refresh(self, refresh_token: str) -> Tokens:
         return self._directory.refresh(refresh_token)
 
-    def logout(self, refresh_token: str | None) -> None:
+    def logout(self, refresh_token: str | None, session_claims: Mapping[str, Any] | None = None) -> None:
+        """Revokes the refresh token (no new ID tokens) and ends the signed-in session (the ID tokens it already
+        has are refused from now on, not only once they expire)."""
         if refresh_token:
             self._directory.revoke(refresh_token)
+        if session_claims and self._revocations is not None:
+            self._revocations.revoke(session_claims)
 
     def me(self, principal: Principal) -> tuple[User, list[tuple[Project, Role]]]:
         return self._copilot.user(principal), self._copilot.list_projects(principal)

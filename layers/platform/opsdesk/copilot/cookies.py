@@ -12,7 +12,8 @@ from opsdesk.sessions import SessionCookie
 
 ACCESS_COOKIE = COPILOT.cookie_session.cookie
 REFRESH_COOKIE = "refresh_token"
-ACCESS_SECONDS = 15 * 60
+ACCESS_SECONDS = COPILOT.cookie_session.token_lifetime_seconds or 15 * 60
+"""What the access token lives (the session authorizer refuses it after that, opsdesk.apimap)."""
 REFRESH_SECONDS = 7 * 24 * 60 * 60
 ACCESS_PATH = COPILOT.base_path
 REFRESH_PATH = f"{COPILOT.base_path}/auth"

@@ -1,6 +1,6 @@
 """The copilot's OpenAPI document (seeds/sre-copilot-api.md): every route of the copilot handlers
 (functions/copilot_*/handler.py) with its request model (opsdesk.copilot.requests), its parameters, the statuses
-it answers and the model of its body (opsdesk.copilot.schemas). Served by copilot_docs (`/openapi.json`, with
+it answers and the model of its body (opsdesk.copilot.schemas). Served by copilot_api_docs (`/openapi.json`, with
 Swagger UI at `/docs` and ReDoc at `/redoc`), committed as docs/api/copilot.openapi.json
 (`python -m scripts.openapi`). tests/unit/test_copilot_openapi.py checks it both ways against the handlers'
 routes and validates the views' output against its schemas."""
@@ -36,12 +36,12 @@ from opsdesk.openapi import (
     SCHEMAS,
     ApiDescription,
     ArrayOf,
-    Content,
     Operation,
     Parameter,
     RateLimitHeaders,
     Tag,
     build_document,
+    docs_operations,
     path_param,
     query_param,
 )
@@ -254,19 +254,8 @@ def _monitoring() -> list[Operation]:
     ]
 
 
-def _docs() -> list[Operation]:
-    page = Content("text/html", {"type": "string"})
-    return [
-        Operation("GET", "/docs", "getSwaggerUi", "Swagger UI", "docs", {200: page}, public=True,
-                  description="Interactive documentation of this document; Try it out calls the API."),
-        Operation("GET", "/redoc", "getRedoc", "ReDoc", "docs", {200: page}, public=True),
-        Operation("GET", "/openapi.json", "getOpenApiDocument", "This OpenAPI document", "docs",
-                  {200: Content("application/json", {"type": "object"})}, public=True),
-    ]
-
-
 def operations() -> list[Operation]:
-    return [*_auth(), *_projects(), *_incidents(), *_analytics(), *_monitoring(), *_docs()]
+    return [*_auth(), *_projects(), *_incidents(), *_analytics(), *_monitoring(), *docs_operations()]
 
 
 DESCRIPTION = f"""The SRE Copilot API: incidents with AI hypotheses, projects and members, analytics of AI use and

@@ -171,6 +171,12 @@ class Alert:
     fingerprint: str = ""
     ends_at: datetime | None = None
     incident_id: str | None = None
+    description: str = ""
+    """The source's longer text, when it has one (the document's `description`); else the summary says it."""
+
+    @property
+    def described(self) -> str:
+        return self.description or self.summary
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,18 @@ def incident_updated_event(incident: Incident) -> DomainEvent:
 def alert_fired_event(alert: Alert) -> DomainEvent:
     return DomainEvent("alert.fired", project_stream("alerts", alert.project_id),
                        {"alertname": alert.name, "severity": alert.severity, "service": alert.service,
-                        "description": alert.summary})
+                        "description": alert.described})
+
+
+RANKING_CHANNEL = "ranking"
+"""The stream of ranking requests (`hypotheses.requested`): for copilot_hypotheses only. It is no channel a
+WebSocket client can subscribe to (opsdesk.events.PROJECT_CHANNELS), so the fan-out finds nobody to send it to."""
+
+
+def ranking_requested_event(incident: Incident) -> DomainEvent:
+    """New evidence (an alert that joined the incident): rank its hypotheses again."""
+    return DomainEvent("hypotheses.requested", project_stream(RANKING_CHANNEL, incident.project_id),
+                       {"id": incident.id})
 
 
 STATE_CHANGE_ATTEMPTS = 3

@@ -131,5 +131,5 @@ def integration_view(integration: Integration) -> dict[str, Any]:
 def alert_view(alert: Alert) -> dict[str, Any]:
     return {"id": alert.id, "project_id": alert.project_id, "source": alert.source, "alertname": alert.name,
             "status": alert.status, "severity": alert.severity, "service": alert.service,
-            "description": alert.summary, "labels": alert.labels, "fingerprint": alert.fingerprint,
+            "description": alert.described, "labels": alert.labels, "fingerprint": alert.fingerprint,
             "starts_at": _time(alert.starts_at), "ends_at": _time(alert.ends_at), "incident_id": alert.incident_id}
