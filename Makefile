@@ -31,7 +31,15 @@ dev: $(STAMP)
 dev-reset: $(STAMP)
 	$(PY) -m scripts.dev --reset
 
-test: $(STAMP)
+# The typed frontend client's TypeScript toolchain (clients/ts: openapi-typescript, typescript, openapi-fetch).
+TS_CLIENT := clients/ts
+TS_STAMP := $(TS_CLIENT)/node_modules/.installed
+
+$(TS_STAMP): $(TS_CLIENT)/package-lock.json
+	npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error
+	@touch $(TS_STAMP)
+
+test: $(STAMP) $(TS_STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP)

@@ -14,9 +14,11 @@ DynamoDB, two fixes to TransactWriteItems:
 2. moto runs concurrent transactions interleaved (its server is threaded), so two could both pass a condition
    meant to let only one through, or crash deep-copying a table another one is changing. DynamoDB isolates
    transactions; here they take one lock.
-3. The same for single-item writes: two concurrent `ADD`s of UpdateItem could read the same value and both store
-   it plus one (the event log reserves its numbers with one), and two conditional puts could both pass. DynamoDB
-   applies each atomically; here PutItem, UpdateItem and DeleteItem take the transactions' lock.
+3. The same for single-item writes, answer included: moto renders UpdateItem's `ReturnValues` from the live item
+   after its update, so two concurrent `ADD`s could both answer the later value (the event log reserves its
+   numbers with one: two writers got one number and another was never used), and two conditional puts could both
+   pass. DynamoDB applies and answers each atomically; here PutItem, UpdateItem and DeleteItem requests, answer
+   and all, take the transactions' lock.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 
 transaction_lock = threading.RLock()
 _PATCHED_MARK = "_opsdesk_undo_log"
@@ -155,13 +158,13 @@ def install() -> None:
 
     setattr(transact_write_items, _PATCHED_MARK, True)
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    for name in ("put_item", "update_item", "delete_item"):
-        setattr(DynamoDBBackend, name, _atomic(getattr(DynamoDBBackend, name)))
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        setattr(DynamoHandler, name, _atomic(getattr(DynamoHandler, name)))
 
 
-def _atomic(write: Any) -> Any:
-    def atomic_write(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+def _atomic(request: Any) -> Any:
+    def atomic_request(self: DynamoHandler) -> Any:
         with transaction_lock:
-            return write(self, *args, **kwargs)
+            return request(self)
 
-    return atomic_write
+    return atomic_request

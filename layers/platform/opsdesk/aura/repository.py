@@ -83,8 +83,10 @@ class AuraRepository:
 
         def outcome() -> Outcome:  # our own earlier attempt (a server error hid its success), or another writer
             current = self.get_ticket(tenant, after.id)
+            # Two writers of one version may build the same audit (the same move in the same instant): the run
+            # that holds the ticket tells our write from theirs.
             return Outcome.DONE if current and current.version == after.version and \
-                current.audit_head == after.audit_head else Outcome.CONFLICT
+                current.audit_head == after.audit_head and current.run_id == after.run_id else Outcome.CONFLICT
 
         self._transactions.commit(write, lambda exc: Conflict("The ticket changed meanwhile"), outcome)
 
