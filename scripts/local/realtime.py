@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from opsdesk.apimap import REALTIME, WebSocketApi
 from scripts.local.aws import LocalAws, client
@@ -34,6 +34,8 @@ from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.realtime")
 POLL_SECONDS = 0.1
+ACCEPT_WAIT_STEPS = 200
+"""A post to a connection whose handshake is still being answered waits for it, 10 ms at a time (2 s at most)."""
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -84,9 +86,12 @@ class LocalWebSocketApi:
         if reply.get("statusCode") != 200:
             await websocket.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
             return
-        await websocket.accept()
+        # Known before the handshake completes: a client may make the change it waits for the moment it is
+        # connected, and the fan-out's post must then find the connection (a post meeting none would be a 410,
+        # which deletes the connection's subscriptions), as API Gateway's connection exists once $connect allowed it.
         self._sockets[connection_id] = websocket
         try:
+            await websocket.accept()
             while True:
                 text = await websocket.receive_text()
                 await self._invoke(self._event(websocket, connection_id, "$default", text))
@@ -102,6 +107,10 @@ class LocalWebSocketApi:
         if websocket is None:
             return JSONResponse({"message": "Gone"}, status_code=410, headers={"x-amzn-errortype": "GoneException"})
         if request.method == "POST":
+            for _ in range(ACCEPT_WAIT_STEPS):  # the handshake of a connection $connect has just allowed
+                if websocket.application_state is not WebSocketState.CONNECTING:
+                    break
+                await asyncio.sleep(0.01)
             await websocket.send_text((await request.body()).decode())
             return Response(status_code=200)
         if request.method == "DELETE":
