@@ -19,6 +19,11 @@ DynamoDB, two fixes to TransactWriteItems:
    numbers with one: two writers got one number and another was never used), and two conditional puts could both
    pass. DynamoDB applies and answers each atomically; here PutItem, UpdateItem and DeleteItem requests, answer
    and all, take the transactions' lock.
+4. Stream reads too: a transaction that fails its last condition has already appended its stream records, which
+   its undo then removes, and the next write reuses their sequence numbers. A GetRecords in between read those
+   records of a write that never happened and moved its iterator past numbers that a real record then took: the
+   fan-out lost that record (a room never got its push). DynamoDB streams show committed writes only; here
+   GetRecords takes the transactions' lock.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 transaction_lock = threading.RLock()
 _PATCHED_MARK = "_opsdesk_undo_log"
@@ -160,10 +166,11 @@ def install() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
         setattr(DynamoHandler, name, _atomic(getattr(DynamoHandler, name)))
+    DynamoDBStreamsHandler.get_records = _atomic(DynamoDBStreamsHandler.get_records)  # type: ignore[method-assign]
 
 
 def _atomic(request: Any) -> Any:
-    def atomic_request(self: DynamoHandler) -> Any:
+    def atomic_request(self: Any) -> Any:
         with transaction_lock:
             return request(self)
 
