@@ -148,3 +148,17 @@ def test_sixty_four_concurrent_writers_of_one_stream_all_commit_with_distinct_nu
 
     assert sorted(numbers) == list(range(1, 65))
     assert [e.id for e in log.read_after(tenant_id, stream, 0, limit=1000)] == list(range(1, 65))
+
+
+def test_a_reader_reads_past_more_voids_than_its_page_to_the_events_after_them(local_aws: Any) -> None:
+    from opsdesk.eventlog import EventSlot
+    from opsdesk.events import stream_pk
+
+    log, stream, _ = stream_of("t")
+    tenant_id = f"voids-{uuid.uuid4()}"
+    assert commit_events(log, tenant_id, stream, "one") == [1]
+    log.void([EventSlot(stream_pk(tenant_id, stream), stream, n) for n in range(2, 8)])  # six failed writes
+    log._reserve(stream_pk(tenant_id, stream), 6, "")  # noqa: SLF001 - what those writes reserved
+    assert commit_events(log, tenant_id, stream, "eight") == [8]
+
+    assert [(e.id, e.type) for e in log.read_after(tenant_id, stream, 1, limit=3)] == [(8, "eight")]

@@ -163,7 +163,7 @@ class Outcome(Enum):
 
 TRANSACTION_RETRY_SECONDS = 10.0
 """How long lost races are retried before a 429. Time, not a count of attempts: a burst of one tenant's writers
-(each commit moves the tenant's event stream head) drains in turns whose length depends on how fast the table
+(their transactions share the tenant's counter items) drains in turns whose length depends on how fast the table
 answers, and a slow table (moto on a busy machine) must not turn the same burst into 429s. Well inside the
 functions' 25 s timeout."""
 TRANSACTION_BACKOFF_SECONDS = 0.01
@@ -182,11 +182,12 @@ def run_transaction(
     after_failed_attempt: Callable[[], None] = lambda: None,
 ) -> None:
     """Run one transaction, staged by `write` anew on every attempt. Concurrent writers of a tenant collide on its
-    counters and event stream heads (TransactionConflict) although neither is wrong: those, and server errors, are
+    counters (TransactionConflict) although neither is wrong: those, and server errors, are
     retried with full jitter; a failed condition is asked about. A server error does not say whether the write
     happened, so a retry may meet its own earlier write: `on_condition_failed` tells our own earlier write (DONE)
-    from someone else's change (CONFLICT: `conflict(exc)` is raised) from a lost race for an event number (RETRY:
-    the next attempt reads the stream heads again). Races still lost after TRANSACTION_RETRY_SECONDS are a 429."""
+    from someone else's change (CONFLICT: `conflict(exc)` is raised) from an event number a reader filled while
+    this writer was too slow (RETRY: the next attempt reserves new numbers, opsdesk.eventlog). Races still lost
+    after TRANSACTION_RETRY_SECONDS are a 429."""
     deadline = clock() + TRANSACTION_RETRY_SECONDS
     attempt = 0
     while True:

@@ -120,11 +120,14 @@ class EventLog:
             pk,
             _EventItem.sk.between(_event_sk(after + 1), _event_sk(10**12 - 1)),
             consistent_read=True,
-            limit=limit,
+            page_size=limit,
         )
         events: list[StoredEvent] = []
         expected = after + 1
+        # Voids are read past, not counted: a page of nothing but voids must not hold a reader where it is.
         for item in results:
+            if len(events) == limit:
+                break
             number = int(item.sk.removeprefix(EVENT_SK_PREFIX))
             if number > expected and not self._fill_gap(pk, stream, range(expected, number), item.createdAt,
                                                         now or datetime.now(UTC)):
