@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, TypeVar
+import re
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from opsdesk.errors import FieldError, ValidationFailed
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
+EmailText = Annotated[str, Field(json_schema_extra={"format": "email", "maxLength": MAX_EMAIL_LENGTH})]
+"""An email field as the documents describe it; `email_address` checks it (a validator, for the message)."""
+
+
+def email_address(value: str) -> str:
+    value = value.strip()
+    if len(value) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(value):
+        raise ValueError("must be an email address")
+    return value
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

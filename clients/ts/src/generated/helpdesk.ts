@@ -666,7 +666,10 @@ export interface components {
         CreateRequesterRequest: {
             /** Display Name */
             display_name: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
         };
         /** CreateTicketRequest */
@@ -989,7 +992,10 @@ export interface components {
         UpdateRequesterRequest: {
             /** Display Name */
             display_name?: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email?: string;
         };
         /**

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -12,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, field
 from opsdesk.copilot.records import IncidentFilters, IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
+from opsdesk.validation import EmailText, email_address
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 10, 100
 """The document's pagination: `skip` (default 0) and `limit` (default 10, max 100)."""
 INTEGRATION_TYPES = ("prometheus", "grafana", "datadog", "cloudwatch", "pagerduty")
@@ -24,13 +23,10 @@ MISSING_FIELDS = "MISSING_FIELDS"
 
 
 def _email(value: str) -> str:
-    value = value.strip().lower()
-    if len(value) > 254 or not EMAIL_PATTERN.match(value):
-        raise ValueError("must be an email address")
-    return value
+    return email_address(value).lower()
 
 
-Email = Annotated[str, StringConstraints(min_length=3, max_length=254)]
+Email = Annotated[EmailText, StringConstraints(min_length=3)]
 
 
 class Body(BaseModel):

@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, String
 from opsdesk.clock import MomentOutOfRange, is_uuid, parse_rfc3339, to_rfc3339
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
+from opsdesk.validation import EmailText, email_address
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 MAX_CUSTOM_JSON_BYTES = 16_384
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
 """A user's id as the identity provider gives it (a Cognito `sub` is a UUID), or a requester's id."""
 TEAM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -50,13 +50,6 @@ def _optional_team_id(value: str | None) -> str | None:
     return value
 
 
-def _email(value: str) -> str:
-    value = value.strip()
-    if len(value) > 254 or not EMAIL_PATTERN.match(value):
-        raise ValueError("must be an email address")
-    return value
-
-
 def _priority(value: str) -> str:
     if value not in PRIORITIES:
         raise ValueError(f"must be one of: {', '.join(PRIORITIES)}")
@@ -84,10 +77,10 @@ def _custom_json(value: dict[str, Any]) -> dict[str, Any]:
 class CreateRequesterRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    email: str
+    email: EmailText
     display_name: Annotated[Text, StringConstraints(max_length=200)]
 
-    _email = field_validator("email")(_email)
+    _email = field_validator("email")(email_address)
 
 
 class UpdateRequesterRequest(BaseModel):
@@ -95,13 +88,13 @@ class UpdateRequesterRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str | None = None
+    email: EmailText | None = None
     display_name: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
     @field_validator("email")
     @classmethod
     def _valid_email(cls, value: str | None) -> str | None:
-        return None if value is None else _email(value)
+        return None if value is None else email_address(value)
 
 
 class CreateTicketRequest(BaseModel):
@@ -186,6 +179,6 @@ class CreateCommentRequest(BaseModel):
 class AddWatcherRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    user_id: str
+    user_id: Annotated[str, Field(json_schema_extra={"pattern": USER_ID_PATTERN.pattern})]
 
     _user = field_validator("user_id")(user_id_value)
