@@ -8,7 +8,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from opsdesk.aura.records import ACTORS, PRIORITIES, Actor, AuditType, Priority, TicketStatus
 from opsdesk.aura.store import AuditFilter, TicketFilter
@@ -37,7 +46,7 @@ class CreateTicketRequest(Body):
     title: Title
     description: Description
     priority: Priority = "medium"
-    max_turns: int = Field(default=50, alias="maxTurns", ge=1, le=MAX_TURNS_LIMIT)
+    max_turns: StrictInt = Field(default=50, alias="maxTurns", ge=1, le=MAX_TURNS_LIMIT)
     """Beyond the document's create body (it lists `maxTurns` on PATCH): the budget can be set at once."""
 
 
@@ -45,7 +54,7 @@ class UpdateTicketRequest(Body):
     title: Title | None = None
     description: Description | None = None
     priority: Priority | None = None
-    max_turns: int | None = Field(default=None, alias="maxTurns", ge=1, le=MAX_TURNS_LIMIT)
+    max_turns: StrictInt | None = Field(default=None, alias="maxTurns", ge=1, le=MAX_TURNS_LIMIT)
 
     @model_validator(mode="before")
     @classmethod
@@ -63,7 +72,7 @@ class ApprovePlanRequest(Body):
 
 
 class ApprovalRequest(Body):
-    approved: bool
+    approved: StrictBool
     reason: Reason | None = None
 
 
@@ -72,7 +81,7 @@ class AnswerRequest(Body):
 
 
 class ResumeRequest(Body):
-    additional_turns: int = Field(default=DEFAULT_ADDITIONAL_TURNS, alias="additionalTurns", ge=1,
+    additional_turns: StrictInt = Field(default=DEFAULT_ADDITIONAL_TURNS, alias="additionalTurns", ge=1,
                                   le=MAX_TURNS_LIMIT)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError, field_validator
 
 from opsdesk.clock import MomentOutOfRange, parse_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
@@ -103,7 +103,7 @@ class AddActionRequest(Body):
 
     title: Title
     description: LongText = ""
-    priority: int = Field(default=3, ge=1, le=10)
+    priority: StrictInt = Field(default=3, ge=1, le=10)
 
 
 def parse_batch(data: Any) -> list[IngestEventRequest]:

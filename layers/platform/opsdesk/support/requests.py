@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from opsdesk.clock import is_uuid
 
@@ -118,4 +118,4 @@ class DocSearchRequest(BaseModel):
 
     query: Annotated[Text, StringConstraints(max_length=500)]
     planeSlug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
-    limit: int = Field(default=5, ge=1, le=20)
+    limit: StrictInt = Field(default=5, ge=1, le=20)
