@@ -209,11 +209,8 @@ def main(argv: list[str] | None = None) -> None:
 
     stop = threading.Event()
 
-    def keep_snapshots() -> None:
-        while not stop.wait(SNAPSHOT_INTERVAL_SECONDS):
-            snapshot.save(aws, state_dir)
-
-    saver = threading.Thread(target=keep_snapshots, daemon=True)
+    saver = threading.Thread(target=snapshot.keep_saving, args=(aws, state_dir, stop, SNAPSHOT_INTERVAL_SECONDS),
+                             daemon=True)
     saver.start()
     deliveries = start_deliveries(aws)
     from scripts.local.schedules import LocalScheduler

@@ -16,7 +16,6 @@ import importlib
 import logging
 import secrets
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,11 +28,13 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from opsdesk.apimap import REALTIME, WebSocketApi
+from scripts.local import moto_patches
 from scripts.local.aws import LocalAws, client
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.realtime")
-POLL_SECONDS = 0.1
+IDLE_WAIT_SECONDS = 1.0
+"""How long a stream poller that has read to the end sleeps when moto takes no write (it wakes on one at once)."""
 ACCEPT_WAIT_STEPS = 200
 """A post to a connection whose handshake is still being answered waits for it, 10 ms at a time (2 s at most)."""
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -159,12 +160,15 @@ class StreamDelivery:
         shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
         handler = _handler(self._function)
+        seen = moto_patches.write_generation()
         while not self._stop.is_set():
             page = streams.get_records(ShardIterator=iterator, Limit=100)
             iterator = page["NextShardIterator"]
             records = [r for r in page.get("Records", []) if self._wanted(r)]
+            if not page.get("Records"):  # read to the end: sleep until moto takes another write
+                seen = moto_patches.wait_for_writes(seen, IDLE_WAIT_SECONDS)
+                continue
             if not records:
-                time.sleep(POLL_SECONDS)
                 continue
             batch = {"Records": [r | {"eventSourceARN": arn} for r in records]}
             try:

@@ -1,12 +1,15 @@
 """Persistence for the local stack. moto keeps everything in memory, so `make dev` saves a snapshot on exit
-(and every half minute) and restores it on the next start: table items, bucket objects, Cognito users with
-their passwords, groups and subjects. Dev tooling only: it Scans whole tables, which no request path does."""
+(and every half minute while tables change) and restores it on the next start: table items, bucket objects,
+Cognito users with their passwords, groups and subjects. Dev tooling only: it Scans whole tables, which no
+request path does."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
 
 SNAPSHOT_FILE = "snapshot.json"
+UNCHANGED_SAVE_SECONDS = 300
 
 
 def _cognito_pool(aws: LocalAws) -> Any:
@@ -26,6 +30,18 @@ def save(aws: LocalAws, state_dir: Path) -> None:
     # No transaction may be half-applied while the tables are read (see moto_patches).
     with moto_patches.transaction_lock:
         _save(aws, state_dir)
+
+
+def keep_saving(aws: LocalAws, state_dir: Path, stop: threading.Event, interval_seconds: float) -> None:
+    """Save every `interval_seconds` while tables change. moto counts table writes only, so S3 objects and
+    Cognito users changed alone are saved within UNCHANGED_SAVE_SECONDS, and everything at exit."""
+    saved, saved_at = moto_patches.write_generation(), time.monotonic()
+    while not stop.wait(interval_seconds):
+        generation = moto_patches.write_generation()
+        if generation == saved and time.monotonic() - saved_at < UNCHANGED_SAVE_SECONDS:
+            continue
+        save(aws, state_dir)
+        saved, saved_at = generation, time.monotonic()
 
 
 def _save(aws: LocalAws, state_dir: Path) -> None:

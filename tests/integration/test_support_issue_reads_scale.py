@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -9,26 +10,43 @@ import pytest
 
 from tests.integration.events import Caller
 
+pytestmark = pytest.mark.xdist_group("support-scale")  # one worker loads the module's tenants once
+
 BASE = "/support/api"
 SMALL, LARGE = 500, 5_000
 
 
-def _loaded_tenant(size: int, handlers: dict[str, Any], label: str) -> tuple[Caller, dict[str, str]]:
+@dataclass(frozen=True)
+class Loaded:
+    caller: Caller
+    queries: dict[str, str]
+    tenant: Any
+
+
+@pytest.fixture(scope="module")
+def tenants(issues_handler: Any) -> dict[int, Loaded]:
+    """One tenant of 500 issues and one of 5,000 over the same 60 days, loaded once for the module's tests (they
+    only read): loading is most of their time, and every item loaded slows moto's index Queries for the rest
+    of the worker's session."""
     from opsdesk.support.repository import SupportRepository
     from scripts.benchlib.dataset import WINDOW_END, load_tenant
 
-    loaded = load_tenant(SupportRepository(), size, label=label)
-    catalog = loaded.catalog
-    week_start = (WINDOW_END - timedelta(days=20)).date()
-    queries = {
-        "no filter": "",
-        "customerId": f"customerId={catalog.customers[1].customer.id}",
-        "planeId": f"planeId={catalog.planes[2].id}",
-        "status": "status=resolved",
-        "startDate+endDate": f"startDate={week_start}T06:00:00Z&endDate={week_start + timedelta(days=7)}T18:00:00Z",
-        "startDate": f"startDate={(WINDOW_END - timedelta(days=3)).date()}",
-    }
-    return Caller(catalog.tenant_id, handlers), queries
+    loaded: dict[int, Loaded] = {}
+    for size in (SMALL, LARGE):
+        tenant = load_tenant(SupportRepository(), size, label="first-page")
+        catalog = tenant.catalog
+        week_start = (WINDOW_END - timedelta(days=20)).date()
+        queries = {
+            "no filter": "",
+            "customerId": f"customerId={catalog.customers[1].customer.id}",
+            "planeId": f"planeId={catalog.planes[2].id}",
+            "status": "status=resolved",
+            "startDate+endDate":
+                f"startDate={week_start}T06:00:00Z&endDate={week_start + timedelta(days=7)}T18:00:00Z",
+            "startDate": f"startDate={(WINDOW_END - timedelta(days=3)).date()}",
+        }
+        loaded[size] = Loaded(Caller(catalog.tenant_id, {"issues": issues_handler}), queries, tenant)
+    return loaded
 
 
 def _items_read(caller: Caller, query: str) -> tuple[int, int]:
@@ -42,11 +60,10 @@ def _items_read(caller: Caller, query: str) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_items_read_by_the_first_page_do_not_grow_with_the_table(issues_handler: Any) -> None:
-    handlers = {"issues": issues_handler}
+def test_items_read_by_the_first_page_do_not_grow_with_the_table(tenants: dict[int, Loaded]) -> None:
     # Given two tenants holding 500 and 5,000 issues over the same 60 days
-    small, small_queries = _loaded_tenant(SMALL, handlers, "first-page")
-    large, large_queries = _loaded_tenant(LARGE, handlers, "first-page")
+    small, small_queries = tenants[SMALL].caller, tenants[SMALL].queries
+    large, large_queries = tenants[LARGE].caller, tenants[LARGE].queries
 
     for name in small_queries:
         # When each asks for the first page with one filter
@@ -64,10 +81,10 @@ def test_items_read_by_the_first_page_do_not_grow_with_the_table(issues_handler:
 
 
 @pytest.mark.slow
-def test_a_whole_day_date_range_reads_day_counters_not_issues(issues_handler: Any) -> None:
+def test_a_whole_day_date_range_reads_day_counters_not_issues(tenants: dict[int, Loaded]) -> None:
     from scripts.benchlib.dataset import WINDOW_END
 
-    large, _ = _loaded_tenant(LARGE, {"issues": issues_handler}, "whole-days")
+    large = tenants[LARGE].caller
     start = (WINDOW_END - timedelta(days=45)).date()
 
     reads, total = _items_read(large, f"startDate={start}&endDate={start + timedelta(days=29)}")
@@ -77,15 +94,12 @@ def test_a_whole_day_date_range_reads_day_counters_not_issues(issues_handler: An
 
 
 @pytest.mark.slow
-def test_combined_filters_count_their_total_from_counters_not_the_partition(issues_handler: Any) -> None:
+def test_combined_filters_count_their_total_from_counters_not_the_partition(tenants: dict[int, Loaded]) -> None:
     from opsdesk.dynamo import metered_reads
-    from opsdesk.support.repository import SupportRepository
-    from scripts.benchlib.dataset import load_tenant
 
     # Given a tenant of 5,000 issues
-    loaded = load_tenant(SupportRepository(), LARGE, label="combined")
+    loaded, caller = tenants[LARGE].tenant, tenants[LARGE].caller
     customer, plane = loaded.catalog.customers[1].customer.id, loaded.catalog.planes[2].id
-    caller = Caller(loaded.catalog.tenant_id, {"issues": issues_handler})
     cases = {
         f"customerId={customer}&status=in_progress":
             lambda i: i.customer.id == customer and i.status == "in_progress",
