@@ -150,6 +150,12 @@ class ApiDescription:
     """Error statuses every operation may answer."""
     error_descriptions: Mapping[int, str] = field(default_factory=dict)
     """The module's words for an error status (what its 400, say, means), replacing the default."""
+    bearer_token: str = "access_token"
+    """What the bearer token is (API Gateway's Cognito authorizer takes the ID token)."""
+    cookie_description: str | None = None
+    """When the session cookie is there, if not whenever signing in sets it."""
+    retry_after: str | None = None
+    """When a module without rate-limit headers sends `Retry-After` on its 429: what the header's seconds mean."""
 
 
 class _Components:
@@ -198,14 +204,18 @@ def build_document(api: ApiDescription, operations: Sequence[Operation]) -> dict
         methods[operation.method.lower()] = _operation(api, operation, errors, components)
     security_schemes: dict[str, Any] = {BEARER: {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-        "description": "`Authorization: Bearer <access_token>`"}}
+        "description": f"`Authorization: Bearer <{api.bearer_token}>`"}}
     if api.cookie:
-        security_schemes[COOKIE] = {"type": "apiKey", "in": "cookie", "name": api.cookie,
-                                    "description": f"The `{api.cookie}` cookie (HttpOnly) that signing in sets"}
+        cookie = api.cookie_description or f"The `{api.cookie}` cookie (HttpOnly) that signing in sets"
+        security_schemes[COOKIE] = {"type": "apiKey", "in": "cookie", "name": api.cookie, "description": cookie}
+    responses = {ERROR_RESPONSES[status][0]: _error_response(api, status, error_model)
+                 for status in sorted(used_errors)}
+    if api.retry_after and 429 in used_errors:
+        responses[ERROR_RESPONSES[429][0]]["headers"] = {
+            "Retry-After": {"description": api.retry_after, "schema": {"type": "integer"}}}
     made_components: dict[str, Any] = {
         "schemas": dict(sorted(components.schemas.items())),
-        "responses": {ERROR_RESPONSES[status][0]: _error_response(api, status, error_model)
-                      for status in sorted(used_errors)},
+        "responses": responses,
         "securitySchemes": security_schemes,
     }
     if api.rate_limit:

@@ -38,7 +38,6 @@ from opsdesk.aura.requests import (
 from opsdesk.aura.sse import ID_PREFIX
 from opsdesk.aura.streams import EVENT_TYPES
 from opsdesk.openapi import (
-    BEARER,
     SCHEMAS,
     ApiDescription,
     Content,
@@ -277,7 +276,7 @@ TAGS = (
 
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=AURA.base_path, error_model=s.Error, tags=TAGS,
-    common_errors=(429, 500),
+    common_errors=(429, 500), bearer_token="Cognito ID token",
     error_descriptions={
         400: "VALIDATION_ERROR (details name the fields), INVALID_TRANSITION, APPROVAL_NOT_PENDING or "
              "QUESTION_NOT_PENDING",
@@ -304,8 +303,6 @@ def _refuse_nulls(schema: dict[str, Any]) -> None:
 
 def document() -> dict[str, Any]:
     built = build_document(API, operations())
-    # The builder's bearer scheme names an access token; aura's API Gateway authorizer takes Cognito's ID token.
-    built["components"]["securitySchemes"][BEARER]["description"] = "`Authorization: Bearer <Cognito ID token>`"
     _refuse_nulls(built["components"]["schemas"][UpdateTicketRequest.__name__])
     health = built["paths"][HEALTH_PATH]["get"]
     health["responses"]["503"]["description"] = UNHEALTHY

@@ -50,9 +50,6 @@ from opsdesk.helpdesk.service import (
 from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import (
-    BEARER,
-    COOKIE,
-    ERROR_RESPONSES,
     SCHEMAS,
     ApiDescription,
     ArrayOf,
@@ -348,7 +345,10 @@ TAGS = (
 
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=HELPDESK.base_path, error_model=s.Error,
-    tags=TAGS, cookie=SESSION_COOKIE, common_errors=COMMON,
+    tags=TAGS, cookie=SESSION_COOKIE, common_errors=COMMON, bearer_token="Cognito ID token",
+    cookie_description=f"The `{SESSION_COOKIE}` cookie (HttpOnly) that `POST /login` sets, where the stage turns "
+                       "the cookie login on",
+    retry_after="Seconds to wait before retrying (sent for a busy table or sign-in throttle)",
     error_descriptions={
         400: "Validation error: `errors` names each refused field (a refusal of no one field is `error`)",
         401: "Missing or invalid token (on `/login`: wrong credentials)",
@@ -362,8 +362,6 @@ API = ApiDescription(
     },
 )
 
-RETRY_AFTER = {"description": "Seconds to wait before retrying (sent for a busy table or sign-in throttle)",
-               "schema": {"type": "integer"}}
 SURVEY_NOT_FOUND = "Survey not found (an HTML page): the token is unknown, malformed or expired"
 
 
@@ -403,14 +401,7 @@ def _show_validators(schemas: dict[str, Any]) -> None:
 
 def document() -> dict[str, Any]:
     made = build_document(API, operations())
-    # What the generic builder leaves to the module: its bearer is an ID token and its cookie exists where the stage
-    # turns the cookie login on; its 429 carries Retry-After without rate-limit headers (no per-user limit); the
-    # survey takes a form post as well as JSON and answers browsers with pages, its unknown token with a page too.
-    schemes = made["components"]["securitySchemes"]
-    schemes[BEARER]["description"] = "`Authorization: Bearer <Cognito ID token>`"
-    schemes[COOKIE]["description"] = (f"The `{SESSION_COOKIE}` cookie (HttpOnly) that `POST /login` sets, where the "
-                                      "stage turns the cookie login on")
-    made["components"]["responses"][ERROR_RESPONSES[429][0]]["headers"] = {"Retry-After": RETRY_AFTER}
+    # The survey takes a form post as well as JSON and answers browsers with pages, its unknown token with a page too.
     _show_validators(made["components"]["schemas"])
     survey = made["paths"][CSAT]
     survey["get"]["responses"][str(FOUND)]["description"] = SURVEY_NOT_FOUND

@@ -16,8 +16,6 @@ from opsdesk.apimap import RESPONSE
 from opsdesk.cursors import MAX_CURSOR_LENGTH
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import (
-    BEARER,
-    ERROR_RESPONSES,
     SCHEMAS,
     ApiDescription,
     ArrayOf,
@@ -217,7 +215,8 @@ TAGS = (
 
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=RESPONSE.base_path, error_model=s.Error,
-    tags=TAGS, common_errors=COMMON,
+    tags=TAGS, common_errors=COMMON, bearer_token="Cognito ID token",
+    retry_after="Seconds to wait before retrying (sent when the table was busy)",
     error_descriptions={
         401: "Missing or invalid token",
         403: "The user belongs to no tenant",
@@ -228,16 +227,11 @@ API = ApiDescription(
     },
 )
 
-RETRY_AFTER = {"description": "Seconds to wait before retrying (sent when the table was busy)",
-               "schema": {"type": "integer"}}
 HEALTH_PROBLEM = "Unhealthy: the incidents table cannot be read"
 
 
 def document() -> dict[str, Any]:
     made = build_document(API, operations())
-    # What the generic builder leaves to the module: its bearer is an ID token; its 429 carries Retry-After
-    # without the rate-limit headers (no per-user limit); the health check's 503 is a body of its own, not an error.
-    made["components"]["securitySchemes"][BEARER]["description"] = "`Authorization: Bearer <Cognito ID token>`"
-    made["components"]["responses"][ERROR_RESPONSES[429][0]]["headers"] = {"Retry-After": RETRY_AFTER}
+    # The health check's 503 is a body of its own, not an error.
     made["paths"]["/health"]["get"]["responses"]["503"]["description"] = HEALTH_PROBLEM
     return made

@@ -19,7 +19,6 @@ from typing import Any
 
 from opsdesk.apimap import SUPPORT
 from opsdesk.openapi import (
-    BEARER,
     SCHEMAS,
     ApiDescription,
     Content,
@@ -270,6 +269,7 @@ TAGS = (
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=SUPPORT.base_path, error_model=s.Error, tags=TAGS,
     rate_limit=RateLimitHeaders(reset="The epoch second the current window ends"), common_errors=COMMON,
+    bearer_token="Cognito ID token",
     error_descriptions={
         400: "VALIDATION_ERROR: invalid request data (`details` names the fields)",
         401: "UNAUTHORIZED: missing or invalid token",
@@ -323,8 +323,6 @@ def _context_value(schema: dict[str, Any]) -> None:
 
 def document() -> dict[str, Any]:
     built = build_document(API, operations())
-    # The builder's bearer scheme names an access token; API Gateway's Cognito authorizer takes the ID token.
-    built["components"]["securitySchemes"][BEARER]["description"] = "`Authorization: Bearer <Cognito ID token>`"
     schemas = built["components"]["schemas"]
     _mark_uuids(schemas)
     _update_body(schemas[UpdateIssueRequest.__name__])
