@@ -25,6 +25,12 @@ DynamoDB, two fixes to TransactWriteItems:
    fan-out lost that record (a room never got its push). DynamoDB streams show committed writes only; here
    GetRecords takes the transactions' lock.
 
+5. A Query of a table's own key reads its partition. moto's Table.query went through `all_items()`, which lists
+   and sorts the whole table, for every Query: each request got slower with every item any test, seed or alert
+   storm had written (a route lookup of the alert path, an event-log page). Here a Query without an index hands
+   moto the partition's items alone, in sort-key order, by a thread-local stand-in for `all_items()`; what moto
+   then does (conditions, filters, pages, order) is unchanged. Queries of an index still read the table.
+
 And one addition: every DynamoDB write request (the four above and BatchWriteItem) moves a write generation on
 and wakes whoever waits for one (`wait_for_writes`). The local stream pollers sleep on it instead of asking
 moto for records ten times a second, and the periodic snapshot is skipped while nothing was written: together
@@ -34,6 +40,7 @@ they were most of an idle stack's CPU.
 from __future__ import annotations
 
 import copy
+import inspect
 import threading
 import types
 from typing import Any
@@ -195,6 +202,43 @@ def install() -> None:
         setattr(DynamoHandler, name, _counted(_atomic(getattr(DynamoHandler, name))))
     DynamoHandler.batch_write_item = _counted(DynamoHandler.batch_write_item)  # type: ignore[method-assign]
     DynamoDBStreamsHandler.get_records = _atomic(DynamoDBStreamsHandler.get_records)  # type: ignore[method-assign]
+    _install_partition_queries()
+
+
+_partition = threading.local()
+
+
+def _install_partition_queries() -> None:
+    moto_query = Table.query
+    moto_all_items = Table.all_items
+    signature = inspect.signature(moto_query)
+
+    def all_items(self: Table) -> list[Any]:
+        narrowed = getattr(_partition, "items", None)
+        if narrowed is not None and narrowed[0] is self:
+            return list(narrowed[1])
+        return moto_all_items(self)
+
+    def query(self: Table, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        hash_key = bound.arguments.get("hash_key")
+        if bound.arguments.get("index_name") or hash_key is None:
+            return moto_query(self, *args, **kwargs)
+        stored = self.items.get(hash_key)
+        if stored is None:
+            items: list[Any] = []
+        elif self.range_key_attr:
+            items = sorted(stored.values(), key=lambda item: item.range_key)
+        else:
+            items = [stored]
+        _partition.items = (self, items)
+        try:
+            return moto_query(self, *args, **kwargs)
+        finally:
+            _partition.items = None
+
+    Table.all_items = all_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
 
 
 def _atomic(request: Any) -> Any:

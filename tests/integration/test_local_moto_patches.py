@@ -59,3 +59,40 @@ def test_concurrent_adds_to_one_item_each_count_as_on_dynamodb(local_aws: Any) -
         seen = list(pool.map(add, range(100)))
 
     assert sorted(seen) == list(range(1, 101))  # each ADD saw its own value: none was lost
+
+
+def test_a_query_of_the_table_key_lists_its_partition_alone_and_answers_as_before(local_aws: Any,
+                                                                                 monkeypatch: Any) -> None:
+    from moto.dynamodb.models.table import Table
+
+    dynamodb = client("dynamodb", local_aws.endpoint)
+    table = local_aws.table_names["SupportTable"]
+    # Given one partition of five items among two hundred of other partitions
+    for start in range(0, 200, 25):
+        dynamodb.batch_write_item(RequestItems={table: [
+            {"PutRequest": {"Item": {"pk": {"S": f"crowd-{n}"}, "sk": {"S": "x"}}}} for n in range(start, start + 25)]})
+    for sk in ("e", "a", "d", "b", "c"):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": "partition-test"}, "sk": {"S": sk},
+                                                 "odd": {"BOOL": sk in "ace"}})
+    listed: list[int] = []
+    patched = Table.all_items
+    monkeypatch.setattr(Table, "all_items", lambda self: listed.append(len(patched(self))) or patched(self))
+
+    def query(**extra: Any) -> dict[str, Any]:
+        return dynamodb.query(TableName=table, KeyConditionExpression="pk = :pk",
+                              ExpressionAttributeValues={":pk": {"S": "partition-test"}} | extra.pop("values", {}),
+                              **extra)
+
+    # When it is queried forwards, backwards, in pages and with a filter
+    forwards = [item["sk"]["S"] for item in query()["Items"]]
+    backwards = [item["sk"]["S"] for item in query(ScanIndexForward=False)["Items"]]
+    first = query(Limit=2)
+    second = query(Limit=2, ExclusiveStartKey=first["LastEvaluatedKey"])
+    odd = query(FilterExpression="odd = :yes", values={":yes": {"BOOL": True}})
+
+    # Then moto listed the partition's five items each time, and the answers are DynamoDB's
+    assert set(listed) == {5}
+    assert forwards == ["a", "b", "c", "d", "e"] and backwards == forwards[::-1]
+    assert [i["sk"]["S"] for i in first["Items"] + second["Items"]] == ["a", "b", "c", "d"]
+    assert [i["sk"]["S"] for i in odd["Items"]] == ["a", "c", "e"] and odd["ScannedCount"] == 5
+    assert query(values={":pk": {"S": "no-such-partition"}})["Items"] == []
