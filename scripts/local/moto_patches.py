@@ -29,7 +29,8 @@ DynamoDB, two fixes to TransactWriteItems:
    and sorts the whole table, for every Query: each request got slower with every item any test, seed or alert
    storm had written (a route lookup of the alert path, an event-log page). Here a Query without an index hands
    moto the partition's items alone, in sort-key order, by a thread-local stand-in for `all_items()`; what moto
-   then does (conditions, filters, pages, order) is unchanged. Queries of an index still read the table.
+   then does (conditions, filters, pages, order) is unchanged. Queries of an index still match every item, but
+   no longer sort the whole table first (moto sorts the matches).
 
 And one addition: every DynamoDB write request (the four above and BatchWriteItem) moves a write generation on
 and wakes whoever waits for one (`wait_for_writes`). The local stream pollers sleep on it instead of asking
@@ -222,11 +223,14 @@ def _install_partition_queries() -> None:
     def query(self: Table, *args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(self, *args, **kwargs)
         hash_key = bound.arguments.get("hash_key")
+        stored = None if hash_key is None else self.items.get(hash_key)
         if bound.arguments.get("index_name") or hash_key is None:
-            return moto_query(self, *args, **kwargs)
-        stored = self.items.get(hash_key)
-        if stored is None:
-            items: list[Any] = []
+            # moto matches every item against the index's key and sorts what matched: the table's own sort
+            # of every item first is wasted work.
+            items: list[Any] = [item for held in list(self.items.values())
+                                for item in (list(held.values()) if self.range_key_attr else [held])]
+        elif stored is None:
+            items = []
         elif self.range_key_attr:
             items = sorted(stored.values(), key=lambda item: item.range_key)
         else:

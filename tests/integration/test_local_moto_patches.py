@@ -96,3 +96,19 @@ def test_a_query_of_the_table_key_lists_its_partition_alone_and_answers_as_befor
     assert [i["sk"]["S"] for i in first["Items"] + second["Items"]] == ["a", "b", "c", "d"]
     assert [i["sk"]["S"] for i in odd["Items"]] == ["a", "c", "e"] and odd["ScannedCount"] == 5
     assert query(values={":pk": {"S": "no-such-partition"}})["Items"] == []
+
+
+def test_a_query_of_an_index_answers_in_the_index_order(local_aws: Any) -> None:
+    from opsdesk.tables import SUPPORT_ISSUES_BY_STATUS
+
+    dynamodb = client("dynamodb", local_aws.endpoint)
+    table = local_aws.table_names["SupportTable"]
+    for n, list_sk in enumerate(("2026-01-03", "2026-01-01", "2026-01-02")):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"index-test-{n}"}, "sk": {"S": "x"},
+                                                 "statusListPk": {"S": "index-test"}, "listSk": {"S": list_sk}})
+
+    found = dynamodb.query(TableName=table, IndexName=SUPPORT_ISSUES_BY_STATUS,
+                           KeyConditionExpression="statusListPk = :pk",
+                           ExpressionAttributeValues={":pk": {"S": "index-test"}}, ScanIndexForward=False)["Items"]
+
+    assert [item["listSk"]["S"] for item in found] == ["2026-01-03", "2026-01-02", "2026-01-01"]
