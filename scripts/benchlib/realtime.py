@@ -30,6 +30,7 @@ class RealtimeResults:
     fanout_seconds: float
     sse_first_event_ms: list[float]
     reads_per_event: dict[str, int]
+    aura_first_event_ms: list[float]
 
     @property
     def posts_per_second(self) -> float:
@@ -38,7 +39,7 @@ class RealtimeResults:
     def as_dict(self) -> dict[str, Any]:
         return {"connections": self.connections, "fanout_seconds": self.fanout_seconds,
                 "posts_per_second": self.posts_per_second, "sse_first_event_ms": self.sse_first_event_ms,
-                "reads_per_event": self.reads_per_event}
+                "reads_per_event": self.reads_per_event, "aura_first_event_ms": self.aura_first_event_ms}
 
 
 def _issue_body(stack: RunningStack, headers: dict[str, str]) -> dict[str, Any]:
@@ -97,6 +98,24 @@ def _sse_first_event_ms(
     raise RuntimeError("the stream ended before the event")
 
 
+def _aura_first_event_ms(stack: RunningStack, headers: dict[str, str]) -> float:
+    """Milliseconds from a cancel to its `status_changed` on the ticket's aura stream (opened after `connected`)."""
+    aura = stack.info["modules"]["aura"]
+    created = requests.post(f"{aura}/tickets", json={"title": "Bench", "description": "Stream latency"},
+                            headers=headers, timeout=10)
+    ticket = created.json()["id"]
+    with httpx.Client(timeout=httpx.Timeout(10, read=30)) as client, \
+            client.stream("GET", f"{aura}/tickets/{ticket}/stream", headers=headers) as r:
+        lines = r.iter_lines()
+        next(line for line in lines if line == "event: connected")
+        started = time.perf_counter()
+        requests.post(f"{aura}/tickets/{ticket}/cancel", headers=headers, timeout=10)
+        for line in lines:
+            if line == "event: status_changed":
+                return (time.perf_counter() - started) * 1000
+    raise RuntimeError("the stream ended before the event")
+
+
 def _reads_per_event(subscribers: int) -> dict[str, int]:
     """Items one fan-out reads for a tenant with `subscribers` connections on the stream, while another tenant
     has as many again: only the stream's own subscription partition is read."""
@@ -131,9 +150,10 @@ def measure(connections: int) -> RealtimeResults:
             for _ in range(SSE_SAMPLES):
                 milliseconds, last_id = _sse_first_event_ms(stack, body, headers, last_id)
                 first_event.append(milliseconds)
+            aura_first_event = [_aura_first_event_ms(stack, headers) for _ in range(SSE_SAMPLES)]
         finally:
             stack.stop()
-    return RealtimeResults(connections, fanout_seconds, first_event, _reads_per_event(connections))
+    return RealtimeResults(connections, fanout_seconds, first_event, _reads_per_event(connections), aura_first_event)
 
 
 def median(values: list[float]) -> float:
