@@ -9,6 +9,8 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
+from functools import cached_property
+from typing import Any
 
 from opsdesk.apimap import SERVED_MODULES, QueueConsumer
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
@@ -55,9 +57,14 @@ class QueueDelivery:
     def stop(self) -> None:
         self._stop.set()
 
+    @cached_property
+    def _sqs(self) -> Any:
+        """One client for the delivery's life: making one per receive was most of an idle queue's cost."""
+        return client("sqs", self._aws.endpoint, self._aws.region)
+
     def deliver_once(self, wait_seconds: int = 1) -> int:
         """One receive and one invocation; returns how many messages it handed over."""
-        sqs = client("sqs", self._aws.endpoint, self._aws.region)
+        sqs = self._sqs
         messages = sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=self._batch_size,
                                        WaitTimeSeconds=wait_seconds, AttributeNames=["All"]).get("Messages", [])
         if not messages:
