@@ -151,6 +151,13 @@ class ColdImport:
         return data
 
 
+def boto3_median_ms(function_environment: dict[str, str], runs: int) -> float:
+    """`import boto3` alone, timed the same way in the same run: the floor a function's import is compared with."""
+    env = aws_like_environment(function_environment, "functions.boto3_floor", trace=True)
+    seconds, _ = timed_imports("boto3", env, runs)
+    return statistics.median(seconds) * 1000
+
+
 def measure(module: str, function_environment: dict[str, str], runs: int, top: int = 5) -> ColdImport:
     aws_env = aws_like_environment(function_environment, module, trace=True)
     local_env = aws_like_environment(function_environment, module, trace=False)
