@@ -63,3 +63,58 @@ def test_hidden_events_advance_the_position_and_the_heartbeat_text_is_configurab
     assert chunks[1:3] == [format_event(log[0]), format_event(log[2])]
     assert ":hb\n\n" in chunks[3:]
     assert not any("queue_changed" in chunk for chunk in chunks)
+
+
+def test_an_idle_stream_watches_its_head_and_reads_the_stream_once_the_head_moves() -> None:
+    import time
+
+    log: list[StoredEvent] = []
+    reads: list[int] = []
+    head = [0]
+
+    def read_after(last: int) -> list[StoredEvent]:
+        reads.append(last)
+        return [e for e in log if e.id > last]
+
+    async def collect() -> tuple[list[tuple[float, str]], float]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, heartbeat_seconds=60, max_seconds=0.5)
+        written: list[float] = []
+
+        async def write_later() -> None:
+            await asyncio.sleep(0.25)
+            log.append(stored(1))
+            head[0] = 1
+            written.append(time.monotonic())
+
+        task = asyncio.create_task(write_later())
+        chunks = [(time.monotonic(), chunk) async for chunk in event_stream(read_after, 0, timing,
+                                                                            head=lambda: head[0])]
+        await task
+        return chunks, written[0]
+
+    chunks, written_at = asyncio.run(collect())
+
+    # Then the event arrives within a few head polls of its write, and the stream was read only when the head
+    # moved (once at the start, once for the event), not every poll
+    delivered_at = next(at for at, chunk in chunks if chunk == format_event(stored(1)))
+    assert delivered_at - written_at < 0.1
+    assert len(reads) <= 3
+
+
+def test_numbers_reserved_but_not_yet_readable_are_read_again_after_one_head_poll() -> None:
+    log: list[StoredEvent] = []
+    reads: list[int] = []
+
+    def read_after(last: int) -> list[StoredEvent]:
+        reads.append(last)
+        if len(reads) == 3:  # the writer commits what it reserved
+            log.append(stored(1))
+        return [e for e in log if e.id > last]
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, heartbeat_seconds=60, max_seconds=0.3)
+        return [chunk async for chunk in event_stream(read_after, 0, timing, head=lambda: 1)]
+
+    chunks = asyncio.run(collect())
+
+    assert format_event(stored(1)) in chunks

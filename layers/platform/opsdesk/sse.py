@@ -40,6 +40,9 @@ ReadAfter = Callable[[str, str, int], list[StoredEvent]]
 @dataclass(frozen=True)
 class StreamTiming:
     poll_seconds: float = 0.5
+    """How often the stream is read again when it cannot tell whether something new was written."""
+    head_poll_seconds: float = 0.1
+    """How often an idle stream looks at its head (one item): it reads the stream only when the head moved."""
     heartbeat_seconds: float = 30.0
     max_seconds: float = 840.0
     """End before the function's limit (15 minutes for a streaming Lambda) so the client reconnects."""
@@ -76,14 +79,18 @@ async def event_stream(
     visible: Callable[[StoredEvent], bool] | None = None,
     form: EventFormat | None = None,
     opening: str | None = None,
+    head: Callable[[], int] | None = None,
 ) -> AsyncIterator[str]:
-    """`visible` hides events this client may not see (they still advance its position in the stream)."""
+    """`visible` hides events this client may not see (they still advance its position in the stream). With
+    `head` (the stream's last reserved number), an idle stream looks at the head every `head_poll_seconds` and
+    reads the stream when it moved; without it, it reads the stream every `poll_seconds`."""
     form = form or EventFormat()
     started = last_sent = clock()
     yield f"retry: {timing.retry_ms}\n\n"
     if opening:
         yield opening
     while clock() - started < timing.max_seconds:
+        seen = await run_in_threadpool(head) if head else None  # before the read: a later write moves it
         events = await run_in_threadpool(read_after, last_id)
         sent = False
         for event in events:
@@ -98,7 +105,22 @@ async def event_stream(
             yield form.heartbeat() if form.heartbeat else timing.heartbeat_comment + "\n\n"
             last_sent = now
         if not events:
-            await asyncio.sleep(timing.poll_seconds)
+            if head is None or seen is None:
+                await asyncio.sleep(timing.poll_seconds)
+            else:
+                deadline = min(last_sent + timing.heartbeat_seconds, started + timing.max_seconds)
+                await _until_news(head, seen, last_id, timing, deadline=deadline, clock=clock)
+
+
+async def _until_news(head: Callable[[], int], seen: int, last_id: int, timing: StreamTiming, *,
+                      deadline: float, clock: Callable[[], float]) -> None:
+    """Wait until the head moves past `seen`, or until `deadline` (the next heartbeat, or the stream's end).
+    Numbers up to `seen` that the read did not return (a writer between reserving and committing, or a failed
+    write's voids) are read again after one head poll, so a commit right after its reservation never waits."""
+    while clock() < deadline:
+        await asyncio.sleep(timing.head_poll_seconds)
+        if seen > last_id or await run_in_threadpool(head) != seen:
+            return
 
 
 def last_event_id(request: Request, event_number: Callable[[str], int] = int) -> int | None:
@@ -166,7 +188,8 @@ def create_stream_app(
 
         opening = form.opening(principal, stream_key) if form.opening else None
         body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
-                            visible=visible, form=form, opening=opening)
+                            visible=visible, form=form, opening=opening,
+                            head=lambda: latest_id(principal.tenant_id, stream_key))
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
