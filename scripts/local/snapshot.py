@@ -1,7 +1,7 @@
 """Persistence for the local stack. moto keeps everything in memory, so `make dev` saves a snapshot on exit
 (and every half minute while tables change) and restores it on the next start: table items, bucket objects,
-Cognito users with their passwords, groups and subjects. Dev tooling only: it Scans whole tables, which no
-request path does."""
+Cognito users with their passwords, groups and subjects. Dev tooling only: it reads whole tables (from moto's
+backends in this process), which no request path does."""
 
 from __future__ import annotations
 
