@@ -1,7 +1,8 @@
 """SQS queues and their consumers on the local stack, as Lambda's SQS event source runs them on AWS: a poller
 receives up to a batch of messages, invokes the consumer with an SQS event, deletes what the consumer did not
 report failed, and leaves the failed ones to come back after their visibility timeout. The alert path's queue
-(scripts/local/alerts.py) and every module's work queue (opsdesk.apimap QueueConsumer: the aura agent's) use it."""
+(scripts/local/alerts.py), every module's work queue (opsdesk.apimap QueueConsumer: the aura agent's) and the
+realtime fan-out's queue of pages (opsdesk.realtime.FanoutPage) use it."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from opsdesk.apimap import SERVED_MODULES, QueueConsumer
+from opsdesk.apimap import REALTIME, SERVED_MODULES, QueueConsumer
+from opsdesk.realtime import FANOUT_QUEUE_URL_SETTING
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.queues")
 MODULE_QUEUE_VISIBILITY_SECONDS = 60
 """Locally a failed kick comes back after a minute (six times the consumer's timeout on AWS)."""
+FANOUT_QUEUE_NAME = "opsdesk-local-realtime-fanout-pages"
+FANOUT_VISIBILITY_SECONDS = 30
+"""A failed page comes back after 30 s locally (150 s on AWS: six times the fan-out's timeout)."""
+FANOUT_CONCURRENCY = 5
+"""Pages posted at once, as Lambda's SQS event source starts: five batches (of one page) in flight."""
 
 
 def queue_name(consumer: QueueConsumer) -> str:
@@ -26,9 +33,11 @@ def queue_name(consumer: QueueConsumer) -> str:
 
 
 def provision_module_queues(aws: LocalAws) -> dict[str, str]:
-    """Idempotent: one queue per module queue consumer; {the consumer's queue URL setting: the URL}."""
+    """Idempotent: one queue per module queue consumer, and the realtime fan-out's queue of pages; {the queue URL
+    setting: the URL} (the functions' environment)."""
     sqs = client("sqs", aws.endpoint, aws.region)
-    urls: dict[str, str] = {}
+    urls: dict[str, str] = {FANOUT_QUEUE_URL_SETTING: sqs.create_queue(QueueName=FANOUT_QUEUE_NAME, Attributes={
+        "VisibilityTimeout": str(FANOUT_VISIBILITY_SECONDS)})["QueueUrl"]}
     for module in SERVED_MODULES:
         for consumer in module.queue_consumers:
             urls[consumer.queue_url_setting] = sqs.create_queue(QueueName=queue_name(consumer), Attributes={
@@ -41,17 +50,21 @@ class QueueDelivery:
     `batch_size` records; `prepare` may rewrite a body on the way (what AWS adds that moto leaves out)."""
 
     def __init__(self, aws: LocalAws, queue_url: str, function: str, *, batch_size: int = 10,
-                 prepare: Callable[[str], str] | None = None) -> None:
+                 prepare: Callable[[str], str] | None = None, concurrency: int = 1) -> None:
+        """`concurrency`: batches handed over at once (Lambda's pollers run several; each is its own thread)."""
         self._aws = aws
         self._queue_url = queue_url
         self._function = function
         self._batch_size = batch_size
         self._prepare = prepare or (lambda body: body)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"queue-{function}", daemon=True)
+        self._threads = [threading.Thread(target=self._run, name=f"queue-{function}-{n}", daemon=True)
+                         for n in range(concurrency)]
 
     def start(self) -> QueueDelivery:
-        self._thread.start()
+        _ = self._sqs  # made once, before the pollers share it
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
@@ -98,7 +111,15 @@ class QueueDelivery:
                 self._stop.wait(1)
 
 
+def fanout_delivery(aws: LocalAws) -> QueueDelivery:
+    """The fan-out's pages to the fan-out function, one page per invocation as its SQS event source has it."""
+    return QueueDelivery(aws, aws.module_queue_urls[FANOUT_QUEUE_URL_SETTING], REALTIME.fanout_function,
+                         batch_size=1, concurrency=FANOUT_CONCURRENCY)
+
+
 def module_queue_deliveries(aws: LocalAws) -> list[QueueDelivery]:
-    return [QueueDelivery(aws, aws.module_queue_urls[consumer.queue_url_setting], consumer.group.name,
-                          batch_size=consumer.batch_size)
-            for module in SERVED_MODULES for consumer in module.queue_consumers]
+    """The modules' work queues to their consumers, and the fan-out's pages to the fan-out."""
+    return [*(QueueDelivery(aws, aws.module_queue_urls[consumer.queue_url_setting], consumer.group.name,
+                            batch_size=consumer.batch_size)
+              for module in SERVED_MODULES for consumer in module.queue_consumers),
+            fanout_delivery(aws)]

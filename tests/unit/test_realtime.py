@@ -1,17 +1,30 @@
-"""WebSocket sessions and fan-out, over an in-memory registry and a recording poster."""
+"""WebSocket sessions and fan-out, over an in-memory registry, a recording poster and a recording page queue."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
+from opsdesk import wsapi
 from opsdesk.auth import Principal
 from opsdesk.errors import Unauthorized
-from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, Subscriber, WebSocketSession, fan_out
+from opsdesk.pagination import Page
+from opsdesk.realtime import (
+    UNAUTHENTICATED_TENANT,
+    Connection,
+    Fanout,
+    FanoutFailed,
+    FanoutPage,
+    Subscriber,
+    WebSocketSession,
+)
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -20,6 +33,7 @@ class MemoryRegistry:
     def __init__(self) -> None:
         self.connections: dict[str, Connection] = {}
         self.reads = 0
+        self._lock = threading.Lock()
 
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *, groups: frozenset[str] = frozenset(),
@@ -44,25 +58,53 @@ class MemoryRegistry:
         return updated
 
     def close(self, connection_id: str) -> None:
-        self.connections.pop(connection_id, None)
+        with self._lock:  # the fan-out forgets gone connections from its posting threads
+            self.connections.pop(connection_id, None)
 
-    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]:
-        found = [Subscriber(c.id, c.groups) for c in self.connections.values()
-                 if c.tenant_id == tenant_id and stream in c.streams]
-        self.reads += len(found)
-        return found
+    def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
+                        ) -> Page[Subscriber]:
+        """In connection-id order after `after`, as the subscription partition's Query reads it."""
+        found = sorted((Subscriber(c.id, c.groups) for c in list(self.connections.values())
+                        if c.tenant_id == tenant_id and stream in c.streams and (after is None or c.id > after)),
+                       key=lambda subscriber: subscriber.connection_id)
+        self.reads += min(len(found), limit + 1)
+        more = len(found) > limit
+        return Page(found[:limit], next_cursor=found[limit - 1].connection_id if more else None)
 
 
 class RecordingPoster:
-    def __init__(self, gone: set[str] | None = None) -> None:
+    def __init__(self, gone: set[str] | None = None, failing: set[str] | None = None) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
         self.gone = gone or set()
+        self.failing = failing or set()
+        self._lock = threading.Lock()
 
     def post(self, connection_id: str, message: dict[str, Any]) -> bool:
+        if connection_id in self.failing:
+            raise RuntimeError("throttled past the poster's retries")
         if connection_id in self.gone:
             return False
-        self.sent.append((connection_id, message))
+        with self._lock:
+            self.sent.append((connection_id, message))
         return True
+
+
+class RecordingPages:
+    def __init__(self) -> None:
+        self.queued: list[tuple[FanoutPage, int]] = []
+
+    def send(self, page: FanoutPage, delay_seconds: int = 0) -> None:
+        # Through its JSON body, as the queue carries it.
+        self.queued.append((FanoutPage.from_body(json.loads(json.dumps(page.as_body()))), delay_seconds))
+
+
+def fan_out(registry: MemoryRegistry, poster: Any, tenant_id: str, stream: str, message: dict[str, Any], *,
+            audience: str | None = None) -> int:
+    """What the stream record's invocation does, for an audience of one page."""
+    pages = RecordingPages()
+    report = Fanout(registry, poster, pages).deliver(FanoutPage(tenant_id, stream, message, audience, walks=True))
+    assert pages.queued == []
+    return report.delivered
 
 
 def authenticate(token: str) -> Principal:
@@ -153,7 +195,7 @@ def test_an_event_for_an_audience_reaches_only_subscribers_in_that_group(registr
     for_everyone = fan_out(registry, poster, "t1", "helpdesk", {"type": "ticket_created", "id": 2})
 
     assert (for_admins, for_everyone) == (1, 2)
-    assert [(c, m["type"]) for c, m in poster.sent] == [
+    assert sorted((c, m["type"]) for c, m in poster.sent) == [
         ("admin", "queue_changed"), ("admin", "ticket_created"), ("agent", "ticket_created")]
 
 
@@ -213,3 +255,186 @@ def test_a_connect_naming_another_tenant_than_the_tokens_is_refused(registry: Me
 
     assert registry.connections["c1"].tenant_id == ""
     assert poster.sent[-1][1] == {"type": "error", "message": "Invalid token"}
+
+
+def subscribed(registry: MemoryRegistry, count: int, tenant_id: str = "t1", stream: str = "tenant") -> list[str]:
+    """`count` connections subscribed to the stream, ids in the order the subscription partition lists them."""
+    ids = [f"c{n:05d}" for n in range(count)]
+    for connection_id in ids:
+        registry.open(connection_id, tenant_id, "u", NOW)
+        registry.subscribe(registry.connections[connection_id], {stream}, NOW)
+    return ids
+
+
+EVENT = {"type": "issue.created", "id": 7, "channel": "tenant", "data": {}}
+
+
+def test_an_audience_of_two_and_a_half_pages_posts_one_page_and_queues_the_two_after_it_with_their_cursors(
+    registry: MemoryRegistry,
+) -> None:
+    # Given 2,500 subscribers and pages of 1,000
+    ids = subscribed(registry, 2_500)
+    poster, pages = RecordingPoster(), RecordingPages()
+    fanout = Fanout(registry, poster, pages, page_size=1_000)
+
+    # When the stream record's page is delivered
+    report = fanout.deliver(FanoutPage("t1", "tenant", EVENT, walks=True))
+
+    # Then it posts the first 1,000 only, and queues pages starting after the 1,000th and the 2,000th
+    assert report.delivered == 1_000
+    assert sorted(c for c, _ in poster.sent) == ids[:1_000]
+    assert [(page.cursor, page.walks, delay) for page, delay in pages.queued] == [
+        (ids[999], False, 0), (ids[1_999], False, 0)]
+    assert all((page.tenant_id, page.stream, page.message) == ("t1", "tenant", EVENT) for page, _ in pages.queued)
+
+    # And each queued page posts its own page and queues nothing: everyone has the event once
+    for page, _ in list(pages.queued):
+        fanout.deliver(page)
+    assert sorted(c for c, _ in poster.sent) == ids
+    assert len(pages.queued) == 2
+
+
+def test_a_queued_page_that_walks_posts_its_page_and_queues_the_next(registry: MemoryRegistry) -> None:
+    # Given an invocation may hand out one page only (the walk goes on from the page it hands out)
+    ids = subscribed(registry, 2_500)
+    poster, pages = RecordingPoster(), RecordingPages()
+    fanout = Fanout(registry, poster, pages, page_size=1_000, walk_pages=1)
+
+    fanout.deliver(FanoutPage("t1", "tenant", EVENT, walks=True))
+    (second, _), = pages.queued
+    report = fanout.deliver(second)
+
+    assert (second.cursor, second.walks) == (ids[999], True)
+    assert report.delivered == 1_000 and report.pages_queued == 1
+    third = pages.queued[1][0]
+    assert (third.cursor, third.walks) == (ids[1_999], True)
+    assert fanout.deliver(third).pages_queued == 0
+    assert sorted(c for c, _ in poster.sent) == ids
+    assert len(pages.queued) == 2
+
+
+def test_a_last_page_that_is_exactly_full_queues_no_empty_page(registry: MemoryRegistry) -> None:
+    subscribed(registry, 2_000)
+    pages = RecordingPages()
+
+    Fanout(registry, RecordingPoster(), pages, page_size=1_000).deliver(FanoutPage("t1", "tenant", EVENT, walks=True))
+
+    assert len(pages.queued) == 1
+
+
+def test_a_page_posts_at_most_the_worker_count_at_once_and_uses_them_all(registry: MemoryRegistry) -> None:
+    subscribed(registry, 40)
+
+    class SlowPoster:
+        def __init__(self) -> None:
+            self.in_flight = self.most = 0
+            self.lock = threading.Lock()
+
+        def post(self, connection_id: str, message: dict[str, Any]) -> bool:
+            with self.lock:
+                self.in_flight += 1
+                self.most = max(self.most, self.in_flight)
+            time.sleep(0.02)
+            with self.lock:
+                self.in_flight -= 1
+            return True
+
+    poster = SlowPoster()
+    started = time.perf_counter()
+    report = Fanout(registry, poster, RecordingPages(), workers=8).deliver(FanoutPage("t1", "tenant", EVENT))
+    elapsed = time.perf_counter() - started
+
+    assert report.delivered == 40
+    assert poster.most == 8
+    assert elapsed < 40 * 0.02 / 2  # concurrent: 5 rounds of 20 ms, not 40 posts in a row
+
+
+def test_gone_connections_are_forgotten_while_posts_run_concurrently(registry: MemoryRegistry) -> None:
+    ids = subscribed(registry, 300)
+    gone = set(ids[::3])
+    poster = RecordingPoster(gone=gone)
+
+    report = Fanout(registry, poster, RecordingPages(), workers=16).deliver(FanoutPage("t1", "tenant", EVENT))
+
+    assert (report.delivered, report.gone) == (200, 100)
+    assert gone.isdisjoint(registry.connections)
+    assert set(registry.connections) == set(ids) - gone
+
+
+def test_posts_that_still_fail_are_queued_as_a_retry_page_of_those_connections_only(
+    registry: MemoryRegistry,
+) -> None:
+    # Given two connections whose posts fail past the poster's own retries
+    ids = subscribed(registry, 50)
+    poster, pages = RecordingPoster(failing={ids[3], ids[40]}), RecordingPages()
+    fanout = Fanout(registry, poster, pages, workers=8)
+
+    # When the stream record's page is delivered
+    report = fanout.deliver(FanoutPage("t1", "tenant", EVENT, walks=True))
+
+    # Then the record succeeds; a delayed retry page names the two, and posts to them alone
+    assert report.delivered == 48 and set(report.retried) == {ids[3], ids[40]}
+    (retry, delay), = pages.queued
+    assert set(retry.retry) == {ids[3], ids[40]} and delay > 0 and not retry.walks
+    poster.failing.clear()
+    assert fanout.deliver(retry).delivered == 2
+    assert sorted(c for c, _ in poster.sent) == ids
+    assert len(pages.queued) == 1
+
+
+def test_a_retry_page_that_fails_again_raises_so_its_message_comes_back(registry: MemoryRegistry) -> None:
+    subscribed(registry, 5)
+    poster, pages = RecordingPoster(failing={"c00001"}), RecordingPages()
+
+    with pytest.raises(FanoutFailed):
+        Fanout(registry, poster, pages).deliver(FanoutPage("t1", "tenant", EVENT, retry=("c00001", "c00002")))
+
+    assert pages.queued == []
+    assert [c for c, _ in poster.sent] == ["c00002"]
+
+
+def test_throttled_posts_are_retried_with_jitter_by_the_poster_under_concurrency(
+    registry: MemoryRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the management API throttles the first post to every connection
+    ids = subscribed(registry, 64)
+    sleeps: list[float] = []
+    monkeypatch.setattr("opsdesk.wsapi.time.sleep", sleeps.append)
+
+    class ThrottlingClient:
+        def __init__(self) -> None:
+            self.calls: dict[str, int] = {}
+            self.lock = threading.Lock()
+
+        def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
+            with self.lock:
+                self.calls[ConnectionId] = self.calls.get(ConnectionId, 0) + 1
+                first = self.calls[ConnectionId] == 1
+            if first:
+                throttled: Any = {"Error": {"Code": "LimitExceededException"},
+                                  "ResponseMetadata": {"HTTPStatusCode": 429}}
+                raise ClientError(throttled, "PostToConnection")
+
+    poster = wsapi.ManagementApiPoster("https://example.execute-api.us-east-1.amazonaws.com/prod", "us-east-1")
+    client = ThrottlingClient()
+    poster._client = client
+    pages = RecordingPages()
+
+    # When the page is delivered through the real poster, 16 posts at a time
+    report = Fanout(registry, poster, pages, workers=16).deliver(FanoutPage("t1", "tenant", EVENT, walks=True))
+
+    # Then every post was retried after a jittered wait and delivered: nothing to retry later
+    assert report.delivered == 64 and pages.queued == []
+    assert client.calls == dict.fromkeys(ids, 2)
+    assert len(sleeps) == 64 and len(set(sleeps)) > 1
+
+
+def test_a_page_survives_the_queue_as_json_and_a_body_that_is_not_one_is_refused() -> None:
+    page = FanoutPage("t1", "ticket:9", EVENT, "admin", cursor="c9", walks=True, retry=("a", "b"))
+
+    assert FanoutPage.from_body(json.loads(json.dumps(page.as_body()))) == page
+    bodies: list[Any] = [[], {"tenantId": "t1", "stream": "tenant"},
+                         {"tenantId": "t1", "stream": "tenant", "message": {}, "retry": "a"}]
+    for body in bodies:
+        with pytest.raises(ValueError):
+            FanoutPage.from_body(body)

@@ -7,7 +7,7 @@
 
 A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
 fan-out of a tenant's event reaches only that tenant's connections: a Query on the stream's subscription
-partition, never a Scan of all connections.
+partition, never a Scan of all connections, read a page at a time (opsdesk.realtime.FANOUT_PAGE_SIZE).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAtt
 from pynamodb.models import Model
 
 from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
+from opsdesk.pagination import Page
 from opsdesk.realtime import Connection, Subscriber
 from opsdesk.settings import ConnectionSettings, load_settings
 
@@ -114,12 +115,20 @@ class ConnectionRegistry:
             _ConnectionsItem(_subscription_pk(connection.tenant_id, stream), connection_id).delete()
         _ConnectionItem(_connection_pk(connection_id), META_SK).delete()
 
-    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]:
-        """The connections subscribed to one stream of one tenant (a Query on its subscription partition)."""
-        results = _SubscriptionItem.query(_subscription_pk(tenant_id, stream), attributes_to_get=["sk", "groups"])
+    def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None) -> Page[Subscriber]:
+        """Up to `limit` connections subscribed to one stream of one tenant, in connection-id order, starting after the
+        connection id `after` (a Query on the stream's subscription partition). `next_cursor` is the page's last
+        connection id when more follow: one item more than the page is read to know that, so a full last page
+        hands out no cursor to an empty one. The cursor is a sort key of this partition and nothing else, so it
+        cannot reach another tenant's or stream's subscribers."""
+        start = {"pk": {"S": _subscription_pk(tenant_id, stream)}, "sk": {"S": after}} if after else None
+        results = _SubscriptionItem.query(_subscription_pk(tenant_id, stream), limit=limit + 1,
+                                          last_evaluated_key=start, attributes_to_get=["sk", "groups"])
         found = [Subscriber(item.sk, frozenset(item.groups or ())) for item in results]
         record_items_read(results.page_iter.total_scanned_count)
-        return found
+        if len(found) <= limit:
+            return Page(found)
+        return Page(found[:limit], next_cursor=found[limit - 1].connection_id)
 
     def _expiry(self, now: datetime) -> int:
         return int((now + self._ttl).timestamp())

@@ -9,6 +9,10 @@ Answers and events are posted back through the API Gateway management API:
     {"type": "connected"} {"type": "subscribed", "channels": [...]} {"type": "error", "message": "..."}
     {"type": "<event type>", "id": n, "channel": "<channel>", "data": {...}, "timestamp": "<RFC 3339>"}
     (plus the event's envelope fields, e.g. the copilot's `incidentId`)
+
+The fan-out (docs/realtime.md, "Fan-out") posts an event to its stream's subscribers a page at a time
+(FANOUT_PAGE_SIZE), POST_CONCURRENCY posts in flight; the pages after the first go to other invocations through
+the fan-out queue (FanoutPage), so no invocation posts to more than one page.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -30,6 +35,7 @@ from opsdesk.events import (
     project_stream,
     reaches,
 )
+from opsdesk.pagination import Page
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
@@ -73,7 +79,8 @@ class Registry(Protocol):
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
     def unsubscribe(self, connection: Connection, streams: set[str]) -> Connection: ...
     def close(self, connection_id: str) -> None: ...
-    def subscribers(self, tenant_id: str, stream: str) -> list[Subscriber]: ...
+    def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
+                        ) -> Page[Subscriber]: ...
 
 
 class Poster(Protocol):
@@ -237,18 +244,170 @@ def channel_of(stream: str) -> str:
     return stream.partition(PROJECT_SCOPE_SEPARATOR)[0]
 
 
-def fan_out(
-    registry: Registry, poster: Poster, tenant_id: str, stream: str, message: dict[str, Any], *,
-    audience: str | None = None,
-) -> int:
-    """Post one event to every connection subscribed to its stream in its tenant, and in its audience (a group)
-    if it has one; forget connections that are gone. Returns how many received it."""
-    delivered = 0
-    for subscriber in registry.subscribers(tenant_id, stream):
-        if not reaches(audience, subscriber.groups):
-            continue
-        if poster.post(subscriber.connection_id, message):
-            delivered += 1
+FANOUT_PAGE_SIZE = 1_000
+"""Subscribers one invocation posts to. A page is one Query (1,000 subscription items are ~150 KB, under DynamoDB's
+1 MB a response) and about a second of posting at POST_CONCURRENCY; an audience beyond one page is split across
+invocations through the fan-out queue, so the time to reach everyone grows with the pages' slowest, not their sum."""
+FANOUT_WALK_PAGES = 20
+"""Pages one invocation hands to the queue before it hands the rest of the walk on. It reads each of them to learn
+where the next starts (a Query of FANOUT_PAGE_SIZE items, tens of ms on DynamoDB): 20 pages are 20,000 subscribers
+in well under the function's 25 s; the last page it queues carries the walk on from there."""
+POST_CONCURRENCY = 32
+"""Posts in flight per invocation (a thread pool: the boto3 client is thread-safe; wsapi sizes its connection pool
+to match). A post to API Gateway's management API waits ~10 to 30 ms on the network and spends ~1 ms of client CPU
+(signing, parsing), so ~30 posts in flight keep one vCPU busy instead of idle on the waits; more threads would
+only queue for the GIL and the connection pool (docs/realtime.md, "Limits")."""
+RETRY_DELAY_SECONDS = 2
+"""Connections whose posts still failed (throttled through the poster's own retries) are posted again this much
+later, from a retry page on the fan-out queue."""
+FANOUT_QUEUE_URL_SETTING = "REALTIME_FANOUT_QUEUE_URL"
+"""The environment variable with the fan-out queue's URL (opsdesk.settings.RealtimeSettings.fanout_queue_url)."""
+
+
+@dataclass(frozen=True)
+class FanoutPage:
+    """One page of an event's audience: what one invocation of the fan-out posts. The stream record's page is the
+    first (no cursor, and it walks); the pages after it travel through the fan-out queue as `as_body()`."""
+
+    tenant_id: str
+    stream: str
+    message: dict[str, Any]
+    audience: str | None = None
+    """The Cognito group the event is for (opsdesk.events.reaches); None: every subscriber."""
+    cursor: str | None = None
+    """The page starts after this subscriber (Registry.subscriber_page); None: at the first."""
+    walks: bool = False
+    """Its invocation also hands out the pages after it (at most FANOUT_WALK_PAGES; the last of them walks on)."""
+    retry: tuple[str, ...] = ()
+    """When set, the page is these connections only, whose posts failed once already: no Query and no walk."""
+
+    def as_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"tenantId": self.tenant_id, "stream": self.stream, "message": self.message,
+                                "audience": self.audience, "cursor": self.cursor, "walks": self.walks}
+        if self.retry:
+            body["retry"] = list(self.retry)
+        return body
+
+    @classmethod
+    def from_body(cls, body: Any) -> FanoutPage:
+        """A queued page back; ValueError when the body is not one (its message then fails, and goes to the
+        dead-letter queue after its receives)."""
+        if not isinstance(body, dict):
+            raise ValueError("a fan-out page is a JSON object")
+        tenant_id, stream, message = body.get("tenantId"), body.get("stream"), body.get("message")
+        audience, cursor, retry = body.get("audience"), body.get("cursor"), body.get("retry", [])
+        if not (isinstance(tenant_id, str) and tenant_id and isinstance(stream, str) and stream
+                and isinstance(message, dict)):
+            raise ValueError("a fan-out page names its tenantId, stream and message")
+        if not (audience is None or isinstance(audience, str)) or not (cursor is None or isinstance(cursor, str)):
+            raise ValueError("a fan-out page's audience and cursor are strings or null")
+        if not isinstance(retry, list) or not all(isinstance(c, str) and c for c in retry):
+            raise ValueError("a fan-out page's retry is a list of connection ids")
+        return cls(tenant_id, stream, message, audience, cursor, body.get("walks") is True, tuple(retry))
+
+
+class PageQueue(Protocol):
+    def send(self, page: FanoutPage, delay_seconds: int = 0) -> None:
+        """Hand the page to another invocation (the fan-out queue); raises when it could not be queued."""
+        ...
+
+
+class MessageSender(Protocol):
+    def send(self, body: Mapping[str, Any], delay_seconds: int = 0) -> None: ...
+
+
+@dataclass
+class QueuedPages:
+    """PageQueue over a queue's sender (opsdesk.queues.SqsSender): one message per page."""
+
+    sender: MessageSender
+
+    def send(self, page: FanoutPage, delay_seconds: int = 0) -> None:
+        self.sender.send(page.as_body(), delay_seconds)
+
+
+class FanoutFailed(Exception):
+    """Posts of a retry page failed again: its message comes back (partial batch response) until its receives
+    run out, then it goes to the dead-letter queue."""
+
+
+@dataclass
+class FanoutReport:
+    delivered: int = 0
+    gone: int = 0
+    """Connections that were gone (410) and are forgotten."""
+    retried: tuple[str, ...] = ()
+    """Connections whose posts failed and were handed to a retry page."""
+    pages_queued: int = 0
+    errors: list[BaseException] = field(default_factory=list)
+    """What the failed posts raised (for the log)."""
+
+
+@dataclass
+class Fanout:
+    """Posts one page of an event's audience, POST_CONCURRENCY posts at a time, and hands the pages after it to
+    the queue. Delivery is at least once (docs/realtime.md): a client may see an event twice, and tells by its
+    `channel` and `id`."""
+
+    registry: Registry
+    poster: Poster
+    pages: PageQueue
+    page_size: int = FANOUT_PAGE_SIZE
+    walk_pages: int = FANOUT_WALK_PAGES
+    workers: int = POST_CONCURRENCY
+
+    def deliver(self, page: FanoutPage) -> FanoutReport:
+        """Post the page. Gone connections are forgotten. Connections whose posts still fail are queued as a retry
+        page, so a post that fails never brings the page (or the stream record, and every page after it) back;
+        only a retry page's own failures raise FanoutFailed, bringing back that retry page alone."""
+        if page.retry:
+            targets, next_cursor = list(page.retry), None
         else:
-            registry.close(subscriber.connection_id)
-    return delivered
+            read = self.registry.subscriber_page(page.tenant_id, page.stream, limit=self.page_size, after=page.cursor)
+            targets = [s.connection_id for s in read.items if reaches(page.audience, s.groups)]
+            next_cursor = read.next_cursor if page.walks else None
+        report = FanoutReport()
+        # Leaving the block waits for every post, also when the walk raises: no post outlives its invocation.
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fanout-post") as pool:
+            posts = [(connection_id, pool.submit(self._post, connection_id, page.message))
+                     for connection_id in targets]
+            if next_cursor is not None:  # while this page's posts are in flight
+                report.pages_queued = self._walk(page, next_cursor)
+        failed: list[str] = []
+        for connection_id, post in posts:
+            error = post.exception()
+            if error is not None:
+                failed.append(connection_id)
+                report.errors.append(error)
+            elif post.result():
+                report.delivered += 1
+            else:
+                report.gone += 1
+        if failed and page.retry:
+            raise FanoutFailed(f"{len(failed)} of {len(targets)} posts of a retry page failed again"
+                               ) from report.errors[0]
+        if failed:
+            self.pages.send(replace(page, cursor=None, walks=False, retry=tuple(failed)), RETRY_DELAY_SECONDS)
+            report.retried = tuple(failed)
+        return report
+
+    def _post(self, connection_id: str, message: dict[str, Any]) -> bool:
+        if self.poster.post(connection_id, message):
+            return True
+        self.registry.close(connection_id)  # gone (410): forget it and its subscriptions
+        return False
+
+    def _walk(self, page: FanoutPage, cursor: str) -> int:
+        """Queue the pages after `page`, the first starting after `cursor`, each read here only to learn where the
+        next starts; the FANOUT_WALK_PAGES-th carries the walk on. Returns how many were queued."""
+        queued = 0
+        next_cursor: str | None = cursor
+        while next_cursor is not None:
+            if queued + 1 >= self.walk_pages:
+                self.pages.send(replace(page, cursor=next_cursor, walks=True))
+                return queued + 1
+            self.pages.send(replace(page, cursor=next_cursor, walks=False))
+            queued += 1
+            next_cursor = self.registry.subscriber_page(page.tenant_id, page.stream, limit=self.page_size,
+                                                        after=next_cursor).next_cursor
+        return queued

@@ -17,10 +17,15 @@ BACKOFF_SECONDS = 0.05
 
 
 class ManagementApiPoster:
-    def __init__(self, endpoint_url: str, region: str) -> None:
+    """Thread-safe (one boto3 client): the fan-out posts from a pool of threads (opsdesk.realtime.Fanout)."""
+
+    def __init__(self, endpoint_url: str, region: str, *, max_pool_connections: int = 10) -> None:
+        """`max_pool_connections`: the posts that may be in flight at once (botocore's default is 10; more threads
+        than connections would open and drop a connection per post)."""
         self._client = boto3.client(
             "apigatewaymanagementapi", endpoint_url=endpoint_url, region_name=region,
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5),
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
+                          max_pool_connections=max_pool_connections),
         )
 
     def post(self, connection_id: str, message: dict[str, Any]) -> bool:
