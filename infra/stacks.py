@@ -421,8 +421,8 @@ class RealtimeStack(_FunctionStack):
             self, "FanoutAlarms", name_prefix=settings.resource_prefix, function_name=REALTIME.fanout_function,
             function=self.realtime.fanout_function, dead_letters=self.realtime.dead_letters,
             topic=platform.alarms.topic,
-            lost="event-log stream batches the fan-out failed on after its retries (those events reached no "
-                 "WebSocket client; SSE streams read them from the event log)",
-            remedy="Each message names the stream shard and sequence numbers of a failed batch (the stream keeps "
-                   "records 24 hours). WebSocket has no replay: once the cause is fixed, purge the queue.",
+            lost="event-log stream batches, or pages of an event's subscribers, the fan-out failed on after its "
+                 "retries (those events reached no WebSocket client, or not all; SSE reads them from the event log)",
+            remedy="A message names a failed batch's stream shard and sequence numbers (kept 24 hours), or is a "
+                   "page. WebSocket has no replay: once the cause is fixed, purge the queue.",
         )

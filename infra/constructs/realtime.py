@@ -2,7 +2,10 @@
 
 New EventsTable items reach the fan-out function through the table's stream (an event-source mapping that
 filters to inserted events, bisects a failing batch, reports failed records one by one and sends what still fails
-to a dead-letter queue); the function posts them to the subscribed connections through the management API."""
+to a dead-letter queue); the function posts them to the subscribed connections through the management API, a page
+of subscribers per invocation: the pages after an event's first go through the fan-out's own queue of pages
+(opsdesk.realtime.FanoutPage), which feeds the same function one page at a time and shares the dead-letter
+queue."""
 
 from __future__ import annotations
 
@@ -20,13 +23,21 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.constructs.functions import GroupFunction
+from infra.constructs.functions import TIMEOUT, GroupFunction
+from infra.constructs.queues import QUEUE_RETENTION, VISIBILITY_FACTOR, grant_module_queue
 from infra.nag import acknowledge
 from opsdesk.apimap import FunctionGroup, WebSocketApi
 from opsdesk.events import EVENT_SK_PREFIX
+from opsdesk.realtime import FANOUT_QUEUE_URL_SETTING
 from opsdesk.tables import EVENTS_TABLE, TableDefinition
 
 ROUTES = ("$connect", "$disconnect", "$default")
+FANOUT_MEMORY_MB = 1769
+"""One full vCPU (Lambda gives CPU in proportion to memory; 1,769 MB is one vCPU): the fan-out's posts are bound by
+boto3's CPU, about 1.7 ms a post measured (docs/benchmarks.md), so a page of 1,000 takes about 1.7 s at one vCPU and
+three times as long at the other functions' 512 MB. More would not help: the posting threads share one GIL."""
+PAGE_MAX_RECEIVES = 5
+"""Deliveries of one page (or retry page) before it moves to the dead-letter queue, as the stream's 5 retries."""
 
 
 class Realtime(Construct):
@@ -104,15 +115,29 @@ class Realtime(Construct):
         fanout = function(api_definition.fanout_function, {"WEBSOCKET_MANAGEMENT_URL": self.stage.callback_url},
                           api_definition.fanout_tables, api_definition.fanout_read_only_tables)
         self.api.grant_manage_connections(fanout.function)
+        fanout_function = fanout.function.node.default_child
+        assert isinstance(fanout_function, lambda_.CfnFunction)
+        fanout_function.memory_size = FANOUT_MEMORY_MB
         self.dead_letters = sqs.Queue(
             self, "FanoutDeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
             retention_period=Duration.days(14),
         )
         acknowledge(
             self.dead_letters, "SQS3",
-            "This queue is itself the dead-letter destination of the fan-out's stream mapping; a dead-letter queue "
-            "of a dead-letter queue would only move the same records again.",
+            "This queue is itself the dead-letter destination of the fan-out's stream mapping and of its queue of "
+            "pages; a dead-letter queue of a dead-letter queue would only move the same records again.",
         )
+        # One page of subscribers per message and per invocation (batch size 1): an invocation posts one page.
+        self.pages = sqs.Queue(
+            self, "FanoutPages", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+            visibility_timeout=Duration.seconds(VISIBILITY_FACTOR * TIMEOUT.to_seconds()),
+            retention_period=QUEUE_RETENTION,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=PAGE_MAX_RECEIVES),
+        )
+        fanout.function.add_event_source(sources.SqsEventSource(
+            self.pages, batch_size=1, report_batch_item_failures=True,
+        ))
+        grant_module_queue(fanout, self.pages, FANOUT_QUEUE_URL_SETTING)
         assert EVENTS_TABLE.stream, "the fan-out reads the event log's stream"
         events = tables[EVENTS_TABLE.logical_id]
         fanout.function.add_event_source(sources.DynamoEventSource(
