@@ -458,10 +458,12 @@ def run_hypotheses() -> list[dict[str, Any]]:
     return [{key: value for key, value in result.items() if key != "misses"} for result in results]
 
 
-def run_realtime(connections: int) -> Any:
+def run_realtime(connections: int, layer_sizes: tuple[int, ...] | None = None) -> Any:
+    from opsdesk.realtime import POST_CONCURRENCY
     from scripts.benchlib import realtime
 
-    results = realtime.measure(connections)
+    results = realtime.measure(connections, layer_sizes or realtime.LAYER_SIZES)
+    direct = results.direct
     say("\n4. Realtime, on the local stack (a child process, as make dev runs it)")
     say(render(
         ["measure", "value"],
@@ -476,7 +478,34 @@ def run_realtime(connections: int) -> Any:
             *[[name, str(value)] for name, value in results.reads_per_event.items()],
         ],
     ))
-    say("   The fan-out reads only the event's stream subscribers in its tenant: one Query, one item per subscriber.")
+    say("   The fan-out reads only the event's stream subscribers in its tenant: one Query of one page (1,000) per")
+    say("   invocation.")
+    if direct:
+        say(f"\n   The fan-out logic from this process to the same {direct.connections} clients (real local posts):")
+        say(render(
+            ["run", "seconds", "posts/s"],
+            [["one post at a time (as before)", f"{direct.sequential_seconds:.2f}",
+              f"{direct.connections / direct.sequential_seconds:.0f}"],
+             [f"{POST_CONCURRENCY} posts in flight (now)", f"{direct.concurrent_seconds:.2f}",
+              f"{direct.connections / direct.concurrent_seconds:.0f}"],
+             ["sequential / concurrent", f"{direct.ratio:.2f}x", ""]],
+        ))
+        say(f"   A real local post: median {direct.post_median_ms:.2f} ms, {direct.post_cpu_ms:.2f} ms of this "
+            f"process's CPU (boto3).")
+    if results.layer:
+        say("\n   Fan-out layer, WITHOUT WebSockets: a stand-in management API whose every post waits the real local")
+        say("   post's median above (the local gateway is one Python process on this machine's cores: at 10,000")
+        say("   sockets it measures itself, not API Gateway); pages through the fan-out queue in moto, each queued")
+        say("   page posted by its own thread as by its own invocation; subscriptions read from memory (no read")
+        say("   latency) or from moto (whose Query of a 1,000-item page takes about half a second here):")
+        say(render(
+            ["subscribers", "reads", "pages", "invocations at once", "post ms", "one at a time s",
+             "paged + concurrent s", "ratio"],
+            [[f"{run.subscribers:,}", run.reads, run.pages, run.invocations, f"{run.post_latency_ms:.2f}",
+              f"{run.sequential_seconds:.2f}" if run.sequential_seconds else "",
+              f"{run.concurrent_seconds:.2f}", f"{run.ratio:.1f}x" if run.ratio else ""]
+             for run in results.layer],
+        ))
     return results
 
 
