@@ -254,9 +254,10 @@ where the next starts (a Query of FANOUT_PAGE_SIZE items, tens of ms on DynamoDB
 in well under the function's 25 s; the last page it queues carries the walk on from there."""
 POST_CONCURRENCY = 32
 """Posts in flight per invocation (a thread pool: the boto3 client is thread-safe; wsapi sizes its connection pool
-to match). A post to API Gateway's management API waits ~10 to 30 ms on the network and spends ~1 ms of client CPU
-(signing, parsing), so ~30 posts in flight keep one vCPU busy instead of idle on the waits; more threads would
-only queue for the GIL and the connection pool (docs/realtime.md, "Limits")."""
+to match). A post mostly waits on the network and spends ~1.7 ms of client CPU (boto3's signing and parsing,
+measured by make bench): with a wait of a few to tens of ms, a few dozen posts in flight keep one vCPU busy instead
+of idle on the waits; more threads would only queue for the GIL and the connection pool (docs/realtime.md,
+"Limits")."""
 RETRY_DELAY_SECONDS = 2
 """Connections whose posts still failed (throttled through the poster's own retries) are posted again this much
 later, from a retry page on the fan-out queue."""
