@@ -26,8 +26,14 @@ from opsdesk.tokens import TokenVerifier
 
 settings = load_settings(CopilotAuthSettings)
 app = create_api(COPILOT, settings)
-verifier = TokenVerifier.from_settings(settings)
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+@cache
+def verifier() -> TokenVerifier:
+    """Made on the first login, the one route that verifies an ID token: the JWT library it loads is ~0.3 x
+    `import boto3`."""
+    return TokenVerifier.from_settings(settings)
 
 
 @cache
@@ -35,7 +41,7 @@ def accounts() -> AccountService:
     """Made on the first request: the Cognito client is ~100 ms of cold start that no import needs."""
     directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
                                                settings.user_pool_id, settings.app_client_id)
-    return AccountService(CopilotRepository(), directory, verifier.verify_id_token,
+    return AccountService(CopilotRepository(), directory, lambda token: verifier().verify_id_token(token),
                           throttle=LoginThrottle(RateLimiter(), time.sleep))
 
 

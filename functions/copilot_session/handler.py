@@ -25,8 +25,14 @@ from opsdesk.wstokens import WsTokens
 
 settings = load_settings(CopilotAuthSettings)
 app = create_api(COPILOT, settings)
-verifier = TokenVerifier.from_settings(settings)
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+@cache
+def verifier() -> TokenVerifier:
+    """Made when an ID token is verified, which none of these routes does (the API's authorizer did): the JWT
+    library it loads is ~0.3 x `import boto3`."""
+    return TokenVerifier.from_settings(settings)
 
 
 @cache
@@ -39,8 +45,8 @@ def accounts() -> AccountService:
     if settings.sessions_table_name is not None:
         revocations = SessionRevocations.connect(settings.sessions_table_name, settings.aws_region,
                                                  settings.aws_endpoint_url)
-    return AccountService(CopilotRepository(), directory, verifier.verify_id_token, ws_tokens=ws_tokens,
-                          revocations=revocations)
+    return AccountService(CopilotRepository(), directory, lambda token: verifier().verify_id_token(token),
+                          ws_tokens=ws_tokens, revocations=revocations)
 
 
 @app.post("/auth/logout")

@@ -19,13 +19,18 @@ from opsdesk.tokens import TokenVerifier
 settings = load_settings(SessionSettings)
 app = create_api(HELPDESK, settings)
 cookie = SessionCookie(HELPDESK.cookie_session.cookie, HELPDESK.base_path)
-verifier = TokenVerifier.from_settings(settings)
 
 
 @cache
 def password_sign_in() -> PasswordSignIn:
     """Made on the first /login: /logout needs none."""
     return PasswordSignIn.from_settings(settings.aws_region, settings.aws_endpoint_url, settings.app_client_id)
+
+
+@cache
+def verifier() -> TokenVerifier:
+    """Made on the first /login too: the JWT library it loads is ~0.3 x `import boto3` that /logout never needs."""
+    return TokenVerifier.from_settings(settings)
 
 
 def _require_cookie_login() -> None:
@@ -41,7 +46,7 @@ def handle_login() -> Response[str]:
     request = request_body(app, LoginRequest, settings.max_body_bytes)
     token = password_sign_in().sign_in(request.username, request.password)
     # Verified like any later request will be, and the cookie lives as long as the token does.
-    claims = verifier.verify_id_token(token)
+    claims = verifier().verify_id_token(token)
     return json_response(200, {"ok": True}, headers={"Set-Cookie": cookie.issue(token, seconds_left(claims)),
                                                      "Cache-Control": "no-store"})
 

@@ -2,7 +2,10 @@
 
 Timed runs use exactly `import time; t=time.perf_counter(); import <module>; print(...)`, without
 `-X importtime` (which slows imports down). One extra run with `-X importtime` says where the time goes, and
-one with an audit hook says what the import does besides importing (threads, sockets, files written)."""
+one with an audit hook says what the import does besides importing (threads, sockets, files written).
+
+`imported_modules` says which modules each cold import loads: unlike a time, the same on every machine and under
+any load, so tests/unit/test_cold_start_ceilings.py holds every function to a ceiling on it."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -53,6 +57,35 @@ print(json.dumps({"threads_started": threading.active_count() - before, "events"
 
 SOCKET_KINDS = {"type=1": "TCP", "type=2": "UDP"}
 
+# One interpreter that forks a child per module (at most `workers` at a time): each child imports its module into
+# the same bare interpreter and writes the modules the import added to sys.modules, or the error it raised.
+FORKED_IMPORTS = r"""
+import json, os, sys, traceback
+jobs, out_dir, workers = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+running = {}
+def reap():
+    pid, _ = os.wait()
+    running.pop(pid)
+for index, (module, function_name) in enumerate(jobs):
+    if len(running) >= workers:
+        reap()
+    pid = os.fork()
+    if pid == 0:
+        os.environ["AWS_LAMBDA_FUNCTION_NAME"] = function_name
+        before = set(sys.modules)
+        try:
+            __import__(module)
+            result = {"modules": sorted(set(sys.modules) - before)}
+        except BaseException:
+            result = {"error": traceback.format_exc()}
+        with open(os.path.join(out_dir, f"{index}.json"), "w") as out:
+            json.dump(result, out)
+        os._exit(0)
+    running[pid] = module
+while running:
+    reap()
+"""
+
 
 def function_modules() -> list[str]:
     """Every function's entry module: `functions/*/handler.py`, or `app.py` for a streaming (ASGI) function."""
@@ -60,14 +93,17 @@ def function_modules() -> list[str]:
     return [f"functions.{path.parent.name}.{path.stem}" for path in entries]
 
 
+def lambda_function_name(module: str) -> str:
+    return "opsdesk-" + module.split(".")[1].replace("_", "-")
+
+
 def aws_like_environment(function_environment: dict[str, str], module: str, *, trace: bool) -> dict[str, str]:
     """The function's environment as Lambda sets it: in a Lambda task root, with tracing left on (Powertools
     turns the Tracer off by itself outside Lambda, so LAMBDA_TASK_ROOT is what makes it initialize)."""
     env = {**os.environ, **function_environment}
-    name = "opsdesk-" + module.split(".")[1].replace("_", "-")
     env.update({
         "LAMBDA_TASK_ROOT": str(ROOT),
-        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_NAME": lambda_function_name(module),
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
     })
@@ -95,6 +131,23 @@ def timed_imports(module: str, env: dict[str, str], runs: int) -> tuple[list[flo
         seconds.append(float(result.stdout.strip().splitlines()[-1]))
         stderr = stderr or result.stderr.strip()
     return seconds, stderr
+
+
+def imported_modules(modules: list[str], function_environment: dict[str, str], *,
+                     workers: int = 2) -> dict[str, list[str]]:
+    """The modules each module's cold import adds to sys.modules, as on AWS (tracing on). One interpreter forks a
+    child per module, so the lot costs one start-up plus the imports themselves; every child starts from the same
+    bare interpreter, as a Lambda does. Raises with the import's traceback when one fails."""
+    env = aws_like_environment(function_environment, "functions.probe", trace=True)
+    with tempfile.TemporaryDirectory() as out_dir:
+        jobs = [[module, lambda_function_name(module)] for module in modules]
+        _python(["-c", FORKED_IMPORTS, json.dumps(jobs), out_dir, str(workers)], env)
+        results = [json.loads((Path(out_dir) / f"{index}.json").read_text()) for index in range(len(modules))]
+    failed = [f"{module}:\n{result['error']}" for module, result in zip(modules, results, strict=True)
+              if "error" in result]
+    if failed:
+        raise RuntimeError("cold import failed: " + "\n".join(failed))
+    return {module: result["modules"] for module, result in zip(modules, results, strict=True)}
 
 
 @dataclass

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,11 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk.errors import Conflict, RateLimited
 from opsdesk.events import DomainEvent
+
+# Re-exported: repositories and benchmarks take the items-read meter from here (it lives in opsdesk.readmeter).
+from opsdesk.readmeter import ItemsRead as ItemsRead  # noqa: PLC0414
+from opsdesk.readmeter import metered_reads as metered_reads  # noqa: PLC0414
+from opsdesk.readmeter import record_items_read as record_items_read  # noqa: PLC0414
 from opsdesk.settings import PlatformSettings
 
 if TYPE_CHECKING:
@@ -74,37 +78,6 @@ def index_model(name: str, partition: str, sort: str) -> type[GlobalSecondaryInd
 def connection_for(settings: PlatformSettings) -> Connection:
     """A low-level connection (transactions) for the settings' region and endpoint."""
     return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
-
-
-@dataclass
-class ItemsRead:
-    items: int = 0
-
-
-_current_meter: ContextVar[ItemsRead | None] = ContextVar("items_read_meter", default=None)
-
-
-@contextmanager
-def metered_reads() -> Iterator[ItemsRead]:
-    """Count the items DynamoDB evaluates for the code inside (Query/Scan ScannedCount, one per GetItem hit).
-
-    Repositories report every read here, so a test or a benchmark can prove that a request's reads grow with
-    its page size and not with the table."""
-    outer = _current_meter.get()
-    meter = ItemsRead()
-    token = _current_meter.set(meter)
-    try:
-        yield meter
-    finally:
-        _current_meter.reset(token)
-        if outer is not None:
-            outer.items += meter.items  # meters nest: a test's meter around a handler sees the handler's reads
-
-
-def record_items_read(count: int) -> None:
-    meter = _current_meter.get()
-    if meter is not None:
-        meter.items += count
 
 
 def error_code(exc: BaseException) -> str | None:

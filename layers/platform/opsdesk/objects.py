@@ -3,15 +3,18 @@ no other code builds an S3 client.
 
 Presigned URLs are signed with SigV4 by the function's own credentials, so they work for as long as both the
 URL's expiry and those credentials last. Locally the endpoint is moto's, path-style, and the URLs point at it.
+
+The client is built on first use, as the other adapters' are (and as pynamodb builds DynamoDB's): the S3 client
+loads the largest service model there is (~0.7 x `import boto3`), which a request that does not touch S3 (listing
+a ticket's attachments) never needs.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
@@ -22,15 +25,28 @@ NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 
 class ObjectStore:
     def __init__(self, region: str, endpoint_url: str | None = None, client: S3Client | None = None) -> None:
-        # Locally (moto on loopback) path-style; on AWS virtual-hosted style, the default.
-        s3_config: Any = {"addressing_style": "path" if endpoint_url else "auto"}
-        self._s3: S3Client = client or boto3.client(
-            "s3",
-            region_name=region,
-            endpoint_url=endpoint_url,
-            config=Config(signature_version="s3v4", s3=s3_config,
-                          retries={"max_attempts": 3, "mode": "standard"}),
-        )
+        self._region = region
+        self._endpoint_url = endpoint_url
+        self._client = client
+        self._lock = threading.Lock()
+
+    @property
+    def _s3(self) -> S3Client:
+        with self._lock:
+            if self._client is None:
+                import boto3  # noqa: PLC0415 - on first use, with the client
+                from botocore.config import Config  # noqa: PLC0415
+
+                # Locally (moto on loopback) path-style; on AWS virtual-hosted style, the default.
+                s3_config: Any = {"addressing_style": "path" if self._endpoint_url else "auto"}
+                self._client = boto3.client(
+                    "s3",
+                    region_name=self._region,
+                    endpoint_url=self._endpoint_url,
+                    config=Config(signature_version="s3v4", s3=s3_config,
+                                  retries={"max_attempts": 3, "mode": "standard"}),
+                )
+            return self._client
 
     def presign_put(self, bucket: str, key: str, *, content_type: str, content_length: int, tagging: str,
                     expires_seconds: int) -> str:

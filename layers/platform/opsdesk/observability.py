@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import wrapt
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
-from opsdesk.dynamo import metered_reads
+from opsdesk.readmeter import metered_reads
 
 logger = Logger()
 metrics = Metrics(namespace="opsdesk")
 # Patch only botocore (which pynamodb and boto3 sit on): auto-patching every supported library costs cold-start
-# time for clients the functions do not use.
-tracer = Tracer(patch_modules=("botocore",))
+# time for clients the functions do not use. And patch it once something imports it, since patching imports it:
+# a function that never calls AWS (the API docs) would load botocore (~1 x `import boto3`) for nothing. Every
+# client is made by a botocore session, and botocore.session is loaded after botocore.client, the patched module.
+tracer = Tracer(auto_patch=False)
+wrapt.when_imported("botocore.session")(lambda _: tracer.patch(("botocore",)))
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import jwt
-
 from opsdesk.errors import Unauthorized
 from opsdesk.settings import TokenSettings
 
@@ -28,6 +26,8 @@ class TokenVerifier:
         self._client_id = client_id
         self._leeway = leeway_seconds
         if key_resolver is None:
+            import jwt  # noqa: PLC0415 - with cryptography ~0.3 x `import boto3`: loaded by the functions that verify
+
             jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
             key_resolver = lambda token: jwks.get_signing_key_from_jwt(token).key  # noqa: E731
         self._key_for = key_resolver
@@ -41,6 +41,8 @@ class TokenVerifier:
 
         Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (the app client), `exp`,
         and `token_use == "id"` (an access token is refused, as API Gateway's authorizer refuses it)."""
+        import jwt  # noqa: PLC0415 - see __init__
+
         try:
             key = self._key_for(token)
             claims: dict[str, Any] = jwt.decode(

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from opsdesk.errors import Unauthorized
 
 WS_TOKEN_SECONDS = 120
@@ -41,6 +39,8 @@ class WsTokens:
 
     def issue(self, claims: WsClaims) -> tuple[str, int]:
         """The token and its lifetime in seconds."""
+        import jwt  # noqa: PLC0415 - with cryptography ~0.3 x `import boto3`: only the WebSocket token routes use it
+
         now = int(self._now())
         payload = {"sub": claims.user_id, "custom:tenant_id": claims.tenant_id, "project_id": claims.project_id,
                    "cognito:groups": sorted(claims.groups), "token_use": WS_TOKEN_USE, "aud": WS_AUDIENCE,
@@ -48,6 +48,8 @@ class WsTokens:
         return jwt.encode(payload, self._signing_key(), algorithm="HS256"), WS_TOKEN_SECONDS
 
     def verify(self, token: str) -> WsClaims:
+        import jwt  # noqa: PLC0415 - see issue()
+
         try:
             # Times are checked below against this class's clock (the one that issued them).
             payload: dict[str, Any] = jwt.decode(token, self._signing_key(), algorithms=["HS256"],
@@ -72,6 +74,8 @@ class WsTokens:
 
 def is_ws_token(token: str) -> bool:
     """Whether a token is ours (HS256) rather than Cognito's (RS256), from its unverified header."""
+    import jwt  # noqa: PLC0415 - see WsTokens.issue()
+
     try:
         return jwt.get_unverified_header(token).get("alg") == "HS256"
     except jwt.PyJWTError:
