@@ -58,6 +58,11 @@ def _subscription_pk(tenant_id: str, stream: str) -> str:
     return f"T#{tenant_id}#SUB#{stream}"
 
 
+def subscription_key(tenant_id: str, stream: str, connection_id: str) -> dict[str, str]:
+    """The key of a subscription item (a benchmark loads subscriptions in bulk with it)."""
+    return {"pk": _subscription_pk(tenant_id, stream), "sk": connection_id}
+
+
 class ConnectionRegistry:
     def __init__(self, settings: ConnectionSettings | None = None, ttl: timedelta | None = None) -> None:
         settings = settings or load_settings(ConnectionSettings)
