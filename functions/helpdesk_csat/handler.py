@@ -46,6 +46,13 @@ def _summary(token: CsatToken) -> TicketSummary | None:
     return TicketSummary(number=ticket.number, title=ticket.title) if ticket else None
 
 
+@app.not_found
+def handle_no_survey(_: Exception) -> Response[str]:
+    # People follow survey links: a path no token can have (a character tokens never have) gets the page of an
+    # unknown survey, not the API's JSON.
+    return _page(404, render_not_found())
+
+
 @app.get("/csat/<token>")
 def handle_survey_form(token: str) -> Response[str]:
     try:

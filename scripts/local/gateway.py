@@ -89,8 +89,14 @@ class LocalGateway:
                 Route("/_local/health", self._health, methods=["GET"]),
                 *(extra_routes or []),
                 Route("/{path:path}", self._dispatch, methods=METHODS),
-            ]
+            ],
+            exception_handlers={404: self._unrouted},
         )
+
+    async def _unrouted(self, request: Request, _: Exception) -> Response:
+        """Starlette's `{path:path}` stops at a newline, which API Gateway hands on decoded (`/tickets/a%0A`): such a
+        path goes to the modules' routes all the same."""
+        return await self._dispatch(request)
 
     async def _health(self, _: Request) -> Response:
         return JSONResponse({"ok": True})

@@ -39,7 +39,7 @@ from opsdesk.aura.service import AuraService
 from opsdesk.aura.store import AuditFilter, TicketFilter
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import ValidationFailed
-from opsdesk.openapi import SCHEMAS, response_schema
+from opsdesk.openapi import SCHEMAS, SERVER_SENT_EVENTS, response_schema
 from opsdesk.pagination import OffsetRequest
 from opsdesk.settings import AuraSettings
 from tests.unit.aura_fakes import FakeAuraStore, RecordedKicks
@@ -105,7 +105,7 @@ def test_every_operation_documents_exactly_the_errors_its_route_can_answer(docum
     for method, path, operation in described(document):
         name = operation["operationId"]
         errors = {int(status) for status, answer in operation["responses"].items() if "$ref" in answer}
-        assert errors == {*ERRORS[name], 429, 500}, f"{method} {path}"
+        assert errors == {*ERRORS[name], 414, 429, 500}, f"{method} {path}"
         assert (operation.get("security") == []) == (not ERRORS[name] & {401}), f"{method} {path}"
         seen.add(name)
     assert seen == set(ERRORS)
@@ -126,7 +126,7 @@ def test_every_error_is_the_documents_envelope_and_health_answers_its_report_whe
 def test_the_streams_are_server_sent_events(document: dict[str, Any]) -> None:
     for path in ("/stream", "/tickets/{ticket_id}/stream"):
         success = document["paths"][path]["get"]["responses"]["200"]
-        assert success["content"] == {"text/event-stream": {"schema": {"type": "string"}}}, path
+        assert success["content"] == {"text/event-stream": {"schema": SERVER_SENT_EVENTS.schema}}, path
         headers = [p["name"] for p in document["paths"][path]["get"]["parameters"] if p["in"] == "header"]
         assert headers == ["Last-Event-ID"], path
 

@@ -21,8 +21,11 @@ def test_defaults_are_page_1_and_limit_20() -> None:
     assert parse_page_request({}) == PageRequest(page=1, limit=20)
 
 
-def test_empty_values_mean_the_defaults() -> None:
-    assert parse_page_request({"page": "", "limit": ""}) == PageRequest(page=1, limit=20)
+def test_absent_values_mean_the_defaults_and_empty_ones_are_refused_as_not_integers() -> None:
+    assert parse_page_request({}) == PageRequest(page=1, limit=20)
+    with pytest.raises(ValidationFailed) as refused:
+        parse_page_request({"page": "", "limit": ""})
+    assert [detail.field for detail in refused.value.details] == ["page", "limit"]
 
 
 def test_page_and_limit_are_read_from_the_query() -> None:

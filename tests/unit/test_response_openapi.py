@@ -67,10 +67,10 @@ def handler_tree(group: str) -> ast.Module:
 
 # (1) The response module's errors: what its routes answer beyond every module's.
 
-SIGNED_IN = {401, 403, 429, 500}
+SIGNED_IN = {401, 403, 414, 429, 500}
 """Every signed-in route: the Cognito authorizer (401), a user of no tenant (403), the stage's throttle or a busy
 table (429), anything unexpected (500)."""
-PUBLIC = {429, 500}
+PUBLIC = {414, 429, 500}
 ERRORS: dict[tuple[str, str], set[int]] = {
     ("GET", "/api/incidents"): {422},  # an unknown status, a bad limit or cursor
     ("POST", "/api/incidents"): {422},

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from starlette.requests import Request
+
+from opsdesk.errors import ValidationFailed
 from opsdesk.events import StoredEvent
-from opsdesk.sse import StreamTiming, event_stream, format_event
+from opsdesk.sse import StreamTiming, event_stream, format_event, last_event_id
 
 
 def stored(number: int) -> StoredEvent:
@@ -118,3 +122,29 @@ def test_numbers_reserved_but_not_yet_readable_are_read_again_after_one_head_pol
     chunks = asyncio.run(collect())
 
     assert format_event(stored(1)) in chunks
+
+
+def resuming(headers: dict[str, str], query: str = "") -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/events", "query_string": query.encode(),
+                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})
+
+
+def test_the_last_event_id_header_wins_over_the_query_parameter() -> None:
+    assert last_event_id(resuming({"Last-Event-ID": "7"}, "lastEventId=3")) == 7
+    assert last_event_id(resuming({}, "lastEventId=3")) == 3
+    assert last_event_id(resuming({})) is None
+
+
+@pytest.mark.parametrize(("headers", "query", "named"), [
+    ({"Last-Event-ID": "5"}, "lastEventId=", "lastEventId"),
+    ({"Last-Event-ID": "5"}, "lastEventId=x", "lastEventId"),
+    ({}, "lastEventId=-1", "lastEventId"),
+    ({"Last-Event-ID": "abc"}, "", "Last-Event-ID"),
+    ({"Last-Event-ID": ""}, "", "Last-Event-ID"),  # EventSource sends no header before its first event
+])
+def test_every_resume_id_sent_must_be_an_id_even_the_one_that_would_lose(
+    headers: dict[str, str], query: str, named: str,
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        last_event_id(resuming(headers, query))
+    assert [detail.field for detail in refused.value.details] == [named]

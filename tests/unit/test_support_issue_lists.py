@@ -32,10 +32,11 @@ def test_no_query_means_no_filter() -> None:
     assert parse_issue_filters({}) == IssueFilters()
 
 
-def test_empty_values_mean_no_filter() -> None:
-    assert parse_issue_filters({"customerId": "", "planeId": "", "status": "", "startDate": "", "endDate": ""}) == (
-        IssueFilters()
-    )
+def test_a_filter_sent_empty_is_refused_like_any_value_its_schema_refuses() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse_issue_filters({"customerId": "", "planeId": "", "status": "", "startDate": "", "endDate": ""})
+    assert [d.field for d in refused.value.details] == ["customerId", "planeId", "status", "startDate", "endDate"]
+    assert parse_issue_filters({}) == IssueFilters()
 
 
 def test_customer_filter_is_a_lowercased_uuid() -> None:

@@ -28,7 +28,7 @@ from opsdesk.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from opsdesk.openapi import SCHEMAS, response_schema
+from opsdesk.openapi import SCHEMAS, SERVER_SENT_EVENTS, response_schema
 from opsdesk.pagination import MAX_OFFSET, PageRequest, page_block, parse_page_request
 from opsdesk.search.sqlite_fts import SqliteSearch
 from opsdesk.support import analytics, views
@@ -105,7 +105,7 @@ def test_every_operation_documents_exactly_the_errors_its_route_can_answer(docum
     for method, path, operation in described(document):
         name = operation["operationId"]
         errors = {int(status) for status, answer in operation["responses"].items() if "$ref" in answer}
-        assert errors == {*ERRORS[name], 429, 500}, f"{method} {path}"
+        assert errors == {*ERRORS[name], 414, 429, 500}, f"{method} {path}"
         assert (operation.get("security") == []) == (not ERRORS[name] & {401}), f"{method} {path}"
         seen.add(name)
     assert seen == set(ERRORS)
@@ -174,7 +174,7 @@ def test_the_streams_are_server_sent_events_and_only_the_docs_are_public(documen
     assert streams == {("POST", "/api/chat"), ("GET", "/api/events")}
     for method, path in streams:
         success = document["paths"][path][method.lower()]["responses"]["200"]
-        assert success["content"] == {"text/event-stream": {"schema": {"type": "string"}}}
+        assert success["content"] == {"text/event-stream": {"schema": SERVER_SENT_EVENTS.schema}}
     public = {path for _, path, operation in described(document) if operation.get("security") == []}
     assert public == {"/docs", "/redoc", "/openapi.json"}
     assert "Cognito ID token" in document["components"]["securitySchemes"]["bearer"]["description"]

@@ -33,12 +33,15 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     404: ("NotFound", "Not found"),
     409: ("Conflict", "Conflict with the current state"),
     413: ("PayloadTooLarge", "Request body too large"),
+    414: ("UriTooLong", "The URL and headers are larger than the gateway takes (10,240 bytes)"),
     422: ("UnprocessableEntity", "Validation error"),
     429: ("TooManyRequests", "Rate limit exceeded"),
     500: ("InternalServerError", "Internal server error"),
     503: ("ServiceUnavailable", "Service unavailable"),
 }
 """Status -> (component name, default description) of the error answers a document may use."""
+GATEWAY_ERRORS = (414,)
+"""Answered by API Gateway before any route of any module: every operation may answer them."""
 SUCCESS_DESCRIPTIONS = {200: "Success", 201: "Created", 202: "Accepted", 204: "No content"}
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 _TEMPLATE_VARIABLE = re.compile(r"{([^{}]+)}")
@@ -83,6 +86,21 @@ class Content:
     media_type: str
     schema: Mapping[str, Any]
 
+
+SERVER_SENT_EVENTS = Content("text/event-stream", {
+    # OpenAPI 3.1 has a streamed body's schema describe one event (3.2's itemSchema): its fields as the stream
+    # frames them, `data` a JSON text.
+    "type": "object",
+    "description": "One Server-Sent Event: `id:`, `event:` and `data:` lines, then a blank line.",
+    "properties": {
+        "id": {"type": "string", "description": "The event's number: send it back as `Last-Event-ID` to resume"},
+        "event": {"type": "string", "description": "The event's type"},
+        "data": {"type": "string", "contentMediaType": "application/json", "description": "The event as JSON"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+    "required": ["data"],
+})
+"""A text/event-stream body, described event by event."""
 
 Body = type[BaseModel] | ArrayOf | Content | None
 """A response body: a JSON object of a model, a JSON array of them, other content, or nothing (204)."""
@@ -199,7 +217,7 @@ def build_document(api: ApiDescription, operations: Sequence[Operation]) -> dict
         methods = paths.setdefault(operation.path, {})
         if operation.method.lower() in methods:
             raise ValueError(f"{operation.method} {operation.path} is described twice")
-        errors = sorted({*operation.errors, *api.common_errors})
+        errors = sorted({*operation.errors, *api.common_errors, *GATEWAY_ERRORS})
         used_errors.update(errors)
         methods[operation.method.lower()] = _operation(api, operation, errors, components)
     security_schemes: dict[str, Any] = {BEARER: {

@@ -85,9 +85,9 @@ def parse_offset_request(
     problems: list[FieldError] = []
     raw = query.get(offset_name)
     offset = 0
-    if raw not in (None, ""):
+    if raw is not None:
         try:
-            offset = int(raw)  # type: ignore[arg-type]
+            offset = int(raw)
         except ValueError:
             offset = -1
         if not 0 <= offset < MAX_OFFSET:
@@ -114,7 +114,7 @@ def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:
 
 
 def _positive_int(raw: str | None, default: int, field: str, problems: list[FieldError]) -> int:
-    if raw is None or raw == "":
+    if raw is None:  # `?limit=` is sent, and is not an integer: refused like any other non-integer
         return default
     try:
         value = int(raw)

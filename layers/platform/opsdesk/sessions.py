@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from opsdesk.errors import DomainError, RateLimited, Unauthorized
 from opsdesk.tokens import TokenVerifier, bearer_token
+from opsdesk.validation import Stripped
 
 Channel = Literal["bearer", "cookie"]
 CLAIMS_CONTEXT_KEY = "claims"
@@ -171,7 +172,7 @@ class LoginRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=128), Stripped()]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 

@@ -124,17 +124,22 @@ async def _until_news(head: Callable[[], int], seen: int, last_id: int, timing: 
 
 
 def last_event_id(request: Request, event_number: Callable[[str], int] = int) -> int | None:
-    """The id the client resumes after (`Last-Event-ID`, or `lastEventId` where a client cannot set headers);
-    None for a fresh connection."""
-    raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId")
-    if raw is None:
-        return None
+    """The id the client resumes after (`Last-Event-ID`, or `lastEventId` where a client cannot set headers; the
+    header wins, but each one sent must be an id, even empty); None for a fresh connection."""
+    header = request.headers.get("last-event-id")
+    query = request.query_params.get("lastEventId")
+    values = [(name, raw) for name, raw in (("Last-Event-ID", header), ("lastEventId", query)) if raw is not None]
+    numbers = [_event_number(name, raw, event_number) for name, raw in values]
+    return numbers[0] if numbers else None
+
+
+def _event_number(name: str, raw: str, event_number: Callable[[str], int]) -> int:
     try:
         value = event_number(raw)
     except ValueError as exc:
-        raise ValidationFailed.on_field("Last-Event-ID", "Must be the id of an event of this stream") from exc
+        raise ValidationFailed.on_field(name, "Must be the id of an event of this stream") from exc
     if value < 0:
-        raise ValidationFailed.on_field("Last-Event-ID", "Must be the id of an event of this stream")
+        raise ValidationFailed.on_field(name, "Must be the id of an event of this stream")
     return value
 
 

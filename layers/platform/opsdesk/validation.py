@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic_core import PydanticCustomError, core_schema
 
 from opsdesk.errors import FieldError, ValidationFailed
 
@@ -20,10 +22,43 @@ EmailText = Annotated[str, Field(json_schema_extra={"format": "email", "maxLengt
 
 
 def email_address(value: str) -> str:
+    if len(value) > MAX_EMAIL_LENGTH:  # as sent: the length the documents state
+        raise ValueError("must be an email address")
     value = value.strip()
-    if len(value) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(value):
+    if not EMAIL_PATTERN.match(value):
         raise ValueError("must be an email address")
     return value
+
+
+NOT_BLANK = r"\S"
+"""A JSON Schema pattern (matched anywhere in the value): at least one character that is not whitespace."""
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """Text kept without its surrounding whitespace, after the length limits beside it checked it as sent (so the
+    document's maxLength is exactly what is refused). Unless `blank`, whitespace alone is refused, and the document
+    says so with the NOT_BLANK pattern. Use: `Annotated[str, StringConstraints(min_length=1, max_length=200),
+    Stripped()]`."""
+
+    blank: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._strip, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        described: dict[str, Any] = handler(schema)
+        if not self.blank:
+            described["pattern"] = NOT_BLANK
+        return described
+
+    def _strip(self, value: str) -> str:
+        stripped = value.strip()
+        if not stripped and not self.blank:
+            raise PydanticCustomError("string_blank", "String should have at least 1 character that is not "
+                                                      "whitespace")
+        return stripped
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

@@ -39,8 +39,8 @@ from opsdesk.aura.sse import ID_PREFIX
 from opsdesk.aura.streams import EVENT_TYPES
 from opsdesk.openapi import (
     SCHEMAS,
+    SERVER_SENT_EVENTS,
     ApiDescription,
-    Content,
     Operation,
     Parameter,
     Tag,
@@ -72,7 +72,6 @@ CHANGE = (*SIGNED_IN, INVALID, FOUND, CONFLICT)
 
 TICKET_ID = path_param("ticket_id", "A ticket of the caller's tenant (any other id is TICKET_NOT_FOUND)")
 TICKET = "/tickets/{ticket_id}"
-SSE = Content("text/event-stream", {"type": "string"})
 
 
 @dataclass(frozen=True)
@@ -204,9 +203,10 @@ def _streams() -> list[Operation]:
             "hint, and the client reconnects with `Last-Event-ID`.")
     return [
         Operation("GET", f"{TICKET}/stream", "streamTicketEvents", "Subscribe to ticket events", "streaming",
-                  {200: SSE}, parameters=(TICKET_ID, *resume), errors=(*SIGNED_IN, INVALID, FOUND),
+                  {200: SERVER_SENT_EVENTS}, parameters=(TICKET_ID, *resume), errors=(*SIGNED_IN, INVALID, FOUND),
                   description=f"Server-sent events of one ticket. {form}"),
-        Operation("GET", "/stream", "streamAllEvents", "Subscribe to all events", "streaming", {200: SSE},
+        Operation("GET", "/stream", "streamAllEvents", "Subscribe to all events", "streaming",
+                  {200: SERVER_SENT_EVENTS},
                   parameters=(STATUS_FILTER, PRIORITY_FILTER, *resume), errors=(*SIGNED_IN, INVALID),
                   description="Server-sent events of every ticket of the tenant; `status` and `priority` keep "
                               f"the events of tickets in those statuses and priorities when the event happened. "

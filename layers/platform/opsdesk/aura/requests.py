@@ -24,7 +24,7 @@ from opsdesk.aura.store import AuditFilter, TicketFilter
 from opsdesk.clock import MomentOutOfRange, parse_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
-from opsdesk.validation import field_errors
+from opsdesk.validation import Stripped, field_errors
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_TURNS_LIMIT = 500
@@ -33,9 +33,9 @@ DEFAULT_ADDITIONAL_TURNS = 10
 DEFAULT_TICKET_PAGE, MAX_TICKET_PAGE = 50, 200
 DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE = 100, 500
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200), Stripped()]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=20_000), Stripped()]
+Reason = Annotated[str, StringConstraints(max_length=2_000), Stripped(blank=True)]
 
 
 class Body(BaseModel):
@@ -67,7 +67,7 @@ class UpdateTicketRequest(Body):
 
 
 class ApprovePlanRequest(Body):
-    approved_by: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+    approved_by: Annotated[str, StringConstraints(max_length=200), Stripped(blank=True)] | None = Field(
         default=None, alias="approvedBy")
 
 
@@ -77,7 +77,7 @@ class ApprovalRequest(Body):
 
 
 class AnswerRequest(Body):
-    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+    answer: Annotated[str, StringConstraints(min_length=1, max_length=2_000), Stripped()]
 
 
 class ResumeRequest(Body):

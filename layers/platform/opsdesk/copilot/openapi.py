@@ -243,8 +243,10 @@ def _monitoring() -> list[Operation]:
                       Parameter("Authorization", "header", {"type": "string"},
                                 "`Bearer <the integration's webhook_token credential>` (or `X-Opsdesk-Token`)",
                                 required=True)),
-                  errors=(401, 413, 422, 503), public=True,
-                  description="The body is what the integration's system sends: Alertmanager's webhook (a "
+                  errors=(401, 404, 413, 422, 503), public=True,
+                  description="An unknown integration, one without a webhook token and a wrong token are alike a "
+                              "401; a 404 is a path no route serves (an id with a character ids never have). "
+                              "The body is what the integration's system sends: Alertmanager's webhook (a "
                               "`prometheus` integration), Grafana's, Datadog's (payload template in docs/decisions.md, "
                               "Alerts) or a PagerDuty Events v2 body. It is read whole first (422 naming the field), "
                               "then the alerts open or join incidents of the project (deduplicated by their key)."),

@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, field
 from opsdesk.copilot.records import IncidentFilters, IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
-from opsdesk.validation import EmailText, email_address
+from opsdesk.validation import EmailText, Stripped, email_address
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200), Stripped()]
+LongText = Annotated[str, StringConstraints(max_length=10_000), Stripped(blank=True)]
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 10, 100
 """The document's pagination: `skip` (default 0) and `limit` (default 10, max 100)."""
 INTEGRATION_TYPES = ("prometheus", "grafana", "datadog", "cloudwatch", "pagerduty")
@@ -91,7 +91,7 @@ class UpdateMemberRequest(Body):
 class CreateIncidentRequest(Body):
     title: Text
     description: LongText = ""
-    service_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    service_name: Annotated[str, StringConstraints(min_length=1, max_length=128), Stripped()]
     severity: Severity
 
 
@@ -144,7 +144,7 @@ def parse_incident_page(query: Mapping[str, str]) -> OffsetRequest:
 
 def _enum(query: Mapping[str, str], name: str, kind: Any, problems: list[FieldError]) -> Any:
     raw = query.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     try:
         return kind(raw)
@@ -155,7 +155,7 @@ def _enum(query: Mapping[str, str], name: str, kind: Any, problems: list[FieldEr
 
 def parse_day(query: Mapping[str, str], name: str, default: date) -> date:
     raw = query.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = date.fromisoformat(str(raw))
@@ -168,7 +168,7 @@ def parse_day(query: Mapping[str, str], name: str, default: date) -> date:
 
 def parse_days(query: Mapping[str, str], default: int = 7, maximum: int = 366) -> int:
     raw = query.get("days")
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         days = int(str(raw))

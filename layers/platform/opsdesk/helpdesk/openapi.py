@@ -50,7 +50,9 @@ from opsdesk.helpdesk.service import (
 from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import (
+    RESPONSES,
     SCHEMAS,
+    SERVER_SENT_EVENTS,
     ApiDescription,
     ArrayOf,
     Content,
@@ -91,7 +93,6 @@ CONFLICT = 409
 TICKET = "/tickets/{ticket_id}"
 TICKET_ID = path_param("ticket_id", "A ticket of the caller's tenant")
 NEXT_CURSOR = {NEXT_CURSOR_HEADER: "The next page's cursor, to send back as `cursor`; absent on the last page"}
-SSE = Content("text/event-stream", {"type": "string"})
 HTML_PAGE = Content("text/html", {"type": "string"})
 FORM = "application/x-www-form-urlencoded"
 CSAT = "/csat/{token}"
@@ -287,7 +288,7 @@ def _events() -> list[Operation]:
               query_param("lastEventId", {"type": "string", "pattern": "^[0-9]+$"},
                           "`Last-Event-ID` for clients that cannot set headers"))
     return [
-        Operation("GET", "/events", "streamEvents", "Subscribe to helpdesk events", "events", {200: SSE},
+        Operation("GET", "/events", "streamEvents", "Subscribe to helpdesk events", "events", {200: SERVER_SENT_EVENTS},
                   parameters=resume, errors=(*SIGNED_IN, INVALID),
                   description=f"Server-sent events of the caller's tenant: `{TICKET_CREATED}` and "
                               f"`{TICKET_UPDATED}` (`data`: the Ticket; an SLA breach the scheduled check records "
@@ -409,4 +410,9 @@ def document() -> dict[str, Any]:
     body = answer["requestBody"]["content"]
     body[FORM] = dict(body["application/json"])
     answer["responses"]["200"]["content"]["text/html"] = {"schema": {"type": "string"}}
+    for status in (INVALID, FOUND):  # a browser's form post hears of a used survey or an unknown token in a page
+        shared = made["components"]["responses"][answer["responses"][str(status)]["$ref"].removeprefix(RESPONSES)]
+        page = {"text/html": {"schema": {"type": "string"}}}
+        answer["responses"][str(status)] = {"description": f"{shared['description']} (a page, to a browser's form)",
+                                            "content": {**shared["content"], **page}}
     return made

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, String
 from opsdesk.clock import MomentOutOfRange, is_uuid, parse_rfc3339, to_rfc3339
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
-from opsdesk.validation import EmailText, email_address
+from opsdesk.validation import EmailText, Stripped, email_address
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1), Stripped()]
 MAX_CUSTOM_JSON_BYTES = 16_384
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
 """A user's id as the identity provider gives it (a Cognito `sub` is a UUID), or a requester's id."""
@@ -29,7 +29,7 @@ def uuid_value(value: str) -> str:
 
 
 def user_id_value(value: str) -> str:
-    if not USER_ID_PATTERN.match(value):
+    if not USER_ID_PATTERN.fullmatch(value):
         raise ValueError("must be a user id (letters, digits and ._@:- , at most 128)")
     return value
 
@@ -45,7 +45,7 @@ def _optional_user_id(value: str | None) -> str | None:
 def _optional_team_id(value: str | None) -> str | None:
     if value is None:
         return None
-    if value == NO_TEAM or not TEAM_ID_PATTERN.match(value):
+    if value == NO_TEAM or not TEAM_ID_PATTERN.fullmatch(value):
         raise ValueError("must be a team id (letters, digits and ._- , at most 64; not 'none')")
     return value
 
@@ -102,7 +102,7 @@ class CreateTicketRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     title: Annotated[Text, StringConstraints(max_length=200)]
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+    description: Annotated[str, StringConstraints(max_length=20_000), Stripped(blank=True)]
     requester_id: str
     priority: str
     urgency: Annotated[StrictInt, Field(ge=1, le=4)] | None = None

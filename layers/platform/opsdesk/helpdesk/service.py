@@ -215,25 +215,26 @@ def queue_event(ticket: Ticket, previous: Ticket | None) -> DomainEvent:
 
 
 def parse_ticket_filters(query: Mapping[str, str], principal: Principal) -> TicketFilters:
-    """`status`, `priority`, `team` (a team id or `none`), `assignee` (a user id, `me` or `none`)."""
+    """`status`, `priority`, `team` (a team id or `none`), `assignee` (a user id, `me` or `none`). A parameter
+    sent empty is a value like any other, and refused as one."""
     problems: list[FieldError] = []
-    status = query.get("status") or None
+    status = query.get("status")
     if status is not None and status not in {s.value for s in TicketStatus}:
         problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
-    priority = query.get("priority") or None
+    priority = query.get("priority")
     if priority is not None and priority not in PRIORITIES:
         problems.append(FieldError("priority", f"Must be one of: {', '.join(PRIORITIES)}"))
-    team = query.get("team") or None
-    if team is not None and team != NO_TEAM and not TEAM_ID_PATTERN.match(team):
+    team = query.get("team")
+    if team is not None and team != NO_TEAM and not TEAM_ID_PATTERN.fullmatch(team):
         problems.append(FieldError("team", "Must be a team id or none"))
-    assignee = query.get("assignee") or None
+    assignee = query.get("assignee")
     if assignee == "me":
         assignee = principal.user_id
-    elif assignee is not None and assignee != UNASSIGNED and not USER_ID_PATTERN.match(assignee):
+    elif assignee is not None and assignee != UNASSIGNED and not USER_ID_PATTERN.fullmatch(assignee):
         problems.append(FieldError("assignee", "Must be a user id, me or none"))
     if problems:
         raise ValidationFailed("Invalid query parameters", details=problems)
-    return TicketFilters(status=TicketStatus(status) if status else None, priority=priority, team_id=team,
+    return TicketFilters(status=None if status is None else TicketStatus(status), priority=priority, team_id=team,
                          assignee_id=assignee)
 
 

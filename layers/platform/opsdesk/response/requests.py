@@ -16,7 +16,7 @@ from opsdesk.clock import MomentOutOfRange, parse_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import CursorRequest, parse_cursor_request
 from opsdesk.response.records import ActionStatus, EventType, Level, Severity, Status
-from opsdesk.validation import field_errors
+from opsdesk.validation import Stripped, field_errors
 
 MAX_INCIDENT_BODY_BYTES = 64 * 1024
 MAX_EVENT_BODY_BYTES = 32 * 1024
@@ -33,11 +33,11 @@ IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 _ZONED = re.compile(r"[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$")
 MAX_IDEMPOTENCY_KEY = 255
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500), Stripped()]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-IncidentId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = Annotated[str, StringConstraints(max_length=200), Stripped(blank=True)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=100), Stripped()]
+IncidentId = Annotated[str, StringConstraints(min_length=1, max_length=64), Stripped()]
 
 
 def _bounded_metadata(value: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def parse_batch(data: Any) -> list[IngestEventRequest]:
 
 def parse_status(query: Mapping[str, str], *, required: bool) -> Status | None:
     raw = query.get("status")
-    if raw in (None, ""):
+    if raw is None:
         if required:
             raise ValidationFailed(details=[FieldError("query.status", "status is required")])
         return None

@@ -20,8 +20,8 @@ from typing import Any
 from opsdesk.apimap import SUPPORT
 from opsdesk.openapi import (
     SCHEMAS,
+    SERVER_SENT_EVENTS,
     ApiDescription,
-    Content,
     Operation,
     Parameter,
     RateLimitHeaders,
@@ -67,7 +67,6 @@ FOUND = 404
 CONFLICT = 409
 """CONFLICT: a status move the workflow refuses, or a concurrent change of the same issue."""
 
-SSE = Content("text/event-stream", {"type": "string"})
 ISSUE = "/api/issues/{issue_id}"
 ISSUE_ID = path_param("issue_id", "An issue of the caller's tenant (its `id`, a UUID)")
 UUID = {"type": "string", "format": "uuid"}
@@ -165,7 +164,8 @@ def _chat() -> list[Operation]:
             "(the error envelope's body: RATE_LIMITED when the model is throttled, else INTERNAL_ERROR) before "
             "`[DONE]`; what came before it stands.")
     return [
-        Operation("POST", CHAT_PATH, "chat", "Chat with the assistant (streamed)", "chat", {200: SSE}, ChatRequest,
+        Operation("POST", CHAT_PATH, "chat", "Chat with the assistant (streamed)", "chat",
+                  {200: SERVER_SENT_EVENTS}, ChatRequest,
                   errors=(*SIGNED_IN, INVALID),
                   description=f"The conversation so far, the user's message last (at most "
                               f"{MAX_CONVERSATION_CHARS:,} characters in all); the assistant's answer streams. "
@@ -197,7 +197,8 @@ def _analytics() -> list[Operation]:
 def _events() -> list[Operation]:
     timing = StreamTiming()
     return [
-        Operation("GET", EVENTS_PATH, "streamIssueEvents", "Subscribe to issue events", "events", {200: SSE},
+        Operation("GET", EVENTS_PATH, "streamIssueEvents", "Subscribe to issue events", "events",
+                  {200: SERVER_SENT_EVENTS},
                   parameters=(
                       Parameter("Last-Event-ID", "header", {"type": "string", "pattern": r"^\d+$"},
                                 "Resume after this event (an `id:` the stream sent; else 400)"),

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from opsdesk.clock import is_uuid
+from opsdesk.validation import Stripped
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1), Stripped()]
 
 
 def _uuid(value: str) -> str:

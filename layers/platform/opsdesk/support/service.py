@@ -350,16 +350,17 @@ def apply_changes(issue: Issue, changes: IssueChanges, now: str) -> Issue:
 
 
 def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
+    """A filter sent empty (`?status=`) is a value like any other, refused as one (docs/decisions.md)."""
     problems: list[FieldError] = []
     ids: dict[str, str | None] = {}
     for name in ("customerId", "planeId"):
-        raw = query.get(name) or None
+        raw = query.get(name)
         if raw is not None and not is_uuid(raw):
             problems.append(FieldError(name, "Must be a UUID"))
             raw = None
         ids[name] = raw.lower() if raw else None
     status: IssueStatus | None = None
-    if query.get("status"):
+    if query.get("status") is not None:
         try:
             status = IssueStatus(query["status"])
         except ValueError:
@@ -388,7 +389,7 @@ def _parse_date_range(query: Mapping[str, str], problems: list[FieldError]) -> t
 
 
 def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_of_day: bool) -> datetime | None:
-    if not raw:
+    if raw is None:
         return None
     try:
         return parse_rfc3339(raw, end_of_day=end_of_day)
