@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.local import moto_patches
-from scripts.local.aws import ACCOUNT_ID, LocalAws, client
+from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, client
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
@@ -24,6 +24,12 @@ def _cognito_pool(aws: LocalAws) -> Any:
     from moto.cognitoidp.models import cognitoidp_backends
 
     return cognitoidp_backends[ACCOUNT_ID][aws.region].user_pools[aws.user_pool_id]
+
+
+def _secrets(aws: LocalAws) -> Any:
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    return secretsmanager_backends[ACCOUNT_ID][aws.region].secrets
 
 
 def save(aws: LocalAws, state_dir: Path) -> None:
@@ -75,8 +81,12 @@ def _save(aws: LocalAws, state_dir: Path) -> None:
         }
         for user in _cognito_pool(aws).users.values()
     ]
+    # The integrations' credentials: items keep their secret's ARN, so a secret comes back under the same one.
+    secrets = [{"name": secret.name, "arn": secret.arn, "value": secret.secret_string}
+               for secret in list(_secrets(aws).values())
+               if secret.name != CURSOR_KEY_SECRET_NAME and secret.deleted_date is None and secret.secret_string]
     state_dir.mkdir(parents=True, exist_ok=True)
-    document = {"tables": tables, "objects": objects, "users": users}
+    document = {"tables": tables, "objects": objects, "users": users, "secrets": secrets}
     with tempfile.NamedTemporaryFile("w", dir=state_dir, delete=False, suffix=".tmp") as handle:
         json.dump(document, handle)
     os.replace(handle.name, state_dir / SNAPSHOT_FILE)
@@ -100,6 +110,10 @@ def restore(aws: LocalAws, state_dir: Path) -> None:
     for bucket, objects in document["objects"].items():
         for key, body in objects.items():
             s3.put_object(Bucket=bucket, Key=key, Body=bytes.fromhex(body))
+    secretsmanager = client("secretsmanager", aws.endpoint, aws.region)
+    for secret in document.get("secrets", []):  # snapshots from before secrets were kept have none
+        secretsmanager.create_secret(Name=secret["name"], SecretString=secret["value"])
+        _secrets(aws)[secret["name"]].arn = secret["arn"]
     cognito = client("cognito-idp", aws.endpoint, aws.region)
     pool = _cognito_pool(aws)
     for user in document["users"]:

@@ -1,4 +1,5 @@
-"""`make dev` keeps its data across a restart, and Ctrl-C stops everything it started."""
+"""`make dev` keeps its data (tables, objects, users, secrets) across a restart, and Ctrl-C stops everything
+it started."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from opsdesk.apimap import COPILOT
+from scripts.local.seed_copilot import DEMO_WEBHOOK_TOKEN, production_prometheus_id
 from tests.api.conftest import start_stack
 from tests.api.test_support_api import ALICE, new_issue_body
 
@@ -45,5 +48,11 @@ def test_data_and_users_survive_a_restart_and_ctrl_c_stops_everything(tmp_path: 
         again = requests.post(f"{second.support}/issues", json=new_issue_body(second, ALICE),
                               headers=second.headers(ALICE), timeout=10).json()["issue"]
         assert int(again["displayId"].rsplit("-", 1)[1]) > int(issue["displayId"].rsplit("-", 1)[1])
+        # and an integration's credentials (Secrets Manager) came back under the ARN its item keeps
+        webhook = requests.post(f"{second.info['base_url']}{COPILOT.base_path}/webhooks/{production_prometheus_id()}",
+                                json={"version": "4", "status": "firing", "alerts": []},
+                                headers={"Authorization": f"Bearer {DEMO_WEBHOOK_TOKEN}"},
+                                timeout=10)
+        assert webhook.status_code == 202, webhook.text
     finally:
         second.stop()
