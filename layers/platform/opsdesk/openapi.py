@@ -174,6 +174,9 @@ class ApiDescription:
     """When the session cookie is there, if not whenever signing in sets it."""
     retry_after: str | None = None
     """When a module without rate-limit headers sends `Retry-After` on its 429: what the header's seconds mean."""
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """operationId -> the least role the route takes (a caller below it is refused with 403): rendered as
+    `x-opsdesk-role` and said in the description, and tests/api/test_roles.py sends each one a caller just below."""
 
 
 class _Components:
@@ -213,13 +216,23 @@ def build_document(api: ApiDescription, operations: Sequence[Operation]) -> dict
     error_model = components.ref(api.error_model, "serialization")
     paths: dict[str, dict[str, Any]] = {}
     used_errors: set[int] = set()
+    unknown = set(api.roles) - {operation.operation_id for operation in operations}
+    if unknown:
+        raise ValueError(f"roles of operations there are not: {sorted(unknown)}")
     for operation in operations:
         methods = paths.setdefault(operation.path, {})
         if operation.method.lower() in methods:
             raise ValueError(f"{operation.method} {operation.path} is described twice")
         errors = sorted({*operation.errors, *api.common_errors, *GATEWAY_ERRORS})
         used_errors.update(errors)
-        methods[operation.method.lower()] = _operation(api, operation, errors, components)
+        made = _operation(api, operation, errors, components)
+        role = api.roles.get(operation.operation_id)
+        if role is not None:
+            if 403 not in errors:
+                raise ValueError(f"{operation.operation_id} takes a role but documents no 403")
+            made["x-opsdesk-role"] = role
+            made["description"] = f"Role: `{role}` or above (else 403). {made.get('description', '')}".strip()
+        methods[operation.method.lower()] = made
     security_schemes: dict[str, Any] = {BEARER: {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
         "description": f"`Authorization: Bearer <{api.bearer_token}>`"}}

@@ -230,7 +230,7 @@ export interface paths {
         put?: never;
         /**
          * Create incident
-         * @description In the current project, state `detected`; its hypotheses are ranked in the background (`hypothesis.generated` on the `hypotheses` channel).
+         * @description Role: `member` or above (else 403). In the current project, state `detected`; its hypotheses are ranked in the background (`hypothesis.generated` on the `hypotheses` channel).
          */
         post: operations["createIncident"];
         delete?: never;
@@ -287,7 +287,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm or reject a hypothesis
-         * @description Beyond the document: a confirmation sets the incident's confirmed cause; both shift the project's prior for that cause.
+         * @description Role: `member` or above (else 403). Beyond the document: a confirmation sets the incident's confirmed cause; both shift the project's prior for that cause.
          */
         post: operations["giveHypothesisFeedback"];
         delete?: never;
@@ -328,7 +328,7 @@ export interface paths {
         head?: never;
         /**
          * Update incident state
-         * @description Forward through detected, acknowledged, investigating, mitigated, resolved, learned (skipping allowed); investigating, mitigated and resolved may end inconclusive; mitigated, resolved and inconclusive may go back to investigating. Another move is 409; the current state is a 200 that changes nothing.
+         * @description Role: `member` or above (else 403). Forward through detected, acknowledged, investigating, mitigated, resolved, learned (skipping allowed); investigating, mitigated and resolved may end inconclusive; mitigated, resolved and inconclusive may go back to investigating. Another move is 409; the current state is a 200 that changes nothing.
          */
         patch: operations["updateIncidentState"];
         trace?: never;
@@ -401,12 +401,15 @@ export interface paths {
         post?: never;
         /**
          * Delete project (owner)
-         * @description Removes the project, its memberships and its members' roles in it.
+         * @description Role: `owner` or above (else 403). Removes the project, its memberships and its members' roles in it.
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
-        /** Update project (owner) */
+        /**
+         * Update project (owner)
+         * @description Role: `owner` or above (else 403).
+         */
         patch: operations["updateProject"];
         trace?: never;
     };
@@ -422,7 +425,7 @@ export interface paths {
         put?: never;
         /**
          * Add project member (admin)
-         * @description By `user_id` (a user of the tenant) or `email`: an email the tenant does not know is invited (mailed a temporary password). Only an owner grants `owner`.
+         * @description Role: `admin` or above (else 403). By `user_id` (a user of the tenant) or `email`: an email the tenant does not know is invited (mailed a temporary password). Only an owner grants `owner`.
          */
         post: operations["addMember"];
         delete?: never;
@@ -443,14 +446,14 @@ export interface paths {
         post?: never;
         /**
          * Remove member (admin)
-         * @description The last owner cannot be removed (409).
+         * @description Role: `admin` or above (else 403). The last owner cannot be removed (409).
          */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Update member role (admin)
-         * @description The last owner cannot be demoted (409).
+         * @description Role: `admin` or above (else 403). The last owner cannot be demoted (409).
          */
         patch: operations["updateMember"];
         trace?: never;
@@ -487,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Create integration (admin)
-         * @description `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422.
+         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -507,13 +510,16 @@ export interface paths {
         get: operations["getIntegration"];
         put?: never;
         post?: never;
-        /** Delete integration (admin) */
+        /**
+         * Delete integration (admin)
+         * @description Role: `admin` or above (else 403).
+         */
         delete: operations["deleteIntegration"];
         options?: never;
         head?: never;
         /**
          * Update integration (admin)
-         * @description `credentials`, when sent, replace the stored ones as a whole.
+         * @description Role: `admin` or above (else 403). `credentials`, when sent, replace the stored ones as a whole.
          */
         patch: operations["updateIntegration"];
         trace?: never;
@@ -529,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * Test existing integration
-         * @description The result is kept as the integration's `last_test`.
+         * @description Role: `member` or above (else 403). The result is kept as the integration's `last_test`.
          */
         post: operations["testIntegration"];
         delete?: never;
@@ -549,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Test connection
-         * @description Calls the system's own health or auth endpoint (https, public addresses only) with settings not saved yet.
+         * @description Role: `member` or above (else 403). Calls the system's own health or auth endpoint (https, public addresses only) with settings not saved yet.
          */
         post: operations["testConnection"];
         delete?: never;

@@ -76,7 +76,7 @@ export interface paths {
         put?: never;
         /**
          * Export tickets as CSV (agent role)
-         * @description Agent role (else 403). Writes the CSV (RFC 4180, UTF-8, one row per ticket in the order given, `sla` flattened) of 1 to 1000 ticket ids to the exports bucket and answers a download link. An id the tenant does not have is 400 naming `ids[i]`.
+         * @description Role: `agent` or above (else 403). Agent role (else 403). Writes the CSV (RFC 4180, UTF-8, one row per ticket in the order given, `sla` flattened) of 1 to 1000 ticket ids to the exports bucket and answers a download link. An id the tenant does not have is 400 naming `ids[i]`.
          */
         post: operations["exportTickets"];
         delete?: never;
@@ -214,7 +214,7 @@ export interface paths {
         };
         /**
          * Average resolution time (agent role)
-         * @description Agent role (else 403).
+         * @description Role: `agent` or above (else 403). Agent role (else 403).
          */
         get: operations["getResolutionMetrics"];
         put?: never;
@@ -234,7 +234,7 @@ export interface paths {
         };
         /**
          * SLA attainment (agent role)
-         * @description Agent role (else 403).
+         * @description Role: `agent` or above (else 403). Agent role (else 403).
          */
         get: operations["getSlaMetrics"];
         put?: never;
@@ -254,7 +254,7 @@ export interface paths {
         };
         /**
          * Tickets created per day (agent role)
-         * @description Agent role (else 403). The last 30 UTC days, today included.
+         * @description Role: `agent` or above (else 403). Agent role (else 403). The last 30 UTC days, today included.
          */
         get: operations["getTicketMetrics"];
         put?: never;
@@ -400,7 +400,7 @@ export interface paths {
         head?: never;
         /**
          * Update ticket (agent role)
-         * @description At least one field; null clears the optional ones. Beyond the document: `team_id`. Status moves: open and pending to each other, resolved or closed; resolved to open (reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
+         * @description Role: `agent` or above (else 403). At least one field; null clears the optional ones. Beyond the document: `team_id`. Status moves: open and pending to each other, resolved or closed; resolved to open (reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
          */
         patch: operations["updateTicket"];
         trace?: never;

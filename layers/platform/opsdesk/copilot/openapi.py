@@ -13,7 +13,7 @@ from opsdesk.apimap import COPILOT
 from opsdesk.copilot import schemas as s
 from opsdesk.copilot.analytics import MAX_RANGE_DAYS
 from opsdesk.copilot.cookies import REFRESH_COOKIE
-from opsdesk.copilot.records import IncidentState, Severity
+from opsdesk.copilot.records import IncidentState, Role, Severity
 from opsdesk.copilot.requests import (
     DEFAULT_INCIDENT_PAGE,
     MAX_INCIDENT_PAGE,
@@ -306,9 +306,18 @@ TAGS = (
     Tag("docs", "This document and its interactive pages"),
 )
 
+ROLES = {
+    **dict.fromkeys(("updateProject", "deleteProject"), Role.OWNER.value),
+    **dict.fromkeys(("addMember", "updateMember", "removeMember", "createIntegration", "updateIntegration",
+                     "deleteIntegration"), Role.ADMIN.value),
+    **dict.fromkeys(("createIncident", "updateIncidentState", "giveHypothesisFeedback", "testConnection",
+                     "testIntegration"), Role.MEMBER.value),
+}
+"""The project role each route takes at least (opsdesk.copilot.service / integrations `require`)."""
+
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=COPILOT.base_path, error_model=s.Error,
-    tags=TAGS, cookie=ACCESS_COOKIE,
+    tags=TAGS, cookie=ACCESS_COOKIE, roles=ROLES,
     rate_limit=RateLimitHeaders(limit="Requests allowed per minute", remaining="Requests left in this minute",
                                 reset="Seconds until the window ends"),
     error_descriptions={

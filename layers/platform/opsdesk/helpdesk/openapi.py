@@ -344,9 +344,13 @@ TAGS = (
     Tag("docs", "This document and its interactive pages"),
 )
 
+AGENT_ROUTES = dict.fromkeys(("updateTicket", "exportTickets", "getSlaMetrics", "getResolutionMetrics",
+                              "getTicketMetrics"), "agent")
+"""The routes of agents (the `agent` or `admin` group; opsdesk.helpdesk.service.require_agent)."""
+
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=HELPDESK.base_path, error_model=s.Error,
-    tags=TAGS, cookie=SESSION_COOKIE, common_errors=COMMON, bearer_token="Cognito ID token",
+    tags=TAGS, cookie=SESSION_COOKIE, common_errors=COMMON, bearer_token="Cognito ID token", roles=AGENT_ROUTES,
     cookie_description=f"The `{SESSION_COOKIE}` cookie (HttpOnly) that `POST /login` sets, where the stage turns "
                        "the cookie login on",
     retry_after="Seconds to wait before retrying (sent for a busy table or sign-in throttle)",
