@@ -1017,7 +1017,7 @@ export interface components {
              * Due At
              * @default null
              */
-            due_at?: string | null;
+            due_at?: (string | unknown | unknown) | null;
             /**
              * Priority
              * @enum {string}
@@ -1027,7 +1027,7 @@ export interface components {
              * Scheduled At
              * @default null
              */
-            scheduled_at?: string | null;
+            scheduled_at?: (string | unknown | unknown) | null;
             /**
              * Status
              * @enum {string}

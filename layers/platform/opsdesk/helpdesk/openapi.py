@@ -397,6 +397,13 @@ def _show_validators(schemas: dict[str, Any]) -> None:
     update["properties"]["status"]["enum"] = statuses
     update["properties"]["priority"]["enum"] = priorities
     update["minProperties"] = 1
+    reserved = {"not": {"const": NO_TEAM}}  # `none` names the unassigned in the list's filters
+    _string_form(update["properties"]["team_id"]).update(pattern=TEAM_ID_PATTERN.pattern, **reserved)
+    _string_form(update["properties"]["assignee_id"]).update(pattern=USER_ID_PATTERN.pattern, **reserved)
+    for moment in ("scheduled_at", "due_at"):
+        _string_form(update["properties"][moment])["anyOf"] = [{"format": "date-time"}, {"format": "date"}]
+    _string_form(schemas[CreateCommentRequest.__name__]["properties"]["author_id"])["pattern"] = \
+        USER_ID_PATTERN.pattern
     requester = schemas[UpdateRequesterRequest.__name__]
     _refuse_nulls(requester, "email", "display_name")
     requester["minProperties"] = 1
