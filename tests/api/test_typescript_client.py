@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,26 @@ def test_the_types_are_the_documents_and_the_client_compiles_under_strict_typesc
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
 
 
+QUOTA_NEEDED = 10
+
+
+def wait_for_support_quota(origin: str, headers: dict[str, str]) -> None:
+    """The API suites before this one share alice's support quota (100 requests a minute per user): when they
+    left too little of this minute for the smoke and its checks, wait for the next window, as a client told so by
+    `X-RateLimit-Remaining` and `X-RateLimit-Reset` (an epoch second) would."""
+    reply = requests.get(f"{origin}/support/api/issues?limit=1", headers=headers, timeout=15)
+    remaining = int(reply.headers.get("X-RateLimit-Remaining", QUOTA_NEEDED))
+    if reply.status_code == 429 or remaining < QUOTA_NEEDED:
+        time.sleep(max(0.0, int(reply.headers["X-RateLimit-Reset"]) - time.time()) + 1)
+
+
 def test_the_compiled_client_reads_what_each_module_answers(stack: RunningStack) -> None:
     if not (BUILD / "smoke.js").is_file():  # the test above compiled it, unless it ran alone
         built = compile_to_javascript()
         assert built.returncode == 0, built.stdout + built.stderr
     headers = stack.headers(ALICE)
     origin = str(stack.info["base_url"])
+    wait_for_support_quota(origin, headers)
 
     run = npm_run("node", str(BUILD / "smoke.js"), env={
         "OPSDESK_ORIGIN": origin, "OPSDESK_ID_TOKEN": headers["Authorization"].removeprefix("Bearer ")})
