@@ -422,22 +422,24 @@ def test_an_analysis_is_saved_with_its_actions_and_entry_in_one_write(store: Res
     made = opened(store, incident(tenant_id))
     analysed = Analysis(ai_summary="Pool exhausted", root_cause="The pool of checkout is exhausted",
                         suggested_actions=("Relieve the pool", "Find leaks"), cause="connection_pool_exhaustion",
-                        confidence=0.8, model_id="offline", events_read=3)
+                        confidence=0.8, model_id="offline", events_read=3, events_digest="first three")
     steps = [action(made.id, T0, "Relieve the pool", 1), action(made.id, T0, "Find leaks", 2)]
     before = store.metrics()["analyses"]
 
-    store.save_analysis(made, analysed, steps, entry(made.id, T0 + timedelta(minutes=1), EntryType.AI_ANALYSIS),
-                        [room_event("ai_analysis", made.id, {})])
+    assert store.save_analysis(made, analysed, steps, entry(made.id, T0 + timedelta(minutes=1),
+                                                            EntryType.AI_ANALYSIS),
+                               [room_event("ai_analysis", made.id, {})]) is True
 
     found = store.get_incident(tenant_id, made.id)
     assert found == replace(made, ai_summary="Pool exhausted", root_cause="The pool of checkout is exhausted",
-                            suggested_actions=("Relieve the pool", "Find leaks"), analysis_count=1)
+                            suggested_actions=("Relieve the pool", "Find leaks"), analysis_count=1,
+                            analysed_events="first three")
     assert store.actions(tenant_id, made.id, 10, None).items == steps
     assert [e.entry_type for e in store.timeline(tenant_id, made.id, 10, None).items] == [
         EntryType.SYSTEM_EVENT, EntryType.AI_ANALYSIS]
     assert event_types(store, tenant_id, made.id) == ["incident_created", "ai_analysis"]
 
-    unsure = replace(analysed, ai_summary="Unsure", root_cause=None, suggested_actions=())
+    unsure = replace(analysed, ai_summary="Unsure", root_cause=None, suggested_actions=(), events_digest="four")
     store.save_analysis(made, unsure, [], entry(made.id, T0 + timedelta(minutes=2), EntryType.AI_ANALYSIS), [])
     found = store.get_incident(tenant_id, made.id)
     assert found is not None and (found.ai_summary, found.root_cause, found.suggested_actions) == ("Unsure", None, ())
@@ -445,9 +447,35 @@ def test_an_analysis_is_saved_with_its_actions_and_entry_in_one_write(store: Res
     assert store.metrics()["analyses"] - before == 2
 
     gone = incident(tenant_id)
-    store.save_analysis(gone, analysed, [action(gone.id, T0, "x")], entry(gone.id, T0, EntryType.AI_ANALYSIS), [])
+    assert store.save_analysis(gone, analysed, [action(gone.id, T0, "x")], entry(gone.id, T0, EntryType.AI_ANALYSIS),
+                               []) is False
     assert store.get_incident(tenant_id, gone.id) is None
     assert store.actions(tenant_id, gone.id, 10, None).items == []
+
+
+def test_a_second_analysis_of_the_same_events_writes_nothing(store: ResponseStore) -> None:
+    """Two runs that read the same events (an ingest straddled the first one's start) keep one analysis."""
+    tenant_id = tenant()
+    made = opened(store, incident(tenant_id))
+    analysed = Analysis(ai_summary="Pool exhausted", root_cause=None, suggested_actions=(), cause=None,
+                        confidence=0.3, model_id="offline", events_read=2, events_digest="the same two")
+    first = entry(made.id, T0 + timedelta(minutes=1), EntryType.AI_ANALYSIS)
+    assert store.save_analysis(made, analysed, [], first, [room_event("ai_analysis", made.id, {})]) is True
+    before = store.metrics()["analyses"]
+
+    again = store.save_analysis(made, replace(analysed, ai_summary="Pool exhausted again"),
+                                [action(made.id, T0, "Relieve the pool")],
+                                entry(made.id, T0 + timedelta(minutes=2), EntryType.AI_ANALYSIS),
+                                [room_event("ai_analysis", made.id, {})])
+
+    assert again is False
+    found = store.get_incident(tenant_id, made.id)
+    assert found is not None and (found.ai_summary, found.analysis_count) == ("Pool exhausted", 1)
+    assert [e.id for e in store.timeline(tenant_id, made.id, 10, None).items
+            if e.entry_type == EntryType.AI_ANALYSIS] == [first.id]
+    assert store.actions(tenant_id, made.id, 10, None).items == []
+    assert event_types(store, tenant_id, made.id) == ["incident_created", "ai_analysis"]
+    assert store.metrics()["analyses"] == before
 
 
 # Metrics

@@ -283,23 +283,25 @@ class FakeResponseStore:
             self.pending.pop((tenant_id, incident_id), None)
 
     def save_analysis(self, incident: Incident, analysis: Analysis, actions: Sequence[Action],
-                      entry: TimelineEntry, events: Sequence[DomainEvent]) -> None:
+                      entry: TimelineEntry, events: Sequence[DomainEvent]) -> bool:
         self._maybe_fail("save_analysis")
         with self._lock:
             key = (incident.tenant_id, incident.id)
             current = self.incidents.get(key)
             entry_sk = keys.timeline_sk(entry.timestamp, entry.id)
-            if current is None or entry_sk in self.entries[key] or any(
-                    keys.action_sk(a.id) in self.action_items[key] for a in actions):
-                return  # a failed condition the repository takes as done: nothing is written
+            if current is None or current.analysed_events == analysis.events_digest or entry_sk in self.entries[
+                    key] or any(keys.action_sk(a.id) in self.action_items[key] for a in actions):
+                return False  # a failed condition the repository takes as done: nothing is written
             self.incidents[key] = replace(current, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
                                           suggested_actions=tuple(analysis.suggested_actions),
-                                          analysis_count=current.analysis_count + 1)
+                                          analysis_count=current.analysis_count + 1,
+                                          analysed_events=analysis.events_digest)
             for action in actions:
                 self.action_items[key][keys.action_sk(action.id)] = action
             self.entries[key][entry_sk] = entry
             self._count({"analyses": 1})
             self.published.extend((incident.tenant_id, e) for e in events)
+            return True
 
     # Metrics and health
 

@@ -401,6 +401,21 @@ def test_a_second_analysis_adds_no_action_the_incident_already_has(world: World,
         EntryType.AI_ANALYSIS) == 2
 
 
+def test_a_second_request_for_events_already_analysed_adds_nothing(world: World, pool_incident: Incident) -> None:
+    """An ingest whose events were stored before an analysis read them, but whose request came after that analysis
+    started, asks again for the same events: one analysis, one timeline entry."""
+    service, oncall = world.service, world.oncall
+    assert world.analyst.run(TENANT, pool_incident.id) is not None
+    published = len(world.store.published)
+
+    assert world.analyst.run(TENANT, pool_incident.id) is None
+
+    assert service.get_incident(oncall, pool_incident.id).analysis_count == 1
+    assert [e.entry_type for e in service.timeline(oncall, pool_incident.id, PAGE).items].count(
+        EntryType.AI_ANALYSIS) == 1
+    assert len(world.store.published) == published
+
+
 def test_an_action_a_person_added_is_not_suggested_again_whatever_its_case(world: World,
                                                                           pool_incident: Incident) -> None:
     world.service.add_action(world.oncall, pool_incident.id, AddActionRequest(title="RELIEVE THE CONNECTION POOL"))

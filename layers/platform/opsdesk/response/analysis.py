@@ -5,6 +5,7 @@ Plain Python: the service stores what this returns."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections import Counter
@@ -122,6 +123,13 @@ def suggested_steps(hypotheses: Sequence[Hypothesis]) -> tuple[SuggestedStep, ..
                  in enumerate(unique, start=1))
 
 
+def events_digest(events: Sequence[Event]) -> str:
+    """Names a set of events: two analyses with the same digest read the same events, so the second adds nothing
+    (an ingest that straddles an analysis's start requests another analysis of what it already read)."""
+    ids = sorted(event.id for event in events)
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32]
+
+
 def analyse(incident: Incident, events: Sequence[Event], provider: HypothesisProvider) -> AnalysisResult:
     result = provider.generate(evidence_for(incident, events))
     hypotheses = result.hypotheses
@@ -136,6 +144,7 @@ def analyse(incident: Incident, events: Sequence[Event], provider: HypothesisPro
         confidence=top.confidence_score if top is not None else 0.0,
         model_id=result.model_id,
         events_read=len(events),
+        events_digest=events_digest(events),
     )
     return AnalysisResult(analysis, steps, hypotheses)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.analysis.text import BY_CAUSE
 from opsdesk.clock import new_time_ordered_id, utc_now
-from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, last_activity_at, wait_for_quiet
+from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, events_digest, last_activity_at, wait_for_quiet
 from opsdesk.response.records import AI_ACTOR, Action, ActionStatus, Analysis, EntryType, TimelineEntry
 from opsdesk.response.service import room_event
 from opsdesk.response.store import ResponseStore
@@ -34,7 +34,8 @@ class AnalysisService:
         self._sleep = sleep
 
     def run(self, tenant_id: str, incident_id: str) -> Analysis | None:
-        """None when the incident is gone."""
+        """None when the incident is gone, or when no event arrived since its last analysis (a second request for
+        the same events: the first analysis answered it)."""
         wait_for_quiet(lambda: last_activity_at(self._store.ingest_activity(tenant_id, incident_id), self._now()),
                        self._now, quiet_seconds=self._quiet, max_wait_seconds=self._max_wait, sleep=self._sleep)
         self._store.start_analysis(tenant_id, incident_id)  # events from now on request the next analysis
@@ -42,6 +43,8 @@ class AnalysisService:
         if incident is None:
             return None
         events = self._store.latest_events(tenant_id, incident_id, MAX_EVENTS_READ)
+        if incident.analysed_events == events_digest(events):
+            return None
         result = analyse(incident, events, self._provider)
         now = self._now()
         have = {a.title.lower() for a in self._store.actions(tenant_id, incident_id, MAX_ACTIONS_CHECKED, None).items}
@@ -59,7 +62,7 @@ class AnalysisService:
                                        "cause": analysis.cause})
         analysed = replace(incident, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
                            suggested_actions=analysis.suggested_actions)
-        self._store.save_analysis(incident, analysis, actions, entry, [
+        saved = self._store.save_analysis(incident, analysis, actions, entry, [
             room_event("ai_analysis", incident_id, incident_view(analysed), entry=entry_view(entry),
                        actions=[action_view(a) for a in actions])])
-        return analysis
+        return analysis if saved else None

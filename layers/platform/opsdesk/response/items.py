@@ -48,6 +48,7 @@ class IncidentItem(ResponseTableItem):
     rootCause = UnicodeAttribute(null=True)
     suggestedActions = UnicodeAttribute(null=True)
     analysisCount = NumberAttribute(null=True)
+    analysedEvents = UnicodeAttribute(null=True)
     eventCount = NumberAttribute(null=True)
     lastEventAt = UnicodeAttribute(null=True)
     ingestsInFlight = NumberAttribute(null=True)
@@ -145,7 +146,7 @@ def incident_record(item: IncidentItem) -> Incident:
         suggested_actions=tuple(json.loads(item.suggestedActions)) if item.suggestedActions else (),
         mttr_minutes=float(item.mttrMinutes) if item.mttrMinutes is not None else None,
         version=int(item.version), event_count=int(item.eventCount or 0),
-        analysis_count=int(item.analysisCount or 0),
+        analysis_count=int(item.analysisCount or 0), analysed_events=item.analysedEvents,
     )
 
 

@@ -67,6 +67,9 @@ class Incident:
     """Moves with every status change: the condition two concurrent changes meet."""
     event_count: int = 0
     analysis_count: int = 0
+    analysed_events: str | None = None
+    """The digest of the events the last analysis read (opsdesk.response.analysis.events_digest): a second
+    analysis of the same events adds nothing."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class Analysis:
     confidence: float
     model_id: str
     events_read: int
+    events_digest: str = ""
+    """Which events it read (events_digest): the store keeps one analysis per set of events."""
 
 
 @dataclass(frozen=True)

@@ -304,8 +304,9 @@ class ResponseRepository:
                 raise error from exc
 
     def save_analysis(self, incident: Incident, analysis: Analysis, actions: Sequence[Action],
-                      entry: TimelineEntry, events: Sequence[DomainEvent]) -> None:
+                      entry: TimelineEntry, events: Sequence[DomainEvent]) -> bool:
         pk = keys.incident_pk(incident.tenant_id, incident.id)
+        saved = True
 
         def write(tx: TransactWrite) -> None:
             tx.update(IncidentItem(pk, keys.INCIDENT_SK), actions=[
@@ -314,14 +315,22 @@ class ResponseRepository:
                 else IncidentItem.rootCause.remove(),
                 IncidentItem.suggestedActions.set(json.dumps(list(analysis.suggested_actions))),
                 IncidentItem.analysisCount.add(1),
-            ], condition=IncidentItem.pk.exists())
+                IncidentItem.analysedEvents.set(analysis.events_digest),
+            ], condition=IncidentItem.pk.exists() & (IncidentItem.analysedEvents.does_not_exist()
+                                                     | (IncidentItem.analysedEvents != analysis.events_digest)))
             for action in actions:
                 tx.save(action_item(incident.tenant_id, action), condition=DocumentItem.pk.does_not_exist())
             tx.save(entry_item(incident.tenant_id, entry), condition=DocumentItem.pk.does_not_exist())
             self._count(tx, {"analyses": 1})
             self._transactions.publish(tx, incident.tenant_id, events)
 
-        self._transactions.commit(write, lambda exc: Conflict("The incident is gone"), lambda: Outcome.DONE)
+        def not_saved() -> Outcome:  # the incident is gone, or these events were analysed (maybe by our own
+            nonlocal saved  # earlier attempt, whose success a server error hid)
+            saved = False
+            return Outcome.DONE
+
+        self._transactions.commit(write, lambda exc: Conflict("The incident is gone"), not_saved)
+        return saved
 
     # Metrics and health
 
