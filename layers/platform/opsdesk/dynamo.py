@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,7 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk.errors import Conflict, RateLimited
 from opsdesk.events import DomainEvent
+from opsdesk.keys import counter_of, spill_sk, through_spills
 
 # Re-exported: repositories and benchmarks take the items-read meter from here (it lives in opsdesk.readmeter).
 from opsdesk.readmeter import ItemsRead as ItemsRead  # noqa: PLC0414
@@ -163,8 +167,11 @@ def run_transaction(
     after TRANSACTION_RETRY_SECONDS are a 429."""
     deadline = clock() + TRANSACTION_RETRY_SECONDS
     attempt = 0
+    lost_a_race = _always_spill.get()
     while True:
         attempt += 1
+        # After a lost race, counters go to a spill item (counter_sk): colliding writers spread out.
+        shard = _spill_shard.set(random.randrange(COUNTER_SPILL_SHARDS) if lost_a_race else None)
         try:
             with transaction(connection=connection) as tx:
                 write(tx)
@@ -172,6 +179,7 @@ def run_transaction(
         except PynamoDBException as exc:
             after_failed_attempt()
             outcome = Outcome.CONFLICT
+            lost_a_race = lost_a_race or error_code(exc) in RACE_CODES
             if is_retryable_transaction_failure(exc):
                 outcome = Outcome.RETRY
             elif error_code(exc) in CONDITION_CODES:
@@ -189,6 +197,57 @@ def run_transaction(
             if error_code(exc) in CONDITION_CODES:
                 raise conflict(exc) from exc
             raise domain_error_for(exc, "Resource conflict") from exc
+        finally:
+            _spill_shard.reset(shard)
+
+
+COUNTER_SPILL_SHARDS = 16
+"""Spill items per counter item. Writers that collided spread over this many items: a burst of one tenant's creates
+commits in ~16 parallel lanes instead of one (docs/data-model.md, "Hot counters")."""
+_spill_shard: ContextVar[int | None] = ContextVar("counter_spill_shard", default=None)
+_always_spill: ContextVar[bool] = ContextVar("always_spill_counters", default=False)
+
+
+def counter_sk(sk: str) -> str:
+    """Where this transaction attempt adds to the counter item `sk`. A tenant's counter items are touched by every
+    write of the tenant, so concurrent writers collide on them (TransactionConflict). The first attempt adds to
+    the item itself; an attempt after a lost race adds to one of its spill items (`sk#SPILL#nn`, the same shard for
+    every counter of the attempt). Readers sum an item and its spills (counter_totals): a tenant that never had a
+    collision reads one item, as before; totals stay exact either way, since every add is in its transaction."""
+    shard = _spill_shard.get()
+    return sk if shard is None else spill_sk(sk, shard)
+
+
+@contextmanager
+def spilling_counters() -> Iterator[None]:
+    """Every transaction in the block adds to spill items from its first attempt (tests: that readers sum them)."""
+    token = _always_spill.set(True)
+    try:
+        yield
+    finally:
+        _always_spill.reset(token)
+
+
+def counter_totals(model: type[Model], pk: str, low: str, high: str,
+                   attributes: Sequence[str] | None = None) -> dict[str, Counter[str]]:
+    """The number attributes of the counter items from `low` to `high` (counter item keys) in partition `pk`, each
+    summed with its spill items: one Query (paged), counted in items read. Keys are the counter items'."""
+    connection = model._get_connection()
+    sort_key: Any = model._range_key_attribute()  # type: ignore[no-untyped-call]
+    wanted = [sort_key.attr_name, *attributes] if attributes else None
+    totals: dict[str, Counter[str]] = {}
+    start_key = None
+    while True:
+        page = connection.query(pk, range_key_condition=sort_key.between(low, through_spills(high)),
+                                attributes_to_get=wanted, exclusive_start_key=start_key, consistent_read=True)
+        for item in page.get("Items", []):
+            sk = item[sort_key.attr_name]["S"]
+            totals.setdefault(counter_of(sk), Counter()).update(
+                {name: int(Decimal(value["N"])) for name, value in item.items() if "N" in value})
+        record_items_read(int(page.get("ScannedCount", 0)))
+        start_key = page.get("LastEvaluatedKey")
+        if not start_key:
+            return totals
 
 
 def get_item(model: type[Any], pk: str, sk: str, *, consistent: bool = True) -> Any:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from itertools import combinations
 
 from opsdesk.clock import parse_rfc3339
-from opsdesk.keys import day_sk
+from opsdesk.keys import counter_of, day_sk
 from opsdesk.support.analytics import RESOLUTION_SECONDS, RESOLVED, DayRange
 from opsdesk.support.records import Issue, IssueFilters, IssueStatus
 
@@ -188,7 +188,8 @@ def sum_items(items: Iterable[tuple[str, Mapping[str, int]]], days: DayRange) ->
     totals: Counter[str] = Counter()
     low = day_sk(days.first) if days.first else "D#"
     high = day_sk(days.last) if days.last else "D#~"
-    for sk, numbers in items:
+    for item_sk, numbers in items:
+        sk = counter_of(item_sk)  # a spill item adds to its counter item's figures
         if (sk == ALL_TIME_SK) if days.all_time else (sk.startswith("D#") and low <= sk <= high):
             totals.update(numbers)
     return totals

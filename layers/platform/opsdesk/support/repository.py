@@ -43,6 +43,8 @@ from opsdesk.dynamo import (
     all_of,
     bind_table,
     connection_for,
+    counter_sk,
+    counter_totals,
     domain_error_for,
     error_code,
     get_item,
@@ -395,25 +397,11 @@ class SupportRepository:
 
     @staticmethod
     def _sum_totals(pk: str, days: DayRange) -> Counter[str]:
-        connection = StatsItem._get_connection()
-        totals: Counter[str] = Counter()
         if days.all_time:
-            found = connection.get_item(pk, ALL_TIME_SK)
-            record_items_read(1)
-            totals.update(_numbers(found.get("Item", {})))
-            return totals
+            return counter_totals(StatsItem, pk, ALL_TIME_SK, ALL_TIME_SK).get(ALL_TIME_SK, Counter())
         low = day_sk(days.first) if days.first else "D#"
         high = day_sk(days.last) if days.last else "D#~"
-        start_key = None
-        while True:
-            page = connection.query(pk, range_key_condition=StatsItem.sk.between(low, high),
-                                    exclusive_start_key=start_key)
-            for item in page.get("Items", []):
-                totals.update(_numbers(item))
-            record_items_read(int(page.get("ScannedCount", 0)))
-            start_key = page.get("LastEvaluatedKey")
-            if not start_key:
-                return totals
+        return sum(counter_totals(StatsItem, pk, low, high).values(), Counter())
 
     # AI usage
 
@@ -455,15 +443,14 @@ class SupportRepository:
             actions: list[Action] = [NumberAttribute(attr_name=name).add(delta) for name, delta in deltas.items()
                                      if delta]
             if actions:
-                tx.update(StatsItem(pk, sk), actions=actions)
+                tx.update(StatsItem(pk, counter_sk(sk)), actions=actions)
 
     def _total(self, tenant_id: str, dimension: _Counted, start: datetime | None, end: datetime | None) -> int:
         """Issues of one dimension created in [start, end): counters for whole days, a count for partial days."""
-        stats = StatsItem._get_connection()
+        name = [dimension.name]
         if start is None and end is None:
-            found = stats.get_item(stats_pk(tenant_id), ALL_TIME_SK, attributes_to_get=[dimension.name])
-            record_items_read(1)
-            return int(found.get("Item", {}).get(dimension.name, {}).get("N", 0))
+            return counter_totals(StatsItem, stats_pk(tenant_id), ALL_TIME_SK, ALL_TIME_SK, name).get(
+                ALL_TIME_SK, Counter())[dimension.name]
         total = 0
         first_full = start.date() if start else date.min
         last_full = (end - timedelta(microseconds=1)).date() if end else date.max
@@ -477,15 +464,8 @@ class SupportRepository:
         if first_full <= last_full:
             low = day_sk(first_full) if first_full != date.min else "D#"
             high = day_sk(last_full) if last_full != date.max else "D#~"
-            start_key = None
-            while True:
-                page = stats.query(stats_pk(tenant_id), range_key_condition=StatsItem.sk.between(low, high),
-                                   attributes_to_get=[dimension.name], exclusive_start_key=start_key)
-                total += sum(int(i.get(dimension.name, {}).get("N", 0)) for i in page.get("Items", []))
-                record_items_read(int(page.get("ScannedCount", 0)))
-                start_key = page.get("LastEvaluatedKey")
-                if not start_key:
-                    break
+            total += sum(day[dimension.name] for day in
+                         counter_totals(StatsItem, stats_pk(tenant_id), low, high, name).values())
         return total
 
     @staticmethod
@@ -506,11 +486,6 @@ class SupportRepository:
         items = list(results)
         record_items_read(results.page_iter.total_scanned_count)
         return items
-
-
-def _numbers(item: dict[str, Any]) -> dict[str, int]:
-    """The number attributes of a raw item (the counters), as ints."""
-    return {name: int(value["N"]) for name, value in item.items() if "N" in value}
 
 
 def _midnight(day: date) -> datetime:
