@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from opsdesk.clock import to_rfc3339
+from opsdesk.keys import counter_of
 
 TENANT_SK = "TENANT"
 SLUG_SK = "SLUG"
@@ -80,17 +81,41 @@ def usage_pk(tenant_id: str, project_id: str) -> str:
     return f"{project_pk(tenant_id, project_id)}#USAGE"
 
 
+USAGE_TYPE_MARK = "#TYPE#"
+INCIDENT_DAY_SUFFIX = "#INCIDENTS"
+
+
 def usage_sk(day: date, request_type: str) -> str:
-    return f"DAY#{day.isoformat()}#TYPE#{request_type}"
+    return f"DAY#{day.isoformat()}{USAGE_TYPE_MARK}{request_type}"
 
 
 def incident_day_sk(day: date) -> str:
-    return f"DAY#{day.isoformat()}#INCIDENTS"
+    return f"DAY#{day.isoformat()}{INCIDENT_DAY_SUFFIX}"
 
 
 def day_range(first: date, last: date) -> tuple[str, str]:
-    """Sort-key bounds of every item of the days first..last."""
+    """Sort-key bounds of every item of the days first..last (their spill items too: `~` sorts after them)."""
     return f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}~"
+
+
+# A day's counter items take transactions' adds in spill items too (`<sk>#SPILL#nn`, opsdesk.dynamo.counter_sk):
+# what a sort key says is read from its counter item's key.
+
+
+def day_of(sk: str) -> str:
+    """The day (`yyyy-mm-dd`) of a usage or incident-day item, or of one of their spill items."""
+    return counter_of(sk).split("#")[1]
+
+
+def request_type_of(sk: str) -> str | None:
+    """The request type of a usage item (or one of its spill items); None for another item."""
+    _, marked, request_type = counter_of(sk).partition(USAGE_TYPE_MARK)
+    return request_type if marked else None
+
+
+def is_incident_day(sk: str) -> bool:
+    """An incident-day item, or one of its spill items."""
+    return counter_of(sk).endswith(INCIDENT_DAY_SUFFIX)
 
 
 # List indexes (opsdesk.tables INCIDENTS_BY_*): partitions of one project's incidents, by filter

@@ -5,6 +5,7 @@ and its events, hypotheses and the usage they cost) is one transaction."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -65,6 +66,8 @@ from opsdesk.dynamo import (
     Transactions,
     bind_table,
     connection_for,
+    counter_sk,
+    counter_totals,
     domain_error_for,
     get_item,
     record_items_read,
@@ -233,7 +236,8 @@ class CopilotRepository:
 
         def write(tx: TransactWrite) -> None:
             tx.save(incident_item(tenant_id, incident), condition=RecordItem.pk.does_not_exist())
-            tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id), keys.incident_day_sk(day)),
+            tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id),
+                                  counter_sk(keys.incident_day_sk(day))),
                       actions=[CounterItem.incidentsCreated.add(1)])
             self._transactions.publish(tx, tenant_id, events)
 
@@ -312,14 +316,14 @@ class CopilotRepository:
                             ai_tokens=current.ai_tokens + tokens,
                             ai_cost_micros=current.ai_cost_micros + usage.cost_micros, version=current.version + 1)
             tx.save(incident_item(tenant_id, after), condition=RecordItem.version == current.version)
-            tx.update(CounterItem(usage_pk, keys.usage_sk(usage.at.date(), usage.request_type)),
+            tx.update(CounterItem(usage_pk, counter_sk(keys.usage_sk(usage.at.date(), usage.request_type))),
                       actions=[CounterItem.requests.add(1), CounterItem.tokens.add(tokens),
                                CounterItem.costMicros.add(usage.cost_micros),
                                CounterItem.cacheHits.add(1 if usage.cache_hit else 0)])
             if current.hypothesis_count == 0 and hypotheses:
                 # Counted on the incident's own day, beside its creation: "of the incidents of these days, how many
                 # got hypotheses".
-                tx.update(CounterItem(usage_pk, keys.incident_day_sk(current.created_at.date())),
+                tx.update(CounterItem(usage_pk, counter_sk(keys.incident_day_sk(current.created_at.date()))),
                           actions=[CounterItem.incidentsWithHypotheses.add(1)])
             if not usage.cache_hit:
                 tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=cached))
@@ -449,19 +453,16 @@ class CopilotRepository:
     # Analytics aggregates
 
     def usage_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[UsageDay]:
-        low, high = keys.day_range(first, last)
-        items = self._counters(keys.usage_pk(tenant_id, project_id), low, high)
-        return [UsageDay(day=item.sk.split("#")[1], request_type=item.sk.split("#TYPE#")[1],
-                         requests=int(item.requests or 0), tokens=int(item.tokens or 0),
-                         cost_micros=int(item.costMicros or 0), cache_hits=int(item.cacheHits or 0))
-                for item in items if "#TYPE#" in item.sk]
+        counters = self._counters(keys.usage_pk(tenant_id, project_id), first, last)
+        return [UsageDay(day=keys.day_of(sk), request_type=kind, requests=n["requests"], tokens=n["tokens"],
+                         cost_micros=n["costMicros"], cache_hits=n["cacheHits"])
+                for sk, n in counters.items() if (kind := keys.request_type_of(sk)) is not None]
 
     def incident_days(self, tenant_id: str, project_id: str, first: date, last: date) -> list[IncidentDay]:
-        low, high = keys.day_range(first, last)
-        items = self._counters(keys.usage_pk(tenant_id, project_id), low, high)
-        return [IncidentDay(day=item.sk.split("#")[1], incidents_created=int(item.incidentsCreated or 0),
-                            incidents_with_hypotheses=int(item.incidentsWithHypotheses or 0))
-                for item in items if item.sk.endswith("#INCIDENTS")]
+        counters = self._counters(keys.usage_pk(tenant_id, project_id), first, last)
+        return [IncidentDay(day=keys.day_of(sk), incidents_created=n["incidentsCreated"],
+                            incidents_with_hypotheses=n["incidentsWithHypotheses"])
+                for sk, n in counters.items() if keys.is_incident_day(sk)]
 
     def most_expensive_incidents(self, tenant_id: str, project_id: str, limit: int) -> list[Incident]:
         items = self._query_index(RecordItem.by_cost, keys.project_pk(tenant_id, project_id), limit)
@@ -478,8 +479,11 @@ class CopilotRepository:
         return _read(index.query(partition, scan_index_forward=False, limit=limit, page_size=limit))
 
     @staticmethod
-    def _counters(pk: str, low: str, high: str) -> list[CounterItem]:
-        return _read(CounterItem.query(pk, CounterItem.sk.between(low, high), consistent_read=True, limit=2000))
+    def _counters(pk: str, first: date, last: date) -> dict[str, Counter[str]]:
+        """The counter items of the days first..last, each summed with its spill items (opsdesk.dynamo.counter_totals),
+        by their sort keys in order: one Query."""
+        low, high = keys.day_range(first, last)
+        return dict(sorted(counter_totals(CounterItem, pk, low, high).items()))
 
     @staticmethod
     def _save(item: RecordItem) -> None:
