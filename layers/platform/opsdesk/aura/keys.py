@@ -6,6 +6,7 @@ partition values), so every documented filter is a Query.
     audit entry  pk A#<tenant>#TK#<id>   sk AU#<sequence, 8 digits>       (the hash chain's order)
     counters     pk A#<tenant>#STATS     sk COUNTERS                      (tickets, turns, tools, audit totals)
     usage        pk A#<tenant>#STATS     sk HOUR#<yyyy-mm-ddThh>          (tokens per hour: last 24 h / 7 d)
+Both are counter items: a save that lost a race adds to a spill item `<sk>#SPILL#nn` (opsdesk.dynamo.counter_sk).
 
     index            tickets                           audit entries
     ticketsByTenant  A#<tenant>#TICKETS                A#<tenant>#AUDIT
@@ -26,6 +27,8 @@ TICKET_SK = "TICKET"
 AUDIT_PREFIX = "AU#"
 COUNTERS_SK = "COUNTERS"
 HOUR_PREFIX = "HOUR#"
+LAST_HOUR_SK = HOUR_PREFIX + "~"
+"""Above every hour item's key: the upper bound of a range of hours that runs to now."""
 
 
 def ticket_pk(tenant_id: str, ticket_id: str) -> str:

@@ -16,8 +16,8 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk.aura import keys
 from opsdesk.aura.codec import audit_of, ticket_of
-from opsdesk.aura.counters import change_deltas, ticket_total
-from opsdesk.aura.items import AuraTableItem, CountersItem, HourItem, ListedItem, audit_item, counters_of, ticket_item
+from opsdesk.aura.counters import change_deltas, counter_names, ticket_total
+from opsdesk.aura.items import AuraTableItem, CountersItem, HourItem, ListedItem, audit_item, ticket_item
 from opsdesk.aura.records import AuditEntry, Ticket
 from opsdesk.aura.store import AuditFilter, TicketChange, TicketFilter
 from opsdesk.aura.streams import domain_events
@@ -26,6 +26,8 @@ from opsdesk.dynamo import (
     Transactions,
     bind_table,
     connection_for,
+    counter_sk,
+    counter_totals,
     domain_error_for,
     get_item,
     record_items_read,
@@ -71,11 +73,12 @@ class AuraRepository:
             for entry in change.audit:
                 tx.save(audit_item(entry), condition=ListedItem.pk.does_not_exist())
             if deltas:
-                tx.update(CountersItem(keys.stats_pk(tenant), keys.COUNTERS_SK),
+                tx.update(CountersItem(keys.stats_pk(tenant), counter_sk(keys.COUNTERS_SK)),
                           actions=[getattr(CountersItem, name).add(value) for name, value in deltas.items()])
             if change.usage.total_tokens:
                 now = after.updated_at
-                tx.update(HourItem(keys.stats_pk(tenant), keys.hour_sk(now)), actions=[
+                # A spill item of the hour expires with it (expiresAt: TTL).
+                tx.update(HourItem(keys.stats_pk(tenant), counter_sk(keys.hour_sk(now))), actions=[
                     HourItem.tokens.add(change.usage.total_tokens),
                     HourItem.costMicros.add(round(change.usage.estimated_cost * 1_000_000)),
                     HourItem.expiresAt.set(int((now + HOUR_RETENTION).timestamp()))])
@@ -168,15 +171,17 @@ class AuraRepository:
     # Aggregates
 
     def counters(self, tenant_id: str) -> dict[str, int]:
-        item = get_item(CountersItem, keys.stats_pk(tenant_id), keys.COUNTERS_SK)
-        return counters_of(item) if item else {}
+        """The counters item summed with its spill items (opsdesk.dynamo.counter_totals); {} before the first."""
+        found = counter_totals(CountersItem, keys.stats_pk(tenant_id), keys.COUNTERS_SK, keys.COUNTERS_SK)
+        if keys.COUNTERS_SK not in found:
+            return {}
+        return {name: found[keys.COUNTERS_SK][name] for name in counter_names()}
 
     def tokens_since(self, tenant_id: str, since: datetime) -> int:
-        results = HourItem.query(keys.stats_pk(tenant_id),
-                                 HourItem.sk.between(keys.hour_sk(since), keys.HOUR_PREFIX + "~"))
-        total = sum(int(item.tokens or 0) for item in results)
-        record_items_read(results.page_iter.total_scanned_count)
-        return total
+        """The hour items from `since`'s hour on, each with its spill items: one Query."""
+        hours = counter_totals(HourItem, keys.stats_pk(tenant_id), keys.hour_sk(since), keys.LAST_HOUR_SK,
+                               ["tokens"])
+        return sum(hour["tokens"] for hour in hours.values())
 
     def ready(self) -> None:
         ListedItem.describe_table()
