@@ -60,7 +60,7 @@ class Ceiling:
 
 
 CEILINGS = {
-    "alert_ingest": Ceiling(575, TRACED_HANDLER | DYNAMODB),
+    "alert_ingest": Ceiling(578, TRACED_HANDLER | DYNAMODB),
     "aura_agent": Ceiling(542, TRACED_HANDLER | DYNAMODB),
     "aura_api_docs": Ceiling(406, TRACED_HANDLER),
     "aura_health": Ceiling(590, TRACED_HANDLER | DYNAMODB),
@@ -75,7 +75,7 @@ CEILINGS = {
     "copilot_monitoring": Ceiling(601, TRACED_HANDLER | DYNAMODB),
     "copilot_projects": Ceiling(599, TRACED_HANDLER | DYNAMODB),
     "copilot_session": Ceiling(603, TRACED_HANDLER | DYNAMODB),
-    "copilot_webhooks": Ceiling(594, TRACED_HANDLER | DYNAMODB),
+    "copilot_webhooks": Ceiling(597, TRACED_HANDLER | DYNAMODB),
     "helpdesk_api_docs": Ceiling(406, TRACED_HANDLER),
     "helpdesk_attachments": Ceiling(601, TRACED_HANDLER | DYNAMODB),
     "helpdesk_csat": Ceiling(594, TRACED_HANDLER | DYNAMODB),
