@@ -175,6 +175,29 @@ def test_concurrent_answers_record_exactly_one(handlers: dict[str, ModuleType], 
     assert ExtrasRepository().csat_tally(agent.tenant_id)["responses"] == 1
 
 
+def test_spilled_tallies_are_summed_exactly(handlers: dict[str, ModuleType], agent: HelpdeskCaller,
+                                           issued: list[str]) -> None:
+    """Every answer adds to spill items of the tallies (as after a lost race, opsdesk.dynamo.counter_sk): the
+    all-time and daily tallies sum them with their items."""
+    from opsdesk.dynamo import spilling_counters
+    from opsdesk.helpdesk.extras_repository import ExtrasRepository
+
+    for _ in range(4):
+        resolved_ticket(agent)
+    days = {datetime.now(UTC).date().isoformat()}
+    with spilling_counters():
+        statuses = [survey(handlers, "POST", token, f"score={score}")[0]
+                    for token, score in zip(issued, ("good", "bad", "good", "good"), strict=True)]
+    days.add(datetime.now(UTC).date().isoformat())  # the answers' day, also when they ran across midnight UTC
+
+    repository = ExtrasRepository()
+    assert statuses == [200] * 4
+    assert repository.csat_tally(agent.tenant_id) == {"good": 3, "bad": 1, "responses": 4}
+    daily = [repository.csat_tally(agent.tenant_id, day) for day in sorted(days)]
+    assert {name: sum(day[name] for day in daily) for name in ("good", "bad", "responses")} == {
+        "good": 3, "bad": 1, "responses": 4}
+
+
 def test_used_token_shows_a_thank_you_page_not_the_form(handlers: dict[str, ModuleType], token: str) -> None:
     survey(handlers, "POST", token, "score=good")
 

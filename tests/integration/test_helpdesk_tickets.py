@@ -326,6 +326,31 @@ def test_resolve_then_reopen_moves_the_metrics(agent: HelpdeskCaller, user: Help
     assert user.get("/metrics/sla").status == 403
 
 
+def test_spilled_aggregates_are_summed_exactly(agent: HelpdeskCaller, requester: dict[str, Any]) -> None:
+    """Every write adds to spill items of the aggregates (as after a lost race, opsdesk.dynamo.counter_sk): the
+    totals and the metrics sum them with their items."""
+    from opsdesk.clock import parse_rfc3339
+    from opsdesk.dynamo import spilling_counters
+    from opsdesk.helpdesk.repository import TicketRepository
+
+    took_ms: list[int] = []
+    with spilling_counters():
+        tickets = [new_ticket(agent, requester["id"], priority="urgent") for _ in range(5)]
+        for ticket in tickets[:3]:
+            assert agent.patch(f"/tickets/{ticket['id']}", {"status": "resolved"}).status == 200
+            stored = agent.get(f"/tickets/{ticket['id']}").body
+            took = parse_rfc3339(stored["updated_at"]) - parse_rfc3339(stored["created_at"])
+            took_ms.append(took // timedelta(milliseconds=1))
+        assert agent.patch(f"/tickets/{tickets[0]['id']}", {"status": "open"}).status == 200  # counted out again
+
+    totals = TicketRepository().totals(agent.tenant_id)
+    assert (totals.created, totals.resolved, totals.met, totals.resolution_ms) == (5, 2, 2, sum(took_ms[1:]))
+    assert agent.get("/metrics/sla").body == {"total": 2, "met": 2, "sla_attainment": 1.0}
+    assert agent.get("/metrics/resolution").body == {"avg_resolution_ms": sum(took_ms[1:]) // 2}
+    # created today (or yesterday, if the test ran across midnight UTC)
+    assert sum(day["count"] for day in agent.get("/metrics/tickets").body["daily"][-2:]) == 5
+
+
 # Comments and watchers
 
 

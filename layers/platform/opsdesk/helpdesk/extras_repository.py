@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from opsdesk.dynamo import (
     Transactions,
     bind_table,
     connection_for,
+    counter_sk,
+    counter_totals,
     domain_error_for,
     error_code,
     get_item,
@@ -126,7 +129,7 @@ class ExtrasRepository:
                 condition=CsatTokenItem.pk.exists() & CsatTokenItem.score.does_not_exist(),
             )
             for sk in (ALL_TIME_SK, f"D#{answered[:10]}"):
-                tx.update(CsatTallyItem(tally_pk, sk), actions=tally)
+                tx.update(CsatTallyItem(tally_pk, counter_sk(sk)), actions=tally)
 
         def on_condition_failed() -> Outcome:
             current = get_item(CsatTokenItem, csat_token_pk(token.token_hash), CSAT_TOKEN_SK)
@@ -137,11 +140,11 @@ class ExtrasRepository:
         self._transactions.commit(write, lambda _exc: CsatTokenUsed(), on_condition_failed)
 
     def csat_tally(self, tenant_id: str, day: str | None = None) -> dict[str, int]:
-        """{good, bad, responses} for all time, or one UTC day (`yyyy-mm-dd`)."""
-        item = get_item(CsatTallyItem, csat_tally_pk(tenant_id), f"D#{day}" if day else ALL_TIME_SK)
-        if item is None:
-            return {"good": 0, "bad": 0, "responses": 0}
-        return {"good": int(item.good), "bad": int(item.bad), "responses": int(item.responses)}
+        """{good, bad, responses} for all time, or one UTC day (`yyyy-mm-dd`): the tally item summed with its spill
+        items (opsdesk.dynamo.counter_totals)."""
+        sk = f"D#{day}" if day else ALL_TIME_SK
+        found = counter_totals(CsatTallyItem, csat_tally_pk(tenant_id), sk, sk).get(sk, Counter())
+        return {name: found[name] for name in ("good", "bad", "responses")}
 
     # Exports
 

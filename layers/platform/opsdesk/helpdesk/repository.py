@@ -12,8 +12,9 @@ Item layout (docs/data-model.md has the whole table):
     sequence      pk T#<t>#SEQ                     sk TICKET            n = the last ticket number taken
     search word   pk T#<t>#W#<word>                sk <createdAt>#<ticketId>
     aggregates    pk T#<t>#HSTATS                  sk ALL | D#<yyyy-mm-dd>   created, resolved, met, resolutionMs
+                                                   (+ spill items <sk>#SPILL#nn: opsdesk.dynamo.counter_sk)
     CSAT token    pk CSAT#<sha256 of the token>    sk TOKEN             expiresAt (TTL); score, answeredAt, answerId
-    CSAT tally    pk T#<t>#CSAT                    sk ALL | D#<yyyy-mm-dd>   good, bad, responses
+    CSAT tally    pk T#<t>#CSAT                    sk ALL | D#<yyyy-mm-dd>   good, bad, responses (+ spill items)
     export record pk T#<t>#EXPORTS                 sk <createdAt>#<exportId>  expiresAt (TTL)
     SLA check     pk PLATFORM#HELPDESK             sk SLA_CHECK         runs, lastRunAt, breaches per kind
 
@@ -23,6 +24,7 @@ another tenant's ticket id finds nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,8 @@ from opsdesk.dynamo import (
     all_of,
     bind_table,
     connection_for,
+    counter_sk,
+    counter_totals,
     domain_error_for,
     get_item,
     record_items_read,
@@ -195,7 +199,7 @@ class TicketRepository:
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=TicketItem.pk.does_not_exist())
             for sk in (ALL_TIME_SK, day_sk(created_day)):
-                tx.update(StatsItem(stats_pk(tenant_id), sk), actions=[StatsItem.created.add(1)])
+                tx.update(StatsItem(stats_pk(tenant_id), counter_sk(sk)), actions=[StatsItem.created.add(1)])
             self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:
@@ -237,7 +241,7 @@ class TicketRepository:
         def write(tx: TransactWrite) -> None:
             tx.save(item, condition=TicketItem.version == before.version)
             if resolution is not None and not resolution.empty:
-                tx.update(StatsItem(stats_pk(tenant_id), ALL_TIME_SK), actions=[
+                tx.update(StatsItem(stats_pk(tenant_id), counter_sk(ALL_TIME_SK)), actions=[
                     StatsItem.resolved.add(resolution.resolved), StatsItem.met.add(resolution.met),
                     StatsItem.resolutionMs.add(resolution.resolution_ms),
                 ])
@@ -377,18 +381,15 @@ class TicketRepository:
     # Aggregates
 
     def totals(self, tenant_id: str) -> Totals:
-        item = get_item(StatsItem, stats_pk(tenant_id), ALL_TIME_SK)
-        if item is None:
-            return Totals()
-        return Totals(created=int(item.created or 0), resolved=int(item.resolved or 0), met=int(item.met or 0),
-                      resolution_ms=int(item.resolutionMs or 0))
+        """The all-time item summed with its spill items (opsdesk.dynamo.counter_totals)."""
+        found = counter_totals(StatsItem, stats_pk(tenant_id), ALL_TIME_SK, ALL_TIME_SK).get(ALL_TIME_SK, Counter())
+        return Totals(created=found["created"], resolved=found["resolved"], met=found["met"],
+                      resolution_ms=found["resolutionMs"])
 
     def created_per_day(self, tenant_id: str, first: date, last: date) -> dict[date, int]:
-        results = StatsItem.query(stats_pk(tenant_id), range_key_condition=StatsItem.sk.between(day_sk(first),
-                                                                                                   day_sk(last)))
-        counts = {date.fromisoformat(item.sk.removeprefix("D#")): int(item.created or 0) for item in results}
-        record_items_read(results.page_iter.total_scanned_count)
-        return counts
+        """The day items from `first` to `last`, each summed with its spill items: one Query."""
+        days = counter_totals(StatsItem, stats_pk(tenant_id), day_sk(first), day_sk(last), ["created"])
+        return {date.fromisoformat(sk.removeprefix("D#")): numbers["created"] for sk, numbers in days.items()}
 
     # Bulk load (benchmarks and the reads-scale test): tickets written by batch, not by the API's transaction.
 
