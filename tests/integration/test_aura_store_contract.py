@@ -197,6 +197,28 @@ def test_an_entry_edited_in_the_table_breaks_the_chain(principal: Principal, clo
     assert not report.intact and report.first_broken_sequence == 1
 
 
+@pytest.mark.usefixtures("local_aws")
+def test_a_spilled_hour_expires_with_the_hour(principal: Principal, clock: Clock) -> None:
+    from opsdesk.aura import keys
+    from opsdesk.aura.items import HourItem
+    from opsdesk.aura.repository import HOUR_RETENTION, AuraRepository
+    from opsdesk.eventlog import EventLog
+
+    repository = AuraRepository(EventLog())
+    service = service_on(repository, clock)
+    ticket = service.get_ticket(principal, create(service, principal, "one"))
+    journal = Journal(ticket, clock(), lambda: str(uuid.uuid4()))
+    journal.spend(Usage(100, 10, 0.0001))
+    with spilling_counters():
+        repository.save(journal.build(ticket))
+
+    hours = list(HourItem.query(keys.stats_pk(principal.tenant_id), HourItem.sk.startswith(keys.HOUR_PREFIX),
+                                consistent_read=True))
+    assert [(h.sk.partition("#SPILL#")[0], int(h.tokens)) for h in hours] == [(keys.hour_sk(ticket.updated_at), 110)]
+    assert "#SPILL#" in hours[0].sk
+    assert hours[0].expiresAt == int((ticket.updated_at + HOUR_RETENTION).timestamp())
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("local_aws")
 def test_items_read_follow_the_page_not_the_tickets(clock: Clock) -> None:
