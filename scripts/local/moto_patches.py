@@ -32,6 +32,12 @@ DynamoDB, two fixes to TransactWriteItems:
    then does (conditions, filters, pages, order) is unchanged. Queries of an index still match every item, but
    no longer sort the whole table first (moto sorts the matches).
 
+Opt-in (emulate_transaction_conflicts): DynamoDB refuses a transaction whose items another transaction is still
+working on (TransactionConflict); moto, whose transactions take one lock, never does, so a burst of one tenant's
+writes could not show the contention its counter items cause. With a hold time set, a transaction claims its
+items for that long before it applies, and one that meets a claimed item is cancelled as DynamoDB cancels it.
+The write-burst benchmark turns it on (scripts/benchlib/bursts.py); the local stack leaves it off.
+
 And one addition: every DynamoDB write request (the four above and BatchWriteItem) moves a write generation on
 and wakes whoever waits for one (`wait_for_writes`). The local stream pollers sleep on it instead of asking
 moto for records ten times a second, and the periodic snapshot is skipped while nothing was written: together
@@ -42,7 +48,9 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 import threading
+import time
 import types
 from typing import Any
 
@@ -201,6 +209,7 @@ def install() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
         setattr(DynamoHandler, name, _counted(_atomic(getattr(DynamoHandler, name))))
+    DynamoHandler.transact_write_items = _claiming(DynamoHandler.transact_write_items)  # type: ignore[method-assign]
     DynamoHandler.batch_write_item = _counted(DynamoHandler.batch_write_item)  # type: ignore[method-assign]
     DynamoDBStreamsHandler.get_records = _atomic(DynamoDBStreamsHandler.get_records)  # type: ignore[method-assign]
     _install_partition_queries()
@@ -243,6 +252,57 @@ def _install_partition_queries() -> None:
 
     Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
+
+
+class _Claims:
+    """Items held by transactions under way (emulate_transaction_conflicts), and how many were cancelled."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.hold_seconds = 0.0
+        self.held: set[str] = set()
+        self.conflicts = 0
+
+
+_claims = _Claims()
+
+
+def emulate_transaction_conflicts(hold_seconds: float) -> None:
+    """From now on each transaction holds its items for `hold_seconds` before it applies (0: off, moto's way)."""
+    with _claims.lock:
+        _claims.hold_seconds = hold_seconds
+
+
+def transaction_conflicts() -> int:
+    """Transactions cancelled with TransactionConflict so far."""
+    with _claims.lock:
+        return _claims.conflicts
+
+
+def _claiming(request: Any) -> Any:
+    def claiming_request(self: Any) -> Any:
+        hold = _claims.hold_seconds
+        if not hold:
+            return request(self)
+        from moto.dynamodb.exceptions import TransactionCanceledException
+
+        touched = [json.dumps([table, key], sort_keys=True)
+                   for table, key in _touched(self.dynamodb_backend, self.body["TransactItems"])]
+        with _claims.lock:
+            taken = [key in _claims.held for key in touched]
+            if any(taken):
+                _claims.conflicts += 1
+                conflict = ("TransactionConflict", "Transaction is ongoing for the item", None)
+                raise TransactionCanceledException([conflict if busy else (None, None, None) for busy in taken])
+            _claims.held.update(touched)
+        try:
+            time.sleep(hold)  # DynamoDB's prepare phase: the items are claimed, nothing is applied yet
+            return request(self)
+        finally:
+            with _claims.lock:
+                _claims.held.difference_update(touched)
+
+    return claiming_request
 
 
 def _atomic(request: Any) -> Any:

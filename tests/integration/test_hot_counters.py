@@ -1,0 +1,68 @@
+"""A burst of one tenant's writes on moto made to refuse, as DynamoDB does, a transaction whose items another one
+holds (scripts.local.moto_patches.emulate_transaction_conflicts): the tenant's counter items are in every create,
+so the creates collide; spill items (opsdesk.dynamo.counter_sk) let every one commit and keep every count exact."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pynamodb.exceptions import PynamoDBException
+
+from opsdesk.dynamo import error_code
+from scripts.local import moto_patches
+
+pytestmark = pytest.mark.xdist_group("hot-counters")
+
+
+@pytest.fixture
+def conflicts_off_afterwards(local_aws: Any) -> Iterator[None]:
+    yield
+    moto_patches.emulate_transaction_conflicts(0)
+
+
+def test_moto_refuses_a_transaction_on_an_item_another_one_holds(conflicts_off_afterwards: None) -> None:
+    from pynamodb.attributes import NumberAttribute
+    from pynamodb.transactions import TransactWrite
+
+    from opsdesk.dynamo import connection_for
+    from opsdesk.settings import SupportSettings, load_settings
+    from opsdesk.support.items import StatsItem
+    from opsdesk.support.repository import SupportRepository
+
+    SupportRepository()  # binds StatsItem to the table
+    connection = connection_for(load_settings(SupportSettings))
+    add_one = [NumberAttribute(attr_name="all").add(1)]
+    moto_patches.emulate_transaction_conflicts(0.5)
+    first_done = threading.Event()
+
+    def hold_the_item() -> None:
+        with TransactWrite(connection=connection) as tx:
+            tx.update(StatsItem("T#held#STATS", "ALL"), actions=add_one)
+        first_done.set()
+
+    holder = threading.Thread(target=hold_the_item)
+    holder.start()
+    time.sleep(0.1)
+    with pytest.raises(PynamoDBException) as refused, TransactWrite(connection=connection) as tx:
+        tx.update(StatsItem("T#held#STATS", "ALL"), actions=add_one)
+    holder.join()
+
+    assert first_done.is_set()
+    assert error_code(refused.value) == "TransactionConflictException"
+
+
+def test_200_concurrent_creates_in_one_tenant_all_commit_and_every_counter_is_exact(
+    conflicts_off_afterwards: None,
+) -> None:
+    from opsdesk.support.repository import SupportRepository
+    from scripts.benchlib.bursts import burst
+
+    result = burst(SupportRepository(), 200, spill=True)
+
+    assert result.conflicts > 0  # the creates did collide: the spill path ran
+    assert (result.created, result.refused_429) == (200, 0)
+    assert result.counters_checked > 20 and result.counters_wrong == 0
