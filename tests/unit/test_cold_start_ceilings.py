@@ -70,7 +70,7 @@ CEILINGS = {
     "copilot_analytics": Ceiling(597, TRACED_HANDLER | DYNAMODB),
     "copilot_api_docs": Ceiling(406, TRACED_HANDLER),
     "copilot_auth": Ceiling(602, TRACED_HANDLER | DYNAMODB),
-    "copilot_hypotheses": Ceiling(568, TRACED_HANDLER | DYNAMODB),
+    "copilot_hypotheses": Ceiling(570, TRACED_HANDLER | DYNAMODB),
     "copilot_incidents": Ceiling(598, TRACED_HANDLER | DYNAMODB),
     "copilot_monitoring": Ceiling(601, TRACED_HANDLER | DYNAMODB),
     "copilot_projects": Ceiling(599, TRACED_HANDLER | DYNAMODB),
@@ -91,7 +91,7 @@ CEILINGS = {
     # The WebSocket functions post to connections through opsdesk.wsapi's boto3 client, built at import.
     "realtime_fanout": Ceiling(602, TRACED_HANDLER | DYNAMODB | BOTO3),
     "realtime_ws": Ceiling(638, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
-    "response_analysis": Ceiling(566, TRACED_HANDLER | DYNAMODB),
+    "response_analysis": Ceiling(568, TRACED_HANDLER | DYNAMODB),
     "response_api_docs": Ceiling(406, TRACED_HANDLER),
     "response_health": Ceiling(590, TRACED_HANDLER | DYNAMODB),
     "response_incidents": Ceiling(591, TRACED_HANDLER | DYNAMODB),

@@ -12,10 +12,12 @@ light stemmer), so "OOMKilled", "oom-killed" and "OOM killed" are one term. Weig
 
 `contradicts` are phrases that speak against the cause ("traffic is flat" against a traffic spike). A term of
 `supports` inside a clause that calls something normal ("CPU fine", "status page is green") counts against the cause
-instead (`NORMAL_MARKERS`); inside a clause that calls it a consequence it weighs less (`CONSEQUENCE_MARKERS`).
+instead (`NORMAL_MARKERS`); inside a clause that calls it a consequence it weighs less (`CONSEQUENCE_MARKERS`; both
+in opsdesk.analysis.vocabulary).
 
 `changes` say which kinds of change can cause the class and how fast their weight fades with the time between the
-change and the detection (half-life); a change on another service weighs `OTHER_SERVICE_CHANGE_FACTOR` of that.
+change and the detection (half-life); a change on another service weighs `OTHER_SERVICE_CHANGE_FACTOR` of that (in
+opsdesk.analysis.weights, with the other evidence weights).
 """
 
 from __future__ import annotations
@@ -53,115 +55,6 @@ does not start with `{service}` (service names keep their case)."""
     needs_change: bool = False
     """Without a change of `changes`' kinds before detection, say so among the contradicting evidence."""
 
-
-ABBREVIATIONS: Mapping[str, str] = {
-    "db": "database", "dbs": "database", "pg": "postgres", "postgresql": "postgres", "psql": "postgres",
-    "conn": "connection", "conns": "connection", "cert": "certificate", "certs": "certificate",
-    "k8s": "kubernetes", "ddb": "dynamodb", "mem": "memory", "cfg": "config", "conf": "config",
-    "configs": "config", "env": "environment", "deps": "dependency", "dep": "dependency", "perf": "performance",
-    "req": "request", "reqs": "request", "az": "zone", "azs": "zone", "ms": "millisecond", "oomkilled": "oom killed",
-    "msgs": "message", "msg": "message", "3rd": "third", "rollback": "roll back", "rolledback": "roll back",
-    "ddosed": "ddos", "ddosing": "ddos", "gw": "gateway", "lb": "load balancer", "alb": "load balancer",
-    "elb": "load balancer", "nlb": "load balancer",
-}
-"""Abbreviations SREs write, replaced by the word the catalogue uses (before stemming)."""
-
-STOP_WORDS: frozenset[str] = frozenset({
-    "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "of", "for", "to", "in", "on", "at",
-    "by", "with", "and", "or", "it", "its", "this", "that", "these", "those", "you", "your", "they", "them", "as",
-    "has", "have", "had", "do", "does", "did", "so", "then", "than", "there", "here", "into", "onto", "about",
-    "while", "when", "what", "which", "who", "whom", "also", "just", "very", "some", "any", "all", "each", "per",
-    "via", "i", "me", "my", "itself"
-})
-"""Words dropped before matching ("connections are exhausted" matches "connections exhausted"). `no`, `not`,
-`only`, `before`, `after`, `since`, `from`, `our` and `their` stay: they carry meaning in errors and phrases ("no
-such host", "read only", "their side")."""
-
-NORMAL_MARKERS: tuple[str, ...] = (
-    "normal", "fine", "healthy", "green", "idle", "unchanged", "flat", "looks ok", "is ok", "are ok", "ruled out",
-    "not the cause", "not related", "unrelated", "no issue", "no errors", "as usual", "steady", "stable", "nominal",
-)
-"""A clause with one of these calls what it names normal: its terms speak against their causes."""
-
-CONSEQUENCE_MARKERS: tuple[str, ...] = (
-    "as a consequence", "as a result", "consequence", "knock-on", "knock on", "side effect", "symptom",
-    "because of that", "in turn", "secondary",
-)
-"""A clause with one of these names a consequence: its terms weigh `CONSEQUENCE_FACTOR` of their weight."""
-
-CONSEQUENCE_FACTOR = 0.35
-NORMAL_FACTOR = 0.6
-"""A supporting term in a clause that calls it normal counts this share of its weight against the cause."""
-
-OTHER_SERVICE_CHANGE_FACTOR: Mapping[str, float] = {
-    "deployment": 0.15, "config_change": 0.2, "feature_flag": 0.15, "infrastructure": 0.45, "scaling": 0.3,
-    "dependency_update": 0.15,
-}
-"""A change on an unrelated service weighs this share (infrastructure is shared, so it keeps more)."""
-
-GENERIC_SERVICE_WORDS: frozenset[str] = frozenset({
-    "svc", "service", "services", "api", "apis", "app", "apps", "web", "worker", "workers", "server", "backend",
-    "frontend", "prod", "production", "staging", "main", "core", "v1", "v2", "internal", "public"
-})
-"""Parts of service names that say nothing about which system it is (`inventory-svc` and `inventory-worker` are
-related through `inventory`, not through `svc`)."""
-
-ALERT_LABELS: frozenset[str] = frozenset({
-    "reason", "error", "error_code", "code", "type", "category", "condition", "metric", "metric_name", "event",
-    "exception", "message", "description", "summary", "alarm_name", "check",
-})
-"""Alert labels whose values describe what is wrong (Kubernetes' `reason: OOMKilled`), read like the summary; other
-labels name places (instance, pod, cluster) and are not evidence."""
-
-SYMPTOMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("the timeouts", ("timeout", "timeouts", "timed out", "time out", "deadline exceeded", "hang", "hangs")),
-    ("the slowdown", ("latency", "slow", "slowness", "p99", "p95", "delayed", "delays", "stale", "lag")),
-    ("the errors", ("error", "errors", "5xx", "500", "500s", "502", "503", "503s", "fail", "failing", "failures",
-                    "exception", "404", "401", "broken")),
-    ("the outage", ("down", "outage", "unavailable", "not accepting", "can't connect", "cannot connect")),
-)
-"""How claims name what went wrong: the first group whose word the title (then the description) uses."""
-DEFAULT_SYMPTOM = "the incident"
-
-# ------------------------------------------------------------------------------------------- evidence weights
-# How much each kind of evidence counts (opsdesk.analysis.engine), in the same points as the terms above.
-TITLE_FACTOR = 1.25
-DIMINISHING = 0.7
-ALERT_FULL_MINUTES = 30.0
-ALERT_FADE_MINUTES = 90.0
-"""An alert that started more than ALERT_FULL_MINUTES before detection loses half its weight per this many minutes."""
-ALERT_AFTER_HALF_LIFE = 15.0
-ALERT_SERVICE_FACTOR = {"same": 1.0, "related": 0.8, "other": 0.5}
-ALERT_LATER_FACTOR = 0.8
-"""Alerts that started after the first one (they are more often symptoms)."""
-ALERT_SEVERITY_FACTOR = {"critical": 1.0, "high": 1.0, "medium": 0.9, "low": 0.75, "info": 0.6}
-ALERT_MAX_POINTS = 3.5
-CHANGE_RELATED_FACTOR = 0.7
-CHANGE_TEXT_FACTOR = 0.5
-CHANGE_TEXT_HALF_LIFE = 120.0
-CHANGE_CITED_POINTS = 0.5
-"""A change worth less than this to a cause it could carry is cited against that cause instead."""
-MIN_CITED_POINTS = 0.1
-"""A change worth less than this to a cause it does not carry is not cited at all."""
-CHANGE_AFTER_POINTS = -0.3
-MISSING_CHANGE_POINTS = -0.5
-PAST_POINTS = {"same": 1.6, "related": 1.0, "other": 0.4}
-PAST_REJECTED_FACTOR = -0.6
-PAST_SIMILAR = 0.25
-"""Token overlap (Jaccard) at which a past incident counts as fully similar."""
-FEEDBACK_CAP = 2.0
-"""A project's prior moves a cause by at most this many points (FEEDBACK_CAP x tanh(prior / FEEDBACK_CAP))."""
-TEMPERATURE = 1.0
-UNEXPLAINED_SCORE = 1.5
-"""Confidence = softmax(score / TEMPERATURE) over the causes and an "unexplained" alternative of this score. Chosen
-on the tuning set together with its ablations (title only, no text, text only): on the full cases alone the set is
-separable, and any lower temperature would look better calibrated there while being overconfident on incidents
-the catalogue was not written for (ECE 0.03 on the tuning set, 0.18 over the ablations, where it errs on the
-cautious side)."""
-INTERVAL_Z = 1.645
-"""The interval is a 90% Wilson interval."""
-INTERVAL_BASE_COUNT = 2.0
-INTERVAL_COUNT_PER_SIGNAL = 2.0
 
 _DEPLOY_HALF_LIFE = 40.0
 _CONFIG_HALF_LIFE = 45.0

@@ -18,8 +18,8 @@ Every cause collects signals, each worth signed points and described by a senten
 Points of one kind add up with diminishing returns (the n-th signal counts DIMINISHING**n), so one specific sign
 outweighs many vague ones. Scores become confidences by a softmax over the 15 causes plus an "unexplained" weight
 (TEMPERATURE, UNEXPLAINED_SCORE, calibrated on the tuning set); the interval is a Wilson interval whose width
-shrinks with the number of signals the hypothesis rests on. The weights are data, with the catalogue
-(opsdesk.analysis.catalogue, "Evidence weights").
+shrinks with the number of signals the hypothesis rests on. The weights are data, next to the catalogue
+(opsdesk.analysis.weights).
 """
 
 from __future__ import annotations
@@ -29,40 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from opsdesk.analysis.catalogue import (
-    ALERT_AFTER_HALF_LIFE,
-    ALERT_FADE_MINUTES,
-    ALERT_FULL_MINUTES,
-    ALERT_LABELS,
-    ALERT_LATER_FACTOR,
-    ALERT_MAX_POINTS,
-    ALERT_SERVICE_FACTOR,
-    ALERT_SEVERITY_FACTOR,
-    CATALOGUE,
-    CHANGE_AFTER_POINTS,
-    CHANGE_CITED_POINTS,
-    CHANGE_RELATED_FACTOR,
-    CHANGE_TEXT_FACTOR,
-    CHANGE_TEXT_HALF_LIFE,
-    CONSEQUENCE_FACTOR,
-    DEFAULT_SYMPTOM,
-    FEEDBACK_CAP,
-    INTERVAL_BASE_COUNT,
-    INTERVAL_COUNT_PER_SIGNAL,
-    INTERVAL_Z,
-    MIN_CITED_POINTS,
-    MISSING_CHANGE_POINTS,
-    NORMAL_FACTOR,
-    OTHER_SERVICE_CHANGE_FACTOR,
-    PAST_POINTS,
-    PAST_REJECTED_FACTOR,
-    PAST_SIMILAR,
-    SYMPTOMS,
-    TEMPERATURE,
-    TITLE_FACTOR,
-    UNEXPLAINED_SCORE,
-    CauseEntry,
-)
+from opsdesk.analysis.catalogue import CATALOGUE, CauseEntry
 from opsdesk.analysis.evidence import (
     CAUSE_CLASSES,
     AlertEvidence,
@@ -91,6 +58,36 @@ from opsdesk.analysis.text import (
     relation,
     terms_of,
     tokenize,
+)
+from opsdesk.analysis.vocabulary import ALERT_LABELS, DEFAULT_SYMPTOM, SYMPTOMS
+from opsdesk.analysis.weights import (
+    ALERT_AFTER_HALF_LIFE,
+    ALERT_FADE_MINUTES,
+    ALERT_FULL_MINUTES,
+    ALERT_LATER_FACTOR,
+    ALERT_MAX_POINTS,
+    ALERT_SERVICE_FACTOR,
+    ALERT_SEVERITY_FACTOR,
+    CHANGE_AFTER_POINTS,
+    CHANGE_CITED_POINTS,
+    CHANGE_RELATED_FACTOR,
+    CHANGE_TEXT_FACTOR,
+    CHANGE_TEXT_HALF_LIFE,
+    CONSEQUENCE_FACTOR,
+    FEEDBACK_CAP,
+    INTERVAL_BASE_COUNT,
+    INTERVAL_COUNT_PER_SIGNAL,
+    INTERVAL_Z,
+    MIN_CITED_POINTS,
+    MISSING_CHANGE_POINTS,
+    NORMAL_FACTOR,
+    OTHER_SERVICE_CHANGE_FACTOR,
+    PAST_POINTS,
+    PAST_REJECTED_FACTOR,
+    PAST_SIMILAR,
+    TEMPERATURE,
+    TITLE_FACTOR,
+    UNEXPLAINED_SCORE,
 )
 
 

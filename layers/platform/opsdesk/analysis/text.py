@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from opsdesk.analysis.catalogue import (
+from opsdesk.analysis.catalogue import CATALOGUE, CauseEntry
+from opsdesk.analysis.vocabulary import (
     ABBREVIATIONS,
-    CATALOGUE,
     CONSEQUENCE_MARKERS,
-    DIMINISHING,
     GENERIC_SERVICE_WORDS,
     NORMAL_MARKERS,
     STOP_WORDS,
-    CauseEntry,
 )
+from opsdesk.analysis.weights import DIMINISHING
 
 MAX_QUOTE = 80
 MAX_QUOTED_TERMS = 5
