@@ -118,3 +118,27 @@ def test_combined_filters_count_their_total_from_counters_not_the_partition(tena
         assert reply.body["pagination"]["total"] == sum(1 for issue in loaded.issues if matches(issue)), query
         assert len(reply.body["issues"]) == 20
         assert meter.items < 400, (query, meter.items)
+
+
+@pytest.mark.slow
+def test_all_three_filters_read_their_page_and_one_counter_whatever_the_table(tenants: dict[int, Loaded]) -> None:
+    from opsdesk.dynamo import metered_reads
+
+    for size in (SMALL, LARGE):
+        # Given tenants of 500 and 5,000 issues, and a customer, plane and status asked for together
+        loaded, caller = tenants[size].tenant, tenants[size].caller
+        customer, plane = loaded.catalog.customers[2].customer.id, loaded.catalog.planes[4].id
+        matching = [i for i in loaded.issues
+                    if i.customer.id == customer and i.primary_plane.id == plane and i.status == "closed"]
+
+        # When the first page is asked for
+        with metered_reads() as meter:
+            reply = caller.get(f"{BASE}/issues?customerId={customer}&planeId={plane}&status=closed")
+
+        # Then the combination's own index gives the page: the items read are the page and the total's counter
+        # item, not the customer's issues until 20 match
+        assert reply.status == 200, reply.body
+        assert reply.body["pagination"]["total"] == len(matching)
+        page = len(reply.body["issues"])
+        assert page == min(20, len(matching))
+        assert meter.items == page + 1, (size, meter.items, page)

@@ -12,6 +12,7 @@ import pytest
 from opsdesk.support.analytics import DayRange
 from opsdesk.support.counters import (
     ALL_TIME_SK,
+    DimensionKind,
     Moves,
     counted_names,
     dimensions_for,
@@ -106,3 +107,13 @@ def test_filters_select_their_dimensions_in_counter_order_and_none_is_the_tenant
 
     assert [d.name for d in dimensions_for(T, filters)] == ["customer:c1", "status:open"]
     assert [d.name for d in dimensions_for(T, IssueFilters())] == ["all"]
+
+
+def test_all_three_filters_are_one_dimension_listed_in_an_index_of_its_own_and_counted_as_their_combination() -> None:
+    filters = IssueFilters(customer_id="c1", plane_id="p1", status=IssueStatus.OPEN)
+
+    [combination] = dimensions_for(T, filters)
+
+    assert combination.kind is DimensionKind.COMBINATION
+    assert combination.name == "customer:c1&plane:p1&status:open"
+    assert combination.name in counted_names(T, ISSUE)  # ISSUE: customer c1, plane p1, open

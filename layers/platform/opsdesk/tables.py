@@ -44,9 +44,11 @@ SUPPORT_ISSUES_BY_TENANT = "issuesByTenant"
 SUPPORT_ISSUES_BY_CUSTOMER = "issuesByCustomer"
 SUPPORT_ISSUES_BY_PLANE = "issuesByPlane"
 SUPPORT_ISSUES_BY_STATUS = "issuesByStatus"
+SUPPORT_ISSUES_BY_COMBINATION = "issuesByCombination"
 
 # The support module's table: catalog (customers, environments, planes), issues, their counters.
-# The four list indexes share one sort key (creation time + id) so a date range works on each of them.
+# The list indexes share one sort key (creation time + id) so a date range works on each of them; the
+# combination index serves the three filters together (a page of a rare combination reads the page).
 SUPPORT_TABLE = TableDefinition(
     logical_id="SupportTable",
     name_env_var="SUPPORT_TABLE_NAME",
@@ -57,6 +59,7 @@ SUPPORT_TABLE = TableDefinition(
         GlobalIndex(SUPPORT_ISSUES_BY_CUSTOMER, "customerListPk", "listSk"),
         GlobalIndex(SUPPORT_ISSUES_BY_PLANE, "planeListPk", "listSk"),
         GlobalIndex(SUPPORT_ISSUES_BY_STATUS, "statusListPk", "listSk"),
+        GlobalIndex(SUPPORT_ISSUES_BY_COMBINATION, "combinationListPk", "listSk"),
     ),
     stream=True,
 )

@@ -80,6 +80,8 @@ class DimensionKind(StrEnum):
     CUSTOMER = "customer"
     PLANE = "plane"
     STATUS = "status"
+    COMBINATION = "combination"
+    """Customer, plane and status together (...ByCombination)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,14 @@ def status_dimension(tenant: str, status: IssueStatus) -> Dimension:
     return Dimension(DimensionKind.STATUS, f"status:{status.value}", f"T#{tenant}#ISSUES#S#{status.value}")
 
 
+def combination_dimension(tenant: str, customer_id: str, plane_id: str, status: IssueStatus) -> Dimension:
+    """The three filters at once: listed in an index of their own, counted as their combination's counter."""
+    parts = (customer_dimension(tenant, customer_id), plane_dimension(tenant, plane_id),
+             status_dimension(tenant, status))
+    return Dimension(DimensionKind.COMBINATION, combined_name(parts),
+                     f"T#{tenant}#ISSUES#C#{customer_id}#P#{plane_id}#S#{status.value}")
+
+
 def dimensions_of(tenant: str, issue: Issue) -> list[Dimension]:
     """Every dimension an issue is listed and counted in: the tenant first, then customer, plane, status."""
     return [
@@ -132,7 +142,10 @@ def counted_names(tenant: str, issue: Issue) -> list[str]:
 
 
 def dimensions_for(tenant: str, filters: IssueFilters) -> list[Dimension]:
-    """The dimensions a filter set selects, in the order counters combine them; no filter: the whole tenant."""
+    """The dimensions a filter set selects, in the order counters combine them; no filter: the whole tenant;
+    all three: their combination alone."""
+    if filters.customer_id and filters.plane_id and filters.status:
+        return [combination_dimension(tenant, filters.customer_id, filters.plane_id, filters.status)]
     chosen: list[Dimension] = []
     if filters.customer_id:
         chosen.append(customer_dimension(tenant, filters.customer_id))

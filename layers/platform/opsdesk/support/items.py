@@ -17,6 +17,7 @@ from opsdesk.dynamo import index_model, unbound_meta
 from opsdesk.support.counters import (
     ISSUE_SK,
     DimensionKind,
+    combination_dimension,
     customer_dimension,
     issue_pk,
     plane_dimension,
@@ -106,6 +107,7 @@ IssuesByTenant = index_model(tables.SUPPORT_ISSUES_BY_TENANT, "tenantListPk", "l
 IssuesByCustomer = index_model(tables.SUPPORT_ISSUES_BY_CUSTOMER, "customerListPk", "listSk")
 IssuesByPlane = index_model(tables.SUPPORT_ISSUES_BY_PLANE, "planeListPk", "listSk")
 IssuesByStatus = index_model(tables.SUPPORT_ISSUES_BY_STATUS, "statusListPk", "listSk")
+IssuesByCombination = index_model(tables.SUPPORT_ISSUES_BY_COMBINATION, "combinationListPk", "listSk")
 
 
 class IssueItem(SupportItem):
@@ -131,12 +133,15 @@ class IssueItem(SupportItem):
     customerListPk = UnicodeAttribute()
     planeListPk = UnicodeAttribute()
     statusListPk = UnicodeAttribute()
+    combinationListPk = UnicodeAttribute(null=True)
+    """Null on items written before the index existed: `make dev-reset` (or a backfill) lists them."""
     listSk = UnicodeAttribute()
 
     by_tenant = IssuesByTenant()
     by_customer = IssuesByCustomer()
     by_plane = IssuesByPlane()
     by_status = IssuesByStatus()
+    by_combination = IssuesByCombination()
 
 
 class CounterItem(SupportItem):
@@ -199,6 +204,7 @@ LIST_INDEX_BY_KIND: dict[DimensionKind, GlobalSecondaryIndex[Any]] = {
     DimensionKind.CUSTOMER: IssueItem.by_customer,
     DimensionKind.PLANE: IssueItem.by_plane,
     DimensionKind.STATUS: IssueItem.by_status,
+    DimensionKind.COMBINATION: IssueItem.by_combination,
 }
 """The list index of each dimension (the partitions are its counters' module's)."""
 LIST_KEY_BY_KIND: dict[DimensionKind, UnicodeAttribute] = {
@@ -206,6 +212,7 @@ LIST_KEY_BY_KIND: dict[DimensionKind, UnicodeAttribute] = {
     DimensionKind.CUSTOMER: IssueItem.customerListPk,
     DimensionKind.PLANE: IssueItem.planeListPk,
     DimensionKind.STATUS: IssueItem.statusListPk,
+    DimensionKind.COMBINATION: IssueItem.combinationListPk,
 }
 
 
@@ -251,6 +258,8 @@ def issue_item(tenant: str, issue: Issue) -> IssueItem:
         customerListPk=customer_dimension(tenant, issue.customer.id).partition,
         planeListPk=plane_dimension(tenant, issue.primary_plane.id).partition,
         statusListPk=status_dimension(tenant, issue.status).partition,
+        combinationListPk=combination_dimension(tenant, issue.customer.id, issue.primary_plane.id,
+                                                issue.status).partition,
         listSk=f"{issue.created_at}#{issue.id}",
     )
 
