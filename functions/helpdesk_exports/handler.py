@@ -11,8 +11,8 @@ from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
 from opsdesk.helpdesk.repository import TicketRepository
-from opsdesk.helpdesk.service import require_agent
 from opsdesk.helpdesk.views import ticket_view
+from opsdesk.helpdesk.workflow import require_agent
 from opsdesk.http import create_api, current_principal, request_body
 from opsdesk.objects import ObjectStore
 from opsdesk.observability import instrumented

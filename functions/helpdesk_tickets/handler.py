@@ -11,15 +11,10 @@ from aws_lambda_powertools.event_handler import Response
 from opsdesk.apimap import HELPDESK
 from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.mail import survey_mailer
+from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.requests import AddWatcherRequest, CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest
-from opsdesk.helpdesk.service import (
-    HelpdeskService,
-    parse_comment_page,
-    parse_ticket_filters,
-    parse_ticket_page,
-    parse_ticket_search,
-)
+from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
 from opsdesk.http import (
     array_response,

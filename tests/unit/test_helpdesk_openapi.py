@@ -23,6 +23,7 @@ from opsdesk.helpdesk.attachments import PENDING_TAG, Attachment, AttachmentConf
 from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
 from opsdesk.helpdesk.openapi import TITLE
 from opsdesk.helpdesk.openapi import document as build_helpdesk_document
+from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
@@ -32,15 +33,9 @@ from opsdesk.helpdesk.requests import (
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )
-from opsdesk.helpdesk.service import (
-    HelpdeskService,
-    check_update_request,
-    parse_comment_page,
-    parse_ticket_filters,
-    parse_ticket_page,
-    parse_ticket_search,
-)
+from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.sla import PRIORITIES
+from opsdesk.helpdesk.workflow import check_update_request
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import SCHEMAS, response_schema
 from opsdesk.pagination import CursorRequest

@@ -14,6 +14,7 @@ from opsdesk.clock import to_rfc3339
 from opsdesk.errors import Forbidden, NotFound, ValidationFailed
 from opsdesk.events import reaches
 from opsdesk.helpdesk.csat import CsatToken, new_survey_token
+from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
@@ -23,18 +24,9 @@ from opsdesk.helpdesk.requests import (
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )
-from opsdesk.helpdesk.service import (
-    QUEUE_CHANGED,
-    TICKET_CREATED,
-    TICKET_UPDATED,
-    HelpdeskService,
-    parse_comment_page,
-    parse_ticket_filters,
-    parse_ticket_page,
-    parse_ticket_search,
-    search_words,
-)
+from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.sla import SLA_POLICIES, due_bucket
+from opsdesk.helpdesk.workflow import QUEUE_CHANGED, TICKET_CREATED, TICKET_UPDATED, search_words
 from opsdesk.pagination import Page
 from tests.unit.fakes import FakeClock
 from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore

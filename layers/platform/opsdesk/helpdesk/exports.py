@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, utc_now
 from opsdesk.errors import FieldError, ValidationFailed
-from opsdesk.helpdesk.service import require_agent
+from opsdesk.helpdesk.workflow import require_agent
 
 MAX_EXPORT_IDS = 1000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"

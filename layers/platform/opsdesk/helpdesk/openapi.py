@@ -25,6 +25,13 @@ from opsdesk.helpdesk.attachments import (
 )
 from opsdesk.helpdesk.csat import TOKEN_LIFETIME, Score
 from opsdesk.helpdesk.exports import MAX_EXPORT_IDS, ExportTicketsRequest
+from opsdesk.helpdesk.queries import (
+    DEFAULT_COMMENT_PAGE,
+    DEFAULT_TICKET_PAGE,
+    MAX_COMMENT_PAGE,
+    MAX_SEARCH_WORDS,
+    MAX_TICKET_PAGE,
+)
 from opsdesk.helpdesk.records import ADMIN_GROUP, NO_TEAM, UNASSIGNED, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     TEAM_ID_PATTERN,
@@ -36,18 +43,9 @@ from opsdesk.helpdesk.requests import (
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )
-from opsdesk.helpdesk.service import (
-    DEFAULT_COMMENT_PAGE,
-    DEFAULT_TICKET_PAGE,
-    MAX_COMMENT_PAGE,
-    MAX_SEARCH_WORDS,
-    MAX_TICKET_PAGE,
-    METRICS_WINDOW_DAYS,
-    QUEUE_CHANGED,
-    TICKET_CREATED,
-    TICKET_UPDATED,
-)
+from opsdesk.helpdesk.service import METRICS_WINDOW_DAYS
 from opsdesk.helpdesk.sla import PRIORITIES
+from opsdesk.helpdesk.workflow import QUEUE_CHANGED, TICKET_CREATED, TICKET_UPDATED
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import (
     RESPONSES,
@@ -346,7 +344,7 @@ TAGS = (
 
 AGENT_ROUTES = dict.fromkeys(("updateTicket", "exportTickets", "getSlaMetrics", "getResolutionMetrics",
                               "getTicketMetrics"), "agent")
-"""The routes of agents (the `agent` or `admin` group; opsdesk.helpdesk.service.require_agent)."""
+"""The routes of agents (the `agent` or `admin` group; opsdesk.helpdesk.workflow.require_agent)."""
 
 API = ApiDescription(
     title=TITLE, version=VERSION, description=DESCRIPTION, server=HELPDESK.base_path, error_model=s.Error,

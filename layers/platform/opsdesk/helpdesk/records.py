@@ -81,7 +81,7 @@ class Ticket:
     sla_due_bucket: str | None = None
     """Its `ticketsByDue` partition: the hour of `sla_due_at`, or of the write when that is already past."""
     words: frozenset[str] = frozenset()
-    """The search words of its number, title and description (opsdesk.helpdesk.service.search_words)."""
+    """The search words of its number, title and description (opsdesk.helpdesk.workflow.search_words)."""
     version: int = 1
 
     @property

@@ -111,7 +111,7 @@ class CreateTicketRequest(BaseModel):
     custom_json: dict[str, Any] = Field(default_factory=dict)
     source: str | None = None
     """Beyond the document: an agent recording a ticket that came another way (e.g. `email`) says so; otherwise
-    the source is how the caller signed in (opsdesk.helpdesk.service.ticket_source)."""
+    the source is how the caller signed in (opsdesk.helpdesk.workflow.ticket_source)."""
 
     _requester = field_validator("requester_id")(uuid_value)
     _priority = field_validator("priority")(_priority)

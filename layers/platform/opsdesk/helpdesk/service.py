@@ -6,38 +6,20 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import time
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
-from opsdesk.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import HELPDESK_STREAM, DomainEvent
 from opsdesk.helpdesk import csat
 from opsdesk.helpdesk.mail import SurveyMailer
-from opsdesk.helpdesk.records import (
-    ADMIN_GROUP,
-    AGENT_GROUPS,
-    NO_TEAM,
-    UNASSIGNED,
-    Comment,
-    Requester,
-    ResolutionDelta,
-    StaleTicket,
-    Ticket,
-    TicketFilters,
-    TicketSource,
-    TicketStatus,
-)
+from opsdesk.helpdesk.records import Comment, Requester, StaleTicket, Ticket, TicketFilters, TicketStatus
 from opsdesk.helpdesk.requests import (
-    STATUS_VALUES,
-    TEAM_ID_PATTERN,
-    USER_ID_PATTERN,
     AddWatcherRequest,
     CreateCommentRequest,
     CreateRequesterRequest,
@@ -46,220 +28,35 @@ from opsdesk.helpdesk.requests import (
     UpdateTicketRequest,
     user_id_value,
 )
-from opsdesk.helpdesk.sla import PRIORITIES, SlaKind, due_bucket, sla_for
+from opsdesk.helpdesk.sla import SlaKind, sla_for
 from opsdesk.helpdesk.store import HelpdeskStore
 from opsdesk.helpdesk.views import ticket_view
+from opsdesk.helpdesk.workflow import (
+    SLA_RUNNING_STATUSES,
+    TICKET_CREATED,
+    TICKET_UPDATED,
+    apply_changes,
+    check_update_request,
+    is_agent,
+    moment_or_none,
+    queue_event,
+    queue_of,
+    require_agent,
+    resolution_delta,
+    ticket_source,
+    ticket_words,  # scripts/benchlib/helpdesk.py imports it from here too
+    with_sla_state,
+)
 from opsdesk.mail import MailNotSent
-from opsdesk.pagination import CursorRequest, Page, parse_cursor_request
+from opsdesk.pagination import CursorRequest, Page
 from opsdesk.sessions import Channel
 
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
 logger = logging.getLogger(__name__)
 
-"""The event-log stream of the helpdesk's events (per tenant), read by /events."""
-TICKET_CREATED = "ticket_created"
-TICKET_UPDATED = "ticket_updated"
-QUEUE_CHANGED = "queue_changed"
-"""A ticket entered a queue or moved between queues (team_id, assignee_id): admins only."""
-
-# open <-> pending, either -> resolved or closed, resolved -> open (reopen) or closed; closed is final.
-ALLOWED_MOVES: dict[TicketStatus, frozenset[TicketStatus]] = {
-    TicketStatus.OPEN: frozenset({TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
-    TicketStatus.PENDING: frozenset({TicketStatus.OPEN, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
-    TicketStatus.RESOLVED: frozenset({TicketStatus.OPEN, TicketStatus.CLOSED}),
-    TicketStatus.CLOSED: frozenset(),
-}
-SLA_RUNNING_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.PENDING})
 UPDATE_ATTEMPTS = 16
 """Rounds of read-apply-write when concurrent writers change the same ticket: each round one of them wins."""
 METRICS_WINDOW_DAYS = 30
-DEFAULT_TICKET_PAGE, MAX_TICKET_PAGE = 50, 100
-DEFAULT_COMMENT_PAGE, MAX_COMMENT_PAGE = 200, 500
-MAX_SEARCH_WORDS = 8
-MAX_INDEXED_WORDS = 200
-MIN_WORD_LENGTH, MAX_WORD_LENGTH = 2, 40
-# Words too common to narrow a search (and not worth an index item each).
-STOP_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "we", "you", "i", "my", "our",
-    "your", "not", "no", "can", "could", "would", "should", "please",
-})
-_WORD_SPLIT = re.compile(r"[^\w]+")
-
-
-def is_agent(principal: Principal) -> bool:
-    return bool(principal.groups & AGENT_GROUPS)
-
-
-def require_agent(principal: Principal) -> None:
-    if not is_agent(principal):
-        raise Forbidden("Agent role required")
-
-
-def search_words(text: str) -> list[str]:
-    """The words of `text` as the search index holds them: accents folded, case folded, split on anything that is
-    not a letter or digit, 2 to 40 characters (numbers of any length), stop words left out; first occurrence
-    order, each once."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
-    words: dict[str, None] = {}
-    for raw in _WORD_SPLIT.split(folded):
-        word = raw.strip("_")
-        if not word or len(word) > MAX_WORD_LENGTH or word in STOP_WORDS:
-            continue
-        if len(word) < MIN_WORD_LENGTH and not word.isdigit():
-            continue
-        words[word] = None
-    return list(words)
-
-
-def ticket_words(number: int, title: str, description: str) -> frozenset[str]:
-    """What a ticket is found by: its number, then the words of its title and its description (at most 200)."""
-    return frozenset([str(number), *search_words(f"{title}\n{description}")][:MAX_INDEXED_WORDS])
-
-
-def ticket_source(requested: str | None, principal: Principal, channel: Channel) -> TicketSource:
-    """Where a ticket came from: `web` when created in a browser session (the session cookie), `api` with a bearer
-    token; an agent recording a ticket that arrived another way (e.g. forwarded email) may name its source."""
-    if requested is not None:
-        if not is_agent(principal):
-            raise ValidationFailed.on_field("source", "Only agents may set the source")
-        return TicketSource(requested)
-    return TicketSource.WEB if channel == "cookie" else TicketSource.API
-
-
-def with_sla_state(ticket: Ticket, now: datetime) -> Ticket:
-    """Recompute what the SLA decides on the stored ticket: its place in the due index (`sla_due_at`: the next
-    due time of a running clock whose breach is not recorded yet, while the ticket is open or pending)."""
-    sla = sla_for(ticket.priority, parse_rfc3339(ticket.created_at), _moment(ticket.first_response_at),
-                  _moment(ticket.resolved_at), now)
-    marked = [kind for kind, at in (("first_response", ticket.first_response_breached_at),
-                                    ("resolution", ticket.resolution_breached_at)) if at]
-    deadline = sla.next_deadline(marked) if ticket.status in SLA_RUNNING_STATUSES else None
-    if deadline is None:
-        return replace(ticket, sla_due_at=None, sla_due_bucket=None)
-    due_at = deadline[1]
-    # A clock already past due (e.g. reopened late) goes in the current hour's bucket, which the check reads next.
-    return replace(ticket, sla_due_at=to_rfc3339(due_at), sla_due_bucket=due_bucket(max(due_at, now)))
-
-
-def resolution_met(ticket: Ticket, resolved_at: datetime) -> bool:
-    """Met when neither target was missed at the moment of resolution."""
-    sla = sla_for(ticket.priority, parse_rfc3339(ticket.created_at), _moment(ticket.first_response_at),
-                  resolved_at, resolved_at)
-    return not sla.first_response.breached and not sla.resolution.breached
-
-
-def resolution_delta(before: Ticket, after: Ticket) -> ResolutionDelta:
-    """Resolving counts the ticket in the aggregates, reopening takes its earlier resolution out again, so they
-    hold the tickets that are resolved (or closed after resolution) now."""
-    if before.resolved_at is None and after.resolved_at is not None:
-        return ResolutionDelta(1, 1 if after.resolution_sla_met else 0, _resolution_ms(after))
-    if before.resolved_at is not None and after.resolved_at is None:
-        return ResolutionDelta(-1, -1 if before.resolution_sla_met else 0, -_resolution_ms(before))
-    return ResolutionDelta()
-
-
-def _resolution_ms(ticket: Ticket) -> int:
-    assert ticket.resolved_at is not None
-    elapsed = parse_rfc3339(ticket.resolved_at) - parse_rfc3339(ticket.created_at)
-    return max(0, int(elapsed.total_seconds() * 1000))
-
-
-def apply_changes(ticket: Ticket, request: UpdateTicketRequest, now: datetime) -> Ticket:
-    """The ticket after a PATCH (the same ticket when nothing differs). An illegal status move is a 400 naming
-    `status` (the document's PATCH answers 200 | 400 | 500)."""
-    given = request.model_fields_set
-    stamp = to_rfc3339(now)
-    updated = ticket
-    if request.status is not None and request.status != ticket.status.value:
-        target = TicketStatus(request.status)
-        if target not in ALLOWED_MOVES[ticket.status]:
-            raise ValidationFailed.on_field("status", f"Cannot move a ticket from {ticket.status.value} to "
-                                            f"{target.value}")
-        updated = replace(updated, status=target)
-        if target is TicketStatus.RESOLVED:
-            updated = replace(updated, resolved_at=stamp, resolution_sla_met=resolution_met(ticket, now))
-        elif target is TicketStatus.OPEN or target is TicketStatus.PENDING:
-            updated = replace(updated, resolved_at=None, resolution_sla_met=None)  # reopened: the clock runs again
-    if request.priority is not None:
-        updated = replace(updated, priority=request.priority)
-    if request.custom_json is not None:
-        updated = replace(updated, custom_json=request.custom_json)
-    for name in ("assignee_id", "team_id", "urgency", "scheduled_at", "due_at"):
-        if name in given:
-            updated = replace(updated, **{name: getattr(request, name)})
-    if updated == ticket:
-        return ticket
-    return with_sla_state(replace(updated, updated_at=stamp, version=ticket.version + 1), now)
-
-
-def check_update_request(request: UpdateTicketRequest) -> None:
-    given = request.model_fields_set
-    if not given:
-        raise ValidationFailed(details=[FieldError("body", "Give at least one field to change")])
-    problems = [FieldError(name, f"{name} cannot be null") for name in ("status", "priority", "custom_json")
-                if name in given and getattr(request, name) is None]
-    if problems:
-        raise ValidationFailed(details=problems)
-
-
-def queue_of(ticket: Ticket) -> dict[str, str | None]:
-    return {"team_id": ticket.team_id, "assignee_id": ticket.assignee_id}
-
-
-def queue_event(ticket: Ticket, previous: Ticket | None) -> DomainEvent:
-    data: dict[str, Any] = {"ticket_id": ticket.id, "number": ticket.number, **queue_of(ticket),
-                            "previous": queue_of(previous) if previous else None, "status": ticket.status.value}
-    return DomainEvent(QUEUE_CHANGED, HELPDESK_STREAM, data, audience=ADMIN_GROUP)  # admins only (the document)
-
-
-def parse_ticket_filters(query: Mapping[str, str], principal: Principal) -> TicketFilters:
-    """`status`, `priority`, `team` (a team id or `none`), `assignee` (a user id, `me` or `none`). A parameter
-    sent empty is a value like any other, and refused as one."""
-    problems: list[FieldError] = []
-    status = query.get("status")
-    if status is not None and status not in {s.value for s in TicketStatus}:
-        problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
-    priority = query.get("priority")
-    if priority is not None and priority not in PRIORITIES:
-        problems.append(FieldError("priority", f"Must be one of: {', '.join(PRIORITIES)}"))
-    team = query.get("team")
-    if team is not None and team != NO_TEAM and not TEAM_ID_PATTERN.fullmatch(team):
-        problems.append(FieldError("team", "Must be a team id or none"))
-    assignee = query.get("assignee")
-    if assignee == "me":
-        assignee = principal.user_id
-    elif assignee is not None and assignee != UNASSIGNED and not USER_ID_PATTERN.fullmatch(assignee):
-        problems.append(FieldError("assignee", "Must be a user id, me or none"))
-    if problems:
-        raise ValidationFailed("Invalid query parameters", details=problems)
-    return TicketFilters(status=None if status is None else TicketStatus(status), priority=priority, team_id=team,
-                         assignee_id=assignee)
-
-
-def parse_ticket_search(query: Mapping[str, str]) -> list[str] | None:
-    """The words of `search` (every one must match), or None without it."""
-    if "search" not in query:
-        return None
-    words = search_words(query["search"])
-    if not words:
-        raise ValidationFailed.on_field("search", "Give a word of at least 2 letters or digits")
-    if len(words) > MAX_SEARCH_WORDS:
-        raise ValidationFailed.on_field("search", f"Give at most {MAX_SEARCH_WORDS} words")
-    return words
-
-
-def parse_ticket_page(query: Mapping[str, str]) -> CursorRequest:
-    return parse_cursor_request(query, default_limit=DEFAULT_TICKET_PAGE, max_limit=MAX_TICKET_PAGE)
-
-
-def parse_comment_page(query: Mapping[str, str]) -> CursorRequest:
-    return parse_cursor_request(query, default_limit=DEFAULT_COMMENT_PAGE, max_limit=MAX_COMMENT_PAGE)
-
-
-def _moment(value: str | None) -> datetime | None:
-    return parse_rfc3339(value) if value else None
 
 
 def _jitter(attempt: int) -> None:
@@ -428,8 +225,8 @@ class HelpdeskService:
             before = self._store.get_ticket(tenant_id, ticket_id)
             if before is None or before.status not in SLA_RUNNING_STATUSES:
                 return False
-            sla = sla_for(before.priority, parse_rfc3339(before.created_at), _moment(before.first_response_at),
-                          _moment(before.resolved_at), at)
+            sla = sla_for(before.priority, parse_rfc3339(before.created_at), moment_or_none(before.first_response_at),
+                          moment_or_none(before.resolved_at), at)
             clock = sla.clock(kind)
             already = before.first_response_breached_at if kind == "first_response" else before.resolution_breached_at
             if already or not clock.running or not clock.breached:
@@ -543,4 +340,3 @@ class HelpdeskService:
         counts = self._store.created_per_day(principal.tenant_id, first, today)
         days = [first + timedelta(days=offset) for offset in range(METRICS_WINDOW_DAYS)]
         return {"daily": [{"day": day.isoformat(), "count": counts.get(day, 0)} for day in days]}
-
