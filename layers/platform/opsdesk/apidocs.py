@@ -15,7 +15,7 @@ from functools import cache
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 
-from opsdesk.apimap import ApiModule
+from opsdesk.apimodel import ApiModule
 from opsdesk.http import create_api
 from opsdesk.openapi import HTML_CONTENT_TYPE, render_redoc, render_swagger_ui
 from opsdesk.settings import PlatformSettings

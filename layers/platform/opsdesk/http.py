@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie
 from pydantic import BaseModel
 
-from opsdesk.apimap import ApiModule
+from opsdesk.apimodel import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 if TYPE_CHECKING:
-    from opsdesk.apimap import CookieSession
+    from opsdesk.apimodel import CookieSession
 
 
 class PlatformSettings(BaseModel):

@@ -29,7 +29,7 @@ from opsdesk.events import StoredEvent, reaches
 from opsdesk.tokens import TokenVerifier, bearer_token
 
 if TYPE_CHECKING:
-    from opsdesk.apimap import ApiModule
+    from opsdesk.apimodel import ApiModule
     from opsdesk.eventlog import EventLog
     from opsdesk.settings import EventStreamSettings
 
