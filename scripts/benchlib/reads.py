@@ -49,7 +49,7 @@ def _week_days(_: Catalog) -> tuple[Query, Matches]:
 
 def _week_times(_: Catalog) -> tuple[Query, Matches]:
     first, _last = window_week()
-    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12, minutes=17, seconds=23)
     end = start + timedelta(days=6)
     return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end)
 
@@ -66,7 +66,7 @@ CASES = (
     ListCase("startDate+endDate, 7 whole days", _week_days),
     ListCase("page=5 (limit 20)", lambda c: ({"page": "5"}, lambda i: True)),
     ListCase("startDate+endDate as date-times, 6 days", _week_times, flat=False,
-             note="the total counts the issues of both partial edge days one by one"),
+             note="the total: whole days and hours from counters, the issues of the two partial edge hours one by one"),
     ListCase("customerId+status (two filters)",
              lambda c: ({"customerId": _customer(c), "status": "in_progress"},
                         lambda i: i.customer.id == _customer(c) and i.status == "in_progress")),

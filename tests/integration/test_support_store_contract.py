@@ -78,6 +78,10 @@ def test_an_update_from_a_stale_version_is_a_conflict(store: SupportStore) -> No
     (IssueFilters(status=IssueStatus.RESOLVED, plane_id=CICD.id), [3]),
     (IssueFilters(start=datetime(2026, 3, 2, tzinfo=UTC), end=datetime(2026, 3, 5, tzinfo=UTC)), [4, 3, 2]),
     (IssueFilters(customer_id=BETA.id, start=datetime(2026, 3, 1, 12, tzinfo=UTC)), [4, 2]),
+    (IssueFilters(start=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), end=datetime(2026, 3, 4, 10, 30, tzinfo=UTC)),
+     [4, 3, 2]),
+    (IssueFilters(start=datetime(2026, 3, 3, 10, tzinfo=UTC), end=datetime(2026, 3, 3, 11, tzinfo=UTC)), [3]),
+    (IssueFilters(end=datetime(2026, 3, 3, 10, tzinfo=UTC)), [2, 1]),
 ])
 def test_lists_are_newest_first_with_the_filters_total(store: SupportStore, filters: IssueFilters,
                                                         expected_days: list[int]) -> None:

@@ -3,9 +3,10 @@ repository writes these moves; the in-memory fake applies the same ones."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,7 +15,9 @@ from opsdesk.support.counters import (
     ALL_TIME_SK,
     DimensionKind,
     Moves,
+    RangeCover,
     counted_names,
+    cover,
     dimensions_for,
     issue_moves,
     resolutions_pk,
@@ -52,10 +55,10 @@ def test_an_issue_counts_in_each_dimension_and_each_combination_of_two_or_three(
                               "customer:c1&plane:p1&status:open"}
 
 
-def test_a_create_moves_the_all_time_and_creation_day_items_only() -> None:
+def test_a_create_moves_the_all_time_creation_day_and_creation_hour_items_only() -> None:
     moves = issue_moves(T, None, ISSUE)
 
-    assert set(moves) == {(stats_pk(T), ALL_TIME_SK), (stats_pk(T), "D#2026-03-01")}
+    assert set(moves) == {(stats_pk(T), ALL_TIME_SK), (stats_pk(T), "D#2026-03-01"), (stats_pk(T), "H#2026-03-01T10")}
     assert all(count == 1 for deltas in moves.values() for count in deltas.values())
 
 
@@ -117,3 +120,56 @@ def test_all_three_filters_are_one_dimension_listed_in_an_index_of_its_own_and_c
     assert combination.kind is DimensionKind.COMBINATION
     assert combination.name == "customer:c1&plane:p1&status:open"
     assert combination.name in counted_names(T, ISSUE)  # ISSUE: customer c1, plane p1, open
+
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (None, None, RangeCover((None, None), (), ())),
+    ("2026-03-01T10:05", "2026-03-01T10:50",
+     RangeCover(None, (), ((_at("2026-03-01T10:05"), _at("2026-03-01T10:50")),))),
+    ("2026-03-01T10:05", "2026-03-01T13:30", RangeCover(None, ((_at("2026-03-01T11:00"), _at("2026-03-01T13:00")),),
+                                                         ((_at("2026-03-01T10:05"), _at("2026-03-01T11:00")),
+                                                          (_at("2026-03-01T13:00"), _at("2026-03-01T13:30"))))),
+    ("2026-03-01T22:00", "2026-03-02T03:00", RangeCover(None, ((_at("2026-03-01T22:00"), _at("2026-03-02T03:00")),),
+                                                         ())),
+    ("2026-03-01T06:00", "2026-03-07T18:00", RangeCover((date(2026, 3, 2), date(2026, 3, 6)),
+                                                         ((_at("2026-03-01T06:00"), _at("2026-03-02T00:00")),
+                                                          (_at("2026-03-07T00:00"), _at("2026-03-07T18:00"))), ())),
+    ("2026-03-02T00:00", "2026-03-04T00:00", RangeCover((date(2026, 3, 2), date(2026, 3, 3)), (), ())),
+    (None, "2026-03-05T10:30",
+     RangeCover((None, date(2026, 3, 4)), ((_at("2026-03-05T00:00"), _at("2026-03-05T10:00")),),
+                ((_at("2026-03-05T10:00"), _at("2026-03-05T10:30")),))),
+    ("2026-03-05T10:30", None,
+     RangeCover((date(2026, 3, 6), None), ((_at("2026-03-05T11:00"), _at("2026-03-06T00:00")),),
+                ((_at("2026-03-05T10:30"), _at("2026-03-05T11:00")),))),
+])
+def test_a_range_is_counted_by_whole_days_then_whole_hours_then_its_partial_hours_issue_by_issue(
+    start: str | None, end: str | None, expected: RangeCover,
+) -> None:
+    assert cover(_at(start) if start else None, _at(end) if end else None) == expected
+
+
+def test_the_spans_of_any_range_tile_it_exactly_and_only_partial_hours_are_counted_issue_by_issue() -> None:
+    rng = random.Random(16)
+    origin = _at("2026-01-01T00:00")
+    for _ in range(2_000):
+        start = origin + timedelta(minutes=rng.randrange(60 * 24 * 40))
+        end = start + timedelta(minutes=rng.choice([rng.randrange(1, 120), rng.randrange(1, 60 * 24 * 10)]))
+        spans = cover(start, end)
+        pieces = [*spans.hours, *spans.issues]
+        if spans.days is not None:
+            first, last = spans.days
+            assert first is not None and last is not None
+            pieces.append((datetime(first.year, first.month, first.day, tzinfo=UTC),
+                           datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)))
+        pieces.sort()
+        assert pieces[0][0] == start and pieces[-1][1] == end, (start, end, spans)
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False)), (start, end, spans)
+        assert all(low.minute == 0 and high.minute == 0 for low, high in spans.hours)
+        # at most two partial hours: the issues counted one by one are those of less than two hours
+        assert len(spans.issues) <= 2 and sum((high - low for low, high in spans.issues), timedelta()) < timedelta(
+            hours=2)

@@ -5,8 +5,10 @@ same counters in a dict), so the two cannot count differently.
 A dimension is one way of slicing a tenant's issues: `all`, `customer:<id>`, `plane:<primaryPlaneId>` or
 `status:<status>`, each with the list-index partition that holds its issues. Counters exist for each dimension
 alone and for each combination of two or three of customer, plane and status (`customer:<id>&status:<s>`), on
-the all-time item (sk ALL) and on the issue's creation-day item (sk D#<day>); resolutions are counted on the
-resolution day, in a partition of their own so issue lists never read them.
+the all-time item (sk ALL), the issue's creation-day item (sk D#<day>) and its creation-hour item
+(sk H#<day>T<hh>); resolutions are counted on the resolution day, in a partition of their own so issue lists
+never read them. A list's creation-time range is counted from whole days, then whole hours, and only the issues of
+its partial hours one by one (cover).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import combinations
 
@@ -38,6 +40,11 @@ def environments_pk(tenant: str, customer_id: str) -> str:
 
 def planes_pk(tenant: str) -> str:
     return f"T#{tenant}#PLANES"
+
+
+def hour_sk(moment: datetime) -> str:
+    """The creation-hour counter item of `moment` (UTC): `H#2026-03-01T13` sorts as the hours do."""
+    return f"H#{moment.astimezone(UTC):%Y-%m-%dT%H}"
 
 
 def issue_pk(tenant: str, issue_id: str) -> str:
@@ -156,6 +163,61 @@ def dimensions_for(tenant: str, filters: IssueFilters) -> list[Dimension]:
     return chosen or [tenant_dimension(tenant)]
 
 
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RangeCover:
+    """How the issues created in [start, end) are counted: the day items of `days` (first and last inclusive,
+    None: open), the hour items of each `hours` span [from, to) and, one by one, the issues of each `issues` span
+    [from, to): at most two partial hours, so the issues read do not grow with the table."""
+
+    days: tuple[date | None, date | None] | None
+    hours: tuple[tuple[datetime, datetime], ...]
+    issues: tuple[tuple[datetime, datetime], ...]
+
+
+def cover(start: datetime | None, end: datetime | None) -> RangeCover:
+    """The day, hour and issue spans that make up [start, end) (None: open); times are UTC."""
+    if start is not None and end is not None and _ceil(start, HOUR) >= _floor(end, HOUR):
+        return RangeCover(None, (), ((start, end),) if start < end else ())
+    issues: list[tuple[datetime, datetime]] = []
+    low, high = start, end
+    if start is not None:
+        low = _ceil(start, HOUR)
+        if low != start:
+            issues.append((start, low))
+    if end is not None:
+        high = _floor(end, HOUR)
+        if high != end:
+            issues.append((high, end))
+    if low is not None and high is not None and _ceil(low, DAY) >= _floor(high, DAY):
+        return RangeCover(None, ((low, high),) if low < high else (), tuple(issues))
+    hours: list[tuple[datetime, datetime]] = []
+    first, last = low, high
+    if low is not None:
+        first = _ceil(low, DAY)
+        if first != low:
+            hours.append((low, first))
+    if high is not None:
+        last = _floor(high, DAY)
+        if last != high:
+            hours.append((last, high))
+    days = (first.date() if first else None, (last - DAY).date() if last else None)
+    return RangeCover(days, tuple(hours), tuple(issues))
+
+
+def _floor(moment: datetime, step: timedelta) -> datetime:
+    moment = moment.astimezone(UTC)
+    return moment - (moment - datetime(2000, 1, 1, tzinfo=UTC)) % step
+
+
+def _ceil(moment: datetime, step: timedelta) -> datetime:
+    floor = _floor(moment, step)
+    return floor if floor == moment.astimezone(UTC) else floor + step
+
+
 def creation_day(issue: Issue) -> date:
     return parse_rfc3339(issue.created_at).date()
 
@@ -187,7 +249,9 @@ def issue_moves(tenant: str, before: Issue | None, after: Issue) -> Moves:
     if before is not None:
         counted.subtract(counted_names(tenant, before))  # a status move: only the names with a status differ
     if any(counted.values()):
-        add(stats_pk(tenant), day_sk(creation_day(after)), {name: delta for name, delta in counted.items() if delta})
+        deltas = {name: delta for name, delta in counted.items() if delta}
+        add(stats_pk(tenant), day_sk(creation_day(after)), deltas)
+        moves.setdefault((stats_pk(tenant), hour_sk(parse_rfc3339(after.created_at))), Counter()).update(deltas)
     if before is not None and before.resolved_at and before.resolved_at != after.resolved_at:
         add(resolutions_pk(tenant), *resolution_deltas(before, -1))
     if after.resolved_at and (before is None or before.resolved_at != after.resolved_at):

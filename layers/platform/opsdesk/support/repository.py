@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
@@ -65,10 +65,12 @@ from opsdesk.support.analytics import (
 from opsdesk.support.counters import (
     ALL_TIME_SK,
     HELP_SESSION_SK,
+    HOUR,
     ISSUE_SK,
     Moves,
     ai_usage_pk,
     combined_name,
+    cover,
     customers_pk,
     dimensions_for,
     doc_stats_pk,
@@ -76,6 +78,7 @@ from opsdesk.support.counters import (
     feedback_pk,
     help_session_pk,
     help_stats_pk,
+    hour_sk,
     issue_moves,
     issue_pk,
     planes_pk,
@@ -446,26 +449,21 @@ class SupportRepository:
                 tx.update(StatsItem(pk, counter_sk(sk)), actions=actions)
 
     def _total(self, tenant_id: str, dimension: _Counted, start: datetime | None, end: datetime | None) -> int:
-        """Issues of one dimension created in [start, end): counters for whole days, a count for partial days."""
-        name = [dimension.name]
+        """Issues of one dimension created in [start, end): day counters for whole days, hour counters for whole
+        hours, a count of the issues of the partial hours at its edges (counters.cover)."""
+        name, pk = [dimension.name], stats_pk(tenant_id)
         if start is None and end is None:
-            return counter_totals(StatsItem, stats_pk(tenant_id), ALL_TIME_SK, ALL_TIME_SK, name).get(
+            return counter_totals(StatsItem, pk, ALL_TIME_SK, ALL_TIME_SK, name).get(
                 ALL_TIME_SK, Counter())[dimension.name]
-        total = 0
-        first_full = start.date() if start else date.min
-        last_full = (end - timedelta(microseconds=1)).date() if end else date.max
-        if start and start != _midnight(start.date()):
-            first_full = start.date() + timedelta(days=1)
-            first_edge_end = min(_midnight(first_full), end) if end else _midnight(first_full)
-            total += self._count_range(dimension, start, first_edge_end)
-        if end and end != _midnight(end.date()) and end.date() >= first_full:
-            last_full = end.date() - timedelta(days=1)
-            total += self._count_range(dimension, _midnight(end.date()), end)
-        if first_full <= last_full:
-            low = day_sk(first_full) if first_full != date.min else "D#"
-            high = day_sk(last_full) if last_full != date.max else "D#~"
-            total += sum(day[dimension.name] for day in
-                         counter_totals(StatsItem, stats_pk(tenant_id), low, high, name).values())
+        spans = cover(start, end)
+        total = sum(self._count_range(dimension, low, high) for low, high in spans.issues)
+        for low, high in spans.hours:
+            total += sum(hour[dimension.name] for hour in
+                         counter_totals(StatsItem, pk, hour_sk(low), hour_sk(high - HOUR), name).values())
+        if spans.days is not None:
+            first, last = spans.days
+            total += sum(day[dimension.name] for day in counter_totals(
+                StatsItem, pk, day_sk(first) if first else "D#", day_sk(last) if last else "D#~", name).values())
         return total
 
     @staticmethod
@@ -486,10 +484,6 @@ class SupportRepository:
         items = list(results)
         record_items_read(results.page_iter.total_scanned_count)
         return items
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _created_between(start: datetime | None, end: datetime | None) -> Condition | None:
