@@ -19,7 +19,9 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from opsdesk.ai.provider import ProviderError
-from opsdesk.aura.bedrock import (
+from opsdesk.aura.bedrock import BedrockAgentBrain
+from opsdesk.aura.bedrock_answers import basic_schema_problem, schema_problem, validated_plan
+from opsdesk.aura.bedrock_prompts import (
     CONTROL_TOOLS,
     DATA_BLOCK,
     DECIDE_SYSTEM_PROMPT,
@@ -27,10 +29,6 @@ from opsdesk.aura.bedrock import (
     MAX_PLAN_STEPS,
     PLAN_SYSTEM_PROMPT,
     PLAN_TOOL,
-    BedrockAgentBrain,
-    basic_schema_problem,
-    schema_problem,
-    validated_plan,
 )
 from opsdesk.aura.brain import (
     AgentState,
