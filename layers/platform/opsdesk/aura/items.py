@@ -3,8 +3,6 @@ imports. Layout in opsdesk.aura.keys and docs/data-model.md."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
@@ -83,6 +81,3 @@ def audit_item(entry: AuditEntry) -> ListedItem:
         listSk=keys.list_sk(entry.timestamp, f"{ticket}#{entry.sequence:08d}"),
     )
 
-
-def counters_of(item: Any) -> dict[str, int]:
-    return {name: int(getattr(item, name) or 0) for name in counter_names()}
