@@ -180,32 +180,32 @@ class RangeCover:
 
 def cover(start: datetime | None, end: datetime | None) -> RangeCover:
     """The day, hour and issue spans that make up [start, end) (None: open); times are UTC."""
-    if start is not None and end is not None and _ceil(start, HOUR) >= _floor(end, HOUR):
-        return RangeCover(None, (), ((start, end),) if start < end else ())
-    issues: list[tuple[datetime, datetime]] = []
-    low, high = start, end
-    if start is not None:
-        low = _ceil(start, HOUR)
-        if low != start:
-            issues.append((start, low))
-    if end is not None:
-        high = _floor(end, HOUR)
-        if high != end:
-            issues.append((high, end))
-    if low is not None and high is not None and _ceil(low, DAY) >= _floor(high, DAY):
-        return RangeCover(None, ((low, high),) if low < high else (), tuple(issues))
-    hours: list[tuple[datetime, datetime]] = []
-    first, last = low, high
-    if low is not None:
-        first = _ceil(low, DAY)
-        if first != low:
-            hours.append((low, first))
-    if high is not None:
-        last = _floor(high, DAY)
-        if last != high:
-            hours.append((last, high))
-    days = (first.date() if first else None, (last - DAY).date() if last else None)
-    return RangeCover(days, tuple(hours), tuple(issues))
+    hours = _whole(start, end, HOUR)
+    if hours is None:  # no whole hour inside: both ends are set
+        return RangeCover(None, (), ((start, end),) if start and end and start < end else ())
+    low, high, partial_hours = hours
+    days = _whole(low, high, DAY)
+    if days is None:
+        return RangeCover(None, ((low, high),) if low and high and low < high else (), partial_hours)
+    first, last, partial_days = days
+    return RangeCover((first.date() if first else None, (last - DAY).date() if last else None), partial_days,
+                      partial_hours)
+
+
+def _whole(start: datetime | None, end: datetime | None, step: timedelta) -> tuple[
+        datetime | None, datetime | None, tuple[tuple[datetime, datetime], ...]] | None:
+    """[start, end) cut to whole `step`s: their bounds (None: open) and the parts outside them; None when no whole
+    step lies inside."""
+    low = _ceil(start, step) if start is not None else None
+    high = _floor(end, step) if end is not None else None
+    if low is not None and high is not None and low >= high:
+        return None
+    edges = []
+    if start is not None and low is not None and low != start:
+        edges.append((start, low))
+    if end is not None and high is not None and high != end:
+        edges.append((high, end))
+    return low, high, tuple(edges)
 
 
 def _floor(moment: datetime, step: timedelta) -> datetime:
