@@ -341,7 +341,7 @@ export interface components {
             planeContextId: string;
             /**
              * Value
-             * @description An option's value (a list of them for a multi-select field), or the text of a text field
+             * @description An option's value of the context (a list of one or more of them for a multi-select field), or the text of a text field: 1 to 2,000 characters once trimmed. Anything else is a 400 naming `contexts[<index>].value`
              */
             value: string | string[];
         };

@@ -44,7 +44,7 @@ from opsdesk.support.requests import (
     DocSearchRequest,
     UpdateIssueRequest,
 )
-from opsdesk.support.service import ISSUE_CREATED, ISSUE_UPDATED
+from opsdesk.support.service import ISSUE_CREATED, ISSUE_UPDATED, MAX_TEXT_CONTEXT_LENGTH
 
 TITLE = "Support App API"
 """functions/support_api_docs/handler.py's TITLE (that module loads its settings on import)."""
@@ -318,8 +318,11 @@ def _update_body(schema: dict[str, Any]) -> None:
 def _context_value(schema: dict[str, Any]) -> None:
     """ContextValue's `value` is `Any` in the model; its validator takes a string or a list of strings."""
     schema["properties"]["value"] |= {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
-                                      "description": "An option's value (a list of them for a multi-select "
-                                                     "field), or the text of a text field"}
+                                      "description": "An option's value of the context (a list of one or more "
+                                                     "of them for a multi-select field), or the text of a text "
+                                                     f"field: 1 to {MAX_TEXT_CONTEXT_LENGTH:,} characters once "
+                                                     "trimmed. Anything else is a 400 naming "
+                                                     "`contexts[<index>].value`"}
 
 
 def document() -> dict[str, Any]:
