@@ -12,13 +12,13 @@ from opsdesk.cursors import secret_key_source
 from opsdesk.errors import DomainError, Unauthorized
 from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
-from opsdesk.realtime import WebSocketSession
 from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.rooms import ROOM_QUERY_PARAMETER, IncidentRooms
 from opsdesk.response.service import ResponseService
 from opsdesk.settings import RealtimeSettings, ResponseSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
+from opsdesk.wssession import WebSocketSession
 from opsdesk.wstokens import WsTokens, is_ws_token
 
 settings = load_settings(RealtimeSettings)

@@ -90,7 +90,7 @@ CEILINGS = {
     "helpdesk_tickets": Ceiling(600, TRACED_HANDLER | DYNAMODB),
     # The WebSocket functions post to connections through opsdesk.wsapi's boto3 client, built at import.
     "realtime_fanout": Ceiling(602, TRACED_HANDLER | DYNAMODB | BOTO3),
-    "realtime_ws": Ceiling(638, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
+    "realtime_ws": Ceiling(639, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
     "response_analysis": Ceiling(568, TRACED_HANDLER | DYNAMODB),
     "response_api_docs": Ceiling(407, TRACED_HANDLER),
     "response_health": Ceiling(591, TRACED_HANDLER | DYNAMODB),

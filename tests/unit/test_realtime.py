@@ -16,15 +16,8 @@ from opsdesk import wsapi
 from opsdesk.auth import Principal
 from opsdesk.errors import Unauthorized
 from opsdesk.pagination import Page
-from opsdesk.realtime import (
-    UNAUTHENTICATED_TENANT,
-    Connection,
-    Fanout,
-    FanoutFailed,
-    FanoutPage,
-    Subscriber,
-    WebSocketSession,
-)
+from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, Fanout, FanoutFailed, FanoutPage, Subscriber
+from opsdesk.wssession import WebSocketSession
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,24 +1,14 @@
-"""WebSocket sessions and the fan-out of events to them: plain logic over a connection registry and a poster.
-
-Messages from a client (copilot's document, shared by every module):
-    {"type": "connect", "token": "<Cognito ID token>"}     authenticate a connection opened without ?token=
-    {"type": "subscribe", "channels": ["tenant", "ticket:<id>"]}
-    {"type": "unsubscribe", "channels": [...]}
-    {"type": "ping"}
-Answers and events are posted back through the API Gateway management API:
-    {"type": "connected"} {"type": "subscribed", "channels": [...]} {"type": "error", "message": "..."}
-    {"type": "<event type>", "id": n, "channel": "<channel>", "data": {...}, "timestamp": "<RFC 3339>"}
-    (plus the event's envelope fields, e.g. the copilot's `incidentId`)
+"""Realtime over WebSockets: the connection registry's records and the interfaces the realtime logic works over
+(a registry, a poster, rooms), the message an event becomes, and the fan-out of events to their subscribers: plain
+logic. What a client's messages do is opsdesk.wssession.
 
 The fan-out (docs/realtime.md, "Fan-out") posts an event to its stream's subscribers a page at a time
 (FANOUT_PAGE_SIZE), POST_CONCURRENCY posts in flight; the pages after the first go to other invocations through
-the fan-out queue (FanoutPage), so no invocation posts to more than one page.
-"""
+the fan-out queue (FanoutPage), so no invocation posts to more than one page."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -26,18 +16,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from opsdesk.auth import Principal
-from opsdesk.errors import DomainError, Unauthorized
-from opsdesk.events import (
-    EVENT_SK_PREFIX,
-    PROJECT_CHANNELS,
-    PROJECT_SCOPE_SEPARATOR,
-    SUBSCRIBABLE_STREAMS,
-    project_stream,
-    reaches,
-)
+from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, reaches
 from opsdesk.pagination import Page
 
-CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 UNAUTHENTICATED_TENANT = ""
 
 
@@ -104,128 +85,6 @@ class Rooms(Protocol):
     def post(self, principal: Principal, room: str, message: dict[str, Any]) -> None:
         """Raises a DomainError (its message is sent back) when the message is refused."""
         ...
-
-
-@dataclass
-class WebSocketSession:
-    registry: Registry
-    poster: Poster
-    authenticate: Authenticate
-    rooms: Rooms | None = None
-
-    def on_connect(self, connection_id: str, token: str | None, now: datetime, room: str | None = None) -> None:
-        """With a token the connection is the token's user's; without, it must send a connect message first. A
-        connection to a room needs its token at once, and joins the room (the room's NotFound refuses it)."""
-        if token is None:
-            if room is not None:
-                raise Unauthorized("A room is joined with ?token=")
-            self.registry.open(connection_id, UNAUTHENTICATED_TENANT, "", now)
-            return
-        principal = self.authenticate(token)  # Unauthorized refuses the connection
-        stream = None
-        if room is not None:
-            if self.rooms is None:
-                raise Unauthorized("No rooms here")
-            stream = self.rooms.stream_for(principal, room)
-        self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
-                           project_id=principal.project_id, user_name=principal.name or principal.email or
-                           principal.username, room=room)
-        if stream is not None:
-            opened = self.registry.get(connection_id)
-            if opened is not None:
-                self.registry.subscribe(opened, {stream}, now)
-
-    def on_message(self, connection_id: str, body: str | None, now: datetime) -> None:
-        connection = self.registry.get(connection_id)
-        if connection is None:
-            return
-        try:
-            message = json.loads(body or "")
-        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
-            message = None
-        if not isinstance(message, dict):
-            self._error(connection_id, "Messages are JSON objects with a type")
-            return
-        kind = message.get("type")
-        if kind is None and connection.room is not None and self.rooms is not None:
-            self._post_in_room(connection, connection.room, message)
-        elif kind == "ping":
-            self.poster.post(connection_id, {"type": "pong"})
-        elif kind == "connect":
-            self._connect(connection, message.get("token"), message.get("tenantId"), now)
-        elif connection.tenant_id == UNAUTHENTICATED_TENANT:
-            self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
-        elif kind in ("subscribe", "unsubscribe"):
-            self._change_subscriptions(connection, kind, message.get("channels"), now)
-        else:
-            self._error(connection_id, f"Unknown message type {kind!r}")
-
-    def _change_subscriptions(self, connection: Connection, kind: str, channels: Any, now: datetime) -> None:
-        if not isinstance(channels, list) or not all(isinstance(c, str) and CHANNEL_PATTERN.match(c)
-                                                     for c in channels):
-            self._error(connection.id, "channels must be a list of names like \"tenant\" or \"ticket:<id>\"")
-            return
-        known = SUBSCRIBABLE_STREAMS | PROJECT_CHANNELS
-        unknown = sorted(set(channels) - known) if kind == "subscribe" else []
-        if unknown:
-            # Nothing is subscribed: a half-applied list would leave the client unsure what it follows.
-            self._error(connection.id, f"Unknown channels: {', '.join(unknown)}; channels are: "
-                                       f"{', '.join(sorted(known))}")
-            return
-        if connection.project_id is None and PROJECT_CHANNELS & set(channels) and kind == "subscribe":
-            self._error(connection.id, "Project channels need a WebSocket token of a project: connect with the "
-                                       "token of GET /copilot/api/v1/auth/ws-token")
-            return
-        streams = {self._stream(connection, channel) for channel in channels}
-        try:
-            if kind == "subscribe":
-                updated = self.registry.subscribe(connection, streams, now)
-            else:
-                updated = self.registry.unsubscribe(connection, streams)
-        except ValueError as exc:
-            self._error(connection.id, str(exc))
-            return
-        self.poster.post(connection.id, {"type": f"{kind}d",
-                                         "channels": sorted({channel_of(s) for s in updated.streams})})
-
-    @staticmethod
-    def _stream(connection: Connection, channel: str) -> str:
-        """A project channel means the connection's project's stream; any other channel is a stream itself."""
-        if channel in PROJECT_CHANNELS and connection.project_id is not None:
-            return project_stream(channel, connection.project_id)
-        return channel
-
-    def on_disconnect(self, connection_id: str) -> None:
-        self.registry.close(connection_id)
-
-    def _connect(self, connection: Connection, token: Any, tenant_id: Any, now: datetime) -> None:
-        """`tenantId` (the copilot document's) is optional; when sent it must be the token's tenant."""
-        if connection.tenant_id != UNAUTHENTICATED_TENANT:
-            self.poster.post(connection.id, {"type": "connected"})
-            return
-        try:
-            if not isinstance(token, str):
-                raise Unauthorized()
-            principal = self.authenticate(token)
-            if tenant_id is not None and tenant_id != principal.tenant_id:
-                raise Unauthorized()
-        except DomainError:
-            self._error(connection.id, "Invalid token")
-            return
-        self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
-                           project_id=principal.project_id)
-        self.poster.post(connection.id, {"type": "connected"})
-
-    def _post_in_room(self, connection: Connection, room: str, message: dict[str, Any]) -> None:
-        assert self.rooms is not None
-        try:
-            self.rooms.post(connection.principal(), room, message)
-        except DomainError as exc:
-            details = "; ".join(d.message for d in exc.details)
-            self._error(connection.id, details or exc.message)
-
-    def _error(self, connection_id: str, message: str) -> None:
-        self.poster.post(connection_id, {"type": "error", "message": message})
 
 
 def event_message(image: Mapping[str, Any], stream: str) -> dict[str, Any]:
