@@ -333,5 +333,7 @@ def test_projects_and_members_lists_take_the_documents_skip_and_limit(owner: Cop
     assert len(everything) == 4 and len(owner.get("/projects").body) == 4  # default limit 10
     assert owner.get("/projects?skip=1&limit=2").body == everything[1:3]
     assert owner.get("/projects?skip=x").status == 422
+    over = owner.get("/projects?limit=101")  # the document: "max: 100"
+    assert over.status == 422 and "limit" in over.body["detail"]
     members = owner.get(f"/projects/{current_project(owner)}/members?skip=0&limit=1").body
     assert len(members) == 1

@@ -73,14 +73,19 @@ def test_dates_bound_the_list_and_its_total(caller: Caller, listed: dict[str, An
     assert ids(after_second)[-1] == listed["issues"][1]["displayId"]
 
 
-def test_pages_split_the_list_and_limit_is_capped_at_100(caller: Caller, listed: dict[str, Any]) -> None:
+def test_pages_split_the_list_and_a_limit_above_the_documented_max_of_100_is_a_400(
+    caller: Caller, listed: dict[str, Any],
+) -> None:
     first = caller.get(f"{BASE}/issues?limit=2")
     third = caller.get(f"{BASE}/issues?limit=2&page=3")
-    capped = caller.get(f"{BASE}/issues?limit=500")
+    most = caller.get(f"{BASE}/issues?limit=100")
+    over = caller.get(f"{BASE}/issues?limit=500")
 
     assert first.body["pagination"] == {"page": 1, "limit": 2, "total": 5, "totalPages": 3}
     assert ids(third) == [listed["issues"][0]["displayId"]]
-    assert capped.body["pagination"]["limit"] == 100
+    assert most.body["pagination"]["limit"] == 100
+    assert over.status == 400
+    assert over.body["error"]["details"] == [{"field": "limit", "message": "limit must be an integer from 1 to 100"}]
 
 
 @pytest.mark.parametrize(

@@ -32,14 +32,28 @@ def test_page_and_limit_are_read_from_the_query() -> None:
     assert parse_page_request({"page": "3", "limit": "50"}) == PageRequest(page=3, limit=50)
 
 
-@pytest.mark.parametrize("limit", ["100", "101", "1000000"])
-def test_limit_above_100_is_capped_to_100(limit: str) -> None:
-    assert parse_page_request({"limit": limit}).limit == 100
+def test_a_page_limit_of_100_is_taken_and_above_it_refused_as_the_support_document_states_max_100() -> None:
+    assert parse_page_request({"limit": "100"}).limit == 100
+    for limit in ("101", "1000000"):
+        with pytest.raises(ValidationFailed) as refused:
+            parse_page_request({"limit": limit})
+        assert [(d.field, d.message) for d in refused.value.details] == [
+            ("limit", "limit must be an integer from 1 to 100")]
 
 
 def test_module_may_set_its_own_default_and_maximum() -> None:
     assert parse_page_request({}, default_limit=10, max_limit=50).limit == 10
-    assert parse_page_request({"limit": "80"}, default_limit=10, max_limit=50).limit == 50
+    assert parse_page_request({"limit": "50"}, default_limit=10, max_limit=50).limit == 50
+    with pytest.raises(ValidationFailed):
+        parse_page_request({"limit": "80"}, default_limit=10, max_limit=50)
+
+
+def test_an_offset_limit_above_the_maximum_is_capped_unless_the_document_states_the_maximum() -> None:
+    assert parse_offset_request({"limit": "500"}, max_limit=100).limit == 100
+    assert parse_offset_request({"limit": "100"}, max_limit=100, refuse_larger=True).limit == 100
+    with pytest.raises(ValidationFailed) as refused:
+        parse_offset_request({"limit": "101", "skip": "-1"}, offset_name="skip", max_limit=100, refuse_larger=True)
+    assert [d.field for d in refused.value.details] == ["skip", "limit"]
 
 
 @pytest.mark.parametrize(

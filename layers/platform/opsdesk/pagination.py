@@ -7,6 +7,10 @@
 
 Every store answers a list with one `Page[T]`: its items, and the next page's cursor or the list's total where
 the style has one.
+
+A `limit` above the route's maximum is refused where the module's document states that maximum (support and
+copilot: "max 100"), and capped where it states none (helpdesk, response, aura): a client that followed its
+document is never refused (docs/decisions.md, "Page sizes").
 """
 
 from __future__ import annotations
@@ -47,13 +51,13 @@ class PageRequest:
 def parse_page_request(
     query: Mapping[str, str], *, default_limit: int = DEFAULT_PAGE_SIZE, max_limit: int = MAX_PAGE_SIZE
 ) -> PageRequest:
-    """`page` (>= 1) and `limit` (>= 1; above the maximum it is capped, as the document's "max" reads)."""
+    """`page` (>= 1) and `limit` (1 to the maximum the support document states)."""
     problems: list[FieldError] = []
     page = _positive_int(query.get("page"), 1, "page", problems)
-    limit = _positive_int(query.get("limit"), default_limit, "limit", problems)
+    limit = _limit(query.get("limit"), default_limit, max_limit, problems, refuse_larger=True)
     if problems:
         raise ValidationFailed(details=problems)
-    request = PageRequest(page=page, limit=min(limit, max_limit))
+    request = PageRequest(page=page, limit=limit)
     if request.offset >= MAX_OFFSET:
         raise ValidationFailed.on_field("page", f"Pages reach {MAX_OFFSET} items deep at most; narrow the list "
                                                 "with filters")
@@ -79,9 +83,10 @@ class OffsetRequest:
 
 def parse_offset_request(
     query: Mapping[str, str], *, offset_name: str = "offset", default_limit: int = DEFAULT_PAGE_SIZE,
-    max_limit: int = MAX_PAGE_SIZE,
+    max_limit: int = MAX_PAGE_SIZE, refuse_larger: bool = False,
 ) -> OffsetRequest:
-    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit`."""
+    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit` (above
+    `max_limit`: refused when `refuse_larger`, the document stating the maximum; else capped)."""
     problems: list[FieldError] = []
     raw = query.get(offset_name)
     offset = 0
@@ -92,10 +97,10 @@ def parse_offset_request(
             offset = -1
         if not 0 <= offset < MAX_OFFSET:
             problems.append(FieldError(offset_name, f"{offset_name} must be an integer from 0 to {MAX_OFFSET - 1}"))
-    limit = _positive_int(query.get("limit"), default_limit, "limit", problems)
+    limit = _limit(query.get("limit"), default_limit, max_limit, problems, refuse_larger=refuse_larger)
     if problems:
         raise ValidationFailed(details=problems)
-    return OffsetRequest(offset=max(offset, 0), limit=min(limit, max_limit))
+    return OffsetRequest(offset=max(offset, 0), limit=limit)
 
 
 def paged(items: Sequence[T], request: OffsetRequest) -> list[T]:
@@ -105,11 +110,20 @@ def paged(items: Sequence[T], request: OffsetRequest) -> list[T]:
 
 
 def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:
-    """`limit`: a positive integer, capped at `maximum`; absent, `default`."""
+    """`limit`: a positive integer, capped at `maximum` (no document of a cursor list states one); absent,
+    `default`."""
     problems: list[FieldError] = []
-    limit = _positive_int(query.get("limit"), default, "limit", problems)
+    limit = _limit(query.get("limit"), default, maximum, problems, refuse_larger=False)
     if problems:
         raise ValidationFailed(details=problems)
+    return limit
+
+
+def _limit(raw: str | None, default: int, maximum: int, problems: list[FieldError], *, refuse_larger: bool) -> int:
+    limit = _positive_int(raw, default, "limit", problems)
+    if limit > maximum and refuse_larger:
+        problems.append(FieldError("limit", f"limit must be an integer from 1 to {maximum}"))
+        return default
     return min(limit, maximum)
 
 

@@ -1966,7 +1966,7 @@ export interface operations {
     listIncidents: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Only this severity */
                 severity?: components["schemas"]["Severity"];
@@ -2070,7 +2070,7 @@ export interface operations {
     listHypotheses: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 skip?: number;
@@ -2272,7 +2272,7 @@ export interface operations {
     listProjects: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 skip?: number;
@@ -2442,7 +2442,7 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 skip?: number;
@@ -2592,7 +2592,7 @@ export interface operations {
     listAlerts: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 skip?: number;
@@ -2630,7 +2630,7 @@ export interface operations {
     listIntegrations: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 skip?: number;

@@ -1334,7 +1334,7 @@ export interface operations {
                 customerId?: string;
                 /** @description Only issues created before this moment (exclusive), as `startDate`; a date includes its whole day. Not after `startDate` is 400 */
                 endDate?: string;
-                /** @description Issues per page: at most 100 (a larger value is capped) */
+                /** @description Issues per page (max: 100; a larger value is a 400) */
                 limit?: number;
                 /** @description Page number, from 1; pages reach 10,000 issues deep ((page - 1) x limit below 10,000, else 400: narrow the list with filters) */
                 page?: number;

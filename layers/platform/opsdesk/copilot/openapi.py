@@ -67,8 +67,9 @@ CONFLICT = 409
 PAGE = (
     query_param("skip", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET - 1, "default": 0},
                 "Items to skip (pagination offset)"),
-    query_param("limit", {"type": "integer", "minimum": 1, "default": DEFAULT_INCIDENT_PAGE},
-                f"Items per page: at most {MAX_INCIDENT_PAGE} (a larger value is capped)"),
+    query_param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_INCIDENT_PAGE,
+                          "default": DEFAULT_INCIDENT_PAGE},
+                f"Items per page (max {MAX_INCIDENT_PAGE}; a larger value is a 422)"),
 )
 PROJECT_ID = path_param("project_id", "A project the caller is a member of")
 INCIDENT_ID = path_param("incident_id", "An incident of the caller's current project")

@@ -108,8 +108,9 @@ def _issues() -> list[Operation]:
         query_param("page", {"type": "integer", "minimum": 1, "default": PageRequest().page},
                     f"Page number, from 1; pages reach {MAX_OFFSET:,} issues deep ((page - 1) x limit below "
                     f"{MAX_OFFSET:,}, else 400: narrow the list with filters)"),
-        query_param("limit", {"type": "integer", "minimum": 1, "default": DEFAULT_PAGE_SIZE},
-                    f"Issues per page: at most {MAX_PAGE_SIZE} (a larger value is capped)"),
+        query_param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                              "default": DEFAULT_PAGE_SIZE},
+                    f"Issues per page (max: {MAX_PAGE_SIZE}; a larger value is a 400)"),
     )
     return [
         Operation("POST", "/api/issues", "createIssue", "Create issue", "issues", {201: s.CreatedIssueAnswer},
@@ -245,8 +246,8 @@ Every error is `{{"error": {{"code": "VALIDATION_ERROR", "message": "...", "deta
 `RATE_LIMITED` (429), `INTERNAL_ERROR` (500). A request refused with a 4xx changes nothing.
 
 ## Pagination
-`GET /api/issues` takes page numbers: `page` (from 1) and `limit` (default {DEFAULT_PAGE_SIZE}, at most
-{MAX_PAGE_SIZE}; a larger value is capped), and answers `{{"issues": [...], "pagination": {{"page", "limit", "total",
+`GET /api/issues` takes page numbers: `page` (from 1) and `limit` (default {DEFAULT_PAGE_SIZE}, max:
+{MAX_PAGE_SIZE}; a larger value is a 400), and answers `{{"issues": [...], "pagination": {{"page", "limit", "total",
 "totalPages"}}}}`: `GET /api/issues?status=open&page=2&limit=50`. Pages reach {MAX_OFFSET:,} issues deep. The other
 lists come whole (customers, environments, planes, the plane distribution); search answers at most its `limit`
 results, documentation effectiveness the {MAX_DOCS_LISTED} most viewed articles.
