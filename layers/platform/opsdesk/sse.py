@@ -62,8 +62,8 @@ class EventFormat:
     document makes it an event), an opening event, and the ids a client sends back in `Last-Event-ID`."""
 
     event: Callable[[StoredEvent], str] = format_event
-    heartbeat: Callable[[], str] | None = None
-    """None: the timing's heartbeat comment."""
+    heartbeat: Callable[[Principal, str], str] | None = None
+    """(caller, stream) -> the idle keep-alive event, e.g. aura's `heartbeat`; None: the timing's comment."""
     opening: Callable[[Principal, str], str] | None = None
     """(caller, stream) -> the first event of a connection, e.g. aura's `connected`."""
     event_number: Callable[[str], int] = int
@@ -79,6 +79,7 @@ async def event_stream(
     visible: Callable[[StoredEvent], bool] | None = None,
     form: EventFormat | None = None,
     opening: str | None = None,
+    heartbeat: Callable[[], str] | None = None,
     head: Callable[[], int] | None = None,
 ) -> AsyncIterator[str]:
     """`visible` hides events this client may not see (they still advance its position in the stream). With
@@ -102,7 +103,7 @@ async def event_stream(
         if sent:
             last_sent = now
         elif now - last_sent >= timing.heartbeat_seconds:
-            yield form.heartbeat() if form.heartbeat else timing.heartbeat_comment + "\n\n"
+            yield heartbeat() if heartbeat else timing.heartbeat_comment + "\n\n"
             last_sent = now
         if not events:
             if head is None or seen is None:
@@ -192,8 +193,10 @@ def create_stream_app(
             return reaches(event.audience, principal.groups) and (wanted is None or wanted(event))
 
         opening = form.opening(principal, stream_key) if form.opening else None
+        keep_alive = form.heartbeat
         body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
                             visible=visible, form=form, opening=opening,
+                            heartbeat=(lambda: keep_alive(principal, stream_key)) if keep_alive else None,
                             head=lambda: latest_id(principal.tenant_id, stream_key))
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)

@@ -42,10 +42,13 @@ def test_connected_opens_then_events_with_ids_then_heartbeat_events_while_idle()
         return now[0]
 
     async def collect() -> list[str]:
-        opening = AURA_EVENT_FORMAT.opening(ALICE, "aura:t1") if AURA_EVENT_FORMAT.opening else None
+        form = AURA_EVENT_FORMAT
+        assert form.opening is not None and form.heartbeat is not None
+        keep_alive = form.heartbeat
         stream = event_stream(lambda last: [e for e in log if e.id > last], 0,
                               StreamTiming(poll_seconds=0, heartbeat_seconds=3, max_seconds=10), clock,
-                              form=AURA_EVENT_FORMAT, opening=opening)
+                              form=form, opening=form.opening(ALICE, "aura:t1"),
+                              heartbeat=lambda: keep_alive(ALICE, "aura:t1"))
         return [chunk async for chunk in stream]
 
     events = blocks(asyncio.run(collect()))
@@ -54,7 +57,8 @@ def test_connected_opens_then_events_with_ids_then_heartbeat_events_while_idle()
     assert [(e["event"], e.get("id")) for e in events[1:3]] == [("tool_called", "evt_1"), ("tool_called", "evt_2")]
     heartbeats = [e for e in events[3:] if e["event"] == "heartbeat"]
     assert heartbeats and all("id" not in e for e in heartbeats)
-    assert json.loads(heartbeats[0]["data"])["type"] == "heartbeat"
+    beat = json.loads(heartbeats[0]["data"])
+    assert (beat["type"], beat["ticketId"], beat["payload"]) == ("heartbeat", "t1", {})  # the document's format
 
 
 @pytest.mark.parametrize(("raw", "number"), [("evt_12", 12), ("12", 12), (" evt_0 ", 0)])

@@ -30,12 +30,19 @@ def event_number(raw: str) -> int:
     return int(raw.strip().removeprefix(ID_PREFIX))
 
 
-def _heartbeat() -> str:
-    return _line("heartbeat", {"type": "heartbeat", "timestamp": to_rfc3339(utc_now()), "payload": {}})
+def _ticket_of(stream: str) -> str | None:
+    """The ticket a stream follows; None for `/stream` (every ticket)."""
+    return None if stream == ALL_TICKETS_STREAM else stream.partition(":")[2]
+
+
+def _heartbeat(principal: Principal, stream: str) -> str:
+    """The document's event format, `ticketId` included (the stream's ticket, null on `/stream`)."""
+    return _line("heartbeat", {"type": "heartbeat", "ticketId": _ticket_of(stream),
+                               "timestamp": to_rfc3339(utc_now()), "payload": {}})
 
 
 def _connected(principal: Principal, stream: str) -> str:
-    ticket_id = None if stream == ALL_TICKETS_STREAM else stream.partition(":")[2]
+    ticket_id = _ticket_of(stream)
     return _line("connected", {"type": "connected", "ticketId": ticket_id, "timestamp": to_rfc3339(utc_now()),
                                "payload": {"stream": "all" if ticket_id is None else "ticket"}})
 
