@@ -17,6 +17,7 @@ from opsdesk.aura.requests import (
     CreateTicketRequest,
     ResumeRequest,
     UpdateTicketRequest,
+    parse_body,
 )
 from opsdesk.aura.service import AuraService, Features
 from opsdesk.aura.store import AuditFilter, TicketFilter
@@ -77,6 +78,13 @@ def test_patch_changes_metadata_and_never_the_status(parts) -> None:
     request = UpdateTicketRequest.model_validate({"title": "Deploy Redis 7", "status": "resolved", "maxTurns": 70})
     ticket = service.update_ticket(ALICE, ticket_id, request)
     assert (ticket.title, ticket.status, ticket.max_turns) == ("Deploy Redis 7", S.DRAFT, 70)
+
+
+@pytest.mark.parametrize("field", ["title", "description", "priority", "maxTurns"])
+def test_a_patch_field_sent_as_null_is_refused_naming_that_field(field: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse_body(UpdateTicketRequest, {field: None})
+    assert [detail.field for detail in refused.value.details] == [field]
 
 
 def test_run_plans_a_draft_kicks_the_agent_and_a_second_run_is_agent_busy(parts) -> None:

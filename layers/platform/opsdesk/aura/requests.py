@@ -16,7 +16,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     ValidationError,
-    model_validator,
+    field_validator,
 )
 
 from opsdesk.aura.records import ACTORS, PRIORITIES, Actor, AuditType, Priority, TicketStatus
@@ -56,14 +56,13 @@ class UpdateTicketRequest(Body):
     priority: Priority | None = None
     max_turns: StrictInt | None = Field(default=None, alias="maxTurns", ge=1, le=MAX_TURNS_LIMIT)
 
-    @model_validator(mode="before")
+    @field_validator("title", "description", "priority", "max_turns", mode="before")
     @classmethod
-    def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name in ("title", "description", "priority", "maxTurns"):
-                if name in data and data[name] is None:
-                    raise ValueError(f"{name} may be left out, not null")
-        return data
+    def _no_nulls(cls, value: Any) -> Any:
+        # A before-validator runs on every field sent, so the error names the field (`details.title`).
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
 
 
 class ApprovePlanRequest(Body):
