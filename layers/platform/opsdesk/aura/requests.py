@@ -141,10 +141,10 @@ def _moment(query: Mapping[str, str], name: str) -> datetime | None:
 def parse_audit_filter(query: Mapping[str, str]) -> AuditFilter:
     actor: Actor | None = None
     if "actor" in query:
-        actors = _values(query, "actor", ACTORS)
-        if len(actors) != 1:
-            raise ValidationFailed.on_field("actor", "actor must be one of: agent, user, system")
-        actor = actors[0]  # type: ignore[assignment]
+        actor_name = query["actor"].strip()
+        if actor_name not in ACTORS:  # one actor (the document's filter), so the message is not _values' list
+            raise ValidationFailed.on_field("actor", f"actor must be one of: {', '.join(ACTORS)}")
+        actor = actor_name
     ticket_id = query.get("ticketId")
     if ticket_id is not None and not 1 <= len(ticket_id) <= 64:
         raise ValidationFailed.on_field("ticketId", "ticketId must be a ticket id")
