@@ -584,7 +584,7 @@ def test_a_user_of_another_tenant_or_without_a_token_is_refused_at_the_room_hand
     assert no_incident.value.response.status_code == 403
 
 
-def test_status_changes_and_actions_reach_the_room(stack: RunningStack) -> None:
+def test_status_changes_actions_and_ingested_events_reach_the_room(stack: RunningStack) -> None:
     incident_id = new_incident(stack)["id"]
     actions = f"{base(stack)}/api/incidents/{incident_id}/actions"
 
@@ -600,6 +600,9 @@ def test_status_changes_and_actions_reach_the_room(stack: RunningStack) -> None:
                 f"{actions}/{got['added']['id']}/status", params={"status": "in_progress"},
                 headers=auth(stack, ALICE), timeout=10).json())
             got["action_updated"] = await receive_type(bob, "action_updated")
+            got["ingested"] = await asyncio.to_thread(lambda: ingest(
+                stack, [event(incident_id, f"line {k}") for k in range(3)]).json())
+            got["events"] = await receive_type(bob, "events")
         return got
 
     got = asyncio.run(scenario())
@@ -612,6 +615,7 @@ def test_status_changes_and_actions_reach_the_room(stack: RunningStack) -> None:
     assert change["entry"]["actor"] == ALICE
     assert got["action_created"]["data"] == got["added"] and got["action_created"]["entry"] in entries
     assert got["action_updated"]["data"] == got["moved"] and got["action_updated"]["data"]["status"] == "in_progress"
+    assert got["events"]["data"] == {"incident_id": incident_id, "count": 3, "events": got["ingested"]}
 
 
 # Health and metrics

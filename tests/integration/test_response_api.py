@@ -229,6 +229,10 @@ def test_an_analysis_sets_summary_root_cause_and_ai_actions(oncall: Caller, loca
     assert [a["suggested_by"] for a in actions] == ["ai"] * len(actions)
     assert [a["priority"] for a in actions] == list(range(1, len(actions) + 1))
     assert [a["title"] for a in actions] == analysed["suggested_actions"]
+    assert analyst.run(oncall.tenant_id, incident["id"]) is None  # the same events again: nothing to add
+    oncall.post("/api/ingest/events/batch", [
+        {"incident_id": incident["id"], "event_type": "log", "level": "error", "source": "checkout-7f9c",
+         "message": "HikariPool-1 - Connection is not available, request timed out after 30000ms"}])
     again = analyst.run(oncall.tenant_id, incident["id"])
     assert again is not None
     assert len(oncall.get(f"/api/incidents/{incident['id']}/actions").body) == len(actions)

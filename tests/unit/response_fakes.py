@@ -231,7 +231,7 @@ class FakeResponseStore:
                     self.writes_in_flight[tenant_id, incident_id] -= 1
 
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
-                      idempotency_key: str | None) -> None:
+                      idempotency_key: str | None, events: Sequence[DomainEvent] = ()) -> None:
         self._maybe_fail("finish_ingest")
         with self._lock:
             claimed = self.claims.get((tenant_id, idempotency_key)) if idempotency_key is not None else None
@@ -246,6 +246,7 @@ class FakeResponseStore:
                 self.incidents[key] = replace(self.incidents[key], event_count=self.incidents[key].event_count + count)
                 self.last_events[key] = last_at
             self._count({"events_ingested": sum(counts.values())})
+            self.published.extend((tenant_id, e) for e in events)
 
     def list_events(self, tenant_id: str, incident_id: str, limit: int, cursor: str | None) -> Page[Event]:
         key = (tenant_id, incident_id)

@@ -4,6 +4,7 @@ Idempotency-Key, actions, and room comments whose author is the signed-in user."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -17,8 +18,14 @@ from opsdesk.events import DomainEvent
 from opsdesk.pagination import CursorRequest
 from opsdesk.response.records import ActionStatus, EntryType, Event, Incident, IngestActivity, Status, TimelineEntry
 from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest, parse_batch
-from opsdesk.response.service import MAX_COMMENT_CHARS, ResponseService, actor_name
-from opsdesk.response.views import action_view, entry_view, incident_view
+from opsdesk.response.service import (
+    MAX_COMMENT_CHARS,
+    ROOM_EVENTS_BYTES,
+    ROOM_EVENTS_SHOWN,
+    ResponseService,
+    actor_name,
+)
+from opsdesk.response.views import action_view, entry_view, event_view, incident_view
 from tests.unit.fakes import FakeClock
 from tests.unit.response_fakes import FakeResponseStore, last_event_at
 
@@ -322,6 +329,32 @@ def test_a_retry_while_the_first_attempt_may_still_run_is_busy_then_finishes_it(
     assert service.ingest(oncall, batch(*body), idempotency_key="k1") == finished
     assert service.events(oncall, opened.id, PAGE).items == finished
     assert service.get_incident(oncall, opened.id).event_count == 2
+
+
+def test_an_ingest_tells_each_incidents_room_how_many_events_arrived_and_shows_the_newest(
+        service: ResponseService, oncall: Principal, store: FakeResponseStore, opened: Incident) -> None:
+    other = service.create_incident(oncall, CreateIncidentRequest(title="Cache misses"))
+    body = [log(opened.id, f"timeout {n}") for n in range(ROOM_EVENTS_SHOWN + 5)] + [log(other.id, "miss")]
+
+    stored = service.ingest(oncall, batch(*body), idempotency_key="k1")
+    service.ingest(oncall, batch(*body), idempotency_key="k1")  # a replay tells no room again
+
+    [arrived] = [e for e in room(store, opened.id) if e.type == "events"]
+    assert arrived.data["incident_id"] == opened.id and arrived.data["count"] == ROOM_EVENTS_SHOWN + 5
+    newest = [e for e in stored if e.incident_id == opened.id][-ROOM_EVENTS_SHOWN:]
+    assert arrived.data["events"] == [event_view(e) for e in newest]  # oldest of them first
+    [theirs] = [e for e in room(store, other.id) if e.type == "events"]
+    assert theirs.data["count"] == 1 and theirs.data["events"][0]["message"] == "miss"
+
+
+def test_a_rooms_events_message_stays_small_when_events_are_large(
+        service: ResponseService, oncall: Principal, store: FakeResponseStore, opened: Incident) -> None:
+    service.ingest(oncall, batch(*[log(opened.id, "x" * 10_000, metadata={"blob": "y" * 10_000})
+                                    for _ in range(10)]))
+
+    [arrived] = [e for e in room(store, opened.id) if e.type == "events"]
+    assert arrived.data["count"] == 10 and 1 <= len(arrived.data["events"]) < 10
+    assert len(json.dumps(arrived.data)) <= ROOM_EVENTS_BYTES + 1_000
 
 
 def test_an_ingest_is_marked_under_way_while_it_writes_and_ended_even_when_the_write_fails(

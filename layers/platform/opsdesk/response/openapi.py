@@ -202,8 +202,10 @@ answer's `{NEXT_CURSOR_HEADER}` header holds the next page's cursor, sent back a
 ## WebSocket
 An incident's room: `ws://<host>{RESPONSE.base_path}/ws/incidents/{{incident_id}}?token=<ID token>` locally, the
 platform's WebSocket API with `?incident_id=<id>&token=<ID token>` on AWS. A message `{{"user", "message"}}` is
-stored as a `comment` timeline entry; everyone in the room receives comments, status changes, analyses and actions
-as `{{"type", "data", "incident_id", "channel", "id", "timestamp"}}`."""
+stored as a `comment` timeline entry; everyone in the room receives comments, status changes, analyses, actions and
+ingested events as `{{"type", "data", "incident_id", "channel", "id", "timestamp"}}`; an `events` message's `data`
+is `{{"incident_id", "count", "events"}}`: how many of an ingest's events are the incident's, and the newest of them
+(at most 20 and 48 KiB; `GET /api/ingest/events/{{incident_id}}` has them all)."""
 
 TAGS = (
     Tag("incidents", "Incidents of the caller's tenant, their status and timeline"),

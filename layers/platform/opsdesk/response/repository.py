@@ -236,7 +236,7 @@ class ResponseRepository:
                 raise error from exc
 
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
-                      idempotency_key: str | None) -> None:
+                      idempotency_key: str | None, events: Sequence[DomainEvent] = ()) -> None:
         stamp = to_rfc3339(last_at)
 
         def write(tx: TransactWrite) -> None:
@@ -249,6 +249,7 @@ class ResponseRepository:
                           actions=[IncidentItem.eventCount.add(count), IncidentItem.lastEventAt.set(stamp)],
                           condition=IncidentItem.pk.exists())
             self._count(tx, {"events_ingested": sum(counts.values())})
+            self._transactions.publish(tx, tenant_id, events)
 
         # A failed condition: the key was finished by an earlier attempt (counted then), or an incident is gone.
         self._transactions.commit(write, lambda exc: Conflict("An incident of the batch no longer exists"),

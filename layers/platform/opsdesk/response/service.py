@@ -31,7 +31,7 @@ from opsdesk.response.records import (
 )
 from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
-from opsdesk.response.views import action_view, entry_view, incident_view
+from opsdesk.response.views import action_view, entry_view, event_view, incident_view
 
 ROOM_PREFIX = "incident:"
 MAX_COMMENT_CHARS = 4000
@@ -51,6 +51,28 @@ def actor_name(principal: Principal) -> str:
 def room_event(kind: str, incident_id: str, data: dict[str, Any], **envelope: Any) -> DomainEvent:
     return DomainEvent(type=kind, stream=room_stream(incident_id), data=data,
                        envelope={"incident_id": incident_id, **envelope})
+
+
+ROOM_EVENTS_SHOWN = 20
+ROOM_EVENTS_BYTES = 48 * 1024
+"""An `events` room message shows the batch's newest events up to these bounds (API Gateway takes WebSocket
+messages up to 128 KB; one event may hold 48 KiB); `count` says how many arrived, `GET .../events` has them all."""
+
+
+def events_message(incident_id: str, events: Sequence[Event]) -> DomainEvent:
+    """The room's `events` message for one incident's share of an ingest: how many arrived and the newest of
+    them, newest last."""
+    mine = [e for e in events if e.incident_id == incident_id]
+    shown: list[dict[str, Any]] = []
+    size = 0
+    for event in reversed(mine[-ROOM_EVENTS_SHOWN:]):
+        view = event_view(event)
+        size += len(json.dumps(view, separators=(",", ":")))
+        if shown and size > ROOM_EVENTS_BYTES:
+            break
+        shown.append(view)
+    return room_event("events", incident_id, {"incident_id": incident_id, "count": len(mine),
+                                              "events": shown[::-1]})
 
 
 class ResponseService:
@@ -214,7 +236,8 @@ class ResponseService:
         self._store.begin_ingest(tenant_id, list(counts), now)
         try:
             self._store.store_events(tenant_id, events)
-            self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key)
+            self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key,
+                                      [events_message(incident_id, events) for incident_id in counts])
         finally:
             self._store.end_ingest(tenant_id, list(counts))
         for incident_id in counts:

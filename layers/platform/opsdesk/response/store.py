@@ -73,9 +73,10 @@ class ResponseStore(Protocol):
         """Ends what begin_ingest marked, whether the write succeeded or not."""
         ...
     def finish_ingest(self, tenant_id: str, counts: Mapping[str, int], last_at: datetime,
-                      idempotency_key: str | None) -> None:
-        """Counts the events on their incidents and the platform's metrics, and marks the idempotency key done, in
-        one write (a retry of a finished request counts nothing)."""
+                      idempotency_key: str | None, events: Sequence[DomainEvent] = ()) -> None:
+        """Counts the events on their incidents and the platform's metrics, marks the idempotency key done and
+        publishes `events` (the rooms' `events` messages), in one write (a retry of a finished request counts and
+        publishes nothing)."""
         ...
     def list_events(self, tenant_id: str, incident_id: str, limit: int, cursor: str | None) -> Page[Event]: ...
     def latest_events(self, tenant_id: str, incident_id: str, limit: int) -> list[Event]:
