@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from opsdesk.apimap import RESPONSE
+from opsdesk.eventlog import EventLog
 from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, raw_body
 from opsdesk.observability import instrumented
 from opsdesk.response.repository import ResponseRepository
@@ -26,7 +27,8 @@ from opsdesk.validation import parse_json_body, parse_model
 
 settings = load_settings(ResponseSettings)
 app = create_api(RESPONSE, settings)
-service = ResponseService(ResponseRepository(settings=settings), analysis_stale_seconds=settings.analysis_stale_seconds)
+service = ResponseService(ResponseRepository(EventLog(), settings),
+                          analysis_stale_seconds=settings.analysis_stale_seconds)
 
 
 @app.post("/api/ingest/events")

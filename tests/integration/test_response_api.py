@@ -253,3 +253,16 @@ def test_health_answers_healthy_and_metrics_name_no_tenant(oncall: Caller) -> No
     assert 'opsdesk_response_incidents_created_total{severity="critical"}' in text
     assert "opsdesk_response_mttr_minutes_bucket{le=\"+Inf\"}" in text
     assert oncall.tenant_id not in text and incident["id"] not in text
+
+
+def test_an_ingest_through_the_handler_publishes_the_rooms_events_message(oncall: Caller) -> None:
+    from opsdesk.eventlog import EventLog
+
+    incident = open_incident(oncall, title="Room probe")
+    stored = oncall.post("/api/ingest/events/batch", [
+        {"incident_id": incident["id"], "event_type": "log", "level": "error", "source": "api", "message": "m"}]).body
+
+    room = EventLog().read_after(oncall.tenant_id, f"incident:{incident['id']}", 0)
+
+    [message] = [e for e in room if e.type == "events"]
+    assert message.data == {"incident_id": incident["id"], "count": 1, "events": stored}

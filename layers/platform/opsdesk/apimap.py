@@ -257,7 +257,7 @@ RESPONSE = ApiModule(
         FunctionGroup(
             name="response_ingest",
             resources=("/api/ingest/{proxy+}",),
-            tables=("IncidentsTable",),
+            tables=("IncidentsTable", "EventsTable"),  # the rooms' `events` messages
             capabilities=(Capability.CURSOR_KEY,),
         ),
         api_docs_group("response"),
