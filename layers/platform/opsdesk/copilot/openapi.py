@@ -269,7 +269,9 @@ ReDoc at `{COPILOT.base_path}/redoc`, this document at `{COPILOT.base_path}/open
 Every route but register, login and refresh (and these docs) takes `Authorization: Bearer <access_token>` or the
 `{ACCESS_COOKIE}` cookie (HttpOnly) that login sets. A write (POST, PATCH, DELETE) that rides on the cookie must
 send `Content-Type: application/json`, or it is refused with 422. Access tokens live 15 minutes, refresh tokens
-7 days (`POST /auth/refresh`). Roles per project: owner > admin > member > viewer.
+7 days (`POST /auth/refresh`): schedule the refresh from `expires_in` (900), not from the token's `exp` claim, which
+is the identity provider's (one hour; the API refuses the token 15 minutes after its `iat`). Roles per project:
+owner > admin > member > viewer.
 
 ## Errors
 Every error is `{{"detail": "message"}}`; a validation error (422) names the fields in its detail. A project or
