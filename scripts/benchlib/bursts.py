@@ -5,7 +5,7 @@ tenant's counter items; the run counts the conflicts, the 429s and the wall time
 the issues actually created.
 
 Two runs side by side: counters as they were (every create adds to the same counter items; the run replaces
-opsdesk.support.repository's counter_sk by the identity) and with spill items (opsdesk.dynamo.counter_sk)."""
+opsdesk.support.table_repository's counter_sk by the identity) and with spill items (opsdesk.dynamo.counter_sk)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.errors import RateLimited
 from opsdesk.events import TENANT_STREAM, DomainEvent
-from opsdesk.support import repository as support_repository
+from opsdesk.support import table_repository as support_repository
 from opsdesk.support.analytics import DayRange
 from opsdesk.support.counters import counted_names
 from opsdesk.support.records import Issue

@@ -235,7 +235,7 @@ def test_a_commit_that_failed_ambiguously_is_retried_once_and_counted_once(
     from botocore.exceptions import ClientError
     from pynamodb.exceptions import TransactWriteError
 
-    from opsdesk.support import repository
+    from opsdesk.support import issue_repository as repository
 
     real_transact = repository.TransactWrite
     failures = iter([True])

@@ -97,13 +97,13 @@ CEILINGS = {
     "response_incidents": Ceiling(592, TRACED_HANDLER | DYNAMODB),
     "response_ingest": Ceiling(592, TRACED_HANDLER | DYNAMODB),
     "session_authorizer": Ceiling(296, HANDLER | TOKENS),
-    "support_analytics": Ceiling(602, TRACED_HANDLER | DYNAMODB),
+    "support_analytics": Ceiling(607, TRACED_HANDLER | DYNAMODB),
     "support_api_docs": Ceiling(407, TRACED_HANDLER),
-    "support_catalog": Ceiling(602, TRACED_HANDLER | DYNAMODB),
-    "support_chat": Ceiling(620, TRACED_HANDLER | DYNAMODB | TOKENS | ASGI),
-    "support_docs": Ceiling(602, TRACED_HANDLER | DYNAMODB),
+    "support_catalog": Ceiling(607, TRACED_HANDLER | DYNAMODB),
+    "support_chat": Ceiling(625, TRACED_HANDLER | DYNAMODB | TOKENS | ASGI),
+    "support_docs": Ceiling(607, TRACED_HANDLER | DYNAMODB),
     "support_docs_indexer": Ceiling(335, TRACED_HANDLER),
-    "support_issues": Ceiling(603, TRACED_HANDLER | DYNAMODB),
+    "support_issues": Ceiling(608, TRACED_HANDLER | DYNAMODB),
     "support_stream": Ceiling(486, STREAM),
 }
 FUNCTIONS = {module.split(".")[1]: module for module in function_modules()}
