@@ -286,6 +286,23 @@ def test_integration_credentials_are_kept_secret_and_shown_masked(owner: Copilot
     assert leaked.status == 422
 
 
+def test_a_webhook_token_too_short_for_the_webhook_to_accept_is_refused_when_the_integration_is_made(
+    owner: CopilotCaller,
+) -> None:
+    from opsdesk.alerts.webhooks import MIN_TOKEN_LENGTH
+    from opsdesk.copilot.integrations import WEBHOOK_TOKEN_MIN_LENGTH
+
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+    body = {"type": "prometheus", "name": "Alertmanager", "config": {}}
+
+    short = owner.post(base, {**body, "credentials": {"webhook_token": "t" * (MIN_TOKEN_LENGTH - 1)}})
+    enough = owner.post(base, {**body, "credentials": {"webhook_token": "t" * MIN_TOKEN_LENGTH}})
+
+    assert WEBHOOK_TOKEN_MIN_LENGTH == MIN_TOKEN_LENGTH  # what the webhook verifier accepts
+    assert short.status == 422 and "webhook_token" in short.body["detail"]
+    assert enough.status == 201
+
+
 def test_a_connection_test_to_a_private_address_is_refused_cleanly(owner: CopilotCaller) -> None:
     project_id = current_project(owner)
 

@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Create integration (admin)
-         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422.
+         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422, and so is a `webhook_token` shorter than 16 characters (the webhook would refuse every delivery).
          */
         post: operations["createIntegration"];
         delete?: never;

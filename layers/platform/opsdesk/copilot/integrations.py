@@ -22,6 +22,9 @@ from opsdesk.secrets import SecretStore
 CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
                               "webhook_token"})
 """`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters."""
+WEBHOOK_TOKEN_MIN_LENGTH = 16
+"""The webhook verifier refuses shorter tokens (opsdesk.alerts.webhooks.MIN_TOKEN_LENGTH; a unit test keeps the two
+equal), so an integration may not be given one: every delivery would be a 401."""
 MAX_CONFIG_KEYS = 32
 Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
 """(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""
@@ -46,6 +49,10 @@ def _check_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
     if unknown:
         raise ValidationFailed.on_field("credentials", f"unknown credential names: {', '.join(unknown)}; use "
                                                        f"{', '.join(sorted(CREDENTIAL_NAMES))}")
+    token = credentials.get("webhook_token")
+    if token and len(token) < WEBHOOK_TOKEN_MIN_LENGTH:
+        raise ValidationFailed.on_field("credentials.webhook_token",
+                                        f"webhook_token must be at least {WEBHOOK_TOKEN_MIN_LENGTH} characters")
     return {k: v for k, v in credentials.items() if v}
 
 

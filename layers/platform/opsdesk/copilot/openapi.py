@@ -220,7 +220,8 @@ def _monitoring() -> list[Operation]:
                   errors=(*WRITE, FOUND, CONFLICT),
                   description="`credentials` (api_key, app_key, token, username, password, role_arn, "
                               "external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; "
-                              "a credential name inside `config` is 422."),
+                              "a credential name inside `config` is 422, and so is a `webhook_token` shorter than "
+                              "16 characters (the webhook would refuse every delivery)."),
         Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
                   "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND),
