@@ -86,6 +86,7 @@ def test_refresh_by_cookie_then_logout_revokes_the_refresh_token(stack: RunningS
     assert logout.status_code == 200
     assert "Max-Age=0" in set_cookies(logout)["access_token"]
     assert again.status_code == 401
+    assert again.json() == {"detail": "Invalid, expired or revoked refresh token"}  # not "email or password"
 
 
 def test_after_logout_the_sessions_token_is_refused_by_header_and_by_cookie(stack: RunningStack) -> None:

@@ -15,6 +15,7 @@ from opsdesk.errors import Conflict, DomainError, RateLimited, Unauthorized, Val
 from opsdesk.identity import TENANT_ATTRIBUTE
 
 INVALID_CREDENTIALS = "Invalid email or password"
+INVALID_REFRESH_TOKEN = "Invalid, expired or revoked refresh token"
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
 
 
@@ -74,8 +75,11 @@ class CognitoDirectory:
         return _tokens(result)
 
     def refresh(self, refresh_token: str) -> Tokens:
-        result = self._call("initiate_auth", ClientId=self._client, AuthFlow="REFRESH_TOKEN_AUTH",
-                            AuthParameters={"REFRESH_TOKEN": refresh_token}, sign_in=True)
+        try:
+            result = self._call("initiate_auth", ClientId=self._client, AuthFlow="REFRESH_TOKEN_AUTH",
+                                AuthParameters={"REFRESH_TOKEN": refresh_token}, sign_in=True)
+        except Unauthorized as exc:  # no email or password was sent: say what was refused
+            raise Unauthorized(INVALID_REFRESH_TOKEN) from exc
         tokens = _tokens(result)
         return Tokens(tokens.id_token, tokens.refresh_token or refresh_token, tokens.expires_in)
 
