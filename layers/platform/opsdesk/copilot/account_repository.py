@@ -1,0 +1,172 @@
+"""AccountRepository: the copilot's tenants, users, projects and members on the IncidentsTable. A membership
+change is one transaction: the member item, the user's role map and the project's owner count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from opsdesk.copilot import keys
+from opsdesk.copilot.items import (
+    RecordItem,
+    email_item,
+    member_item,
+    member_record,
+    project_item,
+    project_record,
+    slug_item,
+    tenant_item,
+    tenant_record,
+    user_item,
+    user_record,
+)
+from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+from opsdesk.copilot.table_repository import CopilotTableRepository, changed
+from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
+
+
+class AccountRepository(CopilotTableRepository):
+    """Tenants (with their slugs), users (with their email lookups), projects and their members."""
+
+    def create_tenant(self, tenant: Tenant, user: User, project: Project, owner: Member) -> None:
+        def write(tx: TransactWrite) -> None:
+            tx.save(slug_item(tenant), condition=RecordItem.pk.does_not_exist())
+            tx.save(tenant_item(tenant), condition=RecordItem.pk.does_not_exist())
+            tx.save(user_item(user), condition=RecordItem.pk.does_not_exist())
+            tx.save(email_item(user))
+            tx.save(project_item(replace(project, owner_count=1)), condition=RecordItem.pk.does_not_exist())
+            tx.save(member_item(tenant.id, owner))
+
+        def outcome() -> Outcome:  # our own earlier attempt, or someone else's tenant with the slug
+            ours = self.get_tenant(tenant.id) == tenant_record(tenant_item(tenant))
+            return Outcome.DONE if ours else Outcome.CONFLICT
+
+        self._commit(write, changed(f"Slug {tenant.slug} is taken"), outcome)
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.TENANT_SK)
+        return tenant_record(item) if item else None
+
+    def get_user(self, tenant_id: str, user_id: str) -> User | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.user_sk(user_id))
+        return user_record(item) if item else None
+
+    def find_user_by_email(self, tenant_id: str, email: str) -> User | None:
+        lookup = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.email_sk(email))
+        return self.get_user(tenant_id, lookup.refId) if lookup and lookup.refId else None
+
+    def set_current_project(self, user: User, project_id: str | None) -> User:
+        after = replace(user, current_project_id=project_id, version=user.version + 1)
+        self._commit(lambda tx: tx.save(user_item(after), condition=RecordItem.version == user.version),
+                     changed("The user changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+        return after
+
+    def create_project(self, project: Project, owner: Member, user: User) -> None:
+        after = replace(user, roles={**user.roles, project.id: Role.OWNER}, version=user.version + 1)
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(project_item(replace(project, owner_count=1)), condition=RecordItem.pk.does_not_exist())
+            tx.save(member_item(project.tenant_id, owner))
+            tx.save(user_item(after), condition=RecordItem.version == user.version)
+
+        self._commit(write, changed("The user changed meanwhile; retry"), lambda: Outcome.CONFLICT)
+
+    def get_project(self, tenant_id: str, project_id: str) -> Project | None:
+        item = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(project_id))
+        return project_record(item) if item else None
+
+    def get_projects(self, tenant_id: str, project_ids: Sequence[str]) -> list[Project]:
+        wanted = list(dict.fromkeys(project_ids))
+        if not wanted:
+            return []
+        try:
+            found = list(RecordItem.batch_get([(keys.tenant_pk(tenant_id), keys.project_sk(p)) for p in wanted],
+                                              consistent_read=True))
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(len(found))
+        by_id = {project.id: project for project in map(project_record, found)}
+        return [by_id[p] for p in wanted if p in by_id]  # BatchGetItem answers in no particular order
+
+    def update_project(self, before: Project, after: Project) -> None:
+        # The name and description only: the owner count moves with memberships (save_member), not the version, so
+        # writing the count as read could undo a membership change made meanwhile.
+        item = project_item(after)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(item, actions=[RecordItem.data.set(item.data), RecordItem.version.set(after.version)],
+                      condition=RecordItem.version == before.version)
+
+        self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+
+    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
+        users = [self.get_user(project.tenant_id, m.user_id) for m in members]
+
+        def write(tx: TransactWrite) -> None:
+            tx.delete(RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)),
+                      condition=RecordItem.version == project.version)
+            for member in members:
+                tx.delete(RecordItem(keys.project_pk(project.tenant_id, project.id), keys.member_sk(member.user_id)))
+            for user in users:
+                if user is not None:
+                    tx.save(user_item(_without_project(user, project.id)),
+                            condition=RecordItem.version == user.version)
+
+        self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+
+    def list_members(self, tenant_id: str, project_id: str) -> list[Member]:
+        return [member_record(i) for i in self._query(keys.project_pk(tenant_id, project_id),
+                                                      RecordItem.sk.startswith("MEMBER#"), limit=1000)]
+
+    def get_member(self, tenant_id: str, project_id: str, user_id: str) -> Member | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.member_sk(user_id))
+        return member_record(item) if item else None
+
+    def save_member(self, tenant_id: str, project: Project, member: Member, previous: Member | None,
+                    user: User | None) -> None:
+        owners = project.owner_count + (member.role is Role.OWNER) - (previous is not None and
+                                                                      previous.role is Role.OWNER)
+        if user is None:
+            made = User(member.user_id, tenant_id, member.email, member.full_name, project.id,
+                        {project.id: member.role})
+        else:
+            made = replace(user, roles={**user.roles, project.id: member.role}, version=user.version + 1,
+                           current_project_id=user.current_project_id or project.id)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
+                      actions=[RecordItem.ownerCount.set(owners)],
+                      condition=RecordItem.ownerCount == project.owner_count)
+            tx.save(member_item(tenant_id, member),
+                    condition=RecordItem.pk.does_not_exist() if previous is None else RecordItem.pk.exists())
+            if user is None:
+                tx.save(user_item(made), condition=RecordItem.pk.does_not_exist())
+                tx.save(email_item(made))
+            else:
+                tx.save(user_item(made), condition=RecordItem.version == user.version)
+
+        self._commit(write, changed("The project's members changed meanwhile; reload and retry"),
+                     lambda: Outcome.CONFLICT)
+
+    def remove_member(self, tenant_id: str, project: Project, member: Member, user: User) -> None:
+        owners = project.owner_count - (member.role is Role.OWNER)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
+                      actions=[RecordItem.ownerCount.set(owners)],
+                      condition=RecordItem.ownerCount == project.owner_count)
+            tx.delete(RecordItem(keys.project_pk(tenant_id, project.id), keys.member_sk(member.user_id)),
+                      condition=RecordItem.pk.exists())
+            tx.save(user_item(_without_project(user, project.id)), condition=RecordItem.version == user.version)
+
+        self._commit(write, changed("The project's members changed meanwhile; reload and retry"),
+                     lambda: Outcome.CONFLICT)
+
+
+def _without_project(user: User, project_id: str) -> User:
+    roles = {p: r for p, r in user.roles.items() if p != project_id}
+    current = user.current_project_id if user.current_project_id != project_id else None
+    return replace(user, roles=roles, current_project_id=current, version=user.version + 1)

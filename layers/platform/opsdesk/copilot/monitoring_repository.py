@@ -1,0 +1,118 @@
+"""MonitoringRepository: what the copilot's monitoring side stores on the IncidentsTable: integrations with
+their alert route entries (opsdesk.alerts.routes, one transaction), and the alerts and changes they deliver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from opsdesk.alerts.routes import RouteEntry, route_entries, route_item
+from opsdesk.copilot import keys
+from opsdesk.copilot.items import (
+    RecordItem,
+    alert_item,
+    alert_record,
+    change_item,
+    change_record,
+    integration_item,
+    integration_record,
+)
+from opsdesk.copilot.records import Alert, ChangeEvent, Integration
+from opsdesk.copilot.table_repository import CopilotTableRepository, changed
+from opsdesk.dynamo import Outcome, domain_error_for, get_item
+from opsdesk.errors import NotFound
+from opsdesk.events import DomainEvent
+from opsdesk.pagination import OffsetRequest
+
+
+class MonitoringRepository(CopilotTableRepository):
+    """Alerts and changes (a partition each, by time), and integrations (under their project)."""
+
+    # Evidence, alerts, changes
+
+    def save_alert(self, tenant_id: str, alert: Alert, events: Sequence[DomainEvent] = ()) -> None:
+        """Puts the alert (again, harmlessly: an alert's id is its own), with its events in one transaction."""
+        if not events:
+            self._save(alert_item(tenant_id, alert))
+            return
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(alert_item(tenant_id, alert))
+            self._transactions.publish(tx, tenant_id, events)
+
+        self._commit(write, changed("Alert write failed"), lambda: Outcome.RETRY)
+
+    def save_change(self, tenant_id: str, change: ChangeEvent) -> None:
+        self._save(change_item(tenant_id, change))
+
+    def alerts_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                       limit: int) -> list[Alert]:
+        items = self._query(keys.alerts_pk(tenant_id, project_id), RecordItem.sk.between(
+            keys.timeline_sk(start, ""), keys.timeline_sk(end, "~")), limit=limit, newest_first=True)
+        return [alert_record(i) for i in items]
+
+    def changes_between(self, tenant_id: str, project_id: str, start: datetime, end: datetime,
+                        limit: int) -> list[ChangeEvent]:
+        items = self._query(keys.changes_pk(tenant_id, project_id), RecordItem.sk.between(
+            keys.timeline_sk(start, ""), keys.timeline_sk(end, "~")), limit=limit, newest_first=True)
+        return [change_record(i) for i in items]
+
+    def query_alerts(self, tenant_id: str, project_id: str, page: OffsetRequest) -> list[Alert]:
+        wanted = page.offset + page.limit
+        items = self._query(keys.alerts_pk(tenant_id, project_id), None, limit=wanted, newest_first=True)
+        return [alert_record(i) for i in items[page.offset:wanted]]
+
+    # Monitoring integrations
+
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
+        """The integration and its alert route entries (opsdesk.alerts.routes) in one transaction: the entries of
+        the integration as it was are replaced by those of the integration as it is."""
+        before = None if create else self.get_integration(tenant_id, integration.project_id, integration.id)
+        if not create and before is None:
+            raise NotFound("Integration not found")
+        stale = _routes(tenant_id, before) if before else []
+        fresh = _routes(tenant_id, integration)
+
+        def write(tx: TransactWrite) -> None:
+            condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
+            tx.save(integration_item(tenant_id, integration), condition=condition)
+            for entry in stale:
+                if entry not in fresh:
+                    tx.delete(route_item(entry))
+            for entry in fresh:
+                tx.save(route_item(entry))
+
+        self._commit(write, changed("Integration already exists" if create else "Integration not found"),
+                     lambda: Outcome.CONFLICT)
+
+    def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
+        item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
+        return integration_record(item) if item else None
+
+    def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]:
+        items = self._query(keys.project_pk(tenant_id, project_id), RecordItem.sk.startswith("INTEG#"), limit=200)
+        return sorted((integration_record(i) for i in items), key=lambda i: (i.created_at, i.id))
+
+    def delete_integration(self, tenant_id: str, integration: Integration) -> None:
+        def write(tx: TransactWrite) -> None:
+            tx.delete(RecordItem(keys.project_pk(tenant_id, integration.project_id),
+                                 keys.integration_sk(integration.id)))
+            for entry in _routes(tenant_id, integration):
+                tx.delete(route_item(entry))
+
+        self._commit(write, changed("Delete failed"), lambda: Outcome.CONFLICT)
+
+    @staticmethod
+    def _save(item: RecordItem) -> None:
+        try:
+            item.save()
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Write failed") from exc
+
+
+def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:
+    return route_entries(tenant_id, integration.project_id, integration.id, integration.type,
+                         config=integration.config, enabled=integration.enabled)
