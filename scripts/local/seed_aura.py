@@ -85,8 +85,8 @@ def seed_aura() -> None:
                          "The platform namespace is no longer used; delete it.", "low")
     service.run(ALICE, destructive)
     until(destructive, {S.PENDING_APPROVAL})
-    create(ALICE, "Add checkout feature flags", "Add a ConfigMap named checkout-flags with the flag new_cart=true "
-           "in the cache namespace.", "low")
+    create(ALICE, "Turn on the new cart", "Set NEW_CART=true on the checkout deployment in the cache namespace.",
+           "low")
     create(CAROL, "Deploy nginx", "Deploy nginx with 2 replicas in the web namespace.")
 
 

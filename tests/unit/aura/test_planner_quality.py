@@ -17,7 +17,7 @@ import yaml
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, TicketBrief
 from opsdesk.aura.intent import WorkRequest, read_ticket
-from opsdesk.aura.planner import OfflineBrain
+from opsdesk.aura.planner import OfflineBrain, build_plan
 from opsdesk.aura.policy import assess
 from opsdesk.aura.records import AgentProgress, CompletedCall, ToolRequest
 
@@ -96,6 +96,25 @@ def test_the_held_out_set_keeps_its_floor() -> None:
     # (95.2%); the miss reads "ship reporting image" as an image update. The floors leave about one ticket of slack.
     assert quality.field_accuracy >= 0.94, quality.misses
     assert quality.case_accuracy >= 0.90, quality.misses
+
+
+def test_kinds_the_agent_does_not_write_and_title_tags_keep_their_held_out_floor() -> None:
+    """tests/data/aura_planner/unsupported_holdout.json: written before the planner learnt about unmanaged kinds and
+    title tags, never tuned on."""
+    quality = score(cases("unsupported_holdout"))
+    print(f"\naura planner, unmanaged kinds and title tags (held out): {quality}")
+    # Measured once, after the change (2026-12-06): fields 28/28, whole tickets 7/7; 0 of its 4 unmanaged-kind
+    # tickets were read right before (a PVC read as a deploy, an Ingress as an expose).
+    assert quality.case_accuracy >= 6 / 7, quality.misses
+
+
+def test_a_ticket_for_a_kind_the_agent_does_not_write_plans_no_step_and_says_why() -> None:
+    request = read_ticket("RA: add config", "Add a ConfigMap named ra-flags in namespace ra-test with key mode=fast.")
+
+    plan, reasoning = build_plan(request, "t1")
+
+    assert (request.action, request.unmanaged, request.namespace) == (None, "ConfigMap", "ra-test")
+    assert plan.steps == () and "ConfigMap" in plan.summary and "ConfigMap" in reasoning
 
 
 # Prompt injection: the brain proposes, the policy holds every destructive call.

@@ -27,7 +27,15 @@ from opsdesk.aura.intent_scan import (
     segments,
     version_of,
 )
-from opsdesk.aura.intent_words import CUES, SOFTWARE_PRIOR, STOP_CUE, TITLE_WEIGHT, Action
+from opsdesk.aura.intent_words import (
+    CUES,
+    KIND_MENTION,
+    SOFTWARE_PRIOR,
+    STOP_CUE,
+    TITLE_WEIGHT,
+    Action,
+    unmanaged_kind,
+)
 from opsdesk.aura.policy import is_production
 from opsdesk.aura.software import BY_SPELLING, Software, lookup
 
@@ -62,6 +70,9 @@ class WorkRequest:
     set_aside: tuple[str, ...] = ()
     """Text that read as instructions to the agent and was not taken as the request."""
     confidence: float = 0.0
+    unmanaged: str | None = None
+    """A Kubernetes kind the ticket asks for that the agent does not write (`ConfigMap`): no action is read, so
+    the plan has no step and says why."""
 
     @property
     def product(self) -> Software | None:
@@ -116,6 +127,11 @@ def read_ticket(title: str, description: str) -> WorkRequest:
     scores = _action_scores(scans)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
+    unmanaged = _asked_kind(scans)
+    if unmanaged is not None:
+        # Nothing the agent writes would do what the ticket asks: any action read would be another change.
+        return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
+                           set_aside=tuple(set_aside))
     software = best_software(scans, action)
     namespace = _namespace(scans, software)
     name = _name(scans, action, software, namespace)
@@ -147,6 +163,20 @@ def read_ticket(title: str, description: str) -> WorkRequest:
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
                                                                                    text)),
         set_aside=tuple(set_aside), confidence=round(min(1.0, margin / 4.0), 2))
+
+
+def _asked_kind(scans: list[Scan]) -> str | None:
+    """The unmanaged kind the ticket asks for, if it asks for one: the first kind word of the description (else
+    the title) that is not a place or target ("in the jobs namespace", "to the web service"), when that word is an
+    unmanaged kind. A managed kind named first ("the api deployment ... its ConfigMap") keeps the ticket."""
+    for scan_ in sorted(scans, key=lambda s: s.title):
+        for mention in KIND_MENTION.finditer(scan_.masked):
+            if mention.group("place"):
+                continue
+            if mention.group("managed"):
+                return None
+            return unmanaged_kind(mention.group("unmanaged"))
+    return None
 
 
 def _action_scores(scans: list[Scan]) -> dict[Action, float]:

@@ -26,6 +26,7 @@ from opsdesk.aura.intent_words import (
     SKIPPED_BEFORE_OBJECT,
     STAGES,
     SUBJECT_FOLLOWERS,
+    TITLE_TAG,
     WORKLOAD_NOUNS,
     Action,
 )
@@ -91,7 +92,7 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
         set_aside.extend(match.group(0).strip() for match in block.finditer(body))
         body = block.sub(" . ", body)
     trusted: list[Segment] = []
-    pieces = [(title, True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
+    pieces = [(TITLE_TAG.sub("", title), True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
     for text, is_title in pieces:
         if not text.strip().strip("."):
             continue

@@ -160,3 +160,42 @@ INJECTION = re.compile(
     r"\bskip\s+the\s+(?:policy|approval|review)\b|\bas\s+the\s+system\b|\bi\s+instruct\s+you\b|<!--|```",
     re.IGNORECASE | re.DOTALL)
 """Text that talks to the agent rather than describing the work: it is set aside, never read as the request."""
+
+
+_UNMANAGED_KINDS: tuple[tuple[str, str], ...] = (
+    (r"config\s*maps?", "ConfigMap"), (r"secrets?", "Secret"), (r"ingress(?:es)?", "Ingress"),
+    (r"cron\s*jobs?", "CronJob"), (r"daemon\s*sets?", "DaemonSet"),
+    (r"persistent\s*volume\s*claims?|pvcs?|volume\s+claims?", "PersistentVolumeClaim"),
+    (r"persistent\s*volumes?", "PersistentVolume"), (r"service\s*accounts?", "ServiceAccount"),
+    (r"(?:cluster\s*)?role\s*bindings?", "RoleBinding"), (r"cluster\s*roles?", "ClusterRole"),
+    (r"network\s*polic(?:y|ies)", "NetworkPolicy"),
+    (r"horizontal\s*pod\s*autoscalers?|hpas?", "HorizontalPodAutoscaler"),
+    (r"pod\s*disruption\s*budgets?|pdbs?", "PodDisruptionBudget"),
+    (r"custom\s*resource\s*definitions?|crds?", "CustomResourceDefinition"),
+    (r"storage\s*class(?:es)?", "StorageClass"), (r"resource\s*quotas?", "ResourceQuota"),
+    (r"limit\s*ranges?", "LimitRange"),
+)
+"""Kubernetes kinds the agent does not write (its manifests are Deployments, StatefulSets, their Services and
+namespaces), by their spellings. Unambiguous ones only: "job" and "role" are everyday words in a ticket."""
+_MANAGED_KINDS = r"deployments?|statefulsets?|sts|services?|svc|namespaces?|ns|pods?|workloads?"
+KIND_MENTION = re.compile(
+    r"\b(?:(?P<place>in|into|inside|within|from|to|on|onto|for|of|at|behind|via)\s+(?:the\s+|a\s+|an\s+)?)?"
+    r"(?:(?P<unmanaged>" + "|".join(f"(?:{spelling})" for spelling, _ in _UNMANAGED_KINDS) + r")"
+    r"|(?P<managed>" + _MANAGED_KINDS + r"))\b")
+"""A kind word, with the preposition before it when there is one ("in the jobs namespace", "to the web service":
+a place or a target, not the thing the ticket asks for). Multi-word unmanaged spellings are tried first, so
+"service account" is not read as "service"."""
+
+
+def unmanaged_kind(spelling: str) -> str | None:
+    """The Kubernetes kind an unmanaged spelling names."""
+    for pattern, kind in _UNMANAGED_KINDS:
+        if re.fullmatch(pattern, spelling):
+            return kind
+    return None
+
+
+TITLE_TAG = re.compile(r"^\s*(?:\[[^\]\n]{1,40}\]\s*|(?:[A-Z][A-Z0-9]*|[A-Za-z]+)-\d+:\s+|[A-Z][A-Z0-9]+:\s+)+")
+"""Labels a tracker or a team puts before a title: `[urgent]`, `OPS-7:`, `RA:` (an issue key or a word in capitals
+and a colon). They say where the ticket comes from, not what it asks for; a lower-case `web: ...` stays, as it may
+name the workload."""

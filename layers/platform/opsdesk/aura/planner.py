@@ -68,6 +68,10 @@ def build_plan(request: WorkRequest, ticket_id: str, denied: tuple[str, ...] = (
     """The plan for the request, and the reasoning shown with it."""
     reasoning = describe(request)
     drafts = draft_steps(request, ticket_id)
+    if request.unmanaged is not None:
+        summary = (f"Cannot proceed: the ticket asks for a {request.unmanaged}, and this agent writes only {MANAGED}. "
+                   "A person does it, or the ticket is reworded as a change to one of those.")
+        return Plan(summary, (), (), (f"{request.unmanaged} is outside what this agent writes",)), reasoning
     if not drafts:
         summary = ("Cannot proceed: the ticket does not say what to change (deploy, scale, update, restart, expose "
                    "or delete a workload, or create or delete a namespace).")
@@ -83,7 +87,13 @@ def build_plan(request: WorkRequest, ticket_id: str, denied: tuple[str, ...] = (
     return Plan(_summary(request, dropped), steps, tools, risks), reasoning
 
 
+MANAGED = "Deployments, StatefulSets, their Services and namespaces"
+"""What the agent's manifests can be (opsdesk.aura.plan_steps)."""
+
+
 def describe(request: WorkRequest) -> str:
+    if request.unmanaged is not None:
+        return f"The ticket asks for a {request.unmanaged}, which this agent does not write (it writes {MANAGED})."
     if request.action is None:
         return "The ticket names no change the planner recognises."
     read = [f"action {request.action.value}"]
