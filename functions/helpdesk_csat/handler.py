@@ -26,7 +26,7 @@ from opsdesk.helpdesk.csat import (
     render_not_found,
 )
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
-from opsdesk.helpdesk.repository import TicketRepository
+from opsdesk.helpdesk.ticket_repository import TicketRecordRepository
 from opsdesk.http import create_api, json_response, raw_body
 from opsdesk.observability import instrumented
 from opsdesk.settings import HelpdeskSettings, load_settings
@@ -34,7 +34,7 @@ from opsdesk.settings import HelpdeskSettings, load_settings
 settings = load_settings(HelpdeskSettings)
 app = create_api(HELPDESK, settings)
 surveys = CsatService(ExtrasRepository())
-ticket_store = TicketRepository()
+ticket_store = TicketRecordRepository()
 
 
 def _page(status: int, body: str) -> Response[str]:

@@ -10,7 +10,7 @@ from typing import Any
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
-from opsdesk.helpdesk.repository import TicketRepository
+from opsdesk.helpdesk.ticket_repository import TicketRecordRepository
 from opsdesk.helpdesk.views import ticket_view
 from opsdesk.helpdesk.workflow import require_agent
 from opsdesk.http import create_api, current_principal, request_body
@@ -20,7 +20,7 @@ from opsdesk.settings import HelpdeskExportSettings, load_settings
 
 settings = load_settings(HelpdeskExportSettings)
 app = create_api(HELPDESK, settings)
-ticket_store = TicketRepository()
+ticket_store = TicketRecordRepository()
 
 
 def ticket_views(tenant_id: str, ticket_ids: Sequence[str], now: datetime) -> list[dict[str, Any]]:
