@@ -96,7 +96,7 @@ def test_tickets_are_created_listed_patched_and_cancelled_as_documented(stack: R
     assert (ticket["status"], ticket["priority"], ticket["currentTurn"], ticket["maxTurns"]) == (
         "draft", "high", 0, 50)
     assert ticket["tokenUsage"]["totalTokens"] == 0
-    listed = call(stack, "GET", "/tickets", params={"status": "draft,executing", "priority": "high", "limit": 500})
+    listed = call(stack, "GET", "/tickets", params={"status": "draft,executing", "priority": "high", "limit": 200})
     body = listed.json()
     assert set(body) == {"tickets", "total"} and body["total"] >= 1
     assert ticket["id"] in {t["id"] for t in body["tickets"]}

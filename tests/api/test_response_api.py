@@ -207,12 +207,12 @@ def test_the_status_filter_and_cursor_paging_walk_each_incident_once_newest_firs
     assert created == sorted(created, reverse=True)
 
 
-def test_the_incident_list_limit_is_capped_and_a_bad_one_is_a_query_error(stack: RunningStack) -> None:
+def test_the_incident_list_limit_is_bounded_and_a_bad_one_is_a_query_error(stack: RunningStack) -> None:
     for _ in range(2):
         new_incident(stack)
     assert len(listed(stack, "/api/incidents/", limit=1)) == 1
-    assert len(listed(stack, "/api/incidents/", limit=100_000)) <= 200
-    for bad in ("0", "-1", "abc"):
+    assert len(listed(stack, "/api/incidents/", limit=200)) <= 200
+    for bad in ("0", "-1", "abc", "201", "100000"):
         assert validation_locs(get(stack, "/api/incidents/", limit=bad)) == [["query", "limit"]]
     assert validation_locs(get(stack, "/api/incidents/", status="solved")) == [["query", "status"]]
 

@@ -167,7 +167,10 @@ def test_every_list_documents_the_limit_its_handler_parses(document: dict[str, A
     for where, parse in parsers.items():
         query = {p["name"]: p for p in lists[where].get("parameters", []) if p["in"] == "query"}
         assert query["limit"]["schema"]["default"] == parse({}).limit, where
-        assert f"at most {parse({'limit': '1000000'}).limit} " in query["limit"]["description"], where
+        most = query["limit"]["schema"]["maximum"]
+        assert parse({"limit": str(most)}).limit == most and f"max {most};" in query["limit"]["description"], where
+        with pytest.raises(ValidationFailed):
+            parse({"limit": str(most + 1)})
         assert "cursor" in query and "X-Next-Cursor" in lists[where]["responses"]["200"]["headers"], where
 
 

@@ -8,9 +8,9 @@
 Every store answers a list with one `Page[T]`: its items, and the next page's cursor or the list's total where
 the style has one.
 
-A `limit` above the route's maximum is refused where the module's document states that maximum (support and
-copilot: "max 100"), and capped where it states none (helpdesk, response, aura): a client that followed its
-document is never refused (docs/decisions.md, "Page sizes").
+A `limit` above the route's maximum is refused with the module's validation error, never capped: the support and
+copilot documents state their maximum ("max: 100"), the OpenAPI documents every route's (docs/decisions.md, "Page
+sizes").
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def parse_page_request(
     """`page` (>= 1) and `limit` (1 to the maximum the support document states)."""
     problems: list[FieldError] = []
     page = _positive_int(query.get("page"), 1, "page", problems)
-    limit = _limit(query.get("limit"), default_limit, max_limit, problems, refuse_larger=True)
+    limit = _limit(query.get("limit"), default_limit, max_limit, problems)
     if problems:
         raise ValidationFailed(details=problems)
     request = PageRequest(page=page, limit=limit)
@@ -71,7 +71,7 @@ class CursorRequest:
 
 
 def parse_cursor_request(query: Mapping[str, str], *, default_limit: int, max_limit: int) -> CursorRequest:
-    """`limit` (>= 1, capped at the maximum) and `cursor` (checked by the store that made it)."""
+    """`limit` (1 to the maximum) and `cursor` (checked by the store that made it)."""
     return CursorRequest(limit=parse_limit(query, default_limit, max_limit), cursor=query.get("cursor") or None)
 
 
@@ -83,10 +83,10 @@ class OffsetRequest:
 
 def parse_offset_request(
     query: Mapping[str, str], *, offset_name: str = "offset", default_limit: int = DEFAULT_PAGE_SIZE,
-    max_limit: int = MAX_PAGE_SIZE, refuse_larger: bool = False,
+    max_limit: int = MAX_PAGE_SIZE,
 ) -> OffsetRequest:
-    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit` (above
-    `max_limit`: refused when `refuse_larger`, the document stating the maximum; else capped)."""
+    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit` (1 to
+    `max_limit`)."""
     problems: list[FieldError] = []
     raw = query.get(offset_name)
     offset = 0
@@ -97,7 +97,7 @@ def parse_offset_request(
             offset = -1
         if not 0 <= offset < MAX_OFFSET:
             problems.append(FieldError(offset_name, f"{offset_name} must be an integer from 0 to {MAX_OFFSET - 1}"))
-    limit = _limit(query.get("limit"), default_limit, max_limit, problems, refuse_larger=refuse_larger)
+    limit = _limit(query.get("limit"), default_limit, max_limit, problems)
     if problems:
         raise ValidationFailed(details=problems)
     return OffsetRequest(offset=max(offset, 0), limit=limit)
@@ -110,21 +110,20 @@ def paged(items: Sequence[T], request: OffsetRequest) -> list[T]:
 
 
 def parse_limit(query: Mapping[str, str], default: int, maximum: int) -> int:
-    """`limit`: a positive integer, capped at `maximum` (no document of a cursor list states one); absent,
-    `default`."""
+    """`limit`: an integer from 1 to `maximum`; absent, `default`."""
     problems: list[FieldError] = []
-    limit = _limit(query.get("limit"), default, maximum, problems, refuse_larger=False)
+    limit = _limit(query.get("limit"), default, maximum, problems)
     if problems:
         raise ValidationFailed(details=problems)
     return limit
 
 
-def _limit(raw: str | None, default: int, maximum: int, problems: list[FieldError], *, refuse_larger: bool) -> int:
+def _limit(raw: str | None, default: int, maximum: int, problems: list[FieldError]) -> int:
     limit = _positive_int(raw, default, "limit", problems)
-    if limit > maximum and refuse_larger:
+    if limit > maximum:
         problems.append(FieldError("limit", f"limit must be an integer from 1 to {maximum}"))
         return default
-    return min(limit, maximum)
+    return limit
 
 
 def _positive_int(raw: str | None, default: int, field: str, problems: list[FieldError]) -> int:

@@ -215,11 +215,15 @@ def test_action_status_query_errors_are_located_in_the_query(query: dict[str, st
     assert [(d.field, d.message) for d in refused.value.details] == [("query.status", message)]
 
 
-def test_pages_default_cap_and_locate_their_errors_in_the_query() -> None:
+def test_pages_default_bound_and_locate_their_errors_in_the_query() -> None:
     assert (parse_incident_page({}).limit, parse_event_page({}).limit) == (50, 100)
-    assert (parse_incident_page({"limit": "900"}).limit, parse_event_page({"limit": "9000"}).limit) == (200, 1000)
+    assert (parse_incident_page({"limit": "200"}).limit, parse_event_page({"limit": "1000"}).limit) == (200, 1000)
     assert parse_event_page({"cursor": "abc"}).cursor == "abc"
-    for bad in ("0", "-1", "ten"):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_event_page({"limit": "1001"})
+    assert [(d.field, d.message) for d in refused.value.details] == [
+        ("query.limit", "limit must be an integer from 1 to 1000")]
+    for bad in ("0", "-1", "ten", "201"):
         with pytest.raises(ValidationFailed) as refused:
             parse_incident_page({"limit": bad})
         assert [d.field for d in refused.value.details] == ["query.limit"]

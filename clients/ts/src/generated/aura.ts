@@ -1143,7 +1143,7 @@ export interface operations {
             query?: {
                 /** @description Only this actor's entries */
                 actor?: "agent" | "user" | "system";
-                /** @description Items per page: at most 500 (a larger value is capped) */
+                /** @description Items per page (max 500; a larger value is a 400) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 offset?: number;
@@ -1381,7 +1381,7 @@ export interface operations {
     listTickets: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 200 (a larger value is capped) */
+                /** @description Items per page (max 200; a larger value is a 400) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 offset?: number;
@@ -1618,7 +1618,7 @@ export interface operations {
     getTicketAudit: {
         parameters: {
             query?: {
-                /** @description Items per page: at most 500 (a larger value is capped) */
+                /** @description Items per page (max 500; a larger value is a 400) */
                 limit?: number;
                 /** @description Items to skip (pagination offset) */
                 offset?: number;

@@ -1724,7 +1724,7 @@ export interface operations {
                 assignee?: string;
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 400) */
                 cursor?: string;
-                /** @description Items per page: at most 100 (a larger value is capped) */
+                /** @description Items per page (max 100; a larger value is a 400) */
                 limit?: number;
                 /** @description Only this priority */
                 priority?: "low" | "normal" | "high" | "urgent";
@@ -1988,7 +1988,7 @@ export interface operations {
             query?: {
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 400) */
                 cursor?: string;
-                /** @description Items per page: at most 500 (a larger value is capped) */
+                /** @description Items per page (max 500; a larger value is a 400) */
                 limit?: number;
             };
             header?: never;

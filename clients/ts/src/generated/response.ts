@@ -673,7 +673,7 @@ export interface operations {
             query?: {
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 422) */
                 cursor?: string;
-                /** @description Items per page: at most 200 (a larger value is capped) */
+                /** @description Items per page (max 200; a larger value is a 422) */
                 limit?: number;
                 /** @description Only this status */
                 status?: components["schemas"]["Status"];
@@ -767,7 +767,7 @@ export interface operations {
             query?: {
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 422) */
                 cursor?: string;
-                /** @description Items per page: at most 500 (a larger value is capped) */
+                /** @description Items per page (max 500; a larger value is a 422) */
                 limit?: number;
             };
             header?: never;
@@ -908,7 +908,7 @@ export interface operations {
             query?: {
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 422) */
                 cursor?: string;
-                /** @description Items per page: at most 1000 (a larger value is capped) */
+                /** @description Items per page (max 1000; a larger value is a 422) */
                 limit?: number;
             };
             header?: never;
@@ -980,7 +980,7 @@ export interface operations {
             query?: {
                 /** @description The `X-Next-Cursor` header of the previous page (another list's is 422) */
                 cursor?: string;
-                /** @description Items per page: at most 1000 (a larger value is capped) */
+                /** @description Items per page (max 1000; a larger value is a 422) */
                 limit?: number;
             };
             header?: never;

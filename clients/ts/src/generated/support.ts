@@ -709,7 +709,7 @@ export interface components {
         Pagination: {
             /**
              * limit
-             * @description The page size used (a larger `limit` asked for is capped).
+             * @description The page size used (the `limit` asked for, or the default).
              */
             limit: number;
             /** page */

@@ -100,8 +100,8 @@ OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": MAX_
 
 
 def _limit(default: int, maximum: int) -> Parameter:
-    return query_param("limit", {"type": "integer", "minimum": 1, "default": default},
-                       f"Items per page: at most {maximum} (a larger value is capped)")
+    return query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+                       f"Items per page (max {maximum}; a larger value is a 400)")
 
 
 def _tickets() -> list[Operation]:
@@ -257,7 +257,7 @@ refused with a 4xx changes nothing.
 ## Pagination
 Lists are `{{"tickets": [...], "total": n}}` and `{{"entries": [...], "total": n}}` with `limit` and `offset`
 (tickets: default {DEFAULT_TICKET_PAGE}, at most {MAX_TICKET_PAGE}; audit: default {DEFAULT_AUDIT_PAGE}, at most
-{MAX_AUDIT_PAGE}; a larger limit is capped; offsets below {MAX_OFFSET:,}):
+{MAX_AUDIT_PAGE}; a larger limit is a 400; offsets below {MAX_OFFSET:,}):
 `GET /tickets?status=executing,paused&limit=20&offset=40`. `total` counts every item matching the filters. Filters
 that take several values take them comma-separated.
 

@@ -280,7 +280,7 @@ incident the caller cannot see is 404, whoever's it is.
 
 ## Pagination
 List endpoints of incidents and alerts take `skip` (items to skip, default 0) and `limit` (default
-{DEFAULT_INCIDENT_PAGE}, at most {MAX_INCIDENT_PAGE}; a larger value is capped): `GET /incidents?skip=20&limit=10`.
+{DEFAULT_INCIDENT_PAGE}, max {MAX_INCIDENT_PAGE}; a larger value is a 422): `GET /incidents?skip=20&limit=10`.
 
 ## Rate limiting
 {COPILOT.default_rate_limit} requests a minute per user on every signed-in route. Every answer there carries

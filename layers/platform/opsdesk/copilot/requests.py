@@ -139,7 +139,7 @@ def parse_incident_filters(query: Mapping[str, str]) -> IncidentFilters:
 
 def parse_incident_page(query: Mapping[str, str]) -> OffsetRequest:
     return parse_offset_request(query, offset_name="skip", default_limit=DEFAULT_INCIDENT_PAGE,
-                                max_limit=MAX_INCIDENT_PAGE, refuse_larger=True)  # the document: "max 100"
+                                max_limit=MAX_INCIDENT_PAGE)
 
 
 def _enum(query: Mapping[str, str], name: str, kind: Any, problems: list[FieldError]) -> Any:

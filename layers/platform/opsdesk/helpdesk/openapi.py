@@ -55,9 +55,10 @@ role is the `agent` or `admin` group. A user sees their tenant's data only: anot
 refused field (`title`, `ids[2]`, `cursor`, `Content-Type`, `body`).
 
 ## Pagination
-`GET /tickets` and `GET /tickets/{{id}}/comments` answer bare JSON arrays and take `limit` (a larger value is
-capped) and `cursor`: when there may be more, the answer's `{NEXT_CURSOR_HEADER}` header holds the next page's
-cursor, sent back as `?cursor=` (opaque and signed; another list's is 400): `GET /tickets?status=open&limit=20`.
+`GET /tickets` and `GET /tickets/{{id}}/comments` answer bare JSON arrays and take `limit` (up to each route's
+maximum; a larger value is a 400) and `cursor`: when there may be more, the answer's `{NEXT_CURSOR_HEADER}` header
+holds the next page's cursor, sent back as `?cursor=` (opaque and signed; another list's is 400):
+`GET /tickets?status=open&limit=20`.
 The other lists are short and answered whole."""
 
 TAGS = (

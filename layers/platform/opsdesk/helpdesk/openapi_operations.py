@@ -93,8 +93,8 @@ class CsatAnswer(BaseModel):
 
 def _page(default: int, maximum: int) -> tuple[Parameter, ...]:
     return (
-        query_param("limit", {"type": "integer", "minimum": 1, "default": default},
-                    f"Items per page: at most {maximum} (a larger value is capped)"),
+        query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+                    f"Items per page (max {maximum}; a larger value is a 400)"),
         query_param("cursor", {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
                     f"The `{NEXT_CURSOR_HEADER}` header of the previous page (another list's is 400)"),
     )

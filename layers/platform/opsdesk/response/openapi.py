@@ -82,8 +82,8 @@ class IngestEventBatch(RootModel[Annotated[list[IngestEventRequest],
 
 def _page(default: int, maximum: int) -> tuple[Parameter, ...]:
     return (
-        query_param("limit", {"type": "integer", "minimum": 1, "default": default},
-                    f"Items per page: at most {maximum} (a larger value is capped)"),
+        query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+                    f"Items per page (max {maximum}; a larger value is a 422)"),
         query_param("cursor", {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
                     f"The `{NEXT_CURSOR_HEADER}` header of the previous page (another list's is 422)"),
     )
@@ -195,9 +195,9 @@ FastAPI locates it (`["body", "title"]`, `["body", 3, "level"]`, `["query", "sta
 `["header", "Idempotency-Key"]`); every other error is `{{"detail": "message"}}`.
 
 ## Pagination
-Lists are bare JSON arrays. They take `limit` (a larger value is capped) and `cursor`: when there may be more, the
-answer's `{NEXT_CURSOR_HEADER}` header holds the next page's cursor, sent back as
-`?cursor=` (opaque and signed; another list's is 422): `GET /api/incidents?status=open&limit=50`.
+Lists are bare JSON arrays. They take `limit` (up to each route's maximum; a larger value is a 422) and
+`cursor`: when there may be more, the answer's `{NEXT_CURSOR_HEADER}` header holds the next page's cursor, sent
+back as `?cursor=` (opaque and signed; another list's is 422): `GET /api/incidents?status=open&limit=50`.
 
 ## WebSocket
 An incident's room: `ws://<host>{RESPONSE.base_path}/ws/incidents/{{incident_id}}?token=<ID token>` locally, the

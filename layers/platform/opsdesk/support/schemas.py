@@ -152,7 +152,7 @@ class IssueSummary(Answer):
 class Pagination(Answer):
     page: int = Field(ge=1)
     limit: int = Field(ge=1, le=MAX_PAGE_SIZE)
-    """The page size used (a larger `limit` asked for is capped)."""
+    """The page size used (the `limit` asked for, or the default)."""
     total: Count
     """Issues matching the filters, on every page."""
     total_pages: Count
