@@ -279,6 +279,12 @@ def transaction_conflicts() -> int:
         return _claims.conflicts
 
 
+def held_items() -> int:
+    """Items claimed by transactions under way now."""
+    with _claims.lock:
+        return len(_claims.held)
+
+
 def _claiming(request: Any) -> Any:
     def claiming_request(self: Any) -> Any:
         hold = _claims.hold_seconds

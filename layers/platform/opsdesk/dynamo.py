@@ -167,7 +167,7 @@ def run_transaction(
     after TRANSACTION_RETRY_SECONDS are a 429."""
     deadline = clock() + TRANSACTION_RETRY_SECONDS
     attempt = 0
-    lost_a_race = _always_spill.get()
+    lost_a_race = _always_spill.get() or time.monotonic() < _contended_until  # the process's clock, not `clock`
     while True:
         attempt += 1
         # After a lost race, counters go to a spill item (counter_sk): colliding writers spread out.
@@ -179,7 +179,9 @@ def run_transaction(
         except PynamoDBException as exc:
             after_failed_attempt()
             outcome = Outcome.CONFLICT
-            lost_a_race = lost_a_race or error_code(exc) in RACE_CODES
+            if error_code(exc) in RACE_CODES:
+                lost_a_race = True
+                _note_contention(time.monotonic() + CONTENDED_SECONDS)
             if is_retryable_transaction_failure(exc):
                 outcome = Outcome.RETRY
             elif error_code(exc) in CONDITION_CODES:
@@ -199,6 +201,17 @@ def run_transaction(
             raise domain_error_for(exc, "Resource conflict") from exc
         finally:
             _spill_shard.reset(shard)
+
+
+CONTENDED_SECONDS = 10.0
+"""After a lost race, this process's transactions spill from their first attempt for this long: in a burst, the
+writers after the first collision would otherwise each lose one attempt on the counter items themselves."""
+_contended_until = float("-inf")
+
+
+def _note_contention(until: float) -> None:
+    global _contended_until  # noqa: PLW0603 - one hint per process, read without a lock (a stale read costs a retry)
+    _contended_until = max(_contended_until, until)
 
 
 COUNTER_SPILL_SHARDS = 16
