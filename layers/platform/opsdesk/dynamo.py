@@ -209,6 +209,12 @@ writers after the first collision would otherwise each lose one attempt on the c
 _contended_until = float("-inf")
 
 
+def forget_contention() -> None:
+    """As a fresh process starts (benchmarks compare runs from the same start)."""
+    global _contended_until  # noqa: PLW0603 - see _note_contention
+    _contended_until = float("-inf")
+
+
 def _note_contention(until: float) -> None:
     global _contended_until  # noqa: PLW0603 - one hint per process, read without a lock (a stale read costs a retry)
     _contended_until = max(_contended_until, until)
