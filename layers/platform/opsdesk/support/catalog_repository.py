@@ -1,5 +1,3 @@
-# pynamodb's MapAttribute constructors are untyped (pyproject.toml allows it for the repository modules it names).
-# mypy: disallow-untyped-calls=False
 """CatalogRepository: the support catalog on the SupportTable: customers, their environments and planes (the
 SupportStore's catalog reads, and the writes that seed and administer them)."""
 
