@@ -235,9 +235,9 @@ def test_a_commit_that_failed_ambiguously_is_retried_once_and_counted_once(
     from botocore.exceptions import ClientError
     from pynamodb.exceptions import TransactWriteError
 
-    from opsdesk.support import issue_repository as repository
+    from opsdesk import dynamo
 
-    real_transact = repository.TransactWrite
+    real_transact = dynamo.TransactWrite
     failures = iter([True])
 
     class AppliedThenFailed(real_transact):  # type: ignore[misc, valid-type]
@@ -249,10 +249,11 @@ def test_a_commit_that_failed_ambiguously_is_retried_once_and_counted_once(
                 raise TransactWriteError("Failed to write transaction items", error)
             return response
 
-    monkeypatch.setattr(repository, "TransactWrite", AppliedThenFailed)
+    monkeypatch.setattr(dynamo, "TransactWrite", AppliedThenFailed)  # what Transactions.commit runs
 
     # When a client creates an issue
     issue = create(caller, tenant)
+    assert next(failures, None) is None  # the applied-then-failed answer was given
 
     # Then it got its issue, and the counters moved once (the retry saw the write was its own)
     assert caller.get(f"{BASE}/issues/{issue['id']}").status == 200
