@@ -68,6 +68,19 @@ def query_param(name: str, schema: Mapping[str, Any], description: str = "") -> 
     return Parameter(name, "query", schema, description)
 
 
+def cursor_page(default: int, maximum: int, invalid_status: int, next_cursor_header: str) -> tuple[Parameter, ...]:
+    """`limit` and `cursor` of a cursor-paged list (opsdesk.pagination, opsdesk.cursors), refused with the module's
+    validation status."""
+    from opsdesk.cursors import MAX_CURSOR_LENGTH  # noqa: PLC0415 - only the documents need it
+
+    return (
+        query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+                    f"Items per page (max {maximum}; a larger value is a {invalid_status})"),
+        query_param("cursor", {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+                    f"The `{next_cursor_header}` header of the previous page (another list's is {invalid_status})"),
+    )
+
+
 def path_param(name: str, description: str = "") -> Parameter:
     return Parameter(name, "path", {"type": "string"}, description, required=True)
 

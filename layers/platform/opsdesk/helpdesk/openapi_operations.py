@@ -8,7 +8,6 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from opsdesk.apimap import HELPDESK
-from opsdesk.cursors import MAX_CURSOR_LENGTH
 from opsdesk.helpdesk import schemas as s
 from opsdesk.helpdesk.attachments import (
     DEFAULT_MAX_BYTES,
@@ -48,6 +47,7 @@ from opsdesk.openapi import (
     Content,
     Operation,
     Parameter,
+    cursor_page,
     docs_operations,
     path_param,
     query_param,
@@ -92,12 +92,7 @@ class CsatAnswer(BaseModel):
 
 
 def _page(default: int, maximum: int) -> tuple[Parameter, ...]:
-    return (
-        query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
-                    f"Items per page (max {maximum}; a larger value is a 400)"),
-        query_param("cursor", {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
-                    f"The `{NEXT_CURSOR_HEADER}` header of the previous page (another list's is 400)"),
-    )
+    return cursor_page(default, maximum, 400, NEXT_CURSOR_HEADER)
 
 
 def _ticket_filters() -> tuple[Parameter, ...]:

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from pydantic import Field, RootModel
 
 from opsdesk.apimap import RESPONSE
-from opsdesk.cursors import MAX_CURSOR_LENGTH
 from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import (
     SCHEMAS,
@@ -24,6 +23,7 @@ from opsdesk.openapi import (
     Parameter,
     Tag,
     build_document,
+    cursor_page,
     docs_operations,
     path_param,
     query_param,
@@ -81,12 +81,7 @@ class IngestEventBatch(RootModel[Annotated[list[IngestEventRequest],
 
 
 def _page(default: int, maximum: int) -> tuple[Parameter, ...]:
-    return (
-        query_param("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
-                    f"Items per page (max {maximum}; a larger value is a 422)"),
-        query_param("cursor", {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
-                    f"The `{NEXT_CURSOR_HEADER}` header of the previous page (another list's is 422)"),
-    )
+    return cursor_page(default, maximum, 422, NEXT_CURSOR_HEADER)
 
 
 def _incidents() -> list[Operation]:
