@@ -35,7 +35,8 @@ DynamoDB, two fixes to TransactWriteItems:
 Opt-in (emulate_transaction_conflicts): DynamoDB refuses a transaction whose items another transaction is still
 working on (TransactionConflict); moto, whose transactions take one lock, never does, so a burst of one tenant's
 writes could not show the contention its counter items cause. With a hold time set, a transaction claims its
-items for that long before it applies, and one that meets a claimed item is cancelled as DynamoDB cancels it.
+items for that long (its time under way on DynamoDB) and then applies, and one that meets a claimed item is
+cancelled as DynamoDB cancels it.
 The write-burst benchmark turns it on (scripts/benchlib/bursts.py); the local stack leaves it off.
 
 And one addition: every DynamoDB write request (the four above and BatchWriteItem) moves a write generation on
@@ -302,11 +303,13 @@ def _claiming(request: Any) -> Any:
                 raise TransactionCanceledException([conflict if busy else (None, None, None) for busy in taken])
             _claims.held.update(touched)
         try:
-            time.sleep(hold)  # DynamoDB's prepare phase: the items are claimed, nothing is applied yet
-            return request(self)
+            time.sleep(hold)  # the transaction under way on DynamoDB: its items are claimed for this long
         finally:
             with _claims.lock:
                 _claims.held.difference_update(touched)
+        # Then it applies, in moto's one-write-at-a-time line: waiting in that line is moto's, not DynamoDB's, so
+        # the items are not held while it waits.
+        return request(self)
 
     return claiming_request
 
