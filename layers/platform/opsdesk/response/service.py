@@ -59,10 +59,9 @@ ROOM_EVENTS_BYTES = 48 * 1024
 messages up to 128 KB; one event may hold 48 KiB); `count` says how many arrived, `GET .../events` has them all."""
 
 
-def events_message(incident_id: str, events: Sequence[Event]) -> DomainEvent:
-    """The room's `events` message for one incident's share of an ingest: how many arrived and the newest of
-    them, newest last."""
-    mine = [e for e in events if e.incident_id == incident_id]
+def events_message(incident_id: str, mine: Sequence[Event]) -> DomainEvent:
+    """The room's `events` message for one incident's share of an ingest (`mine`, oldest first): how many arrived
+    and the newest of them, newest last."""
     shown: list[dict[str, Any]] = []
     size = 0
     for event in reversed(mine[-ROOM_EVENTS_SHOWN:]):
@@ -236,8 +235,11 @@ class ResponseService:
         self._store.begin_ingest(tenant_id, list(counts), now)
         try:
             self._store.store_events(tenant_id, events)
+            by_incident: dict[str, list[Event]] = {}
+            for event in events:
+                by_incident.setdefault(event.incident_id, []).append(event)
             self._store.finish_ingest(tenant_id, dict(counts), max(now, self._now()), idempotency_key,
-                                      [events_message(incident_id, events) for incident_id in counts])
+                                      [events_message(incident_id, mine) for incident_id, mine in by_incident.items()])
         finally:
             self._store.end_ingest(tenant_id, list(counts))
         for incident_id in counts:
