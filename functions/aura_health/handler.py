@@ -8,14 +8,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import AURA
 from opsdesk.aura.info import API_VERSION, git_status
 from opsdesk.aura.repository import AuraRepository
 from opsdesk.errors import DomainError
 from opsdesk.http import create_api, json_response
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import AuraSettings, load_settings
 
 STARTED = time.monotonic()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import AURA
 from opsdesk.aura.requests import (
     MAX_BODY_BYTES,
@@ -29,6 +27,7 @@ from opsdesk.aura.wiring import aura_service
 from opsdesk.clock import to_rfc3339
 from opsdesk.http import create_api, current_principal, json_response, query_params, raw_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import AuraSettings, load_settings
 from opsdesk.validation import parse_json_body
 

@@ -7,8 +7,6 @@ import time
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.accounts import AccountService, LoginThrottle
 from opsdesk.copilot.cookies import ACCESS_SECONDS, REFRESH_READER, session_cookies
@@ -20,6 +18,7 @@ from opsdesk.errors import Unauthorized, ValidationFailed
 from opsdesk.http import create_api, json_response, request_body
 from opsdesk.observability import instrumented
 from opsdesk.ratelimit import RateLimiter
+from opsdesk.restapi import Response
 from opsdesk.sessions import header
 from opsdesk.settings import CopilotAuthSettings, load_settings
 from opsdesk.tokens import TokenVerifier

@@ -6,8 +6,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.integrations import IntegrationService
 from opsdesk.copilot.repository import CopilotRepository
@@ -24,6 +22,7 @@ from opsdesk.monitoring import probe
 from opsdesk.observability import instrumented
 from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
 from opsdesk.pagination import paged
+from opsdesk.restapi import Response
 from opsdesk.secrets import SecretsManagerStore
 from opsdesk.settings import CopilotIntegrationSettings, load_settings
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.invitations import Invitations
 from opsdesk.copilot.repository import CopilotRepository
@@ -24,6 +22,7 @@ from opsdesk.directory import CognitoDirectory
 from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
 from opsdesk.pagination import paged
+from opsdesk.restapi import Response
 from opsdesk.settings import CopilotAuthSettings, load_settings
 
 settings = load_settings(CopilotAuthSettings)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.accounts import AccountService
 from opsdesk.copilot.cookies import REFRESH_READER, cleared_cookies
@@ -17,6 +15,7 @@ from opsdesk.cursors import secret_key_source
 from opsdesk.directory import CognitoDirectory
 from opsdesk.http import create_api, current_claims, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.revocations import SessionRevocations
 from opsdesk.sessions import header
 from opsdesk.settings import CopilotAuthSettings, load_settings

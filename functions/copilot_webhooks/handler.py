@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.alerts.bus import MAX_EVENT_BYTES, EventBridgeAlertBus
 from opsdesk.alerts.routes import RouteRepository
 from opsdesk.alerts.webhooks import WebhookService
@@ -14,6 +12,7 @@ from opsdesk.apimap import COPILOT
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.http import create_api, json_response, raw_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.secrets import SecretsManagerStore
 from opsdesk.settings import WebhookSettings, load_settings
 from opsdesk.validation import parse_json_body

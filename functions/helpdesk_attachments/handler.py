@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.attachments import AttachmentConfirm, AttachmentLimits, AttachmentService, AttachmentUpload
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
@@ -16,6 +14,7 @@ from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.objects import ObjectStore
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import HelpdeskAttachmentSettings, load_settings
 
 settings = load_settings(HelpdeskAttachmentSettings)

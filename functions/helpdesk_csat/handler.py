@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.clock import utc_now
 from opsdesk.errors import NotFound, ValidationFailed
@@ -29,6 +27,7 @@ from opsdesk.helpdesk.extras_repository import ExtrasRepository
 from opsdesk.helpdesk.ticket_repository import TicketRecordRepository
 from opsdesk.http import create_api, json_response, raw_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import HelpdeskSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)

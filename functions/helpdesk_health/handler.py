@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import DomainError
 from opsdesk.http import create_api, error_response, json_response
 from opsdesk.observability import instrumented, logger
 from opsdesk.readiness import signing_keys_reachable, tables_readable
+from opsdesk.restapi import Response
 from opsdesk.settings import EventLogSettings, HelpdeskSettings, TokenSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
 from opsdesk.helpdesk.sla_metrics import sla_check_families
 from opsdesk.http import create_api
 from opsdesk.observability import instrumented
 from opsdesk.prometheus import CONTENT_TYPE, build_families, process_families, render
+from opsdesk.restapi import Response
 from opsdesk.settings import HelpdeskMetricsSettings, load_settings
 
 settings = load_settings(HelpdeskMetricsSettings)

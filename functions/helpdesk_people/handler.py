@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.requests import CreateRequesterRequest, UpdateRequesterRequest
@@ -13,6 +11,7 @@ from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.views import me_view, requester_view
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import HelpdeskSettings, load_settings
 
 settings = load_settings(HelpdeskSettings)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.errors import NotFound
 from opsdesk.http import create_api, json_response, request_body, require_json_content_type
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, seconds_left
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier

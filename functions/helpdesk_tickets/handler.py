@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import HELPDESK
 from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.mail import survey_mailer
@@ -27,6 +25,7 @@ from opsdesk.http import (
 )
 from opsdesk.observability import instrumented
 from opsdesk.pagination import Page
+from opsdesk.restapi import Response
 from opsdesk.settings import HelpdeskMailSettings, load_settings
 
 settings = load_settings(HelpdeskMailSettings)

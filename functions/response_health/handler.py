@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import RESPONSE
 from opsdesk.errors import DomainError
 from opsdesk.http import create_api, json_response
@@ -14,6 +12,7 @@ from opsdesk.observability import instrumented
 from opsdesk.prometheus import CONTENT_TYPE, build_families, process_families, render
 from opsdesk.response.metrics import response_families
 from opsdesk.response.repository import ResponseRepository
+from opsdesk.restapi import Response
 from opsdesk.settings import ResponseSettings, load_settings
 
 settings = load_settings(ResponseSettings)

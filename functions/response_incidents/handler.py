@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import RESPONSE
 from opsdesk.eventlog import EventLog
 from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, request_body
@@ -23,6 +21,7 @@ from opsdesk.response.requests import (
 )
 from opsdesk.response.service import ResponseService
 from opsdesk.response.views import action_view, entry_view, incident_view
+from opsdesk.restapi import Response
 from opsdesk.settings import ResponseSettings, load_settings
 
 settings = load_settings(ResponseSettings)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import SUPPORT
 from opsdesk.http import create_api, current_principal, json_response, request_body
 from opsdesk.observability import instrumented
+from opsdesk.restapi import Response
 from opsdesk.settings import DocsSettings, load_settings
 from opsdesk.support.docs import search_backend
 from opsdesk.support.repository import SupportRepository

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from opsdesk.apimap import SUPPORT
 from opsdesk.eventlog import EventLog
 from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
 from opsdesk.pagination import page_block, parse_page_request
+from opsdesk.restapi import Response
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.repository import SupportRepository
 from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest

@@ -59,15 +59,15 @@ from scripts.local.gateway import LambdaContext
 from scripts.local.rest_events import in_process_event
 
 module = MODULES_BY_NAME[sys.argv[1]]
-# Every route a handler's resolver holds: Powertools keeps them on the resolver as Route objects, split into
-# static and dynamic (`<name>` segments) lists; openapi_path is the route in `{name}` form.
+# Every route a handler's resolver holds (opsdesk.restapi.RestApi.routes); openapi_path is the route in `{name}`
+# form.
 routes, failed = {}, {}
 for group in module.groups:
     if not group.resources:
         continue  # a stream, queue or schedule consumer: no route
     try:
-        # A streaming group is an ASGI (Starlette) app behind the Lambda Web Adapter; the others are Powertools
-        # resolvers in handler.py.
+        # A streaming group is an ASGI (Starlette) app behind the Lambda Web Adapter; the others are REST
+        # resolvers (opsdesk.restapi) in handler.py.
         app = importlib.import_module(f"functions.{group.name}.{'app' if group.streaming else 'handler'}").app
     except Exception as exc:  # reported, so the test names what is missing
         failed[group.name] = f"{type(exc).__name__}: {exc}"
@@ -77,7 +77,7 @@ for group in module.groups:
                                      for route in app.routes for method in route.methods if method != "HEAD"})
     else:
         routes[group.name] = sorted({(route.method, route.openapi_path)
-                                     for route in app._static_routes + app._dynamic_routes})
+                                     for route in app.routes})
 
 # What the docs function answers, through its lambda_handler as API Gateway calls it.
 docs = importlib.import_module(f"functions.{module.name}_api_docs.handler")

@@ -13,11 +13,10 @@ import json
 from dataclasses import replace
 from functools import cache
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-
 from opsdesk.apimodel import ApiModule
 from opsdesk.http import create_api
 from opsdesk.openapi import HTML_CONTENT_TYPE, render_redoc, render_swagger_ui
+from opsdesk.restapi import APPLICATION_JSON, Response, RestApi
 from opsdesk.settings import PlatformSettings
 
 DOCS_RESOURCES = ("/docs", "/redoc", "/openapi.json")
@@ -33,7 +32,7 @@ def module_document(module: ApiModule) -> dict[str, object]:
     return built
 
 
-def create_docs_api(module: ApiModule, settings: PlatformSettings, title: str) -> APIGatewayRestResolver:
+def create_docs_api(module: ApiModule, settings: PlatformSettings, title: str) -> RestApi:
     app = create_api(replace(module, default_rate_limit=None, rate_limits=()), settings)
 
     @cache
@@ -42,7 +41,7 @@ def create_docs_api(module: ApiModule, settings: PlatformSettings, title: str) -
 
     @app.get("/openapi.json")
     def handle_openapi() -> Response[str]:
-        return Response(200, content_types.APPLICATION_JSON, spec(), headers=HEADERS)
+        return Response(200, APPLICATION_JSON, spec(), headers=HEADERS)
 
     @app.get("/docs")
     def handle_swagger_ui() -> Response[str]:

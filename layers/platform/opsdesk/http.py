@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie
 from pydantic import BaseModel
 
@@ -21,6 +19,7 @@ from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from opsdesk.observability import logger
+from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
 from opsdesk.validation import parse_json_body, parse_model
@@ -30,35 +29,17 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # The request headers a browser may send cross-origin (the local gateway's preflight uses them too).
 CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
-_expected_clients: WeakKeyDictionary[APIGatewayRestResolver, str | None] = WeakKeyDictionary()
+_expected_clients: WeakKeyDictionary[RestApi, str | None] = WeakKeyDictionary()
 
 
-class ResponseCors(CORSConfig):
-    """CORS headers of an actual response: the allowed origin, exposed headers, credentials. The preflight-only
-    headers (allowed request headers, max age) are left out: API Gateway (locally the gateway) answers
-    preflights, and Powertools would otherwise add its own default header list to every answer."""
-
-    def to_dict(self, origin: str | None) -> dict[str, str]:
-        headers = super().to_dict(origin)
-        headers.pop("Access-Control-Allow-Headers", None)
-        headers.pop("Access-Control-Max-Age", None)
-        if headers:
-            headers["Vary"] = "Origin"  # the answer differs by Origin: shared caches must key on it
-        return headers
-
-
-def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestResolver:
+def create_api(module: ApiModule, settings: PlatformSettings) -> RestApi:
     """A resolver for one module. Routes are written as API Gateway resources (`/api/issues`); the module's
     base path, present when the request came through the custom domain (or the local gateway), is stripped.
     With allowed origins, responses to those origins carry CORS headers (an allow-list, never a wildcard)."""
     origins = settings.allowed_origins
-    cors = None
-    if origins:
-        # Cookie-session modules let the browser send their cookie cross-origin (to listed origins only).
-        cors = ResponseCors(allow_origin=origins[0], extra_origins=origins[1:],
-                            allow_headers=CORS_ALLOWED_HEADERS, expose_headers=list(module.expose_headers) or None,
-                            allow_credentials=module.cookie_sessions)
-    app = APIGatewayRestResolver(strip_prefixes=[module.base_path], cors=cors)
+    # Cookie-session modules let the browser send their cookie cross-origin (to listed origins only).
+    cors = CorsPolicy(tuple(origins), tuple(module.expose_headers), module.cookie_sessions) if origins else None
+    app = RestApi(strip_prefixes=(module.base_path,), cors=cors)
     _expected_clients[app] = settings.expected_client_id
     if module.rate_limits or module.default_rate_limit:
         app.use(middlewares=[_rate_limit_middleware(module)])
@@ -68,7 +49,7 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> APIGatewayRestR
     return app
 
 
-def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]:
+def _rate_limit_middleware(module: ApiModule) -> Callable[[RestApi, NextMiddleware], Response[Any]]:
     limiters: list[Any] = []
 
     def limiter() -> Any:
@@ -80,7 +61,7 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
             limiters.append(RateLimiter())
         return limiters[0]
 
-    def limit_requests(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    def limit_requests(app: RestApi, next_middleware: NextMiddleware) -> Response[Any]:
         # The request's own path (the resource may be a greedy /api/docs/{proxy+}), without the base path.
         path = app.current_event.path
         if path.startswith(module.base_path + "/"):
@@ -109,7 +90,7 @@ def _rate_limit_middleware(module: ApiModule) -> Callable[[APIGatewayRestResolve
 COOKIE_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[APIGatewayRestResolver, NextMiddleware],
+def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[RestApi, NextMiddleware],
                                                                   Response[Any]]:
     """Cross-site request forgery guard for cookie sessions: a write that rides on the session cookie must be
     `application/json`, a type no page can send without a CORS preflight (which only listed origins pass).
@@ -120,7 +101,7 @@ def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[APIGatewayRestR
     bodiless `fetch` is a simple request: it is let in only without an Origin (not a browser, so no forgery) or
     from a listed origin (browsers name the origin of every POST, PUT, PATCH and DELETE they send)."""
 
-    def guard(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    def guard(app: RestApi, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
         if event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
             if event.body or _header(app, "content-type"):
@@ -134,11 +115,11 @@ def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[APIGatewayRestR
     return guard
 
 
-def _header(app: APIGatewayRestResolver, name: str) -> str:
+def _header(app: RestApi, name: str) -> str:
     return next((value for key, value in (app.current_event.headers or {}).items() if key.lower() == name), "")
 
 
-def register_error_handlers(app: APIGatewayRestResolver, dialect: Dialect) -> None:
+def register_error_handlers(app: RestApi, dialect: Dialect) -> None:
     @app.exception_handler(DomainError)
     def _domain_error(error: DomainError) -> Response[str]:
         return error_response(dialect, error)
@@ -163,7 +144,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None,
                   cookies: list[Cookie] | None = None) -> Response[str]:
     return Response(
         status_code=status,
-        content_type=content_types.APPLICATION_JSON,
+        content_type=APPLICATION_JSON,
         body=json.dumps(body, separators=(",", ":")),
         headers=headers or {},
         cookies=cookies,
@@ -180,39 +161,39 @@ def array_response(items: list[Any], next_cursor: str | None) -> Response[str]:
     return json_response(200, items, headers={NEXT_CURSOR_HEADER: next_cursor} if next_cursor else {})
 
 
-def current_principal(app: APIGatewayRestResolver) -> Principal:
+def current_principal(app: RestApi) -> Principal:
     """The caller, from the claims API Gateway's authorizer verified (never from the request itself): the Cognito
     authorizer's claims, or the session authorizer's (opsdesk.sessions) for cookie-session modules."""
     claims = claims_from_context(_authorizer_context(app))
     return principal_from_claims(claims, _expected_clients.get(app))
 
 
-def current_claims(app: APIGatewayRestResolver) -> dict[str, Any]:
+def current_claims(app: RestApi) -> dict[str, Any]:
     """The verified claims themselves (a logout needs the token's session, which the Principal does not carry)."""
     return claims_from_context(_authorizer_context(app)) or {}
 
 
-def current_channel(app: APIGatewayRestResolver) -> Channel:
+def current_channel(app: RestApi) -> Channel:
     """`cookie` when the session authorizer let the caller in by the session cookie, else `bearer`."""
     return channel_from_context(_authorizer_context(app))
 
 
-def _authorizer_context(app: APIGatewayRestResolver) -> dict[str, Any] | None:
+def _authorizer_context(app: RestApi) -> dict[str, Any] | None:
     context = app.current_event.raw_event.get("requestContext") or {}
     authorizer = context.get("authorizer")
     return authorizer if isinstance(authorizer, dict) else None
 
 
-def query_params(app: APIGatewayRestResolver) -> dict[str, str]:
+def query_params(app: RestApi) -> dict[str, str]:
     return dict(app.current_event.query_string_parameters or {})
 
 
-def request_body(app: APIGatewayRestResolver, model: type[ModelT], max_bytes: int) -> ModelT:
+def request_body(app: RestApi, model: type[ModelT], max_bytes: int) -> ModelT:
     """The JSON body as `model`, every refusal a ValidationFailed (opsdesk.validation.parse_json_body)."""
     return parse_model(model, parse_json_body(raw_body(app), max_bytes))
 
 
-def raw_body(app: APIGatewayRestResolver) -> str | bytes | None:
+def raw_body(app: RestApi) -> str | bytes | None:
     """The body as sent: bytes when API Gateway passed it base64-encoded (it was not valid UTF-8 text, or a
     binary media type), undecoded, so that text decoding happens, and fails cleanly, in one place."""
     event = app.current_event
@@ -224,7 +205,7 @@ def raw_body(app: APIGatewayRestResolver) -> str | bytes | None:
     return event.body
 
 
-def require_json_content_type(app: APIGatewayRestResolver, reason: str = "Must be application/json") -> None:
+def require_json_content_type(app: RestApi, reason: str = "Must be application/json") -> None:
     """Refuse a body that is not declared `application/json`: a cross-site form (text/plain, urlencoded,
     multipart) cannot send that type without a CORS preflight, which only listed origins pass."""
     event = app.current_event
