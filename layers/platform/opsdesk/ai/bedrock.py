@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -46,6 +47,29 @@ class ConverseStreamClient(Protocol):
     """The part of boto3's bedrock-runtime client this adapter uses."""
 
     def converse_stream(self, **params: Any) -> Mapping[str, Any]: ...
+
+
+class ConverseClient(Protocol):
+    """The part of boto3's bedrock-runtime client the non-streaming adapters use (opsdesk.analysis.bedrock,
+    opsdesk.aura.bedrock)."""
+
+    def converse(self, **params: Any) -> Mapping[str, Any]: ...
+
+
+@contextmanager
+def bedrock_errors() -> Iterator[None]:
+    """Bedrock's errors inside the block as ProviderErrors: `throttled` for its throttling codes."""
+    # botocore is imported here, not at module level: the offline default never pays for it.
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    try:
+        yield
+    except ClientError as exc:  # EventStreamError (an exception event mid-stream) is a ClientError too
+        code = exc.response.get("Error", {}).get("Code", "")
+        raise ProviderError(f"Bedrock refused the request ({code or 'error'})",
+                            throttled=code in THROTTLING_CODES) from exc
+    except BotoCoreError as exc:
+        raise ProviderError(f"Bedrock could not be reached ({type(exc).__name__})") from exc
 
 
 @dataclass
@@ -157,19 +181,10 @@ class BedrockConverseProvider:
         return params
 
     def _call(self, params: dict[str, Any], turn: _Turn) -> Iterator[ProviderEvent]:
-        # botocore is imported here, not at module level: the offline default never pays for it.
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-
-        try:
+        with bedrock_errors():
             response = self._client.converse_stream(**params)
             for event in response["stream"]:
                 yield from self._on_event(event, turn)
-        except ClientError as exc:  # EventStreamError (an exception event mid-stream) is a ClientError too
-            code = exc.response.get("Error", {}).get("Code", "")
-            raise ProviderError(f"Bedrock refused the request ({code or 'error'})",
-                                throttled=code in THROTTLING_CODES) from exc
-        except BotoCoreError as exc:
-            raise ProviderError(f"Bedrock could not be reached ({type(exc).__name__})") from exc
         if turn.usage is not None:
             yield UsageReport(self._model_id, turn.usage)
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 from opsdesk.ai.answers import distinct_trimmed, token_count, trimmed
-from opsdesk.ai.bedrock import THROTTLING_CODES
+from opsdesk.ai.bedrock import ConverseClient, bedrock_errors
 from opsdesk.ai.provider import ProviderError
 from opsdesk.ai.usage import TokenUsage
 from opsdesk.analysis.catalogue import CATALOGUE_BY_CAUSE
@@ -41,12 +41,6 @@ MAX_CLAIM_CHARS = 300
 MAX_DESCRIPTION_CHARS = 1200
 MAX_SENTENCE_CHARS = 400
 PERCENT_FROM = 2.0
-
-
-class ConverseClient(Protocol):
-    """The part of boto3's bedrock-runtime client this adapter uses."""
-
-    def converse(self, **params: Any) -> Mapping[str, Any]: ...
 
 
 class BedrockHypothesisProvider:
@@ -78,17 +72,8 @@ class BedrockHypothesisProvider:
         }
 
     def generate(self, bundle: EvidenceBundle, *, feedback: Mapping[str, float] | None = None) -> HypothesisResult:
-        # botocore is imported here, not at module level: the offline default never pays for it.
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-
-        try:
+        with bedrock_errors():
             response = self._client.converse(**self.request(bundle, feedback))
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            raise ProviderError(f"Bedrock refused the request ({code or 'error'})",
-                                throttled=code in THROTTLING_CODES) from exc
-        except BotoCoreError as exc:
-            raise ProviderError(f"Bedrock could not be reached ({type(exc).__name__})") from exc
         tool_input = _tool_input(response)
         if tool_input is None:
             raise ProviderError(f"The model answered without calling {HYPOTHESES_TOOL} "

@@ -15,9 +15,9 @@ how its answers are checked is in opsdesk.aura.bedrock_answers. This module make
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from opsdesk.ai.bedrock import THROTTLING_CODES
+from opsdesk.ai.bedrock import ConverseClient, bedrock_errors
 from opsdesk.ai.provider import ProviderError
 from opsdesk.aura.bedrock_answers import first_tool_use, move_of, tokens_used, validated_plan
 from opsdesk.aura.bedrock_prompts import (
@@ -32,12 +32,6 @@ from opsdesk.aura.bedrock_prompts import (
 )
 from opsdesk.aura.brain import AgentState, PlanResult, TicketBrief, TurnDecision
 from opsdesk.aura.tools import TOOLS
-
-
-class ConverseClient(Protocol):
-    """The part of boto3's bedrock-runtime client this brain uses."""
-
-    def converse(self, **params: Any) -> Mapping[str, Any]: ...
 
 
 class BedrockAgentBrain:
@@ -96,14 +90,5 @@ class BedrockAgentBrain:
         return TurnDecision(move_of(name, args, reasoning, state), tokens_used(response))
 
     def _converse(self, params: dict[str, Any]) -> Mapping[str, Any]:
-        # botocore is imported here, not at module level: the offline default never pays for it.
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-
-        try:
+        with bedrock_errors():
             return self._client.converse(**params)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            raise ProviderError(f"Bedrock refused the request ({code or 'error'})",
-                                throttled=code in THROTTLING_CODES) from exc
-        except BotoCoreError as exc:
-            raise ProviderError(f"Bedrock could not be reached ({type(exc).__name__})") from exc
