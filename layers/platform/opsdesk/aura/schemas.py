@@ -4,7 +4,7 @@ They exist to be documented (opsdesk.aura.openapi turns them into the OpenAPI do
 build plain dicts, and tests/unit/test_aura_openapi.py validates the views' output against these schemas, so the
 two cannot drift.
 
-Conventions, as the copilot's (opsdesk.copilot.schemas): every model forbids other fields; a field that is always
+Conventions, as every module's (opsdesk.schemas): every model forbids other fields; a field that is always
 present but may be null is `X | None` without a default (required, nullable); a field that may be left out is
 `X | SkipJsonSchema[None] = optional()` (not required, never null). Python names are snake_case and the JSON names
 their camelCase aliases. Times are RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
@@ -14,38 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from opsdesk.aura.records import Actor, AuditType, Priority, TicketStatus
-
-
-def camel(name: str) -> str:
-    """`token_usage` -> `tokenUsage`, `last_24h` -> `last24h` (pydantic's to_camel would say `last24H`)."""
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-class Answer(BaseModel):
-    """A response shape: exactly these fields (additionalProperties: false), named in camelCase, described by
-    their docstrings."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, alias_generator=camel,
-                              populate_by_name=True, field_title_generator=lambda name, _: camel(name))
-
-
-def optional() -> Any:
-    """The default of a field that may be left out of the answer (never null): no `default` in the schema."""
-    return Field(default=None, json_schema_extra=_no_default)
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
+from opsdesk.schemas import CamelAnswer, optional
 
 # Tickets
 
-class TokenUsage(Answer):
+class TokenUsage(CamelAnswer):
     """Tokens the model calls used (an audit entry's: the call it records)."""
 
     prompt_tokens: int
@@ -61,13 +37,13 @@ class TicketTokenUsage(TokenUsage):
     model)."""
 
 
-class PlanStep(Answer):
+class PlanStep(CamelAnswer):
     description: str
     tool: str
     """The tool the step calls (`git_write_file`, `git_commit`, `argo_sync`, ...)."""
 
 
-class Plan(Answer):
+class Plan(CamelAnswer):
     summary: str
     steps: list[PlanStep]
     estimated_tools: list[str]
@@ -77,7 +53,7 @@ class Plan(Answer):
     `run` on a plan waiting for approval)."""
 
 
-class PendingApproval(Answer):
+class PendingApproval(CamelAnswer):
     """A destructive action the agent waits to have approved (`POST /tickets/{ticket_id}/approve`)."""
 
     id: str
@@ -94,7 +70,7 @@ class PendingApproval(Answer):
     requested_at: datetime
 
 
-class PendingQuestion(Answer):
+class PendingQuestion(CamelAnswer):
     """A choice the ticket left open, which the agent asks a person (`POST /tickets/{ticket_id}/answer`)."""
 
     id: str
@@ -106,7 +82,7 @@ class PendingQuestion(Answer):
     asked_at: datetime
 
 
-class TicketSummary(Answer):
+class TicketSummary(CamelAnswer):
     """A ticket in a list."""
 
     id: str
@@ -142,25 +118,25 @@ class Ticket(TicketSummary):
     """Beyond the document: what the agent did, on a `resolved` ticket (only there)."""
 
 
-class TicketList(Answer):
+class TicketList(CamelAnswer):
     tickets: list[TicketSummary]
     """Newest first."""
     total: int
     """Tickets matching the filters (all pages)."""
 
 
-class CancelledTicket(Answer):
+class CancelledTicket(CamelAnswer):
     id: str
     status: Literal[TicketStatus.CANCELLED]
 
 
-class PlanApproved(Answer):
+class PlanApproved(CamelAnswer):
     id: str
     status: Literal[TicketStatus.EXECUTING]
     plan_approved_at: datetime
 
 
-class ApprovalAnswered(Answer):
+class ApprovalAnswered(CamelAnswer):
     """The action was approved or denied; the agent carries on (denied: it plans again without the action)."""
 
     id: str
@@ -168,13 +144,13 @@ class ApprovalAnswered(Answer):
     pending_approval: None
 
 
-class QuestionAnswered(Answer):
+class QuestionAnswered(CamelAnswer):
     id: str
     status: Literal[TicketStatus.EXECUTING]
     pending_question: None
 
 
-class Resumed(Answer):
+class Resumed(CamelAnswer):
     id: str
     status: Literal[TicketStatus.EXECUTING, TicketStatus.PLANNING]
     """`executing`, or `planning` when the ticket paused before it had a plan."""
@@ -182,14 +158,14 @@ class Resumed(Answer):
     """The budget with the turns granted."""
 
 
-class AgentStarted(Answer):
+class AgentStarted(CamelAnswer):
     message: Literal["Agent started"]
     ticket_id: str
 
 
 # Audit
 
-class ToolCall(Answer):
+class ToolCall(CamelAnswer):
     """The call a `tool_called` entry records."""
 
     name: str
@@ -197,7 +173,7 @@ class ToolCall(Answer):
     result: dict[str, Any]
 
 
-class AuditEntry(Answer):
+class AuditEntry(CamelAnswer):
     """One entry of a ticket's hash-chained audit log; `reasoning`, `toolCall`, `tokenUsage` and `details` are
     left out when the entry has none."""
 
@@ -222,14 +198,14 @@ class AuditEntry(Answer):
     question and its answer, ...)."""
 
 
-class AuditLog(Answer):
+class AuditLog(CamelAnswer):
     entries: list[AuditEntry]
     """A ticket's log oldest first (its history in order); `GET /audit` newest first."""
     total: int
     """Entries matching the filters (all pages)."""
 
 
-class AuditChain(Answer):
+class AuditChain(CamelAnswer):
     """Whether the stored entries are exactly the chain the ticket's head commits to."""
 
     ticket_id: str
@@ -244,7 +220,7 @@ class AuditChain(Answer):
 
 # Health and status
 
-class Health(Answer):
+class Health(CamelAnswer):
     status: Literal["healthy", "unhealthy"]
     """`unhealthy` (with 503) when the tickets table cannot be read."""
     version: str
@@ -257,12 +233,12 @@ class Health(Answer):
     """The configured provider (the offline planner is always there; a health check does not call Bedrock)."""
 
 
-class Llm(Answer):
+class Llm(CamelAnswer):
     model: str
     provider: Literal["bedrock", "offline"]
 
 
-class Features(Answer):
+class Features(CamelAnswer):
     plan_approval_required: bool
     destructive_action_approval: bool
     """Always true: destructive actions wait for a person (the policy is code, not a setting)."""
@@ -270,20 +246,20 @@ class Features(Answer):
     """Always false: the working branch is left for a person to merge."""
 
 
-class Info(Answer):
+class Info(CamelAnswer):
     version: str
     environment: str
     llm: Llm
     features: Features
 
 
-class TicketCounts(Answer):
+class TicketCounts(CamelAnswer):
     total: int
     by_status: dict[TicketStatus, int]
     """Only the statuses that have tickets."""
 
 
-class TokenTotals(Answer):
+class TokenTotals(CamelAnswer):
     total: int
     """Tokens the tenant's tickets used, ever."""
     estimated_cost: float
@@ -294,7 +270,7 @@ class TokenTotals(Answer):
     """Tokens used in the last 7 days (by the hour)."""
 
 
-class AgentTotals(Answer):
+class AgentTotals(CamelAnswer):
     total_turns: int
     average_turns_per_ticket: int
     """Rounded; 0 without tickets."""
@@ -302,7 +278,7 @@ class AgentTotals(Answer):
     """Calls by tool (tools never called are left out)."""
 
 
-class Stats(Answer):
+class Stats(CamelAnswer):
     """The tenant's tickets, tokens and the agent's work, from counters kept on write."""
 
     tickets: TicketCounts
@@ -312,7 +288,7 @@ class Stats(Answer):
 
 # Errors
 
-class ErrorBody(Answer):
+class ErrorBody(CamelAnswer):
     code: str
     """`VALIDATION_ERROR`, `INVALID_TRANSITION`, `APPROVAL_NOT_PENDING`, `QUESTION_NOT_PENDING` (400),
     `UNAUTHORIZED` (401), `FORBIDDEN` (403), `TICKET_NOT_FOUND`, `NOT_FOUND` (404), `AGENT_BUSY`, `CONFLICT` (409),
@@ -323,13 +299,13 @@ class ErrorBody(Answer):
     status); empty when the error names no field."""
 
 
-class Error(Answer):
+class Error(CamelAnswer):
     """Every error: `{"error": {"code", "message", "details"}}`."""
 
     error: ErrorBody
 
 
-RESPONSE_MODELS: tuple[type[Answer], ...] = (
+RESPONSE_MODELS: tuple[type[CamelAnswer], ...] = (
     Ticket, TicketList, CancelledTicket, PlanApproved, ApprovalAnswered, QuestionAnswered, Resumed, AgentStarted,
     AuditLog, AuditChain, Health, Info, Stats, Error,
 )

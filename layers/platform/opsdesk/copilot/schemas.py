@@ -4,35 +4,21 @@ documented (opsdesk.copilot.openapi turns them into the OpenAPI document's compo
 dicts, and tests/unit/test_copilot_openapi.py validates the views' output against these schemas, so the two
 cannot drift.
 
-Conventions: every model forbids other fields; a field that is always present but may be null is `X | None`
-without a default (required, nullable); a field that may be left out is `X | SkipJsonSchema[None] = optional()`
-(not required, never null). Times are RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
+Conventions (opsdesk.schemas): every model forbids other fields; a field that is always present but may be null
+is `X | None` without a default (required, nullable); a field that may be left out is
+`X | SkipJsonSchema[None] = optional()` (not required, never null). Times are RFC 3339 in UTC with a `Z`
+(opsdesk.clock.to_rfc3339)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
 from opsdesk.copilot.records import IncidentState, Role, Severity
-
-
-class Answer(BaseModel):
-    """A response shape: exactly these fields (additionalProperties: false), described by their docstrings."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-
-
-def optional() -> Any:
-    """The default of a field that may be left out of the answer (never null): no `default` in the schema."""
-    return Field(default=None, json_schema_extra=_no_default)
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
+from opsdesk.schemas import Answer, optional
 
 # Accounts
 

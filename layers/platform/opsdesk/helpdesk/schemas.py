@@ -4,7 +4,7 @@ services and the helpdesk handlers answer, field for field, and the module's err
 document's components); the views build plain dicts, and tests/unit/test_helpdesk_openapi.py validates the views'
 output against these schemas, so the two cannot drift.
 
-Conventions (the copilot's, opsdesk.copilot.schemas): every model forbids other fields; a field that is always
+Conventions (every module's, opsdesk.schemas): every model forbids other fields; a field that is always
 present but may be null is `X | None` without a default (required, nullable); a field that is left out when unset
 (the document's `field?`) is `X | SkipJsonSchema[None] = optional()` (not required, never null). Times are
 RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
@@ -14,30 +14,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
 
 from opsdesk.helpdesk.records import TicketSource, TicketStatus
 from opsdesk.helpdesk.service import METRICS_WINDOW_DAYS
+from opsdesk.schemas import Answer, optional
 
 Priority = Literal["low", "normal", "high", "urgent"]
 """opsdesk.helpdesk.sla.PRIORITIES, least urgent first (the test checks they agree)."""
 Urgency = Annotated[int, Field(ge=1, le=4)]
-
-
-class Answer(BaseModel):
-    """A response shape: exactly these fields (additionalProperties: false), described by their docstrings."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-
-
-def optional() -> Any:
-    """The default of a field that may be left out of the answer (never null): no `default` in the schema."""
-    return Field(default=None, json_schema_extra=_no_default)
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
 
 
 class Ok(Answer):

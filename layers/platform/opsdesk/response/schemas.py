@@ -4,7 +4,7 @@ They exist to be documented (opsdesk.response.openapi turns them into the OpenAP
 views build plain dicts, and tests/unit/test_response_openapi.py validates the views' output against these
 schemas, so the two cannot drift.
 
-Conventions (the copilot's, opsdesk.copilot.schemas): every model forbids other fields; a field that is always
+Conventions (every module's, opsdesk.schemas): every model forbids other fields; a field that is always
 present but may be null is `X | None` without a default (required, nullable). Every view answers every field of its
 model, so none may be left out. Times are RFC 3339 in UTC with a `Z` (opsdesk.clock.to_rfc3339)."""
 
@@ -13,15 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from opsdesk.response.records import ActionStatus, EntryType, EventType, Level, Severity, Status
-
-
-class Answer(BaseModel):
-    """A response shape: exactly these fields (additionalProperties: false), described by their docstrings."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+from opsdesk.schemas import Answer
 
 
 class Incident(Answer):

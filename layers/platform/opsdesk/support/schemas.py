@@ -4,9 +4,9 @@ field, under the document's camelCase names (seeds/support-app-api.md). They exi
 (opsdesk.support.openapi turns them into the OpenAPI document's components); the views build plain dicts, and
 tests/unit/test_support_openapi.py validates the views' output against these schemas, so the two cannot drift.
 
-Conventions, as the copilot's and aura's: every model forbids other fields; a field that is always present but may
-be null is `X | None` without a default (required, nullable). No support answer leaves a field out. Python names
-are snake_case and the JSON names their camelCase aliases. Times are RFC 3339 in UTC with a `Z`
+Conventions, as every module's (opsdesk.schemas): every model forbids other fields; a field that is always
+present but may be null is `X | None` without a default (required, nullable). No support answer leaves a field
+out. Python names are snake_case and the JSON names their camelCase aliases. Times are RFC 3339 in UTC with a `Z`
 (opsdesk.clock.to_rfc3339)."""
 
 from __future__ import annotations
@@ -14,25 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from opsdesk.pagination import MAX_PAGE_SIZE
+from opsdesk.schemas import CamelAnswer
 from opsdesk.support.records import DocType, FieldType, IssueStatus
-
-
-def camel(name: str) -> str:
-    """`display_id` -> `displayId`, `issues_vs_last_month` -> `issuesVsLastMonth`."""
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-class Answer(BaseModel):
-    """A response shape: exactly these fields (additionalProperties: false), named in camelCase, described by
-    their docstrings."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, alias_generator=camel,
-                              populate_by_name=True, field_title_generator=lambda name, _: camel(name))
-
 
 Share = Annotated[float, Field(ge=0, le=1)]
 """A fraction from 0 to 1."""
@@ -41,19 +27,19 @@ Count = Annotated[int, Field(ge=0)]
 
 # Catalog
 
-class Customer(Answer):
+class Customer(CamelAnswer):
     id: str
     name: str
     created_at: datetime
 
 
-class CustomerList(Answer):
+class CustomerList(CamelAnswer):
     """Every customer of the caller's tenant, by name."""
 
     customers: list[Customer]
 
 
-class Environment(Answer):
+class Environment(CamelAnswer):
     id: str
     name: str
     type: str
@@ -61,20 +47,20 @@ class Environment(Answer):
     created_at: datetime
 
 
-class EnvironmentList(Answer):
+class EnvironmentList(CamelAnswer):
     """The customer's environments, by name."""
 
     environments: list[Environment]
 
 
-class ContextOption(Answer):
+class ContextOption(CamelAnswer):
     value: str
     """What an issue sends as the context's `value`."""
     label: str
     """What a person reads (and what an issue shows for the value)."""
 
 
-class PlaneContext(Answer):
+class PlaneContext(CamelAnswer):
     """A field an issue on the plane fills in."""
 
     id: str
@@ -89,7 +75,7 @@ class PlaneContext(Answer):
     """The values a select field allows; empty for `text`."""
 
 
-class Plane(Answer):
+class Plane(CamelAnswer):
     id: str
     name: str
     slug: str
@@ -98,7 +84,7 @@ class Plane(Answer):
     contexts: list[PlaneContext]
 
 
-class PlaneList(Answer):
+class PlaneList(CamelAnswer):
     """Every plane of the caller's tenant, by name, with its context fields."""
 
     planes: list[Plane]
@@ -106,14 +92,14 @@ class PlaneList(Answer):
 
 # Issues
 
-class Reference(Answer):
+class Reference(CamelAnswer):
     """A customer or plane an issue names: its id and name as they were when the issue was filed."""
 
     id: str
     name: str
 
 
-class EnvironmentReference(Answer):
+class EnvironmentReference(CamelAnswer):
     """The environment an issue names, as it was when the issue was filed."""
 
     id: str
@@ -121,7 +107,7 @@ class EnvironmentReference(Answer):
     type: str
 
 
-class CreatedIssue(Answer):
+class CreatedIssue(CamelAnswer):
     """A new issue: status `open`, numbered per tenant and year."""
 
     id: str
@@ -132,11 +118,11 @@ class CreatedIssue(Answer):
     created_at: datetime
 
 
-class CreatedIssueAnswer(Answer):
+class CreatedIssueAnswer(CamelAnswer):
     issue: CreatedIssue
 
 
-class IssueSummary(Answer):
+class IssueSummary(CamelAnswer):
     """An issue as lists show it."""
 
     id: str
@@ -149,7 +135,7 @@ class IssueSummary(Answer):
     created_at: datetime
 
 
-class Pagination(Answer):
+class Pagination(CamelAnswer):
     page: int = Field(ge=1)
     limit: int = Field(ge=1, le=MAX_PAGE_SIZE)
     """The page size used (the `limit` asked for, or the default)."""
@@ -159,14 +145,14 @@ class Pagination(Answer):
     """0 when nothing matches."""
 
 
-class IssueList(Answer):
+class IssueList(CamelAnswer):
     """One page of the tenant's issues matching the filters, newest first."""
 
     issues: list[IssueSummary]
     pagination: Pagination
 
 
-class IssueContext(Answer):
+class IssueContext(CamelAnswer):
     """A context value of the issue."""
 
     key: str
@@ -188,11 +174,11 @@ class IssueDetail(IssueSummary):
     updated_at: datetime
 
 
-class IssueAnswer(Answer):
+class IssueAnswer(CamelAnswer):
     issue: IssueDetail
 
 
-class UpdatedIssue(Answer):
+class UpdatedIssue(CamelAnswer):
     """The issue's status and time of change after the update (unchanged when nothing changed)."""
 
     id: str
@@ -200,13 +186,13 @@ class UpdatedIssue(Answer):
     updated_at: datetime
 
 
-class UpdatedIssueAnswer(Answer):
+class UpdatedIssueAnswer(CamelAnswer):
     issue: UpdatedIssue
 
 
 # Documentation
 
-class SearchResult(Answer):
+class SearchResult(CamelAnswer):
     title: str
     type: DocType
     excerpt: str
@@ -218,20 +204,20 @@ class SearchResult(Answer):
     """The plane's display name."""
 
 
-class SearchResults(Answer):
+class SearchResults(CamelAnswer):
     """The most relevant articles, best first (at most `limit`)."""
 
     results: list[SearchResult]
 
 
-class FeedbackRecorded(Answer):
+class FeedbackRecorded(CamelAnswer):
     success: Literal[True]
     feedback_id: str
 
 
 # Analytics
 
-class Trends(Answer):
+class Trends(CamelAnswer):
     """Whole-number percent changes, this month to date against the same days of last month (from 0 to
     something is +100, from 0 to 0 is 0)."""
 
@@ -240,7 +226,7 @@ class Trends(Answer):
     self_resolution_vs_last_month: int
 
 
-class Summary(Answer):
+class Summary(CamelAnswer):
     total_issues: Count
     """Issues filed in the period (all time without dates)."""
     open_issues: Count
@@ -254,11 +240,11 @@ class Summary(Answer):
     trends: Trends
 
 
-class SummaryAnswer(Answer):
+class SummaryAnswer(CamelAnswer):
     summary: Summary
 
 
-class PlaneShare(Answer):
+class PlaneShare(CamelAnswer):
     plane: str
     """The plane's name."""
     count: Count
@@ -267,13 +253,13 @@ class PlaneShare(Answer):
     """Percent change of this month to date against the same days of last month."""
 
 
-class PlaneDistribution(Answer):
+class PlaneDistribution(CamelAnswer):
     """Every plane of the tenant, most issues first (then by name)."""
 
     distribution: list[PlaneShare]
 
 
-class DocEffectiveness(Answer):
+class DocEffectiveness(CamelAnswer):
     url: str
     title: str
     type: DocType
@@ -286,7 +272,7 @@ class DocEffectiveness(Answer):
     """This month's effectiveness against last month's; `flat` within 5 points."""
 
 
-class DocsEffectiveness(Answer):
+class DocsEffectiveness(CamelAnswer):
     """The most viewed articles (at most 100), then by effectiveness."""
 
     docs: list[DocEffectiveness]
@@ -299,27 +285,27 @@ ErrorCode = Literal["VALIDATION_ERROR", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"
 """The document's codes, one per status: 400, 401, 403, 404, 409, 429, 500."""
 
 
-class FieldProblem(Answer):
+class FieldProblem(CamelAnswer):
     field: str
     """The field (`contexts[0].value`), query parameter or header (`Last-Event-ID`) refused; `body` for the body
     as a whole."""
     message: str
 
 
-class ErrorBody(Answer):
+class ErrorBody(CamelAnswer):
     code: ErrorCode
     message: str
     details: list[FieldProblem]
     """What is wrong with each field; empty when the error names no field."""
 
 
-class Error(Answer):
+class Error(CamelAnswer):
     """Every error: `{"error": {"code", "message", "details"}}`."""
 
     error: ErrorBody
 
 
-RESPONSE_MODELS: tuple[type[Answer], ...] = (
+RESPONSE_MODELS: tuple[type[CamelAnswer], ...] = (
     CustomerList, EnvironmentList, PlaneList, CreatedIssueAnswer, IssueList, IssueAnswer, UpdatedIssueAnswer,
     SearchResults, FeedbackRecorded, SummaryAnswer, PlaneDistribution, DocsEffectiveness, Error,
 )
