@@ -23,8 +23,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import GroupFunction
-from infra.nag import acknowledge
 from opsdesk.apimap import AlertPath
 from opsdesk.settings import WebhookSettings
 from opsdesk.tables import TableDefinition
@@ -42,8 +42,6 @@ MAX_RECEIVE_COUNT = 5
 """Receives of one message before it moves to the dead-letter queue: a failure that five attempts, one visibility
 timeout apart (about half an hour in all), did not clear is not transient."""
 QUEUE_RETENTION = Duration.days(4)
-DEAD_LETTER_RETENTION = Duration.days(14)
-"""Longer than the queue's: a standard queue's message keeps its first enqueue time in the dead-letter queue."""
 TARGET_RETRY_ATTEMPTS = 185
 TARGET_MAX_EVENT_AGE = Duration.hours(24)
 """EventBridge's own retry budget for delivering to the queue (its defaults, said explicitly); what still fails
@@ -77,12 +75,8 @@ class AlertPathResources(Construct):
             self, "Bus", event_bus_name=self.bus_name,
             description="opsdesk alerts: webhook deliveries for the alert path",
         )
-        self.dead_letters = sqs.Queue(
-            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "DeadLetters",
             "This queue is itself the dead-letter queue of the alerts queue and of the alert rules' targets; a "
             "dead-letter queue of a dead-letter queue would only move the same events again.",
         )

@@ -15,12 +15,10 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.api import ModuleApi
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import GroupFunction
-from infra.nag import acknowledge
 from opsdesk.apimap import QueueConsumer
 
-DEAD_LETTER_RETENTION = Duration.days(14)
-"""Longer than the queue's: a standard queue's message keeps its first enqueue time in the dead-letter queue."""
 QUEUE_RETENTION = Duration.days(4)
 VISIBILITY_FACTOR = 6
 """Lambda's rule for SQS event sources: a visibility timeout of at least six times the function's timeout, so a
@@ -55,12 +53,8 @@ class QueueConsumerFunction(Construct):
         timeout = Duration.seconds(consumer.timeout_seconds)
         self.consumer = consumer
         self.function = api.add_function(consumer.group, scope=self, timeout=timeout)
-        self.dead_letters = sqs.Queue(
-            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "DeadLetters",
             "This queue is itself the dead-letter queue of the work queue; a dead-letter queue of a dead-letter "
             "queue would only move the same messages again.",
         )

@@ -23,6 +23,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import TIMEOUT, GroupFunction
 from infra.constructs.queues import QUEUE_RETENTION, VISIBILITY_FACTOR, grant_module_queue
 from infra.nag import acknowledge
@@ -118,12 +119,8 @@ class Realtime(Construct):
         fanout_function = fanout.function.node.default_child
         assert isinstance(fanout_function, lambda_.CfnFunction)
         fanout_function.memory_size = FANOUT_MEMORY_MB
-        self.dead_letters = sqs.Queue(
-            self, "FanoutDeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "FanoutDeadLetters",
             "This queue is itself the dead-letter destination of the fan-out's stream mapping and of its queue of "
             "pages; a dead-letter queue of a dead-letter queue would only move the same records again.",
         )

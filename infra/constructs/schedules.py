@@ -10,15 +10,13 @@ from aws_cdk import Aws, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.api import ModuleApi
-from infra.nag import acknowledge
+from infra.constructs.dead_letters import dead_letter_queue
 from opsdesk.apimap import ScheduledJob
 
 RETRY_ATTEMPTS = 2
-DEAD_LETTER_RETENTION = Duration.days(14)
 TIMEOUT_MARGIN_SECONDS = 10
 """A run times out this long before the next one starts, so runs rarely overlap (jobs must tolerate it)."""
 
@@ -37,12 +35,8 @@ class ScheduledFunction(Construct):
         period = Duration.seconds(job.every_seconds)
         self.function = api.add_function(job.group, scope=self,
                                          timeout=Duration.seconds(job.every_seconds - TIMEOUT_MARGIN_SECONDS))
-        self.dead_letters = sqs.Queue(
-            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "DeadLetters",
             f"This queue is itself the dead-letter queue of the {job.group.name} schedule and the on-failure "
             "destination of its runs; a dead-letter queue of a dead-letter queue would only move them again.",
         )

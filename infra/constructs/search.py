@@ -24,9 +24,9 @@ from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
 from opsdesk.apimap import FunctionGroup
@@ -47,7 +47,6 @@ WRITE_PERMISSIONS = (*READ_PERMISSIONS, "aoss:CreateIndex", "aoss:UpdateIndex", 
 INDEXER_RETRY_ATTEMPTS = 2
 INDEXER_MAX_EVENT_AGE = Duration.hours(6)
 INDEXER_TIMEOUT = Duration.seconds(60)
-DEAD_LETTER_RETENTION = Duration.days(14)
 
 # AOSS names policies and collections with 3 to 32 lower-case letters, digits and '-'.
 AOSS_NAME_LIMIT = 32
@@ -132,12 +131,8 @@ class DocsSearch(Construct):
         self.collection = self._collection(standby_replicas, deletion_protection, removal_policy)
         self.access_logs = self._access_log_bucket(log_retention_days, removal_policy)
         self.bucket = self._docs_bucket(removal_policy)
-        self.dead_letters = sqs.Queue(
-            self, "IndexerDeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "IndexerDeadLetters",
             "This queue is itself the on-failure destination of the indexer's asynchronous invocations; a "
             "dead-letter queue of a dead-letter queue would only move the same events again.",
         )

@@ -15,11 +15,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.api import ModuleApi
-from infra.nag import acknowledge
+from infra.constructs.dead_letters import dead_letter_queue
 from opsdesk.apimap import ApiModule, StreamConsumer, WebSocketApi
 from opsdesk.tables import EVENTS_TABLE
 
@@ -30,7 +29,6 @@ TIMEOUT = Duration.minutes(5)
 """A batch of 10 incidents ranks in milliseconds offline and in seconds on Bedrock; one Bedrock call may take up to
 (5 s connect + 60 s read) x 3 attempts (opsdesk.analysis.providers), which must fit with room to spare. A batch
 that still times out fails as a whole and is bisected like any other failure."""
-DEAD_LETTER_RETENTION = Duration.days(14)
 MAX_READERS_PER_STREAM = 2
 """DynamoDB Streams serves at most two concurrent readers per shard before it throttles them (the event log's
 stream feeds the realtime fan-out and the copilot's hypothesis ranker): a third reader needs a fan-out of its own
@@ -63,12 +61,8 @@ class StreamConsumerFunction(Construct):
         if table.table_stream_arn is None:
             raise ValueError(f"{consumer.group.name}: {consumer.table} has no stream (TableDefinition.stream)")
         self.function = api.add_function(consumer.group, scope=self, timeout=TIMEOUT)
-        self.dead_letters = sqs.Queue(
-            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "SQS3",
+        self.dead_letters = dead_letter_queue(
+            self, "DeadLetters",
             "This queue is itself the dead-letter destination of the stream mapping; a dead-letter queue of a "
             "dead-letter queue would only move the same records again.",
         )
