@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from opsdesk.search.model import DocArticle, SearchHit, load_articles, markdown_to_text, parse_article
+from opsdesk.search.markdown import markdown_to_text
+from opsdesk.search.model import DocArticle, SearchHit, load_articles, parse_article
 
 EXAMPLE = """---
 title: How to Configure Pipeline Timeout Settings

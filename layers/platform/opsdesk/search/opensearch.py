@@ -38,7 +38,8 @@ from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
 from opensearchpy.exceptions import RequestError
 from requests_aws4auth import AWS4Auth  # type: ignore[import-untyped]
 
-from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+from opsdesk.search.markdown import plain_articles
+from opsdesk.search.model import DocArticle, SearchHit
 from opsdesk.search.synonyms import MATCH_STOP_WORDS, domain_synonyms
 
 LOG = logging.getLogger(__name__)

@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import NamedTuple
 
-from opsdesk.search.model import DocArticle, SearchHit, plain_articles
+from opsdesk.search.markdown import plain_articles
+from opsdesk.search.model import DocArticle, SearchHit
 from opsdesk.search.synonyms import domain_synonyms
 
 TITLE_WEIGHT = 3.0
