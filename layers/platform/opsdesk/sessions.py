@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from opsdesk.errors import DomainError, RateLimited, Unauthorized
 from opsdesk.tokens import TokenVerifier, bearer_token
-from opsdesk.validation import Stripped
+from opsdesk.validation import RequestBody, Stripped
 
 Channel = Literal["bearer", "cookie"]
 CLAIMS_CONTEXT_KEY = "claims"
@@ -167,7 +167,7 @@ def seconds_left(claims: Mapping[str, Any], now: float | None = None) -> int:
     return max(0, int(claims.get("exp", 0)) - int(now if now is not None else time.time()))
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestBody):
     """`POST /login` of the helpdesk document: `{username, password}`."""
 
     model_config = ConfigDict(extra="ignore")

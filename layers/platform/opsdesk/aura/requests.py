@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -24,7 +23,7 @@ from opsdesk.aura.store import AuditFilter, TicketFilter
 from opsdesk.clock import MomentOutOfRange, parse_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
-from opsdesk.validation import Stripped, field_errors
+from opsdesk.validation import RequestBody, Stripped, field_errors
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_TURNS_LIMIT = 500
@@ -38,7 +37,7 @@ Description = Annotated[str, StringConstraints(min_length=1, max_length=20_000),
 Reason = Annotated[str, StringConstraints(max_length=2_000), Stripped(blank=True)]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 

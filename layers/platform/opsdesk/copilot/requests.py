@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, field_validator
+from pydantic import ConfigDict, StrictBool, StringConstraints, field_validator
 
 from opsdesk.copilot.records import IncidentFilters, IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
-from opsdesk.validation import EmailText, Stripped, email_address
+from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200), Stripped()]
 LongText = Annotated[str, StringConstraints(max_length=10_000), Stripped(blank=True)]
@@ -29,7 +29,7 @@ def _email(value: str) -> str:
 Email = Annotated[EmailText, StringConstraints(min_length=3)]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, to_rfc3339, utc_now
 from opsdesk.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from opsdesk.helpdesk.records import AGENT_GROUPS
+from opsdesk.validation import RequestBody
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MIB
@@ -59,7 +60,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066
 _UNSAFE_FOR_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class AttachmentUpload(BaseModel):
+class AttachmentUpload(RequestBody):
     """Presign's body `{filename, bytes, mime?}`."""
 
     model_config = ConfigDict(extra="forbid")

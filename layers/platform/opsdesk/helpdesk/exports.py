@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, utc_now
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.helpdesk.workflow import require_agent
+from opsdesk.validation import RequestBody
 
 MAX_EXPORT_IDS = 1000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
@@ -45,7 +46,7 @@ def _uuid(value: str) -> str:
     return value.lower()
 
 
-class ExportTicketsRequest(BaseModel):
+class ExportTicketsRequest(RequestBody):
     """`{ids: [uuid]}`: 1 to 1000 ticket ids (a bad one is reported as `ids[i]`)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -6,12 +6,12 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from opsdesk.clock import MomentOutOfRange, is_uuid, parse_rfc3339, to_rfc3339
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
-from opsdesk.validation import EmailText, Stripped, email_address
+from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
 
 Text = Annotated[str, StringConstraints(min_length=1), Stripped()]
 MAX_CUSTOM_JSON_BYTES = 16_384
@@ -74,7 +74,7 @@ def _custom_json(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-class CreateRequesterRequest(BaseModel):
+class CreateRequesterRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     email: EmailText
@@ -83,7 +83,7 @@ class CreateRequesterRequest(BaseModel):
     _email = field_validator("email")(email_address)
 
 
-class UpdateRequesterRequest(BaseModel):
+class UpdateRequesterRequest(RequestBody):
     """Only these may change; any other field is refused by name."""
 
     model_config = ConfigDict(extra="forbid")
@@ -97,7 +97,7 @@ class UpdateRequesterRequest(BaseModel):
         return None if value is None else email_address(value)
 
 
-class CreateTicketRequest(BaseModel):
+class CreateTicketRequest(RequestBody):
     # Unknown fields are ignored on create: the ticket is built field by field, never from the body.
     model_config = ConfigDict(extra="ignore")
 
@@ -125,7 +125,7 @@ class CreateTicketRequest(BaseModel):
         return value
 
 
-class UpdateTicketRequest(BaseModel):
+class UpdateTicketRequest(RequestBody):
     """The document's partial PATCH, plus `team_id` (the queue a ticket is in). Any other field is refused by
     name; null clears the optional fields and is refused for status, priority and custom_json."""
 
@@ -162,7 +162,7 @@ class UpdateTicketRequest(BaseModel):
         return None if value is None else _custom_json(value)
 
 
-class CreateCommentRequest(BaseModel):
+class CreateCommentRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     body_md: Annotated[Text, StringConstraints(max_length=20_000)]
@@ -176,7 +176,7 @@ class CreateCommentRequest(BaseModel):
         return None if value is None else user_id_value(value)
 
 
-class AddWatcherRequest(BaseModel):
+class AddWatcherRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     user_id: Annotated[str, Field(json_schema_extra={"pattern": USER_ID_PATTERN.pattern})]

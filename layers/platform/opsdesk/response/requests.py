@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError, field_validator
+from pydantic import ConfigDict, Field, StrictInt, StringConstraints, ValidationError, field_validator
 
 from opsdesk.clock import MomentOutOfRange, parse_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import CursorRequest, parse_cursor_request
 from opsdesk.response.records import ActionStatus, EventType, Level, Severity, Status
-from opsdesk.validation import Stripped, field_errors
+from opsdesk.validation import RequestBody, Stripped, field_errors
 
 MAX_INCIDENT_BODY_BYTES = 64 * 1024
 MAX_EVENT_BODY_BYTES = 32 * 1024
@@ -46,7 +46,7 @@ def _bounded_metadata(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
 

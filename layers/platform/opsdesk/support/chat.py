@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StrictStr, StringConstraints, field_validator
 
 from opsdesk.ai.provider import (
     ChatMessage,
@@ -44,6 +44,7 @@ from opsdesk.clock import utc_now
 from opsdesk.dialects import support as support_envelope
 from opsdesk.errors import DomainError, RateLimited
 from opsdesk.search.model import SearchHit
+from opsdesk.validation import RequestBody
 
 logger = Logger()
 
@@ -64,7 +65,7 @@ and the steps that fail.
 - Be brief: a few short paragraphs or steps."""
 
 
-class ChatMessageIn(BaseModel):
+class ChatMessageIn(RequestBody):
     # Chat UIs send more per message (ids, timestamps): those are ignored, never stored.
     model_config = ConfigDict(extra="ignore")
 
@@ -79,7 +80,7 @@ class ChatMessageIn(BaseModel):
         return value
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=MAX_MESSAGES)

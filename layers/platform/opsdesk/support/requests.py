@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from opsdesk.clock import is_uuid
-from opsdesk.validation import Stripped
+from opsdesk.validation import RequestBody, Stripped
 
 Text = Annotated[str, StringConstraints(min_length=1), Stripped()]
 
@@ -29,7 +29,7 @@ def _web_url(value: str | None) -> str | None:
     return value
 
 
-class ContextValue(BaseModel):
+class ContextValue(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     planeContextId: str
@@ -47,7 +47,7 @@ class ContextValue(BaseModel):
         raise ValueError("must be a string or a list of strings")
 
 
-class CreateIssueRequest(BaseModel):
+class CreateIssueRequest(RequestBody):
     # Unknown fields are ignored on create: the stored item is built field by field below, never from the body.
     model_config = ConfigDict(extra="ignore")
 
@@ -73,7 +73,7 @@ class CreateIssueRequest(BaseModel):
         return ids
 
 
-class UpdateIssueRequest(BaseModel):
+class UpdateIssueRequest(RequestBody):
     """Only what a user may change. Anything else (displayId, customerId, createdAt, ...) is refused by name."""
 
     model_config = ConfigDict(extra="forbid")
@@ -86,7 +86,7 @@ class UpdateIssueRequest(BaseModel):
     _url = field_validator("pipelineUrl")(_web_url)
 
 
-class FeedbackContext(BaseModel):
+class FeedbackContext(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     planeSlug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
@@ -95,7 +95,7 @@ class FeedbackContext(BaseModel):
     _customer = field_validator("customerId")(lambda value: None if value is None else _uuid(value))
 
 
-class DocFeedbackRequest(BaseModel):
+class DocFeedbackRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     docUrl: Annotated[str, StringConstraints(max_length=2048)]
@@ -114,7 +114,7 @@ class DocFeedbackRequest(BaseModel):
     _issue = field_validator("issueId")(lambda value: None if value is None else _uuid(value))
 
 
-class DocSearchRequest(BaseModel):
+class DocSearchRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     query: Annotated[Text, StringConstraints(max_length=500)]
