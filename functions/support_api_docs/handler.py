@@ -2,19 +2,7 @@
 ReDoc at `/redoc`, the OpenAPI document at `/openapi.json` (opsdesk.support.openapi; committed as
 docs/api/support.openapi.json)."""
 
-from __future__ import annotations
-
-from typing import Any
-
-from opsdesk.apidocs import create_docs_api
+from opsdesk.apidocs import docs_function
 from opsdesk.apimap import SUPPORT
-from opsdesk.observability import instrumented
-from opsdesk.settings import PlatformSettings, load_settings
 
-TITLE = "Support App API"
-app = create_docs_api(SUPPORT, load_settings(PlatformSettings), TITLE)
-
-
-@instrumented
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+app, lambda_handler = docs_function(SUPPORT, "Support App API")

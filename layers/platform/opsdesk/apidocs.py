@@ -12,12 +12,14 @@ import importlib
 import json
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 from opsdesk.apimodel import ApiModule
 from opsdesk.http import create_api
+from opsdesk.observability import LambdaHandler, instrumented
 from opsdesk.openapi import HTML_CONTENT_TYPE, render_redoc, render_swagger_ui
 from opsdesk.restapi import APPLICATION_JSON, Response, RestApi
-from opsdesk.settings import PlatformSettings
+from opsdesk.settings import PlatformSettings, load_settings
 
 DOCS_RESOURCES = ("/docs", "/redoc", "/openapi.json")
 SPEC_URL = "openapi.json"
@@ -52,3 +54,13 @@ def create_docs_api(module: ApiModule, settings: PlatformSettings, title: str) -
         return Response(200, HTML_CONTENT_TYPE, render_redoc(SPEC_URL, title), headers=HEADERS)
 
     return app
+
+
+def docs_function(module: ApiModule, title: str) -> tuple[RestApi, LambdaHandler]:
+    """The `<module>_api_docs` function: its resolver and its instrumented Lambda handler."""
+    app = create_docs_api(module, load_settings(PlatformSettings), title)
+
+    def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return app, instrumented(resolve)
