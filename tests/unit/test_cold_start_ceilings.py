@@ -60,7 +60,7 @@ class Ceiling:
 
 
 CEILINGS = {
-    "alert_ingest": Ceiling(583, TRACED_HANDLER | DYNAMODB),
+    "alert_ingest": Ceiling(582, TRACED_HANDLER | DYNAMODB),
     "aura_agent": Ceiling(510, TRACED_HANDLER | DYNAMODB),
     "aura_api_docs": Ceiling(289, TRACED_HANDLER),
     "aura_health": Ceiling(487, TRACED_HANDLER | DYNAMODB),
@@ -70,7 +70,7 @@ CEILINGS = {
     "copilot_analytics": Ceiling(498, TRACED_HANDLER | DYNAMODB),
     "copilot_api_docs": Ceiling(289, TRACED_HANDLER),
     "copilot_auth": Ceiling(503, TRACED_HANDLER | DYNAMODB),
-    "copilot_hypotheses": Ceiling(573, TRACED_HANDLER | DYNAMODB),
+    "copilot_hypotheses": Ceiling(571, TRACED_HANDLER | DYNAMODB),
     "copilot_incidents": Ceiling(499, TRACED_HANDLER | DYNAMODB),
     "copilot_monitoring": Ceiling(502, TRACED_HANDLER | DYNAMODB),
     "copilot_projects": Ceiling(500, TRACED_HANDLER | DYNAMODB),

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from opsdesk.auth import Principal
 from opsdesk.clock import utc_now
@@ -22,18 +23,20 @@ from opsdesk.copilot.records import (
     StoredHypothesis,
     User,
 )
-from opsdesk.copilot.requests import (
-    AddMemberRequest,
-    CreateIncidentRequest,
-    CreateProjectRequest,
-    UpdateMemberRequest,
-    UpdateProjectRequest,
-)
 from opsdesk.copilot.store import CopilotStore
 from opsdesk.copilot.workflow import can_move, moved
 from opsdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.events import DomainEvent, project_stream
 from opsdesk.pagination import OffsetRequest
+
+if TYPE_CHECKING:  # annotations only: the alert path and the hypothesis ranker use this service without a body
+    from opsdesk.copilot.requests import (
+        AddMemberRequest,
+        CreateIncidentRequest,
+        CreateProjectRequest,
+        UpdateMemberRequest,
+        UpdateProjectRequest,
+    )
 
 InviteUser = Callable[[str, str, Project], str]
 """Makes a user of the tenant for an email that has none and mails them the invitation: (email, full name,
