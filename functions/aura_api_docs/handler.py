@@ -5,4 +5,5 @@ docs/api/aura.openapi.json)."""
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import AURA
 
-app, lambda_handler = docs_function(AURA, "Aura API")
+TITLE = "Aura API"
+app, lambda_handler = docs_function(AURA, TITLE)

@@ -5,4 +5,5 @@ docs/api/copilot.openapi.json)."""
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import COPILOT
 
-app, lambda_handler = docs_function(COPILOT, "SRE Copilot API")
+TITLE = "SRE Copilot API"
+app, lambda_handler = docs_function(COPILOT, TITLE)

@@ -5,4 +5,5 @@ docs/api/helpdesk.openapi.json)."""
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import HELPDESK
 
-app, lambda_handler = docs_function(HELPDESK, "Helpdesk API")
+TITLE = "Helpdesk API"
+app, lambda_handler = docs_function(HELPDESK, TITLE)

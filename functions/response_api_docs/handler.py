@@ -5,4 +5,5 @@ docs/api/response.openapi.json)."""
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import RESPONSE
 
-app, lambda_handler = docs_function(RESPONSE, "Incident Response API")
+TITLE = "Incident Response API"
+app, lambda_handler = docs_function(RESPONSE, TITLE)

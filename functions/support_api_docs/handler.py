@@ -5,4 +5,5 @@ docs/api/support.openapi.json)."""
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import SUPPORT
 
-app, lambda_handler = docs_function(SUPPORT, "Support App API")
+TITLE = "Support App API"
+app, lambda_handler = docs_function(SUPPORT, TITLE)
