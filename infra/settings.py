@@ -136,6 +136,9 @@ class InfraSettings:
             if production:
                 raise SettingsError("stage prod needs corsAllowedOrigins (the frontend's origin); no default")
             origins = (DEFAULT_DEV_ORIGIN,)
+        if "*" in origins:
+            raise SettingsError("corsAllowedOrigins: list the origins; '*' is not allowed (the cookie modules send "
+                                "credentials)")
         retention = source.integer("logRetentionDays", "OPSDESK_LOG_RETENTION_DAYS") or (365 if production else 14)
         if retention not in RETENTION_BY_DAYS:
             raise SettingsError(f"logRetentionDays {retention}: one of {sorted(RETENTION_BY_DAYS)}")

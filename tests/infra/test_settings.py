@@ -76,6 +76,7 @@ def test_context_wins_over_the_environment() -> None:
     ({"logRetentionDays": "10"}, "logRetentionDays"),
     ({"deletionProtection": "maybe"}, "deletionProtection"),
     ({"throttlingRateLimit": "-1"}, "throttlingRateLimit"),
+    ({"corsAllowedOrigins": '["https://app.example.com", "*"]'}, "corsAllowedOrigins"),
     ({"domainName": "api.example.com"}, "certificateArn"),
 ])
 def test_invalid_settings_stop_synth_with_the_setting_named(context: dict[str, Any], message: str) -> None:

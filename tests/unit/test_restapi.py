@@ -183,6 +183,31 @@ def test_the_origin_is_read_from_multi_value_headers_when_headers_lack_it() -> N
     assert reply["multiValueHeaders"]["Access-Control-Allow-Origin"] == [ORIGIN]
 
 
+def test_of_two_origins_sent_the_first_decides_as_api_gateway_lists_them() -> None:
+    made = RestApi(cors=CorsPolicy((ORIGIN,)))
+    made.get("/x")(lambda: {"ok": True})
+    # API Gateway keeps the last value in `headers` and every value, in order, in `multiValueHeaders`.
+    reply = made.resolve({"httpMethod": "GET", "path": "/x", "headers": {"Origin": ORIGIN},
+                          "multiValueHeaders": {"Origin": ["https://evil.test", ORIGIN]}}, None)
+    assert "Access-Control-Allow-Origin" not in reply["multiValueHeaders"]
+
+
+def test_a_rule_written_with_a_trailing_slash_is_the_same_route() -> None:
+    made = RestApi()
+    made.get("/x/")(lambda: {"ok": True})
+    made.get("/")(lambda: {"root": True})
+    assert answer(made, "GET", "/x")["statusCode"] == 200
+    assert json_body(answer(made, "GET", "/")) == {"root": True}
+    assert [route.rule for route in made.routes] == ["/x", "/"]
+
+
+def test_a_not_found_handler_may_answer_with_a_plain_body() -> None:
+    made = RestApi()
+    made.not_found(lambda _: {"missing": True})
+    reply = answer(made, "GET", "/nowhere")
+    assert (reply["statusCode"], json_body(reply)) == (200, {"missing": True})
+
+
 def test_a_preflight_that_reaches_the_function_is_answered_empty_with_its_methods(app: RestApi) -> None:
     app.cors = CorsPolicy((ORIGIN,))
     reply = answer(app, "OPTIONS", "/api/issues", headers={"Origin": ORIGIN})

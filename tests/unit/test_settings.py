@@ -89,3 +89,13 @@ def test_the_helpdesk_documents_names_configure_cors_and_the_cookie_login() -> N
     assert SessionSettings.model_validate({**base, "AUTH_MODE": "local"}).cookie_login_enabled
     assert not SessionSettings.model_validate({**base, "AUTH_MODE": "oidc"}).cookie_login_enabled
     assert not SessionSettings.model_validate(base).cookie_login_enabled
+
+
+@pytest.mark.parametrize("origins", ["*", "https://a.example, *"])
+def test_a_wildcard_origin_stops_the_cold_start(origins: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", origins)
+    load_settings.cache_clear()
+
+    with pytest.raises(SettingsError, match="'\\*' is not allowed"):
+        load_settings(PlatformSettings)

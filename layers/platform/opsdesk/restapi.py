@@ -89,11 +89,12 @@ class RestEvent:
         return RequestContext(Identity(identity.get("sourceIp")))
 
     def header(self, name: str) -> str | None:
-        """A header from `headers`, or the first of its values in `multiValueHeaders`."""
-        value = self.headers.get(name)
+        """The first value a header was sent with (`multiValueHeaders` keeps every one; `headers` keeps the last),
+        as Powertools read `Origin`."""
+        values = Headers(self.raw_event.get("multiValueHeaders")).get(name)
+        value = values[0] if isinstance(values, list) and values else values
         if value is None:
-            values = Headers(self.raw_event.get("multiValueHeaders")).get(name)
-            value = values[0] if isinstance(values, list) and values else values
+            value = self.headers.get(name)
         return str(value) if value is not None else None
 
 
@@ -192,7 +193,8 @@ class RestApi:
     def route(self, rule: str, method: str) -> Callable[[AnyCallable], AnyCallable]:
         def register(handler: AnyCallable) -> AnyCallable:
             routes = self._dynamic if _PARAMETER.search(rule) else self._static
-            routes.append(Route(method.upper(), rule, _compile(rule), handler))
+            bare = rule.rstrip("/")  # `/x/` and `/x` are one route, as requests' trailing slashes are
+            routes.append(Route(method.upper(), bare or "/", _compile(bare), handler))
             return handler
 
         return register
@@ -264,7 +266,7 @@ class RestApi:
             return Response(204, None, "", headers={"Access-Control-Allow-Methods": ",".join(methods)})
         if self._not_found is None:
             return Response(404, APPLICATION_JSON, {"statusCode": 404, "message": "Not found"})
-        return self._not_found(LookupError("no route"))
+        return self._to_response(self._not_found(LookupError("no route")))
 
     def _stripped(self, path: str) -> str:
         for prefix in self.strip_prefixes:

@@ -12,7 +12,7 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 if TYPE_CHECKING:  # the families, for type checkers; at run time __getattr__ imports each when named
     from opsdesk.settings.alerts import AlertIngestSettings
@@ -105,7 +105,15 @@ class PlatformSettings(BaseModel):
         default="", validation_alias=AliasChoices("CORS_ALLOWED_ORIGINS", "ALLOWED_ORIGINS")
     )
     """Comma-separated origins the browser may call from; empty means no CORS headers. `ALLOWED_ORIGINS` is the
-    helpdesk document's name for it."""
+    helpdesk document's name for it. Never `*`: the cookie modules send credentials, and an allow-list is the
+    platform's rule (docs/decisions.md, CORS)."""
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _no_wildcard(cls, value: str) -> str:
+        if any(origin.strip() == "*" for origin in value.split(",")):
+            raise ValueError("list the origins; '*' is not allowed")
+        return value
 
     @property
     def allowed_origins(self) -> list[str]:
