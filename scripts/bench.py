@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import platform
+import statistics
 import sys
 import time
 import warnings
@@ -105,14 +106,17 @@ def percent(share: float) -> str:
 def run_cold_imports(function_environment: dict[str, str], runs: int, ceiling_ms: float) -> list[coldstart.ColdImport]:
     floor_ms = coldstart.boto3_median_ms(function_environment, runs)
     results = [coldstart.measure(module, function_environment, runs) for module in coldstart.function_modules()]
-    say(f"\n1. Cold import of each handler module, fresh interpreter, median of {runs} runs (ms); `import boto3` "
-        f"alone in this run: {floor_ms:.0f} ms (#16's goal: at most 1.5 x boto3)")
+    over = sum(r.boto3_ratio > 1.5 for r in results)
+    say(f"\n1. Cold import of each handler module, fresh interpreter, median of {runs} runs (ms). \"x boto3\": the "
+        f"median over {runs} rounds of the import over `import boto3` timed right before it (#16's goal: at most "
+        f"1.5 x); `import boto3` at the run's start: {floor_ms:.0f} ms. Median ratio "
+        f"{statistics.median(r.boto3_ratio for r in results):.2f}, {over} of {len(results)} above 1.5 x")
     say(render(
         ["function", "median", "x boto3", "min", "max", "trace off", "ceiling"],
-        [[r.module.split(".")[1], r.aws_median_ms, f"{r.aws_median_ms / floor_ms:.2f}", min(r.aws_seconds) * 1000,
+        [[r.module.split(".")[1], r.aws_median_ms, f"{r.boto3_ratio:.2f}", min(r.aws_seconds) * 1000,
           max(r.aws_seconds) * 1000, r.local_median_ms,
           ("ok" if r.aws_median_ms <= ceiling_ms else "OVER") if ceiling_ms else "-"]
-         for r in sorted(results, key=lambda r: r.aws_median_ms, reverse=True)],
+         for r in sorted(results, key=lambda r: r.boto3_ratio, reverse=True)],
     ))
     say("\n   Biggest imports, one -X importtime run (as on AWS): top modules by cumulative time (they nest: level 1")
     say("   is imported by the handler module itself); share = of the handler's whole import in that run")

@@ -133,6 +133,17 @@ def timed_imports(module: str, env: dict[str, str], runs: int) -> tuple[list[flo
     return seconds, stderr
 
 
+def ratios_to_boto3(module: str, env: dict[str, str], runs: int) -> list[float]:
+    """The import of `module` over `import boto3` timed right before it, once per round: the machine's load moves
+    both alike within a round, while one boto3 figure for a whole run drifts from the later imports by up to 2x."""
+    ratios = []
+    for _ in range(runs):
+        floor, _ = timed_imports("boto3", env, 1)
+        took, _ = timed_imports(module, env, 1)
+        ratios.append(took[0] / floor[0])
+    return ratios
+
+
 def imported_modules(modules: list[str], function_environment: dict[str, str], *,
                      workers: int = 2) -> dict[str, list[str]]:
     """The modules each module's cold import adds to sys.modules, as on AWS (tracing on). One interpreter forks a
@@ -184,6 +195,8 @@ class ColdImport:
     module: str
     aws_seconds: list[float]
     local_seconds: list[float]
+    boto3_ratios: list[float] = field(default_factory=list)
+    """The import over `import boto3`, per round (ratios_to_boto3)."""
     top_modules: list[dict[str, Any]] = field(default_factory=list)
     top_packages: list[dict[str, Any]] = field(default_factory=list)
     importtime_total_ms: float = 0.0
@@ -195,12 +208,17 @@ class ColdImport:
         return statistics.median(self.aws_seconds) * 1000
 
     @property
+    def boto3_ratio(self) -> float:
+        return statistics.median(self.boto3_ratios)
+
+    @property
     def local_median_ms(self) -> float:
         return statistics.median(self.local_seconds) * 1000
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(aws_median_ms=self.aws_median_ms, local_median_ms=self.local_median_ms)
+        data.update(aws_median_ms=self.aws_median_ms, local_median_ms=self.local_median_ms,
+                    boto3_ratio=self.boto3_ratio)
         return data
 
 
@@ -228,6 +246,7 @@ def measure(module: str, function_environment: dict[str, str], runs: int, top: i
         module=module,
         aws_seconds=aws_seconds,
         local_seconds=local_seconds,
+        boto3_ratios=ratios_to_boto3(module, aws_env, runs),
         top_modules=[{"module": line.module, "depth": line.depth, "cumulative_ms": line.cumulative_us / 1000,
                       "share": line.cumulative_us / total} for line in biggest],
         top_packages=[{"package": name, "self_ms": us / 1000, "share": us / total} for name, us in packages],
