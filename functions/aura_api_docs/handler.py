@@ -4,6 +4,7 @@ docs/api/aura.openapi.json)."""
 
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import AURA
+from opsdesk.settings import PlatformSettings, load_settings
 
 TITLE = "Aura API"
-app, lambda_handler = docs_function(AURA, TITLE)
+app, lambda_handler = docs_function(AURA, load_settings(PlatformSettings), TITLE)

@@ -4,6 +4,7 @@ docs/api/copilot.openapi.json)."""
 
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import COPILOT
+from opsdesk.settings import PlatformSettings, load_settings
 
 TITLE = "SRE Copilot API"
-app, lambda_handler = docs_function(COPILOT, TITLE)
+app, lambda_handler = docs_function(COPILOT, load_settings(PlatformSettings), TITLE)

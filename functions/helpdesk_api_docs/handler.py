@@ -4,6 +4,7 @@ docs/api/helpdesk.openapi.json)."""
 
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import HELPDESK
+from opsdesk.settings import PlatformSettings, load_settings
 
 TITLE = "Helpdesk API"
-app, lambda_handler = docs_function(HELPDESK, TITLE)
+app, lambda_handler = docs_function(HELPDESK, load_settings(PlatformSettings), TITLE)

@@ -4,6 +4,7 @@ docs/api/response.openapi.json)."""
 
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import RESPONSE
+from opsdesk.settings import PlatformSettings, load_settings
 
 TITLE = "Incident Response API"
-app, lambda_handler = docs_function(RESPONSE, TITLE)
+app, lambda_handler = docs_function(RESPONSE, load_settings(PlatformSettings), TITLE)

@@ -4,6 +4,7 @@ docs/api/support.openapi.json)."""
 
 from opsdesk.apidocs import docs_function
 from opsdesk.apimap import SUPPORT
+from opsdesk.settings import PlatformSettings, load_settings
 
 TITLE = "Support App API"
-app, lambda_handler = docs_function(SUPPORT, TITLE)
+app, lambda_handler = docs_function(SUPPORT, load_settings(PlatformSettings), TITLE)

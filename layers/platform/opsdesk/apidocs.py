@@ -19,7 +19,7 @@ from opsdesk.http import create_api
 from opsdesk.observability import LambdaHandler, instrumented
 from opsdesk.openapi import HTML_CONTENT_TYPE, render_redoc, render_swagger_ui
 from opsdesk.restapi import APPLICATION_JSON, Response, RestApi
-from opsdesk.settings import PlatformSettings, load_settings
+from opsdesk.settings import PlatformSettings
 
 DOCS_RESOURCES = ("/docs", "/redoc", "/openapi.json")
 SPEC_URL = "openapi.json"
@@ -56,9 +56,9 @@ def create_docs_api(module: ApiModule, settings: PlatformSettings, title: str) -
     return app
 
 
-def docs_function(module: ApiModule, title: str) -> tuple[RestApi, LambdaHandler]:
+def docs_function(module: ApiModule, settings: PlatformSettings, title: str) -> tuple[RestApi, LambdaHandler]:
     """The `<module>_api_docs` function: its resolver and its instrumented Lambda handler."""
-    app = create_docs_api(module, load_settings(PlatformSettings), title)
+    app = create_docs_api(module, settings, title)
 
     def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return app.resolve(event, context)
