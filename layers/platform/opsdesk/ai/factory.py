@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsdesk.ai.offline import OfflineDocsProvider, Selection
 from opsdesk.ai.provider import ChatProvider
 from opsdesk.settings import ChatSettings
 
@@ -23,6 +22,9 @@ def chat_provider(settings: ChatSettings) -> ChatProvider:
         client = bedrock_runtime_client(settings.bedrock_region or settings.aws_region)
         return BedrockConverseProvider(client, settings.bedrock_model_id, max_tool_rounds=settings.chat_max_tool_rounds,
                                        max_output_tokens=settings.chat_max_output_tokens)
+    # Imported only where it answers: a Bedrock deployment never loads the offline engine's tables and patterns.
+    from opsdesk.ai.offline import OfflineDocsProvider, Selection  # noqa: PLC0415
+
     return OfflineDocsProvider(Selection(min_relevance=settings.chat_min_relevance))
 
 
