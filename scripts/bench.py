@@ -361,10 +361,11 @@ def run_aura(sizes: tuple[int, ...], tickets: int) -> dict[str, Any]:
 
 
 def run_write_bursts(creates: int) -> list[dict[str, Any]]:
+    from opsdesk.eventlog import DiscardedEvents
     from opsdesk.support.repository import SupportRepository
     from scripts.benchlib import bursts
 
-    results = bursts.measure(SupportRepository(), creates)
+    results = bursts.measure(SupportRepository(DiscardedEvents()), creates)
     say(f"\n11. A burst of {creates} concurrent issue creates in one tenant (one thread each, SupportRepository on")
     say(f"   moto, which here refuses a transaction on items another holds, each held {bursts.HOLD_SECONDS * 1000:.0f} "
         "ms, as DynamoDB does)")

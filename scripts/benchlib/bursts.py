@@ -4,7 +4,8 @@ stores them) on moto, with moto made to refuse a transaction whose items another
 run counts the conflicts, the 429s and the wall time, and checks every counter against the issues actually
 created.
 
-The repository has no event log, so the `issue.created` event is staged nowhere: its stream head is a single ADD
+The repository's event log keeps nothing (opsdesk.eventlog.DiscardedEvents), so the `issue.created` event is
+staged nowhere: its stream head is a single ADD
 outside the transaction, which never conflicts, and moto applies every write one at a time, so its two extra
 requests per create would put moto's own time for 200 creates near the 10 s retry window (measured: 7 to 16 s),
 and the 429s would then measure moto, not the counters.

@@ -248,10 +248,11 @@ def test_hypotheses_are_ranked_from_evidence_and_take_feedback(owner: CopilotCal
     from opsdesk.analysis.providers import OfflineHypothesisProvider
     from opsdesk.copilot.hypotheses import HypothesisService
     from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
 
     incident = new_incident(owner, title="Checkout 5xx", description="x509: certificate has expired",
                             service_name="checkout")
-    HypothesisService(CopilotRepository(), OfflineHypothesisProvider()).generate(
+    HypothesisService(CopilotRepository(EventLog()), OfflineHypothesisProvider()).generate(
         owner.tenant_id, incident["project_id"], incident["id"])
 
     hypotheses = owner.get(f"/incidents/{incident['id']}/hypotheses").body

@@ -210,6 +210,7 @@ def test_people_add_actions_and_move_them_through_their_statuses(oncall: Caller)
 
 def test_an_analysis_sets_summary_root_cause_and_ai_actions(oncall: Caller, local_aws: Any) -> None:
     from opsdesk.analysis.providers import OfflineHypothesisProvider
+    from opsdesk.eventlog import EventLog
     from opsdesk.response.analyst import AnalysisService
     from opsdesk.response.repository import ResponseRepository
 
@@ -220,7 +221,8 @@ def test_an_analysis_sets_summary_root_cause_and_ai_actions(oncall: Caller, loca
         {"incident_id": incident["id"], "event_type": "metric", "level": "critical", "source": "checkout-db",
          "message": "db.pool.active at max (100/100)", "metadata": {"metric": "db.pool.active", "value": 100}},
     ])
-    analyst = AnalysisService(ResponseRepository(), OfflineHypothesisProvider(), quiet_seconds=0, max_wait_seconds=0)
+    analyst = AnalysisService(ResponseRepository(EventLog()), OfflineHypothesisProvider(), quiet_seconds=0,
+                              max_wait_seconds=0)  # as response_analysis builds it: the analysis is announced
     analysis = analyst.run(oncall.tenant_id, incident["id"])
     assert analysis is not None and analysis.cause == "connection_pool_exhaustion"
     analysed = oncall.get(f"/api/incidents/{incident['id']}").body

@@ -74,3 +74,22 @@ def test_races_still_lost_when_the_retry_time_is_spent_are_a_429_with_retry_afte
 
     assert refused.value.headers == {"Retry-After": "1"}
     assert TRANSACTION_RETRY_SECONDS - 2 <= clock[0] <= TRANSACTION_RETRY_SECONDS + 1.25  # no pause begun past it
+
+
+def test_a_repository_without_an_event_log_refuses_to_publish_rather_than_drop_the_events() -> None:
+    from opsdesk.dynamo import Transactions
+    from opsdesk.events import TENANT_STREAM, DomainEvent
+
+    events = [DomainEvent("issue.created", TENANT_STREAM, {"id": "i1"})]
+    with pytest.raises(RuntimeError, match="without an event log"):
+        Transactions(cast(Any, None)).publish(cast(Any, None), "t1", events)
+    Transactions(cast(Any, None)).publish(cast(Any, None), "t1", [])  # nothing to announce: nothing to refuse
+
+
+def test_a_log_that_discards_is_an_explicit_choice_and_stages_nothing() -> None:
+    from opsdesk.dynamo import Transactions
+    from opsdesk.eventlog import DiscardedEvents
+    from opsdesk.events import TENANT_STREAM, DomainEvent
+
+    transactions = Transactions(cast(Any, None), DiscardedEvents())
+    transactions.publish(cast(Any, None), "t1", [DomainEvent("issue.created", TENANT_STREAM, {"id": "i1"})])

@@ -300,6 +300,10 @@ class Transactions:
         self._events = event_log
 
     def publish(self, tx: TransactWrite, tenant_id: str, events: Sequence[DomainEvent]) -> None:
+        if events and self._events is None:
+            # A change that announces events was built without the log to keep them in: dropping them would lose
+            # them silently (the response ingest's room messages were, until its function declared the table).
+            raise RuntimeError(f"{len(events)} event(s) published by a repository built without an event log")
         if events and self._events is not None:
             staged = self._events.stage(tx, tenant_id, list(events), datetime.now(UTC))
             attempt_slots = _attempt_slots.get(None)

@@ -178,3 +178,15 @@ class EventLog:
         finally:
             record_items_read(1)
         return int(head.seq)
+
+
+class DiscardedEvents(EventLog):
+    """A log that keeps nothing, for writers that deliberately announce nothing (the write-burst bench and its
+    test). A repository built without any log refuses to publish (opsdesk.dynamo.Transactions), so dropping a
+    change's events is a choice made where the repository is built, never an accident."""
+
+    def __init__(self) -> None:  # binds no table: nothing is ever written
+        pass
+
+    def stage(self, tx: TransactWrite, tenant_id: str, events: list[DomainEvent], now: datetime) -> list[EventSlot]:
+        return []
