@@ -104,19 +104,15 @@ def _forgery_guard(allowed_origins: frozenset[str]) -> Callable[[RestApi, NextMi
     def guard(app: RestApi, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
         if event.http_method in COOKIE_WRITE_METHODS and current_channel(app) == "cookie":
-            if event.body or _header(app, "content-type"):
+            if event.body or event.headers.get("content-type"):
                 require_json_content_type(app, "Requests with the session cookie must send application/json")
             else:
-                origin = _header(app, "origin")
+                origin = event.header("origin")
                 if origin and origin not in allowed_origins:
                     raise Forbidden("Requests with the session cookie must come from an allowed origin")
         return next_middleware(app)
 
     return guard
-
-
-def _header(app: RestApi, name: str) -> str:
-    return next((value for key, value in (app.current_event.headers or {}).items() if key.lower() == name), "")
 
 
 def register_error_handlers(app: RestApi, dialect: Dialect) -> None:
@@ -209,6 +205,6 @@ def require_json_content_type(app: RestApi, reason: str = "Must be application/j
     """Refuse a body that is not declared `application/json`: a cross-site form (text/plain, urlencoded,
     multipart) cannot send that type without a CORS preflight, which only listed origins pass."""
     event = app.current_event
-    content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+    content_type = (event.headers.get("content-type") or "").lower()
     if content_type.split(";", 1)[0].strip() != "application/json":
         raise ValidationFailed.on_field("Content-Type", reason)

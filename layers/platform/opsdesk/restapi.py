@@ -210,9 +210,6 @@ class RestApi:
     def post(self, rule: str) -> Callable[[AnyCallable], AnyCallable]:
         return self.route(rule, "POST")
 
-    def put(self, rule: str) -> Callable[[AnyCallable], AnyCallable]:
-        return self.route(rule, "PUT")
-
     def patch(self, rule: str) -> Callable[[AnyCallable], AnyCallable]:
         return self.route(rule, "PATCH")
 
