@@ -63,7 +63,7 @@ CEILINGS = {
     "alert_ingest": Ceiling(582, TRACED_HANDLER | DYNAMODB),
     "aura_agent": Ceiling(510, TRACED_HANDLER | DYNAMODB),
     "aura_api_docs": Ceiling(289, TRACED_HANDLER),
-    "aura_health": Ceiling(487, TRACED_HANDLER | DYNAMODB),
+    "aura_health": Ceiling(488, TRACED_HANDLER | DYNAMODB),
     "aura_status": Ceiling(495, TRACED_HANDLER | DYNAMODB),
     "aura_stream": Ceiling(513, STREAM),
     "aura_tickets": Ceiling(495, TRACED_HANDLER | DYNAMODB),
@@ -79,10 +79,10 @@ CEILINGS = {
     "helpdesk_api_docs": Ceiling(289, TRACED_HANDLER),
     "helpdesk_attachments": Ceiling(501, TRACED_HANDLER | DYNAMODB),
     "helpdesk_csat": Ceiling(490, TRACED_HANDLER | DYNAMODB),
-    "helpdesk_events": Ceiling(496, STREAM),
+    "helpdesk_events": Ceiling(497, STREAM),
     "helpdesk_exports": Ceiling(494, TRACED_HANDLER | DYNAMODB),
     "helpdesk_health": Ceiling(466, TRACED_HANDLER | DYNAMODB),
-    "helpdesk_metrics": Ceiling(486, TRACED_HANDLER | DYNAMODB),
+    "helpdesk_metrics": Ceiling(487, TRACED_HANDLER | DYNAMODB),
     "helpdesk_people": Ceiling(496, TRACED_HANDLER | DYNAMODB),
     "helpdesk_reports": Ceiling(496, TRACED_HANDLER | DYNAMODB),
     "helpdesk_session": Ceiling(285, TRACED_HANDLER),
@@ -104,7 +104,7 @@ CEILINGS = {
     "support_docs": Ceiling(496, TRACED_HANDLER | DYNAMODB),
     "support_docs_indexer": Ceiling(285, TRACED_HANDLER),
     "support_issues": Ceiling(498, TRACED_HANDLER | DYNAMODB),
-    "support_stream": Ceiling(494, STREAM),
+    "support_stream": Ceiling(495, STREAM),
 }
 FUNCTIONS = {module.split(".")[1]: module for module in function_modules()}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
@@ -26,6 +26,7 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.errors import Conflict, RateLimited
 from opsdesk.events import DomainEvent
 from opsdesk.keys import counter_of, spill_sk, through_spills
+from opsdesk.pagination import Page
 
 # Re-exported: repositories and benchmarks take the items-read meter from here (it lives in opsdesk.readmeter).
 from opsdesk.readmeter import ItemsRead as ItemsRead  # noqa: PLC0414
@@ -34,6 +35,7 @@ from opsdesk.readmeter import record_items_read as record_items_read  # noqa: PL
 from opsdesk.settings import PlatformSettings
 
 if TYPE_CHECKING:
+    from opsdesk.cursors import CursorCodec
     from opsdesk.eventlog import EventLog, EventSlot
 
 THROTTLING_CODES = frozenset(
@@ -371,3 +373,16 @@ def batch_put(model: type[Model], items: Sequence[Model], *, attempts: int = BAT
             raise RateLimited("The table is busy; retry the request (with the same Idempotency-Key)",
                               headers={"Retry-After": RETRY_AFTER_SECONDS})
     return report
+
+
+RecordT = TypeVar("RecordT")
+
+
+def cursor_page(results: Any, convert: Callable[[Any], RecordT], limit: int, cursors: CursorCodec,
+                scope: str) -> Page[RecordT]:
+    """One Query's page (`results`, asked with `limit`) as a Page: its records, the items it read metered, and the
+    signed cursor of the next page when this one came back full."""
+    records = [convert(item) for item in results]
+    record_items_read(results.page_iter.total_scanned_count)
+    last = results.last_evaluated_key if len(records) == limit else None
+    return Page(records, cursors.encode(last, scope) if last else None)

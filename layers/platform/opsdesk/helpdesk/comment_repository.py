@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
+from opsdesk.dynamo import Outcome, cursor_page, domain_error_for, get_item, record_items_read
 from opsdesk.errors import Conflict
 from opsdesk.events import DomainEvent
 from opsdesk.helpdesk.items import CommentItem, TicketItem, WatcherItem, comment_record, ticket_item
@@ -65,10 +65,7 @@ class CommentRepository(TicketsTableRepository):
             page_size=limit,
             last_evaluated_key=self._cursors.decode(cursor, partition),
         )
-        comments = [comment_record(item) for item in results]
-        record_items_read(results.page_iter.total_scanned_count)
-        last = results.last_evaluated_key if len(comments) == limit else None
-        return Page(comments, self._cursors.encode(last, partition) if last else None)
+        return cursor_page(results, comment_record, limit, self._cursors, partition)
 
     def add_watcher(self, tenant_id: str, ticket_id: str, user_id: str, now: str) -> None:
         item = WatcherItem(ticket_pk(tenant_id, ticket_id), f"{WATCHER_SK_PREFIX}{user_id}", userId=user_id,

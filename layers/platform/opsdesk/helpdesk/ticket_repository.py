@@ -19,6 +19,7 @@ from opsdesk.dynamo import (
     all_of,
     counter_sk,
     counter_totals,
+    cursor_page,
     domain_error_for,
     record_items_read,
 )
@@ -158,10 +159,7 @@ class TicketRecordRepository(TicketsTableRepository):
             page_size=limit,
             last_evaluated_key=self._cursors.decode(cursor, partition),
         )
-        tickets = [ticket_record(item) for item in results]
-        record_items_read(results.page_iter.total_scanned_count)
-        last = results.last_evaluated_key if len(tickets) == limit else None
-        return Page(tickets, self._cursors.encode(last, partition) if last else None)
+        return cursor_page(results, ticket_record, limit, self._cursors, partition)
 
     def search_tickets(
         self, tenant_id: str, words: Sequence[str], filters: TicketFilters, limit: int, cursor: str | None

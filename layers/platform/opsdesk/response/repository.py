@@ -21,6 +21,7 @@ from opsdesk.dynamo import (
     batch_put,
     bind_table,
     connection_for,
+    cursor_page,
     domain_error_for,
     get_item,
     record_items_read,
@@ -110,10 +111,7 @@ class ResponseRepository:
             index, partition = IncidentItem.by_status, keys.status_list_pk(tenant_id, status.value)
         results = index.query(partition, scan_index_forward=False, limit=limit, page_size=limit,
                               last_evaluated_key=self._cursors.decode(cursor, partition))
-        incidents = [incident_record(item) for item in results]
-        record_items_read(results.page_iter.total_scanned_count)
-        last = results.last_evaluated_key if len(incidents) == limit else None
-        return Page(incidents, self._cursors.encode(last, partition) if last else None)
+        return cursor_page(results, incident_record, limit, self._cursors, partition)
 
     def change_status(self, before: Incident, after: Incident, entry: TimelineEntry,
                       events: Sequence[DomainEvent]) -> None:
@@ -369,7 +367,4 @@ class ResponseRepository:
         results = DocumentItem.query(partition, DocumentItem.sk.startswith(prefix), consistent_read=True,
                                      limit=limit, page_size=limit,
                                      last_evaluated_key=self._cursors.decode(cursor, scope))
-        records = [convert(item) for item in results]
-        record_items_read(results.page_iter.total_scanned_count)
-        last = results.last_evaluated_key if len(records) == limit else None
-        return Page(records, self._cursors.encode(last, scope) if last else None)
+        return cursor_page(results, convert, limit, self._cursors, scope)
