@@ -1,5 +1,6 @@
 """helpdesk-session: `POST /login` signs in through Cognito and sets the session cookie, `POST /logout` clears it
-(opsdesk.sessions). Both are public routes; with the cookie login off (HELPDESK_COOKIE_LOGIN=off) both are 404."""
+and ends the session, so that a copy of the cookie is refused from then on (opsdesk.sessions, opsdesk.revocations).
+Both are public routes; with the cookie login off (HELPDESK_COOKIE_LOGIN=off) both are 404."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from functools import cache
 from typing import Any
 
 from opsdesk.apimap import HELPDESK
-from opsdesk.errors import NotFound
+from opsdesk.errors import NotFound, Unauthorized
 from opsdesk.http import create_api, json_response, request_body, require_json_content_type
 from opsdesk.observability import instrumented
 from opsdesk.restapi import Response
-from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, seconds_left
+from opsdesk.revocations import SessionRevocations
+from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, header, seconds_left
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 
@@ -28,8 +30,15 @@ def password_sign_in() -> PasswordSignIn:
 
 @cache
 def verifier() -> TokenVerifier:
-    """Made on the first /login too: the JWT library it loads is ~0.3 x `import boto3` that /logout never needs."""
+    """Made on the first request: the JWT library it loads is ~0.3 x `import boto3`."""
     return TokenVerifier.from_settings(settings)
+
+
+@cache
+def revocations() -> SessionRevocations | None:
+    if settings.sessions_table_name is None:
+        return None
+    return SessionRevocations.connect(settings.sessions_table_name, settings.aws_region, settings.aws_endpoint_url)
 
 
 def _require_cookie_login() -> None:
@@ -53,7 +62,22 @@ def handle_login() -> Response[str]:
 @app.post("/logout")
 def handle_logout() -> Response[str]:
     _require_cookie_login()
+    end_session(cookie.read(header(app.current_event.headers, "cookie")))
     return json_response(200, {"ok": True}, headers={"Set-Cookie": cookie.clear(), "Cache-Control": "no-store"})
+
+
+def end_session(token: str | None) -> None:
+    """Records the cookie's session as signed out, so the session authorizer refuses a copy of the cookie (a
+    stolen one too) until the token would have expired. Only a token that verifies ends a session: a forged one
+    must not sign somebody else out. Without a valid cookie there is nothing to end, and logout still answers 200."""
+    signed_out = revocations()
+    if token is None or signed_out is None:
+        return
+    try:
+        claims = verifier().verify_id_token(token)
+    except Unauthorized:
+        return
+    signed_out.revoke(claims)
 
 
 @instrumented

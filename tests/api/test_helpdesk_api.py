@@ -113,12 +113,16 @@ def test_a_requests_session_keeps_the_secure_cookie_off_plain_http(stack: Runnin
                        timeout=10).status_code == 200
 
 
-def test_logout_clears_the_cookie(stack: RunningStack) -> None:
-    reply = requests.post(f"{stack.helpdesk}/logout", cookies={COOKIE: session_cookie(stack, DAVE)}, timeout=10)
+def test_logout_clears_the_cookie_and_a_kept_copy_of_it_is_refused(stack: RunningStack) -> None:
+    cookie = session_cookie(stack, DAVE)
+    assert requests.get(f"{stack.helpdesk}/me", cookies={COOKIE: cookie}, timeout=10).status_code == 200
+
+    reply = requests.post(f"{stack.helpdesk}/logout", cookies={COOKIE: cookie}, timeout=10)
 
     assert (reply.status_code, reply.json()) == (200, {"ok": True})
     assert reply.headers["Set-Cookie"].startswith(f"{COOKIE}=; Max-Age=0;")
     assert COOKIE not in reply.cookies or not reply.cookies[COOKIE]
+    assert requests.get(f"{stack.helpdesk}/me", cookies={COOKIE: cookie}, timeout=10).status_code == 401
 
 
 @pytest.mark.parametrize(("body", "status"), [

@@ -110,6 +110,28 @@ def test_logout_clears_the_cookie(caller: HelpdeskCaller) -> None:
     assert reply.headers["Set-Cookie"].startswith("helpdesk_session=; Max-Age=0;")
 
 
+def test_logout_ends_the_session_so_a_copy_of_the_cookie_is_refused(caller: HelpdeskCaller, username: str,
+                                                                     authorizer_handler: ModuleType) -> None:
+    cookie = login(caller, {"username": username, "password": PASSWORD}).headers["Set-Cookie"].split(";")[0]
+    other_browser = login(caller, {"username": username, "password": PASSWORD}).headers["Set-Cookie"].split(";")[0]
+
+    reply = caller.call("POST", "/helpdesk/logout", anonymous=True, headers={"Cookie": cookie})
+
+    assert (reply.status, reply.body) == (200, {"ok": True})
+    with pytest.raises(Exception, match="^Unauthorized$"):
+        authorize(authorizer_handler, {"Cookie": cookie})
+    # One browser's logout leaves the user's other sign-ins alone.
+    assert authorize(authorizer_handler, {"Cookie": other_browser})["policyDocument"]["Statement"][0]["Effect"] == \
+        "Allow"
+
+
+def test_logout_with_a_forged_cookie_clears_it_and_ends_no_session(caller: HelpdeskCaller) -> None:
+    reply = caller.call("POST", "/helpdesk/logout", anonymous=True, headers={"Cookie": "helpdesk_session=ey.forged.x"})
+
+    assert (reply.status, reply.body) == (200, {"ok": True})
+    assert reply.headers["Set-Cookie"].startswith("helpdesk_session=; Max-Age=0;")
+
+
 def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCaller, username: str,
                                                              session_handler: ModuleType,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:

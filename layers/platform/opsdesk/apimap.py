@@ -100,8 +100,9 @@ HELPDESK = ApiModule(
             auth=Auth.NONE,
             read_only_tables=("TicketsTable", "EventsTable"),
         ),
-        # Cookie sessions: sign in through Cognito (public), or clear the cookie.
-        FunctionGroup(name="helpdesk_session", resources=("/login", "/logout"), auth=Auth.NONE),
+        # Cookie sessions: sign in through Cognito (public), or sign out (the cookie cleared, its session ended).
+        FunctionGroup(name="helpdesk_session", resources=("/login", "/logout"), auth=Auth.NONE,
+                      tables=("SessionsTable",)),
         api_docs_group("helpdesk"),
         FunctionGroup(
             name="helpdesk_people",
