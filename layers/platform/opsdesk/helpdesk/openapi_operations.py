@@ -138,8 +138,9 @@ def _session() -> list[Operation]:
                                                   f"Secure, SameSite=Strict, path {HELPDESK.base_path}, as long "
                                                   "as the token lives)"}),
         Operation("POST", "/logout", "logout", "Sign out (cookie session)", "session", {200: s.Ok}, public=True,
-                  errors=(FOUND,), description="Clears the session cookie and ends its session: a kept copy of the cookie "
-                  f"is refused from then on (401). Other sign-ins of the same user stay signed in. {off}",
+                  errors=(FOUND,),
+                  description="Clears the session cookie and ends its session: a kept copy of the cookie is refused "
+                  f"from then on (401). Other sign-ins of the same user stay signed in. {off}",
                   response_headers={"Set-Cookie": f"`{SESSION_COOKIE}`, expired"}),
     ]
 
