@@ -17,7 +17,7 @@ import aws_cdk as cdk
 from infra.constructs.streams import check_stream_readers, stream_readers
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
-from infra.stacks import AlertsStack, ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
+from infra.stacks import AlertsStack, Deployment, ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
 from opsdesk.apimap import MODULES, REALTIME, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
@@ -53,46 +53,13 @@ def build_app(
     check_stream_readers(stream_readers(modules, REALTIME))
     layer = layer or build_layer()
     platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
-    search = SearchStack(
-        app,
-        f"{settings.resource_prefix}-search",
-        platform=platform,
-        settings=settings,
-        functions_root=FUNCTIONS_ROOT,
-        layer_archive=layer.archive,
-        layer_hash=layer.content_hash,
-    )
-    alerts = AlertsStack(
-        app,
-        f"{settings.resource_prefix}-alerts",
-        platform=platform,
-        settings=settings,
-        functions_root=FUNCTIONS_ROOT,
-        layer_archive=layer.archive,
-        layer_hash=layer.content_hash,
-    )
+    deployment = Deployment(platform, settings, FUNCTIONS_ROOT, layer.archive, layer.content_hash)
+    search = SearchStack(app, f"{settings.resource_prefix}-search", deployment=deployment)
+    alerts = AlertsStack(app, f"{settings.resource_prefix}-alerts", deployment=deployment)
     for module in modules:
-        ModuleApiStack(
-            app,
-            f"{settings.resource_prefix}-{module.name}",
-            module=module,
-            platform=platform,
-            settings=settings,
-            functions_root=FUNCTIONS_ROOT,
-            layer_archive=layer.archive,
-            layer_hash=layer.content_hash,
-            search=search.search,
-            alerts_bus=alerts.alerts.bus,
-        )
-    RealtimeStack(
-        app,
-        f"{settings.resource_prefix}-realtime",
-        platform=platform,
-        settings=settings,
-        functions_root=FUNCTIONS_ROOT,
-        layer_archive=layer.archive,
-        layer_hash=layer.content_hash,
-    )
+        ModuleApiStack(app, f"{settings.resource_prefix}-{module.name}", module=module, deployment=deployment,
+                       search=search.search, alerts_bus=alerts.alerts.bus)
+    RealtimeStack(app, f"{settings.resource_prefix}-realtime", deployment=deployment)
     cdk.Tags.of(app).add("project", "opsdesk")
     cdk.Tags.of(app).add("stage", settings.stage)
     add_nag_checks(app)

@@ -6,6 +6,7 @@ platform stack's alarm topic is passed to every stack that owns a dead-letter qu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -111,25 +112,39 @@ class PlatformStack(Stack):
             CfnOutput(self, f"{logical_id}Name", value=table.table_name)
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """What every stack with functions is built from: the platform stack (tables, user pool, alarm topic), the
+    settings, the functions' code and the platform layer's archive."""
+
+    platform: PlatformStack
+    settings: InfraSettings
+    functions_root: Path
+    layer_archive: Path
+    layer_hash: str
+
+
 class _FunctionStack(Stack):
     """A stack with functions: its own platform layer version (sharing one across stacks would export its ARN,
     and CloudFormation refuses to change an export another stack imports, so every layer change would deadlock)
     and the options every function construct takes from the platform and the settings."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, settings: InfraSettings, description: str,
-                 layer_archive: Path, layer_hash: str, termination_protection: bool = False) -> None:
-        super().__init__(scope, construct_id, env=_environment(settings), description=description,
+    def __init__(self, scope: Construct, construct_id: str, *, deployment: Deployment, description: str,
+                 termination_protection: bool = False) -> None:
+        super().__init__(scope, construct_id, env=_environment(deployment.settings), description=description,
                          termination_protection=termination_protection, analytics_reporting=False)
-        self.layer = PlatformLayer(self, "PlatformLayer", archive=layer_archive, content_hash=layer_hash)
+        self.deployment = deployment
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=deployment.layer_archive,
+                                   content_hash=deployment.layer_hash)
 
-    def function_options(self, platform: PlatformStack | None, settings: InfraSettings,
-                         functions_root: Path) -> dict[str, Any]:
-        """Code, layer, the platform's tables (none without a platform), logging and removal."""
+    def function_options(self, *, with_tables: bool = True) -> dict[str, Any]:
+        """Code, layer, the platform's tables (none for functions that use no table), logging and removal."""
+        platform, settings = self.deployment.platform, self.deployment.settings
         return {
-            "functions_root": functions_root,
+            "functions_root": self.deployment.functions_root,
             "layer": self.layer.layer_version,
-            "tables": platform.tables.tables if platform else {},
-            "table_definitions": platform.tables.definitions if platform else {},
+            "tables": platform.tables.tables if with_tables else {},
+            "table_definitions": platform.tables.definitions if with_tables else {},
             "log_level": settings.log_level,
             "log_retention": settings.log_retention,
             "removal_policy": _removal_policy(settings),
@@ -143,16 +158,13 @@ class ModuleApiStack(_FunctionStack):
         construct_id: str,
         *,
         module: ApiModule,
-        platform: PlatformStack,
-        settings: InfraSettings,
-        functions_root: Path,
-        layer_archive: Path,
-        layer_hash: str,
+        deployment: Deployment,
         search: DocsSearch | None = None,
         alerts_bus: events.IEventBus | None = None,
     ) -> None:
         """`alerts_bus`: the alert path's bus (AlertsStack), for the groups that declare Capability.ALERTS_BUS."""
-        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+        platform, settings = deployment.platform, deployment.settings
+        super().__init__(scope, construct_id, deployment=deployment,
                          description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions")
         self.api = ModuleApi(
             self,
@@ -160,7 +172,7 @@ class ModuleApiStack(_FunctionStack):
             module=module,
             name_prefix=settings.resource_prefix,
             stage_name=settings.stage,
-            **self.function_options(platform, settings, functions_root),
+            **self.function_options(),
             user_pool=platform.auth.user_pool,
             app_client_id=platform.auth.app_client.user_pool_client_id,
             lwa_layer_arn=settings.lwa_layer_arn,
@@ -312,13 +324,10 @@ class SearchStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        platform: PlatformStack,
-        settings: InfraSettings,
-        functions_root: Path,
-        layer_archive: Path,
-        layer_hash: str,
+        deployment: Deployment,
     ) -> None:
-        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+        platform, settings = deployment.platform, deployment.settings
+        super().__init__(scope, construct_id, deployment=deployment,
                          description=f"opsdesk {settings.stage}: documentation search collection, docs bucket and "
                                      "indexer",
                          termination_protection=settings.is_production)
@@ -329,7 +338,7 @@ class SearchStack(_FunctionStack):
             standby_replicas=settings.search_standby_replicas,
             deletion_protection=settings.deletion_protection,
             operator_arns=settings.search_operator_arns,
-            **self.function_options(None, settings, functions_root),
+            **self.function_options(with_tables=False),
             log_retention_days=settings.log_retention_days,
         )
         CfnOutput(self, "DocsBucketName", value=self.search.bucket.bucket_name,
@@ -359,18 +368,15 @@ class AlertsStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        platform: PlatformStack,
-        settings: InfraSettings,
-        functions_root: Path,
-        layer_archive: Path,
-        layer_hash: str,
+        deployment: Deployment,
         path: AlertPath = ALERTS,
     ) -> None:
-        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+        platform, settings = deployment.platform, deployment.settings
+        super().__init__(scope, construct_id, deployment=deployment,
                          description=f"opsdesk {settings.stage}: the alerts bus, its rules, queue and consumer")
         self.alerts = AlertPathResources(
             self, "Alerts", path=path, name_prefix=settings.resource_prefix,
-            **self.function_options(platform, settings, functions_root),
+            **self.function_options(),
         )
         consumer = path.consumer.name
         CfnOutput(self, "AlertsBusName", value=self.alerts.bus.event_bus_name,
@@ -398,20 +404,17 @@ class RealtimeStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        platform: PlatformStack,
-        settings: InfraSettings,
-        functions_root: Path,
-        layer_archive: Path,
-        layer_hash: str,
+        deployment: Deployment,
     ) -> None:
-        super().__init__(scope, construct_id, settings=settings, layer_archive=layer_archive, layer_hash=layer_hash,
+        platform, settings = deployment.platform, deployment.settings
+        super().__init__(scope, construct_id, deployment=deployment,
                          description=f"opsdesk {settings.stage}: WebSocket API and event fan-out")
         self.realtime = Realtime(
             self,
             "Realtime",
             api_definition=REALTIME,
             stage_name=settings.stage,
-            **self.function_options(platform, settings, functions_root),
+            **self.function_options(),
             user_pool_id=platform.auth.user_pool.user_pool_id,
             app_client_id=platform.auth.app_client.user_pool_client_id,
             ws_token_key=platform.cursor_key.secret,
