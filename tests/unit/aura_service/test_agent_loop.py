@@ -178,6 +178,36 @@ def test_a_question_waits_for_the_answer_and_the_answer_reaches_the_call() -> No
     assert ticket.progress.completed[0].args["namespace"] == "cache"
 
 
+def announced_turns(h: Harness, ticket_id: str, kind: str) -> list[int]:
+    return [e.data["payload"]["turn"] if "payload" in e.data else e.data["turn"]
+            for e in h.store.events if e.stream == f"aura:{ticket_id}" and e.type == kind]
+
+
+@pytest.mark.parametrize("brain", [
+    pytest.param(lambda: ScriptedBrain(ask_before_step={0: "namespace", 2: "replicas"}), id="questions"),
+    pytest.param(lambda: ScriptedBrain(steps=DESTRUCTIVE), id="approval"),
+])
+def test_every_turn_the_ticket_counts_is_announced_started_and_completed_once(brain) -> None:  # noqa: ANN001
+    # Turns that end in a question, an approval request or the resolution count in currentTurn like tool calls:
+    # a client that shows "turn N of maxTurns" from the stream must agree with GET /tickets/:id.
+    h = Harness(brain(), plan_approval=False)
+    ticket_id = h.create()
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    while h.ticket(ticket_id).status in (S.PENDING_INPUT, S.PENDING_APPROVAL):
+        if h.ticket(ticket_id).status is S.PENDING_INPUT:
+            h.service.answer(ALICE, ticket_id, AnswerRequest(answer="cache"))
+        else:
+            h.service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=True))
+        h.drain()
+    ticket = h.ticket(ticket_id)
+
+    assert ticket.status is S.RESOLVED
+    every_turn = list(range(1, ticket.current_turn + 1))
+    assert announced_turns(h, ticket_id, "turn_started") == every_turn
+    assert announced_turns(h, ticket_id, "turn_completed") == every_turn
+
+
 def test_the_turn_budget_pauses_the_ticket_and_resume_carries_on() -> None:
     h = Harness(plan_approval=False)
     ticket_id = h.create(max_turns=3)

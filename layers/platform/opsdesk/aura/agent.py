@@ -144,11 +144,10 @@ class Agent:
         revision = ticket.plan.revision + 1 if ticket.plan else 1
         plan = replace(result.plan, revision=revision)
         after = self._counted(ticket, journal, usage, turn)
-        journal.emit("turn_started", {"turn": turn, "maxTurns": ticket.max_turns})
         journal.record(after, "plan_generated", "agent", "plan", reasoning=result.reasoning, usage=usage,
                        details={"plan": plan_view(plan)})
         journal.emit("plan_generated", {"plan": plan_view(plan)})
-        journal.emit("turn_completed", {"turn": turn, "maxTurns": ticket.max_turns})
+        self._turn_completed(journal, ticket, turn)
         # A new plan starts its steps afresh; answers, approvals and refusals still hold.
         after = replace(after, plan=plan, progress=replace(after.progress, completed=()),
                         working_branch=after.working_branch or working_branch(ticket.id))
@@ -183,15 +182,18 @@ class Agent:
                                     "options": list(move.options)})
             journal.emit("question_asked", {"questionId": question.id, "question": move.question,
                                             "options": list(move.options)})
+            self._turn_completed(journal, ticket, turn)
             after = journal.moved(after, S.PENDING_INPUT, "agent", "the agent needs an answer")
             return self._release(replace(after, pending_question=question), journal)
         if isinstance(move, Finish):
             journal.record(after, "resolved", "agent", "resolve", reasoning=move.summary, usage=usage,
                            details={"commits": list(after.commits)})
+            self._turn_completed(journal, ticket, turn)
             after = journal.moved(after, S.RESOLVED, "agent", move.summary)
             journal.emit("resolved", {"summary": move.summary, "commits": list(after.commits),
                                       "workingBranch": after.working_branch})
             return self._release(replace(after, resolution=move.summary), journal)
+        self._turn_completed(journal, ticket, turn)
         if isinstance(move, GiveUp):
             return self._fail(after, journal, move.reason, usage)
         assert isinstance(move, Replan)
@@ -210,12 +212,12 @@ class Agent:
                                     "actionHash": approval.action_hash, "reasons": list(assessment.reasons)})
             journal.emit("approval_needed", {"approvalId": approval.id, "action": request.tool,
                                              "args": dict(request.args), "reasons": list(assessment.reasons)})
+            self._turn_completed(journal, ticket, turn)
             after = journal.moved(after, S.PENDING_APPROVAL, "agent", "a destructive action needs approval")
             return self._release(replace(after, pending_approval=approval), journal)
         # The intent first: a crash from here on replays this very call.
         inflight = InflightCall(f"{ticket.id}:{turn}", turn, journal.now, request)
         after = self._counted(ticket, journal, usage, turn)
-        journal.emit("turn_started", {"turn": turn, "maxTurns": ticket.max_turns})
         after = replace(after, progress=replace(after.progress, inflight=inflight))
         change = journal.build(self._leased(after))
         self._store.save(change)
@@ -244,7 +246,7 @@ class Agent:
             journal.emit(kind, {name: result[name] for name in fields if name in result})
         if outcome.ok and request.tool == "git_commit" and result.get("sha"):
             after = replace(after, commits=(*after.commits, str(result["sha"])))
-        journal.emit("turn_completed", {"turn": inflight.turn, "maxTurns": ticket.max_turns})
+        self._turn_completed(journal, ticket, inflight.turn)
         if outcome.ok and request.tool == "argo_health":
             return self._observed(after, journal, result)
         if after.status is S.OBSERVING:
@@ -294,9 +296,17 @@ class Agent:
         return Journal(ticket, self._now(), self._ids)
 
     def _counted(self, ticket: Ticket, journal: Journal, usage: Usage, turn: int) -> Ticket:
+        """A turn starts: it counts in `currentTurn` and its usage, and the stream hears `turn_started`. Every
+        turn that starts ends in `turn_completed` (_turn_completed), whatever it did: a tool call, a plan, a
+        question, an approval request, the resolution or giving up."""
         journal.turns += 1
         journal.spend(usage)
+        journal.emit("turn_started", {"turn": turn, "maxTurns": ticket.max_turns})
         return replace(ticket, current_turn=turn, usage=ticket.usage + usage, updated_at=journal.now)
+
+    @staticmethod
+    def _turn_completed(journal: Journal, ticket: Ticket, turn: int) -> None:
+        journal.emit("turn_completed", {"turn": turn, "maxTurns": ticket.max_turns})
 
     def _leased(self, ticket: Ticket, extra_seconds: int = 0) -> Ticket:
         until = self._now() + timedelta(seconds=self._settings.lease_seconds + extra_seconds)
