@@ -3,7 +3,9 @@ the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.clock import utc_now
@@ -15,13 +17,17 @@ from opsdesk.observability import logger
 from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.rooms import ROOM_QUERY_PARAMETER, IncidentRooms
 from opsdesk.response.service import ResponseService
-from opsdesk.settings import RealtimeSettings, ResponseSettings, load_settings
+from opsdesk.settings import CopilotSettings, RealtimeSettings, ResponseSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
 from opsdesk.wssession import WebSocketSession
 from opsdesk.wstokens import WsTokens, is_ws_token
 
+if TYPE_CHECKING:
+    from opsdesk.copilot.account_repository import AccountRepository
+
 settings = load_settings(RealtimeSettings)
+copilot_settings = load_settings(CopilotSettings)
 verifier = TokenVerifier.from_settings(settings)
 registry = ConnectionRegistry()
 ws_tokens = WsTokens(secret_key_source(settings.cursor_key_secret_arn, settings.aws_region, settings.aws_endpoint_url))
@@ -35,7 +41,19 @@ def authenticate(token: str) -> Principal:
         claims = ws_tokens.verify(token)
         return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id, username=claims.user_id,
                          groups=claims.groups, project_id=claims.project_id)
-    return principal_from_claims(verifier.verify_id_token(token), settings.app_client_id)
+    principal = principal_from_claims(verifier.verify_id_token(token), settings.app_client_id)
+    # The copilot document connects with its access token (the Cognito ID token): the connection follows the
+    # user's current project, as a ws-token of theirs would name it. Not a copilot user: no project.
+    user = copilot_accounts().get_user(principal.tenant_id, principal.user_id)
+    return replace(principal, project_id=user.active_project_id if user else None)
+
+
+@cache
+def copilot_accounts() -> AccountRepository:
+    """Made on the first connect with a Cognito token (a ws-token names its project itself)."""
+    from opsdesk.copilot.account_repository import AccountRepository  # noqa: PLC0415 - first use only
+
+    return AccountRepository(settings=copilot_settings)
 
 
 def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:

@@ -161,6 +161,36 @@ def test_a_new_incident_gets_hypotheses_announced_on_the_websocket(stack: Runnin
     assert set(generated["data"]["top_hypothesis"]) == {"claim", "confidence_score"}
 
 
+def test_the_documents_websocket_flow_works_with_the_access_token_and_follows_the_current_project(
+        stack: RunningStack) -> None:
+    # The document's connect message carries the access token of /auth/login, not a ws-token.
+    signed_in = login(stack, ALICE).json()
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}"}
+    tenant_id = requests.get(f"{base(stack)}/auth/me", headers=headers, timeout=10).json()["tenant_id"]
+    title = f"Queue backlog {uuid.uuid4().hex[:6]}"
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with websockets.connect(stack.info["websocket"]) as ws:
+            await ws.send(json.dumps({"type": "connect", "token": signed_in["access_token"], "tenantId": tenant_id}))
+            assert json.loads(await ws.recv()) == {"type": "connected"}
+            await ws.send(json.dumps({"type": "subscribe", "channels": ["incidents"]}))
+            subscribed = json.loads(await ws.recv())
+            assert subscribed == {"type": "subscribed", "channels": ["incidents"]}, subscribed
+            await asyncio.to_thread(lambda: requests.post(
+                f"{base(stack)}/incidents", headers=headers, timeout=10,
+                json={"title": title, "description": "consumer lag", "service_name": "queue", "severity": "high"}))
+            got: list[dict[str, Any]] = []
+            deadline = time.monotonic() + DELIVERY_TIMEOUT
+            while time.monotonic() < deadline and not any(m.get("data", {}).get("title") == title for m in got):
+                got.append(json.loads(await asyncio.wait_for(ws.recv(), DELIVERY_TIMEOUT)))
+            return got
+
+    messages = asyncio.run(scenario())
+
+    created = next(m for m in messages if m["type"] == "incident.created" and m["data"]["title"] == title)
+    assert created["data"]["severity"] == "high"
+
+
 def test_the_interactive_docs_are_served_under_the_base_path(stack: RunningStack) -> None:
     spec = requests.get(f"{base(stack)}/openapi.json", timeout=10)
     swagger = requests.get(f"{base(stack)}/docs", timeout=10)

@@ -95,8 +95,9 @@ class WebSocketSession:
                                        f"{', '.join(sorted(known))}")
             return
         if connection.project_id is None and PROJECT_CHANNELS & set(channels) and kind == "subscribe":
-            self._error(connection.id, "Project channels need a WebSocket token of a project: connect with the "
-                                       "token of GET /copilot/api/v1/auth/ws-token")
+            self._error(connection.id, "Project channels need a project: connect with a copilot access token "
+                                       "(its user's current project) or the token of "
+                                       "GET /copilot/api/v1/auth/ws-token")
             return
         streams = {self._stream(connection, channel) for channel in channels}
         try:

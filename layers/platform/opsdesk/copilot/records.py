@@ -64,6 +64,11 @@ class User:
     """Project id -> the user's role there: the projects the user belongs to."""
     version: int = 0
 
+    @property
+    def active_project_id(self) -> str | None:
+        """The current project while the user still holds a role in it (a removed member's is none)."""
+        return self.current_project_id if self.current_project_id in self.roles else None
+
 
 @dataclass(frozen=True)
 class Project:

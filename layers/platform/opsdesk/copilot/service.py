@@ -108,8 +108,8 @@ class CopilotService:
 
     def context(self, principal: Principal) -> ProjectContext:
         user = self.user(principal)
-        project_id = user.current_project_id
-        if project_id is None or project_id not in user.roles:
+        project_id = user.active_project_id
+        if project_id is None:
             raise Forbidden(NO_PROJECT)
         return ProjectContext(user, project_id, user.roles[project_id])
 
