@@ -14,6 +14,7 @@ from opsdesk.clock import (
     is_uuid,
     new_id,
     parse_rfc3339,
+    parse_strict_rfc3339,
     to_rfc3339,
 )
 
@@ -118,3 +119,16 @@ def test_a_moment_past_the_accepted_range_is_a_value_error_saying_so(text: str) 
 def test_the_last_accepted_day_ends_at_the_upper_bound() -> None:
     assert parse_rfc3339("9998-12-31", end_of_day=True) == LATEST_MOMENT
     assert parse_rfc3339("1970-01-01") == EARLIEST_MOMENT
+
+
+@pytest.mark.parametrize("text", ["2030-03-04T05:06:07Z", "2030-03-04t05:06:07.123456z", "2030-03-04 05:06:07+02:00",
+                                  "2030-03-04T05:06:07.5-07:30", "2030-03-04"])
+def test_strict_rfc3339_takes_its_date_times_with_an_offset_and_its_full_date(text: str) -> None:
+    assert parse_strict_rfc3339(text) == parse_rfc3339(text)
+
+
+@pytest.mark.parametrize("text", ["2030-03-04T05:06:07", "2030-W10-1", "20300304T050607Z", "20300304",
+                                  "2030-03-04T05:06Z", "2030-03-04T05:06:07+0200", "March 4, 2030"])
+def test_strict_rfc3339_refuses_iso_8601_forms_that_are_not_rfc_3339(text: str) -> None:
+    with pytest.raises(ValueError, match="RFC 3339"):
+        parse_strict_rfc3339(text)

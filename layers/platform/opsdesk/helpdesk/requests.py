@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
-from opsdesk.clock import MomentOutOfRange, is_uuid, parse_rfc3339, to_rfc3339
+from opsdesk.clock import MomentOutOfRange, is_uuid, parse_strict_rfc3339, to_rfc3339
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
@@ -57,11 +57,11 @@ def _priority(value: str) -> str:
 
 
 def _moment(value: str | None) -> str | None:
-    """An RFC 3339 date-time (or a date: its midnight UTC), stored in UTC with milliseconds."""
+    """An RFC 3339 date-time with its offset (or a date: its midnight UTC), stored in UTC with milliseconds."""
     if value is None:
         return None
     try:
-        return to_rfc3339(parse_rfc3339(value))
+        return to_rfc3339(parse_strict_rfc3339(value))
     except MomentOutOfRange as exc:
         raise ValueError(str(exc)[0].lower() + str(exc)[1:]) from None
     except ValueError:
