@@ -373,6 +373,23 @@ def test_confirm_of_a_larger_object_than_declared_deletes_it(
     assert store.items == {}
 
 
+def test_a_confirm_that_misstates_a_good_upload_is_refused_and_a_corrected_one_takes_it(
+    service: AttachmentService, objects: FakeObjects, store: FakeAttachmentStore
+) -> None:
+    # Given 42 bytes of text uploaded as presigned, and a confirm that says 43
+    _, confirm = presign_and_upload(service, objects)
+    key = objects.presigned[-1]["key"]
+    wrong = parse_model(AttachmentConfirm, {**confirm.model_dump(), "bytes": 43})
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, wrong)
+
+    # Then the upload is kept (it is a file some confirm may take), and the corrected confirm records it
+    assert fields_of(refused) == {"bytes": "the uploaded file has 42 bytes, not 43"}
+    assert ("att", key) in objects.objects and store.items == {}
+    assert service.confirm(UPLOADER, TICKET, confirm).bytes == 42
+
+
 def test_confirm_of_an_object_of_another_type_deletes_it(service: AttachmentService, objects: FakeObjects) -> None:
     _, confirm = presign_and_upload(service, objects)
     key = objects.presigned[-1]["key"]

@@ -186,6 +186,12 @@ def stored_object_problem(spec: UploadSpec, head: dict[str, Any] | None) -> Fiel
     return None
 
 
+def acceptable_object(head: dict[str, Any], max_bytes: int) -> bool:
+    """Whether a stored object could be some confirm's file: within the size limit and of an allowed type."""
+    stored_type = str(head.get("ContentType") or "").split(";", 1)[0].strip().lower()
+    return 0 <= int(head.get("ContentLength", -1)) <= max_bytes and stored_type in ALLOWED_TYPES
+
+
 def _truncate_keeping_extension(name: str, limit: int) -> str:
     if len(name) <= limit:
         return name
@@ -267,8 +273,10 @@ class AttachmentService:
         return {"upload_url": url, "headers": spec.put_headers(), "attachment_id": attachment_id}
 
     def confirm(self, principal: Principal, ticket_id: str, request: AttachmentConfirm) -> Attachment:
-        """Record the uploaded file once S3 holds exactly what was declared; an object that differs is deleted
-        and the answer is a 400 naming what differs. Confirming the same upload again answers the same id."""
+        """Record the uploaded file once S3 holds exactly what was declared, else a 400 naming what differs. An
+        object no confirm could take (too large, a type not allowed) is deleted then; one that only contradicts
+        this confirm's numbers stays, so a corrected confirm succeeds (unconfirmed objects expire by the bucket's
+        rule). Confirming the same upload again answers the same id."""
         spec = check_upload(request, tenant_id=principal.tenant_id, ticket_id=ticket_id,
                             attachment_id=request.attachment_id, max_bytes=self._limits.max_bytes)
         existing = self._store.get_attachment(principal.tenant_id, ticket_id, request.attachment_id)
@@ -277,7 +285,7 @@ class AttachmentService:
         head = self._objects.head(self._bucket, spec.key)
         problem = stored_object_problem(spec, head)
         if problem is not None:
-            if head is not None:
+            if head is not None and not acceptable_object(head, self._limits.max_bytes):
                 self._objects.delete(self._bucket, spec.key)
             raise ValidationFailed(details=[problem])
         if len(self._store.list_attachments(principal.tenant_id, ticket_id)) >= self._limits.per_ticket:
