@@ -156,7 +156,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out (cookie session)
-         * @description Clears the session cookie. 404 when the stage's cookie login is off (the document's local mode only).
+         * @description Clears the session cookie and ends its session: a kept copy of the cookie is refused from then on (401). Other sign-ins of the same user stay signed in. 404 when the stage's cookie login is off (the document's local mode only).
          */
         post: operations["logout"];
         delete?: never;
