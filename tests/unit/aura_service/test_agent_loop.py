@@ -143,6 +143,19 @@ def test_a_denied_action_is_never_run_and_the_ticket_is_planned_again() -> None:
     assert entries[0].reasoning == "never prune" and entries[0].actor == "user"
 
 
+@pytest.mark.parametrize("approved", [True, False], ids=["approved", "denied"])
+def test_the_audit_log_accounts_for_every_token_the_ticket_used(approved: bool) -> None:
+    h = Harness(ScriptedBrain(steps=DESTRUCTIVE), plan_approval=False)
+    ticket_id = h.create()
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    h.service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=approved, reason="checked"))
+    h.drain()
+
+    logged = [e.usage for e in h.store.chain("acme", ticket_id) if e.usage is not None]
+    assert sum(u.total_tokens for u in logged) == h.ticket(ticket_id).usage.total_tokens > 0
+
+
 def test_approving_one_action_does_not_authorise_another() -> None:
     h = Harness(ScriptedBrain(steps=DESTRUCTIVE), plan_approval=False)
     ticket_id = h.create()

@@ -197,7 +197,8 @@ class Agent:
         if isinstance(move, GiveUp):
             return self._fail(after, journal, move.reason, usage)
         assert isinstance(move, Replan)
-        after = journal.moved(after, S.PLANNING, "agent", move.reason)
+        # The turn's tokens go on the audit entry of its one decision, so the log adds up to the ticket's usage.
+        after = journal.moved(after, S.PLANNING, "agent", move.reason, usage=usage)
         self._store.save(journal.build(self._leased(after)))
         return TurnResult(Next.CONTINUE)
 

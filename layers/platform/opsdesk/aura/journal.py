@@ -38,13 +38,15 @@ class Journal:
         """A live event (its status and priority are the ticket's once the change is built)."""
         self.events.append((event_type, dict(payload)))
 
-    def moved(self, ticket: Ticket, target: TicketStatus, actor: Actor, reason: str | None = None) -> Ticket:
-        """`ticket` in `target`, with the status_changed entry and event (nothing when it is there already)."""
+    def moved(self, ticket: Ticket, target: TicketStatus, actor: Actor, reason: str | None = None, *,
+              usage: Usage | None = None) -> Ticket:
+        """`ticket` in `target`, with the status_changed entry and event (nothing when it is there already).
+        `usage`: the tokens of the turn that decided the move, when no other entry of the turn carries them."""
         if ticket.status is target:
             return ticket
         details = {"from": ticket.status.value, "to": target.value, **({"reason": reason} if reason else {})}
         self.record(ticket, "status_changed", actor, f"{ticket.status.value} -> {target.value}", reasoning=reason,
-                    details=details)
+                    usage=usage, details=details)
         self.emit("status_changed", {"from": ticket.status.value, "to": target.value})
         return replace(ticket, status=target, updated_at=self.now)
 
