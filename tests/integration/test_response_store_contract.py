@@ -426,14 +426,15 @@ def test_an_analysis_is_saved_with_its_actions_and_entry_in_one_write(store: Res
     steps = [action(made.id, T0, "Relieve the pool", 1), action(made.id, T0, "Find leaks", 2)]
     before = store.metrics()["analyses"]
 
-    assert store.save_analysis(made, analysed, steps, entry(made.id, T0 + timedelta(minutes=1),
-                                                            EntryType.AI_ANALYSIS),
+    at = made.updated_at + timedelta(minutes=1)
+    assert store.save_analysis(replace(made, updated_at=at), analysed, steps,
+                               entry(made.id, T0 + timedelta(minutes=1), EntryType.AI_ANALYSIS),
                                [room_event("ai_analysis", made.id, {})]) is True
 
     found = store.get_incident(tenant_id, made.id)
     assert found == replace(made, ai_summary="Pool exhausted", root_cause="The pool of checkout is exhausted",
                             suggested_actions=("Relieve the pool", "Find leaks"), analysis_count=1,
-                            analysed_events="first three")
+                            analysed_events="first three", updated_at=at)
     assert store.actions(tenant_id, made.id, 10, None).items == steps
     assert [e.entry_type for e in store.timeline(tenant_id, made.id, 10, None).items] == [
         EntryType.SYSTEM_EVENT, EntryType.AI_ANALYSIS]

@@ -296,7 +296,8 @@ class FakeResponseStore:
             self.incidents[key] = replace(current, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
                                           suggested_actions=tuple(analysis.suggested_actions),
                                           analysis_count=current.analysis_count + 1,
-                                          analysed_events=analysis.events_digest)
+                                          analysed_events=analysis.events_digest,
+                                          updated_at=incident.updated_at)
             for action in actions:
                 self.action_items[key][keys.action_sk(action.id)] = action
             self.entries[key][entry_sk] = entry

@@ -348,6 +348,7 @@ def test_an_analysis_waits_for_quiet_then_stores_its_findings_and_new_actions(wo
     found = service.get_incident(oncall, pool_incident.id)
     assert (found.ai_summary, found.root_cause, found.suggested_actions, found.analysis_count) == (
         analysis.ai_summary, analysis.root_cause, analysis.suggested_actions, 1)
+    assert found.updated_at == world.clock.now > pool_incident.updated_at  # the analysis changed the incident
     actions = service.actions(oncall, pool_incident.id, PAGE).items
     assert [(a.title, a.priority, a.suggested_by, a.status) for a in actions] == [
         (title, n, "ai", ActionStatus.PENDING) for n, (title, _) in

@@ -60,9 +60,10 @@ class AnalysisService:
                               description=analysis.ai_summary, actor=AI_ACTOR, timestamp=now,
                               details={"model_id": analysis.model_id, "events_read": analysis.events_read,
                                        "cause": analysis.cause})
+        # The incident changed: updated_at moves, so a client that polls or caches by it sees the analysis.
         analysed = replace(incident, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
-                           suggested_actions=analysis.suggested_actions)
-        saved = self._store.save_analysis(incident, analysis, actions, entry, [
+                           suggested_actions=analysis.suggested_actions, updated_at=max(now, incident.updated_at))
+        saved = self._store.save_analysis(analysed, analysis, actions, entry, [
             room_event("ai_analysis", incident_id, incident_view(analysed), entry=entry_view(entry),
                        actions=[action_view(a) for a in actions])])
         return analysis if saved else None

@@ -315,6 +315,7 @@ class ResponseRepository:
                 IncidentItem.suggestedActions.set(json.dumps(list(analysis.suggested_actions))),
                 IncidentItem.analysisCount.add(1),
                 IncidentItem.analysedEvents.set(analysis.events_digest),
+                IncidentItem.updatedAt.set(to_rfc3339(incident.updated_at)),
             ], condition=IncidentItem.pk.exists() & (IncidentItem.analysedEvents.does_not_exist()
                                                      | (IncidentItem.analysedEvents != analysis.events_digest)))
             for action in actions:

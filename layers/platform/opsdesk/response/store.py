@@ -93,8 +93,9 @@ class ResponseStore(Protocol):
         ...
     def save_analysis(self, incident: Incident, analysis: Analysis, actions: Sequence[Action],
                       entry: TimelineEntry, events: Sequence[DomainEvent]) -> bool:
-        """False, writing nothing, when the incident is gone or an analysis of the same events
-        (`analysis.events_digest`) was saved already (two runs that raced)."""
+        """Writes the analysis onto the incident, with `incident.updated_at` (the analysed incident's). False,
+        writing nothing, when the incident is gone or an analysis of the same events (`analysis.events_digest`)
+        was saved already (two runs that raced)."""
         ...
     def metrics(self) -> dict[str, float]: ...
     def ready(self) -> None:
