@@ -3,13 +3,16 @@ the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from opsdesk.apimap import COPILOT
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.clock import utc_now
 from opsdesk.connections import ConnectionRegistry
+from opsdesk.copilot.records import connection_project
 from opsdesk.cursors import secret_key_source
 from opsdesk.errors import DomainError, Unauthorized
 from opsdesk.eventlog import EventLog
@@ -17,6 +20,7 @@ from opsdesk.observability import logger
 from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.rooms import ROOM_QUERY_PARAMETER, IncidentRooms
 from opsdesk.response.service import ResponseService
+from opsdesk.revocations import SessionRevocations
 from opsdesk.settings import CopilotSettings, RealtimeSettings, ResponseSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
@@ -41,11 +45,33 @@ def authenticate(token: str) -> Principal:
         claims = ws_tokens.verify(token)
         return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id, username=claims.user_id,
                          groups=claims.groups, project_id=claims.project_id)
-    principal = principal_from_claims(verifier.verify_id_token(token), settings.app_client_id)
-    # The copilot document connects with its access token (the Cognito ID token): the connection follows the
-    # user's current project, as a ws-token of theirs would name it. Not a copilot user: no project.
-    user = copilot_accounts().get_user(principal.tenant_id, principal.user_id)
-    return replace(principal, project_id=user.active_project_id if user else None)
+    verified = verifier.verify_id_token(token)
+    signed_out = revocations()
+    if signed_out is not None and signed_out.is_revoked(verified):
+        raise Unauthorized("Signed out")  # a logout ends the token here too, not only at the REST APIs
+    principal = principal_from_claims(verified, settings.app_client_id)
+    return replace(principal, project_id=copilot_project(principal, time.time() - float(verified.get("iat", 0))))
+
+
+def copilot_project(principal: Principal, token_age_seconds: float) -> str | None:
+    """The copilot document connects with its access token (the Cognito ID token): such a connection follows the
+    user's current project, as a ws-token of theirs would name it (opsdesk.copilot.records.connection_project).
+    Not a copilot user, or the read failed: no project, and subscribing to a project channel says how to get one."""
+    assert COPILOT.session is not None and COPILOT.session.token_lifetime_seconds is not None
+    try:
+        user = copilot_accounts().get_user(principal.tenant_id, principal.user_id)
+    except DomainError as exc:  # throttled: the connection stands, without project channels
+        logger.warning("copilot user not read", extra={"reason": exc.message})
+        return None
+    return connection_project(user, token_age_seconds, COPILOT.session.token_lifetime_seconds)
+
+
+@cache
+def revocations() -> SessionRevocations | None:
+    """Made on the first connect with a Cognito token (its boto3 client is not needed before)."""
+    if settings.sessions_table_name is None:
+        return None
+    return SessionRevocations.connect(settings.sessions_table_name, settings.aws_region, settings.aws_endpoint_url)
 
 
 @cache

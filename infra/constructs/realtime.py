@@ -77,7 +77,8 @@ class Realtime(Construct):
                 made.function.add_environment(key, value)
             return made
 
-        routes = function(api_definition.route_function, {}, api_definition.route_tables)
+        routes = function(api_definition.route_function, {}, api_definition.route_tables,
+                          api_definition.route_read_only_tables)
         if ws_token_key is not None:
             routes.function.add_environment("CURSOR_KEY_SECRET_ARN", ws_token_key.secret_arn)
             ws_token_key.grant_read(routes.role)

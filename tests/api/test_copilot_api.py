@@ -191,6 +191,23 @@ def test_the_documents_websocket_flow_works_with_the_access_token_and_follows_th
     assert created["data"]["severity"] == "high"
 
 
+def test_after_logout_the_access_token_opens_no_websocket(stack: RunningStack) -> None:
+    signed_in = login(stack, BOB)
+    token = signed_in.json()["access_token"]
+    cookies = set_cookies(signed_in)
+    requests.post(f"{base(stack)}/auth/logout", timeout=10, headers={
+        "Cookie": f"access_token={cookie_value(cookies['access_token'])}; "
+                  f"refresh_token={cookie_value(cookies['refresh_token'])}"})
+
+    async def connect_message_answer() -> dict[str, Any]:
+        async with websockets.connect(stack.info["websocket"]) as ws:
+            await ws.send(json.dumps({"type": "connect", "token": token}))
+            answer: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), DELIVERY_TIMEOUT))
+            return answer
+
+    assert asyncio.run(connect_message_answer()) == {"type": "error", "message": "Invalid token"}
+
+
 def test_the_interactive_docs_are_served_under_the_base_path(stack: RunningStack) -> None:
     spec = requests.get(f"{base(stack)}/openapi.json", timeout=10)
     swagger = requests.get(f"{base(stack)}/docs", timeout=10)

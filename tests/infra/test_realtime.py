@@ -166,3 +166,14 @@ def test_the_fanout_has_one_vcpu_for_its_posts_and_the_route_function_the_defaul
 
     assert fanout["Properties"]["MemorySize"] == FANOUT_MEMORY_MB == 1769
     assert routes["Properties"]["MemorySize"] == MEMORY_MB
+
+
+def test_the_route_function_reads_signed_out_sessions_and_writes_none(dev: Synthesized) -> None:
+    template = realtime(dev)
+    _, routes = function_named(template, "realtime_ws")
+    reads = json.dumps([s["Resource"] for s in role_statements(template, routes)
+                        if "dynamodb:GetItem" in actions(s)])
+
+    assert "SessionsTable" in reads
+    assert "SessionsTable" not in _written_tables(template, routes)
+    assert "SESSIONS_TABLE_NAME" in variables(routes)

@@ -354,6 +354,8 @@ class WebSocketApi:
     route_tables: tuple[str, ...] = ("ConnectionsTable", "IncidentsTable", "EventsTable")
     """The route function's: connections, and for the response module's rooms the incidents table and the event
     log (a room message is a comment on the incident's timeline, published to the room)."""
+    route_read_only_tables: tuple[str, ...] = ("SessionsTable",)
+    """Signed-out sessions (opsdesk.revocations): their tokens are refused here as at the REST APIs."""
     fanout_tables: tuple[str, ...] = ("ConnectionsTable",)
     fanout_read_only_tables: tuple[str, ...] = ("EventsTable",)
     local_paths: tuple[str, ...] = ("/ws", "/response/ws/incidents/{incident_id}")

@@ -180,7 +180,7 @@ class AccountService:
         if self._ws_tokens is None:
             raise RuntimeError("WebSocket tokens need the platform key (CURSOR_KEY_SECRET_ARN)")
         user = self._copilot.user(principal)
-        return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.current_project_id, principal.groups))
+        return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.active_project_id, principal.groups))
 
     def _principal(self, id_token: str) -> Principal:
         from opsdesk.auth import principal_from_claims  # noqa: PLC0415 - tiny, kept next to its one use

@@ -70,6 +70,14 @@ class User:
         return self.current_project_id if self.current_project_id in self.roles else None
 
 
+def connection_project(user: User | None, token_age_seconds: float, token_lifetime_seconds: int) -> str | None:
+    """The project a WebSocket connection made with a copilot access token (the Cognito ID token) follows: its
+    user's active one, while the token is within the copilot's lifetime (its REST routes refuse it after that)."""
+    if user is None or token_age_seconds > token_lifetime_seconds:
+        return None
+    return user.active_project_id
+
+
 @dataclass(frozen=True)
 class Project:
     id: str

@@ -31,7 +31,7 @@ def user_view(user: User, *, with_project: bool = False) -> dict[str, Any]:
     view: dict[str, Any] = {"id": user.id, "email": user.email, "full_name": user.full_name,
                             "tenant_id": user.tenant_id}
     if with_project:
-        project_id = user.current_project_id if user.current_project_id in user.roles else None
+        project_id = user.active_project_id
         view["project_id"] = project_id
         view["role"] = user.roles[project_id].value if project_id else None
     return view

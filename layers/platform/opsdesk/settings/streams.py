@@ -25,6 +25,8 @@ class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
     """The API Gateway management API; default https://<domainName>/<stage> of the request."""
     cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
     """The platform key the copilot's WebSocket tokens are signed with (opsdesk.wstokens); read on the first."""
+    sessions_table_name: str | None = Field(default=None, alias="SESSIONS_TABLE_NAME")
+    """Signed-out sessions (opsdesk.revocations): the route function refuses their tokens. Unset: none is checked."""
     fanout_queue_url: str | None = Field(default=None, alias="REALTIME_FANOUT_QUEUE_URL")
     """The fan-out's queue of pages (opsdesk.realtime.FanoutPage): the fan-out sends the pages of an audience beyond
     its first to it and consumes them; required by the fan-out, unused by the route function."""
