@@ -97,7 +97,11 @@ def test_a_confirm_that_does_not_match_the_upload_is_refused(stack: RunningStack
 
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == ["bytes"]
-    assert objects_under(stack, prefix_of(stack, ALICE, ticket_id, upload["attachment_id"])) == []
+    # The file is one a confirm may take (within the limit, an allowed type): it is kept for a corrected confirm.
+    assert objects_under(stack, prefix_of(stack, ALICE, ticket_id, upload["attachment_id"])) != []
+    corrected = requests.post(base, headers=headers, timeout=10, json={
+        "attachment_id": upload["attachment_id"], "filename": "a.png", "bytes": len(PNG), "mime": "image/png"})
+    assert corrected.status_code == 201
 
 
 def test_another_tenant_gets_404_and_a_user_without_the_role_may_list(stack: RunningStack) -> None:

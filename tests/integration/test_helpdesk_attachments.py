@@ -144,7 +144,7 @@ def test_presign_refuses_files_outside_the_limits(agent: HelpdeskCaller, ticket_
     assert field in reply.body["errors"]
 
 
-def test_confirm_of_an_object_larger_than_declared_is_refused_and_deletes_it(
+def test_confirm_of_an_object_larger_than_declared_is_refused_and_a_confirm_of_its_size_takes_it(
     local_aws: Any, s3: Any, agent: HelpdeskCaller, ticket_id: str
 ) -> None:
     # Given a client that declared 10 bytes but PUT 1 KiB (moto, like S3 without the signed length, takes it)
@@ -154,8 +154,10 @@ def test_confirm_of_an_object_larger_than_declared_is_refused_and_deletes_it(
 
     assert reply.status == 400
     assert reply.body == {"errors": {"bytes": f"the uploaded file has {len(PDF)} bytes, not 10"}}
-    assert object_key(local_aws, s3, agent.tenant_id, ticket_id, attachment_id) is None
     assert agent.get(f"/tickets/{ticket_id}/attachments").body == []
+    # Within the limit and of an allowed type, the object is kept: a confirm that states it takes it
+    assert object_key(local_aws, s3, agent.tenant_id, ticket_id, attachment_id) is not None
+    assert agent.post(f"/tickets/{ticket_id}/attachments", {**body, "bytes": len(PDF)}).status == 201
 
 
 def test_confirm_of_an_object_of_another_type_is_refused(agent: HelpdeskCaller, ticket_id: str) -> None:

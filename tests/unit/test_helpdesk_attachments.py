@@ -356,7 +356,7 @@ def test_confirm_without_an_upload_is_refused(service: AttachmentService, store:
     assert store.items == {}
 
 
-def test_confirm_of_a_larger_object_than_declared_deletes_it(
+def test_confirm_of_an_object_over_the_size_limit_deletes_it(
     service: AttachmentService, objects: FakeObjects, store: FakeAttachmentStore
 ) -> None:
     # Given a client that declared 42 bytes and uploaded 20 MiB
@@ -390,7 +390,21 @@ def test_a_confirm_that_misstates_a_good_upload_is_refused_and_a_corrected_one_t
     assert service.confirm(UPLOADER, TICKET, confirm).bytes == 42
 
 
-def test_confirm_of_an_object_of_another_type_deletes_it(service: AttachmentService, objects: FakeObjects) -> None:
+def test_confirm_of_an_object_of_another_allowed_type_is_refused_and_keeps_it(service: AttachmentService,
+                                                                            objects: FakeObjects) -> None:
+    _, confirm = presign_and_upload(service, objects)
+    key = objects.presigned[-1]["key"]
+    objects.upload(key, 42, "application/pdf")
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.confirm(UPLOADER, TICKET, confirm)
+
+    assert set(fields_of(refused)) == {"mime"}
+    assert ("att", key) in objects.objects  # a confirm that says application/pdf could take it
+
+
+def test_confirm_of_an_object_of_a_type_not_allowed_deletes_it(service: AttachmentService,
+                                                               objects: FakeObjects) -> None:
     _, confirm = presign_and_upload(service, objects)
     key = objects.presigned[-1]["key"]
     objects.upload(key, 42, "text/html")

@@ -180,16 +180,19 @@ def stored_object_problem(spec: UploadSpec, head: dict[str, Any] | None) -> Fiel
     size = int(head.get("ContentLength", -1))
     if size != spec.size:
         return FieldError("bytes", f"the uploaded file has {size} bytes, not {spec.size}")
-    stored_type = str(head.get("ContentType") or "").split(";", 1)[0].strip().lower()
+    stored_type = _stored_type(head)
     if stored_type != spec.mime:
         return FieldError("mime", f"the uploaded file's type is {stored_type or 'unknown'}, not {spec.mime}")
     return None
 
 
 def acceptable_object(head: dict[str, Any], max_bytes: int) -> bool:
-    """Whether a stored object could be some confirm's file: within the size limit and of an allowed type."""
-    stored_type = str(head.get("ContentType") or "").split(";", 1)[0].strip().lower()
-    return 0 <= int(head.get("ContentLength", -1)) <= max_bytes and stored_type in ALLOWED_TYPES
+    """Whether a stored object could be some confirm's file: not empty, within the size limit, an allowed type."""
+    return 0 < int(head.get("ContentLength", -1)) <= max_bytes and _stored_type(head) in ALLOWED_TYPES
+
+
+def _stored_type(head: dict[str, Any]) -> str:
+    return str(head.get("ContentType") or "").split(";", 1)[0].strip().lower()
 
 
 def _truncate_keeping_extension(name: str, limit: int) -> str:
