@@ -614,3 +614,13 @@ def test_the_schedule_rate_names_its_unit_as_the_scheduler_requires(minutes: int
     from infra.constructs.schedules import rate_expression
 
     assert rate_expression(minutes) == expression
+
+
+def test_the_session_function_records_signed_out_sessions(dev: Synthesized) -> None:
+    template = helpdesk(dev)
+    _, session = function_named(template, "helpdesk_session")
+    writes = json.dumps([s["Resource"] for s in role_statements(template, session)
+                         if "dynamodb:PutItem" in actions(s)])
+
+    assert "SessionsTable" in writes
+    assert "SESSIONS_TABLE_NAME" in variables(session)

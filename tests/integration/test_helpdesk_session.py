@@ -125,11 +125,18 @@ def test_logout_ends_the_session_so_a_copy_of_the_cookie_is_refused(caller: Help
         "Allow"
 
 
-def test_logout_with_a_forged_cookie_clears_it_and_ends_no_session(caller: HelpdeskCaller) -> None:
-    reply = caller.call("POST", "/helpdesk/logout", anonymous=True, headers={"Cookie": "helpdesk_session=ey.forged.x"})
+def test_logout_with_a_forged_cookie_clears_it_and_ends_no_session(caller: HelpdeskCaller, username: str,
+                                                                   authorizer_handler: ModuleType) -> None:
+    # The real token with its signature changed names the same session (origin_jti) but does not verify.
+    cookie = login(caller, {"username": username, "password": PASSWORD}).headers["Set-Cookie"].split(";")[0]
+    header, payload, signature = cookie.removeprefix("helpdesk_session=").split(".")
+    forged = f"helpdesk_session={header}.{payload}.{signature[::-1]}"
+
+    reply = caller.call("POST", "/helpdesk/logout", anonymous=True, headers={"Cookie": forged})
 
     assert (reply.status, reply.body) == (200, {"ok": True})
     assert reply.headers["Set-Cookie"].startswith("helpdesk_session=; Max-Age=0;")
+    assert authorize(authorizer_handler, {"Cookie": cookie})["policyDocument"]["Statement"][0]["Effect"] == "Allow"
 
 
 def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCaller, username: str,
