@@ -299,7 +299,7 @@ class Agent:
     def _counted(self, ticket: Ticket, journal: Journal, usage: Usage, turn: int) -> Ticket:
         """A turn starts: it counts in `currentTurn` and its usage, and the stream hears `turn_started`. Every
         turn that starts ends in `turn_completed` (_turn_completed), whatever it did: a tool call, a plan, a
-        question, an approval request, the resolution or giving up."""
+        question, an approval request, planning again, the resolution or giving up."""
         journal.turns += 1
         journal.spend(usage)
         journal.emit("turn_started", {"turn": turn, "maxTurns": ticket.max_turns})

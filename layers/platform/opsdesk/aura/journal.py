@@ -41,7 +41,8 @@ class Journal:
     def moved(self, ticket: Ticket, target: TicketStatus, actor: Actor, reason: str | None = None, *,
               usage: Usage | None = None) -> Ticket:
         """`ticket` in `target`, with the status_changed entry and event (nothing when it is there already).
-        `usage`: the tokens of the turn that decided the move, when no other entry of the turn carries them."""
+        `usage`: the tokens of the turn that decided the move, when no other entry of the turn carries them (a
+        move to the status the ticket is in already writes nothing: the caller's turn must carry them itself)."""
         if ticket.status is target:
             return ticket
         details = {"from": ticket.status.value, "to": target.value, **({"reason": reason} if reason else {})}
