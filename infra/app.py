@@ -17,7 +17,7 @@ import aws_cdk as cdk
 from infra.constructs.streams import check_stream_readers, stream_readers
 from infra.nag import add_nag_checks
 from infra.settings import InfraSettings
-from infra.stacks import AlertsStack, Deployment, ModuleApiStack, PlatformStack, RealtimeStack, SearchStack
+from infra.stacks import AlertsStack, ModuleApiStack, PlatformStack, RealtimeStack, SearchStack, StackInputs
 from opsdesk.apimap import MODULES, REALTIME, ApiModule
 from scripts.build_layer import LayerBuild, build_layer
 
@@ -53,13 +53,13 @@ def build_app(
     check_stream_readers(stream_readers(modules, REALTIME))
     layer = layer or build_layer()
     platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
-    deployment = Deployment(platform, settings, FUNCTIONS_ROOT, layer.archive, layer.content_hash)
-    search = SearchStack(app, f"{settings.resource_prefix}-search", deployment=deployment)
-    alerts = AlertsStack(app, f"{settings.resource_prefix}-alerts", deployment=deployment)
+    inputs = StackInputs(platform, settings, FUNCTIONS_ROOT, layer.archive, layer.content_hash)
+    search = SearchStack(app, f"{settings.resource_prefix}-search", inputs=inputs)
+    alerts = AlertsStack(app, f"{settings.resource_prefix}-alerts", inputs=inputs)
     for module in modules:
-        ModuleApiStack(app, f"{settings.resource_prefix}-{module.name}", module=module, deployment=deployment,
+        ModuleApiStack(app, f"{settings.resource_prefix}-{module.name}", module=module, inputs=inputs,
                        search=search.search, alerts_bus=alerts.alerts.bus)
-    RealtimeStack(app, f"{settings.resource_prefix}-realtime", deployment=deployment)
+    RealtimeStack(app, f"{settings.resource_prefix}-realtime", inputs=inputs)
     cdk.Tags.of(app).add("project", "opsdesk")
     cdk.Tags.of(app).add("stage", settings.stage)
     add_nag_checks(app)

@@ -113,7 +113,7 @@ class PlatformStack(Stack):
 
 
 @dataclass(frozen=True)
-class Deployment:
+class StackInputs:
     """What every stack with functions is built from: the platform stack (tables, user pool, alarm topic), the
     settings, the functions' code and the platform layer's archive."""
 
@@ -129,19 +129,19 @@ class _FunctionStack(Stack):
     and CloudFormation refuses to change an export another stack imports, so every layer change would deadlock)
     and the options every function construct takes from the platform and the settings."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, deployment: Deployment, description: str,
+    def __init__(self, scope: Construct, construct_id: str, *, inputs: StackInputs, description: str,
                  termination_protection: bool = False) -> None:
-        super().__init__(scope, construct_id, env=_environment(deployment.settings), description=description,
+        super().__init__(scope, construct_id, env=_environment(inputs.settings), description=description,
                          termination_protection=termination_protection, analytics_reporting=False)
-        self.deployment = deployment
-        self.layer = PlatformLayer(self, "PlatformLayer", archive=deployment.layer_archive,
-                                   content_hash=deployment.layer_hash)
+        self.inputs = inputs
+        self.layer = PlatformLayer(self, "PlatformLayer", archive=inputs.layer_archive,
+                                   content_hash=inputs.layer_hash)
 
     def function_options(self, *, with_tables: bool = True) -> dict[str, Any]:
         """Code, layer, the platform's tables (none for functions that use no table), logging and removal."""
-        platform, settings = self.deployment.platform, self.deployment.settings
+        platform, settings = self.inputs.platform, self.inputs.settings
         return {
-            "functions_root": self.deployment.functions_root,
+            "functions_root": self.inputs.functions_root,
             "layer": self.layer.layer_version,
             "tables": platform.tables.tables if with_tables else {},
             "table_definitions": platform.tables.definitions if with_tables else {},
@@ -158,13 +158,13 @@ class ModuleApiStack(_FunctionStack):
         construct_id: str,
         *,
         module: ApiModule,
-        deployment: Deployment,
+        inputs: StackInputs,
         search: DocsSearch | None = None,
         alerts_bus: events.IEventBus | None = None,
     ) -> None:
         """`alerts_bus`: the alert path's bus (AlertsStack), for the groups that declare Capability.ALERTS_BUS."""
-        platform, settings = deployment.platform, deployment.settings
-        super().__init__(scope, construct_id, deployment=deployment,
+        platform, settings = inputs.platform, inputs.settings
+        super().__init__(scope, construct_id, inputs=inputs,
                          description=f"opsdesk {settings.stage}: the {module.name} REST API and its functions")
         self.api = ModuleApi(
             self,
@@ -324,10 +324,10 @@ class SearchStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        deployment: Deployment,
+        inputs: StackInputs,
     ) -> None:
-        platform, settings = deployment.platform, deployment.settings
-        super().__init__(scope, construct_id, deployment=deployment,
+        platform, settings = inputs.platform, inputs.settings
+        super().__init__(scope, construct_id, inputs=inputs,
                          description=f"opsdesk {settings.stage}: documentation search collection, docs bucket and "
                                      "indexer",
                          termination_protection=settings.is_production)
@@ -368,11 +368,11 @@ class AlertsStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        deployment: Deployment,
+        inputs: StackInputs,
         path: AlertPath = ALERTS,
     ) -> None:
-        platform, settings = deployment.platform, deployment.settings
-        super().__init__(scope, construct_id, deployment=deployment,
+        platform, settings = inputs.platform, inputs.settings
+        super().__init__(scope, construct_id, inputs=inputs,
                          description=f"opsdesk {settings.stage}: the alerts bus, its rules, queue and consumer")
         self.alerts = AlertPathResources(
             self, "Alerts", path=path, name_prefix=settings.resource_prefix,
@@ -404,10 +404,10 @@ class RealtimeStack(_FunctionStack):
         scope: Construct,
         construct_id: str,
         *,
-        deployment: Deployment,
+        inputs: StackInputs,
     ) -> None:
-        platform, settings = deployment.platform, deployment.settings
-        super().__init__(scope, construct_id, deployment=deployment,
+        platform, settings = inputs.platform, inputs.settings
+        super().__init__(scope, construct_id, inputs=inputs,
                          description=f"opsdesk {settings.stage}: WebSocket API and event fan-out")
         self.realtime = Realtime(
             self,
