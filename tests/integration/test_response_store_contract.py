@@ -417,6 +417,24 @@ def test_an_analysis_is_requested_once_until_it_starts_or_goes_stale(store: Resp
     store.start_analysis(tenant_id, str(uuid.uuid4()))  # nothing to clear: no error
 
 
+def test_an_analysis_of_an_incident_changed_since_it_was_read_is_a_conflict_and_writes_nothing(
+        store: ResponseStore) -> None:
+    tenant_id = tenant()
+    made = opened(store, incident(tenant_id))
+    changed = change(store, made, Status.INVESTIGATING, 1)
+    analysed = Analysis(ai_summary="Pool exhausted", root_cause=None, suggested_actions=(), cause=None,
+                        confidence=0.3, model_id="offline", events_read=2, events_digest="two")
+
+    with pytest.raises(Conflict):
+        store.save_analysis(made, analysed, [action(made.id, T0, "Relieve the pool")],
+                            entry(made.id, T0 + timedelta(minutes=2), EntryType.AI_ANALYSIS),
+                            [room_event("ai_analysis", made.id, {})])
+
+    assert store.get_incident(tenant_id, made.id) == changed
+    assert store.actions(tenant_id, made.id, 10, None).items == []
+    assert "ai_analysis" not in event_types(store, tenant_id, made.id)
+
+
 def test_an_analysis_is_saved_with_its_actions_and_entry_in_one_write(store: ResponseStore) -> None:
     tenant_id = tenant()
     made = opened(store, incident(tenant_id))

@@ -36,7 +36,7 @@ from opsdesk.pagination import Page
 from opsdesk.response import keys
 from opsdesk.response.items import COUNTERS, mttr_counters
 from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
-from opsdesk.response.store import Claim, ClaimResult, IdempotentRequest, ResponseStore
+from opsdesk.response.store import INCIDENT_CHANGED, Claim, ClaimResult, IdempotentRequest, ResponseStore
 
 UNFINISHED_AFTER = timedelta(seconds=30)
 """opsdesk.response.repository.UNFINISHED_AFTER (the contract test checks they agree)."""
@@ -293,6 +293,8 @@ class FakeResponseStore:
             if current is None or current.analysed_events == analysis.events_digest or entry_sk in self.entries[
                     key] or any(keys.action_sk(a.id) in self.action_items[key] for a in actions):
                 return False  # a failed condition the repository takes as done: nothing is written
+            if current.version != incident.version:
+                raise Conflict(INCIDENT_CHANGED)
             self.incidents[key] = replace(current, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
                                           suggested_actions=tuple(analysis.suggested_actions),
                                           analysis_count=current.analysis_count + 1,

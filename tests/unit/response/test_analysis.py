@@ -363,6 +363,29 @@ def test_an_analysis_waits_for_quiet_then_stores_its_findings_and_new_actions(wo
     assert store.pending == {}  # events from now on request the next analysis
 
 
+def test_a_status_change_during_the_analysis_is_kept_and_the_room_hears_the_incident_as_it_is_now(
+        world: World, pool_incident: Incident, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, service, oncall = world.store, world.service, world.oncall
+    save = store.save_analysis
+    changed: list[Incident] = []
+
+    def a_person_acts_first(incident: Incident, *args: Any) -> bool:
+        if not changed:  # between the analysis's read and its write
+            world.clock.advance(seconds=1)
+            changed.append(service.change_status(oncall, pool_incident.id, Status.INVESTIGATING))
+        return save(incident, *args)
+
+    monkeypatch.setattr(store, "save_analysis", a_person_acts_first)
+
+    analysis = world.analyst.run(TENANT, pool_incident.id)
+
+    found = service.get_incident(oncall, pool_incident.id)
+    assert analysis is not None and found.ai_summary == analysis.ai_summary
+    assert found.status is Status.INVESTIGATING and found.updated_at >= changed[0].updated_at
+    [pushed] = [e for _, e in store.published if e.type == "ai_analysis"]
+    assert pushed.data["status"] == Status.INVESTIGATING.value
+
+
 def test_an_analysis_waits_while_a_batch_is_being_written_however_long_it_takes(world: World,
                                                                                 pool_incident: Incident) -> None:
     """The burst's next batch began before the first quiet period ended and is still being written after it: the

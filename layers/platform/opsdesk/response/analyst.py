@@ -12,12 +12,15 @@ from datetime import datetime
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.analysis.text import BY_CAUSE
 from opsdesk.clock import new_time_ordered_id, utc_now
+from opsdesk.errors import Conflict
 from opsdesk.response.analysis import MAX_EVENTS_READ, analyse, events_digest, last_activity_at, wait_for_quiet
 from opsdesk.response.records import AI_ACTOR, Action, ActionStatus, Analysis, EntryType, TimelineEntry
 from opsdesk.response.service import room_event
-from opsdesk.response.store import ResponseStore
+from opsdesk.response.store import INCIDENT_CHANGED, ResponseStore
 from opsdesk.response.views import action_view, entry_view, incident_view
 
+SAVE_ATTEMPTS = 3
+"""Saves of one analysis while people keep changing its incident (each rebuilds it from the incident as it is)."""
 MAX_ACTIONS_CHECKED = 200
 """Existing actions compared with new suggestions (an analysis never adds an action the incident already has)."""
 
@@ -60,10 +63,20 @@ class AnalysisService:
                               description=analysis.ai_summary, actor=AI_ACTOR, timestamp=now,
                               details={"model_id": analysis.model_id, "events_read": analysis.events_read,
                                        "cause": analysis.cause})
-        # The incident changed: updated_at moves, so a client that polls or caches by it sees the analysis.
-        analysed = replace(incident, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
-                           suggested_actions=analysis.suggested_actions, updated_at=max(now, incident.updated_at))
-        saved = self._store.save_analysis(analysed, analysis, actions, entry, [
-            room_event("ai_analysis", incident_id, incident_view(analysed), entry=entry_view(entry),
-                       actions=[action_view(a) for a in actions])])
-        return analysis if saved else None
+        for _ in range(SAVE_ATTEMPTS):
+            # The incident changed: updated_at moves, so a client that polls or caches by it sees the analysis.
+            analysed = replace(incident, ai_summary=analysis.ai_summary, root_cause=analysis.root_cause,
+                               suggested_actions=analysis.suggested_actions,
+                               updated_at=max(self._now(), incident.updated_at))
+            try:
+                saved = self._store.save_analysis(analysed, analysis, actions, entry, [
+                    room_event("ai_analysis", incident_id, incident_view(analysed), entry=entry_view(entry),
+                               actions=[action_view(a) for a in actions])])
+            except Conflict:  # a person changed it meanwhile: the room hears the incident as it is now
+                current = self._store.get_incident(tenant_id, incident_id)
+                if current is None:
+                    return None
+                incident = current
+                continue
+            return analysis if saved else None
+        raise Conflict(INCIDENT_CHANGED)  # the stream delivers the request again

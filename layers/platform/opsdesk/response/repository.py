@@ -51,7 +51,7 @@ from opsdesk.response.items import (
     mttr_counters,
 )
 from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
-from opsdesk.response.store import Claim, ClaimResult, IdempotentRequest
+from opsdesk.response.store import INCIDENT_CHANGED, Claim, ClaimResult, IdempotentRequest
 from opsdesk.settings import ResponseSettings, load_settings
 
 ANALYSIS_REQUESTED = "response.analysis_requested"
@@ -316,20 +316,23 @@ class ResponseRepository:
                 IncidentItem.analysisCount.add(1),
                 IncidentItem.analysedEvents.set(analysis.events_digest),
                 IncidentItem.updatedAt.set(to_rfc3339(incident.updated_at)),
-            ], condition=IncidentItem.pk.exists() & (IncidentItem.analysedEvents.does_not_exist()
-                                                     | (IncidentItem.analysedEvents != analysis.events_digest)))
+            ], condition=IncidentItem.pk.exists() & (IncidentItem.version == incident.version) & (
+                IncidentItem.analysedEvents.does_not_exist() | (IncidentItem.analysedEvents != analysis.events_digest)))
             for action in actions:
                 tx.save(action_item(incident.tenant_id, action), condition=DocumentItem.pk.does_not_exist())
             tx.save(entry_item(incident.tenant_id, entry), condition=DocumentItem.pk.does_not_exist())
             self._count(tx, {"analyses": 1})
             self._transactions.publish(tx, incident.tenant_id, events)
 
-        def not_saved() -> Outcome:  # the incident is gone, or these events were analysed (maybe by our own
-            nonlocal saved  # earlier attempt, whose success a server error hid)
-            saved = False
-            return Outcome.DONE
+        def not_saved() -> Outcome:
+            nonlocal saved
+            current = self.get_incident(incident.tenant_id, incident.id)
+            if current is None or current.analysed_events == analysis.events_digest:
+                saved = False  # gone, or these events were analysed (maybe by our own earlier attempt, whose
+                return Outcome.DONE  # success a server error hid)
+            return Outcome.CONFLICT  # changed since it was read: the caller saves it again from what it is now
 
-        self._transactions.commit(write, lambda exc: Conflict("The incident is gone"), not_saved)
+        self._transactions.commit(write, lambda exc: Conflict(INCIDENT_CHANGED), not_saved)
         return saved
 
     # Metrics and health

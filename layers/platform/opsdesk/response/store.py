@@ -14,6 +14,9 @@ from opsdesk.events import DomainEvent
 from opsdesk.pagination import Page
 from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
 
+INCIDENT_CHANGED = "The incident changed while it was analysed"
+"""save_analysis's Conflict: the incident is not at the version the analysis read."""
+
 
 class Claim(Enum):
     NEW = "new"
@@ -93,9 +96,10 @@ class ResponseStore(Protocol):
         ...
     def save_analysis(self, incident: Incident, analysis: Analysis, actions: Sequence[Action],
                       entry: TimelineEntry, events: Sequence[DomainEvent]) -> bool:
-        """Writes the analysis onto the incident, with `incident.updated_at` (the analysed incident's). False,
-        writing nothing, when the incident is gone or an analysis of the same events (`analysis.events_digest`)
-        was saved already (two runs that raced)."""
+        """Writes the analysis onto the incident, with `incident.updated_at` (the analysed incident's), if the
+        incident is still at `incident.version`: else Conflict(INCIDENT_CHANGED), writing nothing, so that no room
+        event carries a stale incident with a newer updated_at. False, writing nothing, when the incident is gone
+        or an analysis of the same events (`analysis.events_digest`) was saved already (two runs that raced)."""
         ...
     def metrics(self) -> dict[str, float]: ...
     def ready(self) -> None:
