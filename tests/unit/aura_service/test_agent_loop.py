@@ -253,6 +253,9 @@ def test_a_crash_after_a_tool_call_resumes_without_repeating_it(tool: str) -> No
     assert all(count == 1 for count in h.tools.effects.values())
     assert [tool for _, tool in h.tools.calls].count(tool) == 1
     assert len([c for c in ticket.progress.completed if c.tool == tool]) == 1
+    # The replayed call's audit entry carries the tokens of the turn that decided it
+    logged = [e.usage for e in h.store.chain("acme", ticket_id) if e.usage is not None]
+    assert sum(u.total_tokens for u in logged) == ticket.usage.total_tokens
 
 
 def test_a_kick_of_an_older_run_does_nothing() -> None:

@@ -217,14 +217,14 @@ class Agent:
             after = journal.moved(after, S.PENDING_APPROVAL, "agent", "a destructive action needs approval")
             return self._release(replace(after, pending_approval=approval), journal)
         # The intent first: a crash from here on replays this very call.
-        inflight = InflightCall(f"{ticket.id}:{turn}", turn, journal.now, request)
+        inflight = InflightCall(f"{ticket.id}:{turn}", turn, journal.now, request, usage)
         after = self._counted(ticket, journal, usage, turn)
         after = replace(after, progress=replace(after.progress, inflight=inflight))
         change = journal.build(self._leased(after))
         self._store.save(change)
-        return self._finish_call(change.after, inflight, usage)
+        return self._finish_call(change.after, inflight)
 
-    def _finish_call(self, ticket: Ticket, inflight: InflightCall, usage: Usage | None = None) -> TurnResult:
+    def _finish_call(self, ticket: Ticket, inflight: InflightCall) -> TurnResult:
         request = inflight.request
         outcome = self._tools.run(ticket.id, inflight.call_id, request, ticket.progress.workspace)
         journal = self._journal(ticket)
@@ -235,7 +235,7 @@ class Agent:
                            workspace=dict(outcome.workspace) if outcome.workspace else ticket.progress.workspace)
         after = replace(ticket, progress=progress, tool_calls=ticket.tool_calls + 1, updated_at=journal.now)
         journal.tool_calls[request.tool] += 1
-        journal.record(after, "tool_called", "agent", request.tool, reasoning=request.reasoning, usage=usage,
+        journal.record(after, "tool_called", "agent", request.tool, reasoning=request.reasoning, usage=inflight.usage,
                        tool_call={"name": request.tool, "args": dict(request.args), "result": result},
                        details={} if outcome.ok else {"error": str(result.get("error", "failed"))})
         journal.emit("tool_called", {"tool": request.tool, "args": dict(request.args), "ok": outcome.ok,

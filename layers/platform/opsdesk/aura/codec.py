@@ -82,7 +82,7 @@ def progress_doc(progress: AgentProgress) -> dict[str, Any]:
         "denied": list(progress.denied_actions),
         "inflight": None if inflight is None else {
             "id": inflight.call_id, "turn": inflight.turn, "at": to_rfc3339(inflight.started_at),
-            "request": _request_doc(inflight.request)},
+            "request": _request_doc(inflight.request), "usage": usage_doc(inflight.usage)},
     }
 
 
@@ -99,7 +99,8 @@ def progress_of(doc: Mapping[str, Any]) -> AgentProgress:
         denied_actions=tuple(doc.get("denied", ())),
         inflight=None if not inflight else InflightCall(inflight["id"], int(inflight["turn"]),
                                                         parse_rfc3339(inflight["at"]),
-                                                        _request_of(inflight["request"])),
+                                                        _request_of(inflight["request"]),
+                                                        usage_of(inflight.get("usage", {}))),
     )
 
 

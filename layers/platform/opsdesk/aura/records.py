@@ -173,6 +173,8 @@ class InflightCall:
     turn: int
     started_at: datetime
     request: ToolRequest
+    usage: Usage = field(default_factory=Usage)
+    """The deciding turn's tokens, for the call's audit entry (a replayed call's too)."""
 
 
 @dataclass(frozen=True)
