@@ -10,7 +10,7 @@ from typing import Any
 from opsdesk.apimap import HELPDESK
 from opsdesk.errors import NotFound, Unauthorized
 from opsdesk.http import create_api, json_response, request_body, require_json_content_type
-from opsdesk.observability import instrumented
+from opsdesk.observability import instrumented, logger
 from opsdesk.restapi import Response
 from opsdesk.revocations import SessionRevocations
 from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, header, seconds_left
@@ -75,7 +75,8 @@ def end_session(token: str | None) -> None:
         return
     try:
         claims = verifier().verify_id_token(token)
-    except Unauthorized:
+    except Unauthorized as refused:  # also when the pool's keys could not be fetched: say which, for the logs
+        logger.info("logout of a cookie that does not verify: no session ended", extra={"reason": refused.message})
         return
     signed_out.revoke(claims)
 

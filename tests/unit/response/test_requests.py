@@ -146,6 +146,9 @@ def test_a_timestamp_out_of_range_is_refused_with_the_range(text: str) -> None:
 @pytest.mark.parametrize(("value", "message"), [
     ("yesterday", "must be an RFC 3339 date-time with a time zone"),
     ("2026-13-02T10:00:00Z", "must be an RFC 3339 date-time with a time zone"),
+    ("2026-W10-1T05:06:07Z", "must be an RFC 3339 date-time with a time zone"),
+    ("2026-03-02T10:00:00+0200", "must be an RFC 3339 date-time with a time zone"),
+    ("2026-03-02T10:00Z", "must be an RFC 3339 date-time with a time zone"),
     (1_772_445_600, "must be an RFC 3339 date-time"),
     (["2026-03-02T10:00:00Z"], "must be an RFC 3339 date-time"),
 ])

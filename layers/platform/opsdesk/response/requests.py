@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictInt, StringConstraints, ValidationError, field_validator
 
-from opsdesk.clock import MomentOutOfRange, parse_rfc3339
+from opsdesk.clock import MomentOutOfRange, parse_strict_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import CursorRequest, parse_cursor_request
 from opsdesk.response.records import ActionStatus, EventType, Level, Severity, Status
@@ -88,7 +88,7 @@ class IngestEventRequest(Body):
         if not _ZONED.search(value.strip()):  # the parser would take a time without a zone as UTC
             raise ValueError("must be an RFC 3339 date-time with a time zone")
         try:
-            moment = parse_rfc3339(value)
+            moment = parse_strict_rfc3339(value)
         except MomentOutOfRange as exc:
             raise ValueError(str(exc)) from exc
         except ValueError as exc:
