@@ -258,6 +258,25 @@ def test_a_crash_after_a_tool_call_resumes_without_repeating_it(tool: str) -> No
     assert sum(u.total_tokens for u in logged) == ticket.usage.total_tokens
 
 
+def test_cancelling_while_a_call_is_in_flight_logs_the_call_and_its_tokens() -> None:
+    h = Harness(tools=RecordingTools(crash_after_call="git_push"), plan_approval=False)
+    ticket_id = h.create()
+    h.service.run(ALICE, ticket_id)
+    with pytest.raises(RuntimeError):
+        h.drain()  # the call was made; its result was never recorded
+    assert h.ticket(ticket_id).progress.inflight is not None
+
+    h.service.cancel(ALICE, ticket_id)
+
+    ticket = h.ticket(ticket_id)
+    assert ticket.status is S.CANCELLED and ticket.progress.inflight is None
+    entries = list(h.store.chain("acme", ticket_id))
+    [abandoned] = [e for e in entries if e.type == "error" and e.action == "git_push"]
+    assert abandoned.reasoning is not None and "not known" in abandoned.reasoning
+    assert sum(e.usage.total_tokens for e in entries if e.usage is not None) == ticket.usage.total_tokens
+    assert h.service.verify_audit(ALICE, ticket_id).intact
+
+
 def test_a_kick_of_an_older_run_does_nothing() -> None:
     h = Harness(plan_approval=False)
     ticket_id = h.create()

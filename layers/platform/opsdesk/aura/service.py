@@ -119,8 +119,18 @@ class AuraService:
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             if ticket.status in workflow.ENDED:
                 raise invalid_transition(ticket, "cancel")
+            inflight = ticket.progress.inflight
+            if inflight is not None:
+                # The agent decided this call and may have made it; its result will never be recorded now. The
+                # entry says so and carries the deciding turn's tokens, so the log still adds up to the ticket's.
+                journal.record(ticket, "error", "agent", inflight.request.tool, usage=inflight.usage,
+                               reasoning="the ticket was cancelled before this call's result was recorded: "
+                                         "whether it ran is not known",
+                               tool_call={"name": inflight.request.tool, "args": dict(inflight.request.args)},
+                               details={"callId": inflight.call_id})
             after = journal.moved(ticket, S.CANCELLED, "user", f"cancelled by {person(principal)}")
-            return replace(after, run_id=None, lease_until=None, pending_approval=None, pending_question=None)
+            return replace(after, run_id=None, lease_until=None, pending_approval=None, pending_question=None,
+                           progress=replace(after.progress, inflight=None))
 
         return self._change(principal, ticket_id, change)
 
