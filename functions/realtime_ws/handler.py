@@ -12,7 +12,6 @@ from opsdesk.apimap import COPILOT
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.clock import utc_now
 from opsdesk.connections import ConnectionRegistry
-from opsdesk.copilot.records import connection_project
 from opsdesk.cursors import secret_key_source
 from opsdesk.errors import DomainError, Unauthorized
 from opsdesk.eventlog import EventLog
@@ -57,6 +56,8 @@ def copilot_project(principal: Principal, token_age_seconds: float) -> str | Non
     """The copilot document connects with its access token (the Cognito ID token): such a connection follows the
     user's current project, as a ws-token of theirs would name it (opsdesk.copilot.records.connection_project).
     Not a copilot user, or the read failed: no project, and subscribing to a project channel says how to get one."""
+    from opsdesk.copilot.records import connection_project  # noqa: PLC0415 - first connect only, as the store
+
     assert COPILOT.session is not None and COPILOT.session.token_lifetime_seconds is not None
     try:
         user = copilot_accounts().get_user(principal.tenant_id, principal.user_id)
