@@ -139,6 +139,11 @@ def actions(statement: dict[str, Any]) -> set[str]:
     return set(statement["Action"]) if isinstance(statement["Action"], list) else {statement["Action"]}
 
 
+def resources_allowed(template: dict[str, Any], function: dict[str, Any], action: str) -> str:
+    """The resources the function's role may perform `action` on, as text (table references are imports)."""
+    return json.dumps([s["Resource"] for s in role_statements(template, function) if action in actions(s)])
+
+
 def listed(value: Any) -> list[Any]:
     """A policy's Resource (or Action): one value is rendered alone, several as a list."""
     return value if isinstance(value, list) else [value]

@@ -15,6 +15,7 @@ from tests.infra.conftest import (
     actions,
     function_named,
     one,
+    resources_allowed,
     resources_of_type,
     role_statements,
     variables,
@@ -90,9 +91,7 @@ def test_the_fanout_knows_the_management_endpoint_and_both_functions_may_post_to
 
 
 def _written_tables(template: dict[str, Any], function: dict[str, Any]) -> str:
-    """The resources the function's role may write items to, as text (table references are imports)."""
-    writes = [s for s in role_statements(template, function) if "dynamodb:PutItem" in actions(s)]
-    return json.dumps([s["Resource"] for s in writes])
+    return resources_allowed(template, function, "dynamodb:PutItem")
 
 
 def test_the_route_function_writes_incident_room_comments_and_the_fanout_writes_no_incidents(dev: Synthesized) -> None:
@@ -171,9 +170,6 @@ def test_the_fanout_has_one_vcpu_for_its_posts_and_the_route_function_the_defaul
 def test_the_route_function_reads_signed_out_sessions_and_writes_none(dev: Synthesized) -> None:
     template = realtime(dev)
     _, routes = function_named(template, "realtime_ws")
-    reads = json.dumps([s["Resource"] for s in role_statements(template, routes)
-                        if "dynamodb:GetItem" in actions(s)])
-
-    assert "SessionsTable" in reads
+    assert "SessionsTable" in resources_allowed(template, routes, "dynamodb:GetItem")
     assert "SessionsTable" not in _written_tables(template, routes)
     assert "SESSIONS_TABLE_NAME" in variables(routes)
