@@ -139,6 +139,20 @@ def test_logout_with_a_forged_cookie_clears_it_and_ends_no_session(caller: Helpd
     assert authorize(authorizer_handler, {"Cookie": cookie})["policyDocument"]["Statement"][0]["Effect"] == "Allow"
 
 
+@pytest.mark.parametrize("value", [
+    pytest.param("x", id="not-a-token"),
+    pytest.param("ey.!!.??", id="not-base64"),
+    pytest.param("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", id="alg-none"),
+    pytest.param("ey" + "A" * 8000, id="huge"),
+    pytest.param("\u00e9t\u00e9", id="not-ascii"),
+])
+def test_logout_with_a_cookie_that_is_no_token_answers_200_and_clears_it(caller: HelpdeskCaller, value: str) -> None:
+    reply = caller.call("POST", "/helpdesk/logout", anonymous=True, headers={"Cookie": f"helpdesk_session={value}"})
+
+    assert (reply.status, reply.body) == (200, {"ok": True})
+    assert reply.headers["Set-Cookie"].startswith("helpdesk_session=; Max-Age=0;")
+
+
 def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCaller, username: str,
                                                              session_handler: ModuleType,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
