@@ -26,10 +26,10 @@ from opsdesk.aura.views import audit_view, chain_view, ticket_summary_view, tick
 from opsdesk.aura.wiring import aura_service
 from opsdesk.clock import to_rfc3339
 from opsdesk.http import create_api, current_principal, json_response, query_params, raw_body
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
 from opsdesk.restapi import Response
 from opsdesk.settings import AuraSettings, load_settings
-from opsdesk.validation import parse_json_body
 
 settings = load_settings(AuraSettings)
 app = create_api(AURA, settings)

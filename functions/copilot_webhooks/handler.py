@@ -11,11 +11,11 @@ from opsdesk.alerts.webhooks import WebhookService
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.http import create_api, json_response, raw_body
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
 from opsdesk.restapi import Response
 from opsdesk.secrets import SecretsManagerStore
 from opsdesk.settings import WebhookSettings, load_settings
-from opsdesk.validation import parse_json_body
 
 settings = load_settings(WebhookSettings)
 app = create_api(COPILOT, settings)

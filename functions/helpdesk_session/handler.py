@@ -13,7 +13,7 @@ from opsdesk.http import create_api, json_response, request_body, require_json_c
 from opsdesk.observability import instrumented, logger
 from opsdesk.restapi import Response
 from opsdesk.revocations import SessionRevocations
-from opsdesk.sessions import LoginRequest, PasswordSignIn, SessionCookie, header, seconds_left
+from opsdesk.sessions import PasswordSignIn, SessionCookie, header, seconds_left
 from opsdesk.settings import SessionSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 
@@ -51,6 +51,8 @@ def handle_login() -> Response[str]:
     _require_cookie_login()
     # A cross-site form could otherwise sign the victim's browser in to the attacker's account (login CSRF).
     require_json_content_type(app, "Sign-in must send application/json")
+    from opsdesk.helpdesk.requests import LoginRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, LoginRequest, settings.max_body_bytes)
     token = password_sign_in().sign_in(request.username, request.password)
     # Verified like any later request will be, and the cookie lives as long as the token does.

@@ -8,6 +8,7 @@ from typing import Any
 from opsdesk.apimap import RESPONSE
 from opsdesk.eventlog import EventLog
 from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, raw_body
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
 from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.requests import (
@@ -22,7 +23,7 @@ from opsdesk.response.service import ResponseService
 from opsdesk.response.views import event_view
 from opsdesk.restapi import Response
 from opsdesk.settings import ResponseSettings, load_settings
-from opsdesk.validation import parse_json_body, parse_model
+from opsdesk.validation import parse_model
 
 settings = load_settings(ResponseSettings)
 app = create_api(RESPONSE, settings)

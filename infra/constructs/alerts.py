@@ -29,7 +29,7 @@ from opsdesk.apimap import AlertPath
 from opsdesk.settings import WebhookSettings
 from opsdesk.tables import TableDefinition
 
-ALERTS_BUS_ENV = WebhookSettings.model_fields["alerts_bus_name"].alias or "ALERTS_BUS_NAME"
+ALERTS_BUS_ENV = WebhookSettings.variable_name("alerts_bus_name")
 SERVICE_NAME = "alerts"
 """POWERTOOLS_SERVICE_NAME of the consumer: it serves the copilot and the response module alike."""
 TIMEOUT = Duration.seconds(60)

@@ -45,7 +45,7 @@ JSON_CONTENT = "application/json"
 # helpdesk document names exactly these three.
 CORS_HEADERS = list(CORS_ALLOWED_HEADERS)
 """The function (functions/<this>) of the Lambda REQUEST authorizer of Auth.COOKIE_JWT groups."""
-COOKIE_LOGIN_ENV = SessionSettings.model_fields["cookie_login"].alias or "HELPDESK_COOKIE_LOGIN"
+COOKIE_LOGIN_ENV = SessionSettings.variable_name("cookie_login")
 """The variable that switches the cookie login on (SessionSettings.cookie_login)."""
 
 

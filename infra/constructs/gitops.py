@@ -21,10 +21,7 @@ from opsdesk.settings import AuraAgentSettings
 
 
 def _alias(field: str) -> str:
-    alias = AuraAgentSettings.model_fields[field].alias
-    if alias is None:
-        raise ValueError(f"AuraAgentSettings.{field} has no environment variable")
-    return alias
+    return AuraAgentSettings.variable_name(field)
 
 
 # The variables the agent's settings read (opsdesk.settings.AuraAgentSettings), named from the model so they cannot

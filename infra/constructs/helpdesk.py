@@ -24,8 +24,8 @@ from opsdesk.apimap import Capability
 from opsdesk.helpdesk.attachments import PENDING_TAG
 from opsdesk.settings import HelpdeskAttachmentSettings, HelpdeskExportSettings
 
-ATTACHMENTS_BUCKET_ENV = HelpdeskAttachmentSettings.model_fields["attachments_bucket"].alias or "ATTACHMENTS_BUCKET"
-EXPORTS_BUCKET_ENV = HelpdeskExportSettings.model_fields["exports_bucket"].alias or "EXPORTS_BUCKET"
+ATTACHMENTS_BUCKET_ENV = HelpdeskAttachmentSettings.variable_name("attachments_bucket")
+EXPORTS_BUCKET_ENV = HelpdeskExportSettings.variable_name("exports_bucket")
 
 # Object keys the functions write (opsdesk.helpdesk.attachments.attachment_key, opsdesk.helpdesk.exports.export_key):
 # every grant is limited to them.

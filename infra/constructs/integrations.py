@@ -10,7 +10,7 @@ from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge
 from opsdesk.settings import CopilotIntegrationSettings
 
-SECRET_PREFIX_ENV = CopilotIntegrationSettings.model_fields["secret_prefix"].alias or "INTEGRATION_SECRET_PREFIX"
+SECRET_PREFIX_ENV = CopilotIntegrationSettings.variable_name("secret_prefix")
 SECRET_ACTIONS = (
     "secretsmanager:CreateSecret",
     "secretsmanager:PutSecretValue",

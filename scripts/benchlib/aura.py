@@ -90,7 +90,7 @@ def measure_turns(tickets: int) -> dict[str, Any]:
 
     folder = Path(tempfile.mkdtemp(prefix="aura-bench-"))
     init_repository(folder / "gitops.git")
-    settings = AuraAgentSettings.model_validate({
+    settings = AuraAgentSettings.from_environment({
         **os.environ,
         "AURA_GIT_REMOTE_URL": str(folder / "gitops.git"), "AURA_GITOPS": "local",
         "AURA_GITOPS_STATE_DIR": str(folder / "cluster"), "AURA_WORKSPACE_DIR": str(folder / "mirror"),

@@ -278,7 +278,7 @@ def test_the_webhooks_settings_read_the_bus_name(dev: Synthesized) -> None:
     _, function = function_named(dev.module("copilot"), "copilot_webhooks")
     environment = {k: v if isinstance(v, str) else "resolved-at-deploy" for k, v in variables(function).items()}
 
-    settings = WebhookSettings.model_validate({**environment, "AWS_REGION": "eu-west-1"})
+    settings = WebhookSettings.from_environment({**environment, "AWS_REGION": "eu-west-1"})
 
     assert settings.alerts_bus_name == "resolved-at-deploy"
     assert settings.secret_prefix == f"opsdesk-{dev.stage}/copilot/integrations"

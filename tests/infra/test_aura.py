@@ -71,7 +71,7 @@ def test_the_api_map_declares_what_this_file_checks() -> None:
     senders, gitops_groups = SENDERS, GITOPS_GROUPS
     assert senders == {"aura_tickets", "aura_agent"}
     assert gitops_groups == {"aura_agent"}
-    assert CONSUMER.queue_url_setting == AURA_AGENT_QUEUE_SETTING == AuraSettings.model_fields["agent_queue_url"].alias
+    assert CONSUMER.queue_url_setting == AURA_AGENT_QUEUE_SETTING == AuraSettings.variable_name("agent_queue_url")
 
 
 def test_the_agent_runs_in_the_aura_stack_with_its_timeout(dev: Synthesized) -> None:
@@ -187,7 +187,7 @@ def test_the_agent_gets_the_gitops_settings_and_every_function_the_remote(dev: S
     assert agent[ARGOCD_URL_ENV] == defaults["aura_argocd_url"].default
     assert agent[KUBERNETES_URL_ENV] == defaults["aura_kubernetes_url"].default
     # The names are the agent's settings' own, and the values pass them.
-    settings = AuraAgentSettings.model_validate(
+    settings = AuraAgentSettings.from_environment(
         {key: value if isinstance(value, str) else "resolved-at-deploy" for key, value in agent.items()}
         | {"AWS_REGION": "eu-west-1"})
     assert settings.gitops == "argocd" and settings.git_remote_url and settings.argocd_url

@@ -76,7 +76,7 @@ def test_the_cookie_counts_whatever_the_stage_says_so_no_function_gets_the_helpd
     from opsdesk.settings import SessionSettings
 
     _, authorizer = function_named(copilot(dev), "session_authorizer")
-    settings = SessionSettings.model_validate({**environment(authorizer), "AWS_REGION": "eu-west-1"})
+    settings = SessionSettings.from_environment({**environment(authorizer), "AWS_REGION": "eu-west-1"})
 
     assert settings.cookie_login_enabled is False
     assert settings.accepts_cookie(COPILOT.session) is True
@@ -127,7 +127,7 @@ def test_invitations_are_mailed_from_the_stage_sender_and_link_to_the_custom_dom
 
     _, function = function_named(copilot(with_mail), "copilot_projects")
 
-    settings = CopilotAuthSettings.model_validate({**environment(function), "AWS_REGION": "eu-west-1"})
+    settings = CopilotAuthSettings.from_environment({**environment(function), "AWS_REGION": "eu-west-1"})
 
     assert (settings.mail_from, settings.public_url) == (MAIL_FROM, f"https://{DOMAIN}")
     assert resources_of_type(copilot(with_mail), "AWS::S3::Bucket") == {}
@@ -147,7 +147,7 @@ def test_the_monitoring_settings_take_the_granted_prefix_and_keep_the_outbound_g
 
     _, function = function_named(copilot(dev), "copilot_monitoring")
 
-    settings = CopilotIntegrationSettings.model_validate({**environment(function), "AWS_REGION": "eu-west-1"})
+    settings = CopilotIntegrationSettings.from_environment({**environment(function), "AWS_REGION": "eu-west-1"})
 
     assert settings.secret_prefix == f"opsdesk-{dev.stage}/copilot/integrations"
     assert settings.allowed_http_hosts == frozenset()

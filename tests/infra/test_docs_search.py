@@ -222,7 +222,7 @@ def test_the_indexer_settings_validate_as_search_settings_for_the_collection(dev
     assert variables["OPENSEARCH_ENDPOINT"] == {"Fn::GetAtt": [collection_id, "CollectionEndpoint"]}
     assert variables["DOCS_BUCKET_NAME"]["Fn::Join"][1][0] == "opsdesk-dev-docs-"
     deployed = {name: value for name, value in variables.items() if isinstance(value, str)}
-    settings = SearchSettings.model_validate({
+    settings = SearchSettings.from_environment({
         **deployed, "AWS_REGION": "eu-west-1",
         "OPENSEARCH_ENDPOINT": "https://abc.eu-west-1.aoss.amazonaws.com", "DOCS_BUCKET_NAME": "docs",
     })

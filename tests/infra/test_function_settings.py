@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
 
 from opsdesk import settings as settings_module
+from opsdesk.settings import Settings, SettingsError
 from tests.infra.conftest import Synthesized, resources_of_type
 
 pytestmark = pytest.mark.xdist_group("infra")
@@ -60,7 +60,7 @@ def _module_file(module_name: str) -> Path | None:
     return next((c for c in (path.with_suffix(".py"), path / "__init__.py") if c.is_file()), None)
 
 
-def _constructor_models(module_file: Path, class_name: str) -> set[type[BaseModel]]:
+def _constructor_models(module_file: Path, class_name: str) -> set[type[Settings]]:
     """The models the `__init__` of `class_name` (defined in `module_file`) may load: a repository or event log
     built at import (`CopilotRepository()`, `EventLog()`) loads its settings when it is given none."""
     for node in ast.parse(module_file.read_text()).body:
@@ -77,14 +77,14 @@ def _passes_settings(call: ast.Call) -> bool:
             or any(isinstance(arg, ast.Name) and arg.id == "settings" for arg in call.args))
 
 
-def settings_models(source: Path, seen: set[Path] | None = None) -> set[type[BaseModel]]:
+def settings_models(source: Path, seen: set[Path] | None = None) -> set[type[Settings]]:
     """The models `load_settings(...)` is called with when this file is imported (directly, or in the constructor
     of an opsdesk class instantiated at import without settings), and when the opsdesk modules it imports are."""
     seen = set() if seen is None else seen
     if source in seen or not source.is_file():
         return set()
     seen.add(source)
-    models: set[type[BaseModel]] = set()
+    models: set[type[Settings]] = set()
     imported: dict[str, Path] = {}
     nodes = import_time_nodes(ast.parse(source.read_text()).body)
     for node in nodes:
@@ -137,10 +137,9 @@ def test_the_environment_infra_gives_a_function_satisfies_every_settings_model_i
         }
         for model in models:
             try:
-                model.model_validate({**environment, **RUNTIME_ENVIRONMENT})
-            except ValidationError as exc:
-                missing = [".".join(map(str, e["loc"])) for e in exc.errors()]
-                pytest.fail(f"{name}: {model.__name__} refuses its environment: {missing}")
+                model.from_environment({**environment, **RUNTIME_ENVIRONMENT})
+            except SettingsError as exc:
+                pytest.fail(f"{name}: {exc}")
 
 
 def test_every_deployed_function_has_a_folder_that_this_test_checks(dev: Synthesized) -> None:

@@ -519,7 +519,7 @@ def test_the_sla_check_queries_tickets_by_due_and_writes_tickets_and_events_with
         assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= actions(statement)
         assert "dynamodb:Scan" not in actions(statement)
     assert "/index/ticketsByDue" in json.dumps(dynamodb)
-    HelpdeskSlaCheckSettings.model_validate(
+    HelpdeskSlaCheckSettings.from_environment(
         {**{k: v if isinstance(v, str) else "resolved-at-deploy" for k, v in env.items()}, "AWS_REGION": "eu-west-1"}
     )
 
@@ -562,7 +562,7 @@ def test_the_resolving_function_links_surveys_to_the_custom_domain(with_mail: Sy
     _, function = function_named(helpdesk(with_mail), MAIL_GROUP)
     env = {k: v if isinstance(v, str) else "resolved-at-deploy" for k, v in variables(function).items()}
 
-    settings = HelpdeskMailSettings.model_validate({**env, "AWS_REGION": "eu-west-1"})
+    settings = HelpdeskMailSettings.from_environment({**env, "AWS_REGION": "eu-west-1"})
 
     assert (settings.mail_from, settings.public_url) == (MAIL_FROM, f"https://{DOMAIN}")
     assert survey_mailer(settings) is not None

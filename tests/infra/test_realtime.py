@@ -149,7 +149,7 @@ def test_only_the_fanout_knows_the_queue_of_pages_and_may_send_to_it(dev: Synthe
              if "sqs:SendMessage" in actions(s)}
     route_sqs = [s for s in role_statements(template, routes) if any(a.startswith("sqs:") for a in actions(s))]
 
-    assert RealtimeSettings.model_fields["fanout_queue_url"].alias == FANOUT_QUEUE_URL_SETTING
+    assert RealtimeSettings.variable_name("fanout_queue_url") == FANOUT_QUEUE_URL_SETTING
     assert variables(fanout)[FANOUT_QUEUE_URL_SETTING] == {"Ref": queue_id}
     assert FANOUT_QUEUE_URL_SETTING not in variables(routes)
     # The pages queue with SendMessage alone; besides it only the dead-letter queue, the stream mapping's destination.

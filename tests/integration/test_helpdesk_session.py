@@ -3,6 +3,7 @@ the cookie's attributes, the documented errors, and the switch that turns the co
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from types import ModuleType
@@ -157,7 +158,7 @@ def test_with_the_cookie_login_off_login_and_logout_are_404(caller: HelpdeskCall
                                                              session_handler: ModuleType,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(session_handler, "settings",
-                        session_handler.settings.model_copy(update={"cookie_login": "off"}))
+                        dataclasses.replace(session_handler.settings, cookie_login="off"))
 
     assert login(caller, {"username": username, "password": PASSWORD}).status == 404
     assert caller.call("POST", "/helpdesk/logout", anonymous=True).status == 404

@@ -33,7 +33,7 @@ def test_a_module_with_cookie_session_routes_must_declare_its_cookie() -> None:
 def test_a_switchable_session_cookie_counts_only_when_the_stage_turns_the_login_on(
     cookie_login: str, always_on: bool, accepted: bool
 ) -> None:
-    settings = SessionSettings.model_validate({"AWS_REGION": "us-east-1", "COGNITO_USER_POOL_ID": "p",
+    settings = SessionSettings.from_environment({"AWS_REGION": "us-east-1", "COGNITO_USER_POOL_ID": "p",
                                                "COGNITO_APP_CLIENT_ID": "c", "HELPDESK_COOKIE_LOGIN": cookie_login})
 
     assert settings.accepts_cookie(CookieSession("s", always_on=always_on)) is accepted

@@ -4,6 +4,7 @@ errors each aura route can answer, its query parameters as the handlers parse th
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import os
@@ -373,7 +374,7 @@ def status_samples() -> list[Sample]:
     """/info for both providers, /health as its handler composes it (healthy, and unhealthy with 503), and the
     stats of a tenant without tickets."""
     offline = AuraSettings(aws_region="eu-west-1", tickets_table_name="unit-tickets")
-    bedrock = offline.model_copy(update={"ai_provider": "bedrock", "plan_approval_required": False})
+    bedrock = dataclasses.replace(offline, ai_provider="bedrock", plan_approval_required=False)
     empty = AuraService(FakeAuraStore(), RecordedKicks(), clock=Clock())
     health = {"status": "healthy", "version": API_VERSION, "uptime": 3600, "database": "connected",
               "git": info.git_status("https://git.example.com/gitops.git"), "llm": "available"}

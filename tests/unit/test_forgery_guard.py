@@ -22,7 +22,7 @@ CLAIMS = {"sub": "u1", "custom:tenant_id": "t1", "email": "alice@acme.test", "to
 
 @pytest.fixture(scope="module")
 def app() -> RestApi:
-    settings = PlatformSettings.model_validate({"AWS_REGION": "eu-west-1", "CORS_ALLOWED_ORIGINS": APP_ORIGIN})
+    settings = PlatformSettings.from_environment({"AWS_REGION": "eu-west-1", "CORS_ALLOWED_ORIGINS": APP_ORIGIN})
     made = create_api(replace(COPILOT, default_rate_limit=None, rate_limits=()), settings)  # no limiter table
 
     @made.post("/auth/logout")

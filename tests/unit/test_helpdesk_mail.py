@@ -51,7 +51,7 @@ def ticket(**overrides: Any) -> Ticket:
 
 
 def settings(**env: str) -> HelpdeskMailSettings:
-    return HelpdeskMailSettings.model_validate({"AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", **env})
+    return HelpdeskMailSettings.from_environment({"AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", **env})
 
 
 def hrefs(page: str) -> list[str]:

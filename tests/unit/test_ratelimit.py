@@ -11,7 +11,7 @@ from opsdesk import ratelimit
 from opsdesk.auth import Principal
 from opsdesk.settings import RateLimitSettings
 
-SETTINGS = RateLimitSettings.model_validate({"AWS_REGION": "us-east-1", "RATE_LIMITS_TABLE_NAME": "limits"})
+SETTINGS = RateLimitSettings.from_environment({"AWS_REGION": "us-east-1", "RATE_LIMITS_TABLE_NAME": "limits"})
 
 
 def test_an_unreachable_counter_serves_the_request_unmetered_and_says_so_in_the_log(

@@ -84,11 +84,11 @@ def test_the_helpdesk_documents_names_configure_cors_and_the_cookie_login() -> N
 
     base = {"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": "eu-west-1_abc", "COGNITO_APP_CLIENT_ID": "client"}
 
-    assert PlatformSettings.model_validate({**base, "ALLOWED_ORIGINS": "https://a.example, https://b.example"}
+    assert PlatformSettings.from_environment({**base, "ALLOWED_ORIGINS": "https://a.example, https://b.example"}
                                            ).allowed_origins == ["https://a.example", "https://b.example"]
-    assert SessionSettings.model_validate({**base, "AUTH_MODE": "local"}).cookie_login_enabled
-    assert not SessionSettings.model_validate({**base, "AUTH_MODE": "oidc"}).cookie_login_enabled
-    assert not SessionSettings.model_validate(base).cookie_login_enabled
+    assert SessionSettings.from_environment({**base, "AUTH_MODE": "local"}).cookie_login_enabled
+    assert not SessionSettings.from_environment({**base, "AUTH_MODE": "oidc"}).cookie_login_enabled
+    assert not SessionSettings.from_environment(base).cookie_login_enabled
 
 
 @pytest.mark.parametrize("origins", ["*", "https://a.example, *"])
@@ -99,3 +99,69 @@ def test_a_wildcard_origin_stops_the_cold_start(origins: str, monkeypatch: pytes
 
     with pytest.raises(SettingsError, match="'\\*' is not allowed"):
         load_settings(PlatformSettings)
+
+
+def test_each_kind_of_value_is_converted_from_its_text() -> None:
+    from opsdesk.settings import AuraAgentSettings
+
+    settings = AuraAgentSettings.from_environment({
+        "AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", "AURA_PLAN_APPROVAL_REQUIRED": "False",
+        "AURA_RUN_LEASE_SECONDS": " 120 ", "AURA_TURN_TIME_BUDGET_SECONDS": "2.5", "AURA_GITOPS": "local"})
+
+    assert (settings.plan_approval_required, settings.run_lease_seconds) == (False, 120)
+    assert (settings.turn_time_budget_seconds, settings.gitops) == (2.5, "local")
+    assert settings.workspace_dir == "/tmp/aura-workspaces"
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), [
+    ("AURA_PLAN_APPROVAL_REQUIRED", "maybe", "true or false"),
+    ("AURA_RUN_LEASE_SECONDS", "1.5", "a whole number"),
+    ("AURA_RUN_LEASE_SECONDS", "29", "at least 30"),
+    ("AURA_TURN_TIME_BUDGET_SECONDS", "0", "greater than 0"),
+    ("AURA_GITOPS", "flux", "one of 'local', 'argocd'"),
+    ("AURA_ENVIRONMENT", "", "at least 1 characters"),
+])
+def test_a_wrong_value_is_refused_naming_its_variable_and_what_it_must_be(name: str, value: str,
+                                                                          problem: str) -> None:
+    from opsdesk.settings import AuraAgentSettings
+
+    with pytest.raises(SettingsError) as refused:
+        AuraAgentSettings.from_environment({"AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", name: value})
+
+    assert f"{name}: {problem}" in str(refused.value)
+
+
+def test_every_problem_is_named_at_once() -> None:
+    with pytest.raises(SettingsError) as refused:
+        SupportSettings.from_environment({"MAX_BODY_BYTES": "-1"})
+
+    assert str(refused.value) == ("invalid configuration for SupportSettings: AWS_REGION: required, "
+                                  "MAX_BODY_BYTES: greater than 0, SUPPORT_TABLE_NAME: required")
+
+
+def test_an_empty_mail_sender_is_unset_and_a_trailing_slash_is_dropped() -> None:
+    from opsdesk.settings import HelpdeskMailSettings
+
+    settings = HelpdeskMailSettings.from_environment({
+        "AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", "HELPDESK_MAIL_FROM": " ",
+        "HELPDESK_PUBLIC_URL": "https://desk.example/"})
+
+    assert (settings.mail_from, settings.public_url) == (None, "https://desk.example")
+
+
+def test_the_variable_a_field_is_read_from_is_named_by_the_model() -> None:
+    assert SupportSettings.variable_name("support_table_name") == "SUPPORT_TABLE_NAME"
+    assert PlatformSettings.variable_name("cors_allowed_origins") == "CORS_ALLOWED_ORIGINS"
+
+
+def test_loading_settings_imports_no_pydantic() -> None:
+    # pydantic's import was ~50 ms of every cold start; request bodies load it when one is validated.
+    import subprocess
+    import sys
+
+    probe = ("import os, sys; os.environ.update(AWS_REGION='eu-west-1', SUPPORT_TABLE_NAME='support'); "
+             "from opsdesk.settings import SupportSettings, load_settings; load_settings(SupportSettings); "
+             "print('pydantic' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "False"

@@ -179,7 +179,7 @@ def test_a_key_resolver_that_fails_means_unauthorized(pool_key: rsa.RSAPrivateKe
 
 
 def test_verifier_from_settings_uses_the_pool_issuer_and_client() -> None:
-    settings = TokenSettings.model_validate(
+    settings = TokenSettings.from_environment(
         {"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": "eu-west-1_TestPool", "COGNITO_APP_CLIENT_ID": CLIENT_ID}
     )
 

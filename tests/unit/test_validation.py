@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.jsonbody import MAX_JSON_DEPTH, parse_json_body
 from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest
-from opsdesk.validation import MAX_JSON_DEPTH, field_path, parse_json_body, parse_model
+from opsdesk.validation import field_path, parse_model
 
 UUID = "8d3b1f9c-2f57-4d0e-9c1e-6a1b2c3d4e5f"
 CREATE = {
@@ -222,7 +223,7 @@ def test_the_largest_numbers_json_and_dynamodb_can_both_keep_are_accepted() -> N
 
 def test_an_unpaired_surrogate_escape_anywhere_is_refused_and_a_paired_one_is_text() -> None:
     from opsdesk.errors import ValidationFailed
-    from opsdesk.validation import parse_json_body
+    from opsdesk.jsonbody import parse_json_body
 
     for body in (b'{"metadata": {"\\ud800": 1}}', b'{"tags": ["ok", "\\udfff"]}', b'{"a": "x\\uDC00y"}'):
         with pytest.raises(ValidationFailed) as refused:

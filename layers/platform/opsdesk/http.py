@@ -8,23 +8,25 @@ import binascii
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools.shared.cookies import Cookie
-from pydantic import BaseModel
 
 from opsdesk.apimodel import ApiModule
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import logger
 from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
-from opsdesk.validation import parse_json_body, parse_model
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 # The request headers a browser may send cross-origin (the local gateway's preflight uses them too).
@@ -185,7 +187,9 @@ def query_params(app: RestApi) -> dict[str, str]:
 
 
 def request_body(app: RestApi, model: type[ModelT], max_bytes: int) -> ModelT:
-    """The JSON body as `model`, every refusal a ValidationFailed (opsdesk.validation.parse_json_body)."""
+    """The JSON body as `model`, every refusal a ValidationFailed (opsdesk.jsonbody.parse_json_body)."""
+    from opsdesk.validation import parse_model  # noqa: PLC0415 - pydantic loads with the first body, not at import
+
     return parse_model(model, parse_json_body(raw_body(app), max_bytes))
 
 

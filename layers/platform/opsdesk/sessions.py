@@ -21,13 +21,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Annotated, Any, Literal, Protocol
-
-from pydantic import ConfigDict, StringConstraints
+from typing import Any, Literal, Protocol
 
 from opsdesk.errors import DomainError, RateLimited, Unauthorized
 from opsdesk.tokens import TokenVerifier, bearer_token
-from opsdesk.validation import RequestBody, Stripped
 
 Channel = Literal["bearer", "cookie"]
 CLAIMS_CONTEXT_KEY = "claims"
@@ -165,15 +162,6 @@ def channel_from_context(authorizer: Mapping[str, Any] | None) -> Channel:
 def seconds_left(claims: Mapping[str, Any], now: float | None = None) -> int:
     """What is left of a token's lifetime: the session cookie's Max-Age."""
     return max(0, int(claims.get("exp", 0)) - int(now if now is not None else time.time()))
-
-
-class LoginRequest(RequestBody):
-    """`POST /login` of the helpdesk document: `{username, password}`."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    username: Annotated[str, StringConstraints(min_length=1, max_length=128), Stripped()]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class PasswordSignIn:

@@ -431,10 +431,10 @@ def test_without_jsonschema_the_built_in_check_still_refuses_bad_arguments(
 def test_the_settings_choose_bedrock_in_its_region_or_the_offline_brain() -> None:
     base = {"AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets"}
 
-    bedrock = agent_brain(AuraSettings.model_validate({**base, "AI_PROVIDER": "bedrock",
+    bedrock = agent_brain(AuraSettings.from_environment({**base, "AI_PROVIDER": "bedrock",
                                                        "BEDROCK_REGION": "us-east-1", "BEDROCK_MODEL_ID": MODEL}))
-    same_region = agent_brain(AuraSettings.model_validate({**base, "AI_PROVIDER": "bedrock"}))
-    offline = agent_brain(AuraSettings.model_validate(base))
+    same_region = agent_brain(AuraSettings.from_environment({**base, "AI_PROVIDER": "bedrock"}))
+    offline = agent_brain(AuraSettings.from_environment(base))
 
     assert isinstance(bedrock, BedrockAgentBrain) and bedrock.model_id == MODEL
     assert isinstance(same_region, BedrockAgentBrain)

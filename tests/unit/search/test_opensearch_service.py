@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from opsdesk.search.opensearch import connect
-from opsdesk.settings import SearchSettings
+from opsdesk.settings import SearchSettings, SettingsError
 
 COLLECTION = "https://abc123def456.eu-west-1.aoss.amazonaws.com"
 DOMAIN = "https://search-docs-abc.eu-west-1.es.amazonaws.com"
@@ -49,10 +49,10 @@ def test_an_explicit_service_wins_over_the_host() -> None:
 def test_settings_read_opensearch_service_and_refuse_other_names() -> None:
     base = {"AWS_REGION": "eu-west-1", "SEARCH_BACKEND": "opensearch", "OPENSEARCH_ENDPOINT": COLLECTION}
 
-    assert SearchSettings.model_validate(base).opensearch_service is None
-    assert SearchSettings.model_validate({**base, "OPENSEARCH_SERVICE": "aoss"}).opensearch_service == "aoss"
-    with pytest.raises(ValueError, match="OPENSEARCH_SERVICE"):
-        SearchSettings.model_validate({**base, "OPENSEARCH_SERVICE": "opensearch"})
+    assert SearchSettings.from_environment(base).opensearch_service is None
+    assert SearchSettings.from_environment({**base, "OPENSEARCH_SERVICE": "aoss"}).opensearch_service == "aoss"
+    with pytest.raises(SettingsError, match="OPENSEARCH_SERVICE"):
+        SearchSettings.from_environment({**base, "OPENSEARCH_SERVICE": "opensearch"})
 
 
 def test_the_support_backend_for_a_collection_signs_for_aoss_and_sends_no_shard_settings(
@@ -63,7 +63,7 @@ def test_the_support_backend_for_a_collection_signs_for_aoss_and_sends_no_shard_
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
-    settings = SearchSettings.model_validate(
+    settings = SearchSettings.from_environment(
         {"AWS_REGION": "eu-west-1", "SEARCH_BACKEND": "opensearch", "OPENSEARCH_ENDPOINT": COLLECTION}
     )
 

@@ -33,6 +33,7 @@ from opsdesk.helpdesk.requests import (
     CreateCommentRequest,
     CreateRequesterRequest,
     CreateTicketRequest,
+    LoginRequest,
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )
@@ -53,7 +54,6 @@ from opsdesk.openapi import (
     query_param,
 )
 from opsdesk.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
-from opsdesk.sessions import LoginRequest
 
 SESSION_COOKIE = HELPDESK.cookie_session.cookie
 

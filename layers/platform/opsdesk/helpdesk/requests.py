@@ -182,3 +182,12 @@ class AddWatcherRequest(RequestBody):
     user_id: Annotated[str, Field(json_schema_extra={"pattern": USER_ID_PATTERN.pattern})]
 
     _user = field_validator("user_id")(user_id_value)
+
+
+class LoginRequest(RequestBody):
+    """`POST /login` of the helpdesk document: `{username, password}`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=128), Stripped()]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]

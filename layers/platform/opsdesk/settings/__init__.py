@@ -1,18 +1,34 @@
 """Settings read from the environment and validated once, at cold start.
 
-One pydantic model per function family; domain code receives values, never reads os.environ. The families live in
-this package's modules and are declared when first named (`from opsdesk.settings import SupportSettings`): a
-function declares its own family and the ones it builds on, not all 31 (each declaration is ~0.7 ms of a cold
-start, docs/benchmarks.md)."""
+One frozen dataclass per function family; domain code receives values, never reads os.environ. A field names its
+environment variable and its bounds with `setting(...)`; `load_settings` converts and checks every field and names
+each variable that is missing or wrong. Settings need only text, numbers, yes/no and choices, so this module checks
+them itself: pydantic's import and schema build were ~50 ms of every function's cold start (docs/benchmarks.md),
+and request bodies, which need pydantic, load it on the first request that has one.
+
+The families live in this package's modules and are declared when first named (`from opsdesk.settings import
+SupportSettings`): a function declares its own family and the ones it builds on, not all 31."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
+import re
+import types
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeVar,
+    Union,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 if TYPE_CHECKING:  # the families, for type checkers; at run time __getattr__ imports each when named
     from opsdesk.settings.alerts import AlertIngestSettings
@@ -76,49 +92,192 @@ __all__ = [
     "ResponseSettings",
     "SearchSettings",
     "SessionSettings",
+    "Settings",
     "SettingsError",
     "SupportSettings",
     "TokenSettings",
     "WebhookSettings",
+    "empty_is_unset",
     "load_settings",
+    "setting",
 ]
 
 DEFAULT_BEDROCK_MODEL_ID = "amazon.nova-lite-v1:0"
 """On-demand in the regions the platform targets, with Converse streaming and tool use."""
 MAIL_ADDRESS_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
 PUBLIC_URL_PATTERN = r"^https?://[^/\s?#]+(?:/[^\s?#]*)?$"
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
 
 
-class PlatformSettings(BaseModel):
-    # defer_build: a function validates one of these models; the others are not built (~3 ms each at import).
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, defer_build=True)
+class SettingsError(ValueError):
+    """A variable is missing or wrong: the function does not start."""
 
-    aws_region: str = Field(alias="AWS_REGION", min_length=1)
-    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+
+@dataclasses.dataclass(frozen=True)
+class Variable:
+    """How one field is read from the environment: its variable (the first of `names` that is set wins) and what
+    its value must satisfy. Bounds apply to a value that was set; a default is taken as it is."""
+
+    names: tuple[str, ...]
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    gt: float | None = None
+    ge: float | None = None
+    le: float | None = None
+    before: Callable[[str], str | None] | None = None
+    """Rewrites the text before it is converted; None means the variable counts as unset."""
+    check: Callable[[Any], str | None] | None = None
+    """Returns what is wrong with a converted value, or None."""
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+def setting(env: str, *, default: Any = dataclasses.MISSING, also: tuple[str, ...] = (),
+            min_length: int | None = None, max_length: int | None = None, pattern: str | None = None,
+            gt: float | None = None, ge: float | None = None, le: float | None = None,
+            before: Callable[[str], str | None] | None = None, check: Callable[[Any], str | None] | None = None
+            ) -> Any:
+    """A settings field read from the variable `env` (or, when it is unset, the first of `also` that is set)."""
+    variable = Variable((env, *also), min_length, max_length, pattern, gt, ge, le, before, check)
+    return dataclasses.field(default=default, metadata={Variable: variable})
+
+
+def empty_is_unset(text: str) -> str | None:
+    """An empty variable is an unset one (a stage turns mail off with `HELPDESK_MAIL_FROM=`); a trailing `/` of a
+    URL is dropped so links built on it have no `//`."""
+    return text.strip().rstrip("/") or None
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(setting,))
+class Settings:
+    """The base of every settings family: each subclass is made a frozen, keyword-only dataclass."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+
+    @classmethod
+    def variable_name(cls, field_name: str) -> str:
+        """The environment variable `field_name` is read from (infra sets it by this name)."""
+        return _variables(cls)[field_name][0].name
+
+    @classmethod
+    def from_environment(cls: type[SettingsT], environment: Mapping[str, str]) -> SettingsT:
+        """Convert and check every field; SettingsError names each variable that is missing or wrong."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for field_name, (variable, kind) in _variables(cls).items():
+            text = next((environment[name] for name in variable.names if name in environment), None)
+            if text is not None and variable.before is not None:
+                text = variable.before(text)
+            if text is None:
+                if _is_required(cls, field_name):
+                    problems.append(f"{variable.name}: required")
+                continue
+            try:
+                values[field_name] = _checked(variable, _converted(text, kind))
+            except ValueError as exc:
+                problems.append(f"{variable.name}: {exc}")
+        if problems:
+            raise SettingsError(f"invalid configuration for {cls.__name__}: {', '.join(problems)}")
+        return cls(**values)
+
+
+SettingsT = TypeVar("SettingsT", bound=Settings)
+
+
+def _variables(model: type[Settings]) -> dict[str, tuple[Variable, Any]]:
+    """Each field's variable and type, worked out on the model's first use and kept on the model."""
+    known: dict[str, tuple[Variable, Any]] | None = model.__dict__.get("_variables")
+    if known is None:
+        hints = get_type_hints(model)
+        known = {f.name: (f.metadata[Variable], hints[f.name]) for f in dataclasses.fields(model)}  # type: ignore[arg-type]
+        type.__setattr__(model, "_variables", known)
+    return known
+
+
+def _is_required(model: type[Settings], field_name: str) -> bool:
+    field = model.__dataclass_fields__[field_name]  # type: ignore[attr-defined]
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+
+
+def _converted(text: str, kind: Any) -> Any:
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):  # `X | None`: a set variable is an X
+        kind = next(arg for arg in get_args(kind) if arg is not type(None))
+        origin = get_origin(kind)
+    if origin is Literal:
+        if text not in get_args(kind):
+            raise ValueError("one of " + ", ".join(repr(choice) for choice in get_args(kind)))
+        return text
+    if kind is bool:
+        word = text.strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError("true or false")
+        return word in TRUE_WORDS
+    if kind is int:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError("a whole number") from None
+    if kind is float:
+        try:
+            return float(text.strip())
+        except ValueError:
+            raise ValueError("a number") from None
+    if kind is str:
+        return text
+    raise TypeError(f"settings cannot hold a {kind!r}")
+
+
+def _checked(variable: Variable, value: Any) -> Any:
+    if isinstance(value, str):
+        if variable.min_length is not None and len(value) < variable.min_length:
+            raise ValueError(f"at least {variable.min_length} characters")
+        if variable.max_length is not None and len(value) > variable.max_length:
+            raise ValueError(f"at most {variable.max_length} characters")
+        if variable.pattern is not None and re.search(variable.pattern, value) is None:
+            raise ValueError(f"does not match {variable.pattern}")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if variable.gt is not None and not value > variable.gt:
+            raise ValueError(f"greater than {variable.gt:g}")
+        if variable.ge is not None and not value >= variable.ge:
+            raise ValueError(f"at least {variable.ge:g}")
+        if variable.le is not None and not value <= variable.le:
+            raise ValueError(f"at most {variable.le:g}")
+    if variable.check is not None and (problem := variable.check(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _no_wildcard(origins: str) -> str | None:
+    if any(origin.strip() == "*" for origin in origins.split(",")):
+        return "list the origins; '*' is not allowed"
+    return None
+
+
+class PlatformSettings(Settings):
+    aws_region: str = setting("AWS_REGION", min_length=1)
+    aws_endpoint_url: str | None = setting("AWS_ENDPOINT_URL", default=None)
     """Set locally (moto server); unset on AWS."""
-    service_name: str = Field(default="opsdesk", alias="POWERTOOLS_SERVICE_NAME")
-    max_body_bytes: int = Field(default=262_144, alias="MAX_BODY_BYTES", gt=0)
-    expected_client_id: str | None = Field(default=None, alias="COGNITO_APP_CLIENT_ID")
+    service_name: str = setting("POWERTOOLS_SERVICE_NAME", default="opsdesk")
+    max_body_bytes: int = setting("MAX_BODY_BYTES", default=262_144, gt=0)
+    expected_client_id: str | None = setting("COGNITO_APP_CLIENT_ID", default=None)
     """The app client whose tokens the API accepts. API Gateway's Cognito authorizer checks the pool and the
     signature but not the audience, so the function checks `aud` itself."""
-    cors_allowed_origins: str = Field(
-        default="", validation_alias=AliasChoices("CORS_ALLOWED_ORIGINS", "ALLOWED_ORIGINS")
-    )
+    cors_allowed_origins: str = setting("CORS_ALLOWED_ORIGINS", default="", also=("ALLOWED_ORIGINS",),
+                                        check=_no_wildcard)
     """Comma-separated origins the browser may call from; empty means no CORS headers. `ALLOWED_ORIGINS` is the
     helpdesk document's name for it. Never `*`: the cookie modules send credentials, and an allow-list is the
     platform's rule (docs/decisions.md, CORS)."""
 
-    @field_validator("cors_allowed_origins")
-    @classmethod
-    def _no_wildcard(cls, value: str) -> str:
-        if any(origin.strip() == "*" for origin in value.split(",")):
-            raise ValueError("list the origins; '*' is not allowed")
-        return value
-
     @property
     def allowed_origins(self) -> list[str]:
         return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
-
 
 
 FAMILY_MODULES = {
@@ -162,18 +321,7 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
-class SettingsError(RuntimeError):
-    pass
-
-
-SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
-
-
 @cache
 def load_settings(model: type[SettingsT]) -> SettingsT:
     """Validate the environment against `model`; a missing or bad variable stops the cold start loudly."""
-    try:
-        return model.model_validate(dict(os.environ))
-    except ValidationError as exc:
-        problems = ", ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise SettingsError(f"invalid configuration for {model.__name__}: {problems}") from exc
+    return model.from_environment(os.environ)

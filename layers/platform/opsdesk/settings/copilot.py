@@ -4,43 +4,41 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
-
-from opsdesk.settings import DEFAULT_BEDROCK_MODEL_ID, MAIL_ADDRESS_PATTERN, PUBLIC_URL_PATTERN, PlatformSettings
+from opsdesk.settings import (
+    DEFAULT_BEDROCK_MODEL_ID,
+    MAIL_ADDRESS_PATTERN,
+    PUBLIC_URL_PATTERN,
+    PlatformSettings,
+    empty_is_unset,
+    setting,
+)
 from opsdesk.settings.identity import SessionSettings
 
 
 class CopilotSettings(PlatformSettings):
     """The copilot's functions: the IncidentsTable (copilot and response incidents, opsdesk.tables)."""
 
-    incidents_table_name: str = Field(alias="INCIDENTS_TABLE_NAME", min_length=3)
+    incidents_table_name: str = setting("INCIDENTS_TABLE_NAME", min_length=3)
 
 
 class CopilotAuthSettings(CopilotSettings, SessionSettings):
     """copilot_auth and copilot_session: sign-in through Cognito, the session cookies, the WebSocket token, and
     the invitation mail of members added by email."""
 
-    ws_token_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
+    ws_token_secret_arn: str | None = setting("CURSOR_KEY_SECRET_ARN", default=None)
     """The platform key (opsdesk.cursors' secret) that WebSocket tokens are signed with, under their own label."""
-    mail_from: str | None = Field(default=None, alias="COPILOT_MAIL_FROM", pattern=MAIL_ADDRESS_PATTERN,
-                                  max_length=254)
-    public_url: str | None = Field(default=None, alias="COPILOT_PUBLIC_URL", pattern=PUBLIC_URL_PATTERN,
-                                   max_length=512)
-
-    @field_validator("mail_from", "public_url", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        if isinstance(value, str):
-            return value.strip().rstrip("/") or None
-        return value
+    mail_from: str | None = setting("COPILOT_MAIL_FROM", default=None, pattern=MAIL_ADDRESS_PATTERN, max_length=254,
+                                    before=empty_is_unset)
+    public_url: str | None = setting("COPILOT_PUBLIC_URL", default=None, pattern=PUBLIC_URL_PATTERN, max_length=512,
+                                    before=empty_is_unset)
 
 
 class CopilotIntegrationSettings(CopilotSettings):
     """copilot_monitoring: credentials in Secrets Manager, and the outbound guard's allow-list."""
 
-    secret_prefix: str = Field(default="opsdesk/copilot/integrations", alias="INTEGRATION_SECRET_PREFIX",
+    secret_prefix: str = setting("INTEGRATION_SECRET_PREFIX", default="opsdesk/copilot/integrations",
                                min_length=1)
-    outbound_allowed_http_hosts: str = Field(default="", alias="OUTBOUND_ALLOWED_HTTP_HOSTS")
+    outbound_allowed_http_hosts: str = setting("OUTBOUND_ALLOWED_HTTP_HOSTS", default="")
     """Comma-separated host[:port] that may be called over plain http and on private addresses (local only)."""
 
     @property
@@ -51,12 +49,12 @@ class CopilotIntegrationSettings(CopilotSettings):
 class HypothesisSettings(CopilotSettings):
     """copilot_hypotheses (fed by the event log's stream): the AI provider that ranks hypotheses."""
 
-    ai_provider: Literal["offline", "bedrock"] = Field(default="offline", alias="AI_PROVIDER")
-    bedrock_model_id: str = Field(default=DEFAULT_BEDROCK_MODEL_ID, alias="BEDROCK_MODEL_ID", min_length=1)
-    bedrock_region: str | None = Field(default=None, alias="BEDROCK_REGION")
+    ai_provider: Literal["offline", "bedrock"] = setting("AI_PROVIDER", default="offline")
+    bedrock_model_id: str = setting("BEDROCK_MODEL_ID", default=DEFAULT_BEDROCK_MODEL_ID, min_length=1)
+    bedrock_region: str | None = setting("BEDROCK_REGION", default=None)
 
 
 class WebhookSettings(CopilotIntegrationSettings):
     """copilot_webhooks: integrations' webhook tokens (Secrets Manager) and the alerts bus."""
 
-    alerts_bus_name: str = Field(alias="ALERTS_BUS_NAME", min_length=1)
+    alerts_bus_name: str = setting("ALERTS_BUS_NAME", min_length=1)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from opsdesk.settings import PlatformSettings
+from opsdesk.settings import PlatformSettings, setting
 
 if TYPE_CHECKING:
     from opsdesk.apimodel import CookieSession
@@ -16,10 +14,10 @@ class TokenSettings(PlatformSettings):
     """What a verifier of Cognito ID tokens needs. The JWKS URL is its own setting because moto signs with
     the real AWS issuer URL while serving the keys on loopback (DESIGN.md §7)."""
 
-    user_pool_id: str = Field(alias="COGNITO_USER_POOL_ID", min_length=1)
-    app_client_id: str = Field(alias="COGNITO_APP_CLIENT_ID", min_length=1)
-    issuer_override: str | None = Field(default=None, alias="COGNITO_ISSUER")
-    jwks_url_override: str | None = Field(default=None, alias="COGNITO_JWKS_URL")
+    user_pool_id: str = setting("COGNITO_USER_POOL_ID", min_length=1)
+    app_client_id: str = setting("COGNITO_APP_CLIENT_ID", min_length=1)
+    issuer_override: str | None = setting("COGNITO_ISSUER", default=None)
+    jwks_url_override: str | None = setting("COGNITO_JWKS_URL", default=None)
 
     @property
     def issuer(self) -> str:
@@ -35,10 +33,10 @@ class SessionSettings(TokenSettings):
     login of modules whose document makes it optional is on. Off unless set: `make dev` turns it on. The cookie
     itself is the module's (opsdesk.apimap.CookieSession)."""
 
-    cookie_login: Literal["on", "off"] = Field(default="off", alias="HELPDESK_COOKIE_LOGIN")
-    sessions_table_name: str | None = Field(default=None, alias="SESSIONS_TABLE_NAME")
+    cookie_login: Literal["on", "off"] = setting("HELPDESK_COOKIE_LOGIN", default="off")
+    sessions_table_name: str | None = setting("SESSIONS_TABLE_NAME", default=None)
     """Signed-out sessions (opsdesk.revocations): their tokens are refused. Unset: none is checked."""
-    auth_mode: Literal["local", "oidc"] | None = Field(default=None, alias="AUTH_MODE")
+    auth_mode: Literal["local", "oidc"] | None = setting("AUTH_MODE", default=None)
     """The helpdesk document's switch: `AUTH_MODE=local` turns the cookie login on as HELPDESK_COOKIE_LOGIN=on
     does (OIDC bearer tokens are always accepted)."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from opsdesk.settings import setting
 from opsdesk.settings.aura import AuraSettings
 from opsdesk.settings.identity import SessionSettings, TokenSettings
 from opsdesk.settings.platform import ConnectionSettings, EventLogSettings
@@ -12,22 +11,22 @@ from opsdesk.settings.platform import ConnectionSettings, EventLogSettings
 class EventStreamSettings(TokenSettings, EventLogSettings):
     """A streaming function: it verifies tokens itself and reads the event log."""
 
-    sse_poll_seconds: float = Field(default=0.5, alias="SSE_POLL_SECONDS", gt=0)
-    sse_heartbeat_seconds: float = Field(default=30.0, alias="SSE_HEARTBEAT_SECONDS", gt=0)
-    sse_max_seconds: float = Field(default=840.0, alias="SSE_MAX_SECONDS", gt=0)
+    sse_poll_seconds: float = setting("SSE_POLL_SECONDS", default=0.5, gt=0)
+    sse_heartbeat_seconds: float = setting("SSE_HEARTBEAT_SECONDS", default=30.0, gt=0)
+    sse_max_seconds: float = setting("SSE_MAX_SECONDS", default=840.0, gt=0)
     """End the stream before the function's limit (15 minutes) so the client reconnects."""
 
 
 class RealtimeSettings(TokenSettings, ConnectionSettings, EventLogSettings):
     """The WebSocket functions: they verify tokens, keep connections, read events and post to connections."""
 
-    management_url: str | None = Field(default=None, alias="WEBSOCKET_MANAGEMENT_URL")
+    management_url: str | None = setting("WEBSOCKET_MANAGEMENT_URL", default=None)
     """The API Gateway management API; default https://<domainName>/<stage> of the request."""
-    cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
+    cursor_key_secret_arn: str | None = setting("CURSOR_KEY_SECRET_ARN", default=None)
     """The platform key the copilot's WebSocket tokens are signed with (opsdesk.wstokens); read on the first."""
-    sessions_table_name: str | None = Field(default=None, alias="SESSIONS_TABLE_NAME")
+    sessions_table_name: str | None = setting("SESSIONS_TABLE_NAME", default=None)
     """Signed-out sessions (opsdesk.revocations): the route function refuses their tokens. Unset: none is checked."""
-    fanout_queue_url: str | None = Field(default=None, alias="REALTIME_FANOUT_QUEUE_URL")
+    fanout_queue_url: str | None = setting("REALTIME_FANOUT_QUEUE_URL", default=None)
     """The fan-out's queue of pages (opsdesk.realtime.FanoutPage): the fan-out sends the pages of an audience beyond
     its first to it and consumes them; required by the fan-out, unused by the route function."""
 

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
-from opsdesk.settings import PlatformSettings
+from opsdesk.settings import PlatformSettings, setting
 
 
 class SupportSettings(PlatformSettings):
-    support_table_name: str = Field(alias="SUPPORT_TABLE_NAME", min_length=3)
+    support_table_name: str = setting("SUPPORT_TABLE_NAME", min_length=3)
 
 
 class SearchSettings(PlatformSettings):
     """Where documentation search runs, and where the articles are kept."""
 
-    docs_bucket_name: str | None = Field(default=None, alias="DOCS_BUCKET_NAME")
-    search_backend: Literal["sqlite", "opensearch"] = Field(default="sqlite", alias="SEARCH_BACKEND")
-    search_sqlite_path: str = Field(default=":memory:", alias="SEARCH_SQLITE_PATH")
+    docs_bucket_name: str | None = setting("DOCS_BUCKET_NAME", default=None)
+    search_backend: Literal["sqlite", "opensearch"] = setting("SEARCH_BACKEND", default="sqlite")
+    search_sqlite_path: str = setting("SEARCH_SQLITE_PATH", default=":memory:")
     """The embedded index (locally `.local/search.sqlite`, built by `make dev` from docs/corpus)."""
-    opensearch_endpoint: str | None = Field(default=None, alias="OPENSEARCH_ENDPOINT")
-    opensearch_index: str = Field(default="docs", alias="OPENSEARCH_INDEX")
-    opensearch_service: Literal["es", "aoss"] | None = Field(default=None, alias="OPENSEARCH_SERVICE")
+    opensearch_endpoint: str | None = setting("OPENSEARCH_ENDPOINT", default=None)
+    opensearch_index: str = setting("OPENSEARCH_INDEX", default="docs")
+    opensearch_service: Literal["es", "aoss"] | None = setting("OPENSEARCH_SERVICE", default=None)
     """The SigV4 service name: ``aoss`` for an OpenSearch Serverless collection (what CDK deploys), ``es`` for a
     domain. Unset: taken from the endpoint's host (``*.aoss.amazonaws.com`` is Serverless)."""
 

@@ -21,9 +21,10 @@ from opsdesk.apimap import RateLimit
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import Dialect
 from opsdesk.errors import DomainError, FieldError, Unauthorized, ValidationFailed
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.support.chat import ChatRequest, ChatService
 from opsdesk.tokens import TokenVerifier, bearer_token
-from opsdesk.validation import parse_json_body, parse_model
+from opsdesk.validation import parse_model
 
 logger = Logger()
 TakeQuota = Callable[[Principal], Mapping[str, str]]
