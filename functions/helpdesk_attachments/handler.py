@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsdesk.apimap import HELPDESK
-from opsdesk.helpdesk.attachments import AttachmentConfirm, AttachmentLimits, AttachmentService, AttachmentUpload
+from opsdesk.helpdesk.attachments import AttachmentLimits, AttachmentService
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.service import HelpdeskService
@@ -39,6 +39,8 @@ def handle_list_attachments(ticket_id: str) -> Response[str]:
 def handle_presign_attachment(ticket_id: str) -> Response[str]:
     principal = current_principal(app)
     ticket = tickets.get_ticket(principal, ticket_id)
+    from opsdesk.helpdesk.requests import AttachmentUpload  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, AttachmentUpload, settings.max_body_bytes)
     return json_response(201, attachments.presign(principal, ticket.id, request))
 
@@ -47,6 +49,8 @@ def handle_presign_attachment(ticket_id: str) -> Response[str]:
 def handle_confirm_attachment(ticket_id: str) -> Response[str]:
     principal = current_principal(app)
     ticket = tickets.get_ticket(principal, ticket_id)
+    from opsdesk.helpdesk.requests import AttachmentConfirm  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, AttachmentConfirm, settings.max_body_bytes)
     return json_response(201, {"id": attachments.confirm(principal, ticket.id, request).id})
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from opsdesk.apimap import HELPDESK
-from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
+from opsdesk.helpdesk.exports import ExportService
 from opsdesk.helpdesk.extras_repository import ExtrasRepository
+from opsdesk.helpdesk.requests import ExportTicketsRequest  # its only route validates a body: pydantic at import
 from opsdesk.helpdesk.ticket_repository import TicketRecordRepository
 from opsdesk.helpdesk.views import ticket_view
 from opsdesk.helpdesk.workflow import require_agent

@@ -6,7 +6,6 @@ from typing import Any
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk.repository import TicketRepository
-from opsdesk.helpdesk.requests import CreateRequesterRequest, UpdateRequesterRequest
 from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.views import me_view, requester_view
 from opsdesk.http import create_api, current_principal, json_response, request_body
@@ -27,6 +26,8 @@ def handle_me() -> dict[str, Any]:
 @app.post("/requesters")
 def handle_create_requester() -> Response[str]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import CreateRequesterRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateRequesterRequest, settings.max_body_bytes)
     return json_response(201, requester_view(service.create_requester(principal, request)))
 
@@ -39,6 +40,8 @@ def handle_get_requester(requester_id: str) -> dict[str, Any]:
 @app.patch("/requesters/<requester_id>")
 def handle_update_requester(requester_id: str) -> dict[str, Any]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import UpdateRequesterRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, UpdateRequesterRequest, settings.max_body_bytes)
     return requester_view(service.update_requester(principal, requester_id, request))
 

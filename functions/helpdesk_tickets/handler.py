@@ -11,7 +11,6 @@ from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.mail import survey_mailer
 from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
 from opsdesk.helpdesk.repository import TicketRepository
-from opsdesk.helpdesk.requests import AddWatcherRequest, CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest
 from opsdesk.helpdesk.service import HelpdeskService
 from opsdesk.helpdesk.views import comment_view, created_ticket_view, ticket_view
 from opsdesk.http import (
@@ -50,6 +49,8 @@ def handle_list_tickets() -> Response[str]:
 @app.post("/tickets")
 def handle_create_ticket() -> Response[str]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import CreateTicketRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateTicketRequest, settings.max_body_bytes)
     ticket = service.create_ticket(principal, request, current_channel(app))
     return json_response(201, created_ticket_view(ticket))
@@ -64,6 +65,8 @@ def handle_get_ticket(ticket_id: str) -> dict[str, Any]:
 @app.patch("/tickets/<ticket_id>")
 def handle_update_ticket(ticket_id: str) -> dict[str, Any]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import UpdateTicketRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, UpdateTicketRequest, settings.max_body_bytes)
     service.update_ticket(principal, ticket_id, request)
     return {"ok": True}
@@ -78,6 +81,8 @@ def handle_list_comments(ticket_id: str) -> Response[str]:
 @app.post("/tickets/<ticket_id>/comments")
 def handle_add_comment(ticket_id: str) -> Response[str]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import CreateCommentRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateCommentRequest, settings.max_body_bytes)
     comment = service.add_comment(principal, ticket_id, request)
     return json_response(201, {"id": comment.id})
@@ -91,6 +96,8 @@ def handle_list_watchers(ticket_id: str) -> Response[str]:
 @app.post("/tickets/<ticket_id>/watchers")
 def handle_add_watcher(ticket_id: str) -> Response[str]:
     principal = current_principal(app)
+    from opsdesk.helpdesk.requests import AddWatcherRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, AddWatcherRequest, settings.max_body_bytes)
     service.add_watcher(principal, ticket_id, request)
     return json_response(201, {"ok": True})

@@ -12,7 +12,6 @@ from opsdesk.pagination import page_block, parse_page_request
 from opsdesk.restapi import Response
 from opsdesk.settings import SupportSettings, load_settings
 from opsdesk.support.repository import SupportRepository
-from opsdesk.support.requests import CreateIssueRequest, UpdateIssueRequest
 from opsdesk.support.service import SupportService, parse_issue_filters
 from opsdesk.support.views import created_issue_view, issue_detail_view, issue_summary_view, updated_issue_view
 
@@ -23,6 +22,8 @@ service = SupportService(SupportRepository(EventLog()))
 
 @app.post("/api/issues")
 def handle_create_issue() -> Response[str]:
+    from opsdesk.support.requests import CreateIssueRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     principal = current_principal(app)
     request = request_body(app, CreateIssueRequest, settings.max_body_bytes)
     issue = service.create_issue(principal, request)
@@ -46,6 +47,8 @@ def handle_get_issue(issue_id: str) -> dict[str, Any]:
 
 @app.patch("/api/issues/<issue_id>")
 def handle_update_issue(issue_id: str) -> dict[str, Any]:
+    from opsdesk.support.requests import UpdateIssueRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     principal = current_principal(app)
     request = request_body(app, UpdateIssueRequest, settings.max_body_bytes)
     return {"issue": updated_issue_view(service.update_issue(principal, issue_id, request))}

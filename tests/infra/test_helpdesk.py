@@ -14,8 +14,9 @@ import pytest
 
 from opsdesk.apimap import HELPDESK, MODULES, SUPPORT, Capability
 from opsdesk.errors import Forbidden, NotFound, RateLimited, Unauthorized
-from opsdesk.helpdesk.attachments import PENDING_TAG, AttachmentUpload, check_upload
+from opsdesk.helpdesk.attachments import PENDING_TAG, check_upload
 from opsdesk.helpdesk.exports import export_key
+from opsdesk.helpdesk.requests import AttachmentUpload
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import HelpdeskSlaCheckSettings
 from tests.infra.conftest import (

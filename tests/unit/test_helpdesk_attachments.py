@@ -15,16 +15,15 @@ from opsdesk.helpdesk.attachments import (
     DEFAULT_MAX_BYTES,
     MIB,
     Attachment,
-    AttachmentConfirm,
     AttachmentLimits,
     AttachmentService,
-    AttachmentUpload,
     attachment_key,
     check_upload,
     display_filename,
     key_filename,
     stored_object_problem,
 )
+from opsdesk.helpdesk.requests import AttachmentConfirm, AttachmentUpload
 from opsdesk.validation import parse_model
 
 TENANT, TICKET, ATTACHMENT = "tenant-a", "ticket-1", "att-1"

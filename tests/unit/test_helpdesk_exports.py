@@ -16,13 +16,13 @@ from opsdesk.helpdesk.exports import (
     COLUMNS,
     MAX_EXPORT_IDS,
     ExportService,
-    ExportTicketsRequest,
     cell,
     export_key,
     missing_ids,
     neutralise,
     render_csv,
 )
+from opsdesk.helpdesk.requests import ExportTicketsRequest
 from opsdesk.validation import parse_model
 
 

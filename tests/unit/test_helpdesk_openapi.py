@@ -19,17 +19,20 @@ from opsdesk.auth import Principal
 from opsdesk.dialects import DIALECTS
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.helpdesk import schemas, views
-from opsdesk.helpdesk.attachments import PENDING_TAG, Attachment, AttachmentConfirm, AttachmentService, AttachmentUpload
-from opsdesk.helpdesk.exports import ExportService, ExportTicketsRequest
+from opsdesk.helpdesk.attachments import PENDING_TAG, Attachment, AttachmentService
+from opsdesk.helpdesk.exports import ExportService
 from opsdesk.helpdesk.openapi import TITLE
 from opsdesk.helpdesk.openapi import document as build_helpdesk_document
 from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
+    AttachmentConfirm,
+    AttachmentUpload,
     CreateCommentRequest,
     CreateRequesterRequest,
     CreateTicketRequest,
+    ExportTicketsRequest,
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )

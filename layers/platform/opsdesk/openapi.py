@@ -15,9 +15,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # the docs pages need no models: pydantic loads with the first /openapi.json (opsdesk.apidocs)
+    from pydantic import BaseModel
 
 OPENAPI_VERSION = "3.1.0"
 SCHEMAS = "#/components/schemas/"
@@ -115,7 +116,7 @@ SERVER_SENT_EVENTS = Content("text/event-stream", {
 })
 """A text/event-stream body, described event by event."""
 
-Body = type[BaseModel] | ArrayOf | Content | None
+Body: TypeAlias = "type[BaseModel] | ArrayOf | Content | None"
 """A response body: a JSON object of a model, a JSON array of them, other content, or nothing (204)."""
 
 

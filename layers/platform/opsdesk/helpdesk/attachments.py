@@ -13,15 +13,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
-
-from pydantic import ConfigDict, Field, field_validator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, to_rfc3339, utc_now
 from opsdesk.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from opsdesk.helpdesk.records import AGENT_GROUPS
-from opsdesk.validation import RequestBody
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
+    from opsdesk.helpdesk.requests import AttachmentConfirm, AttachmentUpload
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MIB
@@ -58,42 +58,6 @@ TYPE_BY_EXTENSION = {ext: mime for mime, extensions in ALLOWED_TYPES.items() for
 # "invoice\u202Efdp.exe" would otherwise show as "invoiceexe.pdf".
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_FOR_KEY = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class AttachmentUpload(RequestBody):
-    """Presign's body `{filename, bytes, mime?}`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    filename: str = Field(min_length=1, max_length=1024)
-    bytes: int = Field(strict=True, gt=0)
-    mime: str | None = Field(default=None, max_length=255)
-
-    @field_validator("filename")
-    @classmethod
-    def _clean_name(cls, value: str) -> str:
-        cleaned = display_filename(value)
-        if not cleaned:
-            raise ValueError("filename must name a file")
-        return cleaned
-
-    @field_validator("mime")
-    @classmethod
-    def _lower_mime(cls, value: str | None) -> str | None:
-        return value.split(";", 1)[0].strip().lower() if value else None
-
-
-class AttachmentConfirm(AttachmentUpload):
-    """Confirm's body `{attachment_id, filename, bytes, mime?}`: what presign was given, and its id."""
-
-    attachment_id: str = Field(min_length=1, max_length=64)
-
-    @field_validator("attachment_id")
-    @classmethod
-    def _uuid(cls, value: str) -> str:
-        if len(value) != 36 or not is_uuid(value):  # noqa: PLR2004 - the canonical 8-4-4-4-12 form
-            raise ValueError("attachment_id must be the id presign returned")
-        return value.lower()
 
 
 @dataclass(frozen=True)

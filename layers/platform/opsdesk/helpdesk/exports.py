@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Protocol
-
-from pydantic import AfterValidator, ConfigDict, Field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.auth import Principal
-from opsdesk.clock import is_uuid, new_id, utc_now
+from opsdesk.clock import new_id, utc_now
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.helpdesk.workflow import require_agent
-from opsdesk.validation import RequestBody
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the route that validates one loads (opsdesk.http)
+    from opsdesk.helpdesk.requests import ExportTicketsRequest
 
 MAX_EXPORT_IDS = 1000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
@@ -38,25 +38,6 @@ SLA_FIELDS: tuple[str, ...] = (
     "first_response_breached", "resolution_breached",
 )
 COLUMNS: tuple[str, ...] = (*TICKET_FIELDS, *(f"sla_{name}" for name in SLA_FIELDS))
-
-
-def _uuid(value: str) -> str:
-    if len(value) != 36 or not is_uuid(value):  # noqa: PLR2004 - the canonical 8-4-4-4-12 form only
-        raise ValueError("must be a UUID")
-    return value.lower()
-
-
-class ExportTicketsRequest(RequestBody):
-    """`{ids: [uuid]}`: 1 to 1000 ticket ids (a bad one is reported as `ids[i]`)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    ids: list[Annotated[str, AfterValidator(_uuid)]] = Field(min_length=1, max_length=MAX_EXPORT_IDS)
-
-    @property
-    def unique_ids(self) -> list[str]:
-        """Repeated ids are exported once, in the order first given."""
-        return list(dict.fromkeys(self.ids))
 
 
 def export_key(tenant_id: str, export_id: str, now: datetime) -> str:

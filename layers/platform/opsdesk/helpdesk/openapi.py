@@ -16,15 +16,14 @@ from typing import Any
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk import schemas as s
-from opsdesk.helpdesk.attachments import AttachmentConfirm
-from opsdesk.helpdesk.exports import ExportTicketsRequest
 from opsdesk.helpdesk.openapi_operations import COMMON, CSAT, FOUND, INVALID, SESSION_COOKIE, operations
+from opsdesk.helpdesk.queries import TEAM_ID_PATTERN, USER_ID_PATTERN
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
-    TEAM_ID_PATTERN,
-    USER_ID_PATTERN,
+    AttachmentConfirm,
     CreateCommentRequest,
     CreateTicketRequest,
+    ExportTicketsRequest,
     UpdateRequesterRequest,
     UpdateTicketRequest,
 )

@@ -9,30 +9,27 @@ from pydantic import BaseModel, ConfigDict
 
 from opsdesk.apimap import HELPDESK
 from opsdesk.helpdesk import schemas as s
-from opsdesk.helpdesk.attachments import (
-    DEFAULT_MAX_BYTES,
-    MAX_ATTACHMENTS_PER_TICKET,
-    MIB,
-    AttachmentConfirm,
-    AttachmentUpload,
-)
+from opsdesk.helpdesk.attachments import DEFAULT_MAX_BYTES, MAX_ATTACHMENTS_PER_TICKET, MIB
 from opsdesk.helpdesk.csat import TOKEN_LIFETIME, Score
-from opsdesk.helpdesk.exports import MAX_EXPORT_IDS, ExportTicketsRequest
+from opsdesk.helpdesk.exports import MAX_EXPORT_IDS
 from opsdesk.helpdesk.queries import (
     DEFAULT_COMMENT_PAGE,
     DEFAULT_TICKET_PAGE,
     MAX_COMMENT_PAGE,
     MAX_SEARCH_WORDS,
     MAX_TICKET_PAGE,
+    TEAM_ID_PATTERN,
+    USER_ID_PATTERN,
 )
 from opsdesk.helpdesk.records import ADMIN_GROUP, NO_TEAM, UNASSIGNED, TicketStatus
 from opsdesk.helpdesk.requests import (
-    TEAM_ID_PATTERN,
-    USER_ID_PATTERN,
     AddWatcherRequest,
+    AttachmentConfirm,
+    AttachmentUpload,
     CreateCommentRequest,
     CreateRequesterRequest,
     CreateTicketRequest,
+    ExportTicketsRequest,
     LoginRequest,
     UpdateRequesterRequest,
     UpdateTicketRequest,

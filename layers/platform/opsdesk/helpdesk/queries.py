@@ -1,23 +1,33 @@
 """The query strings of the helpdesk's list routes (GET /tickets, GET /tickets/{id}/comments): filters, search
 words (read as the index holds them: opsdesk.helpdesk.workflow.search_words) and pages. Separate from the service:
-only the tickets route parses them."""
+only the tickets route parses them. Also the id forms that bodies and queries both accept. No pydantic here (the
+request bodies in opsdesk.helpdesk.requests load it), so the tickets function imports this at cold start."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from opsdesk.auth import Principal
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.helpdesk.records import NO_TEAM, UNASSIGNED, TicketFilters, TicketStatus
-from opsdesk.helpdesk.requests import STATUS_VALUES, TEAM_ID_PATTERN, USER_ID_PATTERN
 from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.helpdesk.workflow import search_words
 from opsdesk.pagination import CursorRequest, parse_cursor_request
 
+USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
+"""A user's id as the identity provider gives it (a Cognito `sub` is a UUID), or a requester's id."""
+TEAM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+STATUS_VALUES = ", ".join(s.value for s in TicketStatus)
 DEFAULT_TICKET_PAGE, MAX_TICKET_PAGE = 50, 100
 DEFAULT_COMMENT_PAGE, MAX_COMMENT_PAGE = 200, 500
 MAX_SEARCH_WORDS = 8
 
+
+def user_id_value(value: str) -> str:
+    if not USER_ID_PATTERN.fullmatch(value):
+        raise ValueError("must be a user id (letters, digits and ._@:- , at most 128)")
+    return value
 
 def parse_ticket_filters(query: Mapping[str, str], principal: Principal) -> TicketFilters:
     """`status`, `priority`, `team` (a team id or `none`), `assignee` (a user id, `me` or `none`). A parameter

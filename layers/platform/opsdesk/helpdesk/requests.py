@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from opsdesk.clock import MomentOutOfRange, is_uuid, parse_strict_rfc3339, to_rfc3339
+from opsdesk.helpdesk.attachments import display_filename
+from opsdesk.helpdesk.exports import MAX_EXPORT_IDS
+from opsdesk.helpdesk.queries import STATUS_VALUES, TEAM_ID_PATTERN, USER_ID_PATTERN, user_id_value
 from opsdesk.helpdesk.records import NO_TEAM, TicketSource, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
 
 Text = Annotated[str, StringConstraints(min_length=1), Stripped()]
 MAX_CUSTOM_JSON_BYTES = 16_384
-USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
-"""A user's id as the identity provider gives it (a Cognito `sub` is a UUID), or a requester's id."""
-TEAM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-STATUS_VALUES = ", ".join(s.value for s in TicketStatus)
 SOURCE_VALUES = ", ".join(s.value for s in TicketSource)
 
 
@@ -26,12 +24,6 @@ def uuid_value(value: str) -> str:
     if not is_uuid(value):
         raise ValueError("must be a UUID")
     return value.lower()
-
-
-def user_id_value(value: str) -> str:
-    if not USER_ID_PATTERN.fullmatch(value):
-        raise ValueError("must be a user id (letters, digits and ._@:- , at most 128)")
-    return value
 
 
 def _optional_user_id(value: str | None) -> str | None:
@@ -191,3 +183,58 @@ class LoginRequest(RequestBody):
 
     username: Annotated[str, StringConstraints(min_length=1, max_length=128), Stripped()]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class AttachmentUpload(RequestBody):
+    """Presign's body `{filename, bytes, mime?}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=1024)
+    bytes: int = Field(strict=True, gt=0)
+    mime: str | None = Field(default=None, max_length=255)
+
+    @field_validator("filename")
+    @classmethod
+    def _clean_name(cls, value: str) -> str:
+        cleaned = display_filename(value)
+        if not cleaned:
+            raise ValueError("filename must name a file")
+        return cleaned
+
+    @field_validator("mime")
+    @classmethod
+    def _lower_mime(cls, value: str | None) -> str | None:
+        return value.split(";", 1)[0].strip().lower() if value else None
+
+
+class AttachmentConfirm(AttachmentUpload):
+    """Confirm's body `{attachment_id, filename, bytes, mime?}`: what presign was given, and its id."""
+
+    attachment_id: str = Field(min_length=1, max_length=64)
+
+    @field_validator("attachment_id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        if len(value) != 36 or not is_uuid(value):  # noqa: PLR2004 - the canonical 8-4-4-4-12 form
+            raise ValueError("attachment_id must be the id presign returned")
+        return value.lower()
+
+
+def _canonical_uuid(value: str) -> str:
+    if len(value) != 36 or not is_uuid(value):  # noqa: PLR2004 - the canonical 8-4-4-4-12 form only
+        raise ValueError("must be a UUID")
+    return value.lower()
+
+
+class ExportTicketsRequest(RequestBody):
+    """`{ids: [uuid]}`: 1 to 1000 ticket ids (a bad one is reported as `ids[i]`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[Annotated[str, AfterValidator(_canonical_uuid)]] = Field(min_length=1, max_length=MAX_EXPORT_IDS)
+
+    @property
+    def unique_ids(self) -> list[str]:
+        """Repeated ids are exported once, in the order first given."""
+        return list(dict.fromkeys(self.ids))

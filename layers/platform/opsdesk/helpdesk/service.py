@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
@@ -18,16 +18,8 @@ from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import HELPDESK_STREAM, DomainEvent
 from opsdesk.helpdesk import csat
 from opsdesk.helpdesk.mail import SurveyMailer
+from opsdesk.helpdesk.queries import user_id_value
 from opsdesk.helpdesk.records import Comment, Requester, StaleTicket, Ticket, TicketFilters, TicketStatus
-from opsdesk.helpdesk.requests import (
-    AddWatcherRequest,
-    CreateCommentRequest,
-    CreateRequesterRequest,
-    CreateTicketRequest,
-    UpdateRequesterRequest,
-    UpdateTicketRequest,
-    user_id_value,
-)
 from opsdesk.helpdesk.sla import SlaKind, sla_for
 from opsdesk.helpdesk.store import HelpdeskStore
 from opsdesk.helpdesk.views import ticket_view
@@ -50,6 +42,16 @@ from opsdesk.helpdesk.workflow import (
 from opsdesk.mail import MailNotSent
 from opsdesk.pagination import CursorRequest, Page
 from opsdesk.sessions import Channel
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
+    from opsdesk.helpdesk.requests import (
+        AddWatcherRequest,
+        CreateCommentRequest,
+        CreateRequesterRequest,
+        CreateTicketRequest,
+        UpdateRequesterRequest,
+        UpdateTicketRequest,
+    )
 
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost.
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
@@ -48,9 +48,11 @@ from opsdesk.support.records import (
     PlaneContext,
     Ref,
 )
-from opsdesk.support.requests import ContextValue, CreateIssueRequest, DocFeedbackRequest, UpdateIssueRequest
 from opsdesk.support.store import SupportStore
 from opsdesk.support.views import issue_summary_view
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
+    from opsdesk.support.requests import ContextValue, CreateIssueRequest, DocFeedbackRequest, UpdateIssueRequest
 
 # Plain logging, not the Powertools logger: the domain stays free of the tracer's import cost (the Lambda
 # runtime ships WARNING records to the function's log).
