@@ -16,8 +16,8 @@ from opsdesk.copilot.analytics import (
     incident_analytics,
     token_usage,
 )
+from opsdesk.copilot.queries import parse_day, parse_days
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import parse_day, parse_days
 from opsdesk.copilot.service import CopilotService
 from opsdesk.errors import ValidationFailed
 from opsdesk.http import create_api, current_principal, query_params

@@ -10,8 +10,8 @@ from typing import Any
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.accounts import AccountService, LoginThrottle
 from opsdesk.copilot.cookies import ACCESS_SECONDS, REFRESH_READER, session_cookies
+from opsdesk.copilot.queries import MISSING_FIELDS
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import MISSING_FIELDS, LoginRequest, RefreshRequest, RegisterRequest
 from opsdesk.copilot.views import project_role_view, tenant_view, user_view
 from opsdesk.directory import CognitoDirectory
 from opsdesk.errors import Unauthorized, ValidationFailed
@@ -46,6 +46,8 @@ def accounts() -> AccountService:
 
 @app.post("/auth/register")
 def handle_register() -> Response[str]:
+    from opsdesk.copilot.requests import RegisterRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, RegisterRequest, settings.max_body_bytes)
     signed_in = accounts().register(request)
     assert signed_in.tenant is not None
@@ -56,6 +58,8 @@ def handle_register() -> Response[str]:
 
 @app.post("/auth/login")
 def handle_login() -> Response[str]:
+    from opsdesk.copilot.requests import LoginRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     try:
         request = request_body(app, LoginRequest, settings.max_body_bytes)
     except ValidationFailed as exc:
@@ -74,6 +78,8 @@ def handle_refresh() -> Response[str]:
     """The refresh token of the cookie, or of the body (`{"refresh_token": "..."}`) for clients without cookies."""
     body_token = None
     if app.current_event.body:
+        from opsdesk.copilot.requests import RefreshRequest  # noqa: PLC0415 - pydantic loads with the first body
+
         body_token = request_body(app, RefreshRequest, settings.max_body_bytes).refresh_token
     token = body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie"))
     if not token:

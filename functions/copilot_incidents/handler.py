@@ -6,14 +6,8 @@ from typing import Any
 
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.analytics import incident_metrics
+from opsdesk.copilot.queries import parse_incident_filters, parse_incident_page
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import (
-    CreateIncidentRequest,
-    HypothesisFeedbackRequest,
-    StateChangeRequest,
-    parse_incident_filters,
-    parse_incident_page,
-)
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.views import (
     created_incident_view,
@@ -42,6 +36,8 @@ def handle_list_incidents() -> list[dict[str, Any]]:
 
 @app.post("/incidents")
 def handle_create_incident() -> dict[str, Any]:
+    from opsdesk.copilot.requests import CreateIncidentRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateIncidentRequest, settings.max_body_bytes)
     return created_incident_view(service.create_incident(current_principal(app), request))
 
@@ -53,6 +49,8 @@ def handle_get_incident(incident_id: str) -> dict[str, Any]:
 
 @app.patch("/incidents/<incident_id>/state")
 def handle_change_state(incident_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import StateChangeRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, StateChangeRequest, settings.max_body_bytes)
     return state_change_view(service.change_state(current_principal(app), incident_id, request.state))
 
@@ -65,6 +63,8 @@ def handle_hypotheses(incident_id: str) -> list[dict[str, Any]]:
 
 @app.post("/incidents/<incident_id>/hypotheses/<hypothesis_id>/feedback")
 def handle_feedback(incident_id: str, hypothesis_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import HypothesisFeedbackRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, HypothesisFeedbackRequest, settings.max_body_bytes)
     return hypothesis_view(service.give_feedback(current_principal(app), incident_id, hypothesis_id,
                                                  request.feedback))

@@ -8,13 +8,8 @@ from typing import Any
 
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.integrations import IntegrationService
+from opsdesk.copilot.queries import parse_incident_page
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import (
-    IntegrationCreateRequest,
-    IntegrationUpdateRequest,
-    TestConnectionRequest,
-    parse_incident_page,
-)
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.views import alert_view, integration_view
 from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
@@ -50,12 +45,16 @@ def handle_list(project_id: str) -> list[dict[str, Any]]:
 
 @app.post(f"{BASE}/integrations")
 def handle_create(project_id: str) -> Response[str]:
+    from opsdesk.copilot.requests import IntegrationCreateRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, IntegrationCreateRequest, settings.max_body_bytes)
     return json_response(201, integration_view(integrations().create(current_principal(app), project_id, request)))
 
 
 @app.post(f"{BASE}/integrations/test-connection")
 def handle_test_connection(project_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import TestConnectionRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, TestConnectionRequest, settings.max_body_bytes)
     return integrations().test_connection(current_principal(app), project_id, request)
 
@@ -67,6 +66,8 @@ def handle_get(project_id: str, integration_id: str) -> dict[str, Any]:
 
 @app.patch(f"{BASE}/integrations/<integration_id>")
 def handle_update(project_id: str, integration_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import IntegrationUpdateRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, IntegrationUpdateRequest, settings.max_body_bytes)
     return integration_view(integrations().update(current_principal(app), project_id, integration_id, request))
 

@@ -8,14 +8,8 @@ from typing import Any
 
 from opsdesk.apimap import COPILOT
 from opsdesk.copilot.invitations import Invitations
+from opsdesk.copilot.queries import parse_incident_page
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import (
-    AddMemberRequest,
-    CreateProjectRequest,
-    UpdateMemberRequest,
-    UpdateProjectRequest,
-    parse_incident_page,
-)
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.views import member_view, project_view
 from opsdesk.directory import CognitoDirectory
@@ -46,6 +40,8 @@ def handle_list_projects() -> list[dict[str, Any]]:
 
 @app.post("/projects")
 def handle_create_project() -> Response[str]:
+    from opsdesk.copilot.requests import CreateProjectRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateProjectRequest, settings.max_body_bytes)
     project, role = service.create_project(current_principal(app), request)
     return json_response(201, project_view(project, role))
@@ -59,6 +55,8 @@ def handle_get_project(project_id: str) -> dict[str, Any]:
 
 @app.patch("/projects/<project_id>")
 def handle_update_project(project_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import UpdateProjectRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, UpdateProjectRequest, settings.max_body_bytes)
     principal = current_principal(app)
     service.update_project(principal, project_id, request)
@@ -80,6 +78,8 @@ def handle_list_members(project_id: str) -> list[dict[str, Any]]:
 
 @app.post("/projects/<project_id>/members")
 def handle_add_member(project_id: str) -> Response[str]:
+    from opsdesk.copilot.requests import AddMemberRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, AddMemberRequest, settings.max_body_bytes)
     principal = current_principal(app)
     member = service.add_member(principal, project_id, request, invitations().inviter(principal))
@@ -88,6 +88,8 @@ def handle_add_member(project_id: str) -> Response[str]:
 
 @app.patch("/projects/<project_id>/members/<user_id>")
 def handle_update_member(project_id: str, user_id: str) -> dict[str, Any]:
+    from opsdesk.copilot.requests import UpdateMemberRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, UpdateMemberRequest, settings.max_body_bytes)
     return member_view(service.update_member(current_principal(app), project_id, user_id, request))
 

@@ -9,7 +9,6 @@ from opsdesk.apimap import COPILOT
 from opsdesk.copilot.accounts import AccountService
 from opsdesk.copilot.cookies import REFRESH_READER, cleared_cookies
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.requests import RefreshRequest, SwitchProjectRequest
 from opsdesk.copilot.views import project_role_view, project_view, user_view
 from opsdesk.cursors import secret_key_source
 from opsdesk.directory import CognitoDirectory
@@ -53,6 +52,8 @@ def handle_logout() -> Response[str]:
     """Revokes the refresh token (cookie or body) and clears both cookies."""
     body_token = None
     if app.current_event.body:
+        from opsdesk.copilot.requests import RefreshRequest  # noqa: PLC0415 - pydantic loads with the first body
+
         body_token = request_body(app, RefreshRequest, settings.max_body_bytes).refresh_token
     accounts().logout(body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie")),
                       current_claims(app))
@@ -67,6 +68,8 @@ def handle_me() -> dict[str, Any]:
 
 @app.post("/auth/switch-project")
 def handle_switch_project() -> dict[str, Any]:
+    from opsdesk.copilot.requests import SwitchProjectRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, SwitchProjectRequest, settings.max_body_bytes)
     user, project, role = accounts().switch_project(current_principal(app), request.project_id)
     return {"user": user_view(user, with_project=True), "project": project_view(project, role)}

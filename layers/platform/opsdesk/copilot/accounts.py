@@ -13,17 +13,19 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.clock import utc_now
 from opsdesk.copilot.records import Member, Project, Role, Tenant, User
-from opsdesk.copilot.requests import LoginRequest, RegisterRequest
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore, UserDirectory
 from opsdesk.directory import NEW_PASSWORD_REQUIRED, Tokens
 from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
 from opsdesk.wstokens import WsClaims, WsTokens
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
+    from opsdesk.copilot.requests import LoginRequest, RegisterRequest
 
 FIRST_PROJECT_NAME = "Default"
 INVALID_CREDENTIALS = "Invalid email or password"

@@ -8,16 +8,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot.records import Integration, Role
-from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest, TestConnectionRequest
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore
 from opsdesk.errors import NotFound, ValidationFailed
 from opsdesk.secrets import SecretStore
+
+if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
+    from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest, TestConnectionRequest
 
 CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
                               "webhook_token"})

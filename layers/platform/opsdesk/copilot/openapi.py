@@ -13,10 +13,9 @@ from opsdesk.apimap import COPILOT
 from opsdesk.copilot import schemas as s
 from opsdesk.copilot.analytics import MAX_RANGE_DAYS
 from opsdesk.copilot.cookies import REFRESH_COOKIE
+from opsdesk.copilot.queries import DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE
 from opsdesk.copilot.records import IncidentState, Role, Severity
 from opsdesk.copilot.requests import (
-    DEFAULT_INCIDENT_PAGE,
-    MAX_INCIDENT_PAGE,
     AddMemberRequest,
     CreateIncidentRequest,
     CreateProjectRequest,

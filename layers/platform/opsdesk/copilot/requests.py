@@ -1,25 +1,19 @@
-"""Request bodies and query parsers of the copilot API, with the document's field names (snake_case)."""
+"""Request bodies of the copilot API, with the document's field names (snake_case). They load pydantic, so a
+handler imports one in the route that validates it; the query parsers and plain constants are in
+opsdesk.copilot.queries, which loads no pydantic."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, StrictBool, StringConstraints, field_validator
 
-from opsdesk.copilot.records import IncidentFilters, IncidentState, Role, Severity
+from opsdesk.copilot.records import IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
-from opsdesk.pagination import OffsetRequest, parse_offset_request
 from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200), Stripped()]
 LongText = Annotated[str, StringConstraints(max_length=10_000), Stripped(blank=True)]
-DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 10, 100
-"""The document's pagination: `skip` (default 0) and `limit` (default 10, max 100)."""
-INTEGRATION_TYPES = ("prometheus", "grafana", "datadog", "cloudwatch", "pagerduty")
-MISSING_FIELDS = "MISSING_FIELDS"
-"""The code of a sign-in without its fields: the document answers it with 400, not the usual 422."""
 
 
 def _email(value: str) -> str:
@@ -127,53 +121,3 @@ class TestConnectionRequest(Body):
     config: dict[str, Any] = {}
     credentials: dict[str, Annotated[str, StringConstraints(max_length=4096)]] = {}
 
-
-def parse_incident_filters(query: Mapping[str, str]) -> IncidentFilters:
-    problems: list[FieldError] = []
-    severity = _enum(query, "severity", Severity, problems)
-    state = _enum(query, "state", IncidentState, problems)
-    if problems:
-        raise ValidationFailed(details=problems)
-    return IncidentFilters(severity=severity, state=state)
-
-
-def parse_incident_page(query: Mapping[str, str]) -> OffsetRequest:
-    return parse_offset_request(query, offset_name="skip", default_limit=DEFAULT_INCIDENT_PAGE,
-                                max_limit=MAX_INCIDENT_PAGE)
-
-
-def _enum(query: Mapping[str, str], name: str, kind: Any, problems: list[FieldError]) -> Any:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    try:
-        return kind(raw)
-    except ValueError:
-        problems.append(FieldError(name, f"{name} must be one of: {', '.join(v.value for v in kind)}"))
-        return None
-
-
-def parse_day(query: Mapping[str, str], name: str, default: date) -> date:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = date.fromisoformat(str(raw))
-    except ValueError as exc:
-        raise ValidationFailed.on_field(name, f"{name} must be a date (YYYY-MM-DD)") from exc
-    if not 1970 <= value.year <= 9998:
-        raise ValidationFailed.on_field(name, f"{name} must be between 1970-01-01 and 9998-12-31")
-    return value
-
-
-def parse_days(query: Mapping[str, str], default: int = 7, maximum: int = 366) -> int:
-    raw = query.get("days")
-    if raw is None:
-        return default
-    try:
-        days = int(str(raw))
-    except ValueError:
-        days = 0
-    if not 1 <= days <= maximum:
-        raise ValidationFailed.on_field("days", f"days must be an integer from 1 to {maximum}")
-    return days
