@@ -7,18 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from opsdesk.apimap import AURA
-from opsdesk.aura.requests import (
+from opsdesk.aura.queries import (
     MAX_BODY_BYTES,
-    AnswerRequest,
-    ApprovalRequest,
-    ApprovePlanRequest,
-    CreateTicketRequest,
-    ResumeRequest,
-    UpdateTicketRequest,
     parse_audit_filter,
     parse_audit_page,
     parse_audit_types,
-    parse_body,
     parse_ticket_filter,
     parse_ticket_page,
 )
@@ -37,6 +30,8 @@ service = aura_service(settings)
 
 
 def _body(model: Any, *, optional: bool = False) -> Any:
+    from opsdesk.aura.requests import parse_body  # noqa: PLC0415 - pydantic loads with the first body
+
     raw = raw_body(app)
     data = None if optional and raw in (None, "", b"") else parse_json_body(raw, MAX_BODY_BYTES)
     return parse_body(model, data, optional=optional)
@@ -44,6 +39,8 @@ def _body(model: Any, *, optional: bool = False) -> Any:
 
 @app.post("/tickets")
 def handle_create_ticket() -> Response[str]:
+    from opsdesk.aura.requests import CreateTicketRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     ticket = service.create_ticket(current_principal(app), _body(CreateTicketRequest))
     return json_response(201, ticket_view(ticket))
 
@@ -63,6 +60,8 @@ def handle_get_ticket(ticket_id: str) -> dict[str, Any]:
 
 @app.patch("/tickets/<ticket_id>")
 def handle_update_ticket(ticket_id: str) -> dict[str, Any]:
+    from opsdesk.aura.requests import UpdateTicketRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     return ticket_view(service.update_ticket(current_principal(app), ticket_id, _body(UpdateTicketRequest)))
 
 
@@ -74,6 +73,8 @@ def handle_cancel(ticket_id: str) -> dict[str, Any]:
 
 @app.post("/tickets/<ticket_id>/approve-plan")
 def handle_approve_plan(ticket_id: str) -> dict[str, Any]:
+    from opsdesk.aura.requests import ApprovePlanRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     ticket = service.approve_plan(current_principal(app), ticket_id, _body(ApprovePlanRequest, optional=True))
     approved_at = to_rfc3339(ticket.plan_approved_at) if ticket.plan_approved_at else None
     return {"id": ticket.id, "status": ticket.status.value, "planApprovedAt": approved_at}
@@ -81,18 +82,24 @@ def handle_approve_plan(ticket_id: str) -> dict[str, Any]:
 
 @app.post("/tickets/<ticket_id>/approve")
 def handle_approve(ticket_id: str) -> dict[str, Any]:
+    from opsdesk.aura.requests import ApprovalRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     ticket = service.respond_to_approval(current_principal(app), ticket_id, _body(ApprovalRequest))
     return {"id": ticket.id, "status": ticket.status.value, "pendingApproval": None}
 
 
 @app.post("/tickets/<ticket_id>/answer")
 def handle_answer(ticket_id: str) -> dict[str, Any]:
+    from opsdesk.aura.requests import AnswerRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     ticket = service.answer(current_principal(app), ticket_id, _body(AnswerRequest))
     return {"id": ticket.id, "status": ticket.status.value, "pendingQuestion": None}
 
 
 @app.post("/tickets/<ticket_id>/resume")
 def handle_resume(ticket_id: str) -> dict[str, Any]:
+    from opsdesk.aura.requests import ResumeRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     ticket = service.resume(current_principal(app), ticket_id, _body(ResumeRequest, optional=True))
     return {"id": ticket.id, "status": ticket.status.value, "maxTurns": ticket.max_turns}
 

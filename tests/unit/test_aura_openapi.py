@@ -23,6 +23,7 @@ from opsdesk.aura import info, views
 from opsdesk.aura.chain import ChainReport
 from opsdesk.aura.info import API_VERSION
 from opsdesk.aura.openapi import document as build_aura_document
+from opsdesk.aura.queries import parse_audit_filter, parse_audit_page, parse_ticket_filter, parse_ticket_page
 from opsdesk.aura.records import ACTORS, PRIORITIES, AuditType, PlanStep, Ticket, TicketStatus
 from opsdesk.aura.requests import (
     AnswerRequest,
@@ -31,10 +32,6 @@ from opsdesk.aura.requests import (
     CreateTicketRequest,
     ResumeRequest,
     UpdateTicketRequest,
-    parse_audit_filter,
-    parse_audit_page,
-    parse_ticket_filter,
-    parse_ticket_page,
 )
 from opsdesk.aura.service import AuraService
 from opsdesk.aura.store import AuditFilter, TicketFilter

@@ -1,6 +1,7 @@
 """The aura module's OpenAPI document (seeds/aura-api.md): every route of the aura handlers
 (functions/aura_*/handler.py, and the streaming app functions/aura_stream/app.py) with its request model
-(opsdesk.aura.requests), its parameters, the statuses it answers and the model of its body (opsdesk.aura.schemas).
+(opsdesk.aura.requests), its parameters (opsdesk.aura.queries), the statuses it answers and the model of its body
+(opsdesk.aura.schemas).
 Served by aura_api_docs (`/openapi.json`, with Swagger UI at `/docs` and ReDoc at `/redoc`), committed as
 docs/api/aura.openapi.json (`python -m scripts.openapi`). tests/unit/test_aura_openapi.py checks the errors of
 each route and validates the views' output against its schemas.
@@ -19,8 +20,7 @@ from typing import Any
 from opsdesk.apimap import AURA
 from opsdesk.aura import schemas as s
 from opsdesk.aura.info import API_VERSION
-from opsdesk.aura.records import ACTORS, DEFAULT_MAX_TURNS, PRIORITIES, AuditType, TicketStatus
-from opsdesk.aura.requests import (
+from opsdesk.aura.queries import (
     DEFAULT_ADDITIONAL_TURNS,
     DEFAULT_AUDIT_PAGE,
     DEFAULT_TICKET_PAGE,
@@ -28,6 +28,9 @@ from opsdesk.aura.requests import (
     MAX_BODY_BYTES,
     MAX_TICKET_PAGE,
     MAX_TURNS_LIMIT,
+)
+from opsdesk.aura.records import ACTORS, DEFAULT_MAX_TURNS, PRIORITIES, AuditType, TicketStatus
+from opsdesk.aura.requests import (
     AnswerRequest,
     ApprovalRequest,
     ApprovePlanRequest,

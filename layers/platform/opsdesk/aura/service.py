@@ -11,26 +11,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.aura import chain, workflow
 from opsdesk.aura.journal import Journal
+from opsdesk.aura.queries import MAX_TURNS_LIMIT
 from opsdesk.aura.records import Decision, Ticket, TicketStatus
-from opsdesk.aura.requests import (
-    MAX_TURNS_LIMIT,
-    AnswerRequest,
-    ApprovalRequest,
-    ApprovePlanRequest,
-    CreateTicketRequest,
-    ResumeRequest,
-    UpdateTicketRequest,
-)
 from opsdesk.aura.store import AuditFilter, AuraStore, TicketFilter
 from opsdesk.aura.tools import working_branch
 from opsdesk.auth import Principal
 from opsdesk.clock import new_id, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.pagination import OffsetRequest
+
+if TYPE_CHECKING:
+    from opsdesk.aura.requests import (
+        AnswerRequest,
+        ApprovalRequest,
+        ApprovePlanRequest,
+        CreateTicketRequest,
+        ResumeRequest,
+        UpdateTicketRequest,
+    )
 
 S = TicketStatus
 ATTEMPTS = 6

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
-from opsdesk.aura.requests import parse_ticket_filter
+from opsdesk.aura.queries import parse_ticket_filter
 from opsdesk.aura.streams import ALL_TICKETS_STREAM
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339, utc_now
