@@ -9,16 +9,14 @@ from opsdesk.apimap import RESPONSE
 from opsdesk.eventlog import EventLog
 from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, request_body
 from opsdesk.observability import instrumented
-from opsdesk.response.repository import ResponseRepository
-from opsdesk.response.requests import (
+from opsdesk.response.queries import (
     MAX_INCIDENT_BODY_BYTES,
-    AddActionRequest,
-    CreateIncidentRequest,
     parse_action_status,
     parse_incident_page,
     parse_query_page,
     parse_status,
 )
+from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.service import ResponseService
 from opsdesk.response.views import action_view, entry_view, incident_view
 from opsdesk.restapi import Response
@@ -41,6 +39,8 @@ def handle_list_incidents() -> Response[str]:
 
 @app.post("/api/incidents")
 def handle_create_incident() -> Response[str]:
+    from opsdesk.response.requests import CreateIncidentRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, CreateIncidentRequest, MAX_INCIDENT_BODY_BYTES)
     return json_response(201, incident_view(service.create_incident(current_principal(app), request)))
 
@@ -73,6 +73,8 @@ def handle_actions(incident_id: str) -> Response[str]:
 
 @app.post("/api/incidents/<incident_id>/actions")
 def handle_add_action(incident_id: str) -> Response[str]:
+    from opsdesk.response.requests import AddActionRequest  # noqa: PLC0415 - pydantic loads with the first body
+
     request = request_body(app, AddActionRequest, MAX_INCIDENT_BODY_BYTES)
     return json_response(201, action_view(service.add_action(current_principal(app), incident_id, request)))
 

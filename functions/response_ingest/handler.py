@@ -10,20 +10,17 @@ from opsdesk.eventlog import EventLog
 from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, raw_body
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
-from opsdesk.response.repository import ResponseRepository
-from opsdesk.response.requests import (
+from opsdesk.response.queries import (
     MAX_BATCH_BODY_BYTES,
     MAX_EVENT_BODY_BYTES,
-    IngestEventRequest,
-    parse_batch,
     parse_event_page,
     parse_idempotency_key,
 )
+from opsdesk.response.repository import ResponseRepository
 from opsdesk.response.service import ResponseService
 from opsdesk.response.views import event_view
 from opsdesk.restapi import Response
 from opsdesk.settings import ResponseSettings, load_settings
-from opsdesk.validation import parse_model
 
 settings = load_settings(ResponseSettings)
 app = create_api(RESPONSE, settings)
@@ -33,6 +30,9 @@ service = ResponseService(ResponseRepository(EventLog(), settings),
 
 @app.post("/api/ingest/events")
 def handle_ingest_event() -> Response[str]:
+    from opsdesk.response.requests import IngestEventRequest  # noqa: PLC0415 - pydantic loads with the first body
+    from opsdesk.validation import parse_model  # noqa: PLC0415 - pydantic loads with the first body
+
     request = parse_model(IngestEventRequest, parse_json_body(raw_body(app), MAX_EVENT_BODY_BYTES))
     key = parse_idempotency_key(app.current_event.headers or {})
     events = service.ingest(current_principal(app), [request], idempotency_key=key, batch=False)
@@ -41,6 +41,8 @@ def handle_ingest_event() -> Response[str]:
 
 @app.post("/api/ingest/events/batch")
 def handle_ingest_batch() -> Response[str]:
+    from opsdesk.response.requests import parse_batch  # noqa: PLC0415 - pydantic loads with the first body
+
     requests = parse_batch(parse_json_body(raw_body(app), MAX_BATCH_BODY_BYTES))
     key = parse_idempotency_key(app.current_event.headers or {})
     events = service.ingest(current_principal(app), requests, idempotency_key=key)

@@ -23,16 +23,9 @@ from opsdesk.pagination import CursorRequest
 from opsdesk.response import openapi, views
 from opsdesk.response.analyst import AnalysisService
 from opsdesk.response.openapi import document as build_response_document
+from opsdesk.response.queries import parse_event_page, parse_incident_page, parse_query_page
 from opsdesk.response.records import EVENT_TYPES, LEVELS, ActionStatus, EntryType, Incident, Status
-from opsdesk.response.requests import (
-    AddActionRequest,
-    CreateIncidentRequest,
-    IngestEventRequest,
-    parse_batch,
-    parse_event_page,
-    parse_incident_page,
-    parse_query_page,
-)
+from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest, parse_batch
 from opsdesk.response.service import ResponseService
 from tests.unit.fakes import FakeClock
 from tests.unit.openapi_samples import Sample, Tracked

@@ -1,6 +1,6 @@
-"""Request parsing of the response API (opsdesk.response.requests): a batch is checked whole and every refusal names
-its event and field (`[3].level`); the limits of a batch, an event and its metadata; event times; query and header
-errors located where the client put them (`query.status`, `header.Idempotency-Key`)."""
+"""Request parsing of the response API (opsdesk.response.requests, opsdesk.response.queries): a batch is checked
+whole and every refusal names its event and field (`[3].level`); the limits of a batch, an event and its metadata;
+event times; query and header errors located where the client put them (`query.status`, `header.Idempotency-Key`)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,21 @@ from typing import Any
 import pytest
 
 from opsdesk.errors import ValidationFailed
-from opsdesk.response.records import ActionStatus, Status
-from opsdesk.response.requests import (
+from opsdesk.response.queries import (
     MAX_BATCH_EVENTS,
     MAX_BATCH_INCIDENTS,
     MAX_EVENT_BODY_BYTES,
     MAX_IDEMPOTENCY_KEY,
     MAX_METADATA_BYTES,
     MAX_TAGS,
-    CreateIncidentRequest,
     parse_action_status,
-    parse_batch,
     parse_event_page,
     parse_idempotency_key,
     parse_incident_page,
     parse_status,
 )
+from opsdesk.response.records import ActionStatus, Status
+from opsdesk.response.requests import CreateIncidentRequest, parse_batch
 
 
 def event(**fields: Any) -> dict[str, Any]:

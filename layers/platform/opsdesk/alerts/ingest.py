@@ -40,7 +40,6 @@ from opsdesk.copilot.service import (
 from opsdesk.errors import Conflict
 from opsdesk.response import workflow as response_workflow
 from opsdesk.response.records import Status
-from opsdesk.response.requests import CreateIncidentRequest, IngestEventRequest
 from opsdesk.response.service import ResponseService
 
 MAX_ATTEMPTS = 12
@@ -156,6 +155,8 @@ class AlertIngest:
         self._copilot.save_alert(tenant, record, events)
         system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
         self._response_incident(system, alert, stored)
+        from opsdesk.response.requests import IngestEventRequest  # noqa: PLC0415 - pydantic loads with the first body
+
         self._response.ingest(system, [IngestEventRequest(
             incident_id=stored.response_incident_id, event_type="alert",
             message=f"{alert.name}: {alert.summary}"[:10_000] if alert.summary else alert.name,
@@ -184,6 +185,8 @@ class AlertIngest:
     def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup) -> None:
         if self._response.find_incident(system, stored.response_incident_id) is not None:
             return
+        from opsdesk.response.requests import CreateIncidentRequest  # noqa: PLC0415 - pydantic loads with the first body
+
         self._response.create_incident(system, CreateIncidentRequest(
             title=alert.name[:500] or "Alert", description=alert.summary[:10_000], severity=alert.severity,
             source=alert.source, tags=[alert.service] if alert.service else [],

@@ -30,8 +30,7 @@ from opsdesk.openapi import (
 )
 from opsdesk.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
 from opsdesk.response import schemas as s
-from opsdesk.response.records import ActionStatus, Status
-from opsdesk.response.requests import (
+from opsdesk.response.queries import (
     DEFAULT_EVENT_PAGE,
     DEFAULT_INCIDENT_PAGE,
     IDEMPOTENCY_KEY_HEADER,
@@ -40,10 +39,9 @@ from opsdesk.response.requests import (
     MAX_EVENT_PAGE,
     MAX_IDEMPOTENCY_KEY,
     MAX_INCIDENT_PAGE,
-    AddActionRequest,
-    CreateIncidentRequest,
-    IngestEventRequest,
 )
+from opsdesk.response.records import ActionStatus, Status
+from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
 
 TITLE = "Incident Response API"
 """functions/response_api_docs/handler.py's TITLE (that module loads its settings on import)."""

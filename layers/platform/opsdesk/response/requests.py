@@ -1,12 +1,11 @@
-"""Request bodies and query parsers of the response API, with the document's field names. Limits (docs/decisions.md,
-"Response module"): what one event, one incident and one batch may hold, so every refusal is a 4xx before anything
-is written."""
+"""The response API's request bodies (pydantic models, with the document's field names) and the batch that
+validates a list of them. Importing this loads pydantic: the handlers import it in the route that reads a body. The
+limits and the query and header parsers are in opsdesk.response.queries, which loads none."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -14,24 +13,17 @@ from pydantic import ConfigDict, Field, StrictInt, StringConstraints, Validation
 
 from opsdesk.clock import MomentOutOfRange, parse_strict_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
-from opsdesk.pagination import CursorRequest, parse_cursor_request
-from opsdesk.response.records import ActionStatus, EventType, Level, Severity, Status
+from opsdesk.response.queries import (
+    MAX_BATCH_EVENTS,
+    MAX_BATCH_INCIDENTS,
+    MAX_EVENT_BODY_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_TAGS,
+)
+from opsdesk.response.records import EventType, Level, Severity
 from opsdesk.validation import RequestBody, Stripped, field_errors
 
-MAX_INCIDENT_BODY_BYTES = 64 * 1024
-MAX_EVENT_BODY_BYTES = 32 * 1024
-MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024
-MAX_BATCH_EVENTS = 500
-MAX_BATCH_INCIDENTS = 40
-"""Distinct incidents one batch may name: their counters move in the batch's one closing transaction."""
-MAX_METADATA_BYTES = 16 * 1024
-"""An event's or an incident's metadata as compact JSON."""
-MAX_TAGS = 50
-DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 50, 200
-DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE = 100, 1000
-IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 _ZONED = re.compile(r"[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$")
-MAX_IDEMPOTENCY_KEY = 255
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=500), Stripped()]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
@@ -135,51 +127,3 @@ def parse_batch(data: Any) -> list[IngestEventRequest]:
         raise ValidationFailed(details=[FieldError("body", f"A batch names at most {MAX_BATCH_INCIDENTS} incidents")])
     return events
 
-
-def parse_status(query: Mapping[str, str], *, required: bool) -> Status | None:
-    raw = query.get("status")
-    if raw is None:
-        if required:
-            raise ValidationFailed(details=[FieldError("query.status", "status is required")])
-        return None
-    try:
-        return Status(str(raw))
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise ValidationFailed(details=[FieldError("query.status", f"status must be one of {allowed}")]) from None
-
-
-def parse_action_status(query: Mapping[str, str]) -> ActionStatus:
-    raw = query.get("status")
-    try:
-        return ActionStatus(raw or "")
-    except ValueError:
-        allowed = ", ".join(s.value for s in ActionStatus)
-        message = "status is required" if not raw else f"status must be one of {allowed}"
-        raise ValidationFailed(details=[FieldError("query.status", message)]) from None
-
-
-def parse_incident_page(query: Mapping[str, str]) -> CursorRequest:
-    return parse_query_page(query, DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE)
-
-
-def parse_event_page(query: Mapping[str, str]) -> CursorRequest:
-    return parse_query_page(query, DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE)
-
-
-def parse_query_page(query: Mapping[str, str], default: int, maximum: int) -> CursorRequest:
-    try:
-        return parse_cursor_request(query, default_limit=default, max_limit=maximum)
-    except ValidationFailed as exc:  # the query's fields are located in the query (FastAPI's loc)
-        raise ValidationFailed(exc.message, details=[FieldError(f"query.{d.field}", d.message)
-                                                     for d in exc.details]) from None
-
-
-def parse_idempotency_key(headers: Mapping[str, str]) -> str | None:
-    key = next((v for k, v in headers.items() if k.lower() == IDEMPOTENCY_KEY_HEADER.lower()), None)
-    if key is None:
-        return None
-    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable() or not key.isascii():
-        raise ValidationFailed(details=[FieldError(f"header.{IDEMPOTENCY_KEY_HEADER}",
-                                                   f"must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters")])
-    return key

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import new_id, new_time_ordered_id, utc_now
@@ -29,9 +29,11 @@ from opsdesk.response.records import (
     Status,
     TimelineEntry,
 )
-from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
 from opsdesk.response.views import action_view, entry_view, event_view, incident_view
+
+if TYPE_CHECKING:
+    from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
 
 ROOM_PREFIX = "incident:"
 MAX_COMMENT_CHARS = 4000
