@@ -8,14 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from opsdesk.alerts.consumer import AlertConsumer
 from opsdesk.alerts.ingest import AlertIngest
 from opsdesk.alerts.records import AlertPayloadError
 from opsdesk.alerts.repository import AlertGroupRepository
 from opsdesk.alerts.routes import RouteRepository
+from opsdesk.batches import BatchResponse, Record, partial_batch_response
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
@@ -28,11 +26,10 @@ events = EventLog()
 copilot = CopilotRepository(events, settings)
 ingest = AlertIngest(AlertGroupRepository(settings), copilot, ResponseService(ResponseRepository(events, settings)))
 consumer = AlertConsumer(RouteRepository(settings, cache_seconds=settings.route_cache_seconds), ingest, copilot)
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def handle_record(record: SQSRecord) -> None:
-    event = json.loads(record.body)
+def handle_record(record: Record) -> None:
+    event = json.loads(record["body"])
     try:
         happened = consumer.handle(event)
     except AlertPayloadError as exc:
@@ -43,6 +40,5 @@ def handle_record(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=handle_record, processor=processor,
-                                         context=context))
+def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
+    return partial_batch_response(event, handle_record)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
 from opsdesk.analysis.providers import hypothesis_provider
+from opsdesk.batches import BatchResponse, Record, inserted_image, partial_batch_response
 from opsdesk.copilot.hypotheses import HypothesisService
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.copilot.service import RANKING_CHANNEL
@@ -23,14 +21,13 @@ from opsdesk.settings import HypothesisSettings, load_settings
 
 settings = load_settings(HypothesisSettings)
 service = HypothesisService(CopilotRepository(EventLog()), hypothesis_provider(settings))
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 WANTED = {"incident.created": "incidents", "hypotheses.requested": RANKING_CHANNEL}
 """The event types ranked for, and the channel each comes on."""
 
 
-def handle_record(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else None
-    if record.event_name is None or record.event_name.name != "INSERT" or not image:
+def handle_record(record: Record) -> None:
+    image = inserted_image(record)
+    if not image:
         return
     kind = str(image.get("type", ""))
     if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX) or kind not in WANTED:
@@ -45,6 +42,5 @@ def handle_record(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=handle_record, processor=processor,
-                                         context=context))
+def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
+    return partial_batch_response(event, handle_record)

@@ -7,12 +7,10 @@ alone (partial batch response) and retried."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
+from opsdesk.batches import BatchResponse, Record, inserted_image, partial_batch_response
 from opsdesk.connections import ConnectionRegistry
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, parse_stream_pk
 from opsdesk.observability import logger
@@ -30,13 +28,11 @@ registry = ConnectionRegistry()
 poster = ManagementApiPoster(settings.management_url, settings.aws_region, max_pool_connections=POST_CONCURRENCY)
 fanout = Fanout(registry, poster, QueuedPages(SqsSender(settings.fanout_queue_url, region=settings.aws_region,
                                                         endpoint_url=settings.aws_endpoint_url)))
-stream_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-page_processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def handle_record(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else None
-    if record.event_name is None or record.event_name.name != "INSERT" or not image:
+def handle_record(record: Record) -> None:
+    image = inserted_image(record)
+    if not image:
         return
     if not str(image.get("sk", "")).startswith(EVENT_SK_PREFIX):
         return  # a stream head moving
@@ -48,8 +44,8 @@ def handle_record(record: DynamoDBRecord) -> None:
     _log(fanout.deliver(FanoutPage(tenant_id, stream, message, str(audience) if audience else None, walks=True)))
 
 
-def handle_page(record: SQSRecord) -> None:
-    _log(fanout.deliver(FanoutPage.from_body(record.json_body)))
+def handle_page(record: Record) -> None:
+    _log(fanout.deliver(FanoutPage.from_body(json.loads(record["body"]))))
 
 
 def _log(report: FanoutReport) -> None:
@@ -59,10 +55,7 @@ def _log(report: FanoutReport) -> None:
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
     records = event.get("Records") or []
-    if records and records[0].get("eventSource") == "aws:sqs":
-        return dict(process_partial_response(event=event, record_handler=handle_page, processor=page_processor,
-                                             context=context))
-    return dict(process_partial_response(event=event, record_handler=handle_record, processor=stream_processor,
-                                         context=context))
+    from_queue = bool(records) and records[0].get("eventSource") == "aws:sqs"
+    return partial_batch_response(event, handle_page if from_queue else handle_record)

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
 from opsdesk.analysis.providers import hypothesis_provider
+from opsdesk.batches import BatchResponse, Record, inserted_image, partial_batch_response
 from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
 from opsdesk.response.analyst import AnalysisService
@@ -20,12 +18,11 @@ from opsdesk.settings import ResponseAnalysisSettings, load_settings
 settings = load_settings(ResponseAnalysisSettings)
 analyst = AnalysisService(ResponseRepository(EventLog(), settings), hypothesis_provider(settings),
                           quiet_seconds=settings.quiet_seconds, max_wait_seconds=settings.max_wait_seconds)
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def handle_record(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else None
-    if record.event_name is None or record.event_name.name != "INSERT" or not image:
+def handle_record(record: Record) -> None:
+    image = inserted_image(record)
+    if not image:
         return
     if image.get("type") != ANALYSIS_REQUESTED:
         return
@@ -36,6 +33,5 @@ def handle_record(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=handle_record, processor=processor,
-                                         context=context))
+def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
+    return partial_batch_response(event, handle_record)

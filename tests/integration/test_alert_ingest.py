@@ -135,8 +135,6 @@ def test_repeats_and_other_alerts_of_the_service_join_and_a_redelivery_changes_n
 
 def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_again(
         ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
     from functions.copilot_hypotheses import handler
     from opsdesk.alerts.ingest import Target
     from opsdesk.eventlog import EventLog
@@ -156,9 +154,9 @@ def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_ag
 
     ranked: list[tuple[str, str, str]] = []
     monkeypatch.setattr(handler.service, "generate", lambda *args: ranked.append(args) or [])
-    handler.handle_record(DynamoDBRecord({"eventName": "INSERT", "dynamodb": {"NewImage": {
+    handler.handle_record({"eventName": "INSERT", "dynamodb": {"NewImage": {
         "pk": {"S": stream_pk(tenant_id, stream)}, "sk": {"S": "E#000000000001"},
-        "type": {"S": "hypotheses.requested"}, "data": {"S": json.dumps(requested[0].data)}}}}))
+        "type": {"S": "hypotheses.requested"}, "data": {"S": json.dumps(requested[0].data)}}}})
     assert ranked == [(tenant_id, project_id, incident.id)]
 
 

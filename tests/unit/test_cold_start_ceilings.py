@@ -61,7 +61,7 @@ class Ceiling:
 
 
 CEILINGS = {
-    "alert_ingest": Ceiling(525, TRACED_HANDLER | DYNAMODB),
+    "alert_ingest": Ceiling(452, TRACED_HANDLER | DYNAMODB),
     "aura_agent": Ceiling(454, TRACED_HANDLER | DYNAMODB),
     "aura_api_docs": Ceiling(188, TRACED_HANDLER),
     "aura_health": Ceiling(433, TRACED_HANDLER | DYNAMODB),
@@ -71,7 +71,7 @@ CEILINGS = {
     "copilot_analytics": Ceiling(443, TRACED_HANDLER | DYNAMODB),
     "copilot_api_docs": Ceiling(188, TRACED_HANDLER),
     "copilot_auth": Ceiling(448, TRACED_HANDLER | DYNAMODB),
-    "copilot_hypotheses": Ceiling(516, TRACED_HANDLER | DYNAMODB),
+    "copilot_hypotheses": Ceiling(443, TRACED_HANDLER | DYNAMODB),
     "copilot_incidents": Ceiling(444, TRACED_HANDLER | DYNAMODB),
     "copilot_monitoring": Ceiling(447, TRACED_HANDLER | DYNAMODB),
     "copilot_projects": Ceiling(445, TRACED_HANDLER | DYNAMODB),
@@ -90,9 +90,9 @@ CEILINGS = {
     "helpdesk_sla_check": Ceiling(442, TRACED_HANDLER | DYNAMODB),
     "helpdesk_tickets": Ceiling(443, TRACED_HANDLER | DYNAMODB),
     # The WebSocket functions post to connections through opsdesk.wsapi's boto3 client, built at import.
-    "realtime_fanout": Ceiling(547, TRACED_HANDLER | DYNAMODB | BOTO3),
+    "realtime_fanout": Ceiling(474, TRACED_HANDLER | DYNAMODB | BOTO3),
     "realtime_ws": Ceiling(559, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
-    "response_analysis": Ceiling(509, TRACED_HANDLER | DYNAMODB),
+    "response_analysis": Ceiling(436, TRACED_HANDLER | DYNAMODB),
     "response_api_docs": Ceiling(188, TRACED_HANDLER),
     "response_health": Ceiling(432, TRACED_HANDLER | DYNAMODB),
     "response_incidents": Ceiling(433, TRACED_HANDLER | DYNAMODB),
