@@ -8,11 +8,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     CounterItem,
@@ -38,6 +37,9 @@ from opsdesk.dynamo import Outcome, counter_sk, counter_totals, get_item
 from opsdesk.errors import NotFound
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
+
+if TYPE_CHECKING:  # the ranking engine's types: only the hypothesis functions load it
+    from opsdesk.analysis.evidence import Hypothesis
 
 PRIOR_STEP = {"confirmed": 1.0, "rejected": -1.0}
 MAX_HYPOTHESES = 10

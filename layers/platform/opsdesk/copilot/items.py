@@ -9,13 +9,12 @@ import json
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from opsdesk import tables
-from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.copilot import keys
 from opsdesk.copilot.records import (
@@ -33,6 +32,9 @@ from opsdesk.copilot.records import (
     User,
 )
 from opsdesk.dynamo import index_model, unbound_meta
+
+if TYPE_CHECKING:
+    from opsdesk.analysis.evidence import Hypothesis
 
 RecordT = TypeVar("RecordT")
 
@@ -165,6 +167,8 @@ def change_record(item: RecordItem) -> ChangeEvent:
 
 def as_hypothesis(stored: StoredHypothesis) -> Hypothesis:
     """What the hypothesis cache keeps of a stored hypothesis."""
+    from opsdesk.analysis.evidence import Hypothesis  # noqa: PLC0415 - the ranking engine's, loaded by its functions
+
     return Hypothesis(stored.cause, stored.claim, stored.description, stored.confidence_score,
                       stored.confidence_lower, stored.confidence_upper, stored.rank, stored.supporting_evidence,
                       stored.contradicting_evidence)
@@ -175,6 +179,8 @@ def hypotheses_json(hypotheses: list[Hypothesis]) -> str:
 
 
 def hypotheses_from_json(text: str) -> list[Hypothesis]:
+    from opsdesk.analysis.evidence import Hypothesis  # noqa: PLC0415 - the ranking engine's, loaded by its functions
+
     return [Hypothesis(**{**h, "supporting_evidence": tuple(h["supporting_evidence"]),
                           "contradicting_evidence": tuple(h["contradicting_evidence"])}) for h in json.loads(text)]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.copilot.records import (
     Alert,
     ChangeEvent,
@@ -26,6 +25,9 @@ from opsdesk.copilot.records import (
 from opsdesk.directory import Tokens
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
+
+if TYPE_CHECKING:  # the analysis engine's types: only the hypothesis functions load it
+    from opsdesk.analysis.evidence import Hypothesis
 
 
 class CopilotStore(Protocol):
