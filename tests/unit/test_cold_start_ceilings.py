@@ -91,7 +91,7 @@ CEILINGS = {
     "helpdesk_tickets": Ceiling(443, TRACED_HANDLER | DYNAMODB),
     # The WebSocket functions post to connections through opsdesk.wsapi's boto3 client, built at import.
     "realtime_fanout": Ceiling(474, TRACED_HANDLER | DYNAMODB | BOTO3),
-    "realtime_ws": Ceiling(559, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
+    "realtime_ws": Ceiling(501, TRACED_HANDLER | DYNAMODB | TOKENS | BOTO3),
     "response_analysis": Ceiling(436, TRACED_HANDLER | DYNAMODB),
     "response_api_docs": Ceiling(188, TRACED_HANDLER),
     "response_health": Ceiling(432, TRACED_HANDLER | DYNAMODB),

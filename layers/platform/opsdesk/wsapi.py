@@ -7,8 +7,6 @@ import random
 import time
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 THROTTLED = frozenset({"LimitExceededException", "TooManyRequestsException", "ThrottlingException"})
@@ -22,6 +20,11 @@ class ManagementApiPoster:
     def __init__(self, endpoint_url: str, region: str, *, max_pool_connections: int = 10) -> None:
         """`max_pool_connections`: the posts that may be in flight at once (botocore's default is 10; more threads
         than connections would open and drop a connection per post)."""
+        # boto3 loads here: realtime_ws builds a poster on its first reply, and its cold start is usually a $connect,
+        # which posts nothing.
+        import boto3  # noqa: PLC0415 - see above
+        from botocore.config import Config  # noqa: PLC0415 - with boto3
+
         self._client = boto3.client(
             "apigatewaymanagementapi", endpoint_url=endpoint_url, region_name=region,
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
