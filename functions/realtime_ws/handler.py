@@ -4,7 +4,7 @@ the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,6 @@ verifier = TokenVerifier.from_settings(settings)
 registry = ConnectionRegistry()
 ws_tokens = WsTokens(secret_key_source(settings.cursor_key_secret_arn, settings.aws_region, settings.aws_endpoint_url))
 rooms = IncidentRooms(ResponseService(ResponseRepository(EventLog(), load_settings(ResponseSettings))))
-_posters: dict[str, ManagementApiPoster] = {}
 
 
 def authenticate(token: str) -> Principal:
@@ -83,11 +82,25 @@ def copilot_accounts() -> AccountRepository:
     return AccountRepository(settings=copilot_settings)
 
 
-def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
-    endpoint = settings.management_url or f"https://{request_context['domainName']}/{request_context['stage']}"
-    if endpoint not in _posters:
-        _posters[endpoint] = ManagementApiPoster(endpoint, settings.aws_region)
-    return _posters[endpoint]
+@cache
+def management_api(endpoint: str) -> ManagementApiPoster:
+    return ManagementApiPoster(endpoint, settings.aws_region)
+
+
+@dataclass(frozen=True)
+class PosterOnFirstPost:
+    """The endpoint's poster, made when a reply is first posted: a $connect (most cold starts) and a $disconnect
+    post nothing, so they do not build its boto3 client."""
+
+    endpoint: str
+
+    def post(self, connection_id: str, message: dict[str, Any]) -> bool:
+        return management_api(self.endpoint).post(connection_id, message)
+
+
+def poster_for(request_context: dict[str, Any]) -> PosterOnFirstPost:
+    return PosterOnFirstPost(
+        settings.management_url or f"https://{request_context['domainName']}/{request_context['stage']}")
 
 
 @logger.inject_lambda_context

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from opsdesk.batches import attribute_value, inserted_image, partial_batch_response
+from opsdesk.batches import BatchFailed, attribute_value, inserted_image, partial_batch_response
 
 
 def sqs(message_id: str, body: str = "{}") -> dict[str, Any]:
@@ -36,12 +36,22 @@ def test_only_the_records_that_raise_are_reported_and_the_rest_are_all_handled()
 
 
 def test_a_stream_record_is_reported_by_its_sequence_number() -> None:
+    def fail_the_second(record: Any) -> None:
+        if record["dynamodb"]["SequenceNumber"] == "200":
+            raise ValueError("no")
+
+    answer = partial_batch_response({"Records": [stream("100"), stream("200")]}, fail_the_second)
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "200"}]}
+
+
+def test_a_batch_whose_every_record_failed_fails_the_invocation_so_the_errors_alarm_counts_it() -> None:
+    # Powertools' processor raises here too: a partial answer naming every record would be a success to Lambda.
     def fail(record: Any) -> None:
         raise ValueError("no")
 
-    answer = partial_batch_response({"Records": [stream("100"), stream("200")]}, fail)
-
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "100"}, {"itemIdentifier": "200"}]}
+    with pytest.raises(BatchFailed, match="all 2 records"):
+        partial_batch_response({"Records": [sqs("a"), sqs("b")]}, fail)
 
 
 def test_an_event_without_records_reports_nothing() -> None:

@@ -116,6 +116,7 @@ def test_each_kind_of_value_is_converted_from_its_text() -> None:
 @pytest.mark.parametrize(("name", "value", "problem"), [
     ("AURA_PLAN_APPROVAL_REQUIRED", "maybe", "true or false"),
     ("AURA_RUN_LEASE_SECONDS", "1.5", "a whole number"),
+    ("AURA_RUN_LEASE_SECONDS", "\u0663\u0660\u0660", "a whole number"),
     ("AURA_RUN_LEASE_SECONDS", "29", "at least 30"),
     ("AURA_TURN_TIME_BUDGET_SECONDS", "0", "greater than 0"),
     ("AURA_GITOPS", "flux", "one of 'local', 'argocd'"),
@@ -165,3 +166,15 @@ def test_loading_settings_imports_no_pydantic() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "False"
+
+
+def test_a_refusal_names_the_variable_that_was_set_and_writes_its_bound_as_a_whole_number() -> None:
+    from opsdesk.settings import HelpdeskAttachmentSettings
+
+    with pytest.raises(SettingsError) as refused:
+        HelpdeskAttachmentSettings.from_environment({
+            "AWS_REGION": "eu-west-1", "TICKETS_TABLE_NAME": "tickets", "ATTACHMENTS_BUCKET": "bucket",
+            "ALLOWED_ORIGINS": "*", "ATTACHMENT_MAX_BYTES": str(6 * 1024**3)})
+
+    assert "ALLOWED_ORIGINS: list the origins" in str(refused.value)
+    assert "ATTACHMENT_MAX_BYTES: at most 5368709120" in str(refused.value)

@@ -3,8 +3,9 @@ record is handled alone, and one that raises is logged and reported by its id, s
 
 Ours, not Powertools' BatchProcessor: importing that loads asyncio and the event data classes, ~75 ms of each of
 these functions' cold start (docs/benchmarks.md), for a loop of this size. None of the platform's queues is FIFO, so
-a failure does not hold back the records after it. A batch whose every record failed is answered like any other:
-every id is reported, and Lambda retries them all."""
+a failure does not hold back the records after it. A batch whose every record failed raises BatchFailed, as
+Powertools' processor does: the invocation is a function error, which the functions' `-errors` alarms count
+(docs/infra.md), and Lambda retries the whole batch."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ Record = Mapping[str, Any]
 BatchResponse = dict[str, list[dict[str, str]]]
 
 
+class BatchFailed(RuntimeError):
+    """Every record of a batch failed: the invocation fails as a whole (each record's error is logged)."""
+
+
 def partial_batch_response(event: Mapping[str, Any], handle: Callable[[Record], None]) -> BatchResponse:
     """Run `handle` on every record of the event; the answer names the records that raised."""
     failures: list[dict[str, str]] = []
@@ -28,6 +33,8 @@ def partial_batch_response(event: Mapping[str, Any], handle: Callable[[Record], 
         except Exception:  # noqa: BLE001 - reported for retry; the other records of the batch still count
             logger.exception("record failed; reported for retry", extra={"item": item_identifier(record)})
             failures.append({"itemIdentifier": item_identifier(record)})
+    if failures and len(failures) == len(event.get("Records") or []):
+        raise BatchFailed(f"all {len(failures)} records of the batch failed")
     return {"batchItemFailures": failures}
 
 

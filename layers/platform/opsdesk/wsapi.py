@@ -20,8 +20,8 @@ class ManagementApiPoster:
     def __init__(self, endpoint_url: str, region: str, *, max_pool_connections: int = 10) -> None:
         """`max_pool_connections`: the posts that may be in flight at once (botocore's default is 10; more threads
         than connections would open and drop a connection per post)."""
-        # boto3 loads here: realtime_ws builds a poster on its first reply, and its cold start is usually a $connect,
-        # which posts nothing.
+        # boto3 loads here, not at import: realtime_ws makes its poster when it first replies (a $connect, most of
+        # its cold starts, posts nothing); the fan-out makes its own at import, as every invocation posts.
         import boto3  # noqa: PLC0415 - see above
         from botocore.config import Config  # noqa: PLC0415 - with boto3
 

@@ -171,7 +171,8 @@ class Settings:
         values: dict[str, Any] = {}
         problems: list[str] = []
         for field_name, (variable, kind) in _variables(cls).items():
-            text = next((environment[name] for name in variable.names if name in environment), None)
+            name = next((name for name in variable.names if name in environment), variable.name)
+            text = environment.get(name)
             if text is not None and variable.before is not None:
                 text = variable.before(text)
             if text is None:
@@ -181,7 +182,7 @@ class Settings:
             try:
                 values[field_name] = _checked(variable, _converted(text, kind))
             except ValueError as exc:
-                problems.append(f"{variable.name}: {exc}")
+                problems.append(f"{name}: {exc}")
         if problems:
             raise SettingsError(f"invalid configuration for {cls.__name__}: {', '.join(problems)}")
         return cls(**values)
@@ -221,7 +222,10 @@ def _converted(text: str, kind: Any) -> Any:
         return word in TRUE_WORDS
     if kind is int:
         try:
-            return int(text.strip())
+            digits = text.strip()
+            if not digits.isascii():  # int() also reads other scripts' digits
+                raise ValueError
+            return int(digits)
         except ValueError:
             raise ValueError("a whole number") from None
     if kind is float:
@@ -244,14 +248,19 @@ def _checked(variable: Variable, value: Any) -> Any:
             raise ValueError(f"does not match {variable.pattern}")
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if variable.gt is not None and not value > variable.gt:
-            raise ValueError(f"greater than {variable.gt:g}")
+            raise ValueError(f"greater than {_number(variable.gt)}")
         if variable.ge is not None and not value >= variable.ge:
-            raise ValueError(f"at least {variable.ge:g}")
+            raise ValueError(f"at least {_number(variable.ge)}")
         if variable.le is not None and not value <= variable.le:
-            raise ValueError(f"at most {variable.le:g}")
+            raise ValueError(f"at most {_number(variable.le)}")
     if variable.check is not None and (problem := variable.check(value)) is not None:
         raise ValueError(problem)
     return value
+
+
+def _number(bound: float) -> str:
+    """A bound as the variable would be written: 5368709120, not 5.36871e+09."""
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
 def _no_wildcard(origins: str) -> str | None:
