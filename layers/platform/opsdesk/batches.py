@@ -26,14 +26,15 @@ class BatchFailed(RuntimeError):
 
 def partial_batch_response(event: Mapping[str, Any], handle: Callable[[Record], None]) -> BatchResponse:
     """Run `handle` on every record of the event; the answer names the records that raised."""
+    records = event.get("Records") or []
     failures: list[dict[str, str]] = []
-    for record in event.get("Records") or []:
+    for record in records:
         try:
             handle(record)
         except Exception:  # noqa: BLE001 - reported for retry; the other records of the batch still count
             logger.exception("record failed; reported for retry", extra={"item": item_identifier(record)})
             failures.append({"itemIdentifier": item_identifier(record)})
-    if failures and len(failures) == len(event.get("Records") or []):
+    if failures and len(failures) == len(records):
         raise BatchFailed(f"all {len(failures)} records of the batch failed")
     return {"batchItemFailures": failures}
 
