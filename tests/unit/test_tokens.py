@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from opsdesk.errors import Unauthorized
+from opsdesk.jose import TokenError
 from opsdesk.settings import TokenSettings
 from opsdesk.tokens import TokenVerifier, bearer_token
 
@@ -155,7 +156,8 @@ def test_hs256_token_signed_with_the_public_key_as_secret_is_refused(
     token = f"{signing_input}.{_b64(signature)}"
     # and a resolver that hands over the key either as an object or as PEM bytes
     key = pool_key.public_key() if resolved_as == "key-object" else pem
-    verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", key_resolver=lambda _t: key)
+    verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused",
+                             key_resolver=lambda _t: key)  # type: ignore[arg-type,return-value]  # PEM on purpose
 
     # When it is verified, Then it is refused: only RS256 is accepted
     with pytest.raises(Unauthorized):
@@ -169,8 +171,8 @@ def test_garbage_is_refused(verifier: TokenVerifier, garbage: str) -> None:
 
 
 def test_a_key_resolver_that_fails_means_unauthorized(pool_key: rsa.RSAPrivateKey) -> None:
-    def unknown_kid(_token: str) -> Any:
-        raise jwt.PyJWKClientError("Unable to find a signing key that matches: 'other-kid'")
+    def unknown_kid(_header: Any) -> Any:
+        raise TokenError("No signing key 'other-kid' in the pool's JWKS")
 
     verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", key_resolver=unknown_kid)
 

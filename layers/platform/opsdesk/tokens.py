@@ -3,13 +3,18 @@ for the local gateway and for the Lambda REQUEST authorizers that also accept a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.errors import Unauthorized
+from opsdesk.jose import ExpiredToken, JwksKeys, TokenError, check_claims, split_token, verify_rs256
 from opsdesk.settings import TokenSettings
 
-ALLOWED_ALGORITHMS = ["RS256"]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "sub", "aud")
 
 
 class TokenVerifier:
@@ -20,17 +25,16 @@ class TokenVerifier:
         client_id: str,
         jwks_url: str,
         leeway_seconds: int = 0,
-        key_resolver: Callable[[str], Any] | None = None,
+        key_resolver: Callable[[Mapping[str, Any]], RSAPublicKey] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`key_resolver` finds the public key for a token's header; by default the pool's JWKS (jose.JwksKeys,
+        fetched on the first token)."""
         self._issuer = issuer
         self._client_id = client_id
         self._leeway = leeway_seconds
-        if key_resolver is None:
-            import jwt  # noqa: PLC0415 - with cryptography ~0.3 x `import boto3`: loaded by the functions that verify
-
-            jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
-            key_resolver = lambda token: jwks.get_signing_key_from_jwt(token).key  # noqa: E731
-        self._key_for = key_resolver
+        self._key_for = key_resolver or JwksKeys(jwks_url).key_for
+        self._clock = clock
 
     @classmethod
     def from_settings(cls, settings: TokenSettings) -> TokenVerifier:
@@ -39,28 +43,21 @@ class TokenVerifier:
     def verify_id_token(self, token: str) -> dict[str, Any]:
         """Return the claims of a valid ID token of this pool and client, or raise Unauthorized.
 
-        Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (the app client), `exp`,
-        and `token_use == "id"` (an access token is refused, as API Gateway's authorizer refuses it)."""
-        import jwt  # noqa: PLC0415 - see __init__
-
+        Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (the app client), `exp` (and `nbf`,
+        `iat` not in the future), and `token_use == "id"` (an access token is refused, as API Gateway's
+        authorizer refuses it)."""
         try:
-            key = self._key_for(token)
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key=key,
-                algorithms=ALLOWED_ALGORITHMS,
-                audience=self._client_id,
-                issuer=self._issuer,
-                leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "sub", "aud"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
+            signed = split_token(token)
+            verify_rs256(signed, self._key_for(signed.header))
+            check_claims(signed.claims, now=self._clock(), leeway=self._leeway, required=REQUIRED_CLAIMS,
+                         issuer=self._issuer, audience=self._client_id)
+        except ExpiredToken as exc:
             raise Unauthorized("Token expired") from exc
-        except (jwt.PyJWTError, ValueError, KeyError) as exc:
+        except (TokenError, ValueError, KeyError) as exc:
             raise Unauthorized("Invalid token") from exc
-        if claims.get("token_use") != "id":
+        if signed.claims.get("token_use") != "id":
             raise Unauthorized("Not an ID token")
-        return claims
+        return signed.claims
 
 
 def bearer_token(authorization_header: str | None) -> str | None:

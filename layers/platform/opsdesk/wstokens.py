@@ -12,9 +12,9 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from opsdesk.errors import Unauthorized
+from opsdesk.jose import ExpiredToken, TokenError, check_claims, sign_hs256, split_token, verify_hs256
 
 WS_TOKEN_SECONDS = 120
 CLOCK_SKEW_SECONDS = 5
@@ -39,27 +39,26 @@ class WsTokens:
 
     def issue(self, claims: WsClaims) -> tuple[str, int]:
         """The token and its lifetime in seconds."""
-        import jwt  # noqa: PLC0415 - with cryptography ~0.3 x `import boto3`: only the WebSocket token routes use it
-
         now = int(self._now())
         payload = {"sub": claims.user_id, "custom:tenant_id": claims.tenant_id, "project_id": claims.project_id,
                    "cognito:groups": sorted(claims.groups), "token_use": WS_TOKEN_USE, "aud": WS_AUDIENCE,
                    "iat": now, "exp": now + WS_TOKEN_SECONDS}
-        return jwt.encode(payload, self._signing_key(), algorithm="HS256"), WS_TOKEN_SECONDS
+        return sign_hs256(payload, self._signing_key()), WS_TOKEN_SECONDS
 
     def verify(self, token: str) -> WsClaims:
-        import jwt  # noqa: PLC0415 - see issue()
-
         try:
-            # Times are checked below against this class's clock (the one that issued them).
-            payload: dict[str, Any] = jwt.decode(token, self._signing_key(), algorithms=["HS256"],
-                                                 audience=WS_AUDIENCE, options={
-                                                     "require": ["exp", "sub"], "verify_exp": False,
-                                                     "verify_iat": False, "verify_nbf": False})
-        except jwt.PyJWTError as exc:
+            signed = split_token(token)
+            verify_hs256(signed, self._signing_key())
+            # Times against this class's clock (the one that issued them), with CLOCK_SKEW_SECONDS after `exp`.
+            check_claims(signed.claims, now=self._now(), leeway=CLOCK_SKEW_SECONDS, required=("exp", "sub"),
+                         audience=WS_AUDIENCE)
+        except ExpiredToken as exc:
+            raise Unauthorized("Expired WebSocket token") from exc
+        except TokenError as exc:
             raise Unauthorized("Invalid WebSocket token") from exc
-        if not isinstance(payload.get("exp"), int) or payload["exp"] + CLOCK_SKEW_SECONDS < self._now():
-            raise Unauthorized("Expired WebSocket token")
+        payload = signed.claims
+        if not isinstance(payload["exp"], int):
+            raise Unauthorized("Invalid WebSocket token")
         if payload.get("token_use") != WS_TOKEN_USE or not payload.get("custom:tenant_id"):
             raise Unauthorized("Invalid WebSocket token")
         return WsClaims(str(payload["sub"]), str(payload["custom:tenant_id"]),
@@ -74,9 +73,7 @@ class WsTokens:
 
 def is_ws_token(token: str) -> bool:
     """Whether a token is ours (HS256) rather than Cognito's (RS256), from its unverified header."""
-    import jwt  # noqa: PLC0415 - see WsTokens.issue()
-
     try:
-        return jwt.get_unverified_header(token).get("alg") == "HS256"
-    except jwt.PyJWTError:
+        return split_token(token).header.get("alg") == "HS256"
+    except TokenError:
         return False

@@ -1,0 +1,272 @@
+"""opsdesk.jose: the JWS compact form, the registered claims, the pool's JWKS served over loopback, and agreement
+with PyJWT on tokens either one signed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from opsdesk.jose import (
+    ExpiredToken,
+    JwksKeys,
+    TokenError,
+    check_claims,
+    encode_segment,
+    sign_hs256,
+    split_token,
+    verify_hs256,
+    verify_rs256,
+)
+
+NOW = 1_800_000_000
+
+
+@pytest.fixture(scope="module")
+def pool_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def rotated_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def jwk_of(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
+    return {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())), "kid": kid, "alg": "RS256",
+            "use": "sig"}
+
+
+class JwksServer:
+    """A JWKS document served over loopback, counting the requests for it."""
+
+    def __init__(self) -> None:
+        self.keys: list[dict[str, Any]] = []
+        self.requests = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                server.requests += 1
+                body = json.dumps({"keys": server.keys}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/.well-known/jwks.json"
+        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._http.shutdown()
+        self._http.server_close()
+
+
+@pytest.fixture
+def jwks() -> Iterator[JwksServer]:
+    server = JwksServer()
+    yield server
+    server.close()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def rs256(key: rsa.RSAPrivateKey, kid: str, claims: dict[str, Any] | None = None) -> str:
+    return jwt.encode(claims or {"sub": "u"}, key, algorithm="RS256", headers={"kid": kid})
+
+
+# The compact form
+
+
+def test_a_pyjwt_rs256_token_verifies_with_the_signers_public_key(pool_key: rsa.RSAPrivateKey) -> None:
+    token = split_token(rs256(pool_key, "k1", {"sub": "alice", "n": 1}))
+
+    verify_rs256(token, pool_key.public_key())
+
+    assert token.claims == {"sub": "alice", "n": 1}
+    assert token.header["kid"] == "k1"
+
+
+def test_an_rs256_token_does_not_verify_with_another_key(pool_key: rsa.RSAPrivateKey,
+                                                          rotated_key: rsa.RSAPrivateKey) -> None:
+    with pytest.raises(TokenError, match="signature"):
+        verify_rs256(split_token(rs256(pool_key, "k1")), rotated_key.public_key())
+
+
+def test_an_rs256_check_refuses_a_token_whose_header_names_another_algorithm(pool_key: rsa.RSAPrivateKey) -> None:
+    head, body, signature = rs256(pool_key, "k1").split(".")
+    relabelled = encode_segment(json.dumps({"alg": "RS512", "kid": "k1"}).encode())
+
+    with pytest.raises(TokenError, match="Only RS256"):
+        verify_rs256(split_token(f"{relabelled}.{body}.{signature}"), pool_key.public_key())
+
+
+def test_an_hs256_token_of_ours_is_accepted_by_pyjwt_and_one_of_pyjwt_by_us() -> None:
+    key = b"k" * 32
+    ours = sign_hs256({"sub": "bob", "exp": NOW}, key)
+    theirs = jwt.encode({"sub": "carol"}, key, algorithm="HS256")
+
+    assert jwt.decode(ours, key, algorithms=["HS256"], options={"verify_exp": False})["sub"] == "bob"
+    verify_hs256(split_token(theirs), key)
+
+
+def test_an_hs256_token_does_not_verify_with_another_key() -> None:
+    with pytest.raises(TokenError, match="signature"):
+        verify_hs256(split_token(sign_hs256({"sub": "bob"}, b"a" * 32)), b"b" * 32)
+
+
+@pytest.mark.parametrize("token", [
+    "", "a.b", "a.b.c.d", "e30.e30", "e30=.e30.", "W10.e30.", "e30.bm90IGpzb24.", "e30.e30.***", "//8.e30.",
+])
+def test_a_malformed_token_is_a_token_error(token: str) -> None:
+    with pytest.raises(TokenError):
+        split_token(token)
+
+
+def test_a_token_with_critical_extensions_is_refused() -> None:
+    header = encode_segment(json.dumps({"alg": "HS256", "crit": ["exp"], "exp": 1}).encode())
+
+    with pytest.raises(TokenError, match="critical"):
+        split_token(f"{header}.e30.")
+
+
+# Registered claims
+
+
+def test_claims_that_hold_pass() -> None:
+    check_claims({"exp": NOW + 1, "iat": NOW, "nbf": NOW, "iss": "me", "aud": ["x", "app"], "sub": "u"}, now=NOW,
+                 required=("exp", "sub"), issuer="me", audience="app")
+
+
+@pytest.mark.parametrize(("claims", "leeway", "refused"), [
+    ({"exp": NOW}, 0, ExpiredToken),
+    ({"exp": NOW - 10}, 9, ExpiredToken),
+    ({"exp": NOW - 10}, 11, None),
+    ({"nbf": NOW + 5}, 0, TokenError),
+    ({"nbf": NOW + 5}, 5, None),
+    ({"iat": NOW + 5}, 0, TokenError),
+    ({"exp": "1900000000"}, 0, TokenError),
+    ({"exp": True}, 0, TokenError),
+    ({"exp": 2e9}, 0, None),
+])
+def test_times_hold_within_the_leeway(claims: dict[str, Any], leeway: int, refused: type[Exception] | None) -> None:
+    if refused is None:
+        check_claims(claims, now=NOW, leeway=leeway)
+        return
+    with pytest.raises(refused):
+        check_claims(claims, now=NOW, leeway=leeway)
+
+
+@pytest.mark.parametrize(("claims", "message"), [
+    ({"sub": "u"}, "no exp claim"),
+    ({"exp": NOW + 9, "sub": "u", "iss": "them", "aud": "app"}, "another issuer"),
+    ({"exp": NOW + 9, "sub": "u", "iss": "me", "aud": "other"}, "another audience"),
+    ({"exp": NOW + 9, "sub": "u", "iss": "me", "aud": ["other"]}, "another audience"),
+    ({"exp": NOW + 9, "sub": "u", "iss": "me"}, "another audience"),
+])
+def test_missing_or_foreign_claims_are_refused(claims: dict[str, Any], message: str) -> None:
+    with pytest.raises(TokenError, match=message):
+        check_claims(claims, now=NOW, required=("exp", "sub"), issuer="me", audience="app")
+
+
+# The pool's JWKS, over loopback
+
+
+def test_keys_are_fetched_once_for_many_tokens(jwks: JwksServer, pool_key: rsa.RSAPrivateKey) -> None:
+    jwks.keys = [jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url)
+
+    for _ in range(5):
+        verify_rs256(token := split_token(rs256(pool_key, "k1")), keys.key_for(token.header))
+
+    assert jwks.requests == 1
+
+
+def test_a_rotated_key_is_fetched_when_a_token_names_it(jwks: JwksServer, pool_key: rsa.RSAPrivateKey,
+                                                         rotated_key: rsa.RSAPrivateKey) -> None:
+    clock = Clock()
+    jwks.keys = [jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url, refetch_seconds=30, clock=clock)
+    keys.key_for({"kid": "k1"})
+    jwks.keys.append(jwk_of(rotated_key, "k2"))
+    clock.now = 31
+
+    token = split_token(rs256(rotated_key, "k2"))
+    verify_rs256(token, keys.key_for(token.header))
+
+    assert jwks.requests == 2
+
+
+def test_unknown_key_ids_refetch_at_most_once_per_interval(jwks: JwksServer, pool_key: rsa.RSAPrivateKey) -> None:
+    clock = Clock()
+    jwks.keys = [jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url, refetch_seconds=30, clock=clock)
+    keys.key_for({"kid": "k1"})
+
+    for made_up in ("x1", "x2", "x3"):
+        clock.now += 1
+        with pytest.raises(TokenError, match="No signing key"):
+            keys.key_for({"kid": made_up})
+
+    assert jwks.requests == 1
+
+
+def test_keys_are_fetched_again_after_their_lifespan(jwks: JwksServer, pool_key: rsa.RSAPrivateKey) -> None:
+    clock = Clock()
+    jwks.keys = [jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url, lifespan=3600, clock=clock)
+    keys.key_for({"kid": "k1"})
+    jwks.keys = []
+    clock.now = 3600
+
+    with pytest.raises(TokenError, match="No signing key"):
+        keys.key_for({"kid": "k1"})
+    assert jwks.requests == 2
+
+
+def test_keys_for_other_uses_and_malformed_keys_are_left_out(jwks: JwksServer, pool_key: rsa.RSAPrivateKey,
+                                                               rotated_key: rsa.RSAPrivateKey) -> None:
+    jwks.keys = [{**jwk_of(rotated_key, "enc"), "use": "enc"}, {**jwk_of(rotated_key, "ps"), "alg": "PS256"},
+                 {"kty": "RSA", "kid": "broken", "n": "***", "e": "AQAB"}, {"kty": "EC", "kid": "ec"},
+                 jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url)
+
+    assert keys.key_for({"kid": "k1"}).public_numbers() == pool_key.public_key().public_numbers()
+    for kid in ("enc", "ps", "broken", "ec"):
+        with pytest.raises(TokenError):
+            keys.key_for({"kid": kid})
+
+
+def test_a_token_naming_no_key_is_refused_without_a_fetch(jwks: JwksServer) -> None:
+    keys = JwksKeys(jwks.url)
+
+    with pytest.raises(TokenError, match="names no signing key"):
+        keys.key_for({"alg": "RS256"})
+    assert jwks.requests == 0
+
+
+def test_an_unreachable_jwks_is_a_token_error() -> None:
+    server = JwksServer()
+    url = server.url
+    server.close()
+
+    with pytest.raises(TokenError, match="could not be read"):
+        JwksKeys(url, timeout=2).key_for({"kid": "k1"})
