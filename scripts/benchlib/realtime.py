@@ -39,7 +39,7 @@ import websockets
 from scripts.local.stack_process import RunningStack, start_stack
 
 ALICE = "alice@acme.test"
-SSE_SAMPLES = 10
+SSE_SAMPLES = 20
 LAYER_SIZES = (1_000, 10_000)
 LAYER_INVOCATIONS = (None, 5)
 """Page invocations running at once in the layer runs: None, one per queued page (as many as Lambda starts for
@@ -84,12 +84,33 @@ class LayerRun:
 
 
 @dataclass
+class StreamLatency:
+    """Per write: milliseconds from the start of its request, and from its response, until an open stream read its
+    event. The first includes the write itself (on moto, most of it); the second is the stream's own delay (0 when
+    the event came before the response)."""
+
+    from_request_ms: list[float] = field(default_factory=list)
+    from_response_ms: list[float] = field(default_factory=list)
+
+    def add(self, started: float, answered: float, read: float) -> None:
+        self.from_request_ms.append((read - started) * 1000)
+        self.from_response_ms.append(max(0.0, read - answered) * 1000)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from_request_ms": self.from_request_ms, "from_response_ms": self.from_response_ms}
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+@dataclass
 class RealtimeResults:
     connections: int
     fanout_seconds: float
-    sse_first_event_ms: list[float]
+    sse_first_event: StreamLatency
     reads_per_event: dict[str, int]
-    aura_first_event_ms: list[float]
+    aura_first_event: StreamLatency
     direct: DirectFanout | None = None
     layer: list[LayerRun] = field(default_factory=list)
 
@@ -99,8 +120,8 @@ class RealtimeResults:
 
     def as_dict(self) -> dict[str, Any]:
         return {"connections": self.connections, "fanout_seconds": self.fanout_seconds,
-                "posts_per_second": self.posts_per_second, "sse_first_event_ms": self.sse_first_event_ms,
-                "reads_per_event": self.reads_per_event, "aura_first_event_ms": self.aura_first_event_ms,
+                "posts_per_second": self.posts_per_second, "sse_first_event": self.sse_first_event.as_dict(),
+                "reads_per_event": self.reads_per_event, "aura_first_event": self.aura_first_event.as_dict(),
                 "direct": asdict(self.direct) | {"ratio": self.direct.ratio} if self.direct else None,
                 "layer": [asdict(run) | {"ratio": run.ratio} for run in self.layer]}
 
@@ -205,25 +226,32 @@ async def _direct_fan_out(stack: RunningStack, clients: list[Any], headers: dict
                         statistics.fmean(timed.cpu) * 1000)
 
 
-def _sse_first_event_ms(
-    stack: RunningStack, body: dict[str, Any], headers: dict[str, str], last_id: int
-) -> tuple[float, int]:
-    """Milliseconds from the REST write until an SSE client, caught up to `last_id`, reads the event; its id."""
+def _sse_first_event(
+    stack: RunningStack, body: dict[str, Any], headers: dict[str, str], last_id: int, latency: StreamLatency
+) -> int:
+    """Times a REST write until an SSE client, caught up to `last_id`, reads its event; the event's id."""
     resume = headers | {"Last-Event-ID": str(last_id)}
     with httpx.Client(timeout=httpx.Timeout(10, read=30)) as client, \
             client.stream("GET", f"{stack.support}/events", headers=resume) as r:
         lines = r.iter_lines()
         next(lines)  # "retry:" opens the stream
+        answered: list[float] = []
         started = time.perf_counter()
-        requests.post(f"{stack.support}/issues", json=body, headers=headers, timeout=10)
+        writer = threading.Thread(target=lambda: (
+            requests.post(f"{stack.support}/issues", json=body, headers=headers, timeout=10),
+            answered.append(time.perf_counter())))
+        writer.start()
         for line in lines:
             if line.startswith("id: "):
-                return (time.perf_counter() - started) * 1000, int(line.removeprefix("id: "))
+                read = time.perf_counter()
+                writer.join()
+                latency.add(started, answered[0], read)
+                return int(line.removeprefix("id: "))
     raise RuntimeError("the stream ended before the event")
 
 
-def _aura_first_event_ms(stack: RunningStack, headers: dict[str, str]) -> float:
-    """Milliseconds from a cancel to its `status_changed` on the ticket's aura stream (opened after `connected`)."""
+def _aura_first_event(stack: RunningStack, headers: dict[str, str], latency: StreamLatency) -> None:
+    """Times a cancel until its `status_changed` on the ticket's aura stream (opened after `connected`)."""
     aura = stack.info["modules"]["aura"]
     created = requests.post(f"{aura}/tickets", json={"title": "Bench", "description": "Stream latency"},
                             headers=headers, timeout=10)
@@ -232,11 +260,18 @@ def _aura_first_event_ms(stack: RunningStack, headers: dict[str, str]) -> float:
             client.stream("GET", f"{aura}/tickets/{ticket}/stream", headers=headers) as r:
         lines = r.iter_lines()
         next(line for line in lines if line == "event: connected")
+        answered: list[float] = []
         started = time.perf_counter()
-        requests.post(f"{aura}/tickets/{ticket}/cancel", headers=headers, timeout=10)
+        writer = threading.Thread(target=lambda: (
+            requests.post(f"{aura}/tickets/{ticket}/cancel", headers=headers, timeout=10),
+            answered.append(time.perf_counter())))
+        writer.start()
         for line in lines:
             if line == "event: status_changed":
-                return (time.perf_counter() - started) * 1000
+                read = time.perf_counter()
+                writer.join()
+                latency.add(started, answered[0], read)
+                return
     raise RuntimeError("the stream ended before the event")
 
 
@@ -271,11 +306,10 @@ def measure(connections: int, sizes: tuple[int, ...] = LAYER_SIZES) -> RealtimeR
             headers = stack.headers(ALICE)
             body = _issue_body(stack, headers)
             fanout_seconds, last_id, direct = asyncio.run(_fan_out(stack, connections, body, headers))
-            first_event = []
+            first_event, aura_first_event = StreamLatency(), StreamLatency()
             for _ in range(SSE_SAMPLES):
-                milliseconds, last_id = _sse_first_event_ms(stack, body, headers, last_id)
-                first_event.append(milliseconds)
-            aura_first_event = [_aura_first_event_ms(stack, headers) for _ in range(SSE_SAMPLES)]
+                last_id = _sse_first_event(stack, body, headers, last_id, first_event)
+                _aura_first_event(stack, headers, aura_first_event)
         finally:
             stack.stop()
     latency_ms = direct.post_median_ms
