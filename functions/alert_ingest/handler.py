@@ -18,7 +18,6 @@ from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
 from opsdesk.response.repository import ResponseRepository
-from opsdesk.response.requests import IngestEventRequest  # noqa: F401 - every alert builds one: pydantic at import
 from opsdesk.response.service import ResponseService
 from opsdesk.settings import AlertIngestSettings, load_settings
 

@@ -221,3 +221,19 @@ def test_two_hundred_concurrent_duplicates_open_one_incident(ingest: Any, projec
     assert outcomes.count(Outcome.OPEN) == 1 and outcomes.count(Outcome.JOIN) == 199
     assert len(copilot_incidents(tenant_id, project_id)) == 1
     assert group_of(tenant_id, project_id, "fp-1").group.alert_count == 200
+
+
+def test_an_alert_whose_service_name_is_as_long_as_an_alert_may_carry_opens_its_incidents(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.alerts.normalise_fields import MAX_IDENTIFIER
+
+    tenant_id, project_id = project
+    service = "s" * MAX_IDENTIFIER  # longer than the response module's names (200) and tags (100)
+
+    assert ingest.apply(Target(tenant_id, project_id), alert(service=service), "delivery-long") is Outcome.OPEN
+
+    group = group_of(tenant_id, project_id, "fp-1")
+    incident = response_incident(tenant_id, group.response_incident_id)
+    assert incident is not None
+    assert incident.tags == (service[:100],)

@@ -63,7 +63,7 @@ class Ceiling:
 
 
 CEILINGS = {
-    "alert_ingest": Ceiling(507, TRACED_HANDLER | DYNAMODB | BODIES),
+    "alert_ingest": Ceiling(451, TRACED_HANDLER | DYNAMODB),
     "aura_agent": Ceiling(454, TRACED_HANDLER | DYNAMODB),
     "aura_api_docs": Ceiling(193, TRACED_HANDLER),
     "aura_health": Ceiling(433, TRACED_HANDLER | DYNAMODB),

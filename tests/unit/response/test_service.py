@@ -473,3 +473,40 @@ def test_events_come_back_oldest_first_whatever_order_they_came_in(service: Resp
 
     listed: list[Event] = service.events(oncall, opened.id, PAGE).items
     assert [e.message for e in listed] == ["early", "late"]
+
+
+def test_an_event_another_module_ingests_is_one_request_with_the_same_body_under_one_key(
+        service: ResponseService, oncall: Principal, opened: Incident) -> None:
+    from datetime import UTC, datetime
+
+    from opsdesk.response.records import NewEvent
+
+    # Given an event sent as a body under a key (the form the key's hash was taken of before NewEvent existed)
+    moment = "2026-03-01T10:00:00.250000Z"
+    body = batch(log(opened.id, "disk full", metadata={"pod": {"name": "api-1", "restarts": [1, None]}},
+                     timestamp=moment))
+    first = service.ingest(oncall, body, idempotency_key="k-same")
+
+    # When the same event comes again as another module's NewEvent under that key
+    again = service.ingest(oncall, [NewEvent(
+        incident_id=opened.id, event_type="log", message="disk full", level="error",
+        metadata={"pod": {"name": "api-1", "restarts": [1, None]}},
+        timestamp=datetime(2026, 3, 1, 10, 0, 0, 250000, tzinfo=UTC))], idempotency_key="k-same")
+
+    # Then it is a replay of the first, not a different body under a reused key
+    assert again == first
+
+
+@pytest.mark.parametrize("timestamp", [None, "2026-03-01T10:00:00Z", "2026-03-01T12:00:00.5+02:00"])
+def test_a_keys_body_hash_is_the_one_taken_of_the_validated_bodies_json(timestamp: str | None) -> None:
+    import hashlib
+
+    from opsdesk.response.service import _body_hash
+
+    # A key claimed before a release must match its retry after it: the hash stays the one of the bodies' JSON form.
+    events = batch(log("i-1", "one", timestamp=timestamp, metadata={"b": [1, {"c": None}], "a": "x"}),
+                   log("i-2", "two", source="api"))
+    bodies = json.dumps({"batch": True, "events": [e.model_dump(mode="json") for e in events]}, sort_keys=True,
+                        separators=(",", ":"), default=str)
+
+    assert _body_hash(events, True) == hashlib.sha256(bodies.encode("utf-8")).hexdigest()

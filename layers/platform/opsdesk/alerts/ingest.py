@@ -39,13 +39,15 @@ from opsdesk.copilot.service import (
 )
 from opsdesk.errors import Conflict
 from opsdesk.response import workflow as response_workflow
-from opsdesk.response.records import Status
+from opsdesk.response.queries import MAX_IDEMPOTENCY_KEY, MAX_NAME, MAX_TAG, MAX_TEXT, MAX_TITLE
+from opsdesk.response.records import Level, NewEvent, NewIncident, Status
 from opsdesk.response.service import ResponseService
 
 MAX_ATTEMPTS = 12
 """Decisions re-read and re-made when a concurrent delivery moved the group first."""
 ENDED_STATES = frozenset({IncidentState.RESOLVED, IncidentState.LEARNED})
-LEVELS = {"critical": "critical", "high": "error", "medium": "warning", "low": "warning", "info": "info"}
+LEVELS: dict[str, Level] = {"critical": "critical", "high": "error", "medium": "warning", "low": "warning",
+                            "info": "info"}
 _IDS = uuid.UUID("6f1d7c52-4a8e-4d0b-9a53-2b8f0c1e7a10")
 
 
@@ -155,17 +157,16 @@ class AlertIngest:
         self._copilot.save_alert(tenant, record, events)
         system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
         self._response_incident(system, alert, stored)
-        from opsdesk.response.requests import IngestEventRequest  # noqa: PLC0415 - pydantic loads with the first body
-
-        self._response.ingest(system, [IngestEventRequest(
+        self._response.ingest(system, [NewEvent(
             incident_id=stored.response_incident_id, event_type="alert",
-            message=f"{alert.name}: {alert.summary}"[:10_000] if alert.summary else alert.name,
+            message=(f"{alert.name}: {alert.summary}" if alert.summary else alert.name)[:MAX_TEXT] or "Alert",
             level=LEVELS[alert.severity] if alert.action == "trigger" else "info",
-            source=alert.service or alert.source,  # who is alerting: the analysis reads it as the failing service
+            # Who is alerting: the analysis reads it as the failing service.
+            source=(alert.service or alert.source)[:MAX_NAME].strip(),
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
             timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],
-            idempotency_key=f"alert-{delivery_id}"[:255], batch=False)
+            idempotency_key=f"alert-{delivery_id}"[:MAX_IDEMPOTENCY_KEY], batch=False)
         if outcome is Outcome.ALL_RESOLVED:
             self._settle(system, incident, stored)
 
@@ -185,11 +186,10 @@ class AlertIngest:
     def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup) -> None:
         if self._response.find_incident(system, stored.response_incident_id) is not None:
             return
-        from opsdesk.response.requests import CreateIncidentRequest  # noqa: PLC0415 - pydantic loads with the first body
-
-        self._response.create_incident(system, CreateIncidentRequest(
-            title=alert.name[:500] or "Alert", description=alert.summary[:10_000], severity=alert.severity,
-            source=alert.source, tags=[alert.service] if alert.service else [],
+        tag = alert.service[:MAX_TAG].strip()
+        self._response.create_incident(system, NewIncident(
+            title=alert.name[:MAX_TITLE].strip() or "Alert", description=alert.summary[:MAX_TEXT],
+            severity=alert.severity, source=alert.source, tags=(tag,) if tag else (),
             metadata={"copilot_incident_id": stored.group.incident_id}), incident_id=stored.response_incident_id,
             at=stored.group.opened_at)
 

@@ -21,6 +21,12 @@ MAX_BATCH_INCIDENTS = 40
 MAX_METADATA_BYTES = 16 * 1024
 """An event's or an incident's metadata as compact JSON."""
 MAX_TAGS = 50
+MAX_TAG = 100
+MAX_TITLE = 500
+MAX_NAME = 200
+"""An incident's or an event's `source`."""
+MAX_TEXT = 10_000
+"""A description or an event's message."""
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 50, 200
 DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE = 100, 1000
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"

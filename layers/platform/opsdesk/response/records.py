@@ -3,10 +3,11 @@ the few the platform keeps beside them (tenant, version, counters)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 EventType = Literal["log", "metric", "alert", "trace", "user_action"]
@@ -137,3 +138,67 @@ class IngestActivity:
     last_event_at: datetime | None = None
     writes_in_flight: int = 0
     last_write_began_at: datetime | None = None
+
+
+class IncidentFields(Protocol):
+    """What an incident is opened from: a validated `POST /api/incidents` body (opsdesk.response.requests) or
+    another module's NewIncident (an alert's: opsdesk.alerts.ingest), both within the limits of
+    opsdesk.response.queries."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def metadata(self) -> Mapping[str, Any]: ...
+
+
+class EventFields(Protocol):
+    """What an event is ingested from: a validated body, or another module's NewEvent."""
+
+    @property
+    def incident_id(self) -> str: ...
+    @property
+    def event_type(self) -> EventType: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def level(self) -> Level: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def metadata(self) -> Mapping[str, Any]: ...
+    @property
+    def timestamp(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    """An incident another module opens (IncidentFields) without building the API's body, and so without pydantic:
+    the caller keeps to the limits the body would check."""
+
+    title: str
+    description: str = ""
+    severity: Severity = "medium"
+    source: str = "manual"
+    tags: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event another module ingests (EventFields), as NewIncident."""
+
+    incident_id: str
+    event_type: EventType
+    message: str
+    level: Level = "info"
+    source: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    timestamp: datetime | None = None

@@ -18,17 +18,21 @@ from opsdesk.response.queries import (
     MAX_BATCH_INCIDENTS,
     MAX_EVENT_BODY_BYTES,
     MAX_METADATA_BYTES,
+    MAX_NAME,
+    MAX_TAG,
     MAX_TAGS,
+    MAX_TEXT,
+    MAX_TITLE,
 )
 from opsdesk.response.records import EventType, Level, Severity
 from opsdesk.validation import RequestBody, Stripped, field_errors
 
 _ZONED = re.compile(r"[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$")
 
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500), Stripped()]
-LongText = Annotated[str, StringConstraints(max_length=10_000)]
-Name = Annotated[str, StringConstraints(max_length=200), Stripped(blank=True)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=100), Stripped()]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE), Stripped()]
+LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME), Stripped(blank=True)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG), Stripped()]
 IncidentId = Annotated[str, StringConstraints(min_length=1, max_length=64), Stripped()]
 
 
@@ -61,7 +65,7 @@ class CreateIncidentRequest(Body):
 class IngestEventRequest(Body):
     incident_id: IncidentId
     event_type: EventType
-    message: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    message: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
     level: Level = "info"
     source: Name = ""
     metadata: dict[str, Any] = Field(default_factory=dict)

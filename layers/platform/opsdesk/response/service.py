@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
@@ -25,7 +25,9 @@ from opsdesk.response.records import (
     ActionStatus,
     EntryType,
     Event,
+    EventFields,
     Incident,
+    IncidentFields,
     Status,
     TimelineEntry,
 )
@@ -33,7 +35,7 @@ from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
 from opsdesk.response.views import action_view, entry_view, event_view, incident_view
 
 if TYPE_CHECKING:
-    from opsdesk.response.requests import AddActionRequest, CreateIncidentRequest, IngestEventRequest
+    from opsdesk.response.requests import AddActionRequest
 
 ROOM_PREFIX = "incident:"
 MAX_COMMENT_CHARS = 4000
@@ -85,14 +87,14 @@ class ResponseService:
 
     # Incidents
 
-    def create_incident(self, principal: Principal, request: CreateIncidentRequest, *,
+    def create_incident(self, principal: Principal, request: IncidentFields, *,
                         incident_id: str | None = None, at: datetime | None = None) -> Incident:
         """`incident_id` and `at`: an incident another module opens for the tenant (an alert's), with the id it
         chose so that doing it again finds it made."""
         now = at or self._now()
         incident = Incident(id=incident_id or new_id(), tenant_id=principal.tenant_id, title=request.title,
                             description=request.description, status=Status.OPEN, severity=request.severity,
-                            source=request.source, tags=tuple(request.tags), metadata=request.metadata,
+                            source=request.source, tags=tuple(request.tags), metadata=dict(request.metadata),
                             created_at=now, updated_at=now)
         entry = self._entry(incident.id, EntryType.SYSTEM_EVENT, (
             "Incident opened", f"{incident.severity} incident from {incident.source}: {incident.title}"),
@@ -200,7 +202,7 @@ class ResponseService:
 
     # Events
 
-    def ingest(self, principal: Principal, requests: Sequence[IngestEventRequest], *,
+    def ingest(self, principal: Principal, requests: Sequence[EventFields], *,
                idempotency_key: str | None = None, batch: bool = True) -> list[Event]:
         """Stores the events (all or, on a refusal, none) and requests an analysis of each incident named."""
         tenant_id = principal.tenant_id
@@ -214,7 +216,7 @@ class ResponseService:
                 FieldError(f"[{index}].incident_id", "Incident not found") for index in missing])
         now = self._now()
         events = tuple(Event(id=new_time_ordered_id(now), incident_id=r.incident_id, event_type=r.event_type,
-                             message=r.message, level=r.level, source=r.source, metadata=r.metadata,
+                             message=r.message, level=r.level, source=r.source, metadata=dict(r.metadata),
                              timestamp=r.timestamp or now) for r in requests)
         if idempotency_key is not None:
             claim = self._store.claim_request(tenant_id, IdempotentRequest(
@@ -267,8 +269,16 @@ def _plausible(identifier: str) -> bool:
     return 0 < len(identifier) <= 64 and all(c.isalnum() or c == "-" for c in identifier)
 
 
-def _body_hash(requests: Sequence[IngestEventRequest], batch: bool) -> str:
-    """The request as validated (so whitespace and key order do not matter), with the route it came to."""
-    body = [r.model_dump(mode="json") for r in requests]
+def _body_hash(requests: Sequence[EventFields], batch: bool) -> str:
+    """The request as validated (so whitespace and key order do not matter), with the route it came to. The events
+    are written out as the bodies' JSON form (a UTC time ends in `Z`), so a key taken before a release still
+    matches its retry after one."""
+    body = [{"incident_id": r.incident_id, "event_type": r.event_type, "message": r.message, "level": r.level,
+             "source": r.source, "metadata": dict(r.metadata), "timestamp": _json_moment(r.timestamp)}
+            for r in requests]
     text = json.dumps({"batch": batch, "events": body}, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json_moment(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
