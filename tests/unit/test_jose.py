@@ -13,7 +13,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from opsdesk.errors import Unauthorized
 from opsdesk.jose import (
+    MAX_TOKEN_CHARS,
     ExpiredToken,
     JwksKeys,
     TokenError,
@@ -49,13 +51,18 @@ class JwksServer:
     def __init__(self) -> None:
         self.keys: list[dict[str, Any]] = []
         self.requests = 0
+        self.status = 200
+        self.body: bytes | None = None
+        """Served instead of the keys when set."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 server.requests += 1
-                body = json.dumps({"keys": server.keys}).encode()
-                self.send_response(200)
+                body = server.body if server.body is not None else json.dumps({"keys": server.keys}).encode()
+                self.send_response(server.status)
+                if server.status in (301, 302):
+                    self.send_header("Location", server.url.replace("/.well-known/", "/elsewhere/"))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -225,8 +232,46 @@ def test_unknown_key_ids_refetch_at_most_once_per_interval(jwks: JwksServer, poo
         clock.now += 1
         with pytest.raises(TokenError, match="No signing key"):
             keys.key_for({"kid": made_up})
+    assert jwks.requests == 1
+
+    clock.now = 31
+    with pytest.raises(TokenError, match="No signing key"):
+        keys.key_for({"kid": "x4"})
+    assert jwks.requests == 2
+
+
+@pytest.mark.parametrize(("status", "body"), [
+    pytest.param(500, b"oops", id="server-error"),
+    pytest.param(200, b"not json", id="not-json"),
+    pytest.param(200, b"[1, 2]", id="not-an-object"),
+    pytest.param(200, b'{"keys": {}}', id="keys-not-a-list"),
+    pytest.param(200, b"[" * 5000, id="nested-too-deep"),
+    pytest.param(302, b"", id="redirect"),
+])
+def test_a_jwks_that_cannot_be_read_is_a_token_error_and_failed_fetches_are_rate_limited(
+        jwks: JwksServer, status: int, body: bytes) -> None:
+    clock = Clock()
+    jwks.status, jwks.body = status, body
+    keys = JwksKeys(jwks.url, refetch_seconds=30, clock=clock)
+
+    for made_up in ("x1", "x2", "x3"):
+        clock.now += 1
+        with pytest.raises(TokenError, match="could not be read|has no keys"):
+            keys.key_for({"kid": made_up})
 
     assert jwks.requests == 1
+
+
+def test_a_failed_refresh_keeps_the_keys_held(jwks: JwksServer, pool_key: rsa.RSAPrivateKey) -> None:
+    clock = Clock()
+    jwks.keys = [jwk_of(pool_key, "k1")]
+    keys = JwksKeys(jwks.url, lifespan=3600, clock=clock)
+    keys.key_for({"kid": "k1"})
+    jwks.status, jwks.body = 503, b"down"
+    clock.now = 3600
+
+    assert keys.key_for({"kid": "k1"}).public_numbers() == pool_key.public_key().public_numbers()
+    assert jwks.requests == 2
 
 
 def test_keys_are_fetched_again_after_their_lifespan(jwks: JwksServer, pool_key: rsa.RSAPrivateKey) -> None:
@@ -270,3 +315,110 @@ def test_an_unreachable_jwks_is_a_token_error() -> None:
 
     with pytest.raises(TokenError, match="could not be read"):
         JwksKeys(url, timeout=2).key_for({"kid": "k1"})
+
+
+# Inputs a caller must see as a TokenError (so as a 401), never as another exception (a 500)
+
+
+def test_json_nested_thousands_deep_is_a_token_error_and_a_401() -> None:
+    deep = f"{encode_segment(b'[' * 2000)}.e30."
+    verifier_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    from opsdesk.tokens import TokenVerifier
+
+    verifier = TokenVerifier(issuer="i", client_id="c", jwks_url="http://unused", key_resolver=lambda _h: verifier_key)
+
+    with pytest.raises(TokenError):
+        split_token(deep)
+    with pytest.raises(Unauthorized):
+        verifier.verify_id_token(deep)
+
+
+def test_a_token_longer_than_any_pool_issues_is_refused_before_decoding() -> None:
+    with pytest.raises(TokenError, match="at most"):
+        split_token("e30." + "a" * MAX_TOKEN_CHARS + ".")
+
+
+@pytest.mark.parametrize("token", [None, 7, b"e30.e30."])
+def test_a_token_that_is_not_text_is_a_token_error(token: Any) -> None:
+    with pytest.raises(TokenError):
+        split_token(token)
+
+
+def test_a_signature_spelled_with_unused_bits_set_is_refused(pool_key: rsa.RSAPrivateKey) -> None:
+    token = rs256(pool_key, "k1")
+    head, body, signature = token.split(".")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    respelled = signature[:-1] + alphabet[alphabet.index(signature[-1]) ^ 1]  # the same bytes, another spelling
+
+    verify_rs256(split_token(token), pool_key.public_key())
+    with pytest.raises(TokenError, match="canonical"):
+        split_token(f"{head}.{body}.{respelled}")
+
+
+@pytest.mark.parametrize("claims", [
+    {"exp": float("nan")}, {"exp": float("inf")}, {"nbf": float("nan")}, {"iat": float("-inf")},
+])
+def test_times_that_are_not_finite_are_refused(claims: dict[str, Any]) -> None:
+    with pytest.raises(TokenError, match="not a number"):
+        check_claims(claims, now=NOW)
+
+
+def test_a_null_required_claim_is_missing_and_a_subject_is_text() -> None:
+    with pytest.raises(TokenError, match="no sub claim"):
+        check_claims({"sub": None, "exp": NOW + 1}, now=NOW, required=("sub",))
+    with pytest.raises(TokenError, match="sub is not a string"):
+        check_claims({"sub": 42}, now=NOW)
+
+
+# Agreement with PyJWT 2.15 on the registered claims (beyond it: non-finite times, null claims, crit headers)
+
+
+AGREEMENT = [
+    ({"exp": NOW + 1}, 0), ({"exp": NOW}, 0), ({"exp": NOW - 5}, 5), ({"exp": NOW - 5}, 6), ({"nbf": NOW + 5}, 5),
+    ({"nbf": NOW + 6}, 5), ({"iat": NOW + 1}, 0), ({"iat": NOW}, 0), ({"exp": "soon"}, 0), ({"iss": "other"}, 0),
+    ({"aud": ["x", "app"]}, 0), ({"aud": ["x"]}, 0), ({"aud": "app "}, 0), ({"sub": 7}, 0), ({"jti": 7}, 0),
+]
+
+
+@pytest.mark.parametrize(("changes", "leeway"), AGREEMENT)
+def test_claims_are_accepted_and_refused_as_pyjwt_does(changes: dict[str, Any], leeway: int) -> None:
+    from unittest import mock
+
+    claims = {"iss": "me", "aud": "app", "sub": "u", "exp": NOW + 60, "iat": NOW - 60} | changes
+    key = b"k" * 32
+    token = jwt.encode(claims, key, algorithm="HS256")
+
+    def ours() -> bool:
+        try:
+            signed = split_token(token)
+            verify_hs256(signed, key)
+            check_claims(signed.claims, now=NOW, leeway=leeway, required=("exp", "sub"), issuer="me",
+                         audience="app")
+        except TokenError:
+            return False
+        return True
+
+    def pyjwt() -> bool:
+        with mock.patch("jwt.api_jwt.datetime") as clock:
+            from datetime import UTC, datetime
+
+            clock.now.return_value = datetime.fromtimestamp(NOW, tz=UTC)
+            clock.side_effect = datetime
+            try:
+                jwt.decode(token, key, algorithms=["HS256"], audience="app", issuer="me", leeway=leeway,
+                           options={"require": ["exp", "sub"]})
+            except jwt.PyJWTError:
+                return False
+        return True
+
+    assert ours() == pyjwt()
+
+
+def test_an_rs256_check_needs_an_rsa_public_key(pool_key: rsa.RSAPrivateKey) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    pem = pool_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    with pytest.raises(TokenError, match="needs an RSA public key"):
+        verify_rs256(split_token(rs256(pool_key, "k1")), pem)  # type: ignore[arg-type]  # bytes on purpose

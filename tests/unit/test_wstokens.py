@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+from typing import Any
 
 import pytest
 
 from opsdesk.errors import Unauthorized
+from opsdesk.jose import encode_segment, sign_hs256
 from opsdesk.realtime import event_message
-from opsdesk.wstokens import WS_TOKEN_SECONDS, WsClaims, WsTokens, is_ws_token
+from opsdesk.wstokens import LABEL, WS_TOKEN_SECONDS, WsClaims, WsTokens, is_ws_token
 
 CLAIMS = WsClaims(user_id="u1", tenant_id="t1", project_id="p1", groups=frozenset({"admin"}))
 
@@ -28,8 +32,50 @@ def test_a_token_carries_the_user_tenant_and_project_it_was_issued_for() -> None
 def test_an_expired_token_is_refused() -> None:
     token, _ = tokens(now=1_000.0).issue(CLAIMS)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthorized, match="Expired"):
         tokens().verify(token)
+
+
+def test_a_token_issued_on_a_clock_ahead_of_the_verifiers_is_accepted() -> None:
+    # copilot_session issues, realtime_ws verifies: another function, another clock.
+    token, _ = tokens(now=1_800_000_030.0).issue(CLAIMS)
+
+    assert tokens().verify(token) == CLAIMS
+
+
+def _signed(payload: dict[str, Any], key: bytes = b"platform-key") -> str:
+    return sign_hs256(payload, hmac.new(key, LABEL, hashlib.sha256).digest())
+
+
+GOOD = {"sub": "u1", "custom:tenant_id": "t1", "project_id": "p1", "cognito:groups": ["admin"],
+        "token_use": "ws", "aud": "opsdesk-websocket", "iat": 1_800_000_000, "exp": 1_800_000_100}
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param({"aud": "another-audience"}, id="audience"),
+    pytest.param({"token_use": "id"}, id="token-use"),
+    pytest.param({"custom:tenant_id": ""}, id="no-tenant"),
+    pytest.param({"sub": None}, id="null-subject"),
+    pytest.param({"sub": 7}, id="numeric-subject"),
+    pytest.param({"exp": float("inf")}, id="infinite-expiry"),
+    pytest.param({"exp": 1_800_000_100.5}, id="fractional-expiry"),
+    pytest.param({"cognito:groups": "admin"}, id="groups-not-a-list"),
+])
+def test_a_signed_token_with_a_wrong_claim_is_refused(change: dict[str, Any]) -> None:
+    assert tokens().verify(_signed(GOOD)) == CLAIMS  # the unchanged payload passes
+
+    with pytest.raises(Unauthorized, match="Invalid WebSocket token"):
+        tokens().verify(_signed(GOOD | change))
+
+
+def test_an_unsigned_an_rs256_and_a_tampered_token_are_refused() -> None:
+    head, body, signature = _signed(GOOD).split(".")
+    forged_body = encode_segment(json.dumps(GOOD | {"custom:tenant_id": "t2"}).encode())
+    for header in ({"alg": "none"}, {"alg": "RS256"}):
+        with pytest.raises(Unauthorized):
+            tokens().verify(f"{encode_segment(json.dumps(header).encode())}.{body}.{signature}")
+    with pytest.raises(Unauthorized):
+        tokens().verify(f"{head}.{forged_body}.{signature}")
 
 
 def test_a_token_signed_with_another_key_is_refused() -> None:
@@ -43,6 +89,7 @@ def test_a_cognito_style_token_is_not_taken_for_a_websocket_token() -> None:
     rs256_header = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0"  # {"alg":"RS256","kid":"k1"}
     assert not is_ws_token(f"{rs256_header}.e30.c2ln")
     assert not is_ws_token("not-a-jwt")
+    assert not is_ws_token(f"{encode_segment(b'[' * 2000)}.e30.")  # nested too deep to parse: not ours either
 
 
 def test_a_project_event_message_names_its_channel_and_carries_its_envelope_and_time() -> None:

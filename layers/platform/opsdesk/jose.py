@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import re
 import threading
 import time
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+MAX_TOKEN_CHARS = 16 * 1024
+"""Longer is refused before anything is decoded: a Cognito ID token is 1 to 4 KB, and API Gateway takes headers of
+at most 10 KB."""
 
 
 class TokenError(ValueError):
@@ -48,6 +52,8 @@ class SignedToken:
 
 def split_token(token: str) -> SignedToken:
     """The header, claims and signature of a compact JWS whose header and payload are JSON objects."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS:
+        raise TokenError(f"A token is text of at most {MAX_TOKEN_CHARS} characters")
     parts = token.split(".")
     if len(parts) != 3:
         raise TokenError("A token has three dot-separated parts")
@@ -65,15 +71,18 @@ def _decode_segment(segment: str) -> bytes:
     if not BASE64URL.fullmatch(segment):
         raise TokenError("A token's parts are unpadded base64url")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except binascii.Error as exc:
         raise TokenError("A token's parts are unpadded base64url") from exc
+    if encode_segment(data) != segment:  # unused low bits set: one token must have one spelling
+        raise TokenError("A token's parts are canonical base64url")
+    return data
 
 
 def _json_object(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
         raise TokenError("A token's header and payload are JSON") from exc
     if not isinstance(value, dict):
         raise TokenError("A token's header and payload are JSON objects")
@@ -118,8 +127,9 @@ def rsa_key_from_jwk(jwk: Mapping[str, Any]) -> RSAPublicKey:
 
 class JwksKeys:
     """The signing keys of a JWKS URL by `kid`: fetched on first use, kept for `lifespan` seconds, and fetched
-    again when a token names a `kid` not held (a rotated key), at most once per `refetch_seconds`, so tokens with
-    made-up key ids cannot make every request fetch."""
+    again when a token names a `kid` not held (a rotated key). Fetches, failed ones too, happen at most once per
+    `refetch_seconds`, so tokens with made-up key ids cannot make every request fetch, nor queue every request
+    behind a JWKS that is down; a failed refresh keeps the keys held."""
 
     def __init__(self, url: str, *, timeout: float = 5, lifespan: float = 3600, refetch_seconds: float = 30,
                  fetch: Callable[[str, float], bytes] | None = None,
@@ -132,6 +142,9 @@ class JwksKeys:
         self._clock = clock
         self._keys: dict[str, RSAPublicKey] = {}
         self._fetched_at: float | None = None
+        """When the keys held were fetched."""
+        self._tried_at: float | None = None
+        """When a fetch was last tried, whatever came of it."""
         self._lock = threading.Lock()
 
     def key_for(self, header: Mapping[str, Any]) -> RSAPublicKey:
@@ -141,20 +154,26 @@ class JwksKeys:
         with self._lock:
             now = self._clock()
             stale = self._fetched_at is None or now - self._fetched_at >= self._lifespan
-            missing = kid not in self._keys and (self._fetched_at is None
-                                                 or now - self._fetched_at >= self._refetch_seconds)
-            if stale or missing:
-                self._keys = self._load()
-                self._fetched_at = now
-            key = self._keys.get(kid)
+            may_try = self._tried_at is None or now - self._tried_at >= self._refetch_seconds
+            if (stale or kid not in self._keys) and may_try:
+                self._tried_at = now
+                try:
+                    self._keys, self._fetched_at = self._load(), now
+                except TokenError:
+                    if not self._keys:
+                        raise
+            key, fetched = self._keys.get(kid), self._fetched_at is not None
         if key is None:
-            raise TokenError(f"No signing key {kid!r} in the pool's JWKS")
+            raise TokenError(f"No signing key {kid!r} in the pool's JWKS" if fetched
+                             else f"The JWKS at {self._url} could not be read")
         return key
 
     def _load(self) -> dict[str, RSAPublicKey]:
+        import http.client  # noqa: PLC0415 - its errors, with the fetch
+
         try:
             document = json.loads(self._fetch(self._url, self._timeout))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError, http.client.HTTPException) as exc:
             raise TokenError(f"The JWKS at {self._url} could not be read") from exc
         keys = document.get("keys") if isinstance(document, dict) else None
         if not isinstance(keys, list):
@@ -171,9 +190,19 @@ class JwksKeys:
 
 
 def _http_get(url: str, timeout: float) -> bytes:
+    """The JWKS document at an http(s) URL, without following redirects (a 3xx is an error: the pool serves its
+    keys where its issuer says)."""
     import urllib.request  # noqa: PLC0415 - once an hour, on the first token of a cold start
 
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - the pool's own https URL
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"not an http(s) URL: {url}")
+
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirects)
+    with opener.open(url, timeout=timeout) as response:
         body: bytes = response.read()
     return body
 
@@ -202,19 +231,25 @@ def _hmac_sha256(key: bytes, data: bytes) -> bytes:
 
 
 def check_claims(claims: Mapping[str, Any], *, now: float, leeway: float = 0, required: Iterable[str] = (),
-                 issuer: str | None = None, audience: str | None = None) -> None:
-    """Raise TokenError (ExpiredToken for `exp`) unless the required claims are present, the times are numbers
-    that hold at `now` give or take `leeway` seconds (`exp` passed, `nbf` or `iat` not yet come), and `iss` and
-    `aud` (a string, or a list holding it) are the ones given."""
-    missing = [name for name in required if name not in claims]
+                 issuer: str | None = None, audience: str | None = None, not_before: bool = True) -> None:
+    """Raise TokenError (ExpiredToken for `exp`) unless the required claims are present and not null, `sub` and
+    `jti` are text, the times are finite numbers that hold at `now` give or take `leeway` seconds (`exp` not
+    passed; with `not_before`, `nbf` and `iat` come), and `iss` and `aud` (a string, or a list holding it) are the
+    ones given."""
+    missing = [name for name in required if claims.get(name) is None]
     if missing:
         raise TokenError(f"The token has no {', '.join(missing)} claim")
+    for name in ("sub", "jti"):
+        if name in claims and not isinstance(claims[name], str):
+            raise TokenError(f"The token's {name} is not a string")
     for name in ("exp", "nbf", "iat"):
-        if name in claims and (isinstance(claims[name], bool) or not isinstance(claims[name], int | float)):
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)
+                               or not math.isfinite(value)):
             raise TokenError(f"The token's {name} is not a number")
     if "exp" in claims and claims["exp"] <= now - leeway:
         raise ExpiredToken("The token has expired")
-    for name in ("nbf", "iat"):
+    for name in ("nbf", "iat") if not_before else ():
         if name in claims and claims[name] > now + leeway:
             raise TokenError("The token is not valid yet")
     if issuer is not None and claims.get("iss") != issuer:

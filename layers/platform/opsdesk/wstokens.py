@@ -49,9 +49,10 @@ class WsTokens:
         try:
             signed = split_token(token)
             verify_hs256(signed, self._signing_key())
-            # Times against this class's clock (the one that issued them), with CLOCK_SKEW_SECONDS after `exp`.
+            # Issued by another function (copilot_session) on another clock: `exp` gets CLOCK_SKEW_SECONDS, and an
+            # `iat` ahead of this clock is no reason to refuse a token this short-lived.
             check_claims(signed.claims, now=self._now(), leeway=CLOCK_SKEW_SECONDS, required=("exp", "sub"),
-                         audience=WS_AUDIENCE)
+                         audience=WS_AUDIENCE, not_before=False)
         except ExpiredToken as exc:
             raise Unauthorized("Expired WebSocket token") from exc
         except TokenError as exc:
@@ -59,11 +60,13 @@ class WsTokens:
         payload = signed.claims
         if not isinstance(payload["exp"], int):
             raise Unauthorized("Invalid WebSocket token")
-        if payload.get("token_use") != WS_TOKEN_USE or not payload.get("custom:tenant_id"):
+        groups = payload.get("cognito:groups") or []
+        if payload.get("token_use") != WS_TOKEN_USE or not payload.get("custom:tenant_id") \
+                or not isinstance(groups, list):
             raise Unauthorized("Invalid WebSocket token")
         return WsClaims(str(payload["sub"]), str(payload["custom:tenant_id"]),
                         str(payload["project_id"]) if payload.get("project_id") else None,
-                        frozenset(str(g) for g in payload.get("cognito:groups") or []))
+                        frozenset(str(g) for g in groups))
 
     def _signing_key(self) -> bytes:
         if self._key is None:
