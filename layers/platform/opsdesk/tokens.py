@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.errors import Unauthorized
-from opsdesk.jose import ExpiredToken, JwksKeys, TokenError, check_claims, split_token, verify_rs256
 from opsdesk.settings import TokenSettings
 
 if TYPE_CHECKING:
@@ -30,6 +29,8 @@ class TokenVerifier:
     ) -> None:
         """`key_resolver` finds the public key for a token's header; by default the pool's JWKS (jose.JwksKeys,
         fetched on the first token)."""
+        from opsdesk.jose import JwksKeys  # noqa: PLC0415 - the functions that check no token (most) load none of it
+
         self._issuer = issuer
         self._client_id = client_id
         self._leeway = leeway_seconds
@@ -46,6 +47,8 @@ class TokenVerifier:
         Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (the app client), `exp` (and `nbf`,
         `iat` not in the future), and `token_use == "id"` (an access token is refused, as API Gateway's
         authorizer refuses it)."""
+        from opsdesk.jose import ExpiredToken, TokenError, check_claims, split_token, verify_rs256  # noqa: PLC0415
+
         try:
             signed = split_token(token)
             verify_rs256(signed, self._key_for(signed.header))
