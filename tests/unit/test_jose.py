@@ -96,6 +96,14 @@ class Clock:
         return self.now
 
 
+def ask_for_made_up_kids(keys: JwksKeys, clock: Clock, *, refused: str) -> None:
+    """Three tokens with key ids the JWKS never had, a second apart: each is refused."""
+    for made_up in ("x1", "x2", "x3"):
+        clock.now += 1
+        with pytest.raises(TokenError, match=refused):
+            keys.key_for({"kid": made_up})
+
+
 def rs256(key: rsa.RSAPrivateKey, kid: str, claims: dict[str, Any] | None = None) -> str:
     return jwt.encode(claims or {"sub": "u"}, key, algorithm="RS256", headers={"kid": kid})
 
@@ -228,10 +236,7 @@ def test_unknown_key_ids_refetch_at_most_once_per_interval(jwks: JwksServer, poo
     keys = JwksKeys(jwks.url, refetch_seconds=30, clock=clock)
     keys.key_for({"kid": "k1"})
 
-    for made_up in ("x1", "x2", "x3"):
-        clock.now += 1
-        with pytest.raises(TokenError, match="No signing key"):
-            keys.key_for({"kid": made_up})
+    ask_for_made_up_kids(keys, clock, refused="No signing key")
     assert jwks.requests == 1
 
     clock.now = 31
@@ -254,10 +259,7 @@ def test_a_jwks_that_cannot_be_read_is_a_token_error_and_failed_fetches_are_rate
     jwks.status, jwks.body = status, body
     keys = JwksKeys(jwks.url, refetch_seconds=30, clock=clock)
 
-    for made_up in ("x1", "x2", "x3"):
-        clock.now += 1
-        with pytest.raises(TokenError, match="could not be read|has no keys"):
-            keys.key_for({"kid": made_up})
+    ask_for_made_up_kids(keys, clock, refused="could not be read|has no keys")
 
     assert jwks.requests == 1
 
@@ -320,12 +322,12 @@ def test_an_unreachable_jwks_is_a_token_error() -> None:
 # Inputs a caller must see as a TokenError (so as a 401), never as another exception (a 500)
 
 
-def test_json_nested_thousands_deep_is_a_token_error_and_a_401() -> None:
-    deep = f"{encode_segment(b'[' * 2000)}.e30."
-    verifier_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+def test_json_nested_thousands_deep_is_a_token_error_and_a_401(pool_key: rsa.RSAPrivateKey) -> None:
     from opsdesk.tokens import TokenVerifier
 
-    verifier = TokenVerifier(issuer="i", client_id="c", jwks_url="http://unused", key_resolver=lambda _h: verifier_key)
+    deep = f"{encode_segment(b'[' * 2000)}.e30."
+    public = pool_key.public_key()
+    verifier = TokenVerifier(issuer="i", client_id="c", jwks_url="http://unused", key_resolver=lambda _h: public)
 
     with pytest.raises(TokenError):
         split_token(deep)
