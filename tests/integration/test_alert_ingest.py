@@ -227,13 +227,34 @@ def test_an_alert_whose_service_name_is_as_long_as_an_alert_may_carry_opens_its_
         ingest: Any, project: tuple[str, str]) -> None:
     from opsdesk.alerts.ingest import Target
     from opsdesk.alerts.normalise_fields import MAX_IDENTIFIER
+    from opsdesk.response.repository import ResponseRepository
 
     tenant_id, project_id = project
     service = "s" * MAX_IDENTIFIER  # longer than the response module's names (200) and tags (100)
 
-    assert ingest.apply(Target(tenant_id, project_id), alert(service=service), "delivery-long") is Outcome.OPEN
+    long_named = alert(service=service)
+    assert ingest.apply(Target(tenant_id, project_id), long_named, "delivery-long") is Outcome.OPEN
 
     group = group_of(tenant_id, project_id, "fp-1")
     incident = response_incident(tenant_id, group.response_incident_id)
     assert incident is not None
     assert incident.tags == (service[:100],)
+    [event] = ResponseRepository().list_events(tenant_id, incident.id, 10, None).items
+    assert event.source == service[:200]
+    # a redelivery replays its ingest (the same body under the delivery's key), it does not fail as a changed one
+    assert ingest.apply(Target(tenant_id, project_id), long_named, "delivery-long") is Outcome.NOTHING
+    assert len(ResponseRepository().list_events(tenant_id, incident.id, 10, None).items) == 1
+
+
+def test_an_alert_whose_service_is_blank_names_its_source_instead(ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.response.repository import ResponseRepository
+
+    tenant_id, project_id = project
+
+    ingest.apply(Target(tenant_id, project_id), alert(service="   "), "delivery-blank")
+
+    incident = response_incident(tenant_id, group_of(tenant_id, project_id, "fp-1").response_incident_id)
+    assert incident is not None and incident.tags == ()
+    [event] = ResponseRepository().list_events(tenant_id, incident.id, 10, None).items
+    assert event.source == "alertmanager"

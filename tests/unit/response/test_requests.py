@@ -16,15 +16,13 @@ from opsdesk.response.queries import (
     MAX_BATCH_INCIDENTS,
     MAX_EVENT_BODY_BYTES,
     MAX_IDEMPOTENCY_KEY,
-    MAX_METADATA_BYTES,
-    MAX_TAGS,
     parse_action_status,
     parse_event_page,
     parse_idempotency_key,
     parse_incident_page,
     parse_status,
 )
-from opsdesk.response.records import ActionStatus, Status
+from opsdesk.response.records import MAX_METADATA_BYTES, MAX_TAGS, ActionStatus, Status
 from opsdesk.response.requests import CreateIncidentRequest, parse_batch
 
 

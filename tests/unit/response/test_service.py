@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -510,3 +510,41 @@ def test_a_keys_body_hash_is_the_one_taken_of_the_validated_bodies_json(timestam
                         separators=(",", ":"), default=str)
 
     assert _body_hash(events, True) == hashlib.sha256(bodies.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("fields", [
+    pytest.param({"title": "  "}, id="blank-title"),
+    pytest.param({"title": " padded"}, id="unstripped-title"),
+    pytest.param({"title": "t" * 501}, id="long-title"),
+    pytest.param({"severity": "sev1"}, id="unknown-severity"),
+    pytest.param({"source": "s" * 201}, id="long-source"),
+    pytest.param({"tags": ("db", "db")}, id="repeated-tag"),
+    pytest.param({"tags": (" ",)}, id="blank-tag"),
+    pytest.param({"tags": tuple(f"t{n}" for n in range(51))}, id="too-many-tags"),
+    pytest.param({"metadata": {"blob": "x" * 20_000}}, id="large-metadata"),
+    pytest.param({"metadata": {"set": {1, 2}}}, id="metadata-not-json"),
+])
+def test_an_incident_another_module_opens_holds_what_the_api_would_accept(fields: dict[str, Any]) -> None:
+    from opsdesk.response.records import NewIncident
+
+    NewIncident(title="Disk full", tags=("db",), metadata={"k": "v"})  # within every rule
+
+    with pytest.raises(ValueError, match="would accept"):
+        NewIncident(**{"title": "Disk full"} | fields)
+
+
+@pytest.mark.parametrize("fields", [
+    pytest.param({"message": ""}, id="empty-message"),
+    pytest.param({"incident_id": ""}, id="no-incident"),
+    pytest.param({"event_type": "page"}, id="unknown-type"),
+    pytest.param({"level": "fatal"}, id="unknown-level"),
+    pytest.param({"timestamp": datetime(2026, 1, 1)}, id="time-without-zone"),  # noqa: DTZ001 - the point
+])
+def test_an_event_another_module_ingests_holds_what_the_api_would_accept(fields: dict[str, Any]) -> None:
+    from opsdesk.response.records import NewEvent
+
+    base = {"incident_id": "i-1", "event_type": "alert", "message": "disk full"}
+    NewEvent(**base)  # within every rule
+
+    with pytest.raises(ValueError, match="would accept"):
+        NewEvent(**base | fields)

@@ -39,8 +39,8 @@ from opsdesk.copilot.service import (
 )
 from opsdesk.errors import Conflict
 from opsdesk.response import workflow as response_workflow
-from opsdesk.response.queries import MAX_IDEMPOTENCY_KEY, MAX_NAME, MAX_TAG, MAX_TEXT, MAX_TITLE
-from opsdesk.response.records import Level, NewEvent, NewIncident, Status
+from opsdesk.response.queries import MAX_IDEMPOTENCY_KEY
+from opsdesk.response.records import MAX_NAME, MAX_TAG, MAX_TEXT, MAX_TITLE, Level, NewEvent, NewIncident, Status
 from opsdesk.response.service import ResponseService
 
 MAX_ATTEMPTS = 12
@@ -162,7 +162,7 @@ class AlertIngest:
             message=(f"{alert.name}: {alert.summary}" if alert.summary else alert.name)[:MAX_TEXT] or "Alert",
             level=LEVELS[alert.severity] if alert.action == "trigger" else "info",
             # Who is alerting: the analysis reads it as the failing service.
-            source=(alert.service or alert.source)[:MAX_NAME].strip(),
+            source=(alert.service.strip() or alert.source)[:MAX_NAME].strip(),
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
             timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],

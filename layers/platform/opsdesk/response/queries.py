@@ -1,7 +1,8 @@
 """The response API's limits and what a route reads besides its body: the query's status and page
 (`query.status`, `query.limit`) and the `Idempotency-Key` header, located where the client put them. Limits
-(docs/decisions.md, "Response module"): what one event, one incident and one batch may hold, so every refusal is a
-4xx before anything is written. Loads no pydantic (the request bodies, opsdesk.response.requests, do), so the
+(docs/decisions.md, "Response module"): what one request and one batch may hold, so every refusal is a 4xx before
+anything is written; what one incident and one event may hold is in opsdesk.response.records, which NewIncident and
+NewEvent check. Loads no pydantic (the request bodies, opsdesk.response.requests, do), so the
 handlers import it at cold start."""
 
 from __future__ import annotations
@@ -18,15 +19,6 @@ MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024
 MAX_BATCH_EVENTS = 500
 MAX_BATCH_INCIDENTS = 40
 """Distinct incidents one batch may name: their counters move in the batch's one closing transaction."""
-MAX_METADATA_BYTES = 16 * 1024
-"""An event's or an incident's metadata as compact JSON."""
-MAX_TAGS = 50
-MAX_TAG = 100
-MAX_TITLE = 500
-MAX_NAME = 200
-"""An incident's or an event's `source`."""
-MAX_TEXT = 10_000
-"""A description or an event's message."""
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 50, 200
 DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE = 100, 1000
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"

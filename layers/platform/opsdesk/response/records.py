@@ -3,6 +3,7 @@ the few the platform keeps beside them (tenant, version, counters)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,21 @@ Level = Literal["debug", "info", "warning", "error", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 EVENT_TYPES: tuple[EventType, ...] = ("log", "metric", "alert", "trace", "user_action")
 LEVELS: tuple[Level, ...] = ("debug", "info", "warning", "error", "critical")
+
+MAX_TITLE = 500
+MAX_TEXT = 10_000
+"""A description or an event's message."""
+MAX_NAME = 200
+"""An incident's or an event's `source`."""
+MAX_TAGS = 50
+MAX_TAG = 100
+MAX_INCIDENT_ID = 64
+MAX_METADATA_BYTES = 16 * 1024
+"""An event's or an incident's metadata as compact JSON."""
+
+
+def metadata_bytes(metadata: Mapping[str, Any]) -> int:
+    return len(json.dumps(metadata, separators=(",", ":")).encode("utf-8"))
 
 
 class Status(StrEnum):
@@ -180,8 +196,8 @@ class EventFields(Protocol):
 
 @dataclass(frozen=True)
 class NewIncident:
-    """An incident another module opens (IncidentFields) without building the API's body, and so without pydantic:
-    the caller keeps to the limits the body would check."""
+    """An incident another module opens (IncidentFields) without building the API's body, and so without pydantic.
+    It holds what the body would accept (text stripped, within the limits above), or raises ValueError."""
 
     title: str
     description: str = ""
@@ -190,10 +206,16 @@ class NewIncident:
     tags: tuple[str, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        _require(_text(self.title, 1, MAX_TITLE) and _text(self.description, 0, MAX_TEXT, stripped=False)
+                 and self.severity in SEVERITIES and _text(self.source, 0, MAX_NAME)
+                 and len(self.tags) <= MAX_TAGS and len(set(self.tags)) == len(self.tags)
+                 and all(_text(tag, 1, MAX_TAG) for tag in self.tags) and _metadata(self.metadata), self)
+
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event another module ingests (EventFields), as NewIncident."""
+    """An event another module ingests (EventFields), held to the body's rules as NewIncident is."""
 
     incident_id: str
     event_type: EventType
@@ -202,3 +224,25 @@ class NewEvent:
     source: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
     timestamp: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require(_text(self.incident_id, 1, MAX_INCIDENT_ID) and self.event_type in EVENT_TYPES
+                 and _text(self.message, 1, MAX_TEXT, stripped=False) and self.level in LEVELS
+                 and _text(self.source, 0, MAX_NAME) and _metadata(self.metadata)
+                 and (self.timestamp is None or self.timestamp.tzinfo is not None), self)
+
+
+def _text(value: str, shortest: int, longest: int, *, stripped: bool = True) -> bool:
+    return shortest <= len(value) <= longest and (not stripped or value == value.strip())
+
+
+def _metadata(metadata: Mapping[str, Any]) -> bool:
+    try:
+        return metadata_bytes(metadata) <= MAX_METADATA_BYTES
+    except (TypeError, ValueError):  # not JSON (a set, an object, a cycle): the store could not write it
+        return False
+
+
+def _require(holds: bool, record: object) -> None:
+    if not holds:
+        raise ValueError(f"not what the response API would accept: {record!r}"[:500])

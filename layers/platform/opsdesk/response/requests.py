@@ -13,18 +13,20 @@ from pydantic import ConfigDict, Field, StrictInt, StringConstraints, Validation
 
 from opsdesk.clock import MomentOutOfRange, parse_strict_rfc3339
 from opsdesk.errors import FieldError, ValidationFailed
-from opsdesk.response.queries import (
-    MAX_BATCH_EVENTS,
-    MAX_BATCH_INCIDENTS,
-    MAX_EVENT_BODY_BYTES,
+from opsdesk.response.queries import MAX_BATCH_EVENTS, MAX_BATCH_INCIDENTS, MAX_EVENT_BODY_BYTES
+from opsdesk.response.records import (
+    MAX_INCIDENT_ID,
     MAX_METADATA_BYTES,
     MAX_NAME,
     MAX_TAG,
     MAX_TAGS,
     MAX_TEXT,
     MAX_TITLE,
+    EventType,
+    Level,
+    Severity,
+    metadata_bytes,
 )
-from opsdesk.response.records import EventType, Level, Severity
 from opsdesk.validation import RequestBody, Stripped, field_errors
 
 _ZONED = re.compile(r"[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$")
@@ -33,11 +35,11 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE), St
 LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME), Stripped(blank=True)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG), Stripped()]
-IncidentId = Annotated[str, StringConstraints(min_length=1, max_length=64), Stripped()]
+IncidentId = Annotated[str, StringConstraints(min_length=1, max_length=MAX_INCIDENT_ID), Stripped()]
 
 
 def _bounded_metadata(value: dict[str, Any]) -> dict[str, Any]:
-    if len(json.dumps(value, separators=(",", ":")).encode("utf-8")) > MAX_METADATA_BYTES:
+    if metadata_bytes(value) > MAX_METADATA_BYTES:
         raise ValueError(f"metadata must be at most {MAX_METADATA_BYTES} bytes as JSON")
     return value
 

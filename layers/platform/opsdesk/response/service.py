@@ -271,8 +271,8 @@ def _plausible(identifier: str) -> bool:
 
 def _body_hash(requests: Sequence[EventFields], batch: bool) -> str:
     """The request as validated (so whitespace and key order do not matter), with the route it came to. The events
-    are written out as the bodies' JSON form (a UTC time ends in `Z`), so a key taken before a release still
-    matches its retry after one."""
+    are written out as the JSON form of bodies parsed from JSON (their times are UTC, ending in `Z`), so a key
+    taken before a release still matches its retry after one."""
     body = [{"incident_id": r.incident_id, "event_type": r.event_type, "message": r.message, "level": r.level,
              "source": r.source, "metadata": dict(r.metadata), "timestamp": _json_moment(r.timestamp)}
             for r in requests]
