@@ -258,3 +258,36 @@ def test_an_alert_whose_service_is_blank_names_its_source_instead(ingest: Any, p
     assert incident is not None and incident.tags == ()
     [event] = ResponseRepository().list_events(tenant_id, incident.id, 10, None).items
     assert event.source == "alertmanager"
+
+
+def test_one_delivery_routed_to_two_projects_of_a_tenant_opens_an_incident_in_each(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.copilot.records import Member, Project, Role
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.response.repository import ResponseRepository
+
+    # Given a second project in the tenant (a CloudWatch alarm routes to every project watching its account)
+    tenant_id, first = project
+    second, now = str(uuid.uuid4()), datetime.now(UTC)
+    repository = CopilotRepository()
+    [owner] = repository.list_members(tenant_id, first)
+    user = repository.get_user(tenant_id, owner.user_id)
+    assert user is not None
+    repository.create_project(Project(second, tenant_id, "Staging", "", now, now),
+                              Member(second, user.id, user.email, "Owner", Role.OWNER, now), user)
+    firing = alert()
+
+    # When one delivery of an alert reaches both
+    outcomes = [ingest.apply(Target(tenant_id, p, integration_id=f"int-{p[:8]}"), firing, "delivery-both")
+                for p in (first, second)]
+
+    # Then each project has its own incident, and so has the response module, with the alert as its event
+    assert outcomes == [Outcome.OPEN, Outcome.OPEN]
+    opened = [copilot_incidents(tenant_id, p) for p in (first, second)]
+    assert [len(incidents) for incidents in opened] == [1, 1]
+    assert opened[0][0].id != opened[1][0].id
+    for p in (first, second):
+        response = response_incident(tenant_id, group_of(tenant_id, p, "fp-1").response_incident_id)
+        assert response is not None
+        assert len(ResponseRepository().list_events(tenant_id, response.id, 10, None).items) == 1

@@ -92,7 +92,7 @@ class AlertIngest:
             joined = None
             if decision.outcome is not Outcome.OPEN:  # the group decided on: the key's, else the service's
                 joined = by_key if by_key and by_key.group.incident_id == decision.group.incident_id else by_service
-            stored = self._stored(decision.group, joined, delivery_id, alert)
+            stored = self._stored(decision.group, joined, target, delivery_id, alert)
             repeat = joined is not None and alert.action == "trigger" and bool(joined.group.alerts.get(alert.dedup_key))
             try:
                 if repeat:
@@ -134,9 +134,10 @@ class AlertIngest:
         return stored
 
     @staticmethod
-    def _stored(group: AlertGroup, before: StoredGroup | None, delivery_id: str, alert: Alert) -> StoredGroup:
-        if not group.incident_id:  # a new incident: its ids come from the delivery that opened it
-            incident_id = stable_id("copilot", delivery_id, alert.dedup_key)
+    def _stored(group: AlertGroup, before: StoredGroup | None, target: Target, delivery_id: str,
+                alert: Alert) -> StoredGroup:
+        if not group.incident_id:  # a new incident: its ids come from the project and the delivery that opened it
+            incident_id = stable_id("copilot", target.project_id, delivery_id, alert.dedup_key)
             return StoredGroup(replace(group, incident_id=incident_id), stable_id("response", incident_id))
         assert before is not None
         return StoredGroup(group, before.response_incident_id)
@@ -166,7 +167,8 @@ class AlertIngest:
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
             timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],
-            idempotency_key=f"alert-{delivery_id}"[:MAX_IDEMPOTENCY_KEY], batch=False)
+            # One delivery may reach several projects of a tenant: each ingests its own event under its own key.
+            idempotency_key=f"alert-{target.project_id}-{delivery_id}"[:MAX_IDEMPOTENCY_KEY], batch=False)
         if outcome is Outcome.ALL_RESOLVED:
             self._settle(system, incident, stored)
 
