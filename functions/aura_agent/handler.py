@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from opsdesk.aura.runtime import agent_runtime
+from opsdesk.batches import BatchResponse, Record, partial_batch_response
 from opsdesk.observability import instrumented, logger
 from opsdesk.settings import AuraAgentSettings, load_settings
 
@@ -18,7 +19,7 @@ agent = agent_runtime(settings)
 SAFETY_MARGIN_MS = 30_000
 
 
-def _kick(record: dict[str, Any]) -> tuple[str, str, str] | None:
+def _kick(record: Record) -> tuple[str, str, str] | None:
     try:
         body = json.loads(record["body"])
         return str(body["tenantId"]), str(body["ticketId"]), str(body["runId"])
@@ -27,22 +28,22 @@ def _kick(record: dict[str, Any]) -> tuple[str, str, str] | None:
 
 
 @instrumented
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    failures: list[dict[str, str]] = []
-
+def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
     def seconds_left() -> float:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
         return (remaining() - SAFETY_MARGIN_MS) / 1000 if remaining else float("inf")
 
-    for record in event.get("Records", []):
+    def work(record: Record) -> None:
         kick = _kick(record)
         if kick is None:  # not ours to retry: a malformed message never becomes well-formed
             logger.warning("dropping a malformed agent kick", extra={"message_id": record.get("messageId")})
-            continue
+            return
         tenant_id, ticket_id, run_id = kick
         try:
             agent.work(tenant_id, ticket_id, run_id, seconds_left=seconds_left)
-        except Exception:  # noqa: BLE001 - the kick comes back; the turn resumes from its checkpoint
+        except Exception:
             logger.exception("agent turn failed", extra={"ticket_id": ticket_id, "run_id": run_id})
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+            raise  # the kick comes back; the turn resumes from its checkpoint
+
+    # A batch whose every kick failed fails the invocation, so the -errors alarm counts an agent outage.
+    return partial_batch_response(event, work)

@@ -7,7 +7,15 @@ from typing import Any
 
 from opsdesk.apimap import RESPONSE
 from opsdesk.eventlog import EventLog
-from opsdesk.http import array_response, create_api, current_principal, json_response, query_params, raw_body
+from opsdesk.http import (
+    array_response,
+    create_api,
+    current_principal,
+    json_response,
+    query_params,
+    raw_body,
+    request_body,
+)
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
 from opsdesk.response.queries import (
@@ -31,9 +39,8 @@ service = ResponseService(ResponseRepository(EventLog(), settings),
 @app.post("/api/ingest/events")
 def handle_ingest_event() -> Response[str]:
     from opsdesk.response.requests import IngestEventRequest  # noqa: PLC0415 - pydantic loads with the first body
-    from opsdesk.validation import parse_model  # noqa: PLC0415 - pydantic loads with the first body
 
-    request = parse_model(IngestEventRequest, parse_json_body(raw_body(app), MAX_EVENT_BODY_BYTES))
+    request = request_body(app, IngestEventRequest, MAX_EVENT_BODY_BYTES)
     key = parse_idempotency_key(app.current_event.headers or {})
     events = service.ingest(current_principal(app), [request], idempotency_key=key, batch=False)
     return json_response(201, event_view(events[0]))

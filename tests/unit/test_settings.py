@@ -119,6 +119,7 @@ def test_each_kind_of_value_is_converted_from_its_text() -> None:
     ("AURA_RUN_LEASE_SECONDS", "\u0663\u0660\u0660", "a whole number"),
     ("AURA_RUN_LEASE_SECONDS", "29", "at least 30"),
     ("AURA_TURN_TIME_BUDGET_SECONDS", "0", "greater than 0"),
+    ("AURA_TURN_TIME_BUDGET_SECONDS", "\uff12.5", "a number"),
     ("AURA_GITOPS", "flux", "one of 'local', 'argocd'"),
     ("AURA_ENVIRONMENT", "", "at least 1 characters"),
 ])

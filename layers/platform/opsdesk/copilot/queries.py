@@ -14,7 +14,6 @@ from opsdesk.pagination import OffsetRequest, parse_offset_request
 
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 10, 100
 """The document's pagination: `skip` (default 0) and `limit` (default 10, max 100)."""
-INTEGRATION_TYPES = ("prometheus", "grafana", "datadog", "cloudwatch", "pagerduty")
 MISSING_FIELDS = "MISSING_FIELDS"
 """The code of a sign-in without its fields: the document answers it with 400, not the usual 422."""
 

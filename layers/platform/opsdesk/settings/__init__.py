@@ -221,21 +221,23 @@ def _converted(text: str, kind: Any) -> Any:
             raise ValueError("true or false")
         return word in TRUE_WORDS
     if kind is int:
-        try:
-            digits = text.strip()
-            if not digits.isascii():  # int() also reads other scripts' digits
-                raise ValueError
-            return int(digits)
-        except ValueError:
-            raise ValueError("a whole number") from None
+        return _ascii_number(text, int, "a whole number")
     if kind is float:
-        try:
-            return float(text.strip())
-        except ValueError:
-            raise ValueError("a number") from None
+        return _ascii_number(text, float, "a number")
     if kind is str:
         return text
     raise TypeError(f"settings cannot hold a {kind!r}")
+
+
+def _ascii_number(text: str, convert: Callable[[str], Any], what: str) -> Any:
+    """ASCII digits only: int() and float() also read other scripts' digits."""
+    digits = text.strip()
+    try:
+        if not digits.isascii():
+            raise ValueError
+        return convert(digits)
+    except ValueError:
+        raise ValueError(what) from None
 
 
 def _checked(variable: Variable, value: Any) -> Any:
