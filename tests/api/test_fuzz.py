@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import requests
@@ -48,8 +48,10 @@ are per user, and a fuzzer that only hears 429 tests nothing."""
 PASSWORD = "Fuzz-test-2026!"
 REQUEST_TIMEOUT = 30.0
 STREAM_READ_SECONDS = 1.0
-"""An open event stream is read this long (schemathesis then checks the events that came): a stream stays open
-until its client leaves, and the first events come at once (`retry:`, then what follows the resume id)."""
+"""An open event stream (a GET) is read this long (schemathesis then checks the events that came): a stream stays
+open until its client leaves, and the first events come at once (`retry:`, then what follows the resume id). The
+wait for the answer's head counts too, so `warm_streams` imports each streaming function first. An answer streamed
+to a POST (the chat) ends by itself and gets the whole REQUEST_TIMEOUT."""
 
 
 def fuzzed(module_name: str) -> Any:
@@ -115,16 +117,40 @@ def identities(stack: RunningStack) -> dict[str, FuzzIdentity]:
     return made
 
 
+def streams_events(definition: dict[str, Any]) -> bool:
+    return "text/event-stream" in definition["responses"].get("200", {}).get("content", {})
+
+
+def timeout_for(operation: Any) -> float | tuple[float, float]:
+    if streams_events(operation.definition.raw) and operation.method.upper() == "GET":
+        return REQUEST_TIMEOUT, STREAM_READ_SECONDS
+    return REQUEST_TIMEOUT
+
+
+@pytest.fixture(scope="module")
+def warm_streams(stack: RunningStack, identities: dict[str, FuzzIdentity]) -> None:
+    """Opens every open event stream once, waiting as long as a request may, so the first fuzzed request of a
+    streaming function does not spend its short read on that function's cold import (which a busy 2-core CI
+    machine has stretched past a second)."""
+    for module in MODULES:
+        paths = cast(dict[str, dict[str, Any]], module_document(module)["paths"])
+        for path, operations in paths.items():
+            get = operations.get("get")
+            if "{" in path or not isinstance(get, dict) or not streams_events(get):
+                continue
+            with requests.get(f"{stack.info['base_url']}{module.base_path}{path}", stream=True,
+                              headers=identities[module.name].headers, timeout=REQUEST_TIMEOUT) as opened:
+                assert opened.status_code == 200, (module.name, path, opened.status_code)
+
+
 @schemathesis.pytest.parametrize(**{module.name: fuzzed(module.name) for module in MODULES})
 @settings(deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
 def test_every_operation_answers_as_its_document_says_to_valid_and_invalid_requests(
-    case: Case, stack: RunningStack, identities: dict[str, FuzzIdentity],
+    case: Case, stack: RunningStack, identities: dict[str, FuzzIdentity], warm_streams: None,
 ) -> None:
     base_path = case.operation.schema.raw_schema["servers"][0]["url"]
     module = next(m.name for m in MODULES if m.base_path == base_path)
     identity = identities[module]
-    streams = "text/event-stream" in case.operation.definition.raw["responses"].get("200", {}).get("content", {})
     response = case.call_and_validate(base_url=f"{stack.info['base_url']}{base_path}", headers=identity.headers,
-                                      checks=CHECKS,
-                                      timeout=(REQUEST_TIMEOUT, STREAM_READ_SECONDS) if streams else REQUEST_TIMEOUT)
+                                      checks=CHECKS, timeout=timeout_for(case.operation))
     identity.after(response)
