@@ -4,7 +4,7 @@ the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -84,22 +84,13 @@ def copilot_accounts() -> AccountRepository:
 
 @cache
 def management_api(endpoint: str) -> ManagementApiPoster:
+    """One poster per endpoint; it builds its boto3 client on its first post, so a $connect (most cold starts) and a
+    $disconnect, which post nothing, do not."""
     return ManagementApiPoster(endpoint, settings.aws_region)
 
 
-@dataclass(frozen=True)
-class PosterOnFirstPost:
-    """The endpoint's poster, made when a reply is first posted: a $connect (most cold starts) and a $disconnect
-    post nothing, so they do not build its boto3 client."""
-
-    endpoint: str
-
-    def post(self, connection_id: str, message: dict[str, Any]) -> bool:
-        return management_api(self.endpoint).post(connection_id, message)
-
-
-def poster_for(request_context: dict[str, Any]) -> PosterOnFirstPost:
-    return PosterOnFirstPost(
+def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
+    return management_api(
         settings.management_url or f"https://{request_context['domainName']}/{request_context['stage']}")
 
 

@@ -1,5 +1,5 @@
-"""The WebSocket route function's poster: made when a reply is first posted, so a $connect or a $disconnect (most
-of its cold starts) builds no boto3 client."""
+"""The WebSocket route function's poster builds its boto3 client when a reply is first posted, so a $connect or a
+$disconnect (most of its cold starts) builds none."""
 
 from __future__ import annotations
 
@@ -16,23 +16,24 @@ def ws_event(route: str, connection_id: str, body: str | None = None) -> dict[st
                                "stage": "prod"}, "body": body}
 
 
-def test_connecting_and_disconnecting_post_nothing_and_the_first_reply_makes_the_poster(
+def test_connecting_and_disconnecting_post_nothing_and_the_first_reply_makes_the_client(
         local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from functions.realtime_ws import handler
+    from opsdesk.wsapi import ManagementApiPoster
 
     made: list[str] = []
-    posted: list[tuple[str, dict[str, Any]]] = []
+    posted: list[tuple[str, bytes]] = []
 
-    class Recording:
-        def post(self, connection_id: str, message: dict[str, Any]) -> bool:
-            posted.append((connection_id, message))
-            return True
+    class RecordingClient:
+        def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
+            posted.append((ConnectionId, Data))
 
-    def management_api(endpoint: str) -> Recording:
-        made.append(endpoint)
-        return Recording()
+    def client(poster: ManagementApiPoster) -> RecordingClient:
+        made.append(poster._endpoint_url)
+        return RecordingClient()
 
-    monkeypatch.setattr(handler, "management_api", management_api)
+    monkeypatch.setattr(ManagementApiPoster, "client", client)
+    handler.management_api.cache_clear()
     context = LambdaContext("realtime-ws", "us-east-1")
     connection = str(uuid.uuid4())
 
@@ -40,7 +41,7 @@ def test_connecting_and_disconnecting_post_nothing_and_the_first_reply_makes_the
     assert made == []
 
     assert handler.lambda_handler(ws_event("$default", connection, '{"type": "ping"}'), context)["statusCode"] == 200
-    assert posted == [(connection, {"type": "pong"})]
+    assert posted == [(connection, b'{"type":"pong"}')]
     assert made == [handler.settings.management_url or "https://ws.example/prod"]
 
     assert handler.lambda_handler(ws_event("$disconnect", connection), context) == {"statusCode": 200}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
@@ -17,7 +19,7 @@ def poster(monkeypatch: pytest.MonkeyPatch) -> ManagementApiPoster:
 
 
 def test_a_throttled_post_is_retried_until_it_is_delivered(poster: ManagementApiPoster) -> None:
-    with Stubber(poster._client) as stub:
+    with Stubber(poster.client()) as stub:
         for _ in range(2):
             stub.add_client_error("post_to_connection", service_error_code="LimitExceededException",
                                   http_status_code=429)
@@ -28,17 +30,38 @@ def test_a_throttled_post_is_retried_until_it_is_delivered(poster: ManagementApi
 
 
 def test_a_gone_connection_is_reported_not_raised(poster: ManagementApiPoster) -> None:
-    with Stubber(poster._client) as stub:
+    with Stubber(poster.client()) as stub:
         stub.add_client_error("post_to_connection", service_error_code="GoneException", http_status_code=410)
 
         assert poster.post("c1", {"type": "x"}) is False
 
 
 def test_a_post_that_stays_throttled_raises_so_its_record_is_retried(poster: ManagementApiPoster) -> None:
-    with Stubber(poster._client) as stub:
+    with Stubber(poster.client()) as stub:
         for _ in range(wsapi.POST_ATTEMPTS):
             stub.add_client_error("post_to_connection", service_error_code="LimitExceededException",
                                   http_status_code=429)
 
         with pytest.raises(ClientError):
             poster.post("c1", {"type": "x"})
+
+
+def test_the_client_is_made_by_the_first_post_once_however_many_threads_post_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    made: list[str] = []
+    real_client = boto3.client
+
+    def counting_client(*args: object, **kwargs: object) -> object:
+        made.append(str(args[0]))
+        return real_client(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(boto3, "client", counting_client)
+    poster = ManagementApiPoster("https://example.execute-api.us-east-1.amazonaws.com/prod", "us-east-1")
+    assert made == []
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        clients = list(pool.map(lambda _: poster.client(), range(16)))
+    assert made == ["apigatewaymanagementapi"]
+    assert all(client is clients[0] for client in clients)
