@@ -26,7 +26,7 @@ from infra.constructs.firewall import ApiFirewall
 from infra.constructs.functions import GroupFunction
 from infra.constructs.gitops import GitOpsSecrets, grant_gitops, set_git_remote
 from infra.constructs.helpdesk import Helpdesk
-from infra.constructs.identity import grant_user_directory
+from infra.constructs.identity import grant_user_directory, grant_user_lookup
 from infra.constructs.integrations import grant_integration_secrets
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.mail import grant_module_mail
@@ -273,6 +273,8 @@ class ModuleApiStack(_FunctionStack):
                                   public_url=settings.public_url)
         for group in module.groups_using(Capability.USER_DIRECTORY):
             grant_user_directory(functions[group.name], platform.auth.user_pool)
+        for group in module.groups_using(Capability.USER_LOOKUP):
+            grant_user_lookup(functions[group.name], platform.auth.user_pool)
         for group in module.groups_using(Capability.INTEGRATION_SECRETS):
             grant_integration_secrets(functions[group.name], f"{settings.resource_prefix}/{module.name}/integrations")
         for group in module.groups_using(Capability.ALERTS_BUS):

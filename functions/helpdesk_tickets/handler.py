@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsdesk.apimap import HELPDESK
+from opsdesk.directory import CognitoTenantUsers
 from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.mail import survey_mailer
 from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, parse_ticket_page, parse_ticket_search
@@ -25,12 +26,16 @@ from opsdesk.http import (
 from opsdesk.observability import instrumented
 from opsdesk.pagination import Page
 from opsdesk.restapi import Response
-from opsdesk.settings import HelpdeskMailSettings, load_settings
+from opsdesk.settings import HelpdeskMailSettings, UserLookupSettings, load_settings
 
 settings = load_settings(HelpdeskMailSettings)
 app = create_api(HELPDESK, settings)
-# A resolve mails the requester the CSAT survey (SES), unless the stage has no mail settings.
-service = HelpdeskService(TicketRepository(EventLog()), mailer=survey_mailer(settings))
+# A resolve mails the requester the CSAT survey (SES), unless the stage has no mail settings. An assignee or a
+# watcher other than the caller is looked up in the user pool.
+service = HelpdeskService(
+    TicketRepository(EventLog()), mailer=survey_mailer(settings),
+    users=CognitoTenantUsers(load_settings(UserLookupSettings).user_pool_id, region=settings.aws_region,
+                             endpoint_url=settings.aws_endpoint_url))
 
 
 def _list(items: list[Any], page: Page[Any]) -> Response[str]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opsdesk.auth import Principal
+from opsdesk.directory import CognitoTenantUsers
 from opsdesk.eventlog import EventLog
 from opsdesk.helpdesk.repository import TicketRepository
 from opsdesk.helpdesk.requests import (
@@ -133,7 +134,8 @@ class _Clock:
 def seed_helpdesk(aws: LocalAws, tenants: list[tuple[str, dict[str, tuple[str, ...]]]]) -> int:
     """`tenants`: (tenant id, {username: groups}) of the demo users. Returns how many tickets were made."""
     clock = _Clock()
-    service = HelpdeskService(TicketRepository(EventLog()), clock=clock)
+    service = HelpdeskService(TicketRepository(EventLog()), clock=clock,
+                              users=CognitoTenantUsers(aws.user_pool_id, region=aws.region, endpoint_url=aws.endpoint))
     made = 0
     plans = {0: (ACME_REQUESTERS, ACME_TICKETS), 1: (GLOBEX_REQUESTERS, GLOBEX_TICKETS)}
     for position, (tenant_id, users) in enumerate(tenants):

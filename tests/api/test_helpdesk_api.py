@@ -77,6 +77,25 @@ def test_a_bearer_client_works_every_core_endpoint(stack: RunningStack) -> None:
     assert requests.get(f"{stack.helpdesk}/metrics/sla", timeout=10, **auth).status_code == 200
 
 
+def test_an_agent_assigns_and_adds_as_watchers_colleagues_of_the_tenant_and_nobody_else(stack: RunningStack) -> None:
+    auth = {"headers": stack.headers(ALICE)}
+    dave, carol = (requests.get(f"{stack.helpdesk}/me", timeout=10, headers=stack.headers(name)).json()["id"]
+                   for name in (DAVE, CAROL))
+    url = f"{stack.helpdesk}/tickets/{new_ticket(stack, new_requester(stack, **auth), **auth)['id']}"
+
+    assigned = requests.patch(url, json={"assignee_id": dave}, timeout=10, **auth)
+    watching = requests.post(f"{url}/watchers", json={"user_id": dave}, timeout=10, **auth)
+    for stranger in (carol, str(uuid.uuid4())):  # a user of another tenant, and nobody
+        refused = requests.patch(url, json={"assignee_id": stranger}, timeout=10, **auth)
+        assert (refused.status_code, list(refused.json()["errors"])) == (400, ["assignee_id"])
+        refused = requests.post(f"{url}/watchers", json={"user_id": stranger}, timeout=10, **auth)
+        assert (refused.status_code, list(refused.json()["errors"])) == (400, ["user_id"])
+
+    assert (assigned.status_code, watching.status_code) == (200, 201)
+    assert requests.get(url, timeout=10, **auth).json()["assignee_id"] == dave
+    assert requests.get(f"{url}/watchers", timeout=10, **auth).json() == [dave]
+
+
 def test_login_sets_an_http_only_secure_strict_cookie(stack: RunningStack) -> None:
     reply = login(stack, DAVE)
 

@@ -12,7 +12,7 @@ import pytest
 
 from infra.constructs.alerts import ALERTS_BUS_ENV
 from infra.constructs.api import COOKIE_LOGIN_ENV, stage_switched
-from infra.constructs.identity import USER_DIRECTORY_ACTIONS
+from infra.constructs.identity import USER_DIRECTORY_ACTIONS, USER_LOOKUP_ACTIONS
 from infra.constructs.integrations import SECRET_ACTIONS, SECRET_PREFIX_ENV
 from infra.constructs.mail import mail_environment
 from infra.settings import DEFAULT_CHAT_MODEL
@@ -62,7 +62,7 @@ def test_every_group_of_the_module_has_one_function_in_its_stack(dev: Synthesize
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
-def test_only_user_directory_groups_may_administer_users_and_only_of_the_platform_pool(
+def test_only_user_directory_and_lookup_groups_may_use_the_user_pool_and_only_the_platform_pool(
     dev: Synthesized, module: ApiModule
 ) -> None:
     template = dev.module(module.name)
@@ -71,11 +71,15 @@ def test_only_user_directory_groups_may_administer_users_and_only_of_the_platfor
 
     for name, function in functions_by_group(template).items():
         statements = statements_with(template, function, "cognito-idp:")
-        if not declares(module, name, Capability.USER_DIRECTORY):
+        granted = {capability: declares(module, name, capability)
+                   for capability in (Capability.USER_DIRECTORY, Capability.USER_LOOKUP)}
+        if not any(granted.values()):
             assert statements == [], name
             continue
         (statement,) = statements
-        assert actions(statement) == set(USER_DIRECTORY_ACTIONS), name
+        expected = set(USER_DIRECTORY_ACTIONS) if granted[Capability.USER_DIRECTORY] else set()
+        expected |= set(USER_LOOKUP_ACTIONS) if granted[Capability.USER_LOOKUP] else set()
+        assert actions(statement) == expected, name
         (resource,) = listed(statement["Resource"])
         assert exports[resource["Fn::ImportValue"]] == {"Fn::GetAtt": [pool_id, "Arn"]}, name
         assert "Condition" not in statement

@@ -49,6 +49,21 @@ def outsider(handlers: dict[str, ModuleType]) -> HelpdeskCaller:
     return HelpdeskCaller(str(uuid.uuid4()), handlers, groups=("agent", "admin"))
 
 
+def pool_user(local_aws: Any, tenant_id: str) -> str:
+    """A user of the user pool (moto's Cognito) in `tenant_id`: their id, as `/me` gives it (the `sub`)."""
+    from scripts.local.aws import client
+
+    created = client("cognito-idp", local_aws.endpoint, local_aws.region).admin_create_user(
+        UserPoolId=local_aws.user_pool_id, Username=f"{uuid.uuid4().hex[:12]}@example.test", MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "custom:tenant_id", "Value": tenant_id}])
+    return next(a["Value"] for a in created["User"]["Attributes"] if a["Name"] == "sub")
+
+
+@pytest.fixture
+def colleague(local_aws: Any, agent: HelpdeskCaller) -> str:
+    return pool_user(local_aws, agent.tenant_id)
+
+
 @pytest.fixture
 def requester(agent: HelpdeskCaller) -> dict[str, Any]:
     reply = agent.post("/requesters", {"email": f"{uuid.uuid4().hex[:8]}@customer.example", "display_name": "Jane"})
@@ -427,13 +442,32 @@ def test_another_tenants_ticket_is_a_404_on_every_sub_resource(agent: HelpdeskCa
     assert agent.get(f"/tickets/{ticket_id}").body["priority"] == "normal"
 
 
+def test_assignees_and_watchers_are_users_of_the_tenant_looked_up_in_the_user_pool(
+        local_aws: Any, agent: HelpdeskCaller, requester: dict[str, Any], colleague: str) -> None:
+    ticket = new_ticket(agent, requester["id"])
+    path = f"/tickets/{ticket['id']}"
+    elsewhere = pool_user(local_aws, str(uuid.uuid4()))
+
+    assert agent.patch(path, {"assignee_id": colleague}).status == 200
+    assert agent.post(f"{path}/watchers", {"user_id": colleague}).status == 201
+    for stranger in (elsewhere, str(uuid.uuid4()), "not-a-user"):
+        assigning = agent.patch(path, {"assignee_id": stranger})
+        watching = agent.post(f"{path}/watchers", {"user_id": stranger})
+        assert (assigning.status, watching.status) == (400, 400), stranger
+        assert list(assigning.body["errors"]) == ["assignee_id"]
+        assert list(watching.body["errors"]) == ["user_id"]
+
+    assert agent.get(path).body["assignee_id"] == colleague
+    assert agent.get(f"{path}/watchers").body == [colleague]
+
+
 # Concurrency
 
 
-def test_concurrent_patches_of_different_fields_lose_no_update(agent: HelpdeskCaller,
-                                                               requester: dict[str, Any]) -> None:
+def test_concurrent_patches_of_different_fields_lose_no_update(agent: HelpdeskCaller, requester: dict[str, Any],
+                                                               colleague: str) -> None:
     ticket = new_ticket(agent, requester["id"])
-    changes = [{"priority": "urgent"}, {"urgency": 3}, {"assignee_id": agent.user_id}, {"team_id": "network"},
+    changes = [{"priority": "urgent"}, {"urgency": 3}, {"assignee_id": colleague}, {"team_id": "network"},
                {"due_at": "2026-12-24T18:00:00Z"}, {"scheduled_at": "2026-12-20T09:00:00Z"},
                {"custom_json": {"site": "Lyon"}}, {"status": "pending"}]
     agents = [agent.as_user(groups=("agent",)) for _ in changes]
@@ -445,7 +479,7 @@ def test_concurrent_patches_of_different_fields_lose_no_update(agent: HelpdeskCa
     assert [r.status for r in replies] == [200] * len(changes)
     stored = agent.get(f"/tickets/{ticket['id']}").body
     assert (stored["priority"], stored["urgency"], stored["assignee_id"], stored["team_id"]) == (
-        "urgent", 3, agent.user_id, "network")
+        "urgent", 3, colleague, "network")
     assert (stored["due_at"], stored["scheduled_at"]) == ("2026-12-24T18:00:00.000Z", "2026-12-20T09:00:00.000Z")
     assert (stored["custom_json"], stored["status"]) == ({"site": "Lyon"}, "pending")
 

@@ -195,3 +195,19 @@ def _page(items: list[Any], limit: int, cursor: str | None, key: Callable[[Any],
     chunk = items[start:start + limit]
     more = start + limit < len(items)
     return Page(chunk, base64.urlsafe_b64encode(key(chunk[-1]).encode()).decode() if more and chunk else None)
+
+
+class TenantUsersByHand:
+    """A user directory (opsdesk.directory.TenantUsers) whose members a test adds; it counts its lookups."""
+
+    def __init__(self) -> None:
+        self.members: set[tuple[str, str]] = set()
+        self.lookups = 0
+
+    def add(self, tenant_id: str, user_id: str) -> str:
+        self.members.add((tenant_id, user_id))
+        return user_id
+
+    def is_member(self, tenant_id: str, user_id: str) -> bool:
+        self.lookups += 1
+        return (tenant_id, user_id) in self.members

@@ -102,11 +102,12 @@ ERRORS: dict[tuple[str, str], set[int]] = {
     ("GET", "/tickets"): {400},  # an unknown filter value, a bad limit, search or cursor
     ("POST", "/tickets"): {400},
     ("GET", TICKET): {404},
-    ("PATCH", TICKET): {400, 404, 409},  # a move the workflow refuses is 400; a concurrent change 409
+    # a move the workflow refuses is 400; a concurrent change 409; the user pool busy looking an assignee up 503
+    ("PATCH", TICKET): {400, 404, 409, 503},
     ("GET", COMMENTS): {400, 404},
     ("POST", COMMENTS): {400, 404, 409},
     ("GET", WATCHERS): {404},
-    ("POST", WATCHERS): {400, 404},
+    ("POST", WATCHERS): {400, 404, 503},
     ("DELETE", f"{WATCHERS}/{{user_id}}"): {400, 404},
     ("GET", ATTACHMENTS): {404},
     ("POST", f"{ATTACHMENTS}/presign"): {400, 404},

@@ -30,7 +30,7 @@ from opsdesk.helpdesk.sla import SLA_POLICIES, due_bucket
 from opsdesk.helpdesk.workflow import QUEUE_CHANGED, TICKET_CREATED, TICKET_UPDATED, search_words
 from opsdesk.pagination import Page
 from tests.unit.fakes import FakeClock
-from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore
+from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore, TenantUsersByHand
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 
@@ -56,12 +56,18 @@ def issued_tokens() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def service(store: InMemoryHelpdeskStore, clock: FakeClock, issued_tokens: list[tuple[str, str]]) -> HelpdeskService:
+def users() -> TenantUsersByHand:
+    return TenantUsersByHand()
+
+
+@pytest.fixture
+def service(store: InMemoryHelpdeskStore, clock: FakeClock, issued_tokens: list[tuple[str, str]],
+            users: TenantUsersByHand) -> HelpdeskService:
     def issue(tenant_id: str, ticket_id: str, requester_id: str, now: datetime) -> tuple[str, CsatToken]:
         issued_tokens.append((ticket_id, requester_id))
         return new_survey_token(tenant_id, ticket_id, requester_id, now)
 
-    return HelpdeskService(store, clock=clock, backoff=lambda attempt: None, issue_csat_token=issue)
+    return HelpdeskService(store, clock=clock, backoff=lambda attempt: None, issue_csat_token=issue, users=users)
 
 
 @pytest.fixture
@@ -469,20 +475,63 @@ def test_others_may_only_post_as_themselves(service: HelpdeskService, user: Prin
 
 
 def test_people_manage_their_own_watching_and_agents_anyones(service: HelpdeskService, agent: Principal,
-                                                             user: Principal, create: Any) -> None:
+                                                             user: Principal, create: Any,
+                                                             users: TenantUsersByHand) -> None:
     ticket = create()
+    someone_else = users.add(agent.tenant_id, str(uuid.uuid4()))
+    third_person = users.add(agent.tenant_id, str(uuid.uuid4()))
 
     service.add_watcher(user, ticket.id, AddWatcherRequest(user_id=user.user_id))
     service.add_watcher(user, ticket.id, AddWatcherRequest(user_id=user.user_id))
-    service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id="someone-else"))
+    service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id=someone_else))
     with pytest.raises(ValidationFailed):
-        service.add_watcher(user, ticket.id, AddWatcherRequest(user_id="third-person"))
+        service.add_watcher(user, ticket.id, AddWatcherRequest(user_id=third_person))
     with pytest.raises(ValidationFailed):
-        service.remove_watcher(user, ticket.id, "someone-else")
+        service.remove_watcher(user, ticket.id, someone_else)
 
-    assert service.list_watchers(user, ticket.id) == sorted([user.user_id, "someone-else"])
+    assert service.list_watchers(user, ticket.id) == sorted([user.user_id, someone_else])
     service.remove_watcher(user, ticket.id, user.user_id)
-    assert service.list_watchers(user, ticket.id) == ["someone-else"]
+    assert service.list_watchers(user, ticket.id) == [someone_else]
+
+
+@pytest.mark.parametrize("who", ["unknown", "of another tenant"])
+def test_only_a_user_of_the_tenant_may_be_assigned_or_made_a_watcher(
+        service: HelpdeskService, agent: Principal, create: Any, users: TenantUsersByHand, who: str) -> None:
+    ticket = create()
+    stranger = str(uuid.uuid4())
+    if who == "of another tenant":
+        users.add(str(uuid.uuid4()), stranger)
+
+    with pytest.raises(ValidationFailed) as assigning:
+        service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=stranger))
+    with pytest.raises(ValidationFailed) as watching:
+        service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id=stranger))
+
+    assert [d.field for d in assigning.value.details] == ["assignee_id"]
+    assert [d.field for d in watching.value.details] == ["user_id"]
+    assert service.get_ticket(agent, ticket.id) == ticket
+    assert service.list_watchers(agent, ticket.id) == []
+
+
+def test_the_caller_is_a_user_of_their_tenant_without_a_lookup_and_removing_or_unassigning_looks_up_nobody(
+        service: HelpdeskService, agent: Principal, create: Any, users: TenantUsersByHand) -> None:
+    ticket = create()
+    colleague = users.add(agent.tenant_id, str(uuid.uuid4()))
+
+    service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=agent.user_id))
+    service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id=agent.user_id))
+    assert users.lookups == 0
+
+    service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=colleague))
+    service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id=colleague))
+    assert users.lookups == 2
+    users.members.clear()  # the colleague leaves: taking them off needs no lookup
+
+    service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=None))
+    service.remove_watcher(agent, ticket.id, colleague)
+    assert users.lookups == 2
+    assert service.get_ticket(agent, ticket.id).assignee_id is None
+    assert service.list_watchers(agent, ticket.id) == [agent.user_id]
 
 
 # Requesters

@@ -115,8 +115,8 @@ HELPDESK = ApiModule(
             resources=("/tickets", "/tickets/{id}", "/tickets/{id}/{proxy+}"),
             auth=Auth.COOKIE_JWT,
             tables=("TicketsTable", "EventsTable"),
-            # A resolve mails the requester the CSAT survey.
-            capabilities=(Capability.CURSOR_KEY, Capability.MAIL),
+            # A resolve mails the requester the CSAT survey; an assignee or a watcher is looked up in the pool.
+            capabilities=(Capability.CURSOR_KEY, Capability.MAIL, Capability.USER_LOOKUP),
         ),
         FunctionGroup(
             name="helpdesk_attachments",

@@ -37,6 +37,8 @@ class Capability(StrEnum):
     """Writes export files and presigns their download (opsdesk.objects)."""
     USER_DIRECTORY = "user_directory"
     """Creates, invites, signs in and signs out users of the platform's user pool (Cognito admin APIs)."""
+    USER_LOOKUP = "user_lookup"
+    """Looks users of the platform's user pool up by id (cognito-idp:ListUsers only; opsdesk.directory)."""
     INTEGRATION_SECRETS = "integration_secrets"
     """Keeps monitoring integrations' credentials in Secrets Manager, under the stage's integration prefix."""
     ALERTS_BUS = "alerts_bus"

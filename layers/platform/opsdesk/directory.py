@@ -1,17 +1,22 @@
 """Users of the platform's Cognito user pool, as modules with their own auth routes use them (the copilot's
 register, login, refresh, logout and invitations: opsdesk.copilot.store.UserDirectory): created by the server with
 their tenant in `custom:tenant_id` (which no user can write: opsdesk.identity), signed in with
-USER_PASSWORD_AUTH, refreshed with REFRESH_TOKEN_AUTH, signed out by revoking the refresh token."""
+USER_PASSWORD_AUTH, refreshed with REFRESH_TOKEN_AUTH, signed out by revoking the refresh token. And whether an id
+names a user of a tenant (CognitoTenantUsers: the helpdesk's assignees and watchers)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
+import threading
+import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from opsdesk.errors import Conflict, DomainError, RateLimited, Unauthorized, ValidationFailed
+from opsdesk.errors import Conflict, DomainError, RateLimited, ServiceUnavailable, Unauthorized, ValidationFailed
 from opsdesk.identity import TENANT_ATTRIBUTE
 
 INVALID_CREDENTIALS = "Invalid email or password"
@@ -117,6 +122,74 @@ class CognitoDirectory:
             if code in {"UserNotFoundException", "NotAuthorizedException"}:
                 raise Unauthorized(INVALID_CREDENTIALS) from exc
             raise DomainError() from exc
+
+
+class TenantUsers(Protocol):
+    def is_member(self, tenant_id: str, user_id: str) -> bool:
+        """Whether `user_id` is the id (`sub`) of an enabled user of `tenant_id`."""
+        ...
+
+
+COGNITO_SUB = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A Cognito `sub` as the pool writes it; anything else names no user (and never reaches a ListUsers filter, whose
+quotes it could break)."""
+MEMBER_SECONDS = 300.0
+"""How long an instance remembers that an id is a member: a user removed or moved is refused within five minutes,
+and assigning the same people again costs no lookup. Ids that are not members are looked up every time, so a user
+created a moment ago can be assigned at once."""
+
+
+class CognitoTenantUsers:
+    """Looks a user up by `sub` (ListUsers filtered on `sub`, which the pool indexes: one user at most) and reads
+    its tenant attribute. The boto3 client is made by the first lookup."""
+
+    def __init__(self, user_pool_id: str, *, region: str, endpoint_url: str | None = None, cognito: Any = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._pool = user_pool_id
+        self._region = region
+        self._endpoint_url = endpoint_url
+        self._cognito = cognito
+        self._clock = clock
+        self._members: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def is_member(self, tenant_id: str, user_id: str) -> bool:
+        if not COGNITO_SUB.fullmatch(user_id):
+            return False
+        key = (tenant_id, user_id)
+        remembered = self._members.get(key)
+        if remembered is not None and self._clock() - remembered < MEMBER_SECONDS:
+            return True
+        member = self._tenant_of(user_id) == tenant_id
+        if member:
+            self._members[key] = self._clock()
+        return member
+
+    def _tenant_of(self, sub: str) -> str | None:
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - with the client
+
+        try:
+            found = self._client().list_users(UserPoolId=self._pool, Filter=f'sub = "{sub}"', Limit=1)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code", "") in THROTTLED:
+                raise ServiceUnavailable("Too many user lookups at once; retry shortly") from exc
+            raise
+        except BotoCoreError as exc:
+            raise ServiceUnavailable("The user directory could not be reached; retry shortly") from exc
+        for user in found.get("Users", []):
+            attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if user.get("Enabled", True) and attributes.get("sub") == sub:
+                return attributes.get(f"custom:{TENANT_ATTRIBUTE}")
+        return None
+
+    def _client(self) -> Any:
+        with self._lock:
+            if self._cognito is None:
+                import boto3  # noqa: PLC0415 - on the first lookup, not at cold start
+
+                self._cognito = boto3.client("cognito-idp", region_name=self._region,
+                                             endpoint_url=self._endpoint_url)
+            return self._cognito
 
 
 def _tokens(result: dict[str, Any]) -> Tokens:

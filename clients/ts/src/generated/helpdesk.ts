@@ -400,7 +400,7 @@ export interface paths {
         head?: never;
         /**
          * Update ticket (agent role)
-         * @description Role: `agent` or above (else 403). At least one field; null clears the optional ones. Beyond the document: `team_id`. Status moves: open and pending to each other, resolved or closed; resolved to open (reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
+         * @description Role: `agent` or above (else 403). At least one field; null clears the optional ones. Beyond the document: `team_id`. `assignee_id` is the id (`/me`'s `id`) of a user of the tenant (else 400). Status moves: open and pending to each other, resolved or closed; resolved to open (reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
          */
         patch: operations["updateTicket"];
         trace?: never;
@@ -505,7 +505,7 @@ export interface paths {
         put?: never;
         /**
          * Add watcher
-         * @description Agents add anyone; others only themselves (else 400 naming `user_id`). Adding a watcher again changes nothing.
+         * @description Agents add any user of the tenant (`/me`'s `id`); others only themselves (else 400 naming `user_id`). Adding a watcher again changes nothing.
          */
         post: operations["addWatcher"];
         delete?: never;
@@ -1103,6 +1103,15 @@ export interface components {
         };
         /** @description Not found in the caller's tenant (on `/login` and `/logout`: the cookie login is off) */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Service unavailable */
+        ServiceUnavailable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1852,6 +1861,7 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAttachments: {
@@ -2116,6 +2126,7 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWatcher: {

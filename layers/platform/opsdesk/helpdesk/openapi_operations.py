@@ -71,6 +71,8 @@ FOUND = 404
 unknown or a malformed id alike)."""
 CONFLICT = 409
 """A concurrent change of the same ticket or requester won every retry."""
+USER_LOOKUP = 503
+"""A named user (an assignee, a watcher) could not be looked up in the user pool just now: retry."""
 
 TICKET = "/tickets/{ticket_id}"
 TICKET_ID = path_param("ticket_id", "A ticket of the caller's tenant")
@@ -173,8 +175,9 @@ def _tickets() -> list[Operation]:
         Operation("GET", TICKET, "getTicket", "Get ticket", "tickets", {200: s.Ticket}, parameters=(TICKET_ID,),
                   errors=(*SIGNED_IN, FOUND)),
         Operation("PATCH", TICKET, "updateTicket", "Update ticket (agent role)", "tickets", {200: s.Ok},
-                  UpdateTicketRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND, CONFLICT),
+                  UpdateTicketRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND, CONFLICT, USER_LOOKUP),
                   description="At least one field; null clears the optional ones. Beyond the document: `team_id`. "
+                              "`assignee_id` is the id (`/me`'s `id`) of a user of the tenant (else 400). "
                               "Status moves: open and pending to each other, resolved or closed; resolved to open "
                               "(reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving "
                               "mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends "
@@ -191,9 +194,9 @@ def _tickets() -> list[Operation]:
         Operation("GET", f"{TICKET}/watchers", "listWatchers", "List watchers", "watchers", {200: s.WatcherIds},
                   parameters=(TICKET_ID,), errors=(*SIGNED_IN, FOUND)),
         Operation("POST", f"{TICKET}/watchers", "addWatcher", "Add watcher", "watchers", {201: s.Ok},
-                  AddWatcherRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND),
-                  description="Agents add anyone; others only themselves (else 400 naming `user_id`). Adding a "
-                              "watcher again changes nothing."),
+                  AddWatcherRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND, USER_LOOKUP),
+                  description="Agents add any user of the tenant (`/me`'s `id`); others only themselves (else 400 "
+                              "naming `user_id`). Adding a watcher again changes nothing."),
         Operation("DELETE", f"{TICKET}/watchers/{{user_id}}", "removeWatcher", "Remove watcher", "watchers",
                   {200: s.Ok}, parameters=(TICKET_ID, path_param("user_id", "A user watching the ticket")),
                   errors=(*WRITE, FOUND),

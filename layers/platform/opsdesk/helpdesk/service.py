@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
+from opsdesk.directory import TenantUsers
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import HELPDESK_STREAM, DomainEvent
 from opsdesk.helpdesk import csat
@@ -75,6 +76,7 @@ class HelpdeskService:
         backoff: Callable[[int], None] = _jitter,
         issue_csat_token: Callable[[str, str, str, datetime], tuple[str, csat.CsatToken]] = csat.new_survey_token,
         mailer: SurveyMailer | None = None,
+        users: TenantUsers | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -83,6 +85,9 @@ class HelpdeskService:
         self._issue_csat_token = issue_csat_token
         self._mailer = mailer
         """Mails the requester the CSAT survey after a resolve commits; None: no mail (a stage without mail)."""
+        self._users = users
+        """Who may be an assignee or a watcher; None in the functions that change neither (asking them to is a bug,
+        not a request's fault)."""
 
     # Requesters
 
@@ -154,6 +159,8 @@ class HelpdeskService:
     def update_ticket(self, principal: Principal, ticket_id: str, request: UpdateTicketRequest) -> Ticket:
         require_agent(principal)
         check_update_request(request)
+        if request.assignee_id is not None:
+            self._require_tenant_user(principal, "assignee_id", request.assignee_id)
         return self._change(principal, ticket_id, lambda ticket, now: apply_changes(ticket, request, now))
 
     def ticket_now(self) -> datetime:
@@ -304,6 +311,7 @@ class HelpdeskService:
         """Agents manage anyone's watching; everyone else only their own."""
         ticket = self.get_ticket(principal, ticket_id)
         self._may_manage_watcher(principal, request.user_id)
+        self._require_tenant_user(principal, "user_id", request.user_id)
         self._store.add_watcher(principal.tenant_id, ticket.id, request.user_id, to_rfc3339(self._clock()))
 
     def remove_watcher(self, principal: Principal, ticket_id: str, user_id: str) -> None:
@@ -314,6 +322,16 @@ class HelpdeskService:
             return  # nobody can watch under such an id: removing it changes nothing
         self._may_manage_watcher(principal, user_id)
         self._store.remove_watcher(principal.tenant_id, ticket.id, user_id)
+
+    def _require_tenant_user(self, principal: Principal, field: str, user_id: str) -> None:
+        """An assignee or a watcher is a user of the caller's tenant (the caller is one; anyone else is looked up),
+        as `/me` gives their id."""
+        if user_id == principal.user_id:
+            return
+        if self._users is None:
+            raise RuntimeError("this HelpdeskService was made without a user directory")
+        if not self._users.is_member(principal.tenant_id, user_id):
+            raise ValidationFailed.on_field(field, "Must be the id of a user of this tenant")
 
     @staticmethod
     def _may_manage_watcher(principal: Principal, user_id: str) -> None:

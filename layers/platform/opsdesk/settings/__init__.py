@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the families, for type checkers; at run time __getattr__ im
         HelpdeskSettings,
         HelpdeskSlaCheckSettings,
     )
-    from opsdesk.settings.identity import SessionSettings, TokenSettings
+    from opsdesk.settings.identity import SessionSettings, TokenSettings, UserLookupSettings
     from opsdesk.settings.platform import ConnectionSettings, EventLogSettings, RateLimitSettings
     from opsdesk.settings.response import ResponseAnalysisSettings, ResponseSettings
     from opsdesk.settings.streams import (
@@ -96,6 +96,7 @@ __all__ = [
     "SettingsError",
     "SupportSettings",
     "TokenSettings",
+    "UserLookupSettings",
     "WebhookSettings",
     "empty_is_unset",
     "load_settings",
@@ -297,6 +298,7 @@ FAMILY_MODULES = {
     "RateLimitSettings": "platform",
     "TokenSettings": "identity",
     "SessionSettings": "identity",
+    "UserLookupSettings": "identity",
     "SupportSettings": "support",
     "SearchSettings": "support",
     "DocsSettings": "support",

@@ -28,6 +28,13 @@ class TokenSettings(PlatformSettings):
         return self.jwks_url_override or f"{self.issuer}/.well-known/jwks.json"
 
 
+class UserLookupSettings(PlatformSettings):
+    """Capability.USER_LOOKUP: the pool in which a function looks users up by id (opsdesk.directory.CognitoTenantUsers:
+    the helpdesk's assignees and watchers)."""
+
+    user_pool_id: str = setting("COGNITO_USER_POOL_ID", min_length=1)
+
+
 class SessionSettings(TokenSettings):
     """Cookie sessions (helpdesk /login, the session authorizer, the helpdesk event stream): whether the cookie
     login of modules whose document makes it optional is on. Off unless set: `make dev` turns it on. The cookie
