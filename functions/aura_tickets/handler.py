@@ -18,7 +18,7 @@ from opsdesk.aura.queries import (
 from opsdesk.aura.views import audit_view, chain_view, ticket_summary_view, ticket_view
 from opsdesk.aura.wiring import aura_service
 from opsdesk.clock import to_rfc3339
-from opsdesk.http import create_api, current_principal, json_response, query_params, raw_body
+from opsdesk.http import create_api, current_principal, json_response, query_params, raw_body, request_time
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
 from opsdesk.restapi import Response
@@ -84,7 +84,8 @@ def handle_approve_plan(ticket_id: str) -> dict[str, Any]:
 def handle_approve(ticket_id: str) -> dict[str, Any]:
     from opsdesk.aura.requests import ApprovalRequest  # noqa: PLC0415 - pydantic loads with the first body
 
-    ticket = service.respond_to_approval(current_principal(app), ticket_id, _body(ApprovalRequest))
+    ticket = service.respond_to_approval(current_principal(app), ticket_id, _body(ApprovalRequest),
+                                         sent_at=request_time(app))
     return {"id": ticket.id, "status": ticket.status.value, "pendingApproval": None}
 
 
@@ -92,7 +93,7 @@ def handle_approve(ticket_id: str) -> dict[str, Any]:
 def handle_answer(ticket_id: str) -> dict[str, Any]:
     from opsdesk.aura.requests import AnswerRequest  # noqa: PLC0415 - pydantic loads with the first body
 
-    ticket = service.answer(current_principal(app), ticket_id, _body(AnswerRequest))
+    ticket = service.answer(current_principal(app), ticket_id, _body(AnswerRequest), sent_at=request_time(app))
     return {"id": ticket.id, "status": ticket.status.value, "pendingQuestion": None}
 
 

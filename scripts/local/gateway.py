@@ -10,6 +10,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -102,6 +103,7 @@ class LocalGateway:
         return JSONResponse({"ok": True})
 
     async def _dispatch(self, request: Request) -> Response:  # noqa: PLR0911 - one early answer per API Gateway step
+        received_at = datetime.now(UTC)  # API Gateway's requestTimeEpoch: before the authorizer runs
         path = request.url.path
         module = next((m for m in self._modules if path == m.base_path or path.startswith(m.base_path + "/")), None)
         if module is None:
@@ -135,7 +137,7 @@ class LocalGateway:
         if route.group.streaming:
             return self._stream(route, dialect)
         event = self._event(request, module=module, route=route, path_parameters=path_parameters,
-                            authorizer=authorizer, body=await request.body())
+                            authorizer=authorizer, body=await request.body(), received_at=received_at)
         context = LambdaContext(f"opsdesk-local-{route.group.name}", self._region)
         try:
             handler = self._handler(route.group.name)
@@ -239,13 +241,14 @@ class LocalGateway:
         path_parameters: dict[str, str],
         authorizer: dict[str, Any] | None,
         body: bytes,
+        received_at: datetime,
     ) -> dict[str, Any]:
         return build_rest_event(
             module=module, route=route, path_parameters=path_parameters, method=request.method,
             path=request.url.path, headers=list(request.headers.items()),
             query=list(request.query_params.multi_items()), body=body, authorizer=authorizer, stage=LOCAL_STAGE,
             source_ip=request.client.host if request.client else "127.0.0.1",
-            host=request.headers.get("host", "127.0.0.1"),
+            host=request.headers.get("host", "127.0.0.1"), received_at=received_at,
         )
 
     @staticmethod

@@ -79,8 +79,10 @@ def build_rest_event(
     stage: str = "local",
     source_ip: str = "127.0.0.1",
     host: str = "127.0.0.1",
+    received_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The REST proxy event API Gateway sends for one request. A body that is not UTF-8 goes base64-encoded."""
+    """The REST proxy event API Gateway sends for one request. A body that is not UTF-8 goes base64-encoded.
+    `received_at`: when the request arrived (`requestTimeEpoch`); now when not given."""
     single_headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
     for name, value in headers:
@@ -92,7 +94,7 @@ def build_rest_event(
         single_query[name] = value
         multi_query.setdefault(name, []).append(value)
     text_body, is_base64 = _text_body(body)
-    now = datetime.now(UTC)
+    now = received_at or datetime.now(UTC)
     request_id = str(uuid.uuid4())
     return {
         "resource": route.resource,

@@ -129,6 +129,35 @@ def test_errors_speak_the_documented_codes(stack: RunningStack) -> None:
     assert no_token.status_code == 401 and error_code(no_token) == "UNAUTHORIZED"
 
 
+def test_concurrent_answers_to_one_question_answer_it_once_and_never_the_next_question(stack: RunningStack) -> None:
+    """The first answer lets the agent ask its next question at once; the other two were sent before that question
+    existed, so they answer nothing (QUESTION_NOT_PENDING) rather than landing on it. Whether the agent asks before
+    they are handled depends on timing; tests/integration/test_aura_responses_in_time.py pins the rule itself."""
+    ticket_id = new_ticket(stack, title="Deploy a Redis cluster",
+                           description="We need a Redis cluster for the checkout service cache.")["id"]
+    assert call(stack, "POST", f"/tickets/{ticket_id}/run").status_code == 202
+    deadline = time.monotonic() + 60
+    while True:
+        ticket = call(stack, "GET", f"/tickets/{ticket_id}").json()
+        if ticket["status"] == "pending_input":
+            break
+        assert time.monotonic() < deadline and ticket["status"] not in ("resolved", "failed", "cancelled"), ticket
+        if ticket["status"] == "pending_plan_approval":
+            call(stack, "POST", f"/tickets/{ticket_id}/approve-plan", json={})
+        time.sleep(0.2)
+    question = ticket["pendingQuestion"]
+    answer = {"answer": ANSWERS.get(question["key"], "yes")}
+
+    with ThreadPoolExecutor(3) as pool:
+        replies = list(pool.map(lambda _: call(stack, "POST", f"/tickets/{ticket_id}/answer", json=answer), range(3)))
+
+    assert sorted(r.status_code for r in replies) == [200, 400, 400], [r.text for r in replies]
+    assert all(error_code(r) == "QUESTION_NOT_PENDING" for r in replies if r.status_code == 400)
+    answered = call(stack, "GET", f"/tickets/{ticket_id}/audit", params={"type": "question_answered"}).json()
+    assert [e["details"]["questionId"] for e in answered["entries"]] == [question["id"]]
+    call(stack, "POST", f"/tickets/{ticket_id}/cancel")
+
+
 def test_concurrent_runs_start_one_agent(stack: RunningStack) -> None:
     ticket = new_ticket(stack, title="Scale the api deployment", description="Scale the api deployment in the "
                                                                              "platform namespace to 4 replicas.")

@@ -8,6 +8,7 @@ import binascii
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -180,6 +181,15 @@ def _authorizer_context(app: RestApi) -> dict[str, Any] | None:
     context = app.current_event.raw_event.get("requestContext") or {}
     authorizer = context.get("authorizer")
     return authorizer if isinstance(authorizer, dict) else None
+
+
+def request_time(app: RestApi) -> datetime | None:
+    """When API Gateway received the request (`requestContext.requestTimeEpoch`, milliseconds), None when the event
+    has no such time."""
+    epoch = (app.current_event.raw_event.get("requestContext") or {}).get("requestTimeEpoch")
+    if isinstance(epoch, bool) or not isinstance(epoch, int | float):
+        return None
+    return datetime.fromtimestamp(epoch / 1000, tz=UTC)
 
 
 def query_params(app: RestApi) -> dict[str, str]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from opsdesk.aura.records import TicketStatus
+from opsdesk.aura.records import PendingApproval, PendingQuestion, TicketStatus, action_hash
 from opsdesk.aura.requests import (
     AnswerRequest,
     ApprovalRequest,
@@ -158,6 +158,38 @@ def test_moves_out_of_turn_answer_the_documented_code_and_change_nothing(parts, 
         calls[action]()
     assert _code(excinfo) == code
     assert store.tickets[key] == before and kicks.take() == []
+
+
+@pytest.mark.parametrize("action", ["answer", "approve"])
+def test_an_answer_or_a_decision_sent_before_the_agent_asked_is_not_taken_for_it(parts, action: str) -> None:
+    """Two people answer one question at once: the first answer lets the agent ask its next question before the
+    second request is handled. That request was sent before the new question existed, so it answers nothing."""
+    service, store, kicks, clock = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    asked_at = clock.now + timedelta(seconds=5)
+    pending = {"answer": {"status": S.PENDING_INPUT, "pending_question": PendingQuestion(
+                   "q2", "replicas", "How many replicas?", ("1", "3"), asked_at)},
+               "approve": {"status": S.PENDING_APPROVAL, "pending_approval": PendingApproval(
+                   "a2", "kubectl_delete", {"name": "cache"}, action_hash("kubectl_delete", {"name": "cache"}),
+                   ("deletes",), "clean up", asked_at)}}[action]
+    store.tickets[key] = replace(store.tickets[key], **pending)
+    before = store.tickets[key]
+
+    def respond(sent_at: datetime) -> object:
+        if action == "answer":
+            return service.answer(ALICE, ticket_id, AnswerRequest(answer="3"), sent_at=sent_at)
+        return service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=True), sent_at=sent_at)
+
+    for sent_at in (asked_at - timedelta(seconds=1), asked_at - timedelta(milliseconds=1)):
+        with pytest.raises(ValidationFailed) as refused:
+            respond(sent_at)
+        assert _code(refused) == {"answer": "QUESTION_NOT_PENDING", "approve": "APPROVAL_NOT_PENDING"}[action]
+    assert store.tickets[key] == before and kicks.take() == []
+
+    clock.now = asked_at + timedelta(seconds=2)
+    respond(asked_at)  # sent in the millisecond it was asked: after it, to API Gateway's millisecond
+    assert store.tickets[key].status is S.EXECUTING and len(kicks.take()) == 1
 
 
 def test_cancel_stops_a_running_ticket_and_lets_go_of_the_run(parts) -> None:

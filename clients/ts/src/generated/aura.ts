@@ -214,7 +214,7 @@ export interface paths {
         put?: never;
         /**
          * Answer question
-         * @description Answers the pending question (`pendingQuestion`); without one, 400 QUESTION_NOT_PENDING.
+         * @description Answers the pending question (`pendingQuestion`); without one, 400 QUESTION_NOT_PENDING, also when the question was asked after this request was sent (the one it was sent for was answered meanwhile).
          */
         post: operations["answerQuestion"];
         delete?: never;
@@ -234,7 +234,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or deny action
-         * @description Answers the pending action (`pendingApproval`); without one, 400 APPROVAL_NOT_PENDING. A denied action is never proposed again: the agent plans anew without it.
+         * @description Answers the pending action (`pendingApproval`); without one, 400 APPROVAL_NOT_PENDING, also when the action was put up after this request was sent (the one it was sent for was decided meanwhile). A denied action is never proposed again: the agent plans anew without it.
          */
         post: operations["respondToApproval"];
         delete?: never;

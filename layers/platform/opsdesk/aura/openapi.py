@@ -145,12 +145,14 @@ def _agent() -> list[Operation]:
         Operation("POST", f"{TICKET}/approve", "respondToApproval", "Approve or deny action", "agent",
                   {200: s.ApprovalAnswered}, ApprovalRequest, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description="Answers the pending action (`pendingApproval`); without one, 400 "
-                              "APPROVAL_NOT_PENDING. A denied action is never proposed again: the agent plans anew "
-                              "without it."),
+                              "APPROVAL_NOT_PENDING, also when the action was put up after this request was sent "
+                              "(the one it was sent for was decided meanwhile). A denied action is never proposed "
+                              "again: the agent plans anew without it."),
         Operation("POST", f"{TICKET}/answer", "answerQuestion", "Answer question", "agent",
                   {200: s.QuestionAnswered}, AnswerRequest, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description="Answers the pending question (`pendingQuestion`); without one, 400 "
-                              "QUESTION_NOT_PENDING."),
+                              "QUESTION_NOT_PENDING, also when the question was asked after this request was sent "
+                              "(the one it was sent for was answered meanwhile)."),
         Operation("POST", f"{TICKET}/resume", "resumeTicket", "Resume ticket", "agent", {200: s.Resumed},
                   ResumeRequest, request_required=False, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description=f"Only a `paused` ticket (else 400 INVALID_TRANSITION). Grants `additionalTurns` "

@@ -61,6 +61,17 @@ def person(principal: Principal) -> str:
     return principal.email or principal.username
 
 
+REQUEST_TIME_RESOLUTION = timedelta(milliseconds=1)
+"""API Gateway stamps a request to the millisecond."""
+
+
+def sent_before(sent_at: datetime | None, asked_at: datetime) -> bool:
+    """Whether a decision or an answer sent at `sent_at` predates what is pending now: the agent asked this after the
+    request was sent, so the request was meant for what it asked before (decided by someone else meanwhile). The
+    documents' bodies name no question or action, so the time is what ties a response to what it answers."""
+    return sent_at is not None and asked_at >= sent_at + REQUEST_TIME_RESOLUTION
+
+
 @dataclass(frozen=True)
 class Features:
     plan_approval_required: bool = True
@@ -171,12 +182,16 @@ class AuraService:
 
         return self._change(principal, ticket_id, change, kick=run_id)
 
-    def respond_to_approval(self, principal: Principal, ticket_id: str, request: ApprovalRequest) -> Ticket:
+    def respond_to_approval(self, principal: Principal, ticket_id: str, request: ApprovalRequest, *,
+                            sent_at: datetime | None = None) -> Ticket:
+        """`sent_at`: when the request reached the API; an action the agent asked about after that is not the one
+        the caller decided on (theirs was decided meanwhile), so it stays pending."""
         run_id = self._ids()
 
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             pending = ticket.pending_approval
-            if ticket.status is not S.PENDING_APPROVAL or pending is None:
+            if ticket.status is not S.PENDING_APPROVAL or pending is None or sent_before(sent_at,
+                                                                                         pending.requested_at):
                 raise ValidationFailed(f"Ticket {ticket.id} has no action waiting for approval",
                                        code="APPROVAL_NOT_PENDING")
             decision = Decision(pending.action_hash, request.approved, request.reason, person(principal))
@@ -195,12 +210,16 @@ class AuraService:
 
         return self._change(principal, ticket_id, change, kick=run_id)
 
-    def answer(self, principal: Principal, ticket_id: str, request: AnswerRequest) -> Ticket:
+    def answer(self, principal: Principal, ticket_id: str, request: AnswerRequest, *,
+               sent_at: datetime | None = None) -> Ticket:
+        """`sent_at` as for respond_to_approval: two people answering one question at once answer it once; the
+        later answer does not land on the question the agent asks next."""
         run_id = self._ids()
 
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             question = ticket.pending_question
-            if ticket.status is not S.PENDING_INPUT or question is None:
+            if ticket.status is not S.PENDING_INPUT or question is None or sent_before(sent_at,
+                                                                                       question.requested_at):
                 raise ValidationFailed(f"Ticket {ticket.id} has no question waiting for an answer",
                                        code="QUESTION_NOT_PENDING")
             journal.record(ticket, "question_answered", "user", "answer", details={
