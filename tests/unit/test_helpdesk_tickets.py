@@ -513,6 +513,23 @@ def test_only_a_user_of_the_tenant_may_be_assigned_or_made_a_watcher(
     assert service.list_watchers(agent, ticket.id) == []
 
 
+def test_a_new_assignee_is_looked_up_once_the_ticket_is_found_and_the_current_one_is_not_looked_up_again(
+        service: HelpdeskService, agent: Principal, create: Any, users: TenantUsersByHand) -> None:
+    ticket = create()
+    colleague = users.add(agent.tenant_id, str(uuid.uuid4()))
+
+    with pytest.raises(NotFound):
+        service.update_ticket(agent, str(uuid.uuid4()), UpdateTicketRequest(assignee_id=colleague))
+    assert users.lookups == 0
+    service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=colleague))
+    users.members.clear()  # the colleague is disabled: a PATCH sending the ticket back as it is still works
+
+    service.update_ticket(agent, ticket.id, UpdateTicketRequest(assignee_id=colleague, urgency=2))
+    assert users.lookups == 1
+    assert (service.get_ticket(agent, ticket.id).assignee_id, service.get_ticket(agent, ticket.id).urgency) == (
+        colleague, 2)
+
+
 def test_the_caller_is_a_user_of_their_tenant_without_a_lookup_and_removing_or_unassigning_looks_up_nobody(
         service: HelpdeskService, agent: Principal, create: Any, users: TenantUsersByHand) -> None:
     ticket = create()

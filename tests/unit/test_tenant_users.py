@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 from botocore.stub import Stubber
 
 from opsdesk.directory import MEMBER_SECONDS, CognitoTenantUsers
@@ -63,6 +63,8 @@ ANSWERS = {
     "of another tenant": lambda sub: listed(sub, "tenant-b"),
     "of no tenant": lambda sub: listed(sub, None),
     "disabled": lambda sub: listed(sub, TENANT, enabled=False),
+    "of unknown state": lambda sub: {"Users": [{"Username": "x", "Attributes": [
+        {"Name": "sub", "Value": sub}, {"Name": "custom:tenant_id", "Value": TENANT}]}]},
 }
 
 
@@ -91,13 +93,23 @@ def test_an_id_that_is_no_cognito_sub_is_not_a_member_and_is_never_sent(cognito:
         stub.assert_no_pending_responses()
 
 
-def test_a_throttled_directory_is_a_503_to_retry_not_a_refused_user(cognito: Any) -> None:
-    sub = str(uuid.uuid4())
+@pytest.mark.parametrize("code", ["TooManyRequestsException", "LimitExceededException", "InternalErrorException"])
+def test_a_busy_directory_is_a_503_to_retry_not_a_refused_user(cognito: Any, code: str) -> None:
     users = CognitoTenantUsers(POOL, region="eu-west-1", cognito=cognito)
     with Stubber(cognito) as stub:
-        stub.add_client_error("list_users", service_error_code="TooManyRequestsException", http_status_code=400)
-        with pytest.raises(ServiceUnavailable):
-            users.is_member(TENANT, sub)
+        stub.add_client_error("list_users", service_error_code=code, http_status_code=400)
+        with pytest.raises(ServiceUnavailable) as refused:
+            users.is_member(TENANT, str(uuid.uuid4()))
+    assert refused.value.headers == {"Retry-After": "1"}
+
+
+@pytest.mark.parametrize("code", ["ResourceNotFoundException", "NotAuthorizedException", "AccessDeniedException"])
+def test_a_misconfigured_directory_is_an_error_not_a_503_nor_a_refused_user(cognito: Any, code: str) -> None:
+    users = CognitoTenantUsers(POOL, region="eu-west-1", cognito=cognito)
+    with Stubber(cognito) as stub:
+        stub.add_client_error("list_users", service_error_code=code, http_status_code=400)
+        with pytest.raises(ClientError):
+            users.is_member(TENANT, str(uuid.uuid4()))
 
 
 def test_an_unreachable_directory_is_a_503_to_retry(monkeypatch: pytest.MonkeyPatch, cognito: Any) -> None:
@@ -107,4 +119,15 @@ def test_an_unreachable_directory_is_a_503_to_retry(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(cognito, "list_users", unreachable)
     users = CognitoTenantUsers(POOL, region="eu-west-1", cognito=cognito)
     with pytest.raises(ServiceUnavailable):
+        users.is_member(TENANT, str(uuid.uuid4()))
+
+
+def test_missing_credentials_are_a_fault_of_the_deployment_not_a_503(monkeypatch: pytest.MonkeyPatch,
+                                                                      cognito: Any) -> None:
+    def no_credentials(**kwargs: Any) -> None:
+        raise NoCredentialsError()
+
+    monkeypatch.setattr(cognito, "list_users", no_credentials)
+    users = CognitoTenantUsers(POOL, region="eu-west-1", cognito=cognito)
+    with pytest.raises(NoCredentialsError):
         users.is_member(TENANT, str(uuid.uuid4()))

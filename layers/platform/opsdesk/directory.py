@@ -6,6 +6,7 @@ names a user of a tenant (CognitoTenantUsers: the helpdesk's assignees and watch
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import string
@@ -18,6 +19,9 @@ from typing import Any, Protocol
 
 from opsdesk.errors import Conflict, DomainError, RateLimited, ServiceUnavailable, Unauthorized, ValidationFailed
 from opsdesk.identity import TENANT_ATTRIBUTE
+
+# Plain logging: the module is domain-side (no Powertools import cost).
+logger = logging.getLogger(__name__)
 
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_REFRESH_TOKEN = "Invalid, expired or revoked refresh token"
@@ -135,8 +139,12 @@ COGNITO_SUB = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 quotes it could break)."""
 MEMBER_SECONDS = 300.0
 """How long an instance remembers that an id is a member: a user removed or moved is refused within five minutes,
-and assigning the same people again costs no lookup. Ids that are not members are looked up every time, so a user
-created a moment ago can be assigned at once."""
+and assigning the same people again costs no lookup. Ids that are not members are looked up every time (ListUsers
+is eventually consistent, so a user created seconds ago may not be found at once; the next try finds them)."""
+TRANSIENT_CODES = THROTTLED | {"InternalErrorException"}
+"""Cognito errors that a retry a moment later gets past: a 503 with Retry-After. Any other error (a wrong pool, a
+missing grant) is a fault of the deployment, and stays a 500 with its traceback in the log."""
+RETRY_AFTER = {"Retry-After": "1"}
 
 
 class CognitoTenantUsers:
@@ -158,27 +166,33 @@ class CognitoTenantUsers:
             return False
         key = (tenant_id, user_id)
         remembered = self._members.get(key)
-        if remembered is not None and self._clock() - remembered < MEMBER_SECONDS:
-            return True
+        if remembered is not None:
+            if self._clock() - remembered < MEMBER_SECONDS:
+                return True
+            self._members.pop(key, None)
         member = self._tenant_of(user_id) == tenant_id
         if member:
             self._members[key] = self._clock()
         return member
 
     def _tenant_of(self, sub: str) -> str | None:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - with the client
+        from botocore.exceptions import ClientError, ConnectionError, HTTPClientError  # noqa: PLC0415 - with boto3
 
         try:
             found = self._client().list_users(UserPoolId=self._pool, Filter=f'sub = "{sub}"', Limit=1)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code", "") in THROTTLED:
-                raise ServiceUnavailable("Too many user lookups at once; retry shortly") from exc
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in TRANSIENT_CODES:
+                logger.warning("user lookup refused by Cognito (%s); answered 503", code)
+                raise ServiceUnavailable("The user directory is busy; retry shortly", headers=RETRY_AFTER) from exc
             raise
-        except BotoCoreError as exc:
-            raise ServiceUnavailable("The user directory could not be reached; retry shortly") from exc
+        except (ConnectionError, HTTPClientError) as exc:  # unreachable or timed out; not a configuration fault
+            logger.warning("user lookup could not reach Cognito (%s); answered 503", type(exc).__name__)
+            raise ServiceUnavailable("The user directory could not be reached; retry shortly",
+                                     headers=RETRY_AFTER) from exc
         for user in found.get("Users", []):
             attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-            if user.get("Enabled", True) and attributes.get("sub") == sub:
+            if user.get("Enabled") is True and attributes.get("sub") == sub:
                 return attributes.get(f"custom:{TENANT_ATTRIBUTE}")
         return None
 
@@ -186,9 +200,12 @@ class CognitoTenantUsers:
         with self._lock:
             if self._cognito is None:
                 import boto3  # noqa: PLC0415 - on the first lookup, not at cold start
+                from botocore.config import Config  # noqa: PLC0415 - with boto3
 
-                self._cognito = boto3.client("cognito-idp", region_name=self._region,
-                                             endpoint_url=self._endpoint_url)
+                # Well inside API Gateway's 29 s: a hung directory is a 503 to retry, not a gateway timeout.
+                self._cognito = boto3.client(
+                    "cognito-idp", region_name=self._region, endpoint_url=self._endpoint_url,
+                    config=Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 2, "mode": "standard"}))
             return self._cognito
 
 

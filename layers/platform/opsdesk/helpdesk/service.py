@@ -159,9 +159,14 @@ class HelpdeskService:
     def update_ticket(self, principal: Principal, ticket_id: str, request: UpdateTicketRequest) -> Ticket:
         require_agent(principal)
         check_update_request(request)
-        if request.assignee_id is not None:
-            self._require_tenant_user(principal, "assignee_id", request.assignee_id)
-        return self._change(principal, ticket_id, lambda ticket, now: apply_changes(ticket, request, now))
+
+        def change(ticket: Ticket, now: datetime) -> Ticket:
+            # A new assignee is looked up once the ticket is found; the one it has already is not looked up again.
+            if request.assignee_id is not None and request.assignee_id != ticket.assignee_id:
+                self._require_tenant_user(principal, "assignee_id", request.assignee_id)
+            return apply_changes(ticket, request, now)
+
+        return self._change(principal, ticket_id, change)
 
     def ticket_now(self) -> datetime:
         return self._clock()
