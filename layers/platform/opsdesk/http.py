@@ -8,7 +8,7 @@ import binascii
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -183,13 +183,26 @@ def _authorizer_context(app: RestApi) -> dict[str, Any] | None:
     return authorizer if isinstance(authorizer, dict) else None
 
 
+REQUEST_TIME_TRUST = timedelta(minutes=5)
+
+
 def request_time(app: RestApi) -> datetime | None:
-    """When API Gateway received the request (`requestContext.requestTimeEpoch`, milliseconds), None when the event
-    has no such time."""
-    epoch = (app.current_event.raw_event.get("requestContext") or {}).get("requestTimeEpoch")
+    """When API Gateway received the request (`requestContext.requestTimeEpoch`, milliseconds): received_at."""
+    return received_at(app.current_event.raw_event, datetime.now(UTC))
+
+
+def received_at(event: dict[str, Any], now: datetime) -> datetime | None:
+    """The event's `requestTimeEpoch`; None when it has no usable one (absent, not a number, or more than five
+    minutes from `now`: a time in seconds, or a made-up one, must not decide what a request answers)."""
+    context = event.get("requestContext")
+    epoch = context.get("requestTimeEpoch") if isinstance(context, dict) else None
     if isinstance(epoch, bool) or not isinstance(epoch, int | float):
         return None
-    return datetime.fromtimestamp(epoch / 1000, tz=UTC)
+    try:
+        received = datetime.fromtimestamp(epoch / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError):  # NaN, infinite, out of range
+        return None
+    return received if abs(now - received) <= REQUEST_TIME_TRUST else None
 
 
 def query_params(app: RestApi) -> dict[str, str]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from opsdesk.aura.records import PendingApproval, PendingQuestion, TicketStatus, action_hash
+from opsdesk.aura.records import PendingApproval, PendingQuestion, Plan, TicketStatus, action_hash
 from opsdesk.aura.requests import (
     AnswerRequest,
     ApprovalRequest,
@@ -190,6 +190,52 @@ def test_an_answer_or_a_decision_sent_before_the_agent_asked_is_not_taken_for_it
     clock.now = asked_at + timedelta(seconds=2)
     respond(asked_at)  # sent in the millisecond it was asked: after it, to API Gateway's millisecond
     assert store.tickets[key].status is S.EXECUTING and len(kicks.take()) == 1
+
+
+@pytest.mark.parametrize("action", ["answer", "approve"])
+def test_a_response_naming_a_question_or_action_that_is_no_longer_pending_is_refused(parts, action: str) -> None:
+    """Beyond the document: `questionId` / `approvalId` tie a response to what the caller saw, however late it is
+    sent (a stale screen), where the request time only catches responses already in flight."""
+    service, store, kicks, _ = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    asked_at = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    pending = {"answer": {"status": S.PENDING_INPUT, "pending_question": PendingQuestion(
+                   "q2", "replicas", "How many replicas?", ("1", "3"), asked_at)},
+               "approve": {"status": S.PENDING_APPROVAL, "pending_approval": PendingApproval(
+                   "a2", "kubectl_delete", {"name": "cache"}, action_hash("kubectl_delete", {"name": "cache"}),
+                   ("deletes",), "clean up", asked_at)}}[action]
+    store.tickets[key] = replace(store.tickets[key], **pending)
+    before = store.tickets[key]
+
+    def respond(pending_id: str) -> object:
+        if action == "answer":
+            return service.answer(ALICE, ticket_id, parse_body(AnswerRequest, {"answer": "3",
+                                                                               "questionId": pending_id}))
+        return service.respond_to_approval(ALICE, ticket_id, parse_body(ApprovalRequest, {
+            "approved": True, "approvalId": pending_id}))
+
+    with pytest.raises(ValidationFailed) as refused:
+        respond("q1" if action == "answer" else "a1")
+    assert _code(refused) == {"answer": "QUESTION_NOT_PENDING", "approve": "APPROVAL_NOT_PENDING"}[action]
+    assert store.tickets[key] == before and kicks.take() == []
+    respond("q2" if action == "answer" else "a2")
+    assert store.tickets[key].status is S.EXECUTING
+
+
+def test_approving_a_plan_revision_that_is_no_longer_waiting_is_refused(parts) -> None:
+    service, store, kicks, _ = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    plan = Plan("Deploy Redis", (), ("kubectl_apply",), ("outage",), revision=2)
+    store.tickets[key] = replace(store.tickets[key], status=S.PENDING_PLAN_APPROVAL, plan=plan)
+    before = store.tickets[key]
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.approve_plan(ALICE, ticket_id, parse_body(ApprovePlanRequest, {"planRevision": 1}))
+    assert _code(refused) == "INVALID_TRANSITION" and store.tickets[key] == before
+    service.approve_plan(ALICE, ticket_id, parse_body(ApprovePlanRequest, {"planRevision": 2}))
+    assert store.tickets[key].status is S.EXECUTING
 
 
 def test_cancel_stops_a_running_ticket_and_lets_go_of_the_run(parts) -> None:

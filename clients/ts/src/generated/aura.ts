@@ -214,7 +214,7 @@ export interface paths {
         put?: never;
         /**
          * Answer question
-         * @description Answers the pending question (`pendingQuestion`); without one, 400 QUESTION_NOT_PENDING, also when the question was asked after this request was sent (the one it was sent for was answered meanwhile).
+         * @description Answers the pending question (`pendingQuestion`); without one, 400 QUESTION_NOT_PENDING, also when the question was asked after this request was sent (the one it was sent for was answered meanwhile) or when `questionId` (beyond the document, optional) names another.
          */
         post: operations["answerQuestion"];
         delete?: never;
@@ -234,7 +234,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or deny action
-         * @description Answers the pending action (`pendingApproval`); without one, 400 APPROVAL_NOT_PENDING, also when the action was put up after this request was sent (the one it was sent for was decided meanwhile). A denied action is never proposed again: the agent plans anew without it.
+         * @description Answers the pending action (`pendingApproval`); without one, 400 APPROVAL_NOT_PENDING, also when the action was put up after this request was sent (the one it was sent for was decided meanwhile) or when `approvalId` (beyond the document, optional) names another. A denied action is never proposed again: the agent plans anew without it.
          */
         post: operations["respondToApproval"];
         delete?: never;
@@ -254,7 +254,7 @@ export interface paths {
         put?: never;
         /**
          * Approve plan
-         * @description Only in `pending_plan_approval` (else 400 INVALID_TRANSITION); execution starts at once. `approvedBy` defaults to the caller.
+         * @description Only in `pending_plan_approval` (else 400 INVALID_TRANSITION); execution starts at once. `approvedBy` defaults to the caller. `planRevision` (beyond the document, optional): the revision approved; another is 400 INVALID_TRANSITION.
          */
         post: operations["approvePlan"];
         delete?: never;
@@ -418,6 +418,11 @@ export interface components {
         AnswerRequest: {
             /** Answer */
             answer: string;
+            /**
+             * Questionid
+             * @default null
+             */
+            questionId?: string | null;
         };
         /**
          * ApprovalAnswered
@@ -436,6 +441,11 @@ export interface components {
         };
         /** ApprovalRequest */
         ApprovalRequest: {
+            /**
+             * Approvalid
+             * @default null
+             */
+            approvalId?: string | null;
             /** Approved */
             approved: boolean;
             /**
@@ -451,6 +461,11 @@ export interface components {
              * @default null
              */
             approvedBy?: string | null;
+            /**
+             * Planrevision
+             * @default null
+             */
+            planRevision?: number | null;
         };
         /**
          * AuditChain

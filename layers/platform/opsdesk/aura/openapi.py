@@ -141,18 +141,21 @@ def _agent() -> list[Operation]:
         Operation("POST", f"{TICKET}/approve-plan", "approvePlan", "Approve plan", "agent", {200: s.PlanApproved},
                   ApprovePlanRequest, request_required=False, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description="Only in `pending_plan_approval` (else 400 INVALID_TRANSITION); execution starts at "
-                              "once. `approvedBy` defaults to the caller."),
+                              "once. `approvedBy` defaults to the caller. `planRevision` (beyond the document, "
+                              "optional): the revision approved; another is 400 INVALID_TRANSITION."),
         Operation("POST", f"{TICKET}/approve", "respondToApproval", "Approve or deny action", "agent",
                   {200: s.ApprovalAnswered}, ApprovalRequest, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description="Answers the pending action (`pendingApproval`); without one, 400 "
                               "APPROVAL_NOT_PENDING, also when the action was put up after this request was sent "
-                              "(the one it was sent for was decided meanwhile). A denied action is never proposed "
-                              "again: the agent plans anew without it."),
+                              "(the one it was sent for was decided meanwhile) or when `approvalId` (beyond the "
+                              "document, optional) names another. A denied action is never proposed again: the agent "
+                              "plans anew without it."),
         Operation("POST", f"{TICKET}/answer", "answerQuestion", "Answer question", "agent",
                   {200: s.QuestionAnswered}, AnswerRequest, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description="Answers the pending question (`pendingQuestion`); without one, 400 "
                               "QUESTION_NOT_PENDING, also when the question was asked after this request was sent "
-                              "(the one it was sent for was answered meanwhile)."),
+                              "(the one it was sent for was answered meanwhile) or when `questionId` (beyond the "
+                              "document, optional) names another."),
         Operation("POST", f"{TICKET}/resume", "resumeTicket", "Resume ticket", "agent", {200: s.Resumed},
                   ResumeRequest, request_required=False, parameters=(TICKET_ID,), errors=(*CHANGE, KICKED),
                   description=f"Only a `paused` ticket (else 400 INVALID_TRANSITION). Grants `additionalTurns` "

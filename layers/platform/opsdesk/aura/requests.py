@@ -55,18 +55,27 @@ class UpdateTicketRequest(Body):
         return value
 
 
+PendingId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""Beyond the document: the id of the question or action a response is for (`pendingQuestion.id`,
+`pendingApproval.id`), so a response to what the caller saw never lands on something newer."""
+
+
 class ApprovePlanRequest(Body):
     approved_by: Annotated[str, StringConstraints(max_length=200), Stripped(blank=True)] | None = Field(
         default=None, alias="approvedBy")
+    plan_revision: Annotated[StrictInt, Field(ge=1)] | None = Field(default=None, alias="planRevision")
+    """Beyond the document: the plan revision the caller approves (`plan.revision`)."""
 
 
 class ApprovalRequest(Body):
     approved: StrictBool
     reason: Reason | None = None
+    approval_id: PendingId | None = Field(default=None, alias="approvalId")
 
 
 class AnswerRequest(Body):
     answer: Annotated[str, StringConstraints(min_length=1, max_length=2_000), Stripped()]
+    question_id: PendingId | None = Field(default=None, alias="questionId")
 
 
 class ResumeRequest(Body):

@@ -172,6 +172,10 @@ class AuraService:
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             if ticket.status is not S.PENDING_PLAN_APPROVAL or ticket.plan is None:
                 raise invalid_transition(ticket, "approve the plan of")
+            if request.plan_revision is not None and request.plan_revision != ticket.plan.revision:
+                raise ValidationFailed(f"Plan revision {request.plan_revision} of ticket {ticket.id} is not the one "
+                                       f"waiting for approval (revision {ticket.plan.revision})",
+                                       code="INVALID_TRANSITION")
             journal.record(ticket, "plan_approved", "user", "approve_plan",
                            details={"approvedBy": approver, "by": person(principal),
                                     "planRevision": ticket.plan.revision})
@@ -190,10 +194,12 @@ class AuraService:
 
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             pending = ticket.pending_approval
-            if ticket.status is not S.PENDING_APPROVAL or pending is None or sent_before(sent_at,
-                                                                                         pending.requested_at):
+            if ticket.status is not S.PENDING_APPROVAL or pending is None:
                 raise ValidationFailed(f"Ticket {ticket.id} has no action waiting for approval",
                                        code="APPROVAL_NOT_PENDING")
+            if request.approval_id not in (None, pending.id) or sent_before(sent_at, pending.requested_at):
+                raise ValidationFailed(f"The action this decision was for is no longer pending on ticket {ticket.id}; "
+                                       "another one waits for approval", code="APPROVAL_NOT_PENDING")
             decision = Decision(pending.action_hash, request.approved, request.reason, person(principal))
             kind = "approval_granted" if request.approved else "approval_denied"
             journal.record(ticket, kind, "user", pending.tool, reasoning=request.reason, details={
@@ -218,10 +224,12 @@ class AuraService:
 
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             question = ticket.pending_question
-            if ticket.status is not S.PENDING_INPUT or question is None or sent_before(sent_at,
-                                                                                       question.requested_at):
+            if ticket.status is not S.PENDING_INPUT or question is None:
                 raise ValidationFailed(f"Ticket {ticket.id} has no question waiting for an answer",
                                        code="QUESTION_NOT_PENDING")
+            if request.question_id not in (None, question.id) or sent_before(sent_at, question.requested_at):
+                raise ValidationFailed(f"The question this answer was for is no longer pending on ticket {ticket.id}; "
+                                       "another one waits for an answer", code="QUESTION_NOT_PENDING")
             journal.record(ticket, "question_answered", "user", "answer", details={
                 "questionId": question.id, "key": question.key, "question": question.question,
                 "answer": request.answer, "by": person(principal)})
