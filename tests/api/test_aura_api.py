@@ -132,7 +132,8 @@ def test_errors_speak_the_documented_codes(stack: RunningStack) -> None:
 def test_concurrent_answers_to_one_question_answer_it_once_and_never_the_next_question(stack: RunningStack) -> None:
     """The first answer lets the agent ask its next question at once; the other two were sent before that question
     existed, so they answer nothing (QUESTION_NOT_PENDING) rather than landing on it. Whether the agent asks before
-    they are handled depends on timing; tests/integration/test_aura_responses_in_time.py pins the rule itself."""
+    they are handled depends on timing (tests/integration/test_aura_responses_in_time.py pins the time rule); an
+    answer naming a question that is not the pending one (`questionId`, beyond the document) is refused always."""
     ticket_id = new_ticket(stack, title="Deploy a Redis cluster",
                            description="We need a Redis cluster for the checkout service cache.")["id"]
     assert call(stack, "POST", f"/tickets/{ticket_id}/run").status_code == 202
@@ -146,6 +147,8 @@ def test_concurrent_answers_to_one_question_answer_it_once_and_never_the_next_qu
             call(stack, "POST", f"/tickets/{ticket_id}/approve-plan", json={})
         time.sleep(0.2)
     question = ticket["pendingQuestion"]
+    stale = call(stack, "POST", f"/tickets/{ticket_id}/answer", json={"answer": "3", "questionId": "q-seen-before"})
+    assert stale.status_code == 400 and error_code(stale) == "QUESTION_NOT_PENDING", stale.text
     answer = {"answer": ANSWERS.get(question["key"], "yes")}
 
     with ThreadPoolExecutor(3) as pool:

@@ -18,8 +18,9 @@ def ws_event(route: str, connection_id: str, body: str | None = None) -> dict[st
 
 def test_connecting_and_disconnecting_post_nothing_and_the_first_reply_makes_the_client(
         local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
     from functions.realtime_ws import handler
-    from opsdesk.wsapi import ManagementApiPoster
 
     made: list[str] = []
     posted: list[tuple[str, bytes]] = []
@@ -28,11 +29,11 @@ def test_connecting_and_disconnecting_post_nothing_and_the_first_reply_makes_the
         def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
             posted.append((ConnectionId, Data))
 
-    def client(poster: ManagementApiPoster) -> RecordingClient:
-        made.append(poster._endpoint_url)
+    def client(service: str, **kwargs: Any) -> RecordingClient:
+        made.append(str(kwargs["endpoint_url"]))
         return RecordingClient()
 
-    monkeypatch.setattr(ManagementApiPoster, "client", client)
+    monkeypatch.setattr(boto3, "client", client)
     handler.management_api.cache_clear()
     context = LambdaContext("realtime-ws", "us-east-1")
     connection = str(uuid.uuid4())

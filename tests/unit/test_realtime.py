@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from opsdesk import wsapi
 from opsdesk.auth import Principal
+from opsdesk.awsclients import LazyClient
 from opsdesk.errors import Unauthorized
 from opsdesk.pagination import Page
 from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, Fanout, FanoutFailed, FanoutPage, Subscriber
@@ -410,7 +411,7 @@ def test_throttled_posts_are_retried_with_jitter_by_the_poster_under_concurrency
 
     poster = wsapi.ManagementApiPoster("https://example.execute-api.us-east-1.amazonaws.com/prod", "us-east-1")
     client = ThrottlingClient()
-    poster._client = client
+    poster.client = LazyClient("apigatewaymanagementapi", region="us-east-1", client=client)
     pages = RecordingPages()
 
     # When the page is delivered through the real poster, 16 posts at a time

@@ -10,13 +10,13 @@ import logging
 import re
 import secrets
 import string
-import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from opsdesk.awsclients import LazyClient
 from opsdesk.errors import Conflict, DomainError, RateLimited, ServiceUnavailable, Unauthorized, ValidationFailed
 from opsdesk.identity import TENANT_ATTRIBUTE
 
@@ -154,12 +154,11 @@ class CognitoTenantUsers:
     def __init__(self, user_pool_id: str, *, region: str, endpoint_url: str | None = None, cognito: Any = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._pool = user_pool_id
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._cognito = cognito
+        # Well inside API Gateway's 29 s: a hung directory is a 503 to retry, not a gateway timeout.
+        self._cognito = LazyClient("cognito-idp", region=region, endpoint_url=endpoint_url, client=cognito,
+                                   connect_timeout=2, read_timeout=3, retries={"max_attempts": 2, "mode": "standard"})
         self._clock = clock
         self._members: dict[tuple[str, str], float] = {}
-        self._lock = threading.Lock()
 
     def is_member(self, tenant_id: str, user_id: str) -> bool:
         if not COGNITO_SUB.fullmatch(user_id):
@@ -179,7 +178,7 @@ class CognitoTenantUsers:
         from botocore.exceptions import ClientError, ConnectionError, HTTPClientError  # noqa: PLC0415 - with boto3
 
         try:
-            found = self._client().list_users(UserPoolId=self._pool, Filter=f'sub = "{sub}"', Limit=1)
+            found = self._cognito().list_users(UserPoolId=self._pool, Filter=f'sub = "{sub}"', Limit=1)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in TRANSIENT_CODES:
@@ -195,18 +194,6 @@ class CognitoTenantUsers:
             if user.get("Enabled") is True and attributes.get("sub") == sub:
                 return attributes.get(f"custom:{TENANT_ATTRIBUTE}")
         return None
-
-    def _client(self) -> Any:
-        with self._lock:
-            if self._cognito is None:
-                import boto3  # noqa: PLC0415 - on the first lookup, not at cold start
-                from botocore.config import Config  # noqa: PLC0415 - with boto3
-
-                # Well inside API Gateway's 29 s: a hung directory is a 503 to retry, not a gateway timeout.
-                self._cognito = boto3.client(
-                    "cognito-idp", region_name=self._region, endpoint_url=self._endpoint_url,
-                    config=Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 2, "mode": "standard"}))
-            return self._cognito
 
 
 def _tokens(result: dict[str, Any]) -> Tokens:

@@ -6,9 +6,10 @@ Errors raised from here name a reason, never the message: a mail may hold a cred
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from opsdesk.awsclients import LazyClient
 
 CHARSET = "UTF-8"
 
@@ -39,24 +40,10 @@ class SesMailSender:
     def __init__(self, from_address: str, *, region: str, endpoint_url: str | None = None,
                  client: Any = None) -> None:
         self._from = from_address
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._client = client
-        self._lock = threading.Lock()
-
-    def _ses(self) -> Any:
-        # Built on the first mail, not at cold start (~100 ms); under a lock, as boto3's default session is not
-        # safe to build clients from in several threads at once.
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - here, not at import: every helpdesk function imports this module
-                from botocore.config import Config  # noqa: PLC0415
-
-                # The requester's PATCH waits for the send: bound it.
-                config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
-                self._client = boto3.client("sesv2", region_name=self._region, endpoint_url=self._endpoint_url,
-                                            config=config)
-            return self._client
+        # Built on the first mail (every helpdesk function imports this module); the requester's PATCH waits for
+        # the send, so it is bounded.
+        self._ses = LazyClient("sesv2", region=region, endpoint_url=endpoint_url, client=client, connect_timeout=2,
+                               read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
 
     def send(self, email: Email) -> str:
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - with the client, on first use

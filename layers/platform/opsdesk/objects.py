@@ -11,11 +11,12 @@ a ticket's attachments) never needs.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+from opsdesk.awsclients import LazyClient
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -25,28 +26,15 @@ NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 
 class ObjectStore:
     def __init__(self, region: str, endpoint_url: str | None = None, client: S3Client | None = None) -> None:
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._client = client
-        self._lock = threading.Lock()
+        # Locally (moto on loopback) path-style; on AWS virtual-hosted style, the default.
+        self._client = LazyClient("s3", region=region, endpoint_url=endpoint_url, client=client,
+                                  signature_version="s3v4", s3={"addressing_style": "path" if endpoint_url else "auto"},
+                                  retries={"max_attempts": 3, "mode": "standard"})
 
     @property
     def _s3(self) -> S3Client:
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - on first use, with the client
-                from botocore.config import Config  # noqa: PLC0415
-
-                # Locally (moto on loopback) path-style; on AWS virtual-hosted style, the default.
-                s3_config: Any = {"addressing_style": "path" if self._endpoint_url else "auto"}
-                self._client = boto3.client(
-                    "s3",
-                    region_name=self._region,
-                    endpoint_url=self._endpoint_url,
-                    config=Config(signature_version="s3v4", s3=s3_config,
-                                  retries={"max_attempts": 3, "mode": "standard"}),
-                )
-            return self._client
+        client: S3Client = self._client()
+        return client
 
     def presign_put(self, bucket: str, key: str, *, content_type: str, content_length: int, tagging: str,
                     expires_seconds: int) -> str:

@@ -4,10 +4,10 @@ client is built on the first send (most requests never send one)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from typing import Any
 
+from opsdesk.awsclients import LazyClient
 from opsdesk.errors import ServiceUnavailable
 
 MAX_DELAY_SECONDS = 900
@@ -17,18 +17,7 @@ MAX_DELAY_SECONDS = 900
 class SqsSender:
     def __init__(self, queue_url: str, *, region: str, endpoint_url: str | None = None, client: Any = None) -> None:
         self._queue_url = queue_url
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._client = client
-        self._lock = threading.Lock()
-
-    def _sqs(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - on first use
-
-                self._client = boto3.client("sqs", region_name=self._region, endpoint_url=self._endpoint_url)
-            return self._client
+        self._sqs = LazyClient("sqs", region=region, endpoint_url=endpoint_url, client=client)
 
     def send(self, body: Mapping[str, Any], delay_seconds: int = 0) -> None:
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415

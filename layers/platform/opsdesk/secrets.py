@@ -5,10 +5,10 @@ call needs them and never logged or returned."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from opsdesk.awsclients import LazyClient
 from opsdesk.errors import DomainError
 
 
@@ -25,19 +25,8 @@ class SecretStore(Protocol):
 class SecretsManagerStore:
     def __init__(self, prefix: str, *, region: str, endpoint_url: str | None = None, client: Any = None) -> None:
         self._prefix = prefix.strip("/")
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._client = client
-        self._lock = threading.Lock()
-
-    def _secrets(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - on first use: most requests never touch a secret
-
-                self._client = boto3.client("secretsmanager", region_name=self._region,
-                                            endpoint_url=self._endpoint_url)
-            return self._client
+        # On first use: most requests never touch a secret.
+        self._secrets = LazyClient("secretsmanager", region=region, endpoint_url=endpoint_url, client=client)
 
     def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str]) -> str:
         from botocore.exceptions import ClientError  # noqa: PLC0415

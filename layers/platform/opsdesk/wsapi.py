@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 from typing import Any
 
 from botocore.exceptions import ClientError
+
+from opsdesk.awsclients import LazyClient
 
 THROTTLED = frozenset({"LimitExceededException", "TooManyRequestsException", "ThrottlingException"})
 POST_ATTEMPTS = 5
@@ -21,26 +22,11 @@ class ManagementApiPoster:
     def __init__(self, endpoint_url: str, region: str, *, max_pool_connections: int = 10) -> None:
         """`max_pool_connections`: the posts that may be in flight at once (botocore's default is 10; more threads
         than connections would open and drop a connection per post)."""
-        self._endpoint_url = endpoint_url
-        self._region = region
-        self._max_pool_connections = max_pool_connections
-        self._client: Any = None
-        self._lock = threading.Lock()
-
-    def client(self) -> Any:
-        """The boto3 client, made by the first post (about 0.1 s): a $connect and a fan-out of an event nobody is
-        subscribed to post nothing, so neither function's cold start pays for it."""
-        with self._lock:
-            if self._client is None:
-                import boto3  # noqa: PLC0415 - see above
-                from botocore.config import Config  # noqa: PLC0415 - with boto3
-
-                self._client = boto3.client(
-                    "apigatewaymanagementapi", endpoint_url=self._endpoint_url, region_name=self._region,
-                    config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
-                                  max_pool_connections=self._max_pool_connections),
-                )
-            return self._client
+        # Made by the first post: a $connect and a fan-out of an event nobody is subscribed to post nothing, so
+        # neither function's cold start pays for it.
+        self.client = LazyClient("apigatewaymanagementapi", region=region, endpoint_url=endpoint_url,
+                                 retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
+                                 max_pool_connections=max_pool_connections)
 
     def post(self, connection_id: str, message: dict[str, Any]) -> bool:
         """True when delivered, False when the connection is gone (410). A throttled post is retried with

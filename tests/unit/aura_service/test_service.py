@@ -160,6 +160,16 @@ def test_moves_out_of_turn_answer_the_documented_code_and_change_nothing(parts, 
     assert store.tickets[key] == before and kicks.take() == []
 
 
+def waiting_on(action: str, asked_at: datetime) -> dict[str, object]:
+    """A ticket's fields while its agent waits for an answer (question `q2`) or a decision (action `a2`)."""
+    if action == "answer":
+        return {"status": S.PENDING_INPUT,
+                "pending_question": PendingQuestion("q2", "replicas", "How many replicas?", ("1", "3"), asked_at)}
+    return {"status": S.PENDING_APPROVAL, "pending_approval": PendingApproval(
+        "a2", "kubectl_delete", {"name": "cache"}, action_hash("kubectl_delete", {"name": "cache"}), ("deletes",),
+        "clean up", asked_at)}
+
+
 @pytest.mark.parametrize("action", ["answer", "approve"])
 def test_an_answer_or_a_decision_sent_before_the_agent_asked_is_not_taken_for_it(parts, action: str) -> None:
     """Two people answer one question at once: the first answer lets the agent ask its next question before the
@@ -168,12 +178,7 @@ def test_an_answer_or_a_decision_sent_before_the_agent_asked_is_not_taken_for_it
     ticket_id = _create(service)
     key = ("acme", ticket_id)
     asked_at = clock.now + timedelta(seconds=5)
-    pending = {"answer": {"status": S.PENDING_INPUT, "pending_question": PendingQuestion(
-                   "q2", "replicas", "How many replicas?", ("1", "3"), asked_at)},
-               "approve": {"status": S.PENDING_APPROVAL, "pending_approval": PendingApproval(
-                   "a2", "kubectl_delete", {"name": "cache"}, action_hash("kubectl_delete", {"name": "cache"}),
-                   ("deletes",), "clean up", asked_at)}}[action]
-    store.tickets[key] = replace(store.tickets[key], **pending)
+    store.tickets[key] = replace(store.tickets[key], **waiting_on(action, asked_at))
     before = store.tickets[key]
 
     def respond(sent_at: datetime) -> object:
@@ -200,12 +205,7 @@ def test_a_response_naming_a_question_or_action_that_is_no_longer_pending_is_ref
     ticket_id = _create(service)
     key = ("acme", ticket_id)
     asked_at = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
-    pending = {"answer": {"status": S.PENDING_INPUT, "pending_question": PendingQuestion(
-                   "q2", "replicas", "How many replicas?", ("1", "3"), asked_at)},
-               "approve": {"status": S.PENDING_APPROVAL, "pending_approval": PendingApproval(
-                   "a2", "kubectl_delete", {"name": "cache"}, action_hash("kubectl_delete", {"name": "cache"}),
-                   ("deletes",), "clean up", asked_at)}}[action]
-    store.tickets[key] = replace(store.tickets[key], **pending)
+    store.tickets[key] = replace(store.tickets[key], **waiting_on(action, asked_at))
     before = store.tickets[key]
 
     def respond(pending_id: str) -> object:
