@@ -52,7 +52,7 @@ def build_app(
     settings = InfraSettings.from_context(app.node)
     check_stream_readers(stream_readers(modules, REALTIME))
     layer = layer or build_layer()
-    platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings)
+    platform = PlatformStack(app, f"{settings.resource_prefix}-platform", settings=settings, modules=modules)
     inputs = StackInputs(platform, settings, FUNCTIONS_ROOT, layer.archive, layer.content_hash)
     search = SearchStack(app, f"{settings.resource_prefix}-search", inputs=inputs)
     alerts = AlertsStack(app, f"{settings.resource_prefix}-alerts", inputs=inputs)

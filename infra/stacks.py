@@ -6,6 +6,7 @@ platform stack's alarm topic is passed to every stack that owns a dead-letter qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,9 @@ def _removal_policy(settings: InfraSettings) -> RemovalPolicy:
 
 
 class PlatformStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: InfraSettings) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, settings: InfraSettings,
+                 modules: Sequence[ApiModule] = ()) -> None:
+        """`modules`: the deployed modules, for the app clients some of them have of their own."""
         super().__init__(
             scope,
             construct_id,
@@ -74,6 +77,7 @@ class PlatformStack(Stack):
             threat_protection=settings.threat_protection,
             deletion_protection=settings.deletion_protection,
             removal_policy=removal_policy,
+            modules=modules,
         )
         self.tables = Tables(
             self,
@@ -106,6 +110,8 @@ class PlatformStack(Stack):
 
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
         CfnOutput(self, "AppClientId", value=self.auth.app_client.user_pool_client_id)
+        for setting, client in self.auth.module_clients.items():
+            CfnOutput(self, setting.title().replace("_", ""), value=client.user_pool_client_id)
         CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn,
                   description="Every alarm notifies this topic: subscribe on-call endpoints here")
         for logical_id, table in self.tables.tables.items():
@@ -174,7 +180,7 @@ class ModuleApiStack(_FunctionStack):
             stage_name=settings.stage,
             **self.function_options(),
             user_pool=platform.auth.user_pool,
-            app_client_id=platform.auth.app_client.user_pool_client_id,
+            app_clients=platform.auth.app_clients,
             lwa_layer_arn=settings.lwa_layer_arn,
             cors_allowed_origins=settings.cors_allowed_origins,
             throttling_rate_limit=settings.throttling_rate_limit,
@@ -418,7 +424,7 @@ class RealtimeStack(_FunctionStack):
             stage_name=settings.stage,
             **self.function_options(),
             user_pool_id=platform.auth.user_pool.user_pool_id,
-            app_client_id=platform.auth.app_client.user_pool_client_id,
+            app_clients=platform.auth.app_clients,
             ws_token_key=platform.cursor_key.secret,
         )
         CfnOutput(self, "WebSocketUrl", value=self.realtime.stage.url, description="wss:// URL of the WebSocket API")

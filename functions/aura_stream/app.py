@@ -47,7 +47,7 @@ paths = ("/stream", "/tickets/{ticket_id}/stream")
 app = create_stream_app(
     (*paths, *(f"{AURA.base_path}{path}" for path in paths)),
     verifier=TokenVerifier.from_settings(settings),
-    expected_client_id=settings.app_client_id,
+    accepted_client_ids=settings.accepted_client_ids,
     dialect=DIALECTS[AURA.dialect],
     stream_for=_stream_for,
     read_after=event_log.read_after,

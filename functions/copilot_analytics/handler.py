@@ -36,7 +36,8 @@ def handle_token_usage() -> dict[str, Any]:
     query = query_params(app)
     today = utc_now().date()
     last = parse_day(query, "end_date", today)
-    first = parse_day(query, "start_date", last - timedelta(days=6))
+    # The document's default is "7 days ago": today's date minus 7 (eight days of timeline with today's).
+    first = parse_day(query, "start_date", last - timedelta(days=7))
     if first > last:
         raise ValidationFailed.on_field("start_date", "start_date must not be after end_date")
     if (last - first).days >= MAX_RANGE_DAYS:

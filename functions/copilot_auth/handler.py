@@ -39,7 +39,7 @@ def verifier() -> TokenVerifier:
 def accounts() -> AccountService:
     """Made on the first request: the Cognito client is ~100 ms of cold start that no import needs."""
     directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
-                                               settings.user_pool_id, settings.app_client_id)
+                                               settings.user_pool_id, settings.sign_in_client_id)
     return AccountService(CopilotRepository(), directory, lambda token: verifier().verify_id_token(token),
                           throttle=LoginThrottle(RateLimiter(), time.sleep))
 

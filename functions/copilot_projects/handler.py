@@ -28,7 +28,7 @@ service = CopilotService(CopilotRepository())
 def invitations() -> Invitations:
     """Made on the first invitation: the Cognito and SES clients are cold-start time most requests never use."""
     directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
-                                               settings.user_pool_id, settings.app_client_id)
+                                               settings.user_pool_id, settings.sign_in_client_id)
     return Invitations.from_settings(directory, settings)
 
 

@@ -36,7 +36,7 @@ def verifier() -> TokenVerifier:
 @cache
 def accounts() -> AccountService:
     directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
-                                               settings.user_pool_id, settings.app_client_id)
+                                               settings.user_pool_id, settings.sign_in_client_id)
     ws_tokens = WsTokens(secret_key_source(settings.ws_token_secret_arn, settings.aws_region,
                                            settings.aws_endpoint_url))
     revocations = None

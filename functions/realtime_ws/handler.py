@@ -47,7 +47,7 @@ def authenticate(token: str) -> Principal:
     signed_out = revocations()
     if signed_out is not None and signed_out.is_revoked(verified):
         raise Unauthorized("Signed out")  # a logout ends the token here too, not only at the REST APIs
-    principal = principal_from_claims(verified, settings.app_client_id)
+    principal = principal_from_claims(verified, settings.accepted_client_ids)
     return replace(principal, project_id=copilot_project(principal, time.time() - float(verified.get("iat", 0))))
 
 

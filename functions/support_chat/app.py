@@ -29,7 +29,7 @@ if chat_limit is None:
 app = create_chat_app(
     (CHAT_RESOURCE, f"{SUPPORT.base_path}{CHAT_RESOURCE}"),
     verifier=TokenVerifier.from_settings(settings),
-    expected_client_id=settings.app_client_id,
+    accepted_client_ids=settings.accepted_client_ids,
     dialect=DIALECTS[SUPPORT.dialect],
     chat=ChatService(
         chat_provider(settings),

@@ -21,6 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra.constructs.auth import AppClients
 from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
 from infra.nag import acknowledge
 from opsdesk.apimap import MODULE_STAGE_VARIABLE, SESSION_AUTHORIZER, ApiModule, Auth, Capability, FunctionGroup
@@ -166,7 +167,7 @@ class ModuleApi(Construct):
         tables: Mapping[str, dynamodb.ITable],
         table_definitions: Mapping[str, TableDefinition],
         user_pool: cognito.IUserPool,
-        app_client_id: str | None = None,
+        app_clients: AppClients | None = None,
         lwa_layer_arn: str | None = None,
         cors_allowed_origins: Sequence[str],
         throttling_rate_limit: float,
@@ -188,6 +189,8 @@ class ModuleApi(Construct):
         # functions that verify the token again themselves. A module whose document promises cookies everywhere
         # (the copilot) takes them whatever the setting says, so its functions get no switch to misread.
         module_environment = {COOKIE_LOGIN_ENV: "on" if cookie_login else "off"} if stage_switched(module) else {}
+        if app_clients:
+            module_environment |= app_clients.sign_in_environment(module)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
         self.rest_api = apigw.RestApi(
             self,
@@ -237,7 +240,7 @@ class ModuleApi(Construct):
             "log_retention": log_retention,
             "removal_policy": removal_policy,
             "cors_allowed_origins": self.cors_allowed_origins,
-            "app_client_id": app_client_id,
+            "app_clients": app_clients,
             "user_pool_id": user_pool.user_pool_id,
             "lwa_layer_arn": lwa_layer_arn,
             "environment": module_environment,

@@ -1,12 +1,16 @@
-"""Cognito: the user pool whose ID tokens every module's authorizer verifies, its app client and groups."""
+"""Cognito: the user pool whose ID tokens every module's authorizer verifies, its app clients and groups."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from infra.nag import acknowledge
+from opsdesk.apimodel import ApiModule
 from opsdesk.identity import (
     CUSTOM_ATTRIBUTES_MUTABLE,
     PASSWORD_MIN_LENGTH,
@@ -17,8 +21,30 @@ from opsdesk.identity import (
 )
 
 
+@dataclass(frozen=True)
+class AppClients:
+    """The pool's app clients as the functions' settings name them: the platform's, and those of modules whose
+    tokens live otherwise (ApiModule.own_client_setting -> client id)."""
+
+    platform: str
+    modules: Mapping[str, str]
+
+    def verifier_environment(self) -> dict[str, str]:
+        """What a function that checks a token's `aud` needs: every client whose tokens the API accepts."""
+        variables = {"COGNITO_APP_CLIENT_ID": self.platform}
+        if self.modules:
+            variables["COGNITO_MODULE_CLIENT_IDS"] = ",".join(self.modules.values())
+        return variables
+
+    def sign_in_environment(self, module: ApiModule) -> dict[str, str]:
+        """The module's own client, which its functions sign users in with (none: the platform's)."""
+        setting = module.own_client_setting
+        return {setting: self.modules[setting]} if setting else {}
+
+
 class Auth(Construct):
-    """The user pool and one public app client (browser and server-side login, so no secret).
+    """The user pool and its public app clients (browser and server-side login, so no secret): the platform's,
+    and one for each module whose document gives its tokens another lifetime (the copilot's 15 minutes).
 
     The tenant comes only from the verified token (DESIGN.md §3), so `custom:tenant_id` is set when an admin (or
     the register function, with admin APIs) creates the user, and then never changes: it is immutable, and the
@@ -35,6 +61,7 @@ class Auth(Construct):
         threat_protection: bool,
         deletion_protection: bool,
         removal_policy: RemovalPolicy,
+        modules: Sequence[ApiModule] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
@@ -101,20 +128,38 @@ class Auth(Construct):
         )
         # No custom attribute is writable through the client: tenant and project are assigned by admin APIs.
         writable = cognito.ClientAttributes().with_standard_attributes(email=True, fullname=True)
-        self.app_client = self.user_pool.add_client(
-            "AppClient",
-            user_pool_client_name=f"{name_prefix}-app",
-            generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
-            disable_o_auth=True,
-            prevent_user_existence_errors=True,
-            enable_token_revocation=True,
-            id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1),
-            # The copilot document's refresh token lives 7 days (its `refresh_token` cookie too).
-            refresh_token_validity=Duration.days(7),
-            read_attributes=readable,
-            write_attributes=writable,
+
+        def add_client(construct_id: str, client_name: str, token_validity: Duration,
+                       refresh_validity: Duration) -> cognito.UserPoolClient:
+            return self.user_pool.add_client(
+                construct_id,
+                user_pool_client_name=client_name,
+                generate_secret=False,
+                auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+                disable_o_auth=True,
+                prevent_user_existence_errors=True,
+                enable_token_revocation=True,
+                id_token_validity=token_validity,
+                access_token_validity=token_validity,
+                refresh_token_validity=refresh_validity,
+                read_attributes=readable,
+                write_attributes=writable,
+            )
+
+        self.app_client = add_client("AppClient", f"{name_prefix}-app", Duration.hours(1), Duration.days(7))
+        # A module whose document gives tokens another lifetime signs its users in with a client of its own, so a
+        # token's `exp` says what the document says (the copilot: 15 minutes, refresh tokens 7 days).
+        self.module_clients = {
+            module.own_client_setting: add_client(
+                f"{module.name.capitalize()}Client", f"{name_prefix}-{module.name}",
+                Duration.seconds(module.cookie_session.token_lifetime_seconds or 3600),
+                Duration.days(module.cookie_session.refresh_token_days),
+            )
+            for module in modules if module.own_client_setting
+        }
+        self.app_clients = AppClients(
+            self.app_client.user_pool_client_id,
+            {setting: client.user_pool_client_id for setting, client in self.module_clients.items()},
         )
 
         # Platform roles arrive in the ID token's `cognito:groups` claim (opsdesk.auth.GROUPS_CLAIM).

@@ -12,6 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.constructs.auth import AppClients
 from infra.constructs.layer import LAYER_ARCHITECTURE, LAYER_RUNTIME
 from infra.nag import acknowledge
 from opsdesk.apimap import FunctionGroup
@@ -61,7 +62,7 @@ class GroupFunction(Construct):
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
         cors_allowed_origins: Sequence[str] = (),
-        app_client_id: str | None = None,
+        app_clients: AppClients | None = None,
         user_pool_id: str | None = None,
         lwa_layer_arn: str | None = None,
         timeout: Duration | None = None,
@@ -91,9 +92,9 @@ class GroupFunction(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": log_level,
         }
-        if app_client_id:
+        if app_clients:
             # API Gateway's Cognito authorizer does not check `aud`; the function does (opsdesk.auth).
-            variables["COGNITO_APP_CLIENT_ID"] = app_client_id
+            variables |= app_clients.verifier_environment()
         if user_pool_id:
             # Functions that verify tokens themselves (streaming groups, the session authorizer, a cookie login)
             # derive the issuer and the JWKS URL from it (opsdesk.settings.TokenSettings).

@@ -23,6 +23,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.auth import AppClients
 from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import TIMEOUT, GroupFunction
 from infra.constructs.queues import QUEUE_RETENTION, VISIBILITY_FACTOR, grant_module_queue
@@ -54,7 +55,7 @@ class Realtime(Construct):
         tables: Mapping[str, dynamodb.ITable],
         table_definitions: Mapping[str, TableDefinition],
         user_pool_id: str,
-        app_client_id: str,
+        app_clients: AppClients,
         log_level: str,
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
@@ -71,7 +72,7 @@ class Realtime(Construct):
                 self, name.replace("_", "-").title().replace("-", ""), group=group, functions_root=functions_root,
                 layer=layer, tables=tables, table_definitions=table_definitions, service_name="realtime",
                 log_level=log_level, log_retention=log_retention, removal_policy=removal_policy,
-                app_client_id=app_client_id,
+                app_clients=app_clients,
             )
             for key, value in {"COGNITO_USER_POOL_ID": user_pool_id, **extra_env}.items():
                 made.function.add_environment(key, value)

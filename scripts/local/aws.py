@@ -13,6 +13,8 @@ from typing import Any
 
 import boto3
 
+from opsdesk.apimap import MODULES
+from opsdesk.apimodel import ApiModule
 from opsdesk.identity import (
     CLIENT_READ_ATTRIBUTES,
     CLIENT_WRITE_ATTRIBUTES,
@@ -51,6 +53,9 @@ class LocalAws:
     app_client_id: str
     table_names: dict[str, str] = field(default_factory=dict)
     """Logical id -> physical name."""
+    module_clients: dict[str, str] = field(default_factory=dict)
+    """The app clients of modules with their own (the copilot's 15-minute tokens): {their setting
+    (ApiModule.own_client_setting): client id}."""
     buckets: tuple[str, ...] = BUCKETS
     mail_from: str = LOCAL_MAIL_FROM
     cursor_key_secret_arn: str = ""
@@ -77,6 +82,8 @@ class LocalAws:
             "AWS_SECRET_ACCESS_KEY": "local",
             "COGNITO_USER_POOL_ID": self.user_pool_id,
             "COGNITO_APP_CLIENT_ID": self.app_client_id,
+            "COGNITO_MODULE_CLIENT_IDS": ",".join(self.module_clients.values()),
+            **self.module_clients,
             "COGNITO_JWKS_URL": self.jwks_url,
             "POWERTOOLS_SERVICE_NAME": "opsdesk",
             "POWERTOOLS_METRICS_NAMESPACE": "opsdesk",
@@ -189,6 +196,25 @@ def create_table(dynamodb: Any, definition: TableDefinition, name: str) -> None:
         )
 
 
+
+def create_module_client(cognito: Any, pool_id: str, module: ApiModule) -> str:
+    """The app client of a module whose tokens live otherwise than the platform's, as infra/constructs/auth.py
+    makes it: ID and access tokens for the module's token lifetime, refresh tokens for its days."""
+    session = module.cookie_session
+    minutes = (session.token_lifetime_seconds or 3600) // 60
+    return str(cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=f"{APP_CLIENT_NAME}-{module.name}",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=list(CLIENT_READ_ATTRIBUTES),
+        WriteAttributes=list(CLIENT_WRITE_ATTRIBUTES),
+        IdTokenValidity=minutes,
+        AccessTokenValidity=minutes,
+        RefreshTokenValidity=session.refresh_token_days,
+        TokenValidityUnits={"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
+    )["UserPoolClient"]["ClientId"])
+
 def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TABLE_PREFIX) -> LocalAws:
     """Create tables, the user pool with its client and groups, the buckets and the mail sender. Idempotent."""
     dynamodb = client("dynamodb", endpoint, region)
@@ -225,6 +251,11 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
         ReadAttributes=list(CLIENT_READ_ATTRIBUTES),
         WriteAttributes=list(CLIENT_WRITE_ATTRIBUTES),
     )["UserPoolClient"]["ClientId"]
+    module_clients = {
+        module.own_client_setting: clients.get(f"{APP_CLIENT_NAME}-{module.name}")
+        or create_module_client(cognito, pool_id, module)
+        for module in MODULES if module.own_client_setting
+    }
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
     for group, description in PLATFORM_GROUPS.items():
         if group not in groups:
@@ -251,7 +282,7 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     if LOCAL_MAIL_FROM not in identities:
         ses.create_email_identity(EmailIdentity=LOCAL_MAIL_FROM)
     aws = LocalAws(endpoint=endpoint, region=region, user_pool_id=pool_id, app_client_id=client_id, table_names=names,
-                   cursor_key_secret_arn=cursor_secret_arn)
+                   cursor_key_secret_arn=cursor_secret_arn, module_clients=module_clients)
     from scripts.local.alerts import provision_alert_path  # noqa: PLC0415 (it builds on this module)
 
     alert_path = provision_alert_path(aws)

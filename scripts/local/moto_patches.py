@@ -3,7 +3,8 @@
 Cognito: moto lets a user write any attribute of their own (SignUp, UpdateUserAttributes with their access
 token), whatever the app client's WriteAttributes say, and accepts SignUp on a pool that allows only
 administrators to create users; Cognito refuses both. Without this a local user could sign up (or move
-themselves) into another tenant by writing custom:tenant_id.
+themselves) into another tenant by writing custom:tenant_id. Also RevokeToken, which moto lacks, and the app
+client's token validity: moto signs every ID and access token for an hour, whatever the client says.
 
 DynamoDB, two fixes to TransactWriteItems:
 
@@ -187,11 +188,41 @@ def _install_revoke_token() -> None:
     CognitoIdpResponse.revoke_token = revoke_token_response  # type: ignore[attr-defined]
 
 
+TOKEN_VALIDITY_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
+
+
+def token_validity_seconds(client_config: dict[str, Any], token_use: str) -> int | None:
+    """How long an app client's ID or access tokens live, as Cognito reads `IdTokenValidity` /
+    `AccessTokenValidity` in the client's `TokenValidityUnits` (hours unless set); None when the client sets none."""
+    validity = client_config.get("IdTokenValidity" if token_use == "id" else "AccessTokenValidity")
+    if not validity:
+        return None
+    unit = (client_config.get("TokenValidityUnits") or {}).get("IdToken" if token_use == "id" else "AccessToken")
+    return int(validity) * TOKEN_VALIDITY_SECONDS.get(unit or "hours", 3600)
+
+
+def _install_token_validity() -> None:
+    """moto signs every ID and access token for one hour, whatever the app client says; Cognito honours the
+    client's validity (the copilot's client: 15 minutes, its document's access token)."""
+    from moto.cognitoidp.models import CognitoIdpUserPool
+
+    moto_create_jwt = CognitoIdpUserPool.create_jwt
+
+    def create_jwt(self: CognitoIdpUserPool, client_id: str, username: str, token_use: str,  # noqa: PLR0917 - moto's
+                   expires_in: int = 60 * 60, extra_data: dict[str, Any] | None = None) -> tuple[str, int]:
+        client = self.clients.get(client_id)
+        configured = token_validity_seconds(client.extended_config, token_use) if client is not None else None
+        return moto_create_jwt(self, client_id, username, token_use, configured or expires_in, extra_data)
+
+    CognitoIdpUserPool.create_jwt = create_jwt  # type: ignore[method-assign]
+
+
 def install() -> None:
     if getattr(DynamoDBBackend.transact_write_items, _PATCHED_MARK, False):
         return
     _install_client_write_attributes()
     _install_revoke_token()
+    _install_token_validity()
     shim = types.SimpleNamespace(**{name: getattr(copy, name) for name in dir(copy) if not name.startswith("__")})
     shim.deepcopy = _deepcopy_except_tables
     dynamodb_models.copy = shim  # type: ignore[attr-defined]

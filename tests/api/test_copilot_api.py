@@ -4,6 +4,7 @@ sign in, cookies and refresh, the seeded demo project, incidents with hypotheses
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 import uuid
@@ -87,6 +88,27 @@ def test_refresh_by_cookie_then_logout_revokes_the_refresh_token(stack: RunningS
     assert "Max-Age=0" in set_cookies(logout)["access_token"]
     assert again.status_code == 401
     assert again.json() == {"detail": "Invalid, expired or revoked refresh token"}  # not "email or password"
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+def test_the_tokens_of_login_and_refresh_expire_in_the_documents_15_minutes(stack: RunningStack) -> None:
+    """The copilot's users sign in with its own app client (15-minute tokens), not the platform's (1 hour)."""
+    signed_in = login(stack, BOB)
+    refresh = cookie_value(set_cookies(signed_in)["refresh_token"])
+    refreshed = requests.post(f"{base(stack)}/auth/refresh", headers={"Cookie": f"refresh_token={refresh}"},
+                              timeout=10)
+
+    for reply in (signed_in, refreshed):
+        claims = claims_of(reply.json()["access_token"])
+        assert claims["exp"] - claims["iat"] == 900
+        assert claims["aud"] != stack.info["client_id"]
+    me = requests.get(f"{base(stack)}/auth/me", timeout=10,
+                      headers={"Authorization": f"Bearer {refreshed.json()['access_token']}"})
+    assert me.status_code == 200 and me.json()["email"] == BOB
 
 
 def test_after_logout_the_sessions_token_is_refused_by_header_and_by_cookie(stack: RunningStack) -> None:

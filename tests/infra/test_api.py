@@ -158,9 +158,16 @@ def test_group_function_runs_python_311_on_arm64_with_the_layer_tracing_and_its_
     for logical_id in {*group.tables, *group.read_only_tables}:
         env_value = variables[TABLES_BY_ID[logical_id].name_env_var]
         assert exports[env_value["Fn::ImportValue"]] == {"Ref": logical_id}
-    # The authorizer does not check `aud`: the function is told which app client's tokens to accept.
+    # The authorizer does not check `aud`: the function is told which app clients' tokens to accept, the
+    # platform's and the copilot's own (15-minute tokens), and a copilot function signs users in with the latter.
+    clients = resources_of_type(dev.platform, "AWS::Cognito::UserPoolClient")
     client_export = exports[variables["COGNITO_APP_CLIENT_ID"]["Fn::ImportValue"]]
-    assert client_export["Ref"] in resources_of_type(dev.platform, "AWS::Cognito::UserPoolClient")
+    assert client_export["Ref"] in clients and client_export["Ref"].startswith("AuthUserPoolAppClient")
+    module_clients = exports[variables["COGNITO_MODULE_CLIENT_IDS"]["Fn::ImportValue"]]
+    assert module_clients["Ref"] in clients and module_clients["Ref"].startswith("AuthUserPoolCopilotClient")
+    if module.own_client_setting:
+        assert variables[module.own_client_setting] == variables["COGNITO_MODULE_CLIENT_IDS"]
+    assert not {"COPILOT_APP_CLIENT_ID"} & set(variables) or module.name == "copilot"
 
 
 @pytest.mark.parametrize(("module", "group"), EVERY_GROUP)

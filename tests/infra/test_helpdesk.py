@@ -147,7 +147,8 @@ def test_the_authorizer_verifies_tokens_of_the_platform_pool_and_app_client_and_
     env = variables(function)
     exports = exported_values(dev.platform)
     (pool_id,) = resources_of_type(dev.platform, "AWS::Cognito::UserPool")
-    (client_id,) = resources_of_type(dev.platform, "AWS::Cognito::UserPoolClient")
+    (client_id,) = [logical_id for logical_id in resources_of_type(dev.platform, "AWS::Cognito::UserPoolClient")
+                    if logical_id.startswith("AuthUserPoolAppClient")]
 
     assert exports[env["COGNITO_USER_POOL_ID"]["Fn::ImportValue"]] == {"Ref": pool_id}
     assert exports[env["COGNITO_APP_CLIENT_ID"]["Fn::ImportValue"]] == {"Ref": client_id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -266,6 +267,9 @@ def test_hypotheses_are_ranked_from_evidence_and_take_feedback(owner: CopilotCal
     assert judged.status == 200 and judged.body["user_feedback"] == "confirmed"
     usage = owner.get("/analytics/token-usage").body
     assert usage["total_requests"] >= 1 and usage["total_tokens"] > 0
+    today = datetime.now(UTC).date()
+    # "start_date: 7 days ago" by default, through today
+    assert [day["date"] for day in usage["timeline"]] == [str(today - timedelta(days=n)) for n in range(7, -1, -1)]
     assert owner.get(f"/analytics/incident-metrics/{incident['id']}").body["request_count"] == 1
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from opsdesk.apimap import SUPPORT, ApiModule, Auth, CookieSession, FunctionGroup
+from opsdesk.apimap import COPILOT, MODULES, SUPPORT, ApiModule, Auth, CookieSession, FunctionGroup
 from opsdesk.settings import SessionSettings
+from opsdesk.settings.copilot import CopilotAuthSettings
 
 
 @pytest.mark.parametrize(("path", "per_minute"), [
@@ -38,3 +39,24 @@ def test_a_switchable_session_cookie_counts_only_when_the_stage_turns_the_login_
 
     assert settings.accepts_cookie(CookieSession("s", always_on=always_on)) is accepted
     assert settings.accepts_cookie(None) is False
+
+
+def test_only_a_module_whose_tokens_live_otherwise_has_an_app_client_of_its_own() -> None:
+    assert {module.name: module.own_client_setting for module in MODULES if module.own_client_setting} == {
+        "copilot": "COPILOT_APP_CLIENT_ID"}
+
+
+def test_the_copilot_signs_users_in_with_its_own_client_when_the_platform_gives_it_one() -> None:
+    base = {"AWS_REGION": "us-east-1", "COGNITO_USER_POOL_ID": "p", "COGNITO_APP_CLIENT_ID": "platform",
+            "INCIDENTS_TABLE_NAME": "incidents"}
+    setting = COPILOT.own_client_setting
+    assert setting is not None
+
+    assert CopilotAuthSettings.from_environment({**base, setting: "copilot"}).sign_in_client_id == "copilot"
+    assert CopilotAuthSettings.from_environment(base).sign_in_client_id == "platform"
+
+
+@pytest.mark.parametrize("seconds", [60, 15 * 60 + 1, 25 * 3600])
+def test_a_token_lifetime_cognito_cannot_give_a_client_is_refused(seconds: int) -> None:
+    with pytest.raises(ValueError, match="whole minutes"):
+        CookieSession("s", token_lifetime_seconds=seconds)

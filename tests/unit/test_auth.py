@@ -84,3 +84,13 @@ def test_user_without_tenant_is_forbidden(tenant: str | None) -> None:
 
     with pytest.raises(Forbidden):
         principal_from_claims(claims)
+
+
+def test_a_token_of_any_accepted_app_client_is_a_principal_and_of_another_client_a_401() -> None:
+    accepted = frozenset({"platform-client", "copilot-client"})
+
+    for client in ("platform-client", "copilot-client", ["other-client", "copilot-client"]):
+        assert principal_from_claims({**CLAIMS, "aud": client}, accepted).tenant_id == "tenant-acme"
+    for refused in ("other-client", None, ["other-client"], {"copilot-client": 1}):
+        with pytest.raises(Unauthorized):
+            principal_from_claims({**CLAIMS, "aud": refused}, accepted)

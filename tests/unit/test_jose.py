@@ -327,7 +327,8 @@ def test_json_nested_thousands_deep_is_a_token_error_and_a_401(pool_key: rsa.RSA
 
     deep = f"{encode_segment(b'[' * 2000)}.e30."
     public = pool_key.public_key()
-    verifier = TokenVerifier(issuer="i", client_id="c", jwks_url="http://unused", key_resolver=lambda _h: public)
+    verifier = TokenVerifier(issuer="i", client_ids=frozenset({"c"}), jwks_url="http://unused",
+                             key_resolver=lambda _h: public)
 
     with pytest.raises(TokenError):
         split_token(deep)

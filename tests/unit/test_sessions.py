@@ -23,7 +23,7 @@ from opsdesk.sessions import (
     seconds_left,
 )
 from opsdesk.tokens import TokenVerifier
-from tests.unit.test_tokens import CLIENT_ID, ISSUER, id_claims, sign
+from tests.unit.test_tokens import CLIENTS, ISSUER, id_claims, sign
 
 COOKIE = SessionCookie("helpdesk_session", "/helpdesk")
 METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/tickets/42"
@@ -37,7 +37,7 @@ def key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="module")
 def verifier(key: rsa.RSAPrivateKey) -> TokenVerifier:
     public = key.public_key()
-    return TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", key_resolver=lambda _t: public)
+    return TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused", key_resolver=lambda _t: public)
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_the_function_builds_the_same_principal_from_either_authorizer(verifier:
         {"methodArn": METHOD_ARN, "headers": {"Authorization": f"Bearer {token}"}})["context"]
     cognito_authorizer = {"claims": {**id_claims(), "cognito:groups": "[agent]"}}
 
-    principals = {principal_from_claims(claims_from_context(context), CLIENT_ID)
+    principals = {principal_from_claims(claims_from_context(context), CLIENTS)
                   for context in (by_cookie, by_bearer, cognito_authorizer)}
 
     assert len(principals) == 1

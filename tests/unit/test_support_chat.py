@@ -40,6 +40,7 @@ from tests.unit.fakes import FakeClock, InMemorySupportStore, principal
 
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_ChatTest"
 CLIENT_ID = "chat-test-client"
+CLIENTS = frozenset({CLIENT_ID})
 NOW = datetime(2026, 3, 9, 23, 59, 58, tzinfo=UTC)
 RESULT = ToolOutput(
     content={"results": [{"title": "Troubleshooting Deployment Stage Timeouts", "url": "https://docs/t", "type":
@@ -294,11 +295,11 @@ def store() -> InMemorySupportStore:
 @pytest.fixture
 def app(pool_key: rsa.RSAPrivateKey, limiter: FakeLimiter, store: InMemorySupportStore) -> Any:
     public = pool_key.public_key()
-    verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused",
+    verifier = TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused",
                              key_resolver=lambda _token: public)
     chat_limit = SUPPORT.rate_limit_for("/api/chat")
     assert chat_limit is not None
-    return create_chat_app(("/api/chat", "/support/api/chat"), verifier=verifier, expected_client_id=CLIENT_ID,
+    return create_chat_app(("/api/chat", "/support/api/chat"), verifier=verifier, accepted_client_ids=CLIENTS,
                            dialect=support_dialect, chat=chat_service(ScriptedProvider(SCRIPT), store),
                            take_quota=quota_taker(limiter, chat_limit), max_body_bytes=4096,
                            allowed_origins=("http://localhost:3001",))

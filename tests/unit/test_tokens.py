@@ -21,6 +21,7 @@ from opsdesk.tokens import TokenVerifier, bearer_token
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool"
 CLIENT_ID = "test-app-client"
+CLIENTS = frozenset({CLIENT_ID})
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def stranger_key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="module")
 def verifier(pool_key: rsa.RSAPrivateKey) -> TokenVerifier:
     public = pool_key.public_key()
-    return TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", key_resolver=lambda _t: public)
+    return TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused", key_resolver=lambda _t: public)
 
 
 def id_claims(**overrides: Any) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def test_expired_token_is_refused(verifier: TokenVerifier, pool_key: rsa.RSAPriv
 
 def test_leeway_accepts_a_token_that_expired_within_it(pool_key: rsa.RSAPrivateKey) -> None:
     public = pool_key.public_key()
-    lenient = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", leeway_seconds=60,
+    lenient = TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused", leeway_seconds=60,
                             key_resolver=lambda _t: public)
     now = int(time.time())
 
@@ -156,7 +157,7 @@ def test_hs256_token_signed_with_the_public_key_as_secret_is_refused(
     token = f"{signing_input}.{_b64(signature)}"
     # and a resolver that hands over the key either as an object or as PEM bytes
     key = pool_key.public_key() if resolved_as == "key-object" else pem
-    verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused",
+    verifier = TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused",
                              key_resolver=lambda _t: key)  # type: ignore[arg-type,return-value]  # PEM on purpose
 
     # When it is verified, Then it is refused: only RS256 is accepted
@@ -174,21 +175,29 @@ def test_a_key_resolver_that_fails_means_unauthorized(pool_key: rsa.RSAPrivateKe
     def unknown_kid(_header: Any) -> Any:
         raise TokenError("No signing key 'other-kid' in the pool's JWKS")
 
-    verifier = TokenVerifier(issuer=ISSUER, client_id=CLIENT_ID, jwks_url="http://unused", key_resolver=unknown_kid)
+    verifier = TokenVerifier(issuer=ISSUER, client_ids=CLIENTS, jwks_url="http://unused", key_resolver=unknown_kid)
 
     with pytest.raises(Unauthorized):
         verifier.verify_id_token(sign(pool_key, id_claims()))
 
 
-def test_verifier_from_settings_uses_the_pool_issuer_and_client() -> None:
+def test_verifier_from_settings_accepts_the_platform_and_module_clients_of_the_pool_only(
+        pool_key: rsa.RSAPrivateKey) -> None:
     settings = TokenSettings.from_environment(
-        {"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": "eu-west-1_TestPool", "COGNITO_APP_CLIENT_ID": CLIENT_ID}
+        {"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": "eu-west-1_TestPool", "COGNITO_APP_CLIENT_ID": CLIENT_ID,
+         "COGNITO_MODULE_CLIENT_IDS": "copilot-client"}
     )
+    public = pool_key.public_key()
+    verifier = TokenVerifier(issuer=settings.issuer, client_ids=settings.accepted_client_ids,
+                             jwks_url=settings.jwks_url, key_resolver=lambda _t: public)
 
-    verifier = TokenVerifier.from_settings(settings)
-
-    assert verifier._issuer == ISSUER
-    assert verifier._client_id == CLIENT_ID
+    assert TokenVerifier.from_settings(settings)._issuer == ISSUER
+    assert verifier.verify_id_token(sign(pool_key, id_claims()))["aud"] == CLIENT_ID
+    assert verifier.verify_id_token(sign(pool_key, id_claims(aud="copilot-client")))["aud"] == "copilot-client"
+    assert verifier.verify_id_token(sign(pool_key, id_claims(aud=["other", "copilot-client"])))
+    for refused in ("another-client", "", ["another-client"], ["copilot-client-2"]):
+        with pytest.raises(Unauthorized):
+            verifier.verify_id_token(sign(pool_key, id_claims(aud=refused)))
 
 
 @pytest.mark.parametrize(

@@ -77,8 +77,17 @@ class CookieSession:
     """False: the stage turns the cookie login on (SessionSettings.cookie_login: the helpdesk document's local
     mode); True: the module's document promises cookies everywhere."""
     token_lifetime_seconds: int | None = None
-    """What the module's document says an access token lives: ID tokens issued longer ago are refused by the
-    session authorizer, whatever the pool's validity (one pool serves every module; moto's is fixed at 1 h)."""
+    """What the module's document says an access token lives. The module gets an app client of its own whose
+    tokens live that long (`exp`; infra and the local stack make it, ApiModule.own_client_setting names it), and
+    the session authorizer refuses ID tokens issued longer ago, so a token of the platform's client (1 hour) is
+    held to it too. Whole minutes, 5 to 1,440 (Cognito's bounds)."""
+    refresh_token_days: int = 7
+    """The refresh tokens of the module's own client (the copilot document's 7 days)."""
+
+    def __post_init__(self) -> None:
+        lifetime = self.token_lifetime_seconds
+        if lifetime is not None and (lifetime % 60 or not 5 * 60 <= lifetime <= 24 * 3600):
+            raise ValueError("a module's token lifetime is whole minutes from 5 minutes to a day (Cognito's)")
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,14 @@ class ApiModule:
     def __post_init__(self) -> None:
         if self.cookie_sessions and self.session is None:
             raise ValueError(f"module {self.name} has cookie-session routes but declares no session cookie")
+
+    @property
+    def own_client_setting(self) -> str | None:
+        """The setting naming the module's own app client (`COPILOT_APP_CLIENT_ID`), which its functions sign users
+        in with; None when its users sign in with the platform's client."""
+        if self.session is None or self.session.token_lifetime_seconds is None:
+            return None
+        return f"{self.name.upper()}_APP_CLIENT_ID"
 
     @property
     def cookie_session(self) -> CookieSession:

@@ -40,12 +40,13 @@ def parse_groups(raw: Any) -> frozenset[str]:
     return frozenset(part for part in text.replace(",", " ").split() if part)
 
 
-def principal_from_claims(claims: Mapping[str, Any] | None, expected_client_id: str | None = None) -> Principal:
-    """No subject, or a token of another app client of the pool, is a 401; a signed-in user that belongs to no
-    tenant may do nothing (403)."""
+def principal_from_claims(claims: Mapping[str, Any] | None,
+                          accepted_client_ids: frozenset[str] = frozenset()) -> Principal:
+    """No subject, or a token of an app client of the pool that is not one of `accepted_client_ids` (empty: not
+    checked), is a 401; a signed-in user that belongs to no tenant may do nothing (403)."""
     if not claims or not claims.get("sub"):
         raise Unauthorized()
-    if expected_client_id and claims.get("aud") != expected_client_id:
+    if accepted_client_ids and not _for_one_of(claims.get("aud"), accepted_client_ids):
         raise Unauthorized()
     tenant_id = str(claims.get(TENANT_CLAIM) or "")
     if not tenant_id:
@@ -59,3 +60,9 @@ def principal_from_claims(claims: Mapping[str, Any] | None, expected_client_id: 
         email=str(claims["email"]) if claims.get("email") else None,
         name=str(claims["name"]) if claims.get("name") else None,
     )
+
+
+def _for_one_of(audience: Any, client_ids: frozenset[str]) -> bool:
+    """`aud` names one of the clients: a string, or a list holding one (as the token verifier reads it)."""
+    named = audience if isinstance(audience, list) else [audience]
+    return any(isinstance(name, str) and name in client_ids for name in named)

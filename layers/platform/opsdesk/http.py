@@ -32,7 +32,7 @@ ModelT = TypeVar("ModelT", bound="BaseModel")
 
 # The request headers a browser may send cross-origin (the local gateway's preflight uses them too).
 CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
-_expected_clients: WeakKeyDictionary[RestApi, str | None] = WeakKeyDictionary()
+_expected_clients: WeakKeyDictionary[RestApi, frozenset[str]] = WeakKeyDictionary()
 
 
 def create_api(module: ApiModule, settings: PlatformSettings) -> RestApi:
@@ -43,7 +43,7 @@ def create_api(module: ApiModule, settings: PlatformSettings) -> RestApi:
     # Cookie-session modules let the browser send their cookie cross-origin (to listed origins only).
     cors = CorsPolicy(tuple(origins), tuple(module.expose_headers), module.cookie_sessions) if origins else None
     app = RestApi(strip_prefixes=(module.base_path,), cors=cors)
-    _expected_clients[app] = settings.expected_client_id
+    _expected_clients[app] = settings.accepted_client_ids
     if module.rate_limits or module.default_rate_limit:
         app.use(middlewares=[_rate_limit_middleware(module)])
     if module.cookie_sessions:
@@ -164,7 +164,7 @@ def current_principal(app: RestApi) -> Principal:
     """The caller, from the claims API Gateway's authorizer verified (never from the request itself): the Cognito
     authorizer's claims, or the session authorizer's (opsdesk.sessions) for cookie-session modules."""
     claims = claims_from_context(_authorizer_context(app))
-    return principal_from_claims(claims, _expected_clients.get(app))
+    return principal_from_claims(claims, _expected_clients.get(app, frozenset()))
 
 
 def current_claims(app: RestApi) -> dict[str, Any]:

@@ -231,11 +231,12 @@ def _hmac_sha256(key: bytes, data: bytes) -> bytes:
 
 
 def check_claims(claims: Mapping[str, Any], *, now: float, leeway: float = 0, required: Iterable[str] = (),
-                 issuer: str | None = None, audience: str | None = None, not_before: bool = True) -> None:
+                 issuer: str | None = None, audience: str | frozenset[str] | None = None,
+                 not_before: bool = True) -> None:
     """Raise TokenError (ExpiredToken for `exp`) unless the required claims are present and not null, `sub` and
     `jti` are text, the times are finite numbers that hold at `now` give or take `leeway` seconds (`exp` not
-    passed; with `not_before`, `nbf` and `iat` come), and `iss` and `aud` (a string, or a list holding it) are the
-    ones given."""
+    passed; with `not_before`, `nbf` and `iat` come), `iss` is the one given and `aud` (a string, or a list holding
+    one) is the audience given, or one of the set given."""
     missing = [name for name in required if claims.get(name) is None]
     if missing:
         raise TokenError(f"The token has no {', '.join(missing)} claim")
@@ -255,6 +256,8 @@ def check_claims(claims: Mapping[str, Any], *, now: float, leeway: float = 0, re
     if issuer is not None and claims.get("iss") != issuer:
         raise TokenError("The token is of another issuer")
     if audience is not None:
+        accepted = frozenset({audience}) if isinstance(audience, str) else audience
         named = claims.get("aud")
-        if not (named == audience or (isinstance(named, list) and audience in named)):
+        names = named if isinstance(named, list) else [named]
+        if not any(isinstance(name, str) and name in accepted for name in names):
             raise TokenError("The token is for another audience")

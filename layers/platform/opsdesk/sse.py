@@ -148,7 +148,7 @@ def create_stream_app(
     paths: tuple[str, ...],
     *,
     verifier: TokenVerifier,
-    expected_client_id: str | None,
+    accepted_client_ids: frozenset[str],
     dialect: Dialect,
     stream_for: Callable[[Principal, Request], str],
     read_after: ReadAfter,
@@ -180,7 +180,7 @@ def create_stream_app(
             if not token:
                 raise Unauthorized()
             claims = await run_in_threadpool(verifier.verify_id_token, token)
-            principal = principal_from_claims(claims, expected_client_id)
+            principal = principal_from_claims(claims, accepted_client_ids)
             stream_key = await run_in_threadpool(stream_for, principal, request)
             wanted = filter_for(request) if filter_for else None
             after = last_event_id(request, form.event_number)
@@ -219,7 +219,7 @@ def module_event_stream(
     return create_stream_app(
         (route, f"{module.base_path}{route}"),
         verifier=TokenVerifier.from_settings(settings),
-        expected_client_id=settings.app_client_id,
+        accepted_client_ids=settings.accepted_client_ids,
         dialect=DIALECTS[module.dialect],
         stream_for=lambda principal, request: stream,
         read_after=event_log.read_after,

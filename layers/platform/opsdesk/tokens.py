@@ -21,7 +21,7 @@ class TokenVerifier:
         self,
         *,
         issuer: str,
-        client_id: str,
+        client_ids: frozenset[str],
         jwks_url: str,
         leeway_seconds: int = 0,
         key_resolver: Callable[[Mapping[str, Any]], RSAPublicKey] | None = None,
@@ -32,28 +32,28 @@ class TokenVerifier:
         from opsdesk.jose import JwksKeys  # noqa: PLC0415 - the functions that check no token (most) load none of it
 
         self._issuer = issuer
-        self._client_id = client_id
+        self._client_ids = client_ids
         self._leeway = leeway_seconds
         self._key_for = key_resolver or JwksKeys(jwks_url).key_for
         self._clock = clock
 
     @classmethod
     def from_settings(cls, settings: TokenSettings) -> TokenVerifier:
-        return cls(issuer=settings.issuer, client_id=settings.app_client_id, jwks_url=settings.jwks_url)
+        return cls(issuer=settings.issuer, client_ids=settings.accepted_client_ids, jwks_url=settings.jwks_url)
 
     def verify_id_token(self, token: str) -> dict[str, Any]:
-        """Return the claims of a valid ID token of this pool and client, or raise Unauthorized.
+        """Return the claims of a valid ID token of this pool and one of its clients, or raise Unauthorized.
 
-        Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (the app client), `exp` (and `nbf`,
-        `iat` not in the future), and `token_use == "id"` (an access token is refused, as API Gateway's
-        authorizer refuses it)."""
+        Checked: RS256 signature by a key of the pool's JWKS, `iss`, `aud` (one of the platform's app clients),
+        `exp` (and `nbf`, `iat` not in the future), and `token_use == "id"` (an access token is refused, as API
+        Gateway's authorizer refuses it)."""
         from opsdesk.jose import ExpiredToken, TokenError, check_claims, split_token, verify_rs256  # noqa: PLC0415
 
         try:
             signed = split_token(token)
             verify_rs256(signed, self._key_for(signed.header))
             check_claims(signed.claims, now=self._clock(), leeway=self._leeway, required=REQUIRED_CLAIMS,
-                         issuer=self._issuer, audience=self._client_id)
+                         issuer=self._issuer, audience=self._client_ids)
         except ExpiredToken as exc:
             raise Unauthorized("Token expired") from exc
         except (TokenError, ValueError, KeyError) as exc:

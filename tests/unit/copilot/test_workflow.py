@@ -25,8 +25,21 @@ def test_every_state_has_a_row_and_learned_is_final() -> None:
 
 
 @pytest.mark.parametrize("state", list(S))
-def test_nothing_moves_back_to_detected(state: IncidentState) -> None:
+def test_nothing_moves_back_to_detected_or_acknowledged(state: IncidentState) -> None:
     assert not can_move(state, S.DETECTED)
+    assert not can_move(state, S.ACKNOWLEDGED) or state is S.DETECTED
+
+
+@pytest.mark.parametrize("target", [s for s in S if s is not S.DETECTED])
+def test_a_new_incident_may_move_to_any_state_the_document_lists(target: IncidentState) -> None:
+    """The document lists the states and no rules: a client may record an outcome straight away."""
+    assert can_move(S.DETECTED, target)
+
+
+@pytest.mark.parametrize("state", [s for s in S if s is not S.LEARNED])
+def test_any_state_but_learned_may_end_inconclusive_or_learned(state: IncidentState) -> None:
+    assert can_move(state, S.LEARNED)
+    assert can_move(state, S.INCONCLUSIVE) or state is S.INCONCLUSIVE
 
 
 def test_a_move_records_the_time_of_the_state_reached_and_bumps_the_version() -> None:
@@ -60,4 +73,4 @@ def test_the_workflow_marks_steps_done_current_and_pending() -> None:
     assert [(s["state"], s["status"]) for s in view["steps"]] == [
         ("detected", "completed"), ("acknowledged", "completed"), ("investigating", "current"),
         ("mitigated", "pending"), ("resolved", "pending"), ("learned", "pending")]
-    assert view["allowed_transitions"] == ["inconclusive", "mitigated", "resolved"]
+    assert view["allowed_transitions"] == ["inconclusive", "learned", "mitigated", "resolved"]

@@ -328,7 +328,7 @@ export interface paths {
         head?: never;
         /**
          * Update incident state
-         * @description Role: `member` or above (else 403). Forward through detected, acknowledged, investigating, mitigated, resolved, learned (skipping allowed); investigating, mitigated and resolved may end inconclusive; mitigated, resolved and inconclusive may go back to investigating. Another move is 409; the current state is a 200 that changes nothing.
+         * @description Role: `member` or above (else 403). Forward through detected, acknowledged, investigating, mitigated, resolved, learned (skipping allowed); any state but learned may end inconclusive; mitigated, resolved and inconclusive may go back to investigating. Another move (back to detected or acknowledged, or out of learned) is 409; the current state is a 200 that changes nothing.
          */
         patch: operations["updateIncidentState"];
         trace?: never;
@@ -1692,7 +1692,7 @@ export interface operations {
             query?: {
                 /** @description End of the period, included (default: today, UTC) */
                 end_date?: string;
-                /** @description Start of the period (default: 6 days before end_date) */
+                /** @description Start of the period (default: 7 days ago, 7 days before end_date) */
                 start_date?: string;
             };
             header?: never;

@@ -166,9 +166,10 @@ def _incidents() -> list[Operation]:
                   {200: s.StateChange}, StateChangeRequest, parameters=(INCIDENT_ID,),
                   errors=(*WRITE, FOUND, CONFLICT),
                   description="Forward through detected, acknowledged, investigating, mitigated, resolved, "
-                              "learned (skipping allowed); investigating, mitigated and resolved may end "
-                              "inconclusive; mitigated, resolved and inconclusive may go back to investigating. "
-                              "Another move is 409; the current state is a 200 that changes nothing."),
+                              "learned (skipping allowed); any state but learned may end inconclusive; "
+                              "mitigated, resolved and inconclusive may go back to investigating. Another move "
+                              "(back to detected or acknowledged, or out of learned) is 409; the current state is "
+                              "a 200 that changes nothing."),
         Operation("GET", f"{INCIDENTS}/hypotheses", "listHypotheses", "Get AI hypotheses", "incidents",
                   {200: ArrayOf(s.Hypothesis)}, parameters=(INCIDENT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422),
                   description="By rank (1 first); empty until they are generated."),
@@ -190,7 +191,8 @@ def _analytics() -> list[Operation]:
     return [
         Operation("GET", "/analytics/token-usage", "getTokenUsage", "Get token usage stats", "analytics",
                   {200: s.TokenUsage}, parameters=(
-                      query_param("start_date", day, "Start of the period (default: 6 days before end_date)"),
+                      query_param("start_date", day, "Start of the period (default: 7 days ago, 7 days before "
+                                                     "end_date)"),
                       query_param("end_date", day, "End of the period, included (default: today, UTC)")),
                   errors=(*SIGNED_IN, 422),
                   description=f"The current project's AI use per day and request type. The period spans at "
@@ -268,9 +270,8 @@ ReDoc at `{COPILOT.base_path}/redoc`, this document at `{COPILOT.base_path}/open
 ## Authentication
 Every route but register, login and refresh (and these docs) takes `Authorization: Bearer <access_token>` or the
 `{ACCESS_COOKIE}` cookie (HttpOnly) that login sets. A write (POST, PATCH, DELETE) that rides on the cookie must
-send `Content-Type: application/json`, or it is refused with 422. Access tokens live 15 minutes, refresh tokens
-7 days (`POST /auth/refresh`): schedule the refresh from `expires_in` (900), not from the token's `exp` claim, which
-is the identity provider's (one hour; the API refuses the token 15 minutes after its `iat`). Roles per project:
+send `Content-Type: application/json`, or it is refused with 422. Access tokens live 15 minutes (`expires_in`
+900, and the token's `exp` claim), refresh tokens 7 days (`POST /auth/refresh`). Roles per project:
 owner > admin > member > viewer.
 
 ## Errors

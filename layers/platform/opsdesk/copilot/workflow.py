@@ -1,15 +1,14 @@
 """The incident's life (seeds/sre-copilot-api.md, PATCH /incidents/{id}/state): which moves are allowed, the
 timestamp each state records, and the response steps that `GET /incidents/{id}/workflow` shows.
 
-    detected ──> acknowledged ──> investigating ──> mitigated ──> resolved ──> learned
-        │             │                 │  ^            │  │         │  ^         ^
-        └─────────────┴─> (any later    │  └────────────┘  │         │  │         │
-                          step forward) └──> inconclusive <┴─────────┘  │         │
-                                                 │  └───────────────────┼─────────┘
-                                                 └──> investigating     └── investigating (reopened)
+    detected ─> acknowledged ─> investigating ─> mitigated ─> resolved ─> learned   forward: to any later step
+    mitigated | resolved | inconclusive ─> investigating                             back: reopened
+    any state but learned ─> inconclusive ─> investigating | learned
 
-Moves go forward, except: a mitigated or resolved incident goes back to `investigating` (it regressed, or was
-reopened), and an inconclusive one too (new evidence). `learned` (post-mortem done) is final."""
+The document lists the states and no rules, so every move it could mean is allowed: forward to any later step
+(skipping some), to `inconclusive` from any open or closed state, and back to `investigating` from mitigated,
+resolved or inconclusive (it regressed, was reopened, or new evidence came). Nothing goes back to `detected` or
+`acknowledged`, and `learned` (post-mortem done) is final."""
 
 from __future__ import annotations
 
@@ -20,10 +19,10 @@ from opsdesk.copilot.records import Incident, IncidentState
 
 S = IncidentState
 TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
-    S.DETECTED: frozenset({S.ACKNOWLEDGED, S.INVESTIGATING, S.MITIGATED, S.RESOLVED}),
-    S.ACKNOWLEDGED: frozenset({S.INVESTIGATING, S.MITIGATED, S.RESOLVED}),
-    S.INVESTIGATING: frozenset({S.MITIGATED, S.RESOLVED, S.INCONCLUSIVE}),
-    S.MITIGATED: frozenset({S.INVESTIGATING, S.RESOLVED, S.INCONCLUSIVE}),
+    S.DETECTED: frozenset({S.ACKNOWLEDGED, S.INVESTIGATING, S.MITIGATED, S.RESOLVED, S.LEARNED, S.INCONCLUSIVE}),
+    S.ACKNOWLEDGED: frozenset({S.INVESTIGATING, S.MITIGATED, S.RESOLVED, S.LEARNED, S.INCONCLUSIVE}),
+    S.INVESTIGATING: frozenset({S.MITIGATED, S.RESOLVED, S.LEARNED, S.INCONCLUSIVE}),
+    S.MITIGATED: frozenset({S.INVESTIGATING, S.RESOLVED, S.LEARNED, S.INCONCLUSIVE}),
     S.RESOLVED: frozenset({S.LEARNED, S.INCONCLUSIVE, S.INVESTIGATING}),
     S.INCONCLUSIVE: frozenset({S.INVESTIGATING, S.LEARNED}),
     S.LEARNED: frozenset(),

@@ -279,13 +279,22 @@ class PlatformSettings(Settings):
     service_name: str = setting("POWERTOOLS_SERVICE_NAME", default="opsdesk")
     max_body_bytes: int = setting("MAX_BODY_BYTES", default=262_144, gt=0)
     expected_client_id: str | None = setting("COGNITO_APP_CLIENT_ID", default=None)
-    """The app client whose tokens the API accepts. API Gateway's Cognito authorizer checks the pool and the
-    signature but not the audience, so the function checks `aud` itself."""
+    """The platform's app client, whose tokens the API accepts. API Gateway's Cognito authorizer checks the pool
+    and the signature but not the audience, so the function checks `aud` itself."""
+    module_client_ids: str = setting("COGNITO_MODULE_CLIENT_IDS", default="")
+    """Comma-separated app clients of modules whose tokens live otherwise than the platform's (the copilot's
+    15 minutes, CookieSession.token_lifetime_seconds): their tokens are accepted too."""
     cors_allowed_origins: str = setting("CORS_ALLOWED_ORIGINS", default="", also=("ALLOWED_ORIGINS",),
                                         check=_no_wildcard)
     """Comma-separated origins the browser may call from; empty means no CORS headers. `ALLOWED_ORIGINS` is the
     helpdesk document's name for it. Never `*`: the cookie modules send credentials, and an allow-list is the
     platform's rule (docs/decisions.md, CORS)."""
+
+    @property
+    def accepted_client_ids(self) -> frozenset[str]:
+        """Every app client of the platform's pool whose ID tokens the API accepts (empty: `aud` unchecked)."""
+        named = [self.expected_client_id or "", *self.module_client_ids.split(",")]
+        return frozenset(client.strip() for client in named if client.strip())
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -25,12 +25,19 @@ class CopilotAuthSettings(CopilotSettings, SessionSettings):
     """copilot_auth and copilot_session: sign-in through Cognito, the session cookies, the WebSocket token, and
     the invitation mail of members added by email."""
 
+    copilot_client_id: str | None = setting("COPILOT_APP_CLIENT_ID", default=None)
+    """The copilot's own app client, whose ID tokens live the document's 15 minutes (infra: one client per module
+    with CookieSession.token_lifetime_seconds); unset: users sign in with the platform's client."""
     ws_token_secret_arn: str | None = setting("CURSOR_KEY_SECRET_ARN", default=None)
     """The platform key (opsdesk.cursors' secret) that WebSocket tokens are signed with, under their own label."""
     mail_from: str | None = setting("COPILOT_MAIL_FROM", default=None, pattern=MAIL_ADDRESS_PATTERN, max_length=254,
                                     before=empty_is_unset)
     public_url: str | None = setting("COPILOT_PUBLIC_URL", default=None, pattern=PUBLIC_URL_PATTERN, max_length=512,
                                     before=empty_is_unset)
+
+    @property
+    def sign_in_client_id(self) -> str:
+        return self.copilot_client_id or self.app_client_id
 
 
 class CopilotIntegrationSettings(CopilotSettings):

@@ -70,7 +70,7 @@ def create_chat_app(
     paths: tuple[str, ...],
     *,
     verifier: TokenVerifier,
-    expected_client_id: str | None,
+    accepted_client_ids: frozenset[str],
     dialect: Dialect,
     chat: ChatService,
     take_quota: TakeQuota,
@@ -90,7 +90,7 @@ def create_chat_app(
             if token is None:
                 raise Unauthorized()
             claims = await run_in_threadpool(verifier.verify_id_token, token)
-            principal = principal_from_claims(claims, expected_client_id)
+            principal = principal_from_claims(claims, accepted_client_ids)
             quota = await run_in_threadpool(take_quota, principal)
             body = parse_json_body(await read_body(request, max_body_bytes), max_body_bytes)
             chat_request = parse_model(ChatRequest, body)
