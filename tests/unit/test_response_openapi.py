@@ -74,7 +74,7 @@ ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", f"{INCIDENT}/actions"): {404, 422},
     ("PATCH", ACTION_STATUS): {404, 409, 422},
     ("POST", "/api/ingest/events"): {404, 409, 422},  # 409: an Idempotency-Key whose first request is being written
-    ("POST", "/api/ingest/events/batch"): {409, 422},  # an unknown incident is a 422 at [i].incident_id
+    ("POST", "/api/ingest/events/batch"): {404, 409, 422},  # 404: an event names an unknown incident
     ("GET", "/api/ingest/events/{incident_id}"): {404, 422},
 }
 """The errors of each signed-in route beyond SIGNED_IN."""
@@ -96,16 +96,16 @@ def test_every_operation_documents_exactly_the_errors_its_route_can_answer(docum
     assert signed_in == set(ERRORS)
 
 
-def test_a_batch_refuses_an_unknown_incident_with_422_where_a_single_event_is_404() -> None:
+def test_a_batch_refuses_an_unknown_incident_with_404_as_a_single_event_is() -> None:
     oncall = Principal(user_id="u1", tenant_id=TENANT, username="olive", groups=frozenset())
     service = ResponseService(FakeResponseStore(), clock=FakeClock(T0))
     event = IngestEventRequest(incident_id="nowhere", event_type="log", message="connection refused")
 
     with pytest.raises(NotFound):
         service.ingest(oncall, [event], batch=False)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(NotFound) as refused:
         service.ingest(oncall, [event])
-    assert DIALECTS["response"](refused.value)[1]["detail"][0]["loc"] == ["body", 0, "incident_id"]
+    assert DIALECTS["response"](refused.value) == (404, {"detail": "Incident not found: [0].incident_id"})
 
 
 @pytest.mark.parametrize("error", [

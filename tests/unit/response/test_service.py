@@ -257,18 +257,17 @@ def test_a_batch_counts_each_incident_it_names(service: ResponseService, oncall:
     assert store.metrics()["events_ingested"] == 3
 
 
-def test_a_batch_naming_an_unknown_incident_is_refused_whole(service: ResponseService, oncall: Principal,
-                                                             outsider: Principal, store: FakeResponseStore,
-                                                             opened: Incident) -> None:
+def test_a_batch_naming_an_unknown_incident_is_refused_whole_as_not_found(
+        service: ResponseService, oncall: Principal, outsider: Principal, store: FakeResponseStore,
+        opened: Incident) -> None:
+    """A 404 as for one event (another tenant's incident is one the caller cannot see), naming the events."""
     theirs = service.create_incident(outsider, CreateIncidentRequest(title="theirs"))
 
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(NotFound) as refused:
         service.ingest(oncall, batch(log(opened.id), log("no-such-incident"), log(opened.id), log(theirs.id)),
                        idempotency_key="k1")
 
-    assert refused.value.message == "Unknown incidents"
-    assert [(d.field, d.message) for d in refused.value.details] == [
-        ("[1].incident_id", "Incident not found"), ("[3].incident_id", "Incident not found")]
+    assert refused.value.message == "Incident not found: [1].incident_id, [3].incident_id"
     assert service.events(oncall, opened.id, PAGE).items == []
     assert service.get_incident(oncall, opened.id).event_count == 0
     assert store.claims == {} and store.analysis_requests == []

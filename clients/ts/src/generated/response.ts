@@ -177,7 +177,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest batch events
-         * @description At most 500 events naming at most 40 incidents, all stored or none: every refused event is named by its index (`["body", 3, "level"]`), and an incident of another tenant, or none, is a 422 at `["body", i, "incident_id"]` (not the single event's 404).
+         * @description At most 500 events naming at most 40 incidents, all stored or none: every invalid event is named by its index (`["body", 3, "level"]`), and an incident of another tenant, or none, is a 404 as for a single event, whose detail names the events (`Incident not found: [2].incident_id`).
          */
         post: operations["ingestEventBatch"];
         delete?: never;
@@ -1039,6 +1039,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             414: components["responses"]["UriTooLong"];
             422: components["responses"]["UnprocessableEntity"];

@@ -145,11 +145,12 @@ def _events() -> list[Operation]:
                               "runs once its burst of events has ended."),
         Operation("POST", "/api/ingest/events/batch", "ingestEventBatch", "Ingest batch events", "events",
                   {201: ArrayOf(s.Event)}, IngestEventBatch, parameters=(IDEMPOTENCY_KEY,),
-                  errors=(*SIGNED_IN, CONFLICT, INVALID),
+                  errors=(*SIGNED_IN, FOUND, CONFLICT, INVALID),
                   description=f"At most {MAX_BATCH_EVENTS} events naming at most {MAX_BATCH_INCIDENTS} incidents, "
-                              "all stored or none: every refused event is named by its index (`[\"body\", 3, "
-                              "\"level\"]`), and an incident of another tenant, or none, is a 422 at "
-                              "`[\"body\", i, \"incident_id\"]` (not the single event's 404)."),
+                              "all stored or none: every invalid event is named by its index (`[\"body\", 3, "
+                              "\"level\"]`), and an incident of another tenant, or none, is a 404 as for a "
+                              "single event, whose detail names the events (`Incident not found: "
+                              "[2].incident_id`)."),
         Operation("GET", "/api/ingest/events/{incident_id}", "getIncidentEvents", "Get incident events", "events",
                   {200: ArrayOf(s.Event)}, parameters=(INCIDENT_ID, *_page(DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE)),
                   errors=(*SIGNED_IN, FOUND, INVALID), response_headers=NEXT_CURSOR,

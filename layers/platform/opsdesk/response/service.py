@@ -211,9 +211,8 @@ class ResponseService:
         missing = [index for index, r in enumerate(requests) if r.incident_id not in found]
         if missing and not batch:
             raise NotFound("Incident not found")
-        if missing:
-            raise ValidationFailed("Unknown incidents", details=[
-                FieldError(f"[{index}].incident_id", "Incident not found") for index in missing])
+        if missing:  # a 404 as for one event; the whole batch is refused, so say which events named one
+            raise NotFound("Incident not found: " + ", ".join(f"[{index}].incident_id" for index in missing))
         now = self._now()
         events = tuple(Event(id=new_time_ordered_id(now), incident_id=r.incident_id, event_type=r.event_type,
                              message=r.message, level=r.level, source=r.source, metadata=dict(r.metadata),
