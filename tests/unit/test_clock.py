@@ -122,12 +122,12 @@ def test_the_last_accepted_day_ends_at_the_upper_bound() -> None:
 
 
 @pytest.mark.parametrize("text", ["2030-03-04T05:06:07Z", "2030-03-04t05:06:07.123456z", "2030-03-04 05:06:07+02:00",
-                                  "2030-03-04T05:06:07.5-07:30", "2030-03-04"])
-def test_strict_rfc3339_takes_its_date_times_with_an_offset_and_its_full_date(text: str) -> None:
+                                  "2030-03-04T05:06:07.5-07:30"])
+def test_strict_rfc3339_takes_its_date_times_with_an_offset(text: str) -> None:
     assert parse_strict_rfc3339(text) == parse_rfc3339(text)
 
 
-@pytest.mark.parametrize("text", ["2030-03-04T05:06:07", "2030-W10-1", "20300304T050607Z", "20300304",
+@pytest.mark.parametrize("text", ["2030-03-04", "2030-03-04T05:06:07", "2030-W10-1", "20300304T050607Z", "20300304",
                                   "2030-03-04T05:06Z", "2030-03-04T05:06:07+0200", "March 4, 2030"])
 def test_strict_rfc3339_refuses_iso_8601_forms_that_are_not_rfc_3339(text: str) -> None:
     with pytest.raises(ValueError, match="RFC 3339"):

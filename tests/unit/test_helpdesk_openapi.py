@@ -394,7 +394,7 @@ def samples(v: Tracked, document: dict[str, Any]) -> list[Sample]:
 
     clock.advance(minutes=5)
     full = patch(service, agent, full, assignee_id=agent.user_id, team_id="finance",
-                 scheduled_at="2026-03-03T10:00:00Z", due_at="2026-03-04")
+                 scheduled_at="2026-03-03T10:00:00Z", due_at="2026-03-04T00:00:00Z")
     web = patch(service, agent, web, status="pending")
     first = service.add_comment(agent, full.id, CreateCommentRequest(body_md="Looking into it"))
     note = service.add_comment(agent, full.id, CreateCommentRequest(body_md="Vendor bug?", is_internal=True))

@@ -65,13 +65,14 @@ RANGE_MESSAGE = "Must be between 1970-01-01 and 9998-12-31"
 
 
 RFC3339_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-                          r"([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?")
-"""RFC 3339's full-date or date-time (section 5.6): a date-time names its offset. ISO 8601's other forms (week
-dates, the basic format, a local time with no offset) are not RFC 3339."""
+                          r"[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+"""RFC 3339's date-time (section 5.6), which names its offset. A date alone (its full-date, not a time) and ISO
+8601's other forms (week dates, the basic format, a local time with no offset) are not an RFC 3339 time."""
 
 
 def parse_strict_rfc3339(text: str) -> datetime:
-    """parse_rfc3339 for documents that say "RFC3339": only its own forms (RFC3339_FORM); raises ValueError."""
+    """parse_rfc3339 for documents that say "RFC3339" times: an RFC 3339 date-time only (RFC3339_FORM), as Go's
+    time.RFC3339 reads one; raises ValueError."""
     if not RFC3339_FORM.fullmatch(text):
         raise ValueError(f"not an RFC 3339 date-time: {text!r}")
     return parse_rfc3339(text)

@@ -49,7 +49,7 @@ def _priority(value: str) -> str:
 
 
 def _moment(value: str | None) -> str | None:
-    """An RFC 3339 date-time with its offset (or a date: its midnight UTC), stored in UTC with milliseconds."""
+    """An RFC 3339 date-time with its offset (a date alone is not one), stored in UTC with milliseconds."""
     if value is None:
         return None
     try:
