@@ -400,7 +400,7 @@ export interface paths {
         head?: never;
         /**
          * Update ticket (agent role)
-         * @description Role: `agent` or above (else 403). At least one field; null clears the optional ones. Beyond the document: `team_id`. `assignee_id` is the id (`/me`'s `id`) of a user of the tenant (else 400). Status moves: open and pending to each other, resolved or closed; resolved to open (reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
+         * @description Role: `agent` or above (else 403). At least one field; null clears the optional ones. Beyond the document: `team_id`. `assignee_id` is the id (`/me`'s `id`) of a user of the tenant (else 400). Status moves between any two of open, pending, resolved and closed (open or pending reopens a resolved or closed ticket). Resolving mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends mail.
          */
         patch: operations["updateTicket"];
         trace?: never;

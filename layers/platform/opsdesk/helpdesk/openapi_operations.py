@@ -178,10 +178,9 @@ def _tickets() -> list[Operation]:
                   UpdateTicketRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND, CONFLICT, USER_LOOKUP),
                   description="At least one field; null clears the optional ones. Beyond the document: `team_id`. "
                               "`assignee_id` is the id (`/me`'s `id`) of a user of the tenant (else 400). "
-                              "Status moves: open and pending to each other, resolved or closed; resolved to open "
-                              "(reopen) or closed; closed is final. Another move is 400 naming `status`. Resolving "
-                              "mails the requester the satisfaction survey (`/csat/{token}`) where the stage sends "
-                              "mail."),
+                              "Status moves between any two of open, pending, resolved and closed (open or "
+                              "pending reopens a resolved or closed ticket). Resolving mails the requester the "
+                              "satisfaction survey (`/csat/{token}`) where the stage sends mail."),
         Operation("GET", f"{TICKET}/comments", "listComments", "List comments", "comments",
                   {200: ArrayOf(s.Comment)}, parameters=(TICKET_ID, *_page(DEFAULT_COMMENT_PAGE, MAX_COMMENT_PAGE)),
                   errors=(*SIGNED_IN, INVALID, FOUND), response_headers=NEXT_CURSOR,

@@ -29,13 +29,6 @@ TICKET_UPDATED = "ticket_updated"
 QUEUE_CHANGED = "queue_changed"
 """A ticket entered a queue or moved between queues (team_id, assignee_id): admins only."""
 
-# open <-> pending, either -> resolved or closed, resolved -> open (reopen) or closed; closed is final.
-ALLOWED_MOVES: dict[TicketStatus, frozenset[TicketStatus]] = {
-    TicketStatus.OPEN: frozenset({TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
-    TicketStatus.PENDING: frozenset({TicketStatus.OPEN, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
-    TicketStatus.RESOLVED: frozenset({TicketStatus.OPEN, TicketStatus.CLOSED}),
-    TicketStatus.CLOSED: frozenset(),
-}
 SLA_RUNNING_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.PENDING})
 
 MAX_INDEXED_WORDS = 200
@@ -129,18 +122,17 @@ def _resolution_ms(ticket: Ticket) -> int:
 
 
 def apply_changes(ticket: Ticket, request: UpdateTicketRequest, now: datetime) -> Ticket:
-    """The ticket after a PATCH (the same ticket when nothing differs). An illegal status move is a 400 naming
-    `status` (the document's PATCH answers 200 | 400 | 500)."""
+    """The ticket after a PATCH (the same ticket when nothing differs)."""
     given = request.model_fields_set
     stamp = to_rfc3339(now)
     updated = ticket
     if request.status is not None and request.status != ticket.status.value:
+        # The document names the statuses and no rules, so an agent may move a ticket between any two: a resolved
+        # or closed ticket is reopened into open or pending (its resolution taken back), and a ticket closed after
+        # its resolution keeps it when marked resolved again.
         target = TicketStatus(request.status)
-        if target not in ALLOWED_MOVES[ticket.status]:
-            raise ValidationFailed.on_field("status", f"Cannot move a ticket from {ticket.status.value} to "
-                                            f"{target.value}")
         updated = replace(updated, status=target)
-        if target is TicketStatus.RESOLVED:
+        if target is TicketStatus.RESOLVED and ticket.resolved_at is None:
             updated = replace(updated, resolved_at=stamp, resolution_sla_met=resolution_met(ticket, now))
         elif target is TicketStatus.OPEN or target is TicketStatus.PENDING:
             updated = replace(updated, resolved_at=None, resolution_sla_met=None)  # reopened: the clock runs again
