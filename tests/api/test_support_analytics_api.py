@@ -37,6 +37,23 @@ def test_planes_and_docs_effectiveness_have_the_documented_rows(stack: RunningSt
     assert all(row["trend"] in {"up", "down", "flat"} for row in docs)
 
 
+def test_the_summary_of_date_times_counts_what_the_issue_list_of_the_same_bounds_totals(stack: RunningStack) -> None:
+    """Bounds within a day count to the second, as the list does, not the whole days around them."""
+    listed = requests.get(f"{stack.support}/issues", headers=stack.headers(BOB), timeout=10,
+                          params={"limit": 100}).json()["issues"]
+    created = sorted(issue["createdAt"] for issue in listed)
+    params = {"startDate": created[1], "endDate": created[-2]}  # within the demo history's days
+
+    summary = requests.get(f"{stack.support}/analytics/summary", headers=stack.headers(BOB), params=params,
+                           timeout=10).json()["summary"]
+    total = requests.get(f"{stack.support}/issues", headers=stack.headers(BOB), params=params,
+                         timeout=10).json()["pagination"]["total"]
+    planes = requests.get(f"{stack.support}/analytics/planes", headers=stack.headers(BOB), params=params,
+                          timeout=10).json()["distribution"]
+
+    assert summary["totalIssues"] == total == sum(row["count"] for row in planes) > 0
+
+
 def test_a_search_counts_a_view_of_each_result(stack: RunningStack) -> None:
     headers = stack.headers(CAROL)  # Globex has no history: its figures are this test's alone
     results = requests.post(f"{stack.support}/docs/search", json={"query": "rotate secrets", "limit": 2},

@@ -83,8 +83,8 @@ def test_an_update_from_a_stale_version_is_a_conflict(store: SupportStore) -> No
     (IssueFilters(start=datetime(2026, 3, 3, 10, tzinfo=UTC), end=datetime(2026, 3, 3, 11, tzinfo=UTC)), [3]),
     (IssueFilters(end=datetime(2026, 3, 3, 10, tzinfo=UTC)), [2, 1]),
 ])
-def test_lists_are_newest_first_with_the_filters_total(store: SupportStore, filters: IssueFilters,
-                                                        expected_days: list[int]) -> None:
+def test_lists_are_newest_first_with_the_filters_total_which_counting_alone_gives_too(
+        store: SupportStore, filters: IssueFilters, expected_days: list[int]) -> None:
     tenant = str(uuid.uuid4())
     for made in (issue(1), issue(2, BETA), issue(3, status=IssueStatus.RESOLVED), issue(4, BETA),
                  issue(5, plane=INFRA)):
@@ -92,7 +92,7 @@ def test_lists_are_newest_first_with_the_filters_total(store: SupportStore, filt
 
     page = store.query_issues(tenant, filters, PageRequest(page=1, limit=2))
 
-    assert page.total == len(expected_days)
+    assert page.total == len(expected_days) == store.count_issues(tenant, filters)
     assert [int(i.display_id[-2:]) for i in page.items] == expected_days[:2]
 
 

@@ -130,6 +130,9 @@ class InMemorySupportStore:
         matching.sort(key=lambda issue: issue.created_at, reverse=True)
         return Page(items=matching[page.offset : page.offset + page.limit], total=len(matching))
 
+    def count_issues(self, tenant_id: str, filters: IssueFilters) -> int:
+        return sum(1 for issue in self._issues[tenant_id].values() if _matches(issue, filters))
+
     def update_issue(self, tenant_id: str, before: Issue, after: Issue, events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:
             stored = self._issues[tenant_id].get(before.id)

@@ -9,6 +9,7 @@ import pytest
 
 from opsdesk.auth import Principal
 from opsdesk.errors import ValidationFailed
+from opsdesk.pagination import PageRequest
 from opsdesk.search.model import SearchHit
 from opsdesk.support.analytics import (
     DayRange,
@@ -20,7 +21,7 @@ from opsdesk.support.analytics import (
     this_month,
     trend,
 )
-from opsdesk.support.records import IssueStatus
+from opsdesk.support.records import IssueFilters, IssueStatus
 from opsdesk.support.requests import DocFeedbackRequest, UpdateIssueRequest
 from opsdesk.support.service import SupportService
 from tests.unit.conftest import START
@@ -146,6 +147,25 @@ def test_a_date_range_selects_issues_created_in_it(service: SupportService, user
     in_range = service.analytics_summary(user, START - timedelta(days=1), START + timedelta(days=1))
 
     assert in_range["summary"]["totalIssues"] == 1
+
+
+def test_bounds_within_a_day_count_the_issues_created_between_them_as_the_issue_list_does(
+    service: SupportService, user: Principal, create: Any, clock: FakeClock, catalog: DemoCatalog
+) -> None:
+    day = datetime.combine(START.date(), datetime.min.time(), tzinfo=UTC)
+    for hours in (1, 3, 8):  # 01:00, 03:00 (another plane), 08:00 of one day
+        clock.now = day + timedelta(hours=hours)
+        create(**({"primaryPlaneId": catalog.observability.id, "contexts": []} if hours == 3 else {}))
+    start, end = day + timedelta(hours=2), day + timedelta(hours=8)  # 08:00 itself is outside: end is exclusive
+
+    within = service.analytics_summary(user, start, end)["summary"]
+    whole_day = service.analytics_summary(user, day, day + timedelta(days=1))["summary"]
+    planes = {row["plane"]: row["count"] for row in service.plane_distribution(user, start, end)["distribution"]}
+
+    listed = service.list_issues(user, IssueFilters(start=start, end=end), PageRequest(page=1, limit=20)).total
+    assert (within["totalIssues"], within["openIssues"]) == (listed, 1) == (1, 1)
+    assert (whole_day["totalIssues"], whole_day["openIssues"]) == (3, 3)
+    assert planes == {catalog.observability.name: 1, catalog.cicd.name: 0, catalog.infra.name: 0}
 
 
 def test_a_help_session_followed_by_an_issue_is_escalated(

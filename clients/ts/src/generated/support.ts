@@ -50,7 +50,7 @@ export interface paths {
         };
         /**
          * Dashboard summary
-         * @description From counters kept on write, over whole UTC days (all time without dates). "This month" is the month to date of the period's last day, compared with the same days of the month before.
+         * @description From counters kept on write (all time without dates). `totalIssues` and `openIssues` count the issues created between the bounds as `GET /issues` counts them; resolutions and help sessions are per whole UTC day. "This month" is the month to date of the period's last day, compared with the same days of the month before.
          */
         get: operations["getAnalyticsSummary"];
         put?: never;

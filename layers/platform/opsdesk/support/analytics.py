@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from opsdesk.errors import FieldError, ValidationFailed
@@ -77,6 +77,11 @@ def day_range(start: datetime | None, end: datetime | None) -> DayRange:
         raise ValidationFailed("Invalid query parameters", details=[FieldError("endDate", "Must be after startDate")])
     last = (end - timedelta(microseconds=1)).date() if end else None
     return DayRange(start.date() if start else None, last)
+
+
+def within_whole_days(start: datetime | None, end: datetime | None) -> bool:
+    """Whether [start, end) is whole UTC days (each bound unset or a midnight), which day aggregates count exactly."""
+    return all(bound is None or bound.astimezone(UTC).time() == time.min for bound in (start, end))
 
 
 def this_month(period: DayRange, today: date) -> DayRange:

@@ -137,19 +137,13 @@ class IssueRepository(SupportTableRepository):
         self._commit(write, "The issue was changed by someone else; reload it and retry", outcome)
 
     def query_issues(self, tenant_id: str, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
-        dimensions = dimensions_for(tenant_id, filters)
-        leading, rest = dimensions[0], dimensions[1:]
-        key_condition = _created_between(filters.start, filters.end)
-        # Two or three filters: the total is their combination's counter; the page, the leading filter's index
-        # with the rest as a filter expression.
-        counted = _Counted(combined_name(dimensions), LIST_INDEX_BY_KIND[leading.kind], leading.partition,
-                           all_of(LIST_KEY_BY_KIND[d.kind] == d.partition for d in rest))
+        counted = _counted(tenant_id, filters)
         total = self._total(tenant_id, counted, filters.start, filters.end)
         if page.offset >= total:
             return Page(items=[], total=total)  # past the end: nothing to read
         results = counted.index.query(
-            leading.partition,
-            range_key_condition=key_condition,
+            counted.partition,
+            range_key_condition=_created_between(filters.start, filters.end),
             filter_condition=counted.condition,
             scan_index_forward=False,
             limit=page.offset + page.limit,
@@ -158,6 +152,9 @@ class IssueRepository(SupportTableRepository):
         issues = [issue_record(item) for item in _skip(results, page.offset)]
         record_items_read(results.page_iter.total_scanned_count)
         return Page(items=issues, total=total)
+
+    def count_issues(self, tenant_id: str, filters: IssueFilters) -> int:
+        return self._total(tenant_id, _counted(tenant_id, filters), filters.start, filters.end)
 
     # Analytics aggregates
 
@@ -194,6 +191,15 @@ class IssueRepository(SupportTableRepository):
         count = sum(1 for _ in results)
         record_items_read(results.page_iter.total_scanned_count)
         return count
+
+
+def _counted(tenant_id: str, filters: IssueFilters) -> _Counted:
+    """What a filter set's list counts and reads. Two or three filters: the total is their combination's counter;
+    the page, the leading filter's index with the rest as a filter expression."""
+    dimensions = dimensions_for(tenant_id, filters)
+    leading, rest = dimensions[0], dimensions[1:]
+    return _Counted(combined_name(dimensions), LIST_INDEX_BY_KIND[leading.kind], leading.partition,
+                    all_of(LIST_KEY_BY_KIND[d.kind] == d.partition for d in rest))
 
 
 def _created_between(start: datetime | None, end: datetime | None) -> Condition | None:

@@ -181,9 +181,11 @@ def _analytics() -> list[Operation]:
         Operation("GET", "/api/analytics/summary", "getAnalyticsSummary", "Dashboard summary", "analytics",
                   {200: s.SummaryAnswer}, parameters=_period("issues and help sessions"),
                   errors=(*SIGNED_IN, INVALID),
-                  description="From counters kept on write, over whole UTC days (all time without dates). "
-                              "\"This month\" is the month to date of the period's last day, compared with the "
-                              "same days of the month before."),
+                  description="From counters kept on write (all time without dates). `totalIssues` and "
+                              "`openIssues` count the issues created between the bounds as `GET /issues` counts "
+                              "them; resolutions and help sessions are per whole UTC day. \"This month\" is the "
+                              "month to date of the period's last day, compared with the same days of the month "
+                              "before."),
         Operation("GET", "/api/analytics/planes", "getPlaneDistribution", "Issues by plane", "analytics",
                   {200: s.PlaneDistribution}, parameters=_period("issues"), errors=(*SIGNED_IN, INVALID),
                   description="Issues per primary plane, every plane listed. Beyond the document: it takes "

@@ -40,6 +40,11 @@ class SupportStore(Protocol):
         """Newest first. Served by a Query on a key or index, never a Scan."""
         ...
 
+    def count_issues(self, tenant_id: str, filters: IssueFilters) -> int:
+        """What `query_issues` gives as the total, without reading a page: counters, and the issues of the partial
+        hours at a creation-time range's edges (counters.cover)."""
+        ...
+
     def record_feedback(self, tenant_id: str, feedback: DocFeedback) -> None:
         """Store the feedback and count it for the article (all time and its month) in one transaction."""
         ...
