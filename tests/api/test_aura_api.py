@@ -112,6 +112,16 @@ def test_tickets_are_created_listed_patched_and_cancelled_as_documented(stack: R
     assert again.status_code == 400 and error_code(again) == "INVALID_TRANSITION"
 
 
+def test_an_offset_past_the_end_of_a_list_is_an_empty_page_with_its_total(stack: RunningStack) -> None:
+    new_ticket(stack)
+
+    tickets = call(stack, "GET", "/tickets", params={"offset": "100000"})
+    audit = call(stack, "GET", "/audit", params={"offset": "100000", "limit": "5"})
+
+    assert tickets.status_code == 200 and tickets.json()["tickets"] == [] and tickets.json()["total"] >= 1
+    assert audit.status_code == 200 and audit.json()["entries"] == [] and audit.json()["total"] >= 1
+
+
 def test_errors_speak_the_documented_codes(stack: RunningStack) -> None:
     ticket = new_ticket(stack)
     other = call(stack, "GET", f"/tickets/{ticket['id']}", CAROL)

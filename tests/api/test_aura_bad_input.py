@@ -69,7 +69,7 @@ def test_out_of_bounds_values_are_a_validation_error(stack: RunningStack, method
 
 @pytest.mark.parametrize("query", [
     {"status": "nonsense"}, {"priority": ","}, {"limit": "0"}, {"limit": "abc"}, {"offset": "-1"},
-    {"offset": "99999999"},
+    {"offset": str(2**31)},
 ])
 def test_bad_list_queries_are_a_validation_error(stack: RunningStack, query: dict[str, str]) -> None:
     reply = call(stack, "GET", "/tickets", params=query)

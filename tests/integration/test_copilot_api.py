@@ -202,6 +202,24 @@ def test_an_incident_is_created_detected_with_the_documented_fields(owner: Copil
     assert listed[0]["id"] == incident["id"] and "updated_at" in listed[0] and "acknowledged_at" in listed[0]
 
 
+def test_a_skip_deeper_than_lists_are_read_is_empty_past_the_end_and_a_422_within_a_longer_list(
+        owner: CopilotCaller, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        new_incident(owner, title=f"incident {n}")
+
+    far = owner.get("/incidents?skip=10000")
+    monkeypatch.setattr("opsdesk.pagination.MAX_OFFSET", 2)  # lists read 2 deep: the 3 incidents are longer
+    within = owner.get("/incidents?skip=2")
+    past = owner.get("/incidents?skip=5000")
+    monkeypatch.setattr("opsdesk.pagination.MAX_OFFSET", 3)
+    at_the_end = owner.get("/incidents?skip=3")
+
+    assert (far.status, far.body) == (200, [])
+    assert within.status == 422 and "skip" in within.body["detail"]
+    assert past.status == 422  # the list is longer than it is read, so how long is not known
+    assert (at_the_end.status, at_the_end.body) == (200, [])
+
+
 def test_lists_page_with_skip_and_limit_and_filter_by_severity_and_state(owner: CopilotCaller) -> None:
     made = [new_incident(owner, severity="critical" if n % 2 else "low", title=f"incident {n}") for n in range(5)]
     owner.patch(f"/incidents/{made[0]['id']}/state", {"state": "acknowledged"})

@@ -124,11 +124,17 @@ def test_a_page_past_the_end_reads_no_issues(caller: Caller, listed: dict[str, A
     assert reads.items == 1  # the counter that gave the total
 
 
-def test_pages_deeper_than_10000_items_are_refused(caller: Caller) -> None:
-    reply = caller.get(f"{BASE}/issues?page=101&limit=100")
+def test_a_page_deeper_than_lists_are_read_is_empty_past_the_end_and_a_400_within_a_longer_list(
+    caller: Caller, listed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    far = caller.get(f"{BASE}/issues?page=101&limit=100")  # 10,000 deep, past the end of 5 issues
+    monkeypatch.setattr("opsdesk.pagination.MAX_OFFSET", 2)  # lists read 2 deep: the 5 issues are longer
+    within = caller.get(f"{BASE}/issues?page=3&limit=1")
+    past = caller.get(f"{BASE}/issues?page=6&limit=1")
 
-    assert reply.status == 400
-    assert reply.body["error"]["details"][0]["field"] == "page"
+    assert (far.status, ids(far), far.body["pagination"]["total"]) == (200, [], 5)
+    assert within.status == 400 and within.body["error"]["details"][0]["field"] == "page"
+    assert (past.status, ids(past)) == (200, [])
 
 
 def test_combined_filters_keep_their_totals_through_status_moves_and_partial_days(

@@ -6,14 +6,17 @@ import pytest
 
 from opsdesk.errors import ValidationFailed
 from opsdesk.pagination import (
+    MAX_OFFSET,
     CursorRequest,
     OffsetRequest,
     Page,
     PageRequest,
+    beyond_reach,
     page_block,
     parse_cursor_request,
     parse_offset_request,
     parse_page_request,
+    too_deep,
 )
 
 
@@ -113,6 +116,14 @@ def test_a_cursor_request_with_a_bad_limit_names_it(limit: str) -> None:
     assert [d.field for d in caught.value.details] == ["limit"]
 
 
+def test_an_offset_past_the_read_depth_is_a_request_its_list_answers() -> None:
+    deep = parse_offset_request({"offset": "100000"})
+
+    assert deep.offset == 100_000 and beyond_reach(deep.offset)
+    assert not beyond_reach(MAX_OFFSET - 1)
+    assert too_deep("skip").details[0].field == "skip"
+
+
 def test_an_offset_request_reads_the_documents_name_for_the_offset() -> None:
     assert parse_offset_request({"skip": "40", "limit": "20"}, offset_name="skip") == OffsetRequest(offset=40, limit=20)
     assert parse_offset_request({}) == OffsetRequest(offset=0, limit=20)
@@ -120,7 +131,7 @@ def test_an_offset_request_reads_the_documents_name_for_the_offset() -> None:
 
 
 @pytest.mark.parametrize(("query", "fields"), [({"offset": "-1"}, ["offset"]), ({"offset": "x"}, ["offset"]),
-                                               ({"offset": "10000"}, ["offset"]),
+                                               ({"offset": str(2**31)}, ["offset"]),
                                                ({"offset": "x", "limit": "0"}, ["offset", "limit"])])
 def test_a_bad_offset_request_names_every_bad_parameter(query: dict[str, str], fields: list[str]) -> None:
     with pytest.raises(ValidationFailed) as caught:

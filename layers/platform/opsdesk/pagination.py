@@ -26,7 +26,11 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000
-"""Page numbers reach this many items deep at most: a page costs its offset in reads (docs/decisions.md)."""
+"""Pages are read this many items deep at most: a page costs its offset in reads (docs/decisions.md). A request
+may name a deeper one (up to LARGEST_OFFSET): past the list's end it is an empty page, as any page past the end
+is (beyond_reach); within a list longer than this, a validation error asking for filters (too_deep)."""
+LARGEST_OFFSET = 2**31 - 1
+"""The largest offset (or page number) a request may name: beyond, it is not a number a client means."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,9 @@ def parse_page_request(
     limit = _limit(query.get("limit"), default_limit, max_limit, problems)
     if problems:
         raise ValidationFailed(details=problems)
-    request = PageRequest(page=page, limit=limit)
-    if request.offset >= MAX_OFFSET:
-        raise ValidationFailed.on_field("page", f"Pages reach {MAX_OFFSET} items deep at most; narrow the list "
-                                                "with filters")
-    return request
+    if page > LARGEST_OFFSET:
+        raise ValidationFailed.on_field("page", f"page must be an integer from 1 to {LARGEST_OFFSET}")
+    return PageRequest(page=page, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def parse_offset_request(
     query: Mapping[str, str], *, offset_name: str = "offset", default_limit: int = DEFAULT_PAGE_SIZE,
     max_limit: int = MAX_PAGE_SIZE,
 ) -> OffsetRequest:
-    """`offset` (or the document's name for it, e.g. `skip`; >= 0, below MAX_OFFSET) and `limit` (1 to
+    """`offset` (or the document's name for it, e.g. `skip`; 0 to LARGEST_OFFSET) and `limit` (1 to
     `max_limit`)."""
     problems: list[FieldError] = []
     raw = query.get(offset_name)
@@ -95,12 +97,29 @@ def parse_offset_request(
             offset = int(raw)
         except ValueError:
             offset = -1
-        if not 0 <= offset < MAX_OFFSET:
-            problems.append(FieldError(offset_name, f"{offset_name} must be an integer from 0 to {MAX_OFFSET - 1}"))
+        if not 0 <= offset <= LARGEST_OFFSET:
+            problems.append(FieldError(offset_name, f"{offset_name} must be an integer from 0 to {LARGEST_OFFSET}"))
     limit = _limit(query.get("limit"), default_limit, max_limit, problems)
     if problems:
         raise ValidationFailed(details=problems)
     return OffsetRequest(offset=max(offset, 0), limit=limit)
+
+
+def beyond_reach(offset: int) -> bool:
+    """Whether a page starts deeper than lists are read (MAX_OFFSET): the caller answers it from the list's length,
+    an empty page when the list ends before it, else too_deep."""
+    return offset >= MAX_OFFSET
+
+
+def reach_probe() -> OffsetRequest:
+    """The one item at the read depth: a list without a total that has it is longer than pages are read."""
+    return OffsetRequest(offset=MAX_OFFSET, limit=1)
+
+
+def too_deep(field: str) -> ValidationFailed:
+    """A page deeper than MAX_OFFSET of a list that is longer: reading to it would cost its depth."""
+    return ValidationFailed.on_field(field, f"Pages are read {MAX_OFFSET} items deep at most and this list is "
+                                            "longer; narrow it with filters")
 
 
 def paged(items: Sequence[T], request: OffsetRequest) -> list[T]:

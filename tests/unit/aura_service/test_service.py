@@ -270,6 +270,24 @@ def test_lists_filter_by_comma_separated_values_and_total_from_counters(parts) -
     assert service.list_tickets(CAROL, TicketFilter(), OffsetRequest(0, 10)) == ([], 0)
 
 
+def test_a_page_past_the_end_is_empty_and_one_deeper_than_lists_are_read_in_a_longer_list_is_refused(
+        parts, monkeypatch: pytest.MonkeyPatch) -> None:
+    service, _, _, _ = parts
+    ticket_id = _create(service, "T0")
+    _create(service, "T1"), _create(service, "T2")
+
+    assert service.list_tickets(ALICE, TicketFilter(), OffsetRequest(100_000, 50)) == ([], 3)
+    assert service.ticket_audit(ALICE, ticket_id, (), OffsetRequest(100_000, 50)) == ([], 1)
+    assert service.audit(ALICE, AuditFilter(), OffsetRequest(100_000, 50)) == ([], 3)
+    monkeypatch.setattr("opsdesk.pagination.MAX_OFFSET", 2)  # lists read 2 deep: the 3 tickets are longer
+    with pytest.raises(ValidationFailed) as refused:
+        service.list_tickets(ALICE, TicketFilter(), OffsetRequest(2, 1))
+    assert refused.value.details[0].field == "offset"
+    with pytest.raises(ValidationFailed):
+        service.audit(ALICE, AuditFilter(), OffsetRequest(2, 1))
+    assert service.list_tickets(ALICE, TicketFilter(), OffsetRequest(3, 1)) == ([], 3)
+
+
 def test_the_audit_chain_verifies_and_an_edited_entry_breaks_it(parts) -> None:
     service, store, _, _ = parts
     ticket_id = _create(service)

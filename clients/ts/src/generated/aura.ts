@@ -1160,7 +1160,7 @@ export interface operations {
                 actor?: "agent" | "user" | "system";
                 /** @description Items per page (max 500; a larger value is a 400) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 400 (narrow it with filters) */
                 offset?: number;
                 /** @description Entries after this moment (exclusive): an ISO 8601 date-time (UTC without an offset) or a date (its midnight UTC) */
                 since?: string;
@@ -1398,7 +1398,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 200; a larger value is a 400) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 400 (narrow it with filters) */
                 offset?: number;
                 /** @description Only tickets of these priorities */
                 priority?: ("low" | "medium" | "high" | "critical")[];
@@ -1635,7 +1635,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 500; a larger value is a 400) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 400 (narrow it with filters) */
                 offset?: number;
                 /** @description Only entries of these types */
                 type?: components["schemas"]["AuditType"][];

@@ -1970,7 +1970,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only this severity */
                 severity?: components["schemas"]["Severity"];
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
                 /** @description Only this state */
                 state?: components["schemas"]["IncidentState"];
@@ -2072,7 +2072,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
             };
             header?: never;
@@ -2274,7 +2274,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
             };
             header?: never;
@@ -2444,7 +2444,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
             };
             header?: never;
@@ -2594,7 +2594,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
             };
             header?: never;
@@ -2632,7 +2632,7 @@ export interface operations {
             query?: {
                 /** @description Items per page (max 100; a larger value is a 422) */
                 limit?: number;
-                /** @description Items to skip (pagination offset) */
+                /** @description Items to skip (pagination offset). Past the end: an empty page; a page deeper than 10,000 items of a longer list is a 422 (narrow it with filters) */
                 skip?: number;
             };
             header?: never;

@@ -1336,7 +1336,7 @@ export interface operations {
                 endDate?: string;
                 /** @description Issues per page (max: 100; a larger value is a 400) */
                 limit?: number;
-                /** @description Page number, from 1; pages reach 10,000 issues deep ((page - 1) x limit below 10,000, else 400: narrow the list with filters) */
+                /** @description Page number, from 1. A page past the end is empty; pages are read 10,000 issues deep ((page - 1) x limit below 10,000; deeper, in a list that long, is a 400: narrow it with filters) */
                 page?: number;
                 /** @description Only issues with this primary plane (a UUID, else 400) */
                 planeId?: string;

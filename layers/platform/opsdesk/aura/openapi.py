@@ -52,7 +52,7 @@ from opsdesk.openapi import (
     path_param,
     query_param,
 )
-from opsdesk.pagination import MAX_OFFSET
+from opsdesk.pagination import LARGEST_OFFSET, MAX_OFFSET
 
 TITLE = "Aura API"
 VERSION = API_VERSION
@@ -98,8 +98,9 @@ STATUS_FILTER = comma_separated("status", _enum_ref(TicketStatus), "Only tickets
 PRIORITY_FILTER = comma_separated("priority", {"type": "string", "enum": list(PRIORITIES)},
                                   "Only tickets of these priorities")
 TYPE_FILTER = comma_separated("type", _enum_ref(AuditType), "Only entries of these types")
-OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET - 1, "default": 0},
-                     "Items to skip (pagination offset)")
+OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": LARGEST_OFFSET, "default": 0},
+                     f"Items to skip (pagination offset). Past the end: an empty page; a page deeper than "
+                     f"{MAX_OFFSET:,} items of a longer list is a 400 (narrow it with filters)")
 
 
 def _limit(default: int, maximum: int) -> Parameter:
@@ -265,7 +266,8 @@ refused with a 4xx changes nothing.
 ## Pagination
 Lists are `{{"tickets": [...], "total": n}}` and `{{"entries": [...], "total": n}}` with `limit` and `offset`
 (tickets: default {DEFAULT_TICKET_PAGE}, at most {MAX_TICKET_PAGE}; audit: default {DEFAULT_AUDIT_PAGE}, at most
-{MAX_AUDIT_PAGE}; a larger limit is a 400; offsets below {MAX_OFFSET:,}):
+{MAX_AUDIT_PAGE}; a larger limit is a 400; an offset past the end gives an empty page, and pages are read
+{MAX_OFFSET:,} items deep at most):
 `GET /tickets?status=executing,paused&limit=20&offset=40`. `total` counts every item matching the filters. Filters
 that take several values take them comma-separated.
 

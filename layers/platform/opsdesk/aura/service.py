@@ -22,7 +22,7 @@ from opsdesk.aura.tools import working_branch
 from opsdesk.auth import Principal
 from opsdesk.clock import new_id, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
-from opsdesk.pagination import OffsetRequest
+from opsdesk.pagination import OffsetRequest, beyond_reach, too_deep
 
 if TYPE_CHECKING:
     from opsdesk.aura.requests import (
@@ -106,8 +106,10 @@ class AuraService:
 
     def list_tickets(self, principal: Principal, where: TicketFilter,
                      page: OffsetRequest) -> tuple[list[Ticket], int]:
-        tickets = self._store.list_tickets(principal.tenant_id, where, page.offset, page.limit)
-        return tickets, self._store.count_tickets(principal.tenant_id, where)
+        total = self._store.count_tickets(principal.tenant_id, where)
+        if within(page, total):
+            return self._store.list_tickets(principal.tenant_id, where, page.offset, page.limit), total
+        return [], total
 
     def update_ticket(self, principal: Principal, ticket_id: str, request: UpdateTicketRequest) -> Ticket:
         fields = request.model_dump(exclude_unset=True)
@@ -262,14 +264,17 @@ class AuraService:
     def ticket_audit(self, principal: Principal, ticket_id: str, types: tuple[str, ...],
                      page: OffsetRequest) -> tuple[list[Any], int]:
         ticket = self._get(principal.tenant_id, ticket_id)
-        entries = self._store.ticket_audit(principal.tenant_id, ticket_id, types, page.offset, page.limit)
         total = (sum(ticket.audit_counts.get(f"type:{t}", 0) for t in types) if types
                  else ticket.audit_sequence)
-        return entries, total
+        if within(page, total):
+            return self._store.ticket_audit(principal.tenant_id, ticket_id, types, page.offset, page.limit), total
+        return [], total
 
     def audit(self, principal: Principal, where: AuditFilter, page: OffsetRequest) -> tuple[list[Any], int]:
-        entries = self._store.audit(principal.tenant_id, where, page.offset, page.limit)
-        return entries, self._store.count_audit(principal.tenant_id, where)
+        total = self._store.count_audit(principal.tenant_id, where)
+        if within(page, total):
+            return self._store.audit(principal.tenant_id, where, page.offset, page.limit), total
+        return [], total
 
     def verify_audit(self, principal: Principal, ticket_id: str) -> chain.ChainReport:
         ticket = self._get(principal.tenant_id, ticket_id)
@@ -329,3 +334,13 @@ class AuraService:
                 self._kicks.kick(principal.tenant_id, ticket_id, kick)
             return change.after
         raise AssertionError("unreachable")
+
+
+def within(page: OffsetRequest, total: int) -> bool:
+    """Whether the page starts inside a list of `total` items (else it is empty, read or not); one deeper than
+    lists are read, in a list that long, is a validation error (opsdesk.pagination.too_deep)."""
+    if page.offset >= total:
+        return False
+    if beyond_reach(page.offset):
+        raise too_deep("offset")
+    return True

@@ -44,7 +44,7 @@ from opsdesk.openapi import (
     path_param,
     query_param,
 )
-from opsdesk.pagination import MAX_OFFSET
+from opsdesk.pagination import LARGEST_OFFSET, MAX_OFFSET
 from opsdesk.wstokens import WS_TOKEN_SECONDS
 
 TITLE = "SRE Copilot API"
@@ -64,8 +64,9 @@ CONFLICT = 409
 """A move the rules refuse (state transition, the last owner, an existing member) or a concurrent write."""
 
 PAGE = (
-    query_param("skip", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET - 1, "default": 0},
-                "Items to skip (pagination offset)"),
+    query_param("skip", {"type": "integer", "minimum": 0, "maximum": LARGEST_OFFSET, "default": 0},
+                f"Items to skip (pagination offset). Past the end: an empty page; a page deeper than "
+                f"{MAX_OFFSET:,} items of a longer list is a 422 (narrow it with filters)"),
     query_param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_INCIDENT_PAGE,
                           "default": DEFAULT_INCIDENT_PAGE},
                 f"Items per page (max {MAX_INCIDENT_PAGE}; a larger value is a 422)"),

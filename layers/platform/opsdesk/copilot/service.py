@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from opsdesk.auth import Principal
 from opsdesk.clock import utc_now
@@ -27,7 +27,9 @@ from opsdesk.copilot.store import CopilotStore
 from opsdesk.copilot.workflow import can_move, moved
 from opsdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.events import DomainEvent, project_stream
-from opsdesk.pagination import OffsetRequest
+from opsdesk.pagination import OffsetRequest, beyond_reach, reach_probe, too_deep
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # annotations only: the alert path and the hypothesis ranker use this service without a body
     from opsdesk.copilot.requests import (
@@ -240,7 +242,8 @@ class CopilotService:
 
     def list_incidents(self, principal: Principal, filters: IncidentFilters, page: OffsetRequest) -> list[Incident]:
         context = self.context(principal)
-        return self._store.query_incidents(context.tenant_id, context.project_id, filters, page)
+        return _offset_page(page, lambda deep: self._store.query_incidents(context.tenant_id, context.project_id,
+                                                                           filters, deep))
 
     def get_incident(self, principal: Principal, incident_id: str) -> Incident:
         context = self.context(principal)
@@ -296,7 +299,18 @@ class CopilotService:
 
     def list_alerts(self, principal: Principal, project_id: str, page: OffsetRequest) -> list[Alert]:
         context, _ = self.project_context(principal, project_id)
-        return self._store.query_alerts(context.tenant_id, project_id, page)
+        return _offset_page(page, lambda deep: self._store.query_alerts(context.tenant_id, project_id, deep))
+
+
+def _offset_page(page: OffsetRequest, query: Callable[[OffsetRequest], list[T]]) -> list[T]:
+    """The page `query` reads. A page deeper than lists are read (the copilot's lists report no total) is empty
+    when the list ends within the read depth, which one item read at that depth tells (as deep as the deepest page
+    costs); in a longer list it is a validation error naming `skip`."""
+    if not beyond_reach(page.offset):
+        return query(page)
+    if query(reach_probe()):
+        raise too_deep("skip")
+    return []
 
 
 def _check_grant(context: ProjectContext, role: Role) -> None:

@@ -31,7 +31,7 @@ from opsdesk.openapi import (
     path_param,
     query_param,
 )
-from opsdesk.pagination import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE, PageRequest
+from opsdesk.pagination import DEFAULT_PAGE_SIZE, LARGEST_OFFSET, MAX_OFFSET, MAX_PAGE_SIZE, PageRequest
 from opsdesk.sse import StreamTiming
 from opsdesk.support import schemas as s
 from opsdesk.support.analytics import MAX_DOCS_LISTED
@@ -105,9 +105,11 @@ def _issues() -> list[Operation]:
         query_param("planeId", UUID, "Only issues with this primary plane (a UUID, else 400)"),
         query_param("status", {"$ref": SCHEMAS + IssueStatus.__name__}, "Only issues in this status"),
         *_period("issues created"),
-        query_param("page", {"type": "integer", "minimum": 1, "default": PageRequest().page},
-                    f"Page number, from 1; pages reach {MAX_OFFSET:,} issues deep ((page - 1) x limit below "
-                    f"{MAX_OFFSET:,}, else 400: narrow the list with filters)"),
+        query_param("page", {"type": "integer", "minimum": 1, "maximum": LARGEST_OFFSET,
+                             "default": PageRequest().page},
+                    f"Page number, from 1. A page past the end is empty; pages are read {MAX_OFFSET:,} issues "
+                    f"deep ((page - 1) x limit below {MAX_OFFSET:,}; deeper, in a list that long, is a 400: narrow "
+                    f"it with filters)"),
         query_param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                               "default": DEFAULT_PAGE_SIZE},
                     f"Issues per page (max: {MAX_PAGE_SIZE}; a larger value is a 400)"),
@@ -250,7 +252,7 @@ Every error is `{{"error": {{"code": "VALIDATION_ERROR", "message": "...", "deta
 ## Pagination
 `GET /api/issues` takes page numbers: `page` (from 1) and `limit` (default {DEFAULT_PAGE_SIZE}, max:
 {MAX_PAGE_SIZE}; a larger value is a 400), and answers `{{"issues": [...], "pagination": {{"page", "limit", "total",
-"totalPages"}}}}`: `GET /api/issues?status=open&page=2&limit=50`. Pages reach {MAX_OFFSET:,} issues deep. The other
+"totalPages"}}}}`: `GET /api/issues?status=open&page=2&limit=50`. Pages are read {MAX_OFFSET:,} issues deep. The other
 lists come whole (customers, environments, planes, the plane distribution); search answers at most its `limit`
 results, documentation effectiveness the {MAX_DOCS_LISTED} most viewed articles.
 

@@ -13,7 +13,7 @@ from opsdesk.auth import Principal
 from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
-from opsdesk.pagination import Page, PageRequest
+from opsdesk.pagination import Page, PageRequest, beyond_reach, too_deep
 from opsdesk.search.model import SearchHit
 from opsdesk.support.analytics import (
     ALL_ISSUES,
@@ -169,6 +169,11 @@ class SupportService:
         return issue
 
     def list_issues(self, principal: Principal, filters: IssueFilters, page: PageRequest) -> Page[Issue]:
+        if beyond_reach(page.offset):  # past the end is an empty page; within a longer list, too deep to read
+            total = self._store.count_issues(principal.tenant_id, filters)
+            if page.offset < total:
+                raise too_deep("page")
+            return Page(items=[], total=total)
         return self._store.query_issues(principal.tenant_id, filters, page)
 
     def update_issue(self, principal: Principal, issue_id: str, request: UpdateIssueRequest) -> Issue:
