@@ -35,7 +35,7 @@ from opsdesk.aura.requests import (
 )
 from opsdesk.aura.service import AuraService
 from opsdesk.aura.store import AuditFilter, TicketFilter
-from opsdesk.clock import to_rfc3339
+from opsdesk.clock import EARLIEST_MOMENT, LATEST_MOMENT, to_rfc3339
 from opsdesk.errors import ValidationFailed
 from opsdesk.openapi import SCHEMAS, SERVER_SENT_EVENTS, response_schema
 from opsdesk.pagination import OffsetRequest
@@ -186,6 +186,15 @@ def test_filters_allow_exactly_what_the_parsers_accept_comma_separated(document:
             parse_ticket_filter(refused)
     with pytest.raises(ValidationFailed):
         parse_audit_filter({"actor": "agent,user"})  # one actor, not a list
+
+
+def test_audit_bounds_before_or_after_every_entry_bound_nothing_more_and_a_malformed_one_is_refused() -> None:
+    wide = parse_audit_filter({"since": "1900-01-01T00:00:00Z", "until": "9999-12-31T23:59:59Z"})
+
+    assert (wide.since, wide.until) == (EARLIEST_MOMENT, LATEST_MOMENT)
+    for malformed in ("yesterday", "2026-13-45", "19000-01-01"):
+        with pytest.raises(ValidationFailed):
+            parse_audit_filter({"since": malformed})
 
 
 @pytest.mark.parametrize(("path", "parse"), [("/tickets", parse_ticket_page), ("/audit", parse_audit_page),

@@ -78,6 +78,15 @@ def parse_strict_rfc3339(text: str) -> datetime:
     return parse_rfc3339(text)
 
 
+def parse_filter_bound(text: str) -> datetime:
+    """parse_rfc3339 for a filter's `since` or `until`: a well-formed moment before or after every one the platform
+    holds (1900, 9999-12-31) bounds nothing more than the furthest one it holds, so it is taken as that one."""
+    try:
+        return parse_rfc3339(text)
+    except MomentOutOfRange:
+        return EARLIEST_MOMENT if text.strip()[:4] < f"{EARLIEST_MOMENT.year}" else LATEST_MOMENT
+
+
 def parse_rfc3339(text: str, *, end_of_day: bool = False) -> datetime:
     """Parse an ISO 8601 date or date-time. A bare date means its midnight UTC, or the next midnight when
     `end_of_day` is set, so that `endDate=2024-01-31` includes the whole 31st. Raises ValueError, also for a

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from opsdesk.aura.records import ACTORS, PRIORITIES, Actor, AuditType, TicketStatus
 from opsdesk.aura.store import AuditFilter, TicketFilter
-from opsdesk.clock import MomentOutOfRange, parse_rfc3339
+from opsdesk.clock import parse_filter_bound
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import OffsetRequest, parse_offset_request
 
@@ -58,8 +58,8 @@ def _moment(query: Mapping[str, str], name: str) -> datetime | None:
     if raw is None:
         return None
     try:
-        return parse_rfc3339(raw)
-    except (ValueError, MomentOutOfRange) as exc:
+        return parse_filter_bound(raw)
+    except ValueError as exc:
         raise ValidationFailed.on_field(name, f"{name} must be an ISO 8601 timestamp") from exc
 
 
