@@ -39,7 +39,12 @@ class AppClients:
     def sign_in_environment(self, module: ApiModule) -> dict[str, str]:
         """The module's own client, which its functions sign users in with (none: the platform's)."""
         setting = module.own_client_setting
-        return {setting: self.modules[setting]} if setting else {}
+        if setting is None:
+            return {}
+        if setting not in self.modules:
+            raise ValueError(f"module {module.name} signs users in with a client of its own: pass it to the "
+                             "platform stack's modules")
+        return {setting: self.modules[setting]}
 
 
 class Auth(Construct):

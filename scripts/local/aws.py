@@ -196,7 +196,6 @@ def create_table(dynamodb: Any, definition: TableDefinition, name: str) -> None:
         )
 
 
-
 def create_module_client(cognito: Any, pool_id: str, module: ApiModule) -> str:
     """The app client of a module whose tokens live otherwise than the platform's, as infra/constructs/auth.py
     makes it: ID and access tokens for the module's token lifetime, refresh tokens for its days."""
@@ -214,6 +213,7 @@ def create_module_client(cognito: Any, pool_id: str, module: ApiModule) -> str:
         RefreshTokenValidity=session.refresh_token_days,
         TokenValidityUnits={"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
     )["UserPoolClient"]["ClientId"])
+
 
 def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TABLE_PREFIX) -> LocalAws:
     """Create tables, the user pool with its client and groups, the buckets and the mail sender. Idempotent."""

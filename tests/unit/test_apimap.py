@@ -52,7 +52,8 @@ def test_the_copilot_signs_users_in_with_its_own_client_when_the_platform_gives_
     setting = COPILOT.own_client_setting
     assert setting is not None
 
-    assert CopilotAuthSettings.from_environment({**base, setting: "copilot"}).sign_in_client_id == "copilot"
+    own = CopilotAuthSettings.from_environment({**base, setting: "copilot"})
+    assert (own.sign_in_client_id, own.accepted_client_ids) == ("copilot", {"platform", "copilot"})
     assert CopilotAuthSettings.from_environment(base).sign_in_client_id == "platform"
 
 

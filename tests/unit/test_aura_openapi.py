@@ -190,8 +190,11 @@ def test_filters_allow_exactly_what_the_parsers_accept_comma_separated(document:
 
 def test_audit_bounds_before_or_after_every_entry_bound_nothing_more_and_a_malformed_one_is_refused() -> None:
     wide = parse_audit_filter({"since": "1900-01-01T00:00:00Z", "until": "9999-12-31T23:59:59Z"})
+    just_before = parse_audit_filter({"since": "1970-01-01T00:30:00+01:00", "until": "9998-12-31T23:00:00-05:00"})
+    week = parse_audit_filter({"since": "1970-W01-1"})  # 1969-12-29
 
-    assert (wide.since, wide.until) == (EARLIEST_MOMENT, LATEST_MOMENT)
+    assert (wide.since, wide.until) == (just_before.since, just_before.until) == (EARLIEST_MOMENT, LATEST_MOMENT)
+    assert week.since == EARLIEST_MOMENT
     for malformed in ("yesterday", "2026-13-45", "19000-01-01"):
         with pytest.raises(ValidationFailed):
             parse_audit_filter({"since": malformed})

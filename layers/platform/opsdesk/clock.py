@@ -84,7 +84,8 @@ def parse_filter_bound(text: str) -> datetime:
     try:
         return parse_rfc3339(text)
     except MomentOutOfRange:
-        return EARLIEST_MOMENT if text.strip()[:4] < f"{EARLIEST_MOMENT.year}" else LATEST_MOMENT
+        # A well-formed moment out of range in 1970 (an offset or a week date before 1970-01-01Z) is early too.
+        return EARLIEST_MOMENT if text.strip()[:4] <= f"{EARLIEST_MOMENT.year}" else LATEST_MOMENT
 
 
 def parse_rfc3339(text: str, *, end_of_day: bool = False) -> datetime:

@@ -39,6 +39,11 @@ class CopilotAuthSettings(CopilotSettings, SessionSettings):
     def sign_in_client_id(self) -> str:
         return self.copilot_client_id or self.app_client_id
 
+    @property
+    def accepted_client_ids(self) -> frozenset[str]:
+        """Its own sign-in client's tokens are accepted whatever COGNITO_MODULE_CLIENT_IDS lists."""
+        return super().accepted_client_ids | {self.sign_in_client_id}
+
 
 class CopilotIntegrationSettings(CopilotSettings):
     """copilot_monitoring: credentials in Secrets Manager, and the outbound guard's allow-list."""
