@@ -196,22 +196,24 @@ def create_table(dynamodb: Any, definition: TableDefinition, name: str) -> None:
         )
 
 
-def create_module_client(cognito: Any, pool_id: str, module: ApiModule) -> str:
-    """The app client of a module whose tokens live otherwise than the platform's, as infra/constructs/auth.py
-    makes it: ID and access tokens for the module's token lifetime, refresh tokens for its days."""
-    session = module.cookie_session
-    minutes = (session.token_lifetime_seconds or 3600) // 60
+def create_app_client(cognito: Any, pool_id: str, name: str, module: ApiModule | None = None) -> str:
+    """An app client as infra/constructs/auth.py makes it: the platform's (moto's one-hour tokens), or that of a
+    module whose tokens live otherwise (ID and access tokens for its token lifetime, refresh tokens for its days)."""
+    validity: dict[str, Any] = {}
+    if module is not None:
+        session = module.cookie_session
+        minutes = (session.token_lifetime_seconds or 3600) // 60
+        validity = {"IdTokenValidity": minutes, "AccessTokenValidity": minutes,
+                    "RefreshTokenValidity": session.refresh_token_days,
+                    "TokenValidityUnits": {"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"}}
     return str(cognito.create_user_pool_client(
         UserPoolId=pool_id,
-        ClientName=f"{APP_CLIENT_NAME}-{module.name}",
+        ClientName=name,
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         ReadAttributes=list(CLIENT_READ_ATTRIBUTES),
         WriteAttributes=list(CLIENT_WRITE_ATTRIBUTES),
-        IdTokenValidity=minutes,
-        AccessTokenValidity=minutes,
-        RefreshTokenValidity=session.refresh_token_days,
-        TokenValidityUnits={"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
+        **validity,
     )["UserPoolClient"]["ClientId"])
 
 
@@ -243,17 +245,10 @@ def provision(endpoint: str, region: str = REGION, table_prefix: str = LOCAL_TAB
     )["UserPool"]["Id"]
     clients = {c["ClientName"]: c["ClientId"]
                for c in cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]}
-    client_id = clients.get(APP_CLIENT_NAME) or cognito.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=APP_CLIENT_NAME,
-        GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        ReadAttributes=list(CLIENT_READ_ATTRIBUTES),
-        WriteAttributes=list(CLIENT_WRITE_ATTRIBUTES),
-    )["UserPoolClient"]["ClientId"]
+    client_id = clients.get(APP_CLIENT_NAME) or create_app_client(cognito, pool_id, APP_CLIENT_NAME)
     module_clients = {
         module.own_client_setting: clients.get(f"{APP_CLIENT_NAME}-{module.name}")
-        or create_module_client(cognito, pool_id, module)
+        or create_app_client(cognito, pool_id, f"{APP_CLIENT_NAME}-{module.name}", module)
         for module in MODULES if module.own_client_setting
     }
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
