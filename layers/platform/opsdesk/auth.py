@@ -46,7 +46,7 @@ def principal_from_claims(claims: Mapping[str, Any] | None,
     checked), is a 401; a signed-in user that belongs to no tenant may do nothing (403)."""
     if not claims or not claims.get("sub"):
         raise Unauthorized()
-    if accepted_client_ids and not _for_one_of(claims.get("aud"), accepted_client_ids):
+    if accepted_client_ids and not audience_names_one_of(claims.get("aud"), accepted_client_ids):
         raise Unauthorized()
     tenant_id = str(claims.get(TENANT_CLAIM) or "")
     if not tenant_id:
@@ -62,7 +62,8 @@ def principal_from_claims(claims: Mapping[str, Any] | None,
     )
 
 
-def _for_one_of(audience: Any, client_ids: frozenset[str]) -> bool:
-    """`aud` names one of the clients: a string, or a list holding one (as the token verifier reads it)."""
+def audience_names_one_of(audience: Any, client_ids: frozenset[str]) -> bool:
+    """A token's `aud` names one of the clients: a string, or a list holding one (RFC 7519 4.1.3); anything else
+    names none (never an error: `aud` is the sender's)."""
     named = audience if isinstance(audience, list) else [audience]
     return any(isinstance(name, str) and name in client_ids for name in named)

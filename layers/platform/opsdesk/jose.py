@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from opsdesk.auth import audience_names_one_of
+
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
@@ -257,7 +259,5 @@ def check_claims(claims: Mapping[str, Any], *, now: float, leeway: float = 0, re
         raise TokenError("The token is of another issuer")
     if audience is not None:
         accepted = frozenset({audience}) if isinstance(audience, str) else audience
-        named = claims.get("aud")
-        names = named if isinstance(named, list) else [named]
-        if not any(isinstance(name, str) and name in accepted for name in names):
+        if not audience_names_one_of(claims.get("aud"), accepted):
             raise TokenError("The token is for another audience")
