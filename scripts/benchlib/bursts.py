@@ -22,15 +22,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, replace
+from itertools import combinations
 
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.dynamo import forget_contention
 from opsdesk.errors import RateLimited
 from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.support import table_repository as support_repository
-from opsdesk.support.analytics import DayRange
-from opsdesk.support.counters import counted_names
-from opsdesk.support.records import Issue
+from opsdesk.support.records import Issue, IssueFilters
 from opsdesk.support.repository import SupportRepository
 from opsdesk.support.service import ISSUE_CREATED
 from opsdesk.support.views import issue_summary_view
@@ -93,11 +92,8 @@ def burst(repository: SupportRepository, creates: int, *, spill: bool, hold_seco
         moto_patches.emulate_transaction_conflicts(0)
     wall = time.perf_counter() - started
     created = [issue for issue, (done, _) in zip(issues, results, strict=True) if done]
-    expected: Counter[str] = Counter()
-    for issue in created:
-        expected.update(counted_names(tenant, issue))
-    totals = repository.issue_totals(tenant, DayRange())
-    wrong = sum(1 for name, count in expected.items() if totals.get(name, 0) != count)
+    expected = Counter(filters for issue in created for filters in _counted_filters(issue))
+    wrong = sum(1 for filters, count in expected.items() if repository.count_issues(tenant, filters) != count)
     latencies = sorted(seconds for _, seconds in results)
     return Burst(counters="spill items (now)" if spill else "one item each (before)", creates=creates,
                  created=len(created), refused_429=creates - len(created),
@@ -105,6 +101,14 @@ def burst(repository: SupportRepository, creates: int, *, spill: bool, hold_seco
                  p95_seconds=latencies[int(0.95 * (len(latencies) - 1))], counters_checked=len(expected),
                  counters_wrong=wrong)
 
+
+
+def _counted_filters(issue: Issue) -> list[IssueFilters]:
+    """The lists whose totals count the issue, one counter each (opsdesk.support.counters.counted_names): no
+    filter, and every set of its customer, plane and status."""
+    values = {"customer_id": issue.customer.id, "plane_id": issue.primary_plane.id, "status": issue.status}
+    return [IssueFilters(**{name: values[name] for name in chosen})  # type: ignore[arg-type]
+            for size in range(len(values) + 1) for chosen in combinations(values, size)]
 
 
 def measure(repository: SupportRepository, creates: int) -> list[Burst]:

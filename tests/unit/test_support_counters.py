@@ -18,6 +18,7 @@ from opsdesk.support.counters import (
     RangeCover,
     counted_names,
     cover,
+    customer_stats_pk,
     dimensions_for,
     issue_moves,
     resolutions_pk,
@@ -55,11 +56,26 @@ def test_an_issue_counts_in_each_dimension_and_each_combination_of_two_or_three(
                               "customer:c1&plane:p1&status:open"}
 
 
-def test_a_create_moves_the_all_time_creation_day_and_creation_hour_items_only() -> None:
+def test_a_create_moves_the_all_time_creation_day_and_creation_hour_items_of_the_tenant_and_the_customer_only(
+) -> None:
     moves = issue_moves(T, None, ISSUE)
 
-    assert set(moves) == {(stats_pk(T), ALL_TIME_SK), (stats_pk(T), "D#2026-03-01"), (stats_pk(T), "H#2026-03-01T10")}
+    assert set(moves) == {(pk, sk) for pk in (stats_pk(T), customer_stats_pk(T, "c1"))
+                          for sk in (ALL_TIME_SK, "D#2026-03-01", "H#2026-03-01T10")}
     assert all(count == 1 for deltas in moves.values() for count in deltas.values())
+
+
+def test_the_tenant_counter_items_hold_no_name_per_customer_so_they_do_not_grow_with_the_customers() -> None:
+    store: dict[tuple[str, str], Counter[str]] = {}
+
+    for number in range(50):
+        apply(store, issue_moves(T, None, replace(ISSUE, id=f"i{number}", customer=Ref(f"c{number}", "C"))))
+
+    tenant_names = {name for (pk, _), counts in store.items() if pk == stats_pk(T) for name in counts}
+    assert tenant_names == {"all", "plane:p1", "status:open", "plane:p1&status:open"}
+    customer_items = {(pk, sk): counts for (pk, sk), counts in store.items() if pk == customer_stats_pk(T, "c7")}
+    assert set(customer_items[(customer_stats_pk(T, "c7"), ALL_TIME_SK)]) == {
+        "customer:c7", "customer:c7&plane:p1", "customer:c7&status:open", "customer:c7&plane:p1&status:open"}
 
 
 def test_a_status_move_shifts_only_the_counters_that_name_a_status_on_the_creation_day() -> None:
@@ -67,10 +83,11 @@ def test_a_status_move_shifts_only_the_counters_that_name_a_status_on_the_creati
 
     moves = issue_moves(T, ISSUE, moved)
 
-    day = moves[(stats_pk(T), "D#2026-03-01")]
+    day, customer_day = moves[(stats_pk(T), "D#2026-03-01")], moves[(customer_stats_pk(T, "c1"), "D#2026-03-01")]
     assert day["status:open"] == -1 and day["status:in_progress"] == 1
-    assert day["customer:c1&status:open"] == -1 and day["customer:c1&plane:p1&status:in_progress"] == 1
-    assert "all" not in day and "customer:c1" not in day
+    assert customer_day["customer:c1&status:open"] == -1
+    assert customer_day["customer:c1&plane:p1&status:in_progress"] == 1
+    assert "all" not in day and "customer:c1" not in customer_day
 
 
 def test_a_change_that_moves_no_counter_writes_no_counter_item() -> None:

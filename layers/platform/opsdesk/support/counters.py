@@ -7,8 +7,11 @@ A dimension is one way of slicing a tenant's issues: `all`, `customer:<id>`, `pl
 alone and for each combination of two or three of customer, plane and status (`customer:<id>&status:<s>`), on
 the all-time item (sk ALL), the issue's creation-day item (sk D#<day>) and its creation-hour item
 (sk H#<day>T<hh>); resolutions are counted on the resolution day, in a partition of their own so issue lists
-never read them. A list's creation-time range is counted from whole days, then whole hours, and only the issues of
-its partial hours one by one (cover).
+never read them. The names that name a customer are kept in the customer's own partition (counter_partition):
+one partition holding every customer's names grew with the customer count until its all-time item passed
+DynamoDB's 400 KB item limit (about 1,400 customers) and every create failed; each partition's items now hold
+at most the planes times the statuses. A list's creation-time range is counted from whole days, then whole
+hours, and only the issues of its partial hours one by one (cover).
 """
 
 from __future__ import annotations
@@ -52,7 +55,13 @@ def issue_pk(tenant: str, issue_id: str) -> str:
 
 
 def stats_pk(tenant: str) -> str:
+    """The tenant's issue counters of the names that name no customer (`all`, `plane:..`, `status:..`)."""
     return f"T#{tenant}#STATS"
+
+
+def customer_stats_pk(tenant: str, customer_id: str) -> str:
+    """One customer's issue counters: every name that names the customer."""
+    return f"T#{tenant}#STATS#C#{customer_id}"
 
 
 def resolutions_pk(tenant: str) -> str:
@@ -98,6 +107,8 @@ class Dimension:
     """The counter's name: `all`, `customer:<id>`, ..."""
     partition: str
     """The list index partition holding its issues."""
+    customer_id: str | None = None
+    """The customer it names, if any: its counters live in that customer's partition (counter_partition)."""
 
 
 def tenant_dimension(tenant: str) -> Dimension:
@@ -105,7 +116,8 @@ def tenant_dimension(tenant: str) -> Dimension:
 
 
 def customer_dimension(tenant: str, customer_id: str) -> Dimension:
-    return Dimension(DimensionKind.CUSTOMER, f"customer:{customer_id}", f"T#{tenant}#ISSUES#C#{customer_id}")
+    return Dimension(DimensionKind.CUSTOMER, f"customer:{customer_id}", f"T#{tenant}#ISSUES#C#{customer_id}",
+                     customer_id)
 
 
 def plane_dimension(tenant: str, plane_id: str) -> Dimension:
@@ -121,7 +133,7 @@ def combination_dimension(tenant: str, customer_id: str, plane_id: str, status: 
     parts = (customer_dimension(tenant, customer_id), plane_dimension(tenant, plane_id),
              status_dimension(tenant, status))
     return Dimension(DimensionKind.COMBINATION, combined_name(parts),
-                     f"T#{tenant}#ISSUES#C#{customer_id}#P#{plane_id}#S#{status.value}")
+                     f"T#{tenant}#ISSUES#C#{customer_id}#P#{plane_id}#S#{status.value}", customer_id)
 
 
 def dimensions_of(tenant: str, issue: Issue) -> list[Dimension]:
@@ -141,11 +153,32 @@ def combined_name(dimensions: Sequence[Dimension]) -> str:
 def counted_names(tenant: str, issue: Issue) -> list[str]:
     """Every counter an issue adds one to: each dimension alone and each combination of two or three of
     customer, plane and status, so a combined filter's total is a counter too."""
-    every = dimensions_of(tenant, issue)
-    names = [d.name for d in every]
-    for size in (2, 3):
-        names.extend(combined_name(combination) for combination in combinations(every[1:], size))
+    return [combined_name(dimensions) for dimensions in _counted_dimensions(tenant, issue)]
+
+
+def counted_names_by_partition(tenant: str, issue: Issue) -> dict[str, list[str]]:
+    """counted_names, by the partition that keeps them (counter_partition)."""
+    names: dict[str, list[str]] = {}
+    for dimensions in _counted_dimensions(tenant, issue):
+        names.setdefault(counter_partition(tenant, dimensions), []).append(combined_name(dimensions))
     return names
+
+
+def _counted_dimensions(tenant: str, issue: Issue) -> list[Sequence[Dimension]]:
+    every = dimensions_of(tenant, issue)
+    counted: list[Sequence[Dimension]] = [(dimension,) for dimension in every]
+    for size in (2, 3):
+        counted.extend(combinations(every[1:], size))
+    return counted
+
+
+def counter_partition(tenant: str, dimensions: Sequence[Dimension]) -> str:
+    """Where the counters of `dimensions` (one, or a combination) live: the customer's partition when one of them
+    names a customer, the tenant's otherwise, so no item holds a name per customer."""
+    for dimension in dimensions:
+        if dimension.customer_id is not None:
+            return customer_stats_pk(tenant, dimension.customer_id)
+    return stats_pk(tenant)
 
 
 def dimensions_for(tenant: str, filters: IssueFilters) -> list[Dimension]:
@@ -245,13 +278,17 @@ def issue_moves(tenant: str, before: Issue | None, after: Issue) -> Moves:
         for target in (ALL_TIME_SK, sk):
             moves.setdefault((pk, target), Counter()).update(deltas)
 
-    counted = Counter(counted_names(tenant, after))
-    if before is not None:
-        counted.subtract(counted_names(tenant, before))  # a status move: only the names with a status differ
-    if any(counted.values()):
-        deltas = {name: delta for name, delta in counted.items() if delta}
-        add(stats_pk(tenant), day_sk(creation_day(after)), deltas)
-        moves.setdefault((stats_pk(tenant), hour_sk(parse_rfc3339(after.created_at))), Counter()).update(deltas)
+    counted: dict[str, Counter[str]] = {}
+    for pk, names in counted_names_by_partition(tenant, after).items():
+        counted.setdefault(pk, Counter()).update(names)
+    if before is not None:  # a status move: only the names with a status differ
+        for pk, names in counted_names_by_partition(tenant, before).items():
+            counted.setdefault(pk, Counter()).subtract(names)
+    for pk, counts in counted.items():
+        deltas = {name: delta for name, delta in counts.items() if delta}
+        if deltas:
+            add(pk, day_sk(creation_day(after)), deltas)
+            moves.setdefault((pk, hour_sk(parse_rfc3339(after.created_at))), Counter()).update(deltas)
     if before is not None and before.resolved_at and before.resolved_at != after.resolved_at:
         add(resolutions_pk(tenant), *resolution_deltas(before, -1))
     if after.resolved_at and (before is None or before.resolved_at != after.resolved_at):

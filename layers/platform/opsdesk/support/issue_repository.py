@@ -28,6 +28,7 @@ from opsdesk.support.counters import (
     ISSUE_SK,
     Moves,
     combined_name,
+    counter_partition,
     cover,
     dimensions_for,
     hour_sk,
@@ -52,10 +53,11 @@ from opsdesk.support.table_repository import SupportTableRepository
 
 @dataclass(frozen=True)
 class _Counted:
-    """What a list counts and reads: a counter's name, and the index partition (with the other filters as a
-    filter expression) that holds its issues."""
+    """What a list counts and reads: a counter's name and the partition of its counter items, and the index
+    partition (with the other filters as a filter expression) that holds its issues."""
 
     name: str
+    counter_pk: str
     index: GlobalSecondaryIndex[Any]
     partition: str
     condition: Condition | None = None
@@ -167,7 +169,7 @@ class IssueRepository(SupportTableRepository):
     def _total(self, tenant_id: str, dimension: _Counted, start: datetime | None, end: datetime | None) -> int:
         """Issues of one dimension created in [start, end): day counters for whole days, hour counters for whole
         hours, a count of the issues of the partial hours at its edges (counters.cover)."""
-        name, pk = [dimension.name], stats_pk(tenant_id)
+        name, pk = [dimension.name], dimension.counter_pk
         if start is None and end is None:
             return counter_totals(StatsItem, pk, ALL_TIME_SK, ALL_TIME_SK, name).get(
                 ALL_TIME_SK, Counter())[dimension.name]
@@ -198,7 +200,8 @@ def _counted(tenant_id: str, filters: IssueFilters) -> _Counted:
     the page, the leading filter's index with the rest as a filter expression."""
     dimensions = dimensions_for(tenant_id, filters)
     leading, rest = dimensions[0], dimensions[1:]
-    return _Counted(combined_name(dimensions), LIST_INDEX_BY_KIND[leading.kind], leading.partition,
+    return _Counted(combined_name(dimensions), counter_partition(tenant_id, dimensions),
+                    LIST_INDEX_BY_KIND[leading.kind], leading.partition,
                     all_of(LIST_KEY_BY_KIND[d.kind] == d.partition for d in rest))
 
 

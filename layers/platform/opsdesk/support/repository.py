@@ -14,15 +14,17 @@ Item layout (docs/data-model.md has the whole table):
     issue         pk T#<tenant>#I#<issueId>          sk ISSUE
                   + list keys: tenantListPk, customerListPk, planeListPk, statusListPk; listSk = <createdAt>#<id>
     sequence      pk T#<tenant>#SEQ                  sk ISSUE#<year>        n = last number taken
-    counters      pk T#<tenant>#STATS                sk ALL | D#<yyyy-mm-dd>   one number attribute per dimension
+    counters      pk T#<tenant>#STATS                sk ALL | D#<day> | H#<hour>   a number per name naming no customer
+                  pk T#<tenant>#STATS#C#<customerId>  (the same)            a number per name naming the customer
     resolutions   pk T#<tenant>#RESOLUTIONS          sk ALL | D#<yyyy-mm-dd>   `resolved`, `resolutionSeconds`
     help stats    pk T#<tenant>#HELPSTATS            sk ALL | D#<yyyy-mm-dd>   `sessions`, `escalated` (start day)
     help session  pk T#<tenant>#HELP#U#<userId>      sk SESSION             the user's latest help session
     doc stats     pk T#<tenant>#DOCSTATS             sk ALL#<url> | M#<yyyy-mm>#<url>   views, feedback, helpful
 
 A dimension is `all`, `customer:<id>`, `plane:<primaryPlaneId>` or `status:<status>`. Counters move in the
-same transaction as the issue they count (two item updates), so `pagination.total` is one GetItem for a single
-filter, and a date range adds one Query over day items plus the issues of its two partial edge days.
+same transaction as the issue they count (the all-time, day and hour items of the tenant and of the customer), so
+`pagination.total` is one Query of counter items for a filter set, and a date range adds the day and hour items
+inside it plus the issues of its two partial edge hours (counters.cover).
 """
 
 from __future__ import annotations
