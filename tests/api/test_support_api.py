@@ -70,7 +70,7 @@ def test_an_issue_is_created_read_moved_and_listed(stack: RunningStack) -> None:
 
     moved = requests.patch(f"{stack.support}/issues/{issue['id']}", json={"status": "in_progress"}, headers=headers,
                            timeout=10)
-    illegal = requests.patch(f"{stack.support}/issues/{issue['id']}", json={"status": "closed"}, headers=headers,
+    refused = requests.patch(f"{stack.support}/issues/{issue['id']}", json={"status": "cancelled"}, headers=headers,
                              timeout=10)
     detail = requests.get(f"{stack.support}/issues/{issue['id']}", headers=headers, timeout=10).json()["issue"]
     listed = requests.get(f"{stack.support}/issues", params={"status": "in_progress", "limit": 100}, headers=headers,
@@ -78,8 +78,8 @@ def test_an_issue_is_created_read_moved_and_listed(stack: RunningStack) -> None:
 
     assert moved.status_code == 200
     assert moved.json()["issue"]["status"] == "in_progress"
-    assert illegal.status_code == 409
-    assert illegal.json()["error"]["code"] == "CONFLICT"
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "VALIDATION_ERROR"
     assert detail["displayId"] == issue["displayId"]
     assert detail["contexts"] == [
         {"key": "pipeline_stage", "label": "Pipeline Stage", "value": "Application Deployment"}

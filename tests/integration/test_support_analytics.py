@@ -55,6 +55,15 @@ def test_summary_reflects_creates_and_the_status_workflow(analyst: Caller, tenan
     assert summary["trends"]["issuesVsLastMonth"] == 100  # none in the same days of last month
 
 
+def test_an_issue_closed_without_being_resolved_counts_no_resolution(analyst: Caller, tenant: dict[str, Any]) -> None:
+    issue_id = analyst.post(f"{BASE}/issues", issue_body(tenant)).body["issue"]["id"]
+
+    analyst.patch(f"{BASE}/issues/{issue_id}", {"status": "closed"})
+
+    summary = analyst.get(f"{BASE}/analytics/summary").body["summary"]
+    assert (summary["totalIssues"], summary["openIssues"], summary["resolvedThisMonth"]) == (1, 0, 0)
+
+
 def test_reopening_takes_the_resolution_back(analyst: Caller, tenant: dict[str, Any]) -> None:
     issue_id = analyst.post(f"{BASE}/issues", issue_body(tenant)).body["issue"]["id"]
     for status in ("in_progress", "resolved", "open"):

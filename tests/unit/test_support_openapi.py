@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -112,8 +112,8 @@ def test_every_operation_documents_exactly_the_errors_its_route_can_answer(docum
 
 
 def test_the_service_refuses_as_the_document_says(document: dict[str, Any]) -> None:
-    """404 for another tenant's customer or issue (and an id that is not a UUID), 409 for a move the workflow
-    refuses, 400 naming the field for a bad body."""
+    """404 for another tenant's customer or issue (and an id that is not a UUID), 409 for a change made from a
+    stale read, 400 naming the field for a bad body."""
     world = World()
     outsider = principal(new_uuid(), user_id="outsider")
     issue = world.create()
@@ -123,8 +123,9 @@ def test_the_service_refuses_as_the_document_says(document: dict[str, Any]) -> N
                     lambda: world.service.update_issue(outsider, issue.id, UpdateIssueRequest(status="in_progress"))):
         with pytest.raises(NotFound):
             refused()
-    with pytest.raises(Conflict):
-        world.service.update_issue(world.user, issue.id, UpdateIssueRequest(status="closed"))
+    world.service.update_issue(world.user, issue.id, UpdateIssueRequest(status="closed"))
+    with pytest.raises(Conflict):  # a change made from a stale read: someone else changed the issue meanwhile
+        world.store.update_issue(world.user.tenant_id, issue, replace(issue, title="Stale", version=issue.version + 1))
     with pytest.raises(ValidationFailed) as refusal:
         world.service.create_issue(world.user, CreateIssueRequest.model_validate(
             world.catalog.create_body(customerId=world.catalog.beta.id)))

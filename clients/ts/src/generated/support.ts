@@ -221,7 +221,7 @@ export interface paths {
         head?: never;
         /**
          * Update issue
-         * @description Any of `status`, `title`, `description` and `pipelineUrl` (null or `""` clears the link); another field, an empty body, or null for the others is 400. Status moves: open -> in_progress -> resolved -> closed, and a resolved issue may be reopened (open); another move is 409, the issue's own status a 200 that changes nothing. A concurrent change of the same issue is 409 too.
+         * @description Any of `status`, `title`, `description` and `pipelineUrl` (null or `""` clears the link); another field, an empty body, or null for the others is 400. Status moves: any status may follow any other (resolved stamps the resolution time, open and in_progress clear it, closed keeps it); the issue's own status is a 200 that changes nothing. A concurrent change of the same issue is 409.
          */
         patch: operations["updateIssue"];
         trace?: never;
@@ -940,7 +940,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description CONFLICT: a status move the workflow refuses, or a concurrent change */
+        /** @description CONFLICT: a concurrent change of the same issue */
         Conflict: {
             headers: {
                 [name: string]: unknown;

@@ -65,14 +65,14 @@ INVALID = 400
 FOUND = 404
 """NOT_FOUND: a customer or issue named in the path that is not the caller's tenant's (another tenant's, or none)."""
 CONFLICT = 409
-"""CONFLICT: a status move the workflow refuses, or a concurrent change of the same issue."""
+"""CONFLICT: a concurrent change of the same issue (made from a stale read)."""
 
 ISSUE = "/api/issues/{issue_id}"
 ISSUE_ID = path_param("issue_id", "An issue of the caller's tenant (its `id`, a UUID)")
 UUID = {"type": "string", "format": "uuid"}
 DATE_OR_TIME = {"type": "string", "examples": ["2024-01-15", "2024-01-15T10:30:00Z"]}
-STATUS_ORDER = ("open -> in_progress -> resolved -> closed, and a resolved issue may be reopened (open); another "
-                "move is 409, the issue's own status a 200 that changes nothing.")
+STATUS_ORDER = ("any status may follow any other (resolved stamps the resolution time, open and in_progress "
+                "clear it, closed keeps it); the issue's own status is a 200 that changes nothing.")
 
 
 def _period(what: str) -> tuple[Parameter, ...]:
@@ -133,7 +133,7 @@ def _issues() -> list[Operation]:
                   UpdateIssueRequest, parameters=(ISSUE_ID,), errors=(*SIGNED_IN, INVALID, FOUND, CONFLICT),
                   description="Any of `status`, `title`, `description` and `pipelineUrl` (null or `\"\"` clears "
                               "the link); another field, an empty body, or null for the others is 400. Status "
-                              f"moves: {STATUS_ORDER} A concurrent change of the same issue is 409 too."),
+                              f"moves: {STATUS_ORDER} A concurrent change of the same issue is 409."),
     ]
 
 
@@ -264,7 +264,7 @@ Per user and minute: {_limits()}. Every metered answer carries `X-RateLimit-Limi
 TAGS = (
     Tag("customers", "Customers of the caller's tenant and their environments"),
     Tag("planes", "Planes and the context fields an issue on them fills in"),
-    Tag("issues", "Issues: filing, lists with filters and page numbers, status workflow"),
+    Tag("issues", "Issues: filing, lists with filters and page numbers, status changes"),
     Tag("documentation", "Documentation search and feedback on articles"),
     Tag("chat", "The AI assistant, streamed as server-sent events"),
     Tag("analytics", "Dashboard figures from counters kept on write"),
@@ -281,7 +281,7 @@ API = ApiDescription(
         401: "UNAUTHORIZED: missing or invalid token",
         403: "FORBIDDEN: the user belongs to no tenant",
         404: "NOT_FOUND: not the caller's tenant's (or nothing has that id)",
-        409: "CONFLICT: a status move the workflow refuses, or a concurrent change",
+        409: "CONFLICT: a concurrent change of the same issue",
         429: "RATE_LIMITED: past the per-user limit (retry after `Retry-After` seconds), or throttled",
         500: "INTERNAL_ERROR",
     },

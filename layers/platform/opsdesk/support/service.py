@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
-from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
+from opsdesk.errors import FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.pagination import Page, PageRequest, beyond_reach, too_deep
 from opsdesk.search.model import SearchHit
@@ -61,13 +61,6 @@ if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validat
 # runtime ships WARNING records to the function's log).
 logger = logging.getLogger(__name__)
 
-# open -> in_progress -> resolved -> closed, and a resolved issue may be reopened.
-ALLOWED_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
-    IssueStatus.OPEN: frozenset({IssueStatus.IN_PROGRESS}),
-    IssueStatus.IN_PROGRESS: frozenset({IssueStatus.RESOLVED}),
-    IssueStatus.RESOLVED: frozenset({IssueStatus.CLOSED, IssueStatus.OPEN}),
-    IssueStatus.CLOSED: frozenset(),
-}
 STATUS_VALUES = ", ".join(s.value for s in IssueStatus)
 # Beyond the support document: live issue lists in the frontend follow these on the tenant stream.
 ISSUE_CREATED = "issue.created"
@@ -357,15 +350,11 @@ def changes_from_request(request: UpdateIssueRequest) -> IssueChanges:
 
 
 def apply_changes(issue: Issue, changes: IssueChanges, now: str) -> Issue:
-    """The issue after `changes`, or the same issue when nothing differs. An illegal status move is a Conflict."""
+    """The issue after `changes`, or the same issue when nothing differs. Any status may follow any other (the
+    document names the statuses and no rules); the resolution time goes with them (resolution_after)."""
     updated = issue
     if changes.status is not None and changes.status != issue.status:
-        if changes.status not in ALLOWED_MOVES[issue.status]:
-            raise Conflict(f"Cannot move an issue from {issue.status.value} to {changes.status.value}")
-        resolved_at = now if changes.status is IssueStatus.RESOLVED else issue.resolved_at
-        if changes.status is IssueStatus.OPEN:
-            resolved_at = None
-        updated = replace(updated, status=changes.status, resolved_at=resolved_at)
+        updated = replace(updated, status=changes.status, resolved_at=resolution_after(issue, changes.status, now))
     if changes.title is not None:
         updated = replace(updated, title=changes.title)
     if changes.description is not None:
@@ -375,6 +364,17 @@ def apply_changes(issue: Issue, changes: IssueChanges, now: str) -> Issue:
     if updated == issue:
         return issue
     return replace(updated, updated_at=now, version=issue.version + 1)
+
+
+def resolution_after(issue: Issue, status: IssueStatus, now: str) -> str | None:
+    """When the issue counts as resolved once it moves to `status` (analytics' resolutions): resolving stamps now,
+    unless it is marked resolved again after being closed with a resolution, which keeps that one; closing keeps
+    what it had (closed without a resolution: never resolved); open and in progress reopen it."""
+    if status is IssueStatus.RESOLVED:
+        return issue.resolved_at if issue.status is IssueStatus.CLOSED and issue.resolved_at else now
+    if status is IssueStatus.CLOSED:
+        return issue.resolved_at
+    return None
 
 
 def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
