@@ -14,6 +14,7 @@ from opsdesk.errors import NotFound, ValidationFailed
 from opsdesk.helpdesk.csat import (
     HTML_CONTENT_TYPE,
     PAGE_HEADERS,
+    UNKNOWN_TOKEN,
     CsatService,
     CsatToken,
     SurveyAlreadyAnswered,
@@ -47,8 +48,11 @@ def _summary(token: CsatToken) -> TicketSummary | None:
 
 @app.not_found
 def handle_no_survey(_: Exception) -> Response[str]:
-    # People follow survey links: a path no token can have (a character tokens never have) gets the page of an
-    # unknown survey, not the API's JSON.
+    # A path no token can have (a character tokens never have): people following a link get the page of an unknown
+    # survey, an API client posting an answer the same JSON 404 as for any unknown token.
+    event = app.current_event
+    if event.http_method == "POST" and not prefers_html(event.headers.get("accept")):
+        raise NotFound(UNKNOWN_TOKEN)
     return _page(404, render_not_found())
 
 

@@ -124,6 +124,19 @@ def test_unknown_token_is_404(handlers: dict[str, ModuleType]) -> None:
     assert (status, json.loads(body)) == (404, {"error": "Survey not found"})
 
 
+@pytest.mark.parametrize("token", ["\u2603", "caf\u00e9!", "%00"], ids=["snowman", "accent-and-bang", "nul"])
+def test_a_token_no_survey_can_have_is_the_same_404_as_an_unknown_one(handlers: dict[str, ModuleType],
+                                                                     token: str) -> None:
+    status, body, headers = survey(handlers, "POST", token, "score=good")
+    assert (status, json.loads(body)) == (404, {"error": "Survey not found"})
+    assert headers["content-type"].startswith("application/json")
+
+    status, body, headers = survey(handlers, "GET", token)
+    assert (status, headers["content-type"].split(";")[0]) == (404, "text/html")
+    status, _, headers = survey(handlers, "POST", token, "score=good", accept="text/html")
+    assert (status, headers["content-type"].split(";")[0]) == (404, "text/html")
+
+
 def test_answer_is_recorded_once(handlers: dict[str, ModuleType], agent: HelpdeskCaller, token: str) -> None:
     from opsdesk.helpdesk.extras_repository import ExtrasRepository
 
