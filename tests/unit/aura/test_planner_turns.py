@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, Finish, GiveUp, Move, Replan, TicketBrief
+from opsdesk.aura.checkpoint import OMITTED
 from opsdesk.aura.planner import OfflineBrain
 from opsdesk.aura.records import AgentProgress, CompletedCall, Decision, Plan, ToolRequest
 
@@ -140,6 +141,16 @@ def test_a_version_answer_edits_the_tag_of_the_existing_image() -> None:
     ticket.did({"path": "apps/shop/web.yaml", "content": SHOP_WEB})
     image = yaml.safe_load(ticket.call().args["content"])["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == "ghcr.io/acme/web:1.9.0"
+
+
+def test_an_edit_whose_read_the_checkpoint_left_out_ends_the_ticket_saying_why() -> None:
+    ticket = Ticket("Upgrade web", "Upgrade the web deployment in namespace shop", {"image": "version 1.9.0"})
+    ticket.did({"kind": "deployment", "items": []})
+    ticket.did({"path": "apps/shop/web.yaml", OMITTED: ["content"]})  # slimmed by opsdesk.aura.checkpoint
+
+    move = ticket.move()
+
+    assert isinstance(move, GiveUp) and "read too long ago" in move.reason
 
 
 def test_a_manifest_that_is_not_where_the_repository_keeps_it_ends_the_ticket() -> None:

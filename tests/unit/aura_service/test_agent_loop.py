@@ -4,12 +4,17 @@ turn budget, observing a rollout, and a crash mid-turn that repeats no completed
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from opsdesk.aura.agent import Agent, AgentSettings
-from opsdesk.aura.records import PlanStep, TicketStatus
+from opsdesk.aura.checkpoint import CALLS_BUDGET_BYTES, left_out
+from opsdesk.aura.codec import progress_doc
+from opsdesk.aura.records import PlanStep, TicketStatus, ToolRequest
 from opsdesk.aura.requests import (
     AnswerRequest,
     ApprovalRequest,
@@ -19,6 +24,7 @@ from opsdesk.aura.requests import (
 )
 from opsdesk.aura.service import AuraService, Features
 from opsdesk.aura.store import AuditFilter
+from opsdesk.aura.tools import ToolOutcome
 from opsdesk.pagination import OffsetRequest
 from tests.unit.aura_fakes import FakeAuraStore, RecordedKicks
 from tests.unit.aura_service.scripted import STEPS, RecordingTools, ScriptedBrain
@@ -294,3 +300,35 @@ def test_cancelling_stops_the_agent_at_its_next_turn() -> None:
     h.service.cancel(ALICE, ticket_id)
     assert run_id is not None and h.agent.work("acme", ticket_id, run_id) == 0
     assert h.ticket(ticket_id).status is S.CANCELLED and h.tools.calls == []
+
+
+class LargeReads(RecordingTools):
+    """Every git_read_file answers a 16 KB manifest."""
+
+    def run(self, ticket_id: str, call_id: str, request: ToolRequest, workspace: Mapping[str, Any]) -> ToolOutcome:
+        outcome = super().run(ticket_id, call_id, request, workspace)
+        if request.tool != "git_read_file":
+            return outcome
+        path = request.args["path"]
+        return ToolOutcome(True, {"path": path, "content": f"# {path}\n" + "x" * 16_000}, outcome.workspace)
+
+
+def test_a_long_run_of_large_reads_keeps_the_checkpoint_within_its_budget_and_the_audit_whole() -> None:
+    # Given a plan of 40 reads of 16 KB manifests: 640 KB of results, past DynamoDB's 400 KB item limit
+    reads = tuple(PlanStep(f"Read {n}", "git_read_file", {"path": f"apps/a{n}.yaml"}) for n in range(40))
+    h = Harness(ScriptedBrain(steps=reads), LargeReads(), plan_approval=False)
+    ticket_id = h.create()
+
+    # When the agent works it to the end
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+
+    # Then every read ran once, the checkpoint stayed within its budget with the newest read whole, and the audit
+    # log holds every manifest whole
+    ticket = h.ticket(ticket_id)
+    completed = ticket.progress.completed
+    assert ticket.status is S.RESOLVED and len(completed) == 40
+    assert len(json.dumps(progress_doc(ticket.progress)).encode()) <= CALLS_BUDGET_BYTES + 8 * 1024
+    assert "content" in left_out(completed[0]) and not left_out(completed[-1])
+    audited = [e for e in h.store.entries[("acme", ticket_id)] if e.type == "tool_called"]
+    assert len(audited) == 40 and all(len(e.tool_call["result"]["content"]) > 16_000 for e in audited)

@@ -30,6 +30,7 @@ from opsdesk.aura.brain import (
     TicketBrief,
     Tokens,
 )
+from opsdesk.aura.checkpoint import kept_calls
 from opsdesk.aura.journal import Journal
 from opsdesk.aura.policy import assess
 from opsdesk.aura.records import (
@@ -231,7 +232,8 @@ class Agent:
         result = dict(outcome.result)
         completed = CompletedCall(inflight.call_id, request.tool, request.args, result, outcome.ok,
                                   request.step_index, inflight.turn)
-        progress = replace(ticket.progress, inflight=None, completed=(*ticket.progress.completed, completed),
+        progress = replace(ticket.progress, inflight=None,
+                           completed=kept_calls((*ticket.progress.completed, completed)),
                            workspace=dict(outcome.workspace) if outcome.workspace else ticket.progress.workspace)
         after = replace(ticket, progress=progress, tool_calls=ticket.tool_calls + 1, updated_at=journal.now)
         journal.tool_calls[request.tool] += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, Finish, GiveUp, Move, Replan
+from opsdesk.aura.checkpoint import left_out
 from opsdesk.aura.intent import parse_answer
 from opsdesk.aura.manifests import ManifestEditError, NeedsChoice, edit_workload, fill, fill_text, service_for
 from opsdesk.aura.records import CompletedCall, PlanStep, ToolRequest
@@ -77,8 +78,11 @@ def next_move(state: AgentState) -> Move:
     changed = any(c.ok and c.tool in CHANGE_TOOLS for c in turn.completed)
     for index, step in enumerate(state.plan.steps):
         calls = turn.calls(index)
-        if _skipped(step, turn, values, changed) or _done(step, calls, turn, values):
-            continue
+        try:
+            if _skipped(step, turn, values, changed) or _done(step, calls, turn, values):
+                continue
+        except ManifestEditError as exc:  # what the step works from is no longer in the checkpoint
+            return GiveUp(f"{step.description}: {exc}")
         if calls and not calls[-1].ok:
             if step.tool == "git_commit" and _already_committed(calls[-1], state):
                 continue  # a revised plan staged what an earlier commit already holds
@@ -209,6 +213,8 @@ def _read(completed: tuple[CompletedCall, ...], path: str) -> str:
         if call.tool == "git_read_file" and call.ok and call.args.get("path") == path:
             if call.result.get("truncated"):
                 raise ManifestEditError(f"{path} is too large to edit")
+            if "content" in left_out(call):
+                raise ManifestEditError(f"{path} was read too long ago: the ticket keeps only its audit entry")
             return str(call.result.get("content", ""))
     raise ManifestEditError(f"{path} has not been read")
 
@@ -219,6 +225,8 @@ def _pending_deletions(step: PlanStep, calls: list[CompletedCall], turn: Turn,
     listed: list[str] = []
     for call in reversed(turn.completed):
         if call.tool == "git_list_files" and call.ok and str(call.result.get("path", "")).rstrip("/") == folder:
+            if "files" in left_out(call):
+                raise ManifestEditError(f"{folder} was listed too long ago: the ticket keeps only its audit entry")
             listed = [str(f) for f in call.result.get("files") or [] if str(f).startswith(f"{folder}/")]
             break
     deleted = {c.args.get("path") for c in calls if c.ok}
