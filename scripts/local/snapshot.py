@@ -18,6 +18,9 @@ from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, clie
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
+LAYOUT = 2
+"""The tables' layout a snapshot holds. 2: a support customer's issue counters in the customer's own partition
+(opsdesk.support.counters.counter_partition); a snapshot without one is upgraded as it is restored."""
 
 
 def _cognito_pool(aws: LocalAws) -> Any:
@@ -86,7 +89,7 @@ def _save(aws: LocalAws, state_dir: Path) -> None:
                for secret in list(_secrets(aws).values())
                if secret.name != CURSOR_KEY_SECRET_NAME and secret.deleted_date is None and secret.secret_string]
     state_dir.mkdir(parents=True, exist_ok=True)
-    document = {"tables": tables, "objects": objects, "users": users, "secrets": secrets}
+    document = {"layout": LAYOUT, "tables": tables, "objects": objects, "users": users, "secrets": secrets}
     with tempfile.NamedTemporaryFile("w", dir=state_dir, delete=False, suffix=".tmp") as handle:
         json.dump(document, handle)
     os.replace(handle.name, state_dir / SNAPSHOT_FILE)
@@ -98,6 +101,8 @@ def exists(state_dir: Path) -> bool:
 
 def restore(aws: LocalAws, state_dir: Path) -> None:
     document = json.loads((state_dir / SNAPSHOT_FILE).read_text())
+    if document.get("layout", 1) < 2:
+        document["tables"]["SupportTable"] = customer_counters_apart(document["tables"].get("SupportTable", []))
     dynamodb = client("dynamodb", aws.endpoint, aws.region)
     for logical_id, items in document["tables"].items():
         name = aws.table_names.get(logical_id)
@@ -128,3 +133,27 @@ def restore(aws: LocalAws, state_dir: Path) -> None:
         restored.enabled = user["enabled"]
         for group in user["groups"]:
             cognito.admin_add_user_to_group(UserPoolId=aws.user_pool_id, Username=user["username"], GroupName=group)
+
+
+def customer_counters_apart(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Support table items of layout 1 as layout 2: the counter names that name a customer (`customer:<id>`, alone
+    or first in a combination) move from the tenant's counter items (`T#<t>#STATS`) to the same period's item in
+    the customer's partition (`T#<t>#STATS#C#<id>`); spill items move alike."""
+    upgraded: list[dict[str, Any]] = []
+    moved: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in items:
+        pk, sk = item["pk"]["S"], item["sk"]["S"]
+        if not (pk.startswith("T#") and pk.endswith("#STATS") and pk.count("#") == 2):
+            upgraded.append(item)
+            continue
+        kept = {}
+        for name, value in item.items():
+            if name.startswith("customer:"):
+                customer_id = name.split("&", 1)[0].removeprefix("customer:")
+                target = moved.setdefault((f"{pk}#C#{customer_id}", sk),
+                                          {"pk": {"S": f"{pk}#C#{customer_id}"}, "sk": {"S": sk}})
+                target[name] = value
+            else:
+                kept[name] = value
+        upgraded.append(kept)
+    return upgraded + list(moved.values())

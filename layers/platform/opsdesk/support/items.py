@@ -181,9 +181,9 @@ class HelpSessionItem(SupportItem):
 
 
 class StatsItem(SupportItem):
-    """The issue counters of one period (all time, or one creation day): one number attribute per dimension,
-    named after it (`all`, `customer:<id>`, ...), so a create or a status change moves every counter it touches
-    with two item updates."""
+    """The issue counters of one period (all time, a creation day or hour) in the tenant's or one customer's
+    partition (counters.counter_partition): one number attribute per counted name (`all`, `customer:<id>`, ...),
+    so a create or a status change moves every counter it touches in the transaction that writes the issue."""
 
 
 class AiUsageItem(SupportItem):

@@ -1,0 +1,66 @@
+"""The local stack's snapshot (scripts/local/snapshot.py) upgrades what an older layout saved: a support
+snapshot from before customers' counters had partitions of their own restores as the layout the code reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+from opsdesk.support.counters import issue_moves, stats_pk
+from opsdesk.support.records import EnvironmentRef, Issue, IssueStatus, Ref
+from scripts.local.snapshot import customer_counters_apart
+
+ISSUE = Issue(
+    id="i1", display_id="ISS-2026-0001", title="t", description="d", status=IssueStatus.OPEN,
+    customer=Ref("c1", "Alpha"), environment=EnvironmentRef("e1", "qa", "qa"), primary_plane=Ref("p1", "CI"),
+    secondary_planes=(), contexts=(), submitter_handle="h", pipeline_url=None,
+    created_at="2026-03-01T10:00:00.000Z", updated_at="2026-03-01T10:00:00.000Z", created_by="u1",
+)
+ISSUES = [ISSUE, replace(ISSUE, id="i2", customer=Ref("c2", "Beta"), status=IssueStatus.RESOLVED,
+                         resolved_at="2026-03-02T10:00:00.000Z"),
+          replace(ISSUE, id="i3", created_at="2026-03-01T11:30:00.000Z")]
+
+
+def counters_now() -> dict[tuple[str, str], Counter[str]]:
+    store: dict[tuple[str, str], Counter[str]] = {}
+    for issue in ISSUES:
+        for key, deltas in issue_moves("t1", None, issue).items():
+            store.setdefault(key, Counter()).update(deltas)
+    return store
+
+
+def as_items(store: dict[tuple[str, str], Counter[str]]) -> list[dict[str, Any]]:
+    return [{"pk": {"S": pk}, "sk": {"S": sk}, **{name: {"N": str(n)} for name, n in counts.items()}}
+            for (pk, sk), counts in store.items()]
+
+
+def layout_1(store: dict[tuple[str, str], Counter[str]]) -> list[dict[str, Any]]:
+    """The same counters as one partition held them: every customer's names on the tenant's items."""
+    merged: dict[tuple[str, str], Counter[str]] = {}
+    for (pk, sk), counts in store.items():
+        merged.setdefault((stats_pk("t1") if pk.startswith(stats_pk("t1")) else pk, sk), Counter()).update(counts)
+    return as_items(merged)
+
+
+def keyed(items: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(item["pk"]["S"], item["sk"]["S"]): item for item in items}
+
+
+def test_an_older_snapshots_support_counters_restore_as_the_partitions_the_code_reads() -> None:
+    other = {"pk": {"S": "T#t1#I#i1"}, "sk": {"S": "ISSUE"}, "customer:note": {"S": "not a counter item"}}
+
+    upgraded = customer_counters_apart([*layout_1(counters_now()), other])
+
+    assert keyed(upgraded) == keyed([*as_items(counters_now()), other])
+
+
+def test_a_spill_item_of_a_counter_moves_with_its_names() -> None:
+    spill = {"pk": {"S": "T#t1#STATS"}, "sk": {"S": "ALL#SPILL#03"}, "all": {"N": "1"}, "customer:c9": {"N": "1"},
+             "customer:c9&status:open": {"N": "1"}}
+
+    upgraded = keyed(customer_counters_apart([spill]))
+
+    assert upgraded[("T#t1#STATS", "ALL#SPILL#03")] == {"pk": spill["pk"], "sk": spill["sk"], "all": {"N": "1"}}
+    assert set(upgraded[("T#t1#STATS#C#c9", "ALL#SPILL#03")]) == {"pk", "sk", "customer:c9",
+                                                                   "customer:c9&status:open"}
