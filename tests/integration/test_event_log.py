@@ -162,3 +162,57 @@ def test_a_reader_reads_past_more_voids_than_its_page_to_the_events_after_them(l
     assert commit_events(log, tenant_id, stream, "eight") == [8]
 
     assert [(e.id, e.type) for e in log.read_after(tenant_id, stream, 1, limit=3)] == [(8, "eight")]
+
+
+def expire(tenant_id: str, stream: str, numbers: range) -> None:
+    """What DynamoDB's TTL does to events past the retention: their items are gone."""
+    from opsdesk.eventlog import _event_sk, _EventItem
+    from opsdesk.events import stream_pk
+
+    for number in numbers:
+        _EventItem(stream_pk(tenant_id, stream), _event_sk(number)).delete()
+
+
+def stored_numbers(tenant_id: str, stream: str) -> list[int]:
+    from opsdesk.eventlog import _EventItem
+    from opsdesk.events import EVENT_SK_PREFIX, stream_pk
+
+    return [int(item.sk.removeprefix(EVENT_SK_PREFIX)) for item in _EventItem.query(
+        stream_pk(tenant_id, stream), _EventItem.sk.startswith(EVENT_SK_PREFIX))]
+
+
+def test_a_reader_resuming_below_expired_events_reads_past_them_without_a_void_each(local_aws: Any) -> None:
+    from opsdesk.eventlog import LONGEST_WRITE_SECONDS
+
+    # Given a stream whose first 40 events expired, the first one left made a retention ago
+    log, stream, _ = stream_of("t")
+    tenant_id = f"expired-{uuid.uuid4()}"
+    made = datetime.now(UTC) - timedelta(hours=72)
+    commit_events(log, tenant_id, stream, *[f"old{n}" for n in range(40)], now=made)
+    assert commit_events(log, tenant_id, stream, "kept", now=made) == [41]
+    expire(tenant_id, stream, range(1, 41))
+
+    # When a browser resumes from the last id it saw, long ago
+    events = log.read_after(tenant_id, stream, 0, now=made + timedelta(seconds=LONGEST_WRITE_SECONDS + 1))
+
+    # Then it gets what is left at once, and nothing was written for the numbers that expired
+    assert [(e.id, e.type) for e in events] == [(41, "kept")]
+    assert stored_numbers(tenant_id, stream) == [41]
+
+
+def test_a_gap_deeper_than_writes_can_be_in_flight_gets_voids_only_near_the_head(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk import eventlog
+
+    monkeypatch.setattr(eventlog, "IN_FLIGHT_NUMBERS", 5)
+    log, stream, _ = stream_of("t")
+    tenant_id = f"deep-{uuid.uuid4()}"
+    written = datetime.now(UTC)
+    commit_events(log, tenant_id, stream, *[f"old{n}" for n in range(20)], now=written)
+    assert commit_events(log, tenant_id, stream, "new", now=written) == [21]
+    expire(tenant_id, stream, range(1, 21))
+
+    events = log.read_after(tenant_id, stream, 0, now=written + timedelta(seconds=eventlog.GAP_SECONDS + 1))
+
+    assert [(e.id, e.type) for e in events] == [(21, "new")]
+    assert stored_numbers(tenant_id, stream) == [16, 17, 18, 19, 20, 21]  # voids for the five below the head only

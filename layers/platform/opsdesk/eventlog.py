@@ -37,6 +37,12 @@ HEAD_SK = "HEAD"
 GAP_SECONDS = 10.0
 """How long a reader waits for a reserved number's event, counted from the newest later event's creation (a
 reservation is a moment before its transaction, which API Gateway's 29 s integration timeout bounds)."""
+LONGEST_WRITE_SECONDS = 900.0
+"""No write can still be under way this long after its number was reserved: Lambda stops every function within 15
+minutes, and a request's within API Gateway's 29 s."""
+IN_FLIGHT_NUMBERS = 10_000
+"""How far below the stream's head a missing number may still be being written: more than one write's lifetime of
+reservations on one stream (345 a second for 29 s)."""
 
 
 class _EventLogItem(Model):
@@ -124,11 +130,18 @@ class EventLog:
         )
         events: list[StoredEvent] = []
         expected = after + 1
+        head_floor: int | None = None  # IN_FLIGHT_NUMBERS below the head, read at the first recent gap
         # Voids are read past, not counted: a page of nothing but voids must not hold a reader where it is.
         for item in results:
             if len(events) == limit:
                 break
             number = int(item.sk.removeprefix(EVENT_SK_PREFIX))
+            if number > expected:  # a gap: what no write can still fill is read past (_settled)
+                if self._settled(item.createdAt, now or datetime.now(UTC)):
+                    expected = number
+                else:
+                    head_floor = self._head(pk) - IN_FLIGHT_NUMBERS if head_floor is None else head_floor
+                    expected = max(expected, min(number, head_floor))
             if number > expected and not self._fill_gap(pk, stream, range(expected, number), item.createdAt,
                                                         now or datetime.now(UTC)):
                 break  # still being written: the next read takes it from here
@@ -143,6 +156,15 @@ class EventLog:
 
     def last_id(self, tenant_id: str, stream: str) -> int:
         return self._head(stream_pk(tenant_id, stream))
+
+    @staticmethod
+    def _settled(later_created_at: str, now: datetime) -> bool:
+        """Whether a gap below an event created at `later_created_at` is settled: its numbers were reserved before
+        that event, LONGEST_WRITE_SECONDS ago or more, so no write of theirs can still commit. So are numbers more
+        than IN_FLIGHT_NUMBERS below the head. Settled numbers are read past without a void each: they are events
+        that expired (a reader resuming after the retention) or writes that died long ago, and filling them one by
+        one once took a reader resuming 3,000 expired events back 18.6 s and 3,000 writes before its first event."""
+        return (now - parse_rfc3339(later_created_at)).total_seconds() >= LONGEST_WRITE_SECONDS
 
     def _fill_gap(self, pk: str, stream: str, missing: range, later_created_at: str, now: datetime) -> bool:
         """The `missing` numbers lie below an event created at `later_created_at`: fill them when that is
