@@ -228,7 +228,7 @@ def test_deleting_a_project_takes_its_members_and_their_roles(store: CopilotStor
     _, second_now = fresh(store, replace(reg, project=second))
     store.save_member(tenant_id, second_now, invited, None, None)
 
-    store.delete_project(second_now, store.list_members(tenant_id, second.id))
+    store.delete_project(second_now)
 
     assert store.get_project(tenant_id, second.id) is None
     assert store.list_members(tenant_id, second.id) == []
@@ -237,7 +237,30 @@ def test_deleting_a_project_takes_its_members_and_their_roles(store: CopilotStor
     assert owner.current_project_id == reg.project.id  # not the deleted one: kept
     assert guest is not None and (guest.roles, guest.current_project_id) == ({}, None)
     with pytest.raises(Conflict):
-        store.delete_project(second_now, [])
+        store.delete_project(second_now)
+
+
+def test_a_project_with_more_members_than_a_transaction_holds_is_deleted_with_every_membership(
+        store: CopilotStore) -> None:
+    # Given a project of 120 members: 241 items to change, where a DynamoDB transaction holds 100
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    large = Project(str(uuid.uuid4()), tenant_id, "Large", "", T0, T0)
+    store.create_project(large, member(large, Role.OWNER, reg.owner), reg.owner)
+    _, large_now = fresh(store, replace(reg, project=large))
+    guests = [member(large, Role.VIEWER) for _ in range(119)]
+    for guest in guests:
+        store.save_member(tenant_id, large_now, guest, None, None)
+    _, large_now = fresh(store, replace(reg, project=large))
+
+    # When it is deleted
+    store.delete_project(large_now)
+
+    # Then the project, every membership and the owner's role in it are gone; the owner keeps their other project
+    assert store.get_project(tenant_id, large.id) is None
+    assert store.list_members(tenant_id, large.id) == []
+    owner = store.get_user(tenant_id, reg.owner.id)
+    assert owner is not None and owner.roles == {reg.project.id: Role.OWNER}
 
 
 def test_members_are_listed_by_user_id(store: CopilotStore) -> None:

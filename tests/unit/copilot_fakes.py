@@ -136,14 +136,14 @@ class FakeCopilotStore:
             # the owner count moves with memberships only
             self.projects[before.tenant_id, before.id] = replace(after, owner_count=found.owner_count)
 
-    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
+    def delete_project(self, project: Project) -> None:
         with self._lock:
             key = (project.tenant_id, project.id)
             found = self.projects.get(key)
             if found is None or found.version != project.version:
                 raise Conflict("The project changed meanwhile; reload and retry")
             del self.projects[key]
-            for member in members:
+            for member in list(self.members[key].values()):
                 self.members[key].pop(member.user_id, None)
                 user = self.users.get((project.tenant_id, member.user_id))
                 if user is not None:

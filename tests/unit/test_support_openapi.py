@@ -141,7 +141,7 @@ SEED_CODES = {"VALIDATION_ERROR": 400, "UNAUTHORIZED": 401, "FORBIDDEN": 403, "N
 @pytest.mark.parametrize("error", [
     ValidationFailed("Invalid request body", details=[FieldError("title", "title is required")]),
     Unauthorized(), Forbidden("User is not assigned to a tenant"), NotFound("Issue not found"),
-    Conflict("Cannot move an issue from closed to open"), RateLimited(), DomainError(),
+    Conflict("The issue was changed by someone else; reload it and retry"), RateLimited(), DomainError(),
 ], ids=lambda e: type(e).__name__)
 def test_every_error_is_the_documents_envelope_with_its_code_and_status(document: dict[str, Any],
                                                                          error: DomainError) -> None:

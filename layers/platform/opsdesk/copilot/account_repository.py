@@ -26,6 +26,12 @@ from opsdesk.copilot.items import (
 from opsdesk.copilot.records import Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
+from opsdesk.errors import Conflict
+
+MEMBERS_PER_TRANSACTION = 49
+"""A membership and the member's roles are two items: 49 of them beside the project make 99 of the 100 items a
+DynamoDB transaction may hold. A larger project is deleted with its first 49, then the rest 49 at a time."""
+MEMBERSHIP_ATTEMPTS = 3
 
 
 class AccountRepository(CopilotTableRepository):
@@ -102,12 +108,28 @@ class AccountRepository(CopilotTableRepository):
 
         self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
-    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
+    def delete_project(self, project: Project) -> None:
+        members = [member_record(item) for item in self._query_every(
+            keys.project_pk(project.tenant_id, project.id), RecordItem.sk.startswith("MEMBER#"))]
+        first, rest = members[:MEMBERS_PER_TRANSACTION], members[MEMBERS_PER_TRANSACTION:]
+        self._delete_memberships(project, first, with_project=True)
+        for start in range(0, len(rest), MEMBERS_PER_TRANSACTION):
+            chunk = rest[start:start + MEMBERS_PER_TRANSACTION]
+            for attempt in range(MEMBERSHIP_ATTEMPTS):  # the project is gone: its memberships must follow
+                try:
+                    self._delete_memberships(project, chunk, with_project=False)
+                    break
+                except Conflict:  # a member's user changed meanwhile: read them again
+                    if attempt == MEMBERSHIP_ATTEMPTS - 1:
+                        raise
+
+    def _delete_memberships(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         users = [self.get_user(project.tenant_id, m.user_id) for m in members]
 
         def write(tx: TransactWrite) -> None:
-            tx.delete(RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)),
-                      condition=RecordItem.version == project.version)
+            if with_project:
+                tx.delete(RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)),
+                          condition=RecordItem.version == project.version)
             for member in members:
                 tx.delete(RecordItem(keys.project_pk(project.tenant_id, project.id), keys.member_sk(member.user_id)))
             for user in users:

@@ -158,7 +158,7 @@ class CopilotService:
     def delete_project(self, principal: Principal, project_id: str) -> None:
         context, project = self.project_context(principal, project_id)
         context.require(Role.OWNER, "Deleting a project")
-        self._store.delete_project(project, self._store.list_members(context.tenant_id, project_id))
+        self._store.delete_project(project)
 
     # Members
 

@@ -55,8 +55,9 @@ class CopilotStore(Protocol):
         """Conflict when someone changed it meanwhile."""
         ...
 
-    def delete_project(self, project: Project, members: Sequence[Member]) -> None:
-        """The project, its memberships and each member's role in it, in one transaction."""
+    def delete_project(self, project: Project) -> None:
+        """The project (Conflict when someone changed it meanwhile), then every membership and each member's role
+        in it: with the project in one transaction up to DynamoDB's 100 items, the rest after it."""
         ...
 
     def list_members(self, tenant_id: str, project_id: str) -> list[Member]: ...

@@ -38,6 +38,12 @@ class CopilotTableRepository:
                                       scan_index_forward=not newest_first))
 
     @staticmethod
+    def _query_every(pk: str, condition: Any) -> list[RecordItem]:
+        """Every item of `pk` matching `condition`, a page at a time: for a rare write that must touch them all
+        (deleting a project takes every membership), never for a list a request answers with."""
+        return _read(RecordItem.query(pk, condition, consistent_read=True))
+
+    @staticmethod
     def _query_index(index: Any, partition: str, limit: int) -> list[RecordItem]:
         return _read(index.query(partition, scan_index_forward=False, limit=limit, page_size=limit))
 
