@@ -104,3 +104,23 @@ def test_feedback_does_not_change_the_type_its_views_recorded(docs_caller: Calle
     analyst = Caller(docs_caller.tenant_id, {"analytics": analytics_handler})
     docs = {d["url"]: d for d in analyst.get(f"{BASE}/analytics/docs-effectiveness").body["docs"]}
     assert docs[top["url"]]["type"] == top["type"]
+
+
+def test_links_to_one_article_with_a_fragment_or_a_query_count_for_that_article(docs_caller: Caller) -> None:
+    from opsdesk.support.items import DocStatsItem
+
+    for url in (DOC, f"{DOC}#step-2", f"{DOC}?utm_source=mail", f"{DOC}?a=1#b"):
+        assert docs_caller.post(f"{BASE}/docs/feedback", feedback_body(docUrl=url)).status == 201
+
+    tallies = list(DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", DocStatsItem.sk.startswith("ALL#")))
+    assert [(t.docUrl, int(t.feedback)) for t in tallies] == [(DOC, 4)]
+
+
+def test_an_article_url_too_long_for_its_stats_key_is_a_400_not_a_500(docs_caller: Caller) -> None:
+    long_url = f"{DOC}/{'a' * 1_100}"
+
+    reply = docs_caller.post(f"{BASE}/docs/feedback", feedback_body(docUrl=long_url))
+
+    assert reply.status == 400
+    assert [d["field"] for d in reply.body["error"]["details"]] == ["docUrl"]
+    assert "900 bytes" in reply.body["error"]["details"][0]["message"]

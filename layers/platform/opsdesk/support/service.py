@@ -250,6 +250,17 @@ class SupportService:
             logger.warning("could not %s; the figure misses one count", action, exc_info=True)
 
 
+MAX_ARTICLE_URL_BYTES = 900
+"""An article's URL is part of its stats items' sort key (`M#<yyyy-mm>#<url>`), which DynamoDB holds to 1,024
+bytes: a longer one was a 500."""
+
+
+def article_url(url: str) -> str:
+    """The article a documentation link points at: without its query and fragment, so `...#step-2` and
+    `...?utm_source=mail` count for the one article instead of growing the docs dashboard a row each."""
+    return url.split("#", 1)[0].split("?", 1)[0]
+
+
 def record_feedback(
     store: SupportStore, principal: Principal, request: DocFeedbackRequest, now: datetime, feedback_id: str
 ) -> DocFeedback:
@@ -258,8 +269,12 @@ def record_feedback(
     problem is a 400 naming its field."""
     context = request.context
     problems: list[FieldError] = []
-    if not request.docUrl.startswith(DOCS_BASE_URL + "/"):
+    doc_url = article_url(request.docUrl)
+    if not doc_url.startswith(DOCS_BASE_URL + "/"):
         problems.append(FieldError("docUrl", f"Must be a documentation article under {DOCS_BASE_URL}/"))
+    elif len(doc_url.encode("utf-8")) > MAX_ARTICLE_URL_BYTES:
+        problems.append(FieldError("docUrl", f"Must be at most {MAX_ARTICLE_URL_BYTES} bytes without its query "
+                                             "and fragment"))
     if request.issueId is not None and store.get_issue(principal.tenant_id, request.issueId) is None:
         problems.append(FieldError("issueId", "Issue not found"))
     if context and context.customerId and store.get_customer(principal.tenant_id, context.customerId) is None:
@@ -267,7 +282,7 @@ def record_feedback(
     if problems:
         raise ValidationFailed("Invalid request body", details=problems)
     feedback = DocFeedback(
-        id=feedback_id, doc_url=request.docUrl, doc_type=DocType(request.docType), helpful=request.helpful,
+        id=feedback_id, doc_url=doc_url, doc_type=DocType(request.docType), helpful=request.helpful,
         issue_id=request.issueId, plane_slug=context.planeSlug if context else None,
         customer_id=context.customerId if context else None, user_id=principal.user_id, created_at=to_rfc3339(now),
     )
