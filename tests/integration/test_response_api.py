@@ -175,6 +175,22 @@ def test_a_retried_batch_with_its_idempotency_key_stores_nothing_twice(oncall: C
     assert other.status == 422 and other.body["detail"][0]["loc"] == ["header", "Idempotency-Key"]
 
 
+def test_a_large_batch_with_an_idempotency_key_is_stored_and_replayed(oncall: Caller) -> None:
+    # 450 events of 1 KB: their whole JSON would not fit one DynamoDB item (400 KB), which the key's record was
+    incident = open_incident(oncall)
+    batch = [{"incident_id": incident["id"], "event_type": "log", "message": f"{n:04d} " + "x" * 1_000}
+             for n in range(450)]
+    headers = {"Idempotency-Key": f"large-{uuid.uuid4()}"}
+
+    first = oncall.call("POST", f"{BASE}/api/ingest/events/batch", batch, headers=headers)
+    again = oncall.call("POST", f"{BASE}/api/ingest/events/batch", batch, headers=headers)
+
+    assert first.status == again.status == 201 and first.body == again.body
+    assert len(first.body) == 450 and [e["message"][:4] for e in again.body] == [f"{n:04d}" for n in range(450)]
+    stored = oncall.get(f"/api/ingest/events/{incident['id']}?limit=1000").body
+    assert sorted(e["id"] for e in stored) == sorted(e["id"] for e in first.body)
+
+
 def test_events_list_in_time_order_with_a_limit_and_a_cursor(oncall: Caller) -> None:
     incident = open_incident(oncall)
     times = ["2026-03-02T14:05:00Z", "2026-03-02T14:01:00Z", "2026-03-02T14:03:00Z"]
