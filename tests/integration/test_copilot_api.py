@@ -326,6 +326,23 @@ def test_a_webhook_token_too_short_for_the_webhook_to_accept_is_refused_when_the
     assert enough.status == 201
 
 
+@pytest.mark.parametrize(("config", "field"), [
+    ({"account_id": "1" * 3000, "region": "us-east-1"}, "account_id"),
+    ({"account_id": "123456789012", "region": "us-east-1/../" + "x" * 2000}, "region"),
+    ({"account_id": "12345678901", "region": "us-east-1"}, "account_id"),
+    ({"account_id": "123456789012", "region": "eu-west-1", "alarm_name_prefix": "p" * 256}, "alarm_name_prefix"),
+], ids=["account-too-long", "region-not-a-region", "account-11-digits", "prefix-too-long"])
+def test_a_cloudwatch_route_the_alert_path_could_not_key_is_refused_naming_the_field(
+        owner: CopilotCaller, config: dict[str, str], field: str) -> None:
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+
+    reply = owner.post(base, {"type": "cloudwatch", "name": "CloudWatch", "config": config})
+
+    assert reply.status == 422 and f"config.{field}" in str(reply.body["detail"])
+    assert owner.post(base, {"type": "cloudwatch", "name": "CloudWatch",
+                             "config": {"account_id": "123456789012", "region": "eu-west-1"}}).status == 201
+
+
 def test_a_connection_test_to_a_private_address_is_refused_cleanly(owner: CopilotCaller) -> None:
     project_id = current_project(owner)
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from opsdesk.errors import ServiceUnavailable
+from opsdesk.errors import FieldError, ServiceUnavailable, ValidationFailed
 
 BUS_SOURCE = "opsdesk.alerts"
 WEBHOOK_DETAIL_TYPE = "Webhook"
@@ -33,7 +33,13 @@ class EventBridgeAlertBus:
         self._client: Any = None
 
     def put_webhook(self, integration_type: str, integration_id: str, payload: Mapping[str, Any]) -> str:
-        detail = json.dumps(webhook_detail(integration_type, integration_id, payload), separators=(",", ":"))
+        # As UTF-8, not \u escapes: an escape is 6 bytes for a character of 2 or 3, so a webhook of non-Latin text
+        # under the body limit came out of json.dumps past EventBridge's, a 503 its source retried for ever.
+        detail = json.dumps(webhook_detail(integration_type, integration_id, payload), separators=(",", ":"),
+                            ensure_ascii=False)
+        if len(detail.encode("utf-8")) > MAX_EVENT_BYTES - 512:  # the entry's source and detail type beside it
+            raise ValidationFailed(details=[FieldError(
+                "body", f"The delivery is larger than one alert bus event ({MAX_EVENT_BYTES} bytes)")])
         answer = self._events().put_events(Entries=[{
             "EventBusName": self._bus_name, "Source": BUS_SOURCE, "DetailType": WEBHOOK_DETAIL_TYPE,
             "Detail": detail}])

@@ -5,6 +5,7 @@ opsdesk.monitoring)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
@@ -28,6 +29,13 @@ WEBHOOK_TOKEN_MIN_LENGTH = 16
 """The webhook verifier refuses shorter tokens (opsdesk.alerts.webhooks.MIN_TOKEN_LENGTH; a unit test keeps the two
 equal), so an integration may not be given one: every delivery would be a 401."""
 MAX_CONFIG_KEYS = 32
+CLOUDWATCH_ROUTE_FIELDS = {
+    "account_id": (re.compile(r"\d{12}"), "an AWS account id (12 digits)"),
+    "region": (re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}"), "an AWS region such as us-east-1"),
+    "alarm_name_prefix": (re.compile(r"[^\x00-\x1f]{1,255}"), "at most 255 characters"),
+}
+"""What a CloudWatch integration routes alarms by (opsdesk.alerts.routes): the account and region are a route
+item's partition key, which an unchecked value could push past DynamoDB's key limits (a 500)."""
 Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
 """(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""
 
@@ -43,6 +51,10 @@ def _check_config(config: Mapping[str, Any]) -> dict[str, Any]:
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))
                             or len(url) > 2048):
         raise ValidationFailed.on_field("config.url", "url must be an http(s) URL of at most 2048 characters")
+    for name, (pattern, what) in CLOUDWATCH_ROUTE_FIELDS.items():
+        value = config.get(name)
+        if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
+            raise ValidationFailed.on_field(f"config.{name}", f"{name} must be {what}")
     return dict(config)
 
 
