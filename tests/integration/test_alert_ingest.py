@@ -177,6 +177,26 @@ def test_resolving_every_alert_mitigates_and_monitors_but_never_resolves(ingest:
     assert response_incident(tenant_id, stored.response_incident_id).status == "monitoring"
 
 
+def test_an_incident_past_its_followed_keys_stores_a_bounded_group_and_waits_for_a_person(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts import grouping
+    from opsdesk.alerts.ingest import Target
+
+    monkeypatch.setattr(grouping, "MAX_TRACKED_KEYS", 2)
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    for number, key in enumerate(("fp-1", "fp-2", "fp-3")):
+        ingest.apply(target, alert(key), f"t{number}")
+    assert ingest.apply(target, alert("fp-1", "resolve"), "r1") is Outcome.RESOLVE_ALERT
+    assert ingest.apply(target, alert("fp-2", "resolve"), "r2") is Outcome.RESOLVE_ALERT
+
+    stored = group_of(tenant_id, project_id, "fp-3")
+    assert stored.group.alerts == {"fp-1": False, "fp-2": False} and stored.group.untracked == 1
+    assert stored.group.alert_count == 3
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert incident.state != "mitigated"
+
+
 def test_a_trigger_after_a_person_resolved_the_incident_opens_a_new_one(ingest: Any,
                                                                          project: tuple[str, str]) -> None:
     from dataclasses import replace

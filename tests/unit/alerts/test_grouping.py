@@ -73,3 +73,34 @@ def test_acknowledge_and_a_resolve_nobody_fired_change_nothing() -> None:
     assert decide(alert("unknown", "resolve"), None, group(), NOW).outcome is Outcome.NOTHING
     assert decide(alert("k1", "resolve"), group(alerts={"k1": False}), None, NOW).outcome is Outcome.NOTHING
     assert decide(alert("k1", "resolve"), group(ended=True), None, NOW).outcome is Outcome.NOTHING
+
+
+def test_keys_past_the_followed_ones_join_by_count_and_the_incident_then_waits_for_a_person() -> None:
+    from opsdesk.alerts.grouping import MAX_TRACKED_KEYS
+
+    # Given an incident following as many keys as it may, every one of them firing
+    full = group(alerts={f"pod-{n}": True for n in range(MAX_TRACKED_KEYS)})
+
+    # When one more key joins, and then every followed key resolves
+    joined = decide(alert("pod-extra", service="checkout"), None, full, NOW).group
+    assert joined is not None
+    after = joined
+    for n in range(MAX_TRACKED_KEYS):
+        decision = decide(alert(f"pod-{n}", action="resolve"), after, None, NOW)
+        assert decision.group is not None
+        after = decision.group
+
+    # Then the group did not grow, the newcomer was counted, and with a key it cannot see the incident stays open
+    assert len(joined.alerts) == MAX_TRACKED_KEYS and joined.untracked == 1 and joined.alert_count == 2
+    assert decision.outcome is Outcome.RESOLVE_ALERT and not after.all_resolved
+    assert decide(alert("pod-extra", action="resolve"), after, None, NOW).outcome is Outcome.NOTHING
+
+
+def test_a_followed_key_firing_again_is_still_followed_when_the_group_is_full() -> None:
+    from opsdesk.alerts.grouping import MAX_TRACKED_KEYS
+
+    full = group(alerts={f"pod-{n}": n != 0 for n in range(MAX_TRACKED_KEYS)})
+
+    decision = decide(alert("pod-0"), full, None, NOW)
+
+    assert decision.group is not None and decision.group.alerts["pod-0"] is True and decision.group.untracked == 0

@@ -20,6 +20,11 @@ from opsdesk.alerts.records import Alert
 
 GROUPING_WINDOW = timedelta(minutes=30)
 """Alerts of one service this close to the incident's last alert are one incident."""
+MAX_TRACKED_KEYS = 200
+"""Dedup keys an incident follows one by one (firing or resolved). The group is one item, written whole with each
+change: unbounded, a noisy service's keys (per pod, per alarm) grew it until every write cost hundreds of write
+units and, past DynamoDB's 400 KB (1,500 keys of 255 characters), failed. A key joining past these is counted in
+`untracked`, and such an incident waits for a person instead of moving on when its followed keys resolve."""
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,12 @@ class AlertGroup:
     ended: bool = False
     """A person resolved or closed the incident: later triggers open a new one."""
     version: int = 1
+    untracked: int = 0
+    """Triggers of keys that joined past MAX_TRACKED_KEYS: whether those still fire is not followed."""
 
     @property
     def all_resolved(self) -> bool:
-        return bool(self.alerts) and not any(self.alerts.values())
+        return bool(self.alerts) and not any(self.alerts.values()) and not self.untracked
 
 
 class Outcome(Enum):
@@ -76,6 +83,8 @@ def decide(alert: Alert, by_key: AlertGroup | None, by_service: AlertGroup | Non
     if target is None:
         return Decision(Outcome.OPEN, AlertGroup(incident_id="", service=alert.service, opened_at=now,
                                                  last_alert_at=now, alerts={alert.dedup_key: True}, alert_count=1))
-    return Decision(Outcome.JOIN, replace(target, alerts={**target.alerts, alert.dedup_key: True},
+    followed = alert.dedup_key in target.alerts or len(target.alerts) < MAX_TRACKED_KEYS
+    return Decision(Outcome.JOIN, replace(target, alerts={**target.alerts, alert.dedup_key: True} if followed
+                                          else target.alerts, untracked=target.untracked + (not followed),
                                           last_alert_at=max(target.last_alert_at, now),
                                           alert_count=target.alert_count + 1, version=target.version + 1))

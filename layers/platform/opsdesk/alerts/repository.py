@@ -81,7 +81,7 @@ def _shape(stored: StoredGroup) -> str:
     group = stored.group
     return json.dumps({"incident_id": group.incident_id, "response_incident_id": stored.response_incident_id,
                        "service": group.service, "opened_at": to_rfc3339(group.opened_at),
-                       "alerts": dict(group.alerts)}, separators=(",", ":"))
+                       "alerts": dict(group.alerts), "untracked": group.untracked}, separators=(",", ":"))
 
 
 def _group_record(item: GroupItem) -> StoredGroup:
@@ -89,7 +89,8 @@ def _group_record(item: GroupItem) -> StoredGroup:
     return StoredGroup(AlertGroup(incident_id=data["incident_id"], service=data["service"],
                                   opened_at=parse_rfc3339(data["opened_at"]),
                                   last_alert_at=parse_rfc3339(item.lastAlertAt), alerts=data["alerts"],
-                                  alert_count=int(item.alertCount), version=int(item.version)),
+                                  alert_count=int(item.alertCount), version=int(item.version),
+                                  untracked=int(data.get("untracked", 0))),
                        data["response_incident_id"])
 
 
