@@ -243,6 +243,24 @@ def test_two_hundred_concurrent_duplicates_open_one_incident(ingest: Any, projec
     assert group_of(tenant_id, project_id, "fp-1").group.alert_count == 200
 
 
+def test_concurrent_first_alerts_of_one_service_open_one_incident(ingest: Any, project: tuple[str, str]) -> None:
+    # Different dedup keys of one service at once (a webhook's alerts applied side by side, or deliveries of
+    # several sources): each may decide to open, only one may, and the others join it
+    from concurrent.futures import ThreadPoolExecutor
+
+    from opsdesk.alerts.ingest import Target
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda n: ingest.apply(target, alert(f"pod-{n}"), f"first-{n}"), range(16)))
+
+    assert outcomes.count(Outcome.OPEN) == 1 and outcomes.count(Outcome.JOIN) == 15
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert {group_of(tenant_id, project_id, f"pod-{n}").group.incident_id for n in range(16)} == {incident.id}
+
+
 def test_an_alert_whose_service_name_is_as_long_as_an_alert_may_carry_opens_its_incidents(
         ingest: Any, project: tuple[str, str]) -> None:
     from opsdesk.alerts.ingest import Target

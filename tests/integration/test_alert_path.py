@@ -196,3 +196,31 @@ def test_a_deployment_on_the_default_bus_is_stored_as_change_evidence_of_the_rou
     changes = CopilotRepository().changes_between(project["tenant"], project["project"],
                                                   now.replace(year=now.year - 1), now.replace(year=now.year + 1), 10)
     assert [(c.kind, c.service) for c in changes] == [("deployment", sample["detail"]["application"])]
+
+
+def many_alerts(count: int) -> dict[str, Any]:
+    """An Alertmanager webhook of `count` alerts (distinct fingerprints) over four services."""
+    body = json.loads((SAMPLES / "alertmanager-firing.json").read_text())
+    first = body["alerts"][0]
+    body["alerts"] = [{**first, "fingerprint": f"fp{n:04d}",
+                       "labels": {**first["labels"], "service": f"svc-{n % 4}", "pod": f"pod-{n}"}}
+                      for n in range(count)]
+    return body
+
+
+def test_a_webhook_of_many_alerts_applies_every_one_of_them(
+    local_aws: Any, webhooks: ModuleType, project: dict[str, str],
+) -> None:
+    drain(local_aws)
+
+    status, answer = post_webhook(webhooks, project["prometheus"], many_alerts(40))
+
+    assert status == 202 and answer["accepted"] == 40
+    assert drain(local_aws) == 1
+    opened = incidents(project)
+    assert sorted(i.service_name for i in opened) == ["svc-0", "svc-1", "svc-2", "svc-3"]  # grouped by service
+    from opsdesk.alerts.repository import AlertGroupRepository
+
+    groups = {AlertGroupRepository().by_dedup_key(project["tenant"], project["project"], f"fp{n:04d}")
+              .group.incident_id for n in range(40)}
+    assert groups == {i.id for i in opened}

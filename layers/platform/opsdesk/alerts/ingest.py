@@ -82,9 +82,11 @@ class AlertIngest:
             if attempt > 0 and self._replayed(target, alert, delivery_id):
                 return Outcome.NOTHING
             by_key = self._live(tenant, project, self._groups.by_dedup_key(tenant, project, alert.dedup_key))
-            by_service = None
+            by_service, service_was = None, None
             if alert.action == "trigger" and (by_key is None or by_key.group.ended):
-                by_service = self._live(tenant, project, self._groups.by_service(tenant, project, alert.service))
+                service_was = self._groups.service_pointer(tenant, project, alert.service)
+                by_service = self._live(tenant, project,
+                                        self._groups.group(tenant, project, service_was) if service_was else None)
             decision = decide(alert, by_key.group if by_key else None, by_service.group if by_service else None, now)
             if decision.group is None:
                 return Outcome.NOTHING if attempt == 0 and self._replayed(target, alert, delivery_id) \
@@ -103,7 +105,8 @@ class AlertIngest:
                     self._groups.commit(tenant, project, after=stored, before=joined.group if joined else None,
                                         dedup_key=alert.dedup_key,
                                         key_was=by_key.group.incident_id if by_key else None,
-                                        delivery_id=delivery_id, now=now, counts=alert.action == "trigger")
+                                        delivery_id=delivery_id, now=now, counts=alert.action == "trigger",
+                                        service_was=service_was)
             except Conflict:
                 time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))
                 continue
@@ -182,18 +185,25 @@ class AlertIngest:
             description=alert.summary[:10_000], service_name=alert.service or "unknown",
             severity=Severity(alert.severity), state=IncidentState.DETECTED, detected_at=min(at, alert.starts_at),
             created_at=at, updated_at=at, created_by=f"alert:{alert.source}")
-        self._copilot.create_incident(target.tenant_id, incident, [incident_created_event(incident)])
+        try:
+            self._copilot.create_incident(target.tenant_id, incident, [incident_created_event(incident)])
+        except Conflict:  # another alert of the group made it meanwhile (alerts of one event apply side by side)
+            made = self._copilot.get_incident(target.tenant_id, target.project_id, stored.group.incident_id)
+            if made is None:
+                raise
+            return made
         return incident
 
     def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup) -> None:
         if self._response.find_incident(system, stored.response_incident_id) is not None:
             return
         tag = alert.service[:MAX_TAG].strip()
-        self._response.create_incident(system, NewIncident(
-            title=alert.name[:MAX_TITLE].strip() or "Alert", description=alert.summary[:MAX_TEXT],
-            severity=alert.severity, source=alert.source, tags=(tag,) if tag else (),
-            metadata={"copilot_incident_id": stored.group.incident_id}), incident_id=stored.response_incident_id,
-            at=stored.group.opened_at)
+        with suppress(Conflict):  # another alert of the group made it meanwhile
+            self._response.create_incident(system, NewIncident(
+                title=alert.name[:MAX_TITLE].strip() or "Alert", description=alert.summary[:MAX_TEXT],
+                severity=alert.severity, source=alert.source, tags=(tag,) if tag else (),
+                metadata={"copilot_incident_id": stored.group.incident_id}), incident_id=stored.response_incident_id,
+                at=stored.group.opened_at)
 
     def _settle(self, system: Principal, incident: CopilotIncident, stored: StoredGroup) -> None:
         """Every alert resolved: the copilot incident to `mitigated`, the response incident to `monitoring`, where

@@ -108,11 +108,12 @@ class AlertGroupRepository:
         pointer = get_item(PointerItem, *dedup_key_key(tenant_id, project_id, dedup_key))
         return self.group(tenant_id, project_id, pointer.refId) if pointer else None
 
-    def by_service(self, tenant_id: str, project_id: str, service: str) -> StoredGroup | None:
+    def service_pointer(self, tenant_id: str, project_id: str, service: str) -> str | None:
+        """The incident id of the service's latest group, if it has one."""
         if not service:
             return None
         pointer = get_item(PointerItem, *service_key(tenant_id, project_id, service))
-        return self.group(tenant_id, project_id, pointer.refId) if pointer else None
+        return pointer.refId if pointer else None
 
     def delivered_to(self, tenant_id: str, project_id: str, delivery_id: str) -> tuple[StoredGroup, bool] | None:
         """The group a delivery was applied to, and whether it only repeated a firing alert; None if it was not."""
@@ -121,11 +122,13 @@ class AlertGroupRepository:
         return (stored, bool(pointer.repeat)) if pointer and stored else None
 
     def commit(self, tenant_id: str, project_id: str, *, after: StoredGroup, before: AlertGroup | None,
-               dedup_key: str, key_was: str | None, delivery_id: str, now: datetime, counts: bool) -> None:
+               dedup_key: str, key_was: str | None, delivery_id: str, now: datetime, counts: bool,
+               service_was: str | None = None) -> None:
         """Writes the group's new shape and points the dedup key (and the service) and the delivery at it, on the
         conditions it was decided from: the group's version (or its absence), the key's previous group (or its
-        absence), the delivery's absence. Conflict when any moved: decide again from a fresh read. `counts`: the
-        delivery is a trigger (the alert count moves)."""
+        absence), the delivery's absence and, for a new group, the service's previous group (or its absence), so
+        two alerts of one service deciding at once to open an incident cannot both. Conflict when any moved: decide
+        again from a fresh read. `counts`: the delivery is a trigger (the alert count moves)."""
         group = after.group
         pk, sk = group_key(tenant_id, project_id, group.incident_id)
 
@@ -144,7 +147,12 @@ class AlertGroupRepository:
                 tx.save(PointerItem(*dedup_key_key(tenant_id, project_id, dedup_key), refId=group.incident_id),
                         condition=key_condition)
             if group.service and counts:
-                tx.save(PointerItem(*service_key(tenant_id, project_id, group.service), refId=group.incident_id))
+                service_condition = None
+                if before is None:
+                    service_condition = (PointerItem.pk.does_not_exist() if service_was is None
+                                         else PointerItem.refId == service_was)
+                tx.save(PointerItem(*service_key(tenant_id, project_id, group.service), refId=group.incident_id),
+                        condition=service_condition)
             self._mark(tx, tenant_id, project_id, delivery_id, incident_id=group.incident_id, now=now)
 
         self._transactions.commit(write, lambda exc: Conflict("The alert's group moved; decide again"),
