@@ -190,9 +190,12 @@ def test_an_incident_past_its_followed_keys_stores_a_bounded_group_and_waits_for
     assert ingest.apply(target, alert("fp-1", "resolve"), "r1") is Outcome.RESOLVE_ALERT
     assert ingest.apply(target, alert("fp-2", "resolve"), "r2") is Outcome.RESOLVE_ALERT
 
+    version = group_of(tenant_id, project_id, "fp-3").group.version
+    ingest.apply(target, alert("fp-3"), "t3")  # re-sent while it fires, as Alertmanager re-sends: counted only
+
     stored = group_of(tenant_id, project_id, "fp-3")
     assert stored.group.alerts == {"fp-1": False, "fp-2": False} and stored.group.untracked == 1
-    assert stored.group.alert_count == 3
+    assert stored.group.alert_count == 4 and stored.group.version == version
     (incident,) = copilot_incidents(tenant_id, project_id)
     assert incident.state != "mitigated"
 

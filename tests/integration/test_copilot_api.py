@@ -343,6 +343,16 @@ def test_a_cloudwatch_route_the_alert_path_could_not_key_is_refused_naming_the_f
                              "config": {"account_id": "123456789012", "region": "eu-west-1"}}).status == 201
 
 
+def test_route_fields_are_checked_for_cloudwatch_only_and_an_empty_one_is_not_set(owner: CopilotCaller) -> None:
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+
+    datadog = owner.post(base, {"type": "datadog", "name": "Datadog", "config": {"region": "us5"}})
+    cloudwatch = owner.post(base, {"type": "cloudwatch", "name": "CloudWatch", "config": {
+        "account_id": "123456789012", "region": "eu-west-1", "alarm_name_prefix": ""}})
+
+    assert (datadog.status, cloudwatch.status) == (201, 201)
+
+
 def test_a_connection_test_to_a_private_address_is_refused_cleanly(owner: CopilotCaller) -> None:
     project_id = current_project(owner)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from opsdesk.aura.checkpoint import CALLS_BUDGET_BYTES, OMITTED, kept_calls, left_out
+from opsdesk.aura.codec import compact
 from opsdesk.aura.records import CompletedCall
 
 MANIFEST = "kind: Deployment\n" + "x" * 16_000
@@ -68,3 +69,24 @@ def test_a_slimmed_call_is_not_slimmed_again() -> None:
     once = kept_calls(tuple(read(n) for n in range(40)))
 
     assert kept_calls(once) == once
+
+
+def test_non_latin_content_is_measured_as_the_ticket_stores_it() -> None:
+    # Cyrillic as the document stores it (escaped, 6 bytes a letter): 60 reads of 4,000 letters are 1.4 MB
+    cyrillic = "манифест" * 500
+    calls = tuple(CompletedCall(f"c{n}", "git_read_file", {"path": f"apps/a{n}.yaml"},
+                                {"path": f"apps/a{n}.yaml", "content": cyrillic}, True, n, n) for n in range(60))
+
+    kept = kept_calls(calls)
+
+    assert len(compact([[c.args, c.result] for c in kept])) <= CALLS_BUDGET_BYTES
+
+
+def test_the_latest_cluster_query_of_a_kind_is_slimmed_after_the_calls_nobody_reads_again() -> None:
+    namespaces = CompletedCall("c0", "kubectl_get", {"kind": "namespace"},
+                               {"kind": "namespace", "items": [{"name": f"team-{n}"} for n in range(40)]}, True, 0, 0)
+    calls = (namespaces, *(listing(n) for n in range(1, 30)), read(30))
+
+    kept = kept_calls(calls)
+
+    assert kept[0] == namespaces and any(left_out(call) for call in kept[1:-1])

@@ -95,7 +95,7 @@ class AlertIngest:
             if decision.outcome is not Outcome.OPEN:  # the group decided on: the key's, else the service's
                 joined = by_key if by_key and by_key.group.incident_id == decision.group.incident_id else by_service
             stored = self._stored(decision.group, joined, target, delivery_id, alert)
-            repeat = joined is not None and alert.action == "trigger" and bool(joined.group.alerts.get(alert.dedup_key))
+            repeat = joined is not None and alert.action == "trigger" and _repeats(alert.dedup_key, joined, by_key)
             try:
                 if repeat:
                     # A repeat of a firing alert: counted, without racing the group's shape; nothing else changes
@@ -218,3 +218,12 @@ class AlertIngest:
                 and response_workflow.can_move(response.status, Status.MONITORING):
             with suppress(Conflict):
                 self._response.change_status(system, response.id, Status.MONITORING)
+
+
+def _repeats(dedup_key: str, joined: StoredGroup, by_key: StoredGroup | None) -> bool:
+    """A trigger that only repeats an alert the group has firing: a followed key that fires, or a key that joined
+    past the followed ones (its pointer is the group's, the group does not follow it: it is counted, not decided
+    on again with each re-send)."""
+    if dedup_key in joined.group.alerts:
+        return bool(joined.group.alerts[dedup_key])
+    return by_key is not None and by_key.group.incident_id == joined.group.incident_id

@@ -10,11 +10,11 @@ executor edits from a recent read (an edit whose read was left out gives up, say
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from opsdesk.aura.codec import compact
 from opsdesk.aura.records import CompletedCall
 
 CALLS_BUDGET_BYTES = 160 * 1024
@@ -26,9 +26,9 @@ OMITTED = "omitted"
 
 
 def kept_calls(calls: tuple[CompletedCall, ...]) -> tuple[CompletedCall, ...]:
-    """`calls` within the budget: the oldest calls slimmed first, until the whole fits. The latest read of each file
-    and listing of each folder (what the offline executor edits and deletes from) are slimmed last, and the newest
-    call never."""
+    """`calls` within the budget: the oldest calls slimmed first, until the whole fits. The latest read of each file,
+    listing of each folder and cluster query (_latest_reads_and_listings) are slimmed last, and the newest call
+    never."""
     sizes = [_size(call) for call in calls]
     total = sum(sizes)
     kept = list(calls)
@@ -44,10 +44,14 @@ def kept_calls(calls: tuple[CompletedCall, ...]) -> tuple[CompletedCall, ...]:
 
 
 def _latest_reads_and_listings(calls: tuple[CompletedCall, ...]) -> set[int]:
-    latest: dict[tuple[str, str], int] = {}
+    """The latest read of each file, listing of each folder and cluster query of each kind and namespace: what
+    the offline executor edits, deletes and offers choices from, on every turn."""
+    latest: dict[tuple[str, ...], int] = {}
     for index, call in enumerate(calls):
         if call.ok and call.tool in ("git_read_file", "git_list_files"):
             latest[(call.tool, str(call.args.get("path", "")))] = index
+        elif call.ok and call.tool == "kubectl_get":
+            latest[(call.tool, str(call.args.get("kind", "")), str(call.args.get("namespace", "")))] = index
     return set(latest.values())
 
 
@@ -75,4 +79,6 @@ def _size(call: CompletedCall) -> int:
 
 
 def _json_size(value: Any) -> int:
-    return len(json.dumps(value, default=str, ensure_ascii=False).encode("utf-8"))
+    """As the ticket's document stores it (opsdesk.aura.codec.compact: ASCII, a non-ASCII character escaped to 6
+    bytes), so a manifest in Cyrillic or Japanese counts what it takes."""
+    return len(compact(value))

@@ -32,7 +32,7 @@ MAX_CONFIG_KEYS = 32
 CLOUDWATCH_ROUTE_FIELDS = {
     "account_id": (re.compile(r"\d{12}"), "an AWS account id (12 digits)"),
     "region": (re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}"), "an AWS region such as us-east-1"),
-    "alarm_name_prefix": (re.compile(r"[^\x00-\x1f]{1,255}"), "at most 255 characters"),
+    "alarm_name_prefix": (re.compile(r"[^\x00-\x1f]{1,255}"), "at most 255 characters, none of them a control one"),
 }
 """What a CloudWatch integration routes alarms by (opsdesk.alerts.routes): the account and region are a route
 item's partition key, which an unchecked value could push past DynamoDB's key limits (a 500)."""
@@ -40,7 +40,7 @@ Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
 """(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""
 
 
-def _check_config(config: Mapping[str, Any]) -> dict[str, Any]:
+def _check_config(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
     if len(config) > MAX_CONFIG_KEYS:
         raise ValidationFailed.on_field("config", f"config may hold at most {MAX_CONFIG_KEYS} keys")
     secret_looking = sorted(k for k in config if k in CREDENTIAL_NAMES)
@@ -51,9 +51,9 @@ def _check_config(config: Mapping[str, Any]) -> dict[str, Any]:
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))
                             or len(url) > 2048):
         raise ValidationFailed.on_field("config.url", "url must be an http(s) URL of at most 2048 characters")
-    for name, (pattern, what) in CLOUDWATCH_ROUTE_FIELDS.items():
+    for name, (pattern, what) in CLOUDWATCH_ROUTE_FIELDS.items() if kind == "cloudwatch" else ():
         value = config.get(name)
-        if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
+        if value not in (None, "") and not (isinstance(value, str) and pattern.fullmatch(value)):
             raise ValidationFailed.on_field(f"config.{name}", f"{name} must be {what}")
     return dict(config)
 
@@ -88,7 +88,7 @@ class IntegrationService:
     def create(self, principal: Principal, project_id: str, request: IntegrationCreateRequest) -> Integration:
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.ADMIN, "Adding integrations")
-        config, credentials = _check_config(request.config), _check_credentials(request.credentials)
+        config, credentials = _check_config(request.config, request.type), _check_credentials(request.credentials)
         now, integration_id = utc_now(), str(uuid.uuid4())
         reference = self._secrets.put(context.tenant_id, integration_id, credentials) if credentials else None
         integration = Integration(id=integration_id, project_id=project_id, type=request.type, name=request.name,
@@ -108,7 +108,7 @@ class IntegrationService:
         if request.enabled is not None:
             changes["enabled"] = request.enabled
         if request.config is not None:
-            changes["config"] = _check_config(request.config)
+            changes["config"] = _check_config(request.config, integration.type)
         if request.credentials is not None:
             # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
             credentials = _check_credentials(request.credentials)
@@ -132,7 +132,8 @@ class IntegrationService:
         """A connection test of settings not saved yet (the form before saving)."""
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.MEMBER, "Testing connections")
-        return self._run(request.type, _check_config(request.config), _check_credentials(request.credentials))
+        return self._run(request.type, _check_config(request.config, request.type),
+                         _check_credentials(request.credentials))
 
     def test_existing(self, principal: Principal, project_id: str, integration_id: str) -> dict[str, Any]:
         context, _ = self._copilot.project_context(principal, project_id)
