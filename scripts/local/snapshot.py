@@ -15,6 +15,7 @@ from typing import Any
 
 from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, client
+from scripts.migrate_customer_counters import customer_counters_apart
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
@@ -134,26 +135,3 @@ def restore(aws: LocalAws, state_dir: Path) -> None:
         for group in user["groups"]:
             cognito.admin_add_user_to_group(UserPoolId=aws.user_pool_id, Username=user["username"], GroupName=group)
 
-
-def customer_counters_apart(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Support table items of layout 1 as layout 2: the counter names that name a customer (`customer:<id>`, alone
-    or first in a combination) move from the tenant's counter items (`T#<t>#STATS`) to the same period's item in
-    the customer's partition (`T#<t>#STATS#C#<id>`); spill items move alike."""
-    upgraded: list[dict[str, Any]] = []
-    moved: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in items:
-        pk, sk = item["pk"]["S"], item["sk"]["S"]
-        if not (pk.startswith("T#") and pk.endswith("#STATS") and pk.count("#") == 2):
-            upgraded.append(item)
-            continue
-        kept = {}
-        for name, value in item.items():
-            if name.startswith("customer:"):
-                customer_id = name.split("&", 1)[0].removeprefix("customer:")
-                target = moved.setdefault((f"{pk}#C#{customer_id}", sk),
-                                          {"pk": {"S": f"{pk}#C#{customer_id}"}, "sk": {"S": sk}})
-                target[name] = value
-            else:
-                kept[name] = value
-        upgraded.append(kept)
-    return upgraded + list(moved.values())

@@ -9,7 +9,7 @@ from typing import Any
 
 from opsdesk.support.counters import issue_moves, stats_pk
 from opsdesk.support.records import EnvironmentRef, Issue, IssueStatus, Ref
-from scripts.local.snapshot import customer_counters_apart
+from scripts.migrate_customer_counters import customer_counters_apart
 
 ISSUE = Issue(
     id="i1", display_id="ISS-2026-0001", title="t", description="d", status=IssueStatus.OPEN,
