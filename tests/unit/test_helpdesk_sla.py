@@ -297,3 +297,36 @@ def test_unrecorded_breaches_lists_a_late_stop_not_yet_recorded() -> None:
     assert unrecorded_breaches(late, CREATED + timedelta(minutes=17)) == [
         ("first_response", CREATED + timedelta(minutes=15))]
     assert unrecorded_breaches(replace(late, first_response_breached_at="x"), CREATED + timedelta(minutes=17)) == []
+
+
+class _WaitingIndex(_Index):
+    """Each ticket read waits, as a DynamoDB read does, and the most reads under way at once is kept."""
+
+    def __init__(self) -> None:
+        import threading
+
+        super().__init__()
+        self._lock, self._reading, self.most_at_once = threading.Lock(), 0, 0
+
+    def load(self, tenant: str, ticket_id: str) -> _Ticket | None:
+        import time
+
+        with self._lock:
+            self._reading += 1
+            self.most_at_once = max(self.most_at_once, self._reading)
+        time.sleep(0.01)
+        with self._lock:
+            self._reading -= 1
+        return super().load(tenant, ticket_id)
+
+
+def test_a_storm_of_due_tickets_is_examined_side_by_side_and_each_breach_recorded_once() -> None:
+    index = _WaitingIndex()
+    for number in range(80):
+        index.add("t1", f"k{number}", _Ticket("urgent", _rfc(CREATED)), CREATED + timedelta(minutes=15))
+
+    result = index.run(CREATED + timedelta(minutes=20))
+
+    assert result.examined == 80 and result.recorded == {"first_response": 80, "resolution": 0}
+    assert sorted(ticket for _, ticket, _, _ in index.marks) == sorted(f"k{n}" for n in range(80))
+    assert index.most_at_once > 1

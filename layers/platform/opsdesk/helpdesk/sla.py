@@ -16,6 +16,9 @@ from typing import Any, Literal, Protocol
 
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 
+CHECK_THREADS = 8
+"""Tickets a breach check examines at once: their reads and conditional writes are waits."""
+
 SlaKind = Literal["first_response", "resolution"]
 SLA_KINDS: tuple[SlaKind, ...] = ("first_response", "resolution")
 
@@ -194,16 +197,25 @@ def run_breach_check(
     seen at `now` with a conditional write and answers False when it was already recorded (or no longer holds).
     Idempotent: a second run, or two runs at once, record each breach once. A clock that stopped in time (a late
     index entry) records nothing."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only the scheduled check runs threads
+
     result = CheckResult()
     before = to_rfc3339(now)
-    for bucket in due_buckets(now, lookback):
-        for entry in query_due(bucket, before):
-            result.examined += 1
-            ticket = load(entry.tenant_id, entry.ticket_id)
-            if ticket is None:
-                continue
-            for kind, _due_at in unrecorded_breaches(ticket, now):
-                if mark(entry.tenant_id, entry.ticket_id, kind, now):
+
+    def check(entry: DueEntry) -> list[SlaKind]:
+        ticket = load(entry.tenant_id, entry.ticket_id)
+        if ticket is None:
+            return []
+        return [kind for kind, _due_at in unrecorded_breaches(ticket, now)
+                if mark(entry.tenant_id, entry.ticket_id, kind, now)]
+
+    # Tickets side by side: about four DynamoDB calls a breach, one after another, held a run to 1,500 to 2,500
+    # breaches a minute across every tenant, so a storm of tickets was flagged minutes late.
+    with ThreadPoolExecutor(CHECK_THREADS) as pool:
+        for bucket in due_buckets(now, lookback):
+            for recorded in pool.map(check, query_due(bucket, before)):
+                result.examined += 1
+                for kind in recorded:
                     result.recorded[kind] += 1
     return result
 
