@@ -198,6 +198,71 @@ def test_an_entry_edited_in_the_table_breaks_the_chain(principal: Principal, clo
 
 
 @pytest.mark.usefixtures("local_aws")
+def test_the_checkpoint_is_an_item_of_its_own_in_no_list_index(principal: Principal, clock: Clock) -> None:
+    import boto3
+
+    from opsdesk.aura import keys
+    from opsdesk.aura.records import AgentProgress
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.aura.store import TicketChange
+    from opsdesk.eventlog import EventLog
+    from opsdesk.settings import AuraSettings, load_settings
+
+    # Given a ticket whose agent has a checkpoint to keep
+    settings = load_settings(AuraSettings)
+    repository = AuraRepository(EventLog(), settings)
+    ticket_id = create(service_on(repository, clock), principal, "checkpointed")
+    before = repository.get_ticket(principal.tenant_id, ticket_id)
+    assert before is not None
+    after = replace(before, version=before.version + 1,
+                    progress=AgentProgress(answers={"namespace": "cache"}, workspace={"branch": "aura/t"}))
+    repository.save(TicketChange(before=before, after=after))
+
+    # Then the ticket reads back whole, while the ticket's own item (what the list indexes copy) holds no progress
+    assert repository.get_ticket(principal.tenant_id, ticket_id) == after
+    table = boto3.resource("dynamodb", region_name=settings.aws_region,
+                           endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    pk = keys.ticket_pk(principal.tenant_id, ticket_id)
+    ticket_item = table.get_item(Key={"pk": pk, "sk": keys.TICKET_SK})["Item"]
+    checkpoint = table.get_item(Key={"pk": pk, "sk": keys.CHECKPOINT_SK})["Item"]
+    assert "progress" not in str(ticket_item["doc"]) and "cache" in str(checkpoint["doc"])
+    assert "tenantListPk" in ticket_item and "tenantListPk" not in checkpoint
+    listed = repository.list_tickets(principal.tenant_id, TicketFilter(), 0, 10)
+    assert [(t.id, t.title) for t in listed] == [(ticket_id, "checkpointed")]
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_a_ticket_saved_with_its_checkpoint_in_its_document_reads_back_whole(principal: Principal,
+                                                                             clock: Clock) -> None:
+    import json
+
+    import boto3
+
+    from opsdesk.aura import keys
+    from opsdesk.aura.codec import progress_doc
+    from opsdesk.aura.records import AgentProgress
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.settings import AuraSettings, load_settings
+
+    settings = load_settings(AuraSettings)
+    repository = AuraRepository(EventLog(), settings)
+    ticket_id = create(service_on(repository, clock), principal, "older")
+    table = boto3.resource("dynamodb", region_name=settings.aws_region,
+                           endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    pk = keys.ticket_pk(principal.tenant_id, ticket_id)
+    doc = json.loads(str(table.get_item(Key={"pk": pk, "sk": keys.TICKET_SK})["Item"]["doc"]))
+    doc["progress"] = progress_doc(AgentProgress(answers={"name": "redis"}))  # as tickets were saved until 2026-12-06
+    table.update_item(Key={"pk": pk, "sk": keys.TICKET_SK}, UpdateExpression="SET doc = :d",
+                      ExpressionAttributeValues={":d": json.dumps(doc)})
+    table.delete_item(Key={"pk": pk, "sk": keys.CHECKPOINT_SK})
+
+    ticket = repository.get_ticket(principal.tenant_id, ticket_id)
+
+    assert ticket is not None and ticket.progress.answers == {"name": "redis"}
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_a_spilled_hour_expires_with_the_hour(principal: Principal, clock: Clock) -> None:
     from opsdesk.aura import keys
     from opsdesk.aura.items import HourItem

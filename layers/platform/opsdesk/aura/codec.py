@@ -142,14 +142,21 @@ def ticket_doc(ticket: Ticket) -> str:
         "plan": plan_doc(ticket.plan) if ticket.plan else None, "planApprovedAt": _time(ticket.plan_approved_at),
         "planApprovedBy": ticket.plan_approved_by, "workingBranch": ticket.working_branch,
         "commits": list(ticket.commits), "pendingApproval": _approval_doc(ticket.pending_approval),
-        "pendingQuestion": _question_doc(ticket.pending_question), "progress": progress_doc(ticket.progress),
+        "pendingQuestion": _question_doc(ticket.pending_question),
         "runId": ticket.run_id, "leaseUntil": _time(ticket.lease_until), "failure": ticket.failure,
         "resolution": ticket.resolution, "auditSequence": ticket.audit_sequence, "auditHead": ticket.audit_head,
         "auditCounts": dict(ticket.audit_counts), "toolCalls": ticket.tool_calls,
     })
 
 
-def ticket_of(tenant_id: str, ticket_id: str, raw: str, version: int) -> Ticket:
+def checkpoint_doc(ticket: Ticket) -> str:
+    """The agent's progress, stored apart from the ticket (keys.CHECKPOINT_SK)."""
+    return compact(progress_doc(ticket.progress))
+
+
+def ticket_of(tenant_id: str, ticket_id: str, raw: str, version: int, checkpoint: str | None = None) -> Ticket:
+    """The ticket from its document and its checkpoint's (None: a list's copy, which holds no checkpoint; a
+    ticket saved before the checkpoint had an item of its own holds it in its document)."""
     doc = json.loads(raw)
     return Ticket(
         id=ticket_id, tenant_id=tenant_id, title=doc["title"], description=doc["description"],
@@ -161,7 +168,8 @@ def ticket_of(tenant_id: str, ticket_id: str, raw: str, version: int) -> Ticket:
         working_branch=doc.get("workingBranch"), commits=tuple(doc.get("commits", ())),
         pending_approval=_approval_of(doc.get("pendingApproval")),
         pending_question=_question_of(doc.get("pendingQuestion")),
-        progress=progress_of(doc.get("progress", {})), run_id=doc.get("runId"),
+        progress=progress_of(json.loads(checkpoint) if checkpoint else doc.get("progress", {})),
+        run_id=doc.get("runId"),
         lease_until=_parse_time(doc.get("leaseUntil")), failure=doc.get("failure"),
         resolution=doc.get("resolution"), version=version, audit_sequence=int(doc.get("auditSequence", 0)),
         audit_head=doc.get("auditHead", ""), audit_counts=dict(doc.get("auditCounts", {})),

@@ -8,7 +8,7 @@ from pynamodb.models import Model
 
 from opsdesk import tables
 from opsdesk.aura import keys
-from opsdesk.aura.codec import audit_doc, compact, ticket_doc
+from opsdesk.aura.codec import audit_doc, checkpoint_doc, compact, ticket_doc
 from opsdesk.aura.counters import counter_names
 from opsdesk.aura.records import AuditEntry, Ticket
 from opsdesk.dynamo import index_model, unbound_meta
@@ -68,6 +68,11 @@ def ticket_item(ticket: Ticket) -> ListedItem:
         teamListPk=keys.tickets_status_priority_pk(tenant, status, priority),
         listSk=keys.list_sk(ticket.created_at, ticket.id),
     )
+
+
+def checkpoint_item(ticket: Ticket) -> ListedItem:
+    """The ticket's checkpoint: no list keys, so in no index."""
+    return ListedItem(keys.ticket_pk(ticket.tenant_id, ticket.id), keys.CHECKPOINT_SK, doc=checkpoint_doc(ticket))
 
 
 def audit_item(entry: AuditEntry) -> ListedItem:

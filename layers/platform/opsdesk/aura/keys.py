@@ -3,6 +3,7 @@ entries share one partition; the lists use the table's list indexes (the helpdes
 partition values), so every documented filter is a Query.
 
     ticket       pk A#<tenant>#TK#<id>   sk TICKET
+    checkpoint   pk A#<tenant>#TK#<id>   sk TICKET#CHECKPOINT             (the agent's progress: in no list index)
     audit entry  pk A#<tenant>#TK#<id>   sk AU#<sequence, 8 digits>       (the hash chain's order)
     counters     pk A#<tenant>#STATS     sk COUNTERS                      (tickets, turns, tools, audit totals)
     usage        pk A#<tenant>#STATS     sk HOUR#<yyyy-mm-ddThh>          (tokens per hour: last 24 h / 7 d)
@@ -24,6 +25,10 @@ from datetime import datetime
 from opsdesk.clock import to_rfc3339
 
 TICKET_SK = "TICKET"
+CHECKPOINT_SK = "TICKET#CHECKPOINT"
+"""The agent's checkpoint (AgentProgress), beside its ticket: up to about 225 KB of calls and workspace that the
+ticket item would copy into each of its four list indexes with every save (five writes of it, for lists that show
+six fields of the ticket)."""
 AUDIT_PREFIX = "AU#"
 COUNTERS_SK = "COUNTERS"
 HOUR_PREFIX = "HOUR#"

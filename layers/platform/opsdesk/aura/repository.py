@@ -17,7 +17,15 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.aura import keys
 from opsdesk.aura.codec import audit_of, ticket_of
 from opsdesk.aura.counters import change_deltas, counter_names, ticket_total
-from opsdesk.aura.items import AuraTableItem, CountersItem, HourItem, ListedItem, audit_item, ticket_item
+from opsdesk.aura.items import (
+    AuraTableItem,
+    CountersItem,
+    HourItem,
+    ListedItem,
+    audit_item,
+    checkpoint_item,
+    ticket_item,
+)
 from opsdesk.aura.records import AuditEntry, Ticket
 from opsdesk.aura.store import AuditFilter, TicketChange, TicketFilter
 from opsdesk.aura.streams import domain_events
@@ -29,7 +37,6 @@ from opsdesk.dynamo import (
     counter_sk,
     counter_totals,
     domain_error_for,
-    get_item,
     record_items_read,
 )
 from opsdesk.errors import Conflict
@@ -40,9 +47,9 @@ HOUR_RETENTION = timedelta(days=8)
 Query = Callable[[int], Iterable[Any]]
 
 
-def _ticket_record(item: ListedItem) -> Ticket:
+def _ticket_record(item: ListedItem, checkpoint: ListedItem | None = None) -> Ticket:
     tenant_id, _, ticket_id = item.pk.removeprefix("A#").partition("#TK#")
-    return ticket_of(tenant_id, ticket_id, item.doc, int(item.version))
+    return ticket_of(tenant_id, ticket_id, item.doc, int(item.version), checkpoint.doc if checkpoint else None)
 
 
 def _audit_record(item: ListedItem) -> AuditEntry:
@@ -59,8 +66,13 @@ class AuraRepository:
     # Tickets
 
     def get_ticket(self, tenant_id: str, ticket_id: str) -> Ticket | None:
-        item = get_item(ListedItem, keys.ticket_pk(tenant_id, ticket_id), keys.TICKET_SK)
-        return _ticket_record(item) if item else None
+        """The ticket with its checkpoint: one Query of the two items (TICKET, TICKET#CHECKPOINT)."""
+        results = ListedItem.query(keys.ticket_pk(tenant_id, ticket_id),
+                                   ListedItem.sk.between(keys.TICKET_SK, keys.CHECKPOINT_SK), consistent_read=True)
+        found = {item.sk: item for item in results}
+        record_items_read(results.page_iter.total_scanned_count)
+        ticket = found.get(keys.TICKET_SK)
+        return _ticket_record(ticket, found.get(keys.CHECKPOINT_SK)) if ticket else None
 
     def save(self, change: TicketChange) -> None:
         after, tenant = change.after, change.after.tenant_id
@@ -70,6 +82,7 @@ class AuraRepository:
 
         def write(tx: TransactWrite) -> None:
             tx.save(ticket_item(after), condition=condition)
+            tx.save(checkpoint_item(after))  # the ticket's version condition holds for both
             for entry in change.audit:
                 tx.save(audit_item(entry), condition=ListedItem.pk.does_not_exist())
             if deltas:
