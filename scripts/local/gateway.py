@@ -28,6 +28,7 @@ from opsdesk.errors import DomainError, Forbidden, NotFound, Unauthorized, Valid
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import PlatformSettings, load_settings
 from opsdesk.tokens import TokenVerifier, bearer_token
+from scripts.local.functions import lambda_handler, one_at_a_time
 from scripts.local.rest_events import build_rest_event
 from scripts.local.routing import CompiledRoute, claims_as_api_gateway_passes_them, compile_routes
 
@@ -80,6 +81,7 @@ class LocalGateway:
         self._modules = sorted(modules, key=lambda m: -len(m.base_path))
         self._routes = compile_routes(modules)
         self._import = import_handler or (lambda group: importlib.import_module(f"functions.{group}.handler"))
+        self._injected = import_handler is not None
         self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
         self._apps: dict[str, ASGIApp] = {}
         self._import_app = lambda group: importlib.import_module(f"functions.{group}.app")
@@ -228,8 +230,9 @@ class LocalGateway:
 
     def _handler(self, group: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         # Imported on first use, like a cold start.
-        if group not in self._handlers:
-            self._handlers[group] = self._import(group).lambda_handler
+        if group not in self._handlers:  # one request at a time, whoever invokes it (scripts.local.functions)
+            self._handlers[group] = (one_at_a_time(self._import(group).lambda_handler) if self._injected
+                                     else lambda_handler(group))
         return self._handlers[group]
 
     def _event(

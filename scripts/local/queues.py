@@ -6,7 +6,6 @@ realtime fan-out's queue of pages (opsdesk.realtime.FanoutPage) use it."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from typing import Any
 from opsdesk.apimap import REALTIME, SERVED_MODULES, QueueConsumer
 from opsdesk.realtime import FANOUT_QUEUE_URL_SETTING
 from scripts.local.aws import ACCOUNT_ID, LocalAws, client
+from scripts.local.functions import lambda_handler
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.queues")
@@ -82,7 +82,7 @@ class QueueDelivery:
                                        WaitTimeSeconds=wait_seconds, AttributeNames=["All"]).get("Messages", [])
         if not messages:
             return 0
-        handler = importlib.import_module(f"functions.{self._function}.handler").lambda_handler
+        handler = lambda_handler(self._function)
         queue = self._queue_url.rsplit("/", 1)[-1]
         event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
                               "body": self._prepare(m["Body"]),

@@ -12,7 +12,6 @@ event-source mapping that delivers DynamoDB stream records to the fan-out functi
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import secrets
 import threading
@@ -30,6 +29,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from opsdesk.apimap import REALTIME, WebSocketApi
 from scripts.local import moto_patches
 from scripts.local.aws import LocalAws, client
+from scripts.local.functions import lambda_handler
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.realtime")
@@ -41,7 +41,7 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def _handler(function: str) -> Handler:
-    return importlib.import_module(f"functions.{function}.handler").lambda_handler  # type: ignore[no-any-return]
+    return lambda_handler(function)  # type: ignore[return-value]
 
 
 class LocalWebSocketApi:

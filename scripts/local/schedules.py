@@ -3,7 +3,6 @@ a scheduler event), on a thread of `make dev`."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import uuid
@@ -12,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opsdesk.apimap import SERVED_MODULES
+from scripts.local.functions import lambda_handler
 from scripts.local.gateway import LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.schedules")
@@ -64,7 +64,7 @@ class LocalScheduler:
         self._stop.set()
 
     def _run(self, schedule: Schedule) -> None:
-        handler = importlib.import_module(f"functions.{schedule.function}.handler").lambda_handler
+        handler = lambda_handler(schedule.function)
         while not self._stop.wait(schedule.every_seconds):
             event = scheduler_event(schedule, self._region, datetime.now(UTC))
             try:

@@ -128,3 +128,21 @@ def test_documentation_search_and_feedback_work_on_the_indexed_demo_corpus(stack
     assert top["url"].startswith("https://happycloud.com/docs/")
     assert feedback.status_code == 201
     assert feedback.json()["success"] is True
+
+
+def test_two_tenants_calling_one_function_at_once_each_get_their_own_answers(stack: RunningStack) -> None:
+    # Lambda serves one request per execution environment; the local stack's threads must not let two requests
+    # to one function answer each other (a handler keeps the request it serves in module state)
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"{stack.support}/issues"
+    expected = {user: requests.get(url, headers=stack.headers(user), timeout=10).json() for user in (ALICE, CAROL)}
+    assert expected[ALICE] != expected[CAROL]
+
+    def listed(user: str) -> tuple[str, Any]:
+        return user, requests.get(url, headers=stack.headers(user), timeout=30).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(listed, [ALICE, CAROL] * 12))
+
+    assert all(answer == expected[user] for user, answer in answers)
