@@ -313,3 +313,30 @@ def test_items_read_follow_the_page_not_the_tickets(clock: Clock) -> None:
     assert max(reads[400]) <= 12, reads
 
 
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_a_throttled_ticket_read_is_a_429_with_retry_after(principal: Principal, clock: Clock,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import QueryError
+
+    from opsdesk.aura.items import ListedItem
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.errors import RateLimited
+    from opsdesk.eventlog import EventLog
+
+    repository = AuraRepository(EventLog())
+    ticket_id = create(service_on(repository, clock), principal, "busy")
+    throttled = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "Query")
+
+    class ThrottledTable:
+        def query(self, *args: object, **kwargs: object) -> object:
+            raise QueryError("throttled", cause=throttled)
+
+    monkeypatch.setattr(ListedItem, "_get_connection", ThrottledTable)
+
+    with pytest.raises(RateLimited) as raised:
+        repository.get_ticket(principal.tenant_id, ticket_id)
+
+    assert raised.value.headers["Retry-After"]

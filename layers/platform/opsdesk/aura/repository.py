@@ -69,7 +69,10 @@ class AuraRepository:
         """The ticket with its checkpoint: one Query of the two items (TICKET, TICKET#CHECKPOINT)."""
         results = ListedItem.query(keys.ticket_pk(tenant_id, ticket_id),
                                    ListedItem.sk.between(keys.TICKET_SK, keys.CHECKPOINT_SK), consistent_read=True)
-        found = {item.sk: item for item in results}
+        try:
+            found = {item.sk: item for item in results}
+        except PynamoDBException as exc:  # throttling is a 429 with Retry-After, as for every read by key
+            raise domain_error_for(exc, "Read failed") from exc
         record_items_read(results.page_iter.total_scanned_count)
         ticket = found.get(keys.TICKET_SK)
         return _ticket_record(ticket, found.get(keys.CHECKPOINT_SK)) if ticket else None

@@ -48,7 +48,8 @@ class AuraStore(Protocol):
         ...
 
     def list_tickets(self, tenant_id: str, where: TicketFilter, offset: int, limit: int) -> list[Ticket]:
-        """Newest first; one Query per status/priority value asked for, each of at most offset + limit items."""
+        """Newest first; one Query per status/priority value asked for, each of at most offset + limit items. The
+        tickets as lists show them: without the agent's checkpoint (`progress` empty; get_ticket has it)."""
         ...
 
     def count_tickets(self, tenant_id: str, where: TicketFilter) -> int:
