@@ -263,6 +263,60 @@ def test_a_project_with_more_members_than_a_transaction_holds_is_deleted_with_ev
     assert owner is not None and owner.roles == {reg.project.id: Role.OWNER}
 
 
+def large_project(store: CopilotStore, reg: Registered, guests: int) -> Project:
+    large = Project(str(uuid.uuid4()), reg.tenant.id, "Large", "", T0, T0)
+    store.create_project(large, member(large, Role.OWNER, reg.owner), reg.owner)
+    for _ in range(guests):
+        _, now = fresh(store, replace(reg, project=large))
+        store.save_member(reg.tenant.id, now, member(large, Role.VIEWER), None, None)
+    return fresh(store, replace(reg, project=large))[1]
+
+
+def test_a_stale_delete_of_a_large_project_removes_no_member(store: CopilotStore) -> None:
+    # Given a project of 60 members read before someone renamed it
+    reg = register(store)
+    stale = large_project(store, reg, 59)
+    store.update_project(stale, replace(stale, name="Renamed", version=stale.version + 1))
+
+    # When the stale copy is deleted: refused, and every membership stays
+    with pytest.raises(Conflict):
+        store.delete_project(stale)
+    assert store.get_project(reg.tenant.id, stale.id) is not None
+    assert len(store.list_members(reg.tenant.id, stale.id)) == 60
+
+
+def test_a_large_project_delete_cut_short_keeps_the_project_and_its_owner_so_a_retry_finishes(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.copilot.account_repository import AccountRepository
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+
+    store = CopilotRepository(EventLog())
+    reg = register(store)
+    large = large_project(store, reg, 119)
+    # Given the last of its three transactions (120 members, 49 a transaction) fails once: a throttle, a timeout
+    original = AccountRepository._delete_memberships
+    calls: list[bool] = []
+
+    def failing_once(self: Any, project: Project, members: Any, *, with_project: bool) -> None:
+        calls.append(with_project)
+        if len(calls) == 3:
+            raise Conflict("cut short")
+        original(self, project, members, with_project=with_project)
+
+    monkeypatch.setattr(AccountRepository, "_delete_memberships", failing_once)
+    with pytest.raises(Conflict):
+        store.delete_project(large)
+
+    # Then the project is still there with its owner, who may delete it again, and that retry takes everything
+    assert store.get_member(reg.tenant.id, large.id, reg.owner.id) is not None
+    again = store.get_project(reg.tenant.id, large.id)
+    assert again is not None
+    store.delete_project(again)
+    assert store.get_project(reg.tenant.id, large.id) is None
+    assert store.list_members(reg.tenant.id, large.id) == []
+
+
 def test_members_are_listed_by_user_id(store: CopilotStore) -> None:
     reg = register(store)
     for _ in range(3):

@@ -29,8 +29,9 @@ from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_rea
 from opsdesk.errors import Conflict
 
 MEMBERS_PER_TRANSACTION = 49
-"""A membership and the member's roles are two items: 49 of them beside the project make 99 of the 100 items a
-DynamoDB transaction may hold. A larger project is deleted with its first 49, then the rest 49 at a time."""
+"""A membership and the member's roles are two items: 49 of them beside the project (deleted, or checked unchanged)
+make 99 of the 100 items a DynamoDB transaction may hold. A larger project loses its other members 49 at a time,
+then goes with its last 49, the owners among them."""
 MEMBERSHIP_ATTEMPTS = 3
 
 
@@ -111,25 +112,33 @@ class AccountRepository(CopilotTableRepository):
     def delete_project(self, project: Project) -> None:
         members = [member_record(item) for item in self._query_every(
             keys.project_pk(project.tenant_id, project.id), RecordItem.sk.startswith("MEMBER#"))]
-        first, rest = members[:MEMBERS_PER_TRANSACTION], members[MEMBERS_PER_TRANSACTION:]
-        self._delete_memberships(project, first, with_project=True)
-        for start in range(0, len(rest), MEMBERS_PER_TRANSACTION):
-            chunk = rest[start:start + MEMBERS_PER_TRANSACTION]
-            for attempt in range(MEMBERSHIP_ATTEMPTS):  # the project is gone: its memberships must follow
+        # The project goes last, with its owners: a delete cut short leaves the project and those who may delete it,
+        # so their retry finishes the job. Every earlier chunk checks the project's version, so a stale delete
+        # removes nobody.
+        members.sort(key=lambda member: member.role is Role.OWNER)
+        split = max(len(members) - MEMBERS_PER_TRANSACTION, 0)
+        earlier, last = members[:split], members[split:]
+        for start in range(0, len(earlier), MEMBERS_PER_TRANSACTION):
+            chunk = earlier[start:start + MEMBERS_PER_TRANSACTION]
+            for attempt in range(MEMBERSHIP_ATTEMPTS):
                 try:
                     self._delete_memberships(project, chunk, with_project=False)
                     break
                 except Conflict:  # a member's user changed meanwhile: read them again
                     if attempt == MEMBERSHIP_ATTEMPTS - 1:
                         raise
+        self._delete_memberships(project, last, with_project=True)
 
     def _delete_memberships(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         users = [self.get_user(project.tenant_id, m.user_id) for m in members]
+        project_keys = (keys.tenant_pk(project.tenant_id), keys.project_sk(project.id))
+        unchanged = RecordItem.version == project.version
 
         def write(tx: TransactWrite) -> None:
             if with_project:
-                tx.delete(RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)),
-                          condition=RecordItem.version == project.version)
+                tx.delete(RecordItem(*project_keys), condition=unchanged)
+            else:
+                tx.condition_check(RecordItem, project_keys[0], project_keys[1], condition=unchanged)
             for member in members:
                 tx.delete(RecordItem(keys.project_pk(project.tenant_id, project.id), keys.member_sk(member.user_id)))
             for user in users:
