@@ -332,3 +332,21 @@ def test_one_delivery_routed_to_two_projects_of_a_tenant_opens_an_incident_in_ea
         response = response_incident(tenant_id, group_of(tenant_id, p, "fp-1").response_incident_id)
         assert response is not None
         assert len(ResponseRepository().list_events(tenant_id, response.id, 10, None).items) == 1
+
+
+def test_an_alarm_reaches_every_project_routing_its_account_and_region_past_a_page_of_routes(local_aws: Any) -> None:
+    from opsdesk.alerts.routes import RouteRepository, route_entries, route_item
+
+    routes = RouteRepository(cache_seconds=0)  # binds the table
+    # Given 150 cloudwatch integrations watching one account and region (every tenant's own route entry)
+    projects = [(str(uuid.uuid4()), str(uuid.uuid4())) for _ in range(150)]
+    config = {"account_id": "210987654321", "region": "eu-west-1"}
+    for tenant_id, project_id in projects:
+        for entry in route_entries(tenant_id, project_id, f"int-{project_id[:8]}", "cloudwatch", config=config,
+                                   enabled=True):
+            route_item(entry).save()
+    alarm = replace(alert(), source="cloudwatch", route={"account": "210987654321", "region": "eu-west-1"})
+
+    # When the alert path looks up where the alarm goes, it names every one of them
+    targets = routes.targets(alarm)
+    assert sorted((t.tenant_id, t.project_id) for t in targets) == sorted(projects)

@@ -27,7 +27,6 @@ WEBHOOK_TYPES: Mapping[str, str] = {"prometheus": "alertmanager", "grafana": "gr
                                     "pagerduty": "pagerduty"}
 """Integration type -> the payload its webhook sends (opsdesk.alerts.normalise): a Prometheus integration
 receives Alertmanager's webhook."""
-MAX_ROUTES_PER_KEY = 100
 ROUTE_CACHE_SECONDS = 30.0
 """A consumer container reads a key's routes at most this often on AWS (ALERT_ROUTE_CACHE_SECONDS): a storm costs one
 Query per key per 30 s, and an integration's change reaches the alert path within that time. Locally 0: at once."""
@@ -138,7 +137,8 @@ class RouteRepository:
         now = time.monotonic()
         cached = self._cache.get(key)
         if cached is None or now - cached[0] >= self._cache_seconds:
-            results = RouteItem.query(f"{ROUTE_PREFIX}{key}", limit=MAX_ROUTES_PER_KEY)
+            # Every page: each entry is a project the alarm must reach (a limit dropped those past it unseen)
+            results = RouteItem.query(f"{ROUTE_PREFIX}{key}")
             cached = (now, [_entry(i) for i in results])
             record_items_read(results.page_iter.total_scanned_count)
             self._cache[key] = cached
