@@ -31,7 +31,8 @@ from opsdesk.response.records import (
     Status,
     TimelineEntry,
 )
-from opsdesk.response.service import room_event, room_stream
+from opsdesk.response.rooms import room_stream
+from opsdesk.response.service import room_event
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
 from tests.unit.response_fakes import UNFINISHED_AFTER, FakeResponseStore, last_event_at
 

@@ -94,7 +94,7 @@ CEILINGS = {
     # The fan-out posts on every invocation: opsdesk.wsapi's boto3 client is built at import, in the init phase.
     # realtime_ws builds it on its first reply (a $connect posts nothing).
     "realtime_fanout": Ceiling(415, TRACED_HANDLER | DYNAMODB),
-    "realtime_ws": Ceiling(437, TRACED_HANDLER | DYNAMODB),
+    "realtime_ws": Ceiling(429, TRACED_HANDLER | DYNAMODB),
     "response_analysis": Ceiling(436, TRACED_HANDLER | DYNAMODB),
     "response_api_docs": Ceiling(188, TRACED_HANDLER),
     "response_health": Ceiling(432, TRACED_HANDLER | DYNAMODB),

@@ -5,12 +5,20 @@ and reaches everyone in the room, as status changes, analyses and actions do (op
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
-from opsdesk.response.service import ResponseService, room_stream
+
+if TYPE_CHECKING:  # the realtime function reads ROOM_QUERY_PARAMETER on every connect, the service on a room's
+    from opsdesk.response.service import ResponseService
 
 ROOM_QUERY_PARAMETER = "incident_id"
+ROOM_PREFIX = "incident:"
+
+
+def room_stream(incident_id: str) -> str:
+    """The event-log stream of an incident's room (WebSocket `/ws/incidents/{incident_id}`)."""
+    return f"{ROOM_PREFIX}{incident_id}"
 
 
 class IncidentRooms:

@@ -31,20 +31,15 @@ from opsdesk.response.records import (
     Status,
     TimelineEntry,
 )
+from opsdesk.response.rooms import room_stream
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
 from opsdesk.response.views import action_view, entry_view, event_view, incident_view
 
 if TYPE_CHECKING:
     from opsdesk.response.requests import AddActionRequest
 
-ROOM_PREFIX = "incident:"
 MAX_COMMENT_CHARS = 4000
 MAX_DISPLAY_NAME = 100
-
-
-def room_stream(incident_id: str) -> str:
-    """The event-log stream of an incident's room (WebSocket `/ws/incidents/{incident_id}`)."""
-    return f"{ROOM_PREFIX}{incident_id}"
 
 
 def actor_name(principal: Principal) -> str:
