@@ -7,9 +7,6 @@ base path is the base-path mapping on the custom domain (and the URL prefix loca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-# The map's types live in opsdesk.apimodel; the map re-exports them, as most of its users need both.
 from opsdesk.apimodel import ApiModule as ApiModule  # noqa: PLC0414
 from opsdesk.apimodel import Auth as Auth  # noqa: PLC0414
 from opsdesk.apimodel import Capability as Capability  # noqa: PLC0414
@@ -19,6 +16,9 @@ from opsdesk.apimodel import QueueConsumer as QueueConsumer  # noqa: PLC0414
 from opsdesk.apimodel import RateLimit as RateLimit  # noqa: PLC0414
 from opsdesk.apimodel import ScheduledJob as ScheduledJob  # noqa: PLC0414
 from opsdesk.apimodel import StreamConsumer as StreamConsumer  # noqa: PLC0414
+
+# The map's types live in opsdesk.apimodel; the map re-exports them, as most of its users need both.
+from opsdesk.frozen import frozen
 
 SESSION_AUTHORIZER = FunctionGroup(name="session_authorizer", resources=(), read_only_tables=("SessionsTable",))
 """The Lambda REQUEST authorizer every cookie-session module's REST API has (functions/session_authorizer): it
@@ -320,7 +320,7 @@ SERVED_MODULES: tuple[ApiModule, ...] = MODULES
 """Every module the local gateway serves: the same."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AlertPath:
     """The one way alerts come in (DESIGN.md §6b, issue #12): the opsdesk alerts bus (webhooks put their deliveries
     there) and, from the account's default bus, CloudWatch alarm state changes and deployments, all through one
@@ -344,7 +344,7 @@ class AlertPath:
 ALERTS = AlertPath()
 
 
-@dataclass(frozen=True)
+@frozen
 class WebSocketApi:
     """One WebSocket API for every module (DESIGN.md §1): its route function, and the fan-out function that the
     EventsTable stream feeds."""

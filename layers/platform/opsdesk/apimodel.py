@@ -6,8 +6,9 @@ the map itself (which modules exist, their paths and groups) is opsdesk.apimap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from opsdesk.frozen import frozen
 
 
 class Auth(StrEnum):
@@ -51,7 +52,7 @@ class Capability(StrEnum):
     tokens (Secrets Manager, under the stage's aura prefix)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FunctionGroup:
     name: str
     """Folder under functions/ and the stem of the Lambda function's logical id."""
@@ -66,7 +67,7 @@ class FunctionGroup:
     the Lambda Web Adapter, locally mounted in the gateway."""
 
 
-@dataclass(frozen=True)
+@frozen
 class CookieSession:
     """How a cookie-session module's browsers authenticate: the cookie holding the Cognito ID token, sent by the
     browser to the module's base path only. The session authorizer reads it for the module whose REST API stage
@@ -90,7 +91,7 @@ class CookieSession:
             raise ValueError("a module's token lifetime is whole minutes from 5 minutes to a day (Cognito's)")
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduledJob:
     """A function of the module that runs on a schedule (EventBridge Scheduler on AWS, a thread locally)."""
 
@@ -103,7 +104,7 @@ class ScheduledJob:
     """What is lost while runs fail and how the job catches up: the text of its failure alarm."""
 
 
-@dataclass(frozen=True)
+@frozen
 class StreamConsumer:
     """A function of the module fed by a table's DynamoDB stream (an event-source mapping on AWS, a poller
     locally), given only the records whose new image has one of `event_types` (the event log's `type`)."""
@@ -114,7 +115,7 @@ class StreamConsumer:
     purpose: str
 
 
-@dataclass(frozen=True)
+@frozen
 class QueueConsumer:
     """A function of the module fed by an SQS queue of its own (its groups that declare Capability.MODULE_QUEUE
     send to it): on AWS a queue with a dead-letter queue and an event-source mapping with partial batch failures;
@@ -130,14 +131,14 @@ class QueueConsumer:
     """Deliveries of one message before it moves to the dead-letter queue."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RateLimit:
     path_prefix: str
     """A resource path prefix (`/api/chat`); the longest matching prefix wins."""
     per_minute: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiModule:
     name: str
     base_path: str

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.errors import Forbidden, Unauthorized
+from opsdesk.frozen import frozen
 
 TENANT_CLAIM = "custom:tenant_id"
 PROJECT_CLAIM = "custom:project_id"
 GROUPS_CLAIM = "cognito:groups"
 
 
-@dataclass(frozen=True)
+@frozen
 class Principal:
     user_id: str
     tenant_id: str

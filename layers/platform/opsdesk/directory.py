@@ -13,11 +13,11 @@ import string
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from opsdesk.awsclients import LazyClient
 from opsdesk.errors import Conflict, DomainError, RateLimited, ServiceUnavailable, Unauthorized, ValidationFailed
+from opsdesk.frozen import frozen
 from opsdesk.identity import TENANT_ATTRIBUTE
 
 # Plain logging: the module is domain-side (no Powertools import cost).
@@ -28,7 +28,7 @@ INVALID_REFRESH_TOKEN = "Invalid, expired or revoked refresh token"
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
 
 
-@dataclass(frozen=True)
+@frozen
 class Tokens:
     id_token: str
     refresh_token: str | None

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from opsdesk.frozen import frozen
 
 
 class ErrorKind(StrEnum):
@@ -18,7 +19,7 @@ class ErrorKind(StrEnum):
     INTERNAL = "internal"
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldError:
     field: str
     message: str

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -31,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
+from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings
 
 HEAD_SK = "HEAD"
@@ -68,7 +68,7 @@ class _EventItem(_EventLogItem):
     """JSON of DomainEvent.envelope, when it has one."""
 
 
-@dataclass(frozen=True)
+@frozen
 class EventSlot:
     """A number reserved for an event of a stream."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from opsdesk.frozen import frozen
 
 TENANT_STREAM = "tenant"
 """The stream every event of a tenant's support lists goes to (live list views)."""
@@ -23,7 +25,7 @@ EVENT_SK_PREFIX = "E#"
 """Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DomainEvent:
     type: str
     stream: str
@@ -36,7 +38,7 @@ class DomainEvent:
     its `incidentId` there)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredEvent:
     id: int
     """The event's number in its stream: 1, 2, 3 ... in commit order (SSE `id:` and `Last-Event-ID`)."""

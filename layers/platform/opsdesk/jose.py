@@ -20,10 +20,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import audience_names_one_of
+from opsdesk.frozen import frozen
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -42,7 +42,7 @@ class ExpiredToken(TokenError):
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class SignedToken:
     """A JWS in compact form, split and decoded; nothing about it is verified yet."""
 

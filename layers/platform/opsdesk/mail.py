@@ -6,10 +6,10 @@ Errors raised from here name a reason, never the message: a mail may hold a cred
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from opsdesk.awsclients import LazyClient
+from opsdesk.frozen import frozen
 
 CHARSET = "UTF-8"
 
@@ -19,7 +19,7 @@ class MailNotSent(Exception):
     credential)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Email:
     to: str
     """The recipient as a header value: `Display Name <address>` (a non-ASCII name RFC 2047-encoded)."""

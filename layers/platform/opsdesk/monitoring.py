@@ -8,9 +8,10 @@ import base64
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, get_args
 
+from opsdesk.frozen import frozen
 from opsdesk.outbound import GuardedHttpClient, OutboundFailed, OutboundRefused, OutboundResponse
 
 IntegrationType = Literal["prometheus", "grafana", "datadog", "cloudwatch", "pagerduty"]
@@ -34,7 +35,7 @@ CloudWatchCheck = Callable[[str, Mapping[str, str]], None]
 """(region, credentials) -> None, raising (a botocore ClientError, or any error) on failure."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ProbeResult:
     ok: bool
     status_code: int | None

@@ -14,8 +14,10 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from opsdesk.frozen import frozen
 
 if TYPE_CHECKING:  # the docs pages need no models: pydantic loads with the first /openapi.json (opsdesk.apidocs)
     from pydantic import BaseModel
@@ -48,7 +50,7 @@ RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit
 _TEMPLATE_VARIABLE = re.compile(r"{([^{}]+)}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Parameter:
     name: str
     location: Literal["query", "path", "header"]
@@ -86,14 +88,14 @@ def path_param(name: str, description: str = "") -> Parameter:
     return Parameter(name, "path", {"type": "string"}, description, required=True)
 
 
-@dataclass(frozen=True)
+@frozen
 class ArrayOf:
     """A response body that is a JSON array of `model`."""
 
     model: type[BaseModel]
 
 
-@dataclass(frozen=True)
+@frozen
 class Content:
     """A response body given by its media type and a plain schema (an HTML page, a document of its own)."""
 
@@ -120,7 +122,7 @@ Body: TypeAlias = "type[BaseModel] | ArrayOf | Content | None"
 """A response body: a JSON object of a model, a JSON array of them, other content, or nothing (204)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Operation:
     method: str
     path: str
@@ -144,13 +146,13 @@ class Operation:
     """Headers of the success answers beyond the rate-limit ones: name -> description (e.g. Set-Cookie)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Tag:
     name: str
     description: str
 
 
-@dataclass(frozen=True)
+@frozen
 class RateLimitHeaders:
     """What a module's rate-limit headers mean (their values are integers)."""
 
@@ -162,7 +164,7 @@ class RateLimitHeaders:
         return dict(zip(RATE_LIMIT_HEADERS, (self.limit, self.remaining, self.reset), strict=True))
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiDescription:
     """What a module's document says beyond its operations."""
 
@@ -355,7 +357,7 @@ def response_schema(document: Mapping[str, Any], method: str, operation_path: st
 # sha512), so a changed file on the CDN is refused by the browser. A new version needs new hashes:
 # `npm pack <package>@<version>` and `openssl dgst -sha384 -binary <file> | base64`.
 
-@dataclass(frozen=True)
+@frozen
 class Asset:
     url: str
     integrity: str

@@ -27,6 +27,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
+from opsdesk.frozen import frozen
+
 Resolver = Callable[..., list[tuple[Any, ...]]]
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 METHODS = frozenset({"GET", "HEAD", "POST"})
@@ -63,7 +65,7 @@ class OutboundFailed(OutboundError):
     """The call could not be made or finished (DNS, connect, TLS, timeout)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class OutboundPolicy:
     allowed_http_hosts: frozenset[str] = frozenset()
     """`host` or `host:port` (lowercase; `[::1]:8080` for IPv6) that may use http and private or loopback
@@ -156,7 +158,7 @@ def parse_host(host: str) -> Address | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Target:
     scheme: str
     host: str

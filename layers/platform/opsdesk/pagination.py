@@ -16,10 +16,10 @@ sizes").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.frozen import frozen
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ LARGEST_OFFSET = 2**31 - 1
 """The largest offset (or page number) a request may name: beyond, it is not a number a client means."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None = None
@@ -42,7 +42,7 @@ class Page(Generic[T]):
     """How many items the whole list has, where the style reports it (from counters, never by counting items)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class PageRequest:
     page: int = 1
     limit: int = DEFAULT_PAGE_SIZE
@@ -66,7 +66,7 @@ def parse_page_request(
     return PageRequest(page=page, limit=limit)
 
 
-@dataclass(frozen=True)
+@frozen
 class CursorRequest:
     limit: int
     cursor: str | None = None
@@ -77,7 +77,7 @@ def parse_cursor_request(query: Mapping[str, str], *, default_limit: int, max_li
     return CursorRequest(limit=parse_limit(query, default_limit, max_limit), cursor=query.get("cursor") or None)
 
 
-@dataclass(frozen=True)
+@frozen
 class OffsetRequest:
     offset: int
     limit: int

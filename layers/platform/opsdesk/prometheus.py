@@ -15,8 +15,10 @@ import resource
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from opsdesk.frozen import frozen
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MetricType = Literal["counter", "gauge", "histogram", "untyped"]
@@ -24,7 +26,7 @@ PROCESS_START = time.time()
 """When this module was imported: the function instance's cold start, to the precision that matters."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Sample:
     value: float
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -32,7 +34,7 @@ class Sample:
     """A histogram's `_bucket`, `_sum` or `_count`."""
 
 
-@dataclass(frozen=True)
+@frozen
 class MetricFamily:
     name: str
     type: MetricType

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PynamoDBException
@@ -18,6 +17,7 @@ from pynamodb.models import Model
 from opsdesk.auth import Principal
 from opsdesk.dynamo import bind_table, unbound_meta
 from opsdesk.errors import RateLimited
+from opsdesk.frozen import frozen
 from opsdesk.observability import logger
 from opsdesk.settings import RateLimitSettings, load_settings
 
@@ -33,7 +33,7 @@ class _CounterItem(Model):
     expiresAt = NumberAttribute()
 
 
-@dataclass(frozen=True)
+@frozen
 class Quota:
     limit: int
     remaining: int

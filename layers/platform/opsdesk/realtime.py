@@ -17,12 +17,13 @@ from typing import Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, reaches
+from opsdesk.frozen import frozen
 from opsdesk.pagination import Page
 
 UNAUTHENTICATED_TENANT = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Connection:
     id: str
     tenant_id: str
@@ -44,7 +45,7 @@ class Connection:
                          groups=self.groups, project_id=self.project_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class Subscriber:
     connection_id: str
     groups: frozenset[str]
@@ -124,7 +125,7 @@ FANOUT_QUEUE_URL_SETTING = "REALTIME_FANOUT_QUEUE_URL"
 """The environment variable with the fan-out queue's URL (opsdesk.settings.RealtimeSettings.fanout_queue_url)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FanoutPage:
     """One page of an event's audience: what one invocation of the fan-out posts. The stream record's page is the
     first (no cursor, and it walks); the pages after it travel through the fan-out queue as `as_body()`."""

@@ -19,6 +19,8 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Generic, TypeVar
 
+from opsdesk.frozen import frozen
+
 APPLICATION_JSON = "application/json"
 
 BodyT = TypeVar("BodyT")
@@ -46,12 +48,12 @@ class Headers(dict[str, str]):
         return isinstance(name, str) and super().__contains__(name.lower())
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     source_ip: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class RequestContext:
     identity: Identity
 
@@ -117,7 +119,7 @@ class Response(Generic[BodyT]):
         return isinstance(first, str) and first.startswith(APPLICATION_JSON)
 
 
-@dataclass(frozen=True)
+@frozen
 class CorsPolicy:
     """CORS headers on actual answers to the listed origins (never a wildcard). Preflights are API Gateway's (the
     local gateway's) to answer, so no allowed request headers or max age are sent here."""
@@ -142,7 +144,7 @@ NextMiddleware = Callable[["RestApi"], Response[Any]]
 Middleware = Callable[["RestApi", NextMiddleware], Response[Any]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     method: str
     rule: str

@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, Literal, Protocol
 
 from opsdesk.errors import DomainError, RateLimited, Unauthorized
+from opsdesk.frozen import frozen
 from opsdesk.tokens import TokenVerifier, bearer_token
 
 Channel = Literal["bearer", "cookie"]
@@ -33,7 +33,7 @@ SAME_SITE = "Strict"
 INVALID_CREDENTIALS = "Invalid username or password"
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionCookie:
     name: str
     path: str

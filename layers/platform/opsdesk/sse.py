@@ -13,7 +13,6 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -26,6 +25,7 @@ from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
 from opsdesk.events import StoredEvent, reaches
+from opsdesk.frozen import frozen
 from opsdesk.tokens import TokenVerifier, bearer_token
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ ReadAfter = Callable[[str, str, int], list[StoredEvent]]
 """(tenant, stream, after) -> the stream's events numbered above `after`, oldest first."""
 
 
-@dataclass(frozen=True)
+@frozen
 class StreamTiming:
     poll_seconds: float = 0.5
     """How often the stream is read again when it cannot tell whether something new was written."""
@@ -56,7 +56,7 @@ def format_event(event: StoredEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-@dataclass(frozen=True)
+@frozen
 class EventFormat:
     """How a module's document writes its stream: each event, the idle keep-alive (a comment line unless the
     document makes it an event), an opening event, and the ids a client sends back in `Last-Event-ID`."""

@@ -6,10 +6,12 @@ docs/data-model.md next to the repository that writes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class GlobalIndex:
     name: str
     partition_key: str
@@ -17,7 +19,7 @@ class GlobalIndex:
     # Projection is ALL for every index: list pages render from the index alone, with no extra GetItem.
 
 
-@dataclass(frozen=True)
+@frozen
 class TableDefinition:
     logical_id: str
     """CloudFormation logical id, and the stem of the local table name."""

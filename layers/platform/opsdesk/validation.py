@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
 from pydantic_core import PydanticCustomError, core_schema
 
 from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.frozen import frozen
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -39,7 +39,7 @@ NOT_BLANK = r"\S"
 """A JSON Schema pattern (matched anywhere in the value): at least one character that is not whitespace."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stripped:
     """Text kept without its surrounding whitespace, after the length limits beside it checked it as sent (so the
     document's maxLength is exactly what is refused). Unless `blank`, whitespace alone is refused, and the document

@@ -11,9 +11,9 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from opsdesk.errors import Unauthorized
+from opsdesk.frozen import frozen
 from opsdesk.jose import ExpiredToken, TokenError, check_claims, sign_hs256, split_token, verify_hs256
 
 WS_TOKEN_SECONDS = 120
@@ -23,7 +23,7 @@ WS_AUDIENCE = "opsdesk-websocket"
 LABEL = b"opsdesk websocket token v1"
 
 
-@dataclass(frozen=True)
+@frozen
 class WsClaims:
     user_id: str
     tenant_id: str

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from enum import Enum
 
 from opsdesk.ai.provider import (
@@ -45,6 +44,7 @@ from opsdesk.ai.provider import (
 )
 from opsdesk.ai.tools import SEARCH_DOCS, DocResult, doc_results
 from opsdesk.ai.usage import TokenUsage, estimate_tokens
+from opsdesk.frozen import frozen
 from opsdesk.search.synonyms import domain_synonyms, fold, words
 
 OFFLINE_MODEL_ID = "offline-docs"
@@ -141,7 +141,7 @@ folded, a word one edit away (a typo: `permisions`); at least `MIN_AFFIX - 1` ma
 identifier (`denied` in `accessdenied`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Concept:
     """One thing the question asks about: any of its forms (folded word sequences) found in a text covers it."""
 
@@ -221,7 +221,7 @@ relevance.json), never on the held-out ones. The article's type fitting the ques
 told nothing apart (it still orders near-equal articles: ``TYPE_BONUS``)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Evidence:
     """What says that the best article answers the question. Each part is in 0..1; none decides alone."""
 
@@ -262,7 +262,7 @@ class Evidence:
         return EVIDENCE_OFFSET + sum(EVIDENCE_WEIGHTS[name] * value for name, value in self.parts().items())
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     confidence: Confidence
     articles: list[DocResult]
@@ -270,7 +270,7 @@ class Decision:
     evidence: Evidence | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Selection:
     min_relevance: float = 0.25
     """An article listed besides the best one must score at least this (embedded backend's relevance)."""

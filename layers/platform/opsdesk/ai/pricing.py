@@ -3,10 +3,10 @@ us-east-1 when written, 2026-12). Costs are kept in millionths of a dollar (inte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Price:
     input_per_million: float
     output_per_million: float

@@ -15,22 +15,22 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from opsdesk.ai.usage import TokenUsage
+from opsdesk.frozen import frozen
 
 Role = Literal["user", "assistant"]
 LOG = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class ChatMessage:
     role: Role
     content: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolSpec:
     name: str
     description: str
@@ -38,7 +38,7 @@ class ToolSpec:
     """JSON Schema of the tool's arguments (an object)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Citation:
     """A source a tool result points the user to."""
 
@@ -46,7 +46,7 @@ class Citation:
     url: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolOutput:
     content: Mapping[str, Any]
     """What the model reads: a JSON object."""
@@ -68,19 +68,19 @@ class Tool(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class TextDelta:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolCall:
     call_id: str
     name: str
     args: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolResult:
     call_id: str
     name: str
@@ -93,7 +93,7 @@ class ToolResult:
         return self.output.citations if self.output else ()
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageReport:
     """The tokens of one model call (a Converse request, or the offline provider's answer)."""
 

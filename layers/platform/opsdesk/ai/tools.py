@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.ai.provider import Citation, ToolError, ToolOutput, ToolSpec
+from opsdesk.frozen import frozen
 from opsdesk.search.backend import SearchBackend
 from opsdesk.search.model import SearchHit
 
@@ -17,7 +17,7 @@ MAX_QUERY_CHARS = 500
 PLANE_SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class DocResult:
     """One article of a searchDocs result, as the model reads it."""
 

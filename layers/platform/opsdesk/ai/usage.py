@@ -6,7 +6,8 @@ tokenizer, so it estimates with `estimate_tokens`; either way every call is reco
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from opsdesk.frozen import frozen
 
 # Runs of letters, runs of digits, and single other non-space characters (punctuation, symbols).
 _PIECES = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_")
@@ -30,7 +31,7 @@ def estimate_tokens(text: str) -> int:
     return total
 
 
-@dataclass(frozen=True)
+@frozen
 class TokenUsage:
     input_tokens: int = 0
     output_tokens: int = 0
@@ -39,7 +40,7 @@ class TokenUsage:
         return TokenUsage(self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens)
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageTotals:
     """One tenant's AI usage on one UTC day with one model: tokens in and out, the model calls that used them and
     the requests (chats) that made those calls."""

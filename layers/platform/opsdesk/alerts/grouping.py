@@ -12,11 +12,12 @@ project holds, as a plain function the alert store applies with conditional writ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
 from opsdesk.alerts.records import Alert
+from opsdesk.frozen import frozen
 
 GROUPING_WINDOW = timedelta(minutes=30)
 """Alerts of one service this close to the incident's last alert are one incident."""
@@ -27,7 +28,7 @@ units and, past DynamoDB's 400 KB (1,500 keys of 255 characters), failed. A key 
 `untracked`, and such an incident waits for a person instead of moving on when its followed keys resolve."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AlertGroup:
     """An open incident as alert routing sees it: its alerts by dedup key and whether each still fires."""
 
@@ -58,7 +59,7 @@ class Outcome(Enum):
     NOTHING = "nothing"
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     outcome: Outcome
     group: AlertGroup | None = None

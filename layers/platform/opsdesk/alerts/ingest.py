@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from opsdesk.alerts.grouping import AlertGroup, Outcome, decide
@@ -38,6 +38,7 @@ from opsdesk.copilot.service import (
     ranking_requested_event,
 )
 from opsdesk.errors import Conflict
+from opsdesk.frozen import frozen
 from opsdesk.response import workflow as response_workflow
 from opsdesk.response.queries import MAX_IDEMPOTENCY_KEY
 from opsdesk.response.records import MAX_NAME, MAX_TAG, MAX_TEXT, MAX_TITLE, Level, NewEvent, NewIncident, Status
@@ -51,7 +52,7 @@ LEVELS: dict[str, Level] = {"critical": "critical", "high": "error", "medium": "
 _IDS = uuid.UUID("6f1d7c52-4a8e-4d0b-9a53-2b8f0c1e7a10")
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """A project an integration routes the alert to."""
 

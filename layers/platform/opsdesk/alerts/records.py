@@ -5,9 +5,11 @@ deployment events that become change evidence. Plain records; no AWS."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Literal
+
+from opsdesk.frozen import frozen
 
 AlertSource = Literal["cloudwatch", "alertmanager", "grafana", "datadog", "pagerduty", "opsdesk"]
 AlertAction = Literal["trigger", "acknowledge", "resolve"]
@@ -25,7 +27,7 @@ class AlertPayloadError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
+@frozen
 class Alert:
     source: AlertSource
     dedup_key: str
@@ -54,7 +56,7 @@ class Alert:
         return "resolved" if self.action == "resolve" else "firing"
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeNotice:
     """A change a deploy tool reported (CodeDeploy, ECS): stored as evidence the hypothesis engine cites."""
 

@@ -7,7 +7,6 @@ event finds its marker and commits nothing the second time."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -18,6 +17,7 @@ from opsdesk.alerts.grouping import AlertGroup
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import Outcome, Transactions, bind_table, connection_for, get_item, unbound_meta
 from opsdesk.errors import Conflict
+from opsdesk.frozen import frozen
 from opsdesk.settings import CopilotSettings, load_settings
 
 DELIVERY_TTL = timedelta(days=2)
@@ -71,7 +71,7 @@ def delivery_key(tenant_id: str, project_id: str, delivery_id: str) -> tuple[str
     return f"{_project(tenant_id, project_id)}#ADLV", delivery_id
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredGroup:
     group: AlertGroup
     response_incident_id: str

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from opsdesk.alerts.records import Alert, ChangeNotice
 from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
+from opsdesk.frozen import frozen
 from opsdesk.settings import CopilotSettings, load_settings
 
 WEBHOOK_TYPES: Mapping[str, str] = {"prometheus": "alertmanager", "grafana": "grafana", "datadog": "datadog",
@@ -32,7 +33,7 @@ ROUTE_CACHE_SECONDS = 30.0
 Query per key per 30 s, and an integration's change reaches the alert path within that time. Locally 0: at once."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RouteEntry:
     key: str
     tenant_id: str

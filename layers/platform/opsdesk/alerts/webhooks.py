@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,13 +17,14 @@ from opsdesk.alerts.records import Alert, AlertPayloadError
 from opsdesk.alerts.routes import WEBHOOK_TYPES, RouteRepository
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.errors import FieldError, Unauthorized, ValidationFailed
+from opsdesk.frozen import frozen
 from opsdesk.secrets import SecretStore
 
 TOKEN_CREDENTIAL = "webhook_token"
 MIN_TOKEN_LENGTH = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class Accepted:
     event_id: str
     alerts: int

@@ -23,19 +23,20 @@ opsdesk.analysis.weights, with the other evidence weights).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from opsdesk.analysis.evidence import CAUSE_CLASSES, ChangeKind
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeSignal:
     kind: ChangeKind
     weight: float
     half_life_minutes: float
 
 
-@dataclass(frozen=True)
+@frozen
 class CauseEntry:
     cause: str
     label: str

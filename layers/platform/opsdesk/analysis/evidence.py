@@ -7,9 +7,11 @@ Every evidence item has an `id` so a hypothesis can cite exactly the items it re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Literal
+
+from opsdesk.frozen import frozen
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 ChangeKind = Literal["deployment", "config_change", "feature_flag", "infrastructure", "scaling", "dependency_update"]
@@ -34,7 +36,7 @@ CAUSE_CLASSES: tuple[str, ...] = (
 """The catalogue's cause classes, by id: labelled cases, confirmed causes and hypotheses all use these ids."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentFacts:
     title: str
     description: str
@@ -43,7 +45,7 @@ class IncidentFacts:
     detected_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class AlertEvidence:
     """An alert of the incident's project around `detected_at` (any source, normalised)."""
 
@@ -58,7 +60,7 @@ class AlertEvidence:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeEvidence:
     """A change an alert source or a deploy tool reported (a deployment, a config or flag change, ...)."""
 
@@ -70,7 +72,7 @@ class ChangeEvidence:
     version: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PastIncident:
     """An earlier incident of the same project, with the cause people confirmed (None: never confirmed)."""
 
@@ -91,7 +93,7 @@ ObservationKind = Literal["log", "metric", "alert", "trace", "user_action"]
 Level = Literal["debug", "info", "warning", "error", "critical"]
 
 
-@dataclass(frozen=True)
+@frozen
 class ObservationEvidence:
     """Something observed during the incident (the response module's events): a log line, a metric reading, an
     alert, a trace, or a note of what someone did. Changes it reports (a deployment, a flag turned on) also reach the
@@ -108,7 +110,7 @@ class ObservationEvidence:
     """Its metadata as text (a metric's name, a version, a status code)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class EvidenceBundle:
     incident: IncidentFacts
     alerts: tuple[AlertEvidence, ...] = ()
@@ -117,7 +119,7 @@ class EvidenceBundle:
     observations: tuple[ObservationEvidence, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Hypothesis:
     """One ranked explanation, with exactly what the copilot document's Hypothesis shows (its id, incident id,
     feedback and creation time are the store's business)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from opsdesk.analysis.evidence import ChangeEvidence, ChangeKind, ObservationEvidence
@@ -30,6 +29,7 @@ from opsdesk.analysis.text import (
     relation,
     tokenize,
 )
+from opsdesk.frozen import frozen
 
 LEVEL_FACTOR: Mapping[str, float] = {"critical": 1.0, "error": 1.0, "warning": 0.7, "info": 0.45, "debug": 0.25}
 KIND_FACTOR: Mapping[str, float] = {"alert": 1.0, "metric": 1.0, "log": 0.9, "trace": 0.85, "user_action": 0.8}
@@ -45,7 +45,7 @@ _ID_LIKE = re.compile(r"^[0-9a-f-]{16,}$|^\d+(\.\d+)?$", re.IGNORECASE)
 _NUMBERS = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeVocabulary:
     kind: ChangeKind
     pattern: re.Pattern[str]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,6 +19,7 @@ from opsdesk.analysis.catalogue import CATALOGUE
 from opsdesk.analysis.engine import rank_hypotheses
 from opsdesk.analysis.evidence import CAUSE_CLASSES, EvidenceBundle, Hypothesis
 from opsdesk.analysis.text import ago
+from opsdesk.frozen import frozen
 
 OFFLINE_MODEL_ID = "opsdesk-offline-hypotheses"
 HYPOTHESES_TOOL = "record_hypotheses"
@@ -36,7 +36,7 @@ SYSTEM_PROMPT = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class HypothesisResult:
     hypotheses: tuple[Hypothesis, ...]
     """Ranked: rank 1 first, confidences descending."""

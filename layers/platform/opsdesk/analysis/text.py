@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -19,6 +18,7 @@ from opsdesk.analysis.vocabulary import (
     STOP_WORDS,
 )
 from opsdesk.analysis.weights import DIMINISHING
+from opsdesk.frozen import frozen
 
 MAX_QUOTE = 80
 MAX_QUOTED_TERMS = 5
@@ -37,7 +37,7 @@ _SUFFIXES = (("ies", "y"), ("ing", ""), ("ion", ""), ("ed", ""), ("s", ""))
 
 
 # ---------------------------------------------------------------------------------------------------- text
-@dataclass(frozen=True)
+@frozen
 class Token:
     term: str
     start: int
@@ -91,14 +91,14 @@ def terms_of(text: str) -> tuple[str, ...]:
     return tuple(token.term for token in tokenize(text))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Entry:
     cause: str
     points: float
     """Positive: supports the cause; negative: a contradicting phrase."""
 
 
-@dataclass(frozen=True)
+@frozen
 class _PhraseTable:
     by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[_Entry, ...]], ...]]
     """First term -> (phrase terms, entries), longest phrase first."""
@@ -132,7 +132,7 @@ _TABLE = _build_table(CATALOGUE)
 BY_CAUSE = {entry.cause: entry for entry in CATALOGUE}
 
 
-@dataclass(frozen=True)
+@frozen
 class _Match:
     entries: tuple[_Entry, ...]
     start: int
@@ -183,7 +183,7 @@ def quote(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- signals
-@dataclass(frozen=True)
+@frozen
 class Signal:
     cause: str
     group: str

@@ -13,7 +13,7 @@ person's approval bound to its exact hash; a denied one is never proposed twice 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -49,6 +49,7 @@ from opsdesk.aura.tools import ToolRunner, working_branch
 from opsdesk.aura.views import plan_view
 from opsdesk.clock import new_id, utc_now
 from opsdesk.errors import Conflict
+from opsdesk.frozen import frozen
 
 S = TicketStatus
 HEALTHY = "Healthy"
@@ -67,7 +68,7 @@ class Next(Enum):
     STOP = "stop"
 
 
-@dataclass(frozen=True)
+@frozen
 class AgentSettings:
     plan_approval_required: bool = True
     lease_seconds: int = 900
@@ -78,7 +79,7 @@ class AgentSettings:
     """An invocation takes turns for about this long, then hands the run on to a fresh one (the next kick)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TurnResult:
     next: Next
     delay_seconds: int = 0

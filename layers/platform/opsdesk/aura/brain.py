@@ -8,13 +8,13 @@ decision (opsdesk.aura.agent with opsdesk.aura.policy), never the brain's."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
 from opsdesk.aura.records import AgentProgress, Plan, Priority, ToolRequest
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketBrief:
     ticket_id: str
     title: str
@@ -22,25 +22,25 @@ class TicketBrief:
     priority: Priority
 
 
-@dataclass(frozen=True)
+@frozen
 class Tokens:
     prompt: int
     completion: int
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanResult:
     plan: Plan
     reasoning: str
     tokens: Tokens
 
 
-@dataclass(frozen=True)
+@frozen
 class CallTool:
     request: ToolRequest
 
 
-@dataclass(frozen=True)
+@frozen
 class AskQuestion:
     key: str
     question: str
@@ -48,17 +48,17 @@ class AskQuestion:
     reasoning: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Finish:
     summary: str
 
 
-@dataclass(frozen=True)
+@frozen
 class GiveUp:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Replan:
     """The plan cannot go on as written (an action was denied): plan again with what is known now."""
 
@@ -68,13 +68,13 @@ class Replan:
 Move = CallTool | AskQuestion | Finish | GiveUp | Replan
 
 
-@dataclass(frozen=True)
+@frozen
 class TurnDecision:
     move: Move
     tokens: Tokens
 
 
-@dataclass(frozen=True)
+@frozen
 class AgentState:
     brief: TicketBrief
     plan: Plan

@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from opsdesk.aura.codec import audit_doc, compact
 from opsdesk.aura.counters import ticket_audit_keys
 from opsdesk.aura.records import AuditEntry, Ticket
+from opsdesk.frozen import frozen
 
 GENESIS = "0" * 64
 
@@ -38,7 +39,7 @@ def append(ticket: Ticket, entries: Iterable[AuditEntry]) -> tuple[Ticket, tuple
     return replace(ticket, audit_sequence=sequence, audit_head=head, audit_counts=dict(counts)), tuple(linked)
 
 
-@dataclass(frozen=True)
+@frozen
 class ChainReport:
     intact: bool
     entries: int

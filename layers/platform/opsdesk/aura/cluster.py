@@ -15,7 +15,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -24,6 +23,7 @@ from opsdesk.aura.git_trees import commit_tree, files_under, open_repo, read_blo
 from opsdesk.aura.kube_objects import WORKLOADS, Rollout, live_objects, parse_query, replicas_of, result
 from opsdesk.aura.manifest_checks import MANIFEST_SUFFIXES, check_manifest, parse_documents
 from opsdesk.aura.tool_errors import ToolError, ToolOutage
+from opsdesk.frozen import frozen
 from opsdesk.outbound import OutboundFailed, OutboundRefused, OutboundResponse
 
 APP_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
@@ -42,7 +42,7 @@ CLUSTER_SCOPED = frozenset({"Namespace", "ClusterRole", "ClusterRoleBinding", "C
                             "PersistentVolume", "StorageClass", "PriorityClass"})
 
 
-@dataclass(frozen=True)
+@frozen
 class SyncStarted:
     app: str
     revision: str
@@ -54,7 +54,7 @@ class SyncStarted:
         return {"app": self.app, "revision": self.revision, "operation": self.operation, "phase": self.phase}
 
 
-@dataclass(frozen=True)
+@frozen
 class AppHealth:
     app: str
     sync: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, Finish, GiveUp, Move, Replan
@@ -18,6 +17,7 @@ from opsdesk.aura.checkpoint import left_out
 from opsdesk.aura.intent import parse_answer
 from opsdesk.aura.manifests import ManifestEditError, NeedsChoice, edit_workload, fill, fill_text, service_for
 from opsdesk.aura.records import CompletedCall, PlanStep, ToolRequest
+from opsdesk.frozen import frozen
 
 HEALTHY = "Healthy"
 MAX_ATTEMPTS = 2
@@ -42,7 +42,7 @@ WHAT_IT_IS = {"name": "a workload name", "namespace": "a namespace name", "image
               "replicas": "a number of replicas", "port": "a port number", "config": "KEY=value settings"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Turn:
     """What the checkpoint says, arranged for deciding."""
 

@@ -22,7 +22,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -40,6 +40,7 @@ from opsdesk.aura.manifest_checks import (
 from opsdesk.aura.tool_errors import ToolError, ToolOutage
 from opsdesk.aura.tools import working_branch
 from opsdesk.aura.workspace_state import RecordedCommit, WorkspaceState
+from opsdesk.frozen import frozen
 
 if TYPE_CHECKING:
     from dulwich.client import GitClient
@@ -52,7 +53,7 @@ MAX_LISTED_FILES = 500
 MAX_MESSAGE_CHARS = 4000
 
 
-@dataclass(frozen=True)
+@frozen
 class GitCredential:
     """For an https remote: a user name and a token (GitHub: `x-access-token` and the token)."""
 
@@ -60,7 +61,7 @@ class GitCredential:
     password: str = field(repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class RemoteHeads:
     """The remote's branches (name → sha) as the last fetch saw them, and which one is its default."""
 
@@ -75,7 +76,7 @@ class RemoteHeads:
         return head
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A tool's result and the workspace state after it."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from opsdesk.frozen import frozen
 
 if TYPE_CHECKING:
     from dulwich.objects import ObjectID
@@ -20,7 +21,7 @@ FILE_MODE = 0o100644
 SHA = re.compile(r"[0-9a-f]{40}")
 
 
-@dataclass(frozen=True)
+@frozen
 class CommitSpec:
     """Everything a commit's sha depends on: the same spec gives the same sha, on any machine, at any time."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from opsdesk.aura.intent_scan import (
@@ -38,6 +38,7 @@ from opsdesk.aura.intent_words import (
 )
 from opsdesk.aura.policy import is_production
 from opsdesk.aura.software import BY_SPELLING, Software, lookup
+from opsdesk.frozen import frozen
 
 __all__ = ["Action", "WorkRequest", "parse_answer", "read_ticket"]
 
@@ -50,7 +51,7 @@ NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkRequest:
     action: Action | None
     name: str | None = None

@@ -31,6 +31,7 @@ from opsdesk.aura.intent_words import (
     Action,
 )
 from opsdesk.aura.software import Software, lookup, one_edit_apart
+from opsdesk.frozen import frozen
 
 ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
@@ -49,13 +50,13 @@ VERSION = re.compile(r"(?<![\w./:=-])(v?\d+(?:\.\d+){1,3}(?:-[0-9a-z.]+)?)(?![\w
 PORT = re.compile(r"\bport\s*[:=]?\s*(\d{2,5})\b|\b(?:on|listens\s+on|listening\s+on)\s+:?(\d{2,5})\b")
 
 
-@dataclass(frozen=True)
+@frozen
 class Segment:
     text: str
     title: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Word:
     text: str
     start: int

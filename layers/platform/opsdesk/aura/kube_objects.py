@@ -8,16 +8,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.aura.tool_errors import ToolError
+from opsdesk.frozen import frozen
 
 MAX_ITEMS = 100
 NAME = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?")
 
 
-@dataclass(frozen=True)
+@frozen
 class KindInfo:
     kind: str
     """The agent's name (`deployment`), as kubectl spells the singular."""
@@ -50,7 +50,7 @@ ALIASES = {"ns": "namespace", "namespaces": "namespace", "deploy": "deployment",
 BY_API_KIND = {info.api_kind: info for info in KINDS.values()}
 
 
-@dataclass(frozen=True)
+@frozen
 class Query:
     """One kubectl_get, checked: names are Kubernetes names before they are put in a URL."""
 
@@ -166,7 +166,7 @@ BUILTIN_NAMESPACES = ("default", "kube-system")
 LOCAL_NODE = "local-node"
 
 
-@dataclass(frozen=True)
+@frozen
 class Rollout:
     """How long a simulated rollout takes: a fixed start, then one replica ready after another."""
 

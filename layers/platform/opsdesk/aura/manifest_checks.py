@@ -11,10 +11,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.aura.tool_errors import ToolError
+from opsdesk.frozen import frozen
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -59,7 +59,7 @@ DOCUMENT_RULES = frozenset({"invalid-yaml", "empty-manifest", "not-an-object", "
 """Rules about the file's shape; the secret rules are reported before them."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     rule: str
     message: str

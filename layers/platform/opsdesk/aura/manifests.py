@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from opsdesk.aura.tools import MANIFEST_ROOT, manifest_path
+from opsdesk.frozen import frozen
 
 __all__ = ["ManifestEditError", "NeedsChoice", "WorkloadSpec", "edit_workload", "fill", "fill_text", "manifest_path",
            "namespace_manifest", "namespace_manifest_path", "placeholder", "placeholders_in", "service_for",
@@ -63,7 +64,7 @@ def service_path(namespace: str, name: str) -> str:
     return manifest_path(namespace, f"{name}-svc")
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkloadSpec:
     """What a new workload's manifest says. Any field may hold a placeholder (`${replicas}`) instead."""
 

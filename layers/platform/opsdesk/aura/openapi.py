@@ -14,7 +14,6 @@ that the model's types carry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.apimap import AURA
@@ -40,6 +39,7 @@ from opsdesk.aura.requests import (
 )
 from opsdesk.aura.sse import ID_PREFIX
 from opsdesk.aura.streams import EVENT_TYPES
+from opsdesk.frozen import frozen
 from opsdesk.openapi import (
     SCHEMAS,
     SERVER_SENT_EVENTS,
@@ -77,7 +77,7 @@ TICKET_ID = path_param("ticket_id", "A ticket of the caller's tenant (any other 
 TICKET = "/tickets/{ticket_id}"
 
 
-@dataclass(frozen=True)
+@frozen
 class CommaSeparated(Parameter):
     """A query parameter holding a comma-separated list (`status=draft,executing`), which OpenAPI writes as an
     array parameter with `explode: false`; the builder's Parameter renders only the default (repeated) form."""

@@ -18,7 +18,6 @@ Step arguments are the tool's arguments as far as the ticket tells them. Convent
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +35,7 @@ from opsdesk.aura.manifests import (
 )
 from opsdesk.aura.records import PlanStep
 from opsdesk.aura.tools import MANIFEST_ROOT, working_branch
+from opsdesk.frozen import frozen
 
 
 class Role(StrEnum):
@@ -50,7 +50,7 @@ class Role(StrEnum):
     HEALTH = "health"
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftStep:
     step: PlanStep
     role: Role

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from opsdesk.aura.records import ToolRequest
 from opsdesk.aura.tools import BRANCH_PREFIX, MANIFEST_ROOT, TOOLS
+from opsdesk.frozen import frozen
 
 PRODUCTION_WORDS = frozenset({"prod", "production", "prd", "live"})
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
@@ -40,7 +40,7 @@ ALLOWED_KINDS = frozenset({
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Assessment:
     destructive: bool
     reasons: tuple[str, ...] = ()

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
+
+from opsdesk.frozen import frozen
 
 Priority = Literal["low", "medium", "high", "critical"]
 PRIORITIES: tuple[Priority, ...] = ("low", "medium", "high", "critical")
@@ -60,7 +62,7 @@ class AuditType(StrEnum):
     RESOLVED = "resolved"
 
 
-@dataclass(frozen=True)
+@frozen
 class Usage:
     """Tokens one model call (or a ticket, summed) used, and what they cost by the price table."""
 
@@ -77,7 +79,7 @@ class Usage:
                      round(self.estimated_cost + other.estimated_cost, 6))
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanStep:
     description: str
     tool: str
@@ -87,7 +89,7 @@ class PlanStep:
     """Choices the ticket left open that this step needs (e.g. `namespace`, `replicas`): the agent asks first."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     summary: str
     steps: tuple[PlanStep, ...]
@@ -103,7 +105,7 @@ def action_hash(tool: str, args: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolRequest:
     """One tool call the brain asks for."""
 
@@ -118,7 +120,7 @@ class ToolRequest:
         return action_hash(self.tool, self.args)
 
 
-@dataclass(frozen=True)
+@frozen
 class PendingApproval:
     id: str
     tool: str
@@ -131,7 +133,7 @@ class PendingApproval:
     step_index: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PendingQuestion:
     id: str
     key: str
@@ -141,7 +143,7 @@ class PendingQuestion:
     requested_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class CompletedCall:
     """A tool call that finished: the checkpoint keeps it so a replayed turn never calls it again."""
 
@@ -154,7 +156,7 @@ class CompletedCall:
     turn: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """A human's answer to an approval: bound to the action's hash."""
 
@@ -164,7 +166,7 @@ class Decision:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class InflightCall:
     """A tool call the agent decided on and recorded before making it: a turn replayed after a crash makes this
     call again with the same id (the tools make a repeated id harmless) instead of deciding anew."""
@@ -177,7 +179,7 @@ class InflightCall:
     """The deciding turn's tokens, for the call's audit entry (a replayed call's too)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AgentProgress:
     """The agent's checkpoint: everything a turn needs to carry on, written with the turn's results."""
 
@@ -201,7 +203,7 @@ class AgentProgress:
         return any(not d.approved and d.action_hash == digest for d in self.decisions)
 
 
-@dataclass(frozen=True)
+@frozen
 class Ticket:
     id: str
     tenant_id: str
@@ -243,7 +245,7 @@ class Ticket:
         return self.run_id is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditEntry:
     id: str
     ticket_id: str
@@ -262,7 +264,7 @@ class AuditEntry:
     hash: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketEvent:
     """One SSE event (seeds/aura-api.md, "Event Format")."""
 

@@ -9,7 +9,7 @@ and the loser reads again and decides again (a person's cancel always wins; the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,6 +22,7 @@ from opsdesk.aura.tools import working_branch
 from opsdesk.auth import Principal
 from opsdesk.clock import new_id, utc_now
 from opsdesk.errors import Conflict, FieldError, NotFound, ValidationFailed
+from opsdesk.frozen import frozen
 from opsdesk.pagination import OffsetRequest, beyond_reach, too_deep
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def sent_before(sent_at: datetime | None, asked_at: datetime) -> bool:
     return sent_at is not None and asked_at >= sent_at + REQUEST_TIME_RESOLUTION
 
 
-@dataclass(frozen=True)
+@frozen
 class Features:
     plan_approval_required: bool = True
     run_lease_seconds: int = 900

@@ -6,10 +6,10 @@ Images are pinned to a version, never `latest`: a manifest in git must say what 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Software:
     name: str
     """The canonical name: the workload's name when the ticket gives no other."""

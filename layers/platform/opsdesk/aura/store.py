@@ -5,14 +5,15 @@ the counters it moves and its live events, conditioned on the version that was r
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Protocol
 
 from opsdesk.aura.records import Actor, AuditEntry, Ticket, TicketEvent, TicketStatus, Usage
+from opsdesk.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketChange:
     before: Ticket | None
     """The ticket as read (its version is the write's condition); None for a new ticket."""
@@ -25,13 +26,13 @@ class TicketChange:
     tool_calls: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketFilter:
     statuses: tuple[TicketStatus, ...] = ()
     priorities: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditFilter:
     ticket_id: str | None = None
     types: tuple[str, ...] = ()

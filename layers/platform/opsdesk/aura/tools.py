@@ -8,10 +8,11 @@ working branch `aura/ticket-<ticket id>`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from opsdesk.aura.records import ToolRequest
+from opsdesk.frozen import frozen
 
 BRANCH_PREFIX = "aura/ticket-"
 MANIFEST_ROOT = "apps"
@@ -25,7 +26,7 @@ def manifest_path(namespace: str, name: str) -> str:
     return f"{MANIFEST_ROOT}/{namespace}/{name}.yaml"
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolSpec:
     name: str
     description: str
@@ -64,7 +65,7 @@ TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in (
 )}
 
 
-@dataclass(frozen=True)
+@frozen
 class ToolOutcome:
     ok: bool
     result: Mapping[str, Any]

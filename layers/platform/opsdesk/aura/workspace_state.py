@@ -17,15 +17,16 @@ content together is capped (MAX_CONTENT_BYTES): the item stays well inside Dynam
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from opsdesk.aura.tool_errors import ToolError
+from opsdesk.frozen import frozen
 
 MAX_CONTENT_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordedCommit:
     sha: str
     parent: str
@@ -41,7 +42,7 @@ class RecordedCommit:
                 "author": self.author, "time": self.time, "files": dict(self.files)}
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkspaceState:
     branch: str | None = None
     base: str | None = None

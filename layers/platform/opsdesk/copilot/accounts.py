@@ -12,7 +12,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.auth import Principal
@@ -22,6 +22,7 @@ from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore, UserDirectory
 from opsdesk.directory import NEW_PASSWORD_REQUIRED, Tokens
 from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
+from opsdesk.frozen import frozen
 from opsdesk.wstokens import WsClaims, WsTokens
 
 if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
@@ -39,7 +40,7 @@ def slugify(name: str) -> str:
     return slug[:48].strip("-") or "tenant"
 
 
-@dataclass(frozen=True)
+@frozen
 class SignedIn:
     user: User
     tenant: Tenant | None
@@ -55,7 +56,7 @@ class FailureCounter(Protocol):
     def window_end(self, window_seconds: int) -> float: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class LoginThrottle:
     """Failed sign-ins per email and per source address in 15-minute windows: from `slow_after` failures each
     further attempt waits a little longer, past `refuse_after` the email (or address) is refused with 429 until

@@ -9,7 +9,6 @@ advice, and the advice says which figure triggered it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from opsdesk.clock import to_rfc3339
 from opsdesk.copilot.records import Incident, IncidentDay, IncidentState, UsageDay
 from opsdesk.copilot.service import elapsed_minutes
 from opsdesk.copilot.workflow import TIMESTAMP_FIELD
+from opsdesk.frozen import frozen
 
 MICROS = 1_000_000
 MOST_EXPENSIVE = 5
@@ -33,7 +33,7 @@ def dollars(micros: int) -> float:
     return round(micros / MICROS, 6)
 
 
-@dataclass(frozen=True)
+@frozen
 class DayRange:
     first: date
     last: date

@@ -3,10 +3,12 @@ hypotheses, monitoring integrations and alerts. What the service and the store e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from opsdesk.frozen import frozen
 
 
 class Role(StrEnum):
@@ -43,7 +45,7 @@ class IncidentState(StrEnum):
     INCONCLUSIVE = "inconclusive"
 
 
-@dataclass(frozen=True)
+@frozen
 class Tenant:
     id: str
     name: str
@@ -51,7 +53,7 @@ class Tenant:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class User:
     """A copilot user of a tenant: the Cognito user (`id` is its `sub`) and what the copilot keeps about it."""
 
@@ -78,7 +80,7 @@ def connection_project(user: User | None, token_age_seconds: float, token_lifeti
     return user.active_project_id
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     id: str
     tenant_id: str
@@ -90,7 +92,7 @@ class Project:
     version: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Member:
     project_id: str
     user_id: str
@@ -102,7 +104,7 @@ class Member:
     """Added by email before the user ever signed in (an invitation was mailed)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Incident:
     id: str
     project_id: str
@@ -126,13 +128,13 @@ class Incident:
     version: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentFilters:
     severity: Severity | None = None
     state: IncidentState | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredHypothesis:
     id: str
     incident_id: str
@@ -150,7 +152,7 @@ class StoredHypothesis:
     """None, `confirmed` or `rejected`."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Integration:
     id: str
     project_id: str
@@ -168,7 +170,7 @@ class Integration:
     last_test: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Alert:
     id: str
     project_id: str
@@ -192,7 +194,7 @@ class Alert:
         return self.description or self.summary
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeEvent:
     """A deployment or configuration change that an alert source reported for the project."""
 
@@ -205,7 +207,7 @@ class ChangeEvent:
     version: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageRecord:
     """One AI request (a hypothesis generation), as the analytics count it."""
 
@@ -218,7 +220,7 @@ class UsageRecord:
     at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageDay:
     day: str
     request_type: str
@@ -228,7 +230,7 @@ class UsageDay:
     cache_hits: int
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentDay:
     day: str
     incidents_created: int

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -27,6 +27,7 @@ from opsdesk.copilot.store import CopilotStore
 from opsdesk.copilot.workflow import can_move, moved
 from opsdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.events import DomainEvent, project_stream
+from opsdesk.frozen import frozen
 from opsdesk.pagination import OffsetRequest, beyond_reach, reach_probe, too_deep
 
 T = TypeVar("T")
@@ -46,7 +47,7 @@ project) -> the new user's id. The accounts service provides it (it owns the use
 NO_PROJECT = "No active project: switch to a project you are a member of (POST /auth/switch-project)"
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectContext:
     """The caller in their current project: who they are there."""
 

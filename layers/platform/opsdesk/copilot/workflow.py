@@ -12,10 +12,10 @@ resolved or inconclusive (it regressed, was reopened, or new evidence came). Not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from opsdesk.copilot.records import Incident, IncidentState
+from opsdesk.frozen import frozen
 
 S = IncidentState
 TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
@@ -61,7 +61,7 @@ def moved(incident: Incident, target: IncidentState, now: datetime) -> Incident:
                        "version": incident.version + 1})
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkflowStep:
     state: IncidentState
     title: str

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.auth import Principal
 from opsdesk.clock import is_uuid, new_id, to_rfc3339, utc_now
 from opsdesk.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from opsdesk.frozen import frozen
 from opsdesk.helpdesk.records import AGENT_GROUPS
 
 if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
@@ -60,7 +60,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066
 _UNSAFE_FOR_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@dataclass(frozen=True)
+@frozen
 class Attachment:
     id: str
     ticket_id: str
@@ -77,7 +77,7 @@ class Attachment:
                 "created_at": self.created_at}
 
 
-@dataclass(frozen=True)
+@frozen
 class UploadSpec:
     """A checked upload: the name shown in lists, its content type, size and the object key."""
 
@@ -200,7 +200,7 @@ class ObjectPort(Protocol):
     def delete(self, bucket: str, key: str) -> None: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class AttachmentLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     upload_url_seconds: int = 900

@@ -14,13 +14,14 @@ import hashlib
 import html
 import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs
 
 from opsdesk.clock import to_rfc3339
 from opsdesk.errors import FieldError, NotFound, ValidationFailed
+from opsdesk.frozen import frozen
 
 Score = Literal["good", "bad"]
 SCORES: tuple[Score, ...] = ("good", "bad")
@@ -43,7 +44,7 @@ class SurveyAlreadyAnswered(ValidationFailed):
     default_message = ALREADY_ANSWERED
 
 
-@dataclass(frozen=True)
+@frozen
 class CsatToken:
     token_hash: str
     tenant_id: str
@@ -71,7 +72,7 @@ class CsatStore(Protocol):
         conditional on the token being unused; raise CsatTokenUsed when it is not."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketSummary:
     """What the form shows about the ticket: only what its requester already knows."""
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from opsdesk.errors import Conflict
+from opsdesk.frozen import frozen
 
 
 class TicketStatus(StrEnum):
@@ -28,7 +29,7 @@ AGENT_GROUPS = frozenset({"agent", "admin"})
 ADMIN_GROUP = "admin"
 
 
-@dataclass(frozen=True)
+@frozen
 class Requester:
     id: str
     email: str
@@ -43,7 +44,7 @@ class Requester:
         return self.email.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class Ticket:
     id: str
     number: int
@@ -89,7 +90,7 @@ class Ticket:
         return self.resolved_at is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Comment:
     id: str
     ticket_id: str
@@ -99,7 +100,7 @@ class Comment:
     created_at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class TicketFilters:
     status: TicketStatus | None = None
     priority: str | None = None
@@ -122,7 +123,7 @@ UNASSIGNED = "none"
 """`team=none` / `assignee=none` list the tickets without a team / assignee (so neither can be an id)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolutionDelta:
     """How one change moves the resolution aggregates (/metrics/sla, /metrics/resolution)."""
 
@@ -135,7 +136,7 @@ class ResolutionDelta:
         return self.resolved == 0 and self.met == 0 and self.resolution_ms == 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Totals:
     """The tenant's all-time aggregates."""
 

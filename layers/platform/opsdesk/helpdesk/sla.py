@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from opsdesk.clock import parse_rfc3339, to_rfc3339
+from opsdesk.frozen import frozen
 
 CHECK_THREADS = 8
 """Tickets a breach check examines at once: their reads and conditional writes are waits."""
@@ -23,7 +24,7 @@ SlaKind = Literal["first_response", "resolution"]
 SLA_KINDS: tuple[SlaKind, ...] = ("first_response", "resolution")
 
 
-@dataclass(frozen=True)
+@frozen
 class SlaPolicy:
     first_response: timedelta
     resolution: timedelta
@@ -41,7 +42,7 @@ SLA_POLICIES: Mapping[str, SlaPolicy] = MappingProxyType(
 PRIORITIES: tuple[str, ...] = tuple(SLA_POLICIES)
 
 
-@dataclass(frozen=True)
+@frozen
 class Clock:
     """One SLA clock: when it is due, whether it has stopped, and whether it is breached at `now`."""
 
@@ -55,7 +56,7 @@ class Clock:
         return self.stopped_at is None
 
 
-@dataclass(frozen=True)
+@frozen
 class Sla:
     first_response: Clock
     resolution: Clock
@@ -145,7 +146,7 @@ class SlaClocks(Protocol):
     def resolution_breached_at(self) -> str | None: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class DueEntry:
     tenant_id: str
     ticket_id: str

@@ -5,13 +5,13 @@ to agents by `/metrics/sla`, `/metrics/resolution` and `/metrics/tickets`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from opsdesk.frozen import frozen
 from opsdesk.helpdesk.sla import SLA_KINDS
 from opsdesk.prometheus import MetricFamily, Sample
 
 
-@dataclass(frozen=True)
+@frozen
 class SlaCheckStats:
     """The scheduled breach check's platform-wide record (one item, updated at the end of every run)."""
 

@@ -10,13 +10,13 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from opsdesk.analysis.evidence import EvidenceBundle, Hypothesis, IncidentFacts, ObservationEvidence
 from opsdesk.analysis.providers import HypothesisProvider
 from opsdesk.analysis.remediation import REMEDIATION
 from opsdesk.analysis.text import BY_CAUSE
+from opsdesk.frozen import frozen
 from opsdesk.response.records import Analysis, Event, Incident, IngestActivity
 
 ROOT_CAUSE_CONFIDENCE = 0.3
@@ -30,14 +30,14 @@ _POD_SUFFIX = re.compile(r"-(?=[0-9a-f]*\d)[0-9a-f]{4,10}(-[0-9a-z]{5})?$|-\d+$"
 keeps its name."""
 
 
-@dataclass(frozen=True)
+@frozen
 class SuggestedStep:
     title: str
     description: str
     priority: int
 
 
-@dataclass(frozen=True)
+@frozen
 class AnalysisResult:
     analysis: Analysis
     steps: tuple[SuggestedStep, ...]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
+
+from opsdesk.frozen import frozen
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 EventType = Literal["log", "metric", "alert", "trace", "user_action"]
@@ -62,7 +64,7 @@ AI_ACTOR = "ai"
 SYSTEM_ACTOR = "system"
 
 
-@dataclass(frozen=True)
+@frozen
 class Incident:
     id: str
     tenant_id: str
@@ -89,7 +91,7 @@ class Incident:
     analysis of the same events adds nothing."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     id: str
     incident_id: str
@@ -101,7 +103,7 @@ class Event:
     timestamp: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Action:
     id: str
     incident_id: str
@@ -117,7 +119,7 @@ class Action:
     version: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class TimelineEntry:
     id: str
     incident_id: str
@@ -131,7 +133,7 @@ class TimelineEntry:
     """Beyond the document: what a room comment's sender typed as `user`, the status moved from and to."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Analysis:
     """What an analysis sets on the incident, and the actions and timeline entry it adds."""
 
@@ -146,7 +148,7 @@ class Analysis:
     """Which events it read (events_digest): the store keeps one analysis per set of events."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IngestActivity:
     """What an analysis waits on: when the incident's events were last written, and the ingests still writing (a
     batch being written is part of the burst, however long moto or a throttle makes it take)."""
@@ -194,7 +196,7 @@ class EventFields(Protocol):
     def timestamp(self) -> datetime | None: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class NewIncident:
     """An incident another module opens (IncidentFields) without building the API's body, and so without pydantic.
     It holds what the body would accept (text stripped, within the limits above), or raises ValueError."""
@@ -213,7 +215,7 @@ class NewIncident:
                  and all(_text(tag, 1, MAX_TAG) for tag in self.tags) and _metadata(self.metadata), self)
 
 
-@dataclass(frozen=True)
+@frozen
 class NewEvent:
     """An event another module ingests (EventFields), held to the body's rules as NewIncident is."""
 

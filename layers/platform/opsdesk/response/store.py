@@ -5,12 +5,12 @@ counters) is one write."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
 from opsdesk.events import DomainEvent
+from opsdesk.frozen import frozen
 from opsdesk.pagination import Page
 from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
 
@@ -31,7 +31,7 @@ class Claim(Enum):
     """The key was used with another body."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IdempotentRequest:
     key: str
     body_hash: str
@@ -39,7 +39,7 @@ class IdempotentRequest:
     """The events this request would store (ids and times fixed once, so a retry writes the same items)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ClaimResult:
     claim: Claim
     events: tuple[Event, ...] = ()

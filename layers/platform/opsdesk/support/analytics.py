@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.frozen import frozen
 from opsdesk.support.records import IssueStatus, Plane
 
 SESSION_IDLE = timedelta(minutes=30)
@@ -42,7 +42,7 @@ UNRESOLVED_STATUSES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 Totals = Mapping[str, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class DayRange:
     """Whole UTC days, both ends inclusive; None on a side means unbounded. (None, None) is all time."""
 
@@ -54,7 +54,7 @@ class DayRange:
         return self.first is None and self.last is None
 
 
-@dataclass(frozen=True)
+@frozen
 class DocStats:
     """One article's tallies over a period (all time, or one month)."""
 
@@ -121,7 +121,7 @@ def self_resolution_rate(help_totals: Totals) -> float:
     return round((sessions - help_totals.get(ESCALATED, 0)) / sessions, 2) if sessions else 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class PeriodTotals:
     """Aggregates over the requested period, this month to date and the same span of last month."""
 

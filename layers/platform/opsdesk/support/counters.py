@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import combinations
 
 from opsdesk.clock import parse_rfc3339
+from opsdesk.frozen import frozen
 from opsdesk.keys import counter_of, day_sk
 from opsdesk.support.analytics import RESOLUTION_SECONDS, RESOLVED, DayRange
 from opsdesk.support.records import Issue, IssueFilters, IssueStatus
@@ -100,7 +100,7 @@ class DimensionKind(StrEnum):
     """Customer, plane and status together (...ByCombination)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Dimension:
     kind: DimensionKind
     name: str
@@ -200,7 +200,7 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class RangeCover:
     """How the issues created in [start, end) are counted: the day items of `days` (first and last inclusive,
     None: open), the hour items of each `hours` span [from, to) and, one by one, the issues of each `issues` span

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.clock import to_rfc3339
 from opsdesk.dynamo import Outcome, all_of, counter_totals, domain_error_for, get_item, record_items_read
 from opsdesk.events import DomainEvent
+from opsdesk.frozen import frozen
 from opsdesk.keys import day_sk
 from opsdesk.pagination import Page, PageRequest
 from opsdesk.support.analytics import DayRange
@@ -51,7 +51,7 @@ from opsdesk.support.records import Issue, IssueFilters
 from opsdesk.support.table_repository import SupportTableRepository
 
 
-@dataclass(frozen=True)
+@frozen
 class _Counted:
     """What a list counts and reads: a counter's name and the partition of its counter items, and the index
     partition (with the other filters as a filter expression) that holds its issues."""

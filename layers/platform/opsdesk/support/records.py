@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from opsdesk.frozen import frozen
 
 
 class IssueStatus(StrEnum):
@@ -20,14 +21,14 @@ class FieldType(StrEnum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
+@frozen
 class Customer:
     id: str
     name: str
     created_at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Environment:
     id: str
     customer_id: str
@@ -36,13 +37,13 @@ class Environment:
     created_at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ContextOption:
     value: str
     label: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PlaneContext:
     id: str
     key: str
@@ -55,7 +56,7 @@ class PlaneContext:
         return next((o.label for o in self.options if o.value == value), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Plane:
     id: str
     name: str
@@ -64,7 +65,7 @@ class Plane:
     contexts: tuple[PlaneContext, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """A denormalised reference (id and display name) kept on the issue so lists need no joins."""
 
@@ -72,14 +73,14 @@ class Ref:
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class EnvironmentRef:
     id: str
     name: str
     type: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueContext:
     plane_context_id: str
     key: str
@@ -90,7 +91,7 @@ class IssueContext:
     """What a person reads: the option's label for select fields, the text itself otherwise."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Issue:
     id: str
     display_id: str
@@ -111,7 +112,7 @@ class Issue:
     resolved_at: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueFilters:
     customer_id: str | None = None
     plane_id: str | None = None
@@ -122,7 +123,7 @@ class IssueFilters:
     """Exclusive upper bound on creation time."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueChanges:
     """What PATCH may change; None means leave as is."""
 
@@ -140,7 +141,7 @@ class DocType(StrEnum):
     TROUBLESHOOTING = "troubleshooting"
 
 
-@dataclass(frozen=True)
+@frozen
 class DocFeedback:
     id: str
     doc_url: str
