@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from opsdesk.clock import to_rfc3339
 from tests.integration.conftest import issue_body
 from tests.integration.events import Caller
 
@@ -198,6 +199,42 @@ def test_a_reader_resuming_below_expired_events_reads_past_them_without_a_void_e
     # Then it gets what is left at once, and nothing was written for the numbers that expired
     assert [(e.id, e.type) for e in events] == [(41, "kept")]
     assert stored_numbers(tenant_id, stream) == [41]
+
+
+def test_a_quiet_stream_written_again_reads_past_its_expired_events_without_a_void_each(local_aws: Any) -> None:
+    # Given a stream whose 40 events expired during a quiet spell of three days, and one event written just now
+    log, stream, _ = stream_of("t")
+    tenant_id = f"quiet-{uuid.uuid4()}"
+    now = datetime.now(UTC)
+    commit_events(log, tenant_id, stream, *[f"old{n}" for n in range(40)], now=now - timedelta(hours=72))
+    expire(tenant_id, stream, range(1, 41))
+    assert commit_events(log, tenant_id, stream, "new", now=now) == [41]
+
+    # When a browser resumes from the last id it saw before the spell
+    events = log.read_after(tenant_id, stream, 0, now=now + timedelta(seconds=1))
+
+    # Then it gets the new event at once, and nothing was written for the numbers that expired
+    assert [(e.id, e.type) for e in events] == [(41, "new")]
+    assert stored_numbers(tenant_id, stream) == [41]
+
+
+def test_a_gap_below_a_batch_reserved_just_after_others_waits_for_their_writes(local_aws: Any) -> None:
+    from opsdesk.eventlog import GAP_SECONDS
+    from opsdesk.events import stream_pk
+
+    # Given numbers 1 and 2 reserved a moment ago by a writer still under way, and event 3 committed after them
+    log, stream, _ = stream_of("t")
+    tenant_id = f"inflight-{uuid.uuid4()}"
+    now = datetime.now(UTC)
+    log._reserve(stream_pk(tenant_id, stream), 2, to_rfc3339(now))  # noqa: SLF001 - the slow writer's numbers
+    assert commit_events(log, tenant_id, stream, "three", now=now) == [3]
+
+    # Then a reader waits for them (nothing handed out, nothing filled), and after GAP_SECONDS fills them
+    assert log.read_after(tenant_id, stream, 0, now=now + timedelta(seconds=1)) == []
+    assert stored_numbers(tenant_id, stream) == [3]
+    late = log.read_after(tenant_id, stream, 0, now=now + timedelta(seconds=GAP_SECONDS + 1))
+    assert [e.id for e in late] == [3]
+    assert stored_numbers(tenant_id, stream) == [1, 2, 3]
 
 
 def test_a_gap_deeper_than_writes_can_be_in_flight_gets_voids_only_near_the_head(

@@ -5,7 +5,8 @@ A stream is a tenant's sequence of events under one key (`tenant`, `ticket:<id>`
 
     head   pk T#<tenant>#S#<stream>  sk HEAD              seq = the last number reserved, reservedAt
     event  pk T#<tenant>#S#<stream>  sk E#<number, 12 digits>   type, data (JSON), createdAt, expiresAt (TTL),
-                                                                audience (a group, when not for everyone)
+                                                                audience (a group, when not for everyone),
+                                                                priorAt (on a batch's first: the reservation before)
 
 A writer reserves its numbers with one atomic ADD on the head (writers never collide on it, however many write
 to one tenant at once), then puts its events in its transaction under the condition that they do not exist yet.
@@ -66,6 +67,9 @@ class _EventItem(_EventLogItem):
     audience = UnicodeAttribute(null=True)
     envelope = UnicodeAttribute(null=True)
     """JSON of DomainEvent.envelope, when it has one."""
+    priorAt = UnicodeAttribute(null=True)
+    """On the first event of a writer's batch: when the stream's previous numbers were last reserved (the head's
+    `reservedAt` before this batch's), so every number below the batch was reserved by then (_settled)."""
 
 
 @frozen
@@ -97,13 +101,14 @@ class EventLog:
         slots: list[EventSlot] = []
         for stream, stream_events in by_stream.items():
             pk = stream_pk(tenant_id, stream)
-            last = self._reserve(pk, len(stream_events), stamp)
+            last, prior_at = self._reserve(pk, len(stream_events), stamp)
             first = last - len(stream_events) + 1
             for number, event in enumerate(stream_events, start=first):
                 item = _EventItem(pk, _event_sk(number), stream=stream, type=event.type,
                                   data=json.dumps(event.data, separators=(",", ":")), createdAt=stamp,
                                   expiresAt=expires, audience=event.audience,
-                                  envelope=json.dumps(event.envelope) if event.envelope else None)
+                                  envelope=json.dumps(event.envelope) if event.envelope else None,
+                                  priorAt=prior_at if number == first else None)
                 tx.save(item, condition=_EventItem.pk.does_not_exist())
                 slots.append(EventSlot(pk, stream, number))
         return slots
@@ -137,7 +142,7 @@ class EventLog:
                 break
             number = int(item.sk.removeprefix(EVENT_SK_PREFIX))
             if number > expected:  # a gap: what no write can still fill is read past (_settled)
-                if self._settled(item.createdAt, now or datetime.now(UTC)):
+                if self._settled(item, now or datetime.now(UTC)):
                     expected = number
                 else:
                     head_floor = self._head(pk) - IN_FLIGHT_NUMBERS if head_floor is None else head_floor
@@ -158,13 +163,17 @@ class EventLog:
         return self._head(stream_pk(tenant_id, stream))
 
     @staticmethod
-    def _settled(later_created_at: str, now: datetime) -> bool:
-        """Whether a gap below an event created at `later_created_at` is settled: its numbers were reserved before
-        that event, LONGEST_WRITE_SECONDS ago or more, so no write of theirs can still commit. So are numbers more
-        than IN_FLIGHT_NUMBERS below the head. Settled numbers are read past without a void each: they are events
-        that expired (a reader resuming after the retention) or writes that died long ago, and filling them one by
-        one once took a reader resuming 3,000 expired events back 18.6 s and 3,000 writes before its first event."""
-        return (now - parse_rfc3339(later_created_at)).total_seconds() >= LONGEST_WRITE_SECONDS
+    def _settled(later: _EventItem, now: datetime) -> bool:
+        """Whether the gap below the event `later` is settled: its numbers were reserved LONGEST_WRITE_SECONDS ago
+        or more, so no write of theirs can still commit. They were reserved by the time of the reservation before
+        `later`'s (its `priorAt`; a gap is always below a batch's first event, as a batch commits whole), or, for
+        an event without one (a void, or written before priorAt), before `later` itself. So are numbers more than
+        IN_FLIGHT_NUMBERS below the head. Settled numbers are read past without a void each: they are events that
+        expired (a reader resuming after the retention, also on a stream written again just now after a quiet
+        spell) or writes that died long ago; filling them one by one once took a reader resuming 3,000 expired
+        events back 18.6 s and 3,000 writes before its first event."""
+        reserved_by = later.priorAt or later.createdAt
+        return (now - parse_rfc3339(reserved_by)).total_seconds() >= LONGEST_WRITE_SECONDS
 
     def _fill_gap(self, pk: str, stream: str, missing: range, later_created_at: str, now: datetime) -> bool:
         """The `missing` numbers lie below an event created at `later_created_at`: fill them when that is
@@ -185,11 +194,14 @@ class EventLog:
             condition=_EventItem.pk.does_not_exist())
 
     @staticmethod
-    def _reserve(pk: str, count: int, stamp: str) -> int:
-        """The last of `count` new numbers: one atomic ADD, which never conflicts with another writer's."""
-        head = _HeadItem(pk, HEAD_SK)
-        head.update(actions=[_HeadItem.seq.add(count), _HeadItem.reservedAt.set(stamp)])
-        return int(head.seq)
+    def _reserve(pk: str, count: int, stamp: str) -> tuple[int, str | None]:
+        """The last of `count` new numbers, and when the numbers before them were last reserved (None for a new
+        stream, or a head from before reservedAt): one atomic ADD, which never conflicts with another writer's."""
+        answer = _HeadItem._get_connection().update_item(  # the values before: the head's own update answers after
+            pk, range_key=HEAD_SK, actions=[_HeadItem.seq.add(count), _HeadItem.reservedAt.set(stamp)],
+            return_values="UPDATED_OLD")
+        before = answer.get("Attributes", {})
+        return int(before.get("seq", {}).get("N", 0)) + count, before.get("reservedAt", {}).get("S") or None
 
     @staticmethod
     def _head(pk: str) -> int:
