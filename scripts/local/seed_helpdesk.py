@@ -170,11 +170,11 @@ def seed_helpdesk(aws: LocalAws, tenants: list[tuple[str, dict[str, tuple[str, .
                     continue
                 author, body, internal = what
                 if author in people:
-                    service.add_comment(people[author], ticket.id, CreateCommentRequest(body_md=body,
-                                                                                        is_internal=internal))
+                    service.add_comment(people[author], ticket.id, CreateCommentRequest(
+                        body_md=body, is_internal=internal, author_id=people[author].user_id))
                 else:  # a requester's reply, recorded by an agent
                     service.add_comment(agent, ticket.id, CreateCommentRequest(
-                        body_md=body, author_id=requester_ids[author]))
+                        body_md=body, is_internal=False, author_id=requester_ids[author]))
             for watcher in spec.watchers:
                 service.add_watcher(agent, ticket.id, AddWatcherRequest(user_id=subjects[watcher]))
     return made

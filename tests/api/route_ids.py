@@ -127,8 +127,10 @@ def _helpdesk_ticket(victim: Victim) -> str:
     ticket = victim.post("helpdesk", "/tickets", {"title": "Isolation probe", "description": "Owned by acme",
                                                   "priority": "normal", "requester_id": requester["id"]})
     base = f"/tickets/{ticket['id']}"
-    victim.post("helpdesk", f"{base}/comments", {"body_md": "A comment only acme may read"})
-    victim.post("helpdesk", f"{base}/watchers", {"user_id": victim.get("helpdesk", "/me")["id"]})
+    me = victim.get("helpdesk", "/me")["id"]
+    victim.post("helpdesk", f"{base}/comments", {"body_md": "A comment only acme may read", "is_internal": False,
+                                                 "author_id": me})
+    victim.post("helpdesk", f"{base}/watchers", {"user_id": me})
     content = b"acme only"
     upload = victim.post("helpdesk", f"{base}/attachments/presign",
                          {"filename": "note.txt", "bytes": len(content), "mime": "text/plain"})

@@ -402,6 +402,19 @@ def test_comment_validation_names_the_fields(agent: HelpdeskCaller, requester: d
     assert set(reply.body["errors"]) == {"body_md", "is_internal", "author_id"}
 
 
+def test_a_comment_without_is_internal_or_author_id_is_refused_naming_them(agent: HelpdeskCaller,
+                                                                           requester: dict[str, Any]) -> None:
+    # The document writes the body as { body_md, is_internal, author_id }, none of them optional
+    path = f"/tickets/{new_ticket(agent, requester['id'])['id']}/comments"
+
+    only_text = agent.post(path, {"body_md": "On it"})
+    no_author = agent.post(path, {"body_md": "On it", "is_internal": False})
+
+    assert (only_text.status, set(only_text.body["errors"])) == (400, {"is_internal", "author_id"})
+    assert (no_author.status, set(no_author.body["errors"])) == (400, {"author_id"})
+    assert agent.get(path).body == []  # nothing half-written
+
+
 def test_watchers_are_added_listed_and_removed(agent: HelpdeskCaller, user: HelpdeskCaller,
                                                requester: dict[str, Any]) -> None:
     ticket = new_ticket(agent, requester["id"])
@@ -431,7 +444,8 @@ def test_another_tenants_ticket_is_a_404_on_every_sub_resource(agent: HelpdeskCa
         ("GET", f"/tickets/{ticket_id}", None),
         ("PATCH", f"/tickets/{ticket_id}", {"priority": "low"}),
         ("GET", f"/tickets/{ticket_id}/comments", None),
-        ("POST", f"/tickets/{ticket_id}/comments", {"body_md": "hi", "is_internal": False}),
+        ("POST", f"/tickets/{ticket_id}/comments", {"body_md": "hi", "is_internal": False,
+                                                    "author_id": outsider.user_id}),
         ("GET", f"/tickets/{ticket_id}/watchers", None),
         ("POST", f"/tickets/{ticket_id}/watchers", {"user_id": outsider.user_id}),
         ("DELETE", f"/tickets/{ticket_id}/watchers/{agent.user_id}", None),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from opsdesk.auth import Principal
 from opsdesk.clock import parse_rfc3339
 from opsdesk.errors import Conflict, ValidationFailed
 from opsdesk.events import DomainEvent
@@ -25,6 +26,7 @@ from opsdesk.helpdesk.records import (
     TicketFilters,
     Totals,
 )
+from opsdesk.helpdesk.requests import CreateCommentRequest
 from opsdesk.pagination import Page
 
 
@@ -211,3 +213,9 @@ class TenantUsersByHand:
     def is_member(self, tenant_id: str, user_id: str) -> bool:
         self.lookups += 1
         return (tenant_id, user_id) in self.members
+
+
+def comment_by(author: Principal | str, body: str, *, internal: bool = False) -> CreateCommentRequest:
+    """A comment body with every field the document names: the author is a caller (their id) or an id."""
+    return CreateCommentRequest(body_md=body, is_internal=internal,
+                                author_id=author if isinstance(author, str) else author.user_id)

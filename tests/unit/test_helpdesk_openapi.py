@@ -29,7 +29,6 @@ from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
     AttachmentConfirm,
     AttachmentUpload,
-    CreateCommentRequest,
     CreateRequesterRequest,
     CreateTicketRequest,
     ExportTicketsRequest,
@@ -43,7 +42,7 @@ from opsdesk.http import NEXT_CURSOR_HEADER
 from opsdesk.openapi import SCHEMAS, response_schema
 from opsdesk.pagination import CursorRequest
 from tests.unit.fakes import FakeClock
-from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore
+from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore, comment_by
 from tests.unit.openapi_samples import Sample, Tracked
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -396,10 +395,10 @@ def samples(v: Tracked, document: dict[str, Any]) -> list[Sample]:
     full = patch(service, agent, full, assignee_id=agent.user_id, team_id="finance",
                  scheduled_at="2026-03-03T10:00:00Z", due_at="2026-03-04T00:00:00Z")
     web = patch(service, agent, web, status="pending")
-    first = service.add_comment(agent, full.id, CreateCommentRequest(body_md="Looking into it"))
-    note = service.add_comment(agent, full.id, CreateCommentRequest(body_md="Vendor bug?", is_internal=True))
-    reply = service.add_comment(agent, full.id, CreateCommentRequest(body_md="Thanks!", author_id=requester.id))
-    own = service.add_comment(customer, full.id, CreateCommentRequest(body_md="Any news?"))
+    first = service.add_comment(agent, full.id, comment_by(agent, "Looking into it"))
+    note = service.add_comment(agent, full.id, comment_by(agent, "Vendor bug?", internal=True))
+    reply = service.add_comment(agent, full.id, comment_by(requester.id, "Thanks!"))
+    own = service.add_comment(customer, full.id, comment_by(customer, "Any news?"))
     service.add_watcher(agent, full.id, AddWatcherRequest(user_id=agent.user_id))
     service.add_watcher(customer, full.id, AddWatcherRequest(user_id=customer.user_id))
     service.remove_watcher(customer, full.id, customer.user_id)

@@ -19,7 +19,6 @@ from opsdesk.helpdesk.queries import parse_comment_page, parse_ticket_filters, p
 from opsdesk.helpdesk.records import Ticket, TicketSource, TicketStatus
 from opsdesk.helpdesk.requests import (
     AddWatcherRequest,
-    CreateCommentRequest,
     CreateRequesterRequest,
     CreateTicketRequest,
     UpdateRequesterRequest,
@@ -30,7 +29,7 @@ from opsdesk.helpdesk.sla import SLA_POLICIES, due_bucket
 from opsdesk.helpdesk.workflow import QUEUE_CHANGED, TICKET_CREATED, TICKET_UPDATED, search_words
 from opsdesk.pagination import Page
 from tests.unit.fakes import FakeClock
-from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore, TenantUsersByHand
+from tests.unit.helpdesk_fakes import InMemoryHelpdeskStore, TenantUsersByHand, comment_by
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 
@@ -374,11 +373,11 @@ def test_the_first_public_agent_comment_stops_the_first_response_clock(service: 
                                                                        clock: FakeClock) -> None:
     ticket = create(priority="normal")
     clock.advance(minutes=5)
-    service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="internal note", is_internal=True))
+    service.add_comment(agent, ticket.id, comment_by(agent, "internal note", internal=True))
     assert service.get_ticket(agent, ticket.id).first_response_at is None
 
     clock.advance(minutes=5)
-    service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="We are on it"))
+    service.add_comment(agent, ticket.id, comment_by(agent, "We are on it"))
 
     answered = service.get_ticket(agent, ticket.id)
     assert answered.first_response_at == to_rfc3339(clock.now)
@@ -449,11 +448,11 @@ def test_metrics_need_the_agent_role(service: HelpdeskService, user: Principal) 
 def test_internal_comments_are_for_agents_only(service: HelpdeskService, agent: Principal, user: Principal,
                                                create: Any) -> None:
     ticket = create()
-    service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="public"))
-    service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="internal", is_internal=True))
+    service.add_comment(agent, ticket.id, comment_by(agent, "public"))
+    service.add_comment(agent, ticket.id, comment_by(agent, "internal", internal=True))
 
     with pytest.raises(ValidationFailed):
-        service.add_comment(user, ticket.id, CreateCommentRequest(body_md="sneaky", is_internal=True))
+        service.add_comment(user, ticket.id, comment_by(user, "sneaky", internal=True))
     first_page = parse_comment_page({})
     assert [c.body_md for c in service.list_comments(agent, ticket.id, first_page).items] == ["public", "internal"]
     assert [c.body_md for c in service.list_comments(user, ticket.id, first_page).items] == ["public"]
@@ -463,13 +462,12 @@ def test_an_agent_may_write_a_public_comment_for_a_requester(service: HelpdeskSe
                                                              create: Any, requester_id: str) -> None:
     ticket = create()
 
-    comment = service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="From mail", author_id=requester_id))
+    comment = service.add_comment(agent, ticket.id, comment_by(requester_id, "From mail"))
 
     assert comment.author_id == requester_id
     assert service.get_ticket(agent, ticket.id).first_response_at is None
     with pytest.raises(ValidationFailed):
-        service.add_comment(agent, ticket.id, CreateCommentRequest(body_md="x", author_id=requester_id,
-                                                                   is_internal=True))
+        service.add_comment(agent, ticket.id, comment_by(requester_id, "x", internal=True))
 
 
 def test_others_may_only_post_as_themselves(service: HelpdeskService, user: Principal, create: Any,
@@ -477,10 +475,10 @@ def test_others_may_only_post_as_themselves(service: HelpdeskService, user: Prin
     ticket = create()
 
     with pytest.raises(ValidationFailed) as refused:
-        service.add_comment(user, ticket.id, CreateCommentRequest(body_md="x", author_id=requester_id))
+        service.add_comment(user, ticket.id, comment_by(requester_id, "x"))
 
     assert refused.value.details[0].field == "author_id"
-    assert service.add_comment(user, ticket.id, CreateCommentRequest(body_md="me")).author_id == user.user_id
+    assert service.add_comment(user, ticket.id, comment_by(user, "me")).author_id == user.user_id
 
 
 # Watchers

@@ -626,18 +626,12 @@ export interface components {
         };
         /** CreateCommentRequest */
         CreateCommentRequest: {
-            /**
-             * Author Id
-             * @default null
-             */
-            author_id?: string | null;
+            /** Author Id */
+            author_id: string;
             /** Body Md */
             body_md: string;
-            /**
-             * Is Internal
-             * @default false
-             */
-            is_internal?: boolean;
+            /** Is Internal */
+            is_internal: boolean;
         };
         /**
          * Created

@@ -157,15 +157,15 @@ class UpdateTicketRequest(RequestBody):
 class CreateCommentRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
-    body_md: Annotated[Text, StringConstraints(max_length=20_000)]
-    is_internal: StrictBool = False
-    author_id: str | None = None
-    """The caller's own id, or (agents) a requester of the tenant the agent writes for; default: the caller."""
+    """All three fields are required, as the document writes the body (`{ body_md, is_internal, author_id }`, with
+    no `?`): a missing one is a 400 naming it."""
 
-    @field_validator("author_id")
-    @classmethod
-    def _author(cls, value: str | None) -> str | None:
-        return None if value is None else user_id_value(value)
+    body_md: Annotated[Text, StringConstraints(max_length=20_000)]
+    is_internal: StrictBool
+    author_id: str
+    """The caller's own id (`GET /me`'s `id`), or (agents) a requester of the tenant the agent writes for."""
+
+    _author = field_validator("author_id")(user_id_value)
 
 
 class AddWatcherRequest(RequestBody):

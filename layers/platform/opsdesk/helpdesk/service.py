@@ -277,7 +277,7 @@ class HelpdeskService:
         if request.is_internal and not agent:
             raise ValidationFailed.on_field("is_internal", "Only agents may post internal comments")
         ticket = self.get_ticket(principal, ticket_id)
-        author = request.author_id or principal.user_id
+        author = request.author_id
         if author != principal.user_id:
             if not agent:
                 raise ValidationFailed.on_field("author_id", "You may only post as yourself")
