@@ -1,4 +1,4 @@
-"""The SSE stream: resumes after the last id, heartbeats while idle, ends before the function's limit."""
+"""The SSE stream: resumes after the last id, heartbeats on their cadence, ends before the function's limit."""
 
 from __future__ import annotations
 
@@ -44,6 +44,26 @@ def test_the_stream_sends_what_came_after_the_last_id_then_heartbeats_then_ends(
     assert chunks[1:3] == [format_event(log[3]), format_event(log[4])]
     assert ": hb\n\n" in chunks[3:]
     assert all(c == ": hb\n\n" for c in chunks[3:])
+
+
+def test_heartbeats_keep_their_cadence_while_events_flow() -> None:
+    # Given a stream where a new event commits every second, and heartbeats due every 3 seconds
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 1.0
+        return now[0]
+
+    def read_after(last: int) -> list[StoredEvent]:
+        return [stored(last + 1)]
+
+    chunks = run(read_after, 0, StreamTiming(poll_seconds=0, heartbeat_seconds=3, max_seconds=12), clock)
+
+    # Then heartbeats go out among the events, never more than 3 seconds' worth of events apart
+    beats = [i for i, chunk in enumerate(chunks) if chunk == ": hb\n\n"]
+    assert len(beats) >= 2
+    assert all(later - earlier <= 4 for earlier, later in zip(beats, beats[1:], strict=False))
+    assert sum(chunk.startswith("id: ") for chunk in chunks) >= 4
 
 
 def test_hidden_events_advance_the_position_and_the_heartbeat_text_is_configurable() -> None:
