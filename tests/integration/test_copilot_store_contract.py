@@ -308,10 +308,14 @@ def test_a_large_project_delete_cut_short_keeps_the_project_and_its_owner_so_a_r
     with pytest.raises(Conflict):
         store.delete_project(large)
 
-    # Then the project is still there with its owner, who may delete it again, and that retry takes everything
+    # Then the project is still there with its owner, and no one joins it meanwhile
     assert store.get_member(reg.tenant.id, large.id, reg.owner.id) is not None
     again = store.get_project(reg.tenant.id, large.id)
     assert again is not None
+    with pytest.raises(Conflict):
+        store.save_member(reg.tenant.id, again, member(again, Role.VIEWER), None, None)
+
+    # And the owner's retry takes everything
     store.delete_project(again)
     assert store.get_project(reg.tenant.id, large.id) is None
     assert store.list_members(reg.tenant.id, large.id) == []

@@ -484,7 +484,7 @@ export interface paths {
         put?: never;
         /**
          * Add comment
-         * @description `author_id` defaults to the caller; an agent may name a requester of the tenant (a public comment written for them). Internal comments are for agents. An agent's first public comment stops the first-response SLA clock.
+         * @description All three fields are required. `author_id` is the caller's own id (`GET /me`); an agent may name a requester of the tenant (a public comment written for them). Internal comments are for agents. An agent's first public comment stops the first-response SLA clock.
          */
         post: operations["addComment"];
         delete?: never;

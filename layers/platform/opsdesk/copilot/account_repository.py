@@ -9,6 +9,7 @@ from dataclasses import replace
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
+from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     RecordItem,
@@ -31,7 +32,7 @@ from opsdesk.errors import Conflict
 MEMBERS_PER_TRANSACTION = 49
 """A membership and the member's roles are two items: 49 of them beside the project (deleted, or checked unchanged)
 make 99 of the 100 items a DynamoDB transaction may hold. A larger project loses its other members 49 at a time,
-then goes with its last 49, the owners among them."""
+then goes with its last 49, the owners among them (delete_project)."""
 MEMBERSHIP_ATTEMPTS = 3
 
 
@@ -110,11 +111,20 @@ class AccountRepository(CopilotTableRepository):
         self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     def delete_project(self, project: Project) -> None:
+        """Marked first (`deletingSince`, the version moved on), so no membership can change from then on; then
+        the members read after the mark go 49 at a time and the project last, with its owners. A delete cut short
+        leaves the project, marked, and the owners of the last transaction, whose retry finishes the job."""
+        project_keys = (keys.tenant_pk(project.tenant_id), keys.project_sk(project.id))
+
+        def mark(tx: TransactWrite) -> None:
+            tx.update(RecordItem(*project_keys), actions=[RecordItem.deletingSince.set(to_rfc3339(utc_now())),
+                                                          RecordItem.version.set(project.version + 1)],
+                      condition=RecordItem.version == project.version)
+
+        self._commit(mark, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+        marked = replace(project, version=project.version + 1)
         members = [member_record(item) for item in self._query_every(
             keys.project_pk(project.tenant_id, project.id), RecordItem.sk.startswith("MEMBER#"))]
-        # The project goes last, with its owners: a delete cut short leaves the project and those who may delete it,
-        # so their retry finishes the job. Every earlier chunk checks the project's version, so a stale delete
-        # removes nobody.
         members.sort(key=lambda member: member.role is Role.OWNER)
         split = max(len(members) - MEMBERS_PER_TRANSACTION, 0)
         earlier, last = members[:split], members[split:]
@@ -122,12 +132,12 @@ class AccountRepository(CopilotTableRepository):
             chunk = earlier[start:start + MEMBERS_PER_TRANSACTION]
             for attempt in range(MEMBERSHIP_ATTEMPTS):
                 try:
-                    self._delete_memberships(project, chunk, with_project=False)
+                    self._delete_memberships(marked, chunk, with_project=False)
                     break
                 except Conflict:  # a member's user changed meanwhile: read them again
                     if attempt == MEMBERSHIP_ATTEMPTS - 1:
                         raise
-        self._delete_memberships(project, last, with_project=True)
+        self._delete_memberships(marked, last, with_project=True)
 
     def _delete_memberships(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         users = [self.get_user(project.tenant_id, m.user_id) for m in members]
@@ -170,7 +180,8 @@ class AccountRepository(CopilotTableRepository):
         def write(tx: TransactWrite) -> None:
             tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
                       actions=[RecordItem.ownerCount.set(owners)],
-                      condition=RecordItem.ownerCount == project.owner_count)
+                      condition=(RecordItem.ownerCount == project.owner_count)
+                      & RecordItem.deletingSince.does_not_exist())
             tx.save(member_item(tenant_id, member),
                     condition=RecordItem.pk.does_not_exist() if previous is None else RecordItem.pk.exists())
             if user is None:
@@ -188,7 +199,8 @@ class AccountRepository(CopilotTableRepository):
         def write(tx: TransactWrite) -> None:
             tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project.id)),
                       actions=[RecordItem.ownerCount.set(owners)],
-                      condition=RecordItem.ownerCount == project.owner_count)
+                      condition=(RecordItem.ownerCount == project.owner_count)
+                      & RecordItem.deletingSince.does_not_exist())
             tx.delete(RecordItem(keys.project_pk(tenant_id, project.id), keys.member_sk(member.user_id)),
                       condition=RecordItem.pk.exists())
             tx.save(user_item(_without_project(user, project.id)), condition=RecordItem.version == user.version)

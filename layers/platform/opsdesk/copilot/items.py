@@ -61,6 +61,8 @@ class RecordItem(IncidentsTableItem):
     data = UnicodeAttribute()
     version = NumberAttribute(null=True)
     ownerCount = NumberAttribute(null=True)
+    deletingSince = UnicodeAttribute(null=True)
+    """On a project whose delete has begun (AccountRepository.delete_project): its memberships no longer change."""
     refId = UnicodeAttribute(null=True)
     """What a lookup item points at (the user id of an email, the tenant of a slug)."""
     projectListPk = UnicodeAttribute(null=True)

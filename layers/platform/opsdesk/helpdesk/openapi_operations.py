@@ -187,9 +187,10 @@ def _tickets() -> list[Operation]:
                   description="Oldest first; internal comments for agents only."),
         Operation("POST", f"{TICKET}/comments", "addComment", "Add comment", "comments", {201: s.Created},
                   CreateCommentRequest, parameters=(TICKET_ID,), errors=(*WRITE, FOUND, CONFLICT),
-                  description="`author_id` defaults to the caller; an agent may name a requester of the tenant "
-                              "(a public comment written for them). Internal comments are for agents. An agent's "
-                              "first public comment stops the first-response SLA clock."),
+                  description="All three fields are required. `author_id` is the caller's own id (`GET /me`); "
+                              "an agent may name a requester of the tenant (a public comment written for them). "
+                              "Internal comments are for agents. An agent's first public comment stops the "
+                              "first-response SLA clock."),
         Operation("GET", f"{TICKET}/watchers", "listWatchers", "List watchers", "watchers", {200: s.WatcherIds},
                   parameters=(TICKET_ID,), errors=(*SIGNED_IN, FOUND)),
         Operation("POST", f"{TICKET}/watchers", "addWatcher", "Add watcher", "watchers", {201: s.Ok},
