@@ -8,6 +8,7 @@ gateway mounts it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from starlette.requests import Request
 
@@ -50,7 +51,7 @@ app = create_stream_app(
     accepted_client_ids=settings.accepted_client_ids,
     dialect=DIALECTS[AURA.dialect],
     stream_for=_stream_for,
-    read_after=event_log.read_after,
+    read_after=partial(event_log.read_after, include_voids=True),
     latest_id=event_log.last_id,
     timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                         max_seconds=settings.sse_max_seconds),

@@ -163,6 +163,9 @@ def test_a_reader_reads_past_more_voids_than_its_page_to_the_events_after_them(l
     assert commit_events(log, tenant_id, stream, "eight") == [8]
 
     assert [(e.id, e.type) for e in log.read_after(tenant_id, stream, 1, limit=3)] == [(8, "eight")]
+    # A reader that keeps its position by them (SSE) gets the voids too, in order, outside the limit
+    with_voids = log.read_after(tenant_id, stream, 1, limit=1, include_voids=True)
+    assert [(e.id, e.type) for e in with_voids] == [*((n, "void") for n in range(2, 8)), (8, "eight")]
 
 
 def expire(tenant_id: str, stream: str, numbers: range) -> None:

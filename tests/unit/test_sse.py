@@ -125,6 +125,30 @@ def test_an_idle_stream_watches_its_head_and_reads_the_stream_once_the_head_move
     assert len(reads) <= 3
 
 
+def test_a_stream_ending_in_voids_is_not_read_again_until_its_head_moves() -> None:
+    from opsdesk.events import VOID_EVENT_TYPE
+
+    # Given a stream whose last two numbers are voids (writes that failed): the head is 3, the last event 1
+    voids = [StoredEvent(id=n, type=VOID_EVENT_TYPE, stream="tenant", data={}, created_at="t") for n in (2, 3)]
+    log = [stored(1), *voids]
+    reads: list[int] = []
+
+    def read_after(last: int) -> list[StoredEvent]:
+        reads.append(last)
+        return [e for e in log if e.id > last]
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, heartbeat_seconds=60, max_seconds=0.3)
+        return [chunk async for chunk in event_stream(read_after, 0, timing, head=lambda: 3)]
+
+    chunks = asyncio.run(collect())
+
+    # Then the event is sent, the voids never are, and the idle stream waits on its head instead of reading the
+    # log at every head poll (about 30 in this time)
+    assert chunks[1:] == [format_event(log[0])]
+    assert len(reads) <= 3
+
+
 def test_numbers_reserved_but_not_yet_readable_are_read_again_after_one_head_poll() -> None:
     log: list[StoredEvent] = []
     reads: list[int] = []

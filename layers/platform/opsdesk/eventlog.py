@@ -123,9 +123,10 @@ class EventLog:
                 continue
 
     def read_after(self, tenant_id: str, stream: str, after: int, limit: int = 100,
-                   now: datetime | None = None) -> list[StoredEvent]:
+                   now: datetime | None = None, *, include_voids: bool = False) -> list[StoredEvent]:
         """The stream's events numbered above `after`, oldest first (a Query on the stream's partition), up to the
-        first number still being written."""
+        first number still being written. `include_voids`: the voids read past come too (type VOID_EVENT_TYPE,
+        not counted in `limit`), for a reader that keeps its position by them (opsdesk.sse)."""
         pk = stream_pk(tenant_id, stream)
         results = _EventItem.query(
             pk,
@@ -134,6 +135,7 @@ class EventLog:
             page_size=limit,
         )
         events: list[StoredEvent] = []
+        voids: list[StoredEvent] = []
         expected = after + 1
         head_floor: int | None = None  # IN_FLIGHT_NUMBERS below the head, read at the first recent gap
         # Voids are read past, not counted: a page of nothing but voids must not hold a reader where it is.
@@ -151,13 +153,17 @@ class EventLog:
                                                         now or datetime.now(UTC)):
                 break  # still being written: the next read takes it from here
             expected = number + 1
-            if item.type != VOID_EVENT_TYPE:
+            if item.type == VOID_EVENT_TYPE:
+                if include_voids:
+                    voids.append(StoredEvent(id=number, type=VOID_EVENT_TYPE, stream=item.stream, data={},
+                                             created_at=item.createdAt))
+            else:
                 events.append(StoredEvent(
                     id=number, type=item.type, stream=item.stream, data=json.loads(item.data),
                     created_at=item.createdAt, audience=item.audience,
                     envelope=json.loads(item.envelope) if item.envelope else {}))
         record_items_read(results.page_iter.total_scanned_count)
-        return events
+        return sorted([*events, *voids], key=lambda event: event.id) if voids else events
 
     def last_id(self, tenant_id: str, stream: str) -> int:
         return self._head(stream_pk(tenant_id, stream))

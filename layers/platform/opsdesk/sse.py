@@ -13,6 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -24,7 +25,7 @@ from starlette.routing import Route
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
-from opsdesk.events import StoredEvent, reaches
+from opsdesk.events import VOID_EVENT_TYPE, StoredEvent, reaches
 from opsdesk.frozen import frozen
 from opsdesk.tokens import TokenVerifier, bearer_token
 
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
     from opsdesk.settings import EventStreamSettings
 
 ReadAfter = Callable[[str, str, int], list[StoredEvent]]
-"""(tenant, stream, after) -> the stream's events numbered above `after`, oldest first."""
+"""(tenant, stream, after) -> the stream's events numbered above `after`, oldest first, with the voids among them
+(EventLog.read_after with include_voids): a void is never sent, but moves the reader's position past it, so a
+stream whose last numbers are voids does not look unread to its idle loop."""
 
 
 @frozen
@@ -96,7 +99,7 @@ async def event_stream(
         seen = await run_in_threadpool(head) if head else None  # before the read: a later write moves it
         events = await run_in_threadpool(read_after, last_id)
         for event in events:
-            if visible is None or visible(event):
+            if event.type != VOID_EVENT_TYPE and (visible is None or visible(event)):
                 yield form.event(event)
             last_id = event.id
         now = clock()
@@ -220,7 +223,7 @@ def module_event_stream(
         accepted_client_ids=settings.accepted_client_ids,
         dialect=DIALECTS[module.dialect],
         stream_for=lambda principal, request: stream,
-        read_after=event_log.read_after,
+        read_after=partial(event_log.read_after, include_voids=True),
         latest_id=event_log.last_id,
         timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                             max_seconds=settings.sse_max_seconds, heartbeat_comment=heartbeat_comment),
