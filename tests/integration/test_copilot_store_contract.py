@@ -285,40 +285,79 @@ def test_a_stale_delete_of_a_large_project_removes_no_member(store: CopilotStore
     assert len(store.list_members(reg.tenant.id, stale.id)) == 60
 
 
-def test_a_large_project_delete_cut_short_keeps_the_project_and_its_owner_so_a_retry_finishes(
-        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from opsdesk.copilot.account_repository import AccountRepository
+def moto_copilot_store() -> Any:
     from opsdesk.copilot.repository import CopilotRepository
     from opsdesk.eventlog import EventLog
 
-    store = CopilotRepository(EventLog())
+    return CopilotRepository(EventLog())
+
+
+def test_a_large_project_delete_cut_short_leaves_the_project_usable_and_a_retry_finishes(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.copilot.account_repository import AccountRepository
+
+    store = moto_copilot_store()
     reg = register(store)
     large = large_project(store, reg, 119)
-    # Given the last of its three transactions (120 members, 49 a transaction) fails once: a throttle, a timeout
+    # Given the last of its three transactions (120 members, 49 a transaction) keeps failing: a member changed,
+    # and while the delete runs nobody may join
     original = AccountRepository._delete_memberships
-    calls: list[bool] = []
+    joined: list[Any] = []
 
-    def failing_once(self: Any, project: Project, members: Any, *, with_project: bool) -> None:
-        calls.append(with_project)
-        if len(calls) == 3:
-            raise Conflict("cut short")
+    def failing_last(self: Any, project: Project, members: Any, *, with_project: bool) -> None:
+        if not joined:
+            with pytest.raises(Conflict):
+                store.save_member(reg.tenant.id, project, member(project, Role.VIEWER), None, None)
+            joined.append(project)
+        if with_project:
+            raise Conflict("a member changed meanwhile")
         original(self, project, members, with_project=with_project)
 
-    monkeypatch.setattr(AccountRepository, "_delete_memberships", failing_once)
+    monkeypatch.setattr(AccountRepository, "_delete_memberships", failing_last)
     with pytest.raises(Conflict):
         store.delete_project(large)
 
-    # Then the project is still there with its owner, and no one joins it meanwhile
-    assert store.get_member(reg.tenant.id, large.id, reg.owner.id) is not None
+    # Then the project is there with its owner and the members of the last transaction, usable again
     again = store.get_project(reg.tenant.id, large.id)
-    assert again is not None
-    with pytest.raises(Conflict):
-        store.save_member(reg.tenant.id, again, member(again, Role.VIEWER), None, None)
+    assert again is not None and again.owner_count == 1
+    assert len(store.list_members(reg.tenant.id, large.id)) == 22
+    store.save_member(reg.tenant.id, again, member(again, Role.VIEWER), None, None)
 
     # And the owner's retry takes everything
-    store.delete_project(again)
+    monkeypatch.setattr(AccountRepository, "_delete_memberships", original)
+    fresh_project = store.get_project(reg.tenant.id, large.id)
+    assert fresh_project is not None
+    store.delete_project(fresh_project)
     assert store.get_project(reg.tenant.id, large.id) is None
     assert store.list_members(reg.tenant.id, large.id) == []
+
+
+def test_a_project_delete_reads_a_member_again_when_their_user_changed_meanwhile(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.copilot.account_repository import AccountRepository
+
+    store = moto_copilot_store()
+    reg = register(store)
+    second = Project(str(uuid.uuid4()), reg.tenant.id, "Staging", "", T0, T0)
+    store.create_project(second, member(second, Role.OWNER, reg.owner), reg.owner)
+    _, project = fresh(store, replace(reg, project=second))
+    # Given the owner's user item changes between the delete's read of it and its transaction, once
+    original = AccountRepository.get_user
+    changed_once: list[bool] = []
+
+    def get_user_then_change(self: Any, tenant_id: str, user_id: str) -> Any:
+        user = original(self, tenant_id, user_id)
+        if not changed_once and user is not None:
+            changed_once.append(True)
+            store.set_current_project(user, reg.project.id)
+        return user
+
+    monkeypatch.setattr(AccountRepository, "get_user", get_user_then_change)
+    store.delete_project(project)
+
+    assert store.get_project(reg.tenant.id, second.id) is None
+    owner = store.get_user(reg.tenant.id, reg.owner.id)
+    assert owner is not None and second.id not in owner.roles
 
 
 def test_members_are_listed_by_user_id(store: CopilotStore) -> None:

@@ -27,7 +27,7 @@ from opsdesk.copilot.items import (
 from opsdesk.copilot.records import Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
-from opsdesk.errors import Conflict
+from opsdesk.errors import Conflict, DomainError
 
 MEMBERS_PER_TRANSACTION = 49
 """A membership and the member's roles are two items: 49 of them beside the project (deleted, or checked unchanged)
@@ -111,33 +111,57 @@ class AccountRepository(CopilotTableRepository):
         self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     def delete_project(self, project: Project) -> None:
-        """Marked first (`deletingSince`, the version moved on), so no membership can change from then on; then
-        the members read after the mark go 49 at a time and the project last, with its owners. A delete cut short
-        leaves the project, marked, and the owners of the last transaction, whose retry finishes the job."""
+        """Marked first (`deletingSince`, the version moved on), so no membership can change meanwhile; then the
+        members read after the mark go 49 at a time and the project last, with its owners. A delete that fails
+        after the mark takes the mark off again (with the owners left counted), so the project stays usable and a
+        retry starts over; if even that fails, the project stays marked and a retry by an owner finishes it."""
         project_keys = (keys.tenant_pk(project.tenant_id), keys.project_sk(project.id))
+        marked = replace(project, version=project.version + 1)
 
         def mark(tx: TransactWrite) -> None:
             tx.update(RecordItem(*project_keys), actions=[RecordItem.deletingSince.set(to_rfc3339(utc_now())),
-                                                          RecordItem.version.set(project.version + 1)],
+                                                          RecordItem.version.set(marked.version)],
                       condition=RecordItem.version == project.version)
 
-        self._commit(mark, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
-        marked = replace(project, version=project.version + 1)
+        def marked_already() -> Outcome:  # a retried mark whose first attempt did commit
+            item = get_item(RecordItem, *project_keys)
+            ours = item is not None and item.deletingSince is not None and item.version == marked.version
+            return Outcome.DONE if ours else Outcome.CONFLICT
+
+        self._commit(mark, changed("The project changed meanwhile; reload and retry"), marked_already)
         members = [member_record(item) for item in self._query_every(
             keys.project_pk(project.tenant_id, project.id), RecordItem.sk.startswith("MEMBER#"))]
         members.sort(key=lambda member: member.role is Role.OWNER)
         split = max(len(members) - MEMBERS_PER_TRANSACTION, 0)
-        earlier, last = members[:split], members[split:]
-        for start in range(0, len(earlier), MEMBERS_PER_TRANSACTION):
-            chunk = earlier[start:start + MEMBERS_PER_TRANSACTION]
-            for attempt in range(MEMBERSHIP_ATTEMPTS):
-                try:
-                    self._delete_memberships(marked, chunk, with_project=False)
-                    break
-                except Conflict:  # a member's user changed meanwhile: read them again
-                    if attempt == MEMBERSHIP_ATTEMPTS - 1:
-                        raise
-        self._delete_memberships(marked, last, with_project=True)
+        chunks = [members[start:start + MEMBERS_PER_TRANSACTION]
+                  for start in range(0, split, MEMBERS_PER_TRANSACTION)] + [members[split:]]
+        left = list(members)
+        try:
+            for index, chunk in enumerate(chunks):
+                self._delete_chunk(marked, chunk, with_project=index == len(chunks) - 1)
+                left = left[len(chunk):]
+        except DomainError:
+            self._unmark(marked, owners=sum(member.role is Role.OWNER for member in left))
+            raise
+
+    def _delete_chunk(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
+        for attempt in range(MEMBERSHIP_ATTEMPTS):
+            try:
+                self._delete_memberships(project, members, with_project=with_project)
+                return
+            except Conflict:  # a member's user changed meanwhile: read them again
+                if attempt == MEMBERSHIP_ATTEMPTS - 1:
+                    raise
+
+    def _unmark(self, project: Project, *, owners: int) -> None:
+        """Best effort: on failure the project stays marked, and deleting it again is the way on."""
+        try:
+            RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id)).update(
+                actions=[RecordItem.deletingSince.remove(), RecordItem.ownerCount.set(owners),
+                         RecordItem.version.set(project.version + 1)],
+                condition=RecordItem.version == project.version)
+        except PynamoDBException:
+            return
 
     def _delete_memberships(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         users = [self.get_user(project.tenant_id, m.user_id) for m in members]
