@@ -7,6 +7,7 @@ base path is the base-path mapping on the custom domain (and the URL prefix loca
 
 from __future__ import annotations
 
+# The map's types live in opsdesk.apimodel; the map re-exports them, as most of its users need both.
 from opsdesk.apimodel import ApiModule as ApiModule  # noqa: PLC0414
 from opsdesk.apimodel import Auth as Auth  # noqa: PLC0414
 from opsdesk.apimodel import Capability as Capability  # noqa: PLC0414
@@ -16,8 +17,6 @@ from opsdesk.apimodel import QueueConsumer as QueueConsumer  # noqa: PLC0414
 from opsdesk.apimodel import RateLimit as RateLimit  # noqa: PLC0414
 from opsdesk.apimodel import ScheduledJob as ScheduledJob  # noqa: PLC0414
 from opsdesk.apimodel import StreamConsumer as StreamConsumer  # noqa: PLC0414
-
-# The map's types live in opsdesk.apimodel; the map re-exports them, as most of its users need both.
 from opsdesk.frozen import frozen
 
 SESSION_AUTHORIZER = FunctionGroup(name="session_authorizer", resources=(), read_only_tables=("SessionsTable",))

@@ -135,12 +135,12 @@ class EventLog:
             page_size=limit,
         )
         events: list[StoredEvent] = []
-        voids: list[StoredEvent] = []
+        counted = 0  # events, not voids, fill the limit
         expected = after + 1
         head_floor: int | None = None  # IN_FLIGHT_NUMBERS below the head, read at the first recent gap
         # Voids are read past, not counted: a page of nothing but voids must not hold a reader where it is.
         for item in results:
-            if len(events) == limit:
+            if counted == limit:
                 break
             number = int(item.sk.removeprefix(EVENT_SK_PREFIX))
             if number > expected:  # a gap: what no write can still fill is read past (_settled)
@@ -155,15 +155,16 @@ class EventLog:
             expected = number + 1
             if item.type == VOID_EVENT_TYPE:
                 if include_voids:
-                    voids.append(StoredEvent(id=number, type=VOID_EVENT_TYPE, stream=item.stream, data={},
-                                             created_at=item.createdAt))
+                    events.append(StoredEvent(id=number, type=VOID_EVENT_TYPE, stream=item.stream, data={},
+                                              created_at=item.createdAt))
             else:
+                counted += 1
                 events.append(StoredEvent(
                     id=number, type=item.type, stream=item.stream, data=json.loads(item.data),
                     created_at=item.createdAt, audience=item.audience,
                     envelope=json.loads(item.envelope) if item.envelope else {}))
         record_items_read(results.page_iter.total_scanned_count)
-        return sorted([*events, *voids], key=lambda event: event.id) if voids else events
+        return events
 
     def last_id(self, tenant_id: str, stream: str) -> int:
         return self._head(stream_pk(tenant_id, stream))
