@@ -17,7 +17,8 @@ import yaml
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, TicketBrief
 from opsdesk.aura.intent import WorkRequest, read_ticket
-from opsdesk.aura.planner import OfflineBrain, build_plan
+from opsdesk.aura.plan_writer import build_plan
+from opsdesk.aura.planner import OfflineBrain
 from opsdesk.aura.policy import assess
 from opsdesk.aura.records import AgentProgress, CompletedCall, ToolRequest
 

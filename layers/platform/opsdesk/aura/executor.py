@@ -14,7 +14,6 @@ from typing import Any
 
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, Finish, GiveUp, Move, Replan
 from opsdesk.aura.checkpoint import left_out
-from opsdesk.aura.intent import parse_answer
 from opsdesk.aura.manifests import ManifestEditError, NeedsChoice, edit_workload, fill, fill_text, service_for
 from opsdesk.aura.records import CompletedCall, PlanStep, ToolRequest
 from opsdesk.frozen import frozen
@@ -60,8 +59,14 @@ class Turn:
 
     def choices(self) -> tuple[dict[str, str], dict[str, str]]:
         """(the answers read, the answers that could not be read: key -> what the person wrote)."""
-        values, unreadable = {}, {}
-        for key, text in self.state.progress.answers.items():
+        values: dict[str, str] = {}
+        unreadable: dict[str, str] = {}
+        answers = self.state.progress.answers
+        if not answers:
+            return values, unreadable
+        from opsdesk.aura.intent import parse_answer  # noqa: PLC0415 - the ticket reader loads once someone answers
+
+        for key, text in answers.items():
             value = parse_answer(key, text, self.options(key))
             if value is None:
                 unreadable[key] = text
@@ -164,8 +169,11 @@ def _subject(steps: tuple[PlanStep, ...], answers: Mapping[str, str]) -> str | N
             name = str(step.args.get("path", "")).rstrip("/").rsplit("/", 1)[-1].removesuffix(".yaml")
             if name and "${" not in name and name != "namespace":
                 return name.removesuffix("-svc")
-    answered = parse_answer("name", answers["name"]) if "name" in answers else None
-    return answered
+    if "name" not in answers:
+        return None
+    from opsdesk.aura.intent import parse_answer  # noqa: PLC0415 - as in Turn.choices
+
+    return parse_answer("name", answers["name"])
 
 
 # Making a step's call concrete
