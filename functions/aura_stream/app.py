@@ -53,6 +53,7 @@ app = create_stream_app(
     stream_for=_stream_for,
     read_after=partial(event_log.read_after, include_voids=True),
     latest_id=event_log.last_id,
+    settle_tail=event_log.settle_tail,
     timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                         max_seconds=settings.sse_max_seconds),
     form=AURA_EVENT_FORMAT,

@@ -256,3 +256,53 @@ def test_a_gap_deeper_than_writes_can_be_in_flight_gets_voids_only_near_the_head
 
     assert [(e.id, e.type) for e in events] == [(21, "new")]
     assert stored_numbers(tenant_id, stream) == [16, 17, 18, 19, 20, 21]  # voids for the five below the head only
+
+
+def test_a_stream_whose_last_numbers_expired_lets_a_resuming_reader_stand_at_its_head(local_aws: Any) -> None:
+    from opsdesk.eventlog import LONGEST_WRITE_SECONDS
+
+    # Given a quiet stream whose every event expired: nothing lies above a reader resuming from event 3
+    log, stream, _ = stream_of("t")
+    tenant_id = f"tail-expired-{uuid.uuid4()}"
+    made = datetime.now(UTC) - timedelta(hours=72)
+    commit_events(log, tenant_id, stream, *[f"old{n}" for n in range(6)], now=made)
+    expire(tenant_id, stream, range(1, 7))
+
+    # Then the reader stands at the head, and no void is written for the expired numbers
+    assert log.read_after(tenant_id, stream, 3, include_voids=True) == []
+    assert log.settle_tail(tenant_id, stream, 3, now=made + timedelta(seconds=LONGEST_WRITE_SECONDS + 1)) == 6
+    assert stored_numbers(tenant_id, stream) == []
+
+
+def test_numbers_at_a_streams_end_whose_writer_died_are_voided_after_the_gap_time(local_aws: Any) -> None:
+    from opsdesk.eventlog import GAP_SECONDS
+    from opsdesk.events import stream_pk
+
+    # Given event 1, then two numbers reserved by a writer that died before committing or voiding them
+    log, stream, _ = stream_of("t")
+    tenant_id = f"tail-dead-{uuid.uuid4()}"
+    reserved = datetime.now(UTC)
+    assert commit_events(log, tenant_id, stream, "one", now=reserved) == [1]
+    log._reserve(stream_pk(tenant_id, stream), 2, to_rfc3339(reserved))  # noqa: SLF001 - the dead writer's numbers
+
+    # While the writer may still commit, the reader stays where it is; once it cannot, the numbers are voided
+    assert log.settle_tail(tenant_id, stream, 1, now=reserved + timedelta(seconds=1)) == 1
+    assert stored_numbers(tenant_id, stream) == [1]
+    assert log.settle_tail(tenant_id, stream, 1, now=reserved + timedelta(seconds=GAP_SECONDS + 1)) == 3
+    assert [(e.id, e.type) for e in log.read_after(tenant_id, stream, 1, include_voids=True)] == [
+        (2, "void"), (3, "void")]
+
+
+def test_a_reader_is_not_moved_past_an_event_that_lies_above_it(local_aws: Any) -> None:
+    from opsdesk.eventlog import LONGEST_WRITE_SECONDS
+    from opsdesk.events import stream_pk
+
+    # Given number 1 reserved and never written, and event 2 written after it: read_after's gap, not the tail's
+    log, stream, _ = stream_of("t")
+    tenant_id = f"tail-above-{uuid.uuid4()}"
+    made = datetime.now(UTC)
+    log._reserve(stream_pk(tenant_id, stream), 1, to_rfc3339(made))  # noqa: SLF001
+    assert commit_events(log, tenant_id, stream, "two", now=made) == [2]
+
+    assert log.settle_tail(tenant_id, stream, 0, now=made + timedelta(seconds=LONGEST_WRITE_SECONDS + 1)) == 0
+    assert stored_numbers(tenant_id, stream) == [2]

@@ -168,6 +168,50 @@ def test_numbers_reserved_but_not_yet_readable_are_read_again_after_one_head_pol
     assert format_event(stored(1)) in chunks
 
 
+def test_numbers_at_the_streams_end_that_stay_unreadable_are_settled_and_no_longer_read_at_every_poll() -> None:
+    # Given a head at 2 whose numbers no read returns (their events expired, or their writer died)
+    reads: list[int] = []
+    settled: list[int] = []
+
+    def read_after(last: int) -> list[StoredEvent]:
+        reads.append(last)
+        return []
+
+    def settle(last: int) -> int:
+        settled.append(last)
+        return 2  # the log says no write can still commit them
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, settle_seconds=0.05, heartbeat_seconds=60,
+                              max_seconds=0.5)
+        return [chunk async for chunk in event_stream(read_after, 0, timing, head=lambda: 2, settle=settle)]
+
+    asyncio.run(collect())
+
+    # Then they are read again for settle_seconds only (a write may still commit), then settled once; the stream
+    # then waits on its head (about 50 reads in this time before)
+    assert settled == [0]
+    assert 2 <= len(reads) <= 12
+    assert reads[-1] == 2
+
+
+def test_without_a_settle_unreadable_numbers_are_read_again_only_for_settle_seconds() -> None:
+    reads: list[int] = []
+
+    def read_after(last: int) -> list[StoredEvent]:
+        reads.append(last)
+        return []
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, settle_seconds=0.05, heartbeat_seconds=60,
+                              max_seconds=0.5)
+        return [chunk async for chunk in event_stream(read_after, 0, timing, head=lambda: 2)]
+
+    asyncio.run(collect())
+
+    assert 2 <= len(reads) <= 11
+
+
 def resuming(headers: dict[str, str], query: str = "") -> Request:
     return Request({"type": "http", "method": "GET", "path": "/events", "query_string": query.encode(),
                     "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})

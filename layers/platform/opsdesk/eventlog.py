@@ -44,6 +44,9 @@ minutes, and a request's within API Gateway's 29 s."""
 IN_FLIGHT_NUMBERS = 10_000
 """How far below the stream's head a missing number may still be being written: more than one write's lifetime of
 reservations on one stream (345 a second for 29 s)."""
+MOST_TAIL_VOIDS = 100
+"""The most numbers a reader fills at a stream's end (EventLog.settle_tail); a longer tail waits until it is settled
+(LONGEST_WRITE_SECONDS), as a reader far behind must not write thousands of voids."""
 
 
 class _EventLogItem(Model):
@@ -168,6 +171,45 @@ class EventLog:
 
     def last_id(self, tenant_id: str, stream: str) -> int:
         return self._head(stream_pk(tenant_id, stream))
+
+    def settle_tail(self, tenant_id: str, stream: str, after: int, now: datetime | None = None) -> int:
+        """Where a reader at `after` may stand when no event above it is readable although the head is past it:
+        numbers above the last item that no write can still commit. A gap below a later event is read_after's
+        (that event's reservation dates it); a gap at the end of a stream has no later event, so its numbers are
+        dated by the head's `reservedAt`, the stream's last reservation: reserved LONGEST_WRITE_SECONDS ago, they
+        are read past (expired events, or writes that died long ago); GAP_SECONDS ago, filled with voids (their
+        writers are gone; their own voids failed), up to MOST_TAIL_VOIDS of them. Else, or while an item lies above
+        `after`, `after` itself."""
+        pk = stream_pk(tenant_id, stream)
+        tail = self._unwritten_tail(pk, after)
+        if tail is None:
+            return after
+        last, reserved_at = tail
+        now = now or datetime.now(UTC)
+        if reserved_at is None or (now - parse_rfc3339(reserved_at)).total_seconds() >= LONGEST_WRITE_SECONDS:
+            return last
+        if last - after <= MOST_TAIL_VOIDS and self._fill_gap(pk, stream, range(after + 1, last + 1), reserved_at,
+                                                              now):
+            return last
+        return after
+
+    @staticmethod
+    def _unwritten_tail(pk: str, after: int) -> tuple[int, str | None] | None:
+        """(the head's number, its reservedAt) when the head is past `after` and no item lies above `after`."""
+        try:
+            head = _HeadItem.get(pk, HEAD_SK, consistent_read=True)
+        except _HeadItem.DoesNotExist:
+            return None
+        finally:
+            record_items_read(1)
+        last = int(head.seq)
+        if last <= after:
+            return None
+        above = _EventItem.query(pk, _EventItem.sk.between(_event_sk(after + 1), _event_sk(last)),
+                                 consistent_read=True, scan_index_forward=False, limit=1, attributes_to_get=["sk"])
+        lying_above = next(iter(above), None)
+        record_items_read(above.page_iter.total_scanned_count)
+        return None if lying_above is not None else (last, head.reservedAt)
 
     @staticmethod
     def _settled(later: _EventItem, now: datetime) -> bool:

@@ -46,6 +46,10 @@ class StreamTiming:
     """How often the stream is read again when it cannot tell whether something new was written."""
     head_poll_seconds: float = 0.1
     """How often an idle stream looks at its head (one item): it reads the stream only when the head moved."""
+    settle_seconds: float = 10.0
+    """How long numbers the head has passed are read again at every head poll while none is readable (a write
+    between reserving and committing); then the stream asks the log to settle them (EventLog.settle_tail, whose
+    GAP_SECONDS this is) and otherwise waits for the head to move."""
     heartbeat_seconds: float = 30.0
     """A heartbeat goes out this often, events or not ("sent ~every 30s", as the helpdesk and aura documents say:
     a client may count on one within that time, and a proxy's idle timer never sees a gap longer)."""
@@ -86,12 +90,16 @@ async def event_stream(
     opening: str | None = None,
     heartbeat: Callable[[], str] | None = None,
     head: Callable[[], int] | None = None,
+    settle: Callable[[int], int] | None = None,
 ) -> AsyncIterator[str]:
     """`visible` hides events this client may not see (they still advance its position in the stream). With
     `head` (the stream's last reserved number), an idle stream looks at the head every `head_poll_seconds` and
-    reads the stream when it moved; without it, it reads the stream every `poll_seconds`."""
+    reads the stream when it moved; without it, it reads the stream every `poll_seconds`. Numbers the head has
+    passed that no read returns are read again for `settle_seconds`, then `settle(last_id)` says where the
+    stream may stand (past numbers no write can still commit)."""
     form = form or EventFormat()
     started = last_beat = clock()
+    unread: tuple[tuple[int, int], float] | None = None  # (position, head) with numbers not readable, since when
     yield f"retry: {timing.retry_ms}\n\n"
     if opening:
         yield opening
@@ -106,22 +114,33 @@ async def event_stream(
         if now - last_beat >= timing.heartbeat_seconds:  # on its cadence, busy or idle
             yield heartbeat() if heartbeat else timing.heartbeat_comment + "\n\n"
             last_beat = now
-        if not events:
-            if head is None or seen is None:
-                await asyncio.sleep(timing.poll_seconds)
-            else:
-                deadline = min(last_beat + timing.heartbeat_seconds, started + timing.max_seconds)
-                await _until_news(head, seen, last_id, timing, deadline=deadline, clock=clock)
+        if events:
+            continue
+        if head is None or seen is None:
+            await asyncio.sleep(timing.poll_seconds)
+            continue
+        reread = False
+        if seen > last_id:  # numbers reserved that the read did not return
+            if unread is None or unread[0] != (last_id, seen):
+                unread = ((last_id, seen), clock())
+            reread = clock() - unread[1] < timing.settle_seconds
+            if not reread and settle is not None:
+                moved = await run_in_threadpool(settle, last_id)
+                if moved > last_id:
+                    last_id = moved
+                    continue
+        deadline = min(last_beat + timing.heartbeat_seconds, started + timing.max_seconds)
+        await _until_news(head, seen, timing, reread=reread, deadline=deadline, clock=clock)
 
 
-async def _until_news(head: Callable[[], int], seen: int, last_id: int, timing: StreamTiming, *,
-                      deadline: float, clock: Callable[[], float]) -> None:
+async def _until_news(head: Callable[[], int], seen: int, timing: StreamTiming, *, reread: bool, deadline: float,
+                      clock: Callable[[], float]) -> None:
     """Wait until the head moves past `seen`, or until `deadline` (the next heartbeat, or the stream's end).
-    Numbers up to `seen` that the read did not return (a writer between reserving and committing, or a failed
-    write's voids) are read again after one head poll, so a commit right after its reservation never waits."""
+    With `reread` (numbers up to `seen` the read did not return: a writer between reserving and committing),
+    return after one head poll, so a commit right after its reservation never waits."""
     while clock() < deadline:
         await asyncio.sleep(timing.head_poll_seconds)
-        if seen > last_id or await run_in_threadpool(head) != seen:
+        if reread or await run_in_threadpool(head) != seen:
             return
 
 
@@ -154,6 +173,7 @@ def create_stream_app(
     stream_for: Callable[[Principal, Request], str],
     read_after: ReadAfter,
     latest_id: Callable[[str, str], int],
+    settle_tail: Callable[[str, str, int], int] | None = None,
     timing: StreamTiming | None = None,
     token_from: Callable[[Request], str | None] | None = None,
     form: EventFormat | None = None,
@@ -198,7 +218,9 @@ def create_stream_app(
         body = event_stream(lambda last: read_after(principal.tenant_id, stream_key, last), after, timing,
                             visible=visible, form=form, opening=opening,
                             heartbeat=(lambda: keep_alive(principal, stream_key)) if keep_alive else None,
-                            head=lambda: latest_id(principal.tenant_id, stream_key))
+                            head=lambda: latest_id(principal.tenant_id, stream_key),
+                            settle=(lambda last: settle_tail(principal.tenant_id, stream_key, last))
+                            if settle_tail else None)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
@@ -225,6 +247,7 @@ def module_event_stream(
         stream_for=lambda principal, request: stream,
         read_after=partial(event_log.read_after, include_voids=True),
         latest_id=event_log.last_id,
+        settle_tail=event_log.settle_tail,
         timing=StreamTiming(poll_seconds=settings.sse_poll_seconds, heartbeat_seconds=settings.sse_heartbeat_seconds,
                             max_seconds=settings.sse_max_seconds, heartbeat_comment=heartbeat_comment),
         token_from=token_from,
