@@ -178,6 +178,22 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(owner: CopilotCaller)
     assert (demote.status, remove.status) == (409, 409)
 
 
+def test_members_of_a_project_whose_delete_is_under_way_cannot_change_and_the_409_says_why(
+        owner: CopilotCaller) -> None:
+    from opsdesk.copilot import keys
+    from opsdesk.copilot.items import RecordItem
+
+    project = owner.post("/projects", {"name": "Going"}).body
+    # Given the project marked by a delete still removing its members (CopilotStore.delete_project)
+    marked = RecordItem.deletingSince.set("2026-03-02T10:00:00Z")
+    RecordItem(keys.tenant_pk(owner.tenant_id), keys.project_sk(project["id"])).update(actions=[marked])
+
+    reply = owner.post(f"/projects/{project['id']}/members", {"email": "late@example.com", "role": "viewer"})
+
+    assert reply.status == 409
+    assert "being deleted" in reply.body["detail"]
+
+
 def test_a_deleted_project_leaves_nothing_readable(owner: CopilotCaller) -> None:
     project = owner.post("/projects", {"name": "Doomed"}).body
     owner.post("/auth/switch-project", {"project_id": project["id"]})

@@ -306,6 +306,8 @@ def test_a_large_project_delete_cut_short_leaves_the_project_usable_and_a_retry_
 
     def failing_last(self: Any, project: Project, members: Any, *, with_project: bool) -> None:
         if not joined:
+            during = store.get_project(reg.tenant.id, project.id)
+            assert during is not None and during.deleting  # what the service refuses member changes by
             with pytest.raises(Conflict):
                 store.save_member(reg.tenant.id, project, member(project, Role.VIEWER), None, None)
             joined.append(project)

@@ -132,7 +132,8 @@ def user_record(item: RecordItem) -> User:
 
 def project_record(item: RecordItem) -> Project:
     data = _times(json.loads(item.data))
-    return Project(**{**data, "owner_count": int(item.ownerCount or 0), "version": int(item.version or 0)})
+    return Project(**{**data, "owner_count": int(item.ownerCount or 0), "version": int(item.version or 0),
+                      "deleting": item.deletingSince is not None})
 
 
 def member_record(item: RecordItem) -> Member:
@@ -212,7 +213,7 @@ def email_item(user: User) -> RecordItem:
 
 def project_item(project: Project) -> RecordItem:
     data = json.loads(to_json(project))
-    for name in ("owner_count", "version"):
+    for name in ("owner_count", "version", "deleting"):  # attributes of their own
         data.pop(name)
     return RecordItem(keys.tenant_pk(project.tenant_id), keys.project_sk(project.id), kind="project",
                       data=json.dumps(data, separators=(",", ":")), version=project.version,

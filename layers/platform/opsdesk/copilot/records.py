@@ -90,6 +90,8 @@ class Project:
     updated_at: datetime
     owner_count: int = 1
     version: int = 0
+    deleting: bool = False
+    """A delete is under way (CopilotStore.delete_project marks the project first): memberships cannot change."""
 
 
 @frozen

@@ -171,6 +171,7 @@ class CopilotService:
                    invite: InviteUser) -> Member:
         context, project = self.project_context(principal, project_id)
         context.require(Role.ADMIN, "Adding members")
+        _require_not_deleting(project)
         _check_grant(context, request.role)
         user = self._find_user(context.tenant_id, request)
         invited = False
@@ -192,6 +193,7 @@ class CopilotService:
                       request: UpdateMemberRequest) -> Member:
         context, project = self.project_context(principal, project_id)
         context.require(Role.ADMIN, "Changing roles")
+        _require_not_deleting(project)
         member = self._member(context, user_id)
         if Role.OWNER in (member.role, request.role):
             _check_grant(context, Role.OWNER)
@@ -206,6 +208,7 @@ class CopilotService:
     def remove_member(self, principal: Principal, project_id: str, user_id: str) -> None:
         context, project = self.project_context(principal, project_id)
         context.require(Role.ADMIN, "Removing members")
+        _require_not_deleting(project)
         member = self._member(context, user_id)
         if member.role is Role.OWNER:
             _check_grant(context, Role.OWNER)
@@ -312,6 +315,11 @@ def _offset_page(page: OffsetRequest, query: Callable[[OffsetRequest], list[T]])
     if query(reach_probe()):
         raise too_deep("skip")
     return []
+
+
+def _require_not_deleting(project: Project) -> None:
+    if project.deleting:  # the delete reads the members once it has marked the project (and retries read them)
+        raise Conflict("The project is being deleted: its members cannot change")
 
 
 def _check_grant(context: ProjectContext, role: Role) -> None:
