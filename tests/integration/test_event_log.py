@@ -139,6 +139,35 @@ def test_a_number_whose_writer_died_holds_readers_back_until_the_gap_time_then_i
     assert [e.type for e in log.read_after(tenant_id, stream, 0)] == ["one", "three"]
 
 
+def test_a_writer_slower_than_the_gap_time_commits_again_with_new_numbers_whatever_its_repository_says(
+        local_aws: Any) -> None:
+    from opsdesk.dynamo import Outcome, Transactions
+    from opsdesk.errors import Conflict
+    from opsdesk.eventlog import EventSlot, _HeadItem
+    from opsdesk.events import DomainEvent, stream_pk
+
+    log, stream, _ = stream_of("t")
+    tenant_id = f"slow-{uuid.uuid4()}"
+    transactions = Transactions(EVENTS_CONNECTION(), log)
+    record = f"record-{uuid.uuid4()}"
+    attempts: list[int] = []
+
+    def slow_write(tx: Any) -> None:
+        tx.save(_HeadItem(record, "HEAD"), condition=_HeadItem.pk.does_not_exist())  # the change: create once
+        transactions.publish(tx, tenant_id, [DomainEvent("made", stream, {})])
+        attempts.append(log.last_id(tenant_id, stream))
+        if len(attempts) == 1:  # a reader gave up on the number meanwhile and filled it
+            log._fill(EventSlot(stream_pk(tenant_id, stream), stream, attempts[0]), datetime.now(UTC))  # noqa: SLF001
+
+    # A repository that reads a failed create as its own earlier success (response timeline entries do)
+    transactions.commit(slow_write, lambda exc: Conflict("exists"), lambda: Outcome.DONE)
+
+    assert attempts == [1, 2]
+    assert [(e.id, e.type) for e in log.read_after(tenant_id, stream, 0, include_voids=True)] == [
+        (1, "void"), (2, "made")]
+    assert _HeadItem.get(record, "HEAD") is not None
+
+
 def test_sixty_four_concurrent_writers_of_one_stream_all_commit_with_distinct_numbers(local_aws: Any) -> None:
     log, stream, _ = stream_of("t")
     tenant_id = f"burst-{uuid.uuid4()}"

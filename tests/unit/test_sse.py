@@ -195,6 +195,28 @@ def test_numbers_at_the_streams_end_that_stay_unreadable_are_settled_and_no_long
     assert reads[-1] == 2
 
 
+def test_numbers_the_log_cannot_settle_yet_are_read_on_so_an_event_that_becomes_readable_is_sent() -> None:
+    # Given an event above a gap that the stream's own read fills only a moment after the log declined to settle
+    settled: list[int] = []
+
+    def read_after(last: int) -> list[StoredEvent]:
+        return [stored(2)] if settled and last < 2 else []
+
+    def settle(last: int) -> int:
+        settled.append(last)
+        return last  # an event lies above the gap: read_after's to fill, not the tail's
+
+    async def collect() -> list[str]:
+        timing = StreamTiming(poll_seconds=5, head_poll_seconds=0.01, settle_seconds=0.05, heartbeat_seconds=60,
+                              max_seconds=0.5)
+        return [chunk async for chunk in event_stream(read_after, 0, timing, head=lambda: 2, settle=settle)]
+
+    chunks = asyncio.run(collect())
+
+    # Then the stream reads on and sends it, without waiting for the head to move or the next heartbeat
+    assert format_event(stored(2)) in chunks
+
+
 def test_without_a_settle_unreadable_numbers_are_read_again_only_for_settle_seconds() -> None:
     reads: list[int] = []
 

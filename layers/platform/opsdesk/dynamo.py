@@ -314,8 +314,11 @@ class Transactions:
 
     def commit(self, write: Callable[[TransactWrite], None], conflict: Callable[[BaseException], BaseException],
                on_condition_failed: Callable[[], Outcome]) -> None:
-        """The event numbers an attempt reserved are voided when it does not commit (see opsdesk.eventlog)."""
+        """The event numbers an attempt reserved are voided when it does not commit (see opsdesk.eventlog). An
+        attempt whose number a reader had filled already (it took longer than GAP_SECONDS) is tried again with new
+        numbers, whatever `on_condition_failed` would say of its change."""
         slots: list[EventSlot] = []
+        taken: list[EventSlot] = []
 
         def attempt(tx: TransactWrite) -> None:
             slots.clear()
@@ -326,10 +329,14 @@ class Transactions:
                 _attempt_slots.reset(token)
 
         def void() -> None:
+            taken.clear()
             if slots and self._events is not None:
-                self._events.void(list(slots))
+                taken.extend(self._events.void(list(slots)))
 
-        run_transaction(self.connection, attempt, conflict, on_condition_failed, transaction=TransactWrite,
+        def outcome() -> Outcome:
+            return Outcome.RETRY if taken else on_condition_failed()
+
+        run_transaction(self.connection, attempt, conflict, outcome, transaction=TransactWrite,
                         after_failed_attempt=void)
 
 

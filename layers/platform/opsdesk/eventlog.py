@@ -29,7 +29,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
+from opsdesk.dynamo import CONDITION_CODES, bind_table, error_code, record_items_read, unbound_meta
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
 from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings
@@ -116,14 +116,18 @@ class EventLog:
                 slots.append(EventSlot(pk, stream, number))
         return slots
 
-    def void(self, slots: Sequence[EventSlot], now: datetime | None = None) -> None:
-        """Fill numbers whose transaction did not commit, so readers need not wait for them. Best effort: a number
-        left unfilled is filled by the first reader that waits GAP_SECONDS for it."""
+    def void(self, slots: Sequence[EventSlot], now: datetime | None = None) -> list[EventSlot]:
+        """Fill numbers whose transaction did not commit, so readers need not wait for them; returns those a reader
+        had filled already (so that transaction failed for want of its number, not for its change). Best effort: a
+        number left unfilled is filled by the first reader that waits GAP_SECONDS for it."""
+        taken: list[EventSlot] = []
         for slot in slots:
             try:
                 self._fill(slot, now or datetime.now(UTC))
-            except PynamoDBException:
-                continue
+            except PynamoDBException as exc:
+                if error_code(exc) in CONDITION_CODES:
+                    taken.append(slot)
+        return taken
 
     def read_after(self, tenant_id: str, stream: str, after: int, limit: int = 100,
                    now: datetime | None = None, *, include_voids: bool = False) -> list[StoredEvent]:

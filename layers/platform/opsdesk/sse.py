@@ -129,6 +129,8 @@ async def event_stream(
                 if moved > last_id:
                     last_id = moved
                     continue
+                # Not settled (an event lies above the gap, or one was written meanwhile): read on as before
+                unread, reread = ((last_id, seen), clock()), True
         deadline = min(last_beat + timing.heartbeat_seconds, started + timing.max_seconds)
         await _until_news(head, seen, timing, reread=reread, deadline=deadline, clock=clock)
 
