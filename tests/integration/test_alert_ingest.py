@@ -338,8 +338,9 @@ def test_an_alarm_reaches_every_project_routing_its_account_and_region_past_a_pa
     from opsdesk.alerts.routes import RouteRepository, route_entries, route_item
 
     routes = RouteRepository(cache_seconds=0)  # binds the table
-    # Given 150 cloudwatch integrations watching one account and region (every tenant's own route entry)
-    projects = [(str(uuid.uuid4()), str(uuid.uuid4())) for _ in range(150)]
+    # Given 150 projects of a tenant whose cloudwatch integrations watch one account and region
+    tenant_id = str(uuid.uuid4())
+    projects = [(tenant_id, str(uuid.uuid4())) for _ in range(150)]
     config = {"account_id": "210987654321", "region": "eu-west-1"}
     for tenant_id, project_id in projects:
         for entry in route_entries(tenant_id, project_id, f"int-{project_id[:8]}", "cloudwatch", config=config,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -20,9 +21,10 @@ TOKEN = "whk_" + "s3cret-token-for-tests"
 
 
 @pytest.fixture
-def project(local_aws: Any) -> dict[str, str]:
+def project(local_aws: Any) -> Iterator[dict[str, str]]:
     """A copilot project with a Prometheus integration (webhook token set) and a CloudWatch integration routing
-    alarms of this account and region whose names start with `checkout-`."""
+    alarms of this account and region whose names start with `checkout-`; deleted after the case, as one tenant's
+    integrations at a time may route an account (the next case's tenant takes it)."""
     from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
     from opsdesk.copilot.repository import CopilotRepository
     from opsdesk.secrets import SecretsManagerStore
@@ -42,11 +44,13 @@ def project(local_aws: Any) -> dict[str, str]:
     repository.save_integration(tenant_id, Integration(
         prometheus_id, project_id, "prometheus", "Alertmanager", {}, reference, ("webhook_token",), True, now, now),
         create=True)
-    repository.save_integration(tenant_id, Integration(
+    cloudwatch = Integration(
         cloudwatch_id, project_id, "cloudwatch", "CloudWatch",
         {"account_id": "123456789012", "region": local_aws.region, "alarm_name_prefix": "checkout-"}, None, (),
-        True, now, now), create=True)
-    return {"tenant": tenant_id, "project": project_id, "prometheus": prometheus_id, "cloudwatch": cloudwatch_id}
+        True, now, now)
+    repository.save_integration(tenant_id, cloudwatch, create=True)
+    yield {"tenant": tenant_id, "project": project_id, "prometheus": prometheus_id, "cloudwatch": cloudwatch_id}
+    repository.delete_integration(tenant_id, cloudwatch)
 
 
 @pytest.fixture(scope="module")

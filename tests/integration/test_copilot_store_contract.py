@@ -711,3 +711,64 @@ def test_incident_lists_read_skip_plus_limit_items_at_500_and_5000_incidents(loc
     for name, _, page in READ_CASES:
         assert reads[LARGE][name] == page.offset + page.limit, name
     assert reads[LARGE]["past incidents (20)"] == 20
+
+
+def test_an_aws_accounts_alarms_go_to_one_tenants_projects_until_that_tenant_lets_it_go(store: CopilotStore) -> None:
+    first, second = register(store), register(store)
+    account = f"{uuid.uuid4().int % 10**12:012d}"  # the moto tables outlive one case
+    watching = {"account_id": account, "region": "eu-west-1"}
+
+    def cloudwatch(reg: Registered, config: dict[str, str] = watching) -> Integration:
+        return Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod", config, None, (), True, T0, T0)
+
+    # Given the first tenant's two integrations watching one account (in two regions)
+    mine, also_mine = cloudwatch(first), cloudwatch(first, {**watching, "region": "us-east-1"})
+    store.save_integration(first.tenant.id, mine, create=True)
+    store.save_integration(first.tenant.id, also_mine, create=True)
+
+    # Then another tenant cannot watch it: its alarms would reach both tenants
+    theirs = cloudwatch(second)
+    with pytest.raises(Conflict, match=account):
+        store.save_integration(second.tenant.id, theirs, create=True)
+    assert store.get_integration(second.tenant.id, second.project.id, theirs.id) is None
+    with pytest.raises(Conflict):  # nor by pointing an integration of its own there
+        other = cloudwatch(second, {**watching, "account_id": f"{uuid.uuid4().int % 10**12:012d}"})
+        store.save_integration(second.tenant.id, other, create=True)
+        store.save_integration(second.tenant.id, replace(other, config=watching), create=False)
+
+    # Until every integration of the first lets it go: one deleted, the other disabled
+    store.delete_integration(first.tenant.id, mine)
+    with pytest.raises(Conflict):
+        store.save_integration(second.tenant.id, theirs, create=True)
+    store.save_integration(first.tenant.id, replace(also_mine, enabled=False), create=False)
+    store.save_integration(second.tenant.id, theirs, create=True)
+
+    # And then the first cannot take it back while the second holds it
+    with pytest.raises(Conflict):
+        store.save_integration(first.tenant.id, also_mine, create=False)
+
+
+def test_two_tenants_claiming_one_aws_account_at_once_cannot_both_have_it(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.copilot import monitoring_repository
+
+    store = moto_copilot_store()
+    first, second = register(store), register(store)
+    watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"}
+    store.save_integration(first.tenant.id, Integration(
+        str(uuid.uuid4()), first.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0), create=True)
+    # Given the second tenant's check ran before the first's claim committed (it found the account free)
+    real_holder = monitoring_repository.account_holder
+    checks: list[str] = []
+
+    def stale_holder(account: str) -> str | None:
+        checks.append(account)
+        return None if len(checks) == 1 else real_holder(account)
+
+    monkeypatch.setattr(monitoring_repository, "account_holder", stale_holder)
+
+    # Then the claim in its transaction refuses it, and the 409 says why
+    theirs = Integration(str(uuid.uuid4()), second.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    with pytest.raises(Conflict, match=watching["account_id"]):
+        store.save_integration(second.tenant.id, theirs, create=True)
+    assert store.get_integration(second.tenant.id, second.project.id, theirs.id) is None

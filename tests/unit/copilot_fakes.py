@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TypeVar
 
+from opsdesk.alerts.routes import ACCOUNT_HELD, claimed_accounts, route_entries
 from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.clock import to_rfc3339
 from opsdesk.copilot.records import (
@@ -59,6 +60,12 @@ ProjectKey = tuple[str, str]
 """(tenant id, project id)"""
 
 
+
+def accounts_routed(tenant_id: str, integration: Integration) -> set[str]:
+    """The AWS accounts whose alarms the integration routes, as the repository counts them."""
+    return claimed_accounts(route_entries(tenant_id, integration.project_id, integration.id, integration.type,
+                                          config=integration.config, enabled=integration.enabled))
+
 class FakeCopilotStore:
     def __init__(self) -> None:
         self.tenants: dict[str, Tenant] = {}
@@ -74,6 +81,8 @@ class FakeCopilotStore:
         self.alerts: dict[ProjectKey, dict[str, Alert]] = defaultdict(dict)
         self.changes: dict[ProjectKey, dict[str, ChangeEvent]] = defaultdict(dict)
         self.integrations: dict[ProjectKey, dict[str, Integration]] = defaultdict(dict)
+        self.account_claims: dict[str, tuple[str, set[str]]] = {}
+        """AWS account -> (the tenant holding it, its integrations that do)."""
         self.usage: dict[ProjectKey, dict[tuple[str, str], _Usage]] = defaultdict(lambda: defaultdict(_Usage))
         self.days: dict[ProjectKey, dict[str, _Day]] = defaultdict(lambda: defaultdict(_Day))
         self.published: list[tuple[str, DomainEvent]] = []
@@ -319,7 +328,22 @@ class FakeCopilotStore:
                 raise Conflict("Integration already exists")
             if not create and integration.id not in integrations:
                 raise NotFound("Integration not found")
+            held = accounts_routed(tenant_id, integration)
+            for account in sorted(held):
+                holder, holders = self.account_claims.get(account, (tenant_id, set()))
+                if holders and holder != tenant_id:
+                    raise Conflict(ACCOUNT_HELD.format(account=account))
+            before = integrations.get(integration.id)
+            self._release(before and accounts_routed(tenant_id, before) - held, integration.id)
+            for account in held:
+                self.account_claims[account] = (tenant_id, self.account_claims.get(account, ("", set()))[1]
+                                                | {integration.id})
             integrations[integration.id] = integration
+
+    def _release(self, accounts: set[str] | None, integration_id: str) -> None:
+        for account in accounts or ():
+            holder, holders = self.account_claims.get(account, ("", set()))
+            self.account_claims[account] = (holder, holders - {integration_id})
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
         return self.integrations[tenant_id, project_id].get(integration_id)
@@ -330,6 +354,7 @@ class FakeCopilotStore:
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
         with self._lock:
             self.integrations[tenant_id, integration.project_id].pop(integration.id, None)
+            self._release(accounts_routed(tenant_id, integration), integration.id)
 
     # Analytics aggregates
 

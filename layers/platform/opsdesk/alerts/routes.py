@@ -7,17 +7,24 @@ what an alert carries:
   optional `alarm_name_prefix` narrows it to the alarms whose names start with it. Deployments (CodeDeploy, ECS) of
   that account and region reach the same projects as change evidence.
 
-A disabled integration routes nothing."""
+A disabled integration routes nothing.
+
+An AWS account's alarms reach one tenant's projects only: an alarm or a deployment carries nothing but the account
+and region it comes from, so two tenants naming one account would each read the other's. The first tenant whose
+enabled integration names an account claims it (AccountClaimItem, written in the integration's transaction); another
+tenant's integration naming it is a 409 until every integration of the first releases it (deleted, disabled or
+pointed elsewhere). The projects of the claiming tenant may share it."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import field
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from opsdesk.alerts.records import Alert, ChangeNotice
 from opsdesk.dynamo import bind_table, record_items_read, unbound_meta
@@ -109,6 +116,53 @@ def route_item(entry: RouteEntry) -> RouteItem:
                      projectId=entry.project_id, integrationId=entry.integration_id,
                      integrationType=entry.integration_type,
                      match=json.dumps(dict(entry.match)) if entry.match else None)
+
+
+class AccountClaimItem(Model):
+    """The tenant whose integrations route an AWS account's alarms, and which of its integrations do. DynamoDB drops
+    a set that loses its last member, so an account without `integrations` is free to claim."""
+
+    Meta = unbound_meta()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    tenantId = UnicodeAttribute(null=True)
+    integrations = UnicodeSetAttribute(null=True)
+
+
+CLAIM_PREFIX = "ACLAIM#"
+CLAIM_SK = "CLAIM"
+ACCOUNT_HELD = "AWS account {account} already sends its alarms to another organization's projects"
+"""The 409 for an integration naming an account another tenant holds."""
+
+
+def claimed_accounts(entries: Iterable[RouteEntry]) -> set[str]:
+    """The AWS accounts whose alarms `entries` route."""
+    return {entry.key.split("#")[1] for entry in entries if entry.key.startswith("cloudwatch#")}
+
+
+def account_holder(account: str) -> str | None:
+    """The tenant that holds `account` (None: no integration names it)."""
+    try:
+        item = AccountClaimItem.get(f"{CLAIM_PREFIX}{account}", CLAIM_SK, consistent_read=True)
+    except AccountClaimItem.DoesNotExist:
+        return None
+    finally:
+        record_items_read(1)
+    return item.tenantId if item.integrations else None
+
+
+def claim_account(tx: TransactWrite, tenant_id: str, account: str, integration_id: str) -> None:
+    """In `tx`: `account` held for the tenant by the integration; the transaction fails if another tenant holds it."""
+    tx.update(AccountClaimItem(f"{CLAIM_PREFIX}{account}", CLAIM_SK),
+              actions=[AccountClaimItem.tenantId.set(tenant_id), AccountClaimItem.integrations.add({integration_id})],
+              condition=AccountClaimItem.integrations.does_not_exist() | (AccountClaimItem.tenantId == tenant_id))
+
+
+def release_account(tx: TransactWrite, account: str, integration_id: str) -> None:
+    """In `tx`: the integration no longer holds `account` (free once no integration of the tenant does)."""
+    tx.update(AccountClaimItem(f"{CLAIM_PREFIX}{account}", CLAIM_SK),
+              actions=[AccountClaimItem.integrations.delete({integration_id})])
 
 
 def _entry(item: RouteItem) -> RouteEntry:

@@ -9,7 +9,16 @@ from datetime import datetime
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.alerts.routes import RouteEntry, route_entries, route_item
+from opsdesk.alerts.routes import (
+    ACCOUNT_HELD,
+    RouteEntry,
+    account_holder,
+    claim_account,
+    claimed_accounts,
+    release_account,
+    route_entries,
+    route_item,
+)
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     RecordItem,
@@ -23,7 +32,7 @@ from opsdesk.copilot.items import (
 from opsdesk.copilot.records import Alert, ChangeEvent, Integration
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item
-from opsdesk.errors import NotFound
+from opsdesk.errors import Conflict, DomainError, NotFound
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
 
@@ -75,6 +84,11 @@ class MonitoringRepository(CopilotTableRepository):
             raise NotFound("Integration not found")
         stale = _routes(tenant_id, before) if before else []
         fresh = _routes(tenant_id, integration)
+        held = claimed_accounts(fresh)
+        released = claimed_accounts(stale) - held
+        taken = _held_elsewhere(held, tenant_id)  # the transaction's condition holds it too; this says why first
+        if taken is not None:
+            raise Conflict(ACCOUNT_HELD.format(account=taken))
 
         def write(tx: TransactWrite) -> None:
             condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
@@ -84,9 +98,12 @@ class MonitoringRepository(CopilotTableRepository):
                     tx.delete(route_item(entry))
             for entry in fresh:
                 tx.save(route_item(entry))
+            for account in sorted(held):
+                claim_account(tx, tenant_id, account, integration.id)
+            for account in sorted(released):
+                release_account(tx, account, integration.id)
 
-        self._commit(write, changed("Integration already exists" if create else "Integration not found"),
-                     lambda: Outcome.CONFLICT)
+        self._commit(write, lambda: _refused(held, tenant_id, create), lambda: Outcome.CONFLICT)
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
         item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
@@ -100,8 +117,11 @@ class MonitoringRepository(CopilotTableRepository):
         def write(tx: TransactWrite) -> None:
             tx.delete(RecordItem(keys.project_pk(tenant_id, integration.project_id),
                                  keys.integration_sk(integration.id)))
-            for entry in _routes(tenant_id, integration):
+            routes = _routes(tenant_id, integration)
+            for entry in routes:
                 tx.delete(route_item(entry))
+            for account in sorted(claimed_accounts(routes)):
+                release_account(tx, account, integration.id)
 
         self._commit(write, changed("Delete failed"), lambda: Outcome.CONFLICT)
 
@@ -111,6 +131,19 @@ class MonitoringRepository(CopilotTableRepository):
             item.save()
         except PynamoDBException as exc:
             raise domain_error_for(exc, "Write failed") from exc
+
+
+def _held_elsewhere(accounts: set[str], tenant_id: str) -> str | None:
+    """The first of `accounts` another tenant holds (opsdesk.alerts.routes), if any."""
+    return next((account for account in sorted(accounts) if account_holder(account) not in (None, tenant_id)), None)
+
+
+def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
+    """Why saving an integration failed: an account another tenant holds, else the integration itself."""
+    account = _held_elsewhere(accounts, tenant_id)
+    if account is not None:
+        return Conflict(ACCOUNT_HELD.format(account=account))
+    return Conflict("Integration already exists" if create else "Integration not found")
 
 
 def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:

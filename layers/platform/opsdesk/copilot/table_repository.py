@@ -1,6 +1,7 @@
 """What the copilot repositories share (opsdesk.copilot.repository says which holds what): the IncidentsTable's
-copilot items and alert route entries bound when one is made, one transaction connection (publishing events when
-there is an event log), and the Queries every list is: consistent, with a limit, counted in items read."""
+copilot items, alert route entries and account claims bound when one is made, one transaction connection
+(publishing events when there is an event log), and the Queries every list is: consistent, with a limit, counted in
+items read."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.alerts.routes import RouteItem
+from opsdesk.alerts.routes import AccountClaimItem, RouteItem
 from opsdesk.copilot.items import IncidentsTableItem, RecordItem
 from opsdesk.dynamo import Outcome, Transactions, bind_table, connection_for, domain_error_for, record_items_read
 from opsdesk.errors import Conflict, DomainError
@@ -31,6 +32,7 @@ class CopilotTableRepository:
         settings = settings or load_settings(CopilotSettings)
         bind_table(IncidentsTableItem, settings.incidents_table_name, settings)
         bind_table(RouteItem, settings.incidents_table_name, settings)
+        bind_table(AccountClaimItem, settings.incidents_table_name, settings)
         self._transactions = Transactions(connection_for(settings), event_log)
 
     def _query(self, pk: str, condition: Any, *, limit: int, newest_first: bool = False) -> list[RecordItem]:
