@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Create integration (admin)
-         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422, and so is a `webhook_token` shorter than 16 characters (the webhook would refuse every delivery).
+         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422, and so is a `webhook_token` shorter than 16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's `config.account_id` routes that AWS account's alarms to one organization only: an account another organization's integration names is 409.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -519,7 +519,7 @@ export interface paths {
         head?: never;
         /**
          * Update integration (admin)
-         * @description Role: `admin` or above (else 403). `credentials`, when sent, replace the stored ones as a whole.
+         * @description Role: `admin` or above (else 403). `credentials`, when sent, replace the stored ones as a whole. An AWS account another organization's `cloudwatch` integration names is 409, as on create.
          */
         patch: operations["updateIntegration"];
         trace?: never;

@@ -223,7 +223,9 @@ def _monitoring() -> list[Operation]:
                   description="`credentials` (api_key, app_key, token, username, password, role_arn, "
                               "external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; "
                               "a credential name inside `config` is 422, and so is a `webhook_token` shorter than "
-                              "16 characters (the webhook would refuse every delivery)."),
+                              "16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's "
+                              "`config.account_id` routes that AWS account's alarms to one organization only: an "
+                              "account another organization's integration names is 409."),
         Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
                   "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND),
@@ -234,7 +236,8 @@ def _monitoring() -> list[Operation]:
         Operation("PATCH", INTEGRATION, "updateIntegration", "Update integration (admin)", "monitoring",
                   {200: s.Integration}, IntegrationUpdateRequest, parameters=(PROJECT_ID, integration_id),
                   errors=(*WRITE, FOUND, CONFLICT),
-                  description="`credentials`, when sent, replace the stored ones as a whole."),
+                  description="`credentials`, when sent, replace the stored ones as a whole. An AWS account another "
+                              "organization's `cloudwatch` integration names is 409, as on create."),
         Operation("DELETE", INTEGRATION, "deleteIntegration", "Delete integration (admin)", "monitoring",
                   {204: None}, parameters=(PROJECT_ID, integration_id), errors=(*WRITE, FOUND, CONFLICT)),
         Operation("POST", f"{INTEGRATION}/test", "testIntegration", "Test existing integration", "monitoring",
