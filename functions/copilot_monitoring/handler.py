@@ -34,7 +34,7 @@ def integrations() -> IntegrationService:
                                   endpoint_url=settings.aws_endpoint_url)
     client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=settings.allowed_http_hosts))
     return IntegrationService(repository, secrets, lambda kind, config, credentials: probe(
-        kind, config, credentials, client))
+        kind, config, credentials, client), reserved_accounts=frozenset(filter(None, [settings.platform_account_id])))
 
 
 @app.get(f"{BASE}/integrations")

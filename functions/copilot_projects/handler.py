@@ -17,11 +17,14 @@ from opsdesk.http import create_api, current_principal, json_response, query_par
 from opsdesk.observability import instrumented
 from opsdesk.pagination import paged
 from opsdesk.restapi import Response
-from opsdesk.settings import CopilotAuthSettings, load_settings
+from opsdesk.secrets import SecretsManagerStore
+from opsdesk.settings import CopilotProjectsSettings, load_settings
 
-settings = load_settings(CopilotAuthSettings)
+settings = load_settings(CopilotProjectsSettings)
 app = create_api(COPILOT, settings)
 service = CopilotService(CopilotRepository())
+integration_secrets = SecretsManagerStore(settings.secret_prefix, region=settings.aws_region,
+                                          endpoint_url=settings.aws_endpoint_url)  # its client on first use
 
 
 @cache
@@ -66,7 +69,7 @@ def handle_update_project(project_id: str) -> dict[str, Any]:
 
 @app.delete("/projects/<project_id>")
 def handle_delete_project(project_id: str) -> Response[str]:
-    service.delete_project(current_principal(app), project_id)
+    service.delete_project(current_principal(app), project_id, secrets=integration_secrets)
     return Response(status_code=204, body="")
 
 

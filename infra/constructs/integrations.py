@@ -11,6 +11,7 @@ from infra.nag import acknowledge
 from opsdesk.settings import CopilotIntegrationSettings
 
 SECRET_PREFIX_ENV = CopilotIntegrationSettings.variable_name("secret_prefix")
+PLATFORM_ACCOUNT_ENV = CopilotIntegrationSettings.variable_name("platform_account_id")
 SECRET_ACTIONS = (
     "secretsmanager:CreateSecret",
     "secretsmanager:PutSecretValue",
@@ -23,6 +24,7 @@ SECRET_ACTIONS = (
 
 def grant_integration_secrets(function: GroupFunction, prefix: str) -> None:
     function.function.add_environment(SECRET_PREFIX_ENV, prefix)
+    function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no tenant may route its alarms
     resource = f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{prefix}/*"
     function.role.add_to_policy(iam.PolicyStatement(actions=list(SECRET_ACTIONS), resources=[resource]))
     acknowledge(

@@ -178,7 +178,7 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(owner: CopilotCaller)
     assert (demote.status, remove.status) == (409, 409)
 
 
-def test_members_of_a_project_whose_delete_is_under_way_cannot_change_and_the_409_says_why(
+def test_a_project_whose_delete_is_under_way_and_its_members_cannot_change_and_the_409_says_why(
         owner: CopilotCaller) -> None:
     from opsdesk.copilot import keys
     from opsdesk.copilot.items import RecordItem
@@ -189,9 +189,10 @@ def test_members_of_a_project_whose_delete_is_under_way_cannot_change_and_the_40
     RecordItem(keys.tenant_pk(owner.tenant_id), keys.project_sk(project["id"])).update(actions=[marked])
 
     reply = owner.post(f"/projects/{project['id']}/members", {"email": "late@example.com", "role": "viewer"})
+    renamed = owner.patch(f"/projects/{project['id']}", {"name": "Renamed"})  # it would cut the delete short
 
-    assert reply.status == 409
-    assert "being deleted" in reply.body["detail"]
+    assert (reply.status, renamed.status) == (409, 409)
+    assert "being deleted" in reply.body["detail"] and "being deleted" in renamed.body["detail"]
 
 
 def test_a_deleted_project_leaves_nothing_readable(owner: CopilotCaller) -> None:
@@ -203,6 +204,26 @@ def test_a_deleted_project_leaves_nothing_readable(owner: CopilotCaller) -> None
     assert owner.get(f"/projects/{project['id']}").status == 404
     assert owner.get(f"/incidents/{incident['id']}").status in (403, 404)
     assert project["id"] not in [p["id"] for p in owner.get("/projects").body]
+
+
+def test_a_deleted_projects_integrations_go_with_their_credentials_and_alert_routes(
+        owner: CopilotCaller, local_aws: Any) -> None:
+    import boto3
+
+    from opsdesk.alerts.routes import RouteRepository
+
+    project = owner.post("/projects", {"name": "Doomed"}).body
+    base = f"/projects/{project['id']}/monitoring/integrations"
+    made = owner.post(base, {"type": "grafana", "name": "Grafana", "config": {"url": "https://grafana.example"},
+                             "credentials": {"webhook_token": "w" * 24}}).body
+    secrets = boto3.client("secretsmanager", region_name=local_aws.region, endpoint_url=local_aws.endpoint)
+    named = f"{owner.tenant_id}/{made['id']}"
+    [stored] = [s for s in secrets.list_secrets()["SecretList"] if s["Name"].endswith(named)]
+
+    assert owner.delete(f"/projects/{project['id']}").status == 204
+
+    assert RouteRepository(cache_seconds=0).webhook(made["id"]) is None  # its webhook answers 401 now
+    assert "DeletedDate" in secrets.describe_secret(SecretId=stored["ARN"])  # scheduled, as DELETE does it
 
 
 # Incidents

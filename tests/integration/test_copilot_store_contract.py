@@ -772,3 +772,69 @@ def test_two_tenants_claiming_one_aws_account_at_once_cannot_both_have_it(
     with pytest.raises(Conflict, match=watching["account_id"]):
         store.save_integration(second.tenant.id, theirs, create=True)
     assert store.get_integration(second.tenant.id, second.project.id, theirs.id) is None
+
+
+def test_deleting_a_project_takes_its_integrations_their_alert_routes_and_their_aws_account(
+        store: CopilotStore) -> None:
+    first, second = register(store), register(store)
+    watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"}
+    second_project = Project(str(uuid.uuid4()), first.tenant.id, "Staging", "", T0, T0)
+    store.create_project(second_project, member(second_project, Role.OWNER, first.owner), first.owner)
+    _, going = fresh(store, replace(first, project=second_project))
+    mine = Integration(str(uuid.uuid4()), going.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    store.save_integration(first.tenant.id, mine, create=True)
+
+    store.delete_project(going)
+
+    assert store.list_integrations(first.tenant.id, going.id) == []
+    theirs = Integration(str(uuid.uuid4()), second.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    store.save_integration(second.tenant.id, theirs, create=True)  # the account is free again
+    with pytest.raises(Conflict):  # and nothing is added to the project gone
+        store.save_integration(first.tenant.id, replace(mine, id=str(uuid.uuid4())), create=True)
+    if not isinstance(store, FakeCopilotStore):
+        from opsdesk.alerts.routes import RouteRepository, webhook_key
+
+        assert RouteRepository(cache_seconds=0).webhook(mine.id) is None, webhook_key(mine.id)
+
+
+def test_two_updates_of_one_integration_at_once_cannot_both_commit(local_aws: Any) -> None:
+    store = moto_copilot_store()
+    reg = register(store)
+    accounts = [f"{uuid.uuid4().int % 10**12:012d}" for _ in range(3)]
+    made = Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod",
+                       {"account_id": accounts[0], "region": "eu-west-1"}, None, (), True, T0, T0)
+    store.save_integration(reg.tenant.id, made, create=True)
+    # Given two updates that read the integration as made, the first committed
+    from opsdesk.copilot.monitoring_repository import MonitoringRepository
+
+    original = MonitoringRepository.get_integration
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(MonitoringRepository, "get_integration", lambda self, *args: made)
+    try:
+        store.save_integration(reg.tenant.id, replace(made, config={**made.config, "account_id": accounts[1]}),
+                               create=False)
+        with pytest.raises(Conflict):
+            store.save_integration(reg.tenant.id, replace(made, config={**made.config, "account_id": accounts[2]}),
+                                   create=False)
+    finally:
+        monkey.setattr(MonitoringRepository, "get_integration", original)
+        monkey.undo()
+
+    # Then the integration, its route and its hold name the first update's account only
+    from opsdesk.alerts.routes import account_holder
+
+    stored = store.get_integration(reg.tenant.id, reg.project.id, made.id)
+    assert stored is not None and stored.config["account_id"] == accounts[1]
+    assert [account_holder(a) for a in accounts] == [None, reg.tenant.id, None]
+
+
+def test_changing_only_an_alarm_name_prefix_rewrites_its_route(store: CopilotStore) -> None:
+    reg = register(store)
+    watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1", "alarm_name_prefix": "a-"}
+    made = Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    store.save_integration(reg.tenant.id, made, create=True)
+
+    store.save_integration(reg.tenant.id, replace(made, config={**watching, "alarm_name_prefix": "b-"}), create=False)
+
+    stored = store.get_integration(reg.tenant.id, reg.project.id, made.id)
+    assert stored is not None and stored.config["alarm_name_prefix"] == "b-"

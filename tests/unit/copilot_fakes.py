@@ -152,6 +152,8 @@ class FakeCopilotStore:
             if found is None or found.version != project.version:
                 raise Conflict("The project changed meanwhile; reload and retry")
             del self.projects[key]
+            for integration in self.integrations.pop(key, {}).values():  # its alerts stop with it
+                self._release(accounts_routed(project.tenant_id, integration), integration.id)
             for member in list(self.members[key].values()):
                 self.members[key].pop(member.user_id, None)
                 user = self.users.get((project.tenant_id, member.user_id))
@@ -328,6 +330,8 @@ class FakeCopilotStore:
                 raise Conflict("Integration already exists")
             if not create and integration.id not in integrations:
                 raise NotFound("Integration not found")
+            if (tenant_id, integration.project_id) not in self.projects:
+                raise Conflict("Integration already exists, or its project is being deleted")
             held = accounts_routed(tenant_id, integration)
             for account in sorted(held):
                 holder, holders = self.account_claims.get(account, (tenant_id, set()))

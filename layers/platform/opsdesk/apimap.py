@@ -193,8 +193,9 @@ COPILOT = ApiModule(
             resources=("/projects", "/projects/{id}", "/projects/{id}/members", "/projects/{id}/members/{proxy+}"),
             auth=Auth.COOKIE_JWT,
             tables=("IncidentsTable", "RateLimitsTable"),
-            # Adding a member by email invites them: a Cognito user of the tenant and a mail.
-            capabilities=(Capability.USER_DIRECTORY, Capability.MAIL),
+            # Adding a member by email invites them: a Cognito user of the tenant and a mail. Deleting a project
+            # deletes its integrations' credentials.
+            capabilities=(Capability.USER_DIRECTORY, Capability.MAIL, Capability.INTEGRATION_SECRETS),
         ),
         FunctionGroup(
             name="copilot_monitoring",

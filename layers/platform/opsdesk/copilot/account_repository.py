@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
@@ -14,6 +15,7 @@ from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     RecordItem,
     email_item,
+    integration_record,
     member_item,
     member_record,
     project_item,
@@ -24,6 +26,7 @@ from opsdesk.copilot.items import (
     user_item,
     user_record,
 )
+from opsdesk.copilot.monitoring_repository import stage_integration_delete
 from opsdesk.copilot.records import Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
@@ -111,8 +114,10 @@ class AccountRepository(CopilotTableRepository):
         self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     def delete_project(self, project: Project) -> None:
-        """Marked first (`deletingSince`, the version moved on), so no membership can change meanwhile; then the
-        members read after the mark go 49 at a time and the project last, with its owners. A delete that fails
+        """Marked first (`deletingSince`, the version moved on), so no membership or integration can change
+        meanwhile; then its monitoring integrations go, with their alert routes and holds on AWS accounts (its
+        alerts stop), then the members read after the mark 49 at a time, and the project last, with its owners.
+        Its incidents and alerts stay, unreadable: every read goes through a membership. A delete that fails
         after the mark takes the mark off again (with the owners left counted), so the project stays usable and a
         retry starts over; if even that fails, the project stays marked and a retry by an owner finishes it."""
         project_keys = (keys.tenant_pk(project.tenant_id), keys.project_sk(project.id))
@@ -137,12 +142,20 @@ class AccountRepository(CopilotTableRepository):
                   for start in range(0, split, MEMBERS_PER_TRANSACTION)] + [members[split:]]
         left = list(members)
         try:
+            self._delete_integrations(project)
             for index, chunk in enumerate(chunks):
                 self._delete_chunk(marked, chunk, with_project=index == len(chunks) - 1)
                 left = left[len(chunk):]
         except DomainError:
             self._unmark(marked, owners=sum(member.role is Role.OWNER for member in left))
             raise
+
+    def _delete_integrations(self, project: Project) -> None:
+        for item in self._query_every(keys.project_pk(project.tenant_id, project.id),
+                                      RecordItem.sk.startswith("INTEG#")):
+            self._commit(partial(stage_integration_delete, tenant_id=project.tenant_id,
+                                 integration=integration_record(item)),
+                         changed("An integration changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     def _delete_chunk(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         for attempt in range(MEMBERSHIP_ATTEMPTS):

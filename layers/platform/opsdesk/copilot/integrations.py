@@ -40,7 +40,8 @@ Probe = Callable[[str, Mapping[str, Any], Mapping[str, str]], Any]
 """(type, config, credentials) -> a ProbeResult (opsdesk.monitoring): ok, status_code, message, latency_ms."""
 
 
-def _check_config(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
+def _check_config(config: Mapping[str, Any], kind: str,
+                  reserved_accounts: frozenset[str] = frozenset()) -> dict[str, Any]:
     if len(config) > MAX_CONFIG_KEYS:
         raise ValidationFailed.on_field("config", f"config may hold at most {MAX_CONFIG_KEYS} keys")
     secret_looking = sorted(k for k in config if k in CREDENTIAL_NAMES)
@@ -55,6 +56,8 @@ def _check_config(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
         value = config.get(name)
         if value not in (None, "") and not (isinstance(value, str) and pattern.fullmatch(value)):
             raise ValidationFailed.on_field(f"config.{name}", f"{name} must be {what}")
+    if kind == "cloudwatch" and config.get("account_id") in reserved_accounts:
+        raise ValidationFailed.on_field("config.account_id", "account_id is the platform's own AWS account")
     return dict(config)
 
 
@@ -71,10 +74,13 @@ def _check_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
 
 
 class IntegrationService:
-    def __init__(self, store: CopilotStore, secrets: SecretStore, probe: Probe) -> None:
+    def __init__(self, store: CopilotStore, secrets: SecretStore, probe: Probe, *,
+                 reserved_accounts: frozenset[str] = frozenset()) -> None:
+        """`reserved_accounts`: AWS accounts no cloudwatch integration may name (the platform's own)."""
         self._store = store
         self._secrets = secrets
         self._probe = probe
+        self._reserved_accounts = reserved_accounts
         self._copilot = CopilotService(store)
 
     def list(self, principal: Principal, project_id: str) -> list[Integration]:
@@ -88,7 +94,8 @@ class IntegrationService:
     def create(self, principal: Principal, project_id: str, request: IntegrationCreateRequest) -> Integration:
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.ADMIN, "Adding integrations")
-        config, credentials = _check_config(request.config, request.type), _check_credentials(request.credentials)
+        config = _check_config(request.config, request.type, self._reserved_accounts)
+        credentials = _check_credentials(request.credentials)
         now, integration_id = utc_now(), str(uuid.uuid4())
         reference = self._secrets.put(context.tenant_id, integration_id, credentials) if credentials else None
         integration = Integration(id=integration_id, project_id=project_id, type=request.type, name=request.name,
@@ -108,7 +115,7 @@ class IntegrationService:
         if request.enabled is not None:
             changes["enabled"] = request.enabled
         if request.config is not None:
-            changes["config"] = _check_config(request.config, integration.type)
+            changes["config"] = _check_config(request.config, integration.type, self._reserved_accounts)
         if request.credentials is not None:
             # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
             credentials = _check_credentials(request.credentials)

@@ -78,7 +78,9 @@ class MonitoringRepository(CopilotTableRepository):
 
     def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
         """The integration and its alert route entries (opsdesk.alerts.routes) in one transaction: the entries of
-        the integration as it was are replaced by those of the integration as it is."""
+        the integration as it was read are replaced by those of the integration as it is, provided it is still as
+        read (two updates at once would leave the first one's routes behind) and its project is not being
+        deleted (a project's delete takes its integrations)."""
         before = None if create else self.get_integration(tenant_id, integration.project_id, integration.id)
         if not create and before is None:
             raise NotFound("Integration not found")
@@ -89,12 +91,16 @@ class MonitoringRepository(CopilotTableRepository):
         taken = _held_elsewhere(held, tenant_id)  # the transaction's condition holds it too; this says why first
         if taken is not None:
             raise Conflict(ACCOUNT_HELD.format(account=taken))
+        kept = {(entry.key, entry.sort_key) for entry in fresh}
 
         def write(tx: TransactWrite) -> None:
-            condition = RecordItem.pk.does_not_exist() if create else RecordItem.pk.exists()
-            tx.save(integration_item(tenant_id, integration), condition=condition)
+            as_read = RecordItem.pk.does_not_exist() if before is None else \
+                RecordItem.data == integration_item(tenant_id, before).data
+            tx.save(integration_item(tenant_id, integration), condition=as_read)
+            tx.condition_check(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(integration.project_id),
+                               condition=RecordItem.pk.exists() & RecordItem.deletingSince.does_not_exist())
             for entry in stale:
-                if entry not in fresh:
+                if (entry.key, entry.sort_key) not in kept:  # a kept one is saved below: one item, one action
                     tx.delete(route_item(entry))
             for entry in fresh:
                 tx.save(route_item(entry))
@@ -114,16 +120,8 @@ class MonitoringRepository(CopilotTableRepository):
         return sorted((integration_record(i) for i in items), key=lambda i: (i.created_at, i.id))
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
-        def write(tx: TransactWrite) -> None:
-            tx.delete(RecordItem(keys.project_pk(tenant_id, integration.project_id),
-                                 keys.integration_sk(integration.id)))
-            routes = _routes(tenant_id, integration)
-            for entry in routes:
-                tx.delete(route_item(entry))
-            for account in sorted(claimed_accounts(routes)):
-                release_account(tx, account, integration.id)
-
-        self._commit(write, changed("Delete failed"), lambda: Outcome.CONFLICT)
+        self._commit(lambda tx: stage_integration_delete(tx, tenant_id, integration),
+                     changed("The integration changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
     @staticmethod
     def _save(item: RecordItem) -> None:
@@ -131,6 +129,18 @@ class MonitoringRepository(CopilotTableRepository):
             item.save()
         except PynamoDBException as exc:
             raise domain_error_for(exc, "Write failed") from exc
+
+
+def stage_integration_delete(tx: TransactWrite, tenant_id: str, integration: Integration) -> None:
+    """In `tx`: the integration as read goes (the transaction fails if it changed meanwhile), with its route
+    entries and its hold on an AWS account. A project's delete takes its integrations the same way."""
+    tx.delete(integration_item(tenant_id, integration),
+              condition=RecordItem.data == integration_item(tenant_id, integration).data)
+    routes = _routes(tenant_id, integration)
+    for entry in routes:
+        tx.delete(route_item(entry))
+    for account in sorted(claimed_accounts(routes)):
+        release_account(tx, account, integration.id)
 
 
 def _held_elsewhere(accounts: set[str], tenant_id: str) -> str | None:
@@ -143,7 +153,8 @@ def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
     account = _held_elsewhere(accounts, tenant_id)
     if account is not None:
         return Conflict(ACCOUNT_HELD.format(account=account))
-    return Conflict("Integration already exists" if create else "Integration not found")
+    return Conflict("Integration already exists, or its project is being deleted" if create else
+                    "The integration changed meanwhile, or its project is being deleted; reload and retry")
 
 
 def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:

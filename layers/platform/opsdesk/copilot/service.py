@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -25,7 +26,7 @@ from opsdesk.copilot.records import (
 )
 from opsdesk.copilot.store import CopilotStore
 from opsdesk.copilot.workflow import can_move, moved
-from opsdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from opsdesk.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from opsdesk.events import DomainEvent, project_stream
 from opsdesk.frozen import frozen
 from opsdesk.pagination import OffsetRequest, beyond_reach, reach_probe, too_deep
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # annotations only: the alert path and the hypothesis ranker 
         UpdateMemberRequest,
         UpdateProjectRequest,
     )
+    from opsdesk.secrets import SecretStore
 
 InviteUser = Callable[[str, str, Project], str]
 """Makes a user of the tenant for an email that has none and mails them the invitation: (email, full name,
@@ -149,6 +151,7 @@ class CopilotService:
     def update_project(self, principal: Principal, project_id: str, request: UpdateProjectRequest) -> Project:
         context, project = self.project_context(principal, project_id)
         context.require(Role.OWNER, "Changing a project")
+        _require_not_deleting(project)
         changes = request.model_dump(exclude_unset=True, exclude_none=True)
         if not changes:
             raise ValidationFailed.on_field("body", "Nothing to change: send name or description")
@@ -156,10 +159,19 @@ class CopilotService:
         self._store.update_project(project, after)
         return after
 
-    def delete_project(self, principal: Principal, project_id: str) -> None:
+    def delete_project(self, principal: Principal, project_id: str, secrets: SecretStore | None = None) -> None:
+        """The project goes with its members and integrations (CopilotStore.delete_project), then the
+        integrations' credentials from `secrets` (after: a delete that fails leaves every integration usable)."""
         context, project = self.project_context(principal, project_id)
         context.require(Role.OWNER, "Deleting a project")
+        references = [i.secret_ref for i in self._store.list_integrations(context.tenant_id, project_id)
+                      if i.secret_ref]
         self._store.delete_project(project)
+        if secrets is None:
+            return
+        for reference in references:
+            with suppress(DomainError):  # the project is gone either way; a credential left is named by no route
+                secrets.delete(reference)
 
     # Members
 
@@ -318,8 +330,8 @@ def _offset_page(page: OffsetRequest, query: Callable[[OffsetRequest], list[T]])
 
 
 def _require_not_deleting(project: Project) -> None:
-    if project.deleting:  # the delete reads the members once it has marked the project (and retries read them)
-        raise Conflict("The project is being deleted: its members cannot change")
+    if project.deleting:  # the delete reads what it takes once it has marked the project (and a retry reads again)
+        raise Conflict("The project is being deleted: it and its members cannot change")
 
 
 def _check_grant(context: ProjectContext, role: Role) -> None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the families, for type checkers; at run time __getattr__ im
     from opsdesk.settings.copilot import (
         CopilotAuthSettings,
         CopilotIntegrationSettings,
+        CopilotProjectsSettings,
         CopilotSettings,
         HypothesisSettings,
         WebhookSettings,
@@ -69,6 +70,7 @@ __all__ = [
     "ConnectionSettings",
     "CopilotAuthSettings",
     "CopilotIntegrationSettings",
+    "CopilotProjectsSettings",
     "CopilotSettings",
     "DEFAULT_BEDROCK_MODEL_ID",
     "DocsSettings",
@@ -321,6 +323,7 @@ FAMILY_MODULES = {
     "CopilotSettings": "copilot",
     "CopilotAuthSettings": "copilot",
     "CopilotIntegrationSettings": "copilot",
+    "CopilotProjectsSettings": "copilot",
     "HypothesisSettings": "copilot",
     "WebhookSettings": "copilot",
     "ResponseSettings": "response",

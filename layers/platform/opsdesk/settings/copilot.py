@@ -45,11 +45,26 @@ class CopilotAuthSettings(CopilotSettings, SessionSettings):
         return super().accepted_client_ids | {self.sign_in_client_id}
 
 
-class CopilotIntegrationSettings(CopilotSettings):
-    """copilot_monitoring: credentials in Secrets Manager, and the outbound guard's allow-list."""
+class IntegrationSecretSettings(CopilotSettings):
+    """The functions of Capability.INTEGRATION_SECRETS: integrations' credentials in Secrets Manager."""
 
     secret_prefix: str = setting("INTEGRATION_SECRET_PREFIX", default="opsdesk/copilot/integrations",
                                min_length=1)
+
+
+class CopilotProjectsSettings(CopilotAuthSettings, IntegrationSecretSettings):
+    """copilot_projects: members (invitations by mail) and, when a project is deleted, its integrations'
+    credentials."""
+
+
+class CopilotIntegrationSettings(IntegrationSecretSettings):
+    """copilot_monitoring: credentials in Secrets Manager, and the outbound guard's allow-list."""
+
+    platform_account_id: str | None = setting("PLATFORM_AWS_ACCOUNT_ID", default=None, before=empty_is_unset)
+    """The platform's own AWS account (infra: the deploying account): its alarms reach the default bus as the
+    operator's, so no tenant's cloudwatch integration may name it. Unset locally, where the local account plays a
+    customer's."""
+
     outbound_allowed_http_hosts: str = setting("OUTBOUND_ALLOWED_HTTP_HOSTS", default="")
     """Comma-separated host[:port] that may be called over plain http and on private addresses (local only)."""
 
