@@ -15,13 +15,15 @@ from typing import Any
 
 from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, client
+from scripts.migrate_account_claims import account_holds
 from scripts.migrate_customer_counters import customer_counters_apart
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
-LAYOUT = 2
+LAYOUT = 3
 """The tables' layout a snapshot holds. 2: a support customer's issue counters in the customer's own partition
-(opsdesk.support.counters.counter_partition); a snapshot without one is upgraded as it is restored."""
+(opsdesk.support.counters.counter_partition); 3: the AWS account holds of cloudwatch integrations
+(opsdesk.alerts.routes). An older snapshot is upgraded as it is restored."""
 
 
 def _cognito_pool(aws: LocalAws) -> Any:
@@ -104,6 +106,9 @@ def restore(aws: LocalAws, state_dir: Path) -> None:
     document = json.loads((state_dir / SNAPSHOT_FILE).read_text())
     if document.get("layout", 1) < 2:
         document["tables"]["SupportTable"] = customer_counters_apart(document["tables"].get("SupportTable", []))
+    if document.get("layout", 1) < 3:
+        holds, _ = account_holds(document["tables"].get("IncidentsTable", []))
+        document["tables"]["IncidentsTable"] = document["tables"].get("IncidentsTable", []) + holds
     dynamodb = client("dynamodb", aws.endpoint, aws.region)
     for logical_id, items in document["tables"].items():
         name = aws.table_names.get(logical_id)

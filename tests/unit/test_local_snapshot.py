@@ -64,3 +64,20 @@ def test_a_spill_item_of_a_counter_moves_with_its_names() -> None:
     assert upgraded[("T#t1#STATS", "ALL#SPILL#03")] == {"pk": spill["pk"], "sk": spill["sk"], "all": {"N": "1"}}
     assert set(upgraded[("T#t1#STATS#C#c9", "ALL#SPILL#03")]) == {"pk", "sk", "customer:c9",
                                                                    "customer:c9&status:open"}
+
+
+def test_an_older_snapshots_cloudwatch_routes_restore_with_the_account_holds_the_code_reads() -> None:
+    from scripts.migrate_account_claims import account_holds
+
+    def route(account: str, tenant: str, integration: str) -> dict[str, Any]:
+        return {"pk": {"S": f"AROUTE#cloudwatch#{account}#eu-west-1"}, "sk": {"S": f"{tenant}#p#{integration}"},
+                "tenantId": {"S": tenant}, "integrationId": {"S": integration}}
+
+    webhook = {"pk": {"S": "AROUTE#webhook#i9"}, "sk": {"S": "t1#p#i9"}, "tenantId": {"S": "t1"},
+               "integrationId": {"S": "i9"}}
+    holds, disputed = account_holds([route("111", "t1", "i1"), route("111", "t1", "i2"), route("222", "t1", "i3"),
+                                     route("222", "t2", "i4"), webhook])
+
+    assert holds == [{"pk": {"S": "ACLAIM#111"}, "sk": {"S": "CLAIM"}, "tenantId": {"S": "t1"},
+                      "integrations": {"SS": ["i1", "i2"]}}]
+    assert disputed == ["222"]  # two tenants route it: the operator decides
