@@ -1,5 +1,6 @@
 """Capability.INTEGRATION_SECRETS: monitoring integrations' credentials in Secrets Manager (opsdesk.secrets), one
-secret per integration under the stage's prefix; the function may manage secrets under that prefix only."""
+secret per integration under the stage's prefix; the function may manage secrets under that prefix only.
+Capability.INTEGRATION_SECRET_CLEANUP: DeleteSecret under the same prefix, and nothing else."""
 
 from __future__ import annotations
 
@@ -22,11 +23,22 @@ SECRET_ACTIONS = (
 )
 
 
+def grant_integration_secret_cleanup(function: GroupFunction, prefix: str) -> None:
+    """Capability.INTEGRATION_SECRET_CLEANUP: the prefix, and DeleteSecret under it only."""
+    function.function.add_environment(SECRET_PREFIX_ENV, prefix)
+    _allow(function, ["secretsmanager:DeleteSecret"], prefix)
+
+
 def grant_integration_secrets(function: GroupFunction, prefix: str) -> None:
+    """Capability.INTEGRATION_SECRETS: the prefix, the secrets under it, and the platform's account to refuse."""
     function.function.add_environment(SECRET_PREFIX_ENV, prefix)
     function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no tenant may route its alarms
+    _allow(function, list(SECRET_ACTIONS), prefix)
+
+
+def _allow(function: GroupFunction, secret_actions: list[str], prefix: str) -> None:
     resource = f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{prefix}/*"
-    function.role.add_to_policy(iam.PolicyStatement(actions=list(SECRET_ACTIONS), resources=[resource]))
+    function.role.add_to_policy(iam.PolicyStatement(actions=secret_actions, resources=[resource]))
     acknowledge(
         function.role, f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:"
                        f"{prefix}/*]",

@@ -45,7 +45,8 @@ def test_the_api_map_declares_what_these_tests_expect_of_the_copilot() -> None:
         return {group.name for group in COPILOT.groups_using(capability)}
 
     assert names(Capability.USER_DIRECTORY) == {"copilot_auth", "copilot_session", "copilot_projects"}
-    assert names(Capability.INTEGRATION_SECRETS) == {"copilot_monitoring", "copilot_webhooks", "copilot_projects"}
+    assert names(Capability.INTEGRATION_SECRETS) == {"copilot_monitoring", "copilot_webhooks"}
+    assert names(Capability.INTEGRATION_SECRET_CLEANUP) == {"copilot_projects"}
     assert names(Capability.ALERTS_BUS) == {"copilot_webhooks"}
     assert names(Capability.MAIL) == {"copilot_projects"}
     assert names(Capability.AI_MODEL) == {"copilot_hypotheses"}
@@ -154,16 +155,17 @@ def test_the_monitoring_settings_take_the_granted_prefix_and_keep_the_outbound_g
     assert variables(function)["PLATFORM_AWS_ACCOUNT_ID"] == {"Ref": "AWS::AccountId"}  # no tenant may route it
 
 
-def test_a_project_delete_may_delete_its_integrations_credentials_under_the_same_prefix(dev: Synthesized) -> None:
+def test_a_project_delete_may_delete_its_integrations_credentials_and_nothing_else(dev: Synthesized) -> None:
     from opsdesk.settings import CopilotProjectsSettings
 
     _, function = function_named(copilot(dev), "copilot_projects")
 
     settings = CopilotProjectsSettings.from_environment({**environment(function), "AWS_REGION": "eu-west-1"})
-    granted = [s for s in role_statements(copilot(dev), function) if "secretsmanager:DeleteSecret" in actions(s)]
+    secret_actions = {a for s in role_statements(copilot(dev), function) for a in actions(s)
+                      if a.startswith("secretsmanager:")}
 
     assert settings.secret_prefix == f"opsdesk-{dev.stage}/copilot/integrations"
-    assert granted
+    assert secret_actions == {"secretsmanager:DeleteSecret"}  # it can never read one
 
 
 def test_the_websocket_route_function_may_read_the_token_key(dev: Synthesized) -> None:

@@ -645,7 +645,8 @@ def test_an_integration_is_created_once_updated_if_there_and_listed_oldest_first
     assert [i.name for i in store.list_integrations(tenant_id, project_id)] == ["prom 0", "prom 1", "prom 2"]
     assert store.get_integration(tenant_id, project_id, made[0].id) == tested
     with pytest.raises(Conflict):
-        store.save_integration(tenant_id, made[1], create=True)
+        store.save_integration(tenant_id, replace(made[1], name="another"), create=True)
+    store.save_integration(tenant_id, made[1], create=True)  # the same again: a retry whose first try committed
     store.delete_integration(tenant_id, made[1])
     assert store.get_integration(tenant_id, project_id, made[1].id) is None
     with pytest.raises(NotFound):
@@ -838,3 +839,66 @@ def test_changing_only_an_alarm_name_prefix_rewrites_its_route(store: CopilotSto
 
     stored = store.get_integration(reg.tenant.id, reg.project.id, made.id)
     assert stored is not None and stored.config["alarm_name_prefix"] == "b-"
+
+
+def applied_then_failed(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """DynamoDB applying the next transaction but answering it with a 500 (the writer retries it)."""
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import TransactWriteError
+
+    from opsdesk import dynamo
+
+    failures = iter([True])
+
+    class AppliedThenFailed(dynamo.TransactWrite):  # type: ignore[misc, name-defined]
+        def _commit(self) -> Any:
+            response = super()._commit()
+            if next(failures, False):
+                error = ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"},
+                                     "ResponseMetadata": {"HTTPStatusCode": 500}}, "TransactWriteItems")
+                raise TransactWriteError("Failed to write transaction items", error)
+            return response
+
+    monkeypatch.setattr(dynamo, "TransactWrite", AppliedThenFailed)
+    return failures
+
+
+def test_an_integration_update_or_delete_applied_but_answered_with_a_500_is_not_a_conflict(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = moto_copilot_store()
+    reg = register(store)
+    made = Integration(str(uuid.uuid4()), reg.project.id, "prometheus", "prom", {}, None, (), True, T0, T0)
+    store.save_integration(reg.tenant.id, made, create=True)
+
+    failures = applied_then_failed(monkeypatch)
+    store.save_integration(reg.tenant.id, replace(made, name="renamed"), create=False, read=made)
+    assert next(failures, None) is None  # the 500 was given, and the retry found its own write
+    failures = applied_then_failed(monkeypatch)
+    store.delete_integration(reg.tenant.id, replace(made, name="renamed"))
+    assert next(failures, None) is None
+
+    assert store.get_integration(reg.tenant.id, reg.project.id, made.id) is None
+
+
+def test_a_project_delete_cut_short_has_reported_each_integration_it_took(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.copilot.account_repository import AccountRepository
+
+    store = moto_copilot_store()
+    reg = register(store)
+    made = [Integration(str(uuid.uuid4()), reg.project.id, "grafana", f"g{n}", {}, f"secret-{n}", ("api_key",),
+                        True, T0, T0) for n in range(2)]
+    for one in made:
+        store.save_integration(reg.tenant.id, one, create=True)
+    # Given the members' transaction keeps failing after the integrations went
+    monkeypatch.setattr(AccountRepository, "_delete_memberships",
+                        lambda *args, **kwargs: (_ for _ in ()).throw(Conflict("a member changed meanwhile")))
+    gone: list[Integration] = []
+
+    with pytest.raises(Conflict):
+        store.delete_project(fresh(store, reg)[1], gone.append)
+
+    # Then the project is usable again, and the integrations it took were each reported (their credentials go)
+    assert store.get_project(reg.tenant.id, reg.project.id) is not None
+    assert sorted(i.secret_ref or "" for i in gone) == ["secret-0", "secret-1"]
+    assert store.list_integrations(reg.tenant.id, reg.project.id) == []

@@ -145,7 +145,8 @@ class FakeCopilotStore:
             # the owner count moves with memberships only
             self.projects[before.tenant_id, before.id] = replace(after, owner_count=found.owner_count)
 
-    def delete_project(self, project: Project) -> None:
+    def delete_project(self, project: Project,
+                       on_integration_gone: Callable[[Integration], None] | None = None) -> None:
         with self._lock:
             key = (project.tenant_id, project.id)
             found = self.projects.get(key)
@@ -154,6 +155,8 @@ class FakeCopilotStore:
             del self.projects[key]
             for integration in self.integrations.pop(key, {}).values():  # its alerts stop with it
                 self._release(accounts_routed(project.tenant_id, integration), integration.id)
+                if on_integration_gone is not None:
+                    on_integration_gone(integration)
             for member in list(self.members[key].values()):
                 self.members[key].pop(member.user_id, None)
                 user = self.users.get((project.tenant_id, member.user_id))
@@ -323,13 +326,16 @@ class FakeCopilotStore:
 
     # Monitoring integrations
 
-    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool,
+                         read: Integration | None = None) -> None:
         with self._lock:
             integrations = self.integrations[tenant_id, integration.project_id]
-            if create and integration.id in integrations:
+            if create and integrations.get(integration.id, integration) != integration:
                 raise Conflict("Integration already exists")
             if not create and integration.id not in integrations:
                 raise NotFound("Integration not found")
+            if read is not None and integrations[integration.id] != read:
+                raise Conflict("The integration changed meanwhile; reload and retry")
             if (tenant_id, integration.project_id) not in self.projects:
                 raise Conflict("Integration already exists, or its project is being deleted")
             held = accounts_routed(tenant_id, integration)

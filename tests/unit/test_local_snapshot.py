@@ -81,3 +81,8 @@ def test_an_older_snapshots_cloudwatch_routes_restore_with_the_account_holds_the
     assert holds == [{"pk": {"S": "ACLAIM#111"}, "sk": {"S": "CLAIM"}, "tenantId": {"S": "t1"},
                       "integrations": {"SS": ["i1", "i2"]}}]
     assert disputed == ["222"]  # two tenants route it: the operator decides
+    # A snapshot saved since holds existed keeps its own; the platform's account is held by none
+    held_since = {"pk": {"S": "ACLAIM#111"}, "sk": {"S": "CLAIM"}, "tenantId": {"S": "t1"},
+                  "integrations": {"SS": ["i1"]}}
+    assert account_holds([route("111", "t1", "i1"), held_since]) == ([], [])
+    assert account_holds([route("333", "t1", "i5")], frozenset({"333"})) == ([], ["333"])

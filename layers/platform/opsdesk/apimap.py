@@ -195,7 +195,7 @@ COPILOT = ApiModule(
             tables=("IncidentsTable", "RateLimitsTable"),
             # Adding a member by email invites them: a Cognito user of the tenant and a mail. Deleting a project
             # deletes its integrations' credentials.
-            capabilities=(Capability.USER_DIRECTORY, Capability.MAIL, Capability.INTEGRATION_SECRETS),
+            capabilities=(Capability.USER_DIRECTORY, Capability.MAIL, Capability.INTEGRATION_SECRET_CLEANUP),
         ),
         FunctionGroup(
             name="copilot_monitoring",

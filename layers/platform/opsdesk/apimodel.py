@@ -42,6 +42,9 @@ class Capability(StrEnum):
     """Looks users of the platform's user pool up by id (cognito-idp:ListUsers only; opsdesk.directory)."""
     INTEGRATION_SECRETS = "integration_secrets"
     """Keeps monitoring integrations' credentials in Secrets Manager, under the stage's integration prefix."""
+    INTEGRATION_SECRET_CLEANUP = "integration_secret_cleanup"
+    """Deletes monitoring integrations' credentials (a project's delete), under the same prefix: DeleteSecret only,
+    so a function that only ever removes them can never read one."""
     ALERTS_BUS = "alerts_bus"
     """Puts events on the opsdesk alerts bus (EventBridge): ALERTS_BUS_NAME and events:PutEvents on that bus."""
     MODULE_QUEUE = "module_queue"

@@ -54,13 +54,15 @@ class SecretsManagerStore:
         return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
 
     def delete(self, reference: str) -> None:
-        from botocore.exceptions import ClientError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
         try:
             self._secrets().delete_secret(SecretId=reference, RecoveryWindowInDays=7)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
                 raise DomainError("Credentials could not be deleted") from _quiet(exc)
+        except BotoCoreError as exc:  # no answer (a timeout, the connection): as refused
+            raise DomainError("Credentials could not be deleted") from _quiet(exc)
 
 
 def _quiet(exc: Exception) -> Exception:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from opsdesk.auth import Principal
 from opsdesk.copilot.integrations import IntegrationService
-from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest
-from opsdesk.errors import ValidationFailed
+from opsdesk.errors import Conflict, ValidationFailed
 from tests.unit.copilot_fakes import FakeCopilotStore
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -54,3 +55,41 @@ def test_no_cloudwatch_integration_may_route_the_platforms_own_account() -> None
 
     assert "config.account_id" in str(refused.value.details)
     assert store.list_integrations(principal.tenant_id, project_id) == [made]
+
+
+def test_an_integration_that_routes_the_platforms_account_cannot_be_switched_on_or_kept_on() -> None:
+    store = FakeCopilotStore()
+    service = IntegrationService(store, NoSecrets(), lambda *args: None,
+                                 reserved_accounts=frozenset({PLATFORM_ACCOUNT}))
+    principal, project_id = admin_of_a_project(store)
+    # Given one saved before the platform's account was refused, switched off since
+    old = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config={"account_id": "444455556666", "region": "eu-west-1"}, enabled=False))
+    store.integrations[principal.tenant_id, project_id][old.id] = before = replace(
+        old, config={"account_id": PLATFORM_ACCOUNT, "region": "eu-west-1"})
+
+    with pytest.raises(ValidationFailed):
+        service.update(principal, project_id, old.id, IntegrationUpdateRequest(enabled=True))
+    renamed = service.update(principal, project_id, old.id, IntegrationUpdateRequest(name="off, renamed"))
+
+    assert renamed.name == "off, renamed" and renamed.config == before.config and not renamed.enabled
+
+
+def test_a_connection_test_does_not_undo_a_change_made_while_its_probe_ran() -> None:
+    store = FakeCopilotStore()
+    principal, project_id = admin_of_a_project(store)
+    made: list[Integration] = []
+
+    def slow_probe(*args: object) -> dict[str, object]:  # an admin switches the integration off meanwhile
+        store.save_integration(principal.tenant_id, replace(made[0], enabled=False), create=False)
+        return {"ok": True, "status_code": 200, "message": "ok", "latency_ms": 5}
+
+    service = IntegrationService(store, NoSecrets(), slow_probe)
+    made.append(service.create(principal, project_id, IntegrationCreateRequest(
+        type="prometheus", name="P", config={"url": "https://prometheus.example"})))
+
+    with pytest.raises(Conflict):
+        service.test_existing(principal, project_id, made[0].id)
+
+    stored = store.get_integration(principal.tenant_id, project_id, made[0].id)
+    assert stored is not None and stored.enabled is False and stored.last_test is None

@@ -3,7 +3,7 @@ change is one transaction: the member item, the user's role map and the project'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -26,8 +26,8 @@ from opsdesk.copilot.items import (
     user_item,
     user_record,
 )
-from opsdesk.copilot.monitoring_repository import stage_integration_delete
-from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+from opsdesk.copilot.monitoring_repository import gone_already, stage_integration_delete
+from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
 from opsdesk.errors import Conflict, DomainError
@@ -113,7 +113,8 @@ class AccountRepository(CopilotTableRepository):
 
         self._commit(write, changed("The project changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
 
-    def delete_project(self, project: Project) -> None:
+    def delete_project(self, project: Project,
+                       on_integration_gone: Callable[[Integration], None] | None = None) -> None:
         """Marked first (`deletingSince`, the version moved on), so no membership or integration can change
         meanwhile; then its monitoring integrations go, with their alert routes and holds on AWS accounts (its
         alerts stop), then the members read after the mark 49 at a time, and the project last, with its owners.
@@ -142,7 +143,7 @@ class AccountRepository(CopilotTableRepository):
                   for start in range(0, split, MEMBERS_PER_TRANSACTION)] + [members[split:]]
         left = list(members)
         try:
-            self._delete_integrations(project)
+            self._delete_integrations(project, on_integration_gone or (lambda integration: None))
             for index, chunk in enumerate(chunks):
                 self._delete_chunk(marked, chunk, with_project=index == len(chunks) - 1)
                 left = left[len(chunk):]
@@ -150,12 +151,14 @@ class AccountRepository(CopilotTableRepository):
             self._unmark(marked, owners=sum(member.role is Role.OWNER for member in left))
             raise
 
-    def _delete_integrations(self, project: Project) -> None:
+    def _delete_integrations(self, project: Project, gone: Callable[[Integration], None]) -> None:
         for item in self._query_every(keys.project_pk(project.tenant_id, project.id),
                                       RecordItem.sk.startswith("INTEG#")):
-            self._commit(partial(stage_integration_delete, tenant_id=project.tenant_id,
-                                 integration=integration_record(item)),
-                         changed("An integration changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+            integration = integration_record(item)
+            self._commit(partial(stage_integration_delete, tenant_id=project.tenant_id, integration=integration),
+                         changed("An integration changed meanwhile; reload and retry"),
+                         partial(gone_already, project.tenant_id, integration))
+            gone(integration)
 
     def _delete_chunk(self, project: Project, members: Sequence[Member], *, with_project: bool) -> None:
         for attempt in range(MEMBERSHIP_ATTEMPTS):

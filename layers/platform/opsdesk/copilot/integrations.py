@@ -56,9 +56,13 @@ def _check_config(config: Mapping[str, Any], kind: str,
         value = config.get(name)
         if value not in (None, "") and not (isinstance(value, str) and pattern.fullmatch(value)):
             raise ValidationFailed.on_field(f"config.{name}", f"{name} must be {what}")
+    _check_account(config, kind, reserved_accounts)
+    return dict(config)
+
+
+def _check_account(config: Mapping[str, Any], kind: str, reserved_accounts: frozenset[str]) -> None:
     if kind == "cloudwatch" and config.get("account_id") in reserved_accounts:
         raise ValidationFailed.on_field("config.account_id", "account_id is the platform's own AWS account")
-    return dict(config)
 
 
 def _check_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
@@ -124,7 +128,9 @@ class IntegrationService:
         if not changes:
             raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
         after = replace(integration, **changes, updated_at=utc_now())
-        self._store.save_integration(context.tenant_id, after, create=False)
+        if after.enabled:  # one made before the platform's account was refused is not enabled or kept on by a rename
+            _check_account(after.config, after.type, self._reserved_accounts)
+        self._store.save_integration(context.tenant_id, after, create=False, read=integration)
         return after
 
     def delete(self, principal: Principal, project_id: str, integration_id: str) -> None:
@@ -148,7 +154,8 @@ class IntegrationService:
         integration = self._integration(context.tenant_id, project_id, integration_id)
         credentials = self._secrets.get(integration.secret_ref) if integration.secret_ref else {}
         result = self._run(integration.type, integration.config, credentials)
-        self._store.save_integration(context.tenant_id, replace(integration, last_test=result), create=False)
+        self._store.save_integration(context.tenant_id, replace(integration, last_test=result), create=False,
+                                     read=integration)  # a change made while the probe ran wins
         return result
 
     def _run(self, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str]) -> dict[str, Any]:

@@ -76,12 +76,14 @@ class MonitoringRepository(CopilotTableRepository):
 
     # Monitoring integrations
 
-    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None:
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool,
+                         read: Integration | None = None) -> None:
         """The integration and its alert route entries (opsdesk.alerts.routes) in one transaction: the entries of
-        the integration as it was read are replaced by those of the integration as it is, provided it is still as
-        read (two updates at once would leave the first one's routes behind) and its project is not being
+        the integration as it was read (`read`, the caller's; else read here) are replaced by those of the
+        integration as it is, provided it is still as read (two updates at once would leave the first one's
+        routes behind, and a slow connection test would undo a change made meanwhile) and its project is not being
         deleted (a project's delete takes its integrations)."""
-        before = None if create else self.get_integration(tenant_id, integration.project_id, integration.id)
+        before = None if create else read or self.get_integration(tenant_id, integration.project_id, integration.id)
         if not create and before is None:
             raise NotFound("Integration not found")
         stale = _routes(tenant_id, before) if before else []
@@ -109,7 +111,13 @@ class MonitoringRepository(CopilotTableRepository):
             for account in sorted(released):
                 release_account(tx, account, integration.id)
 
-        self._commit(write, lambda: _refused(held, tenant_id, create), lambda: Outcome.CONFLICT)
+        def ours_already() -> Outcome:  # a retried write whose first attempt did commit
+            now = get_item(RecordItem, keys.project_pk(tenant_id, integration.project_id),
+                           keys.integration_sk(integration.id))
+            return Outcome.DONE if now is not None and now.data == integration_item(tenant_id, integration).data \
+                else Outcome.CONFLICT
+
+        self._commit(write, lambda: _refused(held, tenant_id, create), ours_already)
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
         item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
@@ -121,7 +129,8 @@ class MonitoringRepository(CopilotTableRepository):
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
         self._commit(lambda tx: stage_integration_delete(tx, tenant_id, integration),
-                     changed("The integration changed meanwhile; reload and retry"), lambda: Outcome.CONFLICT)
+                     changed("The integration changed meanwhile; reload and retry"),
+                     lambda: gone_already(tenant_id, integration))
 
     @staticmethod
     def _save(item: RecordItem) -> None:
@@ -129,6 +138,13 @@ class MonitoringRepository(CopilotTableRepository):
             item.save()
         except PynamoDBException as exc:
             raise domain_error_for(exc, "Write failed") from exc
+
+
+def gone_already(tenant_id: str, integration: Integration) -> Outcome:
+    """Whether a refused delete of the integration found it gone (a retried delete whose first attempt did commit,
+    or another's delete, which took its routes and hold too): done; else it changed meanwhile."""
+    now = get_item(RecordItem, keys.project_pk(tenant_id, integration.project_id), keys.integration_sk(integration.id))
+    return Outcome.DONE if now is None else Outcome.CONFLICT
 
 
 def stage_integration_delete(tx: TransactWrite, tenant_id: str, integration: Integration) -> None:

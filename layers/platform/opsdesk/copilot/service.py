@@ -18,6 +18,7 @@ from opsdesk.copilot.records import (
     Incident,
     IncidentFilters,
     IncidentState,
+    Integration,
     Member,
     Project,
     Role,
@@ -160,18 +161,17 @@ class CopilotService:
         return after
 
     def delete_project(self, principal: Principal, project_id: str, secrets: SecretStore | None = None) -> None:
-        """The project goes with its members and integrations (CopilotStore.delete_project), then the
-        integrations' credentials from `secrets` (after: a delete that fails leaves every integration usable)."""
+        """The project goes with its members and integrations (CopilotStore.delete_project), each integration's
+        credentials from `secrets` as soon as it is gone (a delete that fails later leaves none behind)."""
         context, project = self.project_context(principal, project_id)
         context.require(Role.OWNER, "Deleting a project")
-        references = [i.secret_ref for i in self._store.list_integrations(context.tenant_id, project_id)
-                      if i.secret_ref]
-        self._store.delete_project(project)
-        if secrets is None:
-            return
-        for reference in references:
-            with suppress(DomainError):  # the project is gone either way; a credential left is named by no route
-                secrets.delete(reference)
+
+        def forget_credentials(integration: Integration) -> None:
+            if secrets is not None and integration.secret_ref:
+                with suppress(DomainError):  # the integration is gone either way; a credential left has no route
+                    secrets.delete(integration.secret_ref)
+
+        self._store.delete_project(project, forget_credentials)
 
     # Members
 

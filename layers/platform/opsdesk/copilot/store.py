@@ -3,7 +3,7 @@ tests/unit/copilot_fakes.py) and from the user directory (Cognito: opsdesk.direc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -55,9 +55,11 @@ class CopilotStore(Protocol):
         """Conflict when someone changed it meanwhile."""
         ...
 
-    def delete_project(self, project: Project) -> None:
-        """The project (Conflict when someone changed it meanwhile), then every membership and each member's role
-        in it: with the project in one transaction up to DynamoDB's 100 items, the rest after it."""
+    def delete_project(self, project: Project,
+                       on_integration_gone: Callable[[Integration], None] | None = None) -> None:
+        """The project (Conflict when someone changed it meanwhile), its integrations (each reported to
+        `on_integration_gone` once it is gone, even when the delete fails later), then every membership and each
+        member's role in it: with the project in one transaction up to DynamoDB's 100 items, the rest after it."""
         ...
 
     def list_members(self, tenant_id: str, project_id: str) -> list[Member]: ...
@@ -129,7 +131,11 @@ class CopilotStore(Protocol):
 
     # Monitoring integrations
 
-    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool) -> None: ...
+    def save_integration(self, tenant_id: str, integration: Integration, *, create: bool,
+                         read: Integration | None = None) -> None:
+        """Conflict when it changed since `read` (the caller's read; else the store reads it), or its project is
+        gone or being deleted."""
+        ...
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None: ...
 
