@@ -39,6 +39,7 @@ from opsdesk.dynamo import spilling_counters
 from opsdesk.errors import Conflict, NotFound
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
+from tests.integration.faults import applied_then_failed
 from tests.unit.copilot_fakes import FakeCopilotStore
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -839,28 +840,6 @@ def test_changing_only_an_alarm_name_prefix_rewrites_its_route(store: CopilotSto
 
     stored = store.get_integration(reg.tenant.id, reg.project.id, made.id)
     assert stored is not None and stored.config["alarm_name_prefix"] == "b-"
-
-
-def applied_then_failed(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """DynamoDB applying the next transaction but answering it with a 500 (the writer retries it)."""
-    from botocore.exceptions import ClientError
-    from pynamodb.exceptions import TransactWriteError
-
-    from opsdesk import dynamo
-
-    failures = iter([True])
-
-    class AppliedThenFailed(dynamo.TransactWrite):  # type: ignore[misc, name-defined]
-        def _commit(self) -> Any:
-            response = super()._commit()
-            if next(failures, False):
-                error = ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"},
-                                     "ResponseMetadata": {"HTTPStatusCode": 500}}, "TransactWriteItems")
-                raise TransactWriteError("Failed to write transaction items", error)
-            return response
-
-    monkeypatch.setattr(dynamo, "TransactWrite", AppliedThenFailed)
-    return failures
 
 
 def test_an_integration_update_or_delete_applied_but_answered_with_a_500_is_not_a_conflict(

@@ -9,6 +9,7 @@ import pytest
 
 from tests.integration.conftest import issue_body
 from tests.integration.events import Caller
+from tests.integration.faults import applied_then_failed
 
 BASE = "/support/api"
 
@@ -231,24 +232,7 @@ def test_a_commit_that_failed_ambiguously_is_retried_once_and_counted_once(
     caller: Caller, tenant: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a DynamoDB that applies the first create transaction but answers it with a 500
-    from botocore.exceptions import ClientError
-    from pynamodb.exceptions import TransactWriteError
-
-    from opsdesk import dynamo
-
-    real_transact = dynamo.TransactWrite
-    failures = iter([True])
-
-    class AppliedThenFailed(real_transact):  # type: ignore[misc, valid-type]
-        def _commit(self) -> Any:
-            response = super()._commit()
-            if next(failures, False):
-                error = ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"},
-                                     "ResponseMetadata": {"HTTPStatusCode": 500}}, "TransactWriteItems")
-                raise TransactWriteError("Failed to write transaction items", error)
-            return response
-
-    monkeypatch.setattr(dynamo, "TransactWrite", AppliedThenFailed)  # what Transactions.commit runs
+    failures = applied_then_failed(monkeypatch)
 
     # When a client creates an issue
     issue = create(caller, tenant)
