@@ -77,7 +77,9 @@ def main() -> int:
 
     settings = load_settings(CopilotIntegrationSettings)  # PLATFORM_AWS_ACCOUNT_ID: the platform's own
     client = boto3.client("dynamodb", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    reserved = frozenset(filter(None, [settings.platform_account_id]))
+    # The platform's own account: the functions' setting, else the account the operator's credentials are in
+    sts = boto3.client("sts", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    reserved = frozenset({settings.platform_account_id or sts.get_caller_identity()["Account"]})
     held, disputed = migrate(client, settings.incidents_table_name, reserved)
     print(f"held {held} AWS accounts for the tenant whose integrations route them")
     for account in disputed:

@@ -226,6 +226,18 @@ def test_a_deleted_projects_integrations_go_with_their_credentials_and_alert_rou
     assert "DeletedDate" in secrets.describe_secret(SecretId=stored["ARN"])  # scheduled, as DELETE does it
 
 
+
+def test_a_credential_deleted_twice_is_deleted_without_an_error(local_aws: Any) -> None:
+    from opsdesk.secrets import SecretsManagerStore
+    from scripts.local.aws import INTEGRATION_SECRET_PREFIX
+
+    secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=local_aws.region, endpoint_url=local_aws.endpoint)
+    reference = secrets.put(str(uuid.uuid4()), str(uuid.uuid4()), {"api_key": "k"})
+
+    secrets.delete(reference)
+    secrets.delete(reference)  # a second delete of the integration (or its project's) raced the first
+
+
 # Incidents
 
 

@@ -881,3 +881,23 @@ def test_a_project_delete_cut_short_has_reported_each_integration_it_took(
     assert store.get_project(reg.tenant.id, reg.project.id) is not None
     assert sorted(i.secret_ref or "" for i in gone) == ["secret-0", "secret-1"]
     assert store.list_integrations(reg.tenant.id, reg.project.id) == []
+
+
+def test_a_project_delete_is_done_before_its_credentials_are_touched(local_aws: Any) -> None:
+    from opsdesk.auth import Principal
+    from opsdesk.copilot.service import CopilotService
+
+    store = moto_copilot_store()
+    reg = register(store)
+    store.save_integration(reg.tenant.id, Integration(str(uuid.uuid4()), reg.project.id, "grafana", "G", {},
+                                                      "secret-1", ("api_key",), True, T0, T0), create=True)
+
+    class TimedOut:  # Secrets Manager not answering: the function would run out of time here
+        def delete(self, reference: str) -> None:
+            raise TimeoutError(reference)
+
+    owner = Principal(user_id=reg.owner.id, tenant_id=reg.tenant.id, username=reg.owner.email, groups=frozenset())
+    with pytest.raises(TimeoutError):
+        CopilotService(store).delete_project(owner, reg.project.id, TimedOut())  # type: ignore[arg-type]
+
+    assert store.get_project(reg.tenant.id, reg.project.id) is None  # not left marked, its members frozen

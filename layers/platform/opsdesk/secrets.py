@@ -59,7 +59,11 @@ class SecretsManagerStore:
         try:
             self._secrets().delete_secret(SecretId=reference, RecoveryWindowInDays=7)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            error = exc.response.get("Error", {})
+            message = str(error.get("Message", ""))  # AWS: "marked for deletion"; moto: "marked deleted"
+            gone = error.get("Code") == "ResourceNotFoundException" or (  # deleted already, or scheduled to be
+                error.get("Code") == "InvalidRequestException" and "marked" in message and "delet" in message)
+            if not gone:
                 raise DomainError("Credentials could not be deleted") from _quiet(exc)
         except BotoCoreError as exc:  # no answer (a timeout, the connection): as refused
             raise DomainError("Credentials could not be deleted") from _quiet(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from opsdesk.auth import Principal
 from opsdesk.copilot.integrations import IntegrationService
 from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest
+from opsdesk.copilot.service import CopilotService
 from opsdesk.errors import Conflict, ValidationFailed
 from tests.unit.copilot_fakes import FakeCopilotStore
 
@@ -70,6 +72,9 @@ def test_an_integration_that_routes_the_platforms_account_cannot_be_switched_on_
 
     with pytest.raises(ValidationFailed):
         service.update(principal, project_id, old.id, IntegrationUpdateRequest(enabled=True))
+    with pytest.raises(ValidationFailed):  # refused before new credentials are stored (NoSecrets.put would fail)
+        service.update(principal, project_id, old.id, IntegrationUpdateRequest(enabled=True,
+                                                                               credentials={"api_key": "k"}))
     renamed = service.update(principal, project_id, old.id, IntegrationUpdateRequest(name="off, renamed"))
 
     assert renamed.name == "off, renamed" and renamed.config == before.config and not renamed.enabled
@@ -93,3 +98,36 @@ def test_a_connection_test_does_not_undo_a_change_made_while_its_probe_ran() -> 
 
     stored = store.get_integration(principal.tenant_id, project_id, made[0].id)
     assert stored is not None and stored.enabled is False and stored.last_test is None
+
+
+class RecordedSecrets(NoSecrets):
+    def __init__(self) -> None:
+        self.deleted: list[str] = []
+
+    def delete(self, reference: str) -> None:
+        self.deleted.append(reference)
+
+
+class CutShort(FakeCopilotStore):
+    """A project delete that fails after taking the project's integrations (its members' transaction failed)."""
+
+    def delete_project(self, project: Project,
+                       on_integration_gone: Callable[[Integration], None] | None = None) -> None:
+        for integration in self.list_integrations(project.tenant_id, project.id):
+            self.delete_integration(project.tenant_id, integration)
+            if on_integration_gone is not None:
+                on_integration_gone(integration)
+        raise Conflict("a member changed meanwhile")
+
+
+def test_a_project_delete_cut_short_still_deletes_the_credentials_of_the_integrations_it_took() -> None:
+    store = CutShort()
+    principal, project_id = admin_of_a_project(store)
+    store.save_integration(principal.tenant_id, Integration(
+        "i1", project_id, "grafana", "G", {}, "secret-1", ("api_key",), True, T0, T0), create=True)
+    secrets = RecordedSecrets()
+
+    with pytest.raises(Conflict):
+        CopilotService(store).delete_project(principal, project_id, secrets)
+
+    assert secrets.deleted == ["secret-1"]

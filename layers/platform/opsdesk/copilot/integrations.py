@@ -120,6 +120,9 @@ class IntegrationService:
             changes["enabled"] = request.enabled
         if request.config is not None:
             changes["config"] = _check_config(request.config, integration.type, self._reserved_accounts)
+        if changes.get("enabled", integration.enabled):  # one made before the platform's account was refused is
+            # not switched or kept on by a rename; checked before new credentials are stored
+            _check_account(changes.get("config", integration.config), integration.type, self._reserved_accounts)
         if request.credentials is not None:
             # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
             credentials = _check_credentials(request.credentials)
@@ -128,8 +131,6 @@ class IntegrationService:
         if not changes:
             raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
         after = replace(integration, **changes, updated_at=utc_now())
-        if after.enabled:  # one made before the platform's account was refused is not enabled or kept on by a rename
-            _check_account(after.config, after.type, self._reserved_accounts)
         self._store.save_integration(context.tenant_id, after, create=False, read=integration)
         return after
 

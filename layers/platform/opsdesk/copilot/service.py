@@ -161,17 +161,16 @@ class CopilotService:
         return after
 
     def delete_project(self, principal: Principal, project_id: str, secrets: SecretStore | None = None) -> None:
-        """The project goes with its members and integrations (CopilotStore.delete_project), each integration's
-        credentials from `secrets` as soon as it is gone (a delete that fails later leaves none behind)."""
+        """The project goes with its members and integrations (CopilotStore.delete_project), then the credentials
+        of every integration that went, from `secrets`, also when the delete failed after taking some."""
         context, project = self.project_context(principal, project_id)
         context.require(Role.OWNER, "Deleting a project")
-
-        def forget_credentials(integration: Integration) -> None:
-            if secrets is not None and integration.secret_ref:
-                with suppress(DomainError):  # the integration is gone either way; a credential left has no route
-                    secrets.delete(integration.secret_ref)
-
-        self._store.delete_project(project, forget_credentials)
+        gone: list[Integration] = []
+        try:
+            self._store.delete_project(project, gone.append)
+        finally:  # outside the store's delete, so a slow Secrets Manager cannot leave the project marked
+            if secrets is not None:
+                _forget_credentials(secrets, gone)
 
     # Members
 
@@ -327,6 +326,13 @@ def _offset_page(page: OffsetRequest, query: Callable[[OffsetRequest], list[T]])
     if query(reach_probe()):
         raise too_deep("skip")
     return []
+
+
+def _forget_credentials(secrets: SecretStore, integrations: list[Integration]) -> None:
+    for integration in integrations:
+        if integration.secret_ref:
+            with suppress(DomainError):  # the integration is gone either way; a credential left has no route
+                secrets.delete(integration.secret_ref)
 
 
 def _require_not_deleting(project: Project) -> None:

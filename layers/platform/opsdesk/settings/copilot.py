@@ -46,7 +46,8 @@ class CopilotAuthSettings(CopilotSettings, SessionSettings):
 
 
 class IntegrationSecretSettings(CopilotSettings):
-    """The functions of Capability.INTEGRATION_SECRETS: integrations' credentials in Secrets Manager."""
+    """The functions of Capability.INTEGRATION_SECRETS and INTEGRATION_SECRET_CLEANUP: the Secrets Manager prefix of
+    integrations' credentials."""
 
     secret_prefix: str = setting("INTEGRATION_SECRET_PREFIX", default="opsdesk/copilot/integrations",
                                min_length=1)
