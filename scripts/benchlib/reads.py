@@ -54,6 +54,15 @@ def _week_times(_: Catalog) -> tuple[Query, Matches]:
     return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end)
 
 
+def _week_late_to_early(_: Catalog) -> tuple[Query, Matches]:
+    """Edges far from noon: an edge day's hours outside the range are the fewer, so its day item is read less
+    them (counters.cover)."""
+    first, _last = window_week()
+    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2, minutes=41, seconds=5)
+    end = start + timedelta(days=5, hours=19, minutes=2)
+    return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end)
+
+
 def _customer(catalog: Catalog) -> str:
     return catalog.customers[0].customer.id
 
@@ -67,6 +76,8 @@ CASES = (
     ListCase("page=5 (limit 20)", lambda c: ({"page": "5"}, lambda i: True)),
     ListCase("startDate+endDate as date-times, 6 days", _week_times, flat=False,
              note="the total: whole days and hours from counters, the issues of the two partial edge hours one by one"),
+    ListCase("startDate+endDate as date-times, 02:41 to 21:43 six days later", _week_late_to_early, flat=False,
+             note="edge days read whole, their few hours outside the range taken off"),
     ListCase("customerId+status (two filters)",
              lambda c: ({"customerId": _customer(c), "status": "in_progress"},
                         lambda i: i.customer.id == _customer(c) and i.status == "in_progress")),

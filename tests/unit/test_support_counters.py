@@ -153,40 +153,69 @@ def _at(text: str) -> datetime:
                                                           (_at("2026-03-01T13:00"), _at("2026-03-01T13:30"))))),
     ("2026-03-01T22:00", "2026-03-02T03:00", RangeCover(None, ((_at("2026-03-01T22:00"), _at("2026-03-02T03:00")),),
                                                          ())),
-    ("2026-03-01T06:00", "2026-03-07T18:00", RangeCover((date(2026, 3, 2), date(2026, 3, 6)),
-                                                         ((_at("2026-03-01T06:00"), _at("2026-03-02T00:00")),
-                                                          (_at("2026-03-07T00:00"), _at("2026-03-07T18:00"))), ())),
+    # each edge day counted whole, its 6 hours outside taken off (7 items, not 18 hour items)
+    ("2026-03-01T06:00", "2026-03-07T18:00",
+     RangeCover((date(2026, 3, 1), date(2026, 3, 7)), (), (),
+                ((_at("2026-03-01T00:00"), _at("2026-03-01T06:00")),
+                 (_at("2026-03-07T18:00"), _at("2026-03-08T00:00"))))),
+    # one edge each way: 4 hours added at the start (fewer than 1 + 20), 1 + 3 taken off at the end
+    ("2026-03-01T20:00", "2026-03-07T21:00",
+     RangeCover((date(2026, 3, 2), date(2026, 3, 7)), ((_at("2026-03-01T20:00"), _at("2026-03-02T00:00")),), (),
+                ((_at("2026-03-07T21:00"), _at("2026-03-08T00:00")),))),
+    # most of one day: its item, less the hours outside
+    ("2026-03-01T01:00", "2026-03-01T23:00",
+     RangeCover((date(2026, 3, 1), date(2026, 3, 1)), (), (),
+                ((_at("2026-03-01T00:00"), _at("2026-03-01T01:00")),
+                 (_at("2026-03-01T23:00"), _at("2026-03-02T00:00"))))),
     ("2026-03-02T00:00", "2026-03-04T00:00", RangeCover((date(2026, 3, 2), date(2026, 3, 3)), (), ())),
     (None, "2026-03-05T10:30",
      RangeCover((None, date(2026, 3, 4)), ((_at("2026-03-05T00:00"), _at("2026-03-05T10:00")),),
                 ((_at("2026-03-05T10:00"), _at("2026-03-05T10:30")),))),
     ("2026-03-05T10:30", None,
-     RangeCover((date(2026, 3, 6), None), ((_at("2026-03-05T11:00"), _at("2026-03-06T00:00")),),
-                ((_at("2026-03-05T10:30"), _at("2026-03-05T11:00")),))),
+     RangeCover((date(2026, 3, 5), None), (), ((_at("2026-03-05T10:30"), _at("2026-03-05T11:00")),),
+                ((_at("2026-03-05T00:00"), _at("2026-03-05T11:00")),))),
+    ("2026-03-05T13:30", None,
+     RangeCover((date(2026, 3, 6), None), ((_at("2026-03-05T14:00"), _at("2026-03-06T00:00")),),
+                ((_at("2026-03-05T13:30"), _at("2026-03-05T14:00")),))),
 ])
-def test_a_range_is_counted_by_whole_days_then_whole_hours_then_its_partial_hours_issue_by_issue(
+def test_a_range_is_counted_by_days_then_hours_added_or_taken_off_then_its_partial_hours_issue_by_issue(
     start: str | None, end: str | None, expected: RangeCover,
 ) -> None:
     assert cover(_at(start) if start else None, _at(end) if end else None) == expected
 
 
-def test_the_spans_of_any_range_tile_it_exactly_and_only_partial_hours_are_counted_issue_by_issue() -> None:
+def _covered(spans: RangeCover, moment: datetime) -> int:
+    """How many times the spans count an issue created at `moment`: days and added hours once, taken hours -1."""
+    def within(low: datetime | None, high: datetime | None) -> bool:
+        return (low is None or low <= moment) and (high is None or moment < high)
+
+    times = sum(within(low, high) for low, high in (*spans.hours, *spans.issues))
+    times -= sum(within(low, high) for low, high in spans.less_hours)
+    if spans.days is not None:
+        first, last = spans.days
+        times += within(datetime(first.year, first.month, first.day, tzinfo=UTC) if first else None,
+                        datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1) if last else None)
+    return times
+
+
+def test_the_spans_of_any_range_count_each_moment_inside_once_and_read_at_most_12_hour_items_an_end() -> None:
     rng = random.Random(16)
     origin = _at("2026-01-01T00:00")
     for _ in range(2_000):
-        start = origin + timedelta(minutes=rng.randrange(60 * 24 * 40))
-        end = start + timedelta(minutes=rng.choice([rng.randrange(1, 120), rng.randrange(1, 60 * 24 * 10)]))
+        first = origin + timedelta(minutes=rng.randrange(60 * 24 * 40))
+        last = first + timedelta(minutes=rng.choice([rng.randrange(1, 120), rng.randrange(1, 60 * 24 * 10)]))
+        start, end = rng.choice([(first, last), (first, last), (None, last), (first, None)])
         spans = cover(start, end)
-        pieces = [*spans.hours, *spans.issues]
-        if spans.days is not None:
-            first, last = spans.days
-            assert first is not None and last is not None
-            pieces.append((datetime(first.year, first.month, first.day, tzinfo=UTC),
-                           datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)))
-        pieces.sort()
-        assert pieces[0][0] == start and pieces[-1][1] == end, (start, end, spans)
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False)), (start, end, spans)
-        assert all(low.minute == 0 and high.minute == 0 for low, high in spans.hours)
+        edges = {moment for span in (*spans.hours, *spans.less_hours, *spans.issues) for moment in span}
+        edges |= {moment for moment in (start, end) if moment is not None}
+        probes = {probe for moment in edges for probe in (moment - timedelta(seconds=1), moment)}
+        probes |= {origin + timedelta(minutes=rng.randrange(60 * 24 * 60)) for _ in range(40)}
+        for probe in probes:
+            inside = (start is None or start <= probe) and (end is None or probe < end)
+            assert _covered(spans, probe) == int(inside), (start, end, probe, spans)
+        assert all(low.minute == 0 and high.minute == 0 for low, high in (*spans.hours, *spans.less_hours))
+        hour_items = sum((high - low for low, high in (*spans.hours, *spans.less_hours)), timedelta())
+        assert hour_items <= timedelta(hours=24) and len(spans.hours) + len(spans.less_hours) <= 2, (start, end, spans)
         # at most two partial hours: the issues counted one by one are those of less than two hours
         assert len(spans.issues) <= 2 and sum((high - low for low, high in spans.issues), timedelta()) < timedelta(
             hours=2)

@@ -10,8 +10,9 @@ the all-time item (sk ALL), the issue's creation-day item (sk D#<day>) and its c
 never read them. The names that name a customer are kept in the customer's own partition (counter_partition):
 one partition holding every customer's names grew with the customer count until its all-time item passed
 DynamoDB's 400 KB item limit (about 1,400 customers) and every create failed; each partition's items now hold
-at most the planes times the statuses. A list's creation-time range is counted from whole days, then whole
-hours, and only the issues of its partial hours one by one (cover).
+at most the planes times the statuses. A list's creation-time range is counted from days, then hours added or
+taken off its edge days (a day item is the sum of its hour items), and only the issues of its partial hours one
+by one (cover).
 """
 
 from __future__ import annotations
@@ -203,12 +204,16 @@ DAY = timedelta(days=1)
 @frozen
 class RangeCover:
     """How the issues created in [start, end) are counted: the day items of `days` (first and last inclusive,
-    None: open), the hour items of each `hours` span [from, to) and, one by one, the issues of each `issues` span
-    [from, to): at most two partial hours, so the issues read do not grow with the table."""
+    None: open), plus the hour items of each `hours` span [from, to), minus the hour items of each `less_hours`
+    span, plus, one by one, the issues of each `issues` span [from, to): at most two partial hours, so the issues
+    read do not grow with the table. An edge day's day item counts its hours outside the range too; they are
+    taken off (`less_hours`) when they are fewer than its hours inside, so a range reads at most 12 hour items
+    at each end."""
 
     days: tuple[date | None, date | None] | None
     hours: tuple[tuple[datetime, datetime], ...]
     issues: tuple[tuple[datetime, datetime], ...]
+    less_hours: tuple[tuple[datetime, datetime], ...] = ()
 
 
 def cover(start: datetime | None, end: datetime | None) -> RangeCover:
@@ -217,12 +222,50 @@ def cover(start: datetime | None, end: datetime | None) -> RangeCover:
     if hours is None:  # no whole hour inside: both ends are set
         return RangeCover(None, (), ((start, end),) if start and end and start < end else ())
     low, high, partial_hours = hours
-    days = _whole(low, high, DAY)
-    if days is None:
-        return RangeCover(None, ((low, high),) if low and high and low < high else (), partial_hours)
-    first, last, partial_days = days
-    return RangeCover((first.date() if first else None, (last - DAY).date() if last else None), partial_days,
-                      partial_hours)
+    days, added, taken = _by_days(low, high)
+    return RangeCover(days, added, partial_hours, taken)
+
+
+Span = tuple[datetime, datetime]
+
+
+def _by_days(low: datetime | None, high: datetime | None) -> tuple[
+        tuple[date | None, date | None] | None, tuple[Span, ...], tuple[Span, ...]]:
+    """The whole hours [low, high) (None: open) as days, hours added and hours taken off. At each end the day
+    holding the edge is either left out, its hours inside added, or counted whole, its hours outside taken off:
+    whichever reads fewer items (the day item is one more; a tie adds, which needs no day item)."""
+    first = _floor(low, DAY) if low is not None else None  # the day holding low
+    after = _ceil(high, DAY) if high is not None else None  # the day boundary at or after high
+    if first is not None and after is not None and after - first == DAY:  # within one day
+        assert low is not None and high is not None
+        outside = tuple(span for span in ((first, low), (high, after)) if span[0] < span[1])
+        if outside and 1 + _hour_count(outside) < _hour_count(((low, high),)):
+            return (first.date(), first.date()), (), outside
+        return ((first.date(), first.date()), (), ()) if not outside else (None, ((low, high),), ())
+    day_low, day_high = first, after
+    added: list[Span] = []
+    taken: list[Span] = []
+    if low is not None and first is not None and low != first:
+        if 1 + _hour_count(((first, low),)) < _hour_count(((low, first + DAY),)):
+            taken.append((first, low))
+        else:
+            added.append((low, first + DAY))
+            day_low = first + DAY
+    if high is not None and after is not None and high != after:
+        day_start = after - DAY
+        if 1 + _hour_count(((high, after),)) < _hour_count(((day_start, high),)):
+            taken.append((high, after))
+        else:
+            added.append((day_start, high))
+            day_high = day_start
+    if day_low is not None and day_high is not None and day_low >= day_high:  # no day left: one span of hours
+        return None, ((added[0][0], added[-1][1]),), ()
+    days = (day_low.date() if day_low else None, (day_high - DAY).date() if day_high else None)
+    return days, tuple(added), tuple(taken)
+
+
+def _hour_count(spans: Iterable[Span]) -> int:
+    return sum(int((high - low) / HOUR) for low, high in spans)
 
 
 def _whole(start: datetime | None, end: datetime | None, step: timedelta) -> tuple[

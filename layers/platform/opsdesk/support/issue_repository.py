@@ -167,17 +167,22 @@ class IssueRepository(SupportTableRepository):
     # Counting
 
     def _total(self, tenant_id: str, dimension: _Counted, start: datetime | None, end: datetime | None) -> int:
-        """Issues of one dimension created in [start, end): day counters for whole days, hour counters for whole
-        hours, a count of the issues of the partial hours at its edges (counters.cover)."""
+        """Issues of one dimension created in [start, end): day counters for whole days (and edge days whose hours
+        outside the range are fewer), plus or minus hour counters, and a count of the issues of the partial hours at
+        its edges (counters.cover)."""
         name, pk = [dimension.name], dimension.counter_pk
         if start is None and end is None:
             return counter_totals(StatsItem, pk, ALL_TIME_SK, ALL_TIME_SK, name).get(
                 ALL_TIME_SK, Counter())[dimension.name]
+
+        def hours(low: datetime, high: datetime) -> int:
+            return sum(hour[dimension.name] for hour in
+                       counter_totals(StatsItem, pk, hour_sk(low), hour_sk(high - HOUR), name).values())
+
         spans = cover(start, end)
         total = sum(self._count_range(dimension, low, high) for low, high in spans.issues)
-        for low, high in spans.hours:
-            total += sum(hour[dimension.name] for hour in
-                         counter_totals(StatsItem, pk, hour_sk(low), hour_sk(high - HOUR), name).values())
+        total += sum(hours(low, high) for low, high in spans.hours)
+        total -= sum(hours(low, high) for low, high in spans.less_hours)
         if spans.days is not None:
             first, last = spans.days
             total += sum(day[dimension.name] for day in counter_totals(

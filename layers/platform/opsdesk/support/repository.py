@@ -23,8 +23,8 @@ Item layout (docs/data-model.md has the whole table):
 
 A dimension is `all`, `customer:<id>`, `plane:<primaryPlaneId>` or `status:<status>`. Counters move in the
 same transaction as the issue they count (the all-time, day and hour items of the tenant and of the customer), so
-`pagination.total` is one Query of counter items for a filter set, and a date range adds the day and hour items
-inside it plus the issues of its two partial edge hours (counters.cover).
+`pagination.total` is one Query of counter items for a filter set, and a date range adds the day items inside it,
+hour items added or taken off at its edge days, and the issues of its two partial edge hours (counters.cover).
 """
 
 from __future__ import annotations
