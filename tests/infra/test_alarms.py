@@ -16,9 +16,10 @@ from tests.infra.conftest import Synthesized, exported_values, function_named, o
 
 pytestmark = pytest.mark.xdist_group("infra")
 
-ASYNC_FUNCTIONS = {"realtime": "realtime_fanout", "search": "support_docs_indexer", "helpdesk": "helpdesk_sla_check",
-                   "aura": "aura_agent",
-                   "copilot": "copilot_hypotheses", "response": "response_analysis", "alerts": "alert_ingest"}
+ASYNC_FUNCTIONS = (("realtime", "realtime_fanout"), ("search", "support_docs_indexer"),
+                   ("helpdesk", "helpdesk_sla_check"), ("aura", "aura_agent"), ("copilot", "copilot_hypotheses"),
+                   ("copilot", "copilot_purge"), ("response", "response_analysis"), ("alerts", "alert_ingest"))
+"""(stack, function): each function invoked asynchronously, with a dead-letter queue and two alarms of its own."""
 DEAD_LETTER_NAME = re.compile(r"dead.?letter|dlq", re.IGNORECASE)
 # Where a template hands a queue's ARN to something as the place for what failed.
 FAILURE_DESTINATION_KEY = re.compile(r"deadletter|onfailure", re.IGNORECASE)
@@ -90,7 +91,7 @@ def test_every_dead_letter_queue_has_one_alarm_on_visible_messages_that_notifies
 
     # The fan-out's and the stream consumers' mappings, the indexer's S3 invocations, the SLA check's schedule and
     # runs, and the alerts queue's redrive (with the alert rules' undeliverable events).
-    assert {stack for stack, _ in found} == set(ASYNC_FUNCTIONS)
+    assert {stack for stack, _ in found} == {stack for stack, _ in ASYNC_FUNCTIONS}
     assert len(found) == len(ASYNC_FUNCTIONS)
     for stack, queue_id in found:
         template = synthesized.templates[f"opsdesk-{stage}-{stack}"]
@@ -107,7 +108,7 @@ def test_every_dead_letter_queue_has_one_alarm_on_visible_messages_that_notifies
 
 
 def test_each_async_function_has_one_alarm_on_any_error_that_notifies_the_alarm_topic(dev: Synthesized) -> None:
-    for stack, function in ASYNC_FUNCTIONS.items():
+    for stack, function in ASYNC_FUNCTIONS:
         template = dev.templates[f"opsdesk-dev-{stack}"]
         function_id, _ = function_named(template, function)
 
@@ -125,22 +126,27 @@ def test_each_async_function_has_one_alarm_on_any_error_that_notifies_the_alarm_
 
 
 def test_alarm_descriptions_name_the_function_its_log_group_and_its_dead_letter_queue(dev: Synthesized) -> None:
-    for stack, function in ASYNC_FUNCTIONS.items():
+    for stack, function in ASYNC_FUNCTIONS:
         template = dev.templates[f"opsdesk-dev-{stack}"]
         _, resource = function_named(template, function)
         log_group = resource["Properties"]["LoggingConfig"]["LogGroup"]
-        (queue_id,) = dead_letter_queues(template)
+        queues = [{"Fn::GetAtt": [queue_id, "QueueName"]} for queue_id in dead_letter_queues(template)]
+        functions_of_stack = [name for named_stack, name in ASYNC_FUNCTIONS if named_stack == stack]
+        descriptions = [alarm["Properties"]["AlarmDescription"]["Fn::Join"][1]
+                        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values()]
+        texts = ["".join(part for part in parts if isinstance(part, str)) for parts in descriptions]
+        assert all(text.startswith(tuple(functions_of_stack)) for text in texts), texts
 
-        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values():
-            description = alarm["Properties"]["AlarmDescription"]
-            parts = description["Fn::Join"][1]
+        own = [parts for parts, text in zip(descriptions, texts, strict=True) if text.startswith(function)]
+        assert len(own) == 2, function  # its errors and its dead-letter queue
+        for parts in own:
             text = "".join(part for part in parts if isinstance(part, str))
-
-            assert text.startswith(function), text
             assert log_group in parts
-            assert {"Fn::GetAtt": [queue_id, "QueueName"]} in parts
+            assert sum(queue in parts for queue in queues) == 1
             # CloudWatch's limit, with room for the log group's and queue's names.
             assert len(text) < 1024 - 2 * 256
+        own_queues = [queue for parts in own for queue in queues if queue in parts]
+        assert own_queues[0] == own_queues[1], function  # both alarms name the function's own queue
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])

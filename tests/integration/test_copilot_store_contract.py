@@ -901,3 +901,114 @@ def test_a_project_delete_is_done_before_its_credentials_are_touched(local_aws: 
         CopilotService(store).delete_project(owner, reg.project.id, TimedOut())  # type: ignore[arg-type]
 
     assert store.get_project(reg.tenant.id, reg.project.id) is None  # not left marked, its members frozen
+
+
+# A deleted project's leftovers (opsdesk.copilot.purge): the repository alone
+
+
+def fill_project(store: Any, tenant_id: str, project: Project) -> None:
+    """Items in every partition a project has: incidents, a ranking with its usage and cache, feedback's priors,
+    alerts, a change, and its alert groups' items (written as the alert path keys them)."""
+    from opsdesk.alerts.repository import dedup_key_key, delivery_key, group_key, service_key
+    from opsdesk.copilot.items import IncidentsTableItem
+
+    made = [incident(project.id, minute) for minute in range(3)]
+    for one in made:
+        store.create_incident(tenant_id, one)
+    ranked = hypothesis(made[0].id, 1)
+    store.save_hypotheses(tenant_id, store.get_incident(tenant_id, project.id, made[0].id), [ranked], usage(),
+                          cache_key="k1")
+    store.set_feedback(tenant_id, project.id, ranked, "confirmed",
+                       store.get_incident(tenant_id, project.id, made[0].id))
+    for minute in (1, 2):
+        store.save_alert(tenant_id, alert(project.id, minute))
+    store.save_change(tenant_id, ChangeEvent(str(uuid.uuid4()), project.id, "deployment", "checkout", "deploy",
+                                             T0, "v1"))
+    for key in (group_key(tenant_id, project.id, made[0].id), dedup_key_key(tenant_id, project.id, "disk-full"),
+                service_key(tenant_id, project.id, "checkout"), delivery_key(tenant_id, project.id, "event-1")):
+        IncidentsTableItem(*key).save()
+
+
+def project_items(tenant_id: str, project_id: str) -> int:
+    from opsdesk.copilot import keys
+    from opsdesk.copilot.items import IncidentsTableItem
+
+    return sum(sum(1 for _ in IncidentsTableItem.query(pk, consistent_read=True))
+               for pk in keys.project_partitions(tenant_id, project_id))
+
+
+class OneTenantsPurges:
+    """The purge markers of one tenant only: other tests on the same moto delete projects too."""
+
+    def __init__(self, purges: Any, tenant_id: str) -> None:
+        self._purges, self._tenant_id = purges, tenant_id
+        self.delete_some, self.forget = purges.delete_some, purges.forget
+
+    def pending(self, limit: int) -> list[Any]:
+        return [p for p in self._purges.pending(1000) if p.tenant_id == self._tenant_id][:limit]
+
+
+def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_until_the_delete_settles(
+        local_aws: Any) -> None:
+    from opsdesk.copilot.purge import SETTLE, purge_deleted_projects
+    from opsdesk.copilot.purge_repository import PurgeRepository
+    from opsdesk.dynamo import metered_reads
+
+    # Given two projects of one tenant holding items in every partition a project has, and the second deleted
+    store = moto_copilot_store()
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    doomed = Project(str(uuid.uuid4()), tenant_id, "Doomed", "", T0, T0)
+    store.create_project(doomed, member(doomed, Role.OWNER, reg.owner), reg.owner)
+    for project in (reg.project, doomed):
+        fill_project(store, tenant_id, project)
+    kept = project_items(tenant_id, reg.project.id)
+    left = project_items(tenant_id, doomed.id)
+    store.delete_project(fresh(store, replace(reg, project=doomed))[1])
+    purges = OneTenantsPurges(PurgeRepository(), tenant_id)
+    (pending,) = purges.pending(20)
+    assert pending.project_id == doomed.id
+    markers = len(PurgeRepository().pending(1000))
+    assert project_items(tenant_id, doomed.id) == left - 1 >= 15  # the delete took the owner's membership
+
+    # When a run has time for one batch of 4
+    ticks = iter([False, True])
+    with metered_reads() as meter:
+        run = purge_deleted_projects(purges, pending.deleted_at, lambda: next(ticks), batch=4)
+
+    # Then it deleted 4 items, reading the markers and no more of the project than it deleted
+    assert (run.deleted, run.out_of_time) == (4, True)
+    assert meter.items <= markers + 4
+    assert project_items(tenant_id, doomed.id) == left - 1 - 4
+
+    # When later runs have time: the project is emptied, the marker kept until the delete settles
+    unsettled = purge_deleted_projects(purges, pending.deleted_at + SETTLE / 2, lambda: False, batch=4)
+    assert (unsettled.deleted, unsettled.finished) == (left - 1 - 4, 0)
+    assert project_items(tenant_id, doomed.id) == 0
+    straggler = incident(doomed.id, 9)  # a write that began before the delete lands after the purge
+    store.create_incident(tenant_id, straggler)
+    landed = project_items(tenant_id, doomed.id)  # the incident and its day's count
+    settled = purge_deleted_projects(purges, pending.deleted_at + SETTLE, lambda: False)
+
+    # Then the straggler went with the last run, the marker is forgotten, and the other project kept every item
+    assert (settled.deleted, settled.finished) == (landed, 1) == (2, 1)
+    assert project_items(tenant_id, doomed.id) == 0
+    assert purges.pending(20) == []
+    assert project_items(tenant_id, reg.project.id) == kept
+    assert store.get_project(tenant_id, reg.project.id) is not None
+
+
+def test_the_scheduled_purge_function_empties_a_deleted_project(local_aws: Any) -> None:
+    from functions.copilot_purge import handler
+    from scripts.local.gateway import LambdaContext
+
+    store = moto_copilot_store()
+    reg = register(store)
+    fill_project(store, reg.tenant.id, reg.project)
+    store.delete_project(fresh(store, reg)[1])
+
+    summary = handler.lambda_handler({"source": "aws.scheduler", "detail": {}},
+                                     LambdaContext("opsdesk-copilot-purge", "us-east-1"))
+
+    assert summary["deleted"] >= 15 and summary["outOfTime"] is False
+    assert project_items(reg.tenant.id, reg.project.id) == 0

@@ -77,6 +77,7 @@ CEILINGS = {
     "copilot_incidents": Ceiling(442, TRACED_HANDLER | DYNAMODB),
     "copilot_monitoring": Ceiling(445, TRACED_HANDLER | DYNAMODB),
     "copilot_projects": Ceiling(443, TRACED_HANDLER | DYNAMODB),
+    "copilot_purge": Ceiling(422, TRACED_HANDLER | DYNAMODB),
     "copilot_session": Ceiling(447, TRACED_HANDLER | DYNAMODB),
     "copilot_webhooks": Ceiling(441, TRACED_HANDLER | DYNAMODB),
     "helpdesk_api_docs": Ceiling(188, TRACED_HANDLER),

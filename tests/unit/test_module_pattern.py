@@ -17,7 +17,7 @@ DATA_ACCESS_FILES = {"repository.py", "extras_repository.py", "items.py", "bedro
                      "table_repository.py", "catalog_repository.py", "issue_repository.py", "usage_repository.py",
                      "help_repository.py", "account_repository.py", "incident_repository.py",
                      "monitoring_repository.py", "requester_repository.py", "ticket_repository.py",
-                     "comment_repository.py"}
+                     "comment_repository.py", "purge_repository.py"}
 """The files of a module that may talk to AWS: its table's repository and item classes, and a model adapter of its
 own (aura's Bedrock brain: it reads botocore's error classes; its client comes from opsdesk.ai.factory). Other
 adapters (S3, SES, search, SQS) live in the platform, one each."""

@@ -239,6 +239,14 @@ COPILOT = ApiModule(
         purpose="rank AI hypotheses for each new copilot incident, and again when an alert joins it, from the "
                 "evidence the project holds",
     ),),
+    scheduled=(ScheduledJob(
+        FunctionGroup(name="copilot_purge", resources=(), tables=("IncidentsTable",)),
+        every_seconds=300,
+        purpose="delete what deleted projects left: incidents, hypotheses, alerts, changes, usage, alert groups",
+        when_runs_fail="Deleted projects' items stay (unreadable: every read goes through a membership) until a run "
+                       "succeeds. Nothing to replay: each project's purge marker stays until its items are gone, so "
+                       "once the cause is fixed the next runs catch up; then purge the queue to clear the alarm.",
+    ),),
 )
 
 # The incident-response document (seeds/incident-response-api.md) under /response: signed-in users (the Cognito

@@ -27,15 +27,16 @@ from opsdesk.copilot.items import (
     user_record,
 )
 from opsdesk.copilot.monitoring_repository import gone_already, stage_integration_delete
+from opsdesk.copilot.purge_repository import stage_purge_marker
 from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item, record_items_read
 from opsdesk.errors import Conflict, DomainError
 
 MEMBERS_PER_TRANSACTION = 49
-"""A membership and the member's roles are two items: 49 of them beside the project (deleted, or checked unchanged)
-make 99 of the 100 items a DynamoDB transaction may hold. A larger project loses its other members 49 at a time,
-then goes with its last 49, the owners among them (delete_project)."""
+"""A membership and the member's roles are two items: 49 of them beside the project (deleted with its purge marker,
+or checked unchanged) make the 100 items a DynamoDB transaction may hold. A larger project loses its other members
+49 at a time, then goes with its last 49, the owners among them (delete_project)."""
 MEMBERSHIP_ATTEMPTS = 3
 
 
@@ -118,7 +119,8 @@ class AccountRepository(CopilotTableRepository):
         """Marked first (`deletingSince`, the version moved on), so no membership or integration can change
         meanwhile; then its monitoring integrations go, with their alert routes and holds on AWS accounts (its
         alerts stop), then the members read after the mark 49 at a time, and the project last, with its owners.
-        Its incidents and alerts stay, unreadable: every read goes through a membership. A delete that fails
+        Its incidents, alerts and the rest are too many for a request: the project's last transaction writes a
+        purge marker, and the scheduled purge deletes them (opsdesk.copilot.purge). A delete that fails
         after the mark takes the mark off again (with the owners left counted), so the project stays usable and a
         retry starts over; if even that fails, the project stays marked and a retry by an owner finishes it."""
         project_keys = (keys.tenant_pk(project.tenant_id), keys.project_sk(project.id))
@@ -187,6 +189,7 @@ class AccountRepository(CopilotTableRepository):
         def write(tx: TransactWrite) -> None:
             if with_project:
                 tx.delete(RecordItem(*project_keys), condition=unchanged)
+                stage_purge_marker(tx, project.tenant_id, project.id, utc_now())
             else:
                 tx.condition_check(RecordItem, project_keys[0], project_keys[1], condition=unchanged)
             for member in members:

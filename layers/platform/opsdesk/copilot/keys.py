@@ -147,3 +147,21 @@ def list_sk(created_at: datetime, incident_id: str) -> str:
 
 def cost_sk(cost_micros: int, incident_id: str) -> str:
     return f"{cost_micros:015d}#{incident_id}"
+
+
+# A deleted project's leftovers (opsdesk.copilot.purge): every partition its items live in, and one marker per
+# deleted project in a partition of their own, written with the project's delete
+
+PURGES_PK = "PURGES"
+"""The deleted projects whose items are still to be deleted, oldest first (project deletes are rare)."""
+PROJECT_PARTITION_SUFFIXES = ("", "#ALERTS", "#CHANGES", "#USAGE", "#AGROUP", "#AKEY", "#ASVC", "#ADLV")
+"""After project_pk: its records, alerts, changes, usage, and its alert groups' groups, dedup keys, services and
+deliveries (opsdesk.alerts.repository)."""
+
+
+def project_partitions(tenant_id: str, project_id: str) -> tuple[str, ...]:
+    return tuple(f"{project_pk(tenant_id, project_id)}{suffix}" for suffix in PROJECT_PARTITION_SUFFIXES)
+
+
+def purge_sk(deleted_at: datetime, tenant_id: str, project_id: str) -> str:
+    return f"{to_rfc3339(deleted_at)}#{tenant_id}#{project_id}"

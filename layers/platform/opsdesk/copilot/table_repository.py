@@ -46,6 +46,12 @@ class CopilotTableRepository:
         return _read(RecordItem.query(pk, condition, consistent_read=True))
 
     @staticmethod
+    def _query_keys(pk: str, limit: int) -> list[IncidentsTableItem]:
+        """The keys of up to `limit` items of `pk`, whatever they hold (a deleted project's purge deletes them)."""
+        return _read(IncidentsTableItem.query(pk, consistent_read=True, limit=limit, page_size=limit,
+                                              attributes_to_get=["pk", "sk"]))
+
+    @staticmethod
     def _query_index(index: Any, partition: str, limit: int) -> list[RecordItem]:
         return _read(index.query(partition, scan_index_forward=False, limit=limit, page_size=limit))
 

@@ -1,0 +1,76 @@
+"""What a deleted project leaves behind, deleted after it (functions/copilot_purge, scheduled).
+
+A project's delete (CopilotStore.delete_project) takes its members, integrations and the project in a few
+transactions; its incidents, hypotheses, alerts, changes, usage and alert groups can be thousands of items, too
+many for a request. The delete's last transaction writes a purge marker instead, and the scheduled purge deletes
+the project's partitions a batch at a time, as long as its run has time, in the order the projects were deleted.
+A marker is forgotten once its partitions are empty and the delete is SETTLE old: a write that began before the
+delete (a ranking that read the incident first) has landed by then, and the purge after it takes it too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from opsdesk.frozen import frozen
+
+SETTLE = timedelta(hours=1)
+"""Longer than any write that began before the delete can take (Lambda stops every function within 15 minutes)."""
+BATCH = 100
+"""Items one Query reads and four BatchWriteItem calls delete."""
+MOST_PROJECTS = 20
+"""Markers one run reads; the rest wait for the next run."""
+
+
+@frozen
+class PendingPurge:
+    tenant_id: str
+    project_id: str
+    deleted_at: datetime
+    marker: str
+    """The marker's sort key."""
+
+
+class ProjectPurges(Protocol):
+    def pending(self, limit: int) -> list[PendingPurge]:
+        """The oldest `limit` markers."""
+        ...
+
+    def delete_some(self, purge: PendingPurge, most: int) -> int:
+        """Deletes up to `most` items of the project's partitions; how many it deleted (0: none is left)."""
+        ...
+
+    def forget(self, purge: PendingPurge) -> None:
+        ...
+
+
+@frozen
+class PurgeRun:
+    projects: int
+    """Markers looked at."""
+    deleted: int
+    """Items deleted."""
+    finished: int
+    """Markers forgotten: projects with nothing left."""
+    out_of_time: bool
+
+
+def purge_deleted_projects(purges: ProjectPurges, now: datetime, out_of_time: Callable[[], bool], *,
+                           batch: int = BATCH, settle: timedelta = SETTLE) -> PurgeRun:
+    """One run: each pending project's partitions emptied a batch at a time while there is time, its marker
+    forgotten when they are empty and its delete has settled."""
+    looked = deleted = finished = 0
+    for purge in purges.pending(MOST_PROJECTS):
+        looked += 1
+        while True:
+            if out_of_time():
+                return PurgeRun(looked, deleted, finished, out_of_time=True)
+            removed = purges.delete_some(purge, batch)
+            deleted += removed
+            if removed == 0:
+                break
+        if now - purge.deleted_at >= settle:
+            purges.forget(purge)
+            finished += 1
+    return PurgeRun(looked, deleted, finished, out_of_time=False)
