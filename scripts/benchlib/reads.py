@@ -76,7 +76,7 @@ CASES = (
     ListCase("page=5 (limit 20)", lambda c: ({"page": "5"}, lambda i: True)),
     ListCase("startDate+endDate as date-times, 6 days", _week_times, flat=False,
              note="the total: whole days and hours from counters, the issues of the two partial edge hours one by one"),
-    ListCase("startDate+endDate as date-times, 02:41 to 21:43 six days later", _week_late_to_early, flat=False,
+    ListCase("startDate+endDate as date-times, 02:41 to 21:43 five days later", _week_late_to_early, flat=False,
              note="edge days read whole, their few hours outside the range taken off"),
     ListCase("customerId+status (two filters)",
              lambda c: ({"customerId": _customer(c), "status": "in_progress"},

@@ -152,3 +152,46 @@ def test_combined_filters_keep_their_totals_through_status_moves_and_partial_day
     assert (ids(open_alpha), open_alpha.body["pagination"]["total"]) == ([made[2]["displayId"]], 1)
     assert all_three.body["pagination"]["total"] == 2  # made[0] moved here, made[1] was already in progress
     assert open_alpha_since.body["pagination"]["total"] == 1
+
+
+def test_a_status_move_between_the_reads_of_a_total_cannot_make_it_impossible(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A total sums several Queries of counter items. A day item less its hours outside the range would count an
+    issue moved between two of them twice, or -1 times; a status's counts move after creation, so its hours are
+    read inside the range instead (counters.cover), and each issue counts once or not at all."""
+    from dataclasses import replace
+
+    from opsdesk.support import issue_repository
+    from opsdesk.support.records import IssueFilters, IssueStatus
+    from opsdesk.support.repository import SupportRepository
+    from scripts.benchlib.dataset import bench_tenant_id, seed_catalog, synthetic_issues
+
+    # Given an open issue created at 00:30 on a day long past
+    repository = SupportRepository()
+    tenant_id = bench_tenant_id("status-race")
+    (made,) = synthetic_issues(seed_catalog(repository, tenant_id), 1, first_number=1)
+    issue = replace(made, created_at="2026-03-01T00:30:00Z", status=IssueStatus.OPEN, resolved_at=None)
+    repository.create_issue(tenant_id, issue)
+    day = IssueFilters(start=datetime(2026, 3, 1, 1, tzinfo=UTC), end=datetime(2026, 3, 1, 23, tzinfo=UTC))
+    read_counters = issue_repository.counter_totals
+    reads: list[int] = []
+
+    def move_after_the_first_read(*args: Any, **kwargs: Any) -> Any:
+        counted = read_counters(*args, **kwargs)
+        reads.append(1)
+        if len(reads) == 1:
+            repository.update_issue(tenant_id, issue, replace(issue, status=IssueStatus.IN_PROGRESS,
+                                                              version=issue.version + 1))
+        return counted
+
+    # When it moves to in progress between the Queries of a total for 01:00 to 23:00 that day, open ones only
+    monkeypatch.setattr(issue_repository, "counter_totals", move_after_the_first_read)
+    open_ones = repository.count_issues(tenant_id, replace(day, status=IssueStatus.OPEN))
+    monkeypatch.setattr(issue_repository, "counter_totals", read_counters)
+
+    # Then the issue, created outside the range, is counted in neither status; and the whole list, whose counts
+    # never move after creation, reads the day's item less the settled hour outside
+    assert open_ones == 0
+    assert repository.count_issues(tenant_id, replace(day, status=IssueStatus.IN_PROGRESS)) == 0
+    assert repository.count_issues(tenant_id, day) == 0
+    assert repository.count_issues(tenant_id, replace(day, start=datetime(2026, 3, 1, tzinfo=UTC))) == 1

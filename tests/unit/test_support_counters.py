@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -22,6 +22,7 @@ from opsdesk.support.counters import (
     dimensions_for,
     issue_moves,
     resolutions_pk,
+    settled_before,
     stats_pk,
     sum_items,
 )
@@ -144,6 +145,10 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+SETTLED = datetime(2027, 1, 1, tzinfo=UTC)
+"""Every hour of the cases below settled: no write can move them any more."""
+
+
 @pytest.mark.parametrize(("start", "end", "expected"), [
     (None, None, RangeCover((None, None), (), ())),
     ("2026-03-01T10:05", "2026-03-01T10:50",
@@ -181,7 +186,24 @@ def _at(text: str) -> datetime:
 def test_a_range_is_counted_by_days_then_hours_added_or_taken_off_then_its_partial_hours_issue_by_issue(
     start: str | None, end: str | None, expected: RangeCover,
 ) -> None:
-    assert cover(_at(start) if start else None, _at(end) if end else None) == expected
+    assert cover(_at(start) if start else None, _at(end) if end else None, SETTLED) == expected
+
+
+def test_hours_that_writes_may_still_move_are_added_never_taken_off() -> None:
+    start, end = _at("2026-03-01T06:00"), _at("2026-03-07T18:00")
+    hours_inside = ((_at("2026-03-01T06:00"), _at("2026-03-02T00:00")),
+                    (_at("2026-03-07T00:00"), _at("2026-03-07T18:00")))
+
+    # counts that move after creation (a status filter): no hour is ever taken off
+    assert cover(start, end) == RangeCover((date(2026, 3, 2), date(2026, 3, 6)), hours_inside, ())
+    # the last day's hours outside the range are not all settled yet: only the first day's are taken off
+    assert cover(start, end, _at("2026-03-07T23:00")) == RangeCover(
+        (date(2026, 3, 1), date(2026, 3, 6)), hours_inside[1:], (), ((_at("2026-03-01T00:00"), start),))
+
+
+def test_hours_settle_a_minute_into_the_next_hour() -> None:
+    assert settled_before(_at("2026-03-07T15:00:59")) == _at("2026-03-07T14:00")
+    assert settled_before(_at("2026-03-07T15:01:00")) == _at("2026-03-07T15:00")
 
 
 def _covered(spans: RangeCover, moment: datetime) -> int:
@@ -198,24 +220,44 @@ def _covered(spans: RangeCover, moment: datetime) -> int:
     return times
 
 
+def _hour_items_by_day(spans: RangeCover) -> Counter[date]:
+    """The hour items the spans read, per day."""
+    per_day: Counter[date] = Counter()
+    for low, high in (*spans.hours, *spans.less_hours):
+        moment = low
+        while moment < high:
+            per_day[moment.astimezone(UTC).date()] += 1
+            moment += timedelta(hours=1)
+    return per_day
+
+
 def test_the_spans_of_any_range_count_each_moment_inside_once_and_read_at_most_12_hour_items_an_end() -> None:
     rng = random.Random(16)
     origin = _at("2026-01-01T00:00")
-    for _ in range(2_000):
-        first = origin + timedelta(minutes=rng.randrange(60 * 24 * 40))
+    zones = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-7))]
+    for _ in range(3_000):
+        first = origin + timedelta(seconds=rng.randrange(86_400 * 40), microseconds=rng.choice([0, 1, 999_999]))
         last = first + timedelta(minutes=rng.choice([rng.randrange(1, 120), rng.randrange(1, 60 * 24 * 10)]))
+        first, last = first.astimezone(rng.choice(zones)), last.astimezone(rng.choice(zones))
         start, end = rng.choice([(first, last), (first, last), (None, last), (first, None)])
-        spans = cover(start, end)
+        settled = rng.choice([None, SETTLED, origin + timedelta(hours=rng.randrange(24 * 50))])
+        spans = cover(start, end, settled)
         edges = {moment for span in (*spans.hours, *spans.less_hours, *spans.issues) for moment in span}
         edges |= {moment for moment in (start, end) if moment is not None}
-        probes = {probe for moment in edges for probe in (moment - timedelta(seconds=1), moment)}
+        if spans.days is not None:
+            edges |= {datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=offset)
+                      for day in spans.days if day is not None for offset in (0, 1)}
+        probes = {probe for moment in edges for probe in (moment - timedelta(microseconds=1), moment)}
         probes |= {origin + timedelta(minutes=rng.randrange(60 * 24 * 60)) for _ in range(40)}
         for probe in probes:
             inside = (start is None or start <= probe) and (end is None or probe < end)
             assert _covered(spans, probe) == int(inside), (start, end, probe, spans)
-        assert all(low.minute == 0 and high.minute == 0 for low, high in (*spans.hours, *spans.less_hours))
-        hour_items = sum((high - low for low, high in (*spans.hours, *spans.less_hours)), timedelta())
-        assert hour_items <= timedelta(hours=24) and len(spans.hours) + len(spans.less_hours) <= 2, (start, end, spans)
+        assert all(low.minute == 0 and high.minute == 0 and low < high
+                   for low, high in (*spans.hours, *spans.less_hours)), spans
+        # only settled hours are taken off; with every hour settled, no day reads more than 12 hour items
+        assert all(settled is not None and high <= settled for _, high in spans.less_hours), (settled, spans)
+        if settled == SETTLED:
+            assert max(_hour_items_by_day(spans).values(), default=0) <= 12, (start, end, spans)
         # at most two partial hours: the issues counted one by one are those of less than two hours
         assert len(spans.issues) <= 2 and sum((high - low for low, high in spans.issues), timedelta()) < timedelta(
             hours=2)

@@ -207,8 +207,8 @@ class RangeCover:
     None: open), plus the hour items of each `hours` span [from, to), minus the hour items of each `less_hours`
     span, plus, one by one, the issues of each `issues` span [from, to): at most two partial hours, so the issues
     read do not grow with the table. An edge day's day item counts its hours outside the range too; they are
-    taken off (`less_hours`) when they are fewer than its hours inside, so a range reads at most 12 hour items
-    at each end."""
+    taken off (`less_hours`) when they are fewer than its hours inside and settled (see cover), so a range reads
+    at most 12 hour items at each end."""
 
     days: tuple[date | None, date | None] | None
     hours: tuple[tuple[datetime, datetime], ...]
@@ -216,44 +216,62 @@ class RangeCover:
     less_hours: tuple[tuple[datetime, datetime], ...] = ()
 
 
-def cover(start: datetime | None, end: datetime | None) -> RangeCover:
-    """The day, hour and issue spans that make up [start, end) (None: open); times are UTC."""
+def cover(start: datetime | None, end: datetime | None, settled_before: datetime | None = None) -> RangeCover:
+    """The day, hour and issue spans that make up [start, end) (None: open). Hours are taken off a day item only
+    before `settled_before` (None: never), where no write can still move them: the day item and its hours are
+    read by separate Queries, and a write landing between the two would count an issue twice or not at all."""
     hours = _whole(start, end, HOUR)
     if hours is None:  # no whole hour inside: both ends are set
         return RangeCover(None, (), ((start, end),) if start and end and start < end else ())
     low, high, partial_hours = hours
-    days, added, taken = _by_days(low, high)
+    days, added, taken = _by_days(low, high, settled_before)
     return RangeCover(days, added, partial_hours, taken)
 
 
 Span = tuple[datetime, datetime]
 
+WRITES_LAND_WITHIN = timedelta(minutes=1)
+"""A create's `createdAt` is taken before its transaction commits, which API Gateway's 29 s bounds."""
 
-def _by_days(low: datetime | None, high: datetime | None) -> tuple[
+
+def settled_before(now: datetime) -> datetime:
+    """The hour boundary before which no create can still add to an hour counter."""
+    return _floor(now - WRITES_LAND_WITHIN, HOUR)
+
+
+
+def _by_days(low: datetime | None, high: datetime | None, settled_before: datetime | None) -> tuple[
         tuple[date | None, date | None] | None, tuple[Span, ...], tuple[Span, ...]]:
     """The whole hours [low, high) (None: open) as days, hours added and hours taken off. At each end the day
-    holding the edge is either left out, its hours inside added, or counted whole, its hours outside taken off:
-    whichever reads fewer items (the day item is one more; a tie adds, which needs no day item)."""
+    holding the edge is either left out, its hours inside added, or counted whole, its settled hours outside taken
+    off: whichever reads fewer items (the day item is one more; a tie adds, which needs no day item)."""
+
+    def cheaper_whole(outside: tuple[Span, ...], inside: Span) -> bool:
+        settled = settled_before is not None and all(end <= settled_before for _, end in outside)
+        return settled and 1 + _hour_count(outside) < _hour_count((inside,))
+
     first = _floor(low, DAY) if low is not None else None  # the day holding low
     after = _ceil(high, DAY) if high is not None else None  # the day boundary at or after high
     if first is not None and after is not None and after - first == DAY:  # within one day
         assert low is not None and high is not None
         outside = tuple(span for span in ((first, low), (high, after)) if span[0] < span[1])
-        if outside and 1 + _hour_count(outside) < _hour_count(((low, high),)):
+        if not outside:
+            return (first.date(), first.date()), (), ()
+        if cheaper_whole(outside, (low, high)):
             return (first.date(), first.date()), (), outside
-        return ((first.date(), first.date()), (), ()) if not outside else (None, ((low, high),), ())
+        return None, ((low, high),), ()
     day_low, day_high = first, after
     added: list[Span] = []
     taken: list[Span] = []
     if low is not None and first is not None and low != first:
-        if 1 + _hour_count(((first, low),)) < _hour_count(((low, first + DAY),)):
+        if cheaper_whole(((first, low),), (low, first + DAY)):
             taken.append((first, low))
         else:
             added.append((low, first + DAY))
             day_low = first + DAY
     if high is not None and after is not None and high != after:
         day_start = after - DAY
-        if 1 + _hour_count(((high, after),)) < _hour_count(((day_start, high),)):
+        if cheaper_whole(((high, after),), (day_start, high)):
             taken.append((high, after))
         else:
             added.append((day_start, high))

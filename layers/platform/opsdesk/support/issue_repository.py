@@ -15,7 +15,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from opsdesk.clock import to_rfc3339
+from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.dynamo import Outcome, all_of, counter_totals, domain_error_for, get_item, record_items_read
 from opsdesk.events import DomainEvent
 from opsdesk.frozen import frozen
@@ -35,6 +35,7 @@ from opsdesk.support.counters import (
     issue_moves,
     issue_pk,
     resolutions_pk,
+    settled_before,
     stats_pk,
 )
 from opsdesk.support.items import (
@@ -61,6 +62,9 @@ class _Counted:
     index: GlobalSecondaryIndex[Any]
     partition: str
     condition: Condition | None = None
+    moves_later: bool = False
+    """Whether an issue's counts move after its creation: with a status, a status change moves the creation
+    day's and hour's counters, so their hours are never taken off a day item (counters.cover)."""
 
 
 class IssueRepository(SupportTableRepository):
@@ -179,7 +183,7 @@ class IssueRepository(SupportTableRepository):
             return sum(hour[dimension.name] for hour in
                        counter_totals(StatsItem, pk, hour_sk(low), hour_sk(high - HOUR), name).values())
 
-        spans = cover(start, end)
+        spans = cover(start, end, None if dimension.moves_later else settled_before(utc_now()))
         total = sum(self._count_range(dimension, low, high) for low, high in spans.issues)
         total += sum(hours(low, high) for low, high in spans.hours)
         total -= sum(hours(low, high) for low, high in spans.less_hours)
@@ -207,7 +211,7 @@ def _counted(tenant_id: str, filters: IssueFilters) -> _Counted:
     leading, rest = dimensions[0], dimensions[1:]
     return _Counted(combined_name(dimensions), counter_partition(tenant_id, dimensions),
                     LIST_INDEX_BY_KIND[leading.kind], leading.partition,
-                    all_of(LIST_KEY_BY_KIND[d.kind] == d.partition for d in rest))
+                    all_of(LIST_KEY_BY_KIND[d.kind] == d.partition for d in rest), moves_later=bool(filters.status))
 
 
 def _created_between(start: datetime | None, end: datetime | None) -> Condition | None:
