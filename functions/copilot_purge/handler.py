@@ -1,7 +1,7 @@
 """copilot-purge (scheduled, every 5 minutes): deletes what deleted projects left in the IncidentsTable, their
 incidents, hypotheses, alerts, changes, usage and alert groups, a batch at a time while the run has time
 (opsdesk.copilot.purge). Idempotent: overlapping or repeated runs delete nothing twice, and a run cut short leaves
-the rest to the next."""
+the rest to the next. A project whose purge failed fails the run, after the others were purged."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ purges = PurgeRepository(settings=settings)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     run = purge_deleted_projects(purges, utc_now(), lambda: context.get_remaining_time_in_millis() < RESERVE_MILLIS)
     metrics.add_metric(name="ProjectItemsPurged", unit=MetricUnit.Count, value=run.deleted)
-    summary = {"projects": run.projects, "deleted": run.deleted, "finished": run.finished,
+    summary = {"projects": run.projects, "deleted": run.deleted, "finished": run.finished, "failed": run.failed,
                "outOfTime": run.out_of_time}
     if run.deleted or run.finished:
         logger.info("deleted projects purged", extra=summary)
+    if run.failed:  # each is logged; failing the run raises the function's alarm, and the next run tries again
+        raise RuntimeError(f"{run.failed} deleted projects could not be purged: {summary}")
     return summary

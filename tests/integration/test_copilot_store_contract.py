@@ -944,8 +944,12 @@ class OneTenantsPurges:
         self._purges, self._tenant_id = purges, tenant_id
         self.delete_some, self.forget = purges.delete_some, purges.forget
 
-    def pending(self, limit: int) -> list[Any]:
-        return [p for p in self._purges.pending(1000) if p.tenant_id == self._tenant_id][:limit]
+    def pending(self, limit: int, after: str | None = None) -> Any:
+        from opsdesk.copilot.purge import MarkerPage
+
+        del after  # one page: a test's tenant has a marker or two
+        every = self._purges.pending(1000).purges
+        return MarkerPage(tuple(p for p in every if p.tenant_id == self._tenant_id)[:limit], None)
 
 
 def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_until_the_delete_settles(
@@ -966,9 +970,9 @@ def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_unti
     left = project_items(tenant_id, doomed.id)
     store.delete_project(fresh(store, replace(reg, project=doomed))[1])
     purges = OneTenantsPurges(PurgeRepository(), tenant_id)
-    (pending,) = purges.pending(20)
+    (pending,) = purges.pending(20).purges
     assert pending.project_id == doomed.id
-    markers = len(PurgeRepository().pending(1000))
+    markers = len(PurgeRepository().pending(1000).purges)
     assert project_items(tenant_id, doomed.id) == left - 1 >= 15  # the delete took the owner's membership
 
     # When a run has time for one batch of 4
@@ -993,12 +997,39 @@ def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_unti
     # Then the straggler went with the last run, the marker is forgotten, and the other project kept every item
     assert (settled.deleted, settled.finished) == (landed, 1) == (2, 1)
     assert project_items(tenant_id, doomed.id) == 0
-    assert purges.pending(20) == []
+    assert purges.pending(20).purges == ()
     assert project_items(tenant_id, reg.project.id) == kept
     assert store.get_project(tenant_id, reg.project.id) is not None
+    assert items_under(f"T#{tenant_id}#P#{doomed.id}") == []  # no partition of the project was missed
 
 
-def test_the_scheduled_purge_function_empties_a_deleted_project(local_aws: Any) -> None:
+def items_under(prefix: str) -> list[tuple[str, str]]:
+    """Every item whose partition key starts with `prefix`: a Scan, as only a test may."""
+    from opsdesk.copilot.items import IncidentsTableItem
+
+    return [(item.pk, item.sk) for item in IncidentsTableItem.scan(IncidentsTableItem.pk.startswith(prefix),
+                                                                   consistent_read=True)]
+
+
+def test_markers_are_read_a_page_at_a_time_and_one_that_cannot_be_read_is_left_out(local_aws: Any) -> None:
+    from opsdesk.copilot import keys
+    from opsdesk.copilot.items import RecordItem
+    from opsdesk.copilot.purge_repository import PurgeRepository
+
+    purges = PurgeRepository()
+    RecordItem(keys.PURGES_PK, "0000-unreadable", kind="purge", data="{not json").save()
+    every = purges.pending(1000)
+    first = purges.pending(1)
+
+    assert "0000-unreadable" not in [p.marker for p in every.purges] and every.after is None
+    assert first.purges == () and first.after == "0000-unreadable"  # the page's place is kept past it
+    second = purges.pending(1, first.after)
+    assert second.purges == every.purges[:1]
+    RecordItem(keys.PURGES_PK, "0000-unreadable").delete()
+
+
+def test_the_scheduled_purge_function_empties_a_deleted_project(local_aws: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from functions.copilot_purge import handler
     from scripts.local.gateway import LambdaContext
 
@@ -1006,9 +1037,10 @@ def test_the_scheduled_purge_function_empties_a_deleted_project(local_aws: Any) 
     reg = register(store)
     fill_project(store, reg.tenant.id, reg.project)
     store.delete_project(fresh(store, reg)[1])
+    monkeypatch.setattr(handler, "purges", OneTenantsPurges(handler.purges, reg.tenant.id))
 
     summary = handler.lambda_handler({"source": "aws.scheduler", "detail": {}},
-                                     LambdaContext("opsdesk-copilot-purge", "us-east-1"))
+                                     LambdaContext("opsdesk-copilot-purge", "us-east-1", timeout_seconds=290))
 
     assert summary["deleted"] >= 15 and summary["outOfTime"] is False
     assert project_items(reg.tenant.id, reg.project.id) == 0

@@ -93,3 +93,62 @@ def test_a_log_that_discards_is_an_explicit_choice_and_stages_nothing() -> None:
 
     transactions = Transactions(cast(Any, None), DiscardedEvents())
     transactions.publish(cast(Any, None), "t1", [DomainEvent("issue.created", TENANT_STREAM, {"id": "i1"})])
+
+
+class _ThrottledTable:
+    """A table's connection that leaves each call's last request unprocessed the first `throttled` times, as
+    DynamoDB does under throttling; it records what each call sent."""
+
+    class Meta:
+        table_name = "t"
+
+    def __init__(self, throttled: int) -> None:
+        self.throttled, self.calls = throttled, []
+        self.connection = self
+
+    def _get_connection(self) -> _ThrottledTable:
+        return self
+
+    def batch_write_item(self, table: str, **requests: Any) -> dict[str, Any]:
+        kind, sent = next(iter(requests.items()))
+        self.calls.append((kind, list(sent)))
+        if self.throttled:
+            self.throttled -= 1
+            request = ({"DeleteRequest": {"Key": sent[-1]}} if kind == "delete_items"
+                       else {"PutRequest": {"Item": sent[-1]}})
+            return {"UnprocessedItems": {table: [request]}}
+        return {}
+
+
+class _Keyed:
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def _get_keys(self) -> dict[str, Any]:
+        return {"pk": {"S": self.key}}
+
+    def serialize(self) -> dict[str, Any]:
+        return {"pk": {"S": self.key}, "n": {"N": "1"}}
+
+
+def test_batch_deletes_send_what_dynamodb_left_unprocessed_again_by_key() -> None:
+    from opsdesk.dynamo import batch_delete
+
+    table = _ThrottledTable(throttled=2)
+    items = [_Keyed(f"k{i}") for i in range(30)]
+
+    report = batch_delete(cast(Any, table), cast(Any, items))
+
+    # calls of at most 25; the first call's unprocessed key is sent again alone (twice) before the next 5 go
+    assert [kind for kind, _ in table.calls] == ["delete_items"] * 4
+    assert [len(sent) for _, sent in table.calls] == [25, 1, 1, 5]
+    assert table.calls[1][1] == table.calls[2][1] == [{"pk": {"S": "k24"}}]
+    assert (report.items, report.requests) == (30, 4)
+
+
+def test_batch_writes_still_unprocessed_after_the_last_attempt_are_a_429() -> None:
+    from opsdesk.dynamo import batch_delete, batch_put
+
+    for write in (batch_put, batch_delete):
+        with pytest.raises(RateLimited):
+            write(cast(Any, _ThrottledTable(throttled=3)), cast(Any, [_Keyed("k")]), attempts=3)

@@ -360,19 +360,32 @@ def batch_put(model: type[Model], items: Sequence[Model], *, attempts: int = BAT
     """Put `items` of one table in BatchWriteItem calls of 25, sending unprocessed items again with jittered
     exponential backoff (DynamoDB returns them under throttling). Puts overwrite, so writing a batch again after a
     failure stores nothing twice. Items still unprocessed after the last attempt are a RateLimited (429)."""
-    report = BatchWriteReport(items=len(items))
+    return _batch_write(model, [item.serialize() for item in items], deleting=False, attempts=attempts)
+
+
+def batch_delete(model: type[Model], items: Sequence[Model], *,
+                 attempts: int = BATCH_WRITE_ATTEMPTS) -> BatchWriteReport:
+    """Delete `items` (by their keys) as batch_put puts them. Deleting an item already gone succeeds, so deleting
+    a batch again after a failure is harmless."""
+    keys = [item._get_keys() for item in items]  # type: ignore[no-untyped-call]  # pynamodb's own key serializer
+    return _batch_write(model, keys, deleting=True, attempts=attempts)
+
+
+def _batch_write(model: type[Model], requests: list[Any], *, deleting: bool, attempts: int) -> BatchWriteReport:
+    report = BatchWriteReport(items=len(requests))
     connection = model._get_connection()
     table = model.Meta.table_name
-    for start in range(0, len(items), BATCH_WRITE_SIZE):
-        pending: list[Any] = [item.serialize() for item in items[start:start + BATCH_WRITE_SIZE]]
+    kind, field = ("DeleteRequest", "Key") if deleting else ("PutRequest", "Item")
+    for start in range(0, len(requests), BATCH_WRITE_SIZE):
+        pending = requests[start:start + BATCH_WRITE_SIZE]
         for attempt in range(attempts):
             try:
-                answer = connection.connection.batch_write_item(table, put_items=pending) or {}
+                batch = connection.connection.batch_write_item
+                answer = (batch(table, delete_items=pending) if deleting else batch(table, put_items=pending)) or {}
             except PynamoDBException as exc:
                 raise domain_error_for(exc, "Write failed") from exc
             report.requests += 1
-            pending = [request["PutRequest"]["Item"]
-                       for request in (answer.get("UnprocessedItems") or {}).get(table) or []]
+            pending = [request[kind][field] for request in (answer.get("UnprocessedItems") or {}).get(table) or []]
             if not pending:
                 break
             time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))

@@ -5,24 +5,33 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from opsdesk.copilot.purge import SETTLE, PendingPurge, purge_deleted_projects
+from opsdesk.copilot.purge import SETTLE, MarkerPage, PendingPurge, purge_deleted_projects
+from opsdesk.errors import RateLimited
 
 DELETED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 class Purges:
-    """Markers and the items left in each marked project, in memory."""
+    """Markers and the items left in each marked project, in memory; `failing` projects' deletes are throttled."""
 
-    def __init__(self, left: dict[str, int], deleted_at: dict[str, datetime] | None = None) -> None:
+    def __init__(self, left: dict[str, int], deleted_at: dict[str, datetime] | None = None,
+                 failing: frozenset[str] = frozenset()) -> None:
         self.left = dict(left)
         self.markers = [PendingPurge("t1", project, (deleted_at or {}).get(project, DELETED), f"m-{project}")
                         for project in left]
+        self.failing = failing
         self.calls: list[tuple[str, int]] = []
+        self.pages: list[str | None] = []
 
-    def pending(self, limit: int) -> list[PendingPurge]:
-        return self.markers[:limit]
+    def pending(self, limit: int, after: str | None = None) -> MarkerPage:
+        self.pages.append(after)
+        start = next((i + 1 for i, m in enumerate(self.markers) if m.marker == after), 0)
+        page = self.markers[start:start + limit]
+        return MarkerPage(tuple(page), page[-1].marker if len(page) == limit else None)
 
     def delete_some(self, purge: PendingPurge, most: int) -> int:
+        if purge.project_id in self.failing:
+            raise RateLimited("The table is busy")
         deleted = min(most, self.left[purge.project_id])
         self.left[purge.project_id] -= deleted
         self.calls.append((purge.project_id, deleted))
@@ -41,7 +50,7 @@ def test_a_run_empties_each_project_a_batch_at_a_time_and_forgets_the_settled_on
     assert purges.calls == [("p1", 100), ("p1", 100), ("p1", 50), ("p1", 0), ("p2", 0), ("p3", 30), ("p3", 0)]
     # p3 was deleted just now: writes that began before its delete may still land, so its marker stays
     assert [m.project_id for m in purges.markers] == ["p3"]
-    assert (run.projects, run.deleted, run.finished, run.out_of_time) == (3, 280, 2, False)
+    assert (run.projects, run.deleted, run.finished, run.failed, run.out_of_time) == (3, 280, 2, 0, False)
 
 
 def test_a_run_out_of_time_stops_before_its_next_batch_and_keeps_the_marker() -> None:
@@ -53,6 +62,27 @@ def test_a_run_out_of_time_stops_before_its_next_batch_and_keeps_the_marker() ->
     assert purges.calls == [("p1", 100), ("p1", 100)]
     assert [m.project_id for m in purges.markers] == ["p1", "p2"]
     assert (run.deleted, run.finished, run.out_of_time) == (200, 0, True)
+
+
+def test_a_run_reads_past_a_page_of_markers_still_settling_to_the_projects_deleted_after_them() -> None:
+    recent = {f"p{i:02d}": DELETED + SETTLE for i in range(30)}
+    purges = Purges({**dict.fromkeys(recent, 0), "last": 40}, deleted_at=recent)
+
+    run = purge_deleted_projects(purges, DELETED + SETTLE, lambda: False)
+
+    assert purges.left["last"] == 0
+    assert purges.pages == [None, "m-p24"]
+    assert (run.projects, run.deleted, run.finished) == (31, 40, 1)
+
+
+def test_a_project_whose_purge_fails_is_counted_and_the_others_are_still_purged() -> None:
+    purges = Purges({"p1": 5, "p2": 7}, failing=frozenset({"p1"}))
+
+    run = purge_deleted_projects(purges, DELETED + SETTLE, lambda: False)
+
+    assert purges.left == {"p1": 5, "p2": 0}
+    assert [m.project_id for m in purges.markers] == ["p1"]
+    assert (run.deleted, run.finished, run.failed) == (7, 1, 1)
 
 
 def test_every_key_of_a_projects_items_is_in_a_partition_the_purge_empties() -> None:

@@ -5,22 +5,27 @@ transactions; its incidents, hypotheses, alerts, changes, usage and alert groups
 many for a request. The delete's last transaction writes a purge marker instead, and the scheduled purge deletes
 the project's partitions a batch at a time, as long as its run has time, in the order the projects were deleted.
 A marker is forgotten once its partitions are empty and the delete is SETTLE old: a write that began before the
-delete (a ranking that read the incident first) has landed by then, and the purge after it takes it too."""
+delete (a ranking that read the incident first) has landed by then, and the purge after it takes it too. A project
+whose purge fails is logged and left for the next run; the others go on, and the run then fails (its alarm)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from opsdesk.errors import DomainError
 from opsdesk.frozen import frozen
+
+LOG = logging.getLogger(__name__)
 
 SETTLE = timedelta(hours=1)
 """Longer than any write that began before the delete can take (Lambda stops every function within 15 minutes)."""
 BATCH = 100
 """Items one Query reads and four BatchWriteItem calls delete."""
-MOST_PROJECTS = 20
-"""Markers one run reads; the rest wait for the next run."""
+MARKERS_PER_PAGE = 25
+"""Markers read at a time; a run reads on while it has time."""
 
 
 @frozen
@@ -32,9 +37,16 @@ class PendingPurge:
     """The marker's sort key."""
 
 
+@frozen
+class MarkerPage:
+    purges: tuple[PendingPurge, ...]
+    after: str | None
+    """Where the next page starts (None: this was the last). A marker that cannot be read is left out and logged."""
+
+
 class ProjectPurges(Protocol):
-    def pending(self, limit: int) -> list[PendingPurge]:
-        """The oldest `limit` markers."""
+    def pending(self, limit: int, after: str | None = None) -> MarkerPage:
+        """Up to `limit` markers after `after`, oldest first."""
         ...
 
     def delete_some(self, purge: PendingPurge, most: int) -> int:
@@ -53,6 +65,8 @@ class PurgeRun:
     """Items deleted."""
     finished: int
     """Markers forgotten: projects with nothing left."""
+    failed: int
+    """Projects whose purge failed this run (logged; the next run tries again)."""
     out_of_time: bool
 
 
@@ -60,17 +74,35 @@ def purge_deleted_projects(purges: ProjectPurges, now: datetime, out_of_time: Ca
                            batch: int = BATCH, settle: timedelta = SETTLE) -> PurgeRun:
     """One run: each pending project's partitions emptied a batch at a time while there is time, its marker
     forgotten when they are empty and its delete has settled."""
-    looked = deleted = finished = 0
-    for purge in purges.pending(MOST_PROJECTS):
-        looked += 1
-        while True:
-            if out_of_time():
-                return PurgeRun(looked, deleted, finished, out_of_time=True)
-            removed = purges.delete_some(purge, batch)
-            deleted += removed
-            if removed == 0:
-                break
-        if now - purge.deleted_at >= settle:
-            purges.forget(purge)
-            finished += 1
-    return PurgeRun(looked, deleted, finished, out_of_time=False)
+    looked = deleted = finished = failed = 0
+    after: str | None = None
+    while True:
+        page = purges.pending(MARKERS_PER_PAGE, after)
+        for purge in page.purges:
+            looked += 1
+            try:
+                removed, emptied = _empty(purges, purge, batch, out_of_time)
+                deleted += removed
+                if not emptied:
+                    return PurgeRun(looked, deleted, finished, failed, out_of_time=True)
+                if now - purge.deleted_at >= settle:
+                    purges.forget(purge)
+                    finished += 1
+            except DomainError:
+                LOG.exception("purging deleted project %s of tenant %s failed", purge.project_id, purge.tenant_id)
+                failed += 1
+        if page.after is None:
+            return PurgeRun(looked, deleted, finished, failed, out_of_time=False)
+        after = page.after
+
+
+def _empty(purges: ProjectPurges, purge: PendingPurge, batch: int,
+           out_of_time: Callable[[], bool]) -> tuple[int, bool]:
+    """Items deleted, and whether the project has none left (False: the run ran out of time first)."""
+    deleted = 0
+    while not out_of_time():
+        removed = purges.delete_some(purge, batch)
+        deleted += removed
+        if removed == 0:
+            return deleted, True
+    return deleted, False
