@@ -150,7 +150,7 @@ def samples(v: Tracked, a: Tracked) -> list[Sample]:
     usage = [UsageDay("2026-01-23", "hypothesis", 14, 30_000, 300_000, 2),
              UsageDay("2026-01-24", "hypothesis", 6, 12_000, 120_000, 0),
              UsageDay("2026-01-24", "summary", 1, 500, 900, 1)]
-    days = [IncidentDay("2026-01-23", 10, 8), IncidentDay("2026-01-24", 4, 4)]
+    days = [IncidentDay("2026-01-23", 10, 8), IncidentDay("2026-01-24", 4, 2)]
     costly = replace(incidents[0], ai_requests=15, ai_cost_micros=400_000)
     found = [
         Sample("POST", "/auth/register", 200, {"user": v.user_view(user), "tenant": v.tenant_view(tenant),

@@ -37,21 +37,33 @@ def test_token_usage_lists_every_day_of_the_range_and_sums_by_type() -> None:
     assert report["timeline"][1] == {"date": "2026-01-25", "requests": 0, "tokens": 0, "cost_usd": 0.0}
 
 
-def test_the_cache_hit_rate_and_savings_come_from_the_counted_hits() -> None:
-    usage = [UsageDay("2026-01-24", "hypothesis", 20, 10_000, 4_000, 15)]
+def test_the_cache_figures_follow_the_documents_example() -> None:
+    # the document's example: 150 of 200 incidents with hypotheses, $0.125 over 150 requests
+    usage = [UsageDay("2026-01-24", "hypothesis", 150, 100_000, 125_000, 0)]
 
-    summary = cost_summary(usage, [IncidentDay("2026-01-24", 25, 20)], [expensive(4_000, 5)])
+    summary = cost_summary(usage, [IncidentDay("2026-01-24", 200, 150)], [expensive(15_000, 3)])
 
-    assert summary["cache_stats"] == {"total_incidents": 25, "incidents_with_hypotheses": 20,
-                                      "cache_hit_rate": 75.0, "potential_savings": 0.012}
-    assert summary["overall_stats"] == {"total_requests": 20, "total_cost_usd": 0.004,
-                                        "avg_cost_per_request": 0.0002}
+    assert summary["cache_stats"] == {"total_incidents": 200, "incidents_with_hypotheses": 150,
+                                      "cache_hit_rate": 75.0, "potential_savings": 0.09375}
+    assert summary["overall_stats"] == {"total_requests": 150, "total_cost_usd": 0.125,
+                                        "avg_cost_per_request": 0.000833}
     assert summary["most_expensive_incidents"] == [{"incident_id": "i1", "title": "High CPU usage",
-                                                    "total_cost": 0.004, "request_count": 5}]
+                                                    "total_cost": 0.015, "request_count": 3}]
+    (advice,) = summary["recommendations"]
+    assert (advice["type"], advice["priority"]) == ("low_cache_hit_rate", "medium")
+    assert advice["message"].startswith("Cache hit rate (75%) could be improved")
+
+
+def test_a_period_without_incidents_has_no_cache_hit_rate_to_show() -> None:
+    summary = cost_summary([UsageDay("2026-01-24", "hypothesis", 2, 10, 40, 1)], [], [])
+
+    assert summary["cache_stats"] == {"total_incidents": 0, "incidents_with_hypotheses": 0,
+                                      "cache_hit_rate": 0.0, "potential_savings": 0.0}
 
 
 def test_recommendations_follow_the_written_rules() -> None:
-    low_hits = cost_summary([UsageDay("2026-01-24", "hypothesis", 12, 10, 240_000, 1)], [], [expensive(200_000)])
+    low_hits = cost_summary([UsageDay("2026-01-24", "hypothesis", 12, 10, 240_000, 1)],
+                            [IncidentDay("2026-01-24", 10, 7)], [expensive(200_000)])
     kinds = {r["type"]: r["priority"] for r in low_hits["recommendations"]}
 
     assert kinds == {"low_cache_hit_rate": "medium", "high_cost_per_request": "high", "cost_concentrated": "low"}

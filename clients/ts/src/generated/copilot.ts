@@ -678,14 +678,15 @@ export interface components {
         CacheStats: {
             /**
              * Cache Hit Rate
-             * @description Percent of AI requests answered from an identical earlier question.
+             * @description Percent of the period's incidents whose hypotheses are stored (`incidents_with_hypotheses` of
+             *     `total_incidents`): later reads are served without the model.
              */
             cache_hit_rate: number;
             /** Incidents With Hypotheses */
             incidents_with_hypotheses: number;
             /**
              * Potential Savings
-             * @description USD the cache hits saved.
+             * @description USD: the period's AI cost times the cache hit rate.
              */
             potential_savings: number;
             /** Total Incidents */

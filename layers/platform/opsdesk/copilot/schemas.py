@@ -281,9 +281,10 @@ class CacheStats(Answer):
     total_incidents: int
     incidents_with_hypotheses: int
     cache_hit_rate: float
-    """Percent of AI requests answered from an identical earlier question."""
+    """Percent of the period's incidents whose hypotheses are stored (`incidents_with_hypotheses` of
+    `total_incidents`): later reads are served without the model."""
     potential_savings: float
-    """USD the cache hits saved."""
+    """USD: the period's AI cost times the cache hit rate."""
 
 
 class ExpensiveIncident(Answer):
