@@ -44,9 +44,9 @@ def test_the_cache_figures_follow_the_documents_example() -> None:
     summary = cost_summary(usage, [IncidentDay("2026-01-24", 200, 150)], [expensive(15_000, 3)])
 
     assert summary["cache_stats"] == {"total_incidents": 200, "incidents_with_hypotheses": 150,
-                                      "cache_hit_rate": 75.0, "potential_savings": 0.09375}
+                                      "cache_hit_rate": 75.0, "potential_savings": 0.094}
     assert summary["overall_stats"] == {"total_requests": 150, "total_cost_usd": 0.125,
-                                        "avg_cost_per_request": 0.000833}
+                                        "avg_cost_per_request": 0.00083}
     assert summary["most_expensive_incidents"] == [{"incident_id": "i1", "title": "High CPU usage",
                                                     "total_cost": 0.015, "request_count": 3}]
     (advice,) = summary["recommendations"]

@@ -29,8 +29,16 @@ CONCENTRATED_COST_SHARE = 0.5
 """When one incident holds more than this share of the period's cost, say so."""
 
 
+AVERAGE_DECIMALS, SAVINGS_DECIMALS = 5, 3
+"""As the document's cost summary rounds them: $0.125 over 150 requests is its 0.00083, 75% of it its 0.094."""
+
+
 def dollars(micros: int) -> float:
     return round(micros / MICROS, 6)
+
+
+def average_per_request(cost_micros: int, requests: int) -> float:
+    return round(cost_micros / requests / MICROS, AVERAGE_DECIMALS) if requests else 0.0
 
 
 @frozen
@@ -77,12 +85,12 @@ def cost_summary(usage: list[UsageDay], incident_days: list[IncidentDay],
     hit_rate = round(100 * with_hypotheses / incidents, 1) if incidents else 0.0
     stats = {
         "overall_stats": {"total_requests": requests, "total_cost_usd": dollars(cost),
-                          "avg_cost_per_request": dollars(round(cost / requests)) if requests else 0.0},
+                          "avg_cost_per_request": average_per_request(cost, requests)},
         "cache_stats": {
             "total_incidents": incidents,
             "incidents_with_hypotheses": with_hypotheses,
             "cache_hit_rate": hit_rate,
-            "potential_savings": dollars(round(cost * hit_rate / 100)),
+            "potential_savings": round(cost * hit_rate / 100 / MICROS, SAVINGS_DECIMALS),
         },
         "most_expensive_incidents": [{"incident_id": i.id, "title": i.title, "total_cost": dollars(i.ai_cost_micros),
                                       "request_count": i.ai_requests} for i in most_expensive],
@@ -147,7 +155,6 @@ def incident_analytics(incident: Incident) -> dict[str, Any]:
         "request_count": incident.ai_requests,
         "total_tokens": incident.ai_tokens,
         "total_cost_usd": dollars(incident.ai_cost_micros),
-        "avg_cost_per_request": dollars(round(incident.ai_cost_micros / incident.ai_requests))
-        if incident.ai_requests else 0.0,
+        "avg_cost_per_request": average_per_request(incident.ai_cost_micros, incident.ai_requests),
         "hypotheses_count": incident.hypothesis_count,
     }
