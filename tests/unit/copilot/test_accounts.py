@@ -53,3 +53,21 @@ def test_one_address_guessing_many_emails_is_refused() -> None:
 
     with pytest.raises(RateLimited):
         throttle.before("new@example.test", "203.0.113.9")
+
+
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 98, 99, 120, 200])
+def test_a_deleted_projects_members_go_in_transactions_of_49_each_member_once_the_last_49_with_the_project(
+        count: int) -> None:
+    from datetime import UTC, datetime
+
+    from opsdesk.copilot.account_repository import MEMBERS_PER_TRANSACTION, membership_chunks
+    from opsdesk.copilot.records import Member, Role
+
+    joined = datetime(2026, 3, 2, tzinfo=UTC)
+    members = [Member("p1", f"u{i}", f"u{i}@example.test", "M", Role.VIEWER, joined) for i in range(count)]
+
+    chunks = membership_chunks(members, MEMBERS_PER_TRANSACTION)
+
+    assert [m for chunk in chunks for m in chunk] == members  # each once, in order (the owners sorted last)
+    assert all(len(chunk) <= MEMBERS_PER_TRANSACTION for chunk in chunks)
+    assert chunks[-1] == members[-MEMBERS_PER_TRANSACTION:] if count else chunks == [[]]

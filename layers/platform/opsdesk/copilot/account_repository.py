@@ -40,6 +40,13 @@ or checked unchanged) make the 100 items a DynamoDB transaction may hold. A larg
 MEMBERSHIP_ATTEMPTS = 3
 
 
+def membership_chunks(members: Sequence[Member], size: int) -> list[list[Member]]:
+    """`members` in transactions of at most `size`, each member in one: the last `size` (the owners, sorted last)
+    go with the project, the others before them."""
+    split = max(len(members) - size, 0)
+    return [list(members[start:min(start + size, split)]) for start in range(0, split, size)] + [list(members[split:])]
+
+
 class AccountRepository(CopilotTableRepository):
     """Tenants (with their slugs), users (with their email lookups), projects and their members."""
 
@@ -140,9 +147,7 @@ class AccountRepository(CopilotTableRepository):
         members = [member_record(item) for item in self._query_every(
             keys.project_pk(project.tenant_id, project.id), RecordItem.sk.startswith("MEMBER#"))]
         members.sort(key=lambda member: member.role is Role.OWNER)
-        split = max(len(members) - MEMBERS_PER_TRANSACTION, 0)
-        chunks = [members[start:start + MEMBERS_PER_TRANSACTION]
-                  for start in range(0, split, MEMBERS_PER_TRANSACTION)] + [members[split:]]
+        chunks = membership_chunks(members, MEMBERS_PER_TRANSACTION)
         left = list(members)
         try:
             self._delete_integrations(project, on_integration_gone or (lambda integration: None))
