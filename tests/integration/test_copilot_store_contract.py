@@ -1018,14 +1018,17 @@ def test_markers_are_read_a_page_at_a_time_and_one_that_cannot_be_read_is_left_o
 
     purges = PurgeRepository()
     RecordItem(keys.PURGES_PK, "0000-unreadable", kind="purge", data="{not json").save()
+    RecordItem(keys.PURGES_PK, "0001-unreadable", kind="purge",
+               data='{"tenantId": "t", "projectId": "p", "deletedAt": 5}').save()
     every = purges.pending(1000)
     first = purges.pending(1)
 
-    assert "0000-unreadable" not in [p.marker for p in every.purges] and every.after is None
+    assert not {"0000-unreadable", "0001-unreadable"} & {p.marker for p in every.purges} and every.after is None
     assert first.purges == () and first.after == "0000-unreadable"  # the page's place is kept past it
-    second = purges.pending(1, first.after)
-    assert second.purges == every.purges[:1]
+    assert purges.pending(1, first.after).purges == ()
+    assert purges.pending(1, "0001-unreadable").purges == every.purges[:1]
     RecordItem(keys.PURGES_PK, "0000-unreadable").delete()
+    RecordItem(keys.PURGES_PK, "0001-unreadable").delete()
 
 
 def test_the_scheduled_purge_function_empties_a_deleted_project(local_aws: Any,

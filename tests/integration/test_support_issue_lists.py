@@ -189,9 +189,22 @@ def test_a_status_move_between_the_reads_of_a_total_cannot_make_it_impossible(
     open_ones = repository.count_issues(tenant_id, replace(day, status=IssueStatus.OPEN))
     monkeypatch.setattr(issue_repository, "counter_totals", read_counters)
 
-    # Then the issue, created outside the range, is counted in neither status; and the whole list, whose counts
-    # never move after creation, reads the day's item less the settled hour outside
+    # Then the issue, created outside the range, is counted in neither status: a status's hours are read inside
+    # the range. The whole list, whose counts never move after creation, reads the day's item less the settled
+    # hours outside (00 and 23)
     assert open_ones == 0
     assert repository.count_issues(tenant_id, replace(day, status=IssueStatus.IN_PROGRESS)) == 0
+    ranges: list[tuple[str, str]] = []
+
+    def record_ranges(*args: Any, **kwargs: Any) -> Any:
+        ranges.append((args[2], args[3]))  # (partition key, low sort key, high sort key, names)
+        return read_counters(*args, **kwargs)
+
+    monkeypatch.setattr(issue_repository, "counter_totals", record_ranges)
     assert repository.count_issues(tenant_id, day) == 0
+    assert sorted(ranges) == [("D#2026-03-01", "D#2026-03-01"), ("H#2026-03-01T00", "H#2026-03-01T00"),
+                              ("H#2026-03-01T23", "H#2026-03-01T23")]
+    ranges.clear()
+    assert repository.count_issues(tenant_id, replace(day, status=IssueStatus.OPEN)) == 0
+    assert ranges == [("H#2026-03-01T01", "H#2026-03-01T22")]
     assert repository.count_issues(tenant_id, replace(day, start=datetime(2026, 3, 1, tzinfo=UTC))) == 1

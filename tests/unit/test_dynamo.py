@@ -125,7 +125,7 @@ class _Keyed:
         self.key = key
 
     def _get_keys(self) -> dict[str, Any]:
-        return {"pk": {"S": self.key}}
+        return {"pk": self.key}  # as pynamodb gives them: plain values, typed from the table's schema when sent
 
     def serialize(self) -> dict[str, Any]:
         return {"pk": {"S": self.key}, "n": {"N": "1"}}
@@ -142,7 +142,7 @@ def test_batch_deletes_send_what_dynamodb_left_unprocessed_again_by_key() -> Non
     # calls of at most 25; the first call's unprocessed key is sent again alone (twice) before the next 5 go
     assert [kind for kind, _ in table.calls] == ["delete_items"] * 4
     assert [len(sent) for _, sent in table.calls] == [25, 1, 1, 5]
-    assert table.calls[1][1] == table.calls[2][1] == [{"pk": {"S": "k24"}}]
+    assert table.calls[1][1] == table.calls[2][1] == [{"pk": "k24"}]
     assert (report.items, report.requests) == (30, 4)
 
 

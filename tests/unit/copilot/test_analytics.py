@@ -54,11 +54,32 @@ def test_the_cache_figures_follow_the_documents_example() -> None:
     assert advice["message"].startswith("Cache hit rate (75%) could be improved")
 
 
-def test_a_period_without_incidents_has_no_cache_hit_rate_to_show() -> None:
-    summary = cost_summary([UsageDay("2026-01-24", "hypothesis", 2, 10, 40, 1)], [], [])
+def test_a_period_without_incidents_has_no_cache_hit_rate_to_show_or_advise_on() -> None:
+    # an older incident ranked again 12 times as alerts joined it: requests, but no incident of the period
+    summary = cost_summary([UsageDay("2026-01-24", "hypothesis", 12, 10, 480, 1)], [], [])
 
     assert summary["cache_stats"] == {"total_incidents": 0, "incidents_with_hypotheses": 0,
                                       "cache_hit_rate": 0.0, "potential_savings": 0.0}
+    assert "low_cache_hit_rate" not in {r["type"] for r in summary["recommendations"]}
+
+
+def test_small_amounts_keep_their_millionths_rather_than_show_as_zero() -> None:
+    summary = cost_summary([UsageDay("2026-01-24", "hypothesis", 2, 10, 480, 0)], [IncidentDay("2026-01-24", 2, 2)],
+                           [])
+
+    assert summary["cache_stats"]["potential_savings"] == 0.00048  # 3 places would say 0.0
+    assert summary["overall_stats"]["avg_cost_per_request"] == 0.00024
+    assert cost_summary([UsageDay("2026-01-24", "hypothesis", 1, 10, 3, 0)], [], [])["overall_stats"][
+        "avg_cost_per_request"] == 0.000003
+
+
+def test_the_cache_hit_rate_is_at_most_100_percent() -> None:
+    # an incident ranked again after a ranking that found nothing is counted twice among those with hypotheses
+    summary = cost_summary([UsageDay("2026-01-24", "hypothesis", 3, 10, 6_000, 0)],
+                           [IncidentDay("2026-01-24", 2, 3)], [])
+
+    assert summary["cache_stats"]["cache_hit_rate"] == 100.0
+    assert summary["cache_stats"]["potential_savings"] == 0.006  # the whole cost, not more
 
 
 def test_recommendations_follow_the_written_rules() -> None:

@@ -31,14 +31,22 @@ CONCENTRATED_COST_SHARE = 0.5
 
 AVERAGE_DECIMALS, SAVINGS_DECIMALS = 5, 3
 """As the document's cost summary rounds them: $0.125 over 150 requests is its 0.00083, 75% of it its 0.094."""
+MIN_INCIDENTS_FOR_RATE = 10
+"""Fewer incidents in the period give no cache hit rate worth advice."""
 
 
-def dollars(micros: int) -> float:
+def dollars(micros: float) -> float:
     return round(micros / MICROS, 6)
 
 
+def shown(micros: float, decimals: int) -> float:
+    """Dollars to `decimals` places, as the document shows them; an amount those places would show as 0 keeps
+    its millionths (a small tenant's real savings are not $0)."""
+    return round(micros / MICROS, decimals) or dollars(micros)
+
+
 def average_per_request(cost_micros: int, requests: int) -> float:
-    return round(cost_micros / requests / MICROS, AVERAGE_DECIMALS) if requests else 0.0
+    return shown(cost_micros / requests, AVERAGE_DECIMALS) if requests else 0.0
 
 
 @frozen
@@ -82,7 +90,8 @@ def cost_summary(usage: list[UsageDay], incident_days: list[IncidentDay],
     cost = sum(row.cost_micros for row in usage)
     incidents = sum(d.incidents_created for d in incident_days)
     with_hypotheses = sum(d.incidents_with_hypotheses for d in incident_days)
-    hit_rate = round(100 * with_hypotheses / incidents, 1) if incidents else 0.0
+    # at most 100: an incident ranked again after a ranking that found nothing is counted again
+    hit_rate = min(100.0, round(100 * with_hypotheses / incidents, 1)) if incidents else 0.0
     stats = {
         "overall_stats": {"total_requests": requests, "total_cost_usd": dollars(cost),
                           "avg_cost_per_request": average_per_request(cost, requests)},
@@ -90,24 +99,24 @@ def cost_summary(usage: list[UsageDay], incident_days: list[IncidentDay],
             "total_incidents": incidents,
             "incidents_with_hypotheses": with_hypotheses,
             "cache_hit_rate": hit_rate,
-            "potential_savings": round(cost * hit_rate / 100 / MICROS, SAVINGS_DECIMALS),
+            "potential_savings": shown(cost * hit_rate / 100, SAVINGS_DECIMALS),
         },
         "most_expensive_incidents": [{"incident_id": i.id, "title": i.title, "total_cost": dollars(i.ai_cost_micros),
                                       "request_count": i.ai_requests} for i in most_expensive],
     }
-    stats["recommendations"] = recommendations(requests, cost, hit_rate, most_expensive)
+    stats["recommendations"] = recommendations(requests, cost, hit_rate, most_expensive, incidents=incidents)
     return stats
 
 
-def recommendations(requests: int, cost_micros: int, hit_rate: float,
-                    most_expensive: list[Incident]) -> list[dict[str, str]]:
-    """RULES: low cache hit rate (< 80% with at least 10 requests) -> medium; average cost per request above
-    $0.01 -> high; one incident holding over half the period's cost -> low; no AI requests at all -> info."""
+def recommendations(requests: int, cost_micros: int, hit_rate: float, most_expensive: list[Incident], *,
+                    incidents: int) -> list[dict[str, str]]:
+    """RULES: low cache hit rate (< 80% of at least 10 incidents of the period) -> medium; average cost per request
+    above $0.01 -> high; one incident holding over half the period's cost -> low; no AI requests at all -> info."""
     advice: list[dict[str, str]] = []
     if requests == 0:
         return [{"type": "no_usage", "priority": "low",
                  "message": "No AI requests in this period: hypotheses are generated when incidents are created."}]
-    if requests >= 10 and hit_rate < LOW_CACHE_HIT_RATE:
+    if incidents >= MIN_INCIDENTS_FOR_RATE and hit_rate < LOW_CACHE_HIT_RATE:
         advice.append({"type": "low_cache_hit_rate", "priority": "medium",
                        "message": f"Cache hit rate ({hit_rate:g}%) could be improved: {100 - hit_rate:g}% of "
                                   "this period's incidents have no hypotheses (their evidence pointed at no cause, "

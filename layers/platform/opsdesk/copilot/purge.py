@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from opsdesk.errors import DomainError
 from opsdesk.frozen import frozen
 
 LOG = logging.getLogger(__name__)
@@ -81,28 +80,19 @@ def purge_deleted_projects(purges: ProjectPurges, now: datetime, out_of_time: Ca
         for purge in page.purges:
             looked += 1
             try:
-                removed, emptied = _empty(purges, purge, batch, out_of_time)
-                deleted += removed
-                if not emptied:
-                    return PurgeRun(looked, deleted, finished, failed, out_of_time=True)
+                while True:
+                    if out_of_time():
+                        return PurgeRun(looked, deleted, finished, failed, out_of_time=True)
+                    removed = purges.delete_some(purge, batch)
+                    deleted += removed
+                    if removed == 0:
+                        break
                 if now - purge.deleted_at >= settle:
                     purges.forget(purge)
                     finished += 1
-            except DomainError:
+            except Exception:  # noqa: BLE001 - whatever one project's purge meets, the others go on (see above)
                 LOG.exception("purging deleted project %s of tenant %s failed", purge.project_id, purge.tenant_id)
                 failed += 1
         if page.after is None:
             return PurgeRun(looked, deleted, finished, failed, out_of_time=False)
         after = page.after
-
-
-def _empty(purges: ProjectPurges, purge: PendingPurge, batch: int,
-           out_of_time: Callable[[], bool]) -> tuple[int, bool]:
-    """Items deleted, and whether the project has none left (False: the run ran out of time first)."""
-    deleted = 0
-    while not out_of_time():
-        removed = purges.delete_some(purge, batch)
-        deleted += removed
-        if removed == 0:
-            return deleted, True
-    return deleted, False

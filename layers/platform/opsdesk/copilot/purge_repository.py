@@ -39,7 +39,7 @@ class PurgeRepository(CopilotTableRepository):
                 data = json.loads(item.data)
                 purges.append(PendingPurge(data["tenantId"], data["projectId"], parse_rfc3339(data["deletedAt"]),
                                            item.sk))
-            except (TypeError, ValueError, KeyError):  # written by hand, or by a later version: left for a person
+            except (TypeError, ValueError, KeyError, AttributeError):  # by hand, or a later version: for a person
                 LOG.error("purge marker %s cannot be read: left as it is", item.sk)
         return MarkerPage(tuple(purges), items[-1].sk if len(items) == limit else None)
 

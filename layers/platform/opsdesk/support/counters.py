@@ -207,8 +207,8 @@ class RangeCover:
     None: open), plus the hour items of each `hours` span [from, to), minus the hour items of each `less_hours`
     span, plus, one by one, the issues of each `issues` span [from, to): at most two partial hours, so the issues
     read do not grow with the table. An edge day's day item counts its hours outside the range too; they are
-    taken off (`less_hours`) when they are fewer than its hours inside and settled (see cover), so a range reads
-    at most 12 hour items at each end."""
+    taken off (`less_hours`) when they are fewer than its hours inside and settled (see cover), so an end whose
+    hours outside have settled reads at most 12 hour items, another at most 23."""
 
     days: tuple[date | None, date | None] | None
     hours: tuple[tuple[datetime, datetime], ...]
@@ -231,7 +231,8 @@ def cover(start: datetime | None, end: datetime | None, settled_before: datetime
 Span = tuple[datetime, datetime]
 
 WRITES_LAND_WITHIN = timedelta(minutes=1)
-"""A create's `createdAt` is taken before its transaction commits, which API Gateway's 29 s bounds."""
+"""A create's `createdAt` is taken just before its transaction, which commits within seconds (a request's function
+is stopped at 25 s, infra/constructs/functions.py)."""
 
 
 def settled_before(now: datetime) -> datetime:
