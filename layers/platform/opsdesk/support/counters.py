@@ -240,7 +240,6 @@ def settled_before(now: datetime) -> datetime:
     return _floor(now - WRITES_LAND_WITHIN, HOUR)
 
 
-
 def _by_days(low: datetime | None, high: datetime | None, settled_before: datetime | None) -> tuple[
         tuple[date | None, date | None] | None, tuple[Span, ...], tuple[Span, ...]]:
     """The whole hours [low, high) (None: open) as days, hours added and hours taken off. At each end the day
