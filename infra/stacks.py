@@ -28,7 +28,11 @@ from infra.constructs.functions import GroupFunction
 from infra.constructs.gitops import GitOpsSecrets, grant_gitops, set_git_remote
 from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.identity import grant_user_directory, grant_user_lookup
-from infra.constructs.integrations import grant_integration_secret_cleanup, grant_integration_secrets
+from infra.constructs.integrations import (
+    grant_customer_roles,
+    grant_integration_secret_cleanup,
+    grant_integration_secrets,
+)
 from infra.constructs.layer import PlatformLayer
 from infra.constructs.mail import grant_module_mail
 from infra.constructs.queues import QueueConsumerFunction, dead_letter_texts, grant_module_queue
@@ -286,6 +290,8 @@ class ModuleApiStack(_FunctionStack):
             grant_integration_secrets(functions[group.name], integration_prefix)
         for group in module.groups_using(Capability.INTEGRATION_SECRET_CLEANUP):
             grant_integration_secret_cleanup(functions[group.name], integration_prefix)
+        for group in module.groups_using(Capability.CUSTOMER_ROLES):
+            grant_customer_roles(functions[group.name])
         for group in module.groups_using(Capability.ALERTS_BUS):
             if alerts_bus is None:
                 raise ValueError(f"function group {group.name} puts events on the alerts bus: the {module.name} "

@@ -1,6 +1,7 @@
 """Capability.INTEGRATION_SECRETS: monitoring integrations' credentials in Secrets Manager (opsdesk.secrets), one
 secret per integration under the stage's prefix; the function may manage secrets under that prefix only.
-Capability.INTEGRATION_SECRET_CLEANUP: DeleteSecret under the same prefix, and nothing else."""
+Capability.INTEGRATION_SECRET_CLEANUP: DeleteSecret under the same prefix, and nothing else.
+Capability.CUSTOMER_ROLES: sts:AssumeRole on the roles tenants name, in their own accounts."""
 
 from __future__ import annotations
 
@@ -34,6 +35,21 @@ def grant_integration_secrets(function: GroupFunction, prefix: str) -> None:
     function.function.add_environment(SECRET_PREFIX_ENV, prefix)
     function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no tenant may route its alarms
     _allow(function, list(SECRET_ACTIONS), prefix)
+
+
+def grant_customer_roles(function: GroupFunction) -> None:
+    """Capability.CUSTOMER_ROLES: sts:AssumeRole on roles in other accounts. Which role is the tenant's to name, so
+    the grant cannot name it; what keeps one tenant off another's role is the role's trust policy, which admits the
+    platform with that tenant's external ID only. The platform's own account is left out: no tenant names it."""
+    function.role.add_to_policy(iam.PolicyStatement(actions=["sts:AssumeRole"],
+                                                    resources=[f"arn:{Aws.PARTITION}:iam::*:role/*"]))
+    function.role.add_to_policy(iam.PolicyStatement(
+        effect=iam.Effect.DENY, actions=["sts:AssumeRole"],
+        resources=[f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/*"]))
+    acknowledge(function.role, "IAM5[Resource::arn:<AWS::Partition>:iam::*:role/*]",
+                "A tenant names the role in its own AWS account that lets the platform read its alarms: the role is "
+                "not known at deploy time. Each role's trust policy admits the platform with that tenant's external "
+                "ID only, and roles in the platform's own account are excluded.")
 
 
 def _allow(function: GroupFunction, secret_actions: list[str], prefix: str) -> None:

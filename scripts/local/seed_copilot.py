@@ -7,11 +7,13 @@ Written through the copilot's repository and hypothesis service, as the function
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from opsdesk.analysis.providers import OfflineHypothesisProvider
 from opsdesk.copilot.hypotheses import HypothesisService
+from opsdesk.copilot.integrations import aws_external_id
 from opsdesk.copilot.records import (
     Alert,
     ChangeEvent,
@@ -30,7 +32,7 @@ from opsdesk.copilot.service import incident_created_event
 from opsdesk.copilot.workflow import moved
 from opsdesk.eventlog import EventLog
 from opsdesk.secrets import SecretsManagerStore
-from scripts.local.aws import ACCOUNT_ID, INTEGRATION_SECRET_PREFIX, LocalAws
+from scripts.local.aws import ACCOUNT_ID, INTEGRATION_SECRET_PREFIX, LocalAws, client
 from scripts.local.seed import DEMO_TENANT, OTHER_TENANT, stable_id
 from scripts.local.seed_helpdesk import user_ids
 
@@ -187,8 +189,25 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
         id=integration_id, project_id=project_id, type="prometheus", name="Production Prometheus",
         config={"url": "https://prometheus.acme.example"}, secret_ref=reference,
         credential_keys=("token", "webhook_token"), enabled=True, created_at=at, updated_at=at), create=True)
-    # CloudWatch alarms of moto's account and region reach Production (the README's put_events example).
+    # CloudWatch alarms of moto's account and region reach Production (the README's put_events example): the demo
+    # tenant's role in that account, trusting the platform with the tenant's external ID, proves the account its.
+    # (moto's STS does not read trust policies; AWS's does.) Saved as proven, as its first save would leave it.
+    role_arn = _demo_alarm_role(aws)
+    integration_id = stable_id(project_id, "integration", "cloudwatch")
+    reference = secrets.put(DEMO_TENANT, integration_id, {"role_arn": role_arn})
     repository.save_integration(DEMO_TENANT, Integration(
-        id=stable_id(project_id, "integration", "cloudwatch"), project_id=project_id, type="cloudwatch",
-        name="Production CloudWatch", config={"account_id": ACCOUNT_ID, "region": aws.region}, secret_ref=None,
-        credential_keys=(), enabled=True, created_at=at, updated_at=at), create=True)
+        id=integration_id, project_id=project_id, type="cloudwatch", name="Production CloudWatch",
+        config={"account_id": ACCOUNT_ID, "region": aws.region}, secret_ref=reference, credential_keys=("role_arn",),
+        enabled=True, created_at=at, updated_at=at, verified_account=ACCOUNT_ID), create=True)
+
+
+def _demo_alarm_role(aws: LocalAws) -> str:
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": aws_external_id(DEMO_TENANT)}}}]}
+    iam = client("iam", aws.endpoint, aws.region)
+    role = iam.create_role(RoleName="opsdesk-demo-alarms", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    iam.put_role_policy(RoleName="opsdesk-demo-alarms", PolicyName="read-alarms", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": "*"}]}))
+    return str(role["Arn"])

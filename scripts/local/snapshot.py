@@ -16,14 +16,16 @@ from typing import Any
 from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, client
 from scripts.migrate_account_claims import account_holds
+from scripts.migrate_account_proofs import without_unproven
 from scripts.migrate_customer_counters import customer_counters_apart
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
-LAYOUT = 3
+LAYOUT = 4
 """The tables' layout a snapshot holds. 2: a support customer's issue counters in the customer's own partition
 (opsdesk.support.counters.counter_partition); 3: the AWS account holds of cloudwatch integrations
-(opsdesk.alerts.routes). An older snapshot is upgraded as it is restored."""
+(opsdesk.alerts.routes); 4: only proven accounts route (scripts/migrate_account_proofs.py). An older snapshot is
+upgraded as it is restored."""
 
 
 def _cognito_pool(aws: LocalAws) -> Any:
@@ -109,6 +111,8 @@ def restore(aws: LocalAws, state_dir: Path) -> None:
     if document.get("layout", 1) < 3:
         holds, _ = account_holds(document["tables"].get("IncidentsTable", []))
         document["tables"]["IncidentsTable"] = document["tables"].get("IncidentsTable", []) + holds
+    if document.get("layout", 1) < 4:
+        document["tables"]["IncidentsTable"] = without_unproven(document["tables"].get("IncidentsTable", []))
     dynamodb = client("dynamodb", aws.endpoint, aws.region)
     for logical_id, items in document["tables"].items():
         name = aws.table_names.get(logical_id)

@@ -111,6 +111,23 @@ def test_only_integration_secret_groups_manage_secrets_and_only_under_the_stage_
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_only_customer_role_groups_assume_roles_and_never_one_in_the_platforms_account(
+    dev: Synthesized, module: ApiModule
+) -> None:
+    template = dev.module(module.name)
+
+    for name, function in functions_by_group(template).items():
+        statements = statements_with(template, function, "sts:AssumeRole")
+        if not declares(module, name, Capability.CUSTOMER_ROLES):
+            assert statements == [], name
+            continue
+        by_effect = {s.get("Effect"): [rendered(r) for r in listed(s["Resource"])] for s in statements}
+        assert by_effect == {"Allow": ["arn:${AWS::Partition}:iam::*:role/*"],
+                             "Deny": ["arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"]}, name
+        assert all(actions(s) == {"sts:AssumeRole"} for s in statements), name
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
 def test_only_alerts_bus_groups_put_events_and_only_on_the_alerts_bus(dev: Synthesized, module: ApiModule) -> None:
     template = dev.module(module.name)
     alerts = dev.templates[f"opsdesk-{dev.stage}-alerts"]

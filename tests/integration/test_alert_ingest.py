@@ -344,7 +344,7 @@ def test_an_alarm_reaches_every_project_routing_its_account_and_region_past_a_pa
     config = {"account_id": "210987654321", "region": "eu-west-1"}
     for tenant_id, project_id in projects:
         for entry in route_entries(tenant_id, project_id, f"int-{project_id[:8]}", "cloudwatch", config=config,
-                                   enabled=True):
+                                   enabled=True, verified_account=config["account_id"]):
             route_item(entry).save()
     alarm = replace(alert(), source="cloudwatch", route={"account": "210987654321", "region": "eu-west-1"})
 

@@ -47,7 +47,7 @@ def project(local_aws: Any) -> Iterator[dict[str, str]]:
     cloudwatch = Integration(
         cloudwatch_id, project_id, "cloudwatch", "CloudWatch",
         {"account_id": "123456789012", "region": local_aws.region, "alarm_name_prefix": "checkout-"}, None, (),
-        True, now, now)
+        True, now, now, verified_account="123456789012")  # as its save with a role proves it
     repository.save_integration(tenant_id, cloudwatch, create=True)
     yield {"tenant": tenant_id, "project": project_id, "prometheus": prometheus_id, "cloudwatch": cloudwatch_id}
     repository.delete_integration(tenant_id, cloudwatch)

@@ -407,6 +407,77 @@ def test_route_fields_are_checked_for_cloudwatch_only_and_an_empty_one_is_not_se
     assert (datadog.status, cloudwatch.status) == (201, 201)
 
 
+def role_in(account: str) -> str:
+    return f"arn:aws:iam::{account}:role/opsdesk-alarms"
+
+
+def test_a_cloudwatch_account_routes_once_a_role_in_it_is_assumed_and_only_for_the_tenant_that_proved_it(
+        owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+    other = register(handlers)
+    other_base = f"/projects/{current_project(other)}/monitoring/integrations"
+    account = aws_account()
+    watching = {"account_id": account, "region": "eu-west-1"}
+
+    # Named without a role: saved, routing nothing, holding nothing
+    named = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching})
+    # So the tenant that proves it (moto's STS assumes any role; AWS's reads the role's trust policy) holds it
+    proven = other.post(other_base, {"type": "cloudwatch", "name": "CW", "config": watching,
+                                     "credentials": {"role_arn": role_in(account)}})
+    taken = owner.patch(f"{base}/{named.body['id']}", {"credentials": {"role_arn": role_in(account)}})
+
+    assert (named.status, named.body["verified_account"]) == (201, None)
+    assert (proven.status, proven.body["verified_account"]) == (201, account), proven.body
+    assert taken.status == 409 and account in taken.body["detail"]
+    assert owner.get(f"{base}/{named.body['id']}").body["credentials"] == {}  # the refused update stored nothing
+
+
+def test_a_role_outside_the_account_or_an_external_id_of_the_callers_choosing_is_422_and_stores_nothing(
+        owner: CopilotCaller) -> None:
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+    account = aws_account()
+    watching = {"account_id": account, "region": "eu-west-1"}
+
+    elsewhere = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
+                                  "credentials": {"role_arn": role_in(aws_account())}})
+    chosen = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
+                               "credentials": {"role_arn": role_in(account), "external_id": "opsdesk-someone-else"}})
+
+    assert elsewhere.status == 422 and "credentials.role_arn" in str(elsewhere.body["detail"])
+    assert chosen.status == 422 and "credentials.external_id" in str(chosen.body["detail"])
+    assert owner.get(base).body == []
+
+
+def test_a_cloudwatch_test_shows_the_tenants_external_id_and_a_passing_one_proves_the_account(
+        owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    from dataclasses import replace
+
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+    account = aws_account()
+    watching = {"account_id": account, "region": "eu-west-1"}
+    tenant_id = owner.signed_in.body["user"]["tenant_id"]
+    external_id = f"opsdesk-{tenant_id}"
+    without_role = owner.post(f"{base}/test-connection", {"type": "cloudwatch", "config": watching})
+    # Given an integration with its role stored before accounts were proven (as scripts/migrate_account_proofs
+    # leaves one)
+    made = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
+                             "credentials": {"role_arn": role_in(account)}}).body
+    (monitoring,) = [h for h in handlers if h.__name__ == "functions.copilot_monitoring.handler"]
+    stored = monitoring.repository.get_integration(tenant_id, current_project(owner), made["id"])
+    monitoring.repository.save_integration(tenant_id, replace(stored, verified_account=None), create=False)
+    unproven = owner.get(f"{base}/{made['id']}").body
+
+    tested = owner.post(f"{base}/{made['id']}/test", {})
+    switched_off = owner.patch(f"{base}/{made['id']}", {"enabled": False}).body
+    switched_on = owner.patch(f"{base}/{made['id']}", {"enabled": True}).body
+
+    assert without_role.body["success"] is False and without_role.body["details"]["external_id"] == external_id
+    assert (made["verified_account"], unproven["verified_account"]) == (account, None)
+    assert tested.body["success"] is True and tested.body["details"]["external_id"] == external_id, tested.body
+    assert owner.get(f"{base}/{made['id']}").body["verified_account"] == account
+    assert (switched_off["verified_account"], switched_on["verified_account"]) == (None, account)
+
+
 def test_a_connection_test_to_a_private_address_is_refused_cleanly(owner: CopilotCaller) -> None:
     project_id = current_project(owner)
 

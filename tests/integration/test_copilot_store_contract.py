@@ -715,13 +715,46 @@ def test_incident_lists_read_skip_plus_limit_items_at_500_and_5000_incidents(loc
     assert reads[LARGE]["past incidents (20)"] == 20
 
 
+def proven_cloudwatch(project_id: str, config: dict[str, str]) -> Integration:
+    """A cloudwatch integration whose account the service has proven (opsdesk.copilot.integrations)."""
+    return Integration(str(uuid.uuid4()), project_id, "cloudwatch", "prod", config, None, (), True, T0, T0,
+                       verified_account=config["account_id"])
+
+
+def pointed(integration: Integration, config: dict[str, str]) -> Integration:
+    """`integration` pointed at the account in `config`, proven as a save with its role would."""
+    return replace(integration, config=config, verified_account=config["account_id"])
+
+
+def test_an_unproven_account_routes_nothing_and_holds_nothing(store: CopilotStore) -> None:
+    first, second = register(store), register(store)
+    watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"}
+    # Given the first tenant's integration naming the account without proving it
+    unproven = replace(proven_cloudwatch(first.project.id, watching), verified_account=None)
+    store.save_integration(first.tenant.id, unproven, create=True)
+    # (and one proven for another account: an account is proven, not an integration)
+    elsewhere = replace(unproven, id=str(uuid.uuid4()), verified_account=f"{uuid.uuid4().int % 10**12:012d}")
+    store.save_integration(first.tenant.id, elsewhere, create=True)
+
+    # Then the tenant that proves it holds it
+    theirs = proven_cloudwatch(second.project.id, watching)
+    store.save_integration(second.tenant.id, theirs, create=True)
+    with pytest.raises(Conflict):
+        store.save_integration(first.tenant.id, pointed(unproven, watching), create=False)
+    if not isinstance(store, FakeCopilotStore):
+        from opsdesk.alerts.routes import ROUTE_PREFIX, RouteItem, cloudwatch_key
+
+        routes = RouteItem.query(f"{ROUTE_PREFIX}{cloudwatch_key(watching['account_id'], 'eu-west-1')}")
+        assert [(r.tenantId, r.integrationId) for r in routes] == [(second.tenant.id, theirs.id)]
+
+
 def test_an_aws_accounts_alarms_go_to_one_tenants_projects_until_that_tenant_lets_it_go(store: CopilotStore) -> None:
     first, second = register(store), register(store)
     account = f"{uuid.uuid4().int % 10**12:012d}"  # the moto tables outlive one case
     watching = {"account_id": account, "region": "eu-west-1"}
 
     def cloudwatch(reg: Registered, config: dict[str, str] = watching) -> Integration:
-        return Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod", config, None, (), True, T0, T0)
+        return proven_cloudwatch(reg.project.id, config)
 
     # Given the first tenant's two integrations watching one account (in two regions)
     mine, also_mine = cloudwatch(first), cloudwatch(first, {**watching, "region": "us-east-1"})
@@ -736,7 +769,7 @@ def test_an_aws_accounts_alarms_go_to_one_tenants_projects_until_that_tenant_let
     with pytest.raises(Conflict):  # nor by pointing an integration of its own there
         other = cloudwatch(second, {**watching, "account_id": f"{uuid.uuid4().int % 10**12:012d}"})
         store.save_integration(second.tenant.id, other, create=True)
-        store.save_integration(second.tenant.id, replace(other, config=watching), create=False)
+        store.save_integration(second.tenant.id, pointed(other, watching), create=False)
 
     # Until every integration of the first lets it go: one deleted, the other disabled
     store.delete_integration(first.tenant.id, mine)
@@ -757,8 +790,7 @@ def test_two_tenants_claiming_one_aws_account_at_once_cannot_both_have_it(
     store = moto_copilot_store()
     first, second = register(store), register(store)
     watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"}
-    store.save_integration(first.tenant.id, Integration(
-        str(uuid.uuid4()), first.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0), create=True)
+    store.save_integration(first.tenant.id, proven_cloudwatch(first.project.id, watching), create=True)
     # Given the second tenant's check ran before the first's claim committed (it found the account free)
     real_holder = monitoring_repository.account_holder
     checks: list[str] = []
@@ -770,7 +802,7 @@ def test_two_tenants_claiming_one_aws_account_at_once_cannot_both_have_it(
     monkeypatch.setattr(monitoring_repository, "account_holder", stale_holder)
 
     # Then the claim in its transaction refuses it, and the 409 says why
-    theirs = Integration(str(uuid.uuid4()), second.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    theirs = proven_cloudwatch(second.project.id, watching)
     with pytest.raises(Conflict, match=watching["account_id"]):
         store.save_integration(second.tenant.id, theirs, create=True)
     assert store.get_integration(second.tenant.id, second.project.id, theirs.id) is None
@@ -783,13 +815,13 @@ def test_deleting_a_project_takes_its_integrations_their_alert_routes_and_their_
     second_project = Project(str(uuid.uuid4()), first.tenant.id, "Staging", "", T0, T0)
     store.create_project(second_project, member(second_project, Role.OWNER, first.owner), first.owner)
     _, going = fresh(store, replace(first, project=second_project))
-    mine = Integration(str(uuid.uuid4()), going.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    mine = proven_cloudwatch(going.id, watching)
     store.save_integration(first.tenant.id, mine, create=True)
 
     store.delete_project(going)
 
     assert store.list_integrations(first.tenant.id, going.id) == []
-    theirs = Integration(str(uuid.uuid4()), second.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    theirs = proven_cloudwatch(second.project.id, watching)
     store.save_integration(second.tenant.id, theirs, create=True)  # the account is free again
     with pytest.raises(Conflict):  # and nothing is added to the project gone
         store.save_integration(first.tenant.id, replace(mine, id=str(uuid.uuid4())), create=True)
@@ -803,8 +835,7 @@ def test_two_updates_of_one_integration_at_once_cannot_both_commit(local_aws: An
     store = moto_copilot_store()
     reg = register(store)
     accounts = [f"{uuid.uuid4().int % 10**12:012d}" for _ in range(3)]
-    made = Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod",
-                       {"account_id": accounts[0], "region": "eu-west-1"}, None, (), True, T0, T0)
+    made = proven_cloudwatch(reg.project.id, {"account_id": accounts[0], "region": "eu-west-1"})
     store.save_integration(reg.tenant.id, made, create=True)
     # Given two updates that read the integration as made, the first committed
     from opsdesk.copilot.monitoring_repository import MonitoringRepository
@@ -813,10 +844,10 @@ def test_two_updates_of_one_integration_at_once_cannot_both_commit(local_aws: An
     monkey = pytest.MonkeyPatch()
     monkey.setattr(MonitoringRepository, "get_integration", lambda self, *args: made)
     try:
-        store.save_integration(reg.tenant.id, replace(made, config={**made.config, "account_id": accounts[1]}),
+        store.save_integration(reg.tenant.id, pointed(made, {**made.config, "account_id": accounts[1]}),
                                create=False)
         with pytest.raises(Conflict):
-            store.save_integration(reg.tenant.id, replace(made, config={**made.config, "account_id": accounts[2]}),
+            store.save_integration(reg.tenant.id, pointed(made, {**made.config, "account_id": accounts[2]}),
                                    create=False)
     finally:
         monkey.setattr(MonitoringRepository, "get_integration", original)
@@ -833,7 +864,7 @@ def test_two_updates_of_one_integration_at_once_cannot_both_commit(local_aws: An
 def test_changing_only_an_alarm_name_prefix_rewrites_its_route(store: CopilotStore) -> None:
     reg = register(store)
     watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1", "alarm_name_prefix": "a-"}
-    made = Integration(str(uuid.uuid4()), reg.project.id, "cloudwatch", "prod", watching, None, (), True, T0, T0)
+    made = proven_cloudwatch(reg.project.id, watching)
     store.save_integration(reg.tenant.id, made, create=True)
 
     store.save_integration(reg.tenant.id, replace(made, config={**watching, "alarm_name_prefix": "b-"}), create=False)

@@ -22,7 +22,8 @@ def test_integrations_saved_before_holds_hold_their_accounts_once_migrated(local
     # Given route entries as integrations left them before holds: one account of one tenant, one of two tenants
     for tenant_id, account in ((tenant, mine), (tenant, shared), (other, shared)):
         for entry in route_entries(tenant_id, str(uuid.uuid4()), str(uuid.uuid4()), "cloudwatch",
-                                   config={"account_id": account, "region": "eu-west-1"}, enabled=True):
+                                   config={"account_id": account, "region": "eu-west-1"}, enabled=True,
+                                   verified_account=account):
             route_item(entry).save()
 
     held, disputed = migrate(dynamodb, table)

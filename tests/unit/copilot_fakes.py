@@ -64,7 +64,8 @@ ProjectKey = tuple[str, str]
 def accounts_routed(tenant_id: str, integration: Integration) -> set[str]:
     """The AWS accounts whose alarms the integration routes, as the repository counts them."""
     return claimed_accounts(route_entries(tenant_id, integration.project_id, integration.id, integration.type,
-                                          config=integration.config, enabled=integration.enabled))
+                                          config=integration.config, enabled=integration.enabled,
+                                          verified_account=integration.verified_account))
 
 class FakeCopilotStore:
     def __init__(self) -> None:

@@ -3,6 +3,7 @@ snapshot from before customers' counters had partitions of their own restores as
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -86,3 +87,31 @@ def test_an_older_snapshots_cloudwatch_routes_restore_with_the_account_holds_the
                   "integrations": {"SS": ["i1"]}}
     assert account_holds([route("111", "t1", "i1"), held_since]) == ([], [])
     assert account_holds([route("333", "t1", "i5")], frozenset({"333"})) == ([], ["333"])
+
+
+def test_an_older_snapshots_unproven_cloudwatch_routes_restore_routing_nothing_and_holding_nothing() -> None:
+    from scripts.migrate_account_proofs import without_unproven
+
+    def integration(project: str, integration_id: str, verified: str | None) -> dict[str, Any]:
+        return {"pk": {"S": f"T#t1#P#{project}"}, "sk": {"S": f"INTEG#{integration_id}"},
+                "data": {"S": json.dumps({"id": integration_id, "verified_account": verified})}}
+
+    def route(account: str, project: str, integration_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"AROUTE#cloudwatch#{account}#eu-west-1"}, "sk": {"S": f"t1#{project}#{integration_id}"},
+                "tenantId": {"S": "t1"}, "projectId": {"S": project}, "integrationId": {"S": integration_id}}
+
+    def hold(account: str, *integrations: str) -> dict[str, Any]:
+        return {"pk": {"S": f"ACLAIM#{account}"}, "sk": {"S": "CLAIM"}, "tenantId": {"S": "t1"},
+                "integrations": {"SS": list(integrations)}}
+
+    # Given account 111 routed by a proven and an unproven integration, 222 by an unproven one only, 333 by an
+    # integration gone, and a webhook route
+    webhook = {"pk": {"S": "AROUTE#webhook#i1"}, "sk": {"S": "t1#p#i1"}, "tenantId": {"S": "t1"},
+               "projectId": {"S": "p"}, "integrationId": {"S": "i1"}}
+    kept = [integration("p", "i1", "111"), integration("p", "i2", None), integration("p", "i3", "999"), webhook,
+            route("111", "p", "i1")]
+    upgraded = without_unproven([*kept, route("111", "p", "i2"), route("222", "p", "i3"), route("333", "p", "i4"),
+                                 hold("111", "i1", "i2"), hold("222", "i3"), hold("333", "i4")])
+
+    assert upgraded == [*kept, hold("111", "i1"), {k: v for k, v in hold("222").items() if k != "integrations"},
+                        {k: v for k, v in hold("333").items() if k != "integrations"}]

@@ -20,6 +20,8 @@ from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
 SECRET = "s3cr3t-value-never-shown"
 WRONG = "wrong-" + SECRET[::-1]
 ROLE = f"arn:aws:iam::123456789012:role/{SECRET}"
+ROLE_WITH_ID = {"role_arn": ROLE, "external_id": "opsdesk-tenant-1"}
+"""A role and the external ID the platform presents for the tenant (opsdesk.copilot.integrations)."""
 BASIC = "Basic " + base64.b64encode(f"admin:{SECRET}".encode()).decode()
 PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 
@@ -235,7 +237,7 @@ def test_cloudwatch_reports_the_aws_error_code_only() -> None:
     def denied(region: str, credentials: Any) -> None:
         raise ClientError("AccessDenied")
 
-    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(),
+    result = probe("cloudwatch", {"region": "eu-west-1"}, ROLE_WITH_ID, GuardedHttpClient(),
                    cloudwatch=denied)
 
     assert (result.ok, result.status_code, result.message) == (False, 403, "CloudWatch refused: AccessDenied")
@@ -245,11 +247,11 @@ def test_cloudwatch_reports_the_aws_error_code_only() -> None:
 def test_cloudwatch_accepted_passes_the_region_and_credentials() -> None:
     seen: list[tuple[str, Any]] = []
 
-    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(),
+    result = probe("cloudwatch", {"region": "eu-west-1"}, ROLE_WITH_ID, GuardedHttpClient(),
                    cloudwatch=lambda region, credentials: seen.append((region, dict(credentials))))
 
     assert (result.ok, result.status_code, result.details) == (True, 200, {"region": "eu-west-1"})
-    assert seen == [("eu-west-1", {"role_arn": ROLE})] and no_secret(result)
+    assert seen == [("eu-west-1", ROLE_WITH_ID)] and no_secret(result)
 
 
 @pytest.mark.parametrize("failure", [
@@ -259,7 +261,7 @@ def test_cloudwatch_failures_without_a_clean_code_show_only_their_kind(failure: 
     def fails(region: str, credentials: Any) -> None:
         raise failure
 
-    result = probe("cloudwatch", {"region": "us-east-1"}, {}, GuardedHttpClient(), cloudwatch=fails)
+    result = probe("cloudwatch", {"region": "us-east-1"}, ROLE_WITH_ID, GuardedHttpClient(), cloudwatch=fails)
 
     assert not result.ok and result.message.startswith("CloudWatch check failed (")
     assert no_secret(result)
@@ -281,9 +283,24 @@ def test_botocore_failures_are_told_apart_by_kind_never_by_text(failure: Excepti
     def fails(region: str, credentials: Any) -> None:
         raise failure
 
-    result = probe("cloudwatch", {"region": "eu-west-1"}, {"role_arn": ROLE}, GuardedHttpClient(), cloudwatch=fails)
+    result = probe("cloudwatch", {"region": "eu-west-1"}, ROLE_WITH_ID, GuardedHttpClient(), cloudwatch=fails)
 
     assert (result.ok, result.message) == (False, expected) and no_secret(result)
+
+
+@pytest.mark.parametrize(("credentials", "why"), [
+    ({}, "credentials.role_arn is required: a role in the account that trusts the platform with the external ID in "
+         "details.external_id"),
+    ({"role_arn": ROLE}, "no external ID to assume the role with"),
+])
+def test_cloudwatch_is_never_called_as_the_platforms_own_role_nor_without_an_external_id(
+        credentials: dict[str, str], why: str) -> None:
+    def never(*_: Any) -> None:
+        raise AssertionError("nothing may be called")
+
+    result = probe("cloudwatch", {"region": "eu-west-1"}, credentials, GuardedHttpClient(), cloudwatch=never)
+
+    assert (result.ok, result.message) == (False, why)
 
 
 @pytest.mark.parametrize("role_arn", ["not-an-arn", "arn:aws:iam::123:role/x", "arn:aws:s3:::bucket", 42])

@@ -202,7 +202,7 @@ COPILOT = ApiModule(
             resources=("/projects/{id}/monitoring/{proxy+}",),
             auth=Auth.COOKIE_JWT,
             tables=("IncidentsTable", "RateLimitsTable"),
-            capabilities=(Capability.INTEGRATION_SECRETS,),
+            capabilities=(Capability.INTEGRATION_SECRETS, Capability.CUSTOMER_ROLES),
         ),
         FunctionGroup(
             name="copilot_incidents",

@@ -45,6 +45,9 @@ class Capability(StrEnum):
     INTEGRATION_SECRET_CLEANUP = "integration_secret_cleanup"
     """Deletes monitoring integrations' credentials (a project's delete), under the same prefix: DeleteSecret only,
     so a function that only ever removes them can never read one."""
+    CUSTOMER_ROLES = "customer_roles"
+    """Assumes the IAM roles tenants name in their `cloudwatch` integrations (sts:AssumeRole on roles in any account;
+    each role's trust policy admits the platform only with the tenant's external ID, opsdesk.copilot.integrations)."""
     ALERTS_BUS = "alerts_bus"
     """Puts events on the opsdesk alerts bus (EventBridge): ALERTS_BUS_NAME and events:PutEvents on that bus."""
     MODULE_QUEUE = "module_queue"

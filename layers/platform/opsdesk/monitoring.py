@@ -157,21 +157,26 @@ def _pagerduty(client: GuardedHttpClient, url: str, credentials: Mapping[str, st
                        {"abilities": len(abilities)})
 
 
+def role_account(role_arn: object) -> str | None:
+    """The AWS account of an IAM role ARN (`arn:aws:iam::<account>:role/<name>`), or None for anything else."""
+    if not isinstance(role_arn, str) or not IAM_ROLE_ARN.fullmatch(role_arn):
+        return None
+    return role_arn.split(":")[4]
+
+
 def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> None:
-    """DescribeAlarms (one record) in `region`, as the role in credentials.role_arn when given (with its
-    external_id), else as the function's own role."""
+    """DescribeAlarms (one record) in `region`, as the role in credentials.role_arn, assumed with
+    credentials.external_id (the platform's for the tenant, opsdesk.copilot.integrations). Never as the function's
+    own role: its alarms are the platform's."""
     import boto3  # noqa: PLC0415 - only a CloudWatch test pays for the client
     from botocore.config import Config  # noqa: PLC0415
 
     config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
-    session = boto3.Session()
-    if credentials.get("role_arn"):
-        assumed = session.client("sts", region_name=region, config=config).assume_role(
-            RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
-            **({"ExternalId": credentials["external_id"]} if credentials.get("external_id") else {}))["Credentials"]
-        session = boto3.Session(aws_access_key_id=assumed["AccessKeyId"],
-                                aws_secret_access_key=assumed["SecretAccessKey"],
-                                aws_session_token=assumed["SessionToken"])
+    assumed = boto3.Session().client("sts", region_name=region, config=config).assume_role(
+        RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
+        ExternalId=credentials["external_id"])["Credentials"]
+    session = boto3.Session(aws_access_key_id=assumed["AccessKeyId"], aws_secret_access_key=assumed["SecretAccessKey"],
+                            aws_session_token=assumed["SessionToken"])
     session.client("cloudwatch", region_name=region, config=config).describe_alarms(MaxRecords=1)
 
 
@@ -216,13 +221,9 @@ def _base_url(kind: str, config: Mapping[str, Any]) -> str | ProbeResult:
 
 
 def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCheck) -> ProbeResult:
-    if not region:
-        return ProbeResult(False, None, "config.region is required", 0.0)
-    if not isinstance(region, str) or not AWS_REGION.fullmatch(region):
-        return ProbeResult(False, None, "config.region is not an AWS region name", 0.0)
-    role_arn = credentials.get("role_arn")
-    if role_arn and not (isinstance(role_arn, str) and IAM_ROLE_ARN.fullmatch(role_arn)):
-        return ProbeResult(False, None, "credentials.role_arn is not an IAM role ARN", 0.0)
+    problem = _cloudwatch_settings_problem(region, credentials)
+    if problem:
+        return ProbeResult(False, None, problem, 0.0)
     started = time.monotonic()
     try:
         check(region, credentials)
@@ -232,6 +233,22 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
             return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started))
         return ProbeResult(False, None, _aws_failure(exc), _since(started))
     return ProbeResult(True, 200, f"CloudWatch alarms readable in {region}", _since(started), {"region": region})
+
+
+def _cloudwatch_settings_problem(region: Any, credentials: Mapping[str, str]) -> str | None:
+    """Why a CloudWatch test cannot call AWS with these settings, or None."""
+    if not region:
+        return "config.region is required"
+    if not isinstance(region, str) or not AWS_REGION.fullmatch(region):
+        return "config.region is not an AWS region name"
+    if not credentials.get("role_arn"):
+        return ("credentials.role_arn is required: a role in the account that trusts the platform with the external "
+                "ID in details.external_id")
+    if role_account(credentials["role_arn"]) is None:
+        return "credentials.role_arn is not an IAM role ARN"
+    if not credentials.get("external_id"):
+        return "no external ID to assume the role with"
+    return None
 
 
 def _aws_error(exc: Exception) -> tuple[str | None, int | None]:

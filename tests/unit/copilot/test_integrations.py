@@ -13,8 +13,9 @@ from opsdesk.auth import Principal
 from opsdesk.copilot.integrations import IntegrationService
 from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest
+from opsdesk.copilot.requests import TestConnectionRequest as UnsavedSettings  # not a pytest class
 from opsdesk.copilot.service import CopilotService
-from opsdesk.errors import Conflict, ValidationFailed
+from opsdesk.errors import Conflict, ServiceUnavailable, ValidationFailed
 from tests.unit.copilot_fakes import FakeCopilotStore
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -131,3 +132,107 @@ def test_a_project_delete_cut_short_still_deletes_the_credentials_of_the_integra
         CopilotService(store).delete_project(principal, project_id, secrets)
 
     assert secrets.deleted == ["secret-1"]
+
+
+# Proving an AWS account: the platform assumes the tenant's role in it with the tenant's external ID
+
+ACCOUNT = "444455556666"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/alarms"
+WATCHING = {"account_id": ACCOUNT, "region": "eu-west-1"}
+
+
+class KeptSecrets(NoSecrets):
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, str]] = {}
+
+    def put(self, tenant_id: str, owner_id: str, values: object) -> str:
+        assert isinstance(values, dict)
+        self.values[f"secret-{owner_id}"] = dict(values)
+        return f"secret-{owner_id}"
+
+    def get(self, reference: str) -> dict[str, str]:
+        return dict(self.values[reference])
+
+
+class Probes:
+    """A probe that records what it was given and answers `outcome`."""
+
+    def __init__(self, outcome: dict[str, object] | None = None) -> None:
+        self.calls: list[tuple[str, dict[str, object], dict[str, str]]] = []
+        self.outcome = outcome or {"ok": True, "status_code": 200, "message": "ok", "latency_ms": 5}
+
+    def __call__(self, kind: str, config: dict[str, object], credentials: dict[str, str]) -> dict[str, object]:
+        self.calls.append((kind, dict(config), dict(credentials)))
+        return self.outcome
+
+
+def test_the_probe_is_given_the_platforms_external_id_for_the_tenant_whatever_was_stored() -> None:
+    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
+    service = IntegrationService(store, secrets, probes)
+    principal, project_id = admin_of_a_project(store)
+
+    made = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    secrets.values[made.secret_ref or ""]["external_id"] = "stored-before-the-platform-set-it"
+    result = service.test_existing(principal, project_id, made.id)
+
+    expected = {"role_arn": ROLE, "external_id": f"opsdesk-{principal.tenant_id}"}
+    assert [credentials for _, _, credentials in probes.calls] == [expected, expected]
+    assert made.verified_account == ACCOUNT and result["details"]["external_id"] == expected["external_id"]
+    assert secrets.values[made.secret_ref or ""]["role_arn"] == ROLE  # the ID itself is never stored
+
+
+def test_a_rename_proves_nothing_again_and_a_failed_test_takes_no_proof_away() -> None:
+    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
+    service = IntegrationService(store, secrets, probes)
+    principal, project_id = admin_of_a_project(store)
+    made = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+
+    renamed = service.update(principal, project_id, made.id, IntegrationUpdateRequest(name="renamed"))
+    probes.outcome = {"ok": False, "status_code": None, "message": "unreachable: the endpoint did not answer",
+                      "latency_ms": 3000}
+    failed = service.test_existing(principal, project_id, made.id)
+
+    stored = store.get_integration(principal.tenant_id, project_id, made.id)
+    assert len(probes.calls) == 2 and renamed.verified_account == ACCOUNT  # the create's and the test's
+    assert failed["success"] is False and stored is not None and stored.verified_account == ACCOUNT
+
+
+@pytest.mark.parametrize(("outcome", "error"), [
+    ({"ok": False, "status_code": 403, "message": "CloudWatch refused: AccessDenied", "latency_ms": 40},
+     ValidationFailed),
+    ({"ok": False, "status_code": None, "message": "unreachable: the CloudWatch endpoint did not answer",
+      "latency_ms": 3000}, ServiceUnavailable),
+    ({"ok": False, "status_code": 503, "message": "CloudWatch refused: ServiceUnavailable", "latency_ms": 40},
+     ServiceUnavailable),
+], ids=["role-refused", "aws-unreachable", "aws-unavailable"])
+def test_a_role_the_platform_cannot_use_stores_nothing_and_says_whose_fault(
+        outcome: dict[str, object], error: type[Exception]) -> None:
+    store, secrets = FakeCopilotStore(), KeptSecrets()
+    service = IntegrationService(store, secrets, Probes(outcome))
+    principal, project_id = admin_of_a_project(store)
+    before = service.create(principal, project_id, IntegrationCreateRequest(type="cloudwatch", name="CW",
+                                                                            config=WATCHING))
+
+    with pytest.raises(error) as refused:
+        service.create(principal, project_id, IntegrationCreateRequest(
+            type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    with pytest.raises(error):
+        service.update(principal, project_id, before.id, IntegrationUpdateRequest(credentials={"role_arn": ROLE}))
+
+    assert store.list_integrations(principal.tenant_id, project_id) == [before] and secrets.values == {}
+    if error is ValidationFailed:
+        assert f"opsdesk-{principal.tenant_id}" in str(refused.value.details)  # what the trust policy must name
+
+
+def test_a_role_in_the_platforms_own_account_is_never_assumed() -> None:
+    store, probes = FakeCopilotStore(), Probes()
+    service = IntegrationService(store, KeptSecrets(), probes, reserved_accounts=frozenset({PLATFORM_ACCOUNT}))
+    principal, project_id = admin_of_a_project(store)
+    platform_role = f"arn:aws:iam::{PLATFORM_ACCOUNT}:role/opsdesk-dev-admin"
+
+    result = service.test_connection(principal, project_id, UnsavedSettings(
+        type="cloudwatch", config={"region": "eu-west-1"}, credentials={"role_arn": platform_role}))
+
+    assert probes.calls == [] and result["success"] is False and "platform's own" in result["message"]

@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Create integration (admin)
-         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422, and so is a `webhook_token` shorter than 16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's `config.account_id` routes that AWS account's alarms to one organization only: an account another organization's integration names is 409.
+         * @description Role: `admin` or above (else 403). `credentials` (api_key, app_key, token, username, password, role_arn, webhook_token) are kept in Secrets Manager and only ever shown masked; a credential name inside `config` is 422, and so is a `webhook_token` shorter than 16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's `config.account_id` routes that AWS account's alarms once the account is proven the organization's: `credentials.role_arn` is a role in it that the platform assumes with the organization's external ID (`details.external_id` of any cloudwatch test; `external_id` in credentials is 422). A role in another account, or one the platform cannot assume, is 422 (503 when AWS does not answer); without a role the integration is saved and routes nothing (`verified_account` null). An account proven by another organization is 409.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -519,7 +519,7 @@ export interface paths {
         head?: never;
         /**
          * Update integration (admin)
-         * @description Role: `admin` or above (else 403). `credentials`, when sent, replace the stored ones as a whole. An AWS account another organization's `cloudwatch` integration names is 409, as on create.
+         * @description Role: `admin` or above (else 403). `credentials`, when sent, replace the stored ones as a whole. A `cloudwatch` integration whose account, role or `enabled` changes is proven again, as on create, before anything is stored; an AWS account another organization routes is 409.
          */
         patch: operations["updateIntegration"];
         trace?: never;
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * Test existing integration
-         * @description Role: `member` or above (else 403). The result is kept as the integration's `last_test`.
+         * @description Role: `member` or above (else 403). The result is kept as the integration's `last_test`. A `cloudwatch` integration whose test passes with a role in its `config.account_id` is proven: it routes the account's alarms from then on (409 if another organization routes them).
          */
         post: operations["testIntegration"];
         delete?: never;
@@ -555,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Test connection
-         * @description Role: `member` or above (else 403). Calls the system's own health or auth endpoint (https, public addresses only) with settings not saved yet.
+         * @description Role: `member` or above (else 403). Calls the system's own health or auth endpoint (https, public addresses only) with settings not saved yet. A `cloudwatch` test assumes `credentials.role_arn` with the organization's external ID, shown in `details.external_id` whatever the outcome, and reads the account's alarms as that role.
          */
         post: operations["testConnection"];
         delete?: never;
@@ -998,6 +998,13 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Verified Account
+             * @description Beyond the document: the AWS account whose alarms a `cloudwatch` integration routes, its `config.account_id`
+             *     once the platform has assumed `credentials.role_arn` (a role in that account) with the organization's external ID
+             *     (`details.external_id` of a cloudwatch test). Null until then, and for other types.
+             */
+            verified_account: string | null;
         };
         /** IntegrationCreateRequest */
         IntegrationCreateRequest: {
@@ -2702,6 +2709,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getIntegration: {
@@ -2810,6 +2818,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     testIntegration: {

@@ -3,9 +3,11 @@ route entries in the IncidentsTable, written with it (opsdesk.copilot.repository
 what an alert carries:
 
 - `webhook#<integration id>`: every integration; webhooks name their integration in their URL;
-- `cloudwatch#<account>#<region>`: a `cloudwatch` integration whose config names `account_id` and `region`; an
-  optional `alarm_name_prefix` narrows it to the alarms whose names start with it. Deployments (CodeDeploy, ECS) of
-  that account and region reach the same projects as change evidence.
+- `cloudwatch#<account>#<region>`: a `cloudwatch` integration whose config names `account_id` and `region`, once
+  the tenant has proven the account its own (`verified_account`: the platform assumed a role in it with the tenant's
+  external ID, opsdesk.copilot.integrations); an optional `alarm_name_prefix` narrows it to the alarms whose names
+  start with it. Deployments (CodeDeploy, ECS) of that account and region reach the same projects as change
+  evidence.
 
 A disabled integration routes nothing.
 
@@ -63,14 +65,14 @@ def cloudwatch_key(account: str, region: str) -> str:
 
 
 def route_entries(tenant_id: str, project_id: str, integration_id: str, integration_type: str, *,
-                  config: Mapping[str, object], enabled: bool) -> list[RouteEntry]:
-    """The entries an integration leaves (none when disabled)."""
+                  config: Mapping[str, object], enabled: bool, verified_account: str | None = None) -> list[RouteEntry]:
+    """The entries an integration leaves (none when disabled; an account's only once it is verified)."""
     if not enabled:
         return []
     entries = [RouteEntry(webhook_key(integration_id), tenant_id, project_id, integration_id, integration_type)]
     account, region = config.get("account_id"), config.get("region")
     if integration_type == "cloudwatch" and isinstance(account, str) and isinstance(region, str) and account \
-            and region:
+            and region and account == verified_account:
         prefix = config.get("alarm_name_prefix")
         entries.append(RouteEntry(cloudwatch_key(account, region), tenant_id, project_id, integration_id,
                                   integration_type,

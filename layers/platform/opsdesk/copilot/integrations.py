@@ -16,7 +16,8 @@ from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot.records import Integration, Role
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore
-from opsdesk.errors import NotFound, ValidationFailed
+from opsdesk.errors import NotFound, ServiceUnavailable, ValidationFailed
+from opsdesk.monitoring import ProbeResult, role_account
 from opsdesk.secrets import SecretStore
 
 if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
@@ -24,7 +25,8 @@ if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validat
 
 CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
                               "webhook_token"})
-"""`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters."""
+"""`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters.
+`external_id` is named to refuse it: the platform sets it (aws_external_id)."""
 WEBHOOK_TOKEN_MIN_LENGTH = 16
 """The webhook verifier refuses shorter tokens (opsdesk.alerts.webhooks.MIN_TOKEN_LENGTH; a unit test keeps the two
 equal), so an integration may not be given one: every delivery would be a 401."""
@@ -65,11 +67,21 @@ def _check_account(config: Mapping[str, Any], kind: str, reserved_accounts: froz
         raise ValidationFailed.on_field("config.account_id", "account_id is the platform's own AWS account")
 
 
-def _check_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
+def aws_external_id(tenant_id: str) -> str:
+    """The external ID the platform presents when it assumes a tenant's role (sts:ExternalId). The platform fixes
+    it per tenant, never the caller: a tenant that names another's role cannot present the ID that role trusts (the
+    confused deputy), so a role the platform could assume proves the account the tenant's."""
+    return f"opsdesk-{tenant_id}"
+
+
+def _check_credentials(credentials: Mapping[str, str], tenant_id: str) -> dict[str, str]:
     unknown = sorted(set(credentials) - CREDENTIAL_NAMES)
     if unknown:
         raise ValidationFailed.on_field("credentials", f"unknown credential names: {', '.join(unknown)}; use "
                                                        f"{', '.join(sorted(CREDENTIAL_NAMES))}")
+    if credentials.get("external_id"):
+        raise ValidationFailed.on_field("credentials.external_id", "the platform sets the external ID: "
+                                                                   f"{aws_external_id(tenant_id)}; leave it out")
     token = credentials.get("webhook_token")
     if token and len(token) < WEBHOOK_TOKEN_MIN_LENGTH:
         raise ValidationFailed.on_field("credentials.webhook_token",
@@ -99,12 +111,13 @@ class IntegrationService:
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.ADMIN, "Adding integrations")
         config = _check_config(request.config, request.type, self._reserved_accounts)
-        credentials = _check_credentials(request.credentials)
+        credentials = _check_credentials(request.credentials, context.tenant_id)
+        verified = self._proven_account(context.tenant_id, request.type, config, credentials, request.enabled)
         now, integration_id = utc_now(), str(uuid.uuid4())
         reference = self._secrets.put(context.tenant_id, integration_id, credentials) if credentials else None
         integration = Integration(id=integration_id, project_id=project_id, type=request.type, name=request.name,
                                   config=config, secret_ref=reference, credential_keys=tuple(sorted(credentials)),
-                                  enabled=request.enabled, created_at=now, updated_at=now)
+                                  enabled=request.enabled, created_at=now, updated_at=now, verified_account=verified)
         self._store.save_integration(context.tenant_id, integration, create=True)
         return integration
 
@@ -123,13 +136,20 @@ class IntegrationService:
         if changes.get("enabled", integration.enabled):  # one made before the platform's account was refused is
             # not switched or kept on by a rename; checked before new credentials are stored
             _check_account(changes.get("config", integration.config), integration.type, self._reserved_accounts)
-        if request.credentials is not None:
-            # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
-            credentials = _check_credentials(request.credentials)
+        # The credentials sent replace the stored ones as a whole (a masked value is never sent back).
+        credentials = None if request.credentials is None else _check_credentials(request.credentials,
+                                                                                   context.tenant_id)
+        if not changes and credentials is None:
+            raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
+        if integration.type == "cloudwatch" and (credentials is not None or {"config", "enabled"} & changes.keys()):
+            # What it routes changes: proven again, before anything is stored
+            changes["verified_account"] = self._proven_account(
+                context.tenant_id, integration.type, changes.get("config", integration.config),
+                self._stored(integration) if credentials is None else credentials,
+                changes.get("enabled", integration.enabled))
+        if credentials is not None:
             changes["credential_keys"] = tuple(sorted(credentials))
             changes["secret_ref"] = self._secrets.put(context.tenant_id, integration.id, credentials)
-        if not changes:
-            raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
         after = replace(integration, **changes, updated_at=utc_now())
         self._store.save_integration(context.tenant_id, after, create=False, read=integration)
         return after
@@ -146,25 +166,74 @@ class IntegrationService:
         """A connection test of settings not saved yet (the form before saving)."""
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.MEMBER, "Testing connections")
-        return self._run(request.type, _check_config(request.config, request.type),
-                         _check_credentials(request.credentials))
+        return self._run(context.tenant_id, request.type, _check_config(request.config, request.type),
+                         _check_credentials(request.credentials, context.tenant_id))
 
     def test_existing(self, principal: Principal, project_id: str, integration_id: str) -> dict[str, Any]:
+        """The test of a saved integration, kept as its `last_test`. A `cloudwatch` one that passes proves its
+        account (the role was assumed with the tenant's external ID): from then on it routes the account's alarms,
+        as a save with the role would; a failed test takes nothing away (AWS may only have been slow)."""
         context, _ = self._copilot.project_context(principal, project_id)
         context.require(Role.MEMBER, "Testing connections")
         integration = self._integration(context.tenant_id, project_id, integration_id)
-        credentials = self._secrets.get(integration.secret_ref) if integration.secret_ref else {}
-        result = self._run(integration.type, integration.config, credentials)
-        self._store.save_integration(context.tenant_id, replace(integration, last_test=result), create=False,
-                                     read=integration)  # a change made while the probe ran wins
+        credentials = self._stored(integration)
+        result = self._run(context.tenant_id, integration.type, integration.config, credentials)
+        verified = integration.verified_account
+        if result["success"] and integration.type == "cloudwatch" and integration.enabled:
+            verified = self._proven_by(integration.config, credentials) or verified
+        self._store.save_integration(context.tenant_id, replace(integration, last_test=result,
+                                                                verified_account=verified),
+                                     create=False, read=integration)  # a change made while the probe ran wins
         return result
 
-    def _run(self, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str]) -> dict[str, Any]:
-        outcome = self._probe(kind, config, credentials)
+    def _proven_account(self, tenant_id: str, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str],
+                        enabled: bool) -> str | None:
+        """The AWS account a `cloudwatch` integration may route: its `config.account_id` once the platform has
+        assumed `credentials.role_arn`, a role in that account, with the tenant's external ID and read its alarms.
+        None while it names no account, is off or has no role (it is saved and routes nothing); a role elsewhere,
+        or one the platform cannot assume, is a 422 and nothing is stored."""
+        account = config.get("account_id")
+        if kind != "cloudwatch" or not account or not enabled or not credentials.get("role_arn"):
+            return None
+        if self._proven_by(config, credentials) is None:
+            raise ValidationFailed.on_field("credentials.role_arn", f"role_arn must be a role in account {account} "
+                                                                    "(config.account_id)")
+        result = self._run(tenant_id, kind, config, credentials)
+        if not result["success"]:
+            status = result["status_code"]
+            if str(result["message"]).startswith("unreachable") or (status is not None and status >= 500):
+                raise ServiceUnavailable("AWS did not answer the role check; retry")
+            raise ValidationFailed.on_field(
+                "credentials.role_arn", f"the platform could not use the role with external ID "
+                                        f"{aws_external_id(tenant_id)}: {result['message']}")
+        return str(account)
+
+    @staticmethod
+    def _proven_by(config: Mapping[str, Any], credentials: Mapping[str, str]) -> str | None:
+        """`config.account_id` when `credentials.role_arn` is a role in it, else None."""
+        account = config.get("account_id")
+        return str(account) if account and role_account(credentials.get("role_arn")) == account else None
+
+    def _stored(self, integration: Integration) -> dict[str, str]:
+        return self._secrets.get(integration.secret_ref) if integration.secret_ref else {}
+
+    def _run(self, tenant_id: str, kind: str, config: Mapping[str, Any],
+             credentials: Mapping[str, str]) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if kind == "cloudwatch":  # the platform's external ID for the tenant, whatever was stored before
+            extra = {"external_id": aws_external_id(tenant_id)}
+            if role_account(credentials.get("role_arn")) in self._reserved_accounts:
+                return self._result(ProbeResult(False, None, "credentials.role_arn is in the platform's own AWS "
+                                                          "account", 0.0), extra)
+            credentials = {**credentials, **extra}
+        return self._result(self._probe(kind, config, credentials), extra)
+
+    @staticmethod
+    def _result(outcome: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
         view = asdict(outcome) if hasattr(outcome, "__dataclass_fields__") else dict(outcome)
         return {"success": bool(view.get("ok")), "status_code": view.get("status_code"),
                 "message": view.get("message", ""), "latency_ms": view.get("latency_ms"),
-                "details": view.get("details") or {}, "tested_at": to_rfc3339(utc_now())}
+                "details": {**(view.get("details") or {}), **extra}, "tested_at": to_rfc3339(utc_now())}
 
     def _integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration:
         found = self._store.get_integration(tenant_id, project_id, integration_id)

@@ -175,4 +175,5 @@ def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
 
 def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:
     return route_entries(tenant_id, integration.project_id, integration.id, integration.type,
-                         config=integration.config, enabled=integration.enabled)
+                         config=integration.config, enabled=integration.enabled,
+                         verified_account=integration.verified_account)

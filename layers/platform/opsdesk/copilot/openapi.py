@@ -219,31 +219,41 @@ def _monitoring() -> list[Operation]:
                   {200: ArrayOf(s.Integration)}, parameters=(PROJECT_ID, *PAGE), errors=(*SIGNED_IN, FOUND, 422)),
         Operation("POST", f"{MONITORING}/integrations", "createIntegration", "Create integration (admin)",
                   "monitoring", {201: s.Integration}, IntegrationCreateRequest, parameters=(PROJECT_ID,),
-                  errors=(*WRITE, FOUND, CONFLICT),
+                  errors=(*WRITE, FOUND, CONFLICT, 503),
                   description="`credentials` (api_key, app_key, token, username, password, role_arn, "
-                              "external_id, webhook_token) are kept in Secrets Manager and only ever shown masked; "
+                              "webhook_token) are kept in Secrets Manager and only ever shown masked; "
                               "a credential name inside `config` is 422, and so is a `webhook_token` shorter than "
                               "16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's "
-                              "`config.account_id` routes that AWS account's alarms to one organization only: an "
-                              "account another organization's integration names is 409."),
+                              "`config.account_id` routes that AWS account's alarms once the account is proven the "
+                              "organization's: `credentials.role_arn` is a role in it that the platform assumes "
+                              "with the organization's external ID (`details.external_id` of any cloudwatch test; "
+                              "`external_id` in credentials is 422). A role in another account, or one the platform "
+                              "cannot assume, is 422 (503 when AWS does not answer); without a role the integration "
+                              "is saved and routes nothing (`verified_account` null). An account proven by another "
+                              "organization is 409."),
         Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
                   "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND),
                   description="Calls the system's own health or auth endpoint (https, public addresses only) "
-                              "with settings not saved yet."),
+                              "with settings not saved yet. A `cloudwatch` test assumes `credentials.role_arn` with "
+                              "the organization's external ID, shown in `details.external_id` whatever the outcome, "
+                              "and reads the account's alarms as that role."),
         Operation("GET", INTEGRATION, "getIntegration", "Get integration", "monitoring", {200: s.Integration},
                   parameters=(PROJECT_ID, integration_id), errors=(*SIGNED_IN, FOUND)),
         Operation("PATCH", INTEGRATION, "updateIntegration", "Update integration (admin)", "monitoring",
                   {200: s.Integration}, IntegrationUpdateRequest, parameters=(PROJECT_ID, integration_id),
-                  errors=(*WRITE, FOUND, CONFLICT),
-                  description="`credentials`, when sent, replace the stored ones as a whole. An AWS account another "
-                              "organization's `cloudwatch` integration names is 409, as on create."),
+                  errors=(*WRITE, FOUND, CONFLICT, 503),
+                  description="`credentials`, when sent, replace the stored ones as a whole. A `cloudwatch` "
+                              "integration whose account, role or `enabled` changes is proven again, as on create, "
+                              "before anything is stored; an AWS account another organization routes is 409."),
         Operation("DELETE", INTEGRATION, "deleteIntegration", "Delete integration (admin)", "monitoring",
                   {204: None}, parameters=(PROJECT_ID, integration_id), errors=(*WRITE, FOUND, CONFLICT)),
         Operation("POST", f"{INTEGRATION}/test", "testIntegration", "Test existing integration", "monitoring",
                   {200: s.ConnectionTest}, parameters=(PROJECT_ID, integration_id),
                   errors=(*WRITE, FOUND, CONFLICT),
-                  description="The result is kept as the integration's `last_test`."),
+                  description="The result is kept as the integration's `last_test`. A `cloudwatch` integration "
+                              "whose test passes with a role in its `config.account_id` is proven: it routes the "
+                              "account's alarms from then on (409 if another organization routes them)."),
         Operation("POST", "/webhooks/{integration_id}", "deliverWebhook", "Deliver alerts (webhook)", "monitoring",
                   {202: s.WebhookAccepted}, parameters=(
                       path_param("integration_id", "The integration the webhook belongs to"),

@@ -170,6 +170,9 @@ class Integration:
     created_at: datetime
     updated_at: datetime
     last_test: dict[str, Any] | None = None
+    verified_account: str | None = None
+    """A `cloudwatch` integration's AWS account once the platform has assumed a role in it with the tenant's
+    external ID (opsdesk.copilot.integrations): only then do the account's alarms reach the project."""
 
 
 @frozen

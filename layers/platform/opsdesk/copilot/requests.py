@@ -105,7 +105,8 @@ class IntegrationCreateRequest(Body):
     config: dict[str, Any] = {}
     """Non-secret settings: `url`, `region`, and the routing rules of the alert-ingest path."""
     credentials: dict[str, Annotated[str, StringConstraints(max_length=4096)]] = {}
-    """Secrets (`api_key`, `app_key`, `token`, `username`, `password`): kept in Secrets Manager, never returned."""
+    """Secrets (`api_key`, `app_key`, `token`, `username`, `password`, `role_arn`, `webhook_token`): kept in Secrets
+    Manager, never returned."""
     enabled: StrictBool = True
 
 

@@ -345,6 +345,10 @@ class Integration(Answer):
     enabled: bool
     last_test: ConnectionTest | None
     """The last test of this integration (`POST .../{integration_id}/test`)."""
+    verified_account: str | None
+    """Beyond the document: the AWS account whose alarms a `cloudwatch` integration routes, its `config.account_id`
+    once the platform has assumed `credentials.role_arn` (a role in that account) with the organization's external ID
+    (`details.external_id` of a cloudwatch test). Null until then, and for other types."""
     created_at: datetime
     updated_at: datetime
 

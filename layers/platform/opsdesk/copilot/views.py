@@ -124,7 +124,8 @@ def integration_view(integration: Integration) -> dict[str, Any]:
     return {"id": integration.id, "project_id": integration.project_id, "type": integration.type,
             "name": integration.name, "config": integration.config,
             "credentials": dict.fromkeys(integration.credential_keys, MASK), "enabled": integration.enabled,
-            "last_test": integration.last_test, "created_at": _time(integration.created_at),
+            "last_test": integration.last_test, "verified_account": integration.verified_account,
+            "created_at": _time(integration.created_at),
             "updated_at": _time(integration.updated_at)}
 
 
