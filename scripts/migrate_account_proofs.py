@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from opsdesk.alerts.routes import CLAIM_PREFIX, CLAIM_SK, ROUTE_PREFIX
+from opsdesk.alerts.routes import CLAIM_PREFIX, CLAIM_SK, ROUTE_PREFIX, RouteEntry, claimed_accounts, route_entries
 from opsdesk.copilot import keys
 from opsdesk.frozen import frozen
 from opsdesk.settings import CopilotSettings, load_settings
@@ -25,7 +25,8 @@ CLOUDWATCH_ROUTES = f"{ROUTE_PREFIX}cloudwatch#"
 
 @frozen
 class Unproven:
-    """A cloudwatch route entry whose integration has not proven its account (or is gone)."""
+    """A cloudwatch route entry its integration, as stored, does not leave (it names an account it has not proven,
+    another region, or the integration is gone)."""
 
     route: dict[str, Any]
     """The route item's key (DynamoDB JSON)."""
@@ -33,13 +34,17 @@ class Unproven:
     tenant_id: str
     project_id: str
     integration_id: str
+    integration: dict[str, Any] | None
+    """The integration item as read (DynamoDB JSON), None when it is gone: the write is conditioned on it."""
+    release: bool
+    """Whether the integration lets go of the account (no route it leaves names the account)."""
 
 
 def unproven_routes(items: list[dict[str, Any]]) -> list[Unproven]:
-    """From IncidentsTable items (DynamoDB JSON): the cloudwatch route entries whose integration item does not name
-    the entry's account as its `verified_account`."""
-    proven = {(item["pk"]["S"], item["sk"]["S"]): json.loads(item["data"]["S"]).get("verified_account")
-              for item in items if item["sk"]["S"].startswith(keys.integration_sk("")) and "data" in item}
+    """From IncidentsTable items (DynamoDB JSON): the cloudwatch route entries that are not among those their
+    integration item leaves as it is (opsdesk.alerts.routes.route_entries)."""
+    integrations = {(item["pk"]["S"], item["sk"]["S"]): item for item in items
+                    if item["sk"]["S"].startswith(keys.integration_sk("")) and "data" in item}
     found = []
     for item in items:
         pk = item["pk"]["S"]
@@ -48,21 +53,32 @@ def unproven_routes(items: list[dict[str, Any]]) -> list[Unproven]:
         account = pk.removeprefix(CLOUDWATCH_ROUTES).split("#", 1)[0]
         tenant_id, project_id, integration_id = (item["tenantId"]["S"], item["projectId"]["S"],
                                                  item["integrationId"]["S"])
-        integration_key = (keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
-        if proven.get(integration_key) != account:
+        integration = integrations.get((keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id)))
+        left = _routes_left(tenant_id, project_id, integration_id, integration)
+        if (pk, item["sk"]["S"]) not in {(f"{ROUTE_PREFIX}{entry.key}", entry.sort_key) for entry in left}:
             found.append(Unproven({"pk": item["pk"], "sk": item["sk"]}, account, tenant_id, project_id,
-                                  integration_id))
+                                  integration_id, integration, account not in claimed_accounts(left)))
     return found
 
 
+def _routes_left(tenant_id: str, project_id: str, integration_id: str,
+                 integration: dict[str, Any] | None) -> list[RouteEntry]:
+    if integration is None:
+        return []
+    data = json.loads(integration["data"]["S"])
+    return route_entries(tenant_id, project_id, integration_id, data["type"], config=data["config"],
+                         enabled=data["enabled"], verified_account=data.get("verified_account"))
+
+
 def without_unproven(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`items` less the unproven route entries, each hold less their integrations (and gone once it has none left,
-    as DynamoDB drops an emptied set): what `migrate` leaves, for a snapshot."""
+    """`items` less the unproven route entries, each hold less the integrations that let go of it (and without its
+    set once none is left, as DynamoDB drops an emptied set): what `migrate` leaves, for a snapshot."""
     unproven = unproven_routes(items)
     routes = {(u.route["pk"]["S"], u.route["sk"]["S"]) for u in unproven}
     released: dict[str, set[str]] = {}
     for u in unproven:
-        released.setdefault(f"{CLAIM_PREFIX}{u.account}", set()).add(u.integration_id)
+        if u.release:
+            released.setdefault(f"{CLAIM_PREFIX}{u.account}", set()).add(u.integration_id)
     kept = []
     for item in items:
         key = (item["pk"]["S"], item["sk"]["S"])
@@ -77,24 +93,47 @@ def without_unproven(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def migrate(client: Any, table_name: str) -> list[Unproven]:
-    """Deletes the unproven route entries and takes their integrations out of the accounts' holds; the entries so
-    deleted."""
+def migrate(client: Any, table_name: str) -> tuple[list[Unproven], list[Unproven]]:
+    """Deletes the unproven route entries and takes their integrations out of the accounts' holds, each in one
+    transaction conditioned on the integration as read; (the entries so deleted, those whose integration changed
+    since it was read: run again)."""
     items: list[dict[str, Any]] = []
     for page in client.get_paginator("scan").paginate(
             TableName=table_name, ConsistentRead=True,
-            FilterExpression="begins_with(pk, :routes) OR begins_with(sk, :integrations)",
-            ExpressionAttributeValues={":routes": {"S": CLOUDWATCH_ROUTES},
+            FilterExpression="begins_with(pk, :routes) OR begins_with(pk, :holds) OR begins_with(sk, :integrations)",
+            ExpressionAttributeValues={":routes": {"S": CLOUDWATCH_ROUTES}, ":holds": {"S": CLAIM_PREFIX},
                                        ":integrations": {"S": keys.integration_sk("")}}):
         items.extend(page["Items"])
-    unproven = unproven_routes(items)
-    for entry in unproven:
-        client.delete_item(TableName=table_name, Key=entry.route)
-        client.update_item(TableName=table_name, Key={"pk": {"S": f"{CLAIM_PREFIX}{entry.account}"},
-                                                      "sk": {"S": CLAIM_SK}},
-                           UpdateExpression="DELETE integrations :integration",
-                           ExpressionAttributeValues={":integration": {"SS": [entry.integration_id]}})
-    return unproven
+    holds = {item["pk"]["S"] for item in items if item["pk"]["S"].startswith(CLAIM_PREFIX)}
+    done, changed = [], []
+    for entry in unproven_routes(items):
+        try:
+            client.transact_write_items(TransactItems=_writes(table_name, entry, holds))
+            done.append(entry)
+        except client.exceptions.TransactionCanceledException:
+            changed.append(entry)
+    return done, changed
+
+
+def _writes(table_name: str, entry: Unproven, holds: set[str]) -> list[dict[str, Any]]:
+    writes: list[dict[str, Any]] = [{"Delete": {"TableName": table_name, "Key": entry.route}}]
+    integration_key = {"pk": {"S": keys.project_pk(entry.tenant_id, entry.project_id)},
+                       "sk": {"S": keys.integration_sk(entry.integration_id)}}
+    if entry.integration is None:
+        writes.append({"ConditionCheck": {"TableName": table_name, "Key": integration_key,
+                                          "ConditionExpression": "attribute_not_exists(pk)"}})
+    else:
+        writes.append({"ConditionCheck": {"TableName": table_name, "Key": integration_key,
+                                          "ConditionExpression": "#data = :data",
+                                          "ExpressionAttributeNames": {"#data": "data"},
+                                          "ExpressionAttributeValues": {":data": entry.integration["data"]}}})
+    hold = f"{CLAIM_PREFIX}{entry.account}"
+    if entry.release and hold in holds:
+        writes.append({"Update": {"TableName": table_name, "Key": {"pk": {"S": hold}, "sk": {"S": CLAIM_SK}},
+                                  "UpdateExpression": "DELETE integrations :integration",
+                                  "ConditionExpression": "attribute_exists(pk)",
+                                  "ExpressionAttributeValues": {":integration": {"SS": [entry.integration_id]}}}})
+    return writes
 
 
 def main() -> int:
@@ -102,8 +141,9 @@ def main() -> int:
 
     settings = load_settings(CopilotSettings)
     client = boto3.client("dynamodb", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    unproven = migrate(client, settings.incidents_table_name)
-    print(f"took {len(unproven)} unproven AWS account routes away")
+    unproven, changed = migrate(client, settings.incidents_table_name)
+    print(f"took {len(unproven)} unproven AWS account routes away; {len(changed)} integrations changed meanwhile "
+          "(run again)" if changed else f"took {len(unproven)} unproven AWS account routes away")
     for entry in unproven:
         print(f"tenant {entry.tenant_id} project {entry.project_id} integration {entry.integration_id}: account "
               f"{entry.account} routes again once saved with credentials.role_arn (or tested) by an admin")

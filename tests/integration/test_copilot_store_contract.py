@@ -748,6 +748,47 @@ def test_an_unproven_account_routes_nothing_and_holds_nothing(store: CopilotStor
         assert [(r.tenantId, r.integrationId) for r in routes] == [(second.tenant.id, theirs.id)]
 
 
+def test_an_integration_stored_before_proofs_changes_and_goes_taking_its_unproven_route_and_hold(
+        local_aws: Any) -> None:
+    from opsdesk.alerts.routes import (
+        CLAIM_PREFIX,
+        CLAIM_SK,
+        ROUTE_PREFIX,
+        AccountClaimItem,
+        RouteItem,
+        account_holder,
+        cloudwatch_key,
+        route_entries,
+        route_item,
+    )
+    from opsdesk.copilot.items import integration_item
+
+    store = moto_copilot_store()
+    reg = register(store)
+    watching = {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"}
+    legacy = replace(proven_cloudwatch(reg.project.id, watching), verified_account=None)
+    # Given it as the code before proofs stored it: no verified_account in its item, its route and its hold
+    item = integration_item(reg.tenant.id, legacy)
+    assert "verified_account" not in item.data
+    item.save()
+    for entry in route_entries(reg.tenant.id, reg.project.id, legacy.id, "cloudwatch", config=watching,
+                               enabled=True, verified_account=watching["account_id"]):
+        route_item(entry).save()
+    AccountClaimItem(f"{CLAIM_PREFIX}{watching['account_id']}", CLAIM_SK, tenantId=reg.tenant.id,
+                     integrations={legacy.id}).save()
+
+    def routed() -> list[str]:
+        key = f"{ROUTE_PREFIX}{cloudwatch_key(watching['account_id'], 'eu-west-1')}"
+        return [i.integrationId for i in RouteItem.query(key)]
+
+    assert routed() == [legacy.id]
+    renamed = replace(legacy, name="renamed")
+    store.save_integration(reg.tenant.id, renamed, create=False)  # not a 409: the item reads as it was stored
+    assert routed() == [] and account_holder(watching["account_id"]) is None
+    store.delete_integration(reg.tenant.id, renamed)
+    assert store.get_integration(reg.tenant.id, reg.project.id, legacy.id) is None
+
+
 def test_an_aws_accounts_alarms_go_to_one_tenants_projects_until_that_tenant_lets_it_go(store: CopilotStore) -> None:
     first, second = register(store), register(store)
     account = f"{uuid.uuid4().int % 10**12:012d}"  # the moto tables outlive one case

@@ -42,7 +42,7 @@ def test_unproven_integrations_route_nothing_once_migrated_and_their_account_is_
     old = saved(legacy, None)
     saved(proven, proven)
 
-    taken = migrate(dynamodb, table)
+    taken, changed = migrate(dynamodb, table)
 
     def routed(account: str) -> list[str]:
         return [item.integrationId for item in RouteItem.query(f"{ROUTE_PREFIX}{cloudwatch_key(account, 'eu-west-1')}")]
@@ -51,4 +51,6 @@ def test_unproven_integrations_route_nothing_once_migrated_and_their_account_is_
         (old.id, legacy)]
     assert routed(legacy) == [] and account_holder(legacy) is None
     assert len(routed(proven)) == 1 and account_holder(proven) == tenant
-    assert [entry for entry in migrate(dynamodb, table) if entry.tenant_id == tenant] == []
+    assert [entry for entry in changed if entry.tenant_id == tenant] == []
+    again, _ = migrate(dynamodb, table)
+    assert [entry for entry in again if entry.tenant_id == tenant] == []

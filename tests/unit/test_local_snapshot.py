@@ -92,9 +92,14 @@ def test_an_older_snapshots_cloudwatch_routes_restore_with_the_account_holds_the
 def test_an_older_snapshots_unproven_cloudwatch_routes_restore_routing_nothing_and_holding_nothing() -> None:
     from scripts.migrate_account_proofs import without_unproven
 
-    def integration(project: str, integration_id: str, verified: str | None) -> dict[str, Any]:
+    def integration(project: str, integration_id: str, verified: str | None, account: str = "111",
+                    region: str = "eu-west-1") -> dict[str, Any]:
+        data = {"id": integration_id, "type": "cloudwatch", "enabled": True,
+                "config": {"account_id": account, "region": region}}
+        if verified:  # an integration stored before proofs has no such key
+            data["verified_account"] = verified
         return {"pk": {"S": f"T#t1#P#{project}"}, "sk": {"S": f"INTEG#{integration_id}"},
-                "data": {"S": json.dumps({"id": integration_id, "verified_account": verified})}}
+                "data": {"S": json.dumps(data)}}
 
     def route(account: str, project: str, integration_id: str) -> dict[str, Any]:
         return {"pk": {"S": f"AROUTE#cloudwatch#{account}#eu-west-1"}, "sk": {"S": f"t1#{project}#{integration_id}"},
@@ -104,14 +109,15 @@ def test_an_older_snapshots_unproven_cloudwatch_routes_restore_routing_nothing_a
         return {"pk": {"S": f"ACLAIM#{account}"}, "sk": {"S": "CLAIM"}, "tenantId": {"S": "t1"},
                 "integrations": {"SS": list(integrations)}}
 
-    # Given account 111 routed by a proven and an unproven integration, 222 by an unproven one only, 333 by an
-    # integration gone, and a webhook route
+    # Given account 111 routed by a proven and an unproven integration, 222 by one proven for another account, 333
+    # by an integration gone, 444 by one proven there but in another region since, and a webhook route
     webhook = {"pk": {"S": "AROUTE#webhook#i1"}, "sk": {"S": "t1#p#i1"}, "tenantId": {"S": "t1"},
                "projectId": {"S": "p"}, "integrationId": {"S": "i1"}}
-    kept = [integration("p", "i1", "111"), integration("p", "i2", None), integration("p", "i3", "999"), webhook,
-            route("111", "p", "i1")]
+    kept = [integration("p", "i1", "111"), integration("p", "i2", None), integration("p", "i3", "999", "999"),
+            integration("p", "i5", "444", "444", "us-east-1"), webhook, route("111", "p", "i1")]
     upgraded = without_unproven([*kept, route("111", "p", "i2"), route("222", "p", "i3"), route("333", "p", "i4"),
-                                 hold("111", "i1", "i2"), hold("222", "i3"), hold("333", "i4")])
+                                 route("444", "p", "i5"), hold("111", "i1", "i2"), hold("222", "i3"),
+                                 hold("333", "i4"), hold("444", "i5")])
 
     assert upgraded == [*kept, hold("111", "i1"), {k: v for k, v in hold("222").items() if k != "integrations"},
-                        {k: v for k, v in hold("333").items() if k != "integrations"}]
+                        {k: v for k, v in hold("333").items() if k != "integrations"}, hold("444", "i5")]

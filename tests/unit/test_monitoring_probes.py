@@ -347,3 +347,23 @@ def test_what_a_system_reports_about_itself_is_shown_short_and_printable() -> No
 
     version = result.details["version"]
     assert result.ok and len(version) == MAX_REPORTED_TEXT and version.isprintable() and len(result.message) < 100
+
+
+@pytest.mark.parametrize(("failure", "retryable"), [
+    (ClientError("AccessDenied"), False),
+    (botocore.exceptions.ClientError({"Error": {"Code": "Throttling", "Message": "slow down"},
+                                      "ResponseMetadata": {"HTTPStatusCode": 400}}, "AssumeRole"), True),
+    (botocore.exceptions.ClientError({"Error": {"Code": "InternalFailure", "Message": "oops"},
+                                      "ResponseMetadata": {"HTTPStatusCode": 500}}, "AssumeRole"), True),
+    (botocore.exceptions.ParamValidationError(report="bad"), False),
+    (botocore.exceptions.NoCredentialsError(), True),
+    (botocore.exceptions.ReadTimeoutError(endpoint_url="https://sts.amazonaws.com"), True),
+], ids=["denied", "throttled", "aws-error", "bad-settings", "platform-without-credentials", "timeout"])
+def test_a_cloudwatch_failure_says_whether_the_settings_or_the_way_there_failed(
+        failure: Exception, retryable: bool) -> None:
+    def fails(region: str, credentials: Any) -> None:
+        raise failure
+
+    result = probe("cloudwatch", {"region": "eu-west-1"}, ROLE_WITH_ID, GuardedHttpClient(), cloudwatch=fails)
+
+    assert (result.ok, result.retryable) == (False, retryable)

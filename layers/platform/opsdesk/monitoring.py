@@ -22,6 +22,11 @@ PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 AWS_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 AWS_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 IAM_ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+AWS_RETRYABLE_CODES = frozenset({"Throttling", "ThrottlingException", "RequestLimitExceeded", "ServiceUnavailable",
+                                 "InternalFailure", "InternalError", "RequestTimeout", "RequestTimeoutException"})
+"""AWS error codes that say nothing about the settings: the call may pass when retried."""
+AWS_SETTINGS_FAILURES = frozenset({"ParamValidationError"})
+"""botocore failures without an AWS error code that are the settings' (the others are the platform's or the way's)."""
 AWS_FAILURES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"ParamValidationError"}), "AWS refused the settings before calling (region, role_arn or external_id)"),
     (frozenset({"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"}),
@@ -42,6 +47,8 @@ class ProbeResult:
     message: str
     latency_ms: float
     details: dict[str, Any] = field(default_factory=dict)
+    retryable: bool = False
+    """The failure is the service's or the way there (throttled, unavailable, unreachable), not the settings'."""
 
 
 def _object(response: OutboundResponse) -> dict[str, Any]:
@@ -230,8 +237,11 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
     except Exception as exc:  # noqa: BLE001 - every failure is an outcome to report, by its code only
         code, status = _aws_error(exc)
         if code:
-            return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started))
-        return ProbeResult(False, None, _aws_failure(exc), _since(started))
+            return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started),
+                               retryable=code in AWS_RETRYABLE_CODES or (status or 0) >= 500)
+        names = {cls.__name__ for cls in type(exc).__mro__}
+        return ProbeResult(False, None, _aws_failure(exc), _since(started),
+                           retryable=not names & AWS_SETTINGS_FAILURES)
     return ProbeResult(True, 200, f"CloudWatch alarms readable in {region}", _since(started), {"region": region})
 
 

@@ -179,7 +179,49 @@ def test_the_probe_is_given_the_platforms_external_id_for_the_tenant_whatever_wa
     expected = {"role_arn": ROLE, "external_id": f"opsdesk-{principal.tenant_id}"}
     assert [credentials for _, _, credentials in probes.calls] == [expected, expected]
     assert made.verified_account == ACCOUNT and result["details"]["external_id"] == expected["external_id"]
-    assert secrets.values[made.secret_ref or ""]["role_arn"] == ROLE  # the ID itself is never stored
+
+
+def test_the_platforms_external_id_is_never_stored() -> None:
+    store, secrets = FakeCopilotStore(), KeptSecrets()
+    service = IntegrationService(store, secrets, Probes())
+    principal, project_id = admin_of_a_project(store)
+
+    made = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    service.test_existing(principal, project_id, made.id)
+
+    assert secrets.values == {made.secret_ref: {"role_arn": ROLE}}
+
+
+def test_a_passing_test_proves_only_the_account_its_role_is_in() -> None:
+    store, secrets = FakeCopilotStore(), KeptSecrets()
+    service = IntegrationService(store, secrets, Probes())
+    principal, project_id = admin_of_a_project(store)
+    made = service.create(principal, project_id, IntegrationCreateRequest(type="cloudwatch", name="CW",
+                                                                          config=WATCHING))
+    # Given a role elsewhere stored before proofs (a save with it now is a 422)
+    secrets.values["legacy"] = {"role_arn": "arn:aws:iam::777788889999:role/alarms"}
+    store.integrations[principal.tenant_id, project_id][made.id] = replace(made, secret_ref="legacy")
+
+    result = service.test_existing(principal, project_id, made.id)
+
+    stored = store.get_integration(principal.tenant_id, project_id, made.id)
+    assert result["success"] is True and stored is not None and stored.verified_account is None
+
+
+def test_a_form_sent_back_unchanged_proves_nothing_again() -> None:
+    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
+    service = IntegrationService(store, secrets, probes)
+    principal, project_id = admin_of_a_project(store)
+    made = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+
+    service.update(principal, project_id, made.id, IntegrationUpdateRequest(name="CW 2", config=WATCHING,
+                                                                            enabled=True))
+    moved = service.update(principal, project_id, made.id, IntegrationUpdateRequest(
+        config={**WATCHING, "region": "us-east-1"}))
+
+    assert len(probes.calls) == 2 and moved.verified_account == ACCOUNT  # the create's and the move's
 
 
 def test_a_rename_proves_nothing_again_and_a_failed_test_takes_no_proof_away() -> None:
@@ -191,7 +233,7 @@ def test_a_rename_proves_nothing_again_and_a_failed_test_takes_no_proof_away() -
 
     renamed = service.update(principal, project_id, made.id, IntegrationUpdateRequest(name="renamed"))
     probes.outcome = {"ok": False, "status_code": None, "message": "unreachable: the endpoint did not answer",
-                      "latency_ms": 3000}
+                      "latency_ms": 3000, "retryable": True}
     failed = service.test_existing(principal, project_id, made.id)
 
     stored = store.get_integration(principal.tenant_id, project_id, made.id)
@@ -203,10 +245,10 @@ def test_a_rename_proves_nothing_again_and_a_failed_test_takes_no_proof_away() -
     ({"ok": False, "status_code": 403, "message": "CloudWatch refused: AccessDenied", "latency_ms": 40},
      ValidationFailed),
     ({"ok": False, "status_code": None, "message": "unreachable: the CloudWatch endpoint did not answer",
-      "latency_ms": 3000}, ServiceUnavailable),
-    ({"ok": False, "status_code": 503, "message": "CloudWatch refused: ServiceUnavailable", "latency_ms": 40},
-     ServiceUnavailable),
-], ids=["role-refused", "aws-unreachable", "aws-unavailable"])
+      "latency_ms": 3000, "retryable": True}, ServiceUnavailable),
+    ({"ok": False, "status_code": 400, "message": "CloudWatch refused: Throttling", "latency_ms": 40,
+      "retryable": True}, ServiceUnavailable),
+], ids=["role-refused", "aws-unreachable", "aws-throttled"])
 def test_a_role_the_platform_cannot_use_stores_nothing_and_says_whose_fault(
         outcome: dict[str, object], error: type[Exception]) -> None:
     store, secrets = FakeCopilotStore(), KeptSecrets()

@@ -70,7 +70,8 @@ def _check_account(config: Mapping[str, Any], kind: str, reserved_accounts: froz
 def aws_external_id(tenant_id: str) -> str:
     """The external ID the platform presents when it assumes a tenant's role (sts:ExternalId). The platform fixes
     it per tenant, never the caller: a tenant that names another's role cannot present the ID that role trusts (the
-    confused deputy), so a role the platform could assume proves the account the tenant's."""
+    confused deputy), so a role that requires it and that the platform could assume proves the account the
+    tenant's (a role trusting the platform without the condition proves nothing: docs/decisions.md)."""
     return f"opsdesk-{tenant_id}"
 
 
@@ -141,8 +142,9 @@ class IntegrationService:
                                                                                    context.tenant_id)
         if not changes and credentials is None:
             raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
-        if integration.type == "cloudwatch" and (credentials is not None or {"config", "enabled"} & changes.keys()):
-            # What it routes changes: proven again, before anything is stored
+        if integration.type == "cloudwatch" and (credentials is not None or any(
+                name in changes and changes[name] != getattr(integration, name) for name in ("config", "enabled"))):
+            # What it routes may change: proven again, before anything is stored (a form sent back as it was is not)
             changes["verified_account"] = self._proven_account(
                 context.tenant_id, integration.type, changes.get("config", integration.config),
                 self._stored(integration) if credentials is None else credentials,
@@ -198,14 +200,13 @@ class IntegrationService:
         if self._proven_by(config, credentials) is None:
             raise ValidationFailed.on_field("credentials.role_arn", f"role_arn must be a role in account {account} "
                                                                     "(config.account_id)")
-        result = self._run(tenant_id, kind, config, credentials)
-        if not result["success"]:
-            status = result["status_code"]
-            if str(result["message"]).startswith("unreachable") or (status is not None and status >= 500):
+        outcome, _ = self._outcome(tenant_id, kind, config, credentials)
+        if not outcome.get("ok"):
+            if outcome.get("retryable"):
                 raise ServiceUnavailable("AWS did not answer the role check; retry")
             raise ValidationFailed.on_field(
                 "credentials.role_arn", f"the platform could not use the role with external ID "
-                                        f"{aws_external_id(tenant_id)}: {result['message']}")
+                                        f"{aws_external_id(tenant_id)}: {outcome.get('message', '')}")
         return str(account)
 
     @staticmethod
@@ -219,21 +220,26 @@ class IntegrationService:
 
     def _run(self, tenant_id: str, kind: str, config: Mapping[str, Any],
              credentials: Mapping[str, str]) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if kind == "cloudwatch":  # the platform's external ID for the tenant, whatever was stored before
-            extra = {"external_id": aws_external_id(tenant_id)}
-            if role_account(credentials.get("role_arn")) in self._reserved_accounts:
-                return self._result(ProbeResult(False, None, "credentials.role_arn is in the platform's own AWS "
-                                                          "account", 0.0), extra)
-            credentials = {**credentials, **extra}
-        return self._result(self._probe(kind, config, credentials), extra)
-
-    @staticmethod
-    def _result(outcome: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
-        view = asdict(outcome) if hasattr(outcome, "__dataclass_fields__") else dict(outcome)
+        """The test's result as the API shows it."""
+        view, extra = self._outcome(tenant_id, kind, config, credentials)
         return {"success": bool(view.get("ok")), "status_code": view.get("status_code"),
                 "message": view.get("message", ""), "latency_ms": view.get("latency_ms"),
                 "details": {**(view.get("details") or {}), **extra}, "tested_at": to_rfc3339(utc_now())}
+
+    def _outcome(self, tenant_id: str, kind: str, config: Mapping[str, Any],
+                 credentials: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The probe's outcome (a ProbeResult's fields), and the details the platform adds: for a `cloudwatch`
+        test, the tenant's external ID, which the probe is given whatever was stored before."""
+        outcome: Any
+        extra: dict[str, Any] = {}
+        if kind == "cloudwatch":
+            extra = {"external_id": aws_external_id(tenant_id)}
+            if role_account(credentials.get("role_arn")) in self._reserved_accounts:
+                outcome = ProbeResult(False, None, "credentials.role_arn is in the platform's own AWS account", 0.0)
+                return asdict(outcome), extra
+            credentials = {**credentials, **extra}
+        outcome = self._probe(kind, config, credentials)
+        return (asdict(outcome) if hasattr(outcome, "__dataclass_fields__") else dict(outcome)), extra
 
     def _integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration:
         found = self._store.get_integration(tenant_id, project_id, integration_id)

@@ -108,9 +108,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_json(record: Any) -> str:
+def to_json(record: Any, unset_left_out: frozenset[str] = frozenset()) -> str:
+    """The record as compact JSON. A field in `unset_left_out` is left out while None: it was added after items
+    were written, and an item written before it must serialise as stored (saves are conditioned on that text)."""
     assert is_dataclass(record)
-    return json.dumps({f.name: _plain(getattr(record, f.name)) for f in fields(record)}, separators=(",", ":"))
+    return json.dumps({f.name: _plain(getattr(record, f.name)) for f in fields(record)
+                       if not (f.name in unset_left_out and getattr(record, f.name) is None)}, separators=(",", ":"))
 
 
 TIME_FIELDS = {"created_at", "updated_at", "detected_at", "joined_at", "starts_at", "ends_at", "at"}
@@ -249,9 +252,13 @@ def hypothesis_item(tenant_id: str, project_id: str, hypothesis: StoredHypothesi
                       data=to_json(hypothesis))
 
 
+INTEGRATION_FIELDS_ADDED = frozenset({"verified_account"})
+"""Integration fields newer than the first integrations stored (2026-12-08)."""
+
+
 def integration_item(tenant_id: str, integration: Integration) -> RecordItem:
     return RecordItem(keys.project_pk(tenant_id, integration.project_id), keys.integration_sk(integration.id),
-                      kind="integration", data=to_json(integration))
+                      kind="integration", data=to_json(integration, INTEGRATION_FIELDS_ADDED))
 
 
 def alert_item(tenant_id: str, alert: Alert) -> RecordItem:

@@ -86,7 +86,7 @@ class MonitoringRepository(CopilotTableRepository):
         before = None if create else read or self.get_integration(tenant_id, integration.project_id, integration.id)
         if not create and before is None:
             raise NotFound("Integration not found")
-        stale = _routes(tenant_id, before) if before else []
+        stale = _routes_left_by(tenant_id, before) if before else []
         fresh = _routes(tenant_id, integration)
         held = claimed_accounts(fresh)
         released = claimed_accounts(stale) - held
@@ -152,7 +152,7 @@ def stage_integration_delete(tx: TransactWrite, tenant_id: str, integration: Int
     entries and its hold on an AWS account. A project's delete takes its integrations the same way."""
     tx.delete(integration_item(tenant_id, integration),
               condition=RecordItem.data == integration_item(tenant_id, integration).data)
-    routes = _routes(tenant_id, integration)
+    routes = _routes_left_by(tenant_id, integration)
     for entry in routes:
         tx.delete(route_item(entry))
     for account in sorted(claimed_accounts(routes)):
@@ -173,7 +173,17 @@ def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
                     "The integration changed meanwhile, or its project is being deleted; reload and retry")
 
 
+def _routes_left_by(tenant_id: str, integration: Integration) -> list[RouteEntry]:
+    """Every route entry the integration may have left, to take away: an integration saved before accounts were
+    proven routed its account unproven (until scripts/migrate_account_proofs runs). Taking away one that is not
+    there changes nothing."""
+    return route_entries(tenant_id, integration.project_id, integration.id, integration.type,
+                         config=integration.config, enabled=integration.enabled,
+                         verified_account=integration.config.get("account_id"))
+
+
 def _routes(tenant_id: str, integration: Integration) -> list[RouteEntry]:
+    """The route entries the integration leaves as it is."""
     return route_entries(tenant_id, integration.project_id, integration.id, integration.type,
                          config=integration.config, enabled=integration.enabled,
                          verified_account=integration.verified_account)
