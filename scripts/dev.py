@@ -194,12 +194,14 @@ def main(argv: list[str] | None = None) -> None:
     # Imported only now: they bind to the tables named in the environment just set.
     from scripts.local import snapshot
     from scripts.local.seed import seed
+    from scripts.local.seed_copilot import demo_alarm_role
 
     if snapshot.exists(state_dir):
         snapshot.restore(aws, state_dir)
     else:
         seed(aws)
         snapshot.save(aws, state_dir)
+    demo_alarm_role(aws)  # IAM is not in snapshots: Acme's CloudWatch role, for its integration's tests
 
     server, base_url, sockets = build_server(aws, args.port, quiet=args.quiet)
     stack = stack_description(aws, base_url)

@@ -6,6 +6,12 @@ administrators to create users; Cognito refuses both. Without this a local user 
 themselves) into another tenant by writing custom:tenant_id. Also RevokeToken, which moto lacks, and the app
 client's token validity: moto signs every ID and access token for an hour, whatever the client says.
 
+STS: moto assumes any role, existing or not, whatever its trust policy says. AWS assumes an existing role only,
+and only when its trust policy lets the caller in: here the role must exist in its account, and a trust policy
+that asks for an `sts:ExternalId` (StringEquals) admits only a call that carries one it names. A monitoring
+integration's account proof relies on exactly that (opsdesk.copilot.integrations). Principals are not compared:
+locally every caller is moto's one account.
+
 DynamoDB, two fixes to TransactWriteItems:
 
 1. moto keeps a rollback copy of every table a transaction touches with `copy.deepcopy`, once per item of the
@@ -217,9 +223,46 @@ def _install_token_validity() -> None:
     CognitoIdpUserPool.create_jwt = create_jwt  # type: ignore[method-assign]
 
 
+def trusted_external_ids(trust_policy: str | dict[str, Any]) -> set[str] | None:
+    """The external IDs a role's trust policy admits an AssumeRole with (StringEquals `sts:ExternalId` of its
+    Allow statements), or None when it asks for none."""
+    import json
+
+    document = json.loads(trust_policy) if isinstance(trust_policy, str) else trust_policy
+    statements = document.get("Statement", [])
+    asked: set[str] | None = None
+    for statement in statements if isinstance(statements, list) else [statements]:
+        wanted = statement.get("Condition", {}).get("StringEquals", {}).get("sts:ExternalId")
+        if statement.get("Effect") == "Allow" and wanted is not None:
+            asked = (asked or set()) | set(wanted if isinstance(wanted, list) else [wanted])
+    return asked
+
+
+def _install_role_trust() -> None:
+    from moto.iam.models import iam_backends
+    from moto.sts.exceptions import STSClientError
+    from moto.sts.models import STSBackend
+
+    moto_assume_role = STSBackend.assume_role
+
+    def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str, policy: str,  # noqa: PLR0917 - moto's
+                    duration: int, external_id: str) -> Any:
+        account, partition = role_arn.split(":")[4], role_arn.split(":")[1]
+        role = next((r for r in iam_backends[account][partition].get_roles() if r.arn == role_arn), None)
+        if role is None:
+            raise STSClientError("AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role_arn}")
+        external_ids = trusted_external_ids(role.assume_role_policy_document)
+        if external_ids is not None and external_id not in external_ids:
+            raise STSClientError("AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role_arn}")
+        return moto_assume_role(self, region_name, role_session_name, role_arn, policy, duration, external_id)
+
+    STSBackend.assume_role = assume_role  # type: ignore[method-assign]
+
+
 def install() -> None:
     if getattr(DynamoDBBackend.transact_write_items, _PATCHED_MARK, False):
         return
+    _install_role_trust()
     _install_client_write_attributes()
     _install_revoke_token()
     _install_token_validity()

@@ -42,6 +42,8 @@ NAMES = {"alice@acme.test": "Alice Admin", "bob@acme.test": "Bob Builder", "dave
          "carol@globex.test": "Carol Globex"}
 DEMO_WEBHOOK_TOKEN = "demo-webhook-token-2026"
 """The Production Prometheus integration's webhook token (the README's Alertmanager example)."""
+DEMO_ALARM_ROLE = "opsdesk-demo-alarms"
+"""Acme's role in moto's account that the Production CloudWatch integration proves the account with."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
     # CloudWatch alarms of moto's account and region reach Production (the README's put_events example): the demo
     # tenant's role in that account, trusting the platform with the tenant's external ID, proves the account its.
     # (moto's STS does not read trust policies; AWS's does.) Saved as proven, as its first save would leave it.
-    role_arn = _demo_alarm_role(aws)
+    role_arn = demo_alarm_role(aws)
     integration_id = stable_id(project_id, "integration", "cloudwatch")
     reference = secrets.put(DEMO_TENANT, integration_id, {"role_arn": role_arn})
     repository.save_integration(DEMO_TENANT, Integration(
@@ -201,13 +203,19 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
         enabled=True, created_at=at, updated_at=at, verified_account=ACCOUNT_ID), create=True)
 
 
-def _demo_alarm_role(aws: LocalAws) -> str:
+def demo_alarm_role(aws: LocalAws) -> str:
+    """The demo tenant's role in moto's account, made if missing: every start of the stack calls it, since a
+    snapshot keeps tables, objects, users and secrets but not IAM."""
+    iam = client("iam", aws.endpoint, aws.region)
+    try:
+        return str(iam.get_role(RoleName=DEMO_ALARM_ROLE)["Role"]["Arn"])
+    except iam.exceptions.NoSuchEntityException:
+        pass
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": aws_external_id(DEMO_TENANT)}}}]}
-    iam = client("iam", aws.endpoint, aws.region)
-    role = iam.create_role(RoleName="opsdesk-demo-alarms", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
-    iam.put_role_policy(RoleName="opsdesk-demo-alarms", PolicyName="read-alarms", PolicyDocument=json.dumps({
+    role = iam.create_role(RoleName=DEMO_ALARM_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    iam.put_role_policy(RoleName=DEMO_ALARM_ROLE, PolicyName="read-alarms", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": "*"}]}))
     return str(role["Arn"])

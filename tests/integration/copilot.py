@@ -50,3 +50,24 @@ def sign_in(handlers: list[ModuleType], email: str, password: str = PASSWORD, **
                            anonymous=True)
     assert reply.status == 200, reply.body
     return CopilotCaller.from_token(reply.body["access_token"], handlers, email, reply)
+
+
+def customer_role(account: str, tenant_id: str, *, requires_external_id: bool = True) -> str:
+    """A role in `account` (moto's IAM, in this process) that lets the platform read CloudWatch alarms, as a
+    customer makes it: its trust policy asks for the tenant's external ID (or, when not `requires_external_id`,
+    for none). The local STS reads that condition (scripts/local/moto_patches.py)."""
+    import json
+
+    from moto.iam.models import iam_backends
+
+    from opsdesk.copilot.integrations import aws_external_id
+
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                                 "Action": "sts:AssumeRole"}
+    if requires_external_id:
+        statement["Condition"] = {"StringEquals": {"sts:ExternalId": aws_external_id(tenant_id)}}
+    role = iam_backends[account]["aws"].create_role(
+        role_name=f"alarms-{uuid.uuid4().hex[:8]}", assume_role_policy_document=json.dumps(
+            {"Version": "2012-10-17", "Statement": [statement]}), path="/", permissions_boundary=None,
+        description="", tags=[], max_session_duration=None)
+    return str(role.arn)

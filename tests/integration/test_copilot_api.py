@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.copilot import BASE, PASSWORD, CopilotCaller, register, sign_in
+from tests.integration.copilot import BASE, PASSWORD, CopilotCaller, customer_role, register, sign_in
 from tests.integration.events import Caller
 
 GROUPS = ("copilot_auth", "copilot_session", "copilot_projects", "copilot_incidents", "copilot_analytics",
@@ -407,8 +407,8 @@ def test_route_fields_are_checked_for_cloudwatch_only_and_an_empty_one_is_not_se
     assert (datadog.status, cloudwatch.status) == (201, 201)
 
 
-def role_in(account: str) -> str:
-    return f"arn:aws:iam::{account}:role/opsdesk-alarms"
+def tenant_of(caller: CopilotCaller) -> str:
+    return str(caller.signed_in.body["user"]["tenant_id"])
 
 
 def test_a_cloudwatch_account_routes_once_a_role_in_it_is_assumed_and_only_for_the_tenant_that_proved_it(
@@ -418,18 +418,37 @@ def test_a_cloudwatch_account_routes_once_a_role_in_it_is_assumed_and_only_for_t
     other_base = f"/projects/{current_project(other)}/monitoring/integrations"
     account = aws_account()
     watching = {"account_id": account, "region": "eu-west-1"}
+    their_role = customer_role(account, tenant_of(other))
 
     # Named without a role: saved, routing nothing, holding nothing
     named = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching})
-    # So the tenant that proves it (moto's STS assumes any role; AWS's reads the role's trust policy) holds it
+    # So the tenant whose role the account has proves it and holds it
     proven = other.post(other_base, {"type": "cloudwatch", "name": "CW", "config": watching,
-                                     "credentials": {"role_arn": role_in(account)}})
-    taken = owner.patch(f"{base}/{named.body['id']}", {"credentials": {"role_arn": role_in(account)}})
+                                     "credentials": {"role_arn": their_role}})
+    # Their role does not let the first tenant in (its external ID is not the one the role asks for)
+    deputy = owner.patch(f"{base}/{named.body['id']}", {"credentials": {"role_arn": their_role}})
+    # And a role of its own in that account is still a 409 while the other holds it
+    taken = owner.patch(f"{base}/{named.body['id']}", {"credentials": {
+        "role_arn": customer_role(account, tenant_of(owner))}})
 
     assert (named.status, named.body["verified_account"]) == (201, None)
     assert (proven.status, proven.body["verified_account"]) == (201, account), proven.body
+    assert deputy.status == 422 and "AccessDenied" in str(deputy.body["detail"]), deputy.body
     assert taken.status == 409 and account in taken.body["detail"]
-    assert owner.get(f"{base}/{named.body['id']}").body["credentials"] == {}  # the refused update stored nothing
+    assert owner.get(f"{base}/{named.body['id']}").body["credentials"] == {}  # the refused updates stored nothing
+
+
+def test_a_role_that_lets_the_platform_in_without_the_external_id_proves_nothing(owner: CopilotCaller) -> None:
+    base = f"/projects/{current_project(owner)}/monitoring/integrations"
+    account = aws_account()
+    careless = customer_role(account, tenant_of(owner), requires_external_id=False)
+
+    reply = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": {"account_id": account,
+                                                                             "region": "eu-west-1"},
+                              "credentials": {"role_arn": careless}})
+
+    assert reply.status == 422 and "without the external ID" in str(reply.body["detail"]), reply.body
+    assert owner.get(base).body == []
 
 
 def test_a_role_outside_the_account_or_an_external_id_of_the_callers_choosing_is_422_and_stores_nothing(
@@ -439,9 +458,9 @@ def test_a_role_outside_the_account_or_an_external_id_of_the_callers_choosing_is
     watching = {"account_id": account, "region": "eu-west-1"}
 
     elsewhere = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
-                                  "credentials": {"role_arn": role_in(aws_account())}})
-    chosen = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
-                               "credentials": {"role_arn": role_in(account), "external_id": "opsdesk-someone-else"}})
+                                  "credentials": {"role_arn": customer_role(aws_account(), tenant_of(owner))}})
+    chosen = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching, "credentials": {
+        "role_arn": customer_role(account, tenant_of(owner)), "external_id": "opsdesk-someone-else"}})
 
     assert elsewhere.status == 422 and "credentials.role_arn" in str(elsewhere.body["detail"])
     assert chosen.status == 422 and "credentials.external_id" in str(chosen.body["detail"])
@@ -455,13 +474,13 @@ def test_a_cloudwatch_test_shows_the_tenants_external_id_and_a_passing_one_prove
     base = f"/projects/{current_project(owner)}/monitoring/integrations"
     account = aws_account()
     watching = {"account_id": account, "region": "eu-west-1"}
-    tenant_id = owner.signed_in.body["user"]["tenant_id"]
+    tenant_id = tenant_of(owner)
     external_id = f"opsdesk-{tenant_id}"
     without_role = owner.post(f"{base}/test-connection", {"type": "cloudwatch", "config": watching})
     # Given an integration with its role stored before accounts were proven (as scripts/migrate_account_proofs
     # leaves one)
     made = owner.post(base, {"type": "cloudwatch", "name": "CW", "config": watching,
-                             "credentials": {"role_arn": role_in(account)}}).body
+                             "credentials": {"role_arn": customer_role(account, tenant_id)}}).body
     (monitoring,) = [h for h in handlers if h.__name__ == "functions.copilot_monitoring.handler"]
     stored = monitoring.repository.get_integration(tenant_id, current_project(owner), made["id"])
     monitoring.repository.save_integration(tenant_id, replace(stored, verified_account=None), create=False)

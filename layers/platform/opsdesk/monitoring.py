@@ -171,17 +171,29 @@ def role_account(role_arn: object) -> str | None:
     return role_arn.split(":")[4]
 
 
+class ExternalIdNotRequired(Exception):
+    """The role's trust policy admits the platform without the tenant's external ID."""
+
+
 def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> None:
     """DescribeAlarms (one record) in `region`, as the role in credentials.role_arn, assumed with
     credentials.external_id (the platform's for the tenant, opsdesk.copilot.integrations). Never as the function's
     own role: its alarms are the platform's."""
     import boto3  # noqa: PLC0415 - only a CloudWatch test pays for the client
+    import botocore.exceptions  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
     config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
-    assumed = boto3.Session().client("sts", region_name=region, config=config).assume_role(
-        RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
-        ExternalId=credentials["external_id"])["Credentials"]
+    sts = boto3.Session().client("sts", region_name=region, config=config)
+    assumed = sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
+                              ExternalId=credentials["external_id"])["Credentials"]
+    try:  # a role that lets the platform in without the ID would let any tenant in: it proves nothing
+        sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-external-id-check")
+    except botocore.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
+            raise
+    else:
+        raise ExternalIdNotRequired
     session = boto3.Session(aws_access_key_id=assumed["AccessKeyId"], aws_secret_access_key=assumed["SecretAccessKey"],
                             aws_session_token=assumed["SessionToken"])
     session.client("cloudwatch", region_name=region, config=config).describe_alarms(MaxRecords=1)
@@ -235,6 +247,10 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
     try:
         check(region, credentials)
     except Exception as exc:  # noqa: BLE001 - every failure is an outcome to report, by its code only
+        if isinstance(exc, ExternalIdNotRequired):
+            return ProbeResult(False, None, "the role's trust policy lets the platform in without the external ID: "
+                                            "add the condition sts:ExternalId = details.external_id",
+                               _since(started))
         code, status = _aws_error(exc)
         if code:
             return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started),
