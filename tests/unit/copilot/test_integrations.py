@@ -153,6 +153,9 @@ class KeptSecrets(NoSecrets):
     def get(self, reference: str) -> dict[str, str]:
         return dict(self.values[reference])
 
+    def delete(self, reference: str) -> None:
+        del self.values[reference]
+
 
 class Probes:
     """A probe that records what it was given and answers `outcome`."""
@@ -278,3 +281,25 @@ def test_a_role_in_the_platforms_own_account_is_never_assumed() -> None:
         type="cloudwatch", config={"region": "eu-west-1"}, credentials={"role_arn": platform_role}))
 
     assert probes.calls == [] and result["success"] is False and "platform's own" in result["message"]
+
+
+def test_a_save_refused_because_another_tenant_holds_the_account_leaves_the_credentials_as_they_were() -> None:
+    store, secrets = FakeCopilotStore(), KeptSecrets()
+    service = IntegrationService(store, secrets, Probes())
+    holder, holder_project = admin_of_a_project(store)
+    service.create(holder, holder_project, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    principal, project_id = admin_of_a_project(store)
+    elsewhere = {"account_id": "777788889999", "region": "eu-west-1"}
+    mine = service.create(principal, project_id, IntegrationCreateRequest(
+        type="cloudwatch", name="CW", config=elsewhere, credentials={"role_arn": "arn:aws:iam::777788889999:role/a"}))
+    kept = dict(secrets.values)
+
+    with pytest.raises(Conflict):  # a new integration naming the held account: its credentials go again
+        service.create(principal, project_id, IntegrationCreateRequest(
+            type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    with pytest.raises(Conflict):  # an integration pointed there: its credentials are put back
+        service.update(principal, project_id, mine.id, IntegrationUpdateRequest(
+            config=WATCHING, credentials={"role_arn": ROLE}))
+
+    assert secrets.values == kept

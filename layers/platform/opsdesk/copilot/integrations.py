@@ -16,7 +16,7 @@ from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot.records import Integration, Role
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore
-from opsdesk.errors import NotFound, ServiceUnavailable, ValidationFailed
+from opsdesk.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from opsdesk.monitoring import ProbeResult, role_account
 from opsdesk.secrets import SecretStore
 
@@ -114,13 +114,11 @@ class IntegrationService:
         config = _check_config(request.config, request.type, self._reserved_accounts)
         credentials = _check_credentials(request.credentials, context.tenant_id)
         verified = self._proven_account(context.tenant_id, request.type, config, credentials, request.enabled)
-        now, integration_id = utc_now(), str(uuid.uuid4())
-        reference = self._secrets.put(context.tenant_id, integration_id, credentials) if credentials else None
-        integration = Integration(id=integration_id, project_id=project_id, type=request.type, name=request.name,
-                                  config=config, secret_ref=reference, credential_keys=tuple(sorted(credentials)),
-                                  enabled=request.enabled, created_at=now, updated_at=now, verified_account=verified)
-        self._store.save_integration(context.tenant_id, integration, create=True)
-        return integration
+        now = utc_now()
+        integration = Integration(id=str(uuid.uuid4()), project_id=project_id, type=request.type, name=request.name,
+                                  config=config, secret_ref=None, credential_keys=(), enabled=request.enabled,
+                                  created_at=now, updated_at=now, verified_account=verified)
+        return self._save(context.tenant_id, integration, credentials or None, read=None)
 
     def update(self, principal: Principal, project_id: str, integration_id: str,
                request: IntegrationUpdateRequest) -> Integration:
@@ -149,12 +147,30 @@ class IntegrationService:
                 context.tenant_id, integration.type, changes.get("config", integration.config),
                 self._stored(integration) if credentials is None else credentials,
                 changes.get("enabled", integration.enabled))
-        if credentials is not None:
-            changes["credential_keys"] = tuple(sorted(credentials))
-            changes["secret_ref"] = self._secrets.put(context.tenant_id, integration.id, credentials)
-        after = replace(integration, **changes, updated_at=utc_now())
-        self._store.save_integration(context.tenant_id, after, create=False, read=integration)
-        return after
+        return self._save(context.tenant_id, replace(integration, **changes, updated_at=utc_now()), credentials,
+                          read=integration)
+
+    def _save(self, tenant_id: str, integration: Integration, credentials: dict[str, str] | None, *,
+              read: Integration | None) -> Integration:
+        """Saves the integration (a create when `read` is None) and the credentials sent, if any, stored first (the
+        item names their secret). A save refused (409) leaves the credentials as they were: a refused create's are
+        deleted, a refused update's put back (emptied when it had none: a secret deleted keeps its name for days,
+        and the next update writes it). A save of unknown outcome may have committed: left as it is."""
+        if credentials is None:
+            self._store.save_integration(tenant_id, integration, create=read is None, read=read)
+            return integration
+        before = None if read is None else self._stored(read)
+        reference = self._secrets.put(tenant_id, integration.id, credentials)
+        integration = replace(integration, secret_ref=reference, credential_keys=tuple(sorted(credentials)))
+        try:
+            self._store.save_integration(tenant_id, integration, create=read is None, read=read)
+        except Conflict:
+            if before is None:
+                self._secrets.delete(reference)
+            else:
+                self._secrets.put(tenant_id, integration.id, before)
+            raise
+        return integration
 
     def delete(self, principal: Principal, project_id: str, integration_id: str) -> None:
         context, _ = self._copilot.project_context(principal, project_id)
