@@ -8,7 +8,8 @@ client's token validity: moto signs every ID and access token for an hour, whate
 
 STS: moto assumes any role, existing or not, whatever its trust policy says. AWS assumes an existing role only,
 and only when its trust policy lets the caller in: here the role must exist in its account, and a trust policy
-that asks for an `sts:ExternalId` (StringEquals) admits only a call that carries one it names. A monitoring
+whose every Allow statement asks for an `sts:ExternalId` (StringEquals or StringLike) admits only a call carrying
+one it names or matches. A monitoring
 integration's account proof relies on exactly that (opsdesk.copilot.integrations). Principals are not compared:
 locally every caller is moto's one account.
 
@@ -223,19 +224,31 @@ def _install_token_validity() -> None:
     CognitoIdpUserPool.create_jwt = create_jwt  # type: ignore[method-assign]
 
 
-def trusted_external_ids(trust_policy: str | dict[str, Any]) -> set[str] | None:
-    """The external IDs a role's trust policy admits an AssumeRole with (StringEquals `sts:ExternalId` of its
-    Allow statements), or None when it asks for none."""
+def admits_external_id(trust_policy: str | dict[str, Any], external_id: str | None) -> bool:
+    """Whether a role's trust policy lets an AssumeRole with `external_id` (None: without one) in, as far as the
+    external ID goes: an Allow statement without an `sts:ExternalId` condition lets any call in; one with a
+    StringEquals or StringLike condition (keys compared without case, as AWS does) only a call carrying an ID it
+    names or matches."""
     import json
+    from fnmatch import fnmatchcase
 
     document = json.loads(trust_policy) if isinstance(trust_policy, str) else trust_policy
     statements = document.get("Statement", [])
-    asked: set[str] | None = None
     for statement in statements if isinstance(statements, list) else [statements]:
-        wanted = statement.get("Condition", {}).get("StringEquals", {}).get("sts:ExternalId")
-        if statement.get("Effect") == "Allow" and wanted is not None:
-            asked = (asked or set()) | set(wanted if isinstance(wanted, list) else [wanted])
-    return asked
+        if statement.get("Effect") != "Allow":
+            continue
+        conditions = {(operator.lower(), key.lower()): value
+                      for operator, keys in statement.get("Condition", {}).items() for key, value in keys.items()}
+        wanted = {operator: value for (operator, key), value in conditions.items() if key == "sts:externalid"}
+        if not wanted:
+            return True
+        for operator, value in wanted.items():
+            values = value if isinstance(value, list) else [value]
+            if external_id is not None and (
+                    (operator == "stringequals" and external_id in values)
+                    or (operator == "stringlike" and any(fnmatchcase(external_id, v) for v in values))):
+                return True
+    return False
 
 
 def _install_role_trust() -> None:
@@ -247,16 +260,20 @@ def _install_role_trust() -> None:
 
     def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str, policy: str,  # noqa: PLR0917 - moto's
                     duration: int, external_id: str) -> Any:
-        account, partition = role_arn.split(":")[4], role_arn.split(":")[1]
-        role = next((r for r in iam_backends[account][partition].get_roles() if r.arn == role_arn), None)
+        parts = role_arn.split(":")
+        role = None if len(parts) < 6 else next(  # noqa: PLR2004 - arn:partition:iam::account:role/name
+            (r for r in iam_backends[parts[4]][parts[1]].get_roles() if r.arn == role_arn), None)
         if role is None:
             raise STSClientError("AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role_arn}")
-        external_ids = trusted_external_ids(role.assume_role_policy_document)
-        if external_ids is not None and external_id not in external_ids:
+        if not admits_external_id(role.assume_role_policy_document, external_id):
             raise STSClientError("AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role_arn}")
         return moto_assume_role(self, region_name, role_session_name, role_arn, policy, duration, external_id)
 
     STSBackend.assume_role = assume_role  # type: ignore[method-assign]
+    # AWS answers AccessDenied without a shape in STS's model; moto serialises it all the same, with a warning
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"Exception\(STSClientError\) with code AccessDenied does not match")
 
 
 def install() -> None:

@@ -193,7 +193,7 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
         credential_keys=("token", "webhook_token"), enabled=True, created_at=at, updated_at=at), create=True)
     # CloudWatch alarms of moto's account and region reach Production (the README's put_events example): the demo
     # tenant's role in that account, trusting the platform with the tenant's external ID, proves the account its.
-    # (moto's STS does not read trust policies; AWS's does.) Saved as proven, as its first save would leave it.
+    # Saved as proven, as its first save would leave it (the local STS reads the role's trust policy as AWS does).
     role_arn = demo_alarm_role(aws)
     integration_id = stable_id(project_id, "integration", "cloudwatch")
     reference = secrets.put(DEMO_TENANT, integration_id, {"role_arn": role_arn})

@@ -1,5 +1,5 @@
-"""The local STS's reading of a role's trust policy (scripts/local/moto_patches.trusted_external_ids): which external
-IDs a role asks for, so that the account proofs of monitoring integrations behave locally as on AWS."""
+"""The local STS's reading of a role's trust policy (scripts/local/moto_patches.admits_external_id): which calls a
+role lets in by their external ID, so that the account proofs of monitoring integrations behave locally as on AWS."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scripts.local.moto_patches import trusted_external_ids
+from scripts.local.moto_patches import admits_external_id
 
 
 def trust(*statements: dict[str, Any]) -> str:
@@ -18,14 +18,24 @@ def trust(*statements: dict[str, Any]) -> str:
 ALLOW = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
 
 
-@pytest.mark.parametrize(("policy", "expected"), [
-    (trust(ALLOW), None),
-    (trust({**ALLOW, "Condition": {"StringEquals": {"sts:ExternalId": "opsdesk-t1"}}}), {"opsdesk-t1"}),
-    (trust({**ALLOW, "Condition": {"StringEquals": {"sts:ExternalId": ["opsdesk-t1", "opsdesk-t2"]}}}),
-     {"opsdesk-t1", "opsdesk-t2"}),
-    (trust({**ALLOW, "Effect": "Deny", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}), None),
-    (json.dumps({"Statement": {**ALLOW, "Condition": {"StringEquals": {"sts:ExternalId": "one"}}}}), {"one"}),
-], ids=["no-condition", "one-id", "two-ids", "deny-only", "single-statement"])
-def test_a_trust_policy_admits_the_external_ids_its_allow_statements_ask_for(policy: str,
-                                                                              expected: set[str] | None) -> None:
-    assert trusted_external_ids(policy) == expected
+def asking(operator: str, key: str, value: Any) -> dict[str, Any]:
+    return {**ALLOW, "Condition": {operator: {key: value}}}
+
+
+@pytest.mark.parametrize(("policy", "external_id", "admitted"), [
+    (trust(ALLOW), None, True),
+    (trust(ALLOW), "anything", True),
+    (trust(asking("StringEquals", "sts:ExternalId", "opsdesk-t1")), "opsdesk-t1", True),
+    (trust(asking("StringEquals", "sts:ExternalId", "opsdesk-t1")), "opsdesk-t2", False),
+    (trust(asking("StringEquals", "sts:ExternalId", "opsdesk-t1")), None, False),
+    (trust(asking("StringEquals", "sts:ExternalId", ["opsdesk-t1", "opsdesk-t2"])), "opsdesk-t2", True),
+    (trust(asking("StringLike", "sts:ExternalId", "opsdesk-*")), "opsdesk-anyone", True),
+    (trust(asking("StringEquals", "sts:externalid", "opsdesk-t1")), "opsdesk-t2", False),
+    (trust(asking("StringEquals", "sts:ExternalId", "opsdesk-t1"), ALLOW), None, True),
+    (trust({**asking("StringEquals", "sts:ExternalId", "x"), "Effect": "Deny"}), "x", False),
+    (json.dumps({"Statement": asking("StringEquals", "sts:ExternalId", "one")}), "one", True),
+], ids=["no-condition", "no-condition-any-id", "its-id", "another-id", "no-id", "one-of-two", "pattern",
+        "key-case", "one-statement-without", "deny-only", "single-statement"])
+def test_a_trust_policy_admits_a_call_by_the_external_id_its_allow_statements_ask_for(
+        policy: str, external_id: str | None, admitted: bool) -> None:
+    assert admits_external_id(policy, external_id) is admitted

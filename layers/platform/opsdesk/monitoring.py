@@ -175,20 +175,34 @@ class ExternalIdNotRequired(Exception):
     """The role's trust policy admits the platform without the tenant's external ID."""
 
 
+class UnknownRegion(Exception):
+    """No partition AWS's SDK knows has a CloudWatch endpoint in the region."""
+
+
 def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> None:
     """DescribeAlarms (one record) in `region`, as the role in credentials.role_arn, assumed with
     credentials.external_id (the platform's for the tenant, opsdesk.copilot.integrations). Never as the function's
     own role: its alarms are the platform's."""
+    import uuid  # noqa: PLC0415
+
     import boto3  # noqa: PLC0415 - only a CloudWatch test pays for the client
     import botocore.exceptions  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
+    platform = boto3.Session()
+    if not any(region in platform.get_available_regions("cloudwatch", partition_name=partition)
+               for partition in platform.get_available_partitions()):
+        raise UnknownRegion  # else the endpoint that does not exist is "unreachable", a retry for ever
     config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
-    sts = boto3.Session().client("sts", region_name=region, config=config)
-    assumed = sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-integration-test",
+    sts = platform.client("sts", region_name=region, config=config)
+    session_name = "opsdesk-integration-test"
+    assumed = sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName=session_name,
                               ExternalId=credentials["external_id"])["Credentials"]
-    try:  # a role that lets the platform in without the ID would let any tenant in: it proves nothing
-        sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName="opsdesk-external-id-check")
+    # A role that lets the platform in with another external ID (or none, or any) would let any tenant in: it proves
+    # nothing. The same call with an ID no tenant has must be refused.
+    try:
+        sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName=session_name,
+                        ExternalId=f"opsdesk-check-{uuid.uuid4()}")
     except botocore.exceptions.ClientError as exc:
         if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
             raise
@@ -251,6 +265,8 @@ def _cloudwatch(region: Any, credentials: Mapping[str, str], check: CloudWatchCh
             return ProbeResult(False, None, "the role's trust policy lets the platform in without the external ID: "
                                             "add the condition sts:ExternalId = details.external_id",
                                _since(started))
+        if isinstance(exc, UnknownRegion):
+            return ProbeResult(False, None, "config.region is not a region CloudWatch serves", _since(started))
         code, status = _aws_error(exc)
         if code:
             return ProbeResult(False, status, f"CloudWatch refused: {code}", _since(started),
