@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -169,31 +169,43 @@ class Probes:
         return self.outcome
 
 
+@dataclass
+class Given:
+    """A project's admin and the integration service, on the fake store, secrets and probe."""
+
+    store: FakeCopilotStore = field(default_factory=FakeCopilotStore)
+    secrets: KeptSecrets = field(default_factory=KeptSecrets)
+    probes: Probes = field(default_factory=Probes)
+
+    def __post_init__(self) -> None:
+        self.service = IntegrationService(self.store, self.secrets, self.probes)
+        self.principal, self.project_id = admin_of_a_project(self.store)
+
+    def proven(self) -> Integration:
+        """A cloudwatch integration made with a role in its account."""
+        return self.service.create(self.principal, self.project_id, IntegrationCreateRequest(
+            type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+
+
 def test_the_probe_is_given_the_platforms_external_id_for_the_tenant_whatever_was_stored() -> None:
-    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
-    service = IntegrationService(store, secrets, probes)
-    principal, project_id = admin_of_a_project(store)
+    given = Given()
 
-    made = service.create(principal, project_id, IntegrationCreateRequest(
-        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
-    secrets.values[made.secret_ref or ""]["external_id"] = "stored-before-the-platform-set-it"
-    result = service.test_existing(principal, project_id, made.id)
+    made = given.proven()
+    given.secrets.values[made.secret_ref or ""]["external_id"] = "stored-before-the-platform-set-it"
+    result = given.service.test_existing(given.principal, given.project_id, made.id)
 
-    expected = {"role_arn": ROLE, "external_id": f"opsdesk-{principal.tenant_id}"}
-    assert [credentials for _, _, credentials in probes.calls] == [expected, expected]
+    expected = {"role_arn": ROLE, "external_id": f"opsdesk-{given.principal.tenant_id}"}
+    assert [credentials for _, _, credentials in given.probes.calls] == [expected, expected]
     assert made.verified_account == ACCOUNT and result["details"]["external_id"] == expected["external_id"]
 
 
 def test_the_platforms_external_id_is_never_stored() -> None:
-    store, secrets = FakeCopilotStore(), KeptSecrets()
-    service = IntegrationService(store, secrets, Probes())
-    principal, project_id = admin_of_a_project(store)
+    given = Given()
 
-    made = service.create(principal, project_id, IntegrationCreateRequest(
-        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
-    service.test_existing(principal, project_id, made.id)
+    made = given.proven()
+    given.service.test_existing(given.principal, given.project_id, made.id)
 
-    assert secrets.values == {made.secret_ref: {"role_arn": ROLE}}
+    assert given.secrets.values == {made.secret_ref: {"role_arn": ROLE}}
 
 
 def test_a_passing_test_proves_only_the_account_its_role_is_in() -> None:
@@ -213,34 +225,29 @@ def test_a_passing_test_proves_only_the_account_its_role_is_in() -> None:
 
 
 def test_a_form_sent_back_unchanged_proves_nothing_again() -> None:
-    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
-    service = IntegrationService(store, secrets, probes)
-    principal, project_id = admin_of_a_project(store)
-    made = service.create(principal, project_id, IntegrationCreateRequest(
-        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    given = Given()
+    made = given.proven()
 
-    service.update(principal, project_id, made.id, IntegrationUpdateRequest(name="CW 2", config=WATCHING,
-                                                                            enabled=True))
-    moved = service.update(principal, project_id, made.id, IntegrationUpdateRequest(
+    given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(
+        name="CW 2", config=WATCHING, enabled=True))
+    moved = given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(
         config={**WATCHING, "region": "us-east-1"}))
 
-    assert len(probes.calls) == 2 and moved.verified_account == ACCOUNT  # the create's and the move's
+    assert len(given.probes.calls) == 2 and moved.verified_account == ACCOUNT  # the create's and the move's
 
 
 def test_a_rename_proves_nothing_again_and_a_failed_test_takes_no_proof_away() -> None:
-    store, secrets, probes = FakeCopilotStore(), KeptSecrets(), Probes()
-    service = IntegrationService(store, secrets, probes)
-    principal, project_id = admin_of_a_project(store)
-    made = service.create(principal, project_id, IntegrationCreateRequest(
-        type="cloudwatch", name="CW", config=WATCHING, credentials={"role_arn": ROLE}))
+    given = Given()
+    made = given.proven()
 
-    renamed = service.update(principal, project_id, made.id, IntegrationUpdateRequest(name="renamed"))
-    probes.outcome = {"ok": False, "status_code": None, "message": "unreachable: the endpoint did not answer",
-                      "latency_ms": 3000, "retryable": True}
-    failed = service.test_existing(principal, project_id, made.id)
+    renamed = given.service.update(given.principal, given.project_id, made.id,
+                                   IntegrationUpdateRequest(name="renamed"))
+    given.probes.outcome = {"ok": False, "status_code": None, "message": "unreachable: the endpoint did not answer",
+                            "latency_ms": 3000, "retryable": True}
+    failed = given.service.test_existing(given.principal, given.project_id, made.id)
 
-    stored = store.get_integration(principal.tenant_id, project_id, made.id)
-    assert len(probes.calls) == 2 and renamed.verified_account == ACCOUNT  # the create's and the test's
+    stored = given.store.get_integration(given.principal.tenant_id, given.project_id, made.id)
+    assert len(given.probes.calls) == 2 and renamed.verified_account == ACCOUNT  # the create's and the test's
     assert failed["success"] is False and stored is not None and stored.verified_account == ACCOUNT
 
 
