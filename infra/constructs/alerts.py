@@ -30,8 +30,6 @@ from opsdesk.settings import WebhookSettings
 from opsdesk.tables import TableDefinition
 
 ALERTS_BUS_ENV = WebhookSettings.variable_name("alerts_bus_name")
-SERVICE_NAME = "alerts"
-"""POWERTOOLS_SERVICE_NAME of the consumer: it serves the copilot and the response module alike."""
 TIMEOUT = Duration.seconds(60)
 """A batch of 10 events is a few DynamoDB transactions each (route lookup, the grouping decision, the copilot's and
 the response module's effects): well under a second usually, seconds in a storm of conflicting decisions."""
@@ -111,7 +109,7 @@ class AlertPathResources(Construct):
 
         self.function = GroupFunction(
             self, _pascal(path.consumer.name), group=path.consumer, functions_root=functions_root, layer=layer,
-            tables=tables, table_definitions=table_definitions, service_name=SERVICE_NAME, log_level=log_level,
+            tables=tables, table_definitions=table_definitions, service_name=path.service_name, log_level=log_level,
             log_retention=log_retention, removal_policy=removal_policy, timeout=TIMEOUT,
         )
         self.function.function.add_event_source(sources.SqsEventSource(

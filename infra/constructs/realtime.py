@@ -70,8 +70,9 @@ class Realtime(Construct):
             group = FunctionGroup(name=name, resources=(), tables=group_tables, read_only_tables=read_only_tables)
             made = GroupFunction(
                 self, name.replace("_", "-").title().replace("-", ""), group=group, functions_root=functions_root,
-                layer=layer, tables=tables, table_definitions=table_definitions, service_name="realtime",
-                log_level=log_level, log_retention=log_retention, removal_policy=removal_policy,
+                layer=layer, tables=tables, table_definitions=table_definitions,
+                service_name=api_definition.service_name, log_level=log_level, log_retention=log_retention,
+                removal_policy=removal_policy,
                 app_clients=app_clients,
             )
             for key, value in {"COGNITO_USER_POOL_ID": user_pool_id, **extra_env}.items():

@@ -29,7 +29,7 @@ from constructs import Construct
 from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge, finding_resource
-from opsdesk.apimap import FunctionGroup
+from opsdesk.apimap import FunctionGroup, service_name
 from opsdesk.tables import TableDefinition
 
 INDEXER_FUNCTION = "support_docs_indexer"
@@ -139,7 +139,7 @@ class DocsSearch(Construct):
         self.indexer = GroupFunction(
             self, "Indexer", group=FunctionGroup(name=INDEXER_FUNCTION, resources=()),
             functions_root=functions_root, layer=layer, tables=tables, table_definitions=table_definitions,
-            service_name="support", log_level=log_level, log_retention=log_retention,
+            service_name=service_name(INDEXER_FUNCTION), log_level=log_level, log_retention=log_retention,
             removal_policy=removal_policy, timeout=INDEXER_TIMEOUT,
         )
         self.indexer.function.configure_async_invoke(

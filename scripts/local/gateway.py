@@ -231,7 +231,7 @@ class LocalGateway:
     def _handler(self, group: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         # Imported on first use, like a cold start.
         if group not in self._handlers:  # one request at a time, whoever invokes it (scripts.local.functions)
-            self._handlers[group] = (one_at_a_time(self._import(group).lambda_handler) if self._injected
+            self._handlers[group] = (one_at_a_time(self._import(group).lambda_handler, group) if self._injected
                                      else lambda_handler(group))
         return self._handlers[group]
 

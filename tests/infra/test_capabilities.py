@@ -271,3 +271,16 @@ def test_the_integration_secrets_the_store_writes_fall_under_the_granted_prefix(
             (name,) = recorder.names
             assert fnmatchcase(name, pattern), (name, pattern)
             assert fnmatchcase(arn.split(":secret:", 1)[1], pattern)
+
+
+def test_every_function_logs_under_the_service_the_api_map_names_for_it(dev: Synthesized) -> None:
+    from opsdesk.apimap import service_name
+
+    logged: dict[str, set[str]] = {}
+    for template in dev.templates.values():
+        for name, function in functions_by_group(template).items():
+            logged.setdefault(name, set()).add(variables(function)["POWERTOOLS_SERVICE_NAME"])
+
+    authorizers = logged.pop("session_authorizer")  # one per module's stack, under the module's name
+    assert authorizers <= {module.name for module in MODULES}
+    assert logged and all(services == {service_name(name)} for name, services in logged.items()), logged

@@ -347,6 +347,8 @@ class AlertPath:
     """Sources of the opsdesk bus's events the path takes (opsdesk.alerts.bus)."""
     batch_size: int = 10
     """Messages per consumer invocation (each a whole EventBridge event)."""
+    service_name: str = "alerts"
+    """POWERTOOLS_SERVICE_NAME of the consumer: it serves the copilot and the response module alike."""
 
 
 ALERTS = AlertPath()
@@ -371,6 +373,22 @@ class WebSocketApi:
     `?incident_id=`); a path parameter reaches the route function as a query parameter, as on AWS."""
     local_management_path: str = "/_ws"
     """Prefix of the local management API (`POST /_ws/@connections/{id}`), the WEBSOCKET_MANAGEMENT_URL locally."""
+    service_name: str = "realtime"
+    """POWERTOOLS_SERVICE_NAME of its two functions."""
 
 
 REALTIME = WebSocketApi()
+
+
+def service_name(function: str) -> str:
+    """The POWERTOOLS_SERVICE_NAME a function logs under (infra sets it per function; the local stack, whose
+    functions share one process and one Logger, per invocation): its module's name, or the alert path's or the
+    WebSocket API's."""
+    if function == ALERTS.consumer.name:
+        return ALERTS.service_name
+    if function in (REALTIME.route_function, REALTIME.fanout_function):
+        return REALTIME.service_name
+    for module in MODULES:
+        if function.startswith(f"{module.name}_"):
+            return module.name
+    raise KeyError(f"{function} is no function of the API map")
