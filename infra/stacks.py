@@ -31,6 +31,7 @@ from infra.constructs.identity import grant_user_directory, grant_user_lookup
 from infra.constructs.integrations import (
     grant_customer_roles,
     grant_integration_secret_cleanup,
+    grant_integration_secret_read,
     grant_integration_secrets,
 )
 from infra.constructs.layer import PlatformLayer
@@ -206,9 +207,6 @@ class ModuleApiStack(_FunctionStack):
             )
         self._add_stream_consumers(module, platform, settings)
         self._add_queue_consumers(module, platform, settings)
-        functions = {**self.api.functions, **{name: made.function for name, made in self.consumers.items()},
-                     **{name: made.function for name, made in self.queues.items()}}
-        self._grant_capabilities(module, platform, settings, functions, alerts_bus)
         self.helpdesk: Helpdesk | None = None
         if any(module.groups_using(c) for c in (Capability.ATTACHMENTS_BUCKET, Capability.EXPORTS_BUCKET)):
             self.helpdesk = Helpdesk(
@@ -232,6 +230,10 @@ class ModuleApiStack(_FunctionStack):
                 lost=f"scheduled {job.group.name} runs that could not be delivered or failed, after their retries",
                 remedy=job.when_runs_fail,
             )
+        functions = {**self.api.functions, **{name: made.function for name, made in self.consumers.items()},
+                     **{name: made.function for name, made in self.queues.items()},
+                     **{name: made.function for name, made in self.schedules.items()}}
+        self._grant_capabilities(module, platform, settings, functions, alerts_bus)
 
     def _add_stream_consumers(self, module: ApiModule, platform: PlatformStack, settings: InfraSettings) -> None:
         self.consumers: dict[str, StreamConsumerFunction] = {}
@@ -290,6 +292,8 @@ class ModuleApiStack(_FunctionStack):
             grant_integration_secrets(functions[group.name], integration_prefix)
         for group in module.groups_using(Capability.INTEGRATION_SECRET_CLEANUP):
             grant_integration_secret_cleanup(functions[group.name], integration_prefix)
+        for group in module.groups_using(Capability.INTEGRATION_SECRET_READ):
+            grant_integration_secret_read(functions[group.name], integration_prefix)
         for group in module.groups_using(Capability.CUSTOMER_ROLES):
             grant_customer_roles(functions[group.name])
         for group in module.groups_using(Capability.ALERTS_BUS):

@@ -7,18 +7,15 @@ from functools import cache
 from typing import Any
 
 from opsdesk.apimap import COPILOT
-from opsdesk.copilot.integrations import IntegrationService
+from opsdesk.copilot.integrations import IntegrationService, integration_service
 from opsdesk.copilot.queries import parse_incident_page
 from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.views import alert_view, integration_view
 from opsdesk.http import create_api, current_principal, json_response, query_params, request_body
-from opsdesk.monitoring import probe
 from opsdesk.observability import instrumented
-from opsdesk.outbound import GuardedHttpClient, OutboundPolicy
 from opsdesk.pagination import paged
 from opsdesk.restapi import Response
-from opsdesk.secrets import SecretsManagerStore
 from opsdesk.settings import CopilotIntegrationSettings, load_settings
 
 settings = load_settings(CopilotIntegrationSettings)
@@ -30,11 +27,7 @@ BASE = "/projects/<project_id>/monitoring"
 
 @cache
 def integrations() -> IntegrationService:
-    secrets = SecretsManagerStore(settings.secret_prefix, region=settings.aws_region,
-                                  endpoint_url=settings.aws_endpoint_url)
-    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=settings.allowed_http_hosts))
-    return IntegrationService(repository, secrets, lambda kind, config, credentials: probe(
-        kind, config, credentials, client), reserved_accounts=frozenset(filter(None, [settings.platform_account_id])))
+    return integration_service(settings, repository)
 
 
 @app.get(f"{BASE}/integrations")

@@ -1,6 +1,7 @@
 """Capability.INTEGRATION_SECRETS: monitoring integrations' credentials in Secrets Manager (opsdesk.secrets), one
 secret per integration under the stage's prefix; the function may manage secrets under that prefix only.
 Capability.INTEGRATION_SECRET_CLEANUP: DeleteSecret under the same prefix, and nothing else.
+Capability.INTEGRATION_SECRET_READ: GetSecretValue under the same prefix, and nothing else.
 Capability.CUSTOMER_ROLES: sts:AssumeRole on the roles tenants name, in their own accounts."""
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def grant_integration_secrets(function: GroupFunction, prefix: str) -> None:
     function.function.add_environment(SECRET_PREFIX_ENV, prefix)
     function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no tenant may route its alarms
     _allow(function, list(SECRET_ACTIONS), prefix)
+
+
+def grant_integration_secret_read(function: GroupFunction, prefix: str) -> None:
+    """Capability.INTEGRATION_SECRET_READ: the prefix, GetSecretValue under it only, and the platform's account."""
+    function.function.add_environment(SECRET_PREFIX_ENV, prefix)
+    function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no role may be in it
+    _allow(function, ["secretsmanager:GetSecretValue"], prefix)
 
 
 def grant_customer_roles(function: GroupFunction) -> None:

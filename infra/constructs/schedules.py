@@ -17,8 +17,7 @@ from infra.constructs.dead_letters import dead_letter_queue
 from opsdesk.apimap import ScheduledJob
 
 RETRY_ATTEMPTS = 2
-TIMEOUT_MARGIN_SECONDS = 10
-"""A run times out this long before the next one starts, so runs rarely overlap (jobs must tolerate it)."""
+
 
 
 def rate_expression(minutes: int) -> str:
@@ -30,11 +29,10 @@ class ScheduledFunction(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, api: ModuleApi, job: ScheduledJob,
                  name_prefix: str) -> None:
         super().__init__(scope, construct_id)
-        if job.every_seconds % 60 or job.every_seconds <= TIMEOUT_MARGIN_SECONDS:
+        if job.every_seconds % 60 or job.run_seconds <= 0:
             raise ValueError(f"{job.group.name}: Scheduler rates are whole minutes")
         period = Duration.seconds(job.every_seconds)
-        self.function = api.add_function(job.group, scope=self,
-                                         timeout=Duration.seconds(job.every_seconds - TIMEOUT_MARGIN_SECONDS))
+        self.function = api.add_function(job.group, scope=self, timeout=Duration.seconds(job.run_seconds))
         self.dead_letters = dead_letter_queue(
             self, "DeadLetters",
             f"This queue is itself the dead-letter queue of the {job.group.name} schedule and the on-failure "

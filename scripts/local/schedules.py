@@ -22,10 +22,12 @@ class Schedule:
     function: str
     """Folder under functions/ whose handler.lambda_handler is invoked."""
     every_seconds: float
+    run_seconds: int = 29
+    """Its function's timeout (ScheduledJob.run_seconds): what the run's context says is left."""
 
 
 # Every module's scheduled jobs from the API map, as CDK schedules them (EventBridge Scheduler on AWS).
-SCHEDULES: tuple[Schedule, ...] = tuple(Schedule(job.group.name, float(job.every_seconds))
+SCHEDULES: tuple[Schedule, ...] = tuple(Schedule(job.group.name, float(job.every_seconds), job.run_seconds)
                                        for module in SERVED_MODULES for job in module.scheduled)
 
 
@@ -68,6 +70,7 @@ class LocalScheduler:
         while not self._stop.wait(schedule.every_seconds):
             event = scheduler_event(schedule, self._region, datetime.now(UTC))
             try:
-                handler(event, LambdaContext(f"opsdesk-local-{schedule.function}", self._region))
+                handler(event, LambdaContext(f"opsdesk-local-{schedule.function}", self._region,
+                                             timeout_seconds=schedule.run_seconds))
             except Exception:  # noqa: BLE001 - keep the schedule going, like Scheduler does
                 LOG.exception("scheduled %s failed", schedule.function)

@@ -200,7 +200,7 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
     repository.save_integration(DEMO_TENANT, Integration(
         id=integration_id, project_id=project_id, type="cloudwatch", name="Production CloudWatch",
         config={"account_id": ACCOUNT_ID, "region": aws.region}, secret_ref=reference, credential_keys=("role_arn",),
-        enabled=True, created_at=at, updated_at=at, verified_account=ACCOUNT_ID), create=True)
+        enabled=True, created_at=at, updated_at=at, verified_account=ACCOUNT_ID, verified_at=at), create=True)
 
 
 def demo_alarm_role(aws: LocalAws) -> str:

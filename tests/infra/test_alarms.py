@@ -18,7 +18,8 @@ pytestmark = pytest.mark.xdist_group("infra")
 
 ASYNC_FUNCTIONS = (("realtime", "realtime_fanout"), ("search", "support_docs_indexer"),
                    ("helpdesk", "helpdesk_sla_check"), ("aura", "aura_agent"), ("copilot", "copilot_hypotheses"),
-                   ("copilot", "copilot_purge"), ("response", "response_analysis"), ("alerts", "alert_ingest"))
+                   ("copilot", "copilot_purge"), ("copilot", "copilot_account_checks"),
+                   ("response", "response_analysis"), ("alerts", "alert_ingest"))
 """(stack, function): each function invoked asynchronously, with a dead-letter queue and two alarms of its own."""
 DEAD_LETTER_NAME = re.compile(r"dead.?letter|dlq", re.IGNORECASE)
 # Where a template hands a queue's ARN to something as the place for what failed.

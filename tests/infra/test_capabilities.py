@@ -98,12 +98,15 @@ def test_only_integration_secret_groups_manage_secrets_and_only_under_the_stage_
         under_prefix = [s for s in statements_with(template, function, "secretsmanager:")
                         if any(":secret:" in rendered(r) for r in listed(s["Resource"]))]
         cleanup_only = declares(module, name, Capability.INTEGRATION_SECRET_CLEANUP)
-        if not declares(module, name, Capability.INTEGRATION_SECRETS) and not cleanup_only:
+        read_only = declares(module, name, Capability.INTEGRATION_SECRET_READ)
+        if not declares(module, name, Capability.INTEGRATION_SECRETS) and not cleanup_only and not read_only:
             assert under_prefix == [], name
             assert SECRET_PREFIX_ENV not in variables(function), name
             continue
         (statement,) = under_prefix
-        assert actions(statement) == ({"secretsmanager:DeleteSecret"} if cleanup_only else set(SECRET_ACTIONS)), name
+        expected = {"secretsmanager:DeleteSecret"} if cleanup_only else \
+            {"secretsmanager:GetSecretValue"} if read_only else set(SECRET_ACTIONS)
+        assert actions(statement) == expected, name
         assert [rendered(r) for r in listed(statement["Resource"])] == [
             ARN_PREFIX.replace("{service}", "secretsmanager") + f"secret:{prefix}/*"
         ]

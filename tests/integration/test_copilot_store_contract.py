@@ -718,12 +718,56 @@ def test_incident_lists_read_skip_plus_limit_items_at_500_and_5000_incidents(loc
 def proven_cloudwatch(project_id: str, config: dict[str, str]) -> Integration:
     """A cloudwatch integration whose account the service has proven (opsdesk.copilot.integrations)."""
     return Integration(str(uuid.uuid4()), project_id, "cloudwatch", "prod", config, None, (), True, T0, T0,
-                       verified_account=config["account_id"])
+                       verified_account=config["account_id"], verified_at=T0)
 
 
 def pointed(integration: Integration, config: dict[str, str]) -> Integration:
     """`integration` pointed at the account in `config`, proven as a save with its role would."""
     return replace(integration, config=config, verified_account=config["account_id"])
+
+
+def proofs_due(store: CopilotStore, when: datetime, integration_id: str) -> list[str]:
+    """The markers of the integration's proofs due by `when`, every page read (other cases' proofs are due too)."""
+    markers, after = [], None
+    while True:
+        page = store.due_proofs(when, 25, after)
+        markers += [proof.marker for proof in page.proofs if proof.integration_id == integration_id]
+        if page.after is None:
+            return markers
+        after = page.after
+
+
+def test_a_proven_account_is_due_a_day_after_its_proof_and_its_item_moves_with_each_save(store: CopilotStore) -> None:
+    reg = register(store)
+    made = proven_cloudwatch(reg.project.id, {"account_id": f"{uuid.uuid4().int % 10**12:012d}",
+                                              "region": "eu-west-1"})
+    store.save_integration(reg.tenant.id, made, create=True)
+    day = timedelta(days=1)
+
+    assert proofs_due(store, T0 + day - timedelta(seconds=1), made.id) == []
+    (first,) = proofs_due(store, T0 + day, made.id)
+    proven_again = replace(made, verified_at=T0 + timedelta(hours=5))
+    store.save_integration(reg.tenant.id, proven_again, create=False)
+    assert proofs_due(store, T0 + day, made.id) == []
+    (moved,) = proofs_due(store, T0 + day + timedelta(hours=5), made.id)
+    assert moved != first
+    store.save_integration(reg.tenant.id, replace(proven_again, enabled=False), create=False)
+    assert proofs_due(store, T0 + day * 30, made.id) == []  # off: nothing to prove
+    store.save_integration(reg.tenant.id, proven_again, create=False, read=replace(proven_again, enabled=False))
+    assert proofs_due(store, T0 + day * 30, made.id) == [moved]
+    store.delete_integration(reg.tenant.id, proven_again)
+    assert proofs_due(store, T0 + day * 30, made.id) == []
+
+
+def test_a_project_delete_takes_its_integrations_proofs(store: CopilotStore) -> None:
+    reg = register(store)
+    _, going = fresh(store, reg)
+    made = proven_cloudwatch(going.id, {"account_id": f"{uuid.uuid4().int % 10**12:012d}", "region": "eu-west-1"})
+    store.save_integration(reg.tenant.id, made, create=True)
+
+    store.delete_project(going)
+
+    assert proofs_due(store, T0 + timedelta(days=30), made.id) == []
 
 
 def test_an_unproven_account_routes_nothing_and_holds_nothing(store: CopilotStore) -> None:

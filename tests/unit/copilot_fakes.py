@@ -17,6 +17,8 @@ from typing import TypeVar
 from opsdesk.alerts.routes import ACCOUNT_HELD, claimed_accounts, route_entries
 from opsdesk.analysis.evidence import Hypothesis
 from opsdesk.clock import to_rfc3339
+from opsdesk.copilot.keys import proof_sk
+from opsdesk.copilot.proofs import DueProof, DueProofPage, proof_due
 from opsdesk.copilot.records import (
     Alert,
     ChangeEvent,
@@ -361,6 +363,18 @@ class FakeCopilotStore:
 
     def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]:
         return sorted(self.integrations[tenant_id, project_id].values(), key=lambda i: (i.created_at, i.id))
+
+    def due_proofs(self, now: datetime, limit: int, after: str | None = None) -> DueProofPage:
+        due_by = f"{to_rfc3339(now)}#~"
+        due = [DueProof(tenant_id, project_id, integration.id, proof_sk(when, tenant_id, project_id, integration.id))
+               for (tenant_id, project_id), integrations in self.integrations.items()
+               for integration in integrations.values() if (when := proof_due(integration)) is not None]
+        page = [p for p in sorted(due, key=lambda p: p.marker) if (after is None or p.marker > after)
+                and p.marker <= due_by][:limit]
+        return DueProofPage(tuple(page), page[-1].marker if len(page) == limit else None)
+
+    def forget_proof(self, proof: DueProof) -> None:
+        """Nothing to forget: the fake's proofs are its integrations'."""
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
         with self._lock:

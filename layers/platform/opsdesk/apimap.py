@@ -246,6 +246,14 @@ COPILOT = ApiModule(
         when_runs_fail="Deleted projects' items stay (unreadable: every read goes through a membership) until a run "
                        "succeeds. Nothing to replay: each project's purge marker stays until its items are gone, so "
                        "once the cause is fixed the next runs catch up; then purge the queue to clear the alarm.",
+    ), ScheduledJob(
+        FunctionGroup(name="copilot_account_checks", resources=(), tables=("IncidentsTable",),
+                      capabilities=(Capability.INTEGRATION_SECRET_READ, Capability.CUSTOMER_ROLES)),
+        every_seconds=3600,
+        purpose="prove again, a day after, the AWS accounts cloudwatch integrations proved (routes taken away when "
+                "the tenant's role refuses the platform)",
+        when_runs_fail="Proofs past their day stay (their accounts keep routing) until a run succeeds; each stays due, "
+                       "so once the cause is fixed the next runs catch up; then purge the queue to clear the alarm.",
     ),),
 )
 

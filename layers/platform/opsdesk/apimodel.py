@@ -45,6 +45,9 @@ class Capability(StrEnum):
     INTEGRATION_SECRET_CLEANUP = "integration_secret_cleanup"
     """Deletes monitoring integrations' credentials (a project's delete), under the same prefix: DeleteSecret only,
     so a function that only ever removes them can never read one."""
+    INTEGRATION_SECRET_READ = "integration_secret_read"
+    """Reads monitoring integrations' credentials, under the same prefix: GetSecretValue only (the scheduled check of
+    proven AWS accounts), and the platform's account no role may be in."""
     CUSTOMER_ROLES = "customer_roles"
     """Assumes the IAM roles tenants name in their `cloudwatch` integrations (sts:AssumeRole on roles in any account;
     each role's trust policy admits the platform only with the tenant's external ID, opsdesk.copilot.integrations)."""
@@ -108,6 +111,16 @@ class ScheduledJob:
     """What a run does (the schedule's description)."""
     when_runs_fail: str
     """What is lost while runs fail and how the job catches up: the text of its failure alarm."""
+
+    @property
+    def run_seconds(self) -> int:
+        """How long a run may take (its function's timeout, on AWS and locally): until shortly before the next one
+        starts, so runs rarely overlap, and at most Lambda's longest timeout."""
+        return min(self.every_seconds - RUN_MARGIN_SECONDS, LAMBDA_MAX_TIMEOUT_SECONDS)
+
+
+RUN_MARGIN_SECONDS = 10
+LAMBDA_MAX_TIMEOUT_SECONDS = 900
 
 
 @frozen

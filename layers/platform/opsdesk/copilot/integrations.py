@@ -5,14 +5,18 @@ opsdesk.monitoring)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339, utc_now
+from opsdesk.copilot import keys
+from opsdesk.copilot.proofs import DueProof, Recheck, proof_due
 from opsdesk.copilot.records import Integration, Role
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore
@@ -22,6 +26,9 @@ from opsdesk.secrets import SecretStore
 
 if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
     from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest, TestConnectionRequest
+    from opsdesk.settings import CopilotIntegrationSettings
+
+LOG = logging.getLogger(__name__)
 
 CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
                               "webhook_token"})
@@ -117,7 +124,8 @@ class IntegrationService:
         now = utc_now()
         integration = Integration(id=str(uuid.uuid4()), project_id=project_id, type=request.type, name=request.name,
                                   config=config, secret_ref=None, credential_keys=(), enabled=request.enabled,
-                                  created_at=now, updated_at=now, verified_account=verified)
+                                  created_at=now, updated_at=now, verified_account=verified,
+                                  verified_at=now if verified else None)
         return self._save(context.tenant_id, integration, credentials or None, read=None)
 
     def update(self, principal: Principal, project_id: str, integration_id: str,
@@ -147,6 +155,7 @@ class IntegrationService:
                 context.tenant_id, integration.type, changes.get("config", integration.config),
                 self._stored(integration) if credentials is None else credentials,
                 changes.get("enabled", integration.enabled))
+            changes["verified_at"] = utc_now() if changes["verified_account"] else None
         return self._save(context.tenant_id, replace(integration, **changes, updated_at=utc_now()), credentials,
                           read=integration)
 
@@ -196,13 +205,40 @@ class IntegrationService:
         integration = self._integration(context.tenant_id, project_id, integration_id)
         credentials = self._stored(integration)
         result = self._run(context.tenant_id, integration.type, integration.config, credentials)
-        verified = integration.verified_account
-        if result["success"] and integration.type == "cloudwatch" and integration.enabled:
-            verified = self._proven_by(integration.config, credentials) or verified
-        self._store.save_integration(context.tenant_id, replace(integration, last_test=result,
-                                                                verified_account=verified),
-                                     create=False, read=integration)  # a change made while the probe ran wins
+        proven = result["success"] and integration.type == "cloudwatch" and integration.enabled and \
+            self._proven_by(integration.config, credentials)
+        after = replace(integration, last_test=result, verified_account=proven, verified_at=utc_now()) if proven \
+            else replace(integration, last_test=result)
+        self._store.save_integration(context.tenant_id, after, create=False,
+                                     read=integration)  # a change made while the probe ran wins
         return result
+
+    def recheck(self, proof: DueProof, now: datetime) -> Recheck:
+        """The scheduled check of a proven account (opsdesk.copilot.proofs): the connection test again, with the
+        stored role. Kept for another day when it passes, taken away (routes, hold and proof) when the role refuses
+        the platform, left due when AWS does not answer or the integration changed meanwhile."""
+        integration = self._store.get_integration(proof.tenant_id, proof.project_id, proof.integration_id)
+        due = proof_due(integration) if integration is not None else None
+        if integration is None or due is None or \
+                keys.proof_sk(due, proof.tenant_id, proof.project_id, proof.integration_id) != proof.marker:
+            return Recheck.GONE
+        credentials = self._stored(integration)
+        view, extra = self._outcome(proof.tenant_id, integration.type, integration.config, credentials)
+        result = self._result(view, extra)
+        if view.get("ok") and self._proven_by(integration.config, credentials) == integration.verified_account:
+            outcome, after = Recheck.KEPT, replace(integration, last_test=result, verified_at=now)
+        elif view.get("retryable"):
+            return Recheck.RETRY
+        else:
+            LOG.warning("AWS account %s of integration %s no longer proven: %s", integration.verified_account,
+                        integration.id, result["message"])
+            outcome = Recheck.REVOKED
+            after = replace(integration, last_test=result, verified_account=None, verified_at=None)
+        try:
+            self._store.save_integration(proof.tenant_id, after, create=False, read=integration)
+        except Conflict:  # changed meanwhile: whatever it is now, its own save has (re)placed its proof
+            return Recheck.RETRY
+        return outcome
 
     def _proven_account(self, tenant_id: str, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str],
                         enabled: bool) -> str | None:
@@ -237,7 +273,10 @@ class IntegrationService:
     def _run(self, tenant_id: str, kind: str, config: Mapping[str, Any],
              credentials: Mapping[str, str]) -> dict[str, Any]:
         """The test's result as the API shows it."""
-        view, extra = self._outcome(tenant_id, kind, config, credentials)
+        return self._result(*self._outcome(tenant_id, kind, config, credentials))
+
+    @staticmethod
+    def _result(view: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
         return {"success": bool(view.get("ok")), "status_code": view.get("status_code"),
                 "message": view.get("message", ""), "latency_ms": view.get("latency_ms"),
                 "details": {**(view.get("details") or {}), **extra}, "tested_at": to_rfc3339(utc_now())}
@@ -262,3 +301,17 @@ class IntegrationService:
         if found is None:
             raise NotFound("Integration not found")
         return found
+
+
+def integration_service(settings: CopilotIntegrationSettings, store: CopilotStore) -> IntegrationService:
+    """The service as the functions run it: credentials in Secrets Manager under the stage's prefix, connection
+    tests through the guarded outbound client (or AWS), never naming the platform's own account."""
+    from opsdesk.monitoring import probe  # noqa: PLC0415 - with the outbound client, for the routes that test
+    from opsdesk.outbound import GuardedHttpClient, OutboundPolicy  # noqa: PLC0415
+    from opsdesk.secrets import SecretsManagerStore  # noqa: PLC0415
+
+    secrets = SecretsManagerStore(settings.secret_prefix, region=settings.aws_region,
+                                  endpoint_url=settings.aws_endpoint_url)
+    client = GuardedHttpClient(OutboundPolicy(allowed_http_hosts=settings.allowed_http_hosts))
+    return IntegrationService(store, secrets, lambda kind, config, credentials: probe(
+        kind, config, credentials, client), reserved_accounts=frozenset(filter(None, [settings.platform_account_id])))

@@ -116,7 +116,7 @@ def to_json(record: Any, unset_left_out: frozenset[str] = frozenset()) -> str:
                        if not (f.name in unset_left_out and getattr(record, f.name) is None)}, separators=(",", ":"))
 
 
-TIME_FIELDS = {"created_at", "updated_at", "detected_at", "joined_at", "starts_at", "ends_at", "at"}
+TIME_FIELDS = {"created_at", "updated_at", "detected_at", "joined_at", "starts_at", "ends_at", "at", "verified_at"}
 
 
 def _times(data: dict[str, Any]) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def hypothesis_item(tenant_id: str, project_id: str, hypothesis: StoredHypothesi
                       data=to_json(hypothesis))
 
 
-INTEGRATION_FIELDS_ADDED = frozenset({"verified_account"})
+INTEGRATION_FIELDS_ADDED = frozenset({"verified_account", "verified_at"})
 """Integration fields newer than the first integrations stored (2026-12-08)."""
 
 

@@ -165,3 +165,13 @@ def project_partitions(tenant_id: str, project_id: str) -> tuple[str, ...]:
 
 def purge_sk(deleted_at: datetime, tenant_id: str, project_id: str) -> str:
     return f"{to_rfc3339(deleted_at)}#{tenant_id}#{project_id}"
+
+
+# Proven AWS accounts (opsdesk.copilot.proofs): one item per proven cloudwatch integration, in a partition of their
+# own, sorted by when the proof is due again, written in the integration's transaction
+
+PROOFS_PK = "APROOFS"
+
+
+def proof_sk(due_at: datetime, tenant_id: str, project_id: str, integration_id: str) -> str:
+    return f"{to_rfc3339(due_at)}#{tenant_id}#{project_id}#{integration_id}"

@@ -1,8 +1,10 @@
 """MonitoringRepository: what the copilot's monitoring side stores on the IncidentsTable: integrations with
-their alert route entries (opsdesk.alerts.routes, one transaction), and the alerts and changes they deliver."""
+their alert route entries (opsdesk.alerts.routes) and their proven account's due check (opsdesk.copilot.proofs),
+one transaction, and the alerts and changes they deliver."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from opsdesk.alerts.routes import (
     route_entries,
     route_item,
 )
+from opsdesk.clock import to_rfc3339
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     RecordItem,
@@ -29,6 +32,7 @@ from opsdesk.copilot.items import (
     integration_item,
     integration_record,
 )
+from opsdesk.copilot.proofs import DueProof, DueProofPage, proof_due
 from opsdesk.copilot.records import Alert, ChangeEvent, Integration
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
 from opsdesk.dynamo import Outcome, domain_error_for, get_item
@@ -88,6 +92,8 @@ class MonitoringRepository(CopilotTableRepository):
             raise NotFound("Integration not found")
         stale = _routes_left_by(tenant_id, before) if before else []
         fresh = _routes(tenant_id, integration)
+        proof_before = proof_item(tenant_id, before) if before else None
+        proof_after = proof_item(tenant_id, integration)
         held = claimed_accounts(fresh)
         released = claimed_accounts(stale) - held
         taken = _held_elsewhere(held, tenant_id)  # the transaction's condition holds it too; this says why first
@@ -110,6 +116,10 @@ class MonitoringRepository(CopilotTableRepository):
                 claim_account(tx, tenant_id, account, integration.id)
             for account in sorted(released):
                 release_account(tx, account, integration.id)
+            if proof_before is not None and (proof_after is None or proof_after.sk != proof_before.sk):
+                tx.delete(proof_before)
+            if proof_after is not None and (proof_before is None or proof_before.sk != proof_after.sk):
+                tx.save(proof_after)
 
         def ours_already() -> Outcome:  # a retried write whose first attempt did commit
             now = get_item(RecordItem, keys.project_pk(tenant_id, integration.project_id),
@@ -118,6 +128,23 @@ class MonitoringRepository(CopilotTableRepository):
                 else Outcome.CONFLICT
 
         self._commit(write, lambda: _refused(held, tenant_id, create), ours_already)
+
+    def due_proofs(self, now: datetime, limit: int, after: str | None = None) -> DueProofPage:
+        """Proven AWS accounts due to be proven again (opsdesk.copilot.proofs), the longest due first."""
+        due_by = f"{to_rfc3339(now)}#~"
+        condition = RecordItem.sk <= due_by if after is None else RecordItem.sk.between(after, due_by)
+        items = [i for i in self._query(keys.PROOFS_PK, condition, limit=limit + 1) if i.sk != after][:limit]
+        proofs = []
+        for item in items:
+            data = json.loads(item.data)
+            proofs.append(DueProof(data["tenantId"], data["projectId"], data["integrationId"], item.sk))
+        return DueProofPage(tuple(proofs), items[-1].sk if len(items) == limit else None)
+
+    def forget_proof(self, proof: DueProof) -> None:
+        try:
+            RecordItem(keys.PROOFS_PK, proof.marker).delete()
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Write failed") from exc
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None:
         item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.integration_sk(integration_id))
@@ -155,6 +182,9 @@ def stage_integration_delete(tx: TransactWrite, tenant_id: str, integration: Int
     routes = _routes_left_by(tenant_id, integration)
     for entry in routes:
         tx.delete(route_item(entry))
+    proof = proof_item(tenant_id, integration)
+    if proof is not None:
+        tx.delete(proof)
     for account in sorted(claimed_accounts(routes)):
         release_account(tx, account, integration.id)
 
@@ -171,6 +201,16 @@ def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
         return Conflict(ACCOUNT_HELD.format(account=account))
     return Conflict("Integration already exists, or its project is being deleted" if create else
                     "The integration changed meanwhile, or its project is being deleted; reload and retry")
+
+
+def proof_item(tenant_id: str, integration: Integration) -> RecordItem | None:
+    """The item that has a proven account checked again (opsdesk.copilot.proofs), None while it routes none."""
+    due = proof_due(integration)
+    if due is None:
+        return None
+    data = {"tenantId": tenant_id, "projectId": integration.project_id, "integrationId": integration.id}
+    return RecordItem(keys.PROOFS_PK, keys.proof_sk(due, tenant_id, integration.project_id, integration.id),
+                      kind="proof", data=json.dumps(data))
 
 
 def _routes_left_by(tenant_id: str, integration: Integration) -> list[RouteEntry]:

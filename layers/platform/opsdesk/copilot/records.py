@@ -173,6 +173,8 @@ class Integration:
     verified_account: str | None = None
     """A `cloudwatch` integration's AWS account once the platform has assumed a role in it with the tenant's
     external ID (opsdesk.copilot.integrations): only then do the account's alarms reach the project."""
+    verified_at: datetime | None = None
+    """When the account was last proven: a scheduled check proves it again a day later (opsdesk.copilot.proofs)."""
 
 
 @frozen

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from opsdesk.copilot.proofs import DueProof, DueProofPage
 from opsdesk.copilot.records import (
     Alert,
     ChangeEvent,
@@ -142,6 +143,13 @@ class CopilotStore(Protocol):
     def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]: ...
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None: ...
+
+    def due_proofs(self, now: datetime, limit: int, after: str | None = None) -> DueProofPage:
+        """Proven AWS accounts due to be proven again by `now` (opsdesk.copilot.proofs), the longest due first;
+        their items are written, moved and deleted with their integrations."""
+        ...
+
+    def forget_proof(self, proof: DueProof) -> None: ...
 
     # Analytics aggregates (kept on write)
 
