@@ -19,7 +19,6 @@ from opsdesk.apimap import ScheduledJob
 RETRY_ATTEMPTS = 2
 
 
-
 def rate_expression(minutes: int) -> str:
     """An EventBridge Scheduler rate: `rate(1 minute)`, `rate(5 minutes)` (the unit must agree with the value)."""
     return f"rate({minutes} {'minute' if minutes == 1 else 'minutes'})"

@@ -726,11 +726,11 @@ def pointed(integration: Integration, config: dict[str, str]) -> Integration:
     return replace(integration, config=config, verified_account=config["account_id"])
 
 
-def proofs_due(store: CopilotStore, when: datetime, integration_id: str) -> list[str]:
+def proofs_due(store: CopilotStore, when: datetime, integration_id: str, per_page: int = 25) -> list[str]:
     """The markers of the integration's proofs due by `when`, every page read (other cases' proofs are due too)."""
     markers, after = [], None
     while True:
-        page = store.due_proofs(when, 25, after)
+        page = store.due_proofs(when, per_page, after)
         markers += [proof.marker for proof in page.proofs if proof.integration_id == integration_id]
         if page.after is None:
             return markers
@@ -757,6 +757,30 @@ def test_a_proven_account_is_due_a_day_after_its_proof_and_its_item_moves_with_e
     assert proofs_due(store, T0 + day * 30, made.id) == [moved]
     store.delete_integration(reg.tenant.id, proven_again)
     assert proofs_due(store, T0 + day * 30, made.id) == []
+
+
+def test_due_proofs_are_read_a_page_at_a_time_each_once_and_a_stale_one_is_forgotten(local_aws: Any) -> None:
+    import json
+
+    from opsdesk.copilot import keys
+    from opsdesk.copilot.items import RecordItem
+    from opsdesk.copilot.proofs import DueProof
+
+    store = moto_copilot_store()
+    reg = register(store)
+    made = [proven_cloudwatch(reg.project.id, {"account_id": f"{uuid.uuid4().int % 10**12:012d}",
+                                               "region": "eu-west-1"}) for _ in range(3)]
+    for integration in made:
+        store.save_integration(reg.tenant.id, integration, create=True)
+    stale = DueProof(reg.tenant.id, reg.project.id, "gone", keys.proof_sk(T0, reg.tenant.id, reg.project.id, "gone"))
+    RecordItem(keys.PROOFS_PK, stale.marker, kind="proof", data=json.dumps(
+        {"tenantId": reg.tenant.id, "projectId": reg.project.id, "integrationId": "gone"})).save()
+
+    for integration in made:  # pages of one: each read once, in order, whatever else is due
+        assert len(proofs_due(store, T0 + timedelta(days=1), integration.id, per_page=1)) == 1
+    assert proofs_due(store, T0, "gone") == [stale.marker]
+    store.forget_proof(stale)
+    assert proofs_due(store, T0, "gone") == []
 
 
 def test_a_project_delete_takes_its_integrations_proofs(store: CopilotStore) -> None:

@@ -252,8 +252,10 @@ COPILOT = ApiModule(
         every_seconds=3600,
         purpose="prove again, a day after, the AWS accounts cloudwatch integrations proved (routes taken away when "
                 "the tenant's role refuses the platform)",
-        when_runs_fail="Proofs past their day stay (their accounts keep routing) until a run succeeds; each stays due, "
-                       "so once the cause is fixed the next runs catch up; then purge the queue to clear the alarm.",
+        when_runs_fail="Proofs past their day keep routing until a run succeeds (each stays due); then purge the "
+                       "queue. Mostly refused: check the platform's STS grants; if real, invoke with "
+                       '{"believeRefusals": true}.',
+
     ),),
 )
 

@@ -22,9 +22,15 @@ PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 AWS_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 AWS_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 IAM_ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-AWS_RETRYABLE_CODES = frozenset({"Throttling", "ThrottlingException", "RequestLimitExceeded", "ServiceUnavailable",
-                                 "InternalFailure", "InternalError", "RequestTimeout", "RequestTimeoutException"})
-"""AWS error codes that say nothing about the settings: the call may pass when retried."""
+AWS_RETRYABLE_CODES = frozenset({
+    "Throttling", "ThrottlingException", "RequestLimitExceeded", "ServiceUnavailable", "InternalFailure",
+    "InternalError", "RequestTimeout", "RequestTimeoutException",
+    # the platform's own credentials, clock or region, never the tenant's role
+    "ExpiredToken", "ExpiredTokenException", "RequestExpired", "SignatureDoesNotMatch", "UnrecognizedClientException",
+    "InvalidClientTokenId", "RegionDisabledException",
+})
+"""AWS error codes that say nothing about the tenant's settings: the call may pass when retried, or once the
+platform's side is mended."""
 AWS_SETTINGS_FAILURES = frozenset({"ParamValidationError"})
 """botocore failures without an AWS error code that are the settings' (the others are the platform's or the way's)."""
 AWS_FAILURES: tuple[tuple[frozenset[str], str], ...] = (

@@ -3,10 +3,20 @@ one (IntegrationService.recheck) on the fake store."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from opsdesk.copilot.proofs import PROVEN_FOR, DueProof, DueProofPage, Recheck, recheck_due_proofs
+from opsdesk.copilot.proofs import (
+    PROVEN_FOR,
+    STALE_AFTER,
+    DueProof,
+    DueProofPage,
+    ProofCheck,
+    Recheck,
+    recheck_due_proofs,
+    refusals_believed,
+)
 from opsdesk.copilot.requests import IntegrationCreateRequest, IntegrationUpdateRequest
 from tests.unit.copilot.test_integrations import ACCOUNT, WATCHING, Given
 
@@ -14,56 +24,95 @@ NOW = datetime(2026, 12, 8, 12, tzinfo=UTC)
 
 
 class Pages:
-    """Due proofs a page of two at a time, recording what was forgotten."""
+    """Due proofs a page at a time, recording what was forgotten."""
 
-    def __init__(self, markers: list[str]) -> None:
+    def __init__(self, markers: list[str], per_page: int = 2) -> None:
         self.markers = markers
+        self.per_page = per_page
         self.forgotten: list[str] = []
         self.reads: list[str | None] = []
 
     def due_proofs(self, now: datetime, limit: int, after: str | None = None) -> DueProofPage:
         self.reads.append(after)
-        page = [m for m in self.markers if after is None or m > after][:2]
-        return DueProofPage(tuple(DueProof("t", "p", m, m) for m in page), page[-1] if len(page) == 2 else None)
+        page = [m for m in self.markers if after is None or m > after][:self.per_page]
+        return DueProofPage(tuple(DueProof("t", "p", m, m) for m in page),
+                            page[-1] if len(page) == self.per_page else None)
 
     def forget_proof(self, proof: DueProof) -> None:
         self.forgotten.append(proof.marker)
 
 
+def checks(outcomes: dict[str, Recheck], written: list[str]) -> Callable[[DueProof], ProofCheck]:
+    def check(proof: DueProof) -> ProofCheck:
+        outcome = outcomes[proof.marker]
+
+        def apply() -> Recheck:
+            written.append(proof.marker)
+            return outcome
+
+        return ProofCheck(proof, outcome, apply if outcome in (Recheck.KEPT, Recheck.REVOKED) else None)
+
+    return check
+
+
 def test_a_run_checks_every_due_proof_a_page_at_a_time_and_forgets_only_the_gone() -> None:
     pages = Pages(["a", "b", "c", "d", "e"])
+    written: list[str] = []
     outcomes = {"a": Recheck.KEPT, "b": Recheck.REVOKED, "c": Recheck.RETRY, "d": Recheck.GONE, "e": Recheck.KEPT}
-    seen: list[str] = []
 
-    def recheck(proof: DueProof) -> Recheck:
-        seen.append(proof.marker)
-        return outcomes[proof.marker]
+    run = recheck_due_proofs(pages, checks(outcomes, written), NOW, lambda: False)
 
-    run = recheck_due_proofs(pages, recheck, NOW, lambda: False)
-
-    assert seen == ["a", "b", "c", "d", "e"] and pages.reads == [None, "b", "d"]  # a retried one is not read twice
+    assert written == ["a", "b", "e"] and pages.reads == [None, "b", "d"]  # a retried one is not read twice
     assert pages.forgotten == ["d"]
-    assert (run.looked, run.kept, run.revoked, run.retry, run.failed, run.out_of_time) == (5, 2, 1, 1, 0, False)
+    assert (run.looked, run.kept, run.revoked, run.retry, run.held, run.failed, run.out_of_time) == (
+        5, 2, 1, 1, 0, 0, False)
+
+
+def test_a_page_mostly_refused_takes_nothing_away_and_says_so_unless_an_operator_believes_it() -> None:
+    markers = [f"m{i}" for i in range(10)]
+    outcomes = dict.fromkeys(markers, Recheck.REVOKED) | {"m0": Recheck.KEPT, "m1": Recheck.KEPT}
+    written: list[str] = []
+
+    run = recheck_due_proofs(Pages(markers, per_page=10), checks(outcomes, written), NOW, lambda: False)
+    believed = recheck_due_proofs(Pages(markers, per_page=10), checks(outcomes, []), NOW, lambda: False,
+                                  believe_refusals=True)
+
+    assert written == ["m0", "m1"] and (run.kept, run.revoked, run.held) == (2, 0, 8)
+    assert (believed.revoked, believed.held) == (8, 0)
+
+
+def test_a_few_refusals_or_a_minority_of_a_page_are_believed() -> None:
+    assert refusals_believed(3, 3) and refusals_believed(10, 20)
+    assert not refusals_believed(4, 4) and not refusals_believed(11, 20)
 
 
 def test_a_check_that_fails_is_counted_and_the_others_go_on() -> None:
-    def recheck(proof: DueProof) -> Recheck:
+    def check(proof: DueProof) -> ProofCheck:
         if proof.marker == "a":
             raise RuntimeError("the secret could not be read")
-        return Recheck.KEPT
+        return ProofCheck(proof, Recheck.KEPT, lambda: Recheck.KEPT)
 
-    run = recheck_due_proofs(Pages(["a", "b"]), recheck, NOW, lambda: False)
+    run = recheck_due_proofs(Pages(["a", "b"]), check, NOW, lambda: False)
 
     assert (run.looked, run.kept, run.failed) == (2, 1, 1)
 
 
-def test_a_run_out_of_time_stops_before_the_next_check() -> None:
+def test_a_run_out_of_time_stops_before_the_next_check_and_applies_what_it_checked() -> None:
+    written: list[str] = []
     checked: list[str] = []
 
-    run = recheck_due_proofs(Pages(["a", "b", "c"]), lambda p: checked.append(p.marker) or Recheck.KEPT, NOW,
-                             lambda: len(checked) == 2)
+    def check(proof: DueProof) -> ProofCheck:
+        checked.append(proof.marker)
+        return checks(dict.fromkeys("abc", Recheck.KEPT), written)(proof)
 
-    assert checked == ["a", "b"] and run.out_of_time and run.looked == 2
+    run = recheck_due_proofs(Pages(["a", "b", "c"], per_page=3), check, NOW, lambda: len(checked) == 2)
+
+    assert checked == written == ["a", "b"] and run.out_of_time and run.looked == 2
+
+
+def applied(found: ProofCheck) -> Recheck:
+    assert found.apply is not None
+    return found.apply()
 
 
 def due_now(given: Given) -> DueProof:
@@ -75,7 +124,7 @@ def test_a_proof_that_passes_again_is_kept_for_another_day() -> None:
     given = Given()
     made = given.proven()
 
-    outcome = given.service.recheck(due_now(given), NOW + PROVEN_FOR * 2)
+    outcome = applied(given.service.check_proof(due_now(given), NOW + PROVEN_FOR * 2))
 
     after = given.store.get_integration(given.principal.tenant_id, given.project_id, made.id)
     assert outcome is Recheck.KEPT and after is not None
@@ -90,7 +139,7 @@ def test_a_role_that_refuses_the_platform_now_takes_the_account_away_and_another
     given.probes.outcome = {"ok": False, "status_code": 403, "message": "CloudWatch refused: AccessDenied",
                             "latency_ms": 40}
 
-    outcome = given.service.recheck(due_now(given), NOW + PROVEN_FOR * 2)
+    outcome = applied(given.service.check_proof(due_now(given), NOW + PROVEN_FOR * 2))
 
     after = given.store.get_integration(given.principal.tenant_id, given.project_id, made.id)
     assert outcome is Recheck.REVOKED and after is not None and after.verified_account is None
@@ -107,9 +156,9 @@ def test_aws_not_answering_changes_nothing_and_the_proof_stays_due() -> None:
                             "retryable": True}
     proof = due_now(given)
 
-    outcome = given.service.recheck(proof, NOW + PROVEN_FOR * 2)
+    found = given.service.check_proof(proof, NOW + PROVEN_FOR * 2)
 
-    assert outcome is Recheck.RETRY
+    assert (found.outcome, found.apply) == (Recheck.RETRY, None)
     assert given.store.get_integration(given.principal.tenant_id, given.project_id, made.id) == made
     assert due_now(given) == proof
 
@@ -121,9 +170,9 @@ def test_a_proof_the_integration_no_longer_has_is_gone() -> None:
     given.store.integrations[given.principal.tenant_id, given.project_id][made.id] = replace(
         made, verified_at=made.verified_at + timedelta(hours=1) if made.verified_at else None)  # proven since
 
-    assert given.service.recheck(proof, NOW) is Recheck.GONE
+    assert given.service.check_proof(proof, NOW).outcome is Recheck.GONE
     given.store.integrations[given.principal.tenant_id, given.project_id].pop(made.id)
-    assert given.service.recheck(proof, NOW) is Recheck.GONE
+    assert given.service.check_proof(proof, NOW).outcome is Recheck.GONE
 
 
 def test_a_switched_off_or_unproven_integration_has_no_proof_due() -> None:
@@ -135,3 +184,26 @@ def test_a_switched_off_or_unproven_integration_has_no_proof_due() -> None:
     given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(enabled=False))
 
     assert given.store.due_proofs(NOW + PROVEN_FOR * 30, 10).proofs == ()
+
+
+def test_a_proof_aws_has_not_answered_for_days_is_taken_away() -> None:
+    given = Given()
+    given.proven()
+    given.probes.outcome = {"ok": False, "status_code": None, "message": "unreachable", "latency_ms": 3000,
+                            "retryable": True}
+    proof = due_now(given)
+    due = datetime.fromisoformat(proof.marker.split("#")[0].replace("Z", "+00:00"))  # to the millisecond
+
+    assert given.service.check_proof(proof, due + STALE_AFTER - timedelta(seconds=1)).outcome is Recheck.RETRY
+    assert applied(given.service.check_proof(proof, due + STALE_AFTER + timedelta(seconds=1))) is Recheck.REVOKED
+
+
+def test_a_check_whose_integration_changed_meanwhile_writes_nothing() -> None:
+    given = Given()
+    made = given.proven()
+    found = given.service.check_proof(due_now(given), NOW + PROVEN_FOR * 2)
+    renamed = replace(made, name="renamed")
+    given.store.integrations[given.principal.tenant_id, given.project_id][made.id] = renamed
+
+    assert applied(found) is Recheck.RETRY
+    assert given.store.get_integration(given.principal.tenant_id, given.project_id, made.id) == renamed

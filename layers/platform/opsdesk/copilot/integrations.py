@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot import keys
-from opsdesk.copilot.proofs import DueProof, Recheck, proof_due
+from opsdesk.copilot.proofs import STALE_AFTER, DueProof, ProofCheck, Recheck, proof_due
 from opsdesk.copilot.records import Integration, Role
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore
@@ -213,32 +213,40 @@ class IntegrationService:
                                      read=integration)  # a change made while the probe ran wins
         return result
 
-    def recheck(self, proof: DueProof, now: datetime) -> Recheck:
+    def check_proof(self, proof: DueProof, now: datetime) -> ProofCheck:
         """The scheduled check of a proven account (opsdesk.copilot.proofs): the connection test again, with the
         stored role. Kept for another day when it passes, taken away (routes, hold and proof) when the role refuses
-        the platform, left due when AWS does not answer or the integration changed meanwhile."""
+        the platform or AWS has not answered for STALE_AFTER past its due time, left due otherwise. Nothing is
+        written until the run applies it."""
         integration = self._store.get_integration(proof.tenant_id, proof.project_id, proof.integration_id)
         due = proof_due(integration) if integration is not None else None
         if integration is None or due is None or \
                 keys.proof_sk(due, proof.tenant_id, proof.project_id, proof.integration_id) != proof.marker:
-            return Recheck.GONE
+            return ProofCheck(proof, Recheck.GONE)
         credentials = self._stored(integration)
         view, extra = self._outcome(proof.tenant_id, integration.type, integration.config, credentials)
         result = self._result(view, extra)
-        if view.get("ok") and self._proven_by(integration.config, credentials) == integration.verified_account:
+        if view.get("ok"):
+            if self._proven_by(integration.config, credentials) != integration.verified_account:
+                return ProofCheck(proof, Recheck.RETRY)  # its role moved meanwhile: its own save proves it
             outcome, after = Recheck.KEPT, replace(integration, last_test=result, verified_at=now)
-        elif view.get("retryable"):
-            return Recheck.RETRY
+        elif view.get("retryable") and now - due < STALE_AFTER:
+            return ProofCheck(proof, Recheck.RETRY)
         else:
-            LOG.warning("AWS account %s of integration %s no longer proven: %s", integration.verified_account,
-                        integration.id, result["message"])
             outcome = Recheck.REVOKED
             after = replace(integration, last_test=result, verified_account=None, verified_at=None)
-        try:
-            self._store.save_integration(proof.tenant_id, after, create=False, read=integration)
-        except Conflict:  # changed meanwhile: whatever it is now, its own save has (re)placed its proof
-            return Recheck.RETRY
-        return outcome
+
+        def apply() -> Recheck:
+            try:
+                self._store.save_integration(proof.tenant_id, after, create=False, read=integration)
+            except Conflict:  # changed meanwhile: whatever it is now, its own save has (re)placed its proof
+                return Recheck.RETRY
+            if outcome is Recheck.REVOKED:
+                LOG.warning("AWS account %s of integration %s is no longer proven: %s",
+                            integration.verified_account, integration.id, result["message"])
+            return outcome
+
+        return ProofCheck(proof, outcome, apply)
 
     def _proven_account(self, tenant_id: str, kind: str, config: Mapping[str, Any], credentials: Mapping[str, str],
                         enabled: bool) -> str | None:

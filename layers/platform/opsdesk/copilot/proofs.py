@@ -68,11 +68,37 @@ class Recheck(StrEnum):
     KEPT = "kept"
     """Proven again: due a day later."""
     REVOKED = "revoked"
-    """The role refused the platform: the account routes nothing now."""
+    """The role refused the platform (or AWS has not answered for STALE_AFTER past the due time): the account
+    routes nothing now."""
     RETRY = "retry"
     """AWS did not answer, or the integration changed meanwhile: still due."""
     GONE = "gone"
     """The item is its integration's no longer (see DueProofs.forget_proof)."""
+    HELD = "held"
+    """Refused, but in a run that refused too many to believe (see refusals_believed): still due, and the run fails."""
+
+
+@frozen
+class ProofCheck:
+    """What checking a proof found, and the write that makes it so (None: nothing to write)."""
+
+    proof: DueProof
+    outcome: Recheck
+    apply: Callable[[], Recheck] | None = None
+    """Saves the integration kept or revoked; what it came to (RETRY: it changed meanwhile)."""
+
+
+def refusals_believed(refused: int, checked: int) -> bool:
+    """Whether a page's refusals are the tenants' doing. Tenants take roles away one at a time; a page whose checks
+    are mostly refused says the platform's side is wrong (its own IAM policy, an SCP, a broken deploy), and taking
+    every tenant's account away would be the wrong answer: those are held and the run fails (its alarm)."""
+    return refused <= MOST_REFUSALS_ALWAYS_BELIEVED or refused * 2 <= checked
+
+
+MOST_REFUSALS_ALWAYS_BELIEVED = 3
+STALE_AFTER = timedelta(days=3)
+"""A proof AWS has not answered for this long past its due time is taken away: a role that cannot be checked proves
+nothing (the tenant's region switched off, say)."""
 
 
 @frozen
@@ -81,37 +107,55 @@ class CheckRun:
     kept: int
     revoked: int
     retry: int
+    held: int
     failed: int
     """Proofs whose check failed this run (logged; the next run tries again)."""
     out_of_time: bool
 
 
-def recheck_due_proofs(proofs: DueProofs, recheck: Callable[[DueProof], Recheck], now: datetime,
-                       out_of_time: Callable[[], bool]) -> CheckRun:
-    """One run: every proof due by `now`, the longest due first, checked again while there is time."""
+def recheck_due_proofs(proofs: DueProofs, check: Callable[[DueProof], ProofCheck], now: datetime,
+                       out_of_time: Callable[[], bool], *, believe_refusals: bool = False) -> CheckRun:
+    """One run: every proof due by `now`, the longest due first, checked again a page at a time while there is
+    time; a page's refusals are applied only when believed (refusals_believed, or `believe_refusals`: an operator's
+    run once the platform's side is known to be right)."""
     counts = dict.fromkeys(Recheck, 0)
     looked = failed = 0
     after: str | None = None
     while True:
         page = proofs.due_proofs(now, PROOFS_PER_PAGE, after)
+        checks: list[ProofCheck] = []
+        stopped = False
         for proof in page.proofs:
             if out_of_time():
-                return _run(looked, counts, failed, out_of_time=True)
+                stopped = True
+                break
             looked += 1
             try:
-                outcome = recheck(proof)
-                if outcome is Recheck.GONE:
-                    proofs.forget_proof(proof)
-                counts[outcome] += 1
+                checks.append(check(proof))
             except Exception:  # noqa: BLE001 - whatever one check meets, the others go on; the run then fails
                 LOG.exception("checking the AWS account proof of integration %s of tenant %s failed",
                               proof.integration_id, proof.tenant_id)
                 failed += 1
-        if page.after is None:
-            return _run(looked, counts, failed, out_of_time=False)
+        refused = sum(1 for c in checks if c.outcome is Recheck.REVOKED)
+        believed = believe_refusals or refusals_believed(refused, len(checks))
+        for found in checks:
+            outcome, failed = _applied(proofs, found, believed, failed)
+            if outcome is not None:
+                counts[outcome] += 1
+        if stopped or page.after is None:
+            return CheckRun(looked, counts[Recheck.KEPT], counts[Recheck.REVOKED], counts[Recheck.RETRY],
+                            counts[Recheck.HELD], failed, stopped)
         after = page.after
 
 
-def _run(looked: int, counts: dict[Recheck, int], failed: int, *, out_of_time: bool) -> CheckRun:
-    return CheckRun(looked, counts[Recheck.KEPT], counts[Recheck.REVOKED], counts[Recheck.RETRY], failed,
-                    out_of_time)
+def _applied(proofs: DueProofs, found: ProofCheck, believed: bool, failed: int) -> tuple[Recheck | None, int]:
+    """What one check came to once written; None when the write failed (counted in `failed`)."""
+    if found.outcome is Recheck.REVOKED and not believed:
+        return Recheck.HELD, failed
+    try:
+        if found.outcome is Recheck.GONE:
+            proofs.forget_proof(found.proof)
+        return (found.apply() if found.apply is not None else found.outcome), failed
+    except Exception:  # noqa: BLE001 - as above
+        LOG.exception("saving the AWS account proof check of integration %s failed", found.proof.integration_id)
+        return None, failed + 1
