@@ -34,13 +34,16 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                              believe_refusals=event.get("believeRefusals") is True)
     metrics.add_metric(name="AccountProofsRevoked", unit=MetricUnit.Count, value=run.revoked)
     summary = {"looked": run.looked, "kept": run.kept, "revoked": run.revoked, "retry": run.retry,
-               "held": run.held, "failed": run.failed, "outOfTime": run.out_of_time}
+               "held": run.held, "overdue": run.overdue, "failed": run.failed, "outOfTime": run.out_of_time}
     if run.looked:
         logger.info("AWS account proofs checked", extra=summary)
     if run.held:  # most checks refused: the platform's side is suspect (docs/decisions.md); an operator looks
         raise RuntimeError(f"{run.held} AWS account proofs were refused in pages mostly refused, and kept: check the "
                            "platform's STS permissions; if the refusals are real, invoke the function with "
                            f'{{"believeRefusals": true}}: {summary}')
+    if run.overdue:  # a role AWS has not answered for days proves nothing, but the cause may be ours: a person looks
+        raise RuntimeError(f"{run.overdue} AWS account proofs have had no answer from AWS for days: see the "
+                           f"integrations' last_test and the logs: {summary}")
     if run.failed:  # each is logged; failing the run raises the function's alarm, and the next run tries again
         raise RuntimeError(f"{run.failed} AWS account proofs could not be checked: {summary}")
     return summary

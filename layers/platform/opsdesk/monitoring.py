@@ -27,7 +27,8 @@ AWS_RETRYABLE_CODES = frozenset({
     "InternalError", "RequestTimeout", "RequestTimeoutException",
     # the platform's own credentials, clock or region, never the tenant's role
     "ExpiredToken", "ExpiredTokenException", "RequestExpired", "SignatureDoesNotMatch", "UnrecognizedClientException",
-    "InvalidClientTokenId", "RegionDisabledException",
+    "InvalidClientTokenId", "RegionDisabledException", "IncompleteSignature", "InvalidSignatureException",
+    "MissingAuthenticationToken", "MissingAuthenticationTokenException",
 })
 """AWS error codes that say nothing about the tenant's settings: the call may pass when retried, or once the
 platform's side is mended."""

@@ -62,7 +62,7 @@ def test_a_run_checks_every_due_proof_a_page_at_a_time_and_forgets_only_the_gone
 
     run = recheck_due_proofs(pages, checks(outcomes, written), NOW, lambda: False)
 
-    assert written == ["a", "b", "e"] and pages.reads == [None, "b", "d"]  # a retried one is not read twice
+    assert written == ["a", "e", "b"] and pages.reads == [None, "b", "d"]  # a retried one is not read twice
     assert pages.forgotten == ["d"]
     assert (run.looked, run.kept, run.revoked, run.retry, run.held, run.failed, run.out_of_time) == (
         5, 2, 1, 1, 0, 0, False)
@@ -81,7 +81,17 @@ def test_a_page_mostly_refused_takes_nothing_away_and_says_so_unless_an_operator
     assert (believed.revoked, believed.held) == (8, 0)
 
 
-def test_a_few_refusals_or_a_minority_of_a_page_are_believed() -> None:
+def test_refusals_are_weighed_over_the_whole_run_so_a_short_last_page_takes_nothing_away() -> None:
+    markers = [f"m{i:02}" for i in range(28)]
+    written: list[str] = []
+
+    run = recheck_due_proofs(Pages(markers, per_page=25), checks(dict.fromkeys(markers, Recheck.REVOKED), written),
+                             NOW, lambda: False)
+
+    assert written == [] and (run.revoked, run.held) == (0, 28)
+
+
+def test_a_few_refusals_or_a_minority_of_a_run_are_believed() -> None:
     assert refusals_believed(3, 3) and refusals_believed(10, 20)
     assert not refusals_believed(4, 4) and not refusals_believed(11, 20)
 
@@ -186,7 +196,7 @@ def test_a_switched_off_or_unproven_integration_has_no_proof_due() -> None:
     assert given.store.due_proofs(NOW + PROVEN_FOR * 30, 10).proofs == ()
 
 
-def test_a_proof_aws_has_not_answered_for_days_is_taken_away() -> None:
+def test_a_proof_aws_has_not_answered_for_days_is_reported_not_taken_away() -> None:
     given = Given()
     given.proven()
     given.probes.outcome = {"ok": False, "status_code": None, "message": "unreachable", "latency_ms": 3000,
@@ -194,8 +204,11 @@ def test_a_proof_aws_has_not_answered_for_days_is_taken_away() -> None:
     proof = due_now(given)
     due = datetime.fromisoformat(proof.marker.split("#")[0].replace("Z", "+00:00"))  # to the millisecond
 
-    assert given.service.check_proof(proof, due + STALE_AFTER - timedelta(seconds=1)).outcome is Recheck.RETRY
-    assert applied(given.service.check_proof(proof, due + STALE_AFTER + timedelta(seconds=1))) is Recheck.REVOKED
+    before = given.service.check_proof(proof, due + STALE_AFTER - timedelta(seconds=1))
+    after = given.service.check_proof(proof, due + STALE_AFTER + timedelta(seconds=1))
+
+    assert (before.outcome, before.overdue, before.apply) == (Recheck.RETRY, False, None)
+    assert (after.outcome, after.overdue, after.apply) == (Recheck.RETRY, True, None)  # reported, not taken away
 
 
 def test_a_check_whose_integration_changed_meanwhile_writes_nothing() -> None:
@@ -207,3 +220,15 @@ def test_a_check_whose_integration_changed_meanwhile_writes_nothing() -> None:
 
     assert applied(found) is Recheck.RETRY
     assert given.store.get_integration(given.principal.tenant_id, given.project_id, made.id) == renamed
+
+
+def test_a_stored_role_no_longer_in_the_proven_account_takes_the_proof_away() -> None:
+    given = Given()
+    made = given.proven()
+    given.secrets.values[made.secret_ref or ""] = {"role_arn": "arn:aws:iam::777788889999:role/alarms"}
+
+    found = given.service.check_proof(due_now(given), NOW + PROVEN_FOR * 2)
+
+    assert found.outcome is Recheck.REVOKED and applied(found) is Recheck.REVOKED
+    after = given.store.get_integration(given.principal.tenant_id, given.project_id, made.id)
+    assert after is not None and after.verified_account is None

@@ -216,8 +216,8 @@ class IntegrationService:
     def check_proof(self, proof: DueProof, now: datetime) -> ProofCheck:
         """The scheduled check of a proven account (opsdesk.copilot.proofs): the connection test again, with the
         stored role. Kept for another day when it passes, taken away (routes, hold and proof) when the role refuses
-        the platform or AWS has not answered for STALE_AFTER past its due time, left due otherwise. Nothing is
-        written until the run applies it."""
+        the platform or is no longer in the account, left due when AWS does not answer (overdue once that has
+        lasted STALE_AFTER past its due time). Nothing is written until the run applies it."""
         integration = self._store.get_integration(proof.tenant_id, proof.project_id, proof.integration_id)
         due = proof_due(integration) if integration is not None else None
         if integration is None or due is None or \
@@ -226,13 +226,11 @@ class IntegrationService:
         credentials = self._stored(integration)
         view, extra = self._outcome(proof.tenant_id, integration.type, integration.config, credentials)
         result = self._result(view, extra)
-        if view.get("ok"):
-            if self._proven_by(integration.config, credentials) != integration.verified_account:
-                return ProofCheck(proof, Recheck.RETRY)  # its role moved meanwhile: its own save proves it
+        if view.get("ok") and self._proven_by(integration.config, credentials) == integration.verified_account:
             outcome, after = Recheck.KEPT, replace(integration, last_test=result, verified_at=now)
-        elif view.get("retryable") and now - due < STALE_AFTER:
-            return ProofCheck(proof, Recheck.RETRY)
-        else:
+        elif view.get("retryable"):
+            return ProofCheck(proof, Recheck.RETRY, overdue=now - due >= STALE_AFTER)
+        else:  # refused, or its stored role is in another account now (a save of unknown outcome stored it)
             outcome = Recheck.REVOKED
             after = replace(integration, last_test=result, verified_account=None, verified_at=None)
 

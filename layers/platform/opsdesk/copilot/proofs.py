@@ -68,14 +68,13 @@ class Recheck(StrEnum):
     KEPT = "kept"
     """Proven again: due a day later."""
     REVOKED = "revoked"
-    """The role refused the platform (or AWS has not answered for STALE_AFTER past the due time): the account
-    routes nothing now."""
+    """The role refused the platform, or the stored role is in another account now: the account routes nothing."""
     RETRY = "retry"
     """AWS did not answer, or the integration changed meanwhile: still due."""
     GONE = "gone"
     """The item is its integration's no longer (see DueProofs.forget_proof)."""
     HELD = "held"
-    """Refused, but in a run that refused too many to believe (see refusals_believed): still due, and the run fails."""
+    """Refused, in a run that refused too many to believe (see refusals_believed): still due, and the run fails."""
 
 
 @frozen
@@ -85,20 +84,23 @@ class ProofCheck:
     proof: DueProof
     outcome: Recheck
     apply: Callable[[], Recheck] | None = None
-    """Saves the integration kept or revoked; what it came to (RETRY: it changed meanwhile)."""
+    """Saves the integration kept or revoked, if it is still as checked; what it came to (RETRY: it changed)."""
+    overdue: bool = False
+    """AWS has not answered it for STALE_AFTER past its due time: the run says so (its alarm)."""
 
 
-def refusals_believed(refused: int, checked: int) -> bool:
-    """Whether a page's refusals are the tenants' doing. Tenants take roles away one at a time; a page whose checks
-    are mostly refused says the platform's side is wrong (its own IAM policy, an SCP, a broken deploy), and taking
-    every tenant's account away would be the wrong answer: those are held and the run fails (its alarm)."""
-    return refused <= MOST_REFUSALS_ALWAYS_BELIEVED or refused * 2 <= checked
+def refusals_believed(refused: int, decided: int) -> bool:
+    """Whether a run's refusals are the tenants' doing (`decided`: its checks kept or refused). Tenants take roles
+    away one at a time; a run whose checks are mostly refused says the platform's side is wrong (its own IAM
+    policy, an SCP, a broken deploy), and taking every tenant's account away would be the wrong answer: those are
+    held, and the run fails (its alarm) until an operator mends the platform or believes them."""
+    return refused <= MOST_REFUSALS_ALWAYS_BELIEVED or refused * 2 <= decided
 
 
 MOST_REFUSALS_ALWAYS_BELIEVED = 3
 STALE_AFTER = timedelta(days=3)
-"""A proof AWS has not answered for this long past its due time is taken away: a role that cannot be checked proves
-nothing (the tenant's region switched off, say)."""
+"""A proof AWS has not answered for this long past its due time is reported (the run fails, its alarm): a role that
+cannot be checked proves nothing, but the reason may be the platform's, so a person decides."""
 
 
 @frozen
@@ -108,6 +110,8 @@ class CheckRun:
     revoked: int
     retry: int
     held: int
+    overdue: int
+    """Proofs left due that AWS has not answered for STALE_AFTER past their due time."""
     failed: int
     """Proofs whose check failed this run (logged; the next run tries again)."""
     out_of_time: bool
@@ -116,46 +120,57 @@ class CheckRun:
 def recheck_due_proofs(proofs: DueProofs, check: Callable[[DueProof], ProofCheck], now: datetime,
                        out_of_time: Callable[[], bool], *, believe_refusals: bool = False) -> CheckRun:
     """One run: every proof due by `now`, the longest due first, checked again a page at a time while there is
-    time; a page's refusals are applied only when believed (refusals_believed, or `believe_refusals`: an operator's
-    run once the platform's side is known to be right)."""
+    time. What is kept is written as it is found; refusals wait for the run's end and are written only when
+    believed (refusals_believed over the whole run, or `believe_refusals`: an operator's run once the platform's
+    side is known to be right). A write applies only to an integration still as it was checked."""
     counts = dict.fromkeys(Recheck, 0)
-    looked = failed = 0
+    looked = failed = overdue = 0
+    refusals: list[ProofCheck] = []
     after: str | None = None
-    while True:
+    stopped = False
+    while not stopped:
         page = proofs.due_proofs(now, PROOFS_PER_PAGE, after)
-        checks: list[ProofCheck] = []
-        stopped = False
         for proof in page.proofs:
             if out_of_time():
                 stopped = True
                 break
             looked += 1
             try:
-                checks.append(check(proof))
+                found = check(proof)
             except Exception:  # noqa: BLE001 - whatever one check meets, the others go on; the run then fails
                 LOG.exception("checking the AWS account proof of integration %s of tenant %s failed",
                               proof.integration_id, proof.tenant_id)
                 failed += 1
-        refused = sum(1 for c in checks if c.outcome is Recheck.REVOKED)
-        believed = believe_refusals or refusals_believed(refused, len(checks))
-        for found in checks:
-            outcome, failed = _applied(proofs, found, believed, failed)
-            if outcome is not None:
+                continue
+            overdue += found.overdue
+            if found.outcome is Recheck.REVOKED:
+                refusals.append(found)
+                continue
+            outcome = _applied(proofs, found)
+            if outcome is None:
+                failed += 1
+            else:
                 counts[outcome] += 1
-        if stopped or page.after is None:
-            return CheckRun(looked, counts[Recheck.KEPT], counts[Recheck.REVOKED], counts[Recheck.RETRY],
-                            counts[Recheck.HELD], failed, stopped)
+        if page.after is None:
+            break
         after = page.after
+    believed = believe_refusals or refusals_believed(len(refusals), counts[Recheck.KEPT] + len(refusals))
+    for found in refusals:
+        outcome = _applied(proofs, found) if believed else Recheck.HELD
+        if outcome is None:
+            failed += 1
+        else:
+            counts[outcome] += 1
+    return CheckRun(looked, counts[Recheck.KEPT], counts[Recheck.REVOKED], counts[Recheck.RETRY],
+                    counts[Recheck.HELD], overdue, failed, stopped)
 
 
-def _applied(proofs: DueProofs, found: ProofCheck, believed: bool, failed: int) -> tuple[Recheck | None, int]:
-    """What one check came to once written; None when the write failed (counted in `failed`)."""
-    if found.outcome is Recheck.REVOKED and not believed:
-        return Recheck.HELD, failed
+def _applied(proofs: DueProofs, found: ProofCheck) -> Recheck | None:
+    """What one check came to once written; None when the write failed (logged)."""
     try:
         if found.outcome is Recheck.GONE:
             proofs.forget_proof(found.proof)
-        return (found.apply() if found.apply is not None else found.outcome), failed
+        return found.apply() if found.apply is not None else found.outcome
     except Exception:  # noqa: BLE001 - as above
         LOG.exception("saving the AWS account proof check of integration %s failed", found.proof.integration_id)
-        return None, failed + 1
+        return None
