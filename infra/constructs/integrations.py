@@ -6,11 +6,14 @@ Capability.CUSTOMER_ROLES: sts:AssumeRole on the roles tenants name, in their ow
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
 from infra.constructs.functions import GroupFunction
 from infra.nag import acknowledge
+from opsdesk.secrets import TYPE_TAG
 from opsdesk.settings import CopilotIntegrationSettings
 
 SECRET_PREFIX_ENV = CopilotIntegrationSettings.variable_name("secret_prefix")
@@ -39,10 +42,12 @@ def grant_integration_secrets(function: GroupFunction, prefix: str) -> None:
 
 
 def grant_integration_secret_read(function: GroupFunction, prefix: str) -> None:
-    """Capability.INTEGRATION_SECRET_READ: the prefix, GetSecretValue under it only, and the platform's account."""
+    """Capability.INTEGRATION_SECRET_READ: the prefix, GetSecretValue under it of `cloudwatch` integrations' secrets
+    only (their TYPE_TAG; a role ARN, where other types keep API keys and tokens), and the platform's account."""
     function.function.add_environment(SECRET_PREFIX_ENV, prefix)
     function.function.add_environment(PLATFORM_ACCOUNT_ENV, Aws.ACCOUNT_ID)  # no role may be in it
-    _allow(function, ["secretsmanager:GetSecretValue"], prefix)
+    _allow(function, ["secretsmanager:GetSecretValue"], prefix,
+           conditions={"StringEquals": {f"secretsmanager:ResourceTag/{TYPE_TAG}": "cloudwatch"}})
 
 
 def grant_customer_roles(function: GroupFunction) -> None:
@@ -60,9 +65,11 @@ def grant_customer_roles(function: GroupFunction) -> None:
                 "ID only, and roles in the platform's own account are excluded.")
 
 
-def _allow(function: GroupFunction, secret_actions: list[str], prefix: str) -> None:
+def _allow(function: GroupFunction, secret_actions: list[str], prefix: str,
+           conditions: dict[str, Any] | None = None) -> None:
     resource = f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{prefix}/*"
-    function.role.add_to_policy(iam.PolicyStatement(actions=secret_actions, resources=[resource]))
+    function.role.add_to_policy(iam.PolicyStatement(actions=secret_actions, resources=[resource],
+                                                    conditions=conditions))
     acknowledge(
         function.role, f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:"
                        f"{prefix}/*]",

@@ -185,7 +185,7 @@ def production_prometheus_id() -> str:
 def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: str, at: datetime) -> None:
     secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=aws.region, endpoint_url=aws.endpoint)
     integration_id = stable_id(project_id, "integration", "prometheus")
-    reference = secrets.put(DEMO_TENANT, integration_id, {"token": "demo-prometheus-token",
+    reference = secrets.put(DEMO_TENANT, integration_id, kind="prometheus", values={"token": "demo-prometheus-token",
                                                           "webhook_token": DEMO_WEBHOOK_TOKEN})
     repository.save_integration(DEMO_TENANT, Integration(
         id=integration_id, project_id=project_id, type="prometheus", name="Production Prometheus",
@@ -196,7 +196,7 @@ def _seed_integration(aws: LocalAws, repository: CopilotRepository, project_id: 
     # Saved as proven, as its first save would leave it (the local STS reads the role's trust policy as AWS does).
     role_arn = demo_alarm_role(aws)
     integration_id = stable_id(project_id, "integration", "cloudwatch")
-    reference = secrets.put(DEMO_TENANT, integration_id, {"role_arn": role_arn})
+    reference = secrets.put(DEMO_TENANT, integration_id, {"role_arn": role_arn}, kind="cloudwatch")
     repository.save_integration(DEMO_TENANT, Integration(
         id=integration_id, project_id=project_id, type="cloudwatch", name="Production CloudWatch",
         config={"account_id": ACCOUNT_ID, "region": aws.region}, secret_ref=reference, credential_keys=("role_arn",),

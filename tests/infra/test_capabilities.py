@@ -17,6 +17,7 @@ from infra.constructs.integrations import SECRET_ACTIONS, SECRET_PREFIX_ENV
 from infra.constructs.mail import mail_environment
 from infra.settings import DEFAULT_CHAT_MODEL
 from opsdesk.apimap import MODULES, ApiModule, Capability, FunctionGroup
+from opsdesk.secrets import TYPE_TAG
 from tests.infra.conftest import (
     Synthesized,
     actions,
@@ -107,6 +108,8 @@ def test_only_integration_secret_groups_manage_secrets_and_only_under_the_stage_
         expected = {"secretsmanager:DeleteSecret"} if cleanup_only else \
             {"secretsmanager:GetSecretValue"} if read_only else set(SECRET_ACTIONS)
         assert actions(statement) == expected, name
+        assert statement.get("Condition") == ({"StringEquals": {f"secretsmanager:ResourceTag/{TYPE_TAG}": "cloudwatch"}}
+                                              if read_only else None), name
         assert [rendered(r) for r in listed(statement["Resource"])] == [
             ARN_PREFIX.replace("{service}", "secretsmanager") + f"secret:{prefix}/*"
         ]
@@ -256,7 +259,8 @@ def test_the_integration_secrets_the_store_writes_fall_under_the_granted_prefix(
         def __init__(self) -> None:
             self.names: list[str] = []
 
-        def create_secret(self, *, Name: str, SecretString: str) -> dict[str, str]:  # noqa: N803 - boto3's names
+        def create_secret(self, *, Name: str, SecretString: str,  # noqa: N803 - boto3's names
+                          Tags: list[dict[str, str]]) -> dict[str, str]:  # noqa: N803
             self.names.append(Name)
             return {"ARN": f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:{Name}-AbCdEf"}
 

@@ -226,7 +226,6 @@ def test_a_deleted_projects_integrations_go_with_their_credentials_and_alert_rou
     assert "DeletedDate" in secrets.describe_secret(SecretId=stored["ARN"])  # scheduled, as DELETE does it
 
 
-
 def test_a_credential_deleted_twice_is_deleted_without_an_error(local_aws: Any) -> None:
     from opsdesk.secrets import SecretsManagerStore
     from scripts.local.aws import INTEGRATION_SECRET_PREFIX
@@ -236,6 +235,24 @@ def test_a_credential_deleted_twice_is_deleted_without_an_error(local_aws: Any) 
 
     secrets.delete(reference)
     secrets.delete(reference)  # a second delete of the integration (or its project's) raced the first
+
+
+def test_a_credential_is_tagged_with_its_integrations_type_even_one_stored_before_tags(local_aws: Any) -> None:
+    import boto3
+
+    from opsdesk.secrets import TYPE_TAG, SecretsManagerStore
+    from scripts.local.aws import INTEGRATION_SECRET_PREFIX
+
+    secrets = SecretsManagerStore(INTEGRATION_SECRET_PREFIX, region=local_aws.region, endpoint_url=local_aws.endpoint)
+    client = boto3.client("secretsmanager", region_name=local_aws.region, endpoint_url=local_aws.endpoint)
+    tenant = str(uuid.uuid4())
+
+    tagged = secrets.put(tenant, str(uuid.uuid4()), {"role_arn": "arn:aws:iam::123456789012:role/r"}, kind="cloudwatch")
+    older = secrets.put(tenant, "older", {"role_arn": "arn:aws:iam::123456789012:role/r"})
+    secrets.put(tenant, "older", {"role_arn": "arn:aws:iam::123456789012:role/r"}, kind="cloudwatch")
+
+    for reference in (tagged, older):  # the scheduled check's grant reads only secrets with this tag
+        assert {"Key": TYPE_TAG, "Value": "cloudwatch"} in client.describe_secret(SecretId=reference)["Tags"]
 
 
 # Incidents

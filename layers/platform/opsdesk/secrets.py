@@ -11,10 +11,13 @@ from typing import Any, Protocol
 from opsdesk.awsclients import LazyClient
 from opsdesk.errors import DomainError
 
+TYPE_TAG = "opsdesk:type"
+"""The tag naming what a secret's owner is (a monitoring integration's type): a grant may read one type only."""
+
 
 class SecretStore(Protocol):
-    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str]) -> str:
-        """Create or replace the owner's secret; its ARN."""
+    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str], *, kind: str | None = None) -> str:
+        """Create or replace the owner's secret, tagged TYPE_TAG=`kind` when given; its ARN."""
         ...
 
     def get(self, reference: str) -> dict[str, str]: ...
@@ -28,18 +31,22 @@ class SecretsManagerStore:
         # On first use: most requests never touch a secret.
         self._secrets = LazyClient("secretsmanager", region=region, endpoint_url=endpoint_url, client=client)
 
-    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str]) -> str:
+    def put(self, tenant_id: str, owner_id: str, values: Mapping[str, str], *, kind: str | None = None) -> str:
         from botocore.exceptions import ClientError  # noqa: PLC0415
 
         name = f"{self._prefix}/{tenant_id}/{owner_id}"
         payload = json.dumps(dict(values), separators=(",", ":"))
+        tags = [{"Key": TYPE_TAG, "Value": kind}] if kind else []
         try:
             try:
-                return str(self._secrets().create_secret(Name=name, SecretString=payload)["ARN"])
+                return str(self._secrets().create_secret(Name=name, SecretString=payload, Tags=tags)["ARN"])
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "ResourceExistsException":
                     raise
-                return str(self._secrets().put_secret_value(SecretId=name, SecretString=payload)["ARN"])
+                arn = str(self._secrets().put_secret_value(SecretId=name, SecretString=payload)["ARN"])
+                if tags:  # one stored before secrets were tagged
+                    self._secrets().tag_resource(SecretId=name, Tags=tags)
+                return arn
         except ClientError as exc:
             raise DomainError("Credentials could not be stored") from _quiet(exc)
 

@@ -23,7 +23,7 @@ PLATFORM_ACCOUNT = "111122223333"
 
 
 class NoSecrets:
-    def put(self, tenant_id: str, owner_id: str, values: object) -> str:
+    def put(self, tenant_id: str, owner_id: str, values: object, *, kind: str | None = None) -> str:
         raise AssertionError("no credentials in these cases")
 
     def get(self, reference: str) -> dict[str, str]:
@@ -144,10 +144,12 @@ WATCHING = {"account_id": ACCOUNT, "region": "eu-west-1"}
 class KeptSecrets(NoSecrets):
     def __init__(self) -> None:
         self.values: dict[str, dict[str, str]] = {}
+        self.kinds: dict[str, str | None] = {}
 
-    def put(self, tenant_id: str, owner_id: str, values: object) -> str:
+    def put(self, tenant_id: str, owner_id: str, values: object, *, kind: str | None = None) -> str:
         assert isinstance(values, dict)
         self.values[f"secret-{owner_id}"] = dict(values)
+        self.kinds[f"secret-{owner_id}"] = kind
         return f"secret-{owner_id}"
 
     def get(self, reference: str) -> dict[str, str]:
@@ -206,6 +208,7 @@ def test_the_platforms_external_id_is_never_stored() -> None:
     given.service.test_existing(given.principal, given.project_id, made.id)
 
     assert given.secrets.values == {made.secret_ref: {"role_arn": ROLE}}
+    assert given.secrets.kinds == {made.secret_ref: "cloudwatch"}  # what the scheduled check may read
 
 
 def test_a_passing_test_proves_only_the_account_its_role_is_in() -> None:

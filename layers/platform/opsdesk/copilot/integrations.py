@@ -169,7 +169,7 @@ class IntegrationService:
             self._store.save_integration(tenant_id, integration, create=read is None, read=read)
             return integration
         before = None if read is None else self._stored(read)
-        reference = self._secrets.put(tenant_id, integration.id, credentials)
+        reference = self._secrets.put(tenant_id, integration.id, credentials, kind=integration.type)
         integration = replace(integration, secret_ref=reference, credential_keys=tuple(sorted(credentials)))
         try:
             self._store.save_integration(tenant_id, integration, create=read is None, read=read)
@@ -177,7 +177,7 @@ class IntegrationService:
             if before is None:
                 self._secrets.delete(reference)
             else:
-                self._secrets.put(tenant_id, integration.id, before)
+                self._secrets.put(tenant_id, integration.id, before, kind=integration.type)
             raise
         return integration
 
