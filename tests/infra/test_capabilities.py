@@ -259,8 +259,7 @@ def test_the_integration_secrets_the_store_writes_fall_under_the_granted_prefix(
         def __init__(self) -> None:
             self.names: list[str] = []
 
-        def create_secret(self, *, Name: str, SecretString: str,  # noqa: N803 - boto3's names
-                          Tags: list[dict[str, str]]) -> dict[str, str]:  # noqa: N803
+        def create_secret(self, *, Name: str, SecretString: str) -> dict[str, str]:  # noqa: N803 - boto3's names
             self.names.append(Name)
             return {"ARN": f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:{Name}-AbCdEf"}
 

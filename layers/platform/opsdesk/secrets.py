@@ -39,7 +39,8 @@ class SecretsManagerStore:
         tags = [{"Key": TYPE_TAG, "Value": kind}] if kind else []
         try:
             try:
-                return str(self._secrets().create_secret(Name=name, SecretString=payload, Tags=tags)["ARN"])
+                return str(self._secrets().create_secret(Name=name, SecretString=payload,
+                                                         **({"Tags": tags} if tags else {}))["ARN"])
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "ResourceExistsException":
                     raise
