@@ -205,10 +205,11 @@ class IntegrationService:
         integration = self._integration(context.tenant_id, project_id, integration_id)
         credentials = self._stored(integration)
         result = self._run(context.tenant_id, integration.type, integration.config, credentials)
-        proven = result["success"] and integration.type == "cloudwatch" and integration.enabled and \
-            self._proven_by(integration.config, credentials)
-        after = replace(integration, last_test=result, verified_account=proven, verified_at=utc_now()) if proven \
-            else replace(integration, last_test=result)
+        proven = self._proven_by(integration.config, credentials) \
+            if result["success"] and integration.type == "cloudwatch" and integration.enabled else None
+        after = replace(integration, last_test=result)
+        if proven is not None:
+            after = replace(after, verified_account=proven, verified_at=utc_now())
         self._store.save_integration(context.tenant_id, after, create=False,
                                      read=integration)  # a change made while the probe ran wins
         return result
