@@ -13,9 +13,8 @@ from opsdesk.analysis.providers import hypothesis_provider
 from opsdesk.batches import BatchResponse, Record, inserted_image, partial_batch_response
 from opsdesk.copilot.hypotheses import HypothesisService
 from opsdesk.copilot.repository import CopilotRepository
-from opsdesk.copilot.service import RANKING_CHANNEL
 from opsdesk.eventlog import EventLog
-from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, parse_stream_pk
+from opsdesk.events import EVENT_SK_PREFIX, PROJECT_SCOPE_SEPARATOR, RANKING_CHANNEL, parse_stream_pk
 from opsdesk.observability import logger
 from opsdesk.settings import HypothesisSettings, load_settings
 

@@ -1,7 +1,8 @@
-"""copilot-purge (scheduled, every 5 minutes): deletes what deleted projects left in the IncidentsTable, their
-incidents, hypotheses, alerts, changes, usage and alert groups, a batch at a time while the run has time
-(opsdesk.copilot.purge). Idempotent: overlapping or repeated runs delete nothing twice, and a run cut short leaves
-the rest to the next. A project whose purge failed fails the run, after the others were purged."""
+"""copilot-purge (scheduled, every 5 minutes): deletes what deleted projects left, their incidents, hypotheses,
+alerts, changes, usage and alert groups (IncidentsTable) and their event streams (EventsTable), a batch at a time
+while the run has time (opsdesk.copilot.purge). Idempotent: overlapping or repeated runs delete nothing twice,
+and a run cut short leaves the rest to the next. A project whose purge failed fails the run, after the others were
+purged."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from opsdesk.clock import utc_now
 from opsdesk.copilot.purge import purge_deleted_projects
 from opsdesk.copilot.purge_repository import PurgeRepository
+from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger, metrics
 from opsdesk.settings import CopilotSettings, load_settings
 
@@ -19,7 +21,7 @@ RESERVE_MILLIS = 20_000
 """Left of a run when it stops taking batches: one batch (a Query and four BatchWriteItem calls) fits well inside."""
 
 settings = load_settings(CopilotSettings)
-purges = PurgeRepository(settings=settings)
+purges = PurgeRepository(EventLog(), settings=settings)
 
 
 @logger.inject_lambda_context

@@ -1048,20 +1048,23 @@ def test_a_project_delete_is_done_before_its_credentials_are_touched(local_aws: 
 
 def fill_project(store: Any, tenant_id: str, project: Project) -> None:
     """Items in every partition a project has: incidents, a ranking with its usage and cache, feedback's priors,
-    alerts, a change, and its alert groups' items (written as the alert path keys them)."""
+    alerts, a change, and its alert groups' items (written as the alert path keys them); events in every stream."""
     from opsdesk.alerts.repository import dedup_key_key, delivery_key, group_key, service_key
+    from opsdesk.copilot.hypotheses import hypotheses_event
     from opsdesk.copilot.items import IncidentsTableItem
+    from opsdesk.copilot.service import alert_fired_event, incident_created_event, ranking_requested_event
 
     made = [incident(project.id, minute) for minute in range(3)]
     for one in made:
-        store.create_incident(tenant_id, one)
+        store.create_incident(tenant_id, one, [incident_created_event(one), ranking_requested_event(one)])
     ranked = hypothesis(made[0].id, 1)
     store.save_hypotheses(tenant_id, store.get_incident(tenant_id, project.id, made[0].id), [ranked], usage(),
-                          cache_key="k1")
+                          cache_key="k1", events=[hypotheses_event(made[0], [ranked])])
     store.set_feedback(tenant_id, project.id, ranked, "confirmed",
                        store.get_incident(tenant_id, project.id, made[0].id))
     for minute in (1, 2):
-        store.save_alert(tenant_id, alert(project.id, minute))
+        fired = alert(project.id, minute)
+        store.save_alert(tenant_id, fired, [alert_fired_event(fired)])
     store.save_change(tenant_id, ChangeEvent(str(uuid.uuid4()), project.id, "deployment", "checkout", "deploy",
                                              T0, "v1"))
     for key in (group_key(tenant_id, project.id, made[0].id), dedup_key_key(tenant_id, project.id, "disk-full"),
@@ -1070,11 +1073,21 @@ def fill_project(store: Any, tenant_id: str, project: Project) -> None:
 
 
 def project_items(tenant_id: str, project_id: str) -> int:
+    """The project's items in the IncidentsTable and in its event streams (heads and events)."""
     from opsdesk.copilot import keys
     from opsdesk.copilot.items import IncidentsTableItem
 
-    return sum(sum(1 for _ in IncidentsTableItem.query(pk, consistent_read=True))
-               for pk in keys.project_partitions(tenant_id, project_id))
+    return (sum(sum(1 for _ in IncidentsTableItem.query(pk, consistent_read=True))
+                for pk in keys.project_partitions(tenant_id, project_id))
+            + len(stream_items(tenant_id, project_id)))
+
+
+def stream_items(tenant_id: str, project_id: str) -> list[tuple[str, str]]:
+    from opsdesk.eventlog import _EventLogItem
+    from opsdesk.events import project_streams, stream_pk
+
+    return [(item.pk, item.sk) for stream in project_streams(project_id)
+            for item in _EventLogItem.query(stream_pk(tenant_id, stream), consistent_read=True)]
 
 
 class OneTenantsPurges:
@@ -1096,7 +1109,9 @@ def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_unti
         local_aws: Any) -> None:
     from opsdesk.copilot.purge import SETTLE, purge_deleted_projects
     from opsdesk.copilot.purge_repository import PurgeRepository
+    from opsdesk.copilot.service import incident_created_event
     from opsdesk.dynamo import metered_reads
+    from opsdesk.eventlog import EventLog
 
     # Given two projects of one tenant holding items in every partition a project has, and the second deleted
     store = moto_copilot_store()
@@ -1109,11 +1124,12 @@ def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_unti
     kept = project_items(tenant_id, reg.project.id)
     left = project_items(tenant_id, doomed.id)
     store.delete_project(fresh(store, replace(reg, project=doomed))[1])
-    purges = OneTenantsPurges(PurgeRepository(), tenant_id)
+    purges = OneTenantsPurges(PurgeRepository(EventLog()), tenant_id)
     (pending,) = purges.pending(20).purges
     assert pending.project_id == doomed.id
-    markers = len(PurgeRepository().pending(1000).purges)
+    markers = len(PurgeRepository(EventLog()).pending(1000).purges)
     assert project_items(tenant_id, doomed.id) == left - 1 >= 15  # the delete took the owner's membership
+    assert len(stream_items(tenant_id, doomed.id)) == 4 + 3 + 3 + 1 + 2  # 4 heads and their events
 
     # When a run has time for one batch of 4
     ticks = iter([False, True])
@@ -1130,17 +1146,27 @@ def test_a_deleted_projects_items_are_purged_in_batches_and_its_marker_kept_unti
     assert (unsettled.deleted, unsettled.finished) == (left - 1 - 4, 0)
     assert project_items(tenant_id, doomed.id) == 0
     straggler = incident(doomed.id, 9)  # a write that began before the delete lands after the purge
-    store.create_incident(tenant_id, straggler)
-    landed = project_items(tenant_id, doomed.id)  # the incident and its day's count
+    store.create_incident(tenant_id, straggler, [incident_created_event(straggler)])
+    landed = project_items(tenant_id, doomed.id)  # the incident, its day's count, its event and the stream's head
     settled = purge_deleted_projects(purges, pending.deleted_at + SETTLE, lambda: False)
 
     # Then the straggler went with the last run, the marker is forgotten, and the other project kept every item
-    assert (settled.deleted, settled.finished) == (landed, 1) == (2, 1)
+    assert (settled.deleted, settled.finished) == (landed, 1) == (4, 1)
     assert project_items(tenant_id, doomed.id) == 0
     assert purges.pending(20).purges == ()
     assert project_items(tenant_id, reg.project.id) == kept
     assert store.get_project(tenant_id, reg.project.id) is not None
     assert items_under(f"T#{tenant_id}#P#{doomed.id}") == []  # no partition of the project was missed
+    assert stream_items(tenant_id, doomed.id) == [] and stream_items(tenant_id, reg.project.id) != []
+    assert events_naming(doomed.id) == []  # no stream of the project was missed
+
+
+def events_naming(project_id: str) -> list[tuple[str, str]]:
+    """Every EventsTable item whose partition names the project: a Scan, as only a test may."""
+    from opsdesk.eventlog import _EventLogItem
+
+    return [(item.pk, item.sk) for item in _EventLogItem.scan(_EventLogItem.pk.contains(project_id),
+                                                              consistent_read=True)]
 
 
 def items_under(prefix: str) -> list[tuple[str, str]]:
@@ -1155,8 +1181,9 @@ def test_markers_are_read_a_page_at_a_time_and_one_that_cannot_be_read_is_left_o
     from opsdesk.copilot import keys
     from opsdesk.copilot.items import RecordItem
     from opsdesk.copilot.purge_repository import PurgeRepository
+    from opsdesk.eventlog import EventLog
 
-    purges = PurgeRepository()
+    purges = PurgeRepository(EventLog())
     RecordItem(keys.PURGES_PK, "0000-unreadable", kind="purge", data="{not json").save()
     RecordItem(keys.PURGES_PK, "0001-unreadable", kind="purge",
                data='{"tenantId": "t", "projectId": "p", "deletedAt": 5}').save()

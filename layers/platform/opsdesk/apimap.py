@@ -240,9 +240,10 @@ COPILOT = ApiModule(
                 "evidence the project holds",
     ),),
     scheduled=(ScheduledJob(
-        FunctionGroup(name="copilot_purge", resources=(), tables=("IncidentsTable",)),
+        FunctionGroup(name="copilot_purge", resources=(), tables=("IncidentsTable", "EventsTable")),
         every_seconds=300,
-        purpose="delete what deleted projects left: incidents, hypotheses, alerts, changes, usage, alert groups",
+        purpose="delete what deleted projects left: incidents, hypotheses, alerts, changes, usage, alert groups, "
+                "event streams",
         when_runs_fail="Deleted projects' items stay (unreadable: every read goes through a membership) until a run "
                        "succeeds. Nothing to replay: each project's purge marker stays until its items are gone, so "
                        "once the cause is fixed the next runs catch up; then purge the queue to clear the alarm.",

@@ -29,7 +29,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import CONDITION_CODES, bind_table, error_code, record_items_read, unbound_meta
+from opsdesk.dynamo import CONDITION_CODES, batch_delete, bind_table, error_code, record_items_read, unbound_meta
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
 from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings
@@ -255,6 +255,23 @@ class EventLog:
             return_values="UPDATED_OLD")
         before = answer.get("Attributes", {})
         return int(before.get("seq", {}).get("N", 0)) + count, before.get("reservedAt", {}).get("S") or None
+
+    @staticmethod
+    def delete_streams(tenant_id: str, streams: Sequence[str], most: int) -> int:
+        """Deletes up to `most` items of the tenant's `streams`, heads and events; how many (0: none is left). For
+        streams nobody follows or writes any more (a deleted copilot project's): their events would expire, but
+        their heads would stay for ever. A write after this starts its stream again at 1."""
+        deleted = 0
+        for stream in streams:
+            left = most - deleted
+            items = list(_EventLogItem.query(stream_pk(tenant_id, stream), consistent_read=True, limit=left,
+                                             page_size=left, attributes_to_get=["pk", "sk"]))
+            record_items_read(len(items))
+            batch_delete(_EventLogItem, items)
+            deleted += len(items)
+            if deleted >= most:
+                break
+        return deleted
 
     @staticmethod
     def _head(pk: str) -> int:

@@ -18,6 +18,9 @@ PROJECT_SCOPE_SEPARATOR = "@"
 """Project-scoped streams are `<channel>@<project id>` (the copilot's `incidents`, `hypotheses`, `alerts`): a
 WebSocket client subscribes to the channel and receives its current project's stream."""
 PROJECT_CHANNELS = frozenset({"incidents", "hypotheses", "alerts"})
+RANKING_CHANNEL = "ranking"
+"""The copilot's stream of ranking requests (`hypotheses.requested`): for copilot_hypotheses only. It is no channel a
+WebSocket client can subscribe to (PROJECT_CHANNELS), so the fan-out finds nobody to send it to."""
 VOID_EVENT_TYPE = "void"
 """What fills an event number whose event was never written (opsdesk.eventlog): readers skip it, the fan-out
 ignores it."""
@@ -57,6 +60,11 @@ def reaches(audience: str | None, groups: frozenset[str]) -> bool:
 
 def project_stream(channel: str, project_id: str) -> str:
     return f"{channel}{PROJECT_SCOPE_SEPARATOR}{project_id}"
+
+
+def project_streams(project_id: str) -> tuple[str, ...]:
+    """Every stream a project has: what a deleted project's purge deletes (opsdesk.copilot.purge)."""
+    return tuple(project_stream(channel, project_id) for channel in sorted(PROJECT_CHANNELS | {RANKING_CHANNEL}))
 
 
 def stream_pk(tenant_id: str, stream: str) -> str:

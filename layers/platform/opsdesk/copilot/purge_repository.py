@@ -1,5 +1,6 @@
-"""Deleted projects' leftovers on the IncidentsTable (opsdesk.copilot.purge): the markers project deletes write
-(`PURGES`, docs/data-model.md) and the Queries and batch deletes that empty a project's partitions."""
+"""Deleted projects' leftovers (opsdesk.copilot.purge): the markers project deletes write (`PURGES`,
+docs/data-model.md) and the Queries and batch deletes that empty a project's partitions of the IncidentsTable and
+its streams in the EventsTable."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from opsdesk.copilot.items import IncidentsTableItem, RecordItem
 from opsdesk.copilot.purge import MarkerPage, PendingPurge
 from opsdesk.copilot.table_repository import CopilotTableRepository
 from opsdesk.dynamo import batch_delete, domain_error_for
+from opsdesk.eventlog import EventLog
+from opsdesk.events import project_streams
+from opsdesk.settings import CopilotSettings
 
 LOG = logging.getLogger(__name__)
 
@@ -30,6 +34,10 @@ def stage_purge_marker(tx: TransactWrite, tenant_id: str, project_id: str, delet
 
 
 class PurgeRepository(CopilotTableRepository):
+    def __init__(self, event_log: EventLog, settings: CopilotSettings | None = None) -> None:
+        super().__init__(settings=settings)  # no event log to publish with: a purge announces nothing
+        self._streams = event_log
+
     def pending(self, limit: int, after: str | None = None) -> MarkerPage:
         condition = RecordItem.sk > after if after is not None else None
         items = self._query(keys.PURGES_PK, condition, limit=limit)
@@ -50,8 +58,10 @@ class PurgeRepository(CopilotTableRepository):
             batch_delete(IncidentsTableItem, items)
             deleted += len(items)
             if deleted >= most:
-                break
-        return deleted
+                return deleted
+        # then its streams: their heads, and the events not yet expired
+        return deleted + self._streams.delete_streams(purge.tenant_id, project_streams(purge.project_id),
+                                                      most - deleted)
 
     def forget(self, purge: PendingPurge) -> None:
         try:

@@ -28,7 +28,7 @@ from opsdesk.copilot.records import (
 from opsdesk.copilot.store import CopilotStore
 from opsdesk.copilot.workflow import can_move, moved
 from opsdesk.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed
-from opsdesk.events import DomainEvent, project_stream
+from opsdesk.events import RANKING_CHANNEL, DomainEvent, project_stream
 from opsdesk.frozen import frozen
 from opsdesk.pagination import OffsetRequest, beyond_reach, reach_probe, too_deep
 
@@ -82,11 +82,6 @@ def alert_fired_event(alert: Alert) -> DomainEvent:
     return DomainEvent("alert.fired", project_stream("alerts", alert.project_id),
                        {"alertname": alert.name, "severity": alert.severity, "service": alert.service,
                         "description": alert.described})
-
-
-RANKING_CHANNEL = "ranking"
-"""The stream of ranking requests (`hypotheses.requested`): for copilot_hypotheses only. It is no channel a
-WebSocket client can subscribe to (opsdesk.events.PROJECT_CHANNELS), so the fan-out finds nobody to send it to."""
 
 
 def ranking_requested_event(incident: Incident) -> DomainEvent:
