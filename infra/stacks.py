@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -24,7 +23,7 @@ from infra.constructs.api import ApiGatewayCloudWatchRole, ModuleApi
 from infra.constructs.auth import Auth
 from infra.constructs.cursors import CursorKey
 from infra.constructs.firewall import ApiFirewall
-from infra.constructs.functions import GroupFunction
+from infra.constructs.functions import FunctionBasics, GroupFunction
 from infra.constructs.gitops import GitOpsSecrets, grant_gitops, set_git_remote
 from infra.constructs.helpdesk import Helpdesk
 from infra.constructs.identity import grant_user_directory, grant_user_lookup
@@ -148,18 +147,18 @@ class _FunctionStack(Stack):
         self.layer = PlatformLayer(self, "PlatformLayer", archive=inputs.layer_archive,
                                    content_hash=inputs.layer_hash)
 
-    def function_options(self, *, with_tables: bool = True) -> dict[str, Any]:
+    def function_basics(self, *, with_tables: bool = True) -> FunctionBasics:
         """Code, layer, the platform's tables (none for functions that use no table), logging and removal."""
         platform, settings = self.inputs.platform, self.inputs.settings
-        return {
-            "functions_root": self.inputs.functions_root,
-            "layer": self.layer.layer_version,
-            "tables": platform.tables.tables if with_tables else {},
-            "table_definitions": platform.tables.definitions if with_tables else {},
-            "log_level": settings.log_level,
-            "log_retention": settings.log_retention,
-            "removal_policy": _removal_policy(settings),
-        }
+        return FunctionBasics(
+            functions_root=self.inputs.functions_root,
+            layer=self.layer.layer_version,
+            tables=platform.tables.tables if with_tables else {},
+            table_definitions=platform.tables.definitions if with_tables else {},
+            log_level=settings.log_level,
+            log_retention=settings.log_retention,
+            removal_policy=_removal_policy(settings),
+        )
 
 
 class ModuleApiStack(_FunctionStack):
@@ -183,7 +182,7 @@ class ModuleApiStack(_FunctionStack):
             module=module,
             name_prefix=settings.resource_prefix,
             stage_name=settings.stage,
-            **self.function_options(),
+            basics=self.function_basics(),
             user_pool=platform.auth.user_pool,
             app_clients=platform.auth.app_clients,
             lwa_layer_arn=settings.lwa_layer_arn,
@@ -359,7 +358,7 @@ class SearchStack(_FunctionStack):
             standby_replicas=settings.search_standby_replicas,
             deletion_protection=settings.deletion_protection,
             operator_arns=settings.search_operator_arns,
-            **self.function_options(with_tables=False),
+            basics=self.function_basics(with_tables=False),
             log_retention_days=settings.log_retention_days,
         )
         CfnOutput(self, "DocsBucketName", value=self.search.bucket.bucket_name,
@@ -397,7 +396,7 @@ class AlertsStack(_FunctionStack):
                          description=f"opsdesk {settings.stage}: the alerts bus, its rules, queue and consumer")
         self.alerts = AlertPathResources(
             self, "Alerts", path=path, name_prefix=settings.resource_prefix,
-            **self.function_options(),
+            basics=self.function_basics(),
         )
         consumer = path.consumer.name
         CfnOutput(self, "AlertsBusName", value=self.alerts.bus.event_bus_name,
@@ -435,7 +434,7 @@ class RealtimeStack(_FunctionStack):
             "Realtime",
             api_definition=REALTIME,
             stage_name=settings.stage,
-            **self.function_options(),
+            basics=self.function_basics(),
             user_pool_id=platform.auth.user_pool.user_pool_id,
             app_clients=platform.auth.app_clients,
             ws_token_key=platform.cursor_key.secret,

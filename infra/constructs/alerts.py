@@ -9,25 +9,19 @@ that bus only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.dead_letters import dead_letter_queue
-from infra.constructs.functions import GroupFunction
+from infra.constructs.functions import FunctionBasics, GroupFunction
 from opsdesk.apimap import AlertPath
 from opsdesk.settings import WebhookSettings
-from opsdesk.tables import TableDefinition
 
 ALERTS_BUS_ENV = WebhookSettings.variable_name("alerts_bus_name")
 TIMEOUT = Duration.seconds(60)
@@ -56,13 +50,7 @@ class AlertPathResources(Construct):
         *,
         path: AlertPath,
         name_prefix: str,
-        functions_root: Path,
-        layer: lambda_.ILayerVersion,
-        tables: Mapping[str, dynamodb.ITable],
-        table_definitions: Mapping[str, TableDefinition],
-        log_level: str,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
+        basics: FunctionBasics,
     ) -> None:
         super().__init__(scope, construct_id)
         if not path.default_bus_events and not path.bus_sources:
@@ -108,9 +96,8 @@ class AlertPathResources(Construct):
             )
 
         self.function = GroupFunction(
-            self, _pascal(path.consumer.name), group=path.consumer, functions_root=functions_root, layer=layer,
-            tables=tables, table_definitions=table_definitions, service_name=path.service_name, log_level=log_level,
-            log_retention=log_retention, removal_policy=removal_policy, timeout=TIMEOUT,
+            self, _pascal(path.consumer.name), group=path.consumer, basics=basics, service_name=path.service_name,
+            timeout=TIMEOUT,
         )
         self.function.function.add_event_source(sources.SqsEventSource(
             self.queue, batch_size=path.batch_size, report_batch_item_failures=True,

@@ -5,15 +5,13 @@ preflights, and gateway responses in the module's own error envelope."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -22,7 +20,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from infra.constructs.auth import AppClients
-from infra.constructs.functions import STREAMING_TIMEOUT, GroupFunction
+from infra.constructs.functions import STREAMING_TIMEOUT, FunctionBasics, GroupFunction
 from infra.nag import acknowledge
 from opsdesk.apimap import MODULE_STAGE_VARIABLE, SESSION_AUTHORIZER, ApiModule, Auth, Capability, FunctionGroup
 from opsdesk.dialects import DIALECTS, Dialect
@@ -36,7 +34,6 @@ from opsdesk.errors import (
 )
 from opsdesk.http import CORS_ALLOWED_HEADERS
 from opsdesk.settings import SessionSettings
-from opsdesk.tables import TableDefinition
 
 # Stands for API Gateway's own message in a template; replaced by the JSON-quoted `$context.error.messageString`.
 CURSOR_KEY_ENV = "CURSOR_KEY_SECRET_ARN"
@@ -162,19 +159,13 @@ class ModuleApi(Construct):
         module: ApiModule,
         name_prefix: str,
         stage_name: str,
-        functions_root: Path,
-        layer: lambda_.ILayerVersion,
-        tables: Mapping[str, dynamodb.ITable],
-        table_definitions: Mapping[str, TableDefinition],
+        basics: FunctionBasics,
         user_pool: cognito.IUserPool,
         app_clients: AppClients | None = None,
         lwa_layer_arn: str | None = None,
         cors_allowed_origins: Sequence[str],
         throttling_rate_limit: float,
         throttling_burst_limit: int,
-        log_level: str,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
         domain_name: apigw.IDomainName | None = None,
         web_acl_arn: str | None = None,
         cookie_login: bool = False,
@@ -191,7 +182,8 @@ class ModuleApi(Construct):
         module_environment = {COOKIE_LOGIN_ENV: "on" if cookie_login else "off"} if stage_switched(module) else {}
         if app_clients:
             module_environment |= app_clients.sign_in_environment(module)
-        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=basics.log_retention,
+                                         removal_policy=basics.removal_policy)
         self.rest_api = apigw.RestApi(
             self,
             "RestApi",
@@ -231,14 +223,8 @@ class ModuleApi(Construct):
         self._add_gateway_responses()
 
         self._function_options: dict[str, Any] = {
-            "functions_root": functions_root,
-            "layer": layer,
-            "tables": tables,
-            "table_definitions": table_definitions,
+            "basics": basics,
             "service_name": module.name,
-            "log_level": log_level,
-            "log_retention": log_retention,
-            "removal_policy": removal_policy,
             "cors_allowed_origins": self.cors_allowed_origins,
             "app_clients": app_clients,
             "user_pool_id": user_pool.user_pool_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Aws, Duration, RemovalPolicy
@@ -43,6 +44,20 @@ READ_ACTIONS = (
 WRITE_ACTIONS = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 
 
+@dataclass(frozen=True)
+class FunctionBasics:
+    """What every function of a stack is built from (the stack's `function_basics()`): the code, the platform
+    layer, the tables a group may name, logging, and what happens to its log group when the stack goes."""
+
+    functions_root: Path
+    layer: lambda_.ILayerVersion
+    tables: Mapping[str, dynamodb.ITable]
+    table_definitions: Mapping[str, TableDefinition]
+    log_level: str
+    log_retention: logs.RetentionDays
+    removal_policy: RemovalPolicy
+
+
 class GroupFunction(Construct):
     """The function of one group: code from functions/<group>/, the platform layer, its tables' names in the
     environment, X-Ray tracing, a log group with retention, and a role scoped to its log group and tables."""
@@ -53,14 +68,8 @@ class GroupFunction(Construct):
         construct_id: str,
         *,
         group: FunctionGroup,
-        functions_root: Path,
-        layer: lambda_.ILayerVersion,
-        tables: Mapping[str, dynamodb.ITable],
-        table_definitions: Mapping[str, TableDefinition],
+        basics: FunctionBasics,
         service_name: str,
-        log_level: str,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
         cors_allowed_origins: Sequence[str] = (),
         app_clients: AppClients | None = None,
         user_pool_id: str | None = None,
@@ -69,7 +78,8 @@ class GroupFunction(Construct):
         environment: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        code_dir = functions_root / group.name
+        code_dir = basics.functions_root / group.name
+        tables = basics.tables
         entry = "run.sh" if group.streaming else "handler.py"
         if not (code_dir / entry).is_file():
             raise FileNotFoundError(f"function group {group.name}: {code_dir}/{entry} is missing")
@@ -78,7 +88,8 @@ class GroupFunction(Construct):
         if unknown:
             raise KeyError(f"function group {group.name} names tables that ALL_TABLES lacks: {sorted(unknown)}")
 
-        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
+        self.log_group = logs.LogGroup(self, "Logs", retention=basics.log_retention,
+                                       removal_policy=basics.removal_policy)
         self.role = iam.Role(
             self,
             "Role",
@@ -90,7 +101,7 @@ class GroupFunction(Construct):
         variables = {
             "POWERTOOLS_SERVICE_NAME": service_name,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-            "LOG_LEVEL": log_level,
+            "LOG_LEVEL": basics.log_level,
         }
         if app_clients:
             # API Gateway's Cognito authorizer does not check `aud`; the function does (opsdesk.auth).
@@ -102,7 +113,7 @@ class GroupFunction(Construct):
         if cors_allowed_origins:
             # The function answers CORS on its own responses; API Gateway answers the preflight.
             variables["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
-        layers = [layer]
+        layers = [basics.layer]
         handler = HANDLER
         if group.streaming:
             # An ASGI app behind the Lambda Web Adapter, streaming its response; it verifies tokens itself too.
@@ -121,7 +132,7 @@ class GroupFunction(Construct):
             logical_id: False for logical_id in group.read_only_tables if logical_id not in group.tables
         }
         for logical_id, writes in read_write.items():
-            table, definition = tables[logical_id], table_definitions[logical_id]
+            table, definition = tables[logical_id], basics.table_definitions[logical_id]
             variables[definition.name_env_var] = table.table_name
             self.role.add_to_policy(_table_statement(table, definition, writes))
 

@@ -9,13 +9,9 @@ queue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
@@ -25,13 +21,13 @@ from constructs import Construct
 
 from infra.constructs.auth import AppClients
 from infra.constructs.dead_letters import dead_letter_queue
-from infra.constructs.functions import TIMEOUT, GroupFunction
+from infra.constructs.functions import TIMEOUT, FunctionBasics, GroupFunction
 from infra.constructs.queues import QUEUE_RETENTION, VISIBILITY_FACTOR, grant_module_queue
 from infra.nag import acknowledge
 from opsdesk.apimap import FunctionGroup, WebSocketApi
 from opsdesk.events import EVENT_SK_PREFIX
 from opsdesk.realtime import FANOUT_QUEUE_URL_SETTING
-from opsdesk.tables import EVENTS_TABLE, TableDefinition
+from opsdesk.tables import EVENTS_TABLE
 
 ROUTES = ("$connect", "$disconnect", "$default")
 FANOUT_MEMORY_MB = 1769
@@ -50,15 +46,9 @@ class Realtime(Construct):
         *,
         api_definition: WebSocketApi,
         stage_name: str,
-        functions_root: Path,
-        layer: lambda_.ILayerVersion,
-        tables: Mapping[str, dynamodb.ITable],
-        table_definitions: Mapping[str, TableDefinition],
+        basics: FunctionBasics,
         user_pool_id: str,
         app_clients: AppClients,
-        log_level: str,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
         ws_token_key: secretsmanager.ISecret | None = None,
     ) -> None:
         """`ws_token_key`: the platform secret the copilot's WebSocket tokens are signed with (opsdesk.wstokens),
@@ -69,11 +59,8 @@ class Realtime(Construct):
                      read_only_tables: tuple[str, ...] = ()) -> GroupFunction:
             group = FunctionGroup(name=name, resources=(), tables=group_tables, read_only_tables=read_only_tables)
             made = GroupFunction(
-                self, name.replace("_", "-").title().replace("-", ""), group=group, functions_root=functions_root,
-                layer=layer, tables=tables, table_definitions=table_definitions,
-                service_name=api_definition.service_name, log_level=log_level, log_retention=log_retention,
-                removal_policy=removal_policy,
-                app_clients=app_clients,
+                self, name.replace("_", "-").title().replace("-", ""), group=group, basics=basics,
+                service_name=api_definition.service_name, app_clients=app_clients,
             )
             for key, value in {"COGNITO_USER_POOL_ID": user_pool_id, **extra_env}.items():
                 made.function.add_environment(key, value)
@@ -94,7 +81,8 @@ class Realtime(Construct):
             default_route_options=apigwv2.WebSocketRouteOptions(
                 integration=integrations.WebSocketLambdaIntegration("MessageIntegration", routes.function)),
         )
-        access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
+        access_logs = logs.LogGroup(self, "AccessLogs", retention=basics.log_retention,
+                                    removal_policy=basics.removal_policy)
         self.stage = apigwv2.WebSocketStage(
             self, "Stage", web_socket_api=self.api, stage_name=stage_name, auto_deploy=True,
             throttle=apigwv2.ThrottleSettings(rate_limit=100, burst_limit=200),
@@ -139,7 +127,7 @@ class Realtime(Construct):
         ))
         grant_module_queue(fanout, self.pages, FANOUT_QUEUE_URL_SETTING)
         assert EVENTS_TABLE.stream, "the fan-out reads the event log's stream"
-        events = tables[EVENTS_TABLE.logical_id]
+        events = basics.tables[EVENTS_TABLE.logical_id]
         fanout.function.add_event_source(sources.DynamoEventSource(
             events,
             starting_position=lambda_.StartingPosition.LATEST,

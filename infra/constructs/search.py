@@ -13,24 +13,20 @@ access policy says which indexes it may read or write."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.constructs.dead_letters import dead_letter_queue
-from infra.constructs.functions import GroupFunction
+from infra.constructs.functions import FunctionBasics, GroupFunction
 from infra.nag import acknowledge, finding_resource
 from opsdesk.apimap import FunctionGroup, service_name
-from opsdesk.tables import TableDefinition
 
 INDEXER_FUNCTION = "support_docs_indexer"
 INDEX_NAME = "docs"
@@ -115,16 +111,11 @@ class DocsSearch(Construct):
         standby_replicas: bool,
         deletion_protection: bool,
         operator_arns: Sequence[str] = (),
-        functions_root: Path,
-        layer: lambda_.ILayerVersion,
-        tables: Mapping[str, dynamodb.ITable],
-        table_definitions: Mapping[str, TableDefinition],
-        log_level: str,
-        log_retention: logs.RetentionDays,
+        basics: FunctionBasics,
         log_retention_days: int,
-        removal_policy: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
+        removal_policy = basics.removal_policy
         self.name_prefix = name_prefix
         self.index_name = INDEX_NAME
         self.collection_name = aoss_name(name_prefix, "docs")
@@ -138,9 +129,7 @@ class DocsSearch(Construct):
         )
         self.indexer = GroupFunction(
             self, "Indexer", group=FunctionGroup(name=INDEXER_FUNCTION, resources=()),
-            functions_root=functions_root, layer=layer, tables=tables, table_definitions=table_definitions,
-            service_name=service_name(INDEXER_FUNCTION), log_level=log_level, log_retention=log_retention,
-            removal_policy=removal_policy, timeout=INDEXER_TIMEOUT,
+            basics=basics, service_name=service_name(INDEXER_FUNCTION), timeout=INDEXER_TIMEOUT,
         )
         self.indexer.function.configure_async_invoke(
             on_failure=destinations.SqsDestination(self.dead_letters),
