@@ -130,7 +130,7 @@ def test_presign_answers_the_documented_fields(agent: HelpdeskCaller, ticket_id:
     [
         ({"filename": "big.pdf", "bytes": 25 * 1024 * 1024 + 1, "mime": "application/pdf"}, "bytes"),
         ({"filename": "page.html", "bytes": 10, "mime": "text/html"}, "mime"),
-        ({"filename": "blob.bin", "bytes": 10}, "mime"),
+        ({"filename": "setup.exe", "bytes": 10, "mime": "application/octet-stream"}, "filename"),
         ({"filename": "", "bytes": 10}, "filename"),
         ({"filename": "a.pdf", "bytes": 0}, "bytes"),
         ({"bytes": 10}, "filename"),
@@ -142,6 +142,25 @@ def test_presign_refuses_files_outside_the_limits(agent: HelpdeskCaller, ticket_
 
     assert reply.status == 400
     assert field in reply.body["errors"]
+
+
+def test_a_file_whose_name_says_no_type_is_uploaded_and_listed_as_a_download(agent: HelpdeskCaller,
+                                                                              ticket_id: str) -> None:
+    # Given a file without an extension, presigned without `mime` (the document's `mime?`)
+    presigned = agent.post(f"/tickets/{ticket_id}/attachments/presign", {"filename": "README", "bytes": 5})
+    assert presigned.status == 201, presigned.body
+    assert presigned.body["headers"]["Content-Type"] == "application/octet-stream"
+
+    # When it is PUT with the returned headers and confirmed, again without `mime`
+    put = requests.put(presigned.body["upload_url"], data=b"hello", headers=presigned.body["headers"], timeout=10)
+    assert put.status_code == 200, put.text
+    confirmed = agent.post(f"/tickets/{ticket_id}/attachments",
+                           {"attachment_id": presigned.body["attachment_id"], "filename": "README", "bytes": 5})
+
+    # Then it is an attachment of the ticket, typed as a download
+    assert confirmed.status == 201, confirmed.body
+    listed = agent.get(f"/tickets/{ticket_id}/attachments").body
+    assert [(a["filename"], a["mime"]) for a in listed] == [("README", "application/octet-stream")]
 
 
 def test_confirm_of_an_object_larger_than_declared_is_refused_and_a_confirm_of_its_size_takes_it(

@@ -86,15 +86,22 @@ def test_missing_type_is_taken_from_the_extension() -> None:
     assert check(upload(filename="app.log")).mime == "text/plain"
 
 
-def test_unknown_extension_without_a_type_is_refused() -> None:
+@pytest.mark.parametrize("filename", ["README", "trace.har", "core.1234", "disk.iso", "blob.bin", ".env"])
+def test_a_name_that_says_no_listed_type_is_taken_as_a_download(filename: str) -> None:
+    assert check(upload(filename=filename)).mime == "application/octet-stream"
+    assert check(upload(filename=filename, mime="application/octet-stream")).mime == "application/octet-stream"
+
+
+@pytest.mark.parametrize("filename", ["page.html", "logo.SVG", "run.js", "setup.exe", "fix.ps1", "x.bat"])
+@pytest.mark.parametrize("mime", [None, "application/octet-stream", "image/png"])
+def test_pages_scripts_and_programs_are_refused_whatever_type_is_declared(filename: str, mime: str | None) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        check(upload(filename="blob.bin"))
+        check(upload(filename=filename, mime=mime))
 
-    assert set(fields_of(refused)) == {"mime"}
+    assert set(fields_of(refused)) == {"filename"}
 
 
-@pytest.mark.parametrize("mime", ["text/html", "image/svg+xml", "application/javascript", "application/octet-stream",
-                                  "application/x-msdownload"])
+@pytest.mark.parametrize("mime", ["text/html", "image/svg+xml", "application/javascript", "application/x-msdownload"])
 def test_types_outside_the_allow_list_are_refused(mime: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         check(upload(filename="x.txt", mime=mime))
@@ -112,9 +119,9 @@ def test_allow_list_has_no_active_content() -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        check(upload(filename="x.exe", bytes=100 * MIB))
+        check(upload(filename="x.exe", bytes=100 * MIB, mime="text/html"))
 
-    assert set(fields_of(refused)) == {"bytes", "mime"}
+    assert set(fields_of(refused)) == {"bytes", "filename", "mime"}
 
 
 def test_unknown_fields_are_refused() -> None:

@@ -460,7 +460,7 @@ export interface paths {
         put?: never;
         /**
          * Presign an upload
-         * @description Checks the declared file (at most 25 MiB by default; images, PDF, text, CSV, Markdown, JSON, archives, mail and office documents; `mime` may be left out when the extension tells it) and answers a URL for one S3 PUT of exactly that file, with the headers to send.
+         * @description Checks the declared file (at most 25 MiB by default; images, PDF, text, CSV, Markdown, JSON, archives, mail and office documents, and any other file as `application/octet-stream`; no pages, scripts or programs by name; without `mime` the type is the one the extension names, else `application/octet-stream`) and answers a URL for one S3 PUT of exactly that file, with the headers to send.
          */
         post: operations["presignAttachment"];
         delete?: never;
@@ -561,7 +561,7 @@ export interface components {
             id: string;
             /**
              * Mime
-             * @description As given, or known from the file's extension.
+             * @description As given, else the type the file's extension names, else `application/octet-stream`.
              */
             mime: string;
         };

@@ -31,8 +31,11 @@ PENDING_TAG = "state=pending"
 """Tag of an uploaded object not confirmed yet: a lifecycle rule on the bucket expires such objects after a day,
 and confirm removes the tag."""
 
-# What a helpdesk takes as evidence: images, documents, text, logs and archives. No HTML, SVG or scripts: they
-# would run in a browser that opened them from the bucket's origin.
+# What a helpdesk takes as evidence: images, documents, text, logs and archives, and any other file as a download
+# (OCTET_STREAM). No HTML, SVG or scripts: they would run in a browser that opened them from the bucket's origin.
+OCTET_STREAM = "application/octet-stream"
+"""The type of a file whose name says no type of the list (`README`, `trace.har`, `core.1234`): browsers download
+it and never render or run it."""
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/png": ("png",),
     "image/jpeg": ("jpg", "jpeg"),
@@ -51,8 +54,17 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
     "application/vnd.oasis.opendocument.text": ("odt",),
     "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    OCTET_STREAM: (),
 }
 TYPE_BY_EXTENSION = {ext: mime for mime, extensions in ALLOWED_TYPES.items() for ext in extensions}
+REFUSED_EXTENSIONS = frozenset({
+    # what a browser renders or runs, were it ever served with the type its name implies
+    "htm", "html", "shtml", "xhtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs",
+    # what Windows runs when an agent opens it
+    "exe", "msi", "bat", "cmd", "com", "scr", "pif", "cpl", "dll", "ps1", "vbs", "vbe", "wsf", "hta", "lnk", "reg",
+    "jar",
+})
+"""Names refused whatever type is declared: an `invoice.exe` sent as an image is still an executable."""
 
 # Control characters, and the invisible bidirectional formatting marks (U+061C, U+200E/F, U+202A-E, U+2066-9):
 # "invoice\u202Efdp.exe" would otherwise show as "invoiceexe.pdf".
@@ -120,17 +132,19 @@ def attachment_key(tenant_id: str, ticket_id: str, attachment_id: str, filename:
 def check_upload(
     request: AttachmentUpload, *, tenant_id: str, ticket_id: str, attachment_id: str, max_bytes: int
 ) -> UploadSpec:
-    """Presign's and confirm's rules: a size within the limit and an allowed type (given, or known from the
-    file's extension). Every problem at once, each named by its field."""
+    """Presign's and confirm's rules: a size within the limit, a name that is no page, script or program, and an
+    allowed type (given, else the one its extension names, else OCTET_STREAM). Every problem at once, each named by
+    its field."""
     problems: list[FieldError] = []
     if request.bytes > max_bytes:
         problems.append(FieldError("bytes", f"bytes must be at most {max_bytes} ({max_bytes // MIB} MiB)"))
-    mime = request.mime or TYPE_BY_EXTENSION.get(extension(request.filename))
-    if mime is None:
-        problems.append(FieldError("mime", "mime is required: the file's type is not known from its name"))
-    elif mime not in ALLOWED_TYPES:
+    suffix = extension(request.filename)
+    if suffix in REFUSED_EXTENSIONS:
+        problems.append(FieldError("filename", f".{suffix} files are not taken: pages, scripts and programs"))
+    mime = request.mime or TYPE_BY_EXTENSION.get(suffix, OCTET_STREAM)
+    if mime not in ALLOWED_TYPES:
         problems.append(FieldError("mime", f"mime {mime} is not an allowed type"))
-    if problems or mime is None:
+    if problems:
         raise ValidationFailed(details=problems)
     key = attachment_key(tenant_id, ticket_id, attachment_id, request.filename)
     return UploadSpec(filename=request.filename, mime=mime, size=request.bytes, key=key)

@@ -214,9 +214,11 @@ def _attachments() -> list[Operation]:
         Operation("POST", f"{attachments}/presign", "presignAttachment", "Presign an upload", "attachments",
                   {201: s.PresignedUpload}, AttachmentUpload, parameters=(TICKET_ID,), errors=(*WRITE, FOUND),
                   description=f"Checks the declared file (at most {DEFAULT_MAX_BYTES // MIB} MiB by default; "
-                              "images, PDF, text, CSV, Markdown, JSON, archives, mail and office documents; `mime` "
-                              "may be left out when the extension tells it) and answers a URL for one S3 PUT of "
-                              "exactly that file, with the headers to send."),
+                              "images, PDF, text, CSV, Markdown, JSON, archives, mail and office documents, and any "
+                              "other file as `application/octet-stream`; no pages, scripts or programs by name; "
+                              "without `mime` the type is the one the extension names, else "
+                              "`application/octet-stream`) and answers a URL for one S3 PUT of exactly that file, "
+                              "with the headers to send."),
         Operation("POST", attachments, "confirmAttachment", "Confirm an upload", "attachments", {201: s.Created},
                   AttachmentConfirm, parameters=(TICKET_ID,), errors=(*WRITE, FOUND),
                   description="Records the attachment once S3 holds exactly the declared size and type (an object "

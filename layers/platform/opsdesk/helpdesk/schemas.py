@@ -136,7 +136,7 @@ class Attachment(Answer):
     """As shown: without a path or control characters."""
     bytes: int
     mime: str
-    """As given, or known from the file's extension."""
+    """As given, else the type the file's extension names, else `application/octet-stream`."""
     created_at: datetime
 
 
