@@ -18,7 +18,8 @@ from opsdesk.observability import logger, metrics
 from opsdesk.settings import CopilotSettings, load_settings
 
 RESERVE_MILLIS = 20_000
-"""Left of a run when it stops taking batches: one batch (a Query and four BatchWriteItem calls) fits well inside."""
+"""Left of a run when it stops taking batches: one batch (a Query per partition or stream until 100 items are found,
+and four BatchWriteItem calls) fits well inside."""
 
 settings = load_settings(CopilotSettings)
 purges = PurgeRepository(EventLog(), settings=settings)

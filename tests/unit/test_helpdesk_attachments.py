@@ -86,7 +86,7 @@ def test_missing_type_is_taken_from_the_extension() -> None:
     assert check(upload(filename="app.log")).mime == "text/plain"
 
 
-@pytest.mark.parametrize("filename", ["README", "trace.har", "core.1234", "disk.iso", "blob.bin", ".env"])
+@pytest.mark.parametrize("filename", ["README", "trace.har", "core.1234", "capture.pcap", "blob.bin", ".env"])
 def test_a_name_that_says_no_listed_type_is_taken_as_a_download(filename: str) -> None:
     assert check(upload(filename=filename)).mime == "application/octet-stream"
     assert check(upload(filename=filename, mime="application/octet-stream")).mime == "application/octet-stream"
@@ -99,6 +99,21 @@ def test_pages_scripts_and_programs_are_refused_whatever_type_is_declared(filena
         check(upload(filename=filename, mime=mime))
 
     assert set(fields_of(refused)) == {"filename"}
+
+
+@pytest.mark.parametrize("filename", [
+    "setup.exe.", "setup.exe_", "setup.exe ", "setup.exe%", "setup.ex\u00e9", "setup.\uff45\uff58\uff45",
+    "page.html\u200b", "page.ht\u00adml", "page.htm\u2060l", "run\u202e.js", "disk.iso", "macro.xlsm",
+])
+def test_a_refused_name_disguised_by_dots_accents_widths_or_invisible_characters_is_refused(filename: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        check(upload(filename=filename))
+
+    assert set(fields_of(refused)) == {"filename"}
+
+
+def test_invisible_formatting_characters_leave_the_shown_name() -> None:
+    assert check(upload(filename="notes\u200b.t\u00adxt\ufeff")).filename == "notes.txt"
 
 
 @pytest.mark.parametrize("mime", ["text/html", "image/svg+xml", "application/javascript", "application/x-msdownload"])

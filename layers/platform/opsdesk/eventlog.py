@@ -29,7 +29,15 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import CONDITION_CODES, batch_delete, bind_table, error_code, record_items_read, unbound_meta
+from opsdesk.dynamo import (
+    CONDITION_CODES,
+    batch_delete,
+    bind_table,
+    domain_error_for,
+    error_code,
+    record_items_read,
+    unbound_meta,
+)
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
 from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings
@@ -264,8 +272,11 @@ class EventLog:
         deleted = 0
         for stream in streams:
             left = most - deleted
-            items = list(_EventLogItem.query(stream_pk(tenant_id, stream), consistent_read=True, limit=left,
-                                             page_size=left, attributes_to_get=["pk", "sk"]))
+            try:
+                items = list(_EventLogItem.query(stream_pk(tenant_id, stream), consistent_read=True, limit=left,
+                                                 page_size=left, attributes_to_get=["pk", "sk"]))
+            except PynamoDBException as exc:
+                raise domain_error_for(exc, "Read failed") from exc
             record_items_read(len(items))
             batch_delete(_EventLogItem, items)
             deleted += len(items)

@@ -3,10 +3,11 @@
 A project's delete (CopilotStore.delete_project) takes its members, integrations and the project in a few
 transactions; its incidents, hypotheses, alerts, changes, usage and alert groups can be thousands of items, too
 many for a request. The delete's last transaction writes a purge marker instead, and the scheduled purge deletes
-the project's partitions a batch at a time, as long as its run has time, in the order the projects were deleted.
-A marker is forgotten once its partitions are empty and the delete is SETTLE old: a write that began before the
-delete (a ranking that read the incident first) has landed by then, and the purge after it takes it too. A project
-whose purge fails is logged and left for the next run; the others go on, and the run then fails (its alarm)."""
+the project's partitions, then its event streams, a batch at a time, as long as its run has time, in the order the
+projects were deleted. A marker is forgotten once its partitions and streams are empty and the delete is SETTLE
+old: a write that began before the delete (a ranking that read the incident first) has landed by then, and the purge
+after it takes it too. A project whose purge fails is logged and left for the next run; the others go on, and the
+run then fails (its alarm)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ LOG = logging.getLogger(__name__)
 SETTLE = timedelta(hours=1)
 """Longer than any write that began before the delete can take (Lambda stops every function within 15 minutes)."""
 BATCH = 100
-"""Items one Query reads and four BatchWriteItem calls delete."""
+"""Items one batch deletes (four BatchWriteItem calls), read by as many Queries as partitions and streams hold them."""
 MARKERS_PER_PAGE = 25
 """Markers read at a time; a run reads on while it has time."""
 
@@ -49,7 +50,7 @@ class ProjectPurges(Protocol):
         ...
 
     def delete_some(self, purge: PendingPurge, most: int) -> int:
-        """Deletes up to `most` items of the project's partitions; how many it deleted (0: none is left)."""
+        """Deletes up to `most` items of the project's partitions and streams; how many (0: none is left)."""
         ...
 
     def forget(self, purge: PendingPurge) -> None:
@@ -71,8 +72,8 @@ class PurgeRun:
 
 def purge_deleted_projects(purges: ProjectPurges, now: datetime, out_of_time: Callable[[], bool], *,
                            batch: int = BATCH, settle: timedelta = SETTLE) -> PurgeRun:
-    """One run: each pending project's partitions emptied a batch at a time while there is time, its marker
-    forgotten when they are empty and its delete has settled."""
+    """One run: each pending project's partitions and streams emptied a batch at a time while there is time, its
+    marker forgotten when they are empty and its delete has settled."""
     looked = deleted = finished = failed = 0
     after: str | None = None
     while True:

@@ -59,16 +59,17 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 TYPE_BY_EXTENSION = {ext: mime for mime, extensions in ALLOWED_TYPES.items() for ext in extensions}
 REFUSED_EXTENSIONS = frozenset({
     # what a browser renders or runs, were it ever served with the type its name implies
-    "htm", "html", "shtml", "xhtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs",
-    # what Windows runs when an agent opens it
-    "exe", "msi", "bat", "cmd", "com", "scr", "pif", "cpl", "dll", "ps1", "vbs", "vbe", "wsf", "hta", "lnk", "reg",
-    "jar",
+    "htm", "html", "shtml", "xhtml", "xht", "mht", "mhtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs",
+    # what Windows or macOS runs when an agent opens it, documents with macros, and the disk images that carry them
+    "exe", "msi", "msix", "msixbundle", "appx", "appxbundle", "application", "bat", "cmd", "com", "scr", "pif",
+    "cpl", "dll", "msc", "chm", "ps1", "psm1", "psd1", "vbs", "vbe", "jse", "wsf", "wsh", "wsc", "hta", "lnk", "url",
+    "scf", "reg", "jar", "command", "docm", "dotm", "xlsm", "xltm", "pptm", "iso", "img", "vhd", "vhdx",
 })
-"""Names refused whatever type is declared: an `invoice.exe` sent as an image is still an executable."""
+"""Names refused whatever type is declared (an `invoice.exe` sent as an image is still a program): a deny-list on top
+of the allow-list of types, since OCTET_STREAM takes any other name."""
 
-# Control characters, and the invisible bidirectional formatting marks (U+061C, U+200E/F, U+202A-E, U+2066-9):
-# "invoice\u202Efdp.exe" would otherwise show as "invoiceexe.pdf".
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = frozenset({"Cc", "Cf"})
+"""Unicode categories a name loses: control characters and invisible formatting characters."""
 _UNSAFE_FOR_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -104,10 +105,12 @@ class UploadSpec:
 
 
 def display_filename(name: str) -> str:
-    """The name as shown: no path (either separator), no control or bidi formatting characters, NFC, trimmed,
-    at most 255."""
+    """The name as shown: no path (either separator), no control or invisible formatting characters (bidi marks:
+    "invoice\\u202Efdp.exe" would show as "invoiceexe.pdf"; zero-width spaces and soft hyphens: "page.ht\\u00adml"
+    would show as "page.html"), NFC, trimmed, at most 255."""
     base = re.split(r"[\\/]", name)[-1]
-    base = unicodedata.normalize("NFC", _CONTROL.sub("", base)).strip()
+    base = "".join(char for char in base if unicodedata.category(char) not in _INVISIBLE)
+    base = unicodedata.normalize("NFC", base).strip()
     if base in {".", ".."}:
         return ""
     return _truncate_keeping_extension(base, MAX_FILENAME_LENGTH)
@@ -125,6 +128,14 @@ def extension(name: str) -> str:
     return ext.lower() if dot and stem else ""
 
 
+def landing_extensions(name: str) -> set[str]:
+    """Every extension `name` may end in where it lands: as given, as Windows saves it (trailing dots and spaces
+    dropped), as its compatibility form reads (full-width letters), and as the object key has it."""
+    trimmed = name.rstrip(" ._")
+    compatible = unicodedata.normalize("NFKC", name).rstrip(" ._")
+    return {extension(name), extension(trimmed), extension(compatible), extension(key_filename(name))}
+
+
 def attachment_key(tenant_id: str, ticket_id: str, attachment_id: str, filename: str) -> str:
     return f"tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}/{key_filename(filename)}"
 
@@ -138,10 +149,10 @@ def check_upload(
     problems: list[FieldError] = []
     if request.bytes > max_bytes:
         problems.append(FieldError("bytes", f"bytes must be at most {max_bytes} ({max_bytes // MIB} MiB)"))
-    suffix = extension(request.filename)
-    if suffix in REFUSED_EXTENSIONS:
-        problems.append(FieldError("filename", f".{suffix} files are not taken: pages, scripts and programs"))
-    mime = request.mime or TYPE_BY_EXTENSION.get(suffix, OCTET_STREAM)
+    refused = sorted(landing_extensions(request.filename) & REFUSED_EXTENSIONS)
+    if refused:
+        problems.append(FieldError("filename", f".{refused[0]} files are not taken: pages, scripts and programs"))
+    mime = request.mime or TYPE_BY_EXTENSION.get(extension(request.filename), OCTET_STREAM)
     if mime not in ALLOWED_TYPES:
         problems.append(FieldError("mime", f"mime {mime} is not an allowed type"))
     if problems:
