@@ -198,6 +198,20 @@ def test_concurrent_runs_start_one_agent(stack: RunningStack) -> None:
     assert accepted == statuses.count(202) >= 1
 
 
+def test_the_demo_repositorys_api_deployment_can_be_scaled(stack: RunningStack) -> None:
+    # Given the local GitOps repository as make dev starts it (main runs the platform namespace's api Deployment)
+    ticket = new_ticket(stack, title="Scale the api deployment", description="Scale the api deployment in the "
+                                                                             "platform namespace to 4 replicas.")
+
+    # When the agent works it and a person approves its plan
+    assert call(stack, "POST", f"/tickets/{ticket['id']}/run").status_code == 202
+    final = drive(stack, ticket["id"], set())
+
+    # Then it resolves with the change committed, synced and healthy (before, main had no such file: it failed)
+    assert final["status"] == "resolved", final.get("failureReason")
+    assert "wrote apps/platform/api.yaml" in final["resolution"] and "Healthy" in final["resolution"]
+
+
 def test_a_ticket_goes_from_draft_to_resolved_watched_live(stack: RunningStack) -> None:
     ticket = new_ticket(stack, title="Deploy a Redis cluster",
                         description="We need a Redis cluster with 3 replicas for the checkout service cache.")
