@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import yaml
 
 from opsdesk.aura.brain import TicketBrief
-from opsdesk.aura.planner import MODEL_ID, OfflineBrain
+from opsdesk.aura.planner import MODEL_ID, WHAT_TO_CHANGE, OfflineBrain
 from opsdesk.aura.policy import assess
 from opsdesk.aura.records import Plan, ToolRequest
 from opsdesk.aura.tools import TOOLS
@@ -131,6 +131,26 @@ def test_creating_a_namespace_and_exposing_a_workload() -> None:
 def test_a_ticket_without_a_recognisable_change_gets_an_empty_plan_that_says_why() -> None:
     p = plan("Question", "What is the meaning of the dashboard colours?")
     assert p.steps == () and p.summary.startswith("Cannot proceed")
+
+
+def test_a_ticket_that_names_no_change_asks_what_to_change_once() -> None:
+    brief = TicketBrief("t1", "Things are slow", "Checkout feels sluggish since this morning, can you do something?",
+                        "medium")
+    first = BRAIN.plan(brief, {})
+    assert first.plan.steps == () and first.question is not None
+    assert first.question.key == WHAT_TO_CHANGE and "scale" in first.question.options
+
+    # The answer is read with the ticket: a change it names is planned; one that names none fails, unasked again
+    answered = BRAIN.plan(brief, {WHAT_TO_CHANGE: "scale the web deployment in shop to 6 replicas"})
+    assert answered.question is None and "git_write_file" in tools(answered.plan)
+    assert answered.plan.steps[2].args["path"] == "apps/shop/web.yaml"
+    unclear = BRAIN.plan(brief, {WHAT_TO_CHANGE: "no idea, just make it faster"})
+    assert unclear.question is None and unclear.plan.steps == ()
+
+
+def test_a_change_the_agent_does_not_make_fails_without_a_question() -> None:
+    result = BRAIN.plan(TicketBrief("t1", "Ingress", "Add an Ingress for shop.example.com in web.", "medium"), {})
+    assert result.question is None and result.plan.summary.startswith("Cannot proceed: the ticket asks for a")
 
 
 def test_production_targets_and_text_addressed_to_the_agent_are_risks() -> None:

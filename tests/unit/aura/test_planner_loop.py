@@ -130,3 +130,20 @@ def test_a_namespace_that_exists_resolves_with_nothing_to_change(desk: Desk) -> 
     ticket = desk.approve_plan(second)
     assert ticket.status is S.RESOLVED and ticket.resolution is not None
     assert ticket.resolution.startswith("Nothing to change") and ticket.commits == ()
+
+
+def test_a_ticket_that_names_no_change_is_asked_what_to_change_then_planned_with_the_answer(desk: Desk) -> None:
+    # Given a ticket that describes a symptom, not a change
+    ticket_id = desk.open("Shop is slow", "Customers say the shop is slow at lunchtime.")
+
+    # Then the agent asks before it plans (no plan to approve yet)
+    asked = desk.ticket(ticket_id)
+    assert asked.status is S.PENDING_INPUT and asked.plan is None
+    assert asked.pending_question is not None and asked.pending_question.key == "request"
+
+    # When a person says what to change, the answer is planned; then it is carried out as any plan
+    planned = desk.answer(ticket_id, "Scale the web deployment in the shop namespace to 5 replicas")
+    assert planned.status is S.PENDING_PLAN_APPROVAL and planned.plan is not None
+    ticket = desk.approve_plan(ticket_id)
+    assert ticket.status is S.RESOLVED, ticket.failure
+    assert desk.gitops.get("deployment", "shop", "web")["items"][0]["replicas"] == 5

@@ -18,7 +18,7 @@ import yaml
 from opsdesk.aura.brain import AgentState, AskQuestion, CallTool, TicketBrief
 from opsdesk.aura.intent import WorkRequest, read_ticket
 from opsdesk.aura.plan_writer import build_plan
-from opsdesk.aura.planner import OfflineBrain
+from opsdesk.aura.planner import WHAT_TO_CHANGE, OfflineBrain
 from opsdesk.aura.policy import assess
 from opsdesk.aura.records import AgentProgress, CompletedCall, ToolRequest
 
@@ -107,6 +107,47 @@ def test_kinds_the_agent_does_not_write_and_title_tags_keep_their_held_out_floor
     # Measured once, after the change (2026-12-06): fields 28/28, whole tickets 7/7; 0 of its 4 unmanaged-kind
     # tickets were read right before (a PVC read as a deploy, an Ingress as an expose).
     assert quality.case_accuracy >= 6 / 7, quality.misses
+
+
+def asks_what_to_change(case: dict[str, Any]) -> bool:
+    result = OfflineBrain().plan(TicketBrief("t1", case["title"], case["description"], "medium"), {})
+    return result.question is not None and result.question.key == WHAT_TO_CHANGE
+
+
+def clarify_score(name: str) -> tuple[int, int, int, int, list[str]]:
+    """(reports asked, reports, changes planned, changes, misses) of a set labelled `names_a_change`."""
+    labelled = cases(name)
+    reports = [c for c in labelled if not c["names_a_change"]]
+    changes = [c for c in labelled if c["names_a_change"]]
+    misses = [f"{c['title']}: {'planned' if c in reports else 'asked'}" for c in labelled
+              if asks_what_to_change(c) is c["names_a_change"]]
+    return (sum(asks_what_to_change(c) for c in reports), len(reports),
+            sum(not asks_what_to_change(c) for c in changes), len(changes), misses)
+
+
+@pytest.mark.parametrize("name", ["clarify_holdout", "clarify_holdout_2"])
+def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_tuned_on(name: str) -> None:
+    """Two sets written by helpers who had read neither the reader nor each other's set. The first was read once
+    (9 of its 12 reports read as no change before, all 12 changes kept), then tuned on; the second was measured
+    untuned after that (10 of 15 reports asked, 15 of 15 changes planned), then tuned on too."""
+    asked, reports, planned, changes, misses = clarify_score(name)
+    print(f"\naura planner, {name}: reports asked {asked}/{reports}, changes planned {planned}/{changes}")
+    assert (asked, planned) == (reports, changes), misses
+
+
+def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
+    """tests/data/aura_planner/clarify_holdout_3.json: written by a third helper who had read neither the reader
+    nor the other sets, never tuned on. Measured once, after the reader was frozen (2026-12-07): 6 of 15 reports
+    asked (2 before the report cues), 15 of 15 changes planned. The misses are reports whose words the cues do not
+    know ("p95 up 4x", "review", "an estimate", "a report of", "better monitoring"): read as deploys, as before, so
+    their plans still wait for a person's approval. A change asked about would be the worse miss: none may be."""
+    asked, reports, planned, changes, misses = clarify_score("clarify_holdout_3")
+    print(f"\naura planner, clarify_holdout_3 (never tuned on): reports asked {asked}/{reports}, "
+          f"changes planned {planned}/{changes}")
+    for miss in misses:
+        print(f"  missed: {miss}")
+    assert planned == changes, misses
+    assert asked >= 6, misses
 
 
 def test_a_ticket_for_a_kind_the_agent_does_not_write_plans_no_step_and_says_why() -> None:

@@ -143,6 +143,9 @@ class Agent:
         result = self._brain.plan(brief, ticket.progress.answers, denied=ticket.progress.denied_actions)
         usage = self._priced(result.tokens)
         turn = ticket.current_turn + 1
+        if result.question is not None and not result.plan.steps:
+            after = replace(self._counted(ticket, journal, usage, turn), plan=None)  # the answer is planned anew
+            return self._ask(ticket, after, journal, result.question, usage=usage, turn=turn)
         revision = ticket.plan.revision + 1 if ticket.plan else 1
         plan = replace(result.plan, revision=revision)
         after = self._counted(ticket, journal, usage, turn)
@@ -178,15 +181,7 @@ class Agent:
             return self._call(ticket, journal, move.request, usage, turn)
         after = self._counted(ticket, journal, usage, turn)
         if isinstance(move, AskQuestion):
-            question = PendingQuestion(self._ids(), move.key, move.question, move.options, journal.now)
-            journal.record(after, "question_asked", "agent", "ask", reasoning=move.reasoning, usage=usage,
-                           details={"questionId": question.id, "key": move.key, "question": move.question,
-                                    "options": list(move.options)})
-            journal.emit("question_asked", {"questionId": question.id, "question": move.question,
-                                            "options": list(move.options)})
-            self._turn_completed(journal, ticket, turn)
-            after = journal.moved(after, S.PENDING_INPUT, "agent", "the agent needs an answer")
-            return self._release(replace(after, pending_question=question), journal)
+            return self._ask(ticket, after, journal, move, usage=usage, turn=turn)
         if isinstance(move, Finish):
             journal.record(after, "resolved", "agent", "resolve", reasoning=move.summary, usage=usage,
                            details={"commits": list(after.commits)})
@@ -203,6 +198,18 @@ class Agent:
         after = journal.moved(after, S.PLANNING, "agent", move.reason, usage=usage)
         self._store.save(journal.build(self._leased(after)))
         return TurnResult(Next.CONTINUE)
+
+    def _ask(self, ticket: Ticket, after: Ticket, journal: Journal, move: AskQuestion, *, usage: Usage,
+             turn: int) -> TurnResult:
+        question = PendingQuestion(self._ids(), move.key, move.question, move.options, journal.now)
+        journal.record(after, "question_asked", "agent", "ask", reasoning=move.reasoning, usage=usage,
+                       details={"questionId": question.id, "key": move.key, "question": move.question,
+                                "options": list(move.options)})
+        journal.emit("question_asked", {"questionId": question.id, "question": move.question,
+                                        "options": list(move.options)})
+        self._turn_completed(journal, ticket, turn)
+        after = journal.moved(after, S.PENDING_INPUT, "agent", "the agent needs an answer")
+        return self._release(replace(after, pending_question=question), journal)
 
     def _call(self, ticket: Ticket, journal: Journal, request: ToolRequest, usage: Usage, turn: int) -> TurnResult:
         assessment = assess(request)

@@ -33,6 +33,8 @@ class PlanResult:
     plan: Plan
     reasoning: str
     tokens: Tokens
+    question: AskQuestion | None = None
+    """Instead of a plan (whose summary then says why): what the brain must know before it can plan at all."""
 
 
 @frozen

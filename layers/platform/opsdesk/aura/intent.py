@@ -29,7 +29,9 @@ from opsdesk.aura.intent_scan import (
 )
 from opsdesk.aura.intent_words import (
     CUES,
+    FIRM_ACTION_SCORE,
     KIND_MENTION,
+    REPORT_CUES,
     SOFTWARE_PRIOR,
     STOP_CUE,
     TITLE_WEIGHT,
@@ -128,6 +130,8 @@ def read_ticket(title: str, description: str) -> WorkRequest:
     scores = _action_scores(scans)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
+    if action is not None and ranked[0][1] < FIRM_ACTION_SCORE and _report_score(scans) >= ranked[0][1]:
+        action = None  # a problem reported, no change asked for: the planner asks which change to make
     unmanaged = _asked_kind(scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
@@ -191,6 +195,11 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
     if any(lookup(w.text) for s in scans for w in s.words):
         scores[Action.DEPLOY] += SOFTWARE_PRIOR
     return {action: score for action, score in scores.items() if score > 0}
+
+
+def _report_score(scans: list[Scan]) -> float:
+    return sum((TITLE_WEIGHT if s.title else 1.0) * sum(w * len(cue.findall(s.masked)) for cue, w in REPORT_CUES)
+               for s in scans)
 
 
 def _namespace(scans: list[Scan], software: Software | None) -> str | None:

@@ -66,6 +66,31 @@ CUES: dict[Action, tuple[tuple[re.Pattern[str], float], ...]] = {
     action: tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in cues)
     for action, cues in _CUES.items()}
 
+_REPORT_CUES: tuple[tuple[str, float], ...] = (
+    # a symptom
+    (r"slow(?:er|ness|ly|s)?|sluggish|laggy|latency|lagging", 1.5),
+    (r"time\s*-?\s*outs?|timing\s+out|timed\s+out|errors?|erro?rr?s|exceptions?|5\d\ds?|5xx", 1.5),
+    (r"fail(?:s|ed|ing|ures?)?|falling\s+over|crash(?:es|ed|ing)?|crash\s*-?\s*loop\w*|outages?|broken|flaky|"
+     r"unstable|unreachable|oom\w*|out\s+of\s+memory|not\s+working|(?:doesn|isn|won)'?t\s+work|"
+     r"can'?t\s+(?:reach|connect|access|log\s*in)", 1.5),
+    (r"weird|strange|wrong|off\s+today|issues?|problems?|bugs?|complain\w*|flagged|warnings?", 1.0),
+    (r"lag|backlog|backing\s+up|full|filling\s+up|climbing|growing|spik\w+|doubled|tripled|costs?|bills?|evict\w*|"
+     r"leak\w*|expir\w*|alerts?|alarms?|dies|died|dying|degraded|throttl\w+", 1.0),
+    # a request to find out, a question, or a wish with no change in it
+    (r"look\s+into|(?:have|take)\s+a\s+look|investigat\w+|diagnos\w+|troubleshoot\w*|figure\s+out|"
+     r"(?:any|no)\s+idea|why", 1.5),
+    (r"how\s+(?:does|do|is|are|can|should|to)|what\s+(?:should|is|are|does|do|would|image|version)|"
+     r"who\s+(?:owns?|is)|is\s+it\s+safe|questions?|advice|advise|suggest\w*|recommend\w*|understand\w*|"
+     r"explain\w*|make\s+sense", 1.5),
+    (r"more\s+(?:reliable|robust|resilient|stable)|faster|cheaper|improv\w+|optimi[sz]\w+|performance", 1.0),
+)
+REPORT_CUES = tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in _REPORT_CUES)
+"""A ticket that reports a problem or asks for advice: evidence against the weak cues of a change ("we get errors",
+"make it more reliable", a product named as the cause), which then must outweigh it (opsdesk.aura.intent)."""
+FIRM_ACTION_SCORE = 3.0
+"""A change asked for with a verb of its own ("deploy", "scale", "restart", "delete" ...): a report beside it is its
+reason ("checkout is slow, scale it to 8"), not a reason to ask."""
+
 CUE_SPELLINGS = ("deploy", "install", "provision", "launch", "scale", "upgrade", "downgrade", "restart", "reboot",
                  "bounce", "delete", "remove", "decommission", "destroy", "uninstall", "expose", "configure",
                  "rollback", "increase", "decrease", "replicas", "namespace", "statefulset", "deployment")

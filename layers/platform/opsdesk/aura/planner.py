@@ -18,12 +18,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from opsdesk.ai.usage import estimate_tokens
-from opsdesk.aura.brain import AgentState, PlanResult, TicketBrief, Tokens, TurnDecision
+from opsdesk.aura.brain import AgentState, AskQuestion, PlanResult, TicketBrief, Tokens, TurnDecision
 from opsdesk.aura.executor import move_view, next_move
 from opsdesk.aura.records import Plan
 from opsdesk.aura.tools import TOOLS
 
 MODEL_ID = "opsdesk-offline-planner"
+WHAT_TO_CHANGE = "request"
+"""The key of the question a ticket that names no change gets; its answer is read as part of the ticket."""
+WHAT_TO_CHANGE_QUESTION = (
+    "The ticket does not say what to change. What should I do, to which workload, in which namespace? For example: "
+    "scale the api deployment in the platform namespace to 4 replicas.")
+WHAT_TO_CHANGE_OPTIONS = ("deploy", "scale", "update", "restart", "expose", "delete")
+"""The changes the agent makes, as a person may answer (the workload and namespace are asked next when missing)."""
 SYSTEM_PROMPT = (
     "You are Aura, an infrastructure agent working a ticket through GitOps. Manifests live under "
     "apps/<namespace>/<name>.yaml of the GitOps repository; each namespace is one Argo CD application. Work on the "
@@ -44,11 +51,20 @@ class OfflineBrain:
         # The ticket reader loads with a ticket's first plan: most kicks carry out a plan already approved.
         from opsdesk.aura.plan_writer import build_plan, read_ticket  # noqa: PLC0415
 
-        request = read_ticket(brief.title, brief.description).with_answers(answers)
+        clarified = answers.get(WHAT_TO_CHANGE, "")
+        request = read_ticket(brief.title, f"{brief.description}\n{clarified}".strip()).with_answers(answers)
         plan, reasoning = build_plan(request, brief.ticket_id, denied)
+        question = None
+        if request.action is None and request.unmanaged is None and WHAT_TO_CHANGE not in answers:
+            # Nothing in the ticket is a change the agent makes: a person says which, once (an answer that names
+            # none either fails the ticket with the plan's summary, as before).
+            question = AskQuestion(WHAT_TO_CHANGE, WHAT_TO_CHANGE_QUESTION, WHAT_TO_CHANGE_OPTIONS, reasoning)
         prompt = _ticket_prompt(brief, answers, denied)
-        answer = json.dumps({"reasoning": reasoning, "plan": _plan_json(plan)}, sort_keys=True, default=str)
-        return PlanResult(plan, reasoning, Tokens(estimate_tokens(prompt), estimate_tokens(answer)))
+        shown: dict[str, Any] = {"reasoning": reasoning, "plan": _plan_json(plan)}
+        if question is not None:
+            shown["question"] = {"key": question.key, "question": question.question, "options": question.options}
+        answer = json.dumps(shown, sort_keys=True, default=str)
+        return PlanResult(plan, reasoning, Tokens(estimate_tokens(prompt), estimate_tokens(answer)), question)
 
     def decide(self, state: AgentState) -> TurnDecision:
         move = next_move(state)

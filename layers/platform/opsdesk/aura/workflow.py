@@ -1,8 +1,9 @@
 """A ticket's statuses as a transition table (seeds/aura-api.md; docs/decisions.md, Aura).
 
     draft ──run──> planning ──plan──> pending_plan_approval ──approve-plan──> executing
-                      ^   └──(plan approval off)─────────────────────────────> │
-                      └──── replan (a denied action; run on a waiting plan) ────┤
+                   │  ^   └──(plan approval off)─────────────────────────────> │
+                   │  └──── replan (a denied action; run on a waiting plan) ────┤
+                   └──> pending_input ──answer──> planning (a ticket that says no change: what to change?)
         executing ──> pending_approval ──approve / deny──> executing
                   ──> pending_input ────answer──────────> executing
                   ──> observing ───────(health)─────────> executing
@@ -24,12 +25,12 @@ WAITING_FOR_HUMAN = frozenset({S.PENDING_PLAN_APPROVAL, S.PENDING_APPROVAL, S.PE
 
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     S.DRAFT: frozenset({S.PLANNING, S.CANCELLED}),
-    S.PLANNING: frozenset({S.PENDING_PLAN_APPROVAL, S.EXECUTING, S.PAUSED, S.FAILED, S.CANCELLED}),
+    S.PLANNING: frozenset({S.PENDING_PLAN_APPROVAL, S.EXECUTING, S.PENDING_INPUT, S.PAUSED, S.FAILED, S.CANCELLED}),
     S.PENDING_PLAN_APPROVAL: frozenset({S.EXECUTING, S.PLANNING, S.CANCELLED}),
     S.EXECUTING: frozenset({S.PENDING_APPROVAL, S.PENDING_INPUT, S.OBSERVING, S.PAUSED, S.PLANNING, S.RESOLVED,
                             S.FAILED, S.CANCELLED}),
     S.PENDING_APPROVAL: frozenset({S.EXECUTING, S.CANCELLED}),
-    S.PENDING_INPUT: frozenset({S.EXECUTING, S.CANCELLED}),
+    S.PENDING_INPUT: frozenset({S.EXECUTING, S.PLANNING, S.CANCELLED}),
     S.OBSERVING: frozenset({S.EXECUTING, S.PAUSED, S.FAILED, S.CANCELLED}),
     S.PAUSED: frozenset({S.EXECUTING, S.PLANNING, S.CANCELLED}),
     S.RESOLVED: frozenset(),
