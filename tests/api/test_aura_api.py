@@ -212,6 +212,35 @@ def test_the_demo_repositorys_api_deployment_can_be_scaled(stack: RunningStack) 
     assert "wrote apps/platform/api.yaml" in final["resolution"] and "Healthy" in final["resolution"]
 
 
+def waiting(stack: RunningStack, ticket_id: str, status: str, timeout: float = 30.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ticket = dict(call(stack, "GET", f"/tickets/{ticket_id}").json())
+        if ticket["status"] == status:
+            return ticket
+        time.sleep(0.3)
+    raise AssertionError(f"ticket {ticket_id} never reached {status}; last {ticket['status']}")
+
+
+def test_a_ticket_that_reports_a_problem_is_asked_what_to_change_and_the_answer_is_planned(
+        stack: RunningStack) -> None:
+    # Given a ticket that reports a symptom and names no change
+    ticket = new_ticket(stack, title="api is slow", description="Users report timeouts from the api since noon.")
+    assert call(stack, "POST", f"/tickets/{ticket['id']}/run").status_code == 202
+
+    # Then the agent asks what to change before it plans
+    asked = waiting(stack, ticket["id"], "pending_input")
+    assert asked["plan"] is None and asked["pendingQuestion"]["key"] == "request", asked
+
+    # When a person answers, the answer is taken as the document shows, and planned as part of the ticket
+    answer = {"answer": "Scale the api deployment in the platform namespace to 3 replicas"}
+    reply = call(stack, "POST", f"/tickets/{ticket['id']}/answer", json=answer)
+    assert reply.json() == {"id": ticket["id"], "status": "executing", "pendingQuestion": None}, reply.text
+    planned = waiting(stack, ticket["id"], "pending_plan_approval")
+    assert "Scale api in platform to 3 replicas" in planned["plan"]["summary"], planned["plan"]
+    call(stack, "POST", f"/tickets/{ticket['id']}/cancel")
+
+
 def test_a_ticket_goes_from_draft_to_resolved_watched_live(stack: RunningStack) -> None:
     ticket = new_ticket(stack, title="Deploy a Redis cluster",
                         description="We need a Redis cluster with 3 replicas for the checkout service cache.")

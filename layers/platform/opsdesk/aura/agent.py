@@ -139,6 +139,8 @@ class Agent:
 
     def _plan(self, ticket: Ticket) -> TurnResult:
         journal = self._journal(ticket)
+        if ticket.status is not S.PLANNING:  # answered what to change before any plan (the answer says executing)
+            ticket = journal.moved(ticket, S.PLANNING, "agent", "planning with the answer")
         brief = TicketBrief(ticket.id, ticket.title, ticket.description, ticket.priority)
         result = self._brain.plan(brief, ticket.progress.answers, denied=ticket.progress.denied_actions)
         usage = self._priced(result.tokens)

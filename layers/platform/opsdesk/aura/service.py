@@ -237,8 +237,7 @@ class AuraService:
                 "questionId": question.id, "key": question.key, "question": question.question,
                 "answer": request.answer, "by": person(principal)})
             progress = replace(ticket.progress, answers={**ticket.progress.answers, question.key: request.answer})
-            target = S.EXECUTING if ticket.plan is not None else S.PLANNING  # a question asked before any plan
-            after = journal.moved(ticket, target, "user", f"answered by {person(principal)}")
+            after = journal.moved(ticket, S.EXECUTING, "user", f"answered by {person(principal)}")
             return self._held(replace(after, pending_question=None, progress=progress), run_id)
 
         return self._change(principal, ticket_id, change, kick=run_id)

@@ -3,7 +3,7 @@
     draft ──run──> planning ──plan──> pending_plan_approval ──approve-plan──> executing
                    │  ^   └──(plan approval off)─────────────────────────────> │
                    │  └──── replan (a denied action; run on a waiting plan) ────┤
-                   └──> pending_input ──answer──> planning (a ticket that says no change: what to change?)
+                   └──> pending_input ──answer──> executing ──> planning (a ticket that named no change)
         executing ──> pending_approval ──approve / deny──> executing
                   ──> pending_input ────answer──────────> executing
                   ──> observing ───────(health)─────────> executing
@@ -30,7 +30,7 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     S.EXECUTING: frozenset({S.PENDING_APPROVAL, S.PENDING_INPUT, S.OBSERVING, S.PAUSED, S.PLANNING, S.RESOLVED,
                             S.FAILED, S.CANCELLED}),
     S.PENDING_APPROVAL: frozenset({S.EXECUTING, S.CANCELLED}),
-    S.PENDING_INPUT: frozenset({S.EXECUTING, S.PLANNING, S.CANCELLED}),
+    S.PENDING_INPUT: frozenset({S.EXECUTING, S.CANCELLED}),
     S.OBSERVING: frozenset({S.EXECUTING, S.PAUSED, S.FAILED, S.CANCELLED}),
     S.PAUSED: frozenset({S.EXECUTING, S.PLANNING, S.CANCELLED}),
     S.RESOLVED: frozenset(),
