@@ -115,7 +115,7 @@ def asks_what_to_change(case: dict[str, Any]) -> bool:
 
 
 def clarify_score(name: str) -> tuple[int, int, int, int, list[str]]:
-    """(reports asked, reports, changes planned, changes, misses) of a set labelled `names_a_change`."""
+    """(reports asked, reports, changes not asked, changes, misses) of a set labelled `names_a_change`."""
     labelled = cases(name)
     reports = [c for c in labelled if not c["names_a_change"]]
     changes = [c for c in labelled if c["names_a_change"]]
@@ -125,29 +125,36 @@ def clarify_score(name: str) -> tuple[int, int, int, int, list[str]]:
             sum(not asks_what_to_change(c) for c in changes), len(changes), misses)
 
 
-@pytest.mark.parametrize("name", ["clarify_holdout", "clarify_holdout_2"])
-def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_tuned_on(name: str) -> None:
-    """Two sets written by helpers who had read neither the reader nor each other's set. The first was read once
-    (9 of its 12 reports read as no change before, all 12 changes kept), then tuned on; the second was measured
-    untuned after that (10 of 15 reports asked, 15 of 15 changes planned), then tuned on too."""
+@pytest.mark.parametrize(("name", "reports_asked"), [("clarify_holdout", 12), ("clarify_holdout_2", 15),
+                                                    ("clarify_holdout_3", 12)])
+def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_tuned_on(name: str,
+                                                                                    reports_asked: int) -> None:
+    """Sets written by helpers who had read neither the reader nor each other's set, each measured untuned before it
+    was tuned on: the first (9 of 12 reports read as no change before the report cues, 12 of 12 changes planned),
+    the second (10 of 15 reports asked, 15 of 15 changes planned), the third (6 of 15 asked, 15 of 15 planned).
+    The third's three misses are left: a report whose only change word is negated ("no deploys that we know of"), a
+    question about removing something, and a review of a product's setup."""
     asked, reports, planned, changes, misses = clarify_score(name)
-    print(f"\naura planner, {name}: reports asked {asked}/{reports}, changes planned {planned}/{changes}")
-    assert (asked, planned) == (reports, changes), misses
+    print(f"\naura planner, {name}: reports asked {asked}/{reports}, changes not asked {planned}/{changes}")
+    assert planned == changes, misses
+    assert asked >= reports_asked, misses
 
 
 def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
-    """tests/data/aura_planner/clarify_holdout_3.json: written by a third helper who had read neither the reader
-    nor the other sets, never tuned on. Measured once, after the reader was frozen (2026-12-07): 6 of 15 reports
-    asked (2 before the report cues), 15 of 15 changes planned. The misses are reports whose words the cues do not
-    know ("p95 up 4x", "review", "an estimate", "a report of", "better monitoring"): read as deploys, as before, so
-    their plans still wait for a person's approval. A change asked about would be the worse miss: none may be."""
-    asked, reports, planned, changes, misses = clarify_score("clarify_holdout_3")
-    print(f"\naura planner, clarify_holdout_3 (never tuned on): reports asked {asked}/{reports}, "
-          f"changes planned {planned}/{changes}")
+    """tests/data/aura_planner/clarify_holdout_4.json: written by a fourth helper who had read neither the reader
+    nor the other sets, never tuned on. Measured once, after the reader was frozen (2026-12-07): 11 of 20 reports
+    asked (5 read as no change before the report cues), none of its 20 changes asked about (one, naming a ConfigMap
+    as context, is read as asking for a ConfigMap and fails, as before). Most misses read a change word
+    used as context ("we didn't scale anything", "after the restart", "since the deploy") or a question about a
+    version or a setting; they are planned as before, so their plans still wait for a person's approval. A change
+    asked about would be the worse miss: none may be."""
+    asked, reports, planned, changes, misses = clarify_score("clarify_holdout_4")
+    print(f"\naura planner, clarify_holdout_4 (never tuned on): reports asked {asked}/{reports}, "
+          f"changes not asked {planned}/{changes}")
     for miss in misses:
         print(f"  missed: {miss}")
     assert planned == changes, misses
-    assert asked >= 6, misses
+    assert asked >= 11, misses
 
 
 def test_a_ticket_for_a_kind_the_agent_does_not_write_plans_no_step_and_says_why() -> None:

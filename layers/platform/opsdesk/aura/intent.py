@@ -29,9 +29,10 @@ from opsdesk.aura.intent_scan import (
 )
 from opsdesk.aura.intent_words import (
     CUES,
-    FIRM_ACTION_SCORE,
+    FIRM_CUE_WEIGHT,
     KIND_MENTION,
     REPORT_CUES,
+    REPORT_OVER_FIRM,
     SOFTWARE_PRIOR,
     STOP_CUE,
     TITLE_WEIGHT,
@@ -130,8 +131,10 @@ def read_ticket(title: str, description: str) -> WorkRequest:
     scores = _action_scores(scans)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
-    if action is not None and ranked[0][1] < FIRM_ACTION_SCORE and _report_score(scans) >= ranked[0][1]:
-        action = None  # a problem reported, no change asked for: the planner asks which change to make
+    if action is not None:
+        report, needed = _report_score(scans), ranked[0][1]
+        if report >= (needed * REPORT_OVER_FIRM if _asked_firmly(scans, action) else needed):
+            action = None  # a problem reported, no change asked for: the planner asks which change to make
     unmanaged = _asked_kind(scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
@@ -195,6 +198,13 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
     if any(lookup(w.text) for s in scans for w in s.words):
         scores[Action.DEPLOY] += SOFTWARE_PRIOR
     return {action: score for action, score in scores.items() if score > 0}
+
+
+def _asked_firmly(scans: list[Scan], action: Action) -> bool:
+    """Whether a verb of the change's own asks for it, or settings written out (`KEY=value`) do."""
+    if action is Action.UPDATE_CONFIG and any(s.env for s in scans):
+        return True
+    return any(weight >= FIRM_CUE_WEIGHT and cue.search(s.masked) for s in scans for cue, weight in CUES[action])
 
 
 def _report_score(scans: list[Scan]) -> float:

@@ -82,14 +82,23 @@ _REPORT_CUES: tuple[tuple[str, float], ...] = (
     (r"how\s+(?:does|do|is|are|can|should|to)|what\s+(?:should|is|are|does|do|would|image|version)|"
      r"who\s+(?:owns?|is)|is\s+it\s+safe|questions?|advice|advise|suggest\w*|recommend\w*|understand\w*|"
      r"explain\w*|make\s+sense", 1.5),
-    (r"more\s+(?:reliable|robust|resilient|stable)|faster|cheaper|improv\w+|optimi[sz]\w+|performance", 1.0),
+    (r"more\s+(?:reliable|robust|resilient|stable)|faster|cheaper|safer|better|improv\w+|optimi[sz]\w+|"
+     r"performance", 1.0),
+    # work whose result is an answer, not a change
+    (r"review|estimat\w*|reports?\s+(?:of|on)|audit\w*|analy[sz]\w*|breakdown|list\s+of|post\s*-?\s*mortem|"
+     r"check\s+(?:which|whether|if|on|what|how)", 1.5),
+    # a question sentence (a polite request, "can you ...?", is none)
+    (r"(?:^|(?<=[.!?:]\s))(?:what|which|who|how|why|when|where|is|are|does|do|did|should\s+we|can\s+we|could\s+we)"
+     r"\b[^.!?]*\?", 2.0),
 )
 REPORT_CUES = tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in _REPORT_CUES)
 """A ticket that reports a problem or asks for advice: evidence against the weak cues of a change ("we get errors",
 "make it more reliable", a product named as the cause), which then must outweigh it (opsdesk.aura.intent)."""
-FIRM_ACTION_SCORE = 3.0
-"""A change asked for with a verb of its own ("deploy", "scale", "restart", "delete" ...): a report beside it is its
-reason ("checkout is slow, scale it to 8"), not a reason to ask."""
+FIRM_CUE_WEIGHT = 2.5
+"""A cue this strong is a verb of its own ("deploy", "scale", "restart", "delete" ...): a report beside a change asked
+for with one is its reason ("checkout is slow, scale it to 8"), not a reason to ask, unless the report outweighs
+the change by REPORT_OVER_FIRM ("5xx up 40x, errors, timeouts; we set up a dashboard but cannot tell why")."""
+REPORT_OVER_FIRM = 1.5
 
 CUE_SPELLINGS = ("deploy", "install", "provision", "launch", "scale", "upgrade", "downgrade", "restart", "reboot",
                  "bounce", "delete", "remove", "decommission", "destroy", "uninstall", "expose", "configure",
