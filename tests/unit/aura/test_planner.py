@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pytest
 import yaml
 
 from opsdesk.aura.brain import TicketBrief
@@ -146,6 +147,41 @@ def test_a_ticket_that_names_no_change_asks_what_to_change_once() -> None:
     assert answered.plan.steps[2].args["path"] == "apps/shop/web.yaml"
     unclear = BRAIN.plan(brief, {WHAT_TO_CHANGE: "no idea, just make it faster"})
     assert unclear.question is None and unclear.plan.steps == ()
+
+
+def test_the_answer_names_the_change_and_the_workload_over_what_the_report_names() -> None:
+    brief = TicketBrief("t1", "Redis warnings", "The redis in the cache namespace has memory warnings, any idea why?",
+                        "medium")
+    assert BRAIN.plan(brief, {}).question is not None
+
+    restart = BRAIN.plan(brief, {WHAT_TO_CHANGE: "restart web in shop"}).plan
+    assert restart.summary.startswith("Restart web in shop") and restart.steps
+
+    # An answer that is one of the offered options is planned, at the place the ticket names
+    for option in BRAIN.plan(brief, {}).question.options:  # type: ignore[union-attr]
+        answered = BRAIN.plan(brief, {WHAT_TO_CHANGE: option})
+        assert answered.question is None and answered.plan.steps, (option, answered.plan.summary)
+    assert "in cache" in BRAIN.plan(brief, {WHAT_TO_CHANGE: "restart"}).plan.summary
+
+
+@pytest.mark.parametrize(("title", "description"), [
+    ("Checkout slow", "Bump checkout in shop to 6 replicas, latency is climbing."),
+    ("Shop errors", "Customers see errors at checkout. Bump web in shop to 5 replicas."),
+    ("Timeouts", "The api times out under load: roll out ghcr.io/acme/api:2.4.1 to the api deployment in platform."),
+    ("Flaky logins", "Set LOG_LEVEL=debug on auth in platform, logins fail now and then and we need to see why."),
+])
+def test_a_change_with_its_values_written_out_is_planned_whatever_the_report_beside_it(title: str,
+                                                                                      description: str) -> None:
+    result = BRAIN.plan(TicketBrief("t1", title, description, "medium"), {})
+    assert result.question is None and result.plan.steps, result.plan.summary
+
+
+@pytest.mark.parametrize(("title", "description"), [
+    ("Checkout", "Why is checkout slow since this morning?"),
+    ("Memory leak in api", "api seems to leak memory and gets stuck every few days."),
+])
+def test_questions_and_stuck_workloads_are_reports(title: str, description: str) -> None:
+    assert BRAIN.plan(TicketBrief("t1", title, description, "medium"), {}).question is not None
 
 
 def test_a_change_the_agent_does_not_make_fails_without_a_question() -> None:

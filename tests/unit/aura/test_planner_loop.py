@@ -14,9 +14,16 @@ from opsdesk.aura.git import GitWorkspace
 from opsdesk.aura.kube_objects import Rollout
 from opsdesk.aura.planner import OfflineBrain
 from opsdesk.aura.records import Ticket, TicketStatus
-from opsdesk.aura.requests import AnswerRequest, ApprovalRequest, ApprovePlanRequest, CreateTicketRequest
+from opsdesk.aura.requests import (
+    AnswerRequest,
+    ApprovalRequest,
+    ApprovePlanRequest,
+    CreateTicketRequest,
+    UpdateTicketRequest,
+)
 from opsdesk.aura.runner import AgentToolRunner
 from opsdesk.aura.service import AuraService
+from opsdesk.errors import ValidationFailed
 from tests.unit.aura_fakes import FakeAuraStore, RecordedKicks
 from tests.unit.aura_service.test_service import ALICE, Clock
 from tests.unit.aura_tools.repos import SHOP, make_remote
@@ -147,3 +154,23 @@ def test_a_ticket_that_names_no_change_is_asked_what_to_change_then_planned_with
     ticket = desk.approve_plan(ticket_id)
     assert ticket.status is S.RESOLVED, ticket.failure
     assert desk.gitops.get("deployment", "shop", "web")["items"][0]["replicas"] == 5
+
+
+def test_a_plan_after_a_question_is_a_new_revision_and_an_approval_of_the_old_one_is_refused(desk: Desk) -> None:
+    # Given a plan waiting for approval (revision 1), and the ticket then reworded into a report and run again
+    ticket_id = desk.open("More web capacity", "Please scale the web deployment in the shop namespace to 4 replicas")
+    assert desk.ticket(ticket_id).plan.revision == 1  # type: ignore[union-attr]
+    desk.service.update_ticket(ALICE, ticket_id, UpdateTicketRequest.model_validate(
+        {"description": "Customers say the shop is slow, any idea why?"}))
+    desk.service.run(ALICE, ticket_id)
+    desk.drain()
+    assert desk.ticket(ticket_id).status is S.PENDING_INPUT
+
+    # When the question is answered, the new plan is revision 2
+    planned = desk.answer(ticket_id, "restart web in shop")
+    assert planned.status is S.PENDING_PLAN_APPROVAL and planned.plan is not None and planned.plan.revision == 2
+
+    # Then approving revision 1 is refused, and revision 2 is approved
+    with pytest.raises(ValidationFailed):
+        desk.service.approve_plan(ALICE, ticket_id, ApprovePlanRequest.model_validate({"planRevision": 1}))
+    desk.service.approve_plan(ALICE, ticket_id, ApprovePlanRequest.model_validate({"planRevision": 2}))

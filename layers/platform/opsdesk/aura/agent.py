@@ -145,10 +145,12 @@ class Agent:
         result = self._brain.plan(brief, ticket.progress.answers, denied=ticket.progress.denied_actions)
         usage = self._priced(result.tokens)
         turn = ticket.current_turn + 1
-        if result.question is not None and not result.plan.steps:
+        if result.question is not None and not result.plan.steps and not ticket.commits:
             after = replace(self._counted(ticket, journal, usage, turn), plan=None)  # the answer is planned anew
             return self._ask(ticket, after, journal, result.question, usage=usage, turn=turn)
-        revision = ticket.plan.revision + 1 if ticket.plan else 1
+        # Counted, not taken from the plan before: a question in between leaves no plan, and an approval of an older
+        # revision must never match a newer one.
+        revision = ticket.audit_counts.get("type:plan_generated", 0) + 1
         plan = replace(result.plan, revision=revision)
         after = self._counted(ticket, journal, usage, turn)
         journal.record(after, "plan_generated", "agent", "plan", reasoning=result.reasoning, usage=usage,

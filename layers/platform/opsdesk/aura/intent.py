@@ -10,6 +10,7 @@ HTML comments, code fences) are set aside and never read as the request."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import field, replace
@@ -131,10 +132,8 @@ def read_ticket(title: str, description: str) -> WorkRequest:
     scores = _action_scores(scans)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
-    if action is not None:
-        report, needed = _report_score(scans), ranked[0][1]
-        if report >= (needed * REPORT_OVER_FIRM if _asked_firmly(scans, action) else needed):
-            action = None  # a problem reported, no change asked for: the planner asks which change to make
+    if action is not None and _report_score(scans) >= ranked[0][1] * _report_needs(scans, action):
+        action = None  # a problem reported, no change asked for: the planner asks which change to make
     unmanaged = _asked_kind(scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
@@ -200,11 +199,17 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
     return {action: score for action, score in scores.items() if score > 0}
 
 
-def _asked_firmly(scans: list[Scan], action: Action) -> bool:
-    """Whether a verb of the change's own asks for it, or settings written out (`KEY=value`) do."""
-    if action is Action.UPDATE_CONFIG and any(s.env for s in scans):
-        return True
-    return any(weight >= FIRM_CUE_WEIGHT and cue.search(s.masked) for s in scans for cue, weight in CUES[action])
+def _report_needs(scans: list[Scan], action: Action) -> float:
+    """How many times the change's own evidence the report must weigh to be read as one instead: never when the
+    values the change needs are written out (a replica count to scale to, an image or version to run, `KEY=value`
+    settings); REPORT_OVER_FIRM when a verb of its own asks for it; else as much."""
+    written_out = ((action is Action.UPDATE_CONFIG and any(s.env for s in scans))
+                   or (action is Action.UPDATE_IMAGE and any(s.images or s.versions for s in scans))
+                   or (action is Action.SCALE and replicas_of(scans, action) is not None))
+    if written_out:
+        return math.inf
+    firm = any(weight >= FIRM_CUE_WEIGHT and cue.search(s.masked) for s in scans for cue, weight in CUES[action])
+    return REPORT_OVER_FIRM if firm else 1.0
 
 
 def _report_score(scans: list[Scan]) -> float:

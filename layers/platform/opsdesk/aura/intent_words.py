@@ -74,6 +74,7 @@ _REPORT_CUES: tuple[tuple[str, float], ...] = (
      r"unstable|unreachable|oom\w*|out\s+of\s+memory|not\s+working|(?:doesn|isn|won)'?t\s+work|"
      r"can'?t\s+(?:reach|connect|access|log\s*in)", 1.5),
     (r"weird|strange|wrong|off\s+today|issues?|problems?|bugs?|complain\w*|flagged|warnings?", 1.0),
+    (r"stuck|hung|hanging|acting\s+up|frozen", 1.0),
     (r"lag|backlog|backing\s+up|full|filling\s+up|climbing|growing|spik\w+|doubled|tripled|costs?|bills?|evict\w*|"
      r"leak\w*|expir\w*|alerts?|alarms?|dies|died|dying|degraded|throttl\w+", 1.0),
     # a request to find out, a question, or a wish with no change in it
@@ -87,11 +88,11 @@ _REPORT_CUES: tuple[tuple[str, float], ...] = (
     # work whose result is an answer, not a change
     (r"review|estimat\w*|reports?\s+(?:of|on)|audit\w*|analy[sz]\w*|breakdown|list\s+of|post\s*-?\s*mortem|"
      r"check\s+(?:which|whether|if|on|what|how)", 1.5),
-    # a question sentence (a polite request, "can you ...?", is none)
-    (r"(?:^|(?<=[.!?:]\s))(?:what|which|who|how|why|when|where|is|are|does|do|did|should\s+we|can\s+we|could\s+we)"
-     r"\b[^.!?]*\?", 2.0),
 )
-REPORT_CUES = tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in _REPORT_CUES)
+QUESTION = re.compile(r"(?:^|(?<=[.!?:]\s))(?:what|which|who|how|why|when|where|is|are|does|do|did|should\s+we|"
+                      r"can\s+we|could\s+we)\b[^.!?]*\?")
+"""A question sentence (a polite request, "can you ...?", is none); a word boundary after its `?` would never match."""
+REPORT_CUES = (*((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in _REPORT_CUES), (QUESTION, 2.0))
 """A ticket that reports a problem or asks for advice: evidence against the weak cues of a change ("we get errors",
 "make it more reliable", a product named as the cause), which then must outweigh it (opsdesk.aura.intent)."""
 FIRM_CUE_WEIGHT = 2.5

@@ -14,8 +14,9 @@ so usage and cost read the same as Bedrock's."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.ai.usage import estimate_tokens
 from opsdesk.aura.brain import AgentState, AskQuestion, PlanResult, TicketBrief, Tokens, TurnDecision
@@ -23,14 +24,18 @@ from opsdesk.aura.executor import move_view, next_move
 from opsdesk.aura.records import Plan
 from opsdesk.aura.tools import TOOLS
 
+if TYPE_CHECKING:  # the reader loads with a ticket's first plan (plan), not with the agent
+    from opsdesk.aura.intent import WorkRequest
+
 MODEL_ID = "opsdesk-offline-planner"
 WHAT_TO_CHANGE = "request"
 """The key of the question a ticket that names no change gets; its answer is read as part of the ticket."""
 WHAT_TO_CHANGE_QUESTION = (
     "The ticket does not say what to change. What should I do, to which workload, in which namespace? For example: "
     "scale the api deployment in the platform namespace to 4 replicas.")
-WHAT_TO_CHANGE_OPTIONS = ("deploy", "scale", "update", "restart", "expose", "delete")
-"""The changes the agent makes, as a person may answer (the workload and namespace are asked next when missing)."""
+WHAT_TO_CHANGE_OPTIONS = ("deploy", "scale", "update the image", "change settings", "restart", "expose", "delete")
+"""The changes the agent makes, each worded as the reader takes it when it is the whole answer (the workload and
+namespace are asked next when the answer and the ticket leave them open)."""
 SYSTEM_PROMPT = (
     "You are Aura, an infrastructure agent working a ticket through GitOps. Manifests live under "
     "apps/<namespace>/<name>.yaml of the GitOps repository; each namespace is one Argo CD application. Work on the "
@@ -51,8 +56,8 @@ class OfflineBrain:
         # The ticket reader loads with a ticket's first plan: most kicks carry out a plan already approved.
         from opsdesk.aura.plan_writer import build_plan, read_ticket  # noqa: PLC0415
 
-        clarified = answers.get(WHAT_TO_CHANGE, "")
-        request = read_ticket(brief.title, f"{brief.description}\n{clarified}".strip()).with_answers(answers)
+        request = _with_what_to_change(read_ticket(brief.title, brief.description), answers.get(WHAT_TO_CHANGE),
+                                       read_ticket).with_answers(answers)
         plan, reasoning = build_plan(request, brief.ticket_id, denied)
         question = None
         if request.action is None and request.unmanaged is None and WHAT_TO_CHANGE not in answers:
@@ -74,6 +79,20 @@ class OfflineBrain:
                                         for c in state.progress.completed], sort_keys=True, default=str)))
         answer = json.dumps(move_view(move), sort_keys=True, default=str)
         return TurnDecision(move, Tokens(estimate_tokens(prompt), estimate_tokens(answer)))
+
+
+def _with_what_to_change(ticket: WorkRequest, answer: str | None,
+                         read: Callable[[str, str], WorkRequest]) -> WorkRequest:
+    """The change the answer to WHAT_TO_CHANGE names, read on its own (the report that raised the question must not
+    outweigh it, nor a workload the report names replace the one the answer names), at the place the ticket names
+    when the answer names none. The ticket as read when there is no answer, or the answer names no change."""
+    if not answer:
+        return ticket
+    asked = read("", answer)
+    if asked.action is None:
+        return ticket
+    return replace(asked, name=asked.name or ticket.name, namespace=asked.namespace or ticket.namespace,
+                   production=asked.production or ticket.production)
 
 
 def _ticket_prompt(brief: TicketBrief, answers: Mapping[str, str], denied: tuple[str, ...]) -> str:
