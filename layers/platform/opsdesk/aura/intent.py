@@ -29,14 +29,18 @@ from opsdesk.aura.intent_scan import (
     version_of,
 )
 from opsdesk.aura.intent_words import (
+    ACTED_ON,
     CUES,
     FIRM_CUE_WEIGHT,
     KIND_MENTION,
     REPORT_CUES,
     REPORT_OVER_FIRM,
+    REQUEST_MARKER,
+    SENTENCE_START,
     SOFTWARE_PRIOR,
     STOP_CUE,
     TITLE_WEIGHT,
+    VERBS,
     Action,
     unmanaged_kind,
 )
@@ -126,7 +130,9 @@ class WorkRequest:
         return replace(self, **changes[key]) if key in changes else self
 
 
-def read_ticket(title: str, description: str) -> WorkRequest:
+def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
+    """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
+    which the ticket's workload, namespace and the rest are then read for."""
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     scores = _action_scores(scans)
@@ -134,6 +140,7 @@ def read_ticket(title: str, description: str) -> WorkRequest:
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
     if action is not None and _report_score(scans) >= ranked[0][1] * _report_needs(scans, action):
         action = None  # a problem reported, no change asked for: the planner asks which change to make
+    action = action_asked or action
     unmanaged = _asked_kind(scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
@@ -200,16 +207,35 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
 
 
 def _report_needs(scans: list[Scan], action: Action) -> float:
-    """How many times the change's own evidence the report must weigh to be read as one instead: never when the
+    """How many times the change's own evidence the report must outweigh to be read as one instead: never when the
     values the change needs are written out (a replica count to scale to, an image or version to run, `KEY=value`
-    settings); REPORT_OVER_FIRM when a verb of its own asks for it; else as much."""
+    settings) or the ticket asks for it ("please redeploy it", a sentence that opens with it); REPORT_OVER_FIRM when
+    a verb of its own names it; else once."""
     written_out = ((action is Action.UPDATE_CONFIG and any(s.env for s in scans))
                    or (action is Action.UPDATE_IMAGE and any(s.images or s.versions for s in scans))
                    or (action is Action.SCALE and replicas_of(scans, action) is not None))
-    if written_out:
+    if written_out or _requested(scans, action):
         return math.inf
     firm = any(weight >= FIRM_CUE_WEIGHT and cue.search(s.masked) for s in scans for cue, weight in CUES[action])
     return REPORT_OVER_FIRM if firm else 1.0
+
+
+def _requested(scans: list[Scan], action: Action) -> bool:
+    """Whether the change is asked for: a cue of it after "please", "can you" and the like, or opening a sentence
+    with what it acts on after it ("double the gateway pods", "switch it to ..."; "pods evicted in" opens with no
+    verb).
+    A deploy's generic words ("make", "add", "get a", "want") are not enough: "make it faster" asks for no deploy."""
+    for s in scans:
+        for cue, weight in CUES[action]:
+            if action is Action.DEPLOY and weight < FIRM_CUE_WEIGHT:
+                continue
+            for found in cue.finditer(s.masked):
+                before, after = s.masked[:found.start()], s.masked[found.end():]
+                opens_an_order = (found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
+                                  and ACTED_ON.match(after))
+                if opens_an_order or REQUEST_MARKER.search(before):
+                    return True
+    return False
 
 
 def _report_score(scans: list[Scan]) -> float:

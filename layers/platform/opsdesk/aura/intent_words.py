@@ -100,6 +100,13 @@ FIRM_CUE_WEIGHT = 2.5
 for with one is its reason ("checkout is slow, scale it to 8"), not a reason to ask, unless the report outweighs
 the change by REPORT_OVER_FIRM ("5xx up 40x, errors, timeouts; we set up a dashboard but cannot tell why")."""
 REPORT_OVER_FIRM = 1.5
+REQUEST_MARKER = re.compile(r"\b(?:please|pls|plz|kindly|can\s+you|could\s+you|would\s+you|can\s+someone|"
+                            r"could\s+someone|need\s+you\s+to|want\s+you\s+to|let'?s)\s+$")
+"""What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
+SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s*)$")
+ACTED_ON = re.compile(r"\s+(?:up\s+|down\s+|back\s+|out\s+)?(?:the|it|them|this|that|these|those|our|its|all|a|an|"
+                      r"[a-z0-9][-a-z0-9]*\s+(?:in|on|to|from)\b)")
+"""What follows a verb that opens a sentence as an order: what it acts on ("double the pods", "bounce it")."""
 
 CUE_SPELLINGS = ("deploy", "install", "provision", "launch", "scale", "upgrade", "downgrade", "restart", "reboot",
                  "bounce", "delete", "remove", "decommission", "destroy", "uninstall", "expose", "configure",
@@ -174,8 +181,10 @@ NOT_NAMESPACES = FUNCTION_WORDS | NOUNS | VERBS | ADJECTIVES | frozenset(NUMBER_
 namespace namespaces ns deployment statefulset service pod pods replicas image tag version port cluster case order
 general time place advance addition total progress use it them k8s kubernetes argo parallel mind future other
 outside inside internet public here there home scratch
+is are was were been has have had seems seem seemed went goes shows showed keeps kept looks looked gets got becomes
+became started stopped sits hits returns throws crashes crashed
 """)
-"""Words never taken for a namespace's name (`in case`, `in order to`)."""
+"""Words never taken for a namespace's name (`in case`, `in order to`; "the batch namespace seems slow")."""
 
 SKIPPED_BEFORE_OBJECT = frozenset({"the", "a", "an", "our", "my", "this", "that", "old", "existing", "current",
                                    "whole", "entire", "its", "of", "up", "down", "out", "off", "please",

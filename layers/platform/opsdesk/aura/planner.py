@@ -14,9 +14,9 @@ so usage and cost read the same as Bedrock's."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opsdesk.ai.usage import estimate_tokens
 from opsdesk.aura.brain import AgentState, AskQuestion, PlanResult, TicketBrief, Tokens, TurnDecision
@@ -25,11 +25,16 @@ from opsdesk.aura.records import Plan
 from opsdesk.aura.tools import TOOLS
 
 if TYPE_CHECKING:  # the reader loads with a ticket's first plan (plan), not with the agent
-    from opsdesk.aura.intent import WorkRequest
+    from opsdesk.aura.intent import Action, WorkRequest
+
+    class Reader(Protocol):
+        def __call__(self, title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest: ...
 
 MODEL_ID = "opsdesk-offline-planner"
 WHAT_TO_CHANGE = "request"
-"""The key of the question a ticket that names no change gets; its answer is read as part of the ticket."""
+"""The key of the question a ticket that names no change gets; its answer is read for the change."""
+WHAT_TO_CHANGE_KEYS = (WHAT_TO_CHANGE, f"{WHAT_TO_CHANGE}-2", f"{WHAT_TO_CHANGE}-3")
+"""The question asked again (each time under a key of its own) while the answers name no change."""
 WHAT_TO_CHANGE_QUESTION = (
     "The ticket does not say what to change. What should I do, to which workload, in which namespace? For example: "
     "scale the api deployment in the platform namespace to 4 replicas.")
@@ -56,14 +61,15 @@ class OfflineBrain:
         # The ticket reader loads with a ticket's first plan: most kicks carry out a plan already approved.
         from opsdesk.aura.plan_writer import build_plan, read_ticket  # noqa: PLC0415
 
-        request = _with_what_to_change(read_ticket(brief.title, brief.description), answers.get(WHAT_TO_CHANGE),
-                                       read_ticket).with_answers(answers)
+        request = _what_to_change(brief, answers, read_ticket).with_answers(answers)
         plan, reasoning = build_plan(request, brief.ticket_id, denied)
         question = None
-        if request.action is None and request.unmanaged is None and WHAT_TO_CHANGE not in answers:
-            # Nothing in the ticket is a change the agent makes: a person says which, once (an answer that names
-            # none either fails the ticket with the plan's summary, as before).
-            question = AskQuestion(WHAT_TO_CHANGE, WHAT_TO_CHANGE_QUESTION, WHAT_TO_CHANGE_OPTIONS, reasoning)
+        asked = [key for key in WHAT_TO_CHANGE_KEYS if key in answers]
+        if request.action is None and request.unmanaged is None and len(asked) < len(WHAT_TO_CHANGE_KEYS):
+            # Nothing in the ticket (or the answers so far) is a change the agent makes: a person says which, up to
+            # three times; after that the ticket fails with the plan's summary.
+            question = AskQuestion(WHAT_TO_CHANGE_KEYS[len(asked)], WHAT_TO_CHANGE_QUESTION, WHAT_TO_CHANGE_OPTIONS,
+                                   reasoning)
         prompt = _ticket_prompt(brief, answers, denied)
         shown: dict[str, Any] = {"reasoning": reasoning, "plan": _plan_json(plan)}
         if question is not None:
@@ -81,18 +87,33 @@ class OfflineBrain:
         return TurnDecision(move, Tokens(estimate_tokens(prompt), estimate_tokens(answer)))
 
 
-def _with_what_to_change(ticket: WorkRequest, answer: str | None,
-                         read: Callable[[str, str], WorkRequest]) -> WorkRequest:
-    """The change the answer to WHAT_TO_CHANGE names, read on its own (the report that raised the question must not
-    outweigh it, nor a workload the report names replace the one the answer names), at the place the ticket names
-    when the answer names none. The ticket as read when there is no answer, or the answer names no change."""
-    if not answer:
+def _what_to_change(brief: TicketBrief, answers: Mapping[str, str], read: Reader) -> WorkRequest:
+    """The ticket as read, unless it names no change and an answer to the question does: then that change, read
+    from the answer on its own (the report that raised the question must not outweigh it), with what the answer
+    leaves open (the workload, its namespace and kind, the product) read from the ticket for that change. Text set
+    aside in either as instructions to the agent stays set aside. An answer that names a kind the agent does not
+    write fails the ticket as that ticket would."""
+    ticket = read(brief.title, brief.description)
+    if ticket.action is not None or ticket.unmanaged is not None:
+        return ticket  # the ticket (perhaps edited since an answer) says what to change
+    for key in reversed(WHAT_TO_CHANGE_KEYS):
+        asked = read("", answers[key]) if answers.get(key) else None
+        if asked is not None and (asked.action is not None or asked.unmanaged is not None):
+            break
+    else:
         return ticket
-    asked = read("", answer)
     if asked.action is None:
-        return ticket
-    return replace(asked, name=asked.name or ticket.name, namespace=asked.namespace or ticket.namespace,
-                   production=asked.production or ticket.production)
+        return replace(ticket, unmanaged=asked.unmanaged, set_aside=(*ticket.set_aside, *asked.set_aside))
+    there = read(brief.title, brief.description, action_asked=asked.action)
+    return replace(
+        asked,
+        name=asked.name or there.name, namespace=asked.namespace or there.namespace,
+        kind=asked.kind if asked.kind != there.kind and asked.name else there.kind,
+        software=asked.software or there.software, image=asked.image or there.image, tag=asked.tag or there.tag,
+        replicas=asked.replicas if asked.replicas is not None else there.replicas,
+        env={**there.env, **asked.env},
+        production=asked.production or (asked.namespace is None and there.production),
+        set_aside=(*there.set_aside, *asked.set_aside))
 
 
 def _ticket_prompt(brief: TicketBrief, answers: Mapping[str, str], denied: tuple[str, ...]) -> str:
