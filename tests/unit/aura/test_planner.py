@@ -233,6 +233,32 @@ def test_an_answer_naming_a_kind_the_agent_does_not_write_fails_for_that_reason(
     assert result.question is None and "ConfigMap" in result.plan.summary
 
 
+@pytest.mark.parametrize(("title", "description"), [
+    ("Redis slow", "We upgraded redis last week and since then it's slow."),
+    ("Nginx restarted", "Nginx restarted three times overnight. Is something wrong?"),
+    ("Kafka", "Kafka got scaled down during the freeze and consumer lag got worse."),
+    ("Grafana", "Grafana was deployed last month, but the dashboards are empty."),
+    ("Orders", "We didn't scale anything, yet orders in shop is at 90% CPU."),
+    ("Checkout", "Error rate doubled right after the deploy this morning."),
+])
+def test_a_change_word_that_tells_what_happened_is_no_request(title: str, description: str) -> None:
+    """Past, passive and negated change words are context ("we upgraded", "was deployed", "didn't scale", "after
+    the deploy"); a product they name is not asked for either."""
+    assert BRAIN.plan(TicketBrief("t1", title, description, "medium"), {}).question is not None
+
+
+@pytest.mark.parametrize(("title", "description", "summary"), [
+    ("payments", "payments-api in billing should be restarted.", "Restart payments-api in billing"),
+    ("Old cron", "Can the old cron deployment in batch be deleted? It is unused.", "Delete old-cron"),
+    ("worker", "Please get the worker redeployed in jobs.", "Restart worker in jobs"),
+    ("ml", "A namespace called ml-training should be created for the data team.", "Create the namespace"),
+    ("web", "web is down, please roll it back", "Roll back"),
+])
+def test_a_change_asked_for_in_the_passive_is_planned(title: str, description: str, summary: str) -> None:
+    result = BRAIN.plan(TicketBrief("t1", title, description, "medium"), {})
+    assert result.question is None and result.plan.steps, result.plan.summary
+
+
 def test_a_change_the_agent_does_not_make_fails_without_a_question() -> None:
     result = BRAIN.plan(TicketBrief("t1", "Ingress", "Add an Ingress for shop.example.com in web.", "medium"), {})
     assert result.question is None and result.plan.summary.startswith("Cannot proceed: the ticket asks for a")

@@ -125,15 +125,16 @@ def clarify_score(name: str) -> tuple[int, int, int, int, list[str]]:
             sum(not asks_what_to_change(c) for c in changes), len(changes), misses)
 
 
-@pytest.mark.parametrize(("name", "reports_asked"), [("clarify_holdout", 12), ("clarify_holdout_2", 15),
-                                                    ("clarify_holdout_3", 13)])
-def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_tuned_on(name: str,
-                                                                                    reports_asked: int) -> None:
-    """Sets written by helpers who had read neither the reader nor each other's set, each measured untuned before it
-    was tuned on: the first (9 of 12 reports read as no change before the report cues, 12 of 12 changes planned),
-    the second (10 of 15 reports asked, 15 of 15 changes planned), the third (6 of 15 asked, 15 of 15 planned).
-    The third's two misses are left: a report whose only change word is negated ("no deploys that we know of"), and
-    a review of a product's setup."""
+@pytest.mark.parametrize(("name", "reports_asked"), [
+    ("clarify_holdout", 12), ("clarify_holdout_2", 15), ("clarify_holdout_3", 14), ("clarify_holdout_4", 15),
+    ("clarify_holdout_5", 14)])
+def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_measured_before(name: str,
+                                                                                           reports_asked: int) -> None:
+    """Sets written by helpers who had read neither the reader nor each other's set, each measured before the
+    reader changed for it (reports asked / changes not asked), then kept as regression sets: the first 9/12
+    (reports read as no change, before any question), 12/12; the second 10/15, 15/15; the third 6/15, 15/15; the
+    fourth 11/20, 20/20; the fifth, written for change words used as context, 14/20 with 2 of its 20 passive
+    requests asked about ("can the old cron deployment be deleted?"), which the reader was then mended for."""
     asked, reports, planned, changes, misses = clarify_score(name)
     print(f"\naura planner, {name}: reports asked {asked}/{reports}, changes not asked {planned}/{changes}")
     assert planned == changes, misses
@@ -141,22 +142,19 @@ def test_tickets_that_report_a_problem_are_asked_what_to_change_on_the_sets_tune
 
 
 def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
-    """tests/data/aura_planner/clarify_holdout_4.json: written by a fourth helper who had read neither the reader
-    nor the other sets, never tuned on. Measured once when the reader was frozen (2026-12-07): 11 of 20 reports
-    asked (5 read as no change before the report cues), none of its 20 changes asked about (one, naming a
-    ConfigMap as context, is read as asking for a ConfigMap and fails, as before). A review then found that the
-    question-sentence cue never matched and that a stuck workload counted only for a restart; with those mended
-    (checked against this set, not chosen from its misses) and written-out values keeping a change: 13 of 20, none
-    of 20. The misses read a change word used as context ("after the restart"), versions compared or a question
-    about a replica count or a setting; they are planned as before, so their plans still wait for a person's
-    approval. A change asked about would be the worse miss: none may be."""
-    asked, reports, planned, changes, misses = clarify_score("clarify_holdout_4")
-    print(f"\naura planner, clarify_holdout_4 (never tuned on): reports asked {asked}/{reports}, "
+    """tests/data/aura_planner/clarify_holdout_6.json: a week of a support queue written by a sixth helper who had
+    read neither the reader nor the other sets, never tuned on. Measured once, after the reader was frozen
+    (2026-12-07): 16 of 20 reports asked (10 before the change words used as context, at 97e4bfc), none of its 20
+    changes asked about (none before). The misses are status notes ("FYI: the migration is 60% done", "I'll handle
+    it myself") and a deploy named as the moment of a symptom in a question; they are planned as before, so their
+    plans still wait for a person's approval. A change asked about would be the worse miss: none may be."""
+    asked, reports, planned, changes, misses = clarify_score("clarify_holdout_6")
+    print(f"\naura planner, clarify_holdout_6 (never tuned on): reports asked {asked}/{reports}, "
           f"changes not asked {planned}/{changes}")
     for miss in misses:
         print(f"  missed: {miss}")
     assert planned == changes, misses
-    assert asked >= 13, misses
+    assert asked >= 16, misses
 
 
 def test_a_ticket_for_a_kind_the_agent_does_not_write_plans_no_step_and_says_why() -> None:

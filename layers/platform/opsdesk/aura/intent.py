@@ -31,16 +31,20 @@ from opsdesk.aura.intent_scan import (
 from opsdesk.aura.intent_words import (
     ACTED_ON,
     CUES,
+    DONE_BEFORE,
     FIRM_CUE_WEIGHT,
     KIND_MENTION,
+    NEGATED,
     REPORT_CUES,
     REPORT_OVER_FIRM,
     REQUEST_MARKER,
     SENTENCE_START,
+    SINCE_BEFORE,
     SOFTWARE_PRIOR,
     STOP_CUE,
     TITLE_WEIGHT,
     VERBS,
+    WANTED_BEFORE,
     Action,
     unmanaged_kind,
 )
@@ -193,16 +197,31 @@ def _asked_kind(scans: list[Scan]) -> str | None:
     return None
 
 
+def asked_for(text: str, found: re.Match[str]) -> bool:
+    """Whether a change word in `text` asks for the change, rather than telling what happened or did not ("we
+    upgraded redis last week", "nginx was restarted", "we didn't scale anything", "since the deploy")."""
+    before = text[:found.start()]
+    if NEGATED.search(before):
+        return False
+    word = found.group(0).split()[0]
+    if (word.endswith("ed") and word not in {"need", "speed"}) or DONE_BEFORE.search(before):
+        return bool(WANTED_BEFORE.search(before))
+    return not SINCE_BEFORE.search(before)
+
+
 def _action_scores(scans: list[Scan]) -> dict[Action, float]:
     scores: dict[Action, float] = dict.fromkeys(CUES, 0.0)
     for s in scans:
         weight = TITLE_WEIGHT if s.title else 1.0
         for action, cues in CUES.items():
-            scores[action] += weight * sum(w * len(pattern.findall(s.masked)) for pattern, w in cues)
+            scores[action] += weight * sum(w * sum(asked_for(s.masked, found) for found in pattern.finditer(s.masked))
+                                           for pattern, w in cues)
         scores[Action.UPDATE_CONFIG] += weight * 3.0 * bool(s.env)
         scores[Action.UPDATE_IMAGE] += weight * (1.0 * len(s.images) + 1.5 * len(s.versions))
-    if any(lookup(w.text) for s in scans for w in s.words):
-        scores[Action.DEPLOY] += SOFTWARE_PRIOR
+    told = any(not asked_for(s.masked, found) for s in scans for cues in CUES.values() for pattern, _ in cues
+               for found in pattern.finditer(s.masked))
+    if not told and any(lookup(w.text) for s in scans for w in s.words):
+        scores[Action.DEPLOY] += SOFTWARE_PRIOR  # "memcached please"; not "redis was upgraded last week"
     return {action: score for action, score in scores.items() if score > 0}
 
 
@@ -230,6 +249,8 @@ def _requested(scans: list[Scan], action: Action) -> bool:
             if action is Action.DEPLOY and weight < FIRM_CUE_WEIGHT:
                 continue
             for found in cue.finditer(s.masked):
+                if not asked_for(s.masked, found):
+                    continue
                 before, after = s.masked[:found.start()], s.masked[found.end():]
                 opens_an_order = (found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
                                   and ACTED_ON.match(after))

@@ -127,10 +127,15 @@ def scan(segment: Segment) -> Scan:
 
 
 def _spelled(word: str) -> str:
-    """A cue word misspelt by one letter, spelt right; any other word as it is."""
+    """A cue word misspelt by one letter, spelt right; any other word as it is. A cue's own forms ("scaled",
+    "upgrades") are no misspellings: their tense says whether the change is asked for (opsdesk.aura.intent)."""
     if len(word) < 6 or word in NOT_NAMES or lookup(word) is not None:
         return word
-    return next((cue for cue in CUE_SPELLINGS if one_edit_apart(word, cue)), word)
+    return next((cue for cue in CUE_SPELLINGS if one_edit_apart(word, cue) and not _inflected(word, cue)), word)
+
+
+def _inflected(word: str, cue: str) -> bool:
+    return word in {f"{cue}d", f"{cue}s", f"{cue}ed", f"{cue}es", f"{cue}ing", f"{cue[:-1]}ing"}
 
 
 def _image_of(token: str) -> str | None:

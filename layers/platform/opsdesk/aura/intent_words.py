@@ -34,7 +34,7 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
     Action.DEPLOY: (
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
-        (r"launch(?:es|ed|ing)?", 2.5), (r"create|make|add", 1.5), (r"new", 0.5),
+        (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
         (r"(?:need|want|like|get)\s+(?:us\s+|me\s+)?(?:a|an|some)", 1.5), (r"want", 1.0), (r"running", 0.5)),
     Action.SCALE: (
         (r"scal(?:e|es|ed|ing)", 3.5), (r"increase|decrease|reduce|raise|lower|double|halve|grow|shrink", 1.5),
@@ -43,15 +43,16 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"(?:to|run|have)\s+(?:\d+|[a-z]+)\s+(?:replicas|pods|instances|copies|nodes|brokers|members)", 1.5),
         (r"turn(?:ed)?\s+(?:it\s+)?off|shut\s*down|stop|pause", 1.5)),
     Action.UPDATE_IMAGE: (
-        (r"upgrad(?:e|es|ed|ing)|downgrad(?:e|es|ed|ing)", 3.5), (r"roll(?:ing)?\s*back", 3.0),
+        (r"upgrad(?:e|es|ed|ing)|downgrad(?:e|es|ed|ing)", 3.5), (r"roll(?:ing)?\s*(?:it\s+|them\s+)?back", 3.0),
         (r"image|tag", 1.5), (r"version", 1.5), (r"roll\s+out", 1.0),
         (r"update|change|bump|roll|move|switch|patch", 0.75)),
     Action.UPDATE_CONFIG: (
         (r"env(?:ironment)?\s+var(?:iable)?s?|env|config(?:ure|uration|map)?|settings?|flag", 2.0),
         (r"set(?!\s*-?\s*up)", 0.75)),
     Action.RESTART: (
-        (r"re-?start(?:s|ed|ing)?", 4.0), (r"bounce|reboot", 3.5), (r"(?:re)?cycle", 3.0), (r"redeploy", 2.5),
-        (r"kick", 2.0), (r"stuck|hung|hanging|leak(?:s|ing)?|acting\s+up|frozen", 0.75)),
+        (r"re-?start(?:s|ed|ing)?", 4.0), (r"bounc(?:e|es|ed|ing)|reboot(?:s|ed|ing)?", 3.5),
+        (r"(?:re)?cycl(?:e|es|ed|ing)", 3.0), (r"redeploy(?:s|ed|ing)?", 2.5), (r"kick(?:s|ed|ing)?", 2.0),
+        (r"stuck|hung|hanging|leak(?:s|ing)?|acting\s+up|frozen", 0.75)),
     Action.DELETE_WORKLOAD: (
         (r"delet(?:e|es|ed|ing)", 4.0), (r"remov(?:e|es|ed|ing)", 3.5), (r"tear(?:ing)?\s+(?:\S+\s+){0,3}?down",
                                                                             3.5),
@@ -100,6 +101,17 @@ FIRM_CUE_WEIGHT = 2.5
 for with one is its reason ("checkout is slow, scale it to 8"), not a reason to ask, unless the report outweighs
 the change by REPORT_OVER_FIRM ("5xx up 40x, errors, timeouts; we set up a dashboard but cannot tell why")."""
 REPORT_OVER_FIRM = 1.5
+NEGATED = re.compile(r"\b(?:no|not|never|without|nothing|nobody|didn'?t|don'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|"
+                     r"wasn'?t|weren'?t|isn'?t|aren'?t|won'?t)\b(?:\s+\S+){0,2}\s*$")
+"""Before a change word that is not asked for: "we didn't scale anything", "no deploys that we know of"."""
+DONE_BEFORE = re.compile(r"\b(?:was|were|been|got|gets|getting|keeps?|kept)\s+(?:\S+ly\s+)?$")
+"""Before a change word that says what happened: "was restarted", "got scaled down", "keeps restarting"."""
+WANTED_BEFORE = re.compile(r"(?:\b(?:should|must|shall|can|could|would|will|to|needs?\s+to|has\s+to|have\s+to)\b"
+                           r"[^.!?;]*\bbe|\b(?:get|want|wants|like|need|needs|have)\s+(?:\S+\s+){1,3}?)\s*$")
+"""Before a past participle that is asked for: "should be restarted", "can the old cron deployment be deleted?",
+"get the worker redeployed", "want it exposed" (and not "we have upgraded": what it acts on must come between)."""
+SINCE_BEFORE = re.compile(r"\b(?:since|after|before|during|from)\s+(?:\S+\s+){0,2}?$")
+"""Before a change word named as a moment: "since yesterday's deploy", "after the restart"."""
 REQUEST_MARKER = re.compile(r"\b(?:please|pls|plz|kindly|can\s+you|could\s+you|would\s+you|can\s+someone|"
                             r"could\s+someone|need\s+you\s+to|want\s+you\s+to|let'?s)\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
