@@ -259,6 +259,30 @@ def test_a_change_asked_for_in_the_passive_is_planned(title: str, description: s
     assert result.question is None and result.plan.steps, result.plan.summary
 
 
+@pytest.mark.parametrize(("description", "summary"), [
+    ("Don't forget to restart the api deployment in platform after the release.", "Restart api in platform"),
+    ("Nothing fancy, just deploy nginx in the web namespace.", "Deploy nginx"),
+    ("No rush - restart the notifier deployment in comms.", "Restart notifier in comms"),
+    ("If nobody objects, delete the old-worker deployment in batch.", "Delete old-worker"),
+    ("Before Friday, deploy postgres in the db namespace.", "Deploy postgres"),
+    ("Make sure the api deployment in platform is restarted before 5pm.", "Restart api in platform"),
+    ("Restart the ingress-gateway deployment in edge.", "Restart ingress-gateway in edge"),
+])
+def test_a_negation_a_moment_or_a_kind_word_beside_a_change_does_not_hide_it(description: str,
+                                                                             summary: str) -> None:
+    """A third review's tickets: a negation or a moment reads only within the change word's clause, a wish
+    anywhere before a participle asks for it, and part of a hyphenated name is no kind."""
+    result = BRAIN.plan(TicketBrief("t1", "ticket", description, "medium"), {})
+    assert result.question is None and result.plan.summary.startswith(summary), result.plan.summary
+
+
+@pytest.mark.parametrize("description", ["Is it safe to delete the old-logs namespace?",
+                                         "Should we upgrade postgres in db to 16?",
+                                         "Grafana doesn't need to be exposed, right?"])
+def test_a_change_asked_about_in_a_question_is_no_request(description: str) -> None:
+    assert BRAIN.plan(TicketBrief("t1", "question", description, "medium"), {}).question is not None
+
+
 def test_a_change_the_agent_does_not_make_fails_without_a_question() -> None:
     result = BRAIN.plan(TicketBrief("t1", "Ingress", "Add an Ingress for shop.example.com in web.", "medium"), {})
     assert result.question is None and result.plan.summary.startswith("Cannot proceed: the ticket asks for a")

@@ -30,6 +30,9 @@ from opsdesk.aura.intent_scan import (
 )
 from opsdesk.aura.intent_words import (
     ACTED_ON,
+    ASKING,
+    CLAUSE_BREAK,
+    CLAUSE_CHARS,
     CUES,
     DONE_BEFORE,
     FIRM_CUE_WEIGHT,
@@ -44,7 +47,8 @@ from opsdesk.aura.intent_words import (
     STOP_CUE,
     TITLE_WEIGHT,
     VERBS,
-    WANTED_BEFORE,
+    WANTED_AFTER,
+    WANTED_IN_CLAUSE,
     Action,
     unmanaged_kind,
 )
@@ -199,14 +203,26 @@ def _asked_kind(scans: list[Scan]) -> str | None:
 
 def asked_for(text: str, found: re.Match[str]) -> bool:
     """Whether a change word in `text` asks for the change, rather than telling what happened or did not ("we
-    upgraded redis last week", "nginx was restarted", "we didn't scale anything", "since the deploy")."""
-    before = text[:found.start()]
-    if NEGATED.search(before):
+    upgraded redis last week", "nginx was restarted", "we didn't scale anything", "since the deploy") or asking
+    about it ("is it safe to delete ...?"). Reads the clause the word stands in only (CLAUSE_BREAK)."""
+    start = found.start()
+    reach = max(0, start - CLAUSE_CHARS * 4)
+    sentence_start = max(reach - 1, *(text.rfind(mark, reach, start) for mark in ".!?")) + 1
+    if ASKING.match(text, sentence_start, min(len(text), start + CLAUSE_CHARS * 4)):
+        return False
+    window = text[max(sentence_start, start - CLAUSE_CHARS):start]
+    clause = CLAUSE_BREAK.split(window)[-1]
+    if NEGATED.search(clause):
         return False
     word = found.group(0).split()[0]
-    if (word.endswith("ed") and word not in {"need", "speed"}) or DONE_BEFORE.search(before):
-        return bool(WANTED_BEFORE.search(before))
-    return not SINCE_BEFORE.search(before)
+    if (word.endswith("ed") and word not in {"need", "speed"}) or DONE_BEFORE.search(clause):
+        return bool(WANTED_IN_CLAUSE.search(clause) or WANTED_AFTER.match(text, found.end()))
+    return not SINCE_BEFORE.search(clause)
+
+
+def _tells_a_change(s: Scan) -> bool:
+    return any(not asked_for(s.masked, found) for cues in CUES.values() for pattern, _ in cues
+               for found in pattern.finditer(s.masked))
 
 
 def _action_scores(scans: list[Scan]) -> dict[Action, float]:
@@ -218,9 +234,8 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
                                            for pattern, w in cues)
         scores[Action.UPDATE_CONFIG] += weight * 3.0 * bool(s.env)
         scores[Action.UPDATE_IMAGE] += weight * (1.0 * len(s.images) + 1.5 * len(s.versions))
-    told = any(not asked_for(s.masked, found) for s in scans for cues in CUES.values() for pattern, _ in cues
-               for found in pattern.finditer(s.masked))
-    if not told and any(lookup(w.text) for s in scans for w in s.words):
+    told_of = {w.text for s in scans if _tells_a_change(s) for w in s.words if lookup(w.text)}
+    if any(lookup(w.text) and w.text not in told_of for s in scans for w in s.words):
         scores[Action.DEPLOY] += SOFTWARE_PRIOR  # "memcached please"; not "redis was upgraded last week"
     return {action: score for action, score in scores.items() if score > 0}
 

@@ -101,17 +101,31 @@ FIRM_CUE_WEIGHT = 2.5
 for with one is its reason ("checkout is slow, scale it to 8"), not a reason to ask, unless the report outweighs
 the change by REPORT_OVER_FIRM ("5xx up 40x, errors, timeouts; we set up a dashboard but cannot tell why")."""
 REPORT_OVER_FIRM = 1.5
+CLAUSE_BREAK = re.compile(r"[.!?;:,()]|\s[-\u2013\u2014]+\s|\b(?:but|and|just|so|then|if|when|once)\b")
+"""Where the clause a change word stands in begins: the rules below read only that clause (and at most
+CLAUSE_CHARS of it), so a negation or a wish does not reach across "No rush - restart it" or "Before Friday,
+deploy", and reading stays linear in the ticket's length."""
+CLAUSE_CHARS = 120
 NEGATED = re.compile(r"\b(?:no|not|never|without|nothing|nobody|didn'?t|don'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|"
-                     r"wasn'?t|weren'?t|isn'?t|aren'?t|won'?t)\b(?:\s+\S+){0,2}\s*$")
-"""Before a change word that is not asked for: "we didn't scale anything", "no deploys that we know of"."""
+                     r"wasn'?t|weren'?t|isn'?t|aren'?t|won'?t|shouldn'?t)"
+                     r"(?:\s+(?:need|needs|to|be|been|have|get|ever|actually|yet|longer|really|even|any))*\s*$")
+"""Right before a change word that is not asked for, with only helper words between: "we didn't scale",
+"no deploys", "doesn't need to be exposed" (not "don't forget to restart")."""
 DONE_BEFORE = re.compile(r"\b(?:was|were|been|got|gets|getting|keeps?|kept)\s+(?:\S+ly\s+)?$")
 """Before a change word that says what happened: "was restarted", "got scaled down", "keeps restarting"."""
-WANTED_BEFORE = re.compile(r"(?:\b(?:should|must|shall|can|could|would|will|to|needs?\s+to|has\s+to|have\s+to)\b"
-                           r"[^.!?;]*\bbe|\b(?:get|want|wants|like|need|needs|have)\s+(?:\S+\s+){1,3}?)\s*$")
-"""Before a past participle that is asked for: "should be restarted", "can the old cron deployment be deleted?",
-"get the worker redeployed", "want it exposed" (and not "we have upgraded": what it acts on must come between)."""
+WANTED_IN_CLAUSE = re.compile(r"\b(?:should|must|shall|can|could|would|will|need|needs|want|wants|like|please|pls|"
+                              r"plz|has\s+to|have\s+to|make\s+sure|ensure|get|let'?s)\b")
+"""In the clause before a past participle that is asked for: "should be restarted", "can the old cron deployment
+be deleted?", "get the worker redeployed", "I'd like it scaled", "make sure it is restarted" (not "we have
+upgraded")."""
+WANTED_AFTER = re.compile(r"\s+(?:pls|plz|please|asap|now)\b")
+"""After a past participle that is asked for: "api restarted pls"."""
 SINCE_BEFORE = re.compile(r"\b(?:since|after|before|during|from)\s+(?:\S+\s+){0,2}?$")
 """Before a change word named as a moment: "since yesterday's deploy", "after the restart"."""
+ASKING = re.compile(r"\s*(?:what|which|who|how|why|when|where|is|are|was|were|does|do|did|should|shall|will|has|have)"
+                    r"\b[^?]*\?")
+"""A question sentence (not "can/could you", a polite request): a change word in it is asked about, not asked
+for ("Is it safe to delete the old-logs namespace?", "Should we upgrade postgres?")."""
 REQUEST_MARKER = re.compile(r"\b(?:please|pls|plz|kindly|can\s+you|could\s+you|would\s+you|can\s+someone|"
                             r"could\s+someone|need\s+you\s+to|want\s+you\s+to|let'?s)\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
@@ -235,12 +249,12 @@ _UNMANAGED_KINDS: tuple[tuple[str, str], ...] = (
 namespaces), by their spellings. Unambiguous ones only: "job" and "role" are everyday words in a ticket."""
 _MANAGED_KINDS = r"deployments?|statefulsets?|sts|services?|svc|namespaces?|ns|pods?|workloads?"
 KIND_MENTION = re.compile(
-    r"\b(?:(?P<place>in|into|inside|within|from|to|on|onto|for|of|at|behind|via)\s+(?:the\s+|a\s+|an\s+)?)?"
+    r"(?<![\w-])(?:(?P<place>in|into|inside|within|from|to|on|onto|for|of|at|behind|via)\s+(?:the\s+|a\s+|an\s+)?)?"
     r"(?:(?P<unmanaged>" + "|".join(f"(?:{spelling})" for spelling, _ in _UNMANAGED_KINDS) + r")"
-    r"|(?P<managed>" + _MANAGED_KINDS + r"))\b")
+    r"|(?P<managed>" + _MANAGED_KINDS + r"))(?![\w-])")
 """A kind word, with the preposition before it when there is one ("in the jobs namespace", "to the web service":
 a place or a target, not the thing the ticket asks for). Multi-word unmanaged spellings are tried first, so
-"service account" is not read as "service"."""
+"service account" is not read as "service"; part of a hyphenated name ("the ingress-gateway deployment") is none."""
 
 
 def unmanaged_kind(spelling: str) -> str | None:
