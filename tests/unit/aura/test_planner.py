@@ -204,6 +204,9 @@ def test_a_short_answer_is_planned_for_the_workload_and_namespace_the_ticket_nam
     brief = TicketBrief("t1", "look into orders-worker", "orders-worker in the batch namespace seems to be eating a "
                         "lot of memory. look into it?", "medium")
     assert BRAIN.plan(brief, {WHAT_TO_CHANGE: "restart"}).plan.summary.startswith("Restart orders-worker in batch")
+    flaky = TicketBrief("t1", "api is flaky", "Since this morning users see 502s from the api in platform, any "
+                        "idea why?", "medium")
+    assert BRAIN.plan(flaky, {WHAT_TO_CHANGE: "restart"}).plan.summary.startswith("Restart api in platform")
     ledger = TicketBrief("t1", "The ledger statefulset in db is slow", "any idea why?", "medium")
     restart = BRAIN.plan(ledger, {WHAT_TO_CHANGE: "restart it"}).plan
     assert restart.summary.startswith("Restart ledger in db")

@@ -268,7 +268,8 @@ _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compi
     (rf"{NAME}\s+ns\b", 3.5),
     (rf"(?:^|\s)-n\s+{NAME}", 3.0),
     (rf"{NAME}\s+(?:env|environment)\b(?!\s+var)", 1.5),
-    (rf"\b(?:in|into|to|from)\s+(?:the\s+)?{NAME}\b", 1.0),
+    (rf"\b(?:in|into)\s+(?:the\s+)?{NAME}\b", 1.05),  # a place more often than "to"/"from" X: it wins a tie
+    (rf"\b(?:to|from)\s+(?:the\s+)?{NAME}\b", 1.0),
 ))
 
 
@@ -281,9 +282,9 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
                 after = s.masked[match.end():].split()[:1]
                 if value in NOT_NAMESPACES or value.isdigit():
                     continue
-                if weight <= 1.0 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
+                if weight < 1.5 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
                     continue  # "to the web deployment": a workload, not a place
-                scores[value] = max(scores[value], weight) + (0.1 if weight > 1.0 else 0.0)
+                scores[value] = max(scores[value], weight) + (0.1 if weight >= 1.5 else 0.0)
     return dict(scores)
 
 
