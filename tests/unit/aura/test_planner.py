@@ -279,6 +279,12 @@ def test_a_negation_a_moment_or_a_kind_word_beside_a_change_does_not_hide_it(des
     assert result.question is None and result.plan.summary.startswith(summary), result.plan.summary
 
 
+@pytest.mark.parametrize("description", ["Heads up: the nginx rollout in edge is done and went fine.",
+                                         "FYI the postgres migration in db finished, nothing needed from you."])
+def test_a_note_for_the_record_is_no_request(description: str) -> None:
+    assert BRAIN.plan(TicketBrief("t1", "note", description, "medium"), {}).question is not None
+
+
 @pytest.mark.parametrize("description", ["Is it safe to delete the old-logs namespace?",
                                          "Should we upgrade postgres in db to 16?",
                                          "Grafana doesn't need to be exposed, right?"])

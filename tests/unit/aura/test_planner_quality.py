@@ -147,9 +147,10 @@ def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
     (2026-12-07): 16 of 20 reports asked (10 before the change words used as context, at 97e4bfc), none of its 20
     changes asked about (none before). A third review then found clear changes its own tickets asked about (a
     negation or a moment reaching across a comma, wishes before a participle) and a reading cubic in a long
-    sentence; with those mended (from the review's tickets, not this set's): 15 of 20, none of 20. The misses are
-    status notes ("FYI: the migration is 60% done", "I'll handle it myself") and a deploy named as the moment of a
-    symptom in a question; they are planned as before, so their plans still wait for a person's approval. A change
+    sentence; with those mended (from the review's tickets, not this set's): 15 of 20, none of 20. With the status
+    words that review proposed from its own tickets ("FYI", "done", "no action needed" ...): 17 of 20, none of 20.
+    The misses are a note with no such word and a deploy named as the moment of a symptom in a question; they are
+    planned as before, so their plans still wait for a person's approval. A change
     asked about would be the worse miss: none may be."""
     asked, reports, planned, changes, misses = clarify_score("clarify_holdout_6")
     print(f"\naura planner, clarify_holdout_6 (never tuned on): reports asked {asked}/{reports}, "
@@ -157,7 +158,7 @@ def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
     for miss in misses:
         print(f"  missed: {miss}")
     assert planned == changes, misses
-    assert asked >= 15, misses
+    assert asked >= 17, misses
 
 
 def test_a_ticket_for_a_kind_the_agent_does_not_write_plans_no_step_and_says_why() -> None:

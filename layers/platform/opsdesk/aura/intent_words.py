@@ -86,6 +86,9 @@ _REPORT_CUES: tuple[tuple[str, float], ...] = (
      r"explain\w*|make\s+sense", 1.5),
     (r"more\s+(?:reliable|robust|resilient|stable)|faster|cheaper|safer|better|improv\w+|optimi[sz]\w+|"
      r"performance", 1.0),
+    # a note on what is done or under way, for the record
+    (r"fyi|heads\s+up|just\s+noting|for\s+(?:the\s+)?record|no\s+action\s+(?:is\s+)?needed|nothing\s+(?:is\s+)?needed|"
+     r"done|finished|completed|went\s+(?:fine|well|ok)|successfully", 1.5),
     # work whose result is an answer, not a change
     (r"review|estimat\w*|reports?\s+(?:of|on)|audit\w*|analy[sz]\w*|breakdown|list\s+of|post\s*-?\s*mortem|"
      r"check\s+(?:which|whether|if|on|what|how)", 1.5),
