@@ -149,9 +149,9 @@ def test_tickets_that_report_a_problem_keep_their_held_out_floor() -> None:
     negation or a moment reaching across a comma, wishes before a participle) and a reading cubic in a long
     sentence; with those mended (from the review's tickets, not this set's): 15 of 20, none of 20. With the status
     words that review proposed from its own tickets ("FYI", "done", "no action needed" ...): 17 of 20, none of 20.
-    The misses are a note with no such word and a deploy named as the moment of a symptom in a question; they are
-    planned as before, so their plans still wait for a person's approval. A change
-    asked about would be the worse miss: none may be."""
+    The misses are two notes where another word outweighs the status words ("the migration is 60% done", "upgrade
+    postponed") and a symptom report; they are planned as before, so their plans still wait for a person's
+    approval. A change asked about would be the worse miss: none may be."""
     asked, reports, planned, changes, misses = clarify_score("clarify_holdout_6")
     print(f"\naura planner, clarify_holdout_6 (never tuned on): reports asked {asked}/{reports}, "
           f"changes not asked {planned}/{changes}")
