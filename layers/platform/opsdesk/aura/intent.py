@@ -201,7 +201,7 @@ def _asked_kind(scans: list[Scan]) -> str | None:
     return None
 
 
-def asked_for(text: str, found: re.Match[str]) -> bool:
+def _asked_for(text: str, found: re.Match[str]) -> bool:
     """Whether a change word in `text` asks for the change, rather than telling what happened or did not ("we
     upgraded redis last week", "nginx was restarted", "we didn't scale anything", "since the deploy") or asking
     about it ("is it safe to delete ...?"). Reads the clause the word stands in only (CLAUSE_BREAK)."""
@@ -221,7 +221,7 @@ def asked_for(text: str, found: re.Match[str]) -> bool:
 
 
 def _tells_a_change(s: Scan) -> bool:
-    return any(not asked_for(s.masked, found) for cues in CUES.values() for pattern, _ in cues
+    return any(not _asked_for(s.masked, found) for cues in CUES.values() for pattern, _ in cues
                for found in pattern.finditer(s.masked))
 
 
@@ -230,7 +230,7 @@ def _action_scores(scans: list[Scan]) -> dict[Action, float]:
     for s in scans:
         weight = TITLE_WEIGHT if s.title else 1.0
         for action, cues in CUES.items():
-            scores[action] += weight * sum(w * sum(asked_for(s.masked, found) for found in pattern.finditer(s.masked))
+            scores[action] += weight * sum(w * sum(_asked_for(s.masked, found) for found in pattern.finditer(s.masked))
                                            for pattern, w in cues)
         scores[Action.UPDATE_CONFIG] += weight * 3.0 * bool(s.env)
         scores[Action.UPDATE_IMAGE] += weight * (1.0 * len(s.images) + 1.5 * len(s.versions))
@@ -257,16 +257,18 @@ def _report_needs(scans: list[Scan], action: Action) -> float:
 def _requested(scans: list[Scan], action: Action) -> bool:
     """Whether the change is asked for: a cue of it after "please", "can you" and the like, or opening a sentence
     with what it acts on after it ("double the gateway pods", "switch it to ..."; "pods evicted in" opens with no
-    verb).
-    A deploy's generic words ("make", "add", "get a", "want") are not enough: "make it faster" asks for no deploy."""
+    verb). A deploy's generic words ("make", "add", "get a", "want") are not enough: "make it faster" asks for no
+    deploy."""
     for s in scans:
         for cue, weight in CUES[action]:
             if action is Action.DEPLOY and weight < FIRM_CUE_WEIGHT:
                 continue
             for found in cue.finditer(s.masked):
-                if not asked_for(s.masked, found):
+                if not _asked_for(s.masked, found):
                     continue
-                before, after = s.masked[:found.start()], s.masked[found.end():]
+                # the clause's reach only: searching all that goes before each word would grow with the ticket
+                before = s.masked[max(0, found.start() - CLAUSE_CHARS):found.start()]
+                after = s.masked[found.end():found.end() + CLAUSE_CHARS]
                 opens_an_order = (found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
                                   and ACTED_ON.match(after))
                 if opens_an_order or REQUEST_MARKER.search(before):
