@@ -58,8 +58,60 @@ def test_another_tenants_role_and_a_role_that_does_not_exist_are_refused_by_sts(
         assert refused.value.response["Error"]["Code"] == "AccessDenied"
 
 
-def test_a_region_no_partition_has_is_refused_before_any_call(local_aws: Any) -> None:
+def name_servers(monkeypatch: pytest.MonkeyPatch, known: set[str]) -> list[str]:
+    """Name servers that know, of AWS's host names, the `known` ones only (the local stack's resolve as before); the
+    AWS names asked, in order."""
+    import socket
+
+    asked: list[str] = []
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        if "amazonaws" not in host:
+            return resolve(host, *args, **kwargs)
+        asked.append(host)
+        if host not in known:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.10", 443))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_region_no_partition_has_and_no_name_server_knows_is_refused_before_any_call(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from opsdesk.monitoring import UnknownRegion, default_cloudwatch_check
+
+    asked = name_servers(monkeypatch, known=set())
 
     with pytest.raises(UnknownRegion):
         default_cloudwatch_check("xx-fake-1", {"role_arn": "arn:aws:iam::123456789012:role/x", "external_id": "e"})
+    assert asked == ["monitoring.xx-fake-1.amazonaws.com"]  # AWS's own endpoint, not the local override
+
+
+def test_a_region_launched_after_the_sdk_was_built_is_tested_when_its_endpoint_resolves(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    from opsdesk.monitoring import default_cloudwatch_check
+
+    arn = role(account(), {"StringEquals": {"sts:ExternalId": "opsdesk-t1"}})
+    asked = name_servers(monkeypatch, known={"monitoring.eu-future-9.amazonaws.com"})
+
+    # The role is assumed and the alarms asked for; moto, which has no CloudWatch in a region it does not know
+    # either, answers that with a 500.
+    with pytest.raises(ClientError) as answered:
+        default_cloudwatch_check("eu-future-9", {"role_arn": arn, "external_id": "opsdesk-t1"})
+    assert answered.value.operation_name == "DescribeAlarms"
+    assert asked == ["monitoring.eu-future-9.amazonaws.com"]
+
+
+def test_a_region_the_sdk_lists_is_tested_without_asking_a_name_server(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.monitoring import default_cloudwatch_check
+
+    arn = role(account(), {"StringEquals": {"sts:ExternalId": "opsdesk-t1"}})
+    asked = name_servers(monkeypatch, known=set())
+
+    default_cloudwatch_check("eu-west-1", {"role_arn": arn, "external_id": "opsdesk-t1"})
+    assert asked == []

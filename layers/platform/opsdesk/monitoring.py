@@ -183,7 +183,8 @@ class ExternalIdNotRequired(Exception):
 
 
 class UnknownRegion(Exception):
-    """No partition AWS's SDK knows has a CloudWatch endpoint in the region."""
+    """No partition AWS's SDK knows has a CloudWatch endpoint in the region, and no name server knows the endpoint
+    the SDK would call there (a region newer than the SDK still resolves, so it is tested)."""
 
 
 def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> None:
@@ -197,10 +198,10 @@ def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> Non
     from botocore.config import Config  # noqa: PLC0415
 
     platform = boto3.Session()
-    if not any(region in platform.get_available_regions("cloudwatch", partition_name=partition)
-               for partition in platform.get_available_partitions()):
-        raise UnknownRegion  # else the endpoint that does not exist is "unreachable", a retry for ever
     config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
+    if not any(region in platform.get_available_regions("cloudwatch", partition_name=partition)
+               for partition in platform.get_available_partitions()) and not _endpoint_resolves(platform, region):
+        raise UnknownRegion  # else the endpoint that does not exist is "unreachable", a retry for ever
     sts = platform.client("sts", region_name=region, config=config)
     session_name = "opsdesk-integration-test"
     assumed = sts.assume_role(RoleArn=credentials["role_arn"], RoleSessionName=session_name,
@@ -218,6 +219,23 @@ def default_cloudwatch_check(region: str, credentials: Mapping[str, str]) -> Non
     session = boto3.Session(aws_access_key_id=assumed["AccessKeyId"], aws_secret_access_key=assumed["SecretAccessKey"],
                             aws_session_token=assumed["SessionToken"])
     session.client("cloudwatch", region_name=region, config=config).describe_alarms(MaxRecords=1)
+
+
+def _endpoint_resolves(platform: Any, region: str) -> bool:
+    """Whether a name server knows AWS's own CloudWatch endpoint in `region` (a local endpoint override left out):
+    how a region launched after this SDK was built is told from a misspelt one."""
+    import socket  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    from botocore.config import Config  # noqa: PLC0415
+
+    aws_own = Config(ignore_configured_endpoint_urls=True)  # type: ignore[call-arg]  # the stubs predate it
+    endpoint = platform.client("cloudwatch", region_name=region, config=aws_own).meta.endpoint_url
+    try:
+        socket.getaddrinfo(urlsplit(endpoint).hostname, 443, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    return True
 
 
 HTTP_PROBES: dict[str, Callable[[GuardedHttpClient, str, Mapping[str, str]], ProbeResult]] = {
