@@ -258,3 +258,27 @@ def test_every_hypothesis_is_a_known_cause_with_a_description() -> None:
     for hypothesis in rank_hypotheses(evidence, limit=15):
         assert hypothesis.cause in CAUSE_CLASSES
         assert hypothesis.description and hypothesis.claim and hypothesis.supporting_evidence
+
+
+def test_a_line_means_its_most_specific_term_not_the_things_it_names_in_passing() -> None:
+    line = "socket.gaierror: Temporary failure in name resolution while connecting to redis"
+    evidence = bundle(incident("workers erroring on most tasks", line, service="celery-workers"))
+
+    ranked = rank_hypotheses(evidence)
+
+    assert ranked[0].cause == "dns_failure"
+    assert confidence(ranked, "cache_failure") < ranked[0].confidence_score / 3
+
+
+def test_a_cause_that_would_produce_another_cause_s_signs_is_ranked_above_it() -> None:
+    queue_alert = alert("SQSQueueDepthHigh", summary="ApproximateNumberOfMessagesVisible 61k, queue depth growing")
+    dns_alert = alert("EmailSendErrors", summary="UnknownHostException: email-smtp.eu-west-1.amazonaws.com")
+
+    alone = rank_hypotheses(bundle(incident("emails not sending"), alerts=(queue_alert,)))
+    with_cause = rank_hypotheses(bundle(incident("emails not sending"), alerts=(queue_alert, dns_alert)))
+
+    assert alone[0].cause == "queue_backlog"  # a symptom class with nothing to explain it is still the answer
+    assert with_cause[0].cause == "dns_failure"
+    backlog = by_cause(with_cause)["queue_backlog"]
+    assert backlog.contradicting_evidence[0] == "A DNS failure, which the evidence also shows, would produce these " \
+                                                "signs too"

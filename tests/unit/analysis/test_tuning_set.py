@@ -6,7 +6,7 @@ benchmark only, never here: a test over it would invite tuning on it.)"""
 
 from __future__ import annotations
 
-from scripts.benchlib.hypotheses import TUNING_SET, calibration, evaluate
+from scripts.benchlib.hypotheses import SECOND_TUNING_SET, TUNING_SET, calibration, evaluate
 
 TOP1_FLOOR = 0.95
 TOP3_FLOOR = 0.97
@@ -18,6 +18,14 @@ def test_tuning_set_top1_and_top3_accuracy_stay_above_their_floors() -> None:
 
     assert result["top1"] >= TOP1_FLOOR, result["misses"]
     assert result["top3"] >= TOP3_FLOOR, result["misses"]
+
+
+def test_second_tuning_set_keeps_its_floor() -> None:
+    # Measured once as a held-out set: top-1 60% (18 of 30), top-3 97%; after the change it drove (one-line meaning,
+    # causes that explain others' signs): 70% (21), 93%.
+    result = evaluate(SECOND_TUNING_SET)
+
+    assert result["top1"] >= 0.66 and result["top3"] >= 0.90, result["misses"]
 
 
 def test_tuning_set_top1_confidence_stays_calibrated() -> None:

@@ -421,13 +421,34 @@ CATALOGUE: tuple[CauseEntry, ...] = (
             "peering": 2.0, "mtu": 2.0, "isolated": 1.5, "same-az": 1.5, "same az": 1.5,
             "vpn": 2.0, "vpn tunnel": 2.5, "direct connect": 2.5, "bgp": 2.5, "nat gateway": 2.0, "subnet": 1.0,
             "firewall": 1.0, "network outage": 3.0, "network issue": 2.5, "network issues": 2.5, "link down": 2.5,
-            "router": 1.5, "inter-region": 2.0, "cross-region": 2.0, "partitioned": 2.5, "cannot reach": 1.5,
+            "router": 1.5, "inter-region": 2.0, "cross-region": 2.0, "cannot reach": 1.5,
             "can't reach": 1.5, "heartbeat": 1.5, "leader election": 2.0, "lost contact": 2.0,
         },
         metrics={"InterAZPacketLoss": 3.0, "NodeUnreachable": 2.0, "ConsulNoLeader": 2.5, "PacketLoss": 3.0},
         changes=(ChangeSignal("infrastructure", 1.5, 60.0),),
     ),
 )
+
+PRODUCES: Mapping[str, tuple[str, ...]] = {
+    "connection_pool_exhaustion": ("queue_backlog",),
+    "slow_queries": ("connection_pool_exhaustion", "cpu_saturation", "queue_backlog"),
+    "memory_leak": ("cpu_saturation", "dependency_outage"),
+    "cpu_saturation": ("queue_backlog",),
+    "disk_full": ("slow_queries", "queue_backlog", "dependency_outage"),
+    "expired_certificate": ("dependency_outage",),
+    "dns_failure": ("dependency_outage", "network_partition", "cache_failure", "connection_pool_exhaustion",
+                    "queue_backlog"),
+    "dependency_outage": ("connection_pool_exhaustion", "queue_backlog"),
+    "traffic_spike": ("cpu_saturation", "connection_pool_exhaustion", "slow_queries", "queue_backlog",
+                      "upstream_rate_limiting"),
+    "upstream_rate_limiting": ("dependency_outage", "queue_backlog"),
+    "cache_failure": ("slow_queries", "cpu_saturation", "connection_pool_exhaustion"),
+    "network_partition": ("dependency_outage", "dns_failure", "connection_pool_exhaustion", "queue_backlog"),
+}
+"""Cause -> the classes whose symptoms it commonly produces downstream (a DNS failure fills queues and looks like
+a dependency outage to callers; a cache failure sends its reads to a database that then queries slowly and runs
+out of connections). When both a cause and a class it produces have evidence, the cause explains some of the
+other's (the engine's `explained`): the symptom's evidence is read as the cause's effect, not as a second root."""
 
 CATALOGUE_BY_CAUSE: Mapping[str, CauseEntry] = {entry.cause: entry for entry in CATALOGUE}
 

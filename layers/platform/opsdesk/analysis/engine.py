@@ -15,6 +15,11 @@ Every cause collects signals, each worth signed points and described by a senten
 - feedback: the project's per-cause prior (confirmations positive, rejections negative), saturating at
   FEEDBACK_CAP points.
 
+One line, one meaning: in a clause, an alert or an observed line whose strongest term is diagnostic, causes whose
+own terms there are clearly weaker keep a share of them (text.line_shares). And a cause explains the classes it
+produces (catalogue.PRODUCES: a DNS failure fills queues): when both have evidence, the produced class loses a share
+of the smaller score, and says so among its contradicting evidence (`explained`).
+
 Points of one kind add up with diminishing returns (the n-th signal counts DIMINISHING**n), so one specific sign
 outweighs many vague ones. Scores become confidences by a softmax over the 15 causes plus an "unexplained" weight
 (TEMPERATURE, UNEXPLAINED_SCORE, calibrated on the tuning set); the interval is a Wilson interval whose width
@@ -29,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from opsdesk.analysis.catalogue import CATALOGUE, CauseEntry
+from opsdesk.analysis.catalogue import CATALOGUE, PRODUCES, CauseEntry
 from opsdesk.analysis.evidence import (
     CAUSE_CLASSES,
     AlertEvidence,
@@ -50,10 +55,12 @@ from opsdesk.analysis.text import (
     diminished,
     has_consequence_marker,
     has_normal_marker,
+    line_shares,
     mask,
     match_phrases,
     match_points,
     minutes_before,
+    peak_points,
     quote,
     relation,
     terms_of,
@@ -74,6 +81,7 @@ from opsdesk.analysis.weights import (
     CHANGE_TEXT_FACTOR,
     CHANGE_TEXT_HALF_LIFE,
     CONSEQUENCE_FACTOR,
+    EXPLAINED_SHARE,
     FEEDBACK_CAP,
     INTERVAL_BASE_COUNT,
     INTERVAL_COUNT_PER_SIGNAL,
@@ -125,13 +133,15 @@ def text_signals(title: str, description: str, service: str = "") -> list[Signal
         for clause in clauses(text):
             normal = has_normal_marker(clause)
             scale = factor * (CONSEQUENCE_FACTOR if has_consequence_marker(clause) else 1.0)
-            for match in match_phrases(tokenize(clause)):
+            matches = match_phrases(tokenize(clause))
+            shares = line_shares(peak_points(matches))
+            for match in matches:
                 surface = clause[match.start:match.end]
                 for entry in match.entries:
                     if entry.points > 0 and not normal:
                         bucket = found.setdefault(entry.cause, {})
                         key = next((k for k in bucket if k.lower() == surface.lower()), surface)
-                        bucket[key] = max(bucket.get(key, 0.0), entry.points * scale)
+                        bucket[key] = max(bucket.get(key, 0.0), entry.points * scale * shares[entry.cause])
                     else:
                         points = -abs(entry.points) * (NORMAL_FACTOR if entry.points > 0 else 1.0) * factor
                         bucket = against.setdefault(entry.cause, {})
@@ -271,6 +281,26 @@ def score(signals: Iterable[Signal]) -> float:
     return sum(diminished(points) for points in by_group.values()) + negative
 
 
+def explained_by(by_cause: Mapping[str, list[Signal]], scores: Mapping[str, float]) -> dict[str, str]:
+    """Cause -> the cause that would produce its evidence (catalogue.PRODUCES), the strongest of those with
+    evidence of their own, for causes that have evidence too."""
+    producing = {cause: value for cause, value in scores.items()
+                 if value > 0 and any(s.supports and s.points > 0 and s.group != "feedback" for s in by_cause[cause])}
+    out: dict[str, str] = {}
+    for cause, value in scores.items():
+        producers = [other for other, produced in PRODUCES.items() if cause in produced and other in producing]
+        if producers and value > 0:
+            out[cause] = max(producers, key=lambda other: producing[other])
+    return out
+
+
+def explained(scores: Mapping[str, float], producers: Mapping[str, str]) -> dict[str, float]:
+    """Scores less what a producing cause explains: EXPLAINED_SHARE of the smaller of the two scores (a weak
+    producer explains little)."""
+    return {cause: value - EXPLAINED_SHARE * min(value, scores[producers[cause]]) if cause in producers else value
+            for cause, value in scores.items()}
+
+
 def confidences(scores: Mapping[str, float]) -> dict[str, float]:
     """Softmax over the causes and an "unexplained" alternative (weak evidence leaves confidence low)."""
     top = max([*scores.values(), UNEXPLAINED_SCORE])
@@ -333,7 +363,9 @@ def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
     by_cause: dict[str, list[Signal]] = {cause: [] for cause in CAUSE_CLASSES}
     for signal in signals:
         by_cause[signal.cause].append(signal)
-    scores = {cause: score(items) for cause, items in by_cause.items()}
+    raw = {cause: score(items) for cause, items in by_cause.items()}
+    producers = explained_by(by_cause, raw)
+    scores = explained(raw, producers)
     confidence = confidences(scores)
     # The project's prior moves a cause the incident's evidence speaks for; it proposes none on its own.
     candidates = [cause for cause in CAUSE_CLASSES
@@ -347,6 +379,11 @@ def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
         entry = BY_CAUSE[cause]
         support = sorted((s for s in by_cause[cause] if s.supports and s.points > 0), key=lambda s: -s.points)
         against = sorted((s for s in by_cause[cause] if not (s.supports and s.points > 0)), key=lambda s: s.points)
+        if cause in producers:
+            producer = BY_CAUSE[producers[cause]]
+            label = producer.label[0].upper() + producer.label[1:]
+            against.insert(0, Signal(cause, "explained", 0.0, f"{label}, which the evidence also shows, would "
+                                     f"produce these signs too", supports=False))
         lower, upper = interval(confidence[cause], len(by_cause[cause]))
         hypotheses.append(Hypothesis(
             cause=cause,

@@ -23,6 +23,7 @@ from opsdesk.analysis.text import (
     ago,
     clauses,
     has_normal_marker,
+    line_shares,
     match_phrases,
     minutes_before,
     quote,
@@ -124,6 +125,7 @@ def observation_signals(observations: Iterable[ObservationEvidence], detected_at
                   * _timing(before))
         template = _NUMBERS.sub("#", observation.message.lower())
         points: dict[str, float] = {}
+        peaks: dict[str, float] = {}
         for clause in clauses(observation_text(observation)):
             normal = has_normal_marker(clause)
             for match in match_phrases(tokenize(clause)):
@@ -131,9 +133,13 @@ def observation_signals(observations: Iterable[ObservationEvidence], detected_at
                     signed = entry.points if entry.points > 0 and not normal else \
                         -abs(entry.points) * (NORMAL_OBSERVATION_FACTOR if entry.points > 0 else 1.0)
                     points[entry.cause] = points.get(entry.cause, 0.0) + signed
+                    if signed > 0:
+                        peaks[entry.cause] = max(peaks.get(entry.cause, 0.0), signed)
+        shares = line_shares(peaks)
         sentence = _describe(observation, before)
         for cause, total in points.items():
-            value = max(-OBSERVATION_MAX_POINTS, min(OBSERVATION_MAX_POINTS, total)) * factor
+            shared = total * shares.get(cause, 1.0) if total > 0 else total
+            value = max(-OBSERVATION_MAX_POINTS, min(OBSERVATION_MAX_POINTS, shared)) * factor
             if value == 0:
                 continue
             key = (cause, template, value > 0)

@@ -17,7 +17,7 @@ from opsdesk.analysis.vocabulary import (
     NORMAL_MARKERS,
     STOP_WORDS,
 )
-from opsdesk.analysis.weights import DIMINISHING
+from opsdesk.analysis.weights import DIMINISHING, LINE_LEAD_POINTS, LINE_SECONDARY_SHARE, LINE_TIE_MARGIN
 from opsdesk.frozen import frozen
 
 MAX_QUOTE = 80
@@ -243,9 +243,30 @@ def diminished(points: Iterable[float]) -> float:
     return sum(p * DIMINISHING**i for i, p in enumerate(sorted(points, reverse=True)))
 
 
+def peak_points(matches: Iterable[_Match]) -> dict[str, float]:
+    """Cause -> its strongest supporting term among `matches`."""
+    peaks: dict[str, float] = {}
+    for match in matches:
+        for entry in match.entries:
+            if entry.points > 0:
+                peaks[entry.cause] = max(peaks.get(entry.cause, 0.0), entry.points)
+    return peaks
+
+
+def line_shares(peaks: Mapping[str, float]) -> dict[str, float]:
+    """One line, one meaning: cause -> the share of its points a line keeps, from each cause's strongest term in
+    it. When the line's strongest term is diagnostic (LINE_LEAD_POINTS or more), a cause whose own strongest term
+    is clearly weaker keeps LINE_SECONDARY_SHARE: its words there are mostly context ("name resolution failed while
+    connecting to redis" is a DNS failure, not a cache failure)."""
+    lead = max(peaks.values(), default=0.0)
+    if lead < LINE_LEAD_POINTS:
+        return dict.fromkeys(peaks, 1.0)
+    return {cause: 1.0 if peak >= lead - LINE_TIE_MARGIN else LINE_SECONDARY_SHARE for cause, peak in peaks.items()}
+
+
 def match_points(text: str) -> dict[str, float]:
     """Cause -> points of a short text (an alert, a change summary): diminishing sum of its positive terms minus
-    its contradicting ones."""
+    its contradicting ones, each cause's positive sum kept at its share of the line (line_shares)."""
     positive: dict[str, list[float]] = {}
     negative: dict[str, float] = {}
     for match in match_phrases(tokenize(text)):
@@ -255,4 +276,6 @@ def match_points(text: str) -> dict[str, float]:
             else:
                 negative[entry.cause] = negative.get(entry.cause, 0.0) + entry.points
     causes = set(positive) | set(negative)
-    return {cause: diminished(positive.get(cause, [])) + negative.get(cause, 0.0) for cause in causes}
+    shares = line_shares({cause: max(points) for cause, points in positive.items()})
+    return {cause: diminished(positive.get(cause, [])) * shares.get(cause, 1.0) + negative.get(cause, 0.0)
+            for cause in causes}

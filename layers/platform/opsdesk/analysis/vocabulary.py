@@ -34,6 +34,7 @@ such host", "read only", "their side")."""
 NORMAL_MARKERS: tuple[str, ...] = (
     "normal", "fine", "healthy", "green", "idle", "unchanged", "flat", "looks ok", "is ok", "are ok", "ruled out",
     "not the cause", "not related", "unrelated", "no issue", "no errors", "as usual", "steady", "stable", "nominal",
+    "same as", "as expected", "not elevated", "no spike", "in line with",
 )
 """A clause with one of these calls what it names normal: its terms speak against their causes."""
 

@@ -17,6 +17,14 @@ OTHER_SERVICE_CHANGE_FACTOR: Mapping[str, float] = {
 }
 """A change on an unrelated service weighs this share (infrastructure is shared, so it keeps more)."""
 
+LINE_LEAD_POINTS = 2.5
+LINE_TIE_MARGIN = 0.5
+LINE_SECONDARY_SHARE = 0.5
+"""One line, one meaning (opsdesk.analysis.text.line_shares): in a line whose strongest term is worth
+LINE_LEAD_POINTS or more, a cause whose strongest term there is more than LINE_TIE_MARGIN weaker keeps this share."""
+EXPLAINED_SHARE = 0.4
+"""A class a cause with evidence of its own would produce (catalogue.PRODUCES) loses this share of the smaller of
+their two scores (opsdesk.analysis.engine.explained)."""
 TITLE_FACTOR = 1.25
 DIMINISHING = 0.7
 ALERT_FULL_MINUTES = 30.0
