@@ -177,3 +177,43 @@ def test_software_is_recognised_through_one_typo_but_short_names_must_be_exact()
     assert lookup("rabitmq") is not None
     assert lookup("mongodb") is not None and lookup("mongodb").name == "mongo"  # type: ignore[union-attr]
     assert lookup("pgx") is None and lookup("redis") is not None and lookup("web") is None
+
+
+def test_the_request_sentence_s_values_come_before_the_background_s() -> None:
+    ticket = read("Two days ago we bumped search-api to 8 pods in ns search and that held up. "
+                  "Please scale billing-api to 3 in namespace billing.")
+
+    assert (ticket.action, ticket.name, ticket.namespace, ticket.replicas) == (
+        Action.SCALE, "billing-api", "billing", 3)
+
+
+def test_a_product_named_in_the_background_is_not_the_workload_the_request_names() -> None:
+    ticket = read("Since the kafka upgrade on Monday the audit-consumer keeps losing its offsets. "
+                  "Please do a rolling restart of audit-consumer in ns audit.", title="kafka consumer stuck")
+
+    assert (ticket.action, ticket.name, ticket.namespace) == (Action.RESTART, "audit-consumer", "audit")
+
+
+@pytest.mark.parametrize("text", [
+    "web-ui is stuck at 2 replicas under load, please scale it to 6 (namespace: shop).",
+    "web-ui runs 2 pods today. Could you scale web-ui to 6 in the shop namespace?",
+])
+def test_the_count_running_now_is_not_the_count_to_scale_to(text: str) -> None:
+    assert read(text).replicas == 6
+
+
+def test_a_namespace_the_request_acts_on_is_the_change_and_one_it_names_as_a_place_is_not() -> None:
+    retired = read("Everything in there (a postgres, three apps) can go. Please remove the qa-2025 namespace "
+                   "completely.")
+    placed = read("We need keycloak for single sign-on. Please put it in the `auth` namespace.")
+
+    assert (retired.action, retired.name, retired.namespace) == (Action.DELETE_NAMESPACE, "qa-2025", "qa-2025")
+    assert (placed.action, placed.name, placed.namespace) == (Action.DEPLOY, "keycloak", "auth")
+
+
+@pytest.mark.parametrize(("text", "namespace"), [
+    ("Please bounce ledger-api, the namespace is finance.", "finance"),
+    ("ledger-api in finance leaks memory; a fix comes in the next release, please restart it for now.", "finance"),
+])
+def test_a_namespace_stated_plainly_is_read_and_a_moment_is_not_a_place(text: str, namespace: str) -> None:
+    assert read(text).namespace == namespace

@@ -99,6 +99,15 @@ def test_the_held_out_set_keeps_its_floor() -> None:
     assert quality.case_accuracy >= 0.90, quality.misses
 
 
+def test_the_second_tuning_set_keeps_its_floor() -> None:
+    quality = score(cases("tuning_2"))
+    print(f"\naura planner, second tuning set: {quality}")
+    # Measured once as a held-out set: fields 103/127 (81.1%), whole tickets 12/30 (40%); after the change it drove
+    # (the request sentence first): fields 124/127 (97.6%), whole tickets 28/30 (93.3%).
+    assert quality.field_accuracy >= 0.95, quality.misses
+    assert quality.case_accuracy >= 0.86, quality.misses
+
+
 def test_kinds_the_agent_does_not_write_and_title_tags_keep_their_held_out_floor() -> None:
     """tests/data/aura_planner/unsupported_holdout.json: written before the planner learnt about unmanaged kinds and
     title tags, never tuned on."""

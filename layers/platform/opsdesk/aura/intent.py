@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from opsdesk.aura.intent_scan import (
     Scan,
@@ -41,6 +41,7 @@ from opsdesk.aura.intent_words import (
     REPORT_CUES,
     REPORT_OVER_FIRM,
     REQUEST_MARKER,
+    REQUEST_SENTENCE,
     SENTENCE_START,
     SINCE_BEFORE,
     SOFTWARE_PRIOR,
@@ -58,12 +59,16 @@ from opsdesk.frozen import frozen
 
 __all__ = ["Action", "WorkRequest", "parse_answer", "read_ticket"]
 
+T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
 MIN_NAME_SCORE = 2.0
 MIN_NAMESPACE_SCORE = 1.0
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
 NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
+NAMESPACE_PLACE_BEFORE = re.compile(r"\b(?:in|into|to|from|on|under|inside)\s+(?:the\s+)?"
+                                    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+NAMESPACE_PLACE_AFTER = re.compile(r"\s*(?:[:=]|(?:should|will|would|must)\s+be\b|is\b)")
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
 
 
@@ -154,24 +159,32 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
         return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
                            set_aside=tuple(set_aside))
-    software = best_software(scans, action)
-    namespace = _namespace(scans, software)
-    name = _name(scans, action, software, namespace)
-    images = [image for s in scans for image in s.images]
-    image = images[0] if images else None
+    # The request's own sentences first, then the whole ticket for what they leave open.
+    focus = [s for s in scans if not s.title and REQUEST_SENTENCE.search(s.masked)]
+    readings = [focus, scans] if focus else [scans]
+    software = _first(readings, lambda part: best_software(part, action))
+    namespace = _first(readings, lambda part: _namespace(part, software))
+    # A product named in the background ("after the rabbitmq upgrade") is not the request's workload.
+    names = [_name(part, action, best_software(part, action), namespace) for part in readings]
+    name = next((found for found in names if found is not None), None)
+    image = _first(readings, lambda part: next((image for s in part for image in s.images), None))
     if name is None and image is not None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         name = _name_from_image(image)
-    if action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and name is None and software is None and any(
-            NAMESPACE_WORDS.search(s.masked) for s in scans):
+    # A namespace the request acts on, whatever the background names: read where the first namespace is mentioned.
+    told = next((i for i, part in enumerate(readings) if any(NAMESPACE_WORDS.search(s.masked) for s in part)), None)
+    if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and names[told] is None and (
+            best_software(readings[told], action) is None) and any(
+            _acts_on_a_namespace(s.masked) for s in readings[told]):
         action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
         name = namespace
     elif name is None and namespace is not None:
         name = _namesake(scans, action, namespace)
-    tag = version_of(scans) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
+    tag = _first(readings, version_of) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
     if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         image = software.image_at(tag) if tag else software.image if action is Action.DEPLOY else None
-    replicas = replicas_of(scans, action) if action in (Action.DEPLOY, Action.SCALE) else None
+    replicas = _first(readings, lambda part: replicas_of(part, action)) if action in (Action.DEPLOY, Action.SCALE) \
+        else None
     if action is Action.SCALE and replicas is None and any(STOP_CUE.search(s.masked) for s in scans):
         replicas = 0
     env = {key: value for s in scans for key, value in s.env.items()}
@@ -185,6 +198,21 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
                                                                                    text)),
         set_aside=tuple(set_aside), confidence=round(min(1.0, margin / 4.0), 2))
+
+
+def _first(readings: list[list[Scan]], read: Callable[[list[Scan]], T | None]) -> T | None:
+    """What the first of the readings that says it says (the request's sentences, then the whole ticket)."""
+    return next((found for part in readings if (found := read(part)) is not None), None)
+
+
+def _acts_on_a_namespace(text: str) -> bool:
+    """Whether a namespace is what the sentence acts on ("delete the demo namespace"), not where ("put it in the
+    identity namespace", "namespace: shop")."""
+    for mention in NAMESPACE_WORDS.finditer(text):
+        before = text[max(0, mention.start() - 60):mention.start()]
+        if not (NAMESPACE_PLACE_BEFORE.search(before) or NAMESPACE_PLACE_AFTER.match(text, mention.end())):
+            return True
+    return False
 
 
 def _asked_kind(scans: list[Scan]) -> str | None:

@@ -193,6 +193,11 @@ def best_software(scans: list[Scan], action: Action | None) -> Software | None:
     return found[best] if scores[best] > 0 else None
 
 
+PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\b|"
+                    r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
+"""After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
+
+
 def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str]) -> list[Candidate]:
     by_word: dict[str, Candidate] = {}
     settings = {part for s in scans for key in s.env for part in key.lower().split("_")}
@@ -218,6 +223,8 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
                 candidate.score += 3.0
             candidate.score += (3.0 if after in WORKLOAD_NOUNS else 0.0) + (1.5 if "-" in text else 0.0)
             candidate.score += (2.0 if (number, word.index) in objects else 0.0) + (1.0 if s.title else 0.0)
+            if PLACED.match(s.masked, word.start + len(text)):
+                candidate.score += 1.5  # "notification-svc in ns comms": a workload is what stands in a namespace
             opens = all(w.text in OPENERS or not w.text.isalnum() for w in s.words[:word.index])
             candidate.score += (1.5 if opens and after in SUBJECT_FOLLOWERS else 0.0)
             candidate.score += preposition_weight if preceding in ("for", "on", "of") else 0.0
@@ -261,9 +268,10 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
 
 _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile(p), w) for p, w in (
     (rf"\bnamespace\s*(?:[:=]|(?:is\s+)?called|(?:is\s+)?named|should\s+be|will\s+be|of)?\s*[`'\"]?{NAME}", 4.0),
+    (rf"\bnamespace\s+is\s+[`'\"]?{NAME}", 3.0),  # "namespace is identity"; not over "the jobs namespace is stuck"
     (rf"--namespace[= ]{NAME}", 4.0),
     (rf"\bnamespace\b[^.;]*?\b(?:call|name)\s+it\s+{NAME}", 4.5),
-    (rf"{NAME}\s+namespace\b", 4.0),
+    (rf"{NAME}[`'\"]?\s+namespace\b", 4.0),
     (rf"\bns\s*[:=/]?\s*{NAME}", 3.5),
     (rf"{NAME}\s+ns\b", 3.5),
     (rf"(?:^|\s)-n\s+{NAME}", 3.0),
@@ -273,6 +281,10 @@ _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compi
 ))
 
 
+ADVERB = re.compile(r"[a-z]{3,}ly")
+""""delete the demo namespace entirely": a word that says how, not a place."""
+
+
 def namespace_scores(scans: list[Scan]) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
     for s in scans:
@@ -280,7 +292,7 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
             for match in pattern.finditer(s.masked):
                 value = match.group(1)
                 after = s.masked[match.end():].split()[:1]
-                if value in NOT_NAMESPACES or value.isdigit():
+                if value in NOT_NAMESPACES or value.isdigit() or ADVERB.fullmatch(value):
                     continue
                 if weight < 1.5 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
                     continue  # "to the web deployment": a workload, not a place
@@ -300,6 +312,8 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
 ))
 
 
+CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
+"""Words before a count that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4 pods")."""
 _ANY_NUMBER = re.compile(rf"(?<![\w.-]){NUMBER}(?!\w|\.\d)")
 """In an answer to "how many replicas?", a number alone says it."""
 
@@ -315,7 +329,7 @@ def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool 
                 if RELATIVE.search(match.group(0)):
                     continue
                 before = s.masked[:match.start()].split()[-2:]
-                score = weight - (2.0 if {"from", "of", "was", "currently"} & set(before) else 0.0)
+                score = weight - (2.0 if CURRENT_COUNT & set(before) else 0.0)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, _number(match.group(1)))
     return best[1] if best else None

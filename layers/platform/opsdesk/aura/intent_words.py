@@ -132,6 +132,10 @@ for ("Is it safe to delete the old-logs namespace?", "Should we upgrade postgres
 REQUEST_MARKER = re.compile(r"\b(?:please|pls|plz|kindly|can\s+you|could\s+you|would\s+you|can\s+someone|"
                             r"could\s+someone|need\s+you\s+to|want\s+you\s+to|let'?s)\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
+REQUEST_SENTENCE = re.compile(r"\b(?:please|pls|plz|kindly|can\s+(?:you|u|someone|somebody|we)|could\s+(?:you|u|"
+                              r"someone|somebody|we)|would\s+you|need\s+you\s+to|want\s+you\s+to|let'?s|lets|action\s+items?)\b")
+"""A sentence with one of these is the ticket's request: its workload, place and numbers come before those of the
+sentences around it, which give background ("last week we scaled web to 4; please scale api to 6")."""
 SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s*)$")
 ACTED_ON = re.compile(r"\s+(?:up\s+|down\s+|back\s+|out\s+)?(?:the|it|them|this|that|these|those|our|its|all|a|an|"
                       r"[a-z0-9][-a-z0-9]*\s+(?:in|on|to|from)\b)")
@@ -158,7 +162,7 @@ WORKLOAD_NOUNS = frozenset({
 """Nouns that follow a workload's name ("the web deployment", "the redis cluster")."""
 KIND_NOUNS = frozenset({"deployment", "statefulset", "sts", "daemonset", "cronjob"})
 """Kinds after a name that make even a common noun a name ("the worker deployment")."""
-NAMING_WORDS = frozenset({"deployment", "statefulset", "sts", "daemonset", "app", "application", "workload",
+NAMING_WORDS = frozenset({"deployment", "statefulset", "sts", "daemonset", "workload",
                           "called", "named", "as", "svc"})
 """Words after which a name follows ("a deployment called web", "as report-gen")."""
 
@@ -209,7 +213,7 @@ NOT_NAMES = FUNCTION_WORDS | DOMAIN_WORDS | ADJECTIVES | frozenset(NUMBER_WORDS)
 NOT_NAMESPACES = FUNCTION_WORDS | NOUNS | VERBS | ADJECTIVES | frozenset(NUMBER_WORDS) | _words("""
 namespace namespaces ns deployment statefulset service pod pods replicas image tag version port cluster case order
 general time place advance addition total progress use it them k8s kubernetes argo parallel mind future other
-outside inside internet public here there home scratch
+outside inside internet public here there home scratch next last previous upcoming coming following
 is are was were been has have had seems seem seemed went goes shows showed keeps kept looks looked gets got becomes
 became started stopped sits hits returns throws crashes crashed
 """)
