@@ -19,6 +19,7 @@ from opsdesk.http import create_api, json_response, request_body
 from opsdesk.observability import instrumented
 from opsdesk.ratelimit import RateLimiter
 from opsdesk.restapi import Response
+from opsdesk.revocations import SessionRevocations
 from opsdesk.sessions import header
 from opsdesk.settings import CopilotAuthSettings, load_settings
 from opsdesk.tokens import TokenVerifier
@@ -30,7 +31,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 @cache
 def verifier() -> TokenVerifier:
-    """Made on the first login, the one route that verifies an ID token: the JWT library it loads is ~0.3 x
+    """Made on the first login or refresh, the routes that verify an ID token: the JWT library it loads is ~0.3 x
     `import boto3`."""
     return TokenVerifier.from_settings(settings)
 
@@ -40,8 +41,12 @@ def accounts() -> AccountService:
     """Made on the first request: the Cognito client is ~100 ms of cold start that no import needs."""
     directory = CognitoDirectory.from_settings(settings.aws_region, settings.aws_endpoint_url,
                                                settings.user_pool_id, settings.sign_in_client_id)
+    signed_out = None
+    if settings.sessions_table_name is not None:  # a refresh of a signed-out session is refused
+        signed_out = SessionRevocations.connect(settings.sessions_table_name, settings.aws_region,
+                                                settings.aws_endpoint_url)
     return AccountService(CopilotRepository(), directory, lambda token: verifier().verify_id_token(token),
-                          throttle=LoginThrottle(RateLimiter(), time.sleep))
+                          throttle=LoginThrottle(RateLimiter(), time.sleep), revocations=signed_out)
 
 
 @app.post("/auth/register")

@@ -90,6 +90,24 @@ def test_refresh_by_cookie_then_logout_revokes_the_refresh_token(stack: RunningS
     assert again.json() == {"detail": "Invalid, expired or revoked refresh token"}  # not "email or password"
 
 
+def test_a_logout_by_bearer_header_alone_ends_the_sessions_refresh_token_too(stack: RunningStack) -> None:
+    signed_in = login(stack, BOB)
+    refresh_cookie = {"Cookie": f"refresh_token={cookie_value(set_cookies(signed_in)['refresh_token'])}"}
+    other_session = login(stack, BOB)
+
+    logout = requests.post(f"{base(stack)}/auth/logout", timeout=10,
+                           headers={"Authorization": f"Bearer {signed_in.json()['access_token']}"})
+    refreshed = requests.post(f"{base(stack)}/auth/refresh", headers=refresh_cookie, timeout=10)
+    again = requests.post(f"{base(stack)}/auth/refresh", headers=refresh_cookie, timeout=10)
+    other = requests.post(f"{base(stack)}/auth/refresh", timeout=10, headers={
+        "Cookie": f"refresh_token={cookie_value(set_cookies(other_session)['refresh_token'])}"})
+
+    assert logout.status_code == 200
+    assert refreshed.status_code == 401 and refreshed.json() == {"detail": "Invalid, expired or revoked refresh token"}
+    assert again.status_code == 401
+    assert other.status_code == 200  # the user's other sign-ins go on
+
+
 def claims_of(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))

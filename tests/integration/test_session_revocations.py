@@ -1,5 +1,5 @@
-"""Signed-out sessions on moto's DynamoDB (opsdesk.revocations): one item ends every token of a sign-in, until
-the last of them has expired."""
+"""Signed-out sessions on moto's DynamoDB (opsdesk.revocations): one item ends every token of a sign-in, for as
+long as its refresh token could still mint one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from opsdesk.revocations import CLOCK_SKEW_SECONDS, ID_TOKEN_LIFETIME_SECONDS, SessionRevocations
+from opsdesk.revocations import CLOCK_SKEW_SECONDS, REFRESH_TOKEN_LIFETIME_SECONDS, SessionRevocations
 
 
 def revocations(local_aws: Any) -> tuple[SessionRevocations, Any, str]:
@@ -18,7 +18,7 @@ def revocations(local_aws: Any) -> tuple[SessionRevocations, Any, str]:
     return SessionRevocations(table, client), client, table
 
 
-def test_a_revoked_session_is_refused_until_its_last_token_expires_and_others_are_not(local_aws: Any) -> None:
+def test_a_revoked_session_is_refused_until_its_refresh_token_could_have_expired_and_others_are_not(local_aws: Any) -> None:
     sessions, client, table = revocations(local_aws)
     ended, other = str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -27,7 +27,7 @@ def test_a_revoked_session_is_refused_until_its_last_token_expires_and_others_ar
     assert sessions.is_revoked({"origin_jti": ended, "jti": "b"})  # a token refreshed in the same sign-in
     assert not sessions.is_revoked({"origin_jti": other, "jti": "c"})
     item = client.get_item(TableName=table, Key={"pk": {"S": f"SESSION#{ended}"}, "sk": {"S": "REVOKED"}})["Item"]
-    assert int(item["expiresAt"]["N"]) == 1_800_000_000 + ID_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
+    assert int(item["expiresAt"]["N"]) == 1_800_000_000 + REFRESH_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
 
 
 def test_a_token_without_a_session_claim_falls_back_to_its_own_id(local_aws: Any) -> None:

@@ -178,7 +178,7 @@ COPILOT = ApiModule(
             name="copilot_auth",
             resources=("/auth/register", "/auth/login", "/auth/refresh"),
             auth=Auth.NONE,
-            tables=("IncidentsTable", "RateLimitsTable"),
+            tables=("IncidentsTable", "RateLimitsTable", "SessionsTable"),  # a signed-out session refreshes no more
             capabilities=(Capability.USER_DIRECTORY,),
         ),
         FunctionGroup(

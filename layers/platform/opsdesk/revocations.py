@@ -2,8 +2,9 @@
 its `exp`. So a logout records the session here, and the session authorizer refuses every token of it.
 
 A session is what one sign-in started: Cognito gives every token it issues from that sign-in (and from refreshes of
-its refresh token) the same `origin_jti` claim, so one item ends them all. The item lives (TTL) until the last of
-those tokens has expired: the refresh token is revoked at the same logout, so none is issued after it.
+its refresh token) the same `origin_jti` claim, so one item ends them all. The item lives (TTL) as long as the
+session's refresh token could: a logout that did not carry the refresh token (a bearer header alone) cannot revoke
+it, and a refresh then finds the session here and is refused (opsdesk.copilot.accounts).
 
     pk SESSION#<origin_jti>   sk REVOKED   expiresAt (epoch seconds, TTL)
 
@@ -17,8 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 SORT_KEY = "REVOKED"
-ID_TOKEN_LIFETIME_SECONDS = 3600
-"""The longest an ID token of the pool lives (the app client's validity, infra/constructs/auth.py)."""
+REFRESH_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600
+"""The longest a refresh token of the pool lives (the app clients' validity, infra/constructs/auth.py); no ID token
+of the session is issued after it."""
 CLOCK_SKEW_SECONDS = 300
 
 
@@ -43,7 +45,7 @@ class SessionRevocations:
         session = session_of(claims)
         if session is None:
             return
-        until = int(now if now is not None else time.time()) + ID_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
+        until = int(now if now is not None else time.time()) + REFRESH_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
         self._client.put_item(TableName=self._table, Item={
             "pk": {"S": _pk(session)}, "sk": {"S": SORT_KEY}, "expiresAt": {"N": str(until)}})
 

@@ -20,7 +20,7 @@ from opsdesk.clock import utc_now
 from opsdesk.copilot.records import Member, Project, Role, Tenant, User
 from opsdesk.copilot.service import CopilotService
 from opsdesk.copilot.store import CopilotStore, UserDirectory
-from opsdesk.directory import NEW_PASSWORD_REQUIRED, Tokens
+from opsdesk.directory import INVALID_REFRESH_TOKEN, NEW_PASSWORD_REQUIRED, Tokens
 from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
 from opsdesk.frozen import frozen
 from opsdesk.wstokens import WsClaims, WsTokens
@@ -94,6 +94,8 @@ class SignedOutSessions(Protocol):
 
     def revoke(self, claims: Mapping[str, Any]) -> None: ...
 
+    def is_revoked(self, claims: Mapping[str, Any]) -> bool: ...
+
 
 class AccountService:
     def __init__(self, store: CopilotStore, directory: UserDirectory,
@@ -156,7 +158,13 @@ class AccountService:
         return SignedIn(user, self._store.get_tenant(user.tenant_id), tokens, self._copilot.list_projects(principal))
 
     def refresh(self, refresh_token: str) -> Tokens:
-        return self._directory.refresh(refresh_token)
+        """New tokens, unless the session was signed out: a logout by bearer header alone ends the session but
+        cannot revoke a refresh token it was not given, so the first refresh after it revokes that token."""
+        tokens = self._directory.refresh(refresh_token)
+        if self._revocations is not None and self._revocations.is_revoked(self._verify(tokens.id_token)):
+            self._directory.revoke(refresh_token)
+            raise Unauthorized(INVALID_REFRESH_TOKEN)
+        return tokens
 
     def logout(self, refresh_token: str | None, session_claims: Mapping[str, Any] | None = None) -> None:
         """Revokes the refresh token (no new ID tokens) and ends the signed-in session (the ID tokens it already
