@@ -18,7 +18,7 @@ def revocations(local_aws: Any) -> tuple[SessionRevocations, Any, str]:
     return SessionRevocations(table, client), client, table
 
 
-def test_a_revoked_session_is_refused_until_its_refresh_token_could_have_expired_and_others_are_not(local_aws: Any) -> None:
+def test_a_revoked_session_is_refused_while_its_refresh_token_lives_and_others_are_not(local_aws: Any) -> None:
     sessions, client, table = revocations(local_aws)
     ended, other = str(uuid.uuid4()), str(uuid.uuid4())
 

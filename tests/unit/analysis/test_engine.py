@@ -280,5 +280,23 @@ def test_a_cause_that_would_produce_another_cause_s_signs_is_ranked_above_it() -
     assert alone[0].cause == "queue_backlog"  # a symptom class with nothing to explain it is still the answer
     assert with_cause[0].cause == "dns_failure"
     backlog = by_cause(with_cause)["queue_backlog"]
-    assert backlog.contradicting_evidence[0] == "A DNS failure, which the evidence also shows, would produce these " \
-                                                "signs too"
+    assert backlog.contradicting_evidence[0] == "A DNS failure (alert EmailSendErrors) would produce these signs too"
+
+
+def test_a_cause_mentioned_in_passing_explains_nothing() -> None:
+    backlog = ("SQS queue depth 80k and growing, oldest message 40 minutes: the consumers crashed on a poison "
+               "message")
+    alone = rank_hypotheses(bundle(incident("orders not processed", backlog)))
+    with_a_mention = rank_hypotheses(bundle(incident("orders not processed", f"{backlog}. The site had a few "
+                                                                             "more users than usual.")))
+
+    assert with_a_mention[0].cause == "queue_backlog"
+    assert confidence(with_a_mention, "queue_backlog") >= confidence(alone, "queue_backlog") - 0.02
+    assert not any("would produce" in s for s in by_cause(with_a_mention)["queue_backlog"].contradicting_evidence)
+
+
+def test_the_words_that_call_a_thing_normal_do_not_include_comparisons_that_name_the_cause() -> None:
+    ranked = rank_hypotheses(bundle(incident("checkout slow", "As expected after the flash sale campaign went "
+                                                              "out, a traffic spike: requests per second 10x")))
+
+    assert ranked[0].cause == "traffic_spike"

@@ -22,10 +22,10 @@ def test_tuning_set_top1_and_top3_accuracy_stay_above_their_floors() -> None:
 
 def test_second_tuning_set_keeps_its_floor() -> None:
     # Measured once as a held-out set: top-1 60% (18 of 30), top-3 97%; after the change it drove (one-line meaning,
-    # causes that explain others' signs): 70% (21), 93%.
+    # causes that explain others' signs, well-known ports, vocabulary): 80% (24), 97%.
     result = evaluate(SECOND_TUNING_SET)
 
-    assert result["top1"] >= 0.66 and result["top3"] >= 0.90, result["misses"]
+    assert result["top1"] >= 0.76 and result["top3"] >= 0.93, result["misses"]
 
 
 def test_tuning_set_top1_confidence_stays_calibrated() -> None:

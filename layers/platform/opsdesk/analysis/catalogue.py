@@ -85,6 +85,9 @@ CATALOGUE: tuple[CauseEntry, ...] = (
             "segmentation fault": 1.5, "importerror": 2.0, "import error": 2.0, "modulenotfounderror": 2.0,
             "classnotfoundexception": 2.0, "nosuchmethoderror": 2.0, "undefined method": 2.0,
             "missing field": 1.0, "schema mismatch": 1.5, "crash on startup": 1.5, "new endpoint": 1.0,
+            "index out of range": 2.0, "out of bounds": 2.0, "indexoutofboundsexception": 2.0, "indexerror": 2.0,
+            "illegalargumentexception": 1.5, "illegalstateexception": 1.5, "unhandled exception": 1.5,
+            "uncaught exception": 1.5, "unhandled promise rejection": 1.5, "runtime error": 1.5,
         },
         contradicts={"no deploy": 2.5, "no deploys": 2.5, "nothing deployed": 2.5, "no code change": 2.5,
                      "binary did not change": 2.5, "no release": 2.5, "before the deploy": 2.0},
@@ -240,6 +243,7 @@ CATALOGUE: tuple[CauseEntry, ...] = (
             "no space": 2.5, "disk pressure": 3.0, "ephemeral storage": 2.5, "logrotate": 2.0, "log rotation": 2.0,
             "storage full": 3.0, "tablespace": 1.5, "could not extend file": 3.0, "disk 90%": 2.5,
             "disk usage 90%": 2.5, "volume 90%": 2.0, "filesystem 90%": 2.5, "storage 90%": 2.0, "ebs volume": 1.0,
+            "read-only-allow-delete": 3.0, "cluster_block_exception": 2.5, "high disk watermark": 3.0,
         },
         metrics={"NodeFilesystemAlmostOutOfSpace": 3.0, "node_filesystem_avail_bytes": 2.5,
                  "FreeStorageSpace": 2.5, "DiskUsage": 2.5, "disk_used_percent": 2.5},
@@ -423,6 +427,8 @@ CATALOGUE: tuple[CauseEntry, ...] = (
             "firewall": 1.0, "network outage": 3.0, "network issue": 2.5, "network issues": 2.5, "link down": 2.5,
             "router": 1.5, "inter-region": 2.0, "cross-region": 2.0, "cannot reach": 1.5,
             "can't reach": 1.5, "heartbeat": 1.5, "leader election": 2.0, "lost contact": 2.0,
+            "failed to ping": 2.0, "mtr": 2.0, "traceroute": 2.0, "retransmits": 2.5, "retransmissions": 2.5,
+            "tcp retransmit": 2.5, "loss": 1.5, "master not discovered": 2.5, "not reachable": 2.0,
         },
         metrics={"InterAZPacketLoss": 3.0, "NodeUnreachable": 2.0, "ConsulNoLeader": 2.5, "PacketLoss": 3.0},
         changes=(ChangeSignal("infrastructure", 1.5, 60.0),),
@@ -432,9 +438,9 @@ CATALOGUE: tuple[CauseEntry, ...] = (
 PRODUCES: Mapping[str, tuple[str, ...]] = {
     "connection_pool_exhaustion": ("queue_backlog",),
     "slow_queries": ("connection_pool_exhaustion", "cpu_saturation", "queue_backlog"),
-    "memory_leak": ("cpu_saturation", "dependency_outage"),
+    "memory_leak": ("cpu_saturation", "dependency_outage"),  # a service that keeps crashing is down to its callers
     "cpu_saturation": ("queue_backlog",),
-    "disk_full": ("slow_queries", "queue_backlog", "dependency_outage"),
+    "disk_full": ("slow_queries", "queue_backlog"),
     "expired_certificate": ("dependency_outage",),
     "dns_failure": ("dependency_outage", "network_partition", "cache_failure", "connection_pool_exhaustion",
                     "queue_backlog"),
@@ -448,7 +454,9 @@ PRODUCES: Mapping[str, tuple[str, ...]] = {
 """Cause -> the classes whose symptoms it commonly produces downstream (a DNS failure fills queues and looks like
 a dependency outage to callers; a cache failure sends its reads to a database that then queries slowly and runs
 out of connections). When both a cause and a class it produces have evidence, the cause explains some of the
-other's (the engine's `explained`): the symptom's evidence is read as the cause's effect, not as a second root."""
+other's (the engine's `explained`): the symptom's evidence is read as the cause's effect, not as a second root.
+Where two classes each produce the other's signs (a partition makes DNS time out; failed lookups read as hosts
+that cannot be reached), both lose the same, so their own evidence orders them."""
 
 CATALOGUE_BY_CAUSE: Mapping[str, CauseEntry] = {entry.cause: entry for entry in CATALOGUE}
 

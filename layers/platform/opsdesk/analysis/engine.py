@@ -93,6 +93,7 @@ from opsdesk.analysis.weights import (
     PAST_POINTS,
     PAST_REJECTED_FACTOR,
     PAST_SIMILAR,
+    PRODUCER_MIN_SCORE,
     TEMPERATURE,
     TITLE_FACTOR,
     UNEXPLAINED_SCORE,
@@ -281,24 +282,28 @@ def score(signals: Iterable[Signal]) -> float:
     return sum(diminished(points) for points in by_group.values()) + negative
 
 
-def explained_by(by_cause: Mapping[str, list[Signal]], scores: Mapping[str, float]) -> dict[str, str]:
-    """Cause -> the cause that would produce its evidence (catalogue.PRODUCES), the strongest of those with
-    evidence of their own, for causes that have evidence too."""
+def explained_by(by_cause: Mapping[str, list[Signal]], scores: Mapping[str, float]) -> dict[str, Signal]:
+    """Cause -> the strongest sign of the cause that would produce its evidence (catalogue.PRODUCES), the strongest
+    of those whose own score reaches PRODUCER_MIN_SCORE, for causes that have evidence too."""
+    strongest = {cause: max((s for s in by_cause[cause] if s.supports and s.points > 0 and s.group != "feedback"),
+                            key=lambda s: s.points, default=None) for cause in scores}
     producing = {cause: value for cause, value in scores.items()
-                 if value > 0 and any(s.supports and s.points > 0 and s.group != "feedback" for s in by_cause[cause])}
-    out: dict[str, str] = {}
+                 if value >= PRODUCER_MIN_SCORE and strongest[cause] is not None}
+    out: dict[str, Signal] = {}
     for cause, value in scores.items():
         producers = [other for other, produced in PRODUCES.items() if cause in produced and other in producing]
         if producers and value > 0:
-            out[cause] = max(producers, key=lambda other: producing[other])
+            sign = strongest[max(producers, key=lambda other: producing[other])]
+            assert sign is not None
+            out[cause] = sign
     return out
 
 
-def explained(scores: Mapping[str, float], producers: Mapping[str, str]) -> dict[str, float]:
+def explained(scores: Mapping[str, float], producers: Mapping[str, Signal]) -> dict[str, float]:
     """Scores less what a producing cause explains: EXPLAINED_SHARE of the smaller of the two scores (a weak
     producer explains little)."""
-    return {cause: value - EXPLAINED_SHARE * min(value, scores[producers[cause]]) if cause in producers else value
-            for cause, value in scores.items()}
+    return {cause: value - EXPLAINED_SHARE * min(value, scores[producers[cause].cause]) if cause in producers
+            else value for cause, value in scores.items()}
 
 
 def confidences(scores: Mapping[str, float]) -> dict[str, float]:
@@ -380,10 +385,11 @@ def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
         support = sorted((s for s in by_cause[cause] if s.supports and s.points > 0), key=lambda s: -s.points)
         against = sorted((s for s in by_cause[cause] if not (s.supports and s.points > 0)), key=lambda s: s.points)
         if cause in producers:
-            producer = BY_CAUSE[producers[cause]]
-            label = producer.label[0].upper() + producer.label[1:]
-            against.insert(0, Signal(cause, "explained", 0.0, f"{label}, which the evidence also shows, would "
-                                     f"produce these signs too", supports=False))
+            sign = producers[cause]
+            label = BY_CAUSE[sign.cause].label
+            cited = f" ({sign.item})" if sign.item else ""
+            against.insert(0, Signal(cause, "explained", 0.0, f"{label[0].upper()}{label[1:]}{cited} would produce "
+                                     f"these signs too", supports=False))
         lower, upper = interval(confidence[cause], len(by_cause[cause]))
         hypotheses.append(Hypothesis(
             cause=cause,

@@ -16,6 +16,7 @@ from opsdesk.analysis.vocabulary import (
     GENERIC_SERVICE_WORDS,
     NORMAL_MARKERS,
     STOP_WORDS,
+    WELL_KNOWN_PORTS,
 )
 from opsdesk.analysis.weights import DIMINISHING, LINE_LEAD_POINTS, LINE_SECONDARY_SHARE, LINE_TIE_MARGIN
 from opsdesk.frozen import frozen
@@ -64,7 +65,7 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Normalised terms with their place in `text`: words split at camelCase, snake_case and punctuation, lower
     case, abbreviations expanded, stop words dropped, stemmed; `12x` becomes the term `xfold`, a percentage of at
-    least HIGH_PERCENT the term `highpct`."""
+    least HIGH_PERCENT the term `highpct`, a well-known port after a host the service's name ("redis" for ":6379")."""
     tokens: list[Token] = []
     high = [m.span() for m in _PERCENT.finditer(text) if float(m.group(1)) >= HIGH_PERCENT]
     for word in _WORD.finditer(text):
@@ -75,6 +76,10 @@ def tokenize(text: str) -> list[Token]:
             continue
         raw_word = word.group().replace("'", "")
         whole = raw_word.lower()
+        at = word.start()
+        if whole in WELL_KNOWN_PORTS and at >= 2 and text[at - 1] == ":" and text[at - 2].isalnum():
+            tokens.append(Token(stem(WELL_KNOWN_PORTS[whole]), at, word.end()))
+            continue
         pieces = ([(whole, 0, len(word.group()))] if whole in ABBREVIATIONS
                   else [(p.group().lower(), p.start(), p.end()) for p in _PIECE.finditer(raw_word)])
         for piece, start, end in pieces:
@@ -187,7 +192,8 @@ def quote(text: str) -> str:
 class Signal:
     cause: str
     group: str
-    """text, alert, observation, change, past or feedback: points add up with diminishing returns within a group."""
+    """text, alert, observation, change, past or feedback: points add up with diminishing returns within a group;
+    `explained` (no points) says which cause would produce the hypothesis's signs (engine.explained_by)."""
     points: float
     sentence: str
     """Cites the item; on the supporting side when `supports`, else on the contradicting side."""
@@ -254,10 +260,11 @@ def peak_points(matches: Iterable[_Match]) -> dict[str, float]:
 
 
 def line_shares(peaks: Mapping[str, float]) -> dict[str, float]:
-    """One line, one meaning: cause -> the share of its points a line keeps, from each cause's strongest term in
-    it. When the line's strongest term is diagnostic (LINE_LEAD_POINTS or more), a cause whose own strongest term
-    is clearly weaker keeps LINE_SECONDARY_SHARE: its words there are mostly context ("name resolution failed while
-    connecting to redis" is a DNS failure, not a cache failure)."""
+    """One line, one meaning: cause -> the share of its points a line (a clause of the incident's text, an alert, an
+    observed event with its metadata) keeps, from each cause's strongest term in it. When the line's strongest term
+    is diagnostic (LINE_LEAD_POINTS or more), a cause whose own strongest term is clearly weaker keeps
+    LINE_SECONDARY_SHARE: its words there are mostly context ("name resolution failed while connecting to redis" is
+    a DNS failure, not a cache failure)."""
     lead = max(peaks.values(), default=0.0)
     if lead < LINE_LEAD_POINTS:
         return dict.fromkeys(peaks, 1.0)

@@ -20,6 +20,12 @@ ABBREVIATIONS: Mapping[str, str] = {
 }
 """Abbreviations SREs write, replaced by the word the catalogue uses (before stemming)."""
 
+WELL_KNOWN_PORTS: Mapping[str, str] = {
+    "53": "dns", "6379": "redis", "11211": "memcached", "5432": "postgres", "3306": "mysql", "27017": "mongodb",
+    "9092": "kafka", "5672": "rabbitmq", "9200": "elasticsearch",
+}
+"""A port after a host ("10.96.0.10:53", "cache-1:6379") is read as the service that listens there."""
+
 STOP_WORDS: frozenset[str] = frozenset({
     "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "of", "for", "to", "in", "on", "at",
     "by", "with", "and", "or", "it", "its", "this", "that", "these", "those", "you", "your", "they", "them", "as",
@@ -34,7 +40,7 @@ such host", "read only", "their side")."""
 NORMAL_MARKERS: tuple[str, ...] = (
     "normal", "fine", "healthy", "green", "idle", "unchanged", "flat", "looks ok", "is ok", "are ok", "ruled out",
     "not the cause", "not related", "unrelated", "no issue", "no errors", "as usual", "steady", "stable", "nominal",
-    "same as", "as expected", "not elevated", "no spike", "in line with",
+    "not elevated", "no spike",
 )
 """A clause with one of these calls what it names normal: its terms speak against their causes."""
 
