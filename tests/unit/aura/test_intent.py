@@ -217,3 +217,61 @@ def test_a_namespace_the_request_acts_on_is_the_change_and_one_it_names_as_a_pla
 ])
 def test_a_namespace_stated_plainly_is_read_and_a_moment_is_not_a_place(text: str, namespace: str) -> None:
     assert read(text).namespace == namespace
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("", "Clean up the batch-old deployment in ns jobs. Please don't delete batch-new, it is still used.",
+     {"action": Action.DELETE_WORKLOAD, "name": "batch-old"}),
+    ("", "Scale api-gw to 6 pods in ns shop. Please do not scale cart-worker.",
+     {"action": Action.SCALE, "name": "api-gw", "replicas": 6}),
+    ("", "Upgrade checkout-api in ns shop to 2.4.1. Please don't use 2.5.0 yet.", {"tag": "2.4.1"}),
+    ("", "Deploy ghcr.io/acme/web:1.2.0 in ns shop. Please do not deploy ghcr.io/acme/web:1.3.0, it is broken.",
+     {"image": "ghcr.io/acme/web:1.2.0"}),
+    ("Deploy grafana in ns monitoring", "Please use 2 replicas like the prometheus deployment in ns metrics.",
+     {"action": Action.DEPLOY, "name": "grafana", "namespace": "monitoring"}),
+    ("Restart cart-api in ns shop", "Memory keeps climbing. Action item for later: profile the payments-api "
+                                    "deployment.", {"action": Action.RESTART, "name": "cart-api"}),
+    ("", "Namespace: shop. Please scale checkout to 4 pods in the morning.", {"namespace": "shop", "replicas": 4}),
+    ("", "Restart checkout-api in ns shop. Please send a note to oncall-team when done.",
+     {"namespace": "shop", "name": "checkout-api"}),
+    ("", "Scale web-api to 6 pods in ns shop. Please, once done, check that the cart-api deployment is at 2 pods.",
+     {"name": "web-api", "replicas": 6}),
+], ids=["do-not-delete", "do-not-scale", "do-not-use-version", "do-not-deploy-image", "a-wish-with-no-change",
+        "an-action-item-with-no-change", "a-moment-in-the-request", "a-note-to-send", "a-check-after"])
+def test_a_sentence_that_asks_for_no_change_of_the_ticket_s_kind_is_background(
+        title: str, description: str, expected: dict[str, object]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert {key: getattr(ticket, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("Remove the legacy-cron deployment", "Please keep the namespace, other jobs live there.",
+     (Action.DELETE_WORKLOAD, "legacy-cron")),
+    ("", "Delete the demo-web deployment in ns demo. Please leave the demo namespace itself alone.",
+     (Action.DELETE_WORKLOAD, "demo-web")),
+    ("Deploy report-api", "Please put it in a new namespace.", (Action.DEPLOY, "report-api")),
+    ("", "The qa-old namespace is no longer used. Please delete it.", (Action.DELETE_NAMESPACE, "qa-old")),
+    ("", "Please create a new namespace: team-blue", (Action.CREATE_NAMESPACE, "team-blue")),
+    ("", "We need to add namespace growth-lab.", (Action.CREATE_NAMESPACE, "growth-lab")),
+    ("", "Delete the search-old namespace. Please move anything worth keeping into the search namespace first.",
+     (Action.DELETE_NAMESPACE, "search-old")),
+])
+def test_a_namespace_is_the_change_only_where_the_ticket_acts_on_it(
+        title: str, description: str, expected: tuple[Action, str]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert (ticket.action, ticket.name) == expected
+
+
+@pytest.mark.parametrize(("text", "namespace"), [
+    ("deploy redis in namespace nightly", "nightly"), ("deploy redis in the family namespace", "family"),
+    ("please restart web-api, namespace is supply", "supply"),
+])
+def test_namespaces_that_read_like_adverbs_are_namespaces(text: str, namespace: str) -> None:
+    assert read(text).namespace == namespace
+
+
+@pytest.mark.parametrize("answer", ["keep it at 3", "at 3 please", "it is 3", "running 3"])
+def test_an_answer_giving_the_count_it_runs_at_is_the_count(answer: str) -> None:
+    assert parse_answer("replicas", answer) == "3"

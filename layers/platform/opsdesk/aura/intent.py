@@ -34,12 +34,18 @@ from opsdesk.aura.intent_words import (
     CLAUSE_BREAK,
     CLAUSE_CHARS,
     CUES,
+    CUES_OF,
     DONE_BEFORE,
     FIRM_CUE_WEIGHT,
     KIND_MENTION,
+    NAMESPACE_ACTED_ON,
+    NAMESPACE_PLACE_AFTER,
+    NAMESPACE_PLACE_BEFORE,
+    NAMESPACE_WORDS,
     NEGATED,
     REPORT_CUES,
     REPORT_OVER_FIRM,
+    REQUEST_CUE_WEIGHT,
     REQUEST_MARKER,
     REQUEST_SENTENCE,
     SENTENCE_START,
@@ -63,12 +69,11 @@ T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
 MIN_NAME_SCORE = 2.0
 MIN_NAMESPACE_SCORE = 1.0
+STRONG_NAMESPACE_SCORE = 1.5
+"""The request sentence's namespace comes first only when a phrase names it one ("ns X", "the X namespace"); a bare
+"in X" there ("in the morning") competes with the rest of the ticket."""
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
-NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
-NAMESPACE_PLACE_BEFORE = re.compile(r"\b(?:in|into|to|from|on|under|inside)\s+(?:the\s+)?"
-                                    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
-NAMESPACE_PLACE_AFTER = re.compile(r"\s*(?:[:=]|(?:should|will|would|must)\s+be\b|is\b)")
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
 
 
@@ -160,19 +165,28 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
                            set_aside=tuple(set_aside))
     # The request's own sentences first, then the whole ticket for what they leave open.
-    focus = [s for s in scans if not s.title and REQUEST_SENTENCE.search(s.masked)]
-    readings = [focus, scans] if focus else [scans]
+    focus = [s for s in scans if not s.title and _asks_for(s, action)] if action is not None else []
+    background = [s for s in scans if not s.title and not any(s is f for f in focus)]
+    readings = [focus, scans] if focus and background else [scans]  # all of it asks: one reading
     software = _first(readings, lambda part: best_software(part, action))
-    namespace = _first(readings, lambda part: _namespace(part, software))
+    namespace = (_namespace(focus, software, STRONG_NAMESPACE_SCORE) if focus else None) or _namespace(scans, software)
     # A product named in the background ("after the rabbitmq upgrade") is not the request's workload.
-    names = [_name(part, action, best_software(part, action), namespace) for part in readings]
-    name = next((found for found in names if found is not None), None)
+    names: dict[int, str | None] = {}
+
+    def name_in(index: int) -> str | None:
+        if index not in names:
+            part = readings[index]
+            names[index] = _name(part, action, best_software(part, action), namespace)
+        return names[index]
+
+    name = next((found for index in range(len(readings)) if (found := name_in(index)) is not None), None)
     image = _first(readings, lambda part: next((image for s in part for image in s.images), None))
     if name is None and image is not None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         name = _name_from_image(image)
-    # A namespace the request acts on, whatever the background names: read where the first namespace is mentioned.
-    told = next((i for i, part in enumerate(readings) if any(NAMESPACE_WORDS.search(s.masked) for s in part)), None)
-    if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and names[told] is None and (
+    # A namespace the request acts on, whatever the background names: read where a namespace is first mentioned.
+    told = next((index for index, part in enumerate(readings)
+                 if any(NAMESPACE_WORDS.search(s.masked) for s in part)), None)
+    if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and name_in(told) is None and (
             best_software(readings[told], action) is None) and any(
             _acts_on_a_namespace(s.masked) for s in readings[told]):
         action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
@@ -205,11 +219,29 @@ def _first(readings: list[list[Scan]], read: Callable[[list[Scan]], T | None]) -
     return next((found for part in readings if (found := read(part)) is not None), None)
 
 
+def _asks_for(s: Scan, action: Action) -> bool:
+    """Whether a sentence of the description is the request: a cue of the change (REQUEST_CUE_WEIGHT or more) asked
+    for, in a sentence that asks (REQUEST_SENTENCE) or opening it as an order. Not "please don't delete X", "please
+    keep the namespace" or "action item for later: profile the api". (A title names things loosely: "Scale the api"
+    over "please scale user-api to 4".)"""
+    asks = REQUEST_SENTENCE.search(s.masked) is not None
+    for cue, weight in CUES[CUES_OF.get(action, action)]:
+        if weight < REQUEST_CUE_WEIGHT:
+            continue
+        for found in cue.finditer(s.masked):
+            if _asked_for(s.masked, found) and (asks or _opens_an_order(s.masked, found)):
+                return True
+    return False
+
+
 def _acts_on_a_namespace(text: str) -> bool:
-    """Whether a namespace is what the sentence acts on ("delete the demo namespace"), not where ("put it in the
-    identity namespace", "namespace: shop")."""
+    """Whether a namespace is what the sentence acts on ("delete the demo namespace", "create a new namespace:
+    team-blue"), not where ("put it in the identity namespace", "namespace: shop")."""
     for mention in NAMESPACE_WORDS.finditer(text):
-        before = text[max(0, mention.start() - 60):mention.start()]
+        # the clause's reach only: searching all that goes before would grow with the ticket
+        before = text[max(0, mention.start() - CLAUSE_CHARS):mention.start()]
+        if NAMESPACE_ACTED_ON.search(before):
+            return True
         if not (NAMESPACE_PLACE_BEFORE.search(before) or NAMESPACE_PLACE_AFTER.match(text, mention.end())):
             return True
     return False
@@ -296,12 +328,16 @@ def _requested(scans: list[Scan], action: Action) -> bool:
                     continue
                 # the clause's reach only: searching all that goes before each word would grow with the ticket
                 before = s.masked[max(0, found.start() - CLAUSE_CHARS):found.start()]
-                after = s.masked[found.end():found.end() + CLAUSE_CHARS]
-                opens_an_order = (found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
-                                  and ACTED_ON.match(after))
-                if opens_an_order or REQUEST_MARKER.search(before):
+                if _opens_an_order(s.masked, found) or REQUEST_MARKER.search(before):
                     return True
     return False
+
+
+def _opens_an_order(text: str, found: re.Match[str]) -> bool:
+    """Whether the cue opens its sentence as an order, with what it acts on after it ("double the gateway pods")."""
+    before = text[max(0, found.start() - CLAUSE_CHARS):found.start()]
+    return bool(found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
+                and ACTED_ON.match(text, found.end(), found.end() + CLAUSE_CHARS))
 
 
 def _report_score(scans: list[Scan]) -> float:
@@ -309,7 +345,7 @@ def _report_score(scans: list[Scan]) -> float:
                for s in scans)
 
 
-def _namespace(scans: list[Scan], software: Software | None) -> str | None:
+def _namespace(scans: list[Scan], software: Software | None, minimum: float = MIN_NAMESPACE_SCORE) -> str | None:
     scores = namespace_scores(scans)
     for word in list(scores):
         if lookup(word) is not None or (software and word == software.name):
@@ -317,7 +353,7 @@ def _namespace(scans: list[Scan], software: Software | None) -> str | None:
     if not scores:
         return None
     best, score = max(scores.items(), key=lambda item: item[1])
-    return best if score >= MIN_NAMESPACE_SCORE else None
+    return best if score >= minimum else None
 
 
 def _name(scans: list[Scan], action: Action | None, software: Software | None, namespace: str | None) -> str | None:

@@ -4,14 +4,18 @@ replica counts or names; then words are scored by where they stand."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from opsdesk.aura.intent_words import (
+    ANSWERED_COUNT,
     CUE_SPELLINGS,
     CUES,
+    CUES_OF,
+    CURRENT_COUNT,
     INJECTION,
     KIND_NOUNS,
     NAMING_WORDS,
@@ -21,6 +25,7 @@ from opsdesk.aura.intent_words import (
     NUMBER,
     NUMBER_WORDS,
     OPENERS,
+    PLACED,
     RELATIVE,
     REPLICA_NOUN,
     SKIPPED_BEFORE_OBJECT,
@@ -193,11 +198,6 @@ def best_software(scans: list[Scan], action: Action | None) -> Software | None:
     return found[best] if scores[best] > 0 else None
 
 
-PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\b|"
-                    r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
-"""After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
-
-
 def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str]) -> list[Candidate]:
     by_word: dict[str, Candidate] = {}
     settings = {part for s in scans for key in s.env for part in key.lower().split("_")}
@@ -251,12 +251,12 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     if action is None:
         return found
-    base = Action.DELETE_WORKLOAD if action is Action.DELETE_NAMESPACE else (
-        Action.DEPLOY if action is Action.CREATE_NAMESPACE else action)
+    base = CUES_OF.get(action, action)
     for number, s in enumerate(scans):
+        starts = [w.start for w in s.words]
         for pattern, _ in CUES[base]:
             for match in pattern.finditer(s.masked):
-                following = [w for w in s.words if w.start >= match.end()]
+                following = (s.words[k] for k in range(bisect.bisect_left(starts, match.end()), len(s.words)))
                 target = next((w for w in following if w.text not in SKIPPED_BEFORE_OBJECT), None)
                 if target is not None:
                     found.add((number, target.index))
@@ -281,18 +281,14 @@ _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compi
 ))
 
 
-ADVERB = re.compile(r"[a-z]{3,}ly")
-""""delete the demo namespace entirely": a word that says how, not a place."""
-
-
 def namespace_scores(scans: list[Scan]) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
     for s in scans:
         for pattern, weight in _NAMESPACE_PATTERNS:
             for match in pattern.finditer(s.masked):
                 value = match.group(1)
-                after = s.masked[match.end():].split()[:1]
-                if value in NOT_NAMESPACES or value.isdigit() or ADVERB.fullmatch(value):
+                after = s.masked[match.end():match.end() + 80].split()[:1]  # the next word only: linear
+                if value in NOT_NAMESPACES or value.isdigit():
                     continue
                 if weight < 1.5 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
                     continue  # "to the web deployment": a workload, not a place
@@ -312,8 +308,6 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
 ))
 
 
-CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
-"""Words before a count that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4 pods")."""
 _ANY_NUMBER = re.compile(rf"(?<![\w.-]){NUMBER}(?!\w|\.\d)")
 """In an answer to "how many replicas?", a number alone says it."""
 
@@ -329,7 +323,8 @@ def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool 
                 if RELATIVE.search(match.group(0)):
                     continue
                 before = s.masked[:match.start()].split()[-2:]
-                score = weight - (2.0 if CURRENT_COUNT & set(before) else 0.0)
+                now = ANSWERED_COUNT if generous else CURRENT_COUNT  # "keep it at 3" answers 3
+                score = weight - (2.0 if now & set(before) else 0.0)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, _number(match.group(1)))
     return best[1] if best else None

@@ -41,7 +41,8 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"bump", 1.0), (r"(?:more|fewer|less)\s+(?:replicas|pods|instances|capacity|copies)", 2.0),
         (r"replicas?|instances|pods|copies", 0.5), (r"instead\s+of", 1.0),
         (r"(?:to|run|have)\s+(?:\d+|[a-z]+)\s+(?:replicas|pods|instances|copies|nodes|brokers|members)", 1.5),
-        (r"turn(?:ed)?\s+(?:it\s+)?off|shut\s*down|stop|pause", 1.5)),
+        (r"turn(?:ed)?\s+(?:it\s+)?off|shut\s*down|stop|pause", 1.5),
+        (r"(?:bring|take|cut|trim)\s+(?:it\s+|them\s+)?(?:down|back|up)\s+to", 2.0)),
     Action.UPDATE_IMAGE: (
         (r"upgrad(?:e|es|ed|ing)|downgrad(?:e|es|ed|ing)", 3.5), (r"roll(?:ing)?\s*(?:it\s+|them\s+)?back", 3.0),
         (r"image|tag", 1.5), (r"version", 1.5), (r"roll\s+out", 1.0),
@@ -66,6 +67,9 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
 CUES: dict[Action, tuple[tuple[re.Pattern[str], float], ...]] = {
     action: tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in cues)
     for action, cues in _CUES.items()}
+CUES_OF: dict[Action, Action] = {Action.CREATE_NAMESPACE: Action.DEPLOY,
+                                 Action.DELETE_NAMESPACE: Action.DELETE_WORKLOAD}
+"""The actions whose cues a namespace's creation and deletion share ("create", "tear down")."""
 
 _REPORT_CUES: tuple[tuple[str, float], ...] = (
     # a symptom
@@ -129,13 +133,17 @@ ASKING = re.compile(r"\s*(?:what|which|who|how|why|when|where|is|are|was|were|do
                     r"\b[^?]*\?")
 """A question sentence (not "can/could you", a polite request): a change word in it is asked about, not asked
 for ("Is it safe to delete the old-logs namespace?", "Should we upgrade postgres?")."""
-REQUEST_MARKER = re.compile(r"\b(?:please|pls|plz|kindly|can\s+you|could\s+you|would\s+you|can\s+someone|"
-                            r"could\s+someone|need\s+you\s+to|want\s+you\s+to|let'?s)\s+$")
+_ASKING_WORDS = (r"please|pls|plz|kindly|can\s+(?:you|u|someone|somebody)|could\s+(?:you|u|someone|somebody)|"
+                 r"would\s+you|need\s+you\s+to|want\s+you\s+to|let'?s")
+REQUEST_MARKER = re.compile(rf"\b(?:{_ASKING_WORDS})\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
-REQUEST_SENTENCE = re.compile(r"\b(?:please|pls|plz|kindly|can\s+(?:you|u|someone|somebody|we)|could\s+(?:you|u|"
-                              r"someone|somebody|we)|would\s+you|need\s+you\s+to|want\s+you\s+to|let'?s|lets|action\s+items?)\b")
-"""A sentence with one of these is the ticket's request: its workload, place and numbers come before those of the
-sentences around it, which give background ("last week we scaled web to 4; please scale api to 6")."""
+REQUEST_SENTENCE = re.compile(rf"\b(?:{_ASKING_WORDS}|action\s+items?\s+(?:for|:))")
+"""A sentence that asks: with a cue of the change asked for in it (opsdesk.aura.intent), it is the ticket's request,
+whose workload, place and numbers come before those of the sentences around it ("last week we scaled web to 4;
+please scale api to 6")."""
+REQUEST_CUE_WEIGHT = 0.75
+"""A cue at least this strong makes a sentence that asks the request ("please keep the namespace" asks for nothing
+the agent does)."""
 SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s*)$")
 ACTED_ON = re.compile(r"\s+(?:up\s+|down\s+|back\s+|out\s+)?(?:the|it|them|this|that|these|those|our|its|all|a|an|"
                       r"[a-z0-9][-a-z0-9]*\s+(?:in|on|to|from)\b)")
@@ -214,6 +222,8 @@ NOT_NAMESPACES = FUNCTION_WORDS | NOUNS | VERBS | ADJECTIVES | frozenset(NUMBER_
 namespace namespaces ns deployment statefulset service pod pods replicas image tag version port cluster case order
 general time place advance addition total progress use it them k8s kubernetes argo parallel mind future other
 outside inside internet public here there home scratch next last previous upcoming coming following
+entirely completely fully altogether permanently itself alone first too also instead again now later today tomorrow
+tonight morning afternoon evening night meantime weekend asap
 is are was were been has have had seems seem seemed went goes shows showed keeps kept looks looked gets got becomes
 became started stopped sits hits returns throws crashes crashed
 """)
@@ -276,3 +286,23 @@ TITLE_TAG = re.compile(r"^\s*(?:\[[^\]\n]{1,40}\]\s*|(?:[A-Z][A-Z0-9]*|[A-Za-z]+
 """Labels a tracker or a team puts before a title: `[urgent]`, `OPS-7:`, `RA:` (an issue key or a word in capitals
 and a colon). They say where the ticket comes from, not what it asks for; a lower-case `web: ...` stays, as it may
 name the workload."""
+
+
+PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\b|"
+                    r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
+"""After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
+CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
+"""Words before a count in a ticket that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4
+pods"); an answer to "how many?" only with ANSWERED_COUNT's ("keep it at 3")."""
+ANSWERED_COUNT = frozenset({"from", "of", "was", "currently"})
+NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
+NAMESPACE_ACTED_ON = re.compile(
+    r"\b(?:creat\w*|add|make|set\s*up|provision\w*|delet\w*|remov\w*|drop|tear\s+down|destroy|nuke|purge|wipe|"
+    r"decommission\w*|clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
+    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+"""Before a namespace word that is the change: "create a new namespace", "delete the qa namespace"."""
+NAMESPACE_PLACE_BEFORE = re.compile(r"\b(?:in|into|to|from|on|under|inside)\s+(?:the\s+)?"
+                                    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+"""Before a namespace word that is a place: "put it in the identity namespace", "into ns shop"."""
+NAMESPACE_PLACE_AFTER = re.compile(r"\s*(?:[:=]|(?:should|will|would|must)\s+be\b)")
+"""After a namespace word that is a place: "namespace: shop", "the namespace should be sessions"."""
