@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from opsdesk.analysis.engine import rank_hypotheses, terms_of
 from opsdesk.analysis.evidence import CAUSE_CLASSES, Hypothesis
 from tests.unit.analysis.builders import alert, bundle, change, incident, past
@@ -300,3 +302,25 @@ def test_the_words_that_call_a_thing_normal_do_not_include_comparisons_that_name
                                                               "out, a traffic spike: requests per second 10x")))
 
     assert ranked[0].cause == "traffic_spike"
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("dial tcp: lookup ledger on 10.96.0.10:53: i/o timeout", {"dns"}),
+    ("connect ECONNREFUSED cache-1:6379", {"redis"}),
+    ("at 10:53 UTC the errors began", set()),
+    ("NullPointerException at Pay.charge(Pay.java:53)", set()),
+    ("2026-03-02T10:53:12Z request failed", set()),
+])
+def test_a_well_known_port_after_a_host_names_its_service_and_clocks_and_source_lines_do_not(
+        text: str, terms: set[str]) -> None:
+    assert set(terms_of(text)) & {"dns", "redis"} == terms
+
+
+def test_a_projects_prior_for_a_cause_explains_nothing_about_the_incident() -> None:
+    outage = incident("payments failing", "The payment provider's status page shows a major outage, their API "
+                                          "answers 503. We lowered a TTL last month")
+
+    ranked = rank_hypotheses(bundle(outage), feedback={"dns_failure": 3.0})
+
+    assert ranked[0].cause == "dependency_outage"
+    assert not any("would produce" in s for s in ranked[0].contradicting_evidence)

@@ -275,3 +275,38 @@ def test_namespaces_that_read_like_adverbs_are_namespaces(text: str, namespace: 
 @pytest.mark.parametrize("answer", ["keep it at 3", "at 3 please", "it is 3", "running 3"])
 def test_an_answer_giving_the_count_it_runs_at_is_the_count(answer: str) -> None:
     assert parse_answer("replicas", answer) == "3"
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("", "Last week we scaled api-gateway to 4 replicas. Can we scale web-frontend to 6?", ("web-frontend", 6)),
+    ("", "Last week we scaled api-gateway to 4 replicas. I'd like web-frontend scaled to 6 replicas.",
+     ("web-frontend", 6)),
+    ("token-issuer errors in ns identity", "Please restart the auth-proxy.", ("auth-proxy", None)),
+    ("", "Tried so far: restart the api-gateway, no change. Please restart auth-svc.", ("auth-svc", None)),
+    ("Postmortem follow-up", "Root cause was bad config. Action item: scale the gateway to 6 replicas in ns edge.",
+     ("gateway", 6)),
+])
+def test_the_request_is_read_however_it_is_asked_and_background_steps_are_not_it(
+        title: str, description: str, expected: tuple[str, int | None]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert (ticket.name, ticket.replicas) == expected
+
+
+@pytest.mark.parametrize(("text", "namespace"), [
+    ("cart-api used to live in namespace legacy. Please restart cart-api in checkout.", "checkout"),
+    ("We created the edge namespace yesterday. Please deploy redis there.", "edge"),
+])
+def test_the_request_s_own_place_comes_first_and_moments_are_no_places(text: str, namespace: str) -> None:
+    assert read(text).namespace == namespace
+
+
+def test_an_image_to_run_is_a_deploy_whatever_namespace_the_ticket_mentions() -> None:
+    ticket = read("We retired the legacy namespace last quarter. Please deploy nginx:1.25.")
+
+    assert (ticket.action, ticket.name) == (Action.DEPLOY, "nginx")
+
+
+@pytest.mark.parametrize(("answer", "count"), [("it is 4 now, make it 6", "6"), ("has 3, needs 6", "6")])
+def test_an_answer_with_the_count_now_and_the_count_wanted_gives_the_wanted_one(answer: str, count: str) -> None:
+    assert parse_answer("replicas", answer) == count

@@ -287,8 +287,10 @@ def explained_by(by_cause: Mapping[str, list[Signal]], scores: Mapping[str, floa
     of those whose own score reaches PRODUCER_MIN_SCORE, for causes that have evidence too."""
     strongest = {cause: max((s for s in by_cause[cause] if s.supports and s.points > 0 and s.group != "feedback"),
                             key=lambda s: s.points, default=None) for cause in scores}
-    producing = {cause: value for cause, value in scores.items()
-                 if value >= PRODUCER_MIN_SCORE and strongest[cause] is not None}
+    # the incident's own evidence: a project's prior for a cause explains nothing about this incident
+    producing = {cause: own for cause in scores
+                 if strongest[cause] is not None
+                 and (own := score(s for s in by_cause[cause] if s.group != "feedback")) >= PRODUCER_MIN_SCORE}
     out: dict[str, Signal] = {}
     for cause, value in scores.items():
         producers = [other for other, produced in PRODUCES.items() if cause in produced and other in producing]

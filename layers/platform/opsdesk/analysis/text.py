@@ -34,6 +34,13 @@ HIGH_PERCENT = 85.0
 """A percentage at or above this is the term `highpct` ("CPU 97%" and "cpu at 100%" match "cpu 90%")."""
 _VOID_BEFORE_NORMAL = re.compile(r"(?:\d+x|above|than|over|beyond|times|back to|not|return to|returns to)\s+"
                                  r"(?:a\s+|the\s+)?$", re.IGNORECASE)
+MAX_HOST_CHARS = 253
+_HOST = re.compile(r"(?<![\w.-])(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)$", re.IGNORECASE)
+"""An IPv4 address or a host name (it starts with a letter: a clock's "10" is none), right before a port's colon."""
+_SOURCE_FILE = re.compile(r"\.(?:java|kt|scala|py|go|rb|js|ts|jsx|tsx|cs|cpp|cc|c|h|php|rs|swift|ex|exs|erl)$",
+                          re.IGNORECASE)
+_CLOCK_HOUR = re.compile(r"t\d{1,2}", re.IGNORECASE)
+"""ISO 8601's time designator and hour ("2026-03-02T10:53"): the host pattern would take it for a name."""
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ion", ""), ("ed", ""), ("s", ""))
 
 
@@ -76,9 +83,8 @@ def tokenize(text: str) -> list[Token]:
             continue
         raw_word = word.group().replace("'", "")
         whole = raw_word.lower()
-        at = word.start()
-        if whole in WELL_KNOWN_PORTS and at >= 2 and text[at - 1] == ":" and text[at - 2].isalnum():
-            tokens.append(Token(stem(WELL_KNOWN_PORTS[whole]), at, word.end()))
+        if whole in WELL_KNOWN_PORTS and _after_a_host(text, word.start()):
+            tokens.append(Token(stem(WELL_KNOWN_PORTS[whole]), word.start(), word.end()))
             continue
         pieces = ([(whole, 0, len(word.group()))] if whole in ABBREVIATIONS
                   else [(p.group().lower(), p.start(), p.end()) for p in _PIECE.finditer(raw_word)])
@@ -90,6 +96,15 @@ def tokenize(text: str) -> list[Token]:
                 if part not in STOP_WORDS:
                     tokens.append(Token(stem(part), word.start() + start, word.start() + end))
     return tokens
+
+
+def _after_a_host(text: str, at: int) -> bool:
+    """Whether the number at `at` is a port after a host ("10.96.0.10:53", "cache-1:6379"), not a clock ("10:53",
+    "T10:53:12Z") or a source line ("Pay.java:53")."""
+    if at < 2 or text[at - 1] != ":":
+        return False
+    host = _HOST.search(text, max(0, at - 1 - MAX_HOST_CHARS), at - 1)
+    return host is not None and not _SOURCE_FILE.search(host.group()) and not _CLOCK_HOUR.fullmatch(host.group())
 
 
 def terms_of(text: str) -> tuple[str, ...]:

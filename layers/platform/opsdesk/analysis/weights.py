@@ -23,8 +23,8 @@ LINE_SECONDARY_SHARE = 0.5
 """One line, one meaning (opsdesk.analysis.text.line_shares): in a line whose strongest term is worth
 LINE_LEAD_POINTS or more, a cause whose strongest term there is more than LINE_TIE_MARGIN weaker keeps this share."""
 PRODUCER_MIN_SCORE = 2.0
-"""A cause explains others only with this much evidence of its own (a crawler mentioned in passing explains no
-queue backlog)."""
+"""A cause explains others only with this much evidence of the incident's own (users mentioned in passing, or a
+project's prior for the cause, explain no queue backlog)."""
 EXPLAINED_SHARE = 0.4
 """A class a cause with evidence of its own would produce (catalogue.PRODUCES) loses this share of the smaller of
 their two scores (opsdesk.analysis.engine.explained)."""

@@ -43,6 +43,7 @@ from opsdesk.aura.intent_words import (
     NAMESPACE_PLACE_BEFORE,
     NAMESPACE_WORDS,
     NEGATED,
+    ORDER_START,
     REPORT_CUES,
     REPORT_OVER_FIRM,
     REQUEST_CUE_WEIGHT,
@@ -69,9 +70,6 @@ T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
 MIN_NAME_SCORE = 2.0
 MIN_NAMESPACE_SCORE = 1.0
-STRONG_NAMESPACE_SCORE = 1.5
-"""The request sentence's namespace comes first only when a phrase names it one ("ns X", "the X namespace"); a bare
-"in X" there ("in the morning") competes with the rest of the ticket."""
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
@@ -166,10 +164,9 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
                            set_aside=tuple(set_aside))
     # The request's own sentences first, then the whole ticket for what they leave open.
     focus = [s for s in scans if not s.title and _asks_for(s, action)] if action is not None else []
-    background = [s for s in scans if not s.title and not any(s is f for f in focus)]
-    readings = [focus, scans] if focus and background else [scans]  # all of it asks: one reading
+    readings = [focus, scans] if focus else [scans]
     software = _first(readings, lambda part: best_software(part, action))
-    namespace = (_namespace(focus, software, STRONG_NAMESPACE_SCORE) if focus else None) or _namespace(scans, software)
+    namespace = _first(readings, lambda part: _namespace(part, software))
     # A product named in the background ("after the rabbitmq upgrade") is not the request's workload.
     names: dict[int, str | None] = {}
 
@@ -183,11 +180,12 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     image = _first(readings, lambda part: next((image for s in part for image in s.images), None))
     if name is None and image is not None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         name = _name_from_image(image)
-    # A namespace the request acts on, whatever the background names: read where a namespace is first mentioned.
+    # A namespace the request acts on, whatever the background names: read where a namespace is first mentioned
+    # (an image to run is a deploy, whatever namespace is named).
     told = next((index for index, part in enumerate(readings)
                  if any(NAMESPACE_WORDS.search(s.masked) for s in part)), None)
-    if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and name_in(told) is None and (
-            best_software(readings[told], action) is None) and any(
+    if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and image is None and (
+            name_in(told) is None) and best_software(readings[told], action) is None and any(
             _acts_on_a_namespace(s.masked) for s in readings[told]):
         action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
@@ -229,7 +227,7 @@ def _asks_for(s: Scan, action: Action) -> bool:
         if weight < REQUEST_CUE_WEIGHT:
             continue
         for found in cue.finditer(s.masked):
-            if _asked_for(s.masked, found) and (asks or _opens_an_order(s.masked, found)):
+            if _asked_for(s.masked, found) and (asks or _opens_an_order(s.masked, found, ORDER_START)):
                 return True
     return False
 
@@ -333,10 +331,11 @@ def _requested(scans: list[Scan], action: Action) -> bool:
     return False
 
 
-def _opens_an_order(text: str, found: re.Match[str]) -> bool:
-    """Whether the cue opens its sentence as an order, with what it acts on after it ("double the gateway pods")."""
+def _opens_an_order(text: str, found: re.Match[str], start: re.Pattern[str] = SENTENCE_START) -> bool:
+    """Whether the cue opens its sentence (where `start` says one opens) as an order, with what it acts on after it
+    ("double the gateway pods")."""
     before = text[max(0, found.start() - CLAUSE_CHARS):found.start()]
-    return bool(found.group(0).split()[0] in VERBS and SENTENCE_START.search(before)
+    return bool(found.group(0).split()[0] in VERBS and start.search(before)
                 and ACTED_ON.match(text, found.end(), found.end() + CLAUSE_CHARS))
 
 
@@ -345,7 +344,7 @@ def _report_score(scans: list[Scan]) -> float:
                for s in scans)
 
 
-def _namespace(scans: list[Scan], software: Software | None, minimum: float = MIN_NAMESPACE_SCORE) -> str | None:
+def _namespace(scans: list[Scan], software: Software | None) -> str | None:
     scores = namespace_scores(scans)
     for word in list(scores):
         if lookup(word) is not None or (software and word == software.name):
@@ -353,7 +352,7 @@ def _namespace(scans: list[Scan], software: Software | None, minimum: float = MI
     if not scores:
         return None
     best, score = max(scores.items(), key=lambda item: item[1])
-    return best if score >= minimum else None
+    return best if score >= MIN_NAMESPACE_SCORE else None
 
 
 def _name(scans: list[Scan], action: Action | None, software: Software | None, namespace: str | None) -> str | None:

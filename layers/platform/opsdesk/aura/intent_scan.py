@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from opsdesk.aura.intent_words import (
-    ANSWERED_COUNT,
     CUE_SPELLINGS,
     CUES,
     CUES_OF,
@@ -198,12 +197,17 @@ def best_software(scans: list[Scan], action: Action | None) -> Software | None:
     return found[best] if scores[best] > 0 else None
 
 
+QUOTED = re.compile(r"[`'\"]([a-z0-9]+(?:['_-][a-z0-9]+)*)[`'\"]")
+"""A word between quotes or backticks: a name the ticket spells out."""
+
+
 def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str]) -> list[Candidate]:
     by_word: dict[str, Candidate] = {}
     settings = {part for s in scans for key in s.env for part in key.lower().split("_")}
     # The thing after "set"/"configure" is the setting; the workload is what it is set on or for.
     objects = _objects(scans, action) if action is not Action.UPDATE_CONFIG else set()
     preposition_weight = 2.0 if action in (Action.UPDATE_CONFIG, Action.EXPOSE) else 0.5
+    quoted_words = [set(QUOTED.findall(s.masked)) for s in scans]
     for number, s in enumerate(scans):
         for word in s.words:
             text = word.text
@@ -216,7 +220,7 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
                 continue
             candidate = by_word.setdefault(text, Candidate(text))
             preceding = next((w.text for w in reversed(s.words[:word.index]) if w.text not in ARTICLES), "")
-            quoted = bool(re.search(rf"[`'\"]{re.escape(text)}[`'\"]", s.masked))
+            quoted = text in quoted_words[number]
             called = word.index >= 2 and before == "it" and s.words[word.index - 2].text in ("call", "name")
             if before in NAMING_WORDS or quoted or called:
                 candidate.named = True
@@ -247,7 +251,8 @@ def _merge_parts(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
-    """The words right after a cue of the action ("restart [the] frontend"): (scan number, word index)."""
+    """The words right after a cue of the action ("restart [the] frontend"), and right before its past participle
+    ("the frontend restarted"): (scan number, word index)."""
     found: set[tuple[int, int]] = set()
     if action is None:
         return found
@@ -256,10 +261,14 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
         starts = [w.start for w in s.words]
         for pattern, _ in CUES[base]:
             for match in pattern.finditer(s.masked):
-                following = (s.words[k] for k in range(bisect.bisect_left(starts, match.end()), len(s.words)))
+                at = bisect.bisect_left(starts, match.end())
+                following = (s.words[k] for k in range(at, len(s.words)))
                 target = next((w for w in following if w.text not in SKIPPED_BEFORE_OBJECT), None)
                 if target is not None:
                     found.add((number, target.index))
+                cue_start = bisect.bisect_left(starts, match.start())
+                if match.group(0).split()[0].endswith("ed") and cue_start > 0:
+                    found.add((number, cue_start - 1))  # "I'd like web-frontend scaled to 6"
     return found
 
 
@@ -270,7 +279,7 @@ _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compi
     (rf"\bnamespace\s*(?:[:=]|(?:is\s+)?called|(?:is\s+)?named|should\s+be|will\s+be|of)?\s*[`'\"]?{NAME}", 4.0),
     (rf"\bnamespace\s+is\s+[`'\"]?{NAME}", 3.0),  # "namespace is identity"; not over "the jobs namespace is stuck"
     (rf"--namespace[= ]{NAME}", 4.0),
-    (rf"\bnamespace\b[^.;]*?\b(?:call|name)\s+it\s+{NAME}", 4.5),
+    (rf"\bnamespace\b[^.;]{{0,80}}?\b(?:call|name)\s+it\s+{NAME}", 4.5),
     (rf"{NAME}[`'\"]?\s+namespace\b", 4.0),
     (rf"\bns\s*[:=/]?\s*{NAME}", 3.5),
     (rf"{NAME}\s+ns\b", 3.5),
@@ -315,6 +324,9 @@ _ANY_NUMBER = re.compile(rf"(?<![\w.-]){NUMBER}(?!\w|\.\d)")
 def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool = False) -> int | None:
     best: tuple[float, int] | None = None
     patterns = _REPLICA_PATTERNS + ((_ANY_NUMBER, 0.5),) if generous else _REPLICA_PATTERNS
+    scans = list(scans)
+    # an answer to "how many?" with one number says it ("keep it at 3"); "it is 4 now, make it 6" says 6
+    lone_number = generous and sum(len(_ANY_NUMBER.findall(s.masked)) for s in scans) == 1
     for s in scans:
         for pattern, weight in patterns:
             if weight <= 1.0 and action is not Action.SCALE:
@@ -322,9 +334,8 @@ def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool 
             for match in pattern.finditer(s.masked):
                 if RELATIVE.search(match.group(0)):
                     continue
-                before = s.masked[:match.start()].split()[-2:]
-                now = ANSWERED_COUNT if generous else CURRENT_COUNT  # "keep it at 3" answers 3
-                score = weight - (2.0 if now & set(before) else 0.0)
+                before = s.masked[max(0, match.start() - 40):match.start()].split()[-2:]  # linear in the text
+                score = weight - (2.0 if CURRENT_COUNT & set(before) and not lone_number else 0.0)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, _number(match.group(1)))
     return best[1] if best else None

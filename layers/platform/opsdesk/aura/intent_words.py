@@ -137,7 +137,8 @@ _ASKING_WORDS = (r"please|pls|plz|kindly|can\s+(?:you|u|someone|somebody)|could\
                  r"would\s+you|need\s+you\s+to|want\s+you\s+to|let'?s")
 REQUEST_MARKER = re.compile(rf"\b(?:{_ASKING_WORDS})\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
-REQUEST_SENTENCE = re.compile(rf"\b(?:{_ASKING_WORDS}|action\s+items?\s+(?:for|:))")
+REQUEST_SENTENCE = re.compile(rf"\b(?:{_ASKING_WORDS}|can\s+we|could\s+we|(?:we|i)\s+(?:really\s+)?need|"
+                              r"(?:we|i)(?:'d|\s+would)\s+like|should\s+be|action\s+items?\s*(?:for\b|:))")
 """A sentence that asks: with a cue of the change asked for in it (opsdesk.aura.intent), it is the ticket's request,
 whose workload, place and numbers come before those of the sentences around it ("last week we scaled web to 4;
 please scale api to 6")."""
@@ -223,7 +224,7 @@ namespace namespaces ns deployment statefulset service pod pods replicas image t
 general time place advance addition total progress use it them k8s kubernetes argo parallel mind future other
 outside inside internet public here there home scratch next last previous upcoming coming following
 entirely completely fully altogether permanently itself alone first too also instead again now later today tomorrow
-tonight morning afternoon evening night meantime weekend asap
+tonight morning afternoon evening night meantime weekend asap yesterday already normal untouched usual
 is are was were been has have had seems seem seemed went goes shows showed keeps kept looks looked gets got becomes
 became started stopped sits hits returns throws crashes crashed
 """)
@@ -292,9 +293,11 @@ PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|name
                     r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
 """After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
 CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
-"""Words before a count in a ticket that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4
-pods"); an answer to "how many?" only with ANSWERED_COUNT's ("keep it at 3")."""
-ANSWERED_COUNT = frozenset({"from", "of", "was", "currently"})
+"""Words before a count that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4 pods"). An
+answer to "how many?" with one number is that number whatever stands before it ("keep it at 3")."""
+ORDER_START = re.compile(r"(?:^|[.!?;]\s*)$")
+"""Where an order opens a sentence for reading it as the request: not after a colon ("Tried so far: restart the
+gateway" lists what was done)."""
 NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
 NAMESPACE_ACTED_ON = re.compile(
     r"\b(?:creat\w*|add|make|set\s*up|provision\w*|delet\w*|remov\w*|drop|tear\s+down|destroy|nuke|purge|wipe|"
