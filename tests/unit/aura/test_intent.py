@@ -310,3 +310,27 @@ def test_an_image_to_run_is_a_deploy_whatever_namespace_the_ticket_mentions() ->
 @pytest.mark.parametrize(("answer", "count"), [("it is 4 now, make it 6", "6"), ("has 3, needs 6", "6")])
 def test_an_answer_with_the_count_now_and_the_count_wanted_gives_the_wanted_one(answer: str, count: str) -> None:
     assert parse_answer("replicas", answer) == count
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("", "Please expose stats-relay on port 9102 in ns telemetry so that grafana can read it.",
+     {"action": Action.EXPOSE, "name": "stats-relay"}),
+    ("", "Could you raise the number of pods of search-api from 3 to 9? It runs in the search namespace.",
+     {"action": Action.SCALE, "replicas": 9}),
+    ("", "As agreed in the planning meeting, please deploy grafana in the ops namespace.",
+     {"name": "grafana", "namespace": "ops"}),
+    ("", "Please restart billing-worker, it keeps reading old settings since Monday.", {"namespace": None}),
+    ("", "We have not used the pg-scratch statefulset in the lab namespace since spring. Please delete it.",
+     {"namespace": "lab"}),
+    ("", "Please delete the demo-week namespace with everything in it (a redis, two bots).",
+     {"action": Action.DELETE_NAMESPACE, "name": "demo-week"}),
+    ("New workload: tax-api", "Request type: new deployment\nService: tax-api\nImage: ghcr.io/acme/tax-api:1.0.0\n"
+                              "Namespace: finance\nReplicas: 2", {"action": Action.DEPLOY, "replicas": 2}),
+    ("", "Please bump image-resizer in the media namespace to 12 replicas.",
+     {"action": Action.SCALE, "replicas": 12}),
+], ids=["product-after-so", "from-to", "as-agreed", "adjective-after-to", "since-after-namespace",
+        "namespace-with-a-product-in-it", "a-ticket-form", "a-cue-inside-a-name"])
+def test_tickets_as_people_write_them(title: str, description: str, expected: dict[str, object]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert {key: getattr(ticket, key) for key in expected} == expected

@@ -39,6 +39,7 @@ from opsdesk.aura.intent_words import (
     FIRM_CUE_WEIGHT,
     KIND_MENTION,
     NAMESPACE_ACTED_ON,
+    NAMESPACE_ORDERED,
     NAMESPACE_PLACE_AFTER,
     NAMESPACE_PLACE_BEFORE,
     NAMESPACE_WORDS,
@@ -69,6 +70,9 @@ __all__ = ["Action", "WorkRequest", "parse_answer", "read_ticket"]
 T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
 MIN_NAME_SCORE = 2.0
+OBJECT_OVER_PRODUCT_SCORE = 3.5
+"""A change to a running workload names it, with this much evidence (the object of the verb, hyphenated, in the
+title...), before a product the ticket mentions; a deploy names the product ("deploy redis")."""
 MIN_NAMESPACE_SCORE = 1.0
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
@@ -185,8 +189,9 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     told = next((index for index, part in enumerate(readings)
                  if any(NAMESPACE_WORDS.search(s.masked) for s in part)), None)
     if told is not None and action in (Action.DEPLOY, Action.DELETE_WORKLOAD) and image is None and (
-            name_in(told) is None) and best_software(readings[told], action) is None and any(
-            _acts_on_a_namespace(s.masked) for s in readings[told]):
+            _orders_a_namespace(readings[told]) or (
+                name_in(told) is None and best_software(readings[told], action) is None
+                and any(_acts_on_a_namespace(s.masked) for s in readings[told]))):
         action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
         name = namespace
@@ -230,6 +235,13 @@ def _asks_for(s: Scan, action: Action) -> bool:
             if _asked_for(s.masked, found) and (asks or _opens_an_order(s.masked, found, ORDER_START)):
                 return True
     return False
+
+
+def _orders_a_namespace(scans: list[Scan]) -> bool:
+    """Whether a sentence orders a namespace made or removed ("please delete the hackathon namespace, everything in
+    it"), whatever workloads it names besides."""
+    return any(NAMESPACE_ORDERED.search(s.masked, max(0, mention.start() - CLAUSE_CHARS), mention.start())
+               for s in scans for mention in NAMESPACE_WORDS.finditer(s.masked))
 
 
 def _acts_on_a_namespace(text: str) -> bool:
@@ -360,6 +372,9 @@ def _name(scans: list[Scan], action: Action | None, software: Software | None, n
     named = [c for c in candidates if c.named]
     if named:
         return max(named, key=lambda c: c.score).word
+    best = max(candidates, key=lambda c: c.score, default=None)
+    if action is not Action.DEPLOY and best is not None and best.score >= OBJECT_OVER_PRODUCT_SCORE:
+        return best.word  # "expose metrics-gateway so prometheus can scrape it": the workload, not the product
     if software is not None:
         return software.name
     best = max(candidates, key=lambda c: c.score, default=None)

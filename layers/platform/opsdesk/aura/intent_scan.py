@@ -222,7 +222,8 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
             preceding = next((w.text for w in reversed(s.words[:word.index]) if w.text not in ARTICLES), "")
             quoted = text in quoted_words[number]
             called = word.index >= 2 and before == "it" and s.words[word.index - 2].text in ("call", "name")
-            if before in NAMING_WORDS or quoted or called:
+            as_done = before == "as" and text.endswith("ed")  # "as discussed", "as agreed": no name follows
+            if (before in NAMING_WORDS and not as_done) or quoted or called:
                 candidate.named = True
                 candidate.score += 3.0
             candidate.score += (3.0 if after in WORKLOAD_NOUNS else 0.0) + (1.5 if "-" in text else 0.0)
@@ -299,8 +300,8 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
                 after = s.masked[match.end():match.end() + 80].split()[:1]  # the next word only: linear
                 if value in NOT_NAMESPACES or value.isdigit():
                     continue
-                if weight < 1.5 and (value in STAGES or (after and after[0] in WORKLOAD_NOUNS)):
-                    continue  # "to the web deployment": a workload, not a place
+                if weight < 1.5 and (value in STAGES or (after and (after[0] in WORKLOAD_NOUNS or after[0] in NOUNS))):
+                    continue  # "to the web deployment", "to stale settings": what the noun is, not a place
                 scores[value] = max(scores[value], weight) + (0.1 if weight >= 1.5 else 0.0)
     return dict(scores)
 
@@ -335,7 +336,8 @@ def replicas_of(scans: Iterable[Scan], action: Action | None, *, generous: bool 
                 if RELATIVE.search(match.group(0)):
                     continue
                 before = s.masked[max(0, match.start() - 40):match.start()].split()[-2:]  # linear in the text
-                score = weight - (2.0 if CURRENT_COUNT & set(before) and not lone_number else 0.0)
+                target = bool(before) and (before[-1].isdigit() or before[-1] in NUMBER_WORDS)  # "from 4 to 8"
+                score = weight - (2.0 if CURRENT_COUNT & set(before) and not lone_number and not target else 0.0)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, _number(match.group(1)))
     return best[1] if best else None

@@ -35,6 +35,7 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
         (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
+        (r"new\s+(?:deployment|workload|service|app|application|statefulset)", 2.5),
         (r"(?:need|want|like|get)\s+(?:us\s+|me\s+)?(?:a|an|some)", 1.5), (r"want", 1.0), (r"running", 0.5)),
     Action.SCALE: (
         (r"scal(?:e|es|ed|ing)", 3.5), (r"increase|decrease|reduce|raise|lower|double|halve|grow|shrink", 1.5),
@@ -65,8 +66,9 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"ingress", 1.5), (r"service\s+for", 2.0), (r"open\s+(?:up\s+)?(?:a\s+)?port", 2.5), (r"port", 0.5)),
 }
 CUES: dict[Action, tuple[tuple[re.Pattern[str], float], ...]] = {
-    action: tuple((re.compile(rf"\b(?:{pattern})\b"), weight) for pattern, weight in cues)
+    action: tuple((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), weight) for pattern, weight in cues)
     for action, cues in _CUES.items()}
+"""A cue is a word of its own: not part of a name ("image-resizer", "config-server", "deploy-bot")."""
 CUES_OF: dict[Action, Action] = {Action.CREATE_NAMESPACE: Action.DEPLOY,
                                  Action.DELETE_NAMESPACE: Action.DELETE_WORKLOAD}
 """The actions whose cues a namespace's creation and deletion share ("create", "tear down")."""
@@ -184,6 +186,7 @@ most much must my need needs neither no nor not now of off on once one only or o
 please pls plz pretty quite rather re really same she should shouldnt so some someone something soon still such than
 thank thanks thx that the their them then there these they this those though through thus till to too under until up
 upon us very via was wasnt we were what when where whether which while who whom whose why will with within without
+since unless although whereas including except
 would wouldnt yet you your yours yourself ve d s t m
 """)
 NOUNS = _words("""
@@ -304,6 +307,12 @@ NAMESPACE_ACTED_ON = re.compile(
     r"decommission\w*|clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
     r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
 """Before a namespace word that is the change: "create a new namespace", "delete the qa namespace"."""
+NAMESPACE_ORDERED = re.compile(
+    r"\b(?:create|add|make|set\s*up|provision|delete|remove|drop|tear\s+down|destroy|nuke|purge|wipe|decommission|"
+    r"clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
+    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+"""Before a namespace word, an order to make or remove it ("delete the hackathon namespace, including the redis in
+it"): the namespace is the change whatever else the sentence names."""
 NAMESPACE_PLACE_BEFORE = re.compile(r"\b(?:in|into|to|from|on|under|inside)\s+(?:the\s+)?"
                                     r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
 """Before a namespace word that is a place: "put it in the identity namespace", "into ns shop"."""
