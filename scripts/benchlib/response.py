@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning.json"
 SECOND_TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning_2.json"
 HOLDOUT_SET = ROOT / "tests" / "data" / "response_analysis" / "holdout.json"
-SEALED_SET = ROOT / "tests" / "data" / "response_analysis" / "holdout_3.json"
-SETS = (TUNING_SET, SECOND_TUNING_SET, HOLDOUT_SET, SEALED_SET)
-"""As the hypothesis sets (scripts.benchlib.hypotheses.SETS): the first two tuned on, the last two never."""
+THIRD_TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning_3.json"
+SEALED_SET = ROOT / "tests" / "data" / "response_analysis" / "holdout_4.json"
+SETS = (TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET)
+"""As the hypothesis sets (scripts.benchlib.hypotheses.SETS): the first three tuned on, the last two never."""
 STATUSES = ("open", "investigating", "identified", "monitoring", "resolved", "closed")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 READ_REQUESTS = (

@@ -324,3 +324,29 @@ def test_a_projects_prior_for_a_cause_explains_nothing_about_the_incident() -> N
 
     assert ranked[0].cause == "dependency_outage"
     assert not any("would produce" in s for s in ranked[0].contradicting_evidence)
+
+
+def test_a_guess_weighs_less_than_what_was_seen() -> None:
+    guessed = rank_hypotheses(bundle(incident("invoices page slow", "Support thinks it might be Redis. The slow "
+                                                                    "query log shows a seq scan on invoices")))
+    stated = rank_hypotheses(bundle(incident("invoices page slow", "Redis is down. The slow query log shows a seq "
+                                                                   "scan on invoices")))
+
+    assert guessed[0].cause == "slow_queries"
+    assert confidence(guessed, "cache_failure") < confidence(stated, "cache_failure")
+
+
+def test_a_low_percentage_speaks_against_saturation_and_a_low_hit_rate_for_a_cache_failure() -> None:
+    calm = rank_hypotheses(bundle(incident("api slow", "p99 4s. CPU 22% on every node")))
+    missing = rank_hypotheses(bundle(incident("api slow", "p99 4s, cache hit rate 4% (usually 93%)")))
+
+    assert "cpu_saturation" not in by_cause(calm)  # "CPU 22%" mentions CPU only to say it is not busy
+    assert missing[0].cause == "cache_failure"
+    assert confidence(missing, "cache_failure") > 0.5  # 0.41 when only "cache hit rate" counted
+
+
+def test_a_refused_connection_to_another_system_is_that_system_being_down() -> None:
+    ranked = rank_hypotheses(bundle(incident("card payments declined", "java.net.ConnectException: Connection "
+                                                                       "refused: card-gw-2.partner.example:7003")))
+
+    assert ranked[0].cause == "dependency_outage"

@@ -200,3 +200,9 @@ def test_a_measurement_is_never_a_change(kind: ObservationKind) -> None:
 
 def test_a_line_reporting_nothing_changed_is_no_change() -> None:
     assert reported_changes([seen("GET /cart 200 in 12ms", level="info")], "checkout") == ()
+
+
+def test_a_kubectl_apply_someone_ran_is_a_config_change() -> None:
+    from opsdesk.analysis.observations import change_kind
+
+    assert change_kind("platform-eng ran: kubectl apply -n payments -f security/peer-auth.yaml") == "config_change"

@@ -55,6 +55,7 @@ from opsdesk.analysis.text import (
     diminished,
     has_consequence_marker,
     has_normal_marker,
+    has_speculation_marker,
     line_shares,
     mask,
     match_phrases,
@@ -94,6 +95,7 @@ from opsdesk.analysis.weights import (
     PAST_REJECTED_FACTOR,
     PAST_SIMILAR,
     PRODUCER_MIN_SCORE,
+    SPECULATION_FACTOR,
     TEMPERATURE,
     TITLE_FACTOR,
     UNEXPLAINED_SCORE,
@@ -133,7 +135,8 @@ def text_signals(title: str, description: str, service: str = "") -> list[Signal
     for text, factor in ((mask(title, service), TITLE_FACTOR), (mask(description, service), 1.0)):
         for clause in clauses(text):
             normal = has_normal_marker(clause)
-            scale = factor * (CONSEQUENCE_FACTOR if has_consequence_marker(clause) else 1.0)
+            scale = factor * (CONSEQUENCE_FACTOR if has_consequence_marker(clause) else 1.0) * (
+                SPECULATION_FACTOR if has_speculation_marker(clause) else 1.0)
             matches = match_phrases(tokenize(clause))
             shares = line_shares(peak_points(matches))
             for match in matches:

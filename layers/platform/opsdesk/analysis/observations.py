@@ -69,7 +69,9 @@ CHANGE_VOCABULARY: tuple[ChangeVocabulary, ...] = (
         _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "helm values",
                "ssm", "consul kv", "max_?connections", "pool size", "timeouts?", "ttl", "limits?")
         + r".{0,60}" + _CHANGED + "|" + _CHANGED + r".{0,60}"
-        + _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "values"),
+        + _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "values")
+        + "|" + _words("kubectl (?:apply|edit|patch|set env|annotate)",
+                       "terraform apply .{0,40}(?:config|policy|rule)"),
         re.IGNORECASE)),
     ChangeVocabulary("dependency_update", re.compile(
         _words("upgrad\\w*", "bump\\w*") + r".{0,60}" + _words("librar\\w*", "dependenc\\w*", "packages?", "sdk",

@@ -15,6 +15,7 @@ from opsdesk.analysis.vocabulary import (
     CONSEQUENCE_MARKERS,
     GENERIC_SERVICE_WORDS,
     NORMAL_MARKERS,
+    SPECULATION_MARKERS,
     STOP_WORDS,
     WELL_KNOWN_PORTS,
 )
@@ -32,6 +33,9 @@ _MULTIPLIER = re.compile(r"\d+x", re.IGNORECASE)
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
 HIGH_PERCENT = 85.0
 """A percentage at or above this is the term `highpct` ("CPU 97%" and "cpu at 100%" match "cpu 90%")."""
+LOW_PERCENT = 50.0
+"""A percentage below this is the term `lowpct` ("CPU 22%" matches "cpu 30%", a sign against CPU saturation;
+"hit rate 4%" matches "hit rate 30%", a sign of a cache failure)."""
 _VOID_BEFORE_NORMAL = re.compile(r"(?:\d+x|above|than|over|beyond|times|back to|not|return to|returns to)\s+"
                                  r"(?:a\s+|the\s+)?$", re.IGNORECASE)
 MAX_HOST_CHARS = 253
@@ -72,14 +76,17 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Normalised terms with their place in `text`: words split at camelCase, snake_case and punctuation, lower
     case, abbreviations expanded, stop words dropped, stemmed; `12x` becomes the term `xfold`, a percentage of at
-    least HIGH_PERCENT the term `highpct`, a well-known port after a host the service's name ("redis" for ":6379")."""
+    least HIGH_PERCENT the term `highpct` (below LOW_PERCENT `lowpct`), a well-known port after a host the service's
+    name ("redis" for ":6379")."""
     tokens: list[Token] = []
-    high = [m.span() for m in _PERCENT.finditer(text) if float(m.group(1)) >= HIGH_PERCENT]
+    percents = [(m.span(), "highpct" if float(m.group(1)) >= HIGH_PERCENT else "lowpct")
+                for m in _PERCENT.finditer(text) if not LOW_PERCENT <= float(m.group(1)) < HIGH_PERCENT]
     for word in _WORD.finditer(text):
-        span = next((h for h in high if h[0] <= word.start() < h[1]), None) if high else None
-        if span is not None:
-            if not tokens or tokens[-1].start != span[0]:
-                tokens.append(Token("highpct", span[0], span[1]))
+        found = next((p for p in percents if p[0][0] <= word.start() < p[0][1]), None) if percents else None
+        if found is not None:
+            (start, end), term = found
+            if not tokens or tokens[-1].start != start:
+                tokens.append(Token(term, start, end))
             continue
         raw_word = word.group().replace("'", "")
         whole = raw_word.lower()
@@ -183,6 +190,7 @@ def _markers(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _NORMAL = _markers(NORMAL_MARKERS)
 _CONSEQUENCE = _markers(CONSEQUENCE_MARKERS)
+_SPECULATION = _markers(SPECULATION_MARKERS)
 
 
 def has_normal_marker(clause: str) -> bool:
@@ -191,6 +199,10 @@ def has_normal_marker(clause: str) -> bool:
 
 def has_consequence_marker(clause: str) -> bool:
     return _CONSEQUENCE.search(clause) is not None
+
+
+def has_speculation_marker(clause: str) -> bool:
+    return _SPECULATION.search(clause) is not None
 
 
 def clauses(text: str) -> list[str]:

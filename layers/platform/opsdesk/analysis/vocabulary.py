@@ -51,6 +51,15 @@ CONSEQUENCE_MARKERS: tuple[str, ...] = (
 """A clause with one of these names a consequence: its terms weigh `CONSEQUENCE_FACTOR` (opsdesk.analysis.weights)
 of their weight."""
 
+SPECULATION_MARKERS: tuple[str, ...] = (
+    "i think", "we think", "thinks", "i guess", "maybe", "might be", "may be", "could be", "perhaps", "probably",
+    "possibly", "not sure", "suspect", "suspects", "wondering if", "my guess", "a hunch", "just in case",
+    "to be safe",
+)
+"""A clause with one of these is someone's guess ("customer success thinks it might be Redis", "a release went out,
+I think that broke it"): its terms weigh `SPECULATION_FACTOR` (opsdesk.analysis.weights) of their weight. Evidence
+is what was seen, not what someone suspects."""
+
 GENERIC_SERVICE_WORDS: frozenset[str] = frozenset({
     "svc", "service", "services", "api", "apis", "app", "apps", "web", "worker", "workers", "server", "backend",
     "frontend", "prod", "production", "staging", "main", "core", "v1", "v2", "internal", "public"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 CONSEQUENCE_FACTOR = 0.35
+SPECULATION_FACTOR = 0.5
 NORMAL_FACTOR = 0.6
 """A supporting term in a clause that calls it normal counts this share of its weight against the cause."""
 
