@@ -3,7 +3,14 @@ what was measured, so a change that makes the analysis worse fails here; `make b
 
 from __future__ import annotations
 
-from scripts.benchlib.response import HOLDOUT_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, TUNING_SET, evaluate
+from scripts.benchlib.response import (
+    HOLDOUT_SET,
+    SEALED_SET,
+    SECOND_TUNING_SET,
+    THIRD_TUNING_SET,
+    TUNING_SET,
+    evaluate,
+)
 
 
 def test_on_the_tuning_incidents_the_root_cause_is_right_nine_times_in_ten() -> None:
@@ -29,3 +36,10 @@ def test_on_the_third_tuning_set_the_root_cause_keeps_its_floor() -> None:
     # second round it drove: 90% (27), 100%.
     result = evaluate(THIRD_TUNING_SET, rounds=0)
     assert result["top1"] >= 0.86 and result["top3"] >= 0.96, result["misses"]
+
+
+def test_on_incidents_sealed_through_both_rounds_the_root_cause_keeps_its_floor() -> None:
+    # Written while the third set was tuned on and sealed until that was done: top-1 87% (26 of 30), top-3 93%; 83%
+    # before this stop. Never tuned on: only a floor.
+    result = evaluate(SEALED_SET, rounds=0)
+    assert result["top1"] >= 0.83 and result["top3"] >= 0.90
