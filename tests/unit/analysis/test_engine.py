@@ -350,3 +350,18 @@ def test_a_refused_connection_to_another_system_is_that_system_being_down() -> N
                                                                        "refused: card-gw-2.partner.example:7003")))
 
     assert ranked[0].cause == "dependency_outage"
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("No space left on device on db-1. Disk 4% free", "disk_full"),
+    ("pods OOMKilled every hour; memory 8% free on the node", "memory_leak"),
+    ("CPU 35% -> 100% in five minutes", "cpu_saturation"),
+    ("cpu throttling on every pod, CPU +45% week over week", "cpu_saturation"),
+    ("the maybe-queue consumer lag is 2M messages and growing", "queue_backlog"),
+])
+def test_a_percentage_of_what_is_left_or_how_much_it_grew_and_a_word_inside_a_name_are_no_levels_or_guesses(
+        text: str, cause: str) -> None:
+    ranked = rank_hypotheses(bundle(incident("api slow", text)))
+
+    assert ranked and ranked[0].cause == cause
+    assert ranked[0].confidence_score >= 0.19

@@ -206,3 +206,14 @@ def test_a_kubectl_apply_someone_ran_is_a_config_change() -> None:
     from opsdesk.analysis.observations import change_kind
 
     assert change_kind("platform-eng ran: kubectl apply -n payments -f security/peer-auth.yaml") == "config_change"
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("kubectl apply -f k8s/deployment.yaml (image payments:v2.4.6)", "deployment"),
+    ("kubectl apply --dry-run=server -f payments.yaml", None),
+    ("kubectl edit deployment payments: replicas 6 -> 2", "scaling"),
+])
+def test_a_manifest_applied_by_hand_is_the_change_its_line_says(line: str, kind: str | None) -> None:
+    from opsdesk.analysis.observations import change_kind
+
+    assert change_kind(line) == kind

@@ -334,3 +334,24 @@ def test_tickets_as_people_write_them(title: str, description: str, expected: di
     ticket = read_ticket(title, description)
 
     assert {key: getattr(ticket, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("", "Delete the redis deployment but do not delete the hackathon namespace",
+     (Action.DELETE_WORKLOAD, "redis")),
+    ("", "Please delete the hackathon namespace's redis deployment", (Action.DELETE_WORKLOAD, "redis")),
+    ("", "delete the redis for old-checkout in ns shop", (Action.DELETE_WORKLOAD, "redis")),
+    ("", "restart redis for checkout-api in ns shop", (Action.RESTART, "redis")),
+    ("", "The new deployment of checkout in ns shop is crashlooping, please restart it", (Action.RESTART, "checkout")),
+    ("", "Please scale-up checkout to 6 replicas", (Action.SCALE, "checkout")),
+], ids=["negated-namespace", "namespace-possessive", "product-object-of-delete", "product-object-of-restart",
+        "new-deployment-in-prose", "hyphenated-verb"])
+def test_a_third_review_s_probes(title: str, description: str, expected: tuple[Action, str]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert (ticket.action, ticket.name) == expected
+
+
+def test_a_time_after_the_place_keeps_the_place() -> None:
+    assert read("Please deploy billing-api (image ghcr.io/acme/billing-api:2.0) to payments today").namespace == \
+        "payments"

@@ -69,9 +69,7 @@ CHANGE_VOCABULARY: tuple[ChangeVocabulary, ...] = (
         _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "helm values",
                "ssm", "consul kv", "max_?connections", "pool size", "timeouts?", "ttl", "limits?")
         + r".{0,60}" + _CHANGED + "|" + _CHANGED + r".{0,60}"
-        + _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "values")
-        + "|" + _words("kubectl (?:apply|edit|patch|set env|annotate)",
-                       "terraform apply .{0,40}(?:config|policy|rule)"),
+        + _words("config\\w*", "settings?", "env(?:ironment)? var\\w*", "parameters?", "configmap", "values"),
         re.IGNORECASE)),
     ChangeVocabulary("dependency_update", re.compile(
         _words("upgrad\\w*", "bump\\w*") + r".{0,60}" + _words("librar\\w*", "dependenc\\w*", "packages?", "sdk",
@@ -79,18 +77,23 @@ CHANGE_VOCABULARY: tuple[ChangeVocabulary, ...] = (
         + "|" + _words("dependabot", "renovate"), re.IGNORECASE)),
     ChangeVocabulary("scaling", re.compile(
         _words("scaled (?:down|in|up|out)", "scal(?:e|ing) (?:down|in)", "replicas? (?:to|from)", "desired count",
-               "autoscal\\w* (?:removed|reduced|shrank)"), re.IGNORECASE)),
+               "autoscal\\w* (?:removed|reduced|shrank)", "(?:max|min)?replicas:? \\d+ ?(?:->|to) ?\\d+",
+               "kubectl (?:scale|patch hpa)"), re.IGNORECASE)),
     ChangeVocabulary("infrastructure", re.compile(
         _words("terraform apply", "cloudformation", "instance types?", "node pools?", "cluster upgrade",
                "kernel upgrade", "os patch\\w*", "ami"), re.IGNORECASE)),
     ChangeVocabulary("deployment", re.compile(
         _words("deploy\\w*", "rollouts?", "rolled out", "released?", "shipp?\\w*", "promot\\w*", "canary",
-               "new version", "new build", "argocd sync\\w*", "synced"), re.IGNORECASE)),
+               "new version", "new build", "argocd sync\\w*", "synced", "roll out", "image tag"), re.IGNORECASE)),
+    # A manifest applied by hand changes configuration unless the line says what else it was (above).
+    ChangeVocabulary("config_change", re.compile(_words("kubectl (?:apply|edit|patch|set env|annotate)"),
+                                                 re.IGNORECASE)),
 )
 """How a line that reports a change says so, by kind (data: extend it with the words your tools write)."""
 NOT_A_CAUSE = re.compile(_words("roll(?:ed|ing)? ?back\\w*", "revert\\w*", "undo\\w*", "restor\\w*", "plann\\w*",
-                                "will deploy", "scheduled"), re.IGNORECASE)
-"""A line about undoing a change (or one still to come) reports a remedy, not a cause."""
+                                "will deploy", "scheduled", "dry-run", "kubectl diff", "did not", "didn't"),
+                         re.IGNORECASE)
+"""A line about undoing a change (or one still to come, or one only tried out) reports no cause."""
 _VERSION = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?(?![\w.])")
 
 

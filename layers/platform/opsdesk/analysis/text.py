@@ -33,6 +33,13 @@ _MULTIPLIER = re.compile(r"\d+x", re.IGNORECASE)
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
 HIGH_PERCENT = 85.0
 """A percentage at or above this is the term `highpct` ("CPU 97%" and "cpu at 100%" match "cpu 90%")."""
+_NOT_A_LEVEL_BEFORE = re.compile(r"[+\u2212-]\s?$")
+_NOT_A_LEVEL_AFTER = re.compile(
+    r"\s*(?:free|left|idle|available|remaining|unused|headroom|higher|lower|more|less|up|down|increase|decrease|"
+    r"growth|->|\u2192|to\s+\d|over\s+(?:last|the)|(?:week|day|month|year)\s+over|wow|dod|mom|yoy)(?!\w)",
+    re.IGNORECASE)
+"""A percentage that is not how full or busy a thing is: a change ("+45%", "35% -> 100%", "40% higher") or what is
+left of it ("disk 4% free"): neither `highpct` nor `lowpct`."""
 LOW_PERCENT = 50.0
 """A percentage below this is the term `lowpct` ("CPU 22%" matches "cpu 30%", a sign against CPU saturation;
 "hit rate 4%" matches "hit rate 30%", a sign of a cache failure)."""
@@ -80,7 +87,9 @@ def tokenize(text: str) -> list[Token]:
     name ("redis" for ":6379")."""
     tokens: list[Token] = []
     percents = [(m.span(), "highpct" if float(m.group(1)) >= HIGH_PERCENT else "lowpct")
-                for m in _PERCENT.finditer(text) if not LOW_PERCENT <= float(m.group(1)) < HIGH_PERCENT]
+                for m in _PERCENT.finditer(text) if not LOW_PERCENT <= float(m.group(1)) < HIGH_PERCENT
+                and not _NOT_A_LEVEL_BEFORE.search(text, max(0, m.start() - 2), m.start())
+                and not _NOT_A_LEVEL_AFTER.match(text, m.end())]
     for word in _WORD.finditer(text):
         found = next((p for p in percents if p[0][0] <= word.start() < p[0][1]), None) if percents else None
         if found is not None:
@@ -185,7 +194,8 @@ def match_phrases(tokens: list[Token]) -> list[_Match]:
 
 
 def _markers(phrases: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    """The phrases as words of their own: not inside a hyphenated name ("the maybe-queue consumer")."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
 
 
 _NORMAL = _markers(NORMAL_MARKERS)

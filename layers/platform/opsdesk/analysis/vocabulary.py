@@ -53,8 +53,8 @@ of their weight."""
 
 SPECULATION_MARKERS: tuple[str, ...] = (
     "i think", "we think", "thinks", "i guess", "maybe", "might be", "may be", "could be", "perhaps", "probably",
-    "possibly", "not sure", "suspect", "suspects", "wondering if", "my guess", "a hunch", "just in case",
-    "to be safe",
+    "not sure", "i suspect", "we suspect", "suspects that", "suspects it", "wondering if", "my guess", "a hunch",
+    "just in case", "to be safe",
 )
 """A clause with one of these is someone's guess ("customer success thinks it might be Redis", "a release went out,
 I think that broke it"): its terms weigh `SPECULATION_FACTOR` (opsdesk.analysis.weights) of their weight. Evidence

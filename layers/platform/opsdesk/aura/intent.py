@@ -22,6 +22,7 @@ from opsdesk.aura.intent_scan import (
     name_candidates,
     namespace_scores,
     port_of,
+    product_is_object,
     replicas_of,
     resources_of,
     scan,
@@ -40,6 +41,7 @@ from opsdesk.aura.intent_words import (
     KIND_MENTION,
     NAMESPACE_ACTED_ON,
     NAMESPACE_ORDERED,
+    NAMESPACE_PART,
     NAMESPACE_PLACE_AFTER,
     NAMESPACE_PLACE_BEFORE,
     NAMESPACE_WORDS,
@@ -240,8 +242,14 @@ def _asks_for(s: Scan, action: Action) -> bool:
 def _orders_a_namespace(scans: list[Scan]) -> bool:
     """Whether a sentence orders a namespace made or removed ("please delete the hackathon namespace, everything in
     it"), whatever workloads it names besides."""
-    return any(NAMESPACE_ORDERED.search(s.masked, max(0, mention.start() - CLAUSE_CHARS), mention.start())
-               for s in scans for mention in NAMESPACE_WORDS.finditer(s.masked))
+    for s in scans:
+        for mention in NAMESPACE_WORDS.finditer(s.masked):
+            if NAMESPACE_PART.match(s.masked, mention.end()):
+                continue
+            order = NAMESPACE_ORDERED.search(s.masked, max(0, mention.start() - CLAUSE_CHARS), mention.start())
+            if order is not None and not NEGATED.search(s.masked, max(0, order.start() - CLAUSE_CHARS), order.start()):
+                return True
+    return False
 
 
 def _acts_on_a_namespace(text: str) -> bool:
@@ -373,7 +381,8 @@ def _name(scans: list[Scan], action: Action | None, software: Software | None, n
     if named:
         return max(named, key=lambda c: c.score).word
     best = max(candidates, key=lambda c: c.score, default=None)
-    if action is not Action.DEPLOY and best is not None and best.score >= OBJECT_OVER_PRODUCT_SCORE:
+    if (action is not Action.DEPLOY and best is not None and best.score >= OBJECT_OVER_PRODUCT_SCORE
+            and not (software is not None and product_is_object(scans, action, software))):
         return best.word  # "expose metrics-gateway so prometheus can scrape it": the workload, not the product
     if software is not None:
         return software.name

@@ -15,6 +15,7 @@ from opsdesk.aura.intent_words import (
     CUES,
     CUES_OF,
     CURRENT_COUNT,
+    FUNCTION_WORDS,
     INJECTION,
     KIND_NOUNS,
     NAMING_WORDS,
@@ -30,7 +31,9 @@ from opsdesk.aura.intent_words import (
     SKIPPED_BEFORE_OBJECT,
     STAGES,
     SUBJECT_FOLLOWERS,
+    TIME_WORDS,
     TITLE_TAG,
+    VERBS,
     WORKLOAD_NOUNS,
     Action,
 )
@@ -216,6 +219,7 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
             # A common noun is a name only when the ticket says so: "the worker deployment".
             spelled_out = text in NOUNS and (after in KIND_NOUNS or before in NAMING_WORDS)
             if ((text in NOT_NAMES and not spelled_out) or text in exclude or text in settings or text.isdigit()
+                    or ("-" in text and all(part in VERBS or part in FUNCTION_WORDS for part in text.split("-")))
                     or not text[0].isalnum() or "_" in text or "'" in text or lookup(text)):
                 continue
             candidate = by_word.setdefault(text, Candidate(text))
@@ -249,6 +253,11 @@ def _merge_parts(candidates: list[Candidate]) -> list[Candidate]:
                 candidate.named = candidate.named or inner.named
                 inner.score, inner.named = 0.0, False
     return [c for c in candidates if c.score > 0]
+
+
+def product_is_object(scans: list[Scan], action: Action | None, software: Software) -> bool:
+    """Whether the product is what the change acts on ("restart redis for checkout-api": redis)."""
+    return any(lookup(scans[number].words[index].text) is software for number, index in _objects(scans, action))
 
 
 def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
@@ -300,7 +309,8 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
                 after = s.masked[match.end():match.end() + 80].split()[:1]  # the next word only: linear
                 if value in NOT_NAMESPACES or value.isdigit():
                     continue
-                if weight < 1.5 and (value in STAGES or (after and (after[0] in WORKLOAD_NOUNS or after[0] in NOUNS))):
+                if weight < 1.5 and (value in STAGES or (after and (after[0] in WORKLOAD_NOUNS or (
+                        after[0] in NOUNS and after[0] not in TIME_WORDS)))):
                     continue  # "to the web deployment", "to stale settings": what the noun is, not a place
                 scores[value] = max(scores[value], weight) + (0.1 if weight >= 1.5 else 0.0)
     return dict(scores)

@@ -35,7 +35,9 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
         (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
-        (r"new\s+(?:deployment|workload|service|app|application|statefulset)", 2.5),
+        (r"(?<=:\s)new\s+(?:deployment|workload|service|app|application|statefulset)|"
+         r"new\s+(?:deployment|workload|service|app|application|statefulset)(?=\s*:)", 2.5),  # a form's "Type: new
+        # deployment", a title's "New workload: ledger-api"; not "the new deployment of checkout is crashlooping"
         (r"(?:need|want|like|get)\s+(?:us\s+|me\s+)?(?:a|an|some)", 1.5), (r"want", 1.0), (r"running", 0.5)),
     Action.SCALE: (
         (r"scal(?:e|es|ed|ing)", 3.5), (r"increase|decrease|reduce|raise|lower|double|halve|grow|shrink", 1.5),
@@ -53,7 +55,7 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"set(?!\s*-?\s*up)", 0.75)),
     Action.RESTART: (
         (r"re-?start(?:s|ed|ing)?", 4.0), (r"bounc(?:e|es|ed|ing)|reboot(?:s|ed|ing)?", 3.5),
-        (r"(?:re)?cycl(?:e|es|ed|ing)", 3.0), (r"redeploy(?:s|ed|ing)?", 2.5), (r"kick(?:s|ed|ing)?", 2.0),
+        (r"(?:re)?cycl(?:e|es|ed|ing)", 3.0), (r"re-?deploy(?:s|ed|ing)?", 2.5), (r"kick(?:s|ed|ing)?", 2.0),
         (r"stuck|hung|hanging|leak(?:s|ing)?|acting\s+up|frozen", 0.75)),
     Action.DELETE_WORKLOAD: (
         (r"delet(?:e|es|ed|ing)", 4.0), (r"remov(?:e|es|ed|ing)", 3.5), (r"tear(?:ing)?\s+(?:\S+\s+){0,3}?down",
@@ -66,9 +68,11 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"ingress", 1.5), (r"service\s+for", 2.0), (r"open\s+(?:up\s+)?(?:a\s+)?port", 2.5), (r"port", 0.5)),
 }
 CUES: dict[Action, tuple[tuple[re.Pattern[str], float], ...]] = {
-    action: tuple((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), weight) for pattern, weight in cues)
+    action: tuple((re.compile(rf"(?<![\w-])(?<!\bre-)(?:{pattern})(?!\w)(?!-(?!(?:up|down|out|in|back)\b))"), weight)
+                  for pattern, weight in cues)
     for action, cues in _CUES.items()}
-"""A cue is a word of its own: not part of a name ("image-resizer", "config-server", "deploy-bot")."""
+"""A cue is a word of its own, "scale-up" and "re-deploy" too: not part of a name ("image-resizer", "config-server",
+"deploy-bot")."""
 CUES_OF: dict[Action, Action] = {Action.CREATE_NAMESPACE: Action.DEPLOY,
                                  Action.DELETE_NAMESPACE: Action.DELETE_WORKLOAD}
 """The actions whose cues a namespace's creation and deletion share ("create", "tear down")."""
@@ -295,6 +299,8 @@ name the workload."""
 PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\b|"
                     r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
 """After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
+TIME_WORDS = frozenset({"today", "tomorrow", "tonight", "now", "asap", "soon", "later", "morning", "evening"})
+"""Words that may follow a place ("deploy it to payments today"): they say when, not what the place is."""
 CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
 """Words before a count that say it is what runs now, not the target ("pinned at 2 replicas", "runs 4 pods"). An
 answer to "how many?" with one number is that number whatever stands before it ("keep it at 3")."""
@@ -312,7 +318,11 @@ NAMESPACE_ORDERED = re.compile(
     r"clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
     r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
 """Before a namespace word, an order to make or remove it ("delete the hackathon namespace, including the redis in
-it"): the namespace is the change whatever else the sentence names."""
+it"): the namespace is the change whatever else the sentence names, unless the order is negated or what follows the
+word is what it acts on (NAMESPACE_PART)."""
+NAMESPACE_PART = re.compile(r"(?:'s|\s+(?:labels?|annotations?|quotas?|pods?|deployments?|workloads?|services?|"
+                            r"resources?|secrets?|policies|policy|limits?))\b")
+"""After a namespace word: a thing in or of the namespace ("the hackathon namespace's redis", "the namespace label")."""
 NAMESPACE_PLACE_BEFORE = re.compile(r"\b(?:in|into|to|from|on|under|inside)\s+(?:the\s+)?"
                                     r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
 """Before a namespace word that is a place: "put it in the identity namespace", "into ns shop"."""
