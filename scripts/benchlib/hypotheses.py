@@ -23,18 +23,11 @@ from typing import Any
 from opsdesk.analysis.cases import LabelledCase, load_cases
 from opsdesk.analysis.engine import rank_hypotheses
 from opsdesk.analysis.evidence import Hypothesis
+from scripts.benchlib import labelled_sets
 from scripts.benchlib.table import Cell, render
 
-ROOT = Path(__file__).resolve().parents[2]
-TUNING_SET = ROOT / "tests" / "data" / "hypotheses" / "tuning.json"
-SECOND_TUNING_SET = ROOT / "tests" / "data" / "hypotheses" / "tuning_2.json"
-HOLDOUT_SET = ROOT / "tests" / "data" / "hypotheses" / "holdout.json"
-THIRD_TUNING_SET = ROOT / "tests" / "data" / "hypotheses" / "tuning_3.json"
-SEALED_SET = ROOT / "tests" / "data" / "hypotheses" / "holdout_4.json"
-SETS = (TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET)
-"""Tuned on: the first three (the second and third were written as held-out sets and measured once before they were
-tuned on). Never tuned on: the last two (holdout.json read only for the figures, holdout_4.json sealed until
-measured)."""
+SETS = labelled_sets("hypotheses")
+TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET = SETS
 BINS = 5
 ROUNDS = 5
 HEADERS = ["set", "cases", "top-1", "top-3", "mean top-1 confidence", "ECE (5 bins)", "Brier",

@@ -20,16 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from opsdesk.dynamo import metered_reads
+from scripts.benchlib import labelled_sets
 
 BASE = "/response"
-ROOT = Path(__file__).resolve().parents[2]
-TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning.json"
-SECOND_TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning_2.json"
-HOLDOUT_SET = ROOT / "tests" / "data" / "response_analysis" / "holdout.json"
-THIRD_TUNING_SET = ROOT / "tests" / "data" / "response_analysis" / "tuning_3.json"
-SEALED_SET = ROOT / "tests" / "data" / "response_analysis" / "holdout_4.json"
-SETS = (TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET)
-"""As the hypothesis sets (scripts.benchlib.hypotheses.SETS): the first three tuned on, the last two never."""
+SETS = labelled_sets("response_analysis")
+TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET = SETS
 STATUSES = ("open", "investigating", "identified", "monitoring", "resolved", "closed")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 READ_REQUESTS = (
