@@ -355,3 +355,33 @@ def test_a_third_review_s_probes(title: str, description: str, expected: tuple[A
 def test_a_time_after_the_place_keeps_the_place() -> None:
     assert read("Please deploy billing-api (image ghcr.io/acme/billing-api:2.0) to payments today").namespace == \
         "payments"
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("Load test prep", "Action: scale\nDeployment: api\nNamespace: platform\nReplicas: 3\nReason: load test at "
+                       "14:00, currently 2 replicas", (Action.SCALE, "api", "platform", 3)),
+    ("api 1.9.0", "Deployment: api\nNamespace: platform\nNew image: ghcr.io/acme/api:1.9.0\nRollback plan: revert to "
+                  "ghcr.io/acme/api:1.8.3", (Action.UPDATE_IMAGE, "api", "platform", None)),
+    ("api capacity", "The redis statefulset in cache is fine at 3 replicas. The problem is api in platform: please "
+                     "scale it to 7.", (Action.SCALE, "api", "platform", 7)),
+    ("memcached", "We have 3 redis replicas in cache and 12 nodes in the cluster. The team wants memcached too: "
+                  "deploy memcached:1.6.21 to the cache namespace, 2 replicas.",
+     (Action.DEPLOY, "memcached", "cache", 2)),
+    ("Scale down", "The api deployment in the platform namespace is overprovisioned at 4 replicas; 2 would be enough.",
+     (Action.SCALE, "api", "platform", 2)),
+    ("New service crashlooping", "Our new service billing in ns pay keeps crashing, please restart it",
+     (Action.RESTART, "billing", "pay", None)),
+], ids=["form-deployment-key", "form-with-a-rollback-plan", "it-after-the-workload", "the-team-wants",
+        "n-would-be-enough", "it-after-keeps-crashing"])
+def test_tickets_a_document_client_wrote(title: str, description: str,
+                                         expected: tuple[Action, str, str, int | None]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert (ticket.action, ticket.name, ticket.namespace, ticket.replicas) == expected
+
+
+def test_a_symptom_that_names_a_change_word_is_a_report_not_a_request() -> None:
+    ticket = read("api in platform has been OOMKilled 14 times since 03:00, p99 latency went from 200ms to 4s. Pods "
+                  "restart every ~10 minutes.", title="api keeps restarting")
+
+    assert ticket.action is None

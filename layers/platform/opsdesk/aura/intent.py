@@ -56,6 +56,8 @@ from opsdesk.aura.intent_words import (
     SINCE_BEFORE,
     SOFTWARE_PRIOR,
     STOP_CUE,
+    SYMPTOM_AFTER_CUE,
+    SYMPTOM_AROUND_CUE,
     TITLE_WEIGHT,
     VERBS,
     WANTED_AFTER,
@@ -293,6 +295,8 @@ def _asked_for(text: str, found: re.Match[str]) -> bool:
     if NEGATED.search(clause):
         return False
     word = found.group(0).split()[0]
+    if (word.endswith("ing") and SYMPTOM_AROUND_CUE.search(clause)) or SYMPTOM_AFTER_CUE.match(text, found.end()):
+        return False  # "api keeps restarting", "pods restart every 10 minutes": it happens, nobody asks for it
     if (word.endswith("ed") and word not in {"need", "speed"}) or DONE_BEFORE.search(clause):
         return bool(WANTED_IN_CLAUSE.search(clause) or WANTED_AFTER.match(text, found.end()))
     return not SINCE_BEFORE.search(clause)

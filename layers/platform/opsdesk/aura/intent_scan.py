@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from opsdesk.aura.intent_words import (
+    AUXILIARIES,
     CUE_SPELLINGS,
     CUES,
     CUES_OF,
     CURRENT_COUNT,
+    FORM_NAME_KEYS,
     FUNCTION_WORDS,
     INJECTION,
     KIND_NOUNS,
@@ -25,7 +27,10 @@ from opsdesk.aura.intent_words import (
     NUMBER,
     NUMBER_WORDS,
     OPENERS,
+    PLACE_WORDS,
     PLACED,
+    PRONOUNS,
+    REFERENT_REACH,
     RELATIVE,
     REPLICA_NOUN,
     SKIPPED_BEFORE_OBJECT,
@@ -227,7 +232,8 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
             quoted = text in quoted_words[number]
             called = word.index >= 2 and before == "it" and s.words[word.index - 2].text in ("call", "name")
             as_done = before == "as" and text.endswith("ed")  # "as discussed", "as agreed": no name follows
-            if (before in NAMING_WORDS and not as_done) or quoted or called:
+            form_value = before == ":" and word.index >= 2 and s.words[word.index - 2].text in FORM_NAME_KEYS
+            if (before in NAMING_WORDS and not as_done) or quoted or called or form_value:
                 candidate.named = True
                 candidate.score += 3.0
             candidate.score += (3.0 if after in WORKLOAD_NOUNS else 0.0) + (1.5 if "-" in text else 0.0)
@@ -255,6 +261,20 @@ def _merge_parts(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if c.score > 0]
 
 
+def _referent(s: Scan, before: int) -> Word | None:
+    """What "it" stands for: the nearest word before the cue (at word index `before`) that can be a name and is not
+    a place ("the problem is api in platform: please scale it" -> api)."""
+    for index in range(before - 1, max(-1, before - REFERENT_REACH), -1):
+        word = s.words[index]
+        previous = s.words[index - 1].text if index > 0 else ""
+        happening = previous in AUXILIARIES and word.text.endswith(("ing", "ed"))
+        if previous in PLACE_WORDS or happening or word.text in AUXILIARIES:
+            continue  # a place ("in platform") or what happens to it ("keeps crashing"), not "the problem is api"
+        if word.text[0].isalnum() and word.text not in NOT_NAMES and word.text not in FUNCTION_WORDS:
+            return word
+    return None
+
+
 def product_is_object(scans: list[Scan], action: Action | None, software: Software) -> bool:
     """Whether the product is what the change acts on ("restart redis for checkout-api": redis)."""
     return any(lookup(scans[number].words[index].text) is software for number, index in _objects(scans, action))
@@ -274,6 +294,8 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
                 at = bisect.bisect_left(starts, match.end())
                 following = (s.words[k] for k in range(at, len(s.words)))
                 target = next((w for w in following if w.text not in SKIPPED_BEFORE_OBJECT), None)
+                if target is not None and target.text in PRONOUNS:
+                    target = _referent(s, bisect.bisect_left(starts, match.start()))
                 if target is not None:
                     found.add((number, target.index))
                 cue_start = bisect.bisect_left(starts, match.start())
@@ -325,6 +347,7 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
     (rf"\b{REPLICA_NOUN}\s*(?:to|=|:|of|at)\s*{NUMBER}(?!\w|\.\d)", 3.0),
     (rf"\bscal\w*\b[^.;]{{0,40}}?\bto\s+{NUMBER}(?!\w|\.\d)", 2.5),
     (rf"\b(?:to|up\s+to|down\s+to)\s+{NUMBER}(?!\w|\.\d|%)", 1.0),
+    (rf"(?<![\w.-]){NUMBER}\s+(?:would|should|will|is|are)\s+(?:be\s+)?(?:enough|plenty|fine|sufficient|do)\b", 2.5),
 ))
 
 
