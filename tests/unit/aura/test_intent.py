@@ -385,3 +385,12 @@ def test_a_symptom_that_names_a_change_word_is_a_report_not_a_request() -> None:
                   "restart every ~10 minutes.", title="api keeps restarting")
 
     assert ticket.action is None
+
+
+def test_a_product_beside_the_request_gives_the_workload_neither_its_kind_nor_its_port() -> None:
+    ticket = read("The redis statefulset in cache is fine at 3 replicas. The problem is api in platform: please scale "
+                  "it to 7.")
+    stated = read("We no longer use the mongo-test statefulset in the qa namespace. Please delete it.")
+
+    assert (ticket.name, ticket.kind, ticket.port) == ("api", "Deployment", None)
+    assert (stated.name, stated.kind) == ("mongo-test", "StatefulSet")

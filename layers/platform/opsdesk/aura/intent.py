@@ -210,10 +210,17 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         replicas = 0
     env = {key: value for s in scans for key, value in s.env.items()}
     text = " ".join(s.masked for s in scans)
+    # The workload's kind and port: of the request, and of a product only when the workload is that product (the
+    # redis statefulset a ticket mentions beside "please scale api" makes api no StatefulSet).
+    request_text = " ".join(s.masked for s in readings[0])
+    workload_software = software if software is not None and (action is Action.DEPLOY or name == software.name) \
+        else None
     margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else 0.0
     return WorkRequest(
-        action=action, name=name, namespace=namespace, kind=_kind(text, software, action), image=image, tag=tag,
-        replicas=replicas, port=port_of(scans) or (software.port if software else None), env=env,
+        action=action, name=name, namespace=namespace,
+        kind=_kind_of(name, text) or _kind(request_text, workload_software, action),
+        image=image, tag=tag, replicas=replicas,
+        port=_first(readings, port_of) or (workload_software.port if workload_software else None), env=env,
         resources=resources_of(scans), service_type=_service_type(text),
         software=software.name if software else None,
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
@@ -403,6 +410,18 @@ def _namesake(scans: list[Scan], action: Action | None, namespace: str | None) -
 def _name_from_image(image: str) -> str | None:
     last = image.split("@", maxsplit=1)[0].rsplit("/", 1)[-1].split(":", maxsplit=1)[0].lower()
     return last if DNS_LABEL.fullmatch(last) else None
+
+
+def _kind_of(name: str | None, text: str) -> str | None:
+    """The kind the ticket gives the workload by its name anywhere ("the mongo-test statefulset", "deployment/api")."""
+    if not name:
+        return None
+    escaped = re.escape(name)
+    for kind, noun, prefix in (("StatefulSet", r"statefulsets?|sts", r"statefulsets?|sts"),
+                               ("Deployment", r"deployments?", r"deployments?|deploy(?=/)")):
+        if re.search(rf"(?<![\w-]){escaped}\s+(?:{noun})\b|\b(?:{prefix})(?:\s+|/){escaped}(?![\w-])", text):
+            return kind  # "the mongo-test statefulset", "deployment api", "deploy/api"; not the verb "deploy redis"
+    return None
 
 
 def _kind(text: str, software: Software | None, action: Action | None) -> str:
