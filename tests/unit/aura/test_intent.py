@@ -394,3 +394,25 @@ def test_a_product_beside_the_request_gives_the_workload_neither_its_kind_nor_it
 
     assert (ticket.name, ticket.kind, ticket.port) == ("api", "Deployment", None)
     assert (stated.name, stated.kind) == ("mongo-test", "StatefulSet")
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("Restart web", "it is slow, please restart it", (Action.RESTART, "web", None)),
+    ("Scale web", "Traffic doubled overnight, please scale it to 6", (Action.SCALE, "web", 6)),
+    ("", "web is restarting in a loop, please delete it and redeploy", (Action.DELETE_WORKLOAD, None, None)),
+    ("", "please restart every deployment in shop", (Action.RESTART, None, None)),
+    ("", "Nobody wants web scaled to 2. We need web scaled to 6.", (Action.SCALE, "web", 6)),
+    ("", "please scale web up, 512 is fine for memory", (Action.SCALE, "web", None)),
+    ("", "hi, please restart web.\nName: Dana\nTeam: payments", (Action.RESTART, "web", None)),
+    ("", "ledger-db runs as a StatefulSet in data. Please scale it to 3.", (Action.SCALE, "ledger-db", 3)),
+], ids=["it-is-slow", "it-after-a-time-word", "it-after-a-loop", "every-deployment", "nobody-wants",
+        "a-number-that-is-no-count", "a-signature-name", "it-in-the-sentence-before"])
+def test_it_refers_to_a_workload_or_to_nothing_and_asking_words_are_read_with_care(
+        title: str, description: str, expected: tuple[Action, str | None, int | None]) -> None:
+    ticket = read_ticket(title, description)
+
+    assert (ticket.action, ticket.name, ticket.replicas) == expected
+
+
+def test_a_statefulset_named_in_another_sentence_keeps_its_kind() -> None:
+    assert read("ledger-db is a statefulset. Please scale ledger-db to 3.").kind == "StatefulSet"

@@ -212,7 +212,8 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     text = " ".join(s.masked for s in scans)
     # The workload's kind and port: of the request, and of a product only when the workload is that product (the
     # redis statefulset a ticket mentions beside "please scale api" makes api no StatefulSet).
-    request_text = " ".join(s.masked for s in readings[0])
+    request = readings[0] + [s for s in scans if name and any(w.text == name for w in s.words)]
+    request_text = " ".join(s.masked for s in request)  # "ledger-db runs as a StatefulSet. Please scale it to 3"
     workload_software = software if software is not None and (action is Action.DEPLOY or name == software.name) \
         else None
     margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else 0.0
@@ -220,7 +221,7 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         action=action, name=name, namespace=namespace,
         kind=_kind_of(name, text) or _kind(request_text, workload_software, action),
         image=image, tag=tag, replicas=replicas,
-        port=_first(readings, port_of) or (workload_software.port if workload_software else None), env=env,
+        port=port_of(request) or (workload_software.port if workload_software else None), env=env,
         resources=resources_of(scans), service_type=_service_type(text),
         software=software.name if software else None,
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",

@@ -262,16 +262,21 @@ def _merge_parts(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _referent(s: Scan, before: int) -> Word | None:
-    """What "it" stands for: the nearest word before the cue (at word index `before`) that can be a name and is not
-    a place ("the problem is api in platform: please scale it" -> api)."""
+    """What "it" stands for: the nearest word before the cue (at word index `before`) that reads as a workload's
+    name (hyphenated, a product, before a workload noun or a place) and is not a place ("the problem is api in
+    platform: please scale it" -> api); else nothing, and the name is read from the rest of the ticket."""
     for index in range(before - 1, max(-1, before - REFERENT_REACH), -1):
         word = s.words[index]
         previous = s.words[index - 1].text if index > 0 else ""
-        happening = previous in AUXILIARIES and word.text.endswith(("ing", "ed"))
-        if previous in PLACE_WORDS or happening or word.text in AUXILIARIES:
-            continue  # a place ("in platform") or what happens to it ("keeps crashing"), not "the problem is api"
-        if word.text[0].isalnum() and word.text not in NOT_NAMES and word.text not in FUNCTION_WORDS:
-            return word
+        if previous in PLACE_WORDS or word.text in AUXILIARIES:
+            continue  # a place ("in platform")
+        following = s.words[index + 1].text if index + 1 < len(s.words) else ""
+        happening = previous in AUXILIARIES and word.text.endswith(("ing", "ed"))  # "is restarting in a loop"
+        plain = (word.text[0].isalnum() and word.text not in NOT_NAMES and word.text not in FUNCTION_WORDS
+                 and word.text not in VERBS and not happening)
+        named = "-" in word.text or lookup(word.text) is not None or following in WORKLOAD_NOUNS or following == "in"
+        if plain and named:
+            return word  # "api in platform", "checkout-api", "the web deployment": a name, not "slow" or "friday"
     return None
 
 
@@ -296,6 +301,10 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
                 target = next((w for w in following if w.text not in SKIPPED_BEFORE_OBJECT), None)
                 if target is not None and target.text in PRONOUNS:
                     target = _referent(s, bisect.bisect_left(starts, match.start()))
+                    if target is None and number > 0:  # "ledger-db runs as a StatefulSet. Please scale it"
+                        earlier = _referent(scans[number - 1], len(scans[number - 1].words))
+                        if earlier is not None:
+                            found.add((number - 1, earlier.index))
                 if target is not None:
                     found.add((number, target.index))
                 cue_start = bisect.bisect_left(starts, match.start())
@@ -347,7 +356,7 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
     (rf"\b{REPLICA_NOUN}\s*(?:to|=|:|of|at)\s*{NUMBER}(?!\w|\.\d)", 3.0),
     (rf"\bscal\w*\b[^.;]{{0,40}}?\bto\s+{NUMBER}(?!\w|\.\d)", 2.5),
     (rf"\b(?:to|up\s+to|down\s+to)\s+{NUMBER}(?!\w|\.\d|%)", 1.0),
-    (rf"(?<![\w.-]){NUMBER}\s+(?:would|should|will|is|are)\s+(?:be\s+)?(?:enough|plenty|fine|sufficient|do)\b", 2.5),
+    (rf"(?<![\w.-]){NUMBER}\s+(?:would|should|will)\s+be\s+(?:enough|plenty|sufficient)\b", 2.5),
 ))
 
 

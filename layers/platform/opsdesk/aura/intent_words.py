@@ -143,7 +143,8 @@ _ASKING_WORDS = (r"please|pls|plz|kindly|can\s+(?:you|u|someone|somebody)|could\
                  r"would\s+you|need\s+you\s+to|want\s+you\s+to|let'?s")
 REQUEST_MARKER = re.compile(rf"\b(?:{_ASKING_WORDS})\s+$")
 """What makes the words after it a request ("please redeploy it", "can you kick the worker")."""
-REQUEST_SENTENCE = re.compile(rf"\b(?:{_ASKING_WORDS}|can\s+we|could\s+we|(?:we|i)\s+(?:really\s+)?need|wants?|"
+REQUEST_SENTENCE = re.compile(rf"\b(?:{_ASKING_WORDS}|can\s+we|could\s+we|(?:we|i)\s+(?:really\s+)?need|"
+                              r"(?<!nobody\s)(?<!no\sone\s)wants?|"
                               r"(?:we|i)(?:'d|\s+would)\s+like|should\s+be|action\s+items?\s*(?:for\b|:))")
 """A sentence that asks: with a cue of the change asked for in it (opsdesk.aura.intent), it is the ticket's request,
 whose workload, place and numbers come before those of the sentences around it ("last week we scaled web to 4;
@@ -299,19 +300,20 @@ name the workload."""
 PLACED = re.compile(r"[`'\"]?\s*(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\b|"
                     r"(?:in|from)\s+(?:the\s+)?[a-z0-9-]+\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=])")
 """After a workload's name: where it runs ("api in ns shop", "api in the shop namespace", "api (namespace: shop)")."""
-SYMPTOM_AROUND_CUE = re.compile(r"\b(?:keeps?|kept|keep\s+on|is|are|was|were|been|started|starts)\s+$")
+SYMPTOM_AROUND_CUE = re.compile(r"\b(?:keeps?|kept|keep\s+on|is|was|been|started|starts)\s+$")
 """Before a cue's -ing form, what says it happens by itself: "api keeps restarting", "pods are crashing"."""
-SYMPTOM_AFTER_CUE = re.compile(r"\s+(?:every|constantly|repeatedly|frequently|randomly|again\s+and\s+again|all\s+the\s+"
-                               r"time|in\s+a\s+loop|on\s+their\s+own|by\s+itself|themselves)\b")
+SYMPTOM_AFTER_CUE = re.compile(r"\s+(?:every\s+(?:~?\d+|few|couple)|constantly|repeatedly|frequently|randomly|"
+                               r"again\s+and\s+again|all\s+the\s+time(?![\w-])|in\s+a\s+loop|on\s+their\s+own|"
+                               r"by\s+itself|themselves)(?![\w-])")
 """After a cue, what says it is a symptom: "pods restart every 10 minutes"."""
 PRONOUNS = frozenset({"it", "them"})
 PLACE_WORDS = frozenset({"in", "into", "from", "to", "ns", "namespace"})
 AUXILIARIES = frozenset({"keeps", "keep", "kept", "is", "are", "was", "were", "been", "be", "has", "have", "had"})
 REFERENT_REACH = 12
 """How many words back "it" may point (the sentence's own workload, not one three sentences ago)."""
-FORM_NAME_KEYS = frozenset({"deployment", "statefulset", "sts", "daemonset", "service", "svc", "workload", "app",
-                            "application", "name", "component"})
-"""A ticket form's keys whose value is the workload ("Deployment: api", "Service: ledger-api")."""
+FORM_NAME_KEYS = frozenset({"deployment", "statefulset", "sts", "daemonset", "workload"})
+"""A ticket form's keys whose value is the workload ("Deployment: api"); not "Name:", "Service:" or "App:", which
+signatures and teams use too."""
 TIME_WORDS = frozenset({"today", "tomorrow", "tonight", "now", "asap", "soon", "later", "morning", "evening"})
 """Words that may follow a place ("deploy it to payments today"): they say when, not what the place is."""
 CURRENT_COUNT = frozenset({"from", "of", "was", "currently", "at", "runs", "running", "has", "had", "is", "are"})
