@@ -90,10 +90,12 @@ def tokenize(text: str) -> list[Token]:
                 for m in _PERCENT.finditer(text) if not LOW_PERCENT <= float(m.group(1)) < HIGH_PERCENT
                 and not _NOT_A_LEVEL_BEFORE.search(text, max(0, m.start() - 2), m.start())
                 and not _NOT_A_LEVEL_AFTER.match(text, m.end())]
+    upcoming = 0  # the percentages and the words are both in text order: one pass over each
     for word in _WORD.finditer(text):
-        found = next((p for p in percents if p[0][0] <= word.start() < p[0][1]), None) if percents else None
-        if found is not None:
-            (start, end), term = found
+        while upcoming < len(percents) and percents[upcoming][0][1] <= word.start():
+            upcoming += 1
+        if upcoming < len(percents) and percents[upcoming][0][0] <= word.start():
+            (start, end), term = percents[upcoming]
             if not tokens or tokens[-1].start != start:
                 tokens.append(Token(term, start, end))
             continue
