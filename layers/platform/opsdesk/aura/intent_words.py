@@ -323,15 +323,14 @@ ORDER_START = re.compile(r"(?:^|[.!?;]\s*)$")
 """Where an order opens a sentence for reading it as the request: not after a colon ("Tried so far: restart the
 gateway" lists what was done)."""
 NAMESPACE_WORDS = re.compile(r"\b(?:namespaces?|ns)\b")
-NAMESPACE_ACTED_ON = re.compile(
-    r"\b(?:creat\w*|add|make|set\s*up|provision\w*|delet\w*|remov\w*|drop|tear\s+down|destroy|nuke|purge|wipe|"
-    r"decommission\w*|clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
-    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
-"""Before a namespace word that is the change: "create a new namespace", "delete the qa namespace"."""
-NAMESPACE_ORDERED = re.compile(
-    r"\b(?:create|add|make|set\s*up|provision|delete|remove|drop|tear\s+down|destroy|nuke|purge|wipe|decommission|"
-    r"clean\s*up|retire)\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
-    r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+_NAMESPACE_VERBS = (r"create|add|make|set\s*up|provision|delete|remove|drop|tear\s+down|destroy|nuke|purge|wipe|"
+                    r"decommission|clean\s*up|retire")
+_BEFORE_NAMESPACE_WORD = (r"\s+(?:(?:a|an|the|new|fresh|empty|separate|whole|entire|old|this|that)\s+)*"
+                          r"(?:[`'\"]?[a-z0-9-]+[`'\"]?\s+)?$")
+NAMESPACE_ACTED_ON = re.compile(rf"\b(?:{_NAMESPACE_VERBS})\w*{_BEFORE_NAMESPACE_WORD}")
+"""Before a namespace word that is the change, in any tense: "create a new namespace", "we deleted the qa
+namespace"."""
+NAMESPACE_ORDERED = re.compile(rf"\b(?:{_NAMESPACE_VERBS}){_BEFORE_NAMESPACE_WORD}")
 """Before a namespace word, an order to make or remove it ("delete the hackathon namespace, including the redis in
 it"): the namespace is the change whatever else the sentence names, unless the order is negated or what follows the
 word is what it acts on (NAMESPACE_PART)."""
