@@ -22,7 +22,7 @@ of the smaller score, and says so among its contradicting evidence (`explained`)
 
 Points of one kind add up with diminishing returns (the n-th signal counts DIMINISHING**n), so one specific sign
 outweighs many vague ones. Scores become confidences by a softmax over the 15 causes plus an "unexplained" weight
-(TEMPERATURE, UNEXPLAINED_SCORE, calibrated on the tuning set); the interval is a Wilson interval whose width
+(CONFIDENCE_SCALE, fitted on the tuning sets); the interval is a Wilson interval whose width
 shrinks with the number of signals the hypothesis rests on. The weights are data, next to the catalogue
 (opsdesk.analysis.weights).
 """
@@ -81,6 +81,7 @@ from opsdesk.analysis.weights import (
     CHANGE_RELATED_FACTOR,
     CHANGE_TEXT_FACTOR,
     CHANGE_TEXT_HALF_LIFE,
+    CONFIDENCE_SCALE,
     CONSEQUENCE_FACTOR,
     EXPLAINED_SHARE,
     FEEDBACK_CAP,
@@ -96,10 +97,10 @@ from opsdesk.analysis.weights import (
     PAST_SIMILAR,
     PRODUCER_MIN_SCORE,
     SPECULATION_FACTOR,
-    TEMPERATURE,
     TITLE_FACTOR,
-    UNEXPLAINED_SCORE,
+    ConfidenceScale,
 )
+from opsdesk.frozen import frozen
 
 
 def alert_signals(alerts: Iterable[AlertEvidence], service: str, detected_at: datetime) -> list[Signal]:
@@ -311,11 +312,11 @@ def explained(scores: Mapping[str, float], producers: Mapping[str, Signal]) -> d
             else value for cause, value in scores.items()}
 
 
-def confidences(scores: Mapping[str, float]) -> dict[str, float]:
+def confidences(scores: Mapping[str, float], scale: ConfidenceScale = CONFIDENCE_SCALE) -> dict[str, float]:
     """Softmax over the causes and an "unexplained" alternative (weak evidence leaves confidence low)."""
-    top = max([*scores.values(), UNEXPLAINED_SCORE])
-    weights = {cause: math.exp((value - top) / TEMPERATURE) for cause, value in scores.items()}
-    total = sum(weights.values()) + math.exp((UNEXPLAINED_SCORE - top) / TEMPERATURE)
+    top = max([*scores.values(), scale.unexplained_score])
+    weights = {cause: math.exp((value - top) / scale.temperature) for cause, value in scores.items()}
+    total = sum(weights.values()) + math.exp((scale.unexplained_score - top) / scale.temperature)
     return {cause: weight / total for cause, weight in weights.items()}
 
 
@@ -364,11 +365,19 @@ def evidence_sentences(signals: list[Signal]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sentences))
 
 
-def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
-                    feedback: Mapping[str, float] | None = None) -> list[Hypothesis]:
-    """The causes the evidence supports, most confident first (at most `limit`; a cause without a supporting
-    signal is not proposed). `feedback`: the project's per-cause prior (positive after confirmations, negative
-    after rejections; one unit is worth about one point of evidence)."""
+@frozen
+class Scored:
+    """A bundle's evidence weighed: each cause's signals, its score after what other causes explain, the causes
+    explained (by the sign that explains them) and the causes that may be proposed."""
+
+    by_cause: dict[str, list[Signal]]
+    scores: dict[str, float]
+    producers: dict[str, Signal]
+    candidates: tuple[str, ...]
+    """Causes with a supporting signal of the incident's own, highest score first (softmax keeps that order)."""
+
+
+def scored(bundle: EvidenceBundle, feedback: Mapping[str, float] | None = None) -> Scored:
     signals = collect_signals(bundle, feedback)
     by_cause: dict[str, list[Signal]] = {cause: [] for cause in CAUSE_CLASSES}
     for signal in signals:
@@ -376,12 +385,23 @@ def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5,
     raw = {cause: score(items) for cause, items in by_cause.items()}
     producers = explained_by(by_cause, raw)
     scores = explained(raw, producers)
-    confidence = confidences(scores)
     # The project's prior moves a cause the incident's evidence speaks for; it proposes none on its own.
     candidates = [cause for cause in CAUSE_CLASSES
                   if any(s.supports and s.points > 0 and s.group != "feedback" for s in by_cause[cause])]
     order = {cause: index for index, cause in enumerate(CAUSE_CLASSES)}
-    candidates.sort(key=lambda cause: (-confidence[cause], -scores[cause], order[cause]))
+    candidates.sort(key=lambda cause: (-scores[cause], order[cause]))
+    return Scored(by_cause, scores, producers, tuple(candidates))
+
+
+def rank_hypotheses(bundle: EvidenceBundle, *, limit: int = 5, feedback: Mapping[str, float] | None = None,
+                    scale: ConfidenceScale = CONFIDENCE_SCALE) -> list[Hypothesis]:
+    """The causes the evidence supports, most confident first (at most `limit`; a cause without a supporting
+    signal is not proposed). `feedback`: the project's per-cause prior (positive after confirmations, negative
+    after rejections; one unit is worth about one point of evidence)."""
+    weighed = scored(bundle, feedback)
+    by_cause, scores, producers = weighed.by_cause, weighed.scores, weighed.producers
+    confidence = confidences(scores, scale)
+    candidates = weighed.candidates
     facts = bundle.incident
     symptom = symptom_of(facts.title, facts.description)
     hypotheses: list[Hypothesis] = []
