@@ -313,3 +313,40 @@ def test_a_save_refused_because_another_tenant_holds_the_account_leaves_the_cred
             config=WATCHING, credentials={"role_arn": ROLE}))
 
     assert secrets.values == kept
+
+
+@pytest.mark.parametrize(("kind", "stored"), [("prometheus", {"token": "owner-set"}),
+                                              ("grafana", {"username": "u", "password": "owner-set"}),
+                                              ("datadog", {"api_key": "owner-set", "app_key": "a"}),
+                                              ("pagerduty", {"token": "owner-set"})])
+def test_stored_credentials_are_never_sent_to_a_url_they_were_not_saved_for(kind: str,
+                                                                              stored: dict[str, str]) -> None:
+    given = Given()
+    made = given.service.create(given.principal, given.project_id, IntegrationCreateRequest(
+        type=kind, name="I", config={"url": "https://metrics.example"}, credentials=stored))
+    elsewhere = {"url": "https://collector.attacker.example"}
+
+    with pytest.raises(ValidationFailed) as refused:
+        given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(config=elsewhere))
+    given.service.test_existing(given.principal, given.project_id, made.id)
+    moved = given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(
+        config=elsewhere, credentials={"token": "theirs"}))
+    same_place = given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(
+        config={"url": "https://collector.attacker.example/", "timeout": 5}))  # where it goes is unchanged
+
+    assert "credentials" in str(refused.value.details)
+    assert given.probes.calls == [(kind, {"url": "https://metrics.example"}, stored)]
+    assert moved.config == elsewhere and given.secrets.get(moved.secret_ref or "") == {"token": "theirs"}
+    assert same_place.config["timeout"] == 5
+
+
+def test_a_url_change_of_an_integration_that_sends_no_credentials_needs_none() -> None:
+    given = Given()
+    made = given.service.create(given.principal, given.project_id, IntegrationCreateRequest(
+        type="prometheus", name="P", config={"url": "https://metrics.example"},
+        credentials={"webhook_token": "w" * 16}))  # what Alertmanager sends here, never sent out
+
+    moved = given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(
+        config={"url": "https://prometheus.internal.example"}))
+
+    assert moved.config == {"url": "https://prometheus.internal.example"}

@@ -34,6 +34,10 @@ CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "passwo
                               "webhook_token"})
 """`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters.
 `external_id` is named to refuse it: the platform sets it (aws_external_id)."""
+SENT_TO_URL = frozenset({"api_key", "app_key", "token", "username", "password"})
+"""The credentials a connection test sends to the integration's `config.url` (opsdesk.monitoring). Stored ones go
+only where they were saved for: a change of url must send them again, or an admin could point an owner's
+integration at a server of their own and have the test hand it the token."""
 WEBHOOK_TOKEN_MIN_LENGTH = 16
 """The webhook verifier refuses shorter tokens (opsdesk.alerts.webhooks.MIN_TOKEN_LENGTH; a unit test keeps the two
 equal), so an integration may not be given one: every delivery would be a 401."""
@@ -72,6 +76,12 @@ def _check_config(config: Mapping[str, Any], kind: str,
 def _check_account(config: Mapping[str, Any], kind: str, reserved_accounts: frozenset[str]) -> None:
     if kind == "cloudwatch" and config.get("account_id") in reserved_accounts:
         raise ValidationFailed.on_field("config.account_id", "account_id is the platform's own AWS account")
+
+
+def _url_of(config: Mapping[str, Any]) -> str:
+    """Where a connection test of `config` goes, as opsdesk.monitoring reads it."""
+    url = config.get("url")
+    return url.strip().rstrip("/") if isinstance(url, str) else ""
 
 
 def aws_external_id(tenant_id: str) -> str:
@@ -148,6 +158,10 @@ class IntegrationService:
                                                                                    context.tenant_id)
         if not changes and credentials is None:
             raise ValidationFailed.on_field("body", "Nothing to change: send name, config, credentials or enabled")
+        if (credentials is None and "config" in changes and SENT_TO_URL & set(integration.credential_keys)
+                and _url_of(changes["config"]) != _url_of(integration.config)):
+            raise ValidationFailed.on_field("credentials", "a new config.url needs its credentials sent with it: "
+                                                           "the stored ones go only to the url they were saved for")
         if integration.type == "cloudwatch" and (credentials is not None or any(
                 name in changes and changes[name] != getattr(integration, name) for name in ("config", "enabled"))):
             # What it routes may change: proven again, before anything is stored (a form sent back as it was is not)
