@@ -8,7 +8,9 @@ alone (partial batch response) and retried."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Collection
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from opsdesk.batches import BatchResponse, Record, inserted_image, partial_batch_response
 from opsdesk.connections import ConnectionRegistry
@@ -16,18 +18,38 @@ from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, parse_stream_pk
 from opsdesk.observability import logger
 from opsdesk.queues import SqsSender
 from opsdesk.realtime import POST_CONCURRENCY, Fanout, FanoutPage, FanoutReport, QueuedPages, event_message
-from opsdesk.settings import RealtimeSettings, load_settings
+from opsdesk.settings import CopilotSettings, RealtimeSettings, load_settings
 from opsdesk.wsapi import ManagementApiPoster
+
+if TYPE_CHECKING:
+    from opsdesk.copilot.account_repository import AccountRepository
 
 settings = load_settings(RealtimeSettings)
 if not settings.management_url:
     raise RuntimeError("WEBSOCKET_MANAGEMENT_URL is required: the fan-out has no request to take it from")
 if not settings.fanout_queue_url:
     raise RuntimeError("REALTIME_FANOUT_QUEUE_URL is required: the pages of an audience beyond one go through it")
+
+
+class ProjectMembersOnFirstUse:
+    """The copilot's project members (a project stream reaches them only), read through its store, made on the
+    first project event: most events are other modules'."""
+
+    @cached_property
+    def _accounts(self) -> AccountRepository:
+        from opsdesk.copilot.account_repository import AccountRepository  # noqa: PLC0415 - first project event only
+
+        return AccountRepository(settings=load_settings(CopilotSettings))
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
+        return self._accounts.following(tenant_id, project_id, user_ids)
+
+
 registry = ConnectionRegistry()
 poster = ManagementApiPoster(settings.management_url, settings.aws_region, max_pool_connections=POST_CONCURRENCY)
 fanout = Fanout(registry, poster, QueuedPages(SqsSender(settings.fanout_queue_url, region=settings.aws_region,
-                                                        endpoint_url=settings.aws_endpoint_url)))
+                                                        endpoint_url=settings.aws_endpoint_url)),
+                ProjectMembersOnFirstUse())
 
 
 def handle_record(record: Record) -> None:

@@ -4,6 +4,7 @@ the response module's incident rooms (`?incident_id=`: opsdesk.response.rooms)."
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import replace
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
@@ -96,10 +97,21 @@ def revocations() -> SessionRevocations | None:
 
 @cache
 def copilot_accounts() -> AccountRepository:
-    """Made on the first connect with a Cognito token (a ws-token names its project itself)."""
+    """Made on the first connect with a Cognito token or subscription to a project channel."""
     from opsdesk.copilot.account_repository import AccountRepository  # noqa: PLC0415 - first use only
 
     return AccountRepository(settings=copilot_settings)
+
+
+class ProjectMembers:
+    """Who may follow a project's channels, asked when a connection subscribes to them (its token may predate a
+    removal from the project)."""
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
+        return copilot_accounts().following(tenant_id, project_id, user_ids)
+
+
+project_members = ProjectMembers()
 
 
 @cache
@@ -118,7 +130,7 @@ def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request_context = event["requestContext"]
     route, connection_id = request_context["routeKey"], request_context["connectionId"]
-    session = WebSocketSession(registry, poster_for(request_context), authenticate, rooms)
+    session = WebSocketSession(registry, poster_for(request_context), authenticate, rooms, project_members)
     if route == "$connect":
         query = event.get("queryStringParameters") or {}
         try:

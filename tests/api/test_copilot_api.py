@@ -231,6 +231,79 @@ def test_the_documents_websocket_flow_works_with_the_access_token_and_follows_th
     assert created["data"]["severity"] == "high"
 
 
+def test_a_member_removed_from_a_project_stops_receiving_its_events_on_an_open_websocket(
+        stack: RunningStack) -> None:
+    # Given a project of alice's with bob as a member, both following its incidents over the WebSocket
+    alice, bob = bearer(stack, ALICE), bearer(stack, BOB)
+    me = {user: requests.get(f"{base(stack)}/auth/me", headers=h, timeout=10).json() for user, h in
+          ((ALICE, alice), (BOB, bob))}
+    project = requests.post(f"{base(stack)}/projects", headers=alice, timeout=10,
+                            json={"name": f"Payroll {uuid.uuid4().hex[:6]}"}).json()
+    added = requests.post(f"{base(stack)}/projects/{project['id']}/members", headers=alice, timeout=10,
+                          json={"user_id": me[BOB]["id"], "role": "member"})
+    assert added.status_code in (200, 201), added.text
+
+    def switch(headers: dict[str, str], project_id: str | None) -> None:
+        if project_id is not None:
+            switched = requests.post(f"{base(stack)}/auth/switch-project", headers=headers, timeout=10,
+                                     json={"project_id": project_id})
+            assert switched.status_code == 200, switched.text
+
+    def ws_token(headers: dict[str, str]) -> str:
+        token: str = requests.get(f"{base(stack)}/auth/ws-token", headers=headers, timeout=10).json()["token"]
+        return token
+
+    title = f"SECRET payroll breach {uuid.uuid4().hex[:6]}"
+    try:
+        switch(alice, project["id"])
+        switch(bob, project["id"])
+        tokens = {"alice": ws_token(alice), "bob": ws_token(bob), "bob, kept": ws_token(bob)}
+
+        async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+            async with websockets.connect(stack.info["websocket"]) as alice_ws, \
+                    websockets.connect(stack.info["websocket"]) as bob_ws:
+                for ws, token in ((alice_ws, tokens["alice"]), (bob_ws, tokens["bob"])):
+                    await ws.send(json.dumps({"type": "connect", "token": token}))
+                    assert json.loads(await ws.recv()) == {"type": "connected"}
+                    await ws.send(json.dumps({"type": "subscribe", "channels": ["incidents"]}))
+                    assert json.loads(await ws.recv())["type"] == "subscribed"
+                # When alice removes bob, then opens an incident in the project
+                removed = await asyncio.to_thread(lambda: requests.delete(
+                    f"{base(stack)}/projects/{project['id']}/members/{me[BOB]['id']}", headers=alice, timeout=10))
+                assert removed.status_code in (200, 204), removed.text
+                await asyncio.to_thread(lambda: requests.post(
+                    f"{base(stack)}/incidents", headers=alice, timeout=10,
+                    json={"title": title, "description": "x", "service_name": "payroll", "severity": "critical"}))
+                seen_by_alice: list[dict[str, Any]] = []
+                deadline = time.monotonic() + DELIVERY_TIMEOUT
+                while time.monotonic() < deadline and not any(m.get("data", {}).get("title") == title
+                                                              for m in seen_by_alice):
+                    seen_by_alice.append(json.loads(await asyncio.wait_for(alice_ws.recv(), DELIVERY_TIMEOUT)))
+                seen_by_bob: list[dict[str, Any]] = []
+                try:  # alice has it: the fan-out has run; give bob's a second more
+                    while True:
+                        seen_by_bob.append(json.loads(await asyncio.wait_for(bob_ws.recv(), 1.0)))
+                except TimeoutError:
+                    pass
+            async with websockets.connect(stack.info["websocket"]) as late:  # a ws-token issued before removal
+                await late.send(json.dumps({"type": "connect", "token": tokens["bob, kept"]}))
+                assert json.loads(await late.recv()) == {"type": "connected"}
+                await late.send(json.dumps({"type": "subscribe", "channels": ["incidents"]}))
+                refused: dict[str, Any] = json.loads(await asyncio.wait_for(late.recv(), DELIVERY_TIMEOUT))
+            return seen_by_alice, seen_by_bob, refused
+
+        seen_by_alice, seen_by_bob, refused = asyncio.run(scenario())
+    finally:
+        switch(alice, me[ALICE]["project_id"])
+        switch(bob, me[BOB]["project_id"])
+        requests.delete(f"{base(stack)}/projects/{project['id']}", headers=alice, timeout=10)
+
+    # Then alice's connection gets the incident, bob's gets nothing of it, and bob's older token follows nothing
+    assert any(m.get("data", {}).get("title") == title for m in seen_by_alice)
+    assert [m for m in seen_by_bob if title in json.dumps(m)] == []
+    assert refused == {"type": "error", "message": "You are not a member of this project"}
+
+
 def test_after_logout_the_access_token_opens_no_websocket(stack: RunningStack) -> None:
     signed_in = login(stack, BOB)
     token = signed_in.json()["access_token"]

@@ -94,3 +94,71 @@ def test_an_audience_larger_than_a_page_reaches_everyone_once_through_the_fanout
     assert sorted(posted) == [c for c in connections if c != "conn-17"]
     assert handler.registry.get("conn-17") is None
     assert handler.registry.get("conn-18") is not None
+
+
+def test_a_project_event_reaches_only_those_who_are_members_of_the_project_now(local_aws: Any,
+                                                                              monkeypatch: Any) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from functions.realtime_fanout import handler
+    from opsdesk.connections import subscription_key
+    from opsdesk.copilot.account_repository import AccountRepository
+    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+    from opsdesk.events import project_stream
+    from opsdesk.settings import CopilotSettings, load_settings
+
+    # Given a project whose one member is "member", and three connections following its incidents: the member's,
+    # a removed member's (their member item is gone), and the member's second one subscribed before subscriptions
+    # recorded their user
+    tenant, project_id, now = str(uuid.uuid4()), str(uuid.uuid4()), datetime.now(UTC)
+    accounts = AccountRepository(settings=load_settings(CopilotSettings))
+    owner = User("member", tenant, "m@example.test", "M", project_id, {project_id: Role.OWNER})
+    accounts.create_tenant(Tenant(tenant, "T", f"t-{tenant[:8]}", now), owner,
+                           Project(project_id, tenant, "P", "", now, now),
+                           Member(project_id, "member", owner.email, "M", Role.OWNER, now))
+    stream = project_stream("incidents", project_id)
+    for connection_id, user in (("member-conn", "member"), ("removed-conn", "removed"), ("older-conn", "member")):
+        handler.registry.open(connection_id, tenant, user, now, project_id=project_id)
+        opened = handler.registry.get(connection_id)
+        assert opened is not None
+        handler.registry.subscribe(opened if connection_id != "older-conn" else replace(opened, user_id=""),
+                                   {stream}, now)
+    from opsdesk.connections import _SubscriptionItem  # noqa: PLC0415 - what the older subscription lacks
+
+    older = _SubscriptionItem.get(*subscription_key(tenant, stream, "older-conn").values())
+    assert older.userId is None
+    posted: list[str] = []
+    monkeypatch.setattr(handler.poster, "post", lambda connection_id, message: posted.append(connection_id) or True)
+    event = record("100", tenant, json.dumps({"id": "i", "title": "payroll db"}))
+    event["dynamodb"]["NewImage"] |= {"pk": {"S": f"T#{tenant}#S#{stream}"}, "type": {"S": "incident.created"}}
+
+    # When the project's event is fanned out
+    result = handler.lambda_handler({"Records": [event]}, LambdaContext("fanout", "us-east-1"))
+
+    # Then the members' connections get it, the removed member's does not
+    assert result == {"batchItemFailures": []}
+    assert sorted(posted) == ["member-conn", "older-conn"]
+
+
+def test_members_among_many_users_are_read_in_batches_of_their_own_items(local_aws: Any) -> None:
+    from datetime import UTC, datetime
+
+    from opsdesk.copilot.account_repository import AccountRepository
+    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+    from opsdesk.dynamo import metered_reads
+    from opsdesk.settings import CopilotSettings, load_settings
+
+    tenant, project_id, now = str(uuid.uuid4()), str(uuid.uuid4()), datetime.now(UTC)
+    accounts = AccountRepository(settings=load_settings(CopilotSettings))
+    owner = User("u-007", tenant, "o@example.test", "O", project_id, {project_id: Role.OWNER})
+    accounts.create_tenant(Tenant(tenant, "T", f"t-{tenant[:8]}", now), owner,
+                           Project(project_id, tenant, "P", "", now, now),
+                           Member(project_id, "u-007", owner.email, "O", Role.OWNER, now))
+
+    with metered_reads() as meter:
+        found = accounts.following(tenant, project_id, [f"u-{n:03d}" for n in range(150)])
+
+    assert found == {"u-007"}
+    assert meter.items == 1
+    assert accounts.following(tenant, str(uuid.uuid4()), ["u-007"]) == frozenset()

@@ -58,7 +58,7 @@ class MemoryRegistry:
     def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
                         ) -> Page[Subscriber]:
         """In connection-id order after `after`, as the subscription partition's Query reads it."""
-        found = sorted((Subscriber(c.id, c.groups) for c in list(self.connections.values())
+        found = sorted((Subscriber(c.id, c.groups, c.user_id) for c in list(self.connections.values())
                         if c.tenant_id == tenant_id and stream in c.streams and (after is None or c.id > after)),
                        key=lambda subscriber: subscriber.connection_id)
         self.reads += min(len(found), limit + 1)
@@ -229,6 +229,53 @@ def test_project_channels_follow_the_project_the_token_names(registry: MemoryReg
 
     assert registry.connections["c1"].streams == {"incidents@p1", "alerts@p1"}
     assert poster.sent[-1][1] == {"type": "subscribed", "channels": ["alerts", "incidents"]}
+
+
+class ProjectMembers:
+    def __init__(self, members: set[str]) -> None:
+        self.members = members
+        self.asked: list[frozenset[str]] = []
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Any) -> frozenset[str]:
+        self.asked.append(frozenset(user_ids))
+        return frozenset(user_ids) & frozenset(self.members) if (tenant_id, project_id) == ("t1", "p1") else frozenset()
+
+
+def test_a_project_channel_is_refused_to_a_token_whose_user_left_the_project(registry: MemoryRegistry,
+                                                                            poster: RecordingPoster) -> None:
+    # A ws-token lives two minutes: its user may have been removed from the project it names meanwhile.
+    session = WebSocketSession(registry, poster, project_token, members=ProjectMembers(set()))
+    session.on_connect("c1", None, NOW)
+    session.on_message("c1", json.dumps({"type": "connect", "token": "project-token"}), NOW)
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["tenant", "incidents"]}), NOW)
+
+    assert registry.connections["c1"].streams == frozenset()
+    assert poster.sent[-1][1] == {"type": "error", "message": "You are not a member of this project"}
+
+
+def test_a_project_stream_reaches_its_members_and_asks_once_per_page(registry: MemoryRegistry,
+                                                                      poster: RecordingPoster) -> None:
+    for connection_id, user in (("c1", "u1"), ("c2", "u2"), ("c3", "u1")):
+        registry.open(connection_id, "t1", user, NOW, project_id="p1")
+        registry.subscribe(registry.connections[connection_id], {"incidents@p1"}, NOW)
+    members = ProjectMembers({"u1"})
+
+    report = Fanout(registry, poster, RecordingPages(), members).deliver(
+        FanoutPage("t1", "incidents@p1", EVENT, walks=True))
+    tenant_wide = Fanout(registry, poster, RecordingPages(), members).deliver(FanoutPage("t1", "tenant", EVENT))
+
+    assert report.delivered == 2 and sorted(c for c, _ in poster.sent) == ["c1", "c3"]
+    assert members.asked == [frozenset({"u1", "u2"})] and tenant_wide.delivered == 0
+
+
+def test_a_fanout_that_knows_no_project_members_sends_a_project_event_to_nobody(registry: MemoryRegistry,
+                                                                                poster: RecordingPoster) -> None:
+    registry.open("c1", "t1", "u1", NOW, project_id="p1")
+    registry.subscribe(registry.connections["c1"], {"alerts@p1"}, NOW)
+
+    report = Fanout(registry, poster, RecordingPages()).deliver(FanoutPage("t1", "alerts@p1", EVENT, walks=True))
+
+    assert report.delivered == 0 and poster.sent == []
 
 
 def test_project_channels_without_a_project_token_are_refused(registry: MemoryRegistry,

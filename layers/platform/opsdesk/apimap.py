@@ -378,7 +378,8 @@ class WebSocketApi:
     route_read_only_tables: tuple[str, ...] = ("SessionsTable",)
     """Signed-out sessions (opsdesk.revocations): their tokens are refused here as at the REST APIs."""
     fanout_tables: tuple[str, ...] = ("ConnectionsTable",)
-    fanout_read_only_tables: tuple[str, ...] = ("EventsTable",)
+    fanout_read_only_tables: tuple[str, ...] = ("EventsTable", "IncidentsTable")
+    """The event log's items, and the copilot's project members: a project stream's events reach them only."""
     local_paths: tuple[str, ...] = ("/ws", "/response/ws/incidents/{incident_id}")
     """Where the local gateway accepts WebSocket clients (on AWS: the WebSocket API's own URL, a room as
     `?incident_id=`); a path parameter reaches the route function as a query parameter, as on AWS."""

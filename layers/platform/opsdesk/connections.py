@@ -3,7 +3,7 @@
     connection    pk CONN#<connectionId>                sk META            tenant, user (id, name), groups, streams,
                                                                            project, room,
                                                                            expiresAt
-    subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups (the user's), expiresAt
+    subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups, userId (the user's), expiresAt
 
 A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
 fan-out of a tenant's event reaches only that tenant's connections: a Query on the stream's subscription
@@ -48,6 +48,8 @@ class _ConnectionItem(_ConnectionsItem):
 class _SubscriptionItem(_ConnectionsItem):
     groups = UnicodeSetAttribute(null=True)
     """Copied from the connection, so a fan-out knows each subscriber's audience without reading its connection."""
+    userId = UnicodeAttribute(null=True)
+    """Whose connection: a project stream's fan-out delivers to the project's members only."""
 
 
 def _connection_pk(connection_id: str) -> str:
@@ -96,7 +98,8 @@ class ConnectionRegistry:
         with _ConnectionsItem.batch_write() as batch:
             for stream in streams - connection.streams:
                 batch.save(_SubscriptionItem(_subscription_pk(connection.tenant_id, stream), connection.id,
-                                             groups=set(connection.groups) or None, expiresAt=expires))
+                                             groups=set(connection.groups) or None, userId=connection.user_id or None,
+                                             expiresAt=expires))
         _ConnectionItem(_connection_pk(connection.id), META_SK).update(
             actions=[_ConnectionItem.streams.set(wanted)] if wanted else [_ConnectionItem.streams.remove()]
         )
@@ -128,8 +131,8 @@ class ConnectionRegistry:
         cannot reach another tenant's or stream's subscribers."""
         start = {"pk": {"S": _subscription_pk(tenant_id, stream)}, "sk": {"S": after}} if after else None
         results = _SubscriptionItem.query(_subscription_pk(tenant_id, stream), limit=limit + 1,
-                                          last_evaluated_key=start, attributes_to_get=["sk", "groups"])
-        found = [Subscriber(item.sk, frozenset(item.groups or ())) for item in results]
+                                          last_evaluated_key=start, attributes_to_get=["sk", "groups", "userId"])
+        found = [Subscriber(item.sk, frozenset(item.groups or ()), item.userId) for item in results]
         record_items_read(results.page_iter.total_scanned_count)
         if len(found) <= limit:
             return Page(found)

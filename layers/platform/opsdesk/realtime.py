@@ -9,7 +9,7 @@ the fan-out queue (FanoutPage), so no invocation posts to more than one page."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -49,6 +49,8 @@ class Connection:
 class Subscriber:
     connection_id: str
     groups: frozenset[str]
+    user_id: str | None = None
+    """Whose connection it is; None on a subscription made before it was recorded (its connection says)."""
 
 
 class Registry(Protocol):
@@ -63,6 +65,22 @@ class Registry(Protocol):
     def close(self, connection_id: str) -> None: ...
     def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
                         ) -> Page[Subscriber]: ...
+
+
+class Members(Protocol):
+    """Who may follow a project's streams now: the project's members (the copilot's), asked at each delivery, so a
+    member removed stops receiving the project's events at once, whatever connection or token they still hold."""
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
+        """Those of `user_ids` who are members of the project."""
+        ...
+
+
+class NoProjectMembers:
+    """Members for a fan-out that serves no project streams: nobody follows one (a project event reaches no one)."""
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
+        return frozenset()
 
 
 class Poster(Protocol):
@@ -213,6 +231,7 @@ class Fanout:
     registry: Registry
     poster: Poster
     pages: PageQueue
+    members: Members = field(default_factory=NoProjectMembers)
     page_size: int = FANOUT_PAGE_SIZE
     walk_pages: int = FANOUT_WALK_PAGES
     workers: int = POST_CONCURRENCY
@@ -225,7 +244,8 @@ class Fanout:
             targets, next_cursor = list(page.retry), None
         else:
             read = self.registry.subscriber_page(page.tenant_id, page.stream, limit=self.page_size, after=page.cursor)
-            targets = [s.connection_id for s in read.items if reaches(page.audience, s.groups)]
+            audience = [s for s in read.items if reaches(page.audience, s.groups)]
+            targets = [s.connection_id for s in self._following(page, audience)]
             next_cursor = read.next_cursor if page.walks else None
         report = FanoutReport()
         # Leaving the block waits for every post, also when the walk raises: no post outlives its invocation.
@@ -251,6 +271,21 @@ class Fanout:
             self.pages.send(replace(page, cursor=None, walks=False, retry=tuple(failed)), RETRY_DELAY_SECONDS)
             report.retried = tuple(failed)
         return report
+
+    def _following(self, page: FanoutPage, subscribers: list[Subscriber]) -> list[Subscriber]:
+        """A project stream's subscribers who are members of the project now (one read of their member items); every
+        subscriber of any other stream. A retry page's connections passed this seconds before and are not asked
+        again."""
+        _, scoped, project_id = page.stream.partition(PROJECT_SCOPE_SEPARATOR)
+        if not scoped or not subscribers:
+            return subscribers
+        users = {s.connection_id: s.user_id or self._user_of(s.connection_id) for s in subscribers}
+        members = self.members.following(page.tenant_id, project_id, {u for u in users.values() if u})
+        return [s for s in subscribers if users[s.connection_id] in members]
+
+    def _user_of(self, connection_id: str) -> str | None:
+        connection = self.registry.get(connection_id)
+        return connection.user_id if connection is not None else None
 
     def _post(self, connection_id: str, message: dict[str, Any]) -> bool:
         if self.poster.post(connection_id, message):

@@ -23,7 +23,16 @@ from typing import Any
 
 from opsdesk.errors import DomainError, Unauthorized
 from opsdesk.events import PROJECT_CHANNELS, SUBSCRIBABLE_STREAMS, project_stream
-from opsdesk.realtime import UNAUTHENTICATED_TENANT, Authenticate, Connection, Poster, Registry, Rooms, channel_of
+from opsdesk.realtime import (
+    UNAUTHENTICATED_TENANT,
+    Authenticate,
+    Connection,
+    Members,
+    Poster,
+    Registry,
+    Rooms,
+    channel_of,
+)
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
 
@@ -34,6 +43,9 @@ class WebSocketSession:
     poster: Poster
     authenticate: Authenticate
     rooms: Rooms | None = None
+    members: Members | None = None
+    """Asked before a project channel is followed (its token may predate a removal); None: not asked here (the
+    fan-out delivers a project's events to its members only either way)."""
 
     def on_connect(self, connection_id: str, token: str | None, now: datetime, room: str | None = None) -> None:
         """With a token the connection is the token's user's; without, it must send a connect message first. A
@@ -99,6 +111,9 @@ class WebSocketSession:
                                        "(its user's current project) or the token of "
                                        "GET /copilot/api/v1/auth/ws-token")
             return
+        if kind == "subscribe" and PROJECT_CHANNELS & set(channels) and not self._follows_project(connection):
+            self._error(connection.id, "You are not a member of this project")
+            return
         streams = {self._stream(connection, channel) for channel in channels}
         try:
             if kind == "subscribe":
@@ -110,6 +125,12 @@ class WebSocketSession:
             return
         self.poster.post(connection.id, {"type": f"{kind}d",
                                          "channels": sorted({channel_of(s) for s in updated.streams})})
+
+    def _follows_project(self, connection: Connection) -> bool:
+        if self.members is None:
+            return True
+        return connection.project_id is not None and connection.user_id in self.members.following(
+            connection.tenant_id, connection.project_id, {connection.user_id})
 
     @staticmethod
     def _stream(connection: Connection, channel: str) -> str:

@@ -3,7 +3,7 @@ change is one transaction: the member item, the user's role map and the project'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -209,6 +209,18 @@ class AccountRepository(CopilotTableRepository):
     def list_members(self, tenant_id: str, project_id: str) -> list[Member]:
         return [member_record(i) for i in self._query(keys.project_pk(tenant_id, project_id),
                                                       RecordItem.sk.startswith("MEMBER#"), limit=1000)]
+
+    def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
+        """Those of `user_ids` who are members of the project now (opsdesk.realtime.Members): one consistent
+        BatchGetItem of their member items (100 keys a call), so a fan-out page reads its own subscribers' items."""
+        pk = keys.project_pk(tenant_id, project_id)
+        try:
+            found = [item.sk for item in RecordItem.batch_get([(pk, keys.member_sk(user)) for user in set(user_ids)],
+                                                              consistent_read=True, attributes_to_get=["pk", "sk"])]
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(len(found))
+        return frozenset(sk.removeprefix(keys.member_sk("")) for sk in found)
 
     def get_member(self, tenant_id: str, project_id: str, user_id: str) -> Member | None:
         item = get_item(RecordItem, keys.project_pk(tenant_id, project_id), keys.member_sk(user_id))
