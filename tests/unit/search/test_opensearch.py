@@ -225,7 +225,8 @@ def test_user_text_goes_verbatim_into_multi_match_only(search: OpenSearchSearch,
     assert "query_string" not in json.dumps(body)
 
 
-@pytest.mark.parametrize(("query", "limit"), [("", 5), ("  ", 5), ('"*:-()', 5), ("timeout", 0)])
+@pytest.mark.parametrize(("query", "limit"), [("", 5), ("  ", 5), ('"*:-()', 5), ("timeout", 0),
+                                              ("the and of a", 5)])
 def test_nothing_to_search_sends_nothing(
     search: OpenSearchSearch, client: FakeOpenSearch, query: str, limit: int
 ) -> None:

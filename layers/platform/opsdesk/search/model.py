@@ -16,9 +16,28 @@ Only flat ``key: value`` pairs are read (no YAML dependency in the layer); value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+STOP_WORDS = frozenset(
+    (
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is",
+        "it", "my", "of", "on", "or", "so", "that", "the", "this", "to", "was", "what", "when", "where", "which", "who",
+        "why", "will", "with", "you", "your",
+    )
+)
+"""English words too common to tell articles apart: never searched for. A query of these alone ("the and of a")
+names nothing, and finds nothing in either engine, rather than articles ranked by how often they say "the"."""
+QUERY_WORD = re.compile(r"[^\W_]+")
+"""A searchable word: a run of letters or digits (what the embedded engine's unicode61 tokenizer sees)."""
+
+
+def content_words(query: str) -> list[str]:
+    """The query's words that can tell articles apart: lower-cased, de-duplicated, in order, stop words dropped."""
+    return [word for word in dict.fromkeys(w.lower() for w in QUERY_WORD.findall(query)) if word not in STOP_WORDS]
+
 
 DOC_TYPES = frozenset({"how-to", "reference", "tutorial", "troubleshooting"})
 REQUIRED_FIELDS = ("title", "type", "plane", "url")

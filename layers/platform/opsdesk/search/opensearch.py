@@ -39,7 +39,7 @@ from opensearchpy.exceptions import RequestError
 from requests_aws4auth import AWS4Auth  # type: ignore[import-untyped]
 
 from opsdesk.search.markdown import plain_articles
-from opsdesk.search.model import DocArticle, SearchHit
+from opsdesk.search.model import DocArticle, SearchHit, content_words
 from opsdesk.search.synonyms import MATCH_STOP_WORDS, domain_synonyms
 
 LOG = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ HIGHLIGHT_PRE_TAG = "<em>"
 HIGHLIGHT_POST_TAG = "</em>"
 SOURCE_FIELDS = ("url", "title", "type", "plane_slug", "plane_name")
 
-_WORD = re.compile(r"[^\W_]")
 _HIGHLIGHT_TAGS = re.compile(re.escape(HIGHLIGHT_PRE_TAG) + "|" + re.escape(HIGHLIGHT_POST_TAG))
 _SPACES = re.compile(r"\s+")
 
@@ -240,7 +239,7 @@ class OpenSearchSearch:
         helpers.bulk(self._client, actions, ignore_status=(404,), **self._write_options())
 
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
-        if limit < 1 or not _WORD.search(query):
+        if limit < 1 or not content_words(query):
             return []
         try:
             response = self._client.search(

@@ -23,7 +23,6 @@ Relevance is ``-bm25 / ((k1 + 1) * sum(idf))``, the score over its upper bound f
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -31,7 +30,7 @@ from types import TracebackType
 from typing import NamedTuple
 
 from opsdesk.search.markdown import plain_articles
-from opsdesk.search.model import DocArticle, SearchHit
+from opsdesk.search.model import DocArticle, SearchHit, content_words
 from opsdesk.search.synonyms import domain_synonyms
 
 TITLE_WEIGHT = 3.0
@@ -44,16 +43,6 @@ MAX_SYNONYM_MATCHES = 8
 BM25_K1 = 1.2
 IDF_FLOOR = 1e-6
 
-# English words too common to tell articles apart; dropped from a query unless nothing else is left.
-STOP_WORDS = frozenset(
-    (
-        "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is",
-        "it", "my", "of", "on", "or", "so", "that", "the", "this", "to", "was", "what", "when", "where", "which", "who",
-        "why", "will", "with", "you", "your",
-    )
-)
-
-_TERM = re.compile(r"[^\W_]+")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -109,11 +98,8 @@ _MATCH_COUNT = "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH ?"
 
 
 def query_terms(query: str) -> list[str]:
-    """The searchable terms of free text: letter/digit runs (what unicode61 sees), lower-cased, de-duplicated,
-    stop words dropped unless that leaves nothing, at most ``MAX_QUERY_TERMS``."""
-    terms = list(dict.fromkeys(term.lower() for term in _TERM.findall(query)))
-    meaningful = [term for term in terms if term not in STOP_WORDS] or terms
-    return meaningful[:MAX_QUERY_TERMS]
+    """The searchable terms of free text (``content_words``: stop words dropped), at most ``MAX_QUERY_TERMS``."""
+    return content_words(query)[:MAX_QUERY_TERMS]
 
 
 def match_expression(terms: Iterable[str]) -> str:
