@@ -22,6 +22,7 @@ from opsdesk.ai.offline import (
     covers,
     intent_of,
     keywords,
+    named_plane,
     question_concepts,
     search_query,
     text_words,
@@ -41,6 +42,7 @@ from opsdesk.ai.provider import (
 from opsdesk.ai.tools import DocResult, SearchDocsTool
 from opsdesk.ai.usage import estimate_tokens
 from opsdesk.search.synonyms import MATCH_STOP_WORDS, words
+from opsdesk.support.docs import DEMO_PLANE_NAMES
 
 
 def ask(tool: Any, *conversation: str) -> list[ProviderEvent]:
@@ -81,6 +83,32 @@ def test_the_search_is_the_searchdocs_tool_called_with_the_questions_keywords(se
     assert result.call_id == call.call_id
     assert [c.url for c in result.citations] == [h.url for h in search_docs.run({"query": "deployment timing out"})
                                                  .citations]
+
+
+def test_a_question_about_a_plane_searches_within_that_plane(search_docs: SearchDocsTool) -> None:
+    # "the Observability plane" was searched across planes, and an Infrastructure article that says "plane" and
+    # names Observability in passing came first.
+    events = ask(search_docs, "Tell me about the Observability plane")
+
+    call = next(e for e in events if isinstance(e, ToolCall))
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert dict(call.args) == {"query": "observability", "planeSlug": "observability"}
+    assert result.citations and all("/docs/observability/" in c.url for c in result.citations)
+
+
+@pytest.mark.parametrize(("question", "plane"), [
+    ("What is in the data platform plane?", "data-platform"),
+    ("data-platform: warehouse loads stuck", "data-platform"),
+    ("infrastructure plane: disk full on a node", "infrastructure"),
+    ("How do I set up observability for my pipeline?", None),  # a topic, not the area
+    ("my plane crashed", None),
+])
+def test_a_plane_is_named_by_its_slug_or_its_words_before_plane(question: str, plane: str | None) -> None:
+    assert named_plane(question, sorted(DEMO_PLANE_NAMES)) == plane
+
+
+def test_the_search_tool_lists_the_plane_slugs_it_takes(search_docs: SearchDocsTool) -> None:
+    assert search_docs.spec.input_schema["properties"]["planeSlug"]["enum"] == sorted(DEMO_PLANE_NAMES)
 
 
 def test_text_streams_in_several_pieces_and_the_first_comes_before_the_search(search_docs: SearchDocsTool) -> None:

@@ -109,6 +109,30 @@ def search_query(messages: Sequence[ChatMessage]) -> str:
     return " ".join(latest[:MAX_QUERY_TERMS])
 
 
+PLANE_WORDS = frozenset({"plane", "planes"})
+"""What the product calls its areas: "the Observability plane" names one, and "plane" then finds nothing more."""
+
+
+def plane_slugs(tools: Sequence[Tool]) -> tuple[str, ...]:
+    """The plane slugs searchDocs takes (its `planeSlug` enum), if it lists them."""
+    for tool in tools:
+        if tool.spec.name == SEARCH_DOCS:
+            plane = tool.spec.input_schema.get("properties", {}).get("planeSlug", {})
+            return tuple(str(slug) for slug in plane.get("enum", ()))
+    return ()
+
+
+def named_plane(question: str, slugs: Sequence[str]) -> str | None:
+    """The one plane the question names as a plane: a slug of several words as written ("data-platform"), or its
+    words followed by "plane" ("the Observability plane", "data platform plane"). A plane's word alone is a topic ("observability
+    for my pipeline"), not the area; two planes named restrict to neither."""
+    text = " ".join(_WORD.findall(question.lower()))
+    named = {slug for slug in slugs
+             if ("-" in slug and re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text))
+             or re.search(rf"(?<![\w-]){re.escape(slug.replace('-', ' '))} planes?\b", text.replace("-", " "))}
+    return named.pop() if len(named) == 1 else None
+
+
 def intent_of(question: str) -> Intent:
     text = question.lower().strip()
     if text.startswith(HOW_TO_OPENINGS):
@@ -331,8 +355,12 @@ class OfflineDocsProvider:
             written.append(text)
             return TextDelta(text)
 
+        plane = named_plane(question, plane_slugs(tools))
+        if plane is not None:  # within the plane, its name and "plane" match nothing that tells articles apart
+            query = " ".join(w for w in query.split() if w not in PLANE_WORDS) or query
         yield say(_opening(intent, query))
-        call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS, {"query": query})
+        call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS,
+                        {"query": query, **({"planeSlug": plane} if plane else {})})
         yield call
         result = call_tool(tools, call)
         yield result

@@ -58,7 +58,7 @@ class SearchDocsTool:
                 "type": "object",
                 "properties": {
                     "query": {"type": "string", "description": "What to search for, in a few keywords"},
-                    "planeSlug": {"type": "string", "description": plane_help},
+                    "planeSlug": {"type": "string", "description": plane_help, **({"enum": slugs} if slugs else {})},
                 },
                 "required": ["query"],
             },
