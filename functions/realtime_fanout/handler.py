@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from opsdesk.copilot.account_repository import AccountRepository
 
 settings = load_settings(RealtimeSettings)
+copilot_settings = load_settings(CopilotSettings)  # checked at start: a wrong table shows at once, not per record
 if not settings.management_url:
     raise RuntimeError("WEBSOCKET_MANAGEMENT_URL is required: the fan-out has no request to take it from")
 if not settings.fanout_queue_url:
@@ -39,7 +40,7 @@ class ProjectMembersOnFirstUse:
     def _accounts(self) -> AccountRepository:
         from opsdesk.copilot.account_repository import AccountRepository  # noqa: PLC0415 - first project event only
 
-        return AccountRepository(settings=load_settings(CopilotSettings))
+        return AccountRepository(settings=copilot_settings)
 
     def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
         return self._accounts.following(tenant_id, project_id, user_ids)

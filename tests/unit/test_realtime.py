@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from opsdesk import wsapi
 from opsdesk.auth import Principal
 from opsdesk.awsclients import LazyClient
-from opsdesk.errors import Unauthorized
+from opsdesk.errors import ServiceUnavailable, Unauthorized
 from opsdesk.pagination import Page
 from opsdesk.realtime import UNAUTHENTICATED_TENANT, Connection, Fanout, FanoutFailed, FanoutPage, Subscriber
 from opsdesk.wssession import WebSocketSession
@@ -251,6 +251,20 @@ def test_a_project_channel_is_refused_to_a_token_whose_user_left_the_project(reg
 
     assert registry.connections["c1"].streams == frozenset()
     assert poster.sent[-1][1] == {"type": "error", "message": "You are not a member of this project"}
+
+
+def test_a_membership_read_that_fails_subscribes_nothing_and_says_to_try_again(registry: MemoryRegistry,
+                                                                              poster: RecordingPoster) -> None:
+    class Throttled:
+        def following(self, tenant_id: str, project_id: str, user_ids: Any) -> frozenset[str]:
+            raise ServiceUnavailable("Read failed")
+
+    session = WebSocketSession(registry, poster, project_token, members=Throttled())
+    session.on_connect("c1", "project-token", NOW)
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["alerts"]}), NOW)
+
+    assert registry.connections["c1"].streams == frozenset()
+    assert poster.sent[-1][1]["type"] == "error" and "again" in poster.sent[-1][1]["message"]
 
 
 def test_a_project_stream_reaches_its_members_and_asks_once_per_page(registry: MemoryRegistry,

@@ -111,9 +111,15 @@ class WebSocketSession:
                                        "(its user's current project) or the token of "
                                        "GET /copilot/api/v1/auth/ws-token")
             return
-        if kind == "subscribe" and PROJECT_CHANNELS & set(channels) and not self._follows_project(connection):
-            self._error(connection.id, "You are not a member of this project")
-            return
+        if kind == "subscribe" and PROJECT_CHANNELS & set(channels):
+            try:
+                member = self._follows_project(connection)
+            except DomainError:  # the membership read failed (throttled): nothing subscribed, the client may retry
+                self._error(connection.id, "Could not check your project membership just now; subscribe again")
+                return
+            if not member:
+                self._error(connection.id, "You are not a member of this project")
+                return
         streams = {self._stream(connection, channel) for channel in channels}
         try:
             if kind == "subscribe":

@@ -96,8 +96,26 @@ def test_a_question_about_a_plane_searches_within_that_plane(search_docs: Search
     assert result.citations and all("/docs/observability/" in c.url for c in result.citations)
 
 
+def test_a_follow_up_keeps_the_plane_the_question_before_named(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "Tell me about the Observability plane", "Here is what I found.", "and dashboards?")
+
+    call = next(e for e in events if isinstance(e, ToolCall))
+    assert dict(call.args) == {"query": "dashboards observability", "planeSlug": "observability"}
+
+
+def test_a_plane_whose_articles_do_not_say_its_name_is_searched_everywhere_after(search_docs: SearchDocsTool) -> None:
+    # No Infrastructure article says "infrastructure": the search within the plane finds nothing.
+    events = ask(search_docs, "Tell me about the Infrastructure plane")
+
+    calls = [dict(e.args) for e in events if isinstance(e, ToolCall)]
+    assert calls == [{"query": "infrastructure", "planeSlug": "infrastructure"}, {"query": "infrastructure plane"}]
+    assert "couldn't find" not in text_of(events)
+
+
 @pytest.mark.parametrize(("question", "plane"), [
     ("What is in the data platform plane?", "data-platform"),
+    ("Tell me about the App CI/CD plane", "app-cicd"),
+    ("What about the Identity & Access plane?", "identity-access"),
     ("data-platform: warehouse loads stuck", "data-platform"),
     ("infrastructure plane: disk full on a node", "infrastructure"),
     ("How do I set up observability for my pipeline?", None),  # a topic, not the area

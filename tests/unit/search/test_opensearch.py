@@ -216,13 +216,23 @@ def test_without_a_plane_there_is_no_filter(search: OpenSearchSearch, client: Fa
     assert body["size"] == 3
 
 
-def test_user_text_goes_verbatim_into_multi_match_only(search: OpenSearchSearch, client: FakeOpenSearch) -> None:
+def test_user_text_goes_into_multi_match_only_its_words_in_the_literal_clause_and_as_typed_in_the_synonym_one(
+        search: OpenSearchSearch, client: FakeOpenSearch) -> None:
     query = 'title:canary AND "x" OR NEAR( * - :'
     search.search(query, None, 5)
 
     (_, body) = client.searches[0]
-    assert [clause["multi_match"]["query"] for clause in body["query"]["bool"]["should"]] == [query, query]
+    assert [clause["multi_match"]["query"] for clause in body["query"]["bool"]["should"]] == [
+        "title canary x near", query]
     assert "query_string" not in json.dumps(body)
+
+
+def test_stop_words_are_not_searched_for_beside_a_word_no_article_holds(search: OpenSearchSearch,
+                                                                         client: FakeOpenSearch) -> None:
+    search.search("the zookeeper", None, 5)
+
+    (_, body) = client.searches[0]
+    assert body["query"]["bool"]["should"][0]["multi_match"]["query"] == "zookeeper"
 
 
 @pytest.mark.parametrize(("query", "limit"), [("", 5), ("  ", 5), ('"*:-()', 5), ("timeout", 0),

@@ -102,11 +102,17 @@ def search_query(messages: Sequence[ChatMessage]) -> str:
     """Keywords of the latest user message; a short follow-up adds those of the user's previous message."""
     questions = [m.content for m in messages if m.role == "user"]
     latest = keywords(questions[-1])
-    if len(latest) < FOLLOW_UP_TERMS and len(questions) > 1:
+    if follows_up(questions):
         latest += [word for word in keywords(questions[-2]) if word not in latest]
     if not latest:
         return questions[-1].strip()[:200]
     return " ".join(latest[:MAX_QUERY_TERMS])
+
+
+def follows_up(questions: Sequence[str]) -> bool:
+    """Whether the latest question is a follow-up of the one before ("and in production?"): too few keywords of
+    its own to search with."""
+    return len(questions) > 1 and len(keywords(questions[-1])) < FOLLOW_UP_TERMS
 
 
 PLANE_WORDS = frozenset({"plane", "planes"})
@@ -124,13 +130,24 @@ def plane_slugs(tools: Sequence[Tool]) -> tuple[str, ...]:
 
 def named_plane(question: str, slugs: Sequence[str]) -> str | None:
     """The one plane the question names as a plane: a slug of several words as written ("data-platform"), or its
-    words followed by "plane" ("the Observability plane", "data platform plane"). A plane's word alone is a topic ("observability
-    for my pipeline"), not the area; two planes named restrict to neither."""
-    text = " ".join(_WORD.findall(question.lower()))
+    words followed by "plane" ("the Observability plane", "App CI/CD plane", "Identity & Access plane"). A
+    plane's word alone is a topic ("observability for my pipeline"), not the area; two planes named restrict to
+    neither."""
+    text = " ".join(_WORD.findall(question.lower().replace("/", "")))  # "CI/CD" is the slug's "cicd"
+    spaced = text.replace("-", " ")
     named = {slug for slug in slugs
              if ("-" in slug and re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text))
-             or re.search(rf"(?<![\w-]){re.escape(slug.replace('-', ' '))} planes?\b", text.replace("-", " "))}
+             or re.search(rf"(?<!\w){re.escape(slug.replace('-', ' '))} planes?\b", spaced)}
     return named.pop() if len(named) == 1 else None
+
+
+def asked_plane(questions: Sequence[str], slugs: Sequence[str]) -> str | None:
+    """The plane the latest question names, or for a follow-up the one the question before named (its words are
+    searched too)."""
+    named = named_plane(questions[-1], slugs)
+    if named is None and follows_up(questions):
+        named = named_plane(questions[-2], slugs)
+    return named
 
 
 def intent_of(question: str) -> Intent:
@@ -355,8 +372,9 @@ class OfflineDocsProvider:
             written.append(text)
             return TextDelta(text)
 
-        plane = named_plane(question, plane_slugs(tools))
-        if plane is not None:  # within the plane, its name and "plane" match nothing that tells articles apart
+        plane = asked_plane([m.content for m in messages if m.role == "user"], plane_slugs(tools))
+        searched = query
+        if plane is not None:  # within the plane, "plane" matches nothing that tells its articles apart
             query = " ".join(w for w in query.split() if w not in PLANE_WORDS) or query
         yield say(_opening(intent, query))
         call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS,
@@ -364,6 +382,13 @@ class OfflineDocsProvider:
         yield call
         result = call_tool(tools, call)
         yield result
+        if plane is not None and result.output is not None and not doc_results(result.output):
+            # Nothing in the plane says the words ("infrastructure" in no Infrastructure article): every plane
+            query = searched
+            call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS, {"query": query})
+            yield call
+            result = call_tool(tools, call)
+            yield result
         if result.output is None:
             yield say(f"\n\nI couldn't search the documentation just now ({result.error}). Please try again in a "
                       "moment, or file an issue so the support team can help.")

@@ -34,7 +34,7 @@ QUERY_WORD = re.compile(r"[^\W_]+")
 """A searchable word: a run of letters or digits (what the embedded engine's unicode61 tokenizer sees)."""
 
 
-def content_words(query: str) -> list[str]:
+def searchable_words(query: str) -> list[str]:
     """The query's words that can tell articles apart: lower-cased, de-duplicated, in order, stop words dropped."""
     return [word for word in dict.fromkeys(w.lower() for w in QUERY_WORD.findall(query)) if word not in STOP_WORDS]
 

@@ -39,7 +39,7 @@ from opensearchpy.exceptions import RequestError
 from requests_aws4auth import AWS4Auth  # type: ignore[import-untyped]
 
 from opsdesk.search.markdown import plain_articles
-from opsdesk.search.model import DocArticle, SearchHit, content_words
+from opsdesk.search.model import DocArticle, SearchHit, searchable_words
 from opsdesk.search.synonyms import MATCH_STOP_WORDS, domain_synonyms
 
 LOG = logging.getLogger(__name__)
@@ -128,11 +128,14 @@ def document_id(url: str) -> str:
 
 
 def search_body(query: str, plane_slug: str | None, limit: int, *, synonyms: bool = True) -> dict[str, Any]:
-    """The body of ``POST /<index>/_search`` for one documentation query: the query as typed, and (``synonyms``)
-    the query through the synonym analyzer; an article matching either is a hit, one matching both scores both."""
+    """The body of ``POST /<index>/_search`` for one documentation query: its searchable words (stop words dropped,
+    as the embedded engine drops them), and (``synonyms``) the query as typed through the synonym analyzer, which
+    drops its own filler words; an article matching either is a hit, one matching both scores both."""
     filters = [] if plane_slug is None else [{"term": {"plane_slug": plane_slug}}]
     fields = [f"title^{TITLE_BOOST}", "body"]
-    clauses: list[dict[str, Any]] = [{"multi_match": {"query": query, "type": "best_fields", "fields": fields}}]
+    # The literal clause's analyzer keeps stop words: sent as typed, "the zookeeper" would rank articles by "the".
+    literal = " ".join(searchable_words(query))
+    clauses: list[dict[str, Any]] = [{"multi_match": {"query": literal, "type": "best_fields", "fields": fields}}]
     if synonyms:
         clauses.append(
             {"multi_match": {"query": query, "type": "best_fields", "fields": fields, "analyzer": SYNONYM_ANALYZER}}
@@ -239,7 +242,7 @@ class OpenSearchSearch:
         helpers.bulk(self._client, actions, ignore_status=(404,), **self._write_options())
 
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
-        if limit < 1 or not content_words(query):
+        if limit < 1 or not searchable_words(query):
             return []
         try:
             response = self._client.search(

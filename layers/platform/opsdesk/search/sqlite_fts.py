@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import NamedTuple
 
 from opsdesk.search.markdown import plain_articles
-from opsdesk.search.model import DocArticle, SearchHit, content_words
+from opsdesk.search.model import DocArticle, SearchHit, searchable_words
 from opsdesk.search.synonyms import domain_synonyms
 
 TITLE_WEIGHT = 3.0
@@ -98,8 +98,8 @@ _MATCH_COUNT = "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH ?"
 
 
 def query_terms(query: str) -> list[str]:
-    """The searchable terms of free text (``content_words``: stop words dropped), at most ``MAX_QUERY_TERMS``."""
-    return content_words(query)[:MAX_QUERY_TERMS]
+    """The searchable terms of free text (``searchable_words``: stop words dropped), at most ``MAX_QUERY_TERMS``."""
+    return searchable_words(query)[:MAX_QUERY_TERMS]
 
 
 def match_expression(terms: Iterable[str]) -> str:
