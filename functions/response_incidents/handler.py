@@ -12,6 +12,7 @@ from opsdesk.observability import instrumented
 from opsdesk.response.queries import (
     MAX_INCIDENT_BODY_BYTES,
     parse_action_status,
+    parse_idempotency_key,
     parse_incident_page,
     parse_query_page,
     parse_status,
@@ -42,7 +43,9 @@ def handle_create_incident() -> Response[str]:
     from opsdesk.response.requests import CreateIncidentRequest  # noqa: PLC0415 - pydantic loads with the first body
 
     request = request_body(app, CreateIncidentRequest, MAX_INCIDENT_BODY_BYTES)
-    return json_response(201, incident_view(service.create_incident(current_principal(app), request)))
+    key = parse_idempotency_key(app.current_event.headers or {})
+    return json_response(201, incident_view(service.create_incident(current_principal(app), request,
+                                                                    idempotency_key=key)))
 
 
 @app.get("/api/incidents/<incident_id>")

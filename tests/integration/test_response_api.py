@@ -175,6 +175,26 @@ def test_a_retried_batch_with_its_idempotency_key_stores_nothing_twice(oncall: C
     assert other.status == 422 and other.body["detail"][0]["loc"] == ["header", "Idempotency-Key"]
 
 
+def test_a_retried_incident_create_with_its_idempotency_key_opens_one_incident(oncall: Caller) -> None:
+    body = {"title": f"Checkout 5xx {uuid.uuid4().hex[:6]}", "severity": "high", "tags": ["checkout"],
+            "metadata": {"region": "eu-west-1", "pods": [1, 2]}}
+    headers = {"Idempotency-Key": f"open-{uuid.uuid4()}"}
+
+    first = oncall.call("POST", f"{BASE}/api/incidents/", body, headers=headers)
+    again = oncall.call("POST", f"{BASE}/api/incidents/", body, headers=headers)
+    other = oncall.call("POST", f"{BASE}/api/incidents/", {**body, "severity": "low"}, headers=headers)
+    without = [oncall.call("POST", f"{BASE}/api/incidents/", body) for _ in range(2)]
+
+    assert first.status == again.status == 201 and first.body == again.body
+    assert other.status == 422 and other.body["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert [r.status for r in without] == [201, 201] and without[0].body["id"] != without[1].body["id"]
+    listed = [i for i in oncall.get("/api/incidents/?limit=200").body if i["title"] == body["title"]]
+    assert len(listed) == 3
+    opened = [e for e in oncall.get(f"/api/incidents/{first.body['id']}/timeline").body
+              if e["entry_type"] == "system_event"]
+    assert len(opened) == 1
+
+
 def test_a_large_batch_with_an_idempotency_key_is_stored_and_replayed(oncall: Caller) -> None:
     # 450 events of 1 KB: their whole JSON would not fit one DynamoDB item (400 KB), which the key's record was
     incident = open_incident(oncall)

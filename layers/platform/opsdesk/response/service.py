@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from opsdesk.response.requests import AddActionRequest
 
 MAX_COMMENT_CHARS = 4000
+IDEMPOTENT_INCIDENTS = uuid.UUID("5d0a6c43-9a57-4d0e-8f3e-2f1f4b1c6a10")
+"""The namespace of the ids of incidents created with an Idempotency-Key (uuid5 of the tenant and the key)."""
 MAX_DISPLAY_NAME = 100
 
 
@@ -83,9 +86,13 @@ class ResponseService:
     # Incidents
 
     def create_incident(self, principal: Principal, request: IncidentFields, *,
-                        incident_id: str | None = None, at: datetime | None = None) -> Incident:
+                        incident_id: str | None = None, at: datetime | None = None,
+                        idempotency_key: str | None = None) -> Incident:
         """`incident_id` and `at`: an incident another module opens for the tenant (an alert's), with the id it
-        chose so that doing it again finds it made."""
+        chose so that doing it again finds it made. `idempotency_key` (the request's header): the key names the
+        incident, so a retried request answers the incident it made; the key with another body is refused."""
+        if idempotency_key is not None:
+            return self._create_once(principal, request, idempotency_key)
         now = at or self._now()
         incident = Incident(id=incident_id or new_id(), tenant_id=principal.tenant_id, title=request.title,
                             description=request.description, status=Status.OPEN, severity=request.severity,
@@ -97,6 +104,21 @@ class ResponseService:
         self._store.create_incident(incident, entry, [
             room_event("incident_created", incident.id, incident_view(incident))])
         return incident
+
+    def _create_once(self, principal: Principal, request: IncidentFields, key: str) -> Incident:
+        incident_id = str(uuid.uuid5(IDEMPOTENT_INCIDENTS, f"{principal.tenant_id}\n{key}"))
+        made = self._store.get_incident(principal.tenant_id, incident_id)
+        if made is None:
+            # A twin request that commits first makes this one's create find the incident made (the store's
+            # outcome): what was stored is read back and compared like a retry's.
+            self.create_incident(principal, request, incident_id=incident_id)
+            made = self._store.get_incident(principal.tenant_id, incident_id)
+            if made is None:
+                raise Conflict("The incident was not stored; retry with the same Idempotency-Key")
+        if _opened_from(made) != _opened_from(request):
+            raise ValidationFailed("Idempotency-Key reused", details=[FieldError(
+                "header.Idempotency-Key", "This key was used with another request body")])
+        return made
 
     def list_incidents(self, principal: Principal, status: Status | None, page: CursorRequest) -> Page[Incident]:
         return self._store.list_incidents(principal.tenant_id, status, page.limit, page.cursor)
@@ -261,6 +283,12 @@ def _plausible(identifier: str) -> bool:
     """Ids are at most 64 characters of letters, digits and dashes: anything else is no incident of ours (and
     never reaches a key)."""
     return 0 < len(identifier) <= 64 and all(c.isalnum() or c == "-" for c in identifier)
+
+
+def _opened_from(fields: IncidentFields | Incident) -> tuple[Any, ...]:
+    """What an incident was opened from, to tell a retried create from another request with the same key."""
+    return (fields.title, fields.description, fields.severity, fields.source, tuple(fields.tags),
+            json.dumps(dict(fields.metadata), sort_keys=True))
 
 
 def _body_hash(requests: Sequence[EventFields], batch: bool) -> str:
