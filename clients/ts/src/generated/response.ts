@@ -706,7 +706,10 @@ export interface operations {
     createIncident: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Beyond the document: makes a retried create open one incident (printable ASCII; the key names the incident and does not expire). The same key with the same body answers the incident it opened; with another body it is 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

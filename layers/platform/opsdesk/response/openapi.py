@@ -72,6 +72,12 @@ IDEMPOTENCY_KEY = Parameter(
     "same body answers the events stored the first time; with another body it is 422; while the first request "
     "is still being written, 409.")
 
+CREATE_KEY = Parameter(
+    IDEMPOTENCY_KEY_HEADER, "header", {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+    "Beyond the document: makes a retried create open one incident (printable ASCII; the key names the incident "
+    "and does not expire). The same key with the same body answers the incident it opened; with another body it "
+    "is 422.")
+
 
 class IngestEventBatch(RootModel[Annotated[list[IngestEventRequest],
                                            Field(min_length=1, max_length=MAX_BATCH_EVENTS)]]):
@@ -94,7 +100,7 @@ def _incidents() -> list[Operation]:
                   errors=(*SIGNED_IN, INVALID), response_headers=NEXT_CURSOR,
                   description="The tenant's incidents, newest first. An unknown status is 422."),
         Operation("POST", "/api/incidents", "createIncident", "Create incident", "incidents", {201: s.Incident},
-                  CreateIncidentRequest, errors=(*SIGNED_IN, INVALID),
+                  CreateIncidentRequest, errors=(*SIGNED_IN, INVALID), parameters=(CREATE_KEY,),
                   description="Status `open`; `severity` defaults to `medium`, `source` to `manual`. Repeated tags "
                               "are dropped."),
         Operation("GET", INCIDENT, "getIncident", "Get incident", "incidents", {200: s.Incident},
