@@ -96,6 +96,23 @@ def test_an_audience_larger_than_a_page_reaches_everyone_once_through_the_fanout
     assert handler.registry.get("conn-18") is not None
 
 
+def project_with_owner(tenant: str, project_id: str, owner_id: str) -> Any:
+    """A copilot tenant whose one project has one member, its owner; the account store that holds them."""
+    from datetime import UTC, datetime
+
+    from opsdesk.copilot.account_repository import AccountRepository
+    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
+    from opsdesk.settings import CopilotSettings, load_settings
+
+    now = datetime.now(UTC)
+    accounts = AccountRepository(settings=load_settings(CopilotSettings))
+    owner = User(owner_id, tenant, f"{owner_id}@example.test", "O", project_id, {project_id: Role.OWNER})
+    accounts.create_tenant(Tenant(tenant, "T", f"t-{tenant[:8]}", now), owner,
+                           Project(project_id, tenant, "P", "", now, now),
+                           Member(project_id, owner_id, owner.email, "O", Role.OWNER, now))
+    return accounts
+
+
 def test_a_project_event_reaches_only_those_who_are_members_of_the_project_now(local_aws: Any,
                                                                               monkeypatch: Any) -> None:
     from dataclasses import replace
@@ -103,20 +120,13 @@ def test_a_project_event_reaches_only_those_who_are_members_of_the_project_now(l
 
     from functions.realtime_fanout import handler
     from opsdesk.connections import subscription_key
-    from opsdesk.copilot.account_repository import AccountRepository
-    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
     from opsdesk.events import project_stream
-    from opsdesk.settings import CopilotSettings, load_settings
 
     # Given a project whose one member is "member", and three connections following its incidents: the member's,
     # a removed member's (their member item is gone), and the member's second one subscribed before subscriptions
     # recorded their user
     tenant, project_id, now = str(uuid.uuid4()), str(uuid.uuid4()), datetime.now(UTC)
-    accounts = AccountRepository(settings=load_settings(CopilotSettings))
-    owner = User("member", tenant, "m@example.test", "M", project_id, {project_id: Role.OWNER})
-    accounts.create_tenant(Tenant(tenant, "T", f"t-{tenant[:8]}", now), owner,
-                           Project(project_id, tenant, "P", "", now, now),
-                           Member(project_id, "member", owner.email, "M", Role.OWNER, now))
+    project_with_owner(tenant, project_id, "member")
     stream = project_stream("incidents", project_id)
     for connection_id, user in (("member-conn", "member"), ("removed-conn", "removed"), ("older-conn", "member")):
         handler.registry.open(connection_id, tenant, user, now, project_id=project_id)
@@ -142,19 +152,10 @@ def test_a_project_event_reaches_only_those_who_are_members_of_the_project_now(l
 
 
 def test_members_among_many_users_are_read_in_batches_of_their_own_items(local_aws: Any) -> None:
-    from datetime import UTC, datetime
-
-    from opsdesk.copilot.account_repository import AccountRepository
-    from opsdesk.copilot.records import Member, Project, Role, Tenant, User
     from opsdesk.dynamo import metered_reads
-    from opsdesk.settings import CopilotSettings, load_settings
 
-    tenant, project_id, now = str(uuid.uuid4()), str(uuid.uuid4()), datetime.now(UTC)
-    accounts = AccountRepository(settings=load_settings(CopilotSettings))
-    owner = User("u-007", tenant, "o@example.test", "O", project_id, {project_id: Role.OWNER})
-    accounts.create_tenant(Tenant(tenant, "T", f"t-{tenant[:8]}", now), owner,
-                           Project(project_id, tenant, "P", "", now, now),
-                           Member(project_id, "u-007", owner.email, "O", Role.OWNER, now))
+    tenant, project_id = str(uuid.uuid4()), str(uuid.uuid4())
+    accounts = project_with_owner(tenant, project_id, "u-007")
 
     with metered_reads() as meter:
         found = accounts.following(tenant, project_id, [f"u-{n:03d}" for n in range(150)])
