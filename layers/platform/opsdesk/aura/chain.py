@@ -1,7 +1,8 @@
 """The audit log's hash chain: each entry of a ticket carries the hash of the one before it and its own hash over
-its content and that link, so editing, removing or reordering any entry breaks every hash after it. The ticket
-keeps the chain's head (sequence and hash), written in the same conditioned transaction as the entries: two
-writers cannot both append entry n."""
+its content and that link, so editing, removing or reordering any entry breaks every hash after it, unless the
+same write recomputes them all and the head (the hash is unkeyed: docs/decisions.md, Aura, "Hash chain"). The
+ticket keeps the chain's head (sequence and hash), written in the same conditioned transaction as the entries:
+two writers cannot both append entry n."""
 
 from __future__ import annotations
 
