@@ -36,7 +36,9 @@ class ListCase:
     note: str = ""
 
 
-def _created_in(start: datetime, end: datetime) -> Matches:
+def _created_in(start: datetime, end: datetime, *, end_inclusive: bool = False) -> Matches:
+    if end_inclusive:  # a moment as endDate counts its own millisecond
+        return lambda issue: start <= parse_rfc3339(issue.created_at) <= end
     return lambda issue: start <= parse_rfc3339(issue.created_at) < end
 
 
@@ -51,7 +53,7 @@ def _week_times(_: Catalog) -> tuple[Query, Matches]:
     first, _last = window_week()
     start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12, minutes=17, seconds=23)
     end = start + timedelta(days=6)
-    return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end)
+    return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end, end_inclusive=True)
 
 
 def _week_late_to_early(_: Catalog) -> tuple[Query, Matches]:
@@ -60,7 +62,7 @@ def _week_late_to_early(_: Catalog) -> tuple[Query, Matches]:
     first, _last = window_week()
     start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2, minutes=41, seconds=5)
     end = start + timedelta(days=5, hours=19, minutes=2)
-    return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end)
+    return {"startDate": to_rfc3339(start), "endDate": to_rfc3339(end)}, _created_in(start, end, end_inclusive=True)
 
 
 def _customer(catalog: Catalog) -> str:

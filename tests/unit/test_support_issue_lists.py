@@ -63,7 +63,8 @@ def test_date_only_end_date_includes_the_whole_day() -> None:
 def test_date_time_bounds_are_taken_as_given_in_utc() -> None:
     filters = parse_issue_filters({"startDate": "2024-01-01T08:00:00+02:00", "endDate": "2024-01-02T00:00:00Z"})
 
-    assert (filters.start, filters.end) == (datetime(2024, 1, 1, 6, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))
+    assert (filters.start, filters.end) == (datetime(2024, 1, 1, 6, tzinfo=UTC),
+                                            datetime(2024, 1, 2, 0, 0, 0, 1000, tzinfo=UTC))  # through 00:00:00.000
 
 
 @pytest.mark.parametrize(
@@ -88,11 +89,20 @@ def test_every_bad_filter_is_reported_together() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [("2024-02-01", "2024-01-31T00:00:00Z"), ("2024-01-31T12:00:00Z", "2024-01-31T12:00:00Z"),
+    [("2024-02-01", "2024-01-31T23:59:59.999Z"), ("2024-01-31T12:00:00.001Z", "2024-01-31T12:00:00Z"),
      ("2024-02-01", "2024-01-15")],
 )
-def test_end_date_not_after_start_date_is_refused(start: str, end: str) -> None:
-    assert problems({"startDate": start, "endDate": end}) == [FieldError("endDate", "Must be after startDate")]
+def test_end_date_before_start_date_is_refused(start: str, end: str) -> None:
+    assert problems({"startDate": start, "endDate": end}) == [FieldError("endDate", "Must not be before startDate")]
+
+
+def test_a_moment_as_end_date_is_inclusive_to_its_millisecond() -> None:
+    same = parse_issue_filters({"startDate": "2024-01-31T12:00:00.354Z", "endDate": "2024-01-31T12:00:00.354Z"})
+    finer = parse_issue_filters({"endDate": "2024-01-31T12:00:00.354999Z"})
+
+    assert (same.start, same.end) == (datetime(2024, 1, 31, 12, 0, 0, 354000, tzinfo=UTC),
+                                      datetime(2024, 1, 31, 12, 0, 0, 355000, tzinfo=UTC))
+    assert finer.end == same.end
 
 
 def test_same_day_as_start_and_end_date_is_that_whole_day() -> None:

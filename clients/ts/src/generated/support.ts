@@ -1055,7 +1055,7 @@ export interface operations {
     getPlaneDistribution: {
         parameters: {
             query?: {
-                /** @description Only issues before this moment (exclusive), as `startDate`; a date includes its whole day. Not after `startDate` is 400 */
+                /** @description Only issues up to this moment (inclusive, to its millisecond), as `startDate`; a date includes its whole day. Before `startDate` is 400 */
                 endDate?: string;
                 /** @description Only issues from this moment (inclusive): an ISO 8601 date (its midnight UTC) or date-time (UTC when it names no offset) */
                 startDate?: string;
@@ -1089,7 +1089,7 @@ export interface operations {
     getAnalyticsSummary: {
         parameters: {
             query?: {
-                /** @description Only issues and help sessions before this moment (exclusive), as `startDate`; a date includes its whole day. Not after `startDate` is 400 */
+                /** @description Only issues and help sessions up to this moment (inclusive, to its millisecond), as `startDate`; a date includes its whole day. Before `startDate` is 400 */
                 endDate?: string;
                 /** @description Only issues and help sessions from this moment (inclusive): an ISO 8601 date (its midnight UTC) or date-time (UTC when it names no offset) */
                 startDate?: string;
@@ -1332,7 +1332,7 @@ export interface operations {
             query?: {
                 /** @description Only this customer's issues (a UUID, else 400) */
                 customerId?: string;
-                /** @description Only issues created before this moment (exclusive), as `startDate`; a date includes its whole day. Not after `startDate` is 400 */
+                /** @description Only issues created up to this moment (inclusive, to its millisecond), as `startDate`; a date includes its whole day. Before `startDate` is 400 */
                 endDate?: string;
                 /** @description Issues per page (max: 100; a larger value is a 400) */
                 limit?: number;

@@ -79,8 +79,8 @@ def _period(what: str) -> tuple[Parameter, ...]:
     return (
         query_param("startDate", DATE_OR_TIME, f"Only {what} from this moment (inclusive): an ISO 8601 date (its "
                                                "midnight UTC) or date-time (UTC when it names no offset)"),
-        query_param("endDate", DATE_OR_TIME, f"Only {what} before this moment (exclusive), as `startDate`; a "
-                                             "date includes its whole day. Not after `startDate` is 400"),
+        query_param("endDate", DATE_OR_TIME, f"Only {what} up to this moment (inclusive, to its millisecond), as "
+                                             "`startDate`; a date includes its whole day. Before `startDate` is 400"),
     )
 
 

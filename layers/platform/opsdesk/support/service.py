@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
@@ -415,7 +415,8 @@ def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
 
 
 def parse_date_range(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
-    """`startDate` (inclusive) and `endDate` (exclusive; a bare date is its whole day) of a query."""
+    """A query's `startDate` and `endDate`, both inclusive, as the half-open [start, end) the lists and counters
+    work on (a bare date as `endDate` is its whole day)."""
     problems: list[FieldError] = []
     start, end = _parse_date_range(query, problems)
     if problems:
@@ -426,9 +427,16 @@ def parse_date_range(query: Mapping[str, str]) -> tuple[datetime | None, datetim
 def _parse_date_range(query: Mapping[str, str], problems: list[FieldError]) -> tuple[datetime | None, datetime | None]:
     start = _parse_date(query.get("startDate"), "startDate", problems, end_of_day=False)
     end = _parse_date(query.get("endDate"), "endDate", problems, end_of_day=True)
+    raw_end = query.get("endDate") or ""
+    if end is not None and ("T" in raw_end.upper() or " " in raw_end.strip()):
+        # An endDate moment is inclusive: up to the end of its millisecond, the precision createdAt is kept at.
+        end = end.replace(microsecond=end.microsecond // 1000 * 1000) + INCLUSIVE_END
     if start and end and start >= end:
-        problems.append(FieldError("endDate", "Must be after startDate"))
+        problems.append(FieldError("endDate", "Must not be before startDate"))
     return start, end
+
+
+INCLUSIVE_END = timedelta(milliseconds=1)
 
 
 def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_of_day: bool) -> datetime | None:
