@@ -85,14 +85,28 @@ def test_the_search_is_the_searchdocs_tool_called_with_the_questions_keywords(se
                                                  .citations]
 
 
-def test_a_question_about_a_plane_searches_within_that_plane(search_docs: SearchDocsTool) -> None:
+@pytest.mark.parametrize(("question", "plane"), [("Tell me about the Observability plane", "observability"),
+                                               ("Tell me about the Infrastructure plane", "infrastructure"),
+                                               ("What's in the App CI/CD plane?", "app-cicd")])
+def test_a_question_about_a_plane_itself_lists_what_the_plane_documents(search_docs: SearchDocsTool, question: str,
+                                                                       plane: str) -> None:
     # "the Observability plane" was searched across planes, and an Infrastructure article that says "plane" and
-    # names Observability in passing came first.
-    events = ask(search_docs, "Tell me about the Observability plane")
+    # names Observability in passing came first; no Infrastructure article says "infrastructure".
+    events = ask(search_docs, question)
+
+    calls = [dict(e.args) for e in events if isinstance(e, ToolCall)]
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert calls == [{"planeSlug": plane}]
+    assert len(result.citations) == 5 and all(f"/docs/{plane}/" in c.url for c in result.citations)
+    assert all(c.url in text_of(events) for c in result.citations)
+
+
+def test_a_question_about_a_topic_in_a_plane_searches_within_that_plane(search_docs: SearchDocsTool) -> None:
+    events = ask(search_docs, "dashboards in the Observability plane")
 
     call = next(e for e in events if isinstance(e, ToolCall))
     result = next(e for e in events if isinstance(e, ToolResult))
-    assert dict(call.args) == {"query": "observability", "planeSlug": "observability"}
+    assert dict(call.args) == {"query": "dashboards observability", "planeSlug": "observability"}
     assert result.citations and all("/docs/observability/" in c.url for c in result.citations)
 
 
@@ -103,13 +117,13 @@ def test_a_follow_up_keeps_the_plane_the_question_before_named(search_docs: Sear
     assert dict(call.args) == {"query": "dashboards observability", "planeSlug": "observability"}
 
 
-def test_a_plane_whose_articles_do_not_say_its_name_is_searched_everywhere_after(search_docs: SearchDocsTool) -> None:
-    # No Infrastructure article says "infrastructure": the search within the plane finds nothing.
-    events = ask(search_docs, "Tell me about the Infrastructure plane")
+def test_a_topic_no_article_of_the_plane_holds_is_searched_in_every_plane_after(search_docs: SearchDocsTool) -> None:
+    # No Infrastructure article says "zookeeper", "quorums" or "infrastructure".
+    events = ask(search_docs, "zookeeper quorums in the Infrastructure plane")
 
     calls = [dict(e.args) for e in events if isinstance(e, ToolCall)]
-    assert calls == [{"query": "infrastructure", "planeSlug": "infrastructure"}, {"query": "infrastructure plane"}]
-    assert "couldn't find" not in text_of(events)
+    assert calls == [{"query": "zookeeper quorums infrastructure", "planeSlug": "infrastructure"},
+                     {"query": "zookeeper quorums infrastructure plane"}]
 
 
 @pytest.mark.parametrize(("question", "plane"), [
@@ -127,6 +141,15 @@ def test_a_plane_is_named_by_its_slug_or_its_words_before_plane(question: str, p
 
 def test_the_search_tool_lists_the_plane_slugs_it_takes(search_docs: SearchDocsTool) -> None:
     assert search_docs.spec.input_schema["properties"]["planeSlug"]["enum"] == sorted(DEMO_PLANE_NAMES)
+
+
+def test_the_search_tool_lists_a_plane_given_no_query_and_needs_one_or_the_other(search_docs: SearchDocsTool) -> None:
+    listed = search_docs.run({"planeSlug": "observability"})
+
+    assert len(listed.citations) == 5 and all("/docs/observability/" in c.url for c in listed.citations)
+    for args in ({}, {"query": ""}, {"query": "  ", "planeSlug": ""}):
+        with pytest.raises(ToolError):
+            search_docs.run(args)
 
 
 def test_text_streams_in_several_pieces_and_the_first_comes_before_the_search(search_docs: SearchDocsTool) -> None:

@@ -284,6 +284,20 @@ def test_missing_highlight_max_score_and_plane_name_are_tolerated() -> None:
     assert [(hit.excerpt, hit.relevance, hit.plane) for hit in hits] == [("", 1.0, "data"), ("", 0.25, "data")]
 
 
+def test_a_planes_articles_are_a_filtered_search_sorted_by_url_with_no_relevance(client: FakeOpenSearch) -> None:
+    client.search_response = {"hits": {"max_score": None, "hits": [
+        {"_score": None, "_source": {"url": "u1", "title": "A", "type": "reference", "plane_slug": "data",
+                                     "plane_name": "Data Platform"}}]}}
+    search = OpenSearchSearch(client, INDEX)  # type: ignore[arg-type]
+
+    hits = search.in_plane("data", 3)
+
+    ((_, body),) = client.searches
+    assert body["query"] == {"bool": {"filter": [{"term": {"plane_slug": "data"}}]}}
+    assert (body["size"], body["sort"]) == (3, [{"url": "asc"}])
+    assert [(h.url, h.relevance, h.excerpt, h.plane) for h in hits] == [("u1", 0.0, "", "Data Platform")]
+
+
 def test_no_hits_is_an_empty_list() -> None:
     search = OpenSearchSearch(FakeOpenSearch({"hits": {"max_score": None, "hits": []}}), INDEX)  # type: ignore[arg-type]
 

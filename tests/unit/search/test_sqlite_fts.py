@@ -47,6 +47,16 @@ def test_it_is_a_search_backend(search: SqliteSearch) -> None:
     assert search.count() == len(CORPUS)
 
 
+def test_a_planes_articles_are_listed_by_title_unranked(search: SqliteSearch) -> None:
+    listed = search.in_plane("app-cicd", 10)
+    expected = sorted((a for a in CORPUS if a.plane_slug == "app-cicd"), key=lambda a: a.title)
+
+    assert urls(listed) == [a.url for a in expected]
+    assert {(hit.relevance, hit.excerpt, hit.plane) for hit in listed} == {(0.0, "", "App CI/CD")}
+    assert urls(search.in_plane("app-cicd", 1)) == [expected[0].url]
+    assert search.in_plane("app-cicd", 0) == search.in_plane("no-such-plane", 5) == []
+
+
 def test_the_api_example_query_finds_the_timeout_article_first(search: SqliteSearch) -> None:
     hits = search.search("pipeline timeout deployment", "app-cicd", 5)
 

@@ -141,6 +141,12 @@ def named_plane(question: str, slugs: Sequence[str]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+def topic_words(query: str, plane: str) -> list[str]:
+    """The query's words that ask about something in the plane: not "plane", not the plane's own name."""
+    own = set(plane.split("-")) | PLANE_WORDS
+    return [word for word in query.split() if word.replace("/", "") not in own and "'" not in word]
+
+
 def asked_plane(questions: Sequence[str], slugs: Sequence[str]) -> str | None:
     """The plane the latest question names, or for a follow-up the one the question before named (its words are
     searched too)."""
@@ -374,6 +380,19 @@ class OfflineDocsProvider:
 
         plane = asked_plane([m.content for m in messages if m.role == "user"], plane_slugs(tools))
         searched = query
+        if plane is not None and not topic_words(query, plane):  # about the plane itself: what it documents
+            yield say("Let me list what the documentation covers there.")
+            call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS, {"planeSlug": plane})
+            yield call
+            result = call_tool(tools, call)
+            yield result
+            if result.output is not None and doc_results(result.output):
+                for paragraph in compose_overview(doc_results(result.output)):
+                    yield say(paragraph)
+                read = question + "\n" + tool_result_text(result)
+                yield UsageReport(OFFLINE_MODEL_ID, TokenUsage(estimate_tokens(read),
+                                                               estimate_tokens("".join(written))))
+                return
         if plane is not None:  # within the plane, "plane" matches nothing that tells its articles apart
             query = " ".join(w for w in query.split() if w not in PLANE_WORDS) or query
         yield say(_opening(intent, query))
@@ -438,6 +457,13 @@ def compose_answer(query: str, intent: Intent, articles: list[DocResult],
     elif intent is Intent.PROBLEM:
         paragraphs.append("\n\nIf these don't solve it, file an issue with the error message and what you tried.")
     return paragraphs
+
+
+def compose_overview(articles: list[DocResult]) -> list[str]:
+    """What a plane documents: its articles listed, each cited by title and URL."""
+    listed = "".join(f"\n- **{a.title}** ({TYPE_NAMES.get(a.type, a.type)}): {a.url}" for a in articles)
+    return [f"\n\nThe {articles[0].plane} documentation includes:" + listed,
+            "\n\nAsk about any of them, or describe what you are trying to do in that area."]
 
 
 def _quote(excerpt: str, title: str) -> str:

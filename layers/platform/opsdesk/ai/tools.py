@@ -52,15 +52,16 @@ class SearchDocsTool:
             description=(
                 "Search the HappyCloud platform documentation (how-to guides, references, tutorials and "
                 "troubleshooting articles). Returns the most relevant articles, best first, each with its title, "
-                "url, type, product area, an excerpt and a relevance between 0 and 1."
+                "url, type, product area, an excerpt and a relevance between 0 and 1. With planeSlug and no query "
+                "it lists that product area's articles by title (relevance 0), for a question about the area."
             ),
             input_schema={
                 "type": "object",
                 "properties": {
-                    "query": {"type": "string", "description": "What to search for, in a few keywords"},
+                    "query": {"type": "string", "description": "What to search for, in a few keywords (leave it "
+                                                               "out with planeSlug to list the area's articles)"},
                     "planeSlug": {"type": "string", "description": plane_help, **({"enum": slugs} if slugs else {})},
                 },
-                "required": ["query"],
             },
         )
 
@@ -70,7 +71,11 @@ class SearchDocsTool:
 
     def run(self, args: Mapping[str, Any]) -> ToolOutput:
         query, plane_slug = parse_search_args(args)
-        hits = self._backend.search(query, plane_slug, self._limit)
+        if query is None:
+            assert plane_slug is not None
+            hits = self._backend.in_plane(plane_slug, self._limit)
+        else:
+            hits = self._backend.search(query, plane_slug, self._limit)
         results = [DocResult.from_hit(hit) for hit in hits]
         return ToolOutput(
             content={"results": [r.as_json() for r in results]},
@@ -78,19 +83,22 @@ class SearchDocsTool:
         )
 
 
-def parse_search_args(args: Mapping[str, Any]) -> tuple[str, str | None]:
+def parse_search_args(args: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The query (None: list the plane's articles) and the plane slug (None: every plane)."""
+    plane_slug = args.get("planeSlug")
+    if plane_slug in (None, ""):
+        plane_slug = None
+    elif not isinstance(plane_slug, str) or not PLANE_SLUG.match(plane_slug):
+        raise ToolError("planeSlug must be a plane slug such as app-cicd")
     query = args.get("query")
+    if query in (None, "") and plane_slug is not None:
+        return None, plane_slug
     if not isinstance(query, str) or not query.strip():
-        raise ToolError("query must be a non-empty string")
+        raise ToolError("query must be a non-empty string (or leave it out with planeSlug to list an area)")
     query = query.strip()
     if len(query) > MAX_QUERY_CHARS:
         # A model that over-explains still gets results: bm25 needs the words, not all of them.
         query = query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-    plane_slug = args.get("planeSlug")
-    if plane_slug in (None, ""):
-        return query, None
-    if not isinstance(plane_slug, str) or not PLANE_SLUG.match(plane_slug):
-        raise ToolError("planeSlug must be a plane slug such as app-cicd")
     return query, plane_slug
 
 

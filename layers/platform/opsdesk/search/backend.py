@@ -17,6 +17,8 @@ class SearchBackend(Protocol):
     - ``search`` returns at most ``limit`` hits, best first, restricted to ``plane_slug`` when given.
       A query with no searchable words, or ``limit < 1``, returns ``[]``. User text is never query syntax.
       ``relevance`` is in 0..1; each engine documents what it is comparable with.
+    - ``in_plane`` lists up to ``limit`` of one plane's articles by title, not ranked (relevance 0, no
+      excerpt): what a plane documents, for a question about the plane itself.
     - ``count`` is the number of indexed articles; ``urls`` are their urls (for a full re-index to drop the
       articles its source no longer holds).
     """
@@ -26,6 +28,8 @@ class SearchBackend(Protocol):
     def remove(self, urls: Iterable[str]) -> None: ...
 
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]: ...
+
+    def in_plane(self, plane_slug: str, limit: int = 5) -> list[SearchHit]: ...
 
     def count(self) -> int: ...
 

@@ -259,6 +259,13 @@ class OpenSearchSearch:
             )
         return hits_from_response(response)
 
+    def in_plane(self, plane_slug: str, limit: int = 5) -> list[SearchHit]:
+        if limit < 1:
+            return []
+        body = {"size": limit, "track_total_hits": False, "_source": list(SOURCE_FIELDS),
+                "query": {"bool": {"filter": [{"term": {"plane_slug": plane_slug}}]}}, "sort": [{"url": "asc"}]}
+        return hits_from_response(self._client.search(index=self._index_name, body=body))
+
     def count(self) -> int:
         return int(self._client.count(index=self._index_name)["count"])
 

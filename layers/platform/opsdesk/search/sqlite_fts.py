@@ -95,6 +95,7 @@ FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid
 WHERE docs_fts MATCH ? AND docs_fts.rowid IN (SELECT value FROM json_each(?))
 """
 _MATCH_COUNT = "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH ?"
+_IN_PLANE = "SELECT title, type, url, plane_name FROM docs WHERE plane_slug = ? ORDER BY title LIMIT ?"
 
 
 def query_terms(query: str) -> list[str]:
@@ -215,6 +216,14 @@ class SqliteSearch:
         with self._lock:
             (total,) = self._connection.execute("SELECT count(*) FROM docs").fetchone()
         return int(total)
+
+    def in_plane(self, plane_slug: str, limit: int = 5) -> list[SearchHit]:
+        if limit < 1:
+            return []
+        with self._lock:
+            rows = self._connection.execute(_IN_PLANE, (plane_slug, limit)).fetchall()
+        return [SearchHit(title=title, type=doc_type, excerpt="", url=url, relevance=0.0, plane=plane_name)
+                for title, doc_type, url, plane_name in rows]
 
     def search(self, query: str, plane_slug: str | None = None, limit: int = 5) -> list[SearchHit]:
         terms = query_terms(query)
