@@ -188,8 +188,11 @@ def test_a_retried_incident_create_with_its_idempotency_key_opens_one_incident(o
     assert first.status == again.status == 201 and first.body == again.body
     assert other.status == 422 and other.body["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     assert [r.status for r in without] == [201, 201] and without[0].body["id"] != without[1].body["id"]
+    for bad_key in ("k" * 300, "clé-é", "tab\there"):
+        refused = oncall.call("POST", f"{BASE}/api/incidents/", body, headers={"Idempotency-Key": bad_key})
+        assert refused.status == 422 and refused.body["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     listed = [i for i in oncall.get("/api/incidents/?limit=200").body if i["title"] == body["title"]]
-    assert len(listed) == 3
+    assert len(listed) == 3  # a refused key opened nothing
     opened = [e for e in oncall.get(f"/api/incidents/{first.body['id']}/timeline").body
               if e["entry_type"] == "system_event"]
     assert len(opened) == 1

@@ -379,9 +379,10 @@ class OfflineDocsProvider:
             return TextDelta(text)
 
         plane = asked_plane([m.content for m in messages if m.role == "user"], plane_slugs(tools))
-        searched = query
+        searched, opened = query, False
         if plane is not None and not topic_words(query, plane):  # about the plane itself: what it documents
             yield say("Let me list what the documentation covers there.")
+            opened = True
             call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS, {"planeSlug": plane})
             yield call
             result = call_tool(tools, call)
@@ -395,7 +396,8 @@ class OfflineDocsProvider:
                 return
         if plane is not None:  # within the plane, "plane" matches nothing that tells its articles apart
             query = " ".join(w for w in query.split() if w not in PLANE_WORDS) or query
-        yield say(_opening(intent, query))
+        if not opened:  # a plane listed empty has said what it looks for already
+            yield say(_opening(intent, query))
         call = ToolCall(f"offline-{uuid.uuid4().hex[:12]}", SEARCH_DOCS,
                         {"query": query, **({"planeSlug": plane} if plane else {})})
         yield call

@@ -211,8 +211,9 @@ class AccountRepository(CopilotTableRepository):
                                                       RecordItem.sk.startswith("MEMBER#"), limit=1000)]
 
     def following(self, tenant_id: str, project_id: str, user_ids: Collection[str]) -> frozenset[str]:
-        """Those of `user_ids` who are members of the project now (opsdesk.realtime.Members): one consistent
-        BatchGetItem of their member items (100 keys a call), so a fan-out page reads its own subscribers' items."""
+        """Those of `user_ids` who are members of the project now (opsdesk.realtime.Members): consistent
+        BatchGetItem calls of their member items, 100 keys a call, so a fan-out page reads its own subscribers'
+        items, not the project's."""
         pk = keys.project_pk(tenant_id, project_id)
         try:
             found = [item.sk for item in RecordItem.batch_get([(pk, keys.member_sk(user)) for user in set(user_ids)],
