@@ -621,6 +621,18 @@ def test_a_search_without_a_usable_word_is_refused(service: HelpdeskService, age
     assert refused.value.details[0].field == "search"
 
 
+@pytest.mark.parametrize(("search", "message"), [
+    ("IT", "Too common to search by: it. Add a word that narrows the search"),
+    ("is THE it", "Too common to search by: is, the, it. Add a word that narrows the search"),
+    ("! x ?", "Give a word of at least 2 letters or digits"),
+])
+def test_a_refused_search_says_whether_its_words_are_too_common_or_too_short(search: str, message: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse_ticket_search({"search": search})
+
+    assert refused.value.details[0].message == message
+
+
 def test_assignee_me_means_the_caller_and_bad_filters_are_named(agent: Principal) -> None:
     assert parse_ticket_filters({"assignee": "me"}, agent).assignee_id == agent.user_id
     with pytest.raises(ValidationFailed) as refused:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -55,17 +56,29 @@ def search_words(text: str) -> list[str]:
     """The words of `text` as the search index holds them: accents folded, case folded, split on anything that is
     not a letter or digit, 2 to 40 characters (numbers of any length), stop words left out; first occurrence
     order, each once."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
     words: dict[str, None] = {}
-    for raw in _WORD_SPLIT.split(folded):
-        word = raw.strip("_")
-        if not word or len(word) > MAX_WORD_LENGTH or word in STOP_WORDS:
+    for word in _folded_words(text):
+        if len(word) > MAX_WORD_LENGTH or word in STOP_WORDS:
             continue
         if len(word) < MIN_WORD_LENGTH and not word.isdigit():
             continue
         words[word] = None
     return list(words)
+
+
+def stop_words_in(text: str) -> list[str]:
+    """The stop words of `text` (folded as search_words folds), first occurrence order, each once: what a search
+    made of them alone cannot be found by."""
+    return list(dict.fromkeys(word for word in _folded_words(text) if word in STOP_WORDS))
+
+
+def _folded_words(text: str) -> Iterator[str]:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    for raw in _WORD_SPLIT.split(folded):
+        word = raw.strip("_")
+        if word:
+            yield word
 
 
 def ticket_words(number: int, title: str, description: str) -> frozenset[str]:
