@@ -561,3 +561,30 @@ def test_a_page_of_incidents_reads_the_same_items_at_500_and_at_5000_incidents(l
                        items_read(repository, tenant_id, Status.RESOLVED, None)]
 
     assert reads[5_000] == reads[500] == [50, 50, 50]
+
+
+def test_a_page_of_large_events_ends_at_its_byte_budget_and_its_cursor_loses_nothing(
+        local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lambda answers at most 6 MB: a page stops at opsdesk.dynamo.PAGE_BYTES, however large its `limit`, with the
+    cursor of the item it ended on (lowered here to about four events' worth)."""
+    from opsdesk import dynamo
+    from opsdesk.eventlog import EventLog
+    from opsdesk.response.repository import ResponseRepository
+
+    repository = ResponseRepository(EventLog())
+    tenant_id = tenant()
+    made = opened(repository, incident(tenant_id))
+    events = [event(made.id, T0 + timedelta(seconds=n), f"line {n} " + "x" * 2_000) for n in range(10)]
+    repository.store_events(tenant_id, events)
+    monkeypatch.setattr(dynamo, "PAGE_BYTES", 4 * 2_000)
+
+    pages, cursor = [], None
+    while True:
+        page = repository.list_events(tenant_id, made.id, 1_000, cursor)
+        pages.append(page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+
+    assert [len(items) for items in pages] == [4, 4, 2]
+    assert [e for items in pages for e in items] == events

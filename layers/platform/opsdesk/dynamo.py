@@ -3,6 +3,7 @@ mapping of DynamoDB failures onto domain errors."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import Counter
@@ -398,11 +399,25 @@ def _batch_write(model: type[Model], requests: list[Any], *, deleting: bool, att
 RecordT = TypeVar("RecordT")
 
 
+PAGE_BYTES = 4 * 1024 * 1024
+"""A cursor page ends once its items add up to this much as JSON, whatever its `limit`: Lambda answers at most
+6 MB, and a page of a list's largest items would be far more (1,000 response events of up to 32 KB; 100 helpdesk
+tickets whose 20,000-character descriptions JSON escapes to 6 bytes a character). The page comes back short, with
+the cursor of the item it ended on, so a client that follows cursors loses nothing."""
+
+
 def cursor_page(results: Any, convert: Callable[[Any], RecordT], limit: int, cursors: CursorCodec,
                 scope: str) -> Page[RecordT]:
     """One Query's page (`results`, asked with `limit`) as a Page: its records, the items it read metered, and the
-    signed cursor of the next page when this one came back full."""
-    records = [convert(item) for item in results]
+    signed cursor of the next page when this one came back full, or ended at PAGE_BYTES."""
+    records: list[RecordT] = []
+    size, budget = 0, PAGE_BYTES  # read at call time: tests lower it
+    for item in results:
+        records.append(convert(item))
+        size += len(json.dumps(item.serialize(), separators=(",", ":")))
+        if size >= budget:
+            break  # resumes after this item: pynamodb's last_evaluated_key is the last item it handed out
     record_items_read(results.page_iter.total_scanned_count)
-    last = results.last_evaluated_key if len(records) == limit else None
+    full = len(records) == limit or size >= budget
+    last = results.last_evaluated_key if full else None
     return Page(records, cursors.encode(last, scope) if last else None)

@@ -104,9 +104,9 @@ def _ticket_filters() -> tuple[Parameter, ...]:
                     f"Only tickets this user holds; `me` for the caller, `{UNASSIGNED}` for tickets nobody holds"),
         query_param("search", {"type": "string"},
                     f"Words of the number, title or description, every one of which must match (accents and case "
-                    f"ignored; at most {MAX_SEARCH_WORDS} words, one at least 2 letters or digits long; words too common "
-                    f"to narrow a search, such as `the` or `it`, are not indexed, and a search of them alone is a "
-                    f"400 that names them)"),
+                    f"ignored; at most {MAX_SEARCH_WORDS} words, one at least 2 letters or digits long; words too "
+                    "common to narrow a search, such as `the` or `it`, are not indexed, and a search of them alone "
+                    "is a 400 that names them)"),
     )
 
 
