@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import json
 import logging
 import time
 import uuid
@@ -144,6 +145,7 @@ class LocalGateway:
         try:
             handler = self._handler(route.group.name)
             result = await run_in_threadpool(handler, event, context)
+            _within_response_quota(result)
         except Exception:  # noqa: BLE001 - a function that fails (cold start included) is API Gateway's 502
             LOG.exception("function %s failed", route.group.name)
             _, error_body = dialect(DomainError())
@@ -271,6 +273,16 @@ class LocalGateway:
     def _error(dialect: Callable[[DomainError], tuple[int, dict[str, Any]]], error: DomainError) -> Response:
         status, body = dialect(error)
         return JSONResponse(body, status_code=status)
+
+
+MAX_FUNCTION_RESPONSE_BYTES = 6 * 1024 * 1024
+"""Lambda's quota on a synchronous invocation's response (the proxy result as JSON)."""
+
+def _within_response_quota(result: dict[str, Any]) -> None:
+    """Lambda refuses to return an answer over its quota (Function.ResponseSizeTooLarge): API Gateway's 502."""
+    size = len(json.dumps(result, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    if size > MAX_FUNCTION_RESPONSE_BYTES:
+        raise RuntimeError(f"the function answered {size} bytes, over Lambda's {MAX_FUNCTION_RESPONSE_BYTES}")
 
 
 MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,7 @@ from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import logger
-from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi
+from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi, json_text
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
 
@@ -144,7 +143,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None,
     return Response(
         status_code=status,
         content_type=APPLICATION_JSON,
-        body=json.dumps(body, separators=(",", ":")),
+        body=json_text(body),
         headers=headers or {},
         cookies=cookies,
     )
