@@ -21,6 +21,7 @@ from opsdesk.clock import to_rfc3339
 from opsdesk.http import create_api, current_principal, json_response, query_params, raw_body, request_time
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import instrumented
+from opsdesk.pagination import within_page_bytes
 from opsdesk.restapi import Response
 from opsdesk.settings import AuraSettings, load_settings
 
@@ -116,7 +117,7 @@ def handle_ticket_audit(ticket_id: str) -> dict[str, Any]:
     query = query_params(app)
     entries, total = service.ticket_audit(current_principal(app), ticket_id, parse_audit_types(query),
                                           parse_audit_page(query))
-    return {"entries": [audit_view(e) for e in entries], "total": total}
+    return {"entries": within_page_bytes(audit_view(e) for e in entries), "total": total}
 
 
 @app.get("/tickets/<ticket_id>/audit/verify")
@@ -128,7 +129,7 @@ def handle_verify_audit(ticket_id: str) -> dict[str, Any]:
 def handle_audit() -> dict[str, Any]:
     query = query_params(app)
     entries, total = service.audit(current_principal(app), parse_audit_filter(query), parse_audit_page(query))
-    return {"entries": [audit_view(e) for e in entries], "total": total}
+    return {"entries": within_page_bytes(audit_view(e) for e in entries), "total": total}
 
 
 @instrumented

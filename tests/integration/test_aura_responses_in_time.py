@@ -60,3 +60,28 @@ def test_an_answer_received_before_the_question_was_asked_answers_nothing(handle
     status, body = call(handler, tenant_id, f"/{ticket_id}/answer", {"answer": "3"},
                         sent_at=asked_at + timedelta(milliseconds=200))
     assert (status, body) == (200, {"id": ticket_id, "status": "executing", "pendingQuestion": None})
+
+
+def test_an_audit_page_ends_at_the_byte_budget_and_its_total_says_more_follow(
+        handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries carry what the agent's tools read (files of up to 16 KB): 500 of them would pass Lambda's 6 MB, so a
+    page ends at opsdesk.pagination.PAGE_BYTES (lowered here to one entry's worth) and the next starts after it."""
+    from opsdesk import pagination
+
+    tenant_id = f"tenant-{uuid.uuid4().hex[:8]}"
+    ticket_id = asking(handler, tenant_id, datetime.now(UTC))
+    call(handler, tenant_id, f"/{ticket_id}/cancel", {"reason": "not needed"})
+
+    def audit(offset: int) -> tuple[int, Any]:
+        event = rest_event("GET", f"{BASE}/{ticket_id}/audit?limit=500&offset={offset}",
+                           claims=claims(tenant_id, "u-alice"))
+        result = handler.lambda_handler(event, LambdaContext("aura-tickets", "us-east-1"))
+        return result["statusCode"], json.loads(result["body"])
+
+    _, whole = audit(0)
+    assert whole["total"] == len(whole["entries"]) >= 2
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 1)
+    pages = [audit(offset)[1] for offset in range(whole["total"])]
+
+    assert all(len(page["entries"]) == 1 and page["total"] == whole["total"] for page in pages)
+    assert [page["entries"][0] for page in pages] == whole["entries"]

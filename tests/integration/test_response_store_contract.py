@@ -565,9 +565,9 @@ def test_a_page_of_incidents_reads_the_same_items_at_500_and_at_5000_incidents(l
 
 def test_a_page_of_large_events_ends_at_its_byte_budget_and_its_cursor_loses_nothing(
         local_aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lambda answers at most 6 MB: a page stops at opsdesk.dynamo.PAGE_BYTES, however large its `limit`, with the
-    cursor of the item it ended on (lowered here to about four events' worth)."""
-    from opsdesk import dynamo
+    """Lambda answers at most 6 MB: a page stops at opsdesk.pagination.PAGE_BYTES, however large its `limit`, with
+    the cursor of the item it ended on (lowered here to about four events' worth)."""
+    from opsdesk import pagination
     from opsdesk.eventlog import EventLog
     from opsdesk.response.repository import ResponseRepository
 
@@ -576,7 +576,7 @@ def test_a_page_of_large_events_ends_at_its_byte_budget_and_its_cursor_loses_not
     made = opened(repository, incident(tenant_id))
     events = [event(made.id, T0 + timedelta(seconds=n), f"line {n} " + "x" * 2_000) for n in range(10)]
     repository.store_events(tenant_id, events)
-    monkeypatch.setattr(dynamo, "PAGE_BYTES", 4 * 2_000)
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 4 * 2_000)
 
     pages, cursor = [], None
     while True:

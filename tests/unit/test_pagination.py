@@ -142,3 +142,16 @@ def test_a_bad_offset_request_names_every_bad_parameter(query: dict[str, str], f
 def test_a_page_number_block_needs_the_lists_total() -> None:
     with pytest.raises(ValueError, match="total"):
         page_block(PageRequest(), Page([]))
+
+
+def test_an_offset_page_of_large_views_ends_at_the_byte_budget_and_keeps_its_first_view(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 100)
+    views = [{"n": index, "text": "数" * 10} for index in range(5)]  # 50 bytes each as UTF-8 JSON
+
+    assert pagination.within_page_bytes(views) == views[:2]
+    assert pagination.within_page_bytes([{"text": "x" * 500}, *views]) == [{"text": "x" * 500}]
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 10_000)
+    assert pagination.within_page_bytes(iter(views)) == views

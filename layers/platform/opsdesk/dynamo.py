@@ -24,6 +24,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from opsdesk import pagination
 from opsdesk.errors import Conflict, RateLimited
 from opsdesk.events import DomainEvent
 from opsdesk.keys import counter_of, spill_sk, through_spills
@@ -399,19 +400,13 @@ def _batch_write(model: type[Model], requests: list[Any], *, deleting: bool, att
 RecordT = TypeVar("RecordT")
 
 
-PAGE_BYTES = 4 * 1024 * 1024
-"""A cursor page ends once its items add up to this much as JSON, whatever its `limit`: Lambda answers at most
-6 MB, and a page of a list's largest items would be far more (1,000 response events of up to 32 KB; 100 helpdesk
-tickets whose 20,000-character descriptions JSON escapes to 6 bytes a character). The page comes back short, with
-the cursor of the item it ended on, so a client that follows cursors loses nothing."""
-
-
 def cursor_page(results: Any, convert: Callable[[Any], RecordT], limit: int, cursors: CursorCodec,
                 scope: str) -> Page[RecordT]:
     """One Query's page (`results`, asked with `limit`) as a Page: its records, the items it read metered, and the
-    signed cursor of the next page when this one came back full, or ended at PAGE_BYTES."""
+    signed cursor of the next page when this one came back full, or ended at pagination.PAGE_BYTES (with the
+    cursor of the item it ended on, so a client that follows cursors loses nothing)."""
     records: list[RecordT] = []
-    size, budget = 0, PAGE_BYTES  # read at call time: tests lower it
+    size, budget = 0, pagination.PAGE_BYTES  # read at call time: tests lower it
     for item in results:
         records.append(convert(item))
         size += len(json.dumps(item.serialize(), separators=(",", ":")))

@@ -15,7 +15,8 @@ sizes").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from opsdesk.errors import FieldError, ValidationFailed
@@ -170,3 +171,23 @@ def page_block(request: PageRequest, page: Page[Any]) -> dict[str, Any]:
         "total": total,
         "totalPages": (total + request.limit - 1) // request.limit,
     }
+
+
+PAGE_BYTES = 4 * 1024 * 1024
+"""A page ends once its items add up to this much as JSON, whatever its `limit`: Lambda answers at most 6 MB, and a
+page of a list's largest items would be more (1,000 response events of up to 32 KB; 500 aura audit entries that
+carry the files the agent read). A cursor page ends with the cursor of its last item (opsdesk.dynamo.cursor_page);
+an offset page ends short, its `total` saying more follow (within_page_bytes)."""
+
+
+def within_page_bytes(views: Iterable[T]) -> list[T]:
+    """The views from the first for as long as their JSON adds up to at most PAGE_BYTES (the first always): the
+    document's `limit` is a maximum, so the next page starts at this page's offset plus the entries it holds."""
+    kept: list[T] = []
+    size = 0
+    for view in views:
+        size += len(json.dumps(view, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass"))
+        if kept and size > PAGE_BYTES:
+            break
+        kept.append(view)
+    return kept

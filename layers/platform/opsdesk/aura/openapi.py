@@ -269,7 +269,9 @@ Lists are `{{"tickets": [...], "total": n}}` and `{{"entries": [...], "total": n
 {MAX_AUDIT_PAGE}; a larger limit is a 400; an offset past the end gives an empty page, and pages are read
 {MAX_OFFSET:,} items deep at most):
 `GET /tickets?status=executing,paused&limit=20&offset=40`. `total` counts every item matching the filters. Filters
-that take several values take them comma-separated.
+that take several values take them comma-separated. `limit` is a maximum: an audit page whose entries add up to
+4 MiB ends there (entries carry what the agent's tools read), so the next page's offset is this one's plus the
+entries it holds.
 
 ## Rate limiting
 No per-user limit: API Gateway's stage throttle, or a busy table, answers 429 `RATE_LIMITED` (retry shortly)."""
