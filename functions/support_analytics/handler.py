@@ -8,8 +8,9 @@ from opsdesk.apimap import SUPPORT
 from opsdesk.http import create_api, current_principal, query_params
 from opsdesk.observability import instrumented
 from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.support.queries import parse_date_range
 from opsdesk.support.repository import SupportRepository
-from opsdesk.support.service import SupportService, parse_date_range
+from opsdesk.support.service import SupportService
 
 settings = load_settings(SupportSettings)
 app = create_api(SUPPORT, settings)

@@ -11,8 +11,9 @@ from opsdesk.observability import instrumented
 from opsdesk.pagination import page_block, parse_page_request
 from opsdesk.restapi import Response
 from opsdesk.settings import SupportSettings, load_settings
+from opsdesk.support.queries import parse_issue_filters
 from opsdesk.support.repository import SupportRepository
-from opsdesk.support.service import SupportService, parse_issue_filters
+from opsdesk.support.service import SupportService
 from opsdesk.support.views import created_issue_view, issue_detail_view, issue_summary_view, updated_issue_view
 
 settings = load_settings(SupportSettings)

@@ -10,9 +10,10 @@ import pytest
 from opsdesk.auth import Principal
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.pagination import PageRequest
+from opsdesk.support.queries import parse_issue_filters
 from opsdesk.support.records import Issue, IssueFilters, IssueStatus
 from opsdesk.support.requests import UpdateIssueRequest
-from opsdesk.support.service import SupportService, parse_issue_filters
+from opsdesk.support.service import SupportService
 from tests.unit.fakes import DemoCatalog, FakeClock
 
 Create = Callable[..., Issue]

@@ -36,16 +36,10 @@ from opsdesk.support import service as service_module
 from opsdesk.support.chat import ChatRequest, error_event
 from opsdesk.support.docs import DOCS_BASE_URL, index_corpus
 from opsdesk.support.openapi import document as build_support_document
+from opsdesk.support.queries import parse_date_range, parse_issue_filters
 from opsdesk.support.records import IssueFilters, IssueStatus
 from opsdesk.support.requests import CreateIssueRequest, DocFeedbackRequest, DocSearchRequest, UpdateIssueRequest
-from opsdesk.support.service import (
-    ISSUE_CREATED,
-    ISSUE_UPDATED,
-    SupportService,
-    changes_from_request,
-    parse_date_range,
-    parse_issue_filters,
-)
+from opsdesk.support.service import ISSUE_CREATED, ISSUE_UPDATED, SupportService, changes_from_request
 from tests.unit.fakes import DemoCatalog, FakeClock, InMemorySupportStore, build_demo_catalog, new_uuid, principal
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
-from opsdesk.clock import MomentOutOfRange, is_uuid, new_id, parse_rfc3339, to_rfc3339, utc_now
+from opsdesk.clock import is_uuid, new_id, to_rfc3339, utc_now
 from opsdesk.errors import FieldError, NotFound, ValidationFailed
 from opsdesk.events import TENANT_STREAM, DomainEvent
 from opsdesk.pagination import Page, PageRequest, beyond_reach, too_deep
@@ -35,6 +35,7 @@ from opsdesk.support.analytics import (
     within_whole_days,
 )
 from opsdesk.support.docs import DOCS_BASE_URL
+from opsdesk.support.queries import STATUS_VALUES
 from opsdesk.support.records import (
     Customer,
     DocFeedback,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validat
 # runtime ships WARNING records to the function's log).
 logger = logging.getLogger(__name__)
 
-STATUS_VALUES = ", ".join(s.value for s in IssueStatus)
 # Beyond the support document: live issue lists in the frontend follow these on the tenant stream.
 ISSUE_CREATED = "issue.created"
 ISSUE_UPDATED = "issue.updated"
@@ -389,63 +389,4 @@ def resolution_after(issue: Issue, status: IssueStatus, now: str) -> str | None:
         return issue.resolved_at if issue.status is IssueStatus.CLOSED and issue.resolved_at else now
     if status is IssueStatus.CLOSED:
         return issue.resolved_at
-    return None
-
-
-def parse_issue_filters(query: Mapping[str, str]) -> IssueFilters:
-    """A filter sent empty (`?status=`) is a value like any other, refused as one (docs/decisions.md)."""
-    problems: list[FieldError] = []
-    ids: dict[str, str | None] = {}
-    for name in ("customerId", "planeId"):
-        raw = query.get(name)
-        if raw is not None and not is_uuid(raw):
-            problems.append(FieldError(name, "Must be a UUID"))
-            raw = None
-        ids[name] = raw.lower() if raw else None
-    status: IssueStatus | None = None
-    if query.get("status") is not None:
-        try:
-            status = IssueStatus(query["status"])
-        except ValueError:
-            problems.append(FieldError("status", f"Must be one of: {STATUS_VALUES}"))
-    start, end = _parse_date_range(query, problems)
-    if problems:
-        raise ValidationFailed("Invalid query parameters", details=problems)
-    return IssueFilters(customer_id=ids["customerId"], plane_id=ids["planeId"], status=status, start=start, end=end)
-
-
-def parse_date_range(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
-    """A query's `startDate` and `endDate`, both inclusive, as the half-open [start, end) the lists and counters
-    work on (a bare date as `endDate` is its whole day)."""
-    problems: list[FieldError] = []
-    start, end = _parse_date_range(query, problems)
-    if problems:
-        raise ValidationFailed("Invalid query parameters", details=problems)
-    return start, end
-
-
-def _parse_date_range(query: Mapping[str, str], problems: list[FieldError]) -> tuple[datetime | None, datetime | None]:
-    start = _parse_date(query.get("startDate"), "startDate", problems, end_of_day=False)
-    end = _parse_date(query.get("endDate"), "endDate", problems, end_of_day=True)
-    raw_end = query.get("endDate") or ""
-    if end is not None and ("T" in raw_end.upper() or " " in raw_end.strip()):
-        # An endDate moment is inclusive: up to the end of its millisecond, the precision createdAt is kept at.
-        end = end.replace(microsecond=end.microsecond // 1000 * 1000) + INCLUSIVE_END
-    if start and end and start >= end:
-        problems.append(FieldError("endDate", "Must not be before startDate"))
-    return start, end
-
-
-INCLUSIVE_END = timedelta(milliseconds=1)
-
-
-def _parse_date(raw: str | None, field: str, problems: list[FieldError], *, end_of_day: bool) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        return parse_rfc3339(raw, end_of_day=end_of_day)
-    except MomentOutOfRange as exc:
-        problems.append(FieldError(field, str(exc)))
-    except ValueError:
-        problems.append(FieldError(field, "Must be an ISO 8601 date or date-time"))
     return None
