@@ -110,6 +110,15 @@ FRESH_SET_FLOORS = [
     # 115/130 and 21/30 before this stop; 122/130, 25/30 after a document client's six readings (7549508); 123/130,
     # 26/30 after a fourth review's fixes (5370815).
     pytest.param("holdout_4", 0.90, 0.80, id="holdout_4-sealed"),
+    # Written 2026-12-07 by a helper who had read neither the reader nor a set, measured once at 7131427 (labels in
+    # the sets' conventions): 119/134 (88.8%), 21/30 (70%); then tuned on (a request sentence's own verb decides
+    # the action and the kind, a namespace named as one over a workload read as a place, code fences' kubectl
+    # commands and manifests read, clauses not cut inside "14:30"): 133/134 (99.3%), 29/30 (96.7%).
+    pytest.param("holdout_5", 0.97, 0.90, id="holdout_5"),
+    # Its sibling, written at the same time and sealed until those changes were done, scored once after them:
+    # 121/134 (90.3%), 21/30 (70%), the same as before them (the changes neither gained nor lost there). Its
+    # misses were printed once; never tuned on.
+    pytest.param("holdout_6", 0.88, 0.66, id="holdout_6-sealed"),
 ]
 
 

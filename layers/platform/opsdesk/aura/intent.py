@@ -78,6 +78,8 @@ OBJECT_OVER_PRODUCT_SCORE = 3.5
 """A change to a running workload names it, with this much evidence (the object of the verb, hyphenated, in the
 title...), before a product the ticket mentions; a deploy names the product ("deploy redis")."""
 MIN_NAMESPACE_SCORE = 1.0
+NAMED_NAMESPACE_SCORE = 3.0
+"""A namespace the ticket names as one ("namespace is X", "the X namespace", "-n X"), not a place it may be ("in X")."""
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
@@ -160,12 +162,18 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     scores = _action_scores(scans)
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    # A sentence that asks for a change with a verb of its own decides among the changes it asks for: the words of
+    # the background ("the config was updated", "since the deploy") only weigh between those.
+    firm = {action for action in scores if any(not s.title and _asks_for(s, action, FIRM_CUE_WEIGHT) for s in scans)}
+    ranked = sorted(scores.items(), key=lambda item: (item[0] in firm, item[1]), reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
     if action is not None and _report_score(scans) >= ranked[0][1] * _report_needs(scans, action):
         action = None  # a problem reported, no change asked for: the planner asks which change to make
     action = action_asked or action
-    unmanaged = _asked_kind(scans)
+    # The kind asked for is the request's when a sentence asks with a verb of its own ("please bounce the auth-proxy
+    # pods"), or a manifest's (`Kind: DaemonSet`): a ConfigMap the background names is context.
+    unmanaged = _asked_kind([s for s in scans if not s.title and (
+        s.masked.startswith("kind:") or any(_asks_for(s, a, FIRM_CUE_WEIGHT) for a in firm))] if firm else scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
         return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
@@ -201,6 +209,10 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         name = namespace
     elif name is None and namespace is not None:
         name = _namesake(scans, action, namespace)
+        if name == namespace and (stated := _namespace(scans, software, least=NAMED_NAMESPACE_SCORE, besides=name)):
+            # "change the env ... in the recommendation-api. Namespace is ml-serving": what the change is made in
+            # is the workload; the place is the one the ticket names as a namespace.
+            namespace = stated
     tag = _first(readings, version_of) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
     if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         image = software.image_at(tag) if tag else software.image if action is Action.DEPLOY else None
@@ -234,14 +246,14 @@ def _first(readings: list[list[Scan]], read: Callable[[list[Scan]], T | None]) -
     return next((found for part in readings if (found := read(part)) is not None), None)
 
 
-def _asks_for(s: Scan, action: Action) -> bool:
+def _asks_for(s: Scan, action: Action, least: float = REQUEST_CUE_WEIGHT) -> bool:
     """Whether a sentence of the description is the request: a cue of the change (REQUEST_CUE_WEIGHT or more) asked
     for, in a sentence that asks (REQUEST_SENTENCE) or opening it as an order. Not "please don't delete X", "please
     keep the namespace" or "action item for later: profile the api". (A title names things loosely: "Scale the api"
     over "please scale user-api to 4".)"""
     asks = REQUEST_SENTENCE.search(s.masked) is not None
     for cue, weight in CUES[CUES_OF.get(action, action)]:
-        if weight < REQUEST_CUE_WEIGHT:
+        if weight < least:
             continue
         for found in cue.finditer(s.masked):
             if _asked_for(s.masked, found) and (asks or _opens_an_order(s.masked, found, ORDER_START)):
@@ -376,15 +388,16 @@ def _report_score(scans: list[Scan]) -> float:
                for s in scans)
 
 
-def _namespace(scans: list[Scan], software: Software | None) -> str | None:
+def _namespace(scans: list[Scan], software: Software | None, least: float = MIN_NAMESPACE_SCORE,
+               besides: str | None = None) -> str | None:
     scores = namespace_scores(scans)
     for word in list(scores):
-        if lookup(word) is not None or (software and word == software.name):
+        if lookup(word) is not None or (software and word == software.name) or word == besides:
             del scores[word]  # "moved to redis": a product, not a place
     if not scores:
         return None
     best, score = max(scores.items(), key=lambda item: item[1])
-    return best if score >= MIN_NAMESPACE_SCORE else None
+    return best if score >= least else None
 
 
 def _name(scans: list[Scan], action: Action | None, software: Software | None, namespace: str | None) -> str | None:

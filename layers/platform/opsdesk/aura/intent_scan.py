@@ -48,7 +48,12 @@ from opsdesk.frozen import frozen
 ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
-SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), re.compile(r"```.*?(?:```|$)", re.DOTALL))
+FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
+SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), FENCE)
+COMMAND_LINE = re.compile(r"(?:\$\s*)?(kubectl\s+[^\n]+)$")
+MANIFEST_LINE = re.compile(r"(?:-\s+)?[\w./\"'-]+\s*:(?:\s+[^\n]*)?$|-\s+[^\n]+$|---$")
+"""A manifest's line: `key: value`, `key:`, a list item or a document break."""
+MANIFEST_FIELD = re.compile(r"(kind|name|namespace)\s*:\s*[\"']?([A-Za-z0-9][\w.-]*)[\"']?$")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 ENV_PAIR = re.compile(r"(?<![\w.-])([A-Z][A-Z0-9_]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)|"
                       r"\b(?:[Ss]et|[Cc]hange|[Uu]pdate|[Ss]witch)\s+(?:the\s+)?"
@@ -100,11 +105,16 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
     """The ticket's sentences, and apart from them the ones that talk to the agent (HTML comments, code
     fences, "ignore previous instructions ...")."""
     set_aside: list[str] = []
+    trusted: list[Segment] = []
     body = description
     for block in SET_ASIDE_BLOCKS:
-        set_aside.extend(match.group(0).strip() for match in block.finditer(body))
+        for match in block.finditer(body):
+            read = _commands_and_manifest(match.group(0)) if block is FENCE else None
+            if read is None:
+                set_aside.append(match.group(0).strip())
+            else:
+                trusted.extend(Segment(line, False) for line in read)
         body = block.sub(" . ", body)
-    trusted: list[Segment] = []
     pieces = [(TITLE_TAG.sub("", title), True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
     for text, is_title in pieces:
         if not text.strip().strip("."):
@@ -116,6 +126,24 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
     return trusted, set_aside
 
 
+def _commands_and_manifest(fenced: str) -> list[str] | None:
+    """What a code fence asks, when it is kubectl commands or a manifest and nothing else: each command, and the
+    manifest's first `kind`, `name` and `namespace` as form lines ("Kind: DaemonSet"). None for anything else (prose
+    in a fence may talk to the agent: it is set aside, never read)."""
+    lines = fenced.strip("`").splitlines()
+    if lines and re.fullmatch(r"[\w+-]*", lines[0].strip()):
+        lines = lines[1:]  # the fence's language ("yaml", "bash") or nothing
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines or not all(COMMAND_LINE.match(line) or MANIFEST_LINE.match(line) for line in lines):
+        return None
+    commands = [COMMAND_LINE.match(line).group(1) for line in lines if COMMAND_LINE.match(line)]  # type: ignore[union-attr]
+    fields: dict[str, str] = {}
+    for line in lines:
+        if (found := MANIFEST_FIELD.match(line)) is not None:
+            fields.setdefault(found.group(1).lower(), found.group(2))
+    return [*commands, *(f"{key.capitalize()}: {value}" for key, value in fields.items())] or None
+
+
 def scan(segment: Segment) -> Scan:
     raw = segment.text
     env = {m.group(1) or m.group(3): (m.group(2) or m.group(4)).strip("'\"").rstrip(".")
@@ -123,7 +151,8 @@ def scan(segment: Segment) -> Scan:
     text = ENV_PAIR.sub(" ", raw)
     images: list[str] = []
     for token in text.split():
-        image = _image_of(token)
+        # `kubectl set image deployment/web web=ghcr.io/acme/web:v5`: the image is what the container is set to
+        image = _image_of(token.rsplit("=", 1)[-1] if "=" in token else token)
         if image is not None:
             images.append(image)
             text = text.replace(token, " ", 1)
@@ -205,6 +234,7 @@ def best_software(scans: list[Scan], action: Action | None) -> Software | None:
     return found[best] if scores[best] > 0 else None
 
 
+CLAUSE_PUNCTUATION = re.compile(r"[,;.!?)]")
 QUOTED = re.compile(r"[`'\"]([a-z0-9]+(?:['_-][a-z0-9]+)*)[`'\"]")
 """A word between quotes or backticks: a name the ticket spells out."""
 
@@ -233,7 +263,11 @@ def name_candidates(scans: list[Scan], action: Action | None, exclude: set[str])
             called = word.index >= 2 and before == "it" and s.words[word.index - 2].text in ("call", "name")
             as_done = before == "as" and text.endswith("ed")  # "as discussed", "as agreed": no name follows
             form_value = before == ":" and word.index >= 2 and s.words[word.index - 2].text in FORM_NAME_KEYS
-            if (before in NAMING_WORDS and not as_done) or quoted or called or form_value:
+            # "the ledger-writer statefulset, restarting it ...": a kind word names what follows it, not across a
+            # comma
+            adjacent = word.index > 0 and not CLAUSE_PUNCTUATION.search(
+                s.masked, s.words[word.index - 1].start + len(before), word.start)
+            if (before in NAMING_WORDS and adjacent and not as_done) or quoted or called or form_value:
                 candidate.named = True
                 candidate.score += 3.0
             candidate.score += (3.0 if after in WORKLOAD_NOUNS else 0.0) + (1.5 if "-" in text else 0.0)
@@ -317,7 +351,8 @@ def _objects(scans: list[Scan], action: Action | None) -> set[tuple[int, int]]:
 
 
 _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile(p), w) for p, w in (
-    (rf"\bnamespace\s*(?:[:=]|(?:is\s+)?called|(?:is\s+)?named|should\s+be|will\s+be|of)?\s*[`'\"]?{NAME}", 4.0),
+    (rf"\bnamespace\s*(?:[:=]|name\s*[:=]|(?:is\s+)?called|(?:is\s+)?named|should\s+be|will\s+be|of)?\s*[`'\"]?{NAME}",
+     4.0),
     (rf"\bnamespace\s+is\s+[`'\"]?{NAME}", 3.0),  # "namespace is identity"; not over "the jobs namespace is stuck"
     (rf"--namespace[= ]{NAME}", 4.0),
     (rf"\bnamespace\b[^.;]{{0,80}}?\b(?:call|name)\s+it\s+{NAME}", 4.5),

@@ -35,9 +35,10 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
         (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
-        (r"(?<=:\s)new\s+(?:deployment|workload|service|app|application|statefulset)|"
-         r"new\s+(?:deployment|workload|service|app|application|statefulset)(?=\s*:)", 2.5),  # a form's "Type: new
-        # deployment", a title's "New workload: ledger-api"; not "the new deployment of checkout is crashlooping"
+        (r"(?<=:\s)new\s+(?:deployment|workload|service|app|application|statefulset|namespace)|"
+         r"new\s+(?:deployment|workload|service|app|application|statefulset|namespace)(?=\s*:)", 2.5),  # a form's
+        # "Type: new deployment" or "Request: new namespace", a title's "New workload: ledger-api"; not "the new
+        # deployment of checkout is crashlooping"
         (r"(?:need|want|like|get)\s+(?:us\s+|me\s+)?(?:a|an|some)", 1.5), (r"want", 1.0), (r"running", 0.5)),
     Action.SCALE: (
         (r"scal(?:e|es|ed|ing)", 3.5), (r"increase|decrease|reduce|raise|lower|double|halve|grow|shrink", 1.5),
@@ -114,10 +115,11 @@ FIRM_CUE_WEIGHT = 2.5
 for with one is its reason ("checkout is slow, scale it to 8"), not a reason to ask, unless the report outweighs
 the change by REPORT_OVER_FIRM ("5xx up 40x, errors, timeouts; we set up a dashboard but cannot tell why")."""
 REPORT_OVER_FIRM = 1.5
-CLAUSE_BREAK = re.compile(r"[.!?;:,()]|\s[-\u2013\u2014]+\s|\b(?:but|and|just|so|then|if|when|once)\b")
-"""Where the clause a change word stands in begins: the rules below read only that clause (and at most
-CLAUSE_CHARS of it), so a negation or a wish does not reach across "No rush - restart it" or "Before Friday,
-deploy", and reading stays linear in the ticket's length."""
+CLAUSE_BREAK = re.compile(r"[!?;,()]|[.:](?!\d)|(?<!\d)[.:]|\s[-\u2013\u2014]+\s|"
+                          r"\b(?:but|and|just|so|then|if|when|once)\b")
+"""Where the clause a change word stands in begins (not inside "14:30" or "2.4"): the rules below read only that
+clause (and at most CLAUSE_CHARS of it), so a negation or a wish does not reach across "No rush - restart it" or
+"Before Friday, deploy", and reading stays linear in the ticket's length."""
 CLAUSE_CHARS = 120
 NEGATED = re.compile(r"\b(?:no|not|never|without|nothing|nobody|didn'?t|don'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|"
                      r"wasn'?t|weren'?t|isn'?t|aren'?t|won'?t|shouldn'?t)"
@@ -191,7 +193,7 @@ most much must my need needs neither no nor not now of off on once one only or o
 please pls plz pretty quite rather re really same she should shouldnt so some someone something soon still such than
 thank thanks thx that the their them then there these they this those though through thus till to too under until up
 upon us very via was wasnt we were what when where whether which while who whom whose why will with within without
-since unless although whereas including except
+since unless although whereas including except using regarding concerning considering excluding according
 would wouldnt yet you your yours yourself ve d s t m
 """)
 NOUNS = _words("""
