@@ -279,8 +279,9 @@ MAX_FUNCTION_RESPONSE_BYTES = 6 * 1024 * 1024
 """Lambda's quota on a synchronous invocation's response (the proxy result as JSON)."""
 
 def _within_response_quota(result: dict[str, Any]) -> None:
-    """Lambda refuses to return an answer over its quota (Function.ResponseSizeTooLarge): API Gateway's 502."""
-    size = len(json.dumps(result, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    """Lambda refuses to return an answer over its quota (Function.ResponseSizeTooLarge): API Gateway's 502. The
+    answer measured as the python3.11 runtime writes it: JSON with every non-ASCII character escaped."""
+    size = len(json.dumps(result))
     if size > MAX_FUNCTION_RESPONSE_BYTES:
         raise RuntimeError(f"the function answered {size} bytes, over Lambda's {MAX_FUNCTION_RESPONSE_BYTES}")
 

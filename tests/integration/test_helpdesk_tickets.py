@@ -286,6 +286,30 @@ def test_lists_page_with_a_cursor_header(agent: HelpdeskCaller, requester: dict[
     assert "X-Next-Cursor" not in third.headers
 
 
+@pytest.mark.parametrize("query", ["", "search=zebrafish"])
+def test_a_page_ends_at_the_byte_budget_whatever_its_limit_and_its_cursor_loses_nothing(
+        agent: HelpdeskCaller, requester: dict[str, Any], monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    """Lambda answers at most 6 MB: a list or a search page stops at opsdesk.pagination.PAGE_BYTES (lowered here to
+    about two tickets' worth) with the cursor of its last ticket."""
+    from opsdesk import pagination
+
+    created = [new_ticket(agent, requester["id"], title=f"zebrafish tank {n}", description="数" * 2_000)["id"]
+               for n in range(5)]
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 2 * pagination.answer_bytes("数" * 2_000))
+
+    pages, cursor = [], ""
+    while True:
+        reply = agent.get(f"/tickets?limit=100&{query}{'&cursor=' + cursor if cursor else ''}")
+        assert reply.status == 200, reply.body
+        pages.append([t["id"] for t in reply.body if t["id"] in created])
+        cursor = reply.headers.get("X-Next-Cursor", "")
+        if not cursor:
+            break
+
+    assert all(0 < len(page) <= 2 for page in pages[:3])
+    assert [ticket for page in pages for ticket in page] == list(reversed(created))
+
+
 def test_a_cursor_of_another_list_is_refused(agent: HelpdeskCaller, outsider: HelpdeskCaller,
                                              requester: dict[str, Any]) -> None:
     for _ in range(2):

@@ -624,7 +624,8 @@ def test_a_search_without_a_usable_word_is_refused(service: HelpdeskService, age
 @pytest.mark.parametrize(("search", "message"), [
     ("IT", "Too common to search by: it. Add a word that narrows the search"),
     ("is THE it", "Too common to search by: is, the, it. Add a word that narrows the search"),
-    ("! x ?", "Give a word of at least 2 letters or digits"),
+    ("! x ?", "Give a word of 2 to 40 letters or digits"),
+    ("the " + "x" * 41, "Give a word of 2 to 40 letters or digits"),  # the long word was the one that counted
 ])
 def test_a_refused_search_says_whether_its_words_are_too_common_or_too_short(search: str, message: str) -> None:
     with pytest.raises(ValidationFailed) as refused:

@@ -144,14 +144,24 @@ def test_a_page_number_block_needs_the_lists_total() -> None:
         page_block(PageRequest(), Page([]))
 
 
-def test_an_offset_page_of_large_views_ends_at_the_byte_budget_and_keeps_its_first_view(
+def test_an_offset_page_of_large_views_ends_with_the_view_that_brings_it_to_the_byte_budget(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from opsdesk import pagination
 
-    monkeypatch.setattr(pagination, "PAGE_BYTES", 100)
-    views = [{"n": index, "text": "数" * 10} for index in range(5)]  # 50 bytes each as UTF-8 JSON
+    views = [{"n": index, "text": "数"} for index in range(5)]
+    one = pagination.answer_bytes(views[0])
+    monkeypatch.setattr(pagination, "PAGE_BYTES", int(2.5 * one))
 
-    assert pagination.within_page_bytes(views) == views[:2]
+    assert pagination.within_page_bytes(views) == views[:3]
     assert pagination.within_page_bytes([{"text": "x" * 500}, *views]) == [{"text": "x" * 500}]
-    monkeypatch.setattr(pagination, "PAGE_BYTES", 10_000)
+    monkeypatch.setattr(pagination, "PAGE_BYTES", 100 * one)
     assert pagination.within_page_bytes(iter(views)) == views
+
+
+def test_an_answer_counts_a_character_as_the_python311_runtime_writes_it_twice_escaped() -> None:
+    """The body is JSON (the string 数 is 8 bytes: quote, 6-byte escape, quote), and Lambda writes the body again as a
+    JSON string, escaping its quotes and backslashes: what counts against the 6 MB quota."""
+    from opsdesk.pagination import answer_bytes
+
+    assert answer_bytes("数") == 13  # the body (8 bytes), its 2 quotes and 1 backslash escaped, 2 outer
+    assert answer_bytes({"q": '"'}) == 18  # the body (10 bytes), its 5 quotes and 1 backslash escaped, 2 outer

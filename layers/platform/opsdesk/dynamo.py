@@ -3,7 +3,6 @@ mapping of DynamoDB failures onto domain errors."""
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter
@@ -409,7 +408,8 @@ def cursor_page(results: Any, convert: Callable[[Any], RecordT], limit: int, cur
     size, budget = 0, pagination.PAGE_BYTES  # read at call time: tests lower it
     for item in results:
         records.append(convert(item))
-        size += len(json.dumps(item.serialize(), separators=(",", ":")))
+        # The stored item holds what its view shows (and a little more): measured as the answer would carry it.
+        size += pagination.answer_bytes(item.serialize(null_check=False))
         if size >= budget:
             break  # resumes after this item: pynamodb's last_evaluated_key is the last item it handed out
     record_items_read(results.page_iter.total_scanned_count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from opsdesk.jsonbody import parse_json_body
 from opsdesk.observability import logger
-from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi, json_text
+from opsdesk.restapi import APPLICATION_JSON, CorsPolicy, NextMiddleware, Response, RestApi
 from opsdesk.sessions import Channel, channel_from_context, claims_from_context
 from opsdesk.settings import PlatformSettings
 
@@ -143,7 +144,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None,
     return Response(
         status_code=status,
         content_type=APPLICATION_JSON,
-        body=json_text(body),
+        body=json.dumps(body, separators=(",", ":")),
         headers=headers or {},
         cookies=cookies,
     )

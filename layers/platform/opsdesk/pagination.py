@@ -174,20 +174,29 @@ def page_block(request: PageRequest, page: Page[Any]) -> dict[str, Any]:
 
 
 PAGE_BYTES = 4 * 1024 * 1024
-"""A page ends once its items add up to this much as JSON, whatever its `limit`: Lambda answers at most 6 MB, and a
-page of a list's largest items would be more (1,000 response events of up to 32 KB; 500 aura audit entries that
-carry the files the agent read). A cursor page ends with the cursor of its last item (opsdesk.dynamo.cursor_page);
-an offset page ends short, its `total` saying more follow (within_page_bytes)."""
+"""A page ends with the item that brings it to this many bytes of Lambda's answer, whatever its `limit`: Lambda
+answers at most 6 MB, and a page of a list's largest items would be more (1,000 response events of up to 32 KB;
+500 aura audit entries carrying the files the agent read; 100 helpdesk tickets of 20,000-character descriptions,
+which the answer escapes up to 7 bytes a character). One item more than the budget stays well under the quota (a
+ticket or event is at most a few hundred KB in the answer). A cursor page ends with the cursor of its last item
+(opsdesk.dynamo.cursor_page); an offset page ends short, its `total` saying more follow (within_page_bytes)."""
+
+
+def answer_bytes(value: Any) -> int:
+    """What `value` costs in a Lambda proxy answer: written as JSON into the body, and the body written again as a
+    JSON string of the answer, as the python3.11 runtime writes it (every non-ASCII character as a `\\u` escape,
+    every quote and backslash of the body escaped once more)."""
+    return len(json.dumps(json.dumps(value, separators=(",", ":"), default=str)))
 
 
 def within_page_bytes(views: Iterable[T]) -> list[T]:
-    """The views from the first for as long as their JSON adds up to at most PAGE_BYTES (the first always): the
-    document's `limit` is a maximum, so the next page starts at this page's offset plus the entries it holds."""
+    """The views from the first up to the one that brings the page to PAGE_BYTES (answer_bytes): the document's
+    `limit` is a maximum, so the next page starts at this page's offset plus the entries it holds."""
     kept: list[T] = []
     size = 0
     for view in views:
-        size += len(json.dumps(view, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass"))
-        if kept and size > PAGE_BYTES:
-            break
         kept.append(view)
+        size += answer_bytes(view)
+        if size >= PAGE_BYTES:
+            break
     return kept

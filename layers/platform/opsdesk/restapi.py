@@ -166,18 +166,6 @@ def _next_through(middleware: Middleware, inner: NextMiddleware, app: RestApi) -
     return middleware(app, inner)
 
 
-def json_text(value: Any, default: Callable[[Any], Any] | None = None) -> str:
-    """A JSON body as UTF-8 text, not \\u escapes: Lambda answers at most 6 MB, and escaping triples what most
-    scripts take (a CJK character is 6 bytes escaped, 3 in UTF-8; an emoji 12 and 4). A string UTF-8 cannot hold
-    (a lone surrogate from an event source that let one through) keeps the escaped form."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":"), default=default)
-    return text
-
-
 def _json_default(value: Any) -> Any:
     """What `json` cannot write itself, written as Powertools wrote it: a Decimal as text, a dataclass or pydantic
     model as its fields."""
@@ -305,7 +293,7 @@ class RestApi:
     def _serialise(self, response: Response[Any]) -> dict[str, Any]:
         body: Any = response.body
         if response.is_json() and not isinstance(body, str):
-            body = json_text(body, default=_json_default)
+            body = json.dumps(body, separators=(",", ":"), default=_json_default)
         if self.cors:
             response.headers.update(self.cors.headers_for(self.current_event.header("origin")))
         encoded = isinstance(body, bytes)

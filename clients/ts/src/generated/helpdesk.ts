@@ -1731,7 +1731,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only this priority */
                 priority?: "low" | "normal" | "high" | "urgent";
-                /** @description Words of the number, title or description, every one of which must match (accents and case ignored; at most 8 words, one at least 2 letters or digits long; words too common to narrow a search, such as `the` or `it`, are not indexed, and a search of them alone is a 400 that names them) */
+                /** @description Words of the number, title or description, every one of which must match (accents and case ignored; at most 8 words, one of 2 to 40 letters or digits; words too common to narrow a search, such as `the` or `it`, are not indexed, and a search of them alone is a 400 that names them) */
                 search?: string;
                 /** @description Only this status */
                 status?: components["schemas"]["TicketStatus"];

@@ -104,7 +104,7 @@ def _ticket_filters() -> tuple[Parameter, ...]:
                     f"Only tickets this user holds; `me` for the caller, `{UNASSIGNED}` for tickets nobody holds"),
         query_param("search", {"type": "string"},
                     f"Words of the number, title or description, every one of which must match (accents and case "
-                    f"ignored; at most {MAX_SEARCH_WORDS} words, one at least 2 letters or digits long; words too "
+                    f"ignored; at most {MAX_SEARCH_WORDS} words, one of 2 to 40 letters or digits; words too "
                     "common to narrow a search, such as `the` or `it`, are not indexed, and a search of them alone "
                     "is a 400 that names them)"),
     )

@@ -12,7 +12,13 @@ from opsdesk.auth import Principal
 from opsdesk.errors import FieldError, ValidationFailed
 from opsdesk.helpdesk.records import NO_TEAM, UNASSIGNED, TicketFilters, TicketStatus
 from opsdesk.helpdesk.sla import PRIORITIES
-from opsdesk.helpdesk.workflow import search_words, stop_words_in
+from opsdesk.helpdesk.workflow import (
+    MAX_WORD_LENGTH,
+    MIN_WORD_LENGTH,
+    has_overlong_word,
+    search_words,
+    stop_words_in,
+)
 from opsdesk.pagination import CursorRequest, parse_cursor_request
 
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
@@ -59,10 +65,12 @@ def parse_ticket_search(query: Mapping[str, str]) -> list[str] | None:
         return None
     words = search_words(query["search"])
     if not words:
-        if common := stop_words_in(query["search"]):
+        common = stop_words_in(query["search"])
+        if common and not has_overlong_word(query["search"]):
             raise ValidationFailed.on_field(
                 "search", f"Too common to search by: {', '.join(common)}. Add a word that narrows the search")
-        raise ValidationFailed.on_field("search", "Give a word of at least 2 letters or digits")
+        raise ValidationFailed.on_field(
+            "search", f"Give a word of {MIN_WORD_LENGTH} to {MAX_WORD_LENGTH} letters or digits")
     if len(words) > MAX_SEARCH_WORDS:
         raise ValidationFailed.on_field("search", f"Give at most {MAX_SEARCH_WORDS} words")
     return words

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
+from opsdesk import pagination
 from opsdesk.clock import parse_rfc3339
 from opsdesk.dynamo import (
     Outcome,
@@ -167,13 +168,13 @@ class TicketRecordRepository(TicketsTableRepository):
         """The newest tickets holding every word: a Query on the longest word's index partition (longer words are
         rarer), newest first, reading the candidates' tickets (BatchGet) to check the other words and the
         filters. At most MAX_SEARCH_CANDIDATES candidates per page: with fewer matches among them the page is
-        short and the cursor goes on from there."""
+        short and the cursor goes on from there, as it does from a page that reached pagination.PAGE_BYTES."""
         leading = max(words, key=lambda word: (len(word), word))
         others = set(words) - {leading}
         partition = word_pk(tenant_id, leading)
         start = self._cursors.decode(cursor, partition)
         found: list[Ticket] = []
-        examined = 0
+        examined = size = 0
         batch = limit
         while True:
             # A page of candidates, then twice as many each round while too few of them match.
@@ -188,8 +189,9 @@ class TicketRecordRepository(TicketsTableRepository):
                 ticket = tickets.get(candidate.ticketId)
                 if ticket is not None and others <= ticket.words and filters.matches(ticket):
                     found.append(ticket)
+                    size += pagination.answer_bytes(ticket)  # its fields as text: what its view shows, and more
                 start = {"pk": {"S": candidate.pk}, "sk": {"S": candidate.sk}}
-                if len(found) == limit:
+                if len(found) == limit or size >= pagination.PAGE_BYTES:
                     return Page(found, self._cursors.encode(start, partition))
             if len(candidates) < batch or results.last_evaluated_key is None or start is None:
                 return Page(found, None)

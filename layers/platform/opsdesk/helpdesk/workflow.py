@@ -72,6 +72,10 @@ def stop_words_in(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in _folded_words(text) if word in STOP_WORDS))
 
 
+def has_overlong_word(text: str) -> bool:
+    return any(len(word) > MAX_WORD_LENGTH for word in _folded_words(text))
+
+
 def _folded_words(text: str) -> Iterator[str]:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
