@@ -116,9 +116,15 @@ FRESH_SET_FLOORS = [
     # commands and manifests read, clauses not cut inside "14:30"): 133/134 (99.3%), 29/30 (96.7%).
     pytest.param("holdout_5", 0.97, 0.90, id="holdout_5"),
     # Its sibling, written at the same time and sealed until those changes were done, scored once after them:
-    # 121/134 (90.3%), 21/30 (70%), the same as before them (the changes neither gained nor lost there). Its
-    # misses were printed once; never tuned on.
-    pytest.param("holdout_6", 0.88, 0.66, id="holdout_6-sealed"),
+    # 121/134 (90.3%), 21/30 (70%), the same as before them. Then tuned on in a second round (a kind word's
+    # "ns called X", "the preview namespace preview-pr-1432", "to warm its cache" is no place, env lists and
+    # images of fenced manifests, "create a new Deployment called X", "1.8.0 instead of 1.7.5", "change KEY from a
+    # to b", where the ticket places the workload, "5 in total"): 134/134 (100%), 30/30.
+    pytest.param("holdout_6", 0.97, 0.93, id="holdout_6"),
+    # A third, written with them and sealed through both rounds; scored once on each tree: 125/137 (91.2%) and
+    # 23/30 (76.7%) before the first round, 131/137 (95.6%) and 25/30 (83.3%) after it, 132/137 (96.4%) and 26/30
+    # (86.7%) after the second. Its misses were never printed.
+    pytest.param("holdout_7", 0.94, 0.83, id="holdout_7-sealed"),
 ]
 
 

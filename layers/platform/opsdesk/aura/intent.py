@@ -17,6 +17,7 @@ from dataclasses import field, replace
 from typing import Any, TypeVar
 
 from opsdesk.aura.intent_scan import (
+    NAME,
     Scan,
     best_software,
     name_candidates,
@@ -46,6 +47,7 @@ from opsdesk.aura.intent_words import (
     NAMESPACE_PLACE_BEFORE,
     NAMESPACE_WORDS,
     NEGATED,
+    NOT_NAMESPACES,
     ORDER_START,
     REPORT_CUES,
     REPORT_OVER_FIRM,
@@ -207,12 +209,8 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         action = Action.CREATE_NAMESPACE if action is Action.DEPLOY else Action.DELETE_NAMESPACE
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
         name = namespace
-    elif name is None and namespace is not None:
-        name = _namesake(scans, action, namespace)
-        if name == namespace and (stated := _namespace(scans, software, least=NAMED_NAMESPACE_SCORE, besides=name)):
-            # "change the env ... in the recommendation-api. Namespace is ml-serving": what the change is made in
-            # is the workload; the place is the one the ticket names as a namespace.
-            namespace = stated
+    else:
+        name, namespace = _workload_and_place(scans, action, software, name, namespace)
     tag = _first(readings, version_of) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
     if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         image = software.image_at(tag) if tag else software.image if action is Action.DEPLOY else None
@@ -413,6 +411,36 @@ def _name(scans: list[Scan], action: Action | None, software: Software | None, n
         return software.name
     best = max(candidates, key=lambda c: c.score, default=None)
     return best.word if best is not None and best.score >= MIN_NAME_SCORE else None
+
+
+def _workload_and_place(scans: list[Scan], action: Action | None, software: Software | None, name: str | None,
+                        namespace: str | None) -> tuple[str | None, str | None]:
+    """The workload, named after its namespace when nothing else names it, and where the ticket places it."""
+    if name is None and namespace is not None:
+        name = _namesake(scans, action, namespace)
+        if name == namespace and (stated := _namespace(scans, software, least=NAMED_NAMESPACE_SCORE, besides=name)):
+            # "change the env ... in the recommendation-api. Namespace is ml-serving": what the change is made in
+            # is the workload; the place is the one the ticket names as a namespace.
+            namespace = stated
+    if name is not None:
+        # "feedback-form lives in namespace web-staging" says where the workload is, whatever other namespace the
+        # ticket names as strongly ("a runner in the qa namespace")
+        namespace = _bound_namespace(scans, name) or namespace
+    return name, namespace
+
+
+def _bound_namespace(scans: list[Scan], name: str) -> str | None:
+    """The namespace a sentence places the workload in with its name right before it ("api in ns shop", "api lives
+    in namespace shop", "api (namespace: shop)", "api in the shop namespace")."""
+    bound = re.compile(rf"(?<![\w-]){re.escape(name)}[`'\"]?\s+(?:(?:lives|runs|is|sits|running|deployed)\s+)?"
+                       rf"(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\s*[:=]?\s*[`'\"]?{NAME}|"
+                       rf"(?:in|from)\s+(?:the\s+)?[`'\"]?{NAME}[`'\"]?\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=]\s*{NAME})")
+    for s in scans:
+        if (found := bound.search(s.masked)) is not None:
+            place = next(group for group in found.groups() if group)
+            if place not in NOT_NAMESPACES:
+                return place
+    return None
 
 
 def _namesake(scans: list[Scan], action: Action | None, namespace: str | None) -> str | None:

@@ -53,11 +53,13 @@ SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), FENCE)
 COMMAND_LINE = re.compile(r"(?:\$\s*)?(kubectl\s+[^\n]+)$")
 MANIFEST_LINE = re.compile(r"(?:-\s+)?[\w./\"'-]+\s*:(?:\s+[^\n]*)?$|-\s+[^\n]+$|---$")
 """A manifest's line: `key: value`, `key:`, a list item or a document break."""
-MANIFEST_FIELD = re.compile(r"(kind|name|namespace)\s*:\s*[\"']?([A-Za-z0-9][\w.-]*)[\"']?$")
+MANIFEST_FIELD = re.compile(r"(?:-\s+)?(kind|name|namespace|image)\s*:\s*[\"']?([A-Za-z0-9][\w./:@-]*)[\"']?$")
+ENV_VALUE = re.compile(r"value\s*:\s*[\"']?([^\"'\s]+)[\"']?$")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 ENV_PAIR = re.compile(r"(?<![\w.-])([A-Z][A-Z0-9_]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)|"
                       r"\b(?:[Ss]et|[Cc]hange|[Uu]pdate|[Ss]witch)\s+(?:the\s+)?"
-                      r"(?:env(?:ironment)?\s+var(?:iable)?\s+)?([A-Z][A-Z0-9_]{2,})\s+to\s+([^\s,;]+)")
+                      r"(?:(?:env(?:ironment)?\s+var(?:iable)?|config(?:uration)?|setting)\s+)?([A-Z][A-Z0-9_]{2,})\s+"
+                      r"(?:from\s+[^\s,;]+\s+)?to\s+([^\s,;]+)")
 IMAGE_TOKEN = re.compile(r"(?:[a-z0-9.-]+(?::\d+)?/)*[a-z0-9][a-z0-9._-]*(?::[\w][\w.-]{0,127})?"
                          r"(?:@sha256:[a-f0-9]{64})?", re.IGNORECASE)
 NOT_IMAGE_PREFIXES = ("ns/", "namespace/", "apps/", "deployment/", "deploy/", "sts/", "statefulset/", "svc/")
@@ -127,21 +129,29 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
 
 
 def _commands_and_manifest(fenced: str) -> list[str] | None:
-    """What a code fence asks, when it is kubectl commands or a manifest and nothing else: each command, and the
-    manifest's first `kind`, `name` and `namespace` as form lines ("Kind: DaemonSet"). None for anything else (prose
-    in a fence may talk to the agent: it is set aside, never read)."""
+    """What a code fence asks, when it is kubectl commands or manifest lines and nothing else: each command; a
+    whole manifest's first `kind`, `name` and `namespace` as form lines ("Kind: DaemonSet"), a container's `image`
+    ("Image: ghcr.io/..."), an env list's `name`/`value` pairs as `KEY=value`. None for anything else (prose in a
+    fence may talk to the agent: it is set aside, never read)."""
     lines = fenced.strip("`").splitlines()
     if lines and re.fullmatch(r"[\w+-]*", lines[0].strip()):
         lines = lines[1:]  # the fence's language ("yaml", "bash") or nothing
     lines = [line.strip() for line in lines if line.strip()]
     if not lines or not all(COMMAND_LINE.match(line) or MANIFEST_LINE.match(line) for line in lines):
         return None
-    commands = [COMMAND_LINE.match(line).group(1) for line in lines if COMMAND_LINE.match(line)]  # type: ignore[union-attr]
+    read = [found.group(1) for line in lines if (found := COMMAND_LINE.match(line))]
+    whole = any(re.match(r"(?:kind|metadata)\s*:", line) for line in lines)  # else `name:` is a container's or env's
     fields: dict[str, str] = {}
-    for line in lines:
-        if (found := MANIFEST_FIELD.match(line)) is not None:
-            fields.setdefault(found.group(1).lower(), found.group(2))
-    return [*commands, *(f"{key.capitalize()}: {value}" for key, value in fields.items())] or None
+    for index, line in enumerate(lines):
+        found = MANIFEST_FIELD.match(line)
+        if found is None:
+            continue
+        key, value = found.group(1).lower(), found.group(2)
+        if key == "name" and index + 1 < len(lines) and (pair := ENV_VALUE.match(lines[index + 1])):
+            read.append(f"{value}={pair.group(1)}")  # an env list's item
+        elif key == "image" or whole:
+            fields.setdefault(key, value)
+    return [*read, *(f"{key.capitalize()}: {value}" for key, value in fields.items())] or None
 
 
 def scan(segment: Segment) -> Scan:
@@ -204,7 +214,9 @@ def _quantity(number: str, unit: str) -> str:
 
 def _version_evidence(before: str) -> int:
     tail = before.split()[-3:]
-    if tail and tail[-1] in ("to", "version", "tag", "at", "onto", "->"):
+    if tail[-2:] == ["instead", "of"] or (tail and tail[-1] in ("replacing", "than", "over")):
+        return -2  # "1.8.0 instead of 1.7.5": the one it replaces
+    if tail and tail[-1] in ("to", "version", "tag", "at", "onto", "->", "image"):
         return 2
     if any(word in ("from", "on", "currently", "was", "is") for word in tail[-2:]):
         return -2
@@ -356,8 +368,9 @@ _NAMESPACE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compi
     (rf"\bnamespace\s+is\s+[`'\"]?{NAME}", 3.0),  # "namespace is identity"; not over "the jobs namespace is stuck"
     (rf"--namespace[= ]{NAME}", 4.0),
     (rf"\bnamespace\b[^.;]{{0,80}}?\b(?:call|name)\s+it\s+{NAME}", 4.5),
-    (rf"{NAME}[`'\"]?\s+namespace\b", 4.0),
-    (rf"\bns\s*[:=/]?\s*{NAME}", 3.5),
+    # "the preview namespace preview-pr-1432": the word before is what kind of namespace, the name after is its name
+    (rf"{NAME}[`'\"]?\s+namespace\b(?!\s+[`'\"]?[a-z0-9]+(?:-[a-z0-9]+)+)", 4.0),
+    (rf"\bns\s*(?:[:=/]|(?:is\s+)?called|(?:is\s+)?named)?\s*{NAME}", 3.5),
     (rf"{NAME}\s+ns\b", 3.5),
     (rf"(?:^|\s)-n\s+{NAME}", 3.0),
     (rf"{NAME}\s+(?:env|environment)\b(?!\s+var)", 1.5),
@@ -375,9 +388,12 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
                 after = s.masked[match.end():match.end() + 80].split()[:1]  # the next word only: linear
                 if value in NOT_NAMESPACES or value.isdigit():
                     continue
-                if weight < 1.5 and (value in STAGES or (after and (after[0] in WORKLOAD_NOUNS or (
-                        after[0] in NOUNS and after[0] not in TIME_WORDS)))):
-                    continue  # "to the web deployment", "to stale settings": what the noun is, not a place
+                described = bool(after) and (after[0] in WORKLOAD_NOUNS or after[0] in ARTICLES
+                                             or (after[0] in NOUNS and after[0] not in TIME_WORDS))
+                if weight < 1.5 and (value in STAGES or described):
+                    # "to the web deployment", "to stale settings": what the noun is, not a place; "to warm its
+                    # cache": a verb
+                    continue
                 scores[value] = max(scores[value], weight) + (0.1 if weight >= 1.5 else 0.0)
     return dict(scores)
 
@@ -392,6 +408,8 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
     (rf"\bscal\w*\b[^.;]{{0,40}}?\bto\s+{NUMBER}(?!\w|\.\d)", 2.5),
     (rf"\b(?:to|up\s+to|down\s+to)\s+{NUMBER}(?!\w|\.\d|%)", 1.0),
     (rf"(?<![\w.-]){NUMBER}\s+(?:would|should|will)\s+be\s+(?:enough|plenty|sufficient)\b", 2.5),
+    (rf"(?<![\w.-]){NUMBER}\s+in\s+total\b|\b(?:a\s+)?total\s+of\s+{NUMBER}(?!\w|\.\d|%)", 2.0),  # "more replicas,
+    # we need 5 in total": the count, not how many more
 ))
 
 

@@ -35,6 +35,8 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
         (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
+        (r"(?:creat(?:e|es|ed|ing)|add(?:s|ed|ing)?)\s+(?:a\s+|an\s+)?(?:new\s+)?"
+         r"(?:deployment|statefulset|workload|app|application)", 3.0),  # "create a new Deployment called reco-api"
         (r"(?<=:\s)new\s+(?:deployment|workload|service|app|application|statefulset|namespace)|"
          r"new\s+(?:deployment|workload|service|app|application|statefulset|namespace)(?=\s*:)", 2.5),  # a form's
         # "Type: new deployment" or "Request: new namespace", a title's "New workload: ledger-api"; not "the new
