@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from opsdesk.aura.intent import Action, WorkRequest, parse_answer, read_ticket
+from opsdesk.aura.answers import parse_answer
+from opsdesk.aura.intent import Action, WorkRequest, read_ticket
 from opsdesk.aura.software import lookup
 
 

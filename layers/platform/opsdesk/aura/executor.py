@@ -64,7 +64,7 @@ class Turn:
         answers = self.state.progress.answers
         if not answers:
             return values, unreadable
-        from opsdesk.aura.intent import parse_answer  # noqa: PLC0415 - the ticket reader loads once someone answers
+        from opsdesk.aura.answers import parse_answer  # noqa: PLC0415 - the ticket reader loads once someone answers
 
         for key, text in answers.items():
             value = parse_answer(key, text, self.options(key))
@@ -171,7 +171,7 @@ def _subject(steps: tuple[PlanStep, ...], answers: Mapping[str, str]) -> str | N
                 return name.removesuffix("-svc")
     if "name" not in answers:
         return None
-    from opsdesk.aura.intent import parse_answer  # noqa: PLC0415 - as in Turn.choices
+    from opsdesk.aura.answers import parse_answer  # noqa: PLC0415 - as in Turn.choices
 
     return parse_answer("name", answers["name"])
 

@@ -47,6 +47,7 @@ from opsdesk.frozen import frozen
 
 ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
 FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), FENCE)
