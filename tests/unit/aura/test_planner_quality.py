@@ -112,19 +112,19 @@ FRESH_SET_FLOORS = [
     pytest.param("holdout_4", 0.90, 0.80, id="holdout_4-sealed"),
     # Written 2026-12-07 by a helper who had read neither the reader nor a set, measured once at 7131427 (labels in
     # the sets' conventions): 119/134 (88.8%), 21/30 (70%); then tuned on (a request sentence's own verb decides
-    # the action and the kind, a namespace named as one over a workload read as a place, code fences' kubectl
-    # commands and manifests read, clauses not cut inside "14:30"): 133/134 (99.3%), 29/30 (96.7%).
-    pytest.param("holdout_5", 0.97, 0.90, id="holdout_5"),
-    # Its sibling, written at the same time and sealed until those changes were done, scored once after them:
-    # 121/134 (90.3%), 21/30 (70%), the same as before them. Then tuned on in a second round (a kind word's
-    # "ns called X", "the preview namespace preview-pr-1432", "to warm its cache" is no place, env lists and
-    # images of fenced manifests, "create a new Deployment called X", "1.8.0 instead of 1.7.5", "change KEY from a
-    # to b", where the ticket places the workload, "5 in total"): 134/134 (100%), 30/30.
+    # the action and the kind, a namespace named as one over a workload read as a place, clauses not cut inside
+    # "14:30"): 128/134 (95.5%), 27/30 (90%). (Reading kubectl commands and manifests in code fences took it to
+    # 96.7% and was taken out again: a review showed fenced text steering the agent past the set-aside warning.)
+    pytest.param("holdout_5", 0.93, 0.86, id="holdout_5"),
+    # Its sibling, sealed through that round (70% after it, as before), then tuned on in a second round (a kind
+    # word's "ns called X", "the preview namespace preview-pr-1432", "to warm its cache" is no place, "create a new
+    # Deployment called X", "1.8.0 instead of 1.7.5", "change KEY_NAME from a to b", where the ticket places the
+    # workload unless the request names the place, "N in total"): 133/134 (99.3%), 29/30 (96.7%).
     pytest.param("holdout_6", 0.97, 0.93, id="holdout_6"),
-    # A third, written with them and sealed through both rounds; scored once on each tree: 125/137 (91.2%) and
-    # 23/30 (76.7%) before the first round, 131/137 (95.6%) and 25/30 (83.3%) after it, 132/137 (96.4%) and 26/30
-    # (86.7%) after the second. Its misses were never printed.
-    pytest.param("holdout_7", 0.94, 0.83, id="holdout_7-sealed"),
+    # A third, written with them and sealed through both rounds, its misses never printed: 125/137 (91.2%), 23/30
+    # (76.7%) before them; 132/137 (96.4%), 26/30 (86.7%) after them with fenced commands read; 126/137 (92.0%),
+    # 23/30 (76.7%) with fences set aside again and the review's six readings mended.
+    pytest.param("holdout_7", 0.90, 0.73, id="holdout_7-sealed"),
 ]
 
 

@@ -164,10 +164,11 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     scores = _action_scores(scans)
-    # A sentence that asks for a change with a verb of its own decides among the changes it asks for: the words of
-    # the background ("the config was updated", "since the deploy") only weigh between those.
-    firm = {action for action in scores if any(not s.title and _asks_for(s, action, FIRM_CUE_WEIGHT) for s in scans)}
-    ranked = sorted(scores.items(), key=lambda item: (item[0] in firm, item[1]), reverse=True)
+    # When the ticket asks for one change with a verb of its own (the title counts), that change is the request:
+    # the words of the background ("the config was updated", "since the deploy") do not outweigh it. Two such
+    # changes ("scale web; we need to restart the cache too, another ticket") are weighed as usual.
+    firm = {action for action in scores if any(_asks_for(s, action, FIRM_CUE_WEIGHT) for s in scans)}
+    ranked = sorted(scores.items(), key=lambda item: (len(firm) == 1 and item[0] in firm, item[1]), reverse=True)
     action: Action | None = ranked[0][0] if ranked and ranked[0][1] >= MIN_ACTION_SCORE else None
     if action is not None and _report_score(scans) >= ranked[0][1] * _report_needs(scans, action):
         action = None  # a problem reported, no change asked for: the planner asks which change to make
@@ -175,7 +176,8 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     # The kind asked for is the request's when a sentence asks with a verb of its own ("please bounce the auth-proxy
     # pods"), or a manifest's (`Kind: DaemonSet`): a ConfigMap the background names is context.
     unmanaged = _asked_kind([s for s in scans if not s.title and (
-        s.masked.startswith("kind:") or any(_asks_for(s, a, FIRM_CUE_WEIGHT) for a in firm))] if firm else scans)
+        s.masked.startswith("kind:") or any(_asks_for(s, a, FIRM_CUE_WEIGHT) for a in firm))] if len(firm) == 1
+                            else scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
         return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
@@ -185,6 +187,7 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     readings = [focus, scans] if focus else [scans]
     software = _first(readings, lambda part: best_software(part, action))
     namespace = _first(readings, lambda part: _namespace(part, software))
+    requested_place = bool(focus) and namespace is not None and namespace == _namespace(focus, software)
     # A product named in the background ("after the rabbitmq upgrade") is not the request's workload.
     names: dict[int, str | None] = {}
 
@@ -210,7 +213,8 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
         name = namespace
     else:
-        name, namespace = _workload_and_place(scans, action, software, name, namespace)
+        name, namespace = _workload_and_place(scans, action, software, name, namespace,
+                                              requested_place=requested_place)
     tag = _first(readings, version_of) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
     if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
         image = software.image_at(tag) if tag else software.image if action is Action.DEPLOY else None
@@ -414,15 +418,17 @@ def _name(scans: list[Scan], action: Action | None, software: Software | None, n
 
 
 def _workload_and_place(scans: list[Scan], action: Action | None, software: Software | None, name: str | None,
-                        namespace: str | None) -> tuple[str | None, str | None]:
-    """The workload, named after its namespace when nothing else names it, and where the ticket places it."""
+                        namespace: str | None, *, requested_place: bool) -> tuple[str | None, str | None]:
+    """The workload, named after its namespace when nothing else names it, and where the ticket places it (unless
+    the request's own sentences name the place: "last month api in namespace team-a ...; please scale api in
+    namespace team-b")."""
     if name is None and namespace is not None:
         name = _namesake(scans, action, namespace)
         if name == namespace and (stated := _namespace(scans, software, least=NAMED_NAMESPACE_SCORE, besides=name)):
             # "change the env ... in the recommendation-api. Namespace is ml-serving": what the change is made in
             # is the workload; the place is the one the ticket names as a namespace.
             namespace = stated
-    if name is not None:
+    if name is not None and not requested_place:
         # "feedback-form lives in namespace web-staging" says where the workload is, whatever other namespace the
         # ticket names as strongly ("a runner in the qa namespace")
         namespace = _bound_namespace(scans, name) or namespace

@@ -46,21 +46,19 @@ from opsdesk.aura.software import Software, lookup, one_edit_apart
 from opsdesk.frozen import frozen
 
 ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
+POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
-FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
-SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), FENCE)
-COMMAND_LINE = re.compile(r"(?:\$\s*)?(kubectl\s+[^\n]+)$")
-MANIFEST_LINE = re.compile(r"(?:-\s+)?[\w./\"'-]+\s*:(?:\s+[^\n]*)?$|-\s+[^\n]+$|---$")
-"""A manifest's line: `key: value`, `key:`, a list item or a document break."""
-MANIFEST_FIELD = re.compile(r"(?:-\s+)?(kind|name|namespace|image)\s*:\s*[\"']?([A-Za-z0-9][\w./:@-]*)[\"']?$")
-ENV_VALUE = re.compile(r"value\s*:\s*[\"']?([^\"'\s]+)[\"']?$")
+SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), re.compile(r"```.*?(?:```|$)", re.DOTALL))
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 ENV_PAIR = re.compile(r"(?<![\w.-])([A-Z][A-Z0-9_]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)|"
                       r"\b(?:[Ss]et|[Cc]hange|[Uu]pdate|[Ss]witch)\s+(?:the\s+)?"
-                      r"(?:(?:env(?:ironment)?\s+var(?:iable)?|config(?:uration)?|setting)\s+)?([A-Z][A-Z0-9_]{2,})\s+"
+                      r"(?:(?:env(?:ironment)?\s+var(?:iable)?|config(?:uration)?|setting)\s+)?"
+                      r"([A-Z][A-Z0-9_]{2,}(?=\s+to\s)|[A-Z][A-Z0-9]*_[A-Z0-9_]+(?=\s+from\s))\s+"
                       r"(?:from\s+[^\s,;]+\s+)?to\s+([^\s,;]+)")
+"""`KEY=value`, or "set/change KEY to value" (and "from a to b" only for a KEY_WITH_UNDERSCORES: "update NGINX
+from 1.25 to 1.27" is an upgrade, not a setting)."""
 IMAGE_TOKEN = re.compile(r"(?:[a-z0-9.-]+(?::\d+)?/)*[a-z0-9][a-z0-9._-]*(?::[\w][\w.-]{0,127})?"
                          r"(?:@sha256:[a-f0-9]{64})?", re.IGNORECASE)
 NOT_IMAGE_PREFIXES = ("ns/", "namespace/", "apps/", "deployment/", "deploy/", "sts/", "statefulset/", "svc/")
@@ -111,12 +109,7 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
     trusted: list[Segment] = []
     body = description
     for block in SET_ASIDE_BLOCKS:
-        for match in block.finditer(body):
-            read = _commands_and_manifest(match.group(0)) if block is FENCE else None
-            if read is None:
-                set_aside.append(match.group(0).strip())
-            else:
-                trusted.extend(Segment(line, False) for line in read)
+        set_aside.extend(match.group(0).strip() for match in block.finditer(body))
         body = block.sub(" . ", body)
     pieces = [(TITLE_TAG.sub("", title), True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
     for text, is_title in pieces:
@@ -127,32 +120,6 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
         else:
             trusted.append(Segment(text.strip(), is_title))
     return trusted, set_aside
-
-
-def _commands_and_manifest(fenced: str) -> list[str] | None:
-    """What a code fence asks, when it is kubectl commands or manifest lines and nothing else: each command; a
-    whole manifest's first `kind`, `name` and `namespace` as form lines ("Kind: DaemonSet"), a container's `image`
-    ("Image: ghcr.io/..."), an env list's `name`/`value` pairs as `KEY=value`. None for anything else (prose in a
-    fence may talk to the agent: it is set aside, never read)."""
-    lines = fenced.strip("`").splitlines()
-    if lines and re.fullmatch(r"[\w+-]*", lines[0].strip()):
-        lines = lines[1:]  # the fence's language ("yaml", "bash") or nothing
-    lines = [line.strip() for line in lines if line.strip()]
-    if not lines or not all(COMMAND_LINE.match(line) or MANIFEST_LINE.match(line) for line in lines):
-        return None
-    read = [found.group(1) for line in lines if (found := COMMAND_LINE.match(line))]
-    whole = any(re.match(r"(?:kind|metadata)\s*:", line) for line in lines)  # else `name:` is a container's or env's
-    fields: dict[str, str] = {}
-    for index, line in enumerate(lines):
-        found = MANIFEST_FIELD.match(line)
-        if found is None:
-            continue
-        key, value = found.group(1).lower(), found.group(2)
-        if key == "name" and index + 1 < len(lines) and (pair := ENV_VALUE.match(lines[index + 1])):
-            read.append(f"{value}={pair.group(1)}")  # an env list's item
-        elif key == "image" or whole:
-            fields.setdefault(key, value)
-    return [*read, *(f"{key.capitalize()}: {value}" for key, value in fields.items())] or None
 
 
 def scan(segment: Segment) -> Scan:
@@ -217,7 +184,7 @@ def _version_evidence(before: str) -> int:
     tail = before.split()[-3:]
     if tail[-2:] == ["instead", "of"] or (tail and tail[-1] in ("replacing", "than", "over")):
         return -2  # "1.8.0 instead of 1.7.5": the one it replaces
-    if tail and tail[-1] in ("to", "version", "tag", "at", "onto", "->", "image"):
+    if tail and tail[-1] in ("to", "version", "tag", "at", "onto", "->"):
         return 2
     if any(word in ("from", "on", "currently", "was", "is") for word in tail[-2:]):
         return -2
@@ -389,11 +356,11 @@ def namespace_scores(scans: list[Scan]) -> dict[str, float]:
                 after = s.masked[match.end():match.end() + 80].split()[:1]  # the next word only: linear
                 if value in NOT_NAMESPACES or value.isdigit():
                     continue
-                described = bool(after) and (after[0] in WORKLOAD_NOUNS or after[0] in ARTICLES
+                described = bool(after) and (after[0] in WORKLOAD_NOUNS
                                              or (after[0] in NOUNS and after[0] not in TIME_WORDS))
-                if weight < 1.5 and (value in STAGES or described):
-                    # "to the web deployment", "to stale settings": what the noun is, not a place; "to warm its
-                    # cache": a verb
+                infinitive = weight <= 1.0 and bool(after) and after[0] in POSSESSIVES  # "to warm its cache"
+                if weight < 1.5 and (value in STAGES or described or infinitive):
+                    # "to the web deployment", "to stale settings": what the noun is, not a place
                     continue
                 scores[value] = max(scores[value], weight) + (0.1 if weight >= 1.5 else 0.0)
     return dict(scores)
@@ -409,8 +376,8 @@ _REPLICA_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple((re.compile
     (rf"\bscal\w*\b[^.;]{{0,40}}?\bto\s+{NUMBER}(?!\w|\.\d)", 2.5),
     (rf"\b(?:to|up\s+to|down\s+to)\s+{NUMBER}(?!\w|\.\d|%)", 1.0),
     (rf"(?<![\w.-]){NUMBER}\s+(?:would|should|will)\s+be\s+(?:enough|plenty|sufficient)\b", 2.5),
-    (rf"(?<![\w.-]){NUMBER}\s+in\s+total\b|\b(?:a\s+)?total\s+of\s+{NUMBER}(?!\w|\.\d|%)", 2.0),  # "more replicas,
-    # we need 5 in total": the count, not how many more
+    (rf"(?<![\w.-]){NUMBER}\s+in\s+total\b", 1.0),  # "more replicas, we need 5 in total": the count, not how many
+    (rf"\btotal\s+of\s+{NUMBER}(?!\w|\.\d|%)", 1.0),  # more; after "up to 6" in the same ticket (the first wins)
 ))
 
 
