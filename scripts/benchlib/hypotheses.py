@@ -27,7 +27,7 @@ from scripts.benchlib import labelled_sets
 from scripts.benchlib.table import Cell, render
 
 SETS = labelled_sets("hypotheses")
-TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET = SETS
+TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET, FRESH_SET = SETS
 BINS = 5
 ROUNDS = 5
 HEADERS = ["set", "cases", "top-1", "top-3", "mean top-1 confidence", "ECE (5 bins)", "Brier",

@@ -24,7 +24,7 @@ from scripts.benchlib import labelled_sets
 
 BASE = "/response"
 SETS = labelled_sets("response_analysis")
-TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET = SETS
+TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, HOLDOUT_SET, SEALED_SET, FRESH_SET = SETS
 STATUSES = ("open", "investigating", "identified", "monitoring", "resolved", "closed")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 READ_REQUESTS = (
