@@ -173,8 +173,8 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     if action is not None and _report_score(scans) >= ranked[0][1] * _report_needs(scans, action):
         action = None  # a problem reported, no change asked for: the planner asks which change to make
     action = action_asked or action
-    # The kind asked for is the request's when a sentence asks with a verb of its own ("please bounce the auth-proxy
-    # pods"), or a manifest's (`Kind: DaemonSet`): a ConfigMap the background names is context.
+    # The kind asked for is the request's when one sentence asks with a verb of its own ("please bounce the
+    # auth-proxy pods"), or a ticket form's `Kind: DaemonSet` line: a ConfigMap the background names is context.
     unmanaged = _asked_kind([s for s in scans if not s.title and (
         s.masked.startswith("kind:") or any(_asks_for(s, a, FIRM_CUE_WEIGHT) for a in firm))] if len(firm) == 1
                             else scans)
