@@ -7,25 +7,27 @@ from typing import Any
 
 import pytest
 
-from opsdesk.ai.offline import (
+from opsdesk.ai.answer_evidence import (
     CONCEPT_WEIGHTS,
     COVERAGE_PRIOR,
-    FILLER_WORDS,
     NEUTRAL_RELEVANCE,
-    UNSURE_MARK,
     Confidence,
     Evidence,
+    covers,
+    question_concepts,
+    text_words,
+)
+from opsdesk.ai.offline import (
+    FILLER_WORDS,
+    UNSURE_MARK,
     Intent,
     OfflineDocsProvider,
     Selection,
     compose_answer,
-    covers,
     intent_of,
     keywords,
     named_plane,
-    question_concepts,
     search_query,
-    text_words,
 )
 from opsdesk.ai.provider import (
     ChatMessage,

@@ -18,20 +18,21 @@ from typing import Any, TypeVar
 
 from opsdesk.aura.answers import parse_answer
 from opsdesk.aura.intent_scan import (
-    DNS_LABEL,
-    NAME,
     Scan,
     best_software,
-    name_candidates,
-    namespace_scores,
-    port_of,
-    product_is_object,
-    replicas_of,
-    resources_of,
     scan,
     segments,
-    version_of,
 )
+from opsdesk.aura.intent_target import (
+    kind_named,
+    kind_of,
+    name_from_image,
+    name_of,
+    namespace_of,
+    service_type_of,
+    workload_and_place,
+)
+from opsdesk.aura.intent_values import port_of, replicas_of, resources_of, version_of
 from opsdesk.aura.intent_words import (
     ACTED_ON,
     ASKING,
@@ -49,7 +50,6 @@ from opsdesk.aura.intent_words import (
     NAMESPACE_PLACE_BEFORE,
     NAMESPACE_WORDS,
     NEGATED,
-    NOT_NAMESPACES,
     ORDER_START,
     REPORT_CUES,
     REPORT_OVER_FIRM,
@@ -77,13 +77,6 @@ __all__ = ["Action", "WorkRequest", "read_ticket"]
 
 T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
-MIN_NAME_SCORE = 2.0
-OBJECT_OVER_PRODUCT_SCORE = 3.5
-"""A change to a running workload names it, with this much evidence (the object of the verb, hyphenated, in the
-title...), before a product the ticket mentions; a deploy names the product ("deploy redis")."""
-MIN_NAMESPACE_SCORE = 1.0
-NAMED_NAMESPACE_SCORE = 3.0
-"""A namespace the ticket names as one ("namespace is X", "the X namespace", "-n X"), not a place it may be ("in X")."""
 WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
 
 
@@ -180,27 +173,27 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
                             else scans)
     if unmanaged is not None:
         # Nothing the agent writes would do what the ticket asks: any action read would be another change.
-        return WorkRequest(action=None, namespace=_namespace(scans, None), unmanaged=unmanaged,
+        return WorkRequest(action=None, namespace=namespace_of(scans, None), unmanaged=unmanaged,
                            set_aside=tuple(set_aside))
     # The request's own sentences first, then the whole ticket for what they leave open.
     focus = [s for s in scans if not s.title and _asks_for(s, action)] if action is not None else []
     readings = [focus, scans] if focus else [scans]
     software = _first(readings, lambda part: best_software(part, action))
-    namespace = _first(readings, lambda part: _namespace(part, software))
-    requested_place = bool(focus) and namespace is not None and namespace == _namespace(focus, software)
+    namespace = _first(readings, lambda part: namespace_of(part, software))
+    requested_place = bool(focus) and namespace is not None and namespace == namespace_of(focus, software)
     # A product named in the background ("after the rabbitmq upgrade") is not the request's workload.
     names: dict[int, str | None] = {}
 
     def name_in(index: int) -> str | None:
         if index not in names:
             part = readings[index]
-            names[index] = _name(part, action, best_software(part, action), namespace)
+            names[index] = name_of(part, action, best_software(part, action), namespace)
         return names[index]
 
     name = next((found for index in range(len(readings)) if (found := name_in(index)) is not None), None)
     image = _first(readings, lambda part: next((image for s in part for image in s.images), None))
     if name is None and image is not None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
-        name = _name_from_image(image)
+        name = name_from_image(image)
     # A namespace the request acts on, whatever the background names: read where a namespace is first mentioned
     # (an image to run is a deploy, whatever namespace is named).
     told = next((index for index, part in enumerate(readings)
@@ -213,7 +206,7 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     if action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE):
         name = namespace
     else:
-        name, namespace = _workload_and_place(scans, action, software, name, namespace,
+        name, namespace = workload_and_place(scans, action, software, name, namespace,
                                               requested_place=requested_place)
     tag = _first(readings, version_of) if action in (Action.DEPLOY, Action.UPDATE_IMAGE) and image is None else None
     if software is not None and image is None and action in (Action.DEPLOY, Action.UPDATE_IMAGE):
@@ -233,10 +226,10 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else 0.0
     return WorkRequest(
         action=action, name=name, namespace=namespace,
-        kind=_kind_of(name, text) or _kind(request_text, workload_software, action),
+        kind=kind_named(name, text) or kind_of(request_text, workload_software, action),
         image=image, tag=tag, replicas=replicas,
         port=port_of(request) or (workload_software.port if workload_software else None), env=env,
-        resources=resources_of(scans), service_type=_service_type(text),
+        resources=resources_of(scans), service_type=service_type_of(text),
         software=software.name if software else None,
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
                                                                                    text)),
@@ -388,101 +381,3 @@ def _opens_an_order(text: str, found: re.Match[str], start: re.Pattern[str] = SE
 def _report_score(scans: list[Scan]) -> float:
     return sum((TITLE_WEIGHT if s.title else 1.0) * sum(w * len(cue.findall(s.masked)) for cue, w in REPORT_CUES)
                for s in scans)
-
-
-def _namespace(scans: list[Scan], software: Software | None, least: float = MIN_NAMESPACE_SCORE,
-               besides: str | None = None) -> str | None:
-    scores = namespace_scores(scans)
-    for word in list(scores):
-        if lookup(word) is not None or (software and word == software.name) or word == besides:
-            del scores[word]  # "moved to redis": a product, not a place
-    if not scores:
-        return None
-    best, score = max(scores.items(), key=lambda item: item[1])
-    return best if score >= least else None
-
-
-def _name(scans: list[Scan], action: Action | None, software: Software | None, namespace: str | None) -> str | None:
-    candidates = name_candidates(scans, action, exclude={namespace} if namespace else set())
-    named = [c for c in candidates if c.named]
-    if named:
-        return max(named, key=lambda c: c.score).word
-    best = max(candidates, key=lambda c: c.score, default=None)
-    if (action is not Action.DEPLOY and best is not None and best.score >= OBJECT_OVER_PRODUCT_SCORE
-            and not (software is not None and product_is_object(scans, action, software))):
-        return best.word  # "expose metrics-gateway so prometheus can scrape it": the workload, not the product
-    if software is not None:
-        return software.name
-    best = max(candidates, key=lambda c: c.score, default=None)
-    return best.word if best is not None and best.score >= MIN_NAME_SCORE else None
-
-
-def _workload_and_place(scans: list[Scan], action: Action | None, software: Software | None, name: str | None,
-                        namespace: str | None, *, requested_place: bool) -> tuple[str | None, str | None]:
-    """The workload, named after its namespace when nothing else names it, and where the ticket places it (unless
-    the request's own sentences name the place: "last month api in namespace team-a ...; please scale api in
-    namespace team-b")."""
-    if name is None and namespace is not None:
-        name = _namesake(scans, action, namespace)
-        if name == namespace and (stated := _namespace(scans, software, least=NAMED_NAMESPACE_SCORE, besides=name)):
-            # "change the env ... in the recommendation-api. Namespace is ml-serving": what the change is made in
-            # is the workload; the place is the one the ticket names as a namespace.
-            namespace = stated
-    if name is not None and not requested_place:
-        # "feedback-form lives in namespace web-staging" says where the workload is, whatever other namespace the
-        # ticket names as strongly ("a runner in the qa namespace")
-        namespace = _bound_namespace(scans, name) or namespace
-    return name, namespace
-
-
-def _bound_namespace(scans: list[Scan], name: str) -> str | None:
-    """The namespace a sentence places the workload in with its name right before it ("api in ns shop", "api lives
-    in namespace shop", "api (namespace: shop)", "api in the shop namespace")."""
-    bound = re.compile(rf"(?<![\w-]){re.escape(name)}[`'\"]?\s+(?:(?:lives|runs|is|sits|running|deployed)\s+)?"
-                       rf"(?:\(\s*)?(?:(?:in|from)\s+(?:the\s+)?(?:ns|namespace)\s*[:=]?\s*[`'\"]?{NAME}|"
-                       rf"(?:in|from)\s+(?:the\s+)?[`'\"]?{NAME}[`'\"]?\s+(?:ns|namespace)\b|(?:ns|namespace)\s*[:=]\s*{NAME})")
-    for s in scans:
-        if (found := bound.search(s.masked)) is not None:
-            place = next(group for group in found.groups() if group)
-            if place not in NOT_NAMESPACES:
-                return place
-    return None
-
-
-def _namesake(scans: list[Scan], action: Action | None, namespace: str | None) -> str | None:
-    """A workload named like its namespace ("bump orders to 3 pods (orders namespace)"), on evidence of its own."""
-    same = [c for c in name_candidates(scans, action, exclude=set()) if c.word == namespace]
-    return namespace if same and same[0].score >= MIN_NAME_SCORE else None
-
-
-def _name_from_image(image: str) -> str | None:
-    last = image.split("@", maxsplit=1)[0].rsplit("/", 1)[-1].split(":", maxsplit=1)[0].lower()
-    return last if DNS_LABEL.fullmatch(last) else None
-
-
-def _kind_of(name: str | None, text: str) -> str | None:
-    """The kind the ticket gives the workload by its name anywhere ("the mongo-test statefulset", "deployment/api")."""
-    if not name:
-        return None
-    escaped = re.escape(name)
-    for kind, noun, prefix in (("StatefulSet", r"statefulsets?|sts", r"statefulsets?|sts"),
-                               ("Deployment", r"deployments?", r"deployments?|deploy(?=/)")):
-        if re.search(rf"(?<![\w-]){escaped}\s+(?:{noun})\b|\b(?:{prefix})(?:\s+|/){escaped}(?![\w-])", text):
-            return kind  # "the mongo-test statefulset", "deployment api", "deploy/api"; not the verb "deploy redis"
-    return None
-
-
-def _kind(text: str, software: Software | None, action: Action | None) -> str:
-    if re.search(r"\b(?:statefulsets?|sts|stateful)\b", text):
-        return "StatefulSet"
-    if re.search(r"\bdeployments?\b", text):
-        return "Deployment"
-    if software is not None:
-        return "StatefulSet" if software.stateful else "Deployment"
-    return "StatefulSet" if action is Action.DEPLOY and re.search(r"\b(?:database|db)\b", text) else "Deployment"
-
-
-def _service_type(text: str) -> str:
-    if re.search(r"\b(?:load\s*-?balancer|public(?:ly)?|internet|external(?:ly)?|outside)\b", text):
-        return "LoadBalancer"
-    return "NodePort" if re.search(r"\bnode\s*-?port\b", text) else "ClusterIP"
