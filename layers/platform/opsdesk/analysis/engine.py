@@ -30,11 +30,10 @@ shrinks with the number of signals the hypothesis rests on. The weights are data
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from opsdesk.analysis.catalogue import CATALOGUE, PRODUCES, CauseEntry
+from opsdesk.analysis.catalogue import CATALOGUE, PRODUCES
 from opsdesk.analysis.evidence import (
     CAUSE_CLASSES,
     AlertEvidence,
@@ -47,7 +46,6 @@ from opsdesk.analysis.observations import observation_signals, reported_changes
 from opsdesk.analysis.text import (
     BY_CAUSE,
     MAX_QUOTE,
-    MAX_QUOTED_TERMS,
     TEXT_MENTIONS,
     Signal,
     ago,
@@ -67,7 +65,7 @@ from opsdesk.analysis.text import (
     terms_of,
     tokenize,
 )
-from opsdesk.analysis.vocabulary import ALERT_LABELS, DEFAULT_SYMPTOM, SYMPTOMS
+from opsdesk.analysis.vocabulary import ALERT_LABELS
 from opsdesk.analysis.weights import (
     ALERT_AFTER_HALF_LIFE,
     ALERT_FADE_MINUTES,
@@ -100,6 +98,7 @@ from opsdesk.analysis.weights import (
     TITLE_FACTOR,
     ConfidenceScale,
 )
+from opsdesk.analysis.wording import claim_for, evidence_sentences, symptom_of
 from opsdesk.frozen import frozen
 
 
@@ -328,41 +327,6 @@ def interval(confidence: float, signal_count: int) -> tuple[float, float]:
     centre = (confidence + z2 / (2 * n)) / (1 + z2 / n)
     half = INTERVAL_Z * math.sqrt(confidence * (1 - confidence) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return max(0.0, min(confidence, centre - half)), min(1.0, max(confidence, centre + half))
-
-
-_SYMPTOMS = tuple((phrase, re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z0-9])"))
-                  for phrase, words in SYMPTOMS)
-
-
-def symptom_of(title: str, description: str) -> str:
-    for text in (title, description):
-        lowered = text.lower()
-        for phrase, pattern in _SYMPTOMS:
-            if pattern.search(lowered):
-                return phrase
-    return DEFAULT_SYMPTOM
-
-
-def claim_for(entry: CauseEntry, support: list[Signal], service: str, symptom: str) -> str:
-    carrier = next((s for s in support if s.group == "change"), None)
-    if entry.change_claim and carrier is not None:
-        return entry.change_claim.format(change=carrier.item, symptom=symptom)
-    claim = entry.claim.format(service=service, symptom=symptom)
-    cited = [s.item for s in support if s.item][:2]
-    return f"{claim} ({', '.join(cited)})" if cited else claim
-
-
-def evidence_sentences(signals: list[Signal]) -> tuple[str, ...]:
-    """The signals' sentences in order, the text's terms quoted together in one sentence (where the strongest
-    stands)."""
-    quotes = [s.sentence.removeprefix(TEXT_MENTIONS) for s in signals if s.sentence.startswith(TEXT_MENTIONS)]
-    sentences: list[str] = []
-    for signal in signals:
-        if not signal.sentence.startswith(TEXT_MENTIONS):
-            sentences.append(signal.sentence)
-        elif signal.sentence.removeprefix(TEXT_MENTIONS) == quotes[0]:
-            sentences.append(TEXT_MENTIONS + ", ".join(quotes[:MAX_QUOTED_TERMS]))
-    return tuple(dict.fromkeys(sentences))
 
 
 @frozen
