@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import field, replace
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
 
-from opsdesk.aura.answers import parse_answer
+from opsdesk.aura.intent_fences import readable_blocks
 from opsdesk.aura.intent_scan import (
     Scan,
+    Segment,
     best_software,
     scan,
     segments,
@@ -70,92 +71,64 @@ from opsdesk.aura.intent_words import (
     unmanaged_kind,
 )
 from opsdesk.aura.policy import is_production
-from opsdesk.aura.software import BY_SPELLING, Software, lookup
-from opsdesk.frozen import frozen
+from opsdesk.aura.software import lookup
+from opsdesk.aura.work_request import WorkRequest
 
 __all__ = ["Action", "WorkRequest", "read_ticket"]
 
 T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
-WORKLOAD_ACTIONS = frozenset(Action) - {Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE}
-
-
-@frozen
-class WorkRequest:
-    action: Action | None
-    name: str | None = None
-    namespace: str | None = None
-    kind: str = "Deployment"
-    image: str | None = None
-    tag: str | None = None
-    """A new version when the ticket gives only that ("to 1.8.0"): the workload's image keeps its repository."""
-    replicas: int | None = None
-    port: int | None = None
-    env: Mapping[str, str] = field(default_factory=dict)
-    resources: Mapping[str, str] = field(default_factory=dict)
-    """`cpu`, `memory` (requests) and `storage` (a StatefulSet's volume)."""
-    service_type: str = "ClusterIP"
-    software: str | None = None
-    production: bool = False
-    set_aside: tuple[str, ...] = ()
-    """Text that read as instructions to the agent and was not taken as the request."""
-    confidence: float = 0.0
-    unmanaged: str | None = None
-    """A Kubernetes kind the ticket asks for that the agent does not write (`ConfigMap`): no action is read, so
-    the plan has no step and says why."""
-
-    @property
-    def product(self) -> Software | None:
-        return BY_SPELLING.get(self.software) if self.software else None
-
-    def open_choices(self) -> tuple[str, ...]:
-        """What the work needs that the ticket left open, by answer key."""
-        if self.action is None:
-            return ()
-        wanted: list[tuple[str, object]] = [("namespace", self.namespace)]
-        if self.action in WORKLOAD_ACTIONS:
-            wanted.insert(0, ("name", self.name))
-        if self.action is Action.DEPLOY:
-            wanted += [("image", self.image), ("replicas", self.replicas)]
-        elif self.action is Action.SCALE:
-            wanted.append(("replicas", self.replicas))
-        elif self.action is Action.UPDATE_IMAGE:
-            wanted.append(("image", self.image or self.tag))
-        elif self.action is Action.UPDATE_CONFIG:
-            wanted.append(("config", self.env or None))
-        return tuple(key for key, value in wanted if value is None)
-
-    def with_answers(self, answers: Mapping[str, str]) -> WorkRequest:
-        """The request with the choices people made filled in (answers that do not parse are left open)."""
-        request = self
-        for key, text in answers.items():
-            value = parse_answer(key, text)
-            if value is not None:
-                request = request.with_choice(key, value)
-        return request
-
-    def with_choice(self, key: str, value: str) -> WorkRequest:
-        """The request with one choice made (`value` as parse_answer gives it)."""
-        if key == "namespace":
-            is_namespace_action = self.action in (Action.CREATE_NAMESPACE, Action.DELETE_NAMESPACE)
-            return replace(self, namespace=value, name=value if is_namespace_action else self.name,
-                           production=self.production or is_production(value))
-        whole_image = ":" in value or "/" in value  # else a version of the image the workload runs
-        changes: dict[str, dict[str, Any]] = {
-            "name": {"name": value},
-            "replicas": {"replicas": int(value) if value.isdigit() else None},
-            "port": {"port": int(value) if value.isdigit() else None},
-            "image": {"image": value if whole_image else None, "tag": None if whole_image else value},
-            "config": {"env": {**self.env, **dict(pair.split("=", 1) for pair in value.split(",") if "=" in pair)}},
-        }
-        return replace(self, **changes[key]) if key in changes else self
-
-
+KIND_IN_CODE = re.compile(r"^New (?:deployment|statefulset):|\b(?:statefulsets?|sts|deployments?|deploy)/")
+"""A code line that names the workload's kind: a manifest's, or kubectl's `sts/ledger`."""
 def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
     """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
-    which the ticket's workload, namespace and the rest are then read for."""
+    which the ticket's workload, namespace and the rest are then read for.
+
+    The prose decides; a code fence the ticket asks to run or apply (opsdesk.aura.intent_fences) is read only for
+    what the prose leaves open: the change itself when the prose names none ("please run this for us:"), else the
+    workload, namespace, image, replicas and settings it does not say."""
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
+    request = _read(scans, set_aside, action_asked)
+    blocks = readable_blocks(title, description)
+    if not blocks or request.unmanaged is not None:
+        return request
+    read_from_code = tuple(line for block in blocks for line in block.lines)
+    kept_aside = [text for text in set_aside if text not in {block.text for block in blocks}]
+    fenced = [scan(Segment(line, False)) for line in read_from_code]
+    if request.action is None:
+        with_code = _read(scans + fenced, kept_aside, action_asked)
+        if with_code.action is None and with_code.unmanaged is None:
+            return request
+        return replace(with_code, read_from_code=read_from_code)
+    body = " ".join(s.masked for s in scans if not s.title)
+    code_alone = _read(fenced, [], request.action)
+    return replace(_filled(request, code_alone, read_from_code, body), set_aside=tuple(kept_aside),
+                   read_from_code=read_from_code)
+
+
+def _filled(prose: WorkRequest, with_code: WorkRequest, code: tuple[str, ...], body: str) -> WorkRequest:
+    """The prose's reading, with what it leaves open taken from the code's reading. A workload the code names as
+    one (`deployment/checkout`) is the request's unless the description's prose names its own: a title's word
+    ("Restart needed") is weaker evidence than the command the ticket asks to run."""
+    namespace = prose.namespace or with_code.namespace
+    names_kind = any(KIND_IN_CODE.search(line) for line in code)
+    named_in_code = with_code.name is not None and any(
+        re.search(rf"(?:/|: ){re.escape(with_code.name)}(?![\w-])", line) for line in code)
+    prose_names_it = prose.name is not None and re.search(rf"(?<![\w-]){re.escape(prose.name)}(?![\w-])", body)
+    name = prose.name if prose_names_it or not named_in_code else with_code.name
+    return replace(
+        prose, name=name or with_code.name, namespace=namespace,
+        kind=with_code.kind if names_kind and not prose.name else prose.kind,
+        image=prose.image or (with_code.image if prose.tag is None else None),
+        tag=prose.tag or (with_code.tag if prose.image is None and with_code.image is None else None),
+        replicas=prose.replicas if prose.replicas is not None else with_code.replicas,
+        port=prose.port or with_code.port, env={**with_code.env, **prose.env},
+        resources={**with_code.resources, **prose.resources}, software=prose.software or with_code.software,
+        production=prose.production or bool(namespace and is_production(namespace)))
+
+
+def _read(scans: list[Scan], set_aside: list[str], action_asked: Action | None) -> WorkRequest:
     scores = _action_scores(scans)
     # When the ticket asks for one change with a verb of its own (the title counts), that change is the request:
     # the words of the background ("the config was updated", "since the deploy") do not outweigh it. Two such

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from opsdesk.aura.intent import Action, WorkRequest
+from opsdesk.aura.intent_words import Action
 from opsdesk.aura.manifests import (
     PLACEHOLDER,
     WorkloadSpec,
@@ -35,6 +35,7 @@ from opsdesk.aura.manifests import (
 )
 from opsdesk.aura.records import PlanStep
 from opsdesk.aura.tools import MANIFEST_ROOT, working_branch
+from opsdesk.aura.work_request import WorkRequest
 from opsdesk.frozen import frozen
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from opsdesk.aura.intent import Action, WorkRequest, read_ticket
+from opsdesk.aura.intent import Action, read_ticket
 from opsdesk.aura.plan_steps import DraftStep, Role, draft_steps
 from opsdesk.aura.records import Plan
+from opsdesk.aura.work_request import WorkRequest
 
 __all__ = ["build_plan", "describe", "read_ticket", "risks_of"]
 
@@ -66,6 +67,8 @@ def describe(request: WorkRequest) -> str:
     text = "Read the ticket as: " + "; ".join(read) + "."
     if request.open_choices():
         text += " Open, to ask: " + ", ".join(request.open_choices()) + "."
+    if request.read_from_code:
+        text += " Read from a code block the ticket asks to carry out: " + "; ".join(request.read_from_code)[:300] + "."
     if request.set_aside:
         text += f" Set aside {len(request.set_aside)} passage(s) addressed to the agent, not read as the request."
     return text
@@ -108,6 +111,9 @@ def risks_of(request: WorkRequest, drafts: list[DraftStep]) -> list[str]:
     if request.open_choices():
         risks.append("the ticket leaves open: " + ", ".join(request.open_choices()) + " (the agent asks first)")
     risks.extend(_action_risks(request, name, namespace))
+    if request.read_from_code:
+        risks.append("part of the request was read from a code block the ticket asks to carry out; check it: "
+                     + "; ".join(request.read_from_code)[:160])
     if request.set_aside:
         risks.append("the ticket holds text addressed to the agent; it was ignored: " + request.set_aside[0][:120])
     if request.confidence < LOW_CONFIDENCE:

@@ -25,7 +25,8 @@ from opsdesk.aura.records import Plan
 from opsdesk.aura.tools import TOOLS
 
 if TYPE_CHECKING:  # the reader loads with a ticket's first plan (plan), not with the agent
-    from opsdesk.aura.intent import Action, WorkRequest
+    from opsdesk.aura.intent_words import Action
+    from opsdesk.aura.work_request import WorkRequest
 
     class Reader(Protocol):
         def __call__(self, title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest: ...
@@ -113,7 +114,7 @@ def _what_to_change(brief: TicketBrief, answers: Mapping[str, str], read: Reader
         replicas=asked.replicas if asked.replicas is not None else there.replicas,
         env={**there.env, **asked.env},
         production=asked.production or (asked.namespace is None and there.production),
-        set_aside=(*there.set_aside, *asked.set_aside))
+        set_aside=(*there.set_aside, *asked.set_aside), read_from_code=there.read_from_code)
 
 
 def _ticket_prompt(brief: TicketBrief, answers: Mapping[str, str], denied: tuple[str, ...]) -> str:
