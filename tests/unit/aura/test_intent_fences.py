@@ -27,6 +27,17 @@ def test_a_command_the_ticket_asks_to_run_is_the_request_and_is_named() -> None:
     assert request.set_aside == ()
 
 
+@pytest.mark.parametrize("lead", [
+    "Please run this for us:",
+    "Could you please apply the following?",  # a polite request, not a question
+    "can someone with access do this, I don't have prod rights yet:",  # the negation is not about running it
+    "Run the following",
+])
+def test_a_fence_the_ticket_asks_to_carry_out_is_read(lead: str) -> None:
+    request = read_ticket("Ledger", f"{lead}\n" + fenced("kubectl scale deploy/ledger --replicas=5 -n fin"))
+    assert (request.action, request.name, request.replicas) == (Action.SCALE, "ledger", 5)
+
+
 def test_a_manifest_to_apply_deploys_its_workload_with_its_fields() -> None:
     manifest = fenced("apiVersion: apps/v1", "kind: StatefulSet", "metadata:", "  name: ledger-db",
                       "  namespace: finance", "spec:", "  replicas: 3", "  template:", "    spec:", "      containers:",

@@ -123,8 +123,14 @@ FRESH_SET_FLOORS = [
     pytest.param("holdout_6", 0.97, 0.93, id="holdout_6"),
     # A third, written with them and sealed through both rounds, its misses never printed: 125/137 (91.2%), 23/30
     # (76.7%) before them; 132/137 (96.4%), 26/30 (86.7%) after them with fenced commands read; 126/137 (92.0%),
-    # 23/30 (76.7%) with fences set aside again and the review's six readings mended.
+    # 23/30 (76.7%) with fences set aside again and the review's six readings mended; 127/137 (92.7%), 24/30 (80.0%)
+    # with the fences a ticket asks to carry out read.
     pytest.param("holdout_7", 0.90, 0.73, id="holdout_7-sealed"),
+    # Written later that day by a helper who had read neither the reader nor a set, 17 of its 30 tickets with code
+    # fences (commands and manifests asked for, logs and history beside a request, fenced text addressed to the
+    # agent); sealed, its misses never printed: 113/141 (80.1%), 14/30 (46.7%) with every fence set aside; 127/141
+    # (90.1%), 21/30 (70.0%) with the fences a ticket asks to carry out read (opsdesk.aura.intent_fences).
+    pytest.param("holdout_8", 0.88, 0.66, id="holdout_8-sealed"),
 ]
 
 

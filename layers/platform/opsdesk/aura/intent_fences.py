@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from opsdesk.aura.intent_words import INJECTION, REQUEST_SENTENCE, TITLE_TAG
+from opsdesk.aura.intent_words import ASKING, INJECTION, REQUEST_SENTENCE, TITLE_TAG
 from opsdesk.frozen import frozen
 
 FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
@@ -82,7 +82,7 @@ def _last_sentence(text: str) -> str:
 
 def _asks_to_carry_out(lead: str) -> bool:
     lowered = lead.lower().strip()
-    if not lowered or lowered.endswith("?") or INJECTION.search(lowered):
+    if not lowered or ASKING.match(lowered) or INJECTION.search(lowered):  # "is it safe to run this?"; not "can you"
         return False
     if NOT_CARRIED_OUT.search(lowered) or NEGATED_ORDER.search(lowered):
         return False
