@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from opsdesk.aura.intent_fences import readable_blocks
+from opsdesk.aura.intent_fences import CodeRequest, asked_code, plain
 from opsdesk.aura.intent_scan import (
     Scan,
-    Segment,
     best_software,
     scan,
     segments,
@@ -78,8 +77,6 @@ __all__ = ["Action", "WorkRequest", "read_ticket"]
 
 T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
-KIND_IN_CODE = re.compile(r"^New (?:deployment|statefulset):|\b(?:statefulsets?|sts|deployments?|deploy)/")
-"""A code line that names the workload's kind: a manifest's, or kubectl's `sts/ledger`."""
 def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
     """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
     which the ticket's workload, namespace and the rest are then read for.
@@ -90,42 +87,48 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     request = _read(scans, set_aside, action_asked)
-    blocks = readable_blocks(title, description)
-    if not blocks or request.unmanaged is not None:
+    code, read_blocks = asked_code(title, description)
+    if code is None or (request.unmanaged is not None and code.unmanaged is None):
         return request
-    read_from_code = tuple(line for block in blocks for line in block.lines)
-    kept_aside = [text for text in set_aside if text not in {block.text for block in blocks}]
-    fenced = [scan(Segment(line, False)) for line in read_from_code]
-    if request.action is None:
-        with_code = _read(scans + fenced, kept_aside, action_asked)
-        if with_code.action is None and with_code.unmanaged is None:
-            return request
-        return replace(with_code, read_from_code=read_from_code)
+    action = action_asked or request.action
+    if action is not None and code.action is not None and code.action is not action:
+        return request  # the code makes another change than the one asked for: it stays set aside
+    kept_aside = [text for text in set_aside if plain(text).strip() not in read_blocks]
+    shown = code.shown
+    if code.unmanaged is not None:  # the command names the kind it acts on: more telling than the prose's words
+        return replace(request, action=None, unmanaged=code.unmanaged, namespace=code.namespace or request.namespace,
+                       set_aside=tuple(kept_aside), read_from_code=shown)
+    if action is None:
+        if code.action is None:
+            return request  # a fragment (an image to set) with no change named
+        action = code.action
+        prose = _read(scans, kept_aside, action)
+    else:
+        prose = replace(request, set_aside=tuple(kept_aside))
     body = " ".join(s.masked for s in scans if not s.title)
-    code_alone = _read(fenced, [], request.action)
-    return replace(_filled(request, code_alone, read_from_code, body), set_aside=tuple(kept_aside),
-                   read_from_code=read_from_code)
+    versions = {version for s in scans for version, _ in s.versions}
+    if code.image is not None and versions and code.image.rsplit(":", 1)[-1].removeprefix("v") not in {
+            v.removeprefix("v") for v in versions}:
+        code = replace(code, image=None)  # the prose names another version than the code's image: asked, not guessed
+    return replace(_filled(prose, code, body), action=action, read_from_code=shown)
 
 
-def _filled(prose: WorkRequest, with_code: WorkRequest, code: tuple[str, ...], body: str) -> WorkRequest:
-    """The prose's reading, with what it leaves open taken from the code's reading. A workload the code names as
-    one (`deployment/checkout`) is the request's unless the description's prose names its own: a title's word
-    ("Restart needed") is weaker evidence than the command the ticket asks to run."""
-    namespace = prose.namespace or with_code.namespace
-    names_kind = any(KIND_IN_CODE.search(line) for line in code)
-    named_in_code = with_code.name is not None and any(
-        re.search(rf"(?:/|: ){re.escape(with_code.name)}(?![\w-])", line) for line in code)
-    prose_names_it = prose.name is not None and re.search(rf"(?<![\w-]){re.escape(prose.name)}(?![\w-])", body)
-    name = prose.name if prose_names_it or not named_in_code else with_code.name
+def _filled(prose: WorkRequest, code: CodeRequest, body: str) -> WorkRequest:
+    """The prose's reading, with what it leaves open taken from the code. The workload the code names is the
+    request's unless the description's prose names another and not it: a title's word ("Restart needed") is weaker
+    evidence than the command the ticket asks to run. What the prose states (a version, a count, settings) stands
+    whole."""
+    def said(word: str | None) -> bool:
+        return word is not None and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body) is not None
+
+    name = code.name if code.name is not None and (said(code.name) or not said(prose.name)) else prose.name
+    namespace = prose.namespace or code.namespace
     return replace(
-        prose, name=name or with_code.name, namespace=namespace,
-        kind=with_code.kind if names_kind and not prose.name else prose.kind,
-        image=prose.image or (with_code.image if prose.tag is None else None),
-        tag=prose.tag or (with_code.tag if prose.image is None and with_code.image is None else None),
-        replicas=prose.replicas if prose.replicas is not None else with_code.replicas,
-        port=prose.port or with_code.port, env={**with_code.env, **prose.env},
-        resources={**with_code.resources, **prose.resources}, software=prose.software or with_code.software,
-        production=prose.production or bool(namespace and is_production(namespace)))
+        prose, name=name, namespace=namespace,
+        kind=code.kind if code.kind and name == code.name else prose.kind,
+        image=prose.image or (code.image if prose.tag is None else None), tag=prose.tag,
+        replicas=prose.replicas if prose.replicas is not None else code.replicas,
+        env=prose.env or code.env, production=prose.production or bool(namespace and is_production(namespace)))
 
 
 def _read(scans: list[Scan], set_aside: list[str], action_asked: Action | None) -> WorkRequest:

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from opsdesk.aura.intent_fences import code_spans
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
     CUE_SPELLINGS,
@@ -44,7 +45,7 @@ POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
 DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
-SET_ASIDE_BLOCKS = (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), re.compile(r"```.*?(?:```|$)", re.DOTALL))
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 ENV_PAIR = re.compile(r"(?<![\w.-])([A-Z][A-Z0-9_]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)|"
                       r"\b(?:[Ss]et|[Cc]hange|[Uu]pdate|[Ss]witch)\s+(?:the\s+)?"
@@ -97,14 +98,17 @@ class Candidate:
 
 
 def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
-    """The ticket's sentences, and apart from them the ones that talk to the agent (HTML comments, code
-    fences, "ignore previous instructions ...")."""
+    """The ticket's sentences, and apart from them the ones that talk to the agent (HTML comments, "ignore
+    previous instructions ...") and its code (fences, kubectl lines)."""
     set_aside: list[str] = []
     trusted: list[Segment] = []
     body = description
-    for block in SET_ASIDE_BLOCKS:
-        set_aside.extend(match.group(0).strip() for match in block.finditer(body))
-        body = block.sub(" . ", body)
+    set_aside.extend(match.group(0).strip() for match in HTML_COMMENT.finditer(body))
+    body = HTML_COMMENT.sub(" . ", body)
+    spans = code_spans(body)  # fences and kubectl lines: read, if asked for, by opsdesk.aura.intent_fences
+    set_aside.extend(body[start:end].strip() for start, end in spans)
+    for start, end in reversed(spans):
+        body = body[:start] + " . " + body[end:]
     pieces = [(TITLE_TAG.sub("", title), True)] + [(piece, False) for piece in SENTENCE_BREAK.split(body)]
     for text, is_title in pieces:
         if not text.strip().strip("."):

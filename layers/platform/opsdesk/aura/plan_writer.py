@@ -68,7 +68,7 @@ def describe(request: WorkRequest) -> str:
     if request.open_choices():
         text += " Open, to ask: " + ", ".join(request.open_choices()) + "."
     if request.read_from_code:
-        text += " Read from a code block the ticket asks to carry out: " + "; ".join(request.read_from_code)[:300] + "."
+        text += " Read from code the ticket asks to carry out: " + "; ".join(request.read_from_code) + "."
     if request.set_aside:
         text += f" Set aside {len(request.set_aside)} passage(s) addressed to the agent, not read as the request."
     return text
@@ -112,8 +112,8 @@ def risks_of(request: WorkRequest, drafts: list[DraftStep]) -> list[str]:
         risks.append("the ticket leaves open: " + ", ".join(request.open_choices()) + " (the agent asks first)")
     risks.extend(_action_risks(request, name, namespace))
     if request.read_from_code:
-        risks.append("part of the request was read from a code block the ticket asks to carry out; check it: "
-                     + "; ".join(request.read_from_code)[:160])
+        risks.append("part of the request was read from code the ticket asks to carry out; check every line: "
+                     + "; ".join(request.read_from_code))
     if request.set_aside:
         risks.append("the ticket holds text addressed to the agent; it was ignored: " + request.set_aside[0][:120])
     if request.confidence < LOW_CONFIDENCE:
