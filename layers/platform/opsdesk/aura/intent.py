@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from opsdesk.aura.intent_fences import CodeRequest, asked_code, plain
+from opsdesk.aura.intent_fences import asked_code, plain
+from opsdesk.aura.intent_merge import with_code
 from opsdesk.aura.intent_scan import (
     Scan,
     best_software,
+    name_candidates,
     scan,
     segments,
 )
@@ -77,13 +79,17 @@ __all__ = ["Action", "WorkRequest", "read_ticket"]
 
 T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
+CLEAR_NAME_SCORE = 4.5
+"""A workload the prose names this clearly (the verb's object with its kind: "scale the web deployment") stands
+against another in the code the ticket asks to run; a looser word ("Pause event ingestion") gives way to it."""
 def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
     """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
     which the ticket's workload, namespace and the rest are then read for.
 
-    The prose decides; a code fence the ticket asks to run or apply (opsdesk.aura.intent_fences) is read only for
-    what the prose leaves open: the change itself when the prose names none ("please run this for us:"), else the
-    workload, namespace, image, replicas and settings it does not say."""
+    The prose decides. Code the ticket asks to carry out (opsdesk.aura.intent_fences) is the change when the prose
+    names none ("please run this for us:"), and otherwise fills only what the prose leaves open, where the two
+    agree (opsdesk.aura.intent_merge)."""
+    title, description = plain(title), plain(description)
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     request = _read(scans, set_aside, action_asked)
@@ -91,44 +97,26 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     if code is None or (request.unmanaged is not None and code.unmanaged is None):
         return request
     action = action_asked or request.action
-    if action is not None and code.action is not None and code.action is not action:
-        return request  # the code makes another change than the one asked for: it stays set aside
-    kept_aside = [text for text in set_aside if plain(text).strip() not in read_blocks]
-    shown = code.shown
+    if (action is not None and code.action is not None and code.action is not action) or (
+            action is None and code.action is None and code.unmanaged is None):
+        return request  # code making another change, or only a part of one, with no change named: set aside
+    kept_aside = tuple(text for text in set_aside if text not in read_blocks)
     if code.unmanaged is not None:  # the command names the kind it acts on: more telling than the prose's words
         return replace(request, action=None, unmanaged=code.unmanaged, namespace=code.namespace or request.namespace,
-                       set_aside=tuple(kept_aside), read_from_code=shown)
-    if action is None:
-        if code.action is None:
-            return request  # a fragment (an image to set) with no change named
-        action = code.action
-        prose = _read(scans, kept_aside, action)
-    else:
-        prose = replace(request, set_aside=tuple(kept_aside))
-    body = " ".join(s.masked for s in scans if not s.title)
-    versions = {version for s in scans for version, _ in s.versions}
-    if code.image is not None and versions and code.image.rsplit(":", 1)[-1].removeprefix("v") not in {
-            v.removeprefix("v") for v in versions}:
-        code = replace(code, image=None)  # the prose names another version than the code's image: asked, not guessed
-    return replace(_filled(prose, code, body), action=action, read_from_code=shown)
+                       set_aside=kept_aside, read_from_code=code.shown)
+    prose = request if action is not None else _read(scans, list(kept_aside), code.action)
+    text = " ".join(s.masked for s in scans)
 
+    def mentioned(word: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
 
-def _filled(prose: WorkRequest, code: CodeRequest, body: str) -> WorkRequest:
-    """The prose's reading, with what it leaves open taken from the code. The workload the code names is the
-    request's unless the description's prose names another and not it: a title's word ("Restart needed") is weaker
-    evidence than the command the ticket asks to run. What the prose states (a version, a count, settings) stands
-    whole."""
-    def said(word: str | None) -> bool:
-        return word is not None and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body) is not None
-
-    name = code.name if code.name is not None and (said(code.name) or not said(prose.name)) else prose.name
-    namespace = prose.namespace or code.namespace
-    return replace(
-        prose, name=name, namespace=namespace,
-        kind=code.kind if code.kind and name == code.name else prose.kind,
-        image=prose.image or (code.image if prose.tag is None else None), tag=prose.tag,
-        replicas=prose.replicas if prose.replicas is not None else code.replicas,
-        env=prose.env or code.env, production=prose.production or bool(namespace and is_production(namespace)))
+    clear_name = any(c.word == prose.name and (c.named or c.score >= CLEAR_NAME_SCORE)
+                     for c in name_candidates(scans, prose.action, set()))
+    completed = with_code(prose, code, clear_name=clear_name, mentioned=mentioned,
+                          versions=(version for s in scans for version, _ in s.versions))
+    if completed.read_from_code:
+        return replace(completed, set_aside=kept_aside)
+    return completed if action is not None else request  # they disagree: the code is not read
 
 
 def _read(scans: list[Scan], set_aside: list[str], action_asked: Action | None) -> WorkRequest:

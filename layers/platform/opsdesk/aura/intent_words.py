@@ -255,8 +255,9 @@ SUBJECT_FOLLOWERS = frozenset({"is", "in", "should", "keeps", "needs", "has", "w
 
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|polic(?:y|ies)|above|"
-    r"previous|prior|plan)\b|\byou\s+are\s+now\b|\bsystem\s*(?:prompt|override|:)|\bnew\s+instructions\b|"
-    r"\b(?:assistant|ai\s+agent|agent|model|llm)\s*[,:]|\bpre-?approved\b|\bno\s+(?:approval|restrictions)\b|"
+    r"previous|prior|plan|guidance|earlier|directions?)\b|\byou\s+are\s+now\b|\bsystem\s*(?:prompt|override|:)|"
+    r"\bnew\s+instructions\b|\b(?:assistant|ai\s+agent|agent|model|llm|ai|bot)\s*[,:]|\bpre-?approved\b|"
+    r"\bno\s+(?:approval|restrictions)\b|\bwithout\s+(?:asking|approval|review|confirmation|checking)\b|"
     r"\bskip\s+the\s+(?:policy|approval|review)\b|\bas\s+the\s+system\b|\bi\s+instruct\s+you\b|<!--|```",
     re.IGNORECASE | re.DOTALL)
 """Text that talks to the agent rather than describing the work: it is set aside, never read as the request."""
