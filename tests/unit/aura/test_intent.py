@@ -56,7 +56,7 @@ def test_the_workload_is_the_word_standing_where_a_name_stands(text: str, name: 
     ("deploy redis, namespace: cache", "cache"),
     ("deploy redis (ns cache)", "cache"),
     ("deploy redis in the cache ns", "cache"),
-    ("kubectl scale deploy/web --replicas=4 -n cache", "cache"),
+    ("Please run this:\nkubectl scale deploy/web --replicas=4 -n cache", "cache"),
     ("deploy redis to cache", "cache"),
     ("Create namespace called cache", "cache"),
     ("The web deployment in the jobs namespace is stuck; restart it", "jobs"),

@@ -120,16 +120,23 @@ FRESH_SET_FLOORS = [
     # word's "ns called X", "the preview namespace preview-pr-1432", "to warm its cache" is no place, "create a new
     # Deployment called X", "1.8.0 instead of 1.7.5", "change KEY_NAME from a to b", where the ticket places the
     # workload unless the request names the place, "N in total"): 133/134 (99.3%), 29/30 (96.7%).
-    pytest.param("holdout_6", 0.97, 0.93, id="holdout_6"),
+    # Three of its tickets hold bare kubectl lines, read as prose until code was told from prose (2026-12-07, later):
+    # now code, read only when a sentence asks for it in so many words and the command maps exactly onto a plan
+    # ("the shipper needs a restart to pick it up:" is no such ask; `expose --target-port=8080` has no plan field;
+    # "Pause event ingestion ... please run: kubectl scale deployment/event-collector" names another workload than
+    # the title's loose word, so the agent asks which): 128/134 (95.5%), 26/30 (86.7%).
+    pytest.param("holdout_6", 0.95, 0.86, id="holdout_6"),
     # A third, written with them and sealed through both rounds, its misses never printed: 125/137 (91.2%), 23/30
     # (76.7%) before them; 132/137 (96.4%), 26/30 (86.7%) after them with fenced commands read; 126/137 (92.0%),
     # 23/30 (76.7%) with fences set aside again and the review's six readings mended; 127/137 (92.7%), 24/30 (80.0%)
-    # with the fences a ticket asks to carry out read.
+    # with every fence a ticket asks to carry out read (11baf8a); 126/137, 23/30 after three security reviews made
+    # the reading strict (its per-ticket differences, not its text, were listed to find two inline-code tickets).
     pytest.param("holdout_7", 0.90, 0.73, id="holdout_7-sealed"),
     # Written later that day by a helper who had read neither the reader nor a set, 17 of its 30 tickets with code
     # fences (commands and manifests asked for, logs and history beside a request, fenced text addressed to the
     # agent); sealed, its misses never printed: 113/141 (80.1%), 14/30 (46.7%) with every fence set aside; 127/141
-    # (90.1%), 21/30 (70.0%) with the fences a ticket asks to carry out read (opsdesk.aura.intent_fences).
+    # (90.1%), 21/30 (70.0%) with the fences a ticket asks to carry out read (11baf8a); 125/141 (88.7%), 21/30 after
+    # three security reviews (asks a whitelist, disagreeing code unread; opsdesk.aura.intent_fences).
     pytest.param("holdout_8", 0.88, 0.66, id="holdout_8-sealed"),
 ]
 

@@ -81,7 +81,7 @@ T = TypeVar("T")
 MIN_ACTION_SCORE = 1.0
 CLEAR_NAME_SCORE = 4.5
 """A workload the prose names this clearly (the verb's object with its kind: "scale the web deployment") stands
-against another in the code the ticket asks to run; a looser word ("Pause event ingestion") gives way to it."""
+against another in the code the ticket asks to run; a looser one (a title's "Restart needed") is left to ask."""
 def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
     """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
     which the ticket's workload, namespace and the rest are then read for.
@@ -105,14 +105,10 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
         return replace(request, action=None, unmanaged=code.unmanaged, namespace=code.namespace or request.namespace,
                        set_aside=kept_aside, read_from_code=code.shown)
     prose = request if action is not None else _read(scans, list(kept_aside), code.action)
-    text = " ".join(s.masked for s in scans)
-
-    def mentioned(word: str) -> bool:
-        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
-
-    clear_name = any(c.word == prose.name and (c.named or c.score >= CLEAR_NAME_SCORE)
-                     for c in name_candidates(scans, prose.action, set()))
-    completed = with_code(prose, code, clear_name=clear_name, mentioned=mentioned,
+    candidates = name_candidates(scans, prose.action, set())
+    clear_name = any(c.word == prose.name and (c.named or c.score >= CLEAR_NAME_SCORE) for c in candidates)
+    completed = with_code(prose, code, clear_name=clear_name, candidates={c.word for c in candidates},
+                          text=" ".join(s.masked for s in scans),
                           versions=(version for s in scans for version, _ in s.versions))
     if completed.read_from_code:
         return replace(completed, set_aside=kept_aside)

@@ -36,6 +36,12 @@ READS = frozenset({"get", "describe", "logs", "top", "explain", "api-resources",
 VALUE_OPTIONS = frozenset({"-n", "--namespace", "--replicas", "--image", "--port", "--target-port", "--type", "-o",
                            "--output", "-c", "--container", "-e", "--env", "--name", "--timeout",
                            "--current-replicas", "--field-manager", "--grace-period", "--protocol"})
+OPTIONS_READ = {
+    "scale": frozenset({"--replicas"}), "create deployment": frozenset({"--image", "--replicas", "--port"}),
+    "create deploy": frozenset({"--image", "--replicas", "--port"}), "expose": frozenset({"--port", "--type"}),
+    "set env": frozenset({"--env"}),
+}
+"""Besides `-n`, the only options a change command may carry to be read: each one maps to a field of the plan."""
 NOT_READ_OPTIONS = frozenset({"--context", "--cluster", "--kubeconfig", "--server", "-s", "--user", "--all", "-A",
                               "--all-namespaces", "-l", "--selector", "-f", "--filename", "-k", "-c", "--container",
                               "--overrides", "--as", "--as-group", "--token"})
@@ -134,14 +140,16 @@ def _command(line: str) -> CodeRequest | None:
     except ValueError:
         return None
     words, options = _options(tokens[1:])
-    if not words or any(t.startswith("#") for t in tokens) or set(options) & NOT_READ_OPTIONS:
-        return None
-    if words[0] in READS or options.get("--dry-run") not in (None, "none"):
-        return CodeRequest(None)
-    namespace = options.get("-n") or options.get("--namespace")
+    if not words or any(t.startswith("#") or "$" in t or "`" in t for t in tokens):
+        return None  # a comment may say anything about the command; a shell expansion is not its value
+    if words[0] in READS:
+        return CodeRequest(None)  # changes nothing, whatever its options
+    namespace = options.pop("-n", None)
     reader = COMMAND_READERS.get(words[0])
     if reader is None or (namespace is not None and not DNS_NAME.fullmatch(namespace)):
         return None
+    if not set(options) <= OPTIONS_READ.get(" ".join(words[:2]), OPTIONS_READ.get(words[0], frozenset())):
+        return None  # an option the reader does not map (`--local`, `--containers`, `--cascade`): not this change
     return reader(Command(words[1:], options, namespace, (line,)))
 
 
@@ -177,7 +185,7 @@ def _options(tokens: list[str]) -> tuple[list[str], dict[str, str]]:
 def _create(c: Command) -> CodeRequest | None:
     if len(c.rest) == 2 and c.rest[0] in NAMESPACE_KINDS:
         return _namespace_change(Action.CREATE_NAMESPACE, c.rest[1], c.shown)
-    if len(c.rest) == 2 and c.rest[0] == "deployment":
+    if len(c.rest) == 2 and c.rest[0] in ("deployment", "deploy"):
         return c.change(Action.DEPLOY, c.rest, image=c.options.get("--image"), replicas=c.options.get("--replicas"),
                         port=c.options.get("--port"))
     return None
@@ -200,16 +208,20 @@ def _rollout(c: Command) -> CodeRequest | None:
 
 
 def _set(c: Command) -> CodeRequest | None:
-    pairs = [*c.rest[2:], *([c.options["--env"]] if "--env" in c.options else [])]
-    if not pairs or not all("=" in pair for pair in pairs) or len(c.rest) < 2:
+    if len(c.rest) < 2:
+        return None
+    size = 1 if "/" in c.rest[1] else 2  # `deployment/api` or `deployment api`
+    target = c.rest[1:1 + size]
+    pairs = [*c.rest[1 + size:], *([c.options["--env"]] if "--env" in c.options else [])]
+    if not pairs or not all("=" in pair for pair in pairs):
         return None
     if c.rest[0] == "image" and len(pairs) == 1:
         container, image = pairs[0].split("=", 1)
-        workload = c.rest[1].rsplit("/", 1)[-1]
         # the workload's own container (or every one): another container's image is not the workload's
-        return c.change(Action.UPDATE_IMAGE, c.rest[1:2], image=image) if container in (workload, "*") else None
+        return c.change(Action.UPDATE_IMAGE, target, image=image) if container in (target[-1].rsplit("/", 1)[-1],
+                                                                                     "*") else None
     if c.rest[0] == "env" and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", pair) for pair in pairs):
-        return c.change(Action.UPDATE_CONFIG, c.rest[1:2], env=dict(pair.split("=", 1) for pair in pairs))
+        return c.change(Action.UPDATE_CONFIG, target, env=dict(pair.split("=", 1) for pair in pairs))
     return None
 
 
@@ -261,10 +273,11 @@ def _manifests(body: str) -> CodeRequest | None:
     if not documents or not all(isinstance(d, dict) and isinstance(d.get("kind"), str) and "apiVersion" in d
                                 for d in documents):
         return None
-    workloads = [d for d in documents if d["kind"] in ("Deployment", "StatefulSet")]
+    workloads = [d for d in documents if d["kind"] in ("Deployment", "StatefulSet") and d["apiVersion"] == "apps/v1"]
     if not workloads:
         return _lone_manifest(documents[0]) if len(documents) == 1 else None
-    if len(workloads) > 1 or any(d["kind"] not in BESIDE_A_WORKLOAD for d in documents if d not in workloads):
+    if len(workloads) > 1 or any(d["kind"] not in BESIDE_A_WORKLOAD or d["apiVersion"] != "v1"
+                                 for d in documents if d is not workloads[0]):
         return None
     return _workload_manifest(workloads[0], documents)
 
@@ -272,6 +285,8 @@ def _manifests(body: str) -> CodeRequest | None:
 def _workload_manifest(workload: dict[str, Any], documents: list[Any]) -> CodeRequest | None:
     name, namespace = _metadata(workload, "name"), _metadata(workload, "namespace")
     spec = _mapping(workload.get("spec"))
+    if not _only_read_fields(spec):
+        return None  # what the plan's manifest would drop (init containers, commands, security settings)
     replicas = spec.get("replicas")
     if replicas is not None and not (isinstance(replicas, str) and COUNT.fullmatch(replicas)):
         return None
@@ -305,6 +320,20 @@ def _yaml_documents(body: str) -> list[Any] | None:
         return None
 
 
+WORKLOAD_SPEC_FIELDS = frozenset({"replicas", "selector", "template", "serviceName"})
+POD_SPEC_FIELDS = frozenset({"containers"})
+CONTAINER_FIELDS = frozenset({"name", "image", "env", "ports"})
+
+
+def _only_read_fields(spec: dict[str, Any]) -> bool:
+    """Whether the workload spec holds nothing but what the plan's own manifest carries over."""
+    template = _mapping(spec.get("template"))
+    pod = _mapping(template.get("spec"))
+    containers = _list(pod.get("containers"))
+    return (set(spec) <= WORKLOAD_SPEC_FIELDS and set(template) <= {"metadata", "spec"} and set(pod) <= POD_SPEC_FIELDS
+            and all(isinstance(c, dict) and set(c) <= CONTAINER_FIELDS for c in containers))
+
+
 def _container(spec: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
     """The image and settings of a workload spec's one container (with a sidecar, which is the workload's is open)."""
     pod = _mapping(_mapping(spec.get("template")).get("spec"))
@@ -326,7 +355,9 @@ def _fragment(document: dict[str, Any]) -> CodeRequest | None:
     return CodeRequest(None, image=image, env=env, shown=(f"part of a manifest: {'; '.join(declared)}",))
 
 
-def _lone_manifest(document: dict[str, Any]) -> CodeRequest:
+def _lone_manifest(document: dict[str, Any]) -> CodeRequest | None:
+    if document["kind"] in ("Deployment", "StatefulSet"):
+        return None  # a workload kind of another API group (`evil.example.com/v1`) is no workload the agent knows
     name = _metadata(document, "name")
     if document["kind"] == "Namespace" and name:
         return CodeRequest(Action.CREATE_NAMESPACE, name=name, namespace=name, shown=(f"a Namespace {name}",))

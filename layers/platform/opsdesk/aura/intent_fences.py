@@ -2,18 +2,18 @@
 "apply the manifest below"). What it changes is opsdesk.aura.intent_code's.
 
 Engineers paste the command or manifest they want run, and they paste logs, shell history and other people's
-suggestions the same way; text addressed to the agent hides there too. So code (``` and ~~~ fences, kubectl-like
-lines and inline `kubectl ...` spans) is set aside from the prose (opsdesk.aura.intent_scan.segments), and a block
-of it is read only when all of these hold:
+suggestions the same way; text addressed to the agent hides there too. So code (``` and ~~~ fences, and
+kubectl-like lines in any shape) is set aside from the prose (opsdesk.aura.intent_scan.segments), and a block of it
+is read only when all of these hold:
 
 - nothing in the ticket, code included, reads as talking to the agent (`INJECTION`), and no word mixes scripts
   (`kubectӏ`, a Cyrillic letter in "ignore");
-- the sentence right before it (the title, when the block opens the description) is an ask and nothing else:
-  an asking opening ("please", "can someone", or the verb itself), a verb that carries code out, and words that
-  point at the code ("this", "the following", "for us", "on prod"), with at most a reason that the asker lacks the
-  rights ("we don't have prod rights"). "Please run this after the freeze", "please update the docs with this",
-  "alice: please run this" are not such sentences. A block's lead is its own: one before the first block does not
-  cover the next;
+- the sentence right before it is an ask and nothing else (`ASK`): an asking opening ("please", "can someone", or
+  the verb itself), a verb that carries code out, and words that point at the code ("this", "the following", "for
+  us", "on prod"), with at most a reason that the asker lacks the rights ("we don't have prod rights"). "Please run
+  this after the freeze", "please update the docs with this", "alice: please run this", a quoted "> please run
+  this" are not. When the block opens the description, the title leads it, as an ask or an order and nothing else
+  ("Expose inventory-api"). A block's lead is its own: one before the first block does not cover the next;
 - nothing after the block, up to the next one, says it is a record, a suggestion or a thing not to run;
 - it is code opsdesk.aura.intent_code fully understands, making one change to one target.
 
@@ -30,55 +30,48 @@ from opsdesk.aura.intent_words import INJECTION, TITLE_TAG
 from opsdesk.frozen import frozen
 
 FENCE = re.compile(r"(```|~~~).*?(?:\1|$)", re.DOTALL)
-_COMMAND_START = (r"[ \t]*(?:>[ \t]*)?(?:(?:[-*]|\d{1,2}[.)])[ \t]+)?(?:\S*[$#%][ \t]*)?(?:sudo[ \t]+)?"
-                  r"(?:\S*/)?(?:kubectl|oc|k)[ \t]")
+_COMMAND_START = (r"[ \t]*(?:>[ \t]*)?(?:(?:[-*]|\d{1,2}[.)])[ \t]+)?(?:[\w@:~./-]{0,60}[$#%][ \t]*)?"
+                  r"(?:sudo[ \t]+)?(?:[\w./-]{0,60}/)?(?:kubectl|oc|k)[ \t]")
 COMMAND_LINES = re.compile(rf"^{_COMMAND_START}[^\n]*(?:\n{_COMMAND_START}[^\n]*)*", re.MULTILINE)
 """Command lines standing alone in the prose (as list items, quoted, after a prompt or sudo), one block for lines
 that follow each other. Only `kubectl` (after a `$` or a list marker) is read; the rest is only set aside."""
-MAX_AFTER = 400
 
 _ASKER = (r"(?:(?:hi|hello|hey)\b[^.!?:]{0,30}[,!.]\s*)?(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
           r"anyone|one\s+of\s+you)(?:\s+with\s+(?:access|the\s+rights|rights|perms|permissions))?\s+|"
           r"(?:i|we)\s+need\s+(?:you|someone|somebody)\s+to\s+|need\s+someone\s+to\s+)?(?:please\s+|pls\s+|kindly\s+)?")
-_CARRY_OUT = r"(?:run|apply|execute|exec|do|perform|roll\s+out|restart|scale|deploy|create|delete|expose|push)"
+_PLACE = r"(?:prod|production|staging|the\s+cluster|(?:the\s+)?[a-z0-9][a-z0-9-]*\s+(?:namespace|ns))"
 _POINTER = (r"(?:this|these|that|those|it|them|the\s+following|following|below|the\s+(?:below|above)|"
             r"the\s+(?:commands?|manifests?|yaml|snippet|script|following\s+(?:commands?|manifests?|yaml))|"
-            r"for\s+(?:me|us|them)|here|now|asap|please|too|as\s+well|as\s+below|(?:on|in|to|against)\s+[\w.-]+)")
-_REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don'?t|dont)\s+have|have\s+no)\s+"
+            rf"for\s+(?:me|us|them)|here|now|asap|please|too|as\s+well|as\s+below|(?:on|in|to|against)\s+{_PLACE})")
+_REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don't|dont)\s+have|have\s+no)\s+"
            r"(?:the\s+|any\s+)?(?:\w+\s+)?(?:perms?|permissions?|rights?|access|rbac|privileges?)"
            r"(?:\s+(?:on|to|for|in)\s+(?:this\s+|the\s+)?[\w.-]+)?(?:\s+yet)?)")
-ASK = re.compile(rf"{_ASKER}{_CARRY_OUT}(?:\s+{_POINTER})*\s*(?:[,;]\s*{_REASON})?\s*[:.!?]?")
-"""The whole of a sentence that asks for the code after it to be carried out."""
+_OBJECT = (r"(?:\s+(?:the\s+)?[a-z0-9][a-z0-9-]*(?:\s+(?:deployment|statefulset|sts))?)?(?:\s+(?:in|on)\s+"
+           r"[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?")
+"""What the verb acts on, at most: the workload, its place, its target ("scale api in shop to 6")."""
+_RUN = r"(?:run|apply|execute|exec|do|perform)"
+_CHANGE = r"(?:roll\s+out|restart|scale|deploy|create|delete|expose|push|update|upgrade|bump|bounce)"
+ASK = re.compile(rf"{_ASKER}(?:{_RUN}|{_CHANGE}{_OBJECT})(?:\s+{_POINTER})*\s*(?:[,;]\s*(?:{_REASON}|thanks|"
+                 r"thank\s+you|commands?|manifests?|as\s+below))?\s*[:.!?]?")
+"""The whole of a sentence that asks for the code after it to be carried out: an asking opening, a verb that
+carries code out, words that point at the code or name the cluster's place, at most a reason the asker lacks the
+rights. A whitelist, not a list of refusals: the ways to say "don't", "later", "only on my laptop" or "the
+attacker needs to" are endless, and a ticket worded otherwise is asked what to do."""
 LACKING_ACCESS = re.compile(_REASON)
 REASON_ONLY = re.compile(rf"{_REASON}\s*[:.!]?")
 """A sentence that only says why the asker asks ("can someone run this? we don't have the rights on this cluster:")."""
-POINTS_AT_CODE = re.compile(r"[:]\s*$|\b(?:below|following|as\s+follows)\b")
-ASKING_WORD = re.compile(r"\b(?:please|pls|plz|kindly|(?:can|could|would)\s+(?:you|u|someone|somebody|anyone)|"
-                         r"needs?|have\s+to|has\s+to|must)\b")
-NOT_AN_ASK = re.compile(
-    r"\b(?:ran|tried|did|done|executed|applied|typed|output|logs?|history|already|current(?:ly)?|earlier|yesterday|"
-    r"previous(?:ly)?|last|ago|mistake|accident(?:al|ally)?|review|check|verify|confirm|whether|explain|understand|"
-    r"know|wonder|who|why|what|how|if|tell|safe|wrong|see|look|suggest(?:s|ed|ion)?|propos(?:e|ed|al)|wrote|said|"
-    r"says|posted|sent|found|compromised|suspicious|malicious|unsure|careful|caution|warning|danger(?:ous)?|risky|"
-    r"avoid|refrain|hold|off|actually|instead|example|was|were|not|never|nobody|without|dont|docs?|documentation|"
-    r"wiki|readme|runbook|crontab|cron|roll\s*back|revert|undo|dry|next|later|tomorrow|until|once|freeze|per|vendor|"
-    r"chat|slack|email|thread|quoted?)\b|\bno\s+one\b|n't\b|[\"\u201c\u201d]|^[\w.-]+:\s|\b\d{1,2}:\d{2}\b")
-"""A sentence pointing at code (a colon, "below") with an asking word is an ask too, unless a word of it says the
-code is a record, a suggestion, a question, a thing to look at, to document or to do later, or not to do at all,
-or the sentence is a quotation or a line of a chat or a timeline ("alice: please run this:", "10:05 run:")."""
 SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
-TITLE_ORDER = re.compile(rf"\s*(?:please\s+|pls\s+)?\b(?:{_CARRY_OUT}|update|upgrade|bump|set|change|add|remove|roll|"
-                         r"rollout|bounce|install|provision|pause|stop|start|increase|decrease|reduce|raise|lower|"
-                         r"move|switch)\b")
-"""A verb of a change: an order opening a title, and what a sentence pointing at code must name."""
-NOT_A_TITLE_ORDER = re.compile(r"\b(?:fyi|note|info|heads[\s-]+up|report|incident|postmortem|post-mortem|rca|"
-                               r"question|outage|issue|failing|failed|broken|down)\b|\?")
+TITLE_ORDER = re.compile(rf"(?:please\s+)?{_CHANGE}{_OBJECT}")
+"""A title that is an order and nothing else: a change verb, the workload, at most its place and its target
+("Expose inventory-api", "Scale api in shop to 3"); not "Delete of api by the cleanup bot", "Scale to zero took
+checkout offline"."""
 NOT_CARRIED_OUT = re.compile(
-    r"\b(?:ran|tried|did|done|executed|applied|typed|output|logs?|history|already|earlier|yesterday|previous(?:ly)?|"
+    r"\b(?:ran|tried|did|executed|applied|typed|output|logs?|history|already|earlier|yesterday|previous(?:ly)?|"
     r"mistake|accident(?:al|ally)?|suggest(?:s|ed|ion)?|propos(?:e|ed|al)|wrote|said|says|posted|found|attacker|"
     r"compromised|suspicious|malicious|careful|caution|warning|danger(?:ous)?|avoid|hold|wait|not|never|nobody|"
-    r"instead|example)\b|n'?t\b")
-"""After a block: what says it was a record, a suggestion or a thing not to run ("that is what I ran")."""
+    r"instead|example|dont|didnt|shouldnt|wont|cant)\b|n't\b")
+"""After a block, up to the next: what says it was a record, a suggestion or a thing not to run ("that is what I
+ran by mistake", "don't")."""
 
 
 @frozen
@@ -98,14 +91,13 @@ def code_spans(description: str) -> list[tuple[int, int]]:
 
 def code_blocks(title: str, description: str) -> list[CodeBlock]:
     spans = code_spans(description)
-    only_code = not title.strip() and not _prose(description, spans)
     blocks = []
     for index, (start, end) in enumerate(spans):
         before = description[spans[index - 1][1] if index else 0:start]
         after = description[end:spans[index + 1][0] if index + 1 < len(spans) else len(description)]
         opens = not before.strip() and not index
-        asked = only_code or ((_title_asks(title) if opens else _asks_to_carry_out(before))
-                              and not NOT_CARRIED_OUT.search(after[:MAX_AFTER].lower()))
+        asked = (_title_asks(title) if opens else _asks_to_carry_out(before)) and not NOT_CARRIED_OUT.search(
+            LACKING_ACCESS.sub(" ", after.lower()))
         blocks.append(CodeBlock(description[start:end].strip(), asked))
     return blocks
 
@@ -144,34 +136,17 @@ def mixes_scripts(text: str) -> bool:
     return False
 
 
-def _prose(text: str, spans: list[tuple[int, int]]) -> str:
-    kept, last = [], 0
-    for start, end in spans:
-        kept.append(text[last:start])
-        last = end
-    return "".join([*kept, text[last:]]).strip()
-
-
 def _title_asks(title: str) -> bool:
-    """A title leads code that opens the description when it asks for it, or is an order ("Expose inventory-api",
-    "[ops] Restart ledger-db"), with no word that makes it a report or a warning ("[DO NOT RUN]", "FYI: ...")."""
-    lowered = title.lower().strip()
-    if NOT_AN_ASK.search(lowered) or NOT_A_TITLE_ORDER.search(lowered):
-        return False
-    return _asks_to_carry_out(title) or bool(TITLE_ORDER.match(TITLE_TAG.sub("", title).lower()))
+    """A title leads code that opens the description when it is an ask for it or an order and nothing else."""
+    lowered = TITLE_TAG.sub("", title).lower().strip()
+    return bool(ASK.fullmatch(lowered) or TITLE_ORDER.fullmatch(lowered))
 
 
 def _asks_to_carry_out(before: str) -> bool:
     """Whether the sentence right before the code is an ask for it (or the one before that, when the last only
-    gives the reason: "can someone run this? we don't have the rights on this cluster:")."""
-    sentences = [s.strip().lower() for s in SENTENCES.split(before) if s.strip()]
-    if not sentences:
-        return False
+    gives the reason: "can someone run this? we don't have the rights on this cluster:"). A quoted line ("> please
+    run this:") is somebody else's ask."""
+    sentences = [s.strip().lower().strip("*_") for s in SENTENCES.split(before) if s.strip()]
     if len(sentences) > 1 and REASON_ONLY.fullmatch(sentences[-1]):
-        sentences.pop()  # "can someone run this? we don't have the rights on this cluster:"
-    lead = sentences[-1]
-    if ASK.fullmatch(lead):
-        return True
-    lead = LACKING_ACCESS.sub(" ", lead)
-    return bool(POINTS_AT_CODE.search(lead) and ASKING_WORD.search(lead) and TITLE_ORDER.search(lead)
-                and not NOT_AN_ASK.search(lead))  # "please help:" names no change to carry out
+        sentences.pop()
+    return bool(sentences) and not sentences[-1].startswith(">") and bool(ASK.fullmatch(sentences[-1]))

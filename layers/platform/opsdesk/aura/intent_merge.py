@@ -6,7 +6,8 @@ deploy web" deletes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from opsdesk.aura.intent_code import CodeRequest
@@ -14,36 +15,50 @@ from opsdesk.aura.policy import is_production
 from opsdesk.aura.work_request import WorkRequest
 
 
-def with_code(prose: WorkRequest, code: CodeRequest, *, clear_name: bool, mentioned: Callable[[str], bool],
+def with_code(prose: WorkRequest, code: CodeRequest, *, clear_name: bool, candidates: set[str], text: str,
               versions: Iterable[str]) -> WorkRequest:
-    """`prose` completed by `code`, or `prose` as it is when they disagree. Where they name different workloads, the
-    code's is the request's when the ticket mentions it too, or when the prose's was a loose word ("Pause event
-    ingestion ... please run: kubectl scale deployment/event-collector"); a workload the prose names clearly ("scale
-    the web deployment") against another in the code is a disagreement (`clear_name`: the reader's evidence)."""
-    names_differ = code.name is not None and prose.name is not None and code.name != prose.name
-    if (names_differ and code.name is not None and not mentioned(code.name) and clear_name) or _disagree(
-            prose, code, set(versions)):
+    """`prose` completed by `code`, or `prose` as it is when they disagree. Where they name different workloads, a
+    workload the prose names clearly ("scale the web deployment") stands and the code is not read (`clear_name`: the
+    reader's evidence); against a looser word, the code's workload is the request's when the prose has it among its
+    own candidates too ("ledger-db restart needed ... please run: kubectl rollout restart statefulset/ledger-db"),
+    and otherwise the workload is left to ask (a title's "Restart needed" against a command for api)."""
+    if code.name is not None and prose.name is not None and code.name != prose.name and (
+            clear_name or code.name not in candidates):
+        return prose if clear_name else replace(prose, name=None)
+    if _disagree(prose, code, set(versions), text):
         return prose
     name = code.name or prose.name
     namespace = prose.namespace or code.namespace
     return replace(
         prose, name=name, namespace=namespace, kind=code.kind if code.kind and name == code.name else prose.kind,
-        image=prose.image or (code.image if prose.tag is None else None),
+        image=prose.image or code.image, tag=None if code.image and not prose.image else prose.tag,
         replicas=prose.replicas if prose.replicas is not None else code.replicas, port=prose.port or code.port,
-        service_type=code.service_type if code.service_type and prose.service_type == "ClusterIP"
-        else prose.service_type,
+        service_type=code.service_type or prose.service_type,
         env=prose.env or code.env, production=prose.production or bool(namespace and is_production(namespace)),
         read_from_code=code.shown)
 
 
-def _disagree(prose: WorkRequest, code: CodeRequest, versions: set[str]) -> bool:
-    code_tag = code.image.rsplit(":", 1)[-1].removeprefix("v") if code.image and ":" in code.image else None
-    stated = {v.removeprefix("v") for v in versions}
+def _tag(image_or_version: str) -> str:
+    return image_or_version.rsplit(":", 1)[-1].removeprefix("v")
+
+
+SERVICE_WORDS = re.compile(r"\b(?:cluster\s*-?ip|internal(?:ly)?|inside|node\s*-?port|load\s*-?balancer|public(?:ly)?|"
+                           r"external(?:ly)?|internet|outside)\b")
+STAGE_WORDS = re.compile(r"\b(?:staging|stage|dev|development|test|testing|qa|sandbox|preview|local|minikube|kind)\b")
+
+
+def _disagree(prose: WorkRequest, code: CodeRequest, versions: set[str], text: str) -> bool:
+    """Whether the code says otherwise than the prose on anything the prose states: a namespace, a count, an image
+    or a version (the code's image must carry the version the prose names; its registry is then the one the ticket
+    asks to run, named in the plan), a port, settings, how a service is exposed, or a production place for a ticket
+    that speaks of another stage."""
     return any((
         prose.namespace is not None and code.namespace is not None and prose.namespace != code.namespace,
         prose.replicas is not None and code.replicas is not None and prose.replicas != code.replicas,
-        prose.image is not None and code.image is not None and prose.image != code.image,
-        code.image is not None and bool(stated) and code_tag not in stated,
+        code.image is not None and prose.image is not None and code.image != prose.image,
+        code.image is not None and bool(versions) and _tag(code.image) not in {_tag(v) for v in versions},
         prose.port is not None and code.port is not None and prose.port != code.port,
-        bool(prose.env) and bool(code.env) and dict(prose.env) != dict(code.env),
+        bool(prose.env) and bool(code.env),
+        code.service_type is not None and bool(SERVICE_WORDS.search(text)),
+        bool(code.namespace and is_production(code.namespace)) and bool(STAGE_WORDS.search(text)),
     ))
