@@ -46,7 +46,7 @@ class LoadedTenant:
 
 def load_tenant(size: int) -> LoadedTenant:
     """A fresh tenant with `size` incidents, written in batches as the repository writes each one."""
-    from opsdesk.dynamo import batch_put
+    from opsdesk.dynamo_batches import batch_put
     from opsdesk.response.items import IncidentItem, incident_item
     from opsdesk.response.records import Incident, Status
     from opsdesk.response.repository import ResponseRepository

@@ -523,7 +523,7 @@ def test_the_counters_follow_creates_status_changes_and_ingests(store: ResponseS
 
 def load_incidents(tenant_id: str, size: int) -> None:
     """`size` incidents of one tenant, statuses in turn, written as the repository writes each (batch_put)."""
-    from opsdesk.dynamo import batch_put
+    from opsdesk.dynamo_batches import batch_put
     from opsdesk.response.items import IncidentItem, incident_item
 
     start = T0 - timedelta(minutes=size)

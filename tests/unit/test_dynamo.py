@@ -132,7 +132,7 @@ class _Keyed:
 
 
 def test_batch_deletes_send_what_dynamodb_left_unprocessed_again_by_key() -> None:
-    from opsdesk.dynamo import batch_delete
+    from opsdesk.dynamo_batches import batch_delete
 
     table = _ThrottledTable(throttled=2)
     items = [_Keyed(f"k{i}") for i in range(30)]
@@ -147,7 +147,7 @@ def test_batch_deletes_send_what_dynamodb_left_unprocessed_again_by_key() -> Non
 
 
 def test_batch_writes_still_unprocessed_after_the_last_attempt_are_a_429() -> None:
-    from opsdesk.dynamo import batch_delete, batch_put
+    from opsdesk.dynamo_batches import batch_delete, batch_put
 
     for write in (batch_put, batch_delete):
         with pytest.raises(RateLimited):

@@ -31,13 +31,13 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import (
     CONDITION_CODES,
-    batch_delete,
     bind_table,
     domain_error_for,
     error_code,
     record_items_read,
     unbound_meta,
 )
+from opsdesk.dynamo_batches import batch_delete
 from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
 from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings

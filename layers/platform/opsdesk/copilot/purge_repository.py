@@ -16,7 +16,8 @@ from opsdesk.copilot import keys
 from opsdesk.copilot.items import IncidentsTableItem, RecordItem
 from opsdesk.copilot.purge import MarkerPage, PendingPurge
 from opsdesk.copilot.table_repository import CopilotTableRepository
-from opsdesk.dynamo import batch_delete, domain_error_for
+from opsdesk.dynamo import domain_error_for
+from opsdesk.dynamo_batches import batch_delete
 from opsdesk.eventlog import EventLog
 from opsdesk.events import project_streams
 from opsdesk.settings import CopilotSettings

@@ -19,7 +19,6 @@ from opsdesk.cursors import CursorCodec, secret_key_source
 from opsdesk.dynamo import (
     Outcome,
     Transactions,
-    batch_put,
     bind_table,
     connection_for,
     cursor_page,
@@ -27,6 +26,7 @@ from opsdesk.dynamo import (
     get_item,
     record_items_read,
 )
+from opsdesk.dynamo_batches import batch_put
 from opsdesk.errors import Conflict
 from opsdesk.eventlog import EventLog
 from opsdesk.events import DomainEvent
