@@ -6,7 +6,8 @@ the cues the ticket gives for it, a name by where a word stands (after the verb,
 "called"), a namespace by the phrases around it ("namespace X", "the X namespace", "ns X", weakly "in X"), a
 replica count by the noun next to the number. What the ticket does not say stays None: an open choice the agent
 asks about. Sentences that talk to the agent instead of describing work ("ignore previous instructions ...",
-HTML comments, code fences) are set aside and never read as the request."""
+HTML comments) are set aside and never read as the request; code (fences, command lines) is never read as prose,
+and is read as code only where the ticket asks for it to be carried out (opsdesk.aura.intent_fences)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from opsdesk.aura.intent_fences import asked_code, plain
-from opsdesk.aura.intent_merge import with_code
+from opsdesk.aura.intent_fences import asked_code
+from opsdesk.aura.intent_merge import Stated, with_code
 from opsdesk.aura.intent_scan import (
     Scan,
     best_software,
@@ -34,6 +35,7 @@ from opsdesk.aura.intent_target import (
     service_type_of,
     workload_and_place,
 )
+from opsdesk.aura.intent_text import plain
 from opsdesk.aura.intent_values import port_of, replicas_of, resources_of, version_of
 from opsdesk.aura.intent_words import (
     ACTED_ON,
@@ -82,6 +84,8 @@ MIN_ACTION_SCORE = 1.0
 CLEAR_NAME_SCORE = 4.5
 """A workload the prose names this clearly (the verb's object with its kind: "scale the web deployment") stands
 against another in the code the ticket asks to run; a looser one (a title's "Restart needed") is left to ask."""
+
+
 def read_ticket(title: str, description: str, *, action_asked: Action | None = None) -> WorkRequest:
     """What the ticket asks for. `action_asked`: the change a person named when asked (the planner's question),
     which the ticket's workload, namespace and the rest are then read for.
@@ -107,9 +111,10 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     prose = request if action is not None else _read(scans, list(kept_aside), code.action)
     candidates = name_candidates(scans, prose.action, set())
     clear_name = any(c.word == prose.name and (c.named or c.score >= CLEAR_NAME_SCORE) for c in candidates)
-    completed = with_code(prose, code, clear_name=clear_name, candidates={c.word for c in candidates},
-                          text=" ".join(s.masked for s in scans),
-                          versions=(version for s in scans for version, _ in s.versions))
+    stated = Stated(text=" ".join(s.masked for s in scans), images=frozenset(i for s in scans for i in s.images),
+                    versions=frozenset(v for s in scans for v, _ in s.versions), port=port_of(scans),
+                    named_change=action is not None)
+    completed = with_code(prose, code, stated, clear_name=clear_name, candidates={c.word for c in candidates})
     if completed.read_from_code:
         return replace(completed, set_aside=kept_aside)
     return completed if action is not None else request  # they disagree: the code is not read

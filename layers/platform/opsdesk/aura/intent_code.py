@@ -1,7 +1,8 @@
 """What a block of code in a ticket changes (opsdesk.aura.intent_fences decides whether it is read at all): kubectl
-commands by their own verbs and options, Kubernetes manifests as YAML. Anything it does not fully understand is
-None: a command with an option it does not map, a manifest with a kind it does not expect, YAML with anchors or
-deep nesting. Values are bounded as the prose's are (a count has at most three digits)."""
+commands by their own verbs and options, Kubernetes manifests as YAML. Anything it does not understand exactly is
+None: a command with an option it does not map, a manifest holding what the plan would drop, YAML with anchors or
+deep nesting. A lone manifest of a kind the agent does not write is read as such (the ticket is one it cannot
+do). Values are bounded as the prose's are (a count has at most three digits)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import field, replace
 from typing import Any
 
+from opsdesk.aura.intent_scan import DNS_LABEL
 from opsdesk.aura.intent_words import Action, unmanaged_kind
 from opsdesk.frozen import frozen
 
@@ -18,7 +20,6 @@ MAX_CODE_CHARS = 8_000
 MAX_COMMANDS = 10
 MAX_YAML_DEPTH = 12
 MAX_YAML_EVENTS = 2_000
-DNS_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 IMAGE = re.compile(r"[a-z0-9][a-z0-9._/-]*(?::\d+/[a-z0-9._/-]+)?(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?")
 COUNT = re.compile(r"[0-9]{1,3}")
 PROMPT = re.compile(r"(?:(?:[-*]|\d{1,2}[.)])\s+)?(?:\$\s*)?")
@@ -32,7 +33,7 @@ SHORT_KINDS = {"ds": "DaemonSet", "cj": "CronJob", "cm": "ConfigMap", "svc": "Se
 NAMESPACE_KINDS = frozenset({"ns", "namespace", "namespaces"})
 SERVICE_TYPES = {"clusterip": "ClusterIP", "nodeport": "NodePort", "loadbalancer": "LoadBalancer"}
 READS = frozenset({"get", "describe", "logs", "top", "explain", "api-resources", "api-versions", "version",
-                   "cluster-info", "events", "wait", "diff", "auth"})
+                   "cluster-info", "events", "wait", "diff"})
 VALUE_OPTIONS = frozenset({"-n", "--namespace", "--replicas", "--image", "--port", "--target-port", "--type", "-o",
                            "--output", "-c", "--container", "-e", "--env", "--name", "--timeout",
                            "--current-replicas", "--field-manager", "--grace-period", "--protocol"})
@@ -42,10 +43,6 @@ OPTIONS_READ = {
     "set env": frozenset({"--env"}),
 }
 """Besides `-n`, the only options a change command may carry to be read: each one maps to a field of the plan."""
-NOT_READ_OPTIONS = frozenset({"--context", "--cluster", "--kubeconfig", "--server", "-s", "--user", "--all", "-A",
-                              "--all-namespaces", "-l", "--selector", "-f", "--filename", "-k", "-c", "--container",
-                              "--overrides", "--as", "--as-group", "--token"})
-"""Options that take a command past one named workload of this cluster, or to one container of it."""
 BESIDE_A_WORKLOAD = frozenset({"Service", "Namespace"})
 """Kinds a manifest to apply may hold beside its workload (named in the plan, not written by the agent)."""
 
@@ -99,9 +96,11 @@ def one_change(changes: list[CodeRequest]) -> CodeRequest | None:
 
 
 def _merged(first: CodeRequest, other: CodeRequest) -> CodeRequest | None:
-    """Two commands of one change (`set env` twice on one target): what both set, None where they disagree."""
+    """Two commands of one change (`set env` twice on one target): what both set, None where they disagree (a
+    setting given two values included)."""
     pairs = ((first.image, other.image), (first.replicas, other.replicas), (first.port, other.port))
-    if any(a is not None and b is not None and a != b for a, b in pairs):
+    if any(a is not None and b is not None and a != b for a, b in pairs) or any(
+            first.env.get(key, value) != value for key, value in other.env.items()):
         return None
     return replace(first, image=first.image or other.image,
                    replicas=first.replicas if first.replicas is not None else other.replicas,
@@ -146,7 +145,7 @@ def _command(line: str) -> CodeRequest | None:
         return CodeRequest(None)  # changes nothing, whatever its options
     namespace = options.pop("-n", None)
     reader = COMMAND_READERS.get(words[0])
-    if reader is None or (namespace is not None and not DNS_NAME.fullmatch(namespace)):
+    if reader is None or (namespace is not None and not DNS_LABEL.fullmatch(namespace)):
         return None
     if not set(options) <= OPTIONS_READ.get(" ".join(words[:2]), OPTIONS_READ.get(words[0], frozenset())):
         return None  # an option the reader does not map (`--local`, `--containers`, `--cascade`): not this change
@@ -198,7 +197,7 @@ def _delete(c: Command) -> CodeRequest | None:
 
 
 def _namespace_change(action: Action, name: str, shown: tuple[str, ...]) -> CodeRequest | None:
-    return CodeRequest(action, name=name, namespace=name, shown=shown) if DNS_NAME.fullmatch(name) else None
+    return CodeRequest(action, name=name, namespace=name, shown=shown) if DNS_LABEL.fullmatch(name) else None
 
 
 def _rollout(c: Command) -> CodeRequest | None:
@@ -247,7 +246,7 @@ def _change(action: Action, target: list[str], namespace: str | None, shown: tup
     write. None when a value is not one the reader takes (an image it cannot parse, a count over three digits)."""
     if len(target) == 1 and "/" in target[0]:
         target = target[0].split("/", 1)
-    if len(target) != 2 or not DNS_NAME.fullmatch(target[1]):
+    if len(target) != 2 or not DNS_LABEL.fullmatch(target[1]):
         return None
     if (image is not None and not IMAGE.fullmatch(image)) or (replicas is not None and not COUNT.fullmatch(replicas)):
         return None
@@ -266,10 +265,8 @@ def _change(action: Action, target: list[str], namespace: str | None, shown: tup
 def _manifests(body: str) -> CodeRequest | None:
     """Kubernetes manifests to apply: one Deployment or StatefulSet is deployed (a Service or Namespace beside it is
     named, not written); a lone Namespace is created; a lone kind the agent does not write is one it cannot do; part
-    of a workload's spec sets its image and settings."""
+    of a manifest (no `kind`) is not read: it would not say which workload it is of."""
     documents = _yaml_documents(body)
-    if documents and len(documents) == 1 and isinstance(documents[0], dict) and "kind" not in documents[0]:
-        return _fragment(documents[0])
     if not documents or not all(isinstance(d, dict) and isinstance(d.get("kind"), str) and "apiVersion" in d
                                 for d in documents):
         return None
@@ -345,16 +342,6 @@ def _container(spec: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
     return image, env
 
 
-def _fragment(document: dict[str, Any]) -> CodeRequest | None:
-    """Part of a workload's manifest (`spec: template: ...`): the image and settings it sets, for the change the
-    prose names."""
-    image, env = _container(_mapping(document.get("spec")))
-    if image is None and not env:
-        return None
-    declared = [*([f"image {image}"] if image else []), *(f"{k}={v}" for k, v in env.items())]
-    return CodeRequest(None, image=image, env=env, shown=(f"part of a manifest: {'; '.join(declared)}",))
-
-
 def _lone_manifest(document: dict[str, Any]) -> CodeRequest | None:
     if document["kind"] in ("Deployment", "StatefulSet"):
         return None  # a workload kind of another API group (`evil.example.com/v1`) is no workload the agent knows
@@ -375,4 +362,4 @@ def _list(value: object) -> list[Any]:
 
 def _metadata(document: dict[str, Any], key: str) -> str | None:
     value = _mapping(document.get("metadata")).get(key)
-    return value if isinstance(value, str) and DNS_NAME.fullmatch(value) else None
+    return value if isinstance(value, str) and DNS_LABEL.fullmatch(value) else None

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from opsdesk.aura.intent_fences import code_spans, mixes_scripts
+from opsdesk.aura.intent_text import code_spans, mixes_scripts
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
     CUE_SPELLINGS,

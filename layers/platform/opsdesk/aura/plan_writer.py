@@ -70,8 +70,8 @@ def describe(request: WorkRequest) -> str:
     if request.read_from_code:
         text += " Read from code the ticket asks to carry out: " + "; ".join(request.read_from_code) + "."
     if request.set_aside:
-        text += (f" Set aside {len(request.set_aside)} passage(s) not read as the request (code nobody asked to run, "
-                 "or text addressed to the agent).")
+        text += (f" Set aside {len(request.set_aside)} passage(s) not read as the request (code not asked for or "
+                 "not agreeing with the ticket, or text addressed to the agent).")
     return text
 
 
@@ -116,8 +116,9 @@ def risks_of(request: WorkRequest, drafts: list[DraftStep]) -> list[str]:
         risks.append("part of the request was read from code the ticket asks to carry out; check every line: "
                      + "; ".join(request.read_from_code))
     if request.set_aside:
-        risks.append("the ticket holds text not read as the request (addressed to the agent, or code nobody asked "
-                     "to run); it was ignored: " + request.set_aside[0][:120])
+        risks.append(f"the ticket holds {len(request.set_aside)} passage(s) not read as the request (addressed to the "
+                     "agent, or code not asked for or not agreeing with the ticket); the first: "
+                     + request.set_aside[0][:120])
     if request.confidence < LOW_CONFIDENCE:
         risks.append("the ticket reads ambiguously: check that the plan does what it asks")
     return risks

@@ -104,7 +104,8 @@ def _what_to_change(brief: TicketBrief, answers: Mapping[str, str], read: Reader
     else:
         return ticket
     if asked.action is None:
-        return replace(ticket, unmanaged=asked.unmanaged, set_aside=(*ticket.set_aside, *asked.set_aside))
+        return replace(ticket, unmanaged=asked.unmanaged, set_aside=(*ticket.set_aside, *asked.set_aside),
+                       read_from_code=(*asked.read_from_code, *ticket.read_from_code))
     there = read(brief.title, brief.description, action_asked=asked.action)
     return replace(
         asked,
@@ -114,7 +115,9 @@ def _what_to_change(brief: TicketBrief, answers: Mapping[str, str], read: Reader
         replicas=asked.replicas if asked.replicas is not None else there.replicas,
         env={**there.env, **asked.env},
         production=asked.production or (asked.namespace is None and there.production),
-        set_aside=(*there.set_aside, *asked.set_aside), read_from_code=there.read_from_code)
+        set_aside=(*there.set_aside, *asked.set_aside),
+        # every line read from code is named, the answer's and the ticket's, even where the answer's value won
+        read_from_code=(*asked.read_from_code, *there.read_from_code))
 
 
 def _ticket_prompt(brief: TicketBrief, answers: Mapping[str, str], denied: tuple[str, ...]) -> str:

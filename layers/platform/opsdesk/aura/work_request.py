@@ -34,9 +34,11 @@ class WorkRequest:
     software: str | None = None
     production: bool = False
     set_aside: tuple[str, ...] = ()
-    """Text that read as instructions to the agent and was not taken as the request."""
+    """Text not taken as the request: instructions to the agent, and code not read (not asked for, or not agreeing
+    with the prose)."""
     read_from_code: tuple[str, ...] = ()
-    """Lines of code fences the ticket asks to run or apply, read beside its prose (the plan names them)."""
+    """The code read beside the prose (opsdesk.aura.intent_fences): each command as written, or what a manifest
+    declares. The plan names every one."""
     confidence: float = 0.0
     unmanaged: str | None = None
     """A Kubernetes kind the ticket asks for that the agent does not write (`ConfigMap`): no action is read, so

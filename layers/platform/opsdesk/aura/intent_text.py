@@ -1,0 +1,43 @@
+"""Ticket text as the reader takes it: disguises folded away (`plain`, `mixes_scripts`) and where its code stands
+(`code_spans`: fences and command lines, which the prose reader never reads as sentences)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FENCE = re.compile(r"(```|~~~).*?(?:\1|$)", re.DOTALL)
+_COMMAND_START = (r"[ \t]*(?:>[ \t]*)?(?:(?:[-*]|\d{1,2}[.)])[ \t]+)?(?:[\w@:~./-]{0,60}[$#%][ \t]*)?"
+                  r"(?:sudo[ \t]+)?(?:[\w./-]{0,60}/)?(?:kubectl|oc|k)[ \t]")
+COMMAND_LINES = re.compile(rf"^{_COMMAND_START}[^\n]*(?:\n{_COMMAND_START}[^\n]*)*", re.MULTILINE)
+"""Command lines standing alone in the prose (as list items, quoted, after a prompt or sudo), one block for lines
+that follow each other. Inline `kubectl ...` spans inside a sentence stay prose: they carry its names and places."""
+FOLDED = {"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u00a0": " "}
+LOOKALIKE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
+"""Scripts with letters that pass for Latin ones ("Іgnore" with a Cyrillic І, `kubectӏ`)."""
+
+
+def plain(text: str) -> str:
+    """Text as read: fullwidth forms as ASCII (a fullwidth ｀ fence), typographic apostrophes and hyphens as ASCII, no
+    invisible characters (a zero-width space inside "run"). Dashes and ellipses stay: the prose reads them."""
+    folded = (FOLDED.get(c, chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c) for c in text)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+
+
+def mixes_scripts(text: str) -> bool:
+    """A word of Latin letters with a lookalike letter of another script in it: a disguise. (A word in Japanese
+    next to "api", or a µ, is no disguise.)"""
+    for word in re.findall(r"[^\W\d_]+", text):
+        if word.isascii() or not any(c.isascii() for c in word):
+            continue
+        if any(unicodedata.name(c, "").startswith(LOOKALIKE_SCRIPTS) for c in word if not c.isascii()):
+            return True
+    return False
+
+
+def code_spans(description: str) -> list[tuple[int, int]]:
+    """Where the description's code is: fences, then command lines outside them, in order."""
+    spans = [(m.start(), m.end()) for m in FENCE.finditer(description)]
+    spans += [(m.start(), m.end()) for m in COMMAND_LINES.finditer(description)
+              if not any(start <= m.start() < end for start, end in spans)]
+    return sorted(spans)
