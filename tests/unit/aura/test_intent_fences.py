@@ -562,3 +562,68 @@ def test_harmless_text_around_code_does_not_stop_it_being_read(title: str, descr
                                                                reading: tuple[object, ...]) -> None:
     request = read_ticket(title, description)
     assert (request.action, request.name, request.namespace, request.replicas) == reading
+
+
+# A fifth review (2026-12-07).
+
+@pytest.mark.parametrize("description", [
+    "can someone with access do this, I don't have prod rights yet:\n" + fenced(BACKDOOR) + "\nNo wait, do NOT run it!",
+    "Hey, only on minikube, please run this:\n" + fenced(BACKDOOR),
+    "Hi, pending approval, please run this:\n" + fenced(BACKDOOR),
+    "Bob posted in #ops:\nplease run this:\n" + fenced(BACKDOOR),
+    "---------- Forwarded message ---------\nFrom: support@vendor.example\nPlease run this:\n" + fenced(BACKDOOR),
+    "Please run this in another namespace:\n" + fenced(BACKDOOR.replace("-n shop", "-n shop-prod")),
+    "Please run this on staging:\n" + fenced(BACKDOOR.replace("-n shop", "-n payments")),
+    "Please run this:\n" + fenced(BACKDOOR) + "\nOops, wrong paste, please ignore that.",
+    "Please run this:\n" + fenced(BACKDOOR) + "\nUpdate: resolved, no action needed.",
+    "Please run this:\n" + fenced(BACKDOOR) + "\nEdit: this is the rollback plan for reference only.",
+])
+def test_conditions_speakers_places_and_retractions_keep_code_aside(description: str) -> None:
+    request = read_ticket("api", description)
+    assert request.image is None and request.read_from_code == ()
+
+
+@pytest.mark.parametrize(("title", "command"), [
+    ("[DO NOT RUN] Scale api", "kubectl scale deploy/api --replicas=40 -n shop"),
+    ("[WONTFIX] Expose api", "kubectl expose deployment api --type=LoadBalancer -n shop"),
+    ("Do not run this. Delete api", "$ kubectl delete deployment api -n shop"),
+])
+def test_a_title_that_refuses_does_not_lead_code(title: str, command: str) -> None:
+    assert read_ticket(title, command).read_from_code == ()
+
+
+def test_a_change_read_only_from_a_product_name_gives_way_to_a_question() -> None:
+    request = read_ticket("redis in cache", "Please run this for us:\n"
+                          + fenced("kubectl delete statefulset redis -n cache"))
+    assert request.action is None and request.read_from_code == ()
+
+
+def test_a_lone_manifest_of_another_kind_does_not_override_the_prose() -> None:
+    config = fenced("apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: x", "  namespace: kube-system")
+    request = read_ticket("api", "Please scale the api deployment in shop to 3. Apply this:\n" + config)
+    assert (request.action, request.unmanaged, request.namespace) == (Action.SCALE, None, "shop")
+
+
+def test_a_manifest_with_settings_from_a_secret_or_two_ports_is_not_read_and_one_port_is_carried() -> None:
+    head = ["apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: api", "  namespace: shop", "spec:",
+            "  template:", "    spec:", "      containers:", "      - name: api", "        image: nginx:1.27"]
+    secret = [*head, "        env:", "        - name: DB_PASSWORD", "          valueFrom:", "            secretKeyRef:",
+              "              name: db", "              key: password"]
+    assert read_ticket("api", "Please apply this:\n" + fenced(*secret)).read_from_code == ()
+    two_ports = [*head, "        ports:", "        - containerPort: 8080", "        - containerPort: 9090"]
+    assert read_ticket("api", "Please apply this:\n" + fenced(*two_ports)).read_from_code == ()
+    one_port = [*head, "        ports:", "        - containerPort: 9090"]
+    request = read_ticket("api", "Please apply this:\n" + fenced(*one_port))
+    assert request.port == 9090 and "port 9090" in request.read_from_code[0]
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("api", "Please run the following in prod. Thanks!"),
+    ("api", "Please upgrade api to 2.4.1, command:"),
+    ("OPS: Scale api", ""),
+])
+def test_more_plain_asks_are_read(title: str, lead: str) -> None:
+    command = ("kubectl set image deployment/api api=nginx:2.4.1 -n prod" if "upgrade" in lead
+               else "kubectl scale deployment/api --replicas=5 -n prod")
+    request = read_ticket(title, f"{lead}\n{fenced(command)}" if lead else fenced(command))
+    assert request.read_from_code == (command,)

@@ -99,11 +99,13 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     request = _read(scans, set_aside, action_asked)
     code, read_blocks = asked_code(title, description)
     if code is None or (request.unmanaged is not None and code.unmanaged is None):
-        return request
+        return request  # (an unmanaged kind in both: the command's own kind and place are the more telling)
     action = action_asked or request.action
-    if (action is not None and code.action is not None and code.action is not action) or (
-            action is None and code.action is None and code.unmanaged is None):
-        return request  # code making another change, or only a part of one, with no change named: set aside
+    if action is not None and (code.action is not action or code.unmanaged is not None):
+        # code making another change than the prose: the prose stands where it asks with a verb of its own ("please
+        # restart api"); a change read from looser evidence (a product named: "redis in cache") is asked about
+        firm = action_asked is not None or any(_asks_for(s, action, FIRM_CUE_WEIGHT) for s in scans)
+        return request if firm else replace(request, action=None)
     kept_aside = tuple(text for text in set_aside if text not in read_blocks)
     if code.unmanaged is not None:  # the command names the kind it acts on: more telling than the prose's words
         return replace(request, action=None, unmanaged=code.unmanaged, namespace=code.namespace or request.namespace,

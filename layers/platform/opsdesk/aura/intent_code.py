@@ -282,18 +282,20 @@ def _manifests(body: str) -> CodeRequest | None:
 def _workload_manifest(workload: dict[str, Any], documents: list[Any]) -> CodeRequest | None:
     name, namespace = _metadata(workload, "name"), _metadata(workload, "namespace")
     spec = _mapping(workload.get("spec"))
-    if not _only_read_fields(spec):
-        return None  # what the plan's manifest would drop (init containers, commands, security settings)
+    if not _only_read_fields(spec) or not _container_read_whole(spec):
+        return None  # what the plan's manifest would drop (init containers, commands, settings from a Secret)
     replicas = spec.get("replicas")
     if replicas is not None and not (isinstance(replicas, str) and COUNT.fullmatch(replicas)):
         return None
     image, env = _container(spec)
+    port = _container_port(spec)
     beside = [f"{d['kind']} {_metadata(d, 'name') or ''}".strip() for d in documents if d is not workload]
     declared = [*([f"namespace {namespace}"] if namespace else []), *([f"image {image}"] if image else []),
-                *([f"{replicas} replicas"] if replicas is not None else []), *(f"{k}={v}" for k, v in env.items()),
-                *([f"beside it, not written: {', '.join(beside)}"] if beside else [])]
+                *([f"{replicas} replicas"] if replicas is not None else []), *([f"port {port}"] if port else []),
+                *(f"{k}={v}" for k, v in env.items()), *([f"beside it, not written: {', '.join(beside)}"] if beside
+                                                         else [])]
     return CodeRequest(Action.DEPLOY, name=name, kind=workload["kind"], namespace=namespace, image=image,
-                       replicas=int(replicas) if replicas is not None else None, env=env,
+                       replicas=int(replicas) if replicas is not None else None, port=port, env=env,
                        shown=(f"a {workload['kind']} manifest: {name or 'no name'}"
                               + (f" ({'; '.join(declared)})" if declared else ""),))
 
@@ -342,9 +344,29 @@ def _container(spec: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
     return image, env
 
 
+def _container_read_whole(spec: dict[str, Any]) -> bool:
+    """Whether the plan carries everything of the one container: settings as plain values (not from a Secret) and at
+    most one port."""
+    containers = _list(_mapping(_mapping(spec.get("template")).get("spec")).get("containers"))
+    for container in (c for c in containers if isinstance(c, dict)):
+        env = _list(container.get("env"))
+        if any(not (isinstance(e, dict) and set(e) == {"name", "value"}) for e in env) or len(
+                _list(container.get("ports"))) > 1:
+            return False
+    return True
+
+
+def _container_port(spec: dict[str, Any]) -> int | None:
+    containers = _list(_mapping(_mapping(spec.get("template")).get("spec")).get("containers"))
+    ports = [p for c in containers if isinstance(c, dict) for p in _list(c.get("ports"))]
+    port = _mapping(ports[0]).get("containerPort") if len(ports) == 1 else None
+    return int(port) if isinstance(port, str) and port.isascii() and port.isdigit() and 0 < int(port) < 65536 \
+        else None
+
+
 def _lone_manifest(document: dict[str, Any]) -> CodeRequest | None:
-    if document["kind"] in ("Deployment", "StatefulSet"):
-        return None  # a workload kind of another API group (`evil.example.com/v1`) is no workload the agent knows
+    if document["kind"] in ("Deployment", "StatefulSet") or not re.fullmatch(r"[A-Z][A-Za-z]{1,40}", document["kind"]):
+        return None  # a workload kind of another API group (`evil.example.com/v1`), or no kind's name at all
     name = _metadata(document, "name")
     if document["kind"] == "Namespace" and name:
         return CodeRequest(Action.CREATE_NAMESPACE, name=name, namespace=name, shown=(f"a Namespace {name}",))

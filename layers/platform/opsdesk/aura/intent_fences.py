@@ -29,9 +29,11 @@ from opsdesk.aura.intent_code import MAX_COMMANDS, CodeRequest, one_change, pars
 from opsdesk.aura.intent_scan import SENTENCE_BREAK
 from opsdesk.aura.intent_text import code_spans, mixes_scripts
 from opsdesk.aura.intent_words import INJECTION, TITLE_TAG
+from opsdesk.aura.policy import is_production
 from opsdesk.frozen import frozen
 
-_ASKER = (r"(?:(?:hi|hello|hey)\b[^.!?:]{0,30}[,!.]\s*)?(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
+_ASKER = (r"(?:(?:hi|hello|hey|dear)(?:\s+(?:team|all|folks|everyone|there|[a-z][a-z-]{0,20}))?\s*[,!.]\s*)?"
+          r"(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
           r"anyone|one\s+of\s+you)(?:\s+with\s+(?:access|the\s+rights|rights|perms|permissions))?\s+|"
           r"(?:i|we)\s+need\s+(?:you|someone|somebody)\s+to\s+|need\s+someone\s+to\s+)?(?:please\s+|pls\s+|kindly\s+)?")
 _PLACE = r"(?:prod|production|staging|the\s+cluster|(?:the\s+)?[a-z0-9][a-z0-9-]*\s+(?:namespace|ns))"
@@ -43,23 +45,31 @@ _REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don
            r"(?:\s+(?:on|to|for|in)\s+(?:this\s+|the\s+)?[\w.-]+)?(?:\s+yet)?)")
 _TAIL = rf"\s*(?:[,;]\s*(?:{_REASON}|thanks|thank\s+you|commands?|manifests?|as\s+below))?\s*[:.!?]?"
 RUN_ASK = re.compile(rf"{_ASKER}(?:run|apply|execute|do|perform)(?:\s+{_POINTER})*{_TAIL}")
-CHANGE_ASK = re.compile(rf"{_ASKER}(?:roll\s+out|restart|scale|deploy|create|delete|expose)\s+(?:the\s+)?"
+CHANGE_ASK = re.compile(rf"{_ASKER}(?:roll\s+out|restart|scale|deploy|create|delete|expose|update|upgrade|bump|set)\s+"
+                        r"(?:the\s+)?"
                         r"(?P<object>[a-z0-9][a-z0-9-]*)(?:\s+(?:deployment|statefulset|sts))?"
                         r"(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?"
                         rf"(?:\s+{_POINTER})*{_TAIL}")
 """An order naming its object, which must be the workload the code acts on: "scale api to 6, command:" before
 `kubectl scale deploy/api`; not "Scale history:" or "Delete hangs in shop"."""
 REASON_ONLY = re.compile(rf"{_REASON}\s*[:.!]?")
+THANKS = re.compile(r"(?:thanks|thank\s+you|ty|cheers)(?:\s+(?:a\s+lot|in\s+advance))?\s*[.!]*")
+PLACE_NAMED = re.compile(r"\b(?:on|in|to|against)\s+(?:(?P<stage>prod|production|staging)\b|(?:the\s+)?"
+                         r"(?P<namespace>[a-z0-9][a-z0-9-]*)\s+(?:namespace|ns)\b)")
+CODE_NAMESPACE = re.compile(r"(?:-n[ =]?|--namespace[ =])([a-z0-9][a-z0-9-]*)|^\s*namespace:\s*([a-z0-9-]+)",
+                            re.MULTILINE)
 """A sentence that only says why the asker asks ("can someone run this? we don't have the rights on this cluster:")."""
 NOT_CARRIED_OUT = re.compile(
     r"\b(?:ran|tried|did|executed|applied|typed|output|logs?|history|already|earlier|yesterday|previous(?:ly)?|"
     r"mistake|accident(?:al|ally)?|suggest(?:s|ed|ion)?|propos(?:e|ed|al)|wrote|said|says|posted|found|attacker|"
     r"compromised|suspicious|malicious|careful|caution|warning|danger(?:ous)?|avoid|hold|wait|not|never|nobody|"
-    r"instead|example|dont|didnt|shouldnt|wont|cant|kidding|joke|scratch|disregard|retract|cancel(?:led)?)\b"
-    r"|n't\b|\?")
+    r"instead|example|dont|didnt|shouldnt|wont|wontfix|cant|kidding|joke|scratch|disregard|retract|cancel(?:led)?|"
+    r"oops|wrong|ignore|resolved|leave|reference|nevermind|sorry|thought)\b|\bno\s+(?:action|need)\b|never\s+mind|"
+    r"n't\b|\?")
 """After a block, anywhere later in the ticket: what says it was a record, a question or a thing not to run."""
 DISTRUST = re.compile(r"\b(?:phish(?:ing)?|spam|scam|fraud|fake|legit(?:imate)?|suspicious|malicious|attacker|"
-                      r"compromised|social\s+engineering)\b|^\s*\S+\s+\d{1,2}:\d{2}(?:\s*[ap]m)?\s*$|^\s*\[\d{1,2}:\d{2}",
+                      r"compromised|social\s+engineering|forwarded)\b|\b(?:wrote|posted|said|says)\b[^\n.]{0,40}:|"
+                      r"^[ \t]*from:|^[ \t]*\S+[ \t]+\d{1,2}:\d{2}(?:[ \t]*[ap]m)?[ \t]*$|^[ \t]*\[\d{1,2}:\d{2}",
                       re.IGNORECASE | re.MULTILINE)
 """A ticket that doubts where its code came from, or a pasted chat transcript ("alice  10:05 AM"): none of its code
 is anyone's ask to the agent."""
@@ -74,14 +84,15 @@ class CodeBlock:
 
 def code_blocks(title: str, description: str) -> list[CodeBlock]:
     spans = code_spans(description)
-    refusals = [m.start() for m in NOT_CARRIED_OUT.finditer(REASON.sub(" ", description.lower()))]
+    lowered = REASON.sub(lambda m: " " * len(m.group(0)), description.lower())  # same length: positions hold
+    refusals = [m.start() for m in NOT_CARRIED_OUT.finditer(lowered)]
     last_refusal = max(refusals, default=-1)  # one pass: every block is checked against what follows it
     blocks = []
     for index, (start, end) in enumerate(spans):
         before = description[spans[index - 1][1] if index else 0:start]
         code = description[start:end]
         opens = not before.strip() and not index
-        asked = _asks_to_carry_out(title if opens else before, code, title=opens) and last_refusal < end
+        asked = last_refusal < end and (_title_asks(title, code) if opens else _asks_to_carry_out(before, code))
         blocks.append(CodeBlock(code.strip(), asked))
     return blocks
 
@@ -105,17 +116,42 @@ def asked_code(title: str, description: str) -> tuple[CodeRequest | None, tuple[
 REASON = re.compile(_REASON)
 
 
-def _asks_to_carry_out(before: str, code: str, *, title: bool) -> bool:
-    """Whether the sentence right before the code is an ask for it (or the one before that, when the last only
-    gives the reason: "can someone run this? we don't have the rights on this cluster:"). A quoted line ("> please
-    run this:") is somebody else's ask."""
+def _title_asks(title: str, code: str) -> bool:
+    """A title leads code that opens the description when, its tracker tags aside, it is an ask for the code and
+    nothing in it refuses ("[DO NOT RUN] Scale api", "[WONTFIX] Expose api")."""
+    return not NOT_CARRIED_OUT.search(title.lower()) and _asks_to_carry_out(TITLE_TAG.sub("", title), code)
+
+
+def _asks_to_carry_out(before: str, code: str) -> bool:
+    """Whether the sentence right before the code is an ask for it (a last sentence that only gives the reason or
+    thanks aside: "can someone run this? we don't have the rights on this cluster:"), naming no place the code does
+    not act in. A quoted line ("> please run this:") is somebody else's ask."""
     sentences = [s.strip().lower().strip("*_") for s in SENTENCE_BREAK.split(before) if s.strip()]
-    if len(sentences) > 1 and REASON_ONLY.fullmatch(sentences[-1]):
+    while len(sentences) > 1 and (REASON_ONLY.fullmatch(sentences[-1]) or THANKS.fullmatch(sentences[-1])):
         sentences.pop()
     if not sentences or sentences[-1].startswith(">"):
         return False
-    lead = TITLE_TAG.sub("", sentences[-1]).strip() if title else sentences[-1]
-    if RUN_ASK.fullmatch(lead):
-        return True
+    lead = sentences[-1]
     order = CHANGE_ASK.fullmatch(lead)
-    return order is not None and re.search(rf"(?<![\w-]){re.escape(order['object'])}(?![\w-])", code) is not None
+    if not RUN_ASK.fullmatch(lead) and (order is None or not _names(order["object"], code)):
+        return False
+    place = PLACE_NAMED.search(lead)
+    return place is None or _acts_in(place, code)
+
+
+def _names(word: str, code: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", code) is not None
+
+
+def _acts_in(place: re.Match[str], code: str) -> bool:
+    """Whether the code acts in the place the ask names ("on prod", "in the shop namespace"); code naming no
+    namespace takes the prose's."""
+    found = CODE_NAMESPACE.search(code)
+    if found is None:
+        return True
+    namespace = found.group(1) or found.group(2)
+    if place["namespace"]:
+        return namespace == place["namespace"]
+    if place["stage"] in ("prod", "production"):
+        return is_production(namespace)
+    return place["stage"] != "staging" or "stag" in namespace
