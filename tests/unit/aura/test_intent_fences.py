@@ -627,3 +627,45 @@ def test_more_plain_asks_are_read(title: str, lead: str) -> None:
                else "kubectl scale deployment/api --replicas=5 -n prod")
     request = read_ticket(title, f"{lead}\n{fenced(command)}" if lead else fenced(command))
     assert request.read_from_code == (command,)
+
+
+# A sixth review (2026-12-07). Its other findings (a kubectl command quoted inside a sentence, an unfenced manifest,
+# and a reader slow on one 20 KB line of hyphenated words) are the prose reader's, older than code reading: noted
+# in docs/decisions.md, not changed here. Setting quoted commands aside cost two sealed tickets and was undone.
+
+@pytest.mark.parametrize("command", [
+    "kubectl expose deployment api --port=" + "9" * 5000 + " -n shop",
+    "kubectl create deployment api --image=nginx:1.27 --port=" + "9" * 5000 + " -n shop",
+])
+def test_a_port_of_thousands_of_digits_is_refused_not_a_crash(command: str) -> None:
+    assert read_ticket("api", "Please run this:\n" + fenced(command)).read_from_code == ()
+
+
+@pytest.mark.parametrize("title", ["[DO NOT RUN] api scale-down draft", "DRAFT - not yet approved: api",
+                                   "Wrong command run on api (for the record)"])
+def test_a_title_that_refuses_keeps_all_code_aside(title: str) -> None:
+    request = read_ticket(title, "Please run this:\n" + fenced("kubectl scale deployment/api --replicas=2 -n shop"))
+    assert request.read_from_code == ()
+
+
+def test_a_title_reporting_a_symptom_does_not_refuse() -> None:
+    request = read_ticket("api not starting", "Please run this:\n"
+                          + fenced("kubectl rollout restart deployment/api -n shop"))
+    assert request.read_from_code == ("kubectl rollout restart deployment/api -n shop",)
+
+
+def test_the_image_applied_is_the_codes_when_the_prose_names_both() -> None:
+    request = read_ticket("api", "We are moving api from nginx:1.25 to nginx:1.27. Please run this:\n"
+                          + fenced("kubectl set image deployment/api api=nginx:1.27 -n shop"))
+    assert request.image == "nginx:1.27"
+
+
+def test_a_setting_must_be_spoken_of_as_a_word() -> None:
+    request = read_ticket("api", "Please change the log level of api in shop. Run this:\n"
+                          + fenced("kubectl set env deployment/api LOG_LEVEL=debug A=1 -n shop"))
+    assert request.read_from_code == ()
+
+
+def test_a_change_asks_object_must_be_what_the_code_acts_on_not_its_namespace() -> None:
+    request = read_ticket("api", "Please delete staging:\n" + fenced("kubectl delete deployment api -n staging"))
+    assert request.read_from_code == ()

@@ -250,7 +250,7 @@ def _change(action: Action, target: list[str], namespace: str | None, shown: tup
         return None
     if (image is not None and not IMAGE.fullmatch(image)) or (replicas is not None and not COUNT.fullmatch(replicas)):
         return None
-    if port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+    if port is not None and not (re.fullmatch(r"[0-9]{1,5}", port) and 0 < int(port) < 65536):
         return None
     kind_word, name = target[0].lower().removesuffix(".apps"), target[1]
     if kind_word in WORKLOAD_KINDS:
@@ -360,7 +360,7 @@ def _container_port(spec: dict[str, Any]) -> int | None:
     containers = _list(_mapping(_mapping(spec.get("template")).get("spec")).get("containers"))
     ports = [p for c in containers if isinstance(c, dict) for p in _list(c.get("ports"))]
     port = _mapping(ports[0]).get("containerPort") if len(ports) == 1 else None
-    return int(port) if isinstance(port, str) and port.isascii() and port.isdigit() and 0 < int(port) < 65536 \
+    return int(port) if isinstance(port, str) and re.fullmatch(r"[0-9]{1,5}", port) and 0 < int(port) < 65536 \
         else None
 
 

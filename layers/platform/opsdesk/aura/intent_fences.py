@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 
 from opsdesk.aura.intent_code import MAX_COMMANDS, CodeRequest, one_change, parsed
-from opsdesk.aura.intent_scan import SENTENCE_BREAK
 from opsdesk.aura.intent_text import code_spans, mixes_scripts
 from opsdesk.aura.intent_words import INJECTION, TITLE_TAG
 from opsdesk.aura.policy import is_production
@@ -52,6 +51,11 @@ CHANGE_ASK = re.compile(rf"{_ASKER}(?:roll\s+out|restart|scale|deploy|create|del
                         rf"(?:\s+{_POINTER})*{_TAIL}")
 """An order naming its object, which must be the workload the code acts on: "scale api to 6, command:" before
 `kubectl scale deploy/api`; not "Scale history:" or "Delete hangs in shop"."""
+TITLE_REFUSAL = re.compile(r"\b(?:do\s+not|don'?t|never)\s+(?:run|apply|use|merge|execute)\b|\bnot\s+(?:yet\s+)?"
+                           r"approved\b|\b(?:draft|wip|wontfix|rejected|declined|attacker|compromised)\b|"
+                           r"for\s+the\s+record|for\s+reference", re.IGNORECASE)
+"""A title that says its code is not to be run ("[DO NOT RUN] Scale api", "DRAFT - not yet approved", "Wrong
+command run on api (for the record)")."""
 REASON_ONLY = re.compile(rf"{_REASON}\s*[:.!]?")
 THANKS = re.compile(r"(?:thanks|thank\s+you|ty|cheers)(?:\s+(?:a\s+lot|in\s+advance))?\s*[.!]*")
 PLACE_NAMED = re.compile(r"\b(?:on|in|to|against)\s+(?:(?P<stage>prod|production|staging)\b|(?:the\s+)?"
@@ -64,7 +68,8 @@ NOT_CARRIED_OUT = re.compile(
     r"mistake|accident(?:al|ally)?|suggest(?:s|ed|ion)?|propos(?:e|ed|al)|wrote|said|says|posted|found|attacker|"
     r"compromised|suspicious|malicious|careful|caution|warning|danger(?:ous)?|avoid|hold|wait|not|never|nobody|"
     r"instead|example|dont|didnt|shouldnt|wont|wontfix|cant|kidding|joke|scratch|disregard|retract|cancel(?:led)?|"
-    r"oops|wrong|ignore|resolved|leave|reference|nevermind|sorry|thought)\b|\bno\s+(?:action|need)\b|never\s+mind|"
+    r"oops|wrong|ignore|resolved|leave|reference|nevermind|sorry|thought|whichever)\b|\bno\s+(?:action|need)\b|"
+    r"never\s+mind|"
     r"n't\b|\?")
 """After a block, anywhere later in the ticket: what says it was a record, a question or a thing not to run."""
 DISTRUST = re.compile(r"\b(?:phish(?:ing)?|spam|scam|fraud|fake|legit(?:imate)?|suspicious|malicious|attacker|"
@@ -99,9 +104,10 @@ def code_blocks(title: str, description: str) -> list[CodeBlock]:
 
 def asked_code(title: str, description: str) -> tuple[CodeRequest | None, tuple[str, ...]]:
     """The one change the code the ticket asks to carry out makes (None when there is none, when the ticket talks to
-    the agent, disguises words, doubts its code, or when the blocks asked for are not one change), and the blocks."""
+    the agent, disguises words, doubts its code, its title refuses it, or when the blocks asked for are not one
+    change), and the blocks."""
     whole = title + "\n" + description.replace("```", " ").replace("~~~", " ")
-    if INJECTION.search(whole) or mixes_scripts(whole) or DISTRUST.search(whole):
+    if INJECTION.search(whole) or mixes_scripts(whole) or DISTRUST.search(whole) or TITLE_REFUSAL.search(title):
         return None, ()
     asked = [block.text for block in code_blocks(title, description) if block.asked_for]
     requests = [parsed(text) for text in asked]
@@ -119,28 +125,30 @@ REASON = re.compile(_REASON)
 def _title_asks(title: str, code: str) -> bool:
     """A title leads code that opens the description when, its tracker tags aside, it is an ask for the code and
     nothing in it refuses ("[DO NOT RUN] Scale api", "[WONTFIX] Expose api")."""
-    return not NOT_CARRIED_OUT.search(title.lower()) and _asks_to_carry_out(TITLE_TAG.sub("", title), code)
+    return not TITLE_REFUSAL.search(title) and _asks_to_carry_out(TITLE_TAG.sub("", title), code)
 
 
 def _asks_to_carry_out(before: str, code: str) -> bool:
     """Whether the sentence right before the code is an ask for it (a last sentence that only gives the reason or
     thanks aside: "can someone run this? we don't have the rights on this cluster:"), naming no place the code does
     not act in. A quoted line ("> please run this:") is somebody else's ask."""
-    sentences = [s.strip().lower().strip("*_") for s in SENTENCE_BREAK.split(before) if s.strip()]
+    sentences = [s.strip().lower().strip("*_` ") for s in re.split(r"(?<=[.!?;])\s+|\n+", before) if s.strip()]
     while len(sentences) > 1 and (REASON_ONLY.fullmatch(sentences[-1]) or THANKS.fullmatch(sentences[-1])):
         sentences.pop()
     if not sentences or sentences[-1].startswith(">"):
         return False
     lead = sentences[-1]
     order = CHANGE_ASK.fullmatch(lead)
-    if not RUN_ASK.fullmatch(lead) and (order is None or not _names(order["object"], code)):
+    if not RUN_ASK.fullmatch(lead) and (order is None or not _targets(order["object"], code)):
         return False
     place = PLACE_NAMED.search(lead)
     return place is None or _acts_in(place, code)
 
 
-def _names(word: str, code: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", code) is not None
+def _targets(word: str, code: str) -> bool:
+    """Whether the code names `word` as what it acts on, not only as the namespace it acts in (`-n staging`)."""
+    return re.search(rf"(?<![\w-])(?<!-n )(?<!-n=)(?<!--namespace )(?<!--namespace=){re.escape(word)}(?![\w-])",
+                     code) is not None
 
 
 def _acts_in(place: re.Match[str], code: str) -> bool:

@@ -44,7 +44,7 @@ def with_code(prose: WorkRequest, code: CodeRequest, stated: Stated, *, clear_na
     own_image = prose.image if prose.image in stated.images else None
     return replace(
         prose, name=name, namespace=namespace, kind=code.kind if code.kind and name == code.name else prose.kind,
-        image=own_image or code.image or prose.image, tag=None if code.image and not own_image else prose.tag,
+        image=code.image or own_image or prose.image, tag=None if code.image else prose.tag,
         replicas=prose.replicas if prose.replicas is not None else code.replicas,
         port=stated.port or code.port or prose.port, service_type=code.service_type or prose.service_type,
         env=prose.env or code.env, production=prose.production or bool(namespace and is_production(namespace)),
@@ -71,7 +71,9 @@ def _disagree(prose: WorkRequest, code: CodeRequest, stated: Stated) -> bool:
     service is exposed, or a production place for a ticket that speaks of another stage."""
     text = stated.text
     kind = next((k for k, words in KIND_WORDS if words.search(text)), None)
-    unspoken = [key for key in code.env if not re.search(re.escape(key.lower()).replace("_", "[ _-]?"), text)]
+    unspoken = [key for key in code.env
+                if not re.search(r"(?<![a-z0-9])" + re.escape(key.lower()).replace("_", "[ _-]?") + r"(?![a-z0-9])",
+                                 text)]
     return any((
         prose.namespace is not None and code.namespace is not None and prose.namespace != code.namespace,
         prose.replicas is not None and code.replicas is not None and prose.replicas != code.replicas,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -38,6 +39,11 @@ def mixes_scripts(text: str) -> bool:
 def code_spans(description: str) -> list[tuple[int, int]]:
     """Where the description's code is: fences, then command lines outside them, in order."""
     spans = [(m.start(), m.end()) for m in FENCE.finditer(description)]
-    spans += [(m.start(), m.end()) for m in COMMAND_LINES.finditer(description)
-              if not any(start <= m.start() < end for start, end in spans)]
+    for pattern in (COMMAND_LINES,):
+        taken = sorted(spans)
+        starts = [start for start, _ in taken]
+        for m in pattern.finditer(description):
+            index = bisect.bisect_right(starts, m.start()) - 1
+            if index < 0 or taken[index][1] <= m.start():
+                spans.append((m.start(), m.end()))
     return sorted(spans)
