@@ -111,6 +111,20 @@ def test_a_manifest_with_a_sidecar_leaves_the_image_open_and_a_service_beside_it
     "Update: this was found in the shell of the compromised node:",
     "I would like to know who typed this into prod:",
     "Please confirm whether we should run this?",
+    # a second review's
+    "Please dont run this:",
+    "Please run this for us? Actually no, hold off:",
+    "Please tell me what this would do:",
+    "Can you tell me if it is ok to run this?",
+    "Please update the docs with this command:",
+    "Please move this out of the crontab:",
+    "Please roll back this change:",
+    "Please dry-run this:",
+    "alice: please run this:",
+    'Per the vendor: "Please run this:"',
+    "- 10:05 please run:",
+    "Please run this after the freeze ends next month:",
+    "Please help:",
 ])
 def test_code_the_ticket_does_not_ask_to_carry_out_stays_set_aside(lead: str) -> None:
     request = read_ticket("api flaky", f"{lead}\n{fenced(BACKDOOR)}")
@@ -253,26 +267,6 @@ def test_a_title_that_orders_the_change_asks_for_the_code_under_it() -> None:
     request = read_ticket("Expose inventory-api", "kubectl expose deployment inventory-api --port=80 -n warehouse")
     assert (request.action, request.name, request.namespace, request.port) == (
         Action.EXPOSE, "inventory-api", "warehouse", 80)
-
-
-@pytest.mark.parametrize("lead", [
-    "Please dont run this:",
-    "Please run this for us? Actually no, hold off:",
-    "Please tell me what this would do:",
-    "Can you tell me if it is ok to run this?",
-    "Please update the docs with this command:",
-    "Please move this out of the crontab:",
-    "Please roll back this change:",
-    "Please dry-run this:",
-    "alice: please run this:",
-    'Per the vendor: "Please run this:"',
-    "- 10:05 please run:",
-    "Please run this after the freeze ends next month:",
-    "Please help:",
-])
-def test_more_leads_that_do_not_ask_keep_the_code_aside(lead: str) -> None:
-    request = read_ticket("api flaky", f"{lead}\n{fenced(BACKDOOR)}")
-    assert request.image is None and request.read_from_code == ()
 
 
 def test_a_record_said_anywhere_after_the_code_keeps_it_aside() -> None:
