@@ -680,3 +680,8 @@ def test_a_quoted_changing_command_the_sentence_does_not_ask_for_is_set_aside(de
 def test_a_quoted_command_the_sentence_asks_for_is_read_as_before() -> None:
     request = read_ticket("checkout", "Can someone do a `kubectl rollout restart deployment/checkout -n payments`?")
     assert (request.action, request.name, request.namespace) == (Action.RESTART, "checkout", "payments")
+
+
+def test_a_command_too_long_to_be_typed_is_not_read_so_the_plan_names_short_lines() -> None:
+    command = "kubectl set env deployment/api NOTE=" + "x" * 600 + " -n shop"
+    assert read_ticket("api", "Please run this:\n" + fenced(command)).read_from_code == ()

@@ -18,6 +18,9 @@ from opsdesk.frozen import frozen
 
 MAX_CODE_CHARS = 8_000
 MAX_COMMANDS = 10
+MAX_COMMAND_CHARS = 500
+"""A longer command is no request a person typed: it is not read (and the plan, which names every line read
+uncut, stays short)."""
 MAX_YAML_DEPTH = 12
 MAX_YAML_EVENTS = 2_000
 IMAGE = re.compile(r"[a-z0-9][a-z0-9._/-]*(?::\d+/[a-z0-9._/-]+)?(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?")
@@ -112,6 +115,8 @@ def _commands(lines: list[str]) -> CodeRequest | None:
     for line in lines:
         if line.startswith("#"):
             return None  # a comment may say anything about the commands around it
+        if len(line) > MAX_COMMAND_CHARS:
+            return None
         change = _command(PROMPT.sub("", line, count=1).strip())
         if change is None:
             return None
