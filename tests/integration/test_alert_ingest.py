@@ -88,6 +88,31 @@ def test_a_first_alert_opens_one_incident_in_the_copilot_and_in_the_response_mod
     assert [(e.event_type, e.level) for e in events] == [("alert", "error")]
 
 
+def test_the_response_incident_an_alert_opens_is_written_with_its_alert_event_in_one_write(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.response.repository import ResponseRepository
+
+    def failing_event_write(*_: Any) -> int:
+        raise RuntimeError("the separate event write")
+
+    # No one may read the incident before its event: the event rides in the incident's own transaction, so the
+    # separate event write (what a joining alert uses) is never reached for an alert that opens one.
+    monkeypatch.setattr(ResponseRepository, "store_events", failing_event_write)
+    tenant_id, project_id = project
+    target, first = Target(tenant_id, project_id), alert()
+    assert ingest.apply(target, first, "delivery-1") is Outcome.OPEN
+    assert ingest.apply(target, first, "delivery-1") is Outcome.NOTHING  # a redelivery stores nothing twice
+
+    stored = group_of(tenant_id, project_id, "fp-1")
+    response = response_incident(tenant_id, stored.response_incident_id)
+    assert response is not None and response.event_count == 1
+    (event,) = ResponseRepository().list_events(tenant_id, response.id, 10, None).items
+    assert (event.event_type, event.level, event.source) == ("alert", "error", "checkout")
+    with pytest.raises(RuntimeError, match="separate event write"):  # a joining alert ingests into the incident
+        ingest.apply(target, alert("fp-2"), "delivery-2")
+
+
 def test_alert_fired_describes_the_alert_with_its_sources_description_else_its_summary(
         ingest: Any, project: tuple[str, str]) -> None:
     from opsdesk.alerts.ingest import Target

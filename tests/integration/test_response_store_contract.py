@@ -138,6 +138,37 @@ def test_creating_an_incident_again_changes_nothing(store: ResponseStore) -> Non
     assert store.metrics()["created_high"] == before["created_high"]
 
 
+def test_an_incident_opened_with_its_events_holds_them_counted_and_their_key_replays(store: ResponseStore) -> None:
+    tenant_id = tenant()
+    made = incident(tenant_id)
+    key = f"alert-{uuid.uuid4()}"
+    opening = request(key, "hash-a", made.id, 1)
+    before = store.metrics()["events_ingested"]
+
+    store.create_incident(made, entry(made.id, made.created_at), [room_event("incident_created", made.id, {})],
+                          opening=opening)
+
+    found = store.get_incident(tenant_id, made.id)
+    assert found is not None and found.event_count == 1
+    assert store.list_events(tenant_id, made.id, 10, None).items == list(opening.events)
+    assert last_event_at(store, tenant_id, made.id) == made.updated_at
+    assert store.metrics()["events_ingested"] - before == 1
+    replay = store.claim_request(tenant_id, request(key, "hash-a", made.id, 1), T0 + timedelta(minutes=1))
+    assert replay.claim is Claim.REPLAY and replay.events == opening.events
+    # A key already claimed is a Conflict, and nothing of the second incident is written.
+    other = incident(tenant_id, 1)
+    with pytest.raises(Conflict):
+        store.create_incident(other, entry(other.id, other.created_at), [], opening=request(key, "hash-a", other.id))
+    assert store.get_incident(tenant_id, other.id) is None
+    assert store.list_events(tenant_id, other.id, 10, None).items == []
+    # Opening it again with the same events is its own earlier attempt; with others, a Conflict (ingest them).
+    store.create_incident(made, entry(made.id, made.created_at), [], opening=request(key, "hash-a", made.id, 1))
+    with pytest.raises(Conflict):
+        store.create_incident(made, entry(made.id, made.created_at), [],
+                              opening=request(f"alert-{uuid.uuid4()}", "hash-a", made.id, 1))
+    assert store.list_events(tenant_id, made.id, 10, None).items == list(opening.events)
+
+
 def test_incidents_list_newest_first_in_cursor_pages_by_tenant_and_status(store: ResponseStore) -> None:
     tenant_id = tenant()
     made = [opened(store, incident(tenant_id, minute)) for minute in range(5)]

@@ -92,15 +92,28 @@ class FakeResponseStore:
 
     # Incidents
 
-    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent]) -> None:
+    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent],
+                        opening: IdempotentRequest | None = None) -> None:
         self._maybe_fail("create_incident")
         with self._lock:
             key = (incident.tenant_id, incident.id)
-            if key in self.incidents:
-                return  # the repository takes an existing incident for its own earlier attempt
+            claimed = self.claims.get((incident.tenant_id, opening.key)) if opening is not None else None
+            if key in self.incidents and (opening is None or (claimed and claimed.body_hash == opening.body_hash)):
+                return  # the repository takes an existing incident (with these events' claim) for its own attempt
+            if key in self.incidents or claimed is not None:
+                raise Conflict("Incident exists")
+            counts = {f"created_{incident.severity}": 1, f"status_{incident.status.value}": 1}
+            if opening is not None:
+                self.claims[incident.tenant_id, opening.key] = _Claimed(
+                    opening.body_hash, opening.events, incident.updated_at, completed=True)
+                for event in opening.events:
+                    self.events[key][keys.event_sk(event.timestamp, event.id)] = event
+                incident = replace(incident, event_count=len(opening.events))
+                self.last_events[key] = incident.updated_at
+                counts["events_ingested"] = len(opening.events)
             self.incidents[key] = incident
             self.entries[key][keys.timeline_sk(entry.timestamp, entry.id)] = entry
-            self._count({f"created_{incident.severity}": 1, f"status_{incident.status.value}": 1})
+            self._count(counts)
             self.published.extend((incident.tenant_id, e) for e in events)
 
     def get_incident(self, tenant_id: str, incident_id: str) -> Incident | None:

@@ -107,6 +107,29 @@ def test_an_incident_opened_with_a_chosen_id_is_opened_once(service: ResponseSer
     assert len(entries(store, first)) == 1 and store.metrics()["created_medium"] == 1
 
 
+def test_an_incident_another_module_opens_with_its_events_answers_their_ingest_again_as_a_replay(
+        service: ResponseService, oncall: Principal, store: FakeResponseStore, clock: FakeClock) -> None:
+    from opsdesk.response.records import NewEvent
+
+    body = CreateIncidentRequest(title="HighErrorRate on checkout", source="alertmanager")
+    alert = NewEvent(incident_id="alert-1234", event_type="alert", message="HighErrorRate", level="error",
+                     timestamp=clock.now - timedelta(minutes=3))
+
+    made = service.open_incident(oncall, body, "alert-1234", at=clock.now - timedelta(minutes=2), events=[alert],
+                                 idempotency_key="k-alert")
+
+    [stored] = service.events(oncall, made.id, PAGE).items
+    assert made.event_count == 1 and service.get_incident(oncall, made.id).event_count == 1
+    assert [e.type for e in room(store, made.id)] == ["incident_created", "events"]
+    assert [r.incident_id for r in store.analysis_requests] == [made.id]
+    assert service.ingest(oncall, [alert], idempotency_key="k-alert", batch=False) == [stored]
+    assert service.events(oncall, made.id, PAGE).items == [stored]
+    with pytest.raises(Conflict):  # made already: the events go to it by ingest
+        service.open_incident(oncall, body, "alert-1234", at=clock.now, events=[alert], idempotency_key="k-other")
+    with pytest.raises(ValueError, match="events of its own"):
+        service.open_incident(oncall, body, "alert-5678", at=clock.now, events=[alert], idempotency_key="k-other")
+
+
 def test_incidents_list_newest_first_by_status(service: ResponseService, oncall: Principal, outsider: Principal,
                                                clock: FakeClock) -> None:
     made = []

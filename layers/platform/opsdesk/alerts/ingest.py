@@ -4,8 +4,9 @@ opsdesk.alerts.repository), then made visible where people look:
 - the copilot: the alert in the project's alert list (`alert.fired` on its WebSocket channel), a new incident
   (`incident.created`: the hypothesis ranker takes it from there) or the one it joined; when every alert of the
   incident is resolved, the incident moves to `mitigated`;
-- the response module: the tenant's incident of the same group, the alert as an ingested `alert` event (its
-  analysis follows), and `monitoring` when every alert is resolved.
+- the response module: the tenant's incident of the same group, the alert as an ingested `alert` event (the
+  alert that opens the incident is written with it, in one transaction; its analysis follows), and `monitoring`
+  when every alert is resolved.
 
 Nothing moves an incident to resolved: that is a person's call. Each effect is idempotent (fixed ids, puts, the
 ingest's Idempotency-Key, same-state moves that change nothing), so a redelivery that finds its id in the group
@@ -161,8 +162,7 @@ class AlertIngest:
             events.append(ranking_requested_event(incident))  # new evidence for an incident ranked before
         self._copilot.save_alert(tenant, record, events)
         system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
-        self._response_incident(system, alert, stored)
-        self._response.ingest(system, [NewEvent(
+        event = NewEvent(
             incident_id=stored.response_incident_id, event_type="alert",
             message=(f"{alert.name}: {alert.summary}" if alert.summary else alert.name)[:MAX_TEXT] or "Alert",
             level=LEVELS[alert.severity] if alert.action == "trigger" else "info",
@@ -170,9 +170,11 @@ class AlertIngest:
             source=(alert.service.strip() or alert.source)[:MAX_NAME].strip(),
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
-            timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)],
-            # One delivery may reach several projects of a tenant: each ingests its own event under its own key.
-            idempotency_key=f"alert-{target.project_id}-{delivery_id}"[:MAX_IDEMPOTENCY_KEY], batch=False)
+            timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)
+        # One delivery may reach several projects of a tenant: each ingests its own event under its own key.
+        key = f"alert-{target.project_id}-{delivery_id}"[:MAX_IDEMPOTENCY_KEY]
+        if not self._response_incident(system, alert, stored, event, key):
+            self._response.ingest(system, [event], idempotency_key=key, batch=False)
         if outcome is Outcome.ALL_RESOLVED:
             self._settle(system, incident, stored)
 
@@ -195,16 +197,22 @@ class AlertIngest:
             return made
         return incident
 
-    def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup) -> None:
+    def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup, event: NewEvent,
+                           key: str) -> bool:
+        """Opens the group's response incident with the alert's event in one write (nobody reads it without its
+        event); False when it exists, and the event is still to ingest."""
         if self._response.find_incident(system, stored.response_incident_id) is not None:
-            return
+            return False
         tag = alert.service[:MAX_TAG].strip()
-        with suppress(Conflict):  # another alert of the group made it meanwhile
-            self._response.create_incident(system, NewIncident(
+        try:
+            self._response.open_incident(system, NewIncident(
                 title=alert.name[:MAX_TITLE].strip() or "Alert", description=alert.summary[:MAX_TEXT],
                 severity=alert.severity, source=alert.source, tags=(tag,) if tag else (),
-                metadata={"copilot_incident_id": stored.group.incident_id}), incident_id=stored.response_incident_id,
-                at=stored.group.opened_at)
+                metadata={"copilot_incident_id": stored.group.incident_id}), stored.response_incident_id,
+                at=stored.group.opened_at, events=[event], idempotency_key=key)
+        except Conflict:  # another alert of the group made it meanwhile
+            return False
+        return True
 
     def _settle(self, system: Principal, incident: CopilotIncident, stored: StoredGroup) -> None:
         """Every alert resolved: the copilot incident to `mitigated`, the response incident to `monitoring`, where

@@ -78,15 +78,31 @@ class ResponseRepository:
 
     # Incidents
 
-    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent]) -> None:
+    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent],
+                        opening: IdempotentRequest | None = None) -> None:
+        tenant_id = incident.tenant_id
+
         def write(tx: TransactWrite) -> None:
-            tx.save(incident_item(incident), condition=IncidentItem.pk.does_not_exist())
-            tx.save(entry_item(incident.tenant_id, entry))
-            self._count(tx, {f"created_{incident.severity}": 1, f"status_{incident.status.value}": 1})
-            self._transactions.publish(tx, incident.tenant_id, events)
+            made = incident_item(incident)
+            counts = {f"created_{incident.severity}": 1, f"status_{incident.status.value}": 1}
+            if opening is not None:
+                made.eventCount, made.lastEventAt = len(opening.events), to_rfc3339(incident.updated_at)
+                for event in opening.events:
+                    tx.save(event_item(tenant_id, event))
+                tx.save(_claim_item(tenant_id, opening, incident.updated_at, completed=True),
+                        condition=IdempotencyItem.pk.does_not_exist())
+                counts["events_ingested"] = len(opening.events)
+            tx.save(made, condition=IncidentItem.pk.does_not_exist())
+            tx.save(entry_item(tenant_id, entry))
+            self._count(tx, counts)
+            self._transactions.publish(tx, tenant_id, events)
 
         def outcome() -> Outcome:  # our own earlier attempt (a server error hid its success)
-            return Outcome.DONE if self.get_incident(incident.tenant_id, incident.id) else Outcome.CONFLICT
+            if opening is not None:  # made with these events: their claim was written with it
+                claim = get_item(IdempotencyItem, keys.idempotency_pk(tenant_id), opening.key)
+                return Outcome.DONE if claim is not None and claim.bodyHash == opening.body_hash \
+                    and self.get_incident(tenant_id, incident.id) else Outcome.CONFLICT
+            return Outcome.DONE if self.get_incident(tenant_id, incident.id) else Outcome.CONFLICT
 
         self._transactions.commit(write, lambda exc: Conflict("Incident exists"), outcome)
 
@@ -189,11 +205,7 @@ class ResponseRepository:
 
     def claim_request(self, tenant_id: str, request: IdempotentRequest, now: datetime) -> ClaimResult:
         pk, sk = keys.idempotency_pk(tenant_id), request.key
-        # The events' ids and times only: the same body (its hash) holds the rest. The whole events made the item
-        # pass DynamoDB's 400 KB with a batch of about 400 events of 1 KB (a 500, and every retry the same).
-        answer = [[event.id, to_rfc3339(event.timestamp)] for event in request.events]
-        item = IdempotencyItem(pk, sk, bodyHash=request.body_hash, answer=json.dumps(answer, separators=(",", ":")),
-                               createdAt=to_rfc3339(now), expiresAt=int((now + IDEMPOTENCY_TTL).timestamp()))
+        item = _claim_item(tenant_id, request, now)
         try:
             item.save(condition=IdempotencyItem.pk.does_not_exist())
             return ClaimResult(Claim.NEW, request.events)
@@ -374,6 +386,16 @@ class ResponseRepository:
                                      limit=limit, page_size=limit,
                                      last_evaluated_key=self._cursors.decode(cursor, scope))
         return cursor_page(results, convert, limit, self._cursors, scope)
+
+
+def _claim_item(tenant_id: str, request: IdempotentRequest, now: datetime, *,
+                completed: bool = False) -> IdempotencyItem:
+    # The events' ids and times only: the same body (its hash) holds the rest. The whole events made the item pass
+    # DynamoDB's 400 KB with a batch of about 400 events of 1 KB (a 500, and every retry the same).
+    answer = [[event.id, to_rfc3339(event.timestamp)] for event in request.events]
+    return IdempotencyItem(keys.idempotency_pk(tenant_id), request.key, bodyHash=request.body_hash,
+                           answer=json.dumps(answer, separators=(",", ":")), completed=1 if completed else None,
+                           createdAt=to_rfc3339(now), expiresAt=int((now + IDEMPOTENCY_TTL).timestamp()))
 
 
 def claimed_events(events: Sequence[Event], answer: list[Any]) -> tuple[Event, ...]:

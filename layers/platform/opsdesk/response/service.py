@@ -33,7 +33,7 @@ from opsdesk.response.records import (
     TimelineEntry,
 )
 from opsdesk.response.rooms import room_stream
-from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
+from opsdesk.response.store import MAX_OPENING_EVENTS, Claim, IdempotentRequest, ResponseStore
 from opsdesk.response.views import action_view, entry_view, event_view, incident_view
 
 if TYPE_CHECKING:
@@ -93,17 +93,42 @@ class ResponseService:
         incident, so a retried request answers the incident it made; the key with another body is refused."""
         if idempotency_key is not None:
             return self._create_once(principal, request, idempotency_key)
-        now = at or self._now()
-        incident = Incident(id=incident_id or new_id(), tenant_id=principal.tenant_id, title=request.title,
-                            description=request.description, status=Status.OPEN, severity=request.severity,
-                            source=request.source, tags=tuple(request.tags), metadata=dict(request.metadata),
-                            created_at=now, updated_at=now)
-        entry = self._entry(incident.id, EntryType.SYSTEM_EVENT, (
-            "Incident opened", f"{incident.severity} incident from {incident.source}: {incident.title}"),
-                            actor_name(principal), now)
+        incident, entry = self._opened(principal, request, incident_id or new_id(), at or self._now())
         self._store.create_incident(incident, entry, [
             room_event("incident_created", incident.id, incident_view(incident))])
         return incident
+
+    def open_incident(self, principal: Principal, request: IncidentFields, incident_id: str, *, at: datetime,
+                      events: Sequence[EventFields], idempotency_key: str) -> Incident:
+        """An incident another module opens for the tenant (an alert's) together with its first events, in one
+        write, so that nobody reads the incident without them; then its analysis is requested. The events are
+        stored as an ingest under `idempotency_key` that finished: ingesting them again under that key (a
+        redelivery) answers them and stores nothing. Conflict when the incident exists (another delivery made it
+        meanwhile: ingest the events into it)."""
+        if not 0 < len(events) <= MAX_OPENING_EVENTS or any(r.incident_id != incident_id for r in events):
+            raise ValueError(f"an incident opens with 1 to {MAX_OPENING_EVENTS} events of its own")
+        incident, entry = self._opened(principal, request, incident_id, at)
+        now = self._now()
+        stamped = tuple(Event(id=new_time_ordered_id(now), incident_id=incident_id, event_type=r.event_type,
+                              message=r.message, level=r.level, source=r.source, metadata=dict(r.metadata),
+                              timestamp=r.timestamp or now) for r in events)
+        self._store.create_incident(incident, entry, [
+            room_event("incident_created", incident.id, incident_view(incident)),
+            events_message(incident_id, stamped)],
+            opening=IdempotentRequest(idempotency_key, _body_hash(events, batch=False), stamped))
+        self._store.request_analysis(principal.tenant_id, incident_id, now, self._stale)
+        return replace(incident, event_count=len(stamped))
+
+    def _opened(self, principal: Principal, request: IncidentFields, incident_id: str,
+                at: datetime) -> tuple[Incident, TimelineEntry]:
+        incident = Incident(id=incident_id, tenant_id=principal.tenant_id, title=request.title,
+                            description=request.description, status=Status.OPEN, severity=request.severity,
+                            source=request.source, tags=tuple(request.tags), metadata=dict(request.metadata),
+                            created_at=at, updated_at=at)
+        entry = self._entry(incident.id, EntryType.SYSTEM_EVENT, (
+            "Incident opened", f"{incident.severity} incident from {incident.source}: {incident.title}"),
+                            actor_name(principal), at)
+        return incident, entry
 
     def _create_once(self, principal: Principal, request: IncidentFields, key: str) -> Incident:
         incident_id = str(uuid.uuid5(IDEMPOTENT_INCIDENTS, f"{principal.tenant_id}\n{key}"))

@@ -14,6 +14,9 @@ from opsdesk.frozen import frozen
 from opsdesk.pagination import Page
 from opsdesk.response.records import Action, Analysis, Event, Incident, IngestActivity, Status, TimelineEntry
 
+MAX_OPENING_EVENTS = 25
+"""Events an incident may be created with: one transaction holds them with the incident (DynamoDB takes 100
+items in one)."""
 INCIDENT_CHANGED = "The incident changed while it was analysed"
 """save_analysis's Conflict: the incident is not at the version the analysis read."""
 
@@ -46,7 +49,12 @@ class ClaimResult:
 
 
 class ResponseStore(Protocol):
-    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent]) -> None: ...
+    def create_incident(self, incident: Incident, entry: TimelineEntry, events: Sequence[DomainEvent],
+                        opening: IdempotentRequest | None = None) -> None:
+        """Conflict when the incident exists, unless it is this create's own earlier attempt. `opening`: the
+        incident's first events (at most MAX_OPENING_EVENTS), written in the same write, counted on it as last
+        written at its `updated_at`, and their key's claim stored finished (an ingest under that key replays)."""
+        ...
     def get_incident(self, tenant_id: str, incident_id: str) -> Incident | None: ...
     def get_incidents(self, tenant_id: str, incident_ids: Sequence[str]) -> dict[str, Incident]: ...
     def list_incidents(self, tenant_id: str, status: Status | None, limit: int,
