@@ -113,6 +113,34 @@ def test_the_response_incident_an_alert_opens_is_written_with_its_alert_event_in
         ingest.apply(target, alert("fp-2"), "delivery-2")
 
 
+def test_the_copilot_incident_an_alert_opens_is_written_with_that_alert_before_anything_ranks_it(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.events import project_stream
+
+    def failing_alert_write(*_: Any) -> None:
+        raise RuntimeError("the separate alert write")
+
+    # incident.created starts the hypothesis ranker, which reads the incident's alerts: the opening alert is in the
+    # incident's own transaction, so the separate alert write (a joining alert's) is never reached.
+    monkeypatch.setattr(CopilotRepository, "save_alert", failing_alert_write)
+    tenant_id, project_id = project
+    target, first = Target(tenant_id, project_id), alert()
+    assert ingest.apply(target, first, "delivery-1") is Outcome.OPEN
+
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    now = datetime.now(UTC)
+    (listed,) = CopilotRepository().alerts_between(tenant_id, project_id, now - timedelta(hours=1), now, 10)
+    assert (listed.incident_id, listed.fingerprint, listed.status) == (incident.id, "fp-1", "firing")
+    written = [e.type for e in EventLog().read_after(tenant_id, project_stream("incidents", project_id), 0)]
+    fired = [e.type for e in EventLog().read_after(tenant_id, project_stream("alerts", project_id), 0)]
+    assert (written, fired) == (["incident.created"], ["alert.fired"])
+    with pytest.raises(RuntimeError, match="separate alert write"):  # a joining alert is written on its own
+        ingest.apply(target, alert("fp-2"), "delivery-2")
+
+
 def test_alert_fired_describes_the_alert_with_its_sources_description_else_its_summary(
         ingest: Any, project: tuple[str, str]) -> None:
     from opsdesk.alerts.ingest import Target

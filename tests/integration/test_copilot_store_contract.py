@@ -392,6 +392,23 @@ def test_a_created_incident_reads_back_a_retry_is_done_another_with_its_id_confl
         store.create_incident(reg.tenant.id, replace(made, title="another"))
 
 
+def test_an_incident_opened_by_an_alert_is_written_with_it_and_only_that_alert_retries_it(
+        store: CopilotStore) -> None:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    opening = replace(alert(reg.project.id, 0), incident_id=made.id)
+
+    store.create_incident(reg.tenant.id, made, alert=opening)
+    store.create_incident(reg.tenant.id, made, alert=opening)  # our own earlier attempt
+
+    assert store.query_alerts(reg.tenant.id, reg.project.id, OffsetRequest(0, 10)) == [opening]
+    # The same incident opened by another alert of its group: a Conflict (that alert joins it), nothing written.
+    other = replace(alert(reg.project.id, 1), incident_id=made.id)
+    with pytest.raises(Conflict):
+        store.create_incident(reg.tenant.id, made, alert=other)
+    assert store.query_alerts(reg.tenant.id, reg.project.id, OffsetRequest(0, 10)) == [opening]
+
+
 @pytest.mark.parametrize(("filters", "page", "expected"), [
     (IncidentFilters(), OffsetRequest(0, 3), [7, 6, 5]),
     (IncidentFilters(), OffsetRequest(6, 5), [1, 0]),

@@ -208,14 +208,18 @@ class FakeCopilotStore:
 
     # Incidents and hypotheses
 
-    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = ()) -> None:
+    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = (),
+                        alert: Alert | None = None) -> None:
         with self._lock:
             incidents = self.incidents[tenant_id, incident.project_id]
+            alerts = self.alerts[tenant_id, incident.project_id]
             if incident.id in incidents:
-                if incidents[incident.id] == incident:
+                if incidents[incident.id] == incident and (alert is None or alert in alerts.values()):
                     return  # the same create again
                 raise Conflict("Incident already exists")
             incidents[incident.id] = incident
+            if alert is not None:
+                alerts[_timeline(alert.starts_at, alert.id)] = alert
             self.days[tenant_id, incident.project_id][incident.created_at.date().isoformat()].created += 1
             self.published.extend((tenant_id, e) for e in events)
 

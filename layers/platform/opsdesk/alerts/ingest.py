@@ -2,8 +2,9 @@
 opsdesk.alerts.repository), then made visible where people look:
 
 - the copilot: the alert in the project's alert list (`alert.fired` on its WebSocket channel), a new incident
-  (`incident.created`: the hypothesis ranker takes it from there) or the one it joined; when every alert of the
-  incident is resolved, the incident moves to `mitigated`;
+  (`incident.created`: the hypothesis ranker takes it from there; written with the alert that opened it, so the
+  ranker never reads it without that alert) or the one it joined; when every alert of the incident is resolved,
+  the incident moves to `mitigated`;
 - the response module: the tenant's incident of the same group, the alert as an ingested `alert` event (the
   alert that opens the incident is written with it, in one transaction; its analysis follows), and `monitoring`
   when every alert is resolved.
@@ -39,6 +40,7 @@ from opsdesk.copilot.service import (
     ranking_requested_event,
 )
 from opsdesk.errors import Conflict
+from opsdesk.events import DomainEvent
 from opsdesk.frozen import frozen
 from opsdesk.response import workflow as response_workflow
 from opsdesk.response.queries import MAX_IDEMPOTENCY_KEY
@@ -150,17 +152,18 @@ class AlertIngest:
     # Effects
 
     def _effects(self, target: Target, alert: Alert, stored: StoredGroup, outcome: Outcome, delivery_id: str) -> None:
-        tenant, project = target.tenant_id, target.project_id
-        incident = self._copilot_incident(target, alert, stored)
-        record = CopilotAlert(id=stable_id("alert", incident.id, alert.dedup_key), project_id=project,
+        tenant, project, incident_id = target.tenant_id, target.project_id, stored.group.incident_id
+        record = CopilotAlert(id=stable_id("alert", incident_id, alert.dedup_key), project_id=project,
                               source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
                               service=alert.service, summary=alert.summary, starts_at=alert.starts_at,
                               labels=dict(alert.labels), fingerprint=alert.dedup_key, ends_at=alert.ends_at,
-                              incident_id=incident.id, description=alert.description)
+                              incident_id=incident_id, description=alert.description)
         events = [alert_fired_event(record)] if alert.action == "trigger" else []
-        if alert.action == "trigger" and outcome is Outcome.JOIN:
-            events.append(ranking_requested_event(incident))  # new evidence for an incident ranked before
-        self._copilot.save_alert(tenant, record, events)
+        incident, opened = self._copilot_incident(target, alert, stored, record, events)
+        if not opened:
+            if alert.action == "trigger" and outcome is Outcome.JOIN:
+                events.append(ranking_requested_event(incident))  # new evidence for an incident ranked before
+            self._copilot.save_alert(tenant, record, events)
         system = Principal(user_id="system", tenant_id=tenant, username="system", groups=frozenset())
         event = NewEvent(
             incident_id=stored.response_incident_id, event_type="alert",
@@ -178,10 +181,14 @@ class AlertIngest:
         if outcome is Outcome.ALL_RESOLVED:
             self._settle(system, incident, stored)
 
-    def _copilot_incident(self, target: Target, alert: Alert, stored: StoredGroup) -> CopilotIncident:
+    def _copilot_incident(self, target: Target, alert: Alert, stored: StoredGroup, record: CopilotAlert,
+                          events: list[DomainEvent]) -> tuple[CopilotIncident, bool]:
+        """The group's copilot incident, and whether this call opened it: then with the alert and its `events` in
+        the same write, so the hypothesis ranker (started by `incident.created`) never reads it without its
+        alert."""
         found = self._copilot.get_incident(target.tenant_id, target.project_id, stored.group.incident_id)
         if found is not None:
-            return found
+            return found, False
         at = stored.group.opened_at
         incident = CopilotIncident(
             id=stored.group.incident_id, project_id=target.project_id, title=alert.name[:200] or "Alert",
@@ -189,13 +196,14 @@ class AlertIngest:
             severity=Severity(alert.severity), state=IncidentState.DETECTED, detected_at=min(at, alert.starts_at),
             created_at=at, updated_at=at, created_by=f"alert:{alert.source}")
         try:
-            self._copilot.create_incident(target.tenant_id, incident, [incident_created_event(incident)])
+            self._copilot.create_incident(target.tenant_id, incident, [incident_created_event(incident), *events],
+                                          alert=record)
         except Conflict:  # another alert of the group made it meanwhile (alerts of one event apply side by side)
             made = self._copilot.get_incident(target.tenant_id, target.project_id, stored.group.incident_id)
             if made is None:
                 raise
-            return made
-        return incident
+            return made, False
+        return incident, True
 
     def _response_incident(self, system: Principal, alert: Alert, stored: StoredGroup, event: NewEvent,
                            key: str) -> bool:

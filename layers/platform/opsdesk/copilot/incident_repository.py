@@ -16,6 +16,7 @@ from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     CounterItem,
     RecordItem,
+    alert_item,
     as_hypothesis,
     hypotheses_from_json,
     hypotheses_json,
@@ -25,6 +26,7 @@ from opsdesk.copilot.items import (
     incident_record,
 )
 from opsdesk.copilot.records import (
+    Alert,
     Incident,
     IncidentDay,
     IncidentFilters,
@@ -48,11 +50,15 @@ MAX_HYPOTHESES = 10
 class IncidentRepository(CopilotTableRepository):
     """Incidents (a list index per filter), hypotheses and priors, and the per-day usage and incident counters."""
 
-    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = ()) -> None:
+    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = (),
+                        alert: Alert | None = None) -> None:
         day = incident.created_at.date()
+        opening = alert_item(tenant_id, alert) if alert is not None else None
 
         def write(tx: TransactWrite) -> None:
             tx.save(incident_item(tenant_id, incident), condition=RecordItem.pk.does_not_exist())
+            if opening is not None:
+                tx.save(opening)
             tx.update(CounterItem(keys.usage_pk(tenant_id, incident.project_id),
                                   counter_sk(keys.incident_day_sk(day))),
                       actions=[CounterItem.incidentsCreated.add(1)])
@@ -62,7 +68,9 @@ class IncidentRepository(CopilotTableRepository):
             found = self.get_incident(tenant_id, incident.project_id, incident.id)
             if found is None:
                 return Outcome.RETRY
-            return Outcome.DONE if found == _as_stored(tenant_id, incident) else Outcome.CONFLICT
+            # Another alert of the group may open the same incident with the same fields: ours only with our alert.
+            ours = opening is None or get_item(RecordItem, opening.pk, opening.sk) is not None
+            return Outcome.DONE if found == _as_stored(tenant_id, incident) and ours else Outcome.CONFLICT
 
         self._commit(write, changed("Incident already exists"), outcome)
 

@@ -78,7 +78,11 @@ class CopilotStore(Protocol):
 
     # Incidents and hypotheses
 
-    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = ()) -> None: ...
+    def create_incident(self, tenant_id: str, incident: Incident, events: Sequence[DomainEvent] = (),
+                        alert: Alert | None = None) -> None:
+        """Conflict when another incident has the id (the same create again changes nothing). `alert`: the alert
+        that opened it, written in the same write, so its hypotheses never rank it without the alert."""
+        ...
 
     def get_incident(self, tenant_id: str, project_id: str, incident_id: str) -> Incident | None: ...
 
