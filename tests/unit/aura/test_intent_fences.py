@@ -682,6 +682,33 @@ def test_a_quoted_command_the_sentence_asks_for_is_read_as_before() -> None:
     assert (request.action, request.name, request.namespace) == (Action.RESTART, "checkout", "payments")
 
 
+@pytest.mark.parametrize("description", [
+    "During the outage we used `kubectl delete deployment payments -n shop` to get it back.",
+    "For context, the fix last quarter was `kubectl scale deploy/payments --replicas=0 -n shop`.",
+    "Our runbook says `kubectl rollout restart deploy/payments -n shop` fixes this.",
+    "The on-call engineer then used `kubectl scale deploy/payments --replicas=1 -n shop` which made it worse.",
+    "I will run `kubectl scale deploy/payments --replicas=4 -n shop` myself tonight, FYI.",
+    "Our usual step is `kubectl rollout restart deploy/payments -n shop`, then we watch the graphs.",
+])
+def test_a_quoted_changing_command_in_a_sentence_that_does_not_ask_is_no_request(description: str) -> None:
+    # Narration has endless wordings: the sentence must ask for its command in so many words (the list of refusal
+    # words alone read "we used `kubectl delete deployment payments`" as an order to delete it).
+    request = read_ticket("payments flapping", description)
+    assert request.action is None and any("kubectl" in text for text in request.set_aside)
+
+
+@pytest.mark.parametrize(("description", "action"), [
+    ("What we need: `kubectl scale deployment/checkout --replicas=4 -n shop`.", Action.SCALE),
+    ("Hi team, could you run `kubectl scale deployment checkout --replicas=4 -n shop`", Action.SCALE),
+    ("`kubectl rollout restart deployment/checkout -n shop` please, we're blocked.", Action.RESTART),
+    ("We just need `kubectl scale deployment/checkout --replicas=4 -n shop` before the sale.", Action.SCALE),
+    ("Run `kubectl scale deployment checkout --replicas=4 -n shop` when you get a chance.", Action.SCALE),
+])
+def test_a_quoted_command_asked_for_in_other_words_is_still_read(description: str, action: Action) -> None:
+    request = read_ticket("checkout", description)
+    assert request.action is action and not any("kubectl" in text for text in request.set_aside)
+
+
 def test_a_command_too_long_to_be_typed_is_not_read_so_the_plan_names_short_lines() -> None:
     command = "kubectl set env deployment/api NOTE=" + "x" * 600 + " -n shop"
     assert read_ticket("api", "Please run this:\n" + fenced(command)).read_from_code == ()

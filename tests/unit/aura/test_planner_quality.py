@@ -138,6 +138,16 @@ FRESH_SET_FLOORS = [
     # (90.1%), 21/30 (70.0%) with the fences a ticket asks to carry out read (11baf8a); 125/141 (88.7%), 21/30 after
     # three security reviews (asks a whitelist, disagreeing code unread; opsdesk.aura.intent_fences).
     pytest.param("holdout_8", 0.88, 0.66, id="holdout_8-sealed"),
+    # Two sets on kubectl commands quoted inside sentences, asked for or narrated ("during the outage we used
+    # `kubectl delete deployment payments`"), each by a helper who had read neither the reader nor the other set.
+    # Until 2026-12-07 a quoted changing command was the request unless a word of refusal or record stood beside it;
+    # now its sentence must ask for it in so many words (opsdesk.aura.intent_text.quotes_unasked_change).
+    # holdout_9, scored before and after: 16/30 (82.4%) -> 17/30 (81.6%), no-change tickets read as a change 4/7 ->
+    # 2/7; then three of its tickets were read (reading asked inline commands as code was tried and dropped).
+    pytest.param("holdout_9", 0.81, 0.56, id="holdout_9"),
+    # holdout_10, sealed, scored once before and once after: 10/30 (75.7%) -> 9/30 (69.1%); no-change tickets read
+    # as a change 5/8 -> 3/8, changes read as another change 5/22 -> 3/22, changes asked about 1/22 -> 4/22.
+    pytest.param("holdout_10", 0.69, 0.30, id="holdout_10-sealed"),
 ]
 
 

@@ -26,15 +26,11 @@ from __future__ import annotations
 import re
 
 from opsdesk.aura.intent_code import MAX_COMMANDS, CodeRequest, one_change, parsed
-from opsdesk.aura.intent_text import code_spans, mixes_scripts
+from opsdesk.aura.intent_text import ASKER, code_spans, mixes_scripts
 from opsdesk.aura.intent_words import INJECTION, TITLE_TAG
 from opsdesk.aura.policy import is_production
 from opsdesk.frozen import frozen
 
-_ASKER = (r"(?:(?:hi|hello|hey|dear)(?:\s+(?:team|all|folks|everyone|there|[a-z][a-z-]{0,20}))?\s*[,!.]\s*)?"
-          r"(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
-          r"anyone|one\s+of\s+you)(?:\s+with\s+(?:access|the\s+rights|rights|perms|permissions))?\s+|"
-          r"(?:i|we)\s+need\s+(?:you|someone|somebody)\s+to\s+|need\s+someone\s+to\s+)?(?:please\s+|pls\s+|kindly\s+)?")
 _PLACE = r"(?:prod|production|staging|the\s+cluster|(?:the\s+)?[a-z0-9][a-z0-9-]*\s+(?:namespace|ns))"
 _POINTER = (r"(?:this|these|that|those|it|them|the\s+following|following|below|the\s+(?:below|above)|"
             r"the\s+(?:commands?|manifests?|yaml|snippet|script|following\s+(?:commands?|manifests?|yaml))|"
@@ -43,8 +39,8 @@ _REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don
            r"(?:the\s+|any\s+)?(?:\w+\s+)?(?:perms?|permissions?|rights?|access|rbac|privileges?)"
            r"(?:\s+(?:on|to|for|in)\s+(?:this\s+|the\s+)?[\w.-]+)?(?:\s+yet)?)")
 _TAIL = rf"\s*(?:[,;]\s*(?:{_REASON}|thanks|thank\s+you|commands?|manifests?|as\s+below))?\s*[:.!?]?"
-RUN_ASK = re.compile(rf"{_ASKER}(?:run|apply|execute|do|perform)(?:\s+{_POINTER})*{_TAIL}")
-CHANGE_ASK = re.compile(rf"{_ASKER}(?:roll\s+out|restart|scale|deploy|create|delete|expose|update|upgrade|bump|set)\s+"
+RUN_ASK = re.compile(rf"{ASKER}(?:run|apply|execute|do|perform)(?:\s+{_POINTER})*{_TAIL}")
+CHANGE_ASK = re.compile(rf"{ASKER}(?:roll\s+out|restart|scale|deploy|create|delete|expose|update|upgrade|bump|set)\s+"
                         r"(?:the\s+)?"
                         r"(?P<object>[a-z0-9][a-z0-9-]*)(?:\s+(?:deployment|statefulset|sts))?"
                         r"(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?"

@@ -19,6 +19,23 @@ QUOTED_CHANGE = re.compile(
     r"patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
     r"install|rollback)\b")
 """A command that changes something, quoted inside a sentence."""
+ASKER = (r"(?:(?:hi|hello|hey|dear)(?:\s+(?:team|all|folks|everyone|there|[a-z][a-z-]{0,20}))?\s*[,!.]\s*)?"
+         r"(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
+         r"anyone|one\s+of\s+you)(?:\s+with\s+(?:access|the\s+rights|rights|perms|permissions))?\s+|"
+         r"(?:i|we)\s+need\s+(?:you|someone|somebody)\s+to\s+|need\s+someone\s+to\s+)?(?:please\s+|pls\s+|kindly\s+)?")
+"""How an ask opens: a greeting, "can someone (with access)", "we need you to", "please" (each optional)."""
+QUOTE_LEAD = re.compile(rf"(?!(?:a|an|the)\s){ASKER}(?:(?:run|apply|execute|do|perform|issue)\s+)?(?:(?:a|an|the)\s+)?",
+                        re.IGNORECASE)
+"""The clause right before a quoted command that asks for it: "please run", "can someone do a", "run"."""
+NEED_LEAD = re.compile(r"(?i)\bneeds?\s*(?:(?:a|an|the)\s*|to\s+(?:run|do|apply|execute)\s*)?$")
+"""A need stated right before the command: "we just need `kubectl ...`", "it needs a `kubectl rollout ...`"."""
+ASKS_FOR_IT = re.compile(
+    r"(?i)\b(?:please|pls|plz|kindly|asap|(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone)|"
+    r"(?:i|we)\s+need|needs?\s+(?:you|someone|somebody|a|an)\b|(?:i|we)\s+would\s+like|(?:i|we)'d\s+like|"
+    r"requesting)\b|\?\s*$")
+"""Words of a sentence that ask for what it quotes ("`kubectl rollout restart deploy/api` please", "we need a
+`kubectl scale ...`", a question)."""
+CLAUSE_BREAK = re.compile(r"[,;:.!?()]|\s[-\u2013\u2014]\s")
 NOT_ASKED = re.compile(
     r"(?i)\b(?:not|never|dont|ran|tried|did|executed|typed|mistake|accident(?:ally)?|attacker|compromised|"
     r"previous(?:ly)?|yesterday|earlier|last\s+(?:time|week|night)|suggested|wrote|avoid)\b|n't\b")
@@ -62,6 +79,20 @@ def code_spans(description: str) -> list[tuple[int, int]]:
 
 def quotes_unasked_change(sentence: str) -> bool:
     """A sentence quoting a changing command it does not ask for: set aside, as the prose reader would otherwise take
-    the quoted verb for the request. (A sentence asking for its quoted command, "please run `kubectl rollout restart
-    deploy/api`", stays prose and is read as before.)"""
-    return bool(QUOTED_CHANGE.search(sentence)) and bool(NOT_ASKED.search(sentence))
+    the quoted verb for the request ("during the outage we used `kubectl delete deployment payments`", "please do
+    not run `kubectl delete ...` like last time"). A sentence asks for its quoted command only in so many words: the
+    clause before the command orders it ("please run", "can someone do a", "we just need"), or the sentence asks
+    ("... please", "we need a ...", a question), and nothing in it makes the command a record, someone else's or a
+    thing not to do. A whitelist, as for fenced code: narration has endless wordings."""
+    quoted = QUOTED_CHANGE.search(sentence)
+    if quoted is None:
+        return False
+    return bool(NOT_ASKED.search(sentence)) or not (_ordered(sentence, quoted) or ASKS_FOR_IT.search(sentence))
+
+
+def _ordered(sentence: str, quoted: re.Match[str]) -> bool:
+    """Whether the clause right before the quoted command orders it: an ask ("please run", "can someone do a",
+    "run") or a need ("we just need", "what we need:")."""
+    before = sentence[:quoted.start()].rstrip(" `").rstrip(":").rstrip()
+    lead = CLAUSE_BREAK.split(before)[-1].strip()
+    return bool(lead) and (QUOTE_LEAD.fullmatch(f"{lead} ") is not None or NEED_LEAD.search(lead) is not None)
