@@ -9,6 +9,7 @@ import pytest
 
 from opsdesk.aura.brain import TicketBrief
 from opsdesk.aura.intent import Action, read_ticket
+from opsdesk.aura.intent_code import said_in_words
 from opsdesk.aura.planner import OfflineBrain
 
 FENCE = "```"
@@ -707,6 +708,31 @@ def test_a_quoted_changing_command_in_a_sentence_that_does_not_ask_is_no_request
 def test_a_quoted_command_asked_for_in_other_words_is_still_read(description: str, action: Action) -> None:
     request = read_ticket("checkout", description)
     assert request.action is action and not any("kubectl" in text for text in request.set_aside)
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("Run `kubectl rollout restart deploy/checkout -n shop` when you get a chance.",
+     (Action.RESTART, "checkout", "shop", None, {})),
+    ("The checkout pods need a `kubectl rollout restart deploy/checkout -n shop`.",
+     (Action.RESTART, "checkout", "shop", None, {})),
+    ("hey! can u do `kubectl set env deploy/fulmar-api BULK_EXPORT=true -n reporting` for us? ty",
+     (Action.UPDATE_CONFIG, "fulmar-api", "reporting", None, {"BULK_EXPORT": "true"})),
+    ("What we need: `kubectl -n shop scale sts/ledger --replicas=5`.", (Action.SCALE, "ledger", "shop", 5, {})),
+])
+def test_a_quoted_command_asked_for_is_read_as_the_change_it_makes(
+        description: str, expected: tuple[Action, str, str, int | None, dict[str, str]]) -> None:
+    # kubectl's own words read as English made `deploy/checkout` a deploy and `rollout restart` a rollout; the
+    # prose reader takes the command as the change it makes, in words ("restart the checkout deployment in ...").
+    request = read_ticket("checkout", description)
+    assert (request.action, request.name, request.namespace, request.replicas, dict(request.env)) == expected
+
+
+def test_a_command_is_said_in_words_only_when_it_is_one_the_reader_understands() -> None:
+    assert said_in_words("please run `kubectl scale deploy/api --replicas=3 -n shop` now") == (
+        "please run scale the api deployment in namespace shop to 3 replicas now")
+    for sentence in ("please run `kubectl drain node-1`", "please run `kubectl scale deploy/api -c x --replicas=3`",
+                     "see `kubectl get pods -n shop`", "use `echo kubectl scale`"):
+        assert said_in_words(sentence) == sentence
 
 
 def test_a_command_too_long_to_be_typed_is_not_read_so_the_plan_names_short_lines() -> None:

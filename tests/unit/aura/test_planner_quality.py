@@ -143,11 +143,13 @@ FRESH_SET_FLOORS = [
     # Until 2026-12-07 a quoted changing command was the request unless a word of refusal or record stood beside it;
     # now its sentence must ask for it in so many words (opsdesk.aura.intent_text.quotes_unasked_change).
     # holdout_9, scored before and after: 16/30 (82.4%) -> 17/30 (81.6%), no-change tickets read as a change 4/7 ->
-    # 2/7; then three of its tickets were read (reading asked inline commands as code was tried and dropped).
-    pytest.param("holdout_9", 0.81, 0.56, id="holdout_9"),
-    # holdout_10, sealed, scored once before and once after: 10/30 (75.7%) -> 9/30 (69.1%); no-change tickets read
-    # as a change 5/8 -> 3/8, changes read as another change 5/22 -> 3/22, changes asked about 1/22 -> 4/22.
-    pytest.param("holdout_10", 0.69, 0.30, id="holdout_10-sealed"),
+    # 2/7; then three of its tickets were read (reading asked inline commands as code was tried and dropped), and
+    # an asked command is now read as the change it makes, in words (intent_code.said_in_words): 18/30 (82.4%).
+    pytest.param("holdout_9", 0.82, 0.60, id="holdout_9"),
+    # holdout_10, sealed, its misses never printed; scored before, after the whitelist and after said_in_words:
+    # 10/30 (75.7%) -> 9/30 (69.1%) -> 12/30 (71.3%); no-change tickets read as a change 5/8 -> 3/8 -> 3/8,
+    # changes read as another change 5/22 -> 3/22 -> 1/22, changes asked about 1/22 -> 4/22 -> 4/22.
+    pytest.param("holdout_10", 0.71, 0.40, id="holdout_10-sealed"),
 ]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from opsdesk.aura.intent_scan import DNS_LABEL, Scan, namespace_scores, scan, segments
+from opsdesk.aura.intent_scan import Scan, namespace_scores, scan, segments
 from opsdesk.aura.intent_values import port_of, replicas_of
 from opsdesk.aura.intent_words import Action
+from opsdesk.aura.manifest_checks import DNS_LABEL
 
 IMAGE_ANSWER = re.compile(r"[A-Za-z0-9][\w./:@-]*")
 

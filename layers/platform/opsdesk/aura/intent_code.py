@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import field, replace
 from typing import Any
 
-from opsdesk.aura.intent_scan import DNS_LABEL
 from opsdesk.aura.intent_words import Action, unmanaged_kind
+from opsdesk.aura.manifest_checks import DNS_LABEL
 from opsdesk.frozen import frozen
 
 MAX_CODE_CHARS = 8_000
@@ -71,6 +71,38 @@ class CodeRequest:
     @property
     def target(self) -> tuple[Any, ...]:
         return self.action, self.name, self.namespace, self.kind, self.unmanaged
+
+
+QUOTED = re.compile(r"`([^`\n]{1,500})`")
+
+
+def said_in_words(sentence: str) -> str:
+    """The sentence with each backquoted command the prose reader should take as words in them: `kubectl rollout
+    restart deploy/api -n shop` is "restart the api deployment in namespace shop" (kubectl's own words, `deploy/`
+    and `rollout`, read as other verbs). Only commands intent_code understands; the sentence must already be one
+    that asks for its command (intent_text.quotes_unasked_change sets the others aside)."""
+    return QUOTED.sub(_in_words, sentence) if "`" in sentence else sentence
+
+
+def _in_words(quoted: re.Match[str]) -> str:
+    request = parsed(quoted.group(1)) if quoted.group(1).lstrip().startswith(("kubectl", "oc ")) else None
+    if request is None or request.unmanaged is not None or request.action is None:
+        return quoted.group(0)
+    workload = f"the {request.name} {(request.kind or 'Deployment').lower()}"
+    place = f" in namespace {request.namespace}" if request.namespace else ""
+    settings = " ".join(f"{key}={value}" for key, value in request.env.items())
+    said = {
+        Action.SCALE: f"scale {workload}{place} to {request.replicas} replicas",
+        Action.RESTART: f"restart {workload}{place}",
+        Action.UPDATE_IMAGE: f"update {workload}{place} to {request.image}",
+        Action.UPDATE_CONFIG: f"set {settings} on {workload}{place}",
+        Action.DELETE_WORKLOAD: f"delete {workload}{place}",
+        Action.EXPOSE: f"expose {workload}{place} on port {request.port}",
+        Action.DEPLOY: f"deploy {request.name} {request.image or ''}{place}",
+        Action.CREATE_NAMESPACE: f"create the namespace {request.name}",
+        Action.DELETE_NAMESPACE: f"delete the namespace {request.name}",
+    }
+    return said.get(request.action, quoted.group(0))
 
 
 def parsed(code: str) -> CodeRequest | None:

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from opsdesk.aura.intent_code import said_in_words
 from opsdesk.aura.intent_text import code_spans, mixes_scripts, quotes_unasked_change
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
@@ -43,7 +44,6 @@ from opsdesk.frozen import frozen
 ARTICLES = frozenset({"the", "a", "an", "our", "my", "this", "that", "its"})
 POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
-DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*|[(:]")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -117,7 +117,7 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
             # "іgnore" with a Cyrillic і, or "please do not run `kubectl delete ...`", is no plain request
             set_aside.append(text.strip())
         else:
-            trusted.append(Segment(text.strip(), is_title))
+            trusted.append(Segment(said_in_words(text.strip()), is_title))
     return trusted, set_aside
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from opsdesk.aura.intent_scan import DNS_LABEL, NAME, Scan, name_candidates, namespace_scores, product_is_object
+from opsdesk.aura.intent_scan import NAME, Scan, name_candidates, namespace_scores, product_is_object
 from opsdesk.aura.intent_words import NOT_NAMESPACES, Action
+from opsdesk.aura.manifest_checks import DNS_LABEL
 from opsdesk.aura.software import Software, lookup
 
 MIN_NAME_SCORE = 2.0
