@@ -738,3 +738,27 @@ def test_a_command_is_said_in_words_only_when_it_is_one_the_reader_understands()
 def test_a_command_too_long_to_be_typed_is_not_read_so_the_plan_names_short_lines() -> None:
     command = "kubectl set env deployment/api NOTE=" + "x" * 600 + " -n shop"
     assert read_ticket("api", "Please run this:\n" + fenced(command)).read_from_code == ()
+
+
+LEDGER_MANIFEST = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger\n  namespace: fin\nspec:\n"
+                   "  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: ledger\n"
+                   "        image: registry.example.com/fin/ledger:2.4.1\n")
+
+
+@pytest.mark.parametrize("description", [
+    "For reference the current spec:\n" + LEDGER_MANIFEST + "The pods get OOMKilled. Note: nothing changed.",
+    "ledger pods crashloop since this morning. Here is what is deployed now:\n" + LEDGER_MANIFEST + "Any idea?",
+])
+def test_a_manifest_pasted_without_a_fence_is_code_not_prose(description: str) -> None:
+    # Read as prose, its `image:` line made "For reference the current spec" an image update of a workload "spec".
+    request = read_ticket("ledger OOM", description)
+    assert request.action is None and request.read_from_code == ()
+    assert any(text.startswith("apiVersion: apps/v1") for text in request.set_aside)
+
+
+@pytest.mark.parametrize("lead", ["Please apply this manifest:", "Can someone apply this for us:"])
+def test_a_manifest_pasted_without_a_fence_is_read_when_asked_for(lead: str) -> None:
+    request = read_ticket("New service ledger", f"{lead}\n{LEDGER_MANIFEST}Thanks!")
+    assert (request.action, request.name, request.namespace, request.replicas, request.image) == (
+        Action.DEPLOY, "ledger", "fin", 3, "registry.example.com/fin/ledger:2.4.1")
+    assert request.read_from_code

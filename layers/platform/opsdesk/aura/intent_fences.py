@@ -33,7 +33,7 @@ from opsdesk.frozen import frozen
 
 _PLACE = r"(?:prod|production|staging|the\s+cluster|(?:the\s+)?[a-z0-9][a-z0-9-]*\s+(?:namespace|ns))"
 _POINTER = (r"(?:this|these|that|those|it|them|the\s+following|following|below|the\s+(?:below|above)|"
-            r"the\s+(?:commands?|manifests?|yaml|snippet|script|following\s+(?:commands?|manifests?|yaml))|"
+            r"(?:the|this|these)\s+(?:commands?|manifests?|yaml|snippet|script|following\s+(?:commands?|manifests?|yaml))|"
             rf"for\s+(?:me|us|them)|here|now|asap|please|too|as\s+well|as\s+below|(?:on|in|to|against)\s+{_PLACE})")
 _REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don't|dont)\s+have|have\s+no)\s+"
            r"(?:the\s+|any\s+)?(?:\w+\s+)?(?:perms?|permissions?|rights?|access|rbac|privileges?)"

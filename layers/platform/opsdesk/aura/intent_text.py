@@ -1,6 +1,6 @@
 """Ticket text as the reader takes it: disguises folded away (`plain`, `mixes_scripts`), where its code stands
-(`code_spans`: fences and command lines, which the prose reader never reads as sentences), and sentences whose
-quoted command is not asked for (`quotes_unasked_change`)."""
+(`code_spans`: fences, command lines and unfenced manifests, which the prose reader never reads as sentences), and
+sentences whose quoted command is not asked for (`quotes_unasked_change`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ _COMMAND_START = (r"[ \t]*(?:>[ \t]*)?(?:(?:[-*]|\d{1,2}[.)])[ \t]+)?(?:[\w@:~./
 COMMAND_LINES = re.compile(rf"^{_COMMAND_START}[^\n]*(?:\n{_COMMAND_START}[^\n]*)*", re.MULTILINE)
 """Command lines standing alone in the prose (as list items, quoted, after a prompt or sudo), one block for lines
 that follow each other. Inline `kubectl ...` spans inside a sentence stay prose: they carry its names and places."""
+_MANIFEST_KEY = r"(?:apiVersion|kind|metadata|spec|data|stringData|type|immutable|status):"
+MANIFEST_LINES = re.compile(rf"^(?:---[ \t]*\n)?apiVersion:[ \t]*\S[^\n]*"
+                            rf"(?:\n(?:[ \t]+\S[^\n]*|{_MANIFEST_KEY}[^\n]*|-[ \t][^\n]*|---[ \t]*|#[^\n]*))*",
+                            re.MULTILINE)
+"""A Kubernetes manifest pasted without a fence: from an `apiVersion:` line at the start of a line, the lines that
+follow as YAML does (indented, a manifest's own top-level keys, list items, `---`, comments), up to the first line
+of prose or a blank line."""
 QUOTED_CHANGE = re.compile(
     r"(?i)\b(?:kubectl|oc)\s+(?:-{1,2}[\w-]+(?:[= ][\w./:-]+)?\s+)*(?:delete|scale|set|rollout|create|expose|apply|"
     r"patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
@@ -65,9 +72,9 @@ def mixes_scripts(text: str) -> bool:
 
 
 def code_spans(description: str) -> list[tuple[int, int]]:
-    """Where the description's code is: fences, then command lines outside them, in order."""
+    """Where the description's code is: fences, then command lines and unfenced manifests outside them, in order."""
     spans = [(m.start(), m.end()) for m in FENCE.finditer(description)]
-    for pattern in (COMMAND_LINES,):
+    for pattern in (COMMAND_LINES, MANIFEST_LINES):
         taken = sorted(spans)
         starts = [start for start, _ in taken]
         for m in pattern.finditer(description):
