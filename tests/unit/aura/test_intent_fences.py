@@ -5,6 +5,10 @@ block nobody asked to run) stays set aside. Many cases are a security review's (
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from opsdesk.aura.brain import TicketBrief
@@ -762,3 +766,14 @@ def test_a_manifest_pasted_without_a_fence_is_read_when_asked_for(lead: str) -> 
     assert (request.action, request.name, request.namespace, request.replicas, request.image) == (
         Action.DEPLOY, "ledger", "fin", 3, "registry.example.com/fin/ledger:2.4.1")
     assert request.read_from_code
+
+
+def test_a_run_of_flags_before_a_command_is_read_in_one_pass() -> None:
+    # An option's value could start with a dash, so `-v -v -v ...` had 2^n readings, and with no changing verb after
+    # them the pattern tried them all: 22 flags took 0.1 s, 40 would take days. A guard against that, not a measure
+    # of speed: the child is given 60 s for what takes milliseconds.
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from opsdesk.aura.intent_text import quotes_unasked_change;"
+            "print(quotes_unasked_change('please look at kubectl ' + '-v ' * 40 + 'get pods'))")
+    layer = str(Path(__file__).resolve().parents[3] / "layers" / "platform")
+    done = subprocess.run([sys.executable, "-c", code, layer], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"
