@@ -22,8 +22,8 @@ MANIFEST_LINES = re.compile(rf"^(?:---[ \t]*\n)?apiVersion:[ \t]*\S[^\n]*"
 follow as YAML does (indented, a manifest's own top-level keys, list items, `---`, comments), up to the first line
 of prose or a blank line."""
 QUOTED_CHANGE = re.compile(
-    r"(?i)\b(?:kubectl|oc)\s+(?:-{1,2}[\w-]+(?:[= ](?!-)[\w./:-]+)?\s+)*(?:delete|scale|set|rollout|create|expose|apply|"
-    r"patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
+    r"(?i)\b(?:kubectl|oc)\s+(?:-{1,2}[\w-]+(?:[= ](?!-)[\w./:-]+)?\s+)*(?:delete|scale|set|rollout|create|expose|"
+    r"apply|patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
     r"install|rollback)\b")
 """A command that changes something, quoted inside a sentence."""
 ASKER = (r"(?:(?:hi|hello|hey|dear)(?:\s+(?:team|all|folks|everyone|there|[a-z][a-z-]{0,20}))?\s*[,!.]\s*)?"
