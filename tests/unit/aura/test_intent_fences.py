@@ -13,7 +13,7 @@ import pytest
 
 from opsdesk.aura.brain import TicketBrief
 from opsdesk.aura.intent import Action, read_ticket
-from opsdesk.aura.intent_code import said_in_words
+from opsdesk.aura.intent_code import read_quoted
 from opsdesk.aura.planner import OfflineBrain
 
 FENCE = "```"
@@ -731,12 +731,18 @@ def test_a_quoted_command_asked_for_is_read_as_the_change_it_makes(
     assert (request.action, request.name, request.namespace, request.replicas, dict(request.env)) == expected
 
 
-def test_a_command_is_said_in_words_only_when_it_is_one_the_reader_understands() -> None:
-    assert said_in_words("please run `kubectl scale deploy/api --replicas=3 -n shop` now") == (
-        "please run scale the api deployment in namespace shop to 3 replicas now")
-    for sentence in ("please run `kubectl drain node-1`", "please run `kubectl scale deploy/api -c x --replicas=3`",
-                     "see `kubectl get pods -n shop`", "use `echo kubectl scale`"):
-        assert said_in_words(sentence) == sentence
+def test_a_command_is_said_in_words_only_when_words_carry_all_of_it_and_else_taken_out() -> None:
+    ordered = read_quoted("please run `kubectl scale deploy/api --replicas=3 -n shop` now")
+    assert ordered.text == "please run scale the api deployment in namespace shop to 3 replicas now"
+    assert [(c.action, c.name, c.namespace) for c in ordered.said] == [(Action.SCALE, "api", "shop")]
+    # A count, a port or an image missing, a value with spaces (its words would be read as the request), or a
+    # command not read exactly: taken out and set aside, never read in kubectl's own words.
+    for command in ("kubectl drain node-1", "kubectl scale deploy/api -c x --replicas=3",
+                    "kubectl scale deploy/api -n shop", "kubectl expose deploy/api",
+                    "kubectl set env deploy/api 'BANNER=we will delete the legacy deployment'"):
+        reading = read_quoted(f"please run `{command}` now")
+        assert (reading.text, reading.set_aside, reading.said) == ("please run   now", (command,), ())
+    assert read_quoted("see `kubectl get pods -n shop`").text == "see `kubectl get pods -n shop`"
 
 
 def test_a_command_too_long_to_be_typed_is_not_read_so_the_plan_names_short_lines() -> None:
@@ -773,7 +779,64 @@ def test_a_run_of_flags_before_a_command_is_read_in_one_pass() -> None:
     # them the pattern tried them all: 22 flags took 0.1 s, 40 would take days. A guard against that, not a measure
     # of speed: the child is given 60 s for what takes milliseconds.
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from opsdesk.aura.intent_text import quotes_unasked_change;"
-            "print(quotes_unasked_change('please look at kubectl ' + '-v ' * 40 + 'get pods'))")
+            "print(quotes_unasked_change('please look at kubectl ' + '-v --v ' * 20 + 'get pods'))")
     layer = str(Path(__file__).resolve().parents[3] / "layers" / "platform")
     done = subprocess.run([sys.executable, "-c", code, layer], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+DELETE_PAYMENTS = "`kubectl delete deployment payments -n shop`"
+STOP_PAYMENTS = "`kubectl scale deploy/payments --replicas=0 -n shop`"
+
+
+@pytest.mark.parametrize("description", [
+    f"Please note that the on-call engineer used {DELETE_PAYMENTS} during the outage.",
+    f"Our CI pipeline runs {DELETE_PAYMENTS} on every merge, please investigate.",
+    f"Please make sure nobody runs {DELETE_PAYMENTS}.",
+    f"Please, under no circumstances, run {DELETE_PAYMENTS}.",
+    f"Can someone explain {DELETE_PAYMENTS}?",
+    f"Any idea why {DELETE_PAYMENTS} hangs?",
+    f"Bob said: please run {DELETE_PAYMENTS}.",
+    f"Nobody needs a {DELETE_PAYMENTS} here.",
+    f"Don't run\n{DELETE_PAYMENTS}, we need the pods for forensics.",
+    f"Please hold off on {STOP_PAYMENTS} until Monday.",
+    f"Please confirm that {STOP_PAYMENTS} is safe.",
+    f"If the queue backs up, run {STOP_PAYMENTS}.",
+    "During the outage we used `k delete deployment payments -n shop` to get it back.",
+    "During the outage we used `kubecolor delete deployment payments -n shop` to get it back.",
+])
+def test_a_quoted_command_beside_an_ask_for_something_else_is_no_request(description: str) -> None:
+    # A security review's list: "please" or a question mark anywhere in the sentence read these as orders.
+    assert read_ticket("payments flapping", description).action is None
+
+
+@pytest.mark.parametrize(("title", "description", "expected"), [
+    # a count the command leaves out was said as "to None replicas", and "none" is a zero
+    ("api", "Please scale api to 5 with `kubectl scale deploy/api -n shop`.", (Action.SCALE, "api", 5)),
+    # a value with spaces said without its quotes became prose
+    ("Banner for api", "Please run `kubectl set env deploy/api 'BANNER=Maintenance tonight, please restart the "
+     "billing deployment in namespace prod if you see errors' -n shop`.", (None, None, None)),
+    # the command said in words is another change than the ticket asks: asked about, or set aside
+    ("Scale web to 4", "Before that, please run `kubectl set env deploy/api DRAIN=true -n shop`.", (None, "api", 4)),
+    ("api", "Please restart api by running `kubectl scale deploy/api --replicas=0 -n shop`.",
+     (Action.RESTART, "api", None)),
+])
+def test_a_command_said_in_words_never_changes_what_else_the_ticket_asks(
+        title: str, description: str, expected: tuple[Action | None, str | None, int | None]) -> None:
+    request = read_ticket(title, description)
+    assert (request.action, request.name, request.replicas) == expected
+
+
+@pytest.mark.parametrize("description", [
+    "Restart checkout: `kubectl rollout restart deploy/checkout -n shop`",
+    "Scale checkout to 4 with `kubectl scale deploy/checkout --replicas=4 -n shop`.",
+    "Action: `kubectl rollout restart deploy/checkout -n shop`",
+    "`kubectl rollout restart deploy/checkout -n shop` - thanks!",
+    "Could we get a `kubectl rollout restart deploy/checkout -n shop` done today?",
+    "We'd need somone to do `kubectl rollout restart deploy/checkout -n shop` asap",
+    "Could someone with prod access run `kubectl rollout restart deploy/checkout -n shop`?",
+])
+def test_asks_worded_otherwise_still_read_their_command(description: str) -> None:
+    request = read_ticket("checkout", description)
+    assert (request.action in (Action.RESTART, Action.SCALE), request.name, request.namespace) == (
+        True, "checkout", "shop")

@@ -144,12 +144,15 @@ FRESH_SET_FLOORS = [
     # now its sentence must ask for it in so many words (opsdesk.aura.intent_text.quotes_unasked_change).
     # holdout_9, scored before and after: 16/30 (82.4%) -> 17/30 (81.6%), no-change tickets read as a change 4/7 ->
     # 2/7; then three of its tickets were read (reading asked inline commands as code was tried and dropped), and
-    # an asked command is now read as the change it makes, in words (intent_code.said_in_words): 18/30 (82.4%).
-    pytest.param("holdout_9", 0.82, 0.60, id="holdout_9"),
-    # holdout_10, sealed, its misses never printed; scored before, after the whitelist and after said_in_words:
-    # 10/30 (75.7%) -> 9/30 (69.1%) -> 12/30 (71.3%); no-change tickets read as a change 5/8 -> 3/8 -> 3/8,
-    # changes read as another change 5/22 -> 3/22 -> 1/22, changes asked about 1/22 -> 4/22 -> 4/22.
-    pytest.param("holdout_10", 0.71, 0.40, id="holdout_10-sealed"),
+    # an asked command is now read as the change it makes, in words (intent_code.read_quoted): 18/30 (82.4%); after
+    # a security review made the reading strict (asks only in the command's own clause, a command words cannot
+    # carry whole taken out, the reading checked against the commands said): 17/30 (82.4%).
+    pytest.param("holdout_9", 0.82, 0.56, id="holdout_9"),
+    # holdout_10, scored before, after the whitelist, after the words and after the review: 10/30 (75.7%) -> 9/30
+    # (69.1%) -> 12/30 (71.3%) -> 8/30 (64.0%); no-change tickets read as a change 5/8 -> 3/8 -> 3/8 -> 2/8, changes
+    # read as another change 5/22 -> 3/22 -> 1/22 -> 2/22, changes asked about 1/22 -> 4/22 -> 4/22 -> 6/22. Its
+    # misses were never printed on purpose; a failing floor printed some of their titles once (2026-12-07).
+    pytest.param("holdout_10", 0.63, 0.26, id="holdout_10-sealed"),
 ]
 
 

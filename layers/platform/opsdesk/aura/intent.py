@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
+from opsdesk.aura.intent_code import CodeRequest
 from opsdesk.aura.intent_fences import asked_code
 from opsdesk.aura.intent_merge import Stated, with_code
 from opsdesk.aura.intent_scan import (
@@ -97,6 +98,11 @@ def read_ticket(title: str, description: str, *, action_asked: Action | None = N
     trusted, set_aside = segments(title, description)
     scans = [scan(segment) for segment in trusted]
     request = _read(scans, set_aside, action_asked)
+    said = [command for segment in trusted for command in segment.said]
+    if said and action_asked is None and not all(_makes(command, request) for command in said):
+        # a command the ticket orders, said in words, and a reading that makes another change ("please restart api
+        # by running `kubectl scale deploy/api --replicas=0`"): which one is meant is asked
+        request = replace(request, action=None)
     code, read_blocks = asked_code(title, description)
     if code is None or (request.unmanaged is not None and code.unmanaged is None):
         return request  # (an unmanaged kind in both: the command's own kind and place are the more telling)
@@ -201,6 +207,12 @@ def _read(scans: list[Scan], set_aside: list[str], action_asked: Action | None) 
         production=bool(namespace and is_production(namespace)) or bool(re.search(r"\b(?:production|prod|prd)\b",
                                                                                    text)),
         set_aside=tuple(set_aside), confidence=round(min(1.0, margin / 4.0), 2))
+
+
+def _makes(command: CodeRequest, request: WorkRequest) -> bool:
+    """Whether the reading is the change the command makes: its action, on its workload, in its namespace."""
+    return command.action is request.action and command.name == request.name and (
+        command.namespace is None or command.namespace == request.namespace)
 
 
 def _first(readings: list[list[Scan]], read: Callable[[list[Scan]], T | None]) -> T | None:

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from opsdesk.aura.intent_code import said_in_words
+from opsdesk.aura.intent_code import CodeRequest, read_quoted
 from opsdesk.aura.intent_text import code_spans, mixes_scripts, quotes_unasked_change
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
@@ -67,6 +67,8 @@ PORT = re.compile(r"\bport\s*[:=]?\s*(\d{2,5})\b|\b(?:on|listens\s+on|listening\
 class Segment:
     text: str
     title: bool
+    said: tuple[CodeRequest, ...] = ()
+    """Commands the sentence orders, said in words in `text` (opsdesk.aura.intent_code.read_quoted)."""
 
 
 @frozen
@@ -117,7 +119,9 @@ def segments(title: str, description: str) -> tuple[list[Segment], list[str]]:
             # "іgnore" with a Cyrillic і, or "please do not run `kubectl delete ...`", is no plain request
             set_aside.append(text.strip())
         else:
-            trusted.append(Segment(said_in_words(text.strip()), is_title))
+            reading = read_quoted(text.strip())
+            set_aside.extend(reading.set_aside)
+            trusted.append(Segment(reading.text, is_title, reading.said))
     return trusted, set_aside
 
 

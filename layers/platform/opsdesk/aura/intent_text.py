@@ -22,30 +22,55 @@ MANIFEST_LINES = re.compile(rf"^(?:---[ \t]*\n)?apiVersion:[ \t]*\S[^\n]*"
 follow as YAML does (indented, a manifest's own top-level keys, list items, `---`, comments), up to the first line
 of prose or a blank line."""
 QUOTED_CHANGE = re.compile(
-    r"(?i)\b(?:kubectl|oc)\s+(?:-{1,2}[\w-]+(?:[= ](?!-)[\w./:-]+)?\s+)*(?:delete|scale|set|rollout|create|expose|"
-    r"apply|patch|edit|drain|cordon|label|annotate|replace|run|taint|autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|"
-    r"install|rollback)\b")
-"""A command that changes something, quoted inside a sentence."""
+    r"(?i)(?<![\w.-])(?:kubectl(?:\.exe)?|kubecolor|oc|k)\s+(?:-{1,2}\w[\w-]*(?:[= ](?!-)[\w./:-]+)?\s+)*"
+    r"(?:delete|scale|set|rollout|create|expose|apply|patch|edit|drain|cordon|label|annotate|replace|run|taint|"
+    r"autoscale)\b|\bhelm\s+(?:uninstall|delete|upgrade|install|rollback)\b|\bargocd\s+app\s+(?:delete|sync|set)\b")
+"""A command that changes something, quoted inside a sentence (kubectl and its usual aliases, helm, argocd)."""
+_SOMEONE = r"(?:you|u|som(?:e)?(?:one|body)|anyone|anybody|one\s+of\s+you)"
 ASKER = (r"(?:(?:hi|hello|hey|dear)(?:\s+(?:team|all|folks|everyone|there|[a-z][a-z-]{0,20}))?\s*[,!.]\s*)?"
-         r"(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|"
-         r"anyone|one\s+of\s+you)(?:\s+with\s+(?:access|the\s+rights|rights|perms|permissions))?\s+|"
-         r"(?:i|we)\s+need\s+(?:you|someone|somebody)\s+to\s+|need\s+someone\s+to\s+)?(?:please\s+|pls\s+|kindly\s+)?")
-"""How an ask opens: a greeting, "can someone (with access)", "we need you to", "please" (each optional)."""
-QUOTE_LEAD = re.compile(rf"(?!(?:a|an|the)\s){ASKER}(?:(?:run|apply|execute|do|perform|issue)\s+)?(?:(?:a|an|the)\s+)?",
+         rf"(?:(?:can|could|would|will)\s+{_SOMEONE}"
+         r"(?:\s+with\s+(?:[\w-]+\s+)?(?:access|the\s+rights|rights|perms|permissions))?\s+|"
+         rf"(?:i|we)(?:'d|\s+would)?\s+need\s+{_SOMEONE}\s+to\s+|need\s+{_SOMEONE}\s+to\s+)?"
+         r"(?:please\s+|pls\s+|kindly\s+)?")
+"""How an ask opens: a greeting, "can someone (with prod access)", "we'd need someone to", "please" (each
+optional)."""
+QUOTE_LEAD = re.compile(rf"(?!(?:a|an|the)\s)(?:just\s+|let'?s\s+|go\s+ahead\s+(?:and\s+)?(?:with\s+)?|"
+                        r"(?:can|could)\s+(?:we|i)\s+(?:please\s+)?(?=get\s)|request\s+to\s+(?=run\s)|"
+                        rf"(?:i'?m\s+|we'?re\s+)?hoping\s+{_SOMEONE}\s+(?:can|could)\s+(?=run\s|do\s)|"
+                        rf"it'?d\s+be\s+(?:great|nice|awesome|good)\s+if\s+{_SOMEONE}\s+could\s+(?=run\s|do\s)|"
+                        rf"(?:i|we)?\s*would\s+appreciate\s+(?:it\s+if\s+{_SOMEONE}\s+(?:could|would)\s+)?)?"
+                        rf"{ASKER}(?:(?:run|apply|execute|do|perform|issue|get)\s+)?(?:(?:a|an|the)\s+)?",
                         re.IGNORECASE)
-"""The clause right before a quoted command that asks for it: "please run", "can someone do a", "run"."""
-NEED_LEAD = re.compile(r"(?i)\bneeds?\s*(?:(?:a|an|the)\s*|to\s+(?:run|do|apply|execute)\s*)?$")
+"""The clause right before a quoted command that asks for it: "please run", "can someone do a", "run", "could we
+get a"."""
+NEED_LEAD = re.compile(r"(?i)\b(?:needs?|requires?)\s*(?:(?:a|an|the)\s*|to\s+(?:run|do|apply|execute)\s*)?$|"
+                       r"^(?:action(?:\s+item)?|request(?:ing)?|todo|to\s+do|fix|ask|needed|what'?s\s+needed)$")
 """A need stated right before the command: "we just need `kubectl ...`", "it needs a `kubectl rollout ...`"."""
-ASKS_FOR_IT = re.compile(
-    r"(?i)\b(?:please|pls|plz|kindly|asap|(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone)|"
-    r"(?:i|we)\s+need|needs?\s+(?:you|someone|somebody|a|an)\b|(?:i|we)\s+would\s+like|(?:i|we)'d\s+like|"
-    r"requesting)\b|\?\s*$")
-"""Words of a sentence that ask for what it quotes ("`kubectl rollout restart deploy/api` please", "we need a
-`kubectl scale ...`", a question)."""
+CHANGE_LEAD = re.compile(rf"{ASKER}(?P<verb>restart|scale|roll\s+out|update|upgrade|bump|set|deploy|delete|expose|"
+                         r"create)(?:\s+(?:up|down|out|back))?\s+"
+                         r"(?:the\s+)?(?P<object>[a-z0-9][a-z0-9-]*)(?:\s+(?:deployment|statefulset|sts|namespace))?"
+                         r"(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?"
+                         r"(?:\s+(?:please|pls|asap|now|today|for\s+(?:us|me)))*"
+                         r"(?:\s+(?:with|by\s+running|using|via))?\s*", re.IGNORECASE)
+"""A change ordered in words right before its command, naming what the command acts on: "restart checkout:",
+"scale checkout to 4 with". (That the command makes that change is checked on the whole reading:
+opsdesk.aura.intent, `_agrees`.)"""
+LEAD_VERBS = {"restart": r"\brollout\s+restart\b", "roll": r"\brollout\b", "scale": r"\bscale\b",
+              "update": r"\bset\s", "upgrade": r"\bset\s+image\b", "bump": r"\bset\s+image\b", "set": r"\bset\s",
+              "deploy": r"\bcreate\s+deploy", "create": r"\bcreate\b", "delete": r"\bdelete\b",
+              "expose": r"\bexpose\b"}
+"""The kubectl verb a change ordered in words must be carried out with ("restart api with `kubectl scale ...`" is
+no such order: the command is set aside and the words stand)."""
+THEN_THANKS = re.compile(r"(?i)\s*(?:[-,\u2013\u2014]\s*)?(?:please|pls|asap|thanks|thank\s+you|ty)\b")
+"""A command that opens its clause and is followed by a please or a thanks: "`kubectl ...` please"."""
+CONDITIONAL = re.compile(r"(?i)\s*(?:if|when|whenever|once|unless|in\s+case|should)\b")
+"""A sentence opening on a condition orders nothing now: "If the queue backs up, run `kubectl scale ...`"."""
+BACKQUOTED = re.compile(r"`[^`\n]{1,500}`")
 CLAUSE_BREAK = re.compile(r"[,;:.!?()]|\s[-\u2013\u2014]\s")
 NOT_ASKED = re.compile(
     r"(?i)\b(?:not|never|dont|ran|tried|did|executed|typed|mistake|accident(?:ally)?|attacker|compromised|"
-    r"previous(?:ly)?|yesterday|earlier|last\s+(?:time|week|night)|suggested|wrote|avoid)\b|n't\b")
+    r"previous(?:ly)?|yesterday|earlier|last\s+(?:time|week|night)|suggested|wrote|said|says|posted|avoid|nobody|"
+    r"no\s+one|under\s+no)\b|n't\b")
 """What makes a sentence's quoted command a record, someone else's or a thing not to do ("please do not run
 `kubectl delete ...` like last time", "the attacker ran `kubectl delete namespace prod`")."""
 FOLDED = {"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u00a0": " "}
@@ -85,21 +110,31 @@ def code_spans(description: str) -> list[tuple[int, int]]:
 
 
 def quotes_unasked_change(sentence: str) -> bool:
-    """A sentence quoting a changing command it does not ask for: set aside, as the prose reader would otherwise take
-    the quoted verb for the request ("during the outage we used `kubectl delete deployment payments`", "please do
-    not run `kubectl delete ...` like last time"). A sentence asks for its quoted command only in so many words: the
-    clause before the command orders it ("please run", "can someone do a", "we just need"), or the sentence asks
-    ("... please", "we need a ...", a question), and nothing in it makes the command a record, someone else's or a
-    thing not to do. A whitelist, as for fenced code: narration has endless wordings."""
-    quoted = QUOTED_CHANGE.search(sentence)
-    if quoted is None:
+    """A sentence quoting a changing command outside backquotes that it does not order in so many words
+    (`orders_quoted`): set aside whole, as its command's extent is unknown. Backquoted commands are set aside alone
+    (opsdesk.aura.intent_code.read_quoted)."""
+    bare = BACKQUOTED.sub(lambda m: " " * len(m.group(0)), sentence)
+    quoted = QUOTED_CHANGE.search(bare)
+    return quoted is not None and not orders_quoted(sentence, quoted.start(), len(sentence))
+
+
+def orders_quoted(sentence: str, start: int, end: int) -> bool:
+    """Whether the sentence orders the command quoted at [start, end) in so many words: the clause right before it
+    asks or orders ("please run", "can someone do a", "run", "we just need", "what we need:", "restart checkout:",
+    "scale checkout to 4 with", its object named in the command), or the command opens its clause and a please or
+    a thanks follows it; and nothing in the sentence makes the command a record, someone else's, a condition or a
+    thing not to do. A whitelist, as for fenced code: narration has endless wordings ("during the outage we used
+    `kubectl delete ...`", "please make sure nobody runs `...`", "any idea why `...` hangs?")."""
+    if NOT_ASKED.search(sentence) or CONDITIONAL.match(sentence):
         return False
-    return bool(NOT_ASKED.search(sentence)) or not (_ordered(sentence, quoted) or ASKS_FOR_IT.search(sentence))
-
-
-def _ordered(sentence: str, quoted: re.Match[str]) -> bool:
-    """Whether the clause right before the quoted command orders it: an ask ("please run", "can someone do a",
-    "run") or a need ("we just need", "what we need:")."""
-    before = sentence[:quoted.start()].rstrip(" `").rstrip(":").rstrip()
+    before = sentence[:start].rstrip(" `").rstrip(":").rstrip()
     lead = CLAUSE_BREAK.split(before)[-1].strip()
-    return bool(lead) and (QUOTE_LEAD.fullmatch(f"{lead} ") is not None or NEED_LEAD.search(lead) is not None)
+    if not lead:
+        return THEN_THANKS.match(sentence, end) is not None
+    if QUOTE_LEAD.fullmatch(f"{lead} ") is not None or NEED_LEAD.search(lead) is not None:
+        return True
+    order = CHANGE_LEAD.fullmatch(f"{lead} ")
+    command = sentence[start:end].lower()
+    return order is not None and re.search(rf"(?<![\w-]){re.escape(order['object'].lower())}(?![\w-])",
+                                           command) is not None \
+        and re.search(LEAD_VERBS[order["verb"].lower().split()[0]], command) is not None

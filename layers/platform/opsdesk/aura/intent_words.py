@@ -34,7 +34,7 @@ _CUES: dict[Action, tuple[tuple[str, float], ...]] = {
     Action.DEPLOY: (
         (r"deploy(?:s|ed|ing)?", 3.0), (r"install(?:s|ed|ing)?", 3.0), (r"set(?:ting)?[ -]?up", 2.5),
         (r"(?:spin|stand|bring|fire|start)(?:s|ning|ing)?\s+up", 3.0), (r"provision(?:s|ed|ing)?", 3.0),
-        (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make|add", 1.5), (r"new", 0.5),
+        (r"launch(?:es|ed|ing)?", 2.5), (r"creat(?:e|ed)|make(?!\s+sure\b)|add", 1.5), (r"new", 0.5),
         (r"(?:creat(?:e|es|ed|ing)|add(?:s|ed|ing)?)\s+(?:a\s+|an\s+)?(?:new\s+)?"
          r"(?:deployment|statefulset|workload|app|application)", 3.0),  # "create a new Deployment called reco-api"
         (r"(?<=:\s)new\s+(?:deployment|workload|service|app|application|statefulset|namespace)|"
