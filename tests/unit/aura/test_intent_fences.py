@@ -13,7 +13,7 @@ import pytest
 
 from opsdesk.aura.brain import TicketBrief
 from opsdesk.aura.intent import Action, read_ticket
-from opsdesk.aura.intent_code import read_quoted
+from opsdesk.aura.intent_quoted import read_quoted
 from opsdesk.aura.planner import OfflineBrain
 
 FENCE = "```"

@@ -144,7 +144,7 @@ FRESH_SET_FLOORS = [
     # now its sentence must ask for it in so many words (opsdesk.aura.intent_text.quotes_unasked_change).
     # holdout_9, scored before and after: 16/30 (82.4%) -> 17/30 (81.6%), no-change tickets read as a change 4/7 ->
     # 2/7; then three of its tickets were read (reading asked inline commands as code was tried and dropped), and
-    # an asked command is now read as the change it makes, in words (intent_code.read_quoted): 18/30 (82.4%); after
+    # an asked command is now read as the change it makes, in words (intent_quoted.read_quoted): 18/30 (82.4%); after
     # a security review made the reading strict (asks only in the command's own clause, a command words cannot
     # carry whole taken out, the reading checked against the commands said): 17/30 (82.4%).
     pytest.param("holdout_9", 0.82, 0.56, id="holdout_9"),

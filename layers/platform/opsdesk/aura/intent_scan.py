@@ -9,7 +9,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from opsdesk.aura.intent_code import CodeRequest, read_quoted
+from opsdesk.aura.intent_code import CodeRequest
+from opsdesk.aura.intent_quoted import read_quoted
 from opsdesk.aura.intent_text import code_spans, mixes_scripts, quotes_unasked_change
 from opsdesk.aura.intent_words import (
     AUXILIARIES,
@@ -68,7 +69,7 @@ class Segment:
     text: str
     title: bool
     said: tuple[CodeRequest, ...] = ()
-    """Commands the sentence orders, said in words in `text` (opsdesk.aura.intent_code.read_quoted)."""
+    """Commands the sentence orders, said in words in `text` (opsdesk.aura.intent_quoted.read_quoted)."""
 
 
 @frozen

@@ -112,7 +112,7 @@ def code_spans(description: str) -> list[tuple[int, int]]:
 def quotes_unasked_change(sentence: str) -> bool:
     """A sentence quoting a changing command outside backquotes that it does not order in so many words
     (`orders_quoted`): set aside whole, as its command's extent is unknown. Backquoted commands are set aside alone
-    (opsdesk.aura.intent_code.read_quoted)."""
+    (opsdesk.aura.intent_quoted.read_quoted)."""
     bare = BACKQUOTED.sub(lambda m: " " * len(m.group(0)), sentence)
     quoted = QUOTED_CHANGE.search(bare)
     return quoted is not None and not orders_quoted(sentence, quoted.start(), len(sentence))
