@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from opsdesk.aura.intent_code import MAX_COMMANDS, CodeRequest, one_change, parsed
-from opsdesk.aura.intent_text import ASKER, code_spans, mixes_scripts
+from opsdesk.aura.intent_text import ASKER, CHANGE_ORDER, code_spans, mixes_scripts
 from opsdesk.aura.intent_words import INJECTION, TITLE_TAG
 from opsdesk.aura.policy import is_production
 from opsdesk.frozen import frozen
@@ -40,11 +40,7 @@ _REASON = (r"(?:(?:as\s+|since\s+|because\s+)?(?:i|we)\s+(?:lack|(?:do\s+not|don
            r"(?:\s+(?:on|to|for|in)\s+(?:this\s+|the\s+)?[\w.-]+)?(?:\s+yet)?)")
 _TAIL = rf"\s*(?:[,;]\s*(?:{_REASON}|thanks|thank\s+you|commands?|manifests?|as\s+below))?\s*[:.!?]?"
 RUN_ASK = re.compile(rf"{ASKER}(?:run|apply|execute|do|perform)(?:\s+{_POINTER})*{_TAIL}")
-CHANGE_ASK = re.compile(rf"{ASKER}(?:roll\s+out|restart|scale|deploy|create|delete|expose|update|upgrade|bump|set)\s+"
-                        r"(?:the\s+)?"
-                        r"(?P<object>[a-z0-9][a-z0-9-]*)(?:\s+(?:deployment|statefulset|sts))?"
-                        r"(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?"
-                        rf"(?:\s+{_POINTER})*{_TAIL}")
+CHANGE_ASK = re.compile(rf"{CHANGE_ORDER}(?:\s+{_POINTER})*{_TAIL}")
 """An order naming its object, which must be the workload the code acts on: "scale api to 6, command:" before
 `kubectl scale deploy/api`; not "Scale history:" or "Delete hangs in shop"."""
 TITLE_REFUSAL = re.compile(r"\b(?:do\s+not|don'?t|never)\s+(?:run|apply|use|merge|execute)\b|\bnot\s+(?:yet\s+)?"

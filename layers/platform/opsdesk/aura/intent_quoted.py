@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 
 from opsdesk.aura.intent_code import CodeRequest, parsed
-from opsdesk.aura.intent_text import QUOTED_CHANGE, orders_quoted
+from opsdesk.aura.intent_text import BACKQUOTED, QUOTED_CHANGE, orders_quoted
 from opsdesk.aura.intent_words import Action
 from opsdesk.frozen import frozen
 
-QUOTED = re.compile(r"`([^`\n]{1,500})`")
 PLAIN_VALUE = re.compile(r"[\w./:@-]+")
 """A setting's value the prose reader takes whole (no space, quote, comma or semicolon to end it early)."""
 
@@ -41,7 +40,7 @@ def read_quoted(sentence: str) -> QuotedReading:
     set_aside: list[str] = []
     said: list[CodeRequest] = []
     last = 0
-    for quoted in QUOTED.finditer(sentence):
+    for quoted in BACKQUOTED.finditer(sentence):
         command = quoted.group(1)
         if QUOTED_CHANGE.search(command) is None:
             continue

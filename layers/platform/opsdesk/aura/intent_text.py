@@ -46,15 +46,16 @@ get a"."""
 NEED_LEAD = re.compile(r"(?i)\b(?:needs?|requires?)\s*(?:(?:a|an|the)\s*|to\s+(?:run|do|apply|execute)\s*)?$|"
                        r"^(?:action(?:\s+item)?|request(?:ing)?|todo|to\s+do|fix|ask|needed|what'?s\s+needed)$")
 """A need stated right before the command: "we just need `kubectl ...`", "it needs a `kubectl rollout ...`"."""
-CHANGE_LEAD = re.compile(rf"{ASKER}(?P<verb>restart|scale|roll\s+out|update|upgrade|bump|set|deploy|delete|expose|"
-                         r"create)(?:\s+(?:up|down|out|back))?\s+"
-                         r"(?:the\s+)?(?P<object>[a-z0-9][a-z0-9-]*)(?:\s+(?:deployment|statefulset|sts|namespace))?"
-                         r"(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?(?:\s+to\s+[\w.:-]+)?"
-                         r"(?:\s+(?:please|pls|asap|now|today|for\s+(?:us|me)))*"
+CHANGE_ORDER = (rf"{ASKER}(?P<verb>restart|scale|roll\s+out|update|upgrade|bump|set|deploy|delete|expose|create)"
+                r"(?:\s+(?:up|down|out|back))?\s+(?:the\s+)?(?P<object>[a-z0-9][a-z0-9-]*)"
+                r"(?:\s+(?:deployment|statefulset|sts|namespace))?(?:\s+(?:in|on)\s+[a-z0-9][a-z0-9-]*)?"
+                r"(?:\s+to\s+[\w.:-]+)?")
+"""An order naming its object ("scale api to 6", "restart the checkout deployment"): the code or command after it
+must act on that object (opsdesk.aura.intent_fences for blocks, `orders_quoted` for quoted commands)."""
+CHANGE_LEAD = re.compile(rf"{CHANGE_ORDER}(?:\s+(?:please|pls|asap|now|today|for\s+(?:us|me)))*"
                          r"(?:\s+(?:with|by\s+running|using|via))?\s*", re.IGNORECASE)
-"""A change ordered in words right before its command, naming what the command acts on: "restart checkout:",
-"scale checkout to 4 with". (That the command makes that change is checked on the whole reading:
-opsdesk.aura.intent, `_agrees`.)"""
+"""A change ordered in words right before its command: "restart checkout:", "scale checkout to 4 with". (That the
+command makes that change is checked on the whole reading: opsdesk.aura.intent, `_makes`.)"""
 LEAD_VERBS = {"restart": r"\brollout\s+restart\b", "roll": r"\brollout\b", "scale": r"\bscale\b",
               "update": r"\bset\s", "upgrade": r"\bset\s+image\b", "bump": r"\bset\s+image\b", "set": r"\bset\s",
               "deploy": r"\bcreate\s+deploy", "create": r"\bcreate\b", "delete": r"\bdelete\b",
@@ -65,7 +66,8 @@ THEN_THANKS = re.compile(r"(?i)\s*(?:[-,\u2013\u2014]\s*)?(?:please|pls|asap|tha
 """A command that opens its clause and is followed by a please or a thanks: "`kubectl ...` please"."""
 CONDITIONAL = re.compile(r"(?i)\s*(?:if|when|whenever|once|unless|in\s+case|should)\b")
 """A sentence opening on a condition orders nothing now: "If the queue backs up, run `kubectl scale ...`"."""
-BACKQUOTED = re.compile(r"`[^`\n]{1,500}`")
+BACKQUOTED = re.compile(r"`([^`\n]{1,500})`")
+"""A backquoted span of a sentence, its text the group."""
 CLAUSE_BREAK = re.compile(r"[,;:.!?()]|\s[-\u2013\u2014]\s")
 NOT_ASKED = re.compile(
     r"(?i)\b(?:not|never|dont|ran|tried|did|executed|typed|mistake|accident(?:ally)?|attacker|compromised|"
