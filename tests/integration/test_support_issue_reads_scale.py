@@ -13,7 +13,9 @@ from tests.integration.events import Caller
 pytestmark = pytest.mark.xdist_group("support-scale")  # one worker loads the module's tenants once
 
 BASE = "/support/api"
-SMALL, LARGE = 500, 5_000
+SMALL, LARGE = 500, 3_000
+"""Six times as many issues: 500 is about the fewest that fill a page for every query below (three days of
+issues); `make bench` compares 1,000 with 10,000."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def tenants(issues_handler: Any) -> dict[int, Loaded]:
-    """One tenant of 500 issues and one of 5,000 over the same 60 days, loaded once for the module's tests (they
+    """One tenant of 500 issues and one of 3,000 over the same 60 days, loaded once for the module's tests (they
     only read): loading is most of their time, and every item loaded slows moto's index Queries for the rest
     of the worker's session."""
     from opsdesk.support.repository import SupportRepository
@@ -61,7 +63,7 @@ def _items_read(caller: Caller, query: str) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_items_read_by_the_first_page_do_not_grow_with_the_table(tenants: dict[int, Loaded]) -> None:
-    # Given two tenants holding 500 and 5,000 issues over the same 60 days
+    # Given two tenants holding 500 and 3,000 issues over the same 60 days
     small, small_queries = tenants[SMALL].caller, tenants[SMALL].queries
     large, large_queries = tenants[LARGE].caller, tenants[LARGE].queries
 
@@ -73,7 +75,7 @@ def test_items_read_by_the_first_page_do_not_grow_with_the_table(tenants: dict[i
         # Then totals scale with the table while the items read stay those of one page plus counters: for a
         # date range with times of day, day counters, at most 2 x 12 hour counters and the issues of its partial
         # edge hours (none here: the times are on the hour)
-        assert large_total > small_total * 8, name
+        assert large_total > small_total * 3, name
         assert min(small_reads, large_reads) >= 20, (name, small_reads, large_reads)
         for reads in (small_reads, large_reads):
             assert reads <= 20 + 8 + 2 * 12, (name, small_reads, large_reads)
@@ -98,7 +100,7 @@ def test_a_whole_day_date_range_reads_day_counters_not_issues(tenants: dict[int,
 def test_combined_filters_count_their_total_from_counters_not_the_partition(tenants: dict[int, Loaded]) -> None:
     from opsdesk.dynamo import metered_reads
 
-    # Given a tenant of 5,000 issues
+    # Given a tenant of 3,000 issues
     loaded, caller = tenants[LARGE].tenant, tenants[LARGE].caller
     customer, plane = loaded.catalog.customers[1].customer.id, loaded.catalog.planes[2].id
     cases = {
@@ -114,7 +116,7 @@ def test_combined_filters_count_their_total_from_counters_not_the_partition(tena
             reply = caller.get(f"{BASE}/issues?{query}")
 
         # Then the total is right, read from the combination's counter, and the items read are those the
-        # page needed (the leading filter's partition holds 1,000 to 1,700 of them; it used to be read whole)
+        # page needed (the leading filter's partition holds 600 to 1,000 of them; it used to be read whole)
         assert reply.status == 200, reply.body
         assert reply.body["pagination"]["total"] == sum(1 for issue in loaded.issues if matches(issue)), query
         assert len(reply.body["issues"]) == 20
@@ -126,7 +128,7 @@ def test_all_three_filters_read_their_page_and_one_counter_whatever_the_table(te
     from opsdesk.dynamo import metered_reads
 
     for size in (SMALL, LARGE):
-        # Given tenants of 500 and 5,000 issues, and a customer, plane and status asked for together
+        # Given tenants of 500 and 3,000 issues, and a customer, plane and status asked for together
         loaded, caller = tenants[size].tenant, tenants[size].caller
         customer, plane = loaded.catalog.customers[2].customer.id, loaded.catalog.planes[4].id
         matching = [i for i in loaded.issues
