@@ -95,8 +95,9 @@ def render_gateway_error(dialect: Dialect, error: DomainError) -> tuple[int, str
     return status, template
 
 
-def access_log_format() -> apigw.AccessLogFormat:
-    """One JSON line per request; the caller's subject lets an operator follow one user's calls."""
+def access_log_format(*, with_path: bool = True) -> apigw.AccessLogFormat:
+    """One JSON line per request; the caller's subject lets an operator follow one user's calls. `with_path`
+    False: an API whose paths hold credentials (ApiModule.paths_hold_credentials) logs its routes only."""
     fields = {
         "requestId": "$context.requestId",
         "extendedRequestId": "$context.extendedRequestId",
@@ -105,7 +106,6 @@ def access_log_format() -> apigw.AccessLogFormat:
         "userAgent": "$context.identity.userAgent",
         "httpMethod": "$context.httpMethod",
         "resourcePath": "$context.resourcePath",
-        "path": "$context.path",
         "status": "$context.status",
         "responseLength": "$context.responseLength",
         "responseLatency": "$context.responseLatency",
@@ -119,6 +119,8 @@ def access_log_format() -> apigw.AccessLogFormat:
         "principalId": "$context.authorizer.principalId",
         "xrayTraceId": "$context.xrayTraceId",
     }
+    if with_path:
+        fields["path"] = "$context.path"
     return apigw.AccessLogFormat.custom(json.dumps(fields, separators=(",", ":")))
 
 
@@ -202,7 +204,7 @@ class ModuleApi(Construct):
                 throttling_rate_limit=throttling_rate_limit,
                 throttling_burst_limit=throttling_burst_limit,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
-                access_log_format=access_log_format(),
+                access_log_format=access_log_format(with_path=not module.paths_hold_credentials),
             ),
         )
         # Bodies are validated by pydantic in the functions; the validator still rejects requests that miss a

@@ -293,7 +293,11 @@ def test_stage_traces_logs_access_and_errors_throttles_and_never_logs_bodies(
     assert properties["Variables"] == {MODULE_STAGE_VARIABLE: module.name}  # the session authorizer reads it
     assert properties["TracingEnabled"] is True
     access_log = properties["AccessLogSetting"]
-    assert json.loads(access_log["Format"])["requestId"] == "$context.requestId"
+    fields = json.loads(access_log["Format"])
+    assert fields["requestId"] == "$context.requestId"
+    assert fields["resourcePath"] == "$context.resourcePath"
+    # a path holding a credential (the CSAT survey's token) is never written to the log; other paths are
+    assert ("path" in fields) is not module.paths_hold_credentials
     log_group_id = access_log["DestinationArn"]["Fn::GetAtt"][0]
     assert template["Resources"][log_group_id]["Type"] == "AWS::Logs::LogGroup"
     (all_methods,) = [s for s in properties["MethodSettings"] if s["ResourcePath"] == "/*"]

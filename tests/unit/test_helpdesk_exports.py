@@ -101,11 +101,25 @@ def test_a_ticket_round_trips_through_a_csv_reader() -> None:
         ('say "hi"', '"say ""hi"""'),
         ("two\nlines", '"two\nlines"'),
         ("carriage\rreturn", '"carriage\rreturn"'),
+        ("a;b", '"a;b"'),
         ("", ""),
     ],
 )
-def test_fields_are_quoted_only_when_rfc_4180_needs_it(text: str, written: str) -> None:
+def test_fields_are_quoted_only_when_rfc_4180_or_a_semicolon_locale_needs_it(text: str, written: str) -> None:
     assert cell(text) == written
+
+
+def test_a_formula_after_a_semicolon_stays_inside_its_quoted_cell() -> None:
+    # Given a title that a spreadsheet splitting fields on `;` would cut into a formula cell
+    payload = "Printer;=cmd|' /C calc'!A0;x"
+
+    # When it is exported
+    data = render_csv([ticket(title=payload)])
+
+    # Then it is one quoted field, so no `;` of it starts a cell
+    assert b'"Printer;=cmd|\' /C calc\'!A0;x"' in data
+    assert [row[COLUMNS.index("title")] for row in read_back(data)[1:]] == [payload]
+    assert b";=" not in data.replace(b'"Printer;=cmd|\' /C calc\'!A0;x"', b"")
 
 
 @pytest.mark.parametrize("payload", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x")'])

@@ -124,7 +124,8 @@ HELPDESK = ApiModule(
             tables=("TicketsTable",),
             capabilities=(Capability.ATTACHMENTS_BUCKET,),
         ),
-        FunctionGroup(name="helpdesk_csat", resources=("/csat/{token}",), auth=Auth.NONE, tables=("TicketsTable",)),
+        FunctionGroup(name="helpdesk_csat", resources=("/csat/{token}",), auth=Auth.NONE, tables=("TicketsTable",),
+                      credential_in_path=True),
         FunctionGroup(
             name="helpdesk_exports",
             resources=("/exports/{proxy+}",),

@@ -74,6 +74,9 @@ class FunctionGroup:
     streaming: bool = False
     """An ASGI app (functions/<name>/app.py) streaming its response: on AWS a response-streaming function behind
     the Lambda Web Adapter, locally mounted in the gateway."""
+    credential_in_path: bool = False
+    """A path parameter is a credential (the CSAT survey's token): the API's access log records the route
+    (`resourcePath`), never the path (infra/constructs/api.py)."""
 
 
 @frozen
@@ -197,6 +200,10 @@ class ApiModule:
         if self.session is None:
             raise ValueError(f"module {self.name} has no cookie sessions")
         return self.session
+
+    @property
+    def paths_hold_credentials(self) -> bool:
+        return any(group.credential_in_path for group in self.groups)
 
     def groups_using(self, capability: Capability) -> tuple[FunctionGroup, ...]:
         """The routed and scheduled groups that declare `capability`."""

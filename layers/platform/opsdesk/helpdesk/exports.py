@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # request bodies load pydantic, which the route that validate
 MAX_EXPORT_IDS = 1000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NEEDS_QUOTES = (",", '"', "\r", "\n")
+_NEEDS_QUOTES = (",", '"', "\r", "\n", ";")
+"""RFC 4180's, and `;`: a spreadsheet whose locale separates fields with `;` (German, French Excel) would split an
+unquoted `a;=cmd` into a cell that runs as a formula, past the check of a cell's first character."""
 
 # The Ticket model's fields in the document's order; `sla` is flattened into its six fields and `custom_json`
 # is written as JSON text.
