@@ -22,6 +22,7 @@ from opsdesk.outbound import (
     OutboundFailed,
     OutboundPolicy,
     OutboundRefused,
+    OutboundResponse,
     forbidden_address,
 )
 
@@ -78,6 +79,10 @@ def test_a_public_name_is_pinned_to_the_address_it_resolved_to() -> None:
                                                                          "/api?x=1")
 
 
+LAG_SECONDS = 0.25
+"""How long each `/lag...` route waits before it answers."""
+
+
 class Handler(BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
@@ -85,6 +90,8 @@ class Handler(BaseHTTPRequestHandler):
         status, headers, body = self.routes.get(self.path, (404, {}, b"missing"))
         if self.path == "/slow":
             threading.Event().wait(2)
+        if self.path.startswith("/lag"):
+            threading.Event().wait(LAG_SECONDS)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -142,6 +149,33 @@ def test_a_server_too_slow_to_answer_is_a_clean_failure(server: str) -> None:
 
     with pytest.raises(OutboundFailed, match="timed out"):
         local(server, read_timeout=0.3).request("GET", f"http://{server}/slow")
+
+
+def test_redirects_each_answered_in_time_still_end_when_the_requests_whole_time_is_up(server: str) -> None:
+    # Given a server whose every hop answers within the read timeout, but that redirects three times
+    for hop in range(3):
+        Handler.routes[f"/lag{hop}"] = (302, {"Location": f"/lag{hop + 1}"}, b"")
+    Handler.routes["/lag3"] = (200, {}, b"finally")
+    client = local(server, read_timeout=4 * LAG_SECONDS, total_timeout=2.5 * LAG_SECONDS)
+
+    # When it is called, Then the four hops' time together ends it as a timeout
+    with pytest.raises(OutboundFailed, match="timed out"):
+        client.request("GET", f"http://{server}/lag0")
+    # while the same server is reached whole when the request may take that long
+    assert local(server, total_timeout=40 * LAG_SECONDS).request("GET", f"http://{server}/lag0").body == b"finally"
+
+
+def test_a_body_nested_past_the_interpreters_stack_is_not_json() -> None:
+    for body in (b"[" * 200_000, b'{"a":' * 50_000):
+        assert OutboundResponse(200, {}, body, "https://example.com/", 1.0).json() is None
+
+
+@pytest.mark.parametrize("address", ["192.0.0.192", "192.0.0.8", "192.0.0.170"])
+def test_the_ietf_protocol_block_and_oracle_clouds_metadata_address_are_never_called(address: str) -> None:
+    # Python 3.11's tables called 192.0.0.0/24 global before a patch release: the guard names the block itself
+    assert forbidden_address(ipaddress.ip_address(address)) is not None
+    assert (forbidden_address(ipaddress.ip_address("192.0.0.192"), private_ok=True)
+            == "cloud metadata address")
 
 
 def test_only_get_head_and_post_are_sent() -> None:
@@ -465,10 +499,10 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
 def trusting(monkeypatch: pytest.MonkeyPatch, ca_file: str) -> None:
     import ssl
 
-    from opsdesk import outbound
+    from opsdesk import outbound_connections
 
     context = ssl.create_default_context(cafile=ca_file)
-    monkeypatch.setattr(outbound, "_tls_context", lambda: context)
+    monkeypatch.setattr(outbound_connections, "_tls_context", lambda: context)
 
 
 def test_https_to_a_pinned_address_checks_the_certificate_against_the_name(

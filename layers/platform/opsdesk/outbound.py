@@ -14,7 +14,6 @@ a body or the URL's query."""
 from __future__ import annotations
 
 import http.client
-import io
 import ipaddress
 import json
 import re
@@ -23,11 +22,11 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from opsdesk.frozen import frozen
+from opsdesk.outbound_connections import Target, deadline_response, pinned_connection, read_capped
 
 Resolver = Callable[..., list[tuple[Any, ...]]]
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -36,12 +35,13 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
-CLOUD_METADATA = frozenset(ipaddress.ip_address(a) for a in ("fd00:ec2::254", "fd00:ec2::23", "100.100.100.200"))
+CLOUD_METADATA = frozenset(ipaddress.ip_address(a) for a in (
+    "fd00:ec2::254", "fd00:ec2::23", "100.100.100.200", "192.0.0.192"))
 """Instance metadata and credential endpoints outside link-local: EC2 IMDS and EKS Pod Identity over IPv6,
-Alibaba Cloud. 169.254.169.254 (AWS, GCP, Azure, OCI) and 169.254.170.2 (ECS) are link-local."""
+Alibaba Cloud, Oracle Cloud. 169.254.169.254 (AWS, GCP, Azure, OCI) and 169.254.170.2 (ECS) are link-local."""
+IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")
+"""Not global, though Python 3.11 before its CVE-2024-4032 fix says it is: named here, not left to the patch level."""
 USER_AGENT = "opsdesk/1"
-READ_CHUNK = 65_536
-MAX_CONNECT_ATTEMPTS = 4
 MAX_HOST_LENGTH = 253
 DNS_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 NUMERIC_LABEL = re.compile(r"[0-9]+|0x[0-9a-f]*")
@@ -74,6 +74,9 @@ class OutboundPolicy:
     """Seconds for each TCP connect (and the TLS handshake)."""
     read_timeout: float = 5.0
     """Seconds from the request sent to the last byte of the response read, redirects each counted anew."""
+    total_timeout: float = 10.0
+    """Seconds for one request whole: its redirects, each connect, handshake and read. A connection test makes at
+    most two (Grafana's), so it answers before the function's 25 s timeout however slow the server."""
     max_body_bytes: int = 262_144
     max_redirects: int = 3
 
@@ -96,7 +99,7 @@ class OutboundResponse:
             return None
         try:
             return json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `[[[[...` nested past the interpreter's stack
             return None
 
 
@@ -112,6 +115,7 @@ HARD_RULES: tuple[tuple[str, Callable[[Any], bool]], ...] = (
 SOFT_RULES: tuple[tuple[str, Callable[[Any], bool]], ...] = (
     ("loopback address", lambda a: a.is_loopback),
     ("shared (CGNAT) address", lambda a: a in CGNAT),
+    ("IETF protocol assignment address", lambda a: a in IETF_PROTOCOL),
     ("private address", lambda a: a.is_private or not a.is_global),
 )
 """Not called unless the host is on the stage's allow-list (a local stack on loopback or a private network)."""
@@ -158,30 +162,6 @@ def parse_host(host: str) -> Address | None:
     return None
 
 
-@frozen
-class _Target:
-    scheme: str
-    host: str
-    port: int
-    path: str
-    addresses: tuple[str, ...]
-    """Every address the host resolved to, all vetted; connections go to these and nowhere else."""
-
-    @property
-    def address(self) -> str:
-        return self.addresses[0]
-
-    @property
-    def origin(self) -> tuple[str, str, int]:
-        return self.scheme, self.host, self.port
-
-    @property
-    def host_header(self) -> str:
-        name = f"[{self.host}]" if ":" in self.host else self.host
-        default = 443 if self.scheme == "https" else 80
-        return name if self.port == default else f"{name}:{self.port}"
-
-
 class GuardedHttpClient:
     def __init__(self, policy: OutboundPolicy | None = None, resolver: Resolver = socket.getaddrinfo) -> None:
         self.policy = policy or OutboundPolicy()
@@ -194,6 +174,7 @@ class GuardedHttpClient:
             raise OutboundRefused(f"method {method[:16]} is not allowed (GET, HEAD, POST)")
         sent = _checked_headers(headers or {})
         started = time.monotonic()
+        deadline = started + self.policy.total_timeout
         current = url
         origin: tuple[str, str, int] | None = None
         for _ in range(self.policy.max_redirects + 1):
@@ -201,7 +182,7 @@ class GuardedHttpClient:
             if origin is not None and target.origin != origin:
                 sent = {k: v for k, v in sent.items() if k.lower() in KEPT_ACROSS_ORIGINS}
             origin = target.origin
-            status, reply_headers, data, truncated = self._send(target, method, sent, body)
+            status, reply_headers, data, truncated = self._send(target, method, sent, body, deadline)
             location = reply_headers.get("location")
             if status in REDIRECTS and location:
                 current = urljoin(current, location.strip())
@@ -217,7 +198,7 @@ class GuardedHttpClient:
         response = self.request("GET", url, headers={"Accept": "application/json", **(headers or {})})
         return response, response.json()
 
-    def vet(self, url: str) -> _Target:
+    def vet(self, url: str) -> Target:
         """Where `url` may be called (the pinned addresses), or OutboundRefused."""
         parts = _split(url)
         scheme = parts.scheme.lower()
@@ -245,7 +226,7 @@ class GuardedHttpClient:
             if reason:
                 raise OutboundRefused(f"{host} leads to a {reason}")
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return _Target(scheme, host, port, path, tuple(dict.fromkeys(str(a) for a in addresses)))
+        return Target(scheme, host, port, path, tuple(dict.fromkeys(str(a) for a in addresses)))
 
     def _allow_listed(self, host: str, port: int) -> bool:
         name = f"[{host}]" if ":" in host else host
@@ -261,19 +242,21 @@ class GuardedHttpClient:
             raise OutboundFailed(f"{host} does not resolve")
         return addresses
 
-    def _send(self, target: _Target, method: str, headers: Mapping[str, str],
-              body: bytes | None) -> tuple[int, dict[str, str], bytes, bool]:
-        connection = _pinned_connection(target, self.policy.connect_timeout)
+    def _send(self, target: Target, method: str, headers: Mapping[str, str],
+              body: bytes | None, deadline: float) -> tuple[int, dict[str, str], bytes, bool]:
+        """One hop, over by `deadline` (the whole request's) at the latest."""
+        connection = pinned_connection(target, self.policy.connect_timeout, deadline)
         try:
             connection.connect()
             assert connection.sock is not None
-            connection.sock.settimeout(self.policy.read_timeout)
-            connection.response_class = _deadline_response(time.monotonic() + self.policy.read_timeout)
+            read_until = min(time.monotonic() + self.policy.read_timeout, deadline)
+            connection.sock.settimeout(max(read_until - time.monotonic(), 0.001))
+            connection.response_class = deadline_response(read_until)
             connection.request(method, target.path, body=body, headers={
                 "Host": target.host_header, "User-Agent": USER_AGENT, **headers})
             response = connection.getresponse()
             reply_headers = {k.lower(): v for k, v in response.getheaders()}
-            data, truncated = (b"", False) if method == "HEAD" else _read_capped(response, self.policy.max_body_bytes)
+            data, truncated = (b"", False) if method == "HEAD" else read_capped(response, self.policy.max_body_bytes)
             return response.status, reply_headers, data, truncated
         except TimeoutError as exc:
             raise OutboundFailed(f"{target.host} timed out") from exc
@@ -306,99 +289,3 @@ def _checked_headers(headers: Mapping[str, str]) -> dict[str, str]:
         if not isinstance(value, str) or not HEADER_VALUE.fullmatch(value):
             raise OutboundRefused(f"header {name} has a value with line breaks or non-ASCII characters")
     return dict(headers)
-
-
-def _read_capped(response: http.client.HTTPResponse, limit: int) -> tuple[bytes, bool]:
-    """At most `limit` bytes of the body, and whether there was more (the rest is never read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = response.read1(min(READ_CHUNK, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    data = b"".join(chunks)
-    return data[:limit], size > limit
-
-
-class _DeadlineReader(io.RawIOBase):
-    """A socket's bytes, every read bounded by what is left until one deadline. It reads through the socket's own
-    file (which keeps the descriptor open after http.client closes a connection that answered `close`)."""
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        super().__init__()
-        self._sock = sock
-        self._raw = sock.makefile("rb", buffering=0)
-        self._deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        self._sock.settimeout(remaining)
-        return self._raw.readinto(buffer) or 0
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-def _deadline_response(deadline: float) -> type[http.client.HTTPResponse]:
-    """A response read entirely before `deadline`, status line and headers included: a server that drips a byte
-    at a time (in its headers or its body) cannot hold the call past the read timeout."""
-
-    class DeadlineResponse(http.client.HTTPResponse):
-        def __init__(self, sock: socket.socket, debuglevel: int = 0, method: str | None = None,
-                     url: str | None = None) -> None:
-            super().__init__(sock, debuglevel, method, url)
-            self.fp.close()
-            self.fp = io.BufferedReader(_DeadlineReader(sock, deadline))
-
-    return DeadlineResponse
-
-
-@cache
-def _tls_context() -> ssl.SSLContext:
-    """Certificates verified against the system's CAs and the host name; TLS 1.2 at least."""
-    context = ssl.create_default_context()
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    return context
-
-
-def _connect(target: _Target, timeout: float) -> socket.socket:
-    """A TCP connection to one of the vetted addresses, in the resolver's order; never a new lookup."""
-    failure: OSError | None = None
-    for address in target.addresses[:MAX_CONNECT_ATTEMPTS]:
-        try:
-            return socket.create_connection((address, target.port), timeout)
-        except OSError as exc:
-            failure = exc
-    assert failure is not None
-    raise failure
-
-
-def _pinned_connection(target: _Target, timeout: float) -> http.client.HTTPConnection:
-    """A connection to the vetted addresses: TLS still checks the certificate against the host name (SNI)."""
-    if target.scheme == "https":
-        context = _tls_context()
-
-        class Pinned(http.client.HTTPSConnection):
-            def connect(self) -> None:
-                raw = _connect(target, timeout)
-                try:
-                    self.sock = context.wrap_socket(raw, server_hostname=target.host)
-                except BaseException:
-                    raw.close()
-                    raise
-
-        return Pinned(target.host, target.port, timeout=timeout)
-
-    class PinnedPlain(http.client.HTTPConnection):
-        def connect(self) -> None:
-            self.sock = _connect(target, timeout)
-
-    return PinnedPlain(target.host, target.port, timeout=timeout)
