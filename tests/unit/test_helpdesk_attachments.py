@@ -456,6 +456,43 @@ def test_confirming_twice_answers_the_same_attachment(service: AttachmentService
     assert len(service.list(UPLOADER, TICKET)) == 1
 
 
+def test_a_confirm_retried_after_its_tag_removal_failed_keeps_the_file(
+    service: AttachmentService, objects: FakeObjects
+) -> None:
+    # Given a confirm that recorded the attachment, then failed to clear the object's pending tag (S3 throttled)
+    _, confirm = presign_and_upload(service, objects)
+    clear_tags = objects.clear_tags
+
+    def throttled(bucket: str, key: str) -> None:
+        raise RuntimeError("SlowDown")
+
+    objects.clear_tags = throttled  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        service.confirm(UPLOADER, TICKET, confirm)
+    objects.clear_tags = clear_tags  # type: ignore[method-assign]
+
+    # When the client retries the confirm
+    attachment = service.confirm(UPLOADER, TICKET, confirm)
+
+    # Then the object is no longer pending, so the bucket's expiry of unconfirmed uploads leaves it
+    assert objects.objects[("att", attachment.key)]["tags"] == ""
+
+
+def test_a_second_put_of_the_upload_url_then_a_confirm_leaves_the_object_confirmed(
+    service: AttachmentService, objects: FakeObjects
+) -> None:
+    # Given a confirmed attachment whose still valid upload URL is used again (S3 tags the object pending anew)
+    _, confirm = presign_and_upload(service, objects)
+    attachment = service.confirm(UPLOADER, TICKET, confirm)
+    objects.upload(attachment.key, attachment.bytes, attachment.mime)
+
+    # When it is confirmed again
+    assert service.confirm(UPLOADER, TICKET, confirm) == attachment
+
+    # Then the object is confirmed once more
+    assert objects.objects[("att", attachment.key)]["tags"] == ""
+
+
 def test_a_ticket_holds_a_bounded_number_of_attachments(service: AttachmentService, objects: FakeObjects) -> None:
     for _ in range(3):
         service.confirm(UPLOADER, TICKET, presign_and_upload(service, objects)[1])

@@ -268,12 +268,17 @@ class AttachmentService:
         """Record the uploaded file once S3 holds exactly what was declared, else a 400 naming what differs. An
         object no confirm could take (too large, a type not allowed) is deleted then; one that only contradicts
         this confirm's numbers stays, so a corrected confirm succeeds (unconfirmed objects expire by the bucket's
-        rule). Confirming the same upload again answers the same id."""
+        rule). Confirming the same upload again answers the same id and takes the object out of that
+        expiry again."""
         spec = check_upload(request, tenant_id=principal.tenant_id, ticket_id=ticket_id,
                             attachment_id=request.attachment_id, max_bytes=self._limits.max_bytes)
         existing = self._store.get_attachment(principal.tenant_id, ticket_id, request.attachment_id)
         if existing is not None:
-            return self._same_upload(existing, spec)
+            same = self._same_upload(existing, spec)
+            # Cleared again: a confirm whose tag removal failed, or a second PUT of the still valid URL (it tags the
+            # object pending anew), would leave a listed attachment to the bucket's expiry of unconfirmed uploads.
+            self._objects.clear_tags(self._bucket, spec.key)
+            return same
         head = self._objects.head(self._bucket, spec.key)
         problem = stored_object_problem(spec, head)
         if problem is not None:
