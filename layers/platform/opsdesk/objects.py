@@ -11,6 +11,7 @@ a ticket's attachments) never needs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+SAFE_DOWNLOAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 class ObjectStore:
@@ -50,6 +52,10 @@ class ObjectStore:
 
     def presign_get(self, bucket: str, key: str, *, download_name: str, content_type: str,
                     expires_seconds: int) -> str:
+        """`download_name`: a plain file name (letters, digits, `.`, `_`, `-`): it goes into the
+        Content-Disposition header unescaped."""
+        if not SAFE_DOWNLOAD_NAME.fullmatch(download_name):
+            raise ValueError(f"not a plain file name: {download_name!r}")
         return self._s3.generate_presigned_url(
             "get_object",
             Params={"Bucket": bucket, "Key": key, "ResponseContentType": content_type,
