@@ -15,7 +15,7 @@ from opsdesk.copilot.repository import CopilotRepository
 from opsdesk.copilot.views import project_role_view, tenant_view, user_view
 from opsdesk.directory import CognitoDirectory
 from opsdesk.errors import Unauthorized, ValidationFailed
-from opsdesk.http import create_api, json_response, request_body
+from opsdesk.http import create_api, json_response, request_body, require_json_content_type
 from opsdesk.observability import instrumented
 from opsdesk.ratelimit import RateLimiter
 from opsdesk.restapi import Response
@@ -49,10 +49,16 @@ def accounts() -> AccountService:
                           throttle=LoginThrottle(RateLimiter(), time.sleep), revocations=signed_out)
 
 
+SIGN_IN_NEEDS_JSON = "Sign-in must send application/json"
+"""Register, login and a refresh with a body set session cookies: a cross-site form (text/plain, urlencoded) could
+otherwise sign the victim's browser in to the attacker's account (login CSRF); a JSON type needs a CORS preflight."""
+
+
 @app.post("/auth/register")
 def handle_register() -> Response[str]:
     from opsdesk.copilot.requests import RegisterRequest  # noqa: PLC0415 - pydantic loads with the first body
 
+    require_json_content_type(app, SIGN_IN_NEEDS_JSON)
     request = request_body(app, RegisterRequest, settings.max_body_bytes)
     signed_in = accounts().register(request)
     assert signed_in.tenant is not None
@@ -65,6 +71,7 @@ def handle_register() -> Response[str]:
 def handle_login() -> Response[str]:
     from opsdesk.copilot.requests import LoginRequest  # noqa: PLC0415 - pydantic loads with the first body
 
+    require_json_content_type(app, SIGN_IN_NEEDS_JSON)
     try:
         request = request_body(app, LoginRequest, settings.max_body_bytes)
     except ValidationFailed as exc:
@@ -85,6 +92,7 @@ def handle_refresh() -> Response[str]:
     if app.current_event.body:
         from opsdesk.copilot.requests import RefreshRequest  # noqa: PLC0415 - pydantic loads with the first body
 
+        require_json_content_type(app, SIGN_IN_NEEDS_JSON)
         body_token = request_body(app, RefreshRequest, settings.max_body_bytes).refresh_token
     token = body_token or REFRESH_READER.read(header(app.current_event.headers, "cookie"))
     if not token:

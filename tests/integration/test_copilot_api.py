@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -101,6 +103,44 @@ def test_a_taken_email_is_409_and_a_wrong_password_401(owner: CopilotCaller, han
     assert (again.status, again.body) == (409, {"detail": "Email already registered"})
     assert (wrong.status, wrong.body) == (401, {"detail": "Invalid email or password"})
     assert missing.status == 400 and "password" in missing.body["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_sign_in_a_cross_site_form_could_send_sets_no_session(owner: CopilotCaller, handlers: list[ModuleType],
+                                                                content_type: str) -> None:
+    # Given the bodies a form on another site can post without a CORS preflight (login CSRF: the victim's
+    # browser would be signed in to the attacker's account)
+    anonymous = Caller("", handlers, base=BASE)
+    form = {"content-type": content_type, "origin": "https://evil.example"}
+    refresh_token = re.search(r"refresh_token=([^;]+)", owner.signed_in.headers.get("Set-Cookie", ""))
+    bodies = {
+        "/auth/login": {"email": owner.email, "password": PASSWORD},
+        "/auth/register": {"email": f"csrf-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
+                           "full_name": "X", "tenant_name": "Y"},
+        "/auth/refresh": {"refresh_token": refresh_token.group(1) if refresh_token else "t"},
+    }
+    for path, body in bodies.items():
+        # When one is posted with the type such a form sends
+        reply = anonymous.call("POST", f"{BASE}{path}", body, anonymous=True, headers=form)
+
+        # Then it is refused and sets no cookie
+        assert reply.status == 422, (path, reply.status, reply.body)
+        assert "Content-Type" in json.dumps(reply.body), (path, reply.body)
+        assert "Set-Cookie" not in reply.headers, path
+
+
+def test_a_register_with_a_short_password_says_nothing_about_the_email(owner: CopilotCaller,
+                                                                     handlers: list[ModuleType]) -> None:
+    # Given a taken email and a free one, each sent with a password the pool's policy refuses
+    anonymous = Caller("", handlers, base=BASE)
+    replies = [anonymous.call("POST", f"{BASE}/auth/register", {"email": email, "password": "short",
+                                                                "full_name": "X", "tenant_name": "Y"}, anonymous=True)
+               for email in (owner.email, f"free-{uuid.uuid4().hex[:8]}@example.com")]
+
+    # Then both are the same 422 on the password, answered before the directory is asked (it used to answer the
+    # taken one 409, at no cost and leaving nothing behind)
+    assert [r.status for r in replies] == [422, 422]
+    assert replies[0].body == replies[1].body and "password" in json.dumps(replies[0].body)
 
 
 def test_login_answers_the_user_with_project_and_role_and_the_projects(owner: CopilotCaller,

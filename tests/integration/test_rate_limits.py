@@ -70,3 +70,20 @@ def test_a_refused_request_counts_and_its_error_answer_says_so(caller: Caller) -
     assert (first.status, second.status) == (400, 400)
     assert first.headers["X-RateLimit-Limit"] == "100"
     assert int(second.headers["X-RateLimit-Remaining"]) == int(first.headers["X-RateLimit-Remaining"]) - 1
+
+
+def test_a_sign_in_attempt_counted_then_taken_back_never_goes_below_zero(local_aws: Any) -> None:
+    import uuid
+
+    from opsdesk.ratelimit import RateLimiter
+
+    # Given an email's attempts in this window: two counted, and the counter shared by every instance
+    limiter, key = RateLimiter(), f"login-email#{uuid.uuid4()}@example.test"
+    assert [limiter.count_failure(key, 900), limiter.count_failure(key, 900)] == [1, 2]
+
+    # When both succeed, and one more is taken back than was counted
+    for _ in range(3):
+        limiter.forgive(key, 900)
+
+    # Then the next attempt counts from zero again
+    assert limiter.count_failure(key, 900) == 1

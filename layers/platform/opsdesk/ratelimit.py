@@ -75,19 +75,6 @@ class RateLimiter:
                                                             "Retry-After": retry_after})
         return quota
 
-    def failures(self, key: str, window_seconds: int) -> int:
-        """How many failures were counted for `key` (e.g. the sign-ins of one email) in the current window; 0
-        when the counter cannot be read (as take(), the guard fails open and logs)."""
-        item = self._window_item(key, window_seconds)
-        try:
-            found = _CounterItem.get(item.pk, item.sk, consistent_read=True)
-        except _CounterItem.DoesNotExist:
-            return 0
-        except PynamoDBException:
-            logger.warning("failure counter unavailable", exc_info=True)
-            return 0
-        return int(found.n)
-
     def count_failure(self, key: str, window_seconds: int) -> int:
         """Count one failure for `key` in the current window; the new count (0 when it cannot be counted)."""
         item = self._window_item(key, window_seconds)
@@ -98,6 +85,15 @@ class RateLimiter:
             logger.warning("failure counter unavailable", exc_info=True)
             return 0
         return int(result["Attributes"]["n"]["N"])
+
+    def forgive(self, key: str, window_seconds: int) -> None:
+        """Take back one count for `key` in the current window (an attempt counted before it was known to fail
+        that then succeeded); never below 0."""
+        item = self._window_item(key, window_seconds)
+        try:
+            item.update(actions=[_CounterItem.n.add(-1)], condition=_CounterItem.n > 0)
+        except PynamoDBException:  # nothing counted in this window (a new one began), or the counter is down
+            logger.info("failure count not taken back", exc_info=True)
 
     def window_end(self, window_seconds: int) -> float:
         return (int(self._now() // window_seconds) + 1) * window_seconds

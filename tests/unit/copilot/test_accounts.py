@@ -12,12 +12,12 @@ class Counter:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
 
-    def failures(self, key: str, window_seconds: int) -> int:
-        return self.counts.get(key, 0)
-
     def count_failure(self, key: str, window_seconds: int) -> int:
         self.counts[key] = self.counts.get(key, 0) + 1
         return self.counts[key]
+
+    def forgive(self, key: str, window_seconds: int) -> None:
+        self.counts[key] = max(0, self.counts.get(key, 0) - 1)
 
     def window_end(self, window_seconds: int) -> float:
         return 4_102_444_800.0  # far ahead: the Retry-After is large and positive
@@ -34,8 +34,7 @@ def test_failed_sign_ins_are_slowed_then_refused_per_email() -> None:
     throttle = LoginThrottle(counter, slept.append)
 
     for _ in range(10):
-        throttle.before("a@example.test", "203.0.113.9")
-        throttle.failed("a@example.test", "203.0.113.9")
+        throttle.before("a@example.test", "203.0.113.9")  # each attempt fails: nothing takes it back
 
     assert slept and slept == sorted(slept) and max(slept) <= throttle.max_delay_seconds
     with pytest.raises(RateLimited) as refused:
@@ -49,10 +48,40 @@ def test_one_address_guessing_many_emails_is_refused() -> None:
     throttle = LoginThrottle(counter, lambda _: None)
 
     for n in range(50):
-        throttle.failed(f"user{n}@example.test", "203.0.113.9")
+        throttle.before(f"user{n}@example.test", "203.0.113.9")
 
     with pytest.raises(RateLimited):
         throttle.before("new@example.test", "203.0.113.9")
+
+
+def test_attempts_sent_at_once_are_counted_before_any_fails() -> None:
+    # Given 60 sign-ins of one email under way at once: none has failed yet
+    counter = Counter()
+    throttle = LoginThrottle(counter, lambda _: None)
+    let_through = 0
+
+    # When each asks the throttle before trying the password
+    for n in range(60):
+        try:
+            throttle.before("a@example.test", f"203.0.113.{n}")
+            let_through += 1
+        except RateLimited:
+            pass
+
+    # Then only the email's limit reach the password check
+    assert let_through == throttle.refuse_after_email
+
+
+def test_sign_ins_that_succeed_are_taken_back_and_never_add_up() -> None:
+    counter = Counter()
+    throttle = LoginThrottle(counter, lambda _: None)
+
+    for _ in range(3 * throttle.refuse_after_email):
+        throttle.before("a@example.test", "203.0.113.9")
+        throttle.succeeded("a@example.test", "203.0.113.9")
+
+    throttle.before("a@example.test", "203.0.113.9")  # not refused
+    assert counter.counts == {"login-email#a@example.test": 1, "login-ip#203.0.113.9": 1}
 
 
 @pytest.mark.parametrize("count", [0, 1, 49, 50, 98, 99, 120, 200])

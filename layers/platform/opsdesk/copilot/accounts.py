@@ -49,10 +49,10 @@ class SignedIn:
 
 
 class FailureCounter(Protocol):
-    """Counts failed sign-ins (opsdesk.ratelimit.RateLimiter's failure counters)."""
+    """Counts sign-in attempts (opsdesk.ratelimit.RateLimiter's failure counters)."""
 
-    def failures(self, key: str, window_seconds: int) -> int: ...
     def count_failure(self, key: str, window_seconds: int) -> int: ...
+    def forgive(self, key: str, window_seconds: int) -> None: ...
     def window_end(self, window_seconds: int) -> float: ...
 
 
@@ -60,7 +60,10 @@ class FailureCounter(Protocol):
 class LoginThrottle:
     """Failed sign-ins per email and per source address in 15-minute windows: from `slow_after` failures each
     further attempt waits a little longer, past `refuse_after` the email (or address) is refused with 429 until
-    the window ends. The limits are in docs/decisions.md."""
+    the window ends. The limits are in docs/decisions.md.
+
+    Every attempt is counted before the password is tried, and taken back when it succeeds: a count made after a
+    failure let 60 attempts sent at once all reach Cognito, each having read the count before any had failed."""
 
     counter: FailureCounter
     sleep: Callable[[float], None]
@@ -72,21 +75,32 @@ class LoginThrottle:
     max_delay_seconds: float = 2.0
 
     def before(self, email: str, address: str | None) -> None:
-        email_failures = self.counter.failures(f"login-email#{email}", self.window_seconds)
-        address_failures = self.counter.failures(f"login-ip#{address}", self.window_seconds) if address else 0
-        if email_failures >= self.refuse_after_email or address_failures >= self.refuse_after_address:
+        """Count this attempt; refuse it past a limit, or slow it down after a few failures."""
+        email_attempts = self.counter.count_failure(self._email_key(email), self.window_seconds)
+        address_attempts = self.counter.count_failure(self._address_key(address), self.window_seconds) \
+            if address else 0
+        if email_attempts > self.refuse_after_email or address_attempts > self.refuse_after_address:
             import time  # noqa: PLC0415 - only a refused sign-in needs the clock
 
             retry = max(1, int(self.counter.window_end(self.window_seconds) - time.time()))
             raise RateLimited("Too many failed sign-ins; try again later", headers={"Retry-After": str(retry)})
-        worst = max(email_failures, address_failures // 5)
+        worst = max(email_attempts - 1, max(address_attempts - 1, 0) // 5)  # the failures before this attempt
         if worst >= self.slow_after:
             self.sleep(min(self.max_delay_seconds, self.step_seconds * (worst - self.slow_after + 1)))
 
-    def failed(self, email: str, address: str | None) -> None:
-        self.counter.count_failure(f"login-email#{email}", self.window_seconds)
+    def succeeded(self, email: str, address: str | None) -> None:
+        """The password was right: this attempt is no failure."""
+        self.counter.forgive(self._email_key(email), self.window_seconds)
         if address:
-            self.counter.count_failure(f"login-ip#{address}", self.window_seconds)
+            self.counter.forgive(self._address_key(address), self.window_seconds)
+
+    @staticmethod
+    def _email_key(email: str) -> str:
+        return f"login-email#{email}"
+
+    @staticmethod
+    def _address_key(address: str | None) -> str:
+        return f"login-ip#{address}"
 
 
 class SignedOutSessions(Protocol):
@@ -146,11 +160,13 @@ class AccountService:
         try:
             tokens = self._directory.sign_in(request.email, request.password, request.new_password)
         except Unauthorized as refused:
-            if self._throttle:
-                self._throttle.failed(request.email, source_address)
             if refused.code == NEW_PASSWORD_REQUIRED:
+                if self._throttle:
+                    self._throttle.succeeded(request.email, source_address)
                 raise  # the password was right: say what is missing
             raise Unauthorized(INVALID_CREDENTIALS) from None
+        if self._throttle:
+            self._throttle.succeeded(request.email, source_address)
         principal = self._principal(tokens.id_token)
         user = self._copilot.user(principal)
         if user.current_project_id is None and user.roles:

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, StrictBool, StringConstraints, field_validator
 
 from opsdesk.copilot.records import IncidentState, Role, Severity
 from opsdesk.errors import FieldError, ValidationFailed
+from opsdesk.identity import PASSWORD_MIN_LENGTH
 from opsdesk.validation import EmailText, RequestBody, Stripped, email_address
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200), Stripped()]
@@ -27,9 +28,14 @@ class Body(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
 
+NewPassword = Annotated[str, StringConstraints(min_length=PASSWORD_MIN_LENGTH, max_length=256)]
+"""The pool's policy, checked before Cognito is called: a register with a short password and a taken email was a
+409, with a free email a 422 that created nothing, so anyone could test emails for free."""
+
+
 class RegisterRequest(Body):
     email: Email
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    password: NewPassword
     full_name: Text
     tenant_name: Text
 
@@ -39,7 +45,7 @@ class RegisterRequest(Body):
 class LoginRequest(Body):
     email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-    new_password: Annotated[str, StringConstraints(min_length=1, max_length=256)] | None = None
+    new_password: NewPassword | None = None
     """Beyond the document: an invited user's first sign-in chooses their password (the mailed one is temporary)."""
 
     _email = field_validator("email")(_email)
