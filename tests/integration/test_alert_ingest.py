@@ -186,6 +186,28 @@ def test_repeats_and_other_alerts_of_the_service_join_and_a_redelivery_changes_n
     assert len(ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items) == 2
 
 
+def test_alerts_from_a_source_whose_clock_runs_ahead_reach_the_response_incident_at_our_time(
+    ingest: Any, project: tuple[str, str],
+) -> None:
+    from dataclasses import replace
+
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.response.repository import ResponseRepository
+
+    # Given a source whose clock runs a day ahead: the response module refuses events dated past a clock's skew
+    tenant_id, project_id = project
+    target, ahead = Target(tenant_id, project_id), datetime.now(UTC) + timedelta(days=1)
+
+    # When its alert opens an incident and another of its alerts joins it
+    assert ingest.apply(target, replace(alert(), starts_at=ahead), "d1") is Outcome.OPEN
+    assert ingest.apply(target, replace(alert("fp-2"), starts_at=ahead), "d2") is Outcome.JOIN
+
+    # Then both are events of the response incident, dated no later than now
+    stored = group_of(tenant_id, project_id, "fp-2")
+    events = ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items
+    assert len(events) == 2 and all(e.timestamp <= datetime.now(UTC) for e in events)
+
+
 def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_again(
         ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from functions.copilot_hypotheses import handler

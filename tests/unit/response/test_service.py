@@ -504,7 +504,7 @@ def test_an_event_another_module_ingests_is_one_request_with_the_same_body_under
     from opsdesk.response.records import NewEvent
 
     # Given an event sent as a body under a key (the form the key's hash was taken of before NewEvent existed)
-    moment = "2026-03-01T10:00:00.250000Z"
+    moment = "2024-01-15T10:00:00.250000Z"  # before the clock: an event ahead of it by more than a skew is refused
     body = batch(log(opened.id, "disk full", metadata={"pod": {"name": "api-1", "restarts": [1, None]}},
                      timestamp=moment))
     first = service.ingest(oncall, body, idempotency_key="k-same")
@@ -513,7 +513,7 @@ def test_an_event_another_module_ingests_is_one_request_with_the_same_body_under
     again = service.ingest(oncall, [NewEvent(
         incident_id=opened.id, event_type="log", message="disk full", level="error",
         metadata={"pod": {"name": "api-1", "restarts": [1, None]}},
-        timestamp=datetime(2026, 3, 1, 10, 0, 0, 250000, tzinfo=UTC))], idempotency_key="k-same")
+        timestamp=datetime(2024, 1, 15, 10, 0, 0, 250000, tzinfo=UTC))], idempotency_key="k-same")
 
     # Then it is a replay of the first, not a different body under a reused key
     assert again == first
@@ -570,3 +570,21 @@ def test_an_event_another_module_ingests_holds_what_the_api_would_accept(fields:
 
     with pytest.raises(ValueError, match="would accept"):
         NewEvent(**base | fields)
+
+
+def test_an_event_dated_past_the_clocks_skew_is_refused_and_nothing_is_stored(
+    service: ResponseService, oncall: Principal, opened: Incident, store: FakeResponseStore, clock: FakeClock
+) -> None:
+    from opsdesk.response.service import EVENTS_AHEAD_AT_MOST
+
+    # Given a source whose clock runs years ahead beside one a few minutes ahead
+    skewed = (clock.now + EVENTS_AHEAD_AT_MOST - timedelta(seconds=1)).isoformat()
+    events = batch(log(opened.id, timestamp=skewed), log(opened.id, timestamp="2036-01-01T00:00:00Z"))
+
+    # When the batch is ingested, Then the far one is named and the batch refused whole
+    with pytest.raises(ValidationFailed) as refused:
+        service.ingest(oncall, events)
+    assert [d.field for d in refused.value.details] == ["[1].timestamp"]
+    assert store.latest_events(TENANT, opened.id, 10) == []
+    # while the event within the skew is taken alone
+    assert len(service.ingest(oncall, events[:1])) == 1

@@ -173,7 +173,9 @@ class AlertIngest:
             source=(alert.service.strip() or alert.source)[:MAX_NAME].strip(),
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
-            timestamp=alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at)
+            # Never ahead of our clock: a source's skewed clock would have the response module refuse the event.
+            timestamp=min(alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at,
+                          self._now()))
         # One delivery may reach several projects of a tenant: each ingests its own event under its own key.
         key = f"alert-{target.project_id}-{delivery_id}"[:MAX_IDEMPOTENCY_KEY]
         if not self._response_incident(system, alert, stored, event, key):

@@ -11,7 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from opsdesk.auth import Principal
@@ -43,6 +43,10 @@ MAX_COMMENT_CHARS = 4000
 IDEMPOTENT_INCIDENTS = uuid.UUID("5d0a6c43-9a57-4d0e-8f3e-2f1f4b1c6a10")
 """The namespace of the ids of incidents created with an Idempotency-Key (uuid5 of the tenant and the key)."""
 MAX_DISPLAY_NAME = 100
+EVENTS_AHEAD_AT_MOST = timedelta(minutes=15)
+"""How far an event's `timestamp` may be ahead of the server's clock (a source's clock skew). The analysis reads an
+incident's newest events by timestamp: a source whose clock said 2036 filled that window for good, and no later
+event was analysed again."""
 
 
 def actor_name(principal: Principal) -> str:
@@ -248,6 +252,13 @@ class ResponseService:
                idempotency_key: str | None = None, batch: bool = True) -> list[Event]:
         """Stores the events (all or, on a refusal, none) and requests an analysis of each incident named."""
         tenant_id = principal.tenant_id
+        ahead = [index for index, r in enumerate(requests)
+                 if r.timestamp is not None and r.timestamp > self._now() + EVENTS_AHEAD_AT_MOST]
+        if ahead:
+            raise ValidationFailed(details=[FieldError(
+                f"[{index}].timestamp" if batch else "timestamp",
+                f"is more than {EVENTS_AHEAD_AT_MOST.seconds // 60} minutes ahead of the server's clock")
+                for index in ahead])
         named = list(dict.fromkeys(r.incident_id for r in requests))
         found = self._store.get_incidents(tenant_id, [i for i in named if _plausible(i)])
         missing = [index for index, r in enumerate(requests) if r.incident_id not in found]
