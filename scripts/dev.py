@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from opsdesk.apimap import AURA, COPILOT, REALTIME, RESPONSE, SERVED_MODULES
+from opsdesk.apimodel import STREAM_CONSUMER_TIMEOUT_SECONDS
 from scripts.local.aws import LocalAws, MotoServer, provision
 from scripts.local.mailbox import MAILBOX_PATH, mailbox_routes
 
@@ -166,7 +167,8 @@ def start_deliveries(aws: LocalAws) -> list[Any]:
     from scripts.local.realtime import StreamDelivery
 
     deliveries: list[Any] = [StreamDelivery(aws, "EventsTable", REALTIME.fanout_function).start()]
-    deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types).start()
+    deliveries += [StreamDelivery(aws, consumer.table, consumer.group.name, consumer.event_types,
+                                  STREAM_CONSUMER_TIMEOUT_SECONDS).start()
                    for module in SERVED_MODULES for consumer in module.stream_consumers]
     deliveries.append(alert_delivery(aws).start())
     deliveries += [delivery.start() for delivery in module_queue_deliveries(aws)]

@@ -5,6 +5,7 @@ response) and retried; analysing twice only adds what is new, so a retry is harm
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from opsdesk.analysis.providers import hypothesis_provider
@@ -20,18 +21,26 @@ analyst = AnalysisService(ResponseRepository(EventLog(), settings), hypothesis_p
                           quiet_seconds=settings.quiet_seconds, max_wait_seconds=settings.max_wait_seconds)
 
 
-def handle_record(record: Record) -> None:
+ANALYSES_RESERVE_SECONDS = 90.0
+"""What a batch keeps of its invocation's time for the analyses themselves; the waits for a quiet moment share the
+rest. Each record may wait up to a minute, one after another: ten incidents still receiving events waited 600 s
+in a review, against the function's 300 s timeout (infra/constructs/streams.py)."""
+
+
+def handle_record(record: Record, wait_until: float | None = None) -> None:
     image = inserted_image(record)
     if not image:
         return
     if image.get("type") != ANALYSIS_REQUESTED:
         return
     tenant_id, incident_id = str(image["tenantId"]), str(image["incidentId"])
-    analysis = analyst.run(tenant_id, incident_id)
+    analysis = analyst.run(tenant_id, incident_id,
+                           None if wait_until is None else wait_until - time.monotonic())
     logger.info("incident analysed", extra={"incident_id": incident_id,
                                             "cause": analysis.cause if analysis else None})
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> BatchResponse:
-    return partial_batch_response(event, handle_record)
+    wait_until = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - ANALYSES_RESERVE_SECONDS
+    return partial_batch_response(event, lambda record: handle_record(record, wait_until))

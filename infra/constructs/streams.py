@@ -20,12 +20,13 @@ from constructs import Construct
 from infra.constructs.api import ModuleApi
 from infra.constructs.dead_letters import dead_letter_queue
 from opsdesk.apimap import ApiModule, StreamConsumer, WebSocketApi
+from opsdesk.apimodel import STREAM_CONSUMER_TIMEOUT_SECONDS
 from opsdesk.tables import EVENTS_TABLE
 
 BATCH_SIZE = 10
 RETRY_ATTEMPTS = 3
 """Retries of a failing batch (bisected, so the failing record ends up alone), then its place goes to the DLQ."""
-TIMEOUT = Duration.minutes(5)
+TIMEOUT = Duration.seconds(STREAM_CONSUMER_TIMEOUT_SECONDS)
 """A batch of 10 incidents ranks in milliseconds offline and in seconds on Bedrock; one Bedrock call may take up to
 (5 s connect + 60 s read) x 3 attempts (opsdesk.analysis.providers), which must fit with room to spare. A batch
 that still times out fails as a whole and is bisected like any other failure."""

@@ -30,7 +30,7 @@ from opsdesk.apimap import REALTIME, WebSocketApi
 from scripts.local import moto_patches
 from scripts.local.aws import LocalAws, client
 from scripts.local.functions import lambda_handler
-from scripts.local.gateway import LambdaContext
+from scripts.local.gateway import LAMBDA_TIMEOUT_SECONDS, LambdaContext
 
 LOG = logging.getLogger("opsdesk.local.realtime")
 IDLE_WAIT_SECONDS = 1.0
@@ -133,8 +133,9 @@ class StreamDelivery:
     AWS: opsdesk.apimap.StreamConsumer)."""
 
     def __init__(self, aws: LocalAws, table_logical_id: str, function: str,
-                 event_types: tuple[str, ...] = ()) -> None:
+                 event_types: tuple[str, ...] = (), timeout_seconds: int = LAMBDA_TIMEOUT_SECONDS) -> None:
         self._aws = aws
+        self._timeout_seconds = timeout_seconds  # the function's timeout on AWS: its context tells what is left
         self._event_types = frozenset(event_types)
         self._table = aws.table_names[table_logical_id]
         self._function = function
@@ -172,7 +173,8 @@ class StreamDelivery:
                 continue
             batch = {"Records": [r | {"eventSourceARN": arn} for r in records]}
             try:
-                result = handler(batch, LambdaContext(f"opsdesk-local-{self._function}", self._aws.region))
+                result = handler(batch, LambdaContext(f"opsdesk-local-{self._function}", self._aws.region,
+                                                      self._timeout_seconds))
             except Exception:  # noqa: BLE001 - keep delivering; on AWS the mapping would retry and then give up
                 LOG.exception("%s failed a batch of %d records", self._function, len(records))
                 continue

@@ -126,6 +126,10 @@ RUN_MARGIN_SECONDS = 10
 LAMBDA_MAX_TIMEOUT_SECONDS = 900
 
 
+STREAM_CONSUMER_TIMEOUT_SECONDS = 300
+"""A stream consumer's function timeout, on AWS (infra/constructs/streams.py) and in the local poller's context."""
+
+
 @frozen
 class StreamConsumer:
     """A function of the module fed by a table's DynamoDB stream (an event-source mapping on AWS, a poller

@@ -406,6 +406,21 @@ def test_an_analysis_waits_while_a_batch_is_being_written_however_long_it_takes(
     assert world.sleeper.pauses == [10, 10, 10]  # two while writing, then a quiet period after the write ended
 
 
+def test_an_analysis_waits_no_longer_than_what_its_invocation_has_left(world: World,
+                                                                      pool_incident: Incident) -> None:
+    """Records of a stream batch run one after another, each allowed the service's longest wait: the handler gives
+    each what the invocation has left, so ten incidents still receiving events cannot outlast its timeout."""
+    store, clock = world.store, world.clock
+    store.begin_ingest(TENANT, [pool_incident.id], clock.now)  # a write under way: the analysis would wait
+
+    analyst = AnalysisService(store, OfflineHypothesisProvider(), quiet_seconds=10, max_wait_seconds=600,
+                              clock=clock, sleep=world.sleeper)
+    assert analyst.run(TENANT, pool_incident.id, wait_at_most=25) is not None
+    assert sum(world.sleeper.pauses) == 25
+    assert analyst.run(TENANT, pool_incident.id, wait_at_most=-3) is None  # nothing new; and no wait at all
+    assert sum(world.sleeper.pauses) == 25
+
+
 def test_a_second_analysis_adds_no_action_the_incident_already_has(world: World, pool_incident: Incident) -> None:
     service, oncall = world.service, world.oncall
     world.analyst.run(TENANT, pool_incident.id)

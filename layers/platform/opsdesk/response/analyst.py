@@ -36,11 +36,13 @@ class AnalysisService:
         self._now = clock
         self._sleep = sleep
 
-    def run(self, tenant_id: str, incident_id: str) -> Analysis | None:
+    def run(self, tenant_id: str, incident_id: str, wait_at_most: float | None = None) -> Analysis | None:
         """None when the incident is gone, or when no event arrived since its last analysis (a second request for
-        the same events: the first analysis answered it)."""
+        the same events: the first analysis answered it). `wait_at_most`: what is left of the invocation's budget
+        for waiting (below the service's own maximum); events that arrive after it started request another."""
+        budget = self._max_wait if wait_at_most is None else max(0.0, min(self._max_wait, wait_at_most))
         wait_for_quiet(lambda: last_activity_at(self._store.ingest_activity(tenant_id, incident_id), self._now()),
-                       self._now, quiet_seconds=self._quiet, max_wait_seconds=self._max_wait, sleep=self._sleep)
+                       self._now, quiet_seconds=self._quiet, max_wait_seconds=budget, sleep=self._sleep)
         self._store.start_analysis(tenant_id, incident_id)  # events from now on request the next analysis
         incident = self._store.get_incident(tenant_id, incident_id)
         if incident is None:
