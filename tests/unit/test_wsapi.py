@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -65,3 +66,16 @@ def test_the_client_is_made_by_the_first_post_once_however_many_threads_post_fir
         clients = list(pool.map(lambda _: poster.client(), range(16)))
     assert made == ["apigatewaymanagementapi"]
     assert all(client is clients[0] for client in clients)
+
+
+def test_non_ascii_text_is_posted_as_utf8_not_escaped() -> None:
+    from opsdesk.wsapi import message_bytes
+
+    # A title of 500 emoji, as a 64 KiB body may carry: escaped, a room message of such views passed 128 KB
+    message = {"type": "incident_created", "data": {"title": "\U0001F525" * 500, "note": "café"}}
+
+    data = message_bytes(message)
+
+    assert json.loads(data) == message
+    assert len(data) < 500 * 4 + 100  # 4 bytes an emoji, not a 12-byte escape pair
+    assert json.loads(message_bytes({"text": "\ud800"})) == {"text": "\ud800"}  # no Unicode text: escaped
