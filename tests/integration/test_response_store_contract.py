@@ -34,7 +34,7 @@ from opsdesk.response.records import (
 from opsdesk.response.rooms import room_stream
 from opsdesk.response.service import room_event
 from opsdesk.response.store import Claim, IdempotentRequest, ResponseStore
-from tests.unit.response_fakes import UNFINISHED_AFTER, FakeResponseStore, last_event_at
+from tests.unit.response_fakes import IDEMPOTENCY_TTL, UNFINISHED_AFTER, FakeResponseStore, last_event_at
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 """Every time in these cases is to the millisecond, as the repository keeps times."""
@@ -104,10 +104,11 @@ def tenant() -> str:
     return str(uuid.uuid4())
 
 
-def test_the_fake_and_the_repository_agree_on_when_a_claim_is_unfinished() -> None:
+def test_the_fake_and_the_repository_agree_on_when_a_claim_is_unfinished_and_when_it_expires() -> None:
+    from opsdesk.response.repository import IDEMPOTENCY_TTL as REPOSITORY_IDEMPOTENCY_TTL
     from opsdesk.response.repository import UNFINISHED_AFTER as REPOSITORY_UNFINISHED_AFTER
 
-    assert UNFINISHED_AFTER == REPOSITORY_UNFINISHED_AFTER
+    assert (UNFINISHED_AFTER, IDEMPOTENCY_TTL) == (REPOSITORY_UNFINISHED_AFTER, REPOSITORY_IDEMPOTENCY_TTL)
 
 
 # Incidents
@@ -358,6 +359,21 @@ def test_a_claim_is_new_busy_unfinished_replayed_or_mismatched(store: ResponseSt
     replay = store.claim_request(tenant_id, retry, T0 + timedelta(seconds=1))
     assert replay.claim is Claim.REPLAY and replay.events == first.events
     assert store.claim_request(tenant_id, request(key, "hash-b", made.id), T0).claim is Claim.MISMATCH
+
+
+def test_a_key_is_free_again_24_hours_after_its_claim_whatever_the_tables_ttl_did(store: ResponseStore) -> None:
+    tenant_id = tenant()
+    made = opened(store, incident(tenant_id))
+    key = f"key-{uuid.uuid4()}"
+    first = request(key, "hash-a", made.id)
+    store.claim_request(tenant_id, first, T0)
+    store.store_events(tenant_id, first.events)
+    store.finish_ingest(tenant_id, {made.id: len(first.events)}, T0, key)
+
+    # Within the day the key replays; after it (the item may still be there: TTL deletes days late) it is new
+    assert store.claim_request(tenant_id, first, T0 + IDEMPOTENCY_TTL - timedelta(seconds=1)).claim is Claim.REPLAY
+    later = request(key, "hash-b", made.id)
+    assert store.claim_request(tenant_id, later, T0 + IDEMPOTENCY_TTL).claim is Claim.NEW
 
 
 def test_storing_events_twice_stores_each_once_in_time_order(store: ResponseStore) -> None:

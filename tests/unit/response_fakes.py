@@ -39,6 +39,7 @@ from opsdesk.response.records import Action, Analysis, Event, Incident, IngestAc
 from opsdesk.response.store import INCIDENT_CHANGED, Claim, ClaimResult, IdempotentRequest, ResponseStore
 
 UNFINISHED_AFTER = timedelta(seconds=30)
+IDEMPOTENCY_TTL = timedelta(hours=24)
 """opsdesk.response.repository.UNFINISHED_AFTER (the contract test checks they agree)."""
 BATCH_WRITE_SIZE = 25
 """opsdesk.dynamo.BATCH_WRITE_SIZE: store_events reports one write request per 25 events."""
@@ -212,7 +213,7 @@ class FakeResponseStore:
         self._maybe_fail("claim_request")
         with self._lock:
             found = self.claims.get((tenant_id, request.key))
-            if found is None:
+            if found is None or now >= found.created_at + IDEMPOTENCY_TTL:
                 self.claims[tenant_id, request.key] = _Claimed(request.body_hash, request.events, now)
                 return ClaimResult(Claim.NEW, request.events)
             if found.body_hash != request.body_hash:

@@ -207,7 +207,9 @@ class ResponseRepository:
         pk, sk = keys.idempotency_pk(tenant_id), request.key
         item = _claim_item(tenant_id, request, now)
         try:
-            item.save(condition=IdempotencyItem.pk.does_not_exist())
+            # A claim past its 24 hours is free, whether or not DynamoDB's TTL (days late, at times) took it yet.
+            item.save(condition=IdempotencyItem.pk.does_not_exist()
+                      | (IdempotencyItem.expiresAt <= int(now.timestamp())))
             return ClaimResult(Claim.NEW, request.events)
         except PynamoDBException as exc:
             error = domain_error_for(exc, "claimed")
