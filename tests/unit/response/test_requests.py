@@ -109,6 +109,13 @@ def test_an_event_is_at_most_32_kib_as_compact_json() -> None:
         ("[0]", f"an event is at most {MAX_EVENT_BODY_BYTES} bytes as JSON")]
 
 
+def test_an_events_size_in_a_batch_is_its_utf8_bytes_as_the_single_route_counts() -> None:
+    # 7,200 Japanese characters: 21,600 bytes as UTF-8, twice the limit as \u escapes
+    message = "障害" * 3_600
+
+    assert parse_batch([event(message=message)])[0].message == message
+
+
 def test_a_message_is_at_most_10000_characters() -> None:
     assert len(parse_batch([event(message="m" * 10_000)])) == 1
     assert fields_of([event(message="m" * 10_001)]) == ["[0].message"]

@@ -119,7 +119,9 @@ def parse_batch(data: Any) -> list[IngestEventRequest]:
         if not isinstance(raw, dict):
             problems.append(FieldError(f"[{index}]", "must be a JSON object"))
             continue
-        if len(json.dumps(raw, separators=(",", ":")).encode("utf-8")) > MAX_EVENT_BODY_BYTES:
+        # Measured as the single-event route measures its body: UTF-8 bytes (the body has no lone surrogate),
+        # not `\u` escapes, which made 7,200 Japanese characters a 201 there and a 422 here.
+        if len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) > MAX_EVENT_BODY_BYTES:
             problems.append(FieldError(f"[{index}]", f"an event is at most {MAX_EVENT_BODY_BYTES} bytes as JSON"))
             continue
         try:
