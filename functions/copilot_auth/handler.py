@@ -71,8 +71,8 @@ def handle_register() -> Response[str]:
 def handle_login() -> Response[str]:
     from opsdesk.copilot.requests import LoginRequest  # noqa: PLC0415 - pydantic loads with the first body
 
-    require_json_content_type(app, SIGN_IN_NEEDS_JSON)
     try:
+        require_json_content_type(app, SIGN_IN_NEEDS_JSON)
         request = request_body(app, LoginRequest, settings.max_body_bytes)
     except ValidationFailed as exc:
         # The document answers a sign-in without its fields with 400, not the module's usual 422.

@@ -123,8 +123,8 @@ def test_a_sign_in_a_cross_site_form_could_send_sets_no_session(owner: CopilotCa
         # When one is posted with the type such a form sends
         reply = anonymous.call("POST", f"{BASE}{path}", body, anonymous=True, headers=form)
 
-        # Then it is refused and sets no cookie
-        assert reply.status == 422, (path, reply.status, reply.body)
+        # Then it is refused (login answers a bad request 400, as the document lists) and sets no cookie
+        assert reply.status == (400 if path == "/auth/login" else 422), (path, reply.status, reply.body)
         assert "Content-Type" in json.dumps(reply.body), (path, reply.body)
         assert "Set-Cookie" not in reply.headers, path
 
