@@ -78,7 +78,7 @@ def test_sign_ins_that_succeed_are_taken_back_and_never_add_up() -> None:
 
     for _ in range(3 * throttle.refuse_after_email):
         throttle.before("a@example.test", "203.0.113.9")
-        throttle.succeeded("a@example.test", "203.0.113.9")
+        throttle.no_failure("a@example.test", "203.0.113.9")
 
     throttle.before("a@example.test", "203.0.113.9")  # not refused
     assert counter.counts == {"login-email#a@example.test": 1, "login-ip#203.0.113.9": 1}
@@ -100,3 +100,27 @@ def test_a_deleted_projects_members_go_in_transactions_of_49_each_member_once_th
     assert [m for chunk in chunks for m in chunk] == members  # each once, in order (the owners sorted last)
     assert all(len(chunk) <= MEMBERS_PER_TRANSACTION for chunk in chunks)
     assert chunks[-1] == members[-MEMBERS_PER_TRANSACTION:] if count else chunks == [[]]
+
+
+def test_a_sign_in_the_directory_could_not_answer_is_no_failure() -> None:
+    from typing import Any
+
+    from opsdesk.copilot.accounts import AccountService
+    from opsdesk.copilot.requests import LoginRequest
+    from opsdesk.validation import parse_model
+    from tests.unit.copilot_fakes import FakeCopilotStore
+
+    class ThrottledDirectory:
+        def sign_in(self, *_: Any) -> Any:
+            raise RateLimited("Too many sign-in attempts; retry shortly")
+
+    counter = Counter()
+    accounts = AccountService(FakeCopilotStore(), ThrottledDirectory(), lambda _: {},  # type: ignore[arg-type]
+                              throttle=LoginThrottle(counter, lambda _: None))
+    request = parse_model(LoginRequest, {"email": "a@example.test", "password": "a-long-enough-password"})
+
+    # When Cognito throttles more sign-ins than the email's limit, Then none counts against the user
+    for _ in range(15):
+        with pytest.raises(RateLimited, match="retry shortly"):
+            accounts.login(request, "203.0.113.9")
+    assert counter.counts == {"login-email#a@example.test": 0, "login-ip#203.0.113.9": 0}

@@ -88,8 +88,8 @@ class LoginThrottle:
         if worst >= self.slow_after:
             self.sleep(min(self.max_delay_seconds, self.step_seconds * (worst - self.slow_after + 1)))
 
-    def succeeded(self, email: str, address: str | None) -> None:
-        """The password was right: this attempt is no failure."""
+    def no_failure(self, email: str, address: str | None) -> None:
+        """This attempt was no wrong password (it succeeded, or the directory could not answer): take it back."""
         self.counter.forgive(self._email_key(email), self.window_seconds)
         if address:
             self.counter.forgive(self._address_key(address), self.window_seconds)
@@ -162,11 +162,15 @@ class AccountService:
         except Unauthorized as refused:
             if refused.code == NEW_PASSWORD_REQUIRED:
                 if self._throttle:
-                    self._throttle.succeeded(request.email, source_address)
+                    self._throttle.no_failure(request.email, source_address)
                 raise  # the password was right: say what is missing
             raise Unauthorized(INVALID_CREDENTIALS) from None
+        except Exception:  # Cognito throttled or failed: an outage must not lock users out for 15 minutes
+            if self._throttle:
+                self._throttle.no_failure(request.email, source_address)
+            raise
         if self._throttle:
-            self._throttle.succeeded(request.email, source_address)
+            self._throttle.no_failure(request.email, source_address)
         principal = self._principal(tokens.id_token)
         user = self._copilot.user(principal)
         if user.current_project_id is None and user.roles:
