@@ -27,15 +27,15 @@ rest. Each record may wait up to a minute, one after another: ten incidents stil
 in a review, against the function's 300 s timeout (infra/constructs/streams.py)."""
 
 
-def handle_record(record: Record, wait_until: float | None = None) -> None:
+def handle_record(record: Record, wait_until: float) -> None:
+    """`wait_until`: the monotonic time by which the record's wait for a quiet moment must end."""
     image = inserted_image(record)
     if not image:
         return
     if image.get("type") != ANALYSIS_REQUESTED:
         return
     tenant_id, incident_id = str(image["tenantId"]), str(image["incidentId"])
-    analysis = analyst.run(tenant_id, incident_id,
-                           None if wait_until is None else wait_until - time.monotonic())
+    analysis = analyst.run(tenant_id, incident_id, wait_at_most=wait_until - time.monotonic())
     logger.info("incident analysed", extra={"incident_id": incident_id,
                                             "cause": analysis.cause if analysis else None})
 

@@ -252,8 +252,8 @@ class ResponseService:
                idempotency_key: str | None = None, batch: bool = True) -> list[Event]:
         """Stores the events (all or, on a refusal, none) and requests an analysis of each incident named."""
         tenant_id = principal.tenant_id
-        ahead = [index for index, r in enumerate(requests)
-                 if r.timestamp is not None and r.timestamp > self._now() + EVENTS_AHEAD_AT_MOST]
+        latest = self._now() + EVENTS_AHEAD_AT_MOST
+        ahead = [index for index, r in enumerate(requests) if r.timestamp is not None and r.timestamp > latest]
         if ahead:
             raise ValidationFailed(details=[FieldError(
                 f"[{index}].timestamp" if batch else "timestamp",
