@@ -220,6 +220,36 @@ def test_removing_a_member_takes_the_role_and_current_project_and_the_owner_coun
         store.remove_member(tenant_id, project, other, user)
 
 
+def test_a_membership_changed_since_it_was_read_is_a_conflict_even_when_the_owner_count_came_back(
+        store: CopilotStore) -> None:
+    # Given an owner, an admin, and a request that read the project (one owner) and the admin's membership
+    reg = register(store)
+    tenant_id = reg.tenant.id
+    admin = member(reg.project, Role.ADMIN)
+    store.save_member(tenant_id, reg.project, admin, None, None)
+    owner_read, project_read = fresh(store, reg)
+    owner_membership = store.get_member(tenant_id, project_read.id, reg.owner.id)
+    assert owner_membership is not None and project_read.owner_count == 1
+
+    # When, meanwhile, the admin is made owner and the first owner admin (the owner count is one again)
+    admin_user = store.get_user(tenant_id, admin.user_id)
+    assert admin_user is not None
+    promoted = replace(admin, role=Role.OWNER)
+    store.save_member(tenant_id, project_read, promoted, admin, admin_user)
+    store.save_member(tenant_id, fresh(store, reg)[1], replace(owner_membership, role=Role.ADMIN),
+                      owner_membership, owner_read)
+
+    # Then the request's change or removal of the membership as it read it is refused: either would leave the
+    # project without an owner while its count says one
+    admin_user = store.get_user(tenant_id, admin.user_id)
+    assert admin_user is not None and fresh(store, reg)[1].owner_count == 1
+    with pytest.raises(Conflict):
+        store.save_member(tenant_id, project_read, replace(admin, role=Role.MEMBER), admin, admin_user)
+    with pytest.raises(Conflict):
+        store.remove_member(tenant_id, project_read, admin, admin_user)
+    assert store.get_member(tenant_id, project_read.id, admin.user_id) == promoted
+
+
 def test_deleting_a_project_takes_its_members_and_their_roles(store: CopilotStore) -> None:
     reg = register(store)
     tenant_id = reg.tenant.id

@@ -177,7 +177,7 @@ class FakeCopilotStore:
         with self._lock:
             conflict = Conflict("The project's members changed meanwhile; reload and retry")
             self._check_owner_count(tenant_id, project, conflict)
-            if (member.user_id in self.members[tenant_id, project.id]) != (previous is not None):
+            if self.members[tenant_id, project.id].get(member.user_id) != previous:
                 raise conflict
             if user is None:
                 if (tenant_id, member.user_id) in self.users:
@@ -198,7 +198,7 @@ class FakeCopilotStore:
         with self._lock:
             conflict = Conflict("The project's members changed meanwhile; reload and retry")
             self._check_owner_count(tenant_id, project, conflict)
-            if member.user_id not in self.members[tenant_id, project.id]:
+            if self.members[tenant_id, project.id].get(member.user_id) != member:
                 raise conflict
             self._check_user(user, conflict.message)
             owners = project.owner_count - (member.role is Role.OWNER)

@@ -243,8 +243,11 @@ class AccountRepository(CopilotTableRepository):
                       actions=[RecordItem.ownerCount.set(owners)],
                       condition=(RecordItem.ownerCount == project.owner_count)
                       & RecordItem.deletingSince.does_not_exist())
+            # The membership as read, not only one: the owner count alone can come back to the value read
+            # (a promotion and another owner's demotion meanwhile) while this member's role moved.
             tx.save(member_item(tenant_id, member),
-                    condition=RecordItem.pk.does_not_exist() if previous is None else RecordItem.pk.exists())
+                    condition=RecordItem.pk.does_not_exist() if previous is None
+                    else RecordItem.data == member_item(tenant_id, previous).data)
             if user is None:
                 tx.save(user_item(made), condition=RecordItem.pk.does_not_exist())
                 tx.save(email_item(made))
@@ -263,7 +266,7 @@ class AccountRepository(CopilotTableRepository):
                       condition=(RecordItem.ownerCount == project.owner_count)
                       & RecordItem.deletingSince.does_not_exist())
             tx.delete(RecordItem(keys.project_pk(tenant_id, project.id), keys.member_sk(member.user_id)),
-                      condition=RecordItem.pk.exists())
+                      condition=RecordItem.data == member_item(tenant_id, member).data)
             tx.save(user_item(_without_project(user, project.id)), condition=RecordItem.version == user.version)
 
         self._commit(write, changed("The project's members changed meanwhile; reload and retry"),

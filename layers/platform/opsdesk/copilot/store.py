@@ -74,7 +74,10 @@ class CopilotStore(Protocol):
         `user` None: the user item does not exist yet (an invitation) and is created."""
         ...
 
-    def remove_member(self, tenant_id: str, project: Project, member: Member, user: User) -> None: ...
+    def remove_member(self, tenant_id: str, project: Project, member: Member, user: User) -> None:
+        """Take the membership, the user's role in the project and its owner count in one transaction, on the
+        condition that the project, the membership and the user are as read (Conflict)."""
+        ...
 
     # Incidents and hypotheses
 
