@@ -248,6 +248,25 @@ def test_a_change_from_a_stale_read_is_a_conflict_and_a_retry_of_the_same_change
     assert len(store.timeline(tenant_id, before.id, 10, None).items) == 2
 
 
+def test_a_status_change_from_a_read_before_an_analysis_saved_is_a_conflict(store: ResponseStore) -> None:
+    # Given an incident read, then analysed (its updated_at moves; its version, which counts status changes, not)
+    tenant_id = tenant()
+    before = opened(store, incident(tenant_id))
+    analysed = Analysis(ai_summary="Pool exhausted", root_cause=None, suggested_actions=(), cause="unknown",
+                        confidence=0.2, model_id="offline", events_read=1, events_digest="one")
+    store.save_analysis(replace(before, updated_at=before.updated_at + timedelta(minutes=10)), analysed, [],
+                        entry(before.id, T0 + timedelta(minutes=10), EntryType.AI_ANALYSIS), [])
+
+    # When a status change made from the first read is saved, it is refused: saved, it would wind updated_at back
+    with pytest.raises(Conflict):
+        change(store, before, Status.INVESTIGATING, 5)
+
+    # And from the incident as it is now, it lands
+    current = store.get_incident(tenant_id, before.id)
+    assert current is not None
+    assert change(store, current, Status.INVESTIGATING, 15).status is Status.INVESTIGATING
+
+
 def test_resolving_stores_the_resolution_and_reopening_clears_it(store: ResponseStore) -> None:
     tenant_id = tenant()
     made = opened(store, incident(tenant_id))

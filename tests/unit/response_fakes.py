@@ -142,7 +142,7 @@ class FakeResponseStore:
         with self._lock:
             key = (after.tenant_id, after.id)
             current = self.incidents.get(key)
-            if current is None or current.version != before.version:
+            if current is None or current.version != before.version or current.updated_at != before.updated_at:
                 if current is not None and current.version == after.version and current.status is after.status \
                         and current.updated_at == after.updated_at:
                     return  # our own earlier write
@@ -199,7 +199,7 @@ class FakeResponseStore:
         with self._lock:
             actions = self.action_items[tenant_id, after.incident_id]
             current = actions.get(keys.action_sk(after.id))
-            if current is None or current.version != before.version:
+            if current is None or current.version != before.version or current.updated_at != before.updated_at:
                 if current == after:
                     return  # our own earlier write
                 raise Conflict("The action changed meanwhile; reload it and retry")

@@ -234,6 +234,24 @@ def test_a_status_change_racing_another_is_a_conflict(service: ResponseService, 
     assert found.status is Status.MONITORING
 
 
+def test_a_status_change_after_an_analysis_saved_meanwhile_moves_the_incident_as_it_is_now(
+        service: ResponseService, oncall: Principal, store: FakeResponseStore, clock: FakeClock,
+        opened: Incident) -> None:
+    # Given an analysis saved between the change's read and its write, one minute later by the analyser's clock
+    analysed_at = opened.updated_at + timedelta(minutes=1)
+    analysed = replace(opened, ai_summary="Pool exhausted", analysed_events="digest", updated_at=analysed_at)
+    store.before_write = lambda: store.incidents.__setitem__((opened.tenant_id, opened.id), analysed)
+
+    # When the status changes
+    after = service.change_status(oncall, opened.id, Status.INVESTIGATING)
+
+    # Then it lands, from the analysed incident: updated_at never goes back and the room sees the analysis
+    assert after.status is Status.INVESTIGATING and after.updated_at == analysed_at
+    found = service.get_incident(oncall, opened.id)
+    assert (found.status, found.ai_summary, found.updated_at) == (Status.INVESTIGATING, "Pool exhausted", analysed_at)
+    assert room(store, opened.id)[-1].data["ai_summary"] == "Pool exhausted"
+
+
 def test_a_change_never_goes_back_in_time(service: ResponseService, oncall: Principal, clock: FakeClock,
                                           opened: Incident) -> None:
     clock.advance(minutes=-10)  # this instance's clock is behind the one that wrote the incident

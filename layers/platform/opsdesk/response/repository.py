@@ -146,7 +146,8 @@ class ResponseRepository:
                 IncidentItem.mttrMinutes.set(after.mttr_minutes) if after.mttr_minutes is not None
                 else IncidentItem.mttrMinutes.remove(),
                 IncidentItem.version.set(after.version),
-            ], condition=IncidentItem.version == before.version)
+            ], condition=(IncidentItem.version == before.version)
+                & (IncidentItem.updatedAt == to_rfc3339(before.updated_at)))
             tx.save(entry_item(after.tenant_id, entry))
             self._count(tx, counts)
             self._transactions.publish(tx, after.tenant_id, events)

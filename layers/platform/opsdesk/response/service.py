@@ -43,6 +43,8 @@ MAX_COMMENT_CHARS = 4000
 IDEMPOTENT_INCIDENTS = uuid.UUID("5d0a6c43-9a57-4d0e-8f3e-2f1f4b1c6a10")
 """The namespace of the ids of incidents created with an Idempotency-Key (uuid5 of the tenant and the key)."""
 MAX_DISPLAY_NAME = 100
+STATUS_SAVE_ATTEMPTS = 3
+"""Saves of one status change while analyses keep saving its incident (each moves `updated_at`, not the status)."""
 EVENTS_AHEAD_AT_MOST = timedelta(minutes=15)
 """How far an event's `timestamp` may be ahead of the server's clock (a source's clock skew). The analysis reads an
 incident's newest events by timestamp: a source whose clock said 2036 filled that window for good, and no later
@@ -163,6 +165,18 @@ class ResponseService:
 
     def change_status(self, principal: Principal, incident_id: str, target: Status) -> Incident:
         before = self.get_incident(principal, incident_id)
+        for _ in range(STATUS_SAVE_ATTEMPTS - 1):
+            try:
+                return self._change_status(principal, before, target)
+            except Conflict:
+                current = self.get_incident(principal, incident_id)
+                if current.version != before.version:
+                    raise  # a person moved its status: they reload and decide again
+                before = current  # an analysis saved meanwhile: move the incident as it is now
+        return self._change_status(principal, before, target)
+
+    def _change_status(self, principal: Principal, before: Incident, target: Status) -> Incident:
+        incident_id = before.id
         if before.status is target:
             return before  # a retried PATCH changes nothing
         if not workflow.can_move(before.status, target):
