@@ -76,7 +76,8 @@ def handle_cancel(ticket_id: str) -> dict[str, Any]:
 def handle_approve_plan(ticket_id: str) -> dict[str, Any]:
     from opsdesk.aura.requests import ApprovePlanRequest  # noqa: PLC0415 - pydantic loads with the first body
 
-    ticket = service.approve_plan(current_principal(app), ticket_id, _body(ApprovePlanRequest, optional=True))
+    ticket = service.approve_plan(current_principal(app), ticket_id, _body(ApprovePlanRequest, optional=True),
+                                  sent_at=request_time(app))
     approved_at = to_rfc3339(ticket.plan_approved_at) if ticket.plan_approved_at else None
     return {"id": ticket.id, "status": ticket.status.value, "planApprovedAt": approved_at}
 

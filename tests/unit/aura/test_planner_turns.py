@@ -187,7 +187,7 @@ def test_a_refused_call_sends_the_ticket_back_to_planning() -> None:
     ticket = Ticket("Remove web", "Delete the web deployment from the shop namespace")
     ticket.did({"kind": "deployment", "items": []})
     delete = ticket.call()
-    ticket.progress = replace(ticket.progress, decisions=(Decision(delete.action_hash, False, "no", "bob"),))
+    ticket.progress = replace(ticket.progress, decisions=(Decision(delete.action_hash, False, "bob"),))
     move = ticket.move()
     assert isinstance(move, Replan) and "Delete apps/shop/web.yaml" in move.reason
 

@@ -182,6 +182,65 @@ def test_approving_one_action_does_not_authorise_another() -> None:
     assert all(tool != "argo_sync" for _, tool in h.tools.calls)
 
 
+def test_an_approval_allows_one_call_and_the_same_action_in_a_revised_plan_asks_again() -> None:
+    # Given a plan with the approved prune, then a step a person refuses, then the prune again
+    steps = (*DESTRUCTIVE[:4], PlanStep("Delete old manifest", "git_delete_file", {"path": "apps/cache/old.yaml"}),
+             DESTRUCTIVE[4])
+    h = Harness(ScriptedBrain(steps=steps), plan_approval=False)
+    ticket_id = h.create()
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    h.service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=True, reason="prune once"))
+    h.drain()
+    assert h.ticket(ticket_id).pending_approval.tool == "git_delete_file"
+
+    # When the refusal sends the ticket back to planning and the revised plan comes back to the prune
+    h.service.respond_to_approval(ALICE, ticket_id, ApprovalRequest(approved=False, reason="keep old.yaml"))
+    h.drain()
+
+    # Then the prune ran once and waits for a person again, and the checkpoint keeps no decision's reason
+    ticket = h.ticket(ticket_id)
+    assert [tool for _, tool in h.tools.calls].count("argo_sync") == 1
+    assert ticket.status is S.PENDING_APPROVAL and ticket.pending_approval.args == {"app": "cache", "prune": True}
+    assert "prune once" not in json.dumps(progress_doc(ticket.progress))
+
+
+def test_a_plan_nobody_approved_is_never_carried_out_after_a_pause_and_a_resume() -> None:
+    # Given a plan waiting for approval, planned again by /run until the turn budget paused it
+    h = Harness()
+    ticket_id = h.create(max_turns=1)
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    ticket = h.ticket(ticket_id)
+    assert ticket.status is S.PAUSED and ticket.plan is not None and ticket.plan_approved_at is None
+
+    # When more turns are granted
+    h.service.resume(ALICE, ticket_id, ResumeRequest.model_validate({"additionalTurns": 20}))
+    h.drain()
+
+    # Then the plan waits for a person's approval again and no tool ran
+    assert h.ticket(ticket_id).status is S.PENDING_PLAN_APPROVAL
+    assert h.tools.calls == []
+
+
+def test_the_agent_plans_anew_rather_than_run_a_plan_nobody_approved() -> None:
+    # Given an executing ticket whose plan was never approved (no route leads there: the agent's own guard)
+    h = Harness()
+    ticket_id = h.create()
+    h.service.run(ALICE, ticket_id)
+    h.drain()
+    key = ("acme", ticket_id)
+    h.store.tickets[key] = replace(h.store.tickets[key], status=S.EXECUTING, run_id="forced")
+
+    # When the agent takes a turn
+    h.agent.work("acme", ticket_id, "forced")
+
+    # Then it asks for the plan's approval instead of calling a tool
+    assert h.ticket(ticket_id).status is S.PENDING_PLAN_APPROVAL and h.tools.calls == []
+
+
 def test_a_question_waits_for_the_answer_and_the_answer_reaches_the_call() -> None:
     h = Harness(ScriptedBrain(ask_before_step={0: "namespace"}), plan_approval=False)
     ticket_id = h.create()

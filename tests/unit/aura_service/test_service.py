@@ -238,6 +238,26 @@ def test_approving_a_plan_revision_that_is_no_longer_waiting_is_refused(parts) -
     assert store.tickets[key].status is S.EXECUTING
 
 
+def test_a_plan_approval_sent_before_the_waiting_plan_was_made_does_not_approve_it(parts) -> None:
+    """A document client sends no planRevision: the request time ties its approval to the plan it saw, as for
+    answers and decisions (the ticket was planned again between the two)."""
+    service, store, kicks, clock = parts
+    ticket_id = _create(service)
+    key = ("acme", ticket_id)
+    planned_at = clock.now + timedelta(seconds=5)
+    plan = Plan("Deploy Redis", (), ("kubectl_apply",), ("outage",), revision=2, generated_at=planned_at)
+    store.tickets[key] = replace(store.tickets[key], status=S.PENDING_PLAN_APPROVAL, plan=plan)
+    before = store.tickets[key]
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.approve_plan(ALICE, ticket_id, ApprovePlanRequest(), sent_at=planned_at - timedelta(milliseconds=1))
+    assert _code(refused) == "INVALID_TRANSITION" and store.tickets[key] == before and kicks.take() == []
+
+    clock.now = planned_at + timedelta(seconds=2)
+    service.approve_plan(ALICE, ticket_id, ApprovePlanRequest(), sent_at=planned_at)
+    assert store.tickets[key].status is S.EXECUTING and len(kicks.take()) == 1
+
+
 def test_cancel_stops_a_running_ticket_and_lets_go_of_the_run(parts) -> None:
     service, _, _, _ = parts
     ticket_id = _create(service)

@@ -133,9 +133,14 @@ class Agent:
             return self._finish_call(ticket, ticket.progress.inflight)
         if ticket.current_turn >= ticket.max_turns:
             return self._pause(ticket)
-        if ticket.status is S.PLANNING or ticket.plan is None:
+        if ticket.status is S.PLANNING or ticket.plan is None or self._unapproved(ticket):
             return self._plan(ticket)
         return self._execute(ticket)
+
+    def _unapproved(self, ticket: Ticket) -> bool:
+        """A plan to carry out that no person approved while approval is required: it is planned and asked anew
+        rather than run (no route should lead here; this is the last guard before the tools)."""
+        return self._settings.plan_approval_required and ticket.plan_approved_at is None
 
     def _plan(self, ticket: Ticket) -> TurnResult:
         journal = self._journal(ticket)
@@ -151,7 +156,7 @@ class Agent:
         # Counted, not taken from the plan before: a question in between leaves no plan, and an approval of an older
         # revision must never match a newer one.
         revision = ticket.audit_counts.get("type:plan_generated", 0) + 1
-        plan = replace(result.plan, revision=revision)
+        plan = replace(result.plan, revision=revision, generated_at=journal.now)
         after = self._counted(ticket, journal, usage, turn)
         journal.record(after, "plan_generated", "agent", "plan", reasoning=result.reasoning, usage=usage,
                        details={"plan": plan_view(plan)})
@@ -232,7 +237,8 @@ class Agent:
         # The intent first: a crash from here on replays this very call.
         inflight = InflightCall(f"{ticket.id}:{turn}", turn, journal.now, request, usage)
         after = self._counted(ticket, journal, usage, turn)
-        after = replace(after, progress=replace(after.progress, inflight=inflight))
+        progress = after.progress.spent(request) if assessment.destructive else after.progress
+        after = replace(after, progress=replace(progress, inflight=inflight))
         change = journal.build(self._leased(after))
         self._store.save(change)
         return self._finish_call(change.after, inflight)

@@ -47,7 +47,8 @@ def usage_of(doc: Mapping[str, Any]) -> Usage:
 
 
 def plan_doc(plan: Plan) -> dict[str, Any]:
-    return {"summary": plan.summary, "revision": plan.revision, "risks": list(plan.risks),
+    return {"summary": plan.summary, "revision": plan.revision, "generatedAt": _time(plan.generated_at),
+            "risks": list(plan.risks),
             "estimatedTools": list(plan.estimated_tools),
             "steps": [{"description": s.description, "tool": s.tool, "args": dict(s.args), "requires": list(s.requires)}
                       for s in plan.steps]}
@@ -55,6 +56,7 @@ def plan_doc(plan: Plan) -> dict[str, Any]:
 
 def plan_of(doc: Mapping[str, Any]) -> Plan:
     return Plan(summary=doc["summary"], revision=int(doc.get("revision", 1)), risks=tuple(doc.get("risks", ())),
+                generated_at=_parse_time(doc.get("generatedAt")),
                 estimated_tools=tuple(doc.get("estimatedTools", ())),
                 steps=tuple(PlanStep(s["description"], s["tool"], s.get("args", {}), tuple(s.get("requires", ())))
                             for s in doc.get("steps", ())))
@@ -75,7 +77,7 @@ def progress_doc(progress: AgentProgress) -> dict[str, Any]:
         "completed": [{"id": c.call_id, "tool": c.tool, "args": dict(c.args), "result": dict(c.result), "ok": c.ok,
                        "step": c.step_index, "turn": c.turn} for c in progress.completed],
         "answers": dict(progress.answers),
-        "decisions": [{"hash": d.action_hash, "approved": d.approved, "reason": d.reason, "by": d.by}
+        "decisions": [{"hash": d.action_hash, "approved": d.approved, "by": d.by}
                       for d in progress.decisions],
         "workspace": dict(progress.workspace),
         "observations": progress.observations,
@@ -92,7 +94,7 @@ def progress_of(doc: Mapping[str, Any]) -> AgentProgress:
         completed=tuple(CompletedCall(c["id"], c["tool"], c.get("args", {}), c.get("result", {}), bool(c["ok"]),
                                       c.get("step"), int(c.get("turn", 0))) for c in doc.get("completed", ())),
         answers=dict(doc.get("answers", {})),
-        decisions=tuple(Decision(d["hash"], bool(d["approved"]), d.get("reason"), d.get("by", ""))
+        decisions=tuple(Decision(d["hash"], bool(d["approved"]), d.get("by", ""))
                         for d in doc.get("decisions", ())),
         workspace=dict(doc.get("workspace", {})),
         observations=int(doc.get("observations", 0)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -96,6 +96,8 @@ class Plan:
     estimated_tools: tuple[str, ...]
     risks: tuple[str, ...]
     revision: int = 1
+    generated_at: datetime | None = None
+    """When the agent made it: an approval sent before then was for an earlier plan (AuraService.approve_plan)."""
 
 
 def action_hash(tool: str, args: Mapping[str, Any]) -> str:
@@ -158,11 +160,12 @@ class CompletedCall:
 
 @frozen
 class Decision:
-    """A human's answer to an approval: bound to the action's hash."""
+    """A human's answer to an approval, bound to the action's hash. An approval is used up by the one call it
+    allowed (AgentProgress.spent); a denial stands for the ticket's life. The reason is in the decision's audit
+    entry, not here: the checkpoint would grow by up to 2,000 characters a decision."""
 
     action_hash: str
     approved: bool
-    reason: str | None
     by: str
 
 
@@ -197,6 +200,15 @@ class AgentProgress:
     def approved(self, request: ToolRequest) -> bool:
         digest = request.action_hash
         return any(d.approved and d.action_hash == digest for d in self.decisions)
+
+    def spent(self, request: ToolRequest) -> AgentProgress:
+        """The progress once `request`'s approval has allowed its one call: the same action later (a revised plan
+        that comes back to it) asks a person again."""
+        digest = request.action_hash
+        used = next((i for i, d in enumerate(self.decisions) if d.approved and d.action_hash == digest), None)
+        if used is None:
+            return self
+        return replace(self, decisions=self.decisions[:used] + self.decisions[used + 1:])
 
     def denied(self, request: ToolRequest) -> bool:
         digest = request.action_hash

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 S = TicketStatus
 ATTEMPTS = 6
+DENIALS_KEPT = 20
+"""The refused actions a revised plan is told to avoid, newest (the checkpoint keeps no more: it is one item)."""
 
 
 class AgentKicks(Protocol):
@@ -168,17 +170,22 @@ class AuraService:
 
         return self._change(principal, ticket_id, change, kick=run_id)
 
-    def approve_plan(self, principal: Principal, ticket_id: str, request: ApprovePlanRequest) -> Ticket:
+    def approve_plan(self, principal: Principal, ticket_id: str, request: ApprovePlanRequest, *,
+                     sent_at: datetime | None = None) -> Ticket:
+        """`sent_at` as for respond_to_approval: an approval sent before the waiting plan was made (the ticket was
+        planned again meanwhile) does not approve it."""
         run_id = self._ids()
         approver = request.approved_by or person(principal)
 
         def change(ticket: Ticket, journal: Journal) -> Ticket:
             if ticket.status is not S.PENDING_PLAN_APPROVAL or ticket.plan is None:
                 raise invalid_transition(ticket, "approve the plan of")
-            if request.plan_revision is not None and request.plan_revision != ticket.plan.revision:
-                raise ValidationFailed(f"Plan revision {request.plan_revision} of ticket {ticket.id} is not the one "
-                                       f"waiting for approval (revision {ticket.plan.revision})",
-                                       code="INVALID_TRANSITION")
+            generated_at = ticket.plan.generated_at
+            if request.plan_revision not in (None, ticket.plan.revision) or (
+                    generated_at is not None and sent_before(sent_at, generated_at)):
+                seen = "an earlier plan" if request.plan_revision is None else f"plan revision {request.plan_revision}"
+                raise ValidationFailed(f"This approval of ticket {ticket.id} was for {seen}, not the one waiting for "
+                                       f"approval (revision {ticket.plan.revision})", code="INVALID_TRANSITION")
             journal.record(ticket, "plan_approved", "user", "approve_plan",
                            details={"approvedBy": approver, "by": person(principal),
                                     "planRevision": ticket.plan.revision})
@@ -203,7 +210,7 @@ class AuraService:
             if request.approval_id not in (None, pending.id) or sent_before(sent_at, pending.requested_at):
                 raise ValidationFailed(f"The action this decision was for is no longer pending on ticket {ticket.id}; "
                                        "another one waits for approval", code="APPROVAL_NOT_PENDING")
-            decision = Decision(pending.action_hash, request.approved, request.reason, person(principal))
+            decision = Decision(pending.action_hash, request.approved, person(principal))
             kind = "approval_granted" if request.approved else "approval_denied"
             journal.record(ticket, kind, "user", pending.tool, reasoning=request.reason, details={
                 "approvalId": pending.id, "actionHash": pending.action_hash, "args": dict(pending.args),
@@ -211,7 +218,7 @@ class AuraService:
             progress = ticket.progress
             denied = progress.denied_actions
             if not request.approved:
-                denied = (*denied, f"{pending.tool} {dict(pending.args)}"[:300])
+                denied = (*denied, f"{pending.tool} {dict(pending.args)}"[:300])[-DENIALS_KEPT:]
             progress = replace(progress, decisions=(*progress.decisions, decision), denied_actions=denied)
             after = journal.moved(ticket, S.EXECUTING, "user",
                                   f"action {'approved' if request.approved else 'denied'} by {person(principal)}")
@@ -254,7 +261,10 @@ class AuraService:
                     "additionalTurns", f"a ticket's budget may not pass {MAX_TURNS_LIMIT} turns")])
             journal.record(ticket, "turns_granted", "user", "resume", details={
                 "additionalTurns": request.additional_turns, "maxTurns": max_turns, "by": person(principal)})
-            target = S.EXECUTING if ticket.plan is not None else S.PLANNING
+            # Back to executing only with a plan a person approved (or none needed): a ticket paused while
+            # planning again may hold a plan nobody approved.
+            target = S.EXECUTING if ticket.plan is not None and (
+                ticket.plan_approved_at is not None or not self._features.plan_approval_required) else S.PLANNING
             after = journal.moved(ticket, target, "user", f"resumed by {person(principal)}")
             return self._held(replace(after, max_turns=max_turns), run_id)
 
