@@ -162,34 +162,6 @@ def test_analytics_need_a_signed_in_user(analyst: Caller) -> None:
     assert analyst.call("GET", f"{BASE}/analytics/summary", anonymous=True).status == 401
 
 
-@pytest.mark.slow
-def test_items_read_by_analytics_do_not_grow_with_the_issues(analytics_handler: ModuleType,
-                                                             catalog_handler: ModuleType) -> None:
-    from opsdesk.dynamo import metered_reads
-    from opsdesk.support.repository import SupportRepository
-    from scripts.benchlib.dataset import load_tenant
-
-    reads: dict[int, dict[str, int]] = {}
-    for size in (200, 2_000):
-        loaded = load_tenant(SupportRepository(), size, label="analytics")
-        caller = Caller(loaded.catalog.tenant_id, {"analytics": analytics_handler, "planes": catalog_handler})
-        reads[size] = {}
-        for path in ("summary", "planes", "docs-effectiveness", "summary?startDate=2026-01-01&endDate=2026-12-31"):
-            with metered_reads() as meter:
-                reply = caller.get(f"{BASE}/analytics/{path}")
-            assert reply.status == 200, reply.body
-            reads[size][path] = meter.items
-        assert caller.get(f"{BASE}/analytics/summary").body["summary"]["totalIssues"] == size
-
-    ranged = "summary?startDate=2026-01-01&endDate=2026-12-31"
-    # Then all-time figures read the same few items at 10x the issues
-    assert {p: n for p, n in reads[200].items() if p != ranged} == {p: n for p, n in reads[2_000].items()
-                                                                     if p != ranged}
-    # and a period reads one counter item per day that has any (issues and help sessions), never an issue
-    assert reads[2_000][ranged] <= 2 * (365 + 31 + 31)
-    assert reads[2_000][ranged] < 2_000 / 10
-
-
 def _principal(tenant_id: str) -> Any:
     from opsdesk.auth import Principal
 

@@ -1,4 +1,5 @@
-"""Every list is a Query: the DynamoDB items read by GET /issues grow with the page, not with the table."""
+"""Every list is a Query: the DynamoDB items read by GET /issues and the analytics grow with the page, not with the
+table (one pair of loaded tenants serves both: loading them is most of the time)."""
 
 from __future__ import annotations
 
@@ -174,3 +175,32 @@ def test_date_time_ranges_count_exactly_the_issues_created_inside_them(tenants: 
             expected = sum(1 for moment in created
                            if (low is None or low <= moment) and (high is None or moment < high))
             assert reply.body["pagination"]["total"] == expected, query
+
+
+@pytest.mark.slow
+def test_items_read_by_analytics_do_not_grow_with_the_issues(tenants: dict[int, Loaded],
+                                                             catalog_handler: Any) -> None:
+    from functions.support_analytics import handler as analytics_handler
+    from opsdesk.dynamo import metered_reads
+
+    ranged = "summary?startDate=2026-01-01&endDate=2026-12-31"
+    reads: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        # Given tenants of 500 and 3,000 issues
+        caller = Caller(tenants[size].tenant.catalog.tenant_id,
+                        {"analytics": analytics_handler, "planes": catalog_handler})
+        reads[size] = {}
+        # When each asks for every analytics figure
+        for path in ("summary", "planes", "docs-effectiveness", ranged):
+            with metered_reads() as meter:
+                reply = caller.get(f"{BASE}/analytics/{path}")
+            assert reply.status == 200, reply.body
+            reads[size][path] = meter.items
+        assert caller.get(f"{BASE}/analytics/summary").body["summary"]["totalIssues"] == size
+
+    # Then all-time figures read the same few items at six times the issues
+    assert {p: n for p, n in reads[SMALL].items() if p != ranged} == {p: n for p, n in reads[LARGE].items()
+                                                                     if p != ranged}
+    # and a period reads one counter item per day that has any (issues and help sessions), never an issue
+    assert reads[LARGE][ranged] <= 2 * (365 + 31 + 31)
+    assert reads[LARGE][ranged] < LARGE / 10
