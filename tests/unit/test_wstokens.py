@@ -11,7 +11,7 @@ import pytest
 
 from opsdesk.errors import Unauthorized
 from opsdesk.jose import encode_segment, sign_hs256
-from opsdesk.realtime import event_message
+from opsdesk.realtime import WS_MESSAGE_LIMIT_BYTES, event_message, message_bytes
 from opsdesk.wstokens import LABEL, WS_TOKEN_SECONDS, WsClaims, WsTokens, is_ws_token
 
 CLAIMS = WsClaims(user_id="u1", tenant_id="t1", project_id="p1", groups=frozenset({"admin"}))
@@ -100,3 +100,19 @@ def test_a_project_event_message_names_its_channel_and_carries_its_envelope_and_
     assert event_message(image, "hypotheses@p1") == {
         "type": "hypothesis.generated", "id": 7, "channel": "hypotheses", "data": {"count": 3},
         "incidentId": "i1", "timestamp": "2026-01-24T12:01:00Z"}
+
+
+def test_an_event_too_large_for_one_websocket_message_is_posted_as_its_outline() -> None:
+    # Given a ticket event whose description and custom fields pass API Gateway's 128 KB message (\u0001 is 6 bytes)
+    ticket = {"id": "t1", "description": "\u0001" * 20_000, "custom_json": "x" * 16_000}
+    image = {"pk": "T#t1#S#helpdesk", "sk": "E#000000000009", "type": "ticket_created",
+             "data": json.dumps(ticket), "envelope": json.dumps({"ticket_id": "t1", "ticket": ticket}),
+             "createdAt": "2026-01-24T12:01:00Z"}
+
+    # When its message is built
+    message = event_message(image, "helpdesk")
+
+    # Then it is the outline, small enough to post: the client reads the ticket over the API
+    assert message == {"type": "ticket_created", "id": 9, "channel": "helpdesk", "ticket_id": "t1",
+                       "timestamp": "2026-01-24T12:01:00Z", "data": {"id": "t1"}, "truncated": True}
+    assert len(message_bytes(message)) <= WS_MESSAGE_LIMIT_BYTES

@@ -106,15 +106,42 @@ class Rooms(Protocol):
         ...
 
 
+def message_bytes(message: dict[str, Any]) -> bytes:
+    """The message as UTF-8 JSON, non-ASCII text as itself: escaped as `\\u` pairs an emoji takes 12 bytes, not 4,
+    and a 64 KiB body's view of emoji text posted 185 KB, past API Gateway's 128 KB frame, so the room never heard
+    of it. A string that is no Unicode text (a lone surrogate) goes escaped, as before."""
+    try:
+        return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(message, separators=(",", ":")).encode()
+
+
+WS_MESSAGE_LIMIT_BYTES = 128 * 1024
+"""API Gateway's largest WebSocket message: a post of more fails, for every subscriber and every retry."""
+
+
 def event_message(image: Mapping[str, Any], stream: str) -> dict[str, Any]:
-    """The WebSocket message of an event-log item (its stream record's new image)."""
+    """The WebSocket message of an event-log item (its stream record's new image), or its outline when the whole
+    would pass WS_MESSAGE_LIMIT_BYTES (a ticket's 20,000-character description and 16 KB of custom fields did)."""
     message: dict[str, Any] = {"type": image["type"], "id": int(str(image["sk"]).removeprefix(EVENT_SK_PREFIX)),
                                "channel": channel_of(stream), "data": json.loads(str(image["data"]))}
     if image.get("envelope"):
         message.update(json.loads(str(image["envelope"])))
     if image.get("createdAt"):
         message["timestamp"] = str(image["createdAt"])
+    if len(message_bytes(message)) > WS_MESSAGE_LIMIT_BYTES:
+        return outline(message)
     return message
+
+
+def outline(message: Mapping[str, Any]) -> dict[str, Any]:
+    """What a message too large to post keeps: its type, id, channel, time and the envelope's plain values, the
+    data's `id`, and `truncated: true`, so a client reads the whole over the REST API (or the SSE stream)."""
+    data = message.get("data")
+    kept = {key: value for key, value in message.items()
+            if key != "data" and (value is None or isinstance(value, str | int | float | bool))
+            and len(str(value)) <= 200}
+    return {**kept, "data": {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}, "truncated": True}
 
 
 def channel_of(stream: str) -> str:

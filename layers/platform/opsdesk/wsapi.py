@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from typing import Any
@@ -10,20 +9,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from opsdesk.awsclients import LazyClient
+from opsdesk.realtime import message_bytes
 
 THROTTLED = frozenset({"LimitExceededException", "TooManyRequestsException", "ThrottlingException"})
 POST_ATTEMPTS = 5
 BACKOFF_SECONDS = 0.05
-
-
-def message_bytes(message: dict[str, Any]) -> bytes:
-    """The message as UTF-8 JSON, non-ASCII text as itself: escaped as `\\u` pairs an emoji takes 12 bytes, not 4,
-    and a 64 KiB body's view of emoji text posted 185 KB, past API Gateway's 128 KB frame, so the room never heard
-    of it. A string that is no Unicode text (a lone surrogate) goes escaped, as before."""
-    try:
-        return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(message, separators=(",", ":")).encode()
 
 
 class ManagementApiPoster:
