@@ -183,6 +183,19 @@ def test_a_commit_of_what_an_earlier_commit_holds_counts_as_done() -> None:
     assert ticket.call().tool == "git_push"
 
 
+def test_a_manifest_written_as_the_branch_holds_it_leaves_nothing_to_change() -> None:
+    # Given a scale to the replicas the manifest has: the file written is the branch's own, and no commit was made
+    ticket = Ticket("Web at 2", "Please scale the web deployment in the shop namespace to 2 replicas")
+    ticket.did({"kind": "deployment", "found": True, "items": []})
+    ticket.did({"path": "apps/shop/web.yaml", "content": SHOP_WEB})
+    ticket.did({"staged": True})
+    ticket.did({"error": "the staged files change nothing on the branch"}, ok=False)
+
+    # Then the agent resolves with nothing to change instead of retrying the commit and giving up
+    move = ticket.move()
+    assert isinstance(move, Finish) and move.summary.startswith("Nothing to change")
+
+
 def test_a_refused_call_sends_the_ticket_back_to_planning() -> None:
     ticket = Ticket("Remove web", "Delete the web deployment from the shop namespace")
     ticket.did({"kind": "deployment", "items": []})

@@ -80,7 +80,7 @@ def next_move(state: AgentState) -> Move:
         return GiveUp(state.plan.summary)
     turn = Turn(state)
     values, unreadable = turn.choices()
-    changed = any(c.ok and c.tool in CHANGE_TOOLS for c in turn.completed)
+    changed = any(c.ok and c.tool in CHANGE_TOOLS for c in turn.completed) and not _wrote_what_the_branch_holds(state)
     for index, step in enumerate(state.plan.steps):
         calls = turn.calls(index)
         try:
@@ -131,6 +131,15 @@ def _done(step: PlanStep, calls: list[CompletedCall], turn: Turn, values: Mappin
     if step.tool == "git_delete_file" and str(step.args.get("path", "")).endswith("/"):
         return not _pending_deletions(step, calls, turn, values)
     return any(c.ok for c in calls)
+
+
+def _wrote_what_the_branch_holds(state: AgentState) -> bool:
+    """The files written are the branch's own (a scale to the replicas its manifest has): the commit found nothing
+    to commit and none was made, so the ticket has nothing to change, rather than a commit to retry and give up."""
+    if state.progress.workspace.get("commits"):
+        return False
+    return any(c.tool == "git_commit" and not c.ok and NOTHING_TO_COMMIT.search(str(c.result.get("error", "")))
+               for c in state.progress.completed)
 
 
 def _already_committed(call: CompletedCall, state: AgentState) -> bool:
