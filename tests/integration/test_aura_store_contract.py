@@ -7,15 +7,16 @@ the table breaks the chain."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
 from opsdesk.aura.journal import Journal
-from opsdesk.aura.records import TicketStatus, Usage
+from opsdesk.aura.records import Ticket, TicketStatus, Usage
 from opsdesk.aura.requests import CreateTicketRequest, UpdateTicketRequest
 from opsdesk.aura.service import AuraService
 from opsdesk.aura.store import AuditFilter, AuraStore, TicketFilter
@@ -172,6 +173,63 @@ def test_the_chain_reads_back_intact(store: AuraStore, principal: Principal, clo
         service.update_ticket(principal, ticket_id, UpdateTicketRequest(title=f"v{n}"))
     report = service.verify_audit(principal, ticket_id)
     assert report.intact and report.entries == 4
+
+
+class WriterInBetween:
+    """The store, with `write` run once right after the next ticket read returns: a change saved between the verify
+    route's read of the head and its read of the entries."""
+
+    def __init__(self, store: AuraStore, write: Callable[[], object]) -> None:
+        self._store, self._write = store, write
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def get_ticket(self, tenant_id: str, ticket_id: str) -> Ticket | None:
+        ticket = self._store.get_ticket(tenant_id, ticket_id)
+        write, self._write = self._write, lambda: None
+        write()
+        return ticket
+
+
+def test_an_entry_appended_while_the_chain_is_verified_is_no_break(store: AuraStore, principal: Principal,
+                                                                    clock: Clock) -> None:
+    # Given a ticket of two entries, and a change that appends a third after verify read the head
+    service = service_on(store, clock)
+    ticket_id = create(service, principal, "one")
+    service.update_ticket(principal, ticket_id, UpdateTicketRequest(title="two"))
+    appends = WriterInBetween(store, lambda: service.update_ticket(principal, ticket_id,
+                                                                   UpdateTicketRequest(title="three")))
+
+    # When the chain is verified
+    report = service_on(cast(AuraStore, appends), clock).verify_audit(principal, ticket_id)
+
+    # Then it is the chain up to that head, intact; the next verify covers the third entry
+    assert (report.intact, report.entries, report.reason) == (True, 2, None)
+    assert service.verify_audit(principal, ticket_id).entries == 3
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_an_entry_removed_at_the_head_still_breaks_the_chain(principal: Principal, clock: Clock) -> None:
+    import boto3
+
+    from opsdesk.aura import keys
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.settings import AuraSettings, load_settings
+
+    settings = load_settings(AuraSettings)
+    service = service_on(AuraRepository(EventLog(), settings), clock)
+    ticket_id = create(service, principal, "one")
+    service.update_ticket(principal, ticket_id, UpdateTicketRequest(title="two"))
+    table = boto3.resource("dynamodb", region_name=settings.aws_region,
+                           endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    table.delete_item(Key={"pk": keys.ticket_pk(principal.tenant_id, ticket_id), "sk": keys.audit_sk(2)})
+
+    report = service.verify_audit(principal, ticket_id)
+
+    assert (report.intact, report.entries, report.first_broken_sequence) == (False, 1, 2)
+    assert report.reason == "the chain does not end where the ticket's head says"
 
 
 @pytest.mark.usefixtures("local_aws")

@@ -76,8 +76,8 @@ class FakeAuraStore:
             return audit_total(self.counters(tenant_id), where.types, where.actor)
         return sum(1 for e in self._all(tenant_id) if _matches(e, where))
 
-    def chain(self, tenant_id: str, ticket_id: str) -> Iterator[AuditEntry]:
-        yield from list(self.entries.get((tenant_id, ticket_id), []))
+    def chain(self, tenant_id: str, ticket_id: str, up_to: int | None = None) -> Iterator[AuditEntry]:
+        yield from [e for e in self.entries.get((tenant_id, ticket_id), []) if up_to is None or e.sequence <= up_to]
 
     def counters(self, tenant_id: str) -> dict[str, int]:
         return dict(self.counts.get(tenant_id, Counter()))

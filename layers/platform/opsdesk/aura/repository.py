@@ -177,9 +177,11 @@ class AuraRepository:
             total += counted
         return total
 
-    def chain(self, tenant_id: str, ticket_id: str) -> Iterator[AuditEntry]:
-        results = ListedItem.query(keys.ticket_pk(tenant_id, ticket_id), ListedItem.sk.startswith(keys.AUDIT_PREFIX),
-                                  consistent_read=True, page_size=500)
+    def chain(self, tenant_id: str, ticket_id: str, up_to: int | None = None) -> Iterator[AuditEntry]:
+        # From the prefix itself, so a stray key below sequence 1 is still read (and breaks the chain).
+        within = (ListedItem.sk.startswith(keys.AUDIT_PREFIX) if up_to is None
+                  else ListedItem.sk.between(keys.AUDIT_PREFIX, keys.audit_sk(up_to)))
+        results = ListedItem.query(keys.ticket_pk(tenant_id, ticket_id), within, consistent_read=True, page_size=500)
         for item in results:
             record_items_read(1)
             yield _audit_record(item)

@@ -288,9 +288,10 @@ class AuraService:
         return [], total
 
     def verify_audit(self, principal: Principal, ticket_id: str) -> chain.ChainReport:
+        """The chain up to the head read: an entry appended after that read is checked by the next verify."""
         ticket = self._get(principal.tenant_id, ticket_id)
-        return chain.verify(self._store.chain(principal.tenant_id, ticket_id), ticket.audit_sequence,
-                            ticket.audit_head)
+        entries = self._store.chain(principal.tenant_id, ticket_id, up_to=ticket.audit_sequence)
+        return chain.verify(entries, ticket.audit_sequence, ticket.audit_head)
 
     def stats(self, principal: Principal) -> dict[str, Any]:
         tenant, now = principal.tenant_id, self._now()

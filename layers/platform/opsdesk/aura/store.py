@@ -68,8 +68,9 @@ class AuraStore(Protocol):
 
     def count_audit(self, tenant_id: str, where: AuditFilter) -> int: ...
 
-    def chain(self, tenant_id: str, ticket_id: str) -> Iterator[AuditEntry]:
-        """Every entry of the ticket in sequence order, as stored (the verify route recomputes the chain)."""
+    def chain(self, tenant_id: str, ticket_id: str, up_to: int | None = None) -> Iterator[AuditEntry]:
+        """The ticket's entries in sequence order, as stored, up to sequence `up_to` (every entry when None): the
+        verify route recomputes the chain up to the head it read, so an entry appended since is not read."""
         ...
 
     def counters(self, tenant_id: str) -> dict[str, int]: ...
