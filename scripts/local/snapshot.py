@@ -17,15 +17,16 @@ from scripts.local import moto_patches
 from scripts.local.aws import ACCOUNT_ID, CURSOR_KEY_SECRET_NAME, LocalAws, client
 from scripts.migrate_account_claims import account_holds
 from scripts.migrate_account_proofs import without_unproven
+from scripts.migrate_aura_audit_keys import with_type_actor_keys
 from scripts.migrate_customer_counters import customer_counters_apart
 
 SNAPSHOT_FILE = "snapshot.json"
 UNCHANGED_SAVE_SECONDS = 300
-LAYOUT = 4
+LAYOUT = 5
 """The tables' layout a snapshot holds. 2: a support customer's issue counters in the customer's own partition
 (opsdesk.support.counters.counter_partition); 3: the AWS account holds of cloudwatch integrations
-(opsdesk.alerts.routes); 4: only proven accounts route (scripts/migrate_account_proofs.py). An older snapshot is
-upgraded as it is restored."""
+(opsdesk.alerts.routes); 4: only proven accounts route (scripts/migrate_account_proofs.py); 5: aura audit entries
+keyed by type and actor (scripts/migrate_aura_audit_keys.py). An older snapshot is upgraded as it is restored."""
 
 
 def _cognito_pool(aws: LocalAws) -> Any:
@@ -117,6 +118,8 @@ def _upgrade(document: dict[str, Any]) -> None:
         if len(after) < len(before):  # the demo's CloudWatch integration among them: the README's example
             print("  cloudwatch integrations saved before accounts were proven route nothing now: save them with a "
                   "role, or `make dev-reset` for the demo's", flush=True)
+    if document.get("layout", 1) < 5:
+        document["tables"]["TicketsTable"] = with_type_actor_keys(document["tables"].get("TicketsTable", []))
 
 
 def restore(aws: LocalAws, state_dir: Path) -> None:

@@ -373,6 +373,69 @@ def test_items_read_follow_the_page_not_the_tickets(clock: Clock) -> None:
 
 
 
+def agent_moved(store: AuraStore, principal: Principal, clock: Clock, ticket_id: str) -> None:
+    """A status change by the agent (planning), saved as the agent saves its changes."""
+    ticket = store.get_ticket(principal.tenant_id, ticket_id)
+    assert ticket is not None
+    journal = Journal(ticket, clock(), lambda: str(uuid.uuid4()))
+    store.save(journal.build(journal.moved(ticket, S.PLANNING, "agent", "planning")))
+
+
+def test_audit_by_type_and_actor_lists_and_totals_only_that_actors_entries_of_those_types(
+        store: AuraStore, principal: Principal, clock: Clock) -> None:
+    # Given status changes by the agent and by a person, and a person's other entries
+    service = service_on(store, clock)
+    first, second, third = (create(service, principal, name) for name in ("one", "two", "three"))
+    agent_moved(store, principal, clock, first)
+    middle = clock.now
+    service.cancel(principal, second)
+    agent_moved(store, principal, clock, third)
+    tenant = principal.tenant_id
+
+    # Then the type and the actor together list the actor's entries of those types, newest first
+    by_agent = AuditFilter(types=("status_changed",), actor="agent")
+    assert [e.ticket_id for e in store.audit(tenant, by_agent, 0, 10)] == [third, first]
+    assert [e.ticket_id for e in store.audit(tenant, by_agent, 1, 1)] == [first]
+    assert store.count_audit(tenant, by_agent) == 2
+    by_user = AuditFilter(types=("status_changed", "ticket_created"), actor="user")
+    assert [(e.type, e.ticket_id) for e in store.audit(tenant, by_user, 0, 10)] == [
+        ("status_changed", second), ("ticket_created", third), ("ticket_created", second), ("ticket_created", first)]
+    assert store.count_audit(tenant, by_user) == 4
+    later = AuditFilter(types=("status_changed",), actor="agent", since=middle)
+    assert [e.ticket_id for e in store.audit(tenant, later, 0, 10)] == [third]
+    assert store.count_audit(tenant, later) == 1
+    assert store.audit(tenant, AuditFilter(types=("ticket_updated",), actor="agent"), 0, 10) == []
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_a_type_and_actor_page_reads_the_page_not_the_types_entries(clock: Clock) -> None:
+    from opsdesk.aura.repository import AuraRepository
+    from opsdesk.dynamo import metered_reads
+    from opsdesk.eventlog import EventLog
+
+    repository = AuraRepository(EventLog())
+    reads: dict[int, int] = {}
+    for size in (20, 120):
+        # Given one status change by the agent, older than `size` status changes by people
+        principal = Principal("u", str(uuid.uuid4()), "u", frozenset())
+        service = service_on(repository, clock)
+        agent_moved(repository, principal, clock, create(service, principal, "first"))
+        for n in range(size):
+            service.cancel(principal, create(service, principal, f"T{n}"))
+
+        # When a page of one of the agent's status changes is read
+        with metered_reads() as meter:
+            entries, total = service.audit(principal, AuditFilter(types=("status_changed",), actor="agent"),
+                                           OffsetRequest(0, 1))
+
+        # Then it reads that page (and the counters for its total), whatever the people did
+        assert [(e.type, e.actor) for e in entries] == [("status_changed", "agent")] and total == 1
+        reads[size] = meter.items
+    assert reads[20] == reads[120], reads
+    assert reads[120] <= 3, reads
+
+
 @pytest.mark.usefixtures("local_aws")
 def test_a_throttled_ticket_read_is_a_429_with_retry_after(principal: Principal, clock: Clock,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,7 +107,8 @@ HELPDESK_TICKETS_BY_DUE = "ticketsByDue"
 # per ticket), the ticket number sequence, the search word index, the metrics aggregates, CSAT tokens and export
 # records (docs/data-model.md). The list indexes share one sort key (creation time + id): newest first.
 # `ticketsByDue` is sparse: only tickets whose SLA clock runs carry `dueBucket` (`DUE#<yyyy-mm-ddThh>` of the next
-# SLA due time, across tenants) and `dueSk` (`<due_at>#<tenant>#<ticket_id>`), for the scheduled breach check.
+# SLA due time, across tenants) and `dueSk` (`<due_at>#<tenant>#<ticket_id>`), for the scheduled breach check; the
+# aura module's audit entries carry it in `A#` partitions (type and actor together: opsdesk/aura/keys.py).
 # TTL expires CSAT tokens and export records.
 TICKETS_TABLE = TableDefinition(
     logical_id="TicketsTable",

@@ -26,6 +26,7 @@ _ByStatus = index_model(tables.HELPDESK_TICKETS_BY_STATUS, "statusListPk", "list
 _ByPriority = index_model(tables.HELPDESK_TICKETS_BY_PRIORITY, "priorityListPk", "listSk")
 _ByTeam = index_model(tables.HELPDESK_TICKETS_BY_TEAM, "teamListPk", "listSk")
 _ByAssignee = index_model(tables.HELPDESK_TICKETS_BY_ASSIGNEE, "assigneeListPk", "listSk")
+_ByTypeActor = index_model(tables.HELPDESK_TICKETS_BY_DUE, "dueBucket", "dueSk")
 
 
 class ListedItem(AuraTableItem):
@@ -41,12 +42,17 @@ class ListedItem(AuraTableItem):
     teamListPk = UnicodeAttribute(null=True)
     assigneeListPk = UnicodeAttribute(null=True)
     listSk = UnicodeAttribute(null=True)
+    dueBucket = UnicodeAttribute(null=True)
+    """Audit entries only: type and actor together (the helpdesk's sparse `ticketsByDue` index, free on them)."""
+    dueSk = UnicodeAttribute(null=True)
+    """Audit entries only: `listSk` again, the sort key of `ticketsByDue`."""
 
     by_tenant = _ByTenant()
     by_status = _ByStatus()
     by_priority = _ByPriority()
     by_team = _ByTeam()
     by_assignee = _ByAssignee()
+    by_type_actor = _ByTypeActor()
 
 
 CountersItem: type[AuraTableItem] = type(
@@ -77,12 +83,13 @@ def checkpoint_item(ticket: Ticket) -> ListedItem:
 
 def audit_item(entry: AuditEntry) -> ListedItem:
     tenant, ticket = entry.tenant_id, entry.ticket_id
+    listed = keys.list_sk(entry.timestamp, f"{ticket}#{entry.sequence:08d}")
     return ListedItem(
         keys.ticket_pk(tenant, ticket), keys.audit_sk(entry.sequence), doc=compact(audit_doc(entry)), hash=entry.hash,
         tenantListPk=keys.audit_pk(tenant), statusListPk=keys.audit_type_pk(tenant, entry.type),
         priorityListPk=keys.audit_actor_pk(tenant, entry.actor),
         teamListPk=keys.audit_ticket_type_pk(tenant, ticket, entry.type),
-        assigneeListPk=keys.audit_ticket_pk(tenant, ticket),
-        listSk=keys.list_sk(entry.timestamp, f"{ticket}#{entry.sequence:08d}"),
+        assigneeListPk=keys.audit_ticket_pk(tenant, ticket), listSk=listed,
+        dueBucket=keys.audit_type_actor_pk(tenant, entry.type, entry.actor), dueSk=listed,
     )
 

@@ -15,8 +15,9 @@ Both are counter items: a save that lost a race adds to a spill item `<sk>#SPILL
     ticketsByPriority A#<tenant>#TICKETS#P#<priority>  A#<tenant>#AUDIT#ACTOR#<actor>
     ticketsByTeam    A#<tenant>#TICKETS#SP#<s>#<p>     A#<tenant>#AUDIT#TK#<ticket>#TYPE#<type>
     ticketsByAssignee  -                               A#<tenant>#AUDIT#TK#<ticket>
+    ticketsByDue       (helpdesk SLA buckets only)     A#<tenant>#AUDIT#TYPE#<type>#ACTOR#<actor>  (`dueBucket`)
 The sort key (`listSk`) is the creation time (tickets) or the entry's time (audit) plus the id: newest first, and
-`since`/`until` are a range on it."""
+`since`/`until` are a range on it. On `ticketsByDue` an audit entry's sort key `dueSk` is the same value."""
 
 from __future__ import annotations
 
@@ -78,6 +79,10 @@ def audit_type_pk(tenant_id: str, entry_type: str) -> str:
 
 def audit_actor_pk(tenant_id: str, actor: str) -> str:
     return f"A#{tenant_id}#AUDIT#ACTOR#{actor}"
+
+
+def audit_type_actor_pk(tenant_id: str, entry_type: str, actor: str) -> str:
+    return f"A#{tenant_id}#AUDIT#TYPE#{entry_type}#ACTOR#{actor}"
 
 
 def audit_ticket_type_pk(tenant_id: str, ticket_id: str, entry_type: str) -> str:

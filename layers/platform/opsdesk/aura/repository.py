@@ -147,7 +147,7 @@ class AuraRepository:
 
     def audit(self, tenant_id: str, where: AuditFilter, offset: int, limit: int) -> list[AuditEntry]:
         wanted = offset + limit
-        queries = [self._index_query(index, partition, range_condition=self._time_range(where),
+        queries = [self._index_query(index, partition, range_condition=self._time_range(where, index),
                                      filter_condition=self._actor_filter(where, index))
                    for index, partition in self._audit_partitions(tenant_id, where)]
         items = _merged(queries, wanted, newest_first=True)
@@ -169,7 +169,7 @@ class AuraRepository:
         total = 0
         for index, partition in self._audit_partitions(tenant_id, where):
             try:
-                counted = index.count(partition, range_key_condition=self._time_range(where),
+                counted = index.count(partition, range_key_condition=self._time_range(where, index),
                                       filter_condition=self._actor_filter(where, index))
             except PynamoDBException as exc:
                 raise domain_error_for(exc, "Read failed") from exc
@@ -213,6 +213,8 @@ class AuraRepository:
             return [(ListedItem.by_team, keys.audit_ticket_type_pk(tenant_id, ticket, t)) for t in types]
         if ticket:
             return [(ListedItem.by_assignee, keys.audit_ticket_pk(tenant_id, ticket))]
+        if types and where.actor:
+            return [(ListedItem.by_type_actor, keys.audit_type_actor_pk(tenant_id, t, where.actor)) for t in types]
         if types:
             return [(ListedItem.by_status, keys.audit_type_pk(tenant_id, t)) for t in types]
         if where.actor:
@@ -222,18 +224,19 @@ class AuraRepository:
     @staticmethod
     def _actor_filter(where: AuditFilter, index: Any) -> Condition | None:
         """The actor, when the partition chosen does not already mean it."""
-        if where.actor is None or index is ListedItem.by_priority:
+        if where.actor is None or index in (ListedItem.by_priority, ListedItem.by_type_actor):
             return None
         return ListedItem.doc.contains(f'"actor":"{where.actor}"')
 
     @staticmethod
-    def _time_range(where: AuditFilter) -> Condition | None:
+    def _time_range(where: AuditFilter, index: Any) -> Condition | None:
         if where.since is None and where.until is None:
             return None
         # `since` and `until` are both exclusive (the document's "entries after", "entries before").
         low = keys.after_time(where.since) if where.since else "0"
         high = keys.time_bound(where.until) if where.until else "~"
-        return ListedItem.listSk.between(low, high)
+        sort_key = ListedItem.dueSk if index is ListedItem.by_type_actor else ListedItem.listSk
+        return sort_key.between(low, high)
 
     @staticmethod
     def _index_query(index: Any, partition: str, *, forward: bool = False, range_condition: Condition | None = None,
