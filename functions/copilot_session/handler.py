@@ -77,7 +77,7 @@ def handle_switch_project() -> dict[str, Any]:
 
 @app.get("/auth/ws-token")
 def handle_ws_token() -> Response[str]:
-    token, seconds = accounts().ws_token(current_principal(app))
+    token, seconds = accounts().ws_token(current_principal(app), current_claims(app))
     return json_response(200, {"token": token, "expires_in": seconds}, headers=NO_STORE)
 
 

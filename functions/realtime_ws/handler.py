@@ -19,12 +19,12 @@ from opsdesk.eventlog import EventLog
 from opsdesk.observability import logger
 from opsdesk.realtime import Rooms
 from opsdesk.response.rooms import ROOM_QUERY_PARAMETER
-from opsdesk.revocations import SessionRevocations
+from opsdesk.revocations import SessionRevocations, session_of
 from opsdesk.settings import CopilotSettings, RealtimeSettings, ResponseSettings, load_settings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
 from opsdesk.wssession import WebSocketSession
-from opsdesk.wstokens import WsTokens, is_ws_token
+from opsdesk.wstokens import WS_TOKEN_SECONDS, WsTokens, is_ws_token
 
 if TYPE_CHECKING:
     from opsdesk.copilot.account_repository import AccountRepository
@@ -59,17 +59,31 @@ rooms = IncidentRoomsOnFirstUse()
 
 
 def authenticate(token: str) -> Principal:
-    """A Cognito ID token, or the copilot's WebSocket token (opsdesk.wstokens), which names a project."""
+    """A Cognito ID token, or the copilot's WebSocket token (opsdesk.wstokens), which names a project. Either way
+    the caller carries the session (a signed-out one is refused) and when the token behind it expires."""
     if is_ws_token(token):
         claims = ws_tokens.verify(token)
+        if claims.session_id is not None:
+            refuse_signed_out(claims.session_id)
+        # A ws-token issued before it carried its ID token's expiry: as long as the ws-token itself could be used.
+        expires_at = claims.session_expires_at or int(time.time()) + WS_TOKEN_SECONDS
         return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id, username=claims.user_id,
-                         groups=claims.groups, project_id=claims.project_id)
+                         groups=claims.groups, project_id=claims.project_id, session_id=claims.session_id,
+                         token_expires_at=expires_at)
     verified = verifier.verify_id_token(token)
-    signed_out = revocations()
-    if signed_out is not None and signed_out.is_revoked(verified):
-        raise Unauthorized("Signed out")  # a logout ends the token here too, not only at the REST APIs
+    session = session_of(verified)
+    if session is not None:
+        refuse_signed_out(session)
     principal = principal_from_claims(verified, settings.accepted_client_ids)
-    return replace(principal, project_id=copilot_project(principal, time.time() - float(verified.get("iat", 0))))
+    return replace(principal, project_id=copilot_project(principal, time.time() - float(verified.get("iat", 0))),
+                   session_id=session, token_expires_at=int(verified["exp"]))
+
+
+def refuse_signed_out(session: str) -> None:
+    """A logout ends the session's tokens (and ws-tokens asked with them) here too, not only at the REST APIs."""
+    signed_out = revocations()
+    if signed_out is not None and signed_out.is_session_revoked(session):
+        raise Unauthorized("Signed out")
 
 
 def copilot_project(principal: Principal, token_age_seconds: float) -> str | None:
@@ -114,6 +128,18 @@ class ProjectMembers:
 project_members = ProjectMembers()
 
 
+class SignedOutOnFirstUse:
+    """The signed-out sessions, read when a connection with a session subscribes (revocations() makes its client
+    then: a $connect without a token and a $disconnect need none)."""
+
+    def is_session_revoked(self, session: str) -> bool:
+        signed_out = revocations()
+        return signed_out is not None and signed_out.is_session_revoked(session)
+
+
+signed_out_sessions = SignedOutOnFirstUse()
+
+
 @cache
 def management_api(endpoint: str) -> ManagementApiPoster:
     """One poster per endpoint; it builds its boto3 client on its first post, so a $connect (most cold starts) and a
@@ -130,7 +156,8 @@ def poster_for(request_context: dict[str, Any]) -> ManagementApiPoster:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request_context = event["requestContext"]
     route, connection_id = request_context["routeKey"], request_context["connectionId"]
-    session = WebSocketSession(registry, poster_for(request_context), authenticate, rooms, project_members)
+    session = WebSocketSession(registry, poster_for(request_context), authenticate, rooms, project_members,
+                               signed_out_sessions)
     if route == "$connect":
         query = event.get("queryStringParameters") or {}
         try:

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -32,11 +32,12 @@ class MemoryRegistry:
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *, groups: frozenset[str] = frozenset(),
         project_id: str | None = None, user_name: str = "", room: str | None = None,
+        token_expires_at: int | None = None, session_id: str | None = None,
     ) -> None:
         old = self.connections.get(connection_id)
         self.connections[connection_id] = Connection(connection_id, tenant_id, user_id,
                                                      old.streams if old else frozenset(), groups, project_id,
-                                                     user_name, room)
+                                                     user_name, room, token_expires_at, session_id)
 
     def get(self, connection_id: str) -> Connection | None:
         return self.connections.get(connection_id)
@@ -58,7 +59,8 @@ class MemoryRegistry:
     def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
                         ) -> Page[Subscriber]:
         """In connection-id order after `after`, as the subscription partition's Query reads it."""
-        found = sorted((Subscriber(c.id, c.groups, c.user_id) for c in list(self.connections.values())
+        found = sorted((Subscriber(c.id, c.groups, c.user_id, c.token_expires_at)
+                        for c in list(self.connections.values())
                         if c.tenant_id == tenant_id and stream in c.streams and (after is None or c.id > after)),
                        key=lambda subscriber: subscriber.connection_id)
         self.reads += min(len(found), limit + 1)
@@ -310,6 +312,67 @@ def test_a_connect_naming_another_tenant_than_the_tokens_is_refused(registry: Me
 
     assert registry.connections["c1"].tenant_id == ""
     assert poster.sent[-1][1] == {"type": "error", "message": "Invalid token"}
+
+
+class SignedOut:
+    def __init__(self, *sessions: str) -> None:
+        self.sessions = set(sessions)
+        self.asked: list[str] = []
+
+    def is_session_revoked(self, session: str) -> bool:
+        self.asked.append(session)
+        return session in self.sessions
+
+
+def session_token(token: str) -> Principal:
+    """A Cognito token of session s1 that expires an hour after NOW."""
+    return Principal(user_id="u1", tenant_id="t1", username="u1", groups=frozenset(), session_id="s1",
+                     token_expires_at=int(NOW.timestamp()) + 3600)
+
+
+def test_a_connection_subscribes_to_nothing_once_its_session_is_signed_out(registry: MemoryRegistry,
+                                                                           poster: RecordingPoster) -> None:
+    # Given a connection opened before its user signed out (the sessions table was read at the connect only)
+    signed_out = SignedOut()
+    session = WebSocketSession(registry, poster, session_token, signed_out=signed_out)
+    session.on_connect("c1", "token", NOW)
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["tenant"]}), NOW)
+    signed_out.sessions.add("s1")
+
+    # When it subscribes again
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["helpdesk"]}), NOW)
+
+    # Then nothing more is subscribed, it is told why, and the session was read once per subscribe
+    assert registry.connections["c1"].streams == {"tenant"}
+    assert poster.sent[-1][1] == {"type": "error", "message": "Signed out: sign in and connect again"}
+    assert signed_out.asked == ["s1", "s1"]
+
+
+def test_a_connection_subscribes_to_nothing_once_its_token_expired(registry: MemoryRegistry,
+                                                                   poster: RecordingPoster) -> None:
+    session = WebSocketSession(registry, poster, session_token, signed_out=SignedOut())
+    session.on_connect("c1", "token", NOW)
+
+    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["tenant"]}),
+                       NOW + timedelta(seconds=3600))
+
+    assert registry.connections["c1"].streams == frozenset()
+    assert poster.sent[-1][1]["type"] == "error" and "expired" in poster.sent[-1][1]["message"]
+
+
+def test_the_fanout_skips_a_subscription_whose_token_expired(registry: MemoryRegistry,
+                                                             poster: RecordingPoster) -> None:
+    # DynamoDB's TTL deletes an expired subscription up to days late: the fan-out does not wait for it.
+    expires = int(NOW.timestamp()) + 3600
+    registry.open("c1", "t1", "u1", NOW, token_expires_at=expires, session_id="s1")
+    registry.open("c2", "t1", "u2", NOW, token_expires_at=expires + 60, session_id="s2")
+    for connection_id in ("c1", "c2"):
+        registry.subscribe(registry.connections[connection_id], {"tenant"}, NOW)
+
+    report = Fanout(registry, poster, RecordingPages(), clock=lambda: expires + 1).deliver(
+        FanoutPage("t1", "tenant", EVENT, walks=True))
+
+    assert report.delivered == 1 and [c for c, _ in poster.sent] == ["c2"]
 
 
 def subscribed(registry: MemoryRegistry, count: int, tenant_id: str = "t1", stream: str = "tenant") -> list[str]:

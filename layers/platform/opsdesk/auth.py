@@ -24,6 +24,12 @@ class Principal:
     """The `email` claim (Cognito ID tokens carry it; moto's do not)."""
     name: str | None = None
     """The `name` claim, when the user has one."""
+    session_id: str | None = None
+    """The signed-in session the token belongs to (opsdesk.revocations.session_of); set by the WebSocket route,
+    which checks it again when a connection subscribes."""
+    token_expires_at: int | None = None
+    """When the token the caller authenticated with stops being accepted (epoch seconds); set by the WebSocket
+    route, whose subscriptions end then. None: not known here."""
 
     def in_group(self, group: str) -> bool:
         return group in self.groups

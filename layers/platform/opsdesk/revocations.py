@@ -51,8 +51,10 @@ class SessionRevocations:
 
     def is_revoked(self, claims: Mapping[str, Any]) -> bool:
         session = session_of(claims)
-        if session is None:
-            return False
+        return session is not None and self.is_session_revoked(session)
+
+    def is_session_revoked(self, session: str) -> bool:
+        """Whether the session (session_of an ID token) was signed out: one consistent GetItem."""
         found = self._client.get_item(TableName=self._table, Key={"pk": {"S": _pk(session)}, "sk": {"S": SORT_KEY}},
                                       ConsistentRead=True, ProjectionExpression="pk")
         return "Item" in found

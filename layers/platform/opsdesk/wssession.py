@@ -31,10 +31,13 @@ from opsdesk.realtime import (
     Poster,
     Registry,
     Rooms,
+    SignedOutSessions,
     channel_of,
 )
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
+EXPIRED_TOKEN = "Your token has expired: connect again with a new one"
+SIGNED_OUT = "Signed out: sign in and connect again"
 
 
 @dataclass
@@ -46,6 +49,9 @@ class WebSocketSession:
     members: Members | None = None
     """Asked before a project channel is followed (its token may predate a removal); None: not asked here (the
     fan-out delivers a project's events to its members only either way)."""
+    signed_out: SignedOutSessions | None = None
+    """Asked before a connection subscribes (one read): a connection opened before its user signed out subscribes
+    to nothing more. None: not asked (no sessions table)."""
 
     def on_connect(self, connection_id: str, token: str | None, now: datetime, room: str | None = None) -> None:
         """With a token the connection is the token's user's; without, it must send a connect message first. A
@@ -63,7 +69,8 @@ class WebSocketSession:
             stream = self.rooms.stream_for(principal, room)
         self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
                            project_id=principal.project_id, user_name=principal.name or principal.email or
-                           principal.username, room=room)
+                           principal.username, room=room, token_expires_at=principal.token_expires_at,
+                           session_id=principal.session_id)
         if stream is not None:
             opened = self.registry.get(connection_id)
             if opened is not None:
@@ -90,7 +97,8 @@ class WebSocketSession:
         elif connection.tenant_id == UNAUTHENTICATED_TENANT:
             self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
         elif kind in ("subscribe", "unsubscribe"):
-            self._change_subscriptions(connection, kind, message.get("channels"), now)
+            if kind == "unsubscribe" or self._still_signed_in(connection, now):
+                self._change_subscriptions(connection, kind, message.get("channels"), now)
         else:
             self._error(connection_id, f"Unknown message type {kind!r}")
 
@@ -132,6 +140,24 @@ class WebSocketSession:
         self.poster.post(connection.id, {"type": f"{kind}d",
                                          "channels": sorted({channel_of(s) for s in updated.streams})})
 
+    def _still_signed_in(self, connection: Connection, now: datetime) -> bool:
+        """Whether the connection's token is still good: not expired, and its session not signed out since the
+        connect (the sessions table is read here, once). Otherwise the client is told to connect again."""
+        if connection.token_expires_at is not None and connection.token_expires_at <= now.timestamp():
+            self._error(connection.id, EXPIRED_TOKEN)
+            return False
+        if connection.session_id is None or self.signed_out is None:
+            return True
+        try:
+            signed_out = self.signed_out.is_session_revoked(connection.session_id)
+        except Exception:  # the read failed (throttled): nothing subscribed, the client may retry
+            self._error(connection.id, "Could not check your session just now; subscribe again")
+            return False
+        if signed_out:
+            self._error(connection.id, SIGNED_OUT)
+            return False
+        return True
+
     def _follows_project(self, connection: Connection) -> bool:
         if self.members is None:
             return True
@@ -163,7 +189,8 @@ class WebSocketSession:
             self._error(connection.id, "Invalid token")
             return
         self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
-                           project_id=principal.project_id)
+                           project_id=principal.project_id, token_expires_at=principal.token_expires_at,
+                           session_id=principal.session_id)
         self.poster.post(connection.id, {"type": "connected"})
 
     def _post_in_room(self, connection: Connection, room: str, message: dict[str, Any]) -> None:

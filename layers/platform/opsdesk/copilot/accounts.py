@@ -23,6 +23,7 @@ from opsdesk.copilot.store import CopilotStore, UserDirectory
 from opsdesk.directory import INVALID_REFRESH_TOKEN, NEW_PASSWORD_REQUIRED, Tokens
 from opsdesk.errors import Conflict, NotFound, RateLimited, Unauthorized
 from opsdesk.frozen import frozen
+from opsdesk.revocations import session_of
 from opsdesk.wstokens import WsClaims, WsTokens
 
 if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validate one load (opsdesk.http)
@@ -207,13 +208,26 @@ class AccountService:
             user = self._store.set_current_project(user, project_id)
         return user, project, role
 
-    def ws_token(self, principal: Principal) -> tuple[str, int]:
+    def ws_token(self, principal: Principal, session_claims: Mapping[str, Any] | None = None) -> tuple[str, int]:
+        """A ws-token for the user's current project, naming the session of the ID token it was asked with and that
+        token's expiry: the WebSocket refuses it once the session is signed out, and its connection's subscriptions
+        end when the ID token does."""
         if self._ws_tokens is None:
             raise RuntimeError("WebSocket tokens need the platform key (CURSOR_KEY_SECRET_ARN)")
         user = self._copilot.user(principal)
-        return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.active_project_id, principal.groups))
+        claims = session_claims or {}
+        return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.active_project_id, principal.groups,
+                                              session_of(claims), _epoch_seconds(claims.get("exp"))))
 
     def _principal(self, id_token: str) -> Principal:
         from opsdesk.auth import principal_from_claims  # noqa: PLC0415 - tiny, kept next to its one use
 
         return principal_from_claims(self._verify(id_token))
+
+
+def _epoch_seconds(value: Any) -> int | None:
+    """A claim's time as epoch seconds (the authorizer's context may carry it as a string), None if it is none."""
+    try:
+        return int(str(value)) if value is not None else None
+    except ValueError:
+        return None
