@@ -375,6 +375,37 @@ def test_the_fanout_skips_a_subscription_whose_token_expired(registry: MemoryReg
     assert report.delivered == 1 and [c for c, _ in poster.sent] == ["c2"]
 
 
+class RecordingRooms:
+    def __init__(self) -> None:
+        self.posted: list[dict[str, Any]] = []
+
+    def stream_for(self, principal: Principal, room: str) -> str:
+        return f"incident:{room}"
+
+    def post(self, principal: Principal, room: str, message: dict[str, Any]) -> None:
+        self.posted.append(message)
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ('{"user": "r", "message": "hi \\ud800"}', "unpaired surrogate"),
+    ('{"user": "r", "message": "x", "n": NaN}', "NaN"),
+    ('{"user": "r", "message": [' + "[" * 40 + "]" * 40 + "]}", "nests"),
+])
+def test_a_room_message_is_read_by_the_rules_of_a_rest_body_and_refused_with_their_message(
+        registry: MemoryRegistry, poster: RecordingPoster, body: str, says: str) -> None:
+    # A lone surrogate stored as a comment was served on the timeline to every reader, and strict clients failed.
+    rooms = RecordingRooms()
+    session = WebSocketSession(registry, poster, authenticate, rooms)
+    session.on_connect("c1", "good", NOW, room="i1")
+
+    session.on_message("c1", body, NOW)
+    session.on_message("c1", '{"user": "r", "message": "hi \\ud83d\\ude00"}', NOW)  # a pair is text
+
+    assert rooms.posted == [{"user": "r", "message": "hi \U0001f600"}]
+    [(_, error)] = poster.sent
+    assert error["type"] == "error" and says in error["message"]
+
+
 def subscribed(registry: MemoryRegistry, count: int, tenant_id: str = "t1", stream: str = "tenant") -> list[str]:
     """`count` connections subscribed to the stream, ids in the order the subscription partition lists them."""
     ids = [f"c{n:05d}" for n in range(count)]

@@ -23,8 +23,10 @@ from typing import Any
 
 from opsdesk.errors import DomainError, Unauthorized
 from opsdesk.events import PROJECT_CHANNELS, SUBSCRIBABLE_STREAMS, project_stream
+from opsdesk.jsonbody import parse_json_body
 from opsdesk.realtime import (
     UNAUTHENTICATED_TENANT,
+    WS_MESSAGE_LIMIT_BYTES,
     Authenticate,
     Connection,
     Members,
@@ -89,7 +91,7 @@ class WebSocketSession:
             return
         kind = message.get("type")
         if kind is None and connection.room is not None and self.rooms is not None:
-            self._post_in_room(connection, connection.room, message)
+            self._post_in_room(connection, connection.room, body or "")
         elif kind == "ping":
             self.poster.post(connection_id, {"type": "pong"})
         elif kind == "connect":
@@ -193,10 +195,13 @@ class WebSocketSession:
                            session_id=principal.session_id)
         self.poster.post(connection.id, {"type": "connected"})
 
-    def _post_in_room(self, connection: Connection, room: str, message: dict[str, Any]) -> None:
+    def _post_in_room(self, connection: Connection, room: str, body: str) -> None:
+        """A room message is read as a REST body is (opsdesk.jsonbody): what it refuses there (a lone surrogate
+        escape, NaN, a 40-digit integer, nesting past 32) is refused here with the same message, not stored as a
+        comment that every later reader of the timeline gets and a strict client cannot parse."""
         assert self.rooms is not None
         try:
-            self.rooms.post(connection.principal(), room, message)
+            self.rooms.post(connection.principal(), room, parse_json_body(body, WS_MESSAGE_LIMIT_BYTES))
         except DomainError as exc:
             details = "; ".join(d.message for d in exc.details)
             self._error(connection.id, details or exc.message)
