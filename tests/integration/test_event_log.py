@@ -335,3 +335,25 @@ def test_a_reader_is_not_moved_past_an_event_that_lies_above_it(local_aws: Any) 
 
     assert log.settle_tail(tenant_id, stream, 0, now=made + timedelta(seconds=LONGEST_WRITE_SECONDS + 1)) == 0
     assert stored_numbers(tenant_id, stream) == [2]
+
+
+def test_a_read_after_the_last_number_the_keys_hold_asks_dynamodb_nothing(local_aws: Any) -> None:
+    # Its Query's key range began after its end (E#99999999999999 .. E#999999999999): DynamoDB refuses that with a
+    # ValidationException (moto answers no items).
+    from opsdesk.eventlog import EventLog, _EventItem
+    from opsdesk.events import TENANT_STREAM
+
+    log = EventLog()
+    queries: list[dict[str, Any]] = []
+    client = _EventItem._get_connection().connection.client
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        queries.append(params)
+
+    client.meta.events.register("provide-client-params.dynamodb.Query", record)
+    try:
+        assert log.read_after(str(uuid.uuid4()), TENANT_STREAM, 99_999_999_999_998) == []
+        assert log.read_after(str(uuid.uuid4()), TENANT_STREAM, 999_999_999_999) == []
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.Query", record)
+    assert queries == []

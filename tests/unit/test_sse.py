@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from starlette.requests import Request
@@ -258,3 +259,49 @@ def test_every_resume_id_sent_must_be_an_id_even_the_one_that_would_lose(
     with pytest.raises(ValidationFailed) as refused:
         last_event_id(resuming(headers, query))
     assert [detail.field for detail in refused.value.details] == [named]
+
+
+@pytest.mark.parametrize("raw", ["1000000000000", "99999999999998"])
+def test_a_resume_id_longer_than_the_event_numbers_width_is_refused(raw: str) -> None:
+    # Read, it asked DynamoDB for the key range E#<14 digits> .. E#999999999999: start after end, a 400 from
+    # DynamoDB after the stream's 200 was sent.
+    with pytest.raises(ValidationFailed) as refused:
+        last_event_id(resuming({"Last-Event-ID": raw}))
+    assert [detail.field for detail in refused.value.details] == ["Last-Event-ID"]
+    assert last_event_id(resuming({"Last-Event-ID": "999999999999"})) == 999_999_999_999
+
+
+class SignedIn:
+    def verify_id_token(self, token: str) -> dict[str, object]:
+        return {"sub": "u1", "custom:tenant_id": "t1"}
+
+
+def stream_app(head: int) -> Any:
+    from starlette.testclient import TestClient
+
+    from opsdesk.dialects import DIALECTS
+    from opsdesk.sse import create_stream_app
+
+    app = create_stream_app(("/events",), verifier=SignedIn(), accepted_client_ids=frozenset(),  # type: ignore[arg-type]
+                            dialect=DIALECTS["helpdesk"], stream_for=lambda principal, request: "helpdesk",
+                            read_after=lambda tenant, stream, after: [], latest_id=lambda tenant, stream: head,
+                            timing=StreamTiming(max_seconds=0))
+    return TestClient(app)
+
+
+@pytest.mark.parametrize(("headers", "query", "named"), [
+    ({"Last-Event-ID": "6"}, "", "Last-Event-ID"),
+    ({}, "lastEventId=5000", "lastEventId"),
+])
+def test_a_resume_id_above_the_streams_head_is_refused_as_a_negative_one_is(
+        headers: dict[str, str], query: str, named: str) -> None:
+    # Accepted, the client heard nothing until the stream's head passed the id, and lost every event until then.
+    client = stream_app(head=5)
+
+    above = client.get(f"/events?{query}", headers=headers | {"Authorization": "Bearer t"})
+    negative = client.get("/events?lastEventId=-1", headers={"Authorization": "Bearer t"})
+    at_head = client.get("/events", headers={"Authorization": "Bearer t", "Last-Event-ID": "5"})
+
+    assert (above.status_code, above.json()) == (negative.status_code, {"errors": {named: "Must be the id of an "
+                                                                                          "event of this stream"}})
+    assert negative.status_code == 400 and at_head.status_code == 200

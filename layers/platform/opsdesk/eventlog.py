@@ -38,7 +38,15 @@ from opsdesk.dynamo import (
     unbound_meta,
 )
 from opsdesk.dynamo_batches import batch_delete
-from opsdesk.events import EVENT_SK_PREFIX, VOID_EVENT_TYPE, DomainEvent, StoredEvent, stream_pk
+from opsdesk.events import (
+    EVENT_NUMBER_DIGITS,
+    EVENT_SK_PREFIX,
+    LAST_EVENT_NUMBER,
+    VOID_EVENT_TYPE,
+    DomainEvent,
+    StoredEvent,
+    stream_pk,
+)
 from opsdesk.frozen import frozen
 from opsdesk.settings import EventLogSettings, load_settings
 
@@ -93,7 +101,7 @@ class EventSlot:
 
 
 def _event_sk(number: int) -> str:
-    return f"{EVENT_SK_PREFIX}{number:012d}"
+    return f"{EVENT_SK_PREFIX}{number:0{EVENT_NUMBER_DIGITS}d}"
 
 
 class EventLog:
@@ -142,10 +150,12 @@ class EventLog:
         """The stream's events numbered above `after`, oldest first (a Query on the stream's partition), up to the
         first number still being written. `include_voids`: the voids read past come too (type VOID_EVENT_TYPE,
         not counted in `limit`), for a reader that keeps its position by them (opsdesk.sse)."""
+        if after >= LAST_EVENT_NUMBER:  # nothing can follow; the key range would start after its end (a 400)
+            return []
         pk = stream_pk(tenant_id, stream)
         results = _EventItem.query(
             pk,
-            _EventItem.sk.between(_event_sk(after + 1), _event_sk(10**12 - 1)),
+            _EventItem.sk.between(_event_sk(after + 1), _event_sk(LAST_EVENT_NUMBER)),
             consistent_read=True,
             page_size=limit,
         )

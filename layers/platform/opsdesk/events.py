@@ -26,6 +26,10 @@ VOID_EVENT_TYPE = "void"
 ignores it."""
 EVENT_SK_PREFIX = "E#"
 """Sort-key prefix of event items in the EventsTable (the other items of a stream partition are its head)."""
+EVENT_NUMBER_DIGITS = 12
+"""An event's number in its sort key is this many digits, zero-padded, so the keys sort as the numbers do."""
+LAST_EVENT_NUMBER = 10**EVENT_NUMBER_DIGITS - 1
+"""The highest number a stream's event can have (a longer one would sort below shorter ones)."""
 
 
 @frozen

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from opsdesk.auth import Principal, principal_from_claims
 from opsdesk.dialects import DIALECTS, Dialect
 from opsdesk.errors import DomainError, Unauthorized, ValidationFailed
-from opsdesk.events import VOID_EVENT_TYPE, StoredEvent, reaches
+from opsdesk.events import LAST_EVENT_NUMBER, VOID_EVENT_TYPE, StoredEvent, reaches
 from opsdesk.frozen import frozen
 from opsdesk.tokens import TokenVerifier, bearer_token
 
@@ -156,13 +156,23 @@ def last_event_id(request: Request, event_number: Callable[[str], int] = int) ->
     return numbers[0] if numbers else None
 
 
+def resume_parameter(request: Request) -> str:
+    """Which of the two the resume id came from (last_event_id: the header wins)."""
+    return "Last-Event-ID" if request.headers.get("last-event-id") is not None else "lastEventId"
+
+
+NOT_AN_EVENT = "Must be the id of an event of this stream"
+
+
 def _event_number(name: str, raw: str, event_number: Callable[[str], int]) -> int:
+    """Refused: no number, a negative one, or one past the event log's key width (LAST_EVENT_NUMBER: its read
+    would ask DynamoDB for a key range whose start lies after its end)."""
     try:
         value = event_number(raw)
     except ValueError as exc:
-        raise ValidationFailed.on_field(name, "Must be the id of an event of this stream") from exc
-    if value < 0:
-        raise ValidationFailed.on_field(name, "Must be the id of an event of this stream")
+        raise ValidationFailed.on_field(name, NOT_AN_EVENT) from exc
+    if not 0 <= value <= LAST_EVENT_NUMBER:
+        raise ValidationFailed.on_field(name, NOT_AN_EVENT)
     return value
 
 
@@ -186,7 +196,8 @@ def create_stream_app(
     REST routes: a Cognito ID token, bearer or bare, checked here too (`token_from` finds it elsewhere as well,
     e.g. in a session cookie). An event for an audience (a group) reaches members of that group only.
     A fresh connection starts at the stream's latest event (`latest_id(tenant, stream)`): what happened before
-    it connected is history, not news; a reconnecting client resumes after its `Last-Event-ID`. `stream_for` runs
+    it connected is history, not news; a reconnecting client resumes after its `Last-Event-ID`, which must be
+    no later than that (an id above it is refused as a negative one is, in the module's envelope). `stream_for` runs
     off the event loop (it may read a table, e.g. to answer 404 for another tenant's resource); `filter_for` turns
     the request's query into a filter on events (they still advance the position)."""
     timing = timing or StreamTiming()
@@ -207,8 +218,11 @@ def create_stream_app(
             stream_key = await run_in_threadpool(stream_for, principal, request)
             wanted = filter_for(request) if filter_for else None
             after = last_event_id(request, form.event_number)
+            latest = await run_in_threadpool(latest_id, principal.tenant_id, stream_key)
             if after is None:
-                after = await run_in_threadpool(latest_id, principal.tenant_id, stream_key)
+                after = latest
+            elif after > latest:  # no event has that id yet: the client would miss every event until it had
+                raise ValidationFailed.on_field(resume_parameter(request), NOT_AN_EVENT)
         except DomainError as exc:
             return error(exc)
 
