@@ -24,7 +24,7 @@ from opsdesk.settings import CopilotSettings, RealtimeSettings, ResponseSettings
 from opsdesk.tokens import TokenVerifier
 from opsdesk.wsapi import ManagementApiPoster
 from opsdesk.wssession import WebSocketSession
-from opsdesk.wstokens import WS_TOKEN_SECONDS, WsTokens, is_ws_token
+from opsdesk.wstokens import WsTokens, is_ws_token
 
 if TYPE_CHECKING:
     from opsdesk.copilot.account_repository import AccountRepository
@@ -60,23 +60,20 @@ rooms = IncidentRoomsOnFirstUse()
 
 def authenticate(token: str) -> Principal:
     """A Cognito ID token, or the copilot's WebSocket token (opsdesk.wstokens), which names a project. Either way
-    the caller carries the session (a signed-out one is refused) and when the token behind it expires."""
+    the caller carries the session (a signed-out one is refused)."""
     if is_ws_token(token):
         claims = ws_tokens.verify(token)
         if claims.session_id is not None:
             refuse_signed_out(claims.session_id)
-        # A ws-token issued before it carried its ID token's expiry: as long as the ws-token itself could be used.
-        expires_at = claims.session_expires_at or int(time.time()) + WS_TOKEN_SECONDS
         return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id, username=claims.user_id,
-                         groups=claims.groups, project_id=claims.project_id, session_id=claims.session_id,
-                         token_expires_at=expires_at)
+                         groups=claims.groups, project_id=claims.project_id, session_id=claims.session_id)
     verified = verifier.verify_id_token(token)
     session = session_of(verified)
     if session is not None:
         refuse_signed_out(session)
     principal = principal_from_claims(verified, settings.accepted_client_ids)
     return replace(principal, project_id=copilot_project(principal, time.time() - float(verified.get("iat", 0))),
-                   session_id=session, token_expires_at=int(verified["exp"]))
+                   session_id=session)
 
 
 def refuse_signed_out(session: str) -> None:

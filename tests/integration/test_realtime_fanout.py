@@ -165,20 +165,19 @@ def test_members_among_many_users_are_read_in_batches_of_their_own_items(local_a
     assert accounts.following(tenant, str(uuid.uuid4()), ["u-007"]) == frozenset()
 
 
-def test_a_subscription_whose_token_expired_gets_no_event_before_dynamodb_deletes_it(local_aws: Any,
-                                                                                     monkeypatch: Any) -> None:
-    import time
-    from datetime import UTC, datetime
+def test_an_expired_subscription_gets_no_event_before_dynamodb_deletes_it(local_aws: Any,
+                                                                          monkeypatch: Any) -> None:
+    from datetime import UTC, datetime, timedelta
 
     from functions.realtime_fanout import handler
 
     tenant, now = str(uuid.uuid4()), datetime.now(UTC)
-    for connection_id, token_expires_at in (("expired-conn", int(time.time()) - 1),
-                                            ("live-conn", int(time.time()) + 3600)):
-        handler.registry.open(connection_id, tenant, connection_id, now, token_expires_at=token_expires_at)
+    # Subscribed three hours ago: past the connection's two hours, which DynamoDB's TTL deletes days late
+    for connection_id, subscribed_at in (("expired-conn", now - timedelta(hours=3)), ("live-conn", now)):
+        handler.registry.open(connection_id, tenant, connection_id, subscribed_at)
         opened = handler.registry.get(connection_id)
-        assert opened is not None and opened.token_expires_at == token_expires_at
-        handler.registry.subscribe(opened, {"tenant"}, now)
+        assert opened is not None
+        handler.registry.subscribe(opened, {"tenant"}, subscribed_at)
     posted: list[str] = []
     monkeypatch.setattr(handler.poster, "post", lambda connection_id, message: posted.append(connection_id) or True)
 

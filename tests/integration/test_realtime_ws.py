@@ -81,7 +81,7 @@ def test_a_connection_opened_before_a_logout_subscribes_to_nothing_after_it_and_
     context = LambdaContext("realtime-ws", "us-east-1")
     token, claims = signed_in(local_aws)
     ws_token, _ = handler.ws_tokens.issue(WsClaims(claims["sub"], claims["custom:tenant_id"], None, frozenset(),
-                                                   session_of(claims), claims["exp"]))
+                                                   session_of(claims)))
     connection = str(uuid.uuid4())
 
     # Given a connection opened with the ID token, and a ws-token asked with it, both before the logout
@@ -102,19 +102,3 @@ def test_a_connection_opened_before_a_logout_subscribes_to_nothing_after_it_and_
     assert opened is not None and opened.streams == frozenset()
     assert with_ws_token == {"statusCode": 401, "body": "Unauthorized"}
 
-
-def test_a_subscription_ends_when_the_token_of_its_connection_does(local_aws: Any,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from functions.realtime_ws import handler
-
-    monkeypatch.setattr(handler, "management_api", lambda endpoint: RecordingPoster())
-    context = LambdaContext("realtime-ws", "us-east-1")
-    token, claims = signed_in(local_aws)
-    connection = str(uuid.uuid4())
-
-    handler.lambda_handler(ws_event("$connect", connection) | {"queryStringParameters": {"token": token}}, context)
-    handler.lambda_handler(ws_event("$default", connection, '{"type": "subscribe", "channels": ["helpdesk"]}'),
-                           context)
-
-    subscribers = handler.registry.subscriber_page(claims["custom:tenant_id"], "helpdesk", limit=10).items
-    assert [(s.connection_id, s.expires_at) for s in subscribers] == [(connection, claims["exp"])]

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,18 +26,20 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 class MemoryRegistry:
     def __init__(self) -> None:
         self.connections: dict[str, Connection] = {}
+        self.expiries: dict[str, int] = {}
+        """When a connection's subscriptions end (the repository's expiresAt), where a test sets one."""
         self.reads = 0
         self._lock = threading.Lock()
 
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *, groups: frozenset[str] = frozenset(),
         project_id: str | None = None, user_name: str = "", room: str | None = None,
-        token_expires_at: int | None = None, session_id: str | None = None,
+        session_id: str | None = None,
     ) -> None:
         old = self.connections.get(connection_id)
         self.connections[connection_id] = Connection(connection_id, tenant_id, user_id,
                                                      old.streams if old else frozenset(), groups, project_id,
-                                                     user_name, room, token_expires_at, session_id)
+                                                     user_name, room, session_id)
 
     def get(self, connection_id: str) -> Connection | None:
         return self.connections.get(connection_id)
@@ -59,7 +61,7 @@ class MemoryRegistry:
     def subscriber_page(self, tenant_id: str, stream: str, *, limit: int, after: str | None = None
                         ) -> Page[Subscriber]:
         """In connection-id order after `after`, as the subscription partition's Query reads it."""
-        found = sorted((Subscriber(c.id, c.groups, c.user_id, c.token_expires_at)
+        found = sorted((Subscriber(c.id, c.groups, c.user_id, self.expiries.get(c.id))
                         for c in list(self.connections.values())
                         if c.tenant_id == tenant_id and stream in c.streams and (after is None or c.id > after)),
                        key=lambda subscriber: subscriber.connection_id)
@@ -325,9 +327,8 @@ class SignedOut:
 
 
 def session_token(token: str) -> Principal:
-    """A Cognito token of session s1 that expires an hour after NOW."""
-    return Principal(user_id="u1", tenant_id="t1", username="u1", groups=frozenset(), session_id="s1",
-                     token_expires_at=int(NOW.timestamp()) + 3600)
+    """A Cognito token of session s1."""
+    return Principal(user_id="u1", tenant_id="t1", username="u1", groups=frozenset(), session_id="s1")
 
 
 def test_a_connection_subscribes_to_nothing_once_its_session_is_signed_out(registry: MemoryRegistry,
@@ -348,24 +349,12 @@ def test_a_connection_subscribes_to_nothing_once_its_session_is_signed_out(regis
     assert signed_out.asked == ["s1", "s1"]
 
 
-def test_a_connection_subscribes_to_nothing_once_its_token_expired(registry: MemoryRegistry,
-                                                                   poster: RecordingPoster) -> None:
-    session = WebSocketSession(registry, poster, session_token, signed_out=SignedOut())
-    session.on_connect("c1", "token", NOW)
-
-    session.on_message("c1", json.dumps({"type": "subscribe", "channels": ["tenant"]}),
-                       NOW + timedelta(seconds=3600))
-
-    assert registry.connections["c1"].streams == frozenset()
-    assert poster.sent[-1][1]["type"] == "error" and "expired" in poster.sent[-1][1]["message"]
-
-
-def test_the_fanout_skips_a_subscription_whose_token_expired(registry: MemoryRegistry,
-                                                             poster: RecordingPoster) -> None:
+def test_the_fanout_skips_an_expired_subscription(registry: MemoryRegistry, poster: RecordingPoster) -> None:
     # DynamoDB's TTL deletes an expired subscription up to days late: the fan-out does not wait for it.
-    expires = int(NOW.timestamp()) + 3600
-    registry.open("c1", "t1", "u1", NOW, token_expires_at=expires, session_id="s1")
-    registry.open("c2", "t1", "u2", NOW, token_expires_at=expires + 60, session_id="s2")
+    registry.open("c1", "t1", "u1", NOW, session_id="s1")
+    registry.open("c2", "t1", "u2", NOW, session_id="s2")
+    expires = int(NOW.timestamp()) + 2 * 3600
+    registry.expiries.update({"c1": expires, "c2": expires + 60})
     for connection_id in ("c1", "c2"):
         registry.subscribe(registry.connections[connection_id], {"tenant"}, NOW)
 

@@ -27,9 +27,6 @@ class Principal:
     session_id: str | None = None
     """The signed-in session the token belongs to (opsdesk.revocations.session_of); set by the WebSocket route,
     which checks it again when a connection subscribes."""
-    token_expires_at: int | None = None
-    """When the token the caller authenticated with stops being accepted (epoch seconds); set by the WebSocket
-    route, whose subscriptions end then. None: not known here."""
 
     def in_group(self, group: str) -> bool:
         return group in self.groups

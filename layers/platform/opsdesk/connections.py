@@ -1,10 +1,8 @@
 """WebSocket connections and their subscriptions (ConnectionsTable).
 
     connection    pk CONN#<connectionId>                sk META            tenant, user (id, name), groups, streams,
-                                                                           project, room, tokenExpiresAt, sessionId,
-                                                                           expiresAt
+                                                                           project, room, sessionId, expiresAt
     subscription  pk T#<tenant>#SUB#<stream>            sk <connectionId>   groups, userId (the user's), expiresAt
-                                                                           (no later than the token's tokenExpiresAt)
 
 A connection belongs to one tenant (from its verified token) and subscribes only to that tenant's streams, so a
 fan-out of a tenant's event reaches only that tenant's connections: a Query on the stream's subscription
@@ -44,8 +42,6 @@ class _ConnectionItem(_ConnectionsItem):
     projectId = UnicodeAttribute(null=True)
     userName = UnicodeAttribute(null=True)
     room = UnicodeAttribute(null=True)
-    tokenExpiresAt = NumberAttribute(null=True)
-    """The `exp` of the token the connection authenticated with (for a ws-token: of the ID token behind it)."""
     sessionId = UnicodeAttribute(null=True)
     """The signed-in session of that token (opsdesk.revocations): a subscribe checks it is not signed out."""
 
@@ -79,11 +75,11 @@ class ConnectionRegistry:
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
         groups: frozenset[str] = frozenset(), project_id: str | None = None, user_name: str = "",
-        room: str | None = None, token_expires_at: int | None = None, session_id: str | None = None,
+        room: str | None = None, session_id: str | None = None,
     ) -> None:
         _ConnectionItem(_connection_pk(connection_id), META_SK, tenantId=tenant_id, userId=user_id,
                         groups=set(groups) or None, projectId=project_id, userName=user_name or None, room=room,
-                        tokenExpiresAt=token_expires_at, sessionId=session_id, expiresAt=self._expiry(now)).save()
+                        sessionId=session_id, expiresAt=self._expiry(now)).save()
 
     def get(self, connection_id: str) -> Connection | None:
         try:
@@ -93,16 +89,13 @@ class ConnectionRegistry:
         finally:
             record_items_read(1)
         return Connection(connection_id, item.tenantId, item.userId, frozenset(item.streams or ()),
-                          frozenset(item.groups or ()), item.projectId, item.userName or "", item.room,
-                          int(item.tokenExpiresAt) if item.tokenExpiresAt is not None else None, item.sessionId)
+                          frozenset(item.groups or ()), item.projectId, item.userName or "", item.room, item.sessionId)
 
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection:
         wanted = set(connection.streams | streams)
         if len(wanted) > MAX_STREAMS_PER_CONNECTION:
             raise ValueError(f"at most {MAX_STREAMS_PER_CONNECTION} streams per connection")
         expires = self._expiry(now)
-        if connection.token_expires_at is not None:  # no subscription outlives the token
-            expires = min(expires, connection.token_expires_at)
         with _ConnectionsItem.batch_write() as batch:
             for stream in streams - connection.streams:
                 batch.save(_SubscriptionItem(_subscription_pk(connection.tenant_id, stream), connection.id,

@@ -40,16 +40,12 @@ class Connection:
     """How the user is named to others (a room comment's author)."""
     room: str | None = None
     """The room the connection joined when it opened (the response module's incident rooms), if any."""
-    token_expires_at: int | None = None
-    """When the token the connection authenticated with expires (epoch seconds): no subscription outlives it, and
-    the connection subscribes to nothing after it. None: unknown (no bound but the registry's TTL)."""
     session_id: str | None = None
     """The signed-in session of that token: a subscribe is refused once the session is signed out."""
 
     def principal(self) -> Principal:
         return Principal(user_id=self.user_id, tenant_id=self.tenant_id, username=self.user_name or self.user_id,
-                         groups=self.groups, project_id=self.project_id, session_id=self.session_id,
-                         token_expires_at=self.token_expires_at)
+                         groups=self.groups, project_id=self.project_id, session_id=self.session_id)
 
 
 @frozen
@@ -59,15 +55,15 @@ class Subscriber:
     user_id: str | None = None
     """Whose connection it is; None on a subscription made before it was recorded (its connection says)."""
     expires_at: int | None = None
-    """When the subscription ends (epoch seconds; no later than its connection's token): the fan-out skips it after
-    that, as DynamoDB's TTL deletes items up to days late. None: no end known."""
+    """When the subscription ends (epoch seconds, its connection's lifetime): the fan-out skips it after that, as
+    DynamoDB's TTL deletes items up to days late. None: no end known."""
 
 
 class Registry(Protocol):
     def open(
         self, connection_id: str, tenant_id: str, user_id: str, now: datetime, *,
         groups: frozenset[str] = frozenset(), project_id: str | None = None, user_name: str = "",
-        room: str | None = None, token_expires_at: int | None = None, session_id: str | None = None,
+        room: str | None = None, session_id: str | None = None,
     ) -> None: ...
     def get(self, connection_id: str) -> Connection | None: ...
     def subscribe(self, connection: Connection, streams: set[str], now: datetime) -> Connection: ...
@@ -100,7 +96,7 @@ class Poster(Protocol):
 
 
 Authenticate = Callable[[str], Principal]
-"""A Cognito ID token (or a WebSocket token) -> the caller (with the token's session and expiry), or Unauthorized."""
+"""A Cognito ID token (or a WebSocket token) -> the caller (with the token's session), or Unauthorized."""
 
 
 class SignedOutSessions(Protocol):
@@ -279,7 +275,7 @@ class Fanout:
     walk_pages: int = FANOUT_WALK_PAGES
     workers: int = POST_CONCURRENCY
     clock: Callable[[], float] = time.time
-    """Epoch seconds: a subscription whose expiresAt has passed is skipped (its token expired)."""
+    """Epoch seconds: a subscription whose expiresAt has passed is skipped (TTL has not deleted it yet)."""
 
     def deliver(self, page: FanoutPage) -> FanoutReport:
         """Post the page. Gone connections are forgotten. Connections whose posts still fail are queued as a retry

@@ -38,7 +38,6 @@ from opsdesk.realtime import (
 )
 
 CHANNEL_PATTERN = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,64})?$")
-EXPIRED_TOKEN = "Your token has expired: connect again with a new one"
 SIGNED_OUT = "Signed out: sign in and connect again"
 
 
@@ -71,8 +70,7 @@ class WebSocketSession:
             stream = self.rooms.stream_for(principal, room)
         self.registry.open(connection_id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
                            project_id=principal.project_id, user_name=principal.name or principal.email or
-                           principal.username, room=room, token_expires_at=principal.token_expires_at,
-                           session_id=principal.session_id)
+                           principal.username, room=room, session_id=principal.session_id)
         if stream is not None:
             opened = self.registry.get(connection_id)
             if opened is not None:
@@ -143,11 +141,9 @@ class WebSocketSession:
                                          "channels": sorted({channel_of(s) for s in updated.streams})})
 
     def _still_signed_in(self, connection: Connection, now: datetime) -> bool:
-        """Whether the connection's token is still good: not expired, and its session not signed out since the
-        connect (the sessions table is read here, once). Otherwise the client is told to connect again."""
-        if connection.token_expires_at is not None and connection.token_expires_at <= now.timestamp():
-            self._error(connection.id, EXPIRED_TOKEN)
-            return False
+        """Whether the connection's session is still signed in (the sessions table is read here, once): a connection
+        authenticated at its connect lives as API Gateway's do (up to 2 hours), unless its user signs out. Otherwise
+        the client is told to sign in and connect again."""
         if connection.session_id is None or self.signed_out is None:
             return True
         try:
@@ -191,8 +187,7 @@ class WebSocketSession:
             self._error(connection.id, "Invalid token")
             return
         self.registry.open(connection.id, principal.tenant_id, principal.user_id, now, groups=principal.groups,
-                           project_id=principal.project_id, token_expires_at=principal.token_expires_at,
-                           session_id=principal.session_id)
+                           project_id=principal.project_id, session_id=principal.session_id)
         self.poster.post(connection.id, {"type": "connected"})
 
     def _post_in_room(self, connection: Connection, room: str, body: str) -> None:

@@ -5,9 +5,8 @@ An HS256 JWT, signed with a key derived from the platform's key secret (opsdesk.
 its own label so a cursor can never pass for a token), naming the user, the tenant and the project whose channels
 it opens, valid for WS_TOKEN_SECONDS. The WebSocket route function verifies it like a Cognito ID token.
 
-It also names the signed-in session that asked for it (`sid`: the ID token's `origin_jti`, opsdesk.revocations)
-and when that session's ID token expires (`session_exp`): a ws-token of a session signed out since is refused, and
-the connection it opens follows events no longer than the ID token behind it would be accepted."""
+It also names the signed-in session that asked for it (`sid`: the ID token's `origin_jti`, opsdesk.revocations): a
+ws-token of a session signed out since is refused, and so is a subscribe of the connection it opened."""
 
 from __future__ import annotations
 
@@ -35,8 +34,6 @@ class WsClaims:
     groups: frozenset[str]
     session_id: str | None = None
     """The session (opsdesk.revocations.session_of) of the ID token the ws-token was asked with."""
-    session_expires_at: int | None = None
-    """That ID token's `exp` (epoch seconds): the connection's subscriptions end then."""
 
 
 class WsTokens:
@@ -53,8 +50,6 @@ class WsTokens:
                    "iat": now, "exp": now + WS_TOKEN_SECONDS}
         if claims.session_id is not None:
             payload["sid"] = claims.session_id
-        if claims.session_expires_at is not None:
-            payload["session_exp"] = claims.session_expires_at
         return sign_hs256(payload, self._signing_key()), WS_TOKEN_SECONDS
 
     def verify(self, token: str) -> WsClaims:
@@ -73,14 +68,13 @@ class WsTokens:
         if not isinstance(payload["exp"], int):
             raise Unauthorized("Invalid WebSocket token")
         groups = payload.get("cognito:groups") or []
-        session, session_exp = payload.get("sid"), payload.get("session_exp")
+        session = payload.get("sid")
         if payload.get("token_use") != WS_TOKEN_USE or not payload.get("custom:tenant_id") \
-                or not isinstance(groups, list) or not (session is None or isinstance(session, str) and session) \
-                or not (session_exp is None or isinstance(session_exp, int) and not isinstance(session_exp, bool)):
+                or not isinstance(groups, list) or not (session is None or isinstance(session, str) and session):
             raise Unauthorized("Invalid WebSocket token")
         return WsClaims(str(payload["sub"]), str(payload["custom:tenant_id"]),
                         str(payload["project_id"]) if payload.get("project_id") else None,
-                        frozenset(str(g) for g in groups), session, session_exp)
+                        frozenset(str(g) for g in groups), session)
 
     def _signing_key(self) -> bytes:
         if self._key is None:

@@ -209,25 +209,16 @@ class AccountService:
         return user, project, role
 
     def ws_token(self, principal: Principal, session_claims: Mapping[str, Any] | None = None) -> tuple[str, int]:
-        """A ws-token for the user's current project, naming the session of the ID token it was asked with and that
-        token's expiry: the WebSocket refuses it once the session is signed out, and its connection's subscriptions
-        end when the ID token does."""
+        """A ws-token for the user's current project, naming the session of the ID token it was asked with: the
+        WebSocket refuses it, and its connection's subscribes, once that session is signed out."""
         if self._ws_tokens is None:
             raise RuntimeError("WebSocket tokens need the platform key (CURSOR_KEY_SECRET_ARN)")
         user = self._copilot.user(principal)
-        claims = session_claims or {}
         return self._ws_tokens.issue(WsClaims(user.id, user.tenant_id, user.active_project_id, principal.groups,
-                                              session_of(claims), _epoch_seconds(claims.get("exp"))))
+                                              session_of(session_claims or {})))
 
     def _principal(self, id_token: str) -> Principal:
         from opsdesk.auth import principal_from_claims  # noqa: PLC0415 - tiny, kept next to its one use
 
         return principal_from_claims(self._verify(id_token))
 
-
-def _epoch_seconds(value: Any) -> int | None:
-    """A claim's time as epoch seconds (the authorizer's context may carry it as a string), None if it is none."""
-    try:
-        return int(str(value)) if value is not None else None
-    except ValueError:
-        return None
