@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -97,3 +98,23 @@ def issue_body(tenant: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+@contextmanager
+def empty_copy_of(local_aws: Any, logical_id: str) -> Iterator[str]:
+    """An empty table shaped as the shared table `logical_id` (keys and indexes), deleted afterwards: for a one-off
+    migration, which scans its table whole, while the shared table holds all that the worker's tests wrote."""
+    from scripts.local.aws import client
+
+    dynamodb = client("dynamodb", local_aws.endpoint, local_aws.region)
+    shared = dynamodb.describe_table(TableName=local_aws.table_names[logical_id])["Table"]
+    name = f"migration-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name, KeySchema=shared["KeySchema"], AttributeDefinitions=shared["AttributeDefinitions"],
+        BillingMode="PAY_PER_REQUEST", GlobalSecondaryIndexes=[
+            {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
+            for index in shared.get("GlobalSecondaryIndexes", ())])
+    try:
+        yield name
+    finally:
+        dynamodb.delete_table(TableName=name)

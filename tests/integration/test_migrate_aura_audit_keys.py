@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from opsdesk.aura.store import AuditFilter
+from tests.integration.conftest import empty_copy_of
 
 
 @pytest.fixture
@@ -19,20 +20,11 @@ def empty_tickets_table(local_aws: Any) -> Iterator[str]:
     """A tickets table of its own, as the shared one is: the keying scans its table whole."""
     from opsdesk.aura.repository import AuraRepository
     from opsdesk.eventlog import EventLog
-    from scripts.local.aws import client
 
-    dynamodb = client("dynamodb", local_aws.endpoint, local_aws.region)
-    shared = dynamodb.describe_table(TableName=local_aws.table_names["TicketsTable"])["Table"]
-    name = f"migration-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name, KeySchema=shared["KeySchema"], AttributeDefinitions=shared["AttributeDefinitions"],
-        BillingMode="PAY_PER_REQUEST", GlobalSecondaryIndexes=[
-            {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
-            for index in shared.get("GlobalSecondaryIndexes", ())])
     try:
-        yield name
+        with empty_copy_of(local_aws, "TicketsTable") as name:
+            yield name
     finally:
-        dynamodb.delete_table(TableName=name)
         AuraRepository(EventLog())  # the item classes back on the shared table
 
 

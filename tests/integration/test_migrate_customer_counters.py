@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.conftest import empty_copy_of
 from tests.unit.test_support_counters import ISSUE
 
 
@@ -20,20 +21,11 @@ def empty_support_table(local_aws: Any) -> Iterator[str]:
     what every earlier test of the worker wrote (the scale tests' 3,500 issues made the scan most of a minute)."""
     from opsdesk.settings import SupportSettings, load_settings
     from opsdesk.support.repository import SupportRepository
-    from scripts.local.aws import client
 
-    dynamodb = client("dynamodb", local_aws.endpoint, local_aws.region)
-    shared = dynamodb.describe_table(TableName=local_aws.table_names["SupportTable"])["Table"]
-    name = f"migration-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name, KeySchema=shared["KeySchema"], AttributeDefinitions=shared["AttributeDefinitions"],
-        BillingMode="PAY_PER_REQUEST", GlobalSecondaryIndexes=[
-            {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
-            for index in shared.get("GlobalSecondaryIndexes", ())])
     try:
-        yield name
+        with empty_copy_of(local_aws, "SupportTable") as name:
+            yield name
     finally:
-        dynamodb.delete_table(TableName=name)
         SupportRepository(settings=load_settings(SupportSettings))  # the item classes back on the shared table
 
 
