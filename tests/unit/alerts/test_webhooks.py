@@ -117,3 +117,19 @@ def test_each_integration_type_reads_its_own_system_s_payload(service: WebhookSe
     with pytest.raises(ValidationFailed):
         service.deliver("grafana", TOKEN, {"routing_key": "x", "event_action": "trigger"})
     assert [kind for kind, _, _ in bus.put] == ["grafana"]
+
+
+def test_a_delivery_of_more_alerts_than_the_consumer_can_apply_in_one_invocation_is_refused_before_the_bus(
+        service: WebhookService, bus: Bus) -> None:
+    from opsdesk.alerts.webhooks import MAX_WEBHOOK_ALERTS
+
+    def delivery(count: int) -> Any:
+        body = sample("alertmanager-firing.json")
+        body["alerts"] = [{**body["alerts"][0], "fingerprint": f"fp-{n}"} for n in range(count)]
+        return body
+
+    with pytest.raises(ValidationFailed) as refused:
+        service.deliver("prom", TOKEN, delivery(MAX_WEBHOOK_ALERTS + 1))
+
+    assert refused.value.details[0].field == "alerts" and bus.put == []
+    assert service.deliver("prom", TOKEN, delivery(MAX_WEBHOOK_ALERTS)).alerts == MAX_WEBHOOK_ALERTS
