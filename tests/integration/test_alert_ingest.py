@@ -275,6 +275,31 @@ def test_an_incident_past_its_followed_keys_stores_a_bounded_group_and_waits_for
     assert incident.state != "mitigated"
 
 
+def test_a_group_following_as_many_keys_as_it_may_of_the_longest_widest_characters_stays_writable(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.grouping import MAX_TRACKED_KEYS, decide
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.alerts.repository import AlertGroupRepository, StoredGroup
+
+    # Given the group of 200 firing keys of 255 characters of 4 bytes each (Alertmanager fingerprints are free text)
+    tenant_id, project_id = project
+    keys = [chr(0x1F600 + n % 64) * 254 + chr(0x20000 + n) for n in range(MAX_TRACKED_KEYS)]
+    now, group = datetime.now(UTC), None
+    for key in keys:
+        group = decide(alert(key), None, group, now).group
+    assert group is not None and len(group.alerts) == MAX_TRACKED_KEYS
+
+    # When it is written whole, as each change writes it (past 400 KB DynamoDB refused it, and every later change)
+    AlertGroupRepository().commit(tenant_id, project_id, after=StoredGroup(replace(group, incident_id="inc-wide"),
+                                  "response-wide"), before=None, dedup_key=keys[0], key_was=None,
+                                  delivery_id="d-wide", now=now, counts=True)
+
+    # Then it is stored, and the alerts it follows still resolve one by one
+    assert ingest.apply(Target(tenant_id, project_id), alert(keys[0], "resolve"), "r-wide") is Outcome.RESOLVE_ALERT
+    stored = group_of(tenant_id, project_id, keys[0])
+    assert len(stored.group.alerts) == MAX_TRACKED_KEYS and list(stored.group.alerts.values()).count(False) == 1
+
+
 def test_a_trigger_after_a_person_resolved_the_incident_opens_a_new_one(ingest: Any,
                                                                          project: tuple[str, str]) -> None:
     from dataclasses import replace

@@ -23,7 +23,7 @@ from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 
-from opsdesk.alerts.grouping import AlertGroup, Outcome, decide
+from opsdesk.alerts.grouping import AlertGroup, Outcome, decide, tracked_key
 from opsdesk.alerts.records import Alert
 from opsdesk.alerts.repository import AlertGroupRepository, StoredGroup
 from opsdesk.auth import Principal
@@ -243,6 +243,7 @@ def _repeats(dedup_key: str, joined: StoredGroup, by_key: StoredGroup | None) ->
     """A trigger that only repeats an alert the group has firing: a followed key that fires, or a key that joined
     past the followed ones (its pointer is the group's, the group does not follow it: it is counted, not decided
     on again with each re-send)."""
-    if dedup_key in joined.group.alerts:
-        return bool(joined.group.alerts[dedup_key])
+    key = tracked_key(dedup_key)
+    if key in joined.group.alerts:
+        return bool(joined.group.alerts[key])
     return by_key is not None and by_key.group.incident_id == joined.group.incident_id
