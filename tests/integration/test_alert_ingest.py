@@ -208,6 +208,81 @@ def test_alerts_from_a_source_whose_clock_runs_ahead_reach_the_response_incident
     assert len(events) == 2 and all(e.timestamp <= datetime.now(UTC) for e in events)
 
 
+def test_a_redelivery_of_alerts_dated_ahead_of_our_clock_is_applied_as_the_first_delivery_was(
+        project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts.ingest import AlertIngest, Target
+    from opsdesk.alerts.repository import AlertGroupRepository
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+    from opsdesk.response.repository import ResponseRepository
+    from opsdesk.response.service import ResponseService
+
+    # Given a source whose clock runs 30 s ahead of ours, and our clock, which moves between deliveries
+    tenant_id, project_id = project
+    clock = [datetime.now(UTC)]
+    ingest = AlertIngest(AlertGroupRepository(), CopilotRepository(EventLog()),
+                         ResponseService(ResponseRepository(EventLog())), clock=lambda: clock[0])
+    target, ahead = Target(tenant_id, project_id), clock[0] + timedelta(seconds=30)
+    opening, joining = replace(alert(), starts_at=ahead), replace(alert("fp-2"), starts_at=ahead)
+    assert ingest.apply(target, opening, "d1") is Outcome.OPEN
+
+    def cut_short(*_: Any) -> None:
+        raise RuntimeError("the function timed out")
+
+    # When it is delivered again a second later (its response event went in under the delivery's Idempotency-Key)
+    clock[0] += timedelta(seconds=1)
+    assert ingest.apply(target, opening, "d1") is Outcome.NOTHING  # was: Idempotency-Key reused, for ever
+
+    # And another's effects are cut short after its response ingest, and it is delivered again a second later
+    monkeypatch.setattr(AlertGroupRepository, "effects_done", cut_short)
+    with pytest.raises(RuntimeError):
+        ingest.apply(target, joining, "d2")
+    monkeypatch.undo()
+    clock[0] += timedelta(seconds=1)
+    assert ingest.apply(target, joining, "d2") is Outcome.NOTHING
+
+    # Then the response incident has each alert once, dated no later than its delivery
+    stored = group_of(tenant_id, project_id, "fp-2")
+    events = ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items
+    assert len(events) == 2 and all(e.timestamp < ahead for e in events)
+
+
+def test_a_redelivery_publishes_nothing_again_on_the_alerts_channel(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.eventlog import EventLog
+    from opsdesk.events import project_stream
+    from opsdesk.response.repository import ResponseRepository
+    from opsdesk.response.service import ResponseService
+
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    first, second, third = (replace(alert(f"fp-{n}"), name=f"Alert{n}") for n in (1, 2, 3))
+
+    def cut_short(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the function timed out")
+
+    # Given two alerts of one event applied, and a third whose effects were cut short after its alert.fired
+    assert [ingest.apply(target, a, d) for d, a in (("e1:0", first), ("e1:1", second))] == [Outcome.OPEN,
+                                                                                             Outcome.JOIN]
+    monkeypatch.setattr(ResponseService, "ingest", cut_short)
+    with pytest.raises(RuntimeError):
+        ingest.apply(target, third, "e2:0")
+    monkeypatch.undo()
+
+    # When their events are delivered again, three times
+    for _ in range(3):
+        assert {ingest.apply(target, a, d) for d, a in (("e1:0", first), ("e1:1", second), ("e2:0", third))} == {
+            Outcome.NOTHING}
+
+    # Then each alert was announced once, and the cut-short one reached the response incident
+    fired = [e.data["alertname"] for e in EventLog().read_after(tenant_id, project_stream("alerts", project_id), 0)
+             if e.type == "alert.fired"]
+    assert fired == ["Alert1", "Alert2", "Alert3"]
+    stored = group_of(tenant_id, project_id, "fp-3")
+    assert len(ResponseRepository().list_events(tenant_id, stored.response_incident_id, 10, None).items) == 3
+
+
 def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_again(
         ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from functions.copilot_hypotheses import handler

@@ -10,8 +10,9 @@ opsdesk.alerts.repository), then made visible where people look:
   when every alert is resolved.
 
 Nothing moves an incident to resolved: that is a person's call. Each effect is idempotent (fixed ids, puts, the
-ingest's Idempotency-Key, same-state moves that change nothing), so a redelivery that finds its id in the group
-repeats the effects and changes nothing."""
+ingest's Idempotency-Key, same-state moves that change nothing, dated by the delivery's applied time), so a
+redelivery whose effects were cut short repeats them and changes nothing, publishing nothing twice; one whose
+effects all succeeded does nothing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from opsdesk.alerts.grouping import AlertGroup, Outcome, decide, tracked_key
 from opsdesk.alerts.records import Alert
 from opsdesk.alerts.repository import AlertGroupRepository, StoredGroup
 from opsdesk.auth import Principal
-from opsdesk.clock import utc_now
+from opsdesk.clock import parse_rfc3339, to_rfc3339, utc_now
 from opsdesk.copilot import workflow as copilot_workflow
 from opsdesk.copilot.records import Alert as CopilotAlert
 from opsdesk.copilot.records import Incident as CopilotIncident
@@ -115,18 +116,23 @@ class AlertIngest:
                 time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))
                 continue
             if not repeat:
-                self._effects(target, alert, stored, decision.outcome, delivery_id)
+                # The time as the delivery's marker keeps it (to the millisecond), so a redelivery dates alike.
+                self._effects(target, alert, stored, decision.outcome, delivery_id,
+                              applied_at=parse_rfc3339(to_rfc3339(now)))
+                self._groups.effects_done(tenant, project, delivery_id)
             return decision.outcome
         raise Conflict("The alert's incident kept changing; the delivery will be retried")
 
     def _replayed(self, target: Target, alert: Alert, delivery_id: str) -> bool:
-        """A redelivery (the delivery was applied before): its effects again, each idempotent, and nothing else."""
+        """A redelivery (the delivery was applied before): nothing once its effects all succeeded; else the effects
+        again, each idempotent, dated as the first time, and nothing else."""
         applied = self._groups.delivered_to(target.tenant_id, target.project_id, delivery_id)
         if applied is None:
             return False
-        stored, repeat = applied
-        if not repeat:
-            self._effects(target, alert, stored, Outcome.NOTHING, delivery_id)
+        if not applied.finished and applied.stored is not None:
+            self._effects(target, alert, applied.stored, Outcome.NOTHING, delivery_id,
+                          applied_at=applied.applied_at, replay=True)
+            self._groups.effects_done(target.tenant_id, target.project_id, delivery_id)
         return True
 
     # Grouping
@@ -151,7 +157,10 @@ class AlertIngest:
 
     # Effects
 
-    def _effects(self, target: Target, alert: Alert, stored: StoredGroup, outcome: Outcome, delivery_id: str) -> None:
+    def _effects(self, target: Target, alert: Alert, stored: StoredGroup, outcome: Outcome, delivery_id: str, *,
+                 applied_at: datetime, replay: bool = False) -> None:
+        """`applied_at`: when the delivery was applied, the same for each of its redeliveries. `replay`: a
+        redelivery's, after effects cut short: the alert's events go out only if its write was not made."""
         tenant, project, incident_id = target.tenant_id, target.project_id, stored.group.incident_id
         record = CopilotAlert(id=stable_id("alert", incident_id, alert.dedup_key), project_id=project,
                               source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
@@ -160,7 +169,7 @@ class AlertIngest:
                               incident_id=incident_id, description=alert.description)
         events = [alert_fired_event(record)] if alert.action == "trigger" else []
         incident, opened = self._copilot_incident(target, alert, stored, record, events)
-        if not opened:
+        if not opened and not (replay and self._copilot.alert_stored(tenant, record)):
             if alert.action == "trigger" and outcome is Outcome.JOIN:
                 events.append(ranking_requested_event(incident))  # new evidence for an incident ranked before
             self._copilot.save_alert(tenant, record, events)
@@ -174,8 +183,9 @@ class AlertIngest:
             metadata={"status": alert.status, "dedup_key": alert.dedup_key, "alert_source": alert.source,
                       **({"integration_id": target.integration_id} if target.integration_id else {})},
             # Never ahead of our clock: a source's skewed clock would have the response module refuse the event.
+            # The delivery's own time, not now: a redelivery's event must hash as the first's under its key.
             timestamp=min(alert.ends_at if alert.action == "resolve" and alert.ends_at else alert.starts_at,
-                          self._now()))
+                          applied_at))
         # One delivery may reach several projects of a tenant: each ingests its own event under its own key.
         key = f"alert-{target.project_id}-{delivery_id}"[:MAX_IDEMPOTENCY_KEY]
         if not self._response_incident(system, alert, stored, event, key):

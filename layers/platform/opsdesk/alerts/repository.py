@@ -7,15 +7,16 @@ event finds its marker and commits nothing the second time."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from opsdesk.alerts.grouping import AlertGroup, tracked_key
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import Outcome, Transactions, bind_table, connection_for, get_item, unbound_meta
+from opsdesk.dynamo import Outcome, Transactions, bind_table, connection_for, domain_error_for, get_item, unbound_meta
 from opsdesk.errors import Conflict
 from opsdesk.frozen import frozen
 from opsdesk.settings import CopilotSettings, load_settings
@@ -49,6 +50,10 @@ class PointerItem(_AlertTableItem):
     expiresAt = NumberAttribute(null=True)
     repeat = NumberAttribute(null=True)
     """On a delivery's pointer: 1 when it only repeated a firing alert (its redelivery has no effects to repeat)."""
+    appliedAt = UnicodeAttribute(null=True)
+    """On a delivery's pointer: when it was applied, the delivery's one clock reading (its effects' dates)."""
+    effectsDone = NumberAttribute(null=True)
+    """On a delivery's pointer: 1 once its effects all succeeded (its redelivery has nothing left to do)."""
 
 
 def _project(tenant_id: str, project_id: str) -> str:
@@ -75,6 +80,17 @@ def delivery_key(tenant_id: str, project_id: str, delivery_id: str) -> tuple[str
 class StoredGroup:
     group: AlertGroup
     response_incident_id: str
+
+
+@frozen
+class Delivery:
+    """A delivery applied before: its group, and what is left for a redelivery to do."""
+
+    stored: StoredGroup | None
+    """The group it was applied to; None when it is finished."""
+    applied_at: datetime
+    finished: bool
+    """It only repeated a firing alert, or its effects all succeeded: a redelivery does nothing."""
 
 
 def _shape(stored: StoredGroup) -> str:
@@ -118,11 +134,28 @@ class AlertGroupRepository:
         pointer = get_item(PointerItem, *service_key(tenant_id, project_id, service))
         return pointer.refId if pointer else None
 
-    def delivered_to(self, tenant_id: str, project_id: str, delivery_id: str) -> tuple[StoredGroup, bool] | None:
-        """The group a delivery was applied to, and whether it only repeated a firing alert; None if it was not."""
+    def delivered_to(self, tenant_id: str, project_id: str, delivery_id: str) -> Delivery | None:
+        """The delivery as applied before; None if it was not."""
         pointer = get_item(PointerItem, *delivery_key(tenant_id, project_id, delivery_id))
-        stored = self.group(tenant_id, project_id, pointer.refId) if pointer else None
-        return (stored, bool(pointer.repeat)) if pointer and stored else None
+        if pointer is None:
+            return None
+        finished = bool(pointer.repeat or pointer.effectsDone)
+        stored = None if finished else self.group(tenant_id, project_id, pointer.refId)
+        if stored is None and not finished:
+            return None
+        # A marker written before appliedAt was kept: its expiry, less its life, is the time to the second.
+        applied_at = parse_rfc3339(pointer.appliedAt) if pointer.appliedAt \
+            else datetime.fromtimestamp(int(pointer.expiresAt or 0), UTC) - DELIVERY_TTL
+        return Delivery(stored, applied_at, finished)
+
+    def effects_done(self, tenant_id: str, project_id: str, delivery_id: str) -> None:
+        """Marks the delivery's effects done: its redeliveries (SQS redelivers a whole batch after a timeout) skip
+        them instead of repeating about 15 calls each."""
+        try:
+            PointerItem(*delivery_key(tenant_id, project_id, delivery_id)).update(
+                actions=[PointerItem.effectsDone.set(1)], condition=PointerItem.pk.exists())
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "The delivery's marker is gone") from exc
 
     def commit(self, tenant_id: str, project_id: str, *, after: StoredGroup, before: AlertGroup | None,
                dedup_key: str, key_was: str | None, delivery_id: str, now: datetime, counts: bool,
@@ -177,5 +210,6 @@ class AlertGroupRepository:
     def _mark(tx: TransactWrite, tenant_id: str, project_id: str, delivery_id: str, *, incident_id: str,
               now: datetime, repeat: bool = False) -> None:
         tx.save(PointerItem(*delivery_key(tenant_id, project_id, delivery_id), refId=incident_id,
-                            expiresAt=int((now + DELIVERY_TTL).timestamp()), repeat=1 if repeat else None),
+                            expiresAt=int((now + DELIVERY_TTL).timestamp()), repeat=1 if repeat else None,
+                            appliedAt=to_rfc3339(now)),
                 condition=PointerItem.pk.does_not_exist())

@@ -61,6 +61,12 @@ class MonitoringRepository(CopilotTableRepository):
 
         self._commit(write, changed("Alert write failed"), lambda: Outcome.RETRY)
 
+    def alert_stored(self, tenant_id: str, alert: Alert) -> bool:
+        """Whether the alert is stored as it is now (a redelivery then leaves it, and its events, alone)."""
+        written = alert_item(tenant_id, alert)
+        found = get_item(RecordItem, written.pk, written.sk)
+        return found is not None and found.data == written.data
+
     def save_change(self, tenant_id: str, change: ChangeEvent) -> None:
         self._save(change_item(tenant_id, change))
 
