@@ -375,6 +375,36 @@ def test_a_group_following_as_many_keys_as_it_may_of_the_longest_widest_characte
     assert len(stored.group.alerts) == MAX_TRACKED_KEYS and list(stored.group.alerts.values()).count(False) == 1
 
 
+def test_a_trigger_of_a_group_whose_opening_effects_never_succeeded_opens_its_incident(
+        ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.pagination import OffsetRequest
+
+    def throttled(*_: Any, **__: Any) -> None:
+        raise RuntimeError("throttled")
+
+    # Given a group whose opening delivery was decided but whose effects failed (it went to the dead-letter queue)
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    monkeypatch.setattr(CopilotRepository, "create_incident", throttled)
+    with pytest.raises(RuntimeError):
+        ingest.apply(target, alert(), "lost")
+    monkeypatch.undo()
+
+    # When the alert is sent again (a new delivery), and again
+    ingest.apply(target, alert(), "again-1")
+    ingest.apply(target, alert(), "again-2")
+
+    # Then its incident exists in both modules, with the alert listed once (until then: a counter, and no incident)
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    stored = group_of(tenant_id, project_id, "fp-1")
+    assert incident.id == stored.group.incident_id and stored.group.alert_count == 3
+    assert [a.fingerprint for a in CopilotRepository().query_alerts(tenant_id, project_id, OffsetRequest(0, 10))] == [
+        "fp-1"]
+    assert response_incident(tenant_id, stored.response_incident_id) is not None
+
+
 def test_a_trigger_after_a_person_resolved_the_incident_opens_a_new_one(ingest: Any,
                                                                          project: tuple[str, str]) -> None:
     from dataclasses import replace

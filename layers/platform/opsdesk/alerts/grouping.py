@@ -54,6 +54,9 @@ class AlertGroup:
     """Deliveries that joined it (repeats of one key included)."""
     ended: bool = False
     """A person resolved or closed the incident: later triggers open a new one."""
+    unopened: bool = False
+    """The incident does not exist: the effects of the delivery that opened the group never succeeded (it went to
+    the dead-letter queue). A trigger of a key it has firing is then no repeat: its effects open the incident."""
     version: int = 1
     untracked: int = 0
     """Triggers of keys that joined past MAX_TRACKED_KEYS: whether those still fire is not followed."""

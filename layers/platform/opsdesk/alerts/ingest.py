@@ -142,7 +142,9 @@ class AlertIngest:
         if stored is None:
             return None
         incident = self._copilot.get_incident(tenant, project, stored.group.incident_id)
-        if incident is not None and incident.state in ENDED_STATES:
+        if incident is None:
+            return replace(stored, group=replace(stored.group, unopened=True))
+        if incident.state in ENDED_STATES:
             return replace(stored, group=replace(stored.group, ended=True))
         return stored
 
@@ -252,7 +254,9 @@ class AlertIngest:
 def _repeats(dedup_key: str, joined: StoredGroup, by_key: StoredGroup | None) -> bool:
     """A trigger that only repeats an alert the group has firing: a followed key that fires, or a key that joined
     past the followed ones (its pointer is the group's, the group does not follow it: it is counted, not decided
-    on again with each re-send)."""
+    on again with each re-send). Never while the group's incident does not exist: the trigger's effects open it."""
+    if joined.group.unopened:
+        return False
     key = tracked_key(dedup_key)
     if key in joined.group.alerts:
         return bool(joined.group.alerts[key])
