@@ -327,6 +327,37 @@ def test_resolving_every_alert_mitigates_and_monitors_but_never_resolves(ingest:
     assert response_incident(tenant_id, stored.response_incident_id).status == "monitoring"
 
 
+def test_a_resolve_dated_by_its_own_time_updates_the_alert_s_one_list_item(ingest: Any,
+                                                                           project: tuple[str, str]) -> None:
+    from pathlib import Path
+
+    from opsdesk.alerts.ingest import Target
+    from opsdesk.alerts.normalise import normalise
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.pagination import OffsetRequest
+
+    # Given a CloudWatch alarm and its OK: the OK's alert starts when the alarm left ALARM, not when it entered it
+    tenant_id, project_id = project
+    sample = json.loads((Path(__file__).resolve().parents[1] / "data" / "alerts" / "cloudwatch-alarm.json").read_text())
+    fired, ended = datetime.now(UTC) - timedelta(minutes=20), datetime.now(UTC) - timedelta(minutes=2)
+    alarm = {**sample, "detail": {**sample["detail"], "state": {**sample["detail"]["state"],
+                                                                "timestamp": fired.isoformat()}}}
+    ok = {**sample, "id": "ok-event", "detail": {**sample["detail"], "state": {
+        "value": "OK", "reason": "Threshold no longer crossed", "timestamp": ended.isoformat()}}}
+
+    # When both are applied
+    for event in (alarm, ok):
+        (item,) = normalise(event)
+        ingest.apply(Target(tenant_id, project_id), item, f"{event['id']}:0")
+
+    # Then the alert is listed once, resolved, from when it fired to when it ended (was: a second item, and the
+    # first firing for ever)
+    (listed,) = CopilotRepository().query_alerts(tenant_id, project_id, OffsetRequest(0, 10))
+    assert listed.status == "resolved"
+    assert abs(listed.starts_at - fired) < timedelta(seconds=1) and listed.ends_at is not None
+    assert abs(listed.ends_at - ended) < timedelta(seconds=1)
+
+
 def test_an_incident_past_its_followed_keys_stores_a_bounded_group_and_waits_for_a_person(
         ingest: Any, project: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from opsdesk.alerts import grouping

@@ -30,8 +30,9 @@ units and, past DynamoDB's 400 KB (1,500 keys of 255 characters), failed. A key 
 MAX_KEY_BYTES = 100
 """A dedup key longer than this (as UTF-8) is followed by its hash (`tracked_key`): a key may have 255 characters of
 4 bytes, and written in the group 200 such keys made 612 KB (205 KB even as UTF-8), so a noisy service's group
-passed DynamoDB's 400 KB and every later change to it failed. A followed key now takes at most 100 bytes: 200 of
-them, firing or not, about 22 KB. (A hash, 71 bytes, is under it: tracking a tracked key changes nothing.)"""
+passed DynamoDB's 400 KB and every later change to it failed. A followed key now takes at most 100 bytes: a group
+of 200 (each twice: whether it fires, when it was listed) at most 48 KB. (A hash, 71 bytes, is under it: tracking
+a tracked key changes nothing.)"""
 
 
 def tracked_key(dedup_key: str) -> str:
@@ -50,6 +51,10 @@ class AlertGroup:
     last_alert_at: datetime
     alerts: Mapping[str, bool] = field(default_factory=dict)
     """Tracked dedup key (`tracked_key`) -> still firing."""
+    listed: Mapping[str, datetime] = field(default_factory=dict)
+    """Tracked dedup key -> when its alert fired first in the incident: the time its one list item is filed under
+    (a CloudWatch, Datadog or PagerDuty resolve carries the resolve's time as its start, which filed a second
+    item)."""
     alert_count: int = 0
     """Deliveries that joined it (repeats of one key included)."""
     ended: bool = False
@@ -99,9 +104,12 @@ def decide(alert: Alert, by_key: AlertGroup | None, by_service: AlertGroup | Non
         target = by_service
     if target is None:
         return Decision(Outcome.OPEN, AlertGroup(incident_id="", service=alert.service, opened_at=now,
-                                                 last_alert_at=now, alerts={key: True}, alert_count=1))
+                                                 last_alert_at=now, alerts={key: True},
+                                                 listed={key: alert.starts_at}, alert_count=1))
     followed = key in target.alerts or len(target.alerts) < MAX_TRACKED_KEYS
     return Decision(Outcome.JOIN, replace(target, alerts={**target.alerts, key: True} if followed
                                           else target.alerts, untracked=target.untracked + (not followed),
+                                          listed={key: alert.starts_at, **target.listed} if followed
+                                          else target.listed,
                                           last_alert_at=max(target.last_alert_at, now),
                                           alert_count=target.alert_count + 1, version=target.version + 1))

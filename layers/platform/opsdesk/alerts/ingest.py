@@ -164,9 +164,11 @@ class AlertIngest:
         """`applied_at`: when the delivery was applied, the same for each of its redeliveries. `replay`: a
         redelivery's, after effects cut short: the alert's events go out only if its write was not made."""
         tenant, project, incident_id = target.tenant_id, target.project_id, stored.group.incident_id
+        # One list item per alert of the incident, filed under its first firing (its state changes update it).
+        listed_at = stored.group.listed.get(tracked_key(alert.dedup_key), alert.starts_at)
         record = CopilotAlert(id=stable_id("alert", incident_id, alert.dedup_key), project_id=project,
                               source=alert.source, name=alert.name, status=alert.status, severity=alert.severity,
-                              service=alert.service, summary=alert.summary, starts_at=alert.starts_at,
+                              service=alert.service, summary=alert.summary, starts_at=listed_at,
                               labels=dict(alert.labels), fingerprint=alert.dedup_key, ends_at=alert.ends_at,
                               incident_id=incident_id, description=alert.description)
         events = [alert_fired_event(record)] if alert.action == "trigger" else []
