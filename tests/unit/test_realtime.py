@@ -395,6 +395,23 @@ def test_a_room_message_is_read_by_the_rules_of_a_rest_body_and_refused_with_the
     assert error["type"] == "error" and says in error["message"]
 
 
+def test_a_room_takes_no_message_once_the_connections_session_is_signed_out(registry: MemoryRegistry,
+                                                                          poster: RecordingPoster) -> None:
+    # Given a room connection whose user signs out after the connect
+    rooms, signed_out = RecordingRooms(), SignedOut()
+    session = WebSocketSession(registry, poster, session_token, rooms, signed_out=signed_out)
+    session.on_connect("c1", "token", NOW, room="i1")
+    session.on_message("c1", '{"user": "r", "message": "before"}', NOW)
+    signed_out.sessions.add("s1")
+
+    # When it posts again
+    session.on_message("c1", '{"user": "r", "message": "after"}', NOW)
+
+    # Then only the first comment was posted, and the client is told why
+    assert rooms.posted == [{"user": "r", "message": "before"}]
+    assert poster.sent[-1][1] == {"type": "error", "message": "Signed out: sign in and connect again"}
+
+
 def subscribed(registry: MemoryRegistry, count: int, tenant_id: str = "t1", stream: str = "tenant") -> list[str]:
     """`count` connections subscribed to the stream, ids in the order the subscription partition lists them."""
     ids = [f"c{n:05d}" for n in range(count)]

@@ -89,7 +89,8 @@ class WebSocketSession:
             return
         kind = message.get("type")
         if kind is None and connection.room is not None and self.rooms is not None:
-            self._post_in_room(connection, connection.room, body or "")
+            if self._still_signed_in(connection, now):  # a comment is the user's word: not after they signed out
+                self._post_in_room(connection, connection.room, body or "")
         elif kind == "ping":
             self.poster.post(connection_id, {"type": "pong"})
         elif kind == "connect":
