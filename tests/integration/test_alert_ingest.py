@@ -327,6 +327,26 @@ def test_resolving_every_alert_mitigates_and_monitors_but_never_resolves(ingest:
     assert response_incident(tenant_id, stored.response_incident_id).status == "monitoring"
 
 
+def test_an_alert_firing_again_in_a_mitigated_incident_takes_both_incidents_back_to_investigating(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from opsdesk.alerts.ingest import Target
+
+    # Given an incident mitigated when its one alert resolved
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    ingest.apply(target, alert("fp-1"), "d1")
+    assert ingest.apply(target, alert("fp-1", "resolve"), "d2") is Outcome.ALL_RESOLVED
+
+    # When the alert fires again
+    assert ingest.apply(target, alert("fp-1"), "d3") is Outcome.JOIN
+
+    # Then the impact is back: the copilot incident investigates again and the response incident too
+    (incident,) = copilot_incidents(tenant_id, project_id)
+    assert incident.state == "investigating"
+    stored = group_of(tenant_id, project_id, "fp-1")
+    assert response_incident(tenant_id, stored.response_incident_id).status == "investigating"
+
+
 def test_a_resolve_dated_by_its_own_time_updates_the_alert_s_one_list_item(ingest: Any,
                                                                            project: tuple[str, str]) -> None:
     from pathlib import Path

@@ -196,6 +196,8 @@ class AlertIngest:
             self._response.ingest(system, [event], idempotency_key=key, batch=False)
         if outcome is Outcome.ALL_RESOLVED:
             self._settle(system, incident, stored)
+        elif outcome is Outcome.JOIN and alert.action == "trigger" and incident.state is IncidentState.MITIGATED:
+            self._reopen(system, incident, stored)
 
     def _copilot_incident(self, target: Target, alert: Alert, stored: StoredGroup, record: CopilotAlert,
                           events: list[DomainEvent]) -> tuple[CopilotIncident, bool]:
@@ -251,6 +253,18 @@ class AlertIngest:
                 and response_workflow.can_move(response.status, Status.MONITORING):
             with suppress(Conflict):
                 self._response.change_status(system, response.id, Status.MONITORING)
+
+
+    def _reopen(self, system: Principal, incident: CopilotIncident, stored: StoredGroup) -> None:
+        """An alert fires again in a mitigated incident: the impact is back, so both incidents go back to
+        `investigating` (a person may have moved them on meanwhile: theirs stands)."""
+        after = copilot_workflow.moved(incident, IncidentState.INVESTIGATING, self._now())
+        with suppress(Conflict):
+            self._copilot.update_incident(system.tenant_id, incident, after, [incident_updated_event(after)])
+        response = self._response.find_incident(system, stored.response_incident_id)
+        if response is not None and response.status is Status.MONITORING:
+            with suppress(Conflict):
+                self._response.change_status(system, response.id, Status.INVESTIGATING)
 
 
 def _repeats(dedup_key: str, joined: StoredGroup, by_key: StoredGroup | None) -> bool:
