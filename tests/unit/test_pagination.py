@@ -68,6 +68,10 @@ def test_an_offset_limit_up_to_the_maximum_is_taken_and_above_it_refused() -> No
         ({"limit": "0"}, "limit"),
         ({"limit": "-20"}, "limit"),
         ({"limit": "lots"}, "limit"),
+        ({"limit": "\u0663"}, "limit"),  # an Arabic-Indic 3: int() reads it, no client means it
+        ({"limit": "1_0"}, "limit"),
+        ({"page": "+2"}, "page"),
+        ({"page": " 3 "}, "page"),
     ],
 )
 def test_bad_page_or_limit_is_a_validation_error_naming_the_field(query: dict[str, str], field: str) -> None:
@@ -83,6 +87,14 @@ def test_bad_page_and_limit_are_reported_together() -> None:
         parse_page_request({"page": "0", "limit": "x"})
 
     assert [d.field for d in caught.value.details] == ["page", "limit"]
+
+
+@pytest.mark.parametrize("offset", ["\u0663", "1_0", "+2", " 3"])
+def test_an_offset_that_is_not_plain_ascii_digits_is_refused(offset: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_offset_request({"skip": offset}, offset_name="skip")
+
+    assert [d.field for d in caught.value.details] == ["skip"]
 
 
 def test_offset_skips_the_earlier_pages() -> None:

@@ -95,7 +95,7 @@ def parse_offset_request(
     offset = 0
     if raw is not None:
         try:
-            offset = int(raw)
+            offset = decimal_integer(raw)
         except ValueError:
             offset = -1
         if not 0 <= offset <= LARGEST_OFFSET:
@@ -146,11 +146,19 @@ def _limit(raw: str | None, default: int, maximum: int, problems: list[FieldErro
     return limit
 
 
+def decimal_integer(raw: str) -> int:
+    """A query value that is a whole number in ASCII digits, else ValueError: `int()` alone also takes `٣`, `1_0`,
+    `+2` and ` 3 `, which no client means as a number (and which would read as one silently)."""
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"not a decimal integer: {raw!r}")
+    return int(raw)
+
+
 def _positive_int(raw: str | None, default: int, field: str, problems: list[FieldError]) -> int:
     if raw is None:  # `?limit=` is sent, and is not an integer: refused like any other non-integer
         return default
     try:
-        value = int(raw)
+        value = decimal_integer(raw)
     except ValueError:
         problems.append(FieldError(field, f"{field} must be a positive integer"))
         return default

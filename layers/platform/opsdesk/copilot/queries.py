@@ -10,7 +10,7 @@ from typing import Any
 
 from opsdesk.copilot.records import IncidentFilters, IncidentState, Severity
 from opsdesk.errors import FieldError, ValidationFailed
-from opsdesk.pagination import OffsetRequest, parse_offset_request
+from opsdesk.pagination import OffsetRequest, decimal_integer, parse_offset_request
 
 DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE = 10, 100
 """The document's pagination: `skip` (default 0) and `limit` (default 10, max 100)."""
@@ -61,7 +61,7 @@ def parse_days(query: Mapping[str, str], default: int = 7, maximum: int = 366) -
     if raw is None:
         return default
     try:
-        days = int(str(raw))
+        days = decimal_integer(str(raw))
     except ValueError:
         days = 0
     if not 1 <= days <= maximum:
