@@ -241,6 +241,12 @@ def test_create_rejects_multi_select_values_not_among_options(create: Create, ca
     ]
 
 
+def test_create_rejects_a_multi_select_value_given_twice(create: Create, catalog: DemoCatalog) -> None:
+    error = refused(create, contexts=[stage(catalog), ctx(catalog, "cicd", "ci_systems", ["jenkins", "jenkins"])])
+
+    assert error.details == [FieldError("contexts[1].value", "Must not repeat a value")]
+
+
 @pytest.mark.parametrize(
     "value",
     [

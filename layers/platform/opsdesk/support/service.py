@@ -330,6 +330,9 @@ def _display_value(context: PlaneContext, value: str | list[str], field: str, pr
             if not values or any(label is None for label in labels):
                 problems.append(FieldError(field, f"Must be one or more of: {allowed}"))
                 return None
+            if len(set(values)) < len(values):  # shown once each; repeated, 260 KB of one option filled the item
+                problems.append(FieldError(field, "Must not repeat a value"))
+                return None
             return ", ".join(label for label in labels if label)
         case _:
             text = value.strip() if isinstance(value, str) else ""
