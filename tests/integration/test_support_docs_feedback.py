@@ -116,6 +116,31 @@ def test_links_to_one_article_with_a_fragment_or_a_query_count_for_that_article(
     assert [(t.docUrl, int(t.feedback)) for t in tallies] == [(DOC, 4)]
 
 
+@pytest.mark.parametrize("url", [
+    "https://happycloud.com/docs/app-cicd/how-to/../../../../account/delete",
+    "https://happycloud.com/docs/this-article-does-not-exist/click-here-for-free-credits",
+    "https://happycloud.com/docs/app-cicd//how-to/configure-timeouts",
+    "https://happycloud.com/docs/app-cicd/how-to/%63onfigure-timeouts",
+    "https://happycloud.com/docs/app-cicd/blog/configure-timeouts",
+])
+def test_a_link_that_is_no_article_of_the_site_is_a_400_and_lists_nothing(docs_caller: Caller, url: str) -> None:
+    # The tenant's docs dashboard must not list links of a user's choosing, nor read a row per made-up one
+    reply = docs_caller.post(f"{BASE}/docs/feedback", feedback_body(docUrl=url))
+
+    assert reply.status == 400
+    assert [d["field"] for d in reply.body["error"]["details"]] == ["docUrl"]
+
+
+def test_an_article_link_with_a_trailing_slash_counts_for_that_article(docs_caller: Caller) -> None:
+    from opsdesk.support.items import DocStatsItem
+
+    for url in (DOC, f"{DOC}/"):
+        assert docs_caller.post(f"{BASE}/docs/feedback", feedback_body(docUrl=url)).status == 201
+
+    tallies = list(DocStatsItem.query(f"T#{docs_caller.tenant_id}#DOCSTATS", DocStatsItem.sk.startswith("ALL#")))
+    assert [(t.docUrl, int(t.feedback)) for t in tallies] == [(DOC, 2)]
+
+
 def test_an_article_url_too_long_for_its_stats_key_is_a_400_not_a_500(docs_caller: Caller) -> None:
     long_url = f"{DOC}/{'a' * 1_100}"
 

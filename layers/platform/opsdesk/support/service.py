@@ -4,6 +4,7 @@ workflow, filtered listing and analytics. Plain Python over a SupportStore; no A
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -255,10 +256,17 @@ MAX_ARTICLE_URL_BYTES = 900
 bytes: a longer one was a 500."""
 
 
+ARTICLE_PATH = re.compile(
+    rf"[a-z0-9]+(?:-[a-z0-9]+)*/(?:{'|'.join(t.value for t in DocType)})/[a-z0-9]+(?:-[a-z0-9]+)*")
+"""Where the documentation site publishes an article: `<plane>/<type>/<slug>` (opsdesk.support.docs.url_for_key),
+in lower-case words and hyphens. Anything else (`..`, `//`, `%63`, made-up sections) is no article."""
+
+
 def article_url(url: str) -> str:
-    """The article a documentation link points at: without its query and fragment, so `...#step-2` and
-    `...?utm_source=mail` count for the one article instead of growing the docs dashboard a row each."""
-    return url.split("#", 1)[0].split("?", 1)[0]
+    """The article a documentation link points at: without its query, fragment and a trailing slash, so
+    `...#step-2`, `...?utm_source=mail` and `.../` count for the one article instead of growing the docs dashboard
+    a row each."""
+    return url.split("#", 1)[0].split("?", 1)[0].removesuffix("/")
 
 
 def record_feedback(
@@ -275,6 +283,9 @@ def record_feedback(
     elif len(doc_url.encode("utf-8")) > MAX_ARTICLE_URL_BYTES:
         problems.append(FieldError("docUrl", f"Must be at most {MAX_ARTICLE_URL_BYTES} bytes without its query "
                                              "and fragment"))
+    elif not ARTICLE_PATH.fullmatch(doc_url.removeprefix(DOCS_BASE_URL + "/")):
+        problems.append(FieldError("docUrl", f"Must be a documentation article: {DOCS_BASE_URL}/<plane>/<type>/"
+                                             "<article>, in lower-case words and hyphens"))
     if request.issueId is not None and store.get_issue(principal.tenant_id, request.issueId) is None:
         problems.append(FieldError("issueId", "Issue not found"))
     if context and context.customerId and store.get_customer(principal.tenant_id, context.customerId) is None:
