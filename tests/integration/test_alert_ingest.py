@@ -347,6 +347,31 @@ def test_an_alert_firing_again_in_a_mitigated_incident_takes_both_incidents_back
     assert response_incident(tenant_id, stored.response_incident_id).status == "investigating"
 
 
+def test_a_resolve_handled_before_its_trigger_keeps_the_late_trigger_from_opening_an_incident(
+        ingest: Any, project: tuple[str, str]) -> None:
+    from dataclasses import replace
+
+    from opsdesk.alerts.ingest import Target
+
+    # Given a CloudWatch OK handled before its ALARM (the queue keeps no order; the ALARM failed once)
+    tenant_id, project_id = project
+    target = Target(tenant_id, project_id)
+    now = datetime.now(UTC)
+    fired = replace(alert("arn:alarm"), starts_at=now - timedelta(minutes=9))
+    resolved_at = now - timedelta(minutes=1)
+    ok = replace(alert("arn:alarm", "resolve"), starts_at=resolved_at, ends_at=resolved_at)
+    assert ingest.apply(target, ok, "ok") is Outcome.NOTHING
+
+    # When the ALARM comes, older than the OK
+    outcome = ingest.apply(target, fired, "alarm")
+
+    # Then nothing opens: the alarm is over; and an ALARM after the OK opens an incident as ever
+    assert outcome is Outcome.NOTHING and copilot_incidents(tenant_id, project_id) == []
+    again = replace(alert("arn:alarm"), starts_at=now)
+    assert ingest.apply(target, again, "alarm-2") is Outcome.OPEN
+    assert len(copilot_incidents(tenant_id, project_id)) == 1
+
+
 def test_a_resolve_dated_by_its_own_time_updates_the_alert_s_one_list_item(ingest: Any,
                                                                            project: tuple[str, str]) -> None:
     from pathlib import Path

@@ -87,14 +87,14 @@ def test_a_project_whose_purge_fails_is_counted_and_the_others_are_still_purged(
 
 
 def test_every_key_of_a_projects_items_is_in_a_partition_the_purge_empties() -> None:
-    from opsdesk.alerts.repository import dedup_key_key, delivery_key, group_key, service_key
+    from opsdesk.alerts.repository import dedup_key_key, delivery_key, group_key, resolved_key, service_key
     from opsdesk.copilot import keys
 
     partitions = set(keys.project_partitions("t1", "p1"))
     project_keys = [
         keys.project_pk("t1", "p1"), keys.alerts_pk("t1", "p1"), keys.changes_pk("t1", "p1"),
         keys.usage_pk("t1", "p1"), group_key("t1", "p1", "i1")[0], dedup_key_key("t1", "p1", "k")[0],
-        service_key("t1", "p1", "s")[0], delivery_key("t1", "p1", "d")[0],
+        service_key("t1", "p1", "s")[0], delivery_key("t1", "p1", "d")[0], resolved_key("t1", "p1", "k")[0],
     ]
 
     assert set(project_keys) == partitions

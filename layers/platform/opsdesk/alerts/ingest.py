@@ -87,6 +87,9 @@ class AlertIngest:
             if attempt > 0 and self._replayed(target, alert, delivery_id):
                 return Outcome.NOTHING
             by_key = self._live(tenant, project, self._groups.by_dedup_key(tenant, project, alert.dedup_key))
+            if alert.action == "trigger" and (by_key is None or by_key.group.ended) and self._resolved_since(
+                    target, alert):
+                return Outcome.NOTHING
             by_service, service_was = None, None
             if alert.action == "trigger" and (by_key is None or by_key.group.ended):
                 service_was = self._groups.service_pointer(tenant, project, alert.service)
@@ -94,6 +97,8 @@ class AlertIngest:
                                         self._groups.group(tenant, project, service_was) if service_was else None)
             decision = decide(alert, by_key.group if by_key else None, by_service.group if by_service else None, now)
             if decision.group is None:
+                if alert.action == "resolve":  # its trigger may yet come (no order): it must not open an incident
+                    self._groups.note_resolve(tenant, project, alert.dedup_key, alert.ends_at or alert.starts_at)
                 return Outcome.NOTHING if attempt == 0 and self._replayed(target, alert, delivery_id) \
                     else decision.outcome
             joined = None
@@ -122,6 +127,11 @@ class AlertIngest:
                 self._groups.effects_done(tenant, project, delivery_id)
             return decision.outcome
         raise Conflict("The alert's incident kept changing; the delivery will be retried")
+
+    def _resolved_since(self, target: Target, alert: Alert) -> bool:
+        """A trigger whose alert was resolved after it fired, the resolve handled first: no alert fires."""
+        resolved = self._groups.resolved_at(target.tenant_id, target.project_id, alert.dedup_key)
+        return resolved is not None and alert.starts_at <= resolved
 
     def _replayed(self, target: Target, alert: Alert, delivery_id: str) -> bool:
         """A redelivery (the delivery was applied before): nothing once its effects all succeeded; else the effects

@@ -16,13 +16,24 @@ from pynamodb.transactions import TransactWrite
 
 from opsdesk.alerts.grouping import AlertGroup, tracked_key
 from opsdesk.clock import parse_rfc3339, to_rfc3339
-from opsdesk.dynamo import Outcome, Transactions, bind_table, connection_for, domain_error_for, get_item, unbound_meta
+from opsdesk.dynamo import (
+    Outcome,
+    Transactions,
+    bind_table,
+    connection_for,
+    domain_error_for,
+    error_code,
+    get_item,
+    unbound_meta,
+)
 from opsdesk.errors import Conflict
 from opsdesk.frozen import frozen
 from opsdesk.settings import CopilotSettings, load_settings
 
 DELIVERY_TTL = timedelta(days=2)
 """EventBridge and SQS redeliver within hours; a delivery's marker outlives that."""
+RESOLVED_TTL = DELIVERY_TTL
+"""A resolve that found nothing to resolve is remembered as long as its trigger may still be redelivered."""
 
 
 class _AlertTableItem(Model):
@@ -56,6 +67,14 @@ class PointerItem(_AlertTableItem):
     """On a delivery's pointer: 1 once its effects all succeeded (its redelivery has nothing left to do)."""
 
 
+class ResolvedItem(_AlertTableItem):
+    """A dedup key's latest resolve that found no alert firing: its trigger may come after it (the alert queue keeps
+    no order, and a failed trigger is retried after the resolve), and is then no alert."""
+
+    resolvedAt = UnicodeAttribute()
+    expiresAt = NumberAttribute()
+
+
 def _project(tenant_id: str, project_id: str) -> str:
     return f"T#{tenant_id}#P#{project_id}"
 
@@ -70,6 +89,10 @@ def dedup_key_key(tenant_id: str, project_id: str, dedup_key: str) -> tuple[str,
 
 def service_key(tenant_id: str, project_id: str, service: str) -> tuple[str, str]:
     return f"{_project(tenant_id, project_id)}#ASVC", service.lower()
+
+
+def resolved_key(tenant_id: str, project_id: str, dedup_key: str) -> tuple[str, str]:
+    return f"{_project(tenant_id, project_id)}#ARES", dedup_key
 
 
 def delivery_key(tenant_id: str, project_id: str, delivery_id: str) -> tuple[str, str]:
@@ -149,6 +172,21 @@ class AlertGroupRepository:
         applied_at = parse_rfc3339(pointer.appliedAt) if pointer.appliedAt \
             else datetime.fromtimestamp(int(pointer.expiresAt or 0), UTC) - DELIVERY_TTL
         return Delivery(stored, applied_at, finished)
+
+    def note_resolve(self, tenant_id: str, project_id: str, dedup_key: str, at: datetime) -> None:
+        """Remembers a resolve of `dedup_key` at `at` that found nothing firing (a later one wins)."""
+        item = ResolvedItem(*resolved_key(tenant_id, project_id, dedup_key), resolvedAt=to_rfc3339(at),
+                            expiresAt=int((datetime.now(UTC) + RESOLVED_TTL).timestamp()))
+        try:
+            item.save(condition=ResolvedItem.pk.does_not_exist() | (ResolvedItem.resolvedAt < to_rfc3339(at)))
+        except PynamoDBException as exc:
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise domain_error_for(exc, "Could not record the resolve") from exc
+
+    def resolved_at(self, tenant_id: str, project_id: str, dedup_key: str) -> datetime | None:
+        """When `dedup_key` was last resolved while nothing of it fired (note_resolve), if it was lately."""
+        item = get_item(ResolvedItem, *resolved_key(tenant_id, project_id, dedup_key))
+        return parse_rfc3339(item.resolvedAt) if item else None
 
     def effects_done(self, tenant_id: str, project_id: str, delivery_id: str) -> None:
         """Marks the delivery's effects done: its redeliveries (SQS redelivers a whole batch after a timeout) skip

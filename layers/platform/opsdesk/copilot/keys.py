@@ -154,9 +154,9 @@ def cost_sk(cost_micros: int, incident_id: str) -> str:
 
 PURGES_PK = "PURGES"
 """The deleted projects whose items are still to be deleted, oldest first (project deletes are rare)."""
-PROJECT_PARTITION_SUFFIXES = ("", "#ALERTS", "#CHANGES", "#USAGE", "#AGROUP", "#AKEY", "#ASVC", "#ADLV")
-"""After project_pk: its records, alerts, changes, usage, and its alert groups' groups, dedup keys, services and
-deliveries (opsdesk.alerts.repository)."""
+PROJECT_PARTITION_SUFFIXES = ("", "#ALERTS", "#CHANGES", "#USAGE", "#AGROUP", "#AKEY", "#ASVC", "#ADLV", "#ARES")
+"""After project_pk: its records, alerts, changes, usage, and its alert groups' groups, dedup keys, services,
+deliveries and resolves that came before their trigger (opsdesk.alerts.repository)."""
 
 
 def project_partitions(tenant_id: str, project_id: str) -> tuple[str, ...]:
