@@ -407,6 +407,33 @@ def test_hypotheses_are_ranked_from_evidence_and_take_feedback(owner: CopilotCal
     assert owner.get(f"/analytics/incident-metrics/{incident['id']}").body["request_count"] == 1
 
 
+def test_a_hypothesis_keeps_its_id_and_feedback_when_ranked_again_and_the_prior_moves_once(
+        owner: CopilotCaller) -> None:
+    from opsdesk.analysis.providers import OfflineHypothesisProvider
+    from opsdesk.copilot.hypotheses import HypothesisService
+    from opsdesk.copilot.repository import CopilotRepository
+    from opsdesk.eventlog import EventLog
+
+    repository = CopilotRepository(EventLog())
+    ranker = HypothesisService(repository, OfflineHypothesisProvider())
+    incident = new_incident(owner, title="Checkout 5xx", description="x509: certificate has expired",
+                            service_name="checkout")
+    ranker.generate(owner.tenant_id, incident["project_id"], incident["id"])
+    top = owner.get(f"/incidents/{incident['id']}/hypotheses").body[0]
+    feedback = f"/incidents/{incident['id']}/hypotheses/{top['id']}/feedback"
+    assert owner.post(feedback, {"feedback": "confirmed"}).status == 200
+
+    # An alert joins the incident: the same ranker runs again (hypotheses.requested).
+    ranker.generate(owner.tenant_id, incident["project_id"], incident["id"])
+    again = owner.get(f"/incidents/{incident['id']}/hypotheses").body
+    confirmed_again = owner.post(feedback, {"feedback": "confirmed"})
+
+    assert [(h["id"], h["user_feedback"]) for h in again] == [(top["id"], "confirmed")]
+    assert confirmed_again.status == 200 and confirmed_again.body["user_feedback"] == "confirmed"
+    assert repository.cause_priors(owner.tenant_id, incident["project_id"]) == {"expired_certificate": 1.0}
+    assert owner.get(f"/incidents/{incident['id']}/metrics").body["ai_requests"] == 2
+
+
 # Integrations and alerts
 
 

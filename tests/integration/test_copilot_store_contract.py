@@ -649,6 +649,30 @@ def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store
     assert store.cause_priors(str(uuid.uuid4()), project_id) == {}
 
 
+def test_a_new_ranking_keeps_the_feedback_given_to_its_causes(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = incident(project_id, 0)
+    store.create_incident(tenant_id, made)
+    first = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity"), hypothesis(made.id, 3, "dns")]
+    store.save_hypotheses(tenant_id, made, first, usage(), cache_key="k1")
+    judged = store.get_incident(tenant_id, project_id, made.id)
+    assert judged is not None
+    store.set_feedback(tenant_id, project_id, first[0], "confirmed", judged)
+    store.set_feedback(tenant_id, project_id, first[1], "rejected", judged)
+
+    # Ranked again (an alert joined): the causes move, one is new, one is gone.
+    second = [replace(first[1], rank=1), hypothesis(made.id, 2, "memory"), replace(first[0], rank=3)]
+    current = store.get_incident(tenant_id, project_id, made.id)
+    assert current is not None
+    store.save_hypotheses(tenant_id, current, second, usage(), cache_key="k2")
+
+    ranked = store.list_hypotheses(tenant_id, project_id, made.id)
+    assert [(h.id, h.cause, h.user_feedback) for h in ranked] == [
+        (first[1].id, "capacity", "rejected"), (second[1].id, "memory", None), (first[0].id, "deployment", "confirmed")]
+    assert store.cause_priors(tenant_id, project_id) == {"capacity": -1.0, "deployment": 1.0}
+
+
 # Evidence, alerts, changes
 
 

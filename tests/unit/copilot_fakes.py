@@ -265,7 +265,10 @@ class FakeCopilotStore:
                 current, hypothesis_count=len(hypotheses), ai_requests=current.ai_requests + 1,
                 ai_tokens=current.ai_tokens + tokens, ai_cost_micros=current.ai_cost_micros + usage.cost_micros,
                 version=current.version + 1)
-            self.hypotheses[key][incident.id] = sorted(hypotheses, key=lambda h: (h.rank, h.id))
+            judged = {h.cause: h.user_feedback for h in self.hypotheses[key].get(incident.id, []) if h.user_feedback}
+            ranked = [h if h.user_feedback or h.cause not in judged else replace(h, user_feedback=judged[h.cause])
+                      for h in hypotheses]
+            self.hypotheses[key][incident.id] = sorted(ranked, key=lambda h: (h.rank, h.id))
             counted = self.usage[key][usage.at.date().isoformat(), usage.request_type]
             counted.requests += 1
             counted.tokens += tokens

@@ -34,6 +34,8 @@ MAX_ALERTS, MAX_CHANGES, MAX_PAST_INCIDENTS = 50, 30, 20
 REQUEST_TYPE = "hypothesis"
 CACHE_VERSION = "v1"
 """Part of every cache key: a change to the engine or the evidence gathering starts a fresh cache."""
+HYPOTHESIS_ID_NAMESPACE = uuid.UUID("5b0c3f0e-7d1a-5e2b-9c4f-0a6e8d2b1c37")
+"""Hypothesis ids are uuid5s of the incident and the cause in this namespace (never change it: ids would move)."""
 
 
 class HypothesisService:
@@ -97,9 +99,14 @@ def past_incident(incident: Incident) -> PastIncident:
                         confirmed_cause=incident.confirmed_cause)
 
 
+def hypothesis_id(incident_id: str, cause: str) -> str:
+    """One id per incident and cause, whichever ranking names it: feedback and links to it outlive a re-rank."""
+    return str(uuid.uuid5(HYPOTHESIS_ID_NAMESPACE, f"{incident_id}#{cause}"))
+
+
 def stored_hypothesis(incident_id: str, hypothesis: Hypothesis, now: datetime) -> StoredHypothesis:
-    return StoredHypothesis(id=str(uuid.uuid4()), incident_id=incident_id, cause=hypothesis.cause,
-                            claim=hypothesis.claim, description=hypothesis.description,
+    return StoredHypothesis(id=hypothesis_id(incident_id, hypothesis.cause), incident_id=incident_id,
+                            cause=hypothesis.cause, claim=hypothesis.claim, description=hypothesis.description,
                             confidence_score=hypothesis.confidence_score,
                             confidence_lower=hypothesis.confidence_lower,
                             confidence_upper=hypothesis.confidence_upper, rank=hypothesis.rank,

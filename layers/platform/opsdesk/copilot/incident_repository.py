@@ -120,7 +120,6 @@ class IncidentRepository(CopilotTableRepository):
             raise ValueError(f"At most {MAX_HYPOTHESES} hypotheses are kept per incident")
         project_pk = keys.project_pk(tenant_id, incident.project_id)
         usage_pk = keys.usage_pk(tenant_id, incident.project_id)
-        new = [hypothesis_item(tenant_id, incident.project_id, h) for h in hypotheses]
         tokens = usage.input_tokens + usage.output_tokens
         cached = hypotheses_json([as_hypothesis(h) for h in hypotheses])
 
@@ -131,12 +130,17 @@ class IncidentRepository(CopilotTableRepository):
                 raise NotFound("Incident not found")
             old = self._query(project_pk, RecordItem.sk.startswith(keys.hypotheses_prefix(incident.id)),
                               limit=MAX_HYPOTHESES * 2)
-            kept = {item.sk for item in new}
+            # The last ranking's feedback stays with its cause; the old items as read are the condition, so a
+            # judgement meanwhile is read again rather than lost.
+            judged = judgements([hypothesis_record(item) for item in old])
+            new = {item.sk: item for item in (hypothesis_item(tenant_id, incident.project_id, h)
+                                              for h in with_judgements(hypotheses, judged))}
             for item in old:
-                if item.sk not in kept:  # one transaction may not touch an item twice
-                    tx.delete(RecordItem(item.pk, item.sk))
-            for item in new:
-                tx.save(item)
+                if item.sk not in new:  # one transaction may not touch an item twice
+                    tx.delete(RecordItem(item.pk, item.sk), condition=RecordItem.data == item.data)
+            read = {item.sk: item.data for item in old}
+            for sk, item in new.items():
+                tx.save(item, condition=RecordItem.data == read[sk] if sk in read else RecordItem.pk.does_not_exist())
             after = replace(current, hypothesis_count=len(hypotheses), ai_requests=current.ai_requests + 1,
                             ai_tokens=current.ai_tokens + tokens,
                             ai_cost_micros=current.ai_cost_micros + usage.cost_micros, version=current.version + 1)
@@ -225,6 +229,17 @@ class IncidentRepository(CopilotTableRepository):
         by their sort keys in order: one Query."""
         low, high = keys.day_range(first, last)
         return dict(sorted(counter_totals(CounterItem, pk, low, high).items()))
+
+
+def judgements(ranked: Sequence[StoredHypothesis]) -> dict[str, str]:
+    """The people's feedback on a ranking, by cause."""
+    return {h.cause: h.user_feedback for h in ranked if h.user_feedback}
+
+
+def with_judgements(hypotheses: Sequence[StoredHypothesis], judged: dict[str, str]) -> list[StoredHypothesis]:
+    """A new ranking keeps the feedback given on its causes in the last one (a hypothesis's own comes first)."""
+    return [h if h.user_feedback or h.cause not in judged else replace(h, user_feedback=judged[h.cause])
+            for h in hypotheses]
 
 
 def _as_stored(tenant_id: str, incident: Incident) -> Incident:

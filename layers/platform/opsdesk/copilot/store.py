@@ -106,7 +106,8 @@ class CopilotStore(Protocol):
     def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
                         usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
         """Replace the incident's hypotheses, count the usage on the incident and the day, remember the result
-        under `cache_key`, and publish `events`, in one transaction."""
+        under `cache_key`, and publish `events`, in one transaction. A new hypothesis without feedback takes the
+        feedback given to its cause in the ranking it replaces."""
         ...
 
     def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]: ...
