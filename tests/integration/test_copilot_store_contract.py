@@ -649,6 +649,36 @@ def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store
     assert store.cause_priors(str(uuid.uuid4()), project_id) == {}
 
 
+def test_rejecting_the_confirmed_cause_takes_it_off_the_incident_under_its_version(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = incident(project_id, 0)
+    store.create_incident(tenant_id, made)
+    ranked = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity")]
+    store.save_hypotheses(tenant_id, made, ranked, usage(), cache_key="k")
+
+    def current() -> Incident:
+        found = store.get_incident(tenant_id, project_id, made.id)
+        assert found is not None
+        return found
+
+    store.set_feedback(tenant_id, project_id, ranked[0], "confirmed", current())
+    confirmed = current()
+    store.set_feedback(tenant_id, project_id, ranked[1], "rejected", confirmed)  # another cause: the incident stays
+    assert current() == confirmed and confirmed.confirmed_cause == "deployment"
+    judged = store.list_hypotheses(tenant_id, project_id, made.id)[0]
+    with pytest.raises(Conflict):  # the incident as read is stale: nothing changes
+        store.set_feedback(tenant_id, project_id, judged, "rejected", replace(confirmed, version=confirmed.version - 1))
+    assert current() == confirmed
+
+    store.set_feedback(tenant_id, project_id, judged, "rejected", confirmed)
+
+    assert current() == replace(confirmed, confirmed_cause=None, version=confirmed.version + 1)
+    assert [h.user_feedback for h in store.list_hypotheses(tenant_id, project_id, made.id)] == ["rejected",
+                                                                                                 "rejected"]
+    assert store.cause_priors(tenant_id, project_id) == {"capacity": -1.0, "deployment": -1.0}
+
+
 def test_a_new_ranking_keeps_the_feedback_given_to_its_causes(store: CopilotStore) -> None:
     reg = register(store)
     tenant_id, project_id = reg.tenant.id, reg.project.id

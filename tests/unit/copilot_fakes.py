@@ -298,12 +298,12 @@ class FakeCopilotStore:
             if hypothesis not in stored:
                 raise Conflict("The incident changed meanwhile; retry")
             confirmed = feedback == "confirmed"
-            if confirmed:
+            if confirmed or incident.confirmed_cause == hypothesis.cause:
                 current = self.incidents[key].get(incident.id)
                 if current is None or current.version != incident.version:
                     raise Conflict("The incident changed meanwhile; retry")
-                self.incidents[key][incident.id] = replace(incident, confirmed_cause=hypothesis.cause,
-                                                           version=incident.version + 1)
+                self.incidents[key][incident.id] = replace(
+                    incident, confirmed_cause=hypothesis.cause if confirmed else None, version=incident.version + 1)
             self.hypotheses[key][hypothesis.incident_id] = [judged if h == hypothesis else h for h in stored]
             step = PRIOR_STEP[feedback] - PRIOR_STEP.get(hypothesis.user_feedback or "", 0.0)
             self.priors[key][hypothesis.cause] = self.priors[key].get(hypothesis.cause, 0.0) + step

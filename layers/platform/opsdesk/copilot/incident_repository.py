@@ -177,7 +177,9 @@ class IncidentRepository(CopilotTableRepository):
                                                                                           hypothesis)))
         judged = hypothesis_item(tenant_id, project_id, replace(hypothesis, user_feedback=feedback))
         confirmed = feedback == "confirmed"
-        after = replace(incident, confirmed_cause=hypothesis.cause, version=incident.version + 1)
+        # A confirmation sets the incident's cause; rejecting the cause it holds takes it back.
+        moves_cause = confirmed or incident.confirmed_cause == hypothesis.cause
+        after = replace(incident, confirmed_cause=hypothesis.cause if confirmed else None, version=incident.version + 1)
 
         def write(tx: TransactWrite) -> None:
             # The hypothesis as read (re-ranked or judged meanwhile: Conflict); the priors as read on this attempt
@@ -189,7 +191,7 @@ class IncidentRepository(CopilotTableRepository):
             version = int(found.version or 0) if found else 0
             tx.save(RecordItem(project_pk, keys.PRIORS_SK, kind="priors", data=json.dumps(priors, sort_keys=True),
                                version=version + 1), condition=_as_read(found))
-            if confirmed:
+            if moves_cause:
                 tx.save(incident_item(tenant_id, after), condition=RecordItem.version == incident.version)
 
         def outcome() -> Outcome:
@@ -197,7 +199,7 @@ class IncidentRepository(CopilotTableRepository):
             if now is None or now.data != as_read.data:
                 return Outcome.DONE if now is not None and now.data == judged.data else Outcome.CONFLICT
             current = self.get_incident(tenant_id, project_id, incident.id)
-            stale = confirmed and (current is None or current.version != incident.version)
+            stale = moves_cause and (current is None or current.version != incident.version)
             return Outcome.CONFLICT if stale else Outcome.RETRY
 
         self._commit(write, changed("The incident changed meanwhile; retry"), outcome)

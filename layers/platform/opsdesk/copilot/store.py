@@ -116,8 +116,8 @@ class CopilotStore(Protocol):
 
     def set_feedback(self, tenant_id: str, project_id: str, hypothesis: StoredHypothesis, feedback: str,
                      incident: Incident) -> None:
-        """Record a confirmation or rejection, move the project's prior for the cause, and (confirmed) set the
-        incident's confirmed cause."""
+        """Record a confirmation or rejection, move the project's prior for the cause, and set the incident's
+        confirmed cause (confirmed) or clear it (rejected, when it is this cause), conditioned on its version."""
         ...
 
     def cause_priors(self, tenant_id: str, project_id: str) -> dict[str, float]: ...
