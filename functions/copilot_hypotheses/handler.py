@@ -1,8 +1,9 @@
 """copilot-hypotheses: fed by the event log's stream (the copilot's `incident.created` and `hypotheses.requested`
 events only: the event-source mapping filters them, opsdesk.apimap.COPILOT.stream_consumers), ranks hypotheses for
 each new incident, and again when an alert joins one (opsdesk.copilot.hypotheses). A record that fails is
-reported alone (partial batch response) and retried; generating twice for one incident replaces the hypotheses,
-so a retry is harmless."""
+reported alone (partial batch response) and retried; Lambda then delivers the batch again from that record, so
+records that succeeded come again: each event is ranked for once (its marker is written with the hypotheses, by the
+event log item's stream and sort key), and a redelivered one changes and counts nothing."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def handle_record(record: Record) -> None:
     if channel != WANTED[kind] or not project_id:
         return
     incident_id = str(json.loads(str(image["data"]))["id"])
-    hypotheses = service.generate(tenant_id, project_id, incident_id)
+    hypotheses = service.generate(tenant_id, project_id, incident_id, event_key=f"{stream}#{image['sk']}")
     logger.info("hypotheses ranked", extra={"incident_id": incident_id, "count": len(hypotheses)})
 
 

@@ -303,7 +303,7 @@ def test_a_new_alert_joining_an_incident_asks_for_its_hypotheses_to_be_ranked_ag
     assert [(e.type, e.data) for e in requested] == [("hypotheses.requested", {"id": incident.id})]
 
     ranked: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(handler.service, "generate", lambda *args: ranked.append(args) or [])
+    monkeypatch.setattr(handler.service, "generate", lambda *args, **_: ranked.append(args) or [])
     handler.handle_record({"eventName": "INSERT", "dynamodb": {"NewImage": {
         "pk": {"S": stream_pk(tenant_id, stream)}, "sk": {"S": "E#000000000001"},
         "type": {"S": "hypotheses.requested"}, "data": {"S": json.dumps(requested[0].data)}}}})

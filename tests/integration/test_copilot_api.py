@@ -434,6 +434,35 @@ def test_a_hypothesis_keeps_its_id_and_feedback_when_ranked_again_and_the_prior_
     assert owner.get(f"/incidents/{incident['id']}/metrics").body["ai_requests"] == 2
 
 
+def test_a_redelivered_stream_record_ranks_and_counts_nothing_more(owner: CopilotCaller) -> None:
+    from functions.copilot_hypotheses import handler
+    from opsdesk.eventlog import EventLog
+    from opsdesk.events import project_stream, stream_pk
+    from scripts.local.gateway import LambdaContext
+
+    incident = new_incident(owner, title="Checkout 5xx", description="x509: certificate has expired",
+                            service_name="checkout")
+    stream = project_stream("incidents", incident["project_id"])
+    (created,) = [e for e in EventLog().read_after(owner.tenant_id, stream, 0) if e.type == "incident.created"]
+
+    def record(sequence: str, sk: str, data: str) -> dict[str, Any]:
+        return {"eventName": "INSERT", "dynamodb": {"SequenceNumber": sequence, "NewImage": {
+            "pk": {"S": stream_pk(owner.tenant_id, stream)}, "sk": {"S": sk},
+            "type": {"S": "incident.created"}, "data": {"S": data}}}}
+
+    # A batch whose first record fails: Lambda delivers it again from there, the one that succeeded with it
+    batch = {"Records": [record("99", "E#999999999999", "not json"),
+                         record("100", f"E#{created.id:012d}", json.dumps(created.data))]}
+    context = LambdaContext("copilot_hypotheses", "us-east-1")
+    assert handler.lambda_handler(batch, context) == {"batchItemFailures": [{"itemIdentifier": "99"}]}
+    first = owner.get(f"/incidents/{incident['id']}/hypotheses").body
+    assert handler.lambda_handler(batch, context) == {"batchItemFailures": [{"itemIdentifier": "99"}]}
+
+    assert owner.get(f"/incidents/{incident['id']}/hypotheses").body == first and first
+    assert owner.get(f"/analytics/incident-metrics/{incident['id']}").body["request_count"] == 1
+    assert owner.get("/analytics/token-usage").body["total_requests"] == 1
+
+
 # Integrations and alerts
 
 

@@ -580,6 +580,39 @@ def test_the_days_aggregates_count_every_create_and_ranking_exactly(store: Copil
         UsageDay("2026-03-02", "hypothesis", 2, 440, 40, 0)]
 
 
+def test_hypotheses_for_a_stream_event_are_saved_and_counted_once_however_often_it_comes(
+        store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = incident(project_id, 0)
+    store.create_incident(tenant_id, made)
+    stream = f"hypotheses:{project_id}"
+    first = [hypothesis(made.id, 1)]
+    assert not store.event_ranked(tenant_id, project_id, "incidents:p#E#1")
+
+    store.save_hypotheses(tenant_id, made, first, usage(), cache_key="k1", event_key="incidents:p#E#1",
+                          events=[DomainEvent("hypothesis.generated", stream, {})])
+    # The same event again (a redelivered stream record), from the incident as first read and as it is now
+    for read in (made, store.get_incident(tenant_id, project_id, made.id)):
+        assert read is not None
+        store.save_hypotheses(tenant_id, read, [hypothesis(made.id, 1, "capacity")], usage(), cache_key="k2",
+                              event_key="incidents:p#E#1", events=[DomainEvent("hypothesis.generated", stream, {})])
+
+    after = store.get_incident(tenant_id, project_id, made.id)
+    assert after is not None
+    assert (after.ai_requests, after.ai_tokens, after.version) == (1, 1100, made.version + 1)
+    assert store.list_hypotheses(tenant_id, project_id, made.id) == first
+    assert store.usage_days(tenant_id, project_id, date(2026, 3, 2), date(2026, 3, 2)) == [
+        UsageDay("2026-03-02", "hypothesis", 1, 1100, 2500, 0)]
+    assert store.cached_hypotheses(tenant_id, project_id, "k2") is None
+    assert event_types(store, tenant_id, stream) == ["hypothesis.generated"]
+    assert store.event_ranked(tenant_id, project_id, "incidents:p#E#1")
+    # Another event (an alert joined) ranks again
+    store.save_hypotheses(tenant_id, after, first, usage(), cache_key="k1", event_key="ranking:p#E#1")
+    again = store.get_incident(tenant_id, project_id, made.id)
+    assert again is not None and again.ai_requests == 2
+
+
 def test_hypotheses_from_a_stale_incident_keep_its_changes(store: CopilotStore) -> None:
     reg = register(store)
     made = incident(reg.project.id, 0)

@@ -79,6 +79,7 @@ class FakeCopilotStore:
         self.members: dict[ProjectKey, dict[str, Member]] = defaultdict(dict)
         self.incidents: dict[ProjectKey, dict[str, Incident]] = defaultdict(dict)
         self.hypotheses: dict[ProjectKey, dict[str, list[StoredHypothesis]]] = defaultdict(dict)
+        self.ranked_events: dict[ProjectKey, set[str]] = defaultdict(set)
         self.cache: dict[ProjectKey, dict[str, list[Hypothesis]]] = defaultdict(dict)
         self.priors: dict[ProjectKey, dict[str, float]] = defaultdict(dict)
         self.alerts: dict[ProjectKey, dict[str, Alert]] = defaultdict(dict)
@@ -252,11 +253,14 @@ class FakeCopilotStore:
         return [i for i in self._newest_first(tenant_id, project_id) if i.service_name.lower() == wanted][:limit]
 
     def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
-                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = (),
+                        event_key: str | None = None) -> None:
         if len(hypotheses) > MAX_HYPOTHESES:
             raise ValueError(f"At most {MAX_HYPOTHESES} hypotheses are kept per incident")
         with self._lock:
             key = (tenant_id, incident.project_id)
+            if event_key is not None and event_key in self.ranked_events[key]:
+                return  # the event was ranked for: a redelivery changes nothing
             current = self.incidents[key].get(incident.id)
             if current is None:
                 raise NotFound("Incident not found")
@@ -278,7 +282,12 @@ class FakeCopilotStore:
                 self.days[key][current.created_at.date().isoformat()].with_hypotheses += 1
             if not usage.cache_hit:
                 self.cache[key][cache_key] = [_as_hypothesis(h) for h in hypotheses]
+            if event_key is not None:
+                self.ranked_events[key].add(event_key)
             self.published.extend((tenant_id, e) for e in events)
+
+    def event_ranked(self, tenant_id: str, project_id: str, event_key: str) -> bool:
+        return event_key in self.ranked_events[tenant_id, project_id]
 
     def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]:
         return list(self.hypotheses[tenant_id, project_id].get(incident_id, []))

@@ -43,7 +43,12 @@ class HypothesisService:
         self._store = store
         self._provider = provider
 
-    def generate(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]:
+    def generate(self, tenant_id: str, project_id: str, incident_id: str,
+                 event_key: str | None = None) -> list[StoredHypothesis]:
+        """Rank the incident's hypotheses. `event_key` names the stream event asking (the event log item's key):
+        once it was ranked for, a redelivery of it asks nothing of the provider and counts nothing ([])."""
+        if event_key is not None and self._store.event_ranked(tenant_id, project_id, event_key):
+            return []
         incident = self._store.get_incident(tenant_id, project_id, incident_id)
         if incident is None:
             return []  # deleted meanwhile: nothing to explain
@@ -62,7 +67,8 @@ class HypothesisService:
                                 False, now)
         stored = [stored_hypothesis(incident.id, h, now) for h in ranked]
         self._store.save_hypotheses(tenant_id, incident, stored, usage, cache_key=key,
-                                    events=[hypotheses_event(incident, stored)] if stored else [])
+                                    events=[hypotheses_event(incident, stored)] if stored else [],
+                                    event_key=event_key)
         return stored
 
     def evidence(self, tenant_id: str, incident: Incident) -> EvidenceBundle:

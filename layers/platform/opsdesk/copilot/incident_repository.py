@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.transactions import TransactWrite
@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 from opsdesk.copilot import keys
 from opsdesk.copilot.items import (
     CounterItem,
+    RankedEventItem,
     RecordItem,
     alert_item,
     as_hypothesis,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:  # the ranking engine's types: only the hypothesis functions l
 
 PRIOR_STEP = {"confirmed": 1.0, "rejected": -1.0}
 MAX_HYPOTHESES = 10
+RANKED_EVENT_TTL = timedelta(days=2)
+"""A stream record is redelivered for at most the stream's 24 hours of retention; its event's marker outlives that."""
 
 
 class IncidentRepository(CopilotTableRepository):
@@ -115,7 +118,8 @@ class IncidentRepository(CopilotTableRepository):
         return [incident_record(item) for item in items]
 
     def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
-                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = (),
+                        event_key: str | None = None) -> None:
         if len(hypotheses) > MAX_HYPOTHESES:  # old and new, the incident, the counters and events: one transaction
             raise ValueError(f"At most {MAX_HYPOTHESES} hypotheses are kept per incident")
         project_pk = keys.project_pk(tenant_id, incident.project_id)
@@ -156,9 +160,21 @@ class IncidentRepository(CopilotTableRepository):
                           actions=[CounterItem.incidentsWithHypotheses.add(1)])
             if not usage.cache_hit:
                 tx.save(RecordItem(project_pk, keys.cache_sk(cache_key), kind="cache", data=cached))
+            if event_key is not None:
+                tx.save(RankedEventItem(project_pk, keys.ranked_event_sk(event_key),
+                                        expiresAt=int((usage.at + RANKED_EVENT_TTL).timestamp())),
+                        condition=RankedEventItem.pk.does_not_exist())
             self._transactions.publish(tx, tenant_id, events)
 
-        self._commit(write, changed("Incident changed meanwhile; ranking again"), lambda: Outcome.RETRY)
+        def outcome() -> Outcome:  # the event ranked meanwhile (a redelivery, or our own lost reply): done
+            ranked = event_key is not None and self.event_ranked(tenant_id, incident.project_id, event_key)
+            return Outcome.DONE if ranked else Outcome.RETRY
+
+        self._commit(write, changed("Incident changed meanwhile; ranking again"), outcome)
+
+    def event_ranked(self, tenant_id: str, project_id: str, event_key: str) -> bool:
+        return get_item(RankedEventItem, keys.project_pk(tenant_id, project_id),
+                        keys.ranked_event_sk(event_key)) is not None
 
     def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]:
         items = self._query(keys.project_pk(tenant_id, project_id),

@@ -93,6 +93,12 @@ class CounterItem(IncidentsTableItem):
     incidentsWithHypotheses = NumberAttribute(null=True)
 
 
+class RankedEventItem(IncidentsTableItem):
+    """A stream event hypotheses were ranked for (keys.ranked_event_sk), kept until its redeliveries have ended."""
+
+    expiresAt = NumberAttribute()
+
+
 # Records as JSON
 
 

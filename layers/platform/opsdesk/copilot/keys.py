@@ -56,6 +56,11 @@ def hypothesis_sk(incident_id: str, rank: int, hypothesis_id: str) -> str:
     return f"{hypotheses_prefix(incident_id)}{rank:02d}#{hypothesis_id}"
 
 
+def ranked_event_sk(event_key: str) -> str:
+    """The marker of a stream event the hypotheses were ranked for (its redelivery ranks nothing)."""
+    return f"RANKED#{event_key}"
+
+
 def cache_sk(key: str) -> str:
     return f"HCACHE#{key}"
 

@@ -104,10 +104,16 @@ class CopilotStore(Protocol):
         ...
 
     def save_hypotheses(self, tenant_id: str, incident: Incident, hypotheses: Sequence[StoredHypothesis],
-                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = ()) -> None:
+                        usage: UsageRecord, *, cache_key: str, events: Sequence[DomainEvent] = (),
+                        event_key: str | None = None) -> None:
         """Replace the incident's hypotheses, count the usage on the incident and the day, remember the result
         under `cache_key`, and publish `events`, in one transaction. A new hypothesis without feedback takes the
-        feedback given to its cause in the ranking it replaces."""
+        feedback given to its cause in the ranking it replaces. With `event_key` (the stream event ranked for) the
+        transaction also marks the event ranked, and does nothing when it was (a redelivery)."""
+        ...
+
+    def event_ranked(self, tenant_id: str, project_id: str, event_key: str) -> bool:
+        """Whether hypotheses were saved for the stream event `event_key` (its marker is kept RANKED_EVENT_TTL)."""
         ...
 
     def list_hypotheses(self, tenant_id: str, project_id: str, incident_id: str) -> list[StoredHypothesis]: ...
