@@ -350,3 +350,44 @@ def test_a_url_change_of_an_integration_that_sends_no_credentials_needs_none() -
         config={"url": "https://prometheus.internal.example"}))
 
     assert moved.config == {"url": "https://prometheus.internal.example"}
+
+
+@pytest.mark.parametrize(("config", "named"), [
+    ({"url": "https://g.example", "Password": "hunter2"}, "Password"),
+    ({"url": "https://g.example", "API-Key": "hunter2"}, "API-Key"),
+    ({"url": "https://g.example", "nested": {"password": "hunter2"}}, "nested.password"),
+    ({"url": "https://g.example", "headers": [{"X": "y"}, {"Token": "hunter2"}]}, "headers[1].Token"),
+    ({"url": "https://u:hunter2@g.example"}, "config.url"),
+    ({"url": "https://g.example", "datasources": [{"url": "http://admin:hunter2@10.0.0.1:9090/x"}]},
+     "config.datasources[0].url"),
+])
+def test_a_credential_anywhere_in_config_is_refused_and_stored_nowhere(config: dict[str, object],
+                                                                       named: str) -> None:
+    given = Given()
+    made = given.service.create(given.principal, given.project_id, IntegrationCreateRequest(
+        type="grafana", name="G", config={"url": "https://g.example"}))
+
+    with pytest.raises(ValidationFailed) as on_create:
+        given.service.create(given.principal, given.project_id, IntegrationCreateRequest(
+            type="grafana", name="G", config=config))
+    with pytest.raises(ValidationFailed) as on_update:
+        given.service.update(given.principal, given.project_id, made.id, IntegrationUpdateRequest(config=config))
+    with pytest.raises(ValidationFailed):
+        given.service.test_connection(given.principal, given.project_id, UnsavedSettings(type="grafana",
+                                                                                        config=config))
+
+    assert named in str(on_create.value.details) and named in str(on_update.value.details)
+    assert "hunter2" not in str(on_create.value.details)
+    assert given.store.list_integrations(given.principal.tenant_id, given.project_id) == [made]
+    assert given.probes.calls == []
+
+
+def test_config_keys_and_urls_that_carry_no_credential_are_kept() -> None:
+    given = Given()
+    config = {"url": "https://g.example/d?to=a@b.example", "org": {"tokens_per_minute": 5, "user": "ops"},
+              "contact": "mailto:oncall@example.test", "labels": ["password-reset"]}
+
+    made = given.service.create(given.principal, given.project_id, IntegrationCreateRequest(
+        type="grafana", name="G", config=config))
+
+    assert made.config == config
