@@ -481,6 +481,29 @@ def test_integration_credentials_are_kept_secret_and_shown_masked(owner: Copilot
     assert leaked.status == 422
 
 
+def test_a_project_full_of_integrations_refuses_another_with_a_409_and_its_pages_hold_every_one(
+        owner: CopilotCaller, handlers: list[ModuleType]) -> None:
+    from opsdesk.copilot.records import MAX_PROJECT_INTEGRATIONS, PROJECT_INTEGRATIONS_FULL, Integration
+
+    project_id = current_project(owner)
+    base = f"/projects/{project_id}/monitoring/integrations"
+    (monitoring,) = [h for h in handlers if h.__name__ == "functions.copilot_monitoring.handler"]
+    # Given a project holding as many integrations as it may (stored directly: the rate limit is 100 a minute)
+    first = owner.post(base, {"type": "prometheus", "name": "p", "config": {"url": "https://p.example"}}).body
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    for n in range(MAX_PROJECT_INTEGRATIONS - 1):
+        monitoring.repository.save_integration(tenant_of(owner), Integration(
+            str(uuid.uuid4()), project_id, "prometheus", f"p{n}", {}, None, (), True, at, at), create=True)
+
+    refused = owner.post(base, {"type": "grafana", "name": "g", "config": {"url": "https://g.example"},
+                                "credentials": {"api_key": "k"}})
+    pages = [owner.get(f"{base}?skip={skip}&limit=40").body for skip in (0, 40, 80)]
+
+    assert refused.status == 409 and refused.body == {"detail": PROJECT_INTEGRATIONS_FULL}
+    listed = [i["id"] for page in pages for i in page]
+    assert len(listed) == len(set(listed)) == MAX_PROJECT_INTEGRATIONS and first["id"] in listed
+
+
 def test_a_webhook_token_too_short_for_the_webhook_to_accept_is_refused_when_the_integration_is_made(
     owner: CopilotCaller,
 ) -> None:

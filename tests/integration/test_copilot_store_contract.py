@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from opsdesk.copilot.records import (
+    MAX_PROJECT_INTEGRATIONS,
+    PROJECT_INTEGRATIONS_FULL,
     Alert,
     ChangeEvent,
     Incident,
@@ -786,6 +788,73 @@ def test_an_integration_is_created_once_updated_if_there_and_listed_oldest_first
     assert store.get_integration(tenant_id, project_id, made[1].id) is None
     with pytest.raises(NotFound):
         store.save_integration(tenant_id, made[1], create=False)
+
+
+def prometheus(project_id: str, n: int) -> Integration:
+    at = T0 + timedelta(seconds=n)
+    return Integration(str(uuid.uuid4()), project_id, "prometheus", f"prom {n}", {"url": "https://p.example"},
+                       None, (), True, at, at)
+
+
+def test_a_project_holds_at_most_the_most_integrations_and_lists_them_all(store: CopilotStore) -> None:
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    made = [prometheus(project_id, n) for n in range(MAX_PROJECT_INTEGRATIONS - 3)]
+    for one in made:
+        store.save_integration(tenant_id, one, create=True)
+    # Given six creates at once where three fit
+    writers = 6
+    start = threading.Barrier(writers)
+
+    def create(n: int) -> Integration | None:
+        one = prometheus(project_id, MAX_PROJECT_INTEGRATIONS + n)
+        start.wait()
+        try:
+            store.save_integration(tenant_id, one, create=True)
+        except Conflict as refused:
+            assert str(refused) == PROJECT_INTEGRATIONS_FULL
+            return None
+        return one
+
+    with ThreadPoolExecutor(writers) as pool:
+        racing = [one for one in pool.map(create, range(writers)) if one is not None]
+
+    # Then three of them are made, and every one made is listed, oldest first
+    made += sorted(racing, key=lambda one: one.created_at)
+    assert len(racing) == 3
+    assert store.list_integrations(tenant_id, project_id) == made
+    with pytest.raises(Conflict, match="delete one first"):
+        store.save_integration(tenant_id, prometheus(project_id, -1), create=True)
+    store.save_integration(tenant_id, made[-1], create=True)  # a retry whose first try committed is no refusal
+    store.delete_integration(tenant_id, made[0])
+    store.save_integration(tenant_id, again := prometheus(project_id, 1000), create=True)  # a place freed
+    assert store.list_integrations(tenant_id, project_id) == [*made[1:], again]
+    other = register(store)  # the most is per project
+    store.save_integration(other.tenant.id, prometheus(other.project.id, 0), create=True)
+
+
+def test_a_project_with_integrations_from_before_the_count_counts_them_and_lists_them_all(local_aws: Any) -> None:
+    from opsdesk.copilot.items import RecordItem, integration_item
+    from opsdesk.copilot.keys import project_sk, tenant_pk
+
+    store = moto_copilot_store()
+    reg = register(store)
+    tenant_id, project_id = reg.tenant.id, reg.project.id
+    # Given 250 integrations stored before projects counted theirs (no count on the project's item)
+    legacy = [prometheus(project_id, n) for n in range(250)]
+    with RecordItem.batch_write() as batch:
+        for one in legacy:
+            batch.save(integration_item(tenant_id, one))
+
+    def count() -> int | None:
+        return RecordItem.get(tenant_pk(tenant_id), project_sk(project_id), consistent_read=True).integrationCount
+
+    assert store.list_integrations(tenant_id, project_id) == legacy
+    with pytest.raises(Conflict, match="delete one first"):  # counted on the first create
+        store.save_integration(tenant_id, prometheus(project_id, 999), create=True)
+    assert count() == 250
+    store.delete_integration(tenant_id, legacy[0])
+    assert count() == 249 and store.list_integrations(tenant_id, project_id) == legacy[1:]
 
 
 # Reads at scale (the repository alone: the fake reads nothing)

@@ -20,6 +20,8 @@ from opsdesk.clock import to_rfc3339
 from opsdesk.copilot.keys import proof_sk
 from opsdesk.copilot.proofs import DueProof, DueProofPage, proof_due
 from opsdesk.copilot.records import (
+    MAX_PROJECT_INTEGRATIONS,
+    PROJECT_INTEGRATIONS_FULL,
     Alert,
     ChangeEvent,
     Incident,
@@ -357,6 +359,8 @@ class FakeCopilotStore:
                 raise Conflict("The integration changed meanwhile; reload and retry")
             if (tenant_id, integration.project_id) not in self.projects:
                 raise Conflict("Integration already exists, or its project is being deleted")
+            if create and integration.id not in integrations and len(integrations) >= MAX_PROJECT_INTEGRATIONS:
+                raise Conflict(PROJECT_INTEGRATIONS_FULL)
             held = accounts_routed(tenant_id, integration)
             for account in sorted(held):
                 holder, holders = self.account_claims.get(account, (tenant_id, set()))

@@ -26,7 +26,7 @@ from opsdesk.copilot.items import (
     user_item,
     user_record,
 )
-from opsdesk.copilot.monitoring_repository import gone_already, stage_integration_delete
+from opsdesk.copilot.monitoring_repository import count_integrations, gone_already, stage_integration_delete
 from opsdesk.copilot.purge_repository import stage_purge_marker
 from opsdesk.copilot.records import Integration, Member, Project, Role, Tenant, User
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
@@ -159,6 +159,7 @@ class AccountRepository(CopilotTableRepository):
             raise
 
     def _delete_integrations(self, project: Project, gone: Callable[[Integration], None]) -> None:
+        count_integrations(project.tenant_id, project.id)  # each delete takes one from the count
         for item in self._query_every(keys.project_pk(project.tenant_id, project.id),
                                       RecordItem.sk.startswith("INTEG#")):
             integration = integration_record(item)

@@ -63,6 +63,10 @@ class RecordItem(IncidentsTableItem):
     ownerCount = NumberAttribute(null=True)
     deletingSince = UnicodeAttribute(null=True)
     """On a project whose delete has begun (AccountRepository.delete_project): its memberships no longer change."""
+    integrationCount = NumberAttribute(null=True)
+    """On a project: its monitoring integrations, moved in their create's and delete's transactions (the create's
+    conditioned on fewer than MAX_PROJECT_INTEGRATIONS). Absent on a project none was created in since it was
+    kept: counted on its next create (MonitoringRepository.save_integration)."""
     refId = UnicodeAttribute(null=True)
     """What a lookup item points at (the user id of an email, the tenant of a slug)."""
     projectListPk = UnicodeAttribute(null=True)

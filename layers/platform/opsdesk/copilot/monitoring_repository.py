@@ -34,9 +34,15 @@ from opsdesk.copilot.items import (
     integration_record,
 )
 from opsdesk.copilot.proofs import DueProof, DueProofPage, proof_due
-from opsdesk.copilot.records import Alert, ChangeEvent, Integration
+from opsdesk.copilot.records import (
+    MAX_PROJECT_INTEGRATIONS,
+    PROJECT_INTEGRATIONS_FULL,
+    Alert,
+    ChangeEvent,
+    Integration,
+)
 from opsdesk.copilot.table_repository import CopilotTableRepository, changed
-from opsdesk.dynamo import Outcome, domain_error_for, get_item
+from opsdesk.dynamo import CONDITION_CODES, Outcome, domain_error_for, error_code, get_item
 from opsdesk.errors import Conflict, DomainError, NotFound
 from opsdesk.events import DomainEvent
 from opsdesk.pagination import OffsetRequest
@@ -95,10 +101,9 @@ class MonitoringRepository(CopilotTableRepository):
         the integration as it was read (`read`, the caller's; else read here) are replaced by those of the
         integration as it is, provided it is still as read (two updates at once would leave the first one's
         routes behind, and a slow connection test would undo a change made meanwhile) and its project is not being
-        deleted (a project's delete takes its integrations)."""
-        before = None if create else read or self.get_integration(tenant_id, integration.project_id, integration.id)
-        if not create and before is None:
-            raise NotFound("Integration not found")
+        deleted (a project's delete takes its integrations). A create adds one to the project's count of them, on
+        the condition that it holds fewer than MAX_PROJECT_INTEGRATIONS (two creates at once cannot both pass it)."""
+        before = self._before_save(tenant_id, integration, create=create, read=read)
         stale = _routes_left_by(tenant_id, before) if before else []
         fresh = _routes(tenant_id, integration)
         proof_before = proof_item(tenant_id, before) if before else None
@@ -114,8 +119,7 @@ class MonitoringRepository(CopilotTableRepository):
             as_read = RecordItem.pk.does_not_exist() if before is None else \
                 RecordItem.data == integration_item(tenant_id, before).data
             tx.save(integration_item(tenant_id, integration), condition=as_read)
-            tx.condition_check(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(integration.project_id),
-                               condition=RecordItem.pk.exists() & RecordItem.deletingSince.does_not_exist())
+            _stage_project_check(tx, tenant_id, integration.project_id, create=create)
             for entry in stale:
                 if (entry.key, entry.sort_key) not in kept:  # a kept one is saved below: one item, one action
                     tx.delete(route_item(entry))
@@ -136,7 +140,19 @@ class MonitoringRepository(CopilotTableRepository):
             return Outcome.DONE if now is not None and now.data == integration_item(tenant_id, integration).data \
                 else Outcome.CONFLICT
 
-        self._commit(write, lambda: _refused(held, tenant_id, create), ours_already)
+        self._commit(write, lambda: _refused(held, tenant_id, integration.project_id, create), ours_already)
+
+    def _before_save(self, tenant_id: str, integration: Integration, *, create: bool,
+                     read: Integration | None) -> Integration | None:
+        """The integration as it is before an update (NotFound when it is not there); before a create, none, and
+        its project's integrations counted (count_integrations)."""
+        if create:
+            count_integrations(tenant_id, integration.project_id)
+            return None
+        before = read or self.get_integration(tenant_id, integration.project_id, integration.id)
+        if before is None:
+            raise NotFound("Integration not found")
+        return before
 
     def due_proofs(self, now: datetime, limit: int, after: str | None = None) -> DueProofPage:
         """Proven AWS accounts due to be proven again (opsdesk.copilot.proofs), the longest due first."""
@@ -163,10 +179,14 @@ class MonitoringRepository(CopilotTableRepository):
         return integration_record(item) if item else None
 
     def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]:
-        items = self._query(keys.project_pk(tenant_id, project_id), RecordItem.sk.startswith("INTEG#"), limit=200)
+        """Every one, a Query page at a time: a project holds at most MAX_PROJECT_INTEGRATIONS (one made before
+        the cap may hold more, and lists them all too), and the handler pages them in creation order, which their
+        keys (ids) do not follow."""
+        items = self._query_every(keys.project_pk(tenant_id, project_id), RecordItem.sk.startswith("INTEG#"))
         return sorted((integration_record(i) for i in items), key=lambda i: (i.created_at, i.id))
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None:
+        count_integrations(tenant_id, integration.project_id)
         self._commit(lambda tx: stage_integration_delete(tx, tenant_id, integration),
                      changed("The integration changed meanwhile; reload and retry"),
                      lambda: gone_already(tenant_id, integration))
@@ -186,11 +206,47 @@ def gone_already(tenant_id: str, integration: Integration) -> Outcome:
     return Outcome.DONE if now is None else Outcome.CONFLICT
 
 
+def count_integrations(tenant_id: str, project_id: str) -> None:
+    """Has the project's item count its integrations, before one is created or deleted: a project none was
+    created in since the count was kept has none (`integrationCount`), and is given the number its integrations
+    are now. Exact, because no create or delete commits while the count is absent (theirs adds to or takes from
+    it, on the condition that it exists); two counts at once write the same number, and the second is refused
+    harmlessly."""
+    project_keys = (keys.tenant_pk(tenant_id), keys.project_sk(project_id))
+    item = get_item(RecordItem, *project_keys)
+    if item is None or item.integrationCount is not None:
+        return
+    held = CopilotTableRepository._query_every(keys.project_pk(tenant_id, project_id),
+                                               RecordItem.sk.startswith("INTEG#"))
+    try:
+        RecordItem(*project_keys).update(actions=[RecordItem.integrationCount.set(len(held))],
+                                         condition=RecordItem.pk.exists()
+                                         & RecordItem.integrationCount.does_not_exist())
+    except PynamoDBException as exc:
+        if error_code(exc) not in CONDITION_CODES:  # else counted meanwhile, or the project is gone
+            raise domain_error_for(exc, "Write failed") from exc
+
+
+def _stage_project_check(tx: TransactWrite, tenant_id: str, project_id: str, *, create: bool) -> None:
+    """In `tx`: the project is there and not being deleted; a create adds one to its count of integrations, on
+    the condition that it holds fewer than MAX_PROJECT_INTEGRATIONS."""
+    usable = RecordItem.pk.exists() & RecordItem.deletingSince.does_not_exist()
+    if create:
+        tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(project_id)),
+                  actions=[RecordItem.integrationCount.add(1)],
+                  condition=usable & (RecordItem.integrationCount < MAX_PROJECT_INTEGRATIONS))
+    else:
+        tx.condition_check(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(project_id), condition=usable)
+
+
 def stage_integration_delete(tx: TransactWrite, tenant_id: str, integration: Integration) -> None:
     """In `tx`: the integration as read goes (the transaction fails if it changed meanwhile), with its route
-    entries and its hold on an AWS account. A project's delete takes its integrations the same way."""
+    entries and its hold on an AWS account, and one from its project's count (count_integrations first). A
+    project's delete takes its integrations the same way."""
     tx.delete(integration_item(tenant_id, integration),
               condition=RecordItem.data == integration_item(tenant_id, integration).data)
+    tx.update(RecordItem(keys.tenant_pk(tenant_id), keys.project_sk(integration.project_id)),
+              actions=[RecordItem.integrationCount.add(-1)], condition=RecordItem.integrationCount.exists())
     routes = _routes_left_by(tenant_id, integration)
     for entry in routes:
         tx.delete(route_item(entry))
@@ -206,11 +262,16 @@ def _held_elsewhere(accounts: set[str], tenant_id: str) -> str | None:
     return next((account for account in sorted(accounts) if account_holder(account) not in (None, tenant_id)), None)
 
 
-def _refused(accounts: set[str], tenant_id: str, create: bool) -> DomainError:
-    """Why saving an integration failed: an account another tenant holds, else the integration itself."""
+def _refused(accounts: set[str], tenant_id: str, project_id: str, create: bool) -> DomainError:
+    """Why saving an integration failed: an account another tenant holds, a create in a project that holds as
+    many as it may, else the integration itself."""
     account = _held_elsewhere(accounts, tenant_id)
     if account is not None:
         return Conflict(ACCOUNT_HELD.format(account=account))
+    project = get_item(RecordItem, keys.tenant_pk(tenant_id), keys.project_sk(project_id)) if create else None
+    if project is not None and project.deletingSince is None and \
+            (project.integrationCount or 0) >= MAX_PROJECT_INTEGRATIONS:
+        return Conflict(PROJECT_INTEGRATIONS_FULL)
     return Conflict("Integration already exists, or its project is being deleted" if create else
                     "The integration changed meanwhile, or its project is being deleted; reload and retry")
 

@@ -14,7 +14,7 @@ from opsdesk.copilot import schemas as s
 from opsdesk.copilot.analytics import MAX_RANGE_DAYS
 from opsdesk.copilot.cookies import REFRESH_COOKIE
 from opsdesk.copilot.queries import DEFAULT_INCIDENT_PAGE, MAX_INCIDENT_PAGE
-from opsdesk.copilot.records import IncidentState, Role, Severity
+from opsdesk.copilot.records import MAX_PROJECT_INTEGRATIONS, IncidentState, Role, Severity
 from opsdesk.copilot.requests import (
     AddMemberRequest,
     CreateIncidentRequest,
@@ -222,7 +222,8 @@ def _monitoring() -> list[Operation]:
                   errors=(*WRITE, FOUND, CONFLICT, 503),
                   description="`credentials` (api_key, app_key, token, username, password, role_arn, "
                               "webhook_token) are kept in Secrets Manager and only ever shown masked; "
-                              "a credential name inside `config` is 422, and so is a `webhook_token` shorter than "
+                              "a credential name anywhere inside `config` (any case or depth) is 422, and so are a "
+                              "URL in `config` carrying `user:password@` and a `webhook_token` shorter than "
                               "16 characters (the webhook would refuse every delivery). A `cloudwatch` integration's "
                               "`config.account_id` routes that AWS account's alarms once the account is proven the "
                               "organization's: `credentials.role_arn` is a role in it that the platform assumes "
@@ -230,7 +231,8 @@ def _monitoring() -> list[Operation]:
                               "`external_id` in credentials is 422). A role in another account, or one the platform "
                               "cannot assume, is 422 (503 when AWS does not answer); without a role the integration "
                               "is saved and routes nothing (`verified_account` null). An account proven by another "
-                              "organization is 409."),
+                              "organization is 409, and so is a create in a project that holds "
+                              f"{MAX_PROJECT_INTEGRATIONS} integrations, the most it may."),
         Operation("POST", f"{MONITORING}/integrations/test-connection", "testConnection", "Test connection",
                   "monitoring", {200: s.ConnectionTest}, TestConnectionRequest, parameters=(PROJECT_ID,),
                   errors=(*WRITE, FOUND),

@@ -177,6 +177,13 @@ class Integration:
     """When the account was last proven: a scheduled check proves it again a day later (opsdesk.copilot.proofs)."""
 
 
+MAX_PROJECT_INTEGRATIONS = 100
+"""A project holds at most this many monitoring integrations: the store refuses another create (409), so a list
+reads them all and pages them in creation order (docs/decisions.md)."""
+PROJECT_INTEGRATIONS_FULL = (f"The project has {MAX_PROJECT_INTEGRATIONS} monitoring integrations, the most it may "
+                             "hold; delete one first")
+
+
 @frozen
 class Alert:
     id: str

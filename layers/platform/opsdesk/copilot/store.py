@@ -149,12 +149,14 @@ class CopilotStore(Protocol):
     def save_integration(self, tenant_id: str, integration: Integration, *, create: bool,
                          read: Integration | None = None) -> None:
         """Conflict when it changed since `read` (the caller's read; else the store reads it), or its project is
-        gone or being deleted."""
+        gone or being deleted, or (a create) already holds MAX_PROJECT_INTEGRATIONS (PROJECT_INTEGRATIONS_FULL)."""
         ...
 
     def get_integration(self, tenant_id: str, project_id: str, integration_id: str) -> Integration | None: ...
 
-    def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]: ...
+    def list_integrations(self, tenant_id: str, project_id: str) -> list[Integration]:
+        """Every integration of the project, oldest first."""
+        ...
 
     def delete_integration(self, tenant_id: str, integration: Integration) -> None: ...
 
