@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import pytest
 
+from opsdesk.aura import keys
 from opsdesk.aura.journal import Journal
 from opsdesk.aura.records import Ticket, TicketStatus, Usage
 from opsdesk.aura.requests import CreateTicketRequest, UpdateTicketRequest
@@ -209,11 +210,10 @@ def test_an_entry_appended_while_the_chain_is_verified_is_no_break(store: AuraSt
     assert service.verify_audit(principal, ticket_id).entries == 3
 
 
-@pytest.mark.usefixtures("local_aws")
-def test_an_entry_removed_at_the_head_still_breaks_the_chain(principal: Principal, clock: Clock) -> None:
+def two_entries_on_moto(principal: Principal, clock: Clock) -> tuple[AuraService, Any, str]:
+    """A ticket with two audit entries in the moto table, and the table (boto3) to tamper with it."""
     import boto3
 
-    from opsdesk.aura import keys
     from opsdesk.aura.repository import AuraRepository
     from opsdesk.eventlog import EventLog
     from opsdesk.settings import AuraSettings, load_settings
@@ -224,6 +224,12 @@ def test_an_entry_removed_at_the_head_still_breaks_the_chain(principal: Principa
     service.update_ticket(principal, ticket_id, UpdateTicketRequest(title="two"))
     table = boto3.resource("dynamodb", region_name=settings.aws_region,
                            endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    return service, table, ticket_id
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_an_entry_removed_at_the_head_still_breaks_the_chain(principal: Principal, clock: Clock) -> None:
+    service, table, ticket_id = two_entries_on_moto(principal, clock)
     table.delete_item(Key={"pk": keys.ticket_pk(principal.tenant_id, ticket_id), "sk": keys.audit_sk(2)})
 
     report = service.verify_audit(principal, ticket_id)
@@ -234,19 +240,7 @@ def test_an_entry_removed_at_the_head_still_breaks_the_chain(principal: Principa
 
 @pytest.mark.usefixtures("local_aws")
 def test_an_entry_edited_in_the_table_breaks_the_chain(principal: Principal, clock: Clock) -> None:
-    import boto3
-
-    from opsdesk.aura import keys
-    from opsdesk.aura.repository import AuraRepository
-    from opsdesk.eventlog import EventLog
-    from opsdesk.settings import AuraSettings, load_settings
-
-    settings = load_settings(AuraSettings)
-    service = service_on(AuraRepository(EventLog(), settings), clock)
-    ticket_id = create(service, principal, "one")
-    service.update_ticket(principal, ticket_id, UpdateTicketRequest(title="two"))
-    table = boto3.resource("dynamodb", region_name=settings.aws_region,
-                           endpoint_url=settings.aws_endpoint_url).Table(settings.tickets_table_name)
+    service, table, ticket_id = two_entries_on_moto(principal, clock)
     key = {"pk": keys.ticket_pk(principal.tenant_id, ticket_id), "sk": keys.audit_sk(1)}
     doc = str(table.get_item(Key=key)["Item"]["doc"])
     table.update_item(Key=key, UpdateExpression="SET doc = :d",

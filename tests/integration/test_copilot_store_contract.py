@@ -657,18 +657,35 @@ def test_the_most_expensive_incidents_are_those_with_a_cost_highest_first(store:
     assert len(store.most_expensive_incidents(reg.tenant.id, reg.project.id, 10)) == 3
 
 
-def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store: CopilotStore) -> None:
-    reg = register(store)
-    tenant_id, project_id = reg.tenant.id, reg.project.id
-    made = incident(project_id, 0)
-    store.create_incident(tenant_id, made)
-    ranked = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity")]
-    store.save_hypotheses(tenant_id, made, ranked, usage(), cache_key="k")
+@dataclass
+class Ranked:
+    """An incident of a new project ranked `deployment` then `capacity`."""
 
-    def current() -> Incident:
-        found = store.get_incident(tenant_id, project_id, made.id)
+    store: CopilotStore
+    tenant_id: str
+    project_id: str
+    incident: Incident
+    hypotheses: list[StoredHypothesis]
+
+    def current(self) -> Incident:
+        found = self.store.get_incident(self.tenant_id, self.project_id, self.incident.id)
         assert found is not None
         return found
+
+
+def ranked_incident(store: CopilotStore) -> Ranked:
+    reg = register(store)
+    made = incident(reg.project.id, 0)
+    store.create_incident(reg.tenant.id, made)
+    ranked = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity")]
+    store.save_hypotheses(reg.tenant.id, made, ranked, usage(), cache_key="k")
+    return Ranked(store, reg.tenant.id, reg.project.id, made, ranked)
+
+
+def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store: CopilotStore) -> None:
+    case = ranked_incident(store)
+    tenant_id, project_id, made, ranked, current = (case.tenant_id, case.project_id, case.incident, case.hypotheses,
+                                                    case.current)
 
     store.set_feedback(tenant_id, project_id, ranked[1], "rejected", current())
     store.set_feedback(tenant_id, project_id, ranked[0], "rejected", current())
@@ -685,17 +702,9 @@ def test_feedback_moves_the_causes_prior_and_a_confirmation_sets_the_cause(store
 
 
 def test_rejecting_the_confirmed_cause_takes_it_off_the_incident_under_its_version(store: CopilotStore) -> None:
-    reg = register(store)
-    tenant_id, project_id = reg.tenant.id, reg.project.id
-    made = incident(project_id, 0)
-    store.create_incident(tenant_id, made)
-    ranked = [hypothesis(made.id, 1, "deployment"), hypothesis(made.id, 2, "capacity")]
-    store.save_hypotheses(tenant_id, made, ranked, usage(), cache_key="k")
-
-    def current() -> Incident:
-        found = store.get_incident(tenant_id, project_id, made.id)
-        assert found is not None
-        return found
+    case = ranked_incident(store)
+    tenant_id, project_id, made, ranked, current = (case.tenant_id, case.project_id, case.incident, case.hypotheses,
+                                                    case.current)
 
     store.set_feedback(tenant_id, project_id, ranked[0], "confirmed", current())
     confirmed = current()
