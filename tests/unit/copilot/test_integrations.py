@@ -391,3 +391,19 @@ def test_config_keys_and_urls_that_carry_no_credential_are_kept() -> None:
         type="grafana", name="G", config=config))
 
     assert made.config == config
+
+
+def test_credentials_saved_in_config_before_they_were_refused_show_masked() -> None:
+    from opsdesk.copilot.views import MASK, integration_view
+
+    # Given an integration stored before credential names were refused at every depth and in every spelling
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    stored = Integration("i1", "p1", "grafana", "Grafana", {
+        "url": "https://admin:hunter2@grafana.example/api", "Password": "hunter2",
+        "headers": [{"name": "x", "Token": "t0ken"}], "timeout": 5}, None, (), True, at, at)
+
+    # When any member reads it, then no credential shows
+    shown = integration_view(stored)["config"]
+    assert shown == {"url": f"https://{MASK}@grafana.example/api", "Password": MASK,
+                     "headers": [{"name": "x", "Token": MASK}], "timeout": 5}
+    assert "hunter2" not in str(shown) and "t0ken" not in str(shown)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from opsdesk.auth import Principal
 from opsdesk.clock import to_rfc3339, utc_now
 from opsdesk.copilot import keys
+from opsdesk.copilot.credentials import CREDENTIAL_NAMES, credentials_in, urls_with_userinfo
 from opsdesk.copilot.proofs import STALE_AFTER, DueProof, ProofCheck, Recheck, proof_due
 from opsdesk.copilot.records import Integration, Role
 from opsdesk.copilot.service import CopilotService
@@ -30,10 +31,6 @@ if TYPE_CHECKING:  # request bodies load pydantic, which the routes that validat
 
 LOG = logging.getLogger(__name__)
 
-CREDENTIAL_NAMES = frozenset({"api_key", "app_key", "token", "username", "password", "role_arn", "external_id",
-                              "webhook_token"})
-"""`webhook_token`: what the source sends with each webhook (opsdesk.alerts.webhooks); at least 16 characters.
-`external_id` is named to refuse it: the platform sets it (aws_external_id)."""
 SENT_TO_URL = frozenset({"api_key", "app_key", "token", "username", "password"})
 """The credentials a connection test sends to the integration's `config.url` (opsdesk.monitoring). Stored ones go
 only where they were saved for: a change of url must send them again, or an admin could point an owner's
@@ -57,7 +54,7 @@ def _check_config(config: Mapping[str, Any], kind: str,
                   reserved_accounts: frozenset[str] = frozenset()) -> dict[str, Any]:
     if len(config) > MAX_CONFIG_KEYS:
         raise ValidationFailed.on_field("config", f"config may hold at most {MAX_CONFIG_KEYS} keys")
-    secret_looking = sorted(path.removeprefix("config.") for path in _credentials_in(config, "config"))
+    secret_looking = sorted(path.removeprefix("config.") for path in credentials_in(config, "config"))
     if secret_looking:
         # A credential in the config would be returned by every GET: it belongs in `credentials`.
         raise ValidationFailed.on_field("config", f"put {', '.join(secret_looking)} in credentials, not config")
@@ -65,7 +62,7 @@ def _check_config(config: Mapping[str, Any], kind: str,
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))
                             or len(url) > 2048):
         raise ValidationFailed.on_field("config.url", "url must be an http(s) URL of at most 2048 characters")
-    with_userinfo = sorted(_urls_with_userinfo(config, "config"))
+    with_userinfo = sorted(urls_with_userinfo(config, "config"))
     if with_userinfo:
         # A user and password in a URL would be returned by every GET, and the outbound client refuses such a URL.
         raise ValidationFailed.on_field(with_userinfo[0], "a URL in config may not carry a user or password "
@@ -76,36 +73,6 @@ def _check_config(config: Mapping[str, Any], kind: str,
             raise ValidationFailed.on_field(f"config.{name}", f"{name} must be {what}")
     _check_account(config, kind, reserved_accounts)
     return dict(config)
-
-
-def _credential_name(name: str) -> str:
-    """A config key as compared with CREDENTIAL_NAMES: case, `-` and `_` aside (`Password`, `API-Key`, `apiKey`)."""
-    return name.casefold().replace("-", "").replace("_", "")
-
-
-_CREDENTIAL_KEYS = frozenset(map(_credential_name, CREDENTIAL_NAMES))
-_USERINFO_URL = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@")
-"""A URL whose authority carries userinfo (`https://user:password@host`)."""
-
-
-def _credentials_in(value: Any, path: str) -> list[str]:
-    """The paths of the keys anywhere in `value` (objects and arrays, however nested) that name a credential."""
-    if isinstance(value, Mapping):
-        return [found for key, inner in value.items() for found in
-                ([f"{path}.{key}"] if _credential_name(str(key)) in _CREDENTIAL_KEYS else
-                 _credentials_in(inner, f"{path}.{key}"))]
-    if isinstance(value, list):
-        return [found for index, inner in enumerate(value) for found in _credentials_in(inner, f"{path}[{index}]")]
-    return []
-
-
-def _urls_with_userinfo(value: Any, path: str) -> list[str]:
-    """The paths of the strings anywhere in `value` that are URLs carrying a user or password."""
-    if isinstance(value, Mapping):
-        return [found for key, inner in value.items() for found in _urls_with_userinfo(inner, f"{path}.{key}")]
-    if isinstance(value, list):
-        return [found for index, inner in enumerate(value) for found in _urls_with_userinfo(inner, f"{path}[{index}]")]
-    return [path] if isinstance(value, str) and _USERINFO_URL.match(value) else []
 
 
 def _check_account(config: Mapping[str, Any], kind: str, reserved_accounts: frozenset[str]) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from opsdesk.clock import to_rfc3339
+from opsdesk.copilot.credentials import masked_config
 from opsdesk.copilot.records import (
     Alert,
     Incident,
@@ -120,9 +121,10 @@ def workflow_view(incident: Incident) -> dict[str, Any]:
 
 
 def integration_view(integration: Integration) -> dict[str, Any]:
-    """Credentials are never returned: each one set shows as a mask."""
+    """Credentials are never returned: each one set shows as a mask, and so does one left in `config` (refused on
+    write since; an integration saved before may hold one)."""
     return {"id": integration.id, "project_id": integration.project_id, "type": integration.type,
-            "name": integration.name, "config": integration.config,
+            "name": integration.name, "config": masked_config(integration.config, MASK),
             "credentials": dict.fromkeys(integration.credential_keys, MASK), "enabled": integration.enabled,
             "last_test": integration.last_test, "verified_account": integration.verified_account,
             "created_at": _time(integration.created_at),
