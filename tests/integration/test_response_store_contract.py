@@ -326,6 +326,23 @@ def test_actions_come_in_the_order_they_were_added_and_an_action_is_added_once(s
     assert event_types(store, tenant_id, made.id) == ["incident_created"] + ["action_created"] * 3
 
 
+def test_an_incidents_action_titles_are_found_by_title_whatever_their_case(store: ResponseStore) -> None:
+    tenant_id = tenant()
+    made = opened(store, incident(tenant_id))
+    added = action(made.id, T0, "Relieve the pool")
+    store.add_action(tenant_id, added, entry(made.id, T0, EntryType.USER_ACTION, added.title), [])
+    analysed = Analysis(ai_summary="s", root_cause=None, suggested_actions=("Find leaks",), cause="unknown",
+                        confidence=0.2, model_id="offline", events_read=1, events_digest="d")
+    store.save_analysis(made, analysed, [action(made.id, T0, "Find leaks")],
+                        entry(made.id, T0 + timedelta(minutes=1), EntryType.AI_ANALYSIS), [])
+
+    found = store.action_titles(tenant_id, made.id, ["RELIEVE THE POOL", " find leaks ", "Restart the api"])
+
+    assert found == {"relieve the pool", "find leaks"}
+    assert store.action_titles(tenant(), made.id, ["Relieve the pool"]) == set()
+    assert store.action_titles(tenant_id, made.id, []) == set()
+
+
 def test_an_action_update_from_a_stale_read_is_a_conflict(store: ResponseStore) -> None:
     tenant_id = tenant()
     made = opened(store, incident(tenant_id))

@@ -181,6 +181,10 @@ class FakeResponseStore:
     def get_action(self, tenant_id: str, incident_id: str, action_id: str) -> Action | None:
         return self.action_items[tenant_id, incident_id].get(keys.action_sk(action_id))
 
+    def action_titles(self, tenant_id: str, incident_id: str, titles: Sequence[str]) -> set[str]:
+        held = {a.title.strip().casefold() for a in self.action_items[tenant_id, incident_id].values()}
+        return {title.strip().casefold() for title in titles} & held
+
     def add_action(self, tenant_id: str, action: Action, entry: TimelineEntry,
                    events: Sequence[DomainEvent]) -> None:
         self._maybe_fail("add_action")

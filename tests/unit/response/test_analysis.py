@@ -465,6 +465,19 @@ def test_an_action_a_person_added_is_not_suggested_again_whatever_its_case(world
     assert titles.count("relieve the connection pool") == 1 and len(titles) == 3
 
 
+def test_an_action_a_person_added_after_two_hundred_others_is_not_suggested_again(world: World,
+                                                                                  pool_incident: Incident) -> None:
+    # The first page of actions the analysis reads holds 200: the 201st is found by its title
+    for n in range(200):
+        world.service.add_action(world.oncall, pool_incident.id, AddActionRequest(title=f"check {n}"))
+    world.service.add_action(world.oncall, pool_incident.id, AddActionRequest(title="Relieve the connection pool"))
+
+    world.analyst.run(TENANT, pool_incident.id)
+
+    titles = [a.title.lower() for a in world.store.action_items[TENANT, pool_incident.id].values()]
+    assert titles.count("relieve the connection pool") == 1
+
+
 def test_an_analysis_of_a_gone_incident_returns_none_and_stores_nothing(world: World) -> None:
     assert world.analyst.run(TENANT, "gone-incident") is None
     assert world.sleeper.pauses == [] and world.store.metrics()["analyses"] == 0 and world.store.published == []

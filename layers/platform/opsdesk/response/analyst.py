@@ -22,7 +22,8 @@ from opsdesk.response.views import action_view, entry_view, incident_view
 SAVE_ATTEMPTS = 3
 """Saves of one analysis while people keep changing its incident (each rebuilds it from the incident as it is)."""
 MAX_ACTIONS_CHECKED = 200
-"""Existing actions compared with new suggestions (an analysis never adds an action the incident already has)."""
+"""The first actions compared with new suggestions besides their title lookup (ResponseStore.action_titles), for
+incidents whose actions were added before title items were written."""
 
 
 class AnalysisService:
@@ -52,11 +53,15 @@ class AnalysisService:
             return None
         result = analyse(incident, events, self._provider)
         now = self._now()
-        have = {a.title.lower() for a in self._store.actions(tenant_id, incident_id, MAX_ACTIONS_CHECKED, None).items}
+        # By title (one item each, written with every action), and the first actions for incidents whose actions
+        # were added before title items were written.
+        first = self._store.actions(tenant_id, incident_id, MAX_ACTIONS_CHECKED, None).items
+        have = self._store.action_titles(tenant_id, incident_id, [step.title for step in result.steps]) | {
+            a.title.strip().casefold() for a in first}
         actions = [Action(id=new_time_ordered_id(now), incident_id=incident_id, title=step.title,
                           description=step.description, status=ActionStatus.PENDING, suggested_by=AI_ACTOR,
                           priority=step.priority, created_at=now, updated_at=now)
-                   for step in result.steps if step.title.lower() not in have]
+                   for step in result.steps if step.title.strip().casefold() not in have]
         analysis = result.analysis
         label = BY_CAUSE[analysis.cause].label if analysis.cause in BY_CAUSE else "no known cause"
         entry = TimelineEntry(id=new_time_ordered_id(now), incident_id=incident_id,

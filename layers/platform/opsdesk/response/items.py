@@ -185,6 +185,12 @@ def entry_record(item: DocumentItem) -> TimelineEntry:
                          timestamp=parse_rfc3339(data["timestamp"]), details=data.get("details") or {})
 
 
+def action_title_item(tenant_id: str, action: Action) -> DocumentItem:
+    """The action's title, looked up by title (keys.action_title_sk): an incident holds an action of that title."""
+    return DocumentItem(keys.incident_pk(tenant_id, action.incident_id), keys.action_title_sk(action.title),
+                        data=json.dumps({"title": action.title}, separators=(",", ":")))
+
+
 def action_item(tenant_id: str, action: Action) -> DocumentItem:
     return DocumentItem(
         keys.incident_pk(tenant_id, action.incident_id), keys.action_sk(action.id), version=action.version,

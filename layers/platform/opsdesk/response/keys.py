@@ -3,6 +3,7 @@ item of one incident shares its partition, so its events, timeline and actions a
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from opsdesk.clock import to_rfc3339
@@ -11,6 +12,7 @@ INCIDENT_SK = "INCIDENT"
 EVENT_PREFIX = "EV#"
 TIMELINE_PREFIX = "TL#"
 ACTION_PREFIX = "ACT#"
+ACTION_TITLE_PREFIX = "AT#"
 ANALYSIS_REQUEST_PREFIX = "AREQ#"
 METRICS_PK = "R#METRICS"
 METRICS_SHARDS = 8
@@ -33,6 +35,12 @@ def timeline_sk(at: datetime, entry_id: str) -> str:
 def action_sk(action_id: str) -> str:
     """Action ids are time-ordered (UUIDv7): the partition lists actions in the order they were added."""
     return f"{ACTION_PREFIX}{action_id}"
+
+
+def action_title_sk(title: str) -> str:
+    """One item per action title of an incident (case aside): an analysis looks its suggestions up by title, however
+    many actions the incident has."""
+    return f"{ACTION_TITLE_PREFIX}{hashlib.sha256(title.strip().casefold().encode()).hexdigest()[:40]}"
 
 
 def analysis_request_sk(at: datetime) -> str:

@@ -42,6 +42,7 @@ from opsdesk.response.items import (
     ResponseTableItem,
     action_item,
     action_record,
+    action_title_item,
     entry_item,
     entry_record,
     event_item,
@@ -183,10 +184,23 @@ class ResponseRepository:
                    events: Sequence[DomainEvent]) -> None:
         def write(tx: TransactWrite) -> None:
             tx.save(action_item(tenant_id, action), condition=DocumentItem.pk.does_not_exist())
+            tx.save(action_title_item(tenant_id, action))
             tx.save(entry_item(tenant_id, entry))
             self._transactions.publish(tx, tenant_id, events)
 
         self._transactions.commit(write, lambda exc: Conflict("Action exists"), lambda: Outcome.DONE)
+
+    def action_titles(self, tenant_id: str, incident_id: str, titles: Sequence[str]) -> set[str]:
+        wanted = {keys.action_title_sk(title): title.strip().casefold() for title in titles}
+        if not wanted:
+            return set()
+        pk = keys.incident_pk(tenant_id, incident_id)
+        try:
+            found = list(DocumentItem.batch_get([(pk, sk) for sk in wanted], attributes_to_get=["pk", "sk"]))
+        except PynamoDBException as exc:
+            raise domain_error_for(exc, "Read failed") from exc
+        record_items_read(len(found))
+        return {wanted[item.sk] for item in found}
 
     def update_action(self, tenant_id: str, before: Action, after: Action, entry: TimelineEntry,
                       events: Sequence[DomainEvent]) -> None:
@@ -337,6 +351,7 @@ class ResponseRepository:
                 IncidentItem.analysedEvents.does_not_exist() | (IncidentItem.analysedEvents != analysis.events_digest)))
             for action in actions:
                 tx.save(action_item(incident.tenant_id, action), condition=DocumentItem.pk.does_not_exist())
+                tx.save(action_title_item(incident.tenant_id, action))
             tx.save(entry_item(incident.tenant_id, entry), condition=DocumentItem.pk.does_not_exist())
             self._count(tx, {"analyses": 1})
             self._transactions.publish(tx, incident.tenant_id, events)
