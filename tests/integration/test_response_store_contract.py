@@ -105,7 +105,7 @@ def tenant() -> str:
 
 
 def test_the_fake_and_the_repository_agree_on_when_a_claim_is_unfinished_and_when_it_expires() -> None:
-    from opsdesk.response.repository import IDEMPOTENCY_TTL as REPOSITORY_IDEMPOTENCY_TTL
+    from opsdesk.response.items import IDEMPOTENCY_TTL as REPOSITORY_IDEMPOTENCY_TTL
     from opsdesk.response.repository import UNFINISHED_AFTER as REPOSITORY_UNFINISHED_AFTER
 
     assert (UNFINISHED_AFTER, IDEMPOTENCY_TTL) == (REPOSITORY_UNFINISHED_AFTER, REPOSITORY_IDEMPOTENCY_TTL)

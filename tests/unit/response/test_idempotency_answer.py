@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from opsdesk.response.items import event_json
+from opsdesk.response.items import claimed_events, event_json
 from opsdesk.response.records import Event
-from opsdesk.response.repository import claimed_events
 
 FIRST = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 RETRY = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)

@@ -6,7 +6,10 @@ analysis and an ingest each update only theirs; fields that never change after c
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -16,6 +19,9 @@ from opsdesk.clock import parse_rfc3339, to_rfc3339
 from opsdesk.dynamo import index_model, unbound_meta
 from opsdesk.response import keys
 from opsdesk.response.records import Action, ActionStatus, EntryType, Event, Incident, Status, TimelineEntry
+
+if TYPE_CHECKING:
+    from opsdesk.response.store import IdempotentRequest
 
 MTTR_BUCKETS_MINUTES: tuple[float, ...] = (5, 15, 30, 60, 120, 240, 480, 1440, 4320)
 """Upper bounds of the MTTR histogram's buckets (Prometheus `le`); +Inf is the count."""
@@ -207,3 +213,26 @@ def action_record(item: DocumentItem) -> Action:
                   suggested_by=data["suggested_by"], priority=int(data["priority"]),
                   created_at=parse_rfc3339(data["created_at"]), updated_at=parse_rfc3339(data["updated_at"]),
                   version=int(item.version or 1))
+
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+"""How long an Idempotency-Key's claim answers for its request (the document's 24 hours)."""
+
+def claim_item(tenant_id: str, request: IdempotentRequest, now: datetime, *,
+                completed: bool = False) -> IdempotencyItem:
+    """The idempotency claim of `request`: the events' ids and times only, the same body (its hash) holds the rest."""
+    # The events' ids and times only: the same body (its hash) holds the rest. The whole events made the item pass
+    # DynamoDB's 400 KB with a batch of about 400 events of 1 KB (a 500, and every retry the same).
+    answer = [[event.id, to_rfc3339(event.timestamp)] for event in request.events]
+    return IdempotencyItem(keys.idempotency_pk(tenant_id), request.key, bodyHash=request.body_hash,
+                           answer=json.dumps(answer, separators=(",", ":")), completed=1 if completed else None,
+                           createdAt=to_rfc3339(now), expiresAt=int((now + IDEMPOTENCY_TTL).timestamp()))
+
+
+def claimed_events(events: Sequence[Event], answer: list[Any]) -> tuple[Event, ...]:
+    """The request's events (the same body as the claim's) with the ids and times the claim gave them; a claim
+    written before the ids alone were kept holds the events whole."""
+    if answer and isinstance(answer[0], dict):
+        return tuple(event_record(e) for e in answer)
+    return tuple(replace(event, id=event_id, timestamp=parse_rfc3339(stamp))
+                 for event, (event_id, stamp) in zip(events, answer, strict=True))

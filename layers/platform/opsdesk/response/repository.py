@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -43,6 +42,8 @@ from opsdesk.response.items import (
     action_item,
     action_record,
     action_title_item,
+    claim_item,
+    claimed_events,
     entry_item,
     entry_record,
     event_item,
@@ -57,7 +58,6 @@ from opsdesk.settings import ResponseSettings, load_settings
 
 ANALYSIS_REQUESTED = "response.analysis_requested"
 """The `type` of the item whose insertion starts an analysis (the stream consumer's filter)."""
-IDEMPOTENCY_TTL = timedelta(hours=24)
 UNFINISHED_AFTER = timedelta(seconds=30)
 """A claimed key not finished after this long belongs to an attempt that failed: a retry finishes it."""
 ANALYSIS_REQUEST_TTL = timedelta(days=1)
@@ -90,7 +90,7 @@ class ResponseRepository:
                 made.eventCount, made.lastEventAt = len(opening.events), to_rfc3339(incident.updated_at)
                 for event in opening.events:
                     tx.save(event_item(tenant_id, event))
-                tx.save(_claim_item(tenant_id, opening, incident.updated_at, completed=True),
+                tx.save(claim_item(tenant_id, opening, incident.updated_at, completed=True),
                         condition=IdempotencyItem.pk.does_not_exist())
                 counts["events_ingested"] = len(opening.events)
             tx.save(made, condition=IncidentItem.pk.does_not_exist())
@@ -220,7 +220,7 @@ class ResponseRepository:
 
     def claim_request(self, tenant_id: str, request: IdempotentRequest, now: datetime) -> ClaimResult:
         pk, sk = keys.idempotency_pk(tenant_id), request.key
-        item = _claim_item(tenant_id, request, now)
+        item = claim_item(tenant_id, request, now)
         try:
             # A claim past its 24 hours is free, whether or not DynamoDB's TTL (days late, at times) took it yet.
             item.save(condition=IdempotencyItem.pk.does_not_exist()
@@ -405,21 +405,3 @@ class ResponseRepository:
                                      last_evaluated_key=self._cursors.decode(cursor, scope))
         return cursor_page(results, convert, limit, self._cursors, scope)
 
-
-def _claim_item(tenant_id: str, request: IdempotentRequest, now: datetime, *,
-                completed: bool = False) -> IdempotencyItem:
-    # The events' ids and times only: the same body (its hash) holds the rest. The whole events made the item pass
-    # DynamoDB's 400 KB with a batch of about 400 events of 1 KB (a 500, and every retry the same).
-    answer = [[event.id, to_rfc3339(event.timestamp)] for event in request.events]
-    return IdempotencyItem(keys.idempotency_pk(tenant_id), request.key, bodyHash=request.body_hash,
-                           answer=json.dumps(answer, separators=(",", ":")), completed=1 if completed else None,
-                           createdAt=to_rfc3339(now), expiresAt=int((now + IDEMPOTENCY_TTL).timestamp()))
-
-
-def claimed_events(events: Sequence[Event], answer: list[Any]) -> tuple[Event, ...]:
-    """The request's events (the same body as the claim's) with the ids and times the claim gave them; a claim
-    written before the ids alone were kept holds the events whole."""
-    if answer and isinstance(answer[0], dict):
-        return tuple(event_record(e) for e in answer)
-    return tuple(replace(event, id=event_id, timestamp=parse_rfc3339(stamp))
-                 for event, (event_id, stamp) in zip(events, answer, strict=True))
