@@ -342,6 +342,20 @@ def test_resolving_stamps_counts_and_issues_one_survey_token(service: HelpdeskSe
     assert service.resolution_metrics(agent) == {"avg_resolution_ms": 90 * 60 * 1000}
 
 
+def test_resolving_and_raising_the_priority_in_one_patch_judges_the_sla_at_the_new_priority(
+        service: HelpdeskService, agent: Principal, create: Any, clock: FakeClock) -> None:
+    # Given a normal ticket nobody answered for 20 minutes: on time for normal, past urgent's 15-minute response
+    ticket = create()
+    clock.advance(minutes=20)
+
+    # When one PATCH resolves it and makes it urgent
+    resolved = patch(service, agent, ticket, status="resolved", priority="urgent")
+
+    # Then it is stored urgent and missed, and the metric says so
+    assert resolved.priority == "urgent" and resolved.resolution_sla_met is False
+    assert service.sla_metrics(agent) == {"total": 1, "met": 0, "sla_attainment": 0.0}
+
+
 def test_reopening_takes_the_resolution_out_of_the_aggregates(service: HelpdeskService, agent: Principal,
                                                               create: Any, clock: FakeClock) -> None:
     ticket = create()
@@ -625,6 +639,7 @@ def test_a_search_without_a_usable_word_is_refused(service: HelpdeskService, age
     ("IT", "Too common to search by: it. Add a word that narrows the search"),
     ("is THE it", "Too common to search by: is, the, it. Add a word that narrows the search"),
     ("! x ?", "Give a word of 2 to 40 letters or digits"),
+    ("a b c", "Give a word of 2 to 40 letters or digits"),  # `a` is common, but `b` and `c` are too short
     ("the " + "x" * 41, "Give a word of 2 to 40 letters or digits"),  # the long word was the one that counted
 ])
 def test_a_refused_search_says_whether_its_words_are_too_common_or_too_short(search: str, message: str) -> None:

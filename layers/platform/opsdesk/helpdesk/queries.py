@@ -15,8 +15,8 @@ from opsdesk.helpdesk.sla import PRIORITIES
 from opsdesk.helpdesk.workflow import (
     MAX_WORD_LENGTH,
     MIN_WORD_LENGTH,
-    has_overlong_word,
     search_words,
+    stop_words_alone,
     stop_words_in,
 )
 from opsdesk.pagination import CursorRequest, parse_cursor_request
@@ -65,8 +65,8 @@ def parse_ticket_search(query: Mapping[str, str]) -> list[str] | None:
         return None
     words = search_words(query["search"])
     if not words:
-        common = stop_words_in(query["search"])
-        if common and not has_overlong_word(query["search"]):
+        if stop_words_alone(query["search"]):
+            common = stop_words_in(query["search"])
             raise ValidationFailed.on_field(
                 "search", f"Too common to search by: {', '.join(common)}. Add a word that narrows the search")
         raise ValidationFailed.on_field(

@@ -72,8 +72,10 @@ def stop_words_in(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in _folded_words(text) if word in STOP_WORDS))
 
 
-def has_overlong_word(text: str) -> bool:
-    return any(len(word) > MAX_WORD_LENGTH for word in _folded_words(text))
+def stop_words_alone(text: str) -> bool:
+    """Whether every word of `text` is a stop word (a search of them is refused as too common, not too short)."""
+    words = list(_folded_words(text))
+    return bool(words) and all(word in STOP_WORDS for word in words)
 
 
 def _folded_words(text: str) -> Iterator[str]:
@@ -150,7 +152,9 @@ def apply_changes(ticket: Ticket, request: UpdateTicketRequest, now: datetime) -
         target = TicketStatus(request.status)
         updated = replace(updated, status=target)
         if target is TicketStatus.RESOLVED and ticket.resolved_at is None:
-            updated = replace(updated, resolved_at=stamp, resolution_sla_met=resolution_met(ticket, now))
+            # Judged at the priority the ticket is stored with: a PATCH may change both at once.
+            judged = replace(ticket, priority=request.priority or ticket.priority)
+            updated = replace(updated, resolved_at=stamp, resolution_sla_met=resolution_met(judged, now))
         elif target is TicketStatus.OPEN or target is TicketStatus.PENDING:
             updated = replace(updated, resolved_at=None, resolution_sla_met=None)  # reopened: the clock runs again
     if request.priority is not None:
