@@ -89,7 +89,7 @@ class WebSocketSession:
             return
         kind = message.get("type")
         if kind is None and connection.room is not None and self.rooms is not None:
-            if self._still_signed_in(connection, now):  # a comment is the user's word: not after they signed out
+            if self._still_signed_in(connection):  # a comment is the user's word: not after they signed out
                 self._post_in_room(connection, connection.room, body or "")
         elif kind == "ping":
             self.poster.post(connection_id, {"type": "pong"})
@@ -98,7 +98,7 @@ class WebSocketSession:
         elif connection.tenant_id == UNAUTHENTICATED_TENANT:
             self._error(connection_id, "Authenticate first: {\"type\": \"connect\", \"token\": \"...\"}")
         elif kind in ("subscribe", "unsubscribe"):
-            if kind == "unsubscribe" or self._still_signed_in(connection, now):
+            if kind == "unsubscribe" or self._still_signed_in(connection):
                 self._change_subscriptions(connection, kind, message.get("channels"), now)
         else:
             self._error(connection_id, f"Unknown message type {kind!r}")
@@ -141,7 +141,7 @@ class WebSocketSession:
         self.poster.post(connection.id, {"type": f"{kind}d",
                                          "channels": sorted({channel_of(s) for s in updated.streams})})
 
-    def _still_signed_in(self, connection: Connection, now: datetime) -> bool:
+    def _still_signed_in(self, connection: Connection) -> bool:
         """Whether the connection's session is still signed in (the sessions table is read here, once): a connection
         authenticated at its connect lives as API Gateway's do (up to 2 hours), unless its user signs out. Otherwise
         the client is told to sign in and connect again."""
